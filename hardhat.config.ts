@@ -1,0 +1,64 @@
+import { createRequire } from "node:module";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/** GoQuorum's EVM stops at Berlin and Besu genesis files commonly pin it: compile and simulate for it. */
+const EVM_TARGET = "berlin";
+const LOCAL_CHAIN_ID = 1337;
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    profiles: {
+      default: {
+        version: "0.8.30",
+        path: require.resolve("solc/soljson.js"),
+        settings: {
+          evmVersion: EVM_TARGET,
+          optimizer: { enabled: true, runs: 200 },
+        },
+      },
+    },
+  },
+  paths: {
+    tests: { mocha: "test", solidity: "test" },
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: 256 },
+      invariant: { runs: 64, depth: 32, failOnRevert: false },
+    },
+  },
+  typechain: { outDir: "typechain-types" },
+  networks: {
+    default: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: EVM_TARGET,
+      chainId: LOCAL_CHAIN_ID,
+      allowUnlimitedContractSize: false,
+    },
+    node: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: EVM_TARGET,
+      chainId: LOCAL_CHAIN_ID,
+    },
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+      gasPrice: 0,
+    },
+    besu: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("BESU_RPC_URL"),
+      chainId: Number(process.env.BESU_CHAIN_ID ?? 1337),
+      accounts: [configVariable("BESU_OPERATOR_KEY")],
+      gasPrice: 0,
+    },
+  },
+});
