@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
+import {Roles} from "./libraries/Roles.sol";
+
+/// @title ConsortiumRegistry
+/// @notice Members, their roles, operator accounts and nodes, and the M-of-N proposals that govern them.
+/// @dev After `endBootstrap` no key has special power: every change to the consortium is a proposal that a strict
+/// majority (at least) of active voting members approves before it expires. Collections that loops walk are bounded by
+/// named constants (accounts and nodes per member, voters), so no loop grows with user input.
+contract ConsortiumRegistry is IConsortiumRegistry {
+    /// @notice Operator accounts a member can ever have.
+    uint256 public constant MAX_ACCOUNTS_PER_MEMBER = 16;
+    /// @notice Nodes a member can register at once.
+    uint256 public constant MAX_NODES_PER_MEMBER = 8;
+    /// @notice Active voting members the consortium can have (approval counting walks them).
+    uint256 public constant MAX_VOTERS = 64;
+    /// @notice Shortest and longest time a proposal may stay open.
+    uint64 public constant MIN_VOTING_PERIOD = 1 hours;
+    uint64 public constant MAX_VOTING_PERIOD = 90 days;
+    uint64 private constant DEFAULT_VOTING_PERIOD = 7 days;
+
+    address private _bootstrapper;
+    uint32 private _memberCount;
+    uint8 private _threshold;
+    uint16 private _voterCount;
+    uint64 private _votingPeriod;
+    uint256 private _proposalCount;
+
+    mapping(uint32 memberId => Member) private _members;
+    mapping(address account => Account) private _accounts;
+    mapping(uint32 memberId => address[]) private _memberAccounts;
+    mapping(uint32 memberId => bytes32[]) private _memberNodes;
+    mapping(bytes32 nodeId => string) private _enodes;
+    mapping(bytes32 nodeId => uint32) private _nodeOwner;
+    mapping(uint256 proposalId => Proposal) private _proposals;
+    mapping(uint256 proposalId => uint32[]) private _approvers;
+    mapping(uint256 proposalId => mapping(uint32 memberId => bool)) private _approved;
+
+    modifier onlyBootstrapper() {
+        if (msg.sender != _bootstrapper) revert BootstrapOver(msg.sender);
+        _;
+    }
+
+    modifier onlyGovernance() {
+        if (msg.sender != address(this)) revert OnlyGovernance(msg.sender);
+        _;
+    }
+
+    constructor() {
+        _bootstrapper = msg.sender;
+        _votingPeriod = DEFAULT_VOTING_PERIOD;
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    /// @inheritdoc IConsortiumRegistry
+    function authorize(address account_, uint64 role) public view returns (uint32 memberId) {
+        Account memory a = _accounts[account_];
+        if (a.effectiveRoles & role == 0) _revertUnauthorized(account_, a, role);
+        return a.memberId;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function authorizePair(
+        address first,
+        uint64 firstRole,
+        address second,
+        uint64 secondRole
+    ) external view returns (uint32 firstMember, uint32 secondMember) {
+        return (authorize(first, firstRole), authorize(second, secondRole));
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function isAuthorized(address account_, uint64 role) external view returns (bool) {
+        return _accounts[account_].effectiveRoles & role != 0;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function isSystemContract(address account_) external view returns (bool) {
+        return _accounts[account_].effectiveRoles == Roles.SYSTEM;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function effectiveRoles(address first, address second) external view returns (uint64, uint64) {
+        return (_accounts[first].effectiveRoles, _accounts[second].effectiveRoles);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function memberOf(address account_) external view returns (uint32) {
+        return _accounts[account_].memberId;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function member(uint32 memberId) external view returns (Member memory) {
+        return _members[memberId];
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function account(address account_) external view returns (Account memory) {
+        return _accounts[account_];
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function accountsOf(uint32 memberId) external view returns (address[] memory) {
+        return _memberAccounts[memberId];
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function nodesOf(uint32 memberId) external view returns (string[] memory enodes) {
+        bytes32[] storage ids = _memberNodes[memberId];
+        enodes = new string[](ids.length);
+        for (uint256 i; i < ids.length; ++i) enodes[i] = _enodes[ids[i]];
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function memberCount() external view returns (uint32) {
+        return _memberCount;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function voterCount() external view returns (uint256) {
+        return _voterCount;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function threshold() external view returns (uint8) {
+        return _threshold;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function votingPeriod() external view returns (uint64) {
+        return _votingPeriod;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function proposal(uint256 proposalId) external view returns (Proposal memory) {
+        return _proposals[proposalId];
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function hasApproved(uint256 proposalId, uint32 memberId) external view returns (bool) {
+        return _approved[proposalId][memberId];
+    }
+
+    // ---------------------------------------------------------------- bootstrap
+
+    /// @inheritdoc IConsortiumRegistry
+    function bootstrapMember(
+        MemberKind kind,
+        string calldata name,
+        bytes32 registrationHash,
+        bytes32 encryptionKey,
+        uint64 roles,
+        address adminAccount
+    ) external onlyBootstrapper returns (uint32) {
+        return _admit(kind, name, registrationHash, encryptionKey, roles, adminAccount);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function bootstrapSystemContract(address account_) external onlyBootstrapper {
+        _setSystemContract(account_, true);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function endBootstrap(uint8 threshold_) external onlyBootstrapper {
+        _setThreshold(threshold_);
+        delete _bootstrapper;
+        emit BootstrapEnded(msg.sender);
+    }
+
+    // ---------------------------------------------------------------- proposals
+
+    /// @inheritdoc IConsortiumRegistry
+    function propose(address target, bytes calldata data, bytes32 descriptionHash) external returns (uint256 proposalId) {
+        uint32 proposer = authorize(msg.sender, Roles.VOTER);
+        if (target == address(0)) revert InvalidValue("target");
+        if (_threshold == 0) revert BootstrapOver(msg.sender);
+        proposalId = ++_proposalCount;
+        uint64 expiresAt = uint64(block.timestamp) + _votingPeriod;
+        _proposals[proposalId] = Proposal({
+            proposer: proposer,
+            status: ProposalStatus.Pending,
+            approvals: 0,
+            expiresAt: expiresAt,
+            target: target,
+            descriptionHash: descriptionHash,
+            data: data
+        });
+        emit ProposalCreated(proposalId, proposer, target, data, descriptionHash, expiresAt);
+        _approve(proposalId, proposer);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function approve(uint256 proposalId) external {
+        uint32 voter = authorize(msg.sender, Roles.VOTER);
+        _requireOpen(proposalId);
+        if (_approved[proposalId][voter]) revert AlreadyApproved(proposalId, voter);
+        _approve(proposalId, voter);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function execute(uint256 proposalId) external returns (bytes memory result) {
+        authorize(msg.sender, Roles.MEMBER);
+        Proposal storage p = _requireOpen(proposalId);
+        uint256 valid = _countActiveApprovals(proposalId);
+        if (valid < _threshold) revert ThresholdNotMet(proposalId, valid, _threshold);
+        p.status = ProposalStatus.Executed;
+        bool ok;
+        (ok, result) = p.target.call(p.data);
+        if (!ok) revert ProposalCallFailed(proposalId, result);
+        emit ProposalExecuted(proposalId, result);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function cancel(uint256 proposalId) external {
+        uint32 caller = authorize(msg.sender, Roles.VOTER);
+        Proposal storage p = _proposals[proposalId];
+        if (p.status != ProposalStatus.Pending) revert ProposalNotPending(proposalId);
+        if (p.proposer != caller) revert NotProposer(proposalId, caller);
+        p.status = ProposalStatus.Cancelled;
+        emit ProposalCancelled(proposalId);
+    }
+
+    // --------------------------------------------------------------- governance
+
+    /// @inheritdoc IConsortiumRegistry
+    function admitMember(
+        MemberKind kind,
+        string calldata name,
+        bytes32 registrationHash,
+        bytes32 encryptionKey,
+        uint64 roles,
+        address adminAccount
+    ) external onlyGovernance returns (uint32) {
+        return _admit(kind, name, registrationHash, encryptionKey, roles, adminAccount);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function suspendMember(uint32 memberId) external onlyGovernance {
+        _moveMember(memberId, MemberStatus.Active, MemberStatus.Suspended);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function reinstateMember(uint32 memberId) external onlyGovernance {
+        _moveMember(memberId, MemberStatus.Suspended, MemberStatus.Active);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function removeMember(uint32 memberId) external onlyGovernance {
+        MemberStatus status = _existing(memberId).status;
+        if (status == MemberStatus.Removed) revert InvalidTransition(uint8(status), uint8(MemberStatus.Removed));
+        _moveMember(memberId, status, MemberStatus.Removed);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function setRoles(uint32 memberId, uint64 roles) external onlyGovernance {
+        Member storage m = _existing(memberId);
+        _checkRoles(m.kind, roles);
+        uint64 previous = m.roles;
+        bool wasVoter = _isVoter(m);
+        m.roles = roles;
+        _afterVoterChange(wasVoter, _isVoter(m));
+        _refreshAccounts(memberId);
+        emit MemberRolesChanged(memberId, previous, roles);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function setThreshold(uint8 threshold_) external onlyGovernance {
+        _setThreshold(threshold_);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function setVotingPeriod(uint64 votingPeriod_) external onlyGovernance {
+        if (votingPeriod_ < MIN_VOTING_PERIOD || votingPeriod_ > MAX_VOTING_PERIOD) revert InvalidValue("votingPeriod");
+        emit VotingPeriodChanged(_votingPeriod, votingPeriod_);
+        _votingPeriod = votingPeriod_;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function blacklistAccount(address account_) external onlyGovernance {
+        Account storage a = _existingAccount(account_);
+        if (a.status == AccountStatus.Blacklisted) {
+            revert InvalidTransition(uint8(a.status), uint8(AccountStatus.Blacklisted));
+        }
+        _updateAccount(account_, a, AccountStatus.Blacklisted, a.level);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function recoverAccount(address account_) external onlyGovernance {
+        Account storage a = _existingAccount(account_);
+        if (a.status == AccountStatus.Active) revert InvalidTransition(uint8(a.status), uint8(AccountStatus.Active));
+        _updateAccount(account_, a, AccountStatus.Active, a.level);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function setSystemContract(address account_, bool allowed) external onlyGovernance {
+        _setSystemContract(account_, allowed);
+    }
+
+    // ------------------------------------------------------- member administration
+
+    /// @inheritdoc IConsortiumRegistry
+    function addAccount(uint32 memberId, address account_, AccessLevel level) external {
+        if (msg.sender != address(this) && _authorizeAdmin(msg.sender) != memberId) {
+            revert NotMemberAdmin(msg.sender, memberId);
+        }
+        Member storage m = _existing(memberId);
+        if (m.status == MemberStatus.Removed) revert MemberNotActive(memberId, m.status);
+        _addAccount(memberId, m, account_, level);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function setAccount(address account_, AccountStatus status, AccessLevel level) external {
+        uint32 caller = _authorizeAdmin(msg.sender);
+        Account storage a = _existingAccount(account_);
+        if (a.memberId != caller) revert NotMemberAdmin(msg.sender, a.memberId);
+        // An admin cannot lock itself out; another admin or governance can.
+        if (account_ == msg.sender) revert InvalidValue("self");
+        if (status != AccountStatus.Active && status != AccountStatus.Suspended) revert InvalidValue("status");
+        if (level == AccessLevel.None) revert InvalidValue("level");
+        if (a.status == AccountStatus.Blacklisted) revert InvalidTransition(uint8(a.status), uint8(status));
+        _updateAccount(account_, a, status, level);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function setEncryptionKey(bytes32 encryptionKey) external {
+        uint32 memberId = _authorizeAdmin(msg.sender);
+        if (encryptionKey == bytes32(0)) revert InvalidValue("encryptionKey");
+        _members[memberId].encryptionKey = encryptionKey;
+        emit EncryptionKeyChanged(memberId, encryptionKey);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function addNode(string calldata enode) external returns (bytes32 nodeId) {
+        uint32 memberId = _authorizeAdmin(msg.sender);
+        if (bytes(enode).length == 0) revert InvalidValue("enode");
+        nodeId = keccak256(bytes(enode));
+        if (_nodeOwner[nodeId] != 0) revert InvalidValue("enode");
+        Member storage m = _members[memberId];
+        if (m.nodeCount >= MAX_NODES_PER_MEMBER) revert LimitReached(memberId, MAX_NODES_PER_MEMBER);
+        ++m.nodeCount;
+        _nodeOwner[nodeId] = memberId;
+        _enodes[nodeId] = enode;
+        _memberNodes[memberId].push(nodeId);
+        emit NodeAdded(memberId, nodeId, enode);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function removeNode(bytes32 nodeId) external {
+        uint32 memberId = _authorizeAdmin(msg.sender);
+        if (_nodeOwner[nodeId] != memberId) revert UnknownNode(memberId, nodeId);
+        bytes32[] storage ids = _memberNodes[memberId];
+        uint256 last = ids.length - 1;
+        for (uint256 i; i <= last; ++i) {
+            if (ids[i] == nodeId) {
+                ids[i] = ids[last];
+                ids.pop();
+                break;
+            }
+        }
+        --_members[memberId].nodeCount;
+        delete _nodeOwner[nodeId];
+        delete _enodes[nodeId];
+        emit NodeRemoved(memberId, nodeId);
+    }
+
+    // ----------------------------------------------------------------- internals
+
+    function _admit(
+        MemberKind kind,
+        string calldata name,
+        bytes32 registrationHash,
+        bytes32 encryptionKey,
+        uint64 roles,
+        address adminAccount
+    ) private returns (uint32 memberId) {
+        if (kind == MemberKind.None) revert InvalidValue("kind");
+        if (bytes(name).length == 0) revert InvalidValue("name");
+        if (registrationHash == bytes32(0)) revert InvalidValue("registrationHash");
+        _checkRoles(kind, roles);
+        memberId = ++_memberCount;
+        Member storage m = _members[memberId];
+        m.kind = kind;
+        m.status = MemberStatus.Active;
+        m.roles = roles;
+        m.registrationHash = registrationHash;
+        m.encryptionKey = encryptionKey;
+        m.name = name;
+        emit MemberAdmitted(memberId, kind, name, registrationHash, encryptionKey, roles);
+        _afterVoterChange(false, _isVoter(m));
+        _addAccount(memberId, m, adminAccount, AccessLevel.Admin);
+    }
+
+    function _addAccount(uint32 memberId, Member storage m, address account_, AccessLevel level) private {
+        if (account_ == address(0)) revert InvalidValue("account");
+        if (level == AccessLevel.None) revert InvalidValue("level");
+        Account storage a = _accounts[account_];
+        if (a.status != AccountStatus.None) revert AccountTaken(account_, a.memberId);
+        if (m.accountCount >= MAX_ACCOUNTS_PER_MEMBER) revert LimitReached(memberId, MAX_ACCOUNTS_PER_MEMBER);
+        ++m.accountCount;
+        _memberAccounts[memberId].push(account_);
+        a.memberId = memberId;
+        emit AccountAdded(memberId, account_, level);
+        _updateAccount(account_, a, AccountStatus.Active, level);
+    }
+
+    function _updateAccount(address account_, Account storage a, AccountStatus status, AccessLevel level) private {
+        a.status = status;
+        a.level = level;
+        a.effectiveRoles = _effectiveRoles(_members[a.memberId], status, level);
+        emit AccountChanged(a.memberId, account_, status, level);
+    }
+
+    function _moveMember(uint32 memberId, MemberStatus from, MemberStatus to) private {
+        Member storage m = _existing(memberId);
+        if (m.status != from) revert InvalidTransition(uint8(m.status), uint8(to));
+        bool wasVoter = _isVoter(m);
+        m.status = to;
+        _afterVoterChange(wasVoter, _isVoter(m));
+        _refreshAccounts(memberId);
+        emit MemberStatusChanged(memberId, from, to);
+    }
+
+    /// @dev Re-derives the cached effective roles of every account of a member (at most MAX_ACCOUNTS_PER_MEMBER).
+    function _refreshAccounts(uint32 memberId) private {
+        Member storage m = _members[memberId];
+        address[] storage accounts = _memberAccounts[memberId];
+        for (uint256 i; i < accounts.length; ++i) {
+            Account storage a = _accounts[accounts[i]];
+            a.effectiveRoles = _effectiveRoles(m, a.status, a.level);
+        }
+    }
+
+    /// @dev Keeps the voter count, and keeps governance possible: never fewer active voters than the threshold; when
+    /// voters join, the threshold rises to stay a strict majority.
+    function _afterVoterChange(bool wasVoter, bool isVoter) private {
+        if (wasVoter == isVoter) return;
+        if (isVoter) {
+            if (_voterCount >= MAX_VOTERS) revert LimitReached(0, MAX_VOTERS);
+            uint16 voters = ++_voterCount;
+            uint8 current = _threshold;
+            if (current != 0 && uint16(current) * 2 <= voters) {
+                // Safe: voters <= MAX_VOTERS, so voters / 2 + 1 fits in uint8.
+                uint8 raised = uint8(voters / 2 + 1);
+                _threshold = raised;
+                emit ThresholdChanged(current, raised);
+            }
+        } else {
+            uint16 voters = --_voterCount;
+            if (_bootstrapper == address(0) && (voters == 0 || voters < _threshold)) {
+                revert WouldBreakQuorum(voters, _threshold);
+            }
+        }
+    }
+
+    function _setThreshold(uint8 threshold_) private {
+        uint256 voters = _voterCount;
+        if (threshold_ == 0 || threshold_ > voters || uint256(threshold_) * 2 <= voters) {
+            revert UnsafeThreshold(threshold_, voters);
+        }
+        emit ThresholdChanged(_threshold, threshold_);
+        _threshold = threshold_;
+    }
+
+    /// @dev A suite contract is kept as an account of no member whose only role is SYSTEM, so that one slot answers
+    /// both "which member may act" and "is this a suite contract" on the token's hot path.
+    function _setSystemContract(address account_, bool allowed) private {
+        if (account_.code.length == 0) revert InvalidValue("contract");
+        Account storage a = _accounts[account_];
+        if (a.memberId != 0) revert AccountTaken(account_, a.memberId);
+        if (allowed) {
+            a.status = AccountStatus.Active;
+            a.effectiveRoles = Roles.SYSTEM;
+        } else {
+            delete _accounts[account_];
+        }
+        emit SystemContractSet(account_, allowed);
+    }
+
+    function _approve(uint256 proposalId, uint32 voter) private {
+        _approved[proposalId][voter] = true;
+        _approvers[proposalId].push(voter);
+        uint8 approvals = ++_proposals[proposalId].approvals;
+        emit ProposalApproved(proposalId, voter, approvals);
+    }
+
+    /// @dev Approvals of members that have since been suspended, removed or lost the voter role do not count.
+    function _countActiveApprovals(uint256 proposalId) private view returns (uint256 valid) {
+        uint32[] storage approvers = _approvers[proposalId];
+        for (uint256 i; i < approvers.length; ++i) {
+            if (_isVoter(_members[approvers[i]])) ++valid;
+        }
+    }
+
+    function _requireOpen(uint256 proposalId) private view returns (Proposal storage p) {
+        p = _proposals[proposalId];
+        if (p.status != ProposalStatus.Pending) revert ProposalNotPending(proposalId);
+        if (block.timestamp >= p.expiresAt) revert ProposalExpired(proposalId, p.expiresAt);
+    }
+
+    function _authorizeAdmin(address caller) private view returns (uint32 memberId) {
+        memberId = authorize(caller, Roles.MEMBER);
+        AccessLevel level = _accounts[caller].level;
+        if (level != AccessLevel.Admin) revert AccessLevelTooLow(caller, level, AccessLevel.Admin);
+    }
+
+    function _existing(uint32 memberId) private view returns (Member storage m) {
+        m = _members[memberId];
+        if (m.status == MemberStatus.None) revert UnknownMember(memberId);
+    }
+
+    function _existingAccount(address account_) private view returns (Account storage a) {
+        a = _accounts[account_];
+        if (a.memberId == 0) revert UnknownAccount(account_);
+    }
+
+    function _checkRoles(MemberKind kind, uint64 roles) private pure {
+        if (roles & ~Roles.ALL != 0) revert InvalidRoles(kind, roles);
+        if (kind == MemberKind.Regulator && roles & Roles.ASSET_ROLES != 0) revert InvalidRoles(kind, roles);
+    }
+
+    function _isVoter(Member storage m) private view returns (bool) {
+        return m.status == MemberStatus.Active && m.roles & Roles.VOTER != 0;
+    }
+
+    function _effectiveRoles(Member storage m, AccountStatus status, AccessLevel level) private view returns (uint64) {
+        if (m.status != MemberStatus.Active || status != AccountStatus.Active || level < AccessLevel.Transact) return 0;
+        return m.roles | Roles.MEMBER;
+    }
+
+    function _revertUnauthorized(address account_, Account memory a, uint64 role) private view {
+        if (a.memberId == 0) revert UnknownAccount(account_);
+        if (a.status != AccountStatus.Active) revert AccountNotActive(account_, a.status);
+        if (a.level < AccessLevel.Transact) revert AccessLevelTooLow(account_, a.level, AccessLevel.Transact);
+        MemberStatus status = _members[a.memberId].status;
+        if (status != MemberStatus.Active) revert MemberNotActive(a.memberId, status);
+        revert MissingRole(a.memberId, role);
+    }
+}
