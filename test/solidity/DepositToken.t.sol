@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IConsortiumRegistry} from "../../contracts/platform/interfaces/IConsortiumRegistry.sol";
+import {DepositToken} from "../../contracts/platform/DepositToken.sol";
+import {PlatformFixture} from "./utils/PlatformFixture.sol";
+import {TestBase} from "./utils/TestBase.sol";
+
+/// @notice Drives the token with random mints, burns, transfers and suspensions, tracking every holder it touches.
+contract DepositTokenHandler is PlatformFixture {
+    function tokenAddress() external view returns (address) {
+        return address(token);
+    }
+
+    address[] internal _actors;
+    uint256 public ghostMinted;
+    uint256 public ghostBurned;
+
+    constructor() {
+        _deployPlatform();
+        registry.endBootstrap(3);
+        _actors = [BANK_A, BANK_B, BANK_C, CORE, SUPPLIER_1, SUPPLIER_2, SUPPLIER_3];
+    }
+
+    function actors() external view returns (address[] memory) {
+        return _actors;
+    }
+
+    function mint(uint256 actorSeed, uint256 amount) external {
+        address to = _actors[actorSeed % _actors.length];
+        amount = _bound(amount, 1, 1e18);
+        vm.prank(BANK_A);
+        try token.mint(to, amount) {
+            ghostMinted += amount;
+        } catch {}
+    }
+
+    function burn(uint256 issuerSeed, uint256 amount) external {
+        address issuer = issuerSeed % 2 == 0 ? BANK_A : BANK_B;
+        amount = _bound(amount, 0, token.balanceOf(issuer));
+        vm.prank(issuer);
+        try token.burn(amount) {
+            ghostBurned += amount;
+        } catch {}
+    }
+
+    function transfer(uint256 fromSeed, uint256 toSeed, uint256 amount) external {
+        address from = _actors[fromSeed % _actors.length];
+        address to = _actors[toSeed % _actors.length];
+        amount = _bound(amount, 0, token.balanceOf(from));
+        vm.prank(from);
+        try token.transfer(to, amount) {} catch {}
+    }
+
+    /// @dev Suspends or reinstates a supplier through a real proposal of three banks.
+    function toggleSupplier(uint256 seed) external {
+        uint32 memberId = uint32(5 + (seed % 3));
+        bool active = registry.member(memberId).status == IConsortiumRegistry.MemberStatus.Active;
+        bytes memory call = active
+            ? abi.encodeCall(registry.suspendMember, (memberId))
+            : abi.encodeCall(registry.reinstateMember, (memberId));
+        vm.prank(BANK_A);
+        uint256 id = registry.propose(address(registry), call, bytes32(0));
+        vm.prank(BANK_B);
+        registry.approve(id);
+        vm.prank(BANK_C);
+        registry.approve(id);
+        vm.prank(BANK_A);
+        registry.execute(id);
+    }
+}
+
+/// @notice Invariants of the settlement token under random sequences of mint, burn, transfer and suspension.
+contract DepositTokenInvariantTest is TestBase {
+    DepositTokenHandler internal handler;
+    DepositToken internal token;
+
+    function setUp() public {
+        handler = new DepositTokenHandler();
+        token = DepositToken(handler.tokenAddress());
+        _targetContract(address(handler));
+    }
+
+    /// @notice Total supply equals the sum of all balances (every holder is one of the handler's actors).
+    function invariant_supplyEqualsSumOfBalances() public view {
+        address[] memory actors = handler.actors();
+        uint256 sum;
+        for (uint256 i; i < actors.length; ++i) sum += token.balanceOf(actors[i]);
+        _assertEq(token.totalSupply(), sum, "supply != sum of balances");
+    }
+
+    /// @notice Supply is exactly what was minted minus what was burned: no value created or lost by transfers.
+    function invariant_supplyEqualsMintedMinusBurned() public view {
+        _assertEq(token.totalSupply(), handler.ghostMinted() - handler.ghostBurned(), "supply != minted - burned");
+    }
+}
