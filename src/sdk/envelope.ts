@@ -13,8 +13,11 @@
  *   keyCommitment  = SHA-256(LP("consortia:envelope:v1:key-commitment") || LP(dataKey))
  *   payload AAD    = LP("consortia:envelope:v1:payload") || LP(aad)
  *   ciphertext     = XChaCha20-Poly1305(dataKey, nonce, payload AAD).encrypt(plaintext)
- *   envelopeId     = envelopeHash(envelope)   (keccak-256 of the canonical JSON of
- *                    {version, suite, nonce, aad, keyCommitment, ciphertext})
+ *   envelopeId     = keccak-256 of the canonical JSON (RFC 8785) of
+ *                    {version, suite, nonce, aad, keyCommitment}
+ *   envelopeHash   = keccak-256 of the canonical JSON of
+ *                    {version, suite, nonce, aad, keyCommitment, ciphertext}   (goes on chain)
+ *                    (hex fields lower-case in both)
  *
  *   per recipient (memberId m, X25519 public key R), with a fresh ephemeral key pair (e, E):
  *   shared         = X25519(e, R)
@@ -24,7 +27,10 @@
  *   wrappedKey     = XChaCha20-Poly1305(okm[0..32], okm[32..56], AAD = envelopeId).encrypt(dataKey)
  *
  * Binding E, R, m and the envelope id into the key derivation means a wrapped key cannot be
- * moved to another recipient entry or another envelope. The key commitment makes the on-chain
+ * moved to another recipient entry or another envelope. The id leaves the ciphertext out so
+ * that granting and opening do not hash a multi-megabyte payload; the ciphertext is still
+ * pinned, because the key commitment fixes the data key and an AEAD under a fixed key and
+ * nonce opens a given ciphertext to at most one plaintext, and envelopeHash covers it. The key commitment makes the on-chain
  * hash commit to one data key, so a dishonest sender cannot hand two readers different keys
  * that open the same ciphertext to different documents (Poly1305 alone is not key-committing).
  *
@@ -119,6 +125,19 @@ export class DuplicateRecipientError extends Error {
   }
 }
 
+/** Raised when an envelope is not the one the chain references. */
+export class EnvelopeHashMismatchError extends Error {
+  override name = "EnvelopeHashMismatchError" as const;
+  constructor(
+    readonly expected: Hex,
+    readonly actual: Hex,
+  ) {
+    super(
+      `envelope hash is ${actual} but ${expected} was expected: this is not the referenced envelope`,
+    );
+  }
+}
+
 /** Raised for a structurally invalid envelope, reader or key. */
 export class InvalidEnvelopeError extends Error {
   override name = "InvalidEnvelopeError" as const;
@@ -144,11 +163,18 @@ const hexSchema = (bytes?: number) =>
 
 const base64Schema = z
   .string()
-  .refine((value) => Buffer.from(value, "base64").toString("base64") === value, {
-    message: "expected canonical padded base64",
-  });
+  .refine(
+    (value) => Buffer.from(value, "base64").toString("base64") === value,
+    {
+      message: "expected canonical padded base64",
+    },
+  );
 
-const memberIdSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const memberIdSchema = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(Number.MAX_SAFE_INTEGER);
 
 const readerSchema = z.object({
   memberId: memberIdSchema,
@@ -270,7 +296,7 @@ export function sealEnvelope(params: {
     ciphertext: Buffer.from(ciphertext).toString("base64"),
     recipients: [],
   };
-  const envelopeId = fromHex(payloadHash(sealed), { field: "envelopeId" });
+  const envelopeId = headerId(sealed);
   sealed.recipients = recipients.map((reader) =>
     wrapDataKey(dataKey, envelopeId, reader),
   );
@@ -299,7 +325,7 @@ export function grantReader(
   if (exists && options.replace !== true) {
     throw new DuplicateRecipientError(reader.memberId);
   }
-  const envelopeId = fromHex(payloadHash(parsed), { field: "envelopeId" });
+  const envelopeId = headerId(parsed);
   const dataKey = recoverDataKey(parsed, envelopeId, authority);
   const wrapped = wrapDataKey(dataKey, envelopeId, reader);
   return {
@@ -317,13 +343,25 @@ export function grantReader(
  * Decrypts the payload as a recipient (`{ memberId, privateKey }`) or as the holder of the
  * data key (`{ dataKey }`). Fails with {@link NotARecipientError} when the member has no
  * wrapped key, and {@link EnvelopeDecryptionError} for a wrong key or any tampering.
+ *
+ * Pass `expectedHash` (the reference read from chain) to also prove that this is the very
+ * envelope the chain points to; it costs one keccak-256 over the ciphertext.
  */
 export function openEnvelope(
   envelope: Envelope,
   authority: EnvelopeAuthority,
+  options: { expectedHash?: Hex } = {},
 ): Uint8Array {
   const parsed = parseEnvelope(envelope);
-  const envelopeId = fromHex(payloadHash(parsed), { field: "envelopeId" });
+  if (options.expectedHash !== undefined) {
+    const expected = toHex(
+      fromHex(options.expectedHash, { field: "expectedHash", length: 32 }),
+    );
+    const actual = payloadHash(parsed);
+    if (actual !== expected)
+      throw new EnvelopeHashMismatchError(expected, actual);
+  }
+  const envelopeId = headerId(parsed);
   const dataKey = recoverDataKey(parsed, envelopeId, authority);
   try {
     return xchacha20poly1305(
@@ -342,22 +380,40 @@ export function openEnvelope(
  * The on-chain reference of an envelope: keccak-256 of the canonical JSON of the payload part
  * {version, suite, nonce, aad, keyCommitment, ciphertext}. The recipients list is left out on
  * purpose so the reference stays valid when readers are granted; each wrapped key is bound to
- * this hash instead (it is the HKDF salt and the AEAD associated data of every wrapping).
+ * the {@link envelopeId} instead.
  */
 export function envelopeHash(envelope: Envelope): Hex {
   return payloadHash(parseEnvelope(envelope));
 }
 
-function payloadHash(envelope: Envelope): Hex {
-  const { version, suite, nonce, aad, keyCommitment, ciphertext } = envelope;
-  // Hex is case-insensitive on input; hash one spelling so both give the same reference.
-  return hashCanonicalJson({
+/**
+ * The id every wrapped key is bound to (HKDF salt and key-wrap associated data): keccak-256
+ * of the canonical JSON of {version, suite, nonce, aad, keyCommitment}.
+ */
+export function envelopeId(envelope: Envelope): Hex {
+  return toHex(headerId(parseEnvelope(envelope)));
+}
+
+function header(envelope: Envelope) {
+  const { version, suite, nonce, aad, keyCommitment } = envelope;
+  // Hex is case-insensitive on input; hash one spelling so both give the same value.
+  return {
     version,
     suite,
     nonce: nonce.toLowerCase(),
     aad: aad.toLowerCase(),
     keyCommitment: keyCommitment.toLowerCase(),
-    ciphertext,
+  };
+}
+
+function headerId(envelope: Envelope): Uint8Array {
+  return fromHex(hashCanonicalJson(header(envelope)), { field: "envelopeId" });
+}
+
+function payloadHash(envelope: Envelope): Hex {
+  return hashCanonicalJson({
+    ...header(envelope),
+    ciphertext: envelope.ciphertext,
   });
 }
 
@@ -427,7 +483,9 @@ function wrapDataKey(
     memberId: reader.memberId,
     publicKey: toHex(recipientPublicKey),
     ephemeralPublicKey: toHex(ephemeral.publicKey),
-    wrappedKey: toHex(xchacha20poly1305(kek, nonce, envelopeId).encrypt(dataKey)),
+    wrappedKey: toHex(
+      xchacha20poly1305(kek, nonce, envelopeId).encrypt(dataKey),
+    ),
   };
 }
 
@@ -443,7 +501,10 @@ function recoverDataKey(
   }
   const dataKey =
     "dataKey" in authority
-      ? bytesFrom(authority.dataKey, { field: "dataKey", length: DATA_KEY_BYTES })
+      ? bytesFrom(authority.dataKey, {
+          field: "dataKey",
+          length: DATA_KEY_BYTES,
+        })
       : unwrapDataKey(envelope, envelopeId, authority);
   const expected = fromHex(envelope.keyCommitment, { field: "keyCommitment" });
   if (!constantTimeEqual(keyCommitment(dataKey), expected)) {
@@ -466,13 +527,7 @@ function unwrapDataKey(
     field: "privateKey",
     length: KEY_BYTES,
   });
-  const ownPublicKey = x25519.getPublicKey(privateKey);
   const recipientPublicKey = fromHex(entry.publicKey, { field: "publicKey" });
-  if (!constantTimeEqual(ownPublicKey, recipientPublicKey)) {
-    throw new EnvelopeDecryptionError(
-      `private key does not match the public key member ${memberId}'s data key was wrapped for (was the key rotated?)`,
-    );
-  }
   const ephemeralPublicKey = fromHex(entry.ephemeralPublicKey, {
     field: "ephemeralPublicKey",
   });
@@ -489,6 +544,14 @@ function unwrapDataKey(
       fromHex(entry.wrappedKey, { field: "wrappedKey" }),
     );
   } catch {
+    // Only now pay for deriving our public key, to tell a wrong key from tampering.
+    if (
+      !constantTimeEqual(x25519.getPublicKey(privateKey), recipientPublicKey)
+    ) {
+      throw new EnvelopeDecryptionError(
+        `private key does not match the public key member ${memberId}'s data key was wrapped for (was the key rotated?)`,
+      );
+    }
     throw new EnvelopeDecryptionError(
       `wrapped key of member ${memberId} failed authentication: the entry or the envelope was altered`,
     );

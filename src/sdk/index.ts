@@ -1,10 +1,5 @@
 /** Consortia SDK: hashing, keyed subject identifiers, envelope encryption, payload storage. */
-export {
-  InvalidHexError,
-  fromHex,
-  toHex,
-  type Hex,
-} from "./bytes.js";
+export { InvalidHexError, fromHex, toHex, type Hex } from "./bytes.js";
 export {
   DocumentKind,
   InvalidDocumentRefError,
@@ -38,10 +33,12 @@ export {
   ENVELOPE_SUITE,
   ENVELOPE_VERSION,
   EnvelopeDecryptionError,
+  EnvelopeHashMismatchError,
   InvalidEnvelopeError,
   NotARecipientError,
   encryptionPublicKey,
   envelopeHash,
+  envelopeId,
   envelopeReaders,
   generateEncryptionKeyPair,
   grantReader,

@@ -6,10 +6,12 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import {
   DuplicateRecipientError,
   EnvelopeDecryptionError,
+  EnvelopeHashMismatchError,
   InvalidEnvelopeError,
   NotARecipientError,
   encryptionPublicKey,
   envelopeHash,
+  envelopeId,
   envelopeReaders,
   fromHex,
   generateEncryptionKeyPair,
@@ -32,7 +34,10 @@ const member = (memberId: number): Member => ({
   memberId,
   ...generateEncryptionKeyPair(),
 });
-const reader = (m: Member) => ({ memberId: m.memberId, publicKey: m.publicKey });
+const reader = (m: Member) => ({
+  memberId: m.memberId,
+  publicKey: m.publicKey,
+});
 const opener = (m: Member) => ({
   memberId: m.memberId,
   privateKey: m.privateKey,
@@ -104,6 +109,7 @@ describe("sdk/envelope", () => {
       expect(granted.nonce).to.equal(before.nonce);
       expect(granted.keyCommitment).to.equal(before.keyCommitment);
       expect(envelopeHash(granted)).to.equal(envelopeHash(before));
+      expect(envelopeId(granted)).to.equal(envelopeId(before));
       expect(granted.recipients.slice(0, 4)).to.deep.equal(before.recipients);
       // The input is not mutated.
       expect(envelope).to.deep.equal(before);
@@ -115,9 +121,9 @@ describe("sdk/envelope", () => {
       expect(untext(openEnvelope(granted, opener(latecomer)))).to.equal(
         untext(document),
       );
-      expect(untext(openEnvelope(envelope, { dataKey: toHex(dataKey) }))).to.equal(
-        untext(document),
-      );
+      expect(
+        untext(openEnvelope(envelope, { dataKey: toHex(dataKey) })),
+      ).to.equal(untext(document));
     });
 
     it("the regulator keeps access after further grants", () => {
@@ -149,7 +155,10 @@ describe("sdk/envelope", () => {
 
     it("a member who rotated its key is re-wrapped with replace: true", () => {
       const { envelope } = sealed();
-      const rotated = { ...generateEncryptionKeyPair(), memberId: supplier.memberId };
+      const rotated = {
+        ...generateEncryptionKeyPair(),
+        memberId: supplier.memberId,
+      };
       expectThrow(
         () => grantReader(envelope, opener(bank), reader(rotated)),
         DuplicateRecipientError,
@@ -180,7 +189,9 @@ describe("sdk/envelope", () => {
         expect(envelope.aad).to.equal(toHex(text("blacklist-entry:42")));
         const opened = openEnvelope(envelope, opener(bank));
         expect(opened.length).to.equal(plaintext.length);
-        expect(Buffer.from(opened).equals(Buffer.from(plaintext))).to.equal(true);
+        expect(Buffer.from(opened).equals(Buffer.from(plaintext))).to.equal(
+          true,
+        );
       }
     });
   });
@@ -260,11 +271,38 @@ describe("sdk/envelope", () => {
       ]) {
         expectThrow(
           () =>
-            openEnvelope({ ...envelope, recipients: [entry, ...rest] }, opener(bank)),
+            openEnvelope(
+              { ...envelope, recipients: [entry, ...rest] },
+              opener(bank),
+            ),
           EnvelopeDecryptionError,
           /wrapped key of member 1 failed authentication/,
         );
       }
+    });
+
+    it("expectedHash proves the envelope is the one referenced on chain", () => {
+      const { envelope } = sealed();
+      const onChain = envelopeHash(envelope);
+      const granted = grantReader(envelope, opener(bank), reader(latecomer));
+      expect(
+        untext(
+          openEnvelope(granted, opener(latecomer), { expectedHash: onChain }),
+        ),
+      ).to.equal(untext(document));
+      const other = sealed().envelope;
+      expectThrow(
+        () => openEnvelope(other, opener(bank), { expectedHash: onChain }),
+        EnvelopeHashMismatchError,
+        /not the referenced envelope/,
+      );
+      expectThrow(
+        () =>
+          openEnvelope(flipCiphertext(envelope), opener(bank), {
+            expectedHash: onChain,
+          }),
+        EnvelopeHashMismatchError,
+      );
     });
 
     it("a tampered key commitment fails", () => {
@@ -329,7 +367,10 @@ describe("sdk/envelope", () => {
       const cases: [unknown, RegExp][] = [
         [{ ...envelope, version: 2 }, /version/],
         [{ ...envelope, suite: "RSA" }, /suite/],
-        [{ ...envelope, nonce: "0x00" }, /nonce: expected 0x-prefixed hex of 24 bytes/],
+        [
+          { ...envelope, nonce: "0x00" },
+          /nonce: expected 0x-prefixed hex of 24 bytes/,
+        ],
         [{ ...envelope, ciphertext: "not base64!" }, /ciphertext/],
         [{ ...envelope, recipients: undefined }, /recipients/],
         [
@@ -361,7 +402,10 @@ describe("sdk/envelope", () => {
     it("rejects duplicate, missing or malformed recipients when sealing", () => {
       expectThrow(
         () =>
-          sealEnvelope({ plaintext: document, recipients: [reader(bank), reader(bank)] }),
+          sealEnvelope({
+            plaintext: document,
+            recipients: [reader(bank), reader(bank)],
+          }),
         DuplicateRecipientError,
       );
       expectThrow(
@@ -382,7 +426,9 @@ describe("sdk/envelope", () => {
 
     it("rejects small-order X25519 public keys", () => {
       const zero = toHex(new Uint8Array(32));
-      const one = toHex(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0)));
+      const one = toHex(
+        Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0)),
+      );
       for (const publicKey of [zero, one]) {
         expectThrow(
           () =>
@@ -416,16 +462,30 @@ describe("sdk/envelope", () => {
 
     it("the envelope hash covers the payload part only", () => {
       const { envelope } = sealed();
-      const { version, suite, nonce, aad, keyCommitment, ciphertext } = envelope;
+      const { version, suite, nonce, aad, keyCommitment, ciphertext } =
+        envelope;
       expect(envelopeHash(envelope)).to.equal(
-        hashCanonicalJson({ version, suite, nonce, aad, keyCommitment, ciphertext }),
+        hashCanonicalJson({
+          version,
+          suite,
+          nonce,
+          aad,
+          keyCommitment,
+          ciphertext,
+        }),
       );
     });
 
     it("a reader following the spec with raw primitives recovers the data key and payload", () => {
       const { envelope, dataKey } = sealed();
-      const envelopeId = fromHex(envelopeHash(envelope), { field: "id" });
-      const entry = envelope.recipients.find((r) => r.memberId === core.memberId)!;
+      const { version, suite, nonce, aad, keyCommitment } = envelope;
+      const envelopeId = fromHex(
+        hashCanonicalJson({ version, suite, nonce, aad, keyCommitment }),
+        { field: "id" },
+      );
+      const entry = envelope.recipients.find(
+        (r) => r.memberId === core.memberId,
+      )!;
       const E = fromHex(entry.ephemeralPublicKey, { field: "E" });
       const R = fromHex(entry.publicKey, { field: "R" });
       const memberId = Buffer.alloc(8);
@@ -448,12 +508,17 @@ describe("sdk/envelope", () => {
       ).decrypt(fromHex(entry.wrappedKey, { field: "wrapped" }));
       expect(toHex(unwrapped)).to.equal(toHex(dataKey));
       expect(envelope.keyCommitment).to.equal(
-        toHex(sha256(LP(text("consortia:envelope:v1:key-commitment"), dataKey))),
+        toHex(
+          sha256(LP(text("consortia:envelope:v1:key-commitment"), dataKey)),
+        ),
       );
       const plaintext = xchacha20poly1305(
         dataKey,
         fromHex(envelope.nonce, { field: "nonce" }),
-        LP(text("consortia:envelope:v1:payload"), fromHex(envelope.aad, { field: "aad" })),
+        LP(
+          text("consortia:envelope:v1:payload"),
+          fromHex(envelope.aad, { field: "aad" }),
+        ),
       ).decrypt(Buffer.from(envelope.ciphertext, "base64"));
       expect(untext(plaintext)).to.equal(untext(document));
     });
