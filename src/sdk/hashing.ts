@@ -54,7 +54,9 @@ export const DocumentKind = {
 } as const;
 export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind];
 
-const DOCUMENT_KINDS: ReadonlySet<number> = new Set(Object.values(DocumentKind));
+const DOCUMENT_KINDS: ReadonlySet<number> = new Set(
+  Object.values(DocumentKind),
+);
 
 /** Mirrors `struct DocumentRef { bytes32 contentHash; bytes32 uriHash; uint16 kind; }`. */
 export type DocumentRef = {
@@ -164,7 +166,9 @@ function isPlainObject(value: object): boolean {
 
 /** Iterative so that deeply nested input cannot overflow the call stack. */
 function assertStrictJson(root: unknown): void {
-  const stack: { value: unknown; path: string }[] = [{ value: root, path: "$" }];
+  const stack: { value: unknown; path: string }[] = [
+    { value: root, path: "$" },
+  ];
   const ancestors = new Set<unknown>();
   // Containers are re-pushed with `exit` so we know when to leave their subtree (cycle check).
   const exits: { value: unknown; depth: number }[] = [];

@@ -39,7 +39,9 @@ export class PayloadCorruptedError extends Error {
     readonly hash: Hex,
     readonly actual: Hex,
   ) {
-    super(`payload stored under ${hash} is corrupted: its content hashes to ${actual}`);
+    super(
+      `payload stored under ${hash} is corrupted: its content hashes to ${actual}`,
+    );
   }
 }
 
@@ -57,7 +59,12 @@ export function normalisePayloadHash(hash: unknown): Hex {
 
 function verified(hash: Hex, bytes: Uint8Array): Uint8Array {
   const actual = hashBytes(bytes);
-  if (!constantTimeEqual(fromHex(actual, { field: "actual" }), fromHex(hash, { field: "hash" }))) {
+  if (
+    !constantTimeEqual(
+      fromHex(actual, { field: "actual" }),
+      fromHex(hash, { field: "hash" }),
+    )
+  ) {
     throw new PayloadCorruptedError(hash, actual);
   }
   return bytes;
@@ -103,7 +110,10 @@ export function createFileSystemPayloadStore(dir: string): PayloadStore {
       }
       throw error;
     }
-    return verified(hash, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return verified(
+      hash,
+      new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    );
   }
 
   return {
@@ -115,7 +125,10 @@ export function createFileSystemPayloadStore(dir: string): PayloadStore {
         return hash; // already stored intact
       } catch (error) {
         // A missing or corrupted copy is (re)written below.
-        if (!(error instanceof PayloadNotFoundError || error instanceof PayloadCorruptedError)) {
+        if (!(
+          error instanceof PayloadNotFoundError ||
+          error instanceof PayloadCorruptedError
+        )) {
           throw error;
         }
       }

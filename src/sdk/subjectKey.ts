@@ -157,7 +157,9 @@ const PROVINCE_CODES: ReadonlySet<string> = new Set([
 ]); // prettier-ignore
 
 // ISO 7064 MOD 11-2: weight of position i is 2^(17-i) mod 11; the check maps sum mod 11.
-const RESIDENT_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const RESIDENT_ID_WEIGHTS = [
+  7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2,
+];
 const RESIDENT_ID_CHECK = "10X98765432";
 
 /** The check character (0-9 or X) of the first 17 digits of a resident ID number. */
@@ -169,7 +171,8 @@ export function residentIdCheckDigit(first17: string): string {
     );
   }
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * RESIDENT_ID_WEIGHTS[i];
+  for (let i = 0; i < 17; i++)
+    sum += Number(first17[i]) * RESIDENT_ID_WEIGHTS[i];
   return RESIDENT_ID_CHECK[sum % 11];
 }
 
@@ -193,11 +196,15 @@ function normaliseResidentId(raw: string): string {
   const birth = id.slice(6, 14);
   if (!isValidBirthDate(birth)) {
     // The date itself is personal data: keep it out of messages that end up in logs.
-    fail("birth date (characters 7-14) is not a real date between 1800 and today");
+    fail(
+      "birth date (characters 7-14) is not a real date between 1800 and today",
+    );
   }
   const expected = residentIdCheckDigit(id.slice(0, 17));
   if (id[17] !== expected) {
-    fail(`check digit is ${id[17]} but the first 17 digits require ${expected}`);
+    fail(
+      `check digit is ${id[17]} but the first 17 digits require ${expected}`,
+    );
   }
   return id;
 }

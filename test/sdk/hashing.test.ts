@@ -116,7 +116,9 @@ describe("sdk/hashing", () => {
     });
 
     it("member order and whitespace of the input do not change the hash", () => {
-      const a = JSON.parse('{ "z": {"y": 1, "x": [1, {"b": 2, "a": 1}]}, "a": null }');
+      const a = JSON.parse(
+        '{ "z": {"y": 1, "x": [1, {"b": 2, "a": 1}]}, "a": null }',
+      );
       const b = JSON.parse('{"a":null,"z":{"x":[1,{"a":1,"b":2}],"y":1}}');
       expect(hashCanonicalJson(a)).to.equal(hashCanonicalJson(b));
     });
@@ -139,8 +141,14 @@ describe("sdk/hashing", () => {
         [Number.NaN, /NaN is not a JSON number/],
         [Number.POSITIVE_INFINITY, /Infinity is not a JSON number/],
         [10n, /bigint is not JSON/],
-        [{ when: new Date(0) }, /\$\.when cannot be canonicalised: Date is not a plain object/],
-        [[1, undefined], /\$\[1\] cannot be canonicalised: array element is missing/],
+        [
+          { when: new Date(0) },
+          /\$\.when cannot be canonicalised: Date is not a plain object/,
+        ],
+        [
+          [1, undefined],
+          /\$\[1\] cannot be canonicalised: array element is missing/,
+        ],
         // eslint-disable-next-line no-sparse-arrays
         [[1, , 3], /\$\[1\] cannot be canonicalised: array element is missing/],
         [{ f: () => 1 }, /function is not a JSON value/],
@@ -255,9 +263,10 @@ describe("sdk/hashing", () => {
       expect(() =>
         documentRef({ contentHash: "0x1234", uri: "u", kind: 1 }),
       ).to.throw(InvalidDocumentRefError, /contentHash: expected 32 bytes/);
-      expect(() =>
-        documentRef({ contentHash, uri: "", kind: 1 }),
-      ).to.throw(InvalidDocumentRefError, /uri/);
+      expect(() => documentRef({ contentHash, uri: "", kind: 1 })).to.throw(
+        InvalidDocumentRefError,
+        /uri/,
+      );
       expect(() =>
         documentRef({ contentHash, uri: "u", kind: 12 as DocumentKind }),
       ).to.throw(InvalidDocumentRefError, /not a registered DocumentKind/);

@@ -87,7 +87,9 @@ describe("sdk/payloadStore", () => {
       const hash = await store.put(bytes);
       bytes[0] = 0;
       (await store.get(hash))[0] = 0;
-      expect(Buffer.from(await store.get(hash)).toString()).to.equal("original");
+      expect(Buffer.from(await store.get(hash)).toString()).to.equal(
+        "original",
+      );
     });
   });
 
@@ -99,7 +101,9 @@ describe("sdk/payloadStore", () => {
       return dir;
     };
     after(async () => {
-      await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+      await Promise.all(
+        dirs.map((dir) => rm(dir, { recursive: true, force: true })),
+      );
     });
 
     contractTests(async () => createFileSystemPayloadStore(await makeDir()));
@@ -124,7 +128,9 @@ describe("sdk/payloadStore", () => {
       await writeFile(path, "a forged document");
       const error = await rejection(store.get(hash));
       expect(error).to.be.instanceOf(PayloadCorruptedError);
-      expect(error.message).to.include(hashBytes(Buffer.from("a forged document")));
+      expect(error.message).to.include(
+        hashBytes(Buffer.from("a forged document")),
+      );
     });
 
     it("put repairs a corrupted copy", async () => {
@@ -134,7 +140,9 @@ describe("sdk/payloadStore", () => {
       const hash = await store.put(bytes);
       await writeFile(join(dir, hash.slice(2, 4), hash.slice(4)), "junk");
       expect(await store.put(bytes)).to.equal(hash);
-      expect(Buffer.from(await store.get(hash)).toString()).to.equal("repair me");
+      expect(Buffer.from(await store.get(hash)).toString()).to.equal(
+        "repair me",
+      );
     });
 
     it("concurrent puts of the same payload all succeed", async () => {
@@ -144,7 +152,9 @@ describe("sdk/payloadStore", () => {
         Array.from({ length: 8 }, () => store.put(bytes)),
       );
       expect(new Set(hashes).size).to.equal(1);
-      expect(Buffer.from(await store.get(hashes[0])).equals(bytes)).to.equal(true);
+      expect(Buffer.from(await store.get(hashes[0])).equals(bytes)).to.equal(
+        true,
+      );
     });
   });
 });

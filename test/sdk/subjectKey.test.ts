@@ -29,7 +29,8 @@ function isoMod11_2(first17: string): string {
 function gb32100Check(first17: string): string {
   const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += alphabet.indexOf(first17[i]) * (3 ** i % 31);
+  for (let i = 0; i < 17; i++)
+    sum += alphabet.indexOf(first17[i]) * (3 ** i % 31);
   return alphabet[(31 - (sum % 31)) % 31];
 }
 
@@ -69,7 +70,10 @@ describe("sdk/subjectKey", () => {
     it("the MACed message is LP(domain) || LP(kind) || LP(value) with uint32 big-endian lengths", () => {
       expect(
         toHex(
-          subjectKeyMessage({ kind: "resident-id", value: "11010519491231002X" }),
+          subjectKeyMessage({
+            kind: "resident-id",
+            value: "11010519491231002X",
+          }),
         ),
       ).to.equal(
         "0x00000018" +
@@ -100,7 +104,11 @@ describe("sdk/subjectKey", () => {
       expect(
         deriveSubjectKey({ consortiumKey: other, kind: "resident-id", value }),
       ).to.not.equal(
-        deriveSubjectKey({ consortiumKey: KAT_KEY, kind: "resident-id", value }),
+        deriveSubjectKey({
+          consortiumKey: KAT_KEY,
+          kind: "resident-id",
+          value,
+        }),
       );
     });
 
@@ -196,7 +204,9 @@ describe("sdk/subjectKey", () => {
 
     it("agrees with an independent check-digit implementation on many numbers", () => {
       for (let n = 0; n < 2000; n++) {
-        const body = `4403051990${String(101 + (n % 28)).padStart(4, "0").slice(-4)}${String(n % 1000).padStart(3, "0")}`;
+        const body = `4403051990${String(101 + (n % 28))
+          .padStart(4, "0")
+          .slice(-4)}${String(n % 1000).padStart(3, "0")}`;
         expect(residentIdCheckDigit(body), body).to.equal(isoMod11_2(body));
       }
     });
