@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { configVariable, defineConfig } from "hardhat/config";
+import { configVariable, defineConfig, task } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
 
@@ -8,8 +8,21 @@ const require = createRequire(import.meta.url);
 const EVM_TARGET = "berlin";
 const LOCAL_CHAIN_ID = 1337;
 
+const deployTask = task("deploy", "Deploys (or resumes) the whole suite and writes deployments/<chainId>.json")
+  .addOption({ name: "founders", description: "Founders file that seeds members and ends bootstrap", defaultValue: "" })
+  .addOption({ name: "deployments", description: "Directory of deployments files", defaultValue: "deployments" })
+  .setAction(() => import("./scripts/tasks/deploy.js"))
+  .build();
+
+const permissioningTask = task("permissioning", "Exports the registry as Besu and GoQuorum node allowlists")
+  .addOption({ name: "out", description: "Output directory", defaultValue: "permissioning" })
+  .addOption({ name: "deployments", description: "Directory of deployments files", defaultValue: "deployments" })
+  .setAction(() => import("./scripts/tasks/permissioning.js"))
+  .build();
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  tasks: [deployTask, permissioningTask],
   solidity: {
     profiles: {
       default: {
