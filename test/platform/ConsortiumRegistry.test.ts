@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
+import { keccak256, toUtf8Bytes, ZeroAddress, ZeroHash, type Interface } from "ethers";
 import { network } from "hardhat";
 import { MemberKind, Roles } from "../../src/sdk/roles.js";
 import { deployPlatform, passProposal, proposeAndGetId, TEST_MEMBER_ROLES, type Platform } from "../helpers/consortium.js";
@@ -24,8 +24,10 @@ async function openBootstrap(): Promise<Platform> {
   return deployPlatform(connection);
 }
 
+/** Calldata of a registry function, for a proposal. */
 function call(platform: Platform, fn: string, args: unknown[]): string {
-  return platform.registry.interface.encodeFunctionData(fn, args);
+  const iface: Interface = platform.registry.interface;
+  return iface.encodeFunctionData(fn, args);
 }
 
 describe("ConsortiumRegistry", () => {
