@@ -11,6 +11,11 @@ const LOCAL_CHAIN_ID = 1337;
 const deployTask = task("deploy", "Deploys (or resumes) the whole suite and writes deployments/<chainId>.json")
   .addOption({ name: "founders", description: "Founders file that seeds members and ends bootstrap", defaultValue: "" })
   .addOption({ name: "deployments", description: "Directory of deployments files", defaultValue: "deployments" })
+  .addOption({
+    name: "deploymentId",
+    description: "Ignition deployment id (default chain-<chainId>)",
+    defaultValue: "",
+  })
   .setAction(() => import("./scripts/tasks/deploy.js"))
   .build();
 
@@ -62,7 +67,8 @@ export default defineConfig({
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      // A local JSON-RPC node; tests point it at the node they start.
+      url: process.env.CONSORTIA_LOCAL_RPC_URL ?? "http://127.0.0.1:8545",
       gasPrice: 0,
     },
     besu: {

@@ -173,7 +173,11 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     // ---------------------------------------------------------------- proposals
 
     /// @inheritdoc IConsortiumRegistry
-    function propose(address target, bytes calldata data, bytes32 descriptionHash) external returns (uint256 proposalId) {
+    function propose(
+        address target,
+        bytes calldata data,
+        bytes32 descriptionHash
+    ) external returns (uint256 proposalId) {
         uint32 proposer = authorize(msg.sender, Roles.VOTER);
         if (target == address(0)) revert InvalidValue("target");
         if (_threshold == 0) revert BootstrapOver(msg.sender);
@@ -208,6 +212,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (valid < _threshold) revert ThresholdNotMet(proposalId, valid, _threshold);
         p.status = ProposalStatus.Executed;
         bool ok;
+        // A proposal is an arbitrary call that governance approved.
+        // solhint-disable-next-line avoid-low-level-calls
         (ok, result) = p.target.call(p.data);
         if (!ok) revert ProposalCallFailed(proposalId, result);
         emit ProposalExecuted(proposalId, result);

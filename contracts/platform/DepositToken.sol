@@ -12,6 +12,9 @@ import {Roles} from "./libraries/Roles.sol";
 /// @dev Every balance change asks the registry about both sides in one call (one storage slot each), so a transfer
 /// costs a few thousand gas more than a plain ERC-20 transfer, not a compliance framework's hundreds of thousands.
 contract DepositToken is IDepositToken, ERC20, ConsortiumApp {
+    /// @dev Roles that may hold deposits: member holders, and suite contracts settling for members.
+    uint64 private constant HOLDS = Roles.TOKEN_HOLDER | Roles.SYSTEM;
+
     uint8 private immutable _decimals;
 
     constructor(
@@ -45,14 +48,38 @@ contract DepositToken is IDepositToken, ERC20, ConsortiumApp {
     /// @dev The permission check for every mint, burn and transfer: each side that is not the zero address must be an
     /// active holder or a suite contract. The reason is looked up only when the check fails.
     function _update(address from, address to, uint256 value) internal override whenNotPaused {
-        IConsortiumRegistry registry_ = registry();
-        (uint64 fromRoles, uint64 toRoles) = registry_.effectiveRoles(from, to);
-        if (from != address(0) && fromRoles & (Roles.TOKEN_HOLDER | Roles.SYSTEM) == 0) {
-            registry_.authorize(from, Roles.TOKEN_HOLDER);
-        }
-        if (to != address(0) && toRoles & (Roles.TOKEN_HOLDER | Roles.SYSTEM) == 0) {
-            registry_.authorize(to, Roles.TOKEN_HOLDER);
-        }
+        (uint64 fromRoles, uint64 toRoles) = _effectiveRoles(from, to);
+        // Mint (from 0) and burn (to 0) count as allowed on that side.
+        if (from == address(0)) fromRoles = Roles.SYSTEM;
+        if (to == address(0)) toRoles = Roles.SYSTEM;
+        if ((fromRoles & HOLDS) == 0 || (toRoles & HOLDS) == 0) _revertNotHolder(from, fromRoles, to);
         super._update(from, to, value);
+    }
+
+    /// @dev Looks up why a side may not hold deposits (the registry reverts with the reason).
+    function _revertNotHolder(address from, uint64 fromRoles, address to) private view {
+        registry().authorize(fromRoles & HOLDS == 0 ? from : to, Roles.TOKEN_HOLDER);
+    }
+
+    /// @dev `registry().effectiveRoles(from, to)` without the ABI encoder's overhead: this runs on every transfer.
+    function _effectiveRoles(address from, address to) private view returns (uint64 fromRoles, uint64 toRoles) {
+        address registry_ = address(registry());
+        bytes4 selector = IConsortiumRegistry.effectiveRoles.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), from)
+            mstore(add(ptr, 0x24), to)
+            // Two statements, not or(): Yul evaluates arguments right to left, so returndatasize() would run first.
+            if iszero(staticcall(gas(), registry_, ptr, 0x44, ptr, 0x40)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            if lt(returndatasize(), 0x40) {
+                revert(0, 0)
+            }
+            fromRoles := and(mload(ptr), 0xffffffffffffffff)
+            toRoles := and(mload(add(ptr, 0x20)), 0xffffffffffffffff)
+        }
     }
 }

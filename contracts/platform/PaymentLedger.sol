@@ -6,7 +6,7 @@ import {IPaymentLedger} from "./interfaces/IPaymentLedger.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title PaymentLedger
-/// @notice The suite's one record of off-chain payments, so that no payment paymentReference settles two steps.
+/// @notice The suite's one record of off-chain payments, so that no payment reference settles two steps.
 contract PaymentLedger is IPaymentLedger {
     IConsortiumRegistry public immutable registry;
     mapping(bytes32 paymentReference => bool) private _recorded;

@@ -17,11 +17,7 @@ abstract contract Settlement is ConsortiumApp {
     IDepositToken private immutable _token;
     IPaymentLedger private immutable _ledger;
 
-    constructor(
-        IConsortiumRegistry registry_,
-        IDepositToken token_,
-        IPaymentLedger ledger_
-    ) ConsortiumApp(registry_) {
+    constructor(IConsortiumRegistry registry_, IDepositToken token_, IPaymentLedger ledger_) ConsortiumApp(registry_) {
         if (address(token_) == address(0)) revert InvalidValue("token");
         if (address(ledger_) == address(0)) revert InvalidValue("ledger");
         _token = token_;

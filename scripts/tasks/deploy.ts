@@ -5,6 +5,7 @@ import { deploySuite } from "../../src/deploy/deploy.js";
 interface DeployArgs {
   founders: string;
   deployments: string;
+  deploymentId: string;
 }
 
 /**
@@ -12,10 +13,12 @@ interface DeployArgs {
  * founders once, and writes deployments/<chainId>.json.
  */
 export default async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await hre.tasks.getTask("build").run({});
   const connection = await hre.network.create();
   await deploySuite(connection, ConsortiaModule, {
     foundersPath: args.founders === "" ? undefined : args.founders,
     deploymentsDir: args.deployments,
+    deploymentId: args.deploymentId === "" ? undefined : args.deploymentId,
     log: (line) => console.log(line),
   });
 }

@@ -16,5 +16,7 @@ export default async function permissioning(args: PermissioningArgs, hre: Hardha
   const snapshot = await readRegistrySnapshot(registry);
   const files = await writeAllowlists(snapshot, args.out);
   console.log(`${snapshot.accounts.length} accounts, ${snapshot.nodes.length} nodes -> ${files.join(", ")}`);
-  console.log("Reload on every Besu node: perm_reloadPermissionsFromFile; on GoQuorum nodes: restart or admin_addPeer.");
+  console.log(
+    "Reload on every Besu node: perm_reloadPermissionsFromFile; on GoQuorum nodes: restart or admin_addPeer.",
+  );
 }

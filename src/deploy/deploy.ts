@@ -10,6 +10,8 @@ export interface DeploySuiteOptions {
   foundersPath?: string;
   /** Where deployments/<chainId>.json goes. */
   deploymentsDir?: string;
+  /** Ignition deployment id (its journal lives in ignition/deployments/<id>); default `chain-<chainId>`. */
+  deploymentId?: string;
   log?: (line: string) => void;
 }
 
@@ -31,13 +33,16 @@ export async function deploySuite(
 ): Promise<Deployment> {
   const log = options.log ?? (() => {});
   const { ethers, ignition } = connection as NetworkConnection & {
-    ignition: { deploy(module: IgnitionModule, options?: object): Promise<Record<string, { getAddress(): Promise<string> }>> };
+    ignition: {
+      deploy(module: IgnitionModule, options?: object): Promise<Record<string, { getAddress(): Promise<string> }>>;
+    };
   };
   const chainId = Number((await ethers.provider.getNetwork()).chainId);
   log(`deploying the suite to chain ${chainId} (${connection.networkName})`);
-  const result = await ignition.deploy(module, { displayUi: false });
+  const deploymentId = options.deploymentId ?? `chain-${chainId}`;
+  const result = await ignition.deploy(module, { displayUi: false, deploymentId });
 
-  const blocks = await deploymentBlocks(chainId);
+  const blocks = await deploymentBlocks(deploymentId);
   const contracts: Deployment["contracts"] = {};
   for (const [futureId, contract] of Object.entries(result)) {
     const address = await contract.getAddress();
@@ -74,11 +79,11 @@ function contractNameOf(module: IgnitionModule, resultKey: string): string {
  * Deployment blocks from Ignition's journal, which records every confirmed transaction. The in-process network keeps
  * no journal; its contracts all start at block 0 for an indexer.
  */
-async function deploymentBlocks(chainId: number): Promise<Map<string, number>> {
+async function deploymentBlocks(deploymentId: string): Promise<Map<string, number>> {
   const blocks = new Map<string, number>();
   let journal: string;
   try {
-    journal = await readFile(join("ignition", "deployments", `chain-${chainId}`, "journal.jsonl"), "utf8");
+    journal = await readFile(join("ignition", "deployments", deploymentId, "journal.jsonl"), "utf8");
   } catch {
     return blocks;
   }

@@ -33,20 +33,14 @@ export function toHex(bytes: Uint8Array): Hex {
  * many bytes. Upper- and lower-case digits are accepted; a missing prefix, odd length or
  * stray character is rejected.
  */
-export function fromHex(
-  value: unknown,
-  options: { field: string; length?: number },
-): Uint8Array {
+export function fromHex(value: unknown, options: { field: string; length?: number }): Uint8Array {
   const { field, length } = options;
   if (typeof value !== "string" || !value.startsWith("0x")) {
     throw new InvalidHexError(field, "expected a 0x-prefixed hex string");
   }
   const body = value.slice(2);
   if (body.length % 2 !== 0 || !HEX_BODY.test(body)) {
-    throw new InvalidHexError(
-      field,
-      "expected an even number of hex digits after 0x",
-    );
+    throw new InvalidHexError(field, "expected an even number of hex digits after 0x");
   }
   if (length !== undefined && body.length !== length * 2) {
     throw new InvalidHexError(
@@ -58,16 +52,10 @@ export function fromHex(
 }
 
 /** Accepts raw bytes or hex, so callers can pass keys in whichever form they store them. */
-export function bytesFrom(
-  value: Uint8Array | Hex,
-  options: { field: string; length?: number },
-): Uint8Array {
+export function bytesFrom(value: Uint8Array | Hex, options: { field: string; length?: number }): Uint8Array {
   if (value instanceof Uint8Array) {
     if (options.length !== undefined && value.length !== options.length) {
-      throw new InvalidHexError(
-        options.field,
-        `expected ${options.length} bytes, got ${value.length}`,
-      );
+      throw new InvalidHexError(options.field, `expected ${options.length} bytes, got ${value.length}`);
     }
     return value;
   }
@@ -87,9 +75,7 @@ export function hasLoneSurrogate(text: string): boolean {
 /** UTF-8 encodes a string; lone surrogates are rejected because they have no UTF-8 form. */
 export function utf8(text: string): Uint8Array {
   if (hasLoneSurrogate(text)) {
-    throw new TypeError(
-      "string contains a lone UTF-16 surrogate and has no UTF-8 encoding",
-    );
+    throw new TypeError("string contains a lone UTF-16 surrogate and has no UTF-8 encoding");
   }
   return utf8Encoder.encode(text);
 }

@@ -45,15 +45,7 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
 import { z } from "zod";
-import {
-  bytesFrom,
-  constantTimeEqual,
-  fromHex,
-  lengthPrefixed,
-  toHex,
-  utf8,
-  type Hex,
-} from "./bytes.js";
+import { bytesFrom, constantTimeEqual, fromHex, lengthPrefixed, toHex, utf8, type Hex } from "./bytes.js";
 import { hashCanonicalJson } from "./hashing.js";
 
 export const ENVELOPE_VERSION = 1;
@@ -96,9 +88,7 @@ export type Envelope = {
 export type EncryptionKeyPair = { privateKey: Hex; publicKey: Hex };
 export type Reader = { memberId: number; publicKey: Hex };
 /** Who is granting: the sender holding the data key, or a reader opening with its own key. */
-export type EnvelopeAuthority =
-  | { dataKey: Uint8Array | Hex }
-  | { memberId: number; privateKey: Uint8Array | Hex };
+export type EnvelopeAuthority = { dataKey: Uint8Array | Hex } | { memberId: number; privateKey: Uint8Array | Hex };
 
 /** Raised when a key is wrong or any part of the envelope was tampered with. */
 export class EnvelopeDecryptionError extends Error {
@@ -109,9 +99,7 @@ export class EnvelopeDecryptionError extends Error {
 export class NotARecipientError extends Error {
   override name = "NotARecipientError" as const;
   constructor(readonly memberId: number) {
-    super(
-      `member ${memberId} is not a recipient of this envelope; a current reader must grant access first`,
-    );
+    super(`member ${memberId} is not a recipient of this envelope; a current reader must grant access first`);
   }
 }
 
@@ -119,9 +107,7 @@ export class NotARecipientError extends Error {
 export class DuplicateRecipientError extends Error {
   override name = "DuplicateRecipientError" as const;
   constructor(readonly memberId: number) {
-    super(
-      `member ${memberId} is already a recipient; pass { replace: true } to re-wrap for a rotated key`,
-    );
+    super(`member ${memberId} is already a recipient; pass { replace: true } to re-wrap for a rotated key`);
   }
 }
 
@@ -132,9 +118,7 @@ export class EnvelopeHashMismatchError extends Error {
     readonly expected: Hex,
     readonly actual: Hex,
   ) {
-    super(
-      `envelope hash is ${actual} but ${expected} was expected: this is not the referenced envelope`,
-    );
+    super(`envelope hash is ${actual} but ${expected} was expected: this is not the referenced envelope`);
   }
 }
 
@@ -154,27 +138,15 @@ const hexSchema = (bytes?: number) =>
       }
     },
     {
-      message:
-        bytes === undefined
-          ? "expected 0x-prefixed hex"
-          : `expected 0x-prefixed hex of ${bytes} bytes`,
+      message: bytes === undefined ? "expected 0x-prefixed hex" : `expected 0x-prefixed hex of ${bytes} bytes`,
     },
   );
 
-const base64Schema = z
-  .string()
-  .refine(
-    (value) => Buffer.from(value, "base64").toString("base64") === value,
-    {
-      message: "expected canonical padded base64",
-    },
-  );
+const base64Schema = z.string().refine((value) => Buffer.from(value, "base64").toString("base64") === value, {
+  message: "expected canonical padded base64",
+});
 
-const memberIdSchema = z
-  .number()
-  .int()
-  .nonnegative()
-  .max(Number.MAX_SAFE_INTEGER);
+const memberIdSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 const readerSchema = z.object({
   memberId: memberIdSchema,
@@ -197,9 +169,7 @@ const envelopeSchema = z.object({
 });
 
 function formatIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
-    .join("; ");
+  return error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
 }
 
 /**
@@ -209,9 +179,7 @@ function formatIssues(error: z.ZodError): string {
 export function parseEnvelope(input: unknown): Envelope {
   const result = envelopeSchema.safeParse(input);
   if (!result.success) {
-    throw new InvalidEnvelopeError(
-      `invalid envelope: ${formatIssues(result.error)}`,
-    );
+    throw new InvalidEnvelopeError(`invalid envelope: ${formatIssues(result.error)}`);
   }
   const envelope = result.data as Envelope;
   assertUniqueMembers(envelope.recipients);
@@ -221,9 +189,7 @@ export function parseEnvelope(input: unknown): Envelope {
 function parseReader(input: unknown, field: string): Reader {
   const result = readerSchema.safeParse(input);
   if (!result.success) {
-    throw new InvalidEnvelopeError(
-      `invalid ${field}: ${formatIssues(result.error)}`,
-    );
+    throw new InvalidEnvelopeError(`invalid ${field}: ${formatIssues(result.error)}`);
   }
   return result.data as Reader;
 }
@@ -244,11 +210,7 @@ export function generateEncryptionKeyPair(): EncryptionKeyPair {
 
 /** The public key belonging to an X25519 private key. */
 export function encryptionPublicKey(privateKey: Uint8Array | Hex): Hex {
-  return toHex(
-    x25519.getPublicKey(
-      bytesFrom(privateKey, { field: "privateKey", length: KEY_BYTES }),
-    ),
-  );
+  return toHex(x25519.getPublicKey(bytesFrom(privateKey, { field: "privateKey", length: KEY_BYTES })));
 }
 
 /**
@@ -258,11 +220,10 @@ export function encryptionPublicKey(privateKey: Uint8Array | Hex): Hex {
  * Returns the data key as well, so the sender can grant further readers without holding a
  * reader key of its own; keep it secret or drop it.
  */
-export function sealEnvelope(params: {
-  plaintext: Uint8Array;
-  recipients: Reader[];
-  associatedData?: Uint8Array;
-}): { envelope: Envelope; dataKey: Uint8Array } {
+export function sealEnvelope(params: { plaintext: Uint8Array; recipients: Reader[]; associatedData?: Uint8Array }): {
+  envelope: Envelope;
+  dataKey: Uint8Array;
+} {
   const { plaintext, associatedData = new Uint8Array(0) } = params;
   if (!(plaintext instanceof Uint8Array)) {
     throw new InvalidEnvelopeError("plaintext must be a Uint8Array");
@@ -271,22 +232,14 @@ export function sealEnvelope(params: {
     throw new InvalidEnvelopeError("associatedData must be a Uint8Array");
   }
   if (!Array.isArray(params.recipients) || params.recipients.length === 0) {
-    throw new InvalidEnvelopeError(
-      "recipients must list at least one reader (and normally the regulator)",
-    );
+    throw new InvalidEnvelopeError("recipients must list at least one reader (and normally the regulator)");
   }
-  const recipients = params.recipients.map((reader, i) =>
-    parseReader(reader, `recipients[${i}]`),
-  );
+  const recipients = params.recipients.map((reader, i) => parseReader(reader, `recipients[${i}]`));
   assertUniqueMembers(recipients);
 
   const dataKey = randomBytes(DATA_KEY_BYTES);
   const nonce = randomBytes(NONCE_BYTES);
-  const ciphertext = xchacha20poly1305(
-    dataKey,
-    nonce,
-    payloadAad(associatedData),
-  ).encrypt(plaintext);
+  const ciphertext = xchacha20poly1305(dataKey, nonce, payloadAad(associatedData)).encrypt(plaintext);
   const sealed: Envelope = {
     version: ENVELOPE_VERSION,
     suite: ENVELOPE_SUITE,
@@ -297,9 +250,7 @@ export function sealEnvelope(params: {
     recipients: [],
   };
   const envelopeId = headerId(sealed);
-  sealed.recipients = recipients.map((reader) =>
-    wrapDataKey(dataKey, envelopeId, reader),
-  );
+  sealed.recipients = recipients.map((reader) => wrapDataKey(dataKey, envelopeId, reader));
   return { envelope: sealed, dataKey };
 }
 
@@ -319,9 +270,7 @@ export function grantReader(
 ): Envelope {
   const parsed = parseEnvelope(envelope);
   const reader = parseReader(recipient, "recipient");
-  const exists = parsed.recipients.some(
-    (entry) => entry.memberId === reader.memberId,
-  );
+  const exists = parsed.recipients.some((entry) => entry.memberId === reader.memberId);
   if (exists && options.replace !== true) {
     throw new DuplicateRecipientError(reader.memberId);
   }
@@ -330,12 +279,7 @@ export function grantReader(
   const wrapped = wrapDataKey(dataKey, envelopeId, reader);
   return {
     ...parsed,
-    recipients: [
-      ...parsed.recipients.filter(
-        (entry) => entry.memberId !== reader.memberId,
-      ),
-      wrapped,
-    ],
+    recipients: [...parsed.recipients.filter((entry) => entry.memberId !== reader.memberId), wrapped],
   };
 }
 
@@ -354,12 +298,9 @@ export function openEnvelope(
 ): Uint8Array {
   const parsed = parseEnvelope(envelope);
   if (options.expectedHash !== undefined) {
-    const expected = toHex(
-      fromHex(options.expectedHash, { field: "expectedHash", length: 32 }),
-    );
+    const expected = toHex(fromHex(options.expectedHash, { field: "expectedHash", length: 32 }));
     const actual = payloadHash(parsed);
-    if (actual !== expected)
-      throw new EnvelopeHashMismatchError(expected, actual);
+    if (actual !== expected) throw new EnvelopeHashMismatchError(expected, actual);
   }
   const envelopeId = headerId(parsed);
   const dataKey = recoverDataKey(parsed, envelopeId, authority);
@@ -443,21 +384,12 @@ function wrapKeys(
   recipientPublicKey: Uint8Array,
   memberId: number,
 ): { kek: Uint8Array; nonce: Uint8Array } {
-  const info = lengthPrefixed(
-    LABEL_WRAP,
-    ephemeralPublicKey,
-    recipientPublicKey,
-    uint64be(memberId),
-  );
+  const info = lengthPrefixed(LABEL_WRAP, ephemeralPublicKey, recipientPublicKey, uint64be(memberId));
   const okm = hkdf(sha256, shared, envelopeId, info, KEY_BYTES + NONCE_BYTES);
   return { kek: okm.subarray(0, KEY_BYTES), nonce: okm.subarray(KEY_BYTES) };
 }
 
-function wrapDataKey(
-  dataKey: Uint8Array,
-  envelopeId: Uint8Array,
-  reader: Reader,
-): EnvelopeRecipient {
+function wrapDataKey(dataKey: Uint8Array, envelopeId: Uint8Array, reader: Reader): EnvelopeRecipient {
   const recipientPublicKey = fromHex(reader.publicKey, {
     field: "publicKey",
     length: KEY_BYTES,
@@ -472,32 +404,18 @@ function wrapDataKey(
       `public key of member ${reader.memberId} is not a usable X25519 key (small-order point)`,
     );
   }
-  const { kek, nonce } = wrapKeys(
-    shared,
-    envelopeId,
-    ephemeral.publicKey,
-    recipientPublicKey,
-    reader.memberId,
-  );
+  const { kek, nonce } = wrapKeys(shared, envelopeId, ephemeral.publicKey, recipientPublicKey, reader.memberId);
   return {
     memberId: reader.memberId,
     publicKey: toHex(recipientPublicKey),
     ephemeralPublicKey: toHex(ephemeral.publicKey),
-    wrappedKey: toHex(
-      xchacha20poly1305(kek, nonce, envelopeId).encrypt(dataKey),
-    ),
+    wrappedKey: toHex(xchacha20poly1305(kek, nonce, envelopeId).encrypt(dataKey)),
   };
 }
 
-function recoverDataKey(
-  envelope: Envelope,
-  envelopeId: Uint8Array,
-  authority: EnvelopeAuthority,
-): Uint8Array {
+function recoverDataKey(envelope: Envelope, envelopeId: Uint8Array, authority: EnvelopeAuthority): Uint8Array {
   if (typeof authority !== "object" || authority === null) {
-    throw new InvalidEnvelopeError(
-      "authority must be { dataKey } or { memberId, privateKey }",
-    );
+    throw new InvalidEnvelopeError("authority must be { dataKey } or { memberId, privateKey }");
   }
   const dataKey =
     "dataKey" in authority
@@ -508,9 +426,7 @@ function recoverDataKey(
       : unwrapDataKey(envelope, envelopeId, authority);
   const expected = fromHex(envelope.keyCommitment, { field: "keyCommitment" });
   if (!constantTimeEqual(keyCommitment(dataKey), expected)) {
-    throw new EnvelopeDecryptionError(
-      "data key does not match the envelope's key commitment",
-    );
+    throw new EnvelopeDecryptionError("data key does not match the envelope's key commitment");
   }
   return dataKey;
 }
@@ -533,21 +449,11 @@ function unwrapDataKey(
   });
   try {
     const shared = x25519.getSharedSecret(privateKey, ephemeralPublicKey);
-    const { kek, nonce } = wrapKeys(
-      shared,
-      envelopeId,
-      ephemeralPublicKey,
-      recipientPublicKey,
-      memberId,
-    );
-    return xchacha20poly1305(kek, nonce, envelopeId).decrypt(
-      fromHex(entry.wrappedKey, { field: "wrappedKey" }),
-    );
+    const { kek, nonce } = wrapKeys(shared, envelopeId, ephemeralPublicKey, recipientPublicKey, memberId);
+    return xchacha20poly1305(kek, nonce, envelopeId).decrypt(fromHex(entry.wrappedKey, { field: "wrappedKey" }));
   } catch {
     // Only now pay for deriving our public key, to tell a wrong key from tampering.
-    if (
-      !constantTimeEqual(x25519.getPublicKey(privateKey), recipientPublicKey)
-    ) {
+    if (!constantTimeEqual(x25519.getPublicKey(privateKey), recipientPublicKey)) {
       throw new EnvelopeDecryptionError(
         `private key does not match the public key member ${memberId}'s data key was wrapped for (was the key rotated?)`,
       );

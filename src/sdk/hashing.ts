@@ -11,12 +11,7 @@ import { fromHex, hasLoneSurrogate, toHex, utf8, type Hex } from "./bytes.js";
 
 /** A JSON value as RFC 8259 defines it; `undefined` object members are treated as absent. */
 export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue | undefined };
+  null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue | undefined };
 
 /** Raised for a value that has no single canonical JSON form. */
 export class NonCanonicalJsonError extends Error {
@@ -54,9 +49,7 @@ export const DocumentKind = {
 } as const;
 export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind];
 
-const DOCUMENT_KINDS: ReadonlySet<number> = new Set(
-  Object.values(DocumentKind),
-);
+const DOCUMENT_KINDS: ReadonlySet<number> = new Set(Object.values(DocumentKind));
 
 /** Mirrors `struct DocumentRef { bytes32 contentHash; bytes32 uriHash; uint16 kind; }`. */
 export type DocumentRef = {
@@ -106,10 +99,7 @@ export function hashCanonicalJson(value: JsonValue): Hex {
  * Streams a file through keccak-256 so multi-gigabyte files hash in constant memory.
  * Gives the same result as `hashBytes(readFileSync(path))`.
  */
-export async function hashFile(
-  path: string,
-  options: { chunkSize?: number } = {},
-): Promise<Hex> {
+export async function hashFile(path: string, options: { chunkSize?: number } = {}): Promise<Hex> {
   const hasher = keccak_256.create();
   const stream = createReadStream(path, {
     highWaterMark: options.chunkSize ?? 1024 * 1024,
@@ -125,11 +115,7 @@ export async function hashFile(
  * (UTF-8, no normalisation), so whoever verifies must hold the identical URI string; the
  * URI itself never goes on chain because it can reveal who the parties are.
  */
-export function documentRef(params: {
-  contentHash: Hex;
-  uri: string;
-  kind: DocumentKind;
-}): DocumentRef {
+export function documentRef(params: { contentHash: Hex; uri: string; kind: DocumentKind }): DocumentRef {
   const { contentHash, uri, kind } = params;
   let content: Uint8Array;
   try {
@@ -141,9 +127,7 @@ export function documentRef(params: {
     throw new InvalidDocumentRefError("uri: expected a non-empty string");
   }
   if (hasLoneSurrogate(uri)) {
-    throw new InvalidDocumentRefError(
-      "uri: contains a lone UTF-16 surrogate, which has no UTF-8 form",
-    );
+    throw new InvalidDocumentRefError("uri: contains a lone UTF-16 surrogate, which has no UTF-8 form");
   }
   if (!DOCUMENT_KINDS.has(kind)) {
     throw new InvalidDocumentRefError(
@@ -166,9 +150,7 @@ function isPlainObject(value: object): boolean {
 
 /** Iterative so that deeply nested input cannot overflow the call stack. */
 function assertStrictJson(root: unknown): void {
-  const stack: { value: unknown; path: string }[] = [
-    { value: root, path: "$" },
-  ];
+  const stack: { value: unknown; path: string }[] = [{ value: root, path: "$" }];
   const ancestors = new Set<unknown>();
   // Containers are re-pushed with `exit` so we know when to leave their subtree (cycle check).
   const exits: { value: unknown; depth: number }[] = [];
@@ -182,10 +164,7 @@ function assertStrictJson(root: unknown): void {
         continue;
       case "number":
         if (!Number.isFinite(value)) {
-          throw new NonCanonicalJsonError(
-            path,
-            `${value} is not a JSON number`,
-          );
+          throw new NonCanonicalJsonError(path, `${value} is not a JSON number`);
         }
         continue;
       case "string":
@@ -194,17 +173,11 @@ function assertStrictJson(root: unknown): void {
         }
         continue;
       case "bigint":
-        throw new NonCanonicalJsonError(
-          path,
-          "bigint is not JSON; encode it as a decimal string",
-        );
+        throw new NonCanonicalJsonError(path, "bigint is not JSON; encode it as a decimal string");
       case "object":
         break;
       default:
-        throw new NonCanonicalJsonError(
-          path,
-          `${describeValue(value)} is not a JSON value`,
-        );
+        throw new NonCanonicalJsonError(path, `${describeValue(value)} is not a JSON value`);
     }
     if (value === null) continue;
     if (ancestors.has(value)) {
@@ -215,10 +188,7 @@ function assertStrictJson(root: unknown): void {
       exits.push({ value, depth: stack.length });
       for (let i = value.length - 1; i >= 0; i--) {
         if (!(i in value) || value[i] === undefined) {
-          throw new NonCanonicalJsonError(
-            `${path}[${i}]`,
-            "array element is missing or undefined",
-          );
+          throw new NonCanonicalJsonError(`${path}[${i}]`, "array element is missing or undefined");
         }
         stack.push({ value: value[i], path: `${path}[${i}]` });
       }

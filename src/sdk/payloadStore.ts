@@ -39,9 +39,7 @@ export class PayloadCorruptedError extends Error {
     readonly hash: Hex,
     readonly actual: Hex,
   ) {
-    super(
-      `payload stored under ${hash} is corrupted: its content hashes to ${actual}`,
-    );
+    super(`payload stored under ${hash} is corrupted: its content hashes to ${actual}`);
   }
 }
 
@@ -59,12 +57,7 @@ export function normalisePayloadHash(hash: unknown): Hex {
 
 function verified(hash: Hex, bytes: Uint8Array): Uint8Array {
   const actual = hashBytes(bytes);
-  if (
-    !constantTimeEqual(
-      fromHex(actual, { field: "actual" }),
-      fromHex(hash, { field: "hash" }),
-    )
-  ) {
+  if (!constantTimeEqual(fromHex(actual, { field: "actual" }), fromHex(hash, { field: "hash" }))) {
     throw new PayloadCorruptedError(hash, actual);
   }
   return bytes;
@@ -97,8 +90,7 @@ export function createMemoryPayloadStore(): PayloadStore {
  * renamed into place, so a crash never leaves a half-written payload under a valid address.
  */
 export function createFileSystemPayloadStore(dir: string): PayloadStore {
-  const pathOf = (hash: Hex): string =>
-    join(dir, hash.slice(2, 4), hash.slice(4));
+  const pathOf = (hash: Hex): string => join(dir, hash.slice(2, 4), hash.slice(4));
 
   async function readVerified(hash: Hex): Promise<Uint8Array> {
     let bytes: Buffer;
@@ -110,10 +102,7 @@ export function createFileSystemPayloadStore(dir: string): PayloadStore {
       }
       throw error;
     }
-    return verified(
-      hash,
-      new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    );
+    return verified(hash, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
   return {
@@ -125,10 +114,7 @@ export function createFileSystemPayloadStore(dir: string): PayloadStore {
         return hash; // already stored intact
       } catch (error) {
         // A missing or corrupted copy is (re)written below.
-        if (!(
-          error instanceof PayloadNotFoundError ||
-          error instanceof PayloadCorruptedError
-        )) {
+        if (!(error instanceof PayloadNotFoundError || error instanceof PayloadCorruptedError)) {
           throw error;
         }
       }

@@ -19,26 +19,14 @@
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
-import {
-  bytesFrom,
-  hasLoneSurrogate,
-  lengthPrefixed,
-  toHex,
-  utf8,
-  type Hex,
-} from "./bytes.js";
+import { bytesFrom, hasLoneSurrogate, lengthPrefixed, toHex, utf8, type Hex } from "./bytes.js";
 
 export const SUBJECT_KEY_DOMAIN = "consortia:subject-key:v1";
 
 /** Smallest accepted consortium key: HMAC-SHA256 gives its full strength from 32 bytes. */
 export const MIN_CONSORTIUM_KEY_BYTES = 32;
 
-export const SUBJECT_KINDS = [
-  "resident-id",
-  "uscc",
-  "passport",
-  "other",
-] as const;
+export const SUBJECT_KINDS = ["resident-id", "uscc", "passport", "other"] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 /** Raised when an identifier is malformed; the message says what is wrong with it. */
@@ -66,26 +54,15 @@ export function generateConsortiumKey(): Uint8Array {
  * Derives the keyed identifier of a subject: HMAC-SHA256 over a domain-separated,
  * length-prefixed message (see the module comment for the exact bytes).
  */
-export function deriveSubjectKey(params: {
-  consortiumKey: Uint8Array | Hex;
-  kind: SubjectKind;
-  value: string;
-}): Hex {
+export function deriveSubjectKey(params: { consortiumKey: Uint8Array | Hex; kind: SubjectKind; value: string }): Hex {
   const key = consortiumKeyBytes(params.consortiumKey);
   return toHex(hmac(sha256, key, subjectKeyMessage(params)));
 }
 
 /** The exact bytes that are MACed, exposed for interoperability tests in other languages. */
-export function subjectKeyMessage(params: {
-  kind: SubjectKind;
-  value: string;
-}): Uint8Array {
+export function subjectKeyMessage(params: { kind: SubjectKind; value: string }): Uint8Array {
   const normalised = normaliseIdentifier(params.kind, params.value);
-  return lengthPrefixed(
-    utf8(SUBJECT_KEY_DOMAIN),
-    utf8(params.kind),
-    utf8(normalised),
-  );
+  return lengthPrefixed(utf8(SUBJECT_KEY_DOMAIN), utf8(params.kind), utf8(normalised));
 }
 
 /**
@@ -113,10 +90,7 @@ export function normaliseIdentifier(kind: SubjectKind, value: string): string {
     case "other":
       return normaliseOther(value);
     default:
-      throw new InvalidIdentifierError(
-        String(kind),
-        `unknown kind; expected one of ${SUBJECT_KINDS.join(", ")}`,
-      );
+      throw new InvalidIdentifierError(String(kind), `unknown kind; expected one of ${SUBJECT_KINDS.join(", ")}`);
   }
 }
 
@@ -133,9 +107,7 @@ function consortiumKeyBytes(value: Uint8Array | Hex): Uint8Array {
     );
   }
   if (key.every((byte) => byte === 0)) {
-    throw new InvalidConsortiumKeyError(
-      "consortiumKey is all zero bytes; use generateConsortiumKey()",
-    );
+    throw new InvalidConsortiumKeyError("consortiumKey is all zero bytes; use generateConsortiumKey()");
   }
   return key;
 }
@@ -157,22 +129,16 @@ const PROVINCE_CODES: ReadonlySet<string> = new Set([
 ]); // prettier-ignore
 
 // ISO 7064 MOD 11-2: weight of position i is 2^(17-i) mod 11; the check maps sum mod 11.
-const RESIDENT_ID_WEIGHTS = [
-  7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2,
-];
+const RESIDENT_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const RESIDENT_ID_CHECK = "10X98765432";
 
 /** The check character (0-9 or X) of the first 17 digits of a resident ID number. */
 export function residentIdCheckDigit(first17: string): string {
   if (!/^\d{17}$/.test(first17)) {
-    throw new InvalidIdentifierError(
-      "resident-id",
-      "the check digit is computed over exactly 17 digits",
-    );
+    throw new InvalidIdentifierError("resident-id", "the check digit is computed over exactly 17 digits");
   }
   let sum = 0;
-  for (let i = 0; i < 17; i++)
-    sum += Number(first17[i]) * RESIDENT_ID_WEIGHTS[i];
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * RESIDENT_ID_WEIGHTS[i];
   return RESIDENT_ID_CHECK[sum % 11];
 }
 
@@ -182,9 +148,7 @@ function normaliseResidentId(raw: string): string {
     throw new InvalidIdentifierError("resident-id", reason);
   };
   if (/^\d{15}$/.test(id)) {
-    fail(
-      "15-digit first-generation numbers are not accepted; use the 18-character number",
-    );
+    fail("15-digit first-generation numbers are not accepted; use the 18-character number");
   }
   if (id.length !== 18) fail(`expected 18 characters, got ${id.length}`);
   if (!/^\d{17}[\dX]$/.test(id)) {
@@ -196,15 +160,11 @@ function normaliseResidentId(raw: string): string {
   const birth = id.slice(6, 14);
   if (!isValidBirthDate(birth)) {
     // The date itself is personal data: keep it out of messages that end up in logs.
-    fail(
-      "birth date (characters 7-14) is not a real date between 1800 and today",
-    );
+    fail("birth date (characters 7-14) is not a real date between 1800 and today");
   }
   const expected = residentIdCheckDigit(id.slice(0, 17));
   if (id[17] !== expected) {
-    fail(
-      `check digit is ${id[17]} but the first 17 digits require ${expected}`,
-    );
+    fail(`check digit is ${id[17]} but the first 17 digits require ${expected}`);
   }
   return id;
 }
@@ -223,9 +183,7 @@ function isValidBirthDate(yyyymmdd: string): boolean {
 }
 
 const USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS = [
-  1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const USCC_LOOKALIKES: Record<string, string> = {
   I: "1",
   O: "0",
@@ -237,19 +195,13 @@ const USCC_LOOKALIKES: Record<string, string> = {
 /** The GB 32100-2015 check character of the first 17 characters of a USCC. */
 export function usccCheckCharacter(first17: string): string {
   if (first17.length !== 17) {
-    throw new InvalidIdentifierError(
-      "uscc",
-      "the check character is computed over exactly 17 characters",
-    );
+    throw new InvalidIdentifierError("uscc", "the check character is computed over exactly 17 characters");
   }
   let sum = 0;
   for (let i = 0; i < 17; i++) {
     const value = USCC_CHARSET.indexOf(first17[i]);
     if (value < 0) {
-      throw new InvalidIdentifierError(
-        "uscc",
-        `character ${JSON.stringify(first17[i])} is not in the USCC alphabet`,
-      );
+      throw new InvalidIdentifierError("uscc", `character ${JSON.stringify(first17[i])} is not in the USCC alphabet`);
     }
     sum += value * USCC_WEIGHTS[i];
   }
@@ -273,15 +225,11 @@ function normaliseUscc(raw: string): string {
     );
   }
   if (!/^\d{6}$/.test(code.slice(2, 8))) {
-    fail(
-      `positions 3-8 must be the 6-digit administrative division code, got ${code.slice(2, 8)}`,
-    );
+    fail(`positions 3-8 must be the 6-digit administrative division code, got ${code.slice(2, 8)}`);
   }
   const expected = usccCheckCharacter(code.slice(0, 17));
   if (code[17] !== expected) {
-    fail(
-      `check character is ${code[17]} but the first 17 characters require ${expected}`,
-    );
+    fail(`check character is ${code[17]} but the first 17 characters require ${expected}`);
   }
   return code;
 }
@@ -303,16 +251,10 @@ function normaliseOther(raw: string): string {
     throw new InvalidIdentifierError("other", "value is empty");
   }
   if (value.length > 1024) {
-    throw new InvalidIdentifierError(
-      "other",
-      `value is ${value.length} characters; at most 1024 are accepted`,
-    );
+    throw new InvalidIdentifierError("other", `value is ${value.length} characters; at most 1024 are accepted`);
   }
   if (hasLoneSurrogate(value)) {
-    throw new InvalidIdentifierError(
-      "other",
-      "value contains a lone UTF-16 surrogate",
-    );
+    throw new InvalidIdentifierError("other", "value contains a lone UTF-16 surrogate");
   }
   return value;
 }

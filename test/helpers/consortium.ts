@@ -31,7 +31,16 @@ export const TEST_MEMBER_ROLES = {
     "GUARANTOR",
     "FORFAITER",
   ),
-  bankC: roleSet("VOTER", "TOKEN_HOLDER", "PAYMENT_BANK", "CREDIT_QUERIER", "FINANCIER", "LC_BANK", "GUARANTOR", "FORFAITER"),
+  bankC: roleSet(
+    "VOTER",
+    "TOKEN_HOLDER",
+    "PAYMENT_BANK",
+    "CREDIT_QUERIER",
+    "FINANCIER",
+    "LC_BANK",
+    "GUARANTOR",
+    "FORFAITER",
+  ),
   core: roleSet(
     "RECEIVABLE_OBLIGOR",
     "RECEIVABLE_HOLDER",

@@ -2,7 +2,13 @@ import { expect } from "chai";
 import { keccak256, toUtf8Bytes, ZeroAddress, ZeroHash, type Interface } from "ethers";
 import { network } from "hardhat";
 import { MemberKind, Roles } from "../../src/sdk/roles.js";
-import { deployPlatform, passProposal, proposeAndGetId, TEST_MEMBER_ROLES, type Platform } from "../helpers/consortium.js";
+import {
+  deployPlatform,
+  passProposal,
+  proposeAndGetId,
+  TEST_MEMBER_ROLES,
+  type Platform,
+} from "../helpers/consortium.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -62,9 +68,7 @@ describe("ConsortiumRegistry", () => {
 
     it("gives up every bootstrap power for good when it ends", async () => {
       const { registry, deployer, outsiders, token } = await networkHelpers.loadFixture(bootstrapped);
-      await expect(
-        registry.bootstrapMember(MemberKind.Bank, "late", REG_HASH, ENC_KEY, Roles.VOTER, outsiders[0]),
-      )
+      await expect(registry.bootstrapMember(MemberKind.Bank, "late", REG_HASH, ENC_KEY, Roles.VOTER, outsiders[0]))
         .to.be.revertedWithCustomError(registry, "BootstrapOver")
         .withArgs(deployer.address);
       await expect(registry.bootstrapSystemContract(token)).to.be.revertedWithCustomError(registry, "BootstrapOver");
@@ -285,7 +289,10 @@ describe("ConsortiumRegistry", () => {
       const platform = await networkHelpers.loadFixture(bootstrapped);
       const { registry, outsiders } = platform;
       const id = await proposeAndGetId(platform, registry, call(platform, "setVotingPeriod", [DAY]));
-      await expect(registry.connect(outsiders[0]).execute(id)).to.be.revertedWithCustomError(registry, "UnknownAccount");
+      await expect(registry.connect(outsiders[0]).execute(id)).to.be.revertedWithCustomError(
+        registry,
+        "UnknownAccount",
+      );
     });
 
     it("records approvals", async () => {
@@ -388,7 +395,8 @@ describe("ConsortiumRegistry", () => {
         .withArgs(3, 4);
       // Lowering below a majority (2 of 5) is refused.
       const id = await proposeAndGetId(platform, registry, call(platform, "setThreshold", [2]));
-      for (const voter of ["bankB", "bankC", "gov1"] as const) await registry.connect(platform.accounts[voter]).approve(id);
+      for (const voter of ["bankB", "bankC", "gov1"] as const)
+        await registry.connect(platform.accounts[voter]).approve(id);
       await expect(registry.connect(platform.accounts.bankA).execute(id))
         .to.be.revertedWithCustomError(registry, "ProposalCallFailed")
         .withArgs(id, registry.interface.encodeErrorResult("UnsafeThreshold", [2, 5]));
@@ -461,7 +469,9 @@ describe("ConsortiumRegistry", () => {
     it("allows and disallows suite contracts, contracts only", async () => {
       const platform = await networkHelpers.loadFixture(bootstrapped);
       const { registry, ledger, accounts } = platform;
-      await expect(passProposal(platform, registry, call(platform, "setSystemContract", [await ledger.getAddress(), true])))
+      await expect(
+        passProposal(platform, registry, call(platform, "setSystemContract", [await ledger.getAddress(), true])),
+      )
         .to.emit(registry, "SystemContractSet")
         .withArgs(await ledger.getAddress(), true);
       expect(await registry.isSystemContract(ledger)).to.equal(true);
@@ -520,9 +530,7 @@ describe("ConsortiumRegistry", () => {
       for (let i = 1; i < 16; i++) {
         await registry.connect(accounts.core).addAccount(ids.core, ethers.Wallet.createRandom().address, 2);
       }
-      await expect(
-        registry.connect(accounts.core).addAccount(ids.core, ethers.Wallet.createRandom().address, 2),
-      )
+      await expect(registry.connect(accounts.core).addAccount(ids.core, ethers.Wallet.createRandom().address, 2))
         .to.be.revertedWithCustomError(registry, "LimitReached")
         .withArgs(ids.core, 16);
     });
@@ -589,7 +597,10 @@ describe("ConsortiumRegistry", () => {
         registry,
         "InvalidValue",
       );
-      await expect(registry.connect(accounts.bankA).addNode("")).to.be.revertedWithCustomError(registry, "InvalidValue");
+      await expect(registry.connect(accounts.bankA).addNode("")).to.be.revertedWithCustomError(
+        registry,
+        "InvalidValue",
+      );
       await expect(registry.connect(accounts.bankB).removeNode(nodeId))
         .to.be.revertedWithCustomError(registry, "UnknownNode")
         .withArgs(ids.bankB, nodeId);

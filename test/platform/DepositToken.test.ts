@@ -80,11 +80,7 @@ describe("DepositToken", () => {
       const platform = await networkHelpers.loadFixture(bootstrapped);
       const { token, registry, accounts, ids } = platform;
       await token.connect(accounts.core).transfer(accounts.supplier1, 100n);
-      await passProposal(
-        platform,
-        registry,
-        registry.interface.encodeFunctionData("suspendMember", [ids.supplier1]),
-      );
+      await passProposal(platform, registry, registry.interface.encodeFunctionData("suspendMember", [ids.supplier1]));
       await expect(token.connect(accounts.supplier1).transfer(accounts.core, 1n))
         .to.be.revertedWithCustomError(registry, "MemberNotActive")
         .withArgs(ids.supplier1, 2);

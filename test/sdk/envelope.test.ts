@@ -67,9 +67,7 @@ describe("sdk/envelope", () => {
   const core = member(3);
   const regulator = member(99);
   const latecomer = member(4);
-  const document = text(
-    JSON.stringify({ subject: "0xabc", category: "fraud", note: "详情" }),
-  );
+  const document = text(JSON.stringify({ subject: "0xabc", category: "fraud", note: "详情" }));
 
   const sealed = () =>
     sealEnvelope({
@@ -81,24 +79,16 @@ describe("sdk/envelope", () => {
     it("each of three members and the regulator decrypts the payload", () => {
       const { envelope } = sealed();
       for (const m of [bank, supplier, core, regulator]) {
-        expect(untext(openEnvelope(envelope, opener(m)))).to.equal(
-          untext(document),
-        );
+        expect(untext(openEnvelope(envelope, opener(m)))).to.equal(untext(document));
       }
       expect(envelopeReaders(envelope)).to.deep.equal([1, 2, 3, 99]);
     });
 
     it("a fourth member cannot decrypt until granted, then can", () => {
       const { envelope } = sealed();
-      expectThrow(
-        () => openEnvelope(envelope, opener(latecomer)),
-        NotARecipientError,
-        /member 4 is not a recipient/,
-      );
+      expectThrow(() => openEnvelope(envelope, opener(latecomer)), NotARecipientError, /member 4 is not a recipient/);
       const granted = grantReader(envelope, opener(bank), reader(latecomer));
-      expect(untext(openEnvelope(granted, opener(latecomer)))).to.equal(
-        untext(document),
-      );
+      expect(untext(openEnvelope(granted, opener(latecomer)))).to.equal(untext(document));
     });
 
     it("granting re-encrypts nothing: ciphertext, nonce and envelope hash are identical", () => {
@@ -118,12 +108,8 @@ describe("sdk/envelope", () => {
     it("the sender can grant with the data key it kept", () => {
       const { envelope, dataKey } = sealed();
       const granted = grantReader(envelope, { dataKey }, reader(latecomer));
-      expect(untext(openEnvelope(granted, opener(latecomer)))).to.equal(
-        untext(document),
-      );
-      expect(
-        untext(openEnvelope(envelope, { dataKey: toHex(dataKey) })),
-      ).to.equal(untext(document));
+      expect(untext(openEnvelope(granted, opener(latecomer)))).to.equal(untext(document));
+      expect(untext(openEnvelope(envelope, { dataKey: toHex(dataKey) }))).to.equal(untext(document));
     });
 
     it("the regulator keeps access after further grants", () => {
@@ -131,18 +117,14 @@ describe("sdk/envelope", () => {
       for (const id of [10, 11, 12]) {
         envelope = grantReader(envelope, opener(regulator), reader(member(id)));
       }
-      expect(untext(openEnvelope(envelope, opener(regulator)))).to.equal(
-        untext(document),
-      );
+      expect(untext(openEnvelope(envelope, opener(regulator)))).to.equal(untext(document));
     });
 
     it("survives a JSON round trip", () => {
       const { envelope } = sealed();
       const copy = JSON.parse(JSON.stringify(envelope)) as Envelope;
       expect(envelopeHash(copy)).to.equal(envelopeHash(envelope));
-      expect(untext(openEnvelope(copy, opener(supplier)))).to.equal(
-        untext(document),
-      );
+      expect(untext(openEnvelope(copy, opener(supplier)))).to.equal(untext(document));
     });
 
     it("seals fresh: the same plaintext twice gives different keys, nonces and hashes", () => {
@@ -168,14 +150,8 @@ describe("sdk/envelope", () => {
         replace: true,
       });
       expect(envelopeReaders(regranted)).to.have.members([1, 2, 3, 99]);
-      expect(untext(openEnvelope(regranted, opener(rotated)))).to.equal(
-        untext(document),
-      );
-      expectThrow(
-        () => openEnvelope(regranted, opener(supplier)),
-        EnvelopeDecryptionError,
-        /was the key rotated/,
-      );
+      expect(untext(openEnvelope(regranted, opener(rotated)))).to.equal(untext(document));
+      expectThrow(() => openEnvelope(regranted, opener(supplier)), EnvelopeDecryptionError, /was the key rotated/);
     });
 
     it("round-trips an empty and a 4 MiB payload with associated data", () => {
@@ -189,9 +165,7 @@ describe("sdk/envelope", () => {
         expect(envelope.aad).to.equal(toHex(text("blacklist-entry:42")));
         const opened = openEnvelope(envelope, opener(bank));
         expect(opened.length).to.equal(plaintext.length);
-        expect(Buffer.from(opened).equals(Buffer.from(plaintext))).to.equal(
-          true,
-        );
+        expect(Buffer.from(opened).equals(Buffer.from(plaintext))).to.equal(true);
       }
     });
   });
@@ -213,11 +187,7 @@ describe("sdk/envelope", () => {
     it("a wrong data key fails the key commitment", () => {
       const { envelope } = sealed();
       const wrong = new Uint8Array(32).fill(7);
-      expectThrow(
-        () => openEnvelope(envelope, { dataKey: wrong }),
-        EnvelopeDecryptionError,
-        /key commitment/,
-      );
+      expectThrow(() => openEnvelope(envelope, { dataKey: wrong }), EnvelopeDecryptionError, /key commitment/);
       expectThrow(
         () => grantReader(envelope, { dataKey: wrong }, reader(latecomer)),
         EnvelopeDecryptionError,
@@ -228,15 +198,8 @@ describe("sdk/envelope", () => {
     it("a tampered ciphertext fails for readers and for the data-key holder", () => {
       const { envelope, dataKey } = sealed();
       const tampered = flipCiphertext(envelope);
-      expectThrow(
-        () => openEnvelope(tampered, opener(bank)),
-        EnvelopeDecryptionError,
-      );
-      expectThrow(
-        () => openEnvelope(tampered, { dataKey }),
-        EnvelopeDecryptionError,
-        /payload failed authentication/,
-      );
+      expectThrow(() => openEnvelope(tampered, opener(bank)), EnvelopeDecryptionError);
+      expectThrow(() => openEnvelope(tampered, { dataKey }), EnvelopeDecryptionError, /payload failed authentication/);
     });
 
     it("tampered associated data or nonce fails", () => {
@@ -249,10 +212,7 @@ describe("sdk/envelope", () => {
         { ...envelope, aad: toHex(text("entry 2")) },
         { ...envelope, nonce: flipHex(envelope.nonce) },
       ]) {
-        expectThrow(
-          () => openEnvelope(tampered, opener(bank)),
-          EnvelopeDecryptionError,
-        );
+        expectThrow(() => openEnvelope(tampered, opener(bank)), EnvelopeDecryptionError);
         expectThrow(
           () => openEnvelope(tampered, { dataKey }),
           EnvelopeDecryptionError,
@@ -270,11 +230,7 @@ describe("sdk/envelope", () => {
         { ...first, ephemeralPublicKey: flipHex(first.ephemeralPublicKey, 3) },
       ]) {
         expectThrow(
-          () =>
-            openEnvelope(
-              { ...envelope, recipients: [entry, ...rest] },
-              opener(bank),
-            ),
+          () => openEnvelope({ ...envelope, recipients: [entry, ...rest] }, opener(bank)),
           EnvelopeDecryptionError,
           /wrapped key of member 1 failed authentication/,
         );
@@ -285,11 +241,7 @@ describe("sdk/envelope", () => {
       const { envelope } = sealed();
       const onChain = envelopeHash(envelope);
       const granted = grantReader(envelope, opener(bank), reader(latecomer));
-      expect(
-        untext(
-          openEnvelope(granted, opener(latecomer), { expectedHash: onChain }),
-        ),
-      ).to.equal(untext(document));
+      expect(untext(openEnvelope(granted, opener(latecomer), { expectedHash: onChain }))).to.equal(untext(document));
       const other = sealed().envelope;
       expectThrow(
         () => openEnvelope(other, opener(bank), { expectedHash: onChain }),
@@ -308,11 +260,7 @@ describe("sdk/envelope", () => {
     it("a tampered key commitment fails", () => {
       const { envelope } = sealed();
       expectThrow(
-        () =>
-          openEnvelope(
-            { ...envelope, keyCommitment: flipHex(envelope.keyCommitment) },
-            opener(bank),
-          ),
+        () => openEnvelope({ ...envelope, keyCommitment: flipHex(envelope.keyCommitment) }, opener(bank)),
         EnvelopeDecryptionError,
       );
     });
@@ -326,21 +274,13 @@ describe("sdk/envelope", () => {
         publicKey: latecomer.publicKey,
       };
       expectThrow(
-        () =>
-          openEnvelope(
-            { ...envelope, recipients: [...envelope.recipients, stolen] },
-            opener(latecomer),
-          ),
+        () => openEnvelope({ ...envelope, recipients: [...envelope.recipients, stolen] }, opener(latecomer)),
         EnvelopeDecryptionError,
       );
       // Relabelling only the member id is caught too (the id is bound into the wrap).
       const relabelled = { ...envelope.recipients[0], memberId: 7 };
       expectThrow(
-        () =>
-          openEnvelope(
-            { ...envelope, recipients: [relabelled] },
-            { memberId: 7, privateKey: bank.privateKey },
-          ),
+        () => openEnvelope({ ...envelope, recipients: [relabelled] }, { memberId: 7, privateKey: bank.privateKey }),
         EnvelopeDecryptionError,
         /failed authentication/,
       );
@@ -353,11 +293,7 @@ describe("sdk/envelope", () => {
         recipients: [reader(supplier)],
       }).envelope;
       const transplanted = { ...b, recipients: [a.recipients[0]] };
-      expectThrow(
-        () => openEnvelope(transplanted, opener(bank)),
-        EnvelopeDecryptionError,
-        /failed authentication/,
-      );
+      expectThrow(() => openEnvelope(transplanted, opener(bank)), EnvelopeDecryptionError, /failed authentication/);
     });
   });
 
@@ -367,10 +303,7 @@ describe("sdk/envelope", () => {
       const cases: [unknown, RegExp][] = [
         [{ ...envelope, version: 2 }, /version/],
         [{ ...envelope, suite: "RSA" }, /suite/],
-        [
-          { ...envelope, nonce: "0x00" },
-          /nonce: expected 0x-prefixed hex of 24 bytes/,
-        ],
+        [{ ...envelope, nonce: "0x00" }, /nonce: expected 0x-prefixed hex of 24 bytes/],
         [{ ...envelope, ciphertext: "not base64!" }, /ciphertext/],
         [{ ...envelope, recipients: undefined }, /recipients/],
         [
@@ -383,11 +316,7 @@ describe("sdk/envelope", () => {
         [null, /invalid envelope/],
       ];
       for (const [input, message] of cases) {
-        expectThrow(
-          () => openEnvelope(input as Envelope, opener(bank)),
-          InvalidEnvelopeError,
-          message,
-        );
+        expectThrow(() => openEnvelope(input as Envelope, opener(bank)), InvalidEnvelopeError, message);
       }
       expectThrow(
         () =>
@@ -426,9 +355,7 @@ describe("sdk/envelope", () => {
 
     it("rejects small-order X25519 public keys", () => {
       const zero = toHex(new Uint8Array(32));
-      const one = toHex(
-        Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0)),
-      );
+      const one = toHex(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0)));
       for (const publicKey of [zero, one]) {
         expectThrow(
           () =>
@@ -462,8 +389,7 @@ describe("sdk/envelope", () => {
 
     it("the envelope hash covers the payload part only", () => {
       const { envelope } = sealed();
-      const { version, suite, nonce, aad, keyCommitment, ciphertext } =
-        envelope;
+      const { version, suite, nonce, aad, keyCommitment, ciphertext } = envelope;
       expect(envelopeHash(envelope)).to.equal(
         hashCanonicalJson({
           version,
@@ -479,46 +405,23 @@ describe("sdk/envelope", () => {
     it("a reader following the spec with raw primitives recovers the data key and payload", () => {
       const { envelope, dataKey } = sealed();
       const { version, suite, nonce, aad, keyCommitment } = envelope;
-      const envelopeId = fromHex(
-        hashCanonicalJson({ version, suite, nonce, aad, keyCommitment }),
-        { field: "id" },
-      );
-      const entry = envelope.recipients.find(
-        (r) => r.memberId === core.memberId,
-      )!;
+      const envelopeId = fromHex(hashCanonicalJson({ version, suite, nonce, aad, keyCommitment }), { field: "id" });
+      const entry = envelope.recipients.find((r) => r.memberId === core.memberId)!;
       const E = fromHex(entry.ephemeralPublicKey, { field: "E" });
       const R = fromHex(entry.publicKey, { field: "R" });
       const memberId = Buffer.alloc(8);
       memberId.writeBigUInt64BE(BigInt(core.memberId));
-      const shared = x25519.getSharedSecret(
-        fromHex(core.privateKey, { field: "sk" }),
-        E,
+      const shared = x25519.getSharedSecret(fromHex(core.privateKey, { field: "sk" }), E);
+      const okm = hkdf(sha256, shared, envelopeId, LP(text("consortia:envelope:v1:wrap"), E, R, memberId), 56);
+      const unwrapped = xchacha20poly1305(okm.subarray(0, 32), okm.subarray(32), envelopeId).decrypt(
+        fromHex(entry.wrappedKey, { field: "wrapped" }),
       );
-      const okm = hkdf(
-        sha256,
-        shared,
-        envelopeId,
-        LP(text("consortia:envelope:v1:wrap"), E, R, memberId),
-        56,
-      );
-      const unwrapped = xchacha20poly1305(
-        okm.subarray(0, 32),
-        okm.subarray(32),
-        envelopeId,
-      ).decrypt(fromHex(entry.wrappedKey, { field: "wrapped" }));
       expect(toHex(unwrapped)).to.equal(toHex(dataKey));
-      expect(envelope.keyCommitment).to.equal(
-        toHex(
-          sha256(LP(text("consortia:envelope:v1:key-commitment"), dataKey)),
-        ),
-      );
+      expect(envelope.keyCommitment).to.equal(toHex(sha256(LP(text("consortia:envelope:v1:key-commitment"), dataKey))));
       const plaintext = xchacha20poly1305(
         dataKey,
         fromHex(envelope.nonce, { field: "nonce" }),
-        LP(
-          text("consortia:envelope:v1:payload"),
-          fromHex(envelope.aad, { field: "aad" }),
-        ),
+        LP(text("consortia:envelope:v1:payload"), fromHex(envelope.aad, { field: "aad" })),
       ).decrypt(Buffer.from(envelope.ciphertext, "base64"));
       expect(untext(plaintext)).to.equal(untext(document));
     });

@@ -104,9 +104,7 @@ describe("sdk/hashing", () => {
     });
 
     it("pins a known-answer hash of a nested document", () => {
-      expect(canonicalJson({ b: 1, a: "x", c: [true, 2] })).to.equal(
-        '{"a":"x","b":1,"c":[true,2]}',
-      );
+      expect(canonicalJson({ b: 1, a: "x", c: [true, 2] })).to.equal('{"a":"x","b":1,"c":[true,2]}');
       expect(hashCanonicalJson({ b: 1, a: "x", c: [true, 2] })).to.equal(
         "0xd61638d617b8c7cade67b3f256b6abb6b8990197623b7cccb6e063757d5e8601",
       );
@@ -116,9 +114,7 @@ describe("sdk/hashing", () => {
     });
 
     it("member order and whitespace of the input do not change the hash", () => {
-      const a = JSON.parse(
-        '{ "z": {"y": 1, "x": [1, {"b": 2, "a": 1}]}, "a": null }',
-      );
+      const a = JSON.parse('{ "z": {"y": 1, "x": [1, {"b": 2, "a": 1}]}, "a": null }');
       const b = JSON.parse('{"a":null,"z":{"x":[1,{"a":1,"b":2}],"y":1}}');
       expect(hashCanonicalJson(a)).to.equal(hashCanonicalJson(b));
     });
@@ -129,9 +125,7 @@ describe("sdk/hashing", () => {
 
     it("allows the same object twice when it is not a cycle", () => {
       const shared = { k: 1 };
-      expect(canonicalJson({ a: shared, b: [shared, shared] })).to.equal(
-        '{"a":{"k":1},"b":[{"k":1},{"k":1}]}',
-      );
+      expect(canonicalJson({ a: shared, b: [shared, shared] })).to.equal('{"a":{"k":1},"b":[{"k":1},{"k":1}]}');
     });
 
     it("rejects values that have no single JSON form", () => {
@@ -141,14 +135,8 @@ describe("sdk/hashing", () => {
         [Number.NaN, /NaN is not a JSON number/],
         [Number.POSITIVE_INFINITY, /Infinity is not a JSON number/],
         [10n, /bigint is not JSON/],
-        [
-          { when: new Date(0) },
-          /\$\.when cannot be canonicalised: Date is not a plain object/,
-        ],
-        [
-          [1, undefined],
-          /\$\[1\] cannot be canonicalised: array element is missing/,
-        ],
+        [{ when: new Date(0) }, /\$\.when cannot be canonicalised: Date is not a plain object/],
+        [[1, undefined], /\$\[1\] cannot be canonicalised: array element is missing/],
         // eslint-disable-next-line no-sparse-arrays
         [[1, , 3], /\$\[1\] cannot be canonicalised: array element is missing/],
         [{ f: () => 1 }, /function is not a JSON value/],
@@ -159,10 +147,7 @@ describe("sdk/hashing", () => {
         [undefined, /undefined is not a JSON value/],
       ];
       for (const [value, message] of bad) {
-        expect(() => canonicalJson(value as JsonValue)).to.throw(
-          NonCanonicalJsonError,
-          message,
-        );
+        expect(() => canonicalJson(value as JsonValue)).to.throw(NonCanonicalJsonError, message);
       }
     });
 
@@ -236,10 +221,7 @@ describe("sdk/hashing", () => {
 
     it("lower-cases the content hash", () => {
       const upper = `0x${contentHash.slice(2).toUpperCase()}` as const;
-      expect(
-        documentRef({ contentHash: upper, uri: "u", kind: DocumentKind.Other })
-          .contentHash,
-      ).to.equal(contentHash);
+      expect(documentRef({ contentHash: upper, uri: "u", kind: DocumentKind.Other }).contentHash).to.equal(contentHash);
     });
 
     it("defines the registered kinds as small integers", () => {
@@ -260,16 +242,15 @@ describe("sdk/hashing", () => {
     });
 
     it("rejects a short content hash, an empty URI and an unknown kind", () => {
-      expect(() =>
-        documentRef({ contentHash: "0x1234", uri: "u", kind: 1 }),
-      ).to.throw(InvalidDocumentRefError, /contentHash: expected 32 bytes/);
-      expect(() => documentRef({ contentHash, uri: "", kind: 1 })).to.throw(
+      expect(() => documentRef({ contentHash: "0x1234", uri: "u", kind: 1 })).to.throw(
         InvalidDocumentRefError,
-        /uri/,
+        /contentHash: expected 32 bytes/,
       );
-      expect(() =>
-        documentRef({ contentHash, uri: "u", kind: 12 as DocumentKind }),
-      ).to.throw(InvalidDocumentRefError, /not a registered DocumentKind/);
+      expect(() => documentRef({ contentHash, uri: "", kind: 1 })).to.throw(InvalidDocumentRefError, /uri/);
+      expect(() => documentRef({ contentHash, uri: "u", kind: 12 as DocumentKind })).to.throw(
+        InvalidDocumentRefError,
+        /not a registered DocumentKind/,
+      );
     });
   });
 });

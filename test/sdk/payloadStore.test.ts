@@ -52,9 +52,7 @@ function contractTests(makeStore: () => Promise<PayloadStore>) {
     const store = await makeStore();
     const hash = hashBytes(Buffer.from("never stored"));
     expect(await store.has(hash)).to.equal(false);
-    expect(await rejection(store.get(hash))).to.be.instanceOf(
-      PayloadNotFoundError,
-    );
+    expect(await rejection(store.get(hash))).to.be.instanceOf(PayloadNotFoundError);
   });
 
   it("rejects malformed and path-traversal hashes", async () => {
@@ -67,12 +65,8 @@ function contractTests(makeStore: () => Promise<PayloadStore>) {
       `${"a".repeat(64)}`,
       `0x${"a".repeat(64)}/`,
     ]) {
-      expect(await rejection(store.get(bad as Hex)), bad).to.be.instanceOf(
-        InvalidPayloadHashError,
-      );
-      expect(await rejection(store.has(bad as Hex)), bad).to.be.instanceOf(
-        InvalidPayloadHashError,
-      );
+      expect(await rejection(store.get(bad as Hex)), bad).to.be.instanceOf(InvalidPayloadHashError);
+      expect(await rejection(store.has(bad as Hex)), bad).to.be.instanceOf(InvalidPayloadHashError);
     }
   });
 }
@@ -87,9 +81,7 @@ describe("sdk/payloadStore", () => {
       const hash = await store.put(bytes);
       bytes[0] = 0;
       (await store.get(hash))[0] = 0;
-      expect(Buffer.from(await store.get(hash)).toString()).to.equal(
-        "original",
-      );
+      expect(Buffer.from(await store.get(hash)).toString()).to.equal("original");
     });
   });
 
@@ -101,9 +93,7 @@ describe("sdk/payloadStore", () => {
       return dir;
     };
     after(async () => {
-      await Promise.all(
-        dirs.map((dir) => rm(dir, { recursive: true, force: true })),
-      );
+      await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
     });
 
     contractTests(async () => createFileSystemPayloadStore(await makeDir()));
@@ -112,9 +102,7 @@ describe("sdk/payloadStore", () => {
       const dir = await makeDir();
       const store = createFileSystemPayloadStore(join(dir, "nested", "store"));
       const hash = await store.put(Buffer.from("laid out"));
-      const stored = await readFile(
-        join(dir, "nested", "store", hash.slice(2, 4), hash.slice(4)),
-      );
+      const stored = await readFile(join(dir, "nested", "store", hash.slice(2, 4), hash.slice(4)));
       expect(stored.toString()).to.equal("laid out");
       const top = await readdir(join(dir, "nested", "store"));
       expect(top).to.deep.equal([hash.slice(2, 4)]);
@@ -128,9 +116,7 @@ describe("sdk/payloadStore", () => {
       await writeFile(path, "a forged document");
       const error = await rejection(store.get(hash));
       expect(error).to.be.instanceOf(PayloadCorruptedError);
-      expect(error.message).to.include(
-        hashBytes(Buffer.from("a forged document")),
-      );
+      expect(error.message).to.include(hashBytes(Buffer.from("a forged document")));
     });
 
     it("put repairs a corrupted copy", async () => {
@@ -140,21 +126,15 @@ describe("sdk/payloadStore", () => {
       const hash = await store.put(bytes);
       await writeFile(join(dir, hash.slice(2, 4), hash.slice(4)), "junk");
       expect(await store.put(bytes)).to.equal(hash);
-      expect(Buffer.from(await store.get(hash)).toString()).to.equal(
-        "repair me",
-      );
+      expect(Buffer.from(await store.get(hash)).toString()).to.equal("repair me");
     });
 
     it("concurrent puts of the same payload all succeed", async () => {
       const store = createFileSystemPayloadStore(await makeDir());
       const bytes = randomBytes(256 * 1024);
-      const hashes = await Promise.all(
-        Array.from({ length: 8 }, () => store.put(bytes)),
-      );
+      const hashes = await Promise.all(Array.from({ length: 8 }, () => store.put(bytes)));
       expect(new Set(hashes).size).to.equal(1);
-      expect(Buffer.from(await store.get(hashes[0])).equals(bytes)).to.equal(
-        true,
-      );
+      expect(Buffer.from(await store.get(hashes[0])).equals(bytes)).to.equal(true);
     });
   });
 });

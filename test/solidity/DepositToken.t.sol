@@ -56,9 +56,10 @@ contract DepositTokenHandler is PlatformFixture {
     function toggleSupplier(uint256 seed) external {
         uint32 memberId = uint32(5 + (seed % 3));
         bool active = registry.member(memberId).status == IConsortiumRegistry.MemberStatus.Active;
-        bytes memory call = active
-            ? abi.encodeCall(registry.suspendMember, (memberId))
-            : abi.encodeCall(registry.reinstateMember, (memberId));
+        bytes memory call =
+            active
+                ? abi.encodeCall(registry.suspendMember, (memberId))
+                : abi.encodeCall(registry.reinstateMember, (memberId));
         vm.prank(BANK_A);
         uint256 id = registry.propose(address(registry), call, bytes32(0));
         vm.prank(BANK_B);

@@ -215,7 +215,10 @@ interface IConsortiumRegistry {
 
     /// @notice The roles two accounts may exercise now (`Roles.SYSTEM` for suite contracts, 0 for anyone barred).
     /// @dev For hot paths (token transfers) that check both sides in one call and want the reason only on failure.
-    function effectiveRoles(address first, address second) external view returns (uint64 firstRoles, uint64 secondRoles);
+    function effectiveRoles(
+        address first,
+        address second
+    ) external view returns (uint64 firstRoles, uint64 secondRoles);
 
     /// @notice The member an account belongs to (0 for none), whatever its status.
     function memberOf(address account) external view returns (uint32 memberId);
@@ -273,7 +276,11 @@ interface IConsortiumRegistry {
     /// @notice Proposes a call the registry makes once `threshold` active voting members approve before expiry.
     /// @dev Governance functions below are `onlyGovernance`; a proposal may also target an application contract
     /// (pause, unpause, parameters). The proposer's approval counts.
-    function propose(address target, bytes calldata data, bytes32 descriptionHash) external returns (uint256 proposalId);
+    function propose(
+        address target,
+        bytes calldata data,
+        bytes32 descriptionHash
+    ) external returns (uint256 proposalId);
 
     /// @notice Approves a pending, unexpired proposal for the caller's member.
     function approve(uint256 proposalId) external;

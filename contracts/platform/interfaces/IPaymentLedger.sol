@@ -2,8 +2,8 @@
 pragma solidity 0.8.30;
 
 /// @title IPaymentLedger
-/// @notice Where banks that settle on existing rails record an off-chain payment by its paymentReference hash, so that an
-/// application flow continues as if it had settled in tokens. One ledger for the whole suite: a paymentReference is used once.
+/// @notice Where banks that settle on existing rails record an off-chain payment by its reference hash, so that an
+/// application flow continues as if it had settled in tokens. One ledger for the whole suite: a reference is used once.
 interface IPaymentLedger {
     /// @notice A paying bank recorded an off-chain payment for an application step.
     /// @param paymentReference Hash of the payment's reference (for example of the interbank payment message id).

@@ -44,8 +44,18 @@ library Roles {
     uint64 internal constant AUDITOR = 1 << 17;
 
     /// @notice Roles that move or hold assets: never granted to a regulator, which moves no asset.
-    uint64 internal constant ASSET_ROLES = TOKEN_ISSUER | TOKEN_HOLDER | PAYMENT_BANK | RECEIVABLE_OBLIGOR |
-        RECEIVABLE_HOLDER | FINANCIER | LC_BANK | LC_TRADER | GUARANTOR | GUARANTEE_PARTY | FORFAITER;
+    uint64 internal constant ASSET_ROLES =
+        TOKEN_ISSUER |
+            TOKEN_HOLDER |
+            PAYMENT_BANK |
+            RECEIVABLE_OBLIGOR |
+            RECEIVABLE_HOLDER |
+            FINANCIER |
+            LC_BANK |
+            LC_TRADER |
+            GUARANTOR |
+            GUARANTEE_PARTY |
+            FORFAITER;
 
     /// @notice Every role bit defined above; granting an undefined bit is refused.
     uint64 internal constant ALL = (AUDITOR << 1) - 1;

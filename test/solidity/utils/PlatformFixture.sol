@@ -24,11 +24,26 @@ abstract contract PlatformFixture is TestBase {
     address internal constant SUPPLIER_3 = address(0x1007);
     address internal constant REGULATOR = address(0x1008);
 
-    uint64 internal constant BANK_ROLES = Roles.VOTER | Roles.TOKEN_ISSUER | Roles.TOKEN_HOLDER | Roles.PAYMENT_BANK |
-        Roles.FINANCIER | Roles.LC_BANK | Roles.GUARANTOR | Roles.FORFAITER | Roles.CREDIT_REPORTER |
-        Roles.CREDIT_QUERIER | Roles.DATA_CONSUMER;
-    uint64 internal constant ENTERPRISE_ROLES = Roles.RECEIVABLE_OBLIGOR | Roles.RECEIVABLE_HOLDER |
-        Roles.TOKEN_HOLDER | Roles.LC_TRADER | Roles.GUARANTEE_PARTY | Roles.DATA_OWNER | Roles.DATA_CONSUMER;
+    uint64 internal constant BANK_ROLES =
+        Roles.VOTER |
+            Roles.TOKEN_ISSUER |
+            Roles.TOKEN_HOLDER |
+            Roles.PAYMENT_BANK |
+            Roles.FINANCIER |
+            Roles.LC_BANK |
+            Roles.GUARANTOR |
+            Roles.FORFAITER |
+            Roles.CREDIT_REPORTER |
+            Roles.CREDIT_QUERIER |
+            Roles.DATA_CONSUMER;
+    uint64 internal constant ENTERPRISE_ROLES =
+        Roles.RECEIVABLE_OBLIGOR |
+            Roles.RECEIVABLE_HOLDER |
+            Roles.TOKEN_HOLDER |
+            Roles.LC_TRADER |
+            Roles.GUARANTEE_PARTY |
+            Roles.DATA_OWNER |
+            Roles.DATA_CONSUMER;
 
     /// @dev Deploys and seeds three banks, a core enterprise, three suppliers and a regulator. Bootstrap stays open.
     function _deployPlatform() internal {

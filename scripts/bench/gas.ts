@@ -1,0 +1,55 @@
+/**
+ * Gas per business step of every application: `npm run bench:gas`.
+ * Runs each scripts/bench/gas/<app>.ts on a fresh in-process chain (berlin, same compiler settings as deployment),
+ * prints a table and writes bench/gas.json. Exits non-zero when a step exceeds its target.
+ */
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { network } from "hardhat";
+import type { GasRow, MeasureGas } from "./gas/types.js";
+
+const modules = (await readdir(new URL("./gas/", import.meta.url)))
+  .filter((file) => file.endsWith(".ts") && file !== "types.ts")
+  .sort();
+
+const rows: GasRow[] = [];
+for (const file of modules) {
+  const { measure } = (await import(`./gas/${file}`)) as { measure: MeasureGas };
+  rows.push(...(await measure(await network.create())));
+}
+
+const format = (value: bigint | undefined): string => (value === undefined ? "" : value.toLocaleString("en-US"));
+const table = rows.map((row) => ({
+  app: row.app,
+  step: row.step,
+  gas: format(row.gas),
+  target: format(row.target),
+  within: row.target === undefined ? "" : row.gas <= row.target ? "yes" : "NO",
+  reference: row.reference === undefined ? "" : `${row.reference.name}: ${format(row.reference.gas)}`,
+  ratio: row.reference === undefined ? "" : (Number(row.gas) / Number(row.reference.gas)).toFixed(2),
+}));
+console.table(table);
+
+await mkdir("bench", { recursive: true });
+await writeFile(
+  "bench/gas.json",
+  `${JSON.stringify(
+    {
+      evm: "berlin",
+      compiler: "solc 0.8.30, optimizer 200 runs",
+      rows: rows.map((row) => ({
+        ...row,
+        gas: Number(row.gas),
+        target: row.target === undefined ? undefined : Number(row.target),
+        reference: row.reference === undefined ? undefined : { ...row.reference, gas: Number(row.reference.gas) },
+      })),
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log("wrote bench/gas.json");
+const over = rows.filter((row) => row.target !== undefined && row.gas > row.target);
+if (over.length > 0) {
+  console.error(`${over.length} step(s) over target: ${over.map((row) => `${row.app}/${row.step}`).join(", ")}`);
+  process.exitCode = 1;
+}
