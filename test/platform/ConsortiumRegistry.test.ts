@@ -103,6 +103,19 @@ describe("ConsortiumRegistry", () => {
         .withArgs(MemberKind.Bank, 1n << 40n);
     });
 
+    it("caps the active voting members", async () => {
+      const { registry } = await networkHelpers.loadFixture(openBootstrap);
+      // Five founders vote already; 59 more reach MAX_VOTERS (64).
+      for (let i = 0; i < 59; i++) {
+        const who = ethers.Wallet.createRandom().address;
+        await registry.bootstrapMember(MemberKind.Bank, `voter${i}`, REG_HASH, ENC_KEY, Roles.VOTER, who);
+      }
+      const one = ethers.Wallet.createRandom().address;
+      await expect(registry.bootstrapMember(MemberKind.Bank, "one too many", REG_HASH, ENC_KEY, Roles.VOTER, one))
+        .to.be.revertedWithCustomError(registry, "LimitReached")
+        .withArgs(0, 64);
+    });
+
     it("never gives a regulator a role that moves assets", async () => {
       const { registry, outsiders } = await networkHelpers.loadFixture(openBootstrap);
       await expect(
@@ -482,6 +495,21 @@ describe("ConsortiumRegistry", () => {
       await expect(
         passProposal(platform, registry, call(platform, "setSystemContract", [accounts.core.address, true])),
       ).to.be.revertedWithCustomError(registry, "ProposalCallFailed");
+      // A contract that acts as a member's operator account (a multisig, say) cannot become a suite contract.
+      await registry.connect(accounts.core).addAccount(platform.ids.core, await platform.token.getAddress(), 2);
+      const id = await proposeAndGetId(
+        platform,
+        registry,
+        call(platform, "setSystemContract", [await platform.token.getAddress(), true]),
+      );
+      await registry.connect(accounts.bankB).approve(id);
+      await registry.connect(accounts.bankC).approve(id);
+      await expect(registry.connect(accounts.bankA).execute(id))
+        .to.be.revertedWithCustomError(registry, "ProposalCallFailed")
+        .withArgs(
+          id,
+          registry.interface.encodeErrorResult("AccountTaken", [await platform.token.getAddress(), platform.ids.core]),
+        );
     });
   });
 

@@ -21,7 +21,9 @@ async function withHarness(): Promise<Platform & { app: SettlementHarness }> {
 
 describe("Settlement and PaymentLedger", () => {
   it("settles in tokens, delivery versus payment, when no off-chain reference is given", async () => {
-    const { app, token, accounts } = await networkHelpers.loadFixture(withHarness);
+    const { app, token, ledger, accounts } = await networkHelpers.loadFixture(withHarness);
+    expect(await app.settlementToken()).to.equal(await token.getAddress());
+    expect(await app.paymentLedger()).to.equal(await ledger.getAddress());
     await expect(app.connect(accounts.core).settle(accounts.supplier1, 250n, ZeroHash)).to.changeTokenBalances(
       ethers,
       token,
