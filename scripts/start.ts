@@ -34,10 +34,14 @@ await rm(`ignition/deployments/chain-${LOCAL_CHAIN_ID}`, { recursive: true, forc
 await rm(`deployments/${LOCAL_CHAIN_ID}.json`, { force: true });
 
 const deployed = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, [HARDHAT_CLI, "deploy", "--network", "localhost", "--founders", options.founders], {
-    stdio: "inherit",
-    env: { ...process.env, CONSORTIA_LOCAL_RPC_URL: url },
-  });
+  const child = spawn(
+    process.execPath,
+    [HARDHAT_CLI, "deploy", "--network", "localhost", "--founders", options.founders],
+    {
+      stdio: "inherit",
+      env: { ...process.env, CONSORTIA_LOCAL_RPC_URL: url },
+    },
+  );
   child.on("exit", (code) => resolve(code ?? 1));
 });
 if (deployed !== 0) {
