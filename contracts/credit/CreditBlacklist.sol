@@ -253,12 +253,7 @@ contract CreditBlacklist is ICreditBlacklist, ConsortiumApp {
         if (e.reporter != memberId) revert NotReporter(subjectKey, number, memberId, e.reporter);
     }
 
-    function _requireStatus(
-        bytes32 subjectKey,
-        uint32 number,
-        EntryStatus current,
-        EntryStatus expected
-    ) private pure {
+    function _requireStatus(bytes32 subjectKey, uint32 number, EntryStatus current, EntryStatus expected) private pure {
         if (current != expected) revert EntryWrongStatus(subjectKey, number, current, expected);
     }
 

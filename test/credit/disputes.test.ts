@@ -82,17 +82,18 @@ describe("CreditBlacklist: dispute", () => {
   it("rejects a dispute while the app is paused", async () => {
     const { platform, blacklist } = await networkHelpers.loadFixture(fixture);
     await passProposal(platform, blacklist, blacklist.interface.encodeFunctionData("pause"));
-    await expect(blacklist.connect(platform.accounts.bankB).dispute(SUBJECT, 1, hash("x"))).to.be.revertedWithCustomError(
-      blacklist,
-      "EnforcedPause",
-    );
+    await expect(
+      blacklist.connect(platform.accounts.bankB).dispute(SUBJECT, 1, hash("x")),
+    ).to.be.revertedWithCustomError(blacklist, "EnforcedPause");
   });
 });
 
 describe("CreditBlacklist: resolve a dispute", () => {
   it("lets the reporter uphold: the entry is Active again, same version, and may be disputed again", async () => {
     const { platform, blacklist } = await networkHelpers.loadFixture(disputedFixture);
-    await expect(blacklist.connect(platform.accounts.bankA).resolveDispute(SUBJECT, 1, Resolution.Upheld, hash("checked")))
+    await expect(
+      blacklist.connect(platform.accounts.bankA).resolveDispute(SUBJECT, 1, Resolution.Upheld, hash("checked")),
+    )
       .to.emit(blacklist, "DisputeResolved")
       .withArgs(SUBJECT, 1, platform.ids.bankA, platform.accounts.bankA.address, 1, Resolution.Upheld, hash("checked"));
     const e = await blacklist.entry(SUBJECT, 1);
@@ -109,16 +110,23 @@ describe("CreditBlacklist: resolve a dispute", () => {
     const asA = blacklist.connect(platform.accounts.bankA);
     await expect(asA.resolveDispute(SUBJECT, 1, Resolution.Withdrawn, ethers.ZeroHash))
       .to.emit(blacklist, "DisputeResolved")
-      .withArgs(SUBJECT, 1, platform.ids.bankA, platform.accounts.bankA.address, 1, Resolution.Withdrawn, ethers.ZeroHash);
+      .withArgs(
+        SUBJECT,
+        1,
+        platform.ids.bankA,
+        platform.accounts.bankA.address,
+        1,
+        Resolution.Withdrawn,
+        ethers.ZeroHash,
+      );
     expect((await blacklist.entry(SUBJECT, 1)).status).to.equal(EntryStatus.Withdrawn);
     await expect(asA.update(SUBJECT, 1, content())).to.be.revertedWithCustomError(blacklist, "EntryWrongStatus");
     await expect(asA.revoke(SUBJECT, 1, hash("x")))
       .to.be.revertedWithCustomError(blacklist, "EntryWrongStatus")
       .withArgs(SUBJECT, 1, EntryStatus.Withdrawn, EntryStatus.Active);
-    await expect(blacklist.connect(platform.accounts.bankB).dispute(SUBJECT, 1, hash("x"))).to.be.revertedWithCustomError(
-      blacklist,
-      "EntryWrongStatus",
-    );
+    await expect(
+      blacklist.connect(platform.accounts.bankB).dispute(SUBJECT, 1, hash("x")),
+    ).to.be.revertedWithCustomError(blacklist, "EntryWrongStatus");
   });
 
   it("lets a member with the auditor role (the regulator) resolve", async () => {
@@ -140,7 +148,12 @@ describe("CreditBlacklist: resolve a dispute", () => {
 
   it("lets governance (a passed proposal) resolve, as member 0 with the registry as account", async () => {
     const { platform, blacklist } = await networkHelpers.loadFixture(disputedFixture);
-    const call = blacklist.interface.encodeFunctionData("resolveDispute", [SUBJECT, 1, Resolution.Withdrawn, hash("vote")]);
+    const call = blacklist.interface.encodeFunctionData("resolveDispute", [
+      SUBJECT,
+      1,
+      Resolution.Withdrawn,
+      hash("vote"),
+    ]);
     await expect(passProposal(platform, blacklist, call))
       .to.emit(blacklist, "DisputeResolved")
       .withArgs(SUBJECT, 1, 0, await platform.registry.getAddress(), 1, Resolution.Withdrawn, hash("vote"));
@@ -149,14 +162,18 @@ describe("CreditBlacklist: resolve a dispute", () => {
 
   it("rejects a resolution by a bystander member", async () => {
     const { platform, blacklist } = await networkHelpers.loadFixture(disputedFixture);
-    await expect(blacklist.connect(platform.accounts.bankC).resolveDispute(SUBJECT, 1, Resolution.Withdrawn, ethers.ZeroHash))
+    await expect(
+      blacklist.connect(platform.accounts.bankC).resolveDispute(SUBJECT, 1, Resolution.Withdrawn, ethers.ZeroHash),
+    )
       .to.be.revertedWithCustomError(blacklist, "NotResolver")
       .withArgs(SUBJECT, 1, platform.accounts.bankC.address);
   });
 
   it("rejects a resolution by the disputing member itself", async () => {
     const { platform, blacklist } = await networkHelpers.loadFixture(disputedFixture);
-    await expect(blacklist.connect(platform.accounts.bankB).resolveDispute(SUBJECT, 1, Resolution.Withdrawn, ethers.ZeroHash))
+    await expect(
+      blacklist.connect(platform.accounts.bankB).resolveDispute(SUBJECT, 1, Resolution.Withdrawn, ethers.ZeroHash),
+    )
       .to.be.revertedWithCustomError(blacklist, "NotResolver")
       .withArgs(SUBJECT, 1, platform.accounts.bankB.address);
   });
@@ -179,21 +196,27 @@ describe("CreditBlacklist: resolve a dispute", () => {
 
   it("rejects a resolution of an entry that is not disputed", async () => {
     const { platform, blacklist } = await networkHelpers.loadFixture(fixture);
-    await expect(blacklist.connect(platform.accounts.bankA).resolveDispute(SUBJECT, 1, Resolution.Upheld, ethers.ZeroHash))
+    await expect(
+      blacklist.connect(platform.accounts.bankA).resolveDispute(SUBJECT, 1, Resolution.Upheld, ethers.ZeroHash),
+    )
       .to.be.revertedWithCustomError(blacklist, "EntryWrongStatus")
       .withArgs(SUBJECT, 1, EntryStatus.Active, EntryStatus.Disputed);
   });
 
   it("rejects a resolution that is neither upheld nor withdrawn", async () => {
     const { platform, blacklist } = await networkHelpers.loadFixture(disputedFixture);
-    await expect(blacklist.connect(platform.accounts.bankA).resolveDispute(SUBJECT, 1, Resolution.None, ethers.ZeroHash))
+    await expect(
+      blacklist.connect(platform.accounts.bankA).resolveDispute(SUBJECT, 1, Resolution.None, ethers.ZeroHash),
+    )
       .to.be.revertedWithCustomError(blacklist, "InvalidValue")
       .withArgs(ethers.encodeBytes32String("resolution"));
   });
 
   it("rejects a resolution of an unknown entry", async () => {
     const { platform, blacklist } = await networkHelpers.loadFixture(fixture);
-    await expect(blacklist.connect(platform.accounts.regulator).resolveDispute(SUBJECT, 5, Resolution.Upheld, ethers.ZeroHash))
+    await expect(
+      blacklist.connect(platform.accounts.regulator).resolveDispute(SUBJECT, 5, Resolution.Upheld, ethers.ZeroHash),
+    )
       .to.be.revertedWithCustomError(blacklist, "UnknownEntry")
       .withArgs(SUBJECT, 5);
   });

@@ -2,7 +2,18 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { passProposal } from "../helpers/consortium.js";
 import { roleSet } from "../../src/sdk/roles.js";
-import { Category, DAY, deployCredit, EntryStatus, hash, OTHER_SUBJECT, Resolution, SUBJECT, SubjectKind, YEAR } from "./fixture.js";
+import {
+  Category,
+  DAY,
+  deployCredit,
+  EntryStatus,
+  hash,
+  OTHER_SUBJECT,
+  Resolution,
+  SUBJECT,
+  SubjectKind,
+  YEAR,
+} from "./fixture.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -102,7 +113,9 @@ describe("CreditBlacklist: update", () => {
     const { platform, blacklist, content } = await networkHelpers.loadFixture(fixture);
     const { expiresAt, reportedAt } = await blacklist.entry(SUBJECT, 1);
     await networkHelpers.time.increaseTo(expiresAt);
-    await expect(blacklist.connect(platform.accounts.bankA).update(SUBJECT, 1, content({ expiresAt: reportedAt + 2n * YEAR })))
+    await expect(
+      blacklist.connect(platform.accounts.bankA).update(SUBJECT, 1, content({ expiresAt: reportedAt + 2n * YEAR })),
+    )
       .to.be.revertedWithCustomError(blacklist, "EntryExpired")
       .withArgs(SUBJECT, 1, expiresAt);
   });
@@ -127,10 +140,9 @@ describe("CreditBlacklist: update", () => {
   it("rejects an update while the app is paused", async () => {
     const { platform, blacklist, content } = await networkHelpers.loadFixture(fixture);
     await passProposal(platform, blacklist, blacklist.interface.encodeFunctionData("pause"));
-    await expect(blacklist.connect(platform.accounts.bankA).update(SUBJECT, 1, content())).to.be.revertedWithCustomError(
-      blacklist,
-      "EnforcedPause",
-    );
+    await expect(
+      blacklist.connect(platform.accounts.bankA).update(SUBJECT, 1, content()),
+    ).to.be.revertedWithCustomError(blacklist, "EnforcedPause");
   });
 });
 
@@ -148,8 +160,18 @@ describe("CreditBlacklist: revoke", () => {
     await blacklist.connect(platform.accounts.bankB).dispute(SUBJECT, 1, hash("complaint"));
     await expect(blacklist.connect(platform.accounts.bankA).revoke(SUBJECT, 1, ethers.ZeroHash))
       .to.emit(blacklist, "EntryRevoked")
-      .withArgs(SUBJECT, 1, platform.ids.bankA, platform.accounts.bankA.address, 1, EntryStatus.Disputed, ethers.ZeroHash);
-    await expect(blacklist.connect(platform.accounts.bankA).resolveDispute(SUBJECT, 1, Resolution.Upheld, ethers.ZeroHash))
+      .withArgs(
+        SUBJECT,
+        1,
+        platform.ids.bankA,
+        platform.accounts.bankA.address,
+        1,
+        EntryStatus.Disputed,
+        ethers.ZeroHash,
+      );
+    await expect(
+      blacklist.connect(platform.accounts.bankA).resolveDispute(SUBJECT, 1, Resolution.Upheld, ethers.ZeroHash),
+    )
       .to.be.revertedWithCustomError(blacklist, "EntryWrongStatus")
       .withArgs(SUBJECT, 1, EntryStatus.Revoked, EntryStatus.Disputed);
   });
@@ -190,12 +212,19 @@ describe("CreditBlacklist: revoke", () => {
   it("lets a reporter that lost the reporter role still revoke its own entry", async () => {
     const { platform, blacklist, content } = await networkHelpers.loadFixture(fixture);
     const { registry, ids, accounts } = platform;
-    await passProposal(platform, registry, registry.interface.encodeFunctionData("setRoles", [ids.bankA, roleSet("VOTER", "CREDIT_QUERIER")]));
+    await passProposal(
+      platform,
+      registry,
+      registry.interface.encodeFunctionData("setRoles", [ids.bankA, roleSet("VOTER", "CREDIT_QUERIER")]),
+    );
     await expect(blacklist.connect(accounts.bankA).update(SUBJECT, 1, content())).to.be.revertedWithCustomError(
       registry,
       "MissingRole",
     );
-    await expect(blacklist.connect(accounts.bankA).revoke(SUBJECT, 1, hash("role withdrawn"))).to.emit(blacklist, "EntryRevoked");
+    await expect(blacklist.connect(accounts.bankA).revoke(SUBJECT, 1, hash("role withdrawn"))).to.emit(
+      blacklist,
+      "EntryRevoked",
+    );
   });
 
   it("rejects a revocation by a suspended reporter", async () => {
@@ -218,9 +247,8 @@ describe("CreditBlacklist: revoke", () => {
   it("rejects a revocation while the app is paused", async () => {
     const { platform, blacklist } = await networkHelpers.loadFixture(fixture);
     await passProposal(platform, blacklist, blacklist.interface.encodeFunctionData("pause"));
-    await expect(blacklist.connect(platform.accounts.bankA).revoke(SUBJECT, 1, hash("x"))).to.be.revertedWithCustomError(
-      blacklist,
-      "EnforcedPause",
-    );
+    await expect(
+      blacklist.connect(platform.accounts.bankA).revoke(SUBJECT, 1, hash("x")),
+    ).to.be.revertedWithCustomError(blacklist, "EnforcedPause");
   });
 });

@@ -1,7 +1,18 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { passProposal } from "../helpers/consortium.js";
-import { Category, CONSENT, DAY, deployCredit, EntryStatus, hash, OTHER_SUBJECT, Resolution, SUBJECT, SubjectKind } from "./fixture.js";
+import {
+  Category,
+  CONSENT,
+  DAY,
+  deployCredit,
+  EntryStatus,
+  hash,
+  OTHER_SUBJECT,
+  Resolution,
+  SUBJECT,
+  SubjectKind,
+} from "./fixture.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -95,7 +106,9 @@ describe("CreditBlacklist: logged query", () => {
     const asB = blacklist.connect(platform.accounts.bankB);
 
     const [page1, cursor1] = await asB.query.staticCall(SUBJECT, CONSENT, 0, MAX);
-    expect(page1.map((l) => Number(l.number))).to.deep.equal([25, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6]);
+    expect(page1.map((l) => Number(l.number))).to.deep.equal([
+      25, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6,
+    ]);
     expect(cursor1).to.equal(5);
     await expect(asB.query(SUBJECT, CONSENT, 0, MAX))
       .to.emit(blacklist, "SubjectQueried")
@@ -155,10 +168,9 @@ describe("CreditBlacklist: logged query", () => {
     it("refuses a query while the app is paused", async () => {
       const { platform, blacklist } = await networkHelpers.loadFixture(fixture);
       await passProposal(platform, blacklist, blacklist.interface.encodeFunctionData("pause"));
-      await expect(blacklist.connect(platform.accounts.bankB).query(SUBJECT, CONSENT, 0, MAX)).to.be.revertedWithCustomError(
-        blacklist,
-        "EnforcedPause",
-      );
+      await expect(
+        blacklist.connect(platform.accounts.bankB).query(SUBJECT, CONSENT, 0, MAX),
+      ).to.be.revertedWithCustomError(blacklist, "EnforcedPause");
     });
 
     for (const limit of [0, MAX + 1]) {

@@ -94,14 +94,13 @@ contract CreditBlacklistHandler is PlatformFixture {
         Model storage m = _models[index];
         address actor = _actors[actorSeed % _actors.length];
         uint40 latest = m.reportedAt + blacklist.MAX_TERM();
-        uint40 expiresAt = block.timestamp >= latest
-            ? latest
-            : uint40(_bound(term, block.timestamp + 1, latest));
-        bool expected = _isReporter(actor) &&
-            _memberOf(actor) == m.reporter &&
-            m.status == ICreditBlacklist.EntryStatus.Active &&
-            m.expiresAt > block.timestamp &&
-            expiresAt > block.timestamp;
+        uint40 expiresAt = block.timestamp >= latest ? latest : uint40(_bound(term, block.timestamp + 1, latest));
+        bool expected =
+            _isReporter(actor) &&
+                _memberOf(actor) == m.reporter &&
+                m.status == ICreditBlacklist.EntryStatus.Active &&
+                m.expiresAt > block.timestamp &&
+                expiresAt > block.timestamp;
         vm.prank(actor);
         try blacklist.update(m.subjectKey, m.number, _content(severity, expiresAt)) returns (uint32 version) {
             _expect(expected, "update succeeded unexpectedly");
@@ -119,8 +118,9 @@ contract CreditBlacklistHandler is PlatformFixture {
         uint256 index = entrySeed % _models.length;
         Model storage m = _models[index];
         address actor = _actors[actorSeed % _actors.length];
-        bool expected = _memberOf(actor) == m.reporter &&
-            (m.status == ICreditBlacklist.EntryStatus.Active || m.status == ICreditBlacklist.EntryStatus.Disputed);
+        bool expected =
+            _memberOf(actor) == m.reporter &&
+                (m.status == ICreditBlacklist.EntryStatus.Active || m.status == ICreditBlacklist.EntryStatus.Disputed);
         vm.prank(actor);
         try blacklist.revoke(m.subjectKey, m.number, keccak256("reason")) {
             _expect(expected, "revoke succeeded unexpectedly");
@@ -136,9 +136,10 @@ contract CreditBlacklistHandler is PlatformFixture {
         uint256 index = entrySeed % _models.length;
         Model storage m = _models[index];
         address actor = _actors[actorSeed % _actors.length];
-        bool expected = _memberOf(actor) != m.reporter &&
-            m.status == ICreditBlacklist.EntryStatus.Active &&
-            m.expiresAt > block.timestamp;
+        bool expected =
+            _memberOf(actor) != m.reporter &&
+                m.status == ICreditBlacklist.EntryStatus.Active &&
+                m.expiresAt > block.timestamp;
         vm.prank(actor);
         try blacklist.dispute(m.subjectKey, m.number, keccak256("grounds")) {
             _expect(expected, "dispute succeeded unexpectedly");
@@ -158,9 +159,8 @@ contract CreditBlacklistHandler is PlatformFixture {
         address actor = governance ? address(registry) : _actors[resolverSeed % _actors.length];
         bool mayResolve = governance || actor == REGULATOR || _memberOf(actor) == m.reporter;
         bool expected = mayResolve && m.status == ICreditBlacklist.EntryStatus.Disputed;
-        ICreditBlacklist.Resolution resolution = upheld
-            ? ICreditBlacklist.Resolution.Upheld
-            : ICreditBlacklist.Resolution.Withdrawn;
+        ICreditBlacklist.Resolution resolution =
+            upheld ? ICreditBlacklist.Resolution.Upheld : ICreditBlacklist.Resolution.Withdrawn;
         vm.prank(actor);
         try blacklist.resolveDispute(m.subjectKey, m.number, resolution, bytes32(0)) {
             _expect(expected, "resolution succeeded unexpectedly");
@@ -340,12 +340,20 @@ contract CreditBlacklistFuzzTest is PlatformFixture {
     function testFuzz_versionsGrowByOnePerUpdate(uint8 updates, uint256 seed) public {
         updates = uint8(_bound(updates, 0, 30));
         vm.prank(BANK_A);
-        blacklist.report(SUBJECT, ICreditBlacklist.SubjectKind.Person, _content(1, uint40(block.timestamp + 3650 days / 10)));
+        blacklist.report(
+            SUBJECT,
+            ICreditBlacklist.SubjectKind.Person,
+            _content(1, uint40(block.timestamp + 3650 days / 10))
+        );
         uint40 reportedAt = blacklist.entry(SUBJECT, 1).reportedAt;
         for (uint256 i; i < updates; ++i) {
             vm.warp(block.timestamp + _bound(uint256(keccak256(abi.encode(seed, i))), 1, 3 days));
             vm.prank(BANK_A);
-            uint32 version = blacklist.update(SUBJECT, 1, _content(uint8(1 + (i % 5)), uint40(block.timestamp + 365 days)));
+            uint32 version = blacklist.update(
+                SUBJECT,
+                1,
+                _content(uint8(1 + (i % 5)), uint40(block.timestamp + 365 days))
+            );
             _assertEq(version, i + 2, "version is not updates + 1");
         }
         _assertEq(blacklist.entry(SUBJECT, 1).version, uint256(updates) + 1, "stored version is not updates + 1");

@@ -65,8 +65,9 @@ interface ICreditBlacklist {
     /// @param expiresAt When the entry stops being returned: after now, at most `MAX_TERM` after the first report.
     /// @param evidenceHash Hash of the evidence the reporter keeps (contract, judgment, case file).
     /// @param payloadHash Content hash of the encrypted payload (the envelope the SDK seals for authorised readers).
-    /// @param payloadLocationHash Hash of where the envelope is kept; zero when it sits in the consortium's
-    /// content-addressed payload store under `payloadHash`.
+    /// @param payloadLocationHash Where the envelope is kept: its address in the consortium's content-addressed
+    /// payload store (what the SDK's `PayloadStore.put` returns, which changes when a reader is granted while
+    /// `payloadHash` does not), or the keccak-256 of another locator; zero when not published.
     struct Content {
         Category category;
         uint8 severity;
@@ -258,12 +259,7 @@ interface ICreditBlacklist {
     /// @dev By the reporter, by a member holding the auditor role (the regulator arbitrates credit disputes and
     /// moves no asset doing so), or by governance (the registry executing a proposal).
     /// @param resolutionHash Hash of the decision's grounds (optional).
-    function resolveDispute(
-        bytes32 subjectKey,
-        uint32 number,
-        Resolution resolution,
-        bytes32 resolutionHash
-    ) external;
+    function resolveDispute(bytes32 subjectKey, uint32 number, Resolution resolution, bytes32 resolutionHash) external;
 
     /// @notice Asks whether a subject is listed; logs the query and returns the active, unexpired entries of one
     /// page. Query role.

@@ -61,7 +61,10 @@ export const measure: MeasureGas = async (connection) => {
     "resolve a dispute: withdrawn (auditor)",
     await gasOf(await blacklist.connect(regulator).resolveDispute(subject, 2, Resolution.Withdrawn, hash("decision"))),
   );
-  row("logged query (two entries walked, one active)", await gasOf(await blacklist.connect(bankB).query(subject, consent, 0, 20)));
+  row(
+    "logged query (two entries walked, one active)",
+    await gasOf(await blacklist.connect(bankB).query(subject, consent, 0, 20)),
+  );
   row("revoke an entry", await gasOf(await asA.revoke(subject, 1, hash("repaid"))));
 
   const crowded = hash("subject:crowded");
