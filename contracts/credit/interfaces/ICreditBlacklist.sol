@@ -7,11 +7,12 @@ pragma solidity 0.8.30;
 /// subject's identifier, derived off chain with the consortium key), maintains it (update, revoke); any member may
 /// dispute it, and the reporter, an auditor (the regulator) or governance resolves the dispute. A member with the
 /// query role asks, with the customer's consent reference, whether a subject is listed: every such query is a
-/// transaction whose event records who asked, about whom, under which consent, and which entry versions it was shown.
+/// transaction whose event records who asked, about whom, under which consent, which page and how many entries it was
+/// shown (which entries and versions those were follows from the chain state at the log's position).
 /// @dev An entry is addressed by its subject key and its number within that subject (1, 2, ...). The subject's
 /// entry 1 also holds the subject's entry count, so that a report writes one new slot and a query of a subject with
 /// one entry reads one slot. The evidence and payload hashes of each version live in the events only: the chain keeps
-/// no copy that an indexer could not rebuild, and the query log names (number, version) pairs that point to them.
+/// no copy that an indexer could not rebuild.
 interface ICreditBlacklist {
     /// @notice What the subject is.
     enum SubjectKind {
@@ -264,8 +265,9 @@ interface ICreditBlacklist {
     /// @notice Asks whether a subject is listed; logs the query and returns the active, unexpired entries of one
     /// page. Query role.
     /// @dev Walks at most `limit` of the subject's entries, newest first, from `cursor` (0: the newest); continue
-    /// with `nextCursor` until it is 0. The `SubjectQueried` event names every (number, version) returned, so the
-    /// log shows exactly what the querier saw.
+    /// with `nextCursor` until it is 0. Answer and `SubjectQueried` log come from the same transaction: there is no
+    /// read path through this contract that skips the log (what a node replicates is readable anyway; the compliant
+    /// read is the logged one, whose transaction hash the querier files with the customer's credit file).
     /// @param subjectKey The subject asked about.
     /// @param consentHash Hash of the customer's consent reference; required.
     /// @param cursor 0 to start at the newest entry, or a `nextCursor` of a previous page.
