@@ -579,4 +579,40 @@ describe("ForfaitingMarket", () => {
         .withArgs(await f.claims.getAddress(), 1n, f.maturity);
     });
   });
+
+  describe("ClaimMock (the test claim contract)", () => {
+    it("refuses a zero amount or a past maturity", async () => {
+      const f = await networkHelpers.loadFixture(fixture);
+      const c = f.claims.connect(f.platform.accounts.bankC);
+      await expect(c.create(f.platform.accounts.bankA, f.maturity, 0n))
+        .to.be.revertedWithCustomError(f.claims, "ClaimInvalid")
+        .withArgs(encodeBytes32String("amount"));
+      await expect(c.create(f.platform.accounts.bankA, f.now, 1n))
+        .to.be.revertedWithCustomError(f.claims, "ClaimInvalid")
+        .withArgs(encodeBytes32String("maturity"));
+    });
+
+    it("lets only the holder approve and only holder or operator transfer, never after maturity", async () => {
+      const f = await networkHelpers.loadFixture(fixture);
+      const { bankA, bankB } = f.platform.accounts;
+      await expect(f.claims.connect(bankB).approveClaim(1n, bankB))
+        .to.be.revertedWithCustomError(f.claims, "ClaimNotAllowed")
+        .withArgs(1n, bankB.address);
+      await expect(f.claims.connect(bankB).transferClaim(1n, bankB)).to.be.revertedWithCustomError(f.claims, "ClaimNotAllowed");
+      await expect(f.claims.claimInfo(9n)).to.be.revertedWithCustomError(f.claims, "ClaimUnknown").withArgs(9n);
+      await networkHelpers.time.increaseTo(f.maturity);
+      await expect(f.claims.connect(bankA).transferClaim(1n, bankB)).to.be.revertedWithCustomError(f.claims, "ClaimClosed");
+    });
+
+    it("is paid once, by the obligor only", async () => {
+      const f = await networkHelpers.loadFixture(fixture);
+      const { bankA, bankB, bankC } = f.platform.accounts;
+      await networkHelpers.time.increaseTo(f.maturity);
+      await expect(f.claims.connect(bankB).payAtMaturity(1n, bankA))
+        .to.be.revertedWithCustomError(f.claims, "ClaimNotObligor")
+        .withArgs(1n, f.platform.ids.bankB, f.platform.ids.bankC);
+      await f.claims.connect(bankC).payAtMaturity(1n, bankA);
+      await expect(f.claims.connect(bankC).payAtMaturity(1n, bankA)).to.be.revertedWithCustomError(f.claims, "ClaimClosed");
+    });
+  });
 });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { encodeBytes32String, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 import { network } from "hardhat";
-import { deployPlatform, fund, passProposal, type Platform } from "../helpers/consortium.js";
+import { deployPlatform, fund, passProposal, TEST_MEMBER_ROLES, type Platform } from "../helpers/consortium.js";
 import type { BankGuarantees } from "../../typechain-types/index.js";
 import type { IBankGuarantees } from "../../typechain-types/contracts/guarantees/BankGuarantees.js";
 
@@ -167,6 +167,16 @@ describe("BankGuarantees", () => {
         f.platform.registry,
         "MissingRole",
       );
+    });
+
+    it("rejects a bank applying to itself for a guarantee", async () => {
+      const f = await networkHelpers.loadFixture(fixture);
+      const { registry, ids, accounts } = f.platform;
+      const roles = TEST_MEMBER_ROLES.bankA | (1n << 15n); // + GUARANTEE_PARTY
+      await passProposal(f.platform, registry, registry.interface.encodeFunctionData("setRoles", [ids.bankA, roles]));
+      await expect(f.app.connect(accounts.bankA).applyFor(application(f)))
+        .to.be.revertedWithCustomError(f.app, "GuaranteeSameParty")
+        .withArgs(ids.bankA);
     });
 
     it("rejects the applicant as its own beneficiary", async () => {
