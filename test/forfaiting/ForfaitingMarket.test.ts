@@ -4,7 +4,7 @@ import { AbiCoder, encodeBytes32String, keccak256, toUtf8Bytes, ZeroHash, type S
 import { network } from "hardhat";
 import { deployPlatform, fund, passProposal, type Platform } from "../helpers/consortium.js";
 import type { ClaimMock, ForfaitingMarket } from "../../typechain-types/index.js";
-import type { IForfaitingMarket } from "../../typechain-types/contracts/forfaiting/ForfaitingMarket.js";
+import type { IForfaitingMarket } from "../../typechain-types/forfaiting/ForfaitingMarket.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
