@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {Settlement} from "../platform/Settlement.sol";
+import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
+import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
+import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
+import {ITransferableClaim} from "../platform/interfaces/ITransferableClaim.sol";
+import {Roles} from "../platform/libraries/Roles.sol";
+import {IForfaitingMarket} from "./interfaces/IForfaitingMarket.sol";
+
+/// @title ForfaitingMarket
+/// @notice Announce, quote (open or sealed), trade with delivery versus payment, acknowledge. See `IForfaitingMarket`.
+/// @dev Trades only claim contracts governance listed: an unlisted contract could report any obligor, amount or holder
+/// to a buyer. The trade calls the claim contract and the token after every effect, under `nonReentrant`.
+contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
+    /// @notice Most documents one announcement may list.
+    uint256 public constant MAX_DOCUMENTS = 16;
+    /// @notice Longest reveal period of a sealed offer.
+    uint32 public constant MAX_REVEAL_PERIOD = 30 days;
+
+    uint256 private _count;
+    mapping(address asset => bool) private _listed;
+    mapping(uint256 offerId => Offer) private _offers;
+    mapping(uint256 offerId => mapping(address bidder => Quote)) private _quotes;
+    mapping(uint256 offerId => mapping(address bidder => bytes32)) private _commitments;
+    mapping(uint256 offerId => bytes32) private _notices;
+
+    /// @param claimContracts Claim contracts listed from the start (the suite's letters of credit and receivables).
+    constructor(
+        IConsortiumRegistry registry_,
+        IDepositToken token_,
+        IPaymentLedger ledger_,
+        address[] memory claimContracts
+    ) Settlement(registry_, token_, ledger_) {
+        for (uint256 i; i < claimContracts.length; ++i) _setClaimContract(claimContracts[i], true);
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function setClaimContract(address asset, bool listed) external onlyGovernance {
+        _setClaimContract(asset, listed);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Offers
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IForfaitingMarket
+    function announce(Announcement calldata announcement) external whenNotPaused returns (uint256 offerId) {
+        uint32 seller = _authorize(Roles.FORFAITER);
+        ITransferableClaim asset = announcement.asset;
+        if (!_listed[address(asset)]) revert ForfaitingAssetNotListed(address(asset));
+        uint64 quoteDeadline = announcement.quoteDeadline;
+        uint32 revealPeriod = announcement.revealPeriod;
+        if (quoteDeadline <= block.timestamp) revert InvalidValue("quoteDeadline");
+        if (revealPeriod > MAX_REVEAL_PERIOD) revert InvalidValue("revealPeriod");
+        if (announcement.documents.length > MAX_DOCUMENTS) revert InvalidValue("documents");
+
+        uint256 claimId = announcement.claimId;
+        ITransferableClaim.ClaimInfo memory info = asset.claimInfo(claimId);
+        if (info.holder != msg.sender) revert ForfaitingSellerNotHolder(address(asset), claimId, info.holder, msg.sender);
+        // Quoting (and revealing) must end before maturity, or the claim could not move when a quote is accepted.
+        if (info.settled || uint256(quoteDeadline) + revealPeriod >= info.maturity) {
+            revert ForfaitingClaimClosed(address(asset), claimId, info.maturity);
+        }
+
+        offerId = ++_count;
+        _offers[offerId] = Offer({
+            seller: msg.sender,
+            sellerMember: seller,
+            obligor: info.obligor,
+            state: OfferState.Open,
+            asset: asset,
+            quoteDeadline: quoteDeadline,
+            revealPeriod: revealPeriod,
+            claimId: claimId
+        });
+        emit OfferAnnounced(offerId, seller, info.obligor, msg.sender, info.amount, info.maturity, announcement);
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function withdrawOffer(uint256 offerId) external whenNotPaused {
+        Offer storage o = _loadOpen(offerId);
+        _requireParty(offerId, _authorize(Roles.FORFAITER), o.sellerMember);
+        o.state = OfferState.Withdrawn;
+        emit OfferWithdrawn(offerId, msg.sender);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Quotes
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IForfaitingMarket
+    function quote(uint256 offerId, uint128 price) external whenNotPaused {
+        Offer storage o = _loadOpen(offerId);
+        uint32 bidder = _authorizeBidder(offerId, o);
+        if (o.revealPeriod != 0) revert ForfaitingWrongQuoteMode(offerId, true);
+        if (block.timestamp > o.quoteDeadline) revert ForfaitingQuotingClosed(offerId, o.quoteDeadline);
+        if (price == 0) revert InvalidValue("price");
+        Quote storage q = _quotes[offerId][msg.sender];
+        if (q.state == QuoteState.Active) revert ForfaitingQuoteExists(offerId, msg.sender);
+        _quotes[offerId][msg.sender] = Quote({price: price, bidderMember: bidder, state: QuoteState.Active});
+        emit QuoteSubmitted(offerId, msg.sender, bidder, price);
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function commitQuote(uint256 offerId, bytes32 commitment) external whenNotPaused {
+        Offer storage o = _loadOpen(offerId);
+        uint32 bidder = _authorizeBidder(offerId, o);
+        if (o.revealPeriod == 0) revert ForfaitingWrongQuoteMode(offerId, false);
+        if (block.timestamp > o.quoteDeadline) revert ForfaitingQuotingClosed(offerId, o.quoteDeadline);
+        if (commitment == bytes32(0)) revert InvalidValue("commitment");
+        // No visible quote can exist yet: reveals open only after the commit deadline.
+        if (_commitments[offerId][msg.sender] != bytes32(0)) revert ForfaitingQuoteExists(offerId, msg.sender);
+        _commitments[offerId][msg.sender] = commitment;
+        emit QuoteCommitted(offerId, msg.sender, bidder, commitment);
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function revealQuote(uint256 offerId, uint128 price, bytes32 salt) external whenNotPaused {
+        Offer storage o = _loadOpen(offerId);
+        uint32 bidder = _authorizeBidder(offerId, o);
+        uint64 opensAfter = o.quoteDeadline;
+        uint64 closesAt = opensAfter + o.revealPeriod;
+        if (o.revealPeriod == 0) revert ForfaitingWrongQuoteMode(offerId, false);
+        if (block.timestamp <= opensAfter || block.timestamp > closesAt) {
+            revert ForfaitingNotRevealTime(offerId, opensAfter, closesAt);
+        }
+        bytes32 commitment = _commitments[offerId][msg.sender];
+        if (commitment == bytes32(0)) revert ForfaitingNoCommitment(offerId, msg.sender);
+        if (keccak256(abi.encode(offerId, msg.sender, price, salt)) != commitment) {
+            revert ForfaitingRevealMismatch(offerId, msg.sender);
+        }
+        if (price == 0) revert InvalidValue("price");
+        delete _commitments[offerId][msg.sender];
+        _quotes[offerId][msg.sender] = Quote({price: price, bidderMember: bidder, state: QuoteState.Active});
+        emit QuoteRevealed(offerId, msg.sender, bidder, price);
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function withdrawQuote(uint256 offerId) external whenNotPaused {
+        _loadOpen(offerId);
+        _authorize(Roles.FORFAITER);
+        Quote storage q = _quotes[offerId][msg.sender];
+        if (q.state == QuoteState.Active) {
+            q.state = QuoteState.Withdrawn;
+        } else if (_commitments[offerId][msg.sender] != bytes32(0)) {
+            delete _commitments[offerId][msg.sender];
+        } else {
+            revert ForfaitingQuoteNotActive(offerId, msg.sender, q.state);
+        }
+        emit QuoteWithdrawn(offerId, msg.sender);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Trade and notice
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IForfaitingMarket
+    function acceptQuote(
+        uint256 offerId,
+        address bidder,
+        bytes32 deedHash,
+        bytes32 noticeHash,
+        bytes32 offChainReference
+    ) external whenNotPaused nonReentrant {
+        Offer storage o = _loadOpen(offerId);
+        uint32 seller = _authorize(Roles.FORFAITER);
+        _requireParty(offerId, seller, o.sellerMember);
+        if (o.revealPeriod != 0) {
+            uint64 revealDeadline = o.quoteDeadline + o.revealPeriod;
+            if (block.timestamp <= revealDeadline) revert ForfaitingRevealNotOver(offerId, revealDeadline);
+        }
+        if (deedHash == bytes32(0)) revert InvalidValue("deedHash");
+        if (noticeHash == bytes32(0)) revert InvalidValue("noticeHash");
+        Quote storage q = _quotes[offerId][bidder];
+        if (q.state != QuoteState.Active) revert ForfaitingQuoteNotActive(offerId, bidder, q.state);
+        uint32 buyer = q.bidderMember;
+        // The buyer's bank must still be an active forfaiter, with the same account it quoted from.
+        _requireParty(offerId, _authorizeAccount(bidder, Roles.FORFAITER), buyer);
+
+        Trade memory trade = Trade({
+            asset: o.asset,
+            claimId: o.claimId,
+            sellerAccount: o.seller,
+            buyerAccount: bidder,
+            price: q.price,
+            deedHash: deedHash,
+            noticeHash: noticeHash,
+            offChainReference: offChainReference
+        });
+        ITransferableClaim.ClaimInfo memory info = trade.asset.claimInfo(trade.claimId);
+        if (info.holder != trade.sellerAccount) {
+            revert ForfaitingSellerNotHolder(address(trade.asset), trade.claimId, info.holder, trade.sellerAccount);
+        }
+
+        o.state = OfferState.Traded;
+        q.state = QuoteState.Accepted;
+        _notices[offerId] = noticeHash;
+        emit ClaimTraded(offerId, seller, buyer, trade);
+
+        trade.asset.transferClaim(trade.claimId, bidder);
+        _settle(bidder, buyer, trade.sellerAccount, seller, trade.price, offChainReference);
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function acknowledgeNotice(uint256 offerId, bytes32 noticeHash) external whenNotPaused {
+        Offer storage o = _load(offerId);
+        uint32 obligor = _authorize(Roles.MEMBER);
+        _requireParty(offerId, obligor, o.obligor);
+        if (o.state != OfferState.Traded) revert ForfaitingWrongState(offerId, o.state, OfferState.Traded);
+        bytes32 expected = _notices[offerId];
+        if (noticeHash != expected) revert ForfaitingNoticeMismatch(offerId, expected, noticeHash);
+        o.state = OfferState.NoticeAcknowledged;
+        emit NoticeAcknowledged(offerId, obligor, msg.sender, o.asset, o.claimId, noticeHash);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IForfaitingMarket
+    function isClaimContract(address asset) external view returns (bool) {
+        return _listed[asset];
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function offer(uint256 offerId) external view returns (Offer memory) {
+        return _load(offerId);
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function quoteOf(uint256 offerId, address bidder) external view returns (Quote memory) {
+        return _quotes[offerId][bidder];
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function commitmentOf(uint256 offerId, address bidder) external view returns (bytes32) {
+        return _commitments[offerId][bidder];
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function noticeOf(uint256 offerId) external view returns (bytes32) {
+        return _notices[offerId];
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function offerCount() external view returns (uint256) {
+        return _count;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internals
+    // ---------------------------------------------------------------------------------------------------------------
+
+    function _setClaimContract(address asset, bool listed) private {
+        if (asset == address(0)) revert InvalidValue("asset");
+        _listed[asset] = listed;
+        emit ClaimContractSet(asset, listed);
+    }
+
+    /// @dev The caller's member if it may quote on the offer: an active forfaiter other than the seller.
+    function _authorizeBidder(uint256 offerId, Offer storage o) private view returns (uint32 bidder) {
+        bidder = _authorize(Roles.FORFAITER);
+        if (bidder == o.sellerMember) revert ForfaitingOwnOffer(offerId, bidder);
+    }
+
+    function _load(uint256 offerId) private view returns (Offer storage o) {
+        o = _offers[offerId];
+        if (o.state == OfferState.None) revert ForfaitingOfferUnknown(offerId);
+    }
+
+    function _loadOpen(uint256 offerId) private view returns (Offer storage o) {
+        o = _load(offerId);
+        if (o.state != OfferState.Open) revert ForfaitingWrongState(offerId, o.state, OfferState.Open);
+    }
+
+    function _requireParty(uint256 offerId, uint32 caller, uint32 expected) private pure {
+        if (caller != expected) revert ForfaitingWrongParty(offerId, caller, expected);
+    }
+}

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {Settlement} from "../platform/Settlement.sol";
+import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
+import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
+import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
+import {Roles} from "../platform/libraries/Roles.sol";
+import {IBankGuarantees} from "./interfaces/IBankGuarantees.sol";
+
+/// @title BankGuarantees
+/// @notice Bank guarantees from application to issue, amendment, demand, payment and release. See `IBankGuarantees`.
+/// @dev Money moves only in `payClaim`, from the guarantor's own account (or on existing rails, recorded in the shared
+/// ledger); the token and ledger are the suite's own immutable contracts, so the one external call made there cannot
+/// re-enter, and it is made last (checks, effects, interactions).
+contract BankGuarantees is IBankGuarantees, Settlement {
+    /// @notice Most reduction steps a guarantee may carry (bounds every loop over a schedule).
+    uint256 public constant MAX_REDUCTION_STEPS = 8;
+    /// @notice Longest examination period a guarantee may set (URDG 758 allows five business days; banks may agree
+    /// more, but not without bound).
+    uint32 public constant MAX_EXAMINATION_PERIOD = 30 days;
+    /// @notice Most supporting documents one demand may list.
+    uint256 public constant MAX_DOCUMENTS = 16;
+
+    uint256 private _count;
+    mapping(uint256 guaranteeId => Guarantee) private _guarantees;
+    mapping(uint256 guaranteeId => mapping(uint256 index => ReductionStep)) private _schedules;
+    mapping(uint256 guaranteeId => mapping(uint256 claimIndex => Claim)) private _claims;
+    mapping(uint256 guaranteeId => Amendment) private _amendments;
+    mapping(bytes32 referenceId => uint256 guaranteeId) private _byReference;
+
+    constructor(
+        IConsortiumRegistry registry_,
+        IDepositToken token_,
+        IPaymentLedger ledger_
+    ) Settlement(registry_, token_, ledger_) {}
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Application and issue
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBankGuarantees
+    function applyFor(Application calldata application) external whenNotPaused returns (uint256 guaranteeId) {
+        uint32 applicant = _authorize(Roles.GUARANTEE_PARTY);
+        (uint32 guarantor, uint32 beneficiary) = registry().authorizePair(
+            application.guarantor,
+            Roles.GUARANTOR,
+            application.beneficiary,
+            Roles.GUARANTEE_PARTY
+        );
+        if (guarantor == applicant) revert GuaranteeSameParty(guarantor);
+        if (beneficiary == applicant || beneficiary == guarantor) revert GuaranteeSameParty(beneficiary);
+        if (application.amount == 0) revert InvalidValue("amount");
+        if (application.expiry <= block.timestamp) revert InvalidValue("expiry");
+        if (application.examinationPeriod == 0 || application.examinationPeriod > MAX_EXAMINATION_PERIOD) {
+            revert InvalidValue("examinationPeriod");
+        }
+        if (application.termsHash == bytes32(0)) revert InvalidValue("termsHash");
+        if (application.schedule.length > MAX_REDUCTION_STEPS) revert InvalidValue("schedule");
+
+        guaranteeId = ++_count;
+        _storeSchedule(guaranteeId, application);
+        _guarantees[guaranteeId] = Guarantee({
+            applicant: applicant,
+            guarantor: guarantor,
+            beneficiary: beneficiary,
+            kind: application.kind,
+            state: GuaranteeState.Applied,
+            expiry: application.expiry,
+            examinationPeriod: application.examinationPeriod,
+            stepCount: uint8(application.schedule.length),
+            claimCount: 0,
+            currency: application.currency,
+            amount: application.amount,
+            paid: 0,
+            termsHash: application.termsHash
+        });
+        emit GuaranteeApplied(guaranteeId, applicant, guarantor, beneficiary, msg.sender, application);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function cancel(uint256 guaranteeId) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.applicant);
+        _requireState(guaranteeId, g.state, GuaranteeState.Applied);
+        g.state = GuaranteeState.Cancelled;
+        emit GuaranteeCancelled(guaranteeId, g.applicant, msg.sender);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function issue(uint256 guaranteeId, bytes32 referenceId) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        uint32 guarantor = _authorize(Roles.GUARANTOR);
+        _requireParty(guaranteeId, guarantor, g.guarantor);
+        _requireState(guaranteeId, g.state, GuaranteeState.Applied);
+        if (block.timestamp > g.expiry) revert GuaranteeExpiredAt(guaranteeId, g.expiry);
+        if (referenceId == bytes32(0) || _byReference[referenceId] != 0) revert GuaranteeReferenceTaken(referenceId);
+        g.state = GuaranteeState.Issued;
+        _byReference[referenceId] = guaranteeId;
+        emit GuaranteeIssued(guaranteeId, guarantor, referenceId, msg.sender);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function decline(uint256 guaranteeId, bytes32 reasonHash) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        uint32 guarantor = _authorize(Roles.GUARANTOR);
+        _requireParty(guaranteeId, guarantor, g.guarantor);
+        _requireState(guaranteeId, g.state, GuaranteeState.Applied);
+        if (reasonHash == bytes32(0)) revert InvalidValue("reasonHash");
+        g.state = GuaranteeState.Declined;
+        emit GuaranteeDeclined(guaranteeId, guarantor, msg.sender, reasonHash);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Amendments
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBankGuarantees
+    function proposeAmendment(
+        uint256 guaranteeId,
+        uint128 amount,
+        uint64 expiry,
+        bytes32 amendmentHash
+    ) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        uint32 guarantor = _authorize(Roles.GUARANTOR);
+        _requireParty(guaranteeId, guarantor, g.guarantor);
+        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        Amendment storage a = _amendments[guaranteeId];
+        if (a.pending) revert AmendmentAlreadyPending(guaranteeId, a.number);
+        if (amendmentHash == bytes32(0)) revert InvalidValue("amendmentHash");
+        if (
+            amount <= g.paid || expiry <= block.timestamp || (amount == g.amount && expiry == g.expiry)
+        ) revert AmendmentInvalid(guaranteeId, amount, expiry);
+        uint16 number = a.number + 1;
+        _amendments[guaranteeId] = Amendment({amount: amount, expiry: expiry, number: number, pending: true});
+        emit AmendmentProposed(guaranteeId, number, guarantor, msg.sender, amount, expiry, amendmentHash);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function withdrawAmendment(uint256 guaranteeId) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
+        Amendment storage a = _amendments[guaranteeId];
+        if (!a.pending) revert AmendmentNotPending(guaranteeId);
+        a.pending = false;
+        emit AmendmentWithdrawn(guaranteeId, a.number, msg.sender);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function answerAmendment(uint256 guaranteeId, bool accept) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.beneficiary);
+        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        if (block.timestamp > g.expiry) revert GuaranteeExpiredAt(guaranteeId, g.expiry);
+        Amendment storage a = _amendments[guaranteeId];
+        if (!a.pending) revert AmendmentNotPending(guaranteeId);
+        (uint128 amount, uint64 expiry) = (a.amount, a.expiry);
+        a.pending = false;
+        if (accept) {
+            // A demand paid since the proposal may have raised `paid`; the expiry may have passed meanwhile.
+            if (amount <= g.paid || expiry <= block.timestamp) revert AmendmentInvalid(guaranteeId, amount, expiry);
+            g.amount = amount;
+            g.expiry = expiry;
+        }
+        emit AmendmentAnswered(guaranteeId, a.number, accept, msg.sender, amount, expiry);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Demands
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBankGuarantees
+    function presentClaim(
+        uint256 guaranteeId,
+        Demand calldata demand
+    ) external whenNotPaused returns (uint256 claimIndex) {
+        Guarantee storage g = _load(guaranteeId);
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.beneficiary);
+        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        uint64 expiry = g.expiry;
+        if (block.timestamp > expiry) revert GuaranteeExpiredAt(guaranteeId, expiry);
+        uint128 amount = demand.amount;
+        uint64 extendTo = demand.extendTo;
+        if (amount == 0) revert InvalidValue("amount");
+        if (demand.demandHash == bytes32(0)) revert InvalidValue("demandHash");
+        if (demand.documents.length > MAX_DOCUMENTS) revert InvalidValue("documents");
+        if (extendTo != 0 && extendTo <= expiry) revert InvalidValue("extendTo");
+        uint128 availableNow = _available(guaranteeId, g);
+        if (amount > availableNow) revert GuaranteeAmountUnavailable(guaranteeId, amount, availableNow);
+
+        claimIndex = g.claimCount;
+        g.claimCount = uint16(claimIndex + 1);
+        g.state = GuaranteeState.Claimed;
+        uint64 deadline = uint64(block.timestamp) + g.examinationPeriod;
+        _claims[guaranteeId][claimIndex] = Claim({
+            amount: amount,
+            examinationDeadline: deadline,
+            extendTo: extendTo,
+            payee: msg.sender,
+            state: ClaimState.Presented
+        });
+        emit ClaimPresented(guaranteeId, claimIndex, g.beneficiary, msg.sender, deadline, demand);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function payClaim(uint256 guaranteeId, uint256 claimIndex, bytes32 offChainReference) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        uint32 guarantor = _authorize(Roles.GUARANTOR);
+        _requireParty(guaranteeId, guarantor, g.guarantor);
+        Claim storage c = _presented(guaranteeId, claimIndex);
+        (uint128 amount, address payee) = _recordPayment(guaranteeId, claimIndex, g, c, offChainReference);
+        _settle(msg.sender, guarantor, payee, g.beneficiary, amount, offChainReference);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function rejectClaim(uint256 guaranteeId, uint256 claimIndex, bytes32 reasonHash) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
+        Claim storage c = _presented(guaranteeId, claimIndex);
+        _requireExamining(guaranteeId, claimIndex, c);
+        if (reasonHash == bytes32(0)) revert InvalidValue("reasonHash");
+        c.state = ClaimState.Rejected;
+        g.state = GuaranteeState.Issued;
+        emit ClaimRejected(guaranteeId, claimIndex, msg.sender, reasonHash);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function extendInsteadOfPaying(uint256 guaranteeId, uint256 claimIndex) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
+        Claim storage c = _presented(guaranteeId, claimIndex);
+        _requireExamining(guaranteeId, claimIndex, c);
+        uint64 newExpiry = c.extendTo;
+        if (newExpiry == 0) revert ClaimNotExtendOrPay(guaranteeId, claimIndex);
+        c.state = ClaimState.Extended;
+        g.expiry = newExpiry;
+        g.state = GuaranteeState.Issued;
+        emit ClaimExtended(guaranteeId, claimIndex, msg.sender, newExpiry);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function withdrawClaim(uint256 guaranteeId, uint256 claimIndex) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.beneficiary);
+        Claim storage c = _presented(guaranteeId, claimIndex);
+        c.state = ClaimState.Withdrawn;
+        g.state = GuaranteeState.Issued;
+        emit ClaimWithdrawn(guaranteeId, claimIndex, msg.sender);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // End of life
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBankGuarantees
+    function release(uint256 guaranteeId) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        uint32 beneficiary = _authorize(Roles.GUARANTEE_PARTY);
+        _requireParty(guaranteeId, beneficiary, g.beneficiary);
+        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        g.state = GuaranteeState.Released;
+        emit GuaranteeReleased(guaranteeId, beneficiary, msg.sender);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function expire(uint256 guaranteeId) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        _authorize(Roles.MEMBER);
+        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        if (block.timestamp <= g.expiry) revert GuaranteeNotExpired(guaranteeId, g.expiry);
+        g.state = GuaranteeState.Expired;
+        emit GuaranteeExpired(guaranteeId, msg.sender);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBankGuarantees
+    function guarantee(uint256 guaranteeId) external view returns (Guarantee memory) {
+        return _load(guaranteeId);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function claim(uint256 guaranteeId, uint256 claimIndex) external view returns (Claim memory) {
+        return _claims[guaranteeId][claimIndex];
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function amendment(uint256 guaranteeId) external view returns (Amendment memory) {
+        return _amendments[guaranteeId];
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function schedule(uint256 guaranteeId) external view returns (ReductionStep[] memory steps) {
+        uint256 count = _load(guaranteeId).stepCount;
+        steps = new ReductionStep[](count);
+        for (uint256 i; i < count; ++i) steps[i] = _schedules[guaranteeId][i];
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function amountAt(uint256 guaranteeId, uint64 timestamp) external view returns (uint128) {
+        return _amountAt(guaranteeId, _load(guaranteeId), timestamp);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function available(uint256 guaranteeId) external view returns (uint128) {
+        return _available(guaranteeId, _load(guaranteeId));
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function verify(bytes32 referenceId) external view returns (Verification memory v) {
+        uint256 guaranteeId = _byReference[referenceId];
+        if (guaranteeId == 0) return v;
+        Guarantee storage g = _guarantees[guaranteeId];
+        GuaranteeState state = g.state;
+        v.genuine = true;
+        v.guaranteeId = guaranteeId;
+        v.state = state;
+        v.kind = g.kind;
+        v.guarantor = g.guarantor;
+        v.applicant = g.applicant;
+        v.beneficiary = g.beneficiary;
+        v.currency = g.currency;
+        v.expiry = g.expiry;
+        v.termsHash = g.termsHash;
+        v.amount = _amountAt(guaranteeId, g, uint64(block.timestamp));
+        if (state == GuaranteeState.Issued || state == GuaranteeState.Claimed) {
+            v.available = _available(guaranteeId, g);
+            v.inForce = block.timestamp <= v.expiry && v.available != 0;
+        }
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function guaranteeCount() external view returns (uint256) {
+        return _count;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internals
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Marks the demand paid and adds it to the paid total; the guarantee is exhausted once nothing is left.
+    function _recordPayment(
+        uint256 guaranteeId,
+        uint256 claimIndex,
+        Guarantee storage g,
+        Claim storage c,
+        bytes32 offChainReference
+    ) private returns (uint128 amount, address payee) {
+        (amount, payee) = (c.amount, c.payee);
+        // Cannot exceed `g.amount`: the demand was at most what was available when presented, and no other demand or
+        // amendment can change the guarantee while one is under examination.
+        uint128 paidTotal = g.paid + amount;
+        g.paid = paidTotal;
+        c.state = ClaimState.Paid;
+        uint128 left = _available(guaranteeId, g);
+        g.state = left == 0 ? GuaranteeState.Exhausted : GuaranteeState.Issued;
+        emit ClaimPaid(guaranteeId, claimIndex, payee, msg.sender, amount, paidTotal, left, offChainReference);
+        if (left == 0) emit GuaranteeExhausted(guaranteeId);
+    }
+
+    /// @dev Validates and stores the reduction schedule: strictly later dates (after now, not after expiry), strictly
+    /// lower amounts, the first below the guarantee amount.
+    function _storeSchedule(uint256 guaranteeId, Application calldata application) private {
+        uint256 lastDate = block.timestamp;
+        uint256 lastAmount = application.amount;
+        uint256 count = application.schedule.length;
+        for (uint256 i; i < count; ++i) {
+            ReductionStep calldata step = application.schedule[i];
+            if (step.date <= lastDate || step.date > application.expiry || step.amount >= lastAmount) {
+                revert GuaranteeInvalidSchedule(i);
+            }
+            _schedules[guaranteeId][i] = step;
+            (lastDate, lastAmount) = (step.date, step.amount);
+        }
+    }
+
+    /// @dev The amount at `timestamp`: the guarantee amount, capped by the last reduction step reached by then.
+    function _amountAt(uint256 guaranteeId, Guarantee storage g, uint64 timestamp) private view returns (uint128 amount) {
+        amount = g.amount;
+        uint256 count = g.stepCount;
+        for (uint256 i; i < count; ++i) {
+            ReductionStep storage step = _schedules[guaranteeId][i];
+            if (step.date > timestamp) break;
+            if (step.amount < amount) amount = step.amount;
+        }
+    }
+
+    /// @dev What a demand may ask for now.
+    function _available(uint256 guaranteeId, Guarantee storage g) private view returns (uint128) {
+        uint128 amount = _amountAt(guaranteeId, g, uint64(block.timestamp));
+        uint128 paid = g.paid;
+        // Checked above: `amount > paid`, so the subtraction cannot underflow.
+        unchecked {
+            return amount > paid ? amount - paid : 0;
+        }
+    }
+
+    function _load(uint256 guaranteeId) private view returns (Guarantee storage g) {
+        g = _guarantees[guaranteeId];
+        if (g.state == GuaranteeState.None) revert GuaranteeUnknown(guaranteeId);
+    }
+
+    function _presented(uint256 guaranteeId, uint256 claimIndex) private view returns (Claim storage c) {
+        c = _claims[guaranteeId][claimIndex];
+        if (c.state != ClaimState.Presented) revert ClaimNotPresented(guaranteeId, claimIndex, c.state);
+    }
+
+    function _requireExamining(uint256 guaranteeId, uint256 claimIndex, Claim storage c) private view {
+        if (block.timestamp > c.examinationDeadline) {
+            revert ClaimExaminationOver(guaranteeId, claimIndex, c.examinationDeadline);
+        }
+    }
+
+    function _requireParty(uint256 guaranteeId, uint32 caller, uint32 expected) private pure {
+        if (caller != expected) revert GuaranteeWrongParty(guaranteeId, caller, expected);
+    }
+
+    function _requireState(uint256 guaranteeId, GuaranteeState current, GuaranteeState expected) private pure {
+        if (current != expected) revert GuaranteeWrongState(guaranteeId, current, expected);
+    }
+}

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {DocumentRef} from "../../platform/types/DocumentRef.sol";
+
+/// @title IBankGuarantees
+/// @notice Demand guarantees (bid, performance, advance payment) issued by a bank on an applicant's request in favour
+/// of a beneficiary, recorded so that anyone holding the reference can verify that a guarantee is genuine, in force and
+/// for how much: a forged or lost paper guarantee no longer matters.
+/// @dev Modelled on ICC URDG 758: amendments bind the beneficiary only once it accepts them (art. 11); a demand is
+/// examined within a set period and rejected only with the reasons (art. 20, 24); a demand may ask to "extend or pay"
+/// (art. 23); a reduction clause lowers the amount on set dates (art. 13); paid demands reduce the amount available.
+/// Parties are consortium members (ids); accounts are the operator accounts acting for them.
+interface IBankGuarantees {
+    /// @notice What the guarantee secures.
+    enum GuaranteeKind {
+        Bid,
+        Performance,
+        AdvancePayment
+    }
+
+    /// @notice A guarantee's lifecycle. `Claimed` is `Issued` with one demand under examination.
+    enum GuaranteeState {
+        None,
+        Applied,
+        Issued,
+        Claimed,
+        Declined,
+        Cancelled,
+        Released,
+        Expired,
+        Exhausted
+    }
+
+    /// @notice A demand's lifecycle.
+    enum ClaimState {
+        None,
+        Presented,
+        Paid,
+        Rejected,
+        Extended,
+        Withdrawn
+    }
+
+    /// @notice A step of a reduction schedule: from `date` on, the guarantee amount is at most `amount`.
+    /// @dev Packed in one slot (uint64 + uint128).
+    struct ReductionStep {
+        uint64 date;
+        uint128 amount;
+    }
+
+    /// @notice What an applicant asks its bank to issue.
+    /// @param guarantor An account of the bank asked to issue (member must hold `GUARANTOR`).
+    /// @param beneficiary An account of the beneficiary (member must hold `GUARANTEE_PARTY`).
+    /// @param kind Bid, performance or advance-payment guarantee.
+    /// @param currency ISO 4217 code, for example "CNY" (amounts are in the settlement token's minor units).
+    /// @param amount Maximum amount in minor units.
+    /// @param expiry Last moment (unix seconds) a demand may be presented.
+    /// @param examinationPeriod Seconds the guarantor has to examine a demand (at most `MAX_EXAMINATION_PERIOD`).
+    /// @param termsHash Hash of the guarantee text (its canonical JSON or PDF).
+    /// @param tenderReference Hash of the tender or underlying contract reference.
+    /// @param schedule Reduction steps: strictly later dates, strictly lower amounts, each below `amount`, none after
+    /// `expiry`; at most `MAX_REDUCTION_STEPS`.
+    struct Application {
+        address guarantor;
+        address beneficiary;
+        GuaranteeKind kind;
+        bytes3 currency;
+        uint128 amount;
+        uint64 expiry;
+        uint32 examinationPeriod;
+        bytes32 termsHash;
+        bytes32 tenderReference;
+        ReductionStep[] schedule;
+    }
+
+    /// @notice A demand for payment as the beneficiary presents it.
+    /// @param amount Amount demanded (at most what is available now).
+    /// @param demandHash Hash of the signed demand statement.
+    /// @param documents Supporting documents (hashes only; at most `MAX_DOCUMENTS`).
+    /// @param extendTo Non-zero for an "extend or pay" demand: the later expiry the beneficiary accepts instead.
+    struct Demand {
+        uint128 amount;
+        bytes32 demandHash;
+        DocumentRef[] documents;
+        uint64 extendTo;
+    }
+
+    /// @notice A guarantee as stored.
+    /// @dev Slot 0: the parties (member ids), kind, state, expiry, examination period, counters, currency (32 bytes).
+    /// Slot 1: `amount` and `paid` as uint128 (ample for minor units) so both are read and written together.
+    /// Slot 2: the terms hash, kept for `verify`. The reference lives only in the reference index and the events.
+    struct Guarantee {
+        uint32 applicant;
+        uint32 guarantor;
+        uint32 beneficiary;
+        GuaranteeKind kind;
+        GuaranteeState state;
+        uint64 expiry;
+        uint32 examinationPeriod;
+        uint8 stepCount;
+        uint16 claimCount;
+        bytes3 currency;
+        uint128 amount;
+        uint128 paid;
+        bytes32 termsHash;
+    }
+
+    /// @notice A demand for payment. Slot 0: amount, deadline, extension asked; slot 1: payee and state.
+    /// @param amount Amount demanded.
+    /// @param examinationDeadline Until when the guarantor may reject it (it may pay later, never reject later).
+    /// @param extendTo Non-zero for an "extend or pay" demand: the expiry the beneficiary accepts instead of payment.
+    /// @param payee The beneficiary's account that presented the demand and is paid.
+    /// @param state Lifecycle state.
+    struct Claim {
+        uint128 amount;
+        uint64 examinationDeadline;
+        uint64 extendTo;
+        address payee;
+        ClaimState state;
+    }
+
+    /// @notice An amendment waiting for the beneficiary (one at a time).
+    /// @param amount The amount once accepted (higher: increase; lower: reduction).
+    /// @param expiry The expiry once accepted (later: extension).
+    /// @param number Amendment number, counted per guarantee from 1.
+    /// @param pending Whether it awaits the beneficiary's answer.
+    struct Amendment {
+        uint128 amount;
+        uint64 expiry;
+        uint16 number;
+        bool pending;
+    }
+
+    /// @notice What a beneficiary (or anyone holding the reference) learns when verifying a guarantee.
+    /// @param genuine The reference belongs to a guarantee that a bank issued through this contract.
+    /// @param inForce Issued, not expired, not released, something still available.
+    struct Verification {
+        bool genuine;
+        bool inForce;
+        uint256 guaranteeId;
+        GuaranteeState state;
+        GuaranteeKind kind;
+        uint32 guarantor;
+        uint32 applicant;
+        uint32 beneficiary;
+        bytes3 currency;
+        uint128 amount;
+        uint128 available;
+        uint64 expiry;
+        bytes32 termsHash;
+    }
+
+    /// @notice An applicant applied for a guarantee.
+    event GuaranteeApplied(
+        uint256 indexed guaranteeId,
+        uint32 indexed applicant,
+        uint32 indexed guarantor,
+        uint32 beneficiary,
+        address applicantAccount,
+        Application application
+    );
+    /// @notice The bank issued the guarantee under `referenceId` (hash of its guarantee number).
+    event GuaranteeIssued(uint256 indexed guaranteeId, uint32 indexed guarantor, bytes32 indexed referenceId, address account);
+    /// @notice The bank declined the application.
+    event GuaranteeDeclined(uint256 indexed guaranteeId, uint32 indexed guarantor, address account, bytes32 reasonHash);
+    /// @notice The applicant withdrew its application before issue.
+    event GuaranteeCancelled(uint256 indexed guaranteeId, uint32 indexed applicant, address account);
+    /// @notice The bank proposed an amendment; it binds the beneficiary only once accepted.
+    event AmendmentProposed(
+        uint256 indexed guaranteeId,
+        uint16 indexed number,
+        uint32 guarantor,
+        address account,
+        uint128 amount,
+        uint64 expiry,
+        bytes32 amendmentHash
+    );
+    /// @notice The bank withdrew a pending amendment.
+    event AmendmentWithdrawn(uint256 indexed guaranteeId, uint16 indexed number, address account);
+    /// @notice The beneficiary accepted (the guarantee now has `amount` and `expiry`) or refused an amendment.
+    event AmendmentAnswered(
+        uint256 indexed guaranteeId,
+        uint16 indexed number,
+        bool accepted,
+        address account,
+        uint128 amount,
+        uint64 expiry
+    );
+    /// @notice The beneficiary presented a demand (`extendTo` non-zero: "extend or pay").
+    event ClaimPresented(
+        uint256 indexed guaranteeId,
+        uint256 indexed claimIndex,
+        uint32 indexed beneficiary,
+        address payee,
+        uint64 examinationDeadline,
+        Demand demand
+    );
+    /// @notice The bank paid a demand (`offChainReference` zero: in settlement tokens); `available` is what is left.
+    event ClaimPaid(
+        uint256 indexed guaranteeId,
+        uint256 indexed claimIndex,
+        address indexed payee,
+        address account,
+        uint128 amount,
+        uint128 paidTotal,
+        uint128 available,
+        bytes32 offChainReference
+    );
+    /// @notice The bank rejected a demand, with the hash of its notice listing every discrepancy.
+    event ClaimRejected(uint256 indexed guaranteeId, uint256 indexed claimIndex, address account, bytes32 reasonHash);
+    /// @notice The bank extended the guarantee as an "extend or pay" demand asked; the demand is withdrawn.
+    event ClaimExtended(uint256 indexed guaranteeId, uint256 indexed claimIndex, address account, uint64 newExpiry);
+    /// @notice The beneficiary withdrew its demand.
+    event ClaimWithdrawn(uint256 indexed guaranteeId, uint256 indexed claimIndex, address account);
+    /// @notice Paid demands used up the whole amount.
+    event GuaranteeExhausted(uint256 indexed guaranteeId);
+    /// @notice The beneficiary released the bank from the guarantee.
+    event GuaranteeReleased(uint256 indexed guaranteeId, uint32 indexed beneficiary, address account);
+    /// @notice The guarantee was closed after its expiry.
+    event GuaranteeExpired(uint256 indexed guaranteeId, address account);
+
+    /// @notice The guarantee does not exist.
+    error GuaranteeUnknown(uint256 guaranteeId);
+    /// @notice The guarantee is not in the state this step needs.
+    error GuaranteeWrongState(uint256 guaranteeId, GuaranteeState current, GuaranteeState expected);
+    /// @notice The caller's member is not the party this step needs.
+    error GuaranteeWrongParty(uint256 guaranteeId, uint32 caller, uint32 expected);
+    /// @notice The guarantee expired at `expiry`.
+    error GuaranteeExpiredAt(uint256 guaranteeId, uint64 expiry);
+    /// @notice The guarantee has not expired yet.
+    error GuaranteeNotExpired(uint256 guaranteeId, uint64 expiry);
+    /// @notice The amount asked exceeds what is available.
+    error GuaranteeAmountUnavailable(uint256 guaranteeId, uint256 requested, uint256 available);
+    /// @notice The reference is empty or names another guarantee already.
+    error GuaranteeReferenceTaken(bytes32 referenceId);
+    /// @notice Two of the parties are the same member.
+    error GuaranteeSameParty(uint32 memberId);
+    /// @notice A reduction step is out of order, not a reduction, or after expiry.
+    error GuaranteeInvalidSchedule(uint256 index);
+    /// @notice No amendment awaits an answer.
+    error AmendmentNotPending(uint256 guaranteeId);
+    /// @notice An amendment already awaits an answer.
+    error AmendmentAlreadyPending(uint256 guaranteeId, uint16 number);
+    /// @notice The amendment changes nothing, sets the expiry in the past, or the amount below what was paid.
+    error AmendmentInvalid(uint256 guaranteeId, uint128 amount, uint64 expiry);
+    /// @notice The demand does not exist or is not under examination.
+    error ClaimNotPresented(uint256 guaranteeId, uint256 claimIndex, ClaimState current);
+    /// @notice The examination period ended: the demand can no longer be rejected (only paid).
+    error ClaimExaminationOver(uint256 guaranteeId, uint256 claimIndex, uint64 deadline);
+    /// @notice The demand did not ask to "extend or pay".
+    error ClaimNotExtendOrPay(uint256 guaranteeId, uint256 claimIndex);
+
+    /// @notice Applies for a guarantee. Applicant (`GUARANTEE_PARTY`) only.
+    /// @return guaranteeId The new guarantee's id.
+    function applyFor(Application calldata application) external returns (uint256 guaranteeId);
+
+    /// @notice Withdraws an application before issue. Applicant only, state `Applied`.
+    function cancel(uint256 guaranteeId) external;
+
+    /// @notice Issues the guarantee under `referenceId` (keyed hash of the bank's guarantee number, unique). Guarantor
+    /// (`GUARANTOR`) only, state `Applied`, before expiry.
+    function issue(uint256 guaranteeId, bytes32 referenceId) external;
+
+    /// @notice Declines the application with the hash of the reasons. Guarantor only, state `Applied`.
+    function decline(uint256 guaranteeId, bytes32 reasonHash) external;
+
+    /// @notice Proposes an amendment (increase, reduction and/or extension) on the applicant's instruction. Guarantor
+    /// only, state `Issued`, none pending. Binds nobody until the beneficiary accepts.
+    function proposeAmendment(uint256 guaranteeId, uint128 amount, uint64 expiry, bytes32 amendmentHash) external;
+
+    /// @notice Withdraws the pending amendment. Guarantor only.
+    function withdrawAmendment(uint256 guaranteeId) external;
+
+    /// @notice Accepts or refuses the pending amendment. Beneficiary (`GUARANTEE_PARTY`) only, state `Issued`, before
+    /// expiry; an accepted amendment may not set the amount below what was paid.
+    function answerAmendment(uint256 guaranteeId, bool accept) external;
+
+    /// @notice Presents a demand (at most what is available now), before expiry, with the demand statement's hash and
+    /// the supporting documents; `extendTo` non-zero makes it an "extend or pay" demand.
+    /// Beneficiary only, state `Issued` (one demand at a time). The caller's account is paid.
+    /// @return claimIndex The demand's index under the guarantee (from 0).
+    function presentClaim(uint256 guaranteeId, Demand calldata demand) external returns (uint256 claimIndex);
+
+    /// @notice Pays the demand: in settlement tokens from the caller's account (approved to this contract) when
+    /// `offChainReference` is zero, else records that the caller's bank paid off chain under that reference.
+    /// Guarantor only, demand under examination (also after the examination period).
+    function payClaim(uint256 guaranteeId, uint256 claimIndex, bytes32 offChainReference) external;
+
+    /// @notice Rejects the demand with the hash of the notice listing every reason. Guarantor only, within the
+    /// examination period.
+    function rejectClaim(uint256 guaranteeId, uint256 claimIndex, bytes32 reasonHash) external;
+
+    /// @notice Answers an "extend or pay" demand by extending the expiry to the date it asked; the demand is withdrawn.
+    /// Guarantor only, within the examination period.
+    function extendInsteadOfPaying(uint256 guaranteeId, uint256 claimIndex) external;
+
+    /// @notice Withdraws a demand under examination. Beneficiary only.
+    function withdrawClaim(uint256 guaranteeId, uint256 claimIndex) external;
+
+    /// @notice Releases the bank from the guarantee. Beneficiary only, state `Issued`.
+    function release(uint256 guaranteeId) external;
+
+    /// @notice Closes an issued guarantee after its expiry. Any active member.
+    function expire(uint256 guaranteeId) external;
+
+    /// @notice The guarantee as stored.
+    function guarantee(uint256 guaranteeId) external view returns (Guarantee memory);
+
+    /// @notice A demand as stored.
+    function claim(uint256 guaranteeId, uint256 claimIndex) external view returns (Claim memory);
+
+    /// @notice The pending or last amendment.
+    function amendment(uint256 guaranteeId) external view returns (Amendment memory);
+
+    /// @notice The reduction schedule.
+    function schedule(uint256 guaranteeId) external view returns (ReductionStep[] memory);
+
+    /// @notice The guarantee amount at `timestamp`: the amount, lowered by the reduction steps reached by then.
+    function amountAt(uint256 guaranteeId, uint64 timestamp) external view returns (uint128);
+
+    /// @notice What a demand may ask for now: the current amount less what was paid (zero once exhausted).
+    function available(uint256 guaranteeId) external view returns (uint128);
+
+    /// @notice Verifies a guarantee by its reference id: genuine, in force, amount and what is available now.
+    function verify(bytes32 referenceId) external view returns (Verification memory);
+
+    /// @notice Number of guarantees applied for.
+    function guaranteeCount() external view returns (uint256);
+}

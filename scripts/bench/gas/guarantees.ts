@@ -1,0 +1,83 @@
+import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { deployPlatform, fund } from "../../../test/helpers/consortium.js";
+import { gasOf, type GasRow, type MeasureGas } from "./types.js";
+
+const ISSUE_TARGET = 150_000n;
+const STEP_TARGET = 80_000n;
+const DAY = 86_400n;
+const h = (text: string) => keccak256(toUtf8Bytes(text));
+
+/** Every business step of a bid guarantee, from application to payment, amendment, release and expiry. */
+export const measure: MeasureGas = async (connection) => {
+  const { ethers, networkHelpers } = connection;
+  const platform = await deployPlatform(connection);
+  const { accounts } = platform;
+  const app = await ethers.deployContract("BankGuarantees", [platform.registry, platform.token, platform.ledger]);
+  await platform.finishBootstrap([app]);
+  await fund(platform, accounts.bankA, 100_000_000n);
+  await platform.token.connect(accounts.bankA).approve(app, ethers.MaxUint256);
+  // The beneficiary already holds tokens, as a tendering party does: the payment does not create a balance slot.
+  await fund(platform, accounts.core, 1n);
+
+  const now = BigInt(await networkHelpers.time.latest());
+  const base = {
+    guarantor: accounts.bankA.address,
+    beneficiary: accounts.core.address,
+    kind: 0,
+    currency: "0x434e59",
+    amount: 1_000_000n,
+    expiry: now + 90n * DAY,
+    examinationPeriod: 5n * DAY,
+    termsHash: h("terms"),
+    tenderReference: h("tender"),
+    schedule: [] as { date: bigint; amount: bigint }[],
+  };
+  const demand = (amount: bigint, extendTo = 0n) => ({
+    amount,
+    demandHash: h("demand"),
+    documents: [{ contentHash: h("doc"), uriHash: h("uri"), kind: 7 }],
+    extendTo,
+  });
+  const applicant = app.connect(accounts.supplier1);
+  const bank = app.connect(accounts.bankA);
+  const beneficiary = app.connect(accounts.core);
+  const rows: GasRow[] = [];
+  const row = (step: string, gas: bigint, target = STEP_TARGET) =>
+    rows.push({ app: "guarantees", step, gas, target });
+
+  row("apply for a bid guarantee", await gasOf(await applicant.applyFor(base)), ISSUE_TARGET);
+  row("issue the guarantee", await gasOf(await bank.issue(1n, h("ref-1"))), ISSUE_TARGET);
+  const scheduled = {
+    ...base,
+    kind: 2,
+    schedule: [
+      { date: now + 30n * DAY, amount: 600_000n },
+      { date: now + 60n * DAY, amount: 300_000n },
+    ],
+  };
+  row("apply with a two-step reduction schedule", await gasOf(await applicant.applyFor(scheduled)), ISSUE_TARGET);
+  row("decline an application", await gasOf(await bank.decline(2n, h("reason"))));
+  await applicant.applyFor(base);
+  row("cancel an application", await gasOf(await applicant.cancel(3n)));
+
+  row(
+    "propose an amendment (increase and extend)",
+    await gasOf(await bank.proposeAmendment(1n, 1_500_000n, now + 120n * DAY, h("amendment"))),
+  );
+  row("accept the amendment", await gasOf(await beneficiary.answerAmendment(1n, true)));
+  row("present a demand", await gasOf(await beneficiary.presentClaim(1n, demand(400_000n))));
+  row("pay the demand in tokens", await gasOf(await bank.payClaim(1n, 0n, ZeroHash)));
+  await beneficiary.presentClaim(1n, demand(100_000n));
+  row("pay a demand off chain (recorded)", await gasOf(await bank.payClaim(1n, 1n, h("CNAPS-1"))));
+  await beneficiary.presentClaim(1n, demand(100_000n));
+  row("reject a demand with reasons", await gasOf(await bank.rejectClaim(1n, 2n, h("reasons"))));
+  await beneficiary.presentClaim(1n, demand(100_000n, now + 200n * DAY));
+  row("extend instead of paying (extend or pay)", await gasOf(await bank.extendInsteadOfPaying(1n, 3n)));
+  row("release by the beneficiary", await gasOf(await beneficiary.release(1n)));
+
+  await applicant.applyFor(base);
+  await bank.issue(4n, h("ref-4"));
+  await networkHelpers.time.increase(91n * DAY);
+  row("close after expiry", await gasOf(await app.connect(accounts.bankC).expire(4n)));
+  return rows;
+};
