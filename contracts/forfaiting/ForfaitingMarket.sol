@@ -59,7 +59,8 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
 
         uint256 claimId = announcement.claimId;
         ITransferableClaim.ClaimInfo memory info = asset.claimInfo(claimId);
-        if (info.holder != msg.sender) revert ForfaitingSellerNotHolder(address(asset), claimId, info.holder, msg.sender);
+        if (info.holder != msg.sender)
+            revert ForfaitingSellerNotHolder(address(asset), claimId, info.holder, msg.sender);
         // Quoting (and revealing) must end before maturity, or the claim could not move when a quote is accepted.
         if (info.settled || uint256(quoteDeadline) + revealPeriod >= info.maturity) {
             revert ForfaitingClaimClosed(address(asset), claimId, info.maturity);

@@ -129,9 +129,8 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         Amendment storage a = _amendments[guaranteeId];
         if (a.pending) revert AmendmentAlreadyPending(guaranteeId, a.number);
         if (amendmentHash == bytes32(0)) revert InvalidValue("amendmentHash");
-        if (
-            amount <= g.paid || expiry <= block.timestamp || (amount == g.amount && expiry == g.expiry)
-        ) revert AmendmentInvalid(guaranteeId, amount, expiry);
+        if (amount <= g.paid || expiry <= block.timestamp || (amount == g.amount && expiry == g.expiry))
+            revert AmendmentInvalid(guaranteeId, amount, expiry);
         uint16 number = a.number + 1;
         _amendments[guaranteeId] = Amendment({amount: amount, expiry: expiry, number: number, pending: true});
         emit AmendmentProposed(guaranteeId, number, guarantor, msg.sender, amount, expiry, amendmentHash);
@@ -378,7 +377,11 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     }
 
     /// @dev The amount at `timestamp`: the guarantee amount, capped by the last reduction step reached by then.
-    function _amountAt(uint256 guaranteeId, Guarantee storage g, uint64 timestamp) private view returns (uint128 amount) {
+    function _amountAt(
+        uint256 guaranteeId,
+        Guarantee storage g,
+        uint64 timestamp
+    ) private view returns (uint128 amount) {
         amount = g.amount;
         uint256 count = g.stepCount;
         for (uint256 i; i < count; ++i) {

@@ -31,7 +31,13 @@ contract ClaimMock is ITransferableClaim {
     error ClaimInvalid(bytes32 field);
 
     /// @notice A claim was created.
-    event ClaimCreated(uint256 indexed claimId, uint32 indexed obligor, address indexed holder, uint256 amount, uint64 maturity);
+    event ClaimCreated(
+        uint256 indexed claimId,
+        uint32 indexed obligor,
+        address indexed holder,
+        uint256 amount,
+        uint64 maturity
+    );
     /// @notice The obligor paid the holder at maturity.
     event ClaimPaid(uint256 indexed claimId, address indexed holder, uint256 amount);
 
@@ -53,7 +59,13 @@ contract ClaimMock is ITransferableClaim {
         if (amount == 0) revert ClaimInvalid("amount");
         if (maturity <= block.timestamp) revert ClaimInvalid("maturity");
         claimId = ++claimCount;
-        _claims[claimId] = ClaimInfo({holder: holder, obligor: obligor, maturity: maturity, amount: amount, settled: false});
+        _claims[claimId] = ClaimInfo({
+            holder: holder,
+            obligor: obligor,
+            maturity: maturity,
+            amount: amount,
+            settled: false
+        });
         emit ClaimCreated(claimId, obligor, holder, amount, maturity);
         emit ClaimTransferred(claimId, address(0), holder);
     }

@@ -39,10 +39,13 @@ export async function deploySuite(
   };
   const chainId = Number((await ethers.provider.getNetwork()).chainId);
   log(`deploying the suite to chain ${chainId} (${connection.networkName})`);
-  const deploymentId = options.deploymentId ?? `chain-${chainId}`;
+  // The in-process network lives and dies with this process: Ignition must not journal it (a later run would find
+  // "deployed" contracts on a fresh chain).
+  const ephemeral = connection.networkConfig.type === "edr-simulated";
+  const deploymentId = ephemeral ? undefined : (options.deploymentId ?? `chain-${chainId}`);
   const result = await ignition.deploy(module, { displayUi: false, deploymentId });
 
-  const blocks = await deploymentBlocks(deploymentId);
+  const blocks = deploymentId === undefined ? new Map<string, number>() : await deploymentBlocks(deploymentId);
   const contracts: Deployment["contracts"] = {};
   for (const [futureId, contract] of Object.entries(result)) {
     const address = await contract.getAddress();

@@ -95,7 +95,9 @@ async function quotedFixture() {
 
 async function tradedFixture() {
   const f = await quotedFixture();
-  await f.market.connect(f.platform.accounts.bankA).acceptQuote(f.id, f.platform.accounts.bankB, DEED, NOTICE, ZeroHash);
+  await f.market
+    .connect(f.platform.accounts.bankA)
+    .acceptQuote(f.id, f.platform.accounts.bankB, DEED, NOTICE, ZeroHash);
   return f;
 }
 
@@ -106,7 +108,9 @@ async function sealedOfferFixture() {
 }
 
 function commitment(offerId: bigint, bidder: string, price: bigint, salt: string) {
-  return keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "address", "uint128", "bytes32"], [offerId, bidder, price, salt]));
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(["uint256", "address", "uint128", "bytes32"], [offerId, bidder, price, salt]),
+  );
 }
 
 async function addr(signer: Signer) {
@@ -126,7 +130,11 @@ describe("ForfaitingMarket", () => {
         .to.be.revertedWithCustomError(f.market, "OnlyGovernance")
         .withArgs(f.platform.accounts.bankA.address);
       await expect(
-        passProposal(f.platform, f.market, f.market.interface.encodeFunctionData("setClaimContract", [await f.claims.getAddress(), false])),
+        passProposal(
+          f.platform,
+          f.market,
+          f.market.interface.encodeFunctionData("setClaimContract", [await f.claims.getAddress(), false]),
+        ),
       )
         .to.emit(f.market, "ClaimContractSet")
         .withArgs(await f.claims.getAddress(), false);
@@ -138,7 +146,12 @@ describe("ForfaitingMarket", () => {
     it("refuses the zero address", async () => {
       const f = await networkHelpers.loadFixture(fixture);
       await expect(
-        ethers.deployContract("ForfaitingMarket", [f.platform.registry, f.platform.token, f.platform.ledger, [ethers.ZeroAddress]]),
+        ethers.deployContract("ForfaitingMarket", [
+          f.platform.registry,
+          f.platform.token,
+          f.platform.ledger,
+          [ethers.ZeroAddress],
+        ]),
       ).to.be.revertedWithCustomError(f.market, "InvalidValue");
     });
   });
@@ -162,15 +175,19 @@ describe("ForfaitingMarket", () => {
       const f = await networkHelpers.loadFixture(fixture);
       await expect(f.market.connect(f.platform.accounts.bankB).announce(announcement(f)))
         .to.be.revertedWithCustomError(f.market, "ForfaitingSellerNotHolder")
-        .withArgs(await f.claims.getAddress(), 1n, f.platform.accounts.bankA.address, f.platform.accounts.bankB.address);
+        .withArgs(
+          await f.claims.getAddress(),
+          1n,
+          f.platform.accounts.bankA.address,
+          f.platform.accounts.bankB.address,
+        );
     });
 
     it("rejects a seller without the forfaiter role", async () => {
       const f = await networkHelpers.loadFixture(fixture);
-      await expect(f.market.connect(f.platform.accounts.supplier1).announce(announcement(f))).to.be.revertedWithCustomError(
-        f.platform.registry,
-        "MissingRole",
-      );
+      await expect(
+        f.market.connect(f.platform.accounts.supplier1).announce(announcement(f)),
+      ).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
     });
 
     it("rejects quoting that would end at or after maturity", async () => {
@@ -205,7 +222,9 @@ describe("ForfaitingMarket", () => {
         .to.emit(f.market, "OfferWithdrawn")
         .withArgs(f.id, f.platform.accounts.bankA.address);
       await expect(
-        f.market.connect(f.platform.accounts.bankA).acceptQuote(f.id, f.platform.accounts.bankB, DEED, NOTICE, ZeroHash),
+        f.market
+          .connect(f.platform.accounts.bankA)
+          .acceptQuote(f.id, f.platform.accounts.bankB, DEED, NOTICE, ZeroHash),
       )
         .to.be.revertedWithCustomError(f.market, "ForfaitingWrongState")
         .withArgs(f.id, OState.Withdrawn, OState.Open);
@@ -266,9 +285,13 @@ describe("ForfaitingMarket", () => {
     it("lets a bidder withdraw its quote before acceptance and quote again", async () => {
       const f = await networkHelpers.loadFixture(quotedFixture);
       const b = f.market.connect(f.platform.accounts.bankB);
-      await expect(b.withdrawQuote(f.id)).to.emit(f.market, "QuoteWithdrawn").withArgs(f.id, f.platform.accounts.bankB.address);
+      await expect(b.withdrawQuote(f.id))
+        .to.emit(f.market, "QuoteWithdrawn")
+        .withArgs(f.id, f.platform.accounts.bankB.address);
       await expect(
-        f.market.connect(f.platform.accounts.bankA).acceptQuote(f.id, f.platform.accounts.bankB, DEED, NOTICE, ZeroHash),
+        f.market
+          .connect(f.platform.accounts.bankA)
+          .acceptQuote(f.id, f.platform.accounts.bankB, DEED, NOTICE, ZeroHash),
       )
         .to.be.revertedWithCustomError(f.market, "ForfaitingQuoteNotActive")
         .withArgs(f.id, f.platform.accounts.bankB.address, QState.Withdrawn);
@@ -327,7 +350,9 @@ describe("ForfaitingMarket", () => {
     it("rejects a commitment after the deadline, a second one, an empty one, and a visible quote", async () => {
       const f = await networkHelpers.loadFixture(sealedOfferFixture);
       const b = f.market.connect(f.platform.accounts.bankB);
-      await expect(b.quote(f.id, 1n)).to.be.revertedWithCustomError(f.market, "ForfaitingWrongQuoteMode").withArgs(f.id, true);
+      await expect(b.quote(f.id, 1n))
+        .to.be.revertedWithCustomError(f.market, "ForfaitingWrongQuoteMode")
+        .withArgs(f.id, true);
       await expect(b.commitQuote(f.id, ZeroHash))
         .to.be.revertedWithCustomError(f.market, "InvalidValue")
         .withArgs(encodeBytes32String("commitment"));
@@ -368,7 +393,9 @@ describe("ForfaitingMarket", () => {
       const f = await networkHelpers.loadFixture(sealedOfferFixture);
       const b = f.platform.accounts.bankB;
       await f.market.connect(b).commitQuote(f.id, h("c"));
-      await expect(f.market.connect(b).withdrawQuote(f.id)).to.emit(f.market, "QuoteWithdrawn").withArgs(f.id, b.address);
+      await expect(f.market.connect(b).withdrawQuote(f.id))
+        .to.emit(f.market, "QuoteWithdrawn")
+        .withArgs(f.id, b.address);
       expect(await f.market.commitmentOf(f.id, b)).to.equal(ZeroHash);
     });
 
@@ -382,7 +409,10 @@ describe("ForfaitingMarket", () => {
         .to.be.revertedWithCustomError(f.market, "ForfaitingRevealNotOver")
         .withArgs(f.id, f.now + 5n * DAY);
       await networkHelpers.time.increaseTo(f.now + 5n * DAY + 1n);
-      await expect(f.market.connect(bankA).acceptQuote(f.id, bankB, DEED, NOTICE, ZeroHash)).to.emit(f.market, "ClaimTraded");
+      await expect(f.market.connect(bankA).acceptQuote(f.id, bankB, DEED, NOTICE, ZeroHash)).to.emit(
+        f.market,
+        "ClaimTraded",
+      );
       expect((await f.claims.claimInfo(1n)).holder).to.equal(bankB.address);
     });
   });
@@ -404,8 +434,15 @@ describe("ForfaitingMarket", () => {
           NOTICE,
           ZeroHash,
         ]);
-      await expect(tx).to.emit(f.claims, "ClaimTransferred").withArgs(1n, accounts.bankA.address, accounts.bankB.address);
-      await expect(tx).to.changeTokenBalances(ethers, token, [accounts.bankB, accounts.bankA], [-9_650_000n, 9_650_000n]);
+      await expect(tx)
+        .to.emit(f.claims, "ClaimTransferred")
+        .withArgs(1n, accounts.bankA.address, accounts.bankB.address);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        token,
+        [accounts.bankB, accounts.bankA],
+        [-9_650_000n, 9_650_000n],
+      );
       expect((await f.claims.claimInfo(1n)).holder).to.equal(accounts.bankB.address);
       expect((await f.market.offer(f.id)).state).to.equal(OState.Traded);
       expect((await f.market.quoteOf(f.id, accounts.bankB)).state).to.equal(QState.Accepted);
@@ -425,7 +462,9 @@ describe("ForfaitingMarket", () => {
     it("rejects a second acceptance", async () => {
       const f = await networkHelpers.loadFixture(tradedFixture);
       await expect(
-        f.market.connect(f.platform.accounts.bankA).acceptQuote(f.id, f.platform.accounts.bankB, DEED, NOTICE, ZeroHash),
+        f.market
+          .connect(f.platform.accounts.bankA)
+          .acceptQuote(f.id, f.platform.accounts.bankB, DEED, NOTICE, ZeroHash),
       )
         .to.be.revertedWithCustomError(f.market, "ForfaitingWrongState")
         .withArgs(f.id, OState.Traded, OState.Open);
@@ -445,10 +484,9 @@ describe("ForfaitingMarket", () => {
       const { bankA, bankB } = f.platform.accounts;
       await f.claims.connect(bankA).approveClaim(1n, ethers.ZeroAddress);
       const before = await f.platform.token.balanceOf(bankB);
-      await expect(f.market.connect(bankA).acceptQuote(f.id, bankB, DEED, NOTICE, ZeroHash)).to.be.revertedWithCustomError(
-        f.claims,
-        "ClaimNotAllowed",
-      );
+      await expect(
+        f.market.connect(bankA).acceptQuote(f.id, bankB, DEED, NOTICE, ZeroHash),
+      ).to.be.revertedWithCustomError(f.claims, "ClaimNotAllowed");
       expect(await f.platform.token.balanceOf(bankB)).to.equal(before);
     });
 
@@ -456,10 +494,9 @@ describe("ForfaitingMarket", () => {
       const f = await networkHelpers.loadFixture(quotedFixture);
       const { bankA, bankB } = f.platform.accounts;
       await f.platform.token.connect(bankB).approve(f.market, 0n);
-      await expect(f.market.connect(bankA).acceptQuote(f.id, bankB, DEED, NOTICE, ZeroHash)).to.be.revertedWithCustomError(
-        f.platform.token,
-        "ERC20InsufficientAllowance",
-      );
+      await expect(
+        f.market.connect(bankA).acceptQuote(f.id, bankB, DEED, NOTICE, ZeroHash),
+      ).to.be.revertedWithCustomError(f.platform.token, "ERC20InsufficientAllowance");
       expect((await f.claims.claimInfo(1n)).holder).to.equal(bankA.address);
     });
 
@@ -493,7 +530,9 @@ describe("ForfaitingMarket", () => {
       const f = await networkHelpers.loadFixture(quotedFixture);
       await passProposal(f.platform, f.market, f.market.interface.encodeFunctionData("pause"));
       await expect(
-        f.market.connect(f.platform.accounts.bankA).acceptQuote(f.id, f.platform.accounts.bankB, DEED, NOTICE, ZeroHash),
+        f.market
+          .connect(f.platform.accounts.bankA)
+          .acceptQuote(f.id, f.platform.accounts.bankB, DEED, NOTICE, ZeroHash),
       ).to.be.revertedWithCustomError(f.market, "EnforcedPause");
       await expect(f.market.connect(f.platform.accounts.bankC).quote(f.id, 1n)).to.be.revertedWithCustomError(
         f.market,
@@ -550,16 +589,13 @@ describe("ForfaitingMarket", () => {
       const { accounts, ids } = f.platform;
       await f.claims.connect(accounts.bankB).approveClaim(1n, f.market);
       const now = BigInt(await networkHelpers.time.latest());
-      await expect(
-        f.market.connect(accounts.bankB).announce(announcement({ ...f, now }, { askingPrice: 9_800_000n })),
-      )
+      await expect(f.market.connect(accounts.bankB).announce(announcement({ ...f, now }, { askingPrice: 9_800_000n })))
         .to.emit(f.market, "OfferAnnounced")
         .withArgs(2n, ids.bankB, ids.bankC, accounts.bankB.address, FACE, f.maturity, anyValue);
       // The first seller can no longer announce it.
-      await expect(f.market.connect(accounts.bankA).announce(announcement({ ...f, now }))).to.be.revertedWithCustomError(
-        f.market,
-        "ForfaitingSellerNotHolder",
-      );
+      await expect(
+        f.market.connect(accounts.bankA).announce(announcement({ ...f, now })),
+      ).to.be.revertedWithCustomError(f.market, "ForfaitingSellerNotHolder");
       await f.market.connect(accounts.bankA).quote(2n, 9_800_000n);
       await f.market.connect(accounts.bankB).acceptQuote(2n, accounts.bankA, h("deed 2"), h("notice 2"), ZeroHash);
       expect((await f.claims.claimInfo(1n)).holder).to.equal(await addr(accounts.bankA));
@@ -598,10 +634,16 @@ describe("ForfaitingMarket", () => {
       await expect(f.claims.connect(bankB).approveClaim(1n, bankB))
         .to.be.revertedWithCustomError(f.claims, "ClaimNotAllowed")
         .withArgs(1n, bankB.address);
-      await expect(f.claims.connect(bankB).transferClaim(1n, bankB)).to.be.revertedWithCustomError(f.claims, "ClaimNotAllowed");
+      await expect(f.claims.connect(bankB).transferClaim(1n, bankB)).to.be.revertedWithCustomError(
+        f.claims,
+        "ClaimNotAllowed",
+      );
       await expect(f.claims.claimInfo(9n)).to.be.revertedWithCustomError(f.claims, "ClaimUnknown").withArgs(9n);
       await networkHelpers.time.increaseTo(f.maturity);
-      await expect(f.claims.connect(bankA).transferClaim(1n, bankB)).to.be.revertedWithCustomError(f.claims, "ClaimClosed");
+      await expect(f.claims.connect(bankA).transferClaim(1n, bankB)).to.be.revertedWithCustomError(
+        f.claims,
+        "ClaimClosed",
+      );
     });
 
     it("is paid once, by the obligor only", async () => {
@@ -612,7 +654,10 @@ describe("ForfaitingMarket", () => {
         .to.be.revertedWithCustomError(f.claims, "ClaimNotObligor")
         .withArgs(1n, f.platform.ids.bankB, f.platform.ids.bankC);
       await f.claims.connect(bankC).payAtMaturity(1n, bankA);
-      await expect(f.claims.connect(bankC).payAtMaturity(1n, bankA)).to.be.revertedWithCustomError(f.claims, "ClaimClosed");
+      await expect(f.claims.connect(bankC).payAtMaturity(1n, bankA)).to.be.revertedWithCustomError(
+        f.claims,
+        "ClaimClosed",
+      );
     });
   });
 });

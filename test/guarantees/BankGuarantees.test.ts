@@ -146,9 +146,10 @@ describe("BankGuarantees", () => {
 
     it("rejects an account of no member", async () => {
       const f = await networkHelpers.loadFixture(fixture);
-      await expect(
-        f.app.connect(f.platform.outsiders[0]).applyFor(application(f)),
-      ).to.be.revertedWithCustomError(f.platform.registry, "UnknownAccount");
+      await expect(f.app.connect(f.platform.outsiders[0]).applyFor(application(f))).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "UnknownAccount",
+      );
     });
 
     it("rejects a guarantor that is not a guarantor bank", async () => {
@@ -346,8 +347,10 @@ describe("BankGuarantees", () => {
       await expect(f.app.connect(f.platform.accounts.bankA).decline(f.id, ZeroHash))
         .to.be.revertedWithCustomError(f.app, "InvalidValue")
         .withArgs(encodeBytes32String("reasonHash"));
-      await expect(f.app.connect(f.platform.accounts.bankB).decline(f.id, h("no")))
-        .to.be.revertedWithCustomError(f.app, "GuaranteeWrongParty");
+      await expect(f.app.connect(f.platform.accounts.bankB).decline(f.id, h("no"))).to.be.revertedWithCustomError(
+        f.app,
+        "GuaranteeWrongParty",
+      );
       await expect(f.app.connect(f.platform.accounts.bankA).decline(f.id, h("insufficient collateral")))
         .to.emit(f.app, "GuaranteeDeclined")
         .withArgs(f.id, f.platform.ids.bankA, f.platform.accounts.bankA.address, h("insufficient collateral"));
@@ -409,7 +412,9 @@ describe("BankGuarantees", () => {
 
     it("leaves the guarantee unchanged when the beneficiary refuses", async () => {
       const f = await issued();
-      await f.app.connect(f.platform.accounts.bankA).proposeAmendment(f.id, AMOUNT / 2n, f.now + 90n * DAY, h("reduce"));
+      await f.app
+        .connect(f.platform.accounts.bankA)
+        .proposeAmendment(f.id, AMOUNT / 2n, f.now + 90n * DAY, h("reduce"));
       await f.app.connect(f.platform.accounts.core).answerAmendment(f.id, false);
       expect((await f.app.guarantee(f.id)).amount).to.equal(AMOUNT);
     });
@@ -655,10 +660,9 @@ describe("BankGuarantees", () => {
       await expect(bank.rejectClaim(f.id, 0n, ZeroHash))
         .to.be.revertedWithCustomError(f.app, "InvalidValue")
         .withArgs(encodeBytes32String("reasonHash"));
-      await expect(f.app.connect(f.platform.accounts.bankB).rejectClaim(f.id, 0n, h("x"))).to.be.revertedWithCustomError(
-        f.app,
-        "GuaranteeWrongParty",
-      );
+      await expect(
+        f.app.connect(f.platform.accounts.bankB).rejectClaim(f.id, 0n, h("x")),
+      ).to.be.revertedWithCustomError(f.app, "GuaranteeWrongParty");
       await expect(bank.rejectClaim(f.id, 0n, h("statement missing")))
         .to.emit(f.app, "ClaimRejected")
         .withArgs(f.id, 0n, f.platform.accounts.bankA.address, h("statement missing"));
@@ -673,10 +677,9 @@ describe("BankGuarantees", () => {
       await expect(f.app.connect(f.platform.accounts.bankA).rejectClaim(f.id, 0n, h("late")))
         .to.be.revertedWithCustomError(f.app, "ClaimExaminationOver")
         .withArgs(f.id, 0n, c.examinationDeadline);
-      await expect(f.app.connect(f.platform.accounts.bankA).extendInsteadOfPaying(f.id, 0n)).to.be.revertedWithCustomError(
-        f.app,
-        "ClaimExaminationOver",
-      );
+      await expect(
+        f.app.connect(f.platform.accounts.bankA).extendInsteadOfPaying(f.id, 0n),
+      ).to.be.revertedWithCustomError(f.app, "ClaimExaminationOver");
       await expect(f.app.connect(f.platform.accounts.bankA).payClaim(f.id, 0n, ZeroHash)).to.emit(f.app, "ClaimPaid");
     });
 
@@ -684,10 +687,9 @@ describe("BankGuarantees", () => {
       const f = await issued();
       const extendTo = f.now + 150n * DAY;
       await f.app.connect(f.platform.accounts.core).presentClaim(f.id, demand(AMOUNT, extendTo));
-      await expect(f.app.connect(f.platform.accounts.bankB).extendInsteadOfPaying(f.id, 0n)).to.be.revertedWithCustomError(
-        f.app,
-        "GuaranteeWrongParty",
-      );
+      await expect(
+        f.app.connect(f.platform.accounts.bankB).extendInsteadOfPaying(f.id, 0n),
+      ).to.be.revertedWithCustomError(f.app, "GuaranteeWrongParty");
       await expect(f.app.connect(f.platform.accounts.bankA).extendInsteadOfPaying(f.id, 0n))
         .to.emit(f.app, "ClaimExtended")
         .withArgs(f.id, 0n, f.platform.accounts.bankA.address, extendTo);
@@ -774,7 +776,11 @@ describe("BankGuarantees", () => {
     it("lets a suspended beneficiary do nothing new", async () => {
       const f = await issued();
       const { registry } = f.platform;
-      await passProposal(f.platform, registry, registry.interface.encodeFunctionData("suspendMember", [f.platform.ids.core]));
+      await passProposal(
+        f.platform,
+        registry,
+        registry.interface.encodeFunctionData("suspendMember", [f.platform.ids.core]),
+      );
       await expect(f.app.connect(f.platform.accounts.core).presentClaim(f.id, demand(1n)))
         .to.be.revertedWithCustomError(registry, "MemberNotActive")
         .withArgs(f.platform.ids.core, 2);
@@ -783,20 +789,26 @@ describe("BankGuarantees", () => {
     it("rejects every step while paused, and resumes when unpaused", async () => {
       const f = await issued();
       await passProposal(f.platform, f.app, f.app.interface.encodeFunctionData("pause"));
-      await expect(f.app.connect(f.platform.accounts.core).presentClaim(f.id, demand(1n))).to.be.revertedWithCustomError(
+      await expect(
+        f.app.connect(f.platform.accounts.core).presentClaim(f.id, demand(1n)),
+      ).to.be.revertedWithCustomError(f.app, "EnforcedPause");
+      await expect(f.app.connect(f.platform.accounts.supplier1).applyFor(application(f))).to.be.revertedWithCustomError(
         f.app,
         "EnforcedPause",
       );
-      await expect(
-        f.app.connect(f.platform.accounts.supplier1).applyFor(application(f)),
-      ).to.be.revertedWithCustomError(f.app, "EnforcedPause");
       await passProposal(f.platform, f.app, f.app.interface.encodeFunctionData("unpause"));
-      await expect(f.app.connect(f.platform.accounts.core).presentClaim(f.id, demand(1n))).to.emit(f.app, "ClaimPresented");
+      await expect(f.app.connect(f.platform.accounts.core).presentClaim(f.id, demand(1n))).to.emit(
+        f.app,
+        "ClaimPresented",
+      );
     });
 
     it("is paused only by governance", async () => {
       const f = await issued();
-      await expect(f.app.connect(f.platform.accounts.bankA).pause()).to.be.revertedWithCustomError(f.app, "OnlyGovernance");
+      await expect(f.app.connect(f.platform.accounts.bankA).pause()).to.be.revertedWithCustomError(
+        f.app,
+        "OnlyGovernance",
+      );
     });
   });
 });

@@ -202,7 +202,11 @@ contract ForfaitingInvariantTest is TestBase {
     }
 
     function invariant_claimAndPriceMoveTogether() public view {
-        _assertEq(handler.ghostDvpBreaks(), 0, "a trade moved the claim without the exact price, or paid a seller that did not hold it");
+        _assertEq(
+            handler.ghostDvpBreaks(),
+            0,
+            "a trade moved the claim without the exact price, or paid a seller that did not hold it"
+        );
     }
 
     function invariant_marketHoldsNoMoney() public view {

@@ -33,7 +33,10 @@ contract GuaranteeHandler is PlatformFixture {
         uint256 stepAmount = amount;
         for (uint256 i; i < steps.length; ++i) {
             stepAmount = stepAmount / 2;
-            steps[i] = IBankGuarantees.ReductionStep(uint64(block.timestamp + ((i + 1) * days_ * 1 days) / 3), uint128(stepAmount));
+            steps[i] = IBankGuarantees.ReductionStep(
+                uint64(block.timestamp + ((i + 1) * days_ * 1 days) / 3),
+                uint128(stepAmount)
+            );
         }
         IBankGuarantees.Application memory a = IBankGuarantees.Application({
             guarantor: BANK_A,
@@ -114,7 +117,9 @@ contract GuaranteeHandler is PlatformFixture {
         amount = _bound(amount, 1, 1e24);
         days_ = _bound(days_, 1, 400);
         vm.prank(BANK_A);
-        try app.proposeAmendment(id, uint128(amount), uint64(block.timestamp + days_ * 1 days), keccak256("amend")) {} catch {}
+        try
+            app.proposeAmendment(id, uint128(amount), uint64(block.timestamp + days_ * 1 days), keccak256("amend"))
+        {} catch {}
         vm.prank(CORE);
         try app.answerAmendment(id, accept) {} catch {}
     }
@@ -206,7 +211,10 @@ contract GuaranteeScheduleFuzzTest is PlatformFixture {
         amount = uint128(_bound(amount, 8, type(uint128).max));
         IBankGuarantees.ReductionStep[] memory steps = new IBankGuarantees.ReductionStep[](3);
         for (uint256 i; i < 3; ++i) {
-            steps[i] = IBankGuarantees.ReductionStep(uint64(block.timestamp + (i + 1) * 10 days), amount / uint128(2 ** (i + 1)));
+            steps[i] = IBankGuarantees.ReductionStep(
+                uint64(block.timestamp + (i + 1) * 10 days),
+                amount / uint128(2 ** (i + 1))
+            );
         }
         IBankGuarantees.Application memory a = IBankGuarantees.Application({
             guarantor: BANK_A,

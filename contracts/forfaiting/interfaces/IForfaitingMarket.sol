@@ -101,7 +101,12 @@ interface IForfaitingMarket {
     event QuoteSubmitted(uint256 indexed offerId, address indexed bidder, uint32 indexed bidderMember, uint128 price);
     /// @notice A buying bank committed to a sealed quote: `commitment = keccak256(abi.encode(offerId, bidder, price,
     /// salt))`.
-    event QuoteCommitted(uint256 indexed offerId, address indexed bidder, uint32 indexed bidderMember, bytes32 commitment);
+    event QuoteCommitted(
+        uint256 indexed offerId,
+        address indexed bidder,
+        uint32 indexed bidderMember,
+        bytes32 commitment
+    );
     /// @notice A sealed quote was revealed and now counts as a visible quote.
     event QuoteRevealed(uint256 indexed offerId, address indexed bidder, uint32 indexed bidderMember, uint128 price);
     /// @notice A bidder withdrew its quote or commitment.

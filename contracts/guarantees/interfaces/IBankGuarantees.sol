@@ -161,7 +161,12 @@ interface IBankGuarantees {
         Application application
     );
     /// @notice The bank issued the guarantee under `referenceId` (hash of its guarantee number).
-    event GuaranteeIssued(uint256 indexed guaranteeId, uint32 indexed guarantor, bytes32 indexed referenceId, address account);
+    event GuaranteeIssued(
+        uint256 indexed guaranteeId,
+        uint32 indexed guarantor,
+        bytes32 indexed referenceId,
+        address account
+    );
     /// @notice The bank declined the application.
     event GuaranteeDeclined(uint256 indexed guaranteeId, uint32 indexed guarantor, address account, bytes32 reasonHash);
     /// @notice The applicant withdrew its application before issue.
