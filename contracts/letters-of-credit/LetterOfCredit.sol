@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {Settlement} from "../platform/Settlement.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
@@ -17,7 +16,11 @@ import {ILetterOfCredit} from "./interfaces/ILetterOfCredit.sol";
 /// presentations are transferable claims (`ITransferableClaim`) that the forfaiting market trades; at maturity the
 /// honouring bank pays whoever holds the claim. When a nominated bank honours, the issuing bank's reimbursement is
 /// recorded as an obligation in `InterbankPositions`, against the line the nominated bank granted the issuing bank.
-contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement, ReentrancyGuard {
+/// @dev No reentrancy guard: every step updates its state before its external calls (checks, effects,
+/// interactions), and the only contracts called are the suite's registry, deposit token (an ERC-20 without transfer
+/// hooks), payment ledger and interbank positions, none of which calls back. A guard would add ~5,000 gas to the
+/// paying steps for no protection.
+contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     /// @notice Largest plus or minus tolerance, in percent (UCP 600 art. 30: "about" allows 10%).
     uint8 public constant MAX_TOLERANCE_PERCENT = 10;
     /// @notice Most documents in one presentation.
@@ -138,31 +141,24 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement, Reen
     /// @inheritdoc ILetterOfCredit
     function proposeAmendment(uint256 lcId, Amendment calldata amendment) external whenNotPaused {
         LetterOfCreditRecord storage lc = _lc(lcId);
-        _requireParty(lcId, Roles.LC_BANK, lc.issuingBank);
+        uint32 bank = _requireParty(lcId, Roles.LC_BANK, lc.issuingBank);
         _requireOpen(lcId, lc.state);
         _requireNotExpired(lcId, lc.expiry);
         if (_pendingAmendments[lcId] != bytes32(0)) revert AmendmentPending(lcId);
         _validateAmendment(amendment, lc.tolerancePlus);
-        uint8 number = lc.amendmentCount;
-        if (number == type(uint8).max) revert TooManyAmendments(lcId);
-        unchecked {
-            // below type(uint8).max (checked above)
-            ++number;
-        }
-        lc.amendmentCount = number;
-        _pendingAmendments[lcId] = _amendmentHash(number, amendment);
-        emit AmendmentProposed(lcId, number, amendment);
+        bytes32 amendmentHash = _amendmentHash(lcId, amendment);
+        _pendingAmendments[lcId] = amendmentHash;
+        emit AmendmentProposed(lcId, bank, amendmentHash, amendment);
     }
 
     /// @inheritdoc ILetterOfCredit
     function acceptAmendment(uint256 lcId, Amendment calldata amendment) external whenNotPaused {
         LetterOfCreditRecord storage lc = _lc(lcId);
-        _requireParty(lcId, Roles.LC_TRADER, lc.beneficiary);
+        uint32 beneficiary = _requireParty(lcId, Roles.LC_TRADER, lc.beneficiary);
         _requireOpen(lcId, lc.state);
         _requireNotExpired(lcId, lc.expiry);
-        uint8 number = lc.amendmentCount;
         bytes32 pending = _pendingAmendments[lcId];
-        if (pending == bytes32(0) || pending != _amendmentHash(number, amendment)) revert AmendmentMismatch(lcId);
+        if (pending == bytes32(0) || pending != _amendmentHash(lcId, amendment)) revert AmendmentMismatch(lcId);
         uint256 committed = uint256(lc.drawn) + lc.reserved;
         uint256 newMaximum = _maximum(amendment.amount, lc.tolerancePlus);
         if (newMaximum < committed) revert AmendmentBelowCommitted(lcId, newMaximum, committed);
@@ -171,16 +167,17 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement, Reen
         lc.amount = amendment.amount;
         lc.termsHash = amendment.termsHash;
         lc.latestShipment = amendment.latestShipment;
-        emit AmendmentAccepted(lcId, number, amendment);
+        emit AmendmentAccepted(lcId, beneficiary, pending, amendment);
     }
 
     /// @inheritdoc ILetterOfCredit
     function rejectAmendment(uint256 lcId) external whenNotPaused {
         LetterOfCreditRecord storage lc = _lc(lcId);
-        _requireParty(lcId, Roles.LC_TRADER, lc.beneficiary);
-        if (_pendingAmendments[lcId] == bytes32(0)) revert AmendmentMismatch(lcId);
+        uint32 beneficiary = _requireParty(lcId, Roles.LC_TRADER, lc.beneficiary);
+        bytes32 pending = _pendingAmendments[lcId];
+        if (pending == bytes32(0)) revert AmendmentMismatch(lcId);
         delete _pendingAmendments[lcId];
-        emit AmendmentRejected(lcId, lc.amendmentCount);
+        emit AmendmentRejected(lcId, beneficiary, pending);
     }
 
     // ------------------------------------------------------------------ presentations
@@ -240,7 +237,7 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement, Reen
     }
 
     /// @inheritdoc ILetterOfCredit
-    function accept(uint256 presentationId, uint40 maturity) external whenNotPaused nonReentrant {
+    function accept(uint256 presentationId, uint40 maturity) external whenNotPaused {
         (uint256 lcId, LetterOfCreditRecord storage lc, Presentation storage p) = _presentationOf(presentationId);
         uint32 bank = _requireParty(lcId, Roles.LC_BANK, _honouringBank(lc));
         if (lc.flags & _DEFERRED == 0) revert WrongPaymentKind(lcId, false);
@@ -258,32 +255,19 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement, Reen
     }
 
     /// @inheritdoc ILetterOfCredit
-    function pay(uint256 presentationId, bytes32 offChainReference) external whenNotPaused nonReentrant {
+    function pay(uint256 presentationId, bytes32 offChainReference) external whenNotPaused {
         (uint256 lcId, LetterOfCreditRecord storage lc, Presentation storage p) = _presentationOf(presentationId);
         uint32 bank = _requireParty(lcId, Roles.LC_BANK, _honouringBank(lc));
         if (offChainReference == bytes32(0) && lc.currency != _settlementCurrency) {
             revert CurrencyNotSettleable(lcId, lc.currency);
         }
-        PresentationState state = p.state;
+        (address payee, uint80 drawn, bool sight) = _honourPayment(presentationId, lcId, lc, p);
         uint80 amount = p.amount;
-        address payee;
-        uint80 drawn;
-        bool sight = state != PresentationState.Accepted;
-        if (sight) {
-            if (lc.flags & _DEFERRED != 0) revert WrongPaymentKind(lcId, true);
-            _requireHonourable(presentationId, state);
-            drawn = _draw(lcId, lc, amount);
-            payee = lc.beneficiaryAccount;
-        } else {
-            uint40 maturity = p.maturity;
-            if (block.timestamp < maturity) revert NotMatured(presentationId, maturity);
-            drawn = lc.drawn;
-            payee = _holderOf(presentationId, lc);
-        }
-        p.state = PresentationState.Paid;
         emit PresentationPaid(presentationId, lcId, bank, payee, amount, offChainReference, drawn);
         if (sight) _recordReimbursement(presentationId, lc, amount, uint40(block.timestamp));
-        _settle(msg.sender, bank, payee, registry().memberOf(payee), amount, offChainReference);
+        // the payee's member id is only needed to record an off-chain payment
+        uint32 payeeMember = offChainReference == bytes32(0) ? 0 : registry().memberOf(payee);
+        _settle(msg.sender, bank, payee, payeeMember, amount, offChainReference);
     }
 
     // ------------------------------------------------------------------ closing
@@ -373,11 +357,13 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement, Reen
     /// @inheritdoc ITransferableClaim
     function transferClaim(uint256 claimId, address to) external whenNotPaused {
         (, address holder) = _transferableClaim(claimId);
-        if (msg.sender != holder && msg.sender != _claimOperators[claimId]) revert ClaimNotHolder(claimId, msg.sender);
-        _authorizeAccount(holder, CLAIM_HOLDER_ROLES);
-        _authorizeAccount(to, CLAIM_HOLDER_ROLES);
+        address operator = _claimOperators[claimId];
+        if (msg.sender != holder && (operator == address(0) || msg.sender != operator)) {
+            revert ClaimNotHolder(claimId, msg.sender);
+        }
+        registry().authorizePair(holder, CLAIM_HOLDER_ROLES, to, CLAIM_HOLDER_ROLES);
         _claimHolders[claimId] = to;
-        delete _claimOperators[claimId];
+        if (operator != address(0)) delete _claimOperators[claimId];
         emit ClaimTransferred(claimId, holder, to);
     }
 
@@ -431,16 +417,13 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement, Reen
         LetterOfCreditState state
     ) private returns (uint256 lcId, Parties memory parties) {
         _validateTerms(terms);
-        parties = Parties({
-            applicant: applicant,
-            issuingBank: issuingBank,
-            advisingBank: _authorizeAccount(terms.advisingBank, Roles.LC_BANK),
-            beneficiary: _authorizeAccount(terms.beneficiary, Roles.LC_TRADER),
-            nominatedBank: terms.nominatedBank == address(0)
-                ? 0
-                : _authorizeAccount(terms.nominatedBank, Roles.LC_BANK),
-            beneficiaryAccount: terms.beneficiary
-        });
+        (parties.advisingBank, parties.beneficiary) = registry().authorizePair(
+            terms.advisingBank,
+            Roles.LC_BANK,
+            terms.beneficiary,
+            Roles.LC_TRADER
+        );
+        if (terms.nominatedBank != address(0)) parties.nominatedBank = _authorizeAccount(terms.nominatedBank, Roles.LC_BANK);
         if (parties.beneficiary == applicant) revert InvalidValue("beneficiary");
         if (parties.nominatedBank == issuingBank) revert InvalidValue("nominatedBank");
         unchecked {
@@ -458,12 +441,11 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement, Reen
             tolerancePlus: terms.tolerancePlus,
             toleranceMinus: terms.toleranceMinus,
             expiry: terms.expiry,
-            presentationCount: 0,
-            amendmentCount: 0,
+            tenorDays: terms.tenorDays,
             amount: terms.amount,
             drawn: 0,
             reserved: 0,
-            tenorDays: terms.tenorDays,
+            presentationCount: 0,
             termsHash: terms.termsHash,
             beneficiaryAccount: terms.beneficiary,
             latestShipment: terms.latestShipment,
@@ -495,8 +477,9 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement, Reen
         if (amendment.termsHash == bytes32(0)) revert InvalidValue("termsHash");
     }
 
-    function _amendmentHash(uint8 number, Amendment calldata amendment) private pure returns (bytes32) {
-        return keccak256(abi.encode(number, amendment));
+    /// @dev Binds the amendment to its LC (an accepted or rejected proposal is deleted, so no replay within one LC).
+    function _amendmentHash(uint256 lcId, Amendment calldata amendment) private pure returns (bytes32) {
+        return keccak256(abi.encode(lcId, amendment));
     }
 
     /// @dev Checks that `amount` may be drawn now and reserves it for a new presentation; returns its index.
@@ -540,6 +523,30 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement, Reen
             lc.state = LetterOfCreditState.FullyDrawn;
             emit LetterOfCreditClosed(lcId, LetterOfCreditState.FullyDrawn, drawn);
         }
+    }
+
+    /// @dev Marks a presentation paid: a compliant (or waived) one of a sight LC draws now and pays the beneficiary;
+    /// an accepted one pays its claim's holder once matured.
+    function _honourPayment(
+        uint256 presentationId,
+        uint256 lcId,
+        LetterOfCreditRecord storage lc,
+        Presentation storage p
+    ) private returns (address payee, uint80 drawn, bool sight) {
+        PresentationState state = p.state;
+        sight = state != PresentationState.Accepted;
+        if (sight) {
+            if (lc.flags & _DEFERRED != 0) revert WrongPaymentKind(lcId, true);
+            _requireHonourable(presentationId, state);
+            drawn = _draw(lcId, lc, p.amount);
+            payee = lc.beneficiaryAccount;
+        } else {
+            uint40 maturity = p.maturity;
+            if (block.timestamp < maturity) revert NotMatured(presentationId, maturity);
+            drawn = lc.drawn;
+            payee = _holderOf(presentationId, lc);
+        }
+        p.state = PresentationState.Paid;
     }
 
     /// @dev When a nominated bank honoured, records that the issuing bank owes it the amount, due at `dueAt`, against

@@ -89,13 +89,12 @@ interface ILetterOfCredit {
         uint8 tolerancePlus;
         uint8 toleranceMinus;
         uint40 expiry;
-        uint16 presentationCount;
-        uint8 amendmentCount;
-        // slot 1: money
+        uint16 tenorDays;
+        // slot 1: money (read and written by every presentation)
         uint80 amount;
         uint80 drawn;
         uint80 reserved;
-        uint16 tenorDays;
+        uint16 presentationCount;
         // slot 2
         bytes32 termsHash;
         // slot 3
@@ -129,14 +128,12 @@ interface ILetterOfCredit {
         bytes32 termsHash;
     }
 
-    /// @notice Member ids (and the beneficiary's account) of an LC's parties, as events carry them.
+    /// @notice Member ids of the parties named by account in the terms, as events carry them (applicant and issuing
+    /// bank are indexed topics of the same event).
     struct Parties {
-        uint32 applicant;
-        uint32 issuingBank;
         uint32 advisingBank;
         uint32 beneficiary;
         uint32 nominatedBank;
-        address beneficiaryAccount;
     }
 
     /// @notice An applicant applied for an LC; the issuing bank may approve (issue) or decline it.
@@ -153,12 +150,12 @@ interface ILetterOfCredit {
     event LetterOfCreditAcknowledged(uint256 indexed lcId, uint32 indexed beneficiary, address account);
     /// @notice The nominated bank added its confirmation.
     event LetterOfCreditConfirmed(uint256 indexed lcId, uint32 indexed confirmingBank);
-    /// @notice The issuing bank proposed amendment number `number`.
-    event AmendmentProposed(uint256 indexed lcId, uint8 indexed number, Amendment amendment);
-    /// @notice The beneficiary accepted the amendment: the LC now has these terms.
-    event AmendmentAccepted(uint256 indexed lcId, uint8 indexed number, Amendment amendment);
-    /// @notice The beneficiary rejected the amendment: nothing changed.
-    event AmendmentRejected(uint256 indexed lcId, uint8 indexed number);
+    /// @notice The issuing bank proposed an amendment; `amendmentHash` identifies it until the beneficiary answers.
+    event AmendmentProposed(uint256 indexed lcId, uint32 indexed issuingBank, bytes32 amendmentHash, Amendment amendment);
+    /// @notice The beneficiary accepted the pending amendment: the LC now has these terms.
+    event AmendmentAccepted(uint256 indexed lcId, uint32 indexed beneficiary, bytes32 amendmentHash, Amendment amendment);
+    /// @notice The beneficiary rejected the pending amendment: nothing changed.
+    event AmendmentRejected(uint256 indexed lcId, uint32 indexed beneficiary, bytes32 amendmentHash);
     /// @notice The beneficiary presented documents drawing `amount`.
     /// @param presentedKinds Bitmask of the presented kinds (bit k for kind k < 32): `requiredDocuments & ~presentedKinds`
     /// are the missing kinds, for the examiner.
@@ -251,8 +248,6 @@ interface ILetterOfCredit {
     error AmendmentMismatch(uint256 lcId);
     /// @notice The amended amount would fall below what is drawn or reserved.
     error AmendmentBelowCommitted(uint256 lcId, uint256 newMaximum, uint256 committed);
-    /// @notice The LC has reached the most amendments it can hold.
-    error TooManyAmendments(uint256 lcId);
     /// @notice The issuing bank has not asked to cancel.
     error CancellationNotRequested(uint256 lcId);
     /// @notice Token settlement is only possible in the settlement currency; pay off chain with a reference.
