@@ -40,13 +40,15 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     IInterbankPositions private immutable _positions;
     bytes3 private immutable _settlementCurrency;
 
+    /// @dev Declared first so that it packs into the slot of Pausable's flag, which every step reads anyway: a new id
+    /// then costs a warm read. uint64 ids leave room for the 16-bit presentation index in a presentation id.
+    uint64 private _lcCount;
     mapping(uint256 lcId => LetterOfCreditRecord) private _lcs;
     mapping(uint256 presentationId => Presentation) private _presentations;
     mapping(uint256 lcId => bytes32) private _pendingAmendments;
     /// @dev Zero means the LC's beneficiary account still holds the claim.
     mapping(uint256 claimId => address) private _claimHolders;
     mapping(uint256 claimId => address) private _claimOperators;
-    uint256 private _lcCount;
 
     constructor(
         IConsortiumRegistry registry_,
@@ -65,8 +67,12 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
     /// @inheritdoc ILetterOfCredit
     function submitApplication(address issuingBank, Terms calldata terms) external whenNotPaused returns (uint256 lcId) {
-        uint32 applicant = _authorize(Roles.LC_TRADER);
-        uint32 bank = _authorizeAccount(issuingBank, Roles.LC_BANK);
+        (uint32 applicant, uint32 bank) = registry().authorizePair(
+            msg.sender,
+            Roles.LC_TRADER,
+            issuingBank,
+            Roles.LC_BANK
+        );
         Parties memory parties;
         (lcId, parties) = _create(applicant, bank, terms, LetterOfCreditState.Applied);
         emit LetterOfCreditApplied(lcId, applicant, bank, parties, terms);
@@ -93,8 +99,12 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
     /// @inheritdoc ILetterOfCredit
     function issue(address applicant, Terms calldata terms) external whenNotPaused returns (uint256 lcId) {
-        uint32 bank = _authorize(Roles.LC_BANK);
-        uint32 applicantMember = _authorizeAccount(applicant, Roles.LC_TRADER);
+        (uint32 bank, uint32 applicantMember) = registry().authorizePair(
+            msg.sender,
+            Roles.LC_BANK,
+            applicant,
+            Roles.LC_TRADER
+        );
         Parties memory parties;
         (lcId, parties) = _create(applicantMember, bank, terms, LetterOfCreditState.Issued);
         emit LetterOfCreditIssued(lcId, applicantMember, bank, parties, terms);
@@ -427,31 +437,44 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         if (parties.beneficiary == applicant) revert InvalidValue("beneficiary");
         if (parties.nominatedBank == issuingBank) revert InvalidValue("nominatedBank");
         unchecked {
-            // cannot reach 2**240 (the id must leave 16 bits for presentation indexes)
+            // one id per transaction: 2**64 is out of reach
             lcId = ++_lcCount;
         }
-        _lcs[lcId] = LetterOfCreditRecord({
-            applicant: applicant,
-            issuingBank: issuingBank,
-            advisingBank: parties.advisingBank,
-            beneficiary: parties.beneficiary,
-            nominatedBank: parties.nominatedBank,
-            state: state,
-            flags: (terms.deferred ? _DEFERRED : 0) | (terms.partialDrawings ? _PARTIAL_DRAWINGS : 0),
-            tolerancePlus: terms.tolerancePlus,
-            toleranceMinus: terms.toleranceMinus,
-            expiry: terms.expiry,
-            tenorDays: terms.tenorDays,
-            amount: terms.amount,
-            drawn: 0,
-            reserved: 0,
-            presentationCount: 0,
-            termsHash: terms.termsHash,
-            beneficiaryAccount: terms.beneficiary,
-            latestShipment: terms.latestShipment,
-            requiredDocuments: terms.requiredDocuments,
-            currency: terms.currency
-        });
+        // slot 0's first 21 bytes: the five parties and the state
+        uint256 head = uint256(applicant) |
+            (uint256(issuingBank) << 32) |
+            (uint256(parties.advisingBank) << 64) |
+            (uint256(parties.beneficiary) << 96) |
+            (uint256(parties.nominatedBank) << 128) |
+            (uint256(state) << 160);
+        _store(lcId, head, terms);
+    }
+
+    /// @dev Writes a new record as four whole slots: a struct copy reads and rewrites a slot once per field, ~4,000 gas
+    /// more for this record. Offsets follow Solidity's packing of `LetterOfCreditRecord` (first field in the lowest
+    /// bytes); `letterOfCredit` reads the record back through the compiler's layout and the tests compare every field.
+    function _store(uint256 lcId, uint256 head, Terms calldata terms) private {
+        uint256 flags = (terms.deferred ? _DEFERRED : 0) | (terms.partialDrawings ? _PARTIAL_DRAWINGS : 0);
+        head |=
+            (flags << 168) |
+            (uint256(terms.tolerancePlus) << 176) |
+            (uint256(terms.toleranceMinus) << 184) |
+            (uint256(terms.expiry) << 192) |
+            (uint256(terms.tenorDays) << 232);
+        uint256 money = terms.amount; // drawn, reserved and presentationCount start at zero
+        bytes32 termsHash = terms.termsHash;
+        uint256 tail = uint256(uint160(terms.beneficiary)) |
+            (uint256(terms.latestShipment) << 160) |
+            (uint256(terms.requiredDocuments) << 200) |
+            (uint256(uint24(terms.currency)) << 232);
+        LetterOfCreditRecord storage lc = _lcs[lcId];
+        assembly ("memory-safe") {
+            let slot := lc.slot
+            sstore(slot, head)
+            sstore(add(slot, 1), money)
+            sstore(add(slot, 2), termsHash)
+            sstore(add(slot, 3), tail)
+        }
     }
 
     function _validateTerms(Terms calldata terms) private view {
