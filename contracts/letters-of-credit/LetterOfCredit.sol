@@ -559,8 +559,8 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         PresentationState state = p.state;
         sight = state != PresentationState.Accepted;
         if (sight) {
-            if (lc.flags & _DEFERRED != 0) revert WrongPaymentKind(lcId, true);
             _requireHonourable(presentationId, state);
+            if (lc.flags & _DEFERRED != 0) revert WrongPaymentKind(lcId, true);
             drawn = _draw(lcId, lc, p.amount);
             payee = lc.beneficiaryAccount;
         } else {
