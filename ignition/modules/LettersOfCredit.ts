@@ -16,7 +16,11 @@ export default buildModule("LettersOfCredit", (m) => {
     positions,
     m.getParameter("settlementCurrency", "0x434e59"), // "CNY"
   ]);
-  m.call(registry, "bootstrapSystemContract", [positions], { id: "registerInterbankPositions" });
-  m.call(registry, "bootstrapSystemContract", [letterOfCredit], { id: "registerLetterOfCredit" });
+  m.call(registry, "bootstrapSystemContract", [positions], {
+    id: "registerInterbankPositions",
+  });
+  m.call(registry, "bootstrapSystemContract", [letterOfCredit], {
+    id: "registerLetterOfCredit",
+  });
   return { positions, letterOfCredit };
 });

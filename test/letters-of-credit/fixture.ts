@@ -1,6 +1,14 @@
-import { encodeBytes32String, keccak256, toUtf8Bytes, type BigNumberish } from "ethers";
+import {
+  encodeBytes32String,
+  keccak256,
+  toUtf8Bytes,
+  type BigNumberish,
+} from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import type { InterbankPositions, LetterOfCredit } from "../../typechain-types/index.js";
+import type {
+  InterbankPositions,
+  LetterOfCredit,
+} from "../../typechain-types/index.js";
 import type { ILetterOfCredit } from "../../typechain-types/letters-of-credit/LetterOfCredit.js";
 import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
 
@@ -10,8 +18,15 @@ export const CNY = "0x434e59";
 export const USD = "0x555344";
 
 /** Document kinds of contracts/platform/types/DocumentRef.sol. */
-export const Kind = { INVOICE: 2, TRANSPORT_DOCUMENT: 4, INSURANCE: 5, INSPECTION: 6, OTHER: 255 } as const;
-export const kindMask = (...kinds: number[]): number => kinds.reduce((mask, k) => mask | (1 << k), 0);
+export const Kind = {
+  INVOICE: 2,
+  TRANSPORT_DOCUMENT: 4,
+  INSURANCE: 5,
+  INSPECTION: 6,
+  OTHER: 255,
+} as const;
+export const kindMask = (...kinds: number[]): number =>
+  kinds.reduce((mask, k) => mask | (1 << k), 0);
 
 export const LcState = {
   None: 0,
@@ -36,13 +51,25 @@ export const PresentationState = {
   Refused: 7,
 } as const;
 
-export const ObligationStatus = { None: 0, Open: 1, Settled: 2, Netted: 3, Released: 4 } as const;
+export const ObligationStatus = {
+  None: 0,
+  Open: 1,
+  Settled: 2,
+  Netted: 3,
+  Released: 4,
+} as const;
 
 export const hash = (text: string): string => keccak256(toUtf8Bytes(text));
 export const code = (text: string): string => encodeBytes32String(text);
 
-export function documents(...kinds: number[]): { contentHash: string; uriHash: string; kind: number }[] {
-  return kinds.map((kind, i) => ({ contentHash: hash(`doc-${kind}-${i}`), uriHash: hash(`uri-${kind}-${i}`), kind }));
+export function documents(
+  ...kinds: number[]
+): { contentHash: string; uriHash: string; kind: number }[] {
+  return kinds.map((kind, i) => ({
+    contentHash: hash(`doc-${kind}-${i}`),
+    uriHash: hash(`uri-${kind}-${i}`),
+    kind,
+  }));
 }
 
 export interface LcFixture {
@@ -51,14 +78,22 @@ export interface LcFixture {
   positions: InterbankPositions;
   now: bigint;
   /** Terms with bankB advising, supplier1 beneficiary, sight, partial drawings, 5% plus tolerance. */
-  terms(overrides?: Partial<ILetterOfCredit.TermsStruct>): ILetterOfCredit.TermsStruct;
+  terms(
+    overrides?: Partial<ILetterOfCredit.TermsStruct>,
+  ): ILetterOfCredit.TermsStruct;
 }
 
 /** Deploys the platform, InterbankPositions and LetterOfCredit, registers both, funds the banks and approves. */
-export async function deployLettersOfCredit(connection: NetworkConnection): Promise<LcFixture> {
+export async function deployLettersOfCredit(
+  connection: NetworkConnection,
+): Promise<LcFixture> {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
-  const positions = await ethers.deployContract("InterbankPositions", [platform.registry, platform.token, platform.ledger]);
+  const positions = await ethers.deployContract("InterbankPositions", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+  ]);
   const lc = await ethers.deployContract("LetterOfCredit", [
     platform.registry,
     platform.token,
@@ -67,13 +102,19 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     CNY,
   ]);
   await platform.finishBootstrap([positions, lc]);
-  for (const bank of [platform.accounts.bankA, platform.accounts.bankB, platform.accounts.bankC]) {
+  for (const bank of [
+    platform.accounts.bankA,
+    platform.accounts.bankB,
+    platform.accounts.bankC,
+  ]) {
     await fund(platform, bank, 10_000_000n);
     await platform.token.connect(bank).approve(lc, ethers.MaxUint256);
     await platform.token.connect(bank).approve(positions, ethers.MaxUint256);
   }
   const now = BigInt(await networkHelpers.time.latest());
-  const terms = (overrides: Partial<ILetterOfCredit.TermsStruct> = {}): ILetterOfCredit.TermsStruct => ({
+  const terms = (
+    overrides: Partial<ILetterOfCredit.TermsStruct> = {},
+  ): ILetterOfCredit.TermsStruct => ({
     advisingBank: platform.accounts.bankB.address,
     nominatedBank: ethers.ZeroAddress,
     beneficiary: platform.accounts.supplier1.address,
@@ -86,7 +127,11 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     deferred: false,
     tenorDays: 0,
     partialDrawings: true,
-    requiredDocuments: kindMask(Kind.INVOICE, Kind.TRANSPORT_DOCUMENT, Kind.INSURANCE),
+    requiredDocuments: kindMask(
+      Kind.INVOICE,
+      Kind.TRANSPORT_DOCUMENT,
+      Kind.INSURANCE,
+    ),
     termsHash: hash("full terms v1"),
     ...overrides,
   });
@@ -100,7 +145,9 @@ export async function operativeLc(
 ): Promise<bigint> {
   const { lc, platform } = f;
   const { accounts } = platform;
-  const id = await lc.connect(accounts.bankA).issue.staticCall(accounts.core, f.terms(overrides));
+  const id = await lc
+    .connect(accounts.bankA)
+    .issue.staticCall(accounts.core, f.terms(overrides));
   await lc.connect(accounts.bankA).issue(accounts.core, f.terms(overrides));
   await lc.connect(accounts.bankB).advise(id);
   await lc.connect(accounts.supplier1).acknowledge(id);
@@ -108,7 +155,11 @@ export async function operativeLc(
 }
 
 /** Presents the three required documents for `amount`; returns the presentation id. */
-export async function presentDocs(f: LcFixture, lcId: BigNumberish, amount: bigint): Promise<bigint> {
+export async function presentDocs(
+  f: LcFixture,
+  lcId: BigNumberish,
+  amount: bigint,
+): Promise<bigint> {
   const beneficiary = f.lc.connect(f.platform.accounts.supplier1);
   const docs = documents(Kind.INVOICE, Kind.TRANSPORT_DOCUMENT, Kind.INSURANCE);
   const id = await beneficiary.present.staticCall(lcId, amount, docs);
