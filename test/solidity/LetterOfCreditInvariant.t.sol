@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {InterbankPositions} from "../../contracts/letters-of-credit/InterbankPositions.sol";
+import {LetterOfCredit} from "../../contracts/letters-of-credit/LetterOfCredit.sol";
+import {ILetterOfCredit} from "../../contracts/letters-of-credit/interfaces/ILetterOfCredit.sol";
+import {DocumentRef} from "../../contracts/platform/types/DocumentRef.sol";
+import {PlatformFixture} from "./utils/PlatformFixture.sol";
+import {TestBase} from "./utils/TestBase.sol";
+
+/// @notice Drives letters of credit through random sequences of issue, amendment, presentation, examination, waiver,
+/// refusal, acceptance, payment, expiry and time, keeping ghost totals of what was honoured and paid.
+contract LetterOfCreditHandler is PlatformFixture {
+    LetterOfCredit public lc;
+    InterbankPositions public positions;
+
+    uint256 public constant MAX_LCS = 6;
+    uint256[] internal _lcIds;
+    uint256[] internal _presentationIds;
+    mapping(uint256 lcId => uint256) public ghostHonoured;
+    mapping(uint256 lcId => uint8) internal _lastLcState;
+    mapping(uint256 presentationId => uint8) internal _lastPresentationState;
+    uint256 public ghostPaidToBeneficiary;
+    bool public ghostMovedBackward;
+
+    constructor() {
+        _deployPlatform();
+        positions = new InterbankPositions(registry, token, ledger);
+        lc = new LetterOfCredit(registry, token, ledger, positions, bytes3("CNY"));
+        registry.bootstrapSystemContract(address(positions));
+        registry.bootstrapSystemContract(address(lc));
+        registry.endBootstrap(3);
+        _mint(BANK_A, 1e30);
+        _mint(BANK_C, 1e30);
+        vm.prank(BANK_A);
+        token.approve(address(lc), type(uint256).max);
+        vm.prank(BANK_C);
+        token.approve(address(lc), type(uint256).max);
+        vm.prank(BANK_C);
+        positions.setCreditLine(1, type(uint128).max); // bankC (nominated) lends to bankA (issuing, member 1)
+    }
+
+    function beneficiaryBalance() external view returns (uint256) {
+        return token.balanceOf(SUPPLIER_1);
+    }
+
+    function lcIds() external view returns (uint256[] memory) {
+        return _lcIds;
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    function issue(uint80 amount, uint8 tolerance, bool partialDrawings, bool deferred, bool nominated) external {
+        if (_lcIds.length >= MAX_LCS) return;
+        ILetterOfCredit.Terms memory terms = ILetterOfCredit.Terms({
+            advisingBank: BANK_B,
+            nominatedBank: nominated ? BANK_C : address(0),
+            beneficiary: SUPPLIER_1,
+            amount: uint80(_bound(amount, 1, 1e12)),
+            currency: bytes3("CNY"),
+            tolerancePlus: uint8(tolerance % 11),
+            toleranceMinus: uint8(tolerance % 11),
+            expiry: uint40(block.timestamp + 30 days),
+            latestShipment: uint40(block.timestamp + 20 days),
+            deferred: deferred,
+            tenorDays: deferred ? 60 : 0,
+            partialDrawings: partialDrawings,
+            requiredDocuments: 1 << 2,
+            termsHash: keccak256(abi.encode(_lcIds.length))
+        });
+        vm.prank(BANK_A);
+        uint256 id = lc.issue(CORE, terms);
+        vm.prank(BANK_B);
+        lc.advise(id);
+        vm.prank(SUPPLIER_1);
+        lc.acknowledge(id);
+        _lcIds.push(id);
+        _observe(id);
+    }
+
+    function amend(uint256 lcSeed, uint80 amount, bool accepted) external {
+        if (_lcIds.length == 0) return;
+        uint256 id = _lcIds[lcSeed % _lcIds.length];
+        ILetterOfCredit.Amendment memory a = ILetterOfCredit.Amendment({
+            amount: uint80(_bound(amount, 1, 1e12)),
+            expiry: uint40(block.timestamp + 30 days),
+            latestShipment: 0,
+            termsHash: keccak256(abi.encode(id, amount))
+        });
+        vm.prank(BANK_A);
+        try lc.proposeAmendment(id, a) {} catch {}
+        vm.prank(SUPPLIER_1);
+        if (accepted) {
+            try lc.acceptAmendment(id, a) {} catch {}
+        } else {
+            try lc.rejectAmendment(id) {} catch {}
+        }
+        _observe(id);
+    }
+
+    function present(uint256 lcSeed, uint80 amount) external {
+        if (_lcIds.length == 0) return;
+        uint256 id = _lcIds[lcSeed % _lcIds.length];
+        DocumentRef[] memory docs = new DocumentRef[](1);
+        docs[0] = DocumentRef(keccak256(abi.encode(id, amount)), bytes32(0), 2);
+        vm.prank(SUPPLIER_1);
+        try lc.present(id, uint80(_bound(amount, 1, 2e12)), docs) returns (uint256 pid) {
+            _presentationIds.push(pid);
+            _observePresentation(pid);
+        } catch {}
+        _observe(id);
+    }
+
+    function examine(uint256 seed, bool discrepant) external {
+        (bool ok, uint256 pid, address bank) = _pick(seed);
+        if (!ok) return;
+        bytes32[] memory discrepancies = new bytes32[](discrepant ? 1 : 0);
+        if (discrepant) discrepancies[0] = "LATE_SHIPMENT";
+        vm.prank(bank);
+        try lc.examine(pid, discrepancies) {} catch {}
+        _observePresentation(pid);
+    }
+
+    function waive(uint256 seed) external {
+        (bool ok, uint256 pid, ) = _pick(seed);
+        if (!ok) return;
+        vm.prank(CORE);
+        try lc.waiveDiscrepancies(pid) {} catch {}
+        _observePresentation(pid);
+    }
+
+    function refuse(uint256 seed) external {
+        (bool ok, uint256 pid, address bank) = _pick(seed);
+        if (!ok) return;
+        vm.prank(bank);
+        try lc.refuse(pid, bytes32("notice")) {} catch {}
+        _observePresentation(pid);
+        _observe(pid >> 16);
+    }
+
+    function accept(uint256 seed, uint256 days_) external {
+        (bool ok, uint256 pid, address bank) = _pick(seed);
+        if (!ok) return;
+        uint80 amount = lc.presentation(pid).amount;
+        vm.prank(bank);
+        try lc.accept(pid, uint40(block.timestamp + _bound(days_, 1, 30) * 1 days)) {
+            ghostHonoured[pid >> 16] += amount;
+        } catch {}
+        _observePresentation(pid);
+        _observe(pid >> 16);
+    }
+
+    function pay(uint256 seed) external {
+        (bool ok, uint256 pid, address bank) = _pick(seed);
+        if (!ok) return;
+        ILetterOfCredit.Presentation memory p = lc.presentation(pid);
+        vm.prank(bank);
+        try lc.pay(pid, bytes32(0)) {
+            if (p.state != ILetterOfCredit.PresentationState.Accepted) ghostHonoured[pid >> 16] += p.amount;
+            ghostPaidToBeneficiary += p.amount;
+        } catch {}
+        _observePresentation(pid);
+        _observe(pid >> 16);
+    }
+
+    function expire(uint256 lcSeed) external {
+        if (_lcIds.length == 0) return;
+        uint256 id = _lcIds[lcSeed % _lcIds.length];
+        vm.prank(SUPPLIER_1);
+        try lc.expire(id) {} catch {}
+        _observe(id);
+    }
+
+    function warp(uint256 secondsAhead) external {
+        vm.warp(block.timestamp + _bound(secondsAhead, 1, 20 days));
+    }
+
+    // ------------------------------------------------------------------ ghosts
+
+    function _pick(uint256 seed) internal view returns (bool ok, uint256 pid, address bank) {
+        if (_presentationIds.length == 0) return (false, 0, address(0));
+        pid = _presentationIds[seed % _presentationIds.length];
+        bank = lc.letterOfCredit(pid >> 16).nominatedBank != 0 ? BANK_C : BANK_A;
+        ok = true;
+    }
+
+    function _observe(uint256 id) internal {
+        uint8 state = uint8(lc.letterOfCredit(id).state);
+        if (state < _lastLcState[id]) ghostMovedBackward = true;
+        _lastLcState[id] = state;
+    }
+
+    function _observePresentation(uint256 pid) internal {
+        uint8 state = uint8(lc.presentation(pid).state);
+        if (state < _lastPresentationState[pid]) ghostMovedBackward = true;
+        _lastPresentationState[pid] = state;
+    }
+}
+
+/// @notice Invariants of letters of credit under random sequences.
+contract LetterOfCreditInvariantTest is TestBase {
+    LetterOfCreditHandler internal handler;
+    LetterOfCredit internal lc;
+
+    function setUp() public {
+        handler = new LetterOfCreditHandler();
+        lc = handler.lc();
+        _targetContract(address(handler));
+    }
+
+    /// @notice Drawn plus reserved never exceeds amount plus tolerance (so neither does drawn).
+    function invariant_drawnWithinAmountPlusTolerance() public view {
+        uint256[] memory ids = handler.lcIds();
+        for (uint256 i; i < ids.length; ++i) {
+            ILetterOfCredit.LetterOfCreditRecord memory r = lc.letterOfCredit(ids[i]);
+            uint256 maximum = uint256(r.amount) + (uint256(r.amount) * r.tolerancePlus) / 100;
+            _assertTrue(uint256(r.drawn) + r.reserved <= maximum, "drawn + reserved > amount + tolerance");
+        }
+    }
+
+    /// @notice Drawn is exactly the sum of the honoured (accepted or sight-paid) presentations.
+    function invariant_drawnEqualsHonoured() public view {
+        uint256[] memory ids = handler.lcIds();
+        for (uint256 i; i < ids.length; ++i) {
+            _assertEq(lc.letterOfCredit(ids[i]).drawn, handler.ghostHonoured(ids[i]), "drawn != honoured");
+        }
+    }
+
+    /// @notice The beneficiary received exactly what was paid to it (no claim was transferred in this run).
+    function invariant_beneficiaryPaidExactly() public view {
+        _assertEq(handler.beneficiaryBalance(), handler.ghostPaidToBeneficiary(), "beneficiary balance");
+    }
+
+    /// @notice No LC or presentation state ever moved backward.
+    function invariant_statesOnlyMoveForward() public view {
+        _assertTrue(!handler.ghostMovedBackward(), "a state moved backward");
+    }
+}
