@@ -66,7 +66,10 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     // ------------------------------------------------------------------ application and issue
 
     /// @inheritdoc ILetterOfCredit
-    function submitApplication(address issuingBank, Terms calldata terms) external whenNotPaused returns (uint256 lcId) {
+    function submitApplication(
+        address issuingBank,
+        Terms calldata terms
+    ) external whenNotPaused returns (uint256 lcId) {
         (uint32 applicant, uint32 bank) = registry().authorizePair(
             msg.sender,
             Roles.LC_TRADER,
@@ -208,7 +211,16 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         (uint16 index, uint80 reserved) = _reserve(lcId, lc, amount);
         presentationId = (lcId << _INDEX_BITS) | index;
         _presentations[presentationId] = Presentation(amount, PresentationState.Presented, uint40(block.timestamp), 0);
-        emit DocumentsPresented(presentationId, lcId, beneficiary, msg.sender, amount, documents, presentedKinds, reserved);
+        emit DocumentsPresented(
+            presentationId,
+            lcId,
+            beneficiary,
+            msg.sender,
+            amount,
+            documents,
+            presentedKinds,
+            reserved
+        );
     }
 
     /// @inheritdoc ILetterOfCredit
@@ -433,7 +445,8 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
             terms.beneficiary,
             Roles.LC_TRADER
         );
-        if (terms.nominatedBank != address(0)) parties.nominatedBank = _authorizeAccount(terms.nominatedBank, Roles.LC_BANK);
+        if (terms.nominatedBank != address(0))
+            parties.nominatedBank = _authorizeAccount(terms.nominatedBank, Roles.LC_BANK);
         if (parties.beneficiary == applicant) revert InvalidValue("beneficiary");
         if (parties.nominatedBank == issuingBank) revert InvalidValue("nominatedBank");
         unchecked {
@@ -441,12 +454,13 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
             lcId = ++_lcCount;
         }
         // slot 0's first 21 bytes: the five parties and the state
-        uint256 head = uint256(applicant) |
-            (uint256(issuingBank) << 32) |
-            (uint256(parties.advisingBank) << 64) |
-            (uint256(parties.beneficiary) << 96) |
-            (uint256(parties.nominatedBank) << 128) |
-            (uint256(state) << 160);
+        uint256 head =
+            uint256(applicant) |
+                (uint256(issuingBank) << 32) |
+                (uint256(parties.advisingBank) << 64) |
+                (uint256(parties.beneficiary) << 96) |
+                (uint256(parties.nominatedBank) << 128) |
+                (uint256(state) << 160);
         _store(lcId, head, terms);
     }
 
@@ -463,10 +477,11 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
             (uint256(terms.tenorDays) << 232);
         uint256 money = terms.amount; // drawn, reserved and presentationCount start at zero
         bytes32 termsHash = terms.termsHash;
-        uint256 tail = uint256(uint160(terms.beneficiary)) |
-            (uint256(terms.latestShipment) << 160) |
-            (uint256(terms.requiredDocuments) << 200) |
-            (uint256(uint24(terms.currency)) << 232);
+        uint256 tail =
+            uint256(uint160(terms.beneficiary)) |
+                (uint256(terms.latestShipment) << 160) |
+                (uint256(terms.requiredDocuments) << 200) |
+                (uint256(uint24(terms.currency)) << 232);
         LetterOfCreditRecord storage lc = _lcs[lcId];
         assembly ("memory-safe") {
             let slot := lc.slot
@@ -574,11 +589,22 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
     /// @dev When a nominated bank honoured, records that the issuing bank owes it the amount, due at `dueAt`, against
     /// the line the nominated bank granted the issuing bank (refused above it).
-    function _recordReimbursement(uint256 presentationId, LetterOfCreditRecord storage lc, uint80 amount, uint40 dueAt) private {
+    function _recordReimbursement(
+        uint256 presentationId,
+        LetterOfCreditRecord storage lc,
+        uint80 amount,
+        uint40 dueAt
+    ) private {
         uint32 nominated = lc.nominatedBank;
         if (nominated == 0) return;
         uint32 issuing = lc.issuingBank;
-        uint256 obligationId = _positions.recordObligationFor(issuing, nominated, amount, dueAt, bytes32(presentationId));
+        uint256 obligationId = _positions.recordObligationFor(
+            issuing,
+            nominated,
+            amount,
+            dueAt,
+            bytes32(presentationId)
+        );
         emit ReimbursementRecorded(presentationId, obligationId, issuing, nominated);
     }
 
@@ -611,7 +637,8 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     function _transferableClaim(uint256 claimId) private view returns (Presentation memory p, address holder) {
         p = _presentations[claimId];
         if (p.maturity == 0) revert ClaimUnknown(claimId);
-        if (p.state != PresentationState.Accepted || block.timestamp >= p.maturity) revert ClaimNotTransferable(claimId);
+        if (p.state != PresentationState.Accepted || block.timestamp >= p.maturity)
+            revert ClaimNotTransferable(claimId);
         holder = _holderOf(claimId, _lcs[claimId >> _INDEX_BITS]);
     }
 

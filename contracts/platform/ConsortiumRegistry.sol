@@ -57,9 +57,11 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function authorize(address account_, uint64 role) public view returns (uint32 memberId) {
-        Account memory a = _accounts[account_];
-        if (a.effectiveRoles & role == 0) _revertUnauthorized(account_, a, role);
-        return a.memberId;
+        Account storage a = _accounts[account_];
+        // Two fields of one slot: read through the storage pointer, not a memory copy of all four.
+        uint64 roles = a.effectiveRoles;
+        memberId = a.memberId;
+        if (roles & role == 0) _revertUnauthorized(account_, a, role);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -536,7 +538,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         return m.roles | Roles.MEMBER;
     }
 
-    function _revertUnauthorized(address account_, Account memory a, uint64 role) private view {
+    function _revertUnauthorized(address account_, Account storage a, uint64 role) private view {
         if (a.memberId == 0) revert UnknownAccount(account_);
         if (a.status != AccountStatus.Active) revert AccountNotActive(account_, a.status);
         if (a.level < AccessLevel.Transact) revert AccessLevelTooLow(account_, a.level, AccessLevel.Transact);

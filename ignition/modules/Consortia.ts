@@ -2,13 +2,15 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import CreditModule from "./Credit.js";
 import ForfaitingModule from "./Forfaiting.js";
 import GuaranteesModule from "./Guarantees.js";
+import LettersOfCreditModule from "./LettersOfCredit.js";
 import PlatformModule from "./Platform.js";
 
 /** The whole suite: the platform and every application. `npm run deploy` deploys this module. */
 export default buildModule("Consortia", (m) => {
   const platform = m.useModule(PlatformModule);
   const { blacklist } = m.useModule(CreditModule);
+  const { positions, letterOfCredit } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
-  return { ...platform, blacklist, guarantees, forfaiting };
+  return { ...platform, blacklist, positions, letterOfCredit, guarantees, forfaiting };
 });

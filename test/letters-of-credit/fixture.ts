@@ -1,14 +1,6 @@
-import {
-  encodeBytes32String,
-  keccak256,
-  toUtf8Bytes,
-  type BigNumberish,
-} from "ethers";
+import { encodeBytes32String, keccak256, toUtf8Bytes, type BigNumberish } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import type {
-  InterbankPositions,
-  LetterOfCredit,
-} from "../../typechain-types/index.js";
+import type { InterbankPositions, LetterOfCredit } from "../../typechain-types/index.js";
 import type { ILetterOfCredit } from "../../typechain-types/letters-of-credit/LetterOfCredit.js";
 import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
 
@@ -25,8 +17,7 @@ export const Kind = {
   INSPECTION: 6,
   OTHER: 255,
 } as const;
-export const kindMask = (...kinds: number[]): number =>
-  kinds.reduce((mask, k) => mask | (1 << k), 0);
+export const kindMask = (...kinds: number[]): number => kinds.reduce((mask, k) => mask | (1 << k), 0);
 
 export const LcState = {
   None: 0,
@@ -62,9 +53,7 @@ export const ObligationStatus = {
 export const hash = (text: string): string => keccak256(toUtf8Bytes(text));
 export const code = (text: string): string => encodeBytes32String(text);
 
-export function documents(
-  ...kinds: number[]
-): { contentHash: string; uriHash: string; kind: number }[] {
+export function documents(...kinds: number[]): { contentHash: string; uriHash: string; kind: number }[] {
   return kinds.map((kind, i) => ({
     contentHash: hash(`doc-${kind}-${i}`),
     uriHash: hash(`uri-${kind}-${i}`),
@@ -78,15 +67,11 @@ export interface LcFixture {
   positions: InterbankPositions;
   now: bigint;
   /** Terms with bankB advising, supplier1 beneficiary, sight, partial drawings, 5% plus tolerance. */
-  terms(
-    overrides?: Partial<ILetterOfCredit.TermsStruct>,
-  ): ILetterOfCredit.TermsStruct;
+  terms(overrides?: Partial<ILetterOfCredit.TermsStruct>): ILetterOfCredit.TermsStruct;
 }
 
 /** Deploys the platform, InterbankPositions and LetterOfCredit, registers both, funds the banks and approves. */
-export async function deployLettersOfCredit(
-  connection: NetworkConnection,
-): Promise<LcFixture> {
+export async function deployLettersOfCredit(connection: NetworkConnection): Promise<LcFixture> {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const positions = await ethers.deployContract("InterbankPositions", [
@@ -102,19 +87,13 @@ export async function deployLettersOfCredit(
     CNY,
   ]);
   await platform.finishBootstrap([positions, lc]);
-  for (const bank of [
-    platform.accounts.bankA,
-    platform.accounts.bankB,
-    platform.accounts.bankC,
-  ]) {
+  for (const bank of [platform.accounts.bankA, platform.accounts.bankB, platform.accounts.bankC]) {
     await fund(platform, bank, 10_000_000n);
     await platform.token.connect(bank).approve(lc, ethers.MaxUint256);
     await platform.token.connect(bank).approve(positions, ethers.MaxUint256);
   }
   const now = BigInt(await networkHelpers.time.latest());
-  const terms = (
-    overrides: Partial<ILetterOfCredit.TermsStruct> = {},
-  ): ILetterOfCredit.TermsStruct => ({
+  const terms = (overrides: Partial<ILetterOfCredit.TermsStruct> = {}): ILetterOfCredit.TermsStruct => ({
     advisingBank: platform.accounts.bankB.address,
     nominatedBank: ethers.ZeroAddress,
     beneficiary: platform.accounts.supplier1.address,
@@ -127,11 +106,7 @@ export async function deployLettersOfCredit(
     deferred: false,
     tenorDays: 0,
     partialDrawings: true,
-    requiredDocuments: kindMask(
-      Kind.INVOICE,
-      Kind.TRANSPORT_DOCUMENT,
-      Kind.INSURANCE,
-    ),
+    requiredDocuments: kindMask(Kind.INVOICE, Kind.TRANSPORT_DOCUMENT, Kind.INSURANCE),
     termsHash: hash("full terms v1"),
     ...overrides,
   });
@@ -139,15 +114,10 @@ export async function deployLettersOfCredit(
 }
 
 /** Issues (bankA for core) an LC, advises (bankB) and acknowledges (supplier1); returns its id. */
-export async function operativeLc(
-  f: LcFixture,
-  overrides: Partial<ILetterOfCredit.TermsStruct> = {},
-): Promise<bigint> {
+export async function operativeLc(f: LcFixture, overrides: Partial<ILetterOfCredit.TermsStruct> = {}): Promise<bigint> {
   const { lc, platform } = f;
   const { accounts } = platform;
-  const id = await lc
-    .connect(accounts.bankA)
-    .issue.staticCall(accounts.core, f.terms(overrides));
+  const id = await lc.connect(accounts.bankA).issue.staticCall(accounts.core, f.terms(overrides));
   await lc.connect(accounts.bankA).issue(accounts.core, f.terms(overrides));
   await lc.connect(accounts.bankB).advise(id);
   await lc.connect(accounts.supplier1).acknowledge(id);
@@ -155,11 +125,7 @@ export async function operativeLc(
 }
 
 /** Presents the three required documents for `amount`; returns the presentation id. */
-export async function presentDocs(
-  f: LcFixture,
-  lcId: BigNumberish,
-  amount: bigint,
-): Promise<bigint> {
+export async function presentDocs(f: LcFixture, lcId: BigNumberish, amount: bigint): Promise<bigint> {
   const beneficiary = f.lc.connect(f.platform.accounts.supplier1);
   const docs = documents(Kind.INVOICE, Kind.TRANSPORT_DOCUMENT, Kind.INSURANCE);
   const id = await beneficiary.present.staticCall(lcId, amount, docs);

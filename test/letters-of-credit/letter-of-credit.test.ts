@@ -30,8 +30,7 @@ describe("LetterOfCredit", () => {
   });
   const acc = () => f.platform.accounts;
   const ids = () => f.platform.ids;
-  const as = (name: keyof LcFixture["platform"]["accounts"]) =>
-    f.lc.connect(acc()[name]);
+  const as = (name: keyof LcFixture["platform"]["accounts"]) => f.lc.connect(acc()[name]);
 
   describe("issue and application", () => {
     it("issues an LC storing every term, with parties as member ids", async () => {
@@ -42,13 +41,7 @@ describe("LetterOfCredit", () => {
       });
       await expect(as("bankA").issue(acc().core, terms))
         .to.emit(f.lc, "LetterOfCreditIssued")
-        .withArgs(
-          1n,
-          ids().core,
-          ids().bankA,
-          [ids().bankB, ids().supplier1, ids().bankC],
-          Object.values(terms),
-        );
+        .withArgs(1n, ids().core, ids().bankA, [ids().bankB, ids().supplier1, ids().bankC], Object.values(terms));
       const lc = await f.lc.letterOfCredit(1);
       expect(lc.applicant).to.equal(ids().core);
       expect(lc.issuingBank).to.equal(ids().bankA);
@@ -91,53 +84,43 @@ describe("LetterOfCredit", () => {
       });
       await as("bankA").issue(acc().core, terms);
       const lc = await f.lc.letterOfCredit(1);
-      expect([
-        lc.amount,
-        lc.tolerancePlus,
-        lc.toleranceMinus,
-        lc.tenorDays,
-        lc.expiry,
-      ]).to.deep.equal([amount, 10n, 10n, 65_535n, (1n << 40n) - 1n]);
-      expect([
-        lc.latestShipment,
-        lc.requiredDocuments,
-        lc.currency,
-        lc.flags,
-      ]).to.deep.equal([(1n << 40n) - 1n, 0xfffffffen, "0xffffff", 1n]);
+      expect([lc.amount, lc.tolerancePlus, lc.toleranceMinus, lc.tenorDays, lc.expiry]).to.deep.equal([
+        amount,
+        10n,
+        10n,
+        65_535n,
+        (1n << 40n) - 1n,
+      ]);
+      expect([lc.latestShipment, lc.requiredDocuments, lc.currency, lc.flags]).to.deep.equal([
+        (1n << 40n) - 1n,
+        0xfffffffen,
+        "0xffffff",
+        1n,
+      ]);
       expect(lc.beneficiaryAccount).to.equal(acc().supplier1.address);
       expect(lc.state).to.equal(LcState.Issued);
     });
 
     it("only a bank issues, only for a trader applicant and beneficiary", async () => {
+      await expect(as("supplier1").issue(acc().core, f.terms())).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MissingRole",
+      );
+      await expect(as("bankA").issue(acc().bankB, f.terms())).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MissingRole",
+      );
       await expect(
-        as("supplier1").issue(acc().core, f.terms()),
+        as("bankA").issue(acc().core, f.terms({ beneficiary: acc().supplier3.address })),
       ).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
       await expect(
-        as("bankA").issue(acc().bankB, f.terms()),
+        as("bankA").issue(acc().core, f.terms({ advisingBank: acc().core.address })),
       ).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
       await expect(
-        as("bankA").issue(
-          acc().core,
-          f.terms({ beneficiary: acc().supplier3.address }),
-        ),
+        as("bankA").issue(acc().core, f.terms({ nominatedBank: acc().core.address })),
       ).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
       await expect(
-        as("bankA").issue(
-          acc().core,
-          f.terms({ advisingBank: acc().core.address }),
-        ),
-      ).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
-      await expect(
-        as("bankA").issue(
-          acc().core,
-          f.terms({ nominatedBank: acc().core.address }),
-        ),
-      ).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
-      await expect(
-        as("bankA").issue(
-          acc().core,
-          f.terms({ beneficiary: f.platform.outsiders[0].address }),
-        ),
+        as("bankA").issue(acc().core, f.terms({ beneficiary: f.platform.outsiders[0].address })),
       ).to.be.revertedWithCustomError(f.platform.registry, "UnknownAccount");
     });
 
@@ -153,10 +136,7 @@ describe("LetterOfCredit", () => {
         ["tenorDays", { deferred: true, tenorDays: 0 }],
         ["tenorDays", { deferred: false, tenorDays: 30 }],
         ["requiredDocuments", { requiredDocuments: 0 }],
-        [
-          "requiredDocuments",
-          { requiredDocuments: 1 | kindMask(Kind.INVOICE) },
-        ],
+        ["requiredDocuments", { requiredDocuments: 1 | kindMask(Kind.INVOICE) }],
         ["termsHash", { termsHash: ZERO }],
         ["beneficiary", { beneficiary: acc().core.address }],
         ["nominatedBank", { nominatedBank: acc().bankA.address }],
@@ -172,13 +152,7 @@ describe("LetterOfCredit", () => {
       const terms = f.terms();
       await expect(as("core").submitApplication(acc().bankA, terms))
         .to.emit(f.lc, "LetterOfCreditApplied")
-        .withArgs(
-          1n,
-          ids().core,
-          ids().bankA,
-          [ids().bankB, ids().supplier1, 0],
-          Object.values(terms),
-        );
+        .withArgs(1n, ids().core, ids().bankA, [ids().bankB, ids().supplier1, 0], Object.values(terms));
       expect((await f.lc.letterOfCredit(1)).state).to.equal(LcState.Applied);
       await expect(as("bankB").approveApplication(1))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty")
@@ -186,29 +160,28 @@ describe("LetterOfCredit", () => {
       await expect(as("bankB").advise(1))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongState")
         .withArgs(1n, LcState.Applied, LcState.Issued);
-      await expect(as("bankA").approveApplication(1))
-        .to.emit(f.lc, "ApplicationApproved")
-        .withArgs(1n, ids().bankA);
+      await expect(as("bankA").approveApplication(1)).to.emit(f.lc, "ApplicationApproved").withArgs(1n, ids().bankA);
       expect((await f.lc.letterOfCredit(1)).state).to.equal(LcState.Issued);
-      await expect(
-        as("bankA").approveApplication(1),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongState");
+      await expect(as("bankA").approveApplication(1)).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongState");
     });
 
     it("only a trader applies, and only to a bank", async () => {
-      await expect(
-        as("bankB").submitApplication(acc().bankA, f.terms()),
-      ).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
-      await expect(
-        as("core").submitApplication(acc().supplier2, f.terms()),
-      ).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
+      await expect(as("bankB").submitApplication(acc().bankA, f.terms())).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MissingRole",
+      );
+      await expect(as("core").submitApplication(acc().supplier2, f.terms())).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MissingRole",
+      );
     });
 
     it("the issuing bank declines an application for good; an expired application cannot be approved", async () => {
       await as("core").submitApplication(acc().bankA, f.terms());
-      await expect(
-        as("core").declineApplication(1, hash("no")),
-      ).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
+      await expect(as("core").declineApplication(1, hash("no"))).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MissingRole",
+      );
       await expect(as("bankA").declineApplication(1, hash("credit limit")))
         .to.emit(f.lc, "ApplicationDeclined")
         .withArgs(1n, ids().bankA, hash("credit limit"));
@@ -217,42 +190,22 @@ describe("LetterOfCredit", () => {
         .withArgs(1n, LcState.Declined, LcState.Applied);
       await as("core").submitApplication(acc().bankA, f.terms());
       await networkHelpers.time.increase(91n * DAY);
-      await expect(
-        as("bankA").approveApplication(2),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditExpired");
-      await expect(as("core").expire(2))
-        .to.emit(f.lc, "LetterOfCreditClosed")
-        .withArgs(2n, LcState.Expired, 0n);
+      await expect(as("bankA").approveApplication(2)).to.be.revertedWithCustomError(f.lc, "LetterOfCreditExpired");
+      await expect(as("core").expire(2)).to.emit(f.lc, "LetterOfCreditClosed").withArgs(2n, LcState.Expired, 0n);
     });
 
     it("reverts for unknown LCs and presentations", async () => {
-      await expect(f.lc.letterOfCredit(9))
-        .to.be.revertedWithCustomError(f.lc, "LetterOfCreditUnknown")
-        .withArgs(9n);
-      await expect(as("bankB").advise(9)).to.be.revertedWithCustomError(
-        f.lc,
-        "LetterOfCreditUnknown",
-      );
-      await expect(f.lc.presentation(9))
-        .to.be.revertedWithCustomError(f.lc, "PresentationUnknown")
-        .withArgs(9n);
-      await expect(as("bankA").examine(9, [])).to.be.revertedWithCustomError(
-        f.lc,
-        "PresentationUnknown",
-      );
-      await expect(f.lc.available(9)).to.be.revertedWithCustomError(
-        f.lc,
-        "LetterOfCreditUnknown",
-      );
+      await expect(f.lc.letterOfCredit(9)).to.be.revertedWithCustomError(f.lc, "LetterOfCreditUnknown").withArgs(9n);
+      await expect(as("bankB").advise(9)).to.be.revertedWithCustomError(f.lc, "LetterOfCreditUnknown");
+      await expect(f.lc.presentation(9)).to.be.revertedWithCustomError(f.lc, "PresentationUnknown").withArgs(9n);
+      await expect(as("bankA").examine(9, [])).to.be.revertedWithCustomError(f.lc, "PresentationUnknown");
+      await expect(f.lc.available(9)).to.be.revertedWithCustomError(f.lc, "LetterOfCreditUnknown");
     });
   });
 
   describe("advice, acknowledgement and confirmation", () => {
     beforeEach(async () => {
-      await as("bankA").issue(
-        acc().core,
-        f.terms({ nominatedBank: acc().bankC.address }),
-      );
+      await as("bankA").issue(acc().core, f.terms({ nominatedBank: acc().bankC.address }));
     });
 
     it("only the advising bank advises, once, and only the beneficiary acknowledges after advice", async () => {
@@ -265,40 +218,28 @@ describe("LetterOfCredit", () => {
       await expect(as("bankB").advise(1))
         .to.emit(f.lc, "LetterOfCreditAdvised")
         .withArgs(1n, ids().bankB, acc().bankB.address);
-      await expect(as("bankB").advise(1)).to.be.revertedWithCustomError(
-        f.lc,
-        "LetterOfCreditWrongState",
-      );
+      await expect(as("bankB").advise(1)).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongState");
       await expect(as("supplier2").acknowledge(1))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty")
         .withArgs(1n, ids().supplier2, ids().supplier1);
       await expect(as("supplier1").acknowledge(1))
         .to.emit(f.lc, "LetterOfCreditAcknowledged")
         .withArgs(1n, ids().supplier1, acc().supplier1.address);
-      expect((await f.lc.letterOfCredit(1)).state).to.equal(
-        LcState.Acknowledged,
-      );
+      expect((await f.lc.letterOfCredit(1)).state).to.equal(LcState.Acknowledged);
     });
 
     it("nothing is advised or acknowledged after expiry", async () => {
       await networkHelpers.time.increase(91n * DAY);
-      await expect(as("bankB").advise(1)).to.be.revertedWithCustomError(
-        f.lc,
-        "LetterOfCreditExpired",
-      );
+      await expect(as("bankB").advise(1)).to.be.revertedWithCustomError(f.lc, "LetterOfCreditExpired");
     });
 
     it("only the nominated bank confirms, once", async () => {
       await expect(as("bankB").confirm(1))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty")
         .withArgs(1n, ids().bankB, ids().bankC);
-      await expect(as("bankC").confirm(1))
-        .to.emit(f.lc, "LetterOfCreditConfirmed")
-        .withArgs(1n, ids().bankC);
+      await expect(as("bankC").confirm(1)).to.emit(f.lc, "LetterOfCreditConfirmed").withArgs(1n, ids().bankC);
       expect((await f.lc.letterOfCredit(1)).flags & 4n).to.equal(4n);
-      await expect(as("bankC").confirm(1))
-        .to.be.revertedWithCustomError(f.lc, "AlreadyConfirmed")
-        .withArgs(1n);
+      await expect(as("bankC").confirm(1)).to.be.revertedWithCustomError(f.lc, "AlreadyConfirmed").withArgs(1n);
       await as("bankA").issue(acc().core, f.terms());
       await expect(as("bankC").confirm(2))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty")
@@ -336,29 +277,19 @@ describe("LetterOfCredit", () => {
         .to.emit(f.lc, "AmendmentAccepted")
         .withArgs(lcId, ids().supplier1, amendmentHash, Object.values(a));
       const after = await f.lc.letterOfCredit(lcId);
-      expect([
-        after.amount,
-        after.expiry,
-        after.latestShipment,
-        after.termsHash,
-      ]).to.deep.equal(Object.values(a));
+      expect([after.amount, after.expiry, after.latestShipment, after.termsHash]).to.deep.equal(Object.values(a));
       expect(await f.lc.pendingAmendment(lcId)).to.equal(ZERO);
     });
 
     it("a rejected amendment changes nothing and cannot be accepted afterwards", async () => {
       const before = await f.lc.letterOfCredit(lcId);
       await as("bankA").proposeAmendment(lcId, amendment());
-      await expect(as("supplier1").rejectAmendment(lcId)).to.emit(
-        f.lc,
-        "AmendmentRejected",
-      );
+      await expect(as("supplier1").rejectAmendment(lcId)).to.emit(f.lc, "AmendmentRejected");
       expect(await f.lc.letterOfCredit(lcId)).to.deep.equal(before);
       await expect(as("supplier1").acceptAmendment(lcId, amendment()))
         .to.be.revertedWithCustomError(f.lc, "AmendmentMismatch")
         .withArgs(lcId);
-      await expect(
-        as("supplier1").rejectAmendment(lcId),
-      ).to.be.revertedWithCustomError(f.lc, "AmendmentMismatch");
+      await expect(as("supplier1").rejectAmendment(lcId)).to.be.revertedWithCustomError(f.lc, "AmendmentMismatch");
     });
 
     it("the beneficiary can only accept exactly what was proposed", async () => {
@@ -382,9 +313,7 @@ describe("LetterOfCredit", () => {
       await expect(as("core").acceptAmendment(lcId, amendment()))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty")
         .withArgs(lcId, ids().core, ids().supplier1);
-      await expect(
-        as("core").rejectAmendment(lcId),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty");
+      await expect(as("core").rejectAmendment(lcId)).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty");
     });
 
     it("rejects invalid amendments", async () => {
@@ -396,10 +325,7 @@ describe("LetterOfCredit", () => {
         ["termsHash", { termsHash: ZERO }],
       ];
       for (const [field, override] of cases) {
-        await expect(
-          as("bankA").proposeAmendment(lcId, { ...amendment(), ...override }),
-          field,
-        )
+        await expect(as("bankA").proposeAmendment(lcId, { ...amendment(), ...override }), field)
           .to.be.revertedWithCustomError(f.lc, "InvalidValue")
           .withArgs(ethers.encodeBytes32String(field));
       }
@@ -417,12 +343,14 @@ describe("LetterOfCredit", () => {
     it("nothing is amended after expiry", async () => {
       await as("bankA").proposeAmendment(lcId, amendment());
       await networkHelpers.time.increase(91n * DAY);
-      await expect(
-        as("supplier1").acceptAmendment(lcId, amendment()),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditExpired");
-      await expect(
-        as("bankA").proposeAmendment(lcId, amendment()),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditExpired");
+      await expect(as("supplier1").acceptAmendment(lcId, amendment())).to.be.revertedWithCustomError(
+        f.lc,
+        "LetterOfCreditExpired",
+      );
+      await expect(as("bankA").proposeAmendment(lcId, amendment())).to.be.revertedWithCustomError(
+        f.lc,
+        "LetterOfCreditExpired",
+      );
     });
   });
 
@@ -478,43 +406,27 @@ describe("LetterOfCredit", () => {
         .to.be.revertedWithCustomError(f.lc, "InvalidListLength")
         .withArgs(ethers.encodeBytes32String("documents"), 0n, 16n);
       await expect(
-        as("supplier1").present(
-          lcId,
-          1n,
-          documents(...Array(17).fill(Kind.INVOICE)),
-        ),
+        as("supplier1").present(lcId, 1n, documents(...Array(17).fill(Kind.INVOICE))),
       ).to.be.revertedWithCustomError(f.lc, "InvalidListLength");
-      await expect(
-        as("supplier1").present(lcId, 1n, [
-          { contentHash: ZERO, uriHash: ZERO, kind: 2 },
-        ]),
-      )
+      await expect(as("supplier1").present(lcId, 1n, [{ contentHash: ZERO, uriHash: ZERO, kind: 2 }]))
         .to.be.revertedWithCustomError(f.lc, "InvalidValue")
         .withArgs(ethers.encodeBytes32String("contentHash"));
-      await expect(
-        as("supplier1").present(lcId, 105_001n, documents(Kind.INVOICE)),
-      )
+      await expect(as("supplier1").present(lcId, 105_001n, documents(Kind.INVOICE)))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditOverdrawn")
         .withArgs(lcId, 105_001n, 105_000n);
       await presentDocs(f, lcId, 100_000n);
-      await expect(
-        as("supplier1").present(lcId, 5_001n, documents(Kind.INVOICE)),
-      )
+      await expect(as("supplier1").present(lcId, 5_001n, documents(Kind.INVOICE)))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditOverdrawn")
         .withArgs(lcId, 5_001n, 5_000n);
     });
 
     it("without partial drawings: one drawing of at least amount less the minus tolerance", async () => {
       const single = await operativeLc(f, { partialDrawings: false });
-      await expect(
-        as("supplier1").present(single, 94_999n, documents(Kind.INVOICE)),
-      )
+      await expect(as("supplier1").present(single, 94_999n, documents(Kind.INVOICE)))
         .to.be.revertedWithCustomError(f.lc, "DrawingBelowMinimum")
         .withArgs(single, 94_999n, 95_000n);
       const pid = await presentDocs(f, single, 95_000n);
-      await expect(
-        as("supplier1").present(single, 95_000n, documents(Kind.INVOICE)),
-      )
+      await expect(as("supplier1").present(single, 95_000n, documents(Kind.INVOICE)))
         .to.be.revertedWithCustomError(f.lc, "PartialDrawingsNotAllowed")
         .withArgs(single);
       await as("bankA").examine(pid, []);
@@ -528,35 +440,20 @@ describe("LetterOfCredit", () => {
 
     it("a discrepant presentation, waived by the applicant, is paid; a compliant one is paid", async () => {
       const pid = await presentDocs(f, lcId, 40_000n);
-      const discrepancies = [
-        code("LATE_SHIPMENT"),
-        hash("invoice amount differs from draft"),
-      ];
+      const discrepancies = [code("LATE_SHIPMENT"), hash("invoice amount differs from draft")];
       await expect(as("bankA").examine(pid, discrepancies))
         .to.emit(f.lc, "PresentationExamined")
-        .withArgs(
-          pid,
-          lcId,
-          ids().bankA,
-          PresentationState.Discrepant,
-          discrepancies,
-        );
+        .withArgs(pid, lcId, ids().bankA, PresentationState.Discrepant, discrepancies);
       await expect(as("bankA").pay(pid, ZERO))
         .to.be.revertedWithCustomError(f.lc, "PresentationWrongState")
-        .withArgs(
-          pid,
-          PresentationState.Discrepant,
-          PresentationState.Compliant,
-        );
+        .withArgs(pid, PresentationState.Discrepant, PresentationState.Compliant);
       await expect(as("supplier1").waiveDiscrepancies(pid))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty")
         .withArgs(lcId, ids().supplier1, ids().core);
       await expect(as("core").waiveDiscrepancies(pid))
         .to.emit(f.lc, "DiscrepanciesWaived")
         .withArgs(pid, lcId, ids().core);
-      await expect(
-        as("core").waiveDiscrepancies(pid),
-      ).to.be.revertedWithCustomError(f.lc, "PresentationWrongState");
+      await expect(as("core").waiveDiscrepancies(pid)).to.be.revertedWithCustomError(f.lc, "PresentationWrongState");
       await expect(as("bankA").pay(pid, ZERO)).to.changeTokenBalances(
         ethers,
         f.platform.token,
@@ -569,21 +466,9 @@ describe("LetterOfCredit", () => {
         .withArgs(second, lcId, ids().bankA, PresentationState.Compliant, []);
       await expect(as("bankA").pay(second, ZERO))
         .to.emit(f.lc, "PresentationPaid")
-        .withArgs(
-          second,
-          lcId,
-          ids().bankA,
-          acc().supplier1.address,
-          10_000n,
-          ZERO,
-          50_000n,
-        );
+        .withArgs(second, lcId, ids().bankA, acc().supplier1.address, 10_000n, ZERO, 50_000n);
       const lc = await f.lc.letterOfCredit(lcId);
-      expect([lc.drawn, lc.reserved, lc.state]).to.deep.equal([
-        50_000n,
-        0n,
-        BigInt(LcState.Acknowledged),
-      ]);
+      expect([lc.drawn, lc.reserved, lc.state]).to.deep.equal([50_000n, 0n, BigInt(LcState.Acknowledged)]);
     });
 
     it("only the honouring bank examines, once, with a bounded list of discrepancies", async () => {
@@ -597,49 +482,37 @@ describe("LetterOfCredit", () => {
       await as("bankA").examine(pid, []);
       await expect(as("bankA").examine(pid, []))
         .to.be.revertedWithCustomError(f.lc, "PresentationWrongState")
-        .withArgs(
-          pid,
-          PresentationState.Compliant,
-          PresentationState.Presented,
-        );
+        .withArgs(pid, PresentationState.Compliant, PresentationState.Presented);
     });
 
     it("the bank refuses a discrepant presentation, releasing its amount; a compliant one cannot be refused", async () => {
       const pid = await presentDocs(f, lcId, 60_000n);
       await expect(as("bankA").refuse(pid, hash("notice")))
         .to.be.revertedWithCustomError(f.lc, "PresentationWrongState")
-        .withArgs(
-          pid,
-          PresentationState.Presented,
-          PresentationState.Discrepant,
-        );
+        .withArgs(pid, PresentationState.Presented, PresentationState.Discrepant);
       await as("bankA").examine(pid, [code("LATE_SHIPMENT")]);
-      await expect(
-        as("bankB").refuse(pid, hash("notice")),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty");
+      await expect(as("bankB").refuse(pid, hash("notice"))).to.be.revertedWithCustomError(
+        f.lc,
+        "LetterOfCreditWrongParty",
+      );
       await expect(as("bankA").refuse(pid, hash("notice")))
         .to.emit(f.lc, "PresentationRefused")
         .withArgs(pid, lcId, ids().bankA, hash("notice"), 0n);
       expect(await f.lc.available(lcId)).to.equal(105_000n);
-      await expect(as("bankA").pay(pid, ZERO)).to.be.revertedWithCustomError(
+      await expect(as("bankA").pay(pid, ZERO)).to.be.revertedWithCustomError(f.lc, "PresentationWrongState");
+      const compliant = await presentDocs(f, lcId, 1_000n);
+      await as("bankA").examine(compliant, []);
+      await expect(as("bankA").refuse(compliant, hash("notice"))).to.be.revertedWithCustomError(
         f.lc,
         "PresentationWrongState",
       );
-      const compliant = await presentDocs(f, lcId, 1_000n);
-      await as("bankA").examine(compliant, []);
-      await expect(
-        as("bankA").refuse(compliant, hash("notice")),
-      ).to.be.revertedWithCustomError(f.lc, "PresentationWrongState");
     });
 
     it("a waived presentation may still be refused by the bank", async () => {
       const pid = await presentDocs(f, lcId, 1_000n);
       await as("bankA").examine(pid, [code("X")]);
       await as("core").waiveDiscrepancies(pid);
-      await expect(as("bankA").refuse(pid, hash("notice"))).to.emit(
-        f.lc,
-        "PresentationRefused",
-      );
+      await expect(as("bankA").refuse(pid, hash("notice"))).to.emit(f.lc, "PresentationRefused");
     });
 
     it("drawing up to amount plus tolerance closes the LC as fully drawn; nothing more is presented", async () => {
@@ -648,19 +521,17 @@ describe("LetterOfCredit", () => {
       await expect(as("bankA").pay(pid, ZERO))
         .to.emit(f.lc, "LetterOfCreditClosed")
         .withArgs(lcId, LcState.FullyDrawn, 105_000n);
-      await expect(
-        as("supplier1").present(lcId, 1n, documents(Kind.INVOICE)),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongState");
+      await expect(as("supplier1").present(lcId, 1n, documents(Kind.INVOICE))).to.be.revertedWithCustomError(
+        f.lc,
+        "LetterOfCreditWrongState",
+      );
     });
 
     it("a timely presentation is examined and paid after expiry", async () => {
       const pid = await presentDocs(f, lcId, 1_000n);
       await networkHelpers.time.increase(91n * DAY);
       await as("bankA").examine(pid, []);
-      await expect(as("bankA").pay(pid, ZERO)).to.emit(
-        f.lc,
-        "PresentationPaid",
-      );
+      await expect(as("bankA").pay(pid, ZERO)).to.emit(f.lc, "PresentationPaid");
     });
   });
 
@@ -683,20 +554,14 @@ describe("LetterOfCredit", () => {
       const reference = hash("CNAPS 2024-0001");
       await expect(as("bankA").pay(pid, reference))
         .to.emit(f.platform.ledger, "OffChainPaymentRecorded")
-        .withArgs(
-          reference,
-          await f.lc.getAddress(),
-          ids().bankA,
-          ids().bankA,
-          ids().supplier1,
-          30_000n,
-        );
+        .withArgs(reference, await f.lc.getAddress(), ids().bankA, ids().bankA, ids().supplier1, 30_000n);
       expect(await f.platform.token.balanceOf(acc().supplier1)).to.equal(0n);
       const second = await presentDocs(f, lcId, 1_000n);
       await as("bankA").examine(second, []);
-      await expect(
-        as("bankA").pay(second, reference),
-      ).to.be.revertedWithCustomError(f.platform.ledger, "ReferenceUsed");
+      await expect(as("bankA").pay(second, reference)).to.be.revertedWithCustomError(
+        f.platform.ledger,
+        "ReferenceUsed",
+      );
     });
 
     it("pays in tokens only in the settlement currency; other currencies pay off chain", async () => {
@@ -706,10 +571,7 @@ describe("LetterOfCredit", () => {
       await expect(as("bankA").pay(p, ZERO))
         .to.be.revertedWithCustomError(f.lc, "CurrencyNotSettleable")
         .withArgs(usd, USD);
-      await expect(as("bankA").pay(p, hash("SWIFT-1"))).to.emit(
-        f.lc,
-        "PresentationPaid",
-      );
+      await expect(as("bankA").pay(p, hash("SWIFT-1"))).to.emit(f.lc, "PresentationPaid");
       expect(await f.lc.settlementCurrency()).to.equal(CNY);
     });
 
@@ -746,24 +608,11 @@ describe("LetterOfCredit", () => {
         .to.be.revertedWithCustomError(f.lc, "InvalidMaturity")
         .withArgs(pid, latest + 1n, latest);
       const now = BigInt(await networkHelpers.time.latest());
-      await expect(as("bankA").accept(pid, now)).to.be.revertedWithCustomError(
-        f.lc,
-        "InvalidMaturity",
-      );
-      await expect(
-        as("bankB").accept(pid, maturity),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty");
+      await expect(as("bankA").accept(pid, now)).to.be.revertedWithCustomError(f.lc, "InvalidMaturity");
+      await expect(as("bankB").accept(pid, maturity)).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty");
       await expect(as("bankA").accept(pid, maturity))
         .to.emit(f.lc, "PresentationAccepted")
-        .withArgs(
-          pid,
-          lcId,
-          ids().bankA,
-          acc().supplier1.address,
-          50_000n,
-          maturity,
-          50_000n,
-        );
+        .withArgs(pid, lcId, ids().bankA, acc().supplier1.address, 50_000n, maturity, 50_000n);
       expect(await f.lc.claimInfo(pid)).to.deep.equal([
         acc().supplier1.address,
         BigInt(ids().bankA),
@@ -771,9 +620,7 @@ describe("LetterOfCredit", () => {
         50_000n,
         false,
       ]);
-      await expect(
-        as("bankA").accept(pid, maturity),
-      ).to.be.revertedWithCustomError(f.lc, "PresentationWrongState");
+      await expect(as("bankA").accept(pid, maturity)).to.be.revertedWithCustomError(f.lc, "PresentationWrongState");
       await expect(as("bankA").pay(pid, ZERO))
         .to.be.revertedWithCustomError(f.lc, "NotMatured")
         .withArgs(pid, maturity);
@@ -785,10 +632,7 @@ describe("LetterOfCredit", () => {
         [-50_000n, 50_000n],
       );
       expect((await f.lc.claimInfo(pid)).settled).to.equal(true);
-      await expect(as("bankA").pay(pid, ZERO)).to.be.revertedWithCustomError(
-        f.lc,
-        "PresentationWrongState",
-      );
+      await expect(as("bankA").pay(pid, ZERO)).to.be.revertedWithCustomError(f.lc, "PresentationWrongState");
     });
 
     it("the holder transfers the claim; at maturity the bank pays the current holder and nobody else", async () => {
@@ -812,42 +656,34 @@ describe("LetterOfCredit", () => {
     it("an approved operator (the forfaiting market) transfers the claim once", async () => {
       await as("bankA").accept(pid, maturity);
       const market = acc().bankB;
-      await expect(
-        as("bankB").approveClaim(pid, market),
-      ).to.be.revertedWithCustomError(f.lc, "ClaimNotHolder");
+      await expect(as("bankB").approveClaim(pid, market)).to.be.revertedWithCustomError(f.lc, "ClaimNotHolder");
       await expect(as("supplier1").approveClaim(pid, market))
         .to.emit(f.lc, "ClaimApproval")
         .withArgs(pid, acc().supplier1.address, market.address);
-      await expect(
-        f.lc.connect(market).transferClaim(pid, acc().bankC),
-      ).to.emit(f.lc, "ClaimTransferred");
-      await expect(as("bankC").transferClaim(pid, acc().supplier2)).to.emit(
+      await expect(f.lc.connect(market).transferClaim(pid, acc().bankC)).to.emit(f.lc, "ClaimTransferred");
+      await expect(as("bankC").transferClaim(pid, acc().supplier2)).to.emit(f.lc, "ClaimTransferred");
+      await expect(f.lc.connect(market).transferClaim(pid, market)).to.be.revertedWithCustomError(
         f.lc,
-        "ClaimTransferred",
+        "ClaimNotHolder",
       );
-      await expect(
-        f.lc.connect(market).transferClaim(pid, market),
-      ).to.be.revertedWithCustomError(f.lc, "ClaimNotHolder");
     });
 
     it("a claim moves only to an account allowed to hold it, and never once matured or paid", async () => {
-      await expect(f.lc.claimInfo(pid))
-        .to.be.revertedWithCustomError(f.lc, "ClaimUnknown")
-        .withArgs(pid);
-      await expect(
-        as("supplier1").transferClaim(pid, acc().bankC),
-      ).to.be.revertedWithCustomError(f.lc, "ClaimUnknown");
+      await expect(f.lc.claimInfo(pid)).to.be.revertedWithCustomError(f.lc, "ClaimUnknown").withArgs(pid);
+      await expect(as("supplier1").transferClaim(pid, acc().bankC)).to.be.revertedWithCustomError(f.lc, "ClaimUnknown");
       await as("bankA").accept(pid, maturity);
-      await expect(
-        as("supplier1").transferClaim(pid, acc().supplier3),
-      ).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
+      await expect(as("supplier1").transferClaim(pid, acc().supplier3)).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MissingRole",
+      );
       await networkHelpers.time.increaseTo(maturity);
       await expect(as("supplier1").transferClaim(pid, acc().bankC))
         .to.be.revertedWithCustomError(f.lc, "ClaimNotTransferable")
         .withArgs(pid);
-      await expect(
-        as("supplier1").approveClaim(pid, acc().bankC),
-      ).to.be.revertedWithCustomError(f.lc, "ClaimNotTransferable");
+      await expect(as("supplier1").approveClaim(pid, acc().bankC)).to.be.revertedWithCustomError(
+        f.lc,
+        "ClaimNotTransferable",
+      );
     });
 
     it("a suspended holder cannot move its claim", async () => {
@@ -856,22 +692,19 @@ describe("LetterOfCredit", () => {
       await passProposal(
         f.platform,
         f.platform.registry,
-        f.platform.registry.interface.encodeFunctionData("suspendMember", [
-          ids().supplier1,
-        ]),
+        f.platform.registry.interface.encodeFunctionData("suspendMember", [ids().supplier1]),
       );
-      await expect(
-        as("bankB").transferClaim(pid, acc().bankC),
-      ).to.be.revertedWithCustomError(f.platform.registry, "MemberNotActive");
+      await expect(as("bankB").transferClaim(pid, acc().bankC)).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MemberNotActive",
+      );
     });
   });
 
   describe("nominated bank and interbank reimbursement", () => {
     let lcId: bigint;
     beforeEach(async () => {
-      await f.positions
-        .connect(acc().bankC)
-        .setCreditLine(ids().bankA, 80_000n);
+      await f.positions.connect(acc().bankC).setCreditLine(ids().bankA, 80_000n);
     });
 
     it("the nominated bank honours a sight presentation; the issuing bank's reimbursement is recorded", async () => {
@@ -882,9 +715,7 @@ describe("LetterOfCredit", () => {
         .withArgs(lcId, ids().bankA, ids().bankC);
       await as("bankC").examine(pid, []);
       const tx = as("bankC").pay(pid, ZERO);
-      await expect(tx)
-        .to.emit(f.lc, "ReimbursementRecorded")
-        .withArgs(pid, 1n, ids().bankA, ids().bankC);
+      await expect(tx).to.emit(f.lc, "ReimbursementRecorded").withArgs(pid, 1n, ids().bankA, ids().bankC);
       await expect(tx)
         .to.emit(f.positions, "ObligationRecorded")
         .withArgs(
@@ -903,9 +734,7 @@ describe("LetterOfCredit", () => {
         [acc().bankC, acc().supplier1],
         [-30_000n, 30_000n],
       );
-      expect(
-        (await f.positions.creditLine(ids().bankC, ids().bankA)).used,
-      ).to.equal(30_000n);
+      expect((await f.positions.creditLine(ids().bankC, ids().bankA)).used).to.equal(30_000n);
     });
 
     it("a deferred acceptance by the nominated bank records an obligation due at maturity; refused above the line", async () => {
@@ -944,40 +773,43 @@ describe("LetterOfCredit", () => {
       await expect(as("supplier1").consentToCancellation(lcId))
         .to.be.revertedWithCustomError(f.lc, "CancellationNotRequested")
         .withArgs(lcId);
-      await expect(
-        as("bankB").requestCancellation(lcId),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty");
+      await expect(as("bankB").requestCancellation(lcId)).to.be.revertedWithCustomError(
+        f.lc,
+        "LetterOfCreditWrongParty",
+      );
       await expect(as("bankA").requestCancellation(lcId))
         .to.emit(f.lc, "CancellationRequested")
         .withArgs(lcId, ids().bankA);
-      await expect(
-        as("core").consentToCancellation(lcId),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty");
+      await expect(as("core").consentToCancellation(lcId)).to.be.revertedWithCustomError(
+        f.lc,
+        "LetterOfCreditWrongParty",
+      );
       await expect(as("supplier1").consentToCancellation(lcId))
         .to.emit(f.lc, "LetterOfCreditClosed")
         .withArgs(lcId, LcState.Cancelled, 0n);
-      await expect(
-        as("supplier1").present(lcId, 1n, documents(Kind.INVOICE)),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongState");
+      await expect(as("supplier1").present(lcId, 1n, documents(Kind.INVOICE))).to.be.revertedWithCustomError(
+        f.lc,
+        "LetterOfCreditWrongState",
+      );
       await expect(as("bankA").requestCancellation(lcId))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongState")
         .withArgs(lcId, LcState.Cancelled, LcState.Issued);
     });
 
     it("the beneficiary may refuse the cancellation; the LC stays in force", async () => {
-      await expect(
-        as("supplier1").rejectCancellation(lcId),
-      ).to.be.revertedWithCustomError(f.lc, "CancellationNotRequested");
+      await expect(as("supplier1").rejectCancellation(lcId)).to.be.revertedWithCustomError(
+        f.lc,
+        "CancellationNotRequested",
+      );
       await as("bankA").requestCancellation(lcId);
       await expect(as("supplier1").rejectCancellation(lcId))
         .to.emit(f.lc, "CancellationRejected")
         .withArgs(lcId, ids().supplier1);
-      await expect(
-        as("supplier1").consentToCancellation(lcId),
-      ).to.be.revertedWithCustomError(f.lc, "CancellationNotRequested");
-      expect((await f.lc.letterOfCredit(lcId)).state).to.equal(
-        LcState.Acknowledged,
+      await expect(as("supplier1").consentToCancellation(lcId)).to.be.revertedWithCustomError(
+        f.lc,
+        "CancellationNotRequested",
       );
+      expect((await f.lc.letterOfCredit(lcId)).state).to.equal(LcState.Acknowledged);
     });
 
     it("neither cancels nor expires while a presentation is pending", async () => {
@@ -987,36 +819,24 @@ describe("LetterOfCredit", () => {
         .to.be.revertedWithCustomError(f.lc, "PresentationsPending")
         .withArgs(lcId, 1_000n);
       await networkHelpers.time.increase(91n * DAY);
-      await expect(as("bankA").expire(lcId)).to.be.revertedWithCustomError(
-        f.lc,
-        "PresentationsPending",
-      );
+      await expect(as("bankA").expire(lcId)).to.be.revertedWithCustomError(f.lc, "PresentationsPending");
       await as("bankA").examine(pid, [code("X")]);
       await as("bankA").refuse(pid, hash("n"));
-      await expect(as("bankA").expire(lcId))
-        .to.emit(f.lc, "LetterOfCreditClosed")
-        .withArgs(lcId, LcState.Expired, 0n);
+      await expect(as("bankA").expire(lcId)).to.emit(f.lc, "LetterOfCreditClosed").withArgs(lcId, LcState.Expired, 0n);
     });
 
     it("expires only after expiry, by a party; nothing happens after", async () => {
-      await expect(as("bankA").expire(lcId)).to.be.revertedWithCustomError(
-        f.lc,
-        "LetterOfCreditNotExpired",
-      );
+      await expect(as("bankA").expire(lcId)).to.be.revertedWithCustomError(f.lc, "LetterOfCreditNotExpired");
       await networkHelpers.time.increase(91n * DAY);
       await expect(as("supplier2").expire(lcId))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty")
         .withArgs(lcId, ids().supplier2, ids().bankA);
-      await expect(
-        as("supplier1").consentToCancellation(lcId),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditExpired");
-      await expect(
-        as("bankA").requestCancellation(lcId),
-      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditExpired");
-      await expect(as("bankB").expire(lcId)).to.emit(
+      await expect(as("supplier1").consentToCancellation(lcId)).to.be.revertedWithCustomError(
         f.lc,
-        "LetterOfCreditClosed",
+        "LetterOfCreditExpired",
       );
+      await expect(as("bankA").requestCancellation(lcId)).to.be.revertedWithCustomError(f.lc, "LetterOfCreditExpired");
+      await expect(as("bankB").expire(lcId)).to.emit(f.lc, "LetterOfCreditClosed");
       await expect(as("bankB").expire(lcId))
         .to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongState")
         .withArgs(lcId, LcState.Expired, LcState.Acknowledged);
@@ -1043,10 +863,7 @@ describe("LetterOfCredit", () => {
         .to.emit(f.lc, "LetterOfCreditClosed")
         .withArgs(deferred, LcState.FullyDrawn, 100_000n);
       await networkHelpers.time.increaseTo(maturity);
-      await expect(as("bankA").pay(pid, ZERO)).to.emit(
-        f.lc,
-        "PresentationPaid",
-      );
+      await expect(as("bankA").pay(pid, ZERO)).to.emit(f.lc, "PresentationPaid");
     });
   });
 
@@ -1056,69 +873,40 @@ describe("LetterOfCredit", () => {
       await passProposal(
         f.platform,
         f.platform.registry,
-        f.platform.registry.interface.encodeFunctionData("suspendMember", [
-          ids().supplier1,
-        ]),
+        f.platform.registry.interface.encodeFunctionData("suspendMember", [ids().supplier1]),
       );
-      await expect(
-        as("supplier1").present(lcId, 1n, documents(Kind.INVOICE)),
-      ).to.be.revertedWithCustomError(f.platform.registry, "MemberNotActive");
-      await expect(
-        as("bankA").issue(acc().core, f.terms()),
-      ).to.be.revertedWithCustomError(f.platform.registry, "MemberNotActive");
+      await expect(as("supplier1").present(lcId, 1n, documents(Kind.INVOICE))).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MemberNotActive",
+      );
+      await expect(as("bankA").issue(acc().core, f.terms())).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MemberNotActive",
+      );
     });
 
     it("a paused application refuses every step until governance unpauses it", async () => {
       const lcId = await operativeLc(f);
-      await passProposal(
-        f.platform,
+      await passProposal(f.platform, f.lc, f.lc.interface.encodeFunctionData("pause"));
+      await expect(as("supplier1").present(lcId, 1n, documents(Kind.INVOICE))).to.be.revertedWithCustomError(
         f.lc,
-        f.lc.interface.encodeFunctionData("pause"),
+        "EnforcedPause",
       );
-      await expect(
-        as("supplier1").present(lcId, 1n, documents(Kind.INVOICE)),
-      ).to.be.revertedWithCustomError(f.lc, "EnforcedPause");
-      await expect(
-        as("bankA").issue(acc().core, f.terms()),
-      ).to.be.revertedWithCustomError(f.lc, "EnforcedPause");
-      await expect(as("bankA").pause()).to.be.revertedWithCustomError(
-        f.lc,
-        "OnlyGovernance",
-      );
-      await passProposal(
-        f.platform,
-        f.lc,
-        f.lc.interface.encodeFunctionData("unpause"),
-        "unpause",
-      );
-      await expect(
-        as("supplier1").present(lcId, 1n, documents(Kind.INVOICE)),
-      ).to.emit(f.lc, "DocumentsPresented");
+      await expect(as("bankA").issue(acc().core, f.terms())).to.be.revertedWithCustomError(f.lc, "EnforcedPause");
+      await expect(as("bankA").pause()).to.be.revertedWithCustomError(f.lc, "OnlyGovernance");
+      await passProposal(f.platform, f.lc, f.lc.interface.encodeFunctionData("unpause"), "unpause");
+      await expect(as("supplier1").present(lcId, 1n, documents(Kind.INVOICE))).to.emit(f.lc, "DocumentsPresented");
     });
 
     it("refuses a deployment without positions or currency", async () => {
       const { registry, token, ledger } = f.platform;
       await expect(
-        ethers.deployContract("LetterOfCredit", [
-          registry,
-          token,
-          ledger,
-          ethers.ZeroAddress,
-          CNY,
-        ]),
+        ethers.deployContract("LetterOfCredit", [registry, token, ledger, ethers.ZeroAddress, CNY]),
       ).to.be.revertedWithCustomError(f.lc, "InvalidValue");
       await expect(
-        ethers.deployContract("LetterOfCredit", [
-          registry,
-          token,
-          ledger,
-          f.positions,
-          "0x000000",
-        ]),
+        ethers.deployContract("LetterOfCredit", [registry, token, ledger, f.positions, "0x000000"]),
       ).to.be.revertedWithCustomError(f.lc, "InvalidValue");
-      expect(await f.lc.interbankPositions()).to.equal(
-        await f.positions.getAddress(),
-      );
+      expect(await f.lc.interbankPositions()).to.equal(await f.positions.getAddress());
     });
   });
 });

@@ -40,7 +40,13 @@ interface IInterbankPositions {
     }
 
     /// @notice A bank set (or changed) the credit line it grants another bank.
-    event CreditLineSet(uint32 indexed grantor, uint32 indexed grantee, uint128 previousLimit, uint128 limit, uint128 used);
+    event CreditLineSet(
+        uint32 indexed grantor,
+        uint32 indexed grantee,
+        uint128 previousLimit,
+        uint128 limit,
+        uint128 used
+    );
     /// @notice A bank named the account its netting and gross settlements are paid from and to.
     event SettlementAccountSet(uint32 indexed bank, address indexed account);
     /// @notice An obligation was recorded against the creditor's line to the debtor.
@@ -66,7 +72,12 @@ interface IInterbankPositions {
         bytes32 offChainReference
     );
     /// @notice The creditor released the debtor from an obligation.
-    event ObligationReleased(uint256 indexed obligationId, uint32 indexed debtor, uint32 indexed creditor, uint128 amount);
+    event ObligationReleased(
+        uint256 indexed obligationId,
+        uint32 indexed debtor,
+        uint32 indexed creditor,
+        uint128 amount
+    );
     /// @notice A netting run closed `obligationIds` (all now `Netted`) and settled each bank's net position:
     /// `netPositions[i]` (owed to minus owes) for `banks[i]`; negative ones paid in, positive ones paid out.
     event NettingRun(

@@ -137,9 +137,21 @@ interface ILetterOfCredit {
     }
 
     /// @notice An applicant applied for an LC; the issuing bank may approve (issue) or decline it.
-    event LetterOfCreditApplied(uint256 indexed lcId, uint32 indexed applicant, uint32 indexed issuingBank, Parties parties, Terms terms);
+    event LetterOfCreditApplied(
+        uint256 indexed lcId,
+        uint32 indexed applicant,
+        uint32 indexed issuingBank,
+        Parties parties,
+        Terms terms
+    );
     /// @notice An issuing bank issued an LC directly.
-    event LetterOfCreditIssued(uint256 indexed lcId, uint32 indexed applicant, uint32 indexed issuingBank, Parties parties, Terms terms);
+    event LetterOfCreditIssued(
+        uint256 indexed lcId,
+        uint32 indexed applicant,
+        uint32 indexed issuingBank,
+        Parties parties,
+        Terms terms
+    );
     /// @notice The issuing bank approved an application: the LC is issued on the applied terms.
     event ApplicationApproved(uint256 indexed lcId, uint32 indexed issuingBank);
     /// @notice The issuing bank declined an application (reason kept off chain).
@@ -151,9 +163,19 @@ interface ILetterOfCredit {
     /// @notice The nominated bank added its confirmation.
     event LetterOfCreditConfirmed(uint256 indexed lcId, uint32 indexed confirmingBank);
     /// @notice The issuing bank proposed an amendment; `amendmentHash` identifies it until the beneficiary answers.
-    event AmendmentProposed(uint256 indexed lcId, uint32 indexed issuingBank, bytes32 amendmentHash, Amendment amendment);
+    event AmendmentProposed(
+        uint256 indexed lcId,
+        uint32 indexed issuingBank,
+        bytes32 amendmentHash,
+        Amendment amendment
+    );
     /// @notice The beneficiary accepted the pending amendment: the LC now has these terms.
-    event AmendmentAccepted(uint256 indexed lcId, uint32 indexed beneficiary, bytes32 amendmentHash, Amendment amendment);
+    event AmendmentAccepted(
+        uint256 indexed lcId,
+        uint32 indexed beneficiary,
+        bytes32 amendmentHash,
+        Amendment amendment
+    );
     /// @notice The beneficiary rejected the pending amendment: nothing changed.
     event AmendmentRejected(uint256 indexed lcId, uint32 indexed beneficiary, bytes32 amendmentHash);
     /// @notice The beneficiary presented documents drawing `amount`.
@@ -180,7 +202,13 @@ interface ILetterOfCredit {
     /// @notice The applicant waived a discrepant presentation's discrepancies.
     event DiscrepanciesWaived(uint256 indexed presentationId, uint256 indexed lcId, uint32 indexed applicant);
     /// @notice The honouring bank refused a discrepant presentation (notice kept off chain); its amount is released.
-    event PresentationRefused(uint256 indexed presentationId, uint256 indexed lcId, uint32 indexed bank, bytes32 noticeHash, uint80 reserved);
+    event PresentationRefused(
+        uint256 indexed presentationId,
+        uint256 indexed lcId,
+        uint32 indexed bank,
+        bytes32 noticeHash,
+        uint80 reserved
+    );
     /// @notice The honouring bank accepted a deferred presentation: a claim payable at `maturity` to its holder.
     event PresentationAccepted(
         uint256 indexed presentationId,
@@ -202,7 +230,12 @@ interface ILetterOfCredit {
         uint80 drawn
     );
     /// @notice The nominated bank honoured: the issuing bank's reimbursement was recorded as an interbank obligation.
-    event ReimbursementRecorded(uint256 indexed presentationId, uint256 indexed obligationId, uint32 indexed issuingBank, uint32 nominatedBank);
+    event ReimbursementRecorded(
+        uint256 indexed presentationId,
+        uint256 indexed obligationId,
+        uint32 indexed issuingBank,
+        uint32 nominatedBank
+    );
     /// @notice The issuing bank asked the beneficiary to agree to cancel the LC.
     event CancellationRequested(uint256 indexed lcId, uint32 indexed issuingBank);
     /// @notice The beneficiary refused the cancellation: the LC stays in force.
@@ -296,7 +329,11 @@ interface ILetterOfCredit {
     /// @notice The beneficiary presents documents drawing `amount`. Acknowledged LC, before expiry, within amount
     /// plus tolerance less what is drawn and reserved; at most `MAX_DOCUMENTS` documents.
     /// @return presentationId `lcId << 16 | index`.
-    function present(uint256 lcId, uint80 amount, DocumentRef[] calldata documents) external returns (uint256 presentationId);
+    function present(
+        uint256 lcId,
+        uint80 amount,
+        DocumentRef[] calldata documents
+    ) external returns (uint256 presentationId);
 
     /// @notice The honouring bank examines a presentation: compliant when `discrepancies` is empty, else discrepant
     /// with at most `MAX_DISCREPANCIES` discrepancies (codes, or hashes of their wording).
