@@ -179,7 +179,8 @@ interface ILetterOfCredit {
     /// @notice The beneficiary rejected the pending amendment: nothing changed.
     event AmendmentRejected(uint256 indexed lcId, uint32 indexed beneficiary, bytes32 amendmentHash);
     /// @notice The beneficiary presented documents drawing `amount`.
-    /// @param presentedKinds Bitmask of the presented kinds (bit k for kind k < 32): `requiredDocuments & ~presentedKinds`
+    /// @param presentedKinds Bitmask of the presented kinds (bit k for kind k < 32): `requiredDocuments &
+    /// ~presentedKinds`
     /// are the missing kinds, for the examiner.
     event DocumentsPresented(
         uint256 indexed presentationId,
