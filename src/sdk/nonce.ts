@@ -95,11 +95,31 @@ export class ManagedSigner extends AbstractSigner {
     return this.#serialised(() => this.#submit(request, true));
   }
 
+  /**
+   * The node's pending transaction count, read past ethers' 250 ms request cache (a count cached from before a send
+   * would hand out a used nonce).
+   */
+  async #pendingCount(): Promise<number> {
+    const provider = this.signer.provider as
+      | (Provider & {
+          send?: (method: string, params: unknown[]) => Promise<unknown>;
+        })
+      | null;
+    if (typeof provider?.send !== "function")
+      return this.signer.getNonce("pending");
+    return Number(
+      await provider.send("eth_getTransactionCount", [
+        await this.getAddress(),
+        "pending",
+      ]),
+    );
+  }
+
   async #submit(
     request: TransactionRequest,
     retry: boolean,
   ): Promise<TransactionResponse> {
-    this.#next ??= await this.signer.getNonce("pending");
+    this.#next ??= await this.#pendingCount();
     const nonce = this.#next;
     this.#next = nonce + 1;
     try {
