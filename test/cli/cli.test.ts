@@ -322,6 +322,26 @@ describe("cli: consortia against a real node", function () {
     ).to.have.length(1);
   });
 
+  it("permissioning writes Besu and GoQuorum allowlists that follow the votes", async () => {
+    const out = join(workdir, "permissioning");
+    const result = await json<{ accounts: string[]; files: string[] }>([
+      "permissioning",
+      "--out",
+      out,
+    ]);
+    // The regulator was suspended by the previous test: its account may no longer transact.
+    expect(result.accounts).to.deep.equal([
+      new Wallet(KEYS.bankA).address,
+      BANK_B,
+    ]);
+    expect(
+      await readFile(join(out, "permissions_config.toml"), "utf8"),
+    ).to.contain(`"${BANK_B}"`);
+    expect(
+      JSON.parse(await readFile(join(out, "permissioned-nodes.json"), "utf8")),
+    ).to.deep.equal([]);
+  });
+
   it("keystore create encrypts a key from stdin; commands sign with --keystore", async () => {
     const file = join(workdir, "bank-a.json");
     const env = { CONSORTIA_KEYSTORE_PASSWORD: "correct horse battery" };
