@@ -1,4 +1,4 @@
-/** Consortia SDK: hashing, keyed subject identifiers, envelope encryption, payload storage. */
+/** Consortia SDK: typed clients, error decoding, nonce management, hashing, keyed subject identifiers, envelope encryption, payload storage. */
 export { InvalidHexError, fromHex, toHex, type Hex } from "./bytes.js";
 export {
   DocumentKind,
@@ -60,3 +60,64 @@ export {
   normalisePayloadHash,
   type PayloadStore,
 } from "./payloadStore.js";
+export {
+  DeploymentFileError,
+  contractAddress,
+  deploymentPath,
+  deploymentSchema,
+  readDeployment,
+  type Deployment,
+} from "./deployments.js";
+export {
+  MemberKind,
+  Roles,
+  roleSet,
+  type MemberKindName,
+  type RoleName,
+} from "./roles.js";
+export {
+  DeploymentMismatchError,
+  createConsortia,
+  type Consortia,
+  type ConsortiaClients,
+  type CreateConsortiaOptions,
+} from "./client.js";
+export {
+  ContractError,
+  decodeContractError,
+  decodeRevertData,
+  toContractError,
+  type DecodeOptions,
+  type DecodedContractError,
+} from "./errors.js";
+export { ManagedSigner, withNonceManager } from "./nonce.js";
+export {
+  ReadOnlyClientError,
+  defineClient,
+  type ClientContext,
+  type ClientDefinition,
+  type ContractFactoryLike,
+  type SendOptions,
+} from "./clients/define.js";
+export { CLIENTS, type ClientName } from "./clients/index.js";
+export {
+  ACCESS_LEVEL,
+  ACCOUNT_STATUS,
+  MEMBER_STATUS,
+  PROPOSAL_STATUS,
+  UnknownMemberError,
+  descriptionHash,
+  roleNames,
+  type GovernanceArgs,
+  type GovernanceFunction,
+  type MemberInfo,
+  type ProposalInfo,
+  type RegistryClient,
+} from "./clients/registry.js";
+export {
+  InvalidAmountError,
+  formatAmount,
+  parseAmount,
+  type TokenClient,
+} from "./clients/token.js";
+export type { LedgerClient } from "./clients/ledger.js";

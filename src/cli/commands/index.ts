@@ -1,0 +1,21 @@
+/**
+ * Every command group of the CLI. To add an application: write `./<app>.ts` exporting
+ * `register(program, cli)` (see ./token.ts) and add one line here.
+ */
+import type { Command } from "commander";
+import type { Cli } from "../context.js";
+import { register as deploy } from "./deploy.js";
+import { register as keystore } from "./keystore.js";
+import { register as member } from "./member.js";
+import { register as services } from "./services.js";
+import { register as token } from "./token.js";
+
+export type RegisterCommands = (program: Command, cli: () => Cli) => void;
+
+export const COMMANDS: RegisterCommands[] = [
+  deploy,
+  member,
+  token,
+  keystore,
+  services,
+];

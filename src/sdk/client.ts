@@ -1,0 +1,207 @@
+/**
+ * `createConsortia({ runner, deployment })`: typed clients for every application of the suite over one ethers v6
+ * signer or provider. Browser-safe: loading a deployments file from a directory (Node only) is a dynamic import.
+ */
+import {
+  getAddress,
+  isAddress,
+  type ContractRunner,
+  type Provider,
+  type Signer,
+} from "ethers";
+import { CLIENTS, type ClientName } from "./clients/index.js";
+import type {
+  ClientContext,
+  ClientDefinition,
+  ContractFactoryLike,
+  SendOptions,
+} from "./clients/define.js";
+import { ReadOnlyClientError } from "./clients/define.js";
+import type { Deployment } from "./deployments.js";
+import { ContractError, toContractError } from "./errors.js";
+import { withNonceManager } from "./nonce.js";
+
+/** The deployment is missing a contract, malformed, or for another chain than the runner's. */
+export class DeploymentMismatchError extends Error {
+  override name = "DeploymentMismatchError";
+}
+
+export interface CreateConsortiaOptions {
+  /** An ethers v6 Signer (to send) or Provider (read only). */
+  runner: Signer | Provider;
+  /**
+   * A parsed `deployments/<chainId>.json` object, or `{ directory }` to load `<directory>/<chainId>.json` for the
+   * runner's chain (Node only).
+   */
+  deployment: Deployment | { directory: string };
+  /** Wrap a signer in a nonce manager for concurrent sends (default true). */
+  manageNonces?: boolean;
+  /** Check that the runner's chain id matches the deployment's (default true; one `eth_chainId` call). */
+  checkChainId?: boolean;
+}
+
+/** The clients, one property per entry of `CLIENTS`, each built on first access. */
+export type ConsortiaClients = {
+  readonly [K in ClientName]: (typeof CLIENTS)[K] extends ClientDefinition<
+    infer C
+  >
+    ? C
+    : never;
+};
+
+export interface Consortia extends ConsortiaClients {
+  readonly deployment: Deployment;
+  readonly runner: ContractRunner;
+  readonly provider: Provider;
+  readonly signer: Signer | undefined;
+  readonly chainId: number;
+  /** Whether the deployment holds every contract of an application (for suites deployed without it). */
+  has(client: ClientName): boolean;
+}
+
+/** Builds the suite's clients. Throws `DeploymentMismatchError` for a deployment of another chain. */
+export async function createConsortia(
+  options: CreateConsortiaOptions,
+): Promise<Consortia> {
+  const provider = providerOf(options.runner);
+  const isSigner =
+    "getAddress" in options.runner &&
+    typeof options.runner.getAddress === "function";
+  const signer = isSigner
+    ? options.manageNonces === false
+      ? (options.runner as Signer)
+      : withNonceManager(options.runner as Signer)
+    : undefined;
+  const runner: ContractRunner = signer ?? provider;
+
+  let deployment: Deployment;
+  if ("directory" in options.deployment) {
+    const chainId = (await provider.getNetwork()).chainId;
+    deployment = await loadDeploymentFile(
+      options.deployment.directory,
+      chainId,
+    );
+  } else {
+    deployment = checkDeployment(options.deployment);
+    if (options.checkChainId !== false) {
+      const chainId = Number((await provider.getNetwork()).chainId);
+      if (chainId !== deployment.chainId) {
+        throw new DeploymentMismatchError(
+          `wrong network: the node is chain ${chainId} but the deployment is for chain ${deployment.chainId}`,
+        );
+      }
+    }
+  }
+
+  const context: ClientContext = {
+    runner,
+    provider,
+    signer,
+    deployment,
+    has: (name) => deployment.contracts[name] !== undefined,
+    address: (name) => addressIn(deployment, name),
+    connect: <C>(name: string, factory: ContractFactoryLike<C>) =>
+      factory.connect(addressIn(deployment, name), runner),
+    signerAddress: async () => {
+      if (signer === undefined) throw new ReadOnlyClientError();
+      return signer.getAddress();
+    },
+    decode: (error, to) => toContractError(error, { to, deployment }),
+    send: async (contract, transaction, sendOptions?: SendOptions) => {
+      if (signer === undefined) throw new ReadOnlyClientError();
+      const to =
+        typeof contract.target === "string"
+          ? contract.target
+          : await contract.target.getAddress();
+      try {
+        const response = await transaction();
+        sendOptions?.onSent?.(response.hash);
+        const receipt = await response.wait(sendOptions?.confirmations ?? 1);
+        if (receipt === null)
+          throw new Error(`transaction ${response.hash} was not mined`);
+        return receipt;
+      } catch (error) {
+        throw toContractError(error, { to, deployment });
+      }
+    },
+  };
+
+  const built = new Map<ClientName, unknown>();
+  const consortia = {
+    deployment,
+    runner,
+    provider,
+    signer,
+    chainId: deployment.chainId,
+    has: (name: ClientName) =>
+      Object.keys(CLIENTS[name].contracts).every((contract) =>
+        context.has(contract),
+      ),
+  } as Record<string, unknown>;
+  for (const name of Object.keys(CLIENTS) as ClientName[]) {
+    Object.defineProperty(consortia, name, {
+      enumerable: true,
+      get: () => {
+        if (!built.has(name))
+          built.set(
+            name,
+            (CLIENTS[name] as ClientDefinition<unknown>).create(context),
+          );
+        return built.get(name);
+      },
+    });
+  }
+  return consortia as unknown as Consortia;
+}
+
+export { ContractError };
+
+function providerOf(runner: Signer | Provider): Provider {
+  if ("getNetwork" in runner && typeof runner.getNetwork === "function")
+    return runner as Provider;
+  const provider = (runner as Signer).provider;
+  if (provider === null || provider === undefined)
+    throw new Error("the signer has no provider: connect it to one");
+  return provider;
+}
+
+function addressIn(deployment: Deployment, name: string): string {
+  const entry = deployment.contracts[name];
+  if (entry === undefined) {
+    const known = Object.keys(deployment.contracts).join(", ") || "none";
+    throw new DeploymentMismatchError(
+      `no contract ${name} in the deployment of chain ${deployment.chainId} (has: ${known})`,
+    );
+  }
+  return entry.address;
+}
+
+/** Light validation of a deployment object (the full zod schema lives in deployments.ts, which needs Node). */
+function checkDeployment(value: Deployment): Deployment {
+  const fail = (what: string): never => {
+    throw new DeploymentMismatchError(`malformed deployment object: ${what}`);
+  };
+  if (typeof value !== "object" || value === null) fail("not an object");
+  if (!Number.isInteger(value.chainId) || value.chainId <= 0)
+    fail("chainId must be a positive integer");
+  if (typeof value.contracts !== "object" || value.contracts === null)
+    fail("contracts missing");
+  for (const [name, entry] of Object.entries(value.contracts)) {
+    if (typeof entry?.address !== "string" || !isAddress(entry.address))
+      fail(`contracts.${name}.address`);
+    getAddress(entry.address);
+  }
+  return value;
+}
+
+async function loadDeploymentFile(
+  directory: string,
+  chainId: bigint,
+): Promise<Deployment> {
+  // A variable specifier keeps front-end bundlers from following this Node-only module.
+  const specifier = "./deployments.js";
+  const files = (await import(
+    /* @vite-ignore */ specifier
+  )) as typeof import("./deployments.js");
+  return files.readDeployment(files.deploymentPath(chainId, directory));
+}

@@ -1,0 +1,106 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/** Static import specifiers of a compiled ES module. */
+function importsOf(file: string): string[] {
+  const source = readFileSync(file, "utf8");
+  return [
+    ...source.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"/gm),
+    ...source.matchAll(/^\s*import\s+"([^"]+)"/gm),
+  ].map((match) => match[1]);
+}
+
+describe("sdk package entry (consortia/sdk)", function () {
+  this.timeout(180_000);
+
+  before(async () => {
+    // What `npm run build:sdk` does after `hardhat build` (the test run has built the TypeChain bindings).
+    await run(process.execPath, [
+      "node_modules/typescript/bin/tsc",
+      "-p",
+      "tsconfig.sdk.json",
+    ]);
+  });
+
+  it("a plain Node ESM script imports the built entries by package name, without Hardhat", async () => {
+    const script = `
+      const sdk = await import("consortia/sdk");
+      const web = await import("consortia/sdk/client");
+      console.log(JSON.stringify({
+        createConsortia: typeof sdk.createConsortia,
+        web: typeof web.createConsortia,
+        hashUtf8: sdk.hashUtf8("abc"),
+        clients: Object.keys(sdk.CLIENTS),
+      }));`;
+    const { stdout } = await run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      script,
+    ]);
+    const result = JSON.parse(stdout) as Record<string, unknown>;
+    expect(result).to.deep.include({
+      createConsortia: "function",
+      web: "function",
+    });
+    expect(result.hashUtf8).to.equal(
+      "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45",
+    );
+    expect(result.clients).to.deep.equal(["registry", "token", "ledger"]);
+  });
+
+  it("ships type declarations for both entries", () => {
+    for (const entry of [
+      "dist/src/sdk/index.d.ts",
+      "dist/src/sdk/browser.d.ts",
+      "dist/src/sdk/client.d.ts",
+    ]) {
+      expect(existsSync(entry), entry).to.equal(true);
+    }
+    expect(readFileSync("dist/src/sdk/index.d.ts", "utf8")).to.contain(
+      "createConsortia",
+    );
+  });
+
+  /** Every bare specifier the module graph from `entry` imports statically. */
+  function externalImports(entry: string): string[] {
+    const seen = new Set<string>();
+    const pending = [resolve(entry)];
+    const external: string[] = [];
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const specifier of importsOf(file)) {
+        if (specifier.startsWith("."))
+          pending.push(join(dirname(file), specifier));
+        else external.push(specifier);
+      }
+    }
+    expect(seen.size).to.be.greaterThan(5);
+    return external;
+  }
+
+  it("consortia/sdk imports no Hardhat module", () => {
+    expect(
+      externalImports("dist/src/sdk/index.js").filter((specifier) =>
+        specifier.includes("hardhat"),
+      ),
+    ).to.deep.equal([]);
+  });
+
+  it("consortia/sdk/client imports no Node built-in either (front-end bundles)", () => {
+    const external = externalImports("dist/src/sdk/browser.js");
+    expect(
+      external.filter(
+        (specifier) =>
+          specifier.startsWith("node:") || specifier.includes("hardhat"),
+      ),
+    ).to.deep.equal([]);
+    expect(external).to.include("ethers");
+  });
+});
