@@ -8,19 +8,12 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JsonRpcProvider, Network, Wallet, type Signer } from "ethers";
 import { createConsortia, type Consortia } from "../sdk/client.js";
-import {
-  deploymentPath,
-  readDeployment,
-  type Deployment,
-} from "../sdk/deployments.js";
+import { deploymentPath, readDeployment, type Deployment } from "../sdk/deployments.js";
 import { ConfigError } from "./errors.js";
 import { createOutput, type Output } from "./output.js";
 
 /** Root of the Consortia package (where hardhat.config.ts lives). */
-export const PACKAGE_ROOT = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../..",
-);
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 export interface GlobalOptions {
   rpc?: string;
@@ -57,14 +50,9 @@ export function createCli(options: GlobalOptions): Cli {
 
   const rpcUrl = (): string => {
     const url = options.rpc ?? process.env.CONSORTIA_RPC_URL;
-    if (url === undefined || url === "")
-      throw new ConfigError(
-        "no node: pass --rpc <url> or set CONSORTIA_RPC_URL",
-      );
+    if (url === undefined || url === "") throw new ConfigError("no node: pass --rpc <url> or set CONSORTIA_RPC_URL");
     if (!/^(https?|wss?):\/\//.test(url))
-      throw new ConfigError(
-        `malformed RPC URL "${url}": expected http(s):// or ws(s)://`,
-      );
+      throw new ConfigError(`malformed RPC URL "${url}": expected http(s):// or ws(s)://`);
     return url;
   };
 
@@ -86,15 +74,11 @@ export function createCli(options: GlobalOptions): Cli {
         result?: string;
         error?: { message: string };
       };
-      if (body.result === undefined)
-        throw new Error(body.error?.message ?? `HTTP ${response.status}`);
+      if (body.result === undefined) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
       return Number(body.result);
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } })
-        .cause;
-      throw new Error(
-        `cannot reach the node at ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
-      );
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`cannot reach the node at ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
     }
   }
 
@@ -109,25 +93,20 @@ export function createCli(options: GlobalOptions): Cli {
         }),
     ));
 
-  const keystorePath = (): string | undefined =>
-    options.keystore ?? process.env.CONSORTIA_KEYSTORE;
+  const keystorePath = (): string | undefined => options.keystore ?? process.env.CONSORTIA_KEYSTORE;
 
   async function loadWallet(): Promise<Wallet> {
     const key = process.env.CONSORTIA_PRIVATE_KEY;
     const path = keystorePath();
     if (key !== undefined && key !== "" && path !== undefined) {
-      throw new ConfigError(
-        "both CONSORTIA_PRIVATE_KEY and a keystore are set: use one",
-      );
+      throw new ConfigError("both CONSORTIA_PRIVATE_KEY and a keystore are set: use one");
     }
     if (key !== undefined && key !== "") {
       const connected = await getProvider();
       try {
         return new Wallet(key.startsWith("0x") ? key : `0x${key}`, connected);
       } catch {
-        throw new ConfigError(
-          "CONSORTIA_PRIVATE_KEY is not a valid private key (32 bytes of hex)",
-        );
+        throw new ConfigError("CONSORTIA_PRIVATE_KEY is not a valid private key (32 bytes of hex)");
       }
     }
     if (path === undefined) {
@@ -136,26 +115,19 @@ export function createCli(options: GlobalOptions): Cli {
       );
     }
     const password = process.env.CONSORTIA_KEYSTORE_PASSWORD;
-    if (password === undefined)
-      throw new ConfigError(
-        "set CONSORTIA_KEYSTORE_PASSWORD to unlock the keystore",
-      );
+    if (password === undefined) throw new ConfigError("set CONSORTIA_KEYSTORE_PASSWORD to unlock the keystore");
     let json: string;
     try {
       json = await readFile(path, "utf8");
     } catch (error) {
-      throw new ConfigError(
-        `cannot read keystore ${path}: ${(error as Error).message}`,
-      );
+      throw new ConfigError(`cannot read keystore ${path}: ${(error as Error).message}`);
     }
     out.progress(`unlocking keystore ${path}…`);
     try {
       const decrypted = await Wallet.fromEncryptedJson(json, password);
       return new Wallet(decrypted.privateKey, await getProvider());
     } catch (error) {
-      throw new ConfigError(
-        `cannot unlock keystore ${path}: ${(error as Error).message}`,
-      );
+      throw new ConfigError(`cannot unlock keystore ${path}: ${(error as Error).message}`);
     }
   }
 
@@ -178,9 +150,7 @@ export function createCli(options: GlobalOptions): Cli {
       );
     }
     if (loaded.chainId !== id) {
-      throw new ConfigError(
-        `wrong network: the node is chain ${id} but ${path} is for chain ${loaded.chainId}`,
-      );
+      throw new ConfigError(`wrong network: the node is chain ${id} but ${path} is for chain ${loaded.chainId}`);
     }
     return loaded;
   }
@@ -191,15 +161,11 @@ export function createCli(options: GlobalOptions): Cli {
     rpcUrl,
     provider: getProvider,
     chainId,
-    hasKey: () =>
-      (process.env.CONSORTIA_PRIVATE_KEY ?? "") !== "" ||
-      keystorePath() !== undefined,
+    hasKey: () => (process.env.CONSORTIA_PRIVATE_KEY ?? "") !== "" || keystorePath() !== undefined,
     signer: () => (wallet ??= loadWallet()),
     deployment: () => (deployment ??= loadDeployment()),
     async consortia({ sign = false } = {}) {
-      const runner: Signer | JsonRpcProvider = sign
-        ? await this.signer()
-        : await getProvider();
+      const runner: Signer | JsonRpcProvider = sign ? await this.signer() : await getProvider();
       return createConsortia({
         runner,
         deployment: await this.deployment(),

@@ -29,11 +29,7 @@ export class ConfigError extends Error {
 
 /** The exit code for an error thrown by a command. */
 export function exitCodeOf(error: unknown): number {
-  if (
-    error instanceof UsageError ||
-    error instanceof InvalidAmountError ||
-    error instanceof UnknownMemberError
-  ) {
+  if (error instanceof UsageError || error instanceof InvalidAmountError || error instanceof UnknownMemberError) {
     return ExitCode.Usage;
   }
   if (

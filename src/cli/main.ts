@@ -9,15 +9,9 @@ import { ExitCode, describeError, exitCodeOf } from "./errors.js";
 
 export function buildProgram(): { program: Command; cli: () => Cli } {
   const program = new Command("consortia")
-    .description(
-      "Operate a Consortia consortium chain: governance, settlement token, applications, deployment.",
-    )
+    .description("Operate a Consortia consortium chain: governance, settlement token, applications, deployment.")
     .option("--rpc <url>", "JSON-RPC URL of a node (env CONSORTIA_RPC_URL)")
-    .option(
-      "--deployments <path>",
-      "directory of <chainId>.json deployments files, or one such file",
-      "deployments",
-    )
+    .option("--deployments <path>", "directory of <chainId>.json deployments files, or one such file", "deployments")
     .option(
       "--keystore <file>",
       "encrypted JSON keystore to sign with (env CONSORTIA_KEYSTORE; password in CONSORTIA_KEYSTORE_PASSWORD)",
@@ -44,19 +38,12 @@ export async function run(argv: string[]): Promise<number> {
     return ExitCode.Ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      const benign = [
-        "commander.helpDisplayed",
-        "commander.version",
-        "commander.help",
-      ];
-      return benign.includes(error.code) || error.exitCode === 0
-        ? ExitCode.Ok
-        : ExitCode.Usage;
+      const benign = ["commander.helpDisplayed", "commander.version", "commander.help"];
+      return benign.includes(error.code) || error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
     const code = exitCodeOf(error);
     process.stderr.write(`error: ${describeError(error)}\n`);
-    if (process.env.CONSORTIA_DEBUG === "1" && error instanceof Error)
-      process.stderr.write(`${error.stack}\n`);
+    if (process.env.CONSORTIA_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return code;
   }
 }

@@ -2,34 +2,21 @@
 
 /** JSON with bigints as decimal strings. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_key, item: unknown) =>
-      typeof item === "bigint" ? item.toString() : item,
-    2,
-  );
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item), 2);
 }
 
 /** Renders rows as an aligned text table with a header line. */
-export function table(
-  rows: Record<string, unknown>[],
-  columns?: string[],
-): string {
+export function table(rows: Record<string, unknown>[], columns?: string[]): string {
   if (rows.length === 0) return "(none)";
   const keys = columns ?? Object.keys(rows[0]);
   const cells = rows.map((row) => keys.map((key) => cell(row[key])));
-  const widths = keys.map((key, index) =>
-    Math.max(key.length, ...cells.map((line) => line[index].length)),
-  );
+  const widths = keys.map((key, index) => Math.max(key.length, ...cells.map((line) => line[index].length)));
   const render = (line: string[]): string =>
     line
       .map((text, index) => text.padEnd(widths[index]))
       .join("  ")
       .trimEnd();
-  return [
-    render(keys.map((key) => key.toUpperCase())),
-    ...cells.map(render),
-  ].join("\n");
+  return [render(keys.map((key) => key.toUpperCase())), ...cells.map(render)].join("\n");
 }
 
 /** Renders one record as "key: value" lines. */

@@ -2,13 +2,7 @@
  * `consortia/sdk/client`: the part of the SDK a browser bundle can take without Node built-ins — typed clients,
  * error decoding, the nonce manager, role bits. Pass `createConsortia` a parsed deployments object (not a directory).
  */
-export {
-  MemberKind,
-  Roles,
-  roleSet,
-  type MemberKindName,
-  type RoleName,
-} from "./roles.js";
+export { MemberKind, Roles, roleSet, type MemberKindName, type RoleName } from "./roles.js";
 export {
   DeploymentMismatchError,
   createConsortia,
@@ -45,10 +39,5 @@ export {
   type ProposalInfo,
   type RegistryClient,
 } from "./clients/registry.js";
-export {
-  InvalidAmountError,
-  formatAmount,
-  parseAmount,
-  type TokenClient,
-} from "./clients/token.js";
+export { InvalidAmountError, formatAmount, parseAmount, type TokenClient } from "./clients/token.js";
 export type { LedgerClient } from "./clients/ledger.js";

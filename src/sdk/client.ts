@@ -2,20 +2,9 @@
  * `createConsortia({ runner, deployment })`: typed clients for every application of the suite over one ethers v6
  * signer or provider. Browser-safe: loading a deployments file from a directory (Node only) is a dynamic import.
  */
-import {
-  getAddress,
-  isAddress,
-  type ContractRunner,
-  type Provider,
-  type Signer,
-} from "ethers";
+import { getAddress, isAddress, type ContractRunner, type Provider, type Signer } from "ethers";
 import { CLIENTS, type ClientName } from "./clients/index.js";
-import type {
-  ClientContext,
-  ClientDefinition,
-  ContractFactoryLike,
-  SendOptions,
-} from "./clients/define.js";
+import type { ClientContext, ClientDefinition, ContractFactoryLike, SendOptions } from "./clients/define.js";
 import { ReadOnlyClientError } from "./clients/define.js";
 import type { Deployment } from "./deployments.js";
 import { ContractError, toContractError } from "./errors.js";
@@ -42,11 +31,7 @@ export interface CreateConsortiaOptions {
 
 /** The clients, one property per entry of `CLIENTS`, each built on first access. */
 export type ConsortiaClients = {
-  readonly [K in ClientName]: (typeof CLIENTS)[K] extends ClientDefinition<
-    infer C
-  >
-    ? C
-    : never;
+  readonly [K in ClientName]: (typeof CLIENTS)[K] extends ClientDefinition<infer C> ? C : never;
 };
 
 export interface Consortia extends ConsortiaClients {
@@ -60,13 +45,9 @@ export interface Consortia extends ConsortiaClients {
 }
 
 /** Builds the suite's clients. Throws `DeploymentMismatchError` for a deployment of another chain. */
-export async function createConsortia(
-  options: CreateConsortiaOptions,
-): Promise<Consortia> {
+export async function createConsortia(options: CreateConsortiaOptions): Promise<Consortia> {
   const provider = providerOf(options.runner);
-  const isSigner =
-    "getAddress" in options.runner &&
-    typeof options.runner.getAddress === "function";
+  const isSigner = "getAddress" in options.runner && typeof options.runner.getAddress === "function";
   const signer = isSigner
     ? options.manageNonces === false
       ? (options.runner as Signer)
@@ -77,10 +58,7 @@ export async function createConsortia(
   let deployment: Deployment;
   if ("directory" in options.deployment) {
     const chainId = (await provider.getNetwork()).chainId;
-    deployment = await loadDeploymentFile(
-      options.deployment.directory,
-      chainId,
-    );
+    deployment = await loadDeploymentFile(options.deployment.directory, chainId);
   } else {
     deployment = checkDeployment(options.deployment);
     if (options.checkChainId !== false) {
@@ -100,8 +78,7 @@ export async function createConsortia(
     deployment,
     has: (name) => deployment.contracts[name] !== undefined,
     address: (name) => addressIn(deployment, name),
-    connect: <C>(name: string, factory: ContractFactoryLike<C>) =>
-      factory.connect(addressIn(deployment, name), runner),
+    connect: <C>(name: string, factory: ContractFactoryLike<C>) => factory.connect(addressIn(deployment, name), runner),
     signerAddress: async () => {
       if (signer === undefined) throw new ReadOnlyClientError();
       return signer.getAddress();
@@ -109,16 +86,12 @@ export async function createConsortia(
     decode: (error, to) => toContractError(error, { to, deployment }),
     send: async (contract, transaction, sendOptions?: SendOptions) => {
       if (signer === undefined) throw new ReadOnlyClientError();
-      const to =
-        typeof contract.target === "string"
-          ? contract.target
-          : await contract.target.getAddress();
+      const to = typeof contract.target === "string" ? contract.target : await contract.target.getAddress();
       try {
         const response = await transaction();
         sendOptions?.onSent?.(response.hash);
         const receipt = await response.wait(sendOptions?.confirmations ?? 1);
-        if (receipt === null)
-          throw new Error(`transaction ${response.hash} was not mined`);
+        if (receipt === null) throw new Error(`transaction ${response.hash} was not mined`);
         return receipt;
       } catch (error) {
         throw toContractError(error, { to, deployment });
@@ -133,20 +106,13 @@ export async function createConsortia(
     provider,
     signer,
     chainId: deployment.chainId,
-    has: (name: ClientName) =>
-      Object.keys(CLIENTS[name].contracts).every((contract) =>
-        context.has(contract),
-      ),
+    has: (name: ClientName) => Object.keys(CLIENTS[name].contracts).every((contract) => context.has(contract)),
   } as Record<string, unknown>;
   for (const name of Object.keys(CLIENTS) as ClientName[]) {
     Object.defineProperty(consortia, name, {
       enumerable: true,
       get: () => {
-        if (!built.has(name))
-          built.set(
-            name,
-            (CLIENTS[name] as ClientDefinition<unknown>).create(context),
-          );
+        if (!built.has(name)) built.set(name, (CLIENTS[name] as ClientDefinition<unknown>).create(context));
         return built.get(name);
       },
     });
@@ -157,11 +123,9 @@ export async function createConsortia(
 export { ContractError };
 
 function providerOf(runner: Signer | Provider): Provider {
-  if ("getNetwork" in runner && typeof runner.getNetwork === "function")
-    return runner as Provider;
+  if ("getNetwork" in runner && typeof runner.getNetwork === "function") return runner as Provider;
   const provider = (runner as Signer).provider;
-  if (provider === null || provider === undefined)
-    throw new Error("the signer has no provider: connect it to one");
+  if (provider === null || provider === undefined) throw new Error("the signer has no provider: connect it to one");
   return provider;
 }
 
@@ -182,26 +146,18 @@ function checkDeployment(value: Deployment): Deployment {
     throw new DeploymentMismatchError(`malformed deployment object: ${what}`);
   };
   if (typeof value !== "object" || value === null) fail("not an object");
-  if (!Number.isInteger(value.chainId) || value.chainId <= 0)
-    fail("chainId must be a positive integer");
-  if (typeof value.contracts !== "object" || value.contracts === null)
-    fail("contracts missing");
+  if (!Number.isInteger(value.chainId) || value.chainId <= 0) fail("chainId must be a positive integer");
+  if (typeof value.contracts !== "object" || value.contracts === null) fail("contracts missing");
   for (const [name, entry] of Object.entries(value.contracts)) {
-    if (typeof entry?.address !== "string" || !isAddress(entry.address))
-      fail(`contracts.${name}.address`);
+    if (typeof entry?.address !== "string" || !isAddress(entry.address)) fail(`contracts.${name}.address`);
     getAddress(entry.address);
   }
   return value;
 }
 
-async function loadDeploymentFile(
-  directory: string,
-  chainId: bigint,
-): Promise<Deployment> {
+async function loadDeploymentFile(directory: string, chainId: bigint): Promise<Deployment> {
   // A variable specifier keeps front-end bundlers from following this Node-only module.
   const specifier = "./deployments.js";
-  const files = (await import(
-    /* @vite-ignore */ specifier
-  )) as typeof import("./deployments.js");
+  const files = (await import(/* @vite-ignore */ specifier)) as typeof import("./deployments.js");
   return files.readDeployment(files.deploymentPath(chainId, directory));
 }

@@ -4,13 +4,7 @@
  * One ethers `Interface` holds the custom errors of every contract listed by a client in `./clients/index.ts`, built
  * once on first use. Browser-safe.
  */
-import {
-  ErrorFragment,
-  Interface,
-  decodeBytes32String,
-  getAddress,
-  type ParamType,
-} from "ethers";
+import { ErrorFragment, Interface, decodeBytes32String, getAddress, type ParamType } from "ethers";
 import { CLIENTS } from "./clients/index.js";
 import type { ErrorMessage } from "./clients/define.js";
 import type { Deployment } from "./deployments.js";
@@ -42,10 +36,7 @@ export class ContractError extends Error {
   readonly data: string;
   readonly decoded: DecodedContractError;
   constructor(decoded: DecodedContractError, cause?: unknown) {
-    super(
-      `${decoded.contract ?? "contract"} reverted with ${decoded.name}: ${decoded.message}`,
-      { cause },
-    );
+    super(`${decoded.contract ?? "contract"} reverted with ${decoded.name}: ${decoded.message}`, { cause });
     this.decoded = decoded;
     this.contract = decoded.contract;
     this.errorName = decoded.name;
@@ -81,37 +72,26 @@ function buildCatalog(): Catalog {
   const enums = new Map<string, readonly string[]>();
   const messages = new Map<string, ErrorMessage>();
   for (const definition of Object.values(CLIENTS)) {
-    for (const [contractName, factory] of Object.entries(
-      definition.contracts,
-    )) {
-      const abi = (
-        typeof factory.abi === "string" ? JSON.parse(factory.abi) : factory.abi
-      ) as AbiErrorJson[];
+    for (const [contractName, factory] of Object.entries(definition.contracts)) {
+      const abi = (typeof factory.abi === "string" ? JSON.parse(factory.abi) : factory.abi) as AbiErrorJson[];
       for (const json of abi) {
         if (typeof json !== "object" || json.type !== "error") continue;
         const fragment = ErrorFragment.from(json);
         const entry = bySelector.get(fragment.selector);
-        const internalTypes = (json.inputs ?? []).map(
-          (input) => input.internalType,
-        );
+        const internalTypes = (json.inputs ?? []).map((input) => input.internalType);
         if (entry === undefined)
           bySelector.set(fragment.selector, {
             fragment,
             contracts: [contractName],
             internalTypes,
           });
-        else if (!entry.contracts.includes(contractName))
-          entry.contracts.push(contractName);
+        else if (!entry.contracts.includes(contractName)) entry.contracts.push(contractName);
       }
     }
-    for (const [name, labels] of Object.entries(definition.enums ?? {}))
-      enums.set(name, labels);
-    for (const [name, message] of Object.entries(definition.messages ?? {}))
-      messages.set(name, message);
+    for (const [name, labels] of Object.entries(definition.enums ?? {})) enums.set(name, labels);
+    for (const [name, message] of Object.entries(definition.messages ?? {})) messages.set(name, message);
   }
-  const iface = new Interface(
-    [...bySelector.values()].map((entry) => entry.fragment),
-  );
+  const iface = new Interface([...bySelector.values()].map((entry) => entry.fragment));
   return { iface, bySelector, enums, messages };
 }
 
@@ -144,10 +124,7 @@ const PANIC_REASONS: Record<number, string> = {
  * Decodes a thrown error (ethers CallExceptionError, a JSON-RPC error, Hardhat's) whose revert data a suite contract
  * produced. Returns undefined when the error holds no revert data (a network failure, a rejected signature).
  */
-export function decodeContractError(
-  error: unknown,
-  options: DecodeOptions = {},
-): DecodedContractError | undefined {
+export function decodeContractError(error: unknown, options: DecodeOptions = {}): DecodedContractError | undefined {
   const data = findRevertData(error);
   if (data === undefined) return undefined;
   return decodeRevertData(data, {
@@ -157,10 +134,7 @@ export function decodeContractError(
 }
 
 /** Decodes raw revert data. Unknown selectors yield name `UnknownError`. */
-export function decodeRevertData(
-  data: string,
-  options: DecodeOptions = {},
-): DecodedContractError {
+export function decodeRevertData(data: string, options: DecodeOptions = {}): DecodedContractError {
   const selector = data.length >= 10 ? data.slice(0, 10).toLowerCase() : "0x";
   const target = contractAt(options);
   const base = { selector, data };
@@ -175,14 +149,9 @@ export function decodeRevertData(
     };
   }
   if (selector === ERROR_STRING || selector === PANIC) {
-    const fragment = ErrorFragment.from(
-      selector === PANIC ? "error Panic(uint256)" : "error Error(string)",
-    );
+    const fragment = ErrorFragment.from(selector === PANIC ? "error Panic(uint256)" : "error Error(string)");
     const [value] = new Interface([fragment]).decodeErrorResult(fragment, data);
-    const message =
-      selector === PANIC
-        ? `panic: ${PANIC_REASONS[Number(value)] ?? `code ${value}`}`
-        : String(value);
+    const message = selector === PANIC ? `panic: ${PANIC_REASONS[Number(value)] ?? `code ${value}`}` : String(value);
     const name = fragment.name;
     return {
       ...base,
@@ -223,12 +192,7 @@ export function decodeRevertData(
   entry.fragment.inputs.forEach((param, index) => {
     const key = param.name === "" ? String(index) : param.name;
     args[key] = values[index];
-    shown[key] = formatValue(
-      param,
-      entry.internalTypes[index],
-      values[index],
-      options,
-    );
+    shown[key] = formatValue(param, entry.internalTypes[index], values[index], options);
   });
   const template = messages.get(entry.fragment.name);
   const message =
@@ -238,8 +202,7 @@ export function decodeRevertData(
       .join(", ")})`;
   return {
     ...base,
-    contract:
-      target ?? (entry.contracts.length === 1 ? entry.contracts[0] : undefined),
+    contract: target ?? (entry.contracts.length === 1 ? entry.contracts[0] : undefined),
     name: entry.fragment.name,
     signature: entry.fragment.format("sighash"),
     args,
@@ -248,10 +211,7 @@ export function decodeRevertData(
 }
 
 /** Wraps a thrown error as a `ContractError` when it is a revert; returns it unchanged otherwise. */
-export function toContractError(
-  error: unknown,
-  options: DecodeOptions = {},
-): Error {
+export function toContractError(error: unknown, options: DecodeOptions = {}): Error {
   if (error instanceof ContractError) return error;
   const decoded = decodeContractError(error, options);
   if (decoded !== undefined) return new ContractError(decoded, error);
@@ -261,9 +221,7 @@ export function toContractError(
 function contractAt({ to, deployment }: DecodeOptions): string | undefined {
   if (to === undefined || deployment === undefined) return undefined;
   const lower = to.toLowerCase();
-  return Object.entries(deployment.contracts).find(
-    ([, entry]) => entry.address.toLowerCase() === lower,
-  )?.[0];
+  return Object.entries(deployment.contracts).find(([, entry]) => entry.address.toLowerCase() === lower)?.[0];
 }
 
 function formatValue(
@@ -272,9 +230,7 @@ function formatValue(
   value: unknown,
   options: DecodeOptions,
 ): string {
-  const enumName = internalType?.startsWith("enum ")
-    ? internalType.slice(5)
-    : undefined;
+  const enumName = internalType?.startsWith("enum ") ? internalType.slice(5) : undefined;
   if (enumName !== undefined) {
     const labels = getCatalog().enums.get(enumName);
     return labels?.[Number(value)] ?? String(value);
@@ -295,8 +251,7 @@ function formatValue(
       const decoded = decodeRevertData(nested, {
         deployment: options.deployment,
       });
-      if (decoded.name !== "UnknownError")
-        return `${decoded.name}: ${decoded.message}`;
+      if (decoded.name !== "UnknownError") return `${decoded.name}: ${decoded.message}`;
     }
     return nested === "0x" ? "no reason" : nested;
   }
@@ -307,14 +262,12 @@ const HEX = /^0x(?:[0-9a-fA-F]{2})*$/;
 
 /** Finds revert data in the nested shapes ethers, JSON-RPC nodes and Hardhat use. */
 function findRevertData(error: unknown, depth = 0): string | undefined {
-  if (error === null || typeof error !== "object" || depth > 6)
-    return undefined;
+  if (error === null || typeof error !== "object" || depth > 6) return undefined;
   const record = error as Record<string, unknown>;
   const code = record.code;
   if (typeof record.data === "string" && HEX.test(record.data)) {
     // ethers sets data "0x" on CALL_EXCEPTION for a reason-less revert; elsewhere "0x" means nothing.
-    if (record.data.length >= 10 || code === "CALL_EXCEPTION")
-      return record.data;
+    if (record.data.length >= 10 || code === "CALL_EXCEPTION") return record.data;
   }
   for (const key of ["data", "error", "info", "cause", "revert", "errorData"]) {
     const nested = record[key];

@@ -68,13 +68,7 @@ export {
   readDeployment,
   type Deployment,
 } from "./deployments.js";
-export {
-  MemberKind,
-  Roles,
-  roleSet,
-  type MemberKindName,
-  type RoleName,
-} from "./roles.js";
+export { MemberKind, Roles, roleSet, type MemberKindName, type RoleName } from "./roles.js";
 export {
   DeploymentMismatchError,
   createConsortia,
@@ -114,10 +108,5 @@ export {
   type ProposalInfo,
   type RegistryClient,
 } from "./clients/registry.js";
-export {
-  InvalidAmountError,
-  formatAmount,
-  parseAmount,
-  type TokenClient,
-} from "./clients/token.js";
+export { InvalidAmountError, formatAmount, parseAmount, type TokenClient } from "./clients/token.js";
 export type { LedgerClient } from "./clients/ledger.js";

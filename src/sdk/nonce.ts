@@ -69,22 +69,15 @@ export class ManagedSigner extends AbstractSigner {
     return this.signer.signTypedData(domain, types, value);
   }
 
-  override async sendTransaction(
-    tx: TransactionRequest,
-  ): Promise<TransactionResponse> {
+  override async sendTransaction(tx: TransactionRequest): Promise<TransactionResponse> {
     if (tx.nonce != null) return this.signer.sendTransaction(tx);
     const request = copyRequest(tx);
     request.from = await this.getAddress();
     // Outside the lock: a revert surfaces here and uses no nonce.
-    if (request.gasLimit == null)
-      request.gasLimit = await this.signer.estimateGas(request);
+    if (request.gasLimit == null) request.gasLimit = await this.signer.estimateGas(request);
     if (request.gasPrice == null && request.maxFeePerGas == null) {
       const fees = await this.signer.provider?.getFeeData();
-      if (
-        fees?.maxFeePerGas != null &&
-        fees.maxPriorityFeePerGas != null &&
-        request.type !== 0
-      ) {
+      if (fees?.maxFeePerGas != null && fees.maxPriorityFeePerGas != null && request.type !== 0) {
         request.maxFeePerGas = fees.maxFeePerGas;
         request.maxPriorityFeePerGas = fees.maxPriorityFeePerGas;
       } else if (fees?.gasPrice != null) {
@@ -105,20 +98,11 @@ export class ManagedSigner extends AbstractSigner {
           send?: (method: string, params: unknown[]) => Promise<unknown>;
         })
       | null;
-    if (typeof provider?.send !== "function")
-      return this.signer.getNonce("pending");
-    return Number(
-      await provider.send("eth_getTransactionCount", [
-        await this.getAddress(),
-        "pending",
-      ]),
-    );
+    if (typeof provider?.send !== "function") return this.signer.getNonce("pending");
+    return Number(await provider.send("eth_getTransactionCount", [await this.getAddress(), "pending"]));
   }
 
-  async #submit(
-    request: TransactionRequest,
-    retry: boolean,
-  ): Promise<TransactionResponse> {
+  async #submit(request: TransactionRequest, retry: boolean): Promise<TransactionResponse> {
     this.#next ??= await this.#pendingCount();
     const nonce = this.#next;
     this.#next = nonce + 1;
@@ -126,8 +110,7 @@ export class ManagedSigner extends AbstractSigner {
       return await this.signer.sendTransaction({ ...request, nonce });
     } catch (error) {
       this.reset();
-      if (retry && isError(error, "NONCE_EXPIRED"))
-        return this.#submit(request, false);
+      if (retry && isError(error, "NONCE_EXPIRED")) return this.#submit(request, false);
       throw error;
     }
   }

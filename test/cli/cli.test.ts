@@ -12,8 +12,7 @@ import { roleSet } from "../../src/sdk/roles.js";
  * Local Bank A's and #2 Local Bank B's admin; #0 deploys and belongs to no member.
  */
 const KEYS = {
-  deployer:
-    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  deployer: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
   bankA: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
   bankB: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
 } as const;
@@ -48,30 +47,20 @@ describe("cli: consortia against a real node", function () {
     };
     delete env.CONSORTIA_PRIVATE_KEY;
     delete env.CONSORTIA_KEYSTORE;
-    if (options.key !== undefined)
-      env.CONSORTIA_PRIVATE_KEY = KEYS[options.key];
+    if (options.key !== undefined) env.CONSORTIA_PRIVATE_KEY = KEYS[options.key];
     Object.assign(env, options.env);
     return new Promise((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ["bin/consortia.js", "--deployments", deployments, ...args],
-        { env },
-      );
+      const child = spawn(process.execPath, ["bin/consortia.js", "--deployments", deployments, ...args], { env });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       child.stdin.end(options.stdin ?? "");
-      child.on("close", (code) =>
-        resolve({ code: code ?? -1, stdout, stderr }),
-      );
+      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
   }
 
-  async function json<T>(
-    args: string[],
-    options: Parameters<typeof consortia>[1] = {},
-  ): Promise<T> {
+  async function json<T>(args: string[], options: Parameters<typeof consortia>[1] = {}): Promise<T> {
     const run = await consortia(["--json", ...args], options);
     expect(run.code, run.stderr).to.equal(0);
     return JSON.parse(run.stdout) as T;
@@ -91,10 +80,7 @@ describe("cli: consortia against a real node", function () {
   });
 
   it("deploy runs the Hardhat task against --rpc, seeds the founders and prints the deployment", async () => {
-    const run = await consortia(
-      ["--json", "deploy", "--founders", "config/founders.local.json"],
-      { key: "deployer" },
-    );
+    const run = await consortia(["--json", "deploy", "--founders", "config/founders.local.json"], { key: "deployer" });
     expect(run.code, run.stderr).to.equal(0);
     const deployment = JSON.parse(run.stdout) as {
       chainId: number;
@@ -107,27 +93,16 @@ describe("cli: consortia against a real node", function () {
       "PaymentLedger",
     ]);
     expect(run.stderr).to.match(/seeded 3 founding members/);
-    expect(
-      JSON.parse(await readFile(join(deployments, "1337.json"), "utf8")),
-    ).to.deep.include({ chainId: 1337 });
+    expect(JSON.parse(await readFile(join(deployments, "1337.json"), "utf8"))).to.deep.include({ chainId: 1337 });
   });
 
   it("member list prints a table, and JSON with --json", async () => {
     const human = await consortia(["member", "list"]);
     expect(human.code, human.stderr).to.equal(0);
-    expect(human.stdout).to.match(
-      /^ID\s+NAME\s+KIND\s+STATUS\s+ROLES\s+ACCOUNTS/,
-    );
+    expect(human.stdout).to.match(/^ID\s+NAME\s+KIND\s+STATUS\s+ROLES\s+ACCOUNTS/);
     expect(human.stdout).to.match(/1\s+Local Bank A\s+Bank\s+Active\s+VOTER,/);
-    const members = await json<{ id: number; name: string; roles: string }[]>([
-      "member",
-      "list",
-    ]);
-    expect(members.map((member) => member.name)).to.deep.equal([
-      "Local Bank A",
-      "Local Bank B",
-      "Local Regulator",
-    ]);
+    const members = await json<{ id: number; name: string; roles: string }[]>(["member", "list"]);
+    expect(members.map((member) => member.name)).to.deep.equal(["Local Bank A", "Local Bank B", "Local Regulator"]);
     expect(members[0].roles).to.equal(
       roleSet(
         "VOTER",
@@ -150,14 +125,8 @@ describe("cli: consortia against a real node", function () {
       accounts: { account: string; level: string }[];
     }>(["member", "show", "local bank b"]);
     expect(shown.id).to.equal(2);
-    expect(shown.accounts).to.deep.equal([
-      { account: BANK_B, status: "Active", level: "Admin" },
-    ]);
-    const byAccount = await json<{ name: string }>([
-      "member",
-      "show",
-      BANK_B.toLowerCase(),
-    ]);
+    expect(shown.accounts).to.deep.equal([{ account: BANK_B, status: "Active", level: "Admin" }]);
+    const byAccount = await json<{ name: string }>(["member", "show", BANK_B.toLowerCase()]);
     expect(byAccount.name).to.equal("Local Bank B");
     const unknown = await consortia(["member", "show", "Nobody Bank"]);
     expect(unknown.code).to.equal(2);
@@ -165,17 +134,12 @@ describe("cli: consortia against a real node", function () {
   });
 
   it("token mint and balance: amounts in decimals, progress on stderr", async () => {
-    const minted = await consortia(
-      ["token", "mint", "Local Bank B", "1250.50"],
-      { key: "bankA" },
-    );
+    const minted = await consortia(["token", "mint", "Local Bank B", "1250.50"], { key: "bankA" });
     expect(minted.code, minted.stderr).to.equal(0);
     expect(minted.stdout).to.match(
       /^minted 1250\.50 to Local Bank B; balance now 1250\.50 \(tx 0x[0-9a-f]{64}, block \d+\)/,
     );
-    expect(minted.stderr).to.match(
-      /mint 1250\.50 to Local Bank B: sent 0x[0-9a-f]{64}, waiting for confirmation/,
-    );
+    expect(minted.stderr).to.match(/mint 1250\.50 to Local Bank B: sent 0x[0-9a-f]{64}, waiting for confirmation/);
     const balance = await json<{
       symbol: string;
       accounts: { account: string; balance: string; minorUnits: string }[];
@@ -191,10 +155,7 @@ describe("cli: consortia against a real node", function () {
       [["token", "mint", "Local Bank B", "1.234"], /malformed amount "1.234"/],
       [["token", "transfer", "0x1234", "1"], /malformed address "0x1234"/],
       [["member", "approve", "abc"], /malformed proposal id "abc"/],
-      [
-        ["member", "propose-roles", "Local Bank B", "--roles", "VOTER,ROOT"],
-        /unknown role "ROOT"/,
-      ],
+      [["member", "propose-roles", "Local Bank B", "--roles", "VOTER,ROOT"], /unknown role "ROOT"/],
       [
         [
           "member",
@@ -247,35 +208,19 @@ describe("cli: consortia against a real node", function () {
     expect(noKey.stderr).to.match(/no key: set CONSORTIA_PRIVATE_KEY/);
 
     const other = join(workdir, "31337.json");
-    const deployment = JSON.parse(
-      await readFile(join(deployments, "1337.json"), "utf8"),
-    ) as object;
+    const deployment = JSON.parse(await readFile(join(deployments, "1337.json"), "utf8")) as object;
     await writeFile(other, JSON.stringify({ ...deployment, chainId: 31337 }));
     const wrong = await consortia(["--deployments", other, "member", "list"]);
     expect(wrong.code).to.equal(3);
-    expect(wrong.stderr).to.match(
-      /wrong network: the node is chain 1337 but .*31337\.json is for chain 31337/,
-    );
+    expect(wrong.stderr).to.match(/wrong network: the node is chain 1337 but .*31337\.json is for chain 31337/);
 
-    const missing = await consortia([
-      "--deployments",
-      join(workdir, "empty"),
-      "member",
-      "list",
-    ]);
+    const missing = await consortia(["--deployments", join(workdir, "empty"), "member", "list"]);
     expect(missing.code).to.equal(3);
     expect(missing.stderr).to.match(/no deployment for chain 1337/);
 
-    const noNode = await consortia([
-      "--rpc",
-      "http://127.0.0.1:9",
-      "member",
-      "list",
-    ]);
+    const noNode = await consortia(["--rpc", "http://127.0.0.1:9", "member", "list"]);
     expect(noNode.code).to.equal(1);
-    expect(noNode.stderr).to.match(
-      /cannot reach the node at http:\/\/127\.0\.0\.1:9/,
-    );
+    expect(noNode.stderr).to.match(/cannot reach the node at http:\/\/127\.0\.0\.1:9/);
   });
 
   it("governance: propose, double approval rejected (exit 1), approve, execute, list", async () => {
@@ -291,64 +236,42 @@ describe("cli: consortia against a real node", function () {
     const again = await consortia(["member", "approve", id], { key: "bankA" });
     expect(again.code).to.equal(1);
     expect(again.stderr).to.match(
-      new RegExp(
-        `ConsortiumRegistry reverted with AlreadyApproved: member 1 already approved proposal ${id}`,
-      ),
+      new RegExp(`ConsortiumRegistry reverted with AlreadyApproved: member 1 already approved proposal ${id}`),
     );
 
     const open = await consortia(["member", "proposals"]);
-    expect(open.stdout).to.match(
-      new RegExp(`${id}\\s+Pending\\s+1\\s+1\\s+\\S+\\s+suspendMember\\(3\\)`),
-    );
+    expect(open.stdout).to.match(new RegExp(`${id}\\s+Pending\\s+1\\s+1\\s+\\S+\\s+suspendMember\\(3\\)`));
     expect(open.stdout).to.match(/threshold: 2 approvals/);
 
-    const approved = await json<{ approvals: number }>(
-      ["member", "approve", id],
-      { key: "bankB" },
-    );
+    const approved = await json<{ approvals: number }>(["member", "approve", id], { key: "bankB" });
     expect(approved.approvals).to.equal(2);
     const executed = await consortia(["member", "execute", id], {
       key: "bankB",
     });
     expect(executed.code, executed.stderr).to.equal(0);
-    expect(executed.stdout).to.match(
-      new RegExp(`proposal ${id} executed: now Executed`),
-    );
+    expect(executed.stdout).to.match(new RegExp(`proposal ${id} executed: now Executed`));
     const regulator = await json<{ status: string }>(["member", "show", "3"]);
     expect(regulator.status).to.equal("Suspended");
     expect(await json<unknown[]>(["member", "proposals"])).to.deep.equal([]);
-    expect(
-      await json<unknown[]>(["member", "proposals", "--all"]),
-    ).to.have.length(1);
+    expect(await json<unknown[]>(["member", "proposals", "--all"])).to.have.length(1);
   });
 
   it("permissioning writes Besu and GoQuorum allowlists that follow the votes", async () => {
     const out = join(workdir, "permissioning");
-    const result = await json<{ accounts: string[]; files: string[] }>([
-      "permissioning",
-      "--out",
-      out,
-    ]);
+    const result = await json<{ accounts: string[]; files: string[] }>(["permissioning", "--out", out]);
     // The regulator was suspended by the previous test: its account may no longer transact.
-    expect(result.accounts).to.deep.equal([
-      new Wallet(KEYS.bankA).address,
-      BANK_B,
-    ]);
-    expect(
-      await readFile(join(out, "permissions_config.toml"), "utf8"),
-    ).to.contain(`"${BANK_B}"`);
-    expect(
-      JSON.parse(await readFile(join(out, "permissioned-nodes.json"), "utf8")),
-    ).to.deep.equal([]);
+    expect(result.accounts).to.deep.equal([new Wallet(KEYS.bankA).address, BANK_B]);
+    expect(await readFile(join(out, "permissions_config.toml"), "utf8")).to.contain(`"${BANK_B}"`);
+    expect(JSON.parse(await readFile(join(out, "permissioned-nodes.json"), "utf8"))).to.deep.equal([]);
   });
 
   it("keystore create encrypts a key from stdin; commands sign with --keystore", async () => {
     const file = join(workdir, "bank-a.json");
     const env = { CONSORTIA_KEYSTORE_PASSWORD: "correct horse battery" };
-    const created = await json<{ address: string }>(
-      ["keystore", "create", "--out", file],
-      { env, stdin: `${KEYS.bankA}\n` },
-    );
+    const created = await json<{ address: string }>(["keystore", "create", "--out", file], {
+      env,
+      stdin: `${KEYS.bankA}\n`,
+    });
     expect(created.address).to.equal(new Wallet(KEYS.bankA).address);
     expect(await readFile(file, "utf8")).not.to.contain(KEYS.bankA.slice(2));
 
@@ -375,8 +298,6 @@ describe("cli: consortia against a real node", function () {
     if (existsSync("src/indexer/main.ts")) this.skip();
     const run = await consortia(["index"]);
     expect(run.code).to.equal(3);
-    expect(run.stderr).to.match(
-      /the indexer is not part of this installation \(src\/indexer\/main\.ts is missing\)/,
-    );
+    expect(run.stderr).to.match(/the indexer is not part of this installation \(src\/indexer\/main\.ts is missing\)/);
   });
 });

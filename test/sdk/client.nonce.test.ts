@@ -4,10 +4,8 @@ import { startNode, type NodeProcess } from "../helpers/node-process.js";
 import { ManagedSigner, withNonceManager } from "../../src/sdk/index.js";
 
 /** Well-known Hardhat development keys (accounts #10 and #11 of the default mnemonic); test chains only. */
-const KEY_A =
-  "0xf214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897";
-const KEY_B =
-  "0x701b615bbdfb9de65240bc28bd21bbc0d996645a3dd57e7b12bc2bdf6f192c82";
+const KEY_A = "0xf214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897";
+const KEY_B = "0x701b615bbdfb9de65240bc28bd21bbc0d996645a3dd57e7b12bc2bdf6f192c82";
 
 describe("sdk/nonce ManagedSigner against a real node", function () {
   this.timeout(120_000);
@@ -30,35 +28,22 @@ describe("sdk/nonce ManagedSigner against a real node", function () {
   it("sends 50 transactions concurrently from one account with consecutive nonces, none lost", async () => {
     const signer = new ManagedSigner(new Wallet(KEY_A, provider));
     const start = await provider.getTransactionCount(signer, "pending");
-    const recipients = Array.from(
-      { length: 50 },
-      () => Wallet.createRandom().address,
-    );
-    const responses = await Promise.all(
-      recipients.map((to) => signer.sendTransaction({ to, value: 1n })),
-    );
-    const receipts = await Promise.all(
-      responses.map((response) => response.wait()),
-    );
+    const recipients = Array.from({ length: 50 }, () => Wallet.createRandom().address);
+    const responses = await Promise.all(recipients.map((to) => signer.sendTransaction({ to, value: 1n })));
+    const receipts = await Promise.all(responses.map((response) => response.wait()));
     expect(receipts.every((receipt) => receipt?.status === 1)).to.equal(true);
-    expect(
-      responses.map((response) => response.nonce).sort((a, b) => a - b),
-    ).to.deep.equal(Array.from({ length: 50 }, (_, index) => start + index));
-    expect(await provider.getTransactionCount(signer, "latest")).to.equal(
-      start + 50,
+    expect(responses.map((response) => response.nonce).sort((a, b) => a - b)).to.deep.equal(
+      Array.from({ length: 50 }, (_, index) => start + index),
     );
-    const balances = await Promise.all(
-      recipients.map((to) => provider.getBalance(to)),
-    );
+    expect(await provider.getTransactionCount(signer, "latest")).to.equal(start + 50);
+    const balances = await Promise.all(recipients.map((to) => provider.getBalance(to)));
     expect(balances.every((balance) => balance === 1n)).to.equal(true);
   });
 
   it("sends that fail at estimation or at submission leave no nonce gap: every other send is mined", async () => {
     const signer = withNonceManager(new Wallet(KEY_A, provider));
     // A contract whose every call reverts: init code returning the runtime PUSH1 0 PUSH1 0 REVERT.
-    const deployed = await (
-      await signer.sendTransaction({ data: "0x6460006000fd6000526005601bf3" })
-    ).wait();
+    const deployed = await (await signer.sendTransaction({ data: "0x6460006000fd6000526005601bf3" })).wait();
     const reverter = deployed!.contractAddress!;
     const start = await provider.getTransactionCount(signer, "pending");
     const tooMuch = parseEther("1000000000"); // passes estimation, rejected by the node for lack of funds
@@ -76,17 +61,11 @@ describe("sdk/nonce ManagedSigner against a real node", function () {
       ),
     );
     outcomes.forEach((outcome, index) =>
-      expect(outcome.status, `${kinds[index]} #${index}`).to.equal(
-        kinds[index] === "ok" ? "fulfilled" : "rejected",
-      ),
+      expect(outcome.status, `${kinds[index]} #${index}`).to.equal(kinds[index] === "ok" ? "fulfilled" : "rejected"),
     );
-    const sent = outcomes.flatMap((outcome) =>
-      outcome.status === "fulfilled" ? [outcome.value] : [],
-    );
+    const sent = outcomes.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
     await Promise.all(sent.map((response) => response.wait()));
-    expect(await provider.getTransactionCount(signer, "latest")).to.equal(
-      start + 20,
-    );
+    expect(await provider.getTransactionCount(signer, "latest")).to.equal(start + 20);
   });
 
   it("recovers when another sender used the account's next nonce (re-reads and retries once)", async () => {
@@ -98,10 +77,7 @@ describe("sdk/nonce ManagedSigner against a real node", function () {
       })
     ).wait();
     // Another process: its own provider (and ethers request cache).
-    const outside = new Wallet(
-      KEY_B,
-      new JsonRpcProvider(node.url, undefined, { staticNetwork: true }),
-    );
+    const outside = new Wallet(KEY_B, new JsonRpcProvider(node.url, undefined, { staticNetwork: true }));
     await (
       await outside.sendTransaction({
         to: Wallet.createRandom().address,
@@ -113,9 +89,7 @@ describe("sdk/nonce ManagedSigner against a real node", function () {
       value: 1n,
     });
     expect((await response.wait())?.status).to.equal(1);
-    expect(response.nonce).to.equal(
-      (await provider.getTransactionCount(signer, "latest")) - 1,
-    );
+    expect(response.nonce).to.equal((await provider.getTransactionCount(signer, "latest")) - 1);
   });
 
   it("withNonceManager does not wrap twice", () => {

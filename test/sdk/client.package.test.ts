@@ -20,11 +20,7 @@ describe("sdk package entry (consortia/sdk)", function () {
 
   before(async () => {
     // What `npm run build:sdk` does after `hardhat build` (the test run has built the TypeChain bindings).
-    await run(process.execPath, [
-      "node_modules/typescript/bin/tsc",
-      "-p",
-      "tsconfig.sdk.json",
-    ]);
+    await run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.sdk.json"]);
   });
 
   it("a plain Node ESM script imports the built entries by package name, without Hardhat", async () => {
@@ -37,33 +33,21 @@ describe("sdk package entry (consortia/sdk)", function () {
         hashUtf8: sdk.hashUtf8("abc"),
         clients: Object.keys(sdk.CLIENTS),
       }));`;
-    const { stdout } = await run(process.execPath, [
-      "--input-type=module",
-      "-e",
-      script,
-    ]);
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script]);
     const result = JSON.parse(stdout) as Record<string, unknown>;
     expect(result).to.deep.include({
       createConsortia: "function",
       web: "function",
     });
-    expect(result.hashUtf8).to.equal(
-      "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45",
-    );
+    expect(result.hashUtf8).to.equal("0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
     expect(result.clients).to.deep.equal(["registry", "token", "ledger"]);
   });
 
   it("ships type declarations for both entries", () => {
-    for (const entry of [
-      "dist/src/sdk/index.d.ts",
-      "dist/src/sdk/browser.d.ts",
-      "dist/src/sdk/client.d.ts",
-    ]) {
+    for (const entry of ["dist/src/sdk/index.d.ts", "dist/src/sdk/browser.d.ts", "dist/src/sdk/client.d.ts"]) {
       expect(existsSync(entry), entry).to.equal(true);
     }
-    expect(readFileSync("dist/src/sdk/index.d.ts", "utf8")).to.contain(
-      "createConsortia",
-    );
+    expect(readFileSync("dist/src/sdk/index.d.ts", "utf8")).to.contain("createConsortia");
   });
 
   /** Every bare specifier the module graph from `entry` imports statically. */
@@ -76,8 +60,7 @@ describe("sdk package entry (consortia/sdk)", function () {
       if (seen.has(file)) continue;
       seen.add(file);
       for (const specifier of importsOf(file)) {
-        if (specifier.startsWith("."))
-          pending.push(join(dirname(file), specifier));
+        if (specifier.startsWith(".")) pending.push(join(dirname(file), specifier));
         else external.push(specifier);
       }
     }
@@ -86,20 +69,15 @@ describe("sdk package entry (consortia/sdk)", function () {
   }
 
   it("consortia/sdk imports no Hardhat module", () => {
-    expect(
-      externalImports("dist/src/sdk/index.js").filter((specifier) =>
-        specifier.includes("hardhat"),
-      ),
-    ).to.deep.equal([]);
+    expect(externalImports("dist/src/sdk/index.js").filter((specifier) => specifier.includes("hardhat"))).to.deep.equal(
+      [],
+    );
   });
 
   it("consortia/sdk/client imports no Node built-in either (front-end bundles)", () => {
     const external = externalImports("dist/src/sdk/browser.js");
     expect(
-      external.filter(
-        (specifier) =>
-          specifier.startsWith("node:") || specifier.includes("hardhat"),
-      ),
+      external.filter((specifier) => specifier.startsWith("node:") || specifier.includes("hardhat")),
     ).to.deep.equal([]);
     expect(external).to.include("ethers");
   });

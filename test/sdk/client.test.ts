@@ -63,9 +63,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected a rejection");
 }
 
-async function contractError(
-  promise: Promise<unknown>,
-): Promise<ContractError> {
+async function contractError(promise: Promise<unknown>): Promise<ContractError> {
   const error = await rejection(promise);
   expect(error).to.be.instanceOf(ContractError, String(error));
   return error as ContractError;
@@ -76,21 +74,14 @@ describe("sdk/client createConsortia", () => {
     it("connects registry, token and ledger at the deployment's addresses", async () => {
       const { platform, as } = await networkHelpers.loadFixture(fixture);
       const consortia = await as(platform.accounts.bankA);
-      expect(consortia.registry.address).to.equal(
-        await platform.registry.getAddress(),
-      );
-      expect(consortia.token.address).to.equal(
-        await platform.token.getAddress(),
-      );
-      expect(
-        await consortia.ledger.isRecorded(`0x${"11".repeat(32)}`),
-      ).to.equal(false);
+      expect(consortia.registry.address).to.equal(await platform.registry.getAddress());
+      expect(consortia.token.address).to.equal(await platform.token.getAddress());
+      expect(await consortia.ledger.isRecorded(`0x${"11".repeat(32)}`)).to.equal(false);
       expect(consortia.has("registry")).to.equal(true);
     });
 
     it("rejects a deployment of another chain (wrong network)", async () => {
-      const { platform, deployment } =
-        await networkHelpers.loadFixture(fixture);
+      const { platform, deployment } = await networkHelpers.loadFixture(fixture);
       const error = await rejection(
         createConsortia({
           runner: platform.accounts.bankA,
@@ -98,14 +89,11 @@ describe("sdk/client createConsortia", () => {
         }),
       );
       expect(error).to.be.instanceOf(DeploymentMismatchError);
-      expect(String(error)).to.match(
-        /wrong network: the node is chain \d+ but the deployment is for chain 31337/,
-      );
+      expect(String(error)).to.match(/wrong network: the node is chain \d+ but the deployment is for chain 31337/);
     });
 
     it("names the missing contract when the deployment lacks an application", async () => {
-      const { platform, deployment } =
-        await networkHelpers.loadFixture(fixture);
+      const { platform, deployment } = await networkHelpers.loadFixture(fixture);
       const { DepositToken: _token, ...others } = deployment.contracts;
       const consortia = await createConsortia({
         runner: platform.accounts.bankA,
@@ -119,8 +107,7 @@ describe("sdk/client createConsortia", () => {
     });
 
     it("rejects a malformed deployment object", async () => {
-      const { platform, deployment } =
-        await networkHelpers.loadFixture(fixture);
+      const { platform, deployment } = await networkHelpers.loadFixture(fixture);
       const broken = {
         ...deployment,
         contracts: { ConsortiumRegistry: { address: "0x1234", block: 0 } },
@@ -136,21 +123,15 @@ describe("sdk/client createConsortia", () => {
     });
 
     it("loads deployments/<chainId>.json from a directory", async () => {
-      const { platform, deployment } =
-        await networkHelpers.loadFixture(fixture);
+      const { platform, deployment } = await networkHelpers.loadFixture(fixture);
       const directory = await mkdtemp(join(tmpdir(), "consortia-sdk-"));
       try {
-        await writeDeployment(
-          join(directory, `${deployment.chainId}.json`),
-          deployment,
-        );
+        await writeDeployment(join(directory, `${deployment.chainId}.json`), deployment);
         const consortia = await createConsortia({
           runner: platform.accounts.bankA,
           deployment: { directory },
         });
-        expect(consortia.deployment.contracts.DepositToken.address).to.equal(
-          deployment.contracts.DepositToken.address,
-        );
+        expect(consortia.deployment.contracts.DepositToken.address).to.equal(deployment.contracts.DepositToken.address);
         expect((await consortia.registry.members()).length).to.equal(11);
       } finally {
         await rm(directory, { recursive: true, force: true });
@@ -158,34 +139,23 @@ describe("sdk/client createConsortia", () => {
     });
 
     it("a provider-only client reads but refuses to send", async () => {
-      const { platform, deployment } =
-        await networkHelpers.loadFixture(fixture);
+      const { platform, deployment } = await networkHelpers.loadFixture(fixture);
       const consortia = await createConsortia({
         runner: ethers.provider,
         deployment,
       });
-      expect((await consortia.registry.findMember("bankB")).id).to.equal(
-        platform.ids.bankB,
+      expect((await consortia.registry.findMember("bankB")).id).to.equal(platform.ids.bankB);
+      expect(await rejection(consortia.token.mint(platform.accounts.core.address, 1n))).to.be.instanceOf(
+        ReadOnlyClientError,
       );
-      expect(
-        await rejection(
-          consortia.token.mint(platform.accounts.core.address, 1n),
-        ),
-      ).to.be.instanceOf(ReadOnlyClientError);
     });
   });
 
   describe("registry client", () => {
     it("lists members with kinds, statuses and role names", async () => {
       const { platform, as } = await networkHelpers.loadFixture(fixture);
-      const members = await (
-        await as(platform.accounts.bankA)
-      ).registry.members();
-      expect(members.map((member) => member.name)).to.include.members([
-        "bankA",
-        "core",
-        "regulator",
-      ]);
+      const members = await (await as(platform.accounts.bankA)).registry.members();
+      expect(members.map((member) => member.name)).to.include.members(["bankA", "core", "regulator"]);
       const bankA = members.find((member) => member.name === "bankA")!;
       expect(bankA).to.include({
         id: platform.ids.bankA,
@@ -199,53 +169,24 @@ describe("sdk/client createConsortia", () => {
     it("finds a member by id, name (any case) or account, and rejects unknown references", async () => {
       const { platform, as } = await networkHelpers.loadFixture(fixture);
       const { registry } = await as(platform.accounts.bankA);
-      expect((await registry.findMember(platform.ids.core)).name).to.equal(
-        "core",
-      );
-      expect((await registry.findMember("SUPPLIER2")).id).to.equal(
-        platform.ids.supplier2,
-      );
-      expect(
-        (await registry.findMember(platform.accounts.agency.address)).name,
-      ).to.equal("agency");
-      for (const reference of [
-        "nobody",
-        "999",
-        "0",
-        platform.outsiders[0].address,
-      ]) {
-        expect(
-          await rejection(registry.findMember(reference)),
-        ).to.be.instanceOf(UnknownMemberError);
+      expect((await registry.findMember(platform.ids.core)).name).to.equal("core");
+      expect((await registry.findMember("SUPPLIER2")).id).to.equal(platform.ids.supplier2);
+      expect((await registry.findMember(platform.accounts.agency.address)).name).to.equal("agency");
+      for (const reference of ["nobody", "999", "0", platform.outsiders[0].address]) {
+        expect(await rejection(registry.findMember(reference))).to.be.instanceOf(UnknownMemberError);
       }
     });
 
     it("authorize returns the member id or the decoded reason", async () => {
       const { platform, as } = await networkHelpers.loadFixture(fixture);
       const { registry } = await as(platform.accounts.bankA);
-      expect(
-        await registry.authorize(
-          platform.accounts.bankA.address,
-          "TOKEN_ISSUER",
-        ),
-      ).to.equal(platform.ids.bankA);
-      expect(
-        await registry.isAuthorized(
-          platform.accounts.core.address,
-          Roles.TOKEN_ISSUER,
-        ),
-      ).to.equal(false);
-      const missing = await contractError(
-        registry.authorize(platform.accounts.core.address, "TOKEN_ISSUER"),
-      );
+      expect(await registry.authorize(platform.accounts.bankA.address, "TOKEN_ISSUER")).to.equal(platform.ids.bankA);
+      expect(await registry.isAuthorized(platform.accounts.core.address, Roles.TOKEN_ISSUER)).to.equal(false);
+      const missing = await contractError(registry.authorize(platform.accounts.core.address, "TOKEN_ISSUER"));
       expect(missing.errorName).to.equal("MissingRole");
       expect(missing.contract).to.equal("ConsortiumRegistry");
-      expect(missing.decoded.message).to.equal(
-        `member ${platform.ids.core} lacks role TOKEN_ISSUER`,
-      );
-      const unknown = await contractError(
-        registry.authorize(platform.outsiders[0].address, "MEMBER"),
-      );
+      expect(missing.decoded.message).to.equal(`member ${platform.ids.core} lacks role TOKEN_ISSUER`);
+      const unknown = await contractError(registry.authorize(platform.outsiders[0].address, "MEMBER"));
       expect(unknown.errorName).to.equal("UnknownAccount");
       expect(unknown.args.account).to.equal(platform.outsiders[0].address);
     });
@@ -278,15 +219,9 @@ describe("sdk/client createConsortia", () => {
       await bankB.registry.approve(proposalId);
       await bankC.registry.approve(proposalId);
       await bankA.registry.execute(proposalId);
-      expect((await bankA.registry.findMember("supplier3")).status).to.equal(
-        "Suspended",
-      );
-      expect((await bankA.registry.proposal(proposalId)).status).to.equal(
-        "Executed",
-      );
-      expect(await bankA.registry.proposals({ pending: true })).to.deep.equal(
-        [],
-      );
+      expect((await bankA.registry.findMember("supplier3")).status).to.equal("Suspended");
+      expect((await bankA.registry.proposal(proposalId)).status).to.equal("Executed");
+      expect(await bankA.registry.proposals({ pending: true })).to.deep.equal([]);
     });
   });
 
@@ -295,19 +230,10 @@ describe("sdk/client createConsortia", () => {
       const { platform, as } = await networkHelpers.loadFixture(fixture);
       const bankA = await as(platform.accounts.bankA);
       const core = await as(platform.accounts.core);
-      await bankA.token.mint(
-        platform.accounts.core.address,
-        await bankA.token.parse("1250.50"),
-      );
+      await bankA.token.mint(platform.accounts.core.address, await bankA.token.parse("1250.50"));
       await core.token.transfer(platform.accounts.supplier1.address, 50_00n);
-      expect(
-        await bankA.token.format(
-          await bankA.token.balanceOf(platform.accounts.core.address),
-        ),
-      ).to.equal("1200.50");
-      expect(
-        await bankA.token.balanceOf(platform.accounts.supplier1.address),
-      ).to.equal(5000n);
+      expect(await bankA.token.format(await bankA.token.balanceOf(platform.accounts.core.address))).to.equal("1200.50");
+      expect(await bankA.token.balanceOf(platform.accounts.supplier1.address)).to.equal(5000n);
     });
 
     it("parses amounts strictly and formats them with the token's decimals", () => {
@@ -325,9 +251,7 @@ describe("sdk/client createConsortia", () => {
     it("decodes a role failure bubbling out of the token, naming the called contract", async () => {
       const { platform, as } = await networkHelpers.loadFixture(fixture);
       const core = await as(platform.accounts.core);
-      const error = await contractError(
-        core.token.mint(platform.accounts.core.address, 1n),
-      );
+      const error = await contractError(core.token.mint(platform.accounts.core.address, 1n));
       expect(error.contract).to.equal("DepositToken");
       expect(error.errorName).to.equal("MissingRole");
       expect(error.args).to.deep.equal({
@@ -342,9 +266,7 @@ describe("sdk/client createConsortia", () => {
     it("decodes OpenZeppelin's ERC-20 errors", async () => {
       const { platform, as } = await networkHelpers.loadFixture(fixture);
       const core = await as(platform.accounts.core);
-      const error = await contractError(
-        core.token.transfer(platform.accounts.supplier1.address, 1n),
-      );
+      const error = await contractError(core.token.transfer(platform.accounts.supplier1.address, 1n));
       expect(error.errorName).to.equal("ERC20InsufficientBalance");
       expect(error.decoded.message).to.equal(
         `balance of ${platform.accounts.core.address} is 0, 1 needed (minor units)`,
@@ -354,28 +276,16 @@ describe("sdk/client createConsortia", () => {
     it("decodes governance errors with enum and proposal context", async () => {
       const { platform, as } = await networkHelpers.loadFixture(fixture);
       const bankA = await as(platform.accounts.bankA);
-      const { proposalId } = await bankA.registry.propose(
-        "setThreshold",
-        [1],
-        "too low",
-      );
+      const { proposalId } = await bankA.registry.propose("setThreshold", [1], "too low");
       const again = await contractError(bankA.registry.approve(proposalId));
       expect(again.errorName).to.equal("AlreadyApproved");
-      expect(again.decoded.message).to.equal(
-        `member ${platform.ids.bankA} already approved proposal ${proposalId}`,
-      );
+      expect(again.decoded.message).to.equal(`member ${platform.ids.bankA} already approved proposal ${proposalId}`);
       const early = await contractError(bankA.registry.execute(proposalId));
-      expect(early.decoded.message).to.equal(
-        `proposal ${proposalId} has 1 approvals from active voters; 3 needed`,
-      );
+      expect(early.decoded.message).to.equal(`proposal ${proposalId} has 1 approvals from active voters; 3 needed`);
 
       const supplier = await as(platform.accounts.supplier1);
-      const notVoter = await contractError(
-        supplier.registry.approve(proposalId),
-      );
-      expect(notVoter.decoded.message).to.equal(
-        `member ${platform.ids.supplier1} lacks role VOTER`,
-      );
+      const notVoter = await contractError(supplier.registry.approve(proposalId));
+      expect(notVoter.decoded.message).to.equal(`member ${platform.ids.supplier1} lacks role VOTER`);
     });
 
     it("decodes the reason inside ProposalCallFailed", async () => {
@@ -385,11 +295,7 @@ describe("sdk/client createConsortia", () => {
         as(platform.accounts.bankB),
         as(platform.accounts.bankC),
       ]);
-      const { proposalId } = await bankA.registry.propose(
-        "setThreshold",
-        [1],
-        "unsafe",
-      );
+      const { proposalId } = await bankA.registry.propose("setThreshold", [1], "unsafe");
       await bankB.registry.approve(proposalId);
       await bankC.registry.approve(proposalId);
       const error = await contractError(bankA.registry.execute(proposalId));
@@ -411,23 +317,16 @@ describe("sdk/client createConsortia", () => {
         contract: "ConsortiumRegistry",
         signature: "AccountNotActive(address,uint8)",
       });
-      expect(decoded.message).to.equal(
-        "account 0x00000000000000000000000000000000000000AA is Blacklisted",
-      );
+      expect(decoded.message).to.equal("account 0x00000000000000000000000000000000000000AA is Blacklisted");
     });
 
     it("decodes require messages, panics, reason-less reverts and unknown selectors", () => {
       const coder = AbiCoder.defaultAbiCoder();
-      expect(
-        decodeRevertData(
-          `0x08c379a0${coder.encode(["string"], ["nope"]).slice(2)}`,
-        ),
-      ).to.include({ name: "Error", message: "nope" });
-      expect(
-        decodeRevertData(
-          `0x4e487b71${coder.encode(["uint256"], [0x11]).slice(2)}`,
-        ),
-      ).to.include({
+      expect(decodeRevertData(`0x08c379a0${coder.encode(["string"], ["nope"]).slice(2)}`)).to.include({
+        name: "Error",
+        message: "nope",
+      });
+      expect(decodeRevertData(`0x4e487b71${coder.encode(["uint256"], [0x11]).slice(2)}`)).to.include({
         name: "Panic",
         message: "panic: arithmetic overflow or underflow",
       });
@@ -448,9 +347,7 @@ describe("sdk/client createConsortia", () => {
         name: "EmptyReference",
         contract: "PaymentLedger",
       });
-      expect(decodeContractError(new Error("connection refused"))).to.equal(
-        undefined,
-      );
+      expect(decodeContractError(new Error("connection refused"))).to.equal(undefined);
     });
   });
 });

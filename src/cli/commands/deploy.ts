@@ -3,10 +3,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ConsortiumRegistry__factory } from "../../../typechain-types/factories/platform/ConsortiumRegistry__factory.js";
-import {
-  readRegistrySnapshot,
-  writeAllowlists,
-} from "../../deploy/permissioning.js";
+import { readRegistrySnapshot, writeAllowlists } from "../../deploy/permissioning.js";
 import { deploymentPath, readDeployment } from "../../sdk/deployments.js";
 import { PACKAGE_ROOT, type Cli } from "../context.js";
 import { ConfigError } from "../errors.js";
@@ -19,12 +16,7 @@ const HARDHAT = resolve(PACKAGE_ROOT, "node_modules/hardhat/dist/src/cli.js");
  * Hardhat's `besu` network (any JSON-RPC node, zero gas price) configured through its environment variables, signing
  * with the CLI's key; without one it runs on the named network (`localhost`: the node's own unlocked accounts).
  */
-async function runHardhatTask(
-  cli: Cli,
-  task: string,
-  network: string | undefined,
-  args: string[],
-): Promise<void> {
+async function runHardhatTask(cli: Cli, task: string, network: string | undefined, args: string[]): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "0" };
   let chosen = network;
   const rpc = cli.options.rpc ?? process.env.CONSORTIA_RPC_URL;
@@ -37,28 +29,20 @@ async function runHardhatTask(
   }
   chosen ??= "localhost";
   cli.out.progress(`running hardhat ${task} on network ${chosen}…`);
-  const child = spawn(
-    process.execPath,
-    [HARDHAT, task, "--network", chosen, ...args],
-    {
-      cwd: PACKAGE_ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn(process.execPath, [HARDHAT, task, "--network", chosen, ...args], {
+    cwd: PACKAGE_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout.on("data", (chunk: Buffer) => process.stderr.write(chunk));
   let errors = "";
   child.stderr.on("data", (chunk: Buffer) => {
     errors += chunk.toString();
     process.stderr.write(chunk);
   });
-  const code = await new Promise<number>((done) =>
-    child.on("close", (exit) => done(exit ?? 1)),
-  );
+  const code = await new Promise<number>((done) => child.on("close", (exit) => done(exit ?? 1)));
   if (code !== 0) {
-    const hint = /HHE\d+|configuration variable/i.test(errors)
-      ? " (check the network's configuration)"
-      : "";
+    const hint = /HHE\d+|configuration variable/i.test(errors) ? " (check the network's configuration)" : "";
     throw new Error(`hardhat ${task} failed with exit code ${code}${hint}`);
   }
 }
@@ -66,47 +50,28 @@ async function runHardhatTask(
 export function register(program: Command, cli: () => Cli): void {
   program
     .command("deploy")
-    .description(
-      "deploy (or resume) the whole suite and write <deployments>/<chainId>.json",
-    )
-    .option(
-      "--network <name>",
-      "Hardhat network (default: besu configured from --rpc, else localhost)",
-    )
-    .option(
-      "--founders <file>",
-      "founders file that seeds members and ends bootstrap",
-    )
+    .description("deploy (or resume) the whole suite and write <deployments>/<chainId>.json")
+    .option("--network <name>", "Hardhat network (default: besu configured from --rpc, else localhost)")
+    .option("--founders <file>", "founders file that seeds members and ends bootstrap")
     .action(async (options: { network?: string; founders?: string }) => {
       const c = cli();
       const directory = resolve(c.options.deployments);
       const args = ["--deployments", directory];
-      if (options.founders !== undefined)
-        args.push("--founders", resolve(options.founders));
+      if (options.founders !== undefined) args.push("--founders", resolve(options.founders));
       if (
         options.network !== undefined &&
         options.network !== "besu" &&
         (c.options.rpc ?? process.env.CONSORTIA_RPC_URL) !== undefined
       ) {
-        throw new ConfigError(
-          "--network and --rpc conflict: --rpc deploys through the `besu` network's settings",
-        );
+        throw new ConfigError("--network and --rpc conflict: --rpc deploys through the `besu` network's settings");
       }
       await runHardhatTask(c, "deploy", options.network, args);
-      const chainId =
-        options.network === undefined || options.network === "besu"
-          ? await c.chainId()
-          : undefined;
+      const chainId = options.network === undefined || options.network === "besu" ? await c.chainId() : undefined;
       if (chainId === undefined) {
-        c.out.result(
-          { deployments: directory },
-          () => `deployed; see ${directory}`,
-        );
+        c.out.result({ deployments: directory }, () => `deployed; see ${directory}`);
         return;
       }
-      const deployment = await readDeployment(
-        deploymentPath(chainId, directory),
-      );
+      const deployment = await readDeployment(deploymentPath(chainId, directory));
       c.out.result(deployment, () =>
         [
           `chain ${deployment.chainId}, from block ${deployment.deploymentBlock}; wrote ${deploymentPath(chainId, directory)}`,
@@ -122,9 +87,7 @@ export function register(program: Command, cli: () => Cli): void {
 
   program
     .command("permissioning")
-    .description(
-      "write Besu and GoQuorum node/account allowlists from the registry",
-    )
+    .description("write Besu and GoQuorum node/account allowlists from the registry")
     .option("--out <dir>", "output directory", "permissioning")
     .action(async (options: { out: string }) => {
       const c = cli();

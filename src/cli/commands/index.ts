@@ -12,10 +12,4 @@ import { register as token } from "./token.js";
 
 export type RegisterCommands = (program: Command, cli: () => Cli) => void;
 
-export const COMMANDS: RegisterCommands[] = [
-  deploy,
-  member,
-  token,
-  keystore,
-  services,
-];
+export const COMMANDS: RegisterCommands[] = [deploy, member, token, keystore, services];

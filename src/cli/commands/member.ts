@@ -1,20 +1,10 @@
 /** `consortia member ...`: members and M-of-N governance proposals of the registry. */
 import type { Command } from "commander";
-import type {
-  GovernanceFunction,
-  MemberInfo,
-  ProposalInfo,
-} from "../../sdk/clients/registry.js";
+import type { GovernanceFunction, MemberInfo, ProposalInfo } from "../../sdk/clients/registry.js";
 import { ACCESS_LEVEL, ACCOUNT_STATUS } from "../../sdk/clients/registry.js";
 import type { Cli } from "../context.js";
 import { details, table } from "../output.js";
-import {
-  parseAddress,
-  parseBytes32,
-  parseId,
-  parseKind,
-  parseRoles,
-} from "../parse.js";
+import { parseAddress, parseBytes32, parseId, parseKind, parseRoles } from "../parse.js";
 import { progress, receiptSummary } from "./shared.js";
 
 const memberRow = (member: MemberInfo): Record<string, unknown> => ({
@@ -36,9 +26,7 @@ const proposalRow = (proposal: ProposalInfo): Record<string, unknown> => ({
 });
 
 export function register(program: Command, cli: () => Cli): void {
-  const member = program
-    .command("member")
-    .description("consortium members and governance proposals");
+  const member = program.command("member").description("consortium members and governance proposals");
 
   member
     .command("list")
@@ -93,10 +81,7 @@ export function register(program: Command, cli: () => Cli): void {
     ) => Promise<{ fn: GovernanceFunction; args: unknown[]; summary: string }>,
   ): void {
     configure(member.command(name).description(description))
-      .option(
-        "--description <text>",
-        "what the proposal is for (its hash goes on chain)",
-      )
+      .option("--description <text>", "what the proposal is for (its hash goes on chain)")
       .action(async (...received: unknown[]) => {
         const command = received[received.length - 1] as Command;
         const options = command.opts<Record<string, string>>();
@@ -126,50 +111,22 @@ export function register(program: Command, cli: () => Cli): void {
     "propose admitting a new member",
     (command) =>
       command
-        .requiredOption(
-          "--kind <kind>",
-          "Bank, Enterprise, CreditAgency, Government, Regulator or ServiceProvider",
-        )
+        .requiredOption("--kind <kind>", "Bank, Enterprise, CreditAgency, Government, Regulator or ServiceProvider")
         .requiredOption("--name <name>", "public organisation name")
-        .requiredOption(
-          "--registration-hash <hash>",
-          "keyed hash of the registration number (bytes32)",
-        )
-        .requiredOption(
-          "--encryption-key <key>",
-          "X25519 public key for shared payloads (bytes32)",
-        )
-        .requiredOption(
-          "--roles <roles>",
-          "comma-separated role names, e.g. TOKEN_HOLDER,RECEIVABLE_HOLDER",
-        )
-        .requiredOption(
-          "--admin <address>",
-          "the member's first admin account",
-        ),
+        .requiredOption("--registration-hash <hash>", "keyed hash of the registration number (bytes32)")
+        .requiredOption("--encryption-key <key>", "X25519 public key for shared payloads (bytes32)")
+        .requiredOption("--roles <roles>", "comma-separated role names, e.g. TOKEN_HOLDER,RECEIVABLE_HOLDER")
+        .requiredOption("--admin <address>", "the member's first admin account"),
     async (_cli, _args, options) => {
       const kind = parseKind(options.kind);
-      const registrationHash = parseBytes32(
-        options.registrationHash,
-        "registration hash",
-      );
-      const encryptionKey = parseBytes32(
-        options.encryptionKey,
-        "encryption key",
-      );
+      const registrationHash = parseBytes32(options.registrationHash, "registration hash");
+      const encryptionKey = parseBytes32(options.encryptionKey, "encryption key");
       const roles = parseRoles(options.roles);
       const admin = parseAddress(options.admin, "admin address");
       if (options.name.trim() === "") throw new Error("empty --name");
       return {
         fn: "admitMember",
-        args: [
-          kind,
-          options.name,
-          registrationHash,
-          encryptionKey,
-          roles.set,
-          admin,
-        ],
+        args: [kind, options.name, registrationHash, encryptionKey, roles.set, admin],
         summary: `admit ${options.name} (${options.kind}; ${roles.names.join(",")}; admin ${admin})`,
       };
     },
@@ -183,8 +140,7 @@ export function register(program: Command, cli: () => Cli): void {
     proposeCommand(
       name,
       `propose to ${verb} a member`,
-      (command) =>
-        command.argument("<member>", "member id, name or account address"),
+      (command) => command.argument("<member>", "member id, name or account address"),
       async (c, [reference]) => {
         const target = await resolve(c, reference);
         return {
@@ -202,10 +158,7 @@ export function register(program: Command, cli: () => Cli): void {
     (command) =>
       command
         .argument("<member>", "member id, name or account address")
-        .requiredOption(
-          "--roles <roles>",
-          "the complete new role set, comma-separated",
-        ),
+        .requiredOption("--roles <roles>", "the complete new role set, comma-separated"),
     async (c, [reference], options) => {
       const roles = parseRoles(options.roles);
       const target = await resolve(c, reference);
@@ -229,10 +182,7 @@ export function register(program: Command, cli: () => Cli): void {
       .action(async (idText: string) => {
         const id = parseId(idText, "proposal id");
         const { registry } = await cli().consortia({ sign: true });
-        const receipt = await registry[verb](
-          id,
-          progress(cli(), `${verb} proposal ${id}`),
-        );
+        const receipt = await registry[verb](id, progress(cli(), `${verb} proposal ${id}`));
         const after = await registry.proposal(id);
         cli().out.result(
           {
@@ -257,10 +207,6 @@ export function register(program: Command, cli: () => Cli): void {
         registry.proposals({ pending: options.all !== true }),
         registry.threshold(),
       ]);
-      cli().out.result(
-        proposals,
-        () =>
-          `${table(proposals.map(proposalRow))}\n(threshold: ${threshold} approvals)`,
-      );
+      cli().out.result(proposals, () => `${table(proposals.map(proposalRow))}\n(threshold: ${threshold} approvals)`);
     });
 }

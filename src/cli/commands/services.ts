@@ -11,17 +11,9 @@ import { ConfigError } from "../errors.js";
  * connection settings as environment (CONSORTIA_RPC_URL, CONSORTIA_DEPLOYMENTS) and any further arguments through.
  * Resolves with the child's exit code; Ctrl-C reaches the child (same process group).
  */
-async function runService(
-  cli: Cli,
-  name: string,
-  module: string,
-  args: string[],
-): Promise<void> {
+async function runService(cli: Cli, name: string, module: string, args: string[]): Promise<void> {
   const path = resolve(PACKAGE_ROOT, module);
-  if (!existsSync(path))
-    throw new ConfigError(
-      `the ${name} is not part of this installation (${module} is missing)`,
-    );
+  if (!existsSync(path)) throw new ConfigError(`the ${name} is not part of this installation (${module} is missing)`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     CONSORTIA_DEPLOYMENTS: resolve(cli.options.deployments),
@@ -33,9 +25,7 @@ async function runService(
     env,
     stdio: "inherit",
   });
-  const code = await new Promise<number>((done) =>
-    child.on("close", (exit) => done(exit ?? 1)),
-  );
+  const code = await new Promise<number>((done) => child.on("close", (exit) => done(exit ?? 1)));
   if (code !== 0) {
     process.exitCode = code;
     throw new Error(`the ${name} exited with code ${code}`);
@@ -45,9 +35,7 @@ async function runService(
 export function register(program: Command, cli: () => Cli): void {
   program
     .command("index")
-    .description(
-      "run the indexer (src/indexer/main.ts); further arguments go to it",
-    )
+    .description("run the indexer (src/indexer/main.ts); further arguments go to it")
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (_options: unknown, command: Command) =>
@@ -56,12 +44,8 @@ export function register(program: Command, cli: () => Cli): void {
 
   program
     .command("serve")
-    .description(
-      "run the query API (src/api/main.ts); further arguments go to it",
-    )
+    .description("run the query API (src/api/main.ts); further arguments go to it")
     .allowUnknownOption()
     .allowExcessArguments()
-    .action(async (_options: unknown, command: Command) =>
-      runService(cli(), "API", "src/api/main.ts", command.args),
-    );
+    .action(async (_options: unknown, command: Command) => runService(cli(), "API", "src/api/main.ts", command.args));
 }

@@ -7,8 +7,7 @@ import type { Cli } from "../context.js";
 export function progress(cli: Cli, label: string): SendOptions {
   cli.out.progress(`${label}…`);
   return {
-    onSent: (hash) =>
-      cli.out.progress(`${label}: sent ${hash}, waiting for confirmation`),
+    onSent: (hash) => cli.out.progress(`${label}: sent ${hash}, waiting for confirmation`),
   };
 }
 

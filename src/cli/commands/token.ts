@@ -10,21 +10,15 @@ import { progress, receiptSummary } from "./shared.js";
  * An account from an address, or a member reference (id or name): the member's first account. Addresses are checked
  * for form only; the contract decides whether they may hold tokens.
  */
-async function accountOf(
-  consortia: Consortia,
-  reference: string,
-): Promise<{ account: string; member?: string }> {
+async function accountOf(consortia: Consortia, reference: string): Promise<{ account: string; member?: string }> {
   if (reference.startsWith("0x")) return { account: parseAddress(reference) };
   const member = await consortia.registry.findMember(reference);
-  if (member.accounts.length === 0)
-    throw new Error(`member ${member.name} has no account`);
+  if (member.accounts.length === 0) throw new Error(`member ${member.name} has no account`);
   return { account: member.accounts[0], member: member.name };
 }
 
 export function register(program: Command, cli: () => Cli): void {
-  const token = program
-    .command("token")
-    .description("the deposit token (settlement asset, minor units = 1/100)");
+  const token = program.command("token").description("the deposit token (settlement asset, minor units = 1/100)");
 
   token
     .command("balance")
@@ -33,15 +27,12 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (reference: string | undefined) => {
       const consortia = await cli().consortia();
       let accounts: string[];
-      if (reference === undefined)
-        accounts = [await (await cli().signer()).getAddress()];
+      if (reference === undefined) accounts = [await (await cli().signer()).getAddress()];
       else if (reference.startsWith("0x")) accounts = [parseAddress(reference)];
       else accounts = (await consortia.registry.findMember(reference)).accounts;
       const [symbol, balances] = await Promise.all([
         consortia.token.symbol(),
-        Promise.all(
-          accounts.map((account) => consortia.token.balanceOf(account)),
-        ),
+        Promise.all(accounts.map((account) => consortia.token.balanceOf(account))),
       ]);
       const rows = await Promise.all(
         accounts.map(async (account, index) => ({
@@ -51,9 +42,7 @@ export function register(program: Command, cli: () => Cli): void {
         })),
       );
       cli().out.result({ symbol, accounts: rows }, () =>
-        table(
-          rows.map(({ account, balance }) => ({ account, [symbol]: balance })),
-        ),
+        table(rows.map(({ account, balance }) => ({ account, [symbol]: balance }))),
       );
     });
 

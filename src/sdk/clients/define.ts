@@ -78,9 +78,7 @@ export interface ClientDefinition<Client> {
 }
 
 /** Identity helper that checks a client definition's shape and keeps its client type. */
-export function defineClient<Client>(
-  definition: ClientDefinition<Client>,
-): ClientDefinition<Client> {
+export function defineClient<Client>(definition: ClientDefinition<Client>): ClientDefinition<Client> {
   return definition;
 }
 
@@ -88,8 +86,6 @@ export function defineClient<Client>(
 export class ReadOnlyClientError extends Error {
   override name = "ReadOnlyClientError";
   constructor(action = "send transactions") {
-    super(
-      `this client was created with a provider only: pass a signer to ${action}`,
-    );
+    super(`this client was created with a provider only: pass a signer to ${action}`);
   }
 }

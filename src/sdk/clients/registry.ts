@@ -1,45 +1,15 @@
 /** The consortium registry: members, authorization, and M-of-N governance proposals. */
-import {
-  getAddress,
-  keccak256,
-  toUtf8Bytes,
-  type BigNumberish,
-  type Interface,
-} from "ethers";
+import { getAddress, keccak256, toUtf8Bytes, type BigNumberish, type Interface } from "ethers";
 import { ConsortiumRegistry__factory } from "../../../typechain-types/factories/platform/ConsortiumRegistry__factory.js";
 import type { ConsortiumRegistry } from "../../../typechain-types/platform/ConsortiumRegistry.js";
 import type { TypedContractMethod } from "../../../typechain-types/common.js";
-import {
-  MemberKind,
-  Roles,
-  type MemberKindName,
-  type RoleName,
-} from "../roles.js";
-import {
-  defineClient,
-  type ClientContext,
-  type SendOptions,
-} from "./define.js";
+import { MemberKind, Roles, type MemberKindName, type RoleName } from "../roles.js";
+import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 
-export const MEMBER_STATUS = [
-  "None",
-  "Active",
-  "Suspended",
-  "Removed",
-] as const;
-export const ACCOUNT_STATUS = [
-  "None",
-  "Active",
-  "Suspended",
-  "Blacklisted",
-] as const;
+export const MEMBER_STATUS = ["None", "Active", "Suspended", "Removed"] as const;
+export const ACCOUNT_STATUS = ["None", "Active", "Suspended", "Blacklisted"] as const;
 export const ACCESS_LEVEL = ["None", "ReadOnly", "Transact", "Admin"] as const;
-export const PROPOSAL_STATUS = [
-  "None",
-  "Pending",
-  "Executed",
-  "Cancelled",
-] as const;
+export const PROPOSAL_STATUS = ["None", "Pending", "Executed", "Cancelled"] as const;
 const MEMBER_KIND = ["None", ...Object.keys(MemberKind)] as readonly string[];
 
 export type MemberStatusName = (typeof MEMBER_STATUS)[number];
@@ -75,9 +45,7 @@ export type GovernanceFunction =
 
 /** The arguments of a governance function, as TypeChain types them. */
 export type GovernanceArgs<F extends GovernanceFunction> =
-  ConsortiumRegistry[F] extends TypedContractMethod<infer A, infer _R, infer _S>
-    ? A
-    : never;
+  ConsortiumRegistry[F] extends TypedContractMethod<infer A, infer _R, infer _S> ? A : never;
 
 /** A proposal with its call decoded when it targets the registry. */
 export interface ProposalInfo {
@@ -105,9 +73,7 @@ export class UnknownMemberError extends Error {
 
 /** Role names of a role set, lowest bit first. */
 export function roleNames(roles: bigint): RoleName[] {
-  return (Object.keys(Roles) as RoleName[]).filter(
-    (name) => (roles & Roles[name]) !== 0n,
-  );
+  return (Object.keys(Roles) as RoleName[]).filter((name) => (roles & Roles[name]) !== 0n);
 }
 
 /** `keccak256(utf8(description))`: what a proposal stores of its description. */
@@ -118,17 +84,11 @@ export function descriptionHash(description: string): string {
 export type RegistryClient = ReturnType<typeof createRegistryClient>;
 
 function createRegistryClient(context: ClientContext) {
-  const contract: ConsortiumRegistry = context.connect(
-    "ConsortiumRegistry",
-    ConsortiumRegistry__factory,
-  );
+  const contract: ConsortiumRegistry = context.connect("ConsortiumRegistry", ConsortiumRegistry__factory);
   const address = context.address("ConsortiumRegistry");
 
   async function member(memberId: number): Promise<MemberInfo> {
-    const [record, accounts] = await Promise.all([
-      contract.member(memberId),
-      contract.accountsOf(memberId),
-    ]);
+    const [record, accounts] = await Promise.all([contract.member(memberId), contract.accountsOf(memberId)]);
     if (record.status === 0n) throw new UnknownMemberError(String(memberId));
     return {
       id: memberId,
@@ -146,9 +106,7 @@ function createRegistryClient(context: ClientContext) {
 
   async function members(): Promise<MemberInfo[]> {
     const count = Number(await contract.memberCount());
-    return Promise.all(
-      Array.from({ length: count }, (_, index) => member(index + 1)),
-    );
+    return Promise.all(Array.from({ length: count }, (_, index) => member(index + 1)));
   }
 
   /** The member behind an account (undefined for none), whatever its status. */
@@ -165,8 +123,7 @@ function createRegistryClient(context: ClientContext) {
     const text = String(reference).trim();
     if (/^\d+$/.test(text)) {
       const id = Number(text);
-      if (id === 0 || id > Number(await contract.memberCount()))
-        throw new UnknownMemberError(text);
+      if (id === 0 || id > Number(await contract.memberCount())) throw new UnknownMemberError(text);
       return member(id);
     }
     if (/^0x[0-9a-fA-F]{40}$/.test(text)) {
@@ -177,9 +134,7 @@ function createRegistryClient(context: ClientContext) {
     const all = await members();
     const found =
       all.find((candidate) => candidate.name === text) ??
-      all.find(
-        (candidate) => candidate.name.toLowerCase() === text.toLowerCase(),
-      );
+      all.find((candidate) => candidate.name.toLowerCase() === text.toLowerCase());
     if (found === undefined) throw new UnknownMemberError(text);
     return found;
   }
@@ -188,10 +143,7 @@ function createRegistryClient(context: ClientContext) {
    * Whether `account` may act now for a member holding any of `roles`: the member id, or the decoded reason
    * (UnknownAccount, AccountNotActive, MemberNotActive, MissingRole, AccessLevelTooLow) as the rejected promise.
    */
-  async function authorize(
-    account: string,
-    roles: bigint | RoleName,
-  ): Promise<number> {
+  async function authorize(account: string, roles: bigint | RoleName): Promise<number> {
     const set = typeof roles === "bigint" ? roles : Roles[roles];
     try {
       return Number(await contract.authorize(account, set));
@@ -200,14 +152,8 @@ function createRegistryClient(context: ClientContext) {
     }
   }
 
-  function encodeGovernance<F extends GovernanceFunction>(
-    fn: F,
-    args: GovernanceArgs<F>,
-  ): string {
-    return (contract.interface as Interface).encodeFunctionData(
-      fn,
-      args as unknown[],
-    );
+  function encodeGovernance<F extends GovernanceFunction>(fn: F, args: GovernanceArgs<F>): string {
+    return (contract.interface as Interface).encodeFunctionData(fn, args as unknown[]);
   }
 
   /** Proposes any call (for example `pause()` of an application) and returns the new proposal's id. */
@@ -248,12 +194,7 @@ function createRegistryClient(context: ClientContext) {
     description: string,
     options?: SendOptions,
   ): Promise<{ proposalId: bigint; transactionHash: string }> {
-    return proposeCall(
-      address,
-      encodeGovernance(fn, args),
-      description,
-      options,
-    );
+    return proposeCall(address, encodeGovernance(fn, args), description, options);
   }
 
   /** Decodes a proposal's call for display: `suspendMember(3)`; other targets show their selector. */
@@ -261,8 +202,7 @@ function createRegistryClient(context: ClientContext) {
     if (target.toLowerCase() === address.toLowerCase()) {
       try {
         const parsed = contract.interface.parseTransaction({ data });
-        if (parsed !== null)
-          return `${parsed.name}(${parsed.args.map((value) => String(value)).join(", ")})`;
+        if (parsed !== null) return `${parsed.name}(${parsed.args.map((value) => String(value)).join(", ")})`;
       } catch {
         // fall through to the raw selector
       }
@@ -274,10 +214,7 @@ function createRegistryClient(context: ClientContext) {
   }
 
   async function proposal(proposalId: BigNumberish): Promise<ProposalInfo> {
-    const [record, block] = await Promise.all([
-      contract.proposal(proposalId),
-      context.provider.getBlock("latest"),
-    ]);
+    const [record, block] = await Promise.all([contract.proposal(proposalId), context.provider.getBlock("latest")]);
     const status = PROPOSAL_STATUS[Number(record.status)];
     return {
       id: BigInt(proposalId),
@@ -285,10 +222,7 @@ function createRegistryClient(context: ClientContext) {
       status,
       approvals: Number(record.approvals),
       expiresAt: Number(record.expiresAt),
-      expired:
-        status === "Pending" &&
-        block !== null &&
-        block.timestamp > Number(record.expiresAt),
+      expired: status === "Pending" && block !== null && block.timestamp > Number(record.expiresAt),
       target: record.target,
       data: record.data,
       descriptionHash: record.descriptionHash,
@@ -297,22 +231,16 @@ function createRegistryClient(context: ClientContext) {
   }
 
   /** Every proposal from id 1 up, in pages of `pageSize` parallel reads; `pending` keeps open ones only. */
-  async function proposals(
-    options: { pending?: boolean; pageSize?: number } = {},
-  ): Promise<ProposalInfo[]> {
+  async function proposals(options: { pending?: boolean; pageSize?: number } = {}): Promise<ProposalInfo[]> {
     const pageSize = options.pageSize ?? 25;
     const found: ProposalInfo[] = [];
     for (let first = 1; ; first += pageSize) {
-      const page = await Promise.all(
-        Array.from({ length: pageSize }, (_, index) => proposal(first + index)),
-      );
+      const page = await Promise.all(Array.from({ length: pageSize }, (_, index) => proposal(first + index)));
       const existing = page.filter((entry) => entry.status !== "None");
       found.push(...existing);
       if (existing.length < pageSize) break;
     }
-    return options.pending === true
-      ? found.filter((entry) => entry.status === "Pending" && !entry.expired)
-      : found;
+    return options.pending === true ? found.filter((entry) => entry.status === "Pending" && !entry.expired) : found;
   }
 
   return {
@@ -324,10 +252,7 @@ function createRegistryClient(context: ClientContext) {
     findMember,
     authorize,
     isAuthorized: (account: string, roles: bigint | RoleName) =>
-      contract.isAuthorized(
-        account,
-        typeof roles === "bigint" ? roles : Roles[roles],
-      ),
+      contract.isAuthorized(account, typeof roles === "bigint" ? roles : Roles[roles]),
     threshold: async () => Number(await contract.threshold()),
     encodeGovernance,
     propose,
@@ -338,8 +263,7 @@ function createRegistryClient(context: ClientContext) {
       context.send(contract, () => contract.execute(proposalId), options),
     cancel: (proposalId: BigNumberish, options?: SendOptions) =>
       context.send(contract, () => contract.cancel(proposalId), options),
-    hasApproved: (proposalId: BigNumberish, memberId: number) =>
-      contract.hasApproved(proposalId, memberId),
+    hasApproved: (proposalId: BigNumberish, memberId: number) => contract.hasApproved(proposalId, memberId),
     proposal,
     proposals,
   };
@@ -360,45 +284,32 @@ export default defineClient({
     "IConsortiumRegistry.ProposalStatus": PROPOSAL_STATUS,
   },
   messages: {
-    BootstrapOver: (p) =>
-      `bootstrap is over (or ${p.caller} is not the bootstrapper)`,
-    OnlyGovernance: (p) =>
-      `only a passed governance proposal may do this (called by ${p.caller})`,
+    BootstrapOver: (p) => `bootstrap is over (or ${p.caller} is not the bootstrapper)`,
+    OnlyGovernance: (p) => `only a passed governance proposal may do this (called by ${p.caller})`,
     UnknownAccount: (p) => `account ${p.account} belongs to no member`,
     UnknownMember: (p) => `member ${p.memberId} does not exist`,
     AccountNotActive: (p) => `account ${p.account} is ${p.status}`,
-    AccessLevelTooLow: (p) =>
-      `account ${p.account} has access level ${p.level}; ${p.required} is required`,
+    AccessLevelTooLow: (p) => `account ${p.account} has access level ${p.level}; ${p.required} is required`,
     MemberNotActive: (p) => `member ${p.memberId} is ${p.status}`,
     MissingRole: (p) => `member ${p.memberId} lacks role ${roleList(p.role)}`,
-    AccountTaken: (p) =>
-      `account ${p.account} already belongs to member ${p.memberId} (or is a system contract)`,
-    NotMemberAdmin: (p) =>
-      `${p.caller} is not an admin account of member ${p.memberId}`,
+    AccountTaken: (p) => `account ${p.account} already belongs to member ${p.memberId} (or is a system contract)`,
+    NotMemberAdmin: (p) => `${p.caller} is not an admin account of member ${p.memberId}`,
     LimitReached: (p) => `member ${p.memberId} reached the limit of ${p.limit}`,
-    InvalidTransition: (p) =>
-      `status transition ${p.from} -> ${p.to} is not allowed`,
-    InvalidRoles: (p) =>
-      `role set ${roleList(p.roles)} is not valid for a ${p.kind} member`,
+    InvalidTransition: (p) => `status transition ${p.from} -> ${p.to} is not allowed`,
+    InvalidRoles: (p) => `role set ${roleList(p.roles)} is not valid for a ${p.kind} member`,
     InvalidValue: (p) => `invalid value: ${p.field}`,
     UnsafeThreshold: (p) =>
       `threshold ${p.threshold} is unsafe for ${p.voters} active voters (needs a strict majority, at most all)`,
     WouldBreakQuorum: (p) =>
       `the change would leave ${p.votersAfter} active voters, fewer than the threshold ${p.threshold}`,
-    ProposalNotPending: (p) =>
-      `proposal ${p.proposalId} does not exist or is not pending`,
-    ProposalExpired: (p) =>
-      `proposal ${p.proposalId} expired at ${new Date(Number(p.expiresAt) * 1000).toISOString()}`,
-    AlreadyApproved: (p) =>
-      `member ${p.memberId} already approved proposal ${p.proposalId}`,
+    ProposalNotPending: (p) => `proposal ${p.proposalId} does not exist or is not pending`,
+    ProposalExpired: (p) => `proposal ${p.proposalId} expired at ${new Date(Number(p.expiresAt) * 1000).toISOString()}`,
+    AlreadyApproved: (p) => `member ${p.memberId} already approved proposal ${p.proposalId}`,
     ThresholdNotMet: (p) =>
       `proposal ${p.proposalId} has ${p.approvals} approvals from active voters; ${p.threshold} needed`,
-    NotProposer: (p) =>
-      `member ${p.memberId} did not make proposal ${p.proposalId}`,
-    ProposalCallFailed: (p) =>
-      `proposal ${p.proposalId}'s call failed: ${p.reason}`,
-    UnknownNode: (p) =>
-      `node ${p.nodeId} is not registered for member ${p.memberId}`,
+    NotProposer: (p) => `member ${p.memberId} did not make proposal ${p.proposalId}`,
+    ProposalCallFailed: (p) => `proposal ${p.proposalId}'s call failed: ${p.reason}`,
+    UnknownNode: (p) => `node ${p.nodeId} is not registered for member ${p.memberId}`,
   },
   create: createRegistryClient,
 });

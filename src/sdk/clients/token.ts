@@ -2,11 +2,7 @@
 import { formatUnits, parseUnits } from "ethers";
 import { DepositToken__factory } from "../../../typechain-types/factories/platform/DepositToken__factory.js";
 import type { DepositToken } from "../../../typechain-types/platform/DepositToken.js";
-import {
-  defineClient,
-  type ClientContext,
-  type SendOptions,
-} from "./define.js";
+import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 
 /** Thrown for an amount that is not a non-negative decimal with at most the token's decimals. */
 export class InvalidAmountError extends Error {
@@ -15,17 +11,14 @@ export class InvalidAmountError extends Error {
     readonly input: string,
     decimals: number,
   ) {
-    super(
-      `malformed amount "${input}": expected a positive decimal with at most ${decimals} decimals, e.g. 1250.50`,
-    );
+    super(`malformed amount "${input}": expected a positive decimal with at most ${decimals} decimals, e.g. 1250.50`);
   }
 }
 
 /** Parses "1250.5" into minor units, strictly (no exponent, no sign, no excess decimals). */
 export function parseAmount(input: string, decimals: number): bigint {
   const text = input.trim().replace(/_/g, "");
-  const pattern =
-    decimals === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${decimals}})?$`);
+  const pattern = decimals === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${decimals}})?$`);
   if (!pattern.test(text)) throw new InvalidAmountError(input, decimals);
   return parseUnits(text, decimals);
 }
@@ -41,13 +34,9 @@ export function formatAmount(amount: bigint, decimals: number): string {
 export type TokenClient = ReturnType<typeof createTokenClient>;
 
 function createTokenClient(context: ClientContext) {
-  const contract: DepositToken = context.connect(
-    "DepositToken",
-    DepositToken__factory,
-  );
+  const contract: DepositToken = context.connect("DepositToken", DepositToken__factory);
   let decimals: Promise<number> | undefined;
-  const getDecimals = (): Promise<number> =>
-    (decimals ??= contract.decimals().then(Number));
+  const getDecimals = (): Promise<number> => (decimals ??= contract.decimals().then(Number));
 
   return {
     contract,
@@ -64,25 +53,21 @@ function createTokenClient(context: ClientContext) {
     mint: (to: string, amount: bigint, options?: SendOptions) =>
       context.send(contract, () => contract.mint(to, amount), options),
     /** Burns deposits the calling issuing bank holds. */
-    burn: (amount: bigint, options?: SendOptions) =>
-      context.send(contract, () => contract.burn(amount), options),
+    burn: (amount: bigint, options?: SendOptions) => context.send(contract, () => contract.burn(amount), options),
     transfer: (to: string, amount: bigint, options?: SendOptions) =>
       context.send(contract, () => contract.transfer(to, amount), options),
     /** Lets an application contract pull `amount` for a DvP settlement step. */
     approve: (spender: string, amount: bigint, options?: SendOptions) =>
       context.send(contract, () => contract.approve(spender, amount), options),
-    allowance: (owner: string, spender: string) =>
-      contract.allowance(owner, spender),
+    allowance: (owner: string, spender: string) => contract.allowance(owner, spender),
   };
 }
 
 export default defineClient({
   contracts: { DepositToken: DepositToken__factory },
   messages: {
-    ERC20InsufficientBalance: (p) =>
-      `balance of ${p.sender} is ${p.balance}, ${p.needed} needed (minor units)`,
-    ERC20InsufficientAllowance: (p) =>
-      `allowance of ${p.spender} is ${p.allowance}, ${p.needed} needed (minor units)`,
+    ERC20InsufficientBalance: (p) => `balance of ${p.sender} is ${p.balance}, ${p.needed} needed (minor units)`,
+    ERC20InsufficientAllowance: (p) => `allowance of ${p.spender} is ${p.allowance}, ${p.needed} needed (minor units)`,
     ERC20InvalidReceiver: (p) => `invalid receiver ${p.receiver}`,
     ERC20InvalidSender: (p) => `invalid sender ${p.sender}`,
     EnforcedPause: () => "the application is paused by governance",
