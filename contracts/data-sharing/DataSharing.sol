@@ -25,9 +25,7 @@ contract DataSharing is IDataSharing, ConsortiumApp {
     mapping(uint64 datasetId => Dataset) private _datasets;
     mapping(uint64 datasetId => mapping(uint32 version => Version)) private _versions;
     mapping(uint64 datasetId => AutoGrantPolicy) private _policies;
-    mapping(uint64 datasetId => bytes32) private _sensitiveHeads;
     mapping(uint64 grantId => Grant) private _grants;
-    mapping(bytes32 accessId => AccessRecord) private _accesses;
 
     constructor(IConsortiumRegistry registry_) ConsortiumApp(registry_) {}
 
@@ -52,7 +50,8 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         d.classification = classification;
         d.status = DatasetStatus.Active;
         d.fieldMask = fieldMask;
-        d.registeredAt = uint64(block.timestamp);
+        // A non-zero seed makes every append a non-zero to non-zero write: each access costs the same.
+        d.accessHead = keccak256(abi.encode(address(this), datasetId));
         _versions[datasetId][1] = Version(contentHash, metadataHash, uint64(block.timestamp), hashKind);
 
         emit DatasetRegistered(datasetId, owner, msg.sender, classification, fieldMask);
@@ -311,7 +310,7 @@ contract DataSharing is IDataSharing, ConsortiumApp {
             consumerAccount,
             Roles.DATA_CONSUMER
         );
-        if (accessId == bytes32(0) || _accesses[accessId].grantId != 0) revert AccessIdUsed(accessId);
+        if (accessId == bytes32(0)) revert InvalidValue("accessId");
         if (resultHash == bytes32(0)) revert InvalidValue("resultHash");
 
         Grant storage g = _existingGrant(grantId);
@@ -326,16 +325,17 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         GrantValidity validity = d.status == DatasetStatus.Active ? _chainValidity(g) : GrantValidity.DatasetRetired;
         if (validity != GrantValidity.Valid) revert GrantNotValid(grantId, validity);
 
-        _accesses[accessId] = AccessRecord(grantId, datasetId, accessedVersion, consumer, uint64(block.timestamp));
+        _appendAccess(d, accessId, grantId, accessedVersion, consumer, g.purposeHash, resultHash);
         emit AccessRecorded(
             accessId,
             grantId,
             resultHash,
             datasetId,
+            d.accessCount,
             accessedVersion,
             consumer,
             consumerAccount,
-            msg.sender
+            g.purposeHash
         );
     }
 
@@ -383,16 +383,6 @@ contract DataSharing is IDataSharing, ConsortiumApp {
     /// @inheritdoc IDataSharing
     function grantValidity(uint64 grantId) external view returns (GrantValidity) {
         return _validity(grantId);
-    }
-
-    /// @inheritdoc IDataSharing
-    function accessRecord(bytes32 accessId) external view returns (AccessRecord memory) {
-        return _accesses[accessId];
-    }
-
-    /// @inheritdoc IDataSharing
-    function sensitiveLogHead(uint64 datasetId) external view returns (bytes32) {
-        return _sensitiveHeads[datasetId];
     }
 
     /// @inheritdoc IDataSharing
@@ -566,6 +556,32 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         return GrantValidity.Valid;
     }
 
+    /// @dev Appends an entry to the dataset's access log (see `AccessRecorded` for the chain).
+    function _appendAccess(
+        Dataset storage d,
+        bytes32 accessId,
+        uint64 grantId,
+        uint32 accessedVersion,
+        uint32 consumer,
+        bytes32 purposeHash,
+        bytes32 resultHash
+    ) private {
+        uint64 seq = ++d.accessCount;
+        d.accessHead = keccak256(
+            abi.encode(
+                d.accessHead,
+                seq,
+                accessId,
+                grantId,
+                accessedVersion,
+                consumer,
+                purposeHash,
+                resultHash,
+                block.timestamp
+            )
+        );
+    }
+
     /// @dev Appends an entry to the dataset's sensitive-operation hash chain.
     function _logSensitive(
         uint64 datasetId,
@@ -578,7 +594,7 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         uint32 seq = ++d.sensitiveCount;
         bytes32 head = keccak256(
             abi.encode(
-                _sensitiveHeads[datasetId],
+                d.sensitiveHead,
                 datasetId,
                 seq,
                 operation,
@@ -589,7 +605,7 @@ contract DataSharing is IDataSharing, ConsortiumApp {
                 block.timestamp
             )
         );
-        _sensitiveHeads[datasetId] = head;
+        d.sensitiveHead = head;
         emit SensitiveOperationRecorded(datasetId, seq, operation, memberId, msg.sender, subjectId, detailHash, head);
     }
 }

@@ -81,22 +81,26 @@ interface IDataSharing is IConsortiumApp {
         Delegate
     }
 
-    /// @notice A catalogue entry (one slot).
+    /// @notice A catalogue entry (three slots). Slot 0 holds what the access path reads and bumps; the two log heads follow.
     /// @param owner Member that owns the data and decides who may use it.
-    /// @param latestVersion Versions run from 1 to this number.
+    /// @param latestVersion Versions run from 1 to this number (version 1's `publishedAt` is the registration time).
     /// @param classification Current classification.
     /// @param status Lifecycle status.
     /// @param fieldMask The fields a grant's scope may name (bit i = field i of the metadata document).
-    /// @param registeredAt Registration time.
-    /// @param sensitiveCount Number of entries in the sensitive-operation log.
+    /// @param sensitiveCount Entries in the sensitive-operation log.
+    /// @param accessCount Entries in the access log (accesses recorded so far).
+    /// @param accessHead Head of the access log's hash chain (seeded at registration, see `AccessRecorded`).
+    /// @param sensitiveHead Head of the sensitive-operation log's hash chain (zero while empty).
     struct Dataset {
         uint32 owner;
         uint32 latestVersion;
         Classification classification;
         DatasetStatus status;
         uint64 fieldMask;
-        uint64 registeredAt;
         uint32 sensitiveCount;
+        uint64 accessCount;
+        bytes32 accessHead;
+        bytes32 sensitiveHead;
     }
 
     /// @notice One published version of a dataset. Old versions stay verifiable for ever.
@@ -151,21 +155,6 @@ interface IDataSharing is IConsortiumApp {
         uint32 duration;
         uint64 requiredRoles;
         uint64 maxScope;
-    }
-
-    /// @notice One recorded access (one slot). Keyed by the access id: the EIP-712 digest of the consumer's signed
-    /// request when the gateway serves it, so that the record points at a signature only the consumer could make.
-    /// @param grantId Grant the access was made under.
-    /// @param datasetId Dataset accessed.
-    /// @param version Version served.
-    /// @param consumer Member that received the data (the grant's grantee).
-    /// @param recordedAt Time of the access.
-    struct AccessRecord {
-        uint64 grantId;
-        uint64 datasetId;
-        uint32 version;
-        uint32 consumer;
-        uint64 recordedAt;
     }
 
     /// @notice A dataset was registered; its first version is announced by `VersionPublished`.
@@ -238,20 +227,26 @@ interface IDataSharing is IConsortiumApp {
         bytes32 reasonHash,
         address account
     );
-    /// @notice Data was served under a grant. Search by `resultHash` to trace a leaked file to its access and grant.
+    /// @notice Data was served under a grant: entry `seq` (from 1) of the dataset's access log. Search by `resultHash`
+    /// to trace a leaked file to its access, its grant and the consumer's signed request (`accessId`).
+    /// @dev The log is a hash chain committed on chain: `head_0 = keccak256(abi.encode(address(this), datasetId))`,
+    /// `head_seq = keccak256(abi.encode(head_{seq-1}, seq, accessId, grantId, version, consumer, purposeHash, resultHash,
+    /// block.timestamp))`; replaying the events must reach `dataset(datasetId).accessHead`, so a dropped, altered or
+    /// invented record is detected.
     event AccessRecorded(
         bytes32 indexed accessId,
         uint64 indexed grantId,
         bytes32 indexed resultHash,
         uint64 datasetId,
+        uint64 seq,
         uint32 version,
         uint32 consumer,
         address consumerAccount,
-        address servedBy
+        bytes32 purposeHash
     );
     /// @notice An entry of a highly classified dataset's sensitive-operation log. `head` chains every entry:
     /// `head = keccak256(abi.encode(previousHead, datasetId, seq, operation, member, account, subjectId, detailHash,
-    /// block.timestamp))`; replaying the events must reach `sensitiveLogHead(datasetId)`.
+    /// block.timestamp))`; replaying the events must reach `dataset(datasetId).sensitiveHead`.
     event SensitiveOperationRecorded(
         uint64 indexed datasetId,
         uint32 indexed seq,
@@ -293,8 +288,6 @@ interface IDataSharing is IConsortiumApp {
     error DelegationTooDeep(uint64 parentId, uint8 depth);
     /// @notice The member cannot receive a grant (not active, or lacks `DATA_CONSUMER`).
     error NotEligibleGrantee(uint32 memberId);
-    /// @notice The access id is zero or already recorded.
-    error AccessIdUsed(bytes32 accessId);
 
     /// @notice Registers a dataset with its first version. By a `DATA_OWNER` member, which becomes its owner.
     /// @param contentHash keccak256 of the file or Merkle root of the files (non-zero).
@@ -372,10 +365,12 @@ interface IDataSharing is IConsortiumApp {
     /// of its dataset), by the delegator (a grant it delegated), or by the grantee (renouncing).
     function revokeAccess(uint64 grantId, bytes32 reasonHash) external;
 
-    /// @notice Records that data was served under a grant. By the dataset's owner (its gateway), before it releases the
-    /// data. Refused unless the grant and every ancestor are active and unexpired, the grant covers `datasetId`, the
-    /// version exists and `consumerAccount` may act now for the grantee with `DATA_CONSUMER`.
-    /// @param accessId Unique id of the access: the EIP-712 digest of the consumer's signed request.
+    /// @notice Records that data was served under a grant: appends to the dataset's access log. By the dataset's owner
+    /// (its gateway), before it releases the data. Refused unless the grant and every ancestor are active and
+    /// unexpired, the grant covers `datasetId`, the version exists and `consumerAccount` may act now for the grantee
+    /// with `DATA_CONSUMER`.
+    /// @param accessId Id of the access: the EIP-712 digest of the consumer's signed request (non-zero), so that each
+    /// record points at a signature only the consumer could have made.
     /// @param resultHash keccak256 of exactly what was served.
     function recordAccess(
         bytes32 accessId,
@@ -414,12 +409,6 @@ interface IDataSharing is IConsortiumApp {
 
     /// @notice Whether a grant may be used now and, if not, the first reason found walking up its chain.
     function grantValidity(uint64 grantId) external view returns (GrantValidity);
-
-    /// @notice A recorded access (all zero if none).
-    function accessRecord(bytes32 accessId) external view returns (AccessRecord memory);
-
-    /// @notice Head of a dataset's sensitive-operation hash chain (zero while empty).
-    function sensitiveLogHead(uint64 datasetId) external view returns (bytes32);
 
     /// @notice Datasets registered so far (ids 1..n).
     function datasetCount() external view returns (uint64);
