@@ -14,7 +14,9 @@ export const measure: MeasureGas = async (connection) => {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const data = await ethers.deployContract("DataSharing", [platform.registry]);
-  const certificates = await ethers.deployContract("ECertificates", [platform.registry]);
+  const certificates = await ethers.deployContract("ECertificates", [
+    platform.registry,
+  ]);
   await platform.finishBootstrap();
   const { gov1: owner, gov2: consumer, core, supplier1 } = platform.accounts;
   const ids = platform.ids;
@@ -28,15 +30,43 @@ export const measure: MeasureGas = async (connection) => {
 
   row(
     "register dataset (internal)",
-    await gasOf(await asOwner.registerDataset(h("f1"), CONTENT_HASH, h("m1"), INTERNAL, FIELDS)),
+    await gasOf(
+      await asOwner.registerDataset(
+        h("f1"),
+        CONTENT_HASH,
+        h("m1"),
+        INTERNAL,
+        FIELDS,
+      ),
+    ),
   );
   row(
     "register dataset (confidential, sensitive log)",
-    await gasOf(await asOwner.registerDataset(h("f2"), CONTENT_HASH, h("m2"), CONFIDENTIAL, FIELDS)),
+    await gasOf(
+      await asOwner.registerDataset(
+        h("f2"),
+        CONTENT_HASH,
+        h("m2"),
+        CONFIDENTIAL,
+        FIELDS,
+      ),
+    ),
   );
-  row("publish a new version", await gasOf(await asOwner.publishVersion(1, h("f1b"), CONTENT_HASH, h("m1b"))));
-  row("request access", await gasOf(await asConsumer.requestAccess(1, h("purpose"), 0b0011n)));
-  row("grant a request", await gasOf(await asOwner.grantAccess(1, 0b0011n, expiry, true)), 110_000n);
+  row(
+    "publish a new version",
+    await gasOf(
+      await asOwner.publishVersion(1, h("f1b"), CONTENT_HASH, h("m1b")),
+    ),
+  );
+  row(
+    "request access",
+    await gasOf(await asConsumer.requestAccess(1, h("purpose"), 0b0011n)),
+  );
+  row(
+    "grant a request",
+    await gasOf(await asOwner.grantAccess(1, 0b0011n, expiry, true)),
+    110_000n,
+  );
   await asConsumer.requestAccess(2, h("purpose"), 0b0011n);
   row(
     "grant a request (confidential, sensitive log)",
@@ -44,10 +74,22 @@ export const measure: MeasureGas = async (connection) => {
     110_000n,
   );
   await asConsumer.requestAccess(1, h("other purpose"), 0b0001n);
-  row("refuse a request", await gasOf(await asOwner.refuseAccess(3, h("not needed"))));
+  row(
+    "refuse a request",
+    await gasOf(await asOwner.refuseAccess(3, h("not needed"))),
+  );
   row(
     "grant directly (no request)",
-    await gasOf(await asOwner.grantDirect(1, ids.core, h("purpose"), 0b0001n, expiry, false)),
+    await gasOf(
+      await asOwner.grantDirect(
+        1,
+        ids.core,
+        h("purpose"),
+        0b0001n,
+        expiry,
+        false,
+      ),
+    ),
     110_000n,
   );
   row(
@@ -67,33 +109,83 @@ export const measure: MeasureGas = async (connection) => {
   await owner.provider; // keep ids readable
   row(
     "request access, auto-granted by policy",
-    await gasOf(await data.connect(platform.accounts.gov2).requestAccess(1, h("policy purpose"), 0b0001n)),
+    await gasOf(
+      await data
+        .connect(platform.accounts.gov2)
+        .requestAccess(1, h("policy purpose"), 0b0001n),
+    ),
   );
-  row("delegate a grant (depth 1)", await gasOf(await asConsumer.delegateAccess(1, ids.supplier1, 0b0001n, expiry, true)));
+  row(
+    "delegate a grant (depth 1)",
+    await gasOf(
+      await asConsumer.delegateAccess(1, ids.supplier1, 0b0001n, expiry, true),
+    ),
+  );
   const childId = await data.grantCount();
   row(
     "delegate a grant (depth 2)",
-    await gasOf(await asSupplier.delegateAccess(childId, ids.core, 0b0001n, expiry, false)),
+    await gasOf(
+      await asSupplier.delegateAccess(
+        childId,
+        ids.core,
+        0b0001n,
+        expiry,
+        false,
+      ),
+    ),
   );
   const grandchildId = await data.grantCount();
 
   row(
     "record access (direct grant)",
-    await gasOf(await asOwner.recordAccess(h("access-1"), 1, 1, 2, consumer.address, h("result-1"))),
+    await gasOf(
+      await asOwner.recordAccess(
+        h("access-1"),
+        1,
+        1,
+        2,
+        consumer.address,
+        h("result-1"),
+      ),
+    ),
     60_000n,
   );
   row(
     "record access (direct grant, again)",
-    await gasOf(await asOwner.recordAccess(h("access-2"), 1, 1, 2, consumer.address, h("result-2"))),
+    await gasOf(
+      await asOwner.recordAccess(
+        h("access-2"),
+        1,
+        1,
+        2,
+        consumer.address,
+        h("result-2"),
+      ),
+    ),
     60_000n,
   );
   row(
     "record access (grant delegated twice)",
-    await gasOf(await asOwner.recordAccess(h("access-3"), grandchildId, 1, 2, core.address, h("result-3"))),
+    await gasOf(
+      await asOwner.recordAccess(
+        h("access-3"),
+        grandchildId,
+        1,
+        2,
+        core.address,
+        h("result-3"),
+      ),
+    ),
     60_000n,
   );
-  row("revoke a grant", await gasOf(await asOwner.revokeAccess(1, h("no longer needed"))));
-  row("revoke a grant (confidential, sensitive log)", await gasOf(await asOwner.revokeAccess(2, h("leak"))));
+  row(
+    "revoke a grant",
+    await gasOf(await asOwner.revokeAccess(1, h("no longer needed"))),
+  );
+  row(
+    "revoke a grant (confidential, sensitive log)",
+    await gasOf(await asOwner.revokeAccess(2, h("leak"))),
+  );
 
   const asAgency = certificates.connect(owner);
   const terms = (doc: string) => ({
@@ -103,8 +195,18 @@ export const measure: MeasureGas = async (connection) => {
     validFrom: 0n,
     validUntil: expiry,
   });
-  row("issue an e-certificate", await gasOf(await asAgency.issue(terms("licence v1"))), undefined);
-  row("replace an e-certificate", await gasOf(await asAgency.replace(1, terms("licence v2"), h("renewal"))));
-  row("revoke an e-certificate", await gasOf(await asAgency.revoke(2, h("fraud"))));
+  row(
+    "issue an e-certificate",
+    await gasOf(await asAgency.issue(terms("licence v1"))),
+    undefined,
+  );
+  row(
+    "replace an e-certificate",
+    await gasOf(await asAgency.replace(1, terms("licence v2"), h("renewal"))),
+  );
+  row(
+    "revoke an e-certificate",
+    await gasOf(await asAgency.revoke(2, h("fraud"))),
+  );
   return rows;
 };
