@@ -92,6 +92,8 @@ interface Chain {
   dataSharing: DataSharing;
   registry: ConsortiumRegistry;
   gasPrice: bigint;
+  /** Runs sends one at a time: nonces reach the node in order (an automining node rejects a gap). */
+  serialize: <T>(send: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -259,7 +261,13 @@ async function connectChain(config: GatewayConfig): Promise<Chain> {
   );
   const gasPrice =
     config.gasPrice ?? (await provider.getFeeData()).gasPrice ?? 0n;
-  return { provider, signer, dataSharing, registry, gasPrice };
+  let tail: Promise<unknown> = Promise.resolve();
+  const serialize = <T>(send: () => Promise<T>): Promise<T> => {
+    const run = tail.then(send, send);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  return { provider, signer, dataSharing, registry, gasPrice, serialize };
 }
 
 /** Reads every file of the manifest and checks it against the owner's registered hash. */
@@ -461,11 +469,13 @@ async function recordAccess(
   }
   let tx: ContractTransactionResponse;
   try {
-    tx = await chain.dataSharing.recordAccess(...args, {
-      gasLimit: gasLimit + gasLimit / 5n,
-      gasPrice: chain.gasPrice,
-      type: 0,
-    });
+    tx = await chain.serialize(() =>
+      chain.dataSharing.recordAccess(...args, {
+        gasLimit: gasLimit + gasLimit / 5n,
+        gasPrice: chain.gasPrice,
+        type: 0,
+      }),
+    );
   } catch (error) {
     chain.signer.reset();
     throw chainRefusal(error);
