@@ -1,0 +1,162 @@
+/**
+ * Gateway benchmark: requests per second and latency of serving a small file through the data gateway, each request
+ * checked on chain and recorded on chain (a `recordAccess` transaction mined) before the bytes are served.
+ *
+ *   npx tsx scripts/bench/gateway.ts            (writes bench/gateway.json)
+ *
+ * Runs a real `hardhat node` (automine: one block per transaction) and the gateway in this process.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { keccak256, toUtf8Bytes } from "ethers";
+import {
+  GatewayClient,
+  GatewayRequestError,
+} from "../../src/gateway/client.js";
+import { loadConfig } from "../../src/gateway/config.js";
+import { startGateway } from "../../src/gateway/server.js";
+import {
+  deployOnNode,
+  gatewayEnv,
+  writeDataFile,
+} from "../../test/data-sharing/gateway-fixture.js";
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
+const CONCURRENCY = [1, 8];
+const FILE_BYTES = 1024;
+const PURPOSE = keccak256(toUtf8Bytes("benchmark purpose"));
+
+interface Run {
+  scenario: string;
+  concurrency: number;
+  requests: number;
+  seconds: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+}
+
+async function run(
+  scenario: string,
+  concurrency: number,
+  requests: number,
+  one: () => Promise<void>,
+): Promise<Run> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < requests) {
+      next++;
+      const t = performance.now();
+      await one();
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    scenario,
+    concurrency,
+    requests,
+    seconds: round(seconds),
+    requestsPerSecond: round(requests / seconds),
+    latencyMs: {
+      p50: round(percentile(latencies, 50)),
+      p95: round(percentile(latencies, 95)),
+      p99: round(percentile(latencies, 99)),
+      max: round(latencies[latencies.length - 1]),
+    },
+  };
+}
+
+const f = await deployOnNode();
+try {
+  const content = "x".repeat(FILE_BYTES - 1) + "\n";
+  const file = await writeDataFile(f.dir, "small.bin", content);
+  await (
+    await f.data
+      .connect(f.owner)
+      .registerDataset(file.hash, 0, keccak256(toUtf8Bytes("meta")), 1, 1n)
+  ).wait();
+  await (await f.data.connect(f.consumer).requestAccess(1, PURPOSE, 1n)).wait();
+  const until =
+    BigInt((await f.provider.getBlock("latest"))!.timestamp) + 30n * 86_400n;
+  await (await f.data.connect(f.owner).grantAccess(1, 1n, until, false)).wait();
+  const manifest = join(f.dir, "manifest.json");
+  await writeFile(
+    manifest,
+    JSON.stringify({
+      files: [{ datasetId: "1", version: 1, path: "small.bin" }],
+    }),
+  );
+  const gateway = await startGateway(await loadConfig(gatewayEnv(f, manifest)));
+  const client = await GatewayClient.connect(gateway.url, f.consumer);
+  const served = () =>
+    client
+      .fetchDataset({ datasetId: 1n, grantId: 1n, purpose: PURPOSE })
+      .then(() => undefined);
+  const refused = () =>
+    client.fetchDataset({ datasetId: 1n, grantId: 99n, purpose: PURPOSE }).then(
+      () => {
+        throw new Error("served an unknown grant");
+      },
+      (error: unknown) => {
+        if (!(error instanceof GatewayRequestError)) throw error;
+      },
+    );
+
+  await run("warm-up", 4, 20, served);
+  const runs: Run[] = [];
+  for (const c of CONCURRENCY)
+    runs.push(
+      await run(
+        "serve 1 KiB: chain check + recordAccess mined + serve",
+        c,
+        REQUESTS,
+        served,
+      ),
+    );
+  runs.push(
+    await run(
+      "refuse (unknown grant): signature + chain check only",
+      8,
+      REQUESTS,
+      refused,
+    ),
+  );
+  const recorded = (await f.data.dataset(1)).accessCount;
+  await gateway.close();
+
+  const result = {
+    generatedAt: new Date().toISOString(),
+    command: "npx tsx scripts/bench/gateway.ts",
+    setup: {
+      node: "hardhat node (EDR, automine, chain id 1337, berlin), same machine",
+      fileBytes: FILE_BYTES,
+      signer: "EIP-712, ethers Wallet (consumer side)",
+      accessesRecordedOnChain: Number(recorded),
+      cpus: (await import("node:os")).cpus().length,
+    },
+    runs,
+  };
+  await mkdir("bench", { recursive: true });
+  await writeFile("bench/gateway.json", JSON.stringify(result, null, 2) + "\n");
+  console.table(
+    runs.map((r) => ({
+      scenario: r.scenario,
+      c: r.concurrency,
+      rps: r.requestsPerSecond,
+      ...r.latencyMs,
+    })),
+  );
+} finally {
+  await f.node.stop();
+}

@@ -1,0 +1,96 @@
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+
+const hex32 = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x and 64 hex digits");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected an address");
+
+/** The gateway's environment. The operator key comes from the environment only, never from arguments. */
+export const GatewayEnvSchema = z.object({
+  GATEWAY_RPC_URL: z.string().url(),
+  GATEWAY_OPERATOR_KEY: hex32,
+  GATEWAY_DATA_SHARING: address,
+  GATEWAY_MANIFEST: z.string().min(1),
+  GATEWAY_HOST: z.string().default("127.0.0.1"),
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  GATEWAY_MAX_SKEW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(60),
+  /** Fixed gas price in wei ("0" on a Besu/GoQuorum network with free gas); fetched once at start when unset. */
+  GATEWAY_GAS_PRICE: z.coerce.bigint().optional(),
+  GATEWAY_POLLING_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+});
+
+/** One file the gateway serves: a version of a dataset (a file of a Merkle version needs its proof). */
+export const ManifestEntrySchema = z.object({
+  datasetId: z.coerce.bigint().positive(),
+  version: z.number().int().positive(),
+  path: z.string().min(1),
+  contentType: z.string().default("application/octet-stream"),
+  proof: z.array(hex32).optional(),
+});
+
+export const ManifestSchema = z.object({
+  files: z.array(ManifestEntrySchema).min(1),
+});
+
+export type ManifestEntry = z.infer<typeof ManifestEntrySchema>;
+
+export interface GatewayConfig {
+  rpcUrl: string;
+  operatorKey: string;
+  dataSharing: string;
+  host: string;
+  port: number;
+  maxSkewSeconds: number;
+  gasPrice?: bigint;
+  pollingMs: number;
+  /** Files with absolute paths (relative ones resolve against the manifest's folder). */
+  files: ManifestEntry[];
+}
+
+/** Validates the environment and the manifest it names; throws a readable error listing every problem. */
+export async function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<GatewayConfig> {
+  const parsed = GatewayEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join(".")}: ${i.message}`)
+      .join("; ");
+    throw new Error(`invalid gateway configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const manifestPath = resolve(e.GATEWAY_MANIFEST);
+  const manifest = ManifestSchema.safeParse(
+    JSON.parse(await readFile(manifestPath, "utf8")),
+  );
+  if (!manifest.success) {
+    const problems = manifest.error.issues
+      .map((i) => `${i.path.join(".")}: ${i.message}`)
+      .join("; ");
+    throw new Error(`invalid gateway manifest ${manifestPath}: ${problems}`);
+  }
+  const base = dirname(manifestPath);
+  return {
+    rpcUrl: e.GATEWAY_RPC_URL,
+    operatorKey: e.GATEWAY_OPERATOR_KEY,
+    dataSharing: e.GATEWAY_DATA_SHARING,
+    host: e.GATEWAY_HOST,
+    port: e.GATEWAY_PORT,
+    maxSkewSeconds: e.GATEWAY_MAX_SKEW_SECONDS,
+    ...(e.GATEWAY_GAS_PRICE === undefined
+      ? {}
+      : { gasPrice: e.GATEWAY_GAS_PRICE }),
+    pollingMs: e.GATEWAY_POLLING_MS,
+    files: manifest.data.files.map((f) => ({
+      ...f,
+      path: resolve(base, f.path),
+    })),
+  };
+}

@@ -1,0 +1,515 @@
+import { readFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import {
+  isError,
+  JsonRpcProvider,
+  keccak256,
+  NonceManager,
+  Wallet,
+  type ContractTransactionResponse,
+  type TypedDataDomain,
+} from "ethers";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
+import { z } from "zod";
+import {
+  ConsortiumRegistry__factory,
+  DataSharing__factory,
+  type ConsortiumRegistry,
+  type DataSharing,
+} from "../../typechain-types/index.js";
+import { Roles } from "../sdk/roles.js";
+import type { GatewayConfig, ManifestEntry } from "./config.js";
+import { GatewayError, type GatewayErrorCode } from "./errors.js";
+import { NonceCache } from "./nonces.js";
+import {
+  gatewayDomain,
+  Headers,
+  recoverRequester,
+  requestDigest,
+  type DataRequest,
+} from "./request.js";
+
+/** `IDataSharing.GrantValidity` order, mapped to the refusal it causes (Valid maps to nothing). */
+const VALIDITY_REFUSALS: (GatewayErrorCode | null)[] = [
+  null,
+  "UNKNOWN_GRANT",
+  "GRANT_NOT_ACTIVE",
+  "GRANT_EXPIRED",
+  "GRANT_REVOKED",
+  "ANCESTOR_EXPIRED",
+  "ANCESTOR_REVOKED",
+  "DATASET_RETIRED",
+];
+const HASH_KIND_MERKLE = 1n;
+const MAX_UINT64 = 2n ** 64n - 1n;
+
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
+const RequestHeadersSchema = z.object({
+  [Headers.grant]: z.string().regex(/^[1-9][0-9]{0,19}$/, "a grant id"),
+  [Headers.purpose]: hex32,
+  [Headers.timestamp]: z.string().regex(/^[0-9]{1,12}$/, "unix seconds"),
+  [Headers.nonce]: hex32,
+  [Headers.signature]: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature"),
+});
+const ParamsSchema = z.object({
+  datasetId: z.string().regex(/^[1-9][0-9]{0,19}$/, "a dataset id"),
+  version: z
+    .string()
+    .regex(/^[1-9][0-9]{0,9}$/, "a version number")
+    .refine((v) => Number(v) <= 0xffffffff, "a version number")
+    .optional(),
+});
+
+interface ServedFile {
+  entry: ManifestEntry;
+  bytes: Buffer;
+  hash: string;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  app: FastifyInstance;
+  /** Base URL it listens on. */
+  url: string;
+  /** The owner's operator account that records accesses. */
+  operator: string;
+  /** The member that owns the datasets served. */
+  ownerMember: number;
+  domain: TypedDataDomain;
+  close(): Promise<void>;
+}
+
+/** Chain access the request path needs, built once at start. */
+interface Chain {
+  provider: JsonRpcProvider;
+  signer: NonceManager;
+  dataSharing: DataSharing;
+  registry: ConsortiumRegistry;
+  gasPrice: bigint;
+  /** Runs sends one at a time: nonces reach the node in order (an automining node rejects a gap). */
+  serialize: <T>(send: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * Starts a data gateway in front of the files of one owner. At start it proves it may act for the owner (`DATA_OWNER`)
+ * and that every file it serves matches the hash its owner registered on chain; it refuses to start otherwise.
+ *
+ * Per request: validate the headers, check the timestamp window, recover the signer (EIP-712), refuse a replayed
+ * nonce, check the grant on chain (dataset, grantee, purpose, validity up the delegation chain), record the access on
+ * chain with the hash of the exact bytes about to be served, and only once that transaction succeeded, serve them.
+ */
+export async function startGateway(config: GatewayConfig): Promise<Gateway> {
+  const chain = await connectChain(config);
+  const operator = await chain.signer.getAddress();
+  const ownerMember = Number(
+    await chain.registry.authorize(operator, Roles.DATA_OWNER),
+  );
+  const files = await loadFiles(config.files, chain.dataSharing, ownerMember);
+  const { chainId } = await chain.provider.getNetwork();
+  const domain = gatewayDomain(chainId, config.dataSharing);
+  const nonces = new NonceCache(config.maxSkewSeconds);
+
+  const app = Fastify({ logger: false });
+  app.setErrorHandler((error: unknown, _request, reply) => {
+    const refusal =
+      error instanceof GatewayError
+        ? error
+        : new GatewayError(
+            "CHAIN_UNAVAILABLE",
+            "the gateway could not complete the request",
+          );
+    void reply
+      .code(refusal.status)
+      .type("application/json")
+      .send(refusal.toJSON());
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    void reply
+      .code(404)
+      .send(
+        new GatewayError(
+          "NOT_FOUND",
+          "no such route: GET /datasets/:id[/versions/:v]",
+        ).toJSON(),
+      );
+  });
+
+  app.get("/info", async () => ({
+    chainId: chainId.toString(),
+    dataSharing: config.dataSharing,
+    operator,
+    ownerMember,
+    domain: { ...domain, chainId: chainId.toString() },
+    files: [...files.values()].map((f) => ({
+      datasetId: f.entry.datasetId.toString(),
+      version: f.entry.version,
+    })),
+  }));
+
+  const handler = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply> => {
+    const { dataRequest, signature } = parseRequest(request);
+
+    const now = Math.floor(Date.now() / 1000);
+    const skew = Math.abs(now - Number(dataRequest.timestamp));
+    if (skew > config.maxSkewSeconds) {
+      throw new GatewayError(
+        "STALE_REQUEST",
+        `request timestamp is ${skew} s away from the gateway's clock`,
+        {
+          maxSkewSeconds: config.maxSkewSeconds,
+        },
+      );
+    }
+
+    let requester: string;
+    try {
+      requester = recoverRequester(domain, dataRequest, signature);
+    } catch {
+      throw new GatewayError(
+        "BAD_SIGNATURE",
+        "the signature is not a valid EIP-712 signature of this request",
+      );
+    }
+    if (!nonces.use(requester, dataRequest.nonce)) {
+      throw new GatewayError("REPLAYED_NONCE", "this nonce was already used", {
+        nonce: dataRequest.nonce,
+      });
+    }
+    if (
+      ![...files.values()].some(
+        (f) => f.entry.datasetId === dataRequest.datasetId,
+      )
+    ) {
+      throw new GatewayError(
+        "UNKNOWN_DATASET",
+        "this gateway does not serve that dataset",
+        {
+          datasetId: dataRequest.datasetId.toString(),
+        },
+      );
+    }
+
+    const { version, file } = await checkOnChain(
+      chain,
+      files,
+      dataRequest,
+      requester,
+    );
+    const accessId = requestDigest(domain, dataRequest);
+    const transaction = await recordAccess(
+      chain,
+      accessId,
+      dataRequest,
+      version,
+      requester,
+      file.hash,
+    );
+
+    return reply
+      .code(200)
+      .header("content-type", file.entry.contentType)
+      .header(Headers.accessId, accessId)
+      .header(Headers.resultHash, file.hash)
+      .header(Headers.version, String(version))
+      .header(Headers.transaction, transaction)
+      .send(file.bytes);
+  };
+  app.get("/datasets/:datasetId", handler);
+  app.get("/datasets/:datasetId/versions/:version", handler);
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address() as AddressInfo;
+  return {
+    app,
+    url: `http://${config.host}:${address.port}`,
+    operator,
+    ownerMember,
+    domain,
+    close: async () => {
+      await app.close();
+      chain.provider.destroy();
+    },
+  };
+}
+
+async function connectChain(config: GatewayConfig): Promise<Chain> {
+  const probe = new JsonRpcProvider(config.rpcUrl);
+  const network = await probe.getNetwork();
+  probe.destroy();
+  // One network, known up front: no chain-id round trip per call; no batching stall on the request path; no
+  // response cache (a grant revoked a moment ago must be seen as revoked).
+  const provider = new JsonRpcProvider(config.rpcUrl, network, {
+    staticNetwork: network,
+    batchMaxCount: 1,
+    cacheTimeout: -1,
+  });
+  provider.pollingInterval = config.pollingMs;
+  const signer = new NonceManager(new Wallet(config.operatorKey, provider));
+  const dataSharing = DataSharing__factory.connect(config.dataSharing, signer);
+  const registry = ConsortiumRegistry__factory.connect(
+    await dataSharing.registry(),
+    provider,
+  );
+  const gasPrice =
+    config.gasPrice ?? (await provider.getFeeData()).gasPrice ?? 0n;
+  let tail: Promise<unknown> = Promise.resolve();
+  const serialize = <T>(send: () => Promise<T>): Promise<T> => {
+    const run = tail.then(send, send);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  return { provider, signer, dataSharing, registry, gasPrice, serialize };
+}
+
+/** Reads every file of the manifest and checks it against the owner's registered hash. */
+async function loadFiles(
+  entries: ManifestEntry[],
+  dataSharing: DataSharing,
+  ownerMember: number,
+): Promise<Map<string, ServedFile>> {
+  const files = new Map<string, ServedFile>();
+  for (const entry of entries) {
+    const bytes = await readFile(entry.path);
+    const hash = keccak256(bytes);
+    const dataset = await dataSharing.dataset(entry.datasetId);
+    if (Number(dataset.owner) !== ownerMember) {
+      throw new Error(
+        `dataset ${entry.datasetId} is not owned by member ${ownerMember} (owner ${dataset.owner})`,
+      );
+    }
+    const version = await dataSharing.version(entry.datasetId, entry.version);
+    const matches =
+      version.hashKind === HASH_KIND_MERKLE
+        ? await dataSharing.verifyFileInTree(
+            entry.datasetId,
+            entry.version,
+            hash,
+            entry.proof ?? [],
+          )
+        : await dataSharing.verifyFile(entry.datasetId, entry.version, hash);
+    if (!matches) {
+      throw new Error(
+        `${entry.path} does not match the hash registered for dataset ${entry.datasetId} v${entry.version}`,
+      );
+    }
+    files.set(`${entry.datasetId}:${entry.version}`, { entry, bytes, hash });
+  }
+  return files;
+}
+
+function parseRequest(request: FastifyRequest): {
+  dataRequest: DataRequest;
+  signature: string;
+} {
+  const params = ParamsSchema.safeParse(request.params);
+  const headers = RequestHeadersSchema.safeParse(request.headers);
+  if (!params.success || !headers.success) {
+    const issues = [
+      ...(params.error?.issues ?? []),
+      ...(headers.error?.issues ?? []),
+    ].map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new GatewayError(
+      "BAD_REQUEST",
+      "missing or malformed request fields",
+      { issues },
+    );
+  }
+  const h = headers.data;
+  const grantId = BigInt(h[Headers.grant]);
+  const datasetId = BigInt(params.data.datasetId);
+  if (grantId > MAX_UINT64 || datasetId > MAX_UINT64) {
+    throw new GatewayError("BAD_REQUEST", "id out of range");
+  }
+  return {
+    dataRequest: {
+      method: request.method,
+      path: request.url.split("?")[0],
+      datasetId,
+      version:
+        params.data.version === undefined ? 0 : Number(params.data.version),
+      grantId,
+      purpose: h[Headers.purpose].toLowerCase(),
+      timestamp: BigInt(h[Headers.timestamp]),
+      nonce: h[Headers.nonce].toLowerCase(),
+    },
+    signature: h[Headers.signature],
+  };
+}
+
+/** Reads the grant, its validity, the dataset and the requester's account in parallel and refuses with the reason. */
+async function checkOnChain(
+  chain: Chain,
+  files: Map<string, ServedFile>,
+  request: DataRequest,
+  requester: string,
+): Promise<{ version: number; file: ServedFile }> {
+  let grant, validity, dataset, account;
+  try {
+    [grant, validity, dataset, account] = await Promise.all([
+      chain.dataSharing.grant(request.grantId),
+      chain.dataSharing.grantValidity(request.grantId),
+      chain.dataSharing.dataset(request.datasetId),
+      chain.registry.account(requester),
+    ]);
+  } catch {
+    throw new GatewayError("CHAIN_UNAVAILABLE", "the chain could not be read");
+  }
+  const grantId = request.grantId.toString();
+  if (account.memberId === 0n) {
+    throw new GatewayError(
+      "UNKNOWN_SIGNER",
+      "the request is not signed by an account of a member",
+      { requester },
+    );
+  }
+  if (grant.status === 0n)
+    throw new GatewayError("UNKNOWN_GRANT", "no such grant", { grantId });
+  if (grant.datasetId !== request.datasetId) {
+    throw new GatewayError(
+      "WRONG_DATASET",
+      "the grant covers another dataset",
+      {
+        grantId,
+        grantDatasetId: grant.datasetId.toString(),
+        datasetId: request.datasetId.toString(),
+      },
+    );
+  }
+  if (grant.grantee !== account.memberId) {
+    throw new GatewayError(
+      "NOT_GRANTEE",
+      "the signer's member is not the grant's grantee",
+      {
+        grantId,
+        member: Number(account.memberId),
+        grantee: Number(grant.grantee),
+      },
+    );
+  }
+  if ((account.effectiveRoles & Roles.DATA_CONSUMER) === 0n) {
+    throw new GatewayError(
+      "CONSUMER_NOT_AUTHORISED",
+      "the signing account may not act as a data consumer now",
+      {
+        requester,
+      },
+    );
+  }
+  if (grant.purposeHash.toLowerCase() !== request.purpose) {
+    throw new GatewayError(
+      "PURPOSE_MISMATCH",
+      "the request's purpose is not the grant's purpose",
+      { grantId },
+    );
+  }
+  const refusal = VALIDITY_REFUSALS[Number(validity)];
+  if (refusal !== null) {
+    throw new GatewayError(
+      refusal,
+      `the grant cannot be used: ${refusal.toLowerCase().replaceAll("_", " ")}`,
+      {
+        grantId,
+        expiresAt: grant.expiresAt.toString(),
+      },
+    );
+  }
+  const latest = Number(dataset.latestVersion);
+  const version = request.version === 0 ? latest : request.version;
+  if (version > latest) {
+    throw new GatewayError("UNKNOWN_VERSION", "no such version", {
+      version,
+      latestVersion: latest,
+    });
+  }
+  const file = files.get(`${request.datasetId}:${version}`);
+  if (file === undefined) {
+    throw new GatewayError(
+      "VERSION_NOT_AVAILABLE",
+      "this gateway does not hold that version",
+      { version },
+    );
+  }
+  return { version, file };
+}
+
+/**
+ * Records the access on chain and waits for it to succeed. Estimating first both re-checks everything at the latest
+ * state and fixes the gas limit, so that a send can no longer fail in estimation after the nonce manager counted it.
+ */
+async function recordAccess(
+  chain: Chain,
+  accessId: string,
+  request: DataRequest,
+  version: number,
+  requester: string,
+  resultHash: string,
+): Promise<string> {
+  const args = [
+    accessId,
+    request.grantId,
+    request.datasetId,
+    version,
+    requester,
+    resultHash,
+  ] as const;
+  let gasLimit: bigint;
+  try {
+    gasLimit = await chain.dataSharing.recordAccess.estimateGas(...args);
+  } catch (error) {
+    throw chainRefusal(error);
+  }
+  let tx: ContractTransactionResponse;
+  try {
+    tx = await chain.serialize(() =>
+      chain.dataSharing.recordAccess(...args, {
+        gasLimit: gasLimit + gasLimit / 5n,
+        gasPrice: chain.gasPrice,
+        type: 0,
+      }),
+    );
+  } catch (error) {
+    chain.signer.reset();
+    throw chainRefusal(error);
+  }
+  try {
+    await tx.wait();
+  } catch (error) {
+    throw chainRefusal(error);
+  }
+  return tx.hash;
+}
+
+function chainRefusal(error: unknown): GatewayError {
+  if (isError(error, "CALL_EXCEPTION") && error.revert != null) {
+    return new GatewayError(
+      "CHAIN_REFUSED",
+      `the chain refused to record the access: ${error.revert.name}`,
+      {
+        error: error.revert.name,
+        args: error.revert.args.map((a: unknown) =>
+          typeof a === "bigint" ? a.toString() : a,
+        ),
+      },
+    );
+  }
+  if (isError(error, "CALL_EXCEPTION")) {
+    return new GatewayError(
+      "CHAIN_REFUSED",
+      "the chain refused to record the access",
+      {},
+    );
+  }
+  return new GatewayError(
+    "CHAIN_UNAVAILABLE",
+    "the access could not be recorded on chain",
+  );
+}

@@ -1,0 +1,417 @@
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { expect } from "chai";
+import { keccak256, toUtf8Bytes } from "ethers";
+import {
+  GatewayClient,
+  GatewayRequestError,
+  signedRequest,
+} from "../../src/gateway/client.js";
+import { loadConfig } from "../../src/gateway/config.js";
+import { startGateway, type Gateway } from "../../src/gateway/server.js";
+import { datasetPath } from "../../src/gateway/request.js";
+import { rpc } from "../helpers/node-process.js";
+import {
+  deployOnNode,
+  gatewayEnv,
+  writeDataFile,
+  type ChainFixture,
+} from "./gateway-fixture.js";
+
+const PURPOSE = keccak256(toUtf8Bytes("purpose: pension eligibility"));
+const DAY = 86_400n;
+const V1 = "id,name\n1,alpha\n";
+const V2 = "id,name\n1,alpha\n2,beta\n";
+const OTHER = "other dataset\n";
+
+describe("data gateway over HTTP against a hardhat node", function () {
+  this.timeout(120_000);
+  let f: ChainFixture;
+  let gateway: Gateway;
+  let asConsumer: GatewayClient;
+  let asCore: GatewayClient;
+  let manifest: string;
+
+  const accessCount = async (datasetId = 1n) =>
+    (await f.data.dataset(datasetId)).accessCount;
+  const chainNow = async () =>
+    BigInt((await f.provider.getBlock("latest"))!.timestamp);
+
+  /** Sends a prepared request and checks the refusal: status, JSON code, nothing served, nothing recorded. */
+  async function expectRefused(
+    path: string,
+    headers: Record<string, string>,
+    status: number,
+    code: string,
+  ) {
+    const before = await accessCount();
+    const response = await fetch(`${gateway.url}${path}`, { headers });
+    expect(response.status).to.equal(status);
+    expect(response.headers.get("content-type")).to.match(/^application\/json/);
+    const body = (await response.json()) as {
+      error: { code: string; message: string };
+    };
+    expect(body.error.code).to.equal(code);
+    expect(body.error.message).to.be.a("string").and.not.equal("");
+    expect(JSON.stringify(body)).not.to.contain("alpha");
+    expect(await accessCount()).to.equal(before);
+    return body;
+  }
+
+  async function refusedFetch(
+    client: GatewayClient,
+    options: Parameters<GatewayClient["fetchDataset"]>[0],
+  ) {
+    const before = await accessCount();
+    try {
+      await client.fetchDataset(options);
+    } catch (error) {
+      expect(error).to.be.instanceOf(GatewayRequestError);
+      expect(await accessCount()).to.equal(before);
+      return error as GatewayRequestError;
+    }
+    throw new Error("the gateway served a request it should have refused");
+  }
+
+  before(async () => {
+    f = await deployOnNode();
+    const v1 = await writeDataFile(f.dir, "people-v1.csv", V1);
+    const v2 = await writeDataFile(f.dir, "people-v2.csv", V2);
+    const other = await writeDataFile(f.dir, "other.txt", OTHER);
+    const asOwner = f.data.connect(f.owner);
+    const asConsumerChain = f.data.connect(f.consumer);
+    const send = async (p: Promise<{ wait(): Promise<unknown> }>) =>
+      (await p).wait();
+    await send(
+      asOwner.registerDataset(
+        v1.hash,
+        0,
+        keccak256(toUtf8Bytes("meta v1")),
+        1,
+        0b11n,
+      ),
+    ); // dataset 1
+    await send(
+      asOwner.publishVersion(1, v2.hash, 0, keccak256(toUtf8Bytes("meta v2"))),
+    );
+    await send(
+      asOwner.registerDataset(
+        other.hash,
+        0,
+        keccak256(toUtf8Bytes("meta other")),
+        0,
+        0b1n,
+      ),
+    ); // dataset 2
+    const until = (await chainNow()) + 30n * DAY;
+    for (let i = 0; i < 3; i++)
+      await send(asConsumerChain.requestAccess(1, PURPOSE, 0b11n)); // grants 1, 2, 3
+    for (const id of [1, 2, 3])
+      await send(asOwner.grantAccess(id, 0b11n, until, true));
+    await send(
+      asConsumerChain.delegateAccess(1, f.ids.core, 0b01n, until, false),
+    ); // grant 4 -> core
+    await send(
+      asConsumerChain.delegateAccess(3, f.ids.core, 0b01n, until, false),
+    ); // grant 5 -> core
+    manifest = join(f.dir, "manifest.json");
+    await writeFile(
+      manifest,
+      JSON.stringify({
+        files: [
+          {
+            datasetId: "1",
+            version: 1,
+            path: "people-v1.csv",
+            contentType: "text/csv",
+          },
+          {
+            datasetId: "1",
+            version: 2,
+            path: "people-v2.csv",
+            contentType: "text/csv",
+          },
+          { datasetId: "2", version: 1, path: "other.txt" },
+        ],
+      }),
+    );
+    gateway = await startGateway(await loadConfig(gatewayEnv(f, manifest)));
+    asConsumer = await GatewayClient.connect(
+      gateway.url,
+      f.consumer,
+      f.data.target as string,
+    );
+    asCore = await GatewayClient.connect(gateway.url, f.core);
+  });
+
+  after(async () => {
+    await gateway?.close();
+    await f?.node.stop();
+    if (f !== undefined) await rm(f.dir, { recursive: true, force: true });
+  });
+
+  describe("serving", () => {
+    it("serves the latest version to the grantee after recording the access on chain with the served bytes' hash", async () => {
+      const served = await asConsumer.fetchDataset({
+        datasetId: 1n,
+        grantId: 1n,
+        purpose: PURPOSE,
+      });
+      expect(new TextDecoder().decode(served.bytes)).to.equal(V2);
+      expect(served.version).to.equal(2);
+      expect(served.contentType).to.match(/^text\/csv/);
+      expect(served.resultHash).to.equal(keccak256(toUtf8Bytes(V2)));
+      const receipt = await f.provider.getTransactionReceipt(
+        served.transaction,
+      );
+      expect(receipt?.status).to.equal(1);
+      const [event] = await f.data.queryFilter(
+        f.data.filters.AccessRecorded(served.accessId),
+      );
+      expect(event.args.grantId).to.equal(1n);
+      expect(event.args.resultHash).to.equal(served.resultHash);
+      expect(event.args.consumerAccount).to.equal(f.consumer.address);
+      expect(event.args.consumer).to.equal(BigInt(f.ids.gov2));
+      expect(event.args.purposeHash).to.equal(PURPOSE);
+      expect(await f.data.verifyFile(1, 2, served.resultHash)).to.equal(true);
+    });
+
+    it("serves a named version, and a delegate under its child grant", async () => {
+      const served = await asCore.fetchDataset({
+        datasetId: 1n,
+        grantId: 4n,
+        purpose: PURPOSE,
+        version: 1,
+      });
+      expect(new TextDecoder().decode(served.bytes)).to.equal(V1);
+      expect(served.version).to.equal(1);
+      const [event] = await f.data.queryFilter(
+        f.data.filters.AccessRecorded(served.accessId),
+      );
+      expect(event.args.consumer).to.equal(BigInt(f.ids.core));
+    });
+
+    it("publishes its EIP-712 domain and files at /info", async () => {
+      expect(asConsumer.info.ownerMember).to.equal(f.ids.gov1);
+      expect(asConsumer.info.operator).to.equal(f.owner.address);
+      expect(asConsumer.info.files).to.have.length(3);
+    });
+  });
+
+  describe("refusals (nothing served, nothing recorded)", () => {
+    const request = (
+      client: GatewayClient,
+      options: Parameters<typeof signedRequest>[2],
+    ) => signedRequest(client.signer, client.domain, options);
+
+    it("refuses a malformed signature", async () => {
+      const { headers } = await request(asConsumer, {
+        datasetId: 1n,
+        grantId: 1n,
+        purpose: PURPOSE,
+      });
+      headers["x-consortia-signature"] = `0x${"00".repeat(65)}`;
+      await expectRefused(datasetPath(1n), headers, 401, "BAD_SIGNATURE");
+    });
+
+    it("refuses a request altered after signing (the signature no longer names a member)", async () => {
+      const { headers } = await request(asConsumer, {
+        datasetId: 1n,
+        grantId: 1n,
+        purpose: PURPOSE,
+      });
+      headers["x-consortia-grant"] = "2";
+      await expectRefused(datasetPath(1n), headers, 401, "UNKNOWN_SIGNER");
+    });
+
+    it("refuses a request signed by another member than the grantee", async () => {
+      const error = await refusedFetch(asCore, {
+        datasetId: 1n,
+        grantId: 1n,
+        purpose: PURPOSE,
+      });
+      expect(error.code).to.equal("NOT_GRANTEE");
+      expect(error.status).to.equal(403);
+    });
+
+    it("refuses a stale or future timestamp", async () => {
+      const now = BigInt(Math.floor(Date.now() / 1000));
+      for (const timestamp of [now - 120n, now + 120n]) {
+        const { headers } = await request(asConsumer, {
+          datasetId: 1n,
+          grantId: 1n,
+          purpose: PURPOSE,
+          timestamp,
+        });
+        await expectRefused(datasetPath(1n), headers, 401, "STALE_REQUEST");
+      }
+    });
+
+    it("refuses a replayed nonce", async () => {
+      const { headers } = await request(asConsumer, {
+        datasetId: 1n,
+        grantId: 1n,
+        purpose: PURPOSE,
+      });
+      const first = await fetch(`${gateway.url}${datasetPath(1n)}`, {
+        headers,
+      });
+      expect(first.status).to.equal(200);
+      await first.arrayBuffer();
+      await expectRefused(datasetPath(1n), headers, 409, "REPLAYED_NONCE");
+    });
+
+    it("refuses a grant used for another dataset", async () => {
+      const error = await refusedFetch(asConsumer, {
+        datasetId: 2n,
+        grantId: 1n,
+        purpose: PURPOSE,
+      });
+      expect(error.code).to.equal("WRONG_DATASET");
+    });
+
+    it("refuses another purpose than the grant's", async () => {
+      const purpose = keccak256(toUtf8Bytes("purpose: marketing"));
+      const error = await refusedFetch(asConsumer, {
+        datasetId: 1n,
+        grantId: 1n,
+        purpose,
+      });
+      expect(error.code).to.equal("PURPOSE_MISMATCH");
+    });
+
+    it("refuses an unknown grant, an unknown version, a dataset it does not serve and missing headers", async () => {
+      expect(
+        (
+          await refusedFetch(asConsumer, {
+            datasetId: 1n,
+            grantId: 99n,
+            purpose: PURPOSE,
+          })
+        ).code,
+      ).to.equal("UNKNOWN_GRANT");
+      expect(
+        (
+          await refusedFetch(asConsumer, {
+            datasetId: 1n,
+            grantId: 1n,
+            purpose: PURPOSE,
+            version: 3,
+          })
+        ).code,
+      ).to.equal("UNKNOWN_VERSION");
+      expect(
+        (
+          await refusedFetch(asConsumer, {
+            datasetId: 7n,
+            grantId: 1n,
+            purpose: PURPOSE,
+          })
+        ).code,
+      ).to.equal("UNKNOWN_DATASET");
+      await expectRefused(datasetPath(1n), {}, 400, "BAD_REQUEST");
+      await expectRefused("/elsewhere", {}, 404, "NOT_FOUND");
+    });
+
+    it("refuses a revoked grant, and a child grant whose parent was revoked", async () => {
+      await (
+        await f.data
+          .connect(f.owner)
+          .revokeAccess(2, keccak256(toUtf8Bytes("ended")))
+      ).wait();
+      expect(
+        (
+          await refusedFetch(asConsumer, {
+            datasetId: 1n,
+            grantId: 2n,
+            purpose: PURPOSE,
+          })
+        ).code,
+      ).to.equal("GRANT_REVOKED");
+      await (
+        await f.data
+          .connect(f.owner)
+          .revokeAccess(3, keccak256(toUtf8Bytes("ended")))
+      ).wait();
+      expect(
+        (
+          await refusedFetch(asCore, {
+            datasetId: 1n,
+            grantId: 5n,
+            purpose: PURPOSE,
+          })
+        ).code,
+      ).to.equal("ANCESTOR_REVOKED");
+    });
+
+    it("refuses an expired grant", async () => {
+      await (
+        await f.data.connect(f.consumer).requestAccess(1, PURPOSE, 0b1n)
+      ).wait(); // grant 6
+      await (
+        await f.data
+          .connect(f.owner)
+          .grantAccess(6, 0b1n, (await chainNow()) + 60n, false)
+      ).wait();
+      await rpc(f.node.url, "evm_increaseTime", [120]);
+      await rpc(f.node.url, "evm_mine");
+      const error = await refusedFetch(asConsumer, {
+        datasetId: 1n,
+        grantId: 6n,
+        purpose: PURPOSE,
+      });
+      expect(error.code).to.equal("GRANT_EXPIRED");
+      expect(error.details.grantId).to.equal("6");
+    });
+  });
+
+  describe("start-up checks", () => {
+    it("refuses to start when a file does not match the hash its owner registered", async () => {
+      const bad = join(f.dir, "tampered.json");
+      await writeFile(join(f.dir, "tampered.csv"), "id,name\n1,mallory\n");
+      await writeFile(
+        bad,
+        JSON.stringify({
+          files: [{ datasetId: "1", version: 1, path: "tampered.csv" }],
+        }),
+      );
+      let message = "";
+      await startGateway(await loadConfig(gatewayEnv(f, bad))).catch(
+        (e: Error) => (message = e.message),
+      );
+      expect(message).to.match(/does not match the hash registered/);
+    });
+
+    it("refuses to start with a key that may not act as the datasets' owner", async () => {
+      const env = {
+        ...gatewayEnv(f, manifest),
+        GATEWAY_OPERATOR_KEY: f.supplier.privateKey,
+      };
+      let failed = false;
+      await startGateway(await loadConfig(env)).catch(() => (failed = true));
+      expect(failed).to.equal(true);
+      const notOwner = {
+        ...gatewayEnv(f, manifest),
+        GATEWAY_OPERATOR_KEY: f.consumer.privateKey,
+      }; // gov2: DATA_OWNER, owns nothing
+      let message = "";
+      await startGateway(await loadConfig(notOwner)).catch(
+        (e: Error) => (message = e.message),
+      );
+      expect(message).to.match(/is not owned by member 2/);
+    });
+
+    it("rejects an invalid environment with every problem named", async () => {
+      const env = {
+        ...gatewayEnv(f, manifest),
+        GATEWAY_OPERATOR_KEY: "0x1234",
+        GATEWAY_RPC_URL: "not a url",
+      };
+      let message = "";
+      await loadConfig(env).catch((e: Error) => (message = e.message));
+      expect(message)
+        .to.contain("GATEWAY_OPERATOR_KEY")
+        .and.to.contain("GATEWAY_RPC_URL");
+    });
+  });
+});
