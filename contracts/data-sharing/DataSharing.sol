@@ -279,9 +279,8 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         uint64 datasetId = g.datasetId;
         Dataset storage d = _datasets[datasetId];
         uint64 parentId = g.parentId;
-        bool allowed = caller == d.owner ||
-            caller == g.grantee ||
-            (parentId != 0 && caller == _grants[parentId].grantee);
+        bool allowed =
+            caller == d.owner || caller == g.grantee || (parentId != 0 && caller == _grants[parentId].grantee);
         if (!allowed) revert NotRevoker(grantId, caller);
 
         g.status = GrantStatus.Revoked;
@@ -448,11 +447,7 @@ contract DataSharing is IDataSharing, ConsortiumApp {
     }
 
     /// @dev Whether the requesting member's kind and roles, and the requested scope, fall under the policy.
-    function _policyMatches(
-        AutoGrantPolicy memory policy,
-        uint32 consumer,
-        uint64 scope
-    ) private view returns (bool) {
+    function _policyMatches(AutoGrantPolicy memory policy, uint32 consumer, uint64 scope) private view returns (bool) {
         if (scope & ~policy.maxScope != 0) return false;
         IConsortiumRegistry.Member memory m = registry().member(consumer);
         return (policy.memberKinds >> uint8(m.kind)) & 1 == 1 && m.roles & policy.requiredRoles == policy.requiredRoles;

@@ -75,10 +75,7 @@ contract ECertificates is IECertificates, ConsortiumApp {
     ) external view returns (Validity validity, bool matches, uint64 latestId) {
         (validity, latestId) = verify(certificateId);
         Certificate storage c = _certificates[certificateId];
-        matches =
-            validity != Validity.Unknown &&
-            c.holderHash == holderHash &&
-            c.documentHash == documentHash;
+        matches = validity != Validity.Unknown && c.holderHash == holderHash && c.documentHash == documentHash;
     }
 
     /// @inheritdoc IECertificates

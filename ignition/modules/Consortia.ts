@@ -1,5 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import CreditModule from "./Credit.js";
+import DataSharingModule from "./DataSharing.js";
 import ForfaitingModule from "./Forfaiting.js";
 import GuaranteesModule from "./Guarantees.js";
 import LettersOfCreditModule from "./LettersOfCredit.js";
@@ -9,8 +10,9 @@ import PlatformModule from "./Platform.js";
 export default buildModule("Consortia", (m) => {
   const platform = m.useModule(PlatformModule);
   const { blacklist } = m.useModule(CreditModule);
+  const { dataSharing, certificates } = m.useModule(DataSharingModule);
   const { positions, letterOfCredit } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
-  return { ...platform, blacklist, positions, letterOfCredit, guarantees, forfaiting };
+  return { ...platform, blacklist, dataSharing, certificates, positions, letterOfCredit, guarantees, forfaiting };
 });

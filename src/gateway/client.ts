@@ -1,18 +1,6 @@
-import {
-  hexlify,
-  keccak256,
-  randomBytes,
-  type Signer,
-  type TypedDataDomain,
-} from "ethers";
+import { hexlify, keccak256, randomBytes, type Signer, type TypedDataDomain } from "ethers";
 import type { GatewayErrorBody, GatewayErrorCode } from "./errors.js";
-import {
-  datasetPath,
-  Headers,
-  requestDigest,
-  signDataRequest,
-  type DataRequest,
-} from "./request.js";
+import { datasetPath, Headers, requestDigest, signDataRequest, type DataRequest } from "./request.js";
 
 /** What `GET /info` tells a client: the EIP-712 domain to sign under and the files served. */
 export interface GatewayInfo {
@@ -113,21 +101,12 @@ export class GatewayClient {
   }
 
   /** Reads the gateway's domain from `GET /info`. Pin `expectedDataSharing` to refuse a gateway of another deployment. */
-  static async connect(
-    url: string,
-    signer: Signer,
-    expectedDataSharing?: string,
-  ): Promise<GatewayClient> {
+  static async connect(url: string, signer: Signer, expectedDataSharing?: string): Promise<GatewayClient> {
     const response = await fetch(`${url.replace(/\/$/, "")}/info`);
     if (!response.ok) throw new Error(`gateway info: HTTP ${response.status}`);
     const info = (await response.json()) as GatewayInfo;
-    if (
-      expectedDataSharing !== undefined &&
-      info.dataSharing.toLowerCase() !== expectedDataSharing.toLowerCase()
-    ) {
-      throw new Error(
-        `gateway serves DataSharing ${info.dataSharing}, expected ${expectedDataSharing}`,
-      );
+    if (expectedDataSharing !== undefined && info.dataSharing.toLowerCase() !== expectedDataSharing.toLowerCase()) {
+      throw new Error(`gateway serves DataSharing ${info.dataSharing}, expected ${expectedDataSharing}`);
     }
     return new GatewayClient(url, signer, info);
   }
@@ -137,28 +116,17 @@ export class GatewayClient {
    * result hash and that the access id is the digest of the request it signed.
    */
   async fetchDataset(options: FetchDatasetOptions): Promise<DatasetResponse> {
-    const { request, headers } = await signedRequest(
-      this.signer,
-      this.domain,
-      options,
-    );
+    const { request, headers } = await signedRequest(this.signer, this.domain, options);
     const response = await fetch(`${this.url}${request.path}`, { headers });
-    if (!response.ok)
-      throw new GatewayRequestError(
-        response.status,
-        (await response.json()) as GatewayErrorBody,
-      );
+    if (!response.ok) throw new GatewayRequestError(response.status, (await response.json()) as GatewayErrorBody);
     const bytes = new Uint8Array(await response.arrayBuffer());
     const resultHash = response.headers.get(Headers.resultHash) ?? "";
     const accessId = response.headers.get(Headers.accessId) ?? "";
-    if (keccak256(bytes) !== resultHash)
-      throw new Error("served bytes do not match the recorded result hash");
-    if (accessId !== requestDigest(this.domain, request))
-      throw new Error("access id is not this request's digest");
+    if (keccak256(bytes) !== resultHash) throw new Error("served bytes do not match the recorded result hash");
+    if (accessId !== requestDigest(this.domain, request)) throw new Error("access id is not this request's digest");
     return {
       bytes,
-      contentType:
-        response.headers.get("content-type") ?? "application/octet-stream",
+      contentType: response.headers.get("content-type") ?? "application/octet-stream",
       version: Number(response.headers.get(Headers.version)),
       accessId,
       resultHash,

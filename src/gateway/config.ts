@@ -2,9 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 
-const hex32 = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x and 64 hex digits");
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x and 64 hex digits");
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected an address");
 
 /** The gateway's environment. The operator key comes from the environment only, never from arguments. */
@@ -15,12 +13,7 @@ export const GatewayEnvSchema = z.object({
   GATEWAY_MANIFEST: z.string().min(1),
   GATEWAY_HOST: z.string().default("127.0.0.1"),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  GATEWAY_MAX_SKEW_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(3600)
-    .default(60),
+  GATEWAY_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Fixed gas price in wei ("0" on a Besu/GoQuorum network with free gas); fetched once at start when unset. */
   GATEWAY_GAS_PRICE: z.coerce.bigint().optional(),
   GATEWAY_POLLING_MS: z.coerce.number().int().min(10).max(60_000).default(250),
@@ -55,25 +48,17 @@ export interface GatewayConfig {
 }
 
 /** Validates the environment and the manifest it names; throws a readable error listing every problem. */
-export async function loadConfig(
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<GatewayConfig> {
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<GatewayConfig> {
   const parsed = GatewayEnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((i) => `${i.path.join(".")}: ${i.message}`)
-      .join("; ");
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`invalid gateway configuration: ${problems}`);
   }
   const e = parsed.data;
   const manifestPath = resolve(e.GATEWAY_MANIFEST);
-  const manifest = ManifestSchema.safeParse(
-    JSON.parse(await readFile(manifestPath, "utf8")),
-  );
+  const manifest = ManifestSchema.safeParse(JSON.parse(await readFile(manifestPath, "utf8")));
   if (!manifest.success) {
-    const problems = manifest.error.issues
-      .map((i) => `${i.path.join(".")}: ${i.message}`)
-      .join("; ");
+    const problems = manifest.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`invalid gateway manifest ${manifestPath}: ${problems}`);
   }
   const base = dirname(manifestPath);
@@ -84,9 +69,7 @@ export async function loadConfig(
     host: e.GATEWAY_HOST,
     port: e.GATEWAY_PORT,
     maxSkewSeconds: e.GATEWAY_MAX_SKEW_SECONDS,
-    ...(e.GATEWAY_GAS_PRICE === undefined
-      ? {}
-      : { gasPrice: e.GATEWAY_GAS_PRICE }),
+    ...(e.GATEWAY_GAS_PRICE === undefined ? {} : { gasPrice: e.GATEWAY_GAS_PRICE }),
     pollingMs: e.GATEWAY_POLLING_MS,
     files: manifest.data.files.map((f) => ({
       ...f,

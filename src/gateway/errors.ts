@@ -32,11 +32,7 @@ export class GatewayError extends Error {
   readonly status: number;
   readonly details: Record<string, unknown>;
 
-  constructor(
-    code: GatewayErrorCode,
-    message: string,
-    details: Record<string, unknown> = {},
-  ) {
+  constructor(code: GatewayErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = "GatewayError";
     this.code = code;

@@ -29,7 +29,6 @@ export class NonceCache {
   #sweep(nowMs: number): void {
     if (nowMs - this.#lastSweep < 1000) return;
     this.#lastSweep = nowMs;
-    for (const [key, expiry] of this.#seen)
-      if (expiry <= nowMs) this.#seen.delete(key);
+    for (const [key, expiry] of this.#seen) if (expiry <= nowMs) this.#seen.delete(key);
   }
 }

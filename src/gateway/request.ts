@@ -1,9 +1,4 @@
-import {
-  TypedDataEncoder,
-  verifyTypedData,
-  type Signer,
-  type TypedDataDomain,
-} from "ethers";
+import { TypedDataEncoder, verifyTypedData, type Signer, type TypedDataDomain } from "ethers";
 
 /** EIP-712 domain name and version of data requests: bound to one chain and one DataSharing deployment. */
 export const GATEWAY_DOMAIN_NAME = "Consortia Data Gateway";
@@ -52,10 +47,7 @@ export interface DataRequest {
 }
 
 /** The domain of a DataSharing deployment. */
-export function gatewayDomain(
-  chainId: bigint | number,
-  dataSharing: string,
-): TypedDataDomain {
+export function gatewayDomain(chainId: bigint | number, dataSharing: string): TypedDataDomain {
   return {
     name: GATEWAY_DOMAIN_NAME,
     version: GATEWAY_DOMAIN_VERSION,
@@ -66,33 +58,20 @@ export function gatewayDomain(
 
 /** The path a request for a dataset (and optionally a version) is sent to. */
 export function datasetPath(datasetId: bigint, version = 0): string {
-  return version === 0
-    ? `/datasets/${datasetId}`
-    : `/datasets/${datasetId}/versions/${version}`;
+  return version === 0 ? `/datasets/${datasetId}` : `/datasets/${datasetId}/versions/${version}`;
 }
 
 /** EIP-712 digest of a request: the access id recorded on chain. */
-export function requestDigest(
-  domain: TypedDataDomain,
-  request: DataRequest,
-): string {
+export function requestDigest(domain: TypedDataDomain, request: DataRequest): string {
   return TypedDataEncoder.hash(domain, DATA_REQUEST_TYPES, request);
 }
 
 /** The account that signed a request (throws on a malformed signature). */
-export function recoverRequester(
-  domain: TypedDataDomain,
-  request: DataRequest,
-  signature: string,
-): string {
+export function recoverRequester(domain: TypedDataDomain, request: DataRequest, signature: string): string {
   return verifyTypedData(domain, DATA_REQUEST_TYPES, request, signature);
 }
 
 /** Signs a request with a consumer member's account. */
-export async function signDataRequest(
-  signer: Signer,
-  domain: TypedDataDomain,
-  request: DataRequest,
-): Promise<string> {
+export async function signDataRequest(signer: Signer, domain: TypedDataDomain, request: DataRequest): Promise<string> {
   return signer.signTypedData(domain, DATA_REQUEST_TYPES, request);
 }

@@ -9,11 +9,7 @@ import {
   type ContractTransactionResponse,
   type TypedDataDomain,
 } from "ethers";
-import Fastify, {
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import {
   ConsortiumRegistry__factory,
@@ -25,13 +21,7 @@ import { Roles } from "../sdk/roles.js";
 import type { GatewayConfig, ManifestEntry } from "./config.js";
 import { GatewayError, type GatewayErrorCode } from "./errors.js";
 import { NonceCache } from "./nonces.js";
-import {
-  gatewayDomain,
-  Headers,
-  recoverRequester,
-  requestDigest,
-  type DataRequest,
-} from "./request.js";
+import { gatewayDomain, Headers, recoverRequester, requestDigest, type DataRequest } from "./request.js";
 
 /** `IDataSharing.GrantValidity` order, mapped to the refusal it causes (Valid maps to nothing). */
 const VALIDITY_REFUSALS: (GatewayErrorCode | null)[] = [
@@ -53,9 +43,7 @@ const RequestHeadersSchema = z.object({
   [Headers.purpose]: hex32,
   [Headers.timestamp]: z.string().regex(/^[0-9]{1,12}$/, "unix seconds"),
   [Headers.nonce]: hex32,
-  [Headers.signature]: z
-    .string()
-    .regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature"),
+  [Headers.signature]: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature"),
 });
 const ParamsSchema = z.object({
   datasetId: z.string().regex(/^[1-9][0-9]{0,19}$/, "a dataset id"),
@@ -107,9 +95,7 @@ interface Chain {
 export async function startGateway(config: GatewayConfig): Promise<Gateway> {
   const chain = await connectChain(config);
   const operator = await chain.signer.getAddress();
-  const ownerMember = Number(
-    await chain.registry.authorize(operator, Roles.DATA_OWNER),
-  );
+  const ownerMember = Number(await chain.registry.authorize(operator, Roles.DATA_OWNER));
   const files = await loadFiles(config.files, chain.dataSharing, ownerMember);
   const { chainId } = await chain.provider.getNetwork();
   const domain = gatewayDomain(chainId, config.dataSharing);
@@ -120,24 +106,11 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     const refusal =
       error instanceof GatewayError
         ? error
-        : new GatewayError(
-            "CHAIN_UNAVAILABLE",
-            "the gateway could not complete the request",
-          );
-    void reply
-      .code(refusal.status)
-      .type("application/json")
-      .send(refusal.toJSON());
+        : new GatewayError("CHAIN_UNAVAILABLE", "the gateway could not complete the request");
+    void reply.code(refusal.status).type("application/json").send(refusal.toJSON());
   });
   app.setNotFoundHandler((_request, reply) => {
-    void reply
-      .code(404)
-      .send(
-        new GatewayError(
-          "NOT_FOUND",
-          "no such route: GET /datasets/:id[/versions/:v]",
-        ).toJSON(),
-      );
+    void reply.code(404).send(new GatewayError("NOT_FOUND", "no such route: GET /datasets/:id[/versions/:v]").toJSON());
   });
 
   app.get("/info", async () => ({
@@ -152,67 +125,37 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     })),
   }));
 
-  const handler = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<FastifyReply> => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const { dataRequest, signature } = parseRequest(request);
 
     const now = Math.floor(Date.now() / 1000);
     const skew = Math.abs(now - Number(dataRequest.timestamp));
     if (skew > config.maxSkewSeconds) {
-      throw new GatewayError(
-        "STALE_REQUEST",
-        `request timestamp is ${skew} s away from the gateway's clock`,
-        {
-          maxSkewSeconds: config.maxSkewSeconds,
-        },
-      );
+      throw new GatewayError("STALE_REQUEST", `request timestamp is ${skew} s away from the gateway's clock`, {
+        maxSkewSeconds: config.maxSkewSeconds,
+      });
     }
 
     let requester: string;
     try {
       requester = recoverRequester(domain, dataRequest, signature);
     } catch {
-      throw new GatewayError(
-        "BAD_SIGNATURE",
-        "the signature is not a valid EIP-712 signature of this request",
-      );
+      throw new GatewayError("BAD_SIGNATURE", "the signature is not a valid EIP-712 signature of this request");
     }
     if (!nonces.use(requester, dataRequest.nonce)) {
       throw new GatewayError("REPLAYED_NONCE", "this nonce was already used", {
         nonce: dataRequest.nonce,
       });
     }
-    if (
-      ![...files.values()].some(
-        (f) => f.entry.datasetId === dataRequest.datasetId,
-      )
-    ) {
-      throw new GatewayError(
-        "UNKNOWN_DATASET",
-        "this gateway does not serve that dataset",
-        {
-          datasetId: dataRequest.datasetId.toString(),
-        },
-      );
+    if (![...files.values()].some((f) => f.entry.datasetId === dataRequest.datasetId)) {
+      throw new GatewayError("UNKNOWN_DATASET", "this gateway does not serve that dataset", {
+        datasetId: dataRequest.datasetId.toString(),
+      });
     }
 
-    const { version, file } = await checkOnChain(
-      chain,
-      files,
-      dataRequest,
-      requester,
-    );
+    const { version, file } = await checkOnChain(chain, files, dataRequest, requester);
     const accessId = requestDigest(domain, dataRequest);
-    const transaction = await recordAccess(
-      chain,
-      accessId,
-      dataRequest,
-      version,
-      requester,
-      file.hash,
-    );
+    const transaction = await recordAccess(chain, accessId, dataRequest, version, requester, file.hash);
 
     return reply
       .code(200)
@@ -255,12 +198,8 @@ async function connectChain(config: GatewayConfig): Promise<Chain> {
   provider.pollingInterval = config.pollingMs;
   const signer = new NonceManager(new Wallet(config.operatorKey, provider));
   const dataSharing = DataSharing__factory.connect(config.dataSharing, signer);
-  const registry = ConsortiumRegistry__factory.connect(
-    await dataSharing.registry(),
-    provider,
-  );
-  const gasPrice =
-    config.gasPrice ?? (await provider.getFeeData()).gasPrice ?? 0n;
+  const registry = ConsortiumRegistry__factory.connect(await dataSharing.registry(), provider);
+  const gasPrice = config.gasPrice ?? (await provider.getFeeData()).gasPrice ?? 0n;
   let tail: Promise<unknown> = Promise.resolve();
   const serialize = <T>(send: () => Promise<T>): Promise<T> => {
     const run = tail.then(send, send);
@@ -282,19 +221,12 @@ async function loadFiles(
     const hash = keccak256(bytes);
     const dataset = await dataSharing.dataset(entry.datasetId);
     if (Number(dataset.owner) !== ownerMember) {
-      throw new Error(
-        `dataset ${entry.datasetId} is not owned by member ${ownerMember} (owner ${dataset.owner})`,
-      );
+      throw new Error(`dataset ${entry.datasetId} is not owned by member ${ownerMember} (owner ${dataset.owner})`);
     }
     const version = await dataSharing.version(entry.datasetId, entry.version);
     const matches =
       version.hashKind === HASH_KIND_MERKLE
-        ? await dataSharing.verifyFileInTree(
-            entry.datasetId,
-            entry.version,
-            hash,
-            entry.proof ?? [],
-          )
+        ? await dataSharing.verifyFileInTree(entry.datasetId, entry.version, hash, entry.proof ?? [])
         : await dataSharing.verifyFile(entry.datasetId, entry.version, hash);
     if (!matches) {
       throw new Error(
@@ -313,15 +245,10 @@ function parseRequest(request: FastifyRequest): {
   const params = ParamsSchema.safeParse(request.params);
   const headers = RequestHeadersSchema.safeParse(request.headers);
   if (!params.success || !headers.success) {
-    const issues = [
-      ...(params.error?.issues ?? []),
-      ...(headers.error?.issues ?? []),
-    ].map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new GatewayError(
-      "BAD_REQUEST",
-      "missing or malformed request fields",
-      { issues },
+    const issues = [...(params.error?.issues ?? []), ...(headers.error?.issues ?? [])].map(
+      (i) => `${i.path.join(".")}: ${i.message}`,
     );
+    throw new GatewayError("BAD_REQUEST", "missing or malformed request fields", { issues });
   }
   const h = headers.data;
   const grantId = BigInt(h[Headers.grant]);
@@ -334,8 +261,7 @@ function parseRequest(request: FastifyRequest): {
       method: request.method,
       path: request.url.split("?")[0],
       datasetId,
-      version:
-        params.data.version === undefined ? 0 : Number(params.data.version),
+      version: params.data.version === undefined ? 0 : Number(params.data.version),
       grantId,
       purpose: h[Headers.purpose].toLowerCase(),
       timestamp: BigInt(h[Headers.timestamp]),
@@ -365,62 +291,37 @@ async function checkOnChain(
   }
   const grantId = request.grantId.toString();
   if (account.memberId === 0n) {
-    throw new GatewayError(
-      "UNKNOWN_SIGNER",
-      "the request is not signed by an account of a member",
-      { requester },
-    );
+    throw new GatewayError("UNKNOWN_SIGNER", "the request is not signed by an account of a member", { requester });
   }
-  if (grant.status === 0n)
-    throw new GatewayError("UNKNOWN_GRANT", "no such grant", { grantId });
+  if (grant.status === 0n) throw new GatewayError("UNKNOWN_GRANT", "no such grant", { grantId });
   if (grant.datasetId !== request.datasetId) {
-    throw new GatewayError(
-      "WRONG_DATASET",
-      "the grant covers another dataset",
-      {
-        grantId,
-        grantDatasetId: grant.datasetId.toString(),
-        datasetId: request.datasetId.toString(),
-      },
-    );
+    throw new GatewayError("WRONG_DATASET", "the grant covers another dataset", {
+      grantId,
+      grantDatasetId: grant.datasetId.toString(),
+      datasetId: request.datasetId.toString(),
+    });
   }
   if (grant.grantee !== account.memberId) {
-    throw new GatewayError(
-      "NOT_GRANTEE",
-      "the signer's member is not the grant's grantee",
-      {
-        grantId,
-        member: Number(account.memberId),
-        grantee: Number(grant.grantee),
-      },
-    );
+    throw new GatewayError("NOT_GRANTEE", "the signer's member is not the grant's grantee", {
+      grantId,
+      member: Number(account.memberId),
+      grantee: Number(grant.grantee),
+    });
   }
   if ((account.effectiveRoles & Roles.DATA_CONSUMER) === 0n) {
-    throw new GatewayError(
-      "CONSUMER_NOT_AUTHORISED",
-      "the signing account may not act as a data consumer now",
-      {
-        requester,
-      },
-    );
+    throw new GatewayError("CONSUMER_NOT_AUTHORISED", "the signing account may not act as a data consumer now", {
+      requester,
+    });
   }
   if (grant.purposeHash.toLowerCase() !== request.purpose) {
-    throw new GatewayError(
-      "PURPOSE_MISMATCH",
-      "the request's purpose is not the grant's purpose",
-      { grantId },
-    );
+    throw new GatewayError("PURPOSE_MISMATCH", "the request's purpose is not the grant's purpose", { grantId });
   }
   const refusal = VALIDITY_REFUSALS[Number(validity)];
   if (refusal !== null) {
-    throw new GatewayError(
-      refusal,
-      `the grant cannot be used: ${refusal.toLowerCase().replaceAll("_", " ")}`,
-      {
-        grantId,
-        expiresAt: grant.expiresAt.toString(),
-      },
-    );
+    throw new GatewayError(refusal, `the grant cannot be used: ${refusal.toLowerCase().replaceAll("_", " ")}`, {
+      grantId,
+      expiresAt: grant.expiresAt.toString(),
+    });
   }
   const latest = Number(dataset.latestVersion);
   const version = request.version === 0 ? latest : request.version;
@@ -432,11 +333,7 @@ async function checkOnChain(
   }
   const file = files.get(`${request.datasetId}:${version}`);
   if (file === undefined) {
-    throw new GatewayError(
-      "VERSION_NOT_AVAILABLE",
-      "this gateway does not hold that version",
-      { version },
-    );
+    throw new GatewayError("VERSION_NOT_AVAILABLE", "this gateway does not hold that version", { version });
   }
   return { version, file };
 }
@@ -453,14 +350,7 @@ async function recordAccess(
   requester: string,
   resultHash: string,
 ): Promise<string> {
-  const args = [
-    accessId,
-    request.grantId,
-    request.datasetId,
-    version,
-    requester,
-    resultHash,
-  ] as const;
+  const args = [accessId, request.grantId, request.datasetId, version, requester, resultHash] as const;
   let gasLimit: bigint;
   try {
     gasLimit = await chain.dataSharing.recordAccess.estimateGas(...args);
@@ -490,26 +380,13 @@ async function recordAccess(
 
 function chainRefusal(error: unknown): GatewayError {
   if (isError(error, "CALL_EXCEPTION") && error.revert != null) {
-    return new GatewayError(
-      "CHAIN_REFUSED",
-      `the chain refused to record the access: ${error.revert.name}`,
-      {
-        error: error.revert.name,
-        args: error.revert.args.map((a: unknown) =>
-          typeof a === "bigint" ? a.toString() : a,
-        ),
-      },
-    );
+    return new GatewayError("CHAIN_REFUSED", `the chain refused to record the access: ${error.revert.name}`, {
+      error: error.revert.name,
+      args: error.revert.args.map((a: unknown) => (typeof a === "bigint" ? a.toString() : a)),
+    });
   }
   if (isError(error, "CALL_EXCEPTION")) {
-    return new GatewayError(
-      "CHAIN_REFUSED",
-      "the chain refused to record the access",
-      {},
-    );
+    return new GatewayError("CHAIN_REFUSED", "the chain refused to record the access", {});
   }
-  return new GatewayError(
-    "CHAIN_UNAVAILABLE",
-    "the access could not be recorded on chain",
-  );
+  return new GatewayError("CHAIN_UNAVAILABLE", "the access could not be recorded on chain");
 }

@@ -2,19 +2,11 @@ import { expect } from "chai";
 import { ZeroHash } from "ethers";
 import { network } from "hardhat";
 import { passProposal } from "../helpers/consortium.js";
-import {
-  CertificateStatus,
-  DAY,
-  deployDataSharing,
-  h,
-  Validity,
-} from "./fixture.js";
+import { CertificateStatus, DAY, deployDataSharing, h, Validity } from "./fixture.js";
 
 // Coverage instruments the platform's registry past the 24 KB limit of the default network: lift it only then.
 const connection = await network.create(
-  process.argv.includes("--coverage")
-    ? { override: { allowUnlimitedContractSize: true } }
-    : undefined,
+  process.argv.includes("--coverage") ? { override: { allowUnlimitedContractSize: true } } : undefined,
 );
 const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
@@ -38,12 +30,9 @@ async function fixture() {
 
 describe("ECertificates", () => {
   it("issues a certificate that anyone can verify by its reference", async () => {
-    const { certificates, agency, terms, platform } =
-      await loadFixture(fixture);
+    const { certificates, agency, terms, platform } = await loadFixture(fixture);
     const validFrom = BigInt(await time.latest()) + 1n;
-    await expect(
-      certificates.connect(agency).issue({ ...terms, validFrom: 0n }),
-    )
+    await expect(certificates.connect(agency).issue({ ...terms, validFrom: 0n }))
       .to.emit(certificates, "CertificateIssued")
       .withArgs(
         2,
@@ -69,33 +58,14 @@ describe("ECertificates", () => {
 
   it("matches the presented holder and document, and nothing else", async () => {
     const { certificates, terms } = await loadFixture(fixture);
-    let [validity, matches] = await certificates.verifyDocument(
-      1,
-      terms.holderHash,
-      terms.documentHash,
-    );
+    let [validity, matches] = await certificates.verifyDocument(1, terms.holderHash, terms.documentHash);
     expect([validity, matches]).to.deep.equal([BigInt(Validity.Valid), true]);
-    [, matches] = await certificates.verifyDocument(
-      1,
-      terms.holderHash,
-      h("forged.pdf"),
-    );
+    [, matches] = await certificates.verifyDocument(1, terms.holderHash, h("forged.pdf"));
     expect(matches).to.equal(false);
-    [, matches] = await certificates.verifyDocument(
-      1,
-      h("hmac:someone else"),
-      terms.documentHash,
-    );
+    [, matches] = await certificates.verifyDocument(1, h("hmac:someone else"), terms.documentHash);
     expect(matches).to.equal(false);
-    [validity, matches] = await certificates.verifyDocument(
-      9,
-      terms.holderHash,
-      terms.documentHash,
-    );
-    expect([validity, matches]).to.deep.equal([
-      BigInt(Validity.Unknown),
-      false,
-    ]);
+    [validity, matches] = await certificates.verifyDocument(9, terms.holderHash, terms.documentHash);
+    expect([validity, matches]).to.deep.equal([BigInt(Validity.Unknown), false]);
   });
 
   it("rejects issuance by an agency without CERTIFICATE_ISSUER", async () => {
@@ -103,9 +73,10 @@ describe("ECertificates", () => {
     await expect(certificates.connect(platform.accounts.agency).issue(terms))
       .to.be.revertedWithCustomError(platform.registry, "MissingRole")
       .withArgs(platform.ids.agency, 1n << 8n);
-    await expect(
-      certificates.connect(platform.outsiders[0]).issue(terms),
-    ).to.be.revertedWithCustomError(platform.registry, "UnknownAccount");
+    await expect(certificates.connect(platform.outsiders[0]).issue(terms)).to.be.revertedWithCustomError(
+      platform.registry,
+      "UnknownAccount",
+    );
   });
 
   it("rejects empty hashes, kind 0 and an empty or past validity", async () => {
@@ -121,9 +92,7 @@ describe("ECertificates", () => {
       .to.be.revertedWithCustomError(certificates, "InvalidValue")
       .withArgs(ethers.encodeBytes32String("kind"));
     const now = BigInt(await time.latest());
-    await expect(
-      asAgency.issue({ ...terms, validFrom: now + 10n, validUntil: now + 10n }),
-    )
+    await expect(asAgency.issue({ ...terms, validFrom: now + 10n, validUntil: now + 10n }))
       .to.be.revertedWithCustomError(certificates, "InvalidValidity")
       .withArgs(now + 10n, now + 10n);
     await expect(
@@ -134,9 +103,7 @@ describe("ECertificates", () => {
   it("reports not-yet-valid, expired and perpetual certificates", async () => {
     const { certificates, agency, terms } = await loadFixture(fixture);
     const now = BigInt(await time.latest());
-    await certificates
-      .connect(agency)
-      .issue({ ...terms, validFrom: now + DAY, validUntil: now + 2n * DAY }); // 2
+    await certificates.connect(agency).issue({ ...terms, validFrom: now + DAY, validUntil: now + 2n * DAY }); // 2
     await certificates.connect(agency).issue({ ...terms, validUntil: 0n }); // 3: no expiry
     expect((await certificates.verify(2))[0]).to.equal(Validity.NotYetValid);
     await time.increaseTo(now + DAY);
@@ -154,9 +121,7 @@ describe("ECertificates", () => {
       .to.emit(certificates, "CertificateReplaced")
       .withArgs(1, 2, 1, h("renewal"), agency.address)
       .and.to.emit(certificates, "CertificateIssued");
-    await certificates
-      .connect(agency)
-      .replace(2, { ...renewed, holderHash: h("hmac:buyer") }, h("transfer"));
+    await certificates.connect(agency).replace(2, { ...renewed, holderHash: h("hmac:buyer") }, h("transfer"));
     const [validity, latest] = await certificates.verify(1);
     expect(validity).to.equal(Validity.Replaced);
     expect(latest).to.equal(3);
@@ -164,12 +129,7 @@ describe("ECertificates", () => {
     expect(await certificates.latestOf(99)).to.equal(0);
     // History: follow the links back from the latest.
     const chain: bigint[] = [];
-    for (
-      let id = 3n;
-      id !== 0n;
-      id = (await certificates.certificate(id)).replaces
-    )
-      chain.push(id);
+    for (let id = 3n; id !== 0n; id = (await certificates.certificate(id)).replaces) chain.push(id);
     expect(chain).to.deep.equal([3n, 2n, 1n]);
     expect((await certificates.certificate(1)).replacedBy).to.equal(2);
     expect((await certificates.certificate(3)).root).to.equal(1);
@@ -177,16 +137,11 @@ describe("ECertificates", () => {
   });
 
   it("revokes a certificate: verification reports it revoked, and it cannot be revived or replaced", async () => {
-    const { certificates, agency, terms, platform } =
-      await loadFixture(fixture);
+    const { certificates, agency, terms, platform } = await loadFixture(fixture);
     await expect(certificates.connect(agency).revoke(1, h("obtained by fraud")))
       .to.emit(certificates, "CertificateRevoked")
       .withArgs(1, platform.ids.gov1, h("obtained by fraud"), agency.address);
-    const [validity, ,] = await certificates.verifyDocument(
-      1,
-      terms.holderHash,
-      terms.documentHash,
-    );
+    const [validity, ,] = await certificates.verifyDocument(1, terms.holderHash, terms.documentHash);
     expect(validity).to.equal(Validity.Revoked);
     await expect(certificates.connect(agency).revoke(1, h("again")))
       .to.be.revertedWithCustomError(certificates, "CertificateWrongStatus")
@@ -205,64 +160,54 @@ describe("ECertificates", () => {
   });
 
   it("rejects replacement or revocation by another issuing agency, or of an unknown certificate", async () => {
-    const { certificates, agency, terms, platform } =
-      await loadFixture(fixture);
+    const { certificates, agency, terms, platform } = await loadFixture(fixture);
     // Give gov2 the issuer role so that only "not the issuer" is in the way.
-    const roles =
-      (await platform.registry.member(platform.ids.gov2)).roles | (1n << 8n);
+    const roles = (await platform.registry.member(platform.ids.gov2)).roles | (1n << 8n);
     await passProposal(
       platform,
       platform.registry,
-      platform.registry.interface.encodeFunctionData("setRoles", [
-        platform.ids.gov2,
-        roles,
-      ]),
+      platform.registry.interface.encodeFunctionData("setRoles", [platform.ids.gov2, roles]),
     );
     const other = certificates.connect(platform.accounts.gov2);
     await expect(other.revoke(1, h("r")))
       .to.be.revertedWithCustomError(certificates, "NotIssuer")
       .withArgs(1, platform.ids.gov2, platform.ids.gov1);
-    await expect(other.replace(1, terms, h("r"))).to.be.revertedWithCustomError(
-      certificates,
-      "NotIssuer",
-    );
+    await expect(other.replace(1, terms, h("r"))).to.be.revertedWithCustomError(certificates, "NotIssuer");
     await expect(certificates.connect(agency).revoke(5, h("r")))
       .to.be.revertedWithCustomError(certificates, "UnknownCertificate")
       .withArgs(5);
-    await expect(
-      certificates.connect(platform.accounts.agency).revoke(1, h("r")),
-    ).to.be.revertedWithCustomError(platform.registry, "MissingRole");
+    await expect(certificates.connect(platform.accounts.agency).revoke(1, h("r"))).to.be.revertedWithCustomError(
+      platform.registry,
+      "MissingRole",
+    );
   });
 
   it("a suspended agency issues nothing; a paused contract changes nothing but still verifies", async () => {
-    const { certificates, agency, terms, platform } =
-      await loadFixture(fixture);
+    const { certificates, agency, terms, platform } = await loadFixture(fixture);
     const snapshot = await networkHelpers.takeSnapshot();
     await passProposal(
       platform,
       platform.registry,
-      platform.registry.interface.encodeFunctionData("suspendMember", [
-        platform.ids.gov1,
-      ]),
+      platform.registry.interface.encodeFunctionData("suspendMember", [platform.ids.gov1]),
     );
-    await expect(
-      certificates.connect(agency).issue(terms),
-    ).to.be.revertedWithCustomError(platform.registry, "MemberNotActive");
+    await expect(certificates.connect(agency).issue(terms)).to.be.revertedWithCustomError(
+      platform.registry,
+      "MemberNotActive",
+    );
     await snapshot.restore();
-    await passProposal(
-      platform,
+    await passProposal(platform, certificates, certificates.interface.encodeFunctionData("pause"));
+    await expect(certificates.connect(agency).issue(terms)).to.be.revertedWithCustomError(
       certificates,
-      certificates.interface.encodeFunctionData("pause"),
+      "EnforcedPause",
     );
-    await expect(
-      certificates.connect(agency).issue(terms),
-    ).to.be.revertedWithCustomError(certificates, "EnforcedPause");
-    await expect(
-      certificates.connect(agency).replace(1, terms, h("r")),
-    ).to.be.revertedWithCustomError(certificates, "EnforcedPause");
-    await expect(
-      certificates.connect(agency).revoke(1, h("r")),
-    ).to.be.revertedWithCustomError(certificates, "EnforcedPause");
+    await expect(certificates.connect(agency).replace(1, terms, h("r"))).to.be.revertedWithCustomError(
+      certificates,
+      "EnforcedPause",
+    );
+    await expect(certificates.connect(agency).revoke(1, h("r"))).to.be.revertedWithCustomError(
+      certificates,
+      "EnforcedPause",
+    );
     expect((await certificates.verify(1))[0]).to.equal(Validity.Valid);
   });
 });

@@ -2,10 +2,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
-import type {
-  DataSharing,
-  ECertificates,
-} from "../../typechain-types/index.js";
+import type { DataSharing, ECertificates } from "../../typechain-types/index.js";
 
 /** Classification levels of IDataSharing. */
 export const Classification = {
@@ -76,26 +73,16 @@ export interface DataFixture {
 }
 
 /** Deploys the platform, DataSharing and ECertificates; gov1 registers dataset 1 (Internal, four fields). */
-export async function deployDataSharing(
-  connection: NetworkConnection,
-): Promise<DataFixture> {
+export async function deployDataSharing(connection: NetworkConnection): Promise<DataFixture> {
   const { ethers } = connection;
   const platform = await deployPlatform(connection);
   const data = await ethers.deployContract("DataSharing", [platform.registry]);
-  const certificates = await ethers.deployContract("ECertificates", [
-    platform.registry,
-  ]);
+  const certificates = await ethers.deployContract("ECertificates", [platform.registry]);
   await platform.finishBootstrap();
   const owner = platform.accounts.gov1;
   await data
     .connect(owner)
-    .registerDataset(
-      h("file v1"),
-      HashKind.ContentHash,
-      h("metadata v1"),
-      Classification.Internal,
-      ALL_FIELDS,
-    );
+    .registerDataset(h("file v1"), HashKind.ContentHash, h("metadata v1"), Classification.Internal, ALL_FIELDS);
   return {
     platform,
     data,

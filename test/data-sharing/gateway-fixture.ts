@@ -1,14 +1,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  HDNodeWallet,
-  JsonRpcProvider,
-  keccak256,
-  Mnemonic,
-  toUtf8Bytes,
-  type Wallet,
-} from "ethers";
+import { HDNodeWallet, JsonRpcProvider, keccak256, Mnemonic, toUtf8Bytes, type Wallet } from "ethers";
 import { MemberKind, roleSet } from "../../src/sdk/roles.js";
 import {
   ConsortiumRegistry__factory,
@@ -19,17 +12,11 @@ import {
 import { startNode, type NodeProcess } from "../helpers/node-process.js";
 
 /** The standard Hardhat test mnemonic: the accounts `hardhat node` funds and unlocks. */
-export const HARDHAT_MNEMONIC =
-  "test test test test test test test test test test test junk";
+export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
-export function hardhatWallet(
-  index: number,
-  provider: JsonRpcProvider,
-): HDNodeWallet {
+export function hardhatWallet(index: number, provider: JsonRpcProvider): HDNodeWallet {
   const phrase = Mnemonic.fromPhrase(HARDHAT_MNEMONIC);
-  return HDNodeWallet.fromMnemonic(phrase, `m/44'/60'/0'/0/${index}`).connect(
-    provider,
-  );
+  return HDNodeWallet.fromMnemonic(phrase, `m/44'/60'/0'/0/${index}`).connect(provider);
 }
 
 export interface ChainFixture {
@@ -58,45 +45,17 @@ export async function deployOnNode(): Promise<ChainFixture> {
     cacheTimeout: -1,
   });
   provider.pollingInterval = 50;
-  const [deployer, owner, consumer, core, supplier] = [0, 1, 2, 3, 4].map((i) =>
-    hardhatWallet(i, provider),
-  );
-  const registry = await (
-    await new ConsortiumRegistry__factory(deployer).deploy()
-  ).waitForDeployment();
-  const seed = async (
-    kind: number,
-    name: string,
-    roles: bigint,
-    admin: Wallet | HDNodeWallet,
-  ) => {
+  const [deployer, owner, consumer, core, supplier] = [0, 1, 2, 3, 4].map((i) => hardhatWallet(i, provider));
+  const registry = await (await new ConsortiumRegistry__factory(deployer).deploy()).waitForDeployment();
+  const seed = async (kind: number, name: string, roles: bigint, admin: Wallet | HDNodeWallet) => {
     const key = keccak256(toUtf8Bytes(name));
-    await (
-      await registry.bootstrapMember(kind, name, key, key, roles, admin.address)
-    ).wait();
+    await (await registry.bootstrapMember(kind, name, key, key, roles, admin.address)).wait();
   };
-  await seed(
-    MemberKind.Government,
-    "gov1",
-    roleSet("VOTER", "DATA_OWNER", "DATA_CONSUMER"),
-    owner,
-  );
-  await seed(
-    MemberKind.Government,
-    "gov2",
-    roleSet("DATA_OWNER", "DATA_CONSUMER"),
-    consumer,
-  );
+  await seed(MemberKind.Government, "gov1", roleSet("VOTER", "DATA_OWNER", "DATA_CONSUMER"), owner);
+  await seed(MemberKind.Government, "gov2", roleSet("DATA_OWNER", "DATA_CONSUMER"), consumer);
   await seed(MemberKind.Enterprise, "core", roleSet("DATA_CONSUMER"), core);
-  await seed(
-    MemberKind.Enterprise,
-    "supplier",
-    roleSet("RECEIVABLE_HOLDER"),
-    supplier,
-  );
-  const data = await (
-    await new DataSharing__factory(deployer).deploy(registry)
-  ).waitForDeployment();
+  await seed(MemberKind.Enterprise, "supplier", roleSet("RECEIVABLE_HOLDER"), supplier);
+  const data = await (await new DataSharing__factory(deployer).deploy(registry)).waitForDeployment();
   const dir = await mkdtemp(join(tmpdir(), "consortia-gateway-"));
   return {
     node,
@@ -124,10 +83,7 @@ export async function writeDataFile(
 }
 
 /** The environment a gateway process would get. */
-export function gatewayEnv(
-  fixture: ChainFixture,
-  manifest: string,
-): NodeJS.ProcessEnv {
+export function gatewayEnv(fixture: ChainFixture, manifest: string): NodeJS.ProcessEnv {
   return {
     GATEWAY_RPC_URL: fixture.node.url,
     GATEWAY_OPERATOR_KEY: fixture.owner.privateKey,

@@ -2,21 +2,12 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
-import {
-  GatewayClient,
-  GatewayRequestError,
-  signedRequest,
-} from "../../src/gateway/client.js";
+import { GatewayClient, GatewayRequestError, signedRequest } from "../../src/gateway/client.js";
 import { loadConfig } from "../../src/gateway/config.js";
 import { startGateway, type Gateway } from "../../src/gateway/server.js";
 import { datasetPath } from "../../src/gateway/request.js";
 import { rpc } from "../helpers/node-process.js";
-import {
-  deployOnNode,
-  gatewayEnv,
-  writeDataFile,
-  type ChainFixture,
-} from "./gateway-fixture.js";
+import { deployOnNode, gatewayEnv, writeDataFile, type ChainFixture } from "./gateway-fixture.js";
 
 const PURPOSE = keccak256(toUtf8Bytes("purpose: pension eligibility"));
 const DAY = 86_400n;
@@ -32,18 +23,11 @@ describe("data gateway over HTTP against a hardhat node", function () {
   let asCore: GatewayClient;
   let manifest: string;
 
-  const accessCount = async (datasetId = 1n) =>
-    (await f.data.dataset(datasetId)).accessCount;
-  const chainNow = async () =>
-    BigInt((await f.provider.getBlock("latest"))!.timestamp);
+  const accessCount = async (datasetId = 1n) => (await f.data.dataset(datasetId)).accessCount;
+  const chainNow = async () => BigInt((await f.provider.getBlock("latest"))!.timestamp);
 
   /** Sends a prepared request and checks the refusal: status, JSON code, nothing served, nothing recorded. */
-  async function expectRefused(
-    path: string,
-    headers: Record<string, string>,
-    status: number,
-    code: string,
-  ) {
+  async function expectRefused(path: string, headers: Record<string, string>, status: number, code: string) {
     const before = await accessCount();
     const response = await fetch(`${gateway.url}${path}`, { headers });
     expect(response.status).to.equal(status);
@@ -58,10 +42,7 @@ describe("data gateway over HTTP against a hardhat node", function () {
     return body;
   }
 
-  async function refusedFetch(
-    client: GatewayClient,
-    options: Parameters<GatewayClient["fetchDataset"]>[0],
-  ) {
+  async function refusedFetch(client: GatewayClient, options: Parameters<GatewayClient["fetchDataset"]>[0]) {
     const before = await accessCount();
     try {
       await client.fetchDataset(options);
@@ -80,40 +61,15 @@ describe("data gateway over HTTP against a hardhat node", function () {
     const other = await writeDataFile(f.dir, "other.txt", OTHER);
     const asOwner = f.data.connect(f.owner);
     const asConsumerChain = f.data.connect(f.consumer);
-    const send = async (p: Promise<{ wait(): Promise<unknown> }>) =>
-      (await p).wait();
-    await send(
-      asOwner.registerDataset(
-        v1.hash,
-        0,
-        keccak256(toUtf8Bytes("meta v1")),
-        1,
-        0b11n,
-      ),
-    ); // dataset 1
-    await send(
-      asOwner.publishVersion(1, v2.hash, 0, keccak256(toUtf8Bytes("meta v2"))),
-    );
-    await send(
-      asOwner.registerDataset(
-        other.hash,
-        0,
-        keccak256(toUtf8Bytes("meta other")),
-        0,
-        0b1n,
-      ),
-    ); // dataset 2
+    const send = async (p: Promise<{ wait(): Promise<unknown> }>) => (await p).wait();
+    await send(asOwner.registerDataset(v1.hash, 0, keccak256(toUtf8Bytes("meta v1")), 1, 0b11n)); // dataset 1
+    await send(asOwner.publishVersion(1, v2.hash, 0, keccak256(toUtf8Bytes("meta v2"))));
+    await send(asOwner.registerDataset(other.hash, 0, keccak256(toUtf8Bytes("meta other")), 0, 0b1n)); // dataset 2
     const until = (await chainNow()) + 30n * DAY;
-    for (let i = 0; i < 3; i++)
-      await send(asConsumerChain.requestAccess(1, PURPOSE, 0b11n)); // grants 1, 2, 3
-    for (const id of [1, 2, 3])
-      await send(asOwner.grantAccess(id, 0b11n, until, true));
-    await send(
-      asConsumerChain.delegateAccess(1, f.ids.core, 0b01n, until, false),
-    ); // grant 4 -> core
-    await send(
-      asConsumerChain.delegateAccess(3, f.ids.core, 0b01n, until, false),
-    ); // grant 5 -> core
+    for (let i = 0; i < 3; i++) await send(asConsumerChain.requestAccess(1, PURPOSE, 0b11n)); // grants 1, 2, 3
+    for (const id of [1, 2, 3]) await send(asOwner.grantAccess(id, 0b11n, until, true));
+    await send(asConsumerChain.delegateAccess(1, f.ids.core, 0b01n, until, false)); // grant 4 -> core
+    await send(asConsumerChain.delegateAccess(3, f.ids.core, 0b01n, until, false)); // grant 5 -> core
     manifest = join(f.dir, "manifest.json");
     await writeFile(
       manifest,
@@ -136,11 +92,7 @@ describe("data gateway over HTTP against a hardhat node", function () {
       }),
     );
     gateway = await startGateway(await loadConfig(gatewayEnv(f, manifest)));
-    asConsumer = await GatewayClient.connect(
-      gateway.url,
-      f.consumer,
-      f.data.target as string,
-    );
+    asConsumer = await GatewayClient.connect(gateway.url, f.consumer, f.data.target as string);
     asCore = await GatewayClient.connect(gateway.url, f.core);
   });
 
@@ -161,13 +113,9 @@ describe("data gateway over HTTP against a hardhat node", function () {
       expect(served.version).to.equal(2);
       expect(served.contentType).to.match(/^text\/csv/);
       expect(served.resultHash).to.equal(keccak256(toUtf8Bytes(V2)));
-      const receipt = await f.provider.getTransactionReceipt(
-        served.transaction,
-      );
+      const receipt = await f.provider.getTransactionReceipt(served.transaction);
       expect(receipt?.status).to.equal(1);
-      const [event] = await f.data.queryFilter(
-        f.data.filters.AccessRecorded(served.accessId),
-      );
+      const [event] = await f.data.queryFilter(f.data.filters.AccessRecorded(served.accessId));
       expect(event.args.grantId).to.equal(1n);
       expect(event.args.resultHash).to.equal(served.resultHash);
       expect(event.args.consumerAccount).to.equal(f.consumer.address);
@@ -185,9 +133,7 @@ describe("data gateway over HTTP against a hardhat node", function () {
       });
       expect(new TextDecoder().decode(served.bytes)).to.equal(V1);
       expect(served.version).to.equal(1);
-      const [event] = await f.data.queryFilter(
-        f.data.filters.AccessRecorded(served.accessId),
-      );
+      const [event] = await f.data.queryFilter(f.data.filters.AccessRecorded(served.accessId));
       expect(event.args.consumer).to.equal(BigInt(f.ids.core));
     });
 
@@ -199,10 +145,8 @@ describe("data gateway over HTTP against a hardhat node", function () {
   });
 
   describe("refusals (nothing served, nothing recorded)", () => {
-    const request = (
-      client: GatewayClient,
-      options: Parameters<typeof signedRequest>[2],
-    ) => signedRequest(client.signer, client.domain, options);
+    const request = (client: GatewayClient, options: Parameters<typeof signedRequest>[2]) =>
+      signedRequest(client.signer, client.domain, options);
 
     it("refuses a malformed signature", async () => {
       const { headers } = await request(asConsumer, {
@@ -314,11 +258,7 @@ describe("data gateway over HTTP against a hardhat node", function () {
     });
 
     it("refuses a revoked grant, and a child grant whose parent was revoked", async () => {
-      await (
-        await f.data
-          .connect(f.owner)
-          .revokeAccess(2, keccak256(toUtf8Bytes("ended")))
-      ).wait();
+      await (await f.data.connect(f.owner).revokeAccess(2, keccak256(toUtf8Bytes("ended")))).wait();
       expect(
         (
           await refusedFetch(asConsumer, {
@@ -328,11 +268,7 @@ describe("data gateway over HTTP against a hardhat node", function () {
           })
         ).code,
       ).to.equal("GRANT_REVOKED");
-      await (
-        await f.data
-          .connect(f.owner)
-          .revokeAccess(3, keccak256(toUtf8Bytes("ended")))
-      ).wait();
+      await (await f.data.connect(f.owner).revokeAccess(3, keccak256(toUtf8Bytes("ended")))).wait();
       expect(
         (
           await refusedFetch(asCore, {
@@ -345,14 +281,8 @@ describe("data gateway over HTTP against a hardhat node", function () {
     });
 
     it("refuses an expired grant", async () => {
-      await (
-        await f.data.connect(f.consumer).requestAccess(1, PURPOSE, 0b1n)
-      ).wait(); // grant 6
-      await (
-        await f.data
-          .connect(f.owner)
-          .grantAccess(6, 0b1n, (await chainNow()) + 60n, false)
-      ).wait();
+      await (await f.data.connect(f.consumer).requestAccess(1, PURPOSE, 0b1n)).wait(); // grant 6
+      await (await f.data.connect(f.owner).grantAccess(6, 0b1n, (await chainNow()) + 60n, false)).wait();
       await rpc(f.node.url, "evm_increaseTime", [120]);
       await rpc(f.node.url, "evm_mine");
       const error = await refusedFetch(asConsumer, {
@@ -376,9 +306,7 @@ describe("data gateway over HTTP against a hardhat node", function () {
         }),
       );
       let message = "";
-      await startGateway(await loadConfig(gatewayEnv(f, bad))).catch(
-        (e: Error) => (message = e.message),
-      );
+      await startGateway(await loadConfig(gatewayEnv(f, bad))).catch((e: Error) => (message = e.message));
       expect(message).to.match(/does not match the hash registered/);
     });
 
@@ -395,9 +323,7 @@ describe("data gateway over HTTP against a hardhat node", function () {
         GATEWAY_OPERATOR_KEY: f.consumer.privateKey,
       }; // gov2: DATA_OWNER, owns nothing
       let message = "";
-      await startGateway(await loadConfig(notOwner)).catch(
-        (e: Error) => (message = e.message),
-      );
+      await startGateway(await loadConfig(notOwner)).catch((e: Error) => (message = e.message));
       expect(message).to.match(/is not owned by member 2/);
     });
 
@@ -409,9 +335,7 @@ describe("data gateway over HTTP against a hardhat node", function () {
       };
       let message = "";
       await loadConfig(env).catch((e: Error) => (message = e.message));
-      expect(message)
-        .to.contain("GATEWAY_OPERATOR_KEY")
-        .and.to.contain("GATEWAY_RPC_URL");
+      expect(message).to.contain("GATEWAY_OPERATOR_KEY").and.to.contain("GATEWAY_RPC_URL");
     });
   });
 });

@@ -31,9 +31,21 @@ contract DataSharingHandler is PlatformFixture {
         registry.endBootstrap(3);
         data = new DataSharing(registry);
         vm.prank(CORE);
-        data.registerDataset(keccak256("f1"), IDataSharing.HashKind.ContentHash, keccak256("m1"), IDataSharing.Classification.Internal, 0xf);
+        data.registerDataset(
+            keccak256("f1"),
+            IDataSharing.HashKind.ContentHash,
+            keccak256("m1"),
+            IDataSharing.Classification.Internal,
+            0xf
+        );
         vm.prank(SUPPLIER_1);
-        data.registerDataset(keccak256("f2"), IDataSharing.HashKind.ContentHash, keccak256("m2"), IDataSharing.Classification.Secret, 0xf);
+        data.registerDataset(
+            keccak256("f2"),
+            IDataSharing.HashKind.ContentHash,
+            keccak256("m2"),
+            IDataSharing.Classification.Secret,
+            0xf
+        );
         for (uint64 id = 1; id <= DATASETS; ++id) ghostHead[id] = keccak256(abi.encode(address(data), id));
     }
 
@@ -68,7 +80,13 @@ contract DataSharingHandler is PlatformFixture {
 
     /// @dev Half the time the scope and expiry are fitted inside the parent's (so that chains grow), half the time
     /// they are raw (so that the contract's bounds are what stops an oversized child).
-    function delegate(uint256 grantSeed, uint256 memberSeed, uint64 scope, uint256 duration, bool mayDelegate) external {
+    function delegate(
+        uint256 grantSeed,
+        uint256 memberSeed,
+        uint64 scope,
+        uint256 duration,
+        bool mayDelegate
+    ) external {
         _tick(duration);
         uint64 parentId = _grantIn(grantSeed, IDataSharing.GrantStatus.Active);
         if (parentId == 0) return;
@@ -124,7 +142,17 @@ contract DataSharingHandler is PlatformFixture {
             _ghostAccesses.push(GhostAccess(grantId, uint64(block.timestamp)));
             uint64 seq = ++ghostCount[datasetId];
             ghostHead[datasetId] = keccak256(
-                abi.encode(ghostHead[datasetId], seq, accessId, grantId, uint32(1), g.grantee, g.purposeHash, resultHash, block.timestamp)
+                abi.encode(
+                    ghostHead[datasetId],
+                    seq,
+                    accessId,
+                    grantId,
+                    uint32(1),
+                    g.grantee,
+                    g.purposeHash,
+                    resultHash,
+                    block.timestamp
+                )
             );
         } catch {}
     }

@@ -25,7 +25,11 @@ contract DataSharingScenariosTest is TestBase {
         _assertEq(uint8(handler.data().grant(2).status), uint8(IDataSharing.GrantStatus.Active), "child untouched");
         handler.record(0, 1, 1);
         _assertEq(handler.ghostAccessCount(), 0, "access under a child of a revoked parent");
-        _assertEq(uint8(handler.data().grantValidity(2)), uint8(IDataSharing.GrantValidity.AncestorRevoked), "validity");
+        _assertEq(
+            uint8(handler.data().grantValidity(2)),
+            uint8(IDataSharing.GrantValidity.AncestorRevoked),
+            "validity"
+        );
     }
 
     /// @notice Whatever scope and expiry a delegate asks for, a child that exists lies within its parent.

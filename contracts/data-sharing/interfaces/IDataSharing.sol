@@ -81,7 +81,8 @@ interface IDataSharing is IConsortiumApp {
         Delegate
     }
 
-    /// @notice A catalogue entry (three slots). Slot 0 holds what the access path reads and bumps; the two log heads follow.
+    /// @notice A catalogue entry (three slots). Slot 0 holds what the access path reads and bumps; the two log heads
+    /// follow.
     /// @param owner Member that owns the data and decides who may use it.
     /// @param latestVersion Versions run from 1 to this number (version 1's `publishedAt` is the registration time).
     /// @param classification Current classification.
@@ -230,7 +231,8 @@ interface IDataSharing is IConsortiumApp {
     /// @notice Data was served under a grant: entry `seq` (from 1) of the dataset's access log. Search by `resultHash`
     /// to trace a leaked file to its access, its grant and the consumer's signed request (`accessId`).
     /// @dev The log is a hash chain committed on chain: `head_0 = keccak256(abi.encode(address(this), datasetId))`,
-    /// `head_seq = keccak256(abi.encode(head_{seq-1}, seq, accessId, grantId, version, consumer, purposeHash, resultHash,
+    /// `head_seq = keccak256(abi.encode(head_{seq-1}, seq, accessId, grantId, version, consumer, purposeHash,
+    /// resultHash,
     /// block.timestamp))`; replaying the events must reach `dataset(datasetId).accessHead`, so a dropped, altered or
     /// invented record is detected.
     event AccessRecorded(
