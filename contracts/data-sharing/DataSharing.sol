@@ -440,8 +440,8 @@ contract DataSharing is IDataSharing, ConsortiumApp {
     /// @dev A grantee named by the granting side (owner or delegator) must be an active member holding
     /// `DATA_CONSUMER`; a requester proved it by calling.
     function _requireEligibleGrantee(uint32 grantee) private view {
-        IConsortiumRegistry.Member memory m = registry().member(grantee);
-        if (m.status != IConsortiumRegistry.MemberStatus.Active || m.roles & Roles.DATA_CONSUMER == 0) {
+        (, IConsortiumRegistry.MemberStatus status, uint64 roles) = registry().memberProfile(grantee);
+        if (status != IConsortiumRegistry.MemberStatus.Active || roles & Roles.DATA_CONSUMER == 0) {
             revert NotEligibleGrantee(grantee);
         }
     }
@@ -449,8 +449,8 @@ contract DataSharing is IDataSharing, ConsortiumApp {
     /// @dev Whether the requesting member's kind and roles, and the requested scope, fall under the policy.
     function _policyMatches(AutoGrantPolicy memory policy, uint32 consumer, uint64 scope) private view returns (bool) {
         if (scope & ~policy.maxScope != 0) return false;
-        IConsortiumRegistry.Member memory m = registry().member(consumer);
-        return (policy.memberKinds >> uint8(m.kind)) & 1 == 1 && m.roles & policy.requiredRoles == policy.requiredRoles;
+        (IConsortiumRegistry.MemberKind kind, , uint64 roles) = registry().memberProfile(consumer);
+        return (policy.memberKinds >> uint8(kind)) & 1 == 1 && roles & policy.requiredRoles == policy.requiredRoles;
     }
 
     function _newGrant(

@@ -100,6 +100,12 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     }
 
     /// @inheritdoc IConsortiumRegistry
+    function memberProfile(uint32 memberId) external view returns (MemberKind, MemberStatus, uint64) {
+        Member storage m = _members[memberId];
+        return (m.kind, m.status, m.roles);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
     function account(address account_) external view returns (Account memory) {
         return _accounts[account_];
     }

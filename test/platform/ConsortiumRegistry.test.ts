@@ -44,6 +44,11 @@ describe("ConsortiumRegistry", () => {
       expect(bankA.kind).to.equal(MemberKind.Bank);
       expect(bankA.status).to.equal(MemberStatus.Active);
       expect(bankA.roles).to.equal(TEST_MEMBER_ROLES.bankA);
+      expect(await registry.memberProfile(ids.bankA)).to.deep.equal([
+        BigInt(MemberKind.Bank),
+        BigInt(MemberStatus.Active),
+        TEST_MEMBER_ROLES.bankA,
+      ]);
       expect(await registry.memberOf(accounts.bankA)).to.equal(ids.bankA);
       const account = await registry.account(accounts.bankA);
       expect(account.level).to.equal(AccessLevel.Admin);

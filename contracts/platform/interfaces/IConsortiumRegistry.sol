@@ -226,6 +226,9 @@ interface IConsortiumRegistry {
     /// @notice A member's record.
     function member(uint32 memberId) external view returns (Member memory);
 
+    /// @notice A member's kind, status and roles: the one storage slot applications need, without the name string.
+    function memberProfile(uint32 memberId) external view returns (MemberKind kind, MemberStatus status, uint64 roles);
+
     /// @notice An account's record.
     function account(address account) external view returns (Account memory);
 
