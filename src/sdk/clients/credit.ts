@@ -37,8 +37,7 @@ export type CreditResolution = (typeof CREDIT_RESOLUTION)[number];
 
 /** Who the entry is about: a subject key derived already, or an identifier and the consortium key to derive it. */
 export type CreditSubject =
-  | { subjectKey: string }
-  | { identifier: { kind: IdentifierKind; value: string }; consortiumKey: Uint8Array | Hex };
+  { subjectKey: string } | { identifier: { kind: IdentifierKind; value: string }; consortiumKey: Uint8Array | Hex };
 
 /** An envelope to seal for `readers` (member ids; the regulator members are always added) and store. */
 export interface CreditPayload {
@@ -127,7 +126,11 @@ function createCreditClient(context: ClientContext) {
   const subjectKeyOf = (subject: CreditSubject): string =>
     "subjectKey" in subject
       ? subject.subjectKey.toLowerCase()
-      : deriveSubjectKey({ consortiumKey: subject.consortiumKey, kind: subject.identifier.kind, value: subject.identifier.value });
+      : deriveSubjectKey({
+          consortiumKey: subject.consortiumKey,
+          kind: subject.identifier.kind,
+          value: subject.identifier.value,
+        });
 
   /** Active regulator members: always readers of a credit envelope. */
   async function regulators(): Promise<number[]> {
@@ -359,7 +362,8 @@ export default defineClient({
     EntryWrongStatus: (p) => `entry ${p.number} is ${p.current}, expected ${p.expected}`,
     EntryExpired: (p) => `entry ${p.number} expired at ${p.expiresAt}`,
     OwnEntry: (p) => `member ${p.memberId} reported entry ${p.number} itself: update or revoke it instead`,
-    NotResolver: (p) => `${p.caller} may not resolve the dispute of entry ${p.number} (reporter, auditor or governance)`,
+    NotResolver: (p) =>
+      `${p.caller} may not resolve the dispute of entry ${p.number} (reporter, auditor or governance)`,
     SubjectKindMismatch: (p) => `the subject is listed as ${p.listed}, not ${p.given}`,
     InvalidExpiry: (p) => `expiry ${p.expiresAt} is outside ${p.earliest}..${p.latest}`,
     InvalidSeverity: (p) => `severity ${p.severity} is out of range`,

@@ -90,7 +90,8 @@ function createForfaitingClient(context: ClientContext) {
     },
     withdrawOffer: (offerId: bigint, options?: SendOptions) => send(() => contract.withdrawOffer(offerId), options),
     /** Quotes a price openly on an open offer. */
-    quote: (offerId: bigint, price: bigint, options?: SendOptions) => send(() => contract.quote(offerId, price), options),
+    quote: (offerId: bigint, price: bigint, options?: SendOptions) =>
+      send(() => contract.quote(offerId, price), options),
     /**
      * Commits to a sealed quote. The salt (random unless given) and price are returned: keep them until the reveal
      * period, or the quote is lost.
@@ -191,7 +192,8 @@ export default defineClient({
   messages: {
     ForfaitingOfferUnknown: (p) => `no ${offerOf(p)}`,
     ForfaitingWrongState: (p) => `${offerOf(p)} is ${p.current}, expected ${p.expected}`,
-    ForfaitingWrongParty: (p) => `${offerOf(p)}: member ${p.caller} is not the party for this step (member ${p.expected})`,
+    ForfaitingWrongParty: (p) =>
+      `${offerOf(p)}: member ${p.caller} is not the party for this step (member ${p.expected})`,
     ForfaitingAssetNotListed: (p) => `claim contract ${p.asset} is not listed on the market`,
     ForfaitingSellerNotHolder: (p) => `claim ${p.claimId} is held by ${p.holder}, not the seller ${p.seller}`,
     ForfaitingClaimClosed: (p) => `claim ${p.claimId} is settled or matures (${p.maturity}) before quoting ends`,

@@ -280,8 +280,7 @@ function createLettersOfCreditClient(context: ClientContext) {
     pay: (presentationId: bigint, offChainReference: string = ZeroHash, options?: SendOptions) =>
       send(() => lc.pay(presentationId, offChainReference), options),
     requestCancellation: (lcId: bigint, options?: SendOptions) => send(() => lc.requestCancellation(lcId), options),
-    consentToCancellation: (lcId: bigint, options?: SendOptions) =>
-      send(() => lc.consentToCancellation(lcId), options),
+    consentToCancellation: (lcId: bigint, options?: SendOptions) => send(() => lc.consentToCancellation(lcId), options),
     rejectCancellation: (lcId: bigint, options?: SendOptions) => send(() => lc.rejectCancellation(lcId), options),
     /** Closes an LC after its expiry once nothing is pending. */
     expire: (lcId: bigint, options?: SendOptions) => send(() => lc.expire(lcId), options),
@@ -366,7 +365,8 @@ export default defineClient({
     PresentationUnknown: (p) => `no presentation ${p.presentationId}`,
     PresentationWrongState: (p) => `presentation ${p.presentationId} is ${p.current}, expected ${p.expected}`,
     WrongPaymentKind: (p) => `letter of credit ${p.lcId} is ${p.deferred === "true" ? "deferred" : "sight"} payment`,
-    InvalidMaturity: (p) => `maturity ${p.maturity} of presentation ${p.presentationId} is after the latest ${p.latest}`,
+    InvalidMaturity: (p) =>
+      `maturity ${p.maturity} of presentation ${p.presentationId} is after the latest ${p.latest}`,
     NotMatured: (p) => `presentation ${p.presentationId} matures only at ${p.maturity}`,
     AmendmentPending: (p) => `letter of credit ${p.lcId} already has an amendment pending`,
     AmendmentMismatch: (p) => `letter of credit ${p.lcId}: no such amendment pending`,
