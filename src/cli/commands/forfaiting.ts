@@ -91,7 +91,8 @@ export function register(program: Command, cli: () => Cli): void {
         price,
         progress(cli(), `quote ${priceText} on offer ${offerId}`),
       );
-      printed(cli(), receipt, { offerId, price: priceText }, `quoted ${priceText} on offer ${offerId}`);
+      const shown = await consortia.token.format(price);
+      printed(cli(), receipt, { offerId, price: shown }, `quoted ${shown} on offer ${offerId}`);
     });
 
   forfaiting

@@ -141,12 +141,12 @@ export function register(program: Command, cli: () => Cli): void {
     .argument("<id>", "guarantee id")
     .requiredOption("--amount <amount>", "amount once accepted")
     .requiredOption("--expiry <date>", "expiry once accepted")
-    .option("--hash <hash>", "hash of the amendment text")
+    .requiredOption("--hash <hash>", "hash of the amendment text")
     .description("propose an amendment (guarantor); binds once the beneficiary accepts")
-    .action(async (idText: string, options: { amount: string; expiry: string; hash?: string }) => {
+    .action(async (idText: string, options: { amount: string; expiry: string; hash: string }) => {
       const id = parseId(idText, "guarantee id");
       const expiry = parseDate(options.expiry, "expiry");
-      const amendmentHash = await parseOptionalHash(options.hash, "amendment hash");
+      const amendmentHash = await parseHash(options.hash, "amendment hash");
       const consortia = await cli().consortia({ sign: true });
       const amount = await consortia.token.parse(options.amount);
       const { number, receipt } = await consortia.guarantees.proposeAmendment(

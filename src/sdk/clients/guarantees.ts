@@ -128,17 +128,12 @@ function createGuaranteesClient(context: ClientContext) {
     /** Proposes an amendment (new amount and expiry); returns its number. Binds once the beneficiary accepts. */
     async proposeAmendment(
       guaranteeId: bigint,
-      amendment: { amount: bigint; expiry: bigint | number; amendmentHash?: string },
+      amendment: { amount: bigint; expiry: bigint | number; amendmentHash: string },
       options?: SendOptions,
     ) {
       const receipt = await send(
         () =>
-          contract.proposeAmendment(
-            guaranteeId,
-            amendment.amount,
-            BigInt(amendment.expiry),
-            amendment.amendmentHash ?? ZeroHash,
-          ),
+          contract.proposeAmendment(guaranteeId, amendment.amount, BigInt(amendment.expiry), amendment.amendmentHash),
         options,
       );
       return { number: Number(event(receipt, "AmendmentProposed").number), receipt };
