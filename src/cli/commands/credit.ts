@@ -71,7 +71,7 @@ interface ContentOptions {
   severity: string;
   expires: string;
   evidence: string;
-  payload?: string;
+  payload: string;
   readers?: string;
   store?: string;
 }
@@ -82,7 +82,7 @@ const contentOptions = (command: Command) =>
     .requiredOption("--severity <n>", "1 (lowest) to 5")
     .requiredOption("--expires <date>", "when the entry stops being returned (at most 5 years after the report)")
     .requiredOption("--evidence <hash>", "hash of the evidence the reporter keeps: 0x…, file:<path> or json:<path>")
-    .option("--payload <file>", "details to seal for --readers and the regulator (only hashes go on chain)")
+    .requiredOption("--payload <file>", "details to seal for --readers and the regulator (only hashes go on chain)")
     .option("--readers <members>", "members who may read the payload (comma separated; the regulator is added)")
     .option("--store <dir>", "payload store directory (default CONSORTIA_PAYLOAD_STORE or ./payloads)");
 
@@ -91,25 +91,20 @@ async function parseContent(cli: Cli, options: ContentOptions) {
   const severity = parseCount(options.severity, "severity", 255);
   const expiresAt = parseDate(options.expires, "expiry");
   const evidenceHash = await parseHash(options.evidence, "evidence hash");
-  let plaintext: Uint8Array | undefined;
-  if (options.payload !== undefined) {
-    try {
-      plaintext = new Uint8Array(await readFile(options.payload));
-    } catch (error) {
-      throw new UsageError(`cannot read payload ${options.payload}: ${(error as Error).message}`);
-    }
+  let plaintext: Uint8Array;
+  try {
+    plaintext = new Uint8Array(await readFile(options.payload));
+  } catch (error) {
+    throw new UsageError(`cannot read payload ${options.payload}: ${(error as Error).message}`);
   }
   const readerRefs = (options.readers ?? "").split(",").filter((reader) => reader.trim() !== "");
   return async (consortia: Awaited<ReturnType<Cli["consortia"]>>): Promise<CreditContent> => {
-    const content: CreditContent = { category, severity, expiresAt, evidenceHash };
-    if (plaintext !== undefined) {
-      const signer = await (await cli.signer()).getAddress();
-      const self = await consortia.registry.memberOf(signer);
-      const readers = await Promise.all(readerRefs.map((reference) => memberIdOf(consortia, reference)));
-      const store = createFileSystemPayloadStore(options.store ?? process.env.CONSORTIA_PAYLOAD_STORE ?? "payloads");
-      content.payload = { plaintext, readers: self === undefined ? readers : [self, ...readers], store };
-    }
-    return content;
+    const signer = await (await cli.signer()).getAddress();
+    const self = await consortia.registry.memberOf(signer);
+    const readers = await Promise.all(readerRefs.map((reference) => memberIdOf(consortia, reference)));
+    const store = createFileSystemPayloadStore(options.store ?? process.env.CONSORTIA_PAYLOAD_STORE ?? "payloads");
+    const payload = { plaintext, readers: self === undefined ? readers : [self, ...readers], store };
+    return { category, severity, expiresAt, evidenceHash, payload };
   };
 }
 

@@ -52,8 +52,11 @@ export interface CreditContent {
   severity: number;
   expiresAt: bigint | number;
   evidenceHash: string;
-  /** Seal and store a payload (its hashes go on chain), or give the hashes of one published otherwise. */
-  payload?: CreditPayload | { payloadHash: string; payloadLocationHash: string };
+  /**
+   * The details (required by the contract): sealed and stored here (only their hashes go on chain), or the hashes of
+   * an envelope published otherwise.
+   */
+  payload: CreditPayload | { payloadHash: string; payloadLocationHash: string };
 }
 
 /** An entry as a query page or `entry()` shows it, with enum values named. */
@@ -159,23 +162,19 @@ function createCreditClient(context: ClientContext) {
   /** Seals `payload` for its readers and the regulators, stores it, and returns the hashes to put on chain. */
   async function sealPayload(subjectKey: string, payload: CreditPayload) {
     const { sealEnvelope, envelopeHash } = await loadEnvelope();
-    const { envelope } = sealEnvelope({
+    const { envelope, dataKey } = sealEnvelope({
       plaintext: payload.plaintext,
       recipients: await readers(payload.readers),
       associatedData: creditEnvelopeAad(subjectKey),
     });
     const payloadLocationHash = await payload.store.put(new TextEncoder().encode(JSON.stringify(envelope)));
-    return { envelope, payloadHash: envelopeHash(envelope), payloadLocationHash };
+    // The data key lets the reporter grant further readers later (`grantReader`); keep it secret or drop it.
+    return { envelope, dataKey, payloadHash: envelopeHash(envelope), payloadLocationHash };
   }
 
   async function contentOf(subjectKey: string, content: CreditContent) {
-    let sealed: { envelope?: Envelope; payloadHash: string; payloadLocationHash: string } = {
-      payloadHash: ZeroHash,
-      payloadLocationHash: ZeroHash,
-    };
-    if (content.payload !== undefined) {
-      sealed = "store" in content.payload ? await sealPayload(subjectKey, content.payload) : content.payload;
-    }
+    const sealed: { envelope?: Envelope; dataKey?: Uint8Array; payloadHash: string; payloadLocationHash: string } =
+      "store" in content.payload ? await sealPayload(subjectKey, content.payload) : content.payload;
     return {
       sealed,
       struct: {
@@ -323,7 +322,19 @@ function createCreditClient(context: ClientContext) {
     /** An entry's record (reporter maintenance, indexers); not a compliant customer check. */
     async entry(subjectKey: string, number: number): Promise<CreditListing & { count: number }> {
       const raw = await contract.entry(subjectKey, number);
-      return { ...listingOf({ ...raw, number: BigInt(number) } as unknown as RawListing), count: Number(raw.count) };
+      const listing = listingOf({
+        number: BigInt(number),
+        reporter: raw.reporter,
+        subjectKind: raw.subjectKind,
+        category: raw.category,
+        severity: raw.severity,
+        status: raw.status,
+        version: raw.version,
+        reportedAt: raw.reportedAt,
+        updatedAt: raw.updatedAt,
+        expiresAt: raw.expiresAt,
+      } as unknown as RawListing);
+      return { ...listing, count: Number(raw.count) };
     },
     versionHashes,
     /** Fetches and opens the envelope of an entry's version (default: the current one) as one of its readers. */
