@@ -1,5 +1,7 @@
 /** Validation of command-line values; every failure is a `UsageError` (exit code 2). */
-import { getAddress } from "ethers";
+import { readFile } from "node:fs/promises";
+import { ZeroHash, getAddress } from "ethers";
+import { DocumentKind, hashCanonicalJson, hashFile, hashUtf8, type JsonValue } from "../sdk/hashing.js";
 import { MemberKind, Roles, type MemberKindName, type RoleName } from "../sdk/roles.js";
 import { UsageError } from "./errors.js";
 
@@ -55,4 +57,119 @@ export function parseKind(value: string): number {
   if (match === undefined)
     throw new UsageError(`unknown member kind "${value}": expected one of ${Object.keys(MemberKind).join(", ")}`);
   return MemberKind[match];
+}
+
+/**
+ * A bytes32 hash given as `0x` + 64 hex digits, `file:<path>` (keccak-256 of the file, streamed) or `json:<path>`
+ * (keccak-256 of the file's canonical JSON). Unreadable files and malformed JSON are usage errors too.
+ */
+export async function parseHash(value: string, what = "hash"): Promise<string> {
+  const text = value.trim();
+  if (text.startsWith("file:") || text.startsWith("json:")) {
+    const path = text.slice(5);
+    if (path === "") throw new UsageError(`malformed ${what} "${value}": no path after ${text.slice(0, 5)}`);
+    try {
+      if (text.startsWith("file:")) return await hashFile(path);
+      return hashCanonicalJson(JSON.parse(await readFile(path, "utf8")) as JsonValue);
+    } catch (error) {
+      throw new UsageError(`cannot hash ${what} from ${path}: ${(error as Error).message}`);
+    }
+  }
+  if (!/^0x[0-9a-fA-F]{64}$/.test(text)) {
+    throw new UsageError(`malformed ${what} "${value}": expected 0x and 64 hex digits, file:<path> or json:<path>`);
+  }
+  return text.toLowerCase();
+}
+
+/** An optional hash: zero when not given. */
+export async function parseOptionalHash(value: string | undefined, what = "hash"): Promise<string> {
+  return value === undefined ? ZeroHash : parseHash(value, what);
+}
+
+/**
+ * A date as unix seconds: an integer (unix seconds), an ISO 8601 date or date-time (`2025-06-30`,
+ * `2025-06-30T12:00:00Z`; a date alone is midnight UTC), or a time from now (`+90d`, `+12h`, `+30m`, `+45s`).
+ */
+export function parseDate(value: string, what = "date"): bigint {
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return BigInt(text);
+  const relative = /^\+(\d+)([dhms])$/.exec(text);
+  if (relative !== null) {
+    const unit = { d: 86_400, h: 3_600, m: 60, s: 1 }[relative[2] as "d" | "h" | "m" | "s"];
+    return BigInt(Math.floor(Date.now() / 1000)) + BigInt(relative[1]) * BigInt(unit);
+  }
+  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
+    const dateOnly = text.length === 10;
+    const millis = Date.parse(dateOnly ? `${text}T00:00:00Z` : text);
+    if (!Number.isNaN(millis)) return BigInt(Math.floor(millis / 1000));
+  }
+  throw new UsageError(
+    `malformed ${what} "${value}": expected unix seconds, an ISO date (2025-06-30, 2025-06-30T12:00:00Z) or +90d`,
+  );
+}
+
+/** Unix seconds as an ISO date-time (UTC) for tables. */
+export function formatDate(seconds: number | bigint): string {
+  const value = Number(seconds);
+  return value === 0 ? "-" : new Date(value * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** A non-negative integer that fits `max` (percentages, days, counts). */
+export function parseCount(value: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`malformed ${what} "${value}": expected a whole number`);
+  const number = Number(value.trim());
+  if (number > max) throw new UsageError(`${what} ${number} is above ${max}`);
+  return number;
+}
+
+/** Parses a number that may be 0 (claim and entry indices). */
+export function parseIndex(value: string, what = "index"): bigint {
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`malformed ${what} "${value}": expected a whole number`);
+  return BigInt(value.trim());
+}
+
+const DOCUMENT_KIND_NAMES = Object.keys(DocumentKind) as (keyof typeof DocumentKind)[];
+
+/** A document kind by name (`invoice`, `transport-document`, any case) or number. */
+export function parseDocumentKind(value: string): number {
+  const text = value.trim();
+  if (/^\d+$/.test(text)) {
+    const kind = Number(text);
+    if (kind < 1 || kind > 255) throw new UsageError(`document kind ${kind} is not 1..255`);
+    return kind;
+  }
+  const wanted = text.replace(/[-_\s]/g, "").toLowerCase();
+  const match = DOCUMENT_KIND_NAMES.find((name) => name.toLowerCase() === wanted);
+  if (match === undefined) {
+    throw new UsageError(
+      `unknown document kind "${value}": expected a number or one of ${DOCUMENT_KIND_NAMES.join(", ")}`,
+    );
+  }
+  return DocumentKind[match];
+}
+
+/**
+ * A document reference `<kind>=<hash>[@<uri>]`: kind by name or number, the content hash in any form `parseHash`
+ * takes, and optionally the URI where it is kept (only its keccak-256 goes on chain).
+ */
+export async function parseDocument(value: string): Promise<{ contentHash: string; uriHash: string; kind: number }> {
+  const match = /^([^=]+)=([^@]+)(?:@(.+))?$/.exec(value.trim());
+  if (match === null) throw new UsageError(`malformed document "${value}": expected <kind>=<hash>[@<uri>]`);
+  return {
+    kind: parseDocumentKind(match[1]),
+    contentHash: await parseHash(match[2], "document hash"),
+    uriHash: match[3] === undefined ? ZeroHash : hashUtf8(match[3]),
+  };
+}
+
+/** Repeatable option collector for commander: `--document a --document b`. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** A three-letter ISO 4217 currency code. */
+export function parseCurrency(value: string): string {
+  const code = value.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code)) throw new UsageError(`malformed currency "${value}": expected a code like CNY`);
+  return code;
 }

@@ -41,3 +41,46 @@ export {
 } from "./clients/registry.js";
 export { InvalidAmountError, formatAmount, parseAmount, type TokenClient } from "./clients/token.js";
 export type { LedgerClient } from "./clients/ledger.js";
+export {
+  CREDIT_CATEGORY,
+  CREDIT_ENTRY_STATUS,
+  CREDIT_RESOLUTION,
+  CREDIT_SUBJECT_KIND,
+  creditEnvelopeAad,
+  type CreditClient,
+  type CreditContent,
+  type CreditListing,
+  type CreditPayload,
+  type CreditQueryResult,
+  type CreditSubject,
+} from "./clients/credit.js";
+export {
+  LC_STATE,
+  OBLIGATION_STATUS,
+  PRESENTATION_STATE,
+  currencyCode,
+  currencyName,
+  documentKinds,
+  documentMask,
+  presentationId,
+  splitPresentationId,
+  type LcAmendmentInput,
+  type LcTermsInput,
+  type LettersOfCreditClient,
+} from "./clients/letters-of-credit.js";
+export {
+  GUARANTEE_CLAIM_STATE,
+  GUARANTEE_KIND,
+  GUARANTEE_STATE,
+  type GuaranteeApplicationInput,
+  type GuaranteeDemandInput,
+  type GuaranteesClient,
+} from "./clients/guarantees.js";
+export {
+  OFFER_STATE,
+  QUOTE_STATE,
+  quoteCommitment,
+  type AnnouncementInput,
+  type ForfaitingClient,
+  type SealedQuote,
+} from "./clients/forfaiting.js";

@@ -40,7 +40,15 @@ describe("sdk package entry (consortia/sdk)", function () {
       web: "function",
     });
     expect(result.hashUtf8).to.equal("0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
-    expect(result.clients).to.deep.equal(["registry", "token", "ledger"]);
+    expect(result.clients).to.deep.equal([
+      "registry",
+      "token",
+      "ledger",
+      "credit",
+      "lettersOfCredit",
+      "guarantees",
+      "forfaiting",
+    ]);
   });
 
   it("ships type declarations for both entries", () => {

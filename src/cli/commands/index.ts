@@ -4,12 +4,26 @@
  */
 import type { Command } from "commander";
 import type { Cli } from "../context.js";
+import { register as credit } from "./credit.js";
 import { register as deploy } from "./deploy.js";
+import { register as forfaiting } from "./forfaiting.js";
+import { register as guarantees } from "./guarantees.js";
 import { register as keystore } from "./keystore.js";
+import { register as lettersOfCredit } from "./letters-of-credit.js";
 import { register as member } from "./member.js";
 import { register as services } from "./services.js";
 import { register as token } from "./token.js";
 
 export type RegisterCommands = (program: Command, cli: () => Cli) => void;
 
-export const COMMANDS: RegisterCommands[] = [deploy, member, token, keystore, services];
+export const COMMANDS: RegisterCommands[] = [
+  deploy,
+  member,
+  token,
+  lettersOfCredit,
+  guarantees,
+  forfaiting,
+  credit,
+  keystore,
+  services,
+];

@@ -2,7 +2,11 @@
  * Every client `createConsortia` offers, by the property name it gets. To add an application: write
  * `./<app>.ts` (default export `defineClient({...})`, see ./registry.ts) and add one line here.
  */
+import credit from "./credit.js";
+import forfaiting from "./forfaiting.js";
+import guarantees from "./guarantees.js";
 import ledger from "./ledger.js";
+import lettersOfCredit from "./letters-of-credit.js";
 import registry from "./registry.js";
 import token from "./token.js";
 
@@ -10,6 +14,10 @@ export const CLIENTS = {
   registry,
   token,
   ledger,
+  credit,
+  lettersOfCredit,
+  guarantees,
+  forfaiting,
 } as const;
 
 export type ClientName = keyof typeof CLIENTS;

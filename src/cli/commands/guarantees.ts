@@ -1,0 +1,319 @@
+/** `consortia guarantee ...`: bank guarantees (apply, issue, amend, claim, pay, verify, release, expire). */
+import type { Command } from "commander";
+import { GUARANTEE_KIND, type GuaranteeKindName } from "../../sdk/clients/guarantees.js";
+import type { Cli } from "../context.js";
+import { UsageError } from "../errors.js";
+import { details } from "../output.js";
+import {
+  collect,
+  formatDate,
+  parseCount,
+  parseCurrency,
+  parseDate,
+  parseDocument,
+  parseHash,
+  parseId,
+  parseIndex,
+  parseOptionalHash,
+} from "../parse.js";
+import { accountOf, ensureAllowance, printed } from "./parties.js";
+import { progress } from "./shared.js";
+
+function parseKind(value: string): GuaranteeKindName {
+  const wanted = value.replace(/[-_\s]/g, "").toLowerCase();
+  const match = GUARANTEE_KIND.find((kind) => kind.toLowerCase() === wanted);
+  if (match === undefined)
+    throw new UsageError(`unknown guarantee kind "${value}": expected bid, performance or advance-payment`);
+  return match;
+}
+
+export function register(program: Command, cli: () => Cli): void {
+  const guarantee = program.command("guarantee").description("bank guarantees (demand guarantees, URDG 758)");
+
+  guarantee
+    .command("apply")
+    .requiredOption("--guarantor <member>", "bank asked to issue (member or account)")
+    .requiredOption("--beneficiary <member>", "beneficiary (member or account)")
+    .requiredOption("--kind <kind>", "bid, performance or advance-payment")
+    .requiredOption("--amount <amount>", "maximum amount, decimal")
+    .option("--currency <code>", "ISO 4217 currency", "CNY")
+    .requiredOption("--expiry <date>", "last moment a demand may be presented")
+    .option("--examination-days <days>", "days the bank has to examine a demand", "5")
+    .requiredOption("--terms <hash>", "hash of the guarantee text")
+    .option("--tender <hash>", "hash of the tender or contract reference")
+    .option("--reduction <date=amount>", "reduction step: from date on at most amount (repeat)", collect, [])
+    .description("apply for a guarantee (applicant, GUARANTEE_PARTY)")
+    .action(
+      async (options: {
+        guarantor: string;
+        beneficiary: string;
+        kind: string;
+        amount: string;
+        currency: string;
+        expiry: string;
+        examinationDays: string;
+        terms: string;
+        tender?: string;
+        reduction: string[];
+      }) => {
+        const kind = parseKind(options.kind);
+        const currency = parseCurrency(options.currency);
+        const expiry = parseDate(options.expiry, "expiry");
+        const examinationPeriod = parseCount(options.examinationDays, "examination days", 3650) * 86_400;
+        const termsHash = await parseHash(options.terms, "terms hash");
+        const tenderReference = await parseOptionalHash(options.tender, "tender reference");
+        const steps = options.reduction.map((step) => {
+          const [date, amount] = step.split("=");
+          if (amount === undefined) throw new UsageError(`malformed reduction "${step}": expected <date>=<amount>`);
+          return { date: parseDate(date, "reduction date"), amount };
+        });
+        const consortia = await cli().consortia({ sign: true });
+        const schedule = await Promise.all(
+          steps.map(async (step) => ({ date: step.date, amount: await consortia.token.parse(step.amount) })),
+        );
+        const { guaranteeId, receipt } = await consortia.guarantees.applyFor(
+          {
+            guarantor: await accountOf(consortia, options.guarantor, "guarantor"),
+            beneficiary: await accountOf(consortia, options.beneficiary, "beneficiary"),
+            kind,
+            currency,
+            amount: await consortia.token.parse(options.amount),
+            expiry,
+            examinationPeriod,
+            termsHash,
+            tenderReference,
+            schedule,
+          },
+          progress(cli(), "apply for guarantee"),
+        );
+        printed(cli(), receipt, { guaranteeId }, `applied: guarantee ${guaranteeId} awaits the bank`);
+      },
+    );
+
+  const oneStep = (
+    name: string,
+    description: string,
+    step: (id: bigint, label: string) => Promise<import("ethers").ContractTransactionReceipt>,
+    done: string,
+  ) =>
+    guarantee
+      .command(name)
+      .argument("<id>", "guarantee id")
+      .description(description)
+      .action(async (idText: string) => {
+        const id = parseId(idText, "guarantee id");
+        const receipt = await step(id, `${name} guarantee ${id}`);
+        printed(cli(), receipt, { guaranteeId: id }, `${done} guarantee ${id}`);
+      });
+  const client = async () => (await cli().consortia({ sign: true })).guarantees;
+
+  oneStep(
+    "cancel",
+    "withdraw an application before issue (applicant)",
+    async (id, label) => (await client()).cancel(id, progress(cli(), label)),
+    "cancelled",
+  );
+
+  guarantee
+    .command("issue")
+    .argument("<id>", "guarantee id")
+    .requiredOption("--reference <hash>", "reference id: hash of the bank's guarantee number (what verify takes)")
+    .description("issue an applied guarantee (guarantor)")
+    .action(async (idText: string, options: { reference: string }) => {
+      const id = parseId(idText, "guarantee id");
+      const reference = await parseHash(options.reference, "reference");
+      const receipt = await (await client()).issue(id, reference, progress(cli(), `issue guarantee ${id}`));
+      printed(cli(), receipt, { guaranteeId: id, referenceId: reference }, `issued guarantee ${id} under ${reference}`);
+    });
+  guarantee
+    .command("decline")
+    .argument("<id>", "guarantee id")
+    .option("--reason <hash>", "hash of the reasons")
+    .description("decline an application (guarantor)")
+    .action(async (idText: string, options: { reason?: string }) => {
+      const id = parseId(idText, "guarantee id");
+      const reason = await parseOptionalHash(options.reason, "reason");
+      const receipt = await (await client()).decline(id, reason, progress(cli(), `decline guarantee ${id}`));
+      printed(cli(), receipt, { guaranteeId: id }, `declined guarantee ${id}`);
+    });
+  guarantee
+    .command("amend")
+    .argument("<id>", "guarantee id")
+    .requiredOption("--amount <amount>", "amount once accepted")
+    .requiredOption("--expiry <date>", "expiry once accepted")
+    .requiredOption("--hash <hash>", "hash of the amendment text")
+    .description("propose an amendment (guarantor); binds once the beneficiary accepts")
+    .action(async (idText: string, options: { amount: string; expiry: string; hash: string }) => {
+      const id = parseId(idText, "guarantee id");
+      const expiry = parseDate(options.expiry, "expiry");
+      const amendmentHash = await parseHash(options.hash, "amendment hash");
+      const consortia = await cli().consortia({ sign: true });
+      const amount = await consortia.token.parse(options.amount);
+      const { number, receipt } = await consortia.guarantees.proposeAmendment(
+        id,
+        { amount, expiry, amendmentHash },
+        progress(cli(), `amend guarantee ${id}`),
+      );
+      printed(cli(), receipt, { guaranteeId: id, number }, `proposed amendment ${number} of guarantee ${id}`);
+    });
+  oneStep(
+    "amend-withdraw",
+    "withdraw the pending amendment (guarantor)",
+    async (id, label) => (await client()).withdrawAmendment(id, progress(cli(), label)),
+    "withdrew the amendment of",
+  );
+  oneStep(
+    "amend-accept",
+    "accept the pending amendment (beneficiary)",
+    async (id, label) => (await client()).answerAmendment(id, true, progress(cli(), label)),
+    "accepted the amendment of",
+  );
+  oneStep(
+    "amend-refuse",
+    "refuse the pending amendment (beneficiary)",
+    async (id, label) => (await client()).answerAmendment(id, false, progress(cli(), label)),
+    "refused the amendment of",
+  );
+
+  guarantee
+    .command("claim")
+    .argument("<id>", "guarantee id")
+    .argument("<amount>", "amount demanded, decimal")
+    .requiredOption("--demand <hash>", "hash of the signed demand statement")
+    .option("--document <kind=hash[@uri]>", "a supporting document (repeat)", collect, [])
+    .option("--extend-to <date>", "extend or pay: the later expiry accepted instead of payment")
+    .description("present a demand (beneficiary)")
+    .action(
+      async (
+        idText: string,
+        amountText: string,
+        options: { demand: string; document: string[]; extendTo?: string },
+      ) => {
+        const id = parseId(idText, "guarantee id");
+        const demandHash = await parseHash(options.demand, "demand hash");
+        const documents = await Promise.all(options.document.map(parseDocument));
+        const extendTo = options.extendTo === undefined ? 0n : parseDate(options.extendTo, "extend-to date");
+        const consortia = await cli().consortia({ sign: true });
+        const amount = await consortia.token.parse(amountText);
+        const { claimIndex, receipt } = await consortia.guarantees.presentClaim(
+          id,
+          { amount, demandHash, documents, extendTo },
+          progress(cli(), `claim ${amountText} on guarantee ${id}`),
+        );
+        printed(cli(), receipt, { guaranteeId: id, claimIndex }, `presented demand ${claimIndex} on guarantee ${id}`);
+      },
+    );
+
+  const claimStep = (name: string, description: string) =>
+    guarantee
+      .command(name)
+      .argument("<id>", "guarantee id")
+      .argument("<claim>", "demand index (from 0)")
+      .description(description);
+  claimStep("pay", "pay a demand (guarantor): in tokens (approving the contract as needed) or off chain")
+    .option("--reference <hash>", "off-chain payment reference")
+    .action(async (idText: string, claimText: string, options: { reference?: string }) => {
+      const id = parseId(idText, "guarantee id");
+      const claimIndex = parseIndex(claimText, "demand index");
+      const reference = await parseOptionalHash(options.reference, "payment reference");
+      const consortia = await cli().consortia({ sign: true });
+      const { amount } = await consortia.guarantees.claim(id, claimIndex);
+      if (options.reference === undefined)
+        await ensureAllowance(cli(), consortia, consortia.guarantees.address, amount);
+      const receipt = await consortia.guarantees.payClaim(
+        id,
+        claimIndex,
+        reference,
+        progress(cli(), `pay demand ${claimIndex}`),
+      );
+      const shown = await consortia.token.format(amount);
+      printed(
+        cli(),
+        receipt,
+        { guaranteeId: id, claimIndex, amount: shown },
+        `paid ${shown} on demand ${claimIndex} of guarantee ${id}`,
+      );
+    });
+  claimStep("reject", "reject a demand within the examination period (guarantor)")
+    .requiredOption("--reason <hash>", "hash of the notice listing every reason")
+    .action(async (idText: string, claimText: string, options: { reason: string }) => {
+      const id = parseId(idText, "guarantee id");
+      const claimIndex = parseIndex(claimText, "demand index");
+      const reason = await parseHash(options.reason, "reason");
+      const receipt = await (
+        await client()
+      ).rejectClaim(id, claimIndex, reason, progress(cli(), `reject demand ${claimIndex}`));
+      printed(cli(), receipt, { guaranteeId: id, claimIndex }, `rejected demand ${claimIndex} of guarantee ${id}`);
+    });
+  claimStep("extend", "answer an extend-or-pay demand by extending (guarantor)").action(
+    async (idText: string, claimText: string) => {
+      const id = parseId(idText, "guarantee id");
+      const claimIndex = parseIndex(claimText, "demand index");
+      const receipt = await (
+        await client()
+      ).extendInsteadOfPaying(id, claimIndex, progress(cli(), `extend guarantee ${id}`));
+      printed(
+        cli(),
+        receipt,
+        { guaranteeId: id, claimIndex },
+        `extended guarantee ${id} instead of paying demand ${claimIndex}`,
+      );
+    },
+  );
+  claimStep("withdraw-claim", "withdraw a demand under examination (beneficiary)").action(
+    async (idText: string, claimText: string) => {
+      const id = parseId(idText, "guarantee id");
+      const claimIndex = parseIndex(claimText, "demand index");
+      const receipt = await (
+        await client()
+      ).withdrawClaim(id, claimIndex, progress(cli(), `withdraw demand ${claimIndex}`));
+      printed(cli(), receipt, { guaranteeId: id, claimIndex }, `withdrew demand ${claimIndex} of guarantee ${id}`);
+    },
+  );
+  oneStep(
+    "release",
+    "release the bank from the guarantee (beneficiary)",
+    async (id, label) => (await client()).release(id, progress(cli(), label)),
+    "released",
+  );
+  oneStep(
+    "expire",
+    "close an issued guarantee after its expiry",
+    async (id, label) => (await client()).expire(id, progress(cli(), label)),
+    "closed",
+  );
+
+  guarantee
+    .command("show")
+    .argument("<id>", "guarantee id")
+    .description("show a guarantee")
+    .action(async (idText: string) => {
+      const id = parseId(idText, "guarantee id");
+      const consortia = await cli().consortia();
+      const record = await consortia.guarantees.guarantee(id);
+      const format = consortia.token.format;
+      const data = {
+        ...record,
+        amount: await format(record.amount),
+        paid: await format(record.paid),
+        available: await format(record.available),
+      };
+      cli().out.result(data, () => details({ ...data, expiry: formatDate(record.expiry) }));
+    });
+  guarantee
+    .command("verify")
+    .argument("<reference>", "reference id (hash of the guarantee number)")
+    .description("verify a guarantee by its reference: genuine, in force, amount available")
+    .action(async (referenceText: string) => {
+      const reference = await parseHash(referenceText, "reference");
+      const consortia = await cli().consortia();
+      const result = await consortia.guarantees.verify(reference);
+      const format = consortia.token.format;
+      const data = { ...result, amount: await format(result.amount), available: await format(result.available) };
+      cli().out.result(data, () =>
+        result.genuine
+          ? details({ ...data, expiry: formatDate(result.expiry) })
+          : `NOT GENUINE: no guarantee was issued under ${reference}`,
+      );
+    });
+}

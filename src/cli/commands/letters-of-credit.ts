@@ -1,0 +1,528 @@
+/** `consortia lc ...`: documentary letters of credit and interbank positions (credit lines, obligations, netting). */
+import type { Command } from "commander";
+import { encodeBytes32String } from "ethers";
+import type { Consortia } from "../../sdk/client.js";
+import type { LcTermsInput } from "../../sdk/clients/letters-of-credit.js";
+import type { Cli } from "../context.js";
+import { UsageError } from "../errors.js";
+import { details, table } from "../output.js";
+import {
+  collect,
+  formatDate,
+  parseAddress,
+  parseCount,
+  parseCurrency,
+  parseDate,
+  parseDocument,
+  parseDocumentKind,
+  parseHash,
+  parseId,
+  parseOptionalHash,
+} from "../parse.js";
+import { accountOf, ensureAllowance, memberIdOf, printed } from "./parties.js";
+import { progress } from "./shared.js";
+
+interface TermsOptions {
+  advisingBank: string;
+  nominatedBank?: string;
+  beneficiary: string;
+  amount: string;
+  currency: string;
+  tolerancePlus: string;
+  toleranceMinus: string;
+  expiry: string;
+  latestShipment: string;
+  deferred?: boolean;
+  tenorDays: string;
+  partial?: boolean;
+  documents: string;
+  terms: string;
+}
+
+function termsOptions(command: Command): Command {
+  return command
+    .requiredOption("--advising-bank <member>", "bank that advises the LC (member or account)")
+    .option("--nominated-bank <member>", "nominated or confirming bank that honours (default: the issuing bank)")
+    .requiredOption("--beneficiary <member>", "beneficiary (member or account; paid, and first holder of claims)")
+    .requiredOption("--amount <amount>", "face amount, decimal")
+    .option("--currency <code>", "ISO 4217 currency", "CNY")
+    .option("--tolerance-plus <percent>", "percent above the amount that may be drawn", "0")
+    .option("--tolerance-minus <percent>", "percent below the amount still a full drawing", "0")
+    .requiredOption("--expiry <date>", "last day for presentations (ISO date, unix seconds or +90d)")
+    .requiredOption("--latest-shipment <date>", "latest shipment date (at most the expiry)")
+    .option("--deferred", "deferred payment: accept, then pay at maturity")
+    .option("--tenor-days <days>", "deferred payment: longest maturity in days after presentation", "0")
+    .option("--partial", "allow partial drawings")
+    .requiredOption("--documents <kinds>", "required document kinds, comma separated (invoice,transport-document)")
+    .requiredOption("--terms <hash>", "hash of the full terms: 0x…, file:<path> or json:<path>");
+}
+
+/** Validates the terms options (before connecting) and returns a resolver that needs the chain for parties. */
+async function parseTerms(options: TermsOptions) {
+  const currency = parseCurrency(options.currency);
+  const tolerancePlus = parseCount(options.tolerancePlus, "tolerance-plus", 100);
+  const toleranceMinus = parseCount(options.toleranceMinus, "tolerance-minus", 100);
+  const expiry = parseDate(options.expiry, "expiry");
+  const latestShipment = parseDate(options.latestShipment, "latest shipment date");
+  const tenorDays = parseCount(options.tenorDays, "tenor days", 65_535);
+  const requiredDocuments = options.documents
+    .split(",")
+    .filter((kind) => kind.trim() !== "")
+    .map(parseDocumentKind);
+  if (requiredDocuments.some((kind) => kind > 31)) throw new UsageError("required document kinds must be 1..31");
+  const termsHash = await parseHash(options.terms, "terms hash");
+  return async (consortia: Consortia): Promise<LcTermsInput> => ({
+    advisingBank: await accountOf(consortia, options.advisingBank, "advising bank"),
+    nominatedBank:
+      options.nominatedBank === undefined
+        ? undefined
+        : await accountOf(consortia, options.nominatedBank, "nominated bank"),
+    beneficiary: await accountOf(consortia, options.beneficiary, "beneficiary"),
+    amount: await consortia.token.parse(options.amount),
+    currency,
+    tolerancePlus,
+    toleranceMinus,
+    expiry,
+    latestShipment,
+    deferred: options.deferred === true,
+    tenorDays,
+    partialDrawings: options.partial === true,
+    requiredDocuments,
+    termsHash,
+  });
+}
+
+/** A discrepancy: a short code (`LATE_SHIPMENT`, stored as bytes32 text) or a hash of its wording. */
+async function parseDiscrepancy(value: string): Promise<string> {
+  if (/^(0x|file:|json:)/.test(value)) return parseHash(value, "discrepancy");
+  if (!/^[\x20-\x7e]{1,31}$/.test(value)) {
+    throw new UsageError(`malformed discrepancy "${value}": a code of at most 31 ASCII characters, or a hash`);
+  }
+  return encodeBytes32String(value);
+}
+
+export function register(program: Command, cli: () => Cli): void {
+  const lc = program.command("lc").description("documentary letters of credit and interbank netting");
+
+  /** One-step LC transaction: `lc <name> <id>`. */
+  const simple = (
+    name: string,
+    description: string,
+    what: string,
+    step: (
+      consortia: Consortia,
+      id: bigint,
+      label: string,
+    ) => Promise<Awaited<ReturnType<Consortia["lettersOfCredit"]["advise"]>>>,
+    done: string,
+  ) =>
+    lc
+      .command(name)
+      .argument("<id>", `${what} id`)
+      .description(description)
+      .action(async (idText: string) => {
+        const id = parseId(idText, `${what} id`);
+        const consortia = await cli().consortia({ sign: true });
+        const receipt = await step(consortia, id, `${name} ${what} ${id}`);
+        printed(cli(), receipt, { id }, `${done} ${what} ${id}`);
+      });
+
+  termsOptions(lc.command("issue"))
+    .description("issue an LC for an applicant (issuing bank, LC_BANK)")
+    .requiredOption("--applicant <member>", "applicant (member or account)")
+    .action(async (options: TermsOptions & { applicant: string }) => {
+      const terms = await parseTerms(options);
+      const consortia = await cli().consortia({ sign: true });
+      const applicant = await accountOf(consortia, options.applicant, "applicant");
+      const { lcId, receipt } = await consortia.lettersOfCredit.issue(
+        applicant,
+        await terms(consortia),
+        progress(cli(), "issue letter of credit"),
+      );
+      printed(cli(), receipt, { lcId }, `issued letter of credit ${lcId}`);
+    });
+
+  termsOptions(lc.command("apply"))
+    .description("apply for an LC at an issuing bank (applicant, LC_TRADER)")
+    .requiredOption("--issuing-bank <member>", "issuing bank (member or account)")
+    .action(async (options: TermsOptions & { issuingBank: string }) => {
+      const terms = await parseTerms(options);
+      const consortia = await cli().consortia({ sign: true });
+      const bank = await accountOf(consortia, options.issuingBank, "issuing bank");
+      const { lcId, receipt } = await consortia.lettersOfCredit.submitApplication(
+        bank,
+        await terms(consortia),
+        progress(cli(), "apply for letter of credit"),
+      );
+      printed(cli(), receipt, { lcId }, `applied: letter of credit ${lcId} awaits the issuing bank`);
+    });
+
+  simple(
+    "approve",
+    "approve an application: the LC is issued (issuing bank)",
+    "letter of credit",
+    (c, id, label) => c.lettersOfCredit.approveApplication(id, progress(cli(), label)),
+    "approved",
+  );
+  lc.command("decline")
+    .argument("<id>", "letter of credit id")
+    .option("--reason <hash>", "hash of the reasons")
+    .description("decline an application (issuing bank)")
+    .action(async (idText: string, options: { reason?: string }) => {
+      const id = parseId(idText, "letter of credit id");
+      const reason = await parseOptionalHash(options.reason, "reason hash");
+      const consortia = await cli().consortia({ sign: true });
+      const receipt = await consortia.lettersOfCredit.declineApplication(id, reason, progress(cli(), `decline ${id}`));
+      printed(cli(), receipt, { id }, `declined letter of credit ${id}`);
+    });
+  simple(
+    "advise",
+    "advise the LC to the beneficiary (advising bank)",
+    "letter of credit",
+    (c, id, label) => c.lettersOfCredit.advise(id, progress(cli(), label)),
+    "advised",
+  );
+  simple(
+    "acknowledge",
+    "acknowledge the advised LC (beneficiary)",
+    "letter of credit",
+    (c, id, label) => c.lettersOfCredit.acknowledge(id, progress(cli(), label)),
+    "acknowledged",
+  );
+  simple(
+    "confirm",
+    "add the nominated bank's confirmation",
+    "letter of credit",
+    (c, id, label) => c.lettersOfCredit.confirm(id, progress(cli(), label)),
+    "confirmed",
+  );
+
+  lc.command("amend")
+    .argument("<id>", "letter of credit id")
+    .requiredOption("--amount <amount>", "new face amount")
+    .requiredOption("--expiry <date>", "new expiry")
+    .requiredOption("--latest-shipment <date>", "new latest shipment date")
+    .requiredOption("--terms <hash>", "hash of the amended full terms")
+    .description("propose an amendment (issuing bank); binds once the beneficiary accepts")
+    .action(
+      async (idText: string, options: { amount: string; expiry: string; latestShipment: string; terms: string }) => {
+        const id = parseId(idText, "letter of credit id");
+        const expiry = parseDate(options.expiry, "expiry");
+        const latestShipment = parseDate(options.latestShipment, "latest shipment date");
+        const termsHash = await parseHash(options.terms, "terms hash");
+        const consortia = await cli().consortia({ sign: true });
+        const amount = await consortia.token.parse(options.amount);
+        const { amendmentHash, receipt } = await consortia.lettersOfCredit.proposeAmendment(
+          id,
+          { amount, expiry, latestShipment, termsHash },
+          progress(cli(), `amend letter of credit ${id}`),
+        );
+        printed(cli(), receipt, { id, amendmentHash }, `proposed amendment ${amendmentHash} to letter of credit ${id}`);
+      },
+    );
+  simple(
+    "amend-accept",
+    "accept the pending amendment (beneficiary)",
+    "letter of credit",
+    (c, id, label) => c.lettersOfCredit.acceptAmendment(id, undefined, progress(cli(), label)),
+    "accepted the amendment of",
+  );
+  simple(
+    "amend-reject",
+    "reject the pending amendment (beneficiary)",
+    "letter of credit",
+    (c, id, label) => c.lettersOfCredit.rejectAmendment(id, progress(cli(), label)),
+    "rejected the amendment of",
+  );
+
+  lc.command("present")
+    .argument("<id>", "letter of credit id")
+    .argument("<amount>", "amount drawn, decimal")
+    .option("--document <kind=hash[@uri]>", "a presented document (repeat)", collect, [])
+    .description("present documents drawing an amount (beneficiary)")
+    .action(async (idText: string, amountText: string, options: { document: string[] }) => {
+      const id = parseId(idText, "letter of credit id");
+      const documents = await Promise.all(options.document.map(parseDocument));
+      if (documents.length === 0) throw new UsageError("present at least one --document <kind>=<hash>");
+      const consortia = await cli().consortia({ sign: true });
+      const amount = await consortia.token.parse(amountText);
+      const { presentationId, receipt } = await consortia.lettersOfCredit.present(
+        id,
+        amount,
+        documents,
+        progress(cli(), `present ${amountText} under letter of credit ${id}`),
+      );
+      printed(cli(), receipt, { lcId: id, presentationId }, `presented: presentation ${presentationId}`);
+    });
+
+  lc.command("examine")
+    .argument("<presentation>", "presentation id")
+    .option("--discrepancy <code|hash>", "a discrepancy found (repeat); none: compliant", collect, [])
+    .description("examine a presentation (honouring bank): compliant, or discrepant with the discrepancies")
+    .action(async (idText: string, options: { discrepancy: string[] }) => {
+      const id = parseId(idText, "presentation id");
+      const discrepancies = await Promise.all(options.discrepancy.map(parseDiscrepancy));
+      const consortia = await cli().consortia({ sign: true });
+      const { result, receipt } = await consortia.lettersOfCredit.examine(
+        id,
+        discrepancies,
+        progress(cli(), `examine presentation ${id}`),
+      );
+      printed(cli(), receipt, { presentationId: id, result }, `presentation ${id} is ${result}`);
+    });
+  simple(
+    "waive",
+    "waive a discrepant presentation's discrepancies (applicant)",
+    "presentation",
+    (c, id, label) => c.lettersOfCredit.waive(id, progress(cli(), label)),
+    "waived the discrepancies of",
+  );
+  lc.command("refuse")
+    .argument("<presentation>", "presentation id")
+    .option("--notice <hash>", "hash of the refusal notice")
+    .description("refuse a discrepant presentation (honouring bank)")
+    .action(async (idText: string, options: { notice?: string }) => {
+      const id = parseId(idText, "presentation id");
+      const notice = await parseOptionalHash(options.notice, "notice hash");
+      const consortia = await cli().consortia({ sign: true });
+      const receipt = await consortia.lettersOfCredit.refuse(id, notice, progress(cli(), `refuse presentation ${id}`));
+      printed(cli(), receipt, { presentationId: id }, `refused presentation ${id}`);
+    });
+  lc.command("accept")
+    .argument("<presentation>", "presentation id")
+    .requiredOption("--maturity <date>", "when the accepted claim is payable")
+    .description("accept a deferred presentation payable at maturity (honouring bank): a transferable claim")
+    .action(async (idText: string, options: { maturity: string }) => {
+      const id = parseId(idText, "presentation id");
+      const maturity = parseDate(options.maturity, "maturity");
+      const consortia = await cli().consortia({ sign: true });
+      const receipt = await consortia.lettersOfCredit.accept(
+        id,
+        maturity,
+        progress(cli(), `accept presentation ${id}`),
+      );
+      printed(
+        cli(),
+        receipt,
+        { presentationId: id, maturity },
+        `accepted presentation ${id}, payable ${formatDate(maturity)}`,
+      );
+    });
+  lc.command("pay")
+    .argument("<presentation>", "presentation id")
+    .option("--reference <hash>", "off-chain payment reference (else paid in deposit tokens)")
+    .description("pay a presentation (honouring bank): in tokens (approving the contract as needed) or off chain")
+    .action(async (idText: string, options: { reference?: string }) => {
+      const id = parseId(idText, "presentation id");
+      const reference = await parseOptionalHash(options.reference, "payment reference");
+      const consortia = await cli().consortia({ sign: true });
+      const { amount } = await consortia.lettersOfCredit.presentation(id);
+      if (options.reference === undefined) {
+        await ensureAllowance(cli(), consortia, consortia.lettersOfCredit.address, amount);
+      }
+      const receipt = await consortia.lettersOfCredit.pay(id, reference, progress(cli(), `pay presentation ${id}`));
+      const shown = await consortia.token.format(amount);
+      printed(cli(), receipt, { presentationId: id, amount: shown }, `paid ${shown} on presentation ${id}`);
+    });
+  simple(
+    "cancel-request",
+    "ask the beneficiary to agree to cancel (issuing bank)",
+    "letter of credit",
+    (c, id, label) => c.lettersOfCredit.requestCancellation(id, progress(cli(), label)),
+    "requested cancellation of",
+  );
+  simple(
+    "cancel-consent",
+    "agree to the requested cancellation (beneficiary)",
+    "letter of credit",
+    (c, id, label) => c.lettersOfCredit.consentToCancellation(id, progress(cli(), label)),
+    "cancelled",
+  );
+  simple(
+    "cancel-reject",
+    "refuse the requested cancellation (beneficiary)",
+    "letter of credit",
+    (c, id, label) => c.lettersOfCredit.rejectCancellation(id, progress(cli(), label)),
+    "refused cancelling",
+  );
+  simple(
+    "expire",
+    "close an LC after its expiry",
+    "letter of credit",
+    (c, id, label) => c.lettersOfCredit.expire(id, progress(cli(), label)),
+    "closed",
+  );
+  lc.command("transfer-claim")
+    .argument("<claim>", "claim id (the accepted presentation's id)")
+    .argument("<to>", "new holder (member or account)")
+    .description("transfer an accepted deferred claim you hold")
+    .action(async (idText: string, to: string) => {
+      const id = parseId(idText, "claim id");
+      const consortia = await cli().consortia({ sign: true });
+      const account = await accountOf(consortia, to, "new holder");
+      const receipt = await consortia.lettersOfCredit.transferClaim(
+        id,
+        account,
+        progress(cli(), `transfer claim ${id}`),
+      );
+      printed(cli(), receipt, { claimId: id, to: account }, `transferred claim ${id} to ${account}`);
+    });
+
+  lc.command("show")
+    .argument("<id>", "letter of credit id")
+    .description("show an LC with what is still available")
+    .action(async (idText: string) => {
+      const id = parseId(idText, "letter of credit id");
+      const consortia = await cli().consortia();
+      const record = await consortia.lettersOfCredit.letterOfCredit(id);
+      const format = consortia.token.format;
+      const [available, amount, drawn, reserved] = await Promise.all([
+        consortia.lettersOfCredit.available(id).then(format),
+        format(record.amount),
+        format(record.drawn),
+        format(record.reserved),
+      ]);
+      const data = { ...record, amount, drawn, reserved, available };
+      cli().out.result(data, () =>
+        details({ ...data, expiry: formatDate(record.expiry), latestShipment: formatDate(record.latestShipment) }),
+      );
+    });
+  lc.command("presentation")
+    .argument("<presentation>", "presentation id")
+    .description("show a presentation")
+    .action(async (idText: string) => {
+      const id = parseId(idText, "presentation id");
+      const consortia = await cli().consortia();
+      const record = await consortia.lettersOfCredit.presentation(id);
+      const data = { ...record, amount: await consortia.token.format(record.amount) };
+      cli().out.result(data, () =>
+        details({ ...data, presentedAt: formatDate(record.presentedAt), maturity: formatDate(record.maturity) }),
+      );
+    });
+
+  // --- interbank positions
+  lc.command("credit-line")
+    .argument("<grantee>", "bank granted the line (member)")
+    .argument("<limit>", "limit, decimal")
+    .description("set the credit line the signer's bank grants another bank")
+    .action(async (grantee: string, limitText: string) => {
+      const consortia = await cli().consortia({ sign: true });
+      const limit = await consortia.token.parse(limitText);
+      const granteeId = await memberIdOf(consortia, grantee);
+      const receipt = await consortia.lettersOfCredit.positions.setCreditLine(
+        granteeId,
+        limit,
+        progress(cli(), `credit line to member ${granteeId}`),
+      );
+      printed(
+        cli(),
+        receipt,
+        { grantee: granteeId, limit: limitText },
+        `credit line to member ${granteeId} set to ${limitText}`,
+      );
+    });
+  lc.command("settlement-account")
+    .argument("<account>", "one of the bank's own accounts (address)")
+    .option("--allowance <amount>", "also approve the positions contract to pull this much from the signer")
+    .description("name the bank's netting settlement account")
+    .action(async (accountText: string, options: { allowance?: string }) => {
+      const account = parseAddress(accountText, "settlement account");
+      const consortia = await cli().consortia({ sign: true });
+      const allowance = options.allowance === undefined ? undefined : await consortia.token.parse(options.allowance);
+      const receipt = await consortia.lettersOfCredit.positions.setSettlementAccount(
+        account,
+        progress(cli(), "set settlement account"),
+      );
+      if (allowance !== undefined) {
+        await ensureAllowance(cli(), consortia, consortia.lettersOfCredit.positions.address, allowance);
+      }
+      printed(cli(), receipt, { account }, `settlement account set to ${account}`);
+    });
+  lc.command("obligation")
+    .argument("<creditor>", "bank owed (member)")
+    .argument("<amount>", "amount, decimal")
+    .requiredOption("--due <date>", "when it may be settled or netted")
+    .option("--purpose <hash>", "what it is for")
+    .description("record that the signer's bank owes another bank (against the creditor's line)")
+    .action(async (creditor: string, amountText: string, options: { due: string; purpose?: string }) => {
+      const due = parseDate(options.due, "due date");
+      const purpose = await parseOptionalHash(options.purpose, "purpose");
+      const consortia = await cli().consortia({ sign: true });
+      const amount = await consortia.token.parse(amountText);
+      const creditorId = await memberIdOf(consortia, creditor);
+      const { obligationId, receipt } = await consortia.lettersOfCredit.positions.recordObligation(
+        creditorId,
+        amount,
+        due,
+        purpose,
+        progress(cli(), `record obligation to member ${creditorId}`),
+      );
+      printed(
+        cli(),
+        receipt,
+        { obligationId },
+        `recorded obligation ${obligationId}: ${amountText} to member ${creditorId}`,
+      );
+    });
+  lc.command("settle")
+    .argument("<obligation>", "obligation id")
+    .option("--reference <hash>", "off-chain payment reference (else paid in tokens)")
+    .description("settle one due obligation gross (debtor)")
+    .action(async (idText: string, options: { reference?: string }) => {
+      const id = parseId(idText, "obligation id");
+      const reference = await parseOptionalHash(options.reference, "payment reference");
+      const consortia = await cli().consortia({ sign: true });
+      if (options.reference === undefined) {
+        const { amount } = await consortia.lettersOfCredit.positions.obligation(id);
+        await ensureAllowance(cli(), consortia, consortia.lettersOfCredit.positions.address, amount);
+      }
+      const receipt = await consortia.lettersOfCredit.positions.settleObligation(
+        id,
+        reference,
+        progress(cli(), `settle obligation ${id}`),
+      );
+      printed(cli(), receipt, { obligationId: id }, `settled obligation ${id}`);
+    });
+  lc.command("release")
+    .argument("<obligation>", "obligation id")
+    .description("release the debtor from an open obligation (creditor)")
+    .action(async (idText: string) => {
+      const id = parseId(idText, "obligation id");
+      const consortia = await cli().consortia({ sign: true });
+      const receipt = await consortia.lettersOfCredit.positions.releaseObligation(id, progress(cli(), `release ${id}`));
+      printed(cli(), receipt, { obligationId: id }, `released obligation ${id}`);
+    });
+  lc.command("net")
+    .argument("<obligations...>", "ids of open, due obligations")
+    .description("net a batch of obligations: only each bank's net amount moves")
+    .action(async (idTexts: string[]) => {
+      const ids = idTexts.map((text) => parseId(text, "obligation id"));
+      const consortia = await cli().consortia({ sign: true });
+      const result = await consortia.lettersOfCredit.positions.runNetting(
+        ids,
+        progress(cli(), `net ${ids.length} obligations`),
+      );
+      const rows = await Promise.all(
+        result.banks.map(async (bank, index) => {
+          const net = result.netPositions[index];
+          const magnitude = await consortia.token.format(net < 0n ? -net : net);
+          return { bank, net: `${net < 0n ? "-" : ""}${magnitude}`, minorUnits: net };
+        }),
+      );
+      cli().out.result(
+        { runId: result.runId, obligations: ids, positions: rows, transactionHash: result.receipt.hash },
+        () =>
+          `netting run ${result.runId} closed ${ids.length} obligations (tx ${result.receipt.hash})\n${table(rows, ["bank", "net"])}`,
+      );
+    });
+  lc.command("position")
+    .argument("<obligation>", "obligation id")
+    .description("show an obligation")
+    .action(async (idText: string) => {
+      const id = parseId(idText, "obligation id");
+      const consortia = await cli().consortia();
+      const record = await consortia.lettersOfCredit.positions.obligation(id);
+      const data = { ...record, amount: await consortia.token.format(record.amount) };
+      cli().out.result(data, () => details({ ...data, dueAt: formatDate(record.dueAt) }));
+    });
+}

@@ -1,0 +1,213 @@
+/**
+ * The forfaiting market (ForfaitingMarket): a selling bank announces a transferable claim it holds, buying banks quote
+ * openly or sealed (commit, then reveal), the seller accepts a quote (claim against price in one transaction), the
+ * obligor acknowledges the transfer notice. Prices are minor units of the settlement token.
+ */
+import {
+  AbiCoder,
+  ZeroHash,
+  hexlify,
+  keccak256,
+  randomBytes,
+  type BigNumberish,
+  type ContractTransactionReceipt,
+} from "ethers";
+import { ForfaitingMarket__factory } from "../../../typechain-types/factories/forfaiting/ForfaitingMarket__factory.js";
+import { ITransferableClaim__factory } from "../../../typechain-types/factories/platform/interfaces/ITransferableClaim__factory.js";
+import type { ForfaitingMarket } from "../../../typechain-types/forfaiting/ForfaitingMarket.js";
+import { defineClient, type ClientContext, type SendOptions } from "./define.js";
+
+export const OFFER_STATE = ["None", "Open", "Traded", "NoticeAcknowledged", "Withdrawn"] as const;
+export const QUOTE_STATE = ["None", "Active", "Withdrawn", "Accepted"] as const;
+
+export type OfferStateName = (typeof OFFER_STATE)[number];
+export type QuoteStateName = (typeof QUOTE_STATE)[number];
+
+export interface AnnouncementInput {
+  /** The claim contract (e.g. the LetterOfCredit contract); defaults to the suite's LetterOfCredit. */
+  asset?: string;
+  claimId: bigint;
+  askingPrice?: bigint;
+  askingDiscountBps?: number;
+  askingTermsHash?: string;
+  quoteDeadline: bigint | number;
+  /** Seconds after the deadline to reveal sealed quotes; 0 (default) for open quotes. */
+  revealPeriod?: number;
+  documents?: { contentHash: string; uriHash: string; kind: number }[];
+}
+
+/** What a sealed bidder must keep until it reveals. */
+export interface SealedQuote {
+  offerId: bigint;
+  bidder: string;
+  price: bigint;
+  salt: string;
+  commitment: string;
+}
+
+/** `keccak256(abi.encode(offerId, bidder, price, salt))`: the commitment of a sealed quote. */
+export function quoteCommitment(offerId: BigNumberish, bidder: string, price: BigNumberish, salt: string): string {
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(["uint256", "address", "uint128", "bytes32"], [offerId, bidder, price, salt]),
+  );
+}
+
+export type ForfaitingClient = ReturnType<typeof createForfaitingClient>;
+
+function createForfaitingClient(context: ClientContext) {
+  const contract: ForfaitingMarket = context.connect("ForfaitingMarket", ForfaitingMarket__factory);
+  const address = context.address("ForfaitingMarket");
+  const send = (transaction: () => ReturnType<ForfaitingMarket["quote"]>, options?: SendOptions) =>
+    context.send(contract, transaction, options);
+  const event = (receipt: ContractTransactionReceipt, name: string) => {
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== address.toLowerCase()) continue;
+      const parsed = contract.interface.parseLog(log);
+      if (parsed?.name === name) return parsed.args;
+    }
+    throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
+  };
+  const claims = (asset: string) => ITransferableClaim__factory.connect(asset, context.runner);
+  const defaultAsset = (): string => context.address("LetterOfCredit");
+
+  return {
+    contract,
+    address,
+    /** Announces a claim the caller holds; returns the offer id. Approve the market on the claim before accepting. */
+    async announce(announcement: AnnouncementInput, options?: SendOptions) {
+      const struct = {
+        asset: announcement.asset ?? defaultAsset(),
+        claimId: announcement.claimId,
+        askingPrice: announcement.askingPrice ?? 0n,
+        askingDiscountBps: announcement.askingDiscountBps ?? 0,
+        askingTermsHash: announcement.askingTermsHash ?? ZeroHash,
+        quoteDeadline: BigInt(announcement.quoteDeadline),
+        revealPeriod: announcement.revealPeriod ?? 0,
+        documents: announcement.documents ?? [],
+      };
+      const receipt = await send(() => contract.announce(struct), options);
+      return { offerId: event(receipt, "OfferAnnounced").offerId as bigint, receipt };
+    },
+    withdrawOffer: (offerId: bigint, options?: SendOptions) => send(() => contract.withdrawOffer(offerId), options),
+    /** Quotes a price openly on an open offer. */
+    quote: (offerId: bigint, price: bigint, options?: SendOptions) =>
+      send(() => contract.quote(offerId, price), options),
+    /**
+     * Commits to a sealed quote. The salt (random unless given) and price are returned: keep them until the reveal
+     * period, or the quote is lost.
+     */
+    async commitQuote(
+      offerId: bigint,
+      price: bigint,
+      salt: string = hexlify(randomBytes(32)),
+      options?: SendOptions,
+    ): Promise<SealedQuote & { receipt: ContractTransactionReceipt }> {
+      const bidder = await context.signerAddress();
+      const commitment = quoteCommitment(offerId, bidder, price, salt);
+      const receipt = await send(() => contract.commitQuote(offerId, commitment), options);
+      return { offerId, bidder, price, salt, commitment, receipt };
+    },
+    revealQuote: (offerId: bigint, price: bigint, salt: string, options?: SendOptions) =>
+      send(() => contract.revealQuote(offerId, price, salt), options),
+    withdrawQuote: (offerId: bigint, options?: SendOptions) => send(() => contract.withdrawQuote(offerId), options),
+    /** The seller accepts `bidder`'s quote: claim to the buyer, price to the seller, in one transaction. */
+    acceptQuote: (
+      offerId: bigint,
+      bidder: string,
+      deedHash: string,
+      noticeHash: string,
+      offChainReference: string = ZeroHash,
+      options?: SendOptions,
+    ) => send(() => contract.acceptQuote(offerId, bidder, deedHash, noticeHash, offChainReference), options),
+    /** The obligor acknowledges the trade's transfer notice (default: the notice the trade delivered). */
+    async acknowledgeNotice(offerId: bigint, noticeHash?: string, options?: SendOptions) {
+      const notice = noticeHash ?? (await contract.noticeOf(offerId));
+      return send(() => contract.acknowledgeNotice(offerId, notice), options);
+    },
+    /** Lets the market move the claim (the seller does this before accepting a quote). */
+    approveClaim: (claimId: bigint, asset: string = defaultAsset(), options?: SendOptions) => {
+      const claim = claims(asset);
+      return context.send(claim, () => claim.approveClaim(claimId, address), options);
+    },
+    async claimInfo(claimId: bigint, asset: string = defaultAsset()) {
+      const info = await claims(asset).claimInfo(claimId);
+      return {
+        asset,
+        claimId,
+        holder: info.holder,
+        obligor: Number(info.obligor),
+        maturity: Number(info.maturity),
+        amount: info.amount,
+        settled: info.settled,
+      };
+    },
+    // --- views
+    async offer(offerId: bigint) {
+      const record = await contract.offer(offerId);
+      if (record.state === 0n) throw new Error(`no offer ${offerId}`);
+      return {
+        id: offerId,
+        state: OFFER_STATE[Number(record.state)],
+        seller: record.seller,
+        sellerMember: Number(record.sellerMember),
+        obligor: Number(record.obligor),
+        asset: record.asset,
+        claimId: record.claimId,
+        quoteDeadline: Number(record.quoteDeadline),
+        revealPeriod: Number(record.revealPeriod),
+        sealed: record.revealPeriod !== 0n,
+      };
+    },
+    async quoteOf(offerId: bigint, bidder: string) {
+      const record = await contract.quoteOf(offerId, bidder);
+      return {
+        offerId,
+        bidder,
+        price: record.price,
+        bidderMember: Number(record.bidderMember),
+        state: QUOTE_STATE[Number(record.state)],
+      };
+    },
+    /** Every visible quote of an offer (from its events), current state read from the contract. */
+    async quotes(offerId: bigint) {
+      const [submitted, revealed] = await Promise.all([
+        contract.queryFilter(contract.filters.QuoteSubmitted(offerId)),
+        contract.queryFilter(contract.filters.QuoteRevealed(offerId)),
+      ]);
+      const bidders = [...new Set([...submitted, ...revealed].map((log) => log.args.bidder))];
+      return Promise.all(bidders.map((bidder) => this.quoteOf(offerId, bidder)));
+    },
+    commitmentOf: (offerId: bigint, bidder: string) => contract.commitmentOf(offerId, bidder),
+    noticeOf: (offerId: bigint) => contract.noticeOf(offerId),
+    isClaimContract: (asset: string) => contract.isClaimContract(asset),
+    count: () => contract.offerCount(),
+  };
+}
+
+const offerOf = (p: Record<string, string>) => `offer ${p.offerId}`;
+
+export default defineClient({
+  contracts: { ForfaitingMarket: ForfaitingMarket__factory },
+  enums: { "IForfaitingMarket.OfferState": OFFER_STATE, "IForfaitingMarket.QuoteState": QUOTE_STATE },
+  messages: {
+    ForfaitingOfferUnknown: (p) => `no ${offerOf(p)}`,
+    ForfaitingWrongState: (p) => `${offerOf(p)} is ${p.current}, expected ${p.expected}`,
+    ForfaitingWrongParty: (p) =>
+      `${offerOf(p)}: member ${p.caller} is not the party for this step (member ${p.expected})`,
+    ForfaitingAssetNotListed: (p) => `claim contract ${p.asset} is not listed on the market`,
+    ForfaitingSellerNotHolder: (p) => `claim ${p.claimId} is held by ${p.holder}, not the seller ${p.seller}`,
+    ForfaitingClaimClosed: (p) => `claim ${p.claimId} is settled or matures (${p.maturity}) before quoting ends`,
+    ForfaitingQuotingClosed: (p) => `${offerOf(p)}: quoting closed at ${p.deadline}`,
+    ForfaitingNotRevealTime: (p) => `${offerOf(p)}: reveal only after ${p.opensAfter} and until ${p.closesAt}`,
+    ForfaitingWrongQuoteMode: (p) =>
+      `${offerOf(p)} is ${p.sealedOffer === "true" ? "sealed: commit, then reveal" : "open: quote openly"}`,
+    ForfaitingRevealMismatch: (p) => `${offerOf(p)}: price and salt do not match ${p.bidder}'s commitment`,
+    ForfaitingNoCommitment: (p) => `${offerOf(p)}: ${p.bidder} has no commitment`,
+    ForfaitingQuoteNotActive: (p) => `${offerOf(p)}: the quote of ${p.bidder} is ${p.current}`,
+    ForfaitingQuoteExists: (p) => `${offerOf(p)}: ${p.bidder} already quoted or committed`,
+    ForfaitingOwnOffer: (p) => `${offerOf(p)}: member ${p.memberId} cannot quote on its own offer`,
+    ForfaitingRevealNotOver: (p) => `${offerOf(p)}: sealed quotes can be accepted after ${p.revealDeadline}`,
+    ForfaitingNoticeMismatch: (p) => `${offerOf(p)}: the notice is ${p.expected}, not ${p.given}`,
+  },
+  create: createForfaitingClient,
+});

@@ -1,0 +1,248 @@
+/**
+ * Bank guarantees (BankGuarantees, URDG 758 style): apply, issue or decline, verify by reference, amendments binding
+ * on the beneficiary's acceptance, demands (claims) paid, rejected or answered by extension, release and expiry.
+ * Amounts are minor units of the settlement token; dates unix seconds.
+ */
+import { ZeroHash, hexlify, toUtf8Bytes, toUtf8String, type ContractTransactionReceipt } from "ethers";
+import { BankGuarantees__factory } from "../../../typechain-types/factories/guarantees/BankGuarantees__factory.js";
+import type { BankGuarantees } from "../../../typechain-types/guarantees/BankGuarantees.js";
+import { defineClient, type ClientContext, type SendOptions } from "./define.js";
+
+export const GUARANTEE_KIND = ["Bid", "Performance", "AdvancePayment"] as const;
+export const GUARANTEE_STATE = [
+  "None",
+  "Applied",
+  "Issued",
+  "Claimed",
+  "Declined",
+  "Cancelled",
+  "Released",
+  "Expired",
+  "Exhausted",
+] as const;
+export const GUARANTEE_CLAIM_STATE = ["None", "Presented", "Paid", "Rejected", "Extended", "Withdrawn"] as const;
+
+export type GuaranteeKindName = (typeof GUARANTEE_KIND)[number];
+export type GuaranteeStateName = (typeof GUARANTEE_STATE)[number];
+export type GuaranteeClaimStateName = (typeof GUARANTEE_CLAIM_STATE)[number];
+
+/** What an applicant asks its bank to issue; accounts for the bank and the beneficiary. */
+export interface GuaranteeApplicationInput {
+  guarantor: string;
+  beneficiary: string;
+  kind: GuaranteeKindName;
+  /** ISO 4217 code, e.g. "CNY". */
+  currency: string;
+  amount: bigint;
+  expiry: bigint | number;
+  /** Seconds the bank has to examine a demand. */
+  examinationPeriod: number;
+  termsHash: string;
+  tenderReference?: string;
+  /** Reduction steps: from `date` on, the amount is at most `amount`. */
+  schedule?: { date: bigint | number; amount: bigint }[];
+}
+
+export interface GuaranteeDemandInput {
+  amount: bigint;
+  demandHash: string;
+  documents?: { contentHash: string; uriHash: string; kind: number }[];
+  /** Non-zero: "extend or pay" to this expiry. */
+  extendTo?: bigint | number;
+}
+
+function named<T extends string>(labels: readonly T[], value: T, what: string): number {
+  const index = labels.indexOf(value);
+  if (index < 0) throw new Error(`unknown ${what} "${value}": expected one of ${labels.join(", ")}`);
+  return index;
+}
+
+function currencyCode(code: string): string {
+  if (!/^[A-Z]{3}$/.test(code)) throw new Error(`malformed currency "${code}": expected an ISO 4217 code like CNY`);
+  return hexlify(toUtf8Bytes(code));
+}
+
+export type GuaranteesClient = ReturnType<typeof createGuaranteesClient>;
+
+function createGuaranteesClient(context: ClientContext) {
+  const contract: BankGuarantees = context.connect("BankGuarantees", BankGuarantees__factory);
+  const address = context.address("BankGuarantees");
+  const send = (transaction: () => ReturnType<BankGuarantees["issue"]>, options?: SendOptions) =>
+    context.send(contract, transaction, options);
+  const event = (receipt: ContractTransactionReceipt, name: string) => {
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== address.toLowerCase()) continue;
+      const parsed = contract.interface.parseLog(log);
+      if (parsed?.name === name) return parsed.args;
+    }
+    throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
+  };
+
+  async function guarantee(guaranteeId: bigint) {
+    const [record, available] = await Promise.all([contract.guarantee(guaranteeId), contract.available(guaranteeId)]);
+    if (record.state === 0n) throw new Error(`no guarantee ${guaranteeId}`);
+    return {
+      id: guaranteeId,
+      state: GUARANTEE_STATE[Number(record.state)],
+      kind: GUARANTEE_KIND[Number(record.kind)],
+      applicant: Number(record.applicant),
+      guarantor: Number(record.guarantor),
+      beneficiary: Number(record.beneficiary),
+      currency: toUtf8String(record.currency),
+      amount: record.amount,
+      paid: record.paid,
+      available,
+      expiry: Number(record.expiry),
+      examinationPeriod: Number(record.examinationPeriod),
+      claimCount: Number(record.claimCount),
+      termsHash: record.termsHash,
+    };
+  }
+
+  return {
+    contract,
+    address,
+    /** Applies for a guarantee (applicant, GUARANTEE_PARTY); returns its id. */
+    async applyFor(application: GuaranteeApplicationInput, options?: SendOptions) {
+      const struct = {
+        guarantor: application.guarantor,
+        beneficiary: application.beneficiary,
+        kind: named(GUARANTEE_KIND, application.kind, "guarantee kind"),
+        currency: currencyCode(application.currency),
+        amount: application.amount,
+        expiry: BigInt(application.expiry),
+        examinationPeriod: application.examinationPeriod,
+        termsHash: application.termsHash,
+        tenderReference: application.tenderReference ?? ZeroHash,
+        schedule: (application.schedule ?? []).map((step) => ({ date: BigInt(step.date), amount: step.amount })),
+      };
+      const receipt = await send(() => contract.applyFor(struct), options);
+      return { guaranteeId: event(receipt, "GuaranteeApplied").guaranteeId as bigint, receipt };
+    },
+    cancel: (guaranteeId: bigint, options?: SendOptions) => send(() => contract.cancel(guaranteeId), options),
+    /** Issues under `referenceId` (hash of the bank's guarantee number; what `verify` takes). Guarantor only. */
+    issue: (guaranteeId: bigint, referenceId: string, options?: SendOptions) =>
+      send(() => contract.issue(guaranteeId, referenceId), options),
+    decline: (guaranteeId: bigint, reasonHash: string = ZeroHash, options?: SendOptions) =>
+      send(() => contract.decline(guaranteeId, reasonHash), options),
+    /** Proposes an amendment (new amount and expiry); returns its number. Binds once the beneficiary accepts. */
+    async proposeAmendment(
+      guaranteeId: bigint,
+      amendment: { amount: bigint; expiry: bigint | number; amendmentHash: string },
+      options?: SendOptions,
+    ) {
+      const receipt = await send(
+        () =>
+          contract.proposeAmendment(guaranteeId, amendment.amount, BigInt(amendment.expiry), amendment.amendmentHash),
+        options,
+      );
+      return { number: Number(event(receipt, "AmendmentProposed").number), receipt };
+    },
+    withdrawAmendment: (guaranteeId: bigint, options?: SendOptions) =>
+      send(() => contract.withdrawAmendment(guaranteeId), options),
+    /** The beneficiary accepts (true) or refuses (false) the pending amendment. */
+    answerAmendment: (guaranteeId: bigint, accept: boolean, options?: SendOptions) =>
+      send(() => contract.answerAmendment(guaranteeId, accept), options),
+    /** The beneficiary presents a demand; returns its claim index (from 0). */
+    async presentClaim(guaranteeId: bigint, demand: GuaranteeDemandInput, options?: SendOptions) {
+      const struct = {
+        amount: demand.amount,
+        demandHash: demand.demandHash,
+        documents: demand.documents ?? [],
+        extendTo: BigInt(demand.extendTo ?? 0),
+      };
+      const receipt = await send(() => contract.presentClaim(guaranteeId, struct), options);
+      return { claimIndex: event(receipt, "ClaimPresented").claimIndex as bigint, receipt };
+    },
+    /** Pays a demand in tokens (approve the contract first) or records an off-chain payment under a reference. */
+    payClaim: (guaranteeId: bigint, claimIndex: bigint, offChainReference: string = ZeroHash, options?: SendOptions) =>
+      send(() => contract.payClaim(guaranteeId, claimIndex, offChainReference), options),
+    rejectClaim: (guaranteeId: bigint, claimIndex: bigint, reasonHash: string, options?: SendOptions) =>
+      send(() => contract.rejectClaim(guaranteeId, claimIndex, reasonHash), options),
+    /** Answers an "extend or pay" demand by extending to the date it asked. */
+    extendInsteadOfPaying: (guaranteeId: bigint, claimIndex: bigint, options?: SendOptions) =>
+      send(() => contract.extendInsteadOfPaying(guaranteeId, claimIndex), options),
+    withdrawClaim: (guaranteeId: bigint, claimIndex: bigint, options?: SendOptions) =>
+      send(() => contract.withdrawClaim(guaranteeId, claimIndex), options),
+    release: (guaranteeId: bigint, options?: SendOptions) => send(() => contract.release(guaranteeId), options),
+    expire: (guaranteeId: bigint, options?: SendOptions) => send(() => contract.expire(guaranteeId), options),
+    // --- views
+    guarantee,
+    async claim(guaranteeId: bigint, claimIndex: bigint) {
+      const record = await contract.claim(guaranteeId, claimIndex);
+      return {
+        guaranteeId,
+        claimIndex,
+        state: GUARANTEE_CLAIM_STATE[Number(record.state)],
+        amount: record.amount,
+        payee: record.payee,
+        examinationDeadline: Number(record.examinationDeadline),
+        extendTo: Number(record.extendTo),
+      };
+    },
+    async amendment(guaranteeId: bigint) {
+      const record = await contract.amendment(guaranteeId);
+      return {
+        number: Number(record.number),
+        pending: record.pending,
+        amount: record.amount,
+        expiry: Number(record.expiry),
+      };
+    },
+    schedule: async (guaranteeId: bigint) =>
+      (await contract.schedule(guaranteeId)).map((step) => ({ date: Number(step.date), amount: step.amount })),
+    amountAt: (guaranteeId: bigint, timestamp: bigint | number) => contract.amountAt(guaranteeId, BigInt(timestamp)),
+    available: (guaranteeId: bigint) => contract.available(guaranteeId),
+    /** Verifies a guarantee by its reference: genuine, in force, amounts, expiry. */
+    async verify(referenceId: string) {
+      const result = await contract.verify(referenceId);
+      return {
+        referenceId,
+        genuine: result.genuine,
+        inForce: result.inForce,
+        guaranteeId: result.guaranteeId,
+        state: GUARANTEE_STATE[Number(result.state)],
+        kind: GUARANTEE_KIND[Number(result.kind)],
+        guarantor: Number(result.guarantor),
+        applicant: Number(result.applicant),
+        beneficiary: Number(result.beneficiary),
+        currency: result.genuine ? toUtf8String(result.currency) : "",
+        amount: result.amount,
+        available: result.available,
+        expiry: Number(result.expiry),
+        termsHash: result.termsHash,
+      };
+    },
+    count: () => contract.guaranteeCount(),
+  };
+}
+
+const guaranteeOf = (p: Record<string, string>) => `guarantee ${p.guaranteeId}`;
+
+export default defineClient({
+  contracts: { BankGuarantees: BankGuarantees__factory },
+  enums: {
+    "IBankGuarantees.GuaranteeKind": GUARANTEE_KIND,
+    "IBankGuarantees.GuaranteeState": GUARANTEE_STATE,
+    "IBankGuarantees.ClaimState": GUARANTEE_CLAIM_STATE,
+  },
+  messages: {
+    GuaranteeUnknown: (p) => `no ${guaranteeOf(p)}`,
+    GuaranteeWrongState: (p) => `${guaranteeOf(p)} is ${p.current}, expected ${p.expected}`,
+    GuaranteeWrongParty: (p) =>
+      `${guaranteeOf(p)}: member ${p.caller} is not the party for this step (member ${p.expected})`,
+    GuaranteeExpiredAt: (p) => `${guaranteeOf(p)} expired at ${p.expiry}`,
+    GuaranteeNotExpired: (p) => `${guaranteeOf(p)} expires only at ${p.expiry}`,
+    GuaranteeAmountUnavailable: (p) => `${guaranteeOf(p)}: ${p.requested} requested, ${p.available} available`,
+    GuaranteeReferenceTaken: (p) => `reference ${p.referenceId} is empty or names another guarantee`,
+    GuaranteeSameParty: (p) => `member ${p.memberId} cannot be two parties of one guarantee`,
+    GuaranteeInvalidSchedule: (p) => `reduction step ${p.index} is out of order, not a reduction, or after expiry`,
+    AmendmentNotPending: (p) => `${guaranteeOf(p)} has no amendment pending`,
+    AmendmentAlreadyPending: (p) => `${guaranteeOf(p)} already has amendment ${p.number} pending`,
+    AmendmentInvalid: (p) => `${guaranteeOf(p)}: amendment to ${p.amount} until ${p.expiry} is not valid`,
+    ClaimNotPresented: (p) => `${guaranteeOf(p)}: demand ${p.claimIndex} is ${p.current}, not under examination`,
+    ClaimExaminationOver: (p) => `${guaranteeOf(p)}: examination of demand ${p.claimIndex} ended at ${p.deadline}`,
+    ClaimNotExtendOrPay: (p) => `${guaranteeOf(p)}: demand ${p.claimIndex} did not ask to extend or pay`,
+  },
+  create: createGuaranteesClient,
+});

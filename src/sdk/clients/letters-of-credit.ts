@@ -1,0 +1,386 @@
+/**
+ * Documentary letters of credit (LetterOfCredit) and the interbank positions behind them (InterbankPositions): issue,
+ * advise, acknowledge, amend, present, examine, waive, refuse, accept, pay, close; credit lines, obligations and
+ * netting runs (`positions`). Amounts are minor units of the settlement token; dates unix seconds.
+ */
+import {
+  ZeroAddress,
+  ZeroHash,
+  hexlify,
+  toUtf8Bytes,
+  toUtf8String,
+  type ContractTransactionReceipt,
+  type Interface,
+} from "ethers";
+import { InterbankPositions__factory } from "../../../typechain-types/factories/letters-of-credit/InterbankPositions__factory.js";
+import { LetterOfCredit__factory } from "../../../typechain-types/factories/letters-of-credit/LetterOfCredit__factory.js";
+import type { InterbankPositions } from "../../../typechain-types/letters-of-credit/InterbankPositions.js";
+import type { LetterOfCredit } from "../../../typechain-types/letters-of-credit/LetterOfCredit.js";
+import { defineClient, type ClientContext, type SendOptions } from "./define.js";
+
+export const LC_STATE = [
+  "None",
+  "Applied",
+  "Issued",
+  "Advised",
+  "Acknowledged",
+  "FullyDrawn",
+  "Expired",
+  "Cancelled",
+  "Declined",
+] as const;
+export const PRESENTATION_STATE = [
+  "None",
+  "Presented",
+  "Discrepant",
+  "Waived",
+  "Compliant",
+  "Accepted",
+  "Paid",
+  "Refused",
+] as const;
+export const OBLIGATION_STATUS = ["None", "Open", "Settled", "Netted", "Released"] as const;
+
+export type LcStateName = (typeof LC_STATE)[number];
+export type PresentationStateName = (typeof PRESENTATION_STATE)[number];
+export type ObligationStatusName = (typeof OBLIGATION_STATUS)[number];
+
+/** A document as the chain holds it: hashes only. */
+export interface DocumentRefInput {
+  contentHash: string;
+  uriHash: string;
+  kind: number;
+}
+
+/** LC terms. Accounts for the parties; `currency` an ISO 4217 code ("CNY"); `requiredDocuments` document kinds. */
+export interface LcTermsInput {
+  advisingBank: string;
+  nominatedBank?: string;
+  beneficiary: string;
+  amount: bigint;
+  currency: string;
+  tolerancePlus?: number;
+  toleranceMinus?: number;
+  expiry: bigint | number;
+  latestShipment: bigint | number;
+  deferred?: boolean;
+  tenorDays?: number;
+  partialDrawings?: boolean;
+  requiredDocuments: number[];
+  termsHash: string;
+}
+
+export interface LcAmendmentInput {
+  amount: bigint;
+  expiry: bigint | number;
+  latestShipment: bigint | number;
+  termsHash: string;
+}
+
+/** "CNY" -> 0x434e59 (bytes3). */
+export function currencyCode(code: string): string {
+  if (!/^[A-Z]{3}$/.test(code)) throw new Error(`malformed currency "${code}": expected an ISO 4217 code like CNY`);
+  return hexlify(toUtf8Bytes(code));
+}
+
+/** 0x434e59 -> "CNY". */
+export function currencyName(bytes3: string): string {
+  return toUtf8String(bytes3);
+}
+
+/** Document kinds -> the `requiredDocuments` bitmask (bit k for kind k, 1..31). */
+export function documentMask(kinds: number[]): number {
+  return kinds.reduce((mask, kind) => {
+    if (!Number.isInteger(kind) || kind < 1 || kind > 31) throw new Error(`document kind ${kind} is not 1..31`);
+    return (mask | (1 << kind)) >>> 0;
+  }, 0);
+}
+
+/** The kinds of a `requiredDocuments` bitmask. */
+export function documentKinds(mask: number): number[] {
+  return Array.from({ length: 31 }, (_, index) => index + 1).filter((kind) => (mask & (1 << kind)) !== 0);
+}
+
+/** A presentation id is `lcId << 16 | index`. */
+export function presentationId(lcId: bigint, index: number): bigint {
+  return (lcId << 16n) | BigInt(index);
+}
+
+export function splitPresentationId(id: bigint): { lcId: bigint; index: number } {
+  return { lcId: id >> 16n, index: Number(id & 0xffffn) };
+}
+
+function termsStruct(terms: LcTermsInput) {
+  return {
+    advisingBank: terms.advisingBank,
+    nominatedBank: terms.nominatedBank ?? ZeroAddress,
+    beneficiary: terms.beneficiary,
+    amount: terms.amount,
+    currency: currencyCode(terms.currency),
+    tolerancePlus: terms.tolerancePlus ?? 0,
+    toleranceMinus: terms.toleranceMinus ?? 0,
+    expiry: BigInt(terms.expiry),
+    latestShipment: BigInt(terms.latestShipment),
+    deferred: terms.deferred ?? false,
+    tenorDays: terms.tenorDays ?? 0,
+    partialDrawings: terms.partialDrawings ?? false,
+    requiredDocuments: documentMask(terms.requiredDocuments),
+    termsHash: terms.termsHash,
+  };
+}
+
+const amendmentStruct = (amendment: LcAmendmentInput) => ({
+  amount: amendment.amount,
+  expiry: BigInt(amendment.expiry),
+  latestShipment: BigInt(amendment.latestShipment),
+  termsHash: amendment.termsHash,
+});
+
+/** The arguments of the first event `name` that `target` emitted in the receipt. */
+function eventArgs(receipt: ContractTransactionReceipt, target: string, iface: Interface, name: string) {
+  for (const log of receipt.logs) {
+    if (log.address.toLowerCase() !== target.toLowerCase()) continue;
+    const parsed = iface.parseLog(log);
+    if (parsed?.name === name) return parsed.args;
+  }
+  throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
+}
+
+export type LettersOfCreditClient = ReturnType<typeof createLettersOfCreditClient>;
+
+function createLettersOfCreditClient(context: ClientContext) {
+  const lc: LetterOfCredit = context.connect("LetterOfCredit", LetterOfCredit__factory);
+  const positions: InterbankPositions = context.connect("InterbankPositions", InterbankPositions__factory);
+  const lcAddress = context.address("LetterOfCredit");
+  const positionsAddress = context.address("InterbankPositions");
+  const lcEvent = (receipt: ContractTransactionReceipt, name: string) =>
+    eventArgs(receipt, lcAddress, lc.interface, name);
+  const send = (transaction: () => ReturnType<LetterOfCredit["advise"]>, options?: SendOptions) =>
+    context.send(lc, transaction, options);
+  const sendPositions = (transaction: () => ReturnType<InterbankPositions["setCreditLine"]>, options?: SendOptions) =>
+    context.send(positions, transaction, options);
+
+  async function letterOfCredit(lcId: bigint) {
+    const record = await lc.letterOfCredit(lcId);
+    return {
+      id: lcId,
+      state: LC_STATE[Number(record.state)],
+      applicant: Number(record.applicant),
+      issuingBank: Number(record.issuingBank),
+      advisingBank: Number(record.advisingBank),
+      beneficiary: Number(record.beneficiary),
+      nominatedBank: Number(record.nominatedBank),
+      beneficiaryAccount: record.beneficiaryAccount,
+      amount: record.amount,
+      drawn: record.drawn,
+      reserved: record.reserved,
+      currency: currencyName(record.currency),
+      tolerancePlus: Number(record.tolerancePlus),
+      toleranceMinus: Number(record.toleranceMinus),
+      expiry: Number(record.expiry),
+      latestShipment: Number(record.latestShipment),
+      deferred: (Number(record.flags) & 1) !== 0,
+      partialDrawings: (Number(record.flags) & 2) !== 0,
+      confirmed: (Number(record.flags) & 4) !== 0,
+      cancellationRequested: (Number(record.flags) & 8) !== 0,
+      tenorDays: Number(record.tenorDays),
+      presentationCount: Number(record.presentationCount),
+      requiredDocuments: documentKinds(Number(record.requiredDocuments)),
+      termsHash: record.termsHash,
+    };
+  }
+
+  async function presentation(id: bigint) {
+    const record = await lc.presentation(id);
+    return {
+      id,
+      ...splitPresentationId(id),
+      state: PRESENTATION_STATE[Number(record.state)],
+      amount: record.amount,
+      presentedAt: Number(record.presentedAt),
+      maturity: Number(record.maturity),
+    };
+  }
+
+  /** The pending amendment as proposed (from its `AmendmentProposed` event), or undefined. */
+  async function pendingAmendment(lcId: bigint) {
+    const hash = await lc.pendingAmendment(lcId);
+    if (hash === ZeroHash) return undefined;
+    const events = await lc.queryFilter(lc.filters.AmendmentProposed(lcId));
+    const event = events.reverse().find((candidate) => candidate.args.amendmentHash === hash);
+    if (event === undefined) throw new Error(`no AmendmentProposed event for the pending amendment ${hash}`);
+    const { amount, expiry, latestShipment, termsHash } = event.args.amendment;
+    return { amendmentHash: hash, amount, expiry: Number(expiry), latestShipment: Number(latestShipment), termsHash };
+  }
+
+  async function obligation(obligationId: bigint) {
+    const record = await positions.obligation(obligationId);
+    return {
+      id: obligationId,
+      debtor: Number(record.debtor),
+      creditor: Number(record.creditor),
+      amount: record.amount,
+      dueAt: Number(record.dueAt),
+      status: OBLIGATION_STATUS[Number(record.status)],
+    };
+  }
+
+  return {
+    contract: lc,
+    address: lcAddress,
+    // --- lifecycle
+    /** An applicant applies to `issuingBank` (an account of the bank). Returns the LC id (state Applied). */
+    async submitApplication(issuingBank: string, terms: LcTermsInput, options?: SendOptions) {
+      const receipt = await send(() => lc.submitApplication(issuingBank, termsStruct(terms)), options);
+      return { lcId: lcEvent(receipt, "LetterOfCreditApplied").lcId as bigint, receipt };
+    },
+    approveApplication: (lcId: bigint, options?: SendOptions) => send(() => lc.approveApplication(lcId), options),
+    declineApplication: (lcId: bigint, reasonHash: string = ZeroHash, options?: SendOptions) =>
+      send(() => lc.declineApplication(lcId, reasonHash), options),
+    /** The caller's bank issues an LC for `applicant` (an account). Returns the LC id. */
+    async issue(applicant: string, terms: LcTermsInput, options?: SendOptions) {
+      const receipt = await send(() => lc.issue(applicant, termsStruct(terms)), options);
+      return { lcId: lcEvent(receipt, "LetterOfCreditIssued").lcId as bigint, receipt };
+    },
+    advise: (lcId: bigint, options?: SendOptions) => send(() => lc.advise(lcId), options),
+    acknowledge: (lcId: bigint, options?: SendOptions) => send(() => lc.acknowledge(lcId), options),
+    confirm: (lcId: bigint, options?: SendOptions) => send(() => lc.confirm(lcId), options),
+    /** The issuing bank proposes an amendment; returns its hash (what the beneficiary answers). */
+    async proposeAmendment(lcId: bigint, amendment: LcAmendmentInput, options?: SendOptions) {
+      const receipt = await send(() => lc.proposeAmendment(lcId, amendmentStruct(amendment)), options);
+      return { amendmentHash: lcEvent(receipt, "AmendmentProposed").amendmentHash as string, receipt };
+    },
+    /** The beneficiary accepts the pending amendment (read from its event when not given). */
+    async acceptAmendment(lcId: bigint, amendment?: LcAmendmentInput, options?: SendOptions) {
+      const terms = amendment ?? (await pendingAmendment(lcId));
+      if (terms === undefined) throw new Error(`letter of credit ${lcId} has no pending amendment`);
+      return send(() => lc.acceptAmendment(lcId, amendmentStruct(terms)), options);
+    },
+    rejectAmendment: (lcId: bigint, options?: SendOptions) => send(() => lc.rejectAmendment(lcId), options),
+    pendingAmendment,
+    /** The beneficiary presents documents drawing `amount`; returns the presentation id. */
+    async present(lcId: bigint, amount: bigint, documents: DocumentRefInput[], options?: SendOptions) {
+      const receipt = await send(() => lc.present(lcId, amount, documents), options);
+      return { presentationId: lcEvent(receipt, "DocumentsPresented").presentationId as bigint, receipt };
+    },
+    /** The honouring bank examines: compliant without discrepancies, else discrepant. Returns the result. */
+    async examine(presentationId: bigint, discrepancies: string[] = [], options?: SendOptions) {
+      const receipt = await send(() => lc.examine(presentationId, discrepancies), options);
+      const result = PRESENTATION_STATE[Number(lcEvent(receipt, "PresentationExamined").result)];
+      return { result, receipt };
+    },
+    waive: (presentationId: bigint, options?: SendOptions) =>
+      send(() => lc.waiveDiscrepancies(presentationId), options),
+    refuse: (presentationId: bigint, noticeHash: string = ZeroHash, options?: SendOptions) =>
+      send(() => lc.refuse(presentationId, noticeHash), options),
+    /** Accepts a deferred presentation payable at `maturity`: it becomes a transferable claim with the same id. */
+    accept: (presentationId: bigint, maturity: bigint | number, options?: SendOptions) =>
+      send(() => lc.accept(presentationId, BigInt(maturity)), options),
+    /** Pays in tokens (approve the contract first) or, with a reference, records an off-chain payment. */
+    pay: (presentationId: bigint, offChainReference: string = ZeroHash, options?: SendOptions) =>
+      send(() => lc.pay(presentationId, offChainReference), options),
+    requestCancellation: (lcId: bigint, options?: SendOptions) => send(() => lc.requestCancellation(lcId), options),
+    consentToCancellation: (lcId: bigint, options?: SendOptions) => send(() => lc.consentToCancellation(lcId), options),
+    rejectCancellation: (lcId: bigint, options?: SendOptions) => send(() => lc.rejectCancellation(lcId), options),
+    /** Closes an LC after its expiry once nothing is pending. */
+    expire: (lcId: bigint, options?: SendOptions) => send(() => lc.expire(lcId), options),
+    // --- claims (accepted deferred presentations)
+    claimInfo: (claimId: bigint) => lc.claimInfo(claimId),
+    approveClaim: (claimId: bigint, operator: string, options?: SendOptions) =>
+      send(() => lc.approveClaim(claimId, operator), options),
+    transferClaim: (claimId: bigint, to: string, options?: SendOptions) =>
+      send(() => lc.transferClaim(claimId, to), options),
+    // --- views
+    letterOfCredit,
+    presentation,
+    available: (lcId: bigint) => lc.available(lcId),
+    count: async () => lc.letterOfCreditCount(),
+    settlementCurrency: async () => currencyName(await lc.settlementCurrency()),
+    // --- interbank positions
+    positions: {
+      contract: positions,
+      address: positionsAddress,
+      setCreditLine: (grantee: number, limit: bigint, options?: SendOptions) =>
+        sendPositions(() => positions.setCreditLine(grantee, limit), options),
+      setSettlementAccount: (account: string, options?: SendOptions) =>
+        sendPositions(() => positions.setSettlementAccount(account), options),
+      /** The caller's bank records that it owes `creditor`; returns the obligation id. */
+      async recordObligation(
+        creditor: number,
+        amount: bigint,
+        dueAt: bigint | number,
+        purpose: string = ZeroHash,
+        options?: SendOptions,
+      ) {
+        const receipt = await sendPositions(
+          () => positions.recordObligation(creditor, amount, BigInt(dueAt), purpose),
+          options,
+        );
+        const args = eventArgs(receipt, positionsAddress, positions.interface, "ObligationRecorded");
+        return { obligationId: args.obligationId as bigint, receipt };
+      },
+      settleObligation: (obligationId: bigint, offChainReference: string = ZeroHash, options?: SendOptions) =>
+        sendPositions(() => positions.settleObligation(obligationId, offChainReference), options),
+      releaseObligation: (obligationId: bigint, options?: SendOptions) =>
+        sendPositions(() => positions.releaseObligation(obligationId), options),
+      /** Nets a batch of open, due obligations; returns the run id and each bank's net position. */
+      async runNetting(obligationIds: bigint[], options?: SendOptions) {
+        const receipt = await sendPositions(() => positions.runNetting(obligationIds), options);
+        const args = eventArgs(receipt, positionsAddress, positions.interface, "NettingRun");
+        const banks = (args.banks as bigint[]).map(Number);
+        const netPositions = [...(args.netPositions as bigint[])];
+        return { runId: args.runId as bigint, banks, netPositions, receipt };
+      },
+      creditLine: async (grantor: number, grantee: number) => {
+        const line = await positions.creditLine(grantor, grantee);
+        return { grantor, grantee, limit: line.limit, used: line.used };
+      },
+      obligation,
+      settlementAccount: (bank: number) => positions.settlementAccount(bank),
+      obligationCount: () => positions.obligationCount(),
+      nettingRunCount: () => positions.nettingRunCount(),
+    },
+  };
+}
+
+const party = (p: Record<string, string>) => `member ${p.caller} is not the party for this step (member ${p.expected})`;
+
+export default defineClient({
+  contracts: { LetterOfCredit: LetterOfCredit__factory, InterbankPositions: InterbankPositions__factory },
+  enums: {
+    "ILetterOfCredit.LetterOfCreditState": LC_STATE,
+    "ILetterOfCredit.PresentationState": PRESENTATION_STATE,
+    "IInterbankPositions.ObligationStatus": OBLIGATION_STATUS,
+  },
+  messages: {
+    LetterOfCreditUnknown: (p) => `no letter of credit ${p.lcId}`,
+    LetterOfCreditWrongState: (p) => `letter of credit ${p.lcId} is ${p.current}, expected ${p.expected}`,
+    LetterOfCreditWrongParty: (p) => `letter of credit ${p.lcId}: ${party(p)}`,
+    LetterOfCreditExpired: (p) => `letter of credit ${p.lcId} expired at ${p.expiry}`,
+    LetterOfCreditNotExpired: (p) => `letter of credit ${p.lcId} expires only at ${p.expiry}`,
+    LetterOfCreditOverdrawn: (p) => `letter of credit ${p.lcId}: ${p.requested} requested, ${p.available} available`,
+    PartialDrawingsNotAllowed: (p) => `letter of credit ${p.lcId} allows no partial drawings`,
+    DrawingBelowMinimum: (p) => `letter of credit ${p.lcId}: drawing ${p.amount} is below the minimum ${p.minimum}`,
+    PresentationsPending: (p) => `letter of credit ${p.lcId} has presentations pending (${p.reserved} reserved)`,
+    PresentationUnknown: (p) => `no presentation ${p.presentationId}`,
+    PresentationWrongState: (p) => `presentation ${p.presentationId} is ${p.current}, expected ${p.expected}`,
+    WrongPaymentKind: (p) => `letter of credit ${p.lcId} is ${p.deferred === "true" ? "deferred" : "sight"} payment`,
+    InvalidMaturity: (p) =>
+      `maturity ${p.maturity} of presentation ${p.presentationId} is after the latest ${p.latest}`,
+    NotMatured: (p) => `presentation ${p.presentationId} matures only at ${p.maturity}`,
+    AmendmentPending: (p) => `letter of credit ${p.lcId} already has an amendment pending`,
+    AmendmentMismatch: (p) => `letter of credit ${p.lcId}: no such amendment pending`,
+    AmendmentBelowCommitted: (p) =>
+      `letter of credit ${p.lcId}: amended maximum ${p.newMaximum} is below the committed ${p.committed}`,
+    CurrencyNotSettleable: (p) => `letter of credit ${p.lcId} is in another currency: pay off chain with a reference`,
+    CreditLineExceeded: (p) =>
+      `credit line of member ${p.grantor} to member ${p.grantee}: limit ${p.limit}, used ${p.used}, ${p.amount} more asked`,
+    ObligationUnknown: (p) => `no obligation ${p.obligationId}`,
+    ObligationWrongStatus: (p) => `obligation ${p.obligationId} is ${p.current}, expected ${p.expected}`,
+    ObligationWrongParty: (p) => `obligation ${p.obligationId}: ${party(p)}`,
+    ObligationNotDue: (p) => `obligation ${p.obligationId} is due only at ${p.dueAt}`,
+    NettingNotParticipant: (p) => `member ${p.bank} is party to none of the batch's obligations`,
+    SettlementAccountMissing: (p) => `member ${p.bank} has not named a settlement account`,
+  },
+  create: createLettersOfCreditClient,
+});

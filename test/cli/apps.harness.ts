@@ -1,0 +1,151 @@
+/**
+ * One real node and one deployment of the suite shared by the application CLI tests (test/cli/<app>.test.ts): the
+ * first file to ask starts a `hardhat node`, deploys with a founders file of six members (three banks, two traders, a
+ * regulator) and funds the banks; a root `after` hook stops it when mocha is done.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Wallet } from "ethers";
+import { generateEncryptionKeyPair, type EncryptionKeyPair } from "../../src/sdk/envelope.js";
+import { runHardhat } from "../helpers/commands.js";
+import { startNode, type NodeProcess } from "../helpers/node-process.js";
+
+/** Hardhat's well-known development keys (public test keys; local chains only). #0 deploys. */
+export const KEYS = {
+  deployer: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  bankA: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  bankB: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+  regulator: "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+  importer: "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+  exporter: "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+  bankC: "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+} as const;
+export type Party = keyof typeof KEYS;
+export const address = (party: Party): string => new Wallet(KEYS[party]).address;
+
+const BANK_ROLES = ["VOTER", "TOKEN_ISSUER", "TOKEN_HOLDER", "PAYMENT_BANK", "LC_BANK", "GUARANTOR", "FORFAITER"];
+const TRADER_ROLES = ["TOKEN_HOLDER", "LC_TRADER", "GUARANTEE_PARTY"];
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface AppsNetwork {
+  node: NodeProcess;
+  workdir: string;
+  deployments: string;
+  /** X25519 key pairs of the members that read credit payloads, by party. */
+  encryption: Record<"bankA" | "bankB" | "regulator", EncryptionKeyPair>;
+  /** Runs bin/consortia.js against the node, signing as `as` (no key when omitted). */
+  run(args: string[], options?: { as?: Party; env?: Record<string, string> }): Promise<Run>;
+  /** Runs with --json, expects exit 0 and parses stdout. */
+  json<T>(args: string[], options?: { as?: Party; env?: Record<string, string> }): Promise<T>;
+}
+
+let shared: Promise<AppsNetwork> | undefined;
+let started: AppsNetwork | undefined;
+const deploymentId = `cli-apps-${process.pid}`;
+
+async function start(): Promise<AppsNetwork> {
+  const workdir = await mkdtemp(join(tmpdir(), "consortia-cli-apps-"));
+  const deployments = join(workdir, "deployments");
+  const node = await startNode();
+  const encryption = {
+    bankA: generateEncryptionKeyPair(),
+    bankB: generateEncryptionKeyPair(),
+    regulator: generateEncryptionKeyPair(),
+  };
+  const zero = `0x${"00".repeat(32)}`;
+  const member = (kind: string, name: string, party: Party, roles: string[], key = zero, index = 0) => ({
+    kind,
+    name,
+    registrationHash: `0x${(index + 1).toString(16).padStart(64, "0")}`,
+    encryptionKey: key,
+    roles,
+    admin: address(party).toLowerCase(),
+  });
+  const founders = {
+    threshold: 2,
+    members: [
+      member(
+        "Bank",
+        "Bank A",
+        "bankA",
+        [...BANK_ROLES, "CREDIT_REPORTER", "CREDIT_QUERIER"],
+        encryption.bankA.publicKey,
+        0,
+      ),
+      member(
+        "Bank",
+        "Bank B",
+        "bankB",
+        [...BANK_ROLES, "CREDIT_REPORTER", "CREDIT_QUERIER"],
+        encryption.bankB.publicKey,
+        1,
+      ),
+      member("Regulator", "Regulator", "regulator", ["VOTER", "AUDITOR"], encryption.regulator.publicKey, 2),
+      member("Enterprise", "Importer", "importer", TRADER_ROLES, zero, 3),
+      member("Enterprise", "Exporter", "exporter", TRADER_ROLES, zero, 4),
+      member("Bank", "Bank C", "bankC", ["TOKEN_HOLDER", "PAYMENT_BANK", "LC_BANK", "FORFAITER"], zero, 5),
+    ],
+  };
+  const foundersPath = join(workdir, "founders.json");
+  await writeFile(foundersPath, JSON.stringify(founders));
+  await runHardhat(
+    [
+      "deploy",
+      "--network",
+      "localhost",
+      "--founders",
+      foundersPath,
+      "--deployments",
+      deployments,
+      "--deployment-id",
+      deploymentId,
+    ],
+    { CONSORTIA_LOCAL_RPC_URL: node.url },
+  );
+
+  const run: AppsNetwork["run"] = (args, options = {}) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CONSORTIA_RPC_URL: node.url, FORCE_COLOR: "0" };
+    delete env.CONSORTIA_PRIVATE_KEY;
+    delete env.CONSORTIA_KEYSTORE;
+    if (options.as !== undefined) env.CONSORTIA_PRIVATE_KEY = KEYS[options.as];
+    Object.assign(env, options.env);
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ["bin/consortia.js", "--deployments", deployments, ...args], { env });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdin.end();
+      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  };
+  const json: AppsNetwork["json"] = async <T>(args: string[], options = {}) => {
+    const result = await run(["--json", ...args], options);
+    if (result.code !== 0) throw new Error(`consortia ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
+    return JSON.parse(result.stdout) as T;
+  };
+
+  // Every bank gets deposits (bank A issues them).
+  for (const bank of ["Bank A", "Bank B", "Bank C"]) await json(["token", "mint", bank, "100000"], { as: "bankA" });
+  started = { node, workdir, deployments, encryption, run, json };
+  return started;
+}
+
+/** The shared node and deployment (started on first use). */
+export function appsNetwork(): Promise<AppsNetwork> {
+  return (shared ??= start());
+}
+
+after(async () => {
+  if (started === undefined) return;
+  await started.node.stop();
+  await rm(join("ignition", "deployments", deploymentId), { recursive: true, force: true });
+  await rm(started.workdir, { recursive: true, force: true });
+});

@@ -1,0 +1,137 @@
+import { expect } from "chai";
+import { keccak256, toUtf8Bytes } from "ethers";
+import { address, appsNetwork, type AppsNetwork } from "./apps.harness.js";
+
+const h = (text: string) => keccak256(toUtf8Bytes(text));
+
+describe("cli: lc commands against a real node", function () {
+  this.timeout(180_000);
+  let net: AppsNetwork;
+  before(async () => {
+    net = await appsNetwork();
+  });
+
+  it("issue, advise, acknowledge, amend, present, examine, pay: a sight LC end to end", async () => {
+    const { lcId } = await net.json<{ lcId: string }>(
+      [
+        "lc",
+        "issue",
+        "--applicant",
+        "Importer",
+        "--advising-bank",
+        "Bank B",
+        "--beneficiary",
+        "Exporter",
+        "--amount",
+        "10000",
+        "--tolerance-plus",
+        "5",
+        "--expiry",
+        "+90d",
+        "--latest-shipment",
+        "+60d",
+        "--documents",
+        "invoice,transport-document",
+        "--terms",
+        h("terms v1"),
+        "--partial",
+      ],
+      { as: "bankA" },
+    );
+    await net.json(["lc", "advise", lcId], { as: "bankB" });
+    const acknowledged = await net.run(["lc", "acknowledge", lcId], { as: "exporter" });
+    expect(acknowledged.stdout).to.match(new RegExp(`^acknowledged letter of credit ${lcId} \\(tx 0x`));
+    await net.json(
+      ["lc", "amend", lcId, "--amount", "12000", "--expiry", "+100d", "--latest-shipment", "+70d", "--terms", h("v2")],
+      { as: "bankA" },
+    );
+    await net.json(["lc", "amend-accept", lcId], { as: "exporter" }); // the SDK reads the pending amendment's terms
+    const { presentationId } = await net.json<{ presentationId: string }>(
+      [
+        "lc",
+        "present",
+        lcId,
+        "7000",
+        "--document",
+        `invoice=${h("invoice")}`,
+        "--document",
+        `transport-document=${h("bl")}@s3://docs/bl.pdf`,
+      ],
+      { as: "exporter" },
+    );
+    expect(BigInt(presentationId)).to.equal((BigInt(lcId) << 16n) | 1n);
+    const examined = await net.json<{ result: string }>(["lc", "examine", presentationId], { as: "bankA" });
+    expect(examined.result).to.equal("Compliant");
+    const paid = await net.run(["lc", "pay", presentationId], { as: "bankA" });
+    expect(paid.code, paid.stderr).to.equal(0);
+    expect(paid.stdout).to.match(new RegExp(`^paid 7000\\.00 on presentation ${presentationId}`));
+    const shown = await net.json<{
+      state: string;
+      amount: string;
+      drawn: string;
+      available: string;
+      beneficiaryAccount: string;
+    }>(["lc", "show", lcId]);
+    expect(shown).to.deep.include({
+      state: "Acknowledged",
+      amount: "12000.00",
+      drawn: "7000.00",
+      available: "5600.00",
+    });
+    expect(shown.beneficiaryAccount).to.equal(address("exporter"));
+    const human = await net.run(["lc", "show", lcId]);
+    expect(human.stdout).to.match(/^id:\s+\d+\nstate:\s+Acknowledged/);
+  });
+
+  it("credit lines, obligations and a netting run move only the net amount", async () => {
+    await net.json(["lc", "credit-line", "Bank A", "1000"], { as: "bankB" });
+    await net.json(["lc", "credit-line", "Bank B", "1000"], { as: "bankA" });
+    await net.json(["lc", "settlement-account", address("bankA"), "--allowance", "1000"], { as: "bankA" });
+    await net.json(["lc", "settlement-account", address("bankB"), "--allowance", "1000"], { as: "bankB" });
+    const first = await net.json<{ obligationId: string }>(["lc", "obligation", "Bank B", "300", "--due", "1"], {
+      as: "bankA",
+    });
+    const second = await net.json<{ obligationId: string }>(["lc", "obligation", "Bank A", "120.25", "--due", "1"], {
+      as: "bankB",
+    });
+    const netted = await net.json<{ runId: string; positions: { bank: number; net: string }[] }>(
+      ["lc", "net", first.obligationId, second.obligationId],
+      { as: "bankA" },
+    );
+    expect(netted.positions).to.deep.include.members([
+      { bank: 1, net: "-179.75", minorUnits: "-17975" },
+      { bank: 2, net: "179.75", minorUnits: "17975" },
+    ]);
+    const obligation = await net.json<{ status: string }>(["lc", "position", first.obligationId]);
+    expect(obligation.status).to.equal("Netted");
+  });
+
+  it("a wrong state reverts decoded (exit 1); bad documents and dates exit 2", async () => {
+    const again = await net.run(["lc", "advise", "1"], { as: "bankB" });
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.match(
+      /LetterOfCredit reverted with LetterOfCreditWrongState: letter of credit 1 is Acknowledged, expected Issued/,
+    );
+    const badDoc = await net.run(["lc", "present", "1", "1", "--document", "passport=0x00"], { as: "exporter" });
+    expect(badDoc.code).to.equal(2);
+    expect(badDoc.stderr).to.match(/unknown document kind "passport"/);
+    const noFile = await net.run(
+      [
+        "lc",
+        "amend",
+        "1",
+        "--amount",
+        "1",
+        "--expiry",
+        "2030-01-01",
+        "--latest-shipment",
+        "2029-12-01",
+        "--terms",
+        "file:/nonexistent",
+      ],
+      { as: "bankA" },
+    );
+    expect(noFile.code).to.equal(2);
+    expect(noFile.stderr).to.match(/cannot hash terms hash from \/nonexistent/);
+  });
+});

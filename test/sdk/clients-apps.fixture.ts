@@ -1,0 +1,58 @@
+import type { NetworkConnection } from "hardhat/types/network";
+import type { Signer } from "ethers";
+import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
+import type { Deployment } from "../../src/sdk/deployments.js";
+import { createConsortia, type Consortia } from "../../src/sdk/index.js";
+
+/** The platform plus letters of credit, guarantees and the forfaiting market, as the suite deploys them. */
+export async function deployApps(connection: NetworkConnection) {
+  const { ethers, networkHelpers } = connection;
+  const platform: Platform = await deployPlatform(connection);
+  const positions = await ethers.deployContract("InterbankPositions", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+  ]);
+  const lc = await ethers.deployContract("LetterOfCredit", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+    positions,
+    "0x434e59",
+  ]);
+  const guarantees = await ethers.deployContract("BankGuarantees", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+  ]);
+  const market = await ethers.deployContract("ForfaitingMarket", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+    [await lc.getAddress()],
+  ]);
+  await platform.finishBootstrap([positions, lc, guarantees, market]);
+  for (const bank of [platform.accounts.bankA, platform.accounts.bankB, platform.accounts.bankC]) {
+    await fund(platform, bank, 100_000_000n);
+  }
+  const entry = async (contract: { getAddress(): Promise<string> }) => ({
+    address: await contract.getAddress(),
+    block: 0,
+  });
+  const deployment: Deployment = {
+    chainId: Number((await ethers.provider.getNetwork()).chainId),
+    deploymentBlock: 0,
+    contracts: {
+      ConsortiumRegistry: await entry(platform.registry),
+      DepositToken: await entry(platform.token),
+      PaymentLedger: await entry(platform.ledger),
+      InterbankPositions: await entry(positions),
+      LetterOfCredit: await entry(lc),
+      BankGuarantees: await entry(guarantees),
+      ForfaitingMarket: await entry(market),
+    },
+  };
+  const as = (signer: Signer): Promise<Consortia> => createConsortia({ runner: signer, deployment });
+  const now = BigInt(await networkHelpers.time.latest());
+  return { platform, as, now, lc, positions, guarantees, market };
+}

@@ -1,0 +1,96 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { keccak256, toUtf8Bytes } from "ethers";
+import { ContractError, type LcTermsInput } from "../../src/sdk/index.js";
+import { deployApps } from "./clients-apps.fixture.js";
+
+const connection = await network.create();
+const { networkHelpers } = connection;
+const h = (text: string) => keccak256(toUtf8Bytes(text));
+const DAY = 86_400n;
+const fixture = () => deployApps(connection);
+
+describe("sdk/clients lettersOfCredit", () => {
+  it("issue, advise, acknowledge, amend, present, examine, pay: ids come back from the events", async () => {
+    const { platform, as, now } = await networkHelpers.loadFixture(fixture);
+    const { accounts } = platform;
+    const [bankA, bankB, supplier, core] = await Promise.all([
+      as(accounts.bankA),
+      as(accounts.bankB),
+      as(accounts.supplier1),
+      as(accounts.core),
+    ]);
+    const terms: LcTermsInput = {
+      advisingBank: accounts.bankB.address,
+      beneficiary: accounts.supplier1.address,
+      amount: 100_000n,
+      currency: "CNY",
+      tolerancePlus: 5,
+      expiry: now + 90n * DAY,
+      latestShipment: now + 60n * DAY,
+      partialDrawings: true,
+      requiredDocuments: [2, 4],
+      termsHash: h("terms"),
+    };
+    const { lcId } = await bankA.lettersOfCredit.issue(accounts.core.address, terms);
+    expect(lcId).to.equal(1n);
+    await bankB.lettersOfCredit.advise(lcId);
+    await supplier.lettersOfCredit.acknowledge(lcId);
+    const amendment = {
+      amount: 120_000n,
+      expiry: now + 100n * DAY,
+      latestShipment: now + 70n * DAY,
+      termsHash: h("v2"),
+    };
+    const { amendmentHash } = await bankA.lettersOfCredit.proposeAmendment(lcId, amendment);
+    expect((await supplier.lettersOfCredit.pendingAmendment(lcId))?.amendmentHash).to.equal(amendmentHash);
+    await supplier.lettersOfCredit.acceptAmendment(lcId); // terms read back from the AmendmentProposed event
+    const docs = [2, 4].map((kind) => ({ contentHash: h(`doc ${kind}`), uriHash: h(`uri ${kind}`), kind }));
+    const { presentationId } = await supplier.lettersOfCredit.present(lcId, 70_000n, docs);
+    expect(presentationId).to.equal((lcId << 16n) | 1n);
+    const discrepant = await bankA.lettersOfCredit.examine(presentationId, [h("late shipment")]);
+    expect(discrepant.result).to.equal("Discrepant");
+    await core.lettersOfCredit.waive(presentationId);
+    await bankA.token.approve(bankA.lettersOfCredit.address, 70_000n);
+    await bankA.lettersOfCredit.pay(presentationId);
+    const record = await bankA.lettersOfCredit.letterOfCredit(lcId);
+    expect(record).to.deep.include({
+      state: "Acknowledged",
+      amount: 120_000n,
+      drawn: 70_000n,
+      currency: "CNY",
+      partialDrawings: true,
+      deferred: false,
+    });
+    expect(record.requiredDocuments).to.deep.equal([2, 4]);
+    expect((await bankA.lettersOfCredit.presentation(presentationId)).state).to.equal("Paid");
+
+    const error = await bankB.lettersOfCredit.advise(lcId).catch((caught: unknown) => caught);
+    expect((error as ContractError).decoded.message).to.equal("letter of credit 1 is Acknowledged, expected Issued");
+  });
+
+  it("positions: credit lines, obligations and a netting run with decoded net positions", async () => {
+    const { platform, as } = await networkHelpers.loadFixture(fixture);
+    const { accounts, ids } = platform;
+    const [bankA, bankB] = await Promise.all([as(accounts.bankA), as(accounts.bankB)]);
+    await bankA.lettersOfCredit.positions.setCreditLine(ids.bankB, 50_000n);
+    await bankB.lettersOfCredit.positions.setCreditLine(ids.bankA, 50_000n);
+    for (const [client, account] of [
+      [bankA, accounts.bankA],
+      [bankB, accounts.bankB],
+    ] as const) {
+      await client.lettersOfCredit.positions.setSettlementAccount(account.address);
+      await client.token.approve(client.lettersOfCredit.positions.address, 50_000n);
+    }
+    const one = await bankA.lettersOfCredit.positions.recordObligation(ids.bankB, 30_000n, 1n);
+    const two = await bankB.lettersOfCredit.positions.recordObligation(ids.bankA, 12_000n, 1n);
+    expect(await bankA.lettersOfCredit.positions.creditLine(ids.bankB, ids.bankA)).to.deep.include({
+      limit: 50_000n,
+      used: 30_000n,
+    });
+    const run = await bankA.lettersOfCredit.positions.runNetting([one.obligationId, two.obligationId]);
+    expect(run.banks).to.deep.equal([ids.bankA, ids.bankB]);
+    expect(run.netPositions).to.deep.equal([-18_000n, 18_000n]);
+    expect((await bankA.lettersOfCredit.positions.obligation(one.obligationId)).status).to.equal("Netted");
+  });
+});
