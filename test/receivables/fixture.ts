@@ -119,12 +119,17 @@ export async function split(
   return id;
 }
 
-/** Names of the events a transaction emitted from `iface`, in order. */
-export async function eventNames(tx: ContractTransactionResponse, iface: Interface): Promise<string[]> {
+/** Names of the events a transaction emitted from `contract`, in order. */
+export async function eventNames(
+  tx: ContractTransactionResponse,
+  contract: { interface: Interface; getAddress(): Promise<string> },
+): Promise<string[]> {
   const receipt = await tx.wait();
+  const address = (await contract.getAddress()).toLowerCase();
   const names: string[] = [];
   for (const log of receipt?.logs ?? []) {
-    const parsed = iface.parseLog(log);
+    if (log.address.toLowerCase() !== address) continue;
+    const parsed = contract.interface.parseLog(log);
     if (parsed !== null) names.push(parsed.name);
   }
   return names;
