@@ -328,6 +328,7 @@ describe("ReceivableDesk", () => {
         fx.desk,
         "ReceivableWrongParty",
       );
+      await expect(fx.desk.connect(s3).acceptTransfer(1)).to.be.revertedWithCustomError(fx.desk, "ReceivableWrongParty");
       await expect(fx.desk.connect(s2).refuseTransfer(1, ref("goods not received")))
         .to.emit(fx.desk, "TransferOfferClosed")
         .withArgs(1, OfferStatus.Refused, 0, ref("goods not received"));
