@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/IERC721Metadata.sol";
+import {ERC721Utils} from "@openzeppelin/contracts/token/ERC721/utils/ERC721Utils.sol";
+import {ERC165} from "@openzeppelin/contracts/utils/introspection/ERC165.sol";
+import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {ConsortiumApp} from "../platform/ConsortiumApp.sol";
+import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
+import {ITransferableClaim} from "../platform/interfaces/ITransferableClaim.sol";
+import {Roles} from "../platform/libraries/Roles.sol";
+import {IERC3525} from "./interfaces/IERC3525.sol";
+import {IERC3525Metadata} from "./interfaces/IERC3525Metadata.sol";
+import {IERC3525Receiver} from "./interfaces/IERC3525Receiver.sol";
+import {IReceivableCertificate} from "./interfaces/IReceivableCertificate.sol";
+import {IReceivableDesk} from "./interfaces/IReceivableDesk.sol";
+
+/// @title ReceivableCertificate
+/// @notice ERC-3525 receivable certificates (slot = receivable, value = amount owed) with lineage, locks and
+/// consortium eligibility on every move. Also an `ITransferableClaim`, so that the forfaiting market can trade a
+/// whole certificate.
+/// @dev Not enumerable: the indexer rebuilds holdings and lineage trees from `Transfer`, `TransferValue`,
+/// `SlotChanged` and `CertificateDerived`, which keeps a split to about half the reference implementation's gas.
+/// Each certificate is two storage slots. Approvals are keyed by an epoch that changes with every change of owner,
+/// so a transfer voids them without touching their storage. External calls (registry views, receiver hooks) come
+/// after every state change, so a receiver that re-enters sees the value already moved.
+contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 {
+    using Strings for uint256;
+
+    /// @notice Roles that may hold certificates: suppliers and enterprises, banks, and suite contracts.
+    uint64 public constant HOLDER_ROLES = Roles.RECEIVABLE_HOLDER | Roles.FINANCIER | Roles.SYSTEM;
+    /// @notice Largest value a certificate can carry (about 3.1e26 minor units).
+    uint256 public constant MAX_VALUE = type(uint88).max;
+
+    string private constant NAME = "Consortia Receivable Certificate";
+    string private constant SYMBOL = "CRC";
+
+    address private immutable _deployer;
+    uint8 private immutable _valueDecimals;
+
+    /// @dev Read together on every mint and split.
+    address private _desk;
+    uint48 private _lastTokenId;
+
+    string private _baseURI;
+
+    mapping(uint256 tokenId => Certificate) private _certificates;
+    mapping(address owner => uint256) private _balances;
+    mapping(address owner => mapping(address operator => bool)) private _operators;
+    mapping(uint256 tokenId => TokenApproval) private _tokenApprovals;
+    mapping(uint256 tokenId => mapping(uint32 epoch => mapping(address operator => uint256))) private _allowances;
+
+    /// @dev An ERC-721 approval, valid only while the certificate's epoch is `epoch`.
+    struct TokenApproval {
+        address approved;
+        uint32 epoch;
+    }
+
+    modifier onlyDesk() {
+        if (msg.sender != _desk) revert CertificateOnlyDesk(msg.sender);
+        _;
+    }
+
+    constructor(IConsortiumRegistry registry_, uint8 valueDecimals_) ConsortiumApp(registry_) {
+        _deployer = msg.sender;
+        _valueDecimals = valueDecimals_;
+    }
+
+    // ------------------------------------------------------------------ ERC-165 and metadata
+
+    /// @inheritdoc IERC165
+    function supportsInterface(bytes4 interfaceId) public view override(ERC165, IERC165) returns (bool) {
+        return
+            interfaceId == type(IERC721).interfaceId ||
+            interfaceId == type(IERC721Metadata).interfaceId ||
+            interfaceId == type(IERC3525).interfaceId ||
+            interfaceId == type(IERC3525Metadata).interfaceId ||
+            interfaceId == type(ITransferableClaim).interfaceId ||
+            super.supportsInterface(interfaceId);
+    }
+
+    /// @inheritdoc IERC721Metadata
+    function name() external pure returns (string memory) {
+        return NAME;
+    }
+
+    /// @inheritdoc IERC721Metadata
+    function symbol() external pure returns (string memory) {
+        return SYMBOL;
+    }
+
+    /// @inheritdoc IERC721Metadata
+    function tokenURI(uint256 tokenId) external view returns (string memory) {
+        _ownerOf(tokenId);
+        return _uri(string.concat("token/", tokenId.toString()));
+    }
+
+    /// @inheritdoc IERC3525Metadata
+    function contractURI() external view returns (string memory) {
+        return _uri("contract");
+    }
+
+    /// @inheritdoc IERC3525Metadata
+    function slotURI(uint256 slot) external view returns (string memory) {
+        return _uri(string.concat("slot/", slot.toString()));
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function setBaseURI(string calldata baseURI) external onlyGovernance {
+        _baseURI = baseURI;
+        emit BaseURIChanged(baseURI);
+    }
+
+    // ------------------------------------------------------------------ ERC-721
+
+    /// @inheritdoc IERC721
+    function balanceOf(address owner) external view returns (uint256) {
+        if (owner == address(0)) revert ERC721InvalidOwner(address(0));
+        return _balances[owner];
+    }
+
+    /// @inheritdoc IERC721
+    function ownerOf(uint256 tokenId) external view returns (address) {
+        return _ownerOf(tokenId);
+    }
+
+    /// @inheritdoc IERC721
+    function approve(address to, uint256 tokenId) public whenNotPaused {
+        Certificate storage c = _certificates[tokenId];
+        address owner = _ownerOf(tokenId);
+        if (msg.sender != owner && !_operators[owner][msg.sender]) revert ERC721InvalidApprover(msg.sender);
+        registry().authorize(msg.sender, HOLDER_ROLES);
+        _tokenApprovals[tokenId] = TokenApproval(to, c.epoch);
+        emit Approval(owner, to, tokenId);
+    }
+
+    /// @inheritdoc IERC721
+    function getApproved(uint256 tokenId) public view returns (address) {
+        _ownerOf(tokenId);
+        return _approvedOf(tokenId, _certificates[tokenId].epoch);
+    }
+
+    /// @inheritdoc IERC721
+    function setApprovalForAll(address operator, bool approved) external whenNotPaused {
+        if (operator == address(0) || operator == msg.sender) revert ERC721InvalidOperator(operator);
+        registry().authorize(msg.sender, HOLDER_ROLES);
+        _operators[msg.sender][operator] = approved;
+        emit ApprovalForAll(msg.sender, operator, approved);
+    }
+
+    /// @inheritdoc IERC721
+    function isApprovedForAll(address owner, address operator) external view returns (bool) {
+        return _operators[owner][operator];
+    }
+
+    /// @inheritdoc IERC721
+    function transferFrom(address from, address to, uint256 tokenId) public whenNotPaused {
+        _transferWhole(from, to, tokenId);
+    }
+
+    /// @inheritdoc IERC721
+    function safeTransferFrom(address from, address to, uint256 tokenId) external {
+        safeTransferFrom(from, to, tokenId, "");
+    }
+
+    /// @inheritdoc IERC721
+    function safeTransferFrom(address from, address to, uint256 tokenId, bytes memory data) public whenNotPaused {
+        _transferWhole(from, to, tokenId);
+        ERC721Utils.checkOnERC721Received(msg.sender, from, to, tokenId, data);
+    }
+
+    // ------------------------------------------------------------------ ERC-3525
+
+    /// @inheritdoc IERC3525
+    function valueDecimals() external view returns (uint8) {
+        return _valueDecimals;
+    }
+
+    /// @inheritdoc IERC3525
+    function balanceOf(uint256 tokenId) external view returns (uint256) {
+        _ownerOf(tokenId);
+        return _certificates[tokenId].value;
+    }
+
+    /// @inheritdoc IERC3525
+    function slotOf(uint256 tokenId) external view returns (uint256) {
+        _ownerOf(tokenId);
+        return _certificates[tokenId].slot;
+    }
+
+    /// @inheritdoc IERC3525
+    function approve(uint256 tokenId, address operator, uint256 value) external whenNotPaused {
+        Certificate storage c = _certificates[tokenId];
+        address owner = _ownerOf(tokenId);
+        uint32 epoch = c.epoch;
+        if (!_isApprovedOrOwner(msg.sender, tokenId, owner, epoch)) revert ERC721InvalidApprover(msg.sender);
+        if (operator == address(0) || operator == owner) revert ERC721InvalidOperator(operator);
+        registry().authorize(msg.sender, HOLDER_ROLES);
+        _allowances[tokenId][epoch][operator] = value;
+        emit ApprovalValue(tokenId, operator, value);
+    }
+
+    /// @inheritdoc IERC3525
+    function allowance(uint256 tokenId, address operator) external view returns (uint256) {
+        _ownerOf(tokenId);
+        return _allowances[tokenId][_certificates[tokenId].epoch][operator];
+    }
+
+    /// @inheritdoc IERC3525
+    function transferFrom(uint256 fromTokenId, uint256 toTokenId, uint256 value) external whenNotPaused {
+        if (fromTokenId == toTokenId) revert CertificateSelfTransfer(fromTokenId, address(0));
+        if (value == 0) revert CertificateZeroValue();
+        Certificate storage from = _certificates[fromTokenId];
+        Certificate storage to = _certificates[toTokenId];
+        address owner = _ownerOf(fromTokenId);
+        address toOwner = _ownerOf(toTokenId);
+        if (from.slot != to.slot) revert CertificateSlotMismatch(fromTokenId, toTokenId, from.slot, to.slot);
+        _spend(fromTokenId, owner, from.epoch, value);
+        _requireMovable(fromTokenId, from.maturity);
+        _requireFree(fromTokenId, from, value);
+        _requireEligible(owner, toOwner);
+        // Cannot underflow: value <= free value (checked above). Cannot overflow: the values of one slot add up to its
+        // face value, itself at most MAX_VALUE.
+        unchecked {
+            from.value -= uint88(value);
+            to.value += uint88(value);
+        }
+        emit TransferValue(fromTokenId, toTokenId, value);
+        _checkOnERC3525Received(toOwner, fromTokenId, toTokenId, value);
+    }
+
+    /// @inheritdoc IERC3525
+    function transferFrom(uint256 fromTokenId, address to, uint256 value) external whenNotPaused returns (uint256) {
+        if (value == 0) revert CertificateZeroValue();
+        Certificate storage from = _certificates[fromTokenId];
+        address owner = _ownerOf(fromTokenId);
+        if (to == owner) revert CertificateSelfTransfer(fromTokenId, to);
+        if (to == address(0)) revert ERC721InvalidReceiver(address(0));
+        _spend(fromTokenId, owner, from.epoch, value);
+        _requireMovable(fromTokenId, from.maturity);
+        _requireFree(fromTokenId, from, value);
+        _requireEligible(owner, to);
+        uint256 newTokenId = _split(fromTokenId, from, to, value);
+        _checkOnERC3525Received(to, fromTokenId, newTokenId, value);
+        return newTokenId;
+    }
+
+    // ------------------------------------------------------------------ ITransferableClaim
+
+    /// @inheritdoc ITransferableClaim
+    function claimInfo(uint256 claimId) external view returns (ClaimInfo memory) {
+        Certificate storage c = _certificates[claimId];
+        if (c.slot == 0) revert ERC721NonexistentToken(claimId);
+        return
+            ClaimInfo({
+                holder: c.owner,
+                obligor: IReceivableDesk(_desk).obligorOf(c.slot),
+                maturity: c.maturity,
+                amount: c.value,
+                settled: c.owner == address(0)
+            });
+    }
+
+    /// @inheritdoc ITransferableClaim
+    function approveClaim(uint256 claimId, address operator) external {
+        address owner = _ownerOf(claimId);
+        if (msg.sender != owner) revert ERC721InvalidApprover(msg.sender);
+        approve(operator, claimId);
+        emit ClaimApproval(claimId, owner, operator);
+    }
+
+    /// @inheritdoc ITransferableClaim
+    function transferClaim(uint256 claimId, address to) external {
+        transferFrom(_ownerOf(claimId), to, claimId);
+    }
+
+    // ------------------------------------------------------------------ desk
+
+    /// @inheritdoc IReceivableCertificate
+    function bindDesk(address desk_) external {
+        if (msg.sender != _deployer || _desk != address(0) || desk_ == address(0)) {
+            revert CertificateDeskBinding(msg.sender, desk_);
+        }
+        _desk = desk_;
+        emit DeskBound(desk_);
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function mint(
+        address to,
+        uint256 slot,
+        uint40 maturity,
+        uint256 value
+    ) external onlyDesk whenNotPaused returns (uint256 tokenId) {
+        if (value == 0) revert CertificateZeroValue();
+        if (value > MAX_VALUE) revert CertificateValueTooLarge(value);
+        registry().authorize(to, HOLDER_ROLES);
+        // Cannot overflow: 2^48 certificates would cost far more gas than any chain will ever process.
+        unchecked {
+            tokenId = ++_lastTokenId;
+        }
+        _certificates[tokenId] = Certificate({
+            owner: to,
+            slot: uint48(slot),
+            maturity: maturity,
+            tier: 1,
+            value: uint88(value),
+            locked: 0,
+            parent: 0,
+            epoch: 0
+        });
+        // Cannot overflow: bounded by the number of certificates.
+        unchecked {
+            ++_balances[to];
+        }
+        emit Transfer(address(0), to, tokenId);
+        emit SlotChanged(tokenId, 0, slot);
+        emit TransferValue(0, tokenId, value);
+        emit CertificateDerived(tokenId, 0, slot, 1);
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function lock(uint256 tokenId, uint256 value) external onlyDesk whenNotPaused {
+        if (value == 0) revert CertificateZeroValue();
+        Certificate storage c = _certificates[tokenId];
+        _ownerOf(tokenId);
+        _requireMovable(tokenId, c.maturity);
+        _requireFree(tokenId, c, value);
+        // Cannot overflow: locked + value <= value of the certificate (checked just above).
+        unchecked {
+            c.locked += uint88(value);
+        }
+        emit ValueLocked(tokenId, value, c.locked);
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function unlock(uint256 tokenId, uint256 value) external onlyDesk whenNotPaused {
+        Certificate storage c = _certificates[tokenId];
+        _ownerOf(tokenId);
+        _releaseLock(tokenId, c, value);
+        emit ValueUnlocked(tokenId, value, c.locked);
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function takeLocked(uint256 tokenId, address to, uint256 value) external onlyDesk whenNotPaused returns (uint256) {
+        if (value == 0) revert CertificateZeroValue();
+        Certificate storage c = _certificates[tokenId];
+        address owner = _ownerOf(tokenId);
+        if (to == owner) revert CertificateSelfTransfer(tokenId, to);
+        registry().authorize(to, HOLDER_ROLES);
+        _releaseLock(tokenId, c, value);
+        emit ValueUnlocked(tokenId, value, c.locked);
+        if (value == c.value) {
+            _changeOwner(tokenId, c, owner, to);
+            return tokenId;
+        }
+        uint256 newTokenId = _split(tokenId, c, to, value);
+        _checkOnERC3525Received(to, tokenId, newTokenId, value);
+        return newTokenId;
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function burn(uint256 tokenId) external onlyDesk whenNotPaused returns (address owner, uint256 value) {
+        Certificate storage c = _certificates[tokenId];
+        owner = _ownerOf(tokenId);
+        if (c.locked != 0) revert CertificateLocked(tokenId, c.locked);
+        value = c.value;
+        uint256 slot = c.slot;
+        c.owner = address(0);
+        c.value = 0;
+        // Wraps only after 2^32 changes of owner of one certificate, which no chain will ever process.
+        unchecked {
+            ++c.epoch;
+            --_balances[owner];
+        }
+        emit TransferValue(tokenId, 0, value);
+        emit SlotChanged(tokenId, slot, 0);
+        emit Transfer(owner, address(0), tokenId);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IReceivableCertificate
+    function desk() external view returns (address) {
+        return _desk;
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function certificate(uint256 tokenId) external view returns (Certificate memory c) {
+        c = _certificates[tokenId];
+        if (c.slot == 0) revert ERC721NonexistentToken(tokenId);
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function lineage(uint256 tokenId) external view returns (uint256 parent, uint256 root, uint8 tier) {
+        Certificate storage c = _certificates[tokenId];
+        if (c.slot == 0) revert ERC721NonexistentToken(tokenId);
+        parent = c.parent;
+        tier = c.tier;
+        root = tokenId;
+        // Bounded by the tier (at most 255 steps): every parent has a tier one lower.
+        for (uint256 up = c.parent; up != 0; up = _certificates[up].parent) root = up;
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function isApprovedOrOwner(address spender, uint256 tokenId) external view returns (bool) {
+        address owner = _ownerOf(tokenId);
+        return _isApprovedOrOwner(spender, tokenId, owner, _certificates[tokenId].epoch);
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function totalMinted() external view returns (uint256) {
+        return _lastTokenId;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev Moves a whole certificate after checking the caller, the state and both parties.
+    function _transferWhole(address from, address to, uint256 tokenId) private {
+        Certificate storage c = _certificates[tokenId];
+        address owner = _ownerOf(tokenId);
+        if (owner != from) revert ERC721IncorrectOwner(from, tokenId, owner);
+        if (to == address(0)) revert ERC721InvalidReceiver(address(0));
+        if (to == owner) revert CertificateSelfTransfer(tokenId, to);
+        if (!_isApprovedOrOwner(msg.sender, tokenId, owner, c.epoch)) {
+            revert ERC721InsufficientApproval(msg.sender, tokenId);
+        }
+        _requireMovable(tokenId, c.maturity);
+        if (c.locked != 0) revert CertificateLocked(tokenId, c.locked);
+        _requireEligible(owner, to);
+        _changeOwner(tokenId, c, owner, to);
+    }
+
+    /// @dev Hands a certificate to a new owner, voiding its approvals.
+    function _changeOwner(uint256 tokenId, Certificate storage c, address from, address to) private {
+        c.owner = to;
+        // Epoch wraps only after 2^32 changes of owner of one certificate; balances are bounded by the number of
+        // certificates and `from` holds this one.
+        unchecked {
+            ++c.epoch;
+            --_balances[from];
+            ++_balances[to];
+        }
+        emit Transfer(from, to, tokenId);
+        emit ClaimTransferred(tokenId, from, to);
+    }
+
+    /// @dev Splits `value` off `parent` into a new certificate of `to`, one tier down. Free value is checked by the
+    /// caller.
+    function _split(
+        uint256 parentId,
+        Certificate storage parent,
+        address to,
+        uint256 value
+    ) private returns (uint256 tokenId) {
+        uint8 tier = parent.tier;
+        if (tier == type(uint8).max) revert CertificateTooDeep(parentId);
+        uint48 slot = parent.slot;
+        // Cannot underflow: the caller checked value <= free value. Cannot overflow: 2^48 certificates and 255
+        // tiers are out of reach (the tier is checked above).
+        unchecked {
+            parent.value -= uint88(value);
+            tokenId = ++_lastTokenId;
+            ++tier;
+            ++_balances[to];
+        }
+        _certificates[tokenId] = Certificate({
+            owner: to,
+            slot: slot,
+            maturity: parent.maturity,
+            tier: tier,
+            value: uint88(value),
+            locked: 0,
+            parent: uint48(parentId),
+            epoch: 0
+        });
+        emit Transfer(address(0), to, tokenId);
+        emit SlotChanged(tokenId, 0, slot);
+        emit TransferValue(parentId, tokenId, value);
+        emit CertificateDerived(tokenId, parentId, slot, tier);
+    }
+
+    /// @dev Spends `value` of the caller's allowance unless it may move the whole certificate.
+    function _spend(uint256 tokenId, address owner, uint32 epoch, uint256 value) private {
+        if (_isApprovedOrOwner(msg.sender, tokenId, owner, epoch)) return;
+        uint256 current = _allowances[tokenId][epoch][msg.sender];
+        if (current == type(uint256).max) return;
+        if (current < value) revert CertificateInsufficientAllowance(tokenId, msg.sender, current, value);
+        // Cannot underflow: checked just above.
+        unchecked {
+            _allowances[tokenId][epoch][msg.sender] = current - value;
+        }
+        emit ApprovalValue(tokenId, msg.sender, current - value);
+    }
+
+    /// @dev Unlocks `value`, reverting if less is locked.
+    function _releaseLock(uint256 tokenId, Certificate storage c, uint256 value) private {
+        uint256 locked = c.locked;
+        if (value > locked) revert CertificateLockExceeded(tokenId, locked, value);
+        // Cannot underflow: checked just above.
+        unchecked {
+            c.locked = uint88(locked - value);
+        }
+    }
+
+    /// @dev Reverts unless both parties may hold certificates now (and, when the caller acts for the owner, the
+    /// caller too). The registry tells the precise reason only on failure.
+    function _requireEligible(address owner, address to) private view {
+        IConsortiumRegistry registry_ = registry();
+        (uint64 ownerRoles, uint64 toRoles) = registry_.effectiveRoles(owner, to);
+        if (ownerRoles & HOLDER_ROLES == 0) registry_.authorize(owner, HOLDER_ROLES);
+        if (toRoles & HOLDER_ROLES == 0) registry_.authorize(to, HOLDER_ROLES);
+        if (msg.sender != owner) registry_.authorize(msg.sender, HOLDER_ROLES | Roles.MEMBER);
+    }
+
+    /// @dev Reverts once the receivable has matured.
+    function _requireMovable(uint256 tokenId, uint40 maturity) private view {
+        if (block.timestamp >= maturity) revert CertificateMatured(tokenId, maturity);
+    }
+
+    /// @dev Reverts unless `value` is at most the certificate's free (unlocked) value.
+    function _requireFree(uint256 tokenId, Certificate storage c, uint256 value) private view {
+        uint256 free = c.value - c.locked;
+        if (value > free) revert CertificateInsufficientValue(tokenId, free, value);
+    }
+
+    /// @dev The owner of a live certificate; reverts for one never minted or redeemed.
+    function _ownerOf(uint256 tokenId) private view returns (address owner) {
+        owner = _certificates[tokenId].owner;
+        if (owner == address(0)) revert ERC721NonexistentToken(tokenId);
+    }
+
+    /// @dev The address approved for a certificate under its current epoch (zero if none).
+    function _approvedOf(uint256 tokenId, uint32 epoch) private view returns (address) {
+        TokenApproval storage a = _tokenApprovals[tokenId];
+        return a.epoch == epoch ? a.approved : address(0);
+    }
+
+    function _isApprovedOrOwner(
+        address spender,
+        uint256 tokenId,
+        address owner,
+        uint32 epoch
+    ) private view returns (bool) {
+        return spender == owner || _operators[owner][spender] || _approvedOf(tokenId, epoch) == spender;
+    }
+
+    /// @dev Calls the ERC-3525 receiver hook when the receiving owner is a contract that declares it (ERC-165).
+    function _checkOnERC3525Received(address receiver, uint256 fromTokenId, uint256 toTokenId, uint256 value) private {
+        if (receiver.code.length == 0) return;
+        if (!ERC165Checker.supportsERC165InterfaceUnchecked(receiver, type(IERC3525Receiver).interfaceId)) return;
+        bytes4 answer = IERC3525Receiver(receiver).onERC3525Received(msg.sender, fromTokenId, toTokenId, value, "");
+        if (answer != IERC3525Receiver.onERC3525Received.selector) revert CertificateReceiverRejected(receiver);
+    }
+
+    function _uri(string memory path) private view returns (string memory) {
+        string memory base = _baseURI;
+        return bytes(base).length == 0 ? "" : string.concat(base, path);
+    }
+}

@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {Settlement} from "../platform/Settlement.sol";
+import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
+import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
+import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
+import {Roles} from "../platform/libraries/Roles.sol";
+import {DocumentKinds, DocumentRef} from "../platform/types/DocumentRef.sol";
+import {IReceivableCertificate} from "./interfaces/IReceivableCertificate.sol";
+import {IReceivableDesk} from "./interfaces/IReceivableDesk.sol";
+
+/// @title ReceivableDesk
+/// @notice Registration, confirmation, issue, sign-off transfers, discounting, pledges, guarantees, funding and
+/// redemption of receivables whose certificates live in `ReceivableCertificate` (the desk is its only minter).
+/// @dev Holds the settlement tokens escrowed for holders, so it must be a registry system contract. Offers and
+/// pledges lock value inside the holder's certificate instead of moving it into escrow: the value never leaves its
+/// tree until the counterparty takes it, and a refusal or expiry just unlocks it.
+contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
+    /// @notice Time after maturity within which the obligor may fund before the receivable can be marked overdue.
+    uint40 public constant GRACE_PERIOD = 1 days;
+    /// @notice Roles that may hold certificates (as in the certificate contract).
+    uint64 private constant HOLDER_ROLES = Roles.RECEIVABLE_HOLDER | Roles.FINANCIER | Roles.SYSTEM;
+
+    IReceivableCertificate private immutable _certificates;
+
+    /// @dev Counters packed in one slot.
+    uint48 private _receivableCount;
+    uint48 private _transferOfferCount;
+    uint48 private _discountOfferCount;
+    uint48 private _pledgeCount;
+
+    mapping(uint256 receivableId => Receivable) private _receivables;
+    mapping(bytes32 invoiceKey => uint256 receivableId) private _invoices;
+    mapping(uint32 obligor => uint32 bank) private _payingBanks;
+    mapping(uint256 offerId => TransferOffer) private _transferOffers;
+    mapping(uint256 offerId => DiscountOffer) private _discountOffers;
+    mapping(uint256 pledgeId => Pledge) private _pledges;
+
+    constructor(
+        IConsortiumRegistry registry_,
+        IDepositToken token_,
+        IPaymentLedger ledger_,
+        IReceivableCertificate certificates_
+    ) Settlement(registry_, token_, ledger_) {
+        if (address(certificates_) == address(0)) revert InvalidValue("certificates");
+        _certificates = certificates_;
+    }
+
+    // ------------------------------------------------------------------ registration and issue
+
+    /// @inheritdoc IReceivableDesk
+    function register(ReceivableTerms calldata terms) external whenNotPaused returns (uint256 receivableId) {
+        uint32 creditor = _authorize(Roles.RECEIVABLE_HOLDER);
+        receivableId = _record(terms, creditor, msg.sender, ReceivableStatus.Registered);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function confirm(uint256 receivableId) external whenNotPaused returns (uint256 rootTokenId) {
+        Receivable storage r = _receivables[receivableId];
+        _requireObligor(receivableId, r);
+        _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
+        if (block.timestamp >= r.maturity) revert ReceivableTooLate(r.maturity);
+        rootTokenId = _activate(receivableId, r, false);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function reject(uint256 receivableId, bytes32 reasonHash) external whenNotPaused {
+        Receivable storage r = _receivables[receivableId];
+        uint32 obligor = _requireObligor(receivableId, r);
+        _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
+        r.status = ReceivableStatus.Rejected;
+        delete _invoices[r.invoiceKey];
+        emit ReceivableRejected(receivableId, obligor, reasonHash);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function cancel(uint256 receivableId) external whenNotPaused {
+        Receivable storage r = _receivables[receivableId];
+        _requireKnown(receivableId, r);
+        uint32 member = _authorize(Roles.RECEIVABLE_HOLDER);
+        if (member != r.creditor) revert ReceivableWrongParty(msg.sender, member, r.creditor);
+        _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
+        r.status = ReceivableStatus.Cancelled;
+        delete _invoices[r.invoiceKey];
+        emit ReceivableCancelled(receivableId, member);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function issue(
+        ReceivableTerms calldata terms,
+        address creditorAccount
+    ) external whenNotPaused returns (uint256 receivableId, uint256 rootTokenId) {
+        uint32 obligor = _authorize(Roles.RECEIVABLE_OBLIGOR);
+        if (terms.obligor != obligor) revert ReceivableWrongParty(msg.sender, obligor, terms.obligor);
+        uint32 creditor = _authorizeAccount(creditorAccount, Roles.RECEIVABLE_HOLDER);
+        receivableId = _record(terms, creditor, creditorAccount, ReceivableStatus.Active);
+        rootTokenId = _activate(receivableId, _receivables[receivableId], true);
+    }
+
+    // ------------------------------------------------------------------ guarantee and payment setup
+
+    /// @inheritdoc IReceivableDesk
+    function guarantee(uint256 receivableId) external whenNotPaused {
+        Receivable storage r = _receivables[receivableId];
+        _requireKnown(receivableId, r);
+        uint32 bank = _authorize(Roles.GUARANTOR);
+        _requireStatus(receivableId, r.status, ReceivableStatus.Active);
+        if (block.timestamp >= r.maturity) revert ReceivableTooLate(r.maturity);
+        if (r.guarantor != 0) revert ReceivableGuarantee(receivableId, r.guarantor);
+        if (bank == r.obligor) revert ReceivableWrongParty(msg.sender, bank, 0);
+        r.guarantor = bank;
+        emit ReceivableGuaranteed(receivableId, bank, msg.sender);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function setPayingBank(uint32 bank) external whenNotPaused {
+        uint32 obligor = _authorize(Roles.RECEIVABLE_OBLIGOR);
+        if (bank != 0) _requireMemberRole(bank, Roles.PAYMENT_BANK);
+        _payingBanks[obligor] = bank;
+        emit PayingBankSet(obligor, bank);
+    }
+
+    // ------------------------------------------------------------------ sign-off transfers
+
+    /// @inheritdoc IReceivableDesk
+    function offerTransfer(
+        uint256 tokenId,
+        address to,
+        uint256 value,
+        uint40 deadline
+    ) external whenNotPaused returns (uint256 offerId) {
+        (address holder, , uint40 maturity) = _requireHolder(tokenId);
+        if (to == holder) revert ReceivableWrongParty(to, 0, 0);
+        _authorizeAccount(to, HOLDER_ROLES);
+        _requireDeadline(deadline, maturity);
+        _certificates.lock(tokenId, value);
+        // Cannot overflow: 2^48 offers are out of reach.
+        unchecked {
+            offerId = ++_transferOfferCount;
+        }
+        _transferOffers[offerId] = TransferOffer({
+            tokenId: uint48(tokenId),
+            to: to,
+            deadline: deadline,
+            status: OfferStatus.Pending,
+            value: uint88(value)
+        });
+        emit TransferOffered(offerId, tokenId, to, holder, value, deadline);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function acceptTransfer(uint256 offerId) external whenNotPaused nonReentrant returns (uint256 newTokenId) {
+        TransferOffer storage o = _pendingTransfer(offerId);
+        if (msg.sender != o.to) revert ReceivableWrongParty(msg.sender, 0, 0);
+        if (block.timestamp > o.deadline) revert ReceivableTooLate(o.deadline);
+        o.status = OfferStatus.Accepted;
+        newTokenId = _certificates.takeLocked(o.tokenId, msg.sender, o.value);
+        emit TransferOfferClosed(offerId, OfferStatus.Accepted, newTokenId, 0);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function refuseTransfer(uint256 offerId, bytes32 reasonHash) external whenNotPaused {
+        TransferOffer storage o = _pendingTransfer(offerId);
+        if (msg.sender != o.to) revert ReceivableWrongParty(msg.sender, 0, 0);
+        _authorize(Roles.MEMBER);
+        o.status = OfferStatus.Refused;
+        _certificates.unlock(o.tokenId, o.value);
+        emit TransferOfferClosed(offerId, OfferStatus.Refused, 0, reasonHash);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function cancelTransfer(uint256 offerId) external whenNotPaused {
+        TransferOffer storage o = _pendingTransfer(offerId);
+        OfferStatus status = _closingStatus(o.tokenId, o.deadline);
+        o.status = status;
+        _certificates.unlock(o.tokenId, o.value);
+        emit TransferOfferClosed(offerId, status, 0, 0);
+    }
+
+    // ------------------------------------------------------------------ discount
+
+    /// @inheritdoc IReceivableDesk
+    function offerDiscount(
+        uint256 tokenId,
+        uint256 value,
+        uint32 financier,
+        uint256 price,
+        uint40 deadline
+    ) external whenNotPaused returns (uint256 offerId) {
+        (address holder, uint32 holderMember, uint40 maturity) = _requireHolder(tokenId);
+        _requireMemberRole(financier, Roles.FINANCIER);
+        if (financier == holderMember) revert ReceivableWrongParty(msg.sender, holderMember, financier);
+        if (price == 0 || price > value) revert ReceivableInvalidTerms("price");
+        _requireDeadline(deadline, maturity);
+        _certificates.lock(tokenId, value);
+        // Cannot overflow: 2^48 offers are out of reach.
+        unchecked {
+            offerId = ++_discountOfferCount;
+        }
+        _discountOffers[offerId] = DiscountOffer({
+            tokenId: uint48(tokenId),
+            financier: financier,
+            deadline: deadline,
+            status: OfferStatus.Pending,
+            value: uint88(value),
+            price: uint88(price)
+        });
+        emit DiscountOffered(offerId, tokenId, financier, holder, value, price, deadline);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function acceptDiscount(
+        uint256 offerId,
+        bytes32 paymentReference
+    ) external whenNotPaused nonReentrant returns (uint256 newTokenId) {
+        DiscountOffer storage o = _discountOffers[offerId];
+        if (o.status != OfferStatus.Pending) revert ReceivableOfferWrongStatus(offerId, o.status);
+        uint32 bank = _authorize(Roles.FINANCIER);
+        if (bank != o.financier) revert ReceivableWrongParty(msg.sender, bank, o.financier);
+        if (block.timestamp > o.deadline) revert ReceivableTooLate(o.deadline);
+        uint256 tokenId = o.tokenId;
+        address holder = _certificates.ownerOf(tokenId);
+        uint32 holderMember = registry().memberOf(holder);
+        o.status = OfferStatus.Accepted;
+        newTokenId = _certificates.takeLocked(tokenId, msg.sender, o.value);
+        emit DiscountAccepted(offerId, newTokenId, msg.sender, o.price, paymentReference);
+        _settle(msg.sender, bank, holder, holderMember, o.price, paymentReference);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function cancelDiscount(uint256 offerId) external whenNotPaused {
+        DiscountOffer storage o = _discountOffers[offerId];
+        if (o.status != OfferStatus.Pending) revert ReceivableOfferWrongStatus(offerId, o.status);
+        OfferStatus status = _closingStatus(o.tokenId, o.deadline);
+        o.status = status;
+        _certificates.unlock(o.tokenId, o.value);
+        emit DiscountOfferClosed(offerId, status);
+    }
+
+    // ------------------------------------------------------------------ pledge
+
+    /// @inheritdoc IReceivableDesk
+    function pledge(
+        uint256 tokenId,
+        uint256 value,
+        uint32 pledgee,
+        uint40 dueDate
+    ) external whenNotPaused returns (uint256 pledgeId) {
+        (address holder, uint32 holderMember, ) = _requireHolder(tokenId);
+        _requireMemberRole(pledgee, Roles.FINANCIER);
+        if (pledgee == holderMember) revert ReceivableWrongParty(msg.sender, holderMember, pledgee);
+        if (dueDate <= block.timestamp) revert ReceivableTooLate(dueDate);
+        _certificates.lock(tokenId, value);
+        // Cannot overflow: 2^48 pledges are out of reach.
+        unchecked {
+            pledgeId = ++_pledgeCount;
+        }
+        _pledges[pledgeId] = Pledge({
+            tokenId: uint48(tokenId),
+            pledgee: pledgee,
+            dueDate: dueDate,
+            status: PledgeStatus.Active,
+            value: uint88(value)
+        });
+        emit Pledged(pledgeId, tokenId, pledgee, holder, value, dueDate);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function releasePledge(uint256 pledgeId) external whenNotPaused {
+        Pledge storage p = _activePledge(pledgeId);
+        p.status = PledgeStatus.Released;
+        _certificates.unlock(p.tokenId, p.value);
+        emit PledgeReleased(pledgeId);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function takePledge(uint256 pledgeId) external whenNotPaused nonReentrant returns (uint256 newTokenId) {
+        Pledge storage p = _activePledge(pledgeId);
+        if (block.timestamp < p.dueDate) revert ReceivableTooEarly(p.dueDate);
+        p.status = PledgeStatus.Taken;
+        newTokenId = _certificates.takeLocked(p.tokenId, msg.sender, p.value);
+        emit PledgeTaken(pledgeId, newTokenId, msg.sender);
+    }
+
+    // ------------------------------------------------------------------ maturity
+
+    /// @inheritdoc IReceivableDesk
+    function fund(uint256 receivableId) external whenNotPaused nonReentrant {
+        Receivable storage r = _receivables[receivableId];
+        uint32 obligor = _requireObligor(receivableId, r);
+        ReceivableStatus status = r.status;
+        if (status != ReceivableStatus.Active && status != ReceivableStatus.Overdue) {
+            if (status != ReceivableStatus.GuaranteeCalled) revert ReceivableWrongStatus(receivableId, status);
+        }
+        _escrow(receivableId, r, obligor);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function markOverdue(uint256 receivableId) external whenNotPaused {
+        Receivable storage r = _receivables[receivableId];
+        _requireKnown(receivableId, r);
+        _authorize(Roles.MEMBER);
+        _requireStatus(receivableId, r.status, ReceivableStatus.Active);
+        uint256 overdueAt = uint256(r.maturity) + GRACE_PERIOD;
+        if (block.timestamp < overdueAt) revert ReceivableTooEarly(overdueAt);
+        r.status = ReceivableStatus.Overdue;
+        emit ReceivableOverdue(receivableId, r.faceValue - r.redeemed);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function callGuarantee(uint256 tokenId) external whenNotPaused {
+        (address holder, , ) = _requireHolder(tokenId);
+        uint256 receivableId = _certificates.certificate(tokenId).slot;
+        Receivable storage r = _receivables[receivableId];
+        _requireStatus(receivableId, r.status, ReceivableStatus.Overdue);
+        if (r.guarantor == 0) revert ReceivableGuarantee(receivableId, 0);
+        r.status = ReceivableStatus.GuaranteeCalled;
+        emit GuaranteeCalled(receivableId, r.guarantor, tokenId, holder);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function honourGuarantee(uint256 receivableId) external whenNotPaused nonReentrant {
+        Receivable storage r = _receivables[receivableId];
+        _requireKnown(receivableId, r);
+        uint32 bank = _authorize(Roles.GUARANTOR);
+        if (bank != r.guarantor) revert ReceivableWrongParty(msg.sender, bank, r.guarantor);
+        _requireStatus(receivableId, r.status, ReceivableStatus.GuaranteeCalled);
+        _escrow(receivableId, r, bank);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function redeem(uint256 tokenId) external whenNotPaused nonReentrant {
+        (, uint32 holderMember, ) = _requireHolder(tokenId);
+        uint256 receivableId = _certificates.certificate(tokenId).slot;
+        Receivable storage r = _receivables[receivableId];
+        _requireStatus(receivableId, r.status, ReceivableStatus.Funded);
+        (address holder, uint256 value) = _certificates.burn(tokenId);
+        // Cannot underflow: the escrow holds the outstanding value, of which this certificate is a part.
+        unchecked {
+            r.escrowed -= uint88(value);
+        }
+        _recordRedemption(receivableId, r, tokenId, holder, holderMember, value, 0);
+        _payFromEscrow(holder, value);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function payOffChain(uint256 tokenId, bytes32 paymentReference) external whenNotPaused nonReentrant {
+        if (paymentReference == bytes32(0)) revert ReceivableInvalidTerms("paymentReference");
+        IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
+        Receivable storage r = _receivables[c.slot];
+        ReceivableStatus status = r.status;
+        uint32 payer = r.obligor;
+        uint32 bank = _authorize(Roles.PAYMENT_BANK);
+        if (status == ReceivableStatus.GuaranteeCalled && bank == r.guarantor) {
+            payer = bank;
+        } else if (bank != _payingBanks[payer] || bank == 0) {
+            revert ReceivableWrongParty(msg.sender, bank, _payingBanks[payer]);
+        }
+        if (status != ReceivableStatus.Active && status != ReceivableStatus.Overdue) {
+            if (status != ReceivableStatus.GuaranteeCalled) revert ReceivableWrongStatus(c.slot, status);
+        }
+        if (block.timestamp < r.maturity) revert ReceivableTooEarly(r.maturity);
+        (address holder, uint256 value) = _certificates.burn(tokenId);
+        uint32 holderMember = registry().memberOf(holder);
+        _recordRedemption(c.slot, r, tokenId, holder, holderMember, value, paymentReference);
+        _settle(address(0), payer, holder, holderMember, value, paymentReference);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IReceivableDesk
+    function certificates() external view returns (IReceivableCertificate) {
+        return _certificates;
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function receivable(uint256 receivableId) external view returns (Receivable memory) {
+        return _receivables[receivableId];
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function obligorOf(uint256 receivableId) external view returns (uint32) {
+        return _receivables[receivableId].obligor;
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function receivableOfInvoice(bytes32 invoiceKey) external view returns (uint256) {
+        return _invoices[invoiceKey];
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function payingBankOf(uint32 obligor) external view returns (uint32) {
+        return _payingBanks[obligor];
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function transferOffer(uint256 offerId) external view returns (TransferOffer memory) {
+        return _transferOffers[offerId];
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function discountOffer(uint256 offerId) external view returns (DiscountOffer memory) {
+        return _discountOffers[offerId];
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function pledgeOf(uint256 pledgeId) external view returns (Pledge memory) {
+        return _pledges[pledgeId];
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function receivableCount() external view returns (uint256) {
+        return _receivableCount;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev Validates terms, reserves the invoice and stores a new receivable.
+    function _record(
+        ReceivableTerms calldata terms,
+        uint32 creditor,
+        address creditorAccount,
+        ReceivableStatus status
+    ) private returns (uint256 receivableId) {
+        _validate(terms, creditor);
+        uint256 used = _invoices[terms.invoiceKey];
+        if (used != 0) revert ReceivableInvoiceUsed(terms.invoiceKey, used);
+        // Cannot overflow: 2^48 receivables are out of reach.
+        unchecked {
+            receivableId = ++_receivableCount;
+        }
+        _invoices[terms.invoiceKey] = receivableId;
+        Receivable storage r = _receivables[receivableId];
+        r.obligor = terms.obligor;
+        r.creditor = creditor;
+        r.maturity = terms.maturity;
+        r.status = status;
+        r.currency = terms.currency;
+        r.creditorAccount = creditorAccount;
+        r.faceValue = terms.faceValue;
+        r.invoiceKey = terms.invoiceKey;
+        r.documentsHash = keccak256(abi.encode(terms.contractDoc, terms.invoiceDoc, terms.deliveryDoc));
+        emit ReceivableRegistered(receivableId, creditor, terms.obligor, creditorAccount, terms);
+    }
+
+    /// @dev Rejects incomplete or inconsistent terms.
+    function _validate(ReceivableTerms calldata terms, uint32 creditor) private view {
+        if (terms.faceValue == 0) revert ReceivableInvalidTerms("faceValue");
+        if (terms.maturity <= block.timestamp) revert ReceivableInvalidTerms("maturity");
+        if (terms.currency == bytes3(0)) revert ReceivableInvalidTerms("currency");
+        if (terms.invoiceKey == bytes32(0)) revert ReceivableInvalidTerms("invoiceKey");
+        if (terms.obligor == creditor) revert ReceivableInvalidTerms("obligor");
+        _requireDocument(terms.contractDoc, DocumentKinds.CONTRACT, "contractDoc");
+        _requireDocument(terms.invoiceDoc, DocumentKinds.INVOICE, "invoiceDoc");
+        _requireDocument(terms.deliveryDoc, DocumentKinds.DELIVERY, "deliveryDoc");
+        _requireMemberRole(terms.obligor, Roles.RECEIVABLE_OBLIGOR);
+    }
+
+    function _requireDocument(DocumentRef calldata doc, uint16 kind, bytes32 field) private pure {
+        if (doc.contentHash == bytes32(0) || doc.kind != kind) revert ReceivableInvalidTerms(field);
+    }
+
+    /// @dev Mints the root certificate of an active receivable to its creditor.
+    function _activate(uint256 receivableId, Receivable storage r, bool direct) private returns (uint256 rootTokenId) {
+        r.status = ReceivableStatus.Active;
+        rootTokenId = _certificates.mint(r.creditorAccount, receivableId, r.maturity, r.faceValue);
+        r.rootTokenId = uint48(rootTokenId);
+        emit ReceivableConfirmed(receivableId, r.obligor, rootTokenId, msg.sender, direct);
+    }
+
+    /// @dev Escrows the outstanding value from the caller, paying for `payer`.
+    function _escrow(uint256 receivableId, Receivable storage r, uint32 payer) private {
+        uint256 outstanding = r.faceValue - r.redeemed;
+        r.status = ReceivableStatus.Funded;
+        r.escrowed = uint88(outstanding);
+        emit ReceivableFunded(receivableId, payer, msg.sender, outstanding);
+        _pullToEscrow(msg.sender, outstanding);
+    }
+
+    /// @dev Counts a redemption and settles the receivable once all of it is redeemed.
+    function _recordRedemption(
+        uint256 receivableId,
+        Receivable storage r,
+        uint256 tokenId,
+        address holder,
+        uint32 holderMember,
+        uint256 value,
+        bytes32 paymentReference
+    ) private {
+        // Cannot overflow: redeemed values are parts of the face value.
+        unchecked {
+            r.redeemed += uint88(value);
+        }
+        emit CertificateRedeemed(receivableId, tokenId, holder, holderMember, value, paymentReference);
+        if (r.redeemed == r.faceValue) {
+            r.status = ReceivableStatus.Settled;
+            emit ReceivableSettled(receivableId);
+        }
+    }
+
+    /// @dev The status a pending offer closes with when withdrawn: Cancelled by its holder before the deadline,
+    /// Expired by anyone after it.
+    function _closingStatus(uint256 tokenId, uint40 deadline) private view returns (OfferStatus) {
+        if (block.timestamp > deadline) return OfferStatus.Expired;
+        if (!_certificates.isApprovedOrOwner(msg.sender, tokenId)) revert ReceivableNotHolder(tokenId, msg.sender);
+        _authorize(HOLDER_ROLES);
+        return OfferStatus.Cancelled;
+    }
+
+    /// @dev The caller acts for a certificate: it must be its owner or approved, and both it and the owner must be
+    /// active holders.
+    function _requireHolder(
+        uint256 tokenId
+    ) private view returns (address holder, uint32 holderMember, uint40 maturity) {
+        IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
+        holder = c.owner;
+        if (holder == address(0) || !_certificates.isApprovedOrOwner(msg.sender, tokenId)) {
+            revert ReceivableNotHolder(tokenId, msg.sender);
+        }
+        _authorize(HOLDER_ROLES);
+        holderMember = _authorizeAccount(holder, HOLDER_ROLES);
+        maturity = c.maturity;
+    }
+
+    /// @dev The caller must be an account of the receivable's obligor.
+    function _requireObligor(uint256 receivableId, Receivable storage r) private view returns (uint32 obligor) {
+        obligor = r.obligor;
+        if (obligor == 0) revert ReceivableUnknown(receivableId);
+        uint32 member = _authorize(Roles.RECEIVABLE_OBLIGOR);
+        if (member != obligor) revert ReceivableWrongParty(msg.sender, member, obligor);
+    }
+
+    function _pendingTransfer(uint256 offerId) private view returns (TransferOffer storage o) {
+        o = _transferOffers[offerId];
+        if (o.status != OfferStatus.Pending) revert ReceivableOfferWrongStatus(offerId, o.status);
+    }
+
+    /// @dev A pledge still active, acted on by an account of its pledgee.
+    function _activePledge(uint256 pledgeId) private view returns (Pledge storage p) {
+        p = _pledges[pledgeId];
+        if (p.status != PledgeStatus.Active) revert ReceivablePledgeWrongStatus(pledgeId, p.status);
+        uint32 bank = _authorize(Roles.FINANCIER);
+        if (bank != p.pledgee) revert ReceivableWrongParty(msg.sender, bank, p.pledgee);
+    }
+
+    /// @dev Offers must be answered strictly before maturity, and later than now.
+    function _requireDeadline(uint40 deadline, uint40 maturity) private view {
+        if (deadline <= block.timestamp || deadline >= maturity) revert ReceivableInvalidTerms("deadline");
+    }
+
+    function _requireKnown(uint256 receivableId, Receivable storage r) private view {
+        if (r.status == ReceivableStatus.None) revert ReceivableUnknown(receivableId);
+    }
+
+    function _requireStatus(uint256 receivableId, ReceivableStatus current, ReceivableStatus expected) private pure {
+        if (current != expected) revert ReceivableWrongStatus(receivableId, current);
+    }
+
+    /// @dev The member must be active and hold `role`.
+    function _requireMemberRole(uint32 memberId, uint64 role) private view {
+        IConsortiumRegistry.Member memory m = registry().member(memberId);
+        if (m.status != IConsortiumRegistry.MemberStatus.Active || m.roles & role == 0) {
+            revert ReceivableIneligibleMember(memberId, role);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import PlatformModule from "./Platform.js";
+
+/**
+ * Receivable certificates (ERC-3525) and the desk that is their only minter. The desk escrows settlement tokens for
+ * holders, so it is registered as a system contract (bootstrap only; after bootstrap, pass a `setSystemContract`
+ * proposal instead).
+ */
+export default buildModule("Receivables", (m) => {
+  const { registry, token, ledger } = m.useModule(PlatformModule);
+  const certificates = m.contract("ReceivableCertificate", [registry, m.getParameter("valueDecimals", 2)]);
+  const desk = m.contract("ReceivableDesk", [registry, token, ledger, certificates]);
+  m.call(certificates, "bindDesk", [desk], { id: "bindReceivableDesk" });
+  m.call(registry, "bootstrapSystemContract", [desk], { id: "registerReceivableDesk" });
+  return { certificates, desk };
+});

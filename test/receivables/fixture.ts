@@ -1,0 +1,136 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { keccak256, toUtf8Bytes, type ContractTransactionResponse, type Interface } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
+import { MemberKind, roleSet } from "../../src/sdk/roles.js";
+import type { IReceivableDesk, ReceivableCertificate, ReceivableDesk, ReceivableReceiverMock } from "../../typechain-types/index.js";
+import { deployPlatform, type Platform } from "../helpers/consortium.js";
+
+/** Document kinds of contracts/platform/types/DocumentRef.sol used by receivables. */
+export const DocumentKind = { CONTRACT: 1, INVOICE: 2, DELIVERY: 3 } as const;
+
+export const CNY = "0x434e59";
+export const DAY = 24 * 60 * 60;
+
+/** Receivable statuses of IReceivableDesk. */
+export const Status = {
+  None: 0n,
+  Registered: 1n,
+  Rejected: 2n,
+  Cancelled: 3n,
+  Active: 4n,
+  Overdue: 5n,
+  GuaranteeCalled: 6n,
+  Funded: 7n,
+  Settled: 8n,
+} as const;
+
+export const OfferStatus = { None: 0n, Pending: 1n, Accepted: 2n, Refused: 3n, Cancelled: 4n, Expired: 5n } as const;
+export const PledgeStatus = { None: 0n, Active: 1n, Released: 2n, Taken: 3n } as const;
+
+/** Receiver mock modes. */
+export const ReceiverMode = { Accept: 0, WrongAnswer: 1, Revert: 2, Silent: 3, Reenter: 4 } as const;
+
+export interface Receivables extends Platform {
+  certificates: ReceivableCertificate;
+  desk: ReceivableDesk;
+  /** A contract account of member "receiver" (RECEIVABLE_HOLDER) that implements the receiver hooks. */
+  receiver: ReceivableReceiverMock;
+  receiverId: number;
+  now: () => Promise<number>;
+}
+
+function hash(label: string): string {
+  return keccak256(toUtf8Bytes(label));
+}
+
+/** Deploys the platform, the certificate token and the desk (its only minter), and a receiver-contract member. */
+export async function deployReceivables(connection: NetworkConnection): Promise<Receivables> {
+  const { ethers, networkHelpers } = connection;
+  const platform = await deployPlatform(connection);
+  const certificates = await ethers.deployContract("ReceivableCertificate", [platform.registry, 2]);
+  const desk = await ethers.deployContract("ReceivableDesk", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+    certificates,
+  ]);
+  await certificates.bindDesk(desk);
+  const receiver = await ethers.deployContract("ReceivableReceiverMock", [certificates]);
+  await platform.registry.bootstrapMember(
+    MemberKind.Enterprise,
+    "receiver",
+    hash("registration:receiver"),
+    hash("encryption-key:receiver"),
+    roleSet("RECEIVABLE_HOLDER", "TOKEN_HOLDER"),
+    receiver,
+  );
+  const receiverId = Number(await platform.registry.memberOf(receiver));
+  await platform.finishBootstrap([desk]);
+  return { ...platform, certificates, desk, receiver, receiverId, now: () => networkHelpers.time.latest() };
+}
+
+let invoiceCounter = 0;
+
+/** Complete terms against `obligor`, maturing in 90 days, with a fresh invoice. */
+export async function makeTerms(
+  fx: Receivables,
+  overrides: Partial<IReceivableDesk.ReceivableTermsStruct> = {},
+): Promise<IReceivableDesk.ReceivableTermsStruct> {
+  const n = ++invoiceCounter;
+  return {
+    obligor: fx.ids.core,
+    maturity: (await fx.now()) + 90 * DAY,
+    faceValue: 1_000_000n,
+    currency: CNY,
+    invoiceKey: hash(`invoice:${n}`),
+    contractDoc: { contentHash: hash(`contract:${n}`), uriHash: hash(`uri:contract:${n}`), kind: DocumentKind.CONTRACT },
+    invoiceDoc: { contentHash: hash(`invoice-doc:${n}`), uriHash: hash(`uri:invoice:${n}`), kind: DocumentKind.INVOICE },
+    deliveryDoc: { contentHash: hash(`delivery:${n}`), uriHash: hash(`uri:delivery:${n}`), kind: DocumentKind.DELIVERY },
+    ...overrides,
+  };
+}
+
+/** Supplier1 registers, core confirms: returns the receivable and its root certificate (held by supplier1). */
+export async function confirmed(
+  fx: Receivables,
+  overrides: Partial<IReceivableDesk.ReceivableTermsStruct> = {},
+  holder: HardhatEthersSigner = fx.accounts.supplier1,
+): Promise<{ receivableId: bigint; rootTokenId: bigint; maturity: bigint }> {
+  const terms = await makeTerms(fx, overrides);
+  const receivableId = await fx.desk.connect(holder).register.staticCall(terms);
+  await fx.desk.connect(holder).register(terms);
+  const rootTokenId = await fx.desk.connect(fx.accounts.core).confirm.staticCall(receivableId);
+  await fx.desk.connect(fx.accounts.core).confirm(receivableId);
+  return { receivableId, rootTokenId, maturity: BigInt(terms.maturity) };
+}
+
+/** Splits `value` of `fromTokenId` to `to` (as `signer`) and returns the new certificate id. */
+export async function split(
+  fx: Receivables,
+  signer: HardhatEthersSigner,
+  fromTokenId: bigint,
+  to: string | { getAddress(): Promise<string> },
+  value: bigint,
+): Promise<bigint> {
+  const c = fx.certificates.connect(signer);
+  const address = typeof to === "string" ? to : await to.getAddress();
+  const id = await c["transferFrom(uint256,address,uint256)"].staticCall(fromTokenId, address, value);
+  await c["transferFrom(uint256,address,uint256)"](fromTokenId, address, value);
+  return id;
+}
+
+/** Names of the events a transaction emitted from `contract`, in order. */
+export async function eventNames(
+  tx: ContractTransactionResponse,
+  contract: { interface: Interface; getAddress(): Promise<string> },
+): Promise<string[]> {
+  const receipt = await tx.wait();
+  const address = (await contract.getAddress()).toLowerCase();
+  const names: string[] = [];
+  for (const log of receipt?.logs ?? []) {
+    if (log.address.toLowerCase() !== address) continue;
+    const parsed = contract.interface.parseLog(log);
+    if (parsed !== null) names.push(parsed.name);
+  }
+  return names;
+}

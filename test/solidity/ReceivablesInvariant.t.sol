@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ReceivableCertificate} from "../../contracts/receivables/ReceivableCertificate.sol";
+import {ReceivableDesk} from "../../contracts/receivables/ReceivableDesk.sol";
+import {IReceivableCertificate} from "../../contracts/receivables/interfaces/IReceivableCertificate.sol";
+import {IReceivableDesk} from "../../contracts/receivables/interfaces/IReceivableDesk.sol";
+import {DocumentKinds, DocumentRef} from "../../contracts/platform/types/DocumentRef.sol";
+import {PlatformFixture} from "./utils/PlatformFixture.sol";
+import {TestBase} from "./utils/TestBase.sol";
+
+/// @notice Drives receivables through random splits, merges, whole transfers, sign-off transfers, discounts, pledges
+/// (release and take), time, funding and redemption, and records every certificate it sees minted.
+contract ReceivablesHandler is PlatformFixture {
+    uint32 internal constant CORE_ID = 4;
+    uint32 internal constant BANK_A_ID = 1;
+    uint32 internal constant BANK_B_ID = 2;
+    uint256 internal constant RECEIVABLES = 2;
+    uint256 internal constant FACE = 1_000_000;
+
+    ReceivableCertificate public certificates;
+    ReceivableDesk public desk;
+
+    address[] internal _holders;
+    uint256[] internal _tokens;
+    uint256[] internal _pledges;
+    mapping(uint256 slot => uint256) public ghostRedeemed;
+    uint256 public ghostMinted;
+    uint256 internal _refCounter;
+
+    constructor() {
+        _deployPlatform();
+        certificates = new ReceivableCertificate(registry, 2);
+        desk = new ReceivableDesk(registry, token, ledger, certificates);
+        certificates.bindDesk(address(desk));
+        registry.bootstrapSystemContract(address(desk));
+        registry.endBootstrap(3);
+        _holders = [SUPPLIER_1, SUPPLIER_2, SUPPLIER_3, BANK_A, BANK_B];
+        for (uint256 i; i < RECEIVABLES; ++i) _openReceivable(i);
+    }
+
+    // ------------------------------------------------------------------ views for the invariants
+
+    function tokens() external view returns (uint256[] memory) {
+        return _tokens;
+    }
+
+    function settlementToken() external view returns (address) {
+        return address(token);
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    function splitValue(uint256 tokenSeed, uint256 toSeed, uint256 amount) external {
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0) return;
+        address to = _otherHolder(c.owner, toSeed);
+        amount = _bound(amount, 1, _free(c));
+        vm.prank(c.owner);
+        try certificates.transferFrom(id, to, amount) returns (uint256 newId) {
+            _recordMint(newId);
+        } catch {}
+    }
+
+    function mergeValue(uint256 fromSeed, uint256 toSeed, uint256 amount) external {
+        (uint256 fromId, IReceivableCertificate.Certificate memory from) = _live(fromSeed);
+        (uint256 toId, IReceivableCertificate.Certificate memory to) = _live(toSeed);
+        if (fromId == 0 || toId == 0 || from.slot != to.slot) return;
+        amount = _bound(amount, 1, _free(from));
+        vm.prank(from.owner);
+        try certificates.transferFrom(fromId, toId, amount) {} catch {}
+    }
+
+    function transferWhole(uint256 tokenSeed, uint256 toSeed) external {
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0) return;
+        address to = _otherHolder(c.owner, toSeed);
+        vm.prank(c.owner);
+        try certificates.transferFrom(c.owner, to, id) {} catch {}
+    }
+
+    function signOff(uint256 tokenSeed, uint256 toSeed, uint256 amount, bool accept) external {
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0) return;
+        address to = _otherHolder(c.owner, toSeed);
+        amount = _bound(amount, 1, _free(c));
+        vm.prank(c.owner);
+        try desk.offerTransfer(id, to, amount, uint40(block.timestamp + 1 hours)) returns (uint256 offerId) {
+            vm.prank(to);
+            if (accept) {
+                try desk.acceptTransfer(offerId) returns (uint256 newId) {
+                    if (newId != id) _recordMint(newId);
+                } catch {}
+            } else {
+                try desk.refuseTransfer(offerId, bytes32(0)) {} catch {}
+            }
+        } catch {}
+    }
+
+    function discount(uint256 tokenSeed, uint256 amount, uint256 price, bool bankB) external {
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0) return;
+        (address bank, uint32 bankId) = bankB ? (BANK_B, BANK_B_ID) : (BANK_A, BANK_A_ID);
+        amount = _bound(amount, 1, _free(c));
+        price = _bound(price, 1, amount);
+        vm.prank(c.owner);
+        try desk.offerDiscount(id, amount, bankId, price, uint40(block.timestamp + 1 hours)) returns (uint256 offerId) {
+            vm.prank(bank);
+            try desk.acceptDiscount(offerId, keccak256(abi.encode("ref", ++_refCounter))) returns (uint256 newId) {
+                if (newId != id) _recordMint(newId);
+            } catch {}
+        } catch {}
+    }
+
+    function pledge(uint256 tokenSeed, uint256 amount, bool bankB) external {
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0) return;
+        amount = _bound(amount, 1, _free(c));
+        vm.prank(c.owner);
+        try desk.pledge(id, amount, bankB ? BANK_B_ID : BANK_A_ID, uint40(block.timestamp + 1 hours)) returns (
+            uint256 pledgeId
+        ) {
+            _pledges.push(pledgeId);
+        } catch {}
+    }
+
+    function settlePledge(uint256 pledgeSeed, bool take) external {
+        if (_pledges.length == 0) return;
+        uint256 pledgeId = _pledges[pledgeSeed % _pledges.length];
+        IReceivableDesk.Pledge memory p = desk.pledgeOf(pledgeId);
+        if (p.status != IReceivableDesk.PledgeStatus.Active) return;
+        address bank = p.pledgee == BANK_A_ID ? BANK_A : BANK_B;
+        vm.prank(bank);
+        if (take) {
+            if (block.timestamp < p.dueDate) vm.warp(p.dueDate);
+            try desk.takePledge(pledgeId) returns (uint256 newId) {
+                if (newId != p.tokenId) _recordMint(newId);
+            } catch {}
+        } else {
+            try desk.releasePledge(pledgeId) {} catch {}
+        }
+    }
+
+    function passTime(uint256 seconds_) external {
+        vm.warp(block.timestamp + _bound(seconds_, 0, 20 days));
+    }
+
+    function fundAndRedeem(uint256 slotSeed, uint256 tokenSeed) external {
+        uint256 slot = 1 + (slotSeed % RECEIVABLES);
+        IReceivableDesk.Receivable memory r = desk.receivable(slot);
+        if (r.status == IReceivableDesk.ReceivableStatus.Active) {
+            uint256 outstanding = r.faceValue - r.redeemed;
+            _mint(CORE, outstanding);
+            vm.prank(CORE);
+            token.approve(address(desk), outstanding);
+            vm.prank(CORE);
+            try desk.fund(slot) {} catch {}
+        }
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0 || c.slot != slot) return;
+        vm.prank(c.owner);
+        try desk.redeem(id) {
+            ghostRedeemed[slot] += c.value;
+        } catch {}
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _openReceivable(uint256 n) private {
+        IReceivableDesk.ReceivableTerms memory terms = IReceivableDesk.ReceivableTerms({
+            obligor: CORE_ID,
+            maturity: uint40(block.timestamp + 60 days),
+            faceValue: uint88(FACE),
+            currency: "CNY",
+            invoiceKey: keccak256(abi.encode("invoice", n)),
+            contractDoc: DocumentRef(keccak256(abi.encode("c", n)), bytes32(0), DocumentKinds.CONTRACT),
+            invoiceDoc: DocumentRef(keccak256(abi.encode("i", n)), bytes32(0), DocumentKinds.INVOICE),
+            deliveryDoc: DocumentRef(keccak256(abi.encode("d", n)), bytes32(0), DocumentKinds.DELIVERY)
+        });
+        vm.prank(SUPPLIER_1);
+        uint256 id = desk.register(terms);
+        vm.prank(CORE);
+        _recordMint(desk.confirm(id));
+    }
+
+    function _recordMint(uint256 id) private {
+        _tokens.push(id);
+        ++ghostMinted;
+    }
+
+    /// @dev A live certificate picked by seed (0 if the pick was redeemed).
+    function _live(uint256 seed) private view returns (uint256 id, IReceivableCertificate.Certificate memory c) {
+        id = _tokens[seed % _tokens.length];
+        c = certificates.certificate(id);
+        if (c.owner == address(0)) return (0, c);
+    }
+
+    function _otherHolder(address owner, uint256 seed) private view returns (address to) {
+        to = _holders[seed % _holders.length];
+        if (to == owner) to = _holders[(seed + 1) % _holders.length];
+    }
+
+    function _free(IReceivableCertificate.Certificate memory c) private pure returns (uint256) {
+        uint256 free = c.value - c.locked;
+        return free == 0 ? 1 : free;
+    }
+}
+
+/// @notice Invariants of receivable certificates under random sequences of every step that moves value.
+contract ReceivablesInvariantTest is TestBase {
+    ReceivablesHandler internal handler;
+    ReceivableCertificate internal certificates;
+    ReceivableDesk internal desk;
+
+    function setUp() public {
+        handler = new ReceivablesHandler();
+        certificates = handler.certificates();
+        desk = handler.desk();
+        _targetContract(address(handler));
+    }
+
+    /// @notice Per receivable: the values of all its certificates plus what was redeemed equal its face value, and
+    /// the desk's redeemed count matches what holders actually redeemed.
+    function invariant_valueConservedPerReceivable() public view {
+        uint256[] memory ids = handler.tokens();
+        uint256 receivables = desk.receivableCount();
+        for (uint256 slot = 1; slot <= receivables; ++slot) {
+            uint256 sum;
+            for (uint256 i; i < ids.length; ++i) {
+                IReceivableCertificate.Certificate memory c = certificates.certificate(ids[i]);
+                if (c.slot == slot) sum += c.value;
+            }
+            IReceivableDesk.Receivable memory r = desk.receivable(slot);
+            _assertEq(sum + r.redeemed, r.faceValue, "live values + redeemed != face value");
+            _assertEq(r.redeemed, handler.ghostRedeemed(slot), "desk redeemed != redeemed by holders");
+        }
+    }
+
+    /// @notice No certificate appears that the handler did not see created.
+    function invariant_noHiddenMint() public view {
+        _assertEq(certificates.totalMinted(), handler.ghostMinted(), "certificates minted behind the handler's back");
+    }
+
+    /// @notice Lineage: every certificate's parent is older, of the same receivable and exactly one tier up, so the
+    /// tree has no cycle and every certificate reaches its receivable's root.
+    function invariant_lineageReachesRoot() public view {
+        uint256[] memory ids = handler.tokens();
+        for (uint256 i; i < ids.length; ++i) {
+            uint256 id = ids[i];
+            IReceivableCertificate.Certificate memory c = certificates.certificate(id);
+            _assertTrue(c.locked <= c.value, "locked above value");
+            (uint256 parent, uint256 root, uint8 tier) = certificates.lineage(id);
+            _assertEq(root, desk.receivable(c.slot).rootTokenId, "root is not the receivable's root");
+            if (parent == 0) {
+                _assertEq(tier, 1, "a root is not tier 1");
+                _assertEq(id, root, "a parentless certificate is not its root");
+                continue;
+            }
+            IReceivableCertificate.Certificate memory p = certificates.certificate(parent);
+            _assertTrue(parent < id, "parent is not older (cycle possible)");
+            _assertEq(p.slot, c.slot, "parent of another receivable");
+            _assertEq(uint256(p.tier) + 1, tier, "tier is not parent's + 1");
+        }
+    }
+
+    /// @notice The desk holds exactly the escrow it owes holders.
+    function invariant_escrowMatchesTokens() public view {
+        uint256 escrowed;
+        uint256 receivables = desk.receivableCount();
+        for (uint256 slot = 1; slot <= receivables; ++slot) escrowed += desk.receivable(slot).escrowed;
+        _assertEq(IERC20(handler.settlementToken()).balanceOf(address(desk)), escrowed, "desk's tokens != escrow owed");
+    }
+}
