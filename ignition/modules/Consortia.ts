@@ -5,14 +5,27 @@ import ForfaitingModule from "./Forfaiting.js";
 import GuaranteesModule from "./Guarantees.js";
 import LettersOfCreditModule from "./LettersOfCredit.js";
 import PlatformModule from "./Platform.js";
+import ReceivablesModule from "./Receivables.js";
 
 /** The whole suite: the platform and every application. `npm run deploy` deploys this module. */
 export default buildModule("Consortia", (m) => {
   const platform = m.useModule(PlatformModule);
   const { blacklist } = m.useModule(CreditModule);
-  const { dataSharing, certificates } = m.useModule(DataSharingModule);
+  const { dataSharing, certificates: eCertificates } = m.useModule(DataSharingModule);
+  const { certificates: receivableCertificates, desk: receivableDesk } = m.useModule(ReceivablesModule);
   const { positions, letterOfCredit } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
-  return { ...platform, blacklist, dataSharing, certificates, positions, letterOfCredit, guarantees, forfaiting };
+  return {
+    ...platform,
+    blacklist,
+    dataSharing,
+    eCertificates,
+    receivableCertificates,
+    receivableDesk,
+    positions,
+    letterOfCredit,
+    guarantees,
+    forfaiting,
+  };
 });

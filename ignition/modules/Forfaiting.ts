@@ -1,6 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import LettersOfCreditModule from "./LettersOfCredit.js";
 import PlatformModule from "./Platform.js";
+import ReceivablesModule from "./Receivables.js";
 
 /**
  * Forfaiting market: settles trade prices (tokens or recorded off-chain payments), so it is a system contract. It
@@ -10,7 +11,8 @@ import PlatformModule from "./Platform.js";
 export default buildModule("Forfaiting", (m) => {
   const { registry, token, ledger } = m.useModule(PlatformModule);
   const { letterOfCredit } = m.useModule(LettersOfCreditModule);
-  const app = m.contract("ForfaitingMarket", [registry, token, ledger, [letterOfCredit]]);
+  const { certificates } = m.useModule(ReceivablesModule);
+  const app = m.contract("ForfaitingMarket", [registry, token, ledger, [letterOfCredit, certificates]]);
   m.call(registry, "bootstrapSystemContract", [app], { id: "registerForfaitingMarket" });
   return { app };
 });

@@ -79,7 +79,11 @@ describe("ReceivableCertificate", () => {
       expect(await certificates.contractURI()).to.equal("");
       await expect(certificates.setBaseURI("https://x/")).to.be.revertedWithCustomError(certificates, "OnlyGovernance");
       await expect(
-        passProposal(fx, certificates, certificates.interface.encodeFunctionData("setBaseURI", ["https://meta.example/crc/"])),
+        passProposal(
+          fx,
+          certificates,
+          certificates.interface.encodeFunctionData("setBaseURI", ["https://meta.example/crc/"]),
+        ),
       ).to.emit(certificates, "BaseURIChanged");
       expect(await certificates.tokenURI(rootTokenId)).to.equal(`https://meta.example/crc/token/${rootTokenId}`);
       expect(await certificates.slotURI(receivableId)).to.equal(`https://meta.example/crc/slot/${receivableId}`);
@@ -134,10 +138,9 @@ describe("ReceivableCertificate", () => {
       await expect(fx.certificates.bindDesk(fx.accounts.core.address))
         .to.be.revertedWithCustomError(fx.certificates, "CertificateDeskBinding")
         .withArgs(fx.deployer.address, fx.accounts.core.address);
-      await expect(fx.certificates.connect(fx.accounts.core).bindDesk(fx.accounts.core.address)).to.be.revertedWithCustomError(
-        fx.certificates,
-        "CertificateDeskBinding",
-      );
+      await expect(
+        fx.certificates.connect(fx.accounts.core).bindDesk(fx.accounts.core.address),
+      ).to.be.revertedWithCustomError(fx.certificates, "CertificateDeskBinding");
       expect(await fx.certificates.desk()).to.equal(await fx.desk.getAddress());
     });
   });
@@ -187,7 +190,9 @@ describe("ReceivableCertificate", () => {
         .to.be.revertedWithCustomError(c, "CertificateSelfTransfer")
         .withArgs(rootTokenId, fx.accounts.supplier1.address);
       await expect(c[SPLIT](rootTokenId, ZeroAddress, 1)).to.be.revertedWithCustomError(c, "ERC721InvalidReceiver");
-      await expect(c[SPLIT](999, s2, 1)).to.be.revertedWithCustomError(c, "ERC721NonexistentToken").withArgs(999);
+      await expect(c[SPLIT](999, s2, 1))
+        .to.be.revertedWithCustomError(c, "ERC721NonexistentToken")
+        .withArgs(999);
     });
 
     it("goes only to accounts of active members allowed to hold receivables", async () => {
@@ -262,7 +267,10 @@ describe("ReceivableCertificate", () => {
       await expect(c[MERGE](rootTokenId, rootTokenId, 1)).to.be.revertedWithCustomError(c, "CertificateSelfTransfer");
       const child = await split(fx, fx.accounts.supplier1, rootTokenId, fx.accounts.supplier2, 100_000n);
       await expect(c[MERGE](rootTokenId, child, 0)).to.be.revertedWithCustomError(c, "CertificateZeroValue");
-      await expect(c[MERGE](rootTokenId, child, 900_001n)).to.be.revertedWithCustomError(c, "CertificateInsufficientValue");
+      await expect(c[MERGE](rootTokenId, child, 900_001n)).to.be.revertedWithCustomError(
+        c,
+        "CertificateInsufficientValue",
+      );
       await expect(c[MERGE](rootTokenId, 999, 1)).to.be.revertedWithCustomError(c, "ERC721NonexistentToken");
       await expect(
         fx.certificates.connect(fx.accounts.supplier3)[MERGE](rootTokenId, child, 1),
@@ -463,7 +471,12 @@ describe("ReceivableCertificate", () => {
       // an EOA needs no hook
       const back = fx.receiver.interface.encodeFunctionData("execute", [
         await c.getAddress(),
-        c.interface.encodeFunctionData("safeTransferFrom(address,address,uint256,bytes)", [receiver, s1, rootTokenId, "0x"]),
+        c.interface.encodeFunctionData("safeTransferFrom(address,address,uint256,bytes)", [
+          receiver,
+          s1,
+          rootTokenId,
+          "0x",
+        ]),
       ]);
       await fx.accounts.supplier2.sendTransaction({ to: receiver, data: back });
       expect(await c.ownerOf(rootTokenId)).to.equal(s1);
@@ -544,7 +557,10 @@ describe("ReceivableCertificate", () => {
       expect(info.maturity).to.equal(maturity);
       expect(info.amount).to.equal(1_000_000n);
       expect(info.settled).to.equal(false);
-      await expect(fx.certificates.claimInfo(999)).to.be.revertedWithCustomError(fx.certificates, "ERC721NonexistentToken");
+      await expect(fx.certificates.claimInfo(999)).to.be.revertedWithCustomError(
+        fx.certificates,
+        "ERC721NonexistentToken",
+      );
     });
 
     it("approveClaim lets an operator transfer the claim once", async () => {

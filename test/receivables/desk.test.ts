@@ -70,7 +70,11 @@ describe("ReceivableDesk", () => {
       expect(r.currency).to.equal("0x434e59");
       expect(r.rootTokenId).to.equal(0n);
       const docType = "tuple(bytes32 contentHash, bytes32 uriHash, uint16 kind)";
-      const encode = (d: { contentHash: unknown; uriHash: unknown; kind: unknown }) => [d.contentHash, d.uriHash, d.kind];
+      const encode = (d: { contentHash: unknown; uriHash: unknown; kind: unknown }) => [
+        d.contentHash,
+        d.uriHash,
+        d.kind,
+      ];
       expect(r.documentsHash).to.equal(
         keccak256(
           AbiCoder.defaultAbiCoder().encode(
@@ -131,7 +135,10 @@ describe("ReceivableDesk", () => {
         "ReceivableIneligibleMember",
       );
       await suspend(fx, fx.ids.core);
-      await expect(desk.register(await makeTerms(fx))).to.be.revertedWithCustomError(desk, "ReceivableIneligibleMember");
+      await expect(desk.register(await makeTerms(fx))).to.be.revertedWithCustomError(
+        desk,
+        "ReceivableIneligibleMember",
+      );
     });
 
     it("only active members able to hold receivables register", async () => {
@@ -302,10 +309,9 @@ describe("ReceivableDesk", () => {
       await expect(fx.certificates.connect(s1)[SPLIT](rootTokenId, s2.address, 750_001n))
         .to.be.revertedWithCustomError(fx.certificates, "CertificateInsufficientValue")
         .withArgs(rootTokenId, 750_000n, 750_001n);
-      await expect(fx.certificates.connect(s1)[WHOLE](s1.address, s2.address, rootTokenId)).to.be.revertedWithCustomError(
-        fx.certificates,
-        "CertificateLocked",
-      );
+      await expect(
+        fx.certificates.connect(s1)[WHOLE](s1.address, s2.address, rootTokenId),
+      ).to.be.revertedWithCustomError(fx.certificates, "CertificateLocked");
       await expect(fx.desk.connect(s2).acceptTransfer(1))
         .to.emit(fx.desk, "TransferOfferClosed")
         .withArgs(1, OfferStatus.Accepted, 2, ZeroHash);
@@ -328,7 +334,10 @@ describe("ReceivableDesk", () => {
         fx.desk,
         "ReceivableWrongParty",
       );
-      await expect(fx.desk.connect(s3).acceptTransfer(1)).to.be.revertedWithCustomError(fx.desk, "ReceivableWrongParty");
+      await expect(fx.desk.connect(s3).acceptTransfer(1)).to.be.revertedWithCustomError(
+        fx.desk,
+        "ReceivableWrongParty",
+      );
       await expect(fx.desk.connect(s2).refuseTransfer(1, ref("goods not received")))
         .to.emit(fx.desk, "TransferOfferClosed")
         .withArgs(1, OfferStatus.Refused, 0, ref("goods not received"));
@@ -374,10 +383,9 @@ describe("ReceivableDesk", () => {
       await expect(fx.desk.connect(s2).offerTransfer(rootTokenId, s2.address, 1n, deadline))
         .to.be.revertedWithCustomError(fx.desk, "ReceivableNotHolder")
         .withArgs(rootTokenId, s2.address);
-      await expect(fx.desk.connect(s1).offerTransfer(rootTokenId, s1.address, 1n, deadline)).to.be.revertedWithCustomError(
-        fx.desk,
-        "ReceivableWrongParty",
-      );
+      await expect(
+        fx.desk.connect(s1).offerTransfer(rootTokenId, s1.address, 1n, deadline),
+      ).to.be.revertedWithCustomError(fx.desk, "ReceivableWrongParty");
       await expect(
         fx.desk.connect(s1).offerTransfer(rootTokenId, fx.outsiders[0].address, 1n, deadline),
       ).to.be.revertedWithCustomError(fx.registry, "UnknownAccount");
@@ -387,10 +395,9 @@ describe("ReceivableDesk", () => {
       await expect(fx.desk.connect(s1).offerTransfer(rootTokenId, s2.address, FACE + 1n, deadline))
         .to.be.revertedWithCustomError(fx.certificates, "CertificateInsufficientValue")
         .withArgs(rootTokenId, FACE, FACE + 1n);
-      await expect(fx.desk.connect(s1).offerTransfer(rootTokenId, s2.address, 0n, deadline)).to.be.revertedWithCustomError(
-        fx.certificates,
-        "CertificateZeroValue",
-      );
+      await expect(
+        fx.desk.connect(s1).offerTransfer(rootTokenId, s2.address, 0n, deadline),
+      ).to.be.revertedWithCustomError(fx.certificates, "CertificateZeroValue");
     });
   });
 
@@ -399,7 +406,9 @@ describe("ReceivableDesk", () => {
       const base = await withRoot();
       const { fx, rootTokenId } = base;
       const deadline = (await fx.now()) + 3 * DAY;
-      await fx.desk.connect(fx.accounts.supplier1).offerDiscount(rootTokenId, 400_000n, fx.ids.bankA, 390_000n, deadline);
+      await fx.desk
+        .connect(fx.accounts.supplier1)
+        .offerDiscount(rootTokenId, 400_000n, fx.ids.bankA, 390_000n, deadline);
       return { ...base, deadline };
     }
 
@@ -410,7 +419,12 @@ describe("ReceivableDesk", () => {
       await fx.token.connect(bank).approve(fx.desk, 390_000n);
       const tx = fx.desk.connect(bank).acceptDiscount(1, ZeroHash);
       await expect(tx).to.emit(fx.desk, "DiscountAccepted").withArgs(1, 2, bank.address, 390_000n, ZeroHash);
-      await expect(tx).to.changeTokenBalances(connection.ethers, fx.token, [bank, fx.accounts.supplier1], [-390_000n, 390_000n]);
+      await expect(tx).to.changeTokenBalances(
+        connection.ethers,
+        fx.token,
+        [bank, fx.accounts.supplier1],
+        [-390_000n, 390_000n],
+      );
       expect(await fx.certificates.ownerOf(2)).to.equal(bank.address);
       expect(await fx.certificates[VALUE_OF](2)).to.equal(400_000n);
       expect(await fx.certificates[VALUE_OF](rootTokenId)).to.equal(600_000n);
@@ -538,7 +552,13 @@ describe("ReceivableDesk", () => {
 
     it("locks the pledged value: it cannot move", async () => {
       const { fx, rootTokenId, dueDate } = await networkHelpers.loadFixture(pledged);
-      expect(await fx.desk.pledgeOf(1)).to.deep.equal([rootTokenId, BigInt(fx.ids.bankA), BigInt(dueDate), PledgeStatus.Active, 500_000n]);
+      expect(await fx.desk.pledgeOf(1)).to.deep.equal([
+        rootTokenId,
+        BigInt(fx.ids.bankA),
+        BigInt(dueDate),
+        PledgeStatus.Active,
+        500_000n,
+      ]);
       const c = fx.certificates.connect(fx.accounts.supplier1);
       await expect(c[SPLIT](rootTokenId, fx.accounts.supplier2.address, 500_001n))
         .to.be.revertedWithCustomError(c, "CertificateInsufficientValue")
@@ -664,7 +684,12 @@ describe("ReceivableDesk", () => {
       await expect(r1)
         .to.emit(fx.desk, "CertificateRedeemed")
         .withArgs(receivableId, child, fx.accounts.supplier2.address, fx.ids.supplier2, 400_000n, ZeroHash);
-      await expect(r1).to.changeTokenBalances(connection.ethers, fx.token, [fx.accounts.supplier2, fx.desk], [400_000n, -400_000n]);
+      await expect(r1).to.changeTokenBalances(
+        connection.ethers,
+        fx.token,
+        [fx.accounts.supplier2, fx.desk],
+        [400_000n, -400_000n],
+      );
       const r2 = fx.desk.connect(fx.accounts.supplier1).redeem(rootTokenId);
       await expect(r2).to.emit(fx.desk, "ReceivableSettled").withArgs(receivableId);
       await expect(r2).to.changeTokenBalances(connection.ethers, fx.token, [fx.accounts.supplier1], [600_000n]);
@@ -723,7 +748,10 @@ describe("ReceivableDesk", () => {
         fx.registry,
         "MissingRole",
       );
-      await expect(fx.desk.connect(fx.accounts.core).fund(42)).to.be.revertedWithCustomError(fx.desk, "ReceivableUnknown");
+      await expect(fx.desk.connect(fx.accounts.core).fund(42)).to.be.revertedWithCustomError(
+        fx.desk,
+        "ReceivableUnknown",
+      );
       await expect(fx.desk.connect(fx.accounts.core).fund(receivableId)).to.be.revertedWithCustomError(
         fx.token,
         "ERC20InsufficientAllowance",
@@ -866,7 +894,14 @@ describe("ReceivableDesk", () => {
       await fx.desk.connect(fx.accounts.supplier2).callGuarantee(child);
       await expect(fx.desk.connect(fx.accounts.bankA).payOffChain(child, ref("guarantor-pays")))
         .to.emit(fx.ledger, "OffChainPaymentRecorded")
-        .withArgs(ref("guarantor-pays"), await fx.desk.getAddress(), fx.ids.bankA, fx.ids.bankA, fx.ids.supplier2, 400_000n);
+        .withArgs(
+          ref("guarantor-pays"),
+          await fx.desk.getAddress(),
+          fx.ids.bankA,
+          fx.ids.bankA,
+          fx.ids.supplier2,
+          400_000n,
+        );
     });
 
     it("markOverdue needs a known, active receivable and a member", async () => {

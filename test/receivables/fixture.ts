@@ -2,7 +2,12 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { keccak256, toUtf8Bytes, type ContractTransactionResponse, type Interface } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import { MemberKind, roleSet } from "../../src/sdk/roles.js";
-import type { IReceivableDesk, ReceivableCertificate, ReceivableDesk, ReceivableReceiverMock } from "../../typechain-types/index.js";
+import type {
+  IReceivableDesk,
+  ReceivableCertificate,
+  ReceivableDesk,
+  ReceivableReceiverMock,
+} from "../../typechain-types/index.js";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
 
 /** Document kinds of contracts/platform/types/DocumentRef.sol used by receivables. */
@@ -83,9 +88,21 @@ export async function makeTerms(
     faceValue: 1_000_000n,
     currency: CNY,
     invoiceKey: hash(`invoice:${n}`),
-    contractDoc: { contentHash: hash(`contract:${n}`), uriHash: hash(`uri:contract:${n}`), kind: DocumentKind.CONTRACT },
-    invoiceDoc: { contentHash: hash(`invoice-doc:${n}`), uriHash: hash(`uri:invoice:${n}`), kind: DocumentKind.INVOICE },
-    deliveryDoc: { contentHash: hash(`delivery:${n}`), uriHash: hash(`uri:delivery:${n}`), kind: DocumentKind.DELIVERY },
+    contractDoc: {
+      contentHash: hash(`contract:${n}`),
+      uriHash: hash(`uri:contract:${n}`),
+      kind: DocumentKind.CONTRACT,
+    },
+    invoiceDoc: {
+      contentHash: hash(`invoice-doc:${n}`),
+      uriHash: hash(`uri:invoice:${n}`),
+      kind: DocumentKind.INVOICE,
+    },
+    deliveryDoc: {
+      contentHash: hash(`delivery:${n}`),
+      uriHash: hash(`uri:delivery:${n}`),
+      kind: DocumentKind.DELIVERY,
+    },
     ...overrides,
   };
 }

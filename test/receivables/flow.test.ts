@@ -14,7 +14,13 @@ describe("Receivables: the README walk-through", () => {
   it("registers, confirms, splits through two tiers with sign-off, discounts and redeems pro rata", async () => {
     const fx = await deployReceivables(connection);
     const { desk, certificates, token, accounts, ids } = fx;
-    const [core, s1, s2, s3, bankA] = [accounts.core, accounts.supplier1, accounts.supplier2, accounts.supplier3, accounts.bankA];
+    const [core, s1, s2, s3, bankA] = [
+      accounts.core,
+      accounts.supplier1,
+      accounts.supplier2,
+      accounts.supplier3,
+      accounts.bankA,
+    ];
 
     // 1-2. register and confirm
     const terms = await makeTerms(fx, { faceValue: FACE });
@@ -59,7 +65,12 @@ describe("Receivables: the README walk-through", () => {
     ];
     for (const [holder, tokenId, value] of holdings) {
       expect(await certificates[VALUE_OF](tokenId)).to.equal(value);
-      await expect(desk.connect(holder).redeem(tokenId)).to.changeTokenBalances(connection.ethers, token, [holder], [value]);
+      await expect(desk.connect(holder).redeem(tokenId)).to.changeTokenBalances(
+        connection.ethers,
+        token,
+        [holder],
+        [value],
+      );
     }
     const r = await desk.receivable(1);
     expect(r.status).to.equal(Status.Settled);

@@ -83,7 +83,9 @@ contract ReceivablesCertificateTest is PlatformFixture {
         vm.expectRevert(IReceivableCertificate.CertificateZeroValue.selector);
         certificates.takeLocked(root, BANK_A, 0);
         certificates.lock(root, 10);
-        vm.expectRevert(abi.encodeWithSelector(IReceivableCertificate.CertificateSelfTransfer.selector, root, SUPPLIER_1));
+        vm.expectRevert(
+            abi.encodeWithSelector(IReceivableCertificate.CertificateSelfTransfer.selector, root, SUPPLIER_1)
+        );
         certificates.takeLocked(root, SUPPLIER_1, 10);
         vm.expectRevert(abi.encodeWithSelector(IReceivableCertificate.CertificateLockExceeded.selector, root, 10, 11));
         certificates.unlock(root, 11);

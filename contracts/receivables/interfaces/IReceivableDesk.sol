@@ -154,7 +154,12 @@ interface IReceivableDesk {
     /// @notice The receivable was not funded within the grace period after maturity.
     event ReceivableOverdue(uint256 indexed receivableId, uint256 outstanding);
     /// @notice A holder called the guarantor to pay an overdue receivable.
-    event GuaranteeCalled(uint256 indexed receivableId, uint32 indexed guarantor, uint256 indexed tokenId, address holder);
+    event GuaranteeCalled(
+        uint256 indexed receivableId,
+        uint32 indexed guarantor,
+        uint256 indexed tokenId,
+        address holder
+    );
     /// @notice The outstanding value was escrowed here, by the obligor or (after a call) the guarantor.
     event ReceivableFunded(uint256 indexed receivableId, uint32 indexed payer, address payerAccount, uint256 amount);
     /// @notice A certificate was redeemed: paid from escrow (`paymentReference` 0) or off chain by a bank.
