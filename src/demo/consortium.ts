@@ -75,6 +75,8 @@ const DEPARTMENT_ROLES: RoleName[] = ["VOTER", "DATA_OWNER", "DATA_CONSUMER", "C
 interface MemberSpec {
   kind: MemberKindName;
   name: string;
+  /** How the scenario's log lines name it. */
+  shortName: string;
   /** The first 17 characters of its unified social credit code; the check character is computed. */
   uscc17: string;
   roles: RoleName[];
@@ -86,6 +88,7 @@ interface MemberSpec {
 // (1 = enterprise / organ), 6-digit administrative division, 9-character organisation code, check character.
 const SPECS: Record<DemoMemberKey, MemberSpec> = {
   bankA: {
+    shortName: "Huaxin Bank",
     kind: "Bank",
     name: "Huaxin Bank Co., Ltd.",
     uscc17: "91330100MA27HX001",
@@ -93,6 +96,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "issuing bank of Huaxia Motors' letter of credit",
   },
   bankB: {
+    shortName: "Minfeng Bank",
     kind: "Bank",
     name: "Minfeng Bank Co., Ltd.",
     uscc17: "91110000MA01MF002",
@@ -100,6 +104,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "advising bank; discounts the supplier's accepted claim and sells it on",
   },
   bankC: {
+    shortName: "Jianghai Bank",
     kind: "Bank",
     name: "Jianghai Bank Co., Ltd.",
     uscc17: "91440300MA5DJH003",
@@ -107,6 +112,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "reports a defaulter; guarantor of a bid bond; buys the claim in the forfaiting market",
   },
   coreA: {
+    shortName: "Huaxia Motors",
     kind: "Enterprise",
     name: "Huaxia Motors Group Co., Ltd.",
     uscc17: "91431300MA4RHM004",
@@ -114,6 +120,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "core enterprise; applicant of the letter of credit",
   },
   coreB: {
+    shortName: "Nansha Port Group",
     kind: "Enterprise",
     name: "Nansha Port Construction Group Co., Ltd.",
     uscc17: "91440115MA59NP005",
@@ -121,6 +128,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "core enterprise; runs a tender and holds the bid guarantee",
   },
   supplier1: {
+    shortName: "Jiangnan Precision",
     kind: "Enterprise",
     name: "Jiangnan Precision Parts Co., Ltd.",
     uscc17: "91320500MA1JN0006",
@@ -128,6 +136,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "supplier; beneficiary of the letter of credit",
   },
   supplier2: {
+    shortName: "Lianchuang Electronics",
     kind: "Enterprise",
     name: "Shenzhen Lianchuang Electronics Co., Ltd.",
     uscc17: "91440300MA5LC0007",
@@ -135,6 +144,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "supplier; bids in Nansha Port's tender with a bank guarantee",
   },
   supplier3: {
+    shortName: "Hengtai Steel",
     kind: "Enterprise",
     name: "Loudi Hengtai Steel Components Co., Ltd.",
     uscc17: "91431300MA4HT0008",
@@ -142,6 +152,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "second-tier supplier (receivables)",
   },
   supplier4: {
+    shortName: "Haitong Logistics",
     kind: "Enterprise",
     name: "Ningbo Haitong Logistics Co., Ltd.",
     uscc17: "91330200MA2HT0009",
@@ -149,6 +160,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "logistics supplier (receivables)",
   },
   agency: {
+    shortName: "Qianhai Credit",
     kind: "CreditAgency",
     name: "Qianhai Credit Reference Co., Ltd.",
     uscc17: "91440300MA5QH0010",
@@ -156,6 +168,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "credit agency",
   },
   gov1: {
+    shortName: "Loudi Real Estate Registration",
     kind: "Government",
     name: "Loudi Municipal Real Estate Registration Center",
     uscc17: "12431300MB1RE0011",
@@ -163,6 +176,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "owns the real-estate registrations; issues real-estate vouchers",
   },
   gov2: {
+    shortName: "Loudi Tax Bureau",
     kind: "Government",
     name: "Loudi Municipal Taxation Bureau",
     uscc17: "11431300MB1TX0012",
@@ -170,6 +184,7 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     part: "requests the real-estate registrations for property-tax assessment",
   },
   regulator: {
+    shortName: "Hunan Financial Regulator",
     kind: "Regulator",
     name: "Hunan Financial Regulatory Bureau",
     uscc17: "11430000MB1FR0013",
@@ -182,7 +197,10 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
 export interface DemoMember {
   key: DemoMemberKey;
   kind: MemberKindName;
+  /** Registered name (fictional). */
   name: string;
+  /** How the scenario's log lines name it. */
+  shortName: string;
   /** Its unified social credit code (valid check character). */
   uscc: string;
   /** `deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "uscc", value: uscc })`: its registration hash. */
@@ -231,6 +249,7 @@ export function demoConsortium(): DemoConsortium {
       key,
       kind: spec.kind,
       name: spec.name,
+      shortName: spec.shortName,
       uscc,
       registrationHash: deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "uscc", value: uscc }),
       roles: [...spec.roles],

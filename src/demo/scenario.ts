@@ -5,8 +5,10 @@
  * Each story is one function over a shared context; `STORIES` runs them in order. Adding an application is one more
  * function in that list (see `receivablesStory`). Every step logs one human line.
  *
- * Runs once per fresh chain: it assumes the deployment's founders are the demo consortium and that nothing was done on
- * the chain since. Each member sends through the SDK's nonce manager, so transactions reach the node in nonce order.
+ * Made for a fresh chain seeded with the demo founders (it checks that each demo account is the expected member). Ids
+ * are read from the chain (`staticCall` before each create), never assumed, so a second run on the same chain tells
+ * the story again with new ids. Each member sends through the SDK's nonce manager (`ManagedSigner`), one step after the
+ * other, so transactions reach the node in nonce order.
  * On the local dev chain (chain id 1337) the scenario moves time forward (`evm_increaseTime`) for sealed quotes and
  * maturities; on any other chain those steps are skipped.
  */
@@ -165,12 +167,12 @@ export const settlementStory: Story = async (ctx) => {
   for (const bank of [bankA, bankB, bankC]) {
     const amount = yuan(20_000_000);
     await bank.sdk.token.mint(bank.address, amount);
-    ctx.log(`${bank.member.name} issued ${cny(amount)} of deposit tokens to its own settlement account`);
+    ctx.log(`${bank.member.shortName} issued ${cny(amount)} of deposit tokens to its own settlement account`);
   }
   await bankA.sdk.token.mint(coreA.address, yuan(3_000_000));
-  ctx.log(`${bankA.member.name} issued ${cny(yuan(3_000_000))} of deposits to ${coreA.member.name}`);
+  ctx.log(`${bankA.member.shortName} issued ${cny(yuan(3_000_000))} of deposits to ${coreA.member.shortName}`);
   await bankB.sdk.token.mint(coreB.address, yuan(1_000_000));
-  ctx.log(`${bankB.member.name} issued ${cny(yuan(1_000_000))} of deposits to ${coreB.member.name}`);
+  ctx.log(`${bankB.member.shortName} issued ${cny(yuan(1_000_000))} of deposits to ${coreB.member.shortName}`);
   const spenders = ["LetterOfCredit", "InterbankPositions", "BankGuarantees", "ForfaitingMarket"];
   for (const bank of [bankA, bankB, bankC]) {
     for (const name of spenders) {
@@ -221,8 +223,8 @@ export const creditStory: Story = async (ctx) => {
   const entryNumber = Number(await blacklist.report.staticCall(subjectKey, 2 /* Company */, content));
   await ctx.send(blacklist.report(subjectKey, 2, content));
   ctx.log(
-    `${bankC.member.name} listed a defaulting company (entry #${entryNumber}, category Default, severity 4); ` +
-      `details sealed for itself, ${bankA.member.name} and the regulator`,
+    `${bankC.member.shortName} listed a defaulting company (entry #${entryNumber}, category Default, severity 4); ` +
+      `details sealed for itself, ${bankA.member.shortName} and the regulator`,
   );
 
   // Bank A checks the company before lending, with its written consent, and files the query's transaction hash.
@@ -244,9 +246,16 @@ export const creditStory: Story = async (ctx) => {
     ),
   ) as typeof details;
   ctx.log(
-    `${bankA.member.name} queried the company with consent (${listings.length} listing, logged in ${queryTx.slice(0, 10)}…) ` +
+    `${bankA.member.shortName} queried the company with consent (${listings.length} listing, logged in ${queryTx.slice(0, 10)}…) ` +
       `and opened the sealed details: ${opened.facility}, ${opened.principal} overdue since ${opened.overdueSince}`,
   );
+  // The regulator audits the same entry with its own key: nothing was re-encrypted for it.
+  openEnvelope(
+    sealed,
+    { memberId: regulator.member.memberId, privateKey: regulator.member.encryptionKeyPair.privateKey },
+    { expectedHash: payloadHash },
+  );
+  ctx.log(`the ${regulator.member.shortName} opened the same sealed details with its own key (audit)`);
   ctx.result.credit = { subjectKey, entryNumber, consentHash, payloadHash, queryTx };
 };
 
@@ -268,7 +277,7 @@ export const dataSharingStory: Story = async (ctx) => {
     owner.registerDataset(contentHash, 0 /* ContentHash */, metadataHash, 2 /* Confidential */, fieldMask),
   );
   ctx.log(
-    `${gov1.member.name} registered dataset #${datasetId} "real-estate registrations 2025 Q1" (Confidential, 5 fields)`,
+    `${gov1.member.shortName} registered dataset #${datasetId} "real-estate registrations 2025 Q1" (Confidential, 5 fields)`,
   );
 
   const purposeHash = hashCanonicalJson({
@@ -279,10 +288,10 @@ export const dataSharingStory: Story = async (ctx) => {
   const grantId = await gov2.apps.dataSharing.requestAccess.staticCall(datasetId, purposeHash, scope);
   await ctx.send(gov2.apps.dataSharing.requestAccess(datasetId, purposeHash, scope));
   ctx.log(
-    `${gov2.member.name} requested access #${grantId} (holder, location, floor area) for property-tax assessment`,
+    `${gov2.member.shortName} requested access #${grantId} (holder, location, floor area) for property-tax assessment`,
   );
   await ctx.send(owner.grantAccess(grantId, scope, now + 365 * DAY, false));
-  ctx.log(`${gov1.member.name} granted access #${grantId} for one year`);
+  ctx.log(`${gov1.member.shortName} granted access #${grantId} for one year`);
 
   // The tax bureau signs its request (EIP-712); the owner's gateway records the access before serving the extract.
   const domain = gatewayDomain(ctx.chainId, ctx.deployment.contracts.DataSharing.address);
@@ -301,10 +310,12 @@ export const dataSharingStory: Story = async (ctx) => {
   const resultHash = hashUtf8(extract);
   await ctx.send(owner.recordAccess(accessId, grantId, datasetId, 1, gov2.address, resultHash));
   ctx.log(
-    `${gov1.member.name}'s gateway recorded access ${accessId.slice(0, 10)}… by ${gov2.member.name} before serving the extract`,
+    `${gov1.member.shortName}'s gateway recorded access ${accessId.slice(0, 10)}… by ${gov2.member.shortName} before serving the extract`,
   );
   const verified = await gov2.apps.dataSharing.verifyFile(datasetId, 1, contentHash);
-  ctx.log(`${gov2.member.name} verified the received file against the catalogue: ${verified ? "genuine" : "MISMATCH"}`);
+  ctx.log(
+    `${gov2.member.shortName} verified the received file against the catalogue: ${verified ? "genuine" : "MISMATCH"}`,
+  );
 
   // A real-estate voucher for Huaxia Motors' plant, then a replacement after the plant's extension was registered.
   const certificates = gov1.apps.certificates;
@@ -320,10 +331,12 @@ export const dataSharingStory: Story = async (ctx) => {
   const certificateId = await certificates.issue.staticCall(first);
   await ctx.send(certificates.issue(first));
   ctx.log(
-    `${gov1.member.name} issued real-estate voucher #${certificateId} to ${coreA.member.name} (plant, 18,250 m2)`,
+    `${gov1.member.shortName} issued real-estate voucher #${certificateId} to ${coreA.member.shortName} (plant, 18,250 m2)`,
   );
   const [validity] = await coreA.apps.certificates.verify(certificateId);
-  ctx.log(`${coreA.member.name}'s lender verified voucher #${certificateId}: ${VALIDITY[Number(validity)]}`);
+  ctx.log(
+    `${coreA.member.shortName} verified voucher #${certificateId} before pledging it: ${VALIDITY[Number(validity)]}`,
+  );
   const second = voucher("24600.00 m2", "Xiang(2025)Loudi-0002871");
   const replacementId = await certificates.replace.staticCall(
     certificateId,
@@ -333,7 +346,7 @@ export const dataSharingStory: Story = async (ctx) => {
   await ctx.send(certificates.replace(certificateId, second, hashUtf8("plant extension registered")));
   const [oldValidity, latest] = await certificates.verify(certificateId);
   ctx.log(
-    `${gov1.member.name} replaced voucher #${certificateId} by #${replacementId} after the plant extension ` +
+    `${gov1.member.shortName} replaced voucher #${certificateId} by #${replacementId} after the plant extension ` +
       `(old one now ${VALIDITY[Number(oldValidity)]}, latest #${latest})`,
   );
   ctx.result.dataSharing = { datasetId, grantId, accessId, resultHash, certificateId, replacementId };
@@ -372,12 +385,12 @@ export const lettersOfCreditStory: Story = async (ctx) => {
   const lcId = await lc.issue.staticCall(coreA.address, terms);
   await ctx.send(lc.issue(coreA.address, terms));
   ctx.log(
-    `${bankA.member.name} issued LC #${lcId} for ${coreA.member.name}: ${cny(terms.amount)}, 90 days deferred, to ${supplier1.member.name}`,
+    `${bankA.member.shortName} issued LC #${lcId} for ${coreA.member.shortName}: ${cny(terms.amount)}, 90 days deferred, to ${supplier1.member.shortName}`,
   );
   await ctx.send(bankB.apps.letterOfCredit.advise(lcId));
-  ctx.log(`${bankB.member.name} advised LC #${lcId} to ${supplier1.member.name}`);
+  ctx.log(`${bankB.member.shortName} advised LC #${lcId} to ${supplier1.member.shortName}`);
   await ctx.send(supplier1.apps.letterOfCredit.acknowledge(lcId));
-  ctx.log(`${supplier1.member.name} acknowledged LC #${lcId}`);
+  ctx.log(`${supplier1.member.shortName} acknowledged LC #${lcId}`);
 
   const amendment = {
     amount: yuan(1_200_000),
@@ -386,9 +399,9 @@ export const lettersOfCreditStory: Story = async (ctx) => {
     termsHash: hashCanonicalJson({ ...fullTerms, goods: "14,400 brake calipers, model HX-BC220, CIP Loudi" }),
   };
   await ctx.send(lc.proposeAmendment(lcId, amendment));
-  ctx.log(`${bankA.member.name} proposed amendment 1 to LC #${lcId}: ${cny(amendment.amount)}, expiry +30 days`);
+  ctx.log(`${bankA.member.shortName} proposed amendment 1 to LC #${lcId}: ${cny(amendment.amount)}, expiry +30 days`);
   await ctx.send(supplier1.apps.letterOfCredit.acceptAmendment(lcId, amendment));
-  ctx.log(`${supplier1.member.name} accepted the amendment: LC #${lcId} is now ${cny(amendment.amount)}`);
+  ctx.log(`${supplier1.member.shortName} accepted the amendment: LC #${lcId} is now ${cny(amendment.amount)}`);
 
   const documents = (batch: string) => [
     doc(DocumentKind.Invoice, `${batch}/invoice.pdf`, { invoice: `JN-INV-${batch}` }),
@@ -399,24 +412,26 @@ export const lettersOfCreditStory: Story = async (ctx) => {
   const firstAmount = yuan(480_000);
   const discrepant = await beneficiary.present.staticCall(lcId, firstAmount, documents("2025-001"));
   await ctx.send(beneficiary.present(lcId, firstAmount, documents("2025-001")));
-  ctx.log(`${supplier1.member.name} presented documents for ${cny(firstAmount)} (first shipment) under LC #${lcId}`);
+  ctx.log(
+    `${supplier1.member.shortName} presented documents for ${cny(firstAmount)} (first shipment) under LC #${lcId}`,
+  );
   await ctx.send(lc.examine(discrepant, [encodeBytes32String("LATE_SHIPMENT")]));
-  ctx.log(`${bankA.member.name} found the first presentation discrepant: late shipment`);
+  ctx.log(`${bankA.member.shortName} found the first presentation discrepant: late shipment`);
   await ctx.send(coreA.apps.letterOfCredit.waiveDiscrepancies(discrepant));
-  ctx.log(`${coreA.member.name} waived the discrepancy`);
+  ctx.log(`${coreA.member.shortName} waived the discrepancy`);
 
   const secondAmount = yuan(720_000);
   const compliant = await beneficiary.present.staticCall(lcId, secondAmount, documents("2025-002"));
   await ctx.send(beneficiary.present(lcId, secondAmount, documents("2025-002")));
-  ctx.log(`${supplier1.member.name} presented documents for ${cny(secondAmount)} (second shipment)`);
+  ctx.log(`${supplier1.member.shortName} presented documents for ${cny(secondAmount)} (second shipment)`);
   await ctx.send(lc.examine(compliant, []));
-  ctx.log(`${bankA.member.name} found the second presentation compliant`);
+  ctx.log(`${bankA.member.shortName} found the second presentation compliant`);
 
   const maturity = (await ctx.now()) + 60 * DAY;
   await ctx.send(lc.accept(discrepant, maturity));
   await ctx.send(lc.accept(compliant, maturity));
   ctx.log(
-    `${bankA.member.name} accepted both drafts, payable at maturity in 60 days (claims held by ${supplier1.member.name})`,
+    `${bankA.member.shortName} accepted both drafts, payable at maturity in 60 days (claims held by ${supplier1.member.shortName})`,
   );
 
   // Interbank positions: each bank grants another a credit line, obligations are recorded, one netting run settles.
@@ -427,7 +442,9 @@ export const lettersOfCreditStory: Story = async (ctx) => {
   ];
   for (const [grantor, grantee, limit] of lines) {
     await ctx.send(grantor.apps.positions.setCreditLine(grantee.member.memberId, limit));
-    ctx.log(`${grantor.member.name} granted ${grantee.member.name} an interbank credit line of ${cny(limit)}`);
+    ctx.log(
+      `${grantor.member.shortName} granted ${grantee.member.shortName} an interbank credit line of ${cny(limit)}`,
+    );
   }
   for (const bank of [bankA, bankB, bankC]) await ctx.send(bank.apps.positions.setSettlementAccount(bank.address));
   const dueAt = await ctx.now();
@@ -442,15 +459,17 @@ export const lettersOfCreditStory: Story = async (ctx) => {
     const args = [creditor.member.memberId, amount, dueAt, hashUtf8(purpose)] as const;
     obligationIds.push(await positions.recordObligation.staticCall(...args));
     await ctx.send(positions.recordObligation(...args));
-    ctx.log(`${debtor.member.name} recorded that it owes ${creditor.member.name} ${cny(amount)}`);
+    ctx.log(`${debtor.member.shortName} recorded that it owes ${creditor.member.shortName} ${cny(amount)}`);
   }
   const [banks, nets] = await bankA.apps.positions.runNetting.staticCall(obligationIds);
   await ctx.send(bankA.apps.positions.runNetting(obligationIds));
   const nettingRun = await bankA.apps.positions.nettingRunCount();
-  const byId = new Map(DEMO_MEMBER_KEYS.map((key) => [ctx.actors[key].member.memberId, ctx.actors[key].member.name]));
+  const byId = new Map(
+    DEMO_MEMBER_KEYS.map((key) => [ctx.actors[key].member.memberId, ctx.actors[key].member.shortName]),
+  );
   const summary = banks.map((bank, i) => `${byId.get(Number(bank))} ${nets[i] >= 0n ? "+" : ""}${cny(nets[i])}`);
   ctx.log(
-    `${bankA.member.name} ran netting #${nettingRun} over ${obligationIds.length} obligations: ${summary.join(", ")}`,
+    `${bankA.member.shortName} ran netting #${nettingRun} over ${obligationIds.length} obligations: ${summary.join(", ")}`,
   );
 
   ctx.result.lettersOfCredit = {
@@ -477,7 +496,7 @@ export const forfaitingStory: Story = async (ctx) => {
   await ctx.send(supplier1.apps.letterOfCredit.transferClaim(claimId, bankB.address));
   await bankB.sdk.token.transfer(supplier1.address, discountPrice);
   ctx.log(
-    `${supplier1.member.name} discounted its ${cny(info.amount)} claim with ${bankB.member.name} for ${cny(discountPrice)}`,
+    `${supplier1.member.shortName} discounted its ${cny(info.amount)} claim with ${bankB.member.shortName} for ${cny(discountPrice)}`,
   );
 
   const now = await ctx.now();
@@ -502,7 +521,7 @@ export const forfaitingStory: Story = async (ctx) => {
   const offerId = await market.announce.staticCall(announcement);
   await ctx.send(market.announce(announcement));
   ctx.log(
-    `${bankB.member.name} announced offer #${offerId}: the ${cny(info.amount)} claim on ${bankA.member.name}, ` +
+    `${bankB.member.shortName} announced offer #${offerId}: the ${cny(info.amount)} claim on ${bankA.member.shortName}, ` +
       `asking ${cny(announcement.askingPrice)} (${sealed ? "sealed quotes" : "open quotes"})`,
   );
 
@@ -516,14 +535,14 @@ export const forfaitingStory: Story = async (ctx) => {
       ),
     );
     await ctx.send(bankC.apps.market.commitQuote(offerId, commitment));
-    ctx.log(`${bankC.member.name} committed a sealed quote on offer #${offerId}`);
+    ctx.log(`${bankC.member.shortName} committed a sealed quote on offer #${offerId}`);
     await ctx.advance(DAY + 1);
     await ctx.send(bankC.apps.market.revealQuote(offerId, price, salt));
-    ctx.log(`after the quote deadline ${bankC.member.name} revealed its quote: ${cny(price)}`);
+    ctx.log(`after the quote deadline ${bankC.member.shortName} revealed its quote: ${cny(price)}`);
     await ctx.advance(DAY);
   } else {
     await ctx.send(bankC.apps.market.quote(offerId, price));
-    ctx.log(`${bankC.member.name} quoted ${cny(price)} on offer #${offerId}`);
+    ctx.log(`${bankC.member.shortName} quoted ${cny(price)} on offer #${offerId}`);
   }
 
   await ctx.send(bankB.apps.letterOfCredit.approveClaim(claimId, ctx.deployment.contracts.ForfaitingMarket.address));
@@ -539,20 +558,24 @@ export const forfaitingStory: Story = async (ctx) => {
   });
   await ctx.send(market.acceptQuote(offerId, bankC.address, deedHash, noticeHash, ZeroHash));
   ctx.log(
-    `${bankB.member.name} accepted ${bankC.member.name}'s quote: the claim and ${cny(price)} changed hands in one transaction`,
+    `${bankB.member.shortName} accepted ${bankC.member.shortName}'s quote: the claim and ${cny(price)} changed hands in one transaction`,
   );
   await ctx.send(bankA.apps.market.acknowledgeNotice(offerId, noticeHash));
-  ctx.log(`${bankA.member.name} acknowledged the transfer notice: it will pay ${bankC.member.name} at maturity`);
+  ctx.log(
+    `${bankA.member.shortName} acknowledged the transfer notice: it will pay ${bankC.member.shortName} at maturity`,
+  );
 
   let paidAtMaturity = false;
   if (ctx.timeTravel) {
     const wait = lcResult.maturity - (await ctx.now());
     if (wait > 0) await ctx.advance(wait);
     await ctx.send(bankA.apps.letterOfCredit.pay(lcResult.discrepantPresentationId, ZeroHash));
-    ctx.log(`at maturity ${bankA.member.name} paid the first draft to ${supplier1.member.name}: ${cny(yuan(480_000))}`);
+    ctx.log(
+      `at maturity ${bankA.member.shortName} paid the first draft to ${supplier1.member.shortName}: ${cny(yuan(480_000))}`,
+    );
     await ctx.send(bankA.apps.letterOfCredit.pay(claimId, ZeroHash));
     ctx.log(
-      `at maturity ${bankA.member.name} paid the forfaited draft to its holder ${bankC.member.name}: ${cny(info.amount)}`,
+      `at maturity ${bankA.member.shortName} paid the forfaited draft to its holder ${bankC.member.shortName}: ${cny(info.amount)}`,
     );
     paidAtMaturity = true;
   } else {
@@ -580,19 +603,17 @@ export const guaranteesStory: Story = async (ctx) => {
   const guaranteeId = await supplier2.apps.guarantees.applyFor.staticCall(application);
   await ctx.send(supplier2.apps.guarantees.applyFor(application));
   ctx.log(
-    `${supplier2.member.name} applied to ${bankC.member.name} for a ${cny(application.amount)} bid guarantee ` +
-      `in favour of ${coreB.member.name} (tender NSPC-2025-ZB-017)`,
+    `${supplier2.member.shortName} applied to ${bankC.member.shortName} for a ${cny(application.amount)} bid guarantee ` +
+      `in favour of ${coreB.member.shortName} (tender NSPC-2025-ZB-017)`,
   );
-  const referenceId = deriveSubjectKey({
-    consortiumKey: DEMO_CONSORTIUM_KEY,
-    kind: "other",
-    value: "JHB-BG-2025-00017",
-  });
+  // The bank's guarantee number, keyed like an identifier (a reference is unique suite-wide).
+  const guaranteeNumber = `JHB-BG-2025-${guaranteeId.toString().padStart(5, "0")}`;
+  const referenceId = deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "other", value: guaranteeNumber });
   await ctx.send(bankC.apps.guarantees.issue(guaranteeId, referenceId));
-  ctx.log(`${bankC.member.name} issued guarantee #${guaranteeId} (reference JHB-BG-2025-00017)`);
+  ctx.log(`${bankC.member.shortName} issued guarantee #${guaranteeId} (reference ${guaranteeNumber})`);
   const check = await coreB.apps.guarantees.verify(referenceId);
   ctx.log(
-    `${coreB.member.name} verified the guarantee: ${check.genuine ? "genuine" : "NOT genuine"}, ${check.inForce ? "in force" : "not in force"}, ${cny(check.available)} available`,
+    `${coreB.member.shortName} verified the guarantee: ${check.genuine ? "genuine" : "NOT genuine"}, ${check.inForce ? "in force" : "not in force"}, ${cny(check.available)} available`,
   );
 
   const newExpiry = now + 120 * DAY;
@@ -604,9 +625,9 @@ export const guaranteesStory: Story = async (ctx) => {
       hashUtf8("bid validity +30 days"),
     ),
   );
-  ctx.log(`${bankC.member.name} proposed to extend guarantee #${guaranteeId} by 30 days (tender extended)`);
+  ctx.log(`${bankC.member.shortName} proposed to extend guarantee #${guaranteeId} by 30 days (tender extended)`);
   await ctx.send(coreB.apps.guarantees.answerAmendment(guaranteeId, true));
-  ctx.log(`${coreB.member.name} accepted the extension`);
+  ctx.log(`${coreB.member.shortName} accepted the extension`);
 
   const demand = {
     amount: application.amount,
@@ -617,10 +638,10 @@ export const guaranteesStory: Story = async (ctx) => {
   const claimIndex = await coreB.apps.guarantees.presentClaim.staticCall(guaranteeId, demand);
   await ctx.send(coreB.apps.guarantees.presentClaim(guaranteeId, demand));
   ctx.log(
-    `${coreB.member.name} claimed ${cny(demand.amount)}: ${supplier2.member.name} refused to sign the awarded contract`,
+    `${coreB.member.shortName} claimed ${cny(demand.amount)}: ${supplier2.member.shortName} refused to sign the awarded contract`,
   );
   await ctx.send(bankC.apps.guarantees.payClaim(guaranteeId, claimIndex, ZeroHash));
-  ctx.log(`${bankC.member.name} paid the demand in deposit tokens: guarantee #${guaranteeId} is exhausted`);
+  ctx.log(`${bankC.member.shortName} paid the demand in deposit tokens: guarantee #${guaranteeId} is exhausted`);
   ctx.result.guarantees = { guaranteeId, referenceId, claimIndex };
 };
 

@@ -113,7 +113,7 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(result.steps).to.equal(lines.length);
     expect(lines.length).to.be.greaterThan(40);
     expect(lines).to.include(
-      `${members.bankA.name} issued LC #1 for ${members.coreA.name}: 1,000,000.00 CNY, 90 days deferred, to ${members.supplier1.name}`,
+      "Huaxin Bank issued LC #1 for Huaxia Motors: 1,000,000.00 CNY, 90 days deferred, to Jiangnan Precision",
     );
     expect(result.timeTravel).to.equal(true);
   });
