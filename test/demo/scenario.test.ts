@@ -205,4 +205,27 @@ describe("demo scenario over a real JSON-RPC node", function () {
     );
     expect(await token.totalSupply()).to.equal(yuan(64_000_000));
   });
+
+  it("runs again on the same chain with new ids; without time travel it takes open quotes and leaves drafts unpaid", async () => {
+    const token = DepositToken__factory.connect(at("DepositToken"), provider);
+    const supplyBefore = await token.totalSupply();
+    const again = await runDemoScenario({
+      rpcUrl: node.url,
+      deployment,
+      dataDir: join(dir, "payloads"),
+      timeTravel: false,
+    });
+    expect(again.timeTravel).to.equal(false);
+    expect(again.lettersOfCredit.lcId).to.equal(2n);
+    expect(again.guarantees.guaranteeId).to.equal(2n);
+    expect(again.forfaiting.paidAtMaturity).to.equal(false);
+    const lc = LetterOfCredit__factory.connect(at("LetterOfCredit"), provider);
+    const claim = await lc.claimInfo(again.forfaiting.claimId);
+    expect(claim.holder).to.equal(members.bankC.account);
+    expect(claim.settled).to.equal(false);
+    expect((await lc.presentation(again.lettersOfCredit.discrepantPresentationId)).state).to.equal(5n); // Accepted
+    const market = ForfaitingMarket__factory.connect(at("ForfaitingMarket"), provider);
+    expect((await market.offer(again.forfaiting.offerId)).state).to.equal(3n); // NoticeAcknowledged
+    expect(await token.totalSupply()).to.equal(supplyBefore + yuan(64_000_000));
+  });
 });
