@@ -1,0 +1,750 @@
+/**
+ * The demo scenario: a realistic story through every application of the suite, over a real JSON-RPC node, with the
+ * demo consortium of `./consortium.ts` (seeded by the deploy command from `writeDemoFounders`).
+ *
+ * Each story is one function over a shared context; `STORIES` runs them in order. Adding an application is one more
+ * function in that list (see `receivablesStory`). Every step logs one human line.
+ *
+ * Made for a fresh chain seeded with the demo founders (it checks that each demo account is the expected member). Ids
+ * are read from the chain (`staticCall` before each create), never assumed, so a second run on the same chain tells
+ * the story again with new ids. Each member sends through the SDK's nonce manager (`ManagedSigner`), one step after the
+ * other, so transactions reach the node in nonce order.
+ * On the local dev chain (chain id 1337) the scenario moves time forward (`evm_increaseTime`) for sealed quotes and
+ * maturities; on any other chain those steps are skipped.
+ */
+import { join } from "node:path";
+import {
+  AbiCoder,
+  encodeBytes32String,
+  JsonRpcProvider,
+  keccak256,
+  Wallet,
+  ZeroAddress,
+  ZeroHash,
+  type ContractTransactionResponse,
+} from "ethers";
+import { createConsortia, type Consortia } from "../sdk/client.js";
+import type { Deployment } from "../sdk/deployments.js";
+import { envelopeHash, openEnvelope, sealEnvelope, type Envelope } from "../sdk/envelope.js";
+import { toContractError } from "../sdk/errors.js";
+import {
+  DocumentKind,
+  documentRef,
+  hashCanonicalJson,
+  hashUtf8,
+  type DocumentRef,
+  type JsonValue,
+} from "../sdk/hashing.js";
+import { createFileSystemPayloadStore, type PayloadStore } from "../sdk/payloadStore.js";
+import { deriveSubjectKey } from "../sdk/subjectKey.js";
+import { datasetPath, gatewayDomain, requestDigest, signDataRequest, type DataRequest } from "../gateway/request.js";
+import { CreditBlacklist__factory } from "../../typechain-types/factories/credit/CreditBlacklist__factory.js";
+import { DataSharing__factory } from "../../typechain-types/factories/data-sharing/DataSharing__factory.js";
+import { ECertificates__factory } from "../../typechain-types/factories/data-sharing/ECertificates__factory.js";
+import { ForfaitingMarket__factory } from "../../typechain-types/factories/forfaiting/ForfaitingMarket__factory.js";
+import { BankGuarantees__factory } from "../../typechain-types/factories/guarantees/BankGuarantees__factory.js";
+import { InterbankPositions__factory } from "../../typechain-types/factories/letters-of-credit/InterbankPositions__factory.js";
+import { LetterOfCredit__factory } from "../../typechain-types/factories/letters-of-credit/LetterOfCredit__factory.js";
+import {
+  DEMO_CONSORTIUM_KEY,
+  DEMO_MEMBER_KEYS,
+  demoConsortium,
+  usccOf,
+  type DemoMember,
+  type DemoMemberKey,
+} from "./consortium.js";
+
+/** The local dev chain of `npm start` (hardhat.config.ts): the only chain whose clock the scenario moves. */
+export const DEV_CHAIN_ID = 1337;
+export const DAY = 86_400;
+/** "CNY" as the contracts' bytes3 currency code. */
+export const CNY = "0x434e59";
+
+export interface DemoScenarioOptions {
+  /** JSON-RPC URL of the node. */
+  rpcUrl: string;
+  /** The suite's deployment on that node (deployments/<chainId>.json), seeded with `demoFounders()`. */
+  deployment: Deployment;
+  /** Receives one human line per step (default: none). */
+  log?: (line: string) => void;
+  /** Where sealed payloads are kept (a content-addressed store; default `data/payloads`). */
+  dataDir?: string;
+  /**
+   * Whether to move the clock for sealed quotes and maturities (default true). Only ever on the dev chain (chain id
+   * 1337): elsewhere the scenario takes open quotes and leaves the drafts unpaid, whatever this says.
+   */
+  timeTravel?: boolean;
+}
+
+/** Ids the scenario created, for tests and for the example queries `npm start` prints. */
+export interface DemoScenarioResult {
+  chainId: number;
+  /** Whether the chain's clock was moved (sealed quotes revealed, maturities paid). */
+  timeTravel: boolean;
+  steps: number;
+  credit: { subjectKey: string; entryNumber: number; consentHash: string; payloadHash: string; queryTx: string };
+  dataSharing: {
+    datasetId: bigint;
+    grantId: bigint;
+    accessId: string;
+    resultHash: string;
+    certificateId: bigint;
+    replacementId: bigint;
+  };
+  lettersOfCredit: {
+    lcId: bigint;
+    discrepantPresentationId: bigint;
+    compliantPresentationId: bigint;
+    maturity: number;
+    obligationIds: bigint[];
+    nettingRun: bigint;
+  };
+  forfaiting: { offerId: bigint; claimId: bigint; buyer: DemoMemberKey; price: bigint; paidAtMaturity: boolean };
+  guarantees: { guaranteeId: bigint; referenceId: string; claimIndex: bigint };
+  receivables: Record<string, unknown>;
+}
+
+/** One member as the scenario drives it: its SDK over its own (nonce-managed) signer, and the app contracts. */
+export interface Actor {
+  member: DemoMember;
+  sdk: Consortia;
+  address: string;
+  apps: ReturnType<typeof connectApps>;
+}
+
+/** What every story sees. */
+export interface ScenarioContext {
+  provider: JsonRpcProvider;
+  deployment: Deployment;
+  chainId: number;
+  timeTravel: boolean;
+  store: PayloadStore;
+  actors: Record<DemoMemberKey, Actor>;
+  log: (line: string) => void;
+  /** Sends a transaction and waits for it; a revert becomes a readable ContractError. */
+  send(what: Promise<ContractTransactionResponse>): Promise<string>;
+  /** The latest block's timestamp. */
+  now(): Promise<number>;
+  /** Moves the dev chain's clock forward and mines a block (only when `timeTravel`). */
+  advance(seconds: number): Promise<void>;
+  result: Partial<DemoScenarioResult>;
+}
+
+export type Story = (context: ScenarioContext) => Promise<void>;
+
+/** Formats minor units of the 2-decimal settlement token as "1,000,000.00 CNY". */
+export function cny(minor: bigint): string {
+  const negative = minor < 0n;
+  const abs = negative ? -minor : minor;
+  const whole = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "-" : ""}${whole}.${(abs % 100n).toString().padStart(2, "0")} CNY`;
+}
+
+/** A human amount in CNY ("1,000,000.00") as minor units. */
+const yuan = (amount: number): bigint => BigInt(Math.round(amount * 100));
+
+function connectApps(deployment: Deployment, runner: Consortia["runner"]) {
+  const at = (name: string): string => {
+    const entry = deployment.contracts[name];
+    if (entry === undefined)
+      throw new Error(`the deployment has no ${name}: deploy the whole suite (Consortia module)`);
+    return entry.address;
+  };
+  return {
+    blacklist: CreditBlacklist__factory.connect(at("CreditBlacklist"), runner),
+    dataSharing: DataSharing__factory.connect(at("DataSharing"), runner),
+    certificates: ECertificates__factory.connect(at("ECertificates"), runner),
+    letterOfCredit: LetterOfCredit__factory.connect(at("LetterOfCredit"), runner),
+    positions: InterbankPositions__factory.connect(at("InterbankPositions"), runner),
+    guarantees: BankGuarantees__factory.connect(at("BankGuarantees"), runner),
+    market: ForfaitingMarket__factory.connect(at("ForfaitingMarket"), runner),
+  };
+}
+
+const doc = (kind: DocumentKind, label: string, content: JsonValue): DocumentRef =>
+  documentRef({ contentHash: hashCanonicalJson(content), uri: `vault://demo/${label}`, kind });
+
+// ---------------------------------------------------------------------------------------------------- the stories
+
+/** Settlement: the banks issue tokenised deposits and let the applications pull from them (DvP). */
+export const settlementStory: Story = async (ctx) => {
+  const { bankA, bankB, bankC, coreA, coreB } = ctx.actors;
+  for (const bank of [bankA, bankB, bankC]) {
+    const amount = yuan(20_000_000);
+    await bank.sdk.token.mint(bank.address, amount);
+    ctx.log(`${bank.member.shortName} issued ${cny(amount)} of deposit tokens to its own settlement account`);
+  }
+  await bankA.sdk.token.mint(coreA.address, yuan(3_000_000));
+  ctx.log(`${bankA.member.shortName} issued ${cny(yuan(3_000_000))} of deposits to ${coreA.member.shortName}`);
+  await bankB.sdk.token.mint(coreB.address, yuan(1_000_000));
+  ctx.log(`${bankB.member.shortName} issued ${cny(yuan(1_000_000))} of deposits to ${coreB.member.shortName}`);
+  const spenders = ["LetterOfCredit", "InterbankPositions", "BankGuarantees", "ForfaitingMarket"];
+  for (const bank of [bankA, bankB, bankC]) {
+    for (const name of spenders) {
+      await bank.sdk.token.approve(ctx.deployment.contracts[name].address, 2n ** 255n);
+    }
+  }
+  ctx.log(
+    `the three banks approved the LC, interbank, guarantee and forfaiting contracts to settle from their deposits`,
+  );
+};
+
+/** Credit: a bank reports a defaulting company; another bank queries it with the customer's consent and reads why. */
+export const creditStory: Story = async (ctx) => {
+  const { bankA, bankC, regulator } = ctx.actors;
+  const defaulter = { name: "Hunan Xinda Trading Co., Ltd.", uscc: usccOf("91430100MA4XD0777") };
+  const subjectKey = deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "uscc", value: defaulter.uscc });
+  const now = await ctx.now();
+
+  // The details are sealed once for the reporter, the bank that will query and the regulator.
+  const details = {
+    company: defaulter.name,
+    uscc: defaulter.uscc,
+    facility: "working-capital loan JHB-WCL-2023-0412",
+    principal: "3,500,000.00 CNY",
+    overdueSince: "2024-11-20",
+    status: "written off; recovery proceedings at Changsha Intermediate People's Court",
+  };
+  const readers = [bankC, bankA, regulator].map((actor) => ({
+    memberId: actor.member.memberId,
+    publicKey: actor.member.encryptionKeyPair.publicKey,
+  }));
+  const { envelope } = sealEnvelope({
+    plaintext: new TextEncoder().encode(JSON.stringify(details)),
+    recipients: readers,
+    associatedData: new TextEncoder().encode(`credit:${subjectKey}`),
+  });
+  const location = await ctx.store.put(new TextEncoder().encode(JSON.stringify(envelope)));
+  const payloadHash = envelopeHash(envelope);
+  const content = {
+    category: 2, // Default
+    severity: 4,
+    expiresAt: now + 3 * 365 * DAY,
+    evidenceHash: hashCanonicalJson({ caseFile: "JHB-RISK-2024-118", judgment: "(2024) Xiang 01 Min Chu 5521" }),
+    payloadHash,
+    payloadLocationHash: location,
+  };
+  const blacklist = bankC.apps.blacklist;
+  const entryNumber = Number(await blacklist.report.staticCall(subjectKey, 2 /* Company */, content));
+  await ctx.send(blacklist.report(subjectKey, 2, content));
+  ctx.log(
+    `${bankC.member.shortName} listed a defaulting company (entry #${entryNumber}, category Default, severity 4); ` +
+      `details sealed for itself, ${bankA.member.shortName} and the regulator`,
+  );
+
+  // Bank A checks the company before lending, with its written consent, and files the query's transaction hash.
+  const consentHash = hashCanonicalJson({
+    customer: defaulter.uscc,
+    purpose: "credit line application HXB-CL-2025-0031",
+    signedAt: "2025-03-02",
+  });
+  const [listings] = await bankA.apps.blacklist.query.staticCall(subjectKey, consentHash, 0, 20);
+  const queryTx = await ctx.send(bankA.apps.blacklist.query(subjectKey, consentHash, 0, 20));
+  const sealed = JSON.parse(new TextDecoder().decode(await ctx.store.get(location))) as Envelope;
+  const opened = JSON.parse(
+    new TextDecoder().decode(
+      openEnvelope(
+        sealed,
+        { memberId: bankA.member.memberId, privateKey: bankA.member.encryptionKeyPair.privateKey },
+        { expectedHash: payloadHash },
+      ),
+    ),
+  ) as typeof details;
+  ctx.log(
+    `${bankA.member.shortName} queried the company with consent (${listings.length} listing, logged in ${queryTx.slice(0, 10)}…) ` +
+      `and opened the sealed details: ${opened.facility}, ${opened.principal} overdue since ${opened.overdueSince}`,
+  );
+  // The regulator audits the same entry with its own key: nothing was re-encrypted for it.
+  openEnvelope(
+    sealed,
+    { memberId: regulator.member.memberId, privateKey: regulator.member.encryptionKeyPair.privateKey },
+    { expectedHash: payloadHash },
+  );
+  ctx.log(`the ${regulator.member.shortName} opened the same sealed details with its own key (audit)`);
+  ctx.result.credit = { subjectKey, entryNumber, consentHash, payloadHash, queryTx };
+};
+
+/** Data sharing: real-estate registrations shared with the tax bureau, an audited access, a real-estate voucher. */
+export const dataSharingStory: Story = async (ctx) => {
+  const { gov1, gov2, coreA } = ctx.actors;
+  const owner = gov1.apps.dataSharing;
+  const now = await ctx.now();
+
+  // Fields of the dataset (bit i = field i): certificate number, holder, location, area, encumbrances.
+  const fields = ["certificateNumber", "holder", "location", "floorArea", "encumbrances"];
+  const fieldMask = (1n << BigInt(fields.length)) - 1n;
+  const extract =
+    "certificateNumber,holder,location,floorArea\nXiang(2025)Loudi-0001123,<keyed>,Louxing District,18250.00\n";
+  const contentHash = hashUtf8(`loudi-real-estate-registrations-2025Q1.csv\n${extract}`);
+  const metadataHash = hashCanonicalJson({ title: "Loudi real-estate registrations 2025 Q1", fields });
+  const datasetId = await owner.registerDataset.staticCall(contentHash, 0, metadataHash, 2, fieldMask);
+  await ctx.send(
+    owner.registerDataset(contentHash, 0 /* ContentHash */, metadataHash, 2 /* Confidential */, fieldMask),
+  );
+  ctx.log(
+    `${gov1.member.shortName} registered dataset #${datasetId} "real-estate registrations 2025 Q1" (Confidential, 5 fields)`,
+  );
+
+  const purposeHash = hashCanonicalJson({
+    purpose: "property-tax assessment 2025",
+    legalBasis: "Property Tax Regulations art. 2",
+  });
+  const scope = 0b01110n; // holder, location, floor area
+  const grantId = await gov2.apps.dataSharing.requestAccess.staticCall(datasetId, purposeHash, scope);
+  await ctx.send(gov2.apps.dataSharing.requestAccess(datasetId, purposeHash, scope));
+  ctx.log(
+    `${gov2.member.shortName} requested access #${grantId} (holder, location, floor area) for property-tax assessment`,
+  );
+  await ctx.send(owner.grantAccess(grantId, scope, now + 365 * DAY, false));
+  ctx.log(`${gov1.member.shortName} granted access #${grantId} for one year`);
+
+  // The tax bureau signs its request (EIP-712); the owner's gateway records the access before serving the extract.
+  const domain = gatewayDomain(ctx.chainId, ctx.deployment.contracts.DataSharing.address);
+  const request: DataRequest = {
+    method: "GET",
+    path: datasetPath(datasetId, 1),
+    datasetId,
+    version: 1,
+    grantId,
+    purpose: purposeHash,
+    timestamp: BigInt(now),
+    nonce: keccak256(new TextEncoder().encode(`demo-request-${datasetId}-${grantId}`)),
+  };
+  await signDataRequest(new Wallet(gov2.member.privateKey), domain, request);
+  const accessId = requestDigest(domain, request);
+  const resultHash = hashUtf8(extract);
+  await ctx.send(owner.recordAccess(accessId, grantId, datasetId, 1, gov2.address, resultHash));
+  ctx.log(
+    `${gov1.member.shortName}'s gateway recorded access ${accessId.slice(0, 10)}… by ${gov2.member.shortName} before serving the extract`,
+  );
+  const verified = await gov2.apps.dataSharing.verifyFile(datasetId, 1, contentHash);
+  ctx.log(
+    `${gov2.member.shortName} verified the received file against the catalogue: ${verified ? "genuine" : "MISMATCH"}`,
+  );
+
+  // A real-estate voucher for Huaxia Motors' plant, then a replacement after the plant's extension was registered.
+  const certificates = gov1.apps.certificates;
+  const holderHash = deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "uscc", value: coreA.member.uscc });
+  const voucher = (area: string, number: string) => ({
+    holderHash,
+    kind: 1, // real-estate title certificate
+    documentHash: hashCanonicalJson({ number, parcel: "431302-008-0137", use: "industrial", area }),
+    validFrom: 0,
+    validUntil: 0,
+  });
+  const first = voucher("18250.00 m2", "Xiang(2025)Loudi-0001123");
+  const certificateId = await certificates.issue.staticCall(first);
+  await ctx.send(certificates.issue(first));
+  ctx.log(
+    `${gov1.member.shortName} issued real-estate voucher #${certificateId} to ${coreA.member.shortName} (plant, 18,250 m2)`,
+  );
+  const [validity] = await coreA.apps.certificates.verify(certificateId);
+  ctx.log(
+    `${coreA.member.shortName} verified voucher #${certificateId} before pledging it: ${VALIDITY[Number(validity)]}`,
+  );
+  const second = voucher("24600.00 m2", "Xiang(2025)Loudi-0002871");
+  const replacementId = await certificates.replace.staticCall(
+    certificateId,
+    second,
+    hashUtf8("plant extension registered"),
+  );
+  await ctx.send(certificates.replace(certificateId, second, hashUtf8("plant extension registered")));
+  const [oldValidity, latest] = await certificates.verify(certificateId);
+  ctx.log(
+    `${gov1.member.shortName} replaced voucher #${certificateId} by #${replacementId} after the plant extension ` +
+      `(old one now ${VALIDITY[Number(oldValidity)]}, latest #${latest})`,
+  );
+  ctx.result.dataSharing = { datasetId, grantId, accessId, resultHash, certificateId, replacementId };
+};
+
+const VALIDITY = ["Unknown", "Valid", "NotYetValid", "Expired", "Revoked", "Replaced"];
+
+/** Letters of credit: issue, advise, amend, a discrepant then a compliant presentation, deferred acceptance; netting. */
+export const lettersOfCreditStory: Story = async (ctx) => {
+  const { bankA, bankB, bankC, coreA, supplier1 } = ctx.actors;
+  const lc = bankA.apps.letterOfCredit;
+  const now = await ctx.now();
+  const fullTerms = {
+    applicant: coreA.member.name,
+    beneficiary: supplier1.member.name,
+    goods: "12,000 brake calipers, model HX-BC220, CIP Loudi",
+    rules: "Domestic LC Settlement Measures (2016)",
+  };
+  const terms = {
+    advisingBank: bankB.address,
+    nominatedBank: ZeroAddress,
+    beneficiary: supplier1.address,
+    amount: yuan(1_000_000),
+    currency: CNY,
+    tolerancePlus: 5,
+    toleranceMinus: 5,
+    expiry: now + 120 * DAY,
+    latestShipment: now + 90 * DAY,
+    deferred: true,
+    tenorDays: 90,
+    partialDrawings: true,
+    requiredDocuments:
+      (1 << DocumentKind.Invoice) | (1 << DocumentKind.TransportDocument) | (1 << DocumentKind.Insurance),
+    termsHash: hashCanonicalJson(fullTerms),
+  };
+  const lcId = await lc.issue.staticCall(coreA.address, terms);
+  await ctx.send(lc.issue(coreA.address, terms));
+  ctx.log(
+    `${bankA.member.shortName} issued LC #${lcId} for ${coreA.member.shortName}: ${cny(terms.amount)}, 90 days deferred, to ${supplier1.member.shortName}`,
+  );
+  await ctx.send(bankB.apps.letterOfCredit.advise(lcId));
+  ctx.log(`${bankB.member.shortName} advised LC #${lcId} to ${supplier1.member.shortName}`);
+  await ctx.send(supplier1.apps.letterOfCredit.acknowledge(lcId));
+  ctx.log(`${supplier1.member.shortName} acknowledged LC #${lcId}`);
+
+  const amendment = {
+    amount: yuan(1_200_000),
+    expiry: now + 150 * DAY,
+    latestShipment: now + 100 * DAY,
+    termsHash: hashCanonicalJson({ ...fullTerms, goods: "14,400 brake calipers, model HX-BC220, CIP Loudi" }),
+  };
+  await ctx.send(lc.proposeAmendment(lcId, amendment));
+  ctx.log(`${bankA.member.shortName} proposed amendment 1 to LC #${lcId}: ${cny(amendment.amount)}, expiry +30 days`);
+  await ctx.send(supplier1.apps.letterOfCredit.acceptAmendment(lcId, amendment));
+  ctx.log(`${supplier1.member.shortName} accepted the amendment: LC #${lcId} is now ${cny(amendment.amount)}`);
+
+  const documents = (batch: string) => [
+    doc(DocumentKind.Invoice, `${batch}/invoice.pdf`, { invoice: `JN-INV-${batch}` }),
+    doc(DocumentKind.TransportDocument, `${batch}/waybill.pdf`, { waybill: `HT-WB-${batch}` }),
+    doc(DocumentKind.Insurance, `${batch}/insurance.pdf`, { policy: `PICC-${batch}` }),
+  ];
+  const beneficiary = supplier1.apps.letterOfCredit;
+  const firstAmount = yuan(480_000);
+  const discrepant = await beneficiary.present.staticCall(lcId, firstAmount, documents("2025-001"));
+  await ctx.send(beneficiary.present(lcId, firstAmount, documents("2025-001")));
+  ctx.log(
+    `${supplier1.member.shortName} presented documents for ${cny(firstAmount)} (first shipment) under LC #${lcId}`,
+  );
+  await ctx.send(lc.examine(discrepant, [encodeBytes32String("LATE_SHIPMENT")]));
+  ctx.log(`${bankA.member.shortName} found the first presentation discrepant: late shipment`);
+  await ctx.send(coreA.apps.letterOfCredit.waiveDiscrepancies(discrepant));
+  ctx.log(`${coreA.member.shortName} waived the discrepancy`);
+
+  const secondAmount = yuan(720_000);
+  const compliant = await beneficiary.present.staticCall(lcId, secondAmount, documents("2025-002"));
+  await ctx.send(beneficiary.present(lcId, secondAmount, documents("2025-002")));
+  ctx.log(`${supplier1.member.shortName} presented documents for ${cny(secondAmount)} (second shipment)`);
+  await ctx.send(lc.examine(compliant, []));
+  ctx.log(`${bankA.member.shortName} found the second presentation compliant`);
+
+  const maturity = (await ctx.now()) + 60 * DAY;
+  await ctx.send(lc.accept(discrepant, maturity));
+  await ctx.send(lc.accept(compliant, maturity));
+  ctx.log(
+    `${bankA.member.shortName} accepted both drafts, payable at maturity in 60 days (claims held by ${supplier1.member.shortName})`,
+  );
+
+  // Interbank positions: each bank grants another a credit line, obligations are recorded, one netting run settles.
+  const lines: [Actor, Actor, bigint][] = [
+    [bankB, bankA, yuan(5_000_000)],
+    [bankC, bankB, yuan(3_000_000)],
+    [bankA, bankC, yuan(3_000_000)],
+  ];
+  for (const [grantor, grantee, limit] of lines) {
+    await ctx.send(grantor.apps.positions.setCreditLine(grantee.member.memberId, limit));
+    ctx.log(
+      `${grantor.member.shortName} granted ${grantee.member.shortName} an interbank credit line of ${cny(limit)}`,
+    );
+  }
+  for (const bank of [bankA, bankB, bankC]) await ctx.send(bank.apps.positions.setSettlementAccount(bank.address));
+  const dueAt = await ctx.now();
+  const obligations: [Actor, Actor, bigint, string][] = [
+    [bankA, bankB, yuan(800_000), "interbank placement HXB-MFB-0317"],
+    [bankB, bankC, yuan(500_000), "interbank placement MFB-JHB-0318"],
+    [bankC, bankA, yuan(300_000), "interbank placement JHB-HXB-0319"],
+  ];
+  const obligationIds: bigint[] = [];
+  for (const [debtor, creditor, amount, purpose] of obligations) {
+    const positions = debtor.apps.positions;
+    const args = [creditor.member.memberId, amount, dueAt, hashUtf8(purpose)] as const;
+    obligationIds.push(await positions.recordObligation.staticCall(...args));
+    await ctx.send(positions.recordObligation(...args));
+    ctx.log(`${debtor.member.shortName} recorded that it owes ${creditor.member.shortName} ${cny(amount)}`);
+  }
+  const [banks, nets] = await bankA.apps.positions.runNetting.staticCall(obligationIds);
+  await ctx.send(bankA.apps.positions.runNetting(obligationIds));
+  const nettingRun = await bankA.apps.positions.nettingRunCount();
+  const byId = new Map(
+    DEMO_MEMBER_KEYS.map((key) => [ctx.actors[key].member.memberId, ctx.actors[key].member.shortName]),
+  );
+  const summary = banks.map((bank, i) => `${byId.get(Number(bank))} ${nets[i] >= 0n ? "+" : ""}${cny(nets[i])}`);
+  ctx.log(
+    `${bankA.member.shortName} ran netting #${nettingRun} over ${obligationIds.length} obligations: ${summary.join(", ")}`,
+  );
+
+  ctx.result.lettersOfCredit = {
+    lcId,
+    discrepantPresentationId: discrepant,
+    compliantPresentationId: compliant,
+    maturity,
+    obligationIds,
+    nettingRun,
+  };
+};
+
+/** Forfaiting: the supplier discounts its accepted claim with bank B, which sells it through sealed quotes to bank C. */
+export const forfaitingStory: Story = async (ctx) => {
+  const lcResult = ctx.result.lettersOfCredit;
+  if (lcResult === undefined) throw new Error("the forfaiting story needs the letters-of-credit story first");
+  const { bankA, bankB, bankC, supplier1 } = ctx.actors;
+  const claimId = lcResult.compliantPresentationId;
+  const lcAddress = ctx.deployment.contracts.LetterOfCredit.address;
+  const info = await bankB.apps.letterOfCredit.claimInfo(claimId);
+
+  // The supplier sells its claim to its bank (without recourse) and is paid at once.
+  const discountPrice = yuan(705_600); // 2% discount for 60 days
+  await ctx.send(supplier1.apps.letterOfCredit.transferClaim(claimId, bankB.address));
+  await bankB.sdk.token.transfer(supplier1.address, discountPrice);
+  ctx.log(
+    `${supplier1.member.shortName} discounted its ${cny(info.amount)} claim with ${bankB.member.shortName} for ${cny(discountPrice)}`,
+  );
+
+  const now = await ctx.now();
+  const sealed = ctx.timeTravel;
+  const announcement = {
+    asset: lcAddress,
+    claimId,
+    askingPrice: yuan(708_000),
+    askingDiscountBps: 170,
+    askingTermsHash: hashCanonicalJson({ recourse: "without", governingLaw: "PRC" }),
+    quoteDeadline: now + DAY,
+    revealPeriod: sealed ? DAY : 0,
+    documents: [
+      doc(DocumentKind.Other, "forfaiting/accepted-draft.pdf", {
+        draft: `LC-${lcResult.lcId}-P2`,
+        acceptedBy: bankA.member.name,
+      }),
+      doc(DocumentKind.Invoice, "forfaiting/invoice.pdf", { invoice: "JN-INV-2025-002" }),
+    ],
+  };
+  const market = bankB.apps.market;
+  const offerId = await market.announce.staticCall(announcement);
+  await ctx.send(market.announce(announcement));
+  ctx.log(
+    `${bankB.member.shortName} announced offer #${offerId}: the ${cny(info.amount)} claim on ${bankA.member.shortName}, ` +
+      `asking ${cny(announcement.askingPrice)} (${sealed ? "sealed quotes" : "open quotes"})`,
+  );
+
+  const price = yuan(708_900);
+  if (sealed) {
+    const salt = keccak256(new TextEncoder().encode("jianghai-bank-demo-salt"));
+    const commitment = keccak256(
+      AbiCoder.defaultAbiCoder().encode(
+        ["uint256", "address", "uint128", "bytes32"],
+        [offerId, bankC.address, price, salt],
+      ),
+    );
+    await ctx.send(bankC.apps.market.commitQuote(offerId, commitment));
+    ctx.log(`${bankC.member.shortName} committed a sealed quote on offer #${offerId}`);
+    await ctx.advance(DAY + 1);
+    await ctx.send(bankC.apps.market.revealQuote(offerId, price, salt));
+    ctx.log(`after the quote deadline ${bankC.member.shortName} revealed its quote: ${cny(price)}`);
+    await ctx.advance(DAY);
+  } else {
+    await ctx.send(bankC.apps.market.quote(offerId, price));
+    ctx.log(`${bankC.member.shortName} quoted ${cny(price)} on offer #${offerId}`);
+  }
+
+  await ctx.send(bankB.apps.letterOfCredit.approveClaim(claimId, ctx.deployment.contracts.ForfaitingMarket.address));
+  const deedHash = hashCanonicalJson({
+    deed: `MFB-FF-${offerId}`,
+    seller: bankB.member.name,
+    buyer: bankC.member.name,
+  });
+  const noticeHash = hashCanonicalJson({
+    notice: `MFB-FF-${offerId}-N`,
+    to: bankA.member.name,
+    payTo: bankC.member.name,
+  });
+  await ctx.send(market.acceptQuote(offerId, bankC.address, deedHash, noticeHash, ZeroHash));
+  ctx.log(
+    `${bankB.member.shortName} accepted ${bankC.member.shortName}'s quote: the claim and ${cny(price)} changed hands in one transaction`,
+  );
+  await ctx.send(bankA.apps.market.acknowledgeNotice(offerId, noticeHash));
+  ctx.log(
+    `${bankA.member.shortName} acknowledged the transfer notice: it will pay ${bankC.member.shortName} at maturity`,
+  );
+
+  let paidAtMaturity = false;
+  if (ctx.timeTravel) {
+    const wait = lcResult.maturity - (await ctx.now());
+    if (wait > 0) await ctx.advance(wait);
+    await ctx.send(bankA.apps.letterOfCredit.pay(lcResult.discrepantPresentationId, ZeroHash));
+    ctx.log(
+      `at maturity ${bankA.member.shortName} paid the first draft to ${supplier1.member.shortName}: ${cny(yuan(480_000))}`,
+    );
+    await ctx.send(bankA.apps.letterOfCredit.pay(claimId, ZeroHash));
+    ctx.log(
+      `at maturity ${bankA.member.shortName} paid the forfaited draft to its holder ${bankC.member.shortName}: ${cny(info.amount)}`,
+    );
+    paidAtMaturity = true;
+  } else {
+    ctx.log(`(not a dev chain: the drafts stay unpaid until their maturity)`);
+  }
+  ctx.result.forfaiting = { offerId, claimId, buyer: "bankC", price, paidAtMaturity };
+};
+
+/** Guarantees: a supplier's bid bond in favour of a port group's tender: issued, verified, extended, claimed, paid. */
+export const guaranteesStory: Story = async (ctx) => {
+  const { bankC, coreB, supplier2 } = ctx.actors;
+  const now = await ctx.now();
+  const application = {
+    guarantor: bankC.address,
+    beneficiary: coreB.address,
+    kind: 0, // Bid
+    currency: CNY,
+    amount: yuan(200_000),
+    expiry: now + 90 * DAY,
+    examinationPeriod: 5 * DAY,
+    termsHash: hashCanonicalJson({ text: "URDG 758 bid guarantee", tender: "NSPC-2025-ZB-017" }),
+    tenderReference: hashUtf8("NSPC-2025-ZB-017 Berth 4 dredging"),
+    schedule: [],
+  };
+  const guaranteeId = await supplier2.apps.guarantees.applyFor.staticCall(application);
+  await ctx.send(supplier2.apps.guarantees.applyFor(application));
+  ctx.log(
+    `${supplier2.member.shortName} applied to ${bankC.member.shortName} for a ${cny(application.amount)} bid guarantee ` +
+      `in favour of ${coreB.member.shortName} (tender NSPC-2025-ZB-017)`,
+  );
+  // The bank's guarantee number, keyed like an identifier (a reference is unique suite-wide).
+  const guaranteeNumber = `JHB-BG-2025-${guaranteeId.toString().padStart(5, "0")}`;
+  const referenceId = deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "other", value: guaranteeNumber });
+  await ctx.send(bankC.apps.guarantees.issue(guaranteeId, referenceId));
+  ctx.log(`${bankC.member.shortName} issued guarantee #${guaranteeId} (reference ${guaranteeNumber})`);
+  const check = await coreB.apps.guarantees.verify(referenceId);
+  ctx.log(
+    `${coreB.member.shortName} verified the guarantee: ${check.genuine ? "genuine" : "NOT genuine"}, ${check.inForce ? "in force" : "not in force"}, ${cny(check.available)} available`,
+  );
+
+  const newExpiry = now + 120 * DAY;
+  await ctx.send(
+    bankC.apps.guarantees.proposeAmendment(
+      guaranteeId,
+      application.amount,
+      newExpiry,
+      hashUtf8("bid validity +30 days"),
+    ),
+  );
+  ctx.log(`${bankC.member.shortName} proposed to extend guarantee #${guaranteeId} by 30 days (tender extended)`);
+  await ctx.send(coreB.apps.guarantees.answerAmendment(guaranteeId, true));
+  ctx.log(`${coreB.member.shortName} accepted the extension`);
+
+  const demand = {
+    amount: application.amount,
+    demandHash: hashCanonicalJson({ demand: "bidder withdrew its bid after award", tender: "NSPC-2025-ZB-017" }),
+    documents: [doc(DocumentKind.Demand, "guarantee/demand.pdf", { statement: "art. 15 URDG 758" })],
+    extendTo: 0,
+  };
+  const claimIndex = await coreB.apps.guarantees.presentClaim.staticCall(guaranteeId, demand);
+  await ctx.send(coreB.apps.guarantees.presentClaim(guaranteeId, demand));
+  ctx.log(
+    `${coreB.member.shortName} claimed ${cny(demand.amount)}: ${supplier2.member.shortName} refused to sign the awarded contract`,
+  );
+  await ctx.send(bankC.apps.guarantees.payClaim(guaranteeId, claimIndex, ZeroHash));
+  ctx.log(`${bankC.member.shortName} paid the demand in deposit tokens: guarantee #${guaranteeId} is exhausted`);
+  ctx.result.guarantees = { guaranteeId, referenceId, claimIndex };
+};
+
+/**
+ * Receivables (supply-chain finance, ERC-3525 certificates): built on another branch. The lead fills this story in when
+ * it is merged: Huaxia Motors confirms Jiangnan Precision Parts' receivable, which splits a part to Loudi Hengtai Steel
+ * and discounts the rest with a bank; at maturity Huaxia Motors pays every holder.
+ */
+export const receivablesStory: Story = async (ctx) => {
+  ctx.log("receivables: not part of this deployment yet (skipped)");
+  ctx.result.receivables = {};
+};
+
+/** The stories in the order they run. */
+export const STORIES: readonly [string, Story][] = [
+  ["settlement", settlementStory],
+  ["credit", creditStory],
+  ["data sharing", dataSharingStory],
+  ["letters of credit", lettersOfCreditStory],
+  ["forfaiting", forfaitingStory],
+  ["guarantees", guaranteesStory],
+  ["receivables", receivablesStory],
+];
+
+/** Runs the demo scenario over the node at `rpcUrl`. */
+export async function runDemoScenario(options: DemoScenarioOptions): Promise<DemoScenarioResult> {
+  const provider = new JsonRpcProvider(options.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 100 });
+  try {
+    const chainId = Number((await provider.getNetwork()).chainId);
+    if (chainId !== options.deployment.chainId) {
+      throw new Error(`the node is chain ${chainId} but the deployment is for chain ${options.deployment.chainId}`);
+    }
+    const members = demoConsortium();
+    const registry = await createConsortia({ runner: provider, deployment: options.deployment });
+    const actors = {} as Record<DemoMemberKey, Actor>;
+    for (const key of DEMO_MEMBER_KEYS) {
+      const member = members[key];
+      const onChain = (await registry.registry.memberOf(member.account)) ?? 0;
+      if (onChain !== member.memberId) {
+        throw new Error(
+          `${member.name}'s account ${member.account} is member ${onChain} on chain, expected ${member.memberId}: ` +
+            "deploy with the demo founders (writeDemoFounders) on a fresh chain",
+        );
+      }
+      const sdk = await createConsortia({
+        runner: new Wallet(member.privateKey, provider),
+        deployment: options.deployment,
+        checkChainId: false,
+      });
+      actors[key] = { member, sdk, address: member.account, apps: connectApps(options.deployment, sdk.runner) };
+    }
+
+    let steps = 0;
+    const log = (line: string): void => {
+      steps += 1;
+      options.log?.(line);
+    };
+    const timeTravel = (options.timeTravel ?? true) && chainId === DEV_CHAIN_ID;
+    const context: ScenarioContext = {
+      provider,
+      deployment: options.deployment,
+      chainId,
+      timeTravel,
+      store: createFileSystemPayloadStore(options.dataDir ?? join("data", "payloads")),
+      actors,
+      log,
+      result: {},
+      async send(what) {
+        try {
+          const response = await what;
+          const receipt = await response.wait();
+          if (receipt === null) throw new Error(`transaction ${response.hash} was not mined`);
+          return receipt.hash;
+        } catch (error) {
+          throw toContractError(error, { deployment: options.deployment });
+        }
+      },
+      async now() {
+        const block = await provider.getBlock("latest");
+        if (block === null) throw new Error("the node returned no latest block");
+        return block.timestamp;
+      },
+      async advance(seconds) {
+        if (!timeTravel) throw new Error(`refusing to move the clock of chain ${chainId}: only the dev chain's`);
+        await provider.send("evm_increaseTime", [seconds]);
+        await provider.send("evm_mine", []);
+      },
+    };
+
+    for (const [name, story] of STORIES) {
+      try {
+        await story(context);
+      } catch (error) {
+        throw new Error(`demo scenario, ${name} story: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    return { chainId, timeTravel, steps, ...context.result } as DemoScenarioResult;
+  } finally {
+    provider.destroy();
+  }
+}

@@ -1,0 +1,231 @@
+import { expect } from "chai";
+import { JsonRpcProvider } from "ethers";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  DEMO_MEMBER_KEYS,
+  DEMO_THRESHOLD,
+  demoConsortium,
+  demoFounders,
+  writeDemoFounders,
+} from "../../src/demo/consortium.js";
+import { runDemoScenario, type DemoScenarioResult } from "../../src/demo/scenario.js";
+import { readDeployment, type Deployment } from "../../src/sdk/deployments.js";
+import { normaliseIdentifier } from "../../src/sdk/subjectKey.js";
+import {
+  BankGuarantees__factory,
+  ConsortiumRegistry__factory,
+  CreditBlacklist__factory,
+  DataSharing__factory,
+  DepositToken__factory,
+  ECertificates__factory,
+  ForfaitingMarket__factory,
+  InterbankPositions__factory,
+  LetterOfCredit__factory,
+} from "../../typechain-types/index.js";
+import { runHardhat } from "../helpers/commands.js";
+import { startNode, type NodeProcess } from "../helpers/node-process.js";
+
+const yuan = (amount: number): bigint => BigInt(Math.round(amount * 100));
+
+describe("demo consortium", () => {
+  it("has thirteen members with valid USCCs, distinct accounts 1..13 and a founders file the deploy command accepts", () => {
+    const members = demoConsortium();
+    expect(DEMO_MEMBER_KEYS).to.have.length(13);
+    const kinds = DEMO_MEMBER_KEYS.map((key) => members[key].kind);
+    expect(kinds.filter((kind) => kind === "Bank")).to.have.length(3);
+    expect(kinds.filter((kind) => kind === "Enterprise")).to.have.length(6);
+    expect(kinds.filter((kind) => kind === "Government")).to.have.length(2);
+    expect(kinds.filter((kind) => kind === "CreditAgency")).to.have.length(1);
+    expect(kinds.filter((kind) => kind === "Regulator")).to.have.length(1);
+    for (const key of DEMO_MEMBER_KEYS)
+      expect(normaliseIdentifier("uscc", members[key].uscc)).to.equal(members[key].uscc);
+    expect(new Set(DEMO_MEMBER_KEYS.map((key) => members[key].account)).size).to.equal(13);
+    expect(members.bankA.account).to.equal("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"); // Hardhat account 1
+    expect(new Set(DEMO_MEMBER_KEYS.map((key) => members[key].registrationHash)).size).to.equal(13);
+    // Deterministic keys: the scenario and `npm start` derive the same ones in every process.
+    expect(demoFounders()).to.deep.equal(demoFounders());
+    expect(demoFounders().threshold).to.equal(DEMO_THRESHOLD);
+  });
+});
+
+describe("demo scenario over a real JSON-RPC node", function () {
+  this.timeout(180_000);
+  let node: NodeProcess;
+  let dir: string;
+  let deployment: Deployment;
+  let result: DemoScenarioResult;
+  let provider: JsonRpcProvider;
+  const lines: string[] = [];
+  const deploymentId = `demo-scenario-${process.pid}`;
+  const members = demoConsortium();
+
+  before(async () => {
+    node = await startNode();
+    dir = await mkdtemp(join(tmpdir(), "consortia-demo-"));
+    const founders = await writeDemoFounders(join(dir, "founders.json"));
+    const deployments = join(dir, "deployments");
+    await runHardhat(
+      [
+        "deploy",
+        "--network",
+        "localhost",
+        "--founders",
+        founders,
+        "--deployments",
+        deployments,
+        "--deployment-id",
+        deploymentId,
+      ],
+      { CONSORTIA_LOCAL_RPC_URL: node.url },
+    );
+    deployment = await readDeployment(join(deployments, "1337.json"));
+    result = await runDemoScenario({
+      rpcUrl: node.url,
+      deployment,
+      log: (line) => lines.push(line),
+      dataDir: join(dir, "payloads"),
+    });
+    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
+  });
+
+  after(async () => {
+    provider?.destroy();
+    await node?.stop();
+    await rm(join("ignition", "deployments", deploymentId), { recursive: true, force: true });
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  const at = (name: string): string => deployment.contracts[name].address;
+
+  it("seeds the thirteen demo members with their keys and ends bootstrap", async () => {
+    const registry = ConsortiumRegistry__factory.connect(at("ConsortiumRegistry"), provider);
+    expect(await registry.memberCount()).to.equal(13n);
+    expect(await registry.threshold()).to.equal(BigInt(DEMO_THRESHOLD));
+    const bankA = await registry.member(members.bankA.memberId);
+    expect(bankA.name).to.equal(members.bankA.name);
+    expect(bankA.encryptionKey).to.equal(members.bankA.encryptionKeyPair.publicKey);
+    expect(bankA.registrationHash).to.equal(members.bankA.registrationHash);
+  });
+
+  it("logs one human line per step, amounts formatted", () => {
+    expect(result.steps).to.equal(lines.length);
+    expect(lines.length).to.be.greaterThan(40);
+    expect(lines).to.include(
+      "Huaxin Bank issued LC #1 for Huaxia Motors: 1,000,000.00 CNY, 90 days deferred, to Jiangnan Precision",
+    );
+    expect(result.timeTravel).to.equal(true);
+  });
+
+  it("credit: the defaulter is listed, and the bank's query was logged with the consent reference", async () => {
+    const blacklist = CreditBlacklist__factory.connect(at("CreditBlacklist"), provider);
+    const entry = await blacklist.entry(result.credit.subjectKey, result.credit.entryNumber);
+    expect(entry.reporter).to.equal(BigInt(members.bankC.memberId));
+    expect(entry.status).to.equal(1n); // Active
+    expect(entry.category).to.equal(2n); // Default
+    const queries = await blacklist.queryFilter(blacklist.filters.SubjectQueried(members.bankA.memberId));
+    expect(queries).to.have.length(1);
+    expect(queries[0].transactionHash).to.equal(result.credit.queryTx);
+    expect(queries[0].args.consentHash).to.equal(result.credit.consentHash);
+  });
+
+  it("data sharing: the grant is active, the access is logged, the voucher was replaced", async () => {
+    const dataSharing = DataSharing__factory.connect(at("DataSharing"), provider);
+    const { datasetId, grantId, accessId, certificateId, replacementId } = result.dataSharing;
+    const dataset = await dataSharing.dataset(datasetId);
+    expect(dataset.owner).to.equal(BigInt(members.gov1.memberId));
+    expect(dataset.accessCount).to.equal(1n);
+    const grant = await dataSharing.grant(grantId);
+    expect(grant.grantee).to.equal(BigInt(members.gov2.memberId));
+    expect(grant.status).to.equal(3n); // Active
+    expect(await dataSharing.grantValidity(grantId)).to.equal(0n); // Valid
+    const accesses = await dataSharing.queryFilter(dataSharing.filters.AccessRecorded(accessId));
+    expect(accesses).to.have.length(1);
+
+    const certificates = ECertificates__factory.connect(at("ECertificates"), provider);
+    expect(await certificates.verify(certificateId)).to.deep.equal([5n, replacementId]); // Replaced
+    expect(await certificates.verify(replacementId)).to.deep.equal([1n, replacementId]); // Valid
+  });
+
+  it("letters of credit and netting: the LC is amended and fully drawn, the obligations are netted", async () => {
+    const lc = LetterOfCredit__factory.connect(at("LetterOfCredit"), provider);
+    const record = await lc.letterOfCredit(result.lettersOfCredit.lcId);
+    expect(record.amount).to.equal(yuan(1_200_000));
+    expect(record.drawn).to.equal(yuan(1_200_000));
+    expect(record.issuingBank).to.equal(BigInt(members.bankA.memberId));
+    expect(record.applicant).to.equal(BigInt(members.coreA.memberId));
+    expect((await lc.presentation(result.lettersOfCredit.discrepantPresentationId)).state).to.equal(6n); // Paid
+    expect((await lc.presentation(result.lettersOfCredit.compliantPresentationId)).state).to.equal(6n); // Paid
+
+    const positions = InterbankPositions__factory.connect(at("InterbankPositions"), provider);
+    expect(await positions.nettingRunCount()).to.equal(1n);
+    for (const id of result.lettersOfCredit.obligationIds) {
+      expect((await positions.obligation(id)).status).to.equal(3n); // Netted
+    }
+    expect((await positions.creditLine(members.bankB.memberId, members.bankA.memberId)).used).to.equal(0n);
+  });
+
+  it("forfaiting: the claim went to the buying bank, which the issuing bank paid at maturity", async () => {
+    const market = ForfaitingMarket__factory.connect(at("ForfaitingMarket"), provider);
+    const offer = await market.offer(result.forfaiting.offerId);
+    expect(offer.state).to.equal(3n); // NoticeAcknowledged
+    const lc = LetterOfCredit__factory.connect(at("LetterOfCredit"), provider);
+    const claim = await lc.claimInfo(result.forfaiting.claimId);
+    expect(claim.holder).to.equal(members.bankC.account);
+    expect(claim.settled).to.equal(true);
+    expect(result.forfaiting.paidAtMaturity).to.equal(true);
+  });
+
+  it("guarantees: the bid guarantee was extended, claimed and paid in full", async () => {
+    const guarantees = BankGuarantees__factory.connect(at("BankGuarantees"), provider);
+    const guarantee = await guarantees.guarantee(result.guarantees.guaranteeId);
+    expect(guarantee.state).to.equal(8n); // Exhausted
+    expect(guarantee.paid).to.equal(yuan(200_000));
+    expect((await guarantees.amendment(result.guarantees.guaranteeId)).number).to.equal(1n);
+    const verification = await guarantees.verify(result.guarantees.referenceId);
+    expect(verification.genuine).to.equal(true);
+    expect(verification.inForce).to.equal(false);
+  });
+
+  it("settlement: every token movement of the story adds up", async () => {
+    const token = DepositToken__factory.connect(at("DepositToken"), provider);
+    const balance = (key: keyof typeof members) => token.balanceOf(members[key].account);
+    // Supplier 1: discount price of the second draft, plus the first draft paid at maturity.
+    expect(await balance("supplier1")).to.equal(yuan(705_600) + yuan(480_000));
+    // Nansha Port: its deposits plus the guarantee it called.
+    expect(await balance("coreB")).to.equal(yuan(1_000_000) + yuan(200_000));
+    // Bank A: 20m, paid both drafts, net -500,000 in netting.
+    expect(await balance("bankA")).to.equal(yuan(20_000_000) - yuan(1_200_000) - yuan(500_000));
+    // Bank B: 20m, paid the discount, received the forfaiting price, net +300,000.
+    expect(await balance("bankB")).to.equal(yuan(20_000_000) - yuan(705_600) + yuan(708_900) + yuan(300_000));
+    // Bank C: 20m, paid the price and the guarantee, received the draft, net +200,000.
+    expect(await balance("bankC")).to.equal(
+      yuan(20_000_000) - yuan(708_900) - yuan(200_000) + yuan(720_000) + yuan(200_000),
+    );
+    expect(await token.totalSupply()).to.equal(yuan(64_000_000));
+  });
+
+  it("runs again on the same chain with new ids; without time travel it takes open quotes and leaves drafts unpaid", async () => {
+    const token = DepositToken__factory.connect(at("DepositToken"), provider);
+    const supplyBefore = await token.totalSupply();
+    const again = await runDemoScenario({
+      rpcUrl: node.url,
+      deployment,
+      dataDir: join(dir, "payloads"),
+      timeTravel: false,
+    });
+    expect(again.timeTravel).to.equal(false);
+    expect(again.lettersOfCredit.lcId).to.equal(2n);
+    expect(again.guarantees.guaranteeId).to.equal(2n);
+    expect(again.forfaiting.paidAtMaturity).to.equal(false);
+    const lc = LetterOfCredit__factory.connect(at("LetterOfCredit"), provider);
+    const claim = await lc.claimInfo(again.forfaiting.claimId);
+    expect(claim.holder).to.equal(members.bankC.account);
+    expect(claim.settled).to.equal(false);
+    expect((await lc.presentation(again.lettersOfCredit.discrepantPresentationId)).state).to.equal(5n); // Accepted
+    const market = ForfaitingMarket__factory.connect(at("ForfaitingMarket"), provider);
+    expect((await market.offer(again.forfaiting.offerId)).state).to.equal(3n); // NoticeAcknowledged
+    expect(await token.totalSupply()).to.equal(supplyBefore + yuan(64_000_000));
+  });
+});
