@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+// A test double: it reverts with a string (as many real receivers do) and makes arbitrary calls for the tests.
+// solhint-disable gas-custom-errors, avoid-low-level-calls
+
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 import {ERC165} from "@openzeppelin/contracts/utils/introspection/ERC165.sol";
 import {IERC3525} from "../receivables/interfaces/IERC3525.sol";
