@@ -197,12 +197,28 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     await this.checkCanonical(head);
     if (this.checkpoint.number >= target) {
       this.status.caughtUp = true;
+      await this.recordHead(head);
       return false;
     }
     this.status.caughtUp = false;
     await this.indexBatch(this.checkpoint.number + 1, target, head);
     this.status.caughtUp = this.checkpoint.number >= target;
     return true;
+  }
+
+  private headWrittenAt = 0;
+
+  /** Keeps the head in the database while idle, for an API running in another process (/ready, lag). */
+  private async recordHead(head: number): Promise<void> {
+    if (Date.now() - this.headWrittenAt < 2_000) return;
+    this.headWrittenAt = Date.now();
+    await this.db.query(`UPDATE indexer_state SET head_block = $2, head_seen_ms = $3 WHERE chain_id = $1`, [this.chainId, head, Date.now()]);
+  }
+
+  /** Whether /ready should answer yes: caught up at a recent successful poll. */
+  isReady(): boolean {
+    const fresh = Date.now() - this.status.lastPollAt < Math.max(10_000, 5 * this.options.pollIntervalMs);
+    return this.status.caughtUp && fresh && this.status.lastError === undefined;
   }
 
   /** If the block we indexed last is no longer canonical, roll back to the last common block. */
