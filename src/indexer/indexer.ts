@@ -196,6 +196,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     this.status.lastPollAt = Date.now();
     await this.checkCanonical(head);
     if (this.checkpoint.number >= target) {
+      if (!this.status.caughtUp) this.logger.info({ block: this.checkpoint.number, head }, "caught up");
       this.status.caughtUp = true;
       await this.recordHead(head);
       return false;
@@ -345,6 +346,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     while (this.recent.length > 1 && this.recent[0].at < now - 10_000) this.recent.shift();
     const span = Math.max(1000, now - this.recent[0].at);
     this.status.eventsPerSecond = (this.recent.reduce((s, r) => s + r.events, 0) * 1000) / span;
+    this.logger.debug({ from, to, events: applied.length }, "batch committed");
     this.progress?.update(to, target, applied.length);
     if (this.progress !== undefined && to >= target) this.progress = undefined;
     if (applied.length > 0) this.emit("events", applied);
