@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   schema?: string | undefined;
   /** PGlite data directory; in memory when absent. */
   dataDir?: string | undefined;
+  /** PGlite only: a data directory dumped with `dumpDataDir()` to start from (skips initdb; tests use it). */
+  pgliteTemplate?: Blob | undefined;
 }
 
 const INT8 = 20;
@@ -50,14 +52,18 @@ export class InvalidSchemaNameError extends Error {
 /** Opens PostgreSQL when `databaseUrl` is set, otherwise PGlite (persisted in `dataDir`, or in memory). */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl !== undefined && options.databaseUrl !== "") return openPostgres(options.databaseUrl, options.schema);
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.pgliteTemplate);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, template: Blob | undefined): Promise<Database & { pglite: PGlite }> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { parsers: { [INT8]: parseInt8, [NUMERIC]: (v: string) => v } });
+  const db = await PGlite.create(dataDir, {
+    parsers: { [INT8]: parseInt8, [NUMERIC]: (v: string) => v },
+    ...(template === undefined ? {} : { loadDataDir: template }),
+  });
   return {
     kind: "pglite",
+    pglite: db,
     async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
       return (await db.query<R>(sql, params.map(toParam))).rows;
     },

@@ -15,8 +15,21 @@ export interface TestStore {
   cleanup(): Promise<void>;
 }
 
+let template: Promise<Blob> | undefined;
+
+/** A fresh in-memory PGlite started from a dumped empty data directory (initdb once per process, not per test). */
+export async function openTestPglite(): Promise<Database> {
+  template ??= (async () => {
+    const db = (await openDatabase({})) as Database & { pglite: { dumpDataDir(c: "none"): Promise<Blob> } };
+    const dump = await db.pglite.dumpDataDir("none");
+    await db.close();
+    return dump;
+  })();
+  return openDatabase({ pgliteTemplate: await template });
+}
+
 export function testStores(): TestStore[] {
-  const stores: TestStore[] = [{ name: "PGlite", open: () => openDatabase({}), cleanup: async () => undefined }];
+  const stores: TestStore[] = [{ name: "PGlite", open: openTestPglite, cleanup: async () => undefined }];
   const url = process.env.DATABASE_URL;
   if (url !== undefined && url !== "") {
     const schemas: string[] = [];
