@@ -196,18 +196,21 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     this.status.lastPollAt = Date.now();
     await this.checkCanonical(head);
     if (this.checkpoint.number >= target) {
-      if (!this.status.caughtUp) this.logger.info({ block: this.checkpoint.number, head }, "caught up");
+      if (!this.loggedCaughtUp) this.logger.info({ block: this.checkpoint.number, head }, "caught up");
+      this.loggedCaughtUp = true;
       this.status.caughtUp = true;
       await this.recordHead(head);
       return false;
     }
     this.status.caughtUp = false;
+    this.loggedCaughtUp = false;
     await this.indexBatch(this.checkpoint.number + 1, target, head);
     this.status.caughtUp = this.checkpoint.number >= target;
     return true;
   }
 
   private headWrittenAt = 0;
+  private loggedCaughtUp = false;
 
   /** Keeps the head in the database while idle, for an API running in another process (/ready, lag). */
   private async recordHead(head: number): Promise<void> {
