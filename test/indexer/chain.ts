@@ -170,7 +170,7 @@ export async function platformScenario(chain: TestChain): Promise<number> {
   await (await flood.connect(accounts.bankB).recordPayment(ids.core, ids.supplier1, 777n, keccak256(toUtf8Bytes("MT103-1")))).wait();
   await (await flood.connect(accounts.bankA).recordPayment(ids.supplier2, ids.core, 1n, keccak256(toUtf8Bytes("MT103-2")))).wait();
   await floodTransfers(chain, 2, 5);
-  return chain.provider.getBlockNumber();
+  return Number(await rpc<string>(chain.url, "eth_blockNumber"));
 }
 
 export async function mine(url: string, blocks = 1): Promise<void> {
