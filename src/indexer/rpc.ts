@@ -106,6 +106,24 @@ export class ChainReader {
     this.range = options.maxRange;
   }
 
+  /** The smallest range that failed, and the largest that succeeded since: the next range searches between them. */
+  private ceiling: number | undefined;
+  private good = 0;
+  private successes = 0;
+
+  /**
+   * Aims the next range at TARGET_LOGS_PER_CALL logs (at most doubling). After a failure, grows by bisection between
+   * the largest good range and the failing one; 50 successes in a row forget the failure.
+   */
+  private adapt(blocks: number, logs: number): void {
+    if (++this.successes >= 50) this.ceiling = undefined;
+    this.good = Math.max(this.good, blocks);
+    const ideal = logs === 0 ? blocks * 2 : Math.floor((blocks * TARGET_LOGS_PER_CALL) / logs);
+    const bisect = this.ceiling === undefined ? Infinity : Math.max(this.good, Math.floor((this.good + this.ceiling) / 2));
+    const upper = Math.min(this.options.maxRange, bisect, Math.max(blocks, this.range) * 2);
+    this.range = Math.max(this.options.minRange, Math.min(ideal, upper));
+  }
+
   get logRange(): number {
     return this.range;
   }
@@ -144,6 +162,7 @@ export class ChainReader {
    */
   async logs(addresses: readonly string[], from: number, to: number): Promise<{ to: number; logs: RawLog[] }> {
     let failures = 0;
+    let inARow = 0;
     for (;;) {
       const end = Math.min(to, from + this.range - 1);
       try {
@@ -151,14 +170,19 @@ export class ChainReader {
           method: "eth_getLogs",
           params: [{ address: addresses as Hex[], fromBlock: `0x${from.toString(16)}`, toBlock: `0x${end.toString(16)}` }],
         })) as RawLog[];
-        if (logs.length < TARGET_LOGS_PER_CALL) this.range = Math.min(this.options.maxRange, this.range * 2);
-        else if (logs.length > 2 * TARGET_LOGS_PER_CALL) this.range = Math.max(this.options.minRange, Math.floor(this.range / 2));
+        this.adapt(end - from + 1, logs.length);
         return { to: end, logs };
       } catch (error) {
         if (this.options.signal?.aborted === true) throw new AbortedError();
-        if (this.range > this.options.minRange) {
+        inARow++;
+        // A range larger than any that worked is probably too large: halve it. A range that worked before is
+        // probably a transient fault: retry it with backoff, unless it keeps failing (denser blocks).
+        if (this.range > this.options.minRange && (this.range > this.good || inARow >= 3)) {
+          this.ceiling = Math.min(this.ceiling ?? Infinity, this.range);
+          this.good = Math.min(this.good, this.ceiling - 1);
+          this.successes = 0;
           this.range = Math.max(this.options.minRange, Math.floor(this.range / 2));
-          this.options.onRetry?.(`eth_getLogs (range now ${this.range})`, error, failures + 1);
+          this.options.onRetry?.(`eth_getLogs (range now ${this.range})`, error, inARow);
           continue;
         }
         if (failures >= this.options.retries) throw error;
@@ -169,4 +193,5 @@ export class ChainReader {
       }
     }
   }
+
 }
