@@ -73,8 +73,12 @@ async function backfill(chain: TestChain, store: "pglite" | "postgres"): Promise
   while (!service.indexer.status.caughtUp) await new Promise((r) => setTimeout(r, 10));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const events = service.indexer.status.eventsTotal;
-  if (store === "postgres") await service.db.query(`DROP SCHEMA "${schema}" CASCADE`);
   await service.stop();
+  if (store === "postgres") {
+    const db = await openDatabase({ databaseUrl: DATABASE_URL });
+    await db.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await db.close();
+  }
   return { events, seconds: round(seconds), eventsPerSecond: Math.round(events / seconds) };
 }
 

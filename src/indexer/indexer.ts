@@ -55,6 +55,19 @@ export class ConcurrentWriterError extends Error {
   }
 }
 
+const EVENT_COLUMNS = [
+  ["chain_id", "integer"],
+  ["block_number", "bigint"],
+  ["log_index", "integer"],
+  ["block_hash", "text"],
+  ["tx_hash", "text"],
+  ["tx_index", "integer"],
+  ["address", "text"],
+  ["contract", "text"],
+  ["event", "text"],
+  ["args", "jsonb"],
+] as const;
+
 /** Blocks re-indexed when the chain changed under one batch. */
 class ChainMovedError extends Error {}
 
@@ -284,6 +297,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     }
     // The header of the last block before and after eth_getLogs must agree, and our checkpoint must still be its
     // ancestor: otherwise the chain moved during the batch and it is fetched again.
+    const t0 = performance.now();
     let fetched: { to: number; logs: RawLog[]; hash: string } | undefined;
     while (fetched === undefined) {
       const end = Math.min(target, from + this.reader.logRange - 1);
@@ -308,12 +322,17 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     const { to, logs } = fetched;
     const before = { hash: fetched.hash };
 
+    const t1 = performance.now();
     const events = this.decode(logs);
+    const t2 = performance.now();
+    let t3 = 0;
+    let t4 = 0;
     const blockHashes = new Map<number, string>([[to, before.hash]]);
     for (const e of events) blockHashes.set(e.blockNumber, e.blockHash);
     const applied = await this.db.transaction(async (tx) => {
       await this.lockCheckpoint(tx);
       const fresh = await this.insertEvents(tx, events);
+      t3 = performance.now();
       const store = new BatchStore(tx, this.tables);
       for (const event of fresh) {
         const handler = this.handlers.get(event.contract)?.get(event.event);
@@ -322,6 +341,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         await handler(event, store);
       }
       await store.flush();
+      t4 = performance.now();
       const keep = Math.max(0, head - this.options.reorgWindow - this.options.confirmations);
       await bulkInsert(
         tx,
@@ -349,7 +369,11 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     while (this.recent.length > 1 && this.recent[0].at < now - 10_000) this.recent.shift();
     const span = Math.max(1000, now - this.recent[0].at);
     this.status.eventsPerSecond = (this.recent.reduce((s, r) => s + r.events, 0) * 1000) / span;
-    this.logger.debug({ from, to, events: applied.length }, "batch committed");
+    const ms = (a: number, b: number) => Math.round(b - a);
+    this.logger.debug(
+      { from, to, events: applied.length, fetchMs: ms(t0, t1), decodeMs: ms(t1, t2), eventsMs: ms(t2, t3), projectMs: ms(t3, t4), commitMs: ms(t4, performance.now()) },
+      "batch committed",
+    );
     this.progress?.update(to, target, applied.length);
     if (this.progress !== undefined && to >= target) this.progress = undefined;
     if (applied.length > 0) this.emit("events", applied);
@@ -380,23 +404,16 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   /** Inserts events that are not stored yet and returns those: only they are applied to the projections. */
   private async insertEvents(tx: Queryable, events: readonly IndexedEvent[]): Promise<IndexedEvent[]> {
     if (events.length === 0) return [];
-    const fresh: IndexedEvent[] = [];
-    const CHUNK = 2_000;
-    for (let i = 0; i < events.length; i += CHUNK) {
-      const chunk = events.slice(i, i + CHUNK);
-      const params: unknown[] = [];
-      const tuples = chunk.map((e) => {
-        const base = params.length;
-        params.push(e.chainId, e.blockNumber, e.logIndex, e.blockHash, e.txHash, e.txIndex, e.address, e.contract, e.event, argsToJson(e.args));
-        return `($${base + 1}::integer, $${base + 2}::bigint, $${base + 3}::integer, $${base + 4}, $${base + 5}, $${base + 6}::integer, $${base + 7}, $${base + 8}, $${base + 9}, $${base + 10}::jsonb)`;
-      });
-      const inserted = await tx.query<{ block_number: number; log_index: number }>(
-        `INSERT INTO events (chain_id, block_number, log_index, block_hash, tx_hash, tx_index, address, contract, event, args) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING RETURNING block_number, log_index`,
-        params,
-      );
-      const keys = new Set(inserted.map((r) => `${r.block_number}:${r.log_index}`));
-      for (const e of chunk) if (keys.has(`${e.blockNumber}:${e.logIndex}`)) fresh.push(e);
-    }
-    return fresh;
+    const inserted = await bulkInsert(
+      tx,
+      "events",
+      EVENT_COLUMNS,
+      events.map((e) => [e.chainId, e.blockNumber, e.logIndex, e.blockHash, e.txHash, e.txIndex, e.address, e.contract, e.event, argsToJson(e.args)]),
+      "ON CONFLICT DO NOTHING RETURNING block_number, log_index",
+    );
+    if (inserted.length === events.length) return [...events];
+    const keys = new Set(inserted.map((r) => `${String(r.block_number)}:${String(r.log_index)}`));
+    return events.filter((e) => keys.has(`${e.blockNumber}:${e.logIndex}`));
   }
+
 }

@@ -89,6 +89,7 @@ export interface ChainReaderOptions {
 
 /** Above this many logs in one answer the range stops growing (answers stay well under viem's 10 MiB cap). */
 const TARGET_LOGS_PER_CALL = 10_000;
+const INITIAL_RANGE = 100;
 
 /**
  * The indexer's view of a node: head, headers and logs, with retries, and an eth_getLogs block range that halves on
@@ -103,7 +104,9 @@ export class ChainReader {
       ? webSocket(options.url, { retryCount: 0, timeout: options.timeoutMs })
       : http(options.url, { retryCount: 0, timeout: options.timeoutMs });
     this.client = createPublicClient({ transport }) as PublicClient;
-    this.range = options.maxRange;
+    // Start small and let `adapt` grow the range: a first call over maxRange dense blocks makes the node build a
+    // response far over any limit.
+    this.range = Math.min(options.maxRange, INITIAL_RANGE);
   }
 
   /** The smallest range that failed, and the largest that succeeded since: the next range searches between them. */
