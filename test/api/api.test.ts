@@ -2,6 +2,9 @@ import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { parseConfig } from "../../src/indexer/config.js";
 import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
+import { pollingFeed } from "../../src/api/feed.js";
+import { buildApi, loadRoutes } from "../../src/api/server.js";
+import { databaseStatus } from "../../src/api/status.js";
 import { platformScenario, startChain, type TestChain } from "../indexer/chain.js";
 
 const TOKEN = "test-token-0123456789abcdef";
@@ -281,6 +284,35 @@ describe("API", function () {
       while ((text.match(/data: /g) ?? []).length < 11) text += new TextDecoder().decode((await reader.read()).value);
       controller.abort();
       expect((text.match(/data: /g) ?? []).length).to.equal(11);
+    });
+  });
+
+  describe("API apart from the indexer (reads the database only)", () => {
+    it("reports readiness from the checkpoint row and streams new events by polling the events table", async () => {
+      const feed = pollingFeed(api.service.db, 50);
+      const apart = await buildApi({ db: api.service.db, status: databaseStatus(api.service.db, 0), feed, routes: await loadRoutes() });
+      const url = await apart.listen({ host: "127.0.0.1", port: 0 });
+      try {
+        await new Promise((r) => setTimeout(r, 2_100)); // the idle indexer refreshes its head row every 2 s
+        const ready = await fetch(`${url}/ready`);
+        expect(ready.status).to.equal(200);
+        expect(((await (await fetch(`${url}/status`)).json()) as { indexedBlock: number }).indexedBlock).to.equal(
+          api.service.indexer.status.indexedBlock,
+        );
+        const controller = new AbortController();
+        const response = await fetch(`${url}/events/stream?contract=PaymentLedger`, { signal: controller.signal });
+        const reader = response.body!.getReader();
+        await new Promise((r) => setTimeout(r, 200)); // let the feed note where the table ends
+        const ref = keccak256(toUtf8Bytes("SSE-apart"));
+        await (await chain.flood.connect(chain.accounts.bankA).recordPayment(chain.ids.core, chain.ids.supplier1, 4n, ref)).wait();
+        let text = "";
+        while (!text.includes(ref)) text += new TextDecoder().decode((await reader.read()).value);
+        controller.abort();
+        expect(text).to.include("OffChainPaymentRecorded");
+      } finally {
+        feed.close();
+        await apart.close();
+      }
     });
   });
 });
