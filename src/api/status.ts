@@ -1,0 +1,48 @@
+import type { Queryable } from "../indexer/db.js";
+import type { Indexer } from "../indexer/indexer.js";
+import type { ApiStatus } from "./route.js";
+
+/** Status of an indexer in the same process. */
+export function indexerStatus(indexer: Indexer): () => Promise<ApiStatus> {
+  return async () => {
+    const s = indexer.status;
+    return {
+      chainId: s.chainId,
+      indexedBlock: s.indexedBlock,
+      headBlock: s.headBlock,
+      confirmations: s.confirmations,
+      ready: indexer.isReady(),
+      eventsTotal: s.eventsTotal,
+      eventsPerSecond: s.eventsPerSecond,
+      reorgs: s.reorgs,
+      lastError: s.lastError,
+    };
+  };
+}
+
+/** Status of an indexer in another process, read from its checkpoint row (cached for a second). */
+export function databaseStatus(db: Queryable, confirmations: number, staleAfterMs = 30_000): () => Promise<ApiStatus> {
+  let cached: { at: number; value: ApiStatus } | undefined;
+  return async () => {
+    if (cached !== undefined && Date.now() - cached.at < 1_000) return cached.value;
+    const [row] = await db.query<{ chain_id: number; block_number: number; head_block: number | null; head_seen_ms: number | null }>(
+      `SELECT chain_id, block_number, head_block, head_seen_ms FROM indexer_state LIMIT 1`,
+    );
+    const [count] = row === undefined ? [{ n: 0 }] : await db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events`);
+    const head = row?.head_block ?? -1;
+    const indexed = row?.block_number ?? -1;
+    const fresh = row?.head_seen_ms !== null && row?.head_seen_ms !== undefined && Date.now() - row.head_seen_ms < staleAfterMs;
+    const value: ApiStatus = {
+      chainId: row?.chain_id ?? 0,
+      indexedBlock: indexed,
+      headBlock: head,
+      confirmations,
+      ready: row !== undefined && fresh && indexed >= head - confirmations,
+      eventsTotal: count.n,
+      eventsPerSecond: 0,
+      reorgs: 0,
+    };
+    cached = { at: Date.now(), value };
+    return value;
+  };
+}

@@ -1,0 +1,129 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+
+/** A row as the database returns it: bigint columns as numbers, numeric as decimal strings, jsonb parsed. */
+export type Row = Record<string, unknown>;
+
+/** The SQL surface the indexer and the API use. PGlite and PostgreSQL implement it with the same SQL. */
+export interface Queryable {
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: "pglite" | "postgres";
+  /** Runs `fn` in one transaction: all of its writes commit together or not at all. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; PGlite when absent. */
+  databaseUrl?: string | undefined;
+  /** PostgreSQL schema to use (created if missing); `public` by default. */
+  schema?: string | undefined;
+  /** PGlite data directory; in memory when absent. */
+  dataDir?: string | undefined;
+  /** PGlite only: a data directory dumped with `dumpDataDir()` to start from (skips initdb; tests use it). */
+  pgliteTemplate?: Blob | undefined;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/** int8 holds block numbers, log indexes, member ids, dates: all far below 2^53. Amounts are numeric (strings). */
+function parseInt8(value: string): number {
+  return Number(value);
+}
+
+/** Converts JS values to SQL parameters the same way for both drivers (bigint → decimal string). */
+function toParam(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(toParam);
+  return value;
+}
+
+export class InvalidSchemaNameError extends Error {
+  constructor(schema: string) {
+    super(`invalid schema name "${schema}": use letters, digits and underscores`);
+  }
+}
+
+/** Opens PostgreSQL when `databaseUrl` is set, otherwise PGlite (persisted in `dataDir`, or in memory). */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl !== undefined && options.databaseUrl !== "") return openPostgres(options.databaseUrl, options.schema);
+  return openPglite(options.dataDir, options.pgliteTemplate);
+}
+
+async function openPglite(dataDir: string | undefined, template: Blob | undefined): Promise<Database & { pglite: PGlite }> {
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir, {
+    parsers: { [INT8]: parseInt8, [NUMERIC]: (v: string) => v },
+    ...(template === undefined ? {} : { loadDataDir: template }),
+  });
+  return {
+    kind: "pglite",
+    pglite: db,
+    async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
+      return (await db.query<R>(sql, params.map(toParam))).rows;
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      return db.transaction(async (tx) =>
+        fn({
+          async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
+            return (await tx.query<R>(sql, params.map(toParam))).rows;
+          },
+        }),
+      );
+    },
+    async close() {
+      await db.close();
+    },
+  };
+}
+
+async function openPostgres(databaseUrl: string, schema = "public"): Promise<Database> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) throw new InvalidSchemaNameError(schema);
+  const types = {
+    getTypeParser(oid: number, format?: "text" | "binary") {
+      if (oid === INT8) return parseInt8;
+      if (oid === NUMERIC) return (v: string) => v;
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const bootstrap = new pg.Client({ connectionString: databaseUrl });
+  await bootstrap.connect();
+  try {
+    await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } finally {
+    await bootstrap.end();
+  }
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, types, options: `-c search_path="${schema}"` });
+  return {
+    kind: "postgres",
+    async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
+      return (await pool.query(sql, params.map(toParam) as unknown[])).rows as R[];
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn({
+          async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
+            return (await client.query(sql, params.map(toParam) as unknown[])).rows as R[];
+          },
+        });
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import { createPublicClient, http, webSocket, type Hex, type PublicClient } from "viem";
+
+/** A raw log as eth_getLogs returns it. */
+export interface RawLog {
+  address: Hex;
+  topics: Hex[];
+  data: Hex;
+  blockNumber: Hex;
+  blockHash: Hex;
+  transactionHash: Hex;
+  transactionIndex: Hex;
+  logIndex: Hex;
+  removed?: boolean;
+}
+
+export interface BlockHeader {
+  number: number;
+  hash: string;
+  parentHash: string;
+}
+
+export interface RetryOptions {
+  retries: number;
+  /** First delay; doubles each attempt up to `maxDelayMs`, with full jitter. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  signal?: AbortSignal | undefined;
+}
+
+export class AbortedError extends Error {
+  constructor() {
+    super("aborted");
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) return reject(new AbortedError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Calls `fn` until it succeeds, waiting base·2^attempt ms (capped, full jitter) between attempts. */
+export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions): Promise<T> {
+  const base = options.baseDelayMs ?? 100;
+  const max = options.maxDelayMs ?? 5_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= options.retries || options.signal?.aborted === true) throw error;
+      const delay = Math.round(Math.random() * Math.min(max, base * 2 ** attempt));
+      options.onRetry?.(error, attempt + 1, delay);
+      await sleep(delay, options.signal);
+    }
+  }
+}
+
+export class ChainMismatchError extends Error {
+  constructor(expected: number, actual: number) {
+    super(`the node serves chain ${actual}, the deployments file is for chain ${expected}`);
+  }
+}
+
+export class BlockNotFoundError extends Error {
+  constructor(readonly blockNumber: number) {
+    super(`block ${blockNumber} not found`);
+  }
+}
+
+export interface ChainReaderOptions {
+  url: string;
+  timeoutMs: number;
+  retries: number;
+  minRange: number;
+  maxRange: number;
+  signal?: AbortSignal;
+  onRetry?: (what: string, error: unknown, attempt: number) => void;
+}
+
+/** Above this many logs in one answer the range stops growing (answers stay well under viem's 10 MiB cap). */
+const TARGET_LOGS_PER_CALL = 10_000;
+const INITIAL_RANGE = 100;
+
+/**
+ * The indexer's view of a node: head, headers and logs, with retries, and an eth_getLogs block range that halves on
+ * errors (too many results, response too large, timeouts) and doubles again on success.
+ */
+export class ChainReader {
+  readonly client: PublicClient;
+  private range: number;
+
+  constructor(private readonly options: ChainReaderOptions) {
+    const transport = /^wss?:/.test(options.url)
+      ? webSocket(options.url, { retryCount: 0, timeout: options.timeoutMs })
+      : http(options.url, { retryCount: 0, timeout: options.timeoutMs });
+    this.client = createPublicClient({ transport }) as PublicClient;
+    // Start small and let `adapt` grow the range: a first call over maxRange dense blocks makes the node build a
+    // response far over any limit.
+    this.range = Math.min(options.maxRange, INITIAL_RANGE);
+  }
+
+  /** The smallest range that failed, and the largest that succeeded since: the next range searches between them. */
+  private ceiling: number | undefined;
+  private good = 0;
+  private successes = 0;
+
+  /**
+   * Aims the next range at TARGET_LOGS_PER_CALL logs (at most doubling). After a failure, grows by bisection between
+   * the largest good range and the failing one; 50 successes in a row forget the failure.
+   */
+  private adapt(blocks: number, logs: number): void {
+    if (++this.successes >= 50) this.ceiling = undefined;
+    this.good = Math.max(this.good, blocks);
+    const ideal = logs === 0 ? blocks * 2 : Math.floor((blocks * TARGET_LOGS_PER_CALL) / logs);
+    const bisect = this.ceiling === undefined ? Infinity : Math.max(this.good, Math.floor((this.good + this.ceiling) / 2));
+    const upper = Math.min(this.options.maxRange, bisect, Math.max(blocks, this.range) * 2);
+    this.range = Math.max(this.options.minRange, Math.min(ideal, upper));
+  }
+
+  get logRange(): number {
+    return this.range;
+  }
+
+  private retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return withRetry(fn, {
+      retries: this.options.retries,
+      signal: this.options.signal,
+      onRetry: (error, attempt) => this.options.onRetry?.(what, error, attempt),
+    });
+  }
+
+  async chainId(): Promise<number> {
+    return this.retry("eth_chainId", async () => Number(await this.client.request({ method: "eth_chainId" })));
+  }
+
+  async blockNumber(): Promise<number> {
+    return this.retry("eth_blockNumber", async () => Number(await this.client.request({ method: "eth_blockNumber" })));
+  }
+
+  /** The header of a block, or undefined when the node does not have it (yet, or any more after a reorg). */
+  async header(blockNumber: number): Promise<BlockHeader | undefined> {
+    return this.retry("eth_getBlockByNumber", async () => {
+      const block = (await this.client.request({
+        method: "eth_getBlockByNumber",
+        params: [`0x${blockNumber.toString(16)}`, false],
+      })) as { number: Hex; hash: Hex; parentHash: Hex } | null;
+      if (block === null) return undefined;
+      return { number: Number(block.number), hash: block.hash, parentHash: block.parentHash };
+    });
+  }
+
+  /**
+   * Logs of `addresses` from `from` up to at most `to`, over as many blocks as the node answers at once. Returns the
+   * last block covered (≤ to). Errors halve the range (down to minRange, then back off and retry).
+   */
+  async logs(addresses: readonly string[], from: number, to: number): Promise<{ to: number; logs: RawLog[] }> {
+    let failures = 0;
+    let inARow = 0;
+    for (;;) {
+      const end = Math.min(to, from + this.range - 1);
+      try {
+        const logs = (await this.client.request({
+          method: "eth_getLogs",
+          params: [{ address: addresses as Hex[], fromBlock: `0x${from.toString(16)}`, toBlock: `0x${end.toString(16)}` }],
+        })) as RawLog[];
+        this.adapt(end - from + 1, logs.length);
+        return { to: end, logs };
+      } catch (error) {
+        if (this.options.signal?.aborted === true) throw new AbortedError();
+        inARow++;
+        // A range larger than any that worked is probably too large: halve it. A range that worked before is
+        // probably a transient fault: retry it with backoff, unless it keeps failing (denser blocks).
+        if (this.range > this.options.minRange && (this.range > this.good || inARow >= 3)) {
+          this.ceiling = Math.min(this.ceiling ?? Infinity, this.range);
+          this.good = Math.min(this.good, this.ceiling - 1);
+          this.successes = 0;
+          this.range = Math.max(this.options.minRange, Math.floor(this.range / 2));
+          this.options.onRetry?.(`eth_getLogs (range now ${this.range})`, error, inARow);
+          continue;
+        }
+        if (failures >= this.options.retries) throw error;
+        const delay = Math.round(Math.random() * Math.min(5_000, 100 * 2 ** failures));
+        failures++;
+        this.options.onRetry?.("eth_getLogs", error, failures);
+        await sleep(delay, this.options.signal);
+      }
+    }
+  }
+
+}

@@ -1,0 +1,84 @@
+import type { Database, Queryable } from "./db.js";
+import type { Migration, TableSpec } from "./projection.js";
+
+/** The indexer's own tables: checkpoint, recent block hashes, the append-only log of every decoded event. */
+export const CORE_MIGRATIONS: readonly Migration[] = [
+  {
+    id: "core/001_indexer",
+    sql: `
+CREATE TABLE indexer_state (
+  chain_id integer PRIMARY KEY,
+  block_number bigint NOT NULL,
+  block_hash text,
+  head_block bigint,
+  head_seen_ms bigint,
+  deployment_block bigint NOT NULL
+);
+CREATE TABLE indexed_blocks (
+  chain_id integer NOT NULL,
+  block_number bigint NOT NULL,
+  block_hash text NOT NULL,
+  PRIMARY KEY (chain_id, block_number)
+);
+CREATE TABLE events (
+  chain_id integer NOT NULL,
+  block_number bigint NOT NULL,
+  log_index integer NOT NULL,
+  block_hash text NOT NULL,
+  tx_hash text NOT NULL,
+  tx_index integer NOT NULL,
+  address text NOT NULL,
+  contract text NOT NULL,
+  event text NOT NULL,
+  args jsonb NOT NULL,
+  PRIMARY KEY (chain_id, block_number, log_index)
+);
+CREATE INDEX events_contract_event ON events (contract, event, block_number, log_index);
+CREATE INDEX events_tx ON events (tx_hash);
+`,
+  },
+];
+
+/** Tables the digest covers besides the projections' (the state row is left out: it holds the head). */
+export const CORE_TABLES = ["events"] as const;
+
+const LOCK_KEY = 7_305_219;
+
+/** Applies pending migrations in order, each in its own transaction with its bookkeeping row. */
+export async function migrate(db: Database, migrations: readonly Migration[]): Promise<string[]> {
+  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    const done = await db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [LOCK_KEY]);
+      const rows = await tx.query(`SELECT 1 FROM schema_migrations WHERE id = $1`, [migration.id]);
+      if (rows.length > 0) return false;
+      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      await tx.query(`INSERT INTO schema_migrations (id) VALUES ($1)`, [migration.id]);
+      return true;
+    });
+    if (done) applied.push(migration.id);
+  }
+  return applied;
+}
+
+/** Splits a migration on semicolons at line ends (migrations hold no procedural code). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** md5 of each table's rows in a canonical order: equal digests mean equal contents, whichever store. */
+export async function tableDigests(db: Queryable, tables: readonly (TableSpec | string)[]): Promise<Record<string, string>> {
+  const digests: Record<string, string> = {};
+  for (const table of tables) {
+    const name = typeof table === "string" ? table : table.name;
+    const rows = await db.query<{ digest: string | null; n: number }>(
+      `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest, count(*)::bigint AS n FROM ${name} t`,
+    );
+    digests[name] = `${rows[0].n}:${rows[0].digest ?? ""}`;
+  }
+  return digests;
+}

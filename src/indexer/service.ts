@@ -1,0 +1,47 @@
+import { pino, type Logger } from "pino";
+import type { Config } from "./config.js";
+import { openDatabase, type Database } from "./db.js";
+import { readDeployments, type Deployments } from "./deployments.js";
+import { Indexer } from "./indexer.js";
+import type { Projection } from "./projection.js";
+import { loadProjections } from "./projections.js";
+
+export function createLogger(level: Config["logLevel"], name: string): Logger {
+  return pino({ name, level }, pino.destination(2));
+}
+
+export interface IndexerService {
+  indexer: Indexer;
+  db: Database;
+  deployments: Deployments;
+  projections: Projection[];
+  logger: Logger;
+  /** Stops indexing and closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens the store, migrates, and starts indexing in the background. */
+export async function startIndexer(config: Config, logger = createLogger(config.logLevel, "indexer")): Promise<IndexerService> {
+  const deployments = await readDeployments(config.deployments);
+  const projections = await loadProjections();
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
+  const indexer = new Indexer(db, deployments, projections, config, logger);
+  try {
+    await indexer.init();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  indexer.start();
+  return {
+    indexer,
+    db,
+    deployments,
+    projections,
+    logger,
+    async stop() {
+      await indexer.stop();
+      await db.close();
+    },
+  };
+}

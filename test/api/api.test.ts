@@ -1,0 +1,318 @@
+import { expect } from "chai";
+import { keccak256, toUtf8Bytes } from "ethers";
+import { parseConfig } from "../../src/indexer/config.js";
+import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
+import { pollingFeed } from "../../src/api/feed.js";
+import { buildApi, loadRoutes } from "../../src/api/server.js";
+import { databaseStatus } from "../../src/api/status.js";
+import { platformScenario, startChain, type TestChain } from "../indexer/chain.js";
+
+const TOKEN = "test-token-0123456789abcdef";
+
+describe("API", function () {
+  this.timeout(120_000);
+  let chain: TestChain;
+  let api: IndexerAndApi;
+  let lastBlock: number;
+
+  const get = async (path: string, token: string | null = TOKEN) => {
+    const response = await fetch(api.url + path, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+    const text = await response.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    return { status: response.status, body };
+  };
+  const ok = async (path: string) => {
+    const { status, body } = await get(path);
+    expect(status, `${path}: ${JSON.stringify(body)}`).to.equal(200);
+    return body;
+  };
+
+  before(async () => {
+    chain = await startChain();
+    lastBlock = await platformScenario(chain);
+    const config = parseConfig({
+      rpcUrl: chain.url,
+      deployments: chain.deploymentsPath,
+      dataDir: `${chain.dir}/api-db`,
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      databaseSchema: `api_${process.pid}_${Date.now()}`,
+      pollIntervalMs: 50,
+      apiPort: 0,
+      apiToken: TOKEN,
+      logLevel: "silent",
+    });
+    api = await startIndexerAndApi(config);
+    while (!api.service.indexer.isReady()) await new Promise((r) => setTimeout(r, 50));
+  });
+  after(async () => {
+    if (api !== undefined) {
+      if (api.service.db.kind === "postgres") {
+        const schema = (await api.service.db.query<{ s: string }>("SELECT current_schema() AS s"))[0].s;
+        await api.service.db.query(`DROP SCHEMA "${schema}" CASCADE`);
+      }
+      await api.stop();
+    }
+    await chain?.stop();
+  });
+
+  describe("access", () => {
+    it("requires the bearer token when one is configured", async () => {
+      expect((await get("/members", null)).status).to.equal(401);
+      expect((await get("/members", "wrong-token-wrong-token")).status).to.equal(401);
+      expect((await get("/metrics", null)).status).to.equal(401);
+      expect((await get("/members")).status).to.equal(200);
+    });
+    it("leaves /health and /ready open for probes", async () => {
+      expect(await get("/health", null)).to.deep.equal({ status: 200, body: { status: "ok" } });
+      const ready = await get("/ready", null);
+      expect(ready.status).to.equal(200);
+      expect(ready.body).to.include({ ready: true, indexedBlock: lastBlock, headBlock: lastBlock });
+    });
+    it("listens on localhost", () => expect(api.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/));
+    it("answers 404 for unknown routes", async () => expect((await get("/nope")).status).to.equal(404));
+  });
+
+  describe("members", () => {
+    it("lists the directory with roles, status, accounts and nodes", async () => {
+      const { items, nextCursor } = await ok("/members?limit=500");
+      expect(items).to.have.length(11);
+      expect(nextCursor).to.equal(null);
+      const bankC = items.find((m: any) => m.name === "bankC");
+      expect(bankC.roles).to.include("LC_BANK");
+      expect(bankC.nodes.map((n: any) => n.enode)).to.deep.equal(["enode://c2@10.0.0.4:30303"]);
+      const core = items.find((m: any) => m.name === "core");
+      expect(core.accounts).to.have.length(2);
+      expect(core.kind).to.equal("Enterprise");
+    });
+    it("filters by status, kind, role and name", async () => {
+      expect((await ok("/members?status=Suspended")).items.map((m: any) => m.name)).to.deep.equal(["supplier3"]);
+      expect((await ok("/members?kind=Bank")).items).to.have.length(3);
+      expect((await ok("/members?role=AUDITOR")).items.map((m: any) => m.name)).to.deep.equal(["regulator"]);
+      expect((await ok("/members?name=SUPP")).items).to.have.length(3);
+    });
+    it("sorts by name both ways", async () => {
+      const asc = (await ok("/members?sort=name&limit=500")).items.map((m: any) => m.name);
+      expect(asc).to.deep.equal([...asc].sort());
+      const desc = (await ok("/members?sort=name&order=desc&limit=500")).items.map((m: any) => m.name);
+      expect(desc).to.deep.equal([...asc].reverse());
+    });
+    it("pages with opaque cursors: every member once, last page has no cursor", async () => {
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const body: any = await ok(`/members?limit=4&sort=name${cursor === null ? "" : `&cursor=${cursor}`}`);
+        seen.push(...body.items.map((m: any) => m.id));
+        cursor = body.nextCursor;
+        pages++;
+      } while (cursor !== null);
+      expect(pages).to.equal(3);
+      expect([...seen].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 11 }, (_, i) => i + 1));
+      const exact = await ok("/members?limit=11");
+      expect(exact.nextCursor).to.equal(null);
+      const one = await ok("/members?limit=1");
+      expect(one.items).to.have.length(1);
+      expect(one.nextCursor).to.be.a("string");
+    });
+    it("reads a member, and its state as of an earlier block", async () => {
+      const now = await ok(`/members/${chain.ids.supplier3}`);
+      expect(now.status).to.equal("Suspended");
+      const before = await ok(`/members/${chain.ids.supplier3}?asOf=${now.source.block - 1}`);
+      expect(before.status).to.equal("Active");
+      expect((await get(`/members/${chain.ids.supplier3}?asOf=1`)).status).to.equal(404); // not admitted yet
+    });
+    it("reads an account", async () => {
+      const account = await ok(`/accounts/${chain.accounts.bankA.address}`);
+      expect(account).to.include({ memberId: chain.ids.bankA, status: "Active", level: "Admin" });
+    });
+  });
+
+  describe("governance", () => {
+    it("lists proposals newest first, filters by status, and shows one with its votes", async () => {
+      const { items } = await ok("/proposals");
+      expect(items.map((p: any) => p.id)).to.deep.equal(["4", "3", "2", "1"]);
+      expect((await ok("/proposals?status=Cancelled")).items.map((p: any) => p.id)).to.deep.equal(["4"]);
+      const p1 = await ok("/proposals/1");
+      expect(p1.status).to.equal("Executed");
+      expect(p1.votes.map((v: any) => v.memberId)).to.deep.equal([chain.ids.bankA, chain.ids.bankB, chain.ids.bankC]);
+      const early = await ok(`/proposals/1?asOf=${p1.created.block}`);
+      expect(early.status).to.equal("Pending");
+      expect(early.votes).to.have.length(1);
+    });
+    it("shows threshold, voting period and system contracts", async () => {
+      const g = await ok("/governance");
+      expect(g).to.deep.include({ threshold: 3, votingPeriod: 172_800 });
+      expect(g.systemContracts).to.deep.equal([(await chain.flood.getAddress()).toLowerCase()]);
+    });
+  });
+
+  describe("token", () => {
+    it("lists balances by amount and reads an account's balances", async () => {
+      const { items } = await ok("/token/balances?limit=500");
+      const amounts = items.map((b: any) => BigInt(b.balance));
+      expect(amounts).to.deep.equal([...amounts].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
+      const [core] = await ok(`/accounts/${chain.accounts.core.address}/balances`);
+      expect(core.balance).to.equal((await chain.token.balanceOf(chain.accounts.core.address)).toString());
+      expect((await ok(`/token/balances?minBalance=5000`)).items.every((b: any) => BigInt(b.balance) >= 5000n)).to.equal(true);
+    });
+    it("lists an account's transfers by direction, pages them and reads supply", async () => {
+      const incoming = await ok(`/token/transfers?account=${chain.accounts.supplier1.address}&direction=in&limit=500`);
+      expect(incoming.items.every((t: any) => t.to === chain.accounts.supplier1.address.toLowerCase())).to.equal(true);
+      const outgoing = await ok(`/token/transfers?account=${chain.accounts.supplier1.address}&direction=out`);
+      expect(outgoing.items).to.have.length(1);
+      expect(outgoing.items[0].amount).to.equal("300");
+      const first = await ok(`/token/transfers?limit=3&order=asc`);
+      const second = await ok(`/token/transfers?limit=3&order=asc&cursor=${first.nextCursor}`);
+      expect(second.items[0].source.block * 1e6 + second.items[0].source.logIndex).to.be.greaterThan(
+        first.items[2].source.block * 1e6 + first.items[2].source.logIndex,
+      );
+      const [supply] = await ok("/token/supply");
+      expect(supply.supply).to.equal((await chain.token.totalSupply()).toString());
+    });
+  });
+
+  describe("payments", () => {
+    it("lists payments filtered by bank and reads one by reference", async () => {
+      expect((await ok(`/payments?bank=${chain.ids.bankB}`)).items).to.have.length(1);
+      const ref = keccak256(toUtf8Bytes("MT103-1"));
+      const payment = await ok(`/payments/${ref}`);
+      expect(payment).to.include({ reference: ref, amount: "777", payer: chain.ids.core, payee: chain.ids.supplier1 });
+      expect((await ok("/payments?sort=amount&order=asc")).items.map((p: any) => p.amount)).to.deep.equal(["1", "777"]);
+    });
+  });
+
+  describe("events, status, metrics, OpenAPI", () => {
+    it("lists raw events filtered by contract and event", async () => {
+      const { items } = await ok("/events?contract=ConsortiumRegistry&event=MemberAdmitted&limit=500");
+      expect(items).to.have.length(11);
+      expect(items[0].args.name).to.equal("bankA");
+    });
+    it("reports status and Prometheus metrics", async () => {
+      const status = await ok("/status");
+      expect(status).to.include({ chainId: 1337, indexedBlock: lastBlock, lag: 0, ready: true });
+      const metrics = (await get("/metrics")).body as string;
+      expect(metrics).to.match(/consortia_indexer_indexed_block \d+/);
+      expect(metrics).to.include("consortia_indexer_head_lag_blocks 0");
+      expect(metrics).to.include("consortia_api_request_duration_seconds_bucket{");
+    });
+    it("serves an OpenAPI 3.1 document generated from the route schemas", async () => {
+      const doc = await ok("/openapi.json");
+      expect(doc.openapi).to.equal("3.1.0");
+      for (const path of ["/members", "/members/{id}", "/proposals/{id}", "/token/transfers", "/payments/{reference}", "/events/stream"]) {
+        expect(doc.paths).to.have.property(path);
+      }
+      const limit = doc.paths["/members"].get.parameters.find((p: any) => p.name === "limit");
+      expect(limit.schema).to.include({ maximum: 500 });
+    });
+  });
+
+  describe("bad requests", () => {
+    const cases: [string, number][] = [
+      ["/members?limit=0", 400],
+      ["/members?limit=501", 400],
+      ["/members?limit=abc", 400],
+      ["/members?status=Sleeping", 400],
+      ["/members?role=SYSTEM", 400],
+      ["/members?unknown=1", 400],
+      ["/members?cursor=not-a-cursor", 400],
+      ["/members?asOf=-1", 400],
+      ["/members?asOf=999999999", 400],
+      ["/members/0", 400],
+      ["/members/abc", 400],
+      ["/members/999", 404],
+      ["/accounts/0x1234", 400],
+      ["/accounts/0x000000000000000000000000000000000000dead", 404],
+      ["/proposals/999", 404],
+      ["/proposals/-1", 400],
+      ["/payments/0x12", 400],
+      [`/payments/${"0x" + "ab".repeat(32)}`, 404],
+      ["/token/transfers?direction=sideways", 400],
+      ["/events?contract=Drop%20Table", 400],
+      ["/events/stream?contract=a-b", 400],
+    ];
+    for (const [path, status] of cases) {
+      it(`${path} → ${status}`, async () => {
+        const response = await get(path);
+        expect(response.status, JSON.stringify(response.body)).to.equal(status);
+        expect(response.body.message).to.be.a("string");
+      });
+    }
+    it("rejects a cursor from another sort order", async () => {
+      const { nextCursor } = await ok("/members?limit=2&sort=name");
+      expect((await get(`/members?limit=2&sort=id&cursor=${nextCursor}`)).status).to.equal(400);
+    });
+  });
+
+  describe("Server-Sent Events", () => {
+    it("delivers a newly projected event, filtered by contract and event", async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${api.url}/events/stream?contract=PaymentLedger&event=OffChainPaymentRecorded`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+        signal: controller.signal,
+      });
+      expect(response.headers.get("content-type")).to.match(/text\/event-stream/);
+      const reader = response.body!.getReader();
+      const ref = keccak256(toUtf8Bytes("SSE-1"));
+      await (await chain.token.connect(chain.accounts.core).transfer(chain.accounts.supplier1.address, 1n)).wait();
+      await (await chain.flood.connect(chain.accounts.bankA).recordPayment(chain.ids.core, chain.ids.supplier1, 3n, ref)).wait();
+      let text = "";
+      const deadline = Date.now() + 10_000;
+      while (!text.includes("data: {") && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      controller.abort();
+      const data = JSON.parse(text.split("data: ")[1].split("\n")[0]);
+      expect(data).to.include({ contract: "PaymentLedger", event: "OffChainPaymentRecorded" });
+      expect(data.args.paymentReference).to.equal(ref);
+      expect(text).to.match(/id: \d+:\d+/);
+    });
+    it("replays events after Last-Event-ID", async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${api.url}/events/stream?event=MemberAdmitted`, {
+        headers: { authorization: `Bearer ${TOKEN}`, "last-event-id": "0:0" },
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      let text = "";
+      while ((text.match(/data: /g) ?? []).length < 11) text += new TextDecoder().decode((await reader.read()).value);
+      controller.abort();
+      expect((text.match(/data: /g) ?? []).length).to.equal(11);
+    });
+  });
+
+  describe("API apart from the indexer (reads the database only)", () => {
+    it("reports readiness from the checkpoint row and streams new events by polling the events table", async () => {
+      const feed = pollingFeed(api.service.db, 50);
+      const apart = await buildApi({ db: api.service.db, status: databaseStatus(api.service.db, 0), feed, routes: await loadRoutes() });
+      const url = await apart.listen({ host: "127.0.0.1", port: 0 });
+      try {
+        await new Promise((r) => setTimeout(r, 2_100)); // the idle indexer refreshes its head row every 2 s
+        const ready = await fetch(`${url}/ready`);
+        expect(ready.status).to.equal(200);
+        expect(((await (await fetch(`${url}/status`)).json()) as { indexedBlock: number }).indexedBlock).to.equal(
+          api.service.indexer.status.indexedBlock,
+        );
+        const controller = new AbortController();
+        const response = await fetch(`${url}/events/stream?contract=PaymentLedger`, { signal: controller.signal });
+        const reader = response.body!.getReader();
+        await new Promise((r) => setTimeout(r, 200)); // let the feed note where the table ends
+        const ref = keccak256(toUtf8Bytes("SSE-apart"));
+        await (await chain.flood.connect(chain.accounts.bankA).recordPayment(chain.ids.core, chain.ids.supplier1, 4n, ref)).wait();
+        let text = "";
+        while (!text.includes(ref)) text += new TextDecoder().decode((await reader.read()).value);
+        controller.abort();
+        expect(text).to.include("OffChainPaymentRecorded");
+      } finally {
+        feed.close();
+        await apart.close();
+      }
+    });
+  });
+});
