@@ -27,7 +27,14 @@ try {
     const logger = createLogger(config.logLevel, "consortia-api");
     const db = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema });
     const feed = pollingFeed(db, Math.min(config.pollIntervalMs, 500));
-    const api = await buildApi({ db, status: databaseStatus(db, config.confirmations), feed, routes: await loadRoutes(), token: config.apiToken, logger });
+    const api = await buildApi({
+      db,
+      status: databaseStatus(db, config.confirmations),
+      feed,
+      routes: await loadRoutes(),
+      token: config.apiToken,
+      logger,
+    });
     const url = await api.listen({ host: config.apiHost, port: config.apiPort });
     logger.info({ url }, "API listening");
     const shutdown = async () => {

@@ -23,7 +23,9 @@ export class Histogram {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const [key, entry] of this.counts) {
       const sep = key === "" ? "" : ",";
-      this.bounds.forEach((bound, i) => lines.push(`${this.name}_bucket{${key}${sep}le="${bound}"} ${entry.buckets[i]}`));
+      this.bounds.forEach((bound, i) =>
+        lines.push(`${this.name}_bucket{${key}${sep}le="${bound}"} ${entry.buckets[i]}`),
+      );
       lines.push(`${this.name}_bucket{${key}${sep}le="+Inf"} ${entry.count}`);
       lines.push(`${this.name}_sum${key === "" ? "" : `{${key}}`} ${entry.sum}`);
       lines.push(`${this.name}_count${key === "" ? "" : `{${key}}`} ${entry.count}`);

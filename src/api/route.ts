@@ -46,9 +46,11 @@ export interface RouteModule {
 }
 
 /** Declares a route with its types inferred from the schemas. */
-export function defineRoute<P extends z.ZodType = z.ZodObject<{}>, Q extends z.ZodType = z.ZodObject<{}>, R extends z.ZodType = z.ZodType>(
-  route: ApiRoute<P, Q, R>,
-): ApiRoute {
+export function defineRoute<
+  P extends z.ZodType = z.ZodObject<{}>,
+  Q extends z.ZodType = z.ZodObject<{}>,
+  R extends z.ZodType = z.ZodType,
+>(route: ApiRoute<P, Q, R>): ApiRoute {
   return route as unknown as ApiRoute;
 }
 
@@ -82,7 +84,9 @@ export const id32 = z.coerce.number().int().min(1).max(4_294_967_295);
 export const order = z.enum(["asc", "desc"]).default("asc");
 
 /** `asOf`: read the state as of the end of that block (versioned projections only). */
-export const asOfQuery = { asOf: blockNumber.optional().describe("Block number: the state as of the end of that block") };
+export const asOfQuery = {
+  asOf: blockNumber.optional().describe("Block number: the state as of the end of that block"),
+};
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50).describe("Items per page (1-500)"),
   cursor: z.string().max(512).optional().describe("Opaque cursor from a previous page's nextCursor"),
@@ -123,7 +127,8 @@ export function asOfFilter(q: Sql, alias: string, asOf: number | undefined): str
 export async function checkAsOf(ctx: RouteContext, asOf: number | undefined): Promise<void> {
   if (asOf === undefined) return;
   const { indexedBlock } = await ctx.status();
-  if (asOf > indexedBlock) throw new BadRequestError(`block ${asOf} is not indexed yet (indexed up to ${indexedBlock})`);
+  if (asOf > indexedBlock)
+    throw new BadRequestError(`block ${asOf} is not indexed yet (indexed up to ${indexedBlock})`);
 }
 
 export interface SortKey {
@@ -164,13 +169,17 @@ function decodeCursor(cursor: string): CursorPayload {
 }
 
 /** Keyset pagination: stable under inserts, O(limit) per page; the cursor is bound to its sort and order. */
-export async function fetchPage<R extends Row>(db: Queryable, request: PageRequest): Promise<{ rows: R[]; nextCursor: string | null }> {
+export async function fetchPage<R extends Row>(
+  db: Queryable,
+  request: PageRequest,
+): Promise<{ rows: R[]; nextCursor: string | null }> {
   const { q, sort, order: dir } = request;
   const kind = `${sort.map((s) => s.field).join(",")}:${dir}`;
   const where = [...request.where];
   if (request.cursor !== undefined) {
     const cursor = decodeCursor(request.cursor);
-    if (cursor.k !== kind || cursor.v.length !== sort.length) throw new BadRequestError("cursor belongs to another sort order");
+    if (cursor.k !== kind || cursor.v.length !== sort.length)
+      throw new BadRequestError("cursor belongs to another sort order");
     const left = sort.map((s) => s.sql).join(", ");
     const right = sort.map((s, i) => q.p(cursor.v[i], s.type)).join(", ");
     where.push(`(${left}) ${dir === "asc" ? ">" : "<"} (${right})`);

@@ -47,24 +47,36 @@ function issues(error: z.ZodError) {
 
 const streamQuery = z
   .object({
-    contract: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(100).optional(),
-    event: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(100).optional(),
+    contract: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .max(100)
+      .optional(),
+    event: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .max(100)
+      .optional(),
   })
   .strict();
 
 /** Builds the HTTP API (not listening yet). */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
-  const latency = new Histogram("consortia_api_request_duration_seconds", "API request latency", [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
-  ]);
+  const latency = new Histogram(
+    "consortia_api_request_duration_seconds",
+    "API request latency",
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
   const expected = options.token === undefined ? undefined : createHash("sha256").update(options.token).digest();
 
   app.addHook("onRequest", async (request, reply) => {
     (request as unknown as { startedAt: bigint }).startedAt = process.hrtime.bigint();
     if (expected === undefined || OPEN_PATHS.has(request.url.split("?")[0])) return;
     const header = request.headers.authorization ?? "";
-    const given = createHash("sha256").update(header.startsWith("Bearer ") ? header.slice(7) : "").digest();
+    const given = createHash("sha256")
+      .update(header.startsWith("Bearer ") ? header.slice(7) : "")
+      .digest();
     if (!timingSafeEqual(given, expected)) {
       return reply
         .code(401)
@@ -76,10 +88,15 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const startedAt = (request as unknown as { startedAt?: bigint }).startedAt;
     if (startedAt === undefined) return;
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-    latency.observe({ route: request.routeOptions.url ?? "unmatched", method: request.method, status: String(reply.statusCode) }, seconds);
+    latency.observe(
+      { route: request.routeOptions.url ?? "unmatched", method: request.method, status: String(reply.statusCode) },
+      seconds,
+    );
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: "Not Found", message: `no route ${request.method} ${request.url.split("?")[0]}` });
+    void reply
+      .code(404)
+      .send({ error: "Not Found", message: `no route ${request.method} ${request.url.split("?")[0]}` });
   });
   app.setErrorHandler((error, _request, reply) => {
     const status = (error as { statusCode?: number }).statusCode;
@@ -132,17 +149,24 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOption
   const paramsSchema = strict(route.params);
   const querySchema = strict(route.query) ?? z.object({}).strict();
   app.get(route.path, async (request, reply) => {
-    const params = paramsSchema === undefined ? { success: true as const, data: {} } : paramsSchema.safeParse(request.params);
+    const params =
+      paramsSchema === undefined ? { success: true as const, data: {} } : paramsSchema.safeParse(request.params);
     const query = querySchema.safeParse(request.query ?? {});
     if (!params.success || !query.success) {
       const found = [...(params.success ? [] : issues(params.error)), ...(query.success ? [] : issues(query.error))];
-      return reply.code(400).send({ error: "Bad Request", message: found.map((i) => `${i.path}: ${i.message}`).join("; "), issues: found });
+      return reply
+        .code(400)
+        .send({ error: "Bad Request", message: found.map((i) => `${i.path}: ${i.message}`).join("; "), issues: found });
     }
     try {
-      return await route.handler({ params: params.data as never, query: query.data as never }, { db: options.db, status: options.status });
+      return await route.handler(
+        { params: params.data as never, query: query.data as never },
+        { db: options.db, status: options.status },
+      );
     } catch (error) {
       if (error instanceof NotFoundError) return reply.code(404).send({ error: "Not Found", message: error.message });
-      if (error instanceof BadRequestError) return reply.code(400).send({ error: "Bad Request", message: error.message });
+      if (error instanceof BadRequestError)
+        return reply.code(400).send({ error: "Bad Request", message: error.message });
       throw error;
     }
   });
@@ -157,7 +181,10 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, u
 /** OpenAPI 3.1 generated from the same zod schemas that validate requests. */
 export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
-  const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: jsonSchema(errorSchema, "output") } } });
+  const errorResponse = (description: string) => ({
+    description,
+    content: { "application/json": { schema: jsonSchema(errorSchema, "output") } },
+  });
   for (const route of routes) {
     const parameters: unknown[] = [];
     for (const [where, schema] of [
@@ -165,10 +192,19 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
       ["query", route.query],
     ] as const) {
       if (schema === undefined) continue;
-      const json = jsonSchema(schema, "input") as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+      const json = jsonSchema(schema, "input") as {
+        properties?: Record<string, Record<string, unknown>>;
+        required?: string[];
+      };
       for (const [name, property] of Object.entries(json.properties ?? {})) {
         const { description, ...rest } = property;
-        parameters.push({ name, in: where, required: where === "path" || (json.required ?? []).includes(name), description, schema: rest });
+        parameters.push({
+          name,
+          in: where,
+          required: where === "path" || (json.required ?? []).includes(name),
+          description,
+          schema: rest,
+        });
       }
     }
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
@@ -190,25 +226,40 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
   const text = (description: string, type = "application/json") => ({ 200: { description, content: { [type]: {} } } });
   paths["/health"] = { get: { summary: "Liveness", tags: ["ops"], responses: text("Alive") } };
   paths["/ready"] = {
-    get: { summary: "Ready when caught up with head minus confirmations", tags: ["ops"], responses: { ...text("Caught up"), 503: { description: "Not caught up" } } },
+    get: {
+      summary: "Ready when caught up with head minus confirmations",
+      tags: ["ops"],
+      responses: { ...text("Caught up"), 503: { description: "Not caught up" } },
+    },
   };
-  paths["/metrics"] = { get: { summary: "Prometheus metrics", tags: ["ops"], responses: text("Metrics", "text/plain") } };
+  paths["/metrics"] = {
+    get: { summary: "Prometheus metrics", tags: ["ops"], responses: text("Metrics", "text/plain") },
+  };
   paths["/events/stream"] = {
     get: {
       summary: "Server-Sent Events: newly projected events (resume with Last-Event-ID)",
       tags: ["events"],
-      parameters: Object.entries((jsonSchema(streamQuery, "input") as { properties: Record<string, unknown> }).properties).map(([name, schema]) => ({
+      parameters: Object.entries(
+        (jsonSchema(streamQuery, "input") as { properties: Record<string, unknown> }).properties,
+      ).map(([name, schema]) => ({
         name,
         in: "query",
         required: false,
         schema,
       })),
-      responses: text("text/event-stream of `event` (data: Event JSON) and `rollback` (data: {ancestor}) messages", "text/event-stream"),
+      responses: text(
+        "text/event-stream of `event` (data: Event JSON) and `rollback` (data: {ancestor}) messages",
+        "text/event-stream",
+      ),
     },
   };
   return {
     openapi: "3.1.0",
-    info: { title: "Consortia indexer API", version: "1.0.0", description: "Projections of the Consortia contracts' events." },
+    info: {
+      title: "Consortia indexer API",
+      version: "1.0.0",
+      description: "Projections of the Consortia contracts' events.",
+    },
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     security: [{ bearer: [] }, {}],
     paths,
@@ -225,17 +276,30 @@ async function streamEvents(
 ): Promise<void> {
   const parsed = streamQuery.safeParse(request.query ?? {});
   if (!parsed.success) {
-    return reply.code(400).send({ error: "Bad Request", message: issues(parsed.error).map((i) => `${i.path}: ${i.message}`).join("; ") });
+    return reply.code(400).send({
+      error: "Bad Request",
+      message: issues(parsed.error)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join("; "),
+    });
   }
   const filter = parsed.data;
   const lastEventId = request.headers["last-event-id"];
-  const resumeFrom = typeof lastEventId === "string" && /^\d+:\d+$/.test(lastEventId) ? lastEventId.split(":").map(Number) : undefined;
+  const resumeFrom =
+    typeof lastEventId === "string" && /^\d+:\d+$/.test(lastEventId) ? lastEventId.split(":").map(Number) : undefined;
   reply.hijack();
   const raw = reply.raw;
-  raw.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+  raw.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+  });
   raw.write("retry: 2000\n\n");
   let last = { block: -1, logIndex: -1 };
-  const matches = (e: EventJson) => (filter.contract === undefined || e.contract === filter.contract) && (filter.event === undefined || e.event === filter.event);
+  const matches = (e: EventJson) =>
+    (filter.contract === undefined || e.contract === filter.contract) &&
+    (filter.event === undefined || e.event === filter.event);
   const send = (e: EventJson) => {
     if (!matches(e) || !after(e, last)) return;
     last = { block: e.blockNumber, logIndex: e.logIndex };

@@ -25,13 +25,18 @@ export function databaseStatus(db: Queryable, confirmations: number, staleAfterM
   let cached: { at: number; value: ApiStatus } | undefined;
   return async () => {
     if (cached !== undefined && Date.now() - cached.at < 1_000) return cached.value;
-    const [row] = await db.query<{ chain_id: number; block_number: number; head_block: number | null; head_seen_ms: number | null }>(
-      `SELECT chain_id, block_number, head_block, head_seen_ms FROM indexer_state LIMIT 1`,
-    );
-    const [count] = row === undefined ? [{ n: 0 }] : await db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events`);
+    const [row] = await db.query<{
+      chain_id: number;
+      block_number: number;
+      head_block: number | null;
+      head_seen_ms: number | null;
+    }>(`SELECT chain_id, block_number, head_block, head_seen_ms FROM indexer_state LIMIT 1`);
+    const [count] =
+      row === undefined ? [{ n: 0 }] : await db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events`);
     const head = row?.head_block ?? -1;
     const indexed = row?.block_number ?? -1;
-    const fresh = row?.head_seen_ms !== null && row?.head_seen_ms !== undefined && Date.now() - row.head_seen_ms < staleAfterMs;
+    const fresh =
+      row?.head_seen_ms !== null && row?.head_seen_ms !== undefined && Date.now() - row.head_seen_ms < staleAfterMs;
     const value: ApiStatus = {
       chainId: row?.chain_id ?? 0,
       indexedBlock: indexed,

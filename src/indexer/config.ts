@@ -28,7 +28,10 @@ export const configSchema = z
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     progress: z.enum(["auto", "tty", "log"]).default("auto").describe("Backfill progress display"),
   })
-  .refine((c) => c.minLogRange <= c.maxLogRange, { message: "minLogRange must not exceed maxLogRange", path: ["minLogRange"] });
+  .refine((c) => c.minLogRange <= c.maxLogRange, {
+    message: "minLogRange must not exceed maxLogRange",
+    path: ["minLogRange"],
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -51,11 +51,15 @@ export class InvalidSchemaNameError extends Error {
 
 /** Opens PostgreSQL when `databaseUrl` is set, otherwise PGlite (persisted in `dataDir`, or in memory). */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.databaseUrl !== undefined && options.databaseUrl !== "") return openPostgres(options.databaseUrl, options.schema);
+  if (options.databaseUrl !== undefined && options.databaseUrl !== "")
+    return openPostgres(options.databaseUrl, options.schema);
   return openPglite(options.dataDir, options.pgliteTemplate);
 }
 
-async function openPglite(dataDir: string | undefined, template: Blob | undefined): Promise<Database & { pglite: PGlite }> {
+async function openPglite(
+  dataDir: string | undefined,
+  template: Blob | undefined,
+): Promise<Database & { pglite: PGlite }> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, {
     parsers: { [INT8]: parseInt8, [NUMERIC]: (v: string) => v },

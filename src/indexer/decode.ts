@@ -20,7 +20,9 @@ export class UndecodableLogError extends Error {
 }
 
 /** Builds the topic0 → event map of each contract address. */
-export function buildTopicMap(contracts: readonly { name: string; address: string; abi: Abi | readonly unknown[] }[]): TopicMap {
+export function buildTopicMap(
+  contracts: readonly { name: string; address: string; abi: Abi | readonly unknown[] }[],
+): TopicMap {
   const map: TopicMap = new Map();
   for (const { name, address, abi } of contracts) {
     const byTopic = new Map<string, EventDecoder>();
@@ -60,7 +62,9 @@ export function decodeLog(decoder: EventDecoder, topics: readonly Hex[], data: H
       const topic = topics[i + 1];
       if (topic === undefined) throw new Error(`missing topic for ${param.name}`);
       // Indexed dynamic values are stored as their keccak hash: keep the topic.
-      args[param.name ?? String(i)] = DYNAMIC.test(param.type) ? topic : normalize(decodeAbiParameters([param], topic)[0]);
+      args[param.name ?? String(i)] = DYNAMIC.test(param.type)
+        ? topic
+        : normalize(decodeAbiParameters([param], topic)[0]);
     });
     if (decoder.data.length > 0) {
       const values = decodeAbiParameters(decoder.data, data);

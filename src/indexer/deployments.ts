@@ -23,7 +23,9 @@ export async function readDeployments(path: string): Promise<Deployments> {
   }
   const result = deploymentsSchema.safeParse(json);
   if (!result.success) {
-    throw new DeploymentsError(`invalid deployments file ${path}: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new DeploymentsError(
+      `invalid deployments file ${path}: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   return result.data;
 }

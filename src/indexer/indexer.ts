@@ -4,7 +4,14 @@ import type { Logger } from "pino";
 import type { Database, Queryable } from "./db.js";
 import { argsToJson, buildTopicMap, decodeLog, type TopicMap } from "./decode.js";
 import type { Deployments } from "./deployments.js";
-import { BatchStore, bulkInsert, rollbackTables, type IndexedEvent, type Projection, type TableSpec } from "./projection.js";
+import {
+  BatchStore,
+  bulkInsert,
+  rollbackTables,
+  type IndexedEvent,
+  type Projection,
+  type TableSpec,
+} from "./projection.js";
 import { allMigrations, allTables } from "./projections.js";
 import { BackfillProgress } from "./progress.js";
 import { AbortedError, ChainMismatchError, ChainReader, sleep, type RawLog } from "./rpc.js";
@@ -124,7 +131,9 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     this.topics = buildTopicMap(contracts);
     this.addresses = contracts.map((c) => c.address.toLowerCase());
     this.handlers = new Map(
-      projections.flatMap((p) => Object.entries(p.handlers).map(([c, byEvent]) => [c, new Map(Object.entries(byEvent))] as const)),
+      projections.flatMap((p) =>
+        Object.entries(p.handlers).map(([c, byEvent]) => [c, new Map(Object.entries(byEvent))] as const),
+      ),
     );
     this.tables = allTables(projections);
     this.status = {
@@ -164,9 +173,14 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     );
     this.checkpoint = { number: state.block_number, hash: state.block_hash };
     this.status.indexedBlock = state.block_number;
-    const [count] = await this.db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events WHERE chain_id = $1`, [this.chainId]);
+    const [count] = await this.db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events WHERE chain_id = $1`, [
+      this.chainId,
+    ]);
     this.status.eventsTotal = count.n;
-    this.logger.info({ chainId, checkpoint: state.block_number, contracts: this.addresses.length }, "indexer ready to run");
+    this.logger.info(
+      { chainId, checkpoint: state.block_number, contracts: this.addresses.length },
+      "indexer ready to run",
+    );
   }
 
   /** Runs until `stop()`: backfills, then follows the head. */
@@ -229,7 +243,11 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   private async recordHead(head: number): Promise<void> {
     if (Date.now() - this.headWrittenAt < 2_000) return;
     this.headWrittenAt = Date.now();
-    await this.db.query(`UPDATE indexer_state SET head_block = $2, head_seen_ms = $3 WHERE chain_id = $1`, [this.chainId, head, Date.now()]);
+    await this.db.query(`UPDATE indexer_state SET head_block = $2, head_seen_ms = $3 WHERE chain_id = $1`, [
+      this.chainId,
+      head,
+      Date.now(),
+    ]);
   }
 
   /** Whether /ready should answer yes: caught up at a recent successful poll. */
@@ -267,14 +285,19 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       await this.lockCheckpoint(tx);
       await rollbackTables(tx, this.tables, ancestor.number);
       await tx.query(`DELETE FROM events WHERE chain_id = $1 AND block_number > $2`, [this.chainId, ancestor.number]);
-      await tx.query(`DELETE FROM indexed_blocks WHERE chain_id = $1 AND block_number > $2`, [this.chainId, ancestor.number]);
+      await tx.query(`DELETE FROM indexed_blocks WHERE chain_id = $1 AND block_number > $2`, [
+        this.chainId,
+        ancestor.number,
+      ]);
       await tx.query(`UPDATE indexer_state SET block_number = $2, block_hash = $3 WHERE chain_id = $1`, [
         this.chainId,
         ancestor.number,
         ancestor.hash,
       ]);
     });
-    const [count] = await this.db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events WHERE chain_id = $1`, [this.chainId]);
+    const [count] = await this.db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events WHERE chain_id = $1`, [
+      this.chainId,
+    ]);
     this.status.eventsTotal = count.n;
     this.checkpoint = ancestor;
     this.status.indexedBlock = ancestor.number;
@@ -287,12 +310,14 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       `SELECT block_number FROM indexer_state WHERE chain_id = $1 FOR UPDATE`,
       [this.chainId],
     );
-    if (row.block_number !== this.checkpoint.number) throw new ConcurrentWriterError(this.checkpoint.number, row.block_number);
+    if (row.block_number !== this.checkpoint.number)
+      throw new ConcurrentWriterError(this.checkpoint.number, row.block_number);
   }
 
   private async indexBatch(from: number, target: number, head: number): Promise<void> {
     if (this.progress === undefined && target - from > 100) {
-      const tty = this.options.progress === "tty" || (this.options.progress === "auto" && process.stderr.isTTY === true);
+      const tty =
+        this.options.progress === "tty" || (this.options.progress === "auto" && process.stderr.isTTY === true);
       this.progress = new BackfillProgress(from - 1, tty ? "tty" : "log", this.logger);
     }
     // The header of the last block before and after eth_getLogs must agree, and our checkpoint must still be its
@@ -371,7 +396,16 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     this.status.eventsPerSecond = (this.recent.reduce((s, r) => s + r.events, 0) * 1000) / span;
     const ms = (a: number, b: number) => Math.round(b - a);
     this.logger.debug(
-      { from, to, events: applied.length, fetchMs: ms(t0, t1), decodeMs: ms(t1, t2), eventsMs: ms(t2, t3), projectMs: ms(t3, t4), commitMs: ms(t4, performance.now()) },
+      {
+        from,
+        to,
+        events: applied.length,
+        fetchMs: ms(t0, t1),
+        decodeMs: ms(t1, t2),
+        eventsMs: ms(t2, t3),
+        projectMs: ms(t3, t4),
+        commitMs: ms(t4, performance.now()),
+      },
       "batch committed",
     );
     this.progress?.update(to, target, applied.length);
@@ -408,12 +442,22 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       tx,
       "events",
       EVENT_COLUMNS,
-      events.map((e) => [e.chainId, e.blockNumber, e.logIndex, e.blockHash, e.txHash, e.txIndex, e.address, e.contract, e.event, argsToJson(e.args)]),
+      events.map((e) => [
+        e.chainId,
+        e.blockNumber,
+        e.logIndex,
+        e.blockHash,
+        e.txHash,
+        e.txIndex,
+        e.address,
+        e.contract,
+        e.event,
+        argsToJson(e.args),
+      ]),
       "ON CONFLICT DO NOTHING RETURNING block_number, log_index",
     );
     if (inserted.length === events.length) return [...events];
     const keys = new Set(inserted.map((r) => `${String(r.block_number)}:${String(r.log_index)}`));
     return events.filter((e) => keys.has(`${e.blockNumber}:${e.logIndex}`));
   }
-
 }

@@ -42,7 +42,15 @@ export class BackfillProgress {
       );
     } else {
       this.logger.info(
-        { block, target, percent: Number(percent.toFixed(1)), events: this.events, eventsPerSecond: Math.round(this.rate), etaSeconds, elapsedMs: now - this.startedAt },
+        {
+          block,
+          target,
+          percent: Number(percent.toFixed(1)),
+          events: this.events,
+          eventsPerSecond: Math.round(this.rate),
+          etaSeconds,
+          elapsedMs: now - this.startedAt,
+        },
         done ? "backfill done" : "backfill progress",
       );
     }

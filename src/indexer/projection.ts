@@ -134,7 +134,9 @@ export function createTableSql(table: TableSpec): string {
       `CREATE TABLE ${name} (${[...own, "block_number bigint NOT NULL", "log_index integer NOT NULL", "seq integer NOT NULL", "tx_hash text NOT NULL", "PRIMARY KEY (block_number, log_index, seq)"].join(", ")})`,
     );
     for (const columns of table.indexes ?? []) {
-      statements.push(`CREATE INDEX ${name}_${columns.map(ident).join("_")} ON ${name} (${columns.join(", ")}, block_number, log_index)`);
+      statements.push(
+        `CREATE INDEX ${name}_${columns.map(ident).join("_")} ON ${name} (${columns.join(", ")}, block_number, log_index)`,
+      );
     }
   }
   return statements.join(";\n");
@@ -150,7 +152,8 @@ function toColumn(value: unknown, type: ColumnType): unknown {
   if (value === undefined || value === null) return null;
   if (type === "jsonb") return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
   if (typeof value === "bigint") return value.toString();
-  if (typeof value === "number" && (type === "bigint" || type === "numeric" || type === "integer")) return String(value);
+  if (typeof value === "number" && (type === "bigint" || type === "numeric" || type === "integer"))
+    return String(value);
   return value;
 }
 
@@ -236,7 +239,12 @@ export class BatchStore implements ProjectionStore {
     const id = JSON.stringify(keyValues);
     let entity = byKey.get(id);
     if (entity === undefined) {
-      entity = { key: Object.fromEntries(spec.key.map((k) => [k, key[k]])), loaded: false, base: undefined, versions: [] };
+      entity = {
+        key: Object.fromEntries(spec.key.map((k) => [k, key[k]])),
+        loaded: false,
+        base: undefined,
+        versions: [],
+      };
       byKey.set(id, entity);
     }
     return entity;

@@ -18,7 +18,12 @@ export async function loadProjections(directory = new URL("./projections/", impo
 
 /** Rejects duplicate projection names, tables, migration ids and contract claims. */
 export function checkProjections(projections: Projection[]): Projection[] {
-  const seen = { names: new Set<string>(), tables: new Set<string>(), migrations: new Set<string>(), contracts: new Set<string>() };
+  const seen = {
+    names: new Set<string>(),
+    tables: new Set<string>(),
+    migrations: new Set<string>(),
+    contracts: new Set<string>(),
+  };
   const once = (set: Set<string>, value: string, what: string) => {
     if (set.has(value)) throw new Error(`duplicate ${what} "${value}" among projections`);
     set.add(value);

@@ -122,7 +122,8 @@ export class ChainReader {
     if (++this.successes >= 50) this.ceiling = undefined;
     this.good = Math.max(this.good, blocks);
     const ideal = logs === 0 ? blocks * 2 : Math.floor((blocks * TARGET_LOGS_PER_CALL) / logs);
-    const bisect = this.ceiling === undefined ? Infinity : Math.max(this.good, Math.floor((this.good + this.ceiling) / 2));
+    const bisect =
+      this.ceiling === undefined ? Infinity : Math.max(this.good, Math.floor((this.good + this.ceiling) / 2));
     const upper = Math.min(this.options.maxRange, bisect, Math.max(blocks, this.range) * 2);
     this.range = Math.max(this.options.minRange, Math.min(ideal, upper));
   }
@@ -171,7 +172,9 @@ export class ChainReader {
       try {
         const logs = (await this.client.request({
           method: "eth_getLogs",
-          params: [{ address: addresses as Hex[], fromBlock: `0x${from.toString(16)}`, toBlock: `0x${end.toString(16)}` }],
+          params: [
+            { address: addresses as Hex[], fromBlock: `0x${from.toString(16)}`, toBlock: `0x${end.toString(16)}` },
+          ],
         })) as RawLog[];
         this.adapt(end - from + 1, logs.length);
         return { to: end, logs };
@@ -196,5 +199,4 @@ export class ChainReader {
       }
     }
   }
-
 }

@@ -46,7 +46,9 @@ const LOCK_KEY = 7_305_219;
 
 /** Applies pending migrations in order, each in its own transaction with its bookkeeping row. */
 export async function migrate(db: Database, migrations: readonly Migration[]): Promise<string[]> {
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
   const applied: string[] = [];
   for (const migration of migrations) {
     const done = await db.transaction(async (tx) => {
@@ -71,7 +73,10 @@ function splitStatements(sql: string): string[] {
 }
 
 /** md5 of each table's rows in a canonical order: equal digests mean equal contents, whichever store. */
-export async function tableDigests(db: Queryable, tables: readonly (TableSpec | string)[]): Promise<Record<string, string>> {
+export async function tableDigests(
+  db: Queryable,
+  tables: readonly (TableSpec | string)[],
+): Promise<Record<string, string>> {
   const digests: Record<string, string> = {};
   for (const table of tables) {
     const name = typeof table === "string" ? table : table.name;

@@ -21,10 +21,17 @@ export interface IndexerService {
 }
 
 /** Opens the store, migrates, and starts indexing in the background. */
-export async function startIndexer(config: Config, logger = createLogger(config.logLevel, "indexer")): Promise<IndexerService> {
+export async function startIndexer(
+  config: Config,
+  logger = createLogger(config.logLevel, "indexer"),
+): Promise<IndexerService> {
   const deployments = await readDeployments(config.deployments);
   const projections = await loadProjections();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    schema: config.databaseSchema,
+    dataDir: config.dataDir,
+  });
   const indexer = new Indexer(db, deployments, projections, config, logger);
   try {
     await indexer.init();

@@ -16,7 +16,9 @@ describe("API", function () {
   let lastBlock: number;
 
   const get = async (path: string, token: string | null = TOKEN) => {
-    const response = await fetch(api.url + path, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+    const response = await fetch(api.url + path, {
+      headers: token === null ? {} : { authorization: `Bearer ${token}` },
+    });
     const text = await response.text();
     let body: any;
     try {
@@ -158,7 +160,9 @@ describe("API", function () {
       expect(amounts).to.deep.equal([...amounts].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
       const [core] = await ok(`/accounts/${chain.accounts.core.address}/balances`);
       expect(core.balance).to.equal((await chain.token.balanceOf(chain.accounts.core.address)).toString());
-      expect((await ok(`/token/balances?minBalance=5000`)).items.every((b: any) => BigInt(b.balance) >= 5000n)).to.equal(true);
+      expect(
+        (await ok(`/token/balances?minBalance=5000`)).items.every((b: any) => BigInt(b.balance) >= 5000n),
+      ).to.equal(true);
     });
     it("lists an account's transfers by direction, pages them and reads supply", async () => {
       const incoming = await ok(`/token/transfers?account=${chain.accounts.supplier1.address}&direction=in&limit=500`);
@@ -203,7 +207,14 @@ describe("API", function () {
     it("serves an OpenAPI 3.1 document generated from the route schemas", async () => {
       const doc = await ok("/openapi.json");
       expect(doc.openapi).to.equal("3.1.0");
-      for (const path of ["/members", "/members/{id}", "/proposals/{id}", "/token/transfers", "/payments/{reference}", "/events/stream"]) {
+      for (const path of [
+        "/members",
+        "/members/{id}",
+        "/proposals/{id}",
+        "/token/transfers",
+        "/payments/{reference}",
+        "/events/stream",
+      ]) {
         expect(doc.paths).to.have.property(path);
       }
       const limit = doc.paths["/members"].get.parameters.find((p: any) => p.name === "limit");
@@ -259,7 +270,9 @@ describe("API", function () {
       const reader = response.body!.getReader();
       const ref = keccak256(toUtf8Bytes("SSE-1"));
       await (await chain.token.connect(chain.accounts.core).transfer(chain.accounts.supplier1.address, 1n)).wait();
-      await (await chain.flood.connect(chain.accounts.bankA).recordPayment(chain.ids.core, chain.ids.supplier1, 3n, ref)).wait();
+      await (
+        await chain.flood.connect(chain.accounts.bankA).recordPayment(chain.ids.core, chain.ids.supplier1, 3n, ref)
+      ).wait();
       let text = "";
       const deadline = Date.now() + 10_000;
       while (!text.includes("data: {") && Date.now() < deadline) {
@@ -290,7 +303,12 @@ describe("API", function () {
   describe("API apart from the indexer (reads the database only)", () => {
     it("reports readiness from the checkpoint row and streams new events by polling the events table", async () => {
       const feed = pollingFeed(api.service.db, 50);
-      const apart = await buildApi({ db: api.service.db, status: databaseStatus(api.service.db, 0), feed, routes: await loadRoutes() });
+      const apart = await buildApi({
+        db: api.service.db,
+        status: databaseStatus(api.service.db, 0),
+        feed,
+        routes: await loadRoutes(),
+      });
       const url = await apart.listen({ host: "127.0.0.1", port: 0 });
       try {
         await new Promise((r) => setTimeout(r, 2_100)); // the idle indexer refreshes its head row every 2 s
@@ -304,7 +322,9 @@ describe("API", function () {
         const reader = response.body!.getReader();
         await new Promise((r) => setTimeout(r, 200)); // let the feed note where the table ends
         const ref = keccak256(toUtf8Bytes("SSE-apart"));
-        await (await chain.flood.connect(chain.accounts.bankA).recordPayment(chain.ids.core, chain.ids.supplier1, 4n, ref)).wait();
+        await (
+          await chain.flood.connect(chain.accounts.bankA).recordPayment(chain.ids.core, chain.ids.supplier1, 4n, ref)
+        ).wait();
         let text = "";
         while (!text.includes(ref)) text += new TextDecoder().decode((await reader.read()).value);
         controller.abort();

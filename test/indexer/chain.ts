@@ -52,7 +52,12 @@ export interface TestChain {
 
 export async function startChain(): Promise<TestChain> {
   const node = await startNode();
-  const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, batchMaxCount: 1, polling: true, pollingInterval: 50 });
+  const provider = new JsonRpcProvider(node.url, undefined, {
+    staticNetwork: true,
+    batchMaxCount: 1,
+    polling: true,
+    pollingInterval: 50,
+  });
   const signers = await Promise.all(Array.from({ length: 16 }, (_, i) => provider.getSigner(i)));
   const deployer = signers[0];
   const registry = await new ConsortiumRegistry__factory(deployer).deploy();
@@ -122,7 +127,12 @@ export async function startChain(): Promise<TestChain> {
 }
 
 /** Passes a governance proposal: bankA proposes, bankB and bankC approve, bankA executes. */
-export async function passProposal(chain: TestChain, target: string, data: string, description = "proposal"): Promise<bigint> {
+export async function passProposal(
+  chain: TestChain,
+  target: string,
+  data: string,
+  description = "proposal",
+): Promise<bigint> {
   const { registry, accounts } = chain;
   const hash = keccak256(toUtf8Bytes(description));
   const id = await registry.connect(accounts.bankA).propose.staticCall(target, data, hash);
@@ -137,8 +147,11 @@ export async function passProposal(chain: TestChain, target: string, data: strin
 export async function floodTransfers(chain: TestChain, transactions: number, rounds: number): Promise<number> {
   const recipients = [chain.accounts.core.address, chain.accounts.supplier1.address, chain.accounts.supplier2.address];
   const perTx = rounds * recipients.length;
-  await (await chain.token.connect(chain.accounts.bankA).mint(await chain.flood.getAddress(), BigInt(perTx * transactions))).wait();
-  for (let i = 0; i < transactions; i++) await (await chain.flood.flood(recipients, 1, rounds, { gasLimit: 29_000_000 })).wait();
+  await (
+    await chain.token.connect(chain.accounts.bankA).mint(await chain.flood.getAddress(), BigInt(perTx * transactions))
+  ).wait();
+  for (let i = 0; i < transactions; i++)
+    await (await chain.flood.flood(recipients, 1, rounds, { gasLimit: 29_000_000 })).wait();
   return perTx * transactions;
 }
 
@@ -159,16 +172,35 @@ export async function platformScenario(chain: TestChain): Promise<number> {
   const nodeId = keccak256(toUtf8Bytes("enode://c1@10.0.0.3:30303"));
   await (await registry.connect(accounts.bankC).removeNode(nodeId)).wait();
   const registryAddress = await registry.getAddress();
-  await passProposal(chain, registryAddress, registry.interface.encodeFunctionData("suspendMember", [ids.supplier3]), "suspend s3");
-  await passProposal(chain, registryAddress, registry.interface.encodeFunctionData("setRoles", [ids.gov2, 1n << 6n]), "roles gov2");
-  await passProposal(chain, registryAddress, registry.interface.encodeFunctionData("setVotingPeriod", [2 * 86_400]), "period");
+  await passProposal(
+    chain,
+    registryAddress,
+    registry.interface.encodeFunctionData("suspendMember", [ids.supplier3]),
+    "suspend s3",
+  );
+  await passProposal(
+    chain,
+    registryAddress,
+    registry.interface.encodeFunctionData("setRoles", [ids.gov2, 1n << 6n]),
+    "roles gov2",
+  );
+  await passProposal(
+    chain,
+    registryAddress,
+    registry.interface.encodeFunctionData("setVotingPeriod", [2 * 86_400]),
+    "period",
+  );
   const hash = keccak256(toUtf8Bytes("cancel me"));
   const cancelled = await registry.connect(accounts.bankA).propose.staticCall(registryAddress, "0x", hash);
   await (await registry.connect(accounts.bankA).propose(registryAddress, "0x", hash)).wait();
   await (await registry.connect(accounts.gov1).approve(cancelled)).wait();
   await (await registry.connect(accounts.bankA).cancel(cancelled)).wait();
-  await (await flood.connect(accounts.bankB).recordPayment(ids.core, ids.supplier1, 777n, keccak256(toUtf8Bytes("MT103-1")))).wait();
-  await (await flood.connect(accounts.bankA).recordPayment(ids.supplier2, ids.core, 1n, keccak256(toUtf8Bytes("MT103-2")))).wait();
+  await (
+    await flood.connect(accounts.bankB).recordPayment(ids.core, ids.supplier1, 777n, keccak256(toUtf8Bytes("MT103-1")))
+  ).wait();
+  await (
+    await flood.connect(accounts.bankA).recordPayment(ids.supplier2, ids.core, 1n, keccak256(toUtf8Bytes("MT103-2")))
+  ).wait();
   await floodTransfers(chain, 2, 5);
   return Number(await rpc<string>(chain.url, "eth_blockNumber"));
 }

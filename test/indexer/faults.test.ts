@@ -52,7 +52,12 @@ describe("indexer: faults", function () {
   }
 
   /** Runs src/indexer/main.ts as a child process. */
-  function runIndexer(env: Record<string, string>): { child: ChildProcess; batches: () => number; caughtUp: Promise<void>; exited: Promise<void> } {
+  function runIndexer(env: Record<string, string>): {
+    child: ChildProcess;
+    batches: () => number;
+    caughtUp: Promise<void>;
+    exited: Promise<void>;
+  } {
     const inherited = { ...process.env };
     delete inherited.DATABASE_URL; // PGlite unless the test passes DATABASE_URL itself
     const child = spawn(process.execPath, ["--import", "tsx", "src/indexer/main.ts"], {
@@ -88,7 +93,8 @@ describe("indexer: faults", function () {
         MIN_LOG_RANGE: "1",
         POLL_INTERVAL_MS: "100",
       };
-      if (store.name === "PostgreSQL") Object.assign(env, { DATABASE_URL: process.env.DATABASE_URL ?? "", DATABASE_SCHEMA: schema });
+      if (store.name === "PostgreSQL")
+        Object.assign(env, { DATABASE_URL: process.env.DATABASE_URL ?? "", DATABASE_SCHEMA: schema });
       const killedAt: number[] = [];
       for (let kill = 0; kill < 3; kill++) {
         const run = runIndexer(env);
@@ -105,7 +111,9 @@ describe("indexer: faults", function () {
       await final.caughtUp;
       final.child.kill("SIGTERM");
       await final.exited;
-      const db = await openDatabase(store.name === "PostgreSQL" ? { databaseUrl: process.env.DATABASE_URL, schema } : { dataDir });
+      const db = await openDatabase(
+        store.name === "PostgreSQL" ? { databaseUrl: process.env.DATABASE_URL, schema } : { dataDir },
+      );
       try {
         expect(await digests(db)).to.deep.equal(expected);
       } finally {

@@ -12,7 +12,11 @@ export interface FaultCounts {
  * A JSON-RPC proxy in front of a node that, for `rate` of requests (every fifth by default), drops the connection,
  * delays the answer past the client's timeout, answers HTTP 503, or answers a JSON-RPC error.
  */
-export async function startFaultyProxy(target: string, rate = 0.2, delayMs = 1_500): Promise<{ url: string; faults: FaultCounts; stop(): Promise<void> }> {
+export async function startFaultyProxy(
+  target: string,
+  rate = 0.2,
+  delayMs = 1_500,
+): Promise<{ url: string; faults: FaultCounts; stop(): Promise<void> }> {
   const faults: FaultCounts = { requests: 0, dropped: 0, delayed: 0, httpErrors: 0, rpcErrors: 0 };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -46,7 +50,13 @@ export async function startFaultyProxy(target: string, rate = 0.2, delayMs = 1_5
             const id = (JSON.parse(body) as { id?: unknown }).id ?? null;
             response
               .writeHead(200, { "content-type": "application/json" })
-              .end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32005, message: "query returned more than 10000 results" } }));
+              .end(
+                JSON.stringify({
+                  jsonrpc: "2.0",
+                  id,
+                  error: { code: -32005, message: "query returned more than 10000 results" },
+                }),
+              );
           } else {
             const text = await forward();
             response.writeHead(200, { "content-type": "application/json" }).end(text);

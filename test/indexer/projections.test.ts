@@ -1,7 +1,12 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { Database } from "../../src/indexer/db.js";
-import { ACCESS_LEVELS, ACCOUNT_STATUSES, MEMBER_KINDS, MEMBER_STATUSES } from "../../src/indexer/projections/platform.js";
+import {
+  ACCESS_LEVELS,
+  ACCOUNT_STATUSES,
+  MEMBER_KINDS,
+  MEMBER_STATUSES,
+} from "../../src/indexer/projections/platform.js";
 import { floodTransfers, platformScenario, startChain, type TestChain } from "./chain.js";
 import { catchUp, createIndexer, digests, indexerOptions, testStores } from "./harness.js";
 
@@ -54,7 +59,7 @@ describe("indexer: platform projections", function () {
           expect(nodeRows.map((n) => n.enode).sort()).to.deep.equal([...nodes].sort());
         }
         expect((await current("members", "member_id = $1", [chain.ids.supplier3]))[0].status).to.equal("Suspended");
-        expect((await current("nodes"))).to.have.length(1);
+        expect(await current("nodes")).to.have.length(1);
       });
 
       it("proposals and votes equal the registry's state", async () => {
@@ -65,8 +70,13 @@ describe("indexer: platform projections", function () {
           expect(row.status).to.equal(["None", "Pending", "Executed", "Cancelled"][Number(p.status)]);
           expect(row.approvals).to.equal(Number(p.approvals));
           expect(row.target).to.equal(p.target.toLowerCase());
-          const votes = await db.query(`SELECT member_id FROM proposal_votes WHERE proposal_id = $1`, [row.proposal_id]);
-          for (const v of votes) expect(await chain.registry.hasApproved(BigInt(row.proposal_id as string), v.member_id as number)).to.equal(true);
+          const votes = await db.query(`SELECT member_id FROM proposal_votes WHERE proposal_id = $1`, [
+            row.proposal_id,
+          ]);
+          for (const v of votes)
+            expect(await chain.registry.hasApproved(BigInt(row.proposal_id as string), v.member_id as number)).to.equal(
+              true,
+            );
           expect(votes).to.have.length(Number(p.approvals));
         }
         const [threshold] = await current("governance", "setting = 'threshold'");
@@ -78,7 +88,8 @@ describe("indexer: platform projections", function () {
       it("token balances, supply and transfers equal the token's state", async () => {
         const balances = await current("token_balances");
         expect(balances.length).to.be.greaterThan(4);
-        for (const b of balances) expect(b.balance).to.equal((await chain.token.balanceOf(b.account as string)).toString());
+        for (const b of balances)
+          expect(b.balance).to.equal((await chain.token.balanceOf(b.account as string)).toString());
         const [supply] = await current("token_supply");
         expect(supply.supply).to.equal((await chain.token.totalSupply()).toString());
         const transfers = await chain.token.queryFilter(chain.token.filters.Transfer());
@@ -88,22 +99,33 @@ describe("indexer: platform projections", function () {
 
       it("off-chain payments equal the ledger's records", async () => {
         const rows = await db.query(`SELECT * FROM offchain_payments ORDER BY block_number`);
-        expect(rows.map((r) => r.payment_reference)).to.deep.equal([keccak256(toUtf8Bytes("MT103-1")), keccak256(toUtf8Bytes("MT103-2"))]);
+        expect(rows.map((r) => r.payment_reference)).to.deep.equal([
+          keccak256(toUtf8Bytes("MT103-1")),
+          keccak256(toUtf8Bytes("MT103-2")),
+        ]);
         for (const r of rows) expect(await chain.ledger.isRecorded(r.payment_reference as string)).to.equal(true);
-        expect(rows[0]).to.include({ bank: chain.ids.bankB, payer: chain.ids.core, payee: chain.ids.supplier1, amount: "777" });
+        expect(rows[0]).to.include({
+          bank: chain.ids.bankB,
+          payer: chain.ids.core,
+          payee: chain.ids.supplier1,
+          amount: "777",
+        });
       });
 
       it("keeps history: a member's state as of a block before a change", async () => {
-        const versions = await db.query(`SELECT status, valid_from_block, valid_to_block FROM members WHERE member_id = $1 ORDER BY valid_from_block`, [
-          chain.ids.supplier3,
-        ]);
+        const versions = await db.query(
+          `SELECT status, valid_from_block, valid_to_block FROM members WHERE member_id = $1 ORDER BY valid_from_block`,
+          [chain.ids.supplier3],
+        );
         expect(versions.map((v) => v.status)).to.deep.equal(["Active", "Suspended"]);
         expect(versions[0].valid_to_block).to.equal(versions[1].valid_from_block);
       });
 
       it("replaying committed blocks changes nothing", async () => {
         const before = await digests(db);
-        await db.query(`UPDATE indexer_state SET block_number = $1, block_hash = NULL`, [chain.deployments.deploymentBlock - 1]);
+        await db.query(`UPDATE indexer_state SET block_number = $1, block_hash = NULL`, [
+          chain.deployments.deploymentBlock - 1,
+        ]);
         await catchUp(await createIndexer(db, chain.deployments, indexerOptions(chain.url, { maxLogRange: 7 })));
         expect(await digests(db)).to.deep.equal(before);
       });

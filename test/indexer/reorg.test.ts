@@ -24,7 +24,9 @@ describe("indexer: reorgs", function () {
   async function branchA(): Promise<void> {
     const { token, accounts, flood, ids, registry } = chain;
     await token.connect(accounts.core).transfer(accounts.supplier1.address, 100n);
-    await flood.connect(accounts.bankA).recordPayment(ids.core, ids.supplier1, 5n, keccak256(toUtf8Bytes(`A-ref-${run}`)));
+    await flood
+      .connect(accounts.bankA)
+      .recordPayment(ids.core, ids.supplier1, 5n, keccak256(toUtf8Bytes(`A-ref-${run}`)));
     await registry.connect(accounts.bankC).addNode(`enode://a${run}@10.0.0.1:30303`);
     await mine(chain.url, 3);
   }
@@ -32,7 +34,9 @@ describe("indexer: reorgs", function () {
   async function branchB(extraBlocks: number): Promise<void> {
     const { token, accounts, flood, ids } = chain;
     await token.connect(accounts.core).transfer(accounts.supplier2.address, 7n);
-    await flood.connect(accounts.bankB).recordPayment(ids.core, ids.supplier2, 9n, keccak256(toUtf8Bytes(`B-ref-${run}`)));
+    await flood
+      .connect(accounts.bankB)
+      .recordPayment(ids.core, ids.supplier2, 9n, keccak256(toUtf8Bytes(`B-ref-${run}`)));
     await mine(chain.url, extraBlocks);
   }
 
@@ -51,21 +55,32 @@ describe("indexer: reorgs", function () {
           const snapshot = await rpc<string>(chain.url, "evm_snapshot");
           await branchA();
           await catchUp(indexer);
-          expect(await db.query(`SELECT * FROM offchain_payments WHERE payment_reference = $1`, [keccak256(toUtf8Bytes(`A-ref-${run}`))])).to.have.length(1);
+          expect(
+            await db.query(`SELECT * FROM offchain_payments WHERE payment_reference = $1`, [
+              keccak256(toUtf8Bytes(`A-ref-${run}`)),
+            ]),
+          ).to.have.length(1);
 
           expect(await rpc<boolean>(chain.url, "evm_revert", [snapshot])).to.equal(true);
           await branchB(extraBlocks);
           await catchUp(indexer);
           expect(indexer.status.reorgs).to.equal(1);
 
-          expect(await db.query(`SELECT * FROM offchain_payments WHERE payment_reference = $1`, [keccak256(toUtf8Bytes(`A-ref-${run}`))])).to.have.length(0);
+          expect(
+            await db.query(`SELECT * FROM offchain_payments WHERE payment_reference = $1`, [
+              keccak256(toUtf8Bytes(`A-ref-${run}`)),
+            ]),
+          ).to.have.length(0);
           const fresh = await createIndexer(reference, chain.deployments, options);
           await catchUp(fresh);
           expect(await digests(db)).to.deep.equal(await digests(reference));
-          const balance = await db.query(`SELECT balance FROM token_balances WHERE account = $1 AND valid_to_block IS NULL`, [
-            chain.accounts.supplier2.address.toLowerCase(),
-          ]);
-          expect(balance[0].balance).to.equal((await chain.token.balanceOf(chain.accounts.supplier2.address)).toString());
+          const balance = await db.query(
+            `SELECT balance FROM token_balances WHERE account = $1 AND valid_to_block IS NULL`,
+            [chain.accounts.supplier2.address.toLowerCase()],
+          );
+          expect(balance[0].balance).to.equal(
+            (await chain.token.balanceOf(chain.accounts.supplier2.address)).toString(),
+          );
         } finally {
           await db.close();
           await reference.close();

@@ -55,7 +55,10 @@ describe("indexer: adaptive eth_getLogs range", () => {
 
   it("retries with backoff until success, and gives up after the configured retries", async () => {
     let calls = 0;
-    const value = await withRetry(async () => (++calls < 3 ? Promise.reject(new Error("down")) : "up"), { retries: 5, baseDelayMs: 1 });
+    const value = await withRetry(async () => (++calls < 3 ? Promise.reject(new Error("down")) : "up"), {
+      retries: 5,
+      baseDelayMs: 1,
+    });
     expect(value).to.equal("up");
     expect(calls).to.equal(3);
     calls = 0;

@@ -28,7 +28,10 @@ export const toEventJson = (r: Row): EventJson => ({
   args: r.args as Record<string, unknown>,
 });
 
-const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected a contract or event name").max(100);
+const name = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected a contract or event name")
+  .max(100);
 
 /** The indexer's own endpoints: the raw event log and its progress. */
 export default defineRoutes({
@@ -41,7 +44,11 @@ export default defineRoutes({
       query: z.object({
         contract: name.optional(),
         event: name.optional(),
-        txHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/).transform((h) => h.toLowerCase()).optional(),
+        txHash: z
+          .string()
+          .regex(/^0x[0-9a-fA-F]{64}$/)
+          .transform((h) => h.toLowerCase())
+          .optional(),
         order: z.enum(["asc", "desc"]).default("asc"),
         ...blockRangeQuery,
         ...pageQuery,

@@ -32,8 +32,16 @@ export function roleNames(roles: string | bigint): RoleName[] {
   return MEMBER_ROLE_NAMES.filter((n) => (set & Roles[n]) !== 0n);
 }
 
-const versionSource = (r: Row) => ({ block: r.valid_from_block as number, tx: r.tx_hash as string, logIndex: r.log_index as number });
-const appendSource = (r: Row) => ({ block: r.block_number as number, tx: r.tx_hash as string, logIndex: r.log_index as number });
+const versionSource = (r: Row) => ({
+  block: r.valid_from_block as number,
+  tx: r.tx_hash as string,
+  logIndex: r.log_index as number,
+});
+const appendSource = (r: Row) => ({
+  block: r.block_number as number,
+  tx: r.tx_hash as string,
+  logIndex: r.log_index as number,
+});
 
 // ------------------------------------------------------------------------------------------------- schemas
 
@@ -159,7 +167,12 @@ const toPayment = (r: Row) => ({
 });
 
 /** Appends block-range conditions on `column`. */
-function blockRange(q: Sql, where: string[], column: string, range: { fromBlock?: number | undefined; toBlock?: number | undefined }) {
+function blockRange(
+  q: Sql,
+  where: string[],
+  column: string,
+  range: { fromBlock?: number | undefined; toBlock?: number | undefined },
+) {
   if (range.fromBlock !== undefined) where.push(`${column} >= ${q.p(range.fromBlock, "bigint")}`);
   if (range.toBlock !== undefined) where.push(`${column} <= ${q.p(range.toBlock, "bigint")}`);
 }
@@ -224,7 +237,10 @@ export default defineRoutes({
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
         const q = new Sql();
-        const rows = await ctx.db.query(`SELECT m.* FROM members m WHERE m.member_id = ${q.p(params.id, "bigint")} AND ${asOfFilter(q, "m", query.asOf)}`, q.params);
+        const rows = await ctx.db.query(
+          `SELECT m.* FROM members m WHERE m.member_id = ${q.p(params.id, "bigint")} AND ${asOfFilter(q, "m", query.asOf)}`,
+          q.params,
+        );
         if (rows.length === 0) throw new NotFoundError(`member ${params.id} not found`);
         return (await withAccountsAndNodes(ctx.db, rows, query.asOf))[0];
       },
@@ -239,7 +255,10 @@ export default defineRoutes({
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
         const q = new Sql();
-        const [row] = await ctx.db.query(`SELECT * FROM accounts a WHERE a.address = ${q.p(params.address)} AND ${asOfFilter(q, "a", query.asOf)}`, q.params);
+        const [row] = await ctx.db.query(
+          `SELECT * FROM accounts a WHERE a.address = ${q.p(params.address)} AND ${asOfFilter(q, "a", query.asOf)}`,
+          q.params,
+        );
         if (row === undefined) throw new NotFoundError(`account ${params.address} not found`);
         return toAccount(row);
       },
@@ -259,12 +278,21 @@ export default defineRoutes({
       async handler({ query }, ctx) {
         await checkAsOf(ctx, query.asOf);
         const q = new Sql();
-        const settings = await ctx.db.query(`SELECT * FROM governance g WHERE ${asOfFilter(q, "g", query.asOf)}`, q.params);
+        const settings = await ctx.db.query(
+          `SELECT * FROM governance g WHERE ${asOfFilter(q, "g", query.asOf)}`,
+          q.params,
+        );
         const get = (s: string) => settings.find((r) => r.setting === s)?.value as string | undefined;
         const qs = new Sql();
-        const system = await ctx.db.query(`SELECT address FROM system_contracts s WHERE s.allowed AND ${asOfFilter(qs, "s", query.asOf)} ORDER BY address`, qs.params);
+        const system = await ctx.db.query(
+          `SELECT address FROM system_contracts s WHERE s.allowed AND ${asOfFilter(qs, "s", query.asOf)} ORDER BY address`,
+          qs.params,
+        );
         const qp = new Sql();
-        const paused = await ctx.db.query(`SELECT address, contract FROM contract_status c WHERE c.paused AND ${asOfFilter(qp, "c", query.asOf)} ORDER BY address`, qp.params);
+        const paused = await ctx.db.query(
+          `SELECT address, contract FROM contract_status c WHERE c.paused AND ${asOfFilter(qp, "c", query.asOf)} ORDER BY address`,
+          qp.params,
+        );
         const num = (v: string | undefined) => (v === undefined ? null : Number(v));
         return {
           threshold: num(get("threshold")),
@@ -317,7 +345,10 @@ export default defineRoutes({
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
         const q = new Sql();
-        const [row] = await ctx.db.query(`SELECT * FROM proposals p WHERE p.proposal_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "p", query.asOf)}`, q.params);
+        const [row] = await ctx.db.query(
+          `SELECT * FROM proposals p WHERE p.proposal_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "p", query.asOf)}`,
+          q.params,
+        );
         if (row === undefined) throw new NotFoundError(`proposal ${params.id} not found`);
         const qv = new Sql();
         const votes = await ctx.db.query(
@@ -328,7 +359,11 @@ export default defineRoutes({
         );
         return {
           ...toProposal(row),
-          votes: votes.map((v) => ({ memberId: v.member_id as number, approvals: v.approvals as number, source: appendSource(v) })),
+          votes: votes.map((v) => ({
+            memberId: v.member_id as number,
+            approvals: v.approvals as number,
+            source: appendSource(v),
+          })),
         };
       },
     }),
@@ -367,7 +402,12 @@ export default defineRoutes({
           cursor: query.cursor,
         });
         return {
-          items: rows.map((r) => ({ token: r.token as string, account: r.account as string, balance: r.balance as string, source: versionSource(r) })),
+          items: rows.map((r) => ({
+            token: r.token as string,
+            account: r.account as string,
+            balance: r.balance as string,
+            source: versionSource(r),
+          })),
           nextCursor,
         };
       },
@@ -381,7 +421,10 @@ export default defineRoutes({
       async handler({ query }, ctx) {
         await checkAsOf(ctx, query.asOf);
         const q = new Sql();
-        const rows = await ctx.db.query(`SELECT * FROM token_supply s WHERE ${asOfFilter(q, "s", query.asOf)} ORDER BY token`, q.params);
+        const rows = await ctx.db.query(
+          `SELECT * FROM token_supply s WHERE ${asOfFilter(q, "s", query.asOf)} ORDER BY token`,
+          q.params,
+        );
         return rows.map((r) => ({ token: r.token as string, supply: r.supply as string, source: versionSource(r) }));
       },
     }),
@@ -399,7 +442,12 @@ export default defineRoutes({
           `SELECT * FROM token_balances b WHERE b.account = ${q.p(params.address)} AND ${asOfFilter(q, "b", query.asOf)} ORDER BY token`,
           q.params,
         );
-        return rows.map((r) => ({ token: r.token as string, account: r.account as string, balance: r.balance as string, source: versionSource(r) }));
+        return rows.map((r) => ({
+          token: r.token as string,
+          account: r.account as string,
+          balance: r.balance as string,
+          source: versionSource(r),
+        }));
       },
     }),
     defineRoute({
@@ -422,7 +470,11 @@ export default defineRoutes({
         if (query.account !== undefined) {
           const a = q.p(query.account);
           where.push(
-            query.direction === "in" ? `t.to_address = ${a}` : query.direction === "out" ? `t.from_address = ${a}` : `(t.from_address = ${a} OR t.to_address = ${a})`,
+            query.direction === "in"
+              ? `t.to_address = ${a}`
+              : query.direction === "out"
+                ? `t.from_address = ${a}`
+                : `(t.from_address = ${a} OR t.to_address = ${a})`,
           );
         }
         if (query.token !== undefined) where.push(`t.token = ${q.p(query.token)}`);
@@ -475,7 +527,8 @@ export default defineRoutes({
           select: "SELECT p.* FROM offchain_payments p",
           where,
           q,
-          sort: query.sort === "amount" ? [{ sql: "p.amount", field: "amount", type: "numeric" }, ...position] : position,
+          sort:
+            query.sort === "amount" ? [{ sql: "p.amount", field: "amount", type: "numeric" }, ...position] : position,
           order: query.order,
           limit: query.limit,
           cursor: query.cursor,
@@ -490,7 +543,9 @@ export default defineRoutes({
       params: z.object({ reference: bytes32 }),
       response: paymentSchema,
       async handler({ params }, ctx) {
-        const [row] = await ctx.db.query(`SELECT * FROM offchain_payments WHERE payment_reference = $1`, [params.reference]);
+        const [row] = await ctx.db.query(`SELECT * FROM offchain_payments WHERE payment_reference = $1`, [
+          params.reference,
+        ]);
         if (row === undefined) throw new NotFoundError(`payment ${params.reference} not found`);
         return toPayment(row);
       },

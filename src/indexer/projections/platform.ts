@@ -1,8 +1,20 @@
-import { ConsortiumRegistry__factory, DepositToken__factory, PaymentLedger__factory } from "../../../typechain-types/index.js";
+import {
+  ConsortiumRegistry__factory,
+  DepositToken__factory,
+  PaymentLedger__factory,
+} from "../../../typechain-types/index.js";
 import { createTableSql, defineProjection, type EventHandler, type TableSpec } from "../projection.js";
 
 /** Enum names of IConsortiumRegistry, by their uint8 value. */
-export const MEMBER_KINDS = ["None", "Bank", "Enterprise", "CreditAgency", "Government", "Regulator", "ServiceProvider"] as const;
+export const MEMBER_KINDS = [
+  "None",
+  "Bank",
+  "Enterprise",
+  "CreditAgency",
+  "Government",
+  "Regulator",
+  "ServiceProvider",
+] as const;
 export const MEMBER_STATUSES = ["None", "Active", "Suspended", "Removed"] as const;
 export const ACCOUNT_STATUSES = ["None", "Active", "Suspended", "Blacklisted"] as const;
 export const ACCESS_LEVELS = ["None", "ReadOnly", "Transact", "Admin"] as const;
@@ -127,23 +139,37 @@ export const PLATFORM_TABLES = [
 const ZERO = "0x0000000000000000000000000000000000000000";
 
 /** `Paused`/`Unpaused` of any ConsortiumApp (OZ Pausable): applications reuse these in their handlers. */
-export const onPaused: EventHandler = (e, store) => store.put("contract_status", { address: e.address, contract: e.contract, paused: true });
+export const onPaused: EventHandler = (e, store) =>
+  store.put("contract_status", { address: e.address, contract: e.contract, paused: true });
 export const onUnpaused: EventHandler = (e, store) =>
   store.put("contract_status", { address: e.address, contract: e.contract, paused: false });
 
-async function setMember(store: Parameters<EventHandler>[1], memberId: unknown, changes: Record<string, unknown>): Promise<void> {
+async function setMember(
+  store: Parameters<EventHandler>[1],
+  memberId: unknown,
+  changes: Record<string, unknown>,
+): Promise<void> {
   const current = await store.get("members", { member_id: memberId });
   if (current === undefined) throw new Error(`member ${String(memberId)} changed before it was admitted`);
   store.put("members", { ...current, ...changes });
 }
 
-async function setProposal(store: Parameters<EventHandler>[1], proposalId: unknown, changes: Record<string, unknown>): Promise<void> {
+async function setProposal(
+  store: Parameters<EventHandler>[1],
+  proposalId: unknown,
+  changes: Record<string, unknown>,
+): Promise<void> {
   const current = await store.get("proposals", { proposal_id: proposalId });
   if (current === undefined) throw new Error(`proposal ${String(proposalId)} changed before it was created`);
   store.put("proposals", { ...current, ...changes });
 }
 
-async function addToBalance(store: Parameters<EventHandler>[1], token: string, account: string, delta: bigint): Promise<void> {
+async function addToBalance(
+  store: Parameters<EventHandler>[1],
+  token: string,
+  account: string,
+  delta: bigint,
+): Promise<void> {
   const current = await store.get<{ balance: string }>("token_balances", { token, account });
   store.put("token_balances", { token, account, balance: BigInt(current?.balance ?? 0) + delta });
 }
@@ -171,11 +197,17 @@ export default defineProjection({
           admitted_block: e.blockNumber,
           admitted_tx: e.txHash,
         }),
-      MemberStatusChanged: (e, store) => setMember(store, e.args.memberId, { status: name(MEMBER_STATUSES, e.args.current) }),
+      MemberStatusChanged: (e, store) =>
+        setMember(store, e.args.memberId, { status: name(MEMBER_STATUSES, e.args.current) }),
       MemberRolesChanged: (e, store) => setMember(store, e.args.memberId, { roles: e.args.current }),
       EncryptionKeyChanged: (e, store) => setMember(store, e.args.memberId, { encryption_key: e.args.encryptionKey }),
       AccountAdded: (e, store) =>
-        store.put("accounts", { address: e.args.account, member_id: e.args.memberId, status: "None", level: name(ACCESS_LEVELS, e.args.level) }),
+        store.put("accounts", {
+          address: e.args.account,
+          member_id: e.args.memberId,
+          status: "None",
+          level: name(ACCESS_LEVELS, e.args.level),
+        }),
       AccountChanged: (e, store) =>
         store.put("accounts", {
           address: e.args.account,
@@ -183,12 +215,16 @@ export default defineProjection({
           status: name(ACCOUNT_STATUSES, e.args.status),
           level: name(ACCESS_LEVELS, e.args.level),
         }),
-      NodeAdded: (e, store) => store.put("nodes", { member_id: e.args.memberId, node_id: e.args.nodeId, enode: e.args.enode }),
+      NodeAdded: (e, store) =>
+        store.put("nodes", { member_id: e.args.memberId, node_id: e.args.nodeId, enode: e.args.enode }),
       NodeRemoved: (e, store) => store.remove("nodes", { member_id: e.args.memberId, node_id: e.args.nodeId }),
-      SystemContractSet: (e, store) => store.put("system_contracts", { address: e.args.account, allowed: e.args.allowed }),
-      BootstrapEnded: (e, store) => store.put("governance", { setting: "bootstrapEndedBy", value: e.args.bootstrapper }),
+      SystemContractSet: (e, store) =>
+        store.put("system_contracts", { address: e.args.account, allowed: e.args.allowed }),
+      BootstrapEnded: (e, store) =>
+        store.put("governance", { setting: "bootstrapEndedBy", value: e.args.bootstrapper }),
       ThresholdChanged: (e, store) => store.put("governance", { setting: "threshold", value: String(e.args.current) }),
-      VotingPeriodChanged: (e, store) => store.put("governance", { setting: "votingPeriod", value: String(e.args.current) }),
+      VotingPeriodChanged: (e, store) =>
+        store.put("governance", { setting: "votingPeriod", value: String(e.args.current) }),
       ProposalCreated: (e, store) =>
         store.put("proposals", {
           proposal_id: e.args.proposalId,
@@ -204,10 +240,15 @@ export default defineProjection({
           created_tx: e.txHash,
         }),
       ProposalApproved: async (e, store) => {
-        store.append("proposal_votes", { proposal_id: e.args.proposalId, member_id: e.args.memberId, approvals: e.args.approvals });
+        store.append("proposal_votes", {
+          proposal_id: e.args.proposalId,
+          member_id: e.args.memberId,
+          approvals: e.args.approvals,
+        });
         await setProposal(store, e.args.proposalId, { approvals: e.args.approvals });
       },
-      ProposalExecuted: (e, store) => setProposal(store, e.args.proposalId, { status: "Executed", result: e.args.result }),
+      ProposalExecuted: (e, store) =>
+        setProposal(store, e.args.proposalId, { status: "Executed", result: e.args.result }),
       ProposalCancelled: (e, store) => setProposal(store, e.args.proposalId, { status: "Cancelled" }),
     },
     DepositToken: {
@@ -225,9 +266,21 @@ export default defineProjection({
         }
       },
       Issued: (e, store) =>
-        store.append("token_issuance", { token: e.address, action: "issued", issuer: e.args.issuer, account: e.args.to, amount: e.args.amount }),
+        store.append("token_issuance", {
+          token: e.address,
+          action: "issued",
+          issuer: e.args.issuer,
+          account: e.args.to,
+          amount: e.args.amount,
+        }),
       Redeemed: (e, store) =>
-        store.append("token_issuance", { token: e.address, action: "redeemed", issuer: e.args.issuer, account: e.args.from, amount: e.args.amount }),
+        store.append("token_issuance", {
+          token: e.address,
+          action: "redeemed",
+          issuer: e.args.issuer,
+          account: e.args.from,
+          amount: e.args.amount,
+        }),
       Paused: onPaused,
       Unpaused: onUnpaused,
     },
