@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet } from "ethers";
-import { startNode, type NodeProcess } from "../helpers/node-process.js";
+import { freePort, startNode, type NodeProcess } from "../helpers/node-process.js";
 import { roleSet } from "../../src/sdk/roles.js";
 
 /**
@@ -293,11 +293,39 @@ describe("cli: consortia against a real node", function () {
     expect(overwrite.code).to.equal(3);
   });
 
-  it("index and serve fail clearly (exit 3) when their module is not installed", async function () {
-    const { existsSync } = await import("node:fs");
-    if (existsSync("src/indexer/main.ts")) this.skip();
-    const run = await consortia(["index"]);
-    expect(run.code).to.equal(3);
-    expect(run.stderr).to.match(/the indexer is not part of this installation \(src\/indexer\/main\.ts is missing\)/);
+  it("serve runs the indexer and the API against the CLI's node and deployment", async () => {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, CONSORTIA_RPC_URL: node.url, LOG_LEVEL: "warn" };
+    delete env.DATABASE_URL; // PGlite in the work directory, whatever CI sets
+    const child = spawn(
+      process.execPath,
+      [
+        "bin/consortia.js",
+        "--deployments",
+        deployments,
+        "serve",
+        "--api-port",
+        String(port),
+        "--data-dir",
+        join(workdir, "pglite"),
+      ],
+      { env, stdio: "ignore" },
+    );
+    try {
+      const deadline = Date.now() + 60_000;
+      let members: { items: { name: string }[] } | undefined;
+      while (members === undefined && Date.now() < deadline) {
+        try {
+          const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+          if (ready.ok) members = (await (await fetch(`http://127.0.0.1:${port}/members`)).json()) as typeof members;
+        } catch {
+          // not listening yet
+        }
+        if (members === undefined) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(members?.items.map((member) => member.name)).to.include("Local Bank A");
+    } finally {
+      child.kill("SIGTERM");
+    }
   });
 });

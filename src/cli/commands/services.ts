@@ -1,6 +1,6 @@
 /** `consortia index` and `consortia serve`: start the indexer and the query API (separate modules). */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { PACKAGE_ROOT, type Cli } from "../context.js";
@@ -8,18 +8,17 @@ import { ConfigError } from "../errors.js";
 
 /**
  * Runs a service module (`src/indexer/main.ts`, `src/api/main.ts`) as a child process with tsx, passing the CLI's
- * connection settings as environment (CONSORTIA_RPC_URL, CONSORTIA_DEPLOYMENTS) and any further arguments through.
+ * node and the deployments file of its chain as the service's `RPC_URL` and `DEPLOYMENTS` (checked first: the file
+ * must be the node's chain) and any further arguments through (`--database-url`, `--api-port`, ...).
  * Resolves with the child's exit code; Ctrl-C reaches the child (same process group).
  */
 async function runService(cli: Cli, name: string, module: string, args: string[]): Promise<void> {
   const path = resolve(PACKAGE_ROOT, module);
   if (!existsSync(path)) throw new ConfigError(`the ${name} is not part of this installation (${module} is missing)`);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    CONSORTIA_DEPLOYMENTS: resolve(cli.options.deployments),
-  };
-  const rpc = cli.options.rpc ?? process.env.CONSORTIA_RPC_URL;
-  if (rpc !== undefined) env.CONSORTIA_RPC_URL = rpc;
+  const deployment = await cli.deployment();
+  const location = resolve(cli.options.deployments);
+  const file = statSync(location).isFile() ? location : resolve(location, `${deployment.chainId}.json`);
+  const env: NodeJS.ProcessEnv = { ...process.env, RPC_URL: cli.rpcUrl(), DEPLOYMENTS: file };
   const child = spawn(process.execPath, ["--import", "tsx", path, ...args], {
     cwd: PACKAGE_ROOT,
     env,
