@@ -113,7 +113,14 @@ async function start(): Promise<AppsNetwork> {
         6,
       ),
       member("Government", "Pension Bureau", "pensions", ["DATA_CONSUMER"], zero, 7),
-      member("Enterprise", "Supplier Two", "supplier2", ["TOKEN_HOLDER", "RECEIVABLE_HOLDER", "DATA_CONSUMER"], zero, 8),
+      member(
+        "Enterprise",
+        "Supplier Two",
+        "supplier2",
+        ["TOKEN_HOLDER", "RECEIVABLE_HOLDER", "DATA_CONSUMER"],
+        zero,
+        8,
+      ),
     ],
   };
   const foundersPath = join(workdir, "founders.json");

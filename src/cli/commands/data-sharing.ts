@@ -451,7 +451,8 @@ export function register(program: Command, cli: () => Cli): void {
         const latest = result.latestId === certificateId ? "" : ` (latest: certificate ${result.latestId})`;
         const match =
           result.matches === undefined ? "" : result.matches ? ", holder and document match" : ", DOES NOT MATCH";
-        return `certificate ${certificateId}: ${result.validity.toUpperCase()}${latest}${match}`;
+        const validity = result.validity.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase(); // NOT_YET_VALID
+        return `certificate ${certificateId}: ${validity}${latest}${match}`;
       });
     });
   certificate
