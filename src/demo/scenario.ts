@@ -101,7 +101,25 @@ export interface DemoScenarioResult {
   };
   forfaiting: { offerId: bigint; claimId: bigint; buyer: DemoMemberKey; price: bigint; paidAtMaturity: boolean };
   guarantees: { guaranteeId: bigint; referenceId: string; claimIndex: bigint };
-  receivables: Record<string, unknown>;
+  receivables: DemoReceivablesResult;
+}
+
+/** The receivable the scenario financed down Huaxia Motors' supply chain. */
+export interface DemoReceivablesResult {
+  receivableId: bigint;
+  invoiceNumber: string;
+  faceValue: bigint;
+  /** Tier 1 (Jiangnan Precision), tier 2 (Hengtai Steel, with sign-off), tier 3 (Haitong Logistics, discounted). */
+  rootTokenId: bigint;
+  tier2TokenId: bigint;
+  tier3TokenId: bigint;
+  discountOfferId: bigint;
+  discountPrice: bigint;
+  pledgeId: bigint;
+  /** Whether Huaxia Motors funded at maturity and every holder redeemed (dev chain only). */
+  settled: boolean;
+  /** Value redeemed per holder (empty when not settled). */
+  redeemed: Partial<Record<DemoMemberKey, bigint>>;
 }
 
 /** One member as the scenario drives it: its SDK over its own (nonce-managed) signer, and the app contracts. */
@@ -651,13 +669,142 @@ export const guaranteesStory: Story = async (ctx) => {
 };
 
 /**
- * Receivables (supply-chain finance, ERC-3525 certificates): built on another branch. The lead fills this story in when
- * it is merged: Huaxia Motors confirms Jiangnan Precision Parts' receivable, which splits a part to Loudi Hengtai Steel
- * and discounts the rest with a bank; at maturity Huaxia Motors pays every holder.
+ * Receivables (supply-chain finance, ERC-3525 certificates): Jiangnan Precision registers a receivable on Huaxia Motors,
+ * which confirms it (the root certificate); Jianghai Bank guarantees it. Jiangnan Precision pays Hengtai Steel with
+ * part of it (with sign-off), Hengtai Steel pays Haitong Logistics (a plain ERC-3525 split), which discounts its piece
+ * with Minfeng Bank (DvP in deposit tokens). Jiangnan Precision pledges part of its certificate to Huaxin Bank for a
+ * short loan and gets it released. At maturity Huaxia Motors funds and every holder redeems (dev chain only).
  */
 export const receivablesStory: Story = async (ctx) => {
-  ctx.log("receivables: not part of this deployment yet (skipped)");
-  ctx.result.receivables = {};
+  const { bankA, bankB, bankC, coreA, supplier1, supplier3, supplier4 } = ctx.actors;
+  const desk = coreA.sdk.receivables;
+  const now = await ctx.now();
+  const maturity = now + 60 * DAY;
+  const faceValue = yuan(1_200_000);
+  // The invoice's official number, keyed like an identifier: one invoice backs at most one live receivable.
+  const invoiceNumber = `JNP-2025-${((await desk.count()) + 1n).toString().padStart(5, "0")}`;
+  const invoiceKey = deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "other", value: invoiceNumber });
+  const order = {
+    buyer: coreA.member.name,
+    seller: supplier1.member.name,
+    item: "brake calipers BC-220",
+    units: 24_000,
+  };
+  const { receivableId } = await supplier1.sdk.receivables.register({
+    obligor: coreA.member.memberId,
+    maturity,
+    faceValue,
+    invoiceKey,
+    contract: doc(DocumentKind.Contract, `receivables/${invoiceNumber}/contract.pdf`, order),
+    invoice: doc(DocumentKind.Invoice, `receivables/${invoiceNumber}/invoice.pdf`, {
+      invoiceNumber,
+      faceValue: 1_200_000,
+    }),
+    delivery: doc(DocumentKind.Delivery, `receivables/${invoiceNumber}/delivery.pdf`, { ...order, received: true }),
+  });
+  ctx.log(
+    `${supplier1.member.shortName} registered receivable #${receivableId} on ${coreA.member.shortName}: ` +
+      `${cny(faceValue)}, 60 days, invoice ${invoiceNumber} with contract and delivery note hashes`,
+  );
+  const { rootTokenId } = await desk.confirm(receivableId);
+  ctx.log(
+    `${coreA.member.shortName} confirmed it: certificate #${rootTokenId} (ERC-3525) of ${cny(faceValue)} to ${supplier1.member.shortName}`,
+  );
+  await bankC.sdk.receivables.guarantee(receivableId);
+  ctx.log(
+    `${bankC.member.shortName} guaranteed receivable #${receivableId}: it pays if ${coreA.member.shortName} does not`,
+  );
+
+  const tier2Value = yuan(500_000);
+  const transfer = await supplier1.sdk.receivables.offerTransfer(
+    rootTokenId,
+    supplier3.address,
+    tier2Value,
+    now + 7 * DAY,
+  );
+  const { newTokenId: tier2TokenId } = await supplier3.sdk.receivables.acceptTransfer(transfer.offerId);
+  ctx.log(
+    `${supplier1.member.shortName} paid ${supplier3.member.shortName} with ${cny(tier2Value)} of it; ` +
+      `${supplier3.member.shortName} signed off: certificate #${tier2TokenId} (tier 2)`,
+  );
+  const tier3Value = yuan(200_000);
+  const { newTokenId: tier3TokenId } = await supplier3.sdk.receivables.split(
+    tier2TokenId,
+    supplier4.address,
+    tier3Value,
+  );
+  ctx.log(
+    `${supplier3.member.shortName} split ${cny(tier3Value)} to ${supplier4.member.shortName}: certificate #${tier3TokenId} (tier 3)`,
+  );
+
+  const discountPrice = yuan(196_000);
+  const discount = await supplier4.sdk.receivables.offerDiscount(
+    tier3TokenId,
+    tier3Value,
+    bankB.member.memberId,
+    discountPrice,
+    now + 7 * DAY,
+  );
+  await bankB.sdk.token.approve(bankB.sdk.receivables.address, discountPrice);
+  await bankB.sdk.receivables.acceptDiscount(discount.offerId);
+  ctx.log(
+    `${bankB.member.shortName} discounted ${supplier4.member.shortName}'s certificate #${tier3TokenId}: ` +
+      `${cny(discountPrice)} paid against ${cny(tier3Value)} in one transaction`,
+  );
+
+  const pledgeValue = yuan(300_000);
+  const { pledgeId } = await supplier1.sdk.receivables.pledge(
+    rootTokenId,
+    pledgeValue,
+    bankA.member.memberId,
+    now + 30 * DAY,
+  );
+  ctx.log(
+    `${supplier1.member.shortName} pledged ${cny(pledgeValue)} of certificate #${rootTokenId} to ${bankA.member.shortName} for a working-capital loan`,
+  );
+  await bankA.sdk.receivables.releasePledge(pledgeId);
+  ctx.log(`${bankA.member.shortName} released the pledge: the loan was repaid`);
+
+  const lineage = await desk.lineage(receivableId);
+  ctx.log(
+    `lineage of receivable #${receivableId}: ` +
+      lineage.map((node) => `#${node.tokenId} tier ${node.tier} ${cny(node.value)}`).join(", "),
+  );
+
+  const redeemed: Partial<Record<DemoMemberKey, bigint>> = {};
+  let settled = false;
+  if (ctx.timeTravel) {
+    const wait = maturity - (await ctx.now());
+    if (wait > 0) await ctx.advance(wait);
+    await coreA.sdk.token.approve(desk.address, faceValue);
+    await desk.fund(receivableId);
+    ctx.log(`at maturity ${coreA.member.shortName} funded receivable #${receivableId}: ${cny(faceValue)} in escrow`);
+    for (const [holder, tokenId] of [
+      [supplier1, rootTokenId],
+      [supplier3, tier2TokenId],
+      [bankB, tier3TokenId],
+    ] as const) {
+      const { value } = await holder.sdk.receivables.redeem(tokenId);
+      redeemed[holder.member.key] = value;
+      ctx.log(`${holder.member.shortName} redeemed certificate #${tokenId}: ${cny(value)}`);
+    }
+    settled = (await desk.receivable(receivableId)).status === "Settled";
+  } else {
+    ctx.log(`(not a dev chain: the certificates stay outstanding until maturity)`);
+  }
+  ctx.result.receivables = {
+    receivableId,
+    invoiceNumber,
+    faceValue,
+    rootTokenId,
+    tier2TokenId,
+    tier3TokenId,
+    discountOfferId: discount.offerId,
+    discountPrice,
+    pledgeId,
+    settled,
+    redeemed,
+  };
 };
 
 /** The stories in the order they run. */

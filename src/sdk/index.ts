@@ -153,3 +153,29 @@ export {
   type ForfaitingClient,
   type SealedQuote,
 } from "./clients/forfaiting.js";
+export {
+  PLEDGE_STATUS,
+  RECEIVABLE_OFFER_STATUS,
+  RECEIVABLE_STATUS,
+  type CertificateNode,
+  type ReceivableDocumentInput,
+  type ReceivableTermsInput,
+  type ReceivablesClient,
+} from "./clients/receivables.js";
+export {
+  CLASSIFICATION,
+  E_CERTIFICATE_STATUS,
+  E_CERTIFICATE_VALIDITY,
+  GRANT_STATUS,
+  GRANT_VALIDITY,
+  HASH_KIND,
+  memberKindMask,
+  type AccessInput,
+  type AutoGrantPolicyInput,
+  type ClassificationName,
+  type DataSharingClient,
+  type DatasetInput,
+  type ECertificateTermsInput,
+  type GrantTermsInput,
+  type VersionInput,
+} from "./clients/data-sharing.js";

@@ -1,7 +1,7 @@
 /**
  * One real node and one deployment of the suite shared by the application CLI tests (test/cli/<app>.test.ts): the
- * first file to ask starts a `hardhat node`, deploys with a founders file of six members (three banks, two traders, a
- * regulator) and funds the banks; a root `after` hook stops it when mocha is done.
+ * first file to ask starts a `hardhat node`, deploys with a founders file of nine members (three banks, two traders, a
+ * regulator, two government departments, a second-tier supplier) and funds the banks; a root `after` hook stops it when mocha is done.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -21,12 +21,24 @@ export const KEYS = {
   importer: "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
   exporter: "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
   bankC: "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+  civilAffairs: "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+  pensions: "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+  supplier2: "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
 } as const;
 export type Party = keyof typeof KEYS;
 export const address = (party: Party): string => new Wallet(KEYS[party]).address;
 
-const BANK_ROLES = ["VOTER", "TOKEN_ISSUER", "TOKEN_HOLDER", "PAYMENT_BANK", "LC_BANK", "GUARANTOR", "FORFAITER"];
-const TRADER_ROLES = ["TOKEN_HOLDER", "LC_TRADER", "GUARANTEE_PARTY"];
+const BANK_ROLES = [
+  "VOTER",
+  "TOKEN_ISSUER",
+  "TOKEN_HOLDER",
+  "PAYMENT_BANK",
+  "LC_BANK",
+  "GUARANTOR",
+  "FORFAITER",
+  "FINANCIER",
+];
+const TRADER_ROLES = ["TOKEN_HOLDER", "LC_TRADER", "GUARANTEE_PARTY", "RECEIVABLE_HOLDER"];
 
 export interface Run {
   code: number;
@@ -88,9 +100,27 @@ async function start(): Promise<AppsNetwork> {
         1,
       ),
       member("Regulator", "Regulator", "regulator", ["VOTER", "AUDITOR"], encryption.regulator.publicKey, 2),
-      member("Enterprise", "Importer", "importer", TRADER_ROLES, zero, 3),
+      member("Enterprise", "Importer", "importer", [...TRADER_ROLES, "RECEIVABLE_OBLIGOR"], zero, 3),
       member("Enterprise", "Exporter", "exporter", TRADER_ROLES, zero, 4),
       member("Bank", "Bank C", "bankC", ["TOKEN_HOLDER", "PAYMENT_BANK", "LC_BANK", "FORFAITER"], zero, 5),
+      // Data sharing and a second-tier supplier (receivables): ids 7, 8, 9.
+      member(
+        "Government",
+        "Civil Affairs",
+        "civilAffairs",
+        ["DATA_OWNER", "DATA_CONSUMER", "CERTIFICATE_ISSUER"],
+        zero,
+        6,
+      ),
+      member("Government", "Pension Bureau", "pensions", ["DATA_CONSUMER"], zero, 7),
+      member(
+        "Enterprise",
+        "Supplier Two",
+        "supplier2",
+        ["TOKEN_HOLDER", "RECEIVABLE_HOLDER", "DATA_CONSUMER"],
+        zero,
+        8,
+      ),
     ],
   };
   const foundersPath = join(workdir, "founders.json");

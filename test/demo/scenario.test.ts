@@ -23,6 +23,8 @@ import {
   ForfaitingMarket__factory,
   InterbankPositions__factory,
   LetterOfCredit__factory,
+  ReceivableCertificate__factory,
+  ReceivableDesk__factory,
 } from "../../typechain-types/index.js";
 import { runHardhat } from "../helpers/commands.js";
 import { startNode, type NodeProcess } from "../helpers/node-process.js";
@@ -188,17 +190,60 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(verification.inForce).to.equal(false);
   });
 
+  it("receivables: confirmed, split down three tiers, discounted, pledged and released, funded and redeemed", async () => {
+    const desk = ReceivableDesk__factory.connect(at("ReceivableDesk"), provider);
+    const certificates = ReceivableCertificate__factory.connect(at("ReceivableCertificate"), provider);
+    const r = result.receivables;
+    const receivable = await desk.receivable(r.receivableId);
+    expect(receivable.obligor).to.equal(BigInt(members.coreA.memberId));
+    expect(receivable.creditor).to.equal(BigInt(members.supplier1.memberId));
+    expect(receivable.guarantor).to.equal(BigInt(members.bankC.memberId));
+    expect(receivable.faceValue).to.equal(yuan(1_200_000));
+    expect(receivable.redeemed).to.equal(yuan(1_200_000));
+    expect(receivable.status).to.equal(8n); // Settled
+    expect(r.settled).to.equal(true);
+    // Lineage survives redemption: tier 3 -> tier 2 -> root.
+    expect(await certificates.lineage(r.rootTokenId)).to.deep.equal([0n, r.rootTokenId, 1n]);
+    expect(await certificates.lineage(r.tier2TokenId)).to.deep.equal([r.rootTokenId, r.rootTokenId, 2n]);
+    expect(await certificates.lineage(r.tier3TokenId)).to.deep.equal([r.tier2TokenId, r.rootTokenId, 3n]);
+    // Holders at maturity, from the redemption events: Jiangnan 700k, Hengtai 300k, Minfeng Bank (discounted) 200k.
+    const redemptions = await desk.queryFilter(desk.filters.CertificateRedeemed(r.receivableId));
+    expect(redemptions.map((event) => [event.args.tokenId, event.args.holder, event.args.value])).to.deep.equal([
+      [r.rootTokenId, members.supplier1.account, yuan(700_000)],
+      [r.tier2TokenId, members.supplier3.account, yuan(300_000)],
+      [r.tier3TokenId, members.bankB.account, yuan(200_000)],
+    ]);
+    expect(r.redeemed).to.deep.equal({ supplier1: yuan(700_000), supplier3: yuan(300_000), bankB: yuan(200_000) });
+    const discount = await desk.discountOffer(r.discountOfferId);
+    expect(discount.status).to.equal(2n); // Accepted
+    expect(discount.price).to.equal(yuan(196_000));
+    expect((await desk.pledgeOf(r.pledgeId)).status).to.equal(2n); // Released
+    expect(lines).to.include(
+      `Jiangnan Precision registered receivable #${r.receivableId} on Huaxia Motors: 1,200,000.00 CNY, 60 days, ` +
+        `invoice ${r.invoiceNumber} with contract and delivery note hashes`,
+    );
+  });
+
   it("settlement: every token movement of the story adds up", async () => {
     const token = DepositToken__factory.connect(at("DepositToken"), provider);
     const balance = (key: keyof typeof members) => token.balanceOf(members[key].account);
-    // Supplier 1: discount price of the second draft, plus the first draft paid at maturity.
-    expect(await balance("supplier1")).to.equal(yuan(705_600) + yuan(480_000));
+    // Supplier 1: discount price of the second draft, plus the first draft paid at maturity, plus its receivable
+    // certificate redeemed.
+    expect(await balance("supplier1")).to.equal(yuan(705_600) + yuan(480_000) + yuan(700_000));
+    // Huaxia Motors: its deposits less the receivable it funded at maturity.
+    expect(await balance("coreA")).to.equal(yuan(3_000_000) - yuan(1_200_000));
+    // Hengtai Steel redeemed its tier-2 certificate; Haitong Logistics discounted its tier-3 one.
+    expect(await balance("supplier3")).to.equal(yuan(300_000));
+    expect(await balance("supplier4")).to.equal(yuan(196_000));
     // Nansha Port: its deposits plus the guarantee it called.
     expect(await balance("coreB")).to.equal(yuan(1_000_000) + yuan(200_000));
     // Bank A: 20m, paid both drafts, net -500,000 in netting.
     expect(await balance("bankA")).to.equal(yuan(20_000_000) - yuan(1_200_000) - yuan(500_000));
-    // Bank B: 20m, paid the discount, received the forfaiting price, net +300,000.
-    expect(await balance("bankB")).to.equal(yuan(20_000_000) - yuan(705_600) + yuan(708_900) + yuan(300_000));
+    // Bank B: 20m, paid the discount, received the forfaiting price, net +300,000; discounted the tier-3 receivable
+    // certificate and redeemed it.
+    expect(await balance("bankB")).to.equal(
+      yuan(20_000_000) - yuan(705_600) + yuan(708_900) + yuan(300_000) - yuan(196_000) + yuan(200_000),
+    );
     // Bank C: 20m, paid the price and the guarantee, received the draft, net +200,000.
     expect(await balance("bankC")).to.equal(
       yuan(20_000_000) - yuan(708_900) - yuan(200_000) + yuan(720_000) + yuan(200_000),
@@ -227,5 +272,13 @@ describe("demo scenario over a real JSON-RPC node", function () {
     const market = ForfaitingMarket__factory.connect(at("ForfaitingMarket"), provider);
     expect((await market.offer(again.forfaiting.offerId)).state).to.equal(3n); // NoticeAcknowledged
     expect(await token.totalSupply()).to.equal(supplyBefore + yuan(64_000_000));
+    // The second receivable (new invoice number) is split and discounted but not yet due.
+    const desk = ReceivableDesk__factory.connect(at("ReceivableDesk"), provider);
+    expect(again.receivables.receivableId).to.equal(result.receivables.receivableId + 1n);
+    expect(again.receivables.invoiceNumber).to.not.equal(result.receivables.invoiceNumber);
+    expect(again.receivables.settled).to.equal(false);
+    expect((await desk.receivable(again.receivables.receivableId)).status).to.equal(4n); // Active
+    const certificates = ReceivableCertificate__factory.connect(at("ReceivableCertificate"), provider);
+    expect(await certificates.ownerOf(again.receivables.tier3TokenId)).to.equal(members.bankB.account);
   });
 });

@@ -48,6 +48,8 @@ describe("sdk package entry (consortia/sdk)", function () {
       "lettersOfCredit",
       "guarantees",
       "forfaiting",
+      "receivables",
+      "dataSharing",
     ]);
   });
 

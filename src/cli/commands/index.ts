@@ -5,12 +5,14 @@
 import type { Command } from "commander";
 import type { Cli } from "../context.js";
 import { register as credit } from "./credit.js";
+import { register as dataSharing } from "./data-sharing.js";
 import { register as deploy } from "./deploy.js";
 import { register as forfaiting } from "./forfaiting.js";
 import { register as guarantees } from "./guarantees.js";
 import { register as keystore } from "./keystore.js";
 import { register as lettersOfCredit } from "./letters-of-credit.js";
 import { register as member } from "./member.js";
+import { register as receivables } from "./receivables.js";
 import { register as services } from "./services.js";
 import { register as token } from "./token.js";
 
@@ -24,6 +26,8 @@ export const COMMANDS: RegisterCommands[] = [
   guarantees,
   forfaiting,
   credit,
+  receivables,
+  dataSharing,
   keystore,
   services,
 ];

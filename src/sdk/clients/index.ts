@@ -3,10 +3,12 @@
  * `./<app>.ts` (default export `defineClient({...})`, see ./registry.ts) and add one line here.
  */
 import credit from "./credit.js";
+import dataSharing from "./data-sharing.js";
 import forfaiting from "./forfaiting.js";
 import guarantees from "./guarantees.js";
 import ledger from "./ledger.js";
 import lettersOfCredit from "./letters-of-credit.js";
+import receivables from "./receivables.js";
 import registry from "./registry.js";
 import token from "./token.js";
 
@@ -18,6 +20,8 @@ export const CLIENTS = {
   lettersOfCredit,
   guarantees,
   forfaiting,
+  receivables,
+  dataSharing,
 } as const;
 
 export type ClientName = keyof typeof CLIENTS;
