@@ -48,15 +48,13 @@ export async function startFaultyProxy(
           } else if (roll < 1) {
             faults.rpcErrors++;
             const id = (JSON.parse(body) as { id?: unknown }).id ?? null;
-            response
-              .writeHead(200, { "content-type": "application/json" })
-              .end(
-                JSON.stringify({
-                  jsonrpc: "2.0",
-                  id,
-                  error: { code: -32005, message: "query returned more than 10000 results" },
-                }),
-              );
+            response.writeHead(200, { "content-type": "application/json" }).end(
+              JSON.stringify({
+                jsonrpc: "2.0",
+                id,
+                error: { code: -32005, message: "query returned more than 10000 results" },
+              }),
+            );
           } else {
             const text = await forward();
             response.writeHead(200, { "content-type": "application/json" }).end(text);
