@@ -1,4 +1,4 @@
-/** CLI failure classes and the exit codes scripts can rely on (docs/cli.md "Exit codes"). */
+/** CLI failure classes and the exit codes scripts can rely on (README.md, CLI "Exit codes"). */
 import { DeploymentFileError } from "../sdk/deployments.js";
 import { DeploymentMismatchError } from "../sdk/client.js";
 import { ContractError } from "../sdk/errors.js";

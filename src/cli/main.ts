@@ -1,6 +1,6 @@
 /**
  * `consortia`: the operator CLI. Run through bin/consortia.js (or `npx tsx src/cli/main.ts`).
- * Exit codes: 0 ok, 1 contract/chain error, 2 usage/input error, 3 configuration error (see docs/cli.md).
+ * Exit codes: 0 ok, 1 contract/chain error, 2 usage/input error, 3 configuration error (see README.md "CLI").
  */
 import { Command, CommanderError } from "commander";
 import { COMMANDS } from "./commands/index.js";

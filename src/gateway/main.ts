@@ -1,7 +1,7 @@
 import { loadConfig } from "./config.js";
 import { startGateway } from "./server.js";
 
-/** Runs the data gateway from the environment (see docs/data-sharing.md): `npx tsx src/gateway/main.ts`. */
+/** Runs the data gateway from the environment (see README.md "Data sharing"): `npx tsx src/gateway/main.ts`. */
 const config = await loadConfig();
 const gateway = await startGateway(config);
 console.log(

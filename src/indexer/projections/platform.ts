@@ -21,7 +21,7 @@ export const ACCESS_LEVELS = ["None", "ReadOnly", "Transact", "Admin"] as const;
 
 const name = (names: readonly string[], value: unknown): string => names[Number(value)] ?? `Unknown(${String(value)})`;
 
-/** Tables of the platform projection (see docs/indexer.md for their meaning). */
+/** Tables of the platform projection (see README.md "Indexer and query API" for their meaning). */
 export const PLATFORM_TABLES = [
   {
     kind: "versioned",

@@ -1,7 +1,7 @@
 /**
  * The contract between `createConsortia` and one application's client file. An application adds itself to the SDK by
  * writing `src/sdk/clients/<app>.ts` that default-exports `defineClient({...})` and listing it in
- * `src/sdk/clients/index.ts`; see docs/sdk.md "Adding an application client".
+ * `src/sdk/clients/index.ts`; see README.md, SDK "Adding an application client".
  *
  * Browser-safe: imports types only.
  */
