@@ -197,7 +197,7 @@ const toDataset = (r: Row) => ({
 const toAccess = (r: Row) => ({
   accessId: r.access_id as string,
   datasetId: r.dataset_id as number,
-  seq: r.seq as number,
+  seq: r.log_seq as number,
   grantId: r.grant_id as number,
   version: r.version as number,
   consumer: r.consumer as number,
@@ -496,7 +496,7 @@ export default defineRoutes({
           select: "SELECT a.* FROM data_access_log a",
           where,
           q,
-          sort: [{ sql: "a.seq", field: "seq", type: "bigint" }],
+          sort: [{ sql: "a.log_seq", field: "log_seq", type: "bigint" }],
           order: query.order,
           limit: query.limit,
           cursor: query.cursor,
@@ -651,7 +651,7 @@ export default defineRoutes({
         const q = new Sql();
         const upTo = query.asOf === undefined ? "" : ` AND a.block_number <= ${q.p(query.asOf, "bigint")}`;
         const [stats] = await ctx.db.query(
-          `SELECT count(*)::bigint AS n, count(DISTINCT a.seq)::bigint AS distinct_seqs, min(a.seq) AS first, max(a.seq) AS last
+          `SELECT count(*)::bigint AS n, count(DISTINCT a.log_seq)::bigint AS distinct_seqs, min(a.log_seq) AS first, max(a.log_seq) AS last
              FROM data_access_log a WHERE a.dataset_id = ${q.p(params.id, "bigint")}${upTo}`,
           q.params,
         );
@@ -701,7 +701,7 @@ export default defineRoutes({
           select: "SELECT s.* FROM data_sensitive_ops s",
           where,
           q,
-          sort: [{ sql: "s.seq", field: "seq", type: "integer" }],
+          sort: [{ sql: "s.log_seq", field: "log_seq", type: "integer" }],
           order: query.order,
           limit: query.limit,
           cursor: query.cursor,
@@ -709,7 +709,7 @@ export default defineRoutes({
         return {
           items: rows.map((r) => ({
             datasetId: r.dataset_id as number,
-            seq: r.seq as number,
+            seq: r.log_seq as number,
             operation: r.operation as (typeof SENSITIVE_OPERATIONS)[number],
             member: r.member_id as number,
             account: r.account as string,
