@@ -1,0 +1,857 @@
+import { z } from "zod/v4";
+import type { Queryable, Row } from "../../indexer/db.js";
+import {
+  accessChainSeed,
+  CERTIFICATE_STATUSES,
+  CERTIFICATE_VALIDITIES,
+  CLASSIFICATIONS,
+  DATASET_STATUSES,
+  GRANT_STATUSES,
+  GRANT_VALIDITIES,
+  HASH_KINDS,
+  SENSITIVE_OPERATIONS,
+} from "../../indexer/projections/data-sharing.js";
+import {
+  asOfFilter,
+  asOfQuery,
+  BadRequestError,
+  blockRangeQuery,
+  bytes32,
+  checkAsOf,
+  defineRoute,
+  defineRoutes,
+  fetchPage,
+  id32,
+  NotFoundError,
+  page,
+  pageQuery,
+  source,
+  Sql,
+} from "../route.js";
+
+const versionSource = (r: Row) => ({
+  block: r.valid_from_block as number,
+  tx: r.tx_hash as string,
+  logIndex: r.log_index as number,
+});
+const appendSource = (r: Row) => ({
+  block: r.block_number as number,
+  tx: r.tx_hash as string,
+  logIndex: r.log_index as number,
+});
+const origin = (block: unknown, tx: unknown) =>
+  block === null || block === undefined ? null : { block: block as number, tx: tx as string, logIndex: 0 };
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** Dataset, grant and certificate ids: uint64 counters from 1. */
+const id64 = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const atQuery = {
+  at: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .describe("Unix seconds grant and certificate validity is computed for (default: the server's clock)"),
+};
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+function blockRange(q: Sql, where: string[], column: string, range: { fromBlock?: number; toBlock?: number }) {
+  if (range.fromBlock !== undefined) where.push(`${column} >= ${q.p(range.fromBlock, "bigint")}`);
+  if (range.toBlock !== undefined) where.push(`${column} <= ${q.p(range.toBlock, "bigint")}`);
+}
+
+const logPosition = (alias: string) =>
+  [
+    { sql: `${alias}.block_number`, field: "block_number", type: "bigint" },
+    { sql: `${alias}.log_index`, field: "log_index", type: "integer" },
+    { sql: `${alias}.seq`, field: "seq", type: "integer" },
+  ] as const;
+
+// ------------------------------------------------------------------------------------------------- schemas
+
+const versionSchema = z.object({
+  version: z.number().int(),
+  contentHash: z.string(),
+  hashKind: z.enum(HASH_KINDS),
+  metadataHash: z.string(),
+  publishedBy: z.string(),
+  source,
+});
+const policySchema = z.object({
+  enabled: z.boolean(),
+  memberKinds: z.number().int(),
+  requiredRoles: z.string(),
+  maxScope: z.string(),
+  duration: z.number().int(),
+  mayDelegate: z.boolean(),
+  setBy: z.string(),
+  source,
+});
+const datasetSchema = z.object({
+  id: z.number().int(),
+  contract: z.string(),
+  owner: z.number().int(),
+  ownerAccount: z.string(),
+  classification: z.enum(CLASSIFICATIONS),
+  status: z.enum(DATASET_STATUSES),
+  fieldMask: z.string(),
+  latestVersion: z.number().int(),
+  accessCount: z.number().int(),
+  sensitiveCount: z.number().int(),
+  sensitiveHead: z.string().nullable(),
+  registered: source,
+  source,
+});
+const grantSchema = z.object({
+  id: z.number().int(),
+  datasetId: z.number().int(),
+  grantee: z.number().int(),
+  parentId: z.number().int().nullable(),
+  depth: z.number().int(),
+  status: z.enum(GRANT_STATUSES),
+  validity: z.enum(GRANT_VALIDITIES).describe("Whether the grant may be used at `at`, as the contract checks it"),
+  purposeHash: z.string(),
+  scope: z.string(),
+  requestedScope: z.string().nullable(),
+  expiresAt: z.number().nullable(),
+  mayDelegate: z.boolean(),
+  byPolicy: z.boolean(),
+  request: z.object({ account: z.string(), source }).nullable().describe("The consumer's request, if any"),
+  grantedBy: z.string().nullable(),
+  granted: source.nullable(),
+  endedByMember: z.number().int().nullable(),
+  endedBy: z.string().nullable(),
+  reasonHash: z.string().nullable(),
+  source,
+});
+type Grant = z.infer<typeof grantSchema>;
+type GrantNode = Grant & { children: GrantNode[] };
+const grantNodeSchema: z.ZodType<GrantNode> = grantSchema.extend({
+  get children() {
+    return z.array(grantNodeSchema);
+  },
+});
+const accessSchema = z.object({
+  accessId: z.string(),
+  datasetId: z.number().int(),
+  seq: z.number().int(),
+  grantId: z.number().int(),
+  version: z.number().int(),
+  consumer: z.number().int(),
+  consumerAccount: z.string(),
+  purposeHash: z.string(),
+  resultHash: z.string(),
+  source,
+});
+const sensitiveSchema = z.object({
+  datasetId: z.number().int(),
+  seq: z.number().int(),
+  operation: z.enum(SENSITIVE_OPERATIONS),
+  member: z.number().int(),
+  account: z.string(),
+  subjectId: z.number().int(),
+  detailHash: z.string(),
+  head: z.string(),
+  source,
+});
+const certificateSchema = z.object({
+  id: z.number().int(),
+  issuer: z.number().int(),
+  holderHash: z.string(),
+  kind: z.number().int(),
+  documentHash: z.string(),
+  validFrom: z.number(),
+  validUntil: z.number().nullable(),
+  status: z.enum(CERTIFICATE_STATUSES),
+  validity: z.enum(CERTIFICATE_VALIDITIES).describe("Status combined with the validity period at `at`"),
+  root: z.number().int(),
+  replaces: z.number().int().nullable(),
+  replacedBy: z.number().int().nullable(),
+  reasonHash: z.string().nullable(),
+  issuedBy: z.string(),
+  endedBy: z.string().nullable(),
+  issued: source,
+  source,
+});
+
+// ------------------------------------------------------------------------------------------------- mapping
+
+const toDataset = (r: Row) => ({
+  id: r.dataset_id as number,
+  contract: r.contract as string,
+  owner: r.owner as number,
+  ownerAccount: r.owner_account as string,
+  classification: r.classification as (typeof CLASSIFICATIONS)[number],
+  status: r.status as (typeof DATASET_STATUSES)[number],
+  fieldMask: r.field_mask as string,
+  latestVersion: r.latest_version as number,
+  accessCount: r.access_count as number,
+  sensitiveCount: r.sensitive_count as number,
+  sensitiveHead: text(r.sensitive_head),
+  registered: { block: r.registered_block as number, tx: r.registered_tx as string, logIndex: 0 },
+  source: versionSource(r),
+});
+
+const toAccess = (r: Row) => ({
+  accessId: r.access_id as string,
+  datasetId: r.dataset_id as number,
+  seq: r.log_seq as number,
+  grantId: r.grant_id as number,
+  version: r.version as number,
+  consumer: r.consumer as number,
+  consumerAccount: r.consumer_account as string,
+  purposeHash: r.purpose_hash as string,
+  resultHash: r.result_hash as string,
+  source: appendSource(r),
+});
+
+/** A grant's validity at `at`, as `DataSharing._validity`: first failing reason walking up to the root. */
+export function grantValidity(
+  grant: Row,
+  grants: ReadonlyMap<number, Row>,
+  datasetStatus: string | undefined,
+  at: number,
+): (typeof GRANT_VALIDITIES)[number] {
+  if (datasetStatus !== "Active") return "DatasetRetired";
+  if (grant.status !== "Active") return grant.status === "Revoked" ? "Revoked" : "NotActive";
+  if (BigInt(at) >= BigInt(grant.expires_at as string)) return "Expired";
+  let parentId = (grant.parent_id as number | null) ?? 0;
+  while (parentId !== 0) {
+    const parent = grants.get(parentId);
+    if (parent === undefined) throw new Error(`grant ${String(grant.grant_id)}: parent ${parentId} not indexed`);
+    if (parent.status !== "Active") return "AncestorRevoked";
+    if (BigInt(at) >= BigInt(parent.expires_at as string)) return "AncestorExpired";
+    parentId = (parent.parent_id as number | null) ?? 0;
+  }
+  return "Valid";
+}
+
+function toGrant(r: Row, validity: (typeof GRANT_VALIDITIES)[number]): Grant {
+  const parent = r.parent_id as number;
+  return {
+    id: r.grant_id as number,
+    datasetId: r.dataset_id as number,
+    grantee: r.grantee as number,
+    parentId: parent === 0 ? null : parent,
+    depth: r.depth as number,
+    status: r.status as (typeof GRANT_STATUSES)[number],
+    validity,
+    purposeHash: r.purpose_hash as string,
+    scope: r.scope as string,
+    requestedScope: text(r.requested_scope),
+    expiresAt: num(r.expires_at),
+    mayDelegate: r.may_delegate as boolean,
+    byPolicy: r.by_policy as boolean,
+    request:
+      r.requested_by === null
+        ? null
+        : {
+            account: r.requested_by as string,
+            source: { block: r.requested_block as number, tx: r.requested_tx as string, logIndex: 0 },
+          },
+    grantedBy: text(r.granted_by),
+    granted: origin(r.granted_block, r.granted_tx),
+    endedByMember: num(r.ended_by_member),
+    endedBy: text(r.ended_by),
+    reasonHash: text(r.reason_hash),
+    source: versionSource(r),
+  };
+}
+
+function certificateValidity(r: Row, at: number): (typeof CERTIFICATE_VALIDITIES)[number] {
+  if (r.status === "Revoked") return "Revoked";
+  if (r.status === "Replaced") return "Replaced";
+  if (BigInt(at) < BigInt(r.valid_from as string)) return "NotYetValid";
+  if (r.valid_until !== null && BigInt(at) >= BigInt(r.valid_until as string)) return "Expired";
+  return "Valid";
+}
+
+const toCertificate = (r: Row, at: number) => ({
+  id: r.certificate_id as number,
+  issuer: r.issuer as number,
+  holderHash: r.holder_hash as string,
+  kind: r.kind as number,
+  documentHash: r.document_hash as string,
+  validFrom: Number(r.valid_from),
+  validUntil: num(r.valid_until),
+  status: r.status as (typeof CERTIFICATE_STATUSES)[number],
+  validity: certificateValidity(r, at),
+  root: r.root as number,
+  replaces: num(r.replaces),
+  replacedBy: num(r.replaced_by),
+  reasonHash: text(r.reason_hash),
+  issuedBy: r.issued_by as string,
+  endedBy: text(r.ended_by),
+  issued: { block: r.issued_block as number, tx: r.issued_tx as string, logIndex: 0 },
+  source: versionSource(r),
+});
+
+// ------------------------------------------------------------------------------------------------- queries
+
+async function datasetRow(db: Queryable, id: number, asOf: number | undefined): Promise<Row> {
+  const q = new Sql();
+  const [row] = await db.query(
+    `SELECT * FROM datasets d WHERE d.dataset_id = ${q.p(id, "bigint")} AND ${asOfFilter(q, "d", asOf)}`,
+    q.params,
+  );
+  if (row === undefined) throw new NotFoundError(`dataset ${id} not found`);
+  return row;
+}
+
+/** Every grant of the datasets named, keyed by id (grant trees are per dataset: parents share the dataset). */
+async function grantsOf(db: Queryable, datasetIds: readonly number[], asOf: number | undefined) {
+  const q = new Sql();
+  const rows = await db.query(
+    `SELECT * FROM data_grants g WHERE g.dataset_id = ANY(${q.p(datasetIds, "bigint[]")}) AND ${asOfFilter(q, "g", asOf)} ORDER BY g.grant_id`,
+    q.params,
+  );
+  return new Map(rows.map((r) => [r.grant_id as number, r]));
+}
+
+async function datasetStatuses(db: Queryable, ids: readonly number[], asOf: number | undefined) {
+  const q = new Sql();
+  const rows = await db.query(
+    `SELECT dataset_id, status FROM datasets d WHERE d.dataset_id = ANY(${q.p(ids, "bigint[]")}) AND ${asOfFilter(q, "d", asOf)}`,
+    q.params,
+  );
+  return new Map(rows.map((r) => [r.dataset_id as number, r.status as string]));
+}
+
+const datasetSorts = {
+  id: [{ sql: "d.dataset_id", field: "dataset_id", type: "bigint" }],
+  accesses: [
+    { sql: "d.access_count", field: "access_count", type: "bigint" },
+    { sql: "d.dataset_id", field: "dataset_id", type: "bigint" },
+  ],
+} as const;
+
+export default defineRoutes({
+  name: "data-sharing",
+  routes: [
+    defineRoute({
+      path: "/datasets",
+      summary: "The data catalogue: datasets of an owner, by classification and status",
+      tags: ["data-sharing"],
+      query: z.object({
+        owner: id32.optional(),
+        classification: z.enum(CLASSIFICATIONS).optional(),
+        status: z.enum(DATASET_STATUSES).optional(),
+        sort: z.enum(["id", "accesses"]).default("id"),
+        order: z.enum(["asc", "desc"]).default("asc"),
+        ...asOfQuery,
+        ...pageQuery,
+      }),
+      response: page(datasetSchema),
+      async handler({ query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const where = [asOfFilter(q, "d", query.asOf)];
+        if (query.owner !== undefined) where.push(`d.owner = ${q.p(query.owner, "bigint")}`);
+        if (query.classification !== undefined) where.push(`d.classification = ${q.p(query.classification)}`);
+        if (query.status !== undefined) where.push(`d.status = ${q.p(query.status)}`);
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT d.* FROM datasets d",
+          where,
+          q,
+          sort: datasetSorts[query.sort],
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return { items: rows.map(toDataset), nextCursor };
+      },
+    }),
+    defineRoute({
+      path: "/datasets/:id",
+      summary: "A dataset with its versions (content and metadata hashes) and its auto-grant policy",
+      tags: ["data-sharing"],
+      params: z.object({ id: id64 }),
+      query: z.object({ ...asOfQuery }),
+      response: datasetSchema.extend({ versions: z.array(versionSchema), autoGrantPolicy: policySchema.nullable() }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const row = await datasetRow(ctx.db, params.id, query.asOf);
+        const qv = new Sql();
+        const versions = await ctx.db.query(
+          `SELECT * FROM dataset_versions v WHERE v.dataset_id = ${qv.p(params.id, "bigint")}${
+            query.asOf === undefined ? "" : ` AND v.block_number <= ${qv.p(query.asOf, "bigint")}`
+          } ORDER BY v.version`,
+          qv.params,
+        );
+        const qp = new Sql();
+        const [policy] = await ctx.db.query(
+          `SELECT * FROM data_auto_grant_policies p WHERE p.dataset_id = ${qp.p(params.id, "bigint")} AND ${asOfFilter(qp, "p", query.asOf)}`,
+          qp.params,
+        );
+        return {
+          ...toDataset(row),
+          versions: versions.map((v) => ({
+            version: v.version as number,
+            contentHash: v.content_hash as string,
+            hashKind: v.hash_kind as (typeof HASH_KINDS)[number],
+            metadataHash: v.metadata_hash as string,
+            publishedBy: v.account as string,
+            source: appendSource(v),
+          })),
+          autoGrantPolicy:
+            policy === undefined
+              ? null
+              : {
+                  enabled: policy.enabled as boolean,
+                  memberKinds: policy.member_kinds as number,
+                  requiredRoles: policy.required_roles as string,
+                  maxScope: policy.max_scope as string,
+                  duration: policy.duration as number,
+                  mayDelegate: policy.may_delegate as boolean,
+                  setBy: policy.account as string,
+                  source: versionSource(policy),
+                },
+        };
+      },
+    }),
+    defineRoute({
+      path: "/datasets/:id/grants",
+      summary: "A dataset's grants as a tree: grants by the owner at the roots, delegations below",
+      description:
+        "Requests and refused requests are roots too (they have no parent). Each node's `validity` walks up.",
+      tags: ["data-sharing"],
+      params: z.object({ id: id64 }),
+      query: z.object({
+        grantee: id32.optional().describe("Only the subtrees holding a grant to this member"),
+        ...atQuery,
+        ...asOfQuery,
+      }),
+      response: z.object({ datasetId: z.number().int(), at: z.number().int(), roots: z.array(grantNodeSchema) }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const dataset = await datasetRow(ctx.db, params.id, query.asOf);
+        const at = query.at ?? nowSeconds();
+        const grants = await grantsOf(ctx.db, [params.id], query.asOf);
+        const nodes = new Map<number, GrantNode>();
+        for (const [id, r] of grants) {
+          nodes.set(id, { ...toGrant(r, grantValidity(r, grants, dataset.status as string, at)), children: [] });
+        }
+        const roots: GrantNode[] = [];
+        for (const node of nodes.values()) {
+          const parent = node.parentId === null ? undefined : nodes.get(node.parentId);
+          (parent === undefined ? roots : parent.children).push(node);
+        }
+        const holds = (n: GrantNode): boolean => n.grantee === query.grantee || n.children.some(holds);
+        return {
+          datasetId: params.id,
+          at,
+          roots: query.grantee === undefined ? roots : roots.filter(holds),
+        };
+      },
+    }),
+    defineRoute({
+      path: "/grants/:id",
+      summary: "A grant with its delegation chain up to the owner's grant, and its validity",
+      tags: ["data-sharing"],
+      params: z.object({ id: id64 }),
+      query: z.object({ ...atQuery, ...asOfQuery }),
+      response: grantSchema.extend({ chain: z.array(grantSchema).describe("Parent first, up to the root") }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const [row] = await ctx.db.query(
+          `SELECT dataset_id FROM data_grants g WHERE g.grant_id = ${q.p(params.id, "bigint")} AND ${asOfFilter(q, "g", query.asOf)}`,
+          q.params,
+        );
+        if (row === undefined) throw new NotFoundError(`grant ${params.id} not found`);
+        const datasetId = row.dataset_id as number;
+        const grants = await grantsOf(ctx.db, [datasetId], query.asOf);
+        const status = (await datasetStatuses(ctx.db, [datasetId], query.asOf)).get(datasetId);
+        const at = query.at ?? nowSeconds();
+        const view = (r: Row) => toGrant(r, grantValidity(r, grants, status, at));
+        const chain = ancestors(grants, params.id).slice(1);
+        return { ...view(grants.get(params.id)!), chain: chain.map(view) };
+      },
+    }),
+    defineRoute({
+      path: "/datasets/:id/access-log",
+      summary: "A dataset's access log, for auditors: who accessed which version under which grant",
+      tags: ["data-sharing"],
+      params: z.object({ id: id64 }),
+      query: z.object({
+        consumer: id32.optional(),
+        grantId: id64.optional(),
+        version: z.coerce.number().int().min(1).max(4_294_967_295).optional(),
+        order: z.enum(["asc", "desc"]).default("asc"),
+        ...blockRangeQuery,
+        ...pageQuery,
+      }),
+      response: page(accessSchema),
+      async handler({ params, query }, ctx) {
+        await datasetRow(ctx.db, params.id, undefined);
+        const q = new Sql();
+        const where = [`a.dataset_id = ${q.p(params.id, "bigint")}`];
+        if (query.consumer !== undefined) where.push(`a.consumer = ${q.p(query.consumer, "bigint")}`);
+        if (query.grantId !== undefined) where.push(`a.grant_id = ${q.p(query.grantId, "bigint")}`);
+        if (query.version !== undefined) where.push(`a.version = ${q.p(query.version, "integer")}`);
+        blockRange(q, where, "a.block_number", query);
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT a.* FROM data_access_log a",
+          where,
+          q,
+          sort: [{ sql: "a.log_seq", field: "log_seq", type: "bigint" }],
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return { items: rows.map(toAccess), nextCursor };
+      },
+    }),
+    defineRoute({
+      path: "/consumers/:memberId/access-log",
+      summary: "Every access a consumer made, across datasets",
+      tags: ["data-sharing"],
+      params: z.object({ memberId: id32 }),
+      query: z.object({
+        datasetId: id64.optional(),
+        order: z.enum(["asc", "desc"]).default("desc"),
+        ...blockRangeQuery,
+        ...pageQuery,
+      }),
+      response: page(accessSchema),
+      async handler({ params, query }, ctx) {
+        const q = new Sql();
+        const where = [`a.consumer = ${q.p(params.memberId, "bigint")}`];
+        if (query.datasetId !== undefined) where.push(`a.dataset_id = ${q.p(query.datasetId, "bigint")}`);
+        blockRange(q, where, "a.block_number", query);
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT a.* FROM data_access_log a",
+          where,
+          q,
+          sort: logPosition("a"),
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return { items: rows.map(toAccess), nextCursor };
+      },
+    }),
+    defineRoute({
+      path: "/access-trace",
+      summary: "Trace an access (by access id, or a leaked file by its result hash) to its grant chain and request",
+      description:
+        "Give exactly one of `accessId` (the EIP-712 digest of the consumer's signed request) and `resultHash` " +
+        "(keccak256 of what was served; several accesses may have served the same bytes). Grants are as of now.",
+      tags: ["data-sharing"],
+      query: z.object({ accessId: bytes32.optional(), resultHash: bytes32.optional(), ...atQuery }),
+      response: z.object({
+        items: z.array(
+          z.object({
+            access: accessSchema,
+            dataset: datasetSchema,
+            version: versionSchema.nullable(),
+            grantChain: z.array(grantSchema).describe("The grant used first, then its parents up to the owner's"),
+            request: z
+              .object({ grantId: z.number().int(), account: z.string(), source })
+              .nullable()
+              .describe("The consumer's request behind the chain's root grant (null: granted without request)"),
+          }),
+        ),
+      }),
+      async handler({ query }, ctx) {
+        if ((query.accessId === undefined) === (query.resultHash === undefined)) {
+          throw new BadRequestError("give exactly one of accessId and resultHash");
+        }
+        const q = new Sql();
+        const filter =
+          query.accessId !== undefined
+            ? `a.access_id = ${q.p(query.accessId)}`
+            : `a.result_hash = ${q.p(query.resultHash)}`;
+        const accesses = await ctx.db.query(
+          `SELECT * FROM data_access_log a WHERE ${filter} ORDER BY a.block_number, a.log_index LIMIT 500`,
+          q.params,
+        );
+        if (accesses.length === 0) {
+          throw new NotFoundError(`no access recorded with ${query.accessId ?? query.resultHash}`);
+        }
+        const datasetIds = [...new Set(accesses.map((a) => a.dataset_id as number))];
+        const grants = await grantsOf(ctx.db, datasetIds, undefined);
+        const statuses = await datasetStatuses(ctx.db, datasetIds, undefined);
+        const qd = new Sql();
+        const datasets = new Map(
+          (
+            await ctx.db.query(
+              `SELECT * FROM datasets d WHERE d.dataset_id = ANY(${qd.p(datasetIds, "bigint[]")}) AND d.valid_to_block IS NULL`,
+              qd.params,
+            )
+          ).map((d) => [d.dataset_id as number, d]),
+        );
+        const qv = new Sql();
+        const versions = await ctx.db.query(
+          `SELECT * FROM dataset_versions v WHERE v.dataset_id = ANY(${qv.p(datasetIds, "bigint[]")})`,
+          qv.params,
+        );
+        const at = query.at ?? nowSeconds();
+        return {
+          items: accesses.map((a) => {
+            const datasetId = a.dataset_id as number;
+            const chain = ancestors(grants, a.grant_id as number);
+            const root = chain.at(-1);
+            const v = versions.find((x) => x.dataset_id === datasetId && x.version === a.version);
+            return {
+              access: toAccess(a),
+              dataset: toDataset(datasets.get(datasetId)!),
+              version:
+                v === undefined
+                  ? null
+                  : {
+                      version: v.version as number,
+                      contentHash: v.content_hash as string,
+                      hashKind: v.hash_kind as (typeof HASH_KINDS)[number],
+                      metadataHash: v.metadata_hash as string,
+                      publishedBy: v.account as string,
+                      source: appendSource(v),
+                    },
+              grantChain: chain.map((g) => toGrant(g, grantValidity(g, grants, statuses.get(datasetId), at))),
+              request:
+                root === undefined || root.requested_by === null
+                  ? null
+                  : {
+                      grantId: root.grant_id as number,
+                      account: root.requested_by as string,
+                      source: { block: root.requested_block as number, tx: root.requested_tx as string, logIndex: 0 },
+                    },
+            };
+          }),
+        };
+      },
+    }),
+    defineRoute({
+      path: "/datasets/:id/access-chain",
+      summary: "What replaying a dataset's access log needs, and whether the indexed log is complete",
+      description:
+        "The access log is a hash chain committed on chain (`IDataSharing.AccessRecorded`): " +
+        "head_0 = `seed`, head_n = keccak256(abi.encode(head_n-1, seq, accessId, grantId, version, consumer, " +
+        "purposeHash, resultHash, block timestamp)). `complete` says the indexed entries are seq 1..count exactly " +
+        "once and `count` equals the dataset's counter. Replay the entries of `/datasets/:id/access-log` with the " +
+        "timestamps of `blocks` (`replayAccessChain` in src/indexer/projections/data-sharing.ts) and compare with " +
+        "`DataSharing.dataset(id).accessHead`: block timestamps are not indexed.",
+      tags: ["data-sharing"],
+      params: z.object({ id: id64 }),
+      query: z.object({ ...asOfQuery }),
+      response: z.object({
+        datasetId: z.number().int(),
+        contract: z.string(),
+        seed: z.string(),
+        count: z.number().int(),
+        indexedEntries: z.number().int(),
+        complete: z.boolean(),
+        blocks: z.array(z.number().int()).describe("Blocks whose timestamps the replay needs, ascending"),
+      }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const dataset = await datasetRow(ctx.db, params.id, query.asOf);
+        const q = new Sql();
+        const upTo = query.asOf === undefined ? "" : ` AND a.block_number <= ${q.p(query.asOf, "bigint")}`;
+        const [stats] = await ctx.db.query(
+          `SELECT count(*)::bigint AS n, count(DISTINCT a.log_seq)::bigint AS distinct_seqs, min(a.log_seq) AS first, max(a.log_seq) AS last
+             FROM data_access_log a WHERE a.dataset_id = ${q.p(params.id, "bigint")}${upTo}`,
+          q.params,
+        );
+        const qb = new Sql();
+        const blocks = await ctx.db.query(
+          `SELECT DISTINCT a.block_number FROM data_access_log a WHERE a.dataset_id = ${qb.p(params.id, "bigint")}${
+            query.asOf === undefined ? "" : ` AND a.block_number <= ${qb.p(query.asOf, "bigint")}`
+          } ORDER BY a.block_number`,
+          qb.params,
+        );
+        const count = dataset.access_count as number;
+        const n = stats.n as number;
+        const complete =
+          n === count &&
+          stats.distinct_seqs === n &&
+          (n === 0 || (Number(stats.first) === 1 && Number(stats.last) === n));
+        return {
+          datasetId: params.id,
+          contract: dataset.contract as string,
+          seed: accessChainSeed(dataset.contract as string, params.id),
+          count,
+          indexedEntries: n,
+          complete,
+          blocks: blocks.map((b) => b.block_number as number),
+        };
+      },
+    }),
+    defineRoute({
+      path: "/datasets/:id/sensitive-operations",
+      summary: "The sensitive-operation log of a highly classified dataset, with each entry's chain head",
+      tags: ["data-sharing"],
+      params: z.object({ id: id64 }),
+      query: z.object({
+        operation: z.enum(SENSITIVE_OPERATIONS).optional(),
+        order: z.enum(["asc", "desc"]).default("asc"),
+        ...blockRangeQuery,
+        ...pageQuery,
+      }),
+      response: page(sensitiveSchema),
+      async handler({ params, query }, ctx) {
+        await datasetRow(ctx.db, params.id, undefined);
+        const q = new Sql();
+        const where = [`s.dataset_id = ${q.p(params.id, "bigint")}`];
+        if (query.operation !== undefined) where.push(`s.operation = ${q.p(query.operation)}`);
+        blockRange(q, where, "s.block_number", query);
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT s.* FROM data_sensitive_ops s",
+          where,
+          q,
+          sort: [{ sql: "s.log_seq", field: "log_seq", type: "integer" }],
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return {
+          items: rows.map((r) => ({
+            datasetId: r.dataset_id as number,
+            seq: r.log_seq as number,
+            operation: r.operation as (typeof SENSITIVE_OPERATIONS)[number],
+            member: r.member_id as number,
+            account: r.account as string,
+            subjectId: r.subject_id as number,
+            detailHash: r.detail_hash as string,
+            head: r.head as string,
+            source: appendSource(r),
+          })),
+          nextCursor,
+        };
+      },
+    }),
+    defineRoute({
+      path: "/ecertificates",
+      summary: "E-certificates, by holder (keyed hash), issuer, kind and status",
+      tags: ["certificates"],
+      query: z.object({
+        holderHash: bytes32.optional(),
+        issuer: id32.optional(),
+        kind: z.coerce.number().int().min(1).max(65_535).optional(),
+        status: z.enum(CERTIFICATE_STATUSES).optional(),
+        order: z.enum(["asc", "desc"]).default("asc"),
+        ...atQuery,
+        ...asOfQuery,
+        ...pageQuery,
+      }),
+      response: page(certificateSchema),
+      async handler({ query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const where = [asOfFilter(q, "c", query.asOf)];
+        if (query.holderHash !== undefined) where.push(`c.holder_hash = ${q.p(query.holderHash)}`);
+        if (query.issuer !== undefined) where.push(`c.issuer = ${q.p(query.issuer, "bigint")}`);
+        if (query.kind !== undefined) where.push(`c.kind = ${q.p(query.kind, "integer")}`);
+        if (query.status !== undefined) where.push(`c.status = ${q.p(query.status)}`);
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT c.* FROM ecertificates c",
+          where,
+          q,
+          sort: [{ sql: "c.certificate_id", field: "certificate_id", type: "bigint" }],
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        const at = query.at ?? nowSeconds();
+        return { items: rows.map((r) => toCertificate(r, at)), nextCursor };
+      },
+    }),
+    defineRoute({
+      path: "/ecertificates/:id",
+      summary: "A certificate's status and validity, and the latest certificate of its lineage",
+      tags: ["certificates"],
+      params: z.object({ id: id64 }),
+      query: z.object({ ...atQuery, ...asOfQuery }),
+      response: certificateSchema.extend({ latestId: z.number().int() }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const lineage = await lineageOf(ctx.db, params.id, query.asOf);
+        const row = lineage.find((c) => c.certificate_id === params.id)!;
+        return { ...toCertificate(row, query.at ?? nowSeconds()), latestId: latestOf(lineage) };
+      },
+    }),
+    defineRoute({
+      path: "/ecertificates/:id/history",
+      summary: "A certificate's history: its replacement chain from the first certificate to the latest, and events",
+      tags: ["certificates"],
+      params: z.object({ id: id64 }),
+      query: z.object({ ...atQuery, ...asOfQuery }),
+      response: z.object({
+        root: z.number().int(),
+        latestId: z.number().int(),
+        chain: z.array(certificateSchema).describe("Oldest first, each replacing the one before"),
+        events: z.array(
+          z.object({
+            certificateId: z.number().int(),
+            action: z.enum(["Issued", "IssuedAsReplacement", "Replaced", "Revoked"]),
+            relatedId: z.number().int().nullable(),
+            reasonHash: z.string().nullable(),
+            account: z.string(),
+            source,
+          }),
+        ),
+      }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const lineage = await lineageOf(ctx.db, params.id, query.asOf);
+        const root = lineage[0].root as number;
+        const q = new Sql();
+        const events = await ctx.db.query(
+          `SELECT * FROM ecertificate_events e WHERE e.root = ${q.p(root, "bigint")}${
+            query.asOf === undefined ? "" : ` AND e.block_number <= ${q.p(query.asOf, "bigint")}`
+          } ORDER BY e.block_number, e.log_index, e.seq`,
+          q.params,
+        );
+        const at = query.at ?? nowSeconds();
+        return {
+          root,
+          latestId: latestOf(lineage),
+          chain: lineage.map((c) => toCertificate(c, at)),
+          events: events.map((e) => ({
+            certificateId: e.certificate_id as number,
+            action: e.action as "Issued" | "IssuedAsReplacement" | "Replaced" | "Revoked",
+            relatedId: num(e.related_id),
+            reasonHash: text(e.reason_hash),
+            account: e.account as string,
+            source: appendSource(e),
+          })),
+        };
+      },
+    }),
+  ],
+});
+
+/** The grant and its ancestors, the grant first. */
+function ancestors(grants: ReadonlyMap<number, Row>, id: number): Row[] {
+  const chain: Row[] = [];
+  let next: number | null = id;
+  while (next !== null && next !== 0) {
+    const g = grants.get(next);
+    if (g === undefined) break;
+    chain.push(g);
+    next = g.parent_id as number;
+  }
+  return chain;
+}
+
+/** Every certificate of the lineage `id` belongs to (same root), oldest first; 404 if `id` is unknown. */
+async function lineageOf(db: Queryable, id: number, asOf: number | undefined): Promise<Row[]> {
+  const q = new Sql();
+  const rows = await db.query(
+    `SELECT c.* FROM ecertificates c
+      WHERE c.root = (SELECT x.root FROM ecertificates x WHERE x.certificate_id = ${q.p(id, "bigint")} AND ${asOfFilter(q, "x", asOf)})
+        AND ${asOfFilter(q, "c", asOf)}
+      ORDER BY c.certificate_id`,
+    q.params,
+  );
+  if (rows.length === 0) throw new NotFoundError(`certificate ${id} not found`);
+  return rows;
+}
+
+/** The lineage's latest certificate: the one nothing replaced (replacement is linear), as `latestOf`. */
+function latestOf(lineage: readonly Row[]): number {
+  const open = lineage.find((c) => c.replaced_by === null);
+  return (open ?? lineage.at(-1)!).certificate_id as number;
+}
