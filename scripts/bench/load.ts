@@ -1,0 +1,616 @@
+/**
+ * Load run (a benchmark, not a test): `node --import tsx scripts/bench/load.ts`.
+ *
+ * 1. Starts a real `hardhat node` (chain 1337), deploys the whole suite with the demo founders into a temporary
+ *    deployments directory (Ignition journal `ignition/deployments/load-<time>`, removed afterwards), and sets up what
+ *    the business transactions need: deposit tokens, interbank credit lines, a dataset with a grant, a confirmed
+ *    receivable, an acknowledged letter of credit, a few credit entries to query.
+ * 2. Starts the indexer + API (`startIndexerAndApi`, fresh PGlite directory) in a worker thread, so that the load
+ *    generator's event loop is measured alone.
+ * 3. Sends TXS (default 10,000) mixed business transactions from 8 member accounts concurrently through the SDK
+ *    clients (each account's signer wrapped in the SDK's `ManagedSigner`), WINDOW (default 8) in flight per account.
+ * 4. Verifies: every sent transaction is in exactly one block, once (block scan), per-account nonces contiguous with
+ *    no gap and no duplicate, the account's nonce moved by exactly what it sent, no revert; the indexer's `events`
+ *    table (and the API's /status) holds exactly the logs of the receipts.
+ * 5. Reports throughput (first send to last receipt), send→receipt latency p50/p95, the client's own time per send
+ *    (event-loop busy time of the load generator per transaction), the node's CPU time per transaction, and the
+ *    indexing lag after the last receipt. Writes bench/load.json.
+ *
+ * Env: TXS (10000), WINDOW (8 in flight per account), MINING ("auto" = a block per transaction, or an interval in ms,
+ * e.g. 500 = interval mining with automine off), POLL_INTERVAL_MS (indexer poll, 100).
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { JsonRpcProvider, Wallet } from "ethers";
+import { startIndexerAndApi } from "../../src/api/start.js";
+import { DEMO_CONSORTIUM_KEY, DEMO_MEMBER_KEYS, demoConsortium, writeDemoFounders } from "../../src/demo/consortium.js";
+import { parseConfig } from "../../src/indexer/config.js";
+import { loadProjections } from "../../src/indexer/projections.js";
+import { HARDHAT_CLI, rpc, startNode, type NodeProcess } from "../../src/local/node.js";
+import { createConsortia, type Consortia } from "../../src/sdk/client.js";
+import { deploymentPath, readDeployment, type Deployment } from "../../src/sdk/deployments.js";
+import { DocumentKind, hashUtf8 } from "../../src/sdk/hashing.js";
+import { deriveSubjectKey } from "../../src/sdk/subjectKey.js";
+
+const CHAIN_ID = 1337;
+const DAY = 86_400;
+
+// ------------------------------------------------------------------------------------------ indexer worker thread
+
+interface WorkerInput {
+  rpcUrl: string;
+  deployments: string;
+  dataDir: string;
+  pollIntervalMs: number;
+}
+type WorkerRequest = { id: number; kind: "status" } | { id: number; kind: "count"; from: number; to: number } | { id: number; kind: "stop" };
+
+async function indexerWorker(): Promise<void> {
+  const input = workerData as WorkerInput;
+  const running = await startIndexerAndApi(
+    parseConfig({
+      rpcUrl: input.rpcUrl,
+      deployments: input.deployments,
+      dataDir: input.dataDir,
+      pollIntervalMs: input.pollIntervalMs,
+      apiPort: 0,
+      logLevel: "warn",
+      progress: "log",
+    }),
+  );
+  parentPort!.on("message", (request: WorkerRequest) => {
+    void (async () => {
+      try {
+        if (request.kind === "status") {
+          const s = running.service.indexer.status;
+          parentPort!.postMessage({ id: request.id, result: { indexedBlock: s.indexedBlock, headBlock: s.headBlock, eventsTotal: s.eventsTotal, caughtUp: s.caughtUp, lastError: s.lastError, url: running.url } });
+        } else if (request.kind === "count") {
+          const rows = await running.service.db.query<{ n: number; contract: string }>(
+            `SELECT contract, count(*)::int AS n FROM events WHERE block_number BETWEEN $1 AND $2 GROUP BY contract`,
+            [request.from, request.to],
+          );
+          parentPort!.postMessage({ id: request.id, result: Object.fromEntries(rows.map((r) => [r.contract, Number(r.n)])) });
+        } else {
+          await running.stop();
+          parentPort!.postMessage({ id: request.id, result: true });
+        }
+      } catch (error) {
+        parentPort!.postMessage({ id: request.id, error: (error as Error).message });
+      }
+    })();
+  });
+  parentPort!.postMessage({ ready: true, url: running.url });
+}
+
+class IndexerThread {
+  readonly worker: Worker;
+  url = "";
+  #next = 0;
+  #pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  constructor(input: WorkerInput) {
+    this.worker = new Worker(new URL(import.meta.url), { workerData: input });
+    this.worker.on("message", (message: { id?: number; result?: unknown; error?: string; ready?: boolean; url?: string }) => {
+      if (message.ready) return;
+      const waiter = this.#pending.get(message.id!);
+      this.#pending.delete(message.id!);
+      if (message.error !== undefined) waiter?.reject(new Error(message.error));
+      else waiter?.resolve(message.result);
+    });
+  }
+  async ready(): Promise<void> {
+    this.url = await new Promise<string>((resolve, reject) => {
+      const onMessage = (message: { ready?: boolean; url?: string }) => {
+        if (message.ready) {
+          this.worker.off("message", onMessage);
+          resolve(message.url!);
+        }
+      };
+      this.worker.on("message", onMessage);
+      this.worker.once("error", reject);
+    });
+  }
+  request<T>(request: Omit<WorkerRequest, "id"> & Record<string, unknown>): Promise<T> {
+    const id = ++this.#next;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+  status() {
+    return this.request<{ indexedBlock: number; headBlock: number; eventsTotal: number; caughtUp: boolean; lastError?: string; url: string }>({ kind: "status" });
+  }
+  count(from: number, to: number) {
+    return this.request<Record<string, number>>({ kind: "count", from, to });
+  }
+  async stop(): Promise<void> {
+    await this.request({ kind: "stop" });
+    await this.worker.terminate();
+  }
+}
+
+// ------------------------------------------------------------------------------------------------------ load run
+
+const TXS = Number(process.env.TXS ?? 10_000);
+const WINDOW = Number(process.env.WINDOW ?? 8);
+const MINING = process.env.MINING ?? "auto";
+const POLL_INTERVAL_MS = Number(process.env.POLL_INTERVAL_MS ?? 100);
+
+const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
+const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const nowMs = () => performance.now();
+const hash = (label: string) => hashUtf8(`consortia:load:${label}`);
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux). */
+function processCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+async function deploySuite(node: NodeProcess, dir: string, deploymentId: string): Promise<Deployment> {
+  const founders = await writeDemoFounders(join(dir, "founders.json"));
+  const deployments = join(dir, "deployments");
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [HARDHAT_CLI, "deploy", "--network", "localhost", "--founders", founders, "--deployments", deployments, "--deployment-id", deploymentId],
+      { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, CONSORTIA_LOCAL_RPC_URL: node.url } },
+    );
+    child.on("exit", (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) throw new Error(`deploy exited with ${code}`);
+  return readDeployment(deploymentPath(CHAIN_ID, deployments));
+}
+
+type Key = (typeof DEMO_MEMBER_KEYS)[number];
+type Actors = Record<Key, { sdk: Consortia; address: string; id: number }>;
+
+interface Fixture {
+  subjects: string[];
+  datasetId: bigint;
+  grantId: bigint;
+  rootTokenId: bigint;
+  lcId: bigint;
+  expiresAt: number;
+}
+
+/** What the business transactions need, sent under automine, one after the other. */
+async function setUp(actors: Actors, provider: JsonRpcProvider): Promise<Fixture> {
+  const { bankA, bankB, bankC, coreA, coreB, supplier1, gov1, gov2 } = actors;
+  const now = (await provider.getBlock("latest"))!.timestamp;
+  const big = 10n ** 15n; // 10 trillion CNY in minor units
+  for (const to of [coreA, coreB, supplier1, bankA]) await bankA.sdk.token.mint(to.address, big);
+  for (const bank of [bankB, bankC]) await bank.sdk.token.mint(bank.address, big);
+  const positions = (actor: Actors[Key]) => actor.sdk.lettersOfCredit.positions;
+  await positions(bankB).setCreditLine(bankA.id, 2n ** 127n);
+  await positions(bankC).setCreditLine(bankB.id, 2n ** 127n);
+  await positions(bankA).setCreditLine(bankC.id, 2n ** 127n);
+  for (const bank of [bankA, bankB, bankC]) await positions(bank).setSettlementAccount(bank.address);
+
+  const subjects: string[] = [];
+  for (let i = 0; i < 16; i++) {
+    const subjectKey = deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "other", value: `load-subject-${i}` });
+    await bankC.sdk.credit.report({ subjectKey }, "Company", {
+      category: "Default",
+      severity: 3,
+      expiresAt: now + 365 * DAY,
+      evidenceHash: hash(`evidence-${i}`),
+      payload: { payloadHash: hash(`payload-${i}`), payloadLocationHash: hash(`location-${i}`) },
+    });
+    subjects.push(subjectKey);
+  }
+
+  const { datasetId } = await gov1.sdk.dataSharing.registerDataset({
+    contentHash: hash("dataset"),
+    metadataHash: hash("dataset-metadata"),
+    classification: "Confidential",
+    fieldMask: 0b1111n,
+  });
+  const { grantId } = await gov1.sdk.dataSharing.grantDirect(datasetId, gov2.id, hash("purpose"), {
+    scope: 0b0111n,
+    expiresAt: now + 365 * DAY,
+  });
+
+  const { receivableId } = await supplier1.sdk.receivables.register({
+    obligor: coreA.id,
+    maturity: now + 180 * DAY,
+    faceValue: big,
+    invoiceKey: hash("invoice"),
+    contract: { contentHash: hash("contract") },
+    invoice: { contentHash: hash("invoice-pdf") },
+    delivery: { contentHash: hash("delivery") },
+  });
+  const { rootTokenId } = await coreA.sdk.receivables.confirm(receivableId);
+
+  const { lcId } = await bankA.sdk.lettersOfCredit.issue(coreA.address, {
+    advisingBank: bankB.address,
+    beneficiary: supplier1.address,
+    amount: big,
+    currency: "CNY",
+    expiry: now + 180 * DAY,
+    latestShipment: now + 150 * DAY,
+    deferred: false,
+    partialDrawings: true,
+    requiredDocuments: [DocumentKind.Invoice, DocumentKind.TransportDocument],
+    termsHash: hash("lc-terms"),
+  });
+  await bankB.sdk.lettersOfCredit.advise(lcId);
+  await supplier1.sdk.lettersOfCredit.acknowledge(lcId);
+  return { subjects, datasetId, grantId, rootTokenId, lcId, expiresAt: now + 365 * DAY };
+}
+
+/** One business transaction: its label and the SDK call (which resolves with the receipt). */
+type Operation = { kind: string; run(onSent: (hash: string) => void): Promise<{ receipt: { hash: string; blockNumber: number; logs: readonly { address: string }[]; status: number | null } }> };
+
+/**
+ * The mix: each of the 8 senders has its own weighted menu of business transactions (what that member does in a day).
+ */
+function menus(actors: Actors, fixture: Fixture): Record<string, [number, (i: number) => Operation][]> {
+  const { bankA, bankB, bankC, coreA, coreB, supplier1, supplier2, supplier3, supplier4, agency, gov1, gov2 } = actors;
+  const wrap = (kind: string, run: Operation["run"]): Operation => ({ kind, run });
+  const obligation = (debtor: Actors[Key], creditor: Actors[Key]) => (i: number) =>
+    wrap("lc.recordObligation", (onSent) =>
+      debtor.sdk.lettersOfCredit.positions.recordObligation(creditor.id, 1_000_00n + BigInt(i), fixture.expiresAt, hash(`obl-${debtor.id}-${i}`), { onSent }),
+    );
+  const transfer = (from: Actors[Key], to: Actors[Key]) => (i: number) =>
+    wrap("token.transfer", async (onSent) => ({ receipt: await from.sdk.token.transfer(to.address, 100n + BigInt(i % 1000), { onSent }) }));
+  const report = (reporter: Actors[Key], prefix: string) => (i: number) =>
+    wrap("credit.report", (onSent) =>
+      reporter.sdk.credit.report(
+        { subjectKey: deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "other", value: `${prefix}-${i}` }) },
+        "Person",
+        { category: "Fraud", severity: 2, expiresAt: fixture.expiresAt, evidenceHash: hash(`ev-${prefix}-${i}`), payload: { payloadHash: hash(`pl-${prefix}-${i}`), payloadLocationHash: hash(`loc-${prefix}-${i}`) } },
+        { onSent },
+      ),
+    );
+  const query = (querier: Actors[Key]) => (i: number) =>
+    wrap("credit.query", (onSent) => querier.sdk.credit.query(fixture.subjects[i % fixture.subjects.length], hash(`consent-${querier.id}-${i}`), { limit: 5 }, { onSent }));
+  return {
+    // Banks: interbank obligations, logged credit queries, credit reports, deposit transfers.
+    bankA: [
+      [2, obligation(bankA, bankB)],
+      [2, query(bankA)],
+      [1, transfer(bankA, coreB)],
+    ],
+    bankB: [
+      [2, obligation(bankB, bankC)],
+      [2, transfer(bankB, supplier1)],
+      [1, query(bankB)],
+    ],
+    bankC: [
+      [2, report(bankC, "bankC")],
+      [2, obligation(bankC, bankA)],
+    ],
+    // The core enterprise pays its suppliers.
+    coreA: [[1, transfer(coreA, supplier1)], [1, transfer(coreA, supplier3)], [1, transfer(coreA, supplier4)]],
+    // Tier-1 supplier: splits its receivable down the chain, presents documents under its LC, pays a sub-supplier.
+    supplier1: [
+      [2, (i) => wrap("receivables.split", (onSent) => supplier1.sdk.receivables.split(fixture.rootTokenId, i % 2 ? supplier3.address : supplier4.address, 10_000_00n + BigInt(i), { onSent }))],
+      [2, (i) =>
+        wrap("lc.present", (onSent) =>
+          supplier1.sdk.lettersOfCredit.present(fixture.lcId, 5_000_00n + BigInt(i), [
+            { contentHash: hash(`inv-${i}`), uriHash: hash(`inv-uri-${i}`), kind: DocumentKind.Invoice },
+            { contentHash: hash(`bl-${i}`), uriHash: hash(`bl-uri-${i}`), kind: DocumentKind.TransportDocument },
+          ], { onSent }),
+        )],
+      [1, transfer(supplier1, supplier3)],
+    ],
+    // A bidder applies for bid guarantees tender after tender.
+    supplier2: [
+      [1, (i) =>
+        wrap("guarantees.applyFor", (onSent) =>
+          supplier2.sdk.guarantees.applyFor({
+            guarantor: bankC.address,
+            beneficiary: coreB.address,
+            kind: "Bid",
+            currency: "CNY",
+            amount: 200_000_00n,
+            expiry: fixture.expiresAt,
+            examinationPeriod: 5 * DAY,
+            termsHash: hash(`terms-${i}`),
+            tenderReference: hash(`tender-${i}`),
+          }, { onSent }),
+        )],
+    ],
+    // The credit agency reports and queries.
+    agency: [
+      [1, report(agency, "agency")],
+      [1, query(agency)],
+    ],
+    // The land registry's gateway records every access by the tax bureau before serving it.
+    gov1: [
+      [1, (i) =>
+        wrap("data.recordAccess", (onSent) =>
+          gov1.sdk.dataSharing.recordAccess({ accessId: hash(`access-${i}`), grantId: fixture.grantId, datasetId: fixture.datasetId, version: 1, consumerAccount: gov2.address, resultHash: hash(`result-${i}`) }, { onSent }),
+        )],
+    ],
+  };
+}
+
+interface Sample {
+  sender: string;
+  kind: string;
+  hash?: string;
+  start: number;
+  sent?: number;
+  done?: number;
+  block?: number;
+  logs?: number;
+  /** Log counts by emitting contract address (lower case). */
+  emitters?: Record<string, number>;
+  error?: string;
+}
+
+async function main(): Promise<void> {
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`;
+  log(`starting hardhat node (${machine})`);
+  const node = await startNode();
+  const dir = await mkdtemp(join(tmpdir(), "consortia-load-"));
+  const deploymentId = `load-${Date.now()}`;
+  let indexer: IndexerThread | undefined;
+  try {
+    const deployment = await deploySuite(node, dir, deploymentId);
+    log(`deployed the suite (${Object.keys(deployment.contracts).length} contracts)`);
+    const provider = new JsonRpcProvider(node.url, CHAIN_ID, { staticNetwork: true, pollingInterval: 50, batchMaxCount: 1 });
+    const members = demoConsortium();
+    const actors = {} as Actors;
+    for (const key of DEMO_MEMBER_KEYS) {
+      const member = members[key];
+      actors[key] = {
+        sdk: await createConsortia({ runner: new Wallet(member.privateKey, provider), deployment, checkChainId: false }),
+        address: member.account,
+        id: member.memberId,
+      };
+    }
+    const fixture = await setUp(actors, provider);
+    log("set up tokens, credit lines, dataset grant, receivable, letter of credit, credit entries");
+
+    indexer = new IndexerThread({
+      rpcUrl: node.url,
+      deployments: deploymentPath(CHAIN_ID, join(dir, "deployments")),
+      dataDir: join(dir, "pglite"),
+      pollIntervalMs: POLL_INTERVAL_MS,
+    });
+    await indexer.ready();
+    while (!(await indexer.status()).caughtUp) await new Promise((r) => setTimeout(r, 50));
+    log(`indexer + API caught up (${indexer.url})`);
+
+    if (MINING !== "auto") {
+      await rpc(node.url, "evm_setAutomine", [false]);
+      await rpc(node.url, "evm_setIntervalMining", [Number(MINING)]);
+    }
+
+    const plan = menus(actors, fixture);
+    const senders = Object.keys(plan) as Key[];
+    const startNonce: Record<string, number> = {};
+    for (const s of senders) startNonce[s] = await rpc<string>(node.url, "eth_getTransactionCount", [actors[s].address, "latest"]).then(Number);
+    const startBlock = Number(await rpc<string>(node.url, "eth_blockNumber"));
+    // Split TXS over the senders evenly; each sender walks its weighted menu.
+    const perSender = senders.map((_, i) => Math.floor(TXS / senders.length) + (i < TXS % senders.length ? 1 : 0));
+    const samples: Sample[] = [];
+    const nodeCpu0 = processCpuSeconds(node.process.pid!);
+    const elu0 = performance.eventLoopUtilization();
+    const workerElu0 = indexer.worker.performance.eventLoopUtilization();
+    const cpu0 = process.cpuUsage();
+    const loadStart = nowMs();
+    let completed = 0;
+    const progress = setInterval(() => log(`${completed}/${TXS} mined`), 10_000);
+
+    await Promise.all(
+      senders.map(async (sender, index) => {
+        const menu = plan[sender].flatMap(([weight, make]) => Array.from({ length: weight }, () => make));
+        let issued = 0;
+        const lane = async () => {
+          for (;;) {
+            const i = issued++;
+            if (i >= perSender[index]) return;
+            const operation = menu[i % menu.length](i);
+            const sample: Sample = { sender, kind: operation.kind, start: nowMs() };
+            samples.push(sample);
+            try {
+              const { receipt } = await operation.run((h) => {
+                sample.hash = h;
+                sample.sent = nowMs();
+              });
+              sample.done = nowMs();
+              sample.block = receipt.blockNumber;
+              sample.logs = receipt.logs.length;
+              sample.emitters = {};
+              for (const l of receipt.logs) sample.emitters[l.address.toLowerCase()] = (sample.emitters[l.address.toLowerCase()] ?? 0) + 1;
+              if (receipt.status !== 1) sample.error = `status ${receipt.status}`;
+            } catch (error) {
+              sample.error = (error as Error).message.slice(0, 300);
+            }
+            completed++;
+          }
+        };
+        await Promise.all(Array.from({ length: WINDOW }, lane));
+      }),
+    );
+    const loadEnd = nowMs();
+    clearInterval(progress);
+    const elu = performance.eventLoopUtilization(elu0);
+    const workerElu = indexer.worker.performance.eventLoopUtilization(workerElu0);
+    const cpu = process.cpuUsage(cpu0);
+    const nodeCpu = processCpuSeconds(node.process.pid!) - nodeCpu0;
+    log(`load done in ${((loadEnd - loadStart) / 1000).toFixed(1)} s; measuring indexing lag`);
+
+    // Indexing lag: from the last receipt until the indexer has the last load block.
+    const ok = samples.filter((s) => s.error === undefined);
+    const lastBlock = Math.max(...ok.map((s) => s.block!));
+    const firstBlock = Math.min(...ok.map((s) => s.block!));
+    let status = await indexer.status();
+    const lagBlocksAtEnd = Math.max(0, lastBlock - status.indexedBlock);
+    while (status.indexedBlock < lastBlock) {
+      await new Promise((r) => setTimeout(r, 10));
+      status = await indexer.status();
+    }
+    const indexLagMs = nowMs() - loadEnd;
+    if (MINING !== "auto") await rpc(node.url, "evm_setIntervalMining", [0]);
+    log(`indexed to block ${lastBlock} ${indexLagMs.toFixed(0)} ms after the last receipt; verifying`);
+
+    // Verification 1: scan every block of the run; each of our transactions exactly once, nothing else sent by them.
+    const ours = new Map(ok.map((s) => [s.hash!.toLowerCase(), s]));
+    const seen = new Map<string, number>();
+    const nonces: Record<string, number[]> = Object.fromEntries(senders.map((s) => [s, []]));
+    const bySender = new Map(senders.map((s) => [actors[s].address.toLowerCase(), s]));
+    const endBlock = Number(await rpc<string>(node.url, "eth_blockNumber"));
+    let blockTxs = 0;
+    let foreign = 0;
+    let fullestBlock = 0;
+    for (let b = startBlock + 1; b <= endBlock; b++) {
+      const block = await rpc<{ transactions: { hash: string; from: string; nonce: string }[] }>(node.url, "eth_getBlockByNumber", [`0x${b.toString(16)}`, true]);
+      fullestBlock = Math.max(fullestBlock, block.transactions.length);
+      for (const tx of block.transactions) {
+        blockTxs++;
+        const h = tx.hash.toLowerCase();
+        seen.set(h, (seen.get(h) ?? 0) + 1);
+        const sender = bySender.get(tx.from.toLowerCase());
+        if (sender === undefined || !ours.has(h)) foreign++;
+        if (sender !== undefined) nonces[sender].push(Number(tx.nonce));
+      }
+    }
+    const duplicates = [...seen.values()].filter((n) => n > 1).length;
+    const missing = [...ours.keys()].filter((h) => seen.get(h) !== 1).length;
+    const nonceReport: Record<string, { sent: number; first: number; last: number; gaps: number; duplicates: number; nonceDelta: number }> = {};
+    for (const sender of senders) {
+      const list = [...nonces[sender]].sort((a, b) => a - b);
+      let gaps = 0;
+      let dups = 0;
+      for (let i = 1; i < list.length; i++) {
+        if (list[i] === list[i - 1]) dups++;
+        else if (list[i] !== list[i - 1] + 1) gaps++;
+      }
+      if (list.length > 0 && list[0] !== startNonce[sender]) gaps++;
+      const end = Number(await rpc<string>(node.url, "eth_getTransactionCount", [actors[sender].address, "latest"]));
+      nonceReport[sender] = {
+        sent: ok.filter((s) => s.sender === sender).length,
+        first: list[0],
+        last: list[list.length - 1],
+        gaps,
+        duplicates: dups,
+        nonceDelta: end - startNonce[sender],
+      };
+    }
+    const noncesOk = senders.every((s) => {
+      const r = nonceReport[s];
+      return r.gaps === 0 && r.duplicates === 0 && r.nonceDelta === r.sent;
+    });
+
+    // Verification 2: the indexer holds exactly the receipts' logs (the run's blocks hold only our transactions).
+    // Compared per contract: the indexer only follows the contracts it has a projection for.
+    const receiptLogs = ok.reduce((sum, s) => sum + s.logs!, 0);
+    const nameOf = new Map(Object.entries(deployment.contracts).map(([name, c]) => [c.address.toLowerCase(), name]));
+    const receiptLogsByContract: Record<string, number> = {};
+    for (const s of ok) for (const [address, n] of Object.entries(s.emitters!)) {
+      const name = nameOf.get(address) ?? address;
+      receiptLogsByContract[name] = (receiptLogsByContract[name] ?? 0) + n;
+    }
+    const indexedByContract = await indexer.count(firstBlock, lastBlock);
+    const indexedEvents = Object.values(indexedByContract).reduce((a, b) => a + b, 0);
+    const followed = await indexedContracts();
+    const expectedIndexed = Object.entries(receiptLogsByContract).filter(([name]) => followed.includes(name)).reduce((a, [, n]) => a + n, 0);
+    const perContractMatch = Object.entries(receiptLogsByContract).every(([name, n]) => !followed.includes(name) || indexedByContract[name] === n);
+    const notFollowed = Object.fromEntries(Object.entries(receiptLogsByContract).filter(([name]) => !followed.includes(name)));
+    const api = (await (await fetch(`${indexer.url}/status`)).json()) as { indexedBlock: number; eventsTotal: number; lag: number };
+
+    const latency = ok.map((s) => s.done! - s.start);
+    const sendToReceipt = ok.map((s) => s.done! - s.sent!);
+    const callToSent = ok.map((s) => s.sent! - s.start);
+    const seconds = (loadEnd - loadStart) / 1000;
+    const kinds: Record<string, number> = {};
+    for (const s of samples) kinds[s.kind] = (kinds[s.kind] ?? 0) + 1;
+    const errors = samples.filter((s) => s.error !== undefined);
+    const result = {
+      date: new Date().toISOString(),
+      machine,
+      command: "node --import tsx scripts/bench/load.ts",
+      node: "hardhat node (EDR, in-process), chain 1337, hardfork berlin, gas price 0",
+      mining: MINING === "auto" ? "automine (one block per transaction)" : `interval mining every ${MINING} ms (automine off)`,
+      senders: senders.length,
+      inFlightPerSender: WINDOW,
+      transactions: TXS,
+      mix: kinds,
+      blocks: { first: firstBlock, last: lastBlock, count: lastBlock - firstBlock + 1, fullest: fullestBlock },
+      throughput: { seconds: round(seconds, 2), txPerSecond: round(ok.length / seconds) },
+      latencyMs: {
+        callToReceipt: { p50: round(percentile(latency, 50)), p95: round(percentile(latency, 95)), max: round(Math.max(...latency)) },
+        sendToReceipt: { p50: round(percentile(sendToReceipt, 50)), p95: round(percentile(sendToReceipt, 95)) },
+        callToSent: { p50: round(percentile(callToSent, 50)), p95: round(percentile(callToSent, 95)) },
+      },
+      client: {
+        eventLoopUtilization: round(elu.utilization, 3),
+        busyMsPerTx: round(elu.active / TXS, 3),
+        cpuMsPerTx: round((cpu.user + cpu.system) / 1000 / TXS, 3),
+        note: "busy = the load generator's event-loop active time (main thread only); cpu = the whole client process incl. the indexer thread",
+      },
+      nodeCpuMsPerTx: round((nodeCpu * 1000) / TXS, 3),
+      indexer: {
+        eventLoopUtilizationDuringLoad: round(workerElu.utilization, 3),
+        lagBlocksAtLastReceipt: lagBlocksAtEnd,
+        lagMsAfterLastReceipt: round(indexLagMs),
+        pollIntervalMs: POLL_INTERVAL_MS,
+      },
+      verification: {
+        mined: ok.length,
+        errors: errors.length,
+        firstErrors: errors.slice(0, 5).map((e) => `${e.sender} ${e.kind}: ${e.error}`),
+        blockTransactions: blockTxs,
+        foreignTransactions: foreign,
+        duplicateHashes: duplicates,
+        notMinedExactlyOnce: missing,
+        noncesContiguous: noncesOk,
+        nonces: nonceReport,
+        receiptLogs,
+        receiptLogsByContract,
+        indexerFollows: followed,
+        expectedIndexed,
+        indexedEvents,
+        indexedByContract,
+        notFollowedByIndexer: notFollowed,
+        apiStatus: api,
+        followedIndexed: perContractMatch && indexedEvents === expectedIndexed,
+        allIndexed: indexedEvents === receiptLogs,
+      },
+    };
+    mkdirSync("bench", { recursive: true });
+    writeFileSync("bench/load.json", `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const passed = errors.length === 0 && duplicates === 0 && missing === 0 && foreign === 0 && noncesOk && result.verification.followedIndexed && blockTxs === TXS;
+    if (!passed) {
+      log("VERIFICATION FAILED");
+      process.exitCode = 1;
+    } else
+      log(
+        `verified: every transaction mined once, nonces contiguous, no revert, every event of the followed contracts indexed` +
+          (result.verification.allIndexed ? "" : ` (NOT followed by the indexer: ${JSON.stringify(notFollowed)})`),
+      );
+  } finally {
+    await indexer?.stop().catch(() => {});
+    await node.stop();
+    await rm(join("ignition", "deployments", deploymentId), { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Contract names the indexer's projections follow (the others' logs are not indexed). */
+async function indexedContracts(): Promise<string[]> {
+  const projections = await loadProjections();
+  return [...new Set(projections.flatMap((p) => Object.keys(p.contracts)))];
+}
+
+if (isMainThread) await main();
+else await indexerWorker();
