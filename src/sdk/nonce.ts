@@ -16,6 +16,7 @@ import {
   AbstractSigner,
   copyRequest,
   isError,
+  type FeeData,
   type Provider,
   type Signer,
   type TransactionRequest,
@@ -24,10 +25,14 @@ import {
   type TypedDataField,
 } from "ethers";
 
+/** How long fee data is reused before the node is asked again. */
+const FEE_DATA_TTL_MS = 10_000;
+
 export class ManagedSigner extends AbstractSigner {
   readonly signer: Signer;
   #next: number | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  #fees?: { data: Promise<FeeData | undefined>; at: number };
 
   constructor(signer: Signer) {
     super(signer.provider);
@@ -76,7 +81,7 @@ export class ManagedSigner extends AbstractSigner {
     // Outside the lock: a revert surfaces here and uses no nonce.
     if (request.gasLimit == null) request.gasLimit = await this.signer.estimateGas(request);
     if (request.gasPrice == null && request.maxFeePerGas == null) {
-      const fees = await this.signer.provider?.getFeeData();
+      const fees = await this.#feeData();
       if (fees?.maxFeePerGas != null && fees.maxPriorityFeePerGas != null && request.type !== 0) {
         request.maxFeePerGas = fees.maxFeePerGas;
         request.maxPriorityFeePerGas = fees.maxPriorityFeePerGas;
@@ -86,6 +91,20 @@ export class ManagedSigner extends AbstractSigner {
       }
     }
     return this.#serialised(() => this.#submit(request, true));
+  }
+
+  /**
+   * Fee data, reused for FEE_DATA_TTL_MS: a consortium chain's gas price is fixed (zero on Besu and GoQuorum), and
+   * asking for it on every send (a block and `eth_gasPrice`) cost the load run a quarter of the client's time.
+   */
+  #feeData(): Promise<FeeData | undefined> {
+    const now = Date.now();
+    if (this.#fees === undefined || now - this.#fees.at > FEE_DATA_TTL_MS) {
+      const data = this.signer.provider?.getFeeData() ?? Promise.resolve(undefined);
+      this.#fees = { data, at: now };
+      data.catch(() => (this.#fees = undefined));
+    }
+    return this.#fees.data;
   }
 
   /**
