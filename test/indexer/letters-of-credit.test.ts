@@ -105,7 +105,7 @@ describe("indexer: letters-of-credit projection", function () {
         expect(waived.discrepancies).to.deep.equal([hash("late shipment")]);
         const paid = (await current("lc_presentations", "presentation_id = $1", [s.paidPresentation]))[0];
         expect(paid.reimbursement_obligation_id).to.equal("1");
-        expect(paid.documents.map((d: { kind: number }) => d.kind)).to.deep.equal([2, 4, 5]);
+        expect((paid.documents as { kind: number }[]).map((d) => d.kind)).to.deep.equal([2, 4, 5]);
       });
 
       it("keeps the claim's holder history: beneficiary, its bank, then the market's buyers", async () => {
@@ -139,7 +139,7 @@ describe("indexer: letters-of-credit projection", function () {
         expect(rows[0]).to.include({ event: "LetterOfCreditIssued", member_id: chain.ids.bankA, state: "Issued" });
         const acceptedAmendment = rows.find((r) => r.event === "AmendmentAccepted")!;
         expect(acceptedAmendment.member_id).to.equal(chain.ids.supplier1);
-        expect(acceptedAmendment.hashes.termsHash).to.equal(hash("terms v2"));
+        expect((acceptedAmendment.hashes as Record<string, string>).termsHash).to.equal(hash("terms v2"));
         const waived = rows.find((r) => r.event === "DiscrepanciesWaived")!;
         expect(waived.member_id).to.equal(chain.ids.core);
         expect(rows.at(-1)).to.include({ event: "LetterOfCreditClosed", state: "Cancelled" });

@@ -9,7 +9,9 @@ import {
   type LetterOfCredit,
 } from "../../typechain-types/index.js";
 import { rpc } from "../helpers/node-process.js";
-import { passProposal, type TestChain } from "./chain.js";
+import { parseConfig } from "../../src/indexer/config.js";
+import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
+import { passProposal, startChain, type TestChain } from "./chain.js";
 
 /** Letters of credit, interbank positions and the forfaiting market deployed on a test chain. */
 export interface TradeFinance {
@@ -102,7 +104,10 @@ export async function deployTradeFinance(chain: TestChain): Promise<TradeFinance
 export async function tradeFinanceScenario(chain: TestChain, apps: TradeFinance): Promise<TradeFinanceScenario> {
   const { accounts, ids, token } = chain;
   const { bankA, bankB, bankC, core, supplier1 } = accounts;
-  const send = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();
+  // The node automines: a transaction is mined when eth_sendTransaction answers (no receipt polling needed).
+  const send = async (tx: Promise<unknown>) => {
+    await tx;
+  };
   const lcA = apps.lc.connect(bankA);
   const lcB = apps.lc.connect(bankB);
   const lcS = apps.lc.connect(supplier1);
@@ -244,10 +249,10 @@ export async function tradeFinanceScenario(chain: TestChain, apps: TradeFinance)
   await send(market.connect(bankA).withdrawQuote(openOffer));
   await send(market.connect(bankA).quote(openOffer, 96_500n));
   await send(lcB.approveClaim(claimId, apps.addresses.market));
-  const trade1 = await (
-    await market.connect(bankB).acceptQuote(openOffer, bankC.address, hash("deed 1"), hash("notice 1"), ZeroHash)
-  ).wait();
-  const firstTradeBlock = trade1!.blockNumber;
+  const trade1 = await market
+    .connect(bankB)
+    .acceptQuote(openOffer, bankC.address, hash("deed 1"), hash("notice 1"), ZeroHash);
+  const firstTradeBlock = (await chain.provider.getTransactionReceipt(trade1.hash))!.blockNumber;
   await send(market.connect(bankA).acknowledgeNotice(openOffer, hash("notice 1")));
 
   // bankC resells on sealed quotes to bankB, paid off chain; the notice stays unacknowledged.
@@ -297,5 +302,67 @@ export async function tradeFinanceScenario(chain: TestChain, apps: TradeFinance)
     nettingRun,
     firstTradeBlock,
     lastBlock: Number(await rpc<string>(chain.url, "eth_blockNumber")),
+  };
+}
+
+/** A chain with the trade-finance scenario, indexed, and the API over it (no bearer token). */
+export interface TradeFinanceApi {
+  chain: TestChain;
+  apps: TradeFinance;
+  scenario: TradeFinanceScenario;
+  api: IndexerAndApi;
+  /** GET a path: status and parsed body. */
+  get(path: string): Promise<{ status: number; body: any }>;
+  /** GET a path that must answer 200. */
+  ok(path: string): Promise<any>;
+  stop(): Promise<void>;
+}
+
+export async function startTradeFinanceApi(): Promise<TradeFinanceApi> {
+  const chain = await startChain();
+  const apps = await deployTradeFinance(chain);
+  const scenario = await tradeFinanceScenario(chain, apps);
+  const config = parseConfig({
+    rpcUrl: chain.url,
+    deployments: chain.deploymentsPath,
+    dataDir: `${chain.dir}/api-db`,
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    databaseSchema: `api_tf_${process.pid}_${Date.now()}`,
+    pollIntervalMs: 50,
+    apiPort: 0,
+    logLevel: "silent",
+  });
+  const api = await startIndexerAndApi(config);
+  while (!api.service.indexer.isReady()) await new Promise((r) => setTimeout(r, 50));
+  const get = async (path: string) => {
+    const response = await fetch(api.url + path);
+    const text = await response.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    return { status: response.status, body };
+  };
+  return {
+    chain,
+    apps,
+    scenario,
+    api,
+    get,
+    async ok(path: string) {
+      const { status, body } = await get(path);
+      if (status !== 200) throw new Error(`${path}: ${status} ${JSON.stringify(body)}`);
+      return body;
+    },
+    async stop() {
+      if (api.service.db.kind === "postgres") {
+        const schema = (await api.service.db.query<{ s: string }>("SELECT current_schema() AS s"))[0].s;
+        await api.service.db.query(`DROP SCHEMA "${schema}" CASCADE`);
+      }
+      await api.stop();
+      await chain.stop();
+    },
   };
 }

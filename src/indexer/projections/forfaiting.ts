@@ -195,8 +195,9 @@ export default defineProjection({
           announced_tx: e.txHash,
         });
       },
-      OfferWithdrawn: (e, store) =>
-        updateOffer(store, e.args.offerId, { state: "Withdrawn", withdrawn_by: e.args.account }),
+      OfferWithdrawn: async (e, store) => {
+        await updateOffer(store, e.args.offerId, { state: "Withdrawn", withdrawn_by: e.args.account });
+      },
       QuoteSubmitted: (e, store) => {
         const { offerId, bidder, bidderMember, price } = e.args;
         store.put("ff_quotes", {
