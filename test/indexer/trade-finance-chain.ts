@@ -9,8 +9,10 @@ import {
   type LetterOfCredit,
 } from "../../typechain-types/index.js";
 import { rpc } from "../helpers/node-process.js";
-import { parseConfig } from "../../src/indexer/config.js";
-import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
+import { indexerFeed } from "../../src/api/feed.js";
+import { buildApi, loadRoutes } from "../../src/api/server.js";
+import { indexerStatus } from "../../src/api/status.js";
+import { catchUp, createIndexer, indexerOptions, testStores } from "./harness.js";
 import { passProposal, startChain, type TestChain } from "./chain.js";
 
 /** Letters of credit, interbank positions and the forfaiting market deployed on a test chain. */
@@ -310,7 +312,7 @@ export interface TradeFinanceApi {
   chain: TestChain;
   apps: TradeFinance;
   scenario: TradeFinanceScenario;
-  api: IndexerAndApi;
+  url: string;
   /** GET a path: status and parsed body. */
   get(path: string): Promise<{ status: number; body: any }>;
   /** GET a path that must answer 200. */
@@ -318,24 +320,23 @@ export interface TradeFinanceApi {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts a chain, runs the scenario, indexes it into a fresh store (PostgreSQL when DATABASE_URL is set, else an
+ * in-memory PGlite from the harness's template: no initdb per test file) and serves the API over it.
+ */
 export async function startTradeFinanceApi(): Promise<TradeFinanceApi> {
   const chain = await startChain();
   const apps = await deployTradeFinance(chain);
   const scenario = await tradeFinanceScenario(chain, apps);
-  const config = parseConfig({
-    rpcUrl: chain.url,
-    deployments: chain.deploymentsPath,
-    dataDir: `${chain.dir}/api-db`,
-    databaseUrl: process.env.DATABASE_URL || undefined,
-    databaseSchema: `api_tf_${process.pid}_${Date.now()}`,
-    pollIntervalMs: 50,
-    apiPort: 0,
-    logLevel: "silent",
-  });
-  const api = await startIndexerAndApi(config);
-  while (!api.service.indexer.isReady()) await new Promise((r) => setTimeout(r, 50));
+  const store = testStores().at(-1)!;
+  const db = await store.open();
+  const indexer = await createIndexer(db, chain.deployments, indexerOptions(chain.url));
+  await catchUp(indexer);
+  const feed = indexerFeed(indexer);
+  const api = await buildApi({ db, status: indexerStatus(indexer), feed, routes: await loadRoutes() });
+  const url = await api.listen({ host: "127.0.0.1", port: 0 });
   const get = async (path: string) => {
-    const response = await fetch(api.url + path);
+    const response = await fetch(url + path);
     const text = await response.text();
     let body: any;
     try {
@@ -349,7 +350,7 @@ export async function startTradeFinanceApi(): Promise<TradeFinanceApi> {
     chain,
     apps,
     scenario,
-    api,
+    url,
     get,
     async ok(path: string) {
       const { status, body } = await get(path);
@@ -357,11 +358,10 @@ export async function startTradeFinanceApi(): Promise<TradeFinanceApi> {
       return body;
     },
     async stop() {
-      if (api.service.db.kind === "postgres") {
-        const schema = (await api.service.db.query<{ s: string }>("SELECT current_schema() AS s"))[0].s;
-        await api.service.db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      }
-      await api.stop();
+      await api.close();
+      feed.close();
+      await db.close();
+      await store.cleanup();
       await chain.stop();
     },
   };
