@@ -1,0 +1,723 @@
+import { z } from "zod/v4";
+import type { Queryable, Row } from "../../indexer/db.js";
+import {
+  AMENDMENT_STATUSES,
+  LC_STATES,
+  OBLIGATION_STATUSES,
+  PRESENTATION_STATES,
+} from "../../indexer/projections/letters-of-credit.js";
+import {
+  address,
+  asOfFilter,
+  asOfQuery,
+  checkAsOf,
+  defineRoute,
+  defineRoutes,
+  fetchPage,
+  id32,
+  NotFoundError,
+  order,
+  page,
+  pageQuery,
+  source,
+  Sql,
+  uintString,
+} from "../route.js";
+
+const versionSource = (r: Row) => ({
+  block: r.valid_from_block as number,
+  tx: r.tx_hash as string,
+  logIndex: r.log_index as number,
+});
+const appendSource = (r: Row) => ({
+  block: r.block_number as number,
+  tx: r.tx_hash as string,
+  logIndex: r.log_index as number,
+});
+const created = (block: unknown, tx: unknown) => ({ block: block as number, tx: tx as string, logIndex: 0 });
+/** Append rows up to the end of block `asOf` (all when undefined). */
+const upTo = (q: Sql, column: string, asOf: number | undefined) =>
+  asOf === undefined ? "TRUE" : `${column} <= ${q.p(asOf, "bigint")}`;
+
+const LC_STATE_VALUES = LC_STATES.filter((s) => s !== "None") as [string, ...string[]];
+const PRESENTATION_STATE_VALUES = PRESENTATION_STATES.filter((s) => s !== "None") as [string, ...string[]];
+const OBLIGATION_STATUS_VALUES = OBLIGATION_STATUSES.filter((s) => s !== "None") as [string, ...string[]];
+
+// ------------------------------------------------------------------------------------------------- schemas
+
+const lcSchema = z.object({
+  id: z.string(),
+  state: z.enum(LC_STATES),
+  applicant: z.number().int(),
+  issuingBank: z.number().int(),
+  advisingBank: z.number().int(),
+  beneficiary: z.number().int(),
+  nominatedBank: z.number().int().nullable(),
+  accounts: z.object({ advisingBank: z.string(), beneficiary: z.string(), nominatedBank: z.string().nullable() }),
+  amount: z.string(),
+  currency: z.string(),
+  tolerance: z.object({ plus: z.number().int(), minus: z.number().int() }),
+  expiry: z.number().int(),
+  latestShipment: z.number().int(),
+  deferred: z.boolean(),
+  tenorDays: z.number().int(),
+  partialDrawings: z.boolean(),
+  requiredDocuments: z.number().int(),
+  termsHash: z.string(),
+  drawn: z.string(),
+  reserved: z.string(),
+  presentationCount: z.number().int(),
+  confirmed: z.boolean(),
+  cancellationRequested: z.boolean(),
+  pendingAmendment: z.string().nullable(),
+  created: source,
+  source,
+});
+const documentSchema = z.object({ contentHash: z.string(), uriHash: z.string(), kind: z.number().int() });
+const presentationSchema = z.object({
+  id: z.string(),
+  lcId: z.string(),
+  index: z.number().int(),
+  state: z.enum(PRESENTATION_STATES),
+  amount: z.string(),
+  beneficiary: z.number().int(),
+  presenter: z.string(),
+  presentedKinds: z.number().int(),
+  documents: z.array(documentSchema),
+  examinedBy: z.number().int().nullable(),
+  discrepancies: z.array(z.string()).nullable(),
+  refusalNoticeHash: z.string().nullable(),
+  maturity: z.number().int().nullable(),
+  holder: z.string().nullable(),
+  holderMember: z.number().int().nullable(),
+  claimOperator: z.string().nullable(),
+  payee: z.string().nullable(),
+  paymentReference: z.string().nullable(),
+  reimbursementObligationId: z.string().nullable(),
+  presented: source,
+  source,
+});
+const amendmentSchema = z.object({
+  hash: z.string(),
+  status: z.enum(AMENDMENT_STATUSES),
+  amount: z.string(),
+  expiry: z.number().int(),
+  latestShipment: z.number().int(),
+  termsHash: z.string(),
+  proposedBy: z.number().int(),
+  answeredBy: z.number().int().nullable(),
+  proposed: source,
+  source,
+});
+const timelineSchema = z.object({
+  event: z.string(),
+  lcId: z.string(),
+  presentationId: z.string().nullable(),
+  memberId: z.number().int().nullable(),
+  account: z.string().nullable(),
+  amount: z.string().nullable(),
+  state: z.string().nullable(),
+  hashes: z.record(z.string(), z.unknown()),
+  details: z.record(z.string(), z.unknown()),
+  source,
+});
+const holderSchema = z.object({
+  holder: z.string(),
+  holderMember: z.number().int().nullable(),
+  from: z.string().nullable(),
+  fromMember: z.number().int().nullable(),
+  reason: z.enum(["accepted", "transferred"]),
+  source,
+});
+const creditLineSchema = z.object({
+  grantor: z.number().int(),
+  grantee: z.number().int(),
+  limit: z.string(),
+  used: z.string(),
+  available: z.string(),
+  source,
+});
+const obligationSchema = z.object({
+  id: z.string(),
+  debtor: z.number().int(),
+  creditor: z.number().int(),
+  amount: z.string(),
+  dueAt: z.number().int(),
+  status: z.enum(OBLIGATION_STATUSES),
+  recorder: z.string(),
+  purpose: z.string(),
+  settlementReference: z.string().nullable(),
+  nettingRunId: z.string().nullable(),
+  recorded: source,
+  source,
+});
+const positionSchema = z.object({ bank: z.number().int(), netPosition: z.string() });
+const nettingRunSchema = z.object({
+  id: z.string(),
+  initiator: z.number().int(),
+  obligationIds: z.array(z.string()),
+  totalNetted: z.string(),
+  positions: z.array(positionSchema),
+  source,
+});
+
+// ------------------------------------------------------------------------------------------------- mapping
+
+const toLc = (r: Row) => ({
+  id: r.lc_id as string,
+  state: r.state as (typeof LC_STATES)[number],
+  applicant: r.applicant as number,
+  issuingBank: r.issuing_bank as number,
+  advisingBank: r.advising_bank as number,
+  beneficiary: r.beneficiary as number,
+  nominatedBank: (r.nominated_bank as number | null) ?? null,
+  accounts: {
+    advisingBank: r.advising_bank_account as string,
+    beneficiary: r.beneficiary_account as string,
+    nominatedBank: (r.nominated_bank_account as string | null) ?? null,
+  },
+  amount: r.amount as string,
+  currency: r.currency as string,
+  tolerance: { plus: r.tolerance_plus as number, minus: r.tolerance_minus as number },
+  expiry: r.expiry as number,
+  latestShipment: r.latest_shipment as number,
+  deferred: r.deferred as boolean,
+  tenorDays: r.tenor_days as number,
+  partialDrawings: r.partial_drawings as boolean,
+  requiredDocuments: r.required_documents as number,
+  termsHash: r.terms_hash as string,
+  drawn: r.drawn as string,
+  reserved: r.reserved as string,
+  presentationCount: r.presentation_count as number,
+  confirmed: r.confirmed as boolean,
+  cancellationRequested: r.cancellation_requested as boolean,
+  pendingAmendment: (r.pending_amendment as string | null) ?? null,
+  created: created(r.created_block, r.created_tx),
+  source: versionSource(r),
+});
+
+const toPresentation = (r: Row) => ({
+  id: r.presentation_id as string,
+  lcId: r.lc_id as string,
+  index: r.presentation_index as number,
+  state: r.state as (typeof PRESENTATION_STATES)[number],
+  amount: r.amount as string,
+  beneficiary: r.beneficiary as number,
+  presenter: r.presenter as string,
+  presentedKinds: r.presented_kinds as number,
+  documents: r.documents as z.infer<typeof documentSchema>[],
+  examinedBy: (r.examined_by as number | null) ?? null,
+  discrepancies: (r.discrepancies as string[] | null) ?? null,
+  refusalNoticeHash: (r.refusal_notice_hash as string | null) ?? null,
+  maturity: (r.maturity as number | null) ?? null,
+  holder: (r.holder as string | null) ?? null,
+  holderMember: (r.holder_member as number | null) ?? null,
+  claimOperator: (r.claim_operator as string | null) ?? null,
+  payee: (r.payee as string | null) ?? null,
+  paymentReference: (r.payment_reference as string | null) ?? null,
+  reimbursementObligationId: (r.reimbursement_obligation_id as string | null) ?? null,
+  presented: created(r.presented_block, r.presented_tx),
+  source: versionSource(r),
+});
+
+const toAmendment = (r: Row) => ({
+  hash: r.amendment_hash as string,
+  status: r.status as (typeof AMENDMENT_STATUSES)[number],
+  amount: r.amount as string,
+  expiry: r.expiry as number,
+  latestShipment: r.latest_shipment as number,
+  termsHash: r.terms_hash as string,
+  proposedBy: r.proposed_by as number,
+  answeredBy: (r.answered_by as number | null) ?? null,
+  proposed: created(r.proposed_block, r.proposed_tx),
+  source: versionSource(r),
+});
+
+const toTimeline = (r: Row) => ({
+  event: r.event as string,
+  lcId: r.lc_id as string,
+  presentationId: (r.presentation_id as string | null) ?? null,
+  memberId: (r.member_id as number | null) ?? null,
+  account: (r.account as string | null) ?? null,
+  amount: (r.amount as string | null) ?? null,
+  state: (r.state as string | null) ?? null,
+  hashes: r.hashes as Record<string, unknown>,
+  details: r.details as Record<string, unknown>,
+  source: appendSource(r),
+});
+
+const toHolder = (r: Row) => ({
+  holder: r.holder as string,
+  holderMember: (r.holder_member as number | null) ?? null,
+  from: (r.from_address as string | null) ?? null,
+  fromMember: (r.from_member as number | null) ?? null,
+  reason: r.reason as "accepted" | "transferred",
+  source: appendSource(r),
+});
+
+const toLine = (r: Row) => ({
+  grantor: r.grantor as number,
+  grantee: r.grantee as number,
+  limit: r.credit_limit as string,
+  used: r.used as string,
+  available: (BigInt(r.credit_limit as string) > BigInt(r.used as string)
+    ? BigInt(r.credit_limit as string) - BigInt(r.used as string)
+    : 0n
+  ).toString(),
+  source: versionSource(r),
+});
+
+const toObligation = (r: Row) => ({
+  id: r.obligation_id as string,
+  debtor: r.debtor as number,
+  creditor: r.creditor as number,
+  amount: r.amount as string,
+  dueAt: r.due_at as number,
+  status: r.status as (typeof OBLIGATION_STATUSES)[number],
+  recorder: r.recorder as string,
+  purpose: r.purpose as string,
+  settlementReference: (r.settlement_reference as string | null) ?? null,
+  nettingRunId: (r.netting_run_id as string | null) ?? null,
+  recorded: created(r.recorded_block, r.recorded_tx),
+  source: versionSource(r),
+});
+
+const toRun = (r: Row) => ({
+  id: r.run_id as string,
+  initiator: r.initiator as number,
+  obligationIds: r.obligation_ids as string[],
+  totalNetted: r.total_netted as string,
+  positions: (r.banks as number[]).map((bank, i) => ({ bank, netPosition: (r.net_positions as string[])[i] })),
+  source: appendSource(r),
+});
+
+async function timelineOf(db: Queryable, column: "lc_id" | "presentation_id", id: string, asOf: number | undefined) {
+  const q = new Sql();
+  const rows = await db.query(
+    `SELECT * FROM lc_timeline t WHERE t.${column} = ${q.p(id, "numeric")} AND ${upTo(q, "t.block_number", asOf)}
+     ORDER BY t.block_number, t.log_index, t.seq`,
+    q.params,
+  );
+  return rows.map(toTimeline);
+}
+
+async function nettingRun(db: Queryable, runId: string): Promise<Row | undefined> {
+  const [row] = await db.query(`SELECT * FROM ib_netting_runs WHERE run_id = $1::numeric`, [runId]);
+  return row;
+}
+
+// ------------------------------------------------------------------------------------------------- routes
+
+const lcSorts = {
+  id: [{ sql: "l.lc_id", field: "lc_id", type: "numeric" }],
+  amount: [
+    { sql: "l.amount", field: "amount", type: "numeric" },
+    { sql: "l.lc_id", field: "lc_id", type: "numeric" },
+  ],
+  expiry: [
+    { sql: "l.expiry", field: "expiry", type: "bigint" },
+    { sql: "l.lc_id", field: "lc_id", type: "numeric" },
+  ],
+} as const;
+
+const PARTY_COLUMNS = {
+  applicant: "applicant",
+  issuingBank: "issuing_bank",
+  advisingBank: "advising_bank",
+  beneficiary: "beneficiary",
+  nominatedBank: "nominated_bank",
+} as const;
+
+export default defineRoutes({
+  name: "letters-of-credit",
+  routes: [
+    defineRoute({
+      path: "/letters-of-credit",
+      summary: "Letters of credit, filtered by party and state",
+      tags: ["letters-of-credit"],
+      query: z.object({
+        party: id32.optional().describe("LCs where this member is any party"),
+        applicant: id32.optional(),
+        issuingBank: id32.optional(),
+        advisingBank: id32.optional(),
+        beneficiary: id32.optional(),
+        nominatedBank: id32.optional(),
+        state: z.enum(LC_STATE_VALUES).optional(),
+        deferred: z.enum(["true", "false"]).optional().describe("Deferred payment (true) or sight (false)"),
+        sort: z.enum(["id", "amount", "expiry"]).default("id"),
+        order,
+        ...asOfQuery,
+        ...pageQuery,
+      }),
+      response: page(lcSchema),
+      async handler({ query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const where = [asOfFilter(q, "l", query.asOf)];
+        if (query.party !== undefined) {
+          const p = q.p(query.party, "bigint");
+          where.push(
+            `(${Object.values(PARTY_COLUMNS)
+              .map((c) => `l.${c} = ${p}`)
+              .join(" OR ")})`,
+          );
+        }
+        for (const [param, column] of Object.entries(PARTY_COLUMNS)) {
+          const value = query[param as keyof typeof PARTY_COLUMNS];
+          if (value !== undefined) where.push(`l.${column} = ${q.p(value, "bigint")}`);
+        }
+        if (query.state !== undefined) where.push(`l.state = ${q.p(query.state)}`);
+        if (query.deferred !== undefined) where.push(`l.deferred = ${q.p(query.deferred === "true", "boolean")}`);
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT l.* FROM lc_letters l",
+          where,
+          q,
+          sort: lcSorts[query.sort],
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return { items: rows.map(toLc), nextCursor };
+      },
+    }),
+    defineRoute({
+      path: "/letters-of-credit/:id",
+      summary: "One LC with its presentations, amendments and timeline",
+      tags: ["letters-of-credit"],
+      params: z.object({ id: uintString }),
+      query: z.object({ ...asOfQuery }),
+      response: lcSchema.extend({
+        presentations: z.array(presentationSchema),
+        amendments: z.array(amendmentSchema),
+        timeline: z.array(timelineSchema),
+      }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const [row] = await ctx.db.query(
+          `SELECT * FROM lc_letters l WHERE l.lc_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "l", query.asOf)}`,
+          q.params,
+        );
+        if (row === undefined) throw new NotFoundError(`letter of credit ${params.id} not found`);
+        const qp = new Sql();
+        const presentations = await ctx.db.query(
+          `SELECT * FROM lc_presentations p WHERE p.lc_id = ${qp.p(params.id, "numeric")} AND ${asOfFilter(qp, "p", query.asOf)} ORDER BY p.presentation_id`,
+          qp.params,
+        );
+        const qa = new Sql();
+        const amendments = await ctx.db.query(
+          `SELECT * FROM lc_amendments a WHERE a.lc_id = ${qa.p(params.id, "numeric")} AND ${asOfFilter(qa, "a", query.asOf)} ORDER BY a.proposed_block, a.amendment_hash`,
+          qa.params,
+        );
+        return {
+          ...toLc(row),
+          presentations: presentations.map(toPresentation),
+          amendments: amendments.map(toAmendment),
+          timeline: await timelineOf(ctx.db, "lc_id", params.id, query.asOf),
+        };
+      },
+    }),
+    defineRoute({
+      path: "/letters-of-credit/:id/timeline",
+      summary: "Every event of an LC in chain order, with the acting member and the hashes it carried",
+      tags: ["letters-of-credit"],
+      params: z.object({ id: uintString }),
+      query: z.object({
+        event: z
+          .string()
+          .regex(/^[A-Za-z]{1,64}$/)
+          .optional()
+          .describe("Only this event name"),
+        member: id32.optional().describe("Only events this member took"),
+        order,
+        ...pageQuery,
+      }),
+      response: page(timelineSchema),
+      async handler({ params, query }, ctx) {
+        const exists = await ctx.db.query(`SELECT 1 FROM lc_letters WHERE lc_id = $1::numeric LIMIT 1`, [params.id]);
+        if (exists.length === 0) throw new NotFoundError(`letter of credit ${params.id} not found`);
+        const q = new Sql();
+        const where = [`t.lc_id = ${q.p(params.id, "numeric")}`];
+        if (query.event !== undefined) where.push(`t.event = ${q.p(query.event)}`);
+        if (query.member !== undefined) where.push(`t.member_id = ${q.p(query.member, "bigint")}`);
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT t.* FROM lc_timeline t",
+          where,
+          q,
+          sort: [
+            { sql: "t.block_number", field: "block_number", type: "bigint" },
+            { sql: "t.log_index", field: "log_index", type: "integer" },
+            { sql: "t.seq", field: "seq", type: "integer" },
+          ],
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return { items: rows.map(toTimeline), nextCursor };
+      },
+    }),
+    defineRoute({
+      path: "/lc-presentations",
+      summary: "Presentations and accepted claims, filtered by LC, state, holder and maturity",
+      tags: ["letters-of-credit"],
+      query: z.object({
+        lcId: uintString.optional(),
+        state: z.enum(PRESENTATION_STATE_VALUES).optional(),
+        holder: address.optional().describe("Claims held by this account"),
+        holderMember: id32.optional().describe("Claims held by this member"),
+        maturityFrom: z.coerce.number().int().min(0).optional().describe("Maturity at or after (unix seconds)"),
+        maturityTo: z.coerce.number().int().min(0).optional().describe("Maturity at or before (unix seconds)"),
+        sort: z.enum(["id", "maturity", "amount"]).default("id"),
+        order,
+        ...asOfQuery,
+        ...pageQuery,
+      }),
+      response: page(presentationSchema),
+      async handler({ query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const where = [asOfFilter(q, "p", query.asOf)];
+        if (query.lcId !== undefined) where.push(`p.lc_id = ${q.p(query.lcId, "numeric")}`);
+        if (query.state !== undefined) where.push(`p.state = ${q.p(query.state)}`);
+        if (query.holder !== undefined) where.push(`p.holder = ${q.p(query.holder)}`);
+        if (query.holderMember !== undefined) where.push(`p.holder_member = ${q.p(query.holderMember, "bigint")}`);
+        if (query.maturityFrom !== undefined) where.push(`p.maturity >= ${q.p(query.maturityFrom, "bigint")}`);
+        if (query.maturityTo !== undefined) where.push(`p.maturity <= ${q.p(query.maturityTo, "bigint")}`);
+        const id = { sql: "p.presentation_id", field: "presentation_id", type: "numeric" } as const;
+        const sort =
+          query.sort === "maturity"
+            ? [{ sql: "COALESCE(p.maturity, 0)", field: "maturity_key", type: "bigint" } as const, id]
+            : query.sort === "amount"
+              ? [{ sql: "p.amount", field: "amount", type: "numeric" } as const, id]
+              : [id];
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT p.*, COALESCE(p.maturity, 0) AS maturity_key FROM lc_presentations p",
+          where,
+          q,
+          sort,
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return { items: rows.map(toPresentation), nextCursor };
+      },
+    }),
+    defineRoute({
+      path: "/lc-presentations/:id",
+      summary: "A presentation (or accepted claim) with its holder history and timeline",
+      tags: ["letters-of-credit"],
+      params: z.object({ id: uintString }),
+      query: z.object({ ...asOfQuery }),
+      response: presentationSchema.extend({ holders: z.array(holderSchema), timeline: z.array(timelineSchema) }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const [row] = await ctx.db.query(
+          `SELECT * FROM lc_presentations p WHERE p.presentation_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "p", query.asOf)}`,
+          q.params,
+        );
+        if (row === undefined) throw new NotFoundError(`presentation ${params.id} not found`);
+        const qh = new Sql();
+        const holders = await ctx.db.query(
+          `SELECT * FROM lc_claim_holders h WHERE h.claim_id = ${qh.p(params.id, "numeric")} AND ${upTo(qh, "h.block_number", query.asOf)}
+           ORDER BY h.block_number, h.log_index, h.seq`,
+          qh.params,
+        );
+        return {
+          ...toPresentation(row),
+          holders: holders.map(toHolder),
+          timeline: await timelineOf(ctx.db, "presentation_id", params.id, query.asOf),
+        };
+      },
+    }),
+    defineRoute({
+      path: "/banks/:id/credit-lines",
+      summary: "Credit lines a bank granted and received (limit, used, available)",
+      tags: ["interbank"],
+      params: z.object({ id: id32 }),
+      query: z.object({ ...asOfQuery }),
+      response: z.object({
+        bank: z.number().int(),
+        settlementAccount: z.string().nullable(),
+        granted: z.array(creditLineSchema),
+        received: z.array(creditLineSchema),
+      }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const bank = q.p(params.id, "bigint");
+        const lines = await ctx.db.query(
+          `SELECT * FROM ib_credit_lines c WHERE (c.grantor = ${bank} OR c.grantee = ${bank}) AND ${asOfFilter(q, "c", query.asOf)}
+           ORDER BY c.grantor, c.grantee`,
+          q.params,
+        );
+        const qs = new Sql();
+        const [account] = await ctx.db.query(
+          `SELECT account FROM ib_settlement_accounts s WHERE s.bank = ${qs.p(params.id, "bigint")} AND ${asOfFilter(qs, "s", query.asOf)}`,
+          qs.params,
+        );
+        if (lines.length === 0 && account === undefined) {
+          throw new NotFoundError(`bank ${params.id} has no credit lines or settlement account`);
+        }
+        return {
+          bank: params.id,
+          settlementAccount: (account?.account as string | undefined) ?? null,
+          granted: lines.filter((l) => l.grantor === params.id).map(toLine),
+          received: lines.filter((l) => l.grantee === params.id).map(toLine),
+        };
+      },
+    }),
+    defineRoute({
+      path: "/banks/:id/obligations",
+      summary: "A bank's interbank obligations (as debtor, creditor or either), by status",
+      tags: ["interbank"],
+      params: z.object({ id: id32 }),
+      query: z.object({
+        status: z.enum(OBLIGATION_STATUS_VALUES).optional(),
+        role: z.enum(["debtor", "creditor", "any"]).default("any"),
+        counterparty: id32.optional(),
+        sort: z.enum(["id", "dueAt", "amount"]).default("id"),
+        order,
+        ...asOfQuery,
+        ...pageQuery,
+      }),
+      response: page(obligationSchema).extend({
+        totals: z
+          .object({ owes: z.string(), owed: z.string() })
+          .describe("Open obligations: what the bank owes and is owed"),
+      }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const bank = q.p(params.id, "bigint");
+        const where = [asOfFilter(q, "o", query.asOf)];
+        where.push(
+          query.role === "debtor"
+            ? `o.debtor = ${bank}`
+            : query.role === "creditor"
+              ? `o.creditor = ${bank}`
+              : `(o.debtor = ${bank} OR o.creditor = ${bank})`,
+        );
+        if (query.counterparty !== undefined) {
+          const c = q.p(query.counterparty, "bigint");
+          where.push(`(o.debtor = ${c} OR o.creditor = ${c})`);
+        }
+        if (query.status !== undefined) where.push(`o.status = ${q.p(query.status)}`);
+        const id = { sql: "o.obligation_id", field: "obligation_id", type: "numeric" } as const;
+        const sort =
+          query.sort === "dueAt"
+            ? [{ sql: "o.due_at", field: "due_at", type: "bigint" } as const, id]
+            : query.sort === "amount"
+              ? [{ sql: "o.amount", field: "amount", type: "numeric" } as const, id]
+              : [id];
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT o.* FROM ib_obligations o",
+          where,
+          q,
+          sort,
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        const qt = new Sql();
+        const b = qt.p(params.id, "bigint");
+        const [totals] = await ctx.db.query(
+          `SELECT COALESCE(SUM(CASE WHEN o.debtor = ${b} THEN o.amount END), 0)::text AS owes,
+                  COALESCE(SUM(CASE WHEN o.creditor = ${b} THEN o.amount END), 0)::text AS owed
+           FROM ib_obligations o WHERE o.status = 'Open' AND ${asOfFilter(qt, "o", query.asOf)}`,
+          qt.params,
+        );
+        return {
+          items: rows.map(toObligation),
+          nextCursor,
+          totals: { owes: totals.owes as string, owed: totals.owed as string },
+        };
+      },
+    }),
+    defineRoute({
+      path: "/banks/:id/netting",
+      summary: "A bank's last netting result: the run and the bank's net position in it",
+      tags: ["interbank"],
+      params: z.object({ id: id32 }),
+      query: z.object({ ...asOfQuery }),
+      response: nettingRunSchema.extend({ bank: z.number().int(), netPosition: z.string() }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const [last] = await ctx.db.query(
+          `SELECT * FROM ib_netting_positions n WHERE n.bank = ${q.p(params.id, "bigint")} AND ${upTo(q, "n.block_number", query.asOf)}
+           ORDER BY n.block_number DESC, n.log_index DESC LIMIT 1`,
+          q.params,
+        );
+        if (last === undefined) throw new NotFoundError(`bank ${params.id} has taken part in no netting run`);
+        const run = await nettingRun(ctx.db, last.run_id as string);
+        if (run === undefined) throw new NotFoundError(`netting run ${String(last.run_id)} not found`);
+        return { ...toRun(run), bank: params.id, netPosition: last.net_position as string };
+      },
+    }),
+    defineRoute({
+      path: "/netting-runs",
+      summary: "Netting runs, optionally those a bank took part in",
+      tags: ["interbank"],
+      query: z.object({
+        bank: id32.optional().describe("Runs this bank took part in"),
+        order: z.enum(["asc", "desc"]).default("desc"),
+        ...pageQuery,
+      }),
+      response: page(nettingRunSchema),
+      async handler({ query }, ctx) {
+        const q = new Sql();
+        const where: string[] = [];
+        if (query.bank !== undefined) {
+          where.push(
+            `EXISTS (SELECT 1 FROM ib_netting_positions n WHERE n.run_id = r.run_id AND n.bank = ${q.p(query.bank, "bigint")})`,
+          );
+        }
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT r.* FROM ib_netting_runs r",
+          where,
+          q,
+          sort: [{ sql: "r.run_id", field: "run_id", type: "numeric" }],
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return { items: rows.map(toRun), nextCursor };
+      },
+    }),
+    defineRoute({
+      path: "/netting-runs/:id",
+      summary: "One netting run: its obligations and every bank's net position",
+      tags: ["interbank"],
+      params: z.object({ id: uintString }),
+      response: nettingRunSchema.extend({ obligations: z.array(obligationSchema) }),
+      async handler({ params }, ctx) {
+        const run = await nettingRun(ctx.db, params.id);
+        if (run === undefined) throw new NotFoundError(`netting run ${params.id} not found`);
+        const obligations = await ctx.db.query(
+          `SELECT * FROM ib_obligations o WHERE o.netting_run_id = $1::numeric AND o.valid_to_block IS NULL ORDER BY o.obligation_id`,
+          [params.id],
+        );
+        return { ...toRun(run), obligations: obligations.map(toObligation) };
+      },
+    }),
+    defineRoute({
+      path: "/obligations/:id",
+      summary: "One interbank obligation",
+      tags: ["interbank"],
+      params: z.object({ id: uintString }),
+      query: z.object({ ...asOfQuery }),
+      response: obligationSchema,
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const [row] = await ctx.db.query(
+          `SELECT * FROM ib_obligations o WHERE o.obligation_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "o", query.asOf)}`,
+          q.params,
+        );
+        if (row === undefined) throw new NotFoundError(`obligation ${params.id} not found`);
+        return toObligation(row);
+      },
+    }),
+  ],
+});
