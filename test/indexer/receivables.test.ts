@@ -6,14 +6,9 @@ import {
   RECEIVABLE_STATUSES,
   currencyCode,
 } from "../../src/indexer/projections/receivables.js";
-import { startChain } from "./chain.js";
+import { appsChain } from "./apps-chain.js";
 import { catchUp, createIndexer, digests, indexerOptions, testStores } from "./harness.js";
-import {
-  deployReceivables,
-  receivablesScenario,
-  type ReceivablesChain,
-  type ReceivablesScenario,
-} from "./receivables-scenario.js";
+import type { ReceivablesChain, ReceivablesScenario } from "./receivables-scenario.js";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
@@ -23,10 +18,8 @@ describe("indexer: receivables projections", function () {
   let s: ReceivablesScenario;
 
   before(async () => {
-    chain = await deployReceivables(await startChain());
-    s = await receivablesScenario(chain);
+    ({ chain, receivables: s } = await appsChain());
   });
-  after(async () => chain?.stop());
 
   for (const store of testStores()) {
     describe(`on ${store.name}`, () => {
