@@ -250,11 +250,12 @@ export async function receivablesScenario(chain: ReceivablesChain): Promise<Rece
 
 /**
  * A receivable split into `count` certificates (the root plus `count - 1` splits, several tiers deep): supplier1's
- * root is split to supplier2 and supplier3, who keep splitting their own certificates between the three suppliers.
+ * root is split to supplier2 and bankB, who keep splitting their own certificates among the three (members the
+ * platform scenario leaves active).
  */
 export async function splitTree(chain: ReceivablesChain, count: number): Promise<bigint> {
   const { receivableId, root } = await confirmed(chain, chain.accounts.supplier1, BigInt(count) * 1_000_000n, 365);
-  const holders = [chain.accounts.supplier1, chain.accounts.supplier2, chain.accounts.supplier3];
+  const holders = [chain.accounts.supplier1, chain.accounts.supplier2, chain.accounts.bankB];
   const owned: { id: bigint; owner: number; value: bigint }[] = [
     { id: root, owner: 0, value: BigInt(count) * 1_000_000n },
   ];

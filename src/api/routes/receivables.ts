@@ -232,6 +232,48 @@ const toTimeline = (r: Row) => ({
   source: appendSource(r),
 });
 
+/**
+ * Columns of a certificate as one JSON array per row (`json_build_array` costs a third of `json_build_object` in
+ * PGlite); amounts and ids as text, to keep uint256 precision through JSON.parse. `fromTuple` reads them back.
+ */
+const CERTIFICATE_TUPLE = `json_build_array(c.token_id::text, c.parent_id::text, c.root_id::text, c.tier, c.holder,
+  c.holder_member, c.value::text, c.locked::text, c.redeemed_value::text, c.status, c.created_block, c.created_tx,
+  c.valid_from_block, c.tx_hash, c.log_index)`;
+
+type CertificateTuple = [
+  string,
+  string | null,
+  string,
+  number,
+  string,
+  number | null,
+  string,
+  string,
+  string | null,
+  Certificate["status"],
+  number,
+  string,
+  number,
+  string,
+  number,
+];
+
+const fromTuple = (receivableId: string, t: CertificateTuple): Certificate => ({
+  tokenId: t[0],
+  receivableId,
+  parentId: t[1],
+  rootId: t[2],
+  tier: t[3],
+  holder: t[4],
+  holderMember: t[5],
+  value: t[6],
+  locked: t[7],
+  redeemedValue: t[8],
+  status: t[9],
+  created: { block: t[10], tx: t[11], logIndex: 0 },
+  source: { block: t[12], tx: t[13], logIndex: t[14] },
+});
+
 /** Nests a flat list (parents before children, as token ids grow down the tree) under its roots. */
 export function nest(certificates: readonly Certificate[]): CertificateNode[] {
   const byId = new Map<string, CertificateNode>();
@@ -355,20 +397,28 @@ export default defineRoutes({
       }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
-        const receivable = await receivableRow(ctx.db, params.id, query.asOf);
+        // One statement; the database builds the certificates' JSON: decoding 1,000 rows of a dozen columns costs
+        // several times more than parsing one JSON text (the lineage-tree target is p95 < 50 ms for 1,000).
         const q = new Sql();
-        const rows = await ctx.db.query(
-          `SELECT * FROM receivable_certificates c WHERE c.receivable_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "c", query.asOf)}${
-            query.includeRedeemed ? "" : ` AND c.status = 'Live'`
-          } ORDER BY c.token_id`,
+        const id = q.p(params.id, "numeric");
+        const [row] = await ctx.db.query(
+          `SELECT r.receivable_id, r.status, r.face_value, r.root_token_id, (
+             SELECT json_agg(${CERTIFICATE_TUPLE} ORDER BY c.token_id) FROM receivable_certificates c
+             WHERE c.receivable_id = ${id} AND ${asOfFilter(q, "c", query.asOf)}${
+               query.includeRedeemed ? "" : ` AND c.status = 'Live'`
+             })::text AS certificates
+           FROM receivables r WHERE r.receivable_id = ${id} AND ${asOfFilter(q, "r", query.asOf)}`,
           q.params,
         );
-        const certificates = rows.map(toCertificate);
+        if (row === undefined) throw new NotFoundError(`receivable ${params.id} not found`);
+        const receivableId = row.receivable_id as string;
+        const tuples = JSON.parse((row.certificates as string | null) ?? "[]") as CertificateTuple[];
+        const certificates = tuples.map((t) => fromTuple(receivableId, t));
         const head = {
-          receivableId: params.id,
-          status: receivable.status as (typeof RECEIVABLE_STATUSES)[number],
-          faceValue: receivable.face_value as string,
-          rootTokenId: str(receivable.root_token_id),
+          receivableId,
+          status: row.status as (typeof RECEIVABLE_STATUSES)[number],
+          faceValue: row.face_value as string,
+          rootTokenId: str(row.root_token_id),
           count: certificates.length,
         };
         return query.format === "nested" ? { ...head, tree: nest(certificates) } : { ...head, certificates };
