@@ -7,7 +7,8 @@
  *    default postgres://postgres@127.0.0.1:5432/test; skipped when unreachable), and reports events/s.
  * 3. Block-to-API latency with 0 confirmations: records an off-chain payment, then polls the API until
  *    `/payments/<reference>` answers 200 (p50/p95 over SAMPLES).
- * 4. API latency of heavy queries (p50/p95): see HEAVY_QUERIES.
+ * 4. API latency of heavy queries (p50/p95): see HEAVY_QUERIES (among them the lineage tree of a receivable split into
+ *    LINEAGE_CERTIFICATES certificates, default 1,000, generated before the backfill).
  * Writes bench/indexer.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -18,12 +19,16 @@ import { parseConfig } from "../../src/indexer/config.js";
 import { openDatabase } from "../../src/indexer/db.js";
 import { startIndexer } from "../../src/indexer/service.js";
 import { floodTransfers, platformScenario, startChain, type TestChain } from "../../test/indexer/chain.js";
+import { deployReceivables, splitTree } from "../../test/indexer/receivables-scenario.js";
 
 const EVENTS = Number(process.env.EVENTS ?? 100_000);
 const SAMPLES = Number(process.env.SAMPLES ?? 50);
 const POLL_INTERVAL_MS = Number(process.env.POLL_INTERVAL_MS ?? 100);
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const PER_TX = 600;
+const LINEAGE_CERTIFICATES = Number(process.env.LINEAGE_CERTIFICATES ?? 1_000);
+/** The receivable split into LINEAGE_CERTIFICATES certificates (set by main before the queries run). */
+let lineageReceivable = 0n;
 
 interface HeavyQuery {
   name: string;
@@ -31,15 +36,16 @@ interface HeavyQuery {
 }
 
 /**
- * Queries whose latency is measured on the 100k-event database. Hook: the receivables application adds its
- * lineage-tree query here (generate 1,000 certificates by splitting one receivable, then query
- * `/receivables/<root>/lineage`), with its generator next to `floodTransfers` below.
+ * Queries whose latency is measured on the 100k-event database. The receivables lineage tree comes from `splitTree`
+ * (test/indexer/receivables-scenario.ts): one receivable split into LINEAGE_CERTIFICATES certificates.
  */
 export const HEAVY_QUERIES: HeavyQuery[] = [
   { name: "transfers of an account (33k matching, newest 100)", path: (c) => `/token/transfers?account=${c.accounts.core.address}&limit=100` },
   { name: "incoming transfers of an account, oldest first", path: (c) => `/token/transfers?account=${c.accounts.supplier1.address}&direction=in&order=asc&limit=100` },
   { name: "member directory with accounts and nodes", path: () => `/members?limit=500` },
   { name: "balances as of a past block", path: () => `/token/balances?limit=500&asOf=60` },
+  { name: `lineage tree of ${LINEAGE_CERTIFICATES} certificates, flat`, path: () => `/receivables/${lineageReceivable}/lineage` },
+  { name: `lineage tree of ${LINEAGE_CERTIFICATES} certificates, nested`, path: () => `/receivables/${lineageReceivable}/lineage?format=nested` },
 ];
 
 const percentile = (values: number[], p: number) => {
@@ -115,6 +121,8 @@ async function main(): Promise<void> {
   const chain = await startChain();
   try {
     await platformScenario(chain);
+    log(`splitting a receivable into ${LINEAGE_CERTIFICATES} certificates`);
+    lineageReceivable = await splitTree(await deployReceivables(chain), LINEAGE_CERTIFICATES);
     const transactions = Math.max(1, Math.ceil(EVENTS / PER_TX));
     log(`generating ${transactions * PER_TX} transfers (${transactions} transactions of ${PER_TX})`);
     const generationStarted = Date.now();

@@ -1,0 +1,525 @@
+import { z } from "zod/v4";
+import type { Queryable, Row } from "../../indexer/db.js";
+import { CERTIFICATE_STATUSES, OFFER_KINDS, RECEIVABLE_STATUSES } from "../../indexer/projections/receivables.js";
+import {
+  address,
+  asOfFilter,
+  asOfQuery,
+  checkAsOf,
+  defineRoute,
+  defineRoutes,
+  fetchPage,
+  id32,
+  NotFoundError,
+  order,
+  page,
+  pageQuery,
+  source,
+  Sql,
+  uintString,
+} from "../route.js";
+
+const versionSource = (r: Row) => ({
+  block: r.valid_from_block as number,
+  tx: r.tx_hash as string,
+  logIndex: r.log_index as number,
+});
+const appendSource = (r: Row) => ({
+  block: r.block_number as number,
+  tx: r.tx_hash as string,
+  logIndex: r.log_index as number,
+});
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
+
+/** Append rows up to `asOf` (inclusive) when given. */
+const upTo = (q: Sql, alias: string, asOf: number | undefined) =>
+  asOf === undefined ? "TRUE" : `${alias}.block_number <= ${q.p(asOf, "bigint")}`;
+
+// ------------------------------------------------------------------------------------------------- schemas
+
+const documentSchema = z.object({ contentHash: z.string(), uriHash: z.string(), kind: z.number().int() });
+const receivableSchema = z.object({
+  id: z.string(),
+  creditor: z.number().int(),
+  creditorAccount: z.string(),
+  obligor: z.number().int(),
+  guarantor: z.number().int().nullable(),
+  guarantorAccount: z.string().nullable(),
+  status: z.enum(RECEIVABLE_STATUSES),
+  faceValue: z.string(),
+  redeemed: z.string(),
+  outstanding: z.string().describe("Face value not yet redeemed"),
+  escrowed: z.string(),
+  fundedBy: z.number().int().nullable(),
+  currency: z.string(),
+  maturity: z.number().int().describe("Unix seconds"),
+  invoiceKey: z.string(),
+  documents: z.object({ contract: documentSchema, invoice: documentSchema, delivery: documentSchema }),
+  documentsHash: z.string(),
+  rootTokenId: z.string().nullable(),
+  direct: z.boolean().nullable().describe("Issued directly by the obligor (true) or registered and confirmed"),
+  rejectReasonHash: z.string().nullable(),
+  registered: source,
+  source,
+});
+const certificateSchema = z.object({
+  tokenId: z.string(),
+  receivableId: z.string(),
+  parentId: z.string().nullable(),
+  rootId: z.string(),
+  tier: z.number().int(),
+  holder: z.string().describe("Current holder; for a redeemed certificate, the holder it was redeemed for"),
+  holderMember: z.number().int().nullable(),
+  value: z.string(),
+  locked: z.string(),
+  redeemedValue: z.string().nullable(),
+  status: z.enum(CERTIFICATE_STATUSES),
+  created: source,
+  source,
+});
+type Certificate = z.infer<typeof certificateSchema>;
+type CertificateNode = Certificate & { children: CertificateNode[] };
+const certificateNode: z.ZodType<CertificateNode> = certificateSchema.extend({
+  get children() {
+    return z.array(certificateNode);
+  },
+});
+const offerSchema = z.object({
+  kind: z.enum(OFFER_KINDS),
+  id: z.string(),
+  tokenId: z.string(),
+  holder: z.string(),
+  counterpartyAccount: z.string().nullable(),
+  counterpartyMember: z.number().int().nullable(),
+  value: z.string(),
+  price: z.string().nullable(),
+  deadline: z.number().int().describe("Offer deadline, or a pledge's due date (unix seconds)"),
+  status: z.string(),
+  newTokenId: z.string().nullable(),
+  paymentReference: z.string().nullable(),
+  reasonHash: z.string().nullable(),
+  source,
+});
+const financingSchema = z.object({
+  action: z.string(),
+  kind: z.enum(OFFER_KINDS),
+  offerId: z.string(),
+  tokenId: z.string(),
+  newTokenId: z.string().nullable(),
+  account: z.string().nullable(),
+  memberId: z.number().int().nullable(),
+  value: z.string(),
+  price: z.string().nullable(),
+  paymentReference: z.string().nullable(),
+  reasonHash: z.string().nullable(),
+  source,
+});
+const redemptionSchema = z.object({
+  tokenId: z.string(),
+  holder: z.string(),
+  holderMember: z.number().int(),
+  value: z.string(),
+  paidFrom: z.enum(["escrow", "offchain"]),
+  paymentReference: z.string().nullable(),
+  source,
+});
+const timelineSchema = z.object({
+  action: z.string(),
+  memberId: z.number().int().nullable(),
+  account: z.string().nullable(),
+  tokenId: z.string().nullable(),
+  amount: z.string().nullable(),
+  hash: z.string().nullable(),
+  source,
+});
+
+// ------------------------------------------------------------------------------------------------- mapping
+
+const toReceivable = (r: Row) => {
+  const docs = (key: string) => r[key] as z.infer<typeof documentSchema>;
+  return {
+    id: r.receivable_id as string,
+    creditor: r.creditor as number,
+    creditorAccount: r.creditor_account as string,
+    obligor: r.obligor as number,
+    guarantor: (r.guarantor as number | null) ?? null,
+    guarantorAccount: (r.guarantor_account as string | null) ?? null,
+    status: r.status as (typeof RECEIVABLE_STATUSES)[number],
+    faceValue: r.face_value as string,
+    redeemed: r.redeemed as string,
+    outstanding: (BigInt(r.face_value as string) - BigInt(r.redeemed as string)).toString(),
+    escrowed: r.escrowed as string,
+    fundedBy: (r.funded_by as number | null) ?? null,
+    currency: r.currency as string,
+    maturity: r.maturity as number,
+    invoiceKey: r.invoice_key as string,
+    documents: { contract: docs("contract_doc"), invoice: docs("invoice_doc"), delivery: docs("delivery_doc") },
+    documentsHash: r.documents_hash as string,
+    rootTokenId: str(r.root_token_id),
+    direct: (r.direct as boolean | null) ?? null,
+    rejectReasonHash: str(r.reject_reason_hash),
+    registered: { block: r.registered_block as number, tx: r.registered_tx as string, logIndex: 0 },
+    source: versionSource(r),
+  };
+};
+
+const toCertificate = (r: Row): Certificate => ({
+  tokenId: r.token_id as string,
+  receivableId: r.receivable_id as string,
+  parentId: str(r.parent_id),
+  rootId: r.root_id as string,
+  tier: r.tier as number,
+  holder: r.holder as string,
+  holderMember: (r.holder_member as number | null) ?? null,
+  value: r.value as string,
+  locked: r.locked as string,
+  redeemedValue: str(r.redeemed_value),
+  status: r.status as (typeof CERTIFICATE_STATUSES)[number],
+  created: { block: r.created_block as number, tx: r.created_tx as string, logIndex: 0 },
+  source: versionSource(r),
+});
+
+const toOffer = (r: Row) => ({
+  kind: r.kind as (typeof OFFER_KINDS)[number],
+  id: r.offer_id as string,
+  tokenId: r.token_id as string,
+  holder: r.holder as string,
+  counterpartyAccount: str(r.counterparty_account),
+  counterpartyMember: (r.counterparty_member as number | null) ?? null,
+  value: r.value as string,
+  price: str(r.price),
+  deadline: r.deadline as number,
+  status: r.status as string,
+  newTokenId: str(r.new_token_id),
+  paymentReference: str(r.payment_reference),
+  reasonHash: str(r.reason_hash),
+  source: versionSource(r),
+});
+
+const toFinancing = (r: Row) => ({
+  action: r.action as string,
+  kind: r.kind as (typeof OFFER_KINDS)[number],
+  offerId: r.offer_id as string,
+  tokenId: r.token_id as string,
+  newTokenId: str(r.new_token_id),
+  account: str(r.account),
+  memberId: (r.member_id as number | null) ?? null,
+  value: r.value as string,
+  price: str(r.price),
+  paymentReference: str(r.payment_reference),
+  reasonHash: str(r.reason_hash),
+  source: appendSource(r),
+});
+
+const toRedemption = (r: Row) => ({
+  tokenId: r.token_id as string,
+  holder: r.holder as string,
+  holderMember: r.holder_member as number,
+  value: r.value as string,
+  paidFrom: r.payment_reference === null ? ("escrow" as const) : ("offchain" as const),
+  paymentReference: str(r.payment_reference),
+  source: appendSource(r),
+});
+
+const toTimeline = (r: Row) => ({
+  action: r.action as string,
+  memberId: (r.member_id as number | null) ?? null,
+  account: str(r.account),
+  tokenId: str(r.token_id),
+  amount: str(r.amount),
+  hash: str(r.hash),
+  source: appendSource(r),
+});
+
+/**
+ * Columns of a certificate as one JSON array per row (`json_build_array` costs a third of `json_build_object` in
+ * PGlite); amounts and ids as text, to keep uint256 precision through JSON.parse. `fromTuple` reads them back.
+ */
+const CERTIFICATE_TUPLE = `json_build_array(c.token_id::text, c.parent_id::text, c.root_id::text, c.tier, c.holder,
+  c.holder_member, c.value::text, c.locked::text, c.redeemed_value::text, c.status, c.created_block, c.created_tx,
+  c.valid_from_block, c.tx_hash, c.log_index)`;
+
+type CertificateTuple = [
+  string,
+  string | null,
+  string,
+  number,
+  string,
+  number | null,
+  string,
+  string,
+  string | null,
+  Certificate["status"],
+  number,
+  string,
+  number,
+  string,
+  number,
+];
+
+const fromTuple = (receivableId: string, t: CertificateTuple): Certificate => ({
+  tokenId: t[0],
+  receivableId,
+  parentId: t[1],
+  rootId: t[2],
+  tier: t[3],
+  holder: t[4],
+  holderMember: t[5],
+  value: t[6],
+  locked: t[7],
+  redeemedValue: t[8],
+  status: t[9],
+  created: { block: t[10], tx: t[11], logIndex: 0 },
+  source: { block: t[12], tx: t[13], logIndex: t[14] },
+});
+
+/** Nests a flat list (parents before children, as token ids grow down the tree) under its roots. */
+export function nest(certificates: readonly Certificate[]): CertificateNode[] {
+  const byId = new Map<string, CertificateNode>();
+  const roots: CertificateNode[] = [];
+  for (const c of certificates) byId.set(c.tokenId, { ...c, children: [] });
+  for (const node of byId.values()) {
+    const parent = node.parentId === null ? undefined : byId.get(node.parentId);
+    if (parent === undefined) roots.push(node);
+    else parent.children.push(node);
+  }
+  return roots;
+}
+
+async function receivableRow(db: Queryable, id: string, asOf: number | undefined): Promise<Row> {
+  const q = new Sql();
+  const [row] = await db.query(
+    `SELECT * FROM receivables r WHERE r.receivable_id = ${q.p(id, "numeric")} AND ${asOfFilter(q, "r", asOf)}`,
+    q.params,
+  );
+  if (row === undefined) throw new NotFoundError(`receivable ${id} not found`);
+  return row;
+}
+
+const receivableSorts = { id: [{ sql: "r.receivable_id", field: "receivable_id", type: "numeric" }] } as const;
+
+export default defineRoutes({
+  name: "receivables",
+  routes: [
+    defineRoute({
+      path: "/receivables",
+      summary: "Receivables, filtered by creditor, obligor, guarantor and status",
+      tags: ["receivables"],
+      query: z.object({
+        creditor: id32.optional(),
+        obligor: id32.optional(),
+        guarantor: id32.optional(),
+        status: z.enum(RECEIVABLE_STATUSES).optional(),
+        order,
+        ...asOfQuery,
+        ...pageQuery,
+      }),
+      response: page(receivableSchema),
+      async handler({ query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const where = [asOfFilter(q, "r", query.asOf)];
+        for (const field of ["creditor", "obligor", "guarantor"] as const) {
+          if (query[field] !== undefined) where.push(`r.${field} = ${q.p(query[field], "bigint")}`);
+        }
+        if (query.status !== undefined) where.push(`r.status = ${q.p(query.status)}`);
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT r.* FROM receivables r",
+          where,
+          q,
+          sort: receivableSorts.id,
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return { items: rows.map(toReceivable), nextCursor };
+      },
+    }),
+    defineRoute({
+      path: "/receivables/:id",
+      summary: "A receivable with its offers, pledges, financing history, redemptions and timeline",
+      tags: ["receivables"],
+      params: z.object({ id: uintString }),
+      query: z.object({ ...asOfQuery }),
+      response: receivableSchema.extend({
+        offers: z.array(offerSchema),
+        financing: z.array(financingSchema),
+        redemptions: z.array(redemptionSchema),
+        timeline: z.array(timelineSchema),
+      }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const row = await receivableRow(ctx.db, params.id, query.asOf);
+        const qo = new Sql();
+        const offers = await ctx.db.query(
+          `SELECT * FROM receivable_offers o WHERE o.receivable_id = ${qo.p(params.id, "numeric")} AND ${asOfFilter(qo, "o", query.asOf)} ORDER BY o.created_block, o.kind, o.offer_id`,
+          qo.params,
+        );
+        const log = async (table: string) => {
+          const q = new Sql();
+          return ctx.db.query(
+            `SELECT * FROM ${table} t WHERE t.receivable_id = ${q.p(params.id, "numeric")} AND ${upTo(q, "t", query.asOf)} ORDER BY t.block_number, t.log_index, t.seq`,
+            q.params,
+          );
+        };
+        return {
+          ...toReceivable(row),
+          offers: offers.map(toOffer),
+          financing: (await log("receivable_financing")).map(toFinancing),
+          redemptions: (await log("receivable_redemptions")).map(toRedemption),
+          timeline: (await log("receivable_timeline")).map(toTimeline),
+        };
+      },
+    }),
+    defineRoute({
+      path: "/receivables/:id/lineage",
+      summary: "Lineage tree of a receivable: every certificate with its parent, tier, holder and value",
+      description:
+        "`format=flat` lists the certificates by token id (parents before children) with their parent ids; " +
+        "`format=nested` returns the root with `children` arrays. Redeemed certificates stay in the tree (status " +
+        "Redeemed, value 0, redeemedValue) unless `includeRedeemed=false`.",
+      tags: ["receivables"],
+      params: z.object({ id: uintString }),
+      query: z.object({
+        format: z.enum(["flat", "nested"]).default("flat"),
+        includeRedeemed: booleanQuery.default(true),
+        ...asOfQuery,
+      }),
+      response: z.object({
+        receivableId: z.string(),
+        status: z.enum(RECEIVABLE_STATUSES),
+        faceValue: z.string(),
+        rootTokenId: z.string().nullable(),
+        count: z.number().int(),
+        certificates: z.array(certificateSchema).optional(),
+        tree: z.array(certificateNode).optional().describe("Roots (one per receivable) with nested children"),
+      }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        // One statement; the database builds the certificates' JSON: decoding 1,000 rows of a dozen columns costs
+        // several times more than parsing one JSON text (the lineage-tree target is p95 < 50 ms for 1,000).
+        const q = new Sql();
+        const id = q.p(params.id, "numeric");
+        const [row] = await ctx.db.query(
+          `SELECT r.receivable_id, r.status, r.face_value, r.root_token_id, (
+             SELECT json_agg(${CERTIFICATE_TUPLE} ORDER BY c.token_id) FROM receivable_certificates c
+             WHERE c.receivable_id = ${id} AND ${asOfFilter(q, "c", query.asOf)}${
+               query.includeRedeemed ? "" : ` AND c.status = 'Live'`
+             })::text AS certificates
+           FROM receivables r WHERE r.receivable_id = ${id} AND ${asOfFilter(q, "r", query.asOf)}`,
+          q.params,
+        );
+        if (row === undefined) throw new NotFoundError(`receivable ${params.id} not found`);
+        const receivableId = row.receivable_id as string;
+        const tuples = JSON.parse((row.certificates as string | null) ?? "[]") as CertificateTuple[];
+        const certificates = tuples.map((t) => fromTuple(receivableId, t));
+        const head = {
+          receivableId,
+          status: row.status as (typeof RECEIVABLE_STATUSES)[number],
+          faceValue: row.face_value as string,
+          rootTokenId: str(row.root_token_id),
+          count: certificates.length,
+        };
+        return query.format === "nested" ? { ...head, tree: nest(certificates) } : { ...head, certificates };
+      },
+    }),
+    defineRoute({
+      path: "/receivable-certificates",
+      summary: "Receivable certificates held by an account or a member (or of a receivable)",
+      tags: ["receivables"],
+      query: z.object({
+        holder: address.optional().describe("Holding account"),
+        member: id32.optional().describe("Holding member (any of its accounts)"),
+        receivable: uintString.optional(),
+        status: z.enum([...CERTIFICATE_STATUSES, "any"]).default("Live"),
+        minValue: uintString.optional(),
+        sort: z.enum(["id", "value"]).default("id"),
+        order,
+        ...asOfQuery,
+        ...pageQuery,
+      }),
+      response: page(certificateSchema),
+      async handler({ query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const where = [asOfFilter(q, "c", query.asOf)];
+        if (query.holder !== undefined) where.push(`c.holder = ${q.p(query.holder)}`);
+        if (query.member !== undefined) where.push(`c.holder_member = ${q.p(query.member, "bigint")}`);
+        if (query.receivable !== undefined) where.push(`c.receivable_id = ${q.p(query.receivable, "numeric")}`);
+        if (query.status !== "any") where.push(`c.status = ${q.p(query.status)}`);
+        if (query.minValue !== undefined) where.push(`c.value >= ${q.p(query.minValue, "numeric")}`);
+        const id = { sql: "c.token_id", field: "token_id", type: "numeric" } as const;
+        const { rows, nextCursor } = await fetchPage(ctx.db, {
+          select: "SELECT c.* FROM receivable_certificates c",
+          where,
+          q,
+          sort: query.sort === "value" ? [{ sql: "c.value", field: "value", type: "numeric" }, id] : [id],
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return { items: rows.map(toCertificate), nextCursor };
+      },
+    }),
+    defineRoute({
+      path: "/receivable-certificates/:id",
+      summary: "A certificate with its lineage to the root, its children, its versions and its financing",
+      tags: ["receivables"],
+      params: z.object({ id: uintString }),
+      query: z.object({ ...asOfQuery }),
+      response: certificateSchema.extend({
+        lineage: z.array(certificateSchema).describe("From the root down to this certificate's parent"),
+        children: z.array(certificateSchema),
+        history: z.array(certificateSchema).describe("Every version of this certificate, oldest first"),
+        financing: z.array(financingSchema),
+      }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const id = q.p(params.id, "numeric");
+        // Ancestors: the parent chain is fixed at creation, so the walk follows current rows' parent ids and reads
+        // each ancestor's state as of the requested block (tiers are bounded to 255).
+        const chain = await ctx.db.query(
+          `WITH RECURSIVE up(token_id, parent_id, depth) AS (
+             SELECT token_id, parent_id, 0 FROM receivable_certificates WHERE token_id = ${id} AND valid_to_block IS NULL
+             UNION ALL
+             SELECT c.token_id, c.parent_id, up.depth + 1 FROM receivable_certificates c
+               JOIN up ON c.token_id = up.parent_id AND c.valid_to_block IS NULL
+           )
+           SELECT c.*, up.depth FROM up JOIN receivable_certificates c ON c.token_id = up.token_id
+           WHERE ${asOfFilter(q, "c", query.asOf)} ORDER BY up.depth DESC`,
+          q.params,
+        );
+        const self = chain.at(-1);
+        if (self === undefined || self.token_id !== params.id.replace(/^0+(?=\d)/, ""))
+          throw new NotFoundError(`certificate ${params.id} not found`);
+        const qc = new Sql();
+        const children = await ctx.db.query(
+          `SELECT * FROM receivable_certificates c WHERE c.parent_id = ${qc.p(params.id, "numeric")} AND ${asOfFilter(qc, "c", query.asOf)} ORDER BY c.token_id`,
+          qc.params,
+        );
+        const qh = new Sql();
+        const history = await ctx.db.query(
+          `SELECT * FROM receivable_certificates c WHERE c.token_id = ${qh.p(params.id, "numeric")}${
+            query.asOf === undefined ? "" : ` AND c.valid_from_block <= ${qh.p(query.asOf, "bigint")}`
+          } ORDER BY c.valid_from_block`,
+          qh.params,
+        );
+        const qf = new Sql();
+        const token = qf.p(params.id, "numeric");
+        const financing = await ctx.db.query(
+          `SELECT * FROM receivable_financing f WHERE (f.token_id = ${token} OR f.new_token_id = ${token}) AND ${upTo(qf, "f", query.asOf)} ORDER BY f.block_number, f.log_index, f.seq`,
+          qf.params,
+        );
+        return {
+          ...toCertificate(self),
+          lineage: chain.slice(0, -1).map(toCertificate),
+          children: children.map(toCertificate),
+          history: history.map(toCertificate),
+          financing: financing.map(toFinancing),
+        };
+      },
+    }),
+  ],
+});
