@@ -26,8 +26,10 @@ import {
   ReceivableCertificate__factory,
   ReceivableDesk__factory,
 } from "../../typechain-types/index.js";
-import { runHardhat } from "../helpers/commands.js";
-import { startNode, type NodeProcess } from "../helpers/node-process.js";
+import { startIndexerAndApi } from "../../src/api/start.js";
+import { parseConfig } from "../../src/indexer/config.js";
+import { runConsortia, runHardhat } from "../helpers/commands.js";
+import { freePort, startNode, type NodeProcess } from "../helpers/node-process.js";
 
 const yuan = (amount: number): bigint => BigInt(Math.round(amount * 100));
 
@@ -249,6 +251,87 @@ describe("demo scenario over a real JSON-RPC node", function () {
       yuan(20_000_000) - yuan(708_900) - yuan(200_000) + yuan(720_000) + yuan(200_000),
     );
     expect(await token.totalSupply()).to.equal(yuan(64_000_000));
+  });
+
+  it("the indexer and the API project every application of the story; the CLI reads it", async () => {
+    const services = await startIndexerAndApi(
+      parseConfig({
+        rpcUrl: node.url,
+        deployments: join(dir, "deployments", "1337.json"),
+        dataDir: join(dir, "pglite"),
+        apiPort: await freePort(),
+        pollIntervalMs: 100,
+        logLevel: "silent",
+        progress: "log",
+      }),
+    );
+    try {
+      const api = async <T>(path: string): Promise<T> => {
+        const response = await fetch(`${services.url}${path}`);
+        const body = await response.text();
+        expect(response.status, `${path}: ${body}`).to.equal(200);
+        return JSON.parse(body) as T;
+      };
+      const deadline = Date.now() + 60_000;
+      while (!(await fetch(`${services.url}/ready`)).ok) {
+        if (Date.now() > deadline) throw new Error("the indexer did not catch up within 60 s");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      type List = { items: Record<string, unknown>[] };
+      const dump = (value: unknown): string => JSON.stringify(value);
+      /** A JSON field with a value, whether the API renders the number as a number or a decimal string. */
+      const field = (name: string, value: bigint | number): RegExp => new RegExp(`"${name}":"?${value}"?[,}]`);
+
+      expect((await api<List>("/members")).items).to.have.length(13);
+
+      const { credit, dataSharing, lettersOfCredit, forfaiting, guarantees, receivables } = result;
+      const entries = await api<List>(`/credit/subjects/${credit.subjectKey}/entries`);
+      expect(entries.items, dump(entries)).to.have.length(1);
+      const queries = await api<List>(`/credit/subjects/${credit.subjectKey}/queries`);
+      expect(dump(queries)).to.contain(credit.consentHash);
+
+      const accessLog = await api<List>(`/datasets/${dataSharing.datasetId}/access-log`);
+      expect(dump(accessLog)).to.contain(dataSharing.accessId);
+      const trace = await api<unknown>(`/access-trace?accessId=${dataSharing.accessId}`);
+      expect(dump(trace)).to.match(field("grantId", dataSharing.grantId));
+      const history = await api<unknown>(`/ecertificates/${dataSharing.replacementId}/history`);
+      expect(dump(history)).to.match(field("id", dataSharing.certificateId));
+
+      const receivable = await api<Record<string, unknown>>(`/receivables/${receivables.receivableId}`);
+      expect(dump(receivable)).to.match(/"status":"(Settled|Funded)"/);
+      const lineage = await api<unknown>(`/receivables/${receivables.receivableId}/lineage?includeRedeemed=true`);
+      for (const tokenId of [receivables.rootTokenId, receivables.tier2TokenId, receivables.tier3TokenId]) {
+        expect(dump(lineage)).to.match(field("tokenId", tokenId));
+      }
+
+      const lc = await api<Record<string, unknown>>(`/letters-of-credit/${lettersOfCredit.lcId}`);
+      // Drawn in full (1,200,000.00); the 5% tolerance keeps it open for 60,000.00 more.
+      expect(dump(lc)).to.match(field("drawn", 120_000_000n));
+      expect(dump(lc)).to.match(/"event":"PresentationPaid"/);
+      const run = await api<unknown>(`/netting-runs/${lettersOfCredit.nettingRun}`);
+      expect(dump(run)).to.contain("-50000000");
+
+      const offer = await api<unknown>(`/forfaiting/offers/${forfaiting.offerId}`);
+      expect(dump(offer)).to.match(field("price", forfaiting.price));
+
+      const guarantee = await api<unknown>(`/guarantees/${guarantees.guaranteeId}`);
+      expect(dump(guarantee)).to.contain('"state":"Exhausted"');
+      const verified = await api<unknown>(`/guarantees/by-reference/${guarantees.referenceId}`);
+      expect(dump(verified)).to.contain('"genuine":true');
+    } finally {
+      await services.stop();
+    }
+
+    const cli = await runConsortia([
+      "--rpc",
+      node.url,
+      "--deployments",
+      join(dir, "deployments"),
+      "--json",
+      "member",
+      "list",
+    ]);
+    expect(JSON.parse(cli)).to.have.length(13);
   });
 
   it("runs again on the same chain with new ids; without time travel it takes open quotes and leaves drafts unpaid", async () => {

@@ -1,6 +1,9 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
 import { HARDHAT_CLI } from "../../src/local/node.js";
+
+const CONSORTIA_CLI = fileURLToPath(new URL("../../bin/consortia.js", import.meta.url));
 
 const execFileAsync = promisify(execFile);
 
@@ -15,4 +18,13 @@ export async function runHardhat(args: string[], env: Record<string, string> = {
     env: { ...process.env, FORCE_COLOR: "0", ...env },
     maxBuffer: 64 * 1024 * 1024,
   });
+}
+
+/** Runs the operator CLI (bin/consortia.js) as a child process and returns its standard output. */
+export async function runConsortia(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await execFileAsync(process.execPath, [CONSORTIA_CLI, ...args], {
+    env: { ...process.env, FORCE_COLOR: "0", ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
 }
