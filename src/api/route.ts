@@ -196,3 +196,21 @@ export async function fetchPage<R extends Row>(
     nextCursor: more && last !== undefined ? encodeCursor({ k: kind, v: sort.map((s) => last[s.field]) }) : null,
   };
 }
+
+/** Where a versioned row's current version came from. */
+export const versionSource = (row: Row) => ({
+  block: row.valid_from_block as number,
+  tx: row.tx_hash as string,
+  logIndex: row.log_index as number,
+});
+
+/** Where an append row came from. */
+export const appendSource = (row: Row) => ({
+  block: row.block_number as number,
+  tx: row.tx_hash as string,
+  logIndex: row.log_index as number,
+});
+
+/** SQL condition on an append table's block column: rows up to the end of block `asOf` (all when undefined). */
+export const upTo = (q: Sql, column: string, asOf: number | undefined): string =>
+  asOf === undefined ? "TRUE" : `${column} <= ${q.p(asOf, "bigint")}`;

@@ -9,6 +9,7 @@ import {
 } from "../../indexer/projections/credit.js";
 import {
   address,
+  appendSource,
   asOfFilter,
   asOfQuery,
   blockRangeQuery,
@@ -23,18 +24,9 @@ import {
   pageQuery,
   source,
   Sql,
+  versionSource,
 } from "../route.js";
 
-const versionSource = (r: Row) => ({
-  block: r.valid_from_block as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
-const appendSource = (r: Row) => ({
-  block: r.block_number as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
 const entryNumber = z.coerce.number().int().min(1).max(4_294_967_295);

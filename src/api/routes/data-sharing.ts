@@ -12,6 +12,7 @@ import {
   SENSITIVE_OPERATIONS,
 } from "../../indexer/projections/data-sharing.js";
 import {
+  appendSource,
   asOfFilter,
   asOfQuery,
   BadRequestError,
@@ -27,18 +28,9 @@ import {
   pageQuery,
   source,
   Sql,
+  versionSource,
 } from "../route.js";
 
-const versionSource = (r: Row) => ({
-  block: r.valid_from_block as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
-const appendSource = (r: Row) => ({
-  block: r.block_number as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
 const origin = (block: unknown, tx: unknown) =>
   block === null || block === undefined ? null : { block: block as number, tx: tx as string, logIndex: 0 };
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -3,6 +3,7 @@ import type { Row } from "../../indexer/db.js";
 import { NOTICE_STATUSES, OFFER_STATES, QUOTE_ACTIONS, QUOTE_STATES } from "../../indexer/projections/forfaiting.js";
 import {
   address,
+  appendSource,
   asOfFilter,
   asOfQuery,
   blockRangeQuery,
@@ -18,20 +19,10 @@ import {
   source,
   Sql,
   uintString,
+  upTo,
+  versionSource,
 } from "../route.js";
 
-const versionSource = (r: Row) => ({
-  block: r.valid_from_block as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
-const appendSource = (r: Row) => ({
-  block: r.block_number as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
-const upTo = (q: Sql, column: string, asOf: number | undefined) =>
-  asOf === undefined ? "TRUE" : `${column} <= ${q.p(asOf, "bigint")}`;
 const OFFER_STATE_VALUES = OFFER_STATES.filter((s) => s !== "None") as [string, ...string[]];
 const unixSeconds = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 

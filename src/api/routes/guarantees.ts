@@ -7,6 +7,7 @@ import {
   GUARANTEE_STATES,
 } from "../../indexer/projections/guarantees.js";
 import {
+  appendSource,
   asOfFilter,
   asOfQuery,
   bytes32,
@@ -21,18 +22,9 @@ import {
   source,
   Sql,
   uintString,
+  versionSource,
 } from "../route.js";
 
-const versionSource = (r: Row) => ({
-  block: r.valid_from_block as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
-const appendSource = (r: Row) => ({
-  block: r.block_number as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** `at`: the moment (unix seconds) time-dependent values are computed for; the server's clock by default. */

@@ -8,6 +8,7 @@ import {
 } from "../../indexer/projections/letters-of-credit.js";
 import {
   address,
+  appendSource,
   asOfFilter,
   asOfQuery,
   checkAsOf,
@@ -22,22 +23,11 @@ import {
   source,
   Sql,
   uintString,
+  upTo,
+  versionSource,
 } from "../route.js";
 
-const versionSource = (r: Row) => ({
-  block: r.valid_from_block as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
-const appendSource = (r: Row) => ({
-  block: r.block_number as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
 const created = (block: unknown, tx: unknown) => ({ block: block as number, tx: tx as string, logIndex: 0 });
-/** Append rows up to the end of block `asOf` (all when undefined). */
-const upTo = (q: Sql, column: string, asOf: number | undefined) =>
-  asOf === undefined ? "TRUE" : `${column} <= ${q.p(asOf, "bigint")}`;
 
 const LC_STATE_VALUES = LC_STATES.filter((s) => s !== "None") as [string, ...string[]];
 const PRESENTATION_STATE_VALUES = PRESENTATION_STATES.filter((s) => s !== "None") as [string, ...string[]];

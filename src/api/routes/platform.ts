@@ -4,6 +4,7 @@ import { Roles, type RoleName } from "../../sdk/roles.js";
 import { ACCESS_LEVELS, ACCOUNT_STATUSES, MEMBER_KINDS, MEMBER_STATUSES } from "../../indexer/projections/platform.js";
 import {
   address,
+  appendSource,
   asOfFilter,
   asOfQuery,
   blockRangeQuery,
@@ -20,6 +21,7 @@ import {
   source,
   Sql,
   uintString,
+  versionSource,
 } from "../route.js";
 
 const ROLE_NAMES = Object.keys(Roles) as RoleName[];
@@ -31,17 +33,6 @@ export function roleNames(roles: string | bigint): RoleName[] {
   const set = BigInt(roles);
   return MEMBER_ROLE_NAMES.filter((n) => (set & Roles[n]) !== 0n);
 }
-
-const versionSource = (r: Row) => ({
-  block: r.valid_from_block as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
-const appendSource = (r: Row) => ({
-  block: r.block_number as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
 
 // ------------------------------------------------------------------------------------------------- schemas
 

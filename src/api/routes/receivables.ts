@@ -3,6 +3,7 @@ import type { Queryable, Row } from "../../indexer/db.js";
 import { CERTIFICATE_STATUSES, OFFER_KINDS, RECEIVABLE_STATUSES } from "../../indexer/projections/receivables.js";
 import {
   address,
+  appendSource,
   asOfFilter,
   asOfQuery,
   checkAsOf,
@@ -17,24 +18,15 @@ import {
   source,
   Sql,
   uintString,
+  upTo,
+  versionSource,
 } from "../route.js";
 
-const versionSource = (r: Row) => ({
-  block: r.valid_from_block as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
-const appendSource = (r: Row) => ({
-  block: r.block_number as number,
-  tx: r.tx_hash as string,
-  logIndex: r.log_index as number,
-});
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
 
 /** Append rows up to `asOf` (inclusive) when given. */
-const upTo = (q: Sql, alias: string, asOf: number | undefined) =>
-  asOf === undefined ? "TRUE" : `${alias}.block_number <= ${q.p(asOf, "bigint")}`;
+const upToBlock = (q: Sql, alias: string, asOf: number | undefined): string => upTo(q, `${alias}.block_number`, asOf);
 
 // ------------------------------------------------------------------------------------------------- schemas
 
@@ -359,7 +351,7 @@ export default defineRoutes({
         const log = async (table: string) => {
           const q = new Sql();
           return ctx.db.query(
-            `SELECT * FROM ${table} t WHERE t.receivable_id = ${q.p(params.id, "numeric")} AND ${upTo(q, "t", query.asOf)} ORDER BY t.block_number, t.log_index, t.seq`,
+            `SELECT * FROM ${table} t WHERE t.receivable_id = ${q.p(params.id, "numeric")} AND ${upToBlock(q, "t", query.asOf)} ORDER BY t.block_number, t.log_index, t.seq`,
             q.params,
           );
         };
@@ -509,7 +501,7 @@ export default defineRoutes({
         const qf = new Sql();
         const token = qf.p(params.id, "numeric");
         const financing = await ctx.db.query(
-          `SELECT * FROM receivable_financing f WHERE (f.token_id = ${token} OR f.new_token_id = ${token}) AND ${upTo(qf, "f", query.asOf)} ORDER BY f.block_number, f.log_index, f.seq`,
+          `SELECT * FROM receivable_financing f WHERE (f.token_id = ${token} OR f.new_token_id = ${token}) AND ${upToBlock(qf, "f", query.asOf)} ORDER BY f.block_number, f.log_index, f.seq`,
           qf.params,
         );
         return {
