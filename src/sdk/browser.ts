@@ -30,6 +30,10 @@ export {
 } from "./clients/define.js";
 export { CLIENTS, type ClientName } from "./clients/index.js";
 export {
+  ACCESS_LEVEL,
+  ACCOUNT_STATUS,
+  MEMBER_STATUS,
+  PROPOSAL_STATUS,
   UnknownMemberError,
   descriptionHash,
   roleNames,
