@@ -57,7 +57,9 @@ describe("sdk package entry (consortia/sdk)", function () {
     for (const entry of ["dist/src/sdk/index.d.ts", "dist/src/sdk/browser.d.ts", "dist/src/sdk/client.d.ts"]) {
       expect(existsSync(entry), entry).to.equal(true);
     }
-    expect(readFileSync("dist/src/sdk/index.d.ts", "utf8")).to.contain("createConsortia");
+    // The Node entry re-exports the browser entry, which declares the clients.
+    expect(readFileSync("dist/src/sdk/index.d.ts", "utf8")).to.contain('export * from "./browser.js"');
+    expect(readFileSync("dist/src/sdk/browser.d.ts", "utf8")).to.contain("createConsortia");
   });
 
   /** Every bare specifier the module graph from `entry` imports statically. */
