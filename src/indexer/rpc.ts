@@ -89,6 +89,19 @@ export interface ChainReaderOptions {
 
 /** Above this many logs in one answer the range stops growing (answers stay well under viem's 10 MiB cap). */
 const TARGET_LOGS_PER_CALL = 10_000;
+/**
+ * How nodes and transports say an eth_getLogs answer is too large for one call (viem's 10 MiB body limit, Besu's and
+ * Geth's result caps, providers' block-range caps).
+ */
+const RESPONSE_TOO_LARGE =
+  /size limit|too large|too many|more than \d+ (results|logs)|limit exceeded|LimitExceeded|exceeds defined limit|range (is )?too (large|wide)/i;
+
+/** An error's name, message and viem's details, for matching. */
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { details } = error as { details?: unknown };
+  return `${error.name} ${error.message} ${typeof details === "string" ? details : ""}`;
+}
 const INITIAL_RANGE = 100;
 
 /**
@@ -181,11 +194,14 @@ export class ChainReader {
       } catch (error) {
         if (this.options.signal?.aborted === true) throw new AbortedError();
         inARow++;
-        // A range larger than any that worked is probably too large: halve it. A range that worked before is
-        // probably a transient fault: retry it with backoff, unless it keeps failing (denser blocks).
-        if (this.range > this.options.minRange && (this.range > this.good || inARow >= 3)) {
+        // An answer too large for the node or the transport is about this range's density, not a passing fault: halve
+        // at once, whatever worked before over sparser blocks. A range larger than any that worked is probably too
+        // large too. A range that worked before is probably a transient fault: retry it with backoff, unless it keeps
+        // failing (denser blocks).
+        const tooLarge = RESPONSE_TOO_LARGE.test(errorText(error));
+        if (this.range > this.options.minRange && (tooLarge || this.range > this.good || inARow >= 3)) {
           this.ceiling = Math.min(this.ceiling ?? Infinity, this.range);
-          this.good = Math.min(this.good, this.ceiling - 1);
+          this.good = Math.min(this.good, tooLarge ? Math.floor(this.range / 2) : this.ceiling - 1);
           this.successes = 0;
           this.range = Math.max(this.options.minRange, Math.floor(this.range / 2));
           this.options.onRetry?.(`eth_getLogs (range now ${this.range})`, error, inARow);
