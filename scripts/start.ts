@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { startIndexerAndApi, type IndexerAndApi } from "../src/api/start.js";
 import { demoConsortium, writeDemoFounders } from "../src/demo/consortium.js";
-import { runDemoScenario } from "../src/demo/scenario.js";
+import { runDemoScenario, type DemoScenarioResult } from "../src/demo/scenario.js";
 import { parseConfig } from "../src/indexer/config.js";
 import { HARDHAT_CLI, rpc, startNode } from "../src/local/node.js";
 import { deploymentPath, readDeployment } from "../src/sdk/deployments.js";
@@ -77,10 +77,11 @@ services = await startIndexerAndApi(
   }),
 );
 
+let demo: DemoScenarioResult | undefined;
 if (options.demo) {
   console.log("\nRunning the demo scenario through the six applications ...");
   try {
-    await runDemoScenario({
+    demo = await runDemoScenario({
       rpcUrl: url,
       deployment,
       dataDir: join(options.dataDir, "payloads"),
@@ -108,13 +109,29 @@ Try:
   curl -s ${api}/ready
   curl -s ${api}/members
   curl -s '${api}/token/balances?limit=5'
-  curl -s '${api}/token/transfers?limit=5'
-  curl -s ${api}/openapi.json | head -c 400
+${demoQueries(api, demo)}  curl -s ${api}/openapi.json | head -c 400
   npx consortia --rpc ${url} member list
 Press Ctrl-C to stop.`);
 
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+
+/** Example queries over what the demo created (nothing when it did not run). */
+function demoQueries(base: string, result: DemoScenarioResult | undefined): string {
+  if (result === undefined) return "";
+  const { receivables, lettersOfCredit, forfaiting, guarantees, dataSharing, credit } = result;
+  return [
+    `${base}/receivables/${receivables.receivableId}/lineage`,
+    `${base}/letters-of-credit/${lettersOfCredit.lcId}/timeline`,
+    `${base}/netting-runs/${lettersOfCredit.nettingRun}`,
+    `${base}/forfaiting/offers/${forfaiting.offerId}`,
+    `${base}/guarantees/by-reference/${guarantees.referenceId}`,
+    `${base}/access-trace?accessId=${dataSharing.accessId}`,
+    `${base}/credit/subjects/${credit.subjectKey}/queries`,
+  ]
+    .map((url) => `  curl -s '${url}'\n`)
+    .join("");
+}
 
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
