@@ -39,6 +39,8 @@ console.log(`Starting the local chain at ${url} ...`);
 const node = await startNode(Number(options.port));
 let stopping = false;
 let services: IndexerAndApi | undefined;
+// However this process ends (a signal to npm alone, an uncaught error), the chain process must not outlive it.
+process.on("exit", () => node.process.kill("SIGKILL"));
 node.process.on("exit", () => {
   if (!stopping) {
     console.error("The local chain exited unexpectedly.");
