@@ -214,3 +214,26 @@ export const appendSource = (row: Row) => ({
 /** SQL condition on an append table's block column: rows up to the end of block `asOf` (all when undefined). */
 export const upTo = (q: Sql, column: string, asOf: number | undefined): string =>
   asOf === undefined ? "TRUE" : `${column} <= ${q.p(asOf, "bigint")}`;
+
+/** The paging a list endpoint's query carries (`pageQuery`). */
+export interface PagingQuery {
+  order: "asc" | "desc";
+  limit: number;
+  cursor?: string;
+}
+
+/** A page of rows mapped to API items, paged as the request's query says. */
+export async function listPage<T>(
+  db: Queryable,
+  request: Omit<PageRequest, "order" | "limit" | "cursor">,
+  query: PagingQuery,
+  toItem: (row: Row) => T,
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  const { rows, nextCursor } = await fetchPage(db, {
+    ...request,
+    order: query.order,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+  return { items: rows.map(toItem), nextCursor };
+}

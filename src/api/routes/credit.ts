@@ -17,8 +17,8 @@ import {
   checkAsOf,
   defineRoute,
   defineRoutes,
-  fetchPage,
   id32,
+  listPage,
   NotFoundError,
   page,
   pageQuery,
@@ -192,20 +192,21 @@ async function queryLog(
 ) {
   if (query.fromBlock !== undefined) where.push(`l.block_number >= ${q.p(query.fromBlock, "bigint")}`);
   if (query.toBlock !== undefined) where.push(`l.block_number <= ${q.p(query.toBlock, "bigint")}`);
-  const { rows, nextCursor } = await fetchPage(ctx.db, {
-    select: "SELECT l.* FROM credit_queries l",
-    where,
-    q,
-    sort: [
-      { sql: "l.block_number", field: "block_number", type: "bigint" },
-      { sql: "l.log_index", field: "log_index", type: "integer" },
-      { sql: "l.seq", field: "seq", type: "integer" },
-    ],
-    order: query.order,
-    limit: query.limit,
-    cursor: query.cursor,
-  });
-  return { items: rows.map(toQuery), nextCursor };
+  return listPage(
+    ctx.db,
+    {
+      select: "SELECT l.* FROM credit_queries l",
+      where,
+      q,
+      sort: [
+        { sql: "l.block_number", field: "block_number", type: "bigint" },
+        { sql: "l.log_index", field: "log_index", type: "integer" },
+        { sql: "l.seq", field: "seq", type: "integer" },
+      ],
+    },
+    query,
+    toQuery,
+  );
 }
 
 const newestFirst = z.enum(["asc", "desc"]).default("desc");
@@ -245,16 +246,17 @@ export default defineRoutes({
           const listed = `(e.status IN ('Active', 'Disputed') AND e.expires_at > ${q.p(at, "bigint")})`;
           where.push(query.listed ? listed : `NOT ${listed}`);
         }
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT e.* FROM credit_entries e",
-          where,
-          q,
-          sort: entrySorts.number,
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map((r) => toEntry(r, at)), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT e.* FROM credit_entries e",
+            where,
+            q,
+            sort: entrySorts.number,
+          },
+          query,
+          (r) => toEntry(r, at),
+        );
       },
     }),
     defineRoute({
@@ -281,16 +283,17 @@ export default defineRoutes({
         if (query.status !== undefined) where.push(`e.status = ${q.p(query.status)}`);
         if (query.category !== undefined) where.push(`e.category = ${q.p(query.category)}`);
         if (query.disputeState !== undefined) where.push(`e.dispute_state = ${q.p(query.disputeState)}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT e.* FROM credit_entries e",
-          where,
-          q,
-          sort: entrySorts.reported,
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map((r) => toEntry(r, at)), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT e.* FROM credit_entries e",
+            where,
+            q,
+            sort: entrySorts.reported,
+          },
+          query,
+          (r) => toEntry(r, at),
+        );
       },
     }),
     defineRoute({

@@ -23,6 +23,7 @@ import {
   defineRoutes,
   fetchPage,
   id32,
+  listPage,
   NotFoundError,
   page,
   pageQuery,
@@ -343,16 +344,17 @@ export default defineRoutes({
         if (query.owner !== undefined) where.push(`d.owner = ${q.p(query.owner, "bigint")}`);
         if (query.classification !== undefined) where.push(`d.classification = ${q.p(query.classification)}`);
         if (query.status !== undefined) where.push(`d.status = ${q.p(query.status)}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT d.* FROM datasets d",
-          where,
-          q,
-          sort: datasetSorts[query.sort],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toDataset), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT d.* FROM datasets d",
+            where,
+            q,
+            sort: datasetSorts[query.sort],
+          },
+          query,
+          toDataset,
+        );
       },
     }),
     defineRoute({
@@ -484,16 +486,17 @@ export default defineRoutes({
         if (query.grantId !== undefined) where.push(`a.grant_id = ${q.p(query.grantId, "bigint")}`);
         if (query.version !== undefined) where.push(`a.version = ${q.p(query.version, "integer")}`);
         blockRange(q, where, "a.block_number", query);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT a.* FROM data_access_log a",
-          where,
-          q,
-          sort: [{ sql: "a.log_seq", field: "log_seq", type: "bigint" }],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toAccess), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT a.* FROM data_access_log a",
+            where,
+            q,
+            sort: [{ sql: "a.log_seq", field: "log_seq", type: "bigint" }],
+          },
+          query,
+          toAccess,
+        );
       },
     }),
     defineRoute({
@@ -513,16 +516,17 @@ export default defineRoutes({
         const where = [`a.consumer = ${q.p(params.memberId, "bigint")}`];
         if (query.datasetId !== undefined) where.push(`a.dataset_id = ${q.p(query.datasetId, "bigint")}`);
         blockRange(q, where, "a.block_number", query);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT a.* FROM data_access_log a",
-          where,
-          q,
-          sort: logPosition("a"),
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toAccess), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT a.* FROM data_access_log a",
+            where,
+            q,
+            sort: logPosition("a"),
+          },
+          query,
+          toAccess,
+        );
       },
     }),
     defineRoute({

@@ -1,6 +1,6 @@
 import { z } from "zod/v4";
 import type { Row } from "../../indexer/db.js";
-import { blockRangeQuery, defineRoute, defineRoutes, fetchPage, pageQuery, Sql } from "../route.js";
+import { blockRangeQuery, defineRoute, defineRoutes, listPage, pageQuery, Sql } from "../route.js";
 
 export const eventSchema = z.object({
   id: z.string().describe("block:logIndex, usable as an SSE Last-Event-ID"),
@@ -62,19 +62,20 @@ export default defineRoutes({
         if (query.txHash !== undefined) where.push(`e.tx_hash = ${q.p(query.txHash)}`);
         if (query.fromBlock !== undefined) where.push(`e.block_number >= ${q.p(query.fromBlock, "bigint")}`);
         if (query.toBlock !== undefined) where.push(`e.block_number <= ${q.p(query.toBlock, "bigint")}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT e.* FROM events e",
-          where,
-          q,
-          sort: [
-            { sql: "e.block_number", field: "block_number", type: "bigint" },
-            { sql: "e.log_index", field: "log_index", type: "integer" },
-          ],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toEventJson), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT e.* FROM events e",
+            where,
+            q,
+            sort: [
+              { sql: "e.block_number", field: "block_number", type: "bigint" },
+              { sql: "e.log_index", field: "log_index", type: "integer" },
+            ],
+          },
+          query,
+          toEventJson,
+        );
       },
     }),
     defineRoute({

@@ -10,8 +10,8 @@ import {
   checkAsOf,
   defineRoute,
   defineRoutes,
-  fetchPage,
   id32,
+  listPage,
   NotFoundError,
   order,
   page,
@@ -233,16 +233,17 @@ export default defineRoutes({
         if (query.claimId !== undefined) where.push(`o.claim_id = ${q.p(query.claimId, "numeric")}`);
         if (query.maturityFrom !== undefined) where.push(`o.maturity >= ${q.p(query.maturityFrom, "bigint")}`);
         if (query.maturityTo !== undefined) where.push(`o.maturity <= ${q.p(query.maturityTo, "bigint")}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT o.* FROM ff_offers o",
-          where,
-          q,
-          sort: offerSorts[query.sort],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toOffer), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT o.* FROM ff_offers o",
+            where,
+            q,
+            sort: offerSorts[query.sort],
+          },
+          query,
+          toOffer,
+        );
       },
     }),
     defineRoute({
@@ -393,16 +394,18 @@ export default defineRoutes({
         if (query.asset !== undefined) where.push(`t.asset = ${q.p(query.asset)}`);
         if (query.fromBlock !== undefined) where.push(`t.block_number >= ${q.p(query.fromBlock, "bigint")}`);
         if (query.toBlock !== undefined) where.push(`t.block_number <= ${q.p(query.toBlock, "bigint")}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT t.* FROM ff_trades t",
-          where,
-          q,
-          sort: query.sort === "price" ? [{ sql: "t.price", field: "price", type: "numeric" }, ...position] : position,
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toTrade), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT t.* FROM ff_trades t",
+            where,
+            q,
+            sort:
+              query.sort === "price" ? [{ sql: "t.price", field: "price", type: "numeric" }, ...position] : position,
+          },
+          query,
+          toTrade,
+        );
       },
     }),
     defineRoute({

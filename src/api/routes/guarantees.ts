@@ -16,6 +16,7 @@ import {
   defineRoutes,
   fetchPage,
   id32,
+  listPage,
   NotFoundError,
   page,
   pageQuery,
@@ -336,16 +337,17 @@ export default defineRoutes({
         const q = new Sql();
         const where = [`c.guarantee_id = ${q.p(params.id, "numeric")}`, asOfFilter(q, "c", query.asOf)];
         if (query.state !== undefined) where.push(`c.state = ${q.p(query.state)}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT c.* FROM guarantee_claims c",
-          where,
-          q,
-          sort: [{ sql: "c.claim_index", field: "claim_index", type: "integer" }],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toClaim), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT c.* FROM guarantee_claims c",
+            where,
+            q,
+            sort: [{ sql: "c.claim_index", field: "claim_index", type: "integer" }],
+          },
+          query,
+          toClaim,
+        );
       },
     }),
     defineRoute({

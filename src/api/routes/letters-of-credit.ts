@@ -16,6 +16,7 @@ import {
   defineRoutes,
   fetchPage,
   id32,
+  listPage,
   NotFoundError,
   order,
   page,
@@ -358,16 +359,17 @@ export default defineRoutes({
         }
         if (query.state !== undefined) where.push(`l.state = ${q.p(query.state)}`);
         if (query.deferred !== undefined) where.push(`l.deferred = ${q.p(query.deferred === "true", "boolean")}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT l.* FROM lc_letters l",
-          where,
-          q,
-          sort: lcSorts[query.sort],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toLc), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT l.* FROM lc_letters l",
+            where,
+            q,
+            sort: lcSorts[query.sort],
+          },
+          query,
+          toLc,
+        );
       },
     }),
     defineRoute({
@@ -430,20 +432,21 @@ export default defineRoutes({
         const where = [`t.lc_id = ${q.p(params.id, "numeric")}`];
         if (query.event !== undefined) where.push(`t.event = ${q.p(query.event)}`);
         if (query.member !== undefined) where.push(`t.member_id = ${q.p(query.member, "bigint")}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT t.* FROM lc_timeline t",
-          where,
-          q,
-          sort: [
-            { sql: "t.block_number", field: "block_number", type: "bigint" },
-            { sql: "t.log_index", field: "log_index", type: "integer" },
-            { sql: "t.seq", field: "seq", type: "integer" },
-          ],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toTimeline), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT t.* FROM lc_timeline t",
+            where,
+            q,
+            sort: [
+              { sql: "t.block_number", field: "block_number", type: "bigint" },
+              { sql: "t.log_index", field: "log_index", type: "integer" },
+              { sql: "t.seq", field: "seq", type: "integer" },
+            ],
+          },
+          query,
+          toTimeline,
+        );
       },
     }),
     defineRoute({
@@ -480,16 +483,17 @@ export default defineRoutes({
             : query.sort === "amount"
               ? [{ sql: "p.amount", field: "amount", type: "numeric" } as const, id]
               : [id];
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT p.*, COALESCE(p.maturity, 0) AS maturity_key FROM lc_presentations p",
-          where,
-          q,
-          sort,
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toPresentation), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT p.*, COALESCE(p.maturity, 0) AS maturity_key FROM lc_presentations p",
+            where,
+            q,
+            sort,
+          },
+          query,
+          toPresentation,
+        );
       },
     }),
     defineRoute({
@@ -663,16 +667,17 @@ export default defineRoutes({
             `EXISTS (SELECT 1 FROM ib_netting_positions n WHERE n.run_id = r.run_id AND n.bank = ${q.p(query.bank, "bigint")})`,
           );
         }
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT r.* FROM ib_netting_runs r",
-          where,
-          q,
-          sort: [{ sql: "r.run_id", field: "run_id", type: "numeric" }],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toRun), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT r.* FROM ib_netting_runs r",
+            where,
+            q,
+            sort: [{ sql: "r.run_id", field: "run_id", type: "numeric" }],
+          },
+          query,
+          toRun,
+        );
       },
     }),
     defineRoute({

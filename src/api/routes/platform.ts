@@ -14,6 +14,7 @@ import {
   defineRoutes,
   fetchPage,
   id32,
+  listPage,
   NotFoundError,
   order,
   page,
@@ -314,16 +315,17 @@ export default defineRoutes({
         if (query.status !== undefined) where.push(`p.status = ${q.p(query.status)}`);
         if (query.proposer !== undefined) where.push(`p.proposer = ${q.p(query.proposer, "bigint")}`);
         if (query.target !== undefined) where.push(`p.target = ${q.p(query.target)}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT p.* FROM proposals p",
-          where,
-          q,
-          sort: [{ sql: "p.proposal_id", field: "proposal_id", type: "numeric" }],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toProposal), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT p.* FROM proposals p",
+            where,
+            q,
+            sort: [{ sql: "p.proposal_id", field: "proposal_id", type: "numeric" }],
+          },
+          query,
+          toProposal,
+        );
       },
     }),
     defineRoute({
@@ -471,20 +473,21 @@ export default defineRoutes({
         if (query.token !== undefined) where.push(`t.token = ${q.p(query.token)}`);
         if (query.minAmount !== undefined) where.push(`t.amount >= ${q.p(query.minAmount, "numeric")}`);
         blockRange(q, where, "t.block_number", query);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT t.* FROM token_transfers t",
-          where,
-          q,
-          sort: [
-            { sql: "t.block_number", field: "block_number", type: "bigint" },
-            { sql: "t.log_index", field: "log_index", type: "integer" },
-            { sql: "t.seq", field: "seq", type: "integer" },
-          ],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toTransfer), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT t.* FROM token_transfers t",
+            where,
+            q,
+            sort: [
+              { sql: "t.block_number", field: "block_number", type: "bigint" },
+              { sql: "t.log_index", field: "log_index", type: "integer" },
+              { sql: "t.seq", field: "seq", type: "integer" },
+            ],
+          },
+          query,
+          toTransfer,
+        );
       },
     }),
     defineRoute({
@@ -514,17 +517,18 @@ export default defineRoutes({
           { sql: "p.block_number", field: "block_number", type: "bigint" },
           { sql: "p.log_index", field: "log_index", type: "integer" },
         ] as const;
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT p.* FROM offchain_payments p",
-          where,
-          q,
-          sort:
-            query.sort === "amount" ? [{ sql: "p.amount", field: "amount", type: "numeric" }, ...position] : position,
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toPayment), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT p.* FROM offchain_payments p",
+            where,
+            q,
+            sort:
+              query.sort === "amount" ? [{ sql: "p.amount", field: "amount", type: "numeric" }, ...position] : position,
+          },
+          query,
+          toPayment,
+        );
       },
     }),
     defineRoute({

@@ -9,8 +9,8 @@ import {
   checkAsOf,
   defineRoute,
   defineRoutes,
-  fetchPage,
   id32,
+  listPage,
   NotFoundError,
   order,
   page,
@@ -316,16 +316,17 @@ export default defineRoutes({
           if (query[field] !== undefined) where.push(`r.${field} = ${q.p(query[field], "bigint")}`);
         }
         if (query.status !== undefined) where.push(`r.status = ${q.p(query.status)}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT r.* FROM receivables r",
-          where,
-          q,
-          sort: receivableSorts.id,
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toReceivable), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT r.* FROM receivables r",
+            where,
+            q,
+            sort: receivableSorts.id,
+          },
+          query,
+          toReceivable,
+        );
       },
     }),
     defineRoute({
@@ -442,16 +443,17 @@ export default defineRoutes({
         if (query.status !== "any") where.push(`c.status = ${q.p(query.status)}`);
         if (query.minValue !== undefined) where.push(`c.value >= ${q.p(query.minValue, "numeric")}`);
         const id = { sql: "c.token_id", field: "token_id", type: "numeric" } as const;
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT c.* FROM receivable_certificates c",
-          where,
-          q,
-          sort: query.sort === "value" ? [{ sql: "c.value", field: "value", type: "numeric" }, id] : [id],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: rows.map(toCertificate), nextCursor };
+        return listPage(
+          ctx.db,
+          {
+            select: "SELECT c.* FROM receivable_certificates c",
+            where,
+            q,
+            sort: query.sort === "value" ? [{ sql: "c.value", field: "value", type: "numeric" }, id] : [id],
+          },
+          query,
+          toCertificate,
+        );
       },
     }),
     defineRoute({
