@@ -98,13 +98,31 @@ export interface Platform {
  * suppliers, a credit agency, two government departments, a regulator), each with one admin account. Bootstrap stays
  * open so that an application test can register its contracts before calling `finishBootstrap`.
  */
-export async function deployPlatform({ ethers }: NetworkConnection): Promise<Platform> {
-  const signers = await ethers.getSigners();
-  const [deployer] = signers;
+export async function deployPlatform(connection: NetworkConnection): Promise<Platform> {
+  const { ethers } = connection;
   const registry = await ethers.deployContract("ConsortiumRegistry");
   const token = await ethers.deployContract("DepositToken", [registry, "Consortia Deposit CNY", "dCNY", 2]);
   const ledger = await ethers.deployContract("PaymentLedger", [registry]);
+  const { deployer, accounts, ids, outsiders } = await seedTestMembers(connection, registry);
 
+  async function finishBootstrap(systemContracts: BaseContract[] = []): Promise<void> {
+    for (const contract of systemContracts) await registry.bootstrapSystemContract(contract);
+    await registry.endBootstrap(TEST_THRESHOLD);
+  }
+
+  return { registry, token, ledger, deployer, accounts, ids, outsiders, finishBootstrap };
+}
+
+/**
+ * Seeds the eleven test members into a registry still in bootstrap, signer i+1 as the admin account of member i (the
+ * deployer, signer 0, is the bootstrapper). The signers after them belong to no member.
+ */
+export async function seedTestMembers(
+  { ethers }: NetworkConnection,
+  registry: ConsortiumRegistry,
+): Promise<Pick<Platform, "deployer" | "accounts" | "ids" | "outsiders">> {
+  const signers = await ethers.getSigners();
+  const [deployer] = signers;
   const names = Object.keys(TEST_MEMBER_ROLES) as TestMemberName[];
   const accounts = {} as Record<TestMemberName, HardhatEthersSigner>;
   const ids = {} as Record<TestMemberName, number>;
@@ -119,16 +137,9 @@ export async function deployPlatform({ ethers }: NetworkConnection): Promise<Pla
       signer.address,
     );
     accounts[name] = signer;
-    ids[name] = index + 1;
+    ids[name] = Number(await registry.memberOf(signer.address));
   }
-  const outsiders = signers.slice(names.length + 1);
-
-  async function finishBootstrap(systemContracts: BaseContract[] = []): Promise<void> {
-    for (const contract of systemContracts) await registry.bootstrapSystemContract(contract);
-    await registry.endBootstrap(TEST_THRESHOLD);
-  }
-
-  return { registry, token, ledger, deployer, accounts, ids, outsiders, finishBootstrap };
+  return { deployer, accounts, ids, outsiders: signers.slice(names.length + 1) };
 }
 
 /**

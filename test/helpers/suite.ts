@@ -1,0 +1,135 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { keccak256, toUtf8Bytes, type BaseContract } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
+import ConsortiaModule from "../../ignition/modules/Consortia.js";
+import type {
+  BankGuarantees,
+  ConsortiumRegistry,
+  CreditBlacklist,
+  DataSharing,
+  DepositToken,
+  ECertificates,
+  ForfaitingMarket,
+  InterbankPositions,
+  LetterOfCredit,
+  PaymentLedger,
+  ReceivableCertificate,
+  ReceivableDesk,
+} from "../../typechain-types/index.js";
+import { passProposal, seedTestMembers, type Platform, type TestMemberName } from "./consortium.js";
+
+/** Access levels of IConsortiumRegistry. */
+export const AccessLevel = { None: 0, ReadOnly: 1, Transact: 2, Admin: 3 } as const;
+
+/** Every contract of the suite, as `npm run deploy` deploys it (the Ignition module `Consortia`). */
+export interface SuiteContracts {
+  registry: ConsortiumRegistry;
+  token: DepositToken;
+  ledger: PaymentLedger;
+  blacklist: CreditBlacklist;
+  dataSharing: DataSharing;
+  eCertificates: ECertificates;
+  receivableCertificates: ReceivableCertificate;
+  receivableDesk: ReceivableDesk;
+  positions: InterbankPositions;
+  letterOfCredit: LetterOfCredit;
+  guarantees: BankGuarantees;
+  forfaiting: ForfaitingMarket;
+}
+
+/** Accounts beside the members' admin accounts, each in a standing the security tests need. */
+export interface StandingAccounts {
+  /** A second Transact account of bankA. */
+  bankA2: HardhatEthersSigner;
+  /** A ReadOnly account of bankB. */
+  bankBReadOnly: HardhatEthersSigner;
+  /** An account of bankC that governance blacklists in `blacklistAccount`. */
+  bankCSpare: HardhatEthersSigner;
+  /** A Transact account of supplier2. */
+  supplier2Spare: HardhatEthersSigner;
+}
+
+export interface Suite extends Platform, SuiteContracts {
+  standing: StandingAccounts;
+  /** Suspends a member by a passed governance proposal. */
+  suspend(member: TestMemberName): Promise<void>;
+  /** Reinstates a suspended member. */
+  reinstate(member: TestMemberName): Promise<void>;
+  /** Blacklists an account by a passed governance proposal. */
+  blacklistAccount(account: HardhatEthersSigner | string): Promise<void>;
+}
+
+/**
+ * Deploys the whole suite through the same Ignition module as `npm run deploy`, seeds the test members of
+ * `helpers/consortium.ts` (plus a few accounts in particular standings), ends bootstrap, and funds the banks and
+ * enterprises with settlement tokens. Contract-agnostic on purpose: whatever the module deploys (plain contracts or
+ * proxies) is what the tests drive.
+ */
+export async function deploySuite(connection: NetworkConnection): Promise<Suite> {
+  const { ethers } = connection;
+  const deployed = (await connection.ignition.deploy(ConsortiaModule, { displayUi: false })) as unknown as Record<
+    string,
+    BaseContract
+  >;
+  const at = async <T>(name: string, key: string): Promise<T> =>
+    (await ethers.getContractAt(name, await deployed[key].getAddress())) as unknown as T;
+  const contracts: SuiteContracts = {
+    registry: await at("ConsortiumRegistry", "registry"),
+    token: await at("DepositToken", "token"),
+    ledger: await at("PaymentLedger", "ledger"),
+    blacklist: await at("CreditBlacklist", "blacklist"),
+    dataSharing: await at("DataSharing", "dataSharing"),
+    eCertificates: await at("ECertificates", "eCertificates"),
+    receivableCertificates: await at("ReceivableCertificate", "receivableCertificates"),
+    receivableDesk: await at("ReceivableDesk", "receivableDesk"),
+    positions: await at("InterbankPositions", "positions"),
+    letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
+    guarantees: await at("BankGuarantees", "guarantees"),
+    forfaiting: await at("ForfaitingMarket", "forfaiting"),
+  };
+  const { registry } = contracts;
+  const { accounts, ids, outsiders, deployer } = await seedTestMembers(connection, registry);
+  const [bankA2, bankBReadOnly, bankCSpare, supplier2Spare, ...rest] = outsiders;
+  await registry.connect(accounts.bankA).addAccount(ids.bankA, bankA2, AccessLevel.Transact);
+  await registry.connect(accounts.bankB).addAccount(ids.bankB, bankBReadOnly, AccessLevel.ReadOnly);
+  await registry.connect(accounts.bankC).addAccount(ids.bankC, bankCSpare, AccessLevel.Transact);
+  await registry.connect(accounts.supplier2).addAccount(ids.supplier2, supplier2Spare, AccessLevel.Transact);
+  const platform: Platform = {
+    registry,
+    token: contracts.token,
+    ledger: contracts.ledger,
+    deployer,
+    accounts,
+    ids,
+    outsiders: rest,
+    finishBootstrap: async () => {
+      throw new Error("the suite fixture has ended bootstrap");
+    },
+  };
+  await registry.endBootstrap(3);
+
+  const supply = 1_000_000_000n;
+  for (const name of ["bankA", "bankB", "bankC", "core", "supplier1", "supplier2"] as const) {
+    await contracts.token.connect(accounts.bankA).mint(accounts[name], supply);
+  }
+  await contracts.token.connect(accounts.bankA).mint(bankA2, supply);
+
+  const suspend = async (member: TestMemberName) => {
+    await passProposal(platform, registry, registry.interface.encodeFunctionData("suspendMember", [ids[member]]));
+  };
+  const reinstate = async (member: TestMemberName) => {
+    await passProposal(platform, registry, registry.interface.encodeFunctionData("reinstateMember", [ids[member]]));
+  };
+  const blacklistAccount = async (account: HardhatEthersSigner | string) => {
+    const address = typeof account === "string" ? account : account.address;
+    await passProposal(platform, registry, registry.interface.encodeFunctionData("blacklistAccount", [address]));
+  };
+  return {
+    ...platform,
+    ...contracts,
+    standing: { bankA2, bankBReadOnly, bankCSpare, supplier2Spare },
+    suspend,
+    reinstate,
+    blacklistAccount,
+  };
+}
