@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Settlement} from "../platform/Settlement.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
@@ -68,6 +69,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
             state: GuaranteeState.Applied,
             expiry: application.expiry,
             examinationPeriod: application.examinationPeriod,
+            // Safe: at most MAX_REDUCTION_STEPS (checked above).
             stepCount: uint8(application.schedule.length),
             claimCount: 0,
             currency: application.currency,
@@ -189,7 +191,9 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         if (amount > availableNow) revert GuaranteeAmountUnavailable(guaranteeId, amount, availableNow);
 
         claimIndex = g.claimCount;
-        g.claimCount = uint16(claimIndex + 1);
+        // A beneficiary presenting and withdrawing demands in a loop must not wrap the counter back to 0 and overwrite
+        // its first demand: the 65,536th demand of one guarantee is refused.
+        g.claimCount = SafeCast.toUint16(claimIndex + 1);
         g.state = GuaranteeState.Claimed;
         uint64 deadline = uint64(block.timestamp) + g.examinationPeriod;
         _claims[guaranteeId][claimIndex] = Claim({

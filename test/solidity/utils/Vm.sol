@@ -15,4 +15,8 @@ interface Vm {
     function expectEmit() external;
     function label(address account, string calldata name) external;
     function addr(uint256 privateKey) external pure returns (address);
+    function record() external;
+    function accesses(address target) external returns (bytes32[] memory reads, bytes32[] memory writes);
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
+    function store(address target, bytes32 slot, bytes32 value) external;
 }
