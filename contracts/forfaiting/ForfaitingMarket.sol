@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Settlement} from "../platform/Settlement.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
@@ -75,7 +76,9 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
             asset: asset,
             quoteDeadline: quoteDeadline,
             revealPeriod: revealPeriod,
-            claimId: claimId
+            claimId: claimId,
+            amount: SafeCast.toUint128(info.amount),
+            maturity: info.maturity
         });
         emit OfferAnnounced(offerId, seller, info.obligor, msg.sender, info.amount, info.maturity, announcement);
     }
@@ -184,6 +187,8 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
         Trade memory trade = Trade({
             asset: o.asset,
             claimId: o.claimId,
+            amount: o.amount,
+            maturity: o.maturity,
             sellerAccount: o.seller,
             buyerAccount: bidder,
             price: q.price,
@@ -194,6 +199,11 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
         ITransferableClaim.ClaimInfo memory info = trade.asset.claimInfo(trade.claimId);
         if (info.holder != trade.sellerAccount) {
             revert ForfaitingSellerNotHolder(address(trade.asset), trade.claimId, info.holder, trade.sellerAccount);
+        }
+        // What the buyer priced is exactly what it receives: a certificate's value may have been split off or merged
+        // in since the announcement.
+        if (info.amount != trade.amount || info.maturity != trade.maturity || info.obligor != o.obligor) {
+            revert ForfaitingClaimChanged(offerId, trade.amount, info.amount, trade.maturity, info.maturity);
         }
 
         o.state = OfferState.Traded;
@@ -214,7 +224,7 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
         bytes32 expected = _notices[offerId];
         if (noticeHash != expected) revert ForfaitingNoticeMismatch(offerId, expected, noticeHash);
         o.state = OfferState.NoticeAcknowledged;
-        emit NoticeAcknowledged(offerId, obligor, msg.sender, o.asset, o.claimId, noticeHash);
+        emit NoticeAcknowledged(offerId, obligor, msg.sender, o.asset, o.claimId, o.amount, noticeHash);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -77,6 +77,8 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
     ) external whenNotPaused returns (uint256) {
         if (!registry().isSystemContract(msg.sender)) revert NotRecorder(msg.sender);
         if (debtor == 0) revert InvalidValue("debtor");
+        // The calling application checked the bank acting; the other bank must be in good standing too.
+        registry().authorizeMember(debtor, Roles.LC_BANK);
         return _record(debtor, creditor, amount, dueAt, purpose);
     }
 
@@ -86,6 +88,8 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
         Obligation memory o = _openObligation(obligationId);
         if (caller != o.debtor) revert ObligationWrongParty(obligationId, caller, o.debtor);
         if (o.dueAt > block.timestamp) revert ObligationNotDue(obligationId, o.dueAt);
+        // The creditor is paid, in tokens or by a recorded off-chain payment: it must be in good standing now.
+        registry().authorizeMember(o.creditor, Roles.LC_BANK);
         _close(obligationId, o, ObligationStatus.Settled);
         emit ObligationSettled(obligationId, o.debtor, o.creditor, o.amount, offChainReference);
         address payee = offChainReference == bytes32(0) ? _accountOf(o.creditor) : address(0);
@@ -130,6 +134,10 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
             if (o.debtor == initiator || o.creditor == initiator) participant = true;
         }
         if (!participant) revert NettingNotParticipant(initiator);
+        // Every bank named in the run must be in good standing, whatever its net: netting closes its obligations
+        // (set-off against a suspended, perhaps defaulted, bank is for its administrator to agree, not for a run).
+        IConsortiumRegistry registry_ = registry();
+        for (uint256 j; j < bankCount; ++j) registry_.authorizeMember(banks[j], Roles.LC_BANK);
 
         // Shrink both arrays to the banks actually seen (memory only; the length word is all that changes).
         assembly ("memory-safe") {
@@ -187,6 +195,7 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
     ) private returns (uint256 obligationId) {
         if (creditor == debtor) revert SelfObligation(debtor);
         if (amount == 0) revert InvalidValue("amount");
+        registry().authorizeMember(creditor, Roles.LC_BANK);
         CreditLine storage line = _lines[creditor][debtor];
         (uint128 limit, uint128 used) = (line.limit, line.used);
         // used <= limit held when each open obligation was recorded, and limit - used is checked before adding

@@ -29,6 +29,9 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     uint256 public constant MAX_DISCREPANCIES = 16;
     /// @notice Roles that may hold an accepted deferred claim.
     uint64 public constant CLAIM_HOLDER_ROLES = Roles.LC_TRADER | Roles.LC_BANK | Roles.FORFAITER;
+    /// @notice Roles an approved claim operator needs, at approval and when it transfers: a party that could hold the
+    /// claim itself, or a suite contract (the forfaiting market). Never the regulator, which moves no asset.
+    uint64 public constant CLAIM_OPERATOR_ROLES = CLAIM_HOLDER_ROLES | Roles.SYSTEM;
 
     uint8 private constant _DEFERRED = 1 << 0;
     uint8 private constant _PARTIAL_DRAWINGS = 1 << 1;
@@ -371,7 +374,10 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     function approveClaim(uint256 claimId, address operator) external whenNotPaused {
         (, address holder) = _transferableClaim(claimId);
         if (msg.sender != holder) revert ClaimNotHolder(claimId, msg.sender);
-        _authorize(CLAIM_HOLDER_ROLES);
+        // Clearing an operator needs no standing; naming one needs both the holder's and the operator's.
+        if (operator != address(0)) {
+            registry().authorizePair(msg.sender, CLAIM_HOLDER_ROLES, operator, CLAIM_OPERATOR_ROLES);
+        }
         _claimOperators[claimId] = operator;
         emit ClaimApproval(claimId, holder, operator);
     }
@@ -380,8 +386,10 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     function transferClaim(uint256 claimId, address to) external whenNotPaused {
         (, address holder) = _transferableClaim(claimId);
         address operator = _claimOperators[claimId];
-        if (msg.sender != holder && (operator == address(0) || msg.sender != operator)) {
-            revert ClaimNotHolder(claimId, msg.sender);
+        if (msg.sender != holder) {
+            if (operator == address(0) || msg.sender != operator) revert ClaimNotHolder(claimId, msg.sender);
+            // An operator approved earlier must still be able to act now.
+            _authorize(CLAIM_OPERATOR_ROLES);
         }
         registry().authorizePair(holder, CLAIM_HOLDER_ROLES, to, CLAIM_HOLDER_ROLES);
         _claimHolders[claimId] = to;

@@ -75,6 +75,18 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     }
 
     /// @inheritdoc IConsortiumRegistry
+    function authorizeMember(uint32 memberId, uint64 role) external view {
+        Member storage m = _members[memberId];
+        // Kind, status and roles share the member's first slot.
+        MemberStatus status = m.status;
+        if (status != MemberStatus.Active) {
+            if (status == MemberStatus.None) revert UnknownMember(memberId);
+            revert MemberNotActive(memberId, status);
+        }
+        if ((m.roles | Roles.MEMBER) & role == 0) revert MissingRole(memberId, role);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
     function isAuthorized(address account_, uint64 role) external view returns (bool) {
         return _accounts[account_].effectiveRoles & role != 0;
     }

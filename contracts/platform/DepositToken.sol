@@ -45,6 +45,14 @@ contract DepositToken is IDepositToken, ERC20, ConsortiumApp {
         emit Redeemed(issuer, msg.sender, amount);
     }
 
+    /// @dev Every spender must be able to act now, whatever allowance it holds: an active account (Transact or Admin)
+    /// of an active member holding `TOKEN_HOLDER`, or a suite contract settling for members. The regulator, an
+    /// outsider, a suspended member, a blacklisted or ReadOnly account never moves tokens, approved or not.
+    function _spendAllowance(address owner, address spender, uint256 value) internal override {
+        _authorizeAccount(spender, HOLDS);
+        super._spendAllowance(owner, spender, value);
+    }
+
     /// @dev The permission check for every mint, burn and transfer: each side that is not the zero address must be an
     /// active holder or a suite contract. The reason is looked up only when the check fails.
     function _update(address from, address to, uint256 value) internal override whenNotPaused {

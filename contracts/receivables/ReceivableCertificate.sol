@@ -34,6 +34,8 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
     uint64 public constant HOLDER_ROLES = Roles.RECEIVABLE_HOLDER | Roles.FINANCIER | Roles.SYSTEM;
     /// @notice Largest value a certificate can carry (about 3.1e26 minor units).
     uint256 public constant MAX_VALUE = type(uint88).max;
+    /// @notice Most operators holding a value allowance on one certificate at once (bounds the loop that voids them).
+    uint256 public constant MAX_VALUE_APPROVALS = 8;
 
     string private constant NAME = "Consortia Receivable Certificate";
     string private constant SYMBOL = "CRC";
@@ -52,6 +54,8 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
     mapping(address owner => mapping(address operator => bool)) private _operators;
     mapping(uint256 tokenId => TokenApproval) private _tokenApprovals;
     mapping(uint256 tokenId => mapping(uint32 epoch => mapping(address operator => uint256))) private _allowances;
+    /// @dev Operators given a value allowance under an epoch, so that a change of owner can announce each voided one.
+    mapping(uint256 tokenId => mapping(uint32 epoch => address[])) private _valueOperators;
 
     /// @dev An ERC-721 approval, valid only while the certificate's epoch is `epoch`.
     struct TokenApproval {
@@ -132,7 +136,7 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         Certificate storage c = _certificates[tokenId];
         address owner = _ownerOf(tokenId);
         if (msg.sender != owner && !_operators[owner][msg.sender]) revert ERC721InvalidApprover(msg.sender);
-        registry().authorize(msg.sender, HOLDER_ROLES);
+        if (to != address(0)) _requireCanGrant(to);
         _tokenApprovals[tokenId] = TokenApproval(to, c.epoch);
         emit Approval(owner, to, tokenId);
     }
@@ -146,7 +150,7 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
     /// @inheritdoc IERC721
     function setApprovalForAll(address operator, bool approved) external whenNotPaused {
         if (operator == address(0) || operator == msg.sender) revert ERC721InvalidOperator(operator);
-        registry().authorize(msg.sender, HOLDER_ROLES);
+        if (approved) _requireCanGrant(operator);
         _operators[msg.sender][operator] = approved;
         emit ApprovalForAll(msg.sender, operator, approved);
     }
@@ -198,7 +202,10 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         uint32 epoch = c.epoch;
         if (!_isApprovedOrOwner(msg.sender, tokenId, owner, epoch)) revert ERC721InvalidApprover(msg.sender);
         if (operator == address(0) || operator == owner) revert ERC721InvalidOperator(operator);
-        registry().authorize(msg.sender, HOLDER_ROLES);
+        if (value != 0) {
+            _requireCanGrant(operator);
+            _recordValueOperator(tokenId, epoch, operator);
+        }
         _allowances[tokenId][epoch][operator] = value;
         emit ApprovalValue(tokenId, operator, value);
     }
@@ -237,7 +244,7 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         if (value == 0) revert CertificateZeroValue();
         Certificate storage from = _certificates[fromTokenId];
         address owner = _ownerOf(fromTokenId);
-        if (to == owner) revert CertificateSelfTransfer(fromTokenId, to);
+        // A split to the owner's own address is the usual "split my certificate" call (the EIP allows it).
         if (to == address(0)) revert ERC721InvalidReceiver(address(0));
         _spend(fromTokenId, owner, from.epoch, value);
         _requireMovable(fromTokenId, from.maturity);
@@ -434,18 +441,41 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         _changeOwner(tokenId, c, owner, to);
     }
 
-    /// @dev Hands a certificate to a new owner, voiding its approvals.
+    /// @dev Hands a certificate to a new owner, voiding its approvals (and announcing each voided value allowance).
     function _changeOwner(uint256 tokenId, Certificate storage c, address from, address to) private {
+        uint32 epoch = c.epoch;
         c.owner = to;
         // Epoch wraps only after 2^32 changes of owner of one certificate; balances are bounded by the number of
         // certificates and `from` holds this one.
         unchecked {
-            ++c.epoch;
+            c.epoch = epoch + 1;
             --_balances[from];
             ++_balances[to];
         }
+        _announceVoidedAllowances(tokenId, epoch);
         emit Transfer(from, to, tokenId);
         emit ClaimTransferred(tokenId, from, to);
+    }
+
+    /// @dev Emits `ApprovalValue(tokenId, operator, 0)` for every allowance of `epoch` still open, so that allowance
+    /// trackers see it end with the change of owner. At most MAX_VALUE_APPROVALS operators; nothing is written (the
+    /// epoch already voids them).
+    function _announceVoidedAllowances(uint256 tokenId, uint32 epoch) private {
+        address[] storage operators = _valueOperators[tokenId][epoch];
+        uint256 count = operators.length;
+        for (uint256 i; i < count; ++i) {
+            address operator = operators[i];
+            if (_allowances[tokenId][epoch][operator] != 0) emit ApprovalValue(tokenId, operator, 0);
+        }
+    }
+
+    /// @dev Adds `operator` to the operators holding a value allowance under `epoch`, once.
+    function _recordValueOperator(uint256 tokenId, uint32 epoch, address operator) private {
+        address[] storage operators = _valueOperators[tokenId][epoch];
+        uint256 count = operators.length;
+        for (uint256 i; i < count; ++i) if (operators[i] == operator) return;
+        if (count == MAX_VALUE_APPROVALS) revert CertificateTooManyValueApprovals(tokenId, MAX_VALUE_APPROVALS);
+        operators.push(operator);
     }
 
     /// @dev Splits `value` off `parent` into a new certificate of `to`, one tier down. Free value is checked by the
@@ -506,14 +536,24 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         }
     }
 
-    /// @dev Reverts unless both parties may hold certificates now (and, when the caller acts for the owner, the
-    /// caller too). The registry tells the precise reason only on failure.
+    /// @dev Reverts unless both parties may hold certificates now and, when the caller acts for the owner (approved,
+    /// operator for all, or with an allowance), the caller may too: an approval is used only by a party that could
+    /// hold the certificate itself at the moment it acts. The registry tells the precise reason only on failure.
     function _requireEligible(address owner, address to) private view {
         IConsortiumRegistry registry_ = registry();
         (uint64 ownerRoles, uint64 toRoles) = registry_.effectiveRoles(owner, to);
         if (ownerRoles & HOLDER_ROLES == 0) registry_.authorize(owner, HOLDER_ROLES);
         if (toRoles & HOLDER_ROLES == 0) registry_.authorize(to, HOLDER_ROLES);
-        if (msg.sender != owner) registry_.authorize(msg.sender, HOLDER_ROLES | Roles.MEMBER);
+        if (msg.sender != owner) registry_.authorize(msg.sender, HOLDER_ROLES);
+    }
+
+    /// @dev Granting an approval, an operator or a value allowance: both the granting account and the party named must
+    /// be able to hold certificates now (the regulator, which moves no asset, never can). Clearing needs neither.
+    function _requireCanGrant(address grantee) private view {
+        IConsortiumRegistry registry_ = registry();
+        (uint64 granterRoles, uint64 granteeRoles) = registry_.effectiveRoles(msg.sender, grantee);
+        if (granterRoles & HOLDER_ROLES == 0) registry_.authorize(msg.sender, HOLDER_ROLES);
+        if (granteeRoles & HOLDER_ROLES == 0) registry_.authorize(grantee, HOLDER_ROLES);
     }
 
     /// @dev Reverts once the receivable has matured.

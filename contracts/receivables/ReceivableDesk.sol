@@ -37,6 +37,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
     mapping(uint256 offerId => TransferOffer) private _transferOffers;
     mapping(uint256 offerId => DiscountOffer) private _discountOffers;
     mapping(uint256 pledgeId => Pledge) private _pledges;
+    /// @dev keccak256(abi.encode(paymentReference, value)) a holder acknowledged for a certificate.
+    mapping(uint256 tokenId => bytes32) private _acknowledgedPayments;
 
     constructor(
         IConsortiumRegistry registry_,
@@ -102,6 +104,20 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
     // ------------------------------------------------------------------ guarantee and payment setup
 
     /// @inheritdoc IReceivableDesk
+    function requestGuarantee(uint256 receivableId, uint32 bank) external whenNotPaused {
+        Receivable storage r = _receivables[receivableId];
+        uint32 obligor = _requireObligor(receivableId, r);
+        _requireStatus(receivableId, r.status, ReceivableStatus.Active);
+        if (r.guarantor != 0) revert ReceivableGuarantee(receivableId, r.guarantor);
+        if (bank != 0) {
+            if (bank == obligor) revert ReceivableWrongParty(msg.sender, bank, 0);
+            _requireMemberRole(bank, Roles.GUARANTOR);
+        }
+        r.guaranteeRequest = bank;
+        emit GuaranteeRequested(receivableId, obligor, bank, msg.sender);
+    }
+
+    /// @inheritdoc IReceivableDesk
     function guarantee(uint256 receivableId) external whenNotPaused {
         Receivable storage r = _receivables[receivableId];
         _requireKnown(receivableId, r);
@@ -109,8 +125,11 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         _requireStatus(receivableId, r.status, ReceivableStatus.Active);
         if (block.timestamp >= r.maturity) revert ReceivableTooLate(r.maturity);
         if (r.guarantor != 0) revert ReceivableGuarantee(receivableId, r.guarantor);
-        if (bank == r.obligor) revert ReceivableWrongParty(msg.sender, bank, 0);
+        // Consent: a bank attaches itself as guarantor only at the obligor's request.
+        uint32 requested = r.guaranteeRequest;
+        if (bank != requested) revert ReceivableGuaranteeNotRequested(receivableId, bank, requested);
         r.guarantor = bank;
+        r.guaranteeRequest = 0;
         emit ReceivableGuaranteed(receivableId, bank, msg.sender);
     }
 
@@ -145,7 +164,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
             to: to,
             deadline: deadline,
             status: OfferStatus.Pending,
-            value: uint88(value)
+            value: uint88(value),
+            offeror: msg.sender
         });
         emit TransferOffered(offerId, tokenId, to, holder, value, deadline);
     }
@@ -155,6 +175,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         TransferOffer storage o = _pendingTransfer(offerId);
         if (msg.sender != o.to) revert ReceivableWrongParty(msg.sender, 0, 0);
         if (block.timestamp > o.deadline) revert ReceivableTooLate(o.deadline);
+        _requireOfferorStanding(o.tokenId, o.offeror);
         o.status = OfferStatus.Accepted;
         newTokenId = _certificates.takeLocked(o.tokenId, msg.sender, o.value);
         emit TransferOfferClosed(offerId, OfferStatus.Accepted, newTokenId, 0);
@@ -205,7 +226,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
             deadline: deadline,
             status: OfferStatus.Pending,
             value: uint88(value),
-            price: uint88(price)
+            price: uint88(price),
+            offeror: msg.sender
         });
         emit DiscountOffered(offerId, tokenId, financier, holder, value, price, deadline);
     }
@@ -221,8 +243,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         if (bank != o.financier) revert ReceivableWrongParty(msg.sender, bank, o.financier);
         if (block.timestamp > o.deadline) revert ReceivableTooLate(o.deadline);
         uint256 tokenId = o.tokenId;
-        address holder = _certificates.ownerOf(tokenId);
-        uint32 holderMember = registry().memberOf(holder);
+        (address holder, uint32 holderMember) = _requireOfferorStanding(tokenId, o.offeror);
         o.status = OfferStatus.Accepted;
         newTokenId = _certificates.takeLocked(tokenId, msg.sender, o.value);
         emit DiscountAccepted(offerId, newTokenId, msg.sender, o.price, paymentReference);
@@ -354,6 +375,11 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         uint32 payer = r.obligor;
         uint32 bank = _authorize(Roles.PAYMENT_BANK);
         if (status == ReceivableStatus.GuaranteeCalled && bank == r.guarantor) {
+            // The guarantor is no paying bank of the obligor's choosing: its word alone does not end a holder's claim.
+            if (_acknowledgedPayments[tokenId] != keccak256(abi.encode(paymentReference, c.value))) {
+                revert ReceivablePaymentNotAcknowledged(tokenId, paymentReference);
+            }
+            delete _acknowledgedPayments[tokenId];
             payer = bank;
         } else if (bank != _payingBanks[payer] || bank == 0) {
             revert ReceivableWrongParty(msg.sender, bank, _payingBanks[payer]);
@@ -366,6 +392,17 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         uint32 holderMember = registry().memberOf(holder);
         _recordRedemption(c.slot, r, tokenId, holder, holderMember, value, paymentReference);
         _settle(address(0), payer, holder, holderMember, value, paymentReference);
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function acknowledgeOffChainPayment(uint256 tokenId, bytes32 paymentReference) external whenNotPaused {
+        if (paymentReference == bytes32(0)) revert ReceivableInvalidTerms("paymentReference");
+        IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
+        if (c.owner != msg.sender) revert ReceivableNotHolder(tokenId, msg.sender);
+        _authorize(HOLDER_ROLES);
+        if (block.timestamp < c.maturity) revert ReceivableTooEarly(c.maturity);
+        _acknowledgedPayments[tokenId] = keccak256(abi.encode(paymentReference, c.value));
+        emit OffChainPaymentAcknowledged(tokenId, c.slot, msg.sender, c.value, paymentReference);
     }
 
     // ------------------------------------------------------------------ views
@@ -503,7 +540,10 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
     /// @dev The status a pending offer closes with when withdrawn: Cancelled by its holder before the deadline,
     /// Expired by anyone after it.
     function _closingStatus(uint256 tokenId, uint40 deadline) private view returns (OfferStatus) {
-        if (block.timestamp > deadline) return OfferStatus.Expired;
+        if (block.timestamp > deadline) {
+            _authorize(Roles.MEMBER);
+            return OfferStatus.Expired;
+        }
         if (!_certificates.isApprovedOrOwner(msg.sender, tokenId)) revert ReceivableNotHolder(tokenId, msg.sender);
         _authorize(HOLDER_ROLES);
         return OfferStatus.Cancelled;
@@ -522,6 +562,21 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         _authorize(HOLDER_ROLES);
         holderMember = _authorizeAccount(holder, HOLDER_ROLES);
         maturity = c.maturity;
+    }
+
+    /// @dev At the acceptance of an offer: the certificate's owner must still be in good standing, and so must the
+    /// account that made the offer, which must also still be the owner or approved (an approval withdrawn since, or
+    /// an operator suspended since, ends the offer's force). Returns the owner and its member.
+    function _requireOfferorStanding(
+        uint256 tokenId,
+        address offeror
+    ) private view returns (address holder, uint32 holderMember) {
+        holder = _certificates.ownerOf(tokenId);
+        holderMember = _authorizeAccount(holder, HOLDER_ROLES);
+        if (offeror != holder) {
+            if (!_certificates.isApprovedOrOwner(offeror, tokenId)) revert ReceivableNotHolder(tokenId, offeror);
+            _authorizeAccount(offeror, HOLDER_ROLES);
+        }
     }
 
     /// @dev The caller must be an account of the receivable's obligor.
@@ -558,10 +613,10 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         if (current != expected) revert ReceivableWrongStatus(receivableId, current);
     }
 
-    /// @dev The member must be active and hold `role`.
+    /// @dev The member must be active and hold `role` (one slot read: kind, status and roles, not the whole record).
     function _requireMemberRole(uint32 memberId, uint64 role) private view {
-        IConsortiumRegistry.Member memory m = registry().member(memberId);
-        if (m.status != IConsortiumRegistry.MemberStatus.Active || m.roles & role == 0) {
+        (, IConsortiumRegistry.MemberStatus status, uint64 roles) = registry().memberProfile(memberId);
+        if (status != IConsortiumRegistry.MemberStatus.Active || roles & role == 0) {
             revert ReceivableIneligibleMember(memberId, role);
         }
     }

@@ -50,7 +50,9 @@ async function fixture(): Promise<Fixture> {
     platform.ledger,
     [await claims.getAddress()],
   ]);
-  await platform.finishBootstrap([market]);
+  // The mock claim contract pulls the obligor's tokens at maturity, as a suite claim contract does: it is a system
+  // contract (a token spender must be one, or an active holder).
+  await platform.finishBootstrap([market, claims]);
   const { accounts } = platform;
   const now = BigInt(await networkHelpers.time.latest());
   const maturity = now + 180n * DAY;
@@ -427,6 +429,8 @@ describe("ForfaitingMarket", () => {
         .withArgs(f.id, ids.bankA, ids.bankB, [
           await f.claims.getAddress(),
           1n,
+          FACE,
+          f.maturity,
           accounts.bankA.address,
           accounts.bankB.address,
           9_650_000n,
@@ -553,7 +557,7 @@ describe("ForfaitingMarket", () => {
         .withArgs(f.id, NOTICE, h("other notice"));
       await expect(f.market.connect(accounts.bankC).acknowledgeNotice(f.id, NOTICE))
         .to.emit(f.market, "NoticeAcknowledged")
-        .withArgs(f.id, ids.bankC, accounts.bankC.address, await f.claims.getAddress(), 1n, NOTICE);
+        .withArgs(f.id, ids.bankC, accounts.bankC.address, await f.claims.getAddress(), 1n, FACE, NOTICE);
       expect((await f.market.offer(f.id)).state).to.equal(OState.NoticeAcknowledged);
       await expect(f.market.connect(accounts.bankC).acknowledgeNotice(f.id, NOTICE))
         .to.be.revertedWithCustomError(f.market, "ForfaitingWrongState")

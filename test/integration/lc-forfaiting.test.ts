@@ -73,7 +73,7 @@ describe("an LC claim through the forfaiting market to payment at maturity", () 
     // The accepting bank (the LC's issuing bank) acknowledges the notice: from now on it owes bankC.
     await expect(market.connect(bankA).acknowledgeNotice(offerId, notice))
       .to.emit(market, "NoticeAcknowledged")
-      .withArgs(offerId, ids.bankA, bankA.address, await lc.getAddress(), claimId, notice);
+      .withArgs(offerId, ids.bankA, bankA.address, await lc.getAddress(), claimId, AMOUNT, notice);
 
     // The seller no longer holds the claim: it cannot sell it again.
     await expect(market.connect(bankB).announce({ ...announcement, quoteDeadline: now + 3n * DAY }))

@@ -636,6 +636,7 @@ describe("ReceivableDesk", () => {
   describe("guarantee", () => {
     it("a bank guarantees an active receivable once, before maturity", async () => {
       const { fx, receivableId, maturity } = await networkHelpers.loadFixture(withRoot);
+      await fx.desk.connect(fx.accounts.core).requestGuarantee(receivableId, fx.ids.bankA);
       await expect(fx.desk.connect(fx.accounts.supplier1).guarantee(receivableId)).to.be.revertedWithCustomError(
         fx.registry,
         "MissingRole",
@@ -653,6 +654,7 @@ describe("ReceivableDesk", () => {
         .withArgs(receivableId, fx.ids.bankA);
       const other = await confirmed(fx);
       expect(other.maturity).to.be.greaterThan(maturity);
+      await fx.desk.connect(fx.accounts.core).requestGuarantee(other.receivableId, fx.ids.bankB);
       await networkHelpers.time.increaseTo(other.maturity);
       await expect(fx.desk.connect(fx.accounts.bankB).guarantee(other.receivableId)).to.be.revertedWithCustomError(
         fx.desk,
@@ -824,6 +826,7 @@ describe("ReceivableDesk", () => {
   describe("overdue and recourse to the guarantor", () => {
     async function guaranteed() {
       const base = await withTwoHolders();
+      await base.fx.desk.connect(base.fx.accounts.core).requestGuarantee(base.receivableId, base.fx.ids.bankA);
       await base.fx.desk.connect(base.fx.accounts.bankA).guarantee(base.receivableId);
       return base;
     }
@@ -892,6 +895,8 @@ describe("ReceivableDesk", () => {
       await networkHelpers.time.increaseTo(maturity + BigInt(await fx.desk.GRACE_PERIOD()));
       await fx.desk.connect(fx.accounts.supplier2).markOverdue(receivableId);
       await fx.desk.connect(fx.accounts.supplier2).callGuarantee(child);
+      // The guarantor's payment ends the holder's claim once the holder acknowledged it.
+      await fx.desk.connect(fx.accounts.supplier2).acknowledgeOffChainPayment(child, ref("guarantor-pays"));
       await expect(fx.desk.connect(fx.accounts.bankA).payOffChain(child, ref("guarantor-pays")))
         .to.emit(fx.ledger, "OffChainPaymentRecorded")
         .withArgs(

@@ -28,7 +28,8 @@ describe("Receivables: the README walk-through", () => {
     await desk.connect(core).confirm(1);
     expect(await certificates.ownerOf(1)).to.equal(s1.address);
 
-    // 3. guarantee
+    // 3. guarantee, at the obligor's request
+    await desk.connect(core).requestGuarantee(1, fx.ids.bankA);
     await desk.connect(bankA).guarantee(1);
 
     // 4. tier 2 with sign-off

@@ -52,7 +52,8 @@ interface IForfaitingMarket {
 
     /// @notice An offer as stored.
     /// @dev Slot 0: seller account, seller and obligor members, state. Slot 1: asset, quote deadline, reveal period.
-    /// Slot 2: claim id. Amount and maturity are not stored: they are in `OfferAnnounced` and in the claim itself.
+    /// Slot 2: claim id. Slot 3: the amount and maturity announced, which the claim must still carry when a quote is
+    /// accepted (a receivable certificate's value can move after the announcement: a buyer gets what it priced).
     struct Offer {
         address seller;
         uint32 sellerMember;
@@ -62,6 +63,8 @@ interface IForfaitingMarket {
         uint64 quoteDeadline;
         uint32 revealPeriod;
         uint256 claimId;
+        uint128 amount;
+        uint64 maturity;
     }
 
     /// @notice A visible quote, keyed by offer and bidder account. One slot.
@@ -71,10 +74,13 @@ interface IForfaitingMarket {
         QuoteState state;
     }
 
-    /// @notice What a trade moved, as `ClaimTraded` reports it.
+    /// @notice What a trade moved, as `ClaimTraded` reports it: `amount` and `maturity` are the claim's as delivered,
+    /// equal to those announced.
     struct Trade {
         ITransferableClaim asset;
         uint256 claimId;
+        uint256 amount;
+        uint64 maturity;
         address sellerAccount;
         address buyerAccount;
         uint128 price;
@@ -113,13 +119,14 @@ interface IForfaitingMarket {
     event QuoteWithdrawn(uint256 indexed offerId, address indexed bidder);
     /// @notice The seller accepted a quote: the claim moved to the buyer and the price was paid, in one transaction.
     event ClaimTraded(uint256 indexed offerId, uint32 indexed seller, uint32 indexed buyer, Trade trade);
-    /// @notice The obligor acknowledged the transfer notice: at maturity it pays the new holder.
+    /// @notice The obligor acknowledged the transfer notice: at maturity it pays the new holder `amount`.
     event NoticeAcknowledged(
         uint256 indexed offerId,
         uint32 indexed obligor,
         address account,
         ITransferableClaim asset,
         uint256 claimId,
+        uint256 amount,
         bytes32 noticeHash
     );
 
@@ -133,6 +140,15 @@ interface IForfaitingMarket {
     error ForfaitingAssetNotListed(address asset);
     /// @notice The seller does not hold the claim (any more).
     error ForfaitingSellerNotHolder(address asset, uint256 claimId, address holder, address seller);
+    /// @notice The claim no longer carries what was announced (its value moved since, or its maturity or obligor
+    /// changed): the buyer would not receive what it priced.
+    error ForfaitingClaimChanged(
+        uint256 offerId,
+        uint256 announcedAmount,
+        uint256 amount,
+        uint64 announcedMaturity,
+        uint64 maturity
+    );
     /// @notice The claim is settled or matured, or would be before quoting ends.
     error ForfaitingClaimClosed(address asset, uint256 claimId, uint64 maturity);
     /// @notice Quotes (or commitments) were due by `deadline`.
@@ -183,7 +199,8 @@ interface IForfaitingMarket {
     /// @notice Accepts `bidder`'s quote: the claim moves from the seller to `bidder` and the price from `bidder` to
     /// the seller in the same transaction (tokens, approved to the market, when `offChainReference` is zero; else the
     /// caller's bank records it received the price off chain under that reference). Seller only, open offer, a sealed
-    /// offer only after its reveal deadline; rejected if the seller no longer holds the claim.
+    /// offer only after its reveal deadline; rejected if the seller no longer holds the claim or the claim no longer
+    /// carries the announced amount, maturity and obligor.
     function acceptQuote(
         uint256 offerId,
         address bidder,

@@ -199,6 +199,12 @@ interface IConsortiumRegistry {
     /// @return memberId The member behind the account.
     function authorize(address account, uint64 role) external view returns (uint32 memberId);
 
+    /// @notice Reverts unless the member is active and holds `role` (any of its bits; `Roles.MEMBER` asks only "is
+    /// it active?"), with the precise reason (unknown, inactive member, missing role). For parties an application
+    /// names by member id rather than by an acting account: the banks of a netting run, a financier or guarantor
+    /// named in an offer. Reads one storage slot on success.
+    function authorizeMember(uint32 memberId, uint64 role) external view;
+
     /// @notice Like `authorize` for two accounts at once (a payer and a payee), saving a call.
     function authorizePair(
         address first,

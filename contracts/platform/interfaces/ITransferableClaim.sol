@@ -28,10 +28,11 @@ interface ITransferableClaim {
     /// @notice The claim's current state; reverts for an unknown claim.
     function claimInfo(uint256 claimId) external view returns (ClaimInfo memory);
 
-    /// @notice Lets `operator` (for example the forfaiting market) transfer the claim once. Holder only.
+    /// @notice Lets `operator` (for example the forfaiting market) transfer the claim once, or clears the operator with
+    /// the zero address. Holder only; the operator must be a party that could hold the claim, or a suite contract.
     function approveClaim(uint256 claimId, address operator) external;
 
     /// @notice Transfers the claim to `to`, an account of an active member allowed to hold it. Holder or approved
-    /// operator only; never a settled or matured claim.
+    /// operator only, each in good standing when it acts; never a settled or matured claim.
     function transferClaim(uint256 claimId, address to) external;
 }

@@ -44,6 +44,9 @@ interface IReceivableCertificate is IERC3525Metadata, ITransferableClaim, IERC72
     /// @notice Governance changed the base of the metadata URIs.
     event BaseURIChanged(string baseURI);
 
+    /// @notice A certificate carries value allowances for at most `max` operators at once (a change of owner voids
+    /// them all and announces each as `ApprovalValue(tokenId, operator, 0)`, so the list is bounded).
+    error CertificateTooManyValueApprovals(uint256 tokenId, uint256 max);
     /// @notice Zero value moves, mints or locks nothing.
     error CertificateZeroValue();
     /// @notice The certificate's free value (value minus locked) is below what the step needs.

@@ -72,6 +72,7 @@ interface IReceivableDesk {
     /// @param obligor Member that owes the payment.
     /// @param creditor Member that registered it (or was issued it) and received the root certificate.
     /// @param guarantor Bank member guaranteeing payment, 0 if none.
+    /// @param guaranteeRequest Bank the obligor asked to guarantee payment, 0 if none: only that bank may guarantee.
     /// @param maturity Due date.
     /// @param status Lifecycle status.
     /// @param rootTokenId The root certificate, 0 until confirmed.
@@ -90,6 +91,7 @@ interface IReceivableDesk {
         ReceivableStatus status;
         uint48 rootTokenId;
         bytes3 currency;
+        uint32 guaranteeRequest;
         address creditorAccount;
         uint88 faceValue;
         uint88 redeemed;
@@ -100,15 +102,19 @@ interface IReceivableDesk {
 
     /// @notice A split offered to a next-tier supplier that waits for its sign-off; the value stays locked in the
     /// sender's certificate until accepted, refused, cancelled or expired.
+    /// @dev `offeror` is the account that made the offer (the owner, or an account it approved): at acceptance both
+    /// the owner and the offeror must still be in good standing, and the offeror still the owner or approved.
     struct TransferOffer {
         uint48 tokenId;
         address to;
         uint40 deadline;
         OfferStatus status;
         uint88 value;
+        address offeror;
     }
 
     /// @notice A certificate (or part) offered to a bank at a price; locked until accepted, cancelled or expired.
+    /// @dev `offeror` as in `TransferOffer`.
     struct DiscountOffer {
         uint48 tokenId;
         uint32 financier;
@@ -116,6 +122,7 @@ interface IReceivableDesk {
         OfferStatus status;
         uint88 value;
         uint88 price;
+        address offeror;
     }
 
     /// @notice Value locked in favour of a bank: released by the bank, or taken by it from `dueDate` on (default).
@@ -147,10 +154,21 @@ interface IReceivableDesk {
     event ReceivableRejected(uint256 indexed receivableId, uint32 indexed obligor, bytes32 reasonHash);
     /// @notice The creditor withdrew its registration before confirmation; its invoice is free again.
     event ReceivableCancelled(uint256 indexed receivableId, uint32 indexed creditor);
-    /// @notice A bank guaranteed payment of a receivable (confirmation).
+    /// @notice The obligor asked `bank` to guarantee payment of a receivable (0: withdrew its request).
+    event GuaranteeRequested(uint256 indexed receivableId, uint32 indexed obligor, uint32 indexed bank, address account);
+    /// @notice A bank guaranteed payment of a receivable (confirmation), at the obligor's request.
     event ReceivableGuaranteed(uint256 indexed receivableId, uint32 indexed guarantor, address guarantorAccount);
     /// @notice An obligor named the bank whose accounts record its off-chain payments to holders (0 to clear).
     event PayingBankSet(uint32 indexed obligor, uint32 indexed bank);
+    /// @notice A holder acknowledged it was paid `value` off chain under `paymentReference` for its certificate: the
+    /// called guarantor may now record that payment and redeem the certificate.
+    event OffChainPaymentAcknowledged(
+        uint256 indexed tokenId,
+        uint256 indexed receivableId,
+        address indexed holder,
+        uint256 value,
+        bytes32 paymentReference
+    );
     /// @notice The receivable was not funded within the grace period after maturity.
     event ReceivableOverdue(uint256 indexed receivableId, uint256 outstanding);
     /// @notice A holder called the guarantor to pay an overdue receivable.
@@ -245,6 +263,11 @@ interface IReceivableDesk {
     error ReceivablePledgeWrongStatus(uint256 pledgeId, PledgeStatus current);
     /// @notice The receivable has no guarantor, or already has one.
     error ReceivableGuarantee(uint256 receivableId, uint32 guarantor);
+    /// @notice Only the bank the obligor asked (`requested`, 0 if none) may guarantee the receivable.
+    error ReceivableGuaranteeNotRequested(uint256 receivableId, uint32 bank, uint32 requested);
+    /// @notice A guarantor's off-chain payment ends a holder's claim only once the holder acknowledged that payment
+    /// (reference and value) for that certificate.
+    error ReceivablePaymentNotAcknowledged(uint256 tokenId, bytes32 paymentReference);
 
     // --- registration and issue ---
 
@@ -271,8 +294,13 @@ interface IReceivableDesk {
 
     // --- guarantee and payment setup ---
 
-    /// @notice Guarantees payment of an active receivable before maturity. Accounts of `GUARANTOR` banks; one
-    /// guarantor per receivable.
+    /// @notice Asks bank `bank` (a `GUARANTOR`) to guarantee payment of an active receivable, or withdraws the
+    /// request with 0. The obligor only: it is the party the guarantor will look to, and holders are protected by
+    /// `acknowledgeOffChainPayment`.
+    function requestGuarantee(uint256 receivableId, uint32 bank) external;
+
+    /// @notice Guarantees payment of an active receivable before maturity. Accounts of the `GUARANTOR` bank the
+    /// obligor asked (`requestGuarantee`); one guarantor per receivable.
     function guarantee(uint256 receivableId) external;
 
     /// @notice Names the bank whose accounts record the caller's off-chain payments to holders (0 clears). Obligors.
@@ -290,7 +318,7 @@ interface IReceivableDesk {
     /// @notice Refuses a sign-off transfer: the value is unlocked for the sender. The named receiver only.
     function refuseTransfer(uint256 offerId, bytes32 reasonHash) external;
 
-    /// @notice Withdraws a pending transfer (its sender, before the deadline) or expires it (anyone, after).
+    /// @notice Withdraws a pending transfer (its sender, before the deadline) or expires it (any member, after).
     function cancelTransfer(uint256 offerId) external;
 
     // --- discount ---
@@ -310,7 +338,7 @@ interface IReceivableDesk {
     /// certificate, in one transaction. Accounts of the named bank.
     function acceptDiscount(uint256 offerId, bytes32 paymentReference) external returns (uint256 newTokenId);
 
-    /// @notice Withdraws a pending discount offer (its holder, before the deadline) or expires it (anyone, after).
+    /// @notice Withdraws a pending discount offer (its holder, before the deadline) or expires it (any member, after).
     function cancelDiscount(uint256 offerId) external;
 
     // --- pledge ---
@@ -347,8 +375,13 @@ interface IReceivableDesk {
 
     /// @notice Records that the obligor's paying bank (or, after a call, the guarantor) paid this certificate's
     /// holder off chain under `paymentReference`, and redeems the certificate. From maturity on, unfunded
-    /// receivables only.
+    /// receivables only. A guarantor's payment needs the holder's `acknowledgeOffChainPayment` of that reference.
     function payOffChain(uint256 tokenId, bytes32 paymentReference) external;
+
+    /// @notice The holder acknowledges that it was paid the certificate's whole value off chain under
+    /// `paymentReference` (by the guarantor after a call), so that the guarantor can record it. The certificate's
+    /// owner, in good standing, from maturity on.
+    function acknowledgeOffChainPayment(uint256 tokenId, bytes32 paymentReference) external;
 
     // --- views ---
 
