@@ -7,6 +7,7 @@ import {ERC721Utils} from "@openzeppelin/contracts/token/ERC721/utils/ERC721Util
 import {ERC165} from "@openzeppelin/contracts/utils/introspection/ERC165.sol";
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {ConsortiumApp} from "../platform/ConsortiumApp.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
@@ -311,7 +312,8 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         }
         _certificates[tokenId] = Certificate({
             owner: to,
-            slot: uint48(slot),
+            // The desk's receivable ids are uint48 counters; SafeCast keeps a wider id from aliasing another slot.
+            slot: SafeCast.toUint48(slot),
             maturity: maturity,
             tier: 1,
             value: uint88(value),

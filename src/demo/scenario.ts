@@ -715,6 +715,7 @@ export const receivablesStory: Story = async (ctx) => {
   ctx.log(
     `${coreA.member.shortName} confirmed it: certificate #${rootTokenId} (ERC-3525) of ${cny(faceValue)} to ${supplier1.member.shortName}`,
   );
+  await desk.requestGuarantee(receivableId, bankC.member.memberId);
   await bankC.sdk.receivables.guarantee(receivableId);
   ctx.log(
     `${bankC.member.shortName} guaranteed receivable #${receivableId}: it pays if ${coreA.member.shortName} does not`,

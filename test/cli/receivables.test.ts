@@ -49,6 +49,7 @@ describe("cli: receivable commands against a real node", function () {
     expect(confirmed.code, confirmed.stderr).to.equal(0);
     const root = /certificate (\d+)/.exec(confirmed.stdout)?.[1] ?? "";
     expect(confirmed.stdout).to.match(new RegExp(`^confirmed receivable ${receivableId}: certificate \\d+ \\(tx 0x`));
+    await net.json(["receivable", "request-guarantee", receivableId, "Bank B"], { as: "importer" });
     await net.json(["receivable", "guarantee", receivableId], { as: "bankB" });
 
     // Tier 2 with sign-off.

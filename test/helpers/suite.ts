@@ -1,5 +1,5 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { keccak256, toUtf8Bytes, type BaseContract } from "ethers";
+import type { BaseContract } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import ConsortiaModule from "../../ignition/modules/Consortia.js";
 import type {

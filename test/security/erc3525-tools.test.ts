@@ -74,7 +74,9 @@ describe("ERC-3525 as wallets and marketplaces use it", () => {
     await c.connect(accounts.supplier1)["approve(uint256,address,uint256)"](tokenId, accounts.bankA, 500n);
     await c.connect(accounts.bankA)["transferFrom(uint256,address,uint256)"](tokenId, accounts.bankA, 200n);
     await expect(
-      c.connect(accounts.supplier1)["transferFrom(address,address,uint256)"](accounts.supplier1, accounts.supplier2, tokenId),
+      c
+        .connect(accounts.supplier1)
+        ["transferFrom(address,address,uint256)"](accounts.supplier1, accounts.supplier2, tokenId),
     )
       .to.emit(c, "ApprovalValue")
       .withArgs(tokenId, accounts.bankA.address, 0n);

@@ -32,9 +32,7 @@ async function quoted(): Promise<Quoted> {
   await certificates.connect(supplier1)["transferFrom(address,address,uint256)"](supplier1, bankA, tokenId);
 
   const offerId = (await market.offerCount()) + 1n;
-  await market
-    .connect(bankA)
-    .announce(await announcement(connection, await certificates.getAddress(), tokenId));
+  await market.connect(bankA).announce(await announcement(connection, await certificates.getAddress(), tokenId));
   await market.connect(bankB).quote(offerId, PRICE);
   await certificates.connect(bankA).approveClaim(tokenId, market);
   await suite.token.connect(bankB).approve(market, PRICE);

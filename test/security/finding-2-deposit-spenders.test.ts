@@ -59,5 +59,4 @@ describe("audit finding 2 (medium): a deposit-token spender must be able to act 
       token.connect(accounts.bankA).transferFrom(accounts.supplier1, accounts.supplier2, AMOUNT),
     ).to.changeTokenBalances(connection.ethers, token, [accounts.supplier1, accounts.supplier2], [-AMOUNT, AMOUNT]);
   });
-
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { Roles } from "../../src/sdk/roles.js";
+import { Roles } from "@consortia/sdk";
 import { passProposal } from "../helpers/consortium.js";
 import { DAY, deploySuite, h, type Suite } from "./fixture.js";
 

@@ -42,10 +42,9 @@ describe("audit finding 4 (medium): a receivable guarantee needs consent, and it
 
   it("lets only the obligor ask for a guarantee, of a bank that holds the guarantor role", async () => {
     const { receivableDesk: desk, registry, accounts, ids, receivableId } = await networkHelpers.loadFixture(issued);
-    await expect(desk.connect(accounts.supplier1).requestGuarantee(receivableId, ids.bankA)).to.be.revertedWithCustomError(
-      registry,
-      "MissingRole",
-    );
+    await expect(
+      desk.connect(accounts.supplier1).requestGuarantee(receivableId, ids.bankA),
+    ).to.be.revertedWithCustomError(registry, "MissingRole");
     await expect(desk.connect(accounts.core).requestGuarantee(receivableId, ids.supplier2))
       .to.be.revertedWithCustomError(desk, "ReceivableIneligibleMember")
       .withArgs(ids.supplier2, 1n << 14n);
@@ -58,8 +57,12 @@ describe("audit finding 4 (medium): a receivable guarantee needs consent, and it
   });
 
   it("does not let a called guarantor end a holder's claim by a self-attested off-chain payment", async () => {
-    const { receivableDesk: desk, receivableCertificates: certificates, accounts, tokenId } =
-      await networkHelpers.loadFixture(called);
+    const {
+      receivableDesk: desk,
+      receivableCertificates: certificates,
+      accounts,
+      tokenId,
+    } = await networkHelpers.loadFixture(called);
     await expect(desk.connect(accounts.bankA).payOffChain(tokenId, h("swift 1")))
       .to.be.revertedWithCustomError(desk, "ReceivablePaymentNotAcknowledged")
       .withArgs(tokenId, h("swift 1"));
@@ -67,12 +70,17 @@ describe("audit finding 4 (medium): a receivable guarantee needs consent, and it
   });
 
   it("ends the claim once the holder acknowledged that very payment", async () => {
-    const { receivableDesk: desk, receivableCertificates: certificates, accounts, ids, tokenId, receivableId } =
-      await networkHelpers.loadFixture(called);
-    await expect(desk.connect(accounts.bankA).acknowledgeOffChainPayment(tokenId, h("swift 1"))).to.be.revertedWithCustomError(
-      desk,
-      "ReceivableNotHolder",
-    );
+    const {
+      receivableDesk: desk,
+      receivableCertificates: certificates,
+      accounts,
+      ids,
+      tokenId,
+      receivableId,
+    } = await networkHelpers.loadFixture(called);
+    await expect(
+      desk.connect(accounts.bankA).acknowledgeOffChainPayment(tokenId, h("swift 1")),
+    ).to.be.revertedWithCustomError(desk, "ReceivableNotHolder");
     await expect(desk.connect(accounts.supplier1).acknowledgeOffChainPayment(tokenId, h("swift 1")))
       .to.emit(desk, "OffChainPaymentAcknowledged")
       .withArgs(tokenId, receivableId, accounts.supplier1.address, FACE, h("swift 1"));
@@ -87,8 +95,14 @@ describe("audit finding 4 (medium): a receivable guarantee needs consent, and it
   });
 
   it("still lets the obligor's own paying bank pay off chain without an acknowledgement", async () => {
-    const { receivableDesk: desk, receivableCertificates: certificates, accounts, ids, tokenId, maturity } =
-      await networkHelpers.loadFixture(issued);
+    const {
+      receivableDesk: desk,
+      receivableCertificates: certificates,
+      accounts,
+      ids,
+      tokenId,
+      maturity,
+    } = await networkHelpers.loadFixture(issued);
     await desk.connect(accounts.core).setPayingBank(ids.bankB);
     await networkHelpers.time.increaseTo(maturity);
     await expect(desk.connect(accounts.bankB).payOffChain(tokenId, h("cips 1"))).to.emit(desk, "CertificateRedeemed");

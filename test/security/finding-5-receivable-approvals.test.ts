@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { Roles } from "../../src/sdk/roles.js";
+import { Roles } from "@consortia/sdk";
 import { passProposal } from "../helpers/consortium.js";
 import { deploySuite, issueReceivable, type Suite } from "./fixture.js";
 
@@ -39,7 +39,10 @@ describe("audit finding 5 (low): receivable approvals can be used only by a part
       c,
       "Approval",
     );
-    await expect(holder["approve(uint256,address,uint256)"](tokenId, accounts.regulator, 0n)).to.emit(c, "ApprovalValue");
+    await expect(holder["approve(uint256,address,uint256)"](tokenId, accounts.regulator, 0n)).to.emit(
+      c,
+      "ApprovalValue",
+    );
     await expect(holder.setApprovalForAll(accounts.regulator, false)).to.emit(c, "ApprovalForAll");
   });
 
@@ -50,7 +53,9 @@ describe("audit finding 5 (low): receivable approvals can be used only by a part
     const roles = (await registry.member(ids.bankC)).roles & ~Roles.FINANCIER;
     await passProposal(suite, registry, registry.interface.encodeFunctionData("setRoles", [ids.bankC, roles]));
     await expect(
-      c.connect(accounts.bankC)["transferFrom(address,address,uint256)"](accounts.supplier1, accounts.supplier2, tokenId),
+      c
+        .connect(accounts.bankC)
+        ["transferFrom(address,address,uint256)"](accounts.supplier1, accounts.supplier2, tokenId),
     ).to.be.revertedWithCustomError(registry, "MissingRole");
   });
 

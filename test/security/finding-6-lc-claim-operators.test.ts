@@ -15,7 +15,10 @@ describe("audit finding 6 (low): an LC claim operator must be able to hold the c
   it("refuses to approve the regulator, an outsider or a member without a claim-holding role as operator", async () => {
     const { letterOfCredit: lc, registry, accounts, outsiders, claimId } = await networkHelpers.loadFixture(claim);
     const holder = lc.connect(accounts.supplier1);
-    await expect(holder.approveClaim(claimId, accounts.regulator)).to.be.revertedWithCustomError(registry, "MissingRole");
+    await expect(holder.approveClaim(claimId, accounts.regulator)).to.be.revertedWithCustomError(
+      registry,
+      "MissingRole",
+    );
     await expect(holder.approveClaim(claimId, accounts.agency)).to.be.revertedWithCustomError(registry, "MissingRole");
     await expect(holder.approveClaim(claimId, outsiders[0])).to.be.revertedWithCustomError(registry, "UnknownAccount");
   });
@@ -34,8 +37,9 @@ describe("audit finding 6 (low): an LC claim operator must be able to hold the c
 
   it("lets the holder clear its operator, and an operator in good standing (the market) transfer", async () => {
     const { letterOfCredit: lc, forfaiting, accounts, claimId } = await networkHelpers.loadFixture(claim);
-    await expect(lc.connect(accounts.supplier1).approveClaim(claimId, "0x0000000000000000000000000000000000000000")).to
-      .emit(lc, "ClaimApproval");
+    await expect(
+      lc.connect(accounts.supplier1).approveClaim(claimId, "0x0000000000000000000000000000000000000000"),
+    ).to.emit(lc, "ClaimApproval");
     await lc.connect(accounts.supplier1).approveClaim(claimId, accounts.bankC);
     await expect(lc.connect(accounts.bankC).transferClaim(claimId, accounts.bankB))
       .to.emit(lc, "ClaimTransferred")

@@ -78,6 +78,9 @@ describe("audit finding 7 (low/medium): every party of a step must be in good st
     await suite.suspend("supplier1");
     await suite.reinstate("supplier1");
     await expect(desk.connect(accounts.supplier2).acceptTransfer(transferOfferId)).to.emit(desk, "TransferOfferClosed");
-    await expect(desk.connect(accounts.bankA).acceptDiscount(discountOfferId, ZeroHash)).to.emit(desk, "DiscountAccepted");
+    await expect(desk.connect(accounts.bankA).acceptDiscount(discountOfferId, ZeroHash)).to.emit(
+      desk,
+      "DiscountAccepted",
+    );
   });
 });

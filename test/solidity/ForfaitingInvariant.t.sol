@@ -31,6 +31,9 @@ contract ForfaitingHandler is PlatformFixture {
         listed[0] = address(claims);
         market = new ForfaitingMarket(registry, token, ledger, listed);
         registry.bootstrapSystemContract(address(market));
+        // The mock pulls the obligor's tokens at maturity, as a suite claim contract does: token spenders must be
+        // active holders or suite contracts.
+        registry.bootstrapSystemContract(address(claims));
         registry.endBootstrap(3);
         _banks = [BANK_A, BANK_B, BANK_C];
         for (uint256 i; i < _banks.length; ++i) {

@@ -155,7 +155,12 @@ interface IReceivableDesk {
     /// @notice The creditor withdrew its registration before confirmation; its invoice is free again.
     event ReceivableCancelled(uint256 indexed receivableId, uint32 indexed creditor);
     /// @notice The obligor asked `bank` to guarantee payment of a receivable (0: withdrew its request).
-    event GuaranteeRequested(uint256 indexed receivableId, uint32 indexed obligor, uint32 indexed bank, address account);
+    event GuaranteeRequested(
+        uint256 indexed receivableId,
+        uint32 indexed obligor,
+        uint32 indexed bank,
+        address account
+    );
     /// @notice A bank guaranteed payment of a receivable (confirmation), at the obligor's request.
     event ReceivableGuaranteed(uint256 indexed receivableId, uint32 indexed guarantor, address guarantorAccount);
     /// @notice An obligor named the bank whose accounts record its off-chain payments to holders (0 to clear).

@@ -77,6 +77,7 @@ export const measure: MeasureGas = async (connection) => {
   await desk.connect(s1).register(reject);
   row("reject a registered receivable", await gasOf(await desk.connect(core).reject(2, hash("reason"))));
   row("issue directly to a supplier", await gasOf(await desk.connect(core).issue(await terms(), s3.address)));
+  row("obligor asks a bank to guarantee", await gasOf(await desk.connect(core).requestGuarantee(1, ids.bankA)));
   row("bank guarantees a receivable", await gasOf(await desk.connect(bankA).guarantee(1)));
 
   // --- the three token moves, ours and the reference's under the same conditions
@@ -140,6 +141,7 @@ export const measure: MeasureGas = async (connection) => {
   await desk.connect(core).issue(overdueTerms, s1.address); // receivable 4, certificate for s1
   const r4 = 4n;
   const root4 = (await desk.receivable(r4)).rootTokenId;
+  await desk.connect(core).requestGuarantee(r4, ids.bankB);
   await desk.connect(bankB).guarantee(r4);
   await until(BigInt(overdueTerms.maturity) + BigInt(await desk.GRACE_PERIOD()));
   row("mark a receivable overdue", await gasOf(await desk.connect(s1).markOverdue(r4)));

@@ -145,10 +145,22 @@ export function register(program: Command, cli: () => Cli): void {
     (c, id, _, label) => c.receivables.cancel(id, progress(cli(), label)),
     "cancelled receivable",
   );
+  receivable
+    .command("request-guarantee")
+    .argument("<id>", "receivable id")
+    .argument("<bank>", "the bank asked to guarantee (member); 0 withdraws the request")
+    .description("ask a bank to guarantee a receivable (obligor): only that bank may then guarantee it")
+    .action(async (idText: string, bankText: string) => {
+      const id = parseId(idText, "receivable id");
+      const consortia = await signed();
+      const bank = bankText === "0" ? 0 : await memberIdOf(consortia, bankText);
+      const receipt = await consortia.receivables.requestGuarantee(id, bank, progress(cli(), `request ${id}`));
+      printed(cli(), receipt, { receivableId: id, bank }, `asked member ${bank} to guarantee receivable ${id}`);
+    });
   step(
     "guarantee",
     "receivable id",
-    "guarantee a receivable until maturity (bank, GUARANTOR)",
+    "guarantee a receivable until maturity, at the obligor's request (bank, GUARANTOR)",
     (c, id, _, label) => c.receivables.guarantee(id, progress(cli(), label)),
     "guaranteed receivable",
   );
@@ -393,6 +405,22 @@ export function register(program: Command, cli: () => Cli): void {
       );
       const amount = await format(consortia, value);
       printed(cli(), receipt, { tokenId, amount }, `recorded payment of ${amount} for certificate ${tokenId}`);
+    });
+  receivable
+    .command("acknowledge-payment")
+    .argument("<token>", "certificate id")
+    .requiredOption("--reference <hash>", "payment reference on the existing rails")
+    .description("acknowledge the called guarantor paid the certificate off chain (holder), so it may record it")
+    .action(async (tokenText: string, options: { reference: string }) => {
+      const tokenId = parseId(tokenText, "certificate id");
+      const reference = await parseHash(options.reference, "payment reference");
+      const consortia = await signed();
+      const receipt = await consortia.receivables.acknowledgeOffChainPayment(
+        tokenId,
+        reference,
+        progress(cli(), `acknowledge ${tokenId}`),
+      );
+      printed(cli(), receipt, { tokenId }, `acknowledged payment ${reference} for certificate ${tokenId}`);
     });
   receivable
     .command("paying-bank")

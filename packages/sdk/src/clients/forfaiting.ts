@@ -196,6 +196,9 @@ export default defineClient({
       `${offerOf(p)}: member ${p.caller} is not the party for this step (member ${p.expected})`,
     ForfaitingAssetNotListed: (p) => `claim contract ${p.asset} is not listed on the market`,
     ForfaitingSellerNotHolder: (p) => `claim ${p.claimId} is held by ${p.holder}, not the seller ${p.seller}`,
+    ForfaitingClaimChanged: (p) =>
+      `${offerOf(p)}: the claim now carries ${p.amount} due ${p.maturity}, not the ${p.announcedAmount} due ` +
+      `${p.announcedMaturity} announced`,
     ForfaitingClaimClosed: (p) => `claim ${p.claimId} is settled or matures (${p.maturity}) before quoting ends`,
     ForfaitingQuotingClosed: (p) => `${offerOf(p)}: quoting closed at ${p.deadline}`,
     ForfaitingNotRevealTime: (p) => `${offerOf(p)}: reveal only after ${p.opensAfter} and until ${p.closesAt}`,

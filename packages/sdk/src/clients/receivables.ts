@@ -214,7 +214,10 @@ function createReceivablesClient(context: ClientContext) {
         receipt,
       };
     },
-    /** The caller's bank (GUARANTOR) guarantees the receivable until maturity. */
+    /** The obligor asks bank `bank` (GUARANTOR) to guarantee the receivable; 0 withdraws the request. */
+    requestGuarantee: (receivableId: bigint, bank: number, options?: SendOptions) =>
+      send(() => desk.requestGuarantee(receivableId, bank), options),
+    /** The caller's bank (GUARANTOR), asked by the obligor, guarantees the receivable until maturity. */
     guarantee: (receivableId: bigint, options?: SendOptions) => send(() => desk.guarantee(receivableId), options),
     /** The obligor names the bank that pays its receivables off chain (`payOffChain`). */
     setPayingBank: (bank: number, options?: SendOptions) => send(() => desk.setPayingBank(bank), options),
@@ -299,6 +302,9 @@ function createReceivablesClient(context: ClientContext) {
       const event = deskEvent(receipt, "CertificateRedeemed");
       return { value: event.value as bigint, holder: event.holder as string, receipt };
     },
+    /** The holder acknowledges the called guarantor paid its certificate off chain under `paymentReference`. */
+    acknowledgeOffChainPayment: (tokenId: bigint, paymentReference: string, options?: SendOptions) =>
+      send(() => desk.acknowledgeOffChainPayment(tokenId, paymentReference), options),
     markOverdue: (receivableId: bigint, options?: SendOptions) => send(() => desk.markOverdue(receivableId), options),
     callGuarantee: (tokenId: bigint, options?: SendOptions) => send(() => desk.callGuarantee(tokenId), options),
     /** The guarantor escrows the outstanding value (approve the desk first). */
@@ -389,6 +395,14 @@ export default defineClient({
       p.guarantor === "0"
         ? `receivable ${p.receivableId} has no guarantor`
         : `receivable ${p.receivableId} is already guaranteed by member ${p.guarantor}`,
+    ReceivableGuaranteeNotRequested: (p) =>
+      p.requested === "0"
+        ? `the obligor of receivable ${p.receivableId} asked no bank to guarantee it`
+        : `the obligor of receivable ${p.receivableId} asked member ${p.requested}, not ${p.bank}, to guarantee it`,
+    ReceivablePaymentNotAcknowledged: (p) =>
+      `the holder of certificate ${p.tokenId} has not acknowledged payment ${p.paymentReference}`,
+    CertificateTooManyValueApprovals: (p) =>
+      `certificate ${p.tokenId} already carries value allowances for ${p.max} operators`,
     CertificateZeroValue: () => "a certificate move needs a value above zero",
     CertificateInsufficientValue: (p) =>
       `certificate ${p.tokenId}: ${p.needed} needed, ${p.available} free (value not locked)`,
