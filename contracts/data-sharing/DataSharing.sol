@@ -541,11 +541,16 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         }
         if (block.timestamp >= g.expiresAt) return GrantValidity.Expired;
         uint64 parentId = g.parentId;
+        IConsortiumRegistry registry_ = registry();
         for (uint256 i; parentId != 0 && i < MAX_DELEGATION_DEPTH; ++i) {
             Grant storage parent = _grants[parentId];
             // A parent was active when the child was made; `Revoked` is the only way out of `Active`.
             if (parent.status != GrantStatus.Active) return GrantValidity.AncestorRevoked;
             if (block.timestamp >= parent.expiresAt) return GrantValidity.AncestorExpired;
+            // The member that delegated (the parent's grantee) must still be in good standing: a suspended member
+            // reads nothing itself, and must not keep reading through the members it delegated to.
+            (, IConsortiumRegistry.MemberStatus delegator, ) = registry_.memberProfile(parent.grantee);
+            if (delegator != IConsortiumRegistry.MemberStatus.Active) return GrantValidity.DelegatorInactive;
             parentId = parent.parentId;
         }
         return GrantValidity.Valid;

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ConsortiumApp} from "./ConsortiumApp.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "./interfaces/IDepositToken.sol";
@@ -43,6 +44,18 @@ contract DepositToken is IDepositToken, ERC20, ConsortiumApp {
         uint32 issuer = _authorize(Roles.TOKEN_ISSUER);
         _burn(msg.sender, amount);
         emit Redeemed(issuer, msg.sender, amount);
+    }
+
+    /// @notice ERC-20 approve. Granting an allowance (any non-zero value) needs the owner and the spender to be able
+    /// to hold deposits now (active holders, or a suite contract as spender); withdrawing one (zero) needs nothing.
+    function approve(address spender, uint256 value) public override(ERC20, IERC20) returns (bool) {
+        if (value != 0) {
+            (uint64 ownerRoles, uint64 spenderRoles) = _effectiveRoles(msg.sender, spender);
+            if ((ownerRoles & HOLDS) == 0 || (spenderRoles & HOLDS) == 0) {
+                _revertNotHolder(msg.sender, ownerRoles, spender);
+            }
+        }
+        return super.approve(spender, value);
     }
 
     /// @dev Every spender must be able to act now, whatever allowance it holds: an active account (Transact or Admin)

@@ -1,5 +1,5 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { BaseContract } from "ethers";
+import { keccak256, toUtf8Bytes, type BaseContract } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import ConsortiaModule from "../../ignition/modules/Consortia.js";
 import type {
@@ -16,7 +16,7 @@ import type {
   ReceivableCertificate,
   ReceivableDesk,
 } from "../../typechain-types/index.js";
-import { passProposal, seedTestMembers, type Platform, type TestMemberName } from "./consortium.js";
+import { seedTestMembers, type Platform, type TestMemberName } from "./consortium.js";
 
 /** Access levels of IConsortiumRegistry. */
 export const AccessLevel = { None: 0, ReadOnly: 1, Transact: 2, Admin: 3 } as const;
@@ -114,15 +114,29 @@ export async function deploySuite(connection: NetworkConnection): Promise<Suite>
   }
   await contracts.token.connect(accounts.bankA).mint(bankA2, supply);
 
+  /** Passes a registry proposal with three voters in good standing other than `exclude` (VOTER is role bit 0). */
+  const govern = async (data: string, exclude?: TestMemberName) => {
+    const voters: TestMemberName[] = [];
+    for (const v of ["bankA", "bankB", "bankC", "gov1", "regulator"] as const) {
+      if (v !== exclude && (await registry.isAuthorized(accounts[v], 1n))) voters.push(v);
+    }
+    const [proposer, ...approvers] = voters.slice(0, 3).map((v) => registry.connect(accounts[v]));
+    const description = keccak256(toUtf8Bytes(`suite proposal ${++proposals}`));
+    const id = await proposer.propose.staticCall(registry, data, description);
+    await proposer.propose(registry, data, description);
+    for (const approver of approvers) await approver.approve(id);
+    await proposer.execute(id);
+  };
+  let proposals = 0;
   const suspend = async (member: TestMemberName) => {
-    await passProposal(platform, registry, registry.interface.encodeFunctionData("suspendMember", [ids[member]]));
+    await govern(registry.interface.encodeFunctionData("suspendMember", [ids[member]]), member);
   };
   const reinstate = async (member: TestMemberName) => {
-    await passProposal(platform, registry, registry.interface.encodeFunctionData("reinstateMember", [ids[member]]));
+    await govern(registry.interface.encodeFunctionData("reinstateMember", [ids[member]]), member);
   };
   const blacklistAccount = async (account: HardhatEthersSigner | string) => {
     const address = typeof account === "string" ? account : account.address;
-    await passProposal(platform, registry, registry.interface.encodeFunctionData("blacklistAccount", [address]));
+    await govern(registry.interface.encodeFunctionData("blacklistAccount", [address]));
   };
   return {
     ...platform,

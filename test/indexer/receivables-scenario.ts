@@ -144,6 +144,7 @@ export async function receivablesScenario(chain: ReceivablesChain): Promise<Rece
 
   // r1: supplier1 → confirmed by core, guaranteed by bankA.
   const { receivableId: r1, root: t1 } = await confirmed(chain, a.supplier1, 1_000_000n, 90);
+  await send(desk.connect(a.core).requestGuarantee(r1, ids.bankA));
   await send(desk.connect(a.bankA).guarantee(r1));
 
   // r2: issued directly to supplier2; core names bankA its paying bank.
@@ -164,6 +165,7 @@ export async function receivablesScenario(chain: ReceivablesChain): Promise<Rece
 
   // r5: supplier3, 20 days, guaranteed by bankC.
   const { receivableId: r5, root: r5root } = await confirmed(chain, a.supplier3, 400_000n, 20);
+  await send(desk.connect(a.core).requestGuarantee(r5, ids.bankC));
   await send(desk.connect(a.bankC).guarantee(r5));
 
   // Sign-off transfers of r1: accepted (t2 for supplier2), refused, cancelled.

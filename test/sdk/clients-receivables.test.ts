@@ -66,6 +66,7 @@ describe("sdk/clients receivables", () => {
     const { receivableId } = await s1.receivables.register(terms(ids.core, now, "INV-1"));
     expect((await core.receivables.receivable(receivableId)).status).to.equal("Registered");
     const { rootTokenId } = await core.receivables.confirm(receivableId);
+    await core.receivables.requestGuarantee(receivableId, ids.bankA);
     await bankA.receivables.guarantee(receivableId);
     expect(await core.receivables.receivable(receivableId)).to.deep.include({
       status: "Active",

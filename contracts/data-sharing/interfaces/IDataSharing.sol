@@ -65,7 +65,8 @@ interface IDataSharing is IConsortiumApp {
         Revoked,
         AncestorExpired,
         AncestorRevoked,
-        DatasetRetired
+        DatasetRetired,
+        DelegatorInactive
     }
 
     /// @notice Operations written to a highly classified dataset's sensitive-operation log.

@@ -17,6 +17,7 @@ export const GRANT_VALIDITIES = [
   "AncestorExpired",
   "AncestorRevoked",
   "DatasetRetired",
+  "DelegatorInactive",
 ] as const;
 export const SENSITIVE_OPERATIONS = [
   "Register",

@@ -24,6 +24,7 @@ export const GRANT_VALIDITY = [
   "AncestorExpired",
   "AncestorRevoked",
   "DatasetRetired",
+  "DelegatorInactive",
 ] as const;
 export const SENSITIVE_OPERATION = [
   "Register",

@@ -1,0 +1,487 @@
+import { asContract } from "./runner.js";
+import type { Context, Entry } from "./types.js";
+import { DAY, h } from "./util.js";
+
+let invoices = 0;
+
+async function now(ctx: Context): Promise<bigint> {
+  return BigInt(await ctx.connection.networkHelpers.time.latest());
+}
+
+async function terms(ctx: Context, days = 90n) {
+  const n = ++invoices;
+  return {
+    obligor: ctx.suite.ids.core,
+    maturity: (await now(ctx)) + days * DAY,
+    faceValue: 1_000_000n,
+    currency: "0x434e59",
+    invoiceKey: h(`matrix invoice ${n}`),
+    contractDoc: { contentHash: h(`contract ${n}`), uriHash: h(`uri contract ${n}`), kind: 1 },
+    invoiceDoc: { contentHash: h(`invoice ${n}`), uriHash: h(`uri invoice ${n}`), kind: 2 },
+    deliveryDoc: { contentHash: h(`delivery ${n}`), uriHash: h(`uri delivery ${n}`), kind: 3 },
+  };
+}
+
+interface Issued {
+  receivableId: bigint;
+  tokenId: bigint;
+  maturity: bigint;
+}
+
+/** core issued a receivable to supplier1: certificate `tokenId`, 1,000,000, maturing in 90 days. */
+async function issued(ctx: Context): Promise<Issued> {
+  return ctx.state("receivables: issued", async () => {
+    const desk = ctx.suite.receivableDesk.connect(ctx.suite.accounts.core);
+    const t = await terms(ctx);
+    const [receivableId, tokenId] = await desk.issue.staticCall(t, ctx.suite.accounts.supplier1);
+    await desk.issue(t, ctx.suite.accounts.supplier1);
+    return { receivableId, tokenId, maturity: BigInt(t.maturity) };
+  });
+}
+
+/** supplier1 registered a receivable on core (not confirmed). */
+async function registered(ctx: Context): Promise<bigint> {
+  return ctx.state("receivables: registered", async () => {
+    const desk = ctx.suite.receivableDesk.connect(ctx.suite.accounts.supplier1);
+    const t = await terms(ctx);
+    const id = await desk.register.staticCall(t);
+    await desk.register(t);
+    return id;
+  });
+}
+
+/** As `issued`, with a second certificate of 1,000 for supplier2 (a merge target). */
+async function twoCertificates(ctx: Context): Promise<Issued & { otherTokenId: bigint }> {
+  return ctx.state("receivables: two certificates", async () => {
+    const f = await issued(ctx);
+    const c = ctx.suite.receivableCertificates.connect(ctx.suite.accounts.supplier1);
+    const otherTokenId = await c["transferFrom(uint256,address,uint256)"].staticCall(
+      f.tokenId,
+      ctx.suite.accounts.supplier2,
+      1_000n,
+    );
+    await c["transferFrom(uint256,address,uint256)"](f.tokenId, ctx.suite.accounts.supplier2, 1_000n);
+    return { ...f, otherTokenId };
+  });
+}
+
+/** supplier1 offered 100,000 to supplier2 (sign-off), 200,000 to bankA at 190,000 (discount), pledged 50,000 to bankA. */
+async function offers(ctx: Context): Promise<Issued & { transferId: bigint; discountId: bigint; pledgeId: bigint }> {
+  return ctx.state("receivables: offers", async () => {
+    const f = await issued(ctx);
+    const { receivableDesk, accounts, ids } = ctx.suite;
+    const desk = receivableDesk.connect(accounts.supplier1);
+    const deadline = (await now(ctx)) + 10n * DAY;
+    const transferId = await desk.offerTransfer.staticCall(f.tokenId, accounts.supplier2, 100_000n, deadline);
+    await desk.offerTransfer(f.tokenId, accounts.supplier2, 100_000n, deadline);
+    const discountId = await desk.offerDiscount.staticCall(f.tokenId, 200_000n, ids.bankA, 190_000n, deadline);
+    await desk.offerDiscount(f.tokenId, 200_000n, ids.bankA, 190_000n, deadline);
+    const pledgeId = await desk.pledge.staticCall(f.tokenId, 50_000n, ids.bankA, deadline);
+    await desk.pledge(f.tokenId, 50_000n, ids.bankA, deadline);
+    return { ...f, transferId, discountId, pledgeId };
+  });
+}
+
+/** As `issued`, with bankA guaranteeing at core's request, the receivable overdue and its guarantee called. */
+async function called(ctx: Context): Promise<Issued> {
+  return ctx.state("receivables: guarantee called", async () => {
+    const f = await overdue(ctx);
+    await ctx.suite.receivableDesk.connect(ctx.suite.accounts.supplier1).callGuarantee(f.tokenId);
+    return f;
+  });
+}
+
+/** As `issued`, guaranteed by bankA at core's request, past maturity and the grace period, marked overdue. */
+async function overdue(ctx: Context): Promise<Issued> {
+  return ctx.state("receivables: overdue", async () => {
+    const f = await guaranteed(ctx);
+    await ctx.connection.networkHelpers.time.increaseTo(f.maturity + DAY + 1n);
+    await ctx.suite.receivableDesk.connect(ctx.suite.accounts.bankC).markOverdue(f.receivableId);
+    return f;
+  });
+}
+
+async function guaranteed(ctx: Context): Promise<Issued> {
+  return ctx.state("receivables: guaranteed", async () => {
+    const f = await issued(ctx);
+    const { receivableDesk, accounts, ids } = ctx.suite;
+    await receivableDesk.connect(accounts.core).requestGuarantee(f.receivableId, ids.bankA);
+    await receivableDesk.connect(accounts.bankA).guarantee(f.receivableId);
+    return f;
+  });
+}
+
+const holder = {
+  kind: "member",
+  member: "supplier1",
+  role: "RECEIVABLE_HOLDER",
+  noRole: "agency",
+  wrong: "supplier2",
+} as const;
+const obligor = { kind: "member", member: "core", role: "RECEIVABLE_OBLIGOR", noRole: "supplier1" } as const;
+const desk = {
+  kind: "contract",
+  who: "ReceivableDesk",
+  account: (ctx: Context) => ctx.suite.receivableDesk.getAddress(),
+} as const;
+
+/** As the desk: locks `value` of the certificate first. */
+async function lockedByDesk(ctx: Context, value: bigint): Promise<Issued> {
+  const f = await issued(ctx);
+  const c = ctx.suite.receivableCertificates.connect(
+    await asContract(ctx, await ctx.suite.receivableDesk.getAddress()),
+  );
+  await c.lock(f.tokenId, value);
+  return f;
+}
+
+const certificateHolderEntry = (signature: string, rule: string, setup: Entry["setup"]): Entry => ({
+  contract: "receivableCertificates",
+  signature,
+  rule,
+  party: holder,
+  setup,
+});
+
+export const receivableEntries: Entry[] = [
+  // ------------------------------------------------------------------ certificate: holders
+  certificateHolderEntry(
+    "approve(address,uint256)",
+    "The owner or its operator for all, naming a party that may hold certificates now (clearing needs neither)",
+    async (ctx) => ({ args: [ctx.suite.accounts.supplier2.address, (await issued(ctx)).tokenId] }),
+  ),
+  certificateHolderEntry(
+    "approve(uint256,address,uint256)",
+    "The owner, its approved account or operator, naming a party that may hold certificates now (0 needs neither)",
+    async (ctx) => ({ args: [(await issued(ctx)).tokenId, ctx.suite.accounts.supplier2.address, 100n] }),
+  ),
+  certificateHolderEntry(
+    "approveClaim(uint256,address)",
+    "The owner, naming a party that may hold certificates or a suite contract (the market)",
+    async (ctx) => ({ args: [(await issued(ctx)).tokenId, await ctx.suite.forfaiting.getAddress()] }),
+  ),
+  {
+    contract: "receivableCertificates",
+    signature: "setApprovalForAll(address,bool)",
+    rule: "A holder in good standing, naming a party that may hold certificates now (revoking needs neither)",
+    party: { kind: "member", member: "supplier1", role: "RECEIVABLE_HOLDER", noRole: "agency" },
+    setup: async (ctx) => ({ args: [ctx.suite.accounts.supplier2.address, true] }),
+  },
+  ...["transferFrom(address,address,uint256)", "safeTransferFrom(address,address,uint256)"].map((signature) =>
+    certificateHolderEntry(
+      signature,
+      "The owner, its approved account or operator (each able to hold certificates now), to an active holder",
+      async (ctx) => ({
+        args: [ctx.suite.accounts.supplier1.address, ctx.suite.accounts.supplier3.address, (await issued(ctx)).tokenId],
+      }),
+    ),
+  ),
+  certificateHolderEntry(
+    "safeTransferFrom(address,address,uint256,bytes)",
+    "As safeTransferFrom(address,address,uint256)",
+    async (ctx) => ({
+      args: [
+        ctx.suite.accounts.supplier1.address,
+        ctx.suite.accounts.supplier3.address,
+        (await issued(ctx)).tokenId,
+        "0x",
+      ],
+    }),
+  ),
+  certificateHolderEntry(
+    "transferFrom(uint256,address,uint256)",
+    "The owner, its approved account or operator, or a spender within its value allowance (each able to hold certificates now); free value only, before maturity",
+    async (ctx) => ({ args: [(await issued(ctx)).tokenId, ctx.suite.accounts.supplier3.address, 100n] }),
+  ),
+  certificateHolderEntry(
+    "transferFrom(uint256,uint256,uint256)",
+    "As the split, into a certificate of the same receivable",
+    async (ctx) => {
+      const f = await twoCertificates(ctx);
+      return { args: [f.tokenId, f.otherTokenId, 100n] };
+    },
+  ),
+  certificateHolderEntry(
+    "transferClaim(uint256,address)",
+    "As transferFrom(address,address,uint256) (the ITransferableClaim view of a whole certificate)",
+    async (ctx) => ({ args: [(await issued(ctx)).tokenId, ctx.suite.accounts.supplier3.address] }),
+  ),
+  // ------------------------------------------------------------------ certificate: desk, deployer, governance
+  {
+    contract: "receivableCertificates",
+    signature: "mint(address,uint256,uint40,uint256)",
+    rule: "The receivable desk only (on confirmation or issue), to an active holder",
+    party: desk,
+    setup: async (ctx) => ({ args: [ctx.suite.accounts.supplier1.address, 77n, (await now(ctx)) + 30n * DAY, 10n] }),
+  },
+  {
+    contract: "receivableCertificates",
+    signature: "lock(uint256,uint256)",
+    rule: "The receivable desk only (offers and pledges)",
+    party: desk,
+    setup: async (ctx) => ({ args: [(await issued(ctx)).tokenId, 10n] }),
+  },
+  {
+    contract: "receivableCertificates",
+    signature: "unlock(uint256,uint256)",
+    rule: "The receivable desk only",
+    party: desk,
+    setup: async (ctx) => ({ args: [(await lockedByDesk(ctx, 10n)).tokenId, 10n] }),
+  },
+  {
+    contract: "receivableCertificates",
+    signature: "takeLocked(uint256,address,uint256)",
+    rule: "The receivable desk only (accepted offers, taken pledges), to an active holder",
+    party: desk,
+    setup: async (ctx) => ({ args: [(await lockedByDesk(ctx, 10n)).tokenId, ctx.suite.accounts.bankA.address, 10n] }),
+  },
+  {
+    contract: "receivableCertificates",
+    signature: "burn(uint256)",
+    rule: "The receivable desk only (redemption)",
+    party: desk,
+    setup: async (ctx) => ({ args: [(await issued(ctx)).tokenId] }),
+  },
+  {
+    contract: "receivableCertificates",
+    signature: "bindDesk(address)",
+    rule: "The deploying account, once (refused to everyone once bound)",
+    party: { kind: "deployer", who: "deployer" },
+    setup: async (ctx) => {
+      const fresh = await ctx.connection.ethers.deployContract(
+        "ReceivableCertificate",
+        [ctx.suite.registry, 2],
+        ctx.suite.deployer,
+      );
+      return { args: [await ctx.suite.receivableDesk.getAddress()], signer: ctx.suite.deployer, target: fresh };
+    },
+  },
+  {
+    contract: "receivableCertificates",
+    signature: "setBaseURI(string)",
+    rule: "Governance (a passed proposal)",
+    party: { kind: "governance" },
+    setup: async () => ({ args: ["https://consortia.example/certificates/"] }),
+  },
+  // ------------------------------------------------------------------ desk: registration and issue
+  {
+    contract: "receivableDesk",
+    signature:
+      "register((uint32,uint40,uint88,bytes3,bytes32,(bytes32,bytes32,uint16),(bytes32,bytes32,uint16),(bytes32,bytes32,uint16)))",
+    rule: "A creditor (RECEIVABLE_HOLDER), on an active obligor",
+    party: { kind: "member", member: "supplier1", role: "RECEIVABLE_HOLDER", noRole: "bankB" },
+    setup: async (ctx) => ({ args: [await terms(ctx)] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "confirm(uint256)",
+    rule: "The receivable's obligor (RECEIVABLE_OBLIGOR)",
+    party: obligor,
+    setup: async (ctx) => ({ args: [await registered(ctx)] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "reject(uint256,bytes32)",
+    rule: "The receivable's obligor",
+    party: obligor,
+    setup: async (ctx) => ({ args: [await registered(ctx), h("no")] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "cancel(uint256)",
+    rule: "The creditor that registered it (RECEIVABLE_HOLDER)",
+    party: { ...holder, noRole: "bankB" },
+    setup: async (ctx) => ({ args: [await registered(ctx)] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature:
+      "issue((uint32,uint40,uint88,bytes3,bytes32,(bytes32,bytes32,uint16),(bytes32,bytes32,uint16),(bytes32,bytes32,uint16)),address)",
+    rule: "An obligor (RECEIVABLE_OBLIGOR) on itself, to an active creditor account",
+    party: obligor,
+    setup: async (ctx) => ({ args: [await terms(ctx), ctx.suite.accounts.supplier1.address] }),
+  },
+  // ------------------------------------------------------------------ desk: guarantee and payment setup
+  {
+    contract: "receivableDesk",
+    signature: "requestGuarantee(uint256,uint32)",
+    rule: "The receivable's obligor, naming an active GUARANTOR bank",
+    party: obligor,
+    setup: async (ctx) => ({ args: [(await issued(ctx)).receivableId, ctx.suite.ids.bankA] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "guarantee(uint256)",
+    rule: "The GUARANTOR bank the obligor asked, before maturity",
+    party: { kind: "member", member: "bankA", role: "GUARANTOR", noRole: "supplier1", wrong: "bankB" },
+    setup: async (ctx) => {
+      const f = await issued(ctx);
+      await ctx.suite.receivableDesk
+        .connect(ctx.suite.accounts.core)
+        .requestGuarantee(f.receivableId, ctx.suite.ids.bankA);
+      return { args: [f.receivableId] };
+    },
+  },
+  {
+    contract: "receivableDesk",
+    signature: "setPayingBank(uint32)",
+    rule: "An obligor (RECEIVABLE_OBLIGOR), for itself, naming an active PAYMENT_BANK",
+    party: obligor,
+    setup: async (ctx) => ({ args: [ctx.suite.ids.bankB] }),
+  },
+  // ------------------------------------------------------------------ desk: sign-off transfers, discount, pledge
+  {
+    contract: "receivableDesk",
+    signature: "offerTransfer(uint256,address,uint256,uint40)",
+    rule: "The certificate's owner or approved account (both able to hold certificates), to an active holder",
+    party: holder,
+    setup: async (ctx) => ({
+      args: [(await issued(ctx)).tokenId, ctx.suite.accounts.supplier3.address, 10n, (await now(ctx)) + DAY],
+    }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "acceptTransfer(uint256)",
+    rule: "The named receiver; the owner and the offeror still in good standing, the offeror still approved",
+    party: { kind: "member", member: "supplier2", role: "RECEIVABLE_HOLDER", wrong: "supplier3" },
+    earlier: [{ role: "offeror (owner)", member: "supplier1", allowedWhenSuspended: false }],
+    setup: async (ctx) => ({ args: [(await offers(ctx)).transferId] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "refuseTransfer(uint256,bytes32)",
+    rule: "The named receiver (an active member)",
+    party: { kind: "member", member: "supplier2", role: "MEMBER", wrong: "supplier3" },
+    setup: async (ctx) => ({ args: [(await offers(ctx)).transferId, h("no")] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "cancelTransfer(uint256)",
+    rule: "The owner or approved account before the deadline; any active member after it (expiry)",
+    party: holder,
+    setup: async (ctx) => ({ args: [(await offers(ctx)).transferId] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "offerDiscount(uint256,uint256,uint32,uint256,uint40)",
+    rule: "The certificate's owner or approved account, to an active FINANCIER bank",
+    party: holder,
+    setup: async (ctx) => ({
+      args: [(await issued(ctx)).tokenId, 1_000n, ctx.suite.ids.bankB, 900n, (await now(ctx)) + DAY],
+    }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "acceptDiscount(uint256,bytes32)",
+    rule: "The named FINANCIER bank; the owner and the offeror still in good standing, the offeror still approved",
+    party: { kind: "member", member: "bankA", role: "FINANCIER", noRole: "supplier3", wrong: "bankB" },
+    earlier: [{ role: "offeror (owner)", member: "supplier1", allowedWhenSuspended: false }],
+    setup: async (ctx) => ({ args: [(await offers(ctx)).discountId, "0x" + "00".repeat(32)] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "cancelDiscount(uint256)",
+    rule: "The owner or approved account before the deadline; any active member after it (expiry)",
+    party: holder,
+    setup: async (ctx) => ({ args: [(await offers(ctx)).discountId] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "pledge(uint256,uint256,uint32,uint40)",
+    rule: "The certificate's owner or approved account, to an active FINANCIER bank",
+    party: holder,
+    setup: async (ctx) => ({
+      args: [(await issued(ctx)).tokenId, 1_000n, ctx.suite.ids.bankB, (await now(ctx)) + DAY],
+    }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "releasePledge(uint256)",
+    rule: "The pledgee bank (FINANCIER)",
+    party: { kind: "member", member: "bankA", role: "FINANCIER", noRole: "supplier3", wrong: "bankB" },
+    setup: async (ctx) => ({ args: [(await offers(ctx)).pledgeId] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "takePledge(uint256)",
+    rule: "The pledgee bank (FINANCIER), from the due date on",
+    party: { kind: "member", member: "bankA", role: "FINANCIER", noRole: "supplier3", wrong: "bankB" },
+    earlier: [
+      {
+        role: "pledgor",
+        member: "supplier1",
+        allowedWhenSuspended: true,
+        note: "a pledge is enforced against a defaulting pledgor: its consent was given when it pledged",
+      },
+    ],
+    setup: async (ctx) => {
+      const f = await offers(ctx);
+      await ctx.connection.networkHelpers.time.increase(11n * DAY);
+      return { args: [f.pledgeId] };
+    },
+  },
+  // ------------------------------------------------------------------ desk: maturity
+  {
+    contract: "receivableDesk",
+    signature: "fund(uint256)",
+    rule: "The receivable's obligor, escrowing the outstanding value in tokens",
+    party: obligor,
+    setup: async (ctx) => ({ args: [(await issued(ctx)).receivableId] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "markOverdue(uint256)",
+    rule: "Any active member, once the grace period after maturity has passed",
+    party: { kind: "member", member: "bankC", role: "MEMBER" },
+    allowed: ["regulator"],
+    setup: async (ctx) => {
+      const f = await guaranteed(ctx);
+      await ctx.connection.networkHelpers.time.increaseTo(f.maturity + DAY + 1n);
+      return { args: [f.receivableId] };
+    },
+  },
+  {
+    contract: "receivableDesk",
+    signature: "callGuarantee(uint256)",
+    rule: "The owner or approved account of a certificate of the overdue receivable",
+    party: holder,
+    setup: async (ctx) => ({ args: [(await overdue(ctx)).tokenId] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "honourGuarantee(uint256)",
+    rule: "The guarantor bank (GUARANTOR), after a call",
+    party: { kind: "member", member: "bankA", role: "GUARANTOR", noRole: "supplier3", wrong: "bankB" },
+    setup: async (ctx) => ({ args: [(await called(ctx)).receivableId] }),
+  },
+  {
+    contract: "receivableDesk",
+    signature: "redeem(uint256)",
+    rule: "The owner or approved account (both able to hold certificates), once funded",
+    party: holder,
+    setup: async (ctx) => {
+      const f = await issued(ctx);
+      await ctx.suite.receivableDesk.connect(ctx.suite.accounts.core).fund(f.receivableId);
+      return { args: [f.tokenId] };
+    },
+  },
+  {
+    contract: "receivableDesk",
+    signature: "payOffChain(uint256,bytes32)",
+    rule: "The obligor's paying bank (PAYMENT_BANK); after a call, the guarantor with the holder's acknowledgement",
+    party: { kind: "member", member: "bankB", role: "PAYMENT_BANK", noRole: "supplier3", wrong: "bankC" },
+    setup: async (ctx) => {
+      const f = await issued(ctx);
+      await ctx.suite.receivableDesk.connect(ctx.suite.accounts.core).setPayingBank(ctx.suite.ids.bankB);
+      await ctx.connection.networkHelpers.time.increaseTo(f.maturity);
+      return { args: [f.tokenId, h("cnaps payment")] };
+    },
+  },
+  {
+    contract: "receivableDesk",
+    signature: "acknowledgeOffChainPayment(uint256,bytes32)",
+    rule: "The certificate's owner (able to hold certificates), from maturity on",
+    party: holder,
+    setup: async (ctx) => ({ args: [(await called(ctx)).tokenId, h("guarantor payment")] }),
+  },
+];
