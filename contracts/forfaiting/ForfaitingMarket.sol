@@ -76,8 +76,8 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
             asset: asset,
             quoteDeadline: quoteDeadline,
             revealPeriod: revealPeriod,
-            claimId: claimId,
-            amount: SafeCast.toUint128(info.amount),
+            claimId: SafeCast.toUint96(claimId),
+            amount: SafeCast.toUint96(info.amount),
             maturity: info.maturity
         });
         emit OfferAnnounced(offerId, seller, info.obligor, msg.sender, info.amount, info.maturity, announcement);

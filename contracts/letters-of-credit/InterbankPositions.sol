@@ -64,6 +64,8 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
         bytes32 purpose
     ) external whenNotPaused returns (uint256) {
         uint32 debtor = _authorize(Roles.LC_BANK);
+        // The creditor, whose line the obligation uses, must be in good standing too.
+        registry().authorizeMember(creditor, Roles.LC_BANK);
         return _record(debtor, creditor, amount, dueAt, purpose);
     }
 
@@ -77,7 +79,7 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
     ) external whenNotPaused returns (uint256) {
         if (!registry().isSystemContract(msg.sender)) revert NotRecorder(msg.sender);
         if (debtor == 0) revert InvalidValue("debtor");
-        // The calling application checked the bank acting; the other bank must be in good standing too.
+        // The calling application checked the bank acting (the creditor); the debtor must be in good standing too.
         registry().authorizeMember(debtor, Roles.LC_BANK);
         return _record(debtor, creditor, amount, dueAt, purpose);
     }
@@ -134,16 +136,15 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
             if (o.debtor == initiator || o.creditor == initiator) participant = true;
         }
         if (!participant) revert NettingNotParticipant(initiator);
-        // Every bank named in the run must be in good standing, whatever its net: netting closes its obligations
-        // (set-off against a suspended, perhaps defaulted, bank is for its administrator to agree, not for a run).
-        IConsortiumRegistry registry_ = registry();
-        for (uint256 j; j < bankCount; ++j) registry_.authorizeMember(banks[j], Roles.LC_BANK);
 
         // Shrink both arrays to the banks actually seen (memory only; the length word is all that changes).
         assembly ("memory-safe") {
             mstore(banks, bankCount)
             mstore(netPositions, bankCount)
         }
+        // Every bank named in the run must be in good standing, whatever its net: netting closes its obligations
+        // (set-off against a suspended, perhaps defaulted, bank is for its administrator to agree, not for a run).
+        registry().authorizeMembers(banks, Roles.LC_BANK);
         uint256 runId = ++_nettingRunCount;
         emit NettingRun(runId, initiator, obligationIds, banks, netPositions);
 
@@ -195,7 +196,6 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
     ) private returns (uint256 obligationId) {
         if (creditor == debtor) revert SelfObligation(debtor);
         if (amount == 0) revert InvalidValue("amount");
-        registry().authorizeMember(creditor, Roles.LC_BANK);
         CreditLine storage line = _lines[creditor][debtor];
         (uint128 limit, uint128 used) = (line.limit, line.used);
         // used <= limit held when each open obligation was recorded, and limit - used is checked before adding

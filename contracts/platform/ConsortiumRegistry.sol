@@ -75,7 +75,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     }
 
     /// @inheritdoc IConsortiumRegistry
-    function authorizeMember(uint32 memberId, uint64 role) external view {
+    function authorizeMember(uint32 memberId, uint64 role) public view {
         Member storage m = _members[memberId];
         // Kind, status and roles share the member's first slot.
         MemberStatus status = m.status;
@@ -84,6 +84,12 @@ contract ConsortiumRegistry is IConsortiumRegistry {
             revert MemberNotActive(memberId, status);
         }
         if ((m.roles | Roles.MEMBER) & role == 0) revert MissingRole(memberId, role);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function authorizeMembers(uint32[] calldata memberIds, uint64 role) external view {
+        // Bounded by the caller's list (a netting run names at most MAX_NETTING_BANKS banks).
+        for (uint256 i; i < memberIds.length; ++i) authorizeMember(memberIds[i], role);
     }
 
     /// @inheritdoc IConsortiumRegistry

@@ -48,8 +48,8 @@ export const MUTANTS: Mutant[] = [
   {
     name: "desk accepts an offer whose owner was suspended after offering",
     file: "contracts/receivables/ReceivableDesk.sol",
-    from: "holderMember = _authorizeAccount(holder, HOLDER_ROLES);",
-    to: "holderMember = registry().memberOf(holder);",
+    from: "holder = _certificates.ownerOf(tokenId);\n        holderMember = _authorizeAccount(holder, HOLDER_ROLES);",
+    to: "holder = _certificates.ownerOf(tokenId);\n        holderMember = registry().memberOf(holder);",
     invariant: "invariant_noValueMovesForAPartyThatCannotAct",
   },
   {
@@ -84,6 +84,7 @@ async function failing(dir: string): Promise<string[]> {
 async function main(): Promise<void> {
   let ok = true;
   const baseline = await project();
+  // The unmutated code must pass, or a "caught" mutant would prove nothing.
   try {
     const failed = await failing(baseline);
     console.log(`unmutated: ${failed.length === 0 ? "all invariants hold" : `FAILED ${failed.join(", ")}`}`);
@@ -91,12 +92,17 @@ async function main(): Promise<void> {
   } finally {
     await rm(baseline, { recursive: true, force: true });
   }
-  for (const mutant of MUTANTS) {
+  // MUTANT=<words> runs only the mutants whose name contains them (while working on one).
+  const only = process.env.MUTANT;
+  for (const mutant of MUTANTS.filter((m) => only === undefined || m.name.includes(only))) {
     const dir = await project();
     try {
       const path = join(dir, mutant.file);
       const source = await readFile(path, "utf8");
-      if (!source.includes(mutant.from)) throw new Error(`${mutant.name}: the code to break is gone from ${mutant.file}`);
+      // The code to break must be there exactly once, or the mutant would break something else (or nothing).
+      if (source.split(mutant.from).length !== 2) {
+        throw new Error(`${mutant.name}: the code to break is not in ${mutant.file} exactly once`);
+      }
       await writeFile(path, source.replace(mutant.from, mutant.to));
       const failed = await failing(dir);
       const caught = failed.includes(mutant.invariant);

@@ -52,8 +52,10 @@ interface IForfaitingMarket {
 
     /// @notice An offer as stored.
     /// @dev Slot 0: seller account, seller and obligor members, state. Slot 1: asset, quote deadline, reveal period.
-    /// Slot 2: claim id. Slot 3: the amount and maturity announced, which the claim must still carry when a quote is
-    /// accepted (a receivable certificate's value can move after the announcement: a buyer gets what it priced).
+    /// Slot 2: claim id, and the amount and maturity announced, which the claim must still carry when a quote is
+    /// accepted (a receivable certificate's value can move after the announcement: a buyer gets what it priced). Claim
+    /// ids and amounts above 2^96 are refused at announcement (LC claim ids stay below 2^80, certificate ids below
+    /// 2^48; amounts of both below 2^88).
     struct Offer {
         address seller;
         uint32 sellerMember;
@@ -62,8 +64,8 @@ interface IForfaitingMarket {
         ITransferableClaim asset;
         uint64 quoteDeadline;
         uint32 revealPeriod;
-        uint256 claimId;
-        uint128 amount;
+        uint96 claimId;
+        uint96 amount;
         uint64 maturity;
     }
 

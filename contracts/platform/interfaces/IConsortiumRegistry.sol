@@ -205,6 +205,9 @@ interface IConsortiumRegistry {
     /// named in an offer. Reads one storage slot on success.
     function authorizeMember(uint32 memberId, uint64 role) external view;
 
+    /// @notice `authorizeMember` for several members in one call (the banks of a netting run).
+    function authorizeMembers(uint32[] calldata memberIds, uint64 role) external view;
+
     /// @notice Like `authorize` for two accounts at once (a payer and a payee), saving a call.
     function authorizePair(
         address first,

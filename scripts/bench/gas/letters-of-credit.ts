@@ -225,6 +225,17 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
     await gasOf(await beneficiary.transferClaim(d4.pid, accounts.bankB)),
     STEP_TARGET,
   );
+  // The new holder names an operator (checked: it could hold the claim) that moves it on (checked again, issue 13).
+  row(
+    "approve a claim operator",
+    await gasOf(await lc.connect(accounts.bankB).approveClaim(d4.pid, accounts.bankC)),
+    STEP_TARGET,
+  );
+  row(
+    "operator transfers the claim",
+    await gasOf(await lc.connect(accounts.bankC).transferClaim(d4.pid, accounts.bankA)),
+    STEP_TARGET,
+  );
 
   // --- deferred LC with a nominated bank: acceptance records the issuing bank's reimbursement obligation
   await lc.connect(accounts.bankB).advise(nominated.id);

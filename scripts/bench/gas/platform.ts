@@ -55,5 +55,19 @@ export const measure: MeasureGas = async (connection) => {
     target: plainGas + TRANSFER_OVERHEAD_CEILING,
     reference: { name: "OpenZeppelin ERC20 5.4 transfer", gas: plainGas },
   });
+  // Allowances: granting checks both sides' standing; spending checks the spender's (issue 13).
+  const plainApprove = await gasOf(await plain.connect(accounts.core).approve(accounts.supplier1, 500n));
+  row("token", "approve (grant an allowance)", await gasOf(await token.connect(accounts.core).approve(accounts.supplier1, 500n)), {
+    reference: { name: "OpenZeppelin ERC20 5.4 approve", gas: plainApprove },
+  });
+  const plainSpend = await gasOf(
+    await plain.connect(accounts.supplier1).transferFrom(accounts.core, accounts.supplier1, 100n),
+  );
+  row(
+    "token",
+    "transferFrom by an approved holder",
+    await gasOf(await token.connect(accounts.supplier1).transferFrom(accounts.core, accounts.supplier1, 100n)),
+    { reference: { name: "OpenZeppelin ERC20 5.4 transferFrom", gas: plainSpend } },
+  );
   return rows;
 };

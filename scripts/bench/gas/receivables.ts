@@ -90,12 +90,22 @@ export const measure: MeasureGas = async (connection) => {
   const refMerge = await gasOf(await reference.connect(s1)[MERGE](refRoot, refRoot + 1n, 1_000_00n));
   const merge = await gasOf(await certificates.connect(s1)[MERGE](1, 3, 1_000_00n));
   row("value transfer between existing certificates (transferFrom(from, to, value))", merge, 60_000n, refMerge);
+  // Like with like: on both sides the sender keeps another token after the transfer (here s2 holds certificates 3
+  // and 4, and reference tokens refRoot + 1 and refRoot + 2), and the receiver holds none yet.
+  await reference.connect(s1)[SPLIT](refRoot, s2.address, 1_000_00n);
   const refWhole = await gasOf(await reference.connect(s2)[WHOLE](s2.address, bankB.address, refRoot + 1n));
   const whole = await gasOf(await certificates.connect(s2)[WHOLE](s2.address, bankB.address, 3));
   row("whole transfer to a new holder (ERC-721 transferFrom)", whole, 80_000n, refWhole);
+  // Like with like: a first value allowance on a token that has none; both implementations record the operator so
+  // that a change of owner can void (and here announce) its allowance.
+  const refApprove = await gasOf(
+    await reference.connect(s1)["approve(uint256,address,uint256)"](refRoot, s3.address, 10_00n),
+  );
   row(
     "approve value (ERC-3525 approve)",
     await gasOf(await certificates.connect(s1)["approve(uint256,address,uint256)"](1, s3.address, 10_00n)),
+    undefined,
+    refApprove,
   );
 
   // --- sign-off transfer
@@ -156,6 +166,24 @@ export const measure: MeasureGas = async (connection) => {
   row(
     "paying bank pays a holder off chain (redeems)",
     await gasOf(await desk.connect(accounts.bankC).payOffChain(root3, hash("bench-offchain"))),
+  );
+
+  // --- receivable 5: a called guarantor pays a holder off chain, once the holder acknowledged that payment
+  const guaranteedTerms = await terms();
+  await desk.connect(core).issue(guaranteedTerms, s2.address); // receivable 5
+  const root5 = (await desk.receivable(5n)).rootTokenId;
+  await desk.connect(core).requestGuarantee(5n, ids.bankC);
+  await desk.connect(accounts.bankC).guarantee(5n);
+  await until(BigInt(guaranteedTerms.maturity) + BigInt(await desk.GRACE_PERIOD()));
+  await desk.connect(s2).markOverdue(5n);
+  await desk.connect(s2).callGuarantee(root5);
+  row(
+    "holder acknowledges the guarantor's off-chain payment",
+    await gasOf(await desk.connect(s2).acknowledgeOffChainPayment(root5, hash("bench-guarantor-pays"))),
+  );
+  row(
+    "guarantor pays a holder off chain, acknowledged (redeems)",
+    await gasOf(await desk.connect(accounts.bankC).payOffChain(root5, hash("bench-guarantor-pays"))),
   );
   return rows;
 };
