@@ -7,7 +7,7 @@ import { z } from "zod/v4";
 import type { Queryable } from "../indexer/db.js";
 import type { EventFeed, FeedMessage } from "./feed.js";
 import { gauge, Histogram } from "./metrics.js";
-import { toEventJson, type EventJson } from "./routes/events.js";
+import { contractName, eventName, toEventJson, type EventJson } from "./routes/events.js";
 import { BadRequestError, NotFoundError, type ApiRoute, type ApiStatus, type RouteModule } from "./route.js";
 
 export interface ApiOptions {
@@ -41,24 +41,58 @@ function strict(schema: z.ZodType | undefined): z.ZodType | undefined {
   return schema instanceof z.ZodObject ? schema.strict() : schema;
 }
 
-function issues(error: z.ZodError) {
+interface Issue {
+  path: string;
+  message: string;
+}
+
+function issues(error: z.ZodError): Issue[] {
   return error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
 }
 
-const streamQuery = z
-  .object({
-    contract: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-      .max(100)
-      .optional(),
-    event: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-      .max(100)
-      .optional(),
-  })
-  .strict();
+/**
+ * What a schema would reject with a confusing message, or let through to a database that answers 500: a parameter
+ * given twice (`limit=1&limit=2`), an empty value (`asOf=`, which `Number("")` reads as 0) or a NUL character
+ * (PostgreSQL text cannot hold one).
+ */
+function rawIssues(values: unknown): Issue[] {
+  if (values === null || typeof values !== "object") return [];
+  const found: Issue[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (Array.isArray(value)) found.push({ path: name, message: "given more than once" });
+    else if (value === "") found.push({ path: name, message: "empty value" });
+    else if (typeof value === "string" && value.includes("\0"))
+      found.push({ path: name, message: "contains a NUL character" });
+  }
+  return found;
+}
+
+/** 400 naming each parameter and what is wrong with it. */
+function badRequest(reply: import("fastify").FastifyReply, found: Issue[]) {
+  return reply
+    .code(400)
+    .send({ error: "Bad Request", message: found.map((i) => `${i.path}: ${i.message}`).join("; "), issues: found });
+}
+
+/** Validates a request's raw parameters, then its path and query schemas. */
+function parseRequest(
+  request: import("fastify").FastifyRequest,
+  paramsSchema: z.ZodType | undefined,
+  querySchema: z.ZodType,
+): { ok: true; params: unknown; query: unknown } | { ok: false; issues: Issue[] } {
+  const raw = [...rawIssues(request.params), ...rawIssues(request.query)];
+  if (raw.length > 0) return { ok: false, issues: raw };
+  const params =
+    paramsSchema === undefined ? { success: true as const, data: {} } : paramsSchema.safeParse(request.params);
+  const query = querySchema.safeParse(request.query ?? {});
+  if (params.success && query.success) return { ok: true, params: params.data, query: query.data };
+  return {
+    ok: false,
+    issues: [...(params.success ? [] : issues(params.error)), ...(query.success ? [] : issues(query.error))],
+  };
+}
+
+const streamQuery = z.object({ contract: contractName.optional(), event: eventName.optional() }).strict();
 
 /** Builds the HTTP API (not listening yet). */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -149,18 +183,11 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOption
   const paramsSchema = strict(route.params);
   const querySchema = strict(route.query) ?? z.object({}).strict();
   app.get(route.path, async (request, reply) => {
-    const params =
-      paramsSchema === undefined ? { success: true as const, data: {} } : paramsSchema.safeParse(request.params);
-    const query = querySchema.safeParse(request.query ?? {});
-    if (!params.success || !query.success) {
-      const found = [...(params.success ? [] : issues(params.error)), ...(query.success ? [] : issues(query.error))];
-      return reply
-        .code(400)
-        .send({ error: "Bad Request", message: found.map((i) => `${i.path}: ${i.message}`).join("; "), issues: found });
-    }
+    const parsed = parseRequest(request, paramsSchema, querySchema);
+    if (!parsed.ok) return badRequest(reply, parsed.issues);
     try {
       return await route.handler(
-        { params: params.data as never, query: query.data as never },
+        { params: parsed.params as never, query: parsed.query as never },
         { db: options.db, status: options.status },
       );
     } catch (error) {
@@ -274,16 +301,9 @@ async function streamEvents(
   reply: import("fastify").FastifyReply,
   options: ApiOptions,
 ): Promise<void> {
-  const parsed = streamQuery.safeParse(request.query ?? {});
-  if (!parsed.success) {
-    return reply.code(400).send({
-      error: "Bad Request",
-      message: issues(parsed.error)
-        .map((i) => `${i.path}: ${i.message}`)
-        .join("; "),
-    });
-  }
-  const filter = parsed.data;
+  const parsed = parseRequest(request, undefined, streamQuery);
+  if (!parsed.ok) return badRequest(reply, parsed.issues);
+  const filter = parsed.query as z.output<typeof streamQuery>;
   const lastEventId = request.headers["last-event-id"];
   const resumeFrom =
     typeof lastEventId === "string" && /^\d+:\d+$/.test(lastEventId) ? lastEventId.split(":").map(Number) : undefined;
