@@ -5,9 +5,10 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { z } from "zod/v4";
 import type { Queryable } from "../indexer/db.js";
-import type { EventFeed, FeedMessage } from "./feed.js";
+import type { EventFeed } from "./feed.js";
 import { gauge, Histogram } from "./metrics.js";
-import { contractName, eventName, toEventJson, type EventJson } from "./routes/events.js";
+import { badRequest, parseRequest } from "./request.js";
+import { streamEvents, streamQuery } from "./stream.js";
 import { BadRequestError, NotFoundError, type ApiRoute, type ApiStatus, type RouteModule } from "./route.js";
 
 export interface ApiOptions {
@@ -41,58 +42,21 @@ function strict(schema: z.ZodType | undefined): z.ZodType | undefined {
   return schema instanceof z.ZodObject ? schema.strict() : schema;
 }
 
-interface Issue {
-  path: string;
-  message: string;
-}
-
-function issues(error: z.ZodError): Issue[] {
-  return error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-}
-
 /**
- * What a schema would reject with a confusing message, or let through to a database that answers 500: a parameter
- * given twice (`limit=1&limit=2`), an empty value (`asOf=`, which `Number("")` reads as 0) or a NUL character
- * (PostgreSQL text cannot hold one).
+ * Stops accepting connections and waits for requests in flight, at most `timeoutMs`; then closes what is left.
+ * Event streams are ended first (see the preClose hook).
  */
-function rawIssues(values: unknown): Issue[] {
-  if (values === null || typeof values !== "object") return [];
-  const found: Issue[] = [];
-  for (const [name, value] of Object.entries(values)) {
-    if (Array.isArray(value)) found.push({ path: name, message: "given more than once" });
-    else if (value === "") found.push({ path: name, message: "empty value" });
-    else if (typeof value === "string" && value.includes("\0"))
-      found.push({ path: name, message: "contains a NUL character" });
+export async function closeApi(app: FastifyInstance, timeoutMs = 5_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+  const closing = app.close();
+  const result = await Promise.race([closing.then(() => "closed" as const), timeout]);
+  clearTimeout(timer);
+  if (result === "timeout") {
+    app.server.closeAllConnections();
+    await closing;
   }
-  return found;
 }
-
-/** 400 naming each parameter and what is wrong with it. */
-function badRequest(reply: import("fastify").FastifyReply, found: Issue[]) {
-  return reply
-    .code(400)
-    .send({ error: "Bad Request", message: found.map((i) => `${i.path}: ${i.message}`).join("; "), issues: found });
-}
-
-/** Validates a request's raw parameters, then its path and query schemas. */
-function parseRequest(
-  request: import("fastify").FastifyRequest,
-  paramsSchema: z.ZodType | undefined,
-  querySchema: z.ZodType,
-): { ok: true; params: unknown; query: unknown } | { ok: false; issues: Issue[] } {
-  const raw = [...rawIssues(request.params), ...rawIssues(request.query)];
-  if (raw.length > 0) return { ok: false, issues: raw };
-  const params =
-    paramsSchema === undefined ? { success: true as const, data: {} } : paramsSchema.safeParse(request.params);
-  const query = querySchema.safeParse(request.query ?? {});
-  if (params.success && query.success) return { ok: true, params: params.data, query: query.data };
-  return {
-    ok: false,
-    issues: [...(params.success ? [] : issues(params.error)), ...(query.success ? [] : issues(query.error))],
-  };
-}
-
-const streamQuery = z.object({ contract: contractName.optional(), event: eventName.optional() }).strict();
 
 /** Builds the HTTP API (not listening yet). */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -175,7 +139,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
   const openapi = openApiDocument(routes);
   app.get("/openapi.json", async () => openapi);
-  app.get("/events/stream", (request, reply) => streamEvents(request, reply, options));
+  // Open event streams never end by themselves: close them when the server closes, or close() would wait forever.
+  const streams = new Set<import("node:http").ServerResponse>();
+  app.addHook("preClose", async () => {
+    for (const raw of streams) raw.end();
+  });
+  app.get("/events/stream", (request, reply) => streamEvents(request, reply, options, streams));
   return app;
 }
 
@@ -291,64 +260,4 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
     security: [{ bearer: [] }, {}],
     paths,
   };
-}
-
-const after = (e: EventJson, last: { block: number; logIndex: number }) =>
-  e.blockNumber > last.block || (e.blockNumber === last.block && e.logIndex > last.logIndex);
-
-async function streamEvents(
-  request: import("fastify").FastifyRequest,
-  reply: import("fastify").FastifyReply,
-  options: ApiOptions,
-): Promise<void> {
-  const parsed = parseRequest(request, undefined, streamQuery);
-  if (!parsed.ok) return badRequest(reply, parsed.issues);
-  const filter = parsed.query as z.output<typeof streamQuery>;
-  const lastEventId = request.headers["last-event-id"];
-  const resumeFrom =
-    typeof lastEventId === "string" && /^\d+:\d+$/.test(lastEventId) ? lastEventId.split(":").map(Number) : undefined;
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    "content-type": "text/event-stream",
-    "cache-control": "no-cache",
-    connection: "keep-alive",
-    "x-accel-buffering": "no",
-  });
-  raw.write("retry: 2000\n\n");
-  let last = { block: -1, logIndex: -1 };
-  const matches = (e: EventJson) =>
-    (filter.contract === undefined || e.contract === filter.contract) &&
-    (filter.event === undefined || e.event === filter.event);
-  const send = (e: EventJson) => {
-    if (!matches(e) || !after(e, last)) return;
-    last = { block: e.blockNumber, logIndex: e.logIndex };
-    raw.write(`id: ${e.id}\nevent: event\ndata: ${JSON.stringify(e)}\n\n`);
-  };
-  const buffered: FeedMessage[] = [];
-  let replaying = resumeFrom !== undefined;
-  const onMessage = (message: FeedMessage) => {
-    if (replaying) return void buffered.push(message);
-    if (message.type === "event") send(message.event);
-    else {
-      last = { block: Math.min(last.block, message.ancestor), logIndex: Number.MAX_SAFE_INTEGER };
-      raw.write(`event: rollback\ndata: ${JSON.stringify({ ancestor: message.ancestor })}\n\n`);
-    }
-  };
-  const unsubscribe = options.feed.subscribe(onMessage);
-  const heartbeat = setInterval(() => raw.write(": ping\n\n"), 15_000);
-  request.raw.on("close", () => {
-    clearInterval(heartbeat);
-    unsubscribe();
-  });
-  if (resumeFrom !== undefined) {
-    last = { block: resumeFrom[0], logIndex: resumeFrom[1] };
-    const rows = await options.db.query(
-      `SELECT * FROM events WHERE (block_number, log_index) > ($1::bigint, $2::integer) ORDER BY block_number, log_index LIMIT 10000`,
-      [resumeFrom[0], resumeFrom[1]],
-    );
-    for (const row of rows) send(toEventJson(row));
-    replaying = false;
-    for (const message of buffered.splice(0)) onMessage(message);
-  }
 }
