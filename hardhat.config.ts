@@ -51,7 +51,8 @@ export default defineConfig({
       invariant: { runs: 64, depth: 32, failOnRevert: false },
     },
   },
-  typechain: { outDir: "typechain-types" },
+  // The bindings are part of the SDK package; `typechain-types` at the root links to them for tests and scripts.
+  typechain: { outDir: "packages/sdk/src/typechain" },
   networks: {
     default: {
       type: "edr-simulated",

@@ -13,7 +13,7 @@ import { demoConsortium, writeDemoFounders } from "../src/demo/consortium.js";
 import { runDemoScenario, type DemoScenarioResult } from "../src/demo/scenario.js";
 import { parseConfig } from "../src/indexer/config.js";
 import { HARDHAT_CLI, rpc, startNode } from "../src/local/node.js";
-import { deploymentPath, readDeployment } from "../src/sdk/deployments.js";
+import { deploymentPath, readDeployment } from "@consortia/sdk";
 
 const LOCAL_CHAIN_ID = 1337;
 

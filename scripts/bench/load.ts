@@ -32,10 +32,7 @@ import { DEMO_CONSORTIUM_KEY, DEMO_MEMBER_KEYS, demoConsortium, writeDemoFounder
 import { parseConfig } from "../../src/indexer/config.js";
 import { loadProjections } from "../../src/indexer/projections.js";
 import { HARDHAT_CLI, rpc, startNode, type NodeProcess } from "../../src/local/node.js";
-import { createConsortia, type Consortia } from "../../src/sdk/client.js";
-import { deploymentPath, readDeployment, type Deployment } from "../../src/sdk/deployments.js";
-import { DocumentKind, hashUtf8 } from "../../src/sdk/hashing.js";
-import { deriveSubjectKey } from "../../src/sdk/subjectKey.js";
+import { type Consortia, createConsortia, type Deployment, deploymentPath, deriveSubjectKey, DocumentKind, hashUtf8, readDeployment } from "@consortia/sdk";
 
 const CHAIN_ID = 1337;
 const DAY = 86_400;

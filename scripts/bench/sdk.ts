@@ -10,17 +10,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import {
-  deriveSubjectKey,
-  generateConsortiumKey,
-  generateEncryptionKeyPair,
-  grantReader,
-  hashBytes,
-  hashCanonicalJson,
-  openEnvelope,
-  sealEnvelope,
-  type Envelope,
-} from "../../src/sdk/index.js";
+import { deriveSubjectKey, type Envelope, generateConsortiumKey, generateEncryptionKeyPair, grantReader, hashBytes, hashCanonicalJson, openEnvelope, sealEnvelope } from "@consortia/sdk";
 
 type Result = {
   name: string;

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { readRegistrySnapshot, writeAllowlists } from "../../src/deploy/permissioning.js";
-import { contractAddress, deploymentPath, readDeployment } from "../../src/sdk/deployments.js";
+import { contractAddress, deploymentPath, readDeployment } from "@consortia/sdk";
 
 interface PermissioningArgs {
   out: string;

@@ -1,4 +1,4 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 import type { Queryable, Row } from "../indexer/db.js";
 
 /** The indexer's progress as the API sees it (in process, or read from the database). */

@@ -3,7 +3,7 @@ import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { z } from "zod/v4";
+import { z } from "zod";
 import type { Queryable } from "../indexer/db.js";
 import type { EventFeed } from "./feed.js";
 import { gauge, Histogram } from "./metrics.js";

@@ -7,8 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JsonRpcProvider, Network, Wallet, type Signer } from "ethers";
-import { createConsortia, type Consortia } from "../sdk/client.js";
-import { deploymentPath, readDeployment, type Deployment } from "../sdk/deployments.js";
+import { type Consortia, createConsortia, type Deployment, deploymentPath, readDeployment } from "@consortia/sdk";
 import { ConfigError } from "./errors.js";
 import { createOutput, type Output } from "./output.js";
 

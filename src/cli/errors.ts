@@ -1,10 +1,12 @@
 /** CLI failure classes and the exit codes scripts can rely on (README.md, CLI "Exit codes"). */
-import { DeploymentFileError } from "../sdk/deployments.js";
-import { DeploymentMismatchError } from "../sdk/client.js";
-import { ContractError } from "../sdk/errors.js";
-import { InvalidAmountError } from "../sdk/clients/token.js";
-import { UnknownMemberError } from "../sdk/clients/registry.js";
-import { ReadOnlyClientError } from "../sdk/clients/define.js";
+import {
+  ContractError,
+  DeploymentFileError,
+  DeploymentMismatchError,
+  InvalidAmountError,
+  ReadOnlyClientError,
+  UnknownMemberError,
+} from "@consortia/sdk";
 
 export const ExitCode = {
   /** Done. */

@@ -1,8 +1,17 @@
 /** Validation of command-line values; every failure is a `UsageError` (exit code 2). */
 import { readFile } from "node:fs/promises";
 import { ZeroHash, getAddress } from "ethers";
-import { DocumentKind, hashCanonicalJson, hashFile, hashUtf8, type JsonValue } from "../sdk/hashing.js";
-import { MemberKind, Roles, type MemberKindName, type RoleName } from "../sdk/roles.js";
+import {
+  DocumentKind,
+  hashCanonicalJson,
+  hashFile,
+  hashUtf8,
+  type JsonValue,
+  MemberKind,
+  type MemberKindName,
+  type RoleName,
+  Roles,
+} from "@consortia/sdk";
 import { UsageError } from "./errors.js";
 
 export function parseAddress(value: string, what = "address"): string {

@@ -12,10 +12,17 @@ import { dirname } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { HDNodeWallet } from "ethers";
 import { foundersSchema, type Founders } from "../deploy/founders.js";
-import { toHex, utf8, type Hex } from "../sdk/bytes.js";
-import { encryptionPublicKey, type EncryptionKeyPair } from "../sdk/envelope.js";
-import type { MemberKindName, RoleName } from "../sdk/roles.js";
-import { deriveSubjectKey, usccCheckCharacter } from "../sdk/subjectKey.js";
+import {
+  deriveSubjectKey,
+  type EncryptionKeyPair,
+  encryptionPublicKey,
+  type Hex,
+  type MemberKindName,
+  type RoleName,
+  toHex,
+  usccCheckCharacter,
+  utf8,
+} from "@consortia/sdk";
 
 /** The Hardhat test mnemonic: account 0 deploys, accounts 1..13 act for the demo members. */
 export const DEMO_MNEMONIC = "test test test test test test test test test test test junk";

@@ -23,20 +23,25 @@ import {
   ZeroHash,
   type ContractTransactionResponse,
 } from "ethers";
-import { createConsortia, type Consortia } from "../sdk/client.js";
-import type { Deployment } from "../sdk/deployments.js";
-import { envelopeHash, openEnvelope, sealEnvelope, type Envelope } from "../sdk/envelope.js";
-import { toContractError } from "../sdk/errors.js";
 import {
+  type Consortia,
+  createConsortia,
+  createFileSystemPayloadStore,
+  type Deployment,
+  deriveSubjectKey,
   DocumentKind,
   documentRef,
+  type DocumentRef,
+  type Envelope,
+  envelopeHash,
   hashCanonicalJson,
   hashUtf8,
-  type DocumentRef,
   type JsonValue,
-} from "../sdk/hashing.js";
-import { createFileSystemPayloadStore, type PayloadStore } from "../sdk/payloadStore.js";
-import { deriveSubjectKey } from "../sdk/subjectKey.js";
+  openEnvelope,
+  type PayloadStore,
+  sealEnvelope,
+  toContractError,
+} from "@consortia/sdk";
 import { datasetPath, gatewayDomain, requestDigest, signDataRequest, type DataRequest } from "../gateway/request.js";
 import { CreditBlacklist__factory } from "../../typechain-types/factories/credit/CreditBlacklist__factory.js";
 import { DataSharing__factory } from "../../typechain-types/factories/data-sharing/DataSharing__factory.js";

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { IgnitionModule } from "@nomicfoundation/ignition-core";
 import type { NetworkConnection } from "hardhat/types/network";
-import { deploymentPath, writeDeployment, type Deployment } from "../sdk/deployments.js";
+import { type Deployment, deploymentPath, writeDeployment } from "@consortia/sdk";
 import { bootstrapConsortium, readFounders } from "./founders.js";
 
 export interface DeploySuiteOptions {

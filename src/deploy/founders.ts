@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { getAddress } from "ethers";
 import { z } from "zod";
-import { MemberKind, Roles, roleSet, type RoleName } from "../sdk/roles.js";
+import { MemberKind, type RoleName, Roles, roleSet } from "@consortia/sdk";
 
 const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex value");
 const address = z

@@ -17,7 +17,7 @@ import {
   type ConsortiumRegistry,
   type DataSharing,
 } from "../../typechain-types/index.js";
-import { Roles } from "../sdk/roles.js";
+import { Roles } from "@consortia/sdk";
 import type { GatewayConfig, ManifestEntry } from "./config.js";
 import { GatewayError, type GatewayErrorCode } from "./errors.js";
 import { NonceCache } from "./nonces.js";

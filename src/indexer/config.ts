@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { z } from "zod/v4";
+import { z } from "zod";
 
 const intFrom = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 

@@ -3,7 +3,7 @@ import type { Hex } from "viem";
 import type { Logger } from "pino";
 import type { Database, Queryable } from "./db.js";
 import { argsToJson, buildTopicMap, decodeLog, type TopicMap } from "./decode.js";
-import type { Deployments } from "./deployments.js";
+import type { Deployment } from "@consortia/sdk";
 import {
   BatchStore,
   bulkInsert,
@@ -102,7 +102,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
 
   constructor(
     private readonly db: Database,
-    private readonly deployments: Deployments,
+    private readonly deployments: Deployment,
     private readonly projections: readonly Projection[],
     private readonly options: IndexerOptions,
     private readonly logger: Logger,

@@ -1,7 +1,7 @@
 import { pino, type Logger } from "pino";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db.js";
-import { readDeployments, type Deployments } from "./deployments.js";
+import { readDeployment, type Deployment } from "@consortia/sdk";
 import { Indexer } from "./indexer.js";
 import type { Projection } from "./projection.js";
 import { loadProjections } from "./projections.js";
@@ -13,7 +13,7 @@ export function createLogger(level: Config["logLevel"], name: string): Logger {
 export interface IndexerService {
   indexer: Indexer;
   db: Database;
-  deployments: Deployments;
+  deployments: Deployment;
   projections: Projection[];
   logger: Logger;
   /** Stops indexing and closes the database. */
@@ -25,7 +25,7 @@ export async function startIndexer(
   config: Config,
   logger = createLogger(config.logLevel, "indexer"),
 ): Promise<IndexerService> {
-  const deployments = await readDeployments(config.deployments);
+  const deployments = await readDeployment(config.deployments);
   const projections = await loadProjections();
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,

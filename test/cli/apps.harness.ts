@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet } from "ethers";
-import { generateEncryptionKeyPair, type EncryptionKeyPair } from "../../src/sdk/envelope.js";
+import { type EncryptionKeyPair, generateEncryptionKeyPair } from "@consortia/sdk";
 import { runHardhat } from "../helpers/commands.js";
 import { startNode, type NodeProcess } from "../helpers/node-process.js";
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import { freePort, startNode, type NodeProcess } from "../helpers/node-process.js";
-import { roleSet } from "../../src/sdk/roles.js";
+import { roleSet } from "@consortia/sdk";
 
 /**
  * Hardhat's well-known development keys (public test keys; local chains only). config/founders.local.json makes #1

@@ -2,8 +2,7 @@ import { expect } from "chai";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { generateConsortiumKey } from "../../src/sdk/subjectKey.js";
-import { toHex } from "../../src/sdk/bytes.js";
+import { generateConsortiumKey, toHex } from "@consortia/sdk";
 import { appsNetwork, type AppsNetwork } from "./apps.harness.js";
 
 const h = (text: string) => keccak256(toUtf8Bytes(text));

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { passProposal } from "../helpers/consortium.js";
-import { roleSet } from "../../src/sdk/roles.js";
+import { roleSet } from "@consortia/sdk";
 import {
   Category,
   DAY,

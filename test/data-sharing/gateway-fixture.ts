@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HDNodeWallet, JsonRpcProvider, keccak256, Mnemonic, toUtf8Bytes, type Wallet } from "ethers";
-import { MemberKind, roleSet } from "../../src/sdk/roles.js";
+import { MemberKind, roleSet } from "@consortia/sdk";
 import {
   ConsortiumRegistry__factory,
   DataSharing__factory,

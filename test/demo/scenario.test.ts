@@ -11,8 +11,7 @@ import {
   writeDemoFounders,
 } from "../../src/demo/consortium.js";
 import { runDemoScenario, type DemoScenarioResult } from "../../src/demo/scenario.js";
-import { readDeployment, type Deployment } from "../../src/sdk/deployments.js";
-import { normaliseIdentifier } from "../../src/sdk/subjectKey.js";
+import { type Deployment, normaliseIdentifier, readDeployment } from "@consortia/sdk";
 import {
   BankGuarantees__factory,
   ConsortiumRegistry__factory,

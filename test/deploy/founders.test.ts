@@ -4,7 +4,7 @@ import { writeFile, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootstrapConsortium, foundersSchema, readFounders, type Founders } from "../../src/deploy/founders.js";
-import { Roles } from "../../src/sdk/roles.js";
+import { Roles } from "@consortia/sdk";
 
 const connection = await network.create();
 const { ethers } = connection;

@@ -3,7 +3,7 @@ import { JsonRpcProvider } from "ethers";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readDeployment } from "../../src/sdk/deployments.js";
+import { readDeployment } from "@consortia/sdk";
 import { ConsortiumRegistry__factory } from "../../typechain-types/index.js";
 import { runHardhat } from "../helpers/commands.js";
 import { startNode, type NodeProcess } from "../helpers/node-process.js";

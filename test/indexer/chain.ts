@@ -14,8 +14,7 @@ import {
 } from "../../typechain-types/index.js";
 import { TEST_MEMBER_ROLES, type TestMemberName } from "../helpers/consortium.js";
 import { rpc, startNode, type NodeProcess } from "../helpers/node-process.js";
-import { MemberKind } from "../../src/sdk/roles.js";
-import type { Deployments } from "../../src/indexer/deployments.js";
+import { MemberKind, type Deployment } from "@consortia/sdk";
 
 const KINDS: Record<TestMemberName, number> = {
   bankA: MemberKind.Bank,
@@ -44,7 +43,7 @@ export interface TestChain {
   token: DepositToken;
   ledger: PaymentLedger;
   flood: EventFlood;
-  deployments: Deployments;
+  deployments: Deployment;
   deploymentsPath: string;
   dir: string;
   stop(): Promise<void>;
@@ -91,7 +90,7 @@ export async function startChain(): Promise<TestChain> {
     address: await c.getAddress(),
     block: firstBlock,
   });
-  const deployments: Deployments = {
+  const deployments: Deployment = {
     chainId: 1337,
     deploymentBlock: firstBlock,
     contracts: {

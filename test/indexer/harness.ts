@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { pino } from "pino";
 import { openDatabase, type Database } from "../../src/indexer/db.js";
 import { Indexer, type IndexerOptions } from "../../src/indexer/indexer.js";
-import type { Deployments } from "../../src/indexer/deployments.js";
+import type { Deployment } from "@consortia/sdk";
 import { allTables, loadProjections } from "../../src/indexer/projections.js";
 import { CORE_TABLES, tableDigests } from "../../src/indexer/schema.js";
 import pg from "pg";
@@ -68,7 +68,7 @@ export function indexerOptions(rpcUrl: string, overrides: Partial<IndexerOptions
   };
 }
 
-export async function createIndexer(db: Database, deployments: Deployments, options: IndexerOptions): Promise<Indexer> {
+export async function createIndexer(db: Database, deployments: Deployment, options: IndexerOptions): Promise<Indexer> {
   const indexer = new Indexer(db, deployments, await loadProjections(), options, silent);
   await indexer.init();
   return indexer;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes, ZeroAddress, ZeroHash, type Interface } from "ethers";
 import { network } from "hardhat";
-import { MemberKind, Roles } from "../../src/sdk/roles.js";
+import { MemberKind, Roles } from "@consortia/sdk";
 import {
   deployPlatform,
   passProposal,

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { Roles } from "../../src/sdk/roles.js";
+import { Roles } from "@consortia/sdk";
 import { deployPlatform, fund, passProposal, type Platform } from "../helpers/consortium.js";
 
 const connection = await network.create();

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
-import { Roles } from "../../src/sdk/roles.js";
+import { Roles } from "@consortia/sdk";
 import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
 import type { SettlementHarness } from "../../typechain-types/index.js";
 

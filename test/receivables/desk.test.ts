@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AbiCoder, ZeroAddress, ZeroHash, encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
-import { roleSet } from "../../src/sdk/roles.js";
+import { roleSet } from "@consortia/sdk";
 import { fund, passProposal } from "../helpers/consortium.js";
 import {
   DAY,

@@ -1,7 +1,7 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { keccak256, toUtf8Bytes, type ContractTransactionResponse, type Interface } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import { MemberKind, roleSet } from "../../src/sdk/roles.js";
+import { MemberKind, roleSet } from "@consortia/sdk";
 import type {
   IReceivableDesk,
   ReceivableCertificate,

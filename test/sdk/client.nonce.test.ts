@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { JsonRpcProvider, Wallet, parseEther } from "ethers";
 import { startNode, type NodeProcess } from "../helpers/node-process.js";
-import { ManagedSigner, withNonceManager } from "../../src/sdk/index.js";
+import { ManagedSigner, withNonceManager } from "@consortia/sdk";
 
 /** Well-known Hardhat development keys (accounts #10 and #11 of the default mnemonic); test chains only. */
 const KEY_A = "0xf214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897";

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
+const DIST = "packages/sdk/dist";
 
 /** Static import specifiers of a compiled ES module. */
 function importsOf(file: string): string[] {
@@ -15,18 +16,18 @@ function importsOf(file: string): string[] {
   ].map((match) => match[1]);
 }
 
-describe("sdk package entry (consortia/sdk)", function () {
+describe("sdk package entry (@consortia/sdk)", function () {
   this.timeout(180_000);
 
   before(async () => {
     // What `npm run build:sdk` does after `hardhat build` (the test run has built the TypeChain bindings).
-    await run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.sdk.json"]);
+    await run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "packages/sdk/tsconfig.build.json"]);
   });
 
   it("a plain Node ESM script imports the built entries by package name, without Hardhat", async () => {
     const script = `
-      const sdk = await import("consortia/sdk");
-      const web = await import("consortia/sdk/client");
+      const sdk = await import("@consortia/sdk");
+      const web = await import("@consortia/sdk/client");
       console.log(JSON.stringify({
         createConsortia: typeof sdk.createConsortia,
         web: typeof web.createConsortia,
@@ -54,12 +55,12 @@ describe("sdk package entry (consortia/sdk)", function () {
   });
 
   it("ships type declarations for both entries", () => {
-    for (const entry of ["dist/src/sdk/index.d.ts", "dist/src/sdk/browser.d.ts", "dist/src/sdk/client.d.ts"]) {
+    for (const entry of ["index.d.ts", "browser.d.ts", "client.d.ts"].map((file) => join(DIST, file))) {
       expect(existsSync(entry), entry).to.equal(true);
     }
     // The Node entry re-exports the browser entry, which declares the clients.
-    expect(readFileSync("dist/src/sdk/index.d.ts", "utf8")).to.contain('export * from "./browser.js"');
-    expect(readFileSync("dist/src/sdk/browser.d.ts", "utf8")).to.contain("createConsortia");
+    expect(readFileSync(join(DIST, "index.d.ts"), "utf8")).to.contain('export * from "./browser.js"');
+    expect(readFileSync(join(DIST, "browser.d.ts"), "utf8")).to.contain("createConsortia");
   });
 
   /** Every bare specifier the module graph from `entry` imports statically. */
@@ -80,14 +81,14 @@ describe("sdk package entry (consortia/sdk)", function () {
     return external;
   }
 
-  it("consortia/sdk imports no Hardhat module", () => {
-    expect(externalImports("dist/src/sdk/index.js").filter((specifier) => specifier.includes("hardhat"))).to.deep.equal(
+  it("@consortia/sdk imports no Hardhat module", () => {
+    expect(externalImports(join(DIST, "index.js")).filter((specifier) => specifier.includes("hardhat"))).to.deep.equal(
       [],
     );
   });
 
-  it("consortia/sdk/client imports no Node built-in either (front-end bundles)", () => {
-    const external = externalImports("dist/src/sdk/browser.js");
+  it("@consortia/sdk/client imports no Node built-in either (front-end bundles)", () => {
+    const external = externalImports(join(DIST, "browser.js"));
     expect(
       external.filter((specifier) => specifier.startsWith("node:") || specifier.includes("hardhat")),
     ).to.deep.equal([]);

@@ -5,21 +5,22 @@ import { join } from "node:path";
 import { AbiCoder, id as selectorOf, type Signer } from "ethers";
 import { network } from "hardhat";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
-import { writeDeployment, type Deployment } from "../../src/sdk/deployments.js";
 import {
+  type Consortia,
   ContractError,
-  DeploymentMismatchError,
-  InvalidAmountError,
-  ReadOnlyClientError,
-  Roles,
-  UnknownMemberError,
   createConsortia,
   decodeContractError,
   decodeRevertData,
+  type Deployment,
+  DeploymentMismatchError,
   formatAmount,
+  InvalidAmountError,
   parseAmount,
-  type Consortia,
-} from "../../src/sdk/index.js";
+  ReadOnlyClientError,
+  Roles,
+  UnknownMemberError,
+  writeDeployment,
+} from "@consortia/sdk";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

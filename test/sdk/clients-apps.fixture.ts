@@ -1,8 +1,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import type { Signer } from "ethers";
 import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
-import type { Deployment } from "../../src/sdk/deployments.js";
-import { createConsortia, type Consortia } from "../../src/sdk/index.js";
+import { type Consortia, createConsortia, type Deployment } from "@consortia/sdk";
 
 /** The platform plus letters of credit, guarantees and the forfaiting market, as the suite deploys them. */
 export async function deployApps(connection: NetworkConnection) {

@@ -2,17 +2,17 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
-import type { Deployment } from "../../src/sdk/deployments.js";
 import {
+  type Consortia,
   ContractError,
   createConsortia,
   createMemoryPayloadStore,
+  type Deployment,
   deriveSubjectKey,
   envelopeReaders,
   generateConsortiumKey,
   generateEncryptionKeyPair,
-  type Consortia,
-} from "../../src/sdk/index.js";
+} from "@consortia/sdk";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -2,8 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toUtf8Bytes, type Signer } from "ethers";
 import { deployPlatform } from "../helpers/consortium.js";
-import type { Deployment } from "../../src/sdk/deployments.js";
-import { createConsortia, MemberKind, roleSet, type ContractError } from "../../src/sdk/index.js";
+import { type ContractError, createConsortia, type Deployment, MemberKind, roleSet } from "@consortia/sdk";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

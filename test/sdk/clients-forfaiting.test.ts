@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { AbiCoder, keccak256, toUtf8Bytes } from "ethers";
-import { quoteCommitment, type ContractError } from "../../src/sdk/index.js";
+import { type ContractError, quoteCommitment } from "@consortia/sdk";
 import { deployApps } from "./clients-apps.fixture.js";
 
 const connection = await network.create();

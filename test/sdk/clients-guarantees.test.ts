@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toUtf8Bytes } from "ethers";
-import type { ContractError } from "../../src/sdk/index.js";
+import type { ContractError } from "@consortia/sdk";
 import { deployApps } from "./clients-apps.fixture.js";
 
 const connection = await network.create();

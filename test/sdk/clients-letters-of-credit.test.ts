@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { ContractError, type LcTermsInput } from "../../src/sdk/index.js";
+import { ContractError, type LcTermsInput } from "@consortia/sdk";
 import { deployApps } from "./clients-apps.fixture.js";
 
 const connection = await network.create();

@@ -2,8 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toUtf8Bytes, ZeroAddress, type Signer } from "ethers";
 import { deployPlatform, fund } from "../helpers/consortium.js";
-import type { Deployment } from "../../src/sdk/deployments.js";
-import { createConsortia, type ContractError, type ReceivableTermsInput } from "../../src/sdk/index.js";
+import { type ContractError, createConsortia, type Deployment, type ReceivableTermsInput } from "@consortia/sdk";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -5,26 +5,26 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import {
   DuplicateRecipientError,
-  EnvelopeDecryptionError,
-  EnvelopeHashMismatchError,
-  InvalidEnvelopeError,
-  NotARecipientError,
+  type EncryptionKeyPair,
   encryptionPublicKey,
+  type Envelope,
+  EnvelopeDecryptionError,
   envelopeHash,
+  EnvelopeHashMismatchError,
   envelopeId,
   envelopeReaders,
   fromHex,
   generateEncryptionKeyPair,
   grantReader,
   hashCanonicalJson,
+  type Hex,
+  InvalidEnvelopeError,
+  NotARecipientError,
   openEnvelope,
   parseEnvelope,
   sealEnvelope,
   toHex,
-  type EncryptionKeyPair,
-  type Envelope,
-  type Hex,
-} from "../../src/sdk/index.js";
+} from "@consortia/sdk";
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const untext = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);

@@ -5,18 +5,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
 import {
-  DocumentKind,
-  InvalidDocumentRefError,
-  NonCanonicalJsonError,
   canonicalJson,
   canonicalJsonBytes,
+  DocumentKind,
   documentRef,
   hashBytes,
   hashCanonicalJson,
   hashFile,
   hashUtf8,
+  InvalidDocumentRefError,
   type JsonValue,
-} from "../../src/sdk/index.js";
+  NonCanonicalJsonError,
+} from "@consortia/sdk";
 
 describe("sdk/hashing", () => {
   describe("keccak-256 hashes", () => {

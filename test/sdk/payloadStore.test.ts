@@ -4,15 +4,15 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  InvalidPayloadHashError,
-  PayloadCorruptedError,
-  PayloadNotFoundError,
   createFileSystemPayloadStore,
   createMemoryPayloadStore,
   hashBytes,
   type Hex,
+  InvalidPayloadHashError,
+  PayloadCorruptedError,
+  PayloadNotFoundError,
   type PayloadStore,
-} from "../../src/sdk/index.js";
+} from "@consortia/sdk";
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {

@@ -2,17 +2,17 @@ import { expect } from "chai";
 import { createHash, createHmac } from "node:crypto";
 import { keccak256, toUtf8Bytes } from "ethers";
 import {
-  InvalidConsortiumKeyError,
-  InvalidIdentifierError,
   deriveSubjectKey,
   generateConsortiumKey,
+  InvalidConsortiumKeyError,
+  InvalidIdentifierError,
   normaliseIdentifier,
   residentIdCheckDigit,
   subjectKeyMessage,
+  type SubjectKind,
   toHex,
   usccCheckCharacter,
-  type SubjectKind,
-} from "../../src/sdk/index.js";
+} from "@consortia/sdk";
 
 /** Test key: bytes 0x00..0x1f. The published vectors below use it. */
 const KAT_KEY = Uint8Array.from({ length: 32 }, (_, i) => i);

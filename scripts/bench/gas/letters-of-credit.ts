@@ -1,6 +1,6 @@
 import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import { MemberKind, roleSet } from "../../../src/sdk/roles.js";
+import { MemberKind, roleSet } from "@consortia/sdk";
 import { deployPlatform, fund } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
 

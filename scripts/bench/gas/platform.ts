@@ -1,5 +1,5 @@
 import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
-import { MemberKind, Roles } from "../../../src/sdk/roles.js";
+import { MemberKind, Roles } from "@consortia/sdk";
 import { deployPlatform, fund } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
 

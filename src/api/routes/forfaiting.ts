@@ -1,4 +1,4 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 import type { Row } from "../../indexer/db.js";
 import { NOTICE_STATUSES, OFFER_STATES, QUOTE_ACTIONS, QUOTE_STATES } from "../../indexer/projections/forfaiting.js";
 import { anyOf, chainOrder, eq, filter, key, listRoute, range } from "../list.js";

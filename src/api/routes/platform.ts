@@ -1,6 +1,6 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 import type { Queryable, Row } from "../../indexer/db.js";
-import { Roles, type RoleName } from "../../sdk/roles.js";
+import { type RoleName, Roles } from "@consortia/sdk";
 import { ACCESS_LEVELS, ACCOUNT_STATUSES, MEMBER_KINDS, MEMBER_STATUSES } from "../../indexer/projections/platform.js";
 import { decodeCall } from "../contracts.js";
 import { atLeast, chainOrder, contains, eq, filter, key, listRoute } from "../list.js";

@@ -1,4 +1,4 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 import type { Queryable, Row } from "../../indexer/db.js";
 import { CERTIFICATE_STATUSES, OFFER_KINDS, RECEIVABLE_STATUSES } from "../../indexer/projections/receivables.js";
 import { atLeast, eq, filter, key, listRoute } from "../list.js";

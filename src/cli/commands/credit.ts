@@ -6,14 +6,16 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import {
+  createFileSystemPayloadStore,
   CREDIT_CATEGORY,
   CREDIT_SUBJECT_KIND,
   type CreditCategory,
   type CreditContent,
   type CreditSubjectKind,
-} from "../../sdk/clients/credit.js";
-import { createFileSystemPayloadStore } from "../../sdk/payloadStore.js";
-import { deriveSubjectKey, SUBJECT_KINDS, type SubjectKind } from "../../sdk/subjectKey.js";
+  deriveSubjectKey,
+  SUBJECT_KINDS,
+  type SubjectKind,
+} from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { table } from "../output.js";

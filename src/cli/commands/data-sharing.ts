@@ -4,8 +4,7 @@
  */
 import type { Command } from "commander";
 import type { ContractTransactionReceipt } from "ethers";
-import type { Consortia } from "../../sdk/client.js";
-import { CLASSIFICATION, type ClassificationName } from "../../sdk/clients/data-sharing.js";
+import { CLASSIFICATION, type ClassificationName, type Consortia } from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { UsageError } from "../errors.js";
 import { details, table } from "../output.js";

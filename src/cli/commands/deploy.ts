@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ConsortiumRegistry__factory } from "../../../typechain-types/factories/platform/ConsortiumRegistry__factory.js";
 import { readRegistrySnapshot, writeAllowlists } from "../../deploy/permissioning.js";
-import { deploymentPath, readDeployment } from "../../sdk/deployments.js";
+import { deploymentPath, readDeployment } from "@consortia/sdk";
 import { PACKAGE_ROOT, type Cli } from "../context.js";
 import { ConfigError } from "../errors.js";
 import { table } from "../output.js";

@@ -1,6 +1,6 @@
 /** `consortia guarantee ...`: bank guarantees (apply, issue, amend, claim, pay, verify, release, expire). */
 import type { Command } from "commander";
-import { GUARANTEE_KIND, type GuaranteeKindName } from "../../sdk/clients/guarantees.js";
+import { GUARANTEE_KIND, type GuaranteeKindName } from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { UsageError } from "../errors.js";
 import { details } from "../output.js";

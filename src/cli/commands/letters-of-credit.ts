@@ -1,8 +1,7 @@
 /** `consortia lc ...`: documentary letters of credit and interbank positions (credit lines, obligations, netting). */
 import type { Command } from "commander";
 import { encodeBytes32String } from "ethers";
-import type { Consortia } from "../../sdk/client.js";
-import type { LcTermsInput } from "../../sdk/clients/letters-of-credit.js";
+import type { Consortia, LcTermsInput } from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { UsageError } from "../errors.js";
 import { details, table } from "../output.js";

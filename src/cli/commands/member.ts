@@ -1,7 +1,12 @@
 /** `consortia member ...`: members and M-of-N governance proposals of the registry. */
 import type { Command } from "commander";
-import type { GovernanceFunction, MemberInfo, ProposalInfo } from "../../sdk/clients/registry.js";
-import { ACCESS_LEVEL, ACCOUNT_STATUS } from "../../sdk/clients/registry.js";
+import {
+  ACCESS_LEVEL,
+  ACCOUNT_STATUS,
+  type GovernanceFunction,
+  type MemberInfo,
+  type ProposalInfo,
+} from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { details, table } from "../output.js";
 import { parseAddress, parseBytes32, parseId, parseKind, parseRoles } from "../parse.js";

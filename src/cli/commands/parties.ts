@@ -1,6 +1,6 @@
 /** Helpers the application command files share: parties by member reference, token allowances, transaction output. */
 import type { ContractTransactionReceipt } from "ethers";
-import type { Consortia } from "../../sdk/client.js";
+import type { Consortia } from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { UsageError } from "../errors.js";
 import { parseAddress } from "../parse.js";

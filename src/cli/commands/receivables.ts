@@ -4,8 +4,7 @@
  */
 import type { Command } from "commander";
 import type { ContractTransactionReceipt } from "ethers";
-import type { Consortia } from "../../sdk/client.js";
-import { hashUtf8 } from "../../sdk/hashing.js";
+import { type Consortia, hashUtf8 } from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { UsageError } from "../errors.js";
 import { details, table } from "../output.js";

@@ -1,6 +1,6 @@
 /** Helpers the command files share. */
 import type { ContractTransactionReceipt } from "ethers";
-import type { SendOptions } from "../../sdk/clients/define.js";
+import type { SendOptions } from "@consortia/sdk";
 import type { Cli } from "../context.js";
 
 /** Progress lines for a transaction: "label: sent 0x…, waiting for confirmation". */

@@ -1,6 +1,6 @@
 /** `consortia token ...`: the deposit token (settlement asset). The pattern for an application's command file. */
 import type { Command } from "commander";
-import type { Consortia } from "../../sdk/client.js";
+import type { Consortia } from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { table } from "../output.js";
 import { parseAddress } from "../parse.js";

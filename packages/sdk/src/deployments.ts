@@ -33,14 +33,17 @@ export function deploymentPath(chainId: number | bigint, dir = "deployments"): s
 
 /** Reads and validates a deployments file. */
 export async function readDeployment(path: string): Promise<Deployment> {
-  let raw: string;
+  let json: unknown;
   try {
-    raw = await readFile(path, "utf8");
+    json = JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
     throw new DeploymentFileError(`cannot read deployments file ${path}: ${(error as Error).message}`);
   }
-  const parsed = deploymentSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) throw new DeploymentFileError(`malformed deployments file ${path}: ${parsed.error.message}`);
+  const parsed = deploymentSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new DeploymentFileError(`malformed deployments file ${path}: ${problems}`);
+  }
   return parsed.data;
 }
 

@@ -6,9 +6,9 @@
  * Browser-safe: envelope sealing and opening (which need the Node part of the SDK) are loaded on first use.
  */
 import { ZeroHash, type ContractTransactionReceipt } from "ethers";
-import { ConsortiumRegistry__factory } from "../../../typechain-types/factories/platform/ConsortiumRegistry__factory.js";
-import { CreditBlacklist__factory } from "../../../typechain-types/factories/credit/CreditBlacklist__factory.js";
-import type { CreditBlacklist } from "../../../typechain-types/credit/CreditBlacklist.js";
+import { ConsortiumRegistry__factory } from "../typechain/factories/platform/ConsortiumRegistry__factory.js";
+import { CreditBlacklist__factory } from "../typechain/factories/credit/CreditBlacklist__factory.js";
+import type { CreditBlacklist } from "../typechain/credit/CreditBlacklist.js";
 import type { Envelope, EnvelopeAuthority, Reader } from "../envelope.js";
 import type { PayloadStore } from "../payloadStore.js";
 import { MemberKind } from "../roles.js";

@@ -12,10 +12,10 @@ import {
   type ContractTransactionReceipt,
   type Interface,
 } from "ethers";
-import { InterbankPositions__factory } from "../../../typechain-types/factories/letters-of-credit/InterbankPositions__factory.js";
-import { LetterOfCredit__factory } from "../../../typechain-types/factories/letters-of-credit/LetterOfCredit__factory.js";
-import type { InterbankPositions } from "../../../typechain-types/letters-of-credit/InterbankPositions.js";
-import type { LetterOfCredit } from "../../../typechain-types/letters-of-credit/LetterOfCredit.js";
+import { InterbankPositions__factory } from "../typechain/factories/letters-of-credit/InterbankPositions__factory.js";
+import { LetterOfCredit__factory } from "../typechain/factories/letters-of-credit/LetterOfCredit__factory.js";
+import type { InterbankPositions } from "../typechain/letters-of-credit/InterbankPositions.js";
+import type { LetterOfCredit } from "../typechain/letters-of-credit/LetterOfCredit.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 
 export const LC_STATE = [

@@ -12,9 +12,9 @@ import {
   type BigNumberish,
   type ContractTransactionReceipt,
 } from "ethers";
-import { ForfaitingMarket__factory } from "../../../typechain-types/factories/forfaiting/ForfaitingMarket__factory.js";
-import { ITransferableClaim__factory } from "../../../typechain-types/factories/platform/interfaces/ITransferableClaim__factory.js";
-import type { ForfaitingMarket } from "../../../typechain-types/forfaiting/ForfaitingMarket.js";
+import { ForfaitingMarket__factory } from "../typechain/factories/forfaiting/ForfaitingMarket__factory.js";
+import { ITransferableClaim__factory } from "../typechain/factories/platform/interfaces/ITransferableClaim__factory.js";
+import type { ForfaitingMarket } from "../typechain/forfaiting/ForfaitingMarket.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 
 export const OFFER_STATE = ["None", "Open", "Traded", "NoticeAcknowledged", "Withdrawn"] as const;

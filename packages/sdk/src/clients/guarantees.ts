@@ -4,8 +4,8 @@
  * Amounts are minor units of the settlement token; dates unix seconds.
  */
 import { ZeroHash, hexlify, toUtf8Bytes, toUtf8String, type ContractTransactionReceipt } from "ethers";
-import { BankGuarantees__factory } from "../../../typechain-types/factories/guarantees/BankGuarantees__factory.js";
-import type { BankGuarantees } from "../../../typechain-types/guarantees/BankGuarantees.js";
+import { BankGuarantees__factory } from "../typechain/factories/guarantees/BankGuarantees__factory.js";
+import type { BankGuarantees } from "../typechain/guarantees/BankGuarantees.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 
 export const GUARANTEE_KIND = ["Bid", "Performance", "AdvancePayment"] as const;

@@ -1,8 +1,8 @@
 /** The consortium registry: members, authorization, and M-of-N governance proposals. */
 import { getAddress, keccak256, toUtf8Bytes, type BigNumberish, type Interface } from "ethers";
-import { ConsortiumRegistry__factory } from "../../../typechain-types/factories/platform/ConsortiumRegistry__factory.js";
-import type { ConsortiumRegistry } from "../../../typechain-types/platform/ConsortiumRegistry.js";
-import type { TypedContractMethod } from "../../../typechain-types/common.js";
+import { ConsortiumRegistry__factory } from "../typechain/factories/platform/ConsortiumRegistry__factory.js";
+import type { ConsortiumRegistry } from "../typechain/platform/ConsortiumRegistry.js";
+import type { TypedContractMethod } from "../typechain/common.js";
 import { MemberKind, Roles, type MemberKindName, type RoleName } from "../roles.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 

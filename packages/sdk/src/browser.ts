@@ -51,12 +51,14 @@ export {
   CREDIT_RESOLUTION,
   CREDIT_SUBJECT_KIND,
   creditEnvelopeAad,
+  type CreditCategory,
   type CreditClient,
   type CreditContent,
   type CreditListing,
   type CreditPayload,
   type CreditQueryResult,
   type CreditSubject,
+  type CreditSubjectKind,
 } from "./clients/credit.js";
 export {
   LC_STATE,
@@ -78,6 +80,7 @@ export {
   GUARANTEE_STATE,
   type GuaranteeApplicationInput,
   type GuaranteeDemandInput,
+  type GuaranteeKindName,
   type GuaranteesClient,
 } from "./clients/guarantees.js";
 export {

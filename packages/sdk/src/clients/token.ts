@@ -1,7 +1,7 @@
 /** The deposit token: the consortium's permissioned settlement asset (ERC-20, 2 decimals). */
 import { formatUnits, parseUnits } from "ethers";
-import { DepositToken__factory } from "../../../typechain-types/factories/platform/DepositToken__factory.js";
-import type { DepositToken } from "../../../typechain-types/platform/DepositToken.js";
+import { DepositToken__factory } from "../typechain/factories/platform/DepositToken__factory.js";
+import type { DepositToken } from "../typechain/platform/DepositToken.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 
 /** Thrown for an amount that is not a non-negative decimal with at most the token's decimals. */

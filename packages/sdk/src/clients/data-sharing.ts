@@ -5,10 +5,10 @@
  * field masks are bitmasks (bit k = field k).
  */
 import { ZeroHash, type ContractTransactionReceipt, type Interface } from "ethers";
-import { DataSharing__factory } from "../../../typechain-types/factories/data-sharing/DataSharing__factory.js";
-import { ECertificates__factory } from "../../../typechain-types/factories/data-sharing/ECertificates__factory.js";
-import type { DataSharing } from "../../../typechain-types/data-sharing/DataSharing.js";
-import type { ECertificates } from "../../../typechain-types/data-sharing/ECertificates.js";
+import { DataSharing__factory } from "../typechain/factories/data-sharing/DataSharing__factory.js";
+import { ECertificates__factory } from "../typechain/factories/data-sharing/ECertificates__factory.js";
+import type { DataSharing } from "../typechain/data-sharing/DataSharing.js";
+import type { ECertificates } from "../typechain/data-sharing/ECertificates.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 
 export const CLASSIFICATION = ["Public", "Internal", "Confidential", "Secret"] as const;

@@ -1,6 +1,6 @@
 /** The shared ledger of off-chain payments recorded by paying banks (one use per reference, suite-wide). */
-import { PaymentLedger__factory } from "../../../typechain-types/factories/platform/PaymentLedger__factory.js";
-import type { PaymentLedger } from "../../../typechain-types/platform/PaymentLedger.js";
+import { PaymentLedger__factory } from "../typechain/factories/platform/PaymentLedger__factory.js";
+import type { PaymentLedger } from "../typechain/platform/PaymentLedger.js";
 import { defineClient, type ClientContext } from "./define.js";
 
 export type LedgerClient = ReturnType<typeof createLedgerClient>;

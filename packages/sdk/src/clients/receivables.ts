@@ -5,10 +5,10 @@
  * receivable from its events. Amounts are minor units of the settlement token; dates unix seconds.
  */
 import { ZeroHash, hexlify, toUtf8Bytes, toUtf8String, type ContractTransactionReceipt, type Interface } from "ethers";
-import { ReceivableCertificate__factory } from "../../../typechain-types/factories/receivables/ReceivableCertificate__factory.js";
-import { ReceivableDesk__factory } from "../../../typechain-types/factories/receivables/ReceivableDesk__factory.js";
-import type { ReceivableCertificate } from "../../../typechain-types/receivables/ReceivableCertificate.js";
-import type { ReceivableDesk } from "../../../typechain-types/receivables/ReceivableDesk.js";
+import { ReceivableCertificate__factory } from "../typechain/factories/receivables/ReceivableCertificate__factory.js";
+import { ReceivableDesk__factory } from "../typechain/factories/receivables/ReceivableDesk__factory.js";
+import type { ReceivableCertificate } from "../typechain/receivables/ReceivableCertificate.js";
+import type { ReceivableDesk } from "../typechain/receivables/ReceivableDesk.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 
 export const RECEIVABLE_STATUS = [

@@ -1,5 +1,5 @@
 /** Consortia SDK: typed clients, error decoding, nonce management, hashing, keyed subject identifiers, envelope encryption, payload storage. */
-export { InvalidHexError, fromHex, toHex, type Hex } from "./bytes.js";
+export { InvalidHexError, fromHex, toHex, utf8, type Hex } from "./bytes.js";
 export {
   DocumentKind,
   InvalidDocumentRefError,
@@ -66,6 +66,7 @@ export {
   deploymentPath,
   deploymentSchema,
   readDeployment,
+  writeDeployment,
   type Deployment,
 } from "./deployments.js";
 // Everything a browser bundle can take, too (typed clients, error decoding, the nonce manager, role bits).
