@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { z } from "zod/v4";
+import type { z } from "zod";
 
 export interface Issue {
   path: string;

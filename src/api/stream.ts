@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { Writable } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod/v4";
+import { z } from "zod";
 import type { FeedMessage } from "./feed.js";
 import { badRequest, parseRequest } from "./request.js";
 import { contractName, eventName, toEventJson, type EventJson } from "./routes/events.js";
