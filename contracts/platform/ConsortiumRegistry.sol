@@ -51,6 +51,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     constructor() {
         _bootstrapper = msg.sender;
         _votingPeriod = DEFAULT_VOTING_PERIOD;
+        // Indexers learn the voting period from events only: announce the default too.
+        emit VotingPeriodChanged(0, DEFAULT_VOTING_PERIOD);
     }
 
     // ------------------------------------------------------------------ queries

@@ -7,7 +7,7 @@ import { ConfigError, configFromEnvAndArgs } from "../indexer/config.js";
 import { openDatabase } from "../indexer/db.js";
 import { createLogger } from "../indexer/service.js";
 import { pollingFeed } from "./feed.js";
-import { buildApi, loadRoutes } from "./server.js";
+import { buildApi, closeApi, loadRoutes } from "./server.js";
 import { startIndexerAndApi } from "./start.js";
 import { databaseStatus } from "./status.js";
 
@@ -38,8 +38,8 @@ try {
     const url = await api.listen({ host: config.apiHost, port: config.apiPort });
     logger.info({ url }, "API listening");
     const shutdown = async () => {
+      await closeApi(api);
       feed.close();
-      await api.close();
       await db.close();
       process.exit(0);
     };

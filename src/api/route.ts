@@ -68,7 +68,44 @@ export class BadRequestError extends Error {
   readonly statusCode = 400;
 }
 
-// ----------------------------------------------------------------------------------------------- shared schemas
+// ----------------------------------------------------------------------------------------------- parameters
+
+/**
+ * Query and path parameters arrive as strings. Numbers accept only canonical decimals: no sign, exponent, hex,
+ * leading zero or blank (`z.coerce.number()` read `0x1` as 1, `1e3` as 1000 and an empty value as 0).
+ */
+const DECIMAL = /^(0|[1-9][0-9]*)$/;
+const DECIMAL_MESSAGE = "expected a decimal integer (digits only, no sign, exponent or leading zero)";
+
+/** An integer parameter within [min, max] (both safe integers). */
+export function integer(min: number, max: number) {
+  return z
+    .string()
+    .max(String(max).length, `expected at most ${max}`)
+    .regex(DECIMAL, DECIMAL_MESSAGE)
+    .transform(Number)
+    .pipe(z.number().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`))
+    .meta({ type: "integer", minimum: min, maximum: max });
+}
+
+const UINT256_MAX = 2n ** 256n - 1n;
+/** A uint256 id or amount, kept as its decimal string (ids of LCs, receivables, offers, proposals). */
+export const uint256 = z
+  .string()
+  .max(78, "expected at most 2^256-1")
+  .regex(DECIMAL, DECIMAL_MESSAGE)
+  // Checks all run (zod reports every issue): test the form again before BigInt would throw on it.
+  .refine((v) => !DECIMAL.test(v) || BigInt(v) <= UINT256_MAX, "expected at most 2^256-1")
+  .meta({ type: "string", pattern: "^(0|[1-9][0-9]*)$", maxLength: 78 });
+
+/** Member ids (uint32 from 1). */
+export const memberId = integer(1, 4_294_967_295);
+/** Dataset, grant and certificate ids: uint64 counters from 1 (safe integers in practice). */
+export const id64 = integer(1, Number.MAX_SAFE_INTEGER);
+export const blockNumber = integer(0, Number.MAX_SAFE_INTEGER);
+/** Unix seconds. */
+export const unixSeconds = integer(0, Number.MAX_SAFE_INTEGER);
+export const booleanParam = z.enum(["true", "false"]).transform((v) => v === "true");
 
 export const address = z
   .string()
@@ -78,22 +115,22 @@ export const bytes32 = z
   .string()
   .regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte hex value")
   .transform((a) => a.toLowerCase());
-export const uintString = z.string().regex(/^[0-9]{1,78}$/, "expected a non-negative integer");
-export const blockNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-export const id32 = z.coerce.number().int().min(1).max(4_294_967_295);
 export const order = z.enum(["asc", "desc"]).default("asc");
 
 /** `asOf`: read the state as of the end of that block (versioned projections only). */
 export const asOfQuery = {
   asOf: blockNumber.optional().describe("Block number: the state as of the end of that block"),
 };
+/** `at`: the moment (unix seconds) time-dependent values (validity, expiry, availability) are computed for. */
+export const atQuery = (what: string) => ({
+  at: unixSeconds.optional().describe(`Unix seconds ${what} (default: now)`),
+});
+/** The moment `at` stands for: the given one, or now. */
+export const resolveAt = (query: { at?: number | undefined }): number => query.at ?? Math.floor(Date.now() / 1000);
+
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(500).default(50).describe("Items per page (1-500)"),
+  limit: integer(1, 500).default(50).describe("Items per page (1-500)"),
   cursor: z.string().max(512).optional().describe("Opaque cursor from a previous page's nextCursor"),
-};
-export const blockRangeQuery = {
-  fromBlock: blockNumber.optional().describe("First block (inclusive)"),
-  toBlock: blockNumber.optional().describe("Last block (inclusive)"),
 };
 
 /** Source of a row: the block and transaction it came from. */
@@ -131,72 +168,6 @@ export async function checkAsOf(ctx: RouteContext, asOf: number | undefined): Pr
     throw new BadRequestError(`block ${asOf} is not indexed yet (indexed up to ${indexedBlock})`);
 }
 
-export interface SortKey {
-  /** SQL expression to order by. */
-  sql: string;
-  /** Field of the selected row holding the same value (for the cursor). */
-  field: string;
-  type: SqlType;
-}
-
-export interface PageRequest {
-  /** `SELECT ... FROM ...` without WHERE/ORDER/LIMIT. */
-  select: string;
-  where: string[];
-  q: Sql;
-  /** Sort keys, the last ones making the order total (unique). */
-  sort: readonly SortKey[];
-  order: "asc" | "desc";
-  limit: number;
-  cursor: string | undefined;
-}
-
-interface CursorPayload {
-  k: string;
-  v: unknown[];
-}
-
-const encodeCursor = (payload: CursorPayload) => Buffer.from(JSON.stringify(payload)).toString("base64url");
-
-function decodeCursor(cursor: string): CursorPayload {
-  try {
-    const payload = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as CursorPayload;
-    if (typeof payload.k !== "string" || !Array.isArray(payload.v)) throw new Error();
-    return payload;
-  } catch {
-    throw new BadRequestError("invalid cursor");
-  }
-}
-
-/** Keyset pagination: stable under inserts, O(limit) per page; the cursor is bound to its sort and order. */
-export async function fetchPage<R extends Row>(
-  db: Queryable,
-  request: PageRequest,
-): Promise<{ rows: R[]; nextCursor: string | null }> {
-  const { q, sort, order: dir } = request;
-  const kind = `${sort.map((s) => s.field).join(",")}:${dir}`;
-  const where = [...request.where];
-  if (request.cursor !== undefined) {
-    const cursor = decodeCursor(request.cursor);
-    if (cursor.k !== kind || cursor.v.length !== sort.length)
-      throw new BadRequestError("cursor belongs to another sort order");
-    const left = sort.map((s) => s.sql).join(", ");
-    const right = sort.map((s, i) => q.p(cursor.v[i], s.type)).join(", ");
-    where.push(`(${left}) ${dir === "asc" ? ">" : "<"} (${right})`);
-  }
-  const sql = `${request.select}${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${sort
-    .map((s) => `${s.sql} ${dir.toUpperCase()}`)
-    .join(", ")} LIMIT ${request.limit + 1}`;
-  const rows = await db.query<R>(sql, q.params);
-  const more = rows.length > request.limit;
-  const items = more ? rows.slice(0, request.limit) : rows;
-  const last = items.at(-1);
-  return {
-    rows: items,
-    nextCursor: more && last !== undefined ? encodeCursor({ k: kind, v: sort.map((s) => last[s.field]) }) : null,
-  };
-}
-
 /** Where a versioned row's current version came from. */
 export const versionSource = (row: Row) => ({
   block: row.valid_from_block as number,
@@ -215,25 +186,19 @@ export const appendSource = (row: Row) => ({
 export const upTo = (q: Sql, column: string, asOf: number | undefined): string =>
   asOf === undefined ? "TRUE" : `${column} <= ${q.p(asOf, "bigint")}`;
 
-/** The paging a list endpoint's query carries (`pageQuery`). */
-export interface PagingQuery {
-  order: "asc" | "desc";
-  limit: number;
-  cursor?: string;
-}
-
-/** A page of rows mapped to API items, paged as the request's query says. */
-export async function listPage<T>(
+/** One row by its key (current, or as of block `asOf` for versioned tables; `asOf: null`: append tables); 404 with `missing`. */
+export async function findOne(
   db: Queryable,
-  request: Omit<PageRequest, "order" | "limit" | "cursor">,
-  query: PagingQuery,
-  toItem: (row: Row) => T,
-): Promise<{ items: T[]; nextCursor: string | null }> {
-  const { rows, nextCursor } = await fetchPage(db, {
-    ...request,
-    order: query.order,
-    limit: query.limit,
-    cursor: query.cursor,
-  });
-  return { items: rows.map(toItem), nextCursor };
+  request: { from: string; key: Record<string, [value: unknown, type: SqlType]>; asOf?: number | undefined | null },
+  missing: string,
+): Promise<Row> {
+  const q = new Sql();
+  const alias = request.from.trim().split(/\s+/).at(-1)!;
+  const where = Object.entries(request.key).map(
+    ([column, [value, type]]) => `${alias}.${column} = ${q.p(value, type)}`,
+  );
+  if (request.asOf !== null) where.push(asOfFilter(q, alias, request.asOf));
+  const [row] = await db.query(`SELECT * FROM ${request.from} WHERE ${where.join(" AND ")} LIMIT 1`, q.params);
+  if (row === undefined) throw new NotFoundError(missing);
+  return row;
 }

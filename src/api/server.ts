@@ -5,9 +5,10 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { Queryable } from "../indexer/db.js";
-import type { EventFeed, FeedMessage } from "./feed.js";
+import type { EventFeed } from "./feed.js";
 import { gauge, Histogram } from "./metrics.js";
-import { toEventJson, type EventJson } from "./routes/events.js";
+import { badRequest, parseRequest } from "./request.js";
+import { streamEvents, streamQuery } from "./stream.js";
 import { BadRequestError, NotFoundError, type ApiRoute, type ApiStatus, type RouteModule } from "./route.js";
 
 export interface ApiOptions {
@@ -41,24 +42,21 @@ function strict(schema: z.ZodType | undefined): z.ZodType | undefined {
   return schema instanceof z.ZodObject ? schema.strict() : schema;
 }
 
-function issues(error: z.ZodError) {
-  return error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+/**
+ * Stops accepting connections and waits for requests in flight, at most `timeoutMs`; then closes what is left.
+ * Event streams are ended first (see the preClose hook).
+ */
+export async function closeApi(app: FastifyInstance, timeoutMs = 5_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+  const closing = app.close();
+  const result = await Promise.race([closing.then(() => "closed" as const), timeout]);
+  clearTimeout(timer);
+  if (result === "timeout") {
+    app.server.closeAllConnections();
+    await closing;
+  }
 }
-
-const streamQuery = z
-  .object({
-    contract: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-      .max(100)
-      .optional(),
-    event: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-      .max(100)
-      .optional(),
-  })
-  .strict();
 
 /** Builds the HTTP API (not listening yet). */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -141,7 +139,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
   const openapi = openApiDocument(routes);
   app.get("/openapi.json", async () => openapi);
-  app.get("/events/stream", (request, reply) => streamEvents(request, reply, options));
+  // Open event streams never end by themselves: close them when the server closes, or close() would wait forever.
+  const streams = new Set<import("node:http").ServerResponse>();
+  app.addHook("preClose", async () => {
+    for (const raw of streams) raw.end();
+  });
+  app.get("/events/stream", (request, reply) => streamEvents(request, reply, options, streams));
   return app;
 }
 
@@ -149,18 +152,11 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOption
   const paramsSchema = strict(route.params);
   const querySchema = strict(route.query) ?? z.object({}).strict();
   app.get(route.path, async (request, reply) => {
-    const params =
-      paramsSchema === undefined ? { success: true as const, data: {} } : paramsSchema.safeParse(request.params);
-    const query = querySchema.safeParse(request.query ?? {});
-    if (!params.success || !query.success) {
-      const found = [...(params.success ? [] : issues(params.error)), ...(query.success ? [] : issues(query.error))];
-      return reply
-        .code(400)
-        .send({ error: "Bad Request", message: found.map((i) => `${i.path}: ${i.message}`).join("; "), issues: found });
-    }
+    const parsed = parseRequest(request, paramsSchema, querySchema);
+    if (!parsed.ok) return badRequest(reply, parsed.issues);
     try {
       return await route.handler(
-        { params: params.data as never, query: query.data as never },
+        { params: parsed.params as never, query: parsed.query as never },
         { db: options.db, status: options.status },
       );
     } catch (error) {
@@ -264,71 +260,4 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
     security: [{ bearer: [] }, {}],
     paths,
   };
-}
-
-const after = (e: EventJson, last: { block: number; logIndex: number }) =>
-  e.blockNumber > last.block || (e.blockNumber === last.block && e.logIndex > last.logIndex);
-
-async function streamEvents(
-  request: import("fastify").FastifyRequest,
-  reply: import("fastify").FastifyReply,
-  options: ApiOptions,
-): Promise<void> {
-  const parsed = streamQuery.safeParse(request.query ?? {});
-  if (!parsed.success) {
-    return reply.code(400).send({
-      error: "Bad Request",
-      message: issues(parsed.error)
-        .map((i) => `${i.path}: ${i.message}`)
-        .join("; "),
-    });
-  }
-  const filter = parsed.data;
-  const lastEventId = request.headers["last-event-id"];
-  const resumeFrom =
-    typeof lastEventId === "string" && /^\d+:\d+$/.test(lastEventId) ? lastEventId.split(":").map(Number) : undefined;
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    "content-type": "text/event-stream",
-    "cache-control": "no-cache",
-    connection: "keep-alive",
-    "x-accel-buffering": "no",
-  });
-  raw.write("retry: 2000\n\n");
-  let last = { block: -1, logIndex: -1 };
-  const matches = (e: EventJson) =>
-    (filter.contract === undefined || e.contract === filter.contract) &&
-    (filter.event === undefined || e.event === filter.event);
-  const send = (e: EventJson) => {
-    if (!matches(e) || !after(e, last)) return;
-    last = { block: e.blockNumber, logIndex: e.logIndex };
-    raw.write(`id: ${e.id}\nevent: event\ndata: ${JSON.stringify(e)}\n\n`);
-  };
-  const buffered: FeedMessage[] = [];
-  let replaying = resumeFrom !== undefined;
-  const onMessage = (message: FeedMessage) => {
-    if (replaying) return void buffered.push(message);
-    if (message.type === "event") send(message.event);
-    else {
-      last = { block: Math.min(last.block, message.ancestor), logIndex: Number.MAX_SAFE_INTEGER };
-      raw.write(`event: rollback\ndata: ${JSON.stringify({ ancestor: message.ancestor })}\n\n`);
-    }
-  };
-  const unsubscribe = options.feed.subscribe(onMessage);
-  const heartbeat = setInterval(() => raw.write(": ping\n\n"), 15_000);
-  request.raw.on("close", () => {
-    clearInterval(heartbeat);
-    unsubscribe();
-  });
-  if (resumeFrom !== undefined) {
-    last = { block: resumeFrom[0], logIndex: resumeFrom[1] };
-    const rows = await options.db.query(
-      `SELECT * FROM events WHERE (block_number, log_index) > ($1::bigint, $2::integer) ORDER BY block_number, log_index LIMIT 10000`,
-      [resumeFrom[0], resumeFrom[1]],
-    );
-    for (const row of rows) send(toEventJson(row));
-    replaying = false;
-    for (const message of buffered.splice(0)) onMessage(message);
-  }
 }

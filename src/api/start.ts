@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Config } from "../indexer/config.js";
 import { createLogger, startIndexer, type IndexerService } from "../indexer/service.js";
 import { indexerFeed } from "./feed.js";
-import { buildApi, loadRoutes } from "./server.js";
+import { buildApi, closeApi, loadRoutes } from "./server.js";
 import { indexerStatus } from "./status.js";
 
 export interface IndexerAndApi {
@@ -34,8 +34,8 @@ export async function startIndexerAndApi(config: Config): Promise<IndexerAndApi>
       api,
       url,
       async stop() {
+        await closeApi(api);
         feed.close();
-        await api.close();
         await service.stop();
       },
     };

@@ -13,7 +13,7 @@ export function indexerStatus(indexer: Indexer): () => Promise<ApiStatus> {
       confirmations: s.confirmations,
       ready: indexer.isReady(),
       eventsTotal: s.eventsTotal,
-      eventsPerSecond: s.eventsPerSecond,
+      eventsPerSecond: indexer.eventsPerSecond(),
       reorgs: s.reorgs,
       lastError: s.lastError,
     };

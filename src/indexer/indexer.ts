@@ -256,6 +256,13 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     return this.status.caughtUp && fresh && this.status.lastError === undefined;
   }
 
+  /** Events projected per second over the 10 s before `now`: it falls to 0 when indexing goes idle. */
+  eventsPerSecond(now = Date.now()): number {
+    const recent = this.recent.filter((r) => r.at >= now - 10_000);
+    if (recent.length === 0) return 0;
+    return (recent.reduce((sum, r) => sum + r.events, 0) * 1000) / Math.max(1000, now - recent[0].at);
+  }
+
   /** If the block we indexed last is no longer canonical, roll back to the last common block. */
   private async checkCanonical(head: number): Promise<void> {
     const cp = this.checkpoint;

@@ -3,7 +3,7 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import { parseConfig } from "../../src/indexer/config.js";
 import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
 import { pollingFeed } from "../../src/api/feed.js";
-import { buildApi, loadRoutes } from "../../src/api/server.js";
+import { buildApi, closeApi, loadRoutes } from "../../src/api/server.js";
 import { databaseStatus } from "../../src/api/status.js";
 import { platformScenario, startChain, type TestChain } from "../indexer/chain.js";
 
@@ -146,6 +146,24 @@ describe("API", function () {
       expect(early.status).to.equal("Pending");
       expect(early.votes).to.have.length(1);
     });
+    it("decodes each proposal's call with the suite's ABIs", async () => {
+      const calls = (await ok("/proposals")).items.map((p: any) => p.call);
+      expect(calls.map((c: any) => c?.text ?? null)).to.deep.equal([
+        null, // "0x": no call
+        "setVotingPeriod(172800)",
+        `setRoles(${chain.ids.gov2}, 64)`,
+        `suspendMember(${chain.ids.supplier3})`,
+      ]);
+      expect((await ok("/proposals/3")).call).to.deep.equal({
+        function: "setVotingPeriod",
+        args: { votingPeriod_: "172800" },
+        text: "setVotingPeriod(172800)",
+      });
+    });
+    it("shows the default voting period before governance changes it", async () => {
+      const { body } = await get(`/governance?asOf=${(await ok("/proposals/3")).created.block}`);
+      expect(body.votingPeriod).to.equal(7 * 86_400);
+    });
     it("shows threshold, voting period and system contracts", async () => {
       const g = await ok("/governance");
       expect(g).to.deep.include({ threshold: 3, votingPeriod: 172_800 });
@@ -204,6 +222,18 @@ describe("API", function () {
       expect(metrics).to.include("consortia_indexer_head_lag_blocks 0");
       expect(metrics).to.include("consortia_api_request_duration_seconds_bucket{");
     });
+    it("lets eventsPerSecond fall to 0 once indexing is idle", async () => {
+      const realNow = Date.now;
+      Date.now = () => realNow() + 10_001;
+      try {
+        expect(api.service.indexer.eventsPerSecond()).to.equal(0);
+        expect((await ok("/status")).eventsPerSecond).to.equal(0);
+        expect((await get("/metrics")).body).to.include("consortia_indexer_events_per_second 0\n");
+      } finally {
+        Date.now = realNow;
+      }
+      expect(api.service.indexer.eventsPerSecond(api.service.indexer.status.lastPollAt)).to.be.at.least(0);
+    });
     it("serves an OpenAPI 3.1 document generated from the route schemas", async () => {
       const doc = await ok("/openapi.json");
       expect(doc.openapi).to.equal("3.1.0");
@@ -245,6 +275,33 @@ describe("API", function () {
       ["/token/transfers?direction=sideways", 400],
       ["/events?contract=Drop%20Table", 400],
       ["/events/stream?contract=a-b", 400],
+      // Client input never reaches the database unchecked (each of these answered 500 or 200 before).
+      ["/members?name=%00", 400],
+      ["/members?name=a%00b", 400],
+      ["/members?asOf=", 400],
+      ["/members?cursor=", 400],
+      ["/members?limit=1&limit=2", 400],
+      ["/members?status=Active&status=Suspended", 400],
+      ["/members/0x1", 400],
+      ["/members/1e3", 400],
+      ["/members/01", 400],
+      ["/members/+1", 400],
+      ["/members/1.0", 400],
+      ["/members/4294967296", 400],
+      ["/members/%00", 400],
+      ["/members?asOf=0x10", 400],
+      ["/members?asOf=1e2", 400],
+      ["/members?limit=%201", 400],
+      [`/proposals/${2n ** 256n}`, 400],
+      [`/proposals/${2n ** 256n - 1n}`, 404],
+      [`/proposals/${"9".repeat(100)}`, 400],
+      ["/token/transfers?fromBlock=5&toBlock=3", 400],
+      ["/payments?fromBlock=10&toBlock=9", 400],
+      ["/events?contract=NoSuchContract", 400],
+      ["/events?event=NoSuchEvent", 400],
+      ["/events/stream?contract=NoSuchContract", 400],
+      ["/events/stream?contract=PaymentLedger&contract=DepositToken", 400],
+      ["/events/stream?event=", 400],
     ];
     for (const [path, status] of cases) {
       it(`${path} → ${status}`, async () => {
@@ -253,6 +310,50 @@ describe("API", function () {
         expect(response.body.message).to.be.a("string");
       });
     }
+    it("names the parameter in the message", async () => {
+      expect((await get("/members?limit=1&limit=2")).body.message).to.equal("limit: given more than once");
+      expect((await get("/members?asOf=")).body.message).to.equal("asOf: empty value");
+      expect((await get("/members?name=%00")).body.message).to.equal("name: contains a NUL character");
+      expect((await get("/members/0x1")).body.message).to.match(/^id: expected a decimal integer/);
+      expect((await get("/token/transfers?fromBlock=5&toBlock=3")).body.message).to.equal(
+        "fromBlock: 5 is after toBlock 3",
+      );
+      expect((await get("/events?contract=NoSuchContract")).body.message).to.match(/^contract: unknown contract/);
+    });
+    it("answers 400 to forged and corrupted cursors of the right shape", async () => {
+      const forge = (k: unknown, v: unknown) => Buffer.from(JSON.stringify({ k, v })).toString("base64url");
+      const { nextCursor } = await ok("/members?limit=2");
+      const real = JSON.parse(Buffer.from(nextCursor, "base64url").toString());
+      const balances = JSON.parse(
+        Buffer.from((await ok("/token/balances?limit=1")).nextCursor, "base64url").toString(),
+      );
+      const forged: [string, string][] = [
+        ["/members", forge(real.k, ["abc"])],
+        ["/members", forge(real.k, [{ a: 1 }])],
+        ["/members", forge(real.k, [1e300])],
+        ["/members", forge(real.k, [1.5])],
+        ["/members", forge(real.k, [null])],
+        ["/members", forge(real.k, [])],
+        ["/members", forge(real.k, [1, 2])],
+        ["/members", forge(real.k, "1")],
+        ["/members", forge(7, [1])],
+        ["/members", Buffer.from("[1,2]").toString("base64url")],
+        ["/members", Buffer.from("null").toString("base64url")],
+        ["/token/balances", forge(balances.k, [{}, "a", "b"])],
+        ["/token/balances", forge(balances.k, ["1e5", "a", "b"])],
+        ["/token/balances", forge(balances.k, [1, "a", "b"])],
+        ["/token/balances", forge(balances.k, ["9".repeat(100), "a", "b"])],
+        ["/token/balances", forge(balances.k, ["1", "a\u0000", "b"])],
+        ["/token/balances", forge(balances.k, ["1", ["a"], "b"])],
+        ["/proposals", forge(real.k, [1])],
+      ];
+      for (const [path, cursor] of forged) {
+        const response = await get(`${path}?limit=2&cursor=${cursor}`);
+        expect(response.status, `${path} ${Buffer.from(cursor, "base64url").toString()}`).to.equal(400);
+        expect(response.body.message).to.match(/^cursor: /);
+      }
+      expect((await get(`/members?limit=2&cursor=${forge(real.k, [3])}`)).status).to.equal(200);
+    });
     it("rejects a cursor from another sort order", async () => {
       const { nextCursor } = await ok("/members?limit=2&sort=name");
       expect((await get(`/members?limit=2&sort=id&cursor=${nextCursor}`)).status).to.equal(400);
@@ -297,6 +398,39 @@ describe("API", function () {
       while ((text.match(/data: /g) ?? []).length < 11) text += new TextDecoder().decode((await reader.read()).value);
       controller.abort();
       expect((text.match(/data: /g) ?? []).length).to.equal(11);
+    });
+  });
+
+  describe("shutdown", () => {
+    it("ends open event streams so that closing does not wait for their clients", async () => {
+      const feed = pollingFeed(api.service.db, 50);
+      const apart = await buildApi({ db: api.service.db, status: databaseStatus(api.service.db, 0), feed, routes: [] });
+      const url = await apart.listen({ host: "127.0.0.1", port: 0 });
+      const response = await fetch(`${url}/events/stream`);
+      const reader = response.body!.getReader();
+      await reader.read(); // the stream is open
+      const started = Date.now();
+      await closeApi(apart, 10_000);
+      expect(Date.now() - started).to.be.lessThan(2_000);
+      let done = false;
+      while (!done) done = (await reader.read()).done;
+      feed.close();
+    });
+    it("bounds the wait for a request that does not finish", async () => {
+      const apart = await buildApi({
+        db: api.service.db,
+        status: databaseStatus(api.service.db, 0),
+        feed: pollingFeed(api.service.db, 50),
+        routes: [],
+      });
+      apart.get("/slow", () => new Promise(() => {})); // never answers
+      const url = await apart.listen({ host: "127.0.0.1", port: 0 });
+      const pending = fetch(`${url}/slow`).catch((error: unknown) => error);
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      await closeApi(apart, 300);
+      expect(Date.now() - started).to.be.within(250, 2_000);
+      expect(await pending).to.be.instanceOf(Error);
     });
   });
 

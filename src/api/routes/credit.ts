@@ -7,35 +7,27 @@ import {
   RESOLUTIONS,
   SUBJECT_KINDS,
 } from "../../indexer/projections/credit.js";
+import { chainOrder, eq, filter, key, listRoute } from "../list.js";
 import {
   address,
   appendSource,
-  asOfFilter,
   asOfQuery,
-  blockRangeQuery,
+  atQuery,
+  booleanParam,
   bytes32,
   checkAsOf,
   defineRoute,
   defineRoutes,
-  id32,
-  listPage,
-  NotFoundError,
-  page,
-  pageQuery,
+  findOne,
+  integer,
+  memberId,
+  resolveAt,
   source,
   Sql,
   versionSource,
 } from "../route.js";
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
-const entryNumber = z.coerce.number().int().min(1).max(4_294_967_295);
-const unixSeconds = z.coerce
-  .number()
-  .int()
-  .min(0)
-  .max(2 ** 40);
-
 // ------------------------------------------------------------------------------------------------- schemas
 
 const entrySchema = z.object({
@@ -167,54 +159,32 @@ const toQuery = (r: Row) => ({
   source: appendSource(r),
 });
 
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-const atQuery = {
-  at: unixSeconds
-    .optional()
-    .describe("Unix seconds that `listed` and `listed=true` compare expiry with (default: now)"),
-};
+const at = atQuery("that `listed` and `listed=true` compare expiry with");
 
-const entrySorts = {
-  number: [{ sql: "e.number", field: "number", type: "bigint" }],
-  reported: [
-    { sql: "e.reported_block", field: "reported_block", type: "bigint" },
-    { sql: "e.subject_key", field: "subject_key", type: "text" },
-    { sql: "e.number", field: "number", type: "bigint" },
-  ],
+/** `listed`: Active or Disputed and unexpired at `at`. */
+const listed = filter(
+  booleanParam.describe("true: only Active/Disputed entries unexpired at `at`"),
+  (value, q, query) => {
+    const condition = `(e.status IN ('Active', 'Disputed') AND e.expires_at > ${q.p(resolveAt(query), "bigint")})`;
+    return value ? condition : `NOT ${condition}`;
+  },
+);
+
+/** The query log, newest first, filtered by blocks. */
+const queryLog = {
+  tags: ["credit"],
+  from: "credit_queries l",
+  blocks: "l.block_number",
+  sorts: { chain: chainOrder("l") },
+  order: "desc",
+  item: querySchema,
+  toItem: toQuery,
 } as const;
-
-/** Query-log page: newest first by default. */
-async function queryLog(
-  ctx: Parameters<Parameters<typeof defineRoute>[0]["handler"]>[1],
-  where: string[],
-  q: Sql,
-  query: { order: "asc" | "desc"; limit: number; cursor?: string | undefined; fromBlock?: number; toBlock?: number },
-) {
-  if (query.fromBlock !== undefined) where.push(`l.block_number >= ${q.p(query.fromBlock, "bigint")}`);
-  if (query.toBlock !== undefined) where.push(`l.block_number <= ${q.p(query.toBlock, "bigint")}`);
-  return listPage(
-    ctx.db,
-    {
-      select: "SELECT l.* FROM credit_queries l",
-      where,
-      q,
-      sort: [
-        { sql: "l.block_number", field: "block_number", type: "bigint" },
-        { sql: "l.log_index", field: "log_index", type: "integer" },
-        { sql: "l.seq", field: "seq", type: "integer" },
-      ],
-    },
-    query,
-    toQuery,
-  );
-}
-
-const newestFirst = z.enum(["asc", "desc"]).default("desc");
 
 export default defineRoutes({
   name: "credit",
   routes: [
-    defineRoute({
+    listRoute({
       path: "/credit/subjects/:subjectKey/entries",
       summary: "Blacklist entries of a subject key (current, or as of a block)",
       description:
@@ -222,96 +192,60 @@ export default defineRoutes({
         "subject answers an empty list. This read is not a logged query: a compliant customer check is the " +
         "contract's `query` transaction.",
       tags: ["credit"],
-      params: z.object({ subjectKey: bytes32 }),
-      query: z.object({
-        status: z.enum(ENTRY_STATUSES).optional(),
-        reporter: id32.optional(),
-        category: z.enum(CATEGORIES).optional(),
-        listed: booleanQuery.optional().describe("true: only Active/Disputed entries unexpired at `at`"),
-        ...atQuery,
-        order: newestFirst,
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(entrySchema),
-      async handler({ params, query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const at = query.at ?? nowSeconds();
-        const q = new Sql();
-        const where = [`e.subject_key = ${q.p(params.subjectKey)}`, asOfFilter(q, "e", query.asOf)];
-        if (query.status !== undefined) where.push(`e.status = ${q.p(query.status)}`);
-        if (query.reporter !== undefined) where.push(`e.reporter = ${q.p(query.reporter, "bigint")}`);
-        if (query.category !== undefined) where.push(`e.category = ${q.p(query.category)}`);
-        if (query.listed !== undefined) {
-          const listed = `(e.status IN ('Active', 'Disputed') AND e.expires_at > ${q.p(at, "bigint")})`;
-          where.push(query.listed ? listed : `NOT ${listed}`);
-        }
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT e.* FROM credit_entries e",
-            where,
-            q,
-            sort: entrySorts.number,
-          },
-          query,
-          (r) => toEntry(r, at),
-        );
+      params: { subjectKey: bytes32 },
+      from: "credit_entries e",
+      asOf: "versioned",
+      scope: ({ params }, q) => [`e.subject_key = ${q.p(params.subjectKey)}`],
+      filters: {
+        status: eq("e.status", z.enum(ENTRY_STATUSES)),
+        reporter: eq("e.reporter", memberId, "bigint"),
+        category: eq("e.category", z.enum(CATEGORIES)),
+        listed,
       },
+      query: at,
+      sorts: { number: [key("e.number", "bigint")] },
+      order: "desc",
+      item: entrySchema,
+      toItem: (row, { query }) => toEntry(row, resolveAt(query)),
     }),
-    defineRoute({
+    listRoute({
       path: "/credit/entries",
       summary: "Blacklist entries across subjects, by reporter, status, category or dispute state (newest first)",
       tags: ["credit"],
-      query: z.object({
-        reporter: id32.optional(),
-        status: z.enum(ENTRY_STATUSES).optional(),
-        category: z.enum(CATEGORIES).optional(),
-        disputeState: z.enum(DISPUTE_STATES).optional(),
-        ...atQuery,
-        order: newestFirst,
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(entrySchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const at = query.at ?? nowSeconds();
-        const q = new Sql();
-        const where = [asOfFilter(q, "e", query.asOf)];
-        if (query.reporter !== undefined) where.push(`e.reporter = ${q.p(query.reporter, "bigint")}`);
-        if (query.status !== undefined) where.push(`e.status = ${q.p(query.status)}`);
-        if (query.category !== undefined) where.push(`e.category = ${q.p(query.category)}`);
-        if (query.disputeState !== undefined) where.push(`e.dispute_state = ${q.p(query.disputeState)}`);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT e.* FROM credit_entries e",
-            where,
-            q,
-            sort: entrySorts.reported,
-          },
-          query,
-          (r) => toEntry(r, at),
-        );
+      from: "credit_entries e",
+      asOf: "versioned",
+      filters: {
+        reporter: eq("e.reporter", memberId, "bigint"),
+        status: eq("e.status", z.enum(ENTRY_STATUSES)),
+        category: eq("e.category", z.enum(CATEGORIES)),
+        disputeState: eq("e.dispute_state", z.enum(DISPUTE_STATES)),
       },
+      query: at,
+      sorts: {
+        reported: [key("e.reported_block", "bigint"), key("e.subject_key", "text"), key("e.number", "bigint")],
+      },
+      order: "desc",
+      item: entrySchema,
+      toItem: (row, { query }) => toEntry(row, resolveAt(query)),
     }),
     defineRoute({
       path: "/credit/subjects/:subjectKey/entries/:number",
       summary: "One blacklist entry with its version history (hashes of every version) and its disputes",
       tags: ["credit"],
-      params: z.object({ subjectKey: bytes32, number: entryNumber }),
-      query: z.object({ ...atQuery, ...asOfQuery }),
+      params: z.object({ subjectKey: bytes32, number: integer(1, 4_294_967_295) }),
+      query: z.object({ ...at, ...asOfQuery }),
       response: entrySchema.extend({ versions: z.array(versionSchema), disputes: z.array(disputeSchema) }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const key = `subject_key = ${q.p(params.subjectKey)} AND number = ${q.p(params.number, "bigint")}`;
-        const [row] = await ctx.db.query(
-          `SELECT * FROM credit_entries e WHERE e.${key} AND ${asOfFilter(q, "e", query.asOf)}`,
-          q.params,
+        const row = await findOne(
+          ctx.db,
+          {
+            from: "credit_entries e",
+            key: { subject_key: [params.subjectKey, "text"], number: [params.number, "bigint"] },
+            asOf: query.asOf,
+          },
+          `entry ${params.number} of ${params.subjectKey} not found`,
         );
-        if (row === undefined) throw new NotFoundError(`entry ${params.number} of ${params.subjectKey} not found`);
         const log = async (table: string) => {
           const ql = new Sql();
           return ctx.db.query(
@@ -322,46 +256,27 @@ export default defineRoutes({
           );
         };
         return {
-          ...toEntry(row, query.at ?? nowSeconds()),
+          ...toEntry(row, resolveAt(query)),
           versions: (await log("credit_entry_versions")).map(toVersion),
           disputes: (await log("credit_disputes")).map(toDispute),
         };
       },
     }),
-    defineRoute({
+    listRoute({
+      ...queryLog,
       path: "/credit/members/:id/queries",
       summary: "Query log of a member (for auditors): who asked about which subject, under which consent",
-      tags: ["credit"],
-      params: z.object({ id: id32 }),
-      query: z.object({
-        subjectKey: bytes32.optional(),
-        account: address.optional(),
-        order: newestFirst,
-        ...blockRangeQuery,
-        ...pageQuery,
-      }),
-      response: page(querySchema),
-      async handler({ params, query }, ctx) {
-        const q = new Sql();
-        const where = [`l.querier = ${q.p(params.id, "bigint")}`];
-        if (query.subjectKey !== undefined) where.push(`l.subject_key = ${q.p(query.subjectKey)}`);
-        if (query.account !== undefined) where.push(`l.account = ${q.p(query.account)}`);
-        return queryLog(ctx, where, q, query);
-      },
+      params: { id: memberId },
+      scope: ({ params }, q) => [`l.querier = ${q.p(params.id, "bigint")}`],
+      filters: { subjectKey: eq("l.subject_key", bytes32), account: eq("l.account", address) },
     }),
-    defineRoute({
+    listRoute({
+      ...queryLog,
       path: "/credit/subjects/:subjectKey/queries",
       summary: "Logged queries of a subject key: which members asked, when, under which consent",
-      tags: ["credit"],
-      params: z.object({ subjectKey: bytes32 }),
-      query: z.object({ querier: id32.optional(), order: newestFirst, ...blockRangeQuery, ...pageQuery }),
-      response: page(querySchema),
-      async handler({ params, query }, ctx) {
-        const q = new Sql();
-        const where = [`l.subject_key = ${q.p(params.subjectKey)}`];
-        if (query.querier !== undefined) where.push(`l.querier = ${q.p(query.querier, "bigint")}`);
-        return queryLog(ctx, where, q, query);
-      },
+      params: { subjectKey: bytes32 },
+      scope: ({ params }, q) => [`l.subject_key = ${q.p(params.subjectKey)}`],
+      filters: { querier: eq("l.querier", memberId, "bigint") },
     }),
   ],
 });

@@ -11,22 +11,23 @@ import {
   HASH_KINDS,
   SENSITIVE_OPERATIONS,
 } from "../../indexer/projections/data-sharing.js";
+import { chainOrder, eq, key, listRoute } from "../list.js";
 import {
   appendSource,
   asOfFilter,
   asOfQuery,
+  atQuery,
   BadRequestError,
-  blockRangeQuery,
   bytes32,
   checkAsOf,
   defineRoute,
   defineRoutes,
-  fetchPage,
-  id32,
-  listPage,
+  findOne,
+  id64,
+  integer,
+  memberId,
   NotFoundError,
-  page,
-  pageQuery,
+  resolveAt,
   source,
   Sql,
   versionSource,
@@ -36,31 +37,6 @@ const origin = (block: unknown, tx: unknown) =>
   block === null || block === undefined ? null : { block: block as number, tx: tx as string, logIndex: 0 };
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-
-/** Dataset, grant and certificate ids: uint64 counters from 1. */
-const id64 = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-const atQuery = {
-  at: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(Number.MAX_SAFE_INTEGER)
-    .optional()
-    .describe("Unix seconds grant and certificate validity is computed for (default: the server's clock)"),
-};
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-function blockRange(q: Sql, where: string[], column: string, range: { fromBlock?: number; toBlock?: number }) {
-  if (range.fromBlock !== undefined) where.push(`${column} >= ${q.p(range.fromBlock, "bigint")}`);
-  if (range.toBlock !== undefined) where.push(`${column} <= ${q.p(range.toBlock, "bigint")}`);
-}
-
-const logPosition = (alias: string) =>
-  [
-    { sql: `${alias}.block_number`, field: "block_number", type: "bigint" },
-    { sql: `${alias}.log_index`, field: "log_index", type: "integer" },
-    { sql: `${alias}.seq`, field: "seq", type: "integer" },
-  ] as const;
 
 // ------------------------------------------------------------------------------------------------- schemas
 
@@ -283,15 +259,8 @@ const toCertificate = (r: Row, at: number) => ({
 
 // ------------------------------------------------------------------------------------------------- queries
 
-async function datasetRow(db: Queryable, id: number, asOf: number | undefined): Promise<Row> {
-  const q = new Sql();
-  const [row] = await db.query(
-    `SELECT * FROM datasets d WHERE d.dataset_id = ${q.p(id, "bigint")} AND ${asOfFilter(q, "d", asOf)}`,
-    q.params,
-  );
-  if (row === undefined) throw new NotFoundError(`dataset ${id} not found`);
-  return row;
-}
+const datasetRow = (db: Queryable, id: number, asOf: number | undefined): Promise<Row> =>
+  findOne(db, { from: "datasets d", key: { dataset_id: [id, "bigint"] }, asOf }, `dataset ${id} not found`);
 
 /** Every grant of the datasets named, keyed by id (grant trees are per dataset: parents share the dataset). */
 async function grantsOf(db: Queryable, datasetIds: readonly number[], asOf: number | undefined) {
@@ -312,50 +281,38 @@ async function datasetStatuses(db: Queryable, ids: readonly number[], asOf: numb
   return new Map(rows.map((r) => [r.dataset_id as number, r.status as string]));
 }
 
-const datasetSorts = {
-  id: [{ sql: "d.dataset_id", field: "dataset_id", type: "bigint" }],
-  accesses: [
-    { sql: "d.access_count", field: "access_count", type: "bigint" },
-    { sql: "d.dataset_id", field: "dataset_id", type: "bigint" },
-  ],
+const at = atQuery("grant and certificate validity is computed for");
+
+/** An access log, filtered by blocks. */
+const accessLog = {
+  tags: ["data-sharing"],
+  from: "data_access_log a",
+  blocks: "a.block_number",
+  item: accessSchema,
+  toItem: toAccess,
 } as const;
 
 export default defineRoutes({
   name: "data-sharing",
   routes: [
-    defineRoute({
+    listRoute({
       path: "/datasets",
       summary: "The data catalogue: datasets of an owner, by classification and status",
       tags: ["data-sharing"],
-      query: z.object({
-        owner: id32.optional(),
-        classification: z.enum(CLASSIFICATIONS).optional(),
-        status: z.enum(DATASET_STATUSES).optional(),
-        sort: z.enum(["id", "accesses"]).default("id"),
-        order: z.enum(["asc", "desc"]).default("asc"),
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(datasetSchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const where = [asOfFilter(q, "d", query.asOf)];
-        if (query.owner !== undefined) where.push(`d.owner = ${q.p(query.owner, "bigint")}`);
-        if (query.classification !== undefined) where.push(`d.classification = ${q.p(query.classification)}`);
-        if (query.status !== undefined) where.push(`d.status = ${q.p(query.status)}`);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT d.* FROM datasets d",
-            where,
-            q,
-            sort: datasetSorts[query.sort],
-          },
-          query,
-          toDataset,
-        );
+      from: "datasets d",
+      asOf: "versioned",
+      filters: {
+        owner: eq("d.owner", memberId, "bigint"),
+        classification: eq("d.classification", z.enum(CLASSIFICATIONS)),
+        status: eq("d.status", z.enum(DATASET_STATUSES)),
       },
+      sorts: {
+        id: [key("d.dataset_id", "bigint")],
+        accesses: [key("d.access_count", "bigint"), key("d.dataset_id", "bigint")],
+      },
+      order: "asc",
+      item: datasetSchema,
+      toItem: toDataset,
     }),
     defineRoute({
       path: "/datasets/:id",
@@ -413,15 +370,15 @@ export default defineRoutes({
       tags: ["data-sharing"],
       params: z.object({ id: id64 }),
       query: z.object({
-        grantee: id32.optional().describe("Only the subtrees holding a grant to this member"),
-        ...atQuery,
+        grantee: memberId.optional().describe("Only the subtrees holding a grant to this member"),
+        ...at,
         ...asOfQuery,
       }),
       response: z.object({ datasetId: z.number().int(), at: z.number().int(), roots: z.array(grantNodeSchema) }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
         const dataset = await datasetRow(ctx.db, params.id, query.asOf);
-        const at = query.at ?? nowSeconds();
+        const at = resolveAt(query);
         const grants = await grantsOf(ctx.db, [params.id], query.asOf);
         const nodes = new Map<number, GrantNode>();
         for (const [id, r] of grants) {
@@ -445,7 +402,7 @@ export default defineRoutes({
       summary: "A grant with its delegation chain up to the owner's grant, and its validity",
       tags: ["data-sharing"],
       params: z.object({ id: id64 }),
-      query: z.object({ ...atQuery, ...asOfQuery }),
+      query: z.object({ ...at, ...asOfQuery }),
       response: grantSchema.extend({ chain: z.array(grantSchema).describe("Parent first, up to the root") }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
@@ -458,76 +415,38 @@ export default defineRoutes({
         const datasetId = row.dataset_id as number;
         const grants = await grantsOf(ctx.db, [datasetId], query.asOf);
         const status = (await datasetStatuses(ctx.db, [datasetId], query.asOf)).get(datasetId);
-        const at = query.at ?? nowSeconds();
+        const at = resolveAt(query);
         const view = (r: Row) => toGrant(r, grantValidity(r, grants, status, at));
         const chain = ancestors(grants, params.id).slice(1);
         return { ...view(grants.get(params.id)!), chain: chain.map(view) };
       },
     }),
-    defineRoute({
+    listRoute({
+      ...accessLog,
       path: "/datasets/:id/access-log",
       summary: "A dataset's access log, for auditors: who accessed which version under which grant",
-      tags: ["data-sharing"],
-      params: z.object({ id: id64 }),
-      query: z.object({
-        consumer: id32.optional(),
-        grantId: id64.optional(),
-        version: z.coerce.number().int().min(1).max(4_294_967_295).optional(),
-        order: z.enum(["asc", "desc"]).default("asc"),
-        ...blockRangeQuery,
-        ...pageQuery,
-      }),
-      response: page(accessSchema),
-      async handler({ params, query }, ctx) {
+      params: { id: id64 },
+      async scope({ params }, q, ctx) {
         await datasetRow(ctx.db, params.id, undefined);
-        const q = new Sql();
-        const where = [`a.dataset_id = ${q.p(params.id, "bigint")}`];
-        if (query.consumer !== undefined) where.push(`a.consumer = ${q.p(query.consumer, "bigint")}`);
-        if (query.grantId !== undefined) where.push(`a.grant_id = ${q.p(query.grantId, "bigint")}`);
-        if (query.version !== undefined) where.push(`a.version = ${q.p(query.version, "integer")}`);
-        blockRange(q, where, "a.block_number", query);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT a.* FROM data_access_log a",
-            where,
-            q,
-            sort: [{ sql: "a.log_seq", field: "log_seq", type: "bigint" }],
-          },
-          query,
-          toAccess,
-        );
+        return [`a.dataset_id = ${q.p(params.id, "bigint")}`];
       },
+      filters: {
+        consumer: eq("a.consumer", memberId, "bigint"),
+        grantId: eq("a.grant_id", id64, "bigint"),
+        version: eq("a.version", integer(1, 4_294_967_295), "integer"),
+      },
+      sorts: { seq: [key("a.log_seq", "bigint")] },
+      order: "asc",
     }),
-    defineRoute({
+    listRoute({
+      ...accessLog,
       path: "/consumers/:memberId/access-log",
       summary: "Every access a consumer made, across datasets",
-      tags: ["data-sharing"],
-      params: z.object({ memberId: id32 }),
-      query: z.object({
-        datasetId: id64.optional(),
-        order: z.enum(["asc", "desc"]).default("desc"),
-        ...blockRangeQuery,
-        ...pageQuery,
-      }),
-      response: page(accessSchema),
-      async handler({ params, query }, ctx) {
-        const q = new Sql();
-        const where = [`a.consumer = ${q.p(params.memberId, "bigint")}`];
-        if (query.datasetId !== undefined) where.push(`a.dataset_id = ${q.p(query.datasetId, "bigint")}`);
-        blockRange(q, where, "a.block_number", query);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT a.* FROM data_access_log a",
-            where,
-            q,
-            sort: logPosition("a"),
-          },
-          query,
-          toAccess,
-        );
-      },
+      params: { memberId },
+      scope: ({ params }, q) => [`a.consumer = ${q.p(params.memberId, "bigint")}`],
+      filters: { datasetId: eq("a.dataset_id", id64, "bigint") },
+      sorts: { chain: chainOrder("a") },
+      order: "desc",
     }),
     defineRoute({
       path: "/access-trace",
@@ -536,7 +455,7 @@ export default defineRoutes({
         "Give exactly one of `accessId` (the EIP-712 digest of the consumer's signed request) and `resultHash` " +
         "(keccak256 of what was served; several accesses may have served the same bytes). Grants are as of now.",
       tags: ["data-sharing"],
-      query: z.object({ accessId: bytes32.optional(), resultHash: bytes32.optional(), ...atQuery }),
+      query: z.object({ accessId: bytes32.optional(), resultHash: bytes32.optional(), ...at }),
       response: z.object({
         items: z.array(
           z.object({
@@ -584,7 +503,7 @@ export default defineRoutes({
           `SELECT * FROM dataset_versions v WHERE v.dataset_id = ANY(${qv.p(datasetIds, "bigint[]")})`,
           qv.params,
         );
-        const at = query.at ?? nowSeconds();
+        const at = resolveAt(query);
         return {
           items: accesses.map((a) => {
             const datasetId = a.dataset_id as number;
@@ -675,97 +594,63 @@ export default defineRoutes({
         };
       },
     }),
-    defineRoute({
+    listRoute({
       path: "/datasets/:id/sensitive-operations",
       summary: "The sensitive-operation log of a highly classified dataset, with each entry's chain head",
       tags: ["data-sharing"],
-      params: z.object({ id: id64 }),
-      query: z.object({
-        operation: z.enum(SENSITIVE_OPERATIONS).optional(),
-        order: z.enum(["asc", "desc"]).default("asc"),
-        ...blockRangeQuery,
-        ...pageQuery,
-      }),
-      response: page(sensitiveSchema),
-      async handler({ params, query }, ctx) {
+      params: { id: id64 },
+      from: "data_sensitive_ops s",
+      blocks: "s.block_number",
+      async scope({ params }, q, ctx) {
         await datasetRow(ctx.db, params.id, undefined);
-        const q = new Sql();
-        const where = [`s.dataset_id = ${q.p(params.id, "bigint")}`];
-        if (query.operation !== undefined) where.push(`s.operation = ${q.p(query.operation)}`);
-        blockRange(q, where, "s.block_number", query);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT s.* FROM data_sensitive_ops s",
-          where,
-          q,
-          sort: [{ sql: "s.log_seq", field: "log_seq", type: "integer" }],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return {
-          items: rows.map((r) => ({
-            datasetId: r.dataset_id as number,
-            seq: r.log_seq as number,
-            operation: r.operation as (typeof SENSITIVE_OPERATIONS)[number],
-            member: r.member_id as number,
-            account: r.account as string,
-            subjectId: r.subject_id as number,
-            detailHash: r.detail_hash as string,
-            head: r.head as string,
-            source: appendSource(r),
-          })),
-          nextCursor,
-        };
+        return [`s.dataset_id = ${q.p(params.id, "bigint")}`];
       },
+      filters: { operation: eq("s.operation", z.enum(SENSITIVE_OPERATIONS)) },
+      sorts: { seq: [key("s.log_seq", "integer")] },
+      order: "asc",
+      item: sensitiveSchema,
+      toItem: (r) => ({
+        datasetId: r.dataset_id as number,
+        seq: r.log_seq as number,
+        operation: r.operation as (typeof SENSITIVE_OPERATIONS)[number],
+        member: r.member_id as number,
+        account: r.account as string,
+        subjectId: r.subject_id as number,
+        detailHash: r.detail_hash as string,
+        head: r.head as string,
+        source: appendSource(r),
+      }),
     }),
-    defineRoute({
+    listRoute({
       path: "/ecertificates",
       summary: "E-certificates, by holder (keyed hash), issuer, kind and status",
       tags: ["certificates"],
-      query: z.object({
-        holderHash: bytes32.optional(),
-        issuer: id32.optional(),
-        kind: z.coerce.number().int().min(1).max(65_535).optional(),
-        status: z.enum(CERTIFICATE_STATUSES).optional(),
-        order: z.enum(["asc", "desc"]).default("asc"),
-        ...atQuery,
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(certificateSchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const where = [asOfFilter(q, "c", query.asOf)];
-        if (query.holderHash !== undefined) where.push(`c.holder_hash = ${q.p(query.holderHash)}`);
-        if (query.issuer !== undefined) where.push(`c.issuer = ${q.p(query.issuer, "bigint")}`);
-        if (query.kind !== undefined) where.push(`c.kind = ${q.p(query.kind, "integer")}`);
-        if (query.status !== undefined) where.push(`c.status = ${q.p(query.status)}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT c.* FROM ecertificates c",
-          where,
-          q,
-          sort: [{ sql: "c.certificate_id", field: "certificate_id", type: "bigint" }],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        const at = query.at ?? nowSeconds();
-        return { items: rows.map((r) => toCertificate(r, at)), nextCursor };
+      from: "ecertificates c",
+      asOf: "versioned",
+      filters: {
+        holderHash: eq("c.holder_hash", bytes32),
+        issuer: eq("c.issuer", memberId, "bigint"),
+        kind: eq("c.kind", integer(1, 65_535), "integer"),
+        status: eq("c.status", z.enum(CERTIFICATE_STATUSES)),
       },
+      query: at,
+      sorts: { id: [key("c.certificate_id", "bigint")] },
+      order: "asc",
+      item: certificateSchema,
+      toItem: (row, { query }) => toCertificate(row, resolveAt(query)),
     }),
     defineRoute({
       path: "/ecertificates/:id",
       summary: "A certificate's status and validity, and the latest certificate of its lineage",
       tags: ["certificates"],
       params: z.object({ id: id64 }),
-      query: z.object({ ...atQuery, ...asOfQuery }),
+      query: z.object({ ...at, ...asOfQuery }),
       response: certificateSchema.extend({ latestId: z.number().int() }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
         const lineage = await lineageOf(ctx.db, params.id, query.asOf);
         const row = lineage.find((c) => c.certificate_id === params.id)!;
-        return { ...toCertificate(row, query.at ?? nowSeconds()), latestId: latestOf(lineage) };
+        return { ...toCertificate(row, resolveAt(query)), latestId: latestOf(lineage) };
       },
     }),
     defineRoute({
@@ -773,7 +658,7 @@ export default defineRoutes({
       summary: "A certificate's history: its replacement chain from the first certificate to the latest, and events",
       tags: ["certificates"],
       params: z.object({ id: id64 }),
-      query: z.object({ ...atQuery, ...asOfQuery }),
+      query: z.object({ ...at, ...asOfQuery }),
       response: z.object({
         root: z.number().int(),
         latestId: z.number().int(),
@@ -800,7 +685,7 @@ export default defineRoutes({
           } ORDER BY e.block_number, e.log_index, e.seq`,
           q.params,
         );
-        const at = query.at ?? nowSeconds();
+        const at = resolveAt(query);
         return {
           root,
           latestId: latestOf(lineage),

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { Row } from "../../indexer/db.js";
-import { blockRangeQuery, defineRoute, defineRoutes, listPage, pageQuery, Sql } from "../route.js";
+import { CONTRACT_EVENTS } from "../contracts.js";
+import { chainOrder, eq, listRoute } from "../list.js";
+import { bytes32, defineRoute, defineRoutes } from "../route.js";
 
 export const eventSchema = z.object({
   id: z.string().describe("block:logIndex, usable as an SSE Last-Event-ID"),
@@ -28,55 +30,36 @@ export const toEventJson = (r: Row): EventJson => ({
   args: r.args as Record<string, unknown>,
 });
 
-const name = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected a contract or event name")
-  .max(100);
+const EVENT_NAMES = [...new Set([...CONTRACT_EVENTS.values()].flat())].sort();
+
+/** A contract name the indexer knows (400 for any other: a typo would silently match nothing). */
+export const contractName = z.enum([...CONTRACT_EVENTS.keys()].sort() as [string, ...string[]], {
+  error: "unknown contract (see the enum in /openapi.json)",
+});
+/** An event name of one of those contracts. */
+export const eventName = z.enum(EVENT_NAMES as [string, ...string[]], {
+  error: "unknown event (see the enum in /openapi.json)",
+});
 
 /** The indexer's own endpoints: the raw event log and its progress. */
 export default defineRoutes({
   name: "events",
   routes: [
-    defineRoute({
+    listRoute({
       path: "/events",
       summary: "Every decoded event, as emitted (audit trail)",
       tags: ["events"],
-      query: z.object({
-        contract: name.optional(),
-        event: name.optional(),
-        txHash: z
-          .string()
-          .regex(/^0x[0-9a-fA-F]{64}$/)
-          .transform((h) => h.toLowerCase())
-          .optional(),
-        order: z.enum(["asc", "desc"]).default("asc"),
-        ...blockRangeQuery,
-        ...pageQuery,
-      }),
-      response: z.object({ items: z.array(eventSchema), nextCursor: z.string().nullable() }),
-      async handler({ query }, ctx) {
-        const q = new Sql();
-        const where: string[] = [];
-        if (query.contract !== undefined) where.push(`e.contract = ${q.p(query.contract)}`);
-        if (query.event !== undefined) where.push(`e.event = ${q.p(query.event)}`);
-        if (query.txHash !== undefined) where.push(`e.tx_hash = ${q.p(query.txHash)}`);
-        if (query.fromBlock !== undefined) where.push(`e.block_number >= ${q.p(query.fromBlock, "bigint")}`);
-        if (query.toBlock !== undefined) where.push(`e.block_number <= ${q.p(query.toBlock, "bigint")}`);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT e.* FROM events e",
-            where,
-            q,
-            sort: [
-              { sql: "e.block_number", field: "block_number", type: "bigint" },
-              { sql: "e.log_index", field: "log_index", type: "integer" },
-            ],
-          },
-          query,
-          toEventJson,
-        );
+      from: "events e",
+      blocks: "e.block_number",
+      filters: {
+        contract: eq("e.contract", contractName),
+        event: eq("e.event", eventName),
+        txHash: eq("e.tx_hash", bytes32),
       },
+      sorts: { chain: chainOrder("e", false) },
+      order: "asc",
+      item: eventSchema,
+      toItem: toEventJson,
     }),
     defineRoute({
       path: "/status",

@@ -1,30 +1,28 @@
 import { z } from "zod";
 import type { Row } from "../../indexer/db.js";
 import { NOTICE_STATUSES, OFFER_STATES, QUOTE_ACTIONS, QUOTE_STATES } from "../../indexer/projections/forfaiting.js";
+import { anyOf, chainOrder, eq, filter, key, listRoute, range } from "../list.js";
 import {
   address,
   appendSource,
   asOfFilter,
   asOfQuery,
-  blockRangeQuery,
   checkAsOf,
   defineRoute,
   defineRoutes,
-  id32,
-  listPage,
+  findOne,
+  memberId,
   NotFoundError,
-  order,
-  page,
-  pageQuery,
   source,
   Sql,
-  uintString,
+  uint256,
+  unixSeconds,
   upTo,
   versionSource,
 } from "../route.js";
 
 const OFFER_STATE_VALUES = OFFER_STATES.filter((s) => s !== "None") as [string, ...string[]];
-const unixSeconds = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const maturity = range("o.maturity", unixSeconds, "bigint");
 
 // ------------------------------------------------------------------------------------------------- schemas
 
@@ -177,80 +175,45 @@ const toNotice = (r: Row) => ({
 
 // ------------------------------------------------------------------------------------------------- routes
 
-const offerSorts = {
-  id: [{ sql: "o.offer_id", field: "offer_id", type: "numeric" }],
-  maturity: [
-    { sql: "o.maturity", field: "maturity", type: "bigint" },
-    { sql: "o.offer_id", field: "offer_id", type: "numeric" },
-  ],
-  amount: [
-    { sql: "o.amount", field: "amount", type: "numeric" },
-    { sql: "o.offer_id", field: "offer_id", type: "numeric" },
-  ],
-  quoteDeadline: [
-    { sql: "o.quote_deadline", field: "quote_deadline", type: "bigint" },
-    { sql: "o.offer_id", field: "offer_id", type: "numeric" },
-  ],
-} as const;
-
-const position = [
-  { sql: "t.block_number", field: "block_number", type: "bigint" },
-  { sql: "t.log_index", field: "log_index", type: "integer" },
-] as const;
-
 export default defineRoutes({
   name: "forfaiting",
   routes: [
-    defineRoute({
+    listRoute({
       path: "/forfaiting/offers",
       summary: "Forfaiting offers, filtered by state (default Open), obligor, seller, claim and maturity range",
       tags: ["forfaiting"],
-      query: z.object({
-        state: z
-          .enum([...OFFER_STATE_VALUES, "any"] as [string, ...string[]])
-          .default("Open")
-          .describe("Offer state, or any"),
-        obligor: id32.optional(),
-        seller: id32.optional(),
-        asset: address.optional(),
-        claimId: uintString.optional(),
-        maturityFrom: unixSeconds.optional().describe("Maturity at or after (unix seconds)"),
-        maturityTo: unixSeconds.optional().describe("Maturity at or before (unix seconds)"),
-        sort: z.enum(["id", "maturity", "amount", "quoteDeadline"]).default("id"),
-        order,
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(offerSchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const where = [asOfFilter(q, "o", query.asOf)];
-        if (query.state !== "any") where.push(`o.state = ${q.p(query.state)}`);
-        if (query.obligor !== undefined) where.push(`o.obligor = ${q.p(query.obligor, "bigint")}`);
-        if (query.seller !== undefined) where.push(`o.seller = ${q.p(query.seller, "bigint")}`);
-        if (query.asset !== undefined) where.push(`o.asset = ${q.p(query.asset)}`);
-        if (query.claimId !== undefined) where.push(`o.claim_id = ${q.p(query.claimId, "numeric")}`);
-        if (query.maturityFrom !== undefined) where.push(`o.maturity >= ${q.p(query.maturityFrom, "bigint")}`);
-        if (query.maturityTo !== undefined) where.push(`o.maturity <= ${q.p(query.maturityTo, "bigint")}`);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT o.* FROM ff_offers o",
-            where,
-            q,
-            sort: offerSorts[query.sort],
-          },
-          query,
-          toOffer,
-        );
+      from: "ff_offers o",
+      asOf: "versioned",
+      filters: {
+        state: filter(
+          z
+            .enum([...OFFER_STATE_VALUES, "any"] as [string, ...string[]])
+            .default("Open")
+            .describe("Offer state, or any"),
+          (state, q) => (state === "any" ? undefined : `o.state = ${q.p(state)}`),
+        ),
+        obligor: eq("o.obligor", memberId, "bigint"),
+        seller: eq("o.seller", memberId, "bigint"),
+        asset: eq("o.asset", address),
+        claimId: eq("o.claim_id", uint256, "numeric"),
+        maturityFrom: { ...maturity.from, schema: unixSeconds.describe("Maturity at or after (unix seconds)") },
+        maturityTo: { ...maturity.to, schema: unixSeconds.describe("Maturity at or before (unix seconds)") },
       },
+      sorts: {
+        id: [key("o.offer_id", "numeric")],
+        maturity: [key("o.maturity", "bigint"), key("o.offer_id", "numeric")],
+        amount: [key("o.amount", "numeric"), key("o.offer_id", "numeric")],
+        quoteDeadline: [key("o.quote_deadline", "bigint"), key("o.offer_id", "numeric")],
+      },
+      order: "asc",
+      item: offerSchema,
+      toItem: toOffer,
     }),
     defineRoute({
       path: "/forfaiting/offers/:id",
       summary: "One offer with its quotes, quote history, trade and transfer notice",
       tags: ["forfaiting"],
-      params: z.object({ id: uintString }),
+      params: z.object({ id: uint256 }),
       query: z.object({ ...asOfQuery }),
       response: offerSchema.extend({
         quotes: z.array(quoteSchema),
@@ -260,12 +223,11 @@ export default defineRoutes({
       }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const [row] = await ctx.db.query(
-          `SELECT * FROM ff_offers o WHERE o.offer_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "o", query.asOf)}`,
-          q.params,
+        const row = await findOne(
+          ctx.db,
+          { from: "ff_offers o", key: { offer_id: [params.id, "numeric"] }, asOf: query.asOf },
+          `offer ${params.id} not found`,
         );
-        if (row === undefined) throw new NotFoundError(`offer ${params.id} not found`);
         const qq = new Sql();
         const quotes = await ctx.db.query(
           `SELECT * FROM ff_quotes x WHERE x.offer_id = ${qq.p(params.id, "numeric")} AND ${asOfFilter(qq, "x", query.asOf)}
@@ -305,7 +267,7 @@ export default defineRoutes({
         "buyer from its purchase until the next sale (`until` null: still the holder as far as the market knows). " +
         "Transfers outside the market are in the claim contract's own history (e.g. /lc-presentations/:id).",
       tags: ["forfaiting"],
-      params: z.object({ asset: address, claimId: uintString }),
+      params: z.object({ asset: address, claimId: uint256 }),
       query: z.object({ ...asOfQuery }),
       response: z.object({
         asset: z.string(),
@@ -365,48 +327,23 @@ export default defineRoutes({
         };
       },
     }),
-    defineRoute({
+    listRoute({
       path: "/forfaiting/trades",
       summary: "Claim trades, filtered by seller, buyer, obligor, asset and blocks",
       tags: ["forfaiting"],
-      query: z.object({
-        seller: id32.optional(),
-        buyer: id32.optional(),
-        member: id32.optional().describe("Trades where this member sold or bought"),
-        obligor: id32.optional(),
-        asset: address.optional(),
-        sort: z.enum(["block", "price"]).default("block"),
-        order: z.enum(["asc", "desc"]).default("desc"),
-        ...blockRangeQuery,
-        ...pageQuery,
-      }),
-      response: page(tradeSchema),
-      async handler({ query }, ctx) {
-        const q = new Sql();
-        const where: string[] = [];
-        for (const field of ["seller", "buyer", "obligor"] as const) {
-          if (query[field] !== undefined) where.push(`t.${field} = ${q.p(query[field], "bigint")}`);
-        }
-        if (query.member !== undefined) {
-          const m = q.p(query.member, "bigint");
-          where.push(`(t.seller = ${m} OR t.buyer = ${m})`);
-        }
-        if (query.asset !== undefined) where.push(`t.asset = ${q.p(query.asset)}`);
-        if (query.fromBlock !== undefined) where.push(`t.block_number >= ${q.p(query.fromBlock, "bigint")}`);
-        if (query.toBlock !== undefined) where.push(`t.block_number <= ${q.p(query.toBlock, "bigint")}`);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT t.* FROM ff_trades t",
-            where,
-            q,
-            sort:
-              query.sort === "price" ? [{ sql: "t.price", field: "price", type: "numeric" }, ...position] : position,
-          },
-          query,
-          toTrade,
-        );
+      from: "ff_trades t",
+      blocks: "t.block_number",
+      filters: {
+        seller: eq("t.seller", memberId, "bigint"),
+        buyer: eq("t.buyer", memberId, "bigint"),
+        member: anyOf(["t.seller", "t.buyer"], memberId.describe("Trades where this member sold or bought"), "bigint"),
+        obligor: eq("t.obligor", memberId, "bigint"),
+        asset: eq("t.asset", address),
       },
+      sorts: { block: chainOrder("t", false), price: [key("t.price", "numeric"), ...chainOrder("t", false)] },
+      order: "desc",
+      item: tradeSchema,
+      toItem: toTrade,
     }),
     defineRoute({
       path: "/forfaiting/claim-contracts",

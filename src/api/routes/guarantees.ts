@@ -6,39 +6,26 @@ import {
   GUARANTEE_KINDS,
   GUARANTEE_STATES,
 } from "../../indexer/projections/guarantees.js";
+import { anyOf, chainOrder, eq, key, listRoute } from "../list.js";
 import {
   appendSource,
   asOfFilter,
   asOfQuery,
+  atQuery,
   bytes32,
   checkAsOf,
   defineRoute,
   defineRoutes,
-  fetchPage,
-  id32,
-  listPage,
-  NotFoundError,
-  page,
-  pageQuery,
+  findOne,
+  memberId,
+  resolveAt,
   source,
   Sql,
-  uintString,
+  uint256,
   versionSource,
 } from "../route.js";
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-/** `at`: the moment (unix seconds) time-dependent values are computed for; the server's clock by default. */
-const atQuery = {
-  at: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(Number.MAX_SAFE_INTEGER)
-    .optional()
-    .describe("Unix seconds for the reduction schedule, availability and expiry (default: the server's clock)"),
-};
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 // ------------------------------------------------------------------------------------------------- schemas
 
@@ -200,74 +187,41 @@ const toClaim = (r: Row) => ({
 });
 
 /** The guarantee's row as of `asOf` (404 if it did not exist then). */
-async function guaranteeRow(db: Queryable, id: string, asOf: number | undefined): Promise<Row> {
-  const q = new Sql();
-  const [row] = await db.query(
-    `SELECT * FROM guarantees g WHERE g.guarantee_id = ${q.p(id, "numeric")} AND ${asOfFilter(q, "g", asOf)}`,
-    q.params,
-  );
-  if (row === undefined) throw new NotFoundError(`guarantee ${id} not found`);
-  return row;
-}
+const guaranteeRow = (db: Queryable, id: string, asOf: number | undefined): Promise<Row> =>
+  findOne(db, { from: "guarantees g", key: { guarantee_id: [id, "numeric"] }, asOf }, `guarantee ${id} not found`);
 
-const guaranteeSorts = {
-  id: [{ sql: "g.guarantee_id", field: "guarantee_id", type: "numeric" }],
-  expiry: [
-    { sql: "g.expiry", field: "expiry", type: "numeric" },
-    { sql: "g.guarantee_id", field: "guarantee_id", type: "numeric" },
-  ],
-  amount: [
-    { sql: "g.amount", field: "amount", type: "numeric" },
-    { sql: "g.guarantee_id", field: "guarantee_id", type: "numeric" },
-  ],
-} as const;
+const at = atQuery("for the reduction schedule, availability and expiry");
 
 export default defineRoutes({
   name: "guarantees",
   routes: [
-    defineRoute({
+    listRoute({
       path: "/guarantees",
       summary: "Guarantees, filtered by party, state and kind",
       tags: ["guarantees"],
-      query: z.object({
-        party: id32.optional().describe("Member that is applicant, guarantor or beneficiary"),
-        applicant: id32.optional(),
-        guarantor: id32.optional(),
-        beneficiary: id32.optional(),
-        state: z.enum(GUARANTEE_STATES).optional(),
-        kind: z.enum(GUARANTEE_KINDS).optional(),
-        sort: z.enum(["id", "expiry", "amount"]).default("id"),
-        order: z.enum(["asc", "desc"]).default("desc"),
-        ...atQuery,
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(guaranteeSchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const where = [asOfFilter(q, "g", query.asOf)];
-        if (query.party !== undefined) {
-          const p = q.p(query.party, "bigint");
-          where.push(`(g.applicant = ${p} OR g.guarantor = ${p} OR g.beneficiary = ${p})`);
-        }
-        for (const field of ["applicant", "guarantor", "beneficiary"] as const) {
-          if (query[field] !== undefined) where.push(`g.${field} = ${q.p(query[field], "bigint")}`);
-        }
-        if (query.state !== undefined) where.push(`g.state = ${q.p(query.state)}`);
-        if (query.kind !== undefined) where.push(`g.kind = ${q.p(query.kind)}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT g.* FROM guarantees g",
-          where,
-          q,
-          sort: guaranteeSorts[query.sort],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        const at = query.at ?? nowSeconds();
-        return { items: rows.map((r) => toGuarantee(r, at)), nextCursor };
+      from: "guarantees g",
+      asOf: "versioned",
+      filters: {
+        party: anyOf(
+          ["g.applicant", "g.guarantor", "g.beneficiary"],
+          memberId.describe("Member that is applicant, guarantor or beneficiary"),
+          "bigint",
+        ),
+        applicant: eq("g.applicant", memberId, "bigint"),
+        guarantor: eq("g.guarantor", memberId, "bigint"),
+        beneficiary: eq("g.beneficiary", memberId, "bigint"),
+        state: eq("g.state", z.enum(GUARANTEE_STATES)),
+        kind: eq("g.kind", z.enum(GUARANTEE_KINDS)),
       },
+      query: at,
+      sorts: {
+        id: [key("g.guarantee_id", "numeric")],
+        expiry: [key("g.expiry", "numeric"), key("g.guarantee_id", "numeric")],
+        amount: [key("g.amount", "numeric"), key("g.guarantee_id", "numeric")],
+      },
+      order: "desc",
+      item: guaranteeSchema,
+      toItem: (row, { query }) => toGuarantee(row, resolveAt(query)),
     }),
     defineRoute({
       path: "/guarantees/by-reference/:referenceId",
@@ -277,27 +231,24 @@ export default defineRoutes({
         "`BankGuarantees.verify`. 404 means no bank issued a guarantee under this reference (not genuine).",
       tags: ["guarantees"],
       params: z.object({ referenceId: bytes32 }),
-      query: z.object({ ...atQuery, ...asOfQuery }),
+      query: z.object({ ...at, ...asOfQuery }),
       response: guaranteeSchema.extend({ genuine: z.literal(true) }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const [row] = await ctx.db.query(
-          `SELECT * FROM guarantees g WHERE g.reference_id = ${q.p(params.referenceId)} AND ${asOfFilter(q, "g", query.asOf)}`,
-          q.params,
+        const row = await findOne(
+          ctx.db,
+          { from: "guarantees g", key: { reference_id: [params.referenceId, "text"] }, asOf: query.asOf },
+          `no guarantee issued under reference ${params.referenceId}: not genuine`,
         );
-        if (row === undefined) {
-          throw new NotFoundError(`no guarantee issued under reference ${params.referenceId}: not genuine`);
-        }
-        return { genuine: true as const, ...toGuarantee(row, query.at ?? nowSeconds()) };
+        return { genuine: true as const, ...toGuarantee(row, resolveAt(query)) };
       },
     }),
     defineRoute({
       path: "/guarantees/:id",
       summary: "A guarantee with its amendments",
       tags: ["guarantees"],
-      params: z.object({ id: uintString }),
-      query: z.object({ ...atQuery, ...asOfQuery }),
+      params: z.object({ id: uint256 }),
+      query: z.object({ ...at, ...asOfQuery }),
       response: guaranteeSchema.extend({
         amendments: z.array(amendmentSchema),
         pendingAmendment: amendmentSchema.nullable(),
@@ -313,85 +264,51 @@ export default defineRoutes({
           )
         ).map(toAmendment);
         return {
-          ...toGuarantee(row, query.at ?? nowSeconds()),
+          ...toGuarantee(row, resolveAt(query)),
           amendments,
           pendingAmendment: amendments.find((a) => a.state === "Pending") ?? null,
         };
       },
     }),
-    defineRoute({
+    listRoute({
       path: "/guarantees/:id/claims",
       summary: "A guarantee's demands: amount, documents, state, payment or rejection",
       tags: ["guarantees"],
-      params: z.object({ id: uintString }),
-      query: z.object({
-        state: z.enum(CLAIM_STATES).optional(),
-        order: z.enum(["asc", "desc"]).default("asc"),
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(claimSchema),
-      async handler({ params, query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
+      params: { id: uint256 },
+      from: "guarantee_claims c",
+      asOf: "versioned",
+      async scope({ params, query }, q, ctx) {
         await guaranteeRow(ctx.db, params.id, query.asOf);
-        const q = new Sql();
-        const where = [`c.guarantee_id = ${q.p(params.id, "numeric")}`, asOfFilter(q, "c", query.asOf)];
-        if (query.state !== undefined) where.push(`c.state = ${q.p(query.state)}`);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT c.* FROM guarantee_claims c",
-            where,
-            q,
-            sort: [{ sql: "c.claim_index", field: "claim_index", type: "integer" }],
-          },
-          query,
-          toClaim,
-        );
+        return [`c.guarantee_id = ${q.p(params.id, "numeric")}`];
       },
+      filters: { state: eq("c.state", z.enum(CLAIM_STATES)) },
+      sorts: { index: [key("c.claim_index", "integer")] },
+      order: "asc",
+      item: claimSchema,
+      toItem: toClaim,
     }),
-    defineRoute({
+    listRoute({
       path: "/guarantees/:id/timeline",
       summary: "Everything that happened to a guarantee, in chain order",
       tags: ["guarantees"],
-      params: z.object({ id: uintString }),
-      query: z.object({
-        order: z.enum(["asc", "desc"]).default("asc"),
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(timelineSchema),
-      async handler({ params, query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
+      params: { id: uint256 },
+      from: "guarantee_timeline t",
+      asOf: { upTo: "t.block_number" },
+      async scope({ params, query }, q, ctx) {
         await guaranteeRow(ctx.db, params.id, query.asOf);
-        const q = new Sql();
-        const where = [`t.guarantee_id = ${q.p(params.id, "numeric")}`];
-        if (query.asOf !== undefined) where.push(`t.block_number <= ${q.p(query.asOf, "bigint")}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT t.* FROM guarantee_timeline t",
-          where,
-          q,
-          sort: [
-            { sql: "t.block_number", field: "block_number", type: "bigint" },
-            { sql: "t.log_index", field: "log_index", type: "integer" },
-            { sql: "t.seq", field: "seq", type: "integer" },
-          ],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return {
-          items: rows.map((r) => ({
-            event: r.event as string,
-            account: (r.account as string | null) ?? null,
-            claimIndex: (r.claim_index as number | null) ?? null,
-            amendmentNumber: (r.amendment_number as number | null) ?? null,
-            details: r.details as Record<string, unknown>,
-            source: appendSource(r),
-          })),
-          nextCursor,
-        };
+        return [`t.guarantee_id = ${q.p(params.id, "numeric")}`];
       },
+      sorts: { chain: chainOrder("t") },
+      order: "asc",
+      item: timelineSchema,
+      toItem: (r) => ({
+        event: r.event as string,
+        account: (r.account as string | null) ?? null,
+        claimIndex: (r.claim_index as number | null) ?? null,
+        amendmentNumber: (r.amendment_number as number | null) ?? null,
+        details: r.details as Record<string, unknown>,
+        source: appendSource(r),
+      }),
     }),
   ],
 });

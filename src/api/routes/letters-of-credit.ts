@@ -6,24 +6,24 @@ import {
   OBLIGATION_STATUSES,
   PRESENTATION_STATES,
 } from "../../indexer/projections/letters-of-credit.js";
+import { CONTRACT_EVENTS } from "../contracts.js";
+import { anyOf, chainOrder, eq, filter, key, listRoute, range, type Filter } from "../list.js";
 import {
   address,
   appendSource,
   asOfFilter,
   asOfQuery,
+  booleanParam,
   checkAsOf,
   defineRoute,
   defineRoutes,
-  fetchPage,
-  id32,
-  listPage,
+  findOne,
+  memberId,
   NotFoundError,
-  order,
-  page,
-  pageQuery,
   source,
   Sql,
-  uintString,
+  uint256,
+  unixSeconds,
   upTo,
   versionSource,
 } from "../route.js";
@@ -299,84 +299,52 @@ async function nettingRun(db: Queryable, runId: string): Promise<Row | undefined
 
 // ------------------------------------------------------------------------------------------------- routes
 
-const lcSorts = {
-  id: [{ sql: "l.lc_id", field: "lc_id", type: "numeric" }],
-  amount: [
-    { sql: "l.amount", field: "amount", type: "numeric" },
-    { sql: "l.lc_id", field: "lc_id", type: "numeric" },
-  ],
-  expiry: [
-    { sql: "l.expiry", field: "expiry", type: "bigint" },
-    { sql: "l.lc_id", field: "lc_id", type: "numeric" },
-  ],
-} as const;
-
 const PARTY_COLUMNS = {
-  applicant: "applicant",
-  issuingBank: "issuing_bank",
-  advisingBank: "advising_bank",
-  beneficiary: "beneficiary",
-  nominatedBank: "nominated_bank",
+  applicant: "l.applicant",
+  issuingBank: "l.issuing_bank",
+  advisingBank: "l.advising_bank",
+  beneficiary: "l.beneficiary",
+  nominatedBank: "l.nominated_bank",
 } as const;
+const partyFilters = Object.fromEntries(
+  Object.entries(PARTY_COLUMNS).map(([param, column]) => [param, eq(column, memberId, "bigint")]),
+) as Record<keyof typeof PARTY_COLUMNS, Filter<typeof memberId>>;
+
+const maturity = range("p.maturity", unixSeconds, "bigint");
+const LC_EVENT = z.enum(
+  ["LetterOfCredit", "InterbankPositions"].flatMap((c) => CONTRACT_EVENTS.get(c) ?? []) as [string, ...string[]],
+  { error: "not an event of the LC contracts" },
+);
 
 export default defineRoutes({
   name: "letters-of-credit",
   routes: [
-    defineRoute({
+    listRoute({
       path: "/letters-of-credit",
       summary: "Letters of credit, filtered by party and state",
       tags: ["letters-of-credit"],
-      query: z.object({
-        party: id32.optional().describe("LCs where this member is any party"),
-        applicant: id32.optional(),
-        issuingBank: id32.optional(),
-        advisingBank: id32.optional(),
-        beneficiary: id32.optional(),
-        nominatedBank: id32.optional(),
-        state: z.enum(LC_STATE_VALUES).optional(),
-        deferred: z.enum(["true", "false"]).optional().describe("Deferred payment (true) or sight (false)"),
-        sort: z.enum(["id", "amount", "expiry"]).default("id"),
-        order,
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(lcSchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const where = [asOfFilter(q, "l", query.asOf)];
-        if (query.party !== undefined) {
-          const p = q.p(query.party, "bigint");
-          where.push(
-            `(${Object.values(PARTY_COLUMNS)
-              .map((c) => `l.${c} = ${p}`)
-              .join(" OR ")})`,
-          );
-        }
-        for (const [param, column] of Object.entries(PARTY_COLUMNS)) {
-          const value = query[param as keyof typeof PARTY_COLUMNS];
-          if (value !== undefined) where.push(`l.${column} = ${q.p(value, "bigint")}`);
-        }
-        if (query.state !== undefined) where.push(`l.state = ${q.p(query.state)}`);
-        if (query.deferred !== undefined) where.push(`l.deferred = ${q.p(query.deferred === "true", "boolean")}`);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT l.* FROM lc_letters l",
-            where,
-            q,
-            sort: lcSorts[query.sort],
-          },
-          query,
-          toLc,
-        );
+      from: "lc_letters l",
+      asOf: "versioned",
+      filters: {
+        party: anyOf(Object.values(PARTY_COLUMNS), memberId.describe("LCs where this member is any party"), "bigint"),
+        ...partyFilters,
+        state: eq("l.state", z.enum(LC_STATE_VALUES)),
+        deferred: eq("l.deferred", booleanParam.describe("Deferred payment (true) or sight (false)"), "boolean"),
       },
+      sorts: {
+        id: [key("l.lc_id", "numeric")],
+        amount: [key("l.amount", "numeric"), key("l.lc_id", "numeric")],
+        expiry: [key("l.expiry", "bigint"), key("l.lc_id", "numeric")],
+      },
+      order: "asc",
+      item: lcSchema,
+      toItem: toLc,
     }),
     defineRoute({
       path: "/letters-of-credit/:id",
       summary: "One LC with its presentations, amendments and timeline",
       tags: ["letters-of-credit"],
-      params: z.object({ id: uintString }),
+      params: z.object({ id: uint256 }),
       query: z.object({ ...asOfQuery }),
       response: lcSchema.extend({
         presentations: z.array(presentationSchema),
@@ -385,12 +353,11 @@ export default defineRoutes({
       }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const [row] = await ctx.db.query(
-          `SELECT * FROM lc_letters l WHERE l.lc_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "l", query.asOf)}`,
-          q.params,
+        const row = await findOne(
+          ctx.db,
+          { from: "lc_letters l", key: { lc_id: [params.id, "numeric"] }, asOf: query.asOf },
+          `letter of credit ${params.id} not found`,
         );
-        if (row === undefined) throw new NotFoundError(`letter of credit ${params.id} not found`);
         const qp = new Sql();
         const presentations = await ctx.db.query(
           `SELECT * FROM lc_presentations p WHERE p.lc_id = ${qp.p(params.id, "numeric")} AND ${asOfFilter(qp, "p", query.asOf)} ORDER BY p.presentation_id`,
@@ -409,108 +376,67 @@ export default defineRoutes({
         };
       },
     }),
-    defineRoute({
+    listRoute({
       path: "/letters-of-credit/:id/timeline",
       summary: "Every event of an LC in chain order, with the acting member and the hashes it carried",
       tags: ["letters-of-credit"],
-      params: z.object({ id: uintString }),
-      query: z.object({
-        event: z
-          .string()
-          .regex(/^[A-Za-z]{1,64}$/)
-          .optional()
-          .describe("Only this event name"),
-        member: id32.optional().describe("Only events this member took"),
-        order,
-        ...pageQuery,
-      }),
-      response: page(timelineSchema),
-      async handler({ params, query }, ctx) {
-        const exists = await ctx.db.query(`SELECT 1 FROM lc_letters WHERE lc_id = $1::numeric LIMIT 1`, [params.id]);
-        if (exists.length === 0) throw new NotFoundError(`letter of credit ${params.id} not found`);
-        const q = new Sql();
-        const where = [`t.lc_id = ${q.p(params.id, "numeric")}`];
-        if (query.event !== undefined) where.push(`t.event = ${q.p(query.event)}`);
-        if (query.member !== undefined) where.push(`t.member_id = ${q.p(query.member, "bigint")}`);
-        return listPage(
+      params: { id: uint256 },
+      from: "lc_timeline t",
+      async scope({ params }, q, ctx) {
+        await findOne(
           ctx.db,
-          {
-            select: "SELECT t.* FROM lc_timeline t",
-            where,
-            q,
-            sort: [
-              { sql: "t.block_number", field: "block_number", type: "bigint" },
-              { sql: "t.log_index", field: "log_index", type: "integer" },
-              { sql: "t.seq", field: "seq", type: "integer" },
-            ],
-          },
-          query,
-          toTimeline,
+          { from: "lc_letters l", key: { lc_id: [params.id, "numeric"] } },
+          `letter of credit ${params.id} not found`,
         );
+        return [`t.lc_id = ${q.p(params.id, "numeric")}`];
       },
+      filters: {
+        event: eq("t.event", LC_EVENT.describe("Only this event name")),
+        member: eq("t.member_id", memberId.describe("Only events this member took"), "bigint"),
+      },
+      sorts: { chain: chainOrder("t") },
+      order: "asc",
+      item: timelineSchema,
+      toItem: toTimeline,
     }),
-    defineRoute({
+    listRoute({
       path: "/lc-presentations",
       summary: "Presentations and accepted claims, filtered by LC, state, holder and maturity",
       tags: ["letters-of-credit"],
-      query: z.object({
-        lcId: uintString.optional(),
-        state: z.enum(PRESENTATION_STATE_VALUES).optional(),
-        holder: address.optional().describe("Claims held by this account"),
-        holderMember: id32.optional().describe("Claims held by this member"),
-        maturityFrom: z.coerce.number().int().min(0).optional().describe("Maturity at or after (unix seconds)"),
-        maturityTo: z.coerce.number().int().min(0).optional().describe("Maturity at or before (unix seconds)"),
-        sort: z.enum(["id", "maturity", "amount"]).default("id"),
-        order,
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(presentationSchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const where = [asOfFilter(q, "p", query.asOf)];
-        if (query.lcId !== undefined) where.push(`p.lc_id = ${q.p(query.lcId, "numeric")}`);
-        if (query.state !== undefined) where.push(`p.state = ${q.p(query.state)}`);
-        if (query.holder !== undefined) where.push(`p.holder = ${q.p(query.holder)}`);
-        if (query.holderMember !== undefined) where.push(`p.holder_member = ${q.p(query.holderMember, "bigint")}`);
-        if (query.maturityFrom !== undefined) where.push(`p.maturity >= ${q.p(query.maturityFrom, "bigint")}`);
-        if (query.maturityTo !== undefined) where.push(`p.maturity <= ${q.p(query.maturityTo, "bigint")}`);
-        const id = { sql: "p.presentation_id", field: "presentation_id", type: "numeric" } as const;
-        const sort =
-          query.sort === "maturity"
-            ? [{ sql: "COALESCE(p.maturity, 0)", field: "maturity_key", type: "bigint" } as const, id]
-            : query.sort === "amount"
-              ? [{ sql: "p.amount", field: "amount", type: "numeric" } as const, id]
-              : [id];
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT p.*, COALESCE(p.maturity, 0) AS maturity_key FROM lc_presentations p",
-            where,
-            q,
-            sort,
-          },
-          query,
-          toPresentation,
-        );
+      from: "lc_presentations p",
+      select: "p.*, COALESCE(p.maturity, 0) AS maturity_key",
+      asOf: "versioned",
+      filters: {
+        lcId: eq("p.lc_id", uint256, "numeric"),
+        state: eq("p.state", z.enum(PRESENTATION_STATE_VALUES)),
+        holder: eq("p.holder", address.describe("Claims held by this account")),
+        holderMember: eq("p.holder_member", memberId.describe("Claims held by this member"), "bigint"),
+        maturityFrom: { ...maturity.from, schema: unixSeconds.describe("Maturity at or after (unix seconds)") },
+        maturityTo: { ...maturity.to, schema: unixSeconds.describe("Maturity at or before (unix seconds)") },
       },
+      sorts: {
+        id: [key("p.presentation_id", "numeric")],
+        maturity: [key("COALESCE(p.maturity, 0)", "bigint", "maturity_key"), key("p.presentation_id", "numeric")],
+        amount: [key("p.amount", "numeric"), key("p.presentation_id", "numeric")],
+      },
+      order: "asc",
+      item: presentationSchema,
+      toItem: toPresentation,
     }),
     defineRoute({
       path: "/lc-presentations/:id",
       summary: "A presentation (or accepted claim) with its holder history and timeline",
       tags: ["letters-of-credit"],
-      params: z.object({ id: uintString }),
+      params: z.object({ id: uint256 }),
       query: z.object({ ...asOfQuery }),
       response: presentationSchema.extend({ holders: z.array(holderSchema), timeline: z.array(timelineSchema) }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const [row] = await ctx.db.query(
-          `SELECT * FROM lc_presentations p WHERE p.presentation_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "p", query.asOf)}`,
-          q.params,
+        const row = await findOne(
+          ctx.db,
+          { from: "lc_presentations p", key: { presentation_id: [params.id, "numeric"] }, asOf: query.asOf },
+          `presentation ${params.id} not found`,
         );
-        if (row === undefined) throw new NotFoundError(`presentation ${params.id} not found`);
         const qh = new Sql();
         const holders = await ctx.db.query(
           `SELECT * FROM lc_claim_holders h WHERE h.claim_id = ${qh.p(params.id, "numeric")} AND ${upTo(qh, "h.block_number", query.asOf)}
@@ -528,7 +454,7 @@ export default defineRoutes({
       path: "/banks/:id/credit-lines",
       summary: "Credit lines a bank granted and received (limit, used, available)",
       tags: ["interbank"],
-      params: z.object({ id: id32 }),
+      params: z.object({ id: memberId }),
       query: z.object({ ...asOfQuery }),
       response: z.object({
         bank: z.number().int(),
@@ -561,78 +487,60 @@ export default defineRoutes({
         };
       },
     }),
-    defineRoute({
+    listRoute({
       path: "/banks/:id/obligations",
       summary: "A bank's interbank obligations (as debtor, creditor or either), by status",
       tags: ["interbank"],
-      params: z.object({ id: id32 }),
-      query: z.object({
-        status: z.enum(OBLIGATION_STATUS_VALUES).optional(),
-        role: z.enum(["debtor", "creditor", "any"]).default("any"),
-        counterparty: id32.optional(),
-        sort: z.enum(["id", "dueAt", "amount"]).default("id"),
-        order,
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(obligationSchema).extend({
-        totals: z
-          .object({ owes: z.string(), owed: z.string() })
-          .describe("Open obligations: what the bank owes and is owed"),
-      }),
-      async handler({ params, query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
+      params: { id: memberId },
+      from: "ib_obligations o",
+      asOf: "versioned",
+      scope({ params, query }, q) {
         const bank = q.p(params.id, "bigint");
-        const where = [asOfFilter(q, "o", query.asOf)];
-        where.push(
+        return [
           query.role === "debtor"
             ? `o.debtor = ${bank}`
             : query.role === "creditor"
               ? `o.creditor = ${bank}`
               : `(o.debtor = ${bank} OR o.creditor = ${bank})`,
-        );
-        if (query.counterparty !== undefined) {
-          const c = q.p(query.counterparty, "bigint");
-          where.push(`(o.debtor = ${c} OR o.creditor = ${c})`);
-        }
-        if (query.status !== undefined) where.push(`o.status = ${q.p(query.status)}`);
-        const id = { sql: "o.obligation_id", field: "obligation_id", type: "numeric" } as const;
-        const sort =
-          query.sort === "dueAt"
-            ? [{ sql: "o.due_at", field: "due_at", type: "bigint" } as const, id]
-            : query.sort === "amount"
-              ? [{ sql: "o.amount", field: "amount", type: "numeric" } as const, id]
-              : [id];
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT o.* FROM ib_obligations o",
-          where,
-          q,
-          sort,
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        const qt = new Sql();
-        const b = qt.p(params.id, "bigint");
-        const [totals] = await ctx.db.query(
-          `SELECT COALESCE(SUM(CASE WHEN o.debtor = ${b} THEN o.amount END), 0)::text AS owes,
-                  COALESCE(SUM(CASE WHEN o.creditor = ${b} THEN o.amount END), 0)::text AS owed
-           FROM ib_obligations o WHERE o.status = 'Open' AND ${asOfFilter(qt, "o", query.asOf)}`,
-          qt.params,
-        );
-        return {
-          items: rows.map(toObligation),
-          nextCursor,
-          totals: { owes: totals.owes as string, owed: totals.owed as string },
-        };
+        ];
+      },
+      filters: {
+        status: eq("o.status", z.enum(OBLIGATION_STATUS_VALUES)),
+        counterparty: anyOf(["o.debtor", "o.creditor"], memberId, "bigint"),
+      },
+      query: { role: z.enum(["debtor", "creditor", "any"]).default("any") },
+      sorts: {
+        id: [key("o.obligation_id", "numeric")],
+        dueAt: [key("o.due_at", "bigint"), key("o.obligation_id", "numeric")],
+        amount: [key("o.amount", "numeric"), key("o.obligation_id", "numeric")],
+      },
+      order: "asc",
+      item: obligationSchema,
+      toItem: toObligation,
+      extra: {
+        response: {
+          totals: z
+            .object({ owes: z.string(), owed: z.string() })
+            .describe("Open obligations: what the bank owes and is owed"),
+        },
+        async compute({ params, query }, ctx) {
+          const q = new Sql();
+          const b = q.p(params.id, "bigint");
+          const [totals] = await ctx.db.query(
+            `SELECT COALESCE(SUM(CASE WHEN o.debtor = ${b} THEN o.amount END), 0)::text AS owes,
+                    COALESCE(SUM(CASE WHEN o.creditor = ${b} THEN o.amount END), 0)::text AS owed
+             FROM ib_obligations o WHERE o.status = 'Open' AND ${asOfFilter(q, "o", query.asOf)}`,
+            q.params,
+          );
+          return { totals: { owes: totals.owes as string, owed: totals.owed as string } };
+        },
       },
     }),
     defineRoute({
       path: "/banks/:id/netting",
       summary: "A bank's last netting result: the run and the bank's net position in it",
       tags: ["interbank"],
-      params: z.object({ id: id32 }),
+      params: z.object({ id: memberId }),
       query: z.object({ ...asOfQuery }),
       response: nettingRunSchema.extend({ bank: z.number().int(), netPosition: z.string() }),
       async handler({ params, query }, ctx) {
@@ -649,42 +557,28 @@ export default defineRoutes({
         return { ...toRun(run), bank: params.id, netPosition: last.net_position as string };
       },
     }),
-    defineRoute({
+    listRoute({
       path: "/netting-runs",
       summary: "Netting runs, optionally those a bank took part in",
       tags: ["interbank"],
-      query: z.object({
-        bank: id32.optional().describe("Runs this bank took part in"),
-        order: z.enum(["asc", "desc"]).default("desc"),
-        ...pageQuery,
-      }),
-      response: page(nettingRunSchema),
-      async handler({ query }, ctx) {
-        const q = new Sql();
-        const where: string[] = [];
-        if (query.bank !== undefined) {
-          where.push(
-            `EXISTS (SELECT 1 FROM ib_netting_positions n WHERE n.run_id = r.run_id AND n.bank = ${q.p(query.bank, "bigint")})`,
-          );
-        }
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT r.* FROM ib_netting_runs r",
-            where,
-            q,
-            sort: [{ sql: "r.run_id", field: "run_id", type: "numeric" }],
-          },
-          query,
-          toRun,
-        );
+      from: "ib_netting_runs r",
+      filters: {
+        bank: filter(
+          memberId.describe("Runs this bank took part in"),
+          (bank, q) =>
+            `EXISTS (SELECT 1 FROM ib_netting_positions n WHERE n.run_id = r.run_id AND n.bank = ${q.p(bank, "bigint")})`,
+        ),
       },
+      sorts: { id: [key("r.run_id", "numeric")] },
+      order: "desc",
+      item: nettingRunSchema,
+      toItem: toRun,
     }),
     defineRoute({
       path: "/netting-runs/:id",
       summary: "One netting run: its obligations and every bank's net position",
       tags: ["interbank"],
-      params: z.object({ id: uintString }),
+      params: z.object({ id: uint256 }),
       response: nettingRunSchema.extend({ obligations: z.array(obligationSchema) }),
       async handler({ params }, ctx) {
         const run = await nettingRun(ctx.db, params.id);
@@ -700,17 +594,16 @@ export default defineRoutes({
       path: "/obligations/:id",
       summary: "One interbank obligation",
       tags: ["interbank"],
-      params: z.object({ id: uintString }),
+      params: z.object({ id: uint256 }),
       query: z.object({ ...asOfQuery }),
       response: obligationSchema,
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const [row] = await ctx.db.query(
-          `SELECT * FROM ib_obligations o WHERE o.obligation_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "o", query.asOf)}`,
-          q.params,
+        const row = await findOne(
+          ctx.db,
+          { from: "ib_obligations o", key: { obligation_id: [params.id, "numeric"] }, asOf: query.asOf },
+          `obligation ${params.id} not found`,
         );
-        if (row === undefined) throw new NotFoundError(`obligation ${params.id} not found`);
         return toObligation(row);
       },
     }),

@@ -2,30 +2,27 @@ import { z } from "zod";
 import type { Queryable, Row } from "../../indexer/db.js";
 import { type RoleName, Roles } from "@consortia/sdk";
 import { ACCESS_LEVELS, ACCOUNT_STATUSES, MEMBER_KINDS, MEMBER_STATUSES } from "../../indexer/projections/platform.js";
+import { decodeCall } from "../contracts.js";
+import { atLeast, chainOrder, contains, eq, filter, key, listRoute } from "../list.js";
 import {
   address,
   appendSource,
   asOfFilter,
   asOfQuery,
-  blockRangeQuery,
   bytes32,
   checkAsOf,
   defineRoute,
   defineRoutes,
-  fetchPage,
-  id32,
-  listPage,
-  NotFoundError,
-  order,
-  page,
-  pageQuery,
+  findOne,
+  memberId,
   source,
   Sql,
-  uintString,
+  uint256,
   versionSource,
 } from "../route.js";
 
 const ROLE_NAMES = Object.keys(Roles) as RoleName[];
+const PROPOSAL_STATUSES = ["Pending", "Executed", "Cancelled"] as const;
 /** Roles a member can hold (SYSTEM and MEMBER are pseudo-roles of the authorization check). */
 const MEMBER_ROLE_NAMES = ROLE_NAMES.filter((n) => n !== "SYSTEM" && n !== "MEMBER") as [RoleName, ...RoleName[]];
 
@@ -67,9 +64,13 @@ const proposalSchema = z.object({
   data: z.string(),
   descriptionHash: z.string(),
   expiresAt: z.number().int(),
-  status: z.enum(["Pending", "Executed", "Cancelled"]),
+  status: z.enum(PROPOSAL_STATUSES),
   approvals: z.number().int(),
   result: z.string().nullable(),
+  call: z
+    .object({ function: z.string(), args: z.record(z.string(), z.unknown()), text: z.string() })
+    .nullable()
+    .describe("The call decoded with the suite's ABIs (null: no known function has its selector)"),
   created: source,
   source,
 });
@@ -133,10 +134,18 @@ const toProposal = (r: Row) => ({
   data: r.data as string,
   descriptionHash: r.description_hash as string,
   expiresAt: r.expires_at as number,
-  status: r.status as "Pending" | "Executed" | "Cancelled",
+  status: r.status as (typeof PROPOSAL_STATUSES)[number],
   approvals: r.approvals as number,
   result: (r.result as string | null) ?? null,
+  call: decodeCall(r.data as string),
   created: { block: r.created_block as number, tx: r.created_tx as string, logIndex: 0 },
+  source: versionSource(r),
+});
+
+const toBalance = (r: Row) => ({
+  token: r.token as string,
+  account: r.account as string,
+  balance: r.balance as string,
   source: versionSource(r),
 });
 
@@ -158,83 +167,46 @@ const toPayment = (r: Row) => ({
   source: appendSource(r),
 });
 
-/** Appends block-range conditions on `column`. */
-function blockRange(
-  q: Sql,
-  where: string[],
-  column: string,
-  range: { fromBlock?: number | undefined; toBlock?: number | undefined },
-) {
-  if (range.fromBlock !== undefined) where.push(`${column} >= ${q.p(range.fromBlock, "bigint")}`);
-  if (range.toBlock !== undefined) where.push(`${column} <= ${q.p(range.toBlock, "bigint")}`);
-}
-
 // ------------------------------------------------------------------------------------------------- routes
-
-const memberSorts = {
-  id: [{ sql: "m.member_id", field: "member_id", type: "bigint" }],
-  name: [
-    { sql: "m.name", field: "name", type: "text" },
-    { sql: "m.member_id", field: "member_id", type: "bigint" },
-  ],
-} as const;
 
 export default defineRoutes({
   name: "platform",
   routes: [
-    defineRoute({
+    listRoute({
       path: "/members",
       summary: "Member directory: members with roles, status, accounts and nodes",
       tags: ["platform"],
-      query: z.object({
-        status: z.enum(MEMBER_STATUSES).optional(),
-        kind: z.enum(MEMBER_KINDS).optional(),
-        role: z.enum(MEMBER_ROLE_NAMES).optional().describe("Members holding this role"),
-        name: z.string().min(1).max(100).optional().describe("Case-insensitive substring of the name"),
-        sort: z.enum(["id", "name"]).default("id"),
-        order,
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(memberSchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const where = [asOfFilter(q, "m", query.asOf)];
-        if (query.status !== undefined) where.push(`m.status = ${q.p(query.status)}`);
-        if (query.kind !== undefined) where.push(`m.kind = ${q.p(query.kind)}`);
-        if (query.role !== undefined) {
-          where.push(`(m.roles::bigint & ${q.p(Roles[query.role], "bigint")}) <> 0`);
-        }
-        if (query.name !== undefined) where.push(`m.name ILIKE ${q.p(`%${query.name.replace(/[\\%_]/g, "\\$&")}%`)}`);
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT m.* FROM members m",
-          where,
-          q,
-          sort: memberSorts[query.sort],
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return { items: await withAccountsAndNodes(ctx.db, rows, query.asOf), nextCursor };
+      from: "members m",
+      asOf: "versioned",
+      filters: {
+        status: eq("m.status", z.enum(MEMBER_STATUSES)),
+        kind: eq("m.kind", z.enum(MEMBER_KINDS)),
+        role: filter(
+          z.enum(MEMBER_ROLE_NAMES).describe("Members holding this role"),
+          (role, q) => `(m.roles::bigint & ${q.p(Roles[role], "bigint")}) <> 0`,
+        ),
+        name: contains("m.name", z.string().max(100).describe("Case-insensitive substring of the name")),
       },
+      sorts: { id: [key("m.member_id", "bigint")], name: [key("m.name", "text"), key("m.member_id", "bigint")] },
+      order: "asc",
+      item: memberSchema,
+      toItems: (rows, { query }, ctx) => withAccountsAndNodes(ctx.db, rows, query.asOf),
     }),
     defineRoute({
       path: "/members/:id",
       summary: "One member with its roles, status, accounts and nodes",
       tags: ["platform"],
-      params: z.object({ id: id32 }),
+      params: z.object({ id: memberId }),
       query: z.object({ ...asOfQuery }),
       response: memberSchema,
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const rows = await ctx.db.query(
-          `SELECT m.* FROM members m WHERE m.member_id = ${q.p(params.id, "bigint")} AND ${asOfFilter(q, "m", query.asOf)}`,
-          q.params,
+        const row = await findOne(
+          ctx.db,
+          { from: "members m", key: { member_id: [params.id, "bigint"] }, asOf: query.asOf },
+          `member ${params.id} not found`,
         );
-        if (rows.length === 0) throw new NotFoundError(`member ${params.id} not found`);
-        return (await withAccountsAndNodes(ctx.db, rows, query.asOf))[0];
+        return (await withAccountsAndNodes(ctx.db, [row], query.asOf))[0];
       },
     }),
     defineRoute({
@@ -246,12 +218,11 @@ export default defineRoutes({
       response: accountSchema,
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const [row] = await ctx.db.query(
-          `SELECT * FROM accounts a WHERE a.address = ${q.p(params.address)} AND ${asOfFilter(q, "a", query.asOf)}`,
-          q.params,
+        const row = await findOne(
+          ctx.db,
+          { from: "accounts a", key: { address: [params.address, "text"] }, asOf: query.asOf },
+          `account ${params.address} not found`,
         );
-        if (row === undefined) throw new NotFoundError(`account ${params.address} not found`);
         return toAccount(row);
       },
     }),
@@ -295,54 +266,36 @@ export default defineRoutes({
         };
       },
     }),
-    defineRoute({
+    listRoute({
       path: "/proposals",
-      summary: "Governance proposals",
+      summary: "Governance proposals, with their calls decoded",
       tags: ["platform"],
-      query: z.object({
-        status: z.enum(["Pending", "Executed", "Cancelled"]).optional(),
-        proposer: id32.optional(),
-        target: address.optional(),
-        order: z.enum(["asc", "desc"]).default("desc"),
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(proposalSchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const where = [asOfFilter(q, "p", query.asOf)];
-        if (query.status !== undefined) where.push(`p.status = ${q.p(query.status)}`);
-        if (query.proposer !== undefined) where.push(`p.proposer = ${q.p(query.proposer, "bigint")}`);
-        if (query.target !== undefined) where.push(`p.target = ${q.p(query.target)}`);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT p.* FROM proposals p",
-            where,
-            q,
-            sort: [{ sql: "p.proposal_id", field: "proposal_id", type: "numeric" }],
-          },
-          query,
-          toProposal,
-        );
+      from: "proposals p",
+      asOf: "versioned",
+      filters: {
+        status: eq("p.status", z.enum(PROPOSAL_STATUSES)),
+        proposer: eq("p.proposer", memberId, "bigint"),
+        target: eq("p.target", address),
       },
+      sorts: { id: [key("p.proposal_id", "numeric")] },
+      order: "desc",
+      item: proposalSchema,
+      toItem: toProposal,
     }),
     defineRoute({
       path: "/proposals/:id",
       summary: "One proposal with its votes",
       tags: ["platform"],
-      params: z.object({ id: uintString }),
+      params: z.object({ id: uint256 }),
       query: z.object({ ...asOfQuery }),
       response: proposalSchema.extend({ votes: z.array(voteSchema) }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const [row] = await ctx.db.query(
-          `SELECT * FROM proposals p WHERE p.proposal_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "p", query.asOf)}`,
-          q.params,
+        const row = await findOne(
+          ctx.db,
+          { from: "proposals p", key: { proposal_id: [params.id, "numeric"] }, asOf: query.asOf },
+          `proposal ${params.id} not found`,
         );
-        if (row === undefined) throw new NotFoundError(`proposal ${params.id} not found`);
         const qv = new Sql();
         const votes = await ctx.db.query(
           `SELECT * FROM proposal_votes v WHERE v.proposal_id = ${qv.p(params.id, "numeric")}${
@@ -360,50 +313,24 @@ export default defineRoutes({
         };
       },
     }),
-    defineRoute({
+    listRoute({
       path: "/token/balances",
       summary: "Token balances (current, or as of a block)",
       tags: ["token"],
-      query: z.object({
-        token: address.optional(),
-        account: address.optional(),
-        minBalance: uintString.optional(),
-        sort: z.enum(["balance", "account"]).default("balance"),
-        order: z.enum(["asc", "desc"]).default("desc"),
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(balanceSchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const where = [asOfFilter(q, "b", query.asOf)];
-        if (query.token !== undefined) where.push(`b.token = ${q.p(query.token)}`);
-        if (query.account !== undefined) where.push(`b.account = ${q.p(query.account)}`);
-        if (query.minBalance !== undefined) where.push(`b.balance >= ${q.p(query.minBalance, "numeric")}`);
-        const tail = [
-          { sql: "b.account", field: "account", type: "text" },
-          { sql: "b.token", field: "token", type: "text" },
-        ] as const;
-        const { rows, nextCursor } = await fetchPage(ctx.db, {
-          select: "SELECT b.* FROM token_balances b",
-          where,
-          q,
-          sort: query.sort === "balance" ? [{ sql: "b.balance", field: "balance", type: "numeric" }, ...tail] : tail,
-          order: query.order,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        return {
-          items: rows.map((r) => ({
-            token: r.token as string,
-            account: r.account as string,
-            balance: r.balance as string,
-            source: versionSource(r),
-          })),
-          nextCursor,
-        };
+      from: "token_balances b",
+      asOf: "versioned",
+      filters: {
+        token: eq("b.token", address),
+        account: eq("b.account", address),
+        minBalance: atLeast("b.balance", uint256, "numeric"),
       },
+      sorts: {
+        balance: [key("b.balance", "numeric"), key("b.account", "text"), key("b.token", "text")],
+        account: [key("b.account", "text"), key("b.token", "text")],
+      },
+      order: "desc",
+      item: balanceSchema,
+      toItem: toBalance,
     }),
     defineRoute({
       path: "/token/supply",
@@ -435,101 +362,49 @@ export default defineRoutes({
           `SELECT * FROM token_balances b WHERE b.account = ${q.p(params.address)} AND ${asOfFilter(q, "b", query.asOf)} ORDER BY token`,
           q.params,
         );
-        return rows.map((r) => ({
-          token: r.token as string,
-          account: r.account as string,
-          balance: r.balance as string,
-          source: versionSource(r),
-        }));
+        return rows.map(toBalance);
       },
     }),
-    defineRoute({
+    listRoute({
       path: "/token/transfers",
       summary: "Token transfers, filtered by account, direction, token, amount and blocks",
       tags: ["token"],
-      query: z.object({
-        account: address.optional().describe("Transfers from or to this account (see direction)"),
-        direction: z.enum(["in", "out", "any"]).default("any"),
-        token: address.optional(),
-        minAmount: uintString.optional(),
-        order: z.enum(["asc", "desc"]).default("desc"),
-        ...blockRangeQuery,
-        ...pageQuery,
-      }),
-      response: page(transferSchema),
-      async handler({ query }, ctx) {
-        const q = new Sql();
-        const where: string[] = [];
-        if (query.account !== undefined) {
-          const a = q.p(query.account);
-          where.push(
-            query.direction === "in"
-              ? `t.to_address = ${a}`
-              : query.direction === "out"
-                ? `t.from_address = ${a}`
-                : `(t.from_address = ${a} OR t.to_address = ${a})`,
-          );
-        }
-        if (query.token !== undefined) where.push(`t.token = ${q.p(query.token)}`);
-        if (query.minAmount !== undefined) where.push(`t.amount >= ${q.p(query.minAmount, "numeric")}`);
-        blockRange(q, where, "t.block_number", query);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT t.* FROM token_transfers t",
-            where,
-            q,
-            sort: [
-              { sql: "t.block_number", field: "block_number", type: "bigint" },
-              { sql: "t.log_index", field: "log_index", type: "integer" },
-              { sql: "t.seq", field: "seq", type: "integer" },
-            ],
-          },
-          query,
-          toTransfer,
-        );
+      from: "token_transfers t",
+      blocks: "t.block_number",
+      filters: {
+        account: filter(address.describe("Transfers from or to this account (see direction)"), (account, q, query) => {
+          const a = q.p(account);
+          return query.direction === "in"
+            ? `t.to_address = ${a}`
+            : query.direction === "out"
+              ? `t.from_address = ${a}`
+              : `(t.from_address = ${a} OR t.to_address = ${a})`;
+        }),
+        token: eq("t.token", address),
+        minAmount: atLeast("t.amount", uint256, "numeric"),
       },
+      query: { direction: z.enum(["in", "out", "any"]).default("any") },
+      sorts: { chain: chainOrder("t") },
+      order: "desc",
+      item: transferSchema,
+      toItem: toTransfer,
     }),
-    defineRoute({
+    listRoute({
       path: "/payments",
       summary: "Off-chain payments recorded in the PaymentLedger",
       tags: ["payments"],
-      query: z.object({
-        bank: id32.optional(),
-        payer: id32.optional(),
-        payee: id32.optional(),
-        app: address.optional(),
-        sort: z.enum(["block", "amount"]).default("block"),
-        order: z.enum(["asc", "desc"]).default("desc"),
-        ...blockRangeQuery,
-        ...pageQuery,
-      }),
-      response: page(paymentSchema),
-      async handler({ query }, ctx) {
-        const q = new Sql();
-        const where: string[] = [];
-        for (const field of ["bank", "payer", "payee"] as const) {
-          if (query[field] !== undefined) where.push(`p.${field} = ${q.p(query[field], "bigint")}`);
-        }
-        if (query.app !== undefined) where.push(`p.app = ${q.p(query.app)}`);
-        blockRange(q, where, "p.block_number", query);
-        const position = [
-          { sql: "p.block_number", field: "block_number", type: "bigint" },
-          { sql: "p.log_index", field: "log_index", type: "integer" },
-        ] as const;
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT p.* FROM offchain_payments p",
-            where,
-            q,
-            sort:
-              query.sort === "amount" ? [{ sql: "p.amount", field: "amount", type: "numeric" }, ...position] : position,
-          },
-          query,
-          toPayment,
-        );
+      from: "offchain_payments p",
+      blocks: "p.block_number",
+      filters: {
+        bank: eq("p.bank", memberId, "bigint"),
+        payer: eq("p.payer", memberId, "bigint"),
+        payee: eq("p.payee", memberId, "bigint"),
+        app: eq("p.app", address),
       },
+      sorts: { block: chainOrder("p", false), amount: [key("p.amount", "numeric"), ...chainOrder("p", false)] },
+      order: "desc",
+      item: paymentSchema,
+      toItem: toPayment,
     }),
     defineRoute({
       path: "/payments/:reference",
@@ -538,10 +413,11 @@ export default defineRoutes({
       params: z.object({ reference: bytes32 }),
       response: paymentSchema,
       async handler({ params }, ctx) {
-        const [row] = await ctx.db.query(`SELECT * FROM offchain_payments WHERE payment_reference = $1`, [
-          params.reference,
-        ]);
-        if (row === undefined) throw new NotFoundError(`payment ${params.reference} not found`);
+        const row = await findOne(
+          ctx.db,
+          { from: "offchain_payments p", key: { payment_reference: [params.reference, "text"] }, asOf: null },
+          `payment ${params.reference} not found`,
+        );
         return toPayment(row);
       },
     }),

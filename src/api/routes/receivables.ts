@@ -1,29 +1,27 @@
 import { z } from "zod";
 import type { Queryable, Row } from "../../indexer/db.js";
 import { CERTIFICATE_STATUSES, OFFER_KINDS, RECEIVABLE_STATUSES } from "../../indexer/projections/receivables.js";
+import { atLeast, eq, filter, key, listRoute } from "../list.js";
 import {
   address,
   appendSource,
   asOfFilter,
   asOfQuery,
+  booleanParam,
   checkAsOf,
   defineRoute,
   defineRoutes,
-  id32,
-  listPage,
+  findOne,
+  memberId,
   NotFoundError,
-  order,
-  page,
-  pageQuery,
   source,
   Sql,
-  uintString,
+  uint256,
   upTo,
   versionSource,
 } from "../route.js";
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
 
 /** Append rows up to `asOf` (inclusive) when given. */
 const upToBlock = (q: Sql, alias: string, asOf: number | undefined): string => upTo(q, `${alias}.block_number`, asOf);
@@ -279,61 +277,34 @@ export function nest(certificates: readonly Certificate[]): CertificateNode[] {
   return roots;
 }
 
-async function receivableRow(db: Queryable, id: string, asOf: number | undefined): Promise<Row> {
-  const q = new Sql();
-  const [row] = await db.query(
-    `SELECT * FROM receivables r WHERE r.receivable_id = ${q.p(id, "numeric")} AND ${asOfFilter(q, "r", asOf)}`,
-    q.params,
-  );
-  if (row === undefined) throw new NotFoundError(`receivable ${id} not found`);
-  return row;
-}
-
-const receivableSorts = { id: [{ sql: "r.receivable_id", field: "receivable_id", type: "numeric" }] } as const;
+const receivableRow = (db: Queryable, id: string, asOf: number | undefined): Promise<Row> =>
+  findOne(db, { from: "receivables r", key: { receivable_id: [id, "numeric"] }, asOf }, `receivable ${id} not found`);
 
 export default defineRoutes({
   name: "receivables",
   routes: [
-    defineRoute({
+    listRoute({
       path: "/receivables",
       summary: "Receivables, filtered by creditor, obligor, guarantor and status",
       tags: ["receivables"],
-      query: z.object({
-        creditor: id32.optional(),
-        obligor: id32.optional(),
-        guarantor: id32.optional(),
-        status: z.enum(RECEIVABLE_STATUSES).optional(),
-        order,
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(receivableSchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const where = [asOfFilter(q, "r", query.asOf)];
-        for (const field of ["creditor", "obligor", "guarantor"] as const) {
-          if (query[field] !== undefined) where.push(`r.${field} = ${q.p(query[field], "bigint")}`);
-        }
-        if (query.status !== undefined) where.push(`r.status = ${q.p(query.status)}`);
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT r.* FROM receivables r",
-            where,
-            q,
-            sort: receivableSorts.id,
-          },
-          query,
-          toReceivable,
-        );
+      from: "receivables r",
+      asOf: "versioned",
+      filters: {
+        creditor: eq("r.creditor", memberId, "bigint"),
+        obligor: eq("r.obligor", memberId, "bigint"),
+        guarantor: eq("r.guarantor", memberId, "bigint"),
+        status: eq("r.status", z.enum(RECEIVABLE_STATUSES)),
       },
+      sorts: { id: [key("r.receivable_id", "numeric")] },
+      order: "asc",
+      item: receivableSchema,
+      toItem: toReceivable,
     }),
     defineRoute({
       path: "/receivables/:id",
       summary: "A receivable with its offers, pledges, financing history, redemptions and timeline",
       tags: ["receivables"],
-      params: z.object({ id: uintString }),
+      params: z.object({ id: uint256 }),
       query: z.object({ ...asOfQuery }),
       response: receivableSchema.extend({
         offers: z.array(offerSchema),
@@ -373,10 +344,10 @@ export default defineRoutes({
         "`format=nested` returns the root with `children` arrays. Redeemed certificates stay in the tree (status " +
         "Redeemed, value 0, redeemedValue) unless `includeRedeemed=false`.",
       tags: ["receivables"],
-      params: z.object({ id: uintString }),
+      params: z.object({ id: uint256 }),
       query: z.object({
         format: z.enum(["flat", "nested"]).default("flat"),
-        includeRedeemed: booleanQuery.default(true),
+        includeRedeemed: booleanParam.default(true),
         ...asOfQuery,
       }),
       response: z.object({
@@ -417,50 +388,31 @@ export default defineRoutes({
         return query.format === "nested" ? { ...head, tree: nest(certificates) } : { ...head, certificates };
       },
     }),
-    defineRoute({
+    listRoute({
       path: "/receivable-certificates",
       summary: "Receivable certificates held by an account or a member (or of a receivable)",
       tags: ["receivables"],
-      query: z.object({
-        holder: address.optional().describe("Holding account"),
-        member: id32.optional().describe("Holding member (any of its accounts)"),
-        receivable: uintString.optional(),
-        status: z.enum([...CERTIFICATE_STATUSES, "any"]).default("Live"),
-        minValue: uintString.optional(),
-        sort: z.enum(["id", "value"]).default("id"),
-        order,
-        ...asOfQuery,
-        ...pageQuery,
-      }),
-      response: page(certificateSchema),
-      async handler({ query }, ctx) {
-        await checkAsOf(ctx, query.asOf);
-        const q = new Sql();
-        const where = [asOfFilter(q, "c", query.asOf)];
-        if (query.holder !== undefined) where.push(`c.holder = ${q.p(query.holder)}`);
-        if (query.member !== undefined) where.push(`c.holder_member = ${q.p(query.member, "bigint")}`);
-        if (query.receivable !== undefined) where.push(`c.receivable_id = ${q.p(query.receivable, "numeric")}`);
-        if (query.status !== "any") where.push(`c.status = ${q.p(query.status)}`);
-        if (query.minValue !== undefined) where.push(`c.value >= ${q.p(query.minValue, "numeric")}`);
-        const id = { sql: "c.token_id", field: "token_id", type: "numeric" } as const;
-        return listPage(
-          ctx.db,
-          {
-            select: "SELECT c.* FROM receivable_certificates c",
-            where,
-            q,
-            sort: query.sort === "value" ? [{ sql: "c.value", field: "value", type: "numeric" }, id] : [id],
-          },
-          query,
-          toCertificate,
-        );
+      from: "receivable_certificates c",
+      asOf: "versioned",
+      filters: {
+        holder: eq("c.holder", address.describe("Holding account")),
+        member: eq("c.holder_member", memberId.describe("Holding member (any of its accounts)"), "bigint"),
+        receivable: eq("c.receivable_id", uint256, "numeric"),
+        status: filter(z.enum([...CERTIFICATE_STATUSES, "any"]).default("Live"), (status, q) =>
+          status === "any" ? undefined : `c.status = ${q.p(status)}`,
+        ),
+        minValue: atLeast("c.value", uint256, "numeric"),
       },
+      sorts: { id: [key("c.token_id", "numeric")], value: [key("c.value", "numeric"), key("c.token_id", "numeric")] },
+      order: "asc",
+      item: certificateSchema,
+      toItem: toCertificate,
     }),
     defineRoute({
       path: "/receivable-certificates/:id",
       summary: "A certificate with its lineage to the root, its children, its versions and its financing",
       tags: ["receivables"],
-      params: z.object({ id: uintString }),
+      params: z.object({ id: uint256 }),
       query: z.object({ ...asOfQuery }),
       response: certificateSchema.extend({
         lineage: z.array(certificateSchema).describe("From the root down to this certificate's parent"),
@@ -486,7 +438,7 @@ export default defineRoutes({
           q.params,
         );
         const self = chain.at(-1);
-        if (self === undefined || self.token_id !== params.id.replace(/^0+(?=\d)/, ""))
+        if (self === undefined || self.token_id !== params.id)
           throw new NotFoundError(`certificate ${params.id} not found`);
         const qc = new Sql();
         const children = await ctx.db.query(
