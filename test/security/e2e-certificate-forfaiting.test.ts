@@ -37,7 +37,9 @@ describe("end to end: a receivable certificate forfaited through the market and 
     await expect(
       desk.connect(regulator).offerDiscount(tokenId, FACE, ids.bankA, DISCOUNT_PRICE, deadline),
     ).to.be.revertedWithCustomError(desk, "ReceivableNotHolder");
-    const discountId = await desk.connect(supplier1).offerDiscount.staticCall(tokenId, FACE, ids.bankA, DISCOUNT_PRICE, deadline);
+    const discountId = await desk
+      .connect(supplier1)
+      .offerDiscount.staticCall(tokenId, FACE, ids.bankA, DISCOUNT_PRICE, deadline);
     await desk.connect(supplier1).offerDiscount(tokenId, FACE, ids.bankA, DISCOUNT_PRICE, deadline);
     await expect(desk.connect(bankB).acceptDiscount(discountId, ZeroHash)).to.be.revertedWithCustomError(
       desk,
@@ -91,7 +93,12 @@ describe("end to end: a receivable certificate forfaited through the market and 
       market.connect(bankB).acceptQuote(offerId, bankB, h("deed"), h("notice"), ZeroHash),
     ).to.be.revertedWithCustomError(market, "ForfaitingWrongParty");
     const trade = market.connect(bankA).acceptQuote(offerId, bankB, h("deed"), h("notice"), ZeroHash);
-    await expect(trade).to.changeTokenBalances(connection.ethers, token, [bankB, bankA], [-FORFAIT_PRICE, FORFAIT_PRICE]);
+    await expect(trade).to.changeTokenBalances(
+      connection.ethers,
+      token,
+      [bankB, bankA],
+      [-FORFAIT_PRICE, FORFAIT_PRICE],
+    );
     const traded = (await (await trade).wait())!.logs
       .map((log) => market.interface.parseLog(log))
       .find((parsed) => parsed?.name === "ClaimTraded")!;
