@@ -65,12 +65,16 @@ export interface Suite extends Platform, SuiteContracts {
  * enterprises with settlement tokens. Contract-agnostic on purpose: whatever the module deploys (plain contracts or
  * proxies) is what the tests drive.
  */
-export async function deploySuite(connection: NetworkConnection): Promise<Suite> {
+export async function deploySuite(
+  connection: NetworkConnection,
+  options: { deploymentId?: string } = {},
+): Promise<Suite> {
   const { ethers } = connection;
-  const deployed = (await connection.ignition.deploy(ConsortiaModule, { displayUi: false })) as unknown as Record<
-    string,
-    BaseContract
-  >;
+  // On a real node Ignition journals under ignition/deployments/<deploymentId>: the caller names it and removes it.
+  const deployed = (await connection.ignition.deploy(ConsortiaModule, {
+    displayUi: false,
+    ...(options.deploymentId === undefined ? {} : { deploymentId: options.deploymentId }),
+  })) as unknown as Record<string, BaseContract>;
   const at = async <T>(name: string, key: string): Promise<T> =>
     (await ethers.getContractAt(name, await deployed[key].getAddress())) as unknown as T;
   const contracts: SuiteContracts = {

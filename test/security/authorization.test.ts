@@ -142,7 +142,7 @@ describe("authorization matrix: every external state-changing function of the de
     });
   }
 
-  it("docs/authorization.md is the matrix as run (UPDATE_AUTHORIZATION=1 rewrites it)", async () => {
+  it("docs/authorization.md is the matrix as run (UPDATE_AUTHORIZATION=1 rewrites it)", async function () {
     if (results.size !== ENTRIES.length) this.skip();
     const ordered = CONTRACTS.flatMap((name) =>
       ENTRIES.filter((e) => e.contract === name).map((e) => results.get(`${e.contract}.${e.signature}`)!),

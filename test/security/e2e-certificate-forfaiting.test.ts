@@ -2,10 +2,13 @@ import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { ZeroHash } from "ethers";
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { startNode, type NodeProcess } from "../helpers/node-process.js";
 import { announcement, DAY, deploySuite, h, issueReceivable } from "./fixture.js";
 
-const connection = await network.create();
-const { networkHelpers } = connection;
+const deploymentId = `e2e-certificate-forfaiting-${process.pid}`;
 
 const FACE = 1_000_000n;
 const DISCOUNT_PRICE = 960_000n;
@@ -17,9 +20,25 @@ const FORFAIT_PRICE = 975_000n;
  * market to bankB, core acknowledges the transfer notice and at maturity pays bankB. At every step the wrong party,
  * a party without the role and a party suspended since are refused before the right one goes through.
  */
-describe("end to end: a receivable certificate forfaited through the market and paid to the buyer at maturity", () => {
+describe("end to end: a receivable certificate forfaited through the market and paid to the buyer at maturity", function () {
+  this.timeout(300_000);
+  /** The suite on a real `hardhat node` process (JSON-RPC over HTTP), as operators run it. */
+  let node: NodeProcess;
+  let connection: NetworkConnection;
+
+  before(async () => {
+    node = await startNode();
+    connection = await network.create({ network: "localhost", override: { url: node.url } });
+  });
+
+  after(async () => {
+    await node?.stop();
+    await rm(join("ignition", "deployments", deploymentId), { recursive: true, force: true });
+  });
+
   it("moves the certificate and the money between the right parties only, each in good standing", async () => {
-    const suite = await deploySuite(connection);
+    const { networkHelpers } = connection;
+    const suite = await deploySuite(connection, { deploymentId });
     const { receivableDesk: desk, receivableCertificates: certificates, forfaiting: market, token, registry } = suite;
     const { accounts, ids } = suite;
     const { core, supplier1, bankA, bankB, bankC, regulator } = accounts;
