@@ -43,13 +43,15 @@ import {
   toContractError,
 } from "@consortia/sdk";
 import { datasetPath, gatewayDomain, requestDigest, signDataRequest, type DataRequest } from "../gateway/request.js";
-import { CreditBlacklist__factory } from "../../typechain-types/factories/credit/CreditBlacklist__factory.js";
-import { DataSharing__factory } from "../../typechain-types/factories/data-sharing/DataSharing__factory.js";
-import { ECertificates__factory } from "../../typechain-types/factories/data-sharing/ECertificates__factory.js";
-import { ForfaitingMarket__factory } from "../../typechain-types/factories/forfaiting/ForfaitingMarket__factory.js";
-import { BankGuarantees__factory } from "../../typechain-types/factories/guarantees/BankGuarantees__factory.js";
-import { InterbankPositions__factory } from "../../typechain-types/factories/letters-of-credit/InterbankPositions__factory.js";
-import { LetterOfCredit__factory } from "../../typechain-types/factories/letters-of-credit/LetterOfCredit__factory.js";
+import {
+  CreditBlacklist__factory,
+  DataSharing__factory,
+  ECertificates__factory,
+  ForfaitingMarket__factory,
+  BankGuarantees__factory,
+  InterbankPositions__factory,
+  LetterOfCredit__factory,
+} from "@consortia/sdk/typechain";
 import {
   DEMO_CONSORTIUM_KEY,
   DEMO_MEMBER_KEYS,

@@ -16,7 +16,7 @@ import {
   DataSharing__factory,
   type ConsortiumRegistry,
   type DataSharing,
-} from "../../typechain-types/index.js";
+} from "@consortia/sdk/typechain";
 import { Roles } from "@consortia/sdk";
 import type { GatewayConfig, ManifestEntry } from "./config.js";
 import { GatewayError, type GatewayErrorCode } from "./errors.js";

@@ -1,8 +1,8 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
-import type { CreditBlacklist } from "../../typechain-types/index.js";
-import type { ICreditBlacklist } from "../../typechain-types/credit/CreditBlacklist.js";
+import type { CreditBlacklist } from "@consortia/sdk/typechain";
+import type { ICreditBlacklist } from "@consortia/sdk/typechain/credit/CreditBlacklist.js";
 
 /** Mirrors of the contract's enums. */
 export const SubjectKind = { None: 0, Person: 1, Company: 2 } as const;

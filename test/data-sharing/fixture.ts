@@ -2,7 +2,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
-import type { DataSharing, ECertificates } from "../../typechain-types/index.js";
+import type { DataSharing, ECertificates } from "@consortia/sdk/typechain";
 
 /** Classification levels of IDataSharing. */
 export const Classification = {

@@ -8,7 +8,7 @@ import {
   DataSharing__factory,
   type ConsortiumRegistry,
   type DataSharing,
-} from "../../typechain-types/index.js";
+} from "@consortia/sdk/typechain";
 import { startNode, type NodeProcess } from "../helpers/node-process.js";
 
 /** The standard Hardhat test mnemonic: the accounts `hardhat node` funds and unlocks. */

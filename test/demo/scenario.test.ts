@@ -24,7 +24,7 @@ import {
   LetterOfCredit__factory,
   ReceivableCertificate__factory,
   ReceivableDesk__factory,
-} from "../../typechain-types/index.js";
+} from "@consortia/sdk/typechain";
 import { startIndexerAndApi } from "../../src/api/start.js";
 import { parseConfig } from "../../src/indexer/config.js";
 import { runConsortia, runHardhat } from "../helpers/commands.js";

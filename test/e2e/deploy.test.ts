@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readDeployment } from "@consortia/sdk";
-import { ConsortiumRegistry__factory } from "../../typechain-types/index.js";
+import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain";
 import { runHardhat } from "../helpers/commands.js";
 import { startNode, type NodeProcess } from "../helpers/node-process.js";
 

@@ -3,8 +3,8 @@ import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs
 import { AbiCoder, encodeBytes32String, keccak256, toUtf8Bytes, ZeroHash, type Signer } from "ethers";
 import { network } from "hardhat";
 import { deployPlatform, fund, passProposal, type Platform } from "../helpers/consortium.js";
-import type { ClaimMock, ForfaitingMarket } from "../../typechain-types/index.js";
-import type { IForfaitingMarket } from "../../typechain-types/forfaiting/ForfaitingMarket.js";
+import type { ClaimMock, ForfaitingMarket } from "@consortia/sdk/typechain";
+import type { IForfaitingMarket } from "@consortia/sdk/typechain/forfaiting/ForfaitingMarket.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -3,8 +3,8 @@ import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs
 import { encodeBytes32String, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 import { network } from "hardhat";
 import { deployPlatform, fund, passProposal, TEST_MEMBER_ROLES, type Platform } from "../helpers/consortium.js";
-import type { BankGuarantees } from "../../typechain-types/index.js";
-import type { IBankGuarantees } from "../../typechain-types/guarantees/BankGuarantees.js";
+import type { BankGuarantees } from "@consortia/sdk/typechain";
+import type { IBankGuarantees } from "@consortia/sdk/typechain/guarantees/BankGuarantees.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -2,7 +2,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { keccak256, toUtf8Bytes, type BaseContract, type ContractTransactionResponse } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import { MemberKind, roleSet } from "@consortia/sdk";
-import type { ConsortiumRegistry, DepositToken, PaymentLedger } from "../../typechain-types/index.js";
+import type { ConsortiumRegistry, DepositToken, PaymentLedger } from "@consortia/sdk/typechain";
 
 /** Roles each seeded test member holds. */
 export const TEST_MEMBER_ROLES = {

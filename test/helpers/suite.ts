@@ -15,7 +15,7 @@ import type {
   PaymentLedger,
   ReceivableCertificate,
   ReceivableDesk,
-} from "../../typechain-types/index.js";
+} from "@consortia/sdk/typechain";
 import { seedTestMembers, type Platform, type TestMemberName } from "./consortium.js";
 
 /** Access levels of IConsortiumRegistry. */

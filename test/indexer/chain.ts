@@ -11,7 +11,7 @@ import {
   type DepositToken,
   type EventFlood,
   type PaymentLedger,
-} from "../../typechain-types/index.js";
+} from "@consortia/sdk/typechain";
 import { TEST_MEMBER_ROLES, type TestMemberName } from "../helpers/consortium.js";
 import { rpc, startNode, type NodeProcess } from "../helpers/node-process.js";
 import { MemberKind, type Deployment } from "@consortia/sdk";

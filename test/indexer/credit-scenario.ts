@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { keccak256, toUtf8Bytes, type ContractTransactionResponse } from "ethers";
-import { CreditBlacklist__factory, type CreditBlacklist, type ICreditBlacklist } from "../../typechain-types/index.js";
+import { CreditBlacklist__factory, type CreditBlacklist, type ICreditBlacklist } from "@consortia/sdk/typechain";
 import { passProposal, type TestChain } from "./chain.js";
 import { advance, DAY } from "./receivables-scenario.js";
 

@@ -7,7 +7,7 @@ import {
   type BankGuarantees,
   type DataSharing,
   type ECertificates,
-} from "../../typechain-types/index.js";
+} from "@consortia/sdk/typechain";
 import { rpc } from "../helpers/node-process.js";
 import { passProposal, type TestChain } from "./chain.js";
 

@@ -6,7 +6,7 @@ import {
   type IReceivableDesk,
   type ReceivableCertificate,
   type ReceivableDesk,
-} from "../../typechain-types/index.js";
+} from "@consortia/sdk/typechain";
 import { rpc } from "../helpers/node-process.js";
 import { passProposal, type TestChain } from "./chain.js";
 

@@ -7,7 +7,7 @@ import {
   type ForfaitingMarket,
   type InterbankPositions,
   type LetterOfCredit,
-} from "../../typechain-types/index.js";
+} from "@consortia/sdk/typechain";
 import { rpc } from "../helpers/node-process.js";
 import { indexerFeed } from "../../src/api/feed.js";
 import { buildApi, loadRoutes } from "../../src/api/server.js";

@@ -10,7 +10,7 @@ import {
   presentDocs,
   type LcFixture,
 } from "../letters-of-credit/fixture.js";
-import type { ForfaitingMarket } from "../../typechain-types/index.js";
+import type { ForfaitingMarket } from "@consortia/sdk/typechain";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -1,7 +1,7 @@
 import { encodeBytes32String, keccak256, toUtf8Bytes, type BigNumberish } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import type { InterbankPositions, LetterOfCredit } from "../../typechain-types/index.js";
-import type { ILetterOfCredit } from "../../typechain-types/letters-of-credit/LetterOfCredit.js";
+import type { InterbankPositions, LetterOfCredit } from "@consortia/sdk/typechain";
+import type { ILetterOfCredit } from "@consortia/sdk/typechain/letters-of-credit/LetterOfCredit.js";
 import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
 
 export const DAY = 24n * 3600n;

@@ -3,7 +3,7 @@ import { keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 import { Roles } from "@consortia/sdk";
 import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
-import type { SettlementHarness } from "../../typechain-types/index.js";
+import type { SettlementHarness } from "@consortia/sdk/typechain";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -7,7 +7,7 @@ import type {
   ReceivableCertificate,
   ReceivableDesk,
   ReceivableReceiverMock,
-} from "../../typechain-types/index.js";
+} from "@consortia/sdk/typechain";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
 
 /** Document kinds of contracts/platform/types/DocumentRef.sol used by receivables. */

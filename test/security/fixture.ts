@@ -1,7 +1,7 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import type { IReceivableDesk } from "../../typechain-types/index.js";
+import type { IReceivableDesk } from "@consortia/sdk/typechain";
 import { deploySuite, type Suite } from "../helpers/suite.js";
 
 export const DAY = 86_400n;

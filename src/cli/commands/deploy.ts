@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { ConsortiumRegistry__factory } from "../../../typechain-types/factories/platform/ConsortiumRegistry__factory.js";
+import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain";
 import { readRegistrySnapshot, writeAllowlists } from "../../deploy/permissioning.js";
 import { deploymentPath, readDeployment } from "@consortia/sdk";
 import { PACKAGE_ROOT, type Cli } from "../context.js";

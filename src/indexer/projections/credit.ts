@@ -1,4 +1,4 @@
-import { CreditBlacklist__factory } from "../../../typechain-types/index.js";
+import { CreditBlacklist__factory } from "@consortia/sdk/typechain";
 import {
   createTableSql,
   defineProjection,

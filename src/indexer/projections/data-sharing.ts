@@ -1,5 +1,5 @@
 import { AbiCoder, keccak256 } from "ethers";
-import { DataSharing__factory, ECertificates__factory } from "../../../typechain-types/index.js";
+import { DataSharing__factory, ECertificates__factory } from "@consortia/sdk/typechain";
 import { createTableSql, defineProjection, type ProjectionStore, type TableSpec } from "../projection.js";
 import { onPaused, onUnpaused } from "./platform.js";
 

@@ -1,4 +1,4 @@
-import { ForfaitingMarket__factory } from "../../../typechain-types/index.js";
+import { ForfaitingMarket__factory } from "@consortia/sdk/typechain";
 import { createTableSql, defineProjection, type ProjectionStore, type TableSpec } from "../projection.js";
 import { onPaused, onUnpaused } from "./platform.js";
 

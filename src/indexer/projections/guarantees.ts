@@ -1,4 +1,4 @@
-import { BankGuarantees__factory } from "../../../typechain-types/index.js";
+import { BankGuarantees__factory } from "@consortia/sdk/typechain";
 import {
   createTableSql,
   defineProjection,

@@ -1,4 +1,4 @@
-import { InterbankPositions__factory, LetterOfCredit__factory } from "../../../typechain-types/index.js";
+import { InterbankPositions__factory, LetterOfCredit__factory } from "@consortia/sdk/typechain";
 import {
   createTableSql,
   defineProjection,

@@ -2,7 +2,7 @@ import {
   ConsortiumRegistry__factory,
   DepositToken__factory,
   PaymentLedger__factory,
-} from "../../../typechain-types/index.js";
+} from "@consortia/sdk/typechain";
 import { createTableSql, defineProjection, type EventHandler, type TableSpec } from "../projection.js";
 
 /** Enum names of IConsortiumRegistry, by their uint8 value. */

@@ -1,5 +1,5 @@
 import { encodeAbiParameters, keccak256, type Hex } from "viem";
-import { ReceivableCertificate__factory, ReceivableDesk__factory } from "../../../typechain-types/index.js";
+import { ReceivableCertificate__factory, ReceivableDesk__factory } from "@consortia/sdk/typechain";
 import {
   createTableSql,
   defineProjection,

@@ -1,0 +1,170 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { isBuiltin } from "node:module";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { build, type Plugin } from "vite";
+import { startNode, type NodeProcess } from "../helpers/node-process.js";
+
+const run = promisify(execFile);
+const SDK = resolve("packages/sdk");
+const ETHERS_VERSION = (JSON.parse(await readFile("node_modules/ethers/package.json", "utf8")) as { version: string })
+  .version;
+
+/** npm on the PATH, run by this Node (first on its PATH), quiet and offline-first: the registry is a fallback. */
+function npm(args: string[], cwd: string) {
+  return run("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
+    cwd,
+    env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}` },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+/** Fails the build on any import of a Node built-in, from our code or from a dependency. */
+function forbidNodeBuiltins(seen: string[]): Plugin {
+  return {
+    name: "forbid-node-builtins",
+    enforce: "pre",
+    resolveId(source) {
+      if (isBuiltin(source)) seen.push(source);
+      return null;
+    },
+  };
+}
+
+// What a dApp team does: install the packed tarball (not the workspace) into an empty project next to its own ethers.
+describe("sdk packed tarball in an empty project", function () {
+  this.timeout(300_000);
+  let work: string;
+  let app: string;
+  let node: NodeProcess | undefined;
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), "consortia-sdk-pack-"));
+    // Build and pack a copy so the work tree keeps nothing (no dist/, no .tgz).
+    const pkg = join(work, "pkg");
+    await mkdir(pkg);
+    await cp(join(SDK, "package.json"), join(pkg, "package.json"));
+    await run(process.execPath, [
+      "node_modules/typescript/bin/tsc",
+      "-p",
+      join(SDK, "tsconfig.build.json"),
+      "--outDir",
+      join(pkg, "dist"),
+    ]);
+    await npm(["pack", "--pack-destination", work], pkg);
+    const tarball = (await readdir(work)).find((file) => file.endsWith(".tgz"));
+    expect(tarball, "npm pack wrote a tarball").to.not.equal(undefined);
+
+    app = join(work, "app");
+    await mkdir(app);
+    await writeFile(join(app, "package.json"), JSON.stringify({ name: "dapp", private: true, type: "module" }));
+    await npm(["install", join(work, tarball!), `ethers@${ETHERS_VERSION}`], app);
+  });
+
+  after(async () => {
+    await node?.stop();
+    if (work !== undefined) await rm(work, { recursive: true, force: true });
+  });
+
+  it("installs only what the SDK needs: no Hardhat, viem, PGlite, fastify, pg, pino, commander or tsx", async () => {
+    const installed = await readdir(join(app, "node_modules"));
+    for (const name of [
+      "hardhat",
+      "viem",
+      "@electric-sql",
+      "fastify",
+      "pg",
+      "pino",
+      "commander",
+      "tsx",
+      "typescript",
+    ]) {
+      expect(installed, name).to.not.include(name);
+    }
+    expect(installed).to.include.members(["@consortia", "ethers", "zod"]);
+    const files = await readdir(join(app, "node_modules", "@consortia", "sdk", "dist"));
+    expect(files).to.include.members(["index.js", "index.d.ts", "browser.js", "browser.d.ts", "typechain"]);
+    // No sources: TypeScript sources, tests and the tsconfig stay home.
+    expect(await readdir(join(app, "node_modules", "@consortia", "sdk"))).to.not.include.members([
+      "src",
+      "tsconfig.build.json",
+    ]);
+  });
+
+  it("Node: deploys with the packaged bindings and calls a client against a real node process", async () => {
+    node = await startNode();
+    const script = `
+      import { JsonRpcProvider } from "ethers";
+      import { ContractError, createConsortia } from "@consortia/sdk";
+      import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain";
+
+      const provider = new JsonRpcProvider(process.argv[2]);
+      const signer = await provider.getSigner(0);
+      const registry = await new ConsortiumRegistry__factory(signer).deploy();
+      const receipt = await registry.deploymentTransaction().wait();
+      const deployment = {
+        chainId: Number((await provider.getNetwork()).chainId),
+        deploymentBlock: receipt.blockNumber,
+        contracts: { ConsortiumRegistry: { address: await registry.getAddress(), block: receipt.blockNumber } },
+      };
+      const consortia = await createConsortia({ runner: signer, deployment });
+      let rejected;
+      try {
+        await consortia.registry.approve(1n);
+      } catch (error) {
+        rejected = error instanceof ContractError ? error.decoded.name + ": " + error.decoded.message : String(error);
+      }
+      console.log(JSON.stringify({
+        chainId: consortia.chainId,
+        members: Number(await registry.memberCount()),
+        threshold: await consortia.registry.threshold(),
+        rejected,
+      }));
+      provider.destroy();`;
+    await writeFile(join(app, "node-check.mjs"), script);
+    const { stdout } = await run(process.execPath, ["node-check.mjs", node.url], { cwd: app });
+    const result = JSON.parse(stdout) as Record<string, unknown>;
+    expect(result).to.deep.include({ chainId: 1337, members: 0, threshold: 0 });
+    // The send went through the packaged nonce manager and came back decoded by the packaged error tables.
+    expect(result.rejected).to.match(/^UnknownAccount: account 0x[0-9a-fA-F]{40} belongs to no member$/);
+  });
+
+  it("browser: Vite builds a page importing @consortia/sdk/client and the bindings with no Node built-in", async () => {
+    await writeFile(
+      join(app, "index.html"),
+      `<!doctype html><html><body><pre id="out"></pre><script type="module" src="./main.js"></script></body></html>`,
+    );
+    await writeFile(
+      join(app, "main.js"),
+      `import { BrowserProvider } from "ethers";
+      import { createConsortia, ContractError, Roles } from "@consortia/sdk/client";
+      import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain";
+      document.getElementById("out").textContent = JSON.stringify({
+        createConsortia: typeof createConsortia,
+        ContractError: typeof ContractError,
+        roles: Object.keys(Roles).length,
+        abi: ConsortiumRegistry__factory.abi.length,
+        provider: typeof BrowserProvider,
+      });`,
+    );
+    const builtins: string[] = [];
+    const outDir = join(work, "web-dist");
+    await build({
+      root: app,
+      configFile: false,
+      logLevel: "silent",
+      plugins: [forbidNodeBuiltins(builtins)],
+      build: { outDir, emptyOutDir: true, minify: false },
+    });
+    expect(builtins, "Node built-ins imported by the browser bundle").to.deep.equal([]);
+    const assets = await readdir(join(outDir, "assets"));
+    const bundle = assets.find((file) => file.endsWith(".js"));
+    expect(bundle).to.not.equal(undefined);
+    const code = await readFile(join(outDir, "assets", bundle!), "utf8");
+    expect(code).to.contain("createConsortia");
+    expect(code).to.not.match(/from\s*["']node:/);
+  });
+});
