@@ -52,7 +52,7 @@ export default defineConfig({
       invariant: { runs: 64, depth: 32, failOnRevert: false },
     },
   },
-  // The bindings are part of the SDK package; `typechain-types` at the root links to them for tests and scripts.
+  // The bindings are part of the SDK package (generated, not committed): code imports them as `@consortia/sdk/typechain`.
   typechain: { outDir: "packages/sdk/src/typechain" },
   networks: {
     default: {
