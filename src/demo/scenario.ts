@@ -234,7 +234,7 @@ export const creditStory: Story = async (ctx) => {
     memberId: actor.member.memberId,
     publicKey: actor.member.encryptionKeyPair.publicKey,
   }));
-  const { envelope } = sealEnvelope({
+  const { envelope } = await sealEnvelope({
     plaintext: new TextEncoder().encode(JSON.stringify(details)),
     recipients: readers,
     associatedData: new TextEncoder().encode(`credit:${subjectKey}`),
@@ -268,7 +268,7 @@ export const creditStory: Story = async (ctx) => {
   const sealed = JSON.parse(new TextDecoder().decode(await ctx.store.get(location))) as Envelope;
   const opened = JSON.parse(
     new TextDecoder().decode(
-      openEnvelope(
+      await openEnvelope(
         sealed,
         { memberId: bankA.member.memberId, privateKey: bankA.member.encryptionKeyPair.privateKey },
         { expectedHash: payloadHash },
@@ -280,7 +280,7 @@ export const creditStory: Story = async (ctx) => {
       `and opened the sealed details: ${opened.facility}, ${opened.principal} overdue since ${opened.overdueSince}`,
   );
   // The regulator audits the same entry with its own key: nothing was re-encrypted for it.
-  openEnvelope(
+  await openEnvelope(
     sealed,
     { memberId: regulator.member.memberId, privateKey: regulator.member.encryptionKeyPair.privateKey },
     { expectedHash: payloadHash },

@@ -1,45 +1,47 @@
 /**
  * "Authorised decryption sharing": encrypt a payload once, let many members read it.
  *
- * A fresh random 32-byte data key encrypts the payload once (XChaCha20-Poly1305, random
- * 24-byte nonce). The data key is then wrapped separately for each authorised member with an
- * HPKE-style construction built only from audited primitives (@noble/curves X25519,
- * @noble/hashes HKDF-SHA256, @noble/ciphers XChaCha20-Poly1305). Granting a new reader adds
- * one wrapped key; the payload ciphertext, and so the on-chain hash, never change.
+ * A fresh random 32-byte data key encrypts the payload once. The data key is then wrapped separately for each
+ * authorised member. Granting a new reader adds one wrapped key; the payload ciphertext, and so the on-chain hash,
+ * never change.
  *
- * Format v1 (normative):
+ * Format v2 (normative; what `sealEnvelope` writes). The key wrap is standard HPKE (RFC 9180, Base mode) with the
+ * suite DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305 from the maintained `@hpke/*` implementation, so
+ * a member's own systems open envelopes with any RFC 9180 library; the payload cipher is ChaCha20-Poly1305 (RFC 8439),
+ * which every crypto library (Node's `crypto` included) has:
  *
  *   LP(x)          = uint32_be(byteLength(x)) || x
- *   keyCommitment  = SHA-256(LP("consortia:envelope:v1:key-commitment") || LP(dataKey))
- *   payload AAD    = LP("consortia:envelope:v1:payload") || LP(aad)
- *   ciphertext     = XChaCha20-Poly1305(dataKey, nonce, payload AAD).encrypt(plaintext)
- *   envelopeId     = keccak-256 of the canonical JSON (RFC 8785) of
- *                    {version, suite, nonce, aad, keyCommitment}
- *   envelopeHash   = keccak-256 of the canonical JSON of
- *                    {version, suite, nonce, aad, keyCommitment, ciphertext}   (goes on chain)
- *                    (hex fields lower-case in both)
+ *   keyCommitment  = SHA-256(LP("consortia:envelope:v2:key-commitment") || LP(dataKey))
+ *   payload AAD    = LP("consortia:envelope:v2:payload") || LP(aad)
+ *   ciphertext     = ChaCha20-Poly1305(dataKey, nonce (12 random bytes), payload AAD).encrypt(plaintext)
+ *   envelopeId     = keccak-256 of the canonical JSON (RFC 8785) of {version, suite, nonce, aad, keyCommitment}
+ *   envelopeHash   = keccak-256 of the canonical JSON of {version, suite, nonce, aad, keyCommitment, ciphertext}
+ *                    (goes on chain; hex fields lower-case in both)
  *
- *   per recipient (memberId m, X25519 public key R), with a fresh ephemeral key pair (e, E):
- *   shared         = X25519(e, R)
- *   okm            = HKDF-SHA256(ikm = shared, salt = envelopeId,
- *                      info = LP("consortia:envelope:v1:wrap") || LP(E) || LP(R) || LP(uint64_be(m)),
- *                      length = 56)
- *   wrappedKey     = XChaCha20-Poly1305(okm[0..32], okm[32..56], AAD = envelopeId).encrypt(dataKey)
+ *   per recipient (memberId m, X25519 public key R):
+ *   info           = LP("consortia:envelope:v2:wrap") || LP(envelopeId) || LP(uint64_be(m))
+ *   (enc, wrappedKey) = HPKE SealBase(pkR = R, info, aad = envelopeId, pt = dataKey)
  *
- * Binding E, R, m and the envelope id into the key derivation means a wrapped key cannot be
- * moved to another recipient entry or another envelope. The id leaves the ciphertext out so
- * that granting and opening do not hash a multi-megabyte payload; the ciphertext is still
- * pinned, because the key commitment fixes the data key and an AEAD under a fixed key and
- * nonce opens a given ciphertext to at most one plaintext, and envelopeHash covers it. The key commitment makes the on-chain
- * hash commit to one data key, so a dishonest sender cannot hand two readers different keys
- * that open the same ciphertext to different documents (Poly1305 alone is not key-committing).
+ * Format v1 (read, and granted to, for envelopes sealed before v2): XChaCha20-Poly1305 payload with a 24-byte nonce,
+ * labels "consortia:envelope:v1:...", and a home-made HPKE-like wrap: okm = HKDF-SHA256(ikm = X25519(e, R),
+ * salt = envelopeId, info = LP("consortia:envelope:v1:wrap") || LP(E) || LP(R) || LP(uint64_be(m)), L = 56),
+ * wrappedKey = XChaCha20-Poly1305(okm[0..32], okm[32..56], AAD = envelopeId).encrypt(dataKey). Granting a reader on a
+ * v1 envelope wraps in v1 so that its on-chain hash stays valid; a new envelope is always v2.
  *
- * Revocation is not possible cryptographically: a reader who once unwrapped the data key (or
- * kept a copy of the plaintext) keeps it. Removing a recipient entry only stops future
- * unwrapping from this copy. To withdraw access to future versions, seal a new envelope with a
- * new data key for the remaining readers and reference its new hash on chain.
+ * Binding the member id and the envelope id into the wrap means a wrapped key cannot be moved to another recipient
+ * entry or another envelope (HPKE's key schedule already binds E and R). The id leaves the ciphertext out so that
+ * granting and opening do not hash a multi-megabyte payload; the ciphertext is still pinned, because the key
+ * commitment fixes the data key and an AEAD under a fixed key and nonce opens a given ciphertext to at most one
+ * plaintext, and envelopeHash covers it. The key commitment makes the on-chain hash commit to one data key, so a
+ * dishonest sender cannot hand two readers different keys that open the same ciphertext to different documents
+ * (Poly1305 alone is not key-committing).
+ *
+ * Revocation is not possible cryptographically: a reader who once unwrapped the data key (or kept a copy of the
+ * plaintext) keeps it. Removing a recipient entry only stops future unwrapping from this copy. To withdraw access to
+ * future versions, seal a new envelope with a new data key for the remaining readers and reference its new hash on
+ * chain.
  */
-import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
+import { chacha20poly1305, xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { x25519 } from "@noble/curves/ed25519.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -47,34 +49,57 @@ import { randomBytes } from "@noble/hashes/utils.js";
 import { z } from "zod";
 import { bytesFrom, constantTimeEqual, fromHex, lengthPrefixed, toHex, utf8, type Hex } from "./bytes.js";
 import { hashCanonicalJson } from "./hashing.js";
+import { HPKE_ENC_BYTES, hpkeOpen, hpkeSeal } from "./hpke.js";
 
-export const ENVELOPE_VERSION = 1;
-export const ENVELOPE_SUITE = "X25519-HKDF-SHA256-XChaCha20Poly1305";
+/** The format `sealEnvelope` writes. */
+export const ENVELOPE_VERSION = 2;
+/** Its suite: RFC 9180 HPKE key wrap (KEM/KDF/AEAD) with a ChaCha20-Poly1305 payload. */
+export const ENVELOPE_SUITE = "HPKE-DHKEM(X25519,HKDF-SHA256)-HKDF-SHA256-ChaCha20Poly1305";
+/** Format v1, still read (and granted to, keeping its hash). */
+export const ENVELOPE_V1_SUITE = "X25519-HKDF-SHA256-XChaCha20Poly1305";
 
 const DATA_KEY_BYTES = 32;
-const NONCE_BYTES = 24;
 const KEY_BYTES = 32;
 const WRAPPED_KEY_BYTES = DATA_KEY_BYTES + 16;
-const LABEL_COMMITMENT = utf8("consortia:envelope:v1:key-commitment");
-const LABEL_PAYLOAD = utf8("consortia:envelope:v1:payload");
-const LABEL_WRAP = utf8("consortia:envelope:v1:wrap");
+const NONCE_BYTES = { 1: 24, 2: 12 } as const;
+const LABELS = {
+  1: {
+    commitment: utf8("consortia:envelope:v1:key-commitment"),
+    payload: utf8("consortia:envelope:v1:payload"),
+    wrap: utf8("consortia:envelope:v1:wrap"),
+  },
+  2: {
+    commitment: utf8("consortia:envelope:v2:key-commitment"),
+    payload: utf8("consortia:envelope:v2:payload"),
+    wrap: utf8("consortia:envelope:v2:wrap"),
+  },
+} as const;
+const PAYLOAD_CIPHER = { 1: xchacha20poly1305, 2: chacha20poly1305 } as const;
 
-/** One authorised reader's copy of the data key. */
+type Version = 1 | 2;
+
+/** One authorised reader's copy of the data key (v2: an HPKE encapsulation). */
 export type EnvelopeRecipient = {
   memberId: number;
   /** The reader's X25519 public key the data key was wrapped for (32 bytes). */
   publicKey: Hex;
-  /** One-time X25519 public key of the wrapping (32 bytes). */
-  ephemeralPublicKey: Hex;
-  /** The data key encrypted for this reader, with its 16-byte tag (48 bytes). */
+  /** HPKE `enc`: the serialized one-time X25519 public key of the wrapping (32 bytes). */
+  enc: Hex;
+  /** HPKE ciphertext of the data key, with its 16-byte tag (48 bytes). */
   wrappedKey: Hex;
 };
 
-/** A sealed payload; plain JSON, safe to store anywhere (only readers can open it). */
-export type Envelope = {
-  version: typeof ENVELOPE_VERSION;
-  suite: typeof ENVELOPE_SUITE;
-  /** 24-byte payload nonce. */
+/** One authorised reader's copy of the data key in a v1 envelope. */
+export type EnvelopeRecipientV1 = {
+  memberId: number;
+  publicKey: Hex;
+  /** One-time X25519 public key of the wrapping (32 bytes). */
+  ephemeralPublicKey: Hex;
+  wrappedKey: Hex;
+};
+
+type EnvelopeBody = {
+  /** Payload nonce (v2: 12 bytes; v1: 24 bytes). */
   nonce: Hex;
   /** Associated data: authenticated but not encrypted; "0x" when none. */
   aad: Hex;
@@ -82,8 +107,24 @@ export type Envelope = {
   keyCommitment: Hex;
   /** Payload ciphertext with its 16-byte tag, base64 (RFC 4648 section 4, padded). */
   ciphertext: string;
+};
+
+/** A sealed payload (format v2); plain JSON, safe to store anywhere (only readers can open it). */
+export type EnvelopeV2 = EnvelopeBody & {
+  version: 2;
+  suite: typeof ENVELOPE_SUITE;
   recipients: EnvelopeRecipient[];
 };
+
+/** A payload sealed in format v1 (before HPKE). */
+export type EnvelopeV1 = EnvelopeBody & {
+  version: 1;
+  suite: typeof ENVELOPE_V1_SUITE;
+  recipients: EnvelopeRecipientV1[];
+};
+
+/** Any envelope the SDK reads. */
+export type Envelope = EnvelopeV2 | EnvelopeV1;
 
 export type EncryptionKeyPair = { privateKey: Hex; publicKey: Hex };
 export type Reader = { memberId: number; publicKey: Hex };
@@ -154,26 +195,44 @@ const readerSchema = z.object({
 });
 
 const recipientSchema = readerSchema.extend({
+  enc: hexSchema(HPKE_ENC_BYTES),
+  wrappedKey: hexSchema(WRAPPED_KEY_BYTES),
+});
+
+const recipientV1Schema = readerSchema.extend({
   ephemeralPublicKey: hexSchema(KEY_BYTES),
   wrappedKey: hexSchema(WRAPPED_KEY_BYTES),
 });
 
-const envelopeSchema = z.object({
-  version: z.literal(ENVELOPE_VERSION),
-  suite: z.literal(ENVELOPE_SUITE),
-  nonce: hexSchema(NONCE_BYTES),
+const bodySchema = {
   aad: hexSchema(),
   keyCommitment: hexSchema(32),
   ciphertext: base64Schema,
-  recipients: z.array(recipientSchema),
-});
+};
+
+const envelopeSchema = z.discriminatedUnion("version", [
+  z.object({
+    version: z.literal(2),
+    suite: z.literal(ENVELOPE_SUITE),
+    nonce: hexSchema(NONCE_BYTES[2]),
+    ...bodySchema,
+    recipients: z.array(recipientSchema),
+  }),
+  z.object({
+    version: z.literal(1),
+    suite: z.literal(ENVELOPE_V1_SUITE),
+    nonce: hexSchema(NONCE_BYTES[1]),
+    ...bodySchema,
+    recipients: z.array(recipientV1Schema),
+  }),
+]);
 
 function formatIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
 }
 
 /**
- * Validates untrusted input (for example parsed JSON) as an envelope. Every function taking
+ * Validates untrusted input (for example parsed JSON) as an envelope of either format. Every function taking
  * an envelope calls this, so a malformed one fails early with a readable message.
  */
 export function parseEnvelope(input: unknown): Envelope {
@@ -214,16 +273,17 @@ export function encryptionPublicKey(privateKey: Uint8Array | Hex): Hex {
 }
 
 /**
- * Encrypts `plaintext` once and wraps its data key for every recipient. Include the
+ * Encrypts `plaintext` once (format v2) and wraps its data key for every recipient with HPKE. Include the
  * regulator among the recipients: the SDK cannot know who the regulator is.
  *
  * Returns the data key as well, so the sender can grant further readers without holding a
  * reader key of its own; keep it secret or drop it.
  */
-export function sealEnvelope(params: { plaintext: Uint8Array; recipients: Reader[]; associatedData?: Uint8Array }): {
-  envelope: Envelope;
-  dataKey: Uint8Array;
-} {
+export async function sealEnvelope(params: {
+  plaintext: Uint8Array;
+  recipients: Reader[];
+  associatedData?: Uint8Array;
+}): Promise<{ envelope: EnvelopeV2; dataKey: Uint8Array }> {
   const { plaintext, associatedData = new Uint8Array(0) } = params;
   if (!(plaintext instanceof Uint8Array)) {
     throw new InvalidEnvelopeError("plaintext must be a Uint8Array");
@@ -238,36 +298,36 @@ export function sealEnvelope(params: { plaintext: Uint8Array; recipients: Reader
   assertUniqueMembers(recipients);
 
   const dataKey = randomBytes(DATA_KEY_BYTES);
-  const nonce = randomBytes(NONCE_BYTES);
-  const ciphertext = xchacha20poly1305(dataKey, nonce, payloadAad(associatedData)).encrypt(plaintext);
-  const sealed: Envelope = {
-    version: ENVELOPE_VERSION,
+  const nonce = randomBytes(NONCE_BYTES[2]);
+  const ciphertext = chacha20poly1305(dataKey, nonce, payloadAad(2, associatedData)).encrypt(plaintext);
+  const sealed: EnvelopeV2 = {
+    version: 2,
     suite: ENVELOPE_SUITE,
     nonce: toHex(nonce),
     aad: toHex(associatedData),
-    keyCommitment: toHex(keyCommitment(dataKey)),
+    keyCommitment: toHex(keyCommitment(2, dataKey)),
     ciphertext: Buffer.from(ciphertext).toString("base64"),
     recipients: [],
   };
   const envelopeId = headerId(sealed);
-  sealed.recipients = recipients.map((reader) => wrapDataKey(dataKey, envelopeId, reader));
+  sealed.recipients = await Promise.all(recipients.map((reader) => wrapV2(dataKey, envelopeId, reader)));
   return { envelope: sealed, dataKey };
 }
 
 /**
  * Adds a reader by wrapping the existing data key for it. The payload is not re-encrypted:
- * `ciphertext`, `nonce` and the envelope hash stay byte-identical. Returns a new envelope
+ * `ciphertext`, `nonce` and the envelope hash stay byte-identical (a v1 envelope stays v1). Returns a new envelope
  * and leaves the input untouched.
  *
  * With `{ replace: true }` an existing entry of the same member is re-wrapped, for example
- * after that member rotated its encryption key.
+ * after that member rotated its encryption key (see {@link rewrapForRotatedKey}).
  */
-export function grantReader(
-  envelope: Envelope,
+export async function grantReader<E extends Envelope>(
+  envelope: E,
   authority: EnvelopeAuthority,
   recipient: Reader,
   options: { replace?: boolean } = {},
-): Envelope {
+): Promise<E> {
   const parsed = parseEnvelope(envelope);
   const reader = parseReader(recipient, "recipient");
   const exists = parsed.recipients.some((entry) => entry.memberId === reader.memberId);
@@ -275,12 +335,35 @@ export function grantReader(
     throw new DuplicateRecipientError(reader.memberId);
   }
   const envelopeId = headerId(parsed);
-  const dataKey = recoverDataKey(parsed, envelopeId, authority);
-  const wrapped = wrapDataKey(dataKey, envelopeId, reader);
+  const dataKey = await recoverDataKey(parsed, envelopeId, authority);
+  if (parsed.version === 1) {
+    const wrapped = wrapV1(dataKey, envelopeId, reader);
+    return {
+      ...parsed,
+      recipients: [...parsed.recipients.filter((entry) => entry.memberId !== reader.memberId), wrapped],
+    } as E;
+  }
+  const wrapped = await wrapV2(dataKey, envelopeId, reader);
   return {
     ...parsed,
     recipients: [...parsed.recipients.filter((entry) => entry.memberId !== reader.memberId), wrapped],
-  };
+  } as E;
+}
+
+/**
+ * Key rotation: a member that replaced its encryption key re-wraps its own entry for the new key, opening with the
+ * old private key. The payload and the envelope hash are untouched; the old key no longer opens the returned copy.
+ */
+export async function rewrapForRotatedKey<E extends Envelope>(
+  envelope: E,
+  rotation: { memberId: number; oldPrivateKey: Uint8Array | Hex; newPublicKey: Hex },
+): Promise<E> {
+  return grantReader(
+    envelope,
+    { memberId: rotation.memberId, privateKey: rotation.oldPrivateKey },
+    { memberId: rotation.memberId, publicKey: rotation.newPublicKey },
+    { replace: true },
+  );
 }
 
 /**
@@ -291,11 +374,11 @@ export function grantReader(
  * Pass `expectedHash` (the reference read from chain) to also prove that this is the very
  * envelope the chain points to; it costs one keccak-256 over the ciphertext.
  */
-export function openEnvelope(
+export async function openEnvelope(
   envelope: Envelope,
   authority: EnvelopeAuthority,
   options: { expectedHash?: Hex } = {},
-): Uint8Array {
+): Promise<Uint8Array> {
   const parsed = parseEnvelope(envelope);
   if (options.expectedHash !== undefined) {
     const expected = toHex(fromHex(options.expectedHash, { field: "expectedHash", length: 32 }));
@@ -303,12 +386,12 @@ export function openEnvelope(
     if (actual !== expected) throw new EnvelopeHashMismatchError(expected, actual);
   }
   const envelopeId = headerId(parsed);
-  const dataKey = recoverDataKey(parsed, envelopeId, authority);
+  const dataKey = await recoverDataKey(parsed, envelopeId, authority);
   try {
-    return xchacha20poly1305(
+    return PAYLOAD_CIPHER[parsed.version](
       dataKey,
       fromHex(parsed.nonce, { field: "nonce" }),
-      payloadAad(fromHex(parsed.aad, { field: "aad" })),
+      payloadAad(parsed.version, fromHex(parsed.aad, { field: "aad" })),
     ).decrypt(Buffer.from(parsed.ciphertext, "base64"));
   } catch {
     throw new EnvelopeDecryptionError(
@@ -328,11 +411,16 @@ export function envelopeHash(envelope: Envelope): Hex {
 }
 
 /**
- * The id every wrapped key is bound to (HKDF salt and key-wrap associated data): keccak-256
- * of the canonical JSON of {version, suite, nonce, aad, keyCommitment}.
+ * The id every wrapped key is bound to (v2: in the HPKE info and as the HPKE aad; v1: HKDF salt and key-wrap
+ * associated data): keccak-256 of the canonical JSON of {version, suite, nonce, aad, keyCommitment}.
  */
 export function envelopeId(envelope: Envelope): Hex {
   return toHex(headerId(parseEnvelope(envelope)));
+}
+
+/** The HPKE `info` of member `memberId`'s wrapped key in a v2 envelope with id `envelopeId` (see module comment). */
+export function envelopeWrapInfo(envelopeId: Uint8Array | Hex, memberId: number): Uint8Array {
+  return lengthPrefixed(LABELS[2].wrap, bytesFrom(envelopeId, { field: "envelopeId", length: 32 }), uint64be(memberId));
 }
 
 function header(envelope: Envelope) {
@@ -363,12 +451,12 @@ export function envelopeReaders(envelope: Envelope): number[] {
   return parseEnvelope(envelope).recipients.map((entry) => entry.memberId);
 }
 
-function payloadAad(associatedData: Uint8Array): Uint8Array {
-  return lengthPrefixed(LABEL_PAYLOAD, associatedData);
+function payloadAad(version: Version, associatedData: Uint8Array): Uint8Array {
+  return lengthPrefixed(LABELS[version].payload, associatedData);
 }
 
-function keyCommitment(dataKey: Uint8Array): Uint8Array {
-  return sha256(lengthPrefixed(LABEL_COMMITMENT, dataKey));
+function keyCommitment(version: Version, dataKey: Uint8Array): Uint8Array {
+  return sha256(lengthPrefixed(LABELS[version].commitment, dataKey));
 }
 
 function uint64be(value: number): Uint8Array {
@@ -377,23 +465,44 @@ function uint64be(value: number): Uint8Array {
   return out;
 }
 
-function wrapKeys(
+async function wrapV2(dataKey: Uint8Array, envelopeId: Uint8Array, reader: Reader): Promise<EnvelopeRecipient> {
+  const recipientPublicKey = fromHex(reader.publicKey, { field: "publicKey", length: KEY_BYTES });
+  let sealed: { enc: Uint8Array; ciphertext: Uint8Array };
+  try {
+    sealed = await hpkeSeal({
+      recipientPublicKey,
+      info: envelopeWrapInfo(envelopeId, reader.memberId),
+      aad: envelopeId,
+      plaintext: dataKey,
+    });
+  } catch {
+    // DHKEM rejects the small-order points that would make the shared secret predictable (RFC 9180 section 7.1.4).
+    throw new InvalidEnvelopeError(
+      `public key of member ${reader.memberId} is not a usable X25519 key (small-order point)`,
+    );
+  }
+  return {
+    memberId: reader.memberId,
+    publicKey: toHex(recipientPublicKey),
+    enc: toHex(sealed.enc),
+    wrappedKey: toHex(sealed.ciphertext),
+  };
+}
+
+function wrapKeysV1(
   shared: Uint8Array,
   envelopeId: Uint8Array,
   ephemeralPublicKey: Uint8Array,
   recipientPublicKey: Uint8Array,
   memberId: number,
 ): { kek: Uint8Array; nonce: Uint8Array } {
-  const info = lengthPrefixed(LABEL_WRAP, ephemeralPublicKey, recipientPublicKey, uint64be(memberId));
-  const okm = hkdf(sha256, shared, envelopeId, info, KEY_BYTES + NONCE_BYTES);
+  const info = lengthPrefixed(LABELS[1].wrap, ephemeralPublicKey, recipientPublicKey, uint64be(memberId));
+  const okm = hkdf(sha256, shared, envelopeId, info, KEY_BYTES + NONCE_BYTES[1]);
   return { kek: okm.subarray(0, KEY_BYTES), nonce: okm.subarray(KEY_BYTES) };
 }
 
-function wrapDataKey(dataKey: Uint8Array, envelopeId: Uint8Array, reader: Reader): EnvelopeRecipient {
-  const recipientPublicKey = fromHex(reader.publicKey, {
-    field: "publicKey",
-    length: KEY_BYTES,
-  });
+function wrapV1(dataKey: Uint8Array, envelopeId: Uint8Array, reader: Reader): EnvelopeRecipientV1 {
+  const recipientPublicKey = fromHex(reader.publicKey, { field: "publicKey", length: KEY_BYTES });
   const ephemeral = x25519.keygen();
   let shared: Uint8Array;
   try {
@@ -404,7 +513,7 @@ function wrapDataKey(dataKey: Uint8Array, envelopeId: Uint8Array, reader: Reader
       `public key of member ${reader.memberId} is not a usable X25519 key (small-order point)`,
     );
   }
-  const { kek, nonce } = wrapKeys(shared, envelopeId, ephemeral.publicKey, recipientPublicKey, reader.memberId);
+  const { kek, nonce } = wrapKeysV1(shared, envelopeId, ephemeral.publicKey, recipientPublicKey, reader.memberId);
   return {
     memberId: reader.memberId,
     publicKey: toHex(recipientPublicKey),
@@ -413,44 +522,50 @@ function wrapDataKey(dataKey: Uint8Array, envelopeId: Uint8Array, reader: Reader
   };
 }
 
-function recoverDataKey(envelope: Envelope, envelopeId: Uint8Array, authority: EnvelopeAuthority): Uint8Array {
+async function recoverDataKey(
+  envelope: Envelope,
+  envelopeId: Uint8Array,
+  authority: EnvelopeAuthority,
+): Promise<Uint8Array> {
   if (typeof authority !== "object" || authority === null) {
     throw new InvalidEnvelopeError("authority must be { dataKey } or { memberId, privateKey }");
   }
   const dataKey =
     "dataKey" in authority
-      ? bytesFrom(authority.dataKey, {
-          field: "dataKey",
-          length: DATA_KEY_BYTES,
-        })
-      : unwrapDataKey(envelope, envelopeId, authority);
+      ? bytesFrom(authority.dataKey, { field: "dataKey", length: DATA_KEY_BYTES })
+      : await unwrapDataKey(envelope, envelopeId, authority);
   const expected = fromHex(envelope.keyCommitment, { field: "keyCommitment" });
-  if (!constantTimeEqual(keyCommitment(dataKey), expected)) {
+  if (!constantTimeEqual(keyCommitment(envelope.version, dataKey), expected)) {
     throw new EnvelopeDecryptionError("data key does not match the envelope's key commitment");
   }
   return dataKey;
 }
 
-function unwrapDataKey(
+async function unwrapDataKey(
   envelope: Envelope,
   envelopeId: Uint8Array,
   authority: { memberId: number; privateKey: Uint8Array | Hex },
-): Uint8Array {
+): Promise<Uint8Array> {
   const { memberId } = authority;
   const entry = envelope.recipients.find((item) => item.memberId === memberId);
   if (entry === undefined) throw new NotARecipientError(memberId);
-  const privateKey = bytesFrom(authority.privateKey, {
-    field: "privateKey",
-    length: KEY_BYTES,
-  });
+  const privateKey = bytesFrom(authority.privateKey, { field: "privateKey", length: KEY_BYTES });
   const recipientPublicKey = fromHex(entry.publicKey, { field: "publicKey" });
-  const ephemeralPublicKey = fromHex(entry.ephemeralPublicKey, {
-    field: "ephemeralPublicKey",
-  });
+  const wrappedKey = fromHex(entry.wrappedKey, { field: "wrappedKey" });
   try {
+    if ("enc" in entry) {
+      return await hpkeOpen({
+        recipientPrivateKey: privateKey,
+        enc: fromHex(entry.enc, { field: "enc" }),
+        info: envelopeWrapInfo(envelopeId, memberId),
+        aad: envelopeId,
+        ciphertext: wrappedKey,
+      });
+    }
+    const ephemeralPublicKey = fromHex(entry.ephemeralPublicKey, { field: "ephemeralPublicKey" });
     const shared = x25519.getSharedSecret(privateKey, ephemeralPublicKey);
-    const { kek, nonce } = wrapKeys(shared, envelopeId, ephemeralPublicKey, recipientPublicKey, memberId);
-    return xchacha20poly1305(kek, nonce, envelopeId).decrypt(fromHex(entry.wrappedKey, { field: "wrappedKey" }));
+    const { kek, nonce } = wrapKeysV1(shared, envelopeId, ephemeralPublicKey, recipientPublicKey, memberId);
+    return xchacha20poly1305(kek, nonce, envelopeId).decrypt(wrappedKey);
   } catch {
     // Only now pay for deriving our public key, to tell a wrong key from tampering.
     if (!constantTimeEqual(x25519.getPublicKey(privateKey), recipientPublicKey)) {

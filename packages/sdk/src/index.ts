@@ -31,6 +31,7 @@ export {
 export {
   DuplicateRecipientError,
   ENVELOPE_SUITE,
+  ENVELOPE_V1_SUITE,
   ENVELOPE_VERSION,
   EnvelopeDecryptionError,
   EnvelopeHashMismatchError,
@@ -40,17 +41,23 @@ export {
   envelopeHash,
   envelopeId,
   envelopeReaders,
+  envelopeWrapInfo,
   generateEncryptionKeyPair,
   grantReader,
   openEnvelope,
   parseEnvelope,
+  rewrapForRotatedKey,
   sealEnvelope,
   type EncryptionKeyPair,
   type Envelope,
   type EnvelopeAuthority,
   type EnvelopeRecipient,
+  type EnvelopeRecipientV1,
+  type EnvelopeV1,
+  type EnvelopeV2,
   type Reader,
 } from "./envelope.js";
+export { HPKE_ENC_BYTES, HPKE_SUITE_IDS, hpkeOpen, hpkeSeal } from "./hpke.js";
 export {
   InvalidPayloadHashError,
   PayloadCorruptedError,

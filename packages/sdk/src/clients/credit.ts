@@ -162,7 +162,7 @@ function createCreditClient(context: ClientContext) {
   /** Seals `payload` for its readers and the regulators, stores it, and returns the hashes to put on chain. */
   async function sealPayload(subjectKey: string, payload: CreditPayload) {
     const { sealEnvelope, envelopeHash } = await loadEnvelope();
-    const { envelope, dataKey } = sealEnvelope({
+    const { envelope, dataKey } = await sealEnvelope({
       plaintext: payload.plaintext,
       recipients: await readers(payload.readers),
       associatedData: creditEnvelopeAad(subjectKey),
