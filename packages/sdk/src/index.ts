@@ -68,6 +68,15 @@ export {
   type PayloadStore,
 } from "./payloadStore.js";
 export {
+  DuplicateFileError,
+  FILE_TREE_ENCODING,
+  FileNotInTreeError,
+  InvalidFileHashError,
+  fileTree,
+  verifyFileProof,
+  type FileTree,
+} from "./merkle.js";
+export {
   DeploymentFileError,
   contractAddress,
   deploymentPath,

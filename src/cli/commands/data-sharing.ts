@@ -4,7 +4,16 @@
  */
 import type { Command } from "commander";
 import type { ContractTransactionReceipt } from "ethers";
-import { CLASSIFICATION, type ClassificationName, type Consortia } from "@consortia/sdk";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, relative, resolve } from "node:path";
+import {
+  CLASSIFICATION,
+  DuplicateFileError,
+  fileTree,
+  type ClassificationName,
+  type Consortia,
+  type FileTree,
+} from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { UsageError } from "../errors.js";
 import { details, table } from "../output.js";
@@ -113,6 +122,55 @@ export function register(program: Command, cli: () => Cli): void {
       );
       printed(cli(), receipt, { datasetId, version }, `published version ${version} of dataset ${datasetId}`);
     });
+  dataset
+    .command("tree")
+    .argument("<files...>", "the files of one version (each once)")
+    .option("--out <manifest>", "write a gateway manifest with each file's proof (paths relative to it)")
+    .option("--dataset <id>", "dataset id for the manifest entries")
+    .option("--version <n>", "version number for the manifest entries")
+    .option("--content-type <type>", "content type of the served files", "application/octet-stream")
+    .description("Merkle root of a version's files (register it with --merkle) and the proofs the gateway needs")
+    .action(
+      async (paths: string[], options: { out?: string; dataset?: string; version?: string; contentType: string }) => {
+        if ((options.dataset === undefined) !== (options.version === undefined))
+          throw new UsageError("--dataset and --version go together (the gateway serves one version's files)");
+        const entry =
+          options.dataset === undefined
+            ? {}
+            : {
+                datasetId: parseId(options.dataset, "dataset id").toString(),
+                version: parseCount(options.version!, "version", 2 ** 32 - 1),
+              };
+        const hashes = await Promise.all(paths.map((path) => parseHash(`file:${path}`, `file ${path}`)));
+        let tree: FileTree;
+        try {
+          tree = fileTree(hashes);
+        } catch (error) {
+          if (error instanceof DuplicateFileError)
+            throw new UsageError(`${error.message}: ${paths.join(", ")} must be different files`);
+          throw error;
+        }
+        const base = options.out === undefined ? process.cwd() : dirname(resolve(options.out));
+        const files = paths.map((path, i) => ({
+          ...entry,
+          path: relative(base, resolve(path)),
+          contentType: options.contentType,
+          fileHash: tree.fileHashes[i],
+          proof: tree.proof(tree.fileHashes[i]),
+        }));
+        if (options.out !== undefined) {
+          await mkdir(base, { recursive: true });
+          await writeFile(options.out, `${JSON.stringify({ root: tree.root, files }, null, 2)}\n`);
+        }
+        cli().out.result({ root: tree.root, files, ...(options.out === undefined ? {} : { out: options.out }) }, () =>
+          [
+            `root ${tree.root} (${paths.length} file${paths.length === 1 ? "" : "s"}; register it with --content ${tree.root} --merkle)`,
+            table(files.map(({ path, fileHash, proof }) => ({ path, fileHash, proof: proof.length }))),
+            ...(options.out === undefined ? [] : [`wrote ${options.out}`]),
+          ].join("\n"),
+        );
+      },
+    );
   dataset
     .command("verify")
     .argument("<dataset>", "dataset id")
