@@ -1,19 +1,25 @@
 /** Output: human tables on stdout, or JSON with `--json`; progress and errors always on stderr. */
+import stringWidth from "string-width";
 
 /** JSON with bigints as decimal strings. */
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item), 2);
 }
 
-/** Renders rows as an aligned text table with a header line. */
+/** Pads to a display width: a CJK character takes two terminal columns, a combining mark none. */
+function padDisplay(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - stringWidth(text)));
+}
+
+/** Renders rows as an aligned text table with a header line (columns aligned by display width, not UTF-16 length). */
 export function table(rows: Record<string, unknown>[], columns?: string[]): string {
   if (rows.length === 0) return "(none)";
   const keys = columns ?? Object.keys(rows[0]);
   const cells = rows.map((row) => keys.map((key) => cell(row[key])));
-  const widths = keys.map((key, index) => Math.max(key.length, ...cells.map((line) => line[index].length)));
+  const widths = keys.map((key, index) => Math.max(stringWidth(key), ...cells.map((line) => stringWidth(line[index]))));
   const render = (line: string[]): string =>
     line
-      .map((text, index) => text.padEnd(widths[index]))
+      .map((text, index) => padDisplay(text, widths[index]))
       .join("  ")
       .trimEnd();
   return [render(keys.map((key) => key.toUpperCase())), ...cells.map(render)].join("\n");

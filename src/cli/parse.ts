@@ -107,7 +107,21 @@ export function parseDate(value: string, what = "date"): bigint {
     const unit = { d: 86_400, h: 3_600, m: 60, s: 1 }[relative[2] as "d" | "h" | "m" | "s"];
     return BigInt(Math.floor(Date.now() / 1000)) + BigInt(relative[1]) * BigInt(unit);
   }
-  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+    text,
+  );
+  if (iso !== null) {
+    const [year, month, day, hour = 0, minute = 0, second = 0] = iso.slice(1, 7).map((part) => Number(part ?? 0));
+    // Date.parse rolls 2025-02-30 over to 2 March and 24:00 to the next day: accept only what round-trips.
+    const fields = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+    const roundTrips =
+      fields.getUTCFullYear() === year &&
+      fields.getUTCMonth() === month - 1 &&
+      fields.getUTCDate() === day &&
+      fields.getUTCHours() === hour &&
+      fields.getUTCMinutes() === minute &&
+      fields.getUTCSeconds() === second;
+    if (!roundTrips) throw new UsageError(`${what} "${value}" is not a real date or time of day`);
     const dateOnly = text.length === 10;
     const millis = Date.parse(dateOnly ? `${text}T00:00:00Z` : text);
     if (!Number.isNaN(millis)) return BigInt(Math.floor(millis / 1000));

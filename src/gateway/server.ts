@@ -4,7 +4,6 @@ import {
   isError,
   JsonRpcProvider,
   keccak256,
-  NonceManager,
   Wallet,
   type ContractTransactionResponse,
   type TypedDataDomain,
@@ -17,7 +16,7 @@ import {
   type ConsortiumRegistry,
   type DataSharing,
 } from "@consortia/sdk/typechain";
-import { Roles } from "@consortia/sdk";
+import { ManagedSigner, Roles } from "@consortia/sdk";
 import type { GatewayConfig, ManifestEntry } from "./config.js";
 import { GatewayError, type GatewayErrorCode } from "./errors.js";
 import { NonceCache } from "./nonces.js";
@@ -76,12 +75,11 @@ export interface Gateway {
 /** Chain access the request path needs, built once at start. */
 interface Chain {
   provider: JsonRpcProvider;
-  signer: NonceManager;
+  /** The SDK's managed signer: concurrent sends get nonces in order, a failed submission resyncs from the node. */
+  signer: ManagedSigner;
   dataSharing: DataSharing;
   registry: ConsortiumRegistry;
   gasPrice: bigint;
-  /** Runs sends one at a time: nonces reach the node in order (an automining node rejects a gap). */
-  serialize: <T>(send: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -196,17 +194,11 @@ async function connectChain(config: GatewayConfig): Promise<Chain> {
     cacheTimeout: -1,
   });
   provider.pollingInterval = config.pollingMs;
-  const signer = new NonceManager(new Wallet(config.operatorKey, provider));
+  const signer = new ManagedSigner(new Wallet(config.operatorKey, provider));
   const dataSharing = DataSharing__factory.connect(config.dataSharing, signer);
   const registry = ConsortiumRegistry__factory.connect(await dataSharing.registry(), provider);
   const gasPrice = config.gasPrice ?? (await provider.getFeeData()).gasPrice ?? 0n;
-  let tail: Promise<unknown> = Promise.resolve();
-  const serialize = <T>(send: () => Promise<T>): Promise<T> => {
-    const run = tail.then(send, send);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-  return { provider, signer, dataSharing, registry, gasPrice, serialize };
+  return { provider, signer, dataSharing, registry, gasPrice };
 }
 
 /** Reads every file of the manifest and checks it against the owner's registered hash. */
@@ -340,7 +332,7 @@ async function checkOnChain(
 
 /**
  * Records the access on chain and waits for it to succeed. Estimating first both re-checks everything at the latest
- * state and fixes the gas limit, so that a send can no longer fail in estimation after the nonce manager counted it.
+ * state and fixes the gas limit, with a margin; the SDK's managed signer then takes the next nonce and submits in order.
  */
 async function recordAccess(
   chain: Chain,
@@ -359,15 +351,13 @@ async function recordAccess(
   }
   let tx: ContractTransactionResponse;
   try {
-    tx = await chain.serialize(() =>
-      chain.dataSharing.recordAccess(...args, {
-        gasLimit: gasLimit + gasLimit / 5n,
-        gasPrice: chain.gasPrice,
-        type: 0,
-      }),
-    );
+    // The managed signer submits in nonce order and forgets its count when a submission fails.
+    tx = await chain.dataSharing.recordAccess(...args, {
+      gasLimit: gasLimit + gasLimit / 5n,
+      gasPrice: chain.gasPrice,
+      type: 0,
+    });
   } catch (error) {
-    chain.signer.reset();
     throw chainRefusal(error);
   }
   try {

@@ -2,6 +2,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
+import { fileTree } from "@consortia/sdk";
 import { GatewayClient, GatewayRequestError, signedRequest } from "../../src/gateway/client.js";
 import { loadConfig } from "../../src/gateway/config.js";
 import { startGateway, type Gateway } from "../../src/gateway/server.js";
@@ -336,6 +337,82 @@ describe("data gateway over HTTP against a hardhat node", function () {
       let message = "";
       await loadConfig(env).catch((e: Error) => (message = e.message));
       expect(message).to.contain("GATEWAY_OPERATOR_KEY").and.to.contain("GATEWAY_RPC_URL");
+    });
+  });
+  describe("nonces and Merkle versions", () => {
+    it("records concurrent accesses through the SDK's managed signer: consecutive nonces, none lost to a refusal", async () => {
+      const until = (await chainNow()) + 30n * DAY;
+      await (await f.data.connect(f.consumer).requestAccess(1, PURPOSE, 0b11n)).wait();
+      const [requested] = (await f.data.queryFilter(f.data.filters.AccessRequested())).slice(-1);
+      const grantId = requested.args.grantId;
+      await (await f.data.connect(f.owner).grantAccess(grantId, 0b11n, until, false)).wait();
+      const before = await accessCount();
+      const firstNonce = await f.provider.getTransactionCount(f.owner.address, "pending");
+      const fetches = Array.from({ length: 6 }, (_, i) =>
+        i === 3
+          ? asConsumer.fetchDataset({ datasetId: 1n, grantId: 99n, purpose: PURPOSE })
+          : asConsumer.fetchDataset({ datasetId: 1n, grantId, purpose: PURPOSE }),
+      );
+      const results = await Promise.allSettled(fetches);
+      expect(results.map((r) => r.status)).to.deep.equal([
+        "fulfilled",
+        "fulfilled",
+        "fulfilled",
+        "rejected",
+        "fulfilled",
+        "fulfilled",
+      ]);
+      expect(await accessCount()).to.equal(before + 5n);
+      const served = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      const nonces = await Promise.all(
+        served.map(async (s) => (await f.provider.getTransaction(s.transaction))!.nonce),
+      );
+      expect(nonces.sort((a, b) => a - b)).to.deep.equal([0, 1, 2, 3, 4].map((i) => firstNonce + i));
+    });
+
+    it("serves a file of a Merkle version with the proof fileTree (consortia dataset tree) gives", async () => {
+      const q1 = await writeDataFile(f.dir, "q1.csv", "district,pension\nLouxing,1000\n");
+      const q2 = await writeDataFile(f.dir, "q2.csv", "district,pension\nLouxing,1010\n");
+      const tree = fileTree([q1.hash, q2.hash]);
+      await (
+        await f.data.connect(f.owner).registerDataset(tree.root, 1, keccak256(toUtf8Bytes("meta q")), 1, 0b1n)
+      ).wait();
+      const [registered] = (await f.data.queryFilter(f.data.filters.DatasetRegistered())).slice(-1);
+      const datasetId = registered.args.datasetId;
+      await (await f.data.connect(f.consumer).requestAccess(datasetId, PURPOSE, 0b1n)).wait();
+      const [requested] = (await f.data.queryFilter(f.data.filters.AccessRequested())).slice(-1);
+      await (
+        await f.data.connect(f.owner).grantAccess(requested.args.grantId, 0b1n, (await chainNow()) + DAY, false)
+      ).wait();
+      const merkleManifest = join(f.dir, "merkle-manifest.json");
+      await writeFile(
+        merkleManifest,
+        JSON.stringify({
+          files: [{ datasetId: datasetId.toString(), version: 1, path: "q2.csv", proof: tree.proof(q2.hash) }],
+        }),
+      );
+      const merkleGateway = await startGateway(await loadConfig(gatewayEnv(f, merkleManifest)));
+      try {
+        const client = await GatewayClient.connect(merkleGateway.url, f.consumer, f.data.target as string);
+        const served = await client.fetchDataset({ datasetId, grantId: requested.args.grantId, purpose: PURPOSE });
+        expect(served.resultHash).to.equal(q2.hash);
+        expect(await f.data.verifyFileInTree(datasetId, 1, served.resultHash, tree.proof(q2.hash))).to.equal(true);
+      } finally {
+        await merkleGateway.close();
+      }
+      // A proof of the other file does not start a gateway for this one.
+      await writeFile(
+        merkleManifest,
+        JSON.stringify({
+          files: [{ datasetId: datasetId.toString(), version: 1, path: "q2.csv", proof: tree.proof(q1.hash) }],
+        }),
+      );
+      let refused: unknown;
+      await startGateway(await loadConfig(gatewayEnv(f, merkleManifest))).then(
+        (g) => g.close(),
+        (error: unknown) => (refused = error),
+      );
+      expect(refused).to.be.instanceOf(Error);
     });
   });
 });
