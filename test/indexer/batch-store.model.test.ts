@@ -23,13 +23,6 @@ type Op =
   | { op: "get"; id: number }
   | { op: "append"; id: number; note: string };
 
-/** One event: the block advances by 0..2 (several events of a block), and the batch may end after it. */
-interface Step {
-  blockGap: number;
-  ops: Op[];
-  endBatch: boolean;
-}
-
 const id = fc.integer({ min: 1, max: 4 });
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
@@ -46,6 +39,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     note: fc.string({ maxLength: 8 }).filter((s) => !s.includes("\0")),
   }),
 );
+/** One event each: the block advances by 0..2 (several events of a block), and the batch may end after it. */
 const steps = fc.array(
   fc.record({ blockGap: fc.integer({ min: 0, max: 2 }), ops: fc.array(op, { maxLength: 3 }), endBatch: fc.boolean() }),
   { minLength: 1, maxLength: 40 },

@@ -144,7 +144,7 @@ function reorder(value: JsonValue): JsonValue {
     return Object.fromEntries(
       Object.entries(value)
         .reverse()
-        .map(([k, v]) => [k, reorder(v)]),
+        .map(([k, v]) => [k, reorder(v as JsonValue)]),
     );
   return value;
 }

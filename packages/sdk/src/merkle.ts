@@ -34,7 +34,7 @@ export interface FileTree {
   /** The proof `verifyFileInTree` (and the gateway manifest's `proof`) needs for one file hash. */
   proof(fileHash: string): Hex[];
   /** The tree in OpenZeppelin's dump format (`StandardMerkleTree.load` reads it back). */
-  dump(): ReturnType<StandardMerkleTree<[string]>["dump"]>;
+  dump(): ReturnType<StandardMerkleTree<[Hex]>["dump"]>;
 }
 
 function normalise(fileHash: string): Hex {
@@ -57,7 +57,7 @@ export function fileTree(fileHashes: readonly string[]): FileTree {
     index.set(hash, i);
   });
   const tree = StandardMerkleTree.of(
-    hashes.map((hash) => [hash]),
+    hashes.map((hash): [Hex] => [hash]),
     [...FILE_TREE_ENCODING],
   );
   return {
