@@ -11,6 +11,10 @@ export interface ApiStatus {
   eventsTotal: number;
   eventsPerSecond: number;
   reorgs: number;
+  /** Polls at which the node was found below the index (waited, not rolled back). */
+  nodeBehind: number;
+  /** Why indexing halted (a reorg deeper than the kept hashes), until `consortia index rebuild`. */
+  halted?: string | undefined;
   lastError?: string | undefined;
 }
 

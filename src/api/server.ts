@@ -121,6 +121,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       indexedBlock: status.indexedBlock,
       headBlock: status.headBlock,
       confirmations: status.confirmations,
+      ...(status.halted === undefined ? {} : { halted: status.halted }),
     });
   });
   app.get("/metrics", async (_request, reply) => {
@@ -133,6 +134,17 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       gauge("consortia_indexer_events_per_second", "Events projected per second (last 10 s)", s.eventsPerSecond),
       gauge("consortia_indexer_reorgs_total", "Reorgs rolled back", s.reorgs, "counter"),
       gauge("consortia_indexer_ready", "1 when caught up with head minus confirmations", s.ready ? 1 : 0),
+      gauge(
+        "consortia_indexer_node_behind_total",
+        "Polls at which the node was below the index (waited, not rolled back)",
+        s.nodeBehind,
+        "counter",
+      ),
+      gauge(
+        "consortia_indexer_halted",
+        "1 when indexing halted on a reorg deeper than the kept hashes",
+        s.halted ? 1 : 0,
+      ),
       latency.render(),
     ].join("\n");
     return reply.type("text/plain; version=0.0.4").send(`${body}\n`);
@@ -225,7 +237,10 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
     get: {
       summary: "Ready when caught up with head minus confirmations",
       tags: ["ops"],
-      responses: { ...text("Caught up"), 503: { description: "Not caught up" } },
+      responses: {
+        ...text("Caught up"),
+        503: { description: "Not caught up, or halted on a reorg deeper than the kept hashes (`halted` says why)" },
+      },
     },
   };
   paths["/metrics"] = {

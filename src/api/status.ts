@@ -15,6 +15,8 @@ export function indexerStatus(indexer: Indexer): () => Promise<ApiStatus> {
       eventsTotal: s.eventsTotal,
       eventsPerSecond: indexer.eventsPerSecond(),
       reorgs: s.reorgs,
+      nodeBehind: s.nodeBehind,
+      halted: s.halted,
       lastError: s.lastError,
     };
   };
@@ -30,7 +32,9 @@ export function databaseStatus(db: Queryable, confirmations: number, staleAfterM
       block_number: number;
       head_block: number | null;
       head_seen_ms: number | null;
-    }>(`SELECT chain_id, block_number, head_block, head_seen_ms FROM indexer_state LIMIT 1`);
+      halted: string | null;
+      node_behind_total: number;
+    }>(`SELECT chain_id, block_number, head_block, head_seen_ms, halted, node_behind_total FROM indexer_state LIMIT 1`);
     const [count] =
       row === undefined ? [{ n: 0 }] : await db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events`);
     const head = row?.head_block ?? -1;
@@ -42,10 +46,12 @@ export function databaseStatus(db: Queryable, confirmations: number, staleAfterM
       indexedBlock: indexed,
       headBlock: head,
       confirmations,
-      ready: row !== undefined && fresh && indexed >= head - confirmations,
+      ready: row !== undefined && row.halted === null && fresh && indexed >= head - confirmations,
       eventsTotal: count.n,
       eventsPerSecond: 0,
       reorgs: 0,
+      nodeBehind: row?.node_behind_total ?? 0,
+      halted: row?.halted ?? undefined,
     };
     cached = { at: Date.now(), value };
     return value;

@@ -13,8 +13,9 @@ import {
   type TableSpec,
 } from "./projection.js";
 import { allMigrations, allTables } from "./projections.js";
+import { checkCoverage, RangeNotCoveredError } from "./coverage.js";
 import { BackfillProgress } from "./progress.js";
-import { AbortedError, ChainMismatchError, ChainReader, sleep, type RawLog } from "./rpc.js";
+import { AbortedError, ChainMismatchError, ChainReader, sleep, type BlockHeader, type RawLog } from "./rpc.js";
 import { CORE_MIGRATIONS, migrate } from "./schema.js";
 
 export interface IndexerOptions {
@@ -47,6 +48,14 @@ export interface IndexerStatus {
   eventsPerSecond: number;
   reorgs: number;
   logRange: number;
+  /** Polls at which the node was below the checkpoint (its head, or the checkpoint's block missing): waited. */
+  nodeBehind: number;
+  /** Ranges whose logs could not be proven complete (retried later). */
+  uncoveredRanges: number;
+  /** Blocks whose bloom matched without a log in the range's answer, so fetched again by hash (EIP-234). */
+  refetchedBlocks: number;
+  /** Why indexing stopped (a reorg deeper than the kept block hashes); cleared only by a rebuild. */
+  halted: string | undefined;
 }
 
 export interface IndexerEvents {
@@ -73,10 +82,27 @@ const EVENT_COLUMNS = [
   ["contract", "text"],
   ["event", "text"],
   ["args", "jsonb"],
+  ["block_time", "bigint"],
 ] as const;
 
-/** Blocks re-indexed when the chain changed under one batch. */
-class ChainMovedError extends Error {}
+/**
+ * The node's chain and ours part below the oldest block hash kept: rolling back would mean deleting the whole index.
+ * Indexing halts instead (the API keeps serving the last consistent state) until an operator runs a rebuild.
+ */
+export class DeepReorgError extends Error {
+  constructor(
+    readonly checkpoint: number,
+    readonly oldestKept: number,
+  ) {
+    super(
+      `reorg deeper than the kept block hashes: none of blocks ${oldestKept}..${checkpoint} is on the node's chain; ` +
+        "indexing halted (run `consortia index rebuild` to re-index from the deployment block)",
+    );
+  }
+}
+
+/** How often a repeated condition (node behind) is logged again. */
+const REPEAT_LOG_MS = 30_000;
 
 interface BlockRef {
   number: number;
@@ -149,6 +175,10 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       eventsPerSecond: 0,
       reorgs: 0,
       logRange: options.maxLogRange,
+      nodeBehind: 0,
+      uncoveredRanges: 0,
+      refetchedBlocks: 0,
+      halted: undefined,
     };
   }
 
@@ -167,12 +197,19 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       `INSERT INTO indexer_state (chain_id, block_number, block_hash, deployment_block) VALUES ($1, $2, NULL, $3) ON CONFLICT (chain_id) DO NOTHING`,
       [this.chainId, start, this.deployments.deploymentBlock],
     );
-    const [state] = await this.db.query<{ block_number: number; block_hash: string | null }>(
-      `SELECT block_number, block_hash FROM indexer_state WHERE chain_id = $1`,
-      [this.chainId],
-    );
+    const [state] = await this.db.query<{
+      block_number: number;
+      block_hash: string | null;
+      halted: string | null;
+      node_behind_total: number;
+    }>(`SELECT block_number, block_hash, halted, node_behind_total FROM indexer_state WHERE chain_id = $1`, [
+      this.chainId,
+    ]);
     this.checkpoint = { number: state.block_number, hash: state.block_hash };
     this.status.indexedBlock = state.block_number;
+    this.status.halted = state.halted ?? undefined;
+    this.status.nodeBehind = state.node_behind_total;
+    if (state.halted !== null) this.logger.error({ reason: state.halted }, "indexing halted");
     const [count] = await this.db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events WHERE chain_id = $1`, [
       this.chainId,
     ]);
@@ -204,7 +241,6 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         if (!progressed) await sleep(this.options.pollIntervalMs, this.abort.signal);
       } catch (error) {
         if (error instanceof AbortedError || this.abort.signal.aborted) break;
-        if (error instanceof ChainMovedError) continue;
         failures++;
         this.status.lastError = (error as Error).message;
         const delay = Math.round(Math.random() * Math.min(30_000, 250 * 2 ** Math.min(failures, 10)));
@@ -214,14 +250,28 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     }
   }
 
-  /** One poll: detect reorgs, then index one batch. Returns whether it indexed anything. */
+  /**
+   * One poll: detect reorgs, then index one batch. Returns whether it indexed anything. A node below the checkpoint
+   * is waited for (never taken for a reorg); a range whose answers cannot be proven complete is left for a later poll.
+   */
   async step(): Promise<boolean> {
+    if (this.status.halted !== undefined) return false;
     const head = await this.reader.blockNumber();
     const target = head - this.options.confirmations;
     this.status.headBlock = head;
     this.status.targetBlock = target;
     this.status.lastPollAt = Date.now();
-    await this.checkCanonical(head);
+    if (head < this.checkpoint.number) {
+      await this.nodeBehind(head, `head ${head} is below the checkpoint`);
+      return false;
+    }
+    try {
+      if (!(await this.checkCanonical(head))) return false;
+    } catch (error) {
+      if (!(error instanceof DeepReorgError)) throw error;
+      await this.halt(error);
+      return false;
+    }
     if (this.checkpoint.number >= target) {
       if (!this.loggedCaughtUp) this.logger.info({ block: this.checkpoint.number, head }, "caught up");
       this.loggedCaughtUp = true;
@@ -231,9 +281,65 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     }
     this.status.caughtUp = false;
     this.loggedCaughtUp = false;
-    await this.indexBatch(this.checkpoint.number + 1, target, head);
+    try {
+      await this.indexBatch(this.checkpoint.number + 1, target, head);
+    } catch (error) {
+      if (!(error instanceof RangeNotCoveredError)) throw error;
+      this.status.uncoveredRanges++;
+      this.logger.warn({ from: error.from, to: error.to, reason: error.reason }, "range not covered: retrying later");
+      return false;
+    }
     this.status.caughtUp = this.checkpoint.number >= target;
     return true;
+  }
+
+  private behindLoggedAt = 0;
+
+  /** The node answering is below our checkpoint: wait for it (a log line now and then, a counter every poll). */
+  private async nodeBehind(head: number, reason: string): Promise<void> {
+    this.status.nodeBehind++;
+    // Our checkpoint is at or above this node's head: nothing newer to index from it, and nothing to roll back.
+    this.status.caughtUp = true;
+    if (Date.now() - this.behindLoggedAt >= REPEAT_LOG_MS) {
+      this.behindLoggedAt = Date.now();
+      this.logger.warn(
+        { head, checkpoint: this.checkpoint.number, times: this.status.nodeBehind },
+        `node behind the index (${reason}): waiting, not rolling back`,
+      );
+    }
+    await this.db.query(`UPDATE indexer_state SET node_behind_total = node_behind_total + 1 WHERE chain_id = $1`, [
+      this.chainId,
+    ]);
+  }
+
+  /** Stops indexing for good (until a rebuild) and records why, for /ready and /metrics in every process. */
+  private async halt(error: DeepReorgError): Promise<void> {
+    this.status.halted = error.message;
+    this.status.caughtUp = false;
+    this.logger.error({ checkpoint: error.checkpoint, oldestKept: error.oldestKept }, error.message);
+    await this.db.query(`UPDATE indexer_state SET halted = $2 WHERE chain_id = $1`, [this.chainId, error.message]);
+  }
+
+  /**
+   * Deletes every projection row, event and kept hash and moves the checkpoint back before the deployment block, in
+   * one transaction; clears a halt. The operator's explicit choice (`consortia index rebuild`), never automatic.
+   */
+  async rebuild(): Promise<void> {
+    const start: BlockRef = { number: this.deployments.deploymentBlock - 1, hash: null };
+    await this.db.transaction(async (tx) => {
+      await tx.query(`SELECT block_number FROM indexer_state WHERE chain_id = $1 FOR UPDATE`, [this.chainId]);
+      await this.truncateAbove(tx, start);
+      await tx.query(`UPDATE indexer_state SET halted = NULL WHERE chain_id = $1`, [this.chainId]);
+    });
+    this.logger.warn(
+      { from: this.deployments.deploymentBlock },
+      "index rebuilt: re-indexing from the deployment block",
+    );
+    this.checkpoint = start;
+    this.status.indexedBlock = start.number;
+    this.status.eventsTotal = 0;
+    this.status.halted = undefined;
+    this.status.caughtUp = false;
   }
 
   private headWrittenAt = 0;
@@ -253,7 +359,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   /** Whether /ready should answer yes: caught up at a recent successful poll. */
   isReady(): boolean {
     const fresh = Date.now() - this.status.lastPollAt < Math.max(10_000, 5 * this.options.pollIntervalMs);
-    return this.status.caughtUp && fresh && this.status.lastError === undefined;
+    return this.status.halted === undefined && this.status.caughtUp && fresh && this.status.lastError === undefined;
   }
 
   /** Events projected per second over the 10 s before `now`: it falls to 0 when indexing goes idle. */
@@ -263,44 +369,63 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     return (recent.reduce((sum, r) => sum + r.events, 0) * 1000) / Math.max(1000, now - recent[0].at);
   }
 
-  /** If the block we indexed last is no longer canonical, roll back to the last common block. */
-  private async checkCanonical(head: number): Promise<void> {
+  /**
+   * Whether the block we indexed last is still canonical. A node without that block is behind: false (wait). A node
+   * that has the block under another hash reports a reorg: roll back to the last common block, or throw
+   * DeepReorgError when none of the kept hashes is on its chain.
+   */
+  private async checkCanonical(head: number): Promise<boolean> {
     const cp = this.checkpoint;
-    if (cp.hash === null) return;
-    const node = cp.number <= head ? await this.reader.header(cp.number) : undefined;
-    if (node?.hash === cp.hash) return;
-    const ancestor = await this.findAncestor(Math.min(cp.number, head));
+    if (cp.hash === null) return true;
+    const node = await this.reader.header(cp.number);
+    if (node === undefined) {
+      await this.nodeBehind(head, `block ${cp.number} unknown to the node`);
+      return false;
+    }
+    if (node.hash === cp.hash) return true;
+    const ancestor = await this.findAncestor(cp.number);
+    if (ancestor === undefined) return false;
     this.logger.warn({ from: cp.number, ancestor: ancestor.number, head }, "reorg: rolling back");
     await this.rollback(ancestor);
+    return true;
   }
 
-  private async findAncestor(below: number): Promise<BlockRef> {
+  /**
+   * The newest kept block the node has under the same hash. Undefined when the node lacks one of the kept blocks
+   * (it answered from behind: ask again later).
+   */
+  private async findAncestor(below: number): Promise<BlockRef | undefined> {
     const stored = await this.db.query<{ block_number: number; block_hash: string }>(
       `SELECT block_number, block_hash FROM indexed_blocks WHERE chain_id = $1 AND block_number <= $2 ORDER BY block_number DESC`,
       [this.chainId, below],
     );
-    for (const { block_number, block_hash } of stored) {
-      const node = await this.reader.header(block_number);
-      if (node?.hash === block_hash) return { number: block_number, hash: block_hash };
+    const headers = await this.reader.headers(stored.map((b) => b.block_number));
+    for (const [i, { block_number, block_hash }] of stored.entries()) {
+      if (headers[i] === undefined) return undefined;
+      if (headers[i].hash === block_hash) return { number: block_number, hash: block_hash };
     }
-    this.logger.error({ below }, "reorg deeper than the kept block hashes: re-indexing from the deployment block");
-    return { number: this.deployments.deploymentBlock - 1, hash: null };
+    throw new DeepReorgError(below, stored.at(-1)?.block_number ?? below);
+  }
+
+  /** Deletes what was indexed above `ancestor` and moves the checkpoint there (inside the caller's transaction). */
+  private async truncateAbove(tx: Queryable, ancestor: BlockRef): Promise<void> {
+    await rollbackTables(tx, this.tables, ancestor.number);
+    await tx.query(`DELETE FROM events WHERE chain_id = $1 AND block_number > $2`, [this.chainId, ancestor.number]);
+    await tx.query(`DELETE FROM indexed_blocks WHERE chain_id = $1 AND block_number > $2`, [
+      this.chainId,
+      ancestor.number,
+    ]);
+    await tx.query(`UPDATE indexer_state SET block_number = $2, block_hash = $3 WHERE chain_id = $1`, [
+      this.chainId,
+      ancestor.number,
+      ancestor.hash,
+    ]);
   }
 
   private async rollback(ancestor: BlockRef): Promise<void> {
     await this.db.transaction(async (tx) => {
       await this.lockCheckpoint(tx);
-      await rollbackTables(tx, this.tables, ancestor.number);
-      await tx.query(`DELETE FROM events WHERE chain_id = $1 AND block_number > $2`, [this.chainId, ancestor.number]);
-      await tx.query(`DELETE FROM indexed_blocks WHERE chain_id = $1 AND block_number > $2`, [
-        this.chainId,
-        ancestor.number,
-      ]);
-      await tx.query(`UPDATE indexer_state SET block_number = $2, block_hash = $3 WHERE chain_id = $1`, [
-        this.chainId,
-        ancestor.number,
-        ancestor.hash,
-      ]);
+      await this.truncateAbove(tx, ancestor);
     });
     const [count] = await this.db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events WHERE chain_id = $1`, [
       this.chainId,
@@ -327,40 +452,16 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         this.options.progress === "tty" || (this.options.progress === "auto" && process.stderr.isTTY === true);
       this.progress = new BackfillProgress(from - 1, tty ? "tty" : "log", this.logger);
     }
-    // The header of the last block before and after eth_getLogs must agree, and our checkpoint must still be its
-    // ancestor: otherwise the chain moved during the batch and it is fetched again.
     const t0 = performance.now();
-    let fetched: { to: number; logs: RawLog[]; hash: string } | undefined;
-    while (fetched === undefined) {
-      const end = Math.min(target, from + this.reader.logRange - 1);
-      const before = await this.reader.header(end);
-      if (before === undefined) throw new ChainMovedError(`block ${end} vanished`);
-      const { to, logs } = await this.reader.logs(this.addresses, from, end);
-      this.status.logRange = this.reader.logRange;
-      if (to !== end) continue; // the range shrank: plan again with the smaller range
-      const after = await this.reader.header(to);
-      if (after?.hash !== before.hash) throw new ChainMovedError(`block ${to} changed during the batch`);
-      for (const log of logs) {
-        if (log.removed === true || (Number(log.blockNumber) === to && log.blockHash !== after.hash)) {
-          throw new ChainMovedError(`log of block ${Number(log.blockNumber)} is not on the canonical chain`);
-        }
-      }
-      fetched = { to, logs, hash: after.hash };
-    }
-    if (this.checkpoint.hash !== null) {
-      const cp = await this.reader.header(this.checkpoint.number);
-      if (cp?.hash !== this.checkpoint.hash) throw new ChainMovedError("checkpoint no longer canonical");
-    }
-    const { to, logs } = fetched;
-    const before = { hash: fetched.hash };
+    const { to, logs, headers } = await this.fetchCovered(from, target);
+    const last = headers[headers.length - 1];
 
     const t1 = performance.now();
-    const events = this.decode(logs);
+    const times = new Map(headers.map((h) => [h.number, h.timestamp]));
+    const events = this.decode(logs, times);
     const t2 = performance.now();
     let t3 = 0;
     let t4 = 0;
-    const blockHashes = new Map<number, string>([[to, before.hash]]);
-    for (const e of events) blockHashes.set(e.blockNumber, e.blockHash);
     const applied = await this.db.transaction(async (tx) => {
       await this.lockCheckpoint(tx);
       const fresh = await this.insertEvents(tx, events);
@@ -382,18 +483,19 @@ export class Indexer extends EventEmitter<IndexerEvents> {
           ["chain_id", "integer"],
           ["block_number", "bigint"],
           ["block_hash", "text"],
+          ["block_time", "bigint"],
         ],
-        [...blockHashes].filter(([n]) => n >= keep).map(([n, h]) => [this.chainId, n, h]),
-        "ON CONFLICT (chain_id, block_number) DO UPDATE SET block_hash = EXCLUDED.block_hash",
+        headers.filter((h) => h.number >= keep).map((h) => [this.chainId, h.number, h.hash, h.timestamp]),
+        "ON CONFLICT (chain_id, block_number) DO UPDATE SET block_hash = EXCLUDED.block_hash, block_time = EXCLUDED.block_time",
       );
       await tx.query(`DELETE FROM indexed_blocks WHERE chain_id = $1 AND block_number < $2`, [this.chainId, keep]);
       await tx.query(
         `UPDATE indexer_state SET block_number = $2, block_hash = $3, head_block = $4, head_seen_ms = $5 WHERE chain_id = $1`,
-        [this.chainId, to, before.hash, head, Date.now()],
+        [this.chainId, to, last.hash, head, Date.now()],
       );
       return fresh;
     });
-    this.checkpoint = { number: to, hash: before.hash };
+    this.checkpoint = { number: to, hash: last.hash };
     this.status.indexedBlock = to;
     this.status.eventsTotal += applied.length;
     const now = Date.now();
@@ -420,7 +522,56 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     if (applied.length > 0) this.emit("events", applied);
   }
 
-  private decode(logs: readonly RawLog[]): IndexedEvent[] {
+  /**
+   * Logs and headers of from..(at most) target with the proof that the logs are complete (src/indexer/coverage.ts):
+   * both fetched at once, checked, and each suspect block's logs fetched again by hash. Throws RangeNotCoveredError
+   * when nothing could be proven: the checkpoint does not move.
+   */
+  private async fetchCovered(
+    from: number,
+    target: number,
+  ): Promise<{ to: number; logs: RawLog[]; headers: BlockHeader[] }> {
+    const end = Math.min(target, from + this.reader.logRange - 1);
+    const numbers = Array.from({ length: end - from + 1 }, (_, i) => from + i);
+    const [fetched, headers] = await Promise.all([
+      this.reader.logs(this.addresses, from, end),
+      this.reader.headers(numbers),
+    ]);
+    this.status.logRange = this.reader.logRange;
+    // eth_getLogs may have answered a shorter range (it shrinks on errors): prove only what it answered.
+    const coverage = checkCoverage({
+      from,
+      headers: headers.slice(0, fetched.to - from + 1),
+      parentHash: this.checkpoint.hash,
+      logs: fetched.logs,
+      addresses: this.addresses,
+    });
+    if (coverage.suspects.length === 0) return coverage;
+    this.logger.debug({ blocks: coverage.suspects.map((h) => h.number) }, "bloom matches without logs: refetching");
+    this.status.refetchedBlocks += coverage.suspects.length;
+    const refetched = await Promise.all(
+      coverage.suspects.map(async (header) => {
+        let logs: RawLog[];
+        try {
+          logs = await this.reader.logsOfBlock(this.addresses, header.hash);
+        } catch (error) {
+          if (error instanceof AbortedError) throw error;
+          throw new RangeNotCoveredError(
+            header.number,
+            header.number,
+            `eth_getLogs by hash refused (${(error as Error).message.split("\n")[0]})`,
+          );
+        }
+        for (const log of logs)
+          if (log.blockHash !== header.hash || log.removed === true)
+            throw new RangeNotCoveredError(header.number, header.number, "eth_getLogs by hash answered another block");
+        return logs;
+      }),
+    );
+    return { ...coverage, logs: [...coverage.logs, ...refetched.flat()] };
+  }
+
+  private decode(logs: readonly RawLog[], times: ReadonlyMap<number, number>): IndexedEvent[] {
     const events: IndexedEvent[] = [];
     for (const log of logs) {
       const address = log.address.toLowerCase();
@@ -430,6 +581,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         chainId: this.chainId,
         blockNumber: Number(log.blockNumber),
         blockHash: log.blockHash,
+        blockTime: times.get(Number(log.blockNumber)),
         txHash: log.transactionHash,
         txIndex: Number(log.transactionIndex),
         logIndex: Number(log.logIndex),
@@ -460,6 +612,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         e.contract,
         e.event,
         argsToJson(e.args),
+        e.blockTime ?? null,
       ]),
       "ON CONFLICT DO NOTHING RETURNING block_number, log_index",
     );

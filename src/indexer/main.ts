@@ -1,13 +1,16 @@
 /**
- * Runs the indexer: `node --import tsx src/indexer/main.ts [--rpc-url ...]` (flags override environment variables;
- * see src/indexer/config.ts). Stops cleanly on SIGINT/SIGTERM; a SIGKILL loses nothing committed.
+ * Runs the indexer: `node --import tsx src/indexer/main.ts [rebuild] [--rpc-url ...]` (flags override environment
+ * variables; see src/indexer/config.ts). `rebuild` first deletes the index and re-indexes from the deployment block
+ * (the operator's way out of a halt). Stops cleanly on SIGINT/SIGTERM; a SIGKILL loses nothing committed.
  */
 import { ConfigError, configFromEnvAndArgs } from "./config.js";
 import { startIndexer } from "./service.js";
 
 try {
-  const config = configFromEnvAndArgs(process.argv.slice(2));
-  const service = await startIndexer(config);
+  const [first, ...rest] = process.argv.slice(2);
+  const rebuild = first === "rebuild";
+  const config = configFromEnvAndArgs(rebuild ? rest : process.argv.slice(2));
+  const service = await startIndexer(config, undefined, { rebuild });
   const shutdown = async (signal: string) => {
     service.logger.info({ signal }, "stopping");
     await service.stop();

@@ -46,6 +46,8 @@ export interface IndexedEvent {
   chainId: number;
   blockNumber: number;
   blockHash: string;
+  /** The block's timestamp (unix seconds), from the header fetched for the coverage proof. */
+  blockTime?: number | undefined;
   txHash: string;
   txIndex: number;
   logIndex: number;

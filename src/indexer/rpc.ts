@@ -17,7 +17,31 @@ export interface BlockHeader {
   number: number;
   hash: string;
   parentHash: string;
+  /** Unix seconds. */
+  timestamp: number;
+  logsBloom: string;
 }
+
+interface RawHeader {
+  number: Hex;
+  hash: Hex;
+  parentHash: Hex;
+  timestamp: Hex;
+  logsBloom: Hex;
+}
+
+function toHeader(block: RawHeader | null): BlockHeader | undefined {
+  if (block === null) return undefined;
+  return {
+    number: Number(block.number),
+    hash: block.hash,
+    parentHash: block.parentHash,
+    timestamp: Number(block.timestamp),
+    logsBloom: block.logsBloom,
+  };
+}
+
+const toQuantity = (n: number): Hex => `0x${n.toString(16)}`;
 
 export interface RetryOptions {
   retries: number;
@@ -103,6 +127,13 @@ function errorText(error: unknown): string {
   return `${error.name} ${error.message} ${typeof details === "string" ? details : ""}`;
 }
 const INITIAL_RANGE = 100;
+/**
+ * Headers per JSON-RPC batch: ~1.2 KB each without transactions, so a batch answer stays far below viem's 10 MiB
+ * limit, and few enough that one slow batch does not hold up a whole range.
+ */
+export const HEADER_BATCH = 250;
+/** Header batches in flight at once. */
+const HEADER_CONCURRENCY = 4;
 
 /**
  * The indexer's view of a node: head, headers and logs, with retries, and an eth_getLogs block range that halves on
@@ -110,13 +141,25 @@ const INITIAL_RANGE = 100;
  */
 export class ChainReader {
   readonly client: PublicClient;
+  /** Same node; requests made in one tick go out as one JSON-RPC batch (HTTP; a WebSocket sends them one by one). */
+  private readonly batchClient: PublicClient;
   private range: number;
 
   constructor(private readonly options: ChainReaderOptions) {
-    const transport = /^wss?:/.test(options.url)
+    const ws = /^wss?:/.test(options.url);
+    const transport = ws
       ? webSocket(options.url, { retryCount: 0, timeout: options.timeoutMs })
       : http(options.url, { retryCount: 0, timeout: options.timeoutMs });
     this.client = createPublicClient({ transport }) as PublicClient;
+    this.batchClient = ws
+      ? this.client
+      : (createPublicClient({
+          transport: http(options.url, {
+            retryCount: 0,
+            timeout: options.timeoutMs,
+            batch: { batchSize: HEADER_BATCH, wait: 0 },
+          }),
+        }) as PublicClient);
     // Start small and let `adapt` grow the range: a first call over maxRange dense blocks makes the node build a
     // response far over any limit.
     this.range = Math.min(options.maxRange, INITIAL_RANGE);
@@ -163,14 +206,63 @@ export class ChainReader {
 
   /** The header of a block, or undefined when the node does not have it (yet, or any more after a reorg). */
   async header(blockNumber: number): Promise<BlockHeader | undefined> {
-    return this.retry("eth_getBlockByNumber", async () => {
-      const block = (await this.client.request({
-        method: "eth_getBlockByNumber",
-        params: [`0x${blockNumber.toString(16)}`, false],
-      })) as { number: Hex; hash: Hex; parentHash: Hex } | null;
-      if (block === null) return undefined;
-      return { number: Number(block.number), hash: block.hash, parentHash: block.parentHash };
-    });
+    return this.retry("eth_getBlockByNumber", async () =>
+      toHeader(
+        (await this.client.request({
+          method: "eth_getBlockByNumber",
+          params: [toQuantity(blockNumber), false],
+        })) as RawHeader | null,
+      ),
+    );
+  }
+
+  /**
+   * Headers of `numbers` (in that order), fetched in JSON-RPC batches of HEADER_BATCH; undefined for a block the node
+   * that answered does not have. Each batch is retried as a whole.
+   */
+  async headers(numbers: readonly number[]): Promise<(BlockHeader | undefined)[]> {
+    const batches: number[][] = [];
+    for (let i = 0; i < numbers.length; i += HEADER_BATCH) batches.push(numbers.slice(i, i + HEADER_BATCH));
+    const results: (BlockHeader | undefined)[][] = new Array<(BlockHeader | undefined)[]>(batches.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const index = next++;
+        results[index] = await this.retry("eth_getBlockByNumber (batch)", () =>
+          Promise.all(
+            batches[index].map(async (n) =>
+              toHeader(
+                (await this.batchClient.request({
+                  method: "eth_getBlockByNumber",
+                  params: [toQuantity(n), false],
+                })) as RawHeader | null,
+              ),
+            ),
+          ),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(HEADER_CONCURRENCY, batches.length) }, worker));
+    return results.flat();
+  }
+
+  /**
+   * Logs of `addresses` in the block with this hash (EIP-234): a node that does not have the block refuses instead of
+   * answering short. Few retries: a refusal usually means this node is behind, and the range is retried later.
+   */
+  async logsOfBlock(addresses: readonly string[], blockHash: string): Promise<RawLog[]> {
+    return withRetry(
+      async () =>
+        (await this.client.request({
+          method: "eth_getLogs",
+          params: [{ address: addresses as Hex[], blockHash: blockHash as Hex }],
+        })) as RawLog[],
+      {
+        retries: Math.min(2, this.options.retries),
+        signal: this.options.signal,
+        onRetry: (error, attempt) => this.options.onRetry?.("eth_getLogs by blockHash", error, attempt),
+      },
+    );
   }
 
   /**
@@ -185,9 +277,7 @@ export class ChainReader {
       try {
         const logs = (await this.client.request({
           method: "eth_getLogs",
-          params: [
-            { address: addresses as Hex[], fromBlock: `0x${from.toString(16)}`, toBlock: `0x${end.toString(16)}` },
-          ],
+          params: [{ address: addresses as Hex[], fromBlock: toQuantity(from), toBlock: toQuantity(end) }],
         })) as RawLog[];
         this.adapt(end - from + 1, logs.length);
         return { to: end, logs };

@@ -37,6 +37,17 @@ CREATE INDEX events_contract_event ON events (contract, event, block_number, log
 CREATE INDEX events_tx ON events (tx_hash);
 `,
   },
+  {
+    // Coverage proof and halting (docs/indexer-coverage.md): every kept block's time, why indexing halted, how often
+    // the node was found behind; each event's block time (null for events indexed before this migration).
+    id: "core/002_coverage",
+    sql: `
+ALTER TABLE indexer_state ADD COLUMN halted text;
+ALTER TABLE indexer_state ADD COLUMN node_behind_total bigint NOT NULL DEFAULT 0;
+ALTER TABLE indexed_blocks ADD COLUMN block_time bigint;
+ALTER TABLE events ADD COLUMN block_time bigint;
+`,
+  },
 ];
 
 /** Tables the digest covers besides the projections' (the state row is left out: it holds the head). */

@@ -20,10 +20,16 @@ export interface IndexerService {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Delete the index and re-index from the deployment block first (`consortia index rebuild`). */
+  rebuild?: boolean;
+}
+
 /** Opens the store, migrates, and starts indexing in the background. */
 export async function startIndexer(
   config: Config,
   logger = createLogger(config.logLevel, "indexer"),
+  options: StartOptions = {},
 ): Promise<IndexerService> {
   const deployments = await readDeployment(config.deployments);
   const projections = await loadProjections();
@@ -35,6 +41,7 @@ export async function startIndexer(
   const indexer = new Indexer(db, deployments, projections, config, logger);
   try {
     await indexer.init();
+    if (options.rebuild === true) await indexer.rebuild();
   } catch (error) {
     await db.close();
     throw error;

@@ -328,4 +328,42 @@ describe("cli: consortia against a real node", function () {
       child.kill("SIGTERM");
     }
   });
+
+  it("index rebuild deletes the index, re-indexes from the deployment block and keeps following the chain", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CONSORTIA_RPC_URL: node.url, LOG_LEVEL: "debug", PROGRESS: "log" };
+    delete env.DATABASE_URL; // PGlite in the work directory, whatever CI sets
+    const dataDir = join(workdir, "pglite-rebuild");
+    /** Runs `consortia index [args]` until it is caught up; the batches it committed and the block it reached. */
+    const run = async (args: string[]) => {
+      const child = spawn(
+        process.execPath,
+        ["bin/consortia.js", "--deployments", deployments, "index", ...args, "--data-dir", dataDir],
+        // Its own process group: SIGTERM reaches the CLI and the indexer it runs, as Ctrl-C would.
+        { env, stdio: ["ignore", "ignore", "pipe"], detached: true },
+      );
+      let stderr = "";
+      const caughtUp = new Promise<void>((resolve, reject) => {
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('"caught up"')) resolve();
+        });
+        child.once("exit", (code) => reject(new Error(`indexer exited (${code}) before catching up:\n${stderr}`)));
+      });
+      // stderr closes when the last process holding it (the indexer, after closing its store) has exited.
+      const closed = new Promise<void>((resolve) => child.stderr.once("close", resolve));
+      await caughtUp;
+      process.kill(-child.pid!, "SIGTERM");
+      await closed;
+      const block = /"block":(\d+)[^\n]*"caught up"/.exec(stderr)?.[1];
+      return { stderr, batches: stderr.split('"batch committed"').length - 1, block };
+    };
+    const first = await run([]);
+    expect(first.batches).to.be.greaterThan(0);
+    const restart = await run([]);
+    expect(restart.batches).to.equal(0);
+    const rebuilt = await run(["rebuild"]);
+    expect(rebuilt.stderr).to.include("index rebuilt: re-indexing from the deployment block");
+    expect(rebuilt.batches).to.be.greaterThan(0);
+    expect(rebuilt.block).to.equal(first.block).and.to.not.equal(undefined);
+  });
 });

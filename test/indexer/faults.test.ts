@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { openDatabase } from "../../src/indexer/db.js";
 import { floodTransfers, platformScenario, startChain, type TestChain } from "./chain.js";
 import { startFaultyProxy } from "./faulty-proxy.js";
-import { catchUp, createIndexer, digests, indexerOptions, testStores } from "./harness.js";
+import { createIndexer, digests, directDigests, indexerOptions, testStores } from "./harness.js";
 
 describe("indexer: faults", function () {
   this.timeout(180_000);
@@ -15,11 +15,7 @@ describe("indexer: faults", function () {
     chain = await startChain();
     await platformScenario(chain);
     await floodTransfers(chain, 30, 100); // 9,000 transfers over 30 blocks
-    const [store] = testStores();
-    const db = await store.open();
-    await catchUp(await createIndexer(db, chain.deployments, indexerOptions(chain.url)));
-    expected = await digests(db);
-    await db.close();
+    expected = await directDigests(chain);
   });
   after(async () => chain?.stop());
 

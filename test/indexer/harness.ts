@@ -83,6 +83,18 @@ export async function catchUp(indexer: Indexer): Promise<void> {
   throw new Error("indexer did not catch up");
 }
 
+/** Digests of an index built straight from the node (the first test store), for proxied runs to compare with. */
+export async function directDigests(chain: { url: string; deployments: Deployment }): Promise<Record<string, string>> {
+  const [store] = testStores();
+  const db = await store.open();
+  try {
+    await catchUp(await createIndexer(db, chain.deployments, indexerOptions(chain.url)));
+    return await digests(db);
+  } finally {
+    await db.close();
+  }
+}
+
 /** Digest of every projection table and the event log. */
 export async function digests(db: Database): Promise<Record<string, string>> {
   return tableDigests(db, [...allTables(await loadProjections()), ...CORE_TABLES]);

@@ -1,5 +1,8 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
+import { indexerFeed } from "../../src/api/feed.js";
+import { buildApi, closeApi, loadRoutes } from "../../src/api/server.js";
+import { databaseStatus, indexerStatus } from "../../src/api/status.js";
 import { rpc } from "../helpers/node-process.js";
 import { mine, startChain, type TestChain } from "./chain.js";
 import { catchUp, createIndexer, digests, indexerOptions, testStores } from "./harness.js";
@@ -63,6 +66,17 @@ describe("indexer: reorgs", function () {
 
           expect(await rpc<boolean>(chain.url, "evm_revert", [snapshot])).to.equal(true);
           await branchB(extraBlocks);
+          const checkpoint = indexer.status.indexedBlock;
+          if (Number(await rpc<string>(chain.url, "eth_blockNumber")) < checkpoint) {
+            // A shorter branch looks like a node behind the index: no hash to compare yet, so the indexer waits
+            // (keeping branch A) until the new branch passes the checkpoint and a hash mismatch proves the reorg.
+            expect(await indexer.step()).to.equal(false);
+            expect(indexer.status.reorgs).to.equal(0);
+            expect(indexer.status.nodeBehind).to.be.greaterThan(0);
+            expect(indexer.status.indexedBlock).to.equal(checkpoint);
+            const head = Number(await rpc<string>(chain.url, "eth_blockNumber"));
+            await mine(chain.url, checkpoint - head + 1);
+          }
           await catchUp(indexer);
           expect(indexer.status.reorgs).to.equal(1);
 
@@ -88,5 +102,83 @@ describe("indexer: reorgs", function () {
         }
       });
     }
+  }
+
+  for (const store of testStores()) {
+    it(`${store.name}: a reorg deeper than the kept hashes halts (no wipe, /ready 503, API serving); rebuild re-indexes`, async () => {
+      run++;
+      const db = await store.open();
+      const reference = await store.open();
+      const paymentA = keccak256(toUtf8Bytes(`A-ref-${run}`));
+      try {
+        const options = indexerOptions(chain.url, { reorgWindow: 4 });
+        const indexer = await createIndexer(db, chain.deployments, options);
+        await catchUp(indexer);
+        const snapshot = await rpc<string>(chain.url, "evm_snapshot");
+        await branchA();
+        await mine(chain.url, 10);
+        await catchUp(indexer);
+        const indexed = indexer.status.indexedBlock;
+        const before = await digests(db);
+
+        expect(await rpc<boolean>(chain.url, "evm_revert", [snapshot])).to.equal(true);
+        await branchB(20);
+        expect(await indexer.step()).to.equal(false);
+        expect(indexer.status.halted).to.match(/reorg deeper than the kept block hashes.*consortia index rebuild/);
+        expect(indexer.status.reorgs).to.equal(0);
+        expect(indexer.status.indexedBlock).to.equal(indexed);
+        expect(indexer.isReady()).to.equal(false);
+        expect(await digests(db)).to.deep.equal(before);
+
+        // The API keeps serving the last consistent state and says it is not ready, and why.
+        const api = await buildApi({
+          db,
+          status: indexerStatus(indexer),
+          feed: indexerFeed(indexer),
+          routes: await loadRoutes(),
+        });
+        try {
+          const ready = await api.inject({ url: "/ready" });
+          expect(ready.statusCode).to.equal(503);
+          expect(ready.json()).to.include({ ready: false, indexedBlock: indexed });
+          expect(ready.json().halted).to.match(/reorg deeper/);
+          expect((await api.inject({ url: "/metrics" })).body).to.include("consortia_indexer_halted 1\n");
+          expect((await api.inject({ url: "/status" })).json().halted).to.match(/reorg deeper/);
+          const members = await api.inject({ url: "/members" });
+          expect(members.statusCode).to.equal(200);
+          expect(members.json().items.length).to.be.greaterThan(0);
+        } finally {
+          await closeApi(api);
+        }
+        // An API in another process reads the halt from the database; a restarted indexer stays halted.
+        const apart = await databaseStatus(db, 0)();
+        expect(apart.ready).to.equal(false);
+        expect(apart.halted).to.match(/reorg deeper/);
+        const restarted = await createIndexer(db, chain.deployments, options);
+        expect(restarted.status.halted).to.match(/reorg deeper/);
+        expect(await restarted.step()).to.equal(false);
+        expect(await digests(db)).to.deep.equal(before);
+        expect(
+          await db.query(`SELECT 1 FROM offchain_payments WHERE payment_reference = $1`, [paymentA]),
+        ).to.have.length(1);
+
+        // The operator's rebuild re-indexes from the deployment block: the same tables as a fresh index.
+        await restarted.rebuild();
+        await catchUp(restarted);
+        expect(restarted.status.halted).to.equal(undefined);
+        expect(restarted.isReady()).to.equal(true);
+        expect((await databaseStatus(db, 0)()).halted).to.equal(undefined);
+        expect(
+          await db.query(`SELECT 1 FROM offchain_payments WHERE payment_reference = $1`, [paymentA]),
+        ).to.have.length(0);
+        const fresh = await createIndexer(reference, chain.deployments, options);
+        await catchUp(fresh);
+        expect(await digests(db)).to.deep.equal(await digests(reference));
+      } finally {
+        await db.close();
+        await reference.close();
+        await store.cleanup();
+      }
+    });
   }
 });

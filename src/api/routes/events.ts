@@ -75,6 +75,11 @@ export default defineRoutes({
         eventsTotal: z.number().int(),
         eventsPerSecond: z.number(),
         reorgs: z.number().int(),
+        nodeBehind: z.number().int().describe("Polls at which the node was below the index (waited, not rolled back)"),
+        halted: z
+          .string()
+          .optional()
+          .describe("Why indexing halted (a reorg deeper than the kept hashes); cleared by `consortia index rebuild`"),
         lastError: z.string().optional(),
       }),
       async handler(_input, ctx) {

@@ -34,7 +34,10 @@ async function runService(cli: Cli, name: string, module: string, args: string[]
 export function register(program: Command, cli: () => Cli): void {
   program
     .command("index")
-    .description("run the indexer (src/indexer/main.ts); further arguments go to it")
+    .description(
+      "run the indexer (src/indexer/main.ts); `index rebuild` first deletes the index and re-indexes from the " +
+        "deployment block (after a halt); further arguments go to it",
+    )
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (_options: unknown, command: Command) =>
