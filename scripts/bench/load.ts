@@ -2,7 +2,7 @@
  * Load run (a benchmark, not a test): `node --import tsx scripts/bench/load.ts`.
  *
  * 1. Starts a real `hardhat node` (chain 1337), deploys the whole suite with the demo founders into a temporary
- *    deployments directory (Ignition journal `ignition/deployments/load-<time>`, removed afterwards), and sets up what
+ *    deployments directory (its Ignition journal in the same temporary directory, removed afterwards), and sets up what
  *    the business transactions need: deposit tokens, interbank credit lines, a dataset with a grant, a confirmed
  *    receivable, an acknowledged letter of credit, a few credit entries to query.
  * 2. Starts the indexer + API (`startIndexerAndApi`, fresh PGlite directory) in a worker thread, so that the load
@@ -157,14 +157,17 @@ function processCpuSeconds(pid: number): number {
   }
 }
 
-async function deploySuite(node: NodeProcess, dir: string, deploymentId: string): Promise<Deployment> {
+async function deploySuite(node: NodeProcess, dir: string): Promise<Deployment> {
   const founders = await writeDemoFounders(join(dir, "founders.json"));
   const deployments = join(dir, "deployments");
   const code = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
-      [HARDHAT_CLI, "deploy", "--network", "localhost", "--founders", founders, "--deployments", deployments, "--deployment-id", deploymentId],
-      { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, CONSORTIA_LOCAL_RPC_URL: node.url } },
+      [HARDHAT_CLI, "deploy", "--network", "localhost", "--founders", founders, "--deployments", deployments],
+      {
+        stdio: ["ignore", "ignore", "inherit"],
+        env: { ...process.env, CONSORTIA_LOCAL_RPC_URL: node.url, CONSORTIA_IGNITION_DIR: join(dir, "ignition") },
+      },
     );
     child.on("exit", (c) => resolve(c ?? 1));
   });
@@ -356,10 +359,9 @@ async function main(): Promise<void> {
   log(`starting hardhat node (${machine})`);
   const node = await startNode();
   const dir = await mkdtemp(join(tmpdir(), "consortia-load-"));
-  const deploymentId = `load-${Date.now()}`;
   let indexer: IndexerThread | undefined;
   try {
-    const deployment = await deploySuite(node, dir, deploymentId);
+    const deployment = await deploySuite(node, dir);
     log(`deployed the suite (${Object.keys(deployment.contracts).length} contracts)`);
     const provider = new JsonRpcProvider(node.url, CHAIN_ID, { staticNetwork: true, pollingInterval: 50, batchMaxCount: 1 });
     const members = demoConsortium();
@@ -598,7 +600,6 @@ async function main(): Promise<void> {
   } finally {
     await indexer?.stop().catch(() => {});
     await node.stop();
-    await rm(join("ignition", "deployments", deploymentId), { recursive: true, force: true });
     await rm(dir, { recursive: true, force: true });
   }
 }
