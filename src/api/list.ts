@@ -200,8 +200,8 @@ export interface ListSpec<P extends Shape, F extends Filters, X extends Shape, T
   params?: P;
   /** `table alias`, e.g. `lc_letters l`. */
   from: string;
-  /** Selected columns (default `alias.*`). */
-  select?: string;
+  /** Selected columns (default `alias.*`); a function when they take parameters (related rows as of `asOf`). */
+  select?: string | ((input: ListInput<P, F, X>, q: Sql) => string);
   /**
    * `asOf`: `"versioned"` reads a versioned table as of a block; a block column of an append table keeps the rows
    * up to that block. Without it the list has no `asOf`.
@@ -290,7 +290,7 @@ export function listRoute<
       const sortName = (values.sort as string | undefined) ?? sortNames[0];
       const order = values.order as "asc" | "desc";
       const { rows, nextCursor } = await fetchPage(ctx.db, {
-        select: `SELECT ${spec.select ?? `${alias}.*`} FROM ${spec.from}`,
+        select: `SELECT ${typeof spec.select === "function" ? spec.select(input, q) : (spec.select ?? `${alias}.*`)} FROM ${spec.from}`,
         where,
         q,
         sort: spec.sorts[sortName],
