@@ -215,8 +215,13 @@ export interface ListSpec<P extends Shape, F extends Filters, X extends Shape, T
   /** Sort orders by name; the first is the default. A `sort` parameter exists when there are several. */
   sorts: Record<string, readonly SortKey[]>;
   order: "asc" | "desc";
-  /** Conditions from the path parameters; may check that the parent exists (throw NotFoundError). */
+  /** Conditions from the path parameters. */
   scope?(input: ListInput<P, F, X>, q: Sql, ctx: RouteContext): string[] | Promise<string[]>;
+  /**
+   * Checks that the parent the path names exists (throws NotFoundError). Run only when the page is empty: a row of
+   * the page implies its parent, so a page with rows costs one query, not two.
+   */
+  parent?(input: ListInput<P, F, X>, ctx: RouteContext): Promise<unknown>;
   item: z.ZodType<T>;
   toItem?(row: Row, input: ListInput<P, F, X>): T;
   /** Instead of `toItem`, when items need more reads (one query for the page, not one per row). */
@@ -299,6 +304,7 @@ export function listRoute<
         cursor: values.cursor as string | undefined,
         kind: `${spec.path} ${sortName} ${order}`,
       });
+      if (rows.length === 0) await spec.parent?.(input, ctx);
       const items =
         spec.toItems !== undefined ? await spec.toItems(rows, input, ctx) : rows.map((row) => spec.toItem!(row, input));
       return { items, nextCursor, ...(extra === undefined ? {} : await extra.compute(input, ctx)) } as never;
