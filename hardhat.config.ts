@@ -15,7 +15,7 @@ const deployTask = task("deploy", "Deploys (or resumes) the whole suite and writ
   .addOption({ name: "deployments", description: "Directory of deployments files", defaultValue: "deployments" })
   .addOption({
     name: "deploymentId",
-    description: "Ignition deployment id (default chain-<chainId>)",
+    description: "Ignition deployment id (default chain-<chainId>-<genesis hash prefix>)",
     defaultValue: "",
   })
   .setAction(() => import("./scripts/tasks/deploy.js"))
@@ -44,6 +44,8 @@ export default defineConfig({
   },
   paths: {
     tests: { mocha: "test", solidity: "test" },
+    // Ignition's journals go under <ignition>/deployments: `npm start --data-dir` and the tests move them elsewhere.
+    ignition: process.env.CONSORTIA_IGNITION_DIR ?? "ignition",
   },
   test: {
     solidity: {

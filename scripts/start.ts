@@ -1,83 +1,92 @@
 /**
- * `npm start`: the main job. Starts a local JSON-RPC chain (127.0.0.1:8545, chain id 1337, berlin, zero gas price),
- * deploys the whole suite, seeds the demo consortium and runs its scenario through every application (unless
- * `--no-demo`), starts the indexer and the query API beside the chain, prints what runs where, and stays up until
- * Ctrl-C.
+ * `npm start`: the main job. Compiles the contracts, starts a local JSON-RPC chain (127.0.0.1:8545, chain id 1337,
+ * berlin, zero gas price), deploys the whole suite, seeds the demo consortium and runs its scenario through every
+ * application (unless `--no-demo`), starts the indexer and the query API beside the chain, prints what runs where, and
+ * stays up until SIGINT/SIGTERM/SIGHUP, which stop everything it started (src/local/lifecycle.ts).
+ *
+ * Before it touches any file it validates the flags, takes the data directory's pid lock and checks both ports, so
+ * that a second instance started by mistake changes nothing of the first one's.
  */
-import { spawn } from "node:child_process";
-import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { Command } from "commander";
-import { startIndexerAndApi, type IndexerAndApi } from "../src/api/start.js";
-import { demoConsortium, writeDemoFounders } from "../src/demo/consortium.js";
+import { readdir, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { startIndexerAndApi } from "../src/api/start.js";
+import { DEMO_CONSORTIUM_KEY, demoConsortium, writeDemoFounders } from "../src/demo/consortium.js";
 import { runDemoScenario, type DemoScenarioResult } from "../src/demo/scenario.js";
 import { parseConfig } from "../src/indexer/config.js";
-import { HARDHAT_CLI, rpc, startNode } from "../src/local/node.js";
+import { isStopping, installShutdown, onShutdown, shutdown, spawnChild } from "../src/local/lifecycle.js";
+import { HARDHAT_CLI, startNode } from "../src/local/node.js";
+import { acquirePidLock } from "../src/local/pid-lock.js";
+import { parseStartOptions, StartUsageError } from "../src/local/start-options.js";
 import { deploymentPath, readDeployment } from "@consortia/sdk";
 
 const LOCAL_CHAIN_ID = 1337;
+const USAGE_EXIT = 2;
 
-const options = new Command()
-  .name("npm start --")
-  .option("--port <port>", "JSON-RPC port of the local chain", "8545")
-  .option("--api-port <port>", "port of the query API", "8080")
-  .option("--no-demo", "deploy with config/founders.local.json and run no scenario")
-  .option("--data-dir <dir>", "where the indexer's PGlite store, demo founders and payloads go", "data")
-  .parse()
-  .opts<{ port: string; apiPort: string; demo: boolean; dataDir: string }>();
+installShutdown({ log: (line) => console.log(line) });
 
-const url = `http://127.0.0.1:${options.port}`;
-try {
-  await rpc(url, "eth_chainId");
-  console.error(`Something already answers JSON-RPC at ${url}. Stop it, or pass --port <other>.`);
-  process.exit(1);
-} catch {
-  // Nothing listens there: good.
+const options = await parseStartOptions(process.argv.slice(2)).catch((error: unknown) => {
+  if (!(error instanceof StartUsageError)) throw error;
+  if (error.message !== "") console.error(`error: ${error.message}`);
+  process.exit(error.exitCode);
+});
+const lock = await acquirePidLock(join(options.dataDir, "npm-start.pid"));
+if (!lock.acquired) {
+  console.error(
+    `error: another npm start (pid ${lock.holder}) uses the data directory ${options.dataDir}; ` +
+      "stop it, or pass --data-dir <other>",
+  );
+  process.exit(USAGE_EXIT);
 }
 
+const url = `http://127.0.0.1:${options.port}`;
+const deployments = options.deploymentsDir;
+
+console.log("Compiling the contracts (the first compile takes about a minute) ...");
+const build = await spawnChild(process.execPath, [HARDHAT_CLI, "build"], { stdout: "inherit", stderr: "inherit" });
+if (build.exitCode !== 0) await fail("Compiling the contracts failed.");
+
 console.log(`Starting the local chain at ${url} ...`);
-const node = await startNode(Number(options.port));
-let stopping = false;
-let services: IndexerAndApi | undefined;
-// However this process ends (a signal to npm alone, an uncaught error), the chain process must not outlive it.
-process.on("exit", () => node.process.kill("SIGKILL"));
-node.process.on("exit", () => {
-  if (!stopping) {
-    console.error("The local chain exited unexpectedly.");
-    process.exit(1);
-  }
+const node = await startNode(options.port);
+onShutdown(`local chain (pid ${node.process.pid}) ${url}`, node.stop);
+void node.exited.then(() => {
+  if (isStopping()) return;
+  console.error("The local chain exited unexpectedly.");
+  void shutdown(1);
 });
 
-// A fresh chain: forget Ignition's journal, the addresses and the index of any previous local run.
-await rm(join("ignition", "deployments", `chain-${LOCAL_CHAIN_ID}`), { recursive: true, force: true });
-await rm(deploymentPath(LOCAL_CHAIN_ID), { force: true });
+// A fresh chain: forget this data directory's Ignition journals, addresses and index of any previous local run.
+await removeLocalJournals(join(options.ignitionDir, "deployments"));
+await rm(deploymentPath(LOCAL_CHAIN_ID, deployments), { force: true });
 await rm(join(options.dataDir, "pglite"), { recursive: true, force: true });
-await mkdir(options.dataDir, { recursive: true });
 
 const founders = options.demo
   ? await writeDemoFounders(join(options.dataDir, "demo-founders.json"))
   : "config/founders.local.json";
-const deployed = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, [HARDHAT_CLI, "deploy", "--network", "localhost", "--founders", founders], {
-    stdio: "inherit",
-    env: { ...process.env, CONSORTIA_LOCAL_RPC_URL: url },
-  });
-  child.on("exit", (code) => resolve(code ?? 1));
-});
-if (deployed !== 0) await fail("Deployment failed.");
-const deployment = await readDeployment(deploymentPath(LOCAL_CHAIN_ID));
+const deploy = await spawnChild(
+  process.execPath,
+  [HARDHAT_CLI, "deploy", "--network", "localhost", "--founders", founders, "--deployments", deployments],
+  {
+    stdout: "inherit",
+    stderr: "inherit",
+    env: { CONSORTIA_LOCAL_RPC_URL: url, CONSORTIA_IGNITION_DIR: options.ignitionDir },
+  },
+);
+if (deploy.exitCode !== 0) await fail("Deployment failed.");
+const deployment = await readDeployment(deploymentPath(LOCAL_CHAIN_ID, deployments));
 
-services = await startIndexerAndApi(
+console.log("Starting the indexer and the query API ...");
+const services = await startIndexerAndApi(
   parseConfig({
     rpcUrl: url,
-    deployments: deploymentPath(LOCAL_CHAIN_ID),
+    deployments: deploymentPath(LOCAL_CHAIN_ID, deployments),
     dataDir: join(options.dataDir, "pglite"),
-    apiPort: Number(options.apiPort),
+    apiPort: options.apiPort,
     pollIntervalMs: 250,
     logLevel: "warn",
     progress: "log",
   }),
-);
+).catch((error: unknown) => fail(`The indexer or the query API did not start: ${(error as Error).message}`));
+onShutdown(`indexer and query API ${services.url}`, services.stop);
 
 let demo: DemoScenarioResult | undefined;
 if (options.demo) {
@@ -95,28 +104,45 @@ if (options.demo) {
 }
 
 const api = services.url;
-const members = options.demo
-  ? Object.values(demoConsortium())
-      .map((member) => `    ${String(member.memberId).padStart(2)}  ${member.name}  ${member.account}`)
-      .join("\n")
-  : "    see config/founders.local.json";
+const deploymentsFlag = options.dataDirGiven ? ` --deployments ${deployments}` : "";
 console.log(`
 Consortia is up.
   chain       ${url}  (chain id ${LOCAL_CHAIN_ID}, hardfork berlin, gas price 0; accounts: the Hardhat test mnemonic)
-  deployment  ${deploymentPath(LOCAL_CHAIN_ID)}
+  deployment  ${deploymentPath(LOCAL_CHAIN_ID, deployments)}
   query API   ${api}  (OpenAPI at ${api}/openapi.json; live events at ${api}/events/stream)
-  members
-${members}
+${membersSection(options.demo)}
 Try:
   curl -s ${api}/ready
   curl -s ${api}/members
   curl -s '${api}/token/balances?limit=5'
 ${demoQueries(api, demo)}  curl -s ${api}/openapi.json | head -c 400
-  npx consortia --rpc ${url} member list
-Press Ctrl-C to stop.`);
+  npx consortia --rpc ${url}${deploymentsFlag} member list
+${actAsMember(url, deploymentsFlag, options.demo)}
+Press Ctrl-C (or send SIGTERM) to stop.`);
 
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+/** The members and where their keys come from. */
+function membersSection(withDemo: boolean): string {
+  if (!withDemo) return "  members     see config/founders.local.json (admin accounts: the Hardhat test mnemonic)";
+  const rows = Object.values(demoConsortium()).map(
+    (member) => `    ${String(member.memberId).padStart(2)}  ${member.name}  ${member.account}`,
+  );
+  return [
+    "  members     (keys: Hardhat test mnemonic accounts 1..13 - public, demo only; src/demo/consortium.ts)",
+    ...rows,
+  ].join("\n");
+}
+
+/** How to sign as a demo member, and the demo's consortium key for the credit commands. */
+function actAsMember(rpcUrl: string, deploymentsFlag: string, withDemo: boolean): string {
+  if (!withDemo) return "";
+  const bankA = demoConsortium().bankA;
+  return [
+    `Act as a demo member (here ${bankA.name}; its key is public, demo only):`,
+    `  CONSORTIA_PRIVATE_KEY=${bankA.privateKey} npx consortia --rpc ${rpcUrl}${deploymentsFlag} token balance`,
+    "The demo's consortium key (subject keys of the credit blacklist commands):",
+    `  export CONSORTIA_CONSORTIUM_KEY=${DEMO_CONSORTIUM_KEY}`,
+  ].join("\n");
+}
 
 /** Example queries over what the demo created (nothing when it did not run). */
 function demoQueries(base: string, result: DemoScenarioResult | undefined): string {
@@ -131,18 +157,17 @@ function demoQueries(base: string, result: DemoScenarioResult | undefined): stri
     `${base}/access-trace?accessId=${dataSharing.accessId}`,
     `${base}/credit/subjects/${credit.subjectKey}/queries`,
   ]
-    .map((url) => `  curl -s '${url}'\n`)
+    .map((query) => `  curl -s '${query}'\n`)
     .join("");
 }
 
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    console.log("\nStopping ...");
-    await services?.stop().catch(() => {});
-    await node.stop();
-  }
-  process.exit(code);
+/** Removes the local chain's journals (`chain-1337`, `chain-1337-<genesis>`) under `dir`: each run is a fresh chain. */
+async function removeLocalJournals(dir: string): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  const local = entries.filter(
+    (name) => name === `chain-${LOCAL_CHAIN_ID}` || name.startsWith(`chain-${LOCAL_CHAIN_ID}-`),
+  );
+  await Promise.all(local.map((name) => rm(resolve(dir, name), { recursive: true, force: true })));
 }
 
 async function fail(message: string): Promise<never> {

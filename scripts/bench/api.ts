@@ -187,9 +187,8 @@ async function main(): Promise<void> {
   log(`starting hardhat node (${machine}, load average ${loadBefore.join(" ")})`);
   const node = await startNode();
   const dir = await mkdtemp(join(tmpdir(), "consortia-bench-api-"));
-  const deploymentId = `bench-api-${Date.now()}`;
   try {
-    const deployment = await deployDemoSuite(node, dir, deploymentId);
+    const deployment = await deployDemoSuite(node, dir);
     const demo = await runDemoScenario({ rpcUrl: node.url, deployment, dataDir: join(dir, "payloads") });
     log(`deployed the suite and ran the demo scenario (${demo.steps} steps)`);
     const deployments = deploymentPath(CHAIN_ID, join(dir, "deployments"));
@@ -230,7 +229,6 @@ async function main(): Promise<void> {
     process.stdout.write(`\nload average before ${loadBefore.join(" ")}, after ${loadAfter.join(" ")}\n`);
   } finally {
     await node.stop();
-    await rm(join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
     await rm(dir, { recursive: true, force: true });
   }
 }

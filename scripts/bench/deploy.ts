@@ -8,17 +8,20 @@ import { HARDHAT_CLI, type NodeProcess } from "../../src/local/node.js";
 export const CHAIN_ID = 1337;
 
 /**
- * `hardhat deploy --founders <demo founders> --deployments <dir>/deployments --deployment-id <id>` against `node`.
- * The Ignition journal lands in `ignition/deployments/<deploymentId>`: the caller removes it when done.
+ * `hardhat deploy --founders <demo founders> --deployments <dir>/deployments` against `node`, the Ignition journal
+ * in `<dir>/ignition` (CONSORTIA_IGNITION_DIR): everything in the caller's temporary directory.
  */
-export async function deployDemoSuite(node: NodeProcess, dir: string, deploymentId: string): Promise<Deployment> {
+export async function deployDemoSuite(node: NodeProcess, dir: string): Promise<Deployment> {
   const founders = await writeDemoFounders(join(dir, "founders.json"));
   const deployments = join(dir, "deployments");
   const code = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
-      [HARDHAT_CLI, "deploy", "--network", "localhost", "--founders", founders, "--deployments", deployments, "--deployment-id", deploymentId],
-      { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, CONSORTIA_LOCAL_RPC_URL: node.url } },
+      [HARDHAT_CLI, "deploy", "--network", "localhost", "--founders", founders, "--deployments", deployments],
+      {
+        stdio: ["ignore", "ignore", "inherit"],
+        env: { ...process.env, CONSORTIA_LOCAL_RPC_URL: node.url, CONSORTIA_IGNITION_DIR: join(dir, "ignition") },
+      },
     );
     child.on("exit", (c) => resolve(c ?? 1));
   });

@@ -2,7 +2,7 @@
  * Load run (a benchmark, not a test): `node --import tsx scripts/bench/load.ts`.
  *
  * 1. Starts a real `hardhat node` (chain 1337), deploys the whole suite with the demo founders into a temporary
- *    deployments directory (Ignition journal `ignition/deployments/load-<time>`, removed afterwards), and sets up what
+ *    deployments directory (its Ignition journal in the same temporary directory, removed afterwards), and sets up what
  *    the business transactions need: deposit tokens, interbank credit lines, a dataset with a grant, a confirmed
  *    receivable, an acknowledged letter of credit, a few credit entries to query.
  * 2. Starts the indexer + API (`startIndexerAndApi`, fresh PGlite directory) in a worker thread, so that the load
@@ -326,10 +326,9 @@ async function main(): Promise<void> {
   log(`starting hardhat node (${machine})`);
   const node = await startNode();
   const dir = await mkdtemp(join(tmpdir(), "consortia-load-"));
-  const deploymentId = `load-${Date.now()}`;
   let indexer: IndexerThread | undefined;
   try {
-    const deployment = await deployDemoSuite(node, dir, deploymentId);
+    const deployment = await deployDemoSuite(node, dir);
     log(`deployed the suite (${Object.keys(deployment.contracts).length} contracts)`);
     const provider = new JsonRpcProvider(node.url, CHAIN_ID, { staticNetwork: true, pollingInterval: 50, batchMaxCount: 1 });
     const members = demoConsortium();
@@ -568,7 +567,6 @@ async function main(): Promise<void> {
   } finally {
     await indexer?.stop().catch(() => {});
     await node.stop();
-    await rm(join("ignition", "deployments", deploymentId), { recursive: true, force: true });
     await rm(dir, { recursive: true, force: true });
   }
 }

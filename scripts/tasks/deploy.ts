@@ -19,6 +19,7 @@ export default async function deploy(args: DeployArgs, hre: HardhatRuntimeEnviro
     foundersPath: args.founders === "" ? undefined : args.founders,
     deploymentsDir: args.deployments,
     deploymentId: args.deploymentId === "" ? undefined : args.deploymentId,
+    ignitionDir: hre.config.paths.ignition,
     log: (line) => console.log(line),
   });
 }

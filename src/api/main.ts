@@ -4,6 +4,7 @@
  * it runs the indexer too.
  */
 import { ConfigError, configFromEnvAndArgs } from "../indexer/config.js";
+import { installShutdown, onShutdown, shutdown } from "../local/lifecycle.js";
 import { openDatabase } from "../indexer/db.js";
 import { createLogger } from "../indexer/service.js";
 import { pollingFeed } from "./feed.js";
@@ -11,22 +12,20 @@ import { buildApi, closeApi, loadRoutes } from "./server.js";
 import { startIndexerAndApi } from "./start.js";
 import { databaseStatus } from "./status.js";
 
+installShutdown();
 try {
   const args = process.argv.slice(2);
   const withIndexer = args.includes("--with-indexer");
   const config = configFromEnvAndArgs(args.filter((a) => a !== "--with-indexer"));
   if (withIndexer || config.databaseUrl === undefined) {
     const running = await startIndexerAndApi(config);
-    const shutdown = async () => {
-      await running.stop();
-      process.exit(0);
-    };
-    process.once("SIGINT", () => void shutdown());
-    process.once("SIGTERM", () => void shutdown());
+    onShutdown(`indexer and query API ${running.url}`, running.stop);
   } else {
     const logger = createLogger(config.logLevel, "consortia-api");
     const db = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+    onShutdown("database connection", () => db.close());
     const feed = pollingFeed(db, Math.min(config.pollIntervalMs, 500));
+    onShutdown("event feed", async () => feed.close());
     const api = await buildApi({
       db,
       status: databaseStatus(db, config.confirmations),
@@ -36,17 +35,10 @@ try {
       logger,
     });
     const url = await api.listen({ host: config.apiHost, port: config.apiPort });
+    onShutdown(`query API ${url}`, () => closeApi(api));
     logger.info({ url }, "API listening");
-    const shutdown = async () => {
-      await closeApi(api);
-      feed.close();
-      await db.close();
-      process.exit(0);
-    };
-    process.once("SIGINT", () => void shutdown());
-    process.once("SIGTERM", () => void shutdown());
   }
 } catch (error) {
   process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
-  process.exit(1);
+  await shutdown(1);
 }

@@ -10,8 +10,14 @@ export interface DeploySuiteOptions {
   foundersPath?: string;
   /** Where deployments/<chainId>.json goes. */
   deploymentsDir?: string;
-  /** Ignition deployment id (its journal lives in ignition/deployments/<id>); default `chain-<chainId>`. */
+  /**
+   * Ignition deployment id (its journal lives in <ignitionDir>/deployments/<id>); default
+   * `chain-<chainId>-<genesis hash[2..10]>`, so that a fresh chain with a reused chain id never resumes another
+   * chain's journal.
+   */
   deploymentId?: string;
+  /** Ignition's directory (the Hardhat config's `paths.ignition`); default `ignition`. */
+  ignitionDir?: string;
   log?: (line: string) => void;
 }
 
@@ -42,10 +48,14 @@ export async function deploySuite(
   // The in-process network lives and dies with this process: Ignition must not journal it (a later run would find
   // "deployed" contracts on a fresh chain).
   const ephemeral = connection.networkConfig.type === "edr-simulated";
-  const deploymentId = ephemeral ? undefined : (options.deploymentId ?? `chain-${chainId}`);
+  const journals = join(options.ignitionDir ?? "ignition", "deployments");
+  const deploymentId = ephemeral
+    ? undefined
+    : (options.deploymentId ?? (await defaultDeploymentId(connection, chainId, journals, log)));
   const result = await ignition.deploy(module, { displayUi: false, deploymentId });
 
-  const blocks = deploymentId === undefined ? new Map<string, number>() : await deploymentBlocks(deploymentId);
+  const blocks =
+    deploymentId === undefined ? new Map<string, number>() : await deploymentBlocks(join(journals, deploymentId));
   const contracts: Deployment["contracts"] = {};
   for (const [futureId, contract] of Object.entries(result)) {
     const address = await contract.getAddress();
@@ -79,14 +89,41 @@ function contractNameOf(module: IgnitionModule, resultKey: string): string {
 }
 
 /**
- * Deployment blocks from Ignition's journal, which records every confirmed transaction. The in-process network keeps
- * no journal; its contracts all start at block 0 for an indexer.
+ * The deployment id of a chain: `chain-<chainId>-<genesis hash[2..10]>`. A journal under the legacy id `chain-<chainId>`
+ * is resumed only when every contract it recorded has code on this chain (it was this chain's); otherwise it belongs
+ * to another chain with the same id (a restarted dev chain) and is left alone.
  */
-async function deploymentBlocks(deploymentId: string): Promise<Map<string, number>> {
+async function defaultDeploymentId(
+  connection: NetworkConnection,
+  chainId: number,
+  journals: string,
+  log: (line: string) => void,
+): Promise<string> {
+  const { provider } = connection.ethers;
+  const genesis = await provider.getBlock(0);
+  if (genesis?.hash == null) throw new Error(`chain ${chainId} did not return its genesis block`);
+  const legacy = `chain-${chainId}`;
+  const recorded = [...(await deploymentBlocks(join(journals, legacy))).keys()];
+  if (recorded.length > 0) {
+    const codes = await Promise.all(recorded.map((address) => provider.getCode(address)));
+    if (codes.every((code) => code !== "0x")) {
+      log(`resuming the journal ${join(journals, legacy)}: its contracts are on this chain`);
+      return legacy;
+    }
+    log(`leaving the journal ${join(journals, legacy)} alone: its contracts are not on this chain`);
+  }
+  return `${legacy}-${genesis.hash.slice(2, 10)}`;
+}
+
+/**
+ * Deployment blocks from the Ignition journal in `deploymentDir`, which records every confirmed transaction. The
+ * in-process network keeps no journal; its contracts all start at block 0 for an indexer.
+ */
+async function deploymentBlocks(deploymentDir: string): Promise<Map<string, number>> {
   const blocks = new Map<string, number>();
   let journal: string;
   try {
-    journal = await readFile(join("ignition", "deployments", deploymentId, "journal.jsonl"), "utf8");
+    journal = await readFile(join(deploymentDir, "journal.jsonl"), "utf8");
   } catch {
     return blocks;
   }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { GatewayConfigError } from "./errors.js";
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x and 64 hex digits");
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected an address");
@@ -47,19 +48,20 @@ export interface GatewayConfig {
   files: ManifestEntry[];
 }
 
-/** Validates the environment and the manifest it names; throws a readable error listing every problem. */
+/**
+ * Validates the environment and the manifest it names; throws a GatewayConfigError listing every problem (a missing,
+ * unreadable or non-JSON manifest included).
+ */
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<GatewayConfig> {
   const parsed = GatewayEnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`invalid gateway configuration: ${problems}`);
+    throw new GatewayConfigError(`invalid gateway configuration: ${describeIssues(parsed.error)}`);
   }
   const e = parsed.data;
   const manifestPath = resolve(e.GATEWAY_MANIFEST);
-  const manifest = ManifestSchema.safeParse(JSON.parse(await readFile(manifestPath, "utf8")));
+  const manifest = ManifestSchema.safeParse(await readManifest(manifestPath));
   if (!manifest.success) {
-    const problems = manifest.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`invalid gateway manifest ${manifestPath}: ${problems}`);
+    throw new GatewayConfigError(`invalid gateway manifest ${manifestPath}: ${describeIssues(manifest.error)}`);
   }
   const base = dirname(manifestPath);
   return {
@@ -76,4 +78,27 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
       path: resolve(base, f.path),
     })),
   };
+}
+
+async function readManifest(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new GatewayConfigError(`cannot read the gateway manifest ${path} (GATEWAY_MANIFEST): ${reason}`, {
+      cause: error,
+    });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new GatewayConfigError(`the gateway manifest ${path} is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
 }

@@ -61,3 +61,14 @@ export interface GatewayErrorBody {
     details: Record<string, unknown>;
   };
 }
+
+/**
+ * A gateway that must not start: its environment, its manifest, a file it should serve, or the operator key's standing
+ * is wrong. `src/gateway/main.ts` prints the message as one `error:` line and exits 2.
+ */
+export class GatewayConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "GatewayConfigError";
+  }
+}

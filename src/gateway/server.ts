@@ -18,7 +18,7 @@ import {
 } from "@consortia/sdk/typechain";
 import { ManagedSigner, Roles } from "@consortia/sdk";
 import type { GatewayConfig, ManifestEntry } from "./config.js";
-import { GatewayError, type GatewayErrorCode } from "./errors.js";
+import { GatewayConfigError, GatewayError, type GatewayErrorCode } from "./errors.js";
 import { NonceCache } from "./nonces.js";
 import { gatewayDomain, Headers, recoverRequester, requestDigest, type DataRequest } from "./request.js";
 
@@ -92,8 +92,17 @@ interface Chain {
  */
 export async function startGateway(config: GatewayConfig): Promise<Gateway> {
   const chain = await connectChain(config);
+  try {
+    return await serve(config, chain);
+  } catch (error) {
+    chain.provider.destroy();
+    throw error;
+  }
+}
+
+async function serve(config: GatewayConfig, chain: Chain): Promise<Gateway> {
   const operator = await chain.signer.getAddress();
-  const ownerMember = Number(await chain.registry.authorize(operator, Roles.DATA_OWNER));
+  const ownerMember = await operatorMember(chain, operator);
   const files = await loadFiles(config.files, chain.dataSharing, ownerMember);
   const { chainId } = await chain.provider.getNetwork();
   const domain = gatewayDomain(chainId, config.dataSharing);
@@ -104,7 +113,10 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     const refusal =
       error instanceof GatewayError
         ? error
-        : new GatewayError("CHAIN_UNAVAILABLE", "the gateway could not complete the request");
+        : isClientError(error)
+          ? // Fastify's own refusals (malformed JSON body, unsupported content type, body too large): the client's fault.
+            new GatewayError("BAD_REQUEST", `malformed request: ${error.message}`, { fastifyCode: error.code })
+          : new GatewayError("CHAIN_UNAVAILABLE", "the gateway could not complete the request");
     void reply.code(refusal.status).type("application/json").send(refusal.toJSON());
   });
   app.setNotFoundHandler((_request, reply) => {
@@ -182,10 +194,28 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
   };
 }
 
+/** An error Fastify raised for the request itself (its `statusCode` is a 4xx). */
+function isClientError(error: unknown): error is { statusCode: number; code?: string; message: string } {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === "number" && status >= 400 && status < 500;
+}
+
 async function connectChain(config: GatewayConfig): Promise<Chain> {
-  const probe = new JsonRpcProvider(config.rpcUrl);
-  const network = await probe.getNetwork();
-  probe.destroy();
+  // One short attempt: a wrong URL or a node that is down is a configuration problem, reported in one line.
+  const probe = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: true });
+  let network;
+  try {
+    network = await Promise.race([
+      probe._detectNetwork(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer within 10 s")), 10_000).unref()),
+    ]);
+  } catch (error) {
+    throw new GatewayConfigError(
+      `cannot reach the chain at ${config.rpcUrl} (GATEWAY_RPC_URL): ${shortMessage(error)}`,
+    );
+  } finally {
+    probe.destroy();
+  }
   // One network, known up front: no chain-id round trip per call; no batching stall on the request path; no
   // response cache (a grant revoked a moment ago must be seen as revoked).
   const provider = new JsonRpcProvider(config.rpcUrl, network, {
@@ -196,9 +226,34 @@ async function connectChain(config: GatewayConfig): Promise<Chain> {
   provider.pollingInterval = config.pollingMs;
   const signer = new ManagedSigner(new Wallet(config.operatorKey, provider));
   const dataSharing = DataSharing__factory.connect(config.dataSharing, signer);
-  const registry = ConsortiumRegistry__factory.connect(await dataSharing.registry(), provider);
+  let registryAddress: string;
+  try {
+    registryAddress = await dataSharing.registry();
+  } catch (error) {
+    provider.destroy();
+    throw new GatewayConfigError(
+      `no DataSharing contract answers at ${config.dataSharing} (GATEWAY_DATA_SHARING): ${shortMessage(error)}`,
+    );
+  }
+  const registry = ConsortiumRegistry__factory.connect(registryAddress, provider);
   const gasPrice = config.gasPrice ?? (await provider.getFeeData()).gasPrice ?? 0n;
   return { provider, signer, dataSharing, registry, gasPrice };
+}
+
+/** The member the operator key acts for as a data owner; a GatewayConfigError when it may not act as one now. */
+async function operatorMember(chain: Chain, operator: string): Promise<number> {
+  try {
+    return Number(await chain.registry.authorize(operator, Roles.DATA_OWNER));
+  } catch (error) {
+    const reason = isError(error, "CALL_EXCEPTION") && error.revert != null ? error.revert.name : shortMessage(error);
+    throw new GatewayConfigError(
+      `the operator key's account ${operator} (GATEWAY_OPERATOR_KEY) may not act as a data owner now: ${reason}`,
+    );
+  }
+}
+
+function shortMessage(error: unknown): string {
+  return (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
 }
 
 /** Reads every file of the manifest and checks it against the owner's registered hash. */
@@ -209,11 +264,22 @@ async function loadFiles(
 ): Promise<Map<string, ServedFile>> {
   const files = new Map<string, ServedFile>();
   for (const entry of entries) {
-    const bytes = await readFile(entry.path);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(entry.path);
+    } catch (error) {
+      throw new GatewayConfigError(
+        `cannot read ${entry.path} (dataset ${entry.datasetId} v${entry.version} of the manifest): ` +
+          `${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
+    }
     const hash = keccak256(bytes);
     const dataset = await dataSharing.dataset(entry.datasetId);
     if (Number(dataset.owner) !== ownerMember) {
-      throw new Error(`dataset ${entry.datasetId} is not owned by member ${ownerMember} (owner ${dataset.owner})`);
+      throw new GatewayConfigError(
+        `dataset ${entry.datasetId} is not owned by member ${ownerMember} (owner ${dataset.owner}): ` +
+          "the operator key must be an account of the dataset's owner",
+      );
     }
     const version = await dataSharing.version(entry.datasetId, entry.version);
     const matches =
@@ -221,7 +287,7 @@ async function loadFiles(
         ? await dataSharing.verifyFileInTree(entry.datasetId, entry.version, hash, entry.proof ?? [])
         : await dataSharing.verifyFile(entry.datasetId, entry.version, hash);
     if (!matches) {
-      throw new Error(
+      throw new GatewayConfigError(
         `${entry.path} does not match the hash registered for dataset ${entry.datasetId} v${entry.version}`,
       );
     }

@@ -1,21 +1,17 @@
 /**
  * Runs the indexer: `node --import tsx src/indexer/main.ts [--rpc-url ...]` (flags override environment variables;
- * see src/indexer/config.ts). Stops cleanly on SIGINT/SIGTERM; a SIGKILL loses nothing committed.
+ * see src/indexer/config.ts). Stops cleanly on SIGINT/SIGTERM/SIGHUP (src/local/lifecycle.ts); a SIGKILL loses nothing committed.
  */
 import { ConfigError, configFromEnvAndArgs } from "./config.js";
+import { installShutdown, onShutdown, shutdown } from "../local/lifecycle.js";
 import { startIndexer } from "./service.js";
 
+installShutdown();
 try {
   const config = configFromEnvAndArgs(process.argv.slice(2));
   const service = await startIndexer(config);
-  const shutdown = async (signal: string) => {
-    service.logger.info({ signal }, "stopping");
-    await service.stop();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  onShutdown(`indexer (pid ${process.pid})`, service.stop);
 } catch (error) {
   process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
-  process.exit(1);
+  await shutdown(1);
 }

@@ -1,9 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { execa, type Subprocess } from "execa";
+import { childOptions } from "./lifecycle.js";
 
 /** The project's Hardhat CLI, resolved from this file so that any working directory works. */
 export const HARDHAT_CLI = fileURLToPath(new URL("../../node_modules/hardhat/dist/src/cli.js", import.meta.url));
+/** Preloaded into the node so that it stops when the process that started it is SIGKILLed. */
+const ORPHAN_WATCH = fileURLToPath(new URL("./orphan.ts", import.meta.url));
+/** The local chain listens on the loopback interface only (a container would otherwise expose it). */
+export const LOCAL_HOST = "127.0.0.1";
 
 const OUTPUT_TAIL = 64 * 1024;
 
@@ -11,9 +16,20 @@ export interface NodeProcess {
   /** JSON-RPC URL of the node, e.g. http://127.0.0.1:38545 */
   url: string;
   port: number;
-  process: ChildProcess;
+  process: Subprocess;
+  /** Settles when the node process has exited (for whatever reason). */
+  exited: Promise<void>;
   /** Stops the node and waits for the process to exit. */
   stop(): Promise<void>;
+}
+
+/** Whether `port` can be listened on at 127.0.0.1 right now (false when something holds it). */
+export async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, LOCAL_HOST, () => server.close(() => resolve(true)));
+  });
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
@@ -46,11 +62,17 @@ export async function rpc<T>(url: string, method: string, params: unknown[] = []
  */
 export async function startNode(port?: number): Promise<NodeProcess> {
   const chosen = port ?? (await freePort());
-  const child = spawn(process.execPath, [HARDHAT_CLI, "node", "--port", String(chosen)], {
-    cwd: fileURLToPath(new URL("../..", import.meta.url)),
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, FORCE_COLOR: "0" },
-  });
+  const args = ["--import", "tsx", "--import", ORPHAN_WATCH, HARDHAT_CLI, "node"];
+  const child = execa(
+    process.execPath,
+    [...args, "--hostname", LOCAL_HOST, "--port", String(chosen)],
+    childOptions({
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      stdin: "ignore",
+      buffer: false,
+      env: { FORCE_COLOR: "0" },
+    }),
+  );
   // Only the tail is kept: the node logs every request and may run for days under `npm start`.
   let output = "";
   const keep = (chunk: Buffer): void => {
@@ -58,10 +80,14 @@ export async function startNode(port?: number): Promise<NodeProcess> {
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
+  let exited = false;
+  const done = child.then(() => {
+    exited = true;
+  });
   const url = `http://127.0.0.1:${chosen}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`hardhat node exited early:\n${output}`);
+    if (exited) throw new Error(`hardhat node exited early:\n${output}`);
     try {
       await rpc(url, "eth_chainId");
       break;
@@ -74,12 +100,9 @@ export async function startNode(port?: number): Promise<NodeProcess> {
     }
   }
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    if (exited) return;
     child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
+    await child;
   };
-  return { url, port: chosen, process: child, stop };
+  return { url, port: chosen, process: child, exited: done, stop };
 }

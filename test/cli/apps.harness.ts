@@ -60,7 +60,6 @@ export interface AppsNetwork {
 
 let shared: Promise<AppsNetwork> | undefined;
 let started: AppsNetwork | undefined;
-const deploymentId = `cli-apps-${process.pid}`;
 
 async function start(): Promise<AppsNetwork> {
   const workdir = await mkdtemp(join(tmpdir(), "consortia-cli-apps-"));
@@ -125,20 +124,10 @@ async function start(): Promise<AppsNetwork> {
   };
   const foundersPath = join(workdir, "founders.json");
   await writeFile(foundersPath, JSON.stringify(founders));
-  await runHardhat(
-    [
-      "deploy",
-      "--network",
-      "localhost",
-      "--founders",
-      foundersPath,
-      "--deployments",
-      deployments,
-      "--deployment-id",
-      deploymentId,
-    ],
-    { CONSORTIA_LOCAL_RPC_URL: node.url },
-  );
+  await runHardhat(["deploy", "--network", "localhost", "--founders", foundersPath, "--deployments", deployments], {
+    CONSORTIA_LOCAL_RPC_URL: node.url,
+    CONSORTIA_IGNITION_DIR: join(workdir, "ignition"),
+  });
 
   const run: AppsNetwork["run"] = (args, options = {}) => {
     const env: NodeJS.ProcessEnv = { ...process.env, CONSORTIA_RPC_URL: node.url, FORCE_COLOR: "0" };
@@ -176,6 +165,5 @@ export function appsNetwork(): Promise<AppsNetwork> {
 after(async () => {
   if (started === undefined) return;
   await started.node.stop();
-  await rm(join("ignition", "deployments", deploymentId), { recursive: true, force: true });
   await rm(started.workdir, { recursive: true, force: true });
 });

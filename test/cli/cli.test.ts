@@ -1,10 +1,11 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import { freePort, startNode, type NodeProcess } from "../helpers/node-process.js";
+import { portIsFree } from "../../src/local/node.js";
 import { roleSet } from "@consortia/sdk";
 
 /**
@@ -17,7 +18,6 @@ const KEYS = {
   bankB: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
 } as const;
 const BANK_B = new Wallet(KEYS.bankB).address;
-const IGNITION_STATE = join("ignition", "deployments", "chain-1337");
 
 interface Run {
   code: number;
@@ -44,6 +44,8 @@ describe("cli: consortia against a real node", function () {
       ...process.env,
       CONSORTIA_RPC_URL: node.url,
       FORCE_COLOR: "0",
+      // `consortia deploy`'s Ignition journal: in the temporary directory, never the work tree.
+      CONSORTIA_IGNITION_DIR: join(workdir, "ignition"),
     };
     delete env.CONSORTIA_PRIVATE_KEY;
     delete env.CONSORTIA_KEYSTORE;
@@ -67,7 +69,6 @@ describe("cli: consortia against a real node", function () {
   }
 
   before(async () => {
-    await rm(IGNITION_STATE, { recursive: true, force: true });
     workdir = await mkdtemp(join(tmpdir(), "consortia-cli-"));
     deployments = join(workdir, "deployments");
     node = await startNode();
@@ -75,7 +76,6 @@ describe("cli: consortia against a real node", function () {
 
   after(async () => {
     await node?.stop();
-    await rm(IGNITION_STATE, { recursive: true, force: true });
     await rm(workdir, { recursive: true, force: true });
   });
 
@@ -293,39 +293,59 @@ describe("cli: consortia against a real node", function () {
     expect(overwrite.code).to.equal(3);
   });
 
-  it("serve runs the indexer and the API against the CLI's node and deployment", async () => {
+  /** Starts `consortia serve` on a free port and waits until its API lists the members. */
+  async function serve(dataDir: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, CONSORTIA_RPC_URL: node.url, LOG_LEVEL: "warn" };
     delete env.DATABASE_URL; // PGlite in the work directory, whatever CI sets
     const child = spawn(
       process.execPath,
-      [
-        "bin/consortia.js",
-        "--deployments",
-        deployments,
-        "serve",
-        "--api-port",
-        String(port),
-        "--data-dir",
-        join(workdir, "pglite"),
-      ],
-      { env, stdio: "ignore" },
+      ["bin/consortia.js", "--deployments", deployments, "serve", "--api-port", String(port), "--data-dir", dataDir],
+      { env, stdio: ["ignore", "pipe", "pipe"] },
     );
-    try {
-      const deadline = Date.now() + 60_000;
-      let members: { items: { name: string }[] } | undefined;
-      while (members === undefined && Date.now() < deadline) {
-        try {
-          const ready = await fetch(`http://127.0.0.1:${port}/ready`);
-          if (ready.ok) members = (await (await fetch(`http://127.0.0.1:${port}/members`)).json()) as typeof members;
-        } catch {
-          // not listening yet
-        }
-        if (members === undefined) await new Promise((resolve) => setTimeout(resolve, 250));
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 60_000;
+    let members: { items: { name: string }[] } | undefined;
+    while (members === undefined && Date.now() < deadline) {
+      try {
+        const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+        if (ready.ok) members = (await (await fetch(`http://127.0.0.1:${port}/members`)).json()) as typeof members;
+      } catch {
+        // not listening yet
       }
-      expect(members?.items.map((member) => member.name)).to.include("Local Bank A");
-    } finally {
-      child.kill("SIGTERM");
+      if (members === undefined) await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    expect(
+      members?.items.map((member) => member.name),
+      output,
+    ).to.include("Local Bank A");
+    return { child, port, output: () => output };
+  }
+
+  /** Resolves true once nothing listens on `port` any more (false after `ms`). */
+  async function portFreed(port: number, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (await portIsFree(port)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
+  }
+
+  it("serve runs the indexer and the API against the CLI's node and deployment; SIGTERM stops both", async () => {
+    const { child, port, output } = await serve(join(workdir, "pglite"));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exited, output()).to.equal(0);
+    expect(output()).to.match(/Stopped: API \(pid [0-9]+\)/);
+    expect(await portFreed(port, 5_000)).to.equal(true);
+  });
+
+  it("serve's API stops by itself when the CLI is SIGKILLed (no orphan keeps the port)", async () => {
+    const { child, port } = await serve(join(workdir, "pglite-orphan"));
+    child.kill("SIGKILL");
+    expect(await portFreed(port, 10_000)).to.equal(true);
   });
 });

@@ -4,7 +4,9 @@ import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { fileTree } from "@consortia/sdk";
 import { GatewayClient, GatewayRequestError, signedRequest } from "../../src/gateway/client.js";
+import { execa } from "execa";
 import { loadConfig } from "../../src/gateway/config.js";
+import { GatewayConfigError } from "../../src/gateway/errors.js";
 import { startGateway, type Gateway } from "../../src/gateway/server.js";
 import { datasetPath } from "../../src/gateway/request.js";
 import { rpc } from "../helpers/node-process.js";
@@ -296,7 +298,79 @@ describe("data gateway over HTTP against a hardhat node", function () {
     });
   });
 
+  describe("malformed requests", () => {
+    it("answers a malformed JSON body with 400 BAD_REQUEST (not 503 CHAIN_UNAVAILABLE) and keeps serving", async () => {
+      // Fastify parses the body before it finds no route for the method (GET bodies are never parsed).
+      for (const [line, body] of [
+        ["POST /datasets/1", "{not json"],
+        ["DELETE /info", '{"a":'],
+        ["PATCH /datasets/1/versions/1", "[1,"],
+      ]) {
+        const answer = await rawRequest(gateway.url, line, "application/json", body);
+        expect(answer.status, `${line} ${body}`).to.equal(400);
+        expect(JSON.parse(answer.body)).to.have.nested.property("error.code", "BAD_REQUEST");
+      }
+      const wellFormed = await rawRequest(gateway.url, "POST /datasets/1", "application/json", "{}");
+      expect(wellFormed.status).to.equal(404);
+      expect((await fetch(`${gateway.url}/info`)).status).to.equal(200);
+    });
+  });
+
   describe("start-up checks", () => {
+    it("refuses a missing, unreadable or non-JSON manifest and an unreadable file with a GatewayConfigError", async () => {
+      const missing = join(f.dir, "no-such-manifest.json");
+      const notJson = join(f.dir, "not-json.json");
+      await writeFile(notJson, "files: [");
+      const missingFile = join(f.dir, "missing-file.json");
+      await writeFile(missingFile, JSON.stringify({ files: [{ datasetId: "1", version: 1, path: "gone.csv" }] }));
+      const cases: [string, RegExp][] = [
+        [missing, /cannot read the gateway manifest .*no-such-manifest\.json \(GATEWAY_MANIFEST\): no such file/],
+        [notJson, /the gateway manifest .*not-json\.json is not JSON/],
+        [f.dir, /cannot read the gateway manifest/],
+      ];
+      for (const [path, expected] of cases) {
+        const error = await loadConfig(gatewayEnv(f, path)).catch((e: unknown) => e);
+        expect(error, path).to.be.instanceOf(GatewayConfigError);
+        expect((error as Error).message).to.match(expected);
+      }
+      const unreadable = await startGateway(await loadConfig(gatewayEnv(f, missingFile))).catch((e: unknown) => e);
+      expect(unreadable).to.be.instanceOf(GatewayConfigError);
+      expect((unreadable as Error).message).to.match(
+        /cannot read .*gone\.csv \(dataset 1 v1 of the manifest\): ENOENT/,
+      );
+    });
+
+    it("src/gateway/main.ts stops on a configuration problem with one error line and exit code 2", async () => {
+      const run = (env: NodeJS.ProcessEnv) =>
+        execa(process.execPath, ["--import", "tsx", "src/gateway/main.ts"], {
+          env: { ...env, CONSORTIA_DEBUG: "" },
+          reject: false,
+          timeout: 60_000,
+        });
+      const cases: [NodeJS.ProcessEnv, RegExp][] = [
+        [{ ...gatewayEnv(f, join(f.dir, "absent.json")) }, /^error: cannot read the gateway manifest .*absent\.json/],
+        [
+          { ...gatewayEnv(f, manifest), GATEWAY_RPC_URL: "nope" },
+          /^error: invalid gateway configuration: GATEWAY_RPC_URL/,
+        ],
+        [
+          { ...gatewayEnv(f, manifest), GATEWAY_OPERATOR_KEY: f.consumer.privateKey },
+          /^error: dataset 1 is not owned by member 2/,
+        ],
+        [
+          { ...gatewayEnv(f, manifest), GATEWAY_OPERATOR_KEY: f.supplier.privateKey },
+          /^error: the operator key's account 0x[0-9a-fA-F]{40} \(GATEWAY_OPERATOR_KEY\) may not act as a data owner/,
+        ],
+      ];
+      const results = await Promise.all(cases.map(([env]) => run(env)));
+      results.forEach((result, index) => {
+        expect(result.exitCode, result.stderr).to.equal(2);
+        expect(result.stderr.trim().split("\n"), result.stderr).to.have.length(1);
+        expect(result.stderr).to.match(cases[index][1]);
+        expect(result.stderr).not.to.match(/\n\s+at /);
+      });
+    });
+
     it("refuses to start when a file does not match the hash its owner registered", async () => {
       const bad = join(f.dir, "tampered.json");
       await writeFile(join(f.dir, "tampered.csv"), "id,name\n1,mallory\n");
@@ -416,3 +490,29 @@ describe("data gateway over HTTP against a hardhat node", function () {
     });
   });
 });
+
+/** Sends one HTTP/1.1 request with a raw (possibly malformed) body over a plain socket. */
+async function rawRequest(
+  base: string,
+  line: string,
+  contentType: string,
+  body: string,
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  const { connect } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(
+        `${line} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: ${contentType}\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    });
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on("error", reject);
+    socket.on("end", () => {
+      const [head, ...rest] = answer.split("\r\n\r\n");
+      resolve({ status: Number(head.split(" ")[1]), body: rest.join("\r\n\r\n") });
+    });
+  });
+}

@@ -61,7 +61,6 @@ describe("demo scenario over a real JSON-RPC node", function () {
   let result: DemoScenarioResult;
   let provider: JsonRpcProvider;
   const lines: string[] = [];
-  const deploymentId = `demo-scenario-${process.pid}`;
   const members = demoConsortium();
 
   before(async () => {
@@ -69,20 +68,10 @@ describe("demo scenario over a real JSON-RPC node", function () {
     dir = await mkdtemp(join(tmpdir(), "consortia-demo-"));
     const founders = await writeDemoFounders(join(dir, "founders.json"));
     const deployments = join(dir, "deployments");
-    await runHardhat(
-      [
-        "deploy",
-        "--network",
-        "localhost",
-        "--founders",
-        founders,
-        "--deployments",
-        deployments,
-        "--deployment-id",
-        deploymentId,
-      ],
-      { CONSORTIA_LOCAL_RPC_URL: node.url },
-    );
+    await runHardhat(["deploy", "--network", "localhost", "--founders", founders, "--deployments", deployments], {
+      CONSORTIA_LOCAL_RPC_URL: node.url,
+      CONSORTIA_IGNITION_DIR: join(dir, "ignition"),
+    });
     deployment = await readDeployment(join(deployments, "1337.json"));
     result = await runDemoScenario({
       rpcUrl: node.url,
@@ -96,7 +85,6 @@ describe("demo scenario over a real JSON-RPC node", function () {
   after(async () => {
     provider?.destroy();
     await node?.stop();
-    await rm(join("ignition", "deployments", deploymentId), { recursive: true, force: true });
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 

@@ -12,7 +12,6 @@ describe("deployment over a real JSON-RPC node", function () {
   this.timeout(180_000);
   let node: NodeProcess;
   let dir: string;
-  const deploymentId = `e2e-deploy-${process.pid}`;
 
   before(async () => {
     node = await startNode();
@@ -21,25 +20,14 @@ describe("deployment over a real JSON-RPC node", function () {
 
   after(async () => {
     await node?.stop();
-    await rm(join("ignition", "deployments", deploymentId), { recursive: true, force: true });
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
   const deploy = () =>
-    runHardhat(
-      [
-        "deploy",
-        "--network",
-        "localhost",
-        "--founders",
-        "config/founders.local.json",
-        "--deployments",
-        dir,
-        "--deployment-id",
-        deploymentId,
-      ],
-      { CONSORTIA_LOCAL_RPC_URL: node.url },
-    );
+    runHardhat(["deploy", "--network", "localhost", "--founders", "config/founders.local.json", "--deployments", dir], {
+      CONSORTIA_LOCAL_RPC_URL: node.url,
+      CONSORTIA_IGNITION_DIR: join(dir, "ignition"),
+    });
 
   it("deploys with the deploy command, writes deployments/<chainId>.json and seeds the founders", async () => {
     const { stdout } = await deploy();

@@ -1,5 +1,6 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { keccak256, toUtf8Bytes, type BaseContract } from "ethers";
+import hre from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import ConsortiaModule from "../../ignition/modules/Consortia.js";
 import type {
@@ -67,14 +68,10 @@ export interface Suite extends Platform, SuiteContracts {
  */
 export async function deploySuite(
   connection: NetworkConnection,
-  options: { deploymentId?: string } = {},
+  options: { ignitionDir?: string } = {},
 ): Promise<Suite> {
   const { ethers } = connection;
-  // On a real node Ignition journals under ignition/deployments/<deploymentId>: the caller names it and removes it.
-  const deployed = (await connection.ignition.deploy(ConsortiaModule, {
-    displayUi: false,
-    ...(options.deploymentId === undefined ? {} : { deploymentId: options.deploymentId }),
-  })) as unknown as Record<string, BaseContract>;
+  const deployed = (await deployModule(connection, options.ignitionDir)) as unknown as Record<string, BaseContract>;
   const at = async <T>(name: string, key: string): Promise<T> =>
     (await ethers.getContractAt(name, await deployed[key].getAddress())) as unknown as T;
   const contracts: SuiteContracts = {
@@ -150,4 +147,21 @@ export async function deploySuite(
     reinstate,
     blacklistAccount,
   };
+}
+
+/**
+ * Deploys the Ignition module. On a real node Ignition journals under `<paths.ignition>/deployments/<id>`; a test
+ * gives a temporary `ignitionDir` so that nothing lands in the work tree, even when the run is killed. Ignition reads
+ * the directory from the Hardhat config at each deploy and has no per-deploy option for it: the config's path is set
+ * for this one deploy.
+ */
+async function deployModule(connection: NetworkConnection, ignitionDir: string | undefined): Promise<unknown> {
+  const paths = hre.config.paths as { ignition: string };
+  const previous = paths.ignition;
+  if (ignitionDir !== undefined) paths.ignition = ignitionDir;
+  try {
+    return await connection.ignition.deploy(ConsortiaModule, { displayUi: false });
+  } finally {
+    paths.ignition = previous;
+  }
 }

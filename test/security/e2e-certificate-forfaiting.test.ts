@@ -3,12 +3,11 @@ import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs
 import { ZeroHash } from "ethers";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startNode, type NodeProcess } from "../helpers/node-process.js";
 import { announcement, DAY, deploySuite, h, issueReceivable } from "./fixture.js";
-
-const deploymentId = `e2e-certificate-forfaiting-${process.pid}`;
 
 const FACE = 1_000_000n;
 const DISCOUNT_PRICE = 960_000n;
@@ -25,20 +24,24 @@ describe("end to end: a receivable certificate forfaited through the market and 
   /** The suite on a real `hardhat node` process (JSON-RPC over HTTP), as operators run it. */
   let node: NodeProcess;
   let connection: NetworkConnection;
+  /** Ignition's journal of this deployment: a temporary directory, never the work tree. */
+  let ignitionDir: string;
 
   before(async () => {
+    ignitionDir = await mkdtemp(join(tmpdir(), "consortia-e2e-forfaiting-"));
     node = await startNode();
     connection = await network.create({ network: "localhost", override: { url: node.url } });
   });
 
   after(async () => {
     await node?.stop();
-    await rm(join("ignition", "deployments", deploymentId), { recursive: true, force: true });
+    if (ignitionDir !== undefined) await rm(ignitionDir, { recursive: true, force: true });
   });
 
   it("moves the certificate and the money between the right parties only, each in good standing", async () => {
     const { networkHelpers } = connection;
-    const suite = await deploySuite(connection, { deploymentId });
+    const suite = await deploySuite(connection, { ignitionDir });
+    expect(await readdir(join(ignitionDir, "deployments"))).to.have.length(1);
     const { receivableDesk: desk, receivableCertificates: certificates, forfaiting: market, token, registry } = suite;
     const { accounts, ids } = suite;
     const { core, supplier1, bankA, bankB, bankC, regulator } = accounts;

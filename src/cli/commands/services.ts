@@ -1,16 +1,17 @@
 /** `consortia index` and `consortia serve`: start the indexer and the query API (separate modules). */
-import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { PACKAGE_ROOT, type Cli } from "../context.js";
 import { ConfigError } from "../errors.js";
+import { isStopping, onShutdown, shutdown, spawnChild } from "../../local/lifecycle.js";
 
 /**
  * Runs a service module (`src/indexer/main.ts`, `src/api/main.ts`) as a child process with tsx, passing the CLI's
  * node and the deployments file of its chain as the service's `RPC_URL` and `DEPLOYMENTS` (checked first: the file
  * must be the node's chain) and any further arguments through (`--database-url`, `--api-port`, ...).
- * Resolves with the child's exit code; Ctrl-C reaches the child (same process group).
+ * SIGINT/SIGTERM/SIGHUP to the CLI stop the child (src/local/lifecycle.ts); the child stops by itself if the CLI is
+ * SIGKILLed. Resolves when the child exits.
  */
 async function runService(cli: Cli, name: string, module: string, args: string[]): Promise<void> {
   const path = resolve(PACKAGE_ROOT, module);
@@ -19,12 +20,19 @@ async function runService(cli: Cli, name: string, module: string, args: string[]
   const location = resolve(cli.options.deployments);
   const file = statSync(location).isFile() ? location : resolve(location, `${deployment.chainId}.json`);
   const env: NodeJS.ProcessEnv = { ...process.env, RPC_URL: cli.rpcUrl(), DEPLOYMENTS: file };
-  const child = spawn(process.execPath, ["--import", "tsx", path, ...args], {
+  const child = spawnChild(process.execPath, ["--import", "tsx", path, ...args], {
     cwd: PACKAGE_ROOT,
     env,
     stdio: "inherit",
   });
-  const code = await new Promise<number>((done) => child.on("close", (exit) => done(exit ?? 1)));
+  onShutdown(`${name} (pid ${child.pid})`, async () => {
+    child.kill("SIGTERM");
+    await child;
+  });
+  const result = await child;
+  // Stopped by a signal to the CLI: the shutdown in progress reports and exits.
+  if (isStopping()) await shutdown(0);
+  const code = result.exitCode ?? 1;
   if (code !== 0) {
     process.exitCode = code;
     throw new Error(`the ${name} exited with code ${code}`);
