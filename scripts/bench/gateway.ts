@@ -14,6 +14,7 @@ import {
   GatewayRequestError,
 } from "../../src/gateway/client.js";
 import { loadConfig } from "../../src/gateway/config.js";
+import { latencyHistogram, round } from "./histogram.js";
 import { startGateway } from "../../src/gateway/server.js";
 import {
   deployOnNode,
@@ -35,11 +36,6 @@ interface Run {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
 
 async function run(
   scenario: string,
@@ -47,7 +43,7 @@ async function run(
   requests: number,
   one: () => Promise<void>,
 ): Promise<Run> {
-  const latencies: number[] = [];
+  const latencies = latencyHistogram();
   let next = 0;
   const started = performance.now();
   const worker = async (): Promise<void> => {
@@ -55,25 +51,19 @@ async function run(
       next++;
       const t = performance.now();
       await one();
-      latencies.push(performance.now() - t);
+      latencies.record(performance.now() - t);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const round = (x: number) => Math.round(x * 10) / 10;
+  const { p50, p95, p99, max } = latencies.summary();
   return {
     scenario,
     concurrency,
     requests,
     seconds: round(seconds),
     requestsPerSecond: round(requests / seconds),
-    latencyMs: {
-      p50: round(percentile(latencies, 50)),
-      p95: round(percentile(latencies, 95)),
-      p99: round(percentile(latencies, 99)),
-      max: round(latencies[latencies.length - 1]),
-    },
+    latencyMs: { p50, p95, p99, max },
   };
 }
 

@@ -20,6 +20,7 @@ import { openDatabase } from "../../src/indexer/db.js";
 import { startIndexer } from "../../src/indexer/service.js";
 import { floodTransfers, platformScenario, startChain, type TestChain } from "../../test/indexer/chain.js";
 import { deployReceivables, splitTree } from "../../test/indexer/receivables-scenario.js";
+import { latencySummary, round } from "./histogram.js";
 
 const EVENTS = Number(process.env.EVENTS ?? 100_000);
 const SAMPLES = Number(process.env.SAMPLES ?? 50);
@@ -48,11 +49,6 @@ export const HEAVY_QUERIES: HeavyQuery[] = [
   { name: `lineage tree of ${LINEAGE_CERTIFICATES} certificates, nested`, path: () => `/receivables/${lineageReceivable}/lineage?format=nested` },
 ];
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
-const round = (n: number) => Math.round(n * 10) / 10;
 
 async function backfill(chain: TestChain, store: "pglite" | "postgres"): Promise<{ events: number; seconds: number; eventsPerSecond: number } | { skipped: string }> {
   const schema = `bench_${Date.now()}`;
@@ -156,7 +152,8 @@ async function main(): Promise<void> {
         await timeRequest(url);
         const times: number[] = [];
         for (let i = 0; i < 100; i++) times.push(await timeRequest(url));
-        heavy[query.name] = { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)) };
+        const { p50, p95 } = latencySummary(times);
+        heavy[query.name] = { p50, p95 };
       }
     } finally {
       await api.stop();
@@ -167,7 +164,7 @@ async function main(): Promise<void> {
       events: transactions * PER_TX,
       generationSeconds: round(generationSeconds),
       backfill: { pglite, postgres },
-      blockToApiMs: { confirmations: 0, pollIntervalMs: POLL_INTERVAL_MS, samples: SAMPLES, p50: round(percentile(latency, 50)), p95: round(percentile(latency, 95)) },
+      blockToApiMs: { confirmations: 0, pollIntervalMs: POLL_INTERVAL_MS, samples: SAMPLES, ...latencySummary(latency) },
       apiLatencyMs: { store: "pglite", ...heavy },
       targets: { backfillEventsPerSecond: 5000, blockToApiP95Ms: 1000, lineageQueryP95Ms: 50 },
     };

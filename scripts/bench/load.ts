@@ -19,8 +19,7 @@
  * Env: TXS (10000), WINDOW (8 in flight per account), MINING ("auto" = a block per transaction, or an interval in ms,
  * e.g. 500 = interval mining with automine off), POLL_INTERVAL_MS (indexer poll, 100).
  */
-import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,13 +27,15 @@ import { performance } from "node:perf_hooks";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { startIndexerAndApi } from "../../src/api/start.js";
-import { DEMO_CONSORTIUM_KEY, DEMO_MEMBER_KEYS, demoConsortium, writeDemoFounders } from "../../src/demo/consortium.js";
+import { DEMO_CONSORTIUM_KEY, DEMO_MEMBER_KEYS, demoConsortium } from "../../src/demo/consortium.js";
 import { parseConfig } from "../../src/indexer/config.js";
 import { loadProjections } from "../../src/indexer/projections.js";
-import { HARDHAT_CLI, rpc, startNode, type NodeProcess } from "../../src/local/node.js";
-import { type Consortia, createConsortia, type Deployment, deploymentPath, deriveSubjectKey, DocumentKind, hashUtf8, readDeployment } from "@consortia/sdk";
+import { rpc, startNode } from "../../src/local/node.js";
+import { type Consortia, createConsortia, deploymentPath, deriveSubjectKey, DocumentKind, hashUtf8 } from "@consortia/sdk";
+import { processCpuSeconds } from "./cpu.js";
+import { CHAIN_ID, deployDemoSuite } from "./deploy.js";
+import { latencySummary, round } from "./histogram.js";
 
-const CHAIN_ID = 1337;
 const DAY = 86_400;
 
 // ------------------------------------------------------------------------------------------ indexer worker thread
@@ -138,42 +139,8 @@ const MINING = process.env.MINING ?? "auto";
 const POLL_INTERVAL_MS = Number(process.env.POLL_INTERVAL_MS ?? 100);
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
-const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const nowMs = () => performance.now();
 const hash = (label: string) => hashUtf8(`consortia:load:${label}`);
-
-/** CPU seconds (user + system) a process has used, from /proc (Linux). */
-function processCpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return NaN;
-  }
-}
-
-async function deploySuite(node: NodeProcess, dir: string): Promise<Deployment> {
-  const founders = await writeDemoFounders(join(dir, "founders.json"));
-  const deployments = join(dir, "deployments");
-  const code = await new Promise<number>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [HARDHAT_CLI, "deploy", "--network", "localhost", "--founders", founders, "--deployments", deployments],
-      {
-        stdio: ["ignore", "ignore", "inherit"],
-        env: { ...process.env, CONSORTIA_LOCAL_RPC_URL: node.url, CONSORTIA_IGNITION_DIR: join(dir, "ignition") },
-      },
-    );
-    child.on("exit", (c) => resolve(c ?? 1));
-  });
-  if (code !== 0) throw new Error(`deploy exited with ${code}`);
-  return readDeployment(deploymentPath(CHAIN_ID, deployments));
-}
 
 type Key = (typeof DEMO_MEMBER_KEYS)[number];
 type Actors = Record<Key, { sdk: Consortia; address: string; id: number }>;
@@ -361,7 +328,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "consortia-load-"));
   let indexer: IndexerThread | undefined;
   try {
-    const deployment = await deploySuite(node, dir);
+    const deployment = await deployDemoSuite(node, dir);
     log(`deployed the suite (${Object.keys(deployment.contracts).length} contracts)`);
     const provider = new JsonRpcProvider(node.url, CHAIN_ID, { staticNetwork: true, pollingInterval: 50, batchMaxCount: 1 });
     const members = demoConsortium();
@@ -546,9 +513,9 @@ async function main(): Promise<void> {
       blocks: { first: firstBlock, last: lastBlock, count: lastBlock - firstBlock + 1, fullest: fullestBlock },
       throughput: { seconds: round(seconds, 2), txPerSecond: round(ok.length / seconds) },
       latencyMs: {
-        callToReceipt: { p50: round(percentile(latency, 50)), p95: round(percentile(latency, 95)), max: round(Math.max(...latency)) },
-        sendToReceipt: { p50: round(percentile(sendToReceipt, 50)), p95: round(percentile(sendToReceipt, 95)) },
-        callToSent: { p50: round(percentile(callToSent, 50)), p95: round(percentile(callToSent, 95)) },
+        callToReceipt: latencySummary(latency),
+        sendToReceipt: latencySummary(sendToReceipt),
+        callToSent: latencySummary(callToSent),
       },
       client: {
         eventLoopUtilization: round(elu.utilization, 3),

@@ -10,6 +10,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { round } from "./histogram.js";
 import { deriveSubjectKey, type Envelope, generateConsortiumKey, generateEncryptionKeyPair, grantReader, hashBytes, hashCanonicalJson, openEnvelope, sealEnvelope } from "@consortia/sdk";
 
 type Result = {
@@ -43,11 +44,6 @@ async function measure(
     opsPerSecond: round(ops / seconds, 1),
     meanMicros: round((seconds * 1e6) / ops, 1),
   };
-}
-
-function round(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }
 
 function secondsArg(): number {

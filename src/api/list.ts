@@ -200,8 +200,8 @@ export interface ListSpec<P extends Shape, F extends Filters, X extends Shape, T
   params?: P;
   /** `table alias`, e.g. `lc_letters l`. */
   from: string;
-  /** Selected columns (default `alias.*`). */
-  select?: string;
+  /** Selected columns (default `alias.*`); a function when they take parameters (related rows as of `asOf`). */
+  select?: string | ((input: ListInput<P, F, X>, q: Sql) => string);
   /**
    * `asOf`: `"versioned"` reads a versioned table as of a block; a block column of an append table keeps the rows
    * up to that block. Without it the list has no `asOf`.
@@ -215,8 +215,13 @@ export interface ListSpec<P extends Shape, F extends Filters, X extends Shape, T
   /** Sort orders by name; the first is the default. A `sort` parameter exists when there are several. */
   sorts: Record<string, readonly SortKey[]>;
   order: "asc" | "desc";
-  /** Conditions from the path parameters; may check that the parent exists (throw NotFoundError). */
+  /** Conditions from the path parameters. */
   scope?(input: ListInput<P, F, X>, q: Sql, ctx: RouteContext): string[] | Promise<string[]>;
+  /**
+   * Checks that the parent the path names exists (throws NotFoundError). Run only when the page is empty: a row of
+   * the page implies its parent, so a page with rows costs one query, not two.
+   */
+  parent?(input: ListInput<P, F, X>, ctx: RouteContext): Promise<unknown>;
   item: z.ZodType<T>;
   toItem?(row: Row, input: ListInput<P, F, X>): T;
   /** Instead of `toItem`, when items need more reads (one query for the page, not one per row). */
@@ -290,7 +295,7 @@ export function listRoute<
       const sortName = (values.sort as string | undefined) ?? sortNames[0];
       const order = values.order as "asc" | "desc";
       const { rows, nextCursor } = await fetchPage(ctx.db, {
-        select: `SELECT ${spec.select ?? `${alias}.*`} FROM ${spec.from}`,
+        select: `SELECT ${typeof spec.select === "function" ? spec.select(input, q) : (spec.select ?? `${alias}.*`)} FROM ${spec.from}`,
         where,
         q,
         sort: spec.sorts[sortName],
@@ -299,6 +304,7 @@ export function listRoute<
         cursor: values.cursor as string | undefined,
         kind: `${spec.path} ${sortName} ${order}`,
       });
+      if (rows.length === 0) await spec.parent?.(input, ctx);
       const items =
         spec.toItems !== undefined ? await spec.toItems(rows, input, ctx) : rows.map((row) => spec.toItem!(row, input));
       return { items, nextCursor, ...(extra === undefined ? {} : await extra.compute(input, ctx)) } as never;

@@ -193,7 +193,13 @@ export const upTo = (q: Sql, column: string, asOf: number | undefined): string =
 /** One row by its key (current, or as of block `asOf` for versioned tables; `asOf: null`: append tables); 404 with `missing`. */
 export async function findOne(
   db: Queryable,
-  request: { from: string; key: Record<string, [value: unknown, type: SqlType]>; asOf?: number | undefined | null },
+  request: {
+    from: string;
+    key: Record<string, [value: unknown, type: SqlType]>;
+    asOf?: number | undefined | null;
+    /** Selected columns (default `*`). */
+    select?: (q: Sql) => string;
+  },
   missing: string,
 ): Promise<Row> {
   const q = new Sql();
@@ -202,7 +208,8 @@ export async function findOne(
     ([column, [value, type]]) => `${alias}.${column} = ${q.p(value, type)}`,
   );
   if (request.asOf !== null) where.push(asOfFilter(q, alias, request.asOf));
-  const [row] = await db.query(`SELECT * FROM ${request.from} WHERE ${where.join(" AND ")} LIMIT 1`, q.params);
+  const columns = request.select?.(q) ?? "*";
+  const [row] = await db.query(`SELECT ${columns} FROM ${request.from} WHERE ${where.join(" AND ")} LIMIT 1`, q.params);
   if (row === undefined) throw new NotFoundError(missing);
   return row;
 }

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { Queryable } from "../indexer/db.js";
 import type { EventFeed } from "./feed.js";
-import { gauge, Histogram } from "./metrics.js";
+import { apiMetrics } from "./metrics.js";
 import { badRequest, parseRequest } from "./request.js";
 import { streamEvents, streamQuery } from "./stream.js";
 import { BadRequestError, NotFoundError, type ApiRoute, type ApiStatus, type RouteModule } from "./route.js";
@@ -61,11 +61,7 @@ export async function closeApi(app: FastifyInstance, timeoutMs = 5_000): Promise
 /** Builds the HTTP API (not listening yet). */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
-  const latency = new Histogram(
-    "consortia_api_request_duration_seconds",
-    "API request latency",
-    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  );
+  const metrics = apiMetrics();
   const expected = options.token === undefined ? undefined : createHash("sha256").update(options.token).digest();
 
   app.addHook("onRequest", async (request, reply) => {
@@ -86,7 +82,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const startedAt = (request as unknown as { startedAt?: bigint }).startedAt;
     if (startedAt === undefined) return;
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-    latency.observe(
+    metrics.observe(
       { route: request.routeOptions.url ?? "unmatched", method: request.method, status: String(reply.statusCode) },
       seconds,
     );
@@ -125,29 +121,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     });
   });
   app.get("/metrics", async (_request, reply) => {
-    const s = await options.status();
-    const body = [
-      gauge("consortia_indexer_indexed_block", "Last block whose events are committed", s.indexedBlock),
-      gauge("consortia_indexer_head_block", "Latest head seen on the node", s.headBlock),
-      gauge("consortia_indexer_head_lag_blocks", "Head minus indexed block", Math.max(0, s.headBlock - s.indexedBlock)),
-      gauge("consortia_indexer_events_total", "Events projected", s.eventsTotal, "counter"),
-      gauge("consortia_indexer_events_per_second", "Events projected per second (last 10 s)", s.eventsPerSecond),
-      gauge("consortia_indexer_reorgs_total", "Reorgs rolled back", s.reorgs, "counter"),
-      gauge("consortia_indexer_ready", "1 when caught up with head minus confirmations", s.ready ? 1 : 0),
-      gauge(
-        "consortia_indexer_node_behind_total",
-        "Polls at which the node was below the index (waited, not rolled back)",
-        s.nodeBehind,
-        "counter",
-      ),
-      gauge(
-        "consortia_indexer_halted",
-        "1 when indexing halted on a reorg deeper than the kept hashes",
-        s.halted ? 1 : 0,
-      ),
-      latency.render(),
-    ].join("\n");
-    return reply.type("text/plain; version=0.0.4").send(`${body}\n`);
+    const { contentType, body } = await metrics.render(await options.status());
+    return reply.type(contentType).send(body);
   });
   const openapi = openApiDocument(routes);
   app.get("/openapi.json", async () => openapi);

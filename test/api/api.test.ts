@@ -214,13 +214,42 @@ describe("API", function () {
       expect(items).to.have.length(11);
       expect(items[0].args.name).to.equal("bankA");
     });
-    it("reports status and Prometheus metrics", async () => {
+    it("reports status and Prometheus metrics: the indexer's, request latency by route, process and GC", async () => {
       const status = await ok("/status");
       expect(status).to.include({ chainId: 1337, indexedBlock: lastBlock, lag: 0, ready: true });
-      const metrics = (await get("/metrics")).body as string;
-      expect(metrics).to.match(/consortia_indexer_indexed_block \d+/);
-      expect(metrics).to.include("consortia_indexer_head_lag_blocks 0");
-      expect(metrics).to.include("consortia_api_request_duration_seconds_bucket{");
+      await ok("/members");
+      const response = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(response.headers.get("content-type")).to.match(/^text\/plain; version=0\.0\.4/);
+      const metrics = await response.text();
+      const types: Record<string, string> = {
+        consortia_indexer_indexed_block: "gauge",
+        consortia_indexer_head_block: "gauge",
+        consortia_indexer_head_lag_blocks: "gauge",
+        consortia_indexer_events_total: "counter",
+        consortia_indexer_events_per_second: "gauge",
+        consortia_indexer_reorgs_total: "counter",
+        consortia_indexer_ready: "gauge",
+        consortia_api_request_duration_seconds: "histogram",
+        process_cpu_user_seconds_total: "counter",
+        process_resident_memory_bytes: "gauge",
+        nodejs_eventloop_lag_seconds: "gauge",
+        nodejs_heap_size_used_bytes: "gauge",
+        nodejs_gc_duration_seconds: "histogram",
+      };
+      for (const [name, type] of Object.entries(types)) expect(metrics).to.include(`\n# TYPE ${name} ${type}\n`);
+      const value = (name: string) => metrics.match(new RegExp(`^${name} (\\S+)$`, "m"))?.[1];
+      expect(value("consortia_indexer_indexed_block")).to.equal(String(lastBlock));
+      expect(value("consortia_indexer_head_block")).to.equal(String(lastBlock));
+      expect(value("consortia_indexer_head_lag_blocks")).to.equal("0");
+      expect(value("consortia_indexer_events_total")).to.equal(String(status.eventsTotal));
+      expect(value("consortia_indexer_reorgs_total")).to.equal("0");
+      expect(value("consortia_indexer_ready")).to.equal("1");
+      expect(Number(value("process_cpu_user_seconds_total"))).to.be.above(0);
+      // The test's own GET /members above is counted under its route pattern and status.
+      const counted = metrics.match(
+        /^consortia_api_request_duration_seconds_count\{(?=[^}]*route="\/members")(?=[^}]*method="GET")(?=[^}]*status="200")[^}]*\} (\d+)$/m,
+      );
+      expect(Number(counted?.[1])).to.be.at.least(1);
     });
     it("lets eventsPerSecond fall to 0 once indexing is idle", async () => {
       const realNow = Date.now;

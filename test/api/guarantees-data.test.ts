@@ -121,6 +121,10 @@ describe("API: guarantees and data sharing", function () {
       expect(before.amendments).to.deep.equal([]);
       expect((await ok(`/guarantees/1?asOf=${apps.marks.g1Claimed}`)).state).to.equal("Claimed");
       expect(await status(`/guarantees/1?asOf=${chain.deployments.deploymentBlock}`)).to.equal(404);
+      // Its lists: an empty page of a guarantee that exists is 200, of one that does not exist yet 404.
+      expect((await ok(`/guarantees/1/claims?asOf=${apps.marks.g1Issued}`)).items).to.deep.equal([]);
+      expect(await status(`/guarantees/1/claims?asOf=${chain.deployments.deploymentBlock}`)).to.equal(404);
+      expect(await status(`/guarantees/1/timeline?asOf=${chain.deployments.deploymentBlock}`)).to.equal(404);
     });
 
     it("verifies by reference id: genuine, in force, available; 404 for a reference no bank issued", async () => {

@@ -426,10 +426,8 @@ export default defineRoutes({
       path: "/datasets/:id/access-log",
       summary: "A dataset's access log, for auditors: who accessed which version under which grant",
       params: { id: id64 },
-      async scope({ params }, q, ctx) {
-        await datasetRow(ctx.db, params.id, undefined);
-        return [`a.dataset_id = ${q.p(params.id, "bigint")}`];
-      },
+      scope: ({ params }, q) => [`a.dataset_id = ${q.p(params.id, "bigint")}`],
+      parent: ({ params }, ctx) => datasetRow(ctx.db, params.id, undefined),
       filters: {
         consumer: eq("a.consumer", memberId, "bigint"),
         grantId: eq("a.grant_id", id64, "bigint"),
@@ -601,10 +599,8 @@ export default defineRoutes({
       params: { id: id64 },
       from: "data_sensitive_ops s",
       blocks: "s.block_number",
-      async scope({ params }, q, ctx) {
-        await datasetRow(ctx.db, params.id, undefined);
-        return [`s.dataset_id = ${q.p(params.id, "bigint")}`];
-      },
+      scope: ({ params }, q) => [`s.dataset_id = ${q.p(params.id, "bigint")}`],
+      parent: ({ params }, ctx) => datasetRow(ctx.db, params.id, undefined),
       filters: { operation: eq("s.operation", z.enum(SENSITIVE_OPERATIONS)) },
       sorts: { seq: [key("s.log_seq", "integer")] },
       order: "asc",

@@ -277,10 +277,8 @@ export default defineRoutes({
       params: { id: uint256 },
       from: "guarantee_claims c",
       asOf: "versioned",
-      async scope({ params, query }, q, ctx) {
-        await guaranteeRow(ctx.db, params.id, query.asOf);
-        return [`c.guarantee_id = ${q.p(params.id, "numeric")}`];
-      },
+      scope: ({ params }, q) => [`c.guarantee_id = ${q.p(params.id, "numeric")}`],
+      parent: ({ params, query }, ctx) => guaranteeRow(ctx.db, params.id, query.asOf),
       filters: { state: eq("c.state", z.enum(CLAIM_STATES)) },
       sorts: { index: [key("c.claim_index", "integer")] },
       order: "asc",
@@ -294,10 +292,8 @@ export default defineRoutes({
       params: { id: uint256 },
       from: "guarantee_timeline t",
       asOf: { upTo: "t.block_number" },
-      async scope({ params, query }, q, ctx) {
-        await guaranteeRow(ctx.db, params.id, query.asOf);
-        return [`t.guarantee_id = ${q.p(params.id, "numeric")}`];
-      },
+      scope: ({ params }, q) => [`t.guarantee_id = ${q.p(params.id, "numeric")}`],
+      parent: ({ params, query }, ctx) => guaranteeRow(ctx.db, params.id, query.asOf),
       sorts: { chain: chainOrder("t") },
       order: "asc",
       item: timelineSchema,

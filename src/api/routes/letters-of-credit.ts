@@ -382,14 +382,13 @@ export default defineRoutes({
       tags: ["letters-of-credit"],
       params: { id: uint256 },
       from: "lc_timeline t",
-      async scope({ params }, q, ctx) {
-        await findOne(
+      scope: ({ params }, q) => [`t.lc_id = ${q.p(params.id, "numeric")}`],
+      parent: ({ params }, ctx) =>
+        findOne(
           ctx.db,
           { from: "lc_letters l", key: { lc_id: [params.id, "numeric"] } },
           `letter of credit ${params.id} not found`,
-        );
-        return [`t.lc_id = ${q.p(params.id, "numeric")}`];
-      },
+        ),
       filters: {
         event: eq("t.event", LC_EVENT.describe("Only this event name")),
         member: eq("t.member_id", memberId.describe("Only events this member took"), "bigint"),

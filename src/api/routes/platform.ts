@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Queryable, Row } from "../../indexer/db.js";
+import type { Row } from "../../indexer/db.js";
 import { type RoleName, Roles } from "@consortia/sdk";
 import { ACCESS_LEVELS, ACCOUNT_STATUSES, MEMBER_KINDS, MEMBER_STATUSES } from "../../indexer/projections/platform.js";
 import { decodeCall } from "../contracts.js";
@@ -96,36 +96,36 @@ const toAccount = (r: Row) => ({
   source: versionSource(r),
 });
 
-async function withAccountsAndNodes(db: Queryable, rows: Row[], asOf: number | undefined) {
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.member_id as number);
-  const qa = new Sql();
-  const accounts = await db.query(
-    `SELECT * FROM accounts a WHERE a.member_id = ANY(${qa.p(ids, "bigint[]")}) AND ${asOfFilter(qa, "a", asOf)} ORDER BY a.address`,
-    qa.params,
-  );
-  const qn = new Sql();
-  const nodes = await db.query(
-    `SELECT * FROM nodes n WHERE n.member_id = ANY(${qn.p(ids, "bigint[]")}) AND ${asOfFilter(qn, "n", asOf)} ORDER BY n.node_id`,
-    qn.params,
-  );
-  return rows.map((r) => ({
-    id: r.member_id as number,
-    name: r.name as string,
-    kind: r.kind as (typeof MEMBER_KINDS)[number],
-    status: r.status as (typeof MEMBER_STATUSES)[number],
-    roles: roleNames(r.roles as string),
-    roleBits: r.roles as string,
-    registrationHash: r.registration_hash as string,
-    encryptionKey: r.encryption_key as string,
-    admitted: { block: r.admitted_block as number, tx: r.admitted_tx as string, logIndex: 0 },
-    accounts: accounts.filter((a) => a.member_id === r.member_id).map(toAccount),
-    nodes: nodes
-      .filter((n) => n.member_id === r.member_id)
-      .map((n) => ({ nodeId: n.node_id as string, enode: n.enode as string, source: versionSource(n) })),
-    source: versionSource(r),
-  }));
+/**
+ * A member's columns with its accounts and nodes, as of the same block, aggregated in the same query: one round trip
+ * per page instead of three (the member directory is the API's most requested list).
+ */
+function memberColumns(q: Sql, asOf: number | undefined): string {
+  const related = (table: string, alias: string, order: string) =>
+    `(SELECT coalesce(json_agg(${alias} ORDER BY ${alias}.${order}), '[]'::json) FROM ${table} ${alias} ` +
+    `WHERE ${alias}.member_id = m.member_id AND ${asOfFilter(q, alias, asOf)})`;
+  return `m.*, ${related("accounts", "a", "address")} AS member_accounts, ${related("nodes", "n", "node_id")} AS member_nodes`;
 }
+
+/** A row of `memberColumns` as the API shows it. */
+const toMember = (r: Row) => ({
+  id: r.member_id as number,
+  name: r.name as string,
+  kind: r.kind as (typeof MEMBER_KINDS)[number],
+  status: r.status as (typeof MEMBER_STATUSES)[number],
+  roles: roleNames(r.roles as string),
+  roleBits: r.roles as string,
+  registrationHash: r.registration_hash as string,
+  encryptionKey: r.encryption_key as string,
+  admitted: { block: r.admitted_block as number, tx: r.admitted_tx as string, logIndex: 0 },
+  accounts: (r.member_accounts as Row[]).map(toAccount),
+  nodes: (r.member_nodes as Row[]).map((n) => ({
+    nodeId: n.node_id as string,
+    enode: n.enode as string,
+    source: versionSource(n),
+  })),
+  source: versionSource(r),
+});
 
 const toProposal = (r: Row) => ({
   id: r.proposal_id as string,
@@ -190,7 +190,8 @@ export default defineRoutes({
       sorts: { id: [key("m.member_id", "bigint")], name: [key("m.name", "text"), key("m.member_id", "bigint")] },
       order: "asc",
       item: memberSchema,
-      toItems: (rows, { query }, ctx) => withAccountsAndNodes(ctx.db, rows, query.asOf),
+      select: ({ query }, q) => memberColumns(q, query.asOf),
+      toItem: toMember,
     }),
     defineRoute({
       path: "/members/:id",
@@ -203,10 +204,15 @@ export default defineRoutes({
         await checkAsOf(ctx, query.asOf);
         const row = await findOne(
           ctx.db,
-          { from: "members m", key: { member_id: [params.id, "bigint"] }, asOf: query.asOf },
+          {
+            from: "members m",
+            key: { member_id: [params.id, "bigint"] },
+            asOf: query.asOf,
+            select: (q) => memberColumns(q, query.asOf),
+          },
           `member ${params.id} not found`,
         );
-        return (await withAccountsAndNodes(ctx.db, [row], query.asOf))[0];
+        return toMember(row);
       },
     }),
     defineRoute({
