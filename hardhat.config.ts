@@ -38,6 +38,9 @@ export default defineConfig({
         settings: {
           evmVersion: EVM_TARGET,
           optimizer: { enabled: true, runs: 200 },
+          // The storage layout of every contract, which the upgrade-safety check (test/upgrades) compares release
+          // to release. Hardhat adds its own outputs; this selection does not change the bytecode.
+          outputSelection: { "*": { "*": ["storageLayout"] } },
         },
       },
     },

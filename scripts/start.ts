@@ -1,6 +1,6 @@
 /**
  * `npm start`: the main job. Compiles the contracts, starts a local JSON-RPC chain (127.0.0.1:8545, chain id 1337,
- * berlin, zero gas price), deploys the whole suite, seeds the demo consortium and runs its scenario through every
+ * berlin, zero gas price; `--node anvil` runs it on Anvil instead of Hardhat's node), deploys the whole suite, seeds the demo consortium and runs its scenario through every
  * application (unless `--no-demo`), starts the indexer and the query API beside the chain, prints what runs where, and
  * stays up until SIGINT/SIGTERM/SIGHUP, which stop everything it started (src/local/lifecycle.ts).
  *
@@ -14,6 +14,7 @@ import { DEMO_CONSORTIUM_KEY, demoConsortium, writeDemoFounders } from "../src/d
 import { runDemoScenario, type DemoScenarioResult } from "../src/demo/scenario.js";
 import { parseConfig } from "../src/indexer/config.js";
 import { isStopping, installShutdown, onShutdown, shutdown, spawnChild } from "../src/local/lifecycle.js";
+import { localAnvilArgs, startAnvil } from "../src/local/anvil.js";
 import { HARDHAT_CLI, startNode } from "../src/local/node.js";
 import { acquirePidLock } from "../src/local/pid-lock.js";
 import { parseStartOptions, StartUsageError } from "../src/local/start-options.js";
@@ -45,8 +46,11 @@ console.log("Compiling the contracts (the first compile takes about a minute) ..
 const build = await spawnChild(process.execPath, [HARDHAT_CLI, "build"], { stdout: "inherit", stderr: "inherit" });
 if (build.exitCode !== 0) await fail("Compiling the contracts failed.");
 
-console.log(`Starting the local chain at ${url} ...`);
-const node = await startNode(options.port);
+console.log(`Starting the local chain (${options.node}) at ${url} ...`);
+const node =
+  options.node === "anvil"
+    ? await startAnvil(localAnvilArgs(LOCAL_CHAIN_ID), options.port)
+    : await startNode(options.port);
 onShutdown(`local chain (pid ${node.process.pid}) ${url}`, node.stop);
 void node.exited.then(() => {
   if (isStopping()) return;
@@ -107,7 +111,7 @@ const api = services.url;
 const deploymentsFlag = options.dataDirGiven ? ` --deployments ${deployments}` : "";
 console.log(`
 Consortia is up.
-  chain       ${url}  (chain id ${LOCAL_CHAIN_ID}, hardfork berlin, gas price 0; accounts: the Hardhat test mnemonic)
+  chain       ${url}  (${options.node}; chain id ${LOCAL_CHAIN_ID}, hardfork berlin, gas price 0; accounts: the Hardhat test mnemonic)
   deployment  ${deploymentPath(LOCAL_CHAIN_ID, deployments)}
   query API   ${api}  (OpenAPI at ${api}/openapi.json; live events at ${api}/events/stream)
 ${membersSection(options.demo)}

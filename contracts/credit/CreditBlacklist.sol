@@ -23,9 +23,22 @@ contract CreditBlacklist is ICreditBlacklist, ConsortiumApp {
     /// @dev The number of a subject's first entry, which also holds the subject's entry count.
     uint32 private constant FIRST = 1;
 
-    mapping(bytes32 subjectKey => mapping(uint32 number => Entry)) private _entries;
+    /// @custom:storage-location erc7201:consortia.storage.CreditBlacklist
+    struct CreditBlacklistStorage {
+        mapping(bytes32 subjectKey => mapping(uint32 number => Entry)) _entries;
+    }
 
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.CreditBlacklist")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant CREDIT_BLACKLIST_STORAGE_LOCATION =
+        0x170e1246058df2322fa7a07ffb04a67e3412804c554873603a7e1aa6039c1100;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) ConsortiumApp(registry_) {}
+
+    /// @notice Initializes the proxy (run once, by the proxy's constructor).
+    function initialize() external initializer {
+        __ConsortiumApp_init();
+    }
 
     // --- reporting ---
 
@@ -35,13 +48,14 @@ contract CreditBlacklist is ICreditBlacklist, ConsortiumApp {
         SubjectKind subjectKind,
         Content calldata content
     ) external whenNotPaused returns (uint32 number) {
+        CreditBlacklistStorage storage $ = _getCreditBlacklistStorage();
         uint32 reporter = _authorize(Roles.CREDIT_REPORTER);
         if (subjectKey == bytes32(0)) revert InvalidValue("subjectKey");
         if (subjectKind == SubjectKind.None) revert InvalidValue("subjectKind");
         uint40 now_ = uint40(block.timestamp);
         _checkContent(content, now_, now_);
 
-        mapping(uint32 => Entry) storage list = _entries[subjectKey];
+        mapping(uint32 => Entry) storage list = $._entries[subjectKey];
         Entry storage first = list[FIRST];
         uint32 count = first.count;
         if (count != 0 && first.subjectKind != subjectKind) {
@@ -70,8 +84,9 @@ contract CreditBlacklist is ICreditBlacklist, ConsortiumApp {
         uint32 number,
         Content calldata content
     ) external whenNotPaused returns (uint32 version) {
+        CreditBlacklistStorage storage $ = _getCreditBlacklistStorage();
         uint32 memberId = _authorize(Roles.CREDIT_REPORTER);
-        Entry storage e = _entries[subjectKey][number];
+        Entry storage e = $._entries[subjectKey][number];
         Entry memory current = e;
         _requireReporter(subjectKey, number, current, memberId);
         _requireStatus(subjectKey, number, current.status, EntryStatus.Active);
@@ -85,14 +100,15 @@ contract CreditBlacklist is ICreditBlacklist, ConsortiumApp {
         current.severity = content.severity;
         current.expiresAt = content.expiresAt;
         current.updatedAt = now_;
-        _entries[subjectKey][number] = current;
+        $._entries[subjectKey][number] = current;
         _emitUpdated(subjectKey, number, memberId, version, content);
     }
 
     /// @inheritdoc ICreditBlacklist
     function revoke(bytes32 subjectKey, uint32 number, bytes32 reasonHash) external whenNotPaused {
+        CreditBlacklistStorage storage $ = _getCreditBlacklistStorage();
         uint32 memberId = _authorize(Roles.MEMBER);
-        Entry storage e = _entries[subjectKey][number];
+        Entry storage e = $._entries[subjectKey][number];
         Entry memory current = e;
         _requireReporter(subjectKey, number, current, memberId);
         if (current.status != EntryStatus.Active && current.status != EntryStatus.Disputed) {
@@ -106,9 +122,10 @@ contract CreditBlacklist is ICreditBlacklist, ConsortiumApp {
 
     /// @inheritdoc ICreditBlacklist
     function dispute(bytes32 subjectKey, uint32 number, bytes32 reasonHash) external whenNotPaused {
+        CreditBlacklistStorage storage $ = _getCreditBlacklistStorage();
         uint32 memberId = _authorize(Roles.MEMBER);
         if (reasonHash == bytes32(0)) revert InvalidValue("reasonHash");
-        Entry storage e = _entries[subjectKey][number];
+        Entry storage e = $._entries[subjectKey][number];
         Entry memory current = e;
         if (current.status == EntryStatus.None) revert UnknownEntry(subjectKey, number);
         if (current.reporter == memberId) revert OwnEntry(subjectKey, number, memberId);
@@ -125,7 +142,8 @@ contract CreditBlacklist is ICreditBlacklist, ConsortiumApp {
         Resolution resolution,
         bytes32 resolutionHash
     ) external whenNotPaused {
-        Entry storage e = _entries[subjectKey][number];
+        CreditBlacklistStorage storage $ = _getCreditBlacklistStorage();
+        Entry storage e = $._entries[subjectKey][number];
         Entry memory current = e;
         if (current.status == EntryStatus.None) revert UnknownEntry(subjectKey, number);
         uint32 resolver = _authorizeResolver(subjectKey, number, current.reporter);
@@ -145,10 +163,11 @@ contract CreditBlacklist is ICreditBlacklist, ConsortiumApp {
         uint32 cursor,
         uint256 limit
     ) external whenNotPaused returns (Listing[] memory listings, uint32 nextCursor) {
+        CreditBlacklistStorage storage $ = _getCreditBlacklistStorage();
         uint32 querier = _authorize(Roles.CREDIT_QUERIER);
         if (consentHash == bytes32(0)) revert ConsentRequired();
         if (limit == 0 || limit > MAX_QUERY_LIMIT) revert InvalidLimit(limit, MAX_QUERY_LIMIT);
-        mapping(uint32 => Entry) storage list = _entries[subjectKey];
+        mapping(uint32 => Entry) storage list = $._entries[subjectKey];
         // Entry 1 holds the count; kept in memory since every walk that reaches the oldest entry shows it too.
         Entry memory first = list[FIRST];
         if (cursor > first.count) revert InvalidCursor(subjectKey, cursor, first.count);
@@ -183,7 +202,8 @@ contract CreditBlacklist is ICreditBlacklist, ConsortiumApp {
 
     /// @inheritdoc ICreditBlacklist
     function entry(bytes32 subjectKey, uint32 number) external view returns (Entry memory record) {
-        record = _entries[subjectKey][number];
+        CreditBlacklistStorage storage $ = _getCreditBlacklistStorage();
+        record = $._entries[subjectKey][number];
         if (record.status == EntryStatus.None) revert UnknownEntry(subjectKey, number);
     }
 
@@ -304,6 +324,13 @@ contract CreditBlacklist is ICreditBlacklist, ConsortiumApp {
             array := mload(0x40)
             mstore(array, length)
             mstore(0x40, add(array, mul(add(length, 1), 0x20)))
+        }
+    }
+
+    /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).
+    function _getCreditBlacklistStorage() private pure returns (CreditBlacklistStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := CREDIT_BLACKLIST_STORAGE_LOCATION
         }
     }
 }

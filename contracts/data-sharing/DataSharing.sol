@@ -19,15 +19,27 @@ contract DataSharing is IDataSharing, ConsortiumApp {
     /// @dev Highest `MemberKind` value a policy may name (ServiceProvider = 6): bits 1..6 of `memberKinds`.
     uint8 private constant VALID_KIND_BITS = 0x7e;
 
-    uint64 private _datasetCount;
-    uint64 private _grantCount;
+    /// @custom:storage-location erc7201:consortia.storage.DataSharing
+    struct DataSharingStorage {
+        uint64 _datasetCount;
+        uint64 _grantCount;
+        mapping(uint64 datasetId => Dataset) _datasets;
+        mapping(uint64 datasetId => mapping(uint32 version => Version)) _versions;
+        mapping(uint64 datasetId => AutoGrantPolicy) _policies;
+        mapping(uint64 grantId => Grant) _grants;
+    }
 
-    mapping(uint64 datasetId => Dataset) private _datasets;
-    mapping(uint64 datasetId => mapping(uint32 version => Version)) private _versions;
-    mapping(uint64 datasetId => AutoGrantPolicy) private _policies;
-    mapping(uint64 grantId => Grant) private _grants;
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.DataSharing")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant DATA_SHARING_STORAGE_LOCATION =
+        0xa87b788a42f226de61185d845cc9f550c005ad1b12e774dc16447f2e53773700;
 
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) ConsortiumApp(registry_) {}
+
+    /// @notice Initializes the proxy (run once, by the proxy's constructor).
+    function initialize() external initializer {
+        __ConsortiumApp_init();
+    }
 
     // ------------------------------------------------------------------ catalogue
 
@@ -39,12 +51,13 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         Classification classification,
         uint64 fieldMask
     ) external whenNotPaused returns (uint64 datasetId) {
+        DataSharingStorage storage $ = _getDataSharingStorage();
         uint32 owner = _authorize(Roles.DATA_OWNER);
         _checkVersionHashes(contentHash, metadataHash);
         if (fieldMask == 0) revert InvalidValue("fieldMask");
 
-        datasetId = ++_datasetCount;
-        Dataset storage d = _datasets[datasetId];
+        datasetId = ++$._datasetCount;
+        Dataset storage d = $._datasets[datasetId];
         d.owner = owner;
         d.latestVersion = 1;
         d.classification = classification;
@@ -52,7 +65,7 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         d.fieldMask = fieldMask;
         // A non-zero seed makes every append a non-zero to non-zero write: each access costs the same.
         d.accessHead = keccak256(abi.encode(address(this), datasetId));
-        _versions[datasetId][1] = Version(contentHash, metadataHash, uint64(block.timestamp), hashKind);
+        $._versions[datasetId][1] = Version(contentHash, metadataHash, uint64(block.timestamp), hashKind);
 
         emit DatasetRegistered(datasetId, owner, msg.sender, classification, fieldMask);
         emit VersionPublished(datasetId, 1, contentHash, hashKind, metadataHash, msg.sender);
@@ -69,11 +82,12 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         HashKind hashKind,
         bytes32 metadataHash
     ) external whenNotPaused returns (uint32 newVersion) {
+        DataSharingStorage storage $ = _getDataSharingStorage();
         (Dataset storage d, uint32 owner) = _ownedActiveDataset(datasetId);
         _checkVersionHashes(contentHash, metadataHash);
 
         newVersion = ++d.latestVersion;
-        _versions[datasetId][newVersion] = Version(contentHash, metadataHash, uint64(block.timestamp), hashKind);
+        $._versions[datasetId][newVersion] = Version(contentHash, metadataHash, uint64(block.timestamp), hashKind);
 
         emit VersionPublished(datasetId, newVersion, contentHash, hashKind, metadataHash, msg.sender);
         if (d.classification >= HIGH_CLASSIFICATION) {
@@ -109,13 +123,14 @@ contract DataSharing is IDataSharing, ConsortiumApp {
 
     /// @inheritdoc IDataSharing
     function setAutoGrantPolicy(uint64 datasetId, AutoGrantPolicy calldata policy) external whenNotPaused {
+        DataSharingStorage storage $ = _getDataSharingStorage();
         (Dataset storage d, uint32 owner) = _ownedActiveDataset(datasetId);
         if (policy.memberKinds != 0) {
             if (policy.memberKinds & ~VALID_KIND_BITS != 0) revert InvalidValue("memberKinds");
             if (policy.duration == 0) revert InvalidValue("duration");
             _checkScope(policy.maxScope, d.fieldMask);
         }
-        _policies[datasetId] = policy;
+        $._policies[datasetId] = policy;
 
         emit AutoGrantPolicySet(
             datasetId,
@@ -144,19 +159,19 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         if (purposeHash == bytes32(0)) revert InvalidValue("purposeHash");
         _checkScope(scope, d.fieldMask);
 
-        grantId = ++_grantCount;
+        grantId = ++_getDataSharingStorage()._grantCount;
         emit AccessRequested(grantId, datasetId, consumer, purposeHash, scope, msg.sender);
 
-        AutoGrantPolicy memory policy = _policies[datasetId];
+        AutoGrantPolicy memory policy = _getDataSharingStorage()._policies[datasetId];
         if (policy.memberKinds == 0 || !_policyMatches(policy, consumer, scope)) {
             Grant memory request = _newGrant(0, datasetId, 0, consumer, 0, false, scope, purposeHash);
             request.status = GrantStatus.Requested;
             request.grantedAt = 0;
-            _grants[grantId] = request;
+            _getDataSharingStorage()._grants[grantId] = request;
         } else {
             uint64 expiresAt = uint64(block.timestamp) + policy.duration;
             Grant memory g = _newGrant(0, datasetId, expiresAt, consumer, 0, policy.mayDelegate, scope, purposeHash);
-            _grants[grantId] = g;
+            _getDataSharingStorage()._grants[grantId] = g;
             _emitGranted(grantId, g, true);
             if (d.classification >= HIGH_CLASSIFICATION) {
                 bytes32 detail = keccak256(abi.encode(consumer, purposeHash, scope, expiresAt, policy.mayDelegate));
@@ -232,9 +247,9 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         _checkExpiry(expiresAt, type(uint64).max);
         _requireEligibleGrantee(grantee);
 
-        grantId = ++_grantCount;
+        grantId = ++_getDataSharingStorage()._grantCount;
         Grant memory g = _newGrant(0, datasetId, expiresAt, grantee, 0, mayDelegate, scope, purposeHash);
-        _grants[grantId] = g;
+        _getDataSharingStorage()._grants[grantId] = g;
         _emitGranted(grantId, g, false);
         if (d.classification >= HIGH_CLASSIFICATION) {
             bytes32 detail = keccak256(abi.encode(grantee, purposeHash, scope, expiresAt, mayDelegate));
@@ -250,6 +265,7 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         uint64 expiresAt,
         bool mayDelegate
     ) external whenNotPaused returns (uint64 grantId) {
+        DataSharingStorage storage $ = _getDataSharingStorage();
         uint32 delegator = _authorize(Roles.DATA_CONSUMER);
         Grant memory child = _childOf(parentId, delegator);
         _checkScope(scope, child.scope);
@@ -261,10 +277,10 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         child.expiresAt = expiresAt;
         child.mayDelegate = mayDelegate;
 
-        grantId = ++_grantCount;
-        _grants[grantId] = child;
+        grantId = ++$._grantCount;
+        $._grants[grantId] = child;
         _emitGranted(grantId, child, false);
-        Dataset storage d = _datasets[child.datasetId];
+        Dataset storage d = $._datasets[child.datasetId];
         if (d.classification >= HIGH_CLASSIFICATION) {
             bytes32 detail = keccak256(abi.encode(parentId, grantee, scope, expiresAt, mayDelegate));
             _logSensitive(child.datasetId, d, SensitiveOperation.Delegate, delegator, grantId, detail);
@@ -273,14 +289,15 @@ contract DataSharing is IDataSharing, ConsortiumApp {
 
     /// @inheritdoc IDataSharing
     function revokeAccess(uint64 grantId, bytes32 reasonHash) external whenNotPaused {
+        DataSharingStorage storage $ = _getDataSharingStorage();
         uint32 caller = _authorize(Roles.DATA_OWNER | Roles.DATA_CONSUMER);
         Grant storage g = _existingGrant(grantId);
         _requireGrantStatus(grantId, g.status, GrantStatus.Active);
         uint64 datasetId = g.datasetId;
-        Dataset storage d = _datasets[datasetId];
+        Dataset storage d = $._datasets[datasetId];
         uint64 parentId = g.parentId;
         bool allowed =
-            caller == d.owner || caller == g.grantee || (parentId != 0 && caller == _grants[parentId].grantee);
+            caller == d.owner || caller == g.grantee || (parentId != 0 && caller == $._grants[parentId].grantee);
         if (!allowed) revert NotRevoker(grantId, caller);
 
         g.status = GrantStatus.Revoked;
@@ -314,7 +331,7 @@ contract DataSharing is IDataSharing, ConsortiumApp {
 
         Grant storage g = _existingGrant(grantId);
         if (g.datasetId != datasetId) revert GrantForOtherDataset(grantId, g.datasetId, datasetId);
-        Dataset storage d = _datasets[datasetId];
+        Dataset storage d = _getDataSharingStorage()._datasets[datasetId];
         if (d.owner != server) revert NotDatasetOwner(datasetId, server, d.owner);
         if (g.grantee != consumer) revert NotGrantee(grantId, consumer, g.grantee);
         uint32 latest = d.latestVersion;
@@ -342,17 +359,20 @@ contract DataSharing is IDataSharing, ConsortiumApp {
 
     /// @inheritdoc IDataSharing
     function dataset(uint64 datasetId) external view returns (Dataset memory) {
-        return _datasets[datasetId];
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        return $._datasets[datasetId];
     }
 
     /// @inheritdoc IDataSharing
     function version(uint64 datasetId, uint32 version_) external view returns (Version memory) {
-        return _versions[datasetId][version_];
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        return $._versions[datasetId][version_];
     }
 
     /// @inheritdoc IDataSharing
     function verifyFile(uint64 datasetId, uint32 version_, bytes32 fileHash) external view returns (bool) {
-        Version storage v = _versions[datasetId][version_];
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        Version storage v = $._versions[datasetId][version_];
         return fileHash != bytes32(0) && v.hashKind == HashKind.ContentHash && v.contentHash == fileHash;
     }
 
@@ -363,7 +383,8 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         bytes32 fileHash,
         bytes32[] calldata proof
     ) external view returns (bool) {
-        Version storage v = _versions[datasetId][version_];
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        Version storage v = $._versions[datasetId][version_];
         if (v.hashKind != HashKind.MerkleRoot || v.contentHash == bytes32(0)) return false;
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(fileHash))));
         return MerkleProof.verifyCalldata(proof, v.contentHash, leaf);
@@ -371,12 +392,14 @@ contract DataSharing is IDataSharing, ConsortiumApp {
 
     /// @inheritdoc IDataSharing
     function autoGrantPolicy(uint64 datasetId) external view returns (AutoGrantPolicy memory) {
-        return _policies[datasetId];
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        return $._policies[datasetId];
     }
 
     /// @inheritdoc IDataSharing
     function grant(uint64 grantId) external view returns (Grant memory) {
-        return _grants[grantId];
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        return $._grants[grantId];
     }
 
     /// @inheritdoc IDataSharing
@@ -386,19 +409,22 @@ contract DataSharing is IDataSharing, ConsortiumApp {
 
     /// @inheritdoc IDataSharing
     function datasetCount() external view returns (uint64) {
-        return _datasetCount;
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        return $._datasetCount;
     }
 
     /// @inheritdoc IDataSharing
     function grantCount() external view returns (uint64) {
-        return _grantCount;
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        return $._grantCount;
     }
 
     // ------------------------------------------------------------------ internals
 
     /// @dev The dataset, which must exist and be active.
     function _activeDataset(uint64 datasetId) private view returns (Dataset storage d) {
-        d = _datasets[datasetId];
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        d = $._datasets[datasetId];
         DatasetStatus status = d.status;
         if (status == DatasetStatus.None) revert UnknownDataset(datasetId);
         if (status != DatasetStatus.Active) {
@@ -414,7 +440,8 @@ contract DataSharing is IDataSharing, ConsortiumApp {
     }
 
     function _existingGrant(uint64 grantId) private view returns (Grant storage g) {
-        g = _grants[grantId];
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        g = $._grants[grantId];
         if (g.status == GrantStatus.None) revert UnknownGrant(grantId);
     }
 
@@ -525,9 +552,10 @@ contract DataSharing is IDataSharing, ConsortiumApp {
 
     /// @dev Full validity of a grant: it exists, its dataset is active, and it and every ancestor are usable now.
     function _validity(uint64 grantId) private view returns (GrantValidity) {
-        Grant storage g = _grants[grantId];
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        Grant storage g = $._grants[grantId];
         if (g.status == GrantStatus.None) return GrantValidity.Unknown;
-        if (_datasets[g.datasetId].status != DatasetStatus.Active) return GrantValidity.DatasetRetired;
+        if ($._datasets[g.datasetId].status != DatasetStatus.Active) return GrantValidity.DatasetRetired;
         return _chainValidity(g);
     }
 
@@ -535,6 +563,7 @@ contract DataSharing is IDataSharing, ConsortiumApp {
     /// Bounded by `MAX_DELEGATION_DEPTH`, which `delegateAccess` enforces on every grant's depth; the loop guard
     /// repeats the bound so that no state can make it longer.
     function _chainValidity(Grant storage g) private view returns (GrantValidity) {
+        DataSharingStorage storage $ = _getDataSharingStorage();
         GrantStatus status = g.status;
         if (status != GrantStatus.Active) {
             return status == GrantStatus.Revoked ? GrantValidity.Revoked : GrantValidity.NotActive;
@@ -543,7 +572,7 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         uint64 parentId = g.parentId;
         IConsortiumRegistry registry_ = registry();
         for (uint256 i; parentId != 0 && i < MAX_DELEGATION_DEPTH; ++i) {
-            Grant storage parent = _grants[parentId];
+            Grant storage parent = $._grants[parentId];
             // A parent was active when the child was made; `Revoked` is the only way out of `Active`.
             if (parent.status != GrantStatus.Active) return GrantValidity.AncestorRevoked;
             if (block.timestamp >= parent.expiresAt) return GrantValidity.AncestorExpired;
@@ -607,5 +636,12 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         );
         d.sensitiveHead = head;
         emit SensitiveOperationRecorded(datasetId, seq, operation, memberId, msg.sender, subjectId, detailHash, head);
+    }
+
+    /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).
+    function _getDataSharingStorage() private pure returns (DataSharingStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := DATA_SHARING_STORAGE_LOCATION
+        }
     }
 }

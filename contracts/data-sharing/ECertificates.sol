@@ -10,16 +10,37 @@ import {IECertificates} from "./interfaces/IECertificates.sol";
 /// @notice Licences, real-estate vouchers and other certificates issued, replaced and revoked by authorised agencies
 /// and verifiable by anyone holding their reference. See `IECertificates`.
 contract ECertificates is IECertificates, ConsortiumApp {
-    uint64 private _certificateCount;
-    mapping(uint64 certificateId => Certificate) private _certificates;
-    /// @dev Latest certificate of each lineage, set on the first replacement (unset: the root itself).
-    mapping(uint64 rootId => uint64) private _latest;
+    /// @custom:storage-location erc7201:consortia.storage.ECertificates
+    struct ECertificatesStorage {
+        uint64 _certificateCount;
+        mapping(uint64 certificateId => Certificate) _certificates;
+        /// @dev Latest certificate of each lineage, set on the first replacement (unset: the root itself).
+        mapping(uint64 rootId => uint64) _latest;
+    }
 
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.ECertificates")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant E_CERTIFICATES_STORAGE_LOCATION =
+        0x9e9b1da6828dd51fc893c7f8d7ecc80d5d88c1349ac60ffd0be59ef73b621800;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) ConsortiumApp(registry_) {}
+
+    /// @notice Initializes the proxy (run once, by the proxy's constructor).
+    function initialize() external initializer {
+        __ConsortiumApp_init();
+    }
 
     /// @inheritdoc IECertificates
     function issue(Terms calldata terms) external whenNotPaused returns (uint64 certificateId) {
         uint32 issuer = _authorize(Roles.CERTIFICATE_ISSUER);
+        certificateId = _issue(issuer, terms, 0, 0);
+    }
+
+    /// @inheritdoc IECertificates
+    function issueFor(uint32 issuer, Terms calldata terms) external whenNotPaused returns (uint64 certificateId) {
+        IConsortiumRegistry registry_ = registry();
+        if (!registry_.isSystemContract(msg.sender)) revert NotSystemContract(msg.sender);
+        registry_.authorizeMember(issuer, Roles.CERTIFICATE_ISSUER);
         certificateId = _issue(issuer, terms, 0, 0);
     }
 
@@ -29,6 +50,7 @@ contract ECertificates is IECertificates, ConsortiumApp {
         Terms calldata terms,
         bytes32 reasonHash
     ) external whenNotPaused returns (uint64 newId) {
+        ECertificatesStorage storage $ = _getECertificatesStorage();
         (Certificate storage c, uint32 issuer) = _activeOwnCertificate(certificateId);
         uint64 root = c.root;
         newId = _issue(issuer, terms, certificateId, root);
@@ -36,7 +58,7 @@ contract ECertificates is IECertificates, ConsortiumApp {
         c.status = CertificateStatus.Replaced;
         c.replacedBy = newId;
         c.endedAt = uint64(block.timestamp);
-        _latest[root] = newId;
+        $._latest[root] = newId;
         emit CertificateReplaced(certificateId, newId, root, reasonHash, msg.sender);
     }
 
@@ -50,12 +72,14 @@ contract ECertificates is IECertificates, ConsortiumApp {
 
     /// @inheritdoc IECertificates
     function certificate(uint64 certificateId) external view returns (Certificate memory) {
-        return _certificates[certificateId];
+        ECertificatesStorage storage $ = _getECertificatesStorage();
+        return $._certificates[certificateId];
     }
 
     /// @inheritdoc IECertificates
     function verify(uint64 certificateId) public view returns (Validity validity, uint64 latestId) {
-        Certificate storage c = _certificates[certificateId];
+        ECertificatesStorage storage $ = _getECertificatesStorage();
+        Certificate storage c = $._certificates[certificateId];
         CertificateStatus status = c.status;
         if (status == CertificateStatus.None) return (Validity.Unknown, 0);
         latestId = latestOf(certificateId);
@@ -73,22 +97,25 @@ contract ECertificates is IECertificates, ConsortiumApp {
         bytes32 holderHash,
         bytes32 documentHash
     ) external view returns (Validity validity, bool matches, uint64 latestId) {
+        ECertificatesStorage storage $ = _getECertificatesStorage();
         (validity, latestId) = verify(certificateId);
-        Certificate storage c = _certificates[certificateId];
+        Certificate storage c = $._certificates[certificateId];
         matches = validity != Validity.Unknown && c.holderHash == holderHash && c.documentHash == documentHash;
     }
 
     /// @inheritdoc IECertificates
     function latestOf(uint64 certificateId) public view returns (uint64) {
-        uint64 root = _certificates[certificateId].root;
+        ECertificatesStorage storage $ = _getECertificatesStorage();
+        uint64 root = $._certificates[certificateId].root;
         if (root == 0) return 0;
-        uint64 latest = _latest[root];
+        uint64 latest = $._latest[root];
         return latest == 0 ? root : latest;
     }
 
     /// @inheritdoc IECertificates
     function certificateCount() external view returns (uint64) {
-        return _certificateCount;
+        ECertificatesStorage storage $ = _getECertificatesStorage();
+        return $._certificateCount;
     }
 
     /// @dev Validates terms and stores a new active certificate of `issuer`.
@@ -98,6 +125,7 @@ contract ECertificates is IECertificates, ConsortiumApp {
         uint64 replaces,
         uint64 root
     ) private returns (uint64 certificateId) {
+        ECertificatesStorage storage $ = _getECertificatesStorage();
         if (terms.holderHash == bytes32(0)) revert InvalidValue("holderHash");
         if (terms.documentHash == bytes32(0)) revert InvalidValue("documentHash");
         if (terms.kind == 0) revert InvalidValue("kind");
@@ -107,9 +135,9 @@ contract ECertificates is IECertificates, ConsortiumApp {
             revert InvalidValidity(validFrom, validUntil);
         }
 
-        certificateId = ++_certificateCount;
+        certificateId = ++$._certificateCount;
         if (root == 0) root = certificateId;
-        _certificates[certificateId] = Certificate({
+        $._certificates[certificateId] = Certificate({
             issuer: issuer,
             kind: terms.kind,
             status: CertificateStatus.Active,
@@ -139,13 +167,21 @@ contract ECertificates is IECertificates, ConsortiumApp {
 
     /// @dev The certificate, which must be active and issued by the member behind `msg.sender` (acting as issuer).
     function _activeOwnCertificate(uint64 certificateId) private view returns (Certificate storage c, uint32 issuer) {
+        ECertificatesStorage storage $ = _getECertificatesStorage();
         issuer = _authorize(Roles.CERTIFICATE_ISSUER);
-        c = _certificates[certificateId];
+        c = $._certificates[certificateId];
         CertificateStatus status = c.status;
         if (status == CertificateStatus.None) revert UnknownCertificate(certificateId);
         if (c.issuer != issuer) revert NotIssuer(certificateId, issuer, c.issuer);
         if (status != CertificateStatus.Active) {
             revert CertificateWrongStatus(certificateId, status, CertificateStatus.Active);
+        }
+    }
+
+    /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).
+    function _getECertificatesStorage() private pure returns (ECertificatesStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := E_CERTIFICATES_STORAGE_LOCATION
         }
     }
 }

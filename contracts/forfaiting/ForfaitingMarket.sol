@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Settlement} from "../platform/Settlement.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
@@ -15,26 +15,38 @@ import {IForfaitingMarket} from "./interfaces/IForfaitingMarket.sol";
 /// @notice Announce, quote (open or sealed), trade with delivery versus payment, acknowledge. See `IForfaitingMarket`.
 /// @dev Trades only claim contracts governance listed: an unlisted contract could report any obligor, amount or holder
 /// to a buyer. The trade calls the claim contract and the token after every effect, under `nonReentrant`.
-contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
+contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuardUpgradeable {
     /// @notice Most documents one announcement may list.
     uint256 public constant MAX_DOCUMENTS = 16;
     /// @notice Longest reveal period of a sealed offer.
     uint32 public constant MAX_REVEAL_PERIOD = 30 days;
 
-    uint256 private _count;
-    mapping(address asset => bool) private _listed;
-    mapping(uint256 offerId => Offer) private _offers;
-    mapping(uint256 offerId => mapping(address bidder => Quote)) private _quotes;
-    mapping(uint256 offerId => mapping(address bidder => bytes32)) private _commitments;
-    mapping(uint256 offerId => bytes32) private _notices;
+    /// @custom:storage-location erc7201:consortia.storage.ForfaitingMarket
+    struct ForfaitingMarketStorage {
+        uint256 _count;
+        mapping(address asset => bool) _listed;
+        mapping(uint256 offerId => Offer) _offers;
+        mapping(uint256 offerId => mapping(address bidder => Quote)) _quotes;
+        mapping(uint256 offerId => mapping(address bidder => bytes32)) _commitments;
+        mapping(uint256 offerId => bytes32) _notices;
+    }
 
-    /// @param claimContracts Claim contracts listed from the start (the suite's letters of credit and receivables).
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.ForfaitingMarket")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant FORFAITING_MARKET_STORAGE_LOCATION =
+        0xee1907c4c25f0ead0b25e1d996a8118e2186e978708913f8d60786394f5f9b00;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IConsortiumRegistry registry_,
         IDepositToken token_,
-        IPaymentLedger ledger_,
-        address[] memory claimContracts
-    ) Settlement(registry_, token_, ledger_) {
+        IPaymentLedger ledger_
+    ) Settlement(registry_, token_, ledger_) {}
+
+    /// @notice Initializes the proxy (run once, by the proxy's constructor) and lists the first claim contracts.
+    /// @param claimContracts Claim contracts listed from the start (the suite's letters of credit and receivables).
+    function initialize(address[] calldata claimContracts) external initializer {
+        __ConsortiumApp_init();
+        __ReentrancyGuard_init();
         for (uint256 i; i < claimContracts.length; ++i) _setClaimContract(claimContracts[i], true);
     }
 
@@ -49,9 +61,10 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IForfaitingMarket
     function announce(Announcement calldata announcement) external whenNotPaused returns (uint256 offerId) {
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
         uint32 seller = _authorize(Roles.FORFAITER);
         ITransferableClaim asset = announcement.asset;
-        if (!_listed[address(asset)]) revert ForfaitingAssetNotListed(address(asset));
+        if (!$._listed[address(asset)]) revert ForfaitingAssetNotListed(address(asset));
         uint64 quoteDeadline = announcement.quoteDeadline;
         uint32 revealPeriod = announcement.revealPeriod;
         if (quoteDeadline <= block.timestamp) revert InvalidValue("quoteDeadline");
@@ -67,8 +80,8 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
             revert ForfaitingClaimClosed(address(asset), claimId, info.maturity);
         }
 
-        offerId = ++_count;
-        _offers[offerId] = Offer({
+        offerId = ++$._count;
+        $._offers[offerId] = Offer({
             seller: msg.sender,
             sellerMember: seller,
             obligor: info.obligor,
@@ -97,32 +110,35 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IForfaitingMarket
     function quote(uint256 offerId, uint128 price) external whenNotPaused {
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
         Offer storage o = _loadOpen(offerId);
         uint32 bidder = _authorizeBidder(offerId, o);
         if (o.revealPeriod != 0) revert ForfaitingWrongQuoteMode(offerId, true);
         if (block.timestamp > o.quoteDeadline) revert ForfaitingQuotingClosed(offerId, o.quoteDeadline);
         if (price == 0) revert InvalidValue("price");
-        Quote storage q = _quotes[offerId][msg.sender];
+        Quote storage q = $._quotes[offerId][msg.sender];
         if (q.state == QuoteState.Active) revert ForfaitingQuoteExists(offerId, msg.sender);
-        _quotes[offerId][msg.sender] = Quote({price: price, bidderMember: bidder, state: QuoteState.Active});
+        $._quotes[offerId][msg.sender] = Quote({price: price, bidderMember: bidder, state: QuoteState.Active});
         emit QuoteSubmitted(offerId, msg.sender, bidder, price);
     }
 
     /// @inheritdoc IForfaitingMarket
     function commitQuote(uint256 offerId, bytes32 commitment) external whenNotPaused {
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
         Offer storage o = _loadOpen(offerId);
         uint32 bidder = _authorizeBidder(offerId, o);
         if (o.revealPeriod == 0) revert ForfaitingWrongQuoteMode(offerId, false);
         if (block.timestamp > o.quoteDeadline) revert ForfaitingQuotingClosed(offerId, o.quoteDeadline);
         if (commitment == bytes32(0)) revert InvalidValue("commitment");
         // No visible quote can exist yet: reveals open only after the commit deadline.
-        if (_commitments[offerId][msg.sender] != bytes32(0)) revert ForfaitingQuoteExists(offerId, msg.sender);
-        _commitments[offerId][msg.sender] = commitment;
+        if ($._commitments[offerId][msg.sender] != bytes32(0)) revert ForfaitingQuoteExists(offerId, msg.sender);
+        $._commitments[offerId][msg.sender] = commitment;
         emit QuoteCommitted(offerId, msg.sender, bidder, commitment);
     }
 
     /// @inheritdoc IForfaitingMarket
     function revealQuote(uint256 offerId, uint128 price, bytes32 salt) external whenNotPaused {
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
         Offer storage o = _loadOpen(offerId);
         uint32 bidder = _authorizeBidder(offerId, o);
         uint64 opensAfter = o.quoteDeadline;
@@ -131,26 +147,27 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
         if (block.timestamp <= opensAfter || block.timestamp > closesAt) {
             revert ForfaitingNotRevealTime(offerId, opensAfter, closesAt);
         }
-        bytes32 commitment = _commitments[offerId][msg.sender];
+        bytes32 commitment = $._commitments[offerId][msg.sender];
         if (commitment == bytes32(0)) revert ForfaitingNoCommitment(offerId, msg.sender);
         if (keccak256(abi.encode(offerId, msg.sender, price, salt)) != commitment) {
             revert ForfaitingRevealMismatch(offerId, msg.sender);
         }
         if (price == 0) revert InvalidValue("price");
-        delete _commitments[offerId][msg.sender];
-        _quotes[offerId][msg.sender] = Quote({price: price, bidderMember: bidder, state: QuoteState.Active});
+        delete $._commitments[offerId][msg.sender];
+        $._quotes[offerId][msg.sender] = Quote({price: price, bidderMember: bidder, state: QuoteState.Active});
         emit QuoteRevealed(offerId, msg.sender, bidder, price);
     }
 
     /// @inheritdoc IForfaitingMarket
     function withdrawQuote(uint256 offerId) external whenNotPaused {
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
         _loadOpen(offerId);
         _authorize(Roles.FORFAITER);
-        Quote storage q = _quotes[offerId][msg.sender];
+        Quote storage q = $._quotes[offerId][msg.sender];
         if (q.state == QuoteState.Active) {
             q.state = QuoteState.Withdrawn;
-        } else if (_commitments[offerId][msg.sender] != bytes32(0)) {
-            delete _commitments[offerId][msg.sender];
+        } else if ($._commitments[offerId][msg.sender] != bytes32(0)) {
+            delete $._commitments[offerId][msg.sender];
         } else {
             revert ForfaitingQuoteNotActive(offerId, msg.sender, q.state);
         }
@@ -178,7 +195,7 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
         }
         if (deedHash == bytes32(0)) revert InvalidValue("deedHash");
         if (noticeHash == bytes32(0)) revert InvalidValue("noticeHash");
-        Quote storage q = _quotes[offerId][bidder];
+        Quote storage q = _getForfaitingMarketStorage()._quotes[offerId][bidder];
         if (q.state != QuoteState.Active) revert ForfaitingQuoteNotActive(offerId, bidder, q.state);
         uint32 buyer = q.bidderMember;
         // The buyer's bank must still be an active forfaiter, with the same account it quoted from.
@@ -208,7 +225,7 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
 
         o.state = OfferState.Traded;
         q.state = QuoteState.Accepted;
-        _notices[offerId] = noticeHash;
+        _getForfaitingMarketStorage()._notices[offerId] = noticeHash;
         emit ClaimTraded(offerId, seller, buyer, trade);
 
         trade.asset.transferClaim(trade.claimId, bidder);
@@ -217,11 +234,12 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IForfaitingMarket
     function acknowledgeNotice(uint256 offerId, bytes32 noticeHash) external whenNotPaused {
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
         Offer storage o = _load(offerId);
         uint32 obligor = _authorize(Roles.MEMBER);
         _requireParty(offerId, obligor, o.obligor);
         if (o.state != OfferState.Traded) revert ForfaitingWrongState(offerId, o.state, OfferState.Traded);
-        bytes32 expected = _notices[offerId];
+        bytes32 expected = $._notices[offerId];
         if (noticeHash != expected) revert ForfaitingNoticeMismatch(offerId, expected, noticeHash);
         o.state = OfferState.NoticeAcknowledged;
         emit NoticeAcknowledged(offerId, obligor, msg.sender, o.asset, o.claimId, o.amount, noticeHash);
@@ -233,7 +251,8 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IForfaitingMarket
     function isClaimContract(address asset) external view returns (bool) {
-        return _listed[asset];
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
+        return $._listed[asset];
     }
 
     /// @inheritdoc IForfaitingMarket
@@ -243,22 +262,26 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IForfaitingMarket
     function quoteOf(uint256 offerId, address bidder) external view returns (Quote memory) {
-        return _quotes[offerId][bidder];
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
+        return $._quotes[offerId][bidder];
     }
 
     /// @inheritdoc IForfaitingMarket
     function commitmentOf(uint256 offerId, address bidder) external view returns (bytes32) {
-        return _commitments[offerId][bidder];
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
+        return $._commitments[offerId][bidder];
     }
 
     /// @inheritdoc IForfaitingMarket
     function noticeOf(uint256 offerId) external view returns (bytes32) {
-        return _notices[offerId];
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
+        return $._notices[offerId];
     }
 
     /// @inheritdoc IForfaitingMarket
     function offerCount() external view returns (uint256) {
-        return _count;
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
+        return $._count;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -266,8 +289,9 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
     // ---------------------------------------------------------------------------------------------------------------
 
     function _setClaimContract(address asset, bool listed) private {
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
         if (asset == address(0)) revert InvalidValue("asset");
-        _listed[asset] = listed;
+        $._listed[asset] = listed;
         emit ClaimContractSet(asset, listed);
     }
 
@@ -278,7 +302,8 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
     }
 
     function _load(uint256 offerId) private view returns (Offer storage o) {
-        o = _offers[offerId];
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
+        o = $._offers[offerId];
         if (o.state == OfferState.None) revert ForfaitingOfferUnknown(offerId);
     }
 
@@ -289,5 +314,12 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuard {
 
     function _requireParty(uint256 offerId, uint32 caller, uint32 expected) private pure {
         if (caller != expected) revert ForfaitingWrongParty(offerId, caller, expected);
+    }
+
+    /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).
+    function _getForfaitingMarketStorage() private pure returns (ForfaitingMarketStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := FORFAITING_MARKET_STORAGE_LOCATION
+        }
     }
 }

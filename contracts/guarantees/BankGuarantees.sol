@@ -12,8 +12,8 @@ import {IBankGuarantees} from "./interfaces/IBankGuarantees.sol";
 /// @title BankGuarantees
 /// @notice Bank guarantees from application to issue, amendment, demand, payment and release. See `IBankGuarantees`.
 /// @dev Money moves only in `payClaim`, from the guarantor's own account (or on existing rails, recorded in the shared
-/// ledger); the token and ledger are the suite's own immutable contracts, so the one external call made there cannot
-/// re-enter, and it is made last (checks, effects, interactions).
+/// ledger); the token and ledger are the suite's own contracts (changed only by a consortium vote), without hooks, so
+/// the one external call made there cannot re-enter, and it is made last (checks, effects, interactions).
 contract BankGuarantees is IBankGuarantees, Settlement {
     /// @notice Most reduction steps a guarantee may carry (bounds every loop over a schedule).
     uint256 public constant MAX_REDUCTION_STEPS = 8;
@@ -23,18 +23,31 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     /// @notice Most supporting documents one demand may list.
     uint256 public constant MAX_DOCUMENTS = 16;
 
-    uint256 private _count;
-    mapping(uint256 guaranteeId => Guarantee) private _guarantees;
-    mapping(uint256 guaranteeId => mapping(uint256 index => ReductionStep)) private _schedules;
-    mapping(uint256 guaranteeId => mapping(uint256 claimIndex => Claim)) private _claims;
-    mapping(uint256 guaranteeId => Amendment) private _amendments;
-    mapping(bytes32 referenceId => uint256 guaranteeId) private _byReference;
+    /// @custom:storage-location erc7201:consortia.storage.BankGuarantees
+    struct BankGuaranteesStorage {
+        uint256 _count;
+        mapping(uint256 guaranteeId => Guarantee) _guarantees;
+        mapping(uint256 guaranteeId => mapping(uint256 index => ReductionStep)) _schedules;
+        mapping(uint256 guaranteeId => mapping(uint256 claimIndex => Claim)) _claims;
+        mapping(uint256 guaranteeId => Amendment) _amendments;
+        mapping(bytes32 referenceId => uint256 guaranteeId) _byReference;
+    }
 
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.BankGuarantees")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant BANK_GUARANTEES_STORAGE_LOCATION =
+        0xea5db4954df97938a20018aacbb8a50c863f8f44c9c76e49ca96df175ffc9f00;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IConsortiumRegistry registry_,
         IDepositToken token_,
         IPaymentLedger ledger_
     ) Settlement(registry_, token_, ledger_) {}
+
+    /// @notice Initializes the proxy (run once, by the proxy's constructor).
+    function initialize() external initializer {
+        __ConsortiumApp_init();
+    }
 
     // ---------------------------------------------------------------------------------------------------------------
     // Application and issue
@@ -42,6 +55,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function applyFor(Application calldata application) external whenNotPaused returns (uint256 guaranteeId) {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
         uint32 applicant = _authorize(Roles.GUARANTEE_PARTY);
         (uint32 guarantor, uint32 beneficiary) = registry().authorizePair(
             application.guarantor,
@@ -59,9 +73,9 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         if (application.termsHash == bytes32(0)) revert InvalidValue("termsHash");
         if (application.schedule.length > MAX_REDUCTION_STEPS) revert InvalidValue("schedule");
 
-        guaranteeId = ++_count;
+        guaranteeId = ++$._count;
         _storeSchedule(guaranteeId, application);
-        _guarantees[guaranteeId] = Guarantee({
+        $._guarantees[guaranteeId] = Guarantee({
             applicant: applicant,
             guarantor: guarantor,
             beneficiary: beneficiary,
@@ -91,14 +105,15 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function issue(uint256 guaranteeId, bytes32 referenceId) external whenNotPaused {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
         Guarantee storage g = _load(guaranteeId);
         uint32 guarantor = _authorize(Roles.GUARANTOR);
         _requireParty(guaranteeId, guarantor, g.guarantor);
         _requireState(guaranteeId, g.state, GuaranteeState.Applied);
         if (block.timestamp > g.expiry) revert GuaranteeExpiredAt(guaranteeId, g.expiry);
-        if (referenceId == bytes32(0) || _byReference[referenceId] != 0) revert GuaranteeReferenceTaken(referenceId);
+        if (referenceId == bytes32(0) || $._byReference[referenceId] != 0) revert GuaranteeReferenceTaken(referenceId);
         g.state = GuaranteeState.Issued;
-        _byReference[referenceId] = guaranteeId;
+        $._byReference[referenceId] = guaranteeId;
         emit GuaranteeIssued(guaranteeId, guarantor, referenceId, msg.sender);
     }
 
@@ -124,25 +139,27 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         uint64 expiry,
         bytes32 amendmentHash
     ) external whenNotPaused {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
         Guarantee storage g = _load(guaranteeId);
         uint32 guarantor = _authorize(Roles.GUARANTOR);
         _requireParty(guaranteeId, guarantor, g.guarantor);
         _requireState(guaranteeId, g.state, GuaranteeState.Issued);
-        Amendment storage a = _amendments[guaranteeId];
+        Amendment storage a = $._amendments[guaranteeId];
         if (a.pending) revert AmendmentAlreadyPending(guaranteeId, a.number);
         if (amendmentHash == bytes32(0)) revert InvalidValue("amendmentHash");
         if (amount <= g.paid || expiry <= block.timestamp || (amount == g.amount && expiry == g.expiry))
             revert AmendmentInvalid(guaranteeId, amount, expiry);
         uint16 number = a.number + 1;
-        _amendments[guaranteeId] = Amendment({amount: amount, expiry: expiry, number: number, pending: true});
+        $._amendments[guaranteeId] = Amendment({amount: amount, expiry: expiry, number: number, pending: true});
         emit AmendmentProposed(guaranteeId, number, guarantor, msg.sender, amount, expiry, amendmentHash);
     }
 
     /// @inheritdoc IBankGuarantees
     function withdrawAmendment(uint256 guaranteeId) external whenNotPaused {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
         Guarantee storage g = _load(guaranteeId);
         _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
-        Amendment storage a = _amendments[guaranteeId];
+        Amendment storage a = $._amendments[guaranteeId];
         if (!a.pending) revert AmendmentNotPending(guaranteeId);
         a.pending = false;
         emit AmendmentWithdrawn(guaranteeId, a.number, msg.sender);
@@ -150,11 +167,12 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function answerAmendment(uint256 guaranteeId, bool accept) external whenNotPaused {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
         Guarantee storage g = _load(guaranteeId);
         _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.beneficiary);
         _requireState(guaranteeId, g.state, GuaranteeState.Issued);
         if (block.timestamp > g.expiry) revert GuaranteeExpiredAt(guaranteeId, g.expiry);
-        Amendment storage a = _amendments[guaranteeId];
+        Amendment storage a = $._amendments[guaranteeId];
         if (!a.pending) revert AmendmentNotPending(guaranteeId);
         (uint128 amount, uint64 expiry) = (a.amount, a.expiry);
         a.pending = false;
@@ -176,6 +194,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         uint256 guaranteeId,
         Demand calldata demand
     ) external whenNotPaused returns (uint256 claimIndex) {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
         Guarantee storage g = _load(guaranteeId);
         _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.beneficiary);
         _requireState(guaranteeId, g.state, GuaranteeState.Issued);
@@ -196,7 +215,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         g.claimCount = SafeCast.toUint16(claimIndex + 1);
         g.state = GuaranteeState.Claimed;
         uint64 deadline = uint64(block.timestamp) + g.examinationPeriod;
-        _claims[guaranteeId][claimIndex] = Claim({
+        $._claims[guaranteeId][claimIndex] = Claim({
             amount: amount,
             examinationDeadline: deadline,
             extendTo: extendTo,
@@ -287,19 +306,22 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function claim(uint256 guaranteeId, uint256 claimIndex) external view returns (Claim memory) {
-        return _claims[guaranteeId][claimIndex];
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
+        return $._claims[guaranteeId][claimIndex];
     }
 
     /// @inheritdoc IBankGuarantees
     function amendment(uint256 guaranteeId) external view returns (Amendment memory) {
-        return _amendments[guaranteeId];
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
+        return $._amendments[guaranteeId];
     }
 
     /// @inheritdoc IBankGuarantees
     function schedule(uint256 guaranteeId) external view returns (ReductionStep[] memory steps) {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
         uint256 count = _load(guaranteeId).stepCount;
         steps = new ReductionStep[](count);
-        for (uint256 i; i < count; ++i) steps[i] = _schedules[guaranteeId][i];
+        for (uint256 i; i < count; ++i) steps[i] = $._schedules[guaranteeId][i];
     }
 
     /// @inheritdoc IBankGuarantees
@@ -314,9 +336,10 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function verify(bytes32 referenceId) external view returns (Verification memory v) {
-        uint256 guaranteeId = _byReference[referenceId];
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
+        uint256 guaranteeId = $._byReference[referenceId];
         if (guaranteeId == 0) return v;
-        Guarantee storage g = _guarantees[guaranteeId];
+        Guarantee storage g = $._guarantees[guaranteeId];
         GuaranteeState state = g.state;
         v.genuine = true;
         v.guaranteeId = guaranteeId;
@@ -337,7 +360,8 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function guaranteeCount() external view returns (uint256) {
-        return _count;
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
+        return $._count;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -367,6 +391,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     /// @dev Validates and stores the reduction schedule: strictly later dates (after now, not after expiry), strictly
     /// lower amounts, the first below the guarantee amount.
     function _storeSchedule(uint256 guaranteeId, Application calldata application) private {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
         uint256 lastDate = block.timestamp;
         uint256 lastAmount = application.amount;
         uint256 count = application.schedule.length;
@@ -375,7 +400,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
             if (step.date <= lastDate || step.date > application.expiry || step.amount >= lastAmount) {
                 revert GuaranteeInvalidSchedule(i);
             }
-            _schedules[guaranteeId][i] = step;
+            $._schedules[guaranteeId][i] = step;
             (lastDate, lastAmount) = (step.date, step.amount);
         }
     }
@@ -386,10 +411,11 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         Guarantee storage g,
         uint64 timestamp
     ) private view returns (uint128 amount) {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
         amount = g.amount;
         uint256 count = g.stepCount;
         for (uint256 i; i < count; ++i) {
-            ReductionStep storage step = _schedules[guaranteeId][i];
+            ReductionStep storage step = $._schedules[guaranteeId][i];
             if (step.date > timestamp) break;
             if (step.amount < amount) amount = step.amount;
         }
@@ -406,12 +432,14 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     }
 
     function _load(uint256 guaranteeId) private view returns (Guarantee storage g) {
-        g = _guarantees[guaranteeId];
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
+        g = $._guarantees[guaranteeId];
         if (g.state == GuaranteeState.None) revert GuaranteeUnknown(guaranteeId);
     }
 
     function _presented(uint256 guaranteeId, uint256 claimIndex) private view returns (Claim storage c) {
-        c = _claims[guaranteeId][claimIndex];
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
+        c = $._claims[guaranteeId][claimIndex];
         if (c.state != ClaimState.Presented) revert ClaimNotPresented(guaranteeId, claimIndex, c.state);
     }
 
@@ -427,5 +455,12 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     function _requireState(uint256 guaranteeId, GuaranteeState current, GuaranteeState expected) private pure {
         if (current != expected) revert GuaranteeWrongState(guaranteeId, current, expected);
+    }
+
+    /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).
+    function _getBankGuaranteesStorage() private pure returns (BankGuaranteesStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := BANK_GUARANTEES_STORAGE_LOCATION
+        }
     }
 }

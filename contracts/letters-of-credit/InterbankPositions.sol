@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {Settlement} from "../platform/Settlement.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
@@ -13,32 +13,47 @@ import {IInterbankPositions} from "./interfaces/IInterbankPositions.sol";
 /// @notice Bank-to-bank credit lines, obligations recorded against them, and multilateral netting of due obligations.
 /// @dev A netting run costs O(N * K) for N obligations among K banks (a linear scan of the run's bank list, K bounded
 /// by `MAX_NETTING_BANKS`), so it grows linearly in N, and moves at most K token transfers.
-contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard {
+contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardUpgradeable {
     /// @notice Most obligations one netting run closes.
     uint256 public constant MAX_NETTING_BATCH = 200;
     /// @notice Most banks one netting run involves.
     uint256 public constant MAX_NETTING_BANKS = 32;
 
-    mapping(uint32 grantor => mapping(uint32 grantee => CreditLine)) private _lines;
-    mapping(uint256 obligationId => Obligation) private _obligations;
-    mapping(uint32 bank => address) private _settlementAccounts;
-    uint256 private _obligationCount;
-    uint256 private _nettingRunCount;
+    /// @custom:storage-location erc7201:consortia.storage.InterbankPositions
+    struct InterbankPositionsStorage {
+        mapping(uint32 grantor => mapping(uint32 grantee => CreditLine)) _lines;
+        mapping(uint256 obligationId => Obligation) _obligations;
+        mapping(uint32 bank => address) _settlementAccounts;
+        uint256 _obligationCount;
+        uint256 _nettingRunCount;
+    }
 
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.InterbankPositions")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant INTERBANK_POSITIONS_STORAGE_LOCATION =
+        0x02458c7725da72a69d46a71e930ed7b428ae9f4c5ba3cc44d62b745a08339300;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IConsortiumRegistry registry_,
         IDepositToken token_,
         IPaymentLedger ledger_
     ) Settlement(registry_, token_, ledger_) {}
 
+    /// @notice Initializes the proxy (run once, by the proxy's constructor).
+    function initialize() external initializer {
+        __ConsortiumApp_init();
+        __ReentrancyGuard_init();
+    }
+
     // ------------------------------------------------------------------ credit lines and accounts
 
     /// @inheritdoc IInterbankPositions
     function setCreditLine(uint32 grantee, uint128 limit) external whenNotPaused {
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
         uint32 grantor = _authorize(Roles.LC_BANK);
         if (grantee == grantor) revert SelfObligation(grantor);
         if (grantee == 0) revert InvalidValue("grantee");
-        CreditLine storage line = _lines[grantor][grantee];
+        CreditLine storage line = $._lines[grantor][grantee];
         uint128 previous = line.limit;
         line.limit = limit;
         emit CreditLineSet(grantor, grantee, previous, limit, line.used);
@@ -46,11 +61,12 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
 
     /// @inheritdoc IInterbankPositions
     function setSettlementAccount(address account) external whenNotPaused {
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
         uint32 bank = _authorize(Roles.LC_BANK);
         if (!registry().isAuthorized(account, Roles.TOKEN_HOLDER) || registry().memberOf(account) != bank) {
             revert SettlementAccountNotOwned(account, bank);
         }
-        _settlementAccounts[bank] = account;
+        $._settlementAccounts[bank] = account;
         emit SettlementAccountSet(bank, account);
     }
 
@@ -113,6 +129,7 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
     function runNetting(
         uint256[] calldata obligationIds
     ) external whenNotPaused nonReentrant returns (uint32[] memory banks, int256[] memory netPositions) {
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
         uint32 initiator = _authorize(Roles.LC_BANK);
         uint256 n = obligationIds.length;
         if (n == 0 || n > MAX_NETTING_BATCH) revert NettingBatchSize(n, MAX_NETTING_BATCH);
@@ -145,7 +162,7 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
         // Every bank named in the run must be in good standing, whatever its net: netting closes its obligations
         // (set-off against a suspended, perhaps defaulted, bank is for its administrator to agree, not for a run).
         registry().authorizeMembers(banks, Roles.LC_BANK);
-        uint256 runId = ++_nettingRunCount;
+        uint256 runId = ++$._nettingRunCount;
         emit NettingRun(runId, initiator, obligationIds, banks, netPositions);
 
         // Interactions last: every net debtor pays in first, so the payouts below are always covered.
@@ -161,28 +178,33 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
 
     /// @inheritdoc IInterbankPositions
     function creditLine(uint32 grantor, uint32 grantee) external view returns (CreditLine memory) {
-        return _lines[grantor][grantee];
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        return $._lines[grantor][grantee];
     }
 
     /// @inheritdoc IInterbankPositions
     function obligation(uint256 obligationId) external view returns (Obligation memory o) {
-        o = _obligations[obligationId];
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        o = $._obligations[obligationId];
         if (o.status == ObligationStatus.None) revert ObligationUnknown(obligationId);
     }
 
     /// @inheritdoc IInterbankPositions
     function settlementAccount(uint32 bank) external view returns (address) {
-        return _settlementAccounts[bank];
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        return $._settlementAccounts[bank];
     }
 
     /// @inheritdoc IInterbankPositions
     function obligationCount() external view returns (uint256) {
-        return _obligationCount;
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        return $._obligationCount;
     }
 
     /// @inheritdoc IInterbankPositions
     function nettingRunCount() external view returns (uint256) {
-        return _nettingRunCount;
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        return $._nettingRunCount;
     }
 
     // ------------------------------------------------------------------ internals
@@ -194,23 +216,25 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
         uint40 dueAt,
         bytes32 purpose
     ) private returns (uint256 obligationId) {
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
         if (creditor == debtor) revert SelfObligation(debtor);
         if (amount == 0) revert InvalidValue("amount");
-        CreditLine storage line = _lines[creditor][debtor];
+        CreditLine storage line = $._lines[creditor][debtor];
         (uint128 limit, uint128 used) = (line.limit, line.used);
         // used <= limit held when each open obligation was recorded, and limit - used is checked before adding
         if (used > limit || amount > limit - used) revert CreditLineExceeded(creditor, debtor, limit, used, amount);
         unchecked {
             // used + amount <= limit (checked above); the counter cannot reach 2**256
             line.used = used + amount;
-            obligationId = ++_obligationCount;
+            obligationId = ++$._obligationCount;
         }
-        _obligations[obligationId] = Obligation(debtor, creditor, dueAt, ObligationStatus.Open, amount);
+        $._obligations[obligationId] = Obligation(debtor, creditor, dueAt, ObligationStatus.Open, amount);
         emit ObligationRecorded(obligationId, debtor, creditor, amount, dueAt, msg.sender, purpose, used + amount);
     }
 
     function _openObligation(uint256 obligationId) private view returns (Obligation memory o) {
-        o = _obligations[obligationId];
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        o = $._obligations[obligationId];
         if (o.status != ObligationStatus.Open) {
             if (o.status == ObligationStatus.None) revert ObligationUnknown(obligationId);
             revert ObligationWrongStatus(obligationId, o.status, ObligationStatus.Open);
@@ -219,10 +243,11 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
 
     /// @dev Closes an open obligation and frees the creditor's line by its amount.
     function _close(uint256 obligationId, Obligation memory o, ObligationStatus status) private {
-        _obligations[obligationId].status = status;
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        $._obligations[obligationId].status = status;
         // the line's use includes this open obligation's amount, recorded when it was opened
         unchecked {
-            _lines[o.creditor][o.debtor].used -= o.amount;
+            $._lines[o.creditor][o.debtor].used -= o.amount;
         }
     }
 
@@ -237,7 +262,15 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuard 
     }
 
     function _accountOf(uint32 bank) private view returns (address account) {
-        account = _settlementAccounts[bank];
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        account = $._settlementAccounts[bank];
         if (account == address(0)) revert SettlementAccountMissing(bank);
+    }
+
+    /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).
+    function _getInterbankPositionsStorage() private pure returns (InterbankPositionsStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := INTERBANK_POSITIONS_STORAGE_LOCATION
+        }
     }
 }

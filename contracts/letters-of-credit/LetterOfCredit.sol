@@ -40,19 +40,29 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     uint256 private constant _INDEX_BITS = 16;
     uint256 private constant _PERCENT = 100;
 
+    /// @dev Network constants, the same for every proxy of an implementation.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IInterbankPositions private immutable _positions;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     bytes3 private immutable _settlementCurrency;
 
-    /// @dev Declared first so that it packs into the slot of Pausable's flag, which every step reads anyway: a new id
-    /// then costs a warm read. uint64 ids leave room for the 16-bit presentation index in a presentation id.
-    uint64 private _lcCount;
-    mapping(uint256 lcId => LetterOfCreditRecord) private _lcs;
-    mapping(uint256 presentationId => Presentation) private _presentations;
-    mapping(uint256 lcId => bytes32) private _pendingAmendments;
-    /// @dev Zero means the LC's beneficiary account still holds the claim.
-    mapping(uint256 claimId => address) private _claimHolders;
-    mapping(uint256 claimId => address) private _claimOperators;
+    /// @custom:storage-location erc7201:consortia.storage.LetterOfCredit
+    struct LetterOfCreditStorage {
+        /// @dev uint64 ids leave room for the 16-bit presentation index in a presentation id.
+        uint64 _lcCount;
+        mapping(uint256 lcId => LetterOfCreditRecord) _lcs;
+        mapping(uint256 presentationId => Presentation) _presentations;
+        mapping(uint256 lcId => bytes32) _pendingAmendments;
+        /// @dev Zero means the LC's beneficiary account still holds the claim.
+        mapping(uint256 claimId => address) _claimHolders;
+        mapping(uint256 claimId => address) _claimOperators;
+    }
 
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.LetterOfCredit")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant LETTER_OF_CREDIT_STORAGE_LOCATION =
+        0x46d55a2d5cddd9bd1bbe09b6393692263ae798e10ceb45ab4a1a914f118c9100;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IConsortiumRegistry registry_,
         IDepositToken token_,
@@ -64,6 +74,11 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         if (settlementCurrency_ == bytes3(0)) revert InvalidValue("currency");
         _positions = positions_;
         _settlementCurrency = settlementCurrency_;
+    }
+
+    /// @notice Initializes the proxy (run once, by the proxy's constructor).
+    function initialize() external initializer {
+        __ConsortiumApp_init();
     }
 
     // ------------------------------------------------------------------ application and issue
@@ -156,29 +171,31 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
     /// @inheritdoc ILetterOfCredit
     function proposeAmendment(uint256 lcId, Amendment calldata amendment) external whenNotPaused {
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
         LetterOfCreditRecord storage lc = _lc(lcId);
         uint32 bank = _requireParty(lcId, Roles.LC_BANK, lc.issuingBank);
         _requireOpen(lcId, lc.state);
         _requireNotExpired(lcId, lc.expiry);
-        if (_pendingAmendments[lcId] != bytes32(0)) revert AmendmentPending(lcId);
+        if ($._pendingAmendments[lcId] != bytes32(0)) revert AmendmentPending(lcId);
         _validateAmendment(amendment, lc.tolerancePlus);
         bytes32 amendmentHash = _amendmentHash(lcId, amendment);
-        _pendingAmendments[lcId] = amendmentHash;
+        $._pendingAmendments[lcId] = amendmentHash;
         emit AmendmentProposed(lcId, bank, amendmentHash, amendment);
     }
 
     /// @inheritdoc ILetterOfCredit
     function acceptAmendment(uint256 lcId, Amendment calldata amendment) external whenNotPaused {
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
         LetterOfCreditRecord storage lc = _lc(lcId);
         uint32 beneficiary = _requireParty(lcId, Roles.LC_TRADER, lc.beneficiary);
         _requireOpen(lcId, lc.state);
         _requireNotExpired(lcId, lc.expiry);
-        bytes32 pending = _pendingAmendments[lcId];
+        bytes32 pending = $._pendingAmendments[lcId];
         if (pending == bytes32(0) || pending != _amendmentHash(lcId, amendment)) revert AmendmentMismatch(lcId);
         uint256 committed = uint256(lc.drawn) + lc.reserved;
         uint256 newMaximum = _maximum(amendment.amount, lc.tolerancePlus);
         if (newMaximum < committed) revert AmendmentBelowCommitted(lcId, newMaximum, committed);
-        delete _pendingAmendments[lcId];
+        delete $._pendingAmendments[lcId];
         lc.expiry = amendment.expiry;
         lc.amount = amendment.amount;
         lc.termsHash = amendment.termsHash;
@@ -188,11 +205,12 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
     /// @inheritdoc ILetterOfCredit
     function rejectAmendment(uint256 lcId) external whenNotPaused {
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
         LetterOfCreditRecord storage lc = _lc(lcId);
         uint32 beneficiary = _requireParty(lcId, Roles.LC_TRADER, lc.beneficiary);
-        bytes32 pending = _pendingAmendments[lcId];
+        bytes32 pending = $._pendingAmendments[lcId];
         if (pending == bytes32(0)) revert AmendmentMismatch(lcId);
-        delete _pendingAmendments[lcId];
+        delete $._pendingAmendments[lcId];
         emit AmendmentRejected(lcId, beneficiary, pending);
     }
 
@@ -204,6 +222,7 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         uint80 amount,
         DocumentRef[] calldata documents
     ) external whenNotPaused returns (uint256 presentationId) {
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
         LetterOfCreditRecord storage lc = _lc(lcId);
         uint32 beneficiary = _requireParty(lcId, Roles.LC_TRADER, lc.beneficiary);
         _requireState(lcId, lc.state, LetterOfCreditState.Acknowledged);
@@ -213,7 +232,12 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
         (uint16 index, uint80 reserved) = _reserve(lcId, lc, amount);
         presentationId = (lcId << _INDEX_BITS) | index;
-        _presentations[presentationId] = Presentation(amount, PresentationState.Presented, uint40(block.timestamp), 0);
+        $._presentations[presentationId] = Presentation(
+            amount,
+            PresentationState.Presented,
+            uint40(block.timestamp),
+            0
+        );
         emit DocumentsPresented(
             presentationId,
             lcId,
@@ -357,9 +381,10 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
     /// @inheritdoc ITransferableClaim
     function claimInfo(uint256 claimId) external view returns (ClaimInfo memory) {
-        Presentation memory p = _presentations[claimId];
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
+        Presentation memory p = $._presentations[claimId];
         if (p.maturity == 0) revert ClaimUnknown(claimId);
-        LetterOfCreditRecord storage lc = _lcs[claimId >> _INDEX_BITS];
+        LetterOfCreditRecord storage lc = $._lcs[claimId >> _INDEX_BITS];
         return
             ClaimInfo({
                 holder: _holderOf(claimId, lc),
@@ -372,28 +397,30 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
     /// @inheritdoc ITransferableClaim
     function approveClaim(uint256 claimId, address operator) external whenNotPaused {
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
         (, address holder) = _transferableClaim(claimId);
         if (msg.sender != holder) revert ClaimNotHolder(claimId, msg.sender);
         // Clearing an operator needs no standing; naming one needs both the holder's and the operator's.
         if (operator != address(0)) {
             registry().authorizePair(msg.sender, CLAIM_HOLDER_ROLES, operator, CLAIM_OPERATOR_ROLES);
         }
-        _claimOperators[claimId] = operator;
+        $._claimOperators[claimId] = operator;
         emit ClaimApproval(claimId, holder, operator);
     }
 
     /// @inheritdoc ITransferableClaim
     function transferClaim(uint256 claimId, address to) external whenNotPaused {
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
         (, address holder) = _transferableClaim(claimId);
-        address operator = _claimOperators[claimId];
+        address operator = $._claimOperators[claimId];
         if (msg.sender != holder) {
             if (operator == address(0) || msg.sender != operator) revert ClaimNotHolder(claimId, msg.sender);
             // An operator approved earlier must still be able to act now.
             _authorize(CLAIM_OPERATOR_ROLES);
         }
         registry().authorizePair(holder, CLAIM_HOLDER_ROLES, to, CLAIM_HOLDER_ROLES);
-        _claimHolders[claimId] = to;
-        if (operator != address(0)) delete _claimOperators[claimId];
+        $._claimHolders[claimId] = to;
+        if (operator != address(0)) delete $._claimOperators[claimId];
         emit ClaimTransferred(claimId, holder, to);
     }
 
@@ -406,13 +433,15 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
     /// @inheritdoc ILetterOfCredit
     function presentation(uint256 presentationId) external view returns (Presentation memory p) {
-        p = _presentations[presentationId];
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
+        p = $._presentations[presentationId];
         if (p.state == PresentationState.None) revert PresentationUnknown(presentationId);
     }
 
     /// @inheritdoc ILetterOfCredit
     function pendingAmendment(uint256 lcId) external view returns (bytes32) {
-        return _pendingAmendments[lcId];
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
+        return $._pendingAmendments[lcId];
     }
 
     /// @inheritdoc ILetterOfCredit
@@ -423,7 +452,8 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
     /// @inheritdoc ILetterOfCredit
     function letterOfCreditCount() external view returns (uint256) {
-        return _lcCount;
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
+        return $._lcCount;
     }
 
     /// @inheritdoc ILetterOfCredit
@@ -446,6 +476,7 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         Terms calldata terms,
         LetterOfCreditState state
     ) private returns (uint256 lcId, Parties memory parties) {
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
         _validateTerms(terms);
         (parties.advisingBank, parties.beneficiary) = registry().authorizePair(
             terms.advisingBank,
@@ -459,7 +490,7 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         if (parties.nominatedBank == issuingBank) revert InvalidValue("nominatedBank");
         unchecked {
             // one id per transaction: 2**64 is out of reach
-            lcId = ++_lcCount;
+            lcId = ++$._lcCount;
         }
         // slot 0's first 21 bytes: the five parties and the state
         uint256 head =
@@ -476,6 +507,7 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     /// more for this record. Offsets follow Solidity's packing of `LetterOfCreditRecord` (first field in the lowest
     /// bytes); `letterOfCredit` reads the record back through the compiler's layout and the tests compare every field.
     function _store(uint256 lcId, uint256 head, Terms calldata terms) private {
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
         uint256 flags = (terms.deferred ? _DEFERRED : 0) | (terms.partialDrawings ? _PARTIAL_DRAWINGS : 0);
         head |=
             (flags << 168) |
@@ -490,7 +522,7 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
                 (uint256(terms.latestShipment) << 160) |
                 (uint256(terms.requiredDocuments) << 200) |
                 (uint256(uint24(terms.currency)) << 232);
-        LetterOfCreditRecord storage lc = _lcs[lcId];
+        LetterOfCreditRecord storage lc = $._lcs[lcId];
         assembly ("memory-safe") {
             let slot := lc.slot
             sstore(slot, head)
@@ -637,31 +669,35 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     }
 
     function _holderOf(uint256 claimId, LetterOfCreditRecord storage lc) private view returns (address holder) {
-        holder = _claimHolders[claimId];
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
+        holder = $._claimHolders[claimId];
         if (holder == address(0)) holder = lc.beneficiaryAccount;
     }
 
     /// @dev An accepted, unpaid claim before maturity, with its current holder.
     function _transferableClaim(uint256 claimId) private view returns (Presentation memory p, address holder) {
-        p = _presentations[claimId];
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
+        p = $._presentations[claimId];
         if (p.maturity == 0) revert ClaimUnknown(claimId);
         if (p.state != PresentationState.Accepted || block.timestamp >= p.maturity)
             revert ClaimNotTransferable(claimId);
-        holder = _holderOf(claimId, _lcs[claimId >> _INDEX_BITS]);
+        holder = _holderOf(claimId, $._lcs[claimId >> _INDEX_BITS]);
     }
 
     function _lc(uint256 lcId) private view returns (LetterOfCreditRecord storage lc) {
-        lc = _lcs[lcId];
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
+        lc = $._lcs[lcId];
         if (lc.state == LetterOfCreditState.None) revert LetterOfCreditUnknown(lcId);
     }
 
     function _presentationOf(
         uint256 presentationId
     ) private view returns (uint256 lcId, LetterOfCreditRecord storage lc, Presentation storage p) {
-        p = _presentations[presentationId];
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
+        p = $._presentations[presentationId];
         if (p.state == PresentationState.None) revert PresentationUnknown(presentationId);
         lcId = presentationId >> _INDEX_BITS;
-        lc = _lcs[lcId];
+        lc = $._lcs[lcId];
     }
 
     /// @dev The caller's member if it holds `role` now and is `expected`; reverts otherwise.
@@ -697,6 +733,13 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     function _requireHonourable(uint256 presentationId, PresentationState current) private pure {
         if (current != PresentationState.Compliant && current != PresentationState.Waived) {
             revert PresentationWrongState(presentationId, current, PresentationState.Compliant);
+        }
+    }
+
+    /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).
+    function _getLetterOfCreditStorage() private pure returns (LetterOfCreditStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := LETTER_OF_CREDIT_STORAGE_LOCATION
         }
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {Roles} from "./libraries/Roles.sol";
 
@@ -9,7 +11,9 @@ import {Roles} from "./libraries/Roles.sol";
 /// @dev After `endBootstrap` no key has special power: every change to the consortium is a proposal that a strict
 /// majority (at least) of active voting members approves before it expires. Collections that loops walk are bounded by
 /// named constants (accounts and nodes per member, voters), so no loop grows with user input.
-contract ConsortiumRegistry is IConsortiumRegistry {
+/// The registry sits behind a UUPS proxy that only its own executed proposals may upgrade (`upgradeToAndCall` as a
+/// proposal whose target is the registry itself).
+contract ConsortiumRegistry is IConsortiumRegistry, Initializable, UUPSUpgradeable {
     /// @notice Operator accounts a member can ever have.
     uint256 public constant MAX_ACCOUNTS_PER_MEMBER = 16;
     /// @notice Nodes a member can register at once.
@@ -20,26 +24,40 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     uint64 public constant MIN_VOTING_PERIOD = 1 hours;
     uint64 public constant MAX_VOTING_PERIOD = 90 days;
     uint64 private constant DEFAULT_VOTING_PERIOD = 7 days;
+    /// @notice Longest wait between an upgrade proposal and its execution.
+    uint64 public constant MAX_EXECUTION_DELAY = 30 days;
+    /// @dev The UUPS upgrade call every suite proxy answers: only `proposeUpgrade` may propose it.
+    bytes4 private constant UPGRADE_TO_AND_CALL = bytes4(keccak256("upgradeToAndCall(address,bytes)"));
 
-    address private _bootstrapper;
-    uint32 private _memberCount;
-    uint8 private _threshold;
-    uint16 private _voterCount;
-    uint64 private _votingPeriod;
-    uint256 private _proposalCount;
+    /// @custom:storage-location erc7201:consortia.storage.ConsortiumRegistry
+    struct ConsortiumRegistryStorage {
+        address _bootstrapper;
+        uint32 _memberCount;
+        uint8 _threshold;
+        uint16 _voterCount;
+        uint64 _votingPeriod;
+        uint256 _proposalCount;
+        mapping(uint32 memberId => Member) _members;
+        mapping(address account => Account) _accounts;
+        mapping(uint32 memberId => address[]) _memberAccounts;
+        mapping(uint32 memberId => bytes32[]) _memberNodes;
+        mapping(bytes32 nodeId => string) _enodes;
+        mapping(bytes32 nodeId => uint32) _nodeOwner;
+        mapping(uint256 proposalId => Proposal) _proposals;
+        mapping(uint256 proposalId => uint32[]) _approvers;
+        mapping(uint256 proposalId => mapping(uint32 memberId => bool)) _approved;
+        // Added in the release after v0.1.0 (appended: the layout check keeps every field above where it was).
+        uint64 _executionDelay;
+        mapping(uint256 proposalId => UpgradeProposal) _upgrades;
+    }
 
-    mapping(uint32 memberId => Member) private _members;
-    mapping(address account => Account) private _accounts;
-    mapping(uint32 memberId => address[]) private _memberAccounts;
-    mapping(uint32 memberId => bytes32[]) private _memberNodes;
-    mapping(bytes32 nodeId => string) private _enodes;
-    mapping(bytes32 nodeId => uint32) private _nodeOwner;
-    mapping(uint256 proposalId => Proposal) private _proposals;
-    mapping(uint256 proposalId => uint32[]) private _approvers;
-    mapping(uint256 proposalId => mapping(uint32 memberId => bool)) private _approved;
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.ConsortiumRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant CONSORTIUM_REGISTRY_STORAGE_LOCATION =
+        0x4e798f44e2670a4e68149f3450a83a6c7d5661407579f406e81df076e446c900;
 
     modifier onlyBootstrapper() {
-        if (msg.sender != _bootstrapper) revert BootstrapOver(msg.sender);
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        if (msg.sender != $._bootstrapper) revert BootstrapOver(msg.sender);
         _;
     }
 
@@ -48,9 +66,17 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         _;
     }
 
+    /// @dev Locks the implementation's own initializers: only the proxy's storage is ever initialized.
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
-        _bootstrapper = msg.sender;
-        _votingPeriod = DEFAULT_VOTING_PERIOD;
+        _disableInitializers();
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function initialize() external initializer {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        $._bootstrapper = msg.sender;
+        $._votingPeriod = DEFAULT_VOTING_PERIOD;
         // Indexers learn the voting period from events only: announce the default too.
         emit VotingPeriodChanged(0, DEFAULT_VOTING_PERIOD);
     }
@@ -59,7 +85,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function authorize(address account_, uint64 role) public view returns (uint32 memberId) {
-        Account storage a = _accounts[account_];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        Account storage a = $._accounts[account_];
         // Two fields of one slot: read through the storage pointer, not a memory copy of all four.
         uint64 roles = a.effectiveRoles;
         memberId = a.memberId;
@@ -78,7 +105,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function authorizeMember(uint32 memberId, uint64 role) public view {
-        Member storage m = _members[memberId];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        Member storage m = $._members[memberId];
         // Kind, status and roles share the member's first slot.
         MemberStatus status = m.status;
         if (status != MemberStatus.Active) {
@@ -96,80 +124,105 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function isAuthorized(address account_, uint64 role) external view returns (bool) {
-        return _accounts[account_].effectiveRoles & role != 0;
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._accounts[account_].effectiveRoles & role != 0;
     }
 
     /// @inheritdoc IConsortiumRegistry
     function isSystemContract(address account_) external view returns (bool) {
-        return _accounts[account_].effectiveRoles == Roles.SYSTEM;
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._accounts[account_].effectiveRoles == Roles.SYSTEM;
     }
 
     /// @inheritdoc IConsortiumRegistry
     function effectiveRoles(address first, address second) external view returns (uint64, uint64) {
-        return (_accounts[first].effectiveRoles, _accounts[second].effectiveRoles);
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return ($._accounts[first].effectiveRoles, $._accounts[second].effectiveRoles);
     }
 
     /// @inheritdoc IConsortiumRegistry
     function memberOf(address account_) external view returns (uint32) {
-        return _accounts[account_].memberId;
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._accounts[account_].memberId;
     }
 
     /// @inheritdoc IConsortiumRegistry
     function member(uint32 memberId) external view returns (Member memory) {
-        return _members[memberId];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._members[memberId];
     }
 
     /// @inheritdoc IConsortiumRegistry
     function memberProfile(uint32 memberId) external view returns (MemberKind, MemberStatus, uint64) {
-        Member storage m = _members[memberId];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        Member storage m = $._members[memberId];
         return (m.kind, m.status, m.roles);
     }
 
     /// @inheritdoc IConsortiumRegistry
     function account(address account_) external view returns (Account memory) {
-        return _accounts[account_];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._accounts[account_];
     }
 
     /// @inheritdoc IConsortiumRegistry
     function accountsOf(uint32 memberId) external view returns (address[] memory) {
-        return _memberAccounts[memberId];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._memberAccounts[memberId];
     }
 
     /// @inheritdoc IConsortiumRegistry
     function nodesOf(uint32 memberId) external view returns (string[] memory enodes) {
-        bytes32[] storage ids = _memberNodes[memberId];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        bytes32[] storage ids = $._memberNodes[memberId];
         enodes = new string[](ids.length);
-        for (uint256 i; i < ids.length; ++i) enodes[i] = _enodes[ids[i]];
+        for (uint256 i; i < ids.length; ++i) enodes[i] = $._enodes[ids[i]];
     }
 
     /// @inheritdoc IConsortiumRegistry
     function memberCount() external view returns (uint32) {
-        return _memberCount;
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._memberCount;
     }
 
     /// @inheritdoc IConsortiumRegistry
     function voterCount() external view returns (uint256) {
-        return _voterCount;
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._voterCount;
     }
 
     /// @inheritdoc IConsortiumRegistry
     function threshold() external view returns (uint8) {
-        return _threshold;
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._threshold;
     }
 
     /// @inheritdoc IConsortiumRegistry
     function votingPeriod() external view returns (uint64) {
-        return _votingPeriod;
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._votingPeriod;
     }
 
     /// @inheritdoc IConsortiumRegistry
     function proposal(uint256 proposalId) external view returns (Proposal memory) {
-        return _proposals[proposalId];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._proposals[proposalId];
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function executionDelay() external view returns (uint64) {
+        return _getConsortiumRegistryStorage()._executionDelay;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function upgradeProposal(uint256 proposalId) external view returns (UpgradeProposal memory) {
+        return _getConsortiumRegistryStorage()._upgrades[proposalId];
     }
 
     /// @inheritdoc IConsortiumRegistry
     function hasApproved(uint256 proposalId, uint32 memberId) external view returns (bool) {
-        return _approved[proposalId][memberId];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        return $._approved[proposalId][memberId];
     }
 
     // ---------------------------------------------------------------- bootstrap
@@ -193,8 +246,9 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function endBootstrap(uint8 threshold_) external onlyBootstrapper {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         _setThreshold(threshold_);
-        delete _bootstrapper;
+        delete $._bootstrapper;
         emit BootstrapEnded(msg.sender);
     }
 
@@ -206,12 +260,52 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         bytes calldata data,
         bytes32 descriptionHash
     ) external returns (uint256 proposalId) {
+        if (bytes4(data) == UPGRADE_TO_AND_CALL) revert UpgradeNeedsProposeUpgrade(target);
+        proposalId = _propose(target, data, descriptionHash, 0);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function proposeUpgrade(
+        address proxy,
+        address implementation,
+        bytes20 sourceCommit,
+        bytes32 bytecodeHash,
+        bytes calldata migrationData,
+        bytes32 descriptionHash
+    ) external returns (uint256 proposalId) {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        if (implementation.code.length == 0) revert InvalidValue("implementation");
+        if (implementation.codehash != bytecodeHash) {
+            revert BytecodeMismatch(implementation, bytecodeHash, implementation.codehash);
+        }
+        uint64 delay = $._executionDelay;
+        bytes memory data = abi.encodeWithSelector(UPGRADE_TO_AND_CALL, implementation, migrationData);
+        proposalId = _propose(proxy, data, descriptionHash, delay);
+        uint64 executableAt = uint64(block.timestamp) + delay;
+        $._upgrades[proposalId] = UpgradeProposal({
+            proxy: proxy,
+            executableAt: executableAt,
+            implementation: implementation,
+            sourceCommit: sourceCommit,
+            bytecodeHash: bytecodeHash
+        });
+        emit UpgradeProposed(proposalId, proxy, implementation, sourceCommit, bytecodeHash, executableAt);
+    }
+
+    /// @dev Records a proposal open for the voting period plus `extraDelay`, with the proposer's approval.
+    function _propose(
+        address target,
+        bytes memory data,
+        bytes32 descriptionHash,
+        uint64 extraDelay
+    ) private returns (uint256 proposalId) {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         uint32 proposer = authorize(msg.sender, Roles.VOTER);
         if (target == address(0)) revert InvalidValue("target");
-        if (_threshold == 0) revert BootstrapOver(msg.sender);
-        proposalId = ++_proposalCount;
-        uint64 expiresAt = uint64(block.timestamp) + _votingPeriod;
-        _proposals[proposalId] = Proposal({
+        if ($._threshold == 0) revert BootstrapOver(msg.sender);
+        proposalId = ++$._proposalCount;
+        uint64 expiresAt = uint64(block.timestamp) + $._votingPeriod + extraDelay;
+        $._proposals[proposalId] = Proposal({
             proposer: proposer,
             status: ProposalStatus.Pending,
             approvals: 0,
@@ -226,18 +320,21 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function approve(uint256 proposalId) external {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         uint32 voter = authorize(msg.sender, Roles.VOTER);
         _requireOpen(proposalId);
-        if (_approved[proposalId][voter]) revert AlreadyApproved(proposalId, voter);
+        if ($._approved[proposalId][voter]) revert AlreadyApproved(proposalId, voter);
         _approve(proposalId, voter);
     }
 
     /// @inheritdoc IConsortiumRegistry
     function execute(uint256 proposalId) external returns (bytes memory result) {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         authorize(msg.sender, Roles.MEMBER);
         Proposal storage p = _requireOpen(proposalId);
         uint256 valid = _countActiveApprovals(proposalId);
-        if (valid < _threshold) revert ThresholdNotMet(proposalId, valid, _threshold);
+        if (valid < $._threshold) revert ThresholdNotMet(proposalId, valid, $._threshold);
+        if (bytes4(p.data) == UPGRADE_TO_AND_CALL) _requireUpgradeReady(proposalId);
         p.status = ProposalStatus.Executed;
         bool ok;
         // A proposal is an arbitrary call that governance approved.
@@ -249,8 +346,9 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function cancel(uint256 proposalId) external {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         uint32 caller = authorize(msg.sender, Roles.VOTER);
-        Proposal storage p = _proposals[proposalId];
+        Proposal storage p = $._proposals[proposalId];
         if (p.status != ProposalStatus.Pending) revert ProposalNotPending(proposalId);
         if (p.proposer != caller) revert NotProposer(proposalId, caller);
         p.status = ProposalStatus.Cancelled;
@@ -307,9 +405,18 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function setVotingPeriod(uint64 votingPeriod_) external onlyGovernance {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         if (votingPeriod_ < MIN_VOTING_PERIOD || votingPeriod_ > MAX_VOTING_PERIOD) revert InvalidValue("votingPeriod");
-        emit VotingPeriodChanged(_votingPeriod, votingPeriod_);
-        _votingPeriod = votingPeriod_;
+        emit VotingPeriodChanged($._votingPeriod, votingPeriod_);
+        $._votingPeriod = votingPeriod_;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function setExecutionDelay(uint64 delay) external onlyGovernance {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        if (delay > MAX_EXECUTION_DELAY) revert InvalidValue("executionDelay");
+        emit ExecutionDelayChanged($._executionDelay, delay);
+        $._executionDelay = delay;
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -360,32 +467,35 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function setEncryptionKey(bytes32 encryptionKey) external {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         uint32 memberId = _authorizeAdmin(msg.sender);
         if (encryptionKey == bytes32(0)) revert InvalidValue("encryptionKey");
-        _members[memberId].encryptionKey = encryptionKey;
+        $._members[memberId].encryptionKey = encryptionKey;
         emit EncryptionKeyChanged(memberId, encryptionKey);
     }
 
     /// @inheritdoc IConsortiumRegistry
     function addNode(string calldata enode) external returns (bytes32 nodeId) {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         uint32 memberId = _authorizeAdmin(msg.sender);
         if (bytes(enode).length == 0) revert InvalidValue("enode");
         nodeId = keccak256(bytes(enode));
-        if (_nodeOwner[nodeId] != 0) revert InvalidValue("enode");
-        Member storage m = _members[memberId];
+        if ($._nodeOwner[nodeId] != 0) revert InvalidValue("enode");
+        Member storage m = $._members[memberId];
         if (m.nodeCount >= MAX_NODES_PER_MEMBER) revert LimitReached(memberId, MAX_NODES_PER_MEMBER);
         ++m.nodeCount;
-        _nodeOwner[nodeId] = memberId;
-        _enodes[nodeId] = enode;
-        _memberNodes[memberId].push(nodeId);
+        $._nodeOwner[nodeId] = memberId;
+        $._enodes[nodeId] = enode;
+        $._memberNodes[memberId].push(nodeId);
         emit NodeAdded(memberId, nodeId, enode);
     }
 
     /// @inheritdoc IConsortiumRegistry
     function removeNode(bytes32 nodeId) external {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         uint32 memberId = _authorizeAdmin(msg.sender);
-        if (_nodeOwner[nodeId] != memberId) revert UnknownNode(memberId, nodeId);
-        bytes32[] storage ids = _memberNodes[memberId];
+        if ($._nodeOwner[nodeId] != memberId) revert UnknownNode(memberId, nodeId);
+        bytes32[] storage ids = $._memberNodes[memberId];
         uint256 last = ids.length - 1;
         for (uint256 i; i <= last; ++i) {
             if (ids[i] == nodeId) {
@@ -394,9 +504,9 @@ contract ConsortiumRegistry is IConsortiumRegistry {
                 break;
             }
         }
-        --_members[memberId].nodeCount;
-        delete _nodeOwner[nodeId];
-        delete _enodes[nodeId];
+        --$._members[memberId].nodeCount;
+        delete $._nodeOwner[nodeId];
+        delete $._enodes[nodeId];
         emit NodeRemoved(memberId, nodeId);
     }
 
@@ -410,12 +520,13 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         uint64 roles,
         address adminAccount
     ) private returns (uint32 memberId) {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         if (kind == MemberKind.None) revert InvalidValue("kind");
         if (bytes(name).length == 0) revert InvalidValue("name");
         if (registrationHash == bytes32(0)) revert InvalidValue("registrationHash");
         _checkRoles(kind, roles);
-        memberId = ++_memberCount;
-        Member storage m = _members[memberId];
+        memberId = ++$._memberCount;
+        Member storage m = $._members[memberId];
         m.kind = kind;
         m.status = MemberStatus.Active;
         m.roles = roles;
@@ -428,22 +539,24 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     }
 
     function _addAccount(uint32 memberId, Member storage m, address account_, AccessLevel level) private {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         if (account_ == address(0)) revert InvalidValue("account");
         if (level == AccessLevel.None) revert InvalidValue("level");
-        Account storage a = _accounts[account_];
+        Account storage a = $._accounts[account_];
         if (a.status != AccountStatus.None) revert AccountTaken(account_, a.memberId);
         if (m.accountCount >= MAX_ACCOUNTS_PER_MEMBER) revert LimitReached(memberId, MAX_ACCOUNTS_PER_MEMBER);
         ++m.accountCount;
-        _memberAccounts[memberId].push(account_);
+        $._memberAccounts[memberId].push(account_);
         a.memberId = memberId;
         emit AccountAdded(memberId, account_, level);
         _updateAccount(account_, a, AccountStatus.Active, level);
     }
 
     function _updateAccount(address account_, Account storage a, AccountStatus status, AccessLevel level) private {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         a.status = status;
         a.level = level;
-        a.effectiveRoles = _effectiveRoles(_members[a.memberId], status, level);
+        a.effectiveRoles = _effectiveRoles($._members[a.memberId], status, level);
         emit AccountChanged(a.memberId, account_, status, level);
     }
 
@@ -459,10 +572,11 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @dev Re-derives the cached effective roles of every account of a member (at most MAX_ACCOUNTS_PER_MEMBER).
     function _refreshAccounts(uint32 memberId) private {
-        Member storage m = _members[memberId];
-        address[] storage accounts = _memberAccounts[memberId];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        Member storage m = $._members[memberId];
+        address[] storage accounts = $._memberAccounts[memberId];
         for (uint256 i; i < accounts.length; ++i) {
-            Account storage a = _accounts[accounts[i]];
+            Account storage a = $._accounts[accounts[i]];
             a.effectiveRoles = _effectiveRoles(m, a.status, a.level);
         }
     }
@@ -470,83 +584,100 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     /// @dev Keeps the voter count, and keeps governance possible: never fewer active voters than the threshold; when
     /// voters join, the threshold rises to stay a strict majority.
     function _afterVoterChange(bool wasVoter, bool isVoter) private {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         if (wasVoter == isVoter) return;
         if (isVoter) {
-            if (_voterCount >= MAX_VOTERS) revert LimitReached(0, MAX_VOTERS);
-            uint16 voters = ++_voterCount;
-            uint8 current = _threshold;
+            if ($._voterCount >= MAX_VOTERS) revert LimitReached(0, MAX_VOTERS);
+            uint16 voters = ++$._voterCount;
+            uint8 current = $._threshold;
             if (current != 0 && uint16(current) * 2 <= voters) {
                 // Safe: voters <= MAX_VOTERS, so voters / 2 + 1 fits in uint8.
                 uint8 raised = uint8(voters / 2 + 1);
-                _threshold = raised;
+                $._threshold = raised;
                 emit ThresholdChanged(current, raised);
             }
         } else {
-            uint16 voters = --_voterCount;
-            if (_bootstrapper == address(0) && (voters == 0 || voters < _threshold)) {
-                revert WouldBreakQuorum(voters, _threshold);
+            uint16 voters = --$._voterCount;
+            if ($._bootstrapper == address(0) && (voters == 0 || voters < $._threshold)) {
+                revert WouldBreakQuorum(voters, $._threshold);
             }
         }
     }
 
     function _setThreshold(uint8 threshold_) private {
-        uint256 voters = _voterCount;
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        uint256 voters = $._voterCount;
         if (threshold_ == 0 || threshold_ > voters || uint256(threshold_) * 2 <= voters) {
             revert UnsafeThreshold(threshold_, voters);
         }
-        emit ThresholdChanged(_threshold, threshold_);
-        _threshold = threshold_;
+        emit ThresholdChanged($._threshold, threshold_);
+        $._threshold = threshold_;
     }
 
     /// @dev A suite contract is kept as an account of no member whose only role is SYSTEM, so that one slot answers
     /// both "which member may act" and "is this a suite contract" on the token's hot path.
     function _setSystemContract(address account_, bool allowed) private {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         if (account_.code.length == 0) revert InvalidValue("contract");
-        Account storage a = _accounts[account_];
+        Account storage a = $._accounts[account_];
         if (a.memberId != 0) revert AccountTaken(account_, a.memberId);
         if (allowed) {
             a.status = AccountStatus.Active;
             a.effectiveRoles = Roles.SYSTEM;
         } else {
-            delete _accounts[account_];
+            delete $._accounts[account_];
         }
         emit SystemContractSet(account_, allowed);
     }
 
     function _approve(uint256 proposalId, uint32 voter) private {
-        _approved[proposalId][voter] = true;
-        _approvers[proposalId].push(voter);
-        uint8 approvals = ++_proposals[proposalId].approvals;
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        $._approved[proposalId][voter] = true;
+        $._approvers[proposalId].push(voter);
+        uint8 approvals = ++$._proposals[proposalId].approvals;
         emit ProposalApproved(proposalId, voter, approvals);
     }
 
     /// @dev Approvals of members that have since been suspended, removed or lost the voter role do not count.
     function _countActiveApprovals(uint256 proposalId) private view returns (uint256 valid) {
-        uint32[] storage approvers = _approvers[proposalId];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        uint32[] storage approvers = $._approvers[proposalId];
         for (uint256 i; i < approvers.length; ++i) {
-            if (_isVoter(_members[approvers[i]])) ++valid;
+            if (_isVoter($._members[approvers[i]])) ++valid;
         }
     }
 
+    /// @dev An upgrade runs only after its delay, and only if the implementation still has the code voted on.
+    function _requireUpgradeReady(uint256 proposalId) private view {
+        UpgradeProposal storage u = _getConsortiumRegistryStorage()._upgrades[proposalId];
+        if (block.timestamp < u.executableAt) revert UpgradeNotYetExecutable(proposalId, u.executableAt);
+        bytes32 actual = u.implementation.codehash;
+        if (actual != u.bytecodeHash) revert BytecodeMismatch(u.implementation, u.bytecodeHash, actual);
+    }
+
     function _requireOpen(uint256 proposalId) private view returns (Proposal storage p) {
-        p = _proposals[proposalId];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        p = $._proposals[proposalId];
         if (p.status != ProposalStatus.Pending) revert ProposalNotPending(proposalId);
         if (block.timestamp >= p.expiresAt) revert ProposalExpired(proposalId, p.expiresAt);
     }
 
     function _authorizeAdmin(address caller) private view returns (uint32 memberId) {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         memberId = authorize(caller, Roles.MEMBER);
-        AccessLevel level = _accounts[caller].level;
+        AccessLevel level = $._accounts[caller].level;
         if (level != AccessLevel.Admin) revert AccessLevelTooLow(caller, level, AccessLevel.Admin);
     }
 
     function _existing(uint32 memberId) private view returns (Member storage m) {
-        m = _members[memberId];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        m = $._members[memberId];
         if (m.status == MemberStatus.None) revert UnknownMember(memberId);
     }
 
     function _existingAccount(address account_) private view returns (Account storage a) {
-        a = _accounts[account_];
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        a = $._accounts[account_];
         if (a.memberId == 0) revert UnknownAccount(account_);
     }
 
@@ -565,11 +696,25 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     }
 
     function _revertUnauthorized(address account_, Account storage a, uint64 role) private view {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
         if (a.memberId == 0) revert UnknownAccount(account_);
         if (a.status != AccountStatus.Active) revert AccountNotActive(account_, a.status);
         if (a.level < AccessLevel.Transact) revert AccessLevelTooLow(account_, a.level, AccessLevel.Transact);
-        MemberStatus status = _members[a.memberId].status;
+        MemberStatus status = $._members[a.memberId].status;
         if (status != MemberStatus.Active) revert MemberNotActive(a.memberId, status);
         revert MissingRole(a.memberId, role);
+    }
+
+    /// @dev Only the registry's own executed proposal upgrades it, to a contract; OpenZeppelin then checks that the
+    /// new implementation is UUPS (`proxiableUUID`).
+    function _authorizeUpgrade(address newImplementation) internal view override onlyGovernance {
+        if (newImplementation.code.length == 0) revert InvalidValue("implementation");
+    }
+
+    /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).
+    function _getConsortiumRegistryStorage() private pure returns (ConsortiumRegistryStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := CONSORTIUM_REGISTRY_STORAGE_LOCATION
+        }
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ConsortiumApp} from "./ConsortiumApp.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
@@ -12,24 +12,32 @@ import {Roles} from "./libraries/Roles.sol";
 /// @notice A permissioned ERC-20 of tokenised bank deposits, the settlement asset of the suite.
 /// @dev Every balance change asks the registry about both sides in one call (one storage slot each), so a transfer
 /// costs a few thousand gas more than a plain ERC-20 transfer, not a compliance framework's hundreds of thousands.
-contract DepositToken is IDepositToken, ERC20, ConsortiumApp {
+contract DepositToken is IDepositToken, ERC20Upgradeable, ConsortiumApp {
     /// @dev Roles that may hold deposits: member holders, and suite contracts settling for members.
     uint64 private constant HOLDS = Roles.TOKEN_HOLDER | Roles.SYSTEM;
 
-    uint8 private immutable _decimals;
+    /// @custom:storage-location erc7201:consortia.storage.DepositToken
+    struct DepositTokenStorage {
+        uint8 _decimals;
+    }
 
-    constructor(
-        IConsortiumRegistry registry_,
-        string memory name_,
-        string memory symbol_,
-        uint8 decimals_
-    ) ERC20(name_, symbol_) ConsortiumApp(registry_) {
-        _decimals = decimals_;
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.DepositToken")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant DEPOSIT_TOKEN_STORAGE_LOCATION =
+        0xb1c2b4c2e65cfc1ad6f7898823683ecbaf656d940154d005a91c01c883be3000;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) ConsortiumApp(registry_) {}
+
+    /// @inheritdoc IDepositToken
+    function initialize(string calldata name_, string calldata symbol_, uint8 decimals_) external initializer {
+        __ERC20_init(name_, symbol_);
+        __ConsortiumApp_init();
+        _getDepositTokenStorage()._decimals = decimals_;
     }
 
     /// @notice Minor units per major unit (2 for a currency in cents).
     function decimals() public view override returns (uint8) {
-        return _decimals;
+        return _getDepositTokenStorage()._decimals;
     }
 
     /// @inheritdoc IDepositToken
@@ -48,7 +56,7 @@ contract DepositToken is IDepositToken, ERC20, ConsortiumApp {
 
     /// @notice ERC-20 approve. Granting an allowance (any non-zero value) needs the owner and the spender to be able
     /// to hold deposits now (active holders, or a suite contract as spender); withdrawing one (zero) needs nothing.
-    function approve(address spender, uint256 value) public override(ERC20, IERC20) returns (bool) {
+    function approve(address spender, uint256 value) public override(ERC20Upgradeable, IERC20) returns (bool) {
         if (value != 0) {
             (uint64 ownerRoles, uint64 spenderRoles) = _effectiveRoles(msg.sender, spender);
             if ((ownerRoles & HOLDS) == 0 || (spenderRoles & HOLDS) == 0) {
@@ -101,6 +109,13 @@ contract DepositToken is IDepositToken, ERC20, ConsortiumApp {
             }
             fromRoles := and(mload(ptr), 0xffffffffffffffff)
             toRoles := and(mload(add(ptr, 0x20)), 0xffffffffffffffff)
+        }
+    }
+
+    /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).
+    function _getDepositTokenStorage() private pure returns (DepositTokenStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := DEPOSIT_TOKEN_STORAGE_LOCATION
         }
     }
 }

@@ -14,9 +14,13 @@ import {IPaymentLedger} from "./interfaces/IPaymentLedger.sol";
 abstract contract Settlement is ConsortiumApp {
     using SafeERC20 for IDepositToken;
 
+    /// @dev Network constants, the same for every proxy of an implementation.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IDepositToken private immutable _token;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IPaymentLedger private immutable _ledger;
 
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_, IDepositToken token_, IPaymentLedger ledger_) ConsortiumApp(registry_) {
         if (address(token_) == address(0)) revert InvalidValue("token");
         if (address(ledger_) == address(0)) revert InvalidValue("ledger");

@@ -41,22 +41,32 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
     string private constant NAME = "Consortia Receivable Certificate";
     string private constant SYMBOL = "CRC";
 
-    address private immutable _deployer;
+    /// @dev A network constant, the same for every proxy of an implementation.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     uint8 private immutable _valueDecimals;
 
-    /// @dev Read together on every mint and split.
-    address private _desk;
-    uint48 private _lastTokenId;
+    /// @custom:storage-location erc7201:consortia.storage.ReceivableCertificate
+    struct ReceivableCertificateStorage {
+        /// @dev Read together on every mint and split.
+        address _desk;
+        uint48 _lastTokenId;
+        string _baseURI;
+        mapping(uint256 tokenId => Certificate) _certificates;
+        mapping(address owner => uint256) _balances;
+        mapping(address owner => mapping(address operator => bool)) _operators;
+        mapping(uint256 tokenId => TokenApproval) _tokenApprovals;
+        mapping(uint256 tokenId => mapping(uint32 epoch => mapping(address operator => uint256))) _allowances;
+        /// @dev Operators given a value allowance under an epoch, so that a change of owner can announce each voided
+        /// one.
+        mapping(uint256 tokenId => mapping(uint32 epoch => address[])) _valueOperators;
+        /// @dev The account that initialized the proxy: the only one that may bind the desk, once.
+        address _deployer;
+    }
 
-    string private _baseURI;
-
-    mapping(uint256 tokenId => Certificate) private _certificates;
-    mapping(address owner => uint256) private _balances;
-    mapping(address owner => mapping(address operator => bool)) private _operators;
-    mapping(uint256 tokenId => TokenApproval) private _tokenApprovals;
-    mapping(uint256 tokenId => mapping(uint32 epoch => mapping(address operator => uint256))) private _allowances;
-    /// @dev Operators given a value allowance under an epoch, so that a change of owner can announce each voided one.
-    mapping(uint256 tokenId => mapping(uint32 epoch => address[])) private _valueOperators;
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.ReceivableCertificate")) - 1))
+    //     & ~bytes32(uint256(0xff))
+    bytes32 private constant RECEIVABLE_CERTIFICATE_STORAGE_LOCATION =
+        0x079853ab5ddf01a09437441c7286f3a50ee895e5d092c5b045aab6974741e000;
 
     /// @dev An ERC-721 approval, valid only while the certificate's epoch is `epoch`.
     struct TokenApproval {
@@ -65,13 +75,20 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
     }
 
     modifier onlyDesk() {
-        if (msg.sender != _desk) revert CertificateOnlyDesk(msg.sender);
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        if (msg.sender != $._desk) revert CertificateOnlyDesk(msg.sender);
         _;
     }
 
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_, uint8 valueDecimals_) ConsortiumApp(registry_) {
-        _deployer = msg.sender;
         _valueDecimals = valueDecimals_;
+    }
+
+    /// @notice Initializes the proxy (run once, by the proxy's constructor); its caller may bind the desk once.
+    function initialize() external initializer {
+        __ConsortiumApp_init();
+        _getReceivableCertificateStorage()._deployer = msg.sender;
     }
 
     // ------------------------------------------------------------------ ERC-165 and metadata
@@ -115,7 +132,8 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc IReceivableCertificate
     function setBaseURI(string calldata baseURI) external onlyGovernance {
-        _baseURI = baseURI;
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        $._baseURI = baseURI;
         emit BaseURIChanged(baseURI);
     }
 
@@ -123,8 +141,9 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc IERC721
     function balanceOf(address owner) external view returns (uint256) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         if (owner == address(0)) revert ERC721InvalidOwner(address(0));
-        return _balances[owner];
+        return $._balances[owner];
     }
 
     /// @inheritdoc IERC721
@@ -134,31 +153,35 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc IERC721
     function approve(address to, uint256 tokenId) public whenNotPaused {
-        Certificate storage c = _certificates[tokenId];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        Certificate storage c = $._certificates[tokenId];
         address owner = _ownerOf(tokenId);
-        if (msg.sender != owner && !_operators[owner][msg.sender]) revert ERC721InvalidApprover(msg.sender);
+        if (msg.sender != owner && !$._operators[owner][msg.sender]) revert ERC721InvalidApprover(msg.sender);
         if (to != address(0)) _requireCanGrant(to);
-        _tokenApprovals[tokenId] = TokenApproval(to, c.epoch);
+        $._tokenApprovals[tokenId] = TokenApproval(to, c.epoch);
         emit Approval(owner, to, tokenId);
     }
 
     /// @inheritdoc IERC721
     function getApproved(uint256 tokenId) public view returns (address) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         _ownerOf(tokenId);
-        return _approvedOf(tokenId, _certificates[tokenId].epoch);
+        return _approvedOf(tokenId, $._certificates[tokenId].epoch);
     }
 
     /// @inheritdoc IERC721
     function setApprovalForAll(address operator, bool approved) external whenNotPaused {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         if (operator == address(0) || operator == msg.sender) revert ERC721InvalidOperator(operator);
         if (approved) _requireCanGrant(operator);
-        _operators[msg.sender][operator] = approved;
+        $._operators[msg.sender][operator] = approved;
         emit ApprovalForAll(msg.sender, operator, approved);
     }
 
     /// @inheritdoc IERC721
     function isApprovedForAll(address owner, address operator) external view returns (bool) {
-        return _operators[owner][operator];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        return $._operators[owner][operator];
     }
 
     /// @inheritdoc IERC721
@@ -186,19 +209,22 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc IERC3525
     function balanceOf(uint256 tokenId) external view returns (uint256) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         _ownerOf(tokenId);
-        return _certificates[tokenId].value;
+        return $._certificates[tokenId].value;
     }
 
     /// @inheritdoc IERC3525
     function slotOf(uint256 tokenId) external view returns (uint256) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         _ownerOf(tokenId);
-        return _certificates[tokenId].slot;
+        return $._certificates[tokenId].slot;
     }
 
     /// @inheritdoc IERC3525
     function approve(uint256 tokenId, address operator, uint256 value) external whenNotPaused {
-        Certificate storage c = _certificates[tokenId];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        Certificate storage c = $._certificates[tokenId];
         address owner = _ownerOf(tokenId);
         uint32 epoch = c.epoch;
         if (!_isApprovedOrOwner(msg.sender, tokenId, owner, epoch)) revert ERC721InvalidApprover(msg.sender);
@@ -207,22 +233,24 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
             _requireCanGrant(operator);
             _recordValueOperator(tokenId, epoch, operator);
         }
-        _allowances[tokenId][epoch][operator] = value;
+        $._allowances[tokenId][epoch][operator] = value;
         emit ApprovalValue(tokenId, operator, value);
     }
 
     /// @inheritdoc IERC3525
     function allowance(uint256 tokenId, address operator) external view returns (uint256) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         _ownerOf(tokenId);
-        return _allowances[tokenId][_certificates[tokenId].epoch][operator];
+        return $._allowances[tokenId][$._certificates[tokenId].epoch][operator];
     }
 
     /// @inheritdoc IERC3525
     function transferFrom(uint256 fromTokenId, uint256 toTokenId, uint256 value) external whenNotPaused {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         if (fromTokenId == toTokenId) revert CertificateSelfTransfer(fromTokenId, address(0));
         if (value == 0) revert CertificateZeroValue();
-        Certificate storage from = _certificates[fromTokenId];
-        Certificate storage to = _certificates[toTokenId];
+        Certificate storage from = $._certificates[fromTokenId];
+        Certificate storage to = $._certificates[toTokenId];
         address owner = _ownerOf(fromTokenId);
         address toOwner = _ownerOf(toTokenId);
         if (from.slot != to.slot) revert CertificateSlotMismatch(fromTokenId, toTokenId, from.slot, to.slot);
@@ -242,8 +270,9 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc IERC3525
     function transferFrom(uint256 fromTokenId, address to, uint256 value) external whenNotPaused returns (uint256) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         if (value == 0) revert CertificateZeroValue();
-        Certificate storage from = _certificates[fromTokenId];
+        Certificate storage from = $._certificates[fromTokenId];
         address owner = _ownerOf(fromTokenId);
         // A split to the owner's own address is the usual "split my certificate" call (the EIP allows it).
         if (to == address(0)) revert ERC721InvalidReceiver(address(0));
@@ -260,12 +289,13 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc ITransferableClaim
     function claimInfo(uint256 claimId) external view returns (ClaimInfo memory) {
-        Certificate storage c = _certificates[claimId];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        Certificate storage c = $._certificates[claimId];
         if (c.slot == 0) revert ERC721NonexistentToken(claimId);
         return
             ClaimInfo({
                 holder: c.owner,
-                obligor: IReceivableDesk(_desk).obligorOf(c.slot),
+                obligor: IReceivableDesk($._desk).obligorOf(c.slot),
                 maturity: c.maturity,
                 amount: c.value,
                 settled: c.owner == address(0)
@@ -289,10 +319,11 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc IReceivableCertificate
     function bindDesk(address desk_) external {
-        if (msg.sender != _deployer || _desk != address(0) || desk_ == address(0)) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        if (msg.sender != $._deployer || $._desk != address(0) || desk_ == address(0)) {
             revert CertificateDeskBinding(msg.sender, desk_);
         }
-        _desk = desk_;
+        $._desk = desk_;
         emit DeskBound(desk_);
     }
 
@@ -303,14 +334,15 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         uint40 maturity,
         uint256 value
     ) external onlyDesk whenNotPaused returns (uint256 tokenId) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         if (value == 0) revert CertificateZeroValue();
         if (value > MAX_VALUE) revert CertificateValueTooLarge(value);
         registry().authorize(to, HOLDER_ROLES);
         // Cannot overflow: 2^48 certificates would cost far more gas than any chain will ever process.
         unchecked {
-            tokenId = ++_lastTokenId;
+            tokenId = ++$._lastTokenId;
         }
-        _certificates[tokenId] = Certificate({
+        $._certificates[tokenId] = Certificate({
             owner: to,
             // The desk's receivable ids are uint48 counters; SafeCast keeps a wider id from aliasing another slot.
             slot: SafeCast.toUint48(slot),
@@ -323,7 +355,7 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         });
         // Cannot overflow: bounded by the number of certificates.
         unchecked {
-            ++_balances[to];
+            ++$._balances[to];
         }
         emit Transfer(address(0), to, tokenId);
         emit SlotChanged(tokenId, 0, slot);
@@ -333,8 +365,9 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc IReceivableCertificate
     function lock(uint256 tokenId, uint256 value) external onlyDesk whenNotPaused {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         if (value == 0) revert CertificateZeroValue();
-        Certificate storage c = _certificates[tokenId];
+        Certificate storage c = $._certificates[tokenId];
         _ownerOf(tokenId);
         _requireMovable(tokenId, c.maturity);
         _requireFree(tokenId, c, value);
@@ -347,7 +380,8 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc IReceivableCertificate
     function unlock(uint256 tokenId, uint256 value) external onlyDesk whenNotPaused {
-        Certificate storage c = _certificates[tokenId];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        Certificate storage c = $._certificates[tokenId];
         _ownerOf(tokenId);
         _releaseLock(tokenId, c, value);
         emit ValueUnlocked(tokenId, value, c.locked);
@@ -355,8 +389,9 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc IReceivableCertificate
     function takeLocked(uint256 tokenId, address to, uint256 value) external onlyDesk whenNotPaused returns (uint256) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         if (value == 0) revert CertificateZeroValue();
-        Certificate storage c = _certificates[tokenId];
+        Certificate storage c = $._certificates[tokenId];
         address owner = _ownerOf(tokenId);
         if (to == owner) revert CertificateSelfTransfer(tokenId, to);
         registry().authorize(to, HOLDER_ROLES);
@@ -373,7 +408,8 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc IReceivableCertificate
     function burn(uint256 tokenId) external onlyDesk whenNotPaused returns (address owner, uint256 value) {
-        Certificate storage c = _certificates[tokenId];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        Certificate storage c = $._certificates[tokenId];
         owner = _ownerOf(tokenId);
         if (c.locked != 0) revert CertificateLocked(tokenId, c.locked);
         value = c.value;
@@ -383,7 +419,7 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         // Wraps only after 2^32 changes of owner of one certificate, which no chain will ever process.
         unchecked {
             ++c.epoch;
-            --_balances[owner];
+            --$._balances[owner];
         }
         emit TransferValue(tokenId, 0, value);
         emit SlotChanged(tokenId, slot, 0);
@@ -394,42 +430,48 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @inheritdoc IReceivableCertificate
     function desk() external view returns (address) {
-        return _desk;
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        return $._desk;
     }
 
     /// @inheritdoc IReceivableCertificate
     function certificate(uint256 tokenId) external view returns (Certificate memory c) {
-        c = _certificates[tokenId];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        c = $._certificates[tokenId];
         if (c.slot == 0) revert ERC721NonexistentToken(tokenId);
     }
 
     /// @inheritdoc IReceivableCertificate
     function lineage(uint256 tokenId) external view returns (uint256 parent, uint256 root, uint8 tier) {
-        Certificate storage c = _certificates[tokenId];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        Certificate storage c = $._certificates[tokenId];
         if (c.slot == 0) revert ERC721NonexistentToken(tokenId);
         parent = c.parent;
         tier = c.tier;
         root = tokenId;
         // Bounded by the tier (at most 255 steps): every parent has a tier one lower.
-        for (uint256 up = c.parent; up != 0; up = _certificates[up].parent) root = up;
+        for (uint256 up = c.parent; up != 0; up = $._certificates[up].parent) root = up;
     }
 
     /// @inheritdoc IReceivableCertificate
     function isApprovedOrOwner(address spender, uint256 tokenId) external view returns (bool) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         address owner = _ownerOf(tokenId);
-        return _isApprovedOrOwner(spender, tokenId, owner, _certificates[tokenId].epoch);
+        return _isApprovedOrOwner(spender, tokenId, owner, $._certificates[tokenId].epoch);
     }
 
     /// @inheritdoc IReceivableCertificate
     function totalMinted() external view returns (uint256) {
-        return _lastTokenId;
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        return $._lastTokenId;
     }
 
     // ------------------------------------------------------------------ internals
 
     /// @dev Moves a whole certificate after checking the caller, the state and both parties.
     function _transferWhole(address from, address to, uint256 tokenId) private {
-        Certificate storage c = _certificates[tokenId];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        Certificate storage c = $._certificates[tokenId];
         address owner = _ownerOf(tokenId);
         if (owner != from) revert ERC721IncorrectOwner(from, tokenId, owner);
         if (to == address(0)) revert ERC721InvalidReceiver(address(0));
@@ -445,14 +487,15 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @dev Hands a certificate to a new owner, voiding its approvals (and announcing each voided value allowance).
     function _changeOwner(uint256 tokenId, Certificate storage c, address from, address to) private {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         uint32 epoch = c.epoch;
         c.owner = to;
         // Epoch wraps only after 2^32 changes of owner of one certificate; balances are bounded by the number of
         // certificates and `from` holds this one.
         unchecked {
             c.epoch = epoch + 1;
-            --_balances[from];
-            ++_balances[to];
+            --$._balances[from];
+            ++$._balances[to];
         }
         _announceVoidedAllowances(tokenId, epoch);
         emit Transfer(from, to, tokenId);
@@ -463,17 +506,19 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
     /// trackers see it end with the change of owner. At most MAX_VALUE_APPROVALS operators; nothing is written (the
     /// epoch already voids them).
     function _announceVoidedAllowances(uint256 tokenId, uint32 epoch) private {
-        address[] storage operators = _valueOperators[tokenId][epoch];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        address[] storage operators = $._valueOperators[tokenId][epoch];
         uint256 count = operators.length;
         for (uint256 i; i < count; ++i) {
             address operator = operators[i];
-            if (_allowances[tokenId][epoch][operator] != 0) emit ApprovalValue(tokenId, operator, 0);
+            if ($._allowances[tokenId][epoch][operator] != 0) emit ApprovalValue(tokenId, operator, 0);
         }
     }
 
     /// @dev Adds `operator` to the operators holding a value allowance under `epoch`, once.
     function _recordValueOperator(uint256 tokenId, uint32 epoch, address operator) private {
-        address[] storage operators = _valueOperators[tokenId][epoch];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        address[] storage operators = $._valueOperators[tokenId][epoch];
         uint256 count = operators.length;
         for (uint256 i; i < count; ++i) if (operators[i] == operator) return;
         if (count == MAX_VALUE_APPROVALS) revert CertificateTooManyValueApprovals(tokenId, MAX_VALUE_APPROVALS);
@@ -488,6 +533,7 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         address to,
         uint256 value
     ) private returns (uint256 tokenId) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         uint8 tier = parent.tier;
         if (tier == type(uint8).max) revert CertificateTooDeep(parentId);
         uint48 slot = parent.slot;
@@ -495,11 +541,11 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         // tiers are out of reach (the tier is checked above).
         unchecked {
             parent.value -= uint88(value);
-            tokenId = ++_lastTokenId;
+            tokenId = ++$._lastTokenId;
             ++tier;
-            ++_balances[to];
+            ++$._balances[to];
         }
-        _certificates[tokenId] = Certificate({
+        $._certificates[tokenId] = Certificate({
             owner: to,
             slot: slot,
             maturity: parent.maturity,
@@ -517,13 +563,14 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @dev Spends `value` of the caller's allowance unless it may move the whole certificate.
     function _spend(uint256 tokenId, address owner, uint32 epoch, uint256 value) private {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         if (_isApprovedOrOwner(msg.sender, tokenId, owner, epoch)) return;
-        uint256 current = _allowances[tokenId][epoch][msg.sender];
+        uint256 current = $._allowances[tokenId][epoch][msg.sender];
         if (current == type(uint256).max) return;
         if (current < value) revert CertificateInsufficientAllowance(tokenId, msg.sender, current, value);
         // Cannot underflow: checked just above.
         unchecked {
-            _allowances[tokenId][epoch][msg.sender] = current - value;
+            $._allowances[tokenId][epoch][msg.sender] = current - value;
         }
         emit ApprovalValue(tokenId, msg.sender, current - value);
     }
@@ -571,13 +618,15 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
 
     /// @dev The owner of a live certificate; reverts for one never minted or redeemed.
     function _ownerOf(uint256 tokenId) private view returns (address owner) {
-        owner = _certificates[tokenId].owner;
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        owner = $._certificates[tokenId].owner;
         if (owner == address(0)) revert ERC721NonexistentToken(tokenId);
     }
 
     /// @dev The address approved for a certificate under its current epoch (zero if none).
     function _approvedOf(uint256 tokenId, uint32 epoch) private view returns (address) {
-        TokenApproval storage a = _tokenApprovals[tokenId];
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        TokenApproval storage a = $._tokenApprovals[tokenId];
         return a.epoch == epoch ? a.approved : address(0);
     }
 
@@ -587,7 +636,8 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         address owner,
         uint32 epoch
     ) private view returns (bool) {
-        return spender == owner || _operators[owner][spender] || _approvedOf(tokenId, epoch) == spender;
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        return spender == owner || $._operators[owner][spender] || _approvedOf(tokenId, epoch) == spender;
     }
 
     /// @dev Calls the ERC-3525 receiver hook when the receiving owner is a contract that declares it (ERC-165).
@@ -599,7 +649,15 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
     }
 
     function _uri(string memory path) private view returns (string memory) {
-        string memory base = _baseURI;
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        string memory base = $._baseURI;
         return bytes(base).length == 0 ? "" : string.concat(base, path);
+    }
+
+    /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).
+    function _getReceivableCertificateStorage() private pure returns (ReceivableCertificateStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := RECEIVABLE_CERTIFICATE_STORAGE_LOCATION
+        }
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {Settlement} from "../platform/Settlement.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
@@ -17,29 +17,37 @@ import {IReceivableDesk} from "./interfaces/IReceivableDesk.sol";
 /// @dev Holds the settlement tokens escrowed for holders, so it must be a registry system contract. Offers and
 /// pledges lock value inside the holder's certificate instead of moving it into escrow: the value never leaves its
 /// tree until the counterparty takes it, and a refusal or expiry just unlocks it.
-contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
+contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeable {
     /// @notice Time after maturity within which the obligor may fund before the receivable can be marked overdue.
     uint40 public constant GRACE_PERIOD = 1 days;
     /// @notice Roles that may hold certificates (as in the certificate contract).
     uint64 private constant HOLDER_ROLES = Roles.RECEIVABLE_HOLDER | Roles.FINANCIER | Roles.SYSTEM;
 
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IReceivableCertificate private immutable _certificates;
 
-    /// @dev Counters packed in one slot.
-    uint48 private _receivableCount;
-    uint48 private _transferOfferCount;
-    uint48 private _discountOfferCount;
-    uint48 private _pledgeCount;
+    /// @custom:storage-location erc7201:consortia.storage.ReceivableDesk
+    struct ReceivableDeskStorage {
+        /// @dev Counters packed in one slot.
+        uint48 _receivableCount;
+        uint48 _transferOfferCount;
+        uint48 _discountOfferCount;
+        uint48 _pledgeCount;
+        mapping(uint256 receivableId => Receivable) _receivables;
+        mapping(bytes32 invoiceKey => uint256 receivableId) _invoices;
+        mapping(uint32 obligor => uint32 bank) _payingBanks;
+        mapping(uint256 offerId => TransferOffer) _transferOffers;
+        mapping(uint256 offerId => DiscountOffer) _discountOffers;
+        mapping(uint256 pledgeId => Pledge) _pledges;
+        /// @dev keccak256(abi.encode(paymentReference, value)) a holder acknowledged for a certificate.
+        mapping(uint256 tokenId => bytes32) _acknowledgedPayments;
+    }
 
-    mapping(uint256 receivableId => Receivable) private _receivables;
-    mapping(bytes32 invoiceKey => uint256 receivableId) private _invoices;
-    mapping(uint32 obligor => uint32 bank) private _payingBanks;
-    mapping(uint256 offerId => TransferOffer) private _transferOffers;
-    mapping(uint256 offerId => DiscountOffer) private _discountOffers;
-    mapping(uint256 pledgeId => Pledge) private _pledges;
-    /// @dev keccak256(abi.encode(paymentReference, value)) a holder acknowledged for a certificate.
-    mapping(uint256 tokenId => bytes32) private _acknowledgedPayments;
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.ReceivableDesk")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant RECEIVABLE_DESK_STORAGE_LOCATION =
+        0xd688cb9e954321ec28fbdfebd9f926fa68c16a7bb9c8f3ea5e3ad987356df800;
 
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IConsortiumRegistry registry_,
         IDepositToken token_,
@@ -48,6 +56,12 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
     ) Settlement(registry_, token_, ledger_) {
         if (address(certificates_) == address(0)) revert InvalidValue("certificates");
         _certificates = certificates_;
+    }
+
+    /// @notice Initializes the proxy (run once, by the proxy's constructor).
+    function initialize() external initializer {
+        __ConsortiumApp_init();
+        __ReentrancyGuard_init();
     }
 
     // ------------------------------------------------------------------ registration and issue
@@ -60,7 +74,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function confirm(uint256 receivableId) external whenNotPaused returns (uint256 rootTokenId) {
-        Receivable storage r = _receivables[receivableId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        Receivable storage r = $._receivables[receivableId];
         _requireObligor(receivableId, r);
         _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
         if (block.timestamp >= r.maturity) revert ReceivableTooLate(r.maturity);
@@ -69,23 +84,25 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function reject(uint256 receivableId, bytes32 reasonHash) external whenNotPaused {
-        Receivable storage r = _receivables[receivableId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        Receivable storage r = $._receivables[receivableId];
         uint32 obligor = _requireObligor(receivableId, r);
         _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
         r.status = ReceivableStatus.Rejected;
-        delete _invoices[r.invoiceKey];
+        delete $._invoices[r.invoiceKey];
         emit ReceivableRejected(receivableId, obligor, reasonHash);
     }
 
     /// @inheritdoc IReceivableDesk
     function cancel(uint256 receivableId) external whenNotPaused {
-        Receivable storage r = _receivables[receivableId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        Receivable storage r = $._receivables[receivableId];
         _requireKnown(receivableId, r);
         uint32 member = _authorize(Roles.RECEIVABLE_HOLDER);
         if (member != r.creditor) revert ReceivableWrongParty(msg.sender, member, r.creditor);
         _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
         r.status = ReceivableStatus.Cancelled;
-        delete _invoices[r.invoiceKey];
+        delete $._invoices[r.invoiceKey];
         emit ReceivableCancelled(receivableId, member);
     }
 
@@ -94,18 +111,20 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         ReceivableTerms calldata terms,
         address creditorAccount
     ) external whenNotPaused returns (uint256 receivableId, uint256 rootTokenId) {
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         uint32 obligor = _authorize(Roles.RECEIVABLE_OBLIGOR);
         if (terms.obligor != obligor) revert ReceivableWrongParty(msg.sender, obligor, terms.obligor);
         uint32 creditor = _authorizeAccount(creditorAccount, Roles.RECEIVABLE_HOLDER);
         receivableId = _record(terms, creditor, creditorAccount, ReceivableStatus.Active);
-        rootTokenId = _activate(receivableId, _receivables[receivableId], true);
+        rootTokenId = _activate(receivableId, $._receivables[receivableId], true);
     }
 
     // ------------------------------------------------------------------ guarantee and payment setup
 
     /// @inheritdoc IReceivableDesk
     function requestGuarantee(uint256 receivableId, uint32 bank) external whenNotPaused {
-        Receivable storage r = _receivables[receivableId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        Receivable storage r = $._receivables[receivableId];
         uint32 obligor = _requireObligor(receivableId, r);
         _requireStatus(receivableId, r.status, ReceivableStatus.Active);
         if (r.guarantor != 0) revert ReceivableGuarantee(receivableId, r.guarantor);
@@ -119,7 +138,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function guarantee(uint256 receivableId) external whenNotPaused {
-        Receivable storage r = _receivables[receivableId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        Receivable storage r = $._receivables[receivableId];
         _requireKnown(receivableId, r);
         uint32 bank = _authorize(Roles.GUARANTOR);
         _requireStatus(receivableId, r.status, ReceivableStatus.Active);
@@ -135,9 +155,10 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function setPayingBank(uint32 bank) external whenNotPaused {
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         uint32 obligor = _authorize(Roles.RECEIVABLE_OBLIGOR);
         if (bank != 0) _requireMemberRole(bank, Roles.PAYMENT_BANK);
-        _payingBanks[obligor] = bank;
+        $._payingBanks[obligor] = bank;
         emit PayingBankSet(obligor, bank);
     }
 
@@ -150,6 +171,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         uint256 value,
         uint40 deadline
     ) external whenNotPaused returns (uint256 offerId) {
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         (address holder, , uint40 maturity) = _requireHolder(tokenId);
         if (to == holder) revert ReceivableWrongParty(to, 0, 0);
         _authorizeAccount(to, HOLDER_ROLES);
@@ -157,9 +179,9 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         _certificates.lock(tokenId, value);
         // Cannot overflow: 2^48 offers are out of reach.
         unchecked {
-            offerId = ++_transferOfferCount;
+            offerId = ++$._transferOfferCount;
         }
-        _transferOffers[offerId] = TransferOffer({
+        $._transferOffers[offerId] = TransferOffer({
             tokenId: uint48(tokenId),
             to: to,
             deadline: deadline,
@@ -210,6 +232,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         uint256 price,
         uint40 deadline
     ) external whenNotPaused returns (uint256 offerId) {
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         (address holder, uint32 holderMember, uint40 maturity) = _requireHolder(tokenId);
         _requireMemberRole(financier, Roles.FINANCIER);
         if (financier == holderMember) revert ReceivableWrongParty(msg.sender, holderMember, financier);
@@ -218,9 +241,9 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         _certificates.lock(tokenId, value);
         // Cannot overflow: 2^48 offers are out of reach.
         unchecked {
-            offerId = ++_discountOfferCount;
+            offerId = ++$._discountOfferCount;
         }
-        _discountOffers[offerId] = DiscountOffer({
+        $._discountOffers[offerId] = DiscountOffer({
             tokenId: uint48(tokenId),
             financier: financier,
             deadline: deadline,
@@ -237,7 +260,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         uint256 offerId,
         bytes32 paymentReference
     ) external whenNotPaused nonReentrant returns (uint256 newTokenId) {
-        DiscountOffer storage o = _discountOffers[offerId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        DiscountOffer storage o = $._discountOffers[offerId];
         if (o.status != OfferStatus.Pending) revert ReceivableOfferWrongStatus(offerId, o.status);
         uint32 bank = _authorize(Roles.FINANCIER);
         if (bank != o.financier) revert ReceivableWrongParty(msg.sender, bank, o.financier);
@@ -252,7 +276,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function cancelDiscount(uint256 offerId) external whenNotPaused {
-        DiscountOffer storage o = _discountOffers[offerId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        DiscountOffer storage o = $._discountOffers[offerId];
         if (o.status != OfferStatus.Pending) revert ReceivableOfferWrongStatus(offerId, o.status);
         OfferStatus status = _closingStatus(o.tokenId, o.deadline);
         o.status = status;
@@ -269,6 +294,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         uint32 pledgee,
         uint40 dueDate
     ) external whenNotPaused returns (uint256 pledgeId) {
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         (address holder, uint32 holderMember, ) = _requireHolder(tokenId);
         _requireMemberRole(pledgee, Roles.FINANCIER);
         if (pledgee == holderMember) revert ReceivableWrongParty(msg.sender, holderMember, pledgee);
@@ -276,9 +302,9 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         _certificates.lock(tokenId, value);
         // Cannot overflow: 2^48 pledges are out of reach.
         unchecked {
-            pledgeId = ++_pledgeCount;
+            pledgeId = ++$._pledgeCount;
         }
-        _pledges[pledgeId] = Pledge({
+        $._pledges[pledgeId] = Pledge({
             tokenId: uint48(tokenId),
             pledgee: pledgee,
             dueDate: dueDate,
@@ -309,7 +335,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function fund(uint256 receivableId) external whenNotPaused nonReentrant {
-        Receivable storage r = _receivables[receivableId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        Receivable storage r = $._receivables[receivableId];
         uint32 obligor = _requireObligor(receivableId, r);
         ReceivableStatus status = r.status;
         if (status != ReceivableStatus.Active && status != ReceivableStatus.Overdue) {
@@ -320,7 +347,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function markOverdue(uint256 receivableId) external whenNotPaused {
-        Receivable storage r = _receivables[receivableId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        Receivable storage r = $._receivables[receivableId];
         _requireKnown(receivableId, r);
         _authorize(Roles.MEMBER);
         _requireStatus(receivableId, r.status, ReceivableStatus.Active);
@@ -332,9 +360,10 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function callGuarantee(uint256 tokenId) external whenNotPaused {
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         (address holder, , ) = _requireHolder(tokenId);
         uint256 receivableId = _certificates.certificate(tokenId).slot;
-        Receivable storage r = _receivables[receivableId];
+        Receivable storage r = $._receivables[receivableId];
         _requireStatus(receivableId, r.status, ReceivableStatus.Overdue);
         if (r.guarantor == 0) revert ReceivableGuarantee(receivableId, 0);
         r.status = ReceivableStatus.GuaranteeCalled;
@@ -343,7 +372,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function honourGuarantee(uint256 receivableId) external whenNotPaused nonReentrant {
-        Receivable storage r = _receivables[receivableId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        Receivable storage r = $._receivables[receivableId];
         _requireKnown(receivableId, r);
         uint32 bank = _authorize(Roles.GUARANTOR);
         if (bank != r.guarantor) revert ReceivableWrongParty(msg.sender, bank, r.guarantor);
@@ -353,9 +383,10 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function redeem(uint256 tokenId) external whenNotPaused nonReentrant {
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         (, uint32 holderMember, ) = _requireHolder(tokenId);
         uint256 receivableId = _certificates.certificate(tokenId).slot;
-        Receivable storage r = _receivables[receivableId];
+        Receivable storage r = $._receivables[receivableId];
         _requireStatus(receivableId, r.status, ReceivableStatus.Funded);
         (address holder, uint256 value) = _certificates.burn(tokenId);
         // Cannot underflow: the escrow holds the outstanding value, of which this certificate is a part.
@@ -370,19 +401,22 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
     function payOffChain(uint256 tokenId, bytes32 paymentReference) external whenNotPaused nonReentrant {
         if (paymentReference == bytes32(0)) revert ReceivableInvalidTerms("paymentReference");
         IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
-        Receivable storage r = _receivables[c.slot];
+        Receivable storage r = _getReceivableDeskStorage()._receivables[c.slot];
         ReceivableStatus status = r.status;
         uint32 payer = r.obligor;
         uint32 bank = _authorize(Roles.PAYMENT_BANK);
         if (status == ReceivableStatus.GuaranteeCalled && bank == r.guarantor) {
             // The guarantor is no paying bank of the obligor's choosing: its word alone does not end a holder's claim.
-            if (_acknowledgedPayments[tokenId] != keccak256(abi.encode(paymentReference, c.value))) {
+            if (
+                _getReceivableDeskStorage()._acknowledgedPayments[tokenId] !=
+                keccak256(abi.encode(paymentReference, c.value))
+            ) {
                 revert ReceivablePaymentNotAcknowledged(tokenId, paymentReference);
             }
-            delete _acknowledgedPayments[tokenId];
+            delete _getReceivableDeskStorage()._acknowledgedPayments[tokenId];
             payer = bank;
-        } else if (bank != _payingBanks[payer] || bank == 0) {
-            revert ReceivableWrongParty(msg.sender, bank, _payingBanks[payer]);
+        } else if (bank != _getReceivableDeskStorage()._payingBanks[payer] || bank == 0) {
+            revert ReceivableWrongParty(msg.sender, bank, _getReceivableDeskStorage()._payingBanks[payer]);
         }
         if (status != ReceivableStatus.Active && status != ReceivableStatus.Overdue) {
             if (status != ReceivableStatus.GuaranteeCalled) revert ReceivableWrongStatus(c.slot, status);
@@ -396,12 +430,13 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function acknowledgeOffChainPayment(uint256 tokenId, bytes32 paymentReference) external whenNotPaused {
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         if (paymentReference == bytes32(0)) revert ReceivableInvalidTerms("paymentReference");
         IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
         if (c.owner != msg.sender) revert ReceivableNotHolder(tokenId, msg.sender);
         _authorize(HOLDER_ROLES);
         if (block.timestamp < c.maturity) revert ReceivableTooEarly(c.maturity);
-        _acknowledgedPayments[tokenId] = keccak256(abi.encode(paymentReference, c.value));
+        $._acknowledgedPayments[tokenId] = keccak256(abi.encode(paymentReference, c.value));
         emit OffChainPaymentAcknowledged(tokenId, c.slot, msg.sender, c.value, paymentReference);
     }
 
@@ -414,42 +449,50 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
 
     /// @inheritdoc IReceivableDesk
     function receivable(uint256 receivableId) external view returns (Receivable memory) {
-        return _receivables[receivableId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        return $._receivables[receivableId];
     }
 
     /// @inheritdoc IReceivableDesk
     function obligorOf(uint256 receivableId) external view returns (uint32) {
-        return _receivables[receivableId].obligor;
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        return $._receivables[receivableId].obligor;
     }
 
     /// @inheritdoc IReceivableDesk
     function receivableOfInvoice(bytes32 invoiceKey) external view returns (uint256) {
-        return _invoices[invoiceKey];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        return $._invoices[invoiceKey];
     }
 
     /// @inheritdoc IReceivableDesk
     function payingBankOf(uint32 obligor) external view returns (uint32) {
-        return _payingBanks[obligor];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        return $._payingBanks[obligor];
     }
 
     /// @inheritdoc IReceivableDesk
     function transferOffer(uint256 offerId) external view returns (TransferOffer memory) {
-        return _transferOffers[offerId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        return $._transferOffers[offerId];
     }
 
     /// @inheritdoc IReceivableDesk
     function discountOffer(uint256 offerId) external view returns (DiscountOffer memory) {
-        return _discountOffers[offerId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        return $._discountOffers[offerId];
     }
 
     /// @inheritdoc IReceivableDesk
     function pledgeOf(uint256 pledgeId) external view returns (Pledge memory) {
-        return _pledges[pledgeId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        return $._pledges[pledgeId];
     }
 
     /// @inheritdoc IReceivableDesk
     function receivableCount() external view returns (uint256) {
-        return _receivableCount;
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        return $._receivableCount;
     }
 
     // ------------------------------------------------------------------ internals
@@ -461,15 +504,16 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         address creditorAccount,
         ReceivableStatus status
     ) private returns (uint256 receivableId) {
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         _validate(terms, creditor);
-        uint256 used = _invoices[terms.invoiceKey];
+        uint256 used = $._invoices[terms.invoiceKey];
         if (used != 0) revert ReceivableInvoiceUsed(terms.invoiceKey, used);
         // Cannot overflow: 2^48 receivables are out of reach.
         unchecked {
-            receivableId = ++_receivableCount;
+            receivableId = ++$._receivableCount;
         }
-        _invoices[terms.invoiceKey] = receivableId;
-        Receivable storage r = _receivables[receivableId];
+        $._invoices[terms.invoiceKey] = receivableId;
+        Receivable storage r = $._receivables[receivableId];
         r.obligor = terms.obligor;
         r.creditor = creditor;
         r.maturity = terms.maturity;
@@ -588,13 +632,15 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
     }
 
     function _pendingTransfer(uint256 offerId) private view returns (TransferOffer storage o) {
-        o = _transferOffers[offerId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        o = $._transferOffers[offerId];
         if (o.status != OfferStatus.Pending) revert ReceivableOfferWrongStatus(offerId, o.status);
     }
 
     /// @dev A pledge still active, acted on by an account of its pledgee.
     function _activePledge(uint256 pledgeId) private view returns (Pledge storage p) {
-        p = _pledges[pledgeId];
+        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
+        p = $._pledges[pledgeId];
         if (p.status != PledgeStatus.Active) revert ReceivablePledgeWrongStatus(pledgeId, p.status);
         uint32 bank = _authorize(Roles.FINANCIER);
         if (bank != p.pledgee) revert ReceivableWrongParty(msg.sender, bank, p.pledgee);
@@ -618,6 +664,13 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuard {
         (, IConsortiumRegistry.MemberStatus status, uint64 roles) = registry().memberProfile(memberId);
         if (status != IConsortiumRegistry.MemberStatus.Active || roles & role == 0) {
             revert ReceivableIneligibleMember(memberId, role);
+        }
+    }
+
+    /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).
+    function _getReceivableDeskStorage() private pure returns (ReceivableDeskStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := RECEIVABLE_DESK_STORAGE_LOCATION
         }
     }
 }

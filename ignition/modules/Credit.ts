@@ -1,4 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { deployUpgradeable } from "./upgradeable.js";
 import PlatformModule from "./Platform.js";
 
 /**
@@ -7,6 +8,6 @@ import PlatformModule from "./Platform.js";
  */
 export default buildModule("Credit", (m) => {
   const { registry } = m.useModule(PlatformModule);
-  const blacklist = m.contract("CreditBlacklist", [registry]);
+  const blacklist = deployUpgradeable(m, "CreditBlacklist", [registry]);
   return { blacklist };
 });

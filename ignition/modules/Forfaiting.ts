@@ -1,4 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { deployUpgradeable } from "./upgradeable.js";
 import LettersOfCreditModule from "./LettersOfCredit.js";
 import PlatformModule from "./Platform.js";
 import ReceivablesModule from "./Receivables.js";
@@ -12,7 +13,7 @@ export default buildModule("Forfaiting", (m) => {
   const { registry, token, ledger } = m.useModule(PlatformModule);
   const { letterOfCredit } = m.useModule(LettersOfCreditModule);
   const { certificates } = m.useModule(ReceivablesModule);
-  const app = m.contract("ForfaitingMarket", [registry, token, ledger, [letterOfCredit, certificates]]);
+  const app = deployUpgradeable(m, "ForfaitingMarket", [registry, token, ledger], [[letterOfCredit, certificates]]);
   m.call(registry, "bootstrapSystemContract", [app], { id: "registerForfaitingMarket" });
   return { app };
 });

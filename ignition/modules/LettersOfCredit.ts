@@ -1,4 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { deployUpgradeable } from "./upgradeable.js";
 import PlatformModule from "./Platform.js";
 
 /**
@@ -8,8 +9,8 @@ import PlatformModule from "./Platform.js";
  */
 export default buildModule("LettersOfCredit", (m) => {
   const { registry, token, ledger } = m.useModule(PlatformModule);
-  const positions = m.contract("InterbankPositions", [registry, token, ledger]);
-  const letterOfCredit = m.contract("LetterOfCredit", [
+  const positions = deployUpgradeable(m, "InterbankPositions", [registry, token, ledger]);
+  const letterOfCredit = deployUpgradeable(m, "LetterOfCredit", [
     registry,
     token,
     ledger,

@@ -1,14 +1,20 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { deployUpgradeable } from "./upgradeable.js";
 
 /** Registry, settlement token and off-chain payment ledger: what every application module builds on. */
 export default buildModule("Platform", (m) => {
-  const registry = m.contract("ConsortiumRegistry");
-  const token = m.contract("DepositToken", [
-    registry,
-    m.getParameter("tokenName", "Consortia Deposit CNY"),
-    m.getParameter("tokenSymbol", "dCNY"),
-    m.getParameter("tokenDecimals", 2),
-  ]);
-  const ledger = m.contract("PaymentLedger", [registry]);
+  // The deploying account becomes the bootstrapper (the registry's initializer runs in the proxy's constructor).
+  const registry = deployUpgradeable(m, "ConsortiumRegistry", []);
+  const token = deployUpgradeable(
+    m,
+    "DepositToken",
+    [registry],
+    [
+      m.getParameter("tokenName", "Consortia Deposit CNY"),
+      m.getParameter("tokenSymbol", "dCNY"),
+      m.getParameter("tokenDecimals", 2),
+    ],
+  );
+  const ledger = deployUpgradeable(m, "PaymentLedger", [registry]);
   return { registry, token, ledger };
 });

@@ -1,4 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { deployUpgradeable } from "./upgradeable.js";
 import PlatformModule from "./Platform.js";
 
 /**
@@ -8,8 +9,8 @@ import PlatformModule from "./Platform.js";
  */
 export default buildModule("Receivables", (m) => {
   const { registry, token, ledger } = m.useModule(PlatformModule);
-  const certificates = m.contract("ReceivableCertificate", [registry, m.getParameter("valueDecimals", 2)]);
-  const desk = m.contract("ReceivableDesk", [registry, token, ledger, certificates]);
+  const certificates = deployUpgradeable(m, "ReceivableCertificate", [registry, m.getParameter("valueDecimals", 2)]);
+  const desk = deployUpgradeable(m, "ReceivableDesk", [registry, token, ledger, certificates]);
   m.call(certificates, "bindDesk", [desk], { id: "bindReceivableDesk" });
   m.call(registry, "bootstrapSystemContract", [desk], { id: "registerReceivableDesk" });
   return { certificates, desk };

@@ -2,6 +2,7 @@ import type { Queryable } from "../indexer/db.js";
 import { argsToJson } from "../indexer/decode.js";
 import type { Indexer } from "../indexer/indexer.js";
 import type { IndexedEvent } from "../indexer/projection.js";
+import { timeFields } from "./route.js";
 import { toEventJson, type EventJson } from "./routes/events.js";
 
 export type FeedMessage = { type: "event"; event: EventJson } | { type: "rollback"; ancestor: number };
@@ -24,6 +25,7 @@ export function indexerFeed(indexer: Indexer): EventFeed {
         blockHash: e.blockHash,
         txHash: e.txHash,
         logIndex: e.logIndex,
+        ...timeFields(e.blockTime),
         address: e.address,
         contract: e.contract,
         event: e.event,

@@ -44,6 +44,14 @@ export function apiMetrics(): ApiMetrics {
     help: "Polls at which the node was below the index (waited, not rolled back)",
     registers,
   });
+  const failovers = new Counter({
+    name: "consortia_indexer_rpc_failovers_total",
+    help: "Times an RPC node answered in place of one that went down",
+    registers,
+  });
+  const nodeGauge = (name: string, help: string) => new Gauge({ name, help, labelNames: ["node"] as const, registers });
+  const nodeHead = nodeGauge("consortia_indexer_rpc_node_head_block", "Latest head each RPC node reported");
+  const nodeUp = nodeGauge("consortia_indexer_rpc_node_up", "1 when the RPC node answers, 0 while it is skipped");
   const halted = gauge("consortia_indexer_halted", "1 when indexing halted on a reorg deeper than the kept hashes");
   const latency = new Histogram({
     name: "consortia_api_request_duration_seconds",
@@ -73,6 +81,13 @@ export function apiMetrics(): ApiMetrics {
       ready.set(s.ready ? 1 : 0);
       total(behind, s.nodeBehind);
       halted.set(s.halted === undefined ? 0 : 1);
+      total(failovers, s.failovers);
+      nodeHead.reset();
+      nodeUp.reset();
+      for (const node of s.nodes) {
+        nodeHead.set({ node: node.node }, finite(node.head));
+        nodeUp.set({ node: node.node }, node.up ? 1 : 0);
+      }
       return { contentType: registry.contentType, body: `${await registry.metrics()}\n${await defaults.metrics()}` };
     },
   };

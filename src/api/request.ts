@@ -39,12 +39,13 @@ export function parseRequest(
   request: FastifyRequest,
   paramsSchema: z.ZodType | undefined,
   querySchema: z.ZodType,
+  rawQuery: unknown = request.query,
 ): { ok: true; params: unknown; query: unknown } | { ok: false; issues: Issue[] } {
-  const raw = [...rawIssues(request.params), ...rawIssues(request.query)];
+  const raw = [...rawIssues(request.params), ...rawIssues(rawQuery)];
   if (raw.length > 0) return { ok: false, issues: raw };
   const params =
     paramsSchema === undefined ? { success: true as const, data: {} } : paramsSchema.safeParse(request.params);
-  const query = querySchema.safeParse(request.query ?? {});
+  const query = querySchema.safeParse(rawQuery ?? {});
   if (params.success && query.success) return { ok: true, params: params.data, query: query.data };
   return {
     ok: false,

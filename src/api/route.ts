@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Queryable, Row } from "../indexer/db.js";
+import type { NodeStatus } from "../indexer/nodes.js";
 
 /** The indexer's progress as the API sees it (in process, or read from the database). */
 export interface ApiStatus {
@@ -13,6 +14,12 @@ export interface ApiStatus {
   reorgs: number;
   /** Polls at which the node was found below the index (waited, not rolled back). */
   nodeBehind: number;
+  /** The indexed block's time (unix seconds): the chain's "now" for `at` defaults; undefined before any block. */
+  indexedBlockTime?: number | undefined;
+  /** Each RPC node's head and health, in the configured order. */
+  nodes: NodeStatus[];
+  /** Times a node answered in place of one that went down. */
+  failovers: number;
   /** Why indexing halted (a reorg deeper than the kept hashes), until `consortia index rebuild`. */
   halted?: string | undefined;
   lastError?: string | undefined;
@@ -107,8 +114,20 @@ export const memberId = integer(1, 4_294_967_295);
 /** Dataset, grant and certificate ids: uint64 counters from 1 (safe integers in practice). */
 export const id64 = integer(1, Number.MAX_SAFE_INTEGER);
 export const blockNumber = integer(0, Number.MAX_SAFE_INTEGER);
-/** Unix seconds. */
-export const unixSeconds = integer(0, Number.MAX_SAFE_INTEGER);
+const DATE_MESSAGE =
+  "expected unix seconds or an ISO 8601 date (2026-12-06, 2026-12-06T12:00:00Z, 2026-12-06T20:00:00+08:00)";
+
+/**
+ * An ISO 8601 date (midnight UTC) or date-time with its offset, as unix seconds. zod checks the calendar (no
+ * 2025-02-30, no 24:00), which Date.parse would roll over; a date-time without an offset is refused (whose local time?).
+ */
+export const isoDate = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: DATE_MESSAGE })
+  .transform((text) => Math.floor(Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text) / 1000))
+  .pipe(z.number().min(0, "expected a date from 1970 on"));
+
+/** Unix seconds, or an ISO 8601 date. */
+export const unixSeconds = z.union([integer(0, Number.MAX_SAFE_INTEGER), isoDate], { error: DATE_MESSAGE });
 export const booleanParam = z.enum(["true", "false"]).transform((v) => v === "true");
 
 export const address = z
@@ -121,24 +140,130 @@ export const bytes32 = z
   .transform((a) => a.toLowerCase());
 export const order = z.enum(["asc", "desc"]).default("asc");
 
-/** `asOf`: read the state as of the end of that block (versioned projections only). */
+/**
+ * `asOf`: the state as of the end of a block, or as of a date. The server turns a date into the last indexed block at or
+ * before it (`resolveAsOfDate`) before validation, so handlers always get a block number; a date that reached this
+ * schema is refused rather than read as a block.
+ */
 export const asOfQuery = {
-  asOf: blockNumber.optional().describe("Block number: the state as of the end of that block"),
+  asOf: z
+    .union(
+      [
+        blockNumber,
+        isoDate.transform((_seconds, ctx): never => {
+          ctx.issues.push({
+            code: "custom",
+            message: "a date here must be resolved to a block first",
+            input: _seconds,
+          });
+          return z.NEVER;
+        }),
+      ],
+      { error: "expected a block number or an ISO 8601 date" },
+    )
+    .optional()
+    .describe(
+      "Block number: the state as of the end of that block; or an ISO 8601 date: the state at that time (the last " +
+        "indexed block at or before it; 400 when it is after the indexed block's time)",
+    ),
 };
-/** `at`: the moment (unix seconds) time-dependent values (validity, expiry, availability) are computed for. */
+/** `at`: the moment time-dependent values (validity, expiry, availability) are computed for. */
 export const atQuery = (what: string) => ({
-  at: unixSeconds.optional().describe(`Unix seconds ${what} (default: now)`),
+  at: unixSeconds
+    .optional()
+    .describe(`Unix seconds or an ISO 8601 date ${what} (default: the time of the latest indexed block)`),
 });
-/** The moment `at` stands for: the given one, or now. */
+/**
+ * The moment `at` stands for: the given one; the server fills a missing `at` with the latest indexed block's time (the
+ * chain's clock, not the server's). The server clock only when nothing is indexed yet.
+ */
 export const resolveAt = (query: { at?: number | undefined }): number => query.at ?? Math.floor(Date.now() / 1000);
+
+/**
+ * The block an `asOf` date stands for: the last block with an indexed event at or before it (blocks without events
+ * change no state), or 0 (nothing yet). BadRequestError when the date is after the indexed block's time: the index does
+ * not know that moment yet.
+ */
+export async function resolveAsOfDate(ctx: RouteContext, seconds: number): Promise<number> {
+  const { indexedBlockTime } = await ctx.status();
+  if (indexedBlockTime === undefined || seconds > indexedBlockTime) {
+    const known =
+      indexedBlockTime === undefined ? "nothing is indexed yet" : `indexed up to ${timeFields(indexedBlockTime).date}`;
+    throw new BadRequestError(`asOf: ${new Date(seconds * 1000).toISOString()} is not indexed yet (${known})`);
+  }
+  const [row] = await ctx.db.query<{ block: number | null }>(
+    `SELECT max(block_number) AS block FROM block_times WHERE block_time <= $1::bigint`,
+    [seconds],
+  );
+  return Number(row.block ?? 0);
+}
 
 export const pageQuery = {
   limit: integer(1, 500).default(50).describe("Items per page (1-500)"),
   cursor: z.string().max(512).optional().describe("Opaque cursor from a previous page's nextCursor"),
 };
 
-/** Source of a row: the block and transaction it came from. */
-export const source = z.object({ block: z.number().int(), tx: z.string(), logIndex: z.number().int() });
+/** A block's time as the API shows it: `time` in unix seconds and `date` in ISO 8601 (UTC). */
+export const chainTime = {
+  time: z
+    .number()
+    .int()
+    .nullable()
+    .describe("Unix seconds of the block (null only for blocks indexed before block times were stored)"),
+  date: z.string().nullable().describe("The block's time in ISO 8601 (UTC), e.g. 2026-12-06T02:04:55.000Z"),
+};
+
+/** `time` and `date` of a block time (nulls when unknown). */
+export const timeFields = (time: number | null | undefined): { time: number | null; date: string | null } =>
+  time === null || time === undefined
+    ? { time: null, date: null }
+    : { time, date: new Date(time * 1000).toISOString() };
+
+/** Source of a row: the block and transaction it came from, and the block's time. */
+export const source = z.object({ block: z.number().int(), tx: z.string(), logIndex: z.number().int(), ...chainTime });
+export type Source = z.output<typeof source>;
+
+/** Sources built by `sourceOf` whose time is still to be filled in (by `fillTimes`, before the answer is sent). */
+const untimed = new WeakSet<object>();
+
+/**
+ * The source of a row: block, transaction and log index. Its `time` and `date` are filled in for the whole answer at
+ * once (one query, `fillTimes`) by the server, so every route shows chain time without reading it row by row.
+ */
+export function sourceOf(block: unknown, tx: unknown, logIndex: unknown = 0): Source {
+  const made: Source = {
+    block: block as number,
+    tx: tx as string,
+    logIndex: logIndex as number,
+    time: null,
+    date: null,
+  };
+  untimed.add(made);
+  return made;
+}
+
+/** Fills `time` and `date` of every source in `value` (made by `sourceOf`) from the stored block times. */
+export async function fillTimes(db: Queryable, value: unknown): Promise<void> {
+  const found: Source[] = [];
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== "object") return;
+    if (untimed.has(v)) {
+      found.push(v as Source);
+      untimed.delete(v);
+      return;
+    }
+    for (const child of Array.isArray(v) ? v : Object.values(v)) walk(child);
+  };
+  walk(value);
+  if (found.length === 0) return;
+  const blocks = [...new Set(found.map((s) => s.block))];
+  const rows = await db.query<{ block_number: number; block_time: number }>(
+    `SELECT block_number, block_time FROM block_times WHERE block_number = ANY($1::bigint[])`,
+    [blocks],
+  );
+  const times = new Map(rows.map((r) => [Number(r.block_number), Number(r.block_time)]));
+  for (const s of found) Object.assign(s, timeFields(times.get(s.block)));
+}
 
 export function page<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
@@ -173,18 +298,10 @@ export async function checkAsOf(ctx: RouteContext, asOf: number | undefined): Pr
 }
 
 /** Where a versioned row's current version came from. */
-export const versionSource = (row: Row) => ({
-  block: row.valid_from_block as number,
-  tx: row.tx_hash as string,
-  logIndex: row.log_index as number,
-});
+export const versionSource = (row: Row): Source => sourceOf(row.valid_from_block, row.tx_hash, row.log_index);
 
 /** Where an append row came from. */
-export const appendSource = (row: Row) => ({
-  block: row.block_number as number,
-  tx: row.tx_hash as string,
-  logIndex: row.log_index as number,
-});
+export const appendSource = (row: Row): Source => sourceOf(row.block_number, row.tx_hash, row.log_index);
 
 /** SQL condition on an append table's block column: rows up to the end of block `asOf` (all when undefined). */
 export const upTo = (q: Sql, column: string, asOf: number | undefined): string =>

@@ -9,7 +9,17 @@ import type { EventFeed } from "./feed.js";
 import { apiMetrics } from "./metrics.js";
 import { badRequest, parseRequest } from "./request.js";
 import { streamEvents, streamQuery } from "./stream.js";
-import { BadRequestError, NotFoundError, type ApiRoute, type ApiStatus, type RouteModule } from "./route.js";
+import {
+  BadRequestError,
+  fillTimes,
+  isoDate,
+  NotFoundError,
+  resolveAsOfDate,
+  type ApiRoute,
+  type ApiStatus,
+  type RouteContext,
+  type RouteModule,
+} from "./route.js";
 
 export interface ApiOptions {
   db: Queryable;
@@ -138,14 +148,20 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOptions): void {
   const paramsSchema = strict(route.params);
   const querySchema = strict(route.query) ?? z.object({}).strict();
+  const shape = querySchema instanceof z.ZodObject ? (querySchema.shape as Record<string, unknown>) : {};
+  const takes = { asOf: "asOf" in shape, at: "at" in shape };
+  const ctx = { db: options.db, status: options.status };
   app.get(route.path, async (request, reply) => {
-    const parsed = parseRequest(request, paramsSchema, querySchema);
-    if (!parsed.ok) return badRequest(reply, parsed.issues);
     try {
-      return await route.handler(
-        { params: parsed.params as never, query: parsed.query as never },
-        { db: options.db, status: options.status },
-      );
+      const query = await chainTimeQuery(request.query, takes, ctx);
+      const parsed = parseRequest(request, paramsSchema, querySchema, query);
+      if (!parsed.ok) return badRequest(reply, parsed.issues);
+      const input = parsed.query as { at?: number };
+      // `at` defaults to the chain's latest indexed time, not the server clock.
+      if (takes.at && input.at === undefined) input.at = (await options.status()).indexedBlockTime;
+      const answer = await route.handler({ params: parsed.params as never, query: input as never }, ctx);
+      await fillTimes(options.db, answer);
+      return answer;
     } catch (error) {
       if (error instanceof NotFoundError) return reply.code(404).send({ error: "Not Found", message: error.message });
       if (error instanceof BadRequestError)
@@ -153,6 +169,18 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOption
       throw error;
     }
   });
+}
+
+/**
+ * The raw query with an `asOf` date replaced by the block it stands for (`resolveAsOfDate`), so that handlers only
+ * see block numbers. Anything else is left for the schema to judge.
+ */
+async function chainTimeQuery(raw: unknown, takes: { asOf: boolean }, ctx: RouteContext): Promise<unknown> {
+  const query = (raw ?? {}) as Record<string, unknown>;
+  if (!takes.asOf || typeof query.asOf !== "string" || /^[0-9]*$/.test(query.asOf)) return raw;
+  const date = isoDate.safeParse(query.asOf);
+  if (!date.success) return raw;
+  return { ...query, asOf: String(await resolveAsOfDate(ctx, date.data)) };
 }
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { Queryable } from "../indexer/db.js";
 import type { Indexer } from "../indexer/indexer.js";
+import type { NodeStatus } from "../indexer/nodes.js";
 import type { ApiStatus } from "./route.js";
 
 /** Status of an indexer in the same process. */
@@ -9,6 +10,7 @@ export function indexerStatus(indexer: Indexer): () => Promise<ApiStatus> {
     return {
       chainId: s.chainId,
       indexedBlock: s.indexedBlock,
+      indexedBlockTime: s.indexedBlockTime,
       headBlock: s.headBlock,
       confirmations: s.confirmations,
       ready: indexer.isReady(),
@@ -16,6 +18,8 @@ export function indexerStatus(indexer: Indexer): () => Promise<ApiStatus> {
       eventsPerSecond: indexer.eventsPerSecond(),
       reorgs: s.reorgs,
       nodeBehind: s.nodeBehind,
+      nodes: s.nodes,
+      failovers: s.failovers,
       halted: s.halted,
       lastError: s.lastError,
     };
@@ -34,7 +38,12 @@ export function databaseStatus(db: Queryable, confirmations: number, staleAfterM
       head_seen_ms: number | null;
       halted: string | null;
       node_behind_total: number;
-    }>(`SELECT chain_id, block_number, head_block, head_seen_ms, halted, node_behind_total FROM indexer_state LIMIT 1`);
+      rpc_nodes: NodeStatus[] | null;
+      failovers_total: number;
+      block_time: number | null;
+    }>(
+      `SELECT chain_id, block_number, block_time, head_block, head_seen_ms, halted, node_behind_total, rpc_nodes, failovers_total FROM indexer_state LIMIT 1`,
+    );
     const [count] =
       row === undefined ? [{ n: 0 }] : await db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events`);
     const head = row?.head_block ?? -1;
@@ -44,6 +53,7 @@ export function databaseStatus(db: Queryable, confirmations: number, staleAfterM
     const value: ApiStatus = {
       chainId: row?.chain_id ?? 0,
       indexedBlock: indexed,
+      indexedBlockTime: row?.block_time ?? undefined,
       headBlock: head,
       confirmations,
       ready: row !== undefined && row.halted === null && fresh && indexed >= head - confirmations,
@@ -51,6 +61,8 @@ export function databaseStatus(db: Queryable, confirmations: number, staleAfterM
       eventsPerSecond: 0,
       reorgs: 0,
       nodeBehind: row?.node_behind_total ?? 0,
+      nodes: row?.rpc_nodes ?? [],
+      failovers: Number(row?.failovers_total ?? 0),
       halted: row?.halted ?? undefined,
     };
     cached = { at: Date.now(), value };

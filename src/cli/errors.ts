@@ -30,7 +30,18 @@ export class ConfigError extends Error {
 }
 
 /** The exit code for an error thrown by a command. */
+/** A service the CLI ran (`index`, `serve`) exited with this code: the CLI exits with it (`index verify`: 0/1/2). */
+export class ServiceExitError extends Error {
+  constructor(
+    service: string,
+    readonly code: number,
+  ) {
+    super(`the ${service} exited with code ${code}`);
+  }
+}
+
 export function exitCodeOf(error: unknown): number {
+  if (error instanceof ServiceExitError) return error.code;
   if (error instanceof UsageError || error instanceof InvalidAmountError || error instanceof UnknownMemberError) {
     return ExitCode.Usage;
   }

@@ -17,6 +17,7 @@ export function buildProgram(): { program: Command; cli: () => Cli } {
       "encrypted JSON keystore to sign with (env CONSORTIA_KEYSTORE; password in CONSORTIA_KEYSTORE_PASSWORD)",
     )
     .option("--json", "print machine-readable JSON on stdout")
+    .option("--as <member>", "local demo only (npm start): sign as this demo member with its public demo key")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   let cli: Cli | undefined;

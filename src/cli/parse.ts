@@ -2,7 +2,11 @@
 import { readFile } from "node:fs/promises";
 import { ZeroHash, getAddress } from "ethers";
 import {
+  type Consortia,
   DocumentKind,
+  formatAmount,
+  InvalidAmountError,
+  parseAmount,
   hashCanonicalJson,
   hashFile,
   hashUtf8,
@@ -31,11 +35,59 @@ export function parseBytes32(value: string, what = "hash"): string {
   return value.trim().toLowerCase();
 }
 
+/** The largest value of an unsigned integer of `bits` bits (the Solidity type a value is stored in). */
+const maxOf = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
+
+/** An id: a canonical decimal (no sign, exponent, hex or leading zero) from 1 to the largest uint256. */
 export function parseId(value: string, what = "id"): bigint {
-  if (!/^\d+$/.test(value.trim())) throw new UsageError(`malformed ${what} "${value}": expected a positive integer`);
-  const id = BigInt(value.trim());
-  if (id === 0n) throw new UsageError(`malformed ${what} "${value}": ids start at 1`);
+  const text = value.trim();
+  if (!/^[1-9]\d*$/.test(text)) {
+    throw new UsageError(
+      text === "0"
+        ? `malformed ${what} "${value}": ids start at 1`
+        : `malformed ${what} "${value}": expected a positive integer`,
+    );
+  }
+  const id = BigInt(text);
+  if (id > maxOf(256)) throw new UsageError(`malformed ${what} "${value}": above the largest uint256`);
   return id;
+}
+
+/** Where an amount goes: the bits of the contract field that stores it, and whether 0 means something there. */
+export interface AmountField {
+  /** The Solidity type's width (uint80 for a letter of credit's amount); 256 when not given. */
+  bits?: number;
+  /** Whether 0 is a valid value (a credit line of 0 closes it); otherwise the amount must be positive. */
+  zero?: boolean;
+}
+
+/**
+ * A token amount for the option or argument `what` (`--amount`, `<amount>`): a decimal with at most the token's
+ * decimals, positive unless `field.zero`, and within the contract field's type. Any failure is a usage error naming
+ * `what`, raised before anything is sent.
+ */
+export async function parseTokenAmount(
+  consortia: Consortia,
+  value: string,
+  what: string,
+  field: AmountField = {},
+): Promise<bigint> {
+  const decimals = await consortia.token.decimals();
+  let amount: bigint;
+  try {
+    amount = parseAmount(value, decimals);
+  } catch (error) {
+    if (error instanceof InvalidAmountError) throw new UsageError(`${what}: ${error.message}`);
+    throw error;
+  }
+  if (amount === 0n && field.zero !== true) throw new UsageError(`${what}: the amount must be more than 0`);
+  const bits = field.bits ?? 256;
+  if (amount > maxOf(bits)) {
+    throw new UsageError(
+      `${what}: ${value.trim()} is above the largest amount the contract stores (${formatAmount(maxOf(bits), decimals)}, uint${bits})`,
+    );
+  }
+  return amount;
 }
 
 const GRANTABLE = (Object.keys(Roles) as RoleName[]).filter((name) => name !== "MEMBER" && name !== "SYSTEM");
@@ -95,17 +147,22 @@ export async function parseOptionalHash(value: string | undefined, what = "hash"
   return value === undefined ? ZeroHash : parseHash(value, what);
 }
 
+/** "Now" for relative dates: the chain's latest block time (`Cli.chainTime`), never the local clock. */
+export type ChainClock = () => Promise<bigint>;
+
 /**
  * A date as unix seconds: an integer (unix seconds), an ISO 8601 date or date-time (`2025-06-30`,
- * `2025-06-30T12:00:00Z`; a date alone is midnight UTC), or a time from now (`+90d`, `+12h`, `+30m`, `+45s`).
+ * `2025-06-30T12:00:00Z`; a date alone is midnight UTC), or a time after the chain's latest block (`+90d`, `+12h`,
+ * `+30m`, `+45s`): contracts compare dates with block time, and a chain's clock can be far from ours (the demo's is
+ * months ahead). The clock is asked only for relative dates, after the text was checked.
  */
-export function parseDate(value: string, what = "date"): bigint {
+export async function parseDate(value: string, what: string, now: ChainClock): Promise<bigint> {
   const text = value.trim();
   if (/^\d+$/.test(text)) return BigInt(text);
   const relative = /^\+(\d+)([dhms])$/.exec(text);
   if (relative !== null) {
     const unit = { d: 86_400, h: 3_600, m: 60, s: 1 }[relative[2] as "d" | "h" | "m" | "s"];
-    return BigInt(Math.floor(Date.now() / 1000)) + BigInt(relative[1]) * BigInt(unit);
+    return (await now()) + BigInt(relative[1]) * BigInt(unit);
   }
   const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
     text,

@@ -1,4 +1,5 @@
 import { hexlify, keccak256, randomBytes, type Signer, type TypedDataDomain } from "ethers";
+import { openEnvelope, parseEnvelope, type Hex } from "@consortia/sdk";
 import type { GatewayErrorBody, GatewayErrorCode } from "./errors.js";
 import { datasetPath, Headers, requestDigest, signDataRequest, type DataRequest } from "./request.js";
 
@@ -28,8 +29,11 @@ export class GatewayRequestError extends Error {
 
 /** A served dataset file and the proof of its on-chain access record. */
 export interface DatasetResponse {
+  /** The served bytes: a table view, or for a file an SDK envelope (JSON) sealed to the consumer member. */
   bytes: Uint8Array;
   contentType: string;
+  /** The file's own content type when `bytes` is an envelope (open it with `openDelivery`). */
+  sealedType?: string;
   version: number;
   /** EIP-712 digest of the signed request: the access's id on chain. */
   accessId: string;
@@ -124,13 +128,31 @@ export class GatewayClient {
     const accessId = response.headers.get(Headers.accessId) ?? "";
     if (keccak256(bytes) !== resultHash) throw new Error("served bytes do not match the recorded result hash");
     if (accessId !== requestDigest(this.domain, request)) throw new Error("access id is not this request's digest");
+    const sealedType = response.headers.get(Headers.sealedType);
     return {
       bytes,
       contentType: response.headers.get("content-type") ?? "application/octet-stream",
+      ...(sealedType === null ? {} : { sealedType }),
       version: Number(response.headers.get(Headers.version)),
       accessId,
       resultHash,
       transaction: response.headers.get(Headers.transaction) ?? "",
     };
   }
+}
+
+/**
+ * The file inside a sealed delivery, opened with the consumer member's encryption key (the private half of the key its
+ * member registered); a table view is returned as served. The envelope is bound to the access id.
+ */
+export async function openDelivery(
+  served: DatasetResponse,
+  reader: { memberId: number; privateKey: Uint8Array | Hex },
+): Promise<Uint8Array> {
+  if (served.sealedType === undefined) return served.bytes;
+  const envelope = parseEnvelope(JSON.parse(new TextDecoder().decode(served.bytes)));
+  if (envelope.aad !== hexlify(new TextEncoder().encode(served.accessId))) {
+    throw new Error("the envelope is not bound to this access");
+  }
+  return openEnvelope(envelope, reader);
 }

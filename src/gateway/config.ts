@@ -18,6 +18,9 @@ export const GatewayEnvSchema = z.object({
   /** Fixed gas price in wei ("0" on a Besu/GoQuorum network with free gas); fetched once at start when unset. */
   GATEWAY_GAS_PRICE: z.coerce.bigint().optional(),
   GATEWAY_POLLING_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** The gateway's store (fingerprint secret, delivery records with the signed requests); default: `gateway-store`
+   * next to the manifest. */
+  GATEWAY_STORE: z.string().min(1).optional(),
 });
 
 /** One file the gateway serves: a version of a dataset (a file of a Merkle version needs its proof). */
@@ -27,6 +30,8 @@ export const ManifestEntrySchema = z.object({
   path: z.string().min(1),
   contentType: z.string().default("application/octet-stream"),
   proof: z.array(hex32).optional(),
+  /** The version's metadata document (its keccak256 is the version's `metadataHash`): what each scope bit releases. */
+  metadata: z.string().min(1).optional(),
 });
 
 export const ManifestSchema = z.object({
@@ -44,6 +49,8 @@ export interface GatewayConfig {
   maxSkewSeconds: number;
   gasPrice?: bigint;
   pollingMs: number;
+  /** Folder of the gateway's store (see store.ts). */
+  storeDir: string;
   /** Files with absolute paths (relative ones resolve against the manifest's folder). */
   files: ManifestEntry[];
 }
@@ -73,9 +80,11 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     maxSkewSeconds: e.GATEWAY_MAX_SKEW_SECONDS,
     ...(e.GATEWAY_GAS_PRICE === undefined ? {} : { gasPrice: e.GATEWAY_GAS_PRICE }),
     pollingMs: e.GATEWAY_POLLING_MS,
+    storeDir: resolve(e.GATEWAY_STORE ?? resolve(base, "gateway-store")),
     files: manifest.data.files.map((f) => ({
       ...f,
       path: resolve(base, f.path),
+      ...(f.metadata === undefined ? {} : { metadata: resolve(base, f.metadata) }),
     })),
   };
 }

@@ -15,6 +15,8 @@ export const Headers = {
   resultHash: "x-consortia-result-hash",
   version: "x-consortia-version",
   transaction: "x-consortia-transaction",
+  /** On a sealed delivery: the content type of the file inside the envelope. */
+  sealedType: "x-consortia-sealed-type",
 } as const;
 
 /** The EIP-712 type a consumer signs. `version` 0 asks for the latest version. */

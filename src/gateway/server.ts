@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
 import type { AddressInfo } from "node:net";
 import {
   isError,
@@ -16,11 +17,15 @@ import {
   type ConsortiumRegistry,
   type DataSharing,
 } from "@consortia/sdk/typechain";
-import { ManagedSigner, Roles } from "@consortia/sdk";
+import { ManagedSigner, Roles, sealEnvelope, type Hex } from "@consortia/sdk";
 import type { GatewayConfig, ManifestEntry } from "./config.js";
 import { GatewayConfigError, GatewayError, type GatewayErrorCode } from "./errors.js";
+import { deliveryTag, fingerprintKey, ROW_REF_COLUMN, rowRef, watermarkText } from "./fingerprint.js";
+import { MetadataError, parseMetadata, type FilesMetadata, type TableMetadata } from "./metadata.js";
 import { NonceCache } from "./nonces.js";
 import { gatewayDomain, Headers, recoverRequester, requestDigest, type DataRequest } from "./request.js";
+import { openStore, type Delivery, type GatewayStore } from "./store.js";
+import { checkTableAgainstMetadata, readTable, selectView, TableError, writeView, type Table } from "./table.js";
 
 /** `IDataSharing.GrantValidity` order, mapped to the refusal it causes (Valid maps to nothing). */
 const VALIDITY_REFUSALS: (GatewayErrorCode | null)[] = [
@@ -34,6 +39,10 @@ const VALIDITY_REFUSALS: (GatewayErrorCode | null)[] = [
   "DATASET_RETIRED",
 ];
 const HASH_KIND_MERKLE = 1n;
+/** Content type of a sealed delivery (an SDK envelope, JSON); the file's own type is in `x-consortia-sealed-type`. */
+export const SEALED_CONTENT_TYPE = "application/vnd.consortia.envelope+json";
+/** Text types that take a watermark line without changing what the file means. */
+const WATERMARKED_TYPES = /^text\/(plain|markdown)\b/;
 const MAX_UINT64 = 2n ** 64n - 1n;
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
@@ -53,10 +62,19 @@ const ParamsSchema = z.object({
     .optional(),
 });
 
+/** What a file releases per scope bit, from its version's metadata document (none: the file is one indivisible unit). */
+type FileContent =
+  | { kind: "whole" }
+  | { kind: "table"; metadata: TableMetadata; table: Table }
+  | { kind: "files"; metadata: FilesMetadata; bits: bigint };
+
 interface ServedFile {
   entry: ManifestEntry;
   bytes: Buffer;
   hash: string;
+  /** The dataset's field mask (fixed at registration). */
+  fieldMask: bigint;
+  content: FileContent;
 }
 
 /** A running gateway. */
@@ -68,6 +86,8 @@ export interface Gateway {
   operator: string;
   /** The member that owns the datasets served. */
   ownerMember: number;
+  /** The gateway's store folder (`consortia data trace --store`). */
+  storeDir: string;
   domain: TypedDataDomain;
   close(): Promise<void>;
 }
@@ -93,17 +113,30 @@ interface Chain {
 export async function startGateway(config: GatewayConfig): Promise<Gateway> {
   const chain = await connectChain(config);
   try {
-    return await serve(config, chain);
+    const operator = await chain.signer.getAddress();
+    const ownerMember = await operatorMember(chain, operator);
+    const files = await loadFiles(config.files, chain.dataSharing, ownerMember);
+    // Taken last, once everything else is known to be right: a second copy on the same store refuses to start.
+    const store = await openStore(config.storeDir);
+    try {
+      return await serve(config, chain, store, { operator, ownerMember, files });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
   } catch (error) {
     chain.provider.destroy();
     throw error;
   }
 }
 
-async function serve(config: GatewayConfig, chain: Chain): Promise<Gateway> {
-  const operator = await chain.signer.getAddress();
-  const ownerMember = await operatorMember(chain, operator);
-  const files = await loadFiles(config.files, chain.dataSharing, ownerMember);
+async function serve(
+  config: GatewayConfig,
+  chain: Chain,
+  store: GatewayStore,
+  { operator, ownerMember, files }: { operator: string; ownerMember: number; files: Map<string, ServedFile> },
+): Promise<Gateway> {
+  const key = fingerprintKey(store.secret);
   const { chainId } = await chain.provider.getNetwork();
   const domain = gatewayDomain(chainId, config.dataSharing);
   const nonces = new NonceCache(config.maxSkewSeconds);
@@ -163,18 +196,51 @@ async function serve(config: GatewayConfig, chain: Chain): Promise<Gateway> {
       });
     }
 
-    const { version, file } = await checkOnChain(chain, files, dataRequest, requester);
+    const { version, file, scope, consumer } = await checkOnChain(chain, files, dataRequest, requester);
     const accessId = requestDigest(domain, dataRequest);
-    const transaction = await recordAccess(chain, accessId, dataRequest, version, requester, file.hash);
+    const delivery = await render(chain, file, { scope, grantId: dataRequest.grantId, accessId, consumer, key });
+    const resultHash = keccak256(delivery.bytes);
+    // Kept before the access is recorded: a delivery on chain always has its signed request and fingerprint in store.
+    try {
+      await store.append({
+        accessId,
+        datasetId: dataRequest.datasetId.toString(),
+        version,
+        grantId: dataRequest.grantId.toString(),
+        scope: `0x${scope.toString(16)}`,
+        consumer,
+        account: requester,
+        kind: delivery.kind,
+        tag: deliveryTag(key, accessId),
+        sourceRows: delivery.sourceRows,
+        resultHash,
+        request: {
+          ...dataRequest,
+          datasetId: dataRequest.datasetId.toString(),
+          grantId: dataRequest.grantId.toString(),
+          timestamp: dataRequest.timestamp.toString(),
+        },
+        signature: signature.toLowerCase(),
+        domain: { chainId: chainId.toString(), verifyingContract: config.dataSharing },
+        at: new Date().toISOString(),
+      });
+    } catch {
+      throw new GatewayError("STORE_UNAVAILABLE", "the gateway could not keep the delivery record");
+    }
+    const transaction = await recordAccess(chain, accessId, dataRequest, version, requester, resultHash);
 
+    if (delivery.kind === "envelope" || delivery.sealed) {
+      void reply.header("content-type", SEALED_CONTENT_TYPE).header(Headers.sealedType, file.entry.contentType);
+    } else {
+      void reply.header("content-type", file.entry.contentType);
+    }
     return reply
       .code(200)
-      .header("content-type", file.entry.contentType)
       .header(Headers.accessId, accessId)
-      .header(Headers.resultHash, file.hash)
+      .header(Headers.resultHash, resultHash)
       .header(Headers.version, String(version))
       .header(Headers.transaction, transaction)
-      .send(file.bytes);
+      .send(Buffer.from(delivery.bytes));
   };
   app.get("/datasets/:datasetId", handler);
   app.get("/datasets/:datasetId/versions/:version", handler);
@@ -186,9 +252,11 @@ async function serve(config: GatewayConfig, chain: Chain): Promise<Gateway> {
     url: `http://${config.host}:${address.port}`,
     operator,
     ownerMember,
+    storeDir: store.dir,
     domain,
     close: async () => {
       await app.close();
+      await store.close();
       chain.provider.destroy();
     },
   };
@@ -291,9 +359,123 @@ async function loadFiles(
         `${entry.path} does not match the hash registered for dataset ${entry.datasetId} v${entry.version}`,
       );
     }
-    files.set(`${entry.datasetId}:${entry.version}`, { entry, bytes, hash });
+    const content = await loadContent(entry, bytes, dataset.fieldMask, version.metadataHash);
+    files.set(`${entry.datasetId}:${entry.version}`, { entry, bytes, hash, fieldMask: dataset.fieldMask, content });
   }
   return files;
+}
+
+/**
+ * Reads the entry's metadata document, checks it against the version's registered `metadataHash` and the dataset's
+ * field mask, and prepares what the file releases per bit (a table parsed once; a file's bits).
+ */
+async function loadContent(
+  entry: ManifestEntry,
+  bytes: Buffer,
+  fieldMask: bigint,
+  metadataHash: string,
+): Promise<FileContent> {
+  if (entry.metadata === undefined) return { kind: "whole" };
+  const where = `the metadata document ${entry.metadata} (dataset ${entry.datasetId} v${entry.version})`;
+  let document: Buffer;
+  try {
+    document = await readFile(entry.metadata);
+  } catch (error) {
+    throw new GatewayConfigError(`cannot read ${where}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  if (keccak256(document) !== metadataHash.toLowerCase()) {
+    throw new GatewayConfigError(`${where} does not match the metadata hash registered for that version`);
+  }
+  try {
+    const metadata = parseMetadata(document, fieldMask);
+    if (metadata.content.kind === "files") {
+      const name = basename(entry.path);
+      let bits = 0n;
+      for (const field of (metadata as FilesMetadata).fields) {
+        if (field.files.includes(name)) bits |= 1n << BigInt(field.bit);
+      }
+      if (bits === 0n) throw new MetadataError(`no field lists the file "${name}"`);
+      return { kind: "files", metadata: metadata as FilesMetadata, bits };
+    }
+    const tableMetadata = metadata as TableMetadata;
+    const table = readTable(bytes, tableMetadata.content.format);
+    checkTableAgainstMetadata(table, tableMetadata);
+    if (table.columns.includes(ROW_REF_COLUMN)) {
+      throw new TableError(`the table has a column "${ROW_REF_COLUMN}", the name of the fingerprint column`);
+    }
+    return { kind: "table", metadata: tableMetadata, table };
+  } catch (error) {
+    if (error instanceof MetadataError || error instanceof TableError) {
+      throw new GatewayConfigError(`${where}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** What one consumer receives, made unique to its access (see fingerprint.ts). */
+interface Rendered {
+  bytes: Uint8Array;
+  kind: Delivery["kind"];
+  /** A text file sealed after its watermark (kind "text" is sealed too). */
+  sealed: boolean;
+  sourceRows: number;
+}
+
+/**
+ * The bytes released to a grant of `scope`, made unique to this access: the granted view of a table with its
+ * `row_ref` column; a file (only when a granted field lists it; without a metadata document only to a grant of every
+ * field) watermarked when it is plain text and sealed to the consumer member's registered encryption key. Refuses
+ * (OUT_OF_SCOPE, NO_ENCRYPTION_KEY) before anything is recorded.
+ */
+async function render(
+  chain: Chain,
+  file: ServedFile,
+  access: { scope: bigint; grantId: bigint; accessId: string; consumer: number; key: Uint8Array },
+): Promise<Rendered> {
+  const { scope, grantId, accessId, key } = access;
+  const refuse = (why: string) =>
+    new GatewayError("OUT_OF_SCOPE", `the grant's scope ${why}`, {
+      grantId: grantId.toString(),
+      scope: `0x${scope.toString(16)}`,
+    });
+  const { content } = file;
+  if (content.kind === "table") {
+    const view = selectView(content.table, content.metadata, scope);
+    if (view.columns.length === 0) throw refuse("releases no column of this table");
+    const bytes = writeView(content.table, view, {
+      column: ROW_REF_COLUMN,
+      value: (row) => rowRef(key, accessId, row),
+    });
+    return { bytes, kind: "table", sealed: false, sourceRows: content.table.rows.length };
+  }
+  if (content.kind === "whole" && (scope & file.fieldMask) !== file.fieldMask) {
+    throw refuse("does not cover every field of this file");
+  }
+  if (content.kind === "files" && (scope & content.bits) === 0n) throw refuse("does not include this file");
+  const text = WATERMARKED_TYPES.test(file.entry.contentType);
+  const plaintext = text ? watermarkText(file.bytes, key, accessId) : file.bytes;
+  let publicKey: string;
+  try {
+    publicKey = (await chain.registry.member(access.consumer)).encryptionKey;
+  } catch {
+    throw new GatewayError("CHAIN_UNAVAILABLE", "the chain could not be read");
+  }
+  if (/^0x0{64}$/.test(publicKey)) {
+    throw new GatewayError("NO_ENCRYPTION_KEY", "the consumer member has no encryption key registered to seal to", {
+      member: access.consumer,
+    });
+  }
+  const { envelope } = await sealEnvelope({
+    plaintext,
+    recipients: [{ memberId: access.consumer, publicKey: publicKey as Hex }],
+    associatedData: new TextEncoder().encode(accessId),
+  });
+  return {
+    bytes: new TextEncoder().encode(JSON.stringify(envelope)),
+    kind: text ? "text" : "envelope",
+    sealed: true,
+    sourceRows: 0,
+  };
 }
 
 function parseRequest(request: FastifyRequest): {
@@ -335,7 +517,7 @@ async function checkOnChain(
   files: Map<string, ServedFile>,
   request: DataRequest,
   requester: string,
-): Promise<{ version: number; file: ServedFile }> {
+): Promise<{ version: number; file: ServedFile; scope: bigint; consumer: number }> {
   let grant, validity, dataset, account;
   try {
     [grant, validity, dataset, account] = await Promise.all([
@@ -393,7 +575,7 @@ async function checkOnChain(
   if (file === undefined) {
     throw new GatewayError("VERSION_NOT_AVAILABLE", "this gateway does not hold that version", { version });
   }
-  return { version, file };
+  return { version, file, scope: grant.scope, consumer: Number(grant.grantee) };
 }
 
 /**

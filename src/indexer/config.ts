@@ -1,12 +1,21 @@
 import { Command } from "commander";
 import { z } from "zod";
+import { splitUrls } from "./rpc-urls.js";
 
+const RPC_PROTOCOL = /^(https?|wss?)$/;
 const intFrom = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 
 /** Everything the indexer and API read from their environment, validated once here. */
 export const configSchema = z
   .object({
-    rpcUrl: z.url({ protocol: /^(https?|wss?)$/ }).describe("JSON-RPC URL of the node"),
+    rpcUrl: z
+      .string()
+      .refine((list) => splitUrls(list).length > 0, { message: "no URL" })
+      .refine((list) => splitUrls(list).every((url) => z.url({ protocol: RPC_PROTOCOL }).safeParse(url).success), {
+        message: "each URL must be http(s):// or ws(s)://",
+      })
+      .refine((list) => new Set(splitUrls(list)).size === splitUrls(list).length, { message: "a URL given twice" })
+      .describe("JSON-RPC URL of the node, or several separated by commas (failover, src/indexer/nodes.ts)"),
     deployments: z.string().min(1).describe("Path of deployments/<chainId>.json"),
     databaseUrl: z.string().min(1).optional().describe("PostgreSQL URL; PGlite when absent"),
     databaseSchema: z
@@ -22,6 +31,9 @@ export const configSchema = z
     minLogRange: intFrom(1, 1_000_000).default(1).describe("Fewest blocks per eth_getLogs"),
     requestTimeoutMs: intFrom(100, 600_000).default(20_000),
     maxRetries: intFrom(0, 1000).default(12).describe("Retries of one request before the indexer gives up"),
+    nodeRetryMs: intFrom(10, 3_600_000)
+      .default(30_000)
+      .describe("Longest wait before a node that failed is asked again (1 s, doubling per failure, up to this)"),
     apiHost: z.string().min(1).default("127.0.0.1"),
     apiPort: intFrom(0, 65_535).default(8080),
     apiToken: z.string().min(16).optional().describe("Bearer token the API requires (at least 16 characters)"),
@@ -64,6 +76,7 @@ const ENV: Record<keyof ConfigInput, string> = {
   minLogRange: "MIN_LOG_RANGE",
   requestTimeoutMs: "REQUEST_TIMEOUT_MS",
   maxRetries: "MAX_RETRIES",
+  nodeRetryMs: "NODE_RETRY_MS",
   apiHost: "API_HOST",
   apiPort: "API_PORT",
   apiToken: "API_TOKEN",

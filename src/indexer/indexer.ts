@@ -15,10 +15,13 @@ import {
 import { allMigrations, allTables } from "./projections.js";
 import { checkCoverage, RangeNotCoveredError } from "./coverage.js";
 import { BackfillProgress } from "./progress.js";
-import { AbortedError, ChainMismatchError, ChainReader, sleep, type BlockHeader, type RawLog } from "./rpc.js";
+import { NodePool, type NodeStatus } from "./nodes.js";
+import { splitUrls } from "./rpc-urls.js";
+import { AbortedError, sleep, type BlockHeader, type RawLog } from "./rpc.js";
 import { CORE_MIGRATIONS, migrate } from "./schema.js";
 
 export interface IndexerOptions {
+  /** One JSON-RPC URL, or several separated by commas (failover; see src/indexer/nodes.ts). */
   rpcUrl: string;
   confirmations: number;
   reorgWindow: number;
@@ -27,6 +30,8 @@ export interface IndexerOptions {
   minLogRange: number;
   requestTimeoutMs: number;
   maxRetries: number;
+  /** Longest wait before a node that failed is asked again (default 30 s). */
+  nodeRetryMs?: number;
   progress: "auto" | "tty" | "log";
 }
 
@@ -35,6 +40,8 @@ export interface IndexerStatus {
   chainId: number;
   /** Last block whose events are committed. */
   indexedBlock: number;
+  /** That block's time (unix seconds): the chain's latest time the index knows; undefined before the first block. */
+  indexedBlockTime: number | undefined;
   /** Latest head seen on the node. */
   headBlock: number;
   /** The block the indexer aims at: head − confirmations. */
@@ -56,6 +63,10 @@ export interface IndexerStatus {
   refetchedBlocks: number;
   /** Why indexing stopped (a reorg deeper than the kept block hashes); cleared only by a rebuild. */
   halted: string | undefined;
+  /** Each RPC node's head and health, in the configured order. */
+  nodes: NodeStatus[];
+  /** Times a node answered in place of one that went down (kept across restarts). */
+  failovers: number;
 }
 
 export interface IndexerEvents {
@@ -101,12 +112,17 @@ export class DeepReorgError extends Error {
   }
 }
 
+/** The state row's copy of the RPC nodes' status ($2) and failover count ($3). */
+const NODE_COLUMNS = "rpc_nodes = $2::jsonb, failovers_total = $3";
+
 /** How often a repeated condition (node behind) is logged again. */
 const REPEAT_LOG_MS = 30_000;
 
 interface BlockRef {
   number: number;
   hash: string | null;
+  /** Unix seconds; null when unknown (before the deployment block, or indexed before times were stored). */
+  time: number | null;
 }
 
 /**
@@ -114,13 +130,17 @@ interface BlockRef {
  * writes, checkpoint) commits in one transaction; a block already committed is never applied twice.
  */
 export class Indexer extends EventEmitter<IndexerEvents> {
-  readonly reader: ChainReader;
+  readonly nodes: NodePool;
   private readonly abort = new AbortController();
   private readonly topics: TopicMap;
   private readonly addresses: string[];
   private readonly handlers: Map<string, Map<string, NonNullable<Projection["handlers"][string][string]>>>;
+  /** Handlers of events any indexed contract emits (`Projection.everyContract`), by event name. */
+  private readonly everyContract: Map<string, NonNullable<Projection["handlers"][string][string]>>;
+  /** `address:topic0` of logs no ABI decodes, warned about once each (see decode). */
+  private readonly unknownTopics = new Set<string>();
   private readonly tables: TableSpec[];
-  private checkpoint: BlockRef = { number: -1, hash: null };
+  private checkpoint: BlockRef = { number: -1, hash: null, time: null };
   private loop: Promise<void> | undefined;
   private progress: BackfillProgress | undefined;
   private recent: { at: number; events: number }[] = [];
@@ -134,8 +154,10 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     private readonly logger: Logger,
   ) {
     super();
-    this.reader = new ChainReader({
-      url: options.rpcUrl,
+    this.nodes = new NodePool({
+      urls: splitUrls(options.rpcUrl),
+      chainId: deployments.chainId,
+      retryMaxMs: options.nodeRetryMs,
       timeoutMs: options.requestTimeoutMs,
       retries: options.maxRetries,
       minRange: options.minLogRange,
@@ -143,6 +165,11 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       signal: this.abort.signal,
       onRetry: (what, error, attempt) =>
         this.logger.warn({ what, attempt, err: (error as Error).message?.split("\n")[0] }, "rpc retry"),
+      onChange: (node, up) =>
+        up
+          ? this.logger.info({ node: node.node, head: node.head }, "RPC node up again")
+          : this.logger.warn({ node: node.node, err: node.lastError }, "RPC node down: skipped until it answers"),
+      onFailover: (from, to) => this.logger.warn({ from: from.node, to: to.node, err: from.lastError }, "RPC failover"),
     });
     const contracts = projections.flatMap((p) =>
       Object.entries(p.contracts).flatMap(([name, abi]) => {
@@ -161,10 +188,12 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         Object.entries(p.handlers).map(([c, byEvent]) => [c, new Map(Object.entries(byEvent))] as const),
       ),
     );
+    this.everyContract = new Map(projections.flatMap((p) => Object.entries(p.everyContract ?? {})));
     this.tables = allTables(projections);
     this.status = {
       chainId: deployments.chainId,
       indexedBlock: -1,
+      indexedBlockTime: undefined,
       headBlock: -1,
       targetBlock: -1,
       confirmations: options.confirmations,
@@ -179,6 +208,8 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       uncoveredRanges: 0,
       refetchedBlocks: 0,
       halted: undefined,
+      nodes: this.nodes.status(),
+      failovers: 0,
     };
   }
 
@@ -190,8 +221,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   async init(): Promise<void> {
     const applied = await migrate(this.db, [...CORE_MIGRATIONS, ...allMigrations(this.projections)]);
     if (applied.length > 0) this.logger.info({ applied }, "migrations applied");
-    const chainId = await this.reader.chainId();
-    if (chainId !== this.chainId) throw new ChainMismatchError(this.chainId, chainId);
+    await this.nodes.init();
     const start = this.deployments.deploymentBlock - 1;
     await this.db.query(
       `INSERT INTO indexer_state (chain_id, block_number, block_hash, deployment_block) VALUES ($1, $2, NULL, $3) ON CONFLICT (chain_id) DO NOTHING`,
@@ -202,20 +232,25 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       block_hash: string | null;
       halted: string | null;
       node_behind_total: number;
-    }>(`SELECT block_number, block_hash, halted, node_behind_total FROM indexer_state WHERE chain_id = $1`, [
-      this.chainId,
-    ]);
-    this.checkpoint = { number: state.block_number, hash: state.block_hash };
-    this.status.indexedBlock = state.block_number;
+      failovers_total: number;
+      block_time: number | null;
+    }>(
+      `SELECT block_number, block_hash, halted, node_behind_total, failovers_total, block_time FROM indexer_state WHERE chain_id = $1`,
+      [this.chainId],
+    );
+    this.checkpoint = { number: state.block_number, hash: state.block_hash, time: state.block_time };
+    this.setIndexed(this.checkpoint);
     this.status.halted = state.halted ?? undefined;
     this.status.nodeBehind = state.node_behind_total;
+    this.nodes.failovers = Number(state.failovers_total);
+    this.status.failovers = this.nodes.failovers;
     if (state.halted !== null) this.logger.error({ reason: state.halted }, "indexing halted");
     const [count] = await this.db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events WHERE chain_id = $1`, [
       this.chainId,
     ]);
     this.status.eventsTotal = count.n;
     this.logger.info(
-      { chainId, checkpoint: state.block_number, contracts: this.addresses.length },
+      { chainId: this.chainId, checkpoint: state.block_number, contracts: this.addresses.length },
       "indexer ready to run",
     );
   }
@@ -255,8 +290,17 @@ export class Indexer extends EventEmitter<IndexerEvents> {
    * is waited for (never taken for a reorg); a range whose answers cannot be proven complete is left for a later poll.
    */
   async step(): Promise<boolean> {
+    try {
+      return await this.poll();
+    } finally {
+      this.status.nodes = this.nodes.status();
+      this.status.failovers = this.nodes.failovers;
+    }
+  }
+
+  private async poll(): Promise<boolean> {
     if (this.status.halted !== undefined) return false;
-    const head = await this.reader.blockNumber();
+    const head = await this.nodes.refreshHeads();
     const target = head - this.options.confirmations;
     this.status.headBlock = head;
     this.status.targetBlock = target;
@@ -307,9 +351,10 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         `node behind the index (${reason}): waiting, not rolling back`,
       );
     }
-    await this.db.query(`UPDATE indexer_state SET node_behind_total = node_behind_total + 1 WHERE chain_id = $1`, [
-      this.chainId,
-    ]);
+    await this.db.query(
+      `UPDATE indexer_state SET node_behind_total = node_behind_total + 1, ${NODE_COLUMNS} WHERE chain_id = $1`,
+      [this.chainId, ...this.nodeValues()],
+    );
   }
 
   /** Stops indexing for good (until a rebuild) and records why, for /ready and /metrics in every process. */
@@ -325,7 +370,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
    * one transaction; clears a halt. The operator's explicit choice (`consortia index rebuild`), never automatic.
    */
   async rebuild(): Promise<void> {
-    const start: BlockRef = { number: this.deployments.deploymentBlock - 1, hash: null };
+    const start: BlockRef = { number: this.deployments.deploymentBlock - 1, hash: null, time: null };
     await this.db.transaction(async (tx) => {
       await tx.query(`SELECT block_number FROM indexer_state WHERE chain_id = $1 FOR UPDATE`, [this.chainId]);
       await this.truncateAbove(tx, start);
@@ -336,10 +381,15 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       "index rebuilt: re-indexing from the deployment block",
     );
     this.checkpoint = start;
-    this.status.indexedBlock = start.number;
+    this.setIndexed(start);
     this.status.eventsTotal = 0;
     this.status.halted = undefined;
     this.status.caughtUp = false;
+  }
+
+  private setIndexed(block: BlockRef): void {
+    this.status.indexedBlock = block.number;
+    this.status.indexedBlockTime = block.time ?? undefined;
   }
 
   private headWrittenAt = 0;
@@ -349,11 +399,15 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   private async recordHead(head: number): Promise<void> {
     if (Date.now() - this.headWrittenAt < 2_000) return;
     this.headWrittenAt = Date.now();
-    await this.db.query(`UPDATE indexer_state SET head_block = $2, head_seen_ms = $3 WHERE chain_id = $1`, [
-      this.chainId,
-      head,
-      Date.now(),
-    ]);
+    await this.db.query(
+      `UPDATE indexer_state SET ${NODE_COLUMNS}, head_block = $4, head_seen_ms = $5 WHERE chain_id = $1`,
+      [this.chainId, ...this.nodeValues(), head, Date.now()],
+    );
+  }
+
+  /** Values of NODE_COLUMNS ($2, $3): the nodes as /status shows them, for an API in another process. */
+  private nodeValues(): [string, number] {
+    return [JSON.stringify(this.nodes.status()), this.nodes.failovers];
   }
 
   /** Whether /ready should answer yes: caught up at a recent successful poll. */
@@ -377,7 +431,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   private async checkCanonical(head: number): Promise<boolean> {
     const cp = this.checkpoint;
     if (cp.hash === null) return true;
-    const node = await this.reader.header(cp.number);
+    const node = await this.nodes.use(cp.number, "the checkpoint's header", (reader) => reader.header(cp.number));
     if (node === undefined) {
       await this.nodeBehind(head, `block ${cp.number} unknown to the node`);
       return false;
@@ -395,14 +449,16 @@ export class Indexer extends EventEmitter<IndexerEvents> {
    * (it answered from behind: ask again later).
    */
   private async findAncestor(below: number): Promise<BlockRef | undefined> {
-    const stored = await this.db.query<{ block_number: number; block_hash: string }>(
-      `SELECT block_number, block_hash FROM indexed_blocks WHERE chain_id = $1 AND block_number <= $2 ORDER BY block_number DESC`,
+    const stored = await this.db.query<{ block_number: number; block_hash: string; block_time: number | null }>(
+      `SELECT block_number, block_hash, block_time FROM indexed_blocks WHERE chain_id = $1 AND block_number <= $2 ORDER BY block_number DESC`,
       [this.chainId, below],
     );
-    const headers = await this.reader.headers(stored.map((b) => b.block_number));
-    for (const [i, { block_number, block_hash }] of stored.entries()) {
+    const headers = await this.nodes.use(below, "kept headers", (reader) =>
+      reader.headers(stored.map((b) => b.block_number)),
+    );
+    for (const [i, { block_number, block_hash, block_time }] of stored.entries()) {
       if (headers[i] === undefined) return undefined;
-      if (headers[i].hash === block_hash) return { number: block_number, hash: block_hash };
+      if (headers[i].hash === block_hash) return { number: block_number, hash: block_hash, time: block_time };
     }
     throw new DeepReorgError(below, stored.at(-1)?.block_number ?? below);
   }
@@ -415,10 +471,12 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       this.chainId,
       ancestor.number,
     ]);
-    await tx.query(`UPDATE indexer_state SET block_number = $2, block_hash = $3 WHERE chain_id = $1`, [
+    await tx.query(`DELETE FROM block_times WHERE block_number > $1`, [ancestor.number]);
+    await tx.query(`UPDATE indexer_state SET block_number = $2, block_hash = $3, block_time = $4 WHERE chain_id = $1`, [
       this.chainId,
       ancestor.number,
       ancestor.hash,
+      ancestor.time,
     ]);
   }
 
@@ -432,7 +490,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     ]);
     this.status.eventsTotal = count.n;
     this.checkpoint = ancestor;
-    this.status.indexedBlock = ancestor.number;
+    this.setIndexed(ancestor);
     this.status.reorgs++;
     this.emit("rollback", ancestor.number);
   }
@@ -469,9 +527,11 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       const store = new BatchStore(tx, this.tables);
       for (const event of fresh) {
         const handler = this.handlers.get(event.contract)?.get(event.event);
-        if (handler === undefined) continue;
+        const common = this.everyContract.get(event.event);
+        if (handler === undefined && common === undefined) continue;
         store.setEvent(event);
-        await handler(event, store);
+        if (handler !== undefined) await handler(event, store);
+        if (common !== undefined) await common(event, store);
       }
       await store.flush();
       t4 = performance.now();
@@ -489,14 +549,26 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         "ON CONFLICT (chain_id, block_number) DO UPDATE SET block_hash = EXCLUDED.block_hash, block_time = EXCLUDED.block_time",
       );
       await tx.query(`DELETE FROM indexed_blocks WHERE chain_id = $1 AND block_number < $2`, [this.chainId, keep]);
+      // The time of every block an event of this batch is in: what the API's sources show as `time` and `date`.
+      const eventBlocks = new Set(events.map((e) => e.blockNumber));
+      await bulkInsert(
+        tx,
+        "block_times",
+        [
+          ["block_number", "bigint"],
+          ["block_time", "bigint"],
+        ],
+        headers.filter((h) => eventBlocks.has(h.number)).map((h) => [h.number, h.timestamp]),
+        "ON CONFLICT (block_number) DO UPDATE SET block_time = EXCLUDED.block_time",
+      );
       await tx.query(
-        `UPDATE indexer_state SET block_number = $2, block_hash = $3, head_block = $4, head_seen_ms = $5 WHERE chain_id = $1`,
-        [this.chainId, to, last.hash, head, Date.now()],
+        `UPDATE indexer_state SET ${NODE_COLUMNS}, head_block = $4, head_seen_ms = $5, block_number = $6, block_hash = $7, block_time = $8 WHERE chain_id = $1`,
+        [this.chainId, ...this.nodeValues(), head, Date.now(), to, last.hash, last.timestamp],
       );
       return fresh;
     });
-    this.checkpoint = { number: to, hash: last.hash };
-    this.status.indexedBlock = to;
+    this.checkpoint = { number: to, hash: last.hash, time: last.timestamp };
+    this.setIndexed(this.checkpoint);
     this.status.eventsTotal += applied.length;
     const now = Date.now();
     this.recent.push({ at: now, events: applied.length });
@@ -531,13 +603,14 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     from: number,
     target: number,
   ): Promise<{ to: number; logs: RawLog[]; headers: BlockHeader[] }> {
-    const end = Math.min(target, from + this.reader.logRange - 1);
-    const numbers = Array.from({ length: end - from + 1 }, (_, i) => from + i);
-    const [fetched, headers] = await Promise.all([
-      this.reader.logs(this.addresses, from, end),
-      this.reader.headers(numbers),
-    ]);
-    this.status.logRange = this.reader.logRange;
+    // Logs, headers and refetches from one node, never above its head.
+    const { reader, fetched, headers } = await this.nodes.use(from, "logs", async (reader, nodeHead) => {
+      const end = Math.min(target, nodeHead, from + reader.logRange - 1);
+      const numbers = Array.from({ length: end - from + 1 }, (_, i) => from + i);
+      const [fetched, headers] = await Promise.all([reader.logs(this.addresses, from, end), reader.headers(numbers)]);
+      return { reader, fetched, headers };
+    });
+    this.status.logRange = reader.logRange;
     // eth_getLogs may have answered a shorter range (it shrinks on errors): prove only what it answered.
     const coverage = checkCoverage({
       from,
@@ -553,7 +626,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       coverage.suspects.map(async (header) => {
         let logs: RawLog[];
         try {
-          logs = await this.reader.logsOfBlock(this.addresses, header.hash);
+          logs = await reader.logsOfBlock(this.addresses, header.hash);
         } catch (error) {
           if (error instanceof AbortedError) throw error;
           throw new RangeNotCoveredError(
@@ -575,8 +648,12 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     const events: IndexedEvent[] = [];
     for (const log of logs) {
       const address = log.address.toLowerCase();
-      const decoder = this.topics.get(address)?.get(log.topics[0]?.toLowerCase() ?? "");
-      if (decoder === undefined) continue;
+      const topic = log.topics[0]?.toLowerCase() ?? "";
+      const decoder = this.topics.get(address)?.get(topic);
+      if (decoder === undefined) {
+        this.warnUnknown(address, topic, Number(log.blockNumber));
+        continue;
+      }
       events.push({
         chainId: this.chainId,
         blockNumber: Number(log.blockNumber),
@@ -592,6 +669,22 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       });
     }
     return events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+  }
+
+  /**
+   * A log of a followed contract that no ABI of this build decodes: after an upgrade, an event the new implementation
+   * added. It is skipped (nothing to project it with), loudly: run the indexer release that matches the implementation
+   * (its ABI decodes the new events) and rebuild the index from the upgrade's block if they matter.
+   */
+  private warnUnknown(address: string, topic: string, block: number): void {
+    const key = `${address}:${topic}`;
+    if (this.unknownTopics.has(key)) return;
+    this.unknownTopics.add(key);
+    const contract = this.topics.get(address)?.values().next().value?.contract;
+    this.logger.warn(
+      { contract, address, topic, block },
+      "event not in this indexer's ABI (a newer implementation?): skipped; run the indexer release matching the contract",
+    );
   }
 
   /** Inserts events that are not stored yet and returns those: only they are applied to the projections. */

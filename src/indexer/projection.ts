@@ -93,6 +93,11 @@ export interface Projection {
   migrations: readonly Migration[];
   /** `handlers[contractName][eventName]`; events without a handler are still stored in `events`. */
   handlers: Readonly<Record<string, Readonly<Record<string, EventHandler>>>>;
+  /**
+   * Handlers by event name for an event that every indexed contract may emit, whichever projection reads it (the
+   * proxies' ERC-1967 `Upgraded`): run after the contract's own handler, if any. One projection per event name.
+   */
+  everyContract?: Readonly<Record<string, EventHandler>>;
 }
 
 export function defineProjection(projection: Projection): Projection {

@@ -23,6 +23,7 @@ export function checkProjections(projections: Projection[]): Projection[] {
     tables: new Set<string>(),
     migrations: new Set<string>(),
     contracts: new Set<string>(),
+    everyContract: new Set<string>(),
   };
   const once = (set: Set<string>, value: string, what: string) => {
     if (set.has(value)) throw new Error(`duplicate ${what} "${value}" among projections`);
@@ -33,6 +34,7 @@ export function checkProjections(projections: Projection[]): Projection[] {
     for (const t of p.tables) once(seen.tables, t.name, "table");
     for (const m of p.migrations) once(seen.migrations, m.id, "migration id");
     for (const c of Object.keys(p.contracts)) once(seen.contracts, c, "contract");
+    for (const e of Object.keys(p.everyContract ?? {})) once(seen.everyContract, e, "every-contract handler");
     for (const c of Object.keys(p.handlers)) {
       if (!(c in p.contracts)) throw new Error(`projection ${p.name} handles ${c} but does not list its ABI`);
     }

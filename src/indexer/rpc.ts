@@ -90,8 +90,8 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
 }
 
 export class ChainMismatchError extends Error {
-  constructor(expected: number, actual: number) {
-    super(`the node serves chain ${actual}, the deployments file is for chain ${expected}`);
+  constructor(expected: number, actual: number, node = "the node") {
+    super(`${node} serves chain ${actual}, the deployments file is for chain ${expected}`);
   }
 }
 

@@ -48,10 +48,42 @@ ALTER TABLE indexed_blocks ADD COLUMN block_time bigint;
 ALTER TABLE events ADD COLUMN block_time bigint;
 `,
   },
+  {
+    // Several RPC URLs (src/indexer/nodes.ts): each node's head and health, and the failovers, for /status and
+    // /metrics of an API in another process.
+    id: "core/003_rpc_nodes",
+    sql: `
+ALTER TABLE indexer_state ADD COLUMN rpc_nodes jsonb;
+ALTER TABLE indexer_state ADD COLUMN failovers_total bigint NOT NULL DEFAULT 0;
+`,
+  },
+  {
+    // Chain time on every record: the time of each block that holds an indexed event (every source the API shows
+    // points to one; a block without events changes no state, so these also map a date to the state at that date),
+    // and the checkpoint block's time (the chain's "now" for `at` defaults). One chain per database, as projections.
+    id: "core/004_block_times",
+    sql: `
+CREATE TABLE block_times (
+  block_number bigint PRIMARY KEY,
+  block_time bigint NOT NULL
+);
+CREATE INDEX block_times_time ON block_times (block_time, block_number);
+INSERT INTO block_times (block_number, block_time)
+  SELECT block_number, min(block_time) FROM events WHERE block_time IS NOT NULL GROUP BY block_number;
+ALTER TABLE indexer_state ADD COLUMN block_time bigint;
+UPDATE indexer_state s SET block_time = b.block_time
+  FROM indexed_blocks b WHERE b.chain_id = s.chain_id AND b.block_number = s.block_number;
+`,
+  },
+  {
+    // The last `consortia index verify` (src/indexer/verify.ts), for /status.
+    id: "core/005_verification",
+    sql: `ALTER TABLE indexer_state ADD COLUMN verification jsonb;`,
+  },
 ];
 
 /** Tables the digest covers besides the projections' (the state row is left out: it holds the head). */
-export const CORE_TABLES = ["events"] as const;
+export const CORE_TABLES = ["events", "block_times"] as const;
 
 const LOCK_KEY = 7_305_219;
 

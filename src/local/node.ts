@@ -6,7 +6,7 @@ import { childOptions } from "./lifecycle.js";
 /** The project's Hardhat CLI, resolved from this file so that any working directory works. */
 export const HARDHAT_CLI = fileURLToPath(new URL("../../node_modules/hardhat/dist/src/cli.js", import.meta.url));
 /** Preloaded into the node so that it stops when the process that started it is SIGKILLed. */
-const ORPHAN_WATCH = fileURLToPath(new URL("./orphan.ts", import.meta.url));
+export const ORPHAN_WATCH = fileURLToPath(new URL("./orphan.ts", import.meta.url));
 /** The local chain listens on the loopback interface only (a container would otherwise expose it). */
 export const LOCAL_HOST = "127.0.0.1";
 
@@ -73,6 +73,14 @@ export async function startNode(port?: number): Promise<NodeProcess> {
       env: { FORCE_COLOR: "0" },
     }),
   );
+  return superviseNode("hardhat node", child, chosen);
+}
+
+/**
+ * Keeps the tail of a started node's output, waits until it answers `eth_chainId` at 127.0.0.1:`port` (60 s at most,
+ * then SIGKILL), and gives it a `stop()`. `name` names the node in errors.
+ */
+export async function superviseNode(name: string, child: Subprocess, port: number): Promise<NodeProcess> {
   // Only the tail is kept: the node logs every request and may run for days under `npm start`.
   let output = "";
   const keep = (chunk: Buffer): void => {
@@ -84,17 +92,17 @@ export async function startNode(port?: number): Promise<NodeProcess> {
   const done = child.then(() => {
     exited = true;
   });
-  const url = `http://127.0.0.1:${chosen}`;
+  const url = `http://${LOCAL_HOST}:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exited) throw new Error(`hardhat node exited early:\n${output}`);
+    if (exited) throw new Error(`${name} exited early:\n${output}`);
     try {
       await rpc(url, "eth_chainId");
       break;
     } catch {
       if (Date.now() > deadline) {
         child.kill("SIGKILL");
-        throw new Error(`hardhat node did not start within 60 s:\n${output}`);
+        throw new Error(`${name} did not start within 60 s:\n${output}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -104,5 +112,5 @@ export async function startNode(port?: number): Promise<NodeProcess> {
     child.kill("SIGTERM");
     await child;
   };
-  return { url, port: chosen, process: child, exited: done, stop };
+  return { url, port, process: child, exited: done, stop };
 }

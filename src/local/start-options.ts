@@ -3,12 +3,16 @@
  * 127.0.0.1. A usage problem is one line and exit code 2 (a StartUsageError), never a stack trace.
  */
 import { resolve } from "node:path";
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { portIsFree } from "./node.js";
 
 const USAGE_EXIT = 2;
+/** The local chain's node: Hardhat's, or Anvil (a second EVM implementation). */
+export const LOCAL_NODES = ["hardhat", "anvil"] as const;
+export type LocalNode = (typeof LOCAL_NODES)[number];
 
 export interface StartOptions {
+  node: LocalNode;
   port: number;
   apiPort: number;
   demo: boolean;
@@ -45,6 +49,7 @@ export function parsePort(value: string): number {
 export async function parseStartOptions(argv: string[]): Promise<StartOptions> {
   const program = new Command()
     .name("npm start --")
+    .addOption(new Option("--node <name>", "the local chain's node").choices(LOCAL_NODES).default("hardhat"))
     .option("--port <port>", "JSON-RPC port of the local chain", parsePort, 8545)
     .option("--api-port <port>", "port of the query API", parsePort, 8080)
     .option("--no-demo", "deploy with config/founders.local.json and run no scenario")
@@ -63,7 +68,7 @@ export async function parseStartOptions(argv: string[]): Promise<StartOptions> {
     if (error instanceof CommanderError) throw new StartUsageError("", error.exitCode === 0 ? 0 : USAGE_EXIT);
     throw error;
   }
-  const opts = program.opts<{ port: number; apiPort: number; demo: boolean; dataDir?: string }>();
+  const opts = program.opts<{ node: LocalNode; port: number; apiPort: number; demo: boolean; dataDir?: string }>();
   if (opts.port === opts.apiPort) {
     throw new StartUsageError(`--port and --api-port are both ${opts.port}: give them different ports`);
   }
@@ -78,6 +83,7 @@ export async function parseStartOptions(argv: string[]): Promise<StartOptions> {
   const dataDirGiven = opts.dataDir !== undefined;
   const dataDir = resolve(opts.dataDir ?? "data");
   return {
+    node: opts.node,
     port: opts.port,
     apiPort: opts.apiPort,
     demo: opts.demo,

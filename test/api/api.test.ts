@@ -6,6 +6,7 @@ import { pollingFeed } from "../../src/api/feed.js";
 import { buildApi, closeApi, loadRoutes } from "../../src/api/server.js";
 import { databaseStatus } from "../../src/api/status.js";
 import { platformScenario, startChain, type TestChain } from "../indexer/chain.js";
+import { blockTimes, expectChainTimes, expectChainTimesEverywhere } from "./chain-time.js";
 
 const TOKEN = "test-token-0123456789abcdef";
 
@@ -413,6 +414,7 @@ describe("API", function () {
       controller.abort();
       const data = JSON.parse(text.split("data: ")[1].split("\n")[0]);
       expect(data).to.include({ contract: "PaymentLedger", event: "OffChainPaymentRecorded" });
+      expect(await expectChainTimes(data, blockTimes(chain.url), "SSE event")).to.equal(1);
       expect(data.args.paymentReference).to.equal(ref);
       expect(text).to.match(/id: \d+:\d+/);
     });
@@ -427,6 +429,41 @@ describe("API", function () {
       while ((text.match(/data: /g) ?? []).length < 11) text += new TextDecoder().decode((await reader.read()).value);
       controller.abort();
       expect((text.match(/data: /g) ?? []).length).to.equal(11);
+    });
+  });
+
+  describe("chain time", () => {
+    it("every row source and event of every list carries its block's time in seconds and ISO 8601", async () => {
+      const counts = await expectChainTimesEverywhere(ok, chain.url, ["/proposals/1", "/members/1"]);
+      for (const path of ["/events", "/members", "/proposals", "/token/transfers", "/payments"])
+        expect(counts[path], path).to.be.greaterThan(0);
+    });
+    it("/status shows the indexed block's time", async () => {
+      const status = await ok("/status");
+      const time = await blockTimes(chain.url)(status.indexedBlock);
+      expect(status).to.include({ indexedTime: time, indexedDate: new Date(time * 1000).toISOString() });
+    });
+    it("asOf takes a date: the state as of the last block at or before it", async () => {
+      const events = (await ok("/events?limit=500")).items as { blockNumber: number; time: number; date: string }[];
+      const middle = events[Math.floor(events.length / 2)];
+      const block = Math.max(...events.filter((e) => e.time <= middle.time).map((e) => e.blockNumber));
+      const byBlock = await ok(`/members?asOf=${block}&limit=500`);
+      expect(await ok(`/members?asOf=${encodeURIComponent(middle.date)}&limit=500`)).to.deep.equal(byBlock);
+      const offset = new Date(middle.time * 1000 + 8 * 3_600_000).toISOString().replace(".000Z", "+08:00");
+      expect(await ok(`/members?asOf=${encodeURIComponent(offset)}&limit=500`)).to.deep.equal(byBlock);
+      // Before the first event: nothing yet. After the indexed block's time: not indexed yet.
+      expect((await ok("/members?asOf=2000-01-01")).items).to.deep.equal([]);
+      const later = new Date((events.at(-1)!.time + 3_600) * 1000).toISOString();
+      const future = await get(`/members?asOf=${encodeURIComponent(later)}`);
+      expect(future.status).to.equal(400);
+      expect(future.body.message).to.match(/asOf: .* is not indexed yet \(indexed up to /);
+    });
+    it("refuses dates that are not real or have no offset", async () => {
+      for (const value of ["2025-02-30", "2025-06-30T24:00:00Z", "2025-06-30T12:00:00", "30/06/2025", "1969-12-31"]) {
+        const answer = await get(`/members?asOf=${encodeURIComponent(value)}`);
+        expect(answer.status, value).to.equal(400);
+        expect(answer.body.message, value).to.match(/asOf/);
+      }
     });
   });
 
@@ -492,6 +529,10 @@ describe("API", function () {
         while (!text.includes(ref)) text += new TextDecoder().decode((await reader.read()).value);
         controller.abort();
         expect(text).to.include("OffChainPaymentRecorded");
+        const data = JSON.parse(text.slice(text.lastIndexOf("data: ") + 6).split("\n")[0]);
+        expect(await expectChainTimes(data, blockTimes(chain.url), "polled SSE event")).to.equal(1);
+        const status = (await (await fetch(`${url}/status`)).json()) as { indexedBlock: number; indexedTime: number };
+        expect(status.indexedTime).to.equal(await blockTimes(chain.url)(status.indexedBlock));
       } finally {
         feed.close();
         await apart.close();

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import type { IndexerAndApi } from "../../src/api/start.js";
 import { API_TOKEN, appsApi, appsChain, type Apps } from "../indexer/apps-chain.js";
 import { SUBJECTS } from "../indexer/credit-scenario.js";
+import { expectChainTimesEverywhere } from "./chain-time.js";
 
 describe("API: credit blacklist", function () {
   this.timeout(120_000);
@@ -64,6 +65,17 @@ describe("API: credit blacklist", function () {
       const short = (q: string) => ok(`/credit/subjects/${shortLived}/entries?${q}`);
       expect((await short(`listed=true&at=${chainNow}`)).items).to.deep.equal([]); // expired on chain time
       expect((await short(`at=${chainNow}`)).items[0]).to.include({ status: "Active", listed: false });
+    });
+    it("compares expiry with the chain's latest block time by default, not the server clock; `at` takes a date", async () => {
+      const short = (q: string) => ok(`/credit/subjects/${shortLived}/entries?${q}`);
+      const status = await ok("/status");
+      expect(status.indexedTime).to.equal(chainNow);
+      // The entry expired on chain time (the scenarios move it months ahead), not on the wall clock.
+      expect((await short("")).items[0]).to.include({ status: "Active", listed: false });
+      expect((await short(`at=${Math.floor(Date.now() / 1000)}`)).items[0]).to.include({ listed: true });
+      expect(await short(`at=${encodeURIComponent(status.indexedDate)}`)).to.deep.equal(await short(""));
+      const clock = new Date().toISOString().slice(0, 10);
+      expect((await short(`at=${clock}`)).items[0]).to.include({ listed: true });
     });
     it("pages with cursors and reads as of a block", async () => {
       const first = await ok(`/credit/subjects/${person}/entries?limit=1`);
@@ -187,5 +199,17 @@ describe("API: credit blacklist", function () {
       "/credit/subjects/{subjectKey}/queries",
     ])
       expect(doc.paths).to.have.property(path);
+  });
+
+  describe("chain time", () => {
+    it("every source carries its block's time: entries, versions, member and subject query logs", async () => {
+      const ids = apps.chain.ids;
+      await expectChainTimesEverywhere(ok, apps.chain.url, [
+        `/credit/subjects/${person}/entries`,
+        `/credit/subjects/${person}/entries/1`,
+        `/credit/members/${ids.bankC}/queries`,
+        `/credit/subjects/${shortLived}/queries`,
+      ]);
+    });
   });
 });

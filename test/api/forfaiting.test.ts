@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { startTradeFinanceApi, type TradeFinanceApi } from "../indexer/trade-finance-chain.js";
+import { expectChainTimesEverywhere } from "./chain-time.js";
 
 const hash = (text: string) => keccak256(toUtf8Bytes(text));
 
@@ -206,5 +207,14 @@ describe("API: forfaiting market", function () {
       ["/forfaiting/claim-contracts?asOf=-1", 400],
     ];
     for (const [path, status] of cases) expect((await t.get(path)).status, path).to.equal(status);
+  });
+
+  describe("chain time", () => {
+    it("every source carries its block's time: offers, quotes, trades", async () => {
+      await expectChainTimesEverywhere(t.ok, t.chain.url, [
+        `/forfaiting/offers/${t.scenario.openOffer}`,
+        `/forfaiting/offers/${t.scenario.sealedOffer}`,
+      ]);
+    });
   });
 });

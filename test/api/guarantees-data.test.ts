@@ -4,6 +4,7 @@ import { replayAccessChain } from "../../src/indexer/projections/data-sharing.js
 import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
 import { startChain, type TestChain } from "../indexer/chain.js";
 import { DAY, guaranteesAndDataScenario, h, type AppsC } from "../indexer/guarantees-data-scenario.js";
+import { expectChainTimesEverywhere } from "./chain-time.js";
 
 describe("API: guarantees and data sharing", function () {
   this.timeout(120_000);
@@ -443,5 +444,31 @@ describe("API: guarantees and data sharing", function () {
       "/ecertificates/{id}/history",
     ])
       expect(doc.paths, path).to.have.property(path);
+  });
+
+  describe("chain time", () => {
+    it("every source carries its block's time: guarantee steps and claims, grants, access records, certificates", async () => {
+      const certificate = (await ok("/ecertificates")).items[0].id;
+      await expectChainTimesEverywhere(ok, chain.url, [
+        "/guarantees/1",
+        "/guarantees/1/claims",
+        "/guarantees/1/timeline",
+        "/datasets/1",
+        "/datasets/1/grants",
+        "/datasets/1/access-log",
+        `/access-trace?accessId=${h("access 1")}`,
+        `/ecertificates/${certificate}/history`,
+      ]);
+    });
+    it("`at` defaults to the latest indexed block's time and takes a date", async () => {
+      const status = await ok("/status");
+      const g = await ok("/guarantees/1");
+      expect(g.at).to.equal(status.indexedTime);
+      expect(await ok(`/guarantees/1?at=${encodeURIComponent(status.indexedDate)}`)).to.deep.equal(g);
+      const later = new Date((g.expiry + 1) * 1000).toISOString();
+      expect(await ok(`/guarantees/1?at=${encodeURIComponent(later)}`)).to.deep.equal(
+        await ok(`/guarantees/1?at=${g.expiry + 1}`),
+      );
+    });
   });
 });

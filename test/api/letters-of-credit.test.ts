@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { startTradeFinanceApi, type TradeFinanceApi } from "../indexer/trade-finance-chain.js";
+import { expectChainTimesEverywhere } from "./chain-time.js";
 
 describe("API: letters of credit and interbank positions", function () {
   this.timeout(180_000);
@@ -243,5 +244,18 @@ describe("API: letters of credit and interbank positions", function () {
       ["/obligations/x", 400],
     ];
     for (const [path, status] of cases) expect((await t.get(path)).status, path).to.equal(status);
+  });
+
+  describe("chain time", () => {
+    it("every source carries its block's time: LC steps, presentations, netting runs, obligations", async () => {
+      const first = (await t.ok("/letters-of-credit")).items[0].id;
+      await expectChainTimesEverywhere(t.ok, t.chain.url, [
+        `/letters-of-credit/${first}`,
+        `/letters-of-credit/${first}/timeline`,
+        `/lc-presentations/${t.scenario.claimId}`,
+        `/netting-runs/${t.scenario.nettingRun}`,
+        "/obligations/1",
+      ]);
+    });
   });
 });

@@ -17,6 +17,8 @@ interface Parameter {
   schema: JsonSchema;
 }
 interface JsonSchema {
+  anyOf?: JsonSchema[];
+  format?: string;
   type?: string;
   enum?: string[];
   minimum?: number;
@@ -38,7 +40,16 @@ const hex = (bytes: number) =>
 
 /** Values the parameter's schema accepts (biased to small ids, which exist in the test chain). */
 function validValue(schema: JsonSchema): fc.Arbitrary<string> {
+  if (schema.anyOf !== undefined) return fc.oneof(...schema.anyOf.map(validValue));
   if (schema.enum !== undefined) return fc.constantFrom(...schema.enum);
+  // Dates (`at`, `asOf`, maturities): from 1970 to 2100, as a date or a date-time in UTC or with an offset.
+  if (schema.format === "date" || schema.format === "date-time") {
+    const instant = fc.date({ min: new Date(0), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true });
+    if (schema.format === "date") return instant.map((d) => d.toISOString().slice(0, 10));
+    return fc
+      .tuple(instant, fc.constantFrom("Z", "+08:00", "-05:30"))
+      .map(([d, zone]) => d.toISOString().replace(/\.\d{3}Z$/, zone));
+  }
   if (schema.type === "integer") {
     const min = schema.minimum ?? 0;
     const max = Math.min(schema.maximum ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { IndexerAndApi } from "../../src/api/start.js";
 import { API_TOKEN, appsApi, appsChain, TREE_SIZE, type Apps } from "../indexer/apps-chain.js";
+import { expectChainTimesEverywhere } from "./chain-time.js";
 
 describe("API: receivables", function () {
   this.timeout(120_000);
@@ -257,5 +258,18 @@ describe("API: receivables", function () {
       "/receivable-certificates/{id}",
     ])
       expect(doc.paths).to.have.property(path);
+  });
+
+  describe("chain time", () => {
+    it("every source carries its block's time: receivables, certificates, offers and the lineage tree", async () => {
+      const { r1 } = apps.receivables;
+      const certificate = (await ok("/receivable-certificates")).items[0].tokenId;
+      await expectChainTimesEverywhere(ok, apps.chain.url, [
+        `/receivables/${r1}`,
+        `/receivables/${r1}/lineage`,
+        `/receivables/${r1}/lineage?format=nested`,
+        `/receivable-certificates/${certificate}`,
+      ]);
+    });
   });
 });

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Wallet } from "ethers";
+import { keccak256, toUtf8Bytes, Wallet } from "ethers";
 import { type EncryptionKeyPair, generateEncryptionKeyPair } from "@consortia/sdk";
 import { runHardhat } from "../helpers/commands.js";
 import { startNode, type NodeProcess } from "../helpers/node-process.js";
@@ -52,10 +52,53 @@ export interface AppsNetwork {
   deployments: string;
   /** X25519 key pairs of the members that read credit payloads, by party. */
   encryption: Record<"bankA" | "bankB" | "regulator", EncryptionKeyPair>;
-  /** Runs bin/consortia.js against the node, signing as `as` (no key when omitted). */
-  run(args: string[], options?: { as?: Party; env?: Record<string, string> }): Promise<Run>;
+  /** Runs bin/consortia.js against the node, signing as `as` (no key when omitted), with `stdin` as standard input. */
+  run(args: string[], options?: { as?: Party; env?: Record<string, string>; stdin?: string }): Promise<Run>;
   /** Runs with --json, expects exit 0 and parses stdout. */
-  json<T>(args: string[], options?: { as?: Party; env?: Record<string, string> }): Promise<T>;
+  json<T>(args: string[], options?: { as?: Party; env?: Record<string, string>; stdin?: string }): Promise<T>;
+}
+
+/** The parties of an LC: the harness's by default (Importer applies, Bank B advises, Exporter is paid). */
+export interface LcParties {
+  applicant: string;
+  advisingBank: string;
+  beneficiary: string;
+}
+
+/**
+ * `lc issue` arguments: `amount`, terms hashed from `terms`, expiry in 90 days and latest shipment in 60, the required
+ * `documents` (an invoice by default), and `extra` options (`--partial`, `--deferred`, …) after them.
+ */
+export function lcIssueArgs(
+  amount: string,
+  terms: string,
+  {
+    extra = [],
+    documents = "invoice",
+    parties = { applicant: "Importer", advisingBank: "Bank B", beneficiary: "Exporter" },
+  }: { extra?: string[]; documents?: string; parties?: LcParties } = {},
+): string[] {
+  return [
+    "lc",
+    "issue",
+    "--applicant",
+    parties.applicant,
+    "--advising-bank",
+    parties.advisingBank,
+    "--beneficiary",
+    parties.beneficiary,
+    "--amount",
+    amount,
+    "--expiry",
+    "+90d",
+    "--latest-shipment",
+    "+60d",
+    "--documents",
+    documents,
+    "--terms",
+    keccak256(toUtf8Bytes(terms)),
+    ...extra,
+  ];
 }
 
 let shared: Promise<AppsNetwork> | undefined;
@@ -141,7 +184,7 @@ async function start(): Promise<AppsNetwork> {
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.stdin.end();
+      child.stdin.end(options.stdin ?? "");
       child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
   };

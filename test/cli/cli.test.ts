@@ -4,8 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet } from "ethers";
-import { freePort, startNode, type NodeProcess } from "../helpers/node-process.js";
-import { portIsFree } from "../../src/local/node.js";
+import { freePort, portFreed, startNode, type NodeProcess } from "../helpers/node-process.js";
 import { roleSet } from "@consortia/sdk";
 
 /**
@@ -221,6 +220,16 @@ describe("cli: consortia against a real node", function () {
     const noNode = await consortia(["--rpc", "http://127.0.0.1:9", "member", "list"]);
     expect(noNode.code).to.equal(1);
     expect(noNode.stderr).to.match(/cannot reach the node at http:\/\/127\.0\.0\.1:9/);
+
+    // A list of nodes: the first that answers is used; every node that does not is named.
+    const listed = await consortia(["--rpc", `http://127.0.0.1:9,${node.url}`, "member", "list"]);
+    expect(listed.code, listed.stderr).to.equal(0);
+    const noneAnswers = await consortia(["--rpc", "http://127.0.0.1:9,http://127.0.0.1:7", "member", "list"]);
+    expect(noneAnswers.code).to.equal(1);
+    expect(noneAnswers.stderr).to.match(/127\.0\.0\.1:9: .*; cannot reach the node at http:\/\/127\.0\.0\.1:7/);
+    const malformed = await consortia(["--rpc", `${node.url},ftp://x`, "member", "list"]);
+    expect(malformed.code).to.equal(3);
+    expect(malformed.stderr).to.match(/malformed RPC URL "ftp:\/\/x"/);
   });
 
   it("governance: propose, double approval rejected (exit 1), approve, execute, list", async () => {
@@ -324,16 +333,6 @@ describe("cli: consortia against a real node", function () {
     return { child, port, output: () => output };
   }
 
-  /** Resolves true once nothing listens on `port` any more (false after `ms`). */
-  async function portFreed(port: number, ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      if (await portIsFree(port)) return true;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return false;
-  }
-
   it("serve runs the indexer and the API against the CLI's node and deployment; SIGTERM stops both", async () => {
     const { child, port, output } = await serve(join(workdir, "pglite"));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -385,5 +384,14 @@ describe("cli: consortia against a real node", function () {
     expect(rebuilt.stderr).to.include("index rebuilt: re-indexing from the deployment block");
     expect(rebuilt.batches).to.be.greaterThan(0);
     expect(rebuilt.block).to.equal(first.block).and.to.not.equal(undefined);
+
+    // `index verify`: the projections against the contracts' views; the exit code is the verifier's (0/1/2).
+    const verifyEnv = { DATABASE_URL: "" };
+    const verified = await consortia(["index", "verify", "--data-dir", dataDir], { env: verifyEnv });
+    expect(verified.code, verified.stderr).to.equal(0);
+    expect(verified.stdout).to.match(/\nno drift\n$/);
+    const usage = await consortia(["index", "verify", "--block", "nope", "--data-dir", dataDir], { env: verifyEnv });
+    expect(usage.code).to.equal(2);
+    expect(usage.stderr).to.match(/--block: expected a block number/);
   });
 });

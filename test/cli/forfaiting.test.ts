@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { address, appsNetwork, type AppsNetwork } from "./apps.harness.js";
+import { address, appsNetwork, type AppsNetwork, lcIssueArgs } from "./apps.harness.js";
 
 const h = (text: string) => keccak256(toUtf8Bytes(text));
 
@@ -16,29 +16,7 @@ describe("cli: forfaiting commands against a real node", function () {
   it("a deferred LC claim is sold: announce, quote, sealed commit, accept, acknowledge", async () => {
     // The claim: bank A accepts a deferred presentation; the exporter discounts it with bank B.
     const { lcId } = await net.json<{ lcId: string }>(
-      [
-        "lc",
-        "issue",
-        "--applicant",
-        "Importer",
-        "--advising-bank",
-        "Bank B",
-        "--beneficiary",
-        "Exporter",
-        "--amount",
-        "20000",
-        "--expiry",
-        "+90d",
-        "--latest-shipment",
-        "+60d",
-        "--documents",
-        "invoice",
-        "--terms",
-        h("deferred terms"),
-        "--deferred",
-        "--tenor-days",
-        "180",
-      ],
+      lcIssueArgs("20000", "deferred terms", { extra: ["--deferred", "--tenor-days", "180"] }),
       { as: "bankA" },
     );
     await net.json(["lc", "advise", lcId], { as: "bankB" });

@@ -4,6 +4,10 @@ import { UsageError } from "../../src/cli/errors.js";
 import { details, table } from "../../src/cli/output.js";
 import { parseDate } from "../../src/cli/parse.js";
 
+/** Absolute dates never ask the chain for its time. */
+const noClock = (): Promise<bigint> => Promise.reject(new Error("the clock was asked for an absolute date"));
+const date = (text: string) => parseDate(text, "date", noClock);
+
 describe("cli: table layout and date parsing", () => {
   it("aligns columns by display width: Chinese member names take two columns a character", () => {
     const text = table([
@@ -28,15 +32,33 @@ describe("cli: table layout and date parsing", () => {
     expect(details({ name: "苏州市民政局", id: 3 })).to.equal("name: 苏州市民政局\nid:   3");
   });
 
-  it("accepts real dates and times", () => {
-    expect(parseDate("2025-06-30")).to.equal(BigInt(Date.UTC(2025, 5, 30) / 1000));
-    expect(parseDate("2024-02-29")).to.equal(BigInt(Date.UTC(2024, 1, 29) / 1000));
-    expect(parseDate("2025-06-30T12:00:00Z")).to.equal(BigInt(Date.UTC(2025, 5, 30, 12) / 1000));
-    expect(parseDate("2025-06-30T23:59:59+08:00")).to.equal(BigInt(Date.UTC(2025, 5, 30, 15, 59, 59) / 1000));
-    expect(parseDate("2025-12-31 08:30")).to.be.a("bigint");
+  it("accepts real dates and times", async () => {
+    expect(await date("2025-06-30")).to.equal(BigInt(Date.UTC(2025, 5, 30) / 1000));
+    expect(await date("2024-02-29")).to.equal(BigInt(Date.UTC(2024, 1, 29) / 1000));
+    expect(await date("2025-06-30T12:00:00Z")).to.equal(BigInt(Date.UTC(2025, 5, 30, 12) / 1000));
+    expect(await date("2025-06-30T23:59:59+08:00")).to.equal(BigInt(Date.UTC(2025, 5, 30, 15, 59, 59) / 1000));
+    expect(await date("2025-12-31 08:30")).to.be.a("bigint");
   });
 
-  it("rejects dates and times that do not round-trip (2025-02-30 is not 2 March)", () => {
+  it("counts relative dates from the clock it is given (the chain's), not from the local clock", async () => {
+    const chainNow = 4_000_000_000n; // year 2096: far from any local clock
+    let asked = 0;
+    const clock = async () => {
+      asked += 1;
+      return chainNow;
+    };
+    expect(await parseDate("+90d", "--expiry", clock)).to.equal(chainNow + 90n * 86_400n);
+    expect(await parseDate("+12h", "--expiry", clock)).to.equal(chainNow + 12n * 3_600n);
+    expect(await parseDate("+30m", "--expiry", clock)).to.equal(chainNow + 1_800n);
+    expect(await parseDate("+45s", "--expiry", clock)).to.equal(chainNow + 45n);
+    expect(asked).to.equal(4);
+    // A malformed relative date is refused before the node is asked.
+    for (const bad of ["+90", "+d", "+1.5d", "-90d", "+90w"]) {
+      await expectUsageError(parseDate(bad, "--expiry", noClock), 'malformed --expiry "');
+    }
+  });
+
+  it("rejects dates and times that do not round-trip (2025-02-30 is not 2 March)", async () => {
     for (const bad of [
       "2025-02-30",
       "2025-02-29",
@@ -50,8 +72,17 @@ describe("cli: table layout and date parsing", () => {
       "2025-06-30T12:00:60Z",
       "2025-02-30T00:00:00Z",
     ]) {
-      expect(() => parseDate(bad), bad).to.throw(UsageError, "not a real date or time of day");
+      await expectUsageError(date(bad), "not a real date or time of day");
     }
-    expect(() => parseDate("30/06/2025")).to.throw(UsageError, "malformed date");
+    await expectUsageError(date("30/06/2025"), "malformed date");
   });
 });
+
+async function expectUsageError(promise: Promise<unknown>, message: string): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).to.be.instanceOf(UsageError);
+  expect((error as Error).message).to.contain(message);
+}

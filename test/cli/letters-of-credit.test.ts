@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { address, appsNetwork, type AppsNetwork } from "./apps.harness.js";
+import { address, appsNetwork, type AppsNetwork, lcIssueArgs } from "./apps.harness.js";
 
 const h = (text: string) => keccak256(toUtf8Bytes(text));
 
@@ -15,29 +15,10 @@ describe("cli: lc commands against a real node", function () {
 
   it("issue, advise, acknowledge, amend, present, examine, pay: a sight LC end to end", async () => {
     const { lcId } = await net.json<{ lcId: string }>(
-      [
-        "lc",
-        "issue",
-        "--applicant",
-        "Importer",
-        "--advising-bank",
-        "Bank B",
-        "--beneficiary",
-        "Exporter",
-        "--amount",
-        "10000",
-        "--tolerance-plus",
-        "5",
-        "--expiry",
-        "+90d",
-        "--latest-shipment",
-        "+60d",
-        "--documents",
-        "invoice,transport-document",
-        "--terms",
-        h("terms v1"),
-        "--partial",
-      ],
+      lcIssueArgs("10000", "terms v1", {
+        documents: "invoice,transport-document",
+        extra: ["--tolerance-plus", "5", "--partial"],
+      }),
       { as: "bankA" },
     );
     sightLc = lcId;

@@ -3,6 +3,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
 import type { CreditBlacklist } from "@consortia/sdk/typechain";
 import type { ICreditBlacklist } from "@consortia/sdk/typechain/credit/CreditBlacklist.js";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 /** Mirrors of the contract's enums. */
 export const SubjectKind = { None: 0, Person: 1, Company: 2 } as const;
@@ -45,7 +46,7 @@ export interface CreditFixture {
 export async function deployCredit(connection: NetworkConnection): Promise<CreditFixture> {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
-  const blacklist = await ethers.deployContract("CreditBlacklist", [platform.registry]);
+  const blacklist = await deployUpgradeable(ethers, "CreditBlacklist", [platform.registry]);
   await platform.finishBootstrap();
   const start = BigInt(await networkHelpers.time.latest());
   const content = (overrides: Partial<ICreditBlacklist.ContentStruct> = {}): ICreditBlacklist.ContentStruct => ({

@@ -3,6 +3,7 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
 import type { DataSharing, ECertificates } from "@consortia/sdk/typechain";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 /** Classification levels of IDataSharing. */
 export const Classification = {
@@ -76,8 +77,8 @@ export interface DataFixture {
 export async function deployDataSharing(connection: NetworkConnection): Promise<DataFixture> {
   const { ethers } = connection;
   const platform = await deployPlatform(connection);
-  const data = await ethers.deployContract("DataSharing", [platform.registry]);
-  const certificates = await ethers.deployContract("ECertificates", [platform.registry]);
+  const data = await deployUpgradeable(ethers, "DataSharing", [platform.registry]);
+  const certificates = await deployUpgradeable(ethers, "ECertificates", [platform.registry]);
   await platform.finishBootstrap();
   const owner = platform.accounts.gov1;
   await data

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HDNodeWallet, JsonRpcProvider, keccak256, Mnemonic, toUtf8Bytes, type Wallet } from "ethers";
-import { MemberKind, roleSet } from "@consortia/sdk";
+import { generateEncryptionKeyPair, MemberKind, roleSet, type EncryptionKeyPair } from "@consortia/sdk";
 import {
   ConsortiumRegistry__factory,
   DataSharing__factory,
@@ -10,6 +10,7 @@ import {
   type DataSharing,
 } from "@consortia/sdk/typechain";
 import { startNode, type NodeProcess } from "../helpers/node-process.js";
+import { deployProxy } from "../helpers/upgradeable.js";
 
 /** The standard Hardhat test mnemonic: the accounts `hardhat node` funds and unlocks. */
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
@@ -31,6 +32,8 @@ export interface ChainFixture {
   core: HDNodeWallet;
   supplier: HDNodeWallet;
   ids: { gov1: number; gov2: number; core: number; supplier: number };
+  /** Each member's X25519 key pair; the registry holds the public halves (the gateway seals files to them). */
+  keys: { gov1: EncryptionKeyPair; gov2: EncryptionKeyPair; core: EncryptionKeyPair; supplier: EncryptionKeyPair };
   dir: string;
 }
 
@@ -46,16 +49,22 @@ export async function deployOnNode(): Promise<ChainFixture> {
   });
   provider.pollingInterval = 50;
   const [deployer, owner, consumer, core, supplier] = [0, 1, 2, 3, 4].map((i) => hardhatWallet(i, provider));
-  const registry = await (await new ConsortiumRegistry__factory(deployer).deploy()).waitForDeployment();
-  const seed = async (kind: number, name: string, roles: bigint, admin: Wallet | HDNodeWallet) => {
-    const key = keccak256(toUtf8Bytes(name));
-    await (await registry.bootstrapMember(kind, name, key, key, roles, admin.address)).wait();
+  const registry = await deployProxy(await new ConsortiumRegistry__factory(deployer).deploy(), [], deployer);
+  const keys = {
+    gov1: generateEncryptionKeyPair(),
+    gov2: generateEncryptionKeyPair(),
+    core: generateEncryptionKeyPair(),
+    supplier: generateEncryptionKeyPair(),
+  };
+  const seed = async (kind: number, name: keyof typeof keys, roles: bigint, admin: Wallet | HDNodeWallet) => {
+    const registration = keccak256(toUtf8Bytes(name));
+    await (await registry.bootstrapMember(kind, name, registration, keys[name].publicKey, roles, admin.address)).wait();
   };
   await seed(MemberKind.Government, "gov1", roleSet("VOTER", "DATA_OWNER", "DATA_CONSUMER"), owner);
   await seed(MemberKind.Government, "gov2", roleSet("DATA_OWNER", "DATA_CONSUMER"), consumer);
   await seed(MemberKind.Enterprise, "core", roleSet("DATA_CONSUMER"), core);
   await seed(MemberKind.Enterprise, "supplier", roleSet("RECEIVABLE_HOLDER"), supplier);
-  const data = await (await new DataSharing__factory(deployer).deploy(registry)).waitForDeployment();
+  const data = await deployProxy(await new DataSharing__factory(deployer).deploy(registry), [], deployer);
   const dir = await mkdtemp(join(tmpdir(), "consortia-gateway-"));
   return {
     node,
@@ -67,6 +76,7 @@ export async function deployOnNode(): Promise<ChainFixture> {
     core,
     supplier,
     ids: { gov1: 1, gov2: 2, core: 3, supplier: 4 },
+    keys,
     dir,
   };
 }
@@ -82,9 +92,12 @@ export async function writeDataFile(
   return { path, hash: keccak256(toUtf8Bytes(content)) };
 }
 
-/** The environment a gateway process would get. */
-export function gatewayEnv(fixture: ChainFixture, manifest: string): NodeJS.ProcessEnv {
+let stores = 0;
+
+/** The environment a gateway process would get; each call names a new store in the fixture's folder unless given. */
+export function gatewayEnv(fixture: ChainFixture, manifest: string, store?: string): NodeJS.ProcessEnv {
   return {
+    GATEWAY_STORE: store ?? join(fixture.dir, `store-${++stores}`),
     GATEWAY_RPC_URL: fixture.node.url,
     GATEWAY_OPERATOR_KEY: fixture.owner.privateKey,
     GATEWAY_DATA_SHARING: fixture.data.target as string,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { fileTree } from "@consortia/sdk";
-import { GatewayClient, GatewayRequestError, signedRequest } from "../../src/gateway/client.js";
+import { GatewayClient, GatewayRequestError, openDelivery, signedRequest } from "../../src/gateway/client.js";
 import { execa } from "execa";
 import { loadConfig } from "../../src/gateway/config.js";
 import { GatewayConfigError } from "../../src/gateway/errors.js";
@@ -17,6 +17,15 @@ const DAY = 86_400n;
 const V1 = "id,name\n1,alpha\n";
 const V2 = "id,name\n1,alpha\n2,beta\n";
 const OTHER = "other dataset\n";
+/** Dataset 1's metadata document: bit 0 is the id column, bit 1 the name column. */
+const PEOPLE_METADATA = {
+  format: "consortia/dataset-metadata@1",
+  content: { kind: "table", format: "csv" },
+  fields: [
+    { bit: 0, name: "identifier", columns: ["id"] },
+    { bit: 1, name: "name", columns: ["name"] },
+  ],
+};
 
 describe("data gateway over HTTP against a hardhat node", function () {
   this.timeout(120_000);
@@ -61,12 +70,13 @@ describe("data gateway over HTTP against a hardhat node", function () {
     f = await deployOnNode();
     const v1 = await writeDataFile(f.dir, "people-v1.csv", V1);
     const v2 = await writeDataFile(f.dir, "people-v2.csv", V2);
+    const meta = await writeDataFile(f.dir, "people.meta.json", JSON.stringify(PEOPLE_METADATA));
     const other = await writeDataFile(f.dir, "other.txt", OTHER);
     const asOwner = f.data.connect(f.owner);
     const asConsumerChain = f.data.connect(f.consumer);
     const send = async (p: Promise<{ wait(): Promise<unknown> }>) => (await p).wait();
-    await send(asOwner.registerDataset(v1.hash, 0, keccak256(toUtf8Bytes("meta v1")), 1, 0b11n)); // dataset 1
-    await send(asOwner.publishVersion(1, v2.hash, 0, keccak256(toUtf8Bytes("meta v2"))));
+    await send(asOwner.registerDataset(v1.hash, 0, meta.hash, 1, 0b11n)); // dataset 1
+    await send(asOwner.publishVersion(1, v2.hash, 0, meta.hash));
     await send(asOwner.registerDataset(other.hash, 0, keccak256(toUtf8Bytes("meta other")), 0, 0b1n)); // dataset 2
     const until = (await chainNow()) + 30n * DAY;
     for (let i = 0; i < 3; i++) await send(asConsumerChain.requestAccess(1, PURPOSE, 0b11n)); // grants 1, 2, 3
@@ -83,12 +93,14 @@ describe("data gateway over HTTP against a hardhat node", function () {
             version: 1,
             path: "people-v1.csv",
             contentType: "text/csv",
+            metadata: "people.meta.json",
           },
           {
             datasetId: "1",
             version: 2,
             path: "people-v2.csv",
             contentType: "text/csv",
+            metadata: "people.meta.json",
           },
           { datasetId: "2", version: 1, path: "other.txt" },
         ],
@@ -112,10 +124,13 @@ describe("data gateway over HTTP against a hardhat node", function () {
         grantId: 1n,
         purpose: PURPOSE,
       });
-      expect(new TextDecoder().decode(served.bytes)).to.equal(V2);
+      // The granted view (every field) with the delivery's fingerprint column (gateway-trace.test.ts tests it).
+      const text = new TextDecoder().decode(served.bytes);
+      expect(text).to.match(/^id,name,row_ref\n1,alpha,[0-9a-f]{32}\n2,beta,[0-9a-f]{32}\n$/);
       expect(served.version).to.equal(2);
       expect(served.contentType).to.match(/^text\/csv/);
-      expect(served.resultHash).to.equal(keccak256(toUtf8Bytes(V2)));
+      expect(served.resultHash).to.equal(keccak256(served.bytes));
+      expect(served.resultHash).not.to.equal(keccak256(toUtf8Bytes(V2)));
       const receipt = await f.provider.getTransactionReceipt(served.transaction);
       expect(receipt?.status).to.equal(1);
       const [event] = await f.data.queryFilter(f.data.filters.AccessRecorded(served.accessId));
@@ -124,7 +139,7 @@ describe("data gateway over HTTP against a hardhat node", function () {
       expect(event.args.consumerAccount).to.equal(f.consumer.address);
       expect(event.args.consumer).to.equal(BigInt(f.ids.gov2));
       expect(event.args.purposeHash).to.equal(PURPOSE);
-      expect(await f.data.verifyFile(1, 2, served.resultHash)).to.equal(true);
+      expect(await f.data.verifyFile(1, 2, keccak256(toUtf8Bytes(V2)))).to.equal(true);
     });
 
     it("serves a named version, and a delegate under its child grant", async () => {
@@ -134,7 +149,8 @@ describe("data gateway over HTTP against a hardhat node", function () {
         purpose: PURPOSE,
         version: 1,
       });
-      expect(new TextDecoder().decode(served.bytes)).to.equal(V1);
+      // The child grant's scope is bit 0 only: the id column, not the names.
+      expect(new TextDecoder().decode(served.bytes)).to.match(/^id,row_ref\n1,[0-9a-f]{32}\n$/);
       expect(served.version).to.equal(1);
       const [event] = await f.data.queryFilter(f.data.filters.AccessRecorded(served.accessId));
       expect(event.args.consumer).to.equal(BigInt(f.ids.core));
@@ -348,6 +364,11 @@ describe("data gateway over HTTP against a hardhat node", function () {
           timeout: 60_000,
         });
       const cases: [NodeJS.ProcessEnv, RegExp][] = [
+        // No configuration at all: every missing variable named in the one line.
+        [
+          { PATH: process.env.PATH },
+          /^error: invalid gateway configuration: GATEWAY_RPC_URL: .*GATEWAY_OPERATOR_KEY: .*GATEWAY_DATA_SHARING: .*GATEWAY_MANIFEST: /,
+        ],
         [{ ...gatewayEnv(f, join(f.dir, "absent.json")) }, /^error: cannot read the gateway manifest .*absent\.json/],
         [
           { ...gatewayEnv(f, manifest), GATEWAY_RPC_URL: "nope" },
@@ -469,8 +490,12 @@ describe("data gateway over HTTP against a hardhat node", function () {
       try {
         const client = await GatewayClient.connect(merkleGateway.url, f.consumer, f.data.target as string);
         const served = await client.fetchDataset({ datasetId, grantId: requested.args.grantId, purpose: PURPOSE });
-        expect(served.resultHash).to.equal(q2.hash);
-        expect(await f.data.verifyFileInTree(datasetId, 1, served.resultHash, tree.proof(q2.hash))).to.equal(true);
+        // Sealed to the consumer; what it opens is the registered file, a leaf of the tree.
+        expect(served.sealedType).to.equal("application/octet-stream");
+        expect(served.resultHash).not.to.equal(q2.hash);
+        const file = await openDelivery(served, { memberId: f.ids.gov2, privateKey: f.keys.gov2.privateKey });
+        expect(keccak256(file)).to.equal(q2.hash);
+        expect(await f.data.verifyFileInTree(datasetId, 1, keccak256(file), tree.proof(q2.hash))).to.equal(true);
       } finally {
         await merkleGateway.close();
       }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootstrapConsortium, foundersSchema, readFounders, type Founders } from "../../src/deploy/founders.js";
 import { Roles } from "@consortia/sdk";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 const connection = await network.create();
 const { ethers } = connection;
@@ -31,7 +32,7 @@ async function founders(): Promise<Founders> {
 
 describe("founders bootstrap", () => {
   it("seeds every founder with its roles and ends bootstrap, once", async () => {
-    const registry = await ethers.deployContract("ConsortiumRegistry");
+    const registry = await deployUpgradeable(ethers, "ConsortiumRegistry");
     const file = await founders();
     expect(await bootstrapConsortium(registry, file)).to.deep.equal({ seeded: ["A", "B", "R"], ended: true });
     expect((await registry.member(1)).roles).to.equal(Roles.VOTER | Roles.TOKEN_ISSUER);
@@ -40,7 +41,7 @@ describe("founders bootstrap", () => {
   });
 
   it("resumes an interrupted bootstrap without seeding anyone twice", async () => {
-    const registry = await ethers.deployContract("ConsortiumRegistry");
+    const registry = await deployUpgradeable(ethers, "ConsortiumRegistry");
     const file = await founders();
     const first = file.members[0];
     await registry.bootstrapMember(

@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import { deployPlatform, fund, passProposal, type Platform } from "../helpers/consortium.js";
 import type { ClaimMock, ForfaitingMarket } from "@consortia/sdk/typechain";
 import type { IForfaitingMarket } from "@consortia/sdk/typechain/forfaiting/ForfaitingMarket.js";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -44,12 +45,12 @@ interface Fixture {
 async function fixture(): Promise<Fixture> {
   const platform = await deployPlatform(connection);
   const claims = await ethers.deployContract("ClaimMock", [platform.registry, platform.token]);
-  const market = await ethers.deployContract("ForfaitingMarket", [
-    platform.registry,
-    platform.token,
-    platform.ledger,
-    [await claims.getAddress()],
-  ]);
+  const market = await deployUpgradeable(
+    ethers,
+    "ForfaitingMarket",
+    [platform.registry, platform.token, platform.ledger],
+    [[await claims.getAddress()]],
+  );
   // The mock claim contract pulls the obligor's tokens at maturity, as a suite claim contract does: it is a system
   // contract (a token spender must be one, or an active holder).
   await platform.finishBootstrap([market, claims]);
@@ -148,12 +149,12 @@ describe("ForfaitingMarket", () => {
     it("refuses the zero address", async () => {
       const f = await networkHelpers.loadFixture(fixture);
       await expect(
-        ethers.deployContract("ForfaitingMarket", [
-          f.platform.registry,
-          f.platform.token,
-          f.platform.ledger,
-          [ethers.ZeroAddress],
-        ]),
+        deployUpgradeable(
+          ethers,
+          "ForfaitingMarket",
+          [f.platform.registry, f.platform.token, f.platform.ledger],
+          [[ethers.ZeroAddress]],
+        ),
       ).to.be.revertedWithCustomError(f.market, "InvalidValue");
     });
   });

@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import { deployPlatform, fund, passProposal, TEST_MEMBER_ROLES, type Platform } from "../helpers/consortium.js";
 import type { BankGuarantees } from "@consortia/sdk/typechain";
 import type { IBankGuarantees } from "@consortia/sdk/typechain/guarantees/BankGuarantees.js";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -47,7 +48,7 @@ interface Fixture {
 
 async function fixture(): Promise<Fixture> {
   const platform = await deployPlatform(connection);
-  const app = await ethers.deployContract("BankGuarantees", [platform.registry, platform.token, platform.ledger]);
+  const app = await deployUpgradeable(ethers, "BankGuarantees", [platform.registry, platform.token, platform.ledger]);
   await platform.finishBootstrap([app]);
   await fund(platform, platform.accounts.bankA, 10n * AMOUNT);
   await platform.token.connect(platform.accounts.bankA).approve(app, ethers.MaxUint256);

@@ -3,6 +3,7 @@ import { keccak256, toUtf8Bytes, type BaseContract, type ContractTransactionResp
 import type { NetworkConnection } from "hardhat/types/network";
 import { MemberKind, roleSet } from "@consortia/sdk";
 import type { ConsortiumRegistry, DepositToken, PaymentLedger } from "@consortia/sdk/typechain";
+import { deployUpgradeable } from "./upgradeable.js";
 
 /** Roles each seeded test member holds. */
 export const TEST_MEMBER_ROLES = {
@@ -100,9 +101,9 @@ export interface Platform {
  */
 export async function deployPlatform(connection: NetworkConnection): Promise<Platform> {
   const { ethers } = connection;
-  const registry = await ethers.deployContract("ConsortiumRegistry");
-  const token = await ethers.deployContract("DepositToken", [registry, "Consortia Deposit CNY", "dCNY", 2]);
-  const ledger = await ethers.deployContract("PaymentLedger", [registry]);
+  const registry = await deployUpgradeable(ethers, "ConsortiumRegistry");
+  const token = await deployUpgradeable(ethers, "DepositToken", [registry], ["Consortia Deposit CNY", "dCNY", 2]);
+  const ledger = await deployUpgradeable(ethers, "PaymentLedger", [registry]);
   const { deployer, accounts, ids, outsiders } = await seedTestMembers(connection, registry);
 
   async function finishBootstrap(systemContracts: BaseContract[] = []): Promise<void> {

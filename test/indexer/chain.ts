@@ -15,6 +15,7 @@ import {
 import { TEST_MEMBER_ROLES, type TestMemberName } from "../helpers/consortium.js";
 import { rpc, startNode, type NodeProcess } from "../helpers/node-process.js";
 import { MemberKind, type Deployment } from "@consortia/sdk";
+import { deployProxy } from "../helpers/upgradeable.js";
 
 const KINDS: Record<TestMemberName, number> = {
   bankA: MemberKind.Bank,
@@ -59,11 +60,15 @@ export async function startChain(): Promise<TestChain> {
   });
   const signers = await Promise.all(Array.from({ length: 16 }, (_, i) => provider.getSigner(i)));
   const deployer = signers[0];
-  const registry = await new ConsortiumRegistry__factory(deployer).deploy();
+  const registry = await deployProxy(await new ConsortiumRegistry__factory(deployer).deploy(), [], deployer);
   await registry.waitForDeployment();
   const firstBlock = (await registry.deploymentTransaction()!.wait())!.blockNumber;
-  const token = await new DepositToken__factory(deployer).deploy(registry, "Consortia Deposit CNY", "dCNY", 2);
-  const ledger = await new PaymentLedger__factory(deployer).deploy(registry);
+  const token = await deployProxy(
+    await new DepositToken__factory(deployer).deploy(registry),
+    ["Consortia Deposit CNY", "dCNY", 2],
+    deployer,
+  );
+  const ledger = await deployProxy(await new PaymentLedger__factory(deployer).deploy(registry), [], deployer);
   const flood = await new EventFlood__factory(deployer).deploy(token, ledger);
   await Promise.all([token.waitForDeployment(), ledger.waitForDeployment(), flood.waitForDeployment()]);
   const names = Object.keys(TEST_MEMBER_ROLES) as TestMemberName[];

@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import { bloomMayContain, checkCoverage, RangeNotCoveredError } from "../../src/indexer/coverage.js";
 import type { BlockHeader, RawLog } from "../../src/indexer/rpc.js";
-import { rpc } from "../helpers/node-process.js";
-import { floodTransfers, mine, platformScenario, startChain, type TestChain } from "./chain.js";
-import { catchUp, createIndexer, digests, directDigests, indexerOptions, testStores } from "./harness.js";
+import { mine } from "./chain.js";
+import { catchUp, createIndexer, digests, indexerOptions, indexUpTo, testStores, useFloodedChain } from "./harness.js";
 import { startLaggingProxy } from "./lagging-proxy.js";
 
 const ADDRESS = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
@@ -96,29 +95,13 @@ describe("indexer: coverage proof of a range", () => {
   });
 });
 
-/** Steps until the index reaches `block` (catchUp() stops early: a node behind the index also counts as caught up). */
-async function indexUpTo(indexer: Awaited<ReturnType<typeof createIndexer>>, block: number): Promise<void> {
-  for (let i = 0; i < 5_000 && indexer.status.indexedBlock < block; i++) await indexer.step();
-  expect(indexer.status.indexedBlock).to.equal(block);
-}
-
 describe("indexer: a node behind the others (lagging backend)", function () {
   this.timeout(180_000);
-  let chain: TestChain;
-  let expected: Record<string, string>;
-  let head: number;
-
-  before(async () => {
-    chain = await startChain();
-    await platformScenario(chain);
-    await floodTransfers(chain, 12, 10);
-    head = Number(await rpc<string>(chain.url, "eth_blockNumber"));
-    expected = await directDigests(chain);
-  });
-  after(async () => chain?.stop());
+  const flooded = useFloodedChain();
 
   for (const store of testStores()) {
     it(`${store.name}: short eth_getLogs, null headers and old heads from a third of requests lose nothing`, async () => {
+      const { chain, head, expected } = flooded;
       const lag = Math.floor((head - chain.deployments.deploymentBlock) / 2);
       const proxy = await startLaggingProxy(chain.url, { share: 1 / 3, head: (h) => h - lag });
       const db = await store.open();
@@ -143,6 +126,7 @@ describe("indexer: a node behind the others (lagging backend)", function () {
     });
 
     it(`${store.name}: a node far behind the checkpoint (beyond the kept window) is waited for, nothing wiped`, async () => {
+      const { chain, head, expected } = flooded;
       const db = await store.open();
       const proxy = await startLaggingProxy(chain.url, {
         share: 1,
@@ -169,7 +153,7 @@ describe("indexer: a node behind the others (lagging backend)", function () {
         await catchUp(indexer);
         expect(indexer.status.indexedBlock).to.equal(head + 2);
         expect(indexer.status.reorgs).to.equal(0);
-        head += 2;
+        flooded.head += 2;
       } finally {
         await db.close();
         await proxy.stop();

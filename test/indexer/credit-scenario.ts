@@ -3,6 +3,7 @@ import { keccak256, toUtf8Bytes, type ContractTransactionResponse } from "ethers
 import { CreditBlacklist__factory, type CreditBlacklist, type ICreditBlacklist } from "@consortia/sdk/typechain";
 import { passProposal, type TestChain } from "./chain.js";
 import { advance, DAY } from "./receivables-scenario.js";
+import { deployProxy } from "../helpers/upgradeable.js";
 
 const hash = (label: string) => keccak256(toUtf8Bytes(label));
 
@@ -24,7 +25,11 @@ async function send(tx: Promise<ContractTransactionResponse>): Promise<number> {
 
 /** Deploys the blacklist on a started test chain and adds it to the deployments file. */
 export async function deployCredit(chain: TestChain): Promise<CreditChain> {
-  const blacklist = await new CreditBlacklist__factory(chain.deployer).deploy(chain.registry);
+  const blacklist = await deployProxy(
+    await new CreditBlacklist__factory(chain.deployer).deploy(chain.registry),
+    [],
+    chain.deployer,
+  );
   await blacklist.waitForDeployment();
   const block = (await blacklist.deploymentTransaction()!.wait())!.blockNumber;
   chain.deployments.contracts.CreditBlacklist = { address: await blacklist.getAddress(), block };

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { openDatabase } from "../../src/indexer/db.js";
 import { floodTransfers, platformScenario, startChain, type TestChain } from "./chain.js";
 import { startFaultyProxy } from "./faulty-proxy.js";
-import { createIndexer, digests, directDigests, indexerOptions, testStores } from "./harness.js";
+import { createIndexer, digests, directDigests, indexerOptions, runVerify, testStores } from "./harness.js";
 
 describe("indexer: faults", function () {
   this.timeout(180_000);
@@ -107,6 +107,10 @@ describe("indexer: faults", function () {
       await final.caughtUp;
       final.child.kill("SIGTERM");
       await final.exited;
+      // The contracts' own views agree with the projections at the indexed block.
+      const verified = await runVerify(env);
+      expect(verified.code, verified.stderr).to.equal(0);
+      expect(verified.stdout).to.match(/\nno drift\n$/);
       const db = await openDatabase(
         store.name === "PostgreSQL" ? { databaseUrl: process.env.DATABASE_URL, schema } : { dataDir },
       );

@@ -10,6 +10,7 @@ import {
 } from "@consortia/sdk/typechain";
 import { rpc } from "../helpers/node-process.js";
 import { passProposal, type TestChain } from "./chain.js";
+import { deployProxy } from "../helpers/upgradeable.js";
 
 /**
  * Scripted scenarios of the bank guarantees and the data-sharing applications over a real node, shared by
@@ -49,9 +50,13 @@ async function travel(chain: TestChain, seconds: number): Promise<void> {
 /** Deploys BankGuarantees, DataSharing and ECertificates, adds them to the deployments file, runs both scenarios. */
 export async function guaranteesAndDataScenario(chain: TestChain): Promise<AppsC> {
   const { deployer, registry, accounts: a, ids: m } = chain;
-  const guarantees = await new BankGuarantees__factory(deployer).deploy(registry, chain.token, chain.ledger);
-  const data = await new DataSharing__factory(deployer).deploy(registry);
-  const certificates = await new ECertificates__factory(deployer).deploy(registry);
+  const guarantees = await deployProxy(
+    await new BankGuarantees__factory(deployer).deploy(registry, chain.token, chain.ledger),
+    [],
+    deployer,
+  );
+  const data = await deployProxy(await new DataSharing__factory(deployer).deploy(registry), [], deployer);
+  const certificates = await deployProxy(await new ECertificates__factory(deployer).deploy(registry), [], deployer);
   await Promise.all([guarantees, data, certificates].map((c) => c.waitForDeployment()));
   for (const [name, c] of Object.entries({
     BankGuarantees: guarantees,

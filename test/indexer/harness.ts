@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { pino } from "pino";
 import { openDatabase, type Database } from "../../src/indexer/db.js";
@@ -6,6 +7,11 @@ import type { Deployment } from "@consortia/sdk";
 import { allTables, loadProjections } from "../../src/indexer/projections.js";
 import { CORE_TABLES, tableDigests } from "../../src/indexer/schema.js";
 import pg from "pg";
+import { indexerFeed } from "../../src/api/feed.js";
+import { buildApi, loadRoutes } from "../../src/api/server.js";
+import { indexerStatus } from "../../src/api/status.js";
+import { rpc } from "../helpers/node-process.js";
+import { floodTransfers, platformScenario, startChain, type TestChain } from "./chain.js";
 
 /** The stores every indexer test runs on: PGlite always, PostgreSQL when DATABASE_URL is set. */
 export interface TestStore {
@@ -81,6 +87,66 @@ export async function catchUp(indexer: Indexer): Promise<void> {
     if (indexer.status.caughtUp) return;
   }
   throw new Error("indexer did not catch up");
+}
+
+/**
+ * Steps the indexer until its index reaches `block` exactly (catchUp() stops early: a node behind the index also counts
+ * as caught up), pausing briefly after a poll that indexed nothing (a node behind, or a node waiting for its retry).
+ */
+export async function indexUpTo(indexer: Indexer, block: number, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (indexer.status.indexedBlock < block && Date.now() < until)
+    if (!(await indexer.step())) await new Promise((r) => setTimeout(r, 5));
+  if (indexer.status.indexedBlock !== block)
+    throw new Error(`indexed block ${indexer.status.indexedBlock}, expected ${block}`);
+}
+
+export interface FloodedChain {
+  chain: TestChain;
+  head: number;
+  /** Digests of an index built straight from the node. */
+  expected: Record<string, string>;
+}
+
+/**
+ * For a mocha suite: a node with the platform scenario and 12 blocks of 10 transfers, started before the suite and
+ * stopped after it; the object is filled in `before`.
+ */
+export function useFloodedChain(): FloodedChain {
+  const flooded = {} as FloodedChain;
+  before(async () => {
+    const chain = await startChain();
+    await platformScenario(chain);
+    await floodTransfers(chain, 12, 10);
+    const head = Number(await rpc<string>(chain.url, "eth_blockNumber"));
+    Object.assign(flooded, { chain, head, expected: await directDigests(chain) });
+  });
+  after(async () => flooded.chain?.stop());
+  return flooded;
+}
+
+/** The query API over an indexer in the same process (as `npm start` runs it). */
+export async function indexerApi(db: Database, indexer: Indexer) {
+  return buildApi({ db, status: indexerStatus(indexer), feed: indexerFeed(indexer), routes: await loadRoutes() });
+}
+
+/** Runs `consortia index verify` as the CLI does (src/indexer/main.ts verify): its exit code and output. */
+export async function runVerify(
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const inherited = { ...process.env };
+  delete inherited.DATABASE_URL; // PGlite unless the test passes DATABASE_URL itself
+  const child = spawn(process.execPath, ["--import", "tsx", "src/indexer/main.ts", "verify", ...args], {
+    env: { ...inherited, LOG_LEVEL: "silent", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  return { code, stdout, stderr };
 }
 
 /** Digests of an index built straight from the node (the first test store), for proxied runs to compare with. */

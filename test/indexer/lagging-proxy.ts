@@ -5,6 +5,8 @@ export interface LagCounts {
   requests: number;
   /** HTTP requests answered as the lagging backend. */
   lagging: number;
+  /** eth_getLogs requests the lagging backend answered (any range). */
+  logRequests: number;
   /** eth_blockNumber answered with the lagging head. */
   oldHeads: number;
   /** eth_getLogs ranges cut at the lagging head (answered short, without an error). */
@@ -46,6 +48,7 @@ export async function startLaggingProxy(
   const counts: LagCounts = {
     requests: 0,
     lagging: 0,
+    logRequests: 0,
     oldHeads: 0,
     shortLogs: 0,
     droppedLogs: 0,
@@ -89,6 +92,7 @@ export async function startLaggingProxy(
         return reply(answer);
       }
       case "eth_getLogs": {
+        counts.logRequests++;
         const filter = params[0] as LogFilter;
         if (filter.blockHash !== undefined) {
           const block = (await call("eth_getBlockByHash", [filter.blockHash, false])).result as {

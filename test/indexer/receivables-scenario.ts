@@ -9,6 +9,7 @@ import {
 } from "@consortia/sdk/typechain";
 import { rpc } from "../helpers/node-process.js";
 import { passProposal, type TestChain } from "./chain.js";
+import { deployProxy } from "../helpers/upgradeable.js";
 
 export const DAY = 86_400;
 const CNY = "0x434e59";
@@ -40,13 +41,16 @@ async function latest(chain: TestChain): Promise<number> {
  * governance proposal: bootstrap has ended) and adds both to the deployments file the indexer reads.
  */
 export async function deployReceivables(chain: TestChain): Promise<ReceivablesChain> {
-  const certificates = await new ReceivableCertificate__factory(chain.deployer).deploy(chain.registry, 2);
+  const certificates = await deployProxy(
+    await new ReceivableCertificate__factory(chain.deployer).deploy(chain.registry, 2),
+    [],
+    chain.deployer,
+  );
   await certificates.waitForDeployment();
-  const desk = await new ReceivableDesk__factory(chain.deployer).deploy(
-    chain.registry,
-    chain.token,
-    chain.ledger,
-    certificates,
+  const desk = await deployProxy(
+    await new ReceivableDesk__factory(chain.deployer).deploy(chain.registry, chain.token, chain.ledger, certificates),
+    [],
+    chain.deployer,
   );
   await desk.waitForDeployment();
   await send(certificates.bindDesk(desk));

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { verifyIndex } from "../../src/indexer/verify.js";
 import type { Database } from "../../src/indexer/db.js";
 import {
   OFFER_STATUSES,
@@ -99,6 +100,11 @@ describe("indexer: receivables projections", function () {
         expect(t1.holder).to.equal(chain.accounts.supplier1.address.toLowerCase()); // redeemed for supplier1
       });
 
+      it("consortia index verify: certificate values, locks, holders and the platform agree with the contracts", async () => {
+        const result = await verifyIndex({ db, rpcUrl: chain.url, deployments: chain.deployments });
+        expect(result.drift).to.deep.equal([]);
+        expect(result.compared["receivable certificates"]).to.be.greaterThan(10);
+      });
       it("the certificates of a receivable add up to its outstanding value", async () => {
         for (const id of [s.r1, s.r2, s.r5]) {
           const [{ total }] = await db.query<{ total: string }>(

@@ -1,11 +1,10 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { indexerFeed } from "../../src/api/feed.js";
-import { buildApi, closeApi, loadRoutes } from "../../src/api/server.js";
-import { databaseStatus, indexerStatus } from "../../src/api/status.js";
+import { closeApi } from "../../src/api/server.js";
+import { databaseStatus } from "../../src/api/status.js";
 import { rpc } from "../helpers/node-process.js";
 import { mine, startChain, type TestChain } from "./chain.js";
-import { catchUp, createIndexer, digests, indexerOptions, testStores } from "./harness.js";
+import { catchUp, createIndexer, digests, indexerApi, indexerOptions, testStores } from "./harness.js";
 
 /**
  * A dev chain reverts to a snapshot and mines a different branch; the projections must follow the new canonical
@@ -131,12 +130,7 @@ describe("indexer: reorgs", function () {
         expect(await digests(db)).to.deep.equal(before);
 
         // The API keeps serving the last consistent state and says it is not ready, and why.
-        const api = await buildApi({
-          db,
-          status: indexerStatus(indexer),
-          feed: indexerFeed(indexer),
-          routes: await loadRoutes(),
-        });
+        const api = await indexerApi(db, indexer);
         try {
           const ready = await api.inject({ url: "/ready" });
           expect(ready.statusCode).to.equal(503);

@@ -14,6 +14,7 @@ import { buildApi, loadRoutes } from "../../src/api/server.js";
 import { indexerStatus } from "../../src/api/status.js";
 import { catchUp, createIndexer, indexerOptions, testStores } from "./harness.js";
 import { passProposal, startChain, type TestChain } from "./chain.js";
+import { deployProxy } from "../helpers/upgradeable.js";
 
 /** Letters of credit, interbank positions and the forfaiting market deployed on a test chain. */
 export interface TradeFinance {
@@ -69,11 +70,23 @@ async function travel(chain: TestChain, seconds: bigint): Promise<void> {
 /** Deploys the three contracts, registers them as system contracts and adds them to the deployments file. */
 export async function deployTradeFinance(chain: TestChain): Promise<TradeFinance> {
   const { deployer, registry, token, ledger } = chain;
-  const positions = await new InterbankPositions__factory(deployer).deploy(registry, token, ledger);
+  const positions = await deployProxy(
+    await new InterbankPositions__factory(deployer).deploy(registry, token, ledger),
+    [],
+    deployer,
+  );
   await positions.waitForDeployment();
-  const lc = await new LetterOfCredit__factory(deployer).deploy(registry, token, ledger, positions, CNY);
+  const lc = await deployProxy(
+    await new LetterOfCredit__factory(deployer).deploy(registry, token, ledger, positions, CNY),
+    [],
+    deployer,
+  );
   await lc.waitForDeployment();
-  const market = await new ForfaitingMarket__factory(deployer).deploy(registry, token, ledger, [lc]);
+  const market = await deployProxy(
+    await new ForfaitingMarket__factory(deployer).deploy(registry, token, ledger),
+    [[await lc.getAddress()]],
+    deployer,
+  );
   await market.waitForDeployment();
   const block = (await positions.deploymentTransaction()!.wait())!.blockNumber;
   const addresses = {

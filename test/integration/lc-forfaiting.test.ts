@@ -11,6 +11,7 @@ import {
   type LcFixture,
 } from "../letters-of-credit/fixture.js";
 import type { ForfaitingMarket } from "@consortia/sdk/typechain";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -23,7 +24,7 @@ async function acceptedClaim(): Promise<LcFixture & { market: ForfaitingMarket; 
   const f = await deployLettersOfCredit(connection);
   const { platform, lc } = f;
   const { registry, token, ledger, accounts } = platform;
-  const market = await ethers.deployContract("ForfaitingMarket", [registry, token, ledger, [lc]]);
+  const market = await deployUpgradeable(ethers, "ForfaitingMarket", [registry, token, ledger], [[lc]]);
   await passProposal(
     platform,
     registry,

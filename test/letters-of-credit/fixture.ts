@@ -3,6 +3,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import type { InterbankPositions, LetterOfCredit } from "@consortia/sdk/typechain";
 import type { ILetterOfCredit } from "@consortia/sdk/typechain/letters-of-credit/LetterOfCredit.js";
 import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 export const DAY = 24n * 3600n;
 /** "CNY" as bytes3. */
@@ -74,12 +75,12 @@ export interface LcFixture {
 export async function deployLettersOfCredit(connection: NetworkConnection): Promise<LcFixture> {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
-  const positions = await ethers.deployContract("InterbankPositions", [
+  const positions = await deployUpgradeable(ethers, "InterbankPositions", [
     platform.registry,
     platform.token,
     platform.ledger,
   ]);
-  const lc = await ethers.deployContract("LetterOfCredit", [
+  const lc = await deployUpgradeable(ethers, "LetterOfCredit", [
     platform.registry,
     platform.token,
     platform.ledger,

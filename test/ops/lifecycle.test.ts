@@ -183,6 +183,17 @@ describe("npm start", function () {
     dirs.push(dir);
     return dir;
   };
+  /** A fresh data directory and two free ports, with the flags that give them to npm start. */
+  const instance = async () => {
+    const dataDir = await tempDir();
+    const [port, apiPort] = [await freePort(), await freePort()];
+    return {
+      dataDir,
+      port,
+      apiPort,
+      flags: ["--port", String(port), "--api-port", String(apiPort), "--data-dir", dataDir],
+    };
+  };
   const npmStart = (args: string[]) => run("npm", ["start", "--", ...args]);
   const direct = (args: string[]) => run(process.execPath, ["--import", "tsx", "scripts/start.ts", ...args]);
 
@@ -204,6 +215,10 @@ describe("npm start", function () {
         [["--port", "0x10"], /argument '0x10' is invalid/],
         [["--port", "9100", "--api-port", "9100"], /^error: --port and --api-port are both 9100/],
         [["--bogus"], /^error: unknown option '--bogus'/],
+        [
+          ["--node", "geth"],
+          /^error: option '--node <name>' argument 'geth' is invalid\. Allowed choices are hardhat, anvil/,
+        ],
         [["--api-port", String(taken)], new RegExp(`^error: port ${taken} \\(--api-port\\) is already in use`)],
       ];
       for (const [args, expected] of cases) {
@@ -233,17 +248,8 @@ describe("npm start", function () {
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     it(`${signal} to npm alone stops the chain, the indexer and the API, frees the ports and says so`, async () => {
-      const dataDir = await tempDir();
-      const [port, apiPort] = [await freePort(), await freePort()];
-      const first = npmStart([
-        "--no-demo",
-        "--port",
-        String(port),
-        "--api-port",
-        String(apiPort),
-        "--data-dir",
-        dataDir,
-      ]);
+      const { dataDir, port, apiPort, flags } = await instance();
+      const first = npmStart(["--no-demo", ...flags]);
       await first.until(/Press Ctrl-C/);
       expect(first.output()).to.contain("Compiling the contracts (the first compile takes about a minute) ...");
       expect(first.output()).to.contain("Starting the indexer and the query API ...");
@@ -291,6 +297,28 @@ describe("npm start", function () {
       );
     });
   }
+
+  it("--node anvil: runs the demo on Anvil, indexes it, and Anvil stops with npm start even when it is SIGKILLed", async () => {
+    const { port, apiPort, flags } = await instance();
+    const started = direct(["--node", "anvil", ...flags]);
+    await started.until(/Press Ctrl-C/, 280_000);
+    expect(started.output()).to.contain(`chain       http://127.0.0.1:${port}  (anvil; chain id 1337`);
+    const api = `http://127.0.0.1:${apiPort}`;
+    const chainVersion = await fetch(`http://127.0.0.1:${port}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "web3_clientVersion", params: [] }),
+    }).then((response) => response.json() as Promise<{ result: string }>);
+    expect(chainVersion.result).to.match(/^anvil\//);
+    expect(((await (await fetch(`${api}/ready`)).json()) as { ready: boolean }).ready).to.equal(true);
+    expect(((await (await fetch(`${api}/members`)).json()) as { items: unknown[] }).items).to.have.length(13);
+    const tree = await descendants(started.process.pid!);
+    expect(tree.length).to.be.greaterThan(1);
+    started.process.kill("SIGKILL");
+    await started.process;
+    expect(await gone(tree, 10_000), `still running: ${tree.filter(alive).join(" ")}`).to.equal(true);
+    expect(await portIsFree(port)).to.equal(true);
+  });
 });
 
 /** Content and modification time of a file: equal snapshots mean nobody wrote it. */

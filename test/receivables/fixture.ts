@@ -9,6 +9,7 @@ import type {
   ReceivableReceiverMock,
 } from "@consortia/sdk/typechain";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 /** Document kinds of contracts/platform/types/DocumentRef.sol used by receivables. */
 export const DocumentKind = { CONTRACT: 1, INVOICE: 2, DELIVERY: 3 } as const;
@@ -52,8 +53,8 @@ function hash(label: string): string {
 export async function deployReceivables(connection: NetworkConnection): Promise<Receivables> {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
-  const certificates = await ethers.deployContract("ReceivableCertificate", [platform.registry, 2]);
-  const desk = await ethers.deployContract("ReceivableDesk", [
+  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
     platform.registry,
     platform.token,
     platform.ledger,

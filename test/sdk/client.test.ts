@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { AbiCoder, id as selectorOf, type Signer } from "ethers";
 import { network } from "hardhat";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
+import { platformDeployment } from "../helpers/deployment.js";
 import {
   type Consortia,
   ContractError,
@@ -34,19 +35,7 @@ interface Fixture {
 async function fixture(): Promise<Fixture> {
   const platform = await deployPlatform(connection);
   await platform.finishBootstrap();
-  const chainId = Number((await ethers.provider.getNetwork()).chainId);
-  const deployment: Deployment = {
-    chainId,
-    deploymentBlock: 0,
-    contracts: {
-      ConsortiumRegistry: {
-        address: await platform.registry.getAddress(),
-        block: 0,
-      },
-      DepositToken: { address: await platform.token.getAddress(), block: 0 },
-      PaymentLedger: { address: await platform.ledger.getAddress(), block: 0 },
-    },
-  };
+  const deployment = await platformDeployment(platform);
   return {
     platform,
     deployment,

@@ -2,34 +2,35 @@ import type { NetworkConnection } from "hardhat/types/network";
 import type { Signer } from "ethers";
 import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
 import { type Consortia, createConsortia, type Deployment } from "@consortia/sdk";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 /** The platform plus letters of credit, guarantees and the forfaiting market, as the suite deploys them. */
 export async function deployApps(connection: NetworkConnection) {
   const { ethers, networkHelpers } = connection;
   const platform: Platform = await deployPlatform(connection);
-  const positions = await ethers.deployContract("InterbankPositions", [
+  const positions = await deployUpgradeable(ethers, "InterbankPositions", [
     platform.registry,
     platform.token,
     platform.ledger,
   ]);
-  const lc = await ethers.deployContract("LetterOfCredit", [
+  const lc = await deployUpgradeable(ethers, "LetterOfCredit", [
     platform.registry,
     platform.token,
     platform.ledger,
     positions,
     "0x434e59",
   ]);
-  const guarantees = await ethers.deployContract("BankGuarantees", [
+  const guarantees = await deployUpgradeable(ethers, "BankGuarantees", [
     platform.registry,
     platform.token,
     platform.ledger,
   ]);
-  const market = await ethers.deployContract("ForfaitingMarket", [
-    platform.registry,
-    platform.token,
-    platform.ledger,
-    [await lc.getAddress()],
-  ]);
+  const market = await deployUpgradeable(
+    ethers,
+    "ForfaitingMarket",
+    [platform.registry, platform.token, platform.ledger],
+    [[await lc.getAddress()]],
+  );
   await platform.finishBootstrap([positions, lc, guarantees, market]);
   for (const bank of [platform.accounts.bankA, platform.accounts.bankB, platform.accounts.bankC]) {
     await fund(platform, bank, 100_000_000n);

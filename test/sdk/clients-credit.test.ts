@@ -13,6 +13,7 @@ import {
   generateConsortiumKey,
   generateEncryptionKeyPair,
 } from "@consortia/sdk";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -22,7 +23,7 @@ const IDENTIFIER = { kind: "resident-id", value: "11010519491231002X" } as const
 
 async function fixture() {
   const platform: Platform = await deployPlatform(connection);
-  const blacklist = await ethers.deployContract("CreditBlacklist", [platform.registry]);
+  const blacklist = await deployUpgradeable(ethers, "CreditBlacklist", [platform.registry]);
   await platform.finishBootstrap();
   const keys = { bankB: generateEncryptionKeyPair(), regulator: generateEncryptionKeyPair() };
   await platform.registry.connect(platform.accounts.bankB).setEncryptionKey(keys.bankB.publicKey);

@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import { keccak256, toUtf8Bytes, type Signer } from "ethers";
 import { deployPlatform } from "../helpers/consortium.js";
 import { type ContractError, createConsortia, type Deployment, MemberKind, roleSet } from "@consortia/sdk";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -11,8 +12,8 @@ const DAY = 86_400n;
 
 async function fixture() {
   const platform = await deployPlatform(connection);
-  const data = await ethers.deployContract("DataSharing", [platform.registry]);
-  const certificates = await ethers.deployContract("ECertificates", [platform.registry]);
+  const data = await deployUpgradeable(ethers, "DataSharing", [platform.registry]);
+  const certificates = await deployUpgradeable(ethers, "ECertificates", [platform.registry]);
   await platform.finishBootstrap([]);
   const entry = async (contract: { getAddress(): Promise<string> }) => ({
     address: await contract.getAddress(),

@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import { keccak256, toUtf8Bytes, ZeroAddress, type Signer } from "ethers";
 import { deployPlatform, fund } from "../helpers/consortium.js";
 import { type ContractError, createConsortia, type Deployment, type ReceivableTermsInput } from "@consortia/sdk";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -11,8 +12,8 @@ const DAY = 86_400n;
 
 async function fixture() {
   const platform = await deployPlatform(connection);
-  const certificates = await ethers.deployContract("ReceivableCertificate", [platform.registry, 2]);
-  const desk = await ethers.deployContract("ReceivableDesk", [
+  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
     platform.registry,
     platform.token,
     platform.ledger,

@@ -10,6 +10,7 @@ import { receivableEntries } from "./authorization/receivables.js";
 import { recordEntries } from "./authorization/records.js";
 import { runEntry, violation, type EntryResult } from "./authorization/runner.js";
 import { tradeEntries } from "./authorization/trade.js";
+import { upgradeEntries } from "./authorization/upgrades.js";
 import type { Context, Entry } from "./authorization/types.js";
 
 const connection = await network.create();
@@ -38,6 +39,7 @@ const ENTRIES: Entry[] = [
   ...recordEntries,
   ...receivableEntries,
   ...tradeEntries,
+  ...upgradeEntries(CONTRACTS),
   ...pauseEntries([
     "token",
     "blacklist",

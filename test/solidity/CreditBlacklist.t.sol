@@ -36,7 +36,9 @@ contract CreditBlacklistHandler is PlatformFixture {
 
     constructor() {
         _deployPlatform();
-        blacklist = new CreditBlacklist(registry);
+        blacklist = CreditBlacklist(
+            _proxy(address(new CreditBlacklist(registry)), abi.encodeCall(CreditBlacklist.initialize, ()))
+        );
         registry.endBootstrap(3);
         _subjects = [keccak256("subject 1"), keccak256("subject 2"), keccak256("subject 3")];
         _actors = [BANK_A, BANK_B, BANK_C, CORE, REGULATOR];
@@ -319,7 +321,9 @@ contract CreditBlacklistFuzzTest is PlatformFixture {
 
     function setUp() public {
         _deployPlatform();
-        blacklist = new CreditBlacklist(registry);
+        blacklist = CreditBlacklist(
+            _proxy(address(new CreditBlacklist(registry)), abi.encodeCall(CreditBlacklist.initialize, ()))
+        );
         registry.endBootstrap(3);
         vm.warp(1_700_000_000);
     }

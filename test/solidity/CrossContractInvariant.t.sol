@@ -11,7 +11,7 @@ import {ReceivableCertificate} from "../../contracts/receivables/ReceivableCerti
 import {ReceivableDesk} from "../../contracts/receivables/ReceivableDesk.sol";
 import {IReceivableCertificate} from "../../contracts/receivables/interfaces/IReceivableCertificate.sol";
 import {IReceivableDesk} from "../../contracts/receivables/interfaces/IReceivableDesk.sol";
-import {PlatformFixture} from "./utils/PlatformFixture.sol";
+import {ReceivablesFixture} from "./utils/ReceivablesFixture.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
 /// @notice Acts across the registry, the deposit token, the receivable desk and certificates and the forfaiting market
@@ -19,13 +19,11 @@ import {TestBase} from "./utils/TestBase.sol";
 /// spends allowances and uses approvals after the party was suspended or blacklisted, accepts offers of a suspended
 /// offeror. Ghost variables record, for every step that went through, whether the buyer received the value it priced
 /// and whether every party of the step could act at that moment.
-contract CrossContractHandler is PlatformFixture {
+contract CrossContractHandler is ReceivablesFixture {
     uint64 internal constant CERT_HOLDER = Roles.RECEIVABLE_HOLDER | Roles.FINANCIER | Roles.SYSTEM;
     uint64 internal constant TOKEN_HOLDS = Roles.TOKEN_HOLDER | Roles.SYSTEM;
     uint256 internal constant FACE = 1_000_000;
 
-    ReceivableCertificate public certificates;
-    ReceivableDesk public desk;
     ForfaitingMarket public market;
 
     /// @notice Steps that went through although the value delivered differed from the value priced.
@@ -77,12 +75,15 @@ contract CrossContractHandler is PlatformFixture {
 
     constructor() {
         _deployPlatform();
-        certificates = new ReceivableCertificate(registry, 2);
-        desk = new ReceivableDesk(registry, token, ledger, certificates);
-        certificates.bindDesk(address(desk));
+        _deployReceivables();
         address[] memory listed = new address[](1);
         listed[0] = address(certificates);
-        market = new ForfaitingMarket(registry, token, ledger, listed);
+        market = ForfaitingMarket(
+            _proxy(
+                address(new ForfaitingMarket(registry, token, ledger)),
+                abi.encodeCall(ForfaitingMarket.initialize, (listed))
+            )
+        );
         registry.bootstrapSystemContract(address(desk));
         registry.bootstrapSystemContract(address(market));
         registry.endBootstrap(3);

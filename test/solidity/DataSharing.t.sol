@@ -29,7 +29,7 @@ contract DataSharingHandler is PlatformFixture {
     constructor() {
         _deployPlatform();
         registry.endBootstrap(3);
-        data = new DataSharing(registry);
+        data = DataSharing(_proxy(address(new DataSharing(registry)), abi.encodeCall(DataSharing.initialize, ())));
         vm.prank(CORE);
         data.registerDataset(
             keccak256("f1"),

@@ -29,7 +29,12 @@ contract ForfaitingHandler is PlatformFixture {
         claims = new ClaimMock(registry, token);
         address[] memory listed = new address[](1);
         listed[0] = address(claims);
-        market = new ForfaitingMarket(registry, token, ledger, listed);
+        market = ForfaitingMarket(
+            _proxy(
+                address(new ForfaitingMarket(registry, token, ledger)),
+                abi.encodeCall(ForfaitingMarket.initialize, (listed))
+            )
+        );
         registry.bootstrapSystemContract(address(market));
         // The mock pulls the obligor's tokens at maturity, as a suite claim contract does: token spenders must be
         // active holders or suite contracts.

@@ -18,7 +18,9 @@ contract GuaranteeHandler is PlatformFixture {
 
     constructor() {
         _deployPlatform();
-        app = new BankGuarantees(registry, token, ledger);
+        app = BankGuarantees(
+            _proxy(address(new BankGuarantees(registry, token, ledger)), abi.encodeCall(BankGuarantees.initialize, ()))
+        );
         registry.bootstrapSystemContract(address(app));
         registry.endBootstrap(3);
         _mint(BANK_A, 1e30);
@@ -202,7 +204,9 @@ contract GuaranteeScheduleFuzzTest is PlatformFixture {
 
     function setUp() public {
         _deployPlatform();
-        app = new BankGuarantees(registry, token, ledger);
+        app = BankGuarantees(
+            _proxy(address(new BankGuarantees(registry, token, ledger)), abi.encodeCall(BankGuarantees.initialize, ()))
+        );
         registry.endBootstrap(3);
     }
 

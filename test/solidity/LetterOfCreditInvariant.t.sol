@@ -25,8 +25,18 @@ contract LetterOfCreditHandler is PlatformFixture {
 
     constructor() {
         _deployPlatform();
-        positions = new InterbankPositions(registry, token, ledger);
-        lc = new LetterOfCredit(registry, token, ledger, positions, bytes3("CNY"));
+        positions = InterbankPositions(
+            _proxy(
+                address(new InterbankPositions(registry, token, ledger)),
+                abi.encodeCall(InterbankPositions.initialize, ())
+            )
+        );
+        lc = LetterOfCredit(
+            _proxy(
+                address(new LetterOfCredit(registry, token, ledger, positions, bytes3("CNY"))),
+                abi.encodeCall(LetterOfCredit.initialize, ())
+            )
+        );
         registry.bootstrapSystemContract(address(positions));
         registry.bootstrapSystemContract(address(lc));
         registry.endBootstrap(3);

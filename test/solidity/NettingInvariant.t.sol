@@ -28,7 +28,12 @@ contract NettingHandler is PlatformFixture {
 
     constructor() {
         _deployPlatform();
-        positions = new InterbankPositions(registry, token, ledger);
+        positions = InterbankPositions(
+            _proxy(
+                address(new InterbankPositions(registry, token, ledger)),
+                abi.encodeCall(InterbankPositions.initialize, ())
+            )
+        );
         registry.bootstrapSystemContract(address(positions));
         registry.endBootstrap(3);
         for (uint256 i; i < 3; ++i) {

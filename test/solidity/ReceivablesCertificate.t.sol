@@ -13,7 +13,12 @@ contract ReceivablesCertificateTest is PlatformFixture {
 
     function setUp() public {
         _deployPlatform();
-        certificates = new ReceivableCertificate(registry, 2);
+        certificates = ReceivableCertificate(
+            _proxy(
+                address(new ReceivableCertificate(registry, 2)),
+                abi.encodeCall(ReceivableCertificate.initialize, ())
+            )
+        );
         certificates.bindDesk(address(this));
         registry.endBootstrap(3);
     }

@@ -7,20 +7,17 @@ import {ReceivableDesk} from "../../contracts/receivables/ReceivableDesk.sol";
 import {IReceivableCertificate} from "../../contracts/receivables/interfaces/IReceivableCertificate.sol";
 import {IReceivableDesk} from "../../contracts/receivables/interfaces/IReceivableDesk.sol";
 import {DocumentKinds, DocumentRef} from "../../contracts/platform/types/DocumentRef.sol";
-import {PlatformFixture} from "./utils/PlatformFixture.sol";
+import {ReceivablesFixture} from "./utils/ReceivablesFixture.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
 /// @notice Drives receivables through random splits, merges, whole transfers, sign-off transfers, discounts, pledges
 /// (release and take), time, funding and redemption, and records every certificate it sees minted.
-contract ReceivablesHandler is PlatformFixture {
+contract ReceivablesHandler is ReceivablesFixture {
     uint32 internal constant CORE_ID = 4;
     uint32 internal constant BANK_A_ID = 1;
     uint32 internal constant BANK_B_ID = 2;
     uint256 internal constant RECEIVABLES = 2;
     uint256 internal constant FACE = 1_000_000;
-
-    ReceivableCertificate public certificates;
-    ReceivableDesk public desk;
 
     address[] internal _holders;
     uint256[] internal _tokens;
@@ -31,9 +28,7 @@ contract ReceivablesHandler is PlatformFixture {
 
     constructor() {
         _deployPlatform();
-        certificates = new ReceivableCertificate(registry, 2);
-        desk = new ReceivableDesk(registry, token, ledger, certificates);
-        certificates.bindDesk(address(desk));
+        _deployReceivables();
         registry.bootstrapSystemContract(address(desk));
         registry.endBootstrap(3);
         _holders = [SUPPLIER_1, SUPPLIER_2, SUPPLIER_3, BANK_A, BANK_B];

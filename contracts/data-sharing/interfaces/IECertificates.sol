@@ -106,10 +106,19 @@ interface IECertificates is IConsortiumApp {
     error CertificateWrongStatus(uint64 certificateId, CertificateStatus current, CertificateStatus expected);
     /// @notice The validity period is empty or already over.
     error InvalidValidity(uint64 validFrom, uint64 validUntil);
+    /// @notice Only a suite contract that governance allowed (a system contract) may issue in a member's name.
+    error NotSystemContract(address caller);
 
     /// @notice Issues a certificate. By a `CERTIFICATE_ISSUER` member.
     /// @return certificateId The new certificate's id (its reference), from 1.
     function issue(Terms calldata terms) external returns (uint64 certificateId);
+
+    /// @notice Issues a certificate in the name of `issuer`, a `CERTIFICATE_ISSUER` member active now. By a suite
+    /// contract that governance allowed (a system contract), for results that a contract's own rules decide, such as
+    /// an administrative approval once every department approved. The certificate is the issuer's own: it alone
+    /// replaces or revokes it.
+    /// @return certificateId The new certificate's id.
+    function issueFor(uint32 issuer, Terms calldata terms) external returns (uint64 certificateId);
 
     /// @notice Replaces an active certificate with a new one (renewal, correction, change of holder). By its issuer.
     /// @return newId The successor's id.

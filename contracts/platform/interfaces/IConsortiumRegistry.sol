@@ -96,6 +96,17 @@ interface IConsortiumRegistry {
         bytes data;
     }
 
+    /// @notice What an upgrade proposal names, so that members verify what they vote for: the proxy, the new
+    /// implementation, the source commit it was built from and its runtime bytecode hash (`implementation.codehash`,
+    /// what `consortia upgrade verify` rebuilds and compares), and when the upgrade may run at the earliest.
+    struct UpgradeProposal {
+        address proxy;
+        uint64 executableAt;
+        address implementation;
+        bytes20 sourceCommit;
+        bytes32 bytecodeHash;
+    }
+
     /// @notice Founding members are seeded only during bootstrap, which can end only once.
     event BootstrapEnded(address indexed bootstrapper);
     /// @notice A member joined.
@@ -135,6 +146,17 @@ interface IConsortiumRegistry {
     );
     /// @notice A voting member approved a proposal.
     event ProposalApproved(uint256 indexed proposalId, uint32 indexed memberId, uint8 approvals);
+    /// @notice An upgrade proposal was made (its `ProposalCreated` carries the `upgradeToAndCall` call).
+    event UpgradeProposed(
+        uint256 indexed proposalId,
+        address indexed proxy,
+        address indexed implementation,
+        bytes20 sourceCommit,
+        bytes32 bytecodeHash,
+        uint64 executableAt
+    );
+    /// @notice The time an upgrade proposal waits before it may execute changed.
+    event ExecutionDelayChanged(uint64 previous, uint64 current);
     /// @notice A proposal's call was made.
     event ProposalExecuted(uint256 indexed proposalId, bytes result);
     /// @notice The proposer withdrew a pending proposal.
@@ -190,6 +212,16 @@ interface IConsortiumRegistry {
     error ProposalCallFailed(uint256 proposalId, bytes reason);
     /// @notice The node is not registered for the member.
     error UnknownNode(uint32 memberId, bytes32 nodeId);
+    /// @notice The implementation's runtime bytecode is not the one the upgrade proposal names.
+    error BytecodeMismatch(address implementation, bytes32 expected, bytes32 actual);
+    /// @notice The upgrade proposal's execution delay has not passed yet.
+    error UpgradeNotYetExecutable(uint256 proposalId, uint64 executableAt);
+    /// @notice Upgrades are proposed with `proposeUpgrade` (which records what is voted on), not as a plain call.
+    error UpgradeNeedsProposeUpgrade(address target);
+
+    /// @notice Sets up the registry behind its proxy (run once, by the proxy's constructor): the caller becomes the
+    /// bootstrapper and the default voting period is announced.
+    function initialize() external;
 
     /// @notice Returns the member the account acts for if the account may act now with `role`; reverts otherwise.
     /// @dev The one question applications ask. Reverts with the precise reason (unknown or inactive account, level
@@ -259,6 +291,12 @@ interface IConsortiumRegistry {
     /// @notice Seconds a proposal stays open for approval.
     function votingPeriod() external view returns (uint64);
 
+    /// @notice Seconds an upgrade proposal waits after it is made before it may execute (0: none).
+    function executionDelay() external view returns (uint64);
+
+    /// @notice What an upgrade proposal names (all zero for another proposal).
+    function upgradeProposal(uint256 proposalId) external view returns (UpgradeProposal memory);
+
     /// @notice A proposal's record.
     function proposal(uint256 proposalId) external view returns (Proposal memory);
 
@@ -291,6 +329,20 @@ interface IConsortiumRegistry {
     function propose(
         address target,
         bytes calldata data,
+        bytes32 descriptionHash
+    ) external returns (uint256 proposalId);
+
+    /// @notice Proposes to upgrade a suite proxy (an application's, or the registry's own) to `implementation`,
+    /// running `migrationData` (empty, or a `reinitializer` call of the new version) once. Records the source commit
+    /// and the runtime bytecode hash members verify, checks that the implementation's code has that hash now and again
+    /// at execution, and keeps the proposal from executing before `executionDelay` has passed (the voting window is
+    /// extended by the same time). A voting member proposes; its approval counts.
+    function proposeUpgrade(
+        address proxy,
+        address implementation,
+        bytes20 sourceCommit,
+        bytes32 bytecodeHash,
+        bytes calldata migrationData,
         bytes32 descriptionHash
     ) external returns (uint256 proposalId);
 
@@ -332,6 +384,10 @@ interface IConsortiumRegistry {
 
     /// @notice Changes how long proposals stay open.
     function setVotingPeriod(uint64 votingPeriod) external;
+
+    /// @notice Changes how long an upgrade proposal waits before it may execute, at most `MAX_EXECUTION_DELAY`.
+    /// Governance only.
+    function setExecutionDelay(uint64 delay) external;
 
     /// @notice Blacklists an account (final unless recovered by vote).
     function blacklistAccount(address account) external;

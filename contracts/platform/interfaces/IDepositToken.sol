@@ -12,6 +12,9 @@ interface IDepositToken is IERC20 {
     /// @notice An issuing bank redeemed deposits it holds (also a `Transfer` to the zero address).
     event Redeemed(uint32 indexed issuer, address indexed from, uint256 amount);
 
+    /// @notice Sets the token's name, symbol and decimals behind its proxy (run once, by the proxy's constructor).
+    function initialize(string calldata name_, string calldata symbol_, uint8 decimals_) external;
+
     /// @notice Issues deposits to a holder. Issuing banks only.
     function mint(address to, uint256 amount) external;
 

@@ -28,6 +28,9 @@ interface IPaymentLedger {
     /// @notice The reference is empty.
     error EmptyReference();
 
+    /// @notice Marks the ledger's proxy initialized (run once, by the proxy's constructor; the ledger has no settings).
+    function initialize() external;
+
     /// @notice Records an off-chain payment attested by `bankAccount` (which must hold `Roles.PAYMENT_BANK`).
     /// @return bank The member behind `bankAccount`.
     function record(

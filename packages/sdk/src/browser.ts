@@ -21,6 +21,14 @@ export {
 } from "./errors.js";
 export { ManagedSigner, withNonceManager } from "./nonce.js";
 export {
+  DEFAULT_RECEIPT_TIMEOUT_MS,
+  TransactionDroppedError,
+  TransactionReplacedError,
+  TransactionTimeoutError,
+  waitForReceipt,
+  type WaitOptions,
+} from "./receipts.js";
+export {
   ReadOnlyClientError,
   defineClient,
   type ClientContext,
@@ -32,6 +40,7 @@ export { CLIENTS, type ClientName } from "./clients/index.js";
 export {
   ACCESS_LEVEL,
   ACCOUNT_STATUS,
+  IMPLEMENTATION_SLOT,
   MEMBER_STATUS,
   PROPOSAL_STATUS,
   UnknownMemberError,
@@ -39,6 +48,7 @@ export {
   roleNames,
   type GovernanceArgs,
   type GovernanceFunction,
+  type ImplementationRecord,
   type MemberInfo,
   type ProposalInfo,
   type RegistryClient,

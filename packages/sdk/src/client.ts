@@ -9,6 +9,12 @@ import { ReadOnlyClientError } from "./clients/define.js";
 import type { Deployment } from "./deployments.js";
 import { ContractError, toContractError } from "./errors.js";
 import { withNonceManager } from "./nonce.js";
+import {
+  TransactionDroppedError,
+  TransactionReplacedError,
+  TransactionTimeoutError,
+  waitForReceipt,
+} from "./receipts.js";
 
 /** The deployment is missing a contract, malformed, or for another chain than the runner's. */
 export class DeploymentMismatchError extends Error {
@@ -27,6 +33,17 @@ export interface CreateConsortiaOptions {
   manageNonces?: boolean;
   /** Check that the runner's chain id matches the deployment's (default true; one `eth_chainId` call). */
   checkChainId?: boolean;
+  /** How long `send` waits for a receipt before `TransactionTimeoutError` (default 120 s; `SendOptions.timeoutMs`). */
+  receiptTimeoutMs?: number;
+}
+
+/** A wait that ended without our receipt: passed on as is (no revert to decode). */
+function isWaitError(error: unknown): boolean {
+  return (
+    error instanceof TransactionTimeoutError ||
+    error instanceof TransactionDroppedError ||
+    error instanceof TransactionReplacedError
+  );
 }
 
 /** The clients, one property per entry of `CLIENTS`, each built on first access. */
@@ -90,10 +107,12 @@ export async function createConsortia(options: CreateConsortiaOptions): Promise<
       try {
         const response = await transaction();
         sendOptions?.onSent?.(response.hash);
-        const receipt = await response.wait(sendOptions?.confirmations ?? 1);
-        if (receipt === null) throw new Error(`transaction ${response.hash} was not mined`);
-        return receipt;
+        return await waitForReceipt(response, {
+          confirmations: sendOptions?.confirmations,
+          timeoutMs: sendOptions?.timeoutMs ?? options.receiptTimeoutMs,
+        });
       } catch (error) {
+        if (isWaitError(error)) throw error;
         throw toContractError(error, { to, deployment });
       }
     },

@@ -33,11 +33,17 @@ export function deploymentPath(chainId: number | bigint, dir = "deployments"): s
 
 /** Reads and validates a deployments file. */
 export async function readDeployment(path: string): Promise<Deployment> {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(await readFile(path, "utf8"));
+    text = await readFile(path, "utf8");
   } catch (error) {
     throw new DeploymentFileError(`cannot read deployments file ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new DeploymentFileError(`malformed deployments file ${path}: not JSON (${(error as Error).message})`);
   }
   const parsed = deploymentSchema.safeParse(json);
   if (!parsed.success) {

@@ -15,8 +15,8 @@
 import {
   AbstractSigner,
   copyRequest,
+  FeeData,
   isError,
-  type FeeData,
   type Provider,
   type Signer,
   type TransactionRequest,
@@ -100,11 +100,25 @@ export class ManagedSigner extends AbstractSigner {
   #feeData(): Promise<FeeData | undefined> {
     const now = Date.now();
     if (this.#fees === undefined || now - this.#fees.at > FEE_DATA_TTL_MS) {
-      const data = this.signer.provider?.getFeeData() ?? Promise.resolve(undefined);
+      const data = this.#nodeFees();
       this.#fees = { data, at: now };
       data.catch(() => (this.#fees = undefined));
     }
     return this.#fees.data;
+  }
+
+  /**
+   * What the node accepts, read from it: under London rules with a base fee of 0 (Besu's `zeroBaseFee`, a free-gas
+   * network) type-2 fees of zero — ethers would fall back to a legacy price from `eth_gasPrice`, which such a node may
+   * quote above zero, and an unfunded account could not pay it; otherwise ethers' reading (legacy `eth_gasPrice`
+   * under Berlin, base fee plus tip under London).
+   */
+  async #nodeFees(): Promise<FeeData | undefined> {
+    const provider = this.signer.provider;
+    if (provider == null) return undefined;
+    const [fees, block] = await Promise.all([provider.getFeeData(), provider.getBlock("latest")]);
+    if (block?.baseFeePerGas === 0n) return new FeeData(null, 0n, 0n);
+    return fees;
   }
 
   /**

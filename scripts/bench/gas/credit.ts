@@ -1,6 +1,7 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import { deployPlatform } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
+import { deployUpgradeable } from "../../../test/helpers/upgradeable.js";
 
 const APP = "credit";
 const DAY = 24n * 60n * 60n;
@@ -17,7 +18,7 @@ const hash = (label: string): string => keccak256(toUtf8Bytes(label));
 export const measure: MeasureGas = async (connection) => {
   const { ethers } = connection;
   const platform = await deployPlatform(connection);
-  const blacklist = await ethers.deployContract("CreditBlacklist", [platform.registry]);
+  const blacklist = await deployUpgradeable(ethers, "CreditBlacklist", [platform.registry]);
   await platform.finishBootstrap();
   const { bankA, bankB, bankC, regulator } = platform.accounts;
   const latest = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);

@@ -1,6 +1,7 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import { deployPlatform } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
+import { deployUpgradeable } from "../../../test/helpers/upgradeable.js";
 
 const app = "data-sharing";
 const h = (text: string): string => keccak256(toUtf8Bytes(text));
@@ -13,10 +14,8 @@ const FIELDS = 0b1111n;
 export const measure: MeasureGas = async (connection) => {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
-  const data = await ethers.deployContract("DataSharing", [platform.registry]);
-  const certificates = await ethers.deployContract("ECertificates", [
-    platform.registry,
-  ]);
+  const data = await deployUpgradeable(ethers, "DataSharing", [platform.registry]);
+  const certificates = await deployUpgradeable(ethers, "ECertificates", [platform.registry]);
   await platform.finishBootstrap();
   const { gov1: owner, gov2: consumer, core, supplier1 } = platform.accounts;
   const ids = platform.ids;

@@ -1,6 +1,7 @@
 import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 import { deployPlatform, fund } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
+import { deployUpgradeable } from "../../../test/helpers/upgradeable.js";
 
 const ANNOUNCE_TARGET = 150_000n;
 const STEP_TARGET = 80_000n;
@@ -16,20 +17,10 @@ export const measure: MeasureGas = async (connection) => {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const { accounts, ids } = platform;
-  const certificates = await ethers.deployContract("ReceivableCertificate", [platform.registry, 2]);
-  const desk = await ethers.deployContract("ReceivableDesk", [
-    platform.registry,
-    platform.token,
-    platform.ledger,
-    certificates,
-  ]);
+  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const desk = await deployUpgradeable(ethers, "ReceivableDesk", [platform.registry, platform.token, platform.ledger, certificates]);
   await certificates.bindDesk(desk);
-  const market = await ethers.deployContract("ForfaitingMarket", [
-    platform.registry,
-    platform.token,
-    platform.ledger,
-    [await certificates.getAddress()],
-  ]);
+  const market = await deployUpgradeable(ethers, "ForfaitingMarket", [platform.registry, platform.token, platform.ledger], [[await certificates.getAddress()]]);
   await platform.finishBootstrap([desk, market]);
   await fund(platform, accounts.bankB, FACE);
   await platform.token.connect(accounts.bankB).approve(market, FACE);

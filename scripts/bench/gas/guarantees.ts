@@ -1,6 +1,7 @@
 import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 import { deployPlatform, fund } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
+import { deployUpgradeable } from "../../../test/helpers/upgradeable.js";
 
 const ISSUE_TARGET = 150_000n;
 const STEP_TARGET = 80_000n;
@@ -12,7 +13,7 @@ export const measure: MeasureGas = async (connection) => {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const { accounts } = platform;
-  const app = await ethers.deployContract("BankGuarantees", [platform.registry, platform.token, platform.ledger]);
+  const app = await deployUpgradeable(ethers, "BankGuarantees", [platform.registry, platform.token, platform.ledger]);
   await platform.finishBootstrap([app]);
   await fund(platform, accounts.bankA, 100_000_000n);
   await platform.token.connect(accounts.bankA).approve(app, ethers.MaxUint256);

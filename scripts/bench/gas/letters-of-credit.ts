@@ -3,6 +3,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { MemberKind, roleSet } from "@consortia/sdk";
 import { deployPlatform, fund } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
+import { deployUpgradeable } from "../../../test/helpers/upgradeable.js";
 
 const APP = "letters-of-credit";
 const ISSUE_TARGET = 150_000n;
@@ -41,18 +42,8 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
       signer,
     );
   }
-  const positions = await ethers.deployContract("InterbankPositions", [
-    registry,
-    token,
-    platform.ledger,
-  ]);
-  const lc = await ethers.deployContract("LetterOfCredit", [
-    registry,
-    token,
-    platform.ledger,
-    positions,
-    CNY,
-  ]);
+  const positions = await deployUpgradeable(ethers, "InterbankPositions", [registry, token, platform.ledger]);
+  const lc = await deployUpgradeable(ethers, "LetterOfCredit", [registry, token, platform.ledger, positions, CNY]);
   await platform.finishBootstrap([positions, lc]);
 
   const banks = [accounts.bankA, accounts.bankB, accounts.bankC, ...extraBanks];

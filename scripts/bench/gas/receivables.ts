@@ -1,6 +1,7 @@
 import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import { deployPlatform, fund } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
+import { deployUpgradeable } from "../../../test/helpers/upgradeable.js";
 
 const APP = "receivables";
 const DAY = 24 * 60 * 60;
@@ -25,8 +26,8 @@ export const measure: MeasureGas = async (connection) => {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const { accounts, ids } = platform;
-  const certificates = await ethers.deployContract("ReceivableCertificate", [platform.registry, 2]);
-  const desk = await ethers.deployContract("ReceivableDesk", [platform.registry, platform.token, platform.ledger, certificates]);
+  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const desk = await deployUpgradeable(ethers, "ReceivableDesk", [platform.registry, platform.token, platform.ledger, certificates]);
   await certificates.bindDesk(desk);
   await platform.finishBootstrap([desk]);
   const reference = await ethers.deployContract("ReferenceERC3525");

@@ -23,6 +23,7 @@ import {
   memberId,
   resolveAt,
   source,
+  sourceOf,
   Sql,
   versionSource,
 } from "../route.js";
@@ -120,7 +121,7 @@ const toEntry = (r: Row, at: number) => ({
           version: r.dispute_version as number,
           reasonHash: r.dispute_reason_hash as string,
         },
-  reported: { block: r.reported_block as number, tx: r.reported_tx as string, logIndex: 0 },
+  reported: sourceOf(r.reported_block, r.reported_tx),
   updatedBlock: r.updated_block as number,
   source: versionSource(r),
 });

@@ -29,12 +29,12 @@ import {
   NotFoundError,
   resolveAt,
   source,
+  sourceOf,
   Sql,
   versionSource,
 } from "../route.js";
 
-const origin = (block: unknown, tx: unknown) =>
-  block === null || block === undefined ? null : { block: block as number, tx: tx as string, logIndex: 0 };
+const origin = (block: unknown, tx: unknown) => (block === null || block === undefined ? null : sourceOf(block, tx));
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -159,7 +159,7 @@ const toDataset = (r: Row) => ({
   accessCount: r.access_count as number,
   sensitiveCount: r.sensitive_count as number,
   sensitiveHead: text(r.sensitive_head),
-  registered: { block: r.registered_block as number, tx: r.registered_tx as string, logIndex: 0 },
+  registered: sourceOf(r.registered_block, r.registered_tx),
   source: versionSource(r),
 });
 
@@ -218,7 +218,7 @@ function toGrant(r: Row, validity: (typeof GRANT_VALIDITIES)[number]): Grant {
         ? null
         : {
             account: r.requested_by as string,
-            source: { block: r.requested_block as number, tx: r.requested_tx as string, logIndex: 0 },
+            source: sourceOf(r.requested_block, r.requested_tx),
           },
     grantedBy: text(r.granted_by),
     granted: origin(r.granted_block, r.granted_tx),
@@ -253,7 +253,7 @@ const toCertificate = (r: Row, at: number) => ({
   reasonHash: text(r.reason_hash),
   issuedBy: r.issued_by as string,
   endedBy: text(r.ended_by),
-  issued: { block: r.issued_block as number, tx: r.issued_tx as string, logIndex: 0 },
+  issued: sourceOf(r.issued_block, r.issued_tx),
   source: versionSource(r),
 });
 
@@ -529,7 +529,7 @@ export default defineRoutes({
                   : {
                       grantId: root.grant_id as number,
                       account: root.requested_by as string,
-                      source: { block: root.requested_block as number, tx: root.requested_tx as string, logIndex: 0 },
+                      source: sourceOf(root.requested_block, root.requested_tx),
                     },
             };
           }),
@@ -544,8 +544,8 @@ export default defineRoutes({
         "head_0 = `seed`, head_n = keccak256(abi.encode(head_n-1, seq, accessId, grantId, version, consumer, " +
         "purposeHash, resultHash, block timestamp)). `complete` says the indexed entries are seq 1..count exactly " +
         "once and `count` equals the dataset's counter. Replay the entries of `/datasets/:id/access-log` with the " +
-        "timestamps of `blocks` (`replayAccessChain` in src/indexer/projections/data-sharing.ts) and compare with " +
-        "`DataSharing.dataset(id).accessHead`: block timestamps are not indexed.",
+        "timestamps of `blocks` (each entry's `source.time`; `replayAccessChain` in " +
+        "src/indexer/projections/data-sharing.ts) and compare with `DataSharing.dataset(id).accessHead`.",
       tags: ["data-sharing"],
       params: z.object({ id: id64 }),
       query: z.object({ ...asOfQuery }),

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Row } from "../../indexer/db.js";
+import type { Verification } from "../../indexer/verify.js";
 import { CONTRACT_EVENTS } from "../contracts.js";
 import { chainOrder, eq, listRoute } from "../list.js";
-import { bytes32, defineRoute, defineRoutes } from "../route.js";
+import { bytes32, chainTime, defineRoute, defineRoutes, timeFields } from "../route.js";
 
 export const eventSchema = z.object({
   id: z.string().describe("block:logIndex, usable as an SSE Last-Event-ID"),
@@ -10,6 +11,7 @@ export const eventSchema = z.object({
   blockHash: z.string(),
   txHash: z.string(),
   logIndex: z.number().int(),
+  ...chainTime,
   address: z.string(),
   contract: z.string(),
   event: z.string(),
@@ -24,6 +26,7 @@ export const toEventJson = (r: Row): EventJson => ({
   blockHash: r.block_hash as string,
   txHash: r.tx_hash as string,
   logIndex: r.log_index as number,
+  ...timeFields(r.block_time as number | null),
   address: r.address as string,
   contract: r.contract as string,
   event: r.event as string,
@@ -68,6 +71,8 @@ export default defineRoutes({
       response: z.object({
         chainId: z.number().int(),
         indexedBlock: z.number().int(),
+        indexedTime: chainTime.time.describe("The indexed block's time (unix seconds): the chain's latest time known"),
+        indexedDate: chainTime.date.describe("The same in ISO 8601 (UTC)"),
         headBlock: z.number().int(),
         lag: z.number().int(),
         confirmations: z.number().int(),
@@ -76,15 +81,47 @@ export default defineRoutes({
         eventsPerSecond: z.number(),
         reorgs: z.number().int(),
         nodeBehind: z.number().int().describe("Polls at which the node was below the index (waited, not rolled back)"),
+        nodes: z
+          .array(
+            z.object({
+              node: z.string().describe("scheme://host:port of the URL (path, query and credentials left out)"),
+              head: z.number().int().describe("Latest head it reported (-1 before its first answer)"),
+              up: z.boolean().describe("Answering; a node down is skipped and asked again later"),
+              failures: z.number().int().describe("Failed requests in a row"),
+              lastError: z.string().optional(),
+            }),
+          )
+          .describe("Each RPC node of RPC_URL (a,b,c), in the configured order"),
+        failovers: z.number().int().describe("Times a node answered in place of one that went down"),
         halted: z
           .string()
           .optional()
           .describe("Why indexing halted (a reorg deeper than the kept hashes); cleared by `consortia index rebuild`"),
         lastError: z.string().optional(),
+        verification: z
+          .object({
+            block: z.number().int(),
+            time: z.number().int(),
+            compared: z.record(z.string(), z.number().int()).describe("Values compared, by check"),
+            drift: z.array(z.object({ check: z.string(), key: z.string(), indexed: z.string(), chain: z.string() })),
+            verifiedAt: z.string().describe("When it ran (ISO 8601)"),
+          })
+          .nullable()
+          .describe("The last `consortia index verify`: projections against the contracts' views at one block"),
       }),
       async handler(_input, ctx) {
         const s = await ctx.status();
-        return { ...s, lag: Math.max(0, s.headBlock - s.indexedBlock) };
+        const { time, date } = timeFields(s.indexedBlockTime);
+        const [row] = await ctx.db.query<{ verification: Verification | null }>(
+          `SELECT verification FROM indexer_state LIMIT 1`,
+        );
+        return {
+          ...s,
+          indexedTime: time,
+          indexedDate: date,
+          lag: Math.max(0, s.headBlock - s.indexedBlock),
+          verification: row?.verification ?? null,
+        };
       },
     }),
   ],

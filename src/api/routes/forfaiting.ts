@@ -14,6 +14,7 @@ import {
   memberId,
   NotFoundError,
   source,
+  sourceOf,
   Sql,
   uint256,
   unixSeconds,
@@ -124,7 +125,7 @@ const toOffer = (r: Row) => ({
   noticeHash: nullable<string>(r.notice_hash),
   paymentReference: nullable<string>(r.payment_reference),
   withdrawnBy: nullable<string>(r.withdrawn_by),
-  announced: { block: r.announced_block as number, tx: r.announced_tx as string, logIndex: 0 },
+  announced: sourceOf(r.announced_block, r.announced_tx),
   source: versionSource(r),
 });
 

@@ -20,6 +20,7 @@ import {
   memberId,
   resolveAt,
   source,
+  sourceOf,
   Sql,
   uint256,
   versionSource,
@@ -147,7 +148,7 @@ function toGuarantee(r: Row, at: number) {
     amountAt: reduced.toString(),
     available: available.toString(),
     inForce: open && at <= expiry && available !== 0n,
-    applied: { block: r.applied_block as number, tx: r.applied_tx as string, logIndex: 0 },
+    applied: sourceOf(r.applied_block, r.applied_tx),
     source: versionSource(r),
   };
 }
@@ -160,7 +161,7 @@ const toAmendment = (r: Row) => ({
   state: r.state as (typeof AMENDMENT_STATES)[number],
   proposedBy: r.proposed_by as string,
   answeredBy: (r.answered_by as string | null) ?? null,
-  proposed: { block: r.proposed_block as number, tx: r.proposed_tx as string, logIndex: 0 },
+  proposed: sourceOf(r.proposed_block, r.proposed_tx),
   source: versionSource(r),
 });
 
@@ -182,7 +183,7 @@ const toClaim = (r: Row) => ({
   reasonHash: (r.reason_hash as string | null) ?? null,
   newExpiry: num(r.new_expiry),
   answeredBy: (r.answered_by as string | null) ?? null,
-  presented: { block: r.presented_block as number, tx: r.presented_tx as string, logIndex: 0 },
+  presented: sourceOf(r.presented_block, r.presented_tx),
   source: versionSource(r),
 });
 

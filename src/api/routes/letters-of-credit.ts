@@ -21,6 +21,7 @@ import {
   memberId,
   NotFoundError,
   source,
+  sourceOf,
   Sql,
   uint256,
   unixSeconds,
@@ -28,7 +29,7 @@ import {
   versionSource,
 } from "../route.js";
 
-const created = (block: unknown, tx: unknown) => ({ block: block as number, tx: tx as string, logIndex: 0 });
+const created = (block: unknown, tx: unknown) => sourceOf(block, tx);
 
 const LC_STATE_VALUES = LC_STATES.filter((s) => s !== "None") as [string, ...string[]];
 const PRESENTATION_STATE_VALUES = PRESENTATION_STATES.filter((s) => s !== "None") as [string, ...string[]];

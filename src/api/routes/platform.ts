@@ -16,6 +16,7 @@ import {
   findOne,
   memberId,
   source,
+  sourceOf,
   Sql,
   uint256,
   versionSource,
@@ -117,7 +118,7 @@ const toMember = (r: Row) => ({
   roleBits: r.roles as string,
   registrationHash: r.registration_hash as string,
   encryptionKey: r.encryption_key as string,
-  admitted: { block: r.admitted_block as number, tx: r.admitted_tx as string, logIndex: 0 },
+  admitted: sourceOf(r.admitted_block, r.admitted_tx),
   accounts: (r.member_accounts as Row[]).map(toAccount),
   nodes: (r.member_nodes as Row[]).map((n) => ({
     nodeId: n.node_id as string,
@@ -138,7 +139,7 @@ const toProposal = (r: Row) => ({
   approvals: r.approvals as number,
   result: (r.result as string | null) ?? null,
   call: decodeCall(r.data as string),
-  created: { block: r.created_block as number, tx: r.created_tx as string, logIndex: 0 },
+  created: sourceOf(r.created_block, r.created_tx),
   source: versionSource(r),
 });
 

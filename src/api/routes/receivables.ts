@@ -15,6 +15,7 @@ import {
   memberId,
   NotFoundError,
   source,
+  sourceOf,
   Sql,
   uint256,
   upTo,
@@ -149,7 +150,7 @@ const toReceivable = (r: Row) => {
     rootTokenId: str(r.root_token_id),
     direct: (r.direct as boolean | null) ?? null,
     rejectReasonHash: str(r.reject_reason_hash),
-    registered: { block: r.registered_block as number, tx: r.registered_tx as string, logIndex: 0 },
+    registered: sourceOf(r.registered_block, r.registered_tx),
     source: versionSource(r),
   };
 };
@@ -166,7 +167,7 @@ const toCertificate = (r: Row): Certificate => ({
   locked: r.locked as string,
   redeemedValue: str(r.redeemed_value),
   status: r.status as (typeof CERTIFICATE_STATUSES)[number],
-  created: { block: r.created_block as number, tx: r.created_tx as string, logIndex: 0 },
+  created: sourceOf(r.created_block, r.created_tx),
   source: versionSource(r),
 });
 
@@ -260,8 +261,8 @@ const fromTuple = (receivableId: string, t: CertificateTuple): Certificate => ({
   locked: t[7],
   redeemedValue: t[8],
   status: t[9],
-  created: { block: t[10], tx: t[11], logIndex: 0 },
-  source: { block: t[12], tx: t[13], logIndex: t[14] },
+  created: sourceOf(t[10], t[11]),
+  source: sourceOf(t[12], t[13], t[14]),
 });
 
 /** Nests a flat list (parents before children, as token ids grow down the tree) under its roots. */

@@ -22,6 +22,7 @@ import { table } from "../output.js";
 import { formatDate, parseBytes32, parseCount, parseDate, parseHash, parseOptionalHash } from "../parse.js";
 import { memberIdOf, printed } from "./parties.js";
 import { progress } from "./shared.js";
+import { readStdin } from "../stdin.js";
 
 interface SubjectOptions {
   subject?: string;
@@ -37,8 +38,14 @@ function named<T extends string>(labels: readonly T[], value: string, what: stri
   return match;
 }
 
-/** The subject key: given (`--subject 0x…`), or derived from `--id-kind`/`--id` with the consortium key. */
-function subjectKeyOf(options: SubjectOptions): string {
+/** `--id -`: the identifier comes from standard input. */
+const STDIN = "-";
+
+/**
+ * The subject key: given (`--subject 0x…`), or derived from `--id-kind`/`--id` with the consortium key; `--id -` reads
+ * the identifier from standard input, so that a person's identifier is not left in the shell history.
+ */
+async function subjectKeyOf(options: SubjectOptions): Promise<string> {
   if (options.subject !== undefined) {
     if (options.id !== undefined) throw new UsageError("give --subject or --id, not both");
     return parseBytes32(options.subject, "subject key");
@@ -52,8 +59,10 @@ function subjectKeyOf(options: SubjectOptions): string {
   if (consortiumKey === undefined || consortiumKey === "") {
     throw new ConfigError("set CONSORTIA_CONSORTIUM_KEY (hex) to derive subject keys from identifiers");
   }
+  const id = options.id === STDIN ? await readStdin("identifier, then Enter and Ctrl-D: ") : options.id;
+  if (id === "") throw new UsageError("--id -: standard input held no identifier");
   try {
-    return deriveSubjectKey({ consortiumKey: consortiumKey as `0x${string}`, kind, value: options.id });
+    return deriveSubjectKey({ consortiumKey: consortiumKey as `0x${string}`, kind, value: id });
   } catch (error) {
     const name = (error as Error).name;
     if (name === "InvalidConsortiumKeyError")
@@ -66,7 +75,10 @@ const subjectOptions = (command: Command) =>
   command
     .option("--subject <key>", "subject key (0x + 64 hex)")
     .option("--id-kind <kind>", `identifier kind: ${SUBJECT_KINDS.join(", ")}`, "resident-id")
-    .option("--id <number>", "identifier (derives the subject key with CONSORTIA_CONSORTIUM_KEY)");
+    .option(
+      "--id <number>",
+      "identifier (derives the subject key with CONSORTIA_CONSORTIUM_KEY); - reads it from stdin",
+    );
 
 interface ContentOptions {
   category: string;
@@ -91,7 +103,7 @@ const contentOptions = (command: Command) =>
 async function parseContent(cli: Cli, options: ContentOptions) {
   const category: CreditCategory = named(CREDIT_CATEGORY, options.category, "category");
   const severity = parseCount(options.severity, "severity", 255);
-  const expiresAt = parseDate(options.expires, "expiry");
+  const expiresAt = await parseDate(options.expires, "expiry", cli.chainTime);
   const evidenceHash = await parseHash(options.evidence, "evidence hash");
   let plaintext: Uint8Array;
   try {
@@ -119,7 +131,7 @@ export function register(program: Command, cli: () => Cli): void {
     .requiredOption("--kind <kind>", "person or company")
     .description("report a new entry (CREDIT_REPORTER)")
     .action(async (options: SubjectOptions & ContentOptions & { kind: string }) => {
-      const subjectKey = subjectKeyOf(options);
+      const subjectKey = await subjectKeyOf(options);
       const kind: CreditSubjectKind = named(CREDIT_SUBJECT_KIND, options.kind, "subject kind");
       const content = await parseContent(cli(), options);
       const consortia = await cli().consortia({ sign: true });
@@ -230,7 +242,7 @@ export function register(program: Command, cli: () => Cli): void {
     .option("--all", "every page (one logged transaction per page)")
     .description("logged query (CREDIT_QUERIER): whether a subject is listed; file the transaction hash")
     .action(async (options: SubjectOptions & { consent: string; cursor: string; limit?: string; all?: boolean }) => {
-      const subjectKey = subjectKeyOf(options);
+      const subjectKey = await subjectKeyOf(options);
       const consent = await parseHash(options.consent, "consent hash");
       const cursor = parseCount(options.cursor, "cursor", 2 ** 32 - 1);
       const limit = options.limit === undefined ? undefined : parseCount(options.limit, "limit", 1000);

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import type { ContractTransactionReceipt } from "ethers";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import {
   CLASSIFICATION,
@@ -14,8 +14,12 @@ import {
   type Consortia,
   type FileTree,
 } from "@consortia/sdk";
+import { GatewayConfigError } from "../../gateway/errors.js";
+import { readStore } from "../../gateway/store.js";
+import { traceLeak } from "../../gateway/trace.js";
 import type { Cli } from "../context.js";
-import { UsageError } from "../errors.js";
+import { ConfigError, UsageError } from "../errors.js";
+import { readFound } from "../found.js";
 import { details, table } from "../output.js";
 import {
   formatDate,
@@ -65,9 +69,13 @@ function parseProof(value: string | undefined): Promise<string[]> {
   return Promise.all(value.split(",").map((hash) => parseHash(hash, "proof hash")));
 }
 
+/** Datasets, grants and certificates never created have status None. */
+const exists = (record: { status: string }): boolean => record.status !== "None";
+
 export function register(program: Command, cli: () => Cli): void {
   const signed = () => cli().consortia({ sign: true });
   const dataset = program.command("dataset").description("data sharing: datasets, grants, the access trail");
+  registerData(program, cli);
 
   dataset
     .command("register")
@@ -224,9 +232,9 @@ export function register(program: Command, cli: () => Cli): void {
       .requiredOption("--scope <mask>", "fields granted (number, 0x hex or bits:0,1)")
       .requiredOption("--expires <date>", "when the grant ends")
       .option("--may-delegate", "the grantee may pass access on");
-  const parseGrantTerms = (options: { scope: string; expires: string; mayDelegate?: boolean }) => ({
+  const parseGrantTerms = async (options: { scope: string; expires: string; mayDelegate?: boolean }) => ({
     scope: parseMask(options.scope),
-    expiresAt: parseDate(options.expires, "expiry"),
+    expiresAt: await parseDate(options.expires, "expiry", cli().chainTime),
     mayDelegate: options.mayDelegate === true,
   });
   type GrantOptions = { scope: string; expires: string; mayDelegate?: boolean; purpose?: string };
@@ -235,7 +243,7 @@ export function register(program: Command, cli: () => Cli): void {
     .description("grant a request, possibly narrowing the scope (owner)")
     .action(async (idText: string, options: GrantOptions) => {
       const grantId = parseId(idText, "grant id");
-      const terms = parseGrantTerms(options);
+      const terms = await parseGrantTerms(options);
       const consortia = await signed();
       const receipt = await consortia.dataSharing.grantAccess(grantId, terms, progress(cli(), `grant ${grantId}`));
       printed(cli(), receipt, { grantId }, `granted ${grantId} until ${formatDate(terms.expiresAt)}`);
@@ -246,7 +254,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (idText: string, granteeText: string, options: GrantOptions) => {
       const datasetId = parseId(idText, "dataset id");
       const purpose = await parseHash(options.purpose ?? "", "purpose hash");
-      const terms = parseGrantTerms(options);
+      const terms = await parseGrantTerms(options);
       const consortia = await signed();
       const grantee = await memberIdOf(consortia, granteeText);
       const { grantId, receipt } = await consortia.dataSharing.grantDirect(
@@ -262,7 +270,7 @@ export function register(program: Command, cli: () => Cli): void {
     .description("pass access on within your grant's scope and expiry (grantee whose grant allows it)")
     .action(async (idText: string, granteeText: string, options: GrantOptions) => {
       const parentId = parseId(idText, "grant id");
-      const terms = parseGrantTerms(options);
+      const terms = await parseGrantTerms(options);
       const consortia = await signed();
       const grantee = await memberIdOf(consortia, granteeText);
       const { grantId, receipt } = await consortia.dataSharing.delegateAccess(
@@ -380,10 +388,8 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (idText: string) => {
       const datasetId = parseId(idText, "dataset id");
       const consortia = await cli().consortia();
-      const [entries, record] = await Promise.all([
-        consortia.dataSharing.accessLog(datasetId),
-        consortia.dataSharing.dataset(datasetId),
-      ]);
+      const record = await readFound("dataset", datasetId, () => consortia.dataSharing.dataset(datasetId), exists);
+      const entries = await consortia.dataSharing.accessLog(datasetId);
       // The on-chain count commits to the log: a shorter log from the node's events means missing records.
       const complete = BigInt(entries.length) === record.accessCount;
       cli().out.result({ datasetId, accessCount: record.accessCount, complete, entries }, () =>
@@ -400,8 +406,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (idText: string) => {
       const datasetId = parseId(idText, "dataset id");
       const consortia = await cli().consortia();
-      const record = await consortia.dataSharing.dataset(datasetId);
-      if (record.status === "None") throw new UsageError(`no dataset ${datasetId}`);
+      const record = await readFound("dataset", datasetId, () => consortia.dataSharing.dataset(datasetId), exists);
       cli().out.result(record, () => details({ ...record, fieldMask: `0x${record.fieldMask.toString(16)}` }));
     });
   dataset
@@ -411,7 +416,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (idText: string) => {
       const grantId = parseId(idText, "grant id");
       const consortia = await cli().consortia();
-      const record = await consortia.dataSharing.grant(grantId);
+      const record = await readFound("grant", grantId, () => consortia.dataSharing.grant(grantId), exists);
       cli().out.result(record, () =>
         details({
           ...record,
@@ -438,8 +443,11 @@ export function register(program: Command, cli: () => Cli): void {
     holderHash: await parseHash(options.holder, "holder hash"),
     kind: parseCount(options.kind, "certificate kind", 65_535),
     documentHash: await parseHash(options.document, "document hash"),
-    validFrom: options.validFrom === undefined ? BigInt(Math.floor(Date.now() / 1000)) : parseDate(options.validFrom),
-    validUntil: parseDate(options.validUntil, "valid-until date"),
+    // "Now" is the chain's time: validity is checked against block time.
+    validFrom: await (options.validFrom === undefined
+      ? cli().chainTime()
+      : parseDate(options.validFrom, "valid-from date", cli().chainTime)),
+    validUntil: await parseDate(options.validUntil, "valid-until date", cli().chainTime),
   });
 
   certTerms(certificate.command("issue"))
@@ -503,7 +511,12 @@ export function register(program: Command, cli: () => Cli): void {
               documentHash: await parseHash(options.document, "document hash"),
             };
       const consortia = await cli().consortia();
-      const result = await consortia.dataSharing.certificates.verify(certificateId, presented);
+      const result = await readFound(
+        "certificate",
+        certificateId,
+        () => consortia.dataSharing.certificates.verify(certificateId, presented),
+        (verified) => verified.validity !== "Unknown",
+      );
       cli().out.result(result, () => {
         const latest = result.latestId === certificateId ? "" : ` (latest: certificate ${result.latestId})`;
         const match =
@@ -519,8 +532,12 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (idText: string) => {
       const certificateId = parseId(idText, "certificate id");
       const consortia = await cli().consortia();
-      const record = await consortia.dataSharing.certificates.certificate(certificateId);
-      if (record.status === "None") throw new UsageError(`no certificate ${certificateId}`);
+      const record = await readFound(
+        "certificate",
+        certificateId,
+        () => consortia.dataSharing.certificates.certificate(certificateId),
+        exists,
+      );
       cli().out.result(record, () =>
         details({
           ...record,
@@ -529,6 +546,74 @@ export function register(program: Command, cli: () => Cli): void {
           issuedAt: formatDate(record.issuedAt),
           endedAt: formatDate(record.endedAt),
         }),
+      );
+    });
+}
+
+/** Reads a gateway store, a configuration error (exit 3) when it is not one. */
+async function openGatewayStore(dir: string) {
+  try {
+    return await readStore(resolve(dir));
+  } catch (error) {
+    if (error instanceof GatewayConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+/** `consortia data ...`: the data owner's side of its gateway (needs the gateway's store, not the chain). */
+function registerData(program: Command, cli: () => Cli): void {
+  const data = program
+    .command("data")
+    .description("data gateway, owner side: trace a leaked file, the consumers' signed requests");
+  data
+    .command("trace")
+    .argument("<file>", "the leaked file (CSV, JSON or text; edited copies too)")
+    .requiredOption("--store <dir>", "the gateway's store (GATEWAY_STORE: fingerprint key and delivery records)")
+    .description("name the grant, consumer and access that delivered a leaked file")
+    .action(async (path: string, options: { store: string }) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = await readFile(path);
+      } catch (error) {
+        throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+      }
+      const store = await openGatewayStore(options.store);
+      const { matches, unverifiedMarkers } = traceLeak(bytes, store);
+      const rows = matches.map(({ delivery: d, evidence, rows, signer }) => ({
+        accessId: d.accessId,
+        grantId: d.grantId,
+        datasetId: d.datasetId,
+        version: d.version,
+        consumer: d.consumer,
+        account: d.account,
+        signedBy: signer,
+        signatureValid: signer !== null && signer.toLowerCase() === d.account.toLowerCase(),
+        evidence,
+        rows,
+        at: d.at,
+      }));
+      cli().out.result({ file: path, matches: rows, unverifiedMarkers }, () =>
+        rows.length === 0
+          ? `NOT TRACED: no delivery of this store matches ${path}` +
+            (unverifiedMarkers > 0 ? ` (${unverifiedMarkers} marker(s) of this store that no delivery made)` : "")
+          : [
+              `TRACED ${path} to ${rows.length} access${rows.length === 1 ? "" : "es"}:`,
+              table(
+                rows.map((r) => ({
+                  access: r.accessId,
+                  grant: r.grantId,
+                  dataset: `${r.datasetId} v${r.version}`,
+                  consumer: r.consumer,
+                  account: r.account,
+                  signature: r.signatureValid ? "valid" : "INVALID",
+                  evidence: r.evidence === "rows" ? `${r.rows} row(s)` : r.evidence,
+                  at: r.at,
+                })),
+              ),
+              ...(unverifiedMarkers > 0
+                ? [`${unverifiedMarkers} marker(s) that no delivery made (edited or forged)`]
+                : []),
+            ].join("\n"),
       );
     });
 }

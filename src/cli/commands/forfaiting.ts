@@ -3,6 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { Cli } from "../context.js";
 import { ConfigError, UsageError } from "../errors.js";
+import { readFound } from "../found.js";
 import { details, table } from "../output.js";
 import {
   collect,
@@ -15,6 +16,7 @@ import {
   parseHash,
   parseId,
   parseOptionalHash,
+  parseTokenAmount,
 } from "../parse.js";
 import { accountOf, ensureAllowance, printed } from "./parties.js";
 import { progress } from "./shared.js";
@@ -49,7 +51,7 @@ export function register(program: Command, cli: () => Cli): void {
         },
       ) => {
         const claimId = parseId(claimText, "claim id");
-        const quoteDeadline = parseDate(options.deadline, "quote deadline");
+        const quoteDeadline = await parseDate(options.deadline, "quote deadline", cli().chainTime);
         const asset = options.asset === undefined ? undefined : parseAddress(options.asset, "claim contract");
         const askingDiscountBps =
           options.discountBps === undefined ? 0 : parseCount(options.discountBps, "discount", 1e6);
@@ -60,7 +62,11 @@ export function register(program: Command, cli: () => Cli): void {
           throw new UsageError("a sealed offer needs a reveal period of at least 1 hour");
         const documents = await Promise.all(options.document.map(parseDocument));
         const consortia = await cli().consortia({ sign: true });
-        const askingPrice = options.askingPrice === undefined ? 0n : await consortia.token.parse(options.askingPrice);
+        // 0 asks no price (the discount or the terms say what is asked).
+        const askingPrice =
+          options.askingPrice === undefined
+            ? 0n
+            : await parseTokenAmount(consortia, options.askingPrice, "--asking-price", { bits: 128, zero: true });
         const { offerId, receipt } = await consortia.forfaiting.announce(
           { asset, claimId, askingPrice, askingDiscountBps, askingTermsHash, quoteDeadline, revealPeriod, documents },
           progress(cli(), `announce claim ${claimId}`),
@@ -84,7 +90,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (offerText: string, priceText: string) => {
       const offerId = parseId(offerText, "offer id");
       const consortia = await cli().consortia({ sign: true });
-      const price = await consortia.token.parse(priceText);
+      const price = await parseTokenAmount(consortia, priceText, "<price>", { bits: 128 });
       await ensureAllowance(cli(), consortia, consortia.forfaiting.address, price);
       const receipt = await consortia.forfaiting.quote(
         offerId,
@@ -104,7 +110,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (offerText: string, priceText: string, options: { saltFile: string }) => {
       const offerId = parseId(offerText, "offer id");
       const consortia = await cli().consortia({ sign: true });
-      const price = await consortia.token.parse(priceText);
+      const price = await parseTokenAmount(consortia, priceText, "<price>", { bits: 128 });
       const sealed = await consortia.forfaiting.commitQuote(
         offerId,
         price,
@@ -161,7 +167,7 @@ export function register(program: Command, cli: () => Cli): void {
         salt = parseBytes32(options.salt, "salt");
       }
       const consortia = await cli().consortia({ sign: true });
-      const price = priceMinor ?? (await consortia.token.parse(options.price!));
+      const price = priceMinor ?? (await parseTokenAmount(consortia, options.price!, "--price", { bits: 128 }));
       await ensureAllowance(cli(), consortia, consortia.forfaiting.address, price);
       const receipt = await consortia.forfaiting.revealQuote(
         offerId,
@@ -256,7 +262,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (offerText: string) => {
       const offerId = parseId(offerText, "offer id");
       const consortia = await cli().consortia();
-      const offer = await consortia.forfaiting.offer(offerId);
+      const offer = await readFound("offer", offerId, () => consortia.forfaiting.offer(offerId));
       const [claim, quotes] = await Promise.all([
         consortia.forfaiting.claimInfo(offer.claimId, offer.asset),
         consortia.forfaiting.quotes(offerId),

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { GUARANTEE_KIND, type GuaranteeKindName } from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { UsageError } from "../errors.js";
+import { readFound } from "../found.js";
 import { details } from "../output.js";
 import {
   collect,
@@ -13,6 +14,7 @@ import {
   parseDocument,
   parseHash,
   parseId,
+  parseTokenAmount,
   parseIndex,
   parseOptionalHash,
 } from "../parse.js";
@@ -58,18 +60,24 @@ export function register(program: Command, cli: () => Cli): void {
       }) => {
         const kind = parseKind(options.kind);
         const currency = parseCurrency(options.currency);
-        const expiry = parseDate(options.expiry, "expiry");
+        const expiry = await parseDate(options.expiry, "expiry", cli().chainTime);
         const examinationPeriod = parseCount(options.examinationDays, "examination days", 3650) * 86_400;
         const termsHash = await parseHash(options.terms, "terms hash");
         const tenderReference = await parseOptionalHash(options.tender, "tender reference");
-        const steps = options.reduction.map((step) => {
-          const [date, amount] = step.split("=");
-          if (amount === undefined) throw new UsageError(`malformed reduction "${step}": expected <date>=<amount>`);
-          return { date: parseDate(date, "reduction date"), amount };
-        });
+        const steps = await Promise.all(
+          options.reduction.map(async (step) => {
+            const [date, amount] = step.split("=");
+            if (amount === undefined) throw new UsageError(`malformed reduction "${step}": expected <date>=<amount>`);
+            return { date: await parseDate(date, "reduction date", cli().chainTime), amount };
+          }),
+        );
         const consortia = await cli().consortia({ sign: true });
         const schedule = await Promise.all(
-          steps.map(async (step) => ({ date: step.date, amount: await consortia.token.parse(step.amount) })),
+          // A step may bring the maximum down to 0 (nothing claimable from its date on).
+          steps.map(async (step) => ({
+            date: step.date,
+            amount: await parseTokenAmount(consortia, step.amount, "--reduction amount", { bits: 128, zero: true }),
+          })),
         );
         const { guaranteeId, receipt } = await consortia.guarantees.applyFor(
           {
@@ -77,7 +85,7 @@ export function register(program: Command, cli: () => Cli): void {
             beneficiary: await accountOf(consortia, options.beneficiary, "beneficiary"),
             kind,
             currency,
-            amount: await consortia.token.parse(options.amount),
+            amount: await parseTokenAmount(consortia, options.amount, "--amount", { bits: 128 }),
             expiry,
             examinationPeriod,
             termsHash,
@@ -145,10 +153,10 @@ export function register(program: Command, cli: () => Cli): void {
     .description("propose an amendment (guarantor); binds once the beneficiary accepts")
     .action(async (idText: string, options: { amount: string; expiry: string; hash: string }) => {
       const id = parseId(idText, "guarantee id");
-      const expiry = parseDate(options.expiry, "expiry");
+      const expiry = await parseDate(options.expiry, "expiry", cli().chainTime);
       const amendmentHash = await parseHash(options.hash, "amendment hash");
       const consortia = await cli().consortia({ sign: true });
-      const amount = await consortia.token.parse(options.amount);
+      const amount = await parseTokenAmount(consortia, options.amount, "--amount", { bits: 128 });
       const { number, receipt } = await consortia.guarantees.proposeAmendment(
         id,
         { amount, expiry, amendmentHash },
@@ -192,9 +200,10 @@ export function register(program: Command, cli: () => Cli): void {
         const id = parseId(idText, "guarantee id");
         const demandHash = await parseHash(options.demand, "demand hash");
         const documents = await Promise.all(options.document.map(parseDocument));
-        const extendTo = options.extendTo === undefined ? 0n : parseDate(options.extendTo, "extend-to date");
+        const extendTo =
+          options.extendTo === undefined ? 0n : await parseDate(options.extendTo, "extend-to date", cli().chainTime);
         const consortia = await cli().consortia({ sign: true });
-        const amount = await consortia.token.parse(amountText);
+        const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 128 });
         const { claimIndex, receipt } = await consortia.guarantees.presentClaim(
           id,
           { amount, demandHash, documents, extendTo },
@@ -290,7 +299,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (idText: string) => {
       const id = parseId(idText, "guarantee id");
       const consortia = await cli().consortia();
-      const record = await consortia.guarantees.guarantee(id);
+      const record = await readFound("guarantee", id, () => consortia.guarantees.guarantee(id));
       const format = consortia.token.format;
       const data = {
         ...record,

@@ -12,9 +12,11 @@ import { register as guarantees } from "./guarantees.js";
 import { register as keystore } from "./keystore.js";
 import { register as lettersOfCredit } from "./letters-of-credit.js";
 import { register as member } from "./member.js";
+import { register as network } from "./network.js";
 import { register as receivables } from "./receivables.js";
 import { register as services } from "./services.js";
 import { register as token } from "./token.js";
+import { register as upgrade } from "./upgrade.js";
 
 export type RegisterCommands = (program: Command, cli: () => Cli) => void;
 
@@ -30,4 +32,6 @@ export const COMMANDS: RegisterCommands[] = [
   dataSharing,
   keystore,
   services,
+  network,
+  upgrade,
 ];

@@ -1,18 +1,12 @@
 /** `consortia keystore create` and `consortia whoami`: keys live in the environment or an encrypted keystore. */
-import { open } from "node:fs/promises";
+import { open, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Wallet } from "ethers";
 import type { Command } from "commander";
 import type { Cli } from "../context.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { details } from "../output.js";
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write("private key (hex), then Enter and Ctrl-D: ");
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").trim();
-}
+import { readStdin } from "../stdin.js";
 
 export function register(program: Command, cli: () => Cli): void {
   const keystore = program.command("keystore").description("encrypted JSON keystores (scrypt, Web3 Secret Storage v3)");
@@ -26,21 +20,35 @@ export function register(program: Command, cli: () => Cli): void {
       if (password === undefined || password.length < 8) {
         throw new ConfigError("set CONSORTIA_KEYSTORE_PASSWORD (at least 8 characters) to encrypt the keystore");
       }
-      const key = await readStdin();
-      const hex = key.startsWith("0x") ? key : `0x${key}`;
-      if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) throw new UsageError("stdin is not a private key: expected 64 hex digits");
-      const wallet = new Wallet(hex);
-      cli().out.progress("encrypting (scrypt)…");
-      const json = await wallet.encrypt(password);
+      // Claim the file before reading the key and before the slow encryption: an existing file fails at once.
       const path = resolve(options.out);
       let handle;
       try {
         handle = await open(path, "wx", 0o600);
       } catch (error) {
-        throw new ConfigError(`cannot create ${path}: ${(error as Error).message}`);
+        const exists = (error as NodeJS.ErrnoException).code === "EEXIST";
+        throw new ConfigError(
+          exists
+            ? `cannot create ${path}: the file exists (never overwritten)`
+            : `cannot create ${path}: ${(error as Error).message}`,
+        );
       }
-      await handle.writeFile(`${json}\n`);
-      await handle.close();
+      let wallet: Wallet;
+      try {
+        const key = await readStdin("private key (hex), then Enter and Ctrl-D: ");
+        const hex = key.startsWith("0x") ? key : `0x${key}`;
+        if (!/^0x[0-9a-fA-F]{64}$/.test(hex))
+          throw new UsageError("stdin is not a private key: expected 64 hex digits");
+        wallet = new Wallet(hex);
+        cli().out.progress("encrypting (scrypt)…");
+        await handle.writeFile(`${await wallet.encrypt(password)}\n`);
+        await handle.close();
+      } catch (error) {
+        // Leave no empty or partial keystore behind.
+        await handle.close().catch(() => undefined);
+        await rm(path, { force: true });
+        throw error;
+      }
       cli().out.result({ address: wallet.address, keystore: path }, () => `wrote ${path} for ${wallet.address}`);
     });
 

@@ -4,6 +4,7 @@ import { encodeBytes32String } from "ethers";
 import type { Consortia, LcTermsInput } from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { UsageError } from "../errors.js";
+import { readFound } from "../found.js";
 import { details, table } from "../output.js";
 import {
   collect,
@@ -12,11 +13,13 @@ import {
   parseCount,
   parseCurrency,
   parseDate,
+  type ChainClock,
   parseDocument,
   parseDocumentKind,
   parseHash,
   parseId,
   parseOptionalHash,
+  parseTokenAmount,
 } from "../parse.js";
 import { accountOf, ensureAllowance, memberIdOf, printed } from "./parties.js";
 import { progress } from "./shared.js";
@@ -57,12 +60,12 @@ function termsOptions(command: Command): Command {
 }
 
 /** Validates the terms options (before connecting) and returns a resolver that needs the chain for parties. */
-async function parseTerms(options: TermsOptions) {
+async function parseTerms(options: TermsOptions, now: ChainClock) {
   const currency = parseCurrency(options.currency);
   const tolerancePlus = parseCount(options.tolerancePlus, "tolerance-plus", 100);
   const toleranceMinus = parseCount(options.toleranceMinus, "tolerance-minus", 100);
-  const expiry = parseDate(options.expiry, "expiry");
-  const latestShipment = parseDate(options.latestShipment, "latest shipment date");
+  const expiry = await parseDate(options.expiry, "expiry", now);
+  const latestShipment = await parseDate(options.latestShipment, "latest shipment date", now);
   const tenorDays = parseCount(options.tenorDays, "tenor days", 65_535);
   const requiredDocuments = options.documents
     .split(",")
@@ -77,7 +80,7 @@ async function parseTerms(options: TermsOptions) {
         ? undefined
         : await accountOf(consortia, options.nominatedBank, "nominated bank"),
     beneficiary: await accountOf(consortia, options.beneficiary, "beneficiary"),
-    amount: await consortia.token.parse(options.amount),
+    amount: await parseTokenAmount(consortia, options.amount, "--amount", { bits: 80 }),
     currency,
     tolerancePlus,
     toleranceMinus,
@@ -130,7 +133,7 @@ export function register(program: Command, cli: () => Cli): void {
     .description("issue an LC for an applicant (issuing bank, LC_BANK)")
     .requiredOption("--applicant <member>", "applicant (member or account)")
     .action(async (options: TermsOptions & { applicant: string }) => {
-      const terms = await parseTerms(options);
+      const terms = await parseTerms(options, cli().chainTime);
       const consortia = await cli().consortia({ sign: true });
       const applicant = await accountOf(consortia, options.applicant, "applicant");
       const { lcId, receipt } = await consortia.lettersOfCredit.issue(
@@ -145,7 +148,7 @@ export function register(program: Command, cli: () => Cli): void {
     .description("apply for an LC at an issuing bank (applicant, LC_TRADER)")
     .requiredOption("--issuing-bank <member>", "issuing bank (member or account)")
     .action(async (options: TermsOptions & { issuingBank: string }) => {
-      const terms = await parseTerms(options);
+      const terms = await parseTerms(options, cli().chainTime);
       const consortia = await cli().consortia({ sign: true });
       const bank = await accountOf(consortia, options.issuingBank, "issuing bank");
       const { lcId, receipt } = await consortia.lettersOfCredit.submitApplication(
@@ -206,11 +209,11 @@ export function register(program: Command, cli: () => Cli): void {
     .action(
       async (idText: string, options: { amount: string; expiry: string; latestShipment: string; terms: string }) => {
         const id = parseId(idText, "letter of credit id");
-        const expiry = parseDate(options.expiry, "expiry");
-        const latestShipment = parseDate(options.latestShipment, "latest shipment date");
+        const expiry = await parseDate(options.expiry, "expiry", cli().chainTime);
+        const latestShipment = await parseDate(options.latestShipment, "latest shipment date", cli().chainTime);
         const termsHash = await parseHash(options.terms, "terms hash");
         const consortia = await cli().consortia({ sign: true });
-        const amount = await consortia.token.parse(options.amount);
+        const amount = await parseTokenAmount(consortia, options.amount, "--amount", { bits: 80 });
         const { amendmentHash, receipt } = await consortia.lettersOfCredit.proposeAmendment(
           id,
           { amount, expiry, latestShipment, termsHash },
@@ -244,7 +247,7 @@ export function register(program: Command, cli: () => Cli): void {
       const documents = await Promise.all(options.document.map(parseDocument));
       if (documents.length === 0) throw new UsageError("present at least one --document <kind>=<hash>");
       const consortia = await cli().consortia({ sign: true });
-      const amount = await consortia.token.parse(amountText);
+      const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 80 });
       const { presentationId, receipt } = await consortia.lettersOfCredit.present(
         id,
         amount,
@@ -293,7 +296,7 @@ export function register(program: Command, cli: () => Cli): void {
     .description("accept a deferred presentation payable at maturity (honouring bank): a transferable claim")
     .action(async (idText: string, options: { maturity: string }) => {
       const id = parseId(idText, "presentation id");
-      const maturity = parseDate(options.maturity, "maturity");
+      const maturity = await parseDate(options.maturity, "maturity", cli().chainTime);
       const consortia = await cli().consortia({ sign: true });
       const receipt = await consortia.lettersOfCredit.accept(
         id,
@@ -373,7 +376,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (idText: string) => {
       const id = parseId(idText, "letter of credit id");
       const consortia = await cli().consortia();
-      const record = await consortia.lettersOfCredit.letterOfCredit(id);
+      const record = await readFound("letter of credit", id, () => consortia.lettersOfCredit.letterOfCredit(id));
       const format = consortia.token.format;
       const [available, amount, drawn, reserved] = await Promise.all([
         consortia.lettersOfCredit.available(id).then(format),
@@ -392,7 +395,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (idText: string) => {
       const id = parseId(idText, "presentation id");
       const consortia = await cli().consortia();
-      const record = await consortia.lettersOfCredit.presentation(id);
+      const record = await readFound("presentation", id, () => consortia.lettersOfCredit.presentation(id));
       const data = { ...record, amount: await consortia.token.format(record.amount) };
       cli().out.result(data, () =>
         details({ ...data, presentedAt: formatDate(record.presentedAt), maturity: formatDate(record.maturity) }),
@@ -406,7 +409,8 @@ export function register(program: Command, cli: () => Cli): void {
     .description("set the credit line the signer's bank grants another bank")
     .action(async (grantee: string, limitText: string) => {
       const consortia = await cli().consortia({ sign: true });
-      const limit = await consortia.token.parse(limitText);
+      // A limit of 0 closes the line.
+      const limit = await parseTokenAmount(consortia, limitText, "<limit>", { bits: 128, zero: true });
       const granteeId = await memberIdOf(consortia, grantee);
       const receipt = await consortia.lettersOfCredit.positions.setCreditLine(
         granteeId,
@@ -427,7 +431,10 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (accountText: string, options: { allowance?: string }) => {
       const account = parseAddress(accountText, "settlement account");
       const consortia = await cli().consortia({ sign: true });
-      const allowance = options.allowance === undefined ? undefined : await consortia.token.parse(options.allowance);
+      const allowance =
+        options.allowance === undefined
+          ? undefined
+          : await parseTokenAmount(consortia, options.allowance, "--allowance", { zero: true });
       const receipt = await consortia.lettersOfCredit.positions.setSettlementAccount(
         account,
         progress(cli(), "set settlement account"),
@@ -444,10 +451,10 @@ export function register(program: Command, cli: () => Cli): void {
     .option("--purpose <hash>", "what it is for")
     .description("record that the signer's bank owes another bank (against the creditor's line)")
     .action(async (creditor: string, amountText: string, options: { due: string; purpose?: string }) => {
-      const due = parseDate(options.due, "due date");
+      const due = await parseDate(options.due, "due date", cli().chainTime);
       const purpose = await parseOptionalHash(options.purpose, "purpose");
       const consortia = await cli().consortia({ sign: true });
-      const amount = await consortia.token.parse(amountText);
+      const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 128 });
       const creditorId = await memberIdOf(consortia, creditor);
       const { obligationId, receipt } = await consortia.lettersOfCredit.positions.recordObligation(
         creditorId,
@@ -520,7 +527,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (idText: string) => {
       const id = parseId(idText, "obligation id");
       const consortia = await cli().consortia();
-      const record = await consortia.lettersOfCredit.positions.obligation(id);
+      const record = await readFound("obligation", id, () => consortia.lettersOfCredit.positions.obligation(id));
       const data = { ...record, amount: await consortia.token.format(record.amount) };
       cli().out.result(data, () => details({ ...data, dueAt: formatDate(record.dueAt) }));
     });

@@ -6,9 +6,18 @@ import type { Command } from "commander";
 import type { ContractTransactionReceipt } from "ethers";
 import { type Consortia, hashUtf8 } from "@consortia/sdk";
 import type { Cli } from "../context.js";
-import { UsageError } from "../errors.js";
+import { readFound } from "../found.js";
 import { details, table } from "../output.js";
-import { formatDate, parseCurrency, parseDate, parseHash, parseId, parseOptionalHash } from "../parse.js";
+import {
+  type ChainClock,
+  formatDate,
+  parseCurrency,
+  parseDate,
+  parseHash,
+  parseId,
+  parseOptionalHash,
+  parseTokenAmount,
+} from "../parse.js";
 import { accountOf, ensureAllowance, memberIdOf, printed } from "./parties.js";
 import { progress } from "./shared.js";
 
@@ -31,6 +40,9 @@ async function parseDocumentHash(value: string, what: string): Promise<{ content
   return { contentHash, uriHash: hashUtf8(value.slice(at + 1)) };
 }
 
+/** Certificates store their value as uint88 (IReceivableCertificate): a face, split or pledge above it cannot exist. */
+const CERTIFICATE_VALUE_BITS = 88;
+
 function termsOptions(command: Command): Command {
   return command
     .requiredOption("--obligor <member>", "the obligor (core enterprise): member id, name or account")
@@ -43,9 +55,9 @@ function termsOptions(command: Command): Command {
     .requiredOption("--delivery <hash[@uri]>", "hash of the delivery note");
 }
 
-async function parseTerms(options: TermsOptions) {
+async function parseTerms(options: TermsOptions, now: ChainClock) {
   const parsed = {
-    maturity: parseDate(options.maturity, "maturity"),
+    maturity: await parseDate(options.maturity, "maturity", now),
     currency: parseCurrency(options.currency),
     invoiceKey: await parseHash(options.invoiceKey, "invoice key"),
     contract: await parseDocumentHash(options.contract, "contract"),
@@ -55,9 +67,12 @@ async function parseTerms(options: TermsOptions) {
   return async (consortia: Consortia) => ({
     ...parsed,
     obligor: await memberIdOf(consortia, options.obligor),
-    faceValue: await consortia.token.parse(options.face),
+    faceValue: await parseTokenAmount(consortia, options.face, "--face", { bits: CERTIFICATE_VALUE_BITS }),
   });
 }
+
+/** A receivable record for an id that was never registered has status None. */
+const exists = (record: { status: string }): boolean => record.status !== "None";
 
 export function register(program: Command, cli: () => Cli): void {
   const receivable = program.command("receivable").description("receivable certificates (supply-chain finance)");
@@ -67,7 +82,7 @@ export function register(program: Command, cli: () => Cli): void {
   termsOptions(receivable.command("register"))
     .description("register a receivable on its obligor (supplier, RECEIVABLE_HOLDER)")
     .action(async (options: TermsOptions) => {
-      const terms = await parseTerms(options);
+      const terms = await parseTerms(options, cli().chainTime);
       const consortia = await signed();
       const { receivableId, receipt } = await consortia.receivables.register(
         await terms(consortia),
@@ -79,7 +94,7 @@ export function register(program: Command, cli: () => Cli): void {
     .requiredOption("--supplier <member>", "the supplier receiving the root certificate (member or account)")
     .description("issue a confirmed receivable straight to a supplier (obligor)")
     .action(async (options: TermsOptions & { supplier: string }) => {
-      const terms = await parseTerms(options);
+      const terms = await parseTerms(options, cli().chainTime);
       const consortia = await signed();
       const supplier = await accountOf(consortia, options.supplier, "supplier");
       const { receivableId, rootTokenId, receipt } = await consortia.receivables.issue(
@@ -176,10 +191,10 @@ export function register(program: Command, cli: () => Cli): void {
     .action(
       async (tokenText: string, to: string, amountText: string, options: { signOff?: boolean; deadline: string }) => {
         const tokenId = parseId(tokenText, "certificate id");
-        const deadline = parseDate(options.deadline, "deadline");
+        const deadline = await parseDate(options.deadline, "deadline", cli().chainTime);
         const consortia = await signed();
         const receiver = await accountOf(consortia, to, "receiver");
-        const value = await consortia.token.parse(amountText);
+        const value = await parseTokenAmount(consortia, amountText, "<amount>", { bits: CERTIFICATE_VALUE_BITS });
         if (options.signOff === true) {
           const { offerId, receipt } = await consortia.receivables.offerTransfer(
             tokenId,
@@ -266,12 +281,12 @@ export function register(program: Command, cli: () => Cli): void {
     .action(
       async (tokenText: string, amountText: string, options: { bank: string; price: string; deadline: string }) => {
         const tokenId = parseId(tokenText, "certificate id");
-        const deadline = parseDate(options.deadline, "deadline");
+        const deadline = await parseDate(options.deadline, "deadline", cli().chainTime);
         const consortia = await signed();
         const bank = await memberIdOf(consortia, options.bank);
         const [value, price] = await Promise.all([
-          consortia.token.parse(amountText),
-          consortia.token.parse(options.price),
+          parseTokenAmount(consortia, amountText, "<amount>", { bits: CERTIFICATE_VALUE_BITS }),
+          parseTokenAmount(consortia, options.price, "--price"),
         ]);
         const { offerId, receipt } = await consortia.receivables.offerDiscount(
           tokenId,
@@ -326,10 +341,10 @@ export function register(program: Command, cli: () => Cli): void {
     .description("pledge part of a certificate to a bank (holder)")
     .action(async (tokenText: string, amountText: string, options: { bank: string; due: string }) => {
       const tokenId = parseId(tokenText, "certificate id");
-      const due = parseDate(options.due, "due date");
+      const due = await parseDate(options.due, "due date", cli().chainTime);
       const consortia = await signed();
       const bank = await memberIdOf(consortia, options.bank);
-      const value = await consortia.token.parse(amountText);
+      const value = await parseTokenAmount(consortia, amountText, "<amount>", { bits: CERTIFICATE_VALUE_BITS });
       const { pledgeId, receipt } = await consortia.receivables.pledge(
         tokenId,
         value,
@@ -466,8 +481,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (idText: string) => {
       const id = parseId(idText, "receivable id");
       const consortia = await cli().consortia();
-      const record = await consortia.receivables.receivable(id);
-      if (record.status === "None") throw new UsageError(`no receivable ${id}`);
+      const record = await readFound("receivable", id, () => consortia.receivables.receivable(id), exists);
       const data = {
         ...record,
         faceValue: await format(consortia, record.faceValue),
@@ -484,7 +498,9 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (tokenText: string) => {
       const tokenId = parseId(tokenText, "certificate id");
       const consortia = await cli().consortia();
-      const record = await consortia.receivables.certificate(tokenId);
+      const record = await readFound("receivable certificate", tokenId, () =>
+        consortia.receivables.certificate(tokenId),
+      );
       const data = {
         ...record,
         value: await format(consortia, record.value),
@@ -500,6 +516,7 @@ export function register(program: Command, cli: () => Cli): void {
     .action(async (idText: string) => {
       const id = parseId(idText, "receivable id");
       const consortia = await cli().consortia();
+      await readFound("receivable", id, () => consortia.receivables.receivable(id), exists);
       const nodes = await consortia.receivables.lineage(id);
       const rows = await Promise.all(
         nodes.map(async (node) => ({

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { Consortia } from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { table } from "../output.js";
-import { parseAddress } from "../parse.js";
+import { parseAddress, parseTokenAmount } from "../parse.js";
 import { progress, receiptSummary } from "./shared.js";
 
 /**
@@ -57,7 +57,7 @@ export function register(program: Command, cli: () => Cli): void {
       .description(description)
       .action(async (reference: string, amountText: string) => {
         const reader = await cli().consortia();
-        const amount = await reader.token.parse(amountText);
+        const amount = await parseTokenAmount(reader, amountText, "<amount>");
         const { account, member } = await accountOf(reader, reference);
         const consortia = await cli().consortia({ sign: true });
         const receipt = await consortia.token[name](

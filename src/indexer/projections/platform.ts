@@ -132,6 +132,44 @@ export const PLATFORM_TABLES = [
   },
 ] as const satisfies readonly TableSpec[];
 
+/**
+ * Implementation history (issue 16): each suite proxy's implementation, a version per ERC-1967 `Upgraded` (the first
+ * from the proxy's constructor), with the upgrade proposal that did it and what that proposal recorded; and every
+ * upgrade proposal's record (`UpgradeProposed`). Added after the first release: migration platform/002.
+ */
+export const UPGRADE_TABLES = [
+  {
+    kind: "versioned",
+    name: "contract_implementations",
+    key: ["address"],
+    columns: {
+      address: "text",
+      contract: "text",
+      implementation: "text",
+      /** The transaction of the `Upgraded` event: how the executed proposal of the same transaction finds the row. */
+      upgraded_tx: "text",
+      proposal_id: "numeric",
+      source_commit: "text",
+      bytecode_hash: "text",
+    },
+    indexes: [["contract"]],
+  },
+  {
+    kind: "versioned",
+    name: "upgrade_proposals",
+    key: ["proposal_id"],
+    columns: {
+      proposal_id: "numeric",
+      proxy: "text",
+      implementation: "text",
+      source_commit: "text",
+      bytecode_hash: "text",
+      executable_at: "bigint",
+    },
+    indexes: [["proxy"]],
+  },
+] as const satisfies readonly TableSpec[];
+
 const ZERO = "0x0000000000000000000000000000000000000000";
 
 /** `Paused`/`Unpaused` of any ConsortiumApp (OZ Pausable): applications reuse these in their handlers. */
@@ -160,6 +198,36 @@ async function setProposal(
   store.put("proposals", { ...current, ...changes });
 }
 
+/** ERC-1967 `Upgraded` of any suite proxy: a new current implementation (its proposal is filled in below). */
+const onUpgraded: EventHandler = (e, store) =>
+  store.put("contract_implementations", {
+    address: e.address,
+    contract: e.contract,
+    implementation: e.args.implementation,
+    upgraded_tx: e.txHash,
+    proposal_id: null,
+    source_commit: null,
+    bytecode_hash: null,
+  });
+
+/**
+ * `ProposalExecuted` of an upgrade proposal: the proxy emitted `Upgraded` earlier in the same transaction (the
+ * registry emits after the call); that version of the proxy's implementation gets the proposal and what it recorded.
+ */
+async function linkUpgrade(store: Parameters<EventHandler>[1], e: Parameters<EventHandler>[0]): Promise<void> {
+  const upgrade = await store.get("upgrade_proposals", { proposal_id: e.args.proposalId });
+  if (upgrade === undefined) return;
+  const current = await store.get("contract_implementations", { address: upgrade.proxy });
+  if (current === undefined || current.upgraded_tx !== e.txHash || current.implementation !== upgrade.implementation)
+    return;
+  store.put("contract_implementations", {
+    ...current,
+    proposal_id: e.args.proposalId,
+    source_commit: upgrade.source_commit,
+    bytecode_hash: upgrade.bytecode_hash,
+  });
+}
+
 async function addToBalance(
   store: Parameters<EventHandler>[1],
   token: string,
@@ -177,8 +245,12 @@ export default defineProjection({
     DepositToken: DepositToken__factory.abi,
     PaymentLedger: PaymentLedger__factory.abi,
   },
-  tables: PLATFORM_TABLES,
-  migrations: [{ id: "platform/001_tables", sql: PLATFORM_TABLES.map(createTableSql).join(";\n") }],
+  tables: [...PLATFORM_TABLES, ...UPGRADE_TABLES],
+  migrations: [
+    { id: "platform/001_tables", sql: PLATFORM_TABLES.map(createTableSql).join(";\n") },
+    { id: "platform/002_upgrades", sql: UPGRADE_TABLES.map(createTableSql).join(";\n") },
+  ],
+  everyContract: { Upgraded: onUpgraded },
   handlers: {
     ConsortiumRegistry: {
       MemberAdmitted: (e, store) =>
@@ -243,8 +315,19 @@ export default defineProjection({
         });
         await setProposal(store, e.args.proposalId, { approvals: e.args.approvals });
       },
-      ProposalExecuted: (e, store) =>
-        setProposal(store, e.args.proposalId, { status: "Executed", result: e.args.result }),
+      ProposalExecuted: async (e, store) => {
+        await setProposal(store, e.args.proposalId, { status: "Executed", result: e.args.result });
+        await linkUpgrade(store, e);
+      },
+      UpgradeProposed: (e, store) =>
+        store.put("upgrade_proposals", {
+          proposal_id: e.args.proposalId,
+          proxy: e.args.proxy,
+          implementation: e.args.implementation,
+          source_commit: e.args.sourceCommit,
+          bytecode_hash: e.args.bytecodeHash,
+          executable_at: e.args.executableAt,
+        }),
       ProposalCancelled: (e, store) => setProposal(store, e.args.proposalId, { status: "Cancelled" }),
     },
     DepositToken: {

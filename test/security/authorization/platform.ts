@@ -1,8 +1,10 @@
+import { keccak256 } from "ethers";
 import { Roles } from "@consortia/sdk";
 import { AccessLevel } from "../../helpers/suite.js";
 import { governance } from "./runner.js";
 import type { Context, Entry } from "./types.js";
 import { h } from "./util.js";
+import { deployUpgradeable, implementationOf } from "../../helpers/upgradeable.js";
 
 const gov = { kind: "governance" } as const;
 const governed = (signature: string, rule: string, setup: Entry["setup"]): Entry => ({
@@ -26,7 +28,7 @@ async function pendingProposal(ctx: Context): Promise<bigint> {
 
 /** A fresh registry still in bootstrap, its deployer the bootstrapper. */
 async function freshRegistry(ctx: Context) {
-  const registry = await ctx.connection.ethers.deployContract("ConsortiumRegistry", [], ctx.suite.deployer);
+  const registry = await deployUpgradeable(ctx.connection.ethers, "ConsortiumRegistry", [], [], ctx.suite.deployer);
   return registry;
 }
 
@@ -78,6 +80,19 @@ export const platformEntries: Entry[] = [
     },
   },
   // ------------------------------------------------------------------ registry: proposals
+  {
+    contract: "registry",
+    signature: "proposeUpgrade(address,address,bytes20,bytes32,bytes,bytes32)",
+    rule: "A voting member (VOTER), naming an implementation with the bytecode hash it has",
+    party: { kind: "member", member: "bankA", role: "VOTER", noRole: "core" },
+    allowed: ["regulator"],
+    setup: async (ctx) => {
+      const { blacklist } = ctx.suite;
+      const implementation = await implementationOf(ctx.connection.ethers.provider, blacklist);
+      const hash = keccak256(await ctx.connection.ethers.provider.getCode(implementation));
+      return { args: [await blacklist.getAddress(), implementation, `0x${"ab".repeat(20)}`, hash, "0x", h("u")] };
+    },
+  },
   {
     contract: "registry",
     signature: "propose(address,bytes,bytes32)",
@@ -143,6 +158,9 @@ export const platformEntries: Entry[] = [
   })),
   governed("setThreshold(uint8)", "changes the voting threshold", async () => ({ args: [4] })),
   governed("setVotingPeriod(uint64)", "changes the voting period", async () => ({ args: [86_400n * 2n] })),
+  governed("setExecutionDelay(uint64)", "changes the wait before an upgrade executes", async () => ({
+    args: [86_400n],
+  })),
   governed("blacklistAccount(address)", "blacklists an account", async (ctx) => ({
     args: [ctx.suite.standing.supplier2Spare.address],
   })),

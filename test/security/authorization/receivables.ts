@@ -1,6 +1,7 @@
 import { asContract } from "./runner.js";
 import type { Context, Entry } from "./types.js";
 import { DAY, h } from "./util.js";
+import { deployUpgradeable } from "../../helpers/upgradeable.js";
 
 let invoices = 0;
 
@@ -248,9 +249,11 @@ export const receivableEntries: Entry[] = [
     rule: "The deploying account, once (refused to everyone once bound)",
     party: { kind: "deployer", who: "deployer" },
     setup: async (ctx) => {
-      const fresh = await ctx.connection.ethers.deployContract(
+      const fresh = await deployUpgradeable(
+        ctx.connection.ethers,
         "ReceivableCertificate",
         [ctx.suite.registry, 2],
+        [],
         ctx.suite.deployer,
       );
       return { args: [await ctx.suite.receivableDesk.getAddress()], signer: ctx.suite.deployer, target: fresh };

@@ -263,6 +263,18 @@ export const recordEntries: Entry[] = [
   },
   {
     contract: "eCertificates",
+    signature: "issueFor(uint32,(bytes32,uint16,bytes32,uint64,uint64))",
+    rule: "A suite contract (ApprovalProcesses, at a case's last approval; ReceivableDesk here), for an active CERTIFICATE_ISSUER",
+    party: {
+      kind: "contract",
+      who: "suite contract (ReceivableDesk here)",
+      account: async (ctx) => ctx.suite.receivableDesk.getAddress(),
+    },
+    earlier: [{ role: "issuer named", member: "gov1", allowedWhenSuspended: false }],
+    setup: async (ctx) => ({ args: [ctx.suite.ids.gov1, await certificateTerms(ctx)] }),
+  },
+  {
+    contract: "eCertificates",
     signature: "replace(uint64,(bytes32,uint16,bytes32,uint64,uint64),bytes32)",
     rule: "The certificate's issuer (CERTIFICATE_ISSUER)",
     party: { kind: "member", member: "gov1", role: "CERTIFICATE_ISSUER", noRole: "gov2" },

@@ -61,7 +61,9 @@ export type Party =
   /** Only a suite contract (`who` names it), as part of its own step. */
   | { kind: "contract"; who: string; account: (ctx: Context) => Promise<string> }
   /** Only the deploying or bootstrapping account, once. */
-  | { kind: "deployer"; who: string };
+  | { kind: "deployer"; who: string }
+  /** No one, not even the deploying account (the right column tries it): a proxy's `initialize`, run at deployment. */
+  | { kind: "nobody" };
 
 /** A party named in an earlier step whose standing is checked (or, by rule, not checked) when the step executes. */
 export interface EarlierParty {

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {ConsortiumRegistry} from "../../../contracts/platform/ConsortiumRegistry.sol";
 import {DepositToken} from "../../../contracts/platform/DepositToken.sol";
 import {PaymentLedger} from "../../../contracts/platform/PaymentLedger.sol";
+import {SuiteProxy} from "../../../contracts/platform/SuiteProxy.sol";
 import {IConsortiumRegistry} from "../../../contracts/platform/interfaces/IConsortiumRegistry.sol";
 import {Roles} from "../../../contracts/platform/libraries/Roles.sol";
 import {TestBase} from "./TestBase.sol";
@@ -47,9 +48,18 @@ abstract contract PlatformFixture is TestBase {
 
     /// @dev Deploys and seeds three banks, a core enterprise, three suppliers and a regulator. Bootstrap stays open.
     function _deployPlatform() internal {
-        registry = new ConsortiumRegistry();
-        token = new DepositToken(registry, "Consortia Deposit CNY", "dCNY", 2);
-        ledger = new PaymentLedger(registry);
+        registry = ConsortiumRegistry(
+            _proxy(address(new ConsortiumRegistry()), abi.encodeCall(ConsortiumRegistry.initialize, ()))
+        );
+        token = DepositToken(
+            _proxy(
+                address(new DepositToken(registry)),
+                abi.encodeCall(DepositToken.initialize, ("Consortia Deposit CNY", "dCNY", 2))
+            )
+        );
+        ledger = PaymentLedger(
+            _proxy(address(new PaymentLedger(registry)), abi.encodeCall(PaymentLedger.initialize, ()))
+        );
         _seed(IConsortiumRegistry.MemberKind.Bank, "bankA", BANK_ROLES, BANK_A);
         _seed(IConsortiumRegistry.MemberKind.Bank, "bankB", BANK_ROLES, BANK_B);
         _seed(IConsortiumRegistry.MemberKind.Bank, "bankC", BANK_ROLES, BANK_C);
@@ -58,6 +68,11 @@ abstract contract PlatformFixture is TestBase {
         _seed(IConsortiumRegistry.MemberKind.Enterprise, "supplier2", ENTERPRISE_ROLES, SUPPLIER_2);
         _seed(IConsortiumRegistry.MemberKind.Enterprise, "supplier3", ENTERPRISE_ROLES, SUPPLIER_3);
         _seed(IConsortiumRegistry.MemberKind.Regulator, "regulator", Roles.VOTER | Roles.AUDITOR, REGULATOR);
+    }
+
+    /// @dev Puts `implementation` behind a suite proxy whose constructor runs `initData`, as Ignition deploys it.
+    function _proxy(address implementation, bytes memory initData) internal returns (address) {
+        return address(new SuiteProxy(implementation, initData));
     }
 
     function _seed(IConsortiumRegistry.MemberKind kind, string memory name, uint64 roles, address admin) internal {

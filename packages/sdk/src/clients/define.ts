@@ -45,7 +45,8 @@ export interface ClientContext {
   decode(error: unknown, to?: string): Error;
   /**
    * Sends a transaction to `contract` and waits for its receipt; a revert (at estimation or on chain) is thrown as a
-   * `ContractError` with the decoded custom error, attributed to `contract`. Use it for every state-changing call:
+   * `ContractError` with the decoded custom error, attributed to `contract`; a wait that ends without the receipt as
+   * `TransactionTimeoutError`, `TransactionDroppedError` or `TransactionReplacedError` (receipts.ts). Use it for every state-changing call:
    * `context.send(token, () => token.mint(to, amount), options)`.
    */
   send(
@@ -60,6 +61,8 @@ export interface SendOptions {
   confirmations?: number;
   /** Called with the hash as soon as the transaction is sent (progress output). */
   onSent?: (hash: string) => void;
+  /** How long to wait for the receipt (default: `createConsortia`'s `receiptTimeoutMs`, else 120 s). */
+  timeoutMs?: number;
 }
 
 /** One application's client: which contracts it needs and how it builds its API over them. */

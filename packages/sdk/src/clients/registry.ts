@@ -1,6 +1,7 @@
 /** The consortium registry: members, authorization, and M-of-N governance proposals. */
-import { getAddress, keccak256, toUtf8Bytes, type BigNumberish, type Interface } from "ethers";
+import { getAddress, keccak256, toUtf8Bytes, ZeroAddress, type BigNumberish, type Interface } from "ethers";
 import { ConsortiumRegistry__factory } from "../typechain/factories/platform/ConsortiumRegistry__factory.js";
+import { SuiteProxy__factory } from "../typechain/factories/platform/SuiteProxy__factory.js";
 import type { ConsortiumRegistry } from "../typechain/platform/ConsortiumRegistry.js";
 import type { TypedContractMethod } from "../typechain/common.js";
 import { MemberKind, Roles, type MemberKindName, type RoleName } from "../roles.js";
@@ -38,6 +39,7 @@ export type GovernanceFunction =
   | "setRoles"
   | "setThreshold"
   | "setVotingPeriod"
+  | "setExecutionDelay"
   | "blacklistAccount"
   | "recoverAccount"
   | "setSystemContract"
@@ -61,6 +63,20 @@ export interface ProposalInfo {
   descriptionHash: string;
   /** `suspendMember(3)`, or the raw selector when the target is not the registry. */
   call: string;
+}
+
+/** ERC-1967's implementation slot, where every suite proxy keeps its implementation's address. */
+export const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+
+/** One implementation a suite proxy ran, from the proxy's ERC-1967 `Upgraded` event. */
+export interface ImplementationRecord {
+  implementation: string;
+  blockNumber: number;
+  /** The block's time (unix seconds). */
+  timestamp: number;
+  transactionHash: string;
+  /** The upgrade proposal executed in that transaction; undefined for the proxy's first implementation. */
+  upgrade: { proposalId: bigint; sourceCommit: string; bytecodeHash: string } | undefined;
 }
 
 /** Thrown when a member reference (id, name or account) matches no member. */
@@ -243,9 +259,53 @@ function createRegistryClient(context: ClientContext) {
     return options.pending === true ? found.filter((entry) => entry.status === "Pending" && !entry.expired) : found;
   }
 
+  /** The implementation a suite contract's proxy runs now (its ERC-1967 slot). */
+  async function implementation(contractName: string): Promise<string> {
+    const word = await context.provider.getStorage(context.address(contractName), IMPLEMENTATION_SLOT);
+    return getAddress(`0x${word.slice(-40)}`);
+  }
+
+  /**
+   * A suite contract's implementation history, oldest first: every `Upgraded` event of its proxy since the contract's
+   * deployment block, each with the upgrade proposal executed in the same transaction (its source commit and bytecode
+   * hash, as voted on). The query API answers the same from the index: `GET /contracts/{name}/implementations`.
+   */
+  async function implementations(contractName: string): Promise<ImplementationRecord[]> {
+    const proxy = SuiteProxy__factory.connect(context.address(contractName), context.provider);
+    const logs = await proxy.queryFilter(proxy.filters.Upgraded(), context.deployment.contracts[contractName].block);
+    const executed = contract.interface.getEvent("ProposalExecuted").topicHash;
+    return Promise.all(
+      logs.map(async (log): Promise<ImplementationRecord> => {
+        const [block, receipt] = await Promise.all([
+          context.provider.getBlock(log.blockNumber),
+          context.provider.getTransactionReceipt(log.transactionHash),
+        ]);
+        const execution = receipt?.logs.find(
+          (l) => l.address.toLowerCase() === address.toLowerCase() && l.topics[0] === executed && l.index > log.index,
+        );
+        let upgrade: ImplementationRecord["upgrade"];
+        if (execution !== undefined) {
+          const proposalId = BigInt(execution.topics[1]);
+          const recorded = await contract.upgradeProposal(proposalId);
+          if (recorded.proxy !== ZeroAddress && getAddress(recorded.implementation) === getAddress(log.args[0]))
+            upgrade = { proposalId, sourceCommit: recorded.sourceCommit, bytecodeHash: recorded.bytecodeHash };
+        }
+        return {
+          implementation: getAddress(log.args[0]),
+          blockNumber: log.blockNumber,
+          timestamp: block?.timestamp ?? 0,
+          transactionHash: log.transactionHash,
+          upgrade,
+        };
+      }),
+    );
+  }
+
   return {
     contract,
     address,
+    implementation,
+    implementations,
     member,
     members,
     memberOf,
@@ -286,6 +346,9 @@ export default defineClient({
   messages: {
     BootstrapOver: (p) => `bootstrap is over (or ${p.caller} is not the bootstrapper)`,
     OnlyGovernance: (p) => `only a passed governance proposal may do this (called by ${p.caller})`,
+    BytecodeMismatch: (p) => `implementation ${p.implementation} has code hash ${p.actual}, not ${p.expected}`,
+    UpgradeNotYetExecutable: (p) => `upgrade proposal ${p.proposalId} may execute from ${p.executableAt} (unix time)`,
+    UpgradeNeedsProposeUpgrade: (p) => `propose the upgrade of ${p.target} with proposeUpgrade, not propose`,
     UnknownAccount: (p) => `account ${p.account} belongs to no member`,
     UnknownMember: (p) => `member ${p.memberId} does not exist`,
     AccountNotActive: (p) => `account ${p.account} is ${p.status}`,

@@ -15,9 +15,14 @@ export class InvalidAmountError extends Error {
   }
 }
 
-/** Parses "1250.5" into minor units, strictly (no exponent, no sign, no excess decimals). */
+/**
+ * Parses "1250.5" into minor units, strictly: no exponent, no sign, no excess decimals, no leading zero, and `_` only
+ * as a single separator between digits of the whole part ("1_000", not "1__0", "_1" or "1_").
+ */
 export function parseAmount(input: string, decimals: number): bigint {
-  const text = input.trim().replace(/_/g, "");
+  const trimmed = input.trim();
+  if (!/^(0|[1-9]\d*(_\d+)*)(\.\d+)?$/.test(trimmed)) throw new InvalidAmountError(input, decimals);
+  const text = trimmed.replace(/_/g, "");
   const pattern = decimals === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${decimals}})?$`);
   if (!pattern.test(text)) throw new InvalidAmountError(input, decimals);
   return parseUnits(text, decimals);

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {BankGuarantees} from "../guarantees/BankGuarantees.sol";
+import {ConsortiumRegistry} from "../platform/ConsortiumRegistry.sol";
+import {CreditBlacklist} from "../credit/CreditBlacklist.sol";
+import {DataSharing} from "../data-sharing/DataSharing.sol";
+import {DepositToken} from "../platform/DepositToken.sol";
+import {ECertificates} from "../data-sharing/ECertificates.sol";
+import {ForfaitingMarket} from "../forfaiting/ForfaitingMarket.sol";
+import {InterbankPositions} from "../letters-of-credit/InterbankPositions.sol";
+import {LetterOfCredit} from "../letters-of-credit/LetterOfCredit.sol";
+import {PaymentLedger} from "../platform/PaymentLedger.sol";
+import {ReceivableCertificate} from "../receivables/ReceivableCertificate.sol";
+import {ReceivableDesk} from "../receivables/ReceivableDesk.sol";
+import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
+import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
+import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
+import {IInterbankPositions} from "../letters-of-credit/interfaces/IInterbankPositions.sol";
+import {IReceivableCertificate} from "../receivables/interfaces/IReceivableCertificate.sol";
+
+/// @notice Test-only: what the upgrade rehearsal (test/upgrades/rehearsal.test.ts) adds to every suite contract in
+/// its v2 — a field in a new ERC-7201 namespace (the v1 layout is untouched), a migration that sets it once through
+/// the proposal's `upgradeToAndCall`, and a function. One pattern, mixed into each contract below.
+abstract contract RehearsalV2 is Initializable {
+    /// @custom:storage-location erc7201:consortia.storage.RehearsalV2
+    struct RehearsalV2Storage {
+        bytes32 _label;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.RehearsalV2")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant REHEARSAL_V2_STORAGE_LOCATION =
+        0x570ed9afa5389a7c60eb559c049fb462cb8fb1677130bcac0b4f74ca0f0f7b00;
+
+    /// @notice The v2 migration ran.
+    event MigratedToV2(bytes32 label);
+
+    /// @notice The v2 migration: sets the new field. Runs once (a second call reverts `InvalidInitialization`).
+    /// @custom:oz-upgrades-validate-as-initializer
+    function migrateToV2(bytes32 label_) external reinitializer(2) {
+        _getRehearsalV2Storage()._label = label_;
+        emit MigratedToV2(label_);
+    }
+
+    /// @notice The new function: the new field.
+    function rehearsalLabel() external view returns (bytes32) {
+        return _getRehearsalV2Storage()._label;
+    }
+
+    function _getRehearsalV2Storage() private pure returns (RehearsalV2Storage storage $) {
+        assembly ("memory-safe") {
+            $.slot := REHEARSAL_V2_STORAGE_LOCATION
+        }
+    }
+}
+
+contract ConsortiumRegistryRehearsalV2 is ConsortiumRegistry, RehearsalV2 {}
+
+contract DepositTokenRehearsalV2 is DepositToken, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) DepositToken(registry_) {}
+}
+
+contract PaymentLedgerRehearsalV2 is PaymentLedger, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) PaymentLedger(registry_) {}
+}
+
+contract CreditBlacklistRehearsalV2 is CreditBlacklist, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) CreditBlacklist(registry_) {}
+}
+
+contract DataSharingRehearsalV2 is DataSharing, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) DataSharing(registry_) {}
+}
+
+contract ECertificatesRehearsalV2 is ECertificates, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) ECertificates(registry_) {}
+}
+
+contract ReceivableCertificateRehearsalV2 is ReceivableCertificate, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_, uint8 valueDecimals_) ReceivableCertificate(registry_, valueDecimals_) {}
+}
+
+contract ReceivableDeskRehearsalV2 is ReceivableDesk, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IDepositToken token_,
+        IPaymentLedger ledger_,
+        IReceivableCertificate certificates_
+    ) ReceivableDesk(registry_, token_, ledger_, certificates_) {}
+}
+
+contract InterbankPositionsRehearsalV2 is InterbankPositions, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IDepositToken token_,
+        IPaymentLedger ledger_
+    ) InterbankPositions(registry_, token_, ledger_) {}
+}
+
+contract LetterOfCreditRehearsalV2 is LetterOfCredit, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IDepositToken token_,
+        IPaymentLedger ledger_,
+        IInterbankPositions positions_,
+        bytes3 settlementCurrency_
+    ) LetterOfCredit(registry_, token_, ledger_, positions_, settlementCurrency_) {}
+}
+
+contract BankGuaranteesRehearsalV2 is BankGuarantees, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IDepositToken token_,
+        IPaymentLedger ledger_
+    ) BankGuarantees(registry_, token_, ledger_) {}
+}
+
+contract ForfaitingMarketRehearsalV2 is ForfaitingMarket, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IDepositToken token_,
+        IPaymentLedger ledger_
+    ) ForfaitingMarket(registry_, token_, ledger_) {}
+}

@@ -1,0 +1,33 @@
+import type { Check } from "./check.js";
+import { CREDIT_CHECKS, CREDIT_GAPS } from "./credit.js";
+import { DATA_SHARING_CHECKS, DATA_SHARING_GAPS } from "./data-sharing.js";
+import { FORFAITING_CHECKS, FORFAITING_GAPS } from "./forfaiting.js";
+import { GUARANTEE_CHECKS, GUARANTEE_GAPS } from "./guarantees.js";
+import { LC_CHECKS, LC_GAPS } from "./letters-of-credit.js";
+import { PLATFORM_GAPS } from "./platform.js";
+import { RECEIVABLE_CHECKS, RECEIVABLE_GAPS } from "./receivables.js";
+
+/** The applications' checks, in the order they run (after the platform's). */
+export const APP_CHECKS: readonly Check[] = [
+  ...RECEIVABLE_CHECKS,
+  ...CREDIT_CHECKS,
+  ...DATA_SHARING_CHECKS,
+  ...LC_CHECKS,
+  ...FORFAITING_CHECKS,
+  ...GUARANTEE_CHECKS,
+];
+
+/**
+ * What verify cannot compare, and why: `table` (no check reads it) or `table.columns` / `table (rows)` (a check reads
+ * the table, but these values have no view). Mostly history: contracts keep current state, the index keeps events.
+ * docs/indexer-verify.md is this list.
+ */
+export const VERIFY_GAPS: Readonly<Record<string, string>> = {
+  ...PLATFORM_GAPS,
+  ...RECEIVABLE_GAPS,
+  ...CREDIT_GAPS,
+  ...DATA_SHARING_GAPS,
+  ...LC_GAPS,
+  ...FORFAITING_GAPS,
+  ...GUARANTEE_GAPS,
+};

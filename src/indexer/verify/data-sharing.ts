@@ -1,0 +1,284 @@
+import { encodeAbiParameters, keccak256, type Hex } from "viem";
+import { DataSharing__factory, ECertificates__factory } from "@consortia/sdk/typechain";
+import {
+  CERTIFICATE_STATUSES,
+  CLASSIFICATIONS,
+  DATASET_STATUSES,
+  GRANT_STATUSES,
+  HASH_KINDS,
+  replayAccessChain,
+  SENSITIVE_OPERATIONS,
+} from "../projections/data-sharing.js";
+import { asOf, counted, deployed, enumName, groupBy, reader, rowByRow, upTo, type Check } from "./check.js";
+
+interface Dataset {
+  owner: number;
+  latestVersion: number;
+  classification: number;
+  status: number;
+  fieldMask: bigint;
+  sensitiveCount: number;
+  accessCount: bigint;
+  accessHead: string;
+  sensitiveHead: string;
+}
+
+/** The access log replayed into its hash chain head, or why it cannot be (a gap or repeat in `seq`). */
+function replayed(contract: string, datasetId: unknown, entries: readonly Record<string, unknown>[]): string {
+  try {
+    return replayAccessChain(
+      contract,
+      String(datasetId),
+      entries.map((a) => ({
+        seq: String(a.log_seq),
+        accessId: String(a.access_id),
+        grantId: String(a.grant_id),
+        version: String(a.version),
+        consumer: String(a.consumer),
+        purposeHash: String(a.purpose_hash),
+        resultHash: String(a.result_hash),
+        timestamp: String(a.block_time),
+      })),
+    );
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const SENSITIVE_ENTRY = [
+  "bytes32",
+  "uint64",
+  "uint32",
+  "uint8",
+  "uint32",
+  "address",
+  "uint64",
+  "bytes32",
+  "uint256",
+].map((type) => ({ type }));
+
+/**
+ * The sensitive-operation log replayed from the indexed rows (`IDataSharing.SensitiveOperationRecorded`): the head it
+ * reaches, or the first row whose recorded head the replay does not reproduce.
+ */
+function replayedSensitive(datasetId: unknown, rows: readonly Record<string, unknown>[]): string {
+  let head = `0x${"0".repeat(64)}` as Hex;
+  for (const [i, r] of rows.entries()) {
+    if (Number(r.log_seq) !== i + 1) return `entry ${i + 1} has seq ${String(r.log_seq)}`;
+    head = keccak256(
+      encodeAbiParameters(SENSITIVE_ENTRY, [
+        head,
+        BigInt(String(datasetId)),
+        Number(r.log_seq),
+        SENSITIVE_OPERATIONS.indexOf(r.operation as (typeof SENSITIVE_OPERATIONS)[number]),
+        Number(r.member_id),
+        r.account as Hex,
+        BigInt(String(r.subject_id)),
+        r.detail_hash as Hex,
+        BigInt(String(r.block_time)),
+      ]),
+    );
+    if (head !== String(r.head).toLowerCase()) return `entry ${i + 1} does not chain`;
+  }
+  return head;
+}
+
+export const DATA_SHARING_CHECKS: readonly Check[] = [
+  {
+    name: "datasets and access trail",
+    tables: ["datasets", "dataset_versions", "data_access_log", "data_sensitive_ops"],
+    async run(ctx) {
+      if (!deployed(ctx, "DataSharing")) return [];
+      const call = reader(ctx, "DataSharing", DataSharing__factory.abi);
+      const contract = ctx.deployments.contracts.DataSharing.address;
+      const datasets = await asOf(
+        ctx,
+        "t.dataset_id, t.owner, t.classification, t.status, t.field_mask, t.latest_version, t.access_count, t.sensitive_count, t.sensitive_head",
+        "datasets",
+      );
+      const versions = await upTo(
+        ctx,
+        "t.dataset_id, t.version, t.content_hash, t.hash_kind, t.metadata_hash",
+        "dataset_versions",
+      );
+      // Each access with its block's time: the chain's head hashes it in.
+      const access = groupBy(
+        await ctx.db.query(
+          `SELECT t.*, b.block_time FROM data_access_log t LEFT JOIN block_times b ON b.block_number = t.block_number
+           WHERE t.block_number <= $1::bigint ORDER BY t.dataset_id, t.log_seq`,
+          [ctx.block],
+        ),
+        "dataset_id",
+      );
+      const sensitive = groupBy(
+        await ctx.db.query(
+          `SELECT t.*, b.block_time FROM data_sensitive_ops t LEFT JOIN block_times b ON b.block_number = t.block_number
+           WHERE t.block_number <= $1::bigint ORDER BY t.dataset_id, t.log_seq`,
+          [ctx.block],
+        ),
+        "dataset_id",
+      );
+      return [
+        await counted("datasetCount", datasets, call("datasetCount")),
+        ...(await rowByRow<Dataset>(
+          datasets,
+          (d) => call("dataset", [d.dataset_id]),
+          (d) => `dataset ${String(d.dataset_id)}`,
+          (d, c) => {
+            const log = access.get(String(d.dataset_id)) ?? [];
+            const ops = sensitive.get(String(d.dataset_id)) ?? [];
+            return [
+              ["owner", d.owner, c.owner],
+              ["classification", d.classification, enumName(CLASSIFICATIONS, c.classification)],
+              ["status", d.status, enumName(DATASET_STATUSES, c.status)],
+              ["fieldMask", d.field_mask, c.fieldMask],
+              ["latestVersion", d.latest_version, c.latestVersion],
+              ["accessCount", d.access_count, c.accessCount],
+              ["sensitiveCount", d.sensitive_count, c.sensitiveCount],
+              ["sensitiveHead", d.sensitive_head, c.sensitiveHead],
+              // The access log, replayed, must reach the contract's head: a dropped, altered or invented row breaks it.
+              ["access log entries", log.length, c.accessCount],
+              ["access log head", replayed(contract, d.dataset_id, log), c.accessHead],
+              ["sensitive log entries", ops.length, c.sensitiveCount],
+              ["sensitive log head", ops.length === 0 ? null : replayedSensitive(d.dataset_id, ops), c.sensitiveHead],
+            ];
+          },
+        )),
+        ...(await rowByRow<{ contentHash: string; metadataHash: string; hashKind: number }>(
+          versions,
+          (v) => call("version", [v.dataset_id, v.version]),
+          (v) => `dataset ${String(v.dataset_id)} version ${String(v.version)}`,
+          (v, c) => [
+            ["contentHash", v.content_hash, c.contentHash],
+            ["metadataHash", v.metadata_hash, c.metadataHash],
+            ["hashKind", v.hash_kind, enumName(HASH_KINDS, c.hashKind)],
+          ],
+        )),
+      ];
+    },
+  },
+  {
+    name: "automatic grant policies",
+    tables: ["data_auto_grant_policies"],
+    async run(ctx) {
+      if (!deployed(ctx, "DataSharing")) return [];
+      const call = reader(ctx, "DataSharing", DataSharing__factory.abi);
+      return rowByRow<{
+        memberKinds: number;
+        mayDelegate: boolean;
+        duration: number;
+        requiredRoles: bigint;
+        maxScope: bigint;
+      }>(
+        await asOf(
+          ctx,
+          "t.dataset_id, t.member_kinds, t.required_roles, t.max_scope, t.duration, t.may_delegate, t.enabled",
+          "data_auto_grant_policies",
+        ),
+        (p) => call("autoGrantPolicy", [p.dataset_id]),
+        (p) => `autoGrantPolicy ${String(p.dataset_id)}`,
+        (p, c) => [
+          ["memberKinds", p.member_kinds, c.memberKinds],
+          ["requiredRoles", p.required_roles, c.requiredRoles],
+          ["maxScope", p.max_scope, c.maxScope],
+          ["duration", p.duration, c.duration],
+          ["mayDelegate", p.may_delegate, c.mayDelegate],
+          ["enabled", p.enabled, Number(c.memberKinds) !== 0],
+        ],
+      );
+    },
+  },
+  {
+    name: "data grants",
+    tables: ["data_grants"],
+    async run(ctx) {
+      if (!deployed(ctx, "DataSharing")) return [];
+      const call = reader(ctx, "DataSharing", DataSharing__factory.abi);
+      const grants = await asOf(
+        ctx,
+        "t.grant_id, t.dataset_id, t.grantee, t.parent_id, t.depth, t.status, t.purpose_hash, t.scope, t.expires_at, t.may_delegate",
+        "data_grants",
+      );
+      return [
+        await counted("grantCount", grants, call("grantCount")),
+        ...(await rowByRow<{
+          parentId: bigint;
+          datasetId: bigint;
+          expiresAt: bigint;
+          grantee: number;
+          depth: number;
+          status: number;
+          mayDelegate: boolean;
+          scope: bigint;
+          purposeHash: string;
+        }>(
+          grants,
+          (g) => call("grant", [g.grant_id]),
+          (g) => `grant ${String(g.grant_id)}`,
+          (g, c) => [
+            ["datasetId", g.dataset_id, c.datasetId],
+            ["grantee", g.grantee, c.grantee],
+            ["parentId", g.parent_id, c.parentId],
+            ["depth", g.depth, c.depth],
+            ["status", g.status, enumName(GRANT_STATUSES, c.status)],
+            ["purposeHash", g.purpose_hash, c.purposeHash],
+            ["scope", g.scope, c.scope],
+            ["expiresAt", g.expires_at, c.expiresAt],
+            ["mayDelegate", g.may_delegate, c.mayDelegate],
+          ],
+        )),
+      ];
+    },
+  },
+  {
+    name: "e-certificates",
+    tables: ["ecertificates"],
+    async run(ctx) {
+      if (!deployed(ctx, "ECertificates")) return [];
+      const call = reader(ctx, "ECertificates", ECertificates__factory.abi);
+      const certificates = await asOf(
+        ctx,
+        "t.certificate_id, t.issuer, t.holder_hash, t.kind, t.document_hash, t.valid_from, t.valid_until, t.status, t.root, t.replaces, t.replaced_by",
+        "ecertificates",
+      );
+      return [
+        await counted("certificateCount", certificates, call("certificateCount")),
+        ...(await rowByRow<{
+          issuer: number;
+          kind: number;
+          status: number;
+          validFrom: bigint;
+          validUntil: bigint;
+          root: bigint;
+          holderHash: string;
+          documentHash: string;
+          replaces: bigint;
+          replacedBy: bigint;
+        }>(
+          certificates,
+          (e) => call("certificate", [e.certificate_id]),
+          (e) => `e-certificate ${String(e.certificate_id)}`,
+          (e, c) => [
+            ["issuer", e.issuer, c.issuer],
+            ["kind", e.kind, c.kind],
+            ["status", e.status, enumName(CERTIFICATE_STATUSES, c.status)],
+            ["validFrom", e.valid_from, c.validFrom],
+            ["validUntil", e.valid_until, c.validUntil],
+            ["root", e.root, c.root],
+            ["holderHash", e.holder_hash, c.holderHash],
+            ["documentHash", e.document_hash, c.documentHash],
+            ["replaces", e.replaces, c.replaces],
+            ["replacedBy", e.replaced_by, c.replacedBy],
+          ],
+        )),
+      ];
+    },
+  },
+];
+
+export const DATA_SHARING_GAPS: Readonly<Record<string, string>> = {
+  ecertificate_events: "certificate history: ECertificates keeps the current record only (status, replacedBy)",
+  "data_grants.requested_scope/by_policy/requested_by/granted_by/ended_by*/reason_hash":
+    "the grant view has no requested scope, accounts or reasons (events only)",
+  "ecertificates.reason_hash/issued_by/ended_by": "the certificate view has no reason or accounts (events only)",
+};

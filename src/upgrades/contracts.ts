@@ -1,0 +1,23 @@
+/**
+ * Every suite contract that sits behind a proxy: its artifact name and its source under the project (kept apart from
+ * layout.ts so that the CLI names them without loading a compiler).
+ */
+export const UPGRADEABLE_SOURCES = {
+  ConsortiumRegistry: "contracts/platform/ConsortiumRegistry.sol",
+  DepositToken: "contracts/platform/DepositToken.sol",
+  PaymentLedger: "contracts/platform/PaymentLedger.sol",
+  CreditBlacklist: "contracts/credit/CreditBlacklist.sol",
+  DataSharing: "contracts/data-sharing/DataSharing.sol",
+  ECertificates: "contracts/data-sharing/ECertificates.sol",
+  ReceivableCertificate: "contracts/receivables/ReceivableCertificate.sol",
+  ReceivableDesk: "contracts/receivables/ReceivableDesk.sol",
+  InterbankPositions: "contracts/letters-of-credit/InterbankPositions.sol",
+  LetterOfCredit: "contracts/letters-of-credit/LetterOfCredit.sol",
+  BankGuarantees: "contracts/guarantees/BankGuarantees.sol",
+  ForfaitingMarket: "contracts/forfaiting/ForfaitingMarket.sol",
+  ConsortiumCalendar: "contracts/platform/ConsortiumCalendar.sol",
+  ApprovalProcesses: "contracts/approvals/ApprovalProcesses.sol",
+} as const;
+
+/** ERC-1967's implementation slot, where every suite proxy keeps its implementation's address (declared in the SDK). */
+export { IMPLEMENTATION_SLOT } from "@consortia/sdk";

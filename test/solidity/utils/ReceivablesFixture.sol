@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {ReceivableCertificate} from "../../../contracts/receivables/ReceivableCertificate.sol";
+import {ReceivableDesk} from "../../../contracts/receivables/ReceivableDesk.sol";
+import {PlatformFixture} from "./PlatformFixture.sol";
+
+/// @notice The platform plus the receivable certificates and their desk, each behind its proxy, bound together.
+abstract contract ReceivablesFixture is PlatformFixture {
+    ReceivableCertificate public certificates;
+    ReceivableDesk public desk;
+
+    /// @dev Deploys the certificate contract (2 value decimals) and the desk, and binds the desk. Bootstrap stays open.
+    function _deployReceivables() internal {
+        certificates = ReceivableCertificate(
+            _proxy(
+                address(new ReceivableCertificate(registry, 2)),
+                abi.encodeCall(ReceivableCertificate.initialize, ())
+            )
+        );
+        desk = ReceivableDesk(
+            _proxy(
+                address(new ReceivableDesk(registry, token, ledger, certificates)),
+                abi.encodeCall(ReceivableDesk.initialize, ())
+            )
+        );
+        certificates.bindDesk(address(desk));
+    }
+}
