@@ -56,6 +56,16 @@ const TAMPERS: readonly Tamper[] = [
     drift: (r) => [`hasApproved(${r.proposal_id}, ${Number(r.member_id) + 100})`],
   },
   {
+    table: "contract_implementations",
+    set: `implementation = ${ADDRESS}`,
+    drift: (r) => [`${r.contract} implementation`],
+  },
+  {
+    table: "upgrade_proposals",
+    set: "executable_at = executable_at + 1",
+    drift: (r) => [`upgrade proposal ${r.proposal_id} executableAt`],
+  },
+  {
     table: "contract_status",
     set: "paused = NOT paused",
     drift: (r) => [`${r.contract} paused`],
@@ -182,6 +192,7 @@ const NOT_IN_DEMO_YET = [
   "proposal_votes",
   "proposals",
   "receivable_paying_banks",
+  "upgrade_proposals",
 ];
 
 /** Tampers one row of `tamper.table` in a transaction, verifies inside it and rolls back: the drift found. */

@@ -1,6 +1,8 @@
-import type { Abi, AbiFunction } from "viem";
+import type { Abi, AbiFunction, Address } from "viem";
+import { IMPLEMENTATION_SLOT } from "@consortia/sdk";
 import { ConsortiumRegistry__factory, DepositToken__factory, PaymentLedger__factory } from "@consortia/sdk/typechain";
 import { loadProjections } from "../projections.js";
+import { UPGRADEABLE_SOURCES } from "../../upgrades/contracts.js";
 import { ACCESS_LEVELS, ACCOUNT_STATUSES, MEMBER_KINDS, MEMBER_STATUSES } from "../projections/platform.js";
 import {
   asOf,
@@ -215,6 +217,102 @@ export const PLATFORM_CHECKS: readonly Check[] = [
           (p) => `proposal ${String(p.proposal_id)}`,
           (p, c) => [
             ["votes indexed", votes.filter((v) => String(v.proposal_id) === String(p.proposal_id)).length, c.approvals],
+          ],
+        )),
+      ];
+    },
+  },
+  {
+    name: "implementations and upgrade proposals",
+    tables: ["contract_implementations", "upgrade_proposals"],
+    async run(ctx) {
+      const call = registry(ctx);
+      type UpgradeProposal = {
+        proxy: string;
+        implementation: string;
+        sourceCommit: string;
+        bytecodeHash: string;
+        executableAt: bigint;
+      };
+      const rows = new Map(
+        (
+          await asOf(
+            ctx,
+            "t.address, t.implementation, t.proposal_id, t.source_commit, t.bytecode_hash",
+            "contract_implementations",
+          )
+        ).map((r) => [String(r.address), r]),
+      );
+      const compared: Compared[] = [];
+      // Every deployed proxy: its ERC-1967 slot at the block is the indexed current implementation.
+      for (const contract of Object.keys(UPGRADEABLE_SOURCES).filter((name) => deployed(ctx, name))) {
+        const address = ctx.deployments.contracts[contract].address.toLowerCase();
+        const slot = await ctx.client.getStorageAt({
+          address: address as Address,
+          slot: IMPLEMENTATION_SLOT as `0x${string}`,
+          blockNumber: BigInt(ctx.block),
+        });
+        const row = rows.get(address);
+        compared.push({
+          key: `${contract} implementation`,
+          indexed: show(row?.implementation),
+          chain: show(`0x${(slot ?? "0x").slice(2).padStart(64, "0").slice(-40)}`),
+        });
+        // A version an upgrade proposal installed carries that proposal's record.
+        if (row?.proposal_id !== null && row?.proposal_id !== undefined) {
+          const proposal = (await call("upgradeProposal", [row.proposal_id])) as UpgradeProposal;
+          compared.push(
+            ...(
+              [
+                ["proxy", address, proposal.proxy],
+                ["implementation", row.implementation, proposal.implementation],
+                ["sourceCommit", row.source_commit, proposal.sourceCommit],
+                ["bytecodeHash", row.bytecode_hash, proposal.bytecodeHash],
+              ] as const
+            ).map(([field, indexed, chain]) => ({
+              key: `${contract} implementation's proposal ${String(row.proposal_id)} ${field}`,
+              indexed: show(indexed),
+              chain: show(chain),
+            })),
+          );
+        }
+        rows.delete(address);
+      }
+      for (const [address, row] of rows)
+        compared.push({
+          key: `${address} implementation`,
+          indexed: show(row.implementation),
+          chain: "not a deployed proxy",
+        });
+      // Every indexed upgrade proposal is the registry's record, and every proposal the registry holds as an upgrade
+      // is indexed as one (the proposals themselves are compared above).
+      const upgrades = await asOf(
+        ctx,
+        "t.proposal_id, t.proxy, t.implementation, t.source_commit, t.bytecode_hash, t.executable_at",
+        "upgrade_proposals",
+      );
+      const indexedIds = new Set(upgrades.map((u) => String(u.proposal_id)));
+      const proposals = await asOf(ctx, "t.proposal_id", "proposals");
+      const records = (await Promise.all(
+        proposals.map((p) => call("upgradeProposal", [p.proposal_id])),
+      )) as UpgradeProposal[];
+      return [
+        ...compared,
+        ...proposals.map((p, i) => ({
+          key: `proposal ${String(p.proposal_id)} is an upgrade`,
+          indexed: String(indexedIds.has(String(p.proposal_id))),
+          chain: String(show(records[i].proxy) !== "0"),
+        })),
+        ...(await rowByRow<UpgradeProposal>(
+          upgrades,
+          (u) => call("upgradeProposal", [u.proposal_id]),
+          (u) => `upgrade proposal ${String(u.proposal_id)}`,
+          (u, c) => [
+            ["proxy", u.proxy, c.proxy],
+            ["implementation", u.implementation, c.implementation],
+            ["sourceCommit", u.source_commit, c.sourceCommit],
+            ["bytecodeHash", u.bytecode_hash, c.bytecodeHash],
+            ["executableAt", u.executable_at, c.executableAt],
           ],
         )),
       ];
