@@ -1,6 +1,8 @@
 import { expect } from "chai";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { appendFile, cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { execa } from "execa";
 import { ContractFactory, JsonRpcProvider, Wallet } from "ethers";
 import { appsNetwork, KEYS, type AppsNetwork } from "./apps.harness.js";
 
@@ -75,6 +77,93 @@ describe("cli: upgrade commands against a real node", function () {
     const run = await net.run(["upgrade", "verify", proposed.proposalId]);
     expect(run.code).to.equal(1);
     expect(run.stderr).to.match(/is not the local build of CreditBlacklist in artifacts/);
+  });
+
+  describe("verify --rebuild: the contract built from the proposal's source commit", function () {
+    // Each rebuild compiles the whole project (about a minute alone, more on a loaded machine).
+    this.timeout(600_000);
+    let repo: string;
+    const commits = {} as Record<"same" | "edited" | "otherCompiler", string>;
+    const git = async (...args: string[]) => (await execa("git", ["-C", repo, ...args])).stdout.trim();
+    const commit = async (message: string) => {
+      await git("add", "-A");
+      await git("-c", "user.name=test", "-c", "user.email=test@example.org", "commit", "-qm", message);
+      return git("rev-parse", "HEAD");
+    };
+    const propose = async (sourceCommit: string) => {
+      const implementation = await deployImplementation("contracts/credit/CreditBlacklist.sol", "CreditBlacklist");
+      const proposed = await net.json<{ proposalId: string }>(
+        ["upgrade", "propose", "CreditBlacklist", "--implementation", implementation, "--commit", sourceCommit],
+        { as: "bankA" },
+      );
+      return proposed.proposalId;
+    };
+
+    before(async () => {
+      // A member's clone: the suite's sources as they are now (the build the implementation comes from), committed;
+      // then a commit that changes a comment of the contract (same code, other metadata hash), then a commit that pins
+      // another compiler.
+      repo = await mkdtemp(join(tmpdir(), "consortia-rebuild-repo-"));
+      for (const path of ["contracts", "hardhat.config.ts", "package.json", "package-lock.json"])
+        await cp(path, join(repo, path), { recursive: true });
+      await symlink(resolve("node_modules"), join(repo, "node_modules"), "dir");
+      await writeFile(join(repo, ".gitignore"), "node_modules\nartifacts\ncache\n");
+      await git("init", "-q");
+      commits.same = await commit("v1");
+      await appendFile(join(repo, "contracts/credit/CreditBlacklist.sol"), "// reviewed\n");
+      commits.edited = await commit("a comment");
+      const lock = JSON.parse(await readFile(join(repo, "package-lock.json"), "utf8")) as {
+        packages: Record<string, { version: string }>;
+      };
+      lock.packages["node_modules/solc"].version = "0.8.29";
+      await writeFile(join(repo, "package-lock.json"), JSON.stringify(lock));
+      commits.otherCompiler = await commit("another compiler");
+    });
+
+    after(async () => {
+      if (repo !== undefined) await rm(repo, { recursive: true, force: true });
+    });
+
+    it("passes when the implementation is the build of its commit, and leaves nothing behind", async () => {
+      const id = await propose(commits.same);
+      const verified = await net.json<{ matchesLocalBuild: boolean; hashAsVoted: boolean; builtFrom: string }>([
+        "upgrade",
+        "verify",
+        id,
+        "--rebuild",
+        "--repo",
+        repo,
+      ]);
+      expect(verified).to.deep.include({
+        matchesLocalBuild: true,
+        hashAsVoted: true,
+        builtFrom: `commit ${commits.same}`,
+      });
+      expect(await git("status", "--porcelain")).to.equal("");
+    });
+
+    it("fails (exit 1) when the commit's source differs from what the implementation was built from", async () => {
+      const run = await net.run(["upgrade", "verify", await propose(commits.edited), "--rebuild", "--repo", repo]);
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.include(`is not the build of CreditBlacklist as of commit ${commits.edited}`);
+    });
+
+    it("refuses a commit the repository lacks, and one that pins other Solidity inputs, before compiling", async () => {
+      const missing = "ab".repeat(20);
+      const absent = await net.run(["upgrade", "verify", await propose(missing), "--rebuild", "--repo", repo]);
+      expect(absent.code).to.equal(1);
+      expect(absent.stderr).to.include(`commit ${missing} is not in the git repository at ${repo}`);
+      const other = await net.run([
+        "upgrade",
+        "verify",
+        await propose(commits.otherCompiler),
+        "--rebuild",
+        "--repo",
+        repo,
+      ]);
+      expect(other.code).to.equal(1);
+      expect(other.stderr).to.match(/pins other Solidity inputs than those installed .*solc 0\.8\.29 vs 0\.8\.30/);
+    });
   });
 
   it("refuses to propose for an unknown contract or an account without code, before sending anything", async () => {

@@ -2,8 +2,9 @@
 import type { Command } from "commander";
 import { getAddress, keccak256, toUtf8Bytes, ZeroAddress } from "ethers";
 import { IMPLEMENTATION_SLOT, UPGRADEABLE_SOURCES } from "../../upgrades/contracts.js";
+import { rebuildAtCommit } from "../../upgrades/rebuild.js";
 import { compareWithBuild, readArtifact } from "../../upgrades/verify.js";
-import type { Cli } from "../context.js";
+import { PACKAGE_ROOT, type Cli } from "../context.js";
 import { details, table } from "../output.js";
 import { parseAddress, parseId } from "../parse.js";
 import { progress, receiptSummary } from "./shared.js";
@@ -89,8 +90,10 @@ export function register(program: Command, cli: () => Cli): void {
     .command("verify")
     .argument("<proposalId>", "an upgrade proposal")
     .option("--artifacts <dir>", "the local build to compare with (build the proposal's commit first)", "artifacts")
-    .description("check that an upgrade proposal's implementation is the local build of the contract it upgrades")
-    .action(async (idText: string, options: { artifacts: string }) => {
+    .option("--rebuild", "build the contract from the proposal's source commit, taken from the git repository --repo")
+    .option("--repo <dir>", "the suite's git repository, dependencies installed (with --rebuild)", PACKAGE_ROOT)
+    .description("check that an upgrade proposal's implementation is the build of the contract it upgrades")
+    .action(async (idText: string, options: { artifacts: string; rebuild?: boolean; repo: string }) => {
       const c = cli();
       const id = parseId(idText, "proposal id");
       const { registry } = await c.consortia();
@@ -100,7 +103,12 @@ export function register(program: Command, cli: () => Cli): void {
       if (target === undefined)
         throw new Error(`proposal ${id} upgrades ${proposal.proxy}, not a deployed suite proxy`);
       const code = await (await c.provider()).getCode(proposal.implementation);
-      const artifact = await readArtifact(options.artifacts, UPGRADEABLE_SOURCES[target.name], target.name);
+      const source = UPGRADEABLE_SOURCES[target.name];
+      const rebuild = options.rebuild
+        ? await rebuildAtCommit({ repo: options.repo, commit: proposal.sourceCommit, source, progress: c.out.progress })
+        : undefined;
+      const built = rebuild?.artifacts ?? options.artifacts;
+      const artifact = await readArtifact(built, source, target.name).finally(() => rebuild?.cleanup());
       const { matches, codeHash } = compareWithBuild(code, artifact);
       const hashAsVoted = codeHash === proposal.bytecodeHash;
       const result = {
@@ -110,6 +118,7 @@ export function register(program: Command, cli: () => Cli): void {
         commit: proposal.sourceCommit,
         codeHash,
         hashAsVoted,
+        builtFrom: rebuild === undefined ? options.artifacts : `commit ${proposal.sourceCommit.slice(2)}`,
         matchesLocalBuild: matches,
         executableAt: new Date(Number(proposal.executableAt) * 1000).toISOString(),
       };
@@ -118,7 +127,10 @@ export function register(program: Command, cli: () => Cli): void {
         throw new Error(
           !hashAsVoted
             ? `the implementation's code hash ${codeHash} is not the one proposed (${proposal.bytecodeHash})`
-            : `the implementation is not the local build of ${target.name} in ${options.artifacts}: ` +
+            : rebuild !== undefined
+              ? `the implementation is not the build of ${target.name} as of commit ` +
+                `${proposal.sourceCommit.slice(2)}: do not approve`
+              : `the implementation is not the local build of ${target.name} in ${options.artifacts}: ` +
                 `build commit ${proposal.sourceCommit.slice(2)} and verify again, or do not approve`,
         );
       }
