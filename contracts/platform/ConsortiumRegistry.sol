@@ -261,7 +261,9 @@ contract ConsortiumRegistry is IConsortiumRegistry, Initializable, UUPSUpgradeab
         bytes32 descriptionHash
     ) external returns (uint256 proposalId) {
         if (bytes4(data) == UPGRADE_TO_AND_CALL) revert UpgradeNeedsProposeUpgrade(target);
-        proposalId = _propose(target, data, descriptionHash, 0);
+        uint32 proposer;
+        (proposalId, proposer) = _propose(target, data, descriptionHash, 0);
+        _approve(proposalId, proposer);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -280,27 +282,31 @@ contract ConsortiumRegistry is IConsortiumRegistry, Initializable, UUPSUpgradeab
         }
         uint64 delay = $._executionDelay;
         bytes memory data = abi.encodeWithSelector(UPGRADE_TO_AND_CALL, implementation, migrationData);
-        proposalId = _propose(proxy, data, descriptionHash, delay);
-        uint64 executableAt = uint64(block.timestamp) + delay;
+        uint32 proposer;
+        (proposalId, proposer) = _propose(proxy, data, descriptionHash, delay);
         $._upgrades[proposalId] = UpgradeProposal({
             proxy: proxy,
-            executableAt: executableAt,
+            executableAt: 0,
             implementation: implementation,
             sourceCommit: sourceCommit,
-            bytecodeHash: bytecodeHash
+            bytecodeHash: bytecodeHash,
+            delay: delay
         });
-        emit UpgradeProposed(proposalId, proxy, implementation, sourceCommit, bytecodeHash, executableAt);
+        emit UpgradeProposed(proposalId, proxy, implementation, sourceCommit, bytecodeHash, delay);
+        // After the record: with a threshold of one, the proposer's approval passes the vote and starts the delay.
+        _approve(proposalId, proposer);
     }
 
-    /// @dev Records a proposal open for the voting period plus `extraDelay`, with the proposer's approval.
+    /// @dev Records a proposal open for the voting period plus `extraDelay`; the caller then counts the proposer's
+    /// approval.
     function _propose(
         address target,
         bytes memory data,
         bytes32 descriptionHash,
         uint64 extraDelay
-    ) private returns (uint256 proposalId) {
+    ) private returns (uint256 proposalId, uint32 proposer) {
         ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
-        uint32 proposer = authorize(msg.sender, Roles.VOTER);
+        proposer = authorize(msg.sender, Roles.VOTER);
         if (target == address(0)) revert InvalidValue("target");
         if ($._threshold == 0) revert BootstrapOver(msg.sender);
         proposalId = ++$._proposalCount;
@@ -315,7 +321,6 @@ contract ConsortiumRegistry is IConsortiumRegistry, Initializable, UUPSUpgradeab
             data: data
         });
         emit ProposalCreated(proposalId, proposer, target, data, descriptionHash, expiresAt);
-        _approve(proposalId, proposer);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -342,6 +347,19 @@ contract ConsortiumRegistry is IConsortiumRegistry, Initializable, UUPSUpgradeab
         (ok, result) = p.target.call(p.data);
         if (!ok) revert ProposalCallFailed(proposalId, result);
         emit ProposalExecuted(proposalId, result);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function scheduleUpgrade(uint256 proposalId) external {
+        ConsortiumRegistryStorage storage $ = _getConsortiumRegistryStorage();
+        authorize(msg.sender, Roles.MEMBER);
+        _requireOpen(proposalId);
+        UpgradeProposal storage u = $._upgrades[proposalId];
+        if (u.proxy == address(0)) revert NotAnUpgrade(proposalId);
+        if (u.executableAt != 0) revert UpgradeAlreadyScheduled(proposalId, u.executableAt);
+        uint256 valid = _countActiveApprovals(proposalId);
+        if (valid < $._threshold) revert ThresholdNotMet(proposalId, valid, $._threshold);
+        _schedule(proposalId, u);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -636,6 +654,17 @@ contract ConsortiumRegistry is IConsortiumRegistry, Initializable, UUPSUpgradeab
         $._approvers[proposalId].push(voter);
         uint8 approvals = ++$._proposals[proposalId].approvals;
         emit ProposalApproved(proposalId, voter, approvals);
+        // An upgrade's delay starts when its vote passes: the approval that reaches the threshold starts it.
+        UpgradeProposal storage u = $._upgrades[proposalId];
+        if (u.proxy != address(0) && u.executableAt == 0 && approvals >= $._threshold) {
+            if (_countActiveApprovals(proposalId) >= $._threshold) _schedule(proposalId, u);
+        }
+    }
+
+    function _schedule(uint256 proposalId, UpgradeProposal storage u) private {
+        uint64 executableAt = uint64(block.timestamp) + u.delay;
+        u.executableAt = executableAt;
+        emit UpgradeScheduled(proposalId, executableAt);
     }
 
     /// @dev Approvals of members that have since been suspended, removed or lost the voter role do not count.
@@ -647,10 +676,12 @@ contract ConsortiumRegistry is IConsortiumRegistry, Initializable, UUPSUpgradeab
         }
     }
 
-    /// @dev An upgrade runs only after its delay, and only if the implementation still has the code voted on.
+    /// @dev An upgrade runs only once its vote passed and its delay after that is over, and only if the implementation still has the code voted on.
     function _requireUpgradeReady(uint256 proposalId) private view {
         UpgradeProposal storage u = _getConsortiumRegistryStorage()._upgrades[proposalId];
-        if (block.timestamp < u.executableAt) revert UpgradeNotYetExecutable(proposalId, u.executableAt);
+        if (u.executableAt == 0 || block.timestamp < u.executableAt) {
+            revert UpgradeNotYetExecutable(proposalId, u.executableAt);
+        }
         bytes32 actual = u.implementation.codehash;
         if (actual != u.bytecodeHash) revert BytecodeMismatch(u.implementation, u.bytecodeHash, actual);
     }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
 import { ContractFactory, JsonRpcProvider, Wallet } from "ethers";
+import { rebuildAtCommit, type Rebuild } from "../../src/upgrades/rebuild.js";
 import { appsNetwork, KEYS, type AppsNetwork } from "./apps.harness.js";
 
 const COMMIT = "53d651c0e1d8a1b2c3d4e5f60718293a4b5c6d7e";
@@ -19,8 +20,8 @@ describe("cli: upgrade commands against a real node", function () {
   let registry: string;
 
   /** Deploys an implementation from the local build, built for the deployment's registry. */
-  async function deployImplementation(source: string, name: string): Promise<string> {
-    const artifact = JSON.parse(await readFile(join("artifacts", source, `${name}.json`), "utf8")) as {
+  async function deployImplementation(source: string, name: string, artifacts = "artifacts"): Promise<string> {
+    const artifact = JSON.parse(await readFile(join(artifacts, source, `${name}.json`), "utf8")) as {
       abi: [];
       bytecode: string;
     };
@@ -56,6 +57,10 @@ describe("cli: upgrade commands against a real node", function () {
     expect(verified).to.deep.include({ matchesLocalBuild: true, hashAsVoted: true, commit: `0x${COMMIT}` });
 
     await net.json(["member", "approve", proposed.proposalId], { as: "bankB" });
+    // The approval that passed the vote started the (zero) delay: there is nothing left to schedule.
+    const again = await net.run(["upgrade", "schedule", proposed.proposalId], { as: "bankB" });
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.include(`upgrade proposal ${proposed.proposalId} is already scheduled`);
     await net.json(["member", "execute", proposed.proposalId], { as: "bankB" });
     const after = await net.json<Status>(["upgrade", "status"]);
     const upgraded = after.contracts.find((c) => c.name === "CreditBlacklist")!;
@@ -90,8 +95,13 @@ describe("cli: upgrade commands against a real node", function () {
       await git("-c", "user.name=test", "-c", "user.email=test@example.org", "commit", "-qm", message);
       return git("rev-parse", "HEAD");
     };
+    let release: Rebuild;
     const propose = async (sourceCommit: string) => {
-      const implementation = await deployImplementation("contracts/credit/CreditBlacklist.sol", "CreditBlacklist");
+      const implementation = await deployImplementation(
+        "contracts/credit/CreditBlacklist.sol",
+        "CreditBlacklist",
+        release.artifacts,
+      );
       const proposed = await net.json<{ proposalId: string }>(
         ["upgrade", "propose", "CreditBlacklist", "--implementation", implementation, "--commit", sourceCommit],
         { as: "bankA" },
@@ -118,9 +128,13 @@ describe("cli: upgrade commands against a real node", function () {
       lock.packages["node_modules/solc"].version = "0.8.29";
       await writeFile(join(repo, "package-lock.json"), JSON.stringify(lock));
       commits.otherCompiler = await commit("another compiler");
+      // The implementation proposed is the release build of the first commit, as the runbook makes it: a working
+      // tree's artifacts after incremental builds can carry other metadata hashes (other remappings per build job).
+      release = await rebuildAtCommit({ repo, commit: commits.same, source: "contracts/credit/CreditBlacklist.sol" });
     });
 
     after(async () => {
+      await release?.cleanup();
       if (repo !== undefined) await rm(repo, { recursive: true, force: true });
     });
 

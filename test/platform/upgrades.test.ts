@@ -100,10 +100,10 @@ describe("upgrades by consortium vote", () => {
       const { registry, accounts } = platform;
       const hash = await codeHash(v2);
       const args = [blacklist, v2, COMMIT, hash, "0x", keccak256(toUtf8Bytes("upgrade"))] as const;
-      const now = BigInt(await networkHelpers.time.latest()) + 1n;
+      // The last field is the execution delay in force (none by default); the delay runs once the vote passes.
       await expect(registry.connect(accounts.bankA).proposeUpgrade(...args))
         .to.emit(registry, "UpgradeProposed")
-        .withArgs(1n, await blacklist.getAddress(), v2, COMMIT, hash, now)
+        .withArgs(1n, await blacklist.getAddress(), v2, COMMIT, hash, 0n)
         .and.to.emit(registry, "ProposalCreated");
       const recorded = await registry.upgradeProposal(1n);
       expect([recorded.proxy, recorded.implementation, recorded.sourceCommit, recorded.bytecodeHash]).to.deep.equal([
@@ -143,7 +143,7 @@ describe("upgrades by consortium vote", () => {
       );
     });
 
-    it("waits for the execution delay set by vote, and keeps the vote open that much longer", async () => {
+    it("waits for the execution delay after the vote passed, as in force when proposed; the vote stays open longer", async () => {
       const { platform, blacklist, v2 } = await networkHelpers.loadFixture(fixture);
       const { registry, accounts } = platform;
       await expect(
@@ -152,15 +152,84 @@ describe("upgrades by consortium vote", () => {
         .to.emit(registry, "ExecutionDelayChanged")
         .withArgs(0n, BigInt(2 * DAY));
       const id = await proposeUpgrade(platform, blacklist, v2);
-      const { executableAt } = await registry.upgradeProposal(id);
-      expect((await registry.proposal(id)).expiresAt).to.equal(executableAt + (await registry.votingPeriod()));
+      const proposedAt = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+      const recorded = await registry.upgradeProposal(id);
+      expect([recorded.executableAt, recorded.delay]).to.deep.equal([0n, BigInt(2 * DAY)]);
+      expect((await registry.proposal(id)).expiresAt).to.equal(
+        proposedAt + BigInt(2 * DAY) + (await registry.votingPeriod()),
+      );
+      // Before the vote passed there is no execution time, whatever the clock says.
       await registry.connect(accounts.bankB).approve(id);
-      await registry.connect(accounts.bankC).approve(id);
+      await networkHelpers.time.increase(3 * DAY);
+      await expect(registry.connect(accounts.bankA).execute(id)).to.be.revertedWithCustomError(
+        registry,
+        "ThresholdNotMet",
+      );
+      // The approval that reaches the threshold starts the delay.
+      const passing = await registry.connect(accounts.bankC).approve(id);
+      const passedAt = BigInt((await passing.getBlock())!.timestamp);
+      const executableAt = passedAt + BigInt(2 * DAY);
+      await expect(passing).to.emit(registry, "UpgradeScheduled").withArgs(id, executableAt);
+      expect((await registry.upgradeProposal(id)).executableAt).to.equal(executableAt);
+      // A shorter delay voted now does not shorten this proposal's wait.
+      await passProposal(platform, registry, registry.interface.encodeFunctionData("setExecutionDelay", [0]));
       await expect(registry.connect(accounts.bankA).execute(id))
         .to.be.revertedWithCustomError(registry, "UpgradeNotYetExecutable")
         .withArgs(id, executableAt);
       await networkHelpers.time.increaseTo(executableAt);
       await expect(registry.connect(accounts.bankA).execute(id)).to.emit(blacklist, "Upgraded").withArgs(v2);
+    });
+
+    it("scheduleUpgrade starts the delay of a vote that passed without an approval reaching the threshold", async () => {
+      const { platform, blacklist, v2 } = await networkHelpers.loadFixture(fixture);
+      const { registry, accounts, ids } = platform;
+      await passProposal(platform, registry, registry.interface.encodeFunctionData("setExecutionDelay", [DAY]));
+      const id = await proposeUpgrade(platform, blacklist, v2);
+      // gov1 approves and is then suspended: bankB's approval makes three, of which two count.
+      await registry.connect(accounts.gov1).approve(id);
+      await passProposal(platform, registry, registry.interface.encodeFunctionData("suspendMember", [ids.gov1]));
+      await expect(registry.connect(accounts.bankB).approve(id)).to.not.emit(registry, "UpgradeScheduled");
+      await expect(registry.connect(accounts.bankA).scheduleUpgrade(id))
+        .to.be.revertedWithCustomError(registry, "ThresholdNotMet")
+        .withArgs(id, 2n, 3n);
+      // gov1 reinstated: the vote has passed, but no approval started the delay.
+      const reinstate = await proposeAndGetId(
+        platform,
+        registry,
+        registry.interface.encodeFunctionData("reinstateMember", [ids.gov1]),
+      );
+      await registry.connect(accounts.bankB).approve(reinstate);
+      await registry.connect(accounts.bankC).approve(reinstate);
+      await registry.connect(accounts.bankA).execute(reinstate);
+      await expect(registry.connect(accounts.bankA).execute(id))
+        .to.be.revertedWithCustomError(registry, "UpgradeNotYetExecutable")
+        .withArgs(id, 0n);
+      const scheduled = await registry.connect(accounts.supplier1).scheduleUpgrade(id);
+      const executableAt = BigInt((await scheduled.getBlock())!.timestamp) + BigInt(DAY);
+      await expect(scheduled).to.emit(registry, "UpgradeScheduled").withArgs(id, executableAt);
+      await expect(registry.connect(accounts.bankA).scheduleUpgrade(id))
+        .to.be.revertedWithCustomError(registry, "UpgradeAlreadyScheduled")
+        .withArgs(id, executableAt);
+      await networkHelpers.time.increaseTo(executableAt);
+      await expect(registry.connect(accounts.bankA).execute(id)).to.emit(blacklist, "Upgraded").withArgs(v2);
+    });
+
+    it("scheduleUpgrade refuses a plain proposal, and an outsider", async () => {
+      const { platform, blacklist, v2 } = await networkHelpers.loadFixture(fixture);
+      const { registry, accounts, outsiders } = platform;
+      const plain = await proposeAndGetId(
+        platform,
+        registry,
+        registry.interface.encodeFunctionData("setVotingPeriod", [3 * DAY]),
+      );
+      await expect(registry.connect(accounts.bankA).scheduleUpgrade(plain))
+        .to.be.revertedWithCustomError(registry, "NotAnUpgrade")
+        .withArgs(plain);
+      const id = await proposeUpgrade(platform, blacklist, v2);
+      await expect(registry.connect(outsiders[0]).scheduleUpgrade(id)).to.be.revertedWithCustomError(
+        registry,
+        "UnknownAccount",
+      );
     });
 
     it("refuses an execution delay above the maximum, and a delay set directly", async () => {

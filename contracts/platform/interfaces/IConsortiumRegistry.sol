@@ -98,13 +98,15 @@ interface IConsortiumRegistry {
 
     /// @notice What an upgrade proposal names, so that members verify what they vote for: the proxy, the new
     /// implementation, the source commit it was built from and its runtime bytecode hash (`implementation.codehash`,
-    /// what `consortia upgrade verify` rebuilds and compares), and when the upgrade may run at the earliest.
+    /// what `consortia upgrade verify` rebuilds and compares); the execution delay in force when it was proposed, and
+    /// when the upgrade may run at the earliest: `delay` after the vote passed (0 until it has passed).
     struct UpgradeProposal {
         address proxy;
         uint64 executableAt;
         address implementation;
         bytes20 sourceCommit;
         bytes32 bytecodeHash;
+        uint64 delay;
     }
 
     /// @notice Founding members are seeded only during bootstrap, which can end only once.
@@ -153,8 +155,11 @@ interface IConsortiumRegistry {
         address indexed implementation,
         bytes20 sourceCommit,
         bytes32 bytecodeHash,
-        uint64 executableAt
+        uint64 delay
     );
+    /// @notice An upgrade proposal's vote passed (currently active approvals reached the threshold): it may execute
+    /// from `executableAt`, its delay later.
+    event UpgradeScheduled(uint256 indexed proposalId, uint64 executableAt);
     /// @notice The time an upgrade proposal waits before it may execute changed.
     event ExecutionDelayChanged(uint64 previous, uint64 current);
     /// @notice A proposal's call was made.
@@ -214,8 +219,12 @@ interface IConsortiumRegistry {
     error UnknownNode(uint32 memberId, bytes32 nodeId);
     /// @notice The implementation's runtime bytecode is not the one the upgrade proposal names.
     error BytecodeMismatch(address implementation, bytes32 expected, bytes32 actual);
-    /// @notice The upgrade proposal's execution delay has not passed yet.
+    /// @notice The upgrade proposal's execution delay has not passed yet (`executableAt` 0: its vote has not passed).
     error UpgradeNotYetExecutable(uint256 proposalId, uint64 executableAt);
+    /// @notice Not an upgrade proposal.
+    error NotAnUpgrade(uint256 proposalId);
+    /// @notice The upgrade proposal's vote passed before: its execution time is set.
+    error UpgradeAlreadyScheduled(uint256 proposalId, uint64 executableAt);
     /// @notice Upgrades are proposed with `proposeUpgrade` (which records what is voted on), not as a plain call.
     error UpgradeNeedsProposeUpgrade(address target);
 
@@ -291,7 +300,8 @@ interface IConsortiumRegistry {
     /// @notice Seconds a proposal stays open for approval.
     function votingPeriod() external view returns (uint64);
 
-    /// @notice Seconds an upgrade proposal waits after it is made before it may execute (0: none).
+    /// @notice Seconds an upgrade proposal waits after its vote passed before it may execute (0: none); a proposal
+    /// keeps the delay in force when it was made.
     function executionDelay() external view returns (uint64);
 
     /// @notice What an upgrade proposal names (all zero for another proposal).
@@ -335,8 +345,8 @@ interface IConsortiumRegistry {
     /// @notice Proposes to upgrade a suite proxy (an application's, or the registry's own) to `implementation`,
     /// running `migrationData` (empty, or a `reinitializer` call of the new version) once. Records the source commit
     /// and the runtime bytecode hash members verify, checks that the implementation's code has that hash now and again
-    /// at execution, and keeps the proposal from executing before `executionDelay` has passed (the voting window is
-    /// extended by the same time). A voting member proposes; its approval counts.
+    /// at execution, and keeps the proposal from executing until `executionDelay` has passed after its vote passed
+    /// (the voting window is extended by the same time). A voting member proposes; its approval counts.
     function proposeUpgrade(
         address proxy,
         address implementation,
@@ -349,8 +359,13 @@ interface IConsortiumRegistry {
     /// @notice Approves a pending, unexpired proposal for the caller's member.
     function approve(uint256 proposalId) external;
 
-    /// @notice Makes the proposal's call once enough currently active voting members approve, before expiry.
+    /// @notice Makes the proposal's call once enough currently active voting members approve, before expiry; an
+    /// upgrade only once its delay after the vote passed is over.
     function execute(uint256 proposalId) external returns (bytes memory result);
+
+    /// @notice Starts an upgrade proposal's delay when its vote passed without an approval reaching the threshold
+    /// (the threshold was lowered, or approvers were reinstated). An approval that reaches it does this itself.
+    function scheduleUpgrade(uint256 proposalId) external;
 
     /// @notice The proposer withdraws its pending proposal.
     function cancel(uint256 proposalId) external;
@@ -385,7 +400,8 @@ interface IConsortiumRegistry {
     /// @notice Changes how long proposals stay open.
     function setVotingPeriod(uint64 votingPeriod) external;
 
-    /// @notice Changes how long an upgrade proposal waits before it may execute, at most `MAX_EXECUTION_DELAY`.
+    /// @notice Changes how long an upgrade proposal made from now on waits after its vote passed before it may
+    /// execute, at most `MAX_EXECUTION_DELAY`.
     /// Governance only.
     function setExecutionDelay(uint64 delay) external;
 

@@ -11,6 +11,10 @@ import { progress, receiptSummary } from "./shared.js";
 
 type UpgradeableName = keyof typeof UPGRADEABLE_SOURCES;
 
+/** When an upgrade may run: its delay starts when its vote passes, so there is no time before that. */
+const executableAt = (at: bigint): string =>
+  at === 0n ? "after the vote passes, plus the delay" : new Date(Number(at) * 1000).toISOString();
+
 function upgradeableName(name: string): UpgradeableName {
   if (!(name in UPGRADEABLE_SOURCES)) {
     throw new Error(`${name} is not an upgradeable suite contract (${Object.keys(UPGRADEABLE_SOURCES).join(", ")})`);
@@ -34,7 +38,7 @@ async function proxies(c: Cli): Promise<{ name: UpgradeableName; proxy: string; 
 export function register(program: Command, cli: () => Cli): void {
   const upgrade = program
     .command("upgrade")
-    .description("upgrade suite contracts by consortium vote: propose, verify what is voted on, status");
+    .description("upgrade suite contracts by consortium vote: propose, verify what is voted on, schedule, status");
 
   upgrade
     .command("propose")
@@ -87,6 +91,22 @@ export function register(program: Command, cli: () => Cli): void {
     );
 
   upgrade
+    .command("schedule")
+    .argument("<proposalId>", "an upgrade proposal whose vote passed")
+    .description(
+      "start the delay of an upgrade whose vote passed without an approval reaching the threshold (any member)",
+    )
+    .action(async (idText: string) => {
+      const c = cli();
+      const id = parseId(idText, "proposal id");
+      const { registry } = await c.consortia({ sign: true });
+      const receipt = await registry.scheduleUpgrade(id, progress(c, `scheduling upgrade proposal ${id}`));
+      const { executableAt: at } = await registry.contract.upgradeProposal(id);
+      const result = { proposalId: id, executableAt: executableAt(at), ...receiptSummary(receipt) };
+      c.out.result(result, () => `upgrade proposal ${id} may execute from ${result.executableAt}`);
+    });
+
+  upgrade
     .command("verify")
     .argument("<proposalId>", "an upgrade proposal")
     .option("--artifacts <dir>", "the local build to compare with (build the proposal's commit first)", "artifacts")
@@ -120,7 +140,8 @@ export function register(program: Command, cli: () => Cli): void {
         hashAsVoted,
         builtFrom: rebuild === undefined ? options.artifacts : `commit ${proposal.sourceCommit.slice(2)}`,
         matchesLocalBuild: matches,
-        executableAt: new Date(Number(proposal.executableAt) * 1000).toISOString(),
+        delaySeconds: Number(proposal.delay),
+        executableAt: executableAt(proposal.executableAt),
       };
       c.out.result(result, () => details(result));
       if (!matches || !hashAsVoted) {
@@ -154,7 +175,7 @@ export function register(program: Command, cli: () => Cli): void {
           contract: target?.name ?? recorded.proxy,
           implementation: recorded.implementation,
           commit: recorded.sourceCommit,
-          executableAt: new Date(Number(recorded.executableAt) * 1000).toISOString(),
+          executableAt: executableAt(recorded.executableAt),
         });
       }
       c.out.result({ contracts: current, proposals }, () =>

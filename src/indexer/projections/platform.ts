@@ -326,8 +326,14 @@ export default defineProjection({
           implementation: e.args.implementation,
           source_commit: e.args.sourceCommit,
           bytecode_hash: e.args.bytecodeHash,
-          executable_at: e.args.executableAt,
+          // Set when the vote passes (UpgradeScheduled): the delay runs from then.
+          executable_at: null,
         }),
+      UpgradeScheduled: async (e, store) => {
+        const current = await store.get("upgrade_proposals", { proposal_id: e.args.proposalId });
+        if (current === undefined) throw new Error(`upgrade ${String(e.args.proposalId)} scheduled before proposed`);
+        store.put("upgrade_proposals", { ...current, executable_at: e.args.executableAt });
+      },
       ProposalCancelled: (e, store) => setProposal(store, e.args.proposalId, { status: "Cancelled" }),
     },
     DepositToken: {

@@ -130,6 +130,29 @@ export const platformEntries: Entry[] = [
   },
   {
     contract: "registry",
+    signature: "scheduleUpgrade(uint256)",
+    rule: "Any active member, once enough active voters approved an upgrade that no approval scheduled",
+    party: { kind: "member", member: "bankC", role: "MEMBER" },
+    allowed: ["regulator"],
+    setup: async (ctx) => {
+      // gov1 approves, is suspended, bankB's approval then makes three of which two count; gov1 is reinstated.
+      const { registry, accounts, ids, blacklist } = ctx.suite;
+      const provider = ctx.connection.ethers.provider;
+      const implementation = await implementationOf(provider, blacklist);
+      const hash = keccak256(await provider.getCode(implementation));
+      const args = [await blacklist.getAddress(), implementation, `0x${"cd".repeat(20)}`, hash, "0x", h("s")] as const;
+      const id = await registry.connect(accounts.bankA).proposeUpgrade.staticCall(...args);
+      await registry.connect(accounts.bankA).proposeUpgrade(...args);
+      await registry.connect(accounts.gov1).approve(id);
+      const governed = registry.connect(await governance(ctx));
+      await governed.suspendMember(ids.gov1);
+      await registry.connect(accounts.bankB).approve(id);
+      await governed.reinstateMember(ids.gov1);
+      return { args: [id] };
+    },
+  },
+  {
+    contract: "registry",
     signature: "cancel(uint256)",
     rule: "The proposer (a voting member)",
     party: { kind: "member", member: "bankA", role: "VOTER", noRole: "core", wrong: "bankB" },

@@ -323,6 +323,9 @@ function createRegistryClient(context: ClientContext) {
       context.send(contract, () => contract.execute(proposalId), options),
     cancel: (proposalId: BigNumberish, options?: SendOptions) =>
       context.send(contract, () => contract.cancel(proposalId), options),
+    /** Starts the delay of an upgrade whose vote passed without an approval reaching the threshold. */
+    scheduleUpgrade: (proposalId: BigNumberish, options?: SendOptions) =>
+      context.send(contract, () => contract.scheduleUpgrade(proposalId), options),
     hasApproved: (proposalId: BigNumberish, memberId: number) => contract.hasApproved(proposalId, memberId),
     proposal,
     proposals,
@@ -347,7 +350,13 @@ export default defineClient({
     BootstrapOver: (p) => `bootstrap is over (or ${p.caller} is not the bootstrapper)`,
     OnlyGovernance: (p) => `only a passed governance proposal may do this (called by ${p.caller})`,
     BytecodeMismatch: (p) => `implementation ${p.implementation} has code hash ${p.actual}, not ${p.expected}`,
-    UpgradeNotYetExecutable: (p) => `upgrade proposal ${p.proposalId} may execute from ${p.executableAt} (unix time)`,
+    UpgradeNotYetExecutable: (p) =>
+      BigInt(p.executableAt) === 0n
+        ? `upgrade proposal ${p.proposalId} has no execution time yet: its delay starts when its vote passes ` +
+          `(scheduleUpgrade, if it passed without an approval reaching the threshold)`
+        : `upgrade proposal ${p.proposalId} may execute from ${p.executableAt} (unix time)`,
+    NotAnUpgrade: (p) => `proposal ${p.proposalId} is not an upgrade proposal`,
+    UpgradeAlreadyScheduled: (p) => `upgrade proposal ${p.proposalId} is already scheduled, from ${p.executableAt}`,
     UpgradeNeedsProposeUpgrade: (p) => `propose the upgrade of ${p.target} with proposeUpgrade, not propose`,
     UnknownAccount: (p) => `account ${p.account} belongs to no member`,
     UnknownMember: (p) => `member ${p.memberId} does not exist`,
