@@ -279,6 +279,58 @@ describe("API: guarantees and data sharing", function () {
       expect((await ok(`/datasets/1/access-log?toBlock=${last - 1}`)).items).to.have.length(3);
     });
 
+    it("verifies the dataset's whole access trail against the contract, whatever the page", async () => {
+      const block = api.service.indexer.status.indexedBlock;
+      const onChain = await apps.data.dataset(1, { blockTag: block });
+      const { trail } = await ok("/datasets/1/access-log?limit=1&consumer=" + chain.ids.gov2);
+      expect(trail).to.deep.equal({
+        verified: true,
+        block,
+        entries: 4,
+        count: 4,
+        head: onChain.accessHead.toLowerCase(),
+        chainHead: onChain.accessHead.toLowerCase(),
+        problem: null,
+      });
+      // A dataset nobody accessed: the empty log replays to the seed, which the contract holds.
+      const empty = (await ok("/datasets/3/access-log")).trail;
+      expect(empty).to.include({ verified: true, entries: 0, count: 0, problem: null });
+      expect(empty.head).to.equal(empty.chainHead);
+      expect(await status("/datasets/99/access-log")).to.equal(404);
+    });
+
+    it("says the trail is not verified when an indexed access row was altered, and still answers 200", async () => {
+      const db = api.service.db;
+      const [row] = await db.query<{ purpose_hash: string }>(
+        "SELECT purpose_hash FROM data_access_log WHERE dataset_id = 1 AND log_seq = 2",
+      );
+      await db.query("UPDATE data_access_log SET purpose_hash = $1 WHERE dataset_id = 1 AND log_seq = 2", [
+        h("tampered"),
+      ]);
+      try {
+        const { trail } = await ok("/datasets/1/access-log");
+        expect(trail).to.include({ verified: false, entries: 4, count: 4 });
+        expect(trail.head).to.not.equal(trail.chainHead);
+        expect(trail.problem).to.contain("do not replay");
+        // Another dataset's trail is not affected: only the dataset asked for is replayed.
+        expect((await ok("/datasets/2/access-log")).trail.verified).to.equal(true);
+        // A dropped row: the replay stops at the gap in seq.
+        await db.query("UPDATE data_access_log SET log_seq = 9 WHERE dataset_id = 1 AND log_seq = 3");
+        try {
+          const gap = (await ok("/datasets/1/access-log")).trail;
+          expect(gap).to.include({ verified: false, head: null });
+          expect(gap.problem).to.contain("has seq 4");
+        } finally {
+          await db.query("UPDATE data_access_log SET log_seq = 3 WHERE dataset_id = 1 AND log_seq = 9");
+        }
+      } finally {
+        await db.query("UPDATE data_access_log SET purpose_hash = $1 WHERE dataset_id = 1 AND log_seq = 2", [
+          row.purpose_hash,
+        ]);
+      }
+      expect((await ok("/datasets/1/access-log")).trail.verified).to.equal(true);
+    });
+
     it("gives a consumer's access log across datasets", async () => {
       const { items } = await all(`/consumers/${chain.ids.gov2}/access-log?order=asc`, 2);
       expect(items.map((a: any) => [a.datasetId, a.seq])).to.deep.equal([
