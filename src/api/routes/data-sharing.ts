@@ -310,17 +310,6 @@ const trailSchema = z
 /** The access trail of one dataset, replayed from the index and compared with the contract at the indexed block. */
 async function accessTrail(ctx: RouteContext, datasetId: number): Promise<AccessTrail> {
   const { indexedBlock } = await ctx.status();
-  if (ctx.chain === undefined) {
-    return {
-      verified: false,
-      block: indexedBlock,
-      entries: 0,
-      count: null,
-      head: null,
-      chainHead: null,
-      problem: "the API has no node to read the contract from (RPC_URL and DEPLOYMENTS)",
-    };
-  }
   return verifyAccessTrail({ db: ctx.db, ...ctx.chain, block: indexedBlock }, datasetId);
 }
 
