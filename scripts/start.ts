@@ -159,6 +159,7 @@ function demoQueries(base: string, result: DemoScenarioResult | undefined): stri
     `${base}/forfaiting/offers/${forfaiting.offerId}`,
     `${base}/guarantees/by-reference/${guarantees.referenceId}`,
     `${base}/access-trace?accessId=${dataSharing.accessId}`,
+    `${base}/datasets/${dataSharing.datasetId}/access-log`, // with `trail`: verified against the chain's accessHead
     `${base}/credit/subjects/${credit.subjectKey}/queries`,
   ]
     .map((query) => `  curl -s '${query}'\n`)

@@ -5,9 +5,11 @@
  */
 import { ConfigError, configFromEnvAndArgs } from "../indexer/config.js";
 import { installShutdown, onShutdown, shutdown } from "../local/lifecycle.js";
+import { readDeployment } from "@consortia/sdk";
 import { openDatabase } from "../indexer/db.js";
 import { createLogger } from "../indexer/service.js";
 import { pollingFeed } from "./feed.js";
+import { chainReader } from "./chain.js";
 import { buildApi, closeApi, loadRoutes } from "./server.js";
 import { startIndexerAndApi } from "./start.js";
 import { databaseStatus } from "./status.js";
@@ -31,6 +33,14 @@ try {
       status: databaseStatus(db, config.confirmations),
       feed,
       routes: await loadRoutes(),
+      // Without the deployments file the API still serves; the access trail then says it could not verify.
+      chain: await readDeployment(config.deployments).then(
+        (deployments) => chainReader(config.rpcUrl, deployments),
+        (error: unknown) => {
+          logger.warn({ err: error }, "no deployments: the access trail is served unverified");
+          return undefined;
+        },
+      ),
       token: config.apiToken,
       logger,
     });

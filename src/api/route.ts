@@ -1,4 +1,6 @@
+import type { PublicClient } from "viem";
 import { z } from "zod";
+import type { Deployment } from "@consortia/sdk";
 import type { Queryable, Row } from "../indexer/db.js";
 import type { NodeStatus } from "../indexer/nodes.js";
 
@@ -28,6 +30,14 @@ export interface ApiStatus {
 export interface RouteContext {
   db: Queryable;
   status(): Promise<ApiStatus>;
+  /** The node and deployments the API reads contract views from (see src/api/chain.ts); absent without a node. */
+  chain?: ChainReader | undefined;
+}
+
+/** A node's JSON-RPC client and the suite's deployments on it: what a route needs to compare the index with views. */
+export interface ChainReader {
+  client: PublicClient;
+  deployments: Deployment;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   resolveAsOfDate,
   type ApiRoute,
   type ApiStatus,
+  type ChainReader,
   type RouteContext,
   type RouteModule,
 } from "./route.js";
@@ -26,6 +27,8 @@ export interface ApiOptions {
   status(): Promise<ApiStatus>;
   feed: EventFeed;
   routes: readonly RouteModule[];
+  /** The node routes read contract views from (the access trail's verification); absent: they say so. */
+  chain?: ChainReader | undefined;
   /** Bearer token every endpoint but /health and /ready requires. */
   token?: string | undefined;
   logger?: Logger | undefined;
@@ -150,7 +153,7 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOption
   const querySchema = strict(route.query) ?? z.object({}).strict();
   const shape = querySchema instanceof z.ZodObject ? (querySchema.shape as Record<string, unknown>) : {};
   const takes = { asOf: "asOf" in shape, at: "at" in shape };
-  const ctx = { db: options.db, status: options.status };
+  const ctx: RouteContext = { db: options.db, status: options.status, chain: options.chain };
   app.get(route.path, async (request, reply) => {
     try {
       const query = await chainTimeQuery(request.query, takes, ctx);

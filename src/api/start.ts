@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../indexer/config.js";
 import { createLogger, startIndexer, type IndexerService } from "../indexer/service.js";
+import { chainReader } from "./chain.js";
 import { indexerFeed } from "./feed.js";
 import { buildApi, closeApi, loadRoutes } from "./server.js";
 import { indexerStatus } from "./status.js";
@@ -24,6 +25,7 @@ export async function startIndexerAndApi(config: Config): Promise<IndexerAndApi>
       status: indexerStatus(service.indexer),
       feed,
       routes: await loadRoutes(),
+      chain: chainReader(config.rpcUrl, service.deployments),
       token: config.apiToken,
       logger,
     });

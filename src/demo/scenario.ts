@@ -37,13 +37,16 @@ import {
   hashCanonicalJson,
   hashUtf8,
   type JsonValue,
+  MemberKind,
   openEnvelope,
   type PayloadStore,
+  Roles,
   sealEnvelope,
   toContractError,
 } from "@consortia/sdk";
 import { datasetPath, gatewayDomain, requestDigest, signDataRequest, type DataRequest } from "../gateway/request.js";
 import {
+  ConsortiumRegistry__factory,
   CreditBlacklist__factory,
   DataSharing__factory,
   ECertificates__factory,
@@ -89,7 +92,15 @@ export interface DemoScenarioResult {
   /** Whether the chain's clock was moved (sealed quotes revealed, maturities paid). */
   timeTravel: boolean;
   steps: number;
-  credit: { subjectKey: string; entryNumber: number; consentHash: string; payloadHash: string; queryTx: string };
+  credit: {
+    subjectKey: string;
+    entryNumber: number;
+    consentHash: string;
+    payloadHash: string;
+    queryTx: string;
+    /** The credit agency's dispute of the entry, which the regulator resolved (upheld: the entry stays Active). */
+    disputeReasonHash: string;
+  };
   dataSharing: {
     datasetId: bigint;
     grantId: bigint;
@@ -97,6 +108,8 @@ export interface DemoScenarioResult {
     resultHash: string;
     certificateId: bigint;
     replacementId: bigint;
+    /** Member kinds (bit per IConsortiumRegistry.MemberKind) the dataset's automatic grant policy admits. */
+    autoGrantMemberKinds: number;
   };
   lettersOfCredit: {
     lcId: bigint;
@@ -105,10 +118,25 @@ export interface DemoScenarioResult {
     maturity: number;
     obligationIds: bigint[];
     nettingRun: bigint;
+    /** An obligation outside the netting run, settled off chain (recorded in the PaymentLedger) by its debtor. */
+    offChainObligationId: bigint;
+    offChainReference: string;
   };
   forfaiting: { offerId: bigint; claimId: bigint; buyer: DemoMemberKey; price: bigint; paidAtMaturity: boolean };
   guarantees: { guaranteeId: bigint; referenceId: string; claimIndex: bigint };
   receivables: DemoReceivablesResult;
+  governance: DemoGovernanceResult;
+}
+
+/** What the consortium's own governance did in the scenario. */
+export interface DemoGovernanceResult {
+  /** Huaxin Bank's validator node (keccak256 of its enode URL) and whether this run registered it (a rerun finds it). */
+  nodeId: string;
+  nodeRegistered: boolean;
+  /** The application paused and unpaused by two voted proposals; it ends unpaused. */
+  pausedContract: string;
+  pauseProposalId: bigint;
+  unpauseProposalId: bigint;
 }
 
 /** The receivable the scenario financed down Huaxia Motors' supply chain. */
@@ -123,6 +151,8 @@ export interface DemoReceivablesResult {
   discountOfferId: bigint;
   discountPrice: bigint;
   pledgeId: bigint;
+  /** The bank Huaxia Motors named to settle its receivables off chain (member id). */
+  payingBank: number;
   /** Whether Huaxia Motors funded at maturity and every holder redeemed (dev chain only). */
   settled: boolean;
   /** Value redeemed per holder (empty when not settled). */
@@ -176,6 +206,7 @@ function connectApps(deployment: Deployment, runner: Consortia["runner"]) {
     return entry.address;
   };
   return {
+    registry: ConsortiumRegistry__factory.connect(at("ConsortiumRegistry"), runner),
     blacklist: CreditBlacklist__factory.connect(at("CreditBlacklist"), runner),
     dataSharing: DataSharing__factory.connect(at("DataSharing"), runner),
     certificates: ECertificates__factory.connect(at("ECertificates"), runner),
@@ -216,7 +247,7 @@ export const settlementStory: Story = async (ctx) => {
 
 /** Credit: a bank reports a defaulting company; another bank queries it with the customer's consent and reads why. */
 export const creditStory: Story = async (ctx) => {
-  const { bankA, bankC, regulator } = ctx.actors;
+  const { agency, bankA, bankC, regulator } = ctx.actors;
   const defaulter = { name: "Hunan Xinda Trading Co., Ltd.", uscc: usccOf("91430100MA4XD0777") };
   const subjectKey = deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "uscc", value: defaulter.uscc });
   const now = await ctx.now();
@@ -286,7 +317,26 @@ export const creditStory: Story = async (ctx) => {
     { expectedHash: payloadHash },
   );
   ctx.log(`the ${regulator.member.shortName} opened the same sealed details with its own key (audit)`);
-  ctx.result.credit = { subjectKey, entryNumber, consentHash, payloadHash, queryTx };
+
+  // The credit agency holds a restructuring agreement it believes ends the default: it disputes the entry (a dispute
+  // does not hide it). The regulator reviews the court file and upholds the listing: the entry is Active again.
+  const disputeReasonHash = hashCanonicalJson({
+    claim: "debt restructured, default cured",
+    evidence: "restructuring agreement JHB-RS-2025-007 (unsigned by the lender)",
+  });
+  await ctx.send(agency.apps.blacklist.dispute(subjectKey, entryNumber, disputeReasonHash));
+  ctx.log(
+    `${agency.member.shortName} disputed entry #${entryNumber}: it holds a restructuring agreement it says cures the default`,
+  );
+  const resolutionHash = hashCanonicalJson({
+    finding: "the agreement was never signed by the lender; the judgment stands",
+    file: "HNFR-CD-2025-014",
+  });
+  await ctx.send(regulator.apps.blacklist.resolveDispute(subjectKey, entryNumber, 1 /* Upheld */, resolutionHash));
+  ctx.log(
+    `the ${regulator.member.shortName} upheld entry #${entryNumber}: the agreement was never signed, the listing stands`,
+  );
+  ctx.result.credit = { subjectKey, entryNumber, consentHash, payloadHash, queryTx, disputeReasonHash };
 };
 
 /** Data sharing: real-estate registrations shared with the tax bureau, an audited access, a real-estate voucher. */
@@ -322,6 +372,23 @@ export const dataSharingStory: Story = async (ctx) => {
   );
   await ctx.send(owner.grantAccess(grantId, scope, now + 365 * DAY, false));
   ctx.log(`${gov1.member.shortName} granted access #${grantId} for one year`);
+
+  // Other departments need the holder and location for routine checks: the owner grants those automatically, for 90
+  // days, to government members that consume data, instead of reviewing each request.
+  const autoGrantMemberKinds = 1 << MemberKind.Government;
+  await ctx.send(
+    owner.setAutoGrantPolicy(datasetId, {
+      memberKinds: autoGrantMemberKinds,
+      mayDelegate: false,
+      duration: 90 * DAY,
+      requiredRoles: Roles.DATA_CONSUMER,
+      maxScope: 0b00110n, // holder, location
+    }),
+  );
+  ctx.log(
+    `${gov1.member.shortName} set an automatic grant policy on dataset #${datasetId}: ` +
+      `government departments get holder and location for 90 days without review`,
+  );
 
   // The tax bureau signs its request (EIP-712); the owner's gateway records the access before serving the extract.
   const domain = gatewayDomain(ctx.chainId, ctx.deployment.contracts.DataSharing.address);
@@ -379,7 +446,15 @@ export const dataSharingStory: Story = async (ctx) => {
     `${gov1.member.shortName} replaced voucher #${certificateId} by #${replacementId} after the plant extension ` +
       `(old one now ${VALIDITY[Number(oldValidity)]}, latest #${latest})`,
   );
-  ctx.result.dataSharing = { datasetId, grantId, accessId, resultHash, certificateId, replacementId };
+  ctx.result.dataSharing = {
+    datasetId,
+    grantId,
+    accessId,
+    resultHash,
+    certificateId,
+    replacementId,
+    autoGrantMemberKinds,
+  };
 };
 
 const VALIDITY = ["Unknown", "Valid", "NotYetValid", "Expired", "Revoked", "Replaced"];
@@ -502,6 +577,31 @@ export const lettersOfCreditStory: Story = async (ctx) => {
     `${bankA.member.shortName} ran netting #${nettingRun} over ${obligationIds.length} obligations: ${summary.join(", ")}`,
   );
 
+  // An overnight placement outside the netting cycle: Huaxin Bank repays it through the central bank's high-value
+  // payment system (HVPS), off chain; settling the obligation records the transfer's reference in the PaymentLedger,
+  // so the same HVPS transfer can never settle a second step.
+  const [overnightDebtor, overnightCreditor, overnightAmount] = [bankA, bankB, yuan(250_000)];
+  const overnight = [
+    overnightCreditor.member.memberId,
+    overnightAmount,
+    await ctx.now(),
+    hashUtf8("overnight placement HXB-MFB-0320"),
+  ] as const;
+  const offChainObligationId = await overnightDebtor.apps.positions.recordObligation.staticCall(...overnight);
+  await ctx.send(overnightDebtor.apps.positions.recordObligation(...overnight));
+  ctx.log(
+    `${overnightDebtor.member.shortName} recorded that it owes ${overnightCreditor.member.shortName} ${cny(overnightAmount)} (overnight placement)`,
+  );
+  // The HVPS message id of the transfer, hashed with the obligation (a rerun repays its own obligation).
+  const offChainReference = hashCanonicalJson({
+    hvps: "HVPS-2025-0320-HXB-000417",
+    obligation: `${offChainObligationId}`,
+  });
+  await ctx.send(overnightDebtor.apps.positions.settleObligation(offChainObligationId, offChainReference));
+  ctx.log(
+    `${overnightDebtor.member.shortName} repaid obligation #${offChainObligationId} through HVPS: the payment is recorded in the ledger, no token moved`,
+  );
+
   ctx.result.lettersOfCredit = {
     lcId,
     discrepantPresentationId: discrepant,
@@ -509,6 +609,8 @@ export const lettersOfCreditStory: Story = async (ctx) => {
     maturity,
     obligationIds,
     nettingRun,
+    offChainObligationId,
+    offChainReference,
   };
 };
 
@@ -688,6 +790,10 @@ export const receivablesStory: Story = async (ctx) => {
   const now = await ctx.now();
   const maturity = now + 60 * DAY;
   const faceValue = yuan(1_200_000);
+  // Huaxia Motors names its house bank the paying bank of its receivables: the bank that may pay a certificate off
+  // chain on its behalf.
+  await desk.setPayingBank(bankA.member.memberId);
+  ctx.log(`${coreA.member.shortName} named ${bankA.member.shortName} the paying bank of its receivables`);
   // The invoice's official number, keyed like an identifier: one invoice backs at most one live receivable.
   const invoiceNumber = `JNP-2025-${((await desk.count()) + 1n).toString().padStart(5, "0")}`;
   const invoiceKey = deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "other", value: invoiceNumber });
@@ -810,8 +916,71 @@ export const receivablesStory: Story = async (ctx) => {
     discountOfferId: discount.offerId,
     discountPrice,
     pledgeId,
+    payingBank: bankA.member.memberId,
     settled,
     redeemed,
+  };
+};
+
+/**
+ * Governance and the network: Huaxin Bank registers its validator node; the regulator proposes pausing the forfaiting
+ * market for a review of its rule book, four voters pass it and the market stops; after the review a second proposal
+ * resumes it. Runs last so that no story meets a paused market; the market ends unpaused.
+ */
+export const governanceStory: Story = async (ctx) => {
+  const { bankA, bankB, bankC, gov1, gov2, regulator } = ctx.actors;
+
+  // The node's enode URL (public key and address; demo values). A member registers its own nodes.
+  const enode = `enode://${hashUtf8("huaxin-bank-validator-1").slice(2).repeat(2)}@10.20.1.11:30303`;
+  const nodeId = keccak256(new TextEncoder().encode(enode));
+  const nodeRegistered = !(await bankA.apps.registry.nodesOf(bankA.member.memberId)).includes(enode);
+  if (nodeRegistered) {
+    await ctx.send(bankA.apps.registry.addNode(enode));
+    ctx.log(`${bankA.member.shortName} registered its validator node ${enode.slice(0, 20)}…@10.20.1.11:30303`);
+  } else {
+    ctx.log(`${bankA.member.shortName}'s validator node is already registered`);
+  }
+
+  // A passed proposal is the only way to pause an application: proposer plus three voters reach the threshold (4).
+  const market = ctx.deployment.contracts.ForfaitingMarket.address;
+  const voteAndExecute = async (
+    proposer: Actor,
+    voters: readonly Actor[],
+    data: string,
+    description: string,
+  ): Promise<bigint> => {
+    const { proposalId } = await proposer.sdk.registry.proposeCall(market, data, description);
+    ctx.log(`${proposer.member.shortName} proposed #${proposalId}: ${description}`);
+    for (const voter of voters) await voter.sdk.registry.approve(proposalId);
+    ctx.log(`${voters.map((v) => v.member.shortName).join(", ")} approved proposal #${proposalId}`);
+    await proposer.sdk.registry.execute(proposalId);
+    return proposalId;
+  };
+  const calls = bankA.apps.market.interface;
+  const pauseProposalId = await voteAndExecute(
+    regulator,
+    [bankA, bankB, bankC],
+    calls.encodeFunctionData("pause"),
+    "pause the forfaiting market during the review of its rule book (HNFR-2025-FF-02)",
+  );
+  ctx.log(
+    `proposal #${pauseProposalId} executed: the forfaiting market is ${(await bankA.apps.market.paused()) ? "paused" : "NOT paused"}`,
+  );
+  const unpauseProposalId = await voteAndExecute(
+    regulator,
+    [gov1, gov2, bankA],
+    calls.encodeFunctionData("unpause"),
+    "resume the forfaiting market: rule book reviewed, no change needed",
+  );
+  ctx.log(
+    `proposal #${unpauseProposalId} executed: the forfaiting market is ${(await bankA.apps.market.paused()) ? "STILL paused" : "open again"}`,
+  );
+  ctx.result.governance = {
+    nodeId,
+    nodeRegistered,
+    pausedContract: "ForfaitingMarket",
+    pauseProposalId,
+    unpauseProposalId,
   };
 };
 
@@ -824,6 +993,7 @@ export const STORIES: readonly [string, Story][] = [
   ["forfaiting", forfaitingStory],
   ["guarantees", guaranteesStory],
   ["receivables", receivablesStory],
+  ["governance", governanceStory],
 ];
 
 /** Runs the demo scenario over the node at `rpcUrl`. */

@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import { parseConfig } from "../../src/indexer/config.js";
 import { replayAccessChain } from "../../src/indexer/projections/data-sharing.js";
+import { indexerFeed } from "../../src/api/feed.js";
+import { buildApi, loadRoutes } from "../../src/api/server.js";
 import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
+import { indexerStatus } from "../../src/api/status.js";
 import { startChain, type TestChain } from "../indexer/chain.js";
 import { DAY, guaranteesAndDataScenario, h, type AppsC } from "../indexer/guarantees-data-scenario.js";
 import { expectChainTimesEverywhere } from "./chain-time.js";
@@ -277,6 +280,94 @@ describe("API: guarantees and data sharing", function () {
       const last = items[3].source.block;
       expect((await ok(`/datasets/1/access-log?fromBlock=${last}`)).items).to.have.length(1);
       expect((await ok(`/datasets/1/access-log?toBlock=${last - 1}`)).items).to.have.length(3);
+    });
+
+    it("verifies the dataset's whole access trail against the contract, whatever the page", async () => {
+      const block = api.service.indexer.status.indexedBlock;
+      const onChain = await apps.data.dataset(1, { blockTag: block });
+      const { trail } = await ok("/datasets/1/access-log?limit=1&consumer=" + chain.ids.gov2);
+      expect(trail).to.deep.equal({
+        verified: true,
+        block,
+        entries: 4,
+        count: 4,
+        head: onChain.accessHead.toLowerCase(),
+        chainHead: onChain.accessHead.toLowerCase(),
+        problem: null,
+      });
+      // A dataset nobody accessed: the empty log replays to the seed, which the contract holds.
+      const empty = (await ok("/datasets/3/access-log")).trail;
+      expect(empty).to.include({ verified: true, entries: 0, count: 0, problem: null });
+      expect(empty.head).to.equal(empty.chainHead);
+      expect(await status("/datasets/99/access-log")).to.equal(404);
+      // The served OpenAPI document describes it.
+      const operation = (await ok("/openapi.json")).paths["/datasets/{id}/access-log"].get;
+      expect(operation.description).to.contain("`trail`");
+      const schema = operation.responses["200"].content["application/json"].schema;
+      expect(schema.required).to.include("trail");
+      expect(Object.keys(schema.properties.trail.properties)).to.have.members(Object.keys(trail));
+      expect(schema.properties.trail.properties.verified.description).to.contain("accessHead");
+    });
+
+    it("says the trail is not verified when an indexed access row was altered, and still answers 200", async () => {
+      const db = api.service.db;
+      const [row] = await db.query<{ purpose_hash: string }>(
+        "SELECT purpose_hash FROM data_access_log WHERE dataset_id = 1 AND log_seq = 2",
+      );
+      await db.query("UPDATE data_access_log SET purpose_hash = $1 WHERE dataset_id = 1 AND log_seq = 2", [
+        h("tampered"),
+      ]);
+      try {
+        const { trail } = await ok("/datasets/1/access-log");
+        expect(trail).to.include({ verified: false, entries: 4, count: 4 });
+        expect(trail.head).to.not.equal(trail.chainHead);
+        expect(trail.problem).to.contain("do not replay");
+        // Another dataset's trail is not affected: only the dataset asked for is replayed.
+        expect((await ok("/datasets/2/access-log")).trail.verified).to.equal(true);
+        // A dropped row: the replay stops at the gap in seq.
+        await db.query("UPDATE data_access_log SET log_seq = 9 WHERE dataset_id = 1 AND log_seq = 3");
+        try {
+          const gap = (await ok("/datasets/1/access-log")).trail;
+          expect(gap).to.include({ verified: false, head: null });
+          expect(gap.problem).to.contain("has seq 4");
+        } finally {
+          await db.query("UPDATE data_access_log SET log_seq = 3 WHERE dataset_id = 1 AND log_seq = 9");
+        }
+      } finally {
+        await db.query("UPDATE data_access_log SET purpose_hash = $1 WHERE dataset_id = 1 AND log_seq = 2", [
+          row.purpose_hash,
+        ]);
+      }
+      expect((await ok("/datasets/1/access-log")).trail.verified).to.equal(true);
+    });
+
+    it("an API without a node serves the log and says the trail could not be verified", async () => {
+      const feed = indexerFeed(api.service.indexer);
+      const replica = await buildApi({
+        db: api.service.db,
+        status: indexerStatus(api.service.indexer),
+        feed,
+        routes: await loadRoutes(),
+      });
+      try {
+        const answer = await replica.inject({ method: "GET", url: "/datasets/1/access-log" });
+        expect(answer.statusCode, answer.body).to.equal(200);
+        const body = answer.json();
+        expect(body.items).to.have.length(4);
+        // The index is replayed all the same; only the contract's side is missing.
+        const { trail } = (await ok("/datasets/1/access-log")) as { trail: Record<string, unknown> };
+        expect(body.trail).to.deep.equal({
+          ...trail,
+          verified: false,
+          count: null,
+          chainHead: null,
+          problem: "no node to read the contract from (RPC_URL and DEPLOYMENTS)",
+        });
+        expect(body.trail.head).to.be.a("string");
+      } finally {
+        await replica.close();
+        feed.close();
+      }
     });
 
     it("gives a consumer's access log across datasets", async () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { JsonRpcProvider } from "ethers";
+import { JsonRpcProvider, keccak256, toUtf8Bytes } from "ethers";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,7 @@ import {
   ForfaitingMarket__factory,
   InterbankPositions__factory,
   LetterOfCredit__factory,
+  PaymentLedger__factory,
   ReceivableCertificate__factory,
   ReceivableDesk__factory,
 } from "@consortia/sdk/typechain";
@@ -119,6 +120,15 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(queries).to.have.length(1);
     expect(queries[0].transactionHash).to.equal(result.credit.queryTx);
     expect(queries[0].args.consentHash).to.equal(result.credit.consentHash);
+    // The credit agency disputed the entry; the regulator upheld it (the entry is Active again, as checked above).
+    const disputes = await blacklist.queryFilter(blacklist.filters.EntryDisputed(result.credit.subjectKey));
+    expect(disputes.map((d) => [d.args.disputer, d.args.reasonHash])).to.deep.equal([
+      [BigInt(members.agency.memberId), result.credit.disputeReasonHash],
+    ]);
+    const resolutions = await blacklist.queryFilter(blacklist.filters.DisputeResolved(result.credit.subjectKey));
+    expect(resolutions.map((r) => [r.args.resolver, r.args.resolution])).to.deep.equal([
+      [BigInt(members.regulator.memberId), 1n], // Upheld
+    ]);
   });
 
   it("data sharing: the grant is active, the access is logged, the voucher was replaced", async () => {
@@ -133,6 +143,12 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(await dataSharing.grantValidity(grantId)).to.equal(0n); // Valid
     const accesses = await dataSharing.queryFilter(dataSharing.filters.AccessRecorded(accessId));
     expect(accesses).to.have.length(1);
+    // Government departments consuming data get holder and location automatically for 90 days.
+    const policy = await dataSharing.autoGrantPolicy(datasetId);
+    expect(policy.memberKinds).to.equal(BigInt(result.dataSharing.autoGrantMemberKinds));
+    expect(policy.memberKinds).to.equal(1n << 4n); // Government
+    expect(policy.maxScope).to.equal(0b00110n);
+    expect(policy.duration).to.equal(90n * 86_400n);
 
     const certificates = ECertificates__factory.connect(at("ECertificates"), provider);
     expect(await certificates.verify(certificateId)).to.deep.equal([5n, replacementId]); // Replaced
@@ -155,6 +171,16 @@ describe("demo scenario over a real JSON-RPC node", function () {
       expect((await positions.obligation(id)).status).to.equal(3n); // Netted
     }
     expect((await positions.creditLine(members.bankB.memberId, members.bankA.memberId)).used).to.equal(0n);
+    // The overnight placement outside the run was repaid through HVPS: settled, its reference in the ledger.
+    const { offChainObligationId, offChainReference } = result.lettersOfCredit;
+    expect(result.lettersOfCredit.obligationIds).to.not.include(offChainObligationId);
+    expect((await positions.obligation(offChainObligationId)).status).to.equal(2n); // Settled
+    const ledger = PaymentLedger__factory.connect(at("PaymentLedger"), provider);
+    expect(await ledger.isRecorded(offChainReference)).to.equal(true);
+    const recorded = await ledger.queryFilter(ledger.filters.OffChainPaymentRecorded(offChainReference));
+    expect(recorded.map((e) => [e.args.bank, e.args.payer, e.args.payee, e.args.amount])).to.deep.equal([
+      [BigInt(members.bankA.memberId), BigInt(members.bankA.memberId), BigInt(members.bankB.memberId), yuan(250_000)],
+    ]);
   });
 
   it("forfaiting: the claim went to the buying bank, which the issuing bank paid at maturity", async () => {
@@ -207,10 +233,35 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(discount.status).to.equal(2n); // Accepted
     expect(discount.price).to.equal(yuan(196_000));
     expect((await desk.pledgeOf(r.pledgeId)).status).to.equal(2n); // Released
+    expect(await desk.payingBankOf(members.coreA.memberId)).to.equal(BigInt(members.bankA.memberId));
+    expect(r.payingBank).to.equal(members.bankA.memberId);
     expect(lines).to.include(
       `Jiangnan Precision registered receivable #${r.receivableId} on Huaxia Motors: 1,200,000.00 CNY, 60 days, ` +
         `invoice ${r.invoiceNumber} with contract and delivery note hashes`,
     );
+  });
+
+  it("governance: a bank's node registered; the forfaiting market paused and resumed by two voted proposals", async () => {
+    const registry = ConsortiumRegistry__factory.connect(at("ConsortiumRegistry"), provider);
+    const g = result.governance;
+    expect(g.nodeRegistered).to.equal(true);
+    const [enode] = await registry.nodesOf(members.bankA.memberId);
+    expect(keccak256(toUtf8Bytes(enode))).to.equal(g.nodeId);
+    expect(enode).to.match(/^enode:\/\/[0-9a-f]{128}@10\.20\.1\.11:30303$/);
+    expect([g.pauseProposalId, g.unpauseProposalId]).to.deep.equal([1n, 2n]);
+    for (const id of [g.pauseProposalId, g.unpauseProposalId]) {
+      const proposal = await registry.proposal(id);
+      expect(proposal.status).to.equal(2n); // Executed
+      expect(proposal.approvals).to.equal(BigInt(DEMO_THRESHOLD));
+      expect(proposal.proposer).to.equal(BigInt(members.regulator.memberId));
+      expect(proposal.target).to.equal(at("ForfaitingMarket"));
+    }
+    const market = ForfaitingMarket__factory.connect(at("ForfaitingMarket"), provider);
+    const paused = await market.queryFilter(market.filters.Paused());
+    const unpaused = await market.queryFilter(market.filters.Unpaused());
+    expect([paused.length, unpaused.length]).to.deep.equal([1, 1]);
+    expect(paused[0].args.account).to.equal(at("ConsortiumRegistry")); // governance, not a member, paused it
+    expect(await market.paused()).to.equal(false);
   });
 
   it("settlement: every token movement of the story adds up", async () => {
@@ -277,8 +328,11 @@ describe("demo scenario over a real JSON-RPC node", function () {
       const queries = await api<List>(`/credit/subjects/${credit.subjectKey}/queries`);
       expect(dump(queries)).to.contain(credit.consentHash);
 
-      const accessLog = await api<List>(`/datasets/${dataSharing.datasetId}/access-log`);
+      const accessLog = await api<List & { trail: { verified: boolean; entries: number } }>(
+        `/datasets/${dataSharing.datasetId}/access-log`,
+      );
       expect(dump(accessLog)).to.contain(dataSharing.accessId);
+      expect(accessLog.trail, dump(accessLog.trail)).to.include({ verified: true, entries: 1 });
       const trace = await api<unknown>(`/access-trace?accessId=${dataSharing.accessId}`);
       expect(dump(trace)).to.match(field("grantId", dataSharing.grantId));
       const history = await api<unknown>(`/ecertificates/${dataSharing.replacementId}/history`);
@@ -334,6 +388,10 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(again.lettersOfCredit.lcId).to.equal(2n);
     expect(again.guarantees.guaranteeId).to.equal(2n);
     expect(again.forfaiting.paidAtMaturity).to.equal(false);
+    // The node stays registered once; governance votes again with new proposals and leaves the market open.
+    expect(again.governance.nodeRegistered).to.equal(false);
+    expect([again.governance.pauseProposalId, again.governance.unpauseProposalId]).to.deep.equal([3n, 4n]);
+    expect(await ForfaitingMarket__factory.connect(at("ForfaitingMarket"), provider).paused()).to.equal(false);
     const lc = LetterOfCredit__factory.connect(at("LetterOfCredit"), provider);
     const claim = await lc.claimInfo(again.forfaiting.claimId);
     expect(claim.holder).to.equal(members.bankC.account);

@@ -11,8 +11,10 @@ import {
   HASH_KINDS,
   SENSITIVE_OPERATIONS,
 } from "../../indexer/projections/data-sharing.js";
+import { verifyAccessTrail, type AccessTrail } from "../../indexer/verify/data-sharing.js";
 import { chainOrder, eq, key, listRoute } from "../list.js";
 import {
+  type RouteContext,
   appendSource,
   asOfFilter,
   asOfQuery,
@@ -283,6 +285,34 @@ async function datasetStatuses(db: Queryable, ids: readonly number[], asOf: numb
 
 const at = atQuery("grant and certificate validity is computed for");
 
+const trailSchema = z
+  .object({
+    verified: z
+      .boolean()
+      .describe(
+        "The indexed entries replay to the contract's accessHead and number its accessCount, both read at `block`",
+      ),
+    block: z.number().int().describe("The indexed block both the replay and the contract's views are read at"),
+    entries: z.number().int().describe("Indexed entries replayed (the dataset's whole log up to `block`)"),
+    count: z.number().int().nullable().describe("DataSharing.dataset(id).accessCount at `block`"),
+    head: z
+      .string()
+      .nullable()
+      .describe("The head the indexed entries replay to (null: a gap or repeat in seq prevents the replay)"),
+    chainHead: z.string().nullable().describe("DataSharing.dataset(id).accessHead at `block` (null: not read)"),
+    problem: z.string().nullable().describe("Why the trail is not verified; null when it is"),
+  })
+  .describe(
+    "The dataset's whole access trail (whatever the page and filters) verified against the contract: the indexed " +
+      "entries replayed into their hash chain (see /datasets/:id/access-chain) and compared with the contract's head",
+  );
+
+/** The access trail of one dataset, replayed from the index and compared with the contract at the indexed block. */
+async function accessTrail(ctx: RouteContext, datasetId: number): Promise<AccessTrail> {
+  const { indexedBlock } = await ctx.status();
+  return verifyAccessTrail({ db: ctx.db, ...ctx.chain, block: indexedBlock }, datasetId);
+}
+
 /** An access log, filtered by blocks. */
 const accessLog = {
   tags: ["data-sharing"],
@@ -425,7 +455,16 @@ export default defineRoutes({
       ...accessLog,
       path: "/datasets/:id/access-log",
       summary: "A dataset's access log, for auditors: who accessed which version under which grant",
+      description:
+        "`trail` says whether the indexed log is the one the contract committed to: the API replays the dataset's " +
+        "entries into their hash chain and compares the head and count with `DataSharing.dataset(id)` read from the " +
+        "node at the indexed block. A dropped, altered or invented entry makes `verified` false (the answer is " +
+        "still 200, with the `problem`).",
       params: { id: id64 },
+      extra: {
+        response: { trail: trailSchema },
+        compute: async ({ params }, ctx) => ({ trail: await accessTrail(ctx, params.id) }),
+      },
       scope: ({ params }, q) => [`a.dataset_id = ${q.p(params.id, "bigint")}`],
       parent: ({ params }, ctx) => datasetRow(ctx.db, params.id, undefined),
       filters: {

@@ -9,7 +9,19 @@ import {
   replayAccessChain,
   SENSITIVE_OPERATIONS,
 } from "../projections/data-sharing.js";
-import { asOf, counted, deployed, enumName, groupBy, reader, rowByRow, upTo, type Check } from "./check.js";
+import type { Queryable, Row } from "../db.js";
+import {
+  asOf,
+  counted,
+  deployed,
+  enumName,
+  groupBy,
+  reader,
+  rowByRow,
+  upTo,
+  type Check,
+  type Context,
+} from "./check.js";
 
 interface Dataset {
   owner: number;
@@ -43,6 +55,89 @@ function replayed(contract: string, datasetId: unknown, entries: readonly Record
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/**
+ * The indexed access log up to the end of `block`, each entry with its block's time (the chain's head hashes it in),
+ * by dataset then `seq`; only dataset `datasetId`'s when given.
+ */
+async function accessLogRows(db: Queryable, block: number, datasetId?: number | bigint): Promise<Row[]> {
+  return db.query(
+    `SELECT t.*, b.block_time FROM data_access_log t LEFT JOIN block_times b ON b.block_number = t.block_number
+     WHERE t.block_number <= $1::bigint${datasetId === undefined ? "" : " AND t.dataset_id = $2::bigint"}
+     ORDER BY t.dataset_id, t.log_seq`,
+    datasetId === undefined ? [block] : [block, datasetId],
+  );
+}
+
+/** A dataset's access trail as the index holds it, replayed and compared with the contract's commitment. */
+export interface AccessTrail {
+  /** The indexed entries replay to the contract's `accessHead`, and there are `accessCount` of them. */
+  verified: boolean;
+  /** The block the index and the contract are read at. */
+  block: number;
+  /** Indexed entries replayed. */
+  entries: number;
+  /** The contract's `accessCount` at `block` (null when the node could not be read). */
+  count: number | null;
+  /** The head the indexed entries replay to; null when they cannot be replayed (a gap or repeat in `seq`). */
+  head: string | null;
+  /** The contract's `dataset(id).accessHead` at `block` (null when the node could not be read). */
+  chainHead: string | null;
+  /** Why the trail is not verified (null when it is). */
+  problem: string | null;
+}
+
+/** What the access-trail verification reads: the index, and the node with the deployments (absent: not compared). */
+export type TrailContext = Pick<Context, "db" | "block"> & Partial<Pick<Context, "client" | "deployments">>;
+
+/**
+ * Replays one dataset's indexed access log (only that dataset's rows) and compares it with the contract's head and
+ * count at `ctx.block`: what the "datasets and access trail" check does for every dataset, for one. Without a node
+ * the replay is still done, and the trail says it could not be compared.
+ */
+export async function verifyAccessTrail(ctx: TrailContext, datasetId: number | bigint): Promise<AccessTrail> {
+  const address =
+    ctx.deployments?.contracts.DataSharing?.address ??
+    (
+      await ctx.db.query<{ contract: string }>(`SELECT contract FROM datasets WHERE dataset_id = $1::bigint LIMIT 1`, [
+        datasetId,
+      ])
+    )[0]?.contract;
+  const log = await accessLogRows(ctx.db, ctx.block, datasetId);
+  const head = address === undefined ? "the dataset is not indexed" : replayed(address, datasetId, log);
+  const replayable = /^0x[0-9a-f]{64}$/.test(head);
+  let chainHead: string | null = null;
+  let count: number | null = null;
+  let problem: string | null;
+  if (ctx.client === undefined || ctx.deployments === undefined) {
+    problem = "no node to read the contract from (RPC_URL and DEPLOYMENTS)";
+  } else {
+    try {
+      const call = reader(ctx as Context, "DataSharing", DataSharing__factory.abi);
+      const dataset = (await call("dataset", [BigInt(datasetId)])) as Dataset;
+      chainHead = String(dataset.accessHead).toLowerCase();
+      count = Number(dataset.accessCount);
+      problem = !replayable
+        ? head
+        : log.length !== count
+          ? `${log.length} entries indexed, the contract counts ${count}`
+          : head !== chainHead
+            ? "the indexed entries do not replay to the contract's head"
+            : null;
+    } catch (error) {
+      problem = `cannot read DataSharing.dataset(${datasetId}) at block ${ctx.block}: ${(error as Error).message.split("\n")[0]}`;
+    }
+  }
+  return {
+    verified: problem === null,
+    block: ctx.block,
+    entries: log.length,
+    count,
+    head: replayable ? head : null,
+    chainHead,
+    problem,
+  };
 }
 
 const SENSITIVE_ENTRY = [
@@ -101,15 +196,7 @@ export const DATA_SHARING_CHECKS: readonly Check[] = [
         "t.dataset_id, t.version, t.content_hash, t.hash_kind, t.metadata_hash",
         "dataset_versions",
       );
-      // Each access with its block's time: the chain's head hashes it in.
-      const access = groupBy(
-        await ctx.db.query(
-          `SELECT t.*, b.block_time FROM data_access_log t LEFT JOIN block_times b ON b.block_number = t.block_number
-           WHERE t.block_number <= $1::bigint ORDER BY t.dataset_id, t.log_seq`,
-          [ctx.block],
-        ),
-        "dataset_id",
-      );
+      const access = groupBy(await accessLogRows(ctx.db, ctx.block), "dataset_id");
       const sensitive = groupBy(
         await ctx.db.query(
           `SELECT t.*, b.block_time FROM data_sensitive_ops t LEFT JOIN block_times b ON b.block_number = t.block_number
