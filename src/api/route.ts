@@ -1,3 +1,4 @@
+import type { IndexerRole } from "../indexer/service.js";
 import { z } from "zod";
 import type { Queryable, Row } from "../indexer/db.js";
 import type { NodeStatus } from "../indexer/nodes.js";
@@ -23,6 +24,8 @@ export interface ApiStatus {
   /** Why indexing halted (a reorg deeper than the kept hashes), until `consortia index rebuild`. */
   halted?: string | undefined;
   lastError?: string | undefined;
+  /** What this process does with the index (src/indexer/service.ts); `writer` when absent. */
+  role?: IndexerRole | undefined;
 }
 
 export interface RouteContext {

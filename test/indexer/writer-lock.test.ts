@@ -1,0 +1,185 @@
+/**
+ * The writer lock (src/indexer/writer-lock.ts) and the writer/standby services over it (src/indexer/service.ts), in
+ * this process against the PostgreSQL of DATABASE_URL (skipped without one, as the other PostgreSQL tests).
+ */
+import { randomBytes } from "node:crypto";
+import { expect } from "chai";
+import pg from "pg";
+import { parseConfig } from "../../src/indexer/config.js";
+import { startIndexer, type IndexerService } from "../../src/indexer/service.js";
+import {
+  LostWriterLockError,
+  tryWriterLock,
+  WRITER_LOCK_CLASS,
+  writerLockKey,
+  type WriterLock,
+} from "../../src/indexer/writer-lock.js";
+import { floodTransfers } from "./chain.js";
+import { digests, directDigests, silent, useFloodedChain } from "./harness.js";
+import { rpc } from "../helpers/node-process.js";
+
+const url = process.env.DATABASE_URL ?? "";
+
+/** Backend pids holding the writer lock of `schema`. */
+async function holders(client: pg.Client, schema: string): Promise<number[]> {
+  const { rows } = await client.query<{ pid: number }>(
+    `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
+       AND classid = $1::int8::oid AND objid = $2::int8::oid`,
+    [WRITER_LOCK_CLASS, writerLockKey(schema)],
+  );
+  return rows.map((r) => r.pid);
+}
+
+async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Date.now() - started;
+}
+
+(url === "" ? describe.skip : describe)("indexer: writer lock (PostgreSQL high availability)", function () {
+  this.timeout(120_000);
+  const schemas: string[] = [];
+  const locks: WriterLock[] = [];
+  let admin: pg.Client;
+  const newSchema = () => {
+    const schema = `ha_${process.pid}_${randomBytes(4).toString("hex")}`;
+    schemas.push(schema);
+    return schema;
+  };
+  const lock = async (schema: string) => {
+    const held = await tryWriterLock({ databaseUrl: url, schema, heartbeatMs: 100 });
+    if (held !== undefined) locks.push(held);
+    return held;
+  };
+
+  before(async () => {
+    admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+  });
+  afterEach(async () => {
+    for (const held of locks.splice(0)) await held.release();
+  });
+  after(async () => {
+    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin?.end();
+  });
+
+  it("one session holds a schema's lock; another schema's is apart; it frees when the holder's session ends", async () => {
+    const [one, other] = [newSchema(), newSchema()];
+    expect(writerLockKey(one)).not.to.equal(writerLockKey(other));
+    const first = await lock(one);
+    expect(first).not.to.equal(undefined);
+    expect(await lock(one)).to.equal(undefined);
+    expect(await holders(admin, one)).to.deep.equal([first!.pid]);
+    // Another consortium on the same database (its own schema) is not blocked.
+    const apart = await lock(other);
+    expect(apart).not.to.equal(undefined);
+    expect(await holders(admin, other)).to.deep.equal([apart!.pid]);
+
+    await first!.release();
+    expect(await first!.lost).to.equal("released");
+    const second = await lock(one);
+    expect(second).not.to.equal(undefined);
+    expect(await holders(admin, one)).to.deep.equal([second!.pid]);
+  });
+
+  it("a terminated lock session ends the term and fails the fence: the write transaction rolls back", async () => {
+    const schema = newSchema();
+    const held = (await lock(schema))!;
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    await admin.query(`CREATE TABLE "${schema}".scratch (n integer)`);
+    const writer = new pg.Client({ connectionString: url });
+    await writer.connect();
+    try {
+      const tx = {
+        query: async (sql: string, params?: readonly unknown[]) => (await writer.query(sql, params as unknown[])).rows,
+      };
+      await writer.query("BEGIN");
+      await held.fence(tx);
+      await writer.query(`INSERT INTO "${schema}".scratch VALUES (1)`);
+      await writer.query("COMMIT");
+
+      await writer.query("BEGIN");
+      await writer.query(`INSERT INTO "${schema}".scratch VALUES (2)`);
+      // The database restarts, a network cut, or an operator: the session that held the lock is gone.
+      await admin.query(`SELECT pg_terminate_backend($1)`, [held.pid]);
+      let failed: unknown;
+      await held.fence(tx).catch((error: unknown) => (failed = error));
+      expect(failed).to.be.instanceOf(LostWriterLockError);
+      await writer.query("ROLLBACK");
+      expect(await held.lost).to.match(/lock connection|no longer holds it/);
+      const { rows } = await admin.query<{ n: number }>(`SELECT n FROM "${schema}".scratch ORDER BY n`);
+      expect(rows.map((r) => r.n)).to.deep.equal([1]);
+      expect(await holders(admin, schema)).to.deep.equal([]);
+      expect(await lock(schema)).not.to.equal(undefined);
+    } finally {
+      await writer.end();
+    }
+  });
+
+  describe("writer and standby services on one schema", () => {
+    const flooded = useFloodedChain();
+    const services: IndexerService[] = [];
+    afterEach(async () => {
+      for (const service of services.splice(0)) await service.stop();
+    });
+
+    it("exactly one writes; its lock session terminated, it stops and a standby resumes from the checkpoint", async () => {
+      const { chain } = flooded;
+      const schema = newSchema();
+      const config = parseConfig({
+        rpcUrl: chain.url,
+        deployments: chain.deploymentsPath,
+        databaseUrl: url,
+        databaseSchema: schema,
+        pollIntervalMs: 50,
+        writerRetryMs: 200,
+        logLevel: "silent",
+      });
+      // The first writer retries late once it has lost the lock, so that the standby is the one that takes over.
+      const a = await startIndexer({ ...config, writerRetryMs: 3_000 }, silent);
+      services.push(a);
+      const b = await startIndexer(config, silent);
+      services.push(b);
+      expect([a.role(), b.role()]).to.deep.equal(["writer", "standby"]);
+
+      // Sampled all along: never two writers, never two sessions holding the lock.
+      let samples = 0;
+      const overlaps: string[] = [];
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          const roles = [a.role(), b.role()];
+          if (roles.filter((r) => r === "writer").length > 1) overlaps.push(roles.join(","));
+          if ((await holders(admin, schema)).length > 1) overlaps.push("two lock holders");
+          samples++;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })();
+
+      const head = async () => Number(await rpc<string>(chain.url, "eth_blockNumber"));
+      await waitFor("the writer to catch up", async () => a.indexer.status.indexedBlock === (await head()), 30_000);
+      const [lockPid] = await holders(admin, schema);
+      await admin.query(`SELECT pg_terminate_backend($1)`, [lockPid]);
+      const stoppedMs = await waitFor("the writer to stop", () => a.role() === "standby", 5_000);
+      const tookOverMs = await waitFor("the standby to take over", () => b.role() === "writer", 5_000);
+      expect(stoppedMs).to.be.below(2_000);
+
+      // The new writer resumed from the checkpoint (no wipe), and follows new blocks.
+      expect(b.indexer.status.indexedBlock).to.be.at.least(a.indexer.status.indexedBlock);
+      await floodTransfers(chain, 2, 5);
+      const target = await head();
+      await waitFor("the new writer to reach the head", () => b.indexer.status.indexedBlock === target, 30_000);
+      sampling = false;
+      await sampler;
+      expect(overlaps).to.deep.equal([]);
+      expect(samples).to.be.greaterThan(10);
+      expect(a.role()).to.equal("standby");
+      expect(tookOverMs).to.be.below(5_000);
+      expect(await digests(b.db)).to.deep.equal(await directDigests(chain));
+    });
+  });
+});
