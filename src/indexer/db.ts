@@ -103,6 +103,9 @@ async function openPostgres(databaseUrl: string, schema = "public"): Promise<Dat
     await bootstrap.end();
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, types, options: `-c search_path="${schema}"` });
+  // An idle connection ended by the server (restart, failover, pg_terminate_backend) is reported here; without a
+  // listener the process would crash. The pool drops it and the next query opens a new one (or fails and is retried).
+  pool.on("error", () => undefined);
   return {
     kind: "postgres",
     async query<R extends Row>(sql: string, params: readonly unknown[] = []) {

@@ -172,6 +172,8 @@ async function startWithWriterLock(
 
   const first = await becomeWriter(options.rebuild === true);
   if (first === undefined && options.rebuild === true) throw new WriterLockHeldError(config.databaseSchema);
+  // A standby checks its nodes as a writer does at start: a node of another chain fails now, not at the takeover.
+  if (first === undefined) await indexer.nodes.init();
   const supervising = supervise(first);
   return {
     ...base,

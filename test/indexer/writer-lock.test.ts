@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import pg from "pg";
 import { parseConfig } from "../../src/indexer/config.js";
-import { startIndexer, type IndexerService } from "../../src/indexer/service.js";
+import { startIndexer, WriterLockHeldError, type IndexerService } from "../../src/indexer/service.js";
 import {
   LostWriterLockError,
   tryWriterLock,
@@ -106,6 +106,9 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
       await writer.query(`INSERT INTO "${schema}".scratch VALUES (2)`);
       // The database restarts, a network cut, or an operator: the session that held the lock is gone.
       await admin.query(`SELECT pg_terminate_backend($1)`, [held.pid]);
+      // Once the session is gone the lock is free for another process: from then on the fence must refuse. (Before,
+      // the fence may pass: the lock is still ours, and a new writer reads the checkpoint row after this transaction.)
+      await waitFor("the session to end", async () => (await holders(admin, schema)).length === 0, 5_000);
       let failed: unknown;
       await held.fence(tx).catch((error: unknown) => (failed = error));
       expect(failed).to.be.instanceOf(LostWriterLockError);
@@ -180,6 +183,59 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
       expect(a.role()).to.equal("standby");
       expect(tookOverMs).to.be.below(5_000);
       expect(await digests(b.db)).to.deep.equal(await directDigests(chain));
+
+      // The operator's rebuild needs the lock: refused at once while another process writes.
+      let refused: unknown;
+      await startIndexer(config, silent, { rebuild: true }).catch((error: unknown) => (refused = error));
+      expect(refused).to.be.instanceOf(WriterLockHeldError);
+    });
+
+    it("a database restart (every session ended): both survive, one writes again and reaches the head", async () => {
+      const { chain } = flooded;
+      // A database of its own: ending all of its sessions touches nothing else on the server.
+      const name = `ha_restart_${process.pid}_${randomBytes(4).toString("hex")}`;
+      await admin.query(`CREATE DATABASE "${name}"`);
+      const databaseUrl = Object.assign(new URL(url), { pathname: `/${name}` }).href;
+      try {
+        const config = parseConfig({
+          rpcUrl: chain.url,
+          deployments: chain.deploymentsPath,
+          databaseUrl,
+          pollIntervalMs: 50,
+          writerRetryMs: 200,
+          logLevel: "silent",
+        });
+        const a = await startIndexer(config, silent);
+        services.push(a);
+        const b = await startIndexer(config, silent);
+        services.push(b);
+        const head = async () => Number(await rpc<string>(chain.url, "eth_blockNumber"));
+        await waitFor("the writer to catch up", async () => a.indexer.status.indexedBlock === (await head()), 30_000);
+
+        const seen = new Set<string>();
+        let sampling = true;
+        const sampler = (async () => {
+          while (sampling) {
+            seen.add(`a:${a.role()}`);
+            if (a.role() === "writer" && b.role() === "writer") seen.add("two writers");
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        })();
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [name]);
+        await waitFor("the writer to notice", () => seen.has("a:standby"), 5_000);
+        await waitFor("a writer again", () => a.role() === "writer" || b.role() === "writer", 5_000);
+        await floodTransfers(chain, 1, 5);
+        const target = await head();
+        const writer = () => (a.role() === "writer" ? a : b);
+        await waitFor("the writer to reach the head", () => writer().indexer.status.indexedBlock === target, 30_000);
+        sampling = false;
+        await sampler;
+        expect(seen.has("two writers")).to.equal(false);
+        expect(await digests(writer().db)).to.deep.equal(await directDigests(chain));
+      } finally {
+        for (const service of services.splice(0)) await service.stop();
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }
     });
   });
 });
