@@ -1,7 +1,7 @@
-import type { IndexerRole } from "../indexer/service.js";
 import { z } from "zod";
 import type { Queryable, Row } from "../indexer/db.js";
 import type { NodeStatus } from "../indexer/nodes.js";
+import type { IndexerRole } from "../indexer/service.js";
 
 /** The indexer's progress as the API sees it (in process, or read from the database). */
 export interface ApiStatus {

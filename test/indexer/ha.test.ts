@@ -147,12 +147,17 @@ interface Service {
     await first.child;
     // New events while nobody writes: the standby must pick them up from the checkpoint the writer left.
     const flood = floodTransfers(chain, 2, 10);
-    await waitFor(
+    const tookOver = await waitFor(
       "the standby to take over",
-      async () => ((await second.status())?.role === "writer" ? true : undefined),
+      async () => {
+        const status = await second.status();
+        return status?.role === "writer" ? status : undefined;
+      },
       10_000,
     );
     const failoverMs = Date.now() - killedAt;
+    // It resumed from the checkpoint the killed writer left: no wipe, no re-index from the deployment block.
+    expect(tookOver.indexedBlock).to.be.at.least(target);
     await flood;
     target = await head();
     await waitFor("the new writer at the head", at(second, "writer", target), 20_000);

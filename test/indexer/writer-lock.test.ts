@@ -190,6 +190,55 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
       expect(refused).to.be.instanceOf(WriterLockHeldError);
     });
 
+    it("four processes started at once, the writer's lock session ended three times: never two writers", async () => {
+      const { chain } = flooded;
+      const head = Number(await rpc<string>(chain.url, "eth_blockNumber"));
+      const schema = newSchema();
+      const config = parseConfig({
+        rpcUrl: chain.url,
+        deployments: chain.deploymentsPath,
+        databaseUrl: url,
+        databaseSchema: schema,
+        pollIntervalMs: 50,
+        writerRetryMs: 100,
+        logLevel: "silent",
+      });
+      const started = await Promise.all(Array.from({ length: 4 }, () => startIndexer(config, silent)));
+      services.push(...started);
+      const writers = () => started.filter((s) => s.role() === "writer");
+      expect(writers()).to.have.length(1);
+
+      const overlaps: string[] = [];
+      let samples = 0;
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          if (writers().length > 1) overlaps.push(started.map((s) => s.role()).join(","));
+          if ((await holders(admin, schema)).length > 1) overlaps.push("two lock holders");
+          samples++;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+      for (let round = 0; round < 3; round++) {
+        const [writer] = writers();
+        await waitFor(
+          "some progress",
+          () => writer.indexer.status.indexedBlock > chain.deployments.deploymentBlock,
+          30_000,
+        );
+        const [pid] = await holders(admin, schema);
+        await admin.query(`SELECT pg_terminate_backend($1)`, [pid]);
+        await waitFor("the writer to stop", () => writer.role() === "standby", 5_000);
+        await waitFor("a writer again", () => writers().length === 1, 5_000);
+      }
+      await waitFor("the last writer at the head", () => writers()[0]?.indexer.status.indexedBlock === head, 30_000);
+      sampling = false;
+      await sampler;
+      expect(overlaps).to.deep.equal([]);
+      expect(samples).to.be.greaterThan(20);
+      expect(await digests(started[0].db)).to.deep.equal(await directDigests(chain));
+    });
+
     it("a database restart (every session ended): both survive, one writes again and reaches the head", async () => {
       const { chain } = flooded;
       // A database of its own: ending all of its sessions touches nothing else on the server.
