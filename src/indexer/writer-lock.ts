@@ -57,6 +57,11 @@ const FENCE_SQL = `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND grante
   AND classid = $1::int8::oid AND objid = $2::int8::oid
   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 
+/** Whether session `pid` holds the writer lock of `schema` now (what `fence` asks, in the caller's transaction). */
+export async function holdsWriterLock(db: Queryable, schema: string, pid: number): Promise<boolean> {
+  return (await db.query(FENCE_SQL, [WRITER_LOCK_CLASS, writerLockKey(schema), pid])).length > 0;
+}
+
 /**
  * Tries once to take the writer lock of `schema`: the lock, or undefined when another session holds it. The session
  * asks the server to probe the client every few seconds (TCP keepalives), so that a writer cut off by the network
@@ -116,8 +121,7 @@ export async function tryWriterLock(options: WriterLockOptions): Promise<WriterL
     lost,
     async fence(tx) {
       if (done) throw new LostWriterLockError(await lost);
-      const rows = await tx.query(FENCE_SQL, [WRITER_LOCK_CLASS, key, pid]);
-      if (rows.length === 0) {
+      if (!(await holdsWriterLock(tx, options.schema, pid))) {
         lose(`session ${pid} no longer holds it`);
         throw new LostWriterLockError(await lost);
       }

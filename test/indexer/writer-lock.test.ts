@@ -8,6 +8,7 @@ import pg from "pg";
 import { parseConfig } from "../../src/indexer/config.js";
 import { startIndexer, WriterLockHeldError, type IndexerService } from "../../src/indexer/service.js";
 import {
+  holdsWriterLock,
   LostWriterLockError,
   tryWriterLock,
   WRITER_LOCK_CLASS,
@@ -99,6 +100,9 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
       };
       await writer.query("BEGIN");
       await held.fence(tx);
+      expect(await holdsWriterLock(tx, schema, held.pid)).to.equal(true);
+      expect(await holdsWriterLock(tx, `${schema}_other`, held.pid)).to.equal(false);
+      expect(await holdsWriterLock(tx, schema, held.pid + 1)).to.equal(false);
       await writer.query(`INSERT INTO "${schema}".scratch VALUES (1)`);
       await writer.query("COMMIT");
 
@@ -111,6 +115,8 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
       await waitFor("the session to end", async () => (await holders(admin, schema)).length === 0, 5_000);
       let failed: unknown;
       await held.fence(tx).catch((error: unknown) => (failed = error));
+      // What the fence asks the database, whether or not the lock's own connection has noticed yet.
+      expect(await holdsWriterLock(tx, schema, held.pid)).to.equal(false);
       expect(failed).to.be.instanceOf(LostWriterLockError);
       await writer.query("ROLLBACK");
       expect(await held.lost).to.match(/lock connection|no longer holds it/);
