@@ -23,7 +23,9 @@ export const WRITER_LOCK_CLASS = 0x436e7357;
 /**
  * Second key: derived from the schema, because a schema holds one index (one chain's projections). Two consortia on
  * one database use two schemas, so their writers do not block each other; two processes on the same schema always
- * contend. Advisory locks are per database already, so the database name need not be part of the key.
+ * contend. Advisory locks are per database already, so the database name need not be part of the key. Two schemas
+ * whose 31-bit hashes collide (about one pair in 2^31) would share one lock: one of their writers would wait, but
+ * never would two processes write one schema.
  */
 export function writerLockKey(schema: string): number {
   return createHash("sha256").update(`consortia-indexer-writer:${schema}`).digest().readUInt32BE(0) & 0x7fffffff;
