@@ -1,7 +1,9 @@
 /**
  * Serves the API over a database an indexer fills: `node --import tsx src/api/main.ts` (same configuration as the
  * indexer; see src/indexer/config.ts). With `--with-indexer` (or when the store is PGlite, which one process owns)
- * it runs the indexer too.
+ * it runs the indexer too. On PostgreSQL, several such processes elect one writer (src/indexer/service.ts): the others
+ * are standbys that serve the API and take over when the writer dies; without `--with-indexer` it is an API replica
+ * that never writes.
  */
 import { ConfigError, configFromEnvAndArgs } from "../indexer/config.js";
 import { installShutdown, onShutdown, shutdown } from "../local/lifecycle.js";

@@ -53,6 +53,10 @@ export function apiMetrics(): ApiMetrics {
   const nodeHead = nodeGauge("consortia_indexer_rpc_node_head_block", "Latest head each RPC node reported");
   const nodeUp = nodeGauge("consortia_indexer_rpc_node_up", "1 when the RPC node answers, 0 while it is skipped");
   const halted = gauge("consortia_indexer_halted", "1 when indexing halted on a reorg deeper than the kept hashes");
+  const writer = gauge(
+    "consortia_indexer_writer",
+    "1 in the process that writes the index (PostgreSQL: holds the writer lock), 0 in a standby or an API replica",
+  );
   const latency = new Histogram({
     name: "consortia_api_request_duration_seconds",
     help: "API request latency",
@@ -81,6 +85,7 @@ export function apiMetrics(): ApiMetrics {
       ready.set(s.ready ? 1 : 0);
       total(behind, s.nodeBehind);
       halted.set(s.halted === undefined ? 0 : 1);
+      writer.set((s.role ?? "writer") === "writer" ? 1 : 0);
       total(failovers, s.failovers);
       nodeHead.reset();
       nodeUp.reset();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Deployment } from "@consortia/sdk";
 import type { Queryable, Row } from "../indexer/db.js";
 import type { NodeStatus } from "../indexer/nodes.js";
+import type { IndexerRole } from "../indexer/service.js";
 
 /** The indexer's progress as the API sees it (in process, or read from the database). */
 export interface ApiStatus {
@@ -25,6 +26,8 @@ export interface ApiStatus {
   /** Why indexing halted (a reorg deeper than the kept hashes), until `consortia index rebuild`. */
   halted?: string | undefined;
   lastError?: string | undefined;
+  /** What this process does with the index (src/indexer/service.ts); `writer` when absent. */
+  role?: IndexerRole | undefined;
 }
 
 export interface RouteContext {

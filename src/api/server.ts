@@ -130,6 +130,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       indexedBlock: status.indexedBlock,
       headBlock: status.headBlock,
       confirmations: status.confirmations,
+      role: status.role ?? "writer",
       ...(status.halted === undefined ? {} : { halted: status.halted }),
     });
   });

@@ -2,9 +2,10 @@ import type { FastifyInstance } from "fastify";
 import type { Config } from "../indexer/config.js";
 import { createLogger, startIndexer, type IndexerService } from "../indexer/service.js";
 import { chainReader } from "./chain.js";
-import { indexerFeed } from "./feed.js";
+import type { ApiStatus } from "./route.js";
+import { indexerFeed, pollingFeed, type EventFeed } from "./feed.js";
 import { buildApi, closeApi, loadRoutes } from "./server.js";
-import { indexerStatus } from "./status.js";
+import { databaseStatus, indexerStatus } from "./status.js";
 
 export interface IndexerAndApi {
   service: IndexerService;
@@ -14,15 +15,32 @@ export interface IndexerAndApi {
   stop(): Promise<void>;
 }
 
-/** Runs the indexer and the API in one process (what `npm start` uses). */
+/**
+ * The status of a process that may be the writer or a standby (PostgreSQL): the indexer's own while it writes, the
+ * writer's progress from the database while it waits.
+ */
+function serviceStatus(service: IndexerService, config: Config): () => Promise<ApiStatus> {
+  if (service.db.kind !== "postgres") return indexerStatus(service.indexer);
+  const standby = databaseStatus(service.db, config.confirmations, undefined, "standby");
+  return async () => (service.role() === "writer" ? indexerStatus(service.indexer)() : standby());
+}
+
+/**
+ * Runs the indexer and the API in one process (what `npm start` uses). On PostgreSQL the event stream polls the
+ * events table, as an API replica does: a standby has no indexer to push events, and whichever process wrote an
+ * event, the stream finds it there, across a takeover.
+ */
 export async function startIndexerAndApi(config: Config): Promise<IndexerAndApi> {
   const logger = createLogger(config.logLevel, "consortia-indexer");
   const service = await startIndexer(config, logger);
-  const feed = indexerFeed(service.indexer);
+  const feed: EventFeed =
+    service.db.kind === "postgres"
+      ? pollingFeed(service.db, Math.min(config.pollIntervalMs, 500))
+      : indexerFeed(service.indexer);
   try {
     const api = await buildApi({
       db: service.db,
-      status: indexerStatus(service.indexer),
+      status: serviceStatus(service, config),
       feed,
       routes: await loadRoutes(),
       chain: chainReader(config.rpcUrl, service.deployments),

@@ -1,6 +1,7 @@
 import type { Queryable } from "../indexer/db.js";
 import type { Indexer } from "../indexer/indexer.js";
 import type { NodeStatus } from "../indexer/nodes.js";
+import type { IndexerRole } from "../indexer/service.js";
 import type { ApiStatus } from "./route.js";
 
 /** Status of an indexer in the same process. */
@@ -22,12 +23,21 @@ export function indexerStatus(indexer: Indexer): () => Promise<ApiStatus> {
       failovers: s.failovers,
       halted: s.halted,
       lastError: s.lastError,
+      role: "writer",
     };
   };
 }
 
-/** Status of an indexer in another process, read from its checkpoint row (cached for a second). */
-export function databaseStatus(db: Queryable, confirmations: number, staleAfterMs = 30_000): () => Promise<ApiStatus> {
+/**
+ * Status of an indexer in another process, read from its checkpoint row (cached for a second): what an API replica
+ * and a standby report (`role`). Ready while the writer's progress in the row is recent and caught up.
+ */
+export function databaseStatus(
+  db: Queryable,
+  confirmations: number,
+  staleAfterMs = 30_000,
+  role: IndexerRole = "replica",
+): () => Promise<ApiStatus> {
   let cached: { at: number; value: ApiStatus } | undefined;
   return async () => {
     if (cached !== undefined && Date.now() - cached.at < 1_000) return cached.value;
@@ -64,6 +74,7 @@ export function databaseStatus(db: Queryable, confirmations: number, staleAfterM
       nodes: row?.rpc_nodes ?? [],
       failovers: Number(row?.failovers_total ?? 0),
       halted: row?.halted ?? undefined,
+      role,
     };
     cached = { at: Date.now(), value };
     return value;

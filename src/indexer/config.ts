@@ -34,6 +34,9 @@ export const configSchema = z
     nodeRetryMs: intFrom(10, 3_600_000)
       .default(30_000)
       .describe("Longest wait before a node that failed is asked again (1 s, doubling per failure, up to this)"),
+    writerRetryMs: intFrom(50, 600_000)
+      .default(1000)
+      .describe("PostgreSQL: how often a standby tries to take the writer lock, and the writer checks it holds it"),
     apiHost: z.string().min(1).default("127.0.0.1"),
     apiPort: intFrom(0, 65_535).default(8080),
     apiToken: z.string().min(16).optional().describe("Bearer token the API requires (at least 16 characters)"),
@@ -77,6 +80,7 @@ const ENV: Record<keyof ConfigInput, string> = {
   requestTimeoutMs: "REQUEST_TIMEOUT_MS",
   maxRetries: "MAX_RETRIES",
   nodeRetryMs: "NODE_RETRY_MS",
+  writerRetryMs: "WRITER_RETRY_MS",
   apiHost: "API_HOST",
   apiPort: "API_PORT",
   apiToken: "API_TOKEN",

@@ -29,6 +29,8 @@ export interface DatabaseOptions {
 }
 
 const INT8 = 20;
+/** Advisory lock key around schema creation (one-bigint form, as the migrations' in src/indexer/schema.ts). */
+const SCHEMA_LOCK_KEY = 7_305_218;
 const NUMERIC = 1700;
 
 /** int8 holds block numbers, log indexes, member ids, dates: all far below 2^53. Amounts are numeric (strings). */
@@ -98,11 +100,19 @@ async function openPostgres(databaseUrl: string, schema = "public"): Promise<Dat
   const bootstrap = new pg.Client({ connectionString: databaseUrl });
   await bootstrap.connect();
   try {
+    // Serialized: two processes starting at once (a writer and a standby) would both try to create it, and
+    // IF NOT EXISTS does not stop the second from failing on the catalog's unique index.
+    await bootstrap.query("BEGIN");
+    await bootstrap.query(`SELECT pg_advisory_xact_lock($1)`, [SCHEMA_LOCK_KEY]);
     await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await bootstrap.query("COMMIT");
   } finally {
     await bootstrap.end();
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, types, options: `-c search_path="${schema}"` });
+  // An idle connection ended by the server (restart, failover, pg_terminate_backend) is reported here; without a
+  // listener the process would crash. The pool drops it and the next query opens a new one (or fails and is retried).
+  pool.on("error", () => undefined);
   return {
     kind: "postgres",
     async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
@@ -110,6 +120,12 @@ async function openPostgres(databaseUrl: string, schema = "public"): Promise<Dat
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
+      // A connection the server ends while it is checked out emits "error" besides failing its query, and the pool
+      // listens only on idle ones: without this the process would crash. The caller sees the query's error; the
+      // broken connection is discarded on release.
+      let broken: Error | undefined;
+      const onError = (error: Error) => (broken = error);
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const result = await fn({
@@ -123,7 +139,8 @@ async function openPostgres(databaseUrl: string, schema = "public"): Promise<Dat
         await client.query("ROLLBACK").catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off("error", onError);
+        client.release(broken);
       }
     },
     async close() {

@@ -33,6 +33,11 @@ export interface IndexerOptions {
   /** Longest wait before a node that failed is asked again (default 30 s). */
   nodeRetryMs?: number;
   progress: "auto" | "tty" | "log";
+  /**
+   * Throws unless this process may still write (PostgreSQL high availability: the writer lock is still ours, see
+   * src/indexer/writer-lock.ts). Runs in every transaction that writes, after the checkpoint row is locked.
+   */
+  fence?: ((tx: Queryable) => Promise<void>) | undefined;
 }
 
 /** What /ready, /metrics and the progress line read. */
@@ -223,21 +228,26 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     if (applied.length > 0) this.logger.info({ applied }, "migrations applied");
     await this.nodes.init();
     const start = this.deployments.deploymentBlock - 1;
-    await this.db.query(
-      `INSERT INTO indexer_state (chain_id, block_number, block_hash, deployment_block) VALUES ($1, $2, NULL, $3) ON CONFLICT (chain_id) DO NOTHING`,
-      [this.chainId, start, this.deployments.deploymentBlock],
-    );
-    const [state] = await this.db.query<{
-      block_number: number;
-      block_hash: string | null;
-      halted: string | null;
-      node_behind_total: number;
-      failovers_total: number;
-      block_time: number | null;
-    }>(
-      `SELECT block_number, block_hash, halted, node_behind_total, failovers_total, block_time FROM indexer_state WHERE chain_id = $1`,
-      [this.chainId],
-    );
+    // FOR UPDATE: a writer that lost its lock may still be committing a batch; the checkpoint is read after it.
+    const state = await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO indexer_state (chain_id, block_number, block_hash, deployment_block) VALUES ($1, $2, NULL, $3) ON CONFLICT (chain_id) DO NOTHING`,
+        [this.chainId, start, this.deployments.deploymentBlock],
+      );
+      const [row] = await tx.query<{
+        block_number: number;
+        block_hash: string | null;
+        halted: string | null;
+        node_behind_total: number;
+        failovers_total: number;
+        block_time: number | null;
+      }>(
+        `SELECT block_number, block_hash, halted, node_behind_total, failovers_total, block_time FROM indexer_state WHERE chain_id = $1 FOR UPDATE`,
+        [this.chainId],
+      );
+      await this.options.fence?.(tx);
+      return row;
+    });
     this.checkpoint = { number: state.block_number, hash: state.block_hash, time: state.block_time };
     this.setIndexed(this.checkpoint);
     this.status.halted = state.halted ?? undefined;
@@ -351,7 +361,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         `node behind the index (${reason}): waiting, not rolling back`,
       );
     }
-    await this.db.query(
+    await this.writeState(
       `UPDATE indexer_state SET node_behind_total = node_behind_total + 1, ${NODE_COLUMNS} WHERE chain_id = $1`,
       [this.chainId, ...this.nodeValues()],
     );
@@ -362,7 +372,21 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     this.status.halted = error.message;
     this.status.caughtUp = false;
     this.logger.error({ checkpoint: error.checkpoint, oldestKept: error.oldestKept }, error.message);
-    await this.db.query(`UPDATE indexer_state SET halted = $2 WHERE chain_id = $1`, [this.chainId, error.message]);
+    await this.writeState(`UPDATE indexer_state SET halted = $2 WHERE chain_id = $1`, [this.chainId, error.message]);
+  }
+
+  /** One write to the state row; fenced (the row locked, then the writer lock checked) when there is a fence. */
+  private async writeState(sql: string, params: readonly unknown[]): Promise<void> {
+    const fence = this.options.fence;
+    if (fence === undefined) {
+      await this.db.query(sql, params);
+      return;
+    }
+    await this.db.transaction(async (tx) => {
+      await tx.query(`SELECT 1 FROM indexer_state WHERE chain_id = $1 FOR UPDATE`, [this.chainId]);
+      await fence(tx);
+      await tx.query(sql, params);
+    });
   }
 
   /**
@@ -373,6 +397,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     const start: BlockRef = { number: this.deployments.deploymentBlock - 1, hash: null, time: null };
     await this.db.transaction(async (tx) => {
       await tx.query(`SELECT block_number FROM indexer_state WHERE chain_id = $1 FOR UPDATE`, [this.chainId]);
+      await this.options.fence?.(tx);
       await this.truncateAbove(tx, start);
       await tx.query(`UPDATE indexer_state SET halted = NULL WHERE chain_id = $1`, [this.chainId]);
     });
@@ -399,7 +424,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   private async recordHead(head: number): Promise<void> {
     if (Date.now() - this.headWrittenAt < 2_000) return;
     this.headWrittenAt = Date.now();
-    await this.db.query(
+    await this.writeState(
       `UPDATE indexer_state SET ${NODE_COLUMNS}, head_block = $4, head_seen_ms = $5 WHERE chain_id = $1`,
       [this.chainId, ...this.nodeValues(), head, Date.now()],
     );
@@ -500,6 +525,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       `SELECT block_number FROM indexer_state WHERE chain_id = $1 FOR UPDATE`,
       [this.chainId],
     );
+    await this.options.fence?.(tx);
     if (row.block_number !== this.checkpoint.number)
       throw new ConcurrentWriterError(this.checkpoint.number, row.block_number);
   }

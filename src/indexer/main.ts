@@ -12,7 +12,7 @@ import { openDatabase } from "./db.js";
 import { allMigrations, loadProjections } from "./projections.js";
 import { splitUrls } from "./rpc-urls.js";
 import { CORE_MIGRATIONS, migrate } from "./schema.js";
-import { startIndexer } from "./service.js";
+import { startIndexer, WriterLockHeldError } from "./service.js";
 import { formatVerification, verifyIndex, VerifyUsageError } from "./verify.js";
 
 /** `verify [--block N]`: the exit code. */
@@ -68,6 +68,7 @@ try {
   const service = await startIndexer(config, undefined, { rebuild });
   onShutdown(`indexer (pid ${process.pid})`, service.stop);
 } catch (error) {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
+  const known = error instanceof ConfigError || error instanceof WriterLockHeldError;
+  process.stderr.write(`${known ? error.message : String((error as Error).stack ?? error)}\n`);
   await shutdown(1);
 }

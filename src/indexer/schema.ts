@@ -89,9 +89,13 @@ const LOCK_KEY = 7_305_219;
 
 /** Applies pending migrations in order, each in its own transaction with its bookkeeping row. */
 export async function migrate(db: Database, migrations: readonly Migration[]): Promise<string[]> {
-  await db.query(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-  );
+  // Under the lock: processes starting at once on a new schema would race on IF NOT EXISTS (the catalog's unique index).
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock($1)`, [LOCK_KEY]);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+  });
   const applied: string[] = [];
   for (const migration of migrations) {
     const done = await db.transaction(async (tx) => {

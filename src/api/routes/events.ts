@@ -98,6 +98,12 @@ export default defineRoutes({
           .optional()
           .describe("Why indexing halted (a reorg deeper than the kept hashes); cleared by `consortia index rebuild`"),
         lastError: z.string().optional(),
+        role: z
+          .enum(["writer", "standby", "replica"])
+          .describe(
+            "This process: `writer` indexes (on PostgreSQL it holds the writer lock), `standby` waits for the lock, " +
+              "`replica` serves the API only; a standby and a replica report the writer's progress from the database",
+          ),
         verification: z
           .object({
             block: z.number().int(),
@@ -120,6 +126,7 @@ export default defineRoutes({
           indexedTime: time,
           indexedDate: date,
           lag: Math.max(0, s.headBlock - s.indexedBlock),
+          role: s.role ?? "writer",
           verification: row?.verification ?? null,
         };
       },
