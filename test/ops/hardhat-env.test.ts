@@ -41,16 +41,28 @@ describe("ops: child Hardhat processes get a clean environment", function () {
   this.timeout(120_000);
 
   it("hardhatEnv drops what a parent Hardhat exported, keeps everything else, and lets the caller set any of it", async () => {
-    await withEnv({ ...PARENT, CONSORTIA_SOMETHING: "kept" }, async () => {
+    await withEnv({ ...PARENT, CONSORTIA_SOMETHING: "kept", HARDHAT_DISABLE_TELEMETRY: "true" }, async () => {
       const env = hardhatEnv({ FORCE_COLOR: "0", HARDHAT_BUILD_PROFILE: "production" });
       for (const name of Object.keys(PARENT)) expect(env, name).to.not.have.property(name);
       expect(env.CONSORTIA_SOMETHING).to.equal("kept");
+      expect(env.HARDHAT_DISABLE_TELEMETRY, "a user's setting for every Hardhat").to.equal("true");
       expect(env.PATH).to.equal(process.env.PATH);
       expect(env.FORCE_COLOR).to.equal("0");
       expect(env.HARDHAT_BUILD_PROFILE).to.equal("production");
       // The parent's own environment is untouched.
       expect(process.env.HARDHAT_CONFIG).to.equal(PARENT.HARDHAT_CONFIG);
     });
+  });
+
+  it("drops every global option this `hardhat test` run exported", function () {
+    // Under `hardhat test`, hardhat-mocha has exported its global options into this process (not under plain mocha).
+    const exported = Object.keys(process.env).filter(
+      (name) => /^HARDHAT_/.test(name) && name !== "HARDHAT_DISABLE_TELEMETRY",
+    );
+    if (!exported.includes("HARDHAT_CONFIG")) this.skip();
+    expect(exported).to.include.members(["HARDHAT_CONFIG", "HARDHAT_COVERAGE", "HARDHAT_VERBOSITY"]);
+    const env = hardhatEnv();
+    expect(exported.filter((name) => name in env && !name.startsWith("HARDHAT_IGNITION_CONFIRM_"))).to.deep.equal([]);
   });
 
   describe("a Hardhat started in another project", () => {
