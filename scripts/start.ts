@@ -15,6 +15,7 @@ import { runDemoScenario, type DemoScenarioResult } from "../src/demo/scenario.j
 import { parseConfig } from "../src/indexer/config.js";
 import { isStopping, installShutdown, onShutdown, shutdown, spawnChild } from "../src/local/lifecycle.js";
 import { localAnvilArgs, startAnvil } from "../src/local/anvil.js";
+import { hardhatEnv } from "../src/local/hardhat.js";
 import { HARDHAT_CLI, startNode } from "../src/local/node.js";
 import { acquirePidLock } from "../src/local/pid-lock.js";
 import { parseStartOptions, StartUsageError } from "../src/local/start-options.js";
@@ -43,7 +44,12 @@ const url = `http://127.0.0.1:${options.port}`;
 const deployments = options.deploymentsDir;
 
 console.log("Compiling the contracts (the first compile takes about a minute) ...");
-const build = await spawnChild(process.execPath, [HARDHAT_CLI, "build"], { stdout: "inherit", stderr: "inherit" });
+const build = await spawnChild(process.execPath, [HARDHAT_CLI, "build"], {
+  stdout: "inherit",
+  stderr: "inherit",
+  env: hardhatEnv(),
+  extendEnv: false,
+});
 if (build.exitCode !== 0) await fail("Compiling the contracts failed.");
 
 console.log(`Starting the local chain (${options.node}) at ${url} ...`);
@@ -72,7 +78,8 @@ const deploy = await spawnChild(
   {
     stdout: "inherit",
     stderr: "inherit",
-    env: { CONSORTIA_LOCAL_RPC_URL: url, CONSORTIA_IGNITION_DIR: options.ignitionDir },
+    env: hardhatEnv({ CONSORTIA_LOCAL_RPC_URL: url, CONSORTIA_IGNITION_DIR: options.ignitionDir }),
+    extendEnv: false,
   },
 );
 if (deploy.exitCode !== 0) await fail("Deployment failed.");

@@ -13,13 +13,13 @@
  *    requests/s and p50/p99 latency (the shared percentile definition of histogram.ts, fed by autocannon's
  *    per-response times); any non-2xx answer or socket error fails the bench.
  *
- * Env: CONNECTIONS (64), DURATION (5 s), ROUTES (a regular expression to run a subset), POLL_INTERVAL_MS (the
- * indexer's, 1000), DATABASE_URL, API_NODE_ARGS
- * (extra node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
- * Writes bench/api.json and prints the Markdown table of BENCHMARKS.md. The load average is recorded before and after:
- * the numbers only mean something on an otherwise idle machine.
+ * Env: CONNECTIONS (64), DURATION (5 s), AMOUNT (instead of a duration: this many requests per route, for the
+ * warm-up and again for the measurement), ROUTES (a regular expression to run a subset), POLL_INTERVAL_MS (the indexer's, 1000), DATABASE_URL,
+ * API_NODE_ARGS (extra node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
+ * BENCH_SIZE=smoke: 2 connections, AMOUNT 8 (every list route answered 2xx under concurrency, in seconds).
+ * Writes bench/api.json (BENCH_OUT=<dir>: there instead) and prints the Markdown table of BENCHMARKS.md. The load
+ * average is recorded before and after: the numbers only mean something on an otherwise idle machine.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,9 +34,12 @@ import { freePort, startNode } from "../../src/local/node.js";
 import { processCpuSeconds } from "./cpu.js";
 import { CHAIN_ID, deployDemoSuite } from "./deploy.js";
 import { latencyHistogram, round, type LatencySummary } from "./histogram.js";
+import { BENCH_SIZE, sized, writeJsonReport } from "./options.js";
 
-const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
-const DURATION = Number(process.env.DURATION ?? 5);
+const CONNECTIONS = sized("CONNECTIONS", 64, 2);
+const DURATION = sized("DURATION", 5, 1);
+/** Requests per route instead of DURATION seconds (unset in a full run). */
+const AMOUNT = process.env.AMOUNT || BENCH_SIZE === "smoke" ? sized("AMOUNT", 0, 8) : undefined;
 const ROUTES = new RegExp(process.env.ROUTES ?? ".");
 /** The indexer keeps polling the (idle) node during the run, as in production. */
 const POLL_INTERVAL_MS = Number(process.env.POLL_INTERVAL_MS ?? 1000);
@@ -93,13 +96,18 @@ interface RouteResult {
   withinGoal: boolean;
 }
 
-/** autocannon against one URL; latency from its per-response times into the shared histogram. */
+/**
+ * autocannon against one URL for `duration` seconds (or AMOUNT requests); latency from its per-response times into
+ * the shared histogram.
+ */
 async function cannon(url: string, duration: number): Promise<{ requests: number; seconds: number; latency: ReturnType<typeof latencyHistogram> }> {
   const latency = latencyHistogram();
   let failures = 0;
   let firstFailure = "";
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: CONNECTIONS, duration }, (error, done) => (error ? reject(error) : resolve(done)));
+    // With AMOUNT, autocannon looks every 100 ms (sampleInt; its default is every second) whether it is done.
+    const load = AMOUNT === undefined ? { duration } : { amount: AMOUNT, sampleInt: 100 };
+    const instance = autocannon({ url, connections: CONNECTIONS, ...load }, (error, done) => (error ? reject(error) : resolve(done)));
     instance.on("response", (_client, statusCode, _bytes, responseTime) => {
       if (statusCode >= 200 && statusCode < 300) latency.record(responseTime);
       else if (failures++ === 0) firstFailure = `HTTP ${statusCode}`;
@@ -201,7 +209,8 @@ async function main(): Promise<void> {
       try {
         const openapi = (await (await fetch(`${api.url}/openapi.json`)).json()) as OpenApi;
         const routes = listRoutes(openapi, sampleParams(demo)).filter((r) => ROUTES.test(r));
-        log(`${store.name}: ${routes.length} list routes, ${CONNECTIONS} connections, ${DURATION} s each`);
+        const each = AMOUNT === undefined ? `${DURATION} s` : `${AMOUNT} requests`;
+        log(`${store.name}: ${routes.length} list routes, ${CONNECTIONS} connections, ${each} each`);
         measured[store.name] = await measure(store.name, api, routes);
       } finally {
         await stopApi(api);
@@ -217,14 +226,14 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine,
       command: "npm run bench:api",
+      size: BENCH_SIZE,
       connections: CONNECTIONS,
-      durationSeconds: DURATION,
+      ...(AMOUNT === undefined ? { durationSeconds: DURATION } : { requestsPerRoute: AMOUNT }),
       goal: GOAL,
       loadAverage: { before: loadBefore, after: loadAfter },
       stores: measured,
     };
-    mkdirSync("bench", { recursive: true });
-    writeFileSync("bench/api.json", `${JSON.stringify(result, null, 2)}\n`);
+    await writeJsonReport("api.json", result);
     for (const [store, results] of Object.entries(measured)) process.stdout.write(`\n${store}\n\n${table(results)}\n`);
     process.stdout.write(`\nload average before ${loadBefore.join(" ")}, after ${loadAfter.join(" ")}\n`);
   } finally {

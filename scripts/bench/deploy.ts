@@ -3,7 +3,8 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { type Deployment, deploymentPath, readDeployment } from "@consortia/sdk";
 import { writeDemoFounders } from "../../src/demo/consortium.js";
-import { HARDHAT_CLI, type NodeProcess } from "../../src/local/node.js";
+import { HARDHAT_CLI, hardhatEnv } from "../../src/local/hardhat.js";
+import type { NodeProcess } from "../../src/local/node.js";
 
 export const CHAIN_ID = 1337;
 
@@ -20,7 +21,7 @@ export async function deployDemoSuite(node: NodeProcess, dir: string): Promise<D
       [HARDHAT_CLI, "deploy", "--network", "localhost", "--founders", founders, "--deployments", deployments],
       {
         stdio: ["ignore", "ignore", "inherit"],
-        env: { ...process.env, CONSORTIA_LOCAL_RPC_URL: node.url, CONSORTIA_IGNITION_DIR: join(dir, "ignition") },
+        env: hardhatEnv({ CONSORTIA_LOCAL_RPC_URL: node.url, CONSORTIA_IGNITION_DIR: join(dir, "ignition") }),
       },
     );
     child.on("exit", (c) => resolve(c ?? 1));

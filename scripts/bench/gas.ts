@@ -2,10 +2,12 @@
  * Gas per business step of every application: `npm run bench:gas`.
  * Runs each scripts/bench/gas/<app>.ts on a fresh in-process chain (berlin, same compiler settings as deployment),
  * prints a table and writes bench/gas.json and bench/gas.md (the tables of BENCHMARKS.md). Steps over their target
- * are listed at the end.
+ * are listed at the end. BENCH_OUT=<dir> writes the two files there instead; BENCH_SIZE changes nothing here (every
+ * step runs once whatever the size: gas is deterministic).
  */
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { network } from "hardhat";
+import { writeJsonReport, writeReport } from "./options.js";
 import type { GasRow, MeasureGas } from "./gas/types.js";
 
 const modules = (await readdir(new URL("./gas/", import.meta.url)))
@@ -30,26 +32,18 @@ const table = rows.map((row) => ({
 }));
 console.table(table);
 
-await mkdir("bench", { recursive: true });
-await writeFile(
-  "bench/gas.json",
-  `${JSON.stringify(
-    {
-      evm: "berlin",
-      compiler: "solc 0.8.30, optimizer 200 runs",
-      rows: rows.map((row) => ({
-        ...row,
-        gas: Number(row.gas),
-        target: row.target === undefined ? undefined : Number(row.target),
-        reference: row.reference === undefined ? undefined : { ...row.reference, gas: Number(row.reference.gas) },
-      })),
-    },
-    null,
-    2,
-  )}\n`,
-);
-await writeFile("bench/gas.md", markdownTables(rows));
-console.log("wrote bench/gas.json and bench/gas.md");
+const json = await writeJsonReport("gas.json", {
+  evm: "berlin",
+  compiler: "solc 0.8.30, optimizer 200 runs",
+  rows: rows.map((row) => ({
+    ...row,
+    gas: Number(row.gas),
+    target: row.target === undefined ? undefined : Number(row.target),
+    reference: row.reference === undefined ? undefined : { ...row.reference, gas: Number(row.reference.gas) },
+  })),
+});
+const markdown = await writeReport("gas.md", markdownTables(rows));
+console.log(`wrote ${json} and ${markdown}`);
 /** One markdown table per application, for BENCHMARKS.md. */
 function markdownTables(all: GasRow[]): string {
   const apps = [...new Set(all.map((row) => row.app))];

@@ -2,11 +2,12 @@
  * Gateway benchmark: requests per second and latency of serving a small file through the data gateway, each request
  * checked on chain and recorded on chain (a `recordAccess` transaction mined) before the bytes are served.
  *
- *   npx tsx scripts/bench/gateway.ts            (writes bench/gateway.json)
+ *   npx tsx scripts/bench/gateway.ts            (writes bench/gateway.json; BENCH_OUT=<dir>: there instead)
  *
- * Runs a real `hardhat node` (automine: one block per transaction) and the gateway in this process.
+ * Runs a real `hardhat node` (automine: one block per transaction) and the gateway in this process. BENCH_REQUESTS
+ * requests per run (400; BENCH_SIZE=smoke: 8).
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
 import {
@@ -15,6 +16,7 @@ import {
 } from "../../src/gateway/client.js";
 import { loadConfig } from "../../src/gateway/config.js";
 import { latencyHistogram, round } from "./histogram.js";
+import { BENCH_SIZE, sized, writeJsonReport } from "./options.js";
 import { startGateway } from "../../src/gateway/server.js";
 import {
   deployOnNode,
@@ -22,7 +24,7 @@ import {
   writeDataFile,
 } from "../../test/data-sharing/gateway-fixture.js";
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
+const REQUESTS = sized("BENCH_REQUESTS", 400, 8);
 const CONCURRENCY = [1, 8];
 const FILE_BYTES = 1024;
 const PURPOSE = keccak256(toUtf8Bytes("benchmark purpose"));
@@ -103,7 +105,7 @@ try {
       },
     );
 
-  await run("warm-up", 4, 20, served);
+  await run("warm-up", 4, Math.min(20, REQUESTS), served);
   const runs: Run[] = [];
   for (const c of CONCURRENCY)
     runs.push(
@@ -128,6 +130,7 @@ try {
   const result = {
     generatedAt: new Date().toISOString(),
     command: "npx tsx scripts/bench/gateway.ts",
+    size: BENCH_SIZE,
     setup: {
       node: "hardhat node (EDR, automine, chain id 1337, berlin), same machine",
       fileBytes: FILE_BYTES,
@@ -137,8 +140,7 @@ try {
     },
     runs,
   };
-  await mkdir("bench", { recursive: true });
-  await writeFile("bench/gateway.json", JSON.stringify(result, null, 2) + "\n");
+  await writeJsonReport("gateway.json", result);
   console.table(
     runs.map((r) => ({
       scenario: r.scenario,
@@ -149,4 +151,5 @@ try {
   );
 } finally {
   await f.node.stop();
+  await rm(f.dir, { recursive: true, force: true });
 }

@@ -9,9 +9,12 @@
  *    `/payments/<reference>` answers 200 (p50/p95 over SAMPLES).
  * 4. API latency of heavy queries (p50/p95): see HEAVY_QUERIES (among them the lineage tree of a receivable split into
  *    LINEAGE_CERTIFICATES certificates, default 1,000, generated before the backfill).
- * Writes bench/indexer.json.
+ * Writes bench/indexer.json (BENCH_OUT=<dir>: there instead).
+ *
+ * BENCH_SIZE=smoke: 600 events (one flood transaction), 3 latency samples, 10 lineage certificates, 3 timed requests per
+ * heavy query: every step once, in seconds. EVENTS, SAMPLES, LINEAGE_CERTIFICATES, QUERY_REPEATS override either size.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
@@ -21,13 +24,16 @@ import { startIndexer } from "../../src/indexer/service.js";
 import { floodTransfers, platformScenario, startChain, type TestChain } from "../../test/indexer/chain.js";
 import { deployReceivables, splitTree } from "../../test/indexer/receivables-scenario.js";
 import { latencySummary, round } from "./histogram.js";
+import { BENCH_SIZE, sized, writeJsonReport } from "./options.js";
 
-const EVENTS = Number(process.env.EVENTS ?? 100_000);
-const SAMPLES = Number(process.env.SAMPLES ?? 50);
+const EVENTS = sized("EVENTS", 100_000, 600);
+const SAMPLES = sized("SAMPLES", 50, 3);
+/** Timed requests per heavy query (after one untimed). */
+const QUERY_REPEATS = sized("QUERY_REPEATS", 100, 3);
 const POLL_INTERVAL_MS = Number(process.env.POLL_INTERVAL_MS ?? 100);
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const PER_TX = 600;
-const LINEAGE_CERTIFICATES = Number(process.env.LINEAGE_CERTIFICATES ?? 1_000);
+const LINEAGE_CERTIFICATES = sized("LINEAGE_CERTIFICATES", 1_000, 10);
 /** The receivable split into LINEAGE_CERTIFICATES certificates (set by main before the queries run). */
 let lineageReceivable = 0n;
 
@@ -151,7 +157,7 @@ async function main(): Promise<void> {
         const url = api.url + query.path(chain);
         await timeRequest(url);
         const times: number[] = [];
-        for (let i = 0; i < 100; i++) times.push(await timeRequest(url));
+        for (let i = 0; i < QUERY_REPEATS; i++) times.push(await timeRequest(url));
         const { p50, p95 } = latencySummary(times);
         heavy[query.name] = { p50, p95 };
       }
@@ -161,6 +167,7 @@ async function main(): Promise<void> {
     const result = {
       date: new Date().toISOString(),
       machine: `${(await import("node:os")).cpus().length} cores, node ${process.version}`,
+      size: BENCH_SIZE,
       events: transactions * PER_TX,
       generationSeconds: round(generationSeconds),
       backfill: { pglite, postgres },
@@ -168,11 +175,11 @@ async function main(): Promise<void> {
       apiLatencyMs: { store: "pglite", ...heavy },
       targets: { backfillEventsPerSecond: 5000, blockToApiP95Ms: 1000, lineageQueryP95Ms: 50 },
     };
-    mkdirSync("bench", { recursive: true });
-    writeFileSync("bench/indexer.json", `${JSON.stringify(result, null, 2)}\n`);
+    await writeJsonReport("indexer.json", result);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await chain.stop();
+    rmSync(chain.dir, { recursive: true, force: true }); // the deployments file and the PGlite directories
   }
 }
 

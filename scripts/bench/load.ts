@@ -14,12 +14,12 @@
  *    table (and the API's /status) holds exactly the logs of the receipts.
  * 5. Reports throughput (first send to last receipt), send→receipt latency p50/p95, the client's own time per send
  *    (event-loop busy time of the load generator per transaction), the node's CPU time per transaction, and the
- *    indexing lag after the last receipt. Writes bench/load.json.
+ *    indexing lag after the last receipt. Writes bench/load.json (BENCH_OUT=<dir>: there instead).
  *
- * Env: TXS (10000), WINDOW (8 in flight per account), MINING ("auto" = a block per transaction, or an interval in ms,
- * e.g. 500 = interval mining with automine off), POLL_INTERVAL_MS (indexer poll, 100).
+ * Env: TXS (10000; BENCH_SIZE=smoke: 40, five per sender, so every entry of each sender's menu runs once), WINDOW
+ * (8 in flight per account; smoke: 2), MINING ("auto" = a block per transaction, or an interval in ms, e.g. 500 =
+ * interval mining with automine off), POLL_INTERVAL_MS (indexer poll, 100).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,6 +35,7 @@ import { type Consortia, createConsortia, deploymentPath, deriveSubjectKey, Docu
 import { processCpuSeconds } from "./cpu.js";
 import { CHAIN_ID, deployDemoSuite } from "./deploy.js";
 import { latencySummary, round } from "./histogram.js";
+import { BENCH_SIZE, sized, writeJsonReport } from "./options.js";
 
 const DAY = 86_400;
 
@@ -133,8 +134,8 @@ class IndexerThread {
 
 // ------------------------------------------------------------------------------------------------------ load run
 
-const TXS = Number(process.env.TXS ?? 10_000);
-const WINDOW = Number(process.env.WINDOW ?? 8);
+const TXS = sized("TXS", 10_000, 40);
+const WINDOW = sized("WINDOW", 8, 2);
 const MINING = process.env.MINING ?? "auto";
 const POLL_INTERVAL_MS = Number(process.env.POLL_INTERVAL_MS ?? 100);
 
@@ -504,6 +505,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine,
       command: "node --import tsx scripts/bench/load.ts",
+      size: BENCH_SIZE,
       node: "hardhat node (EDR, in-process), chain 1337, hardfork berlin, gas price 0",
       mining: MINING === "auto" ? "automine (one block per transaction)" : `interval mining every ${MINING} ms (automine off)`,
       senders: senders.length,
@@ -552,8 +554,7 @@ async function main(): Promise<void> {
         allIndexed: indexedEvents === receiptLogs,
       },
     };
-    mkdirSync("bench", { recursive: true });
-    writeFileSync("bench/load.json", `${JSON.stringify(result, null, 2)}\n`);
+    await writeJsonReport("load.json", result);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     const passed = errors.length === 0 && duplicates === 0 && missing === 0 && foreign === 0 && noncesOk && result.verification.followedIndexed && blockTxs === TXS;
     if (!passed) {

@@ -3,14 +3,13 @@
  *
  *   npx tsx scripts/bench/sdk.ts [--seconds 1.5]
  *
- * Prints a table and writes bench/sdk.json. Each operation runs for a fixed wall-clock
- * budget after a short warm-up (so the JIT has compiled the hot paths) and reports
- * operations per second and mean latency.
+ * Prints a table and writes bench/sdk.json (BENCH_OUT=<dir>: there instead). Each operation runs for a fixed
+ * wall-clock budget after a short warm-up (so the JIT has compiled the hot paths) and reports operations per second
+ * and mean latency. BENCH_SIZE=smoke: 0.05 s per operation (--seconds overrides).
  */
-import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
-import { join } from "node:path";
 import { round } from "./histogram.js";
+import { BENCH_SIZE, writeJsonReport } from "./options.js";
 import { deriveSubjectKey, type Envelope, generateConsortiumKey, generateEncryptionKeyPair, grantReader, hashBytes, hashCanonicalJson, openEnvelope, sealEnvelope } from "@consortia/sdk";
 
 type Result = {
@@ -48,7 +47,7 @@ async function measure(
 
 function secondsArg(): number {
   const index = process.argv.indexOf("--seconds");
-  const value = index >= 0 ? Number(process.argv[index + 1]) : 1.5;
+  const value = index >= 0 ? Number(process.argv[index + 1]) : BENCH_SIZE === "smoke" ? 0.05 : 1.5;
   if (!Number.isFinite(value) || value <= 0) {
     throw new Error("--seconds must be a positive number");
   }
@@ -144,19 +143,14 @@ async function main(): Promise<void> {
 
   const report = {
     generatedAt: new Date().toISOString(),
+    size: BENCH_SIZE,
     node: process.version,
     cpu: cpus()[0]?.model ?? "unknown",
     cores: cpus().length,
     budgetSecondsPerOperation: budget,
     results,
   };
-  const dir = join(process.cwd(), "bench");
-  await mkdir(dir, { recursive: true });
-  await writeFile(
-    join(dir, "sdk.json"),
-    `${JSON.stringify(report, null, 2)}\n`,
-  );
-  console.log(`wrote ${join(dir, "sdk.json")}`);
+  console.log(`wrote ${await writeJsonReport("sdk.json", report)}`);
 }
 
 main().catch((error: unknown) => {

@@ -9,6 +9,7 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { HARDHAT_CLI, hardhatEnv } from "../../src/local/hardhat.js";
 
 const run = promisify(execFile);
 const ROOT = process.cwd();
@@ -73,7 +74,13 @@ async function project(): Promise<string> {
 /** Runs the invariant test in `dir`; returns the names of the failing tests. */
 async function failing(dir: string): Promise<string[]> {
   try {
-    await run("npx", ["hardhat", "test", "solidity", TEST], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+    // The temporary project's own config: hardhatEnv drops a HARDHAT_CONFIG (or network, coverage, …) exported by a
+    // parent Hardhat, which would make the child test the work tree instead of the mutant.
+    await run(process.execPath, [HARDHAT_CLI, "test", "solidity", TEST], {
+      cwd: dir,
+      env: hardhatEnv(),
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return [];
   } catch (error) {
     const output = String((error as { stdout?: string }).stdout ?? "");

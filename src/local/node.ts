@@ -1,10 +1,10 @@
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { execa, type Subprocess } from "execa";
+import { HARDHAT_CLI, hardhatEnv } from "./hardhat.js";
 import { childOptions } from "./lifecycle.js";
 
-/** The project's Hardhat CLI, resolved from this file so that any working directory works. */
-export const HARDHAT_CLI = fileURLToPath(new URL("../../node_modules/hardhat/dist/src/cli.js", import.meta.url));
+export { HARDHAT_CLI } from "./hardhat.js";
 /** Preloaded into the node so that it stops when the process that started it is SIGKILLed. */
 export const ORPHAN_WATCH = fileURLToPath(new URL("./orphan.ts", import.meta.url));
 /** The local chain listens on the loopback interface only (a container would otherwise expose it). */
@@ -70,7 +70,8 @@ export async function startNode(port?: number): Promise<NodeProcess> {
       cwd: fileURLToPath(new URL("../..", import.meta.url)),
       stdin: "ignore",
       buffer: false,
-      env: { FORCE_COLOR: "0" },
+      env: hardhatEnv({ FORCE_COLOR: "0" }),
+      extendEnv: false,
     }),
   );
   return superviseNode("hardhat node", child, chosen);

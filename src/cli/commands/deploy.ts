@@ -4,12 +4,11 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain";
 import { readRegistrySnapshot, writeAllowlists } from "../../deploy/permissioning.js";
+import { HARDHAT_CLI, hardhatEnv } from "../../local/hardhat.js";
 import { deploymentPath, readDeployment } from "@consortia/sdk";
 import { PACKAGE_ROOT, type Cli } from "../context.js";
 import { ConfigError } from "../errors.js";
 import { table } from "../output.js";
-
-const HARDHAT = resolve(PACKAGE_ROOT, "node_modules/hardhat/dist/src/cli.js");
 
 /**
  * Runs a Hardhat task in the package root, its output shown as progress on stderr. With an RPC URL the task runs on
@@ -17,7 +16,7 @@ const HARDHAT = resolve(PACKAGE_ROOT, "node_modules/hardhat/dist/src/cli.js");
  * with the CLI's key; without one it runs on the named network (`localhost`: the node's own unlocked accounts).
  */
 async function runHardhatTask(cli: Cli, task: string, network: string | undefined, args: string[]): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "0" };
+  const env = hardhatEnv({ FORCE_COLOR: "0" });
   let chosen = network;
   const rpc = cli.options.rpc ?? process.env.CONSORTIA_RPC_URL;
   if (chosen === undefined && rpc !== undefined) {
@@ -29,7 +28,7 @@ async function runHardhatTask(cli: Cli, task: string, network: string | undefine
   }
   chosen ??= "localhost";
   cli.out.progress(`running hardhat ${task} on network ${chosen}…`);
-  const child = spawn(process.execPath, [HARDHAT, task, "--network", chosen, ...args], {
+  const child = spawn(process.execPath, [HARDHAT_CLI, task, "--network", chosen, ...args], {
     cwd: PACKAGE_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

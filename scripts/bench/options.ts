@@ -1,0 +1,48 @@
+/**
+ * The knobs every bench shares, from the environment:
+ *
+ * - `BENCH_SIZE`: `full` (default: the sizes BENCHMARKS.md quotes) or `smoke` (a few transactions, requests and
+ *   samples per step: enough to run every step of the bench once, in seconds; what test/bench/smoke.test.ts runs).
+ *   A bench's own variables (`TXS`, `EVENTS`, `DURATION`, …) still override either size.
+ * - `BENCH_OUT`: the directory the bench writes its report to (default `bench`, the committed reports); a smoke run
+ *   writes to a temporary directory, so that it never changes a committed file.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+
+export type BenchSize = "full" | "smoke";
+
+function benchSize(): BenchSize {
+  const value = process.env.BENCH_SIZE ?? "full";
+  if (value !== "full" && value !== "smoke") throw new Error(`BENCH_SIZE must be "full" or "smoke", not "${value}"`);
+  return value;
+}
+
+export const BENCH_SIZE: BenchSize = benchSize();
+
+/** The directory reports go to (`BENCH_OUT`, default `bench` in the working directory). */
+export const BENCH_OUT = resolve(process.env.BENCH_OUT || "bench");
+
+/**
+ * A numeric setting: the environment variable `name` if set (a positive number), else the value for BENCH_SIZE.
+ */
+export function sized(name: string, full: number, smoke: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return BENCH_SIZE === "smoke" ? smoke : full;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return value;
+}
+
+/** Writes `text` to `<BENCH_OUT>/<file>` (creating the directory) and returns the path. */
+export async function writeReport(file: string, text: string): Promise<string> {
+  await mkdir(BENCH_OUT, { recursive: true });
+  const path = join(BENCH_OUT, file);
+  await writeFile(path, text);
+  return path;
+}
+
+/** Writes `report` as indented JSON to `<BENCH_OUT>/<file>` and returns the path. */
+export async function writeJsonReport(file: string, report: unknown): Promise<string> {
+  return writeReport(file, `${JSON.stringify(report, null, 2)}\n`);
+}

@@ -1,0 +1,295 @@
+/**
+ * Every bench runs, at smoke size, so that none rots between the hand runs BENCHMARKS.md quotes: each one is started
+ * as its README/BENCHMARKS.md command starts it (`hardhat run` for gas, `node --import tsx` for the others) with
+ * BENCH_SIZE=smoke and BENCH_OUT=<a temporary directory>, must exit 0 (the load run exits 1 when its own verification
+ * fails, the API bench on any non-2xx answer) and write its report with the fields the full run writes. The values
+ * are not checked: they are measurements. The committed reports in bench/ must be left byte for byte as they were.
+ *
+ * Sizes (scripts/bench/options.ts and each bench's header): every step of every bench runs, with a few requests,
+ * transactions or samples each. What stays the same size as a full run: each bench's setup (a node, the suite or the
+ * platform deployed, the API bench's demo scenario) and the gas bench (deterministic, every step once anyway); the
+ * PostgreSQL half of the indexer and API benches runs only where PostgreSQL answers (CI sets DATABASE_URL).
+ */
+import { expect } from "chai";
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { HARDHAT_CLI, hardhatEnv } from "../../src/local/hardhat.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * The shape a report must have: a string names the `typeof` of the value there; an object, its fields (others may
+ * be there too); a one-element array, a non-empty array whose every element has that shape; `oneOf`, any of shapes.
+ */
+type Shape = "number" | "string" | "boolean" | Shape[] | { [field: string]: Shape } | { oneOf: Shape[] };
+
+const oneOf = (...shapes: Shape[]): Shape => ({ oneOf: shapes });
+const LATENCY: Shape = { count: "number", mean: "number", p50: "number", p95: "number", p99: "number", max: "number" };
+
+/** Where `value` differs from `shape`, one line per difference (empty: it matches). */
+function mismatches(value: unknown, shape: Shape, path = "$"): string[] {
+  if (typeof shape === "string") return typeof value === shape ? [] : [`${path}: ${typeof value}, not ${shape}`];
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(value) || value.length === 0) return [`${path}: not a non-empty array`];
+    return value.flatMap((element, index) => mismatches(element, shape[0], `${path}[${index}]`));
+  }
+  if ("oneOf" in shape && Array.isArray(shape.oneOf)) {
+    const tries = (shape.oneOf as Shape[]).map((option) => mismatches(value, option, path));
+    return tries.some((found) => found.length === 0) ? [] : tries.flat();
+  }
+  if (typeof value !== "object" || value === null) return [`${path}: not an object`];
+  return Object.entries(shape as Record<string, Shape>).flatMap(([field, inner]) =>
+    field in value
+      ? mismatches((value as Record<string, unknown>)[field], inner, `${path}.${field}`)
+      : [`${path}.${field}: missing`],
+  );
+}
+
+interface Bench {
+  name: string;
+  /** The command after `node`: the bench as its documented command runs it. */
+  args: string[];
+  /** Report files and their shapes. */
+  reports: Record<string, Shape>;
+  /** The text report (gas.md), checked by a pattern. */
+  text?: Record<string, RegExp>;
+}
+
+const BENCHES: Bench[] = [
+  {
+    name: "gas",
+    // --no-compile: the test run built the contracts (hardhat test compiles first).
+    args: [HARDHAT_CLI, "run", "--no-compile", "scripts/bench/gas.ts"],
+    reports: {
+      "gas.json": {
+        evm: "string",
+        compiler: "string",
+        rows: [{ app: "string", step: "string", gas: "number" }],
+      },
+    },
+    text: { "gas.md": /^### \w[\s\S]*\| step \| gas \| target \| within \| reference \|/ },
+  },
+  {
+    name: "sdk",
+    args: ["--import", "tsx", "scripts/bench/sdk.ts"],
+    reports: {
+      "sdk.json": {
+        size: "string",
+        cores: "number",
+        budgetSecondsPerOperation: "number",
+        results: [{ name: "string", ops: "number", seconds: "number", opsPerSecond: "number", meanMicros: "number" }],
+      },
+    },
+  },
+  {
+    name: "gateway",
+    args: ["--import", "tsx", "scripts/bench/gateway.ts"],
+    reports: {
+      "gateway.json": {
+        size: "string",
+        setup: { fileBytes: "number", accessesRecordedOnChain: "number" },
+        runs: [
+          {
+            scenario: "string",
+            concurrency: "number",
+            requests: "number",
+            requestsPerSecond: "number",
+            latencyMs: { p50: "number", p95: "number", p99: "number", max: "number" },
+          },
+        ],
+      },
+    },
+  },
+  {
+    name: "indexer",
+    args: ["--import", "tsx", "scripts/bench/indexer.ts"],
+    reports: {
+      "indexer.json": {
+        size: "string",
+        events: "number",
+        generationSeconds: "number",
+        backfill: {
+          pglite: { events: "number", seconds: "number", eventsPerSecond: "number" },
+          postgres: oneOf({ events: "number", seconds: "number", eventsPerSecond: "number" }, { skipped: "string" }),
+        },
+        blockToApiMs: { confirmations: "number", samples: "number", ...LATENCY },
+        apiLatencyMs: { store: "string" },
+        targets: { backfillEventsPerSecond: "number", blockToApiP95Ms: "number", lineageQueryP95Ms: "number" },
+      },
+    },
+  },
+  {
+    name: "load",
+    args: ["--import", "tsx", "scripts/bench/load.ts"],
+    reports: {
+      "load.json": {
+        size: "string",
+        transactions: "number",
+        mix: { "token.transfer": "number", "credit.report": "number", "lc.present": "number" },
+        blocks: { first: "number", last: "number", count: "number" },
+        throughput: { seconds: "number", txPerSecond: "number" },
+        latencyMs: { callToReceipt: LATENCY, sendToReceipt: LATENCY, callToSent: LATENCY },
+        client: { eventLoopUtilization: "number", busyMsPerTx: "number", cpuMsPerTx: "number" },
+        nodeCpuMsPerTx: "number",
+        indexer: { lagBlocksAtLastReceipt: "number", lagMsAfterLastReceipt: "number" },
+        verification: { mined: "number", errors: "number", noncesContiguous: "boolean", followedIndexed: "boolean" },
+      },
+    },
+  },
+  {
+    name: "api",
+    args: ["--import", "tsx", "scripts/bench/api.ts"],
+    reports: {
+      "api.json": {
+        size: "string",
+        connections: "number",
+        requestsPerRoute: "number",
+        goal: { requestsPerSecond: "number", p99Ms: "number" },
+        loadAverage: { before: ["number"], after: ["number"] },
+        stores: {
+          pglite: [
+            {
+              route: "string",
+              requests: "number",
+              requestsPerSecond: "number",
+              latencyMs: LATENCY,
+              cpuMsPerRequest: "number",
+              withinGoal: "boolean",
+            },
+          ],
+        },
+      },
+    },
+  },
+];
+
+/** The slowest first, so that the two slots stay busy to the end. */
+const ORDER = ["api", "load", "indexer", "gateway", "gas", "sdk"].map((name) =>
+  BENCHES.find((bench) => bench.name === name)!,
+);
+
+/** Benches run two at a time (two cores; most of a bench's time is its node and child processes waiting). */
+const PARALLEL = 2;
+
+interface Outcome {
+  exitCode: number | undefined;
+  output: string;
+  seconds: number;
+}
+
+/** Runs `work` with at most `n` at a time, in the order asked. */
+function limiter(n: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return (work) =>
+    new Promise((resolve, reject) => {
+      const start = (): void => {
+        active++;
+        work()
+          .then(resolve, reject)
+          .finally(() => {
+            active--;
+            waiting.shift()?.();
+          });
+      };
+      if (active < n) start();
+      else waiting.push(start);
+    });
+}
+
+/** One bench at smoke size into `dir`; never rejects (a failure is in the outcome). */
+async function runBench(bench: Bench, dir: string): Promise<Outcome> {
+  const started = Date.now();
+  const run = await execa(process.execPath, bench.args, {
+    cwd: ROOT,
+    env: hardhatEnv({ BENCH_SIZE: "smoke", BENCH_OUT: dir, FORCE_COLOR: "0" }),
+    extendEnv: false,
+    reject: false,
+    all: true,
+    timeout: 240_000,
+  });
+  return { exitCode: run.exitCode, output: String(run.all), seconds: (Date.now() - started) / 1000 };
+}
+
+/** Hash of every committed report in bench/, by file name. */
+async function committedReports(): Promise<Record<string, string>> {
+  const dir = join(ROOT, "bench");
+  const hashes: Record<string, string> = {};
+  for (const name of (await readdir(dir)).sort()) {
+    hashes[name] = createHash("sha256")
+      .update(await readFile(join(dir, name)))
+      .digest("hex");
+  }
+  return hashes;
+}
+
+describe("bench: every benchmark runs at smoke size and writes its report (scripts/bench)", function () {
+  // The benches start in `before`, in ORDER, PARALLEL at a time; each `it` waits for its own.
+  this.timeout(300_000);
+  let out: string;
+  let committed: Record<string, string>;
+  const outcomes = new Map<string, Promise<Outcome>>();
+
+  before(async () => {
+    out = await mkdtemp(join(tmpdir(), "consortia-bench-smoke-"));
+    committed = await committedReports();
+    const slot = limiter(PARALLEL);
+    for (const bench of ORDER)
+      outcomes.set(
+        bench.name,
+        slot(() => runBench(bench, join(out, bench.name))),
+      );
+  });
+  after(async () => {
+    await Promise.all(outcomes.values()); // none left running
+    if (out !== undefined) await rm(out, { recursive: true, force: true });
+  });
+
+  it("the shape check finds a missing field, a wrong type and an empty list", () => {
+    const shape: Shape = { a: "number", b: [{ c: "string" }], d: oneOf({ e: "number" }, { skipped: "string" }) };
+    expect(mismatches({ a: 1, b: [{ c: "x" }], d: { skipped: "no" } }, shape)).to.deep.equal([]);
+    expect(mismatches({ a: "1", b: [], d: {} }, shape)).to.deep.equal([
+      "$.a: string, not number",
+      "$.b: not a non-empty array",
+      "$.d.e: missing",
+      "$.d.skipped: missing",
+    ]);
+  });
+
+  it("every bench of scripts/bench is run here", async () => {
+    // Helpers that are no bench of their own: the percentile definition, CPU time, the suite deploy, the knobs.
+    const helpers = ["cpu.ts", "deploy.ts", "histogram.ts", "options.ts"];
+    const scripts = (await readdir(join(ROOT, "scripts/bench"))).filter(
+      (f) => f.endsWith(".ts") && !helpers.includes(f),
+    );
+    expect(ORDER.map((bench) => `${bench.name}.ts`).sort()).to.deep.equal(scripts.sort());
+  });
+
+  // In the order they start: each test waits at most about as long as its own bench runs.
+  for (const bench of ORDER) {
+    it(`${bench.name}: exits 0 and writes ${[...Object.keys(bench.reports), ...Object.keys(bench.text ?? {})].join(", ")}`, async () => {
+      const dir = join(out, bench.name);
+      const outcome = await outcomes.get(bench.name)!;
+      const seconds = outcome.seconds.toFixed(1);
+      expect(outcome.exitCode, `${bench.name} (${seconds} s):\n${outcome.output.slice(-4000)}`).to.equal(0);
+      console.log(`      ${bench.name}: ${seconds} s`);
+      for (const [file, shape] of Object.entries(bench.reports)) {
+        const report = JSON.parse(await readFile(join(dir, file), "utf8")) as { size?: string };
+        const found = mismatches(report, shape);
+        expect(found, `${file}:\n${found.join("\n")}`).to.deep.equal([]);
+        if ("size" in (shape as object)) expect(report.size, `${file}: size`).to.equal("smoke");
+      }
+      for (const [file, pattern] of Object.entries(bench.text ?? {})) {
+        expect(await readFile(join(dir, file), "utf8"), file).to.match(pattern);
+      }
+    });
+  }
+
+  it("left the committed reports in bench/ as they were", async () => {
+    expect(await committedReports()).to.deep.equal(committed);
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * Which test or CI step runs each command README.md gives the reader, checked by test/docs/commands.test.ts.
+ *
+ * A README command is a line of a ```sh, ```bash or ```console block (split at `&&`, `;`, ` | ` and `$(…)`, without
+ * its leading `NAME=value` assignments and comments), or a code span anywhere (prose, lists, tables) that starts with
+ * `npm`, `npx`, `node`, `tsx` or `consortia` and a word (`consortia serve|index` is both). The CLI reference tables
+ * and headings (`member list`, `#### deploy …`) name subcommands without the program: they are reference, not command
+ * lines, and not extracted.
+ *
+ * Each command must match exactly one entry below (the first that matches counts), and:
+ * - `run`: every file listed exists under test/ and contains every invocation fragment (compared with runs of white
+ *   space collapsed to one space; `$1`… are the pattern's groups): the call that executes the command;
+ * - `script`: for `npm start|test|run <name>`, package.json's script is exactly that (so that a test running the
+ *   script's command runs what `npm …` runs);
+ * - `ci`: .ci/run has that line (CI runs exactly it);
+ * - `untested`/`notOurs`: why no test runs it; printed by the test, and README says where to find the list.
+ * An entry that no README command matches is stale and fails the test too.
+ */
+
+export interface Run {
+  /** A path relative to the repository root, under test/. */
+  file: string;
+  /** Fragments the file must contain, e.g. `"member", "list"`. */
+  invocation: string[];
+}
+
+interface Base {
+  /** The README commands this entry covers (whole command, anchored). */
+  commands: RegExp;
+  /** What a reader should know about how far the run goes. */
+  note?: string;
+}
+
+export type Coverage =
+  | (Base & { run: Run[]; script?: string })
+  | (Base & { ci: string; script?: string })
+  | (Base & { untested: string })
+  | (Base & { notOurs: string });
+
+const CLI = "test/cli/cli.test.ts";
+const LIFECYCLE = "test/ops/lifecycle.test.ts";
+const SMOKE = "test/bench/smoke.test.ts";
+const bench = (name: string): Run[] => [{ file: SMOKE, invocation: [`"scripts/bench/${name}.ts"`] }];
+
+export const COVERAGE: Coverage[] = [
+  // ----------------------------------------------------------------------------------------------- CI (.ci/run)
+  { commands: /^npm install$/, ci: "npm install" },
+  { commands: /^npm test$/, ci: "npm test", script: "hardhat test" },
+  { commands: /^npm run lint$/, ci: "npm run lint" },
+  {
+    commands: /^(npm run build|npx hardhat build)$/,
+    ci: "npm run lint",
+    note: "npm run lint starts with the same `hardhat build` (checked: the lint script starts with it)",
+  },
+  {
+    commands: /^npx hardhat test (mocha|solidity) (test\/\S+ ?)+$/,
+    ci: "npm test",
+    note: "a subset of npm test's files, with the same runner (checked: every file or pattern named matches a file)",
+  },
+
+  // ------------------------------------------------------------------------------------------- npm start and npm scripts
+  {
+    commands: /^npm start( -- --no-demo)?$/,
+    script: "exec node --import tsx scripts/start.ts",
+    run: [{ file: LIFECYCLE, invocation: ['run("npm", ["start", "--", ...args])', 'npmStart(["--no-demo"'] }],
+    note: "with --no-demo and free ports (8545 and 8080 may be taken where tests run); the demo runs in the --node anvil test",
+  },
+  {
+    commands: /^npm start -- --node anvil$/,
+    script: "exec node --import tsx scripts/start.ts",
+    run: [{ file: LIFECYCLE, invocation: ['"scripts/start.ts"', 'direct(["--node", "anvil"'] }],
+    note: "as scripts/start.ts, which npm start execs (checked: the start script)",
+  },
+  {
+    commands: /^npm run deploy -- --network <name> \[--founders <file>\]$/,
+    script: "hardhat deploy",
+    run: [
+      { file: "test/e2e/deploy.test.ts", invocation: ['runHardhat(["deploy", "--network", "localhost", "--founders"'] },
+    ],
+  },
+  {
+    commands: /^npm run permissioning( -- --network <name> --out <dir>)?$/,
+    script: "hardhat permissioning",
+    run: [
+      {
+        file: "test/e2e/deploy.test.ts",
+        invocation: ['runHardhat(["permissioning", "--network", "localhost", "--out"'],
+      },
+    ],
+  },
+  {
+    commands: /^npm run (deploy|permissioning) -- --network besu (--founders founders\.json|--out permissioning\/)$/,
+    script: "hardhat $1",
+    run: [{ file: CLI, invocation: ['"$1", "--', "CONSORTIA_RPC_URL: node.url"] }],
+    note: "hardhat $1 on the besu network is what consortia $1 runs with an RPC URL (src/cli/commands/deploy.ts), against a Hardhat node: CI has no Besu network",
+  },
+  {
+    commands: /^npm run bench:gas$/,
+    script: "hardhat run scripts/bench/gas.ts",
+    run: [{ file: SMOKE, invocation: ['"run", "--no-compile", "scripts/bench/gas.ts"'] }],
+  },
+  { commands: /^npm run bench:indexer$/, script: "node --import tsx scripts/bench/indexer.ts", run: bench("indexer") },
+  { commands: /^npm run bench:load$/, script: "node --import tsx scripts/bench/load.ts", run: bench("load") },
+  { commands: /^npm run bench:api$/, script: "node --import tsx scripts/bench/api.ts", run: bench("api") },
+  { commands: /^npx tsx scripts\/bench\/gateway\.ts$/, run: bench("gateway"), note: "with node --import tsx" },
+  {
+    commands: /^npm run build:sdk$/,
+    script: "hardhat build && npm run build -w @consortia/sdk",
+    run: [{ file: "test/sdk/client.package.test.ts", invocation: ['"-p", "packages/sdk/tsconfig.build.json"'] }],
+    note: "its two steps: hardhat build (the test run's own) and the SDK's tsc -p tsconfig.build.json",
+  },
+  {
+    commands: /^npm pack$/,
+    run: [{ file: "test/sdk/package.tarball.test.ts", invocation: ['npm(["pack"'] }],
+    note: "in a copy of packages/sdk, so that the work tree keeps no tarball",
+  },
+  {
+    commands: /^npm install \.\.\/consortia\/packages\/sdk\/consortia-sdk-0\.1\.0\.tgz ethers@6$/,
+    run: [{ file: "test/sdk/package.tarball.test.ts", invocation: ['npm(["install", join(work, tarball!), `ethers@'] }],
+  },
+  {
+    commands: /^npm run upgrades:snapshot( -- <release>)?$/,
+    script: "hardhat build && tsx scripts/upgrades/snapshot.ts",
+    run: [
+      {
+        file: "test/upgrades/snapshot.test.ts",
+        invocation: ['"scripts/upgrades/snapshot.ts", ...args', '"--out", out'],
+      },
+    ],
+    note: "its second step, with --out so that the committed upgrades/layouts.json stays; the first is the test run's build",
+  },
+  {
+    commands: /^npm run test:mutants$/,
+    untested:
+      "one compilation per mutant, several minutes: beyond CI's budget (its child Hardhat's environment is tested by test/ops/hardhat-env.test.ts)",
+  },
+  {
+    commands: /^npx hardhat test --coverage$/,
+    untested: "the whole suite again under coverage instrumentation: beyond CI's budget (npm test runs the suite)",
+  },
+  {
+    commands: /^npx hardhat keystore set$/,
+    untested: "Hardhat's keystore plugin, interactive (asks for the password on a terminal)",
+  },
+
+  // ------------------------------------------------------------------------------------------------- processes
+  {
+    commands: /^node --import tsx src\/indexer\/main\.ts$/,
+    run: [{ file: "test/indexer/faults.test.ts", invocation: ['"src/indexer/main.ts"'] }],
+  },
+  {
+    commands: /^node --import tsx src\/indexer\/main\.ts verify$/,
+    run: [{ file: "test/indexer/harness.ts", invocation: ['"src/indexer/main.ts", "verify"'] }],
+  },
+  {
+    commands: /^node --import tsx src\/api\/main\.ts( --with-indexer)?$/,
+    run: [
+      {
+        file: "test/api/main.test.ts",
+        invocation: ['"src/api/main.ts", ...args', '"--with-indexer"', "RPC_URL: node.url"],
+      },
+    ],
+    note: "against a local node; the README's besu-node and db host names are the reader's",
+  },
+  {
+    commands: /^node --import tsx src\/gateway\/main\.ts$/,
+    run: [{ file: "test/data-sharing/gateway.test.ts", invocation: ['["--import", "tsx", "src/gateway/main.ts"]'] }],
+    note: "its configuration errors; the gateway itself is started in-process by the gateway tests",
+  },
+
+  // ---------------------------------------------------------------------------------------------------- the CLI
+  {
+    commands: /^(npx consortia (\.\.\.|…)|npm run cli -- …)$/,
+    run: [{ file: CLI, invocation: ['"bin/consortia.js"'] }],
+    note: "bin/consortia.js, what npx consortia (package.json bin) and npm run cli run",
+  },
+  {
+    commands: /^npx consortia --rpc http:\/\/127\.0\.0\.1:8545 --as bankA token balance$/,
+    run: [{ file: "test/cli/demo-chain.test.ts", invocation: ['"--as", "bankA"'] }],
+    note: "--as on the demo chain (with lc issue and whoami; token balance itself in test/cli/cli.test.ts)",
+  },
+  {
+    commands: /^consortia deploy( --founders (config\/founders\.local|founders)\.json)?$/,
+    run: [{ file: CLI, invocation: ['"deploy", "--founders", "config/founders.local.json"'] }],
+  },
+  { commands: /^consortia permissioning$/, run: [{ file: CLI, invocation: ['"permissioning", "--out"'] }] },
+  { commands: /^consortia member list$/, run: [{ file: CLI, invocation: ['"member", "list"'] }] },
+  {
+    commands: /^consortia token mint "Local Bank B" 1250\.50$/,
+    run: [{ file: CLI, invocation: ['"token", "mint", "Local Bank B", "1250.50"'] }],
+  },
+  {
+    commands: /^consortia member propose-suspend "Local Bank B" --description "ticket 4711"$/,
+    run: [{ file: CLI, invocation: ['"member", "propose-suspend"', '"--description"'] }],
+  },
+  {
+    commands: /^consortia --json member proposals$/,
+    run: [{ file: CLI, invocation: ['json<unknown[]>(["member", "proposals"])', '"--json", ...args'] }],
+  },
+  {
+    commands: /^consortia (serve|index)$/,
+    run: [{ file: CLI, invocation: ['"bin/consortia.js", "--deployments", deployments, "$1"'] }],
+  },
+  {
+    commands: /^consortia index verify( \[--block N\])?$/,
+    run: [{ file: CLI, invocation: ['"index", "verify"', '"--block"'] }],
+  },
+  {
+    commands: /^consortia index rebuild$/,
+    run: [{ file: CLI, invocation: ['"index", ...args', 'run(["rebuild"])'] }],
+  },
+  {
+    commands: /^consortia upgrade$/,
+    run: [{ file: "test/cli/upgrade.test.ts", invocation: ['"upgrade", "propose"', '"upgrade", "status"'] }],
+  },
+  {
+    commands: /^consortia upgrade (propose|verify|status)\b.*$/,
+    run: [{ file: "test/cli/upgrade.test.ts", invocation: ['"upgrade", "$1"'] }],
+  },
+  {
+    commands: /^consortia member (approve|execute) <(proposalId|id)>$/,
+    run: [{ file: "test/cli/upgrade.test.ts", invocation: ['"member", "$1"'] }],
+  },
+  {
+    commands: /^consortia network init( --validators \d+ --members \S+ --deployer .+)?$/,
+    run: [{ file: "test/network/init.test.ts", invocation: ['"network", "init"', '"--validators"', '"--chain-id"'] }],
+  },
+  {
+    commands: /^consortia network (register-node|propose-validator|add-validator) .+$/,
+    run: [{ file: "test/network/anvil-genesis.test.ts", invocation: ['"network", "$1"'] }],
+    note: "on Anvil; add-validator --send to a JSON-RPC recorder standing in for the Besu validators (CI has no Besu network)",
+  },
+  {
+    commands: /^consortia keystore create --out deployer\.json$/,
+    run: [
+      { file: "test/cli/operator.test.ts", invocation: ['["keystore", "create", "--out", file]', "stdin: KEYS.bankA"] },
+    ],
+    note: "the key on standard input, as README pipes openssl's into it",
+  },
+  {
+    commands: /^consortia dataset tree( <files…> --out manifest\.json --dataset N --version N)?$/,
+    run: [{ file: "test/cli/dataset-tree.test.ts", invocation: ['"dataset", "tree", ...files, "--out"'] }],
+  },
+  {
+    commands: /^consortia data trace( <leaked file> --store DIR)?$/,
+    run: [{ file: "test/data-sharing/gateway-trace.test.ts", invocation: ['"data", "trace", leak, "--store"'] }],
+  },
+
+  // ------------------------------------------------------------------------------------------- not this project's
+  { commands: /^(cd|export) \S.*$/, notOurs: "a shell builtin: sets the directory or the environment of what follows" },
+  { commands: /^jq /, notOurs: "jq, the JSON filter the example pipes the CLI's --json output into" },
+  { commands: /^openssl rand -hex \d+$/, notOurs: "openssl, which makes the example's API token or deployer key" },
+];
