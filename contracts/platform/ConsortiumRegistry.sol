@@ -676,7 +676,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, Initializable, UUPSUpgradeab
         }
     }
 
-    /// @dev An upgrade runs only once its vote passed and its delay after that is over, and only if the implementation still has the code voted on.
+    /// @dev An upgrade runs only once its vote passed and its delay after that is over, and only if the
+    /// implementation still has the code voted on.
     function _requireUpgradeReady(uint256 proposalId) private view {
         UpgradeProposal storage u = _getConsortiumRegistryStorage()._upgrades[proposalId];
         if (u.executableAt == 0 || block.timestamp < u.executableAt) {

@@ -202,6 +202,15 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: CLI, invocation: ['"bin/consortia.js", "--deployments", deployments, "$1"'] }],
   },
   {
+    commands: /^consortia serve --with-indexer$/,
+    run: [
+      { file: "test/indexer/ha.test.ts", invocation: ['"src/api/main.ts"', 'start("second", ["--with-indexer"])'] },
+    ],
+    note:
+      "as `src/api/main.ts --with-indexer`, what the CLI command runs: two writers-to-be and a replica on one schema, " +
+      "the writer SIGKILLed (killing the CLI wrapper instead would let its child stop cleanly, not crash)",
+  },
+  {
     commands: /^consortia index verify( \[--block N\])?$/,
     run: [{ file: CLI, invocation: ['"index", "verify"', '"--block"'] }],
   },
@@ -210,11 +219,19 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: CLI, invocation: ['"index", ...args', 'run(["rebuild"])'] }],
   },
   {
+    commands: /^npm ci && npx hardhat build --force --no-tests$/,
+    run: [{ file: "test/cli/upgrade.test.ts", invocation: ['"--rebuild"', "rebuildAtCommit("] }],
+    note:
+      "the release build as `upgrade verify --rebuild` repeats it (src/upgrades/rebuild.ts: `hardhat build " +
+      "--no-tests` in a fresh directory, where --force changes nothing, with the installed dependencies; npm ci is " +
+      "CI's npm install)",
+  },
+  {
     commands: /^consortia upgrade$/,
     run: [{ file: "test/cli/upgrade.test.ts", invocation: ['"upgrade", "propose"', '"upgrade", "status"'] }],
   },
   {
-    commands: /^consortia upgrade (propose|verify|status)\b.*$/,
+    commands: /^consortia upgrade (propose|verify|status|schedule)\b.*$/,
     run: [{ file: "test/cli/upgrade.test.ts", invocation: ['"upgrade", "$1"'] }],
   },
   {
