@@ -10,7 +10,8 @@ import { expect } from "chai";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { lexer, type Token, type Tokens } from "marked";
+import { lexer, type Tokens } from "marked";
+import { walk } from "./markdown.js";
 import { COVERAGE, type Coverage } from "./commands.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -23,20 +24,6 @@ export interface ReadmeCommand {
 
 const SHELL = new Set(["sh", "bash", "console", "shell"]);
 const RUNNABLE = /^(npm|npx|node|tsx|consortia) [-\w.]/;
-
-/** Every token of a document, depth first (as test/docs/readme.test.ts walks it). */
-function* walk(tokens: readonly Token[]): Generator<Token> {
-  for (const token of tokens) {
-    yield token;
-    const nested = token as { tokens?: Token[]; items?: Token[] };
-    if (nested.tokens !== undefined) yield* walk(nested.tokens);
-    if (nested.items !== undefined) yield* walk(nested.items);
-    if (token.type === "table") {
-      const table = token as Tokens.Table;
-      for (const cell of [...table.header, ...table.rows.flat()]) yield* walk(cell.tokens);
-    }
-  }
-}
 
 /** The simple commands of one shell line: `$(…)` pulled out, split at `&&`, `||`, `;`, ` | `, assignments dropped. */
 export function simpleCommands(line: string): string[] {

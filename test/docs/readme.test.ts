@@ -14,26 +14,13 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import GithubSlugger from "github-slugger";
 import { lexer, type Token, type Tokens } from "marked";
+import { walk } from "./markdown.js";
 import ts from "typescript";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const DOCUMENTS = ["README.md", ...readdirSync(join(ROOT, "docs")).map((name) => `docs/${name}`)].filter((path) =>
   path.endsWith(".md"),
 );
-
-/** Every token of a document, depth first (links sit inside paragraphs, lists, tables, headings). */
-function* walk(tokens: readonly Token[]): Generator<Token> {
-  for (const token of tokens) {
-    yield token;
-    const nested = token as { tokens?: Token[]; items?: Token[] };
-    if (nested.tokens !== undefined) yield* walk(nested.tokens);
-    if (nested.items !== undefined) yield* walk(nested.items);
-    if (token.type === "table") {
-      const table = token as Tokens.Table;
-      for (const cell of [...table.header, ...table.rows.flat()]) yield* walk(cell.tokens);
-    }
-  }
-}
 
 /** A heading's text as GitHub renders it (code spans without backticks, links as their text). */
 function plainText(tokens: readonly Token[]): string {
