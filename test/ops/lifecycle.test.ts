@@ -4,7 +4,8 @@ import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, portIsFree } from "../../src/local/node.js";
+import { localAnvilArgs, startAnvil } from "../../src/local/anvil.js";
+import { freePort, portIsFree, startNode, type NodeProcess } from "../../src/local/node.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./lifecycle-fixture.ts", import.meta.url));
@@ -141,6 +142,47 @@ describe("process lifecycle (src/local/lifecycle.ts)", function () {
     expect(alive(child)).to.equal(true);
     expect(await gone([child], 5_000)).to.equal(true);
   });
+});
+
+/**
+ * The addresses that listen on TCP `port`, from /proc/net/tcp and tcp6, as /proc writes them (hex, host byte order:
+ * 127.0.0.1 is 0100007F, every IPv4 interface 00000000, every IPv6 interface 32 zeros).
+ */
+async function listeners(port: number): Promise<string[]> {
+  const found: string[] = [];
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    const rows = (await readFile(table, "utf8").catch(() => "")).split("\n").slice(1);
+    for (const row of rows) {
+      const [, local, , state] = row.trim().split(/\s+/);
+      if (local === undefined || state !== "0A") continue; // 0A: LISTEN
+      const [address, hexPort] = local.split(":");
+      if (parseInt(hexPort, 16) === port) found.push(address);
+    }
+  }
+  return found;
+}
+
+describe("local chain: listens on 127.0.0.1 only (src/local/node.ts, src/local/anvil.ts)", function () {
+  this.timeout(120_000);
+  let node: NodeProcess | undefined;
+  before(async function () {
+    if ((await readFile("/proc/net/tcp", "utf8").catch(() => null)) === null) this.skip();
+  });
+  afterEach(async () => {
+    await node?.stop();
+    node = undefined;
+  });
+
+  for (const [name, start] of [
+    ["hardhat node", () => startNode()],
+    ["anvil", () => startAnvil(localAnvilArgs(1337))],
+  ] as const) {
+    it(`${name} binds the loopback address only, not every interface`, async () => {
+      node = await start();
+      const port = Number(new URL(node.url).port);
+      expect(await listeners(port)).to.deep.equal(["0100007F"]);
+    });
+  }
 });
 
 describe("check-node (npm install's preinstall)", function () {
