@@ -9,6 +9,7 @@ import { loadConfig } from "../../src/gateway/config.js";
 import { GatewayConfigError } from "../../src/gateway/errors.js";
 import { startGateway, type Gateway } from "../../src/gateway/server.js";
 import { datasetPath } from "../../src/gateway/request.js";
+import { portIsFree } from "../../src/local/node.js";
 import { rpc } from "../helpers/node-process.js";
 import { deployOnNode, gatewayEnv, writeDataFile, type ChainFixture } from "./gateway-fixture.js";
 
@@ -390,6 +391,32 @@ describe("data gateway over HTTP against a hardhat node", function () {
         expect(result.stderr).to.match(cases[index][1]);
         expect(result.stderr).not.to.match(/\n\s+at /);
       });
+    });
+
+    it("src/gateway/main.ts serves until SIGTERM, then stops: `Stopped: data gateway <url>`, exit 0, port freed", async () => {
+      const child = execa(process.execPath, ["--import", "tsx", "src/gateway/main.ts"], {
+        env: { ...gatewayEnv(f, manifest), CONSORTIA_DEBUG: "" },
+        reject: false,
+        buffer: false,
+        timeout: 60_000,
+      });
+      let output = "";
+      child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      let exited = false;
+      void child.then(() => (exited = true));
+      const deadline = Date.now() + 50_000;
+      while (!/ on (http:\/\/127\.0\.0\.1:[0-9]+),/.test(output)) {
+        if (exited || Date.now() > deadline) expect.fail(`the gateway did not start:\n${output}`);
+        await new Promise((done) => setTimeout(done, 100));
+      }
+      const url = / on (http:\/\/127\.0\.0\.1:[0-9]+),/.exec(output)![1];
+      expect((await fetch(`${url}/info`)).status).to.equal(200);
+      child.kill("SIGTERM");
+      const result = await child;
+      expect(result.exitCode, output).to.equal(0);
+      expect(output).to.contain(`Stopped: data gateway ${url}`);
+      expect(await portIsFree(Number(new URL(url).port))).to.equal(true);
     });
 
     it("refuses to start when a file does not match the hash its owner registered", async () => {
