@@ -148,7 +148,8 @@ function actAsMember(rpcUrl: string, deploymentsFlag: string, withDemo: boolean)
   if (!withDemo) return "";
   const bankA = demoConsortium().bankA;
   return [
-    `Act as a demo member (here ${bankA.name}; its key is public, demo only):`,
+    "Act as a demo member: --as <member> (bankA ... or its name), or its key (public, demo only):",
+    `  npx consortia --rpc ${rpcUrl}${deploymentsFlag} --as bankA whoami`,
     `  CONSORTIA_PRIVATE_KEY=${bankA.privateKey} npx consortia --rpc ${rpcUrl}${deploymentsFlag} token balance`,
     "The demo's consortium key (subject keys of the credit blacklist commands):",
     `  export CONSORTIA_CONSORTIUM_KEY=${DEMO_CONSORTIUM_KEY}`,

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEMO_CONSORTIUM_KEY, demoConsortium } from "../../src/demo/consortium.js";
 import { localAnvilArgs, startAnvil } from "../../src/local/anvil.js";
 import { freePort, portIsFree, startNode, type NodeProcess } from "../../src/local/node.js";
 
@@ -354,6 +355,27 @@ describe("npm start", function () {
     expect(chainVersion.result).to.match(/^anvil\//);
     expect(((await (await fetch(`${api}/ready`)).json()) as { ready: boolean }).ready).to.equal(true);
     expect(((await (await fetch(`${api}/members`)).json()) as { items: unknown[] }).items).to.have.length(13);
+    // How to act as a demo member, as printed, works: --as and the member's key sign as that member.
+    const output = started.output();
+    const asMember = /^  npx consortia (.* --as bankA whoami)$/m.exec(output);
+    const withKey = /^  CONSORTIA_PRIVATE_KEY=(0x[0-9a-f]{64}) npx consortia (.* token balance)$/m.exec(output);
+    expect(asMember, output).not.to.equal(null);
+    expect(withKey, output).not.to.equal(null);
+    const consortia = (args: string, env: Record<string, string> = {}) =>
+      execa(process.execPath, ["bin/consortia.js", "--json", ...args.split(" ")], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? "", FORCE_COLOR: "0", ...env },
+        extendEnv: false,
+        reject: false,
+      });
+    const bankA = demoConsortium().bankA;
+    const who = await consortia(asMember![1]);
+    expect(who.exitCode, who.stderr).to.equal(0);
+    expect(JSON.parse(who.stdout)).to.deep.include({ address: bankA.account, member: bankA.name });
+    expect(withKey![1]).to.equal(bankA.privateKey);
+    const balance = await consortia(withKey![2], { CONSORTIA_PRIVATE_KEY: withKey![1] });
+    expect(balance.exitCode, balance.stderr).to.equal(0);
+    expect(output).to.contain(`\n  export CONSORTIA_CONSORTIUM_KEY=${DEMO_CONSORTIUM_KEY}\n`);
     const tree = await descendants(started.process.pid!);
     expect(tree.length).to.be.greaterThan(1);
     started.process.kill("SIGKILL");
