@@ -3,8 +3,12 @@
  * input and WebSocket RPC URLs, on the node and deployment the application CLI tests share.
  */
 import { expect } from "chai";
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { execa } from "execa";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { connect, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer as createTlsServer } from "node:tls";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { generateConsortiumKey, toHex } from "@consortia/sdk";
 import { appsNetwork, KEYS, type AppsNetwork, lcIssueArgs, type Run } from "./apps.harness.js";
@@ -194,6 +198,37 @@ describe("cli: operator surface against a real node", function () {
       );
       expect(minted.amount).to.equal("1.25");
       expect(minted.transactionHash).to.match(/^0x[0-9a-f]{64}$/);
+    });
+
+    it("wss:// reads through TLS (a TLS terminator in front of the node, its certificate trusted by NODE_EXTRA_CA_CERTS)", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "consortia-wss-"));
+      const [key, cert] = [join(dir, "key.pem"), join(dir, "cert.pem")];
+      await execa("openssl", [
+        ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", key, "-out", cert],
+        ...["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+      ]);
+      const target = Number(new URL(net.node.url).port);
+      const terminator = createTlsServer({ key: await readFile(key), cert: await readFile(cert) }, (tls) => {
+        const plain = connect(target, "127.0.0.1");
+        tls.pipe(plain).pipe(tls);
+        tls.on("error", () => plain.destroy());
+        plain.on("error", () => tls.destroy());
+      });
+      await new Promise<void>((done) => terminator.listen(0, "127.0.0.1", done));
+      try {
+        const wss = `wss://127.0.0.1:${(terminator.address() as AddressInfo).port}`;
+        const list = await net.json<{ name: string }[]>(["--rpc", wss, "member", "list"], {
+          env: { NODE_EXTRA_CA_CERTS: cert },
+        });
+        expect(list.map((member) => member.name)).to.include("Bank A");
+        // Without trusting the certificate, the refusal names the URL (the TLS path was taken, not "unknown scheme").
+        const untrusted = await net.run(["--rpc", wss, "member", "list"]);
+        expect(untrusted.code, untrusted.stderr).to.equal(1);
+        expect(untrusted.stderr).to.match(new RegExp(`^error: cannot reach the node at ${wss}: .+\n$`));
+      } finally {
+        terminator.close();
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it("an unreachable ws:// node is one line naming the URL (exit 1), not a hang", async () => {
