@@ -99,11 +99,34 @@ describe("cli: operator surface against a real node", function () {
         [["certificate", "show", UNKNOWN], "certificate"],
         [["certificate", "verify", UNKNOWN], "certificate"],
         [["guarantee", "show", UNKNOWN], "guarantee"],
+        [["dataset", "verify", UNKNOWN, "1", h("any file")], "dataset"],
+        [["guarantee", "verify", h("never issued")], "guarantee"],
       ];
       for (const [args, thing] of cases) {
-        expectUsage(await net.run(args), new RegExp(`^error: no ${thing} ${UNKNOWN}$`), args.join(" "));
-        expectUsage(await net.run(["--json", ...args]), new RegExp(`^error: no ${thing} ${UNKNOWN}$`), args.join(" "));
+        // The id is the command's first argument (an id, or a guarantee's reference hash).
+        const message = new RegExp(`^error: no ${thing} ${args[2]}$`);
+        expectUsage(await net.run(args), message, args.join(" "));
+        expectUsage(await net.run(["--json", ...args]), message, args.join(" "));
       }
+    });
+    it("dataset verify of a version the dataset does not have is `no dataset <id> version <n>`, not DOES NOT MATCH", async () => {
+      const dataset = await net.json<{ datasetId: string }>(
+        [
+          ...["dataset", "register", "--content", h("verify: one version"), "--metadata", h("verify: metadata")],
+          ...["--classification", "internal", "--fields", "bits:0"],
+        ],
+        { as: "civilAffairs" },
+      );
+      for (const version of ["0", "2"]) {
+        const args = ["dataset", "verify", dataset.datasetId, version, h("verify: one version")];
+        expectUsage(
+          await net.run(args),
+          new RegExp(`^error: no dataset ${dataset.datasetId} version ${version}$`),
+          args.join(" "),
+        );
+      }
+      const registered = await net.run(["dataset", "verify", dataset.datasetId, "1", h("verify: one version")]);
+      expect(registered.stdout.trim()).to.equal(`MATCHES dataset ${dataset.datasetId} version 1`);
     });
   });
 

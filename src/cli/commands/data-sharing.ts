@@ -19,7 +19,7 @@ import { readStore } from "../../gateway/store.js";
 import { traceLeak } from "../../gateway/trace.js";
 import type { Cli } from "../context.js";
 import { ConfigError, UsageError } from "../errors.js";
-import { readFound } from "../found.js";
+import { NotFoundError, readFound } from "../found.js";
 import { details, table } from "../output.js";
 import {
   formatDate,
@@ -192,6 +192,10 @@ export function register(program: Command, cli: () => Cli): void {
       const fileHash = await parseHash(fileText, "file hash");
       const proof = await parseProof(options.proof);
       const consortia = await cli().consortia();
+      // An unknown dataset or version is "not found" (exit 2), not a file that DOES NOT MATCH.
+      const record = await readFound("dataset", datasetId, () => consortia.dataSharing.dataset(datasetId), exists);
+      if (version < 1 || version > record.latestVersion)
+        throw new NotFoundError(`dataset ${datasetId} version`, String(version));
       const matches =
         options.proof === undefined
           ? await consortia.dataSharing.verifyFile(datasetId, version, fileHash)

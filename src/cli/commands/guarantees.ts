@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { GUARANTEE_KIND, type GuaranteeKindName } from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { UsageError } from "../errors.js";
-import { readFound } from "../found.js";
+import { NotFoundError, readFound } from "../found.js";
 import { details } from "../output.js";
 import {
   collect,
@@ -317,12 +317,11 @@ export function register(program: Command, cli: () => Cli): void {
       const reference = await parseHash(referenceText, "reference");
       const consortia = await cli().consortia();
       const result = await consortia.guarantees.verify(reference);
+      // Nothing issued under the reference is "not found" (exit 2, as for an unknown certificate): a script that
+      // checks the exit code never takes a forged reference for a genuine guarantee.
+      if (!result.genuine) throw new NotFoundError("guarantee", reference);
       const format = consortia.token.format;
       const data = { ...result, amount: await format(result.amount), available: await format(result.available) };
-      cli().out.result(data, () =>
-        result.genuine
-          ? details({ ...data, expiry: formatDate(result.expiry) })
-          : `NOT GENUINE: no guarantee was issued under ${reference}`,
-      );
+      cli().out.result(data, () => details({ ...data, expiry: formatDate(result.expiry) }));
     });
 }
