@@ -101,6 +101,7 @@ describe("cli: operator surface against a real node", function () {
         [["guarantee", "show", UNKNOWN], "guarantee"],
         [["dataset", "verify", UNKNOWN, "1", h("any file")], "dataset"],
         [["guarantee", "verify", h("never issued")], "guarantee"],
+        [["upgrade", "verify", UNKNOWN], "upgrade proposal"],
       ];
       for (const [args, thing] of cases) {
         // The id is the command's first argument (an id, or a guarantee's reference hash).

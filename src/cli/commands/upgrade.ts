@@ -5,6 +5,7 @@ import { IMPLEMENTATION_SLOT, UPGRADEABLE_SOURCES } from "../../upgrades/contrac
 import { rebuildAtCommit } from "../../upgrades/rebuild.js";
 import { compareWithBuild, readArtifact } from "../../upgrades/verify.js";
 import { PACKAGE_ROOT, type Cli } from "../context.js";
+import { readFound } from "../found.js";
 import { details, table } from "../output.js";
 import { parseAddress, parseId } from "../parse.js";
 import { progress, receiptSummary } from "./shared.js";
@@ -117,8 +118,12 @@ export function register(program: Command, cli: () => Cli): void {
       const c = cli();
       const id = parseId(idText, "proposal id");
       const { registry } = await c.consortia();
-      const proposal = await registry.contract.upgradeProposal(id);
-      if (proposal.proxy === ZeroAddress) throw new Error(`proposal ${id} is not an upgrade proposal`);
+      const proposal = await readFound(
+        "upgrade proposal",
+        id,
+        () => registry.contract.upgradeProposal(id),
+        (recorded) => recorded.proxy !== ZeroAddress,
+      );
       const target = (await proxies(c)).find((p) => p.proxy.toLowerCase() === proposal.proxy.toLowerCase());
       if (target === undefined)
         throw new Error(`proposal ${id} upgrades ${proposal.proxy}, not a deployed suite proxy`);
