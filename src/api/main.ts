@@ -51,6 +51,14 @@ try {
     logger.info({ url }, "API listening");
   }
 } catch (error) {
+  const { code, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (code === "EADDRINUSE") {
+    // As npm start refuses a taken port: one line, exit 2 (what was started before it has been stopped).
+    process.stderr.write(
+      `error: port ${port} (API_PORT, --api-port) is already in use on ${address}; pass --api-port <other>\n`,
+    );
+    await shutdown(2);
+  }
   process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
   await shutdown(1);
 }

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { execa, type ResultPromise } from "execa";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runHardhat } from "../helpers/commands.js";
@@ -91,6 +92,38 @@ describe("api: src/api/main.ts as a process", function () {
       expect(await portFreed(port, 5_000)).to.equal(true);
     });
   }
+
+  it("a port already in use is one line naming the port and exit 2, without a stack trace", async () => {
+    const taken = await freePort();
+    const holder = createServer().listen(taken, "127.0.0.1");
+    await new Promise((done) => holder.once("listening", done));
+    try {
+      for (const args of [[], ["--with-indexer"]]) {
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          RPC_URL: node.url,
+          DEPLOYMENTS: deployments,
+          DATA_DIR: join(workdir, `pglite-taken-${args.length}`),
+          API_PORT: String(taken),
+          LOG_LEVEL: "silent",
+        };
+        delete env.DATABASE_URL;
+        const result = await execa(process.execPath, ["--import", "tsx", "src/api/main.ts", ...args], {
+          env,
+          extendEnv: false,
+          reject: false,
+          timeout: 60_000,
+        });
+        expect(result.exitCode, result.stderr).to.equal(2);
+        expect(result.stderr.trim().split("\n"), result.stderr).to.have.length(1);
+        expect(result.stderr).to.match(
+          new RegExp(`^error: port ${taken} \\(API_PORT, --api-port\\) is already in use`),
+        );
+      }
+    } finally {
+      holder.close();
+    }
+  });
 
   it("a bad configuration is one line and exit 1, without a stack trace", async () => {
     const result = await execa(process.execPath, ["--import", "tsx", "src/api/main.ts", "--api-port", "99999"], {
