@@ -20,7 +20,13 @@ try {
       `${config.files.length} file(s)`,
   );
 } catch (error) {
-  process.stderr.write(`error: ${(error as Error).message}\n`);
+  const { code, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };
+  const taken = code === "EADDRINUSE";
+  process.stderr.write(
+    taken
+      ? `error: port ${port} (GATEWAY_PORT) is already in use on ${address}; set GATEWAY_PORT to another\n`
+      : `error: ${(error as Error).message}\n`,
+  );
   if (process.env.CONSORTIA_DEBUG === "1") process.stderr.write(`${(error as Error).stack}\n`);
-  await shutdown(error instanceof GatewayConfigError ? CONFIG_EXIT : 1);
+  await shutdown(taken || error instanceof GatewayConfigError ? CONFIG_EXIT : 1);
 }

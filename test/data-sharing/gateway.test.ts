@@ -9,6 +9,7 @@ import { loadConfig } from "../../src/gateway/config.js";
 import { GatewayConfigError } from "../../src/gateway/errors.js";
 import { startGateway, type Gateway } from "../../src/gateway/server.js";
 import { datasetPath } from "../../src/gateway/request.js";
+import { createServer, type AddressInfo } from "node:net";
 import { portIsFree } from "../../src/local/node.js";
 import { rpc } from "../helpers/node-process.js";
 import { deployOnNode, gatewayEnv, writeDataFile, type ChainFixture } from "./gateway-fixture.js";
@@ -384,7 +385,15 @@ describe("data gateway over HTTP against a hardhat node", function () {
           /^error: the operator key's account 0x[0-9a-fA-F]{40} \(GATEWAY_OPERATOR_KEY\) may not act as a data owner/,
         ],
       ];
-      const results = await Promise.all(cases.map(([env]) => run(env)));
+      // A port already in use, as npm start and the API refuse one.
+      const holder = createServer().listen(0, "127.0.0.1");
+      await new Promise((done) => holder.once("listening", done));
+      const taken = (holder.address() as AddressInfo).port;
+      cases.push([
+        { ...gatewayEnv(f, manifest), GATEWAY_PORT: String(taken) },
+        new RegExp(`^error: port ${taken} \\(GATEWAY_PORT\\) is already in use on 127\\.0\\.0\\.1`),
+      ]);
+      const results = await Promise.all(cases.map(([env]) => run(env))).finally(() => holder.close());
       results.forEach((result, index) => {
         expect(result.exitCode, result.stderr).to.equal(2);
         expect(result.stderr.trim().split("\n"), result.stderr).to.have.length(1);
