@@ -12,7 +12,7 @@ import {
 import { loadConfig } from "../../src/gateway/config.js";
 import { startGateway, type Gateway } from "../../src/gateway/server.js";
 import { runConsortia } from "../helpers/commands.js";
-import { deployOnNode, gatewayEnv, writeDataFile, type ChainFixture } from "./gateway-fixture.js";
+import { deployOnNode, gatewayEnv, hardhatWallet, writeDataFile, type ChainFixture } from "./gateway-fixture.js";
 
 const PURPOSE = keccak256(toUtf8Bytes("purpose: pension eligibility"));
 const DAY = 86_400n;
@@ -88,6 +88,19 @@ describe("data gateway: the consumer's signed request, kept and shown to the dat
     const record = await asAuditor.fetchAccessRecord(served.accessId.toUpperCase().replace("0X", "0x"));
     expect(record.readBy).to.deep.equal({ account: f.auditor.address, member: f.ids.auditor, as: "auditor" });
     await checkEvidence(record);
+  });
+
+  it("reads the reader's standing now: a suspended account of the auditor is refused, reinstated it reads", async () => {
+    const second = hardhatWallet(6, f.provider);
+    const asAdmin = f.registry.connect(f.auditor);
+    await send(asAdmin.addAccount(f.ids.auditor, second.address, 2)); // Transact
+    const asSecond = await GatewayClient.connect(gateway.url, second);
+    expect((await asSecond.fetchAccessRecord(served.accessId)).readBy.as).to.equal("auditor");
+    await send(asAdmin.setAccount(second.address, 2, 2)); // Suspended
+    const refused = await refusal(asSecond.fetchAccessRecord(served.accessId));
+    expect([refused.status, refused.code]).to.deep.equal([403, "NOT_RECORD_READER"]);
+    await send(asAdmin.setAccount(second.address, 1, 2)); // Active again
+    expect((await asSecond.fetchAccessRecord(served.accessId)).deliveries).to.have.length(1);
   });
 
   it("an edited record no longer verifies: neither the consumer nor the owner can change what was signed", async () => {
