@@ -13,6 +13,8 @@ import {IDataSharing} from "./interfaces/IDataSharing.sol";
 contract DataSharing is IDataSharing, ConsortiumApp {
     /// @inheritdoc IDataSharing
     uint8 public constant MAX_DELEGATION_DEPTH = 3;
+    /// @inheritdoc IDataSharing
+    uint8 public constant MAX_POLICY_PURPOSES = 8;
 
     /// @dev Classifications at or above this level get a sensitive-operation log.
     Classification private constant HIGH_CLASSIFICATION = Classification.Confidential;
@@ -27,6 +29,7 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         mapping(uint64 datasetId => mapping(uint32 version => Version)) _versions;
         mapping(uint64 datasetId => AutoGrantPolicy) _policies;
         mapping(uint64 grantId => Grant) _grants;
+        mapping(uint64 datasetId => bytes32[]) _policyPurposes;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.DataSharing")) - 1)) & ~bytes32(uint256(0xff))
@@ -122,15 +125,33 @@ contract DataSharing is IDataSharing, ConsortiumApp {
     }
 
     /// @inheritdoc IDataSharing
-    function setAutoGrantPolicy(uint64 datasetId, AutoGrantPolicy calldata policy) external whenNotPaused {
+    function setAutoGrantPolicy(
+        uint64 datasetId,
+        AutoGrantPolicy calldata policy,
+        bytes32[] calldata allowedPurposes
+    ) external whenNotPaused {
         DataSharingStorage storage $ = _getDataSharingStorage();
         (Dataset storage d, uint32 owner) = _ownedActiveDataset(datasetId);
         if (policy.memberKinds != 0) {
             if (policy.memberKinds & ~VALID_KIND_BITS != 0) revert InvalidValue("memberKinds");
             if (policy.duration == 0) revert InvalidValue("duration");
             _checkScope(policy.maxScope, d.fieldMask);
+            _checkPurposes(allowedPurposes);
+        } else if (allowedPurposes.length != 0) {
+            revert InvalidValue("allowedPurposes");
         }
         $._policies[datasetId] = policy;
+        bytes32[] storage purposes = $._policyPurposes[datasetId];
+        // Both lengths are at most MAX_POLICY_PURPOSES (checked above and at every earlier set): a bounded rewrite.
+        uint256 previous = purposes.length;
+        uint256 count = allowedPurposes.length;
+        for (uint256 i; i < count; ++i) {
+            if (i < previous) purposes[i] = allowedPurposes[i];
+            else purposes.push(allowedPurposes[i]);
+        }
+        for (uint256 i = count; i < previous; ++i) {
+            purposes.pop();
+        }
 
         emit AutoGrantPolicySet(
             datasetId,
@@ -141,8 +162,10 @@ contract DataSharing is IDataSharing, ConsortiumApp {
             policy.mayDelegate,
             msg.sender
         );
+        emit AutoGrantPurposesSet(datasetId, allowedPurposes, msg.sender);
         if (d.classification >= HIGH_CLASSIFICATION) {
-            _logSensitive(datasetId, d, SensitiveOperation.SetPolicy, owner, datasetId, keccak256(abi.encode(policy)));
+            bytes32 detail = keccak256(abi.encode(policy, allowedPurposes));
+            _logSensitive(datasetId, d, SensitiveOperation.SetPolicy, owner, datasetId, detail);
         }
     }
 
@@ -163,12 +186,14 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         emit AccessRequested(grantId, datasetId, consumer, purposeHash, scope, msg.sender);
 
         AutoGrantPolicy memory policy = _getDataSharingStorage()._policies[datasetId];
-        if (policy.memberKinds == 0 || !_policyMatches(policy, consumer, scope)) {
+        if (policy.memberKinds == 0 || !_policyMatches(policy, d.owner, consumer, scope)) {
             Grant memory request = _newGrant(0, datasetId, 0, consumer, 0, false, scope, purposeHash);
             request.status = GrantStatus.Requested;
             request.grantedAt = 0;
             _getDataSharingStorage()._grants[grantId] = request;
         } else {
+            // The policy covers this member and scope: its purposes decide, and any other purpose is refused here.
+            if (!_purposeAllowed(datasetId, purposeHash)) revert PurposeNotAllowed(datasetId, purposeHash);
             uint64 expiresAt = uint64(block.timestamp) + policy.duration;
             Grant memory g = _newGrant(0, datasetId, expiresAt, consumer, 0, policy.mayDelegate, scope, purposeHash);
             _getDataSharingStorage()._grants[grantId] = g;
@@ -397,6 +422,12 @@ contract DataSharing is IDataSharing, ConsortiumApp {
     }
 
     /// @inheritdoc IDataSharing
+    function autoGrantPurposes(uint64 datasetId) external view returns (bytes32[] memory) {
+        DataSharingStorage storage $ = _getDataSharingStorage();
+        return $._policyPurposes[datasetId];
+    }
+
+    /// @inheritdoc IDataSharing
     function grant(uint64 grantId) external view returns (Grant memory) {
         DataSharingStorage storage $ = _getDataSharingStorage();
         return $._grants[grantId];
@@ -473,11 +504,45 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         }
     }
 
-    /// @dev Whether the requesting member's kind and roles, and the requested scope, fall under the policy.
-    function _policyMatches(AutoGrantPolicy memory policy, uint32 consumer, uint64 scope) private view returns (bool) {
+    /// @dev Whether the requesting member's kind and roles, and the requested scope, fall under the policy. The policy
+    /// acts for the owner, so it acts only while the owner is in good standing: a suspended owner's policy grants
+    /// nothing (requests wait for the owner's decision).
+    function _policyMatches(
+        AutoGrantPolicy memory policy,
+        uint32 owner,
+        uint32 consumer,
+        uint64 scope
+    ) private view returns (bool) {
         if (scope & ~policy.maxScope != 0) return false;
-        (IConsortiumRegistry.MemberKind kind, , uint64 roles) = registry().memberProfile(consumer);
+        IConsortiumRegistry registry_ = registry();
+        (, IConsortiumRegistry.MemberStatus ownerStatus, ) = registry_.memberProfile(owner);
+        if (ownerStatus != IConsortiumRegistry.MemberStatus.Active) return false;
+        (IConsortiumRegistry.MemberKind kind, , uint64 roles) = registry_.memberProfile(consumer);
         return (policy.memberKinds >> uint8(kind)) & 1 == 1 && roles & policy.requiredRoles == policy.requiredRoles;
+    }
+
+    /// @dev 1 to `MAX_POLICY_PURPOSES` distinct non-zero purpose hashes (the pairwise check is at most 28 comparisons).
+    function _checkPurposes(bytes32[] calldata purposes) private pure {
+        uint256 count = purposes.length;
+        if (count == 0) revert InvalidValue("allowedPurposes");
+        if (count > MAX_POLICY_PURPOSES) revert TooManyPolicyPurposes(count, MAX_POLICY_PURPOSES);
+        for (uint256 i; i < count; ++i) {
+            bytes32 purpose = purposes[i];
+            if (purpose == bytes32(0)) revert InvalidValue("allowedPurposes");
+            for (uint256 j; j < i; ++j) {
+                if (purposes[j] == purpose) revert InvalidValue("allowedPurposes");
+            }
+        }
+    }
+
+    /// @dev Whether the dataset's policy allows the purpose: at most `MAX_POLICY_PURPOSES` storage reads.
+    function _purposeAllowed(uint64 datasetId, bytes32 purposeHash) private view returns (bool) {
+        bytes32[] storage purposes = _getDataSharingStorage()._policyPurposes[datasetId];
+        uint256 count = purposes.length;
+        for (uint256 i; i < count; ++i) {
+            if (purposes[i] == purposeHash) return true;
+        }
+        return false;
     }
 
     function _newGrant(

@@ -110,6 +110,8 @@ export interface DemoScenarioResult {
     replacementId: bigint;
     /** Member kinds (bit per IConsortiumRegistry.MemberKind) the dataset's automatic grant policy admits. */
     autoGrantMemberKinds: number;
+    /** Purpose hashes the dataset's automatic grant policy allows (what its consumers declare). */
+    autoGrantPurposes: string[];
   };
   lettersOfCredit: {
     lcId: bigint;
@@ -374,20 +376,31 @@ export const dataSharingStory: Story = async (ctx) => {
   ctx.log(`${gov1.member.shortName} granted access #${grantId} for one year`);
 
   // Other departments need the holder and location for routine checks: the owner grants those automatically, for 90
-  // days, to government members that consume data, instead of reviewing each request.
+  // days, to government members that consume data, instead of reviewing each request, but only for the purposes its
+  // consumers declare (the tax assessment above and the holder check of subsidy and pension files); any other purpose
+  // is refused at once.
   const autoGrantMemberKinds = 1 << MemberKind.Government;
+  const holderCheckPurpose = hashCanonicalJson({
+    purpose: "real-estate holder and location check for subsidy and pension files",
+    legalBasis: "Real Estate Registration Regulations art. 27",
+  });
+  const autoGrantPurposes = [purposeHash, holderCheckPurpose];
   await ctx.send(
-    owner.setAutoGrantPolicy(datasetId, {
-      memberKinds: autoGrantMemberKinds,
-      mayDelegate: false,
-      duration: 90 * DAY,
-      requiredRoles: Roles.DATA_CONSUMER,
-      maxScope: 0b00110n, // holder, location
-    }),
+    owner.setAutoGrantPolicy(
+      datasetId,
+      {
+        memberKinds: autoGrantMemberKinds,
+        mayDelegate: false,
+        duration: 90 * DAY,
+        requiredRoles: Roles.DATA_CONSUMER,
+        maxScope: 0b00110n, // holder, location
+      },
+      autoGrantPurposes,
+    ),
   );
   ctx.log(
     `${gov1.member.shortName} set an automatic grant policy on dataset #${datasetId}: ` +
-      `government departments get holder and location for 90 days without review`,
+      `government departments get holder and location for 90 days without review, for tax assessment and holder checks`,
   );
 
   // The tax bureau signs its request (EIP-712); the owner's gateway records the access before serving the extract.
@@ -454,6 +467,7 @@ export const dataSharingStory: Story = async (ctx) => {
     certificateId,
     replacementId,
     autoGrantMemberKinds,
+    autoGrantPurposes,
   };
 };
 

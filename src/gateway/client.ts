@@ -1,7 +1,38 @@
 import { hexlify, keccak256, randomBytes, type Signer, type TypedDataDomain } from "ethers";
 import { openEnvelope, parseEnvelope, type Hex } from "@consortia/sdk";
 import type { GatewayErrorBody, GatewayErrorCode } from "./errors.js";
-import { datasetPath, Headers, requestDigest, signDataRequest, type DataRequest } from "./request.js";
+import {
+  accessRecordPath,
+  datasetPath,
+  Headers,
+  requestDigest,
+  signAccessRecordRequest,
+  signDataRequest,
+  type AccessRecordRequest,
+  type DataRequest,
+} from "./request.js";
+import type { Delivery } from "./store.js";
+import { signer as storedRequestSigner } from "./trace.js";
+
+/** One kept delivery of an access as `GET /accesses/{accessId}` returns it: the consumer's signed request and more. */
+export type StoredRequest = Omit<Delivery, "tag" | "sourceRows">;
+
+/** The answer of `GET /accesses/{accessId}`. */
+export interface AccessRecord {
+  accessId: string;
+  /** Who asked, as the gateway saw it. */
+  readBy: { account: string; member: number; as: "owner" | "auditor" };
+  deliveries: StoredRequest[];
+}
+
+/**
+ * The account that signed a stored request, recovered from its EIP-712 signature under its stored domain, or null
+ * when it does not verify (the request's digest must also be its access id). Compare it with the consumer's account
+ * and the `AccessRecorded` event on chain: the consumer cannot deny the access, and the gateway cannot invent one.
+ */
+export function verifyStoredRequest(stored: StoredRequest): string | null {
+  return storedRequestSigner(stored);
+}
 
 /** What `GET /info` tells a client: the EIP-712 domain to sign under and the files served. */
 export interface GatewayInfo {
@@ -139,6 +170,44 @@ export class GatewayClient {
       transaction: response.headers.get(Headers.transaction) ?? "",
     };
   }
+
+  /** The consumer's signed request(s) kept for an access; for the data owner and auditors (see `fetchAccessRecord`). */
+  fetchAccessRecord(accessId: string, options?: { timestamp?: bigint; nonce?: string }): Promise<AccessRecord> {
+    return fetchAccessRecord(this, accessId, options);
+  }
+}
+
+/**
+ * Reads the consumer's signed request(s) kept for an access, signed by `signer`: an account of the data owner or of an
+ * auditor (`AUDITOR`). Throws `GatewayRequestError` on a refusal (`NOT_RECORD_READER`, `UNKNOWN_ACCESS`, ...). Connect
+ * with `GatewayClient.connect(url, signer)` and call `client.fetchAccessRecord(accessId)`.
+ */
+export async function fetchAccessRecord(
+  client: { url: string; signer: Signer; domain: TypedDataDomain },
+  accessId: string,
+  options: { timestamp?: bigint; nonce?: string } = {},
+): Promise<AccessRecord> {
+  const request: AccessRecordRequest = {
+    method: "GET",
+    path: accessRecordPath(accessId),
+    accessId: accessId.toLowerCase(),
+    timestamp: options.timestamp ?? BigInt(Math.floor(Date.now() / 1000)),
+    nonce: (options.nonce ?? hexlify(randomBytes(32))).toLowerCase(),
+  };
+  const signature = await signAccessRecordRequest(client.signer, client.domain, request);
+  const response = await fetch(`${client.url}${request.path}`, {
+    headers: {
+      [Headers.timestamp]: request.timestamp.toString(),
+      [Headers.nonce]: request.nonce,
+      [Headers.signature]: signature,
+    },
+  });
+  if (!response.ok) throw new GatewayRequestError(response.status, (await response.json()) as GatewayErrorBody);
+  const record = (await response.json()) as AccessRecord;
+  if (record.deliveries.some((d) => d.accessId.toLowerCase() !== request.accessId)) {
+    throw new Error("the gateway answered with a record of another access");
+  }
+  return record;
 }
 
 /**

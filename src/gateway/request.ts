@@ -73,6 +73,51 @@ export function recoverRequester(domain: TypedDataDomain, request: DataRequest, 
   return verifyTypedData(domain, DATA_REQUEST_TYPES, request, signature);
 }
 
+/**
+ * The EIP-712 type the data owner or an auditor signs to read the stored signed request(s) of an access
+ * (`GET /accesses/{accessId}`), in the same domain as data requests.
+ */
+export const ACCESS_RECORD_REQUEST_TYPES = {
+  AccessRecordRequest: [
+    { name: "method", type: "string" },
+    { name: "path", type: "string" },
+    { name: "accessId", type: "bytes32" },
+    { name: "timestamp", type: "uint64" },
+    { name: "nonce", type: "bytes32" },
+  ],
+};
+
+/** A request for the stored record of an access, as signed. */
+export interface AccessRecordRequest {
+  method: string;
+  path: string;
+  /** The access id (the EIP-712 digest of the consumer's data request, as recorded on chain). */
+  accessId: string;
+  /** Unix seconds; rejected outside the gateway's clock-skew window. */
+  timestamp: bigint;
+  /** 32 random bytes, never reused. */
+  nonce: string;
+}
+
+/** The path the record of an access is read from. */
+export function accessRecordPath(accessId: string): string {
+  return `/accesses/${accessId.toLowerCase()}`;
+}
+
+/** The account that signed a request for an access record (throws on a malformed signature). */
+export function recoverRecordReader(domain: TypedDataDomain, request: AccessRecordRequest, signature: string): string {
+  return verifyTypedData(domain, ACCESS_RECORD_REQUEST_TYPES, request, signature);
+}
+
+/** Signs a request for an access record with an account of the data owner or of an auditor. */
+export async function signAccessRecordRequest(
+  signer: Signer,
+  domain: TypedDataDomain,
+  request: AccessRecordRequest,
+): Promise<string> {
+  return signer.signTypedData(domain, ACCESS_RECORD_REQUEST_TYPES, request);
+}
+
 /** Signs a request with a consumer member's account. */
 export async function signDataRequest(signer: Signer, domain: TypedDataDomain, request: DataRequest): Promise<string> {
   return signer.signTypedData(domain, DATA_REQUEST_TYPES, request);

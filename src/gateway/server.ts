@@ -23,7 +23,15 @@ import { GatewayConfigError, GatewayError, type GatewayErrorCode } from "./error
 import { deliveryTag, fingerprintKey, ROW_REF_COLUMN, rowRef, watermarkText } from "./fingerprint.js";
 import { MetadataError, parseMetadata, type FilesMetadata, type TableMetadata } from "./metadata.js";
 import { NonceCache } from "./nonces.js";
-import { gatewayDomain, Headers, recoverRequester, requestDigest, type DataRequest } from "./request.js";
+import {
+  accessRecordPath,
+  gatewayDomain,
+  Headers,
+  recoverRecordReader,
+  recoverRequester,
+  requestDigest,
+  type DataRequest,
+} from "./request.js";
 import { openStore, type Delivery, type GatewayStore } from "./store.js";
 import { checkTableAgainstMetadata, readTable, selectView, TableError, writeView, type Table } from "./table.js";
 
@@ -53,6 +61,12 @@ const RequestHeadersSchema = z.object({
   [Headers.nonce]: hex32,
   [Headers.signature]: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature"),
 });
+const RecordHeadersSchema = z.object({
+  [Headers.timestamp]: z.string().regex(/^[0-9]{1,12}$/, "unix seconds"),
+  [Headers.nonce]: hex32,
+  [Headers.signature]: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature"),
+});
+const RecordParamsSchema = z.object({ accessId: hex32 });
 const ParamsSchema = z.object({
   datasetId: z.string().regex(/^[1-9][0-9]{0,19}$/, "a dataset id"),
   version: z
@@ -153,7 +167,11 @@ async function serve(
     void reply.code(refusal.status).type("application/json").send(refusal.toJSON());
   });
   app.setNotFoundHandler((_request, reply) => {
-    void reply.code(404).send(new GatewayError("NOT_FOUND", "no such route: GET /datasets/:id[/versions/:v]").toJSON());
+    void reply
+      .code(404)
+      .send(
+        new GatewayError("NOT_FOUND", "no such route: GET /datasets/:id[/versions/:v] or /accesses/:accessId").toJSON(),
+      );
   });
 
   app.get("/info", async () => ({
@@ -244,6 +262,79 @@ async function serve(
   };
   app.get("/datasets/:datasetId", handler);
   app.get("/datasets/:datasetId/versions/:version", handler);
+
+  /**
+   * The consumer's signed request(s) kept for an access, for the data owner (an account of the owner member that may
+   * act as `DATA_OWNER` now) and auditors (an account whose member holds `AUDITOR` now), so that a consumer cannot deny
+   * an access: anyone holding the answer recovers the consumer's account from the signature and checks that the
+   * request's EIP-712 digest is the access id on chain. The caller signs `AccessRecordRequest` (request.ts) like a
+   * data request: same headers but the grant and purpose, same skew window and nonce rules.
+   */
+  app.get("/accesses/:accessId", async (request) => {
+    const params = RecordParamsSchema.safeParse(request.params);
+    const headers = RecordHeadersSchema.safeParse(request.headers);
+    if (!params.success || !headers.success) {
+      const issues = [...(params.error?.issues ?? []), ...(headers.error?.issues ?? [])].map(
+        (i) => `${i.path.join(".")}: ${i.message}`,
+      );
+      throw new GatewayError("BAD_REQUEST", "missing or malformed request fields", { issues });
+    }
+    const accessId = params.data.accessId.toLowerCase();
+    const recordRequest = {
+      method: request.method,
+      path: request.url.split("?")[0],
+      accessId,
+      timestamp: BigInt(headers.data[Headers.timestamp]),
+      nonce: headers.data[Headers.nonce].toLowerCase(),
+    };
+    if (recordRequest.path.toLowerCase() !== accessRecordPath(accessId)) {
+      throw new GatewayError("BAD_REQUEST", "the path must name the access id in lower case hex");
+    }
+    const skew = Math.abs(Math.floor(Date.now() / 1000) - Number(recordRequest.timestamp));
+    if (skew > config.maxSkewSeconds) {
+      throw new GatewayError("STALE_REQUEST", `request timestamp is ${skew} s away from the gateway's clock`, {
+        maxSkewSeconds: config.maxSkewSeconds,
+      });
+    }
+    let reader: string;
+    try {
+      reader = recoverRecordReader(domain, recordRequest, headers.data[Headers.signature]);
+    } catch {
+      throw new GatewayError("BAD_SIGNATURE", "the signature is not a valid EIP-712 signature of this request");
+    }
+    if (!nonces.use(reader, recordRequest.nonce)) {
+      throw new GatewayError("REPLAYED_NONCE", "this nonce was already used", { nonce: recordRequest.nonce });
+    }
+    let account;
+    try {
+      account = await chain.registry.account(reader);
+    } catch {
+      throw new GatewayError("CHAIN_UNAVAILABLE", "the chain could not be read");
+    }
+    if (account.memberId === 0n) {
+      throw new GatewayError("UNKNOWN_SIGNER", "the request is not signed by an account of a member", { reader });
+    }
+    // The standing now: `effectiveRoles` is empty while the member or the account is suspended.
+    const owner = Number(account.memberId) === ownerMember && (account.effectiveRoles & Roles.DATA_OWNER) !== 0n;
+    const auditor = (account.effectiveRoles & Roles.AUDITOR) !== 0n;
+    if (!owner && !auditor) {
+      throw new GatewayError(
+        "NOT_RECORD_READER",
+        "only the data owner (DATA_OWNER) and auditors (AUDITOR) may read the stored requests",
+        { reader, member: Number(account.memberId) },
+      );
+    }
+    // Asked only once the reader is known to be allowed: others learn nothing, not even whether the access exists.
+    const kept = store.deliveriesOf(accessId);
+    if (kept.length === 0)
+      throw new GatewayError("UNKNOWN_ACCESS", "this gateway keeps no request for that access", { accessId });
+    return {
+      accessId,
+      readBy: { account: reader, member: Number(account.memberId), as: owner ? "owner" : "auditor" },
+      // The fingerprint's tag and row count stay with the owner's store: they are not evidence of the request.
+      deliveries: kept.map(({ tag: _tag, sourceRows: _rows, ...evidence }) => evidence),
+    };
+  });
 
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address() as AddressInfo;

@@ -62,6 +62,8 @@ export interface GatewayStore {
   dir: string;
   secret: Uint8Array;
   append(delivery: Delivery): Promise<void>;
+  /** The deliveries kept under an access id (normally one; none if unknown), from an index kept in memory. */
+  deliveriesOf(accessId: string): Delivery[];
   close(): Promise<void>;
 }
 
@@ -71,6 +73,13 @@ export async function openStore(dir: string): Promise<GatewayStore> {
   await takeLock(dir);
   try {
     const secret = await readOrMakeSecret(dir);
+    // Index by access id of every delivery kept so far (read once here, then kept up to date by `append`).
+    const byAccess = new Map<string, Delivery[]>();
+    const index = (delivery: Delivery) => {
+      const key = delivery.accessId.toLowerCase();
+      byAccess.set(key, [...(byAccess.get(key) ?? []), delivery]);
+    };
+    for (const delivery of await readDeliveries(dir)) index(delivery);
     const handle = await open(join(dir, STORE_FILES.deliveries), "a", 0o600);
     let queue: Promise<void> = Promise.resolve();
     return {
@@ -78,10 +87,11 @@ export async function openStore(dir: string): Promise<GatewayStore> {
       secret,
       // Appends are serialised so that concurrent requests never interleave their lines.
       append: (delivery) => {
-        const next = queue.then(() => appendLine(handle, `${JSON.stringify(delivery)}\n`));
+        const next = queue.then(() => appendLine(handle, `${JSON.stringify(delivery)}\n`)).then(() => index(delivery));
         queue = next.catch(() => undefined);
         return next;
       },
+      deliveriesOf: (accessId) => byAccess.get(accessId.toLowerCase()) ?? [],
       close: async () => {
         await queue;
         await handle.close();

@@ -80,7 +80,7 @@ export function traceLeak(bytes: Uint8Array, store: { secret: Uint8Array; delive
  * The signer of a stored request, recovered with the stored domain; null when the record does not verify (the
  * request's EIP-712 digest must also be the access id recorded on chain).
  */
-export function signer(delivery: Delivery): string | null {
+export function signer(delivery: Pick<Delivery, "accessId" | "domain" | "request" | "signature">): string | null {
   try {
     const domain = gatewayDomain(BigInt(delivery.domain.chainId), delivery.domain.verifyingContract);
     const { request } = delivery;

@@ -224,6 +224,7 @@ describe("API: guarantees and data sharing", function () {
         [2, h("d1 root v2"), "MerkleRoot"],
       ]);
       expect(d.autoGrantPolicy).to.include({ enabled: true, memberKinds: 4, maxScope: "3", mayDelegate: true });
+      expect(d.autoGrantPolicy.allowedPurposes).to.deep.equal([h("purpose kyc"), h("purpose statistics")]);
       const d2 = await ok("/datasets/2");
       expect(d2.sensitiveHead).to.equal((await apps.data.dataset(2)).sensitiveHead);
       expect(d2.autoGrantPolicy).to.equal(null);

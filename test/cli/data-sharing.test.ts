@@ -88,14 +88,21 @@ describe("cli: dataset and certificate commands against a real node", function (
     const child = await net.json<{ validity: string; depth: number }>(["dataset", "show-grant", childId]);
     expect(child).to.deep.include({ validity: "AncestorRevoked", depth: 1 });
 
-    await net.json(["dataset", "policy", datasetId, "--kinds", "Government", "--max-scope", "0x1", "--days", "1"], {
+    const policy = ["dataset", "policy", datasetId, "--kinds", "Government", "--max-scope", "0x1", "--days", "1"];
+    const set = await net.json<{ allowedPurposes: string[] }>([...policy, "--purpose", h("statistics")], {
       as: "civilAffairs",
     });
+    expect(set.allowedPurposes).to.deep.equal([h("statistics")]);
     const auto = await net.json<{ granted: boolean }>(
       ["dataset", "request", datasetId, "--purpose", h("statistics"), "--scope", "1"],
       { as: "pensions" },
     );
     expect(auto.granted).to.equal(true);
+    const refused = await net.run(["dataset", "request", datasetId, "--purpose", h("marketing"), "--scope", "1"], {
+      as: "pensions",
+    });
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include(`PurposeNotAllowed: purpose ${h("marketing")} is not among the allowed purposes`);
   });
 
   it("certificate issue, verify (with holder and document), replace, revoke", async () => {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { AbiCoder, keccak256, solidityPackedKeccak256, ZeroHash } from "ethers";
 import { network } from "hardhat";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { passProposal } from "../helpers/consortium.js";
 import {
   ALL_FIELDS,
@@ -136,13 +137,17 @@ describe("DataSharing: catalogue", () => {
     );
     await expect(asOther.retireDataset(1)).to.be.revertedWithCustomError(data, "NotDatasetOwner");
     await expect(
-      asOther.setAutoGrantPolicy(1, {
-        memberKinds: 2,
-        mayDelegate: false,
-        duration: 1,
-        requiredRoles: 0,
-        maxScope: 1,
-      }),
+      asOther.setAutoGrantPolicy(
+        1,
+        {
+          memberKinds: 2,
+          mayDelegate: false,
+          duration: 1,
+          requiredRoles: 0,
+          maxScope: 1,
+        },
+        [PURPOSE],
+      ),
     ).to.be.revertedWithCustomError(data, "NotDatasetOwner");
   });
 
@@ -302,12 +307,17 @@ describe("DataSharing: auto-grant policy", () => {
     requiredRoles: 1n << 6n,
     maxScope: 0b0011n,
   };
+  const OTHER_PURPOSE = h("purpose: marketing");
+  const purposes = [PURPOSE, h("purpose: pension audit")];
 
   it("grants at once to a member of a listed kind holding the required roles, within the policy's scope", async () => {
     const { data, owner, consumer, platform } = await loadFixture(fixture);
-    await expect(data.connect(owner).setAutoGrantPolicy(1, policy))
+    await expect(data.connect(owner).setAutoGrantPolicy(1, policy, purposes))
       .to.emit(data, "AutoGrantPolicySet")
-      .withArgs(1, policy.memberKinds, policy.requiredRoles, policy.maxScope, policy.duration, true, owner.address);
+      .withArgs(1, policy.memberKinds, policy.requiredRoles, policy.maxScope, policy.duration, true, owner.address)
+      .and.to.emit(data, "AutoGrantPurposesSet")
+      .withArgs(1, purposes, owner.address);
+    expect(await data.autoGrantPurposes(1)).to.deep.equal(purposes);
     const tx = data.connect(consumer).requestAccess(1, PURPOSE, 0b0001n);
     await expect(tx).to.emit(data, "AccessGranted");
     const g = await data.grant(1);
@@ -315,47 +325,129 @@ describe("DataSharing: auto-grant policy", () => {
     expect(g.expiresAt).to.equal(BigInt(await time.latest()) + 3600n);
     expect(g.mayDelegate).to.equal(true);
     expect(g.grantee).to.equal(platform.ids.gov2);
+    expect(g.purposeHash).to.equal(PURPOSE);
   });
 
-  it("leaves the request pending for another kind, missing roles, or a wider scope", async () => {
+  it("refuses a request the policy covers but whose purpose it does not allow, naming dataset and purpose", async () => {
     const { data, owner, consumer, platform } = await loadFixture(fixture);
-    await data.connect(owner).setAutoGrantPolicy(1, policy);
-    await data.connect(platform.accounts.supplier1).requestAccess(1, PURPOSE, 0b0001n); // enterprise
+    await data.connect(owner).setAutoGrantPolicy(1, policy, purposes);
+    await expect(data.connect(consumer).requestAccess(1, OTHER_PURPOSE, 0b0001n))
+      .to.be.revertedWithCustomError(data, "PurposeNotAllowed")
+      .withArgs(1, OTHER_PURPOSE);
+    expect(await data.grantCount()).to.equal(0);
+    // The other allowed purpose is granted.
+    await expect(data.connect(consumer).requestAccess(1, purposes[1], 0b0001n))
+      .to.emit(data, "AccessGranted")
+      .withArgs(1, 1, platform.ids.gov2, 0, 0, purposes[1], 0b0001n, anyValue, true, true, consumer.address);
+  });
+
+  it("a policy update replaces what is allowed", async () => {
+    const { data, owner, consumer } = await loadFixture(fixture);
+    await data.connect(owner).setAutoGrantPolicy(1, policy, purposes);
+    await data.connect(owner).setAutoGrantPolicy(1, policy, [OTHER_PURPOSE]);
+    expect(await data.autoGrantPurposes(1)).to.deep.equal([OTHER_PURPOSE]);
+    await expect(data.connect(consumer).requestAccess(1, PURPOSE, 0b0001n))
+      .to.be.revertedWithCustomError(data, "PurposeNotAllowed")
+      .withArgs(1, PURPOSE);
+    await data.connect(consumer).requestAccess(1, OTHER_PURPOSE, 0b0001n);
+    expect((await data.grant(1)).status).to.equal(GrantStatus.Active);
+    // Growing the list again (shorter, then longer) keeps exactly the new entries.
+    const three = [h("p1"), h("p2"), h("p3")];
+    await data.connect(owner).setAutoGrantPolicy(1, policy, three);
+    expect(await data.autoGrantPurposes(1)).to.deep.equal(three);
+    await expect(data.connect(consumer).requestAccess(1, OTHER_PURPOSE, 0b0001n)).to.be.revertedWithCustomError(
+      data,
+      "PurposeNotAllowed",
+    );
+  });
+
+  it("leaves the request pending for another kind, missing roles, or a wider scope, whatever its purpose", async () => {
+    const { data, owner, consumer, platform } = await loadFixture(fixture);
+    await data.connect(owner).setAutoGrantPolicy(1, policy, purposes);
+    await data.connect(platform.accounts.supplier1).requestAccess(1, OTHER_PURPOSE, 0b0001n); // enterprise
     await data.connect(consumer).requestAccess(1, PURPOSE, 0b0100n); // beyond maxScope
-    await data.connect(owner).setAutoGrantPolicy(1, {
-      ...policy,
-      memberKinds: (1 << 4) | (1 << 1),
-      requiredRoles: 1n << 8n,
-    });
+    await data.connect(owner).setAutoGrantPolicy(
+      1,
+      {
+        ...policy,
+        memberKinds: (1 << 4) | (1 << 1),
+        requiredRoles: 1n << 8n,
+      },
+      purposes,
+    );
     await data.connect(platform.accounts.bankA).requestAccess(1, PURPOSE, 0b0001n); // bank, lacks CERTIFICATE_ISSUER
     for (const id of [1, 2, 3]) expect((await data.grant(id)).status).to.equal(GrantStatus.Requested);
   });
 
-  it("disables the policy with no member kinds", async () => {
+  it("disables the policy with no member kinds and clears its purposes", async () => {
     const { data, owner, consumer } = await loadFixture(fixture);
-    await data.connect(owner).setAutoGrantPolicy(1, policy);
-    await data.connect(owner).setAutoGrantPolicy(1, { ...policy, memberKinds: 0 });
-    await data.connect(consumer).requestAccess(1, PURPOSE, 0b0001n);
+    await data.connect(owner).setAutoGrantPolicy(1, policy, purposes);
+    await expect(data.connect(owner).setAutoGrantPolicy(1, { ...policy, memberKinds: 0 }, []))
+      .to.emit(data, "AutoGrantPurposesSet")
+      .withArgs(1, [], owner.address);
+    await data.connect(consumer).requestAccess(1, OTHER_PURPOSE, 0b0001n);
     expect((await data.grant(1)).status).to.equal(GrantStatus.Requested);
     expect((await data.autoGrantPolicy(1)).memberKinds).to.equal(0);
+    expect(await data.autoGrantPurposes(1)).to.deep.equal([]);
   });
 
   it("rejects an invalid policy", async () => {
     const { data, owner } = await loadFixture(fixture);
     const asOwner = data.connect(owner);
-    await expect(asOwner.setAutoGrantPolicy(1, { ...policy, memberKinds: 1 }))
+    await expect(asOwner.setAutoGrantPolicy(1, { ...policy, memberKinds: 1 }, purposes))
       .to.be.revertedWithCustomError(data, "InvalidValue")
       .withArgs(ethers.encodeBytes32String("memberKinds"));
-    await expect(asOwner.setAutoGrantPolicy(1, { ...policy, memberKinds: 0x80 })).to.be.revertedWithCustomError(
-      data,
-      "InvalidValue",
-    );
-    await expect(asOwner.setAutoGrantPolicy(1, { ...policy, duration: 0 }))
+    await expect(
+      asOwner.setAutoGrantPolicy(1, { ...policy, memberKinds: 0x80 }, purposes),
+    ).to.be.revertedWithCustomError(data, "InvalidValue");
+    await expect(asOwner.setAutoGrantPolicy(1, { ...policy, duration: 0 }, purposes))
       .to.be.revertedWithCustomError(data, "InvalidValue")
       .withArgs(ethers.encodeBytes32String("duration"));
-    await expect(asOwner.setAutoGrantPolicy(1, { ...policy, maxScope: 0b10000n }))
+    await expect(asOwner.setAutoGrantPolicy(1, { ...policy, maxScope: 0b10000n }, purposes))
       .to.be.revertedWithCustomError(data, "ScopeNotAllowed")
       .withArgs(0b10000n, ALL_FIELDS);
+    const badPurposes = ethers.encodeBytes32String("allowedPurposes");
+    for (const list of [[], [ZeroHash], [PURPOSE, PURPOSE]]) {
+      await expect(asOwner.setAutoGrantPolicy(1, policy, list))
+        .to.be.revertedWithCustomError(data, "InvalidValue")
+        .withArgs(badPurposes);
+    }
+    await expect(asOwner.setAutoGrantPolicy(1, { ...policy, memberKinds: 0 }, purposes))
+      .to.be.revertedWithCustomError(data, "InvalidValue")
+      .withArgs(badPurposes);
+    const nine = Array.from({ length: 9 }, (_, i) => h(`purpose ${i}`));
+    await expect(asOwner.setAutoGrantPolicy(1, policy, nine))
+      .to.be.revertedWithCustomError(data, "TooManyPolicyPurposes")
+      .withArgs(9, 8);
+    await asOwner.setAutoGrantPolicy(1, policy, nine.slice(0, 8));
+    expect(await data.autoGrantPurposes(1)).to.have.length(8);
+  });
+
+  it("rejects a policy set by another data owner or by a member without DATA_OWNER", async () => {
+    const { data, platform } = await loadFixture(fixture);
+    await expect(data.connect(platform.accounts.gov2).setAutoGrantPolicy(1, policy, purposes))
+      .to.be.revertedWithCustomError(data, "NotDatasetOwner")
+      .withArgs(1, platform.ids.gov2, platform.ids.gov1);
+    await expect(data.connect(platform.accounts.supplier1).setAutoGrantPolicy(1, policy, purposes))
+      .to.be.revertedWithCustomError(platform.registry, "MissingRole")
+      .withArgs(platform.ids.supplier1, anyValue);
+    expect(await data.autoGrantPurposes(1)).to.deep.equal([]);
+  });
+
+  it("a suspended owner cannot set a policy, and its policy grants nothing while it is suspended", async () => {
+    const { data, owner, consumer, platform } = await loadFixture(fixture);
+    await data.connect(owner).setAutoGrantPolicy(1, policy, purposes);
+    await passProposal(
+      platform,
+      platform.registry,
+      platform.registry.interface.encodeFunctionData("suspendMember", [platform.ids.gov1]),
+    );
+    await expect(data.connect(owner).setAutoGrantPolicy(1, policy, [OTHER_PURPOSE]))
+      .to.be.revertedWithCustomError(platform.registry, "MemberNotActive")
+      .withArgs(platform.ids.gov1, 2);
+    await expect(data.connect(consumer).requestAccess(1, PURPOSE, 0b0001n)).not.to.emit(data, "AccessGranted");
+    expect((await data.grant(1)).status).to.equal(GrantStatus.Requested);
+    expect(await data.autoGrantPurposes(1)).to.deep.equal(purposes);
   });
 });
 
@@ -646,13 +738,17 @@ describe("DataSharing: sensitive-operation log", () => {
     await data.connect(consumer).delegateAccess(1, platform.ids.core, 1n, expiresAt, false); // 3
     await asOwner.revokeAccess(3, h("r"));
     await asOwner.grantDirect(2, platform.ids.bankA, PURPOSE, 1n, expiresAt, false); // 4
-    await asOwner.setAutoGrantPolicy(2, {
-      memberKinds: 1 << 4,
-      mayDelegate: false,
-      duration: 60,
-      requiredRoles: 0,
-      maxScope: 1,
-    });
+    await asOwner.setAutoGrantPolicy(
+      2,
+      {
+        memberKinds: 1 << 4,
+        mayDelegate: false,
+        duration: 60,
+        requiredRoles: 0,
+        maxScope: 1,
+      },
+      [PURPOSE],
+    );
     await data.connect(consumer).requestAccess(2, PURPOSE, 1n); // 5, by policy
     await asOwner.setClassification(2, Classification.Public);
     await asOwner.setClassification(2, Classification.Internal); // not logged: neither level is high
@@ -754,13 +850,17 @@ describe("DataSharing: suspended members and pause", () => {
       data.connect(owner).publishVersion(1, h("f"), 0, h("m")),
       data.connect(owner).setClassification(1, 0),
       data.connect(owner).retireDataset(1),
-      data.connect(owner).setAutoGrantPolicy(1, {
-        memberKinds: 0,
-        mayDelegate: false,
-        duration: 0,
-        requiredRoles: 0,
-        maxScope: 0,
-      }),
+      data.connect(owner).setAutoGrantPolicy(
+        1,
+        {
+          memberKinds: 0,
+          mayDelegate: false,
+          duration: 0,
+          requiredRoles: 0,
+          maxScope: 0,
+        },
+        [],
+      ),
       data.connect(consumer).requestAccess(1, PURPOSE, 1n),
       data.connect(owner).grantAccess(1, 1n, expiresAt, false),
       data.connect(owner).refuseAccess(1, h("r")),

@@ -31,9 +31,17 @@ export interface ChainFixture {
   consumer: HDNodeWallet;
   core: HDNodeWallet;
   supplier: HDNodeWallet;
-  ids: { gov1: number; gov2: number; core: number; supplier: number };
+  /** The regulator: holds AUDITOR (reads the stored signed requests of any access). */
+  auditor: HDNodeWallet;
+  ids: { gov1: number; gov2: number; core: number; supplier: number; auditor: number };
   /** Each member's X25519 key pair; the registry holds the public halves (the gateway seals files to them). */
-  keys: { gov1: EncryptionKeyPair; gov2: EncryptionKeyPair; core: EncryptionKeyPair; supplier: EncryptionKeyPair };
+  keys: {
+    gov1: EncryptionKeyPair;
+    gov2: EncryptionKeyPair;
+    core: EncryptionKeyPair;
+    supplier: EncryptionKeyPair;
+    auditor: EncryptionKeyPair;
+  };
   dir: string;
 }
 
@@ -48,13 +56,16 @@ export async function deployOnNode(): Promise<ChainFixture> {
     cacheTimeout: -1,
   });
   provider.pollingInterval = 50;
-  const [deployer, owner, consumer, core, supplier] = [0, 1, 2, 3, 4].map((i) => hardhatWallet(i, provider));
+  const [deployer, owner, consumer, core, supplier, auditor] = [0, 1, 2, 3, 4, 5].map((i) =>
+    hardhatWallet(i, provider),
+  );
   const registry = await deployProxy(await new ConsortiumRegistry__factory(deployer).deploy(), [], deployer);
   const keys = {
     gov1: generateEncryptionKeyPair(),
     gov2: generateEncryptionKeyPair(),
     core: generateEncryptionKeyPair(),
     supplier: generateEncryptionKeyPair(),
+    auditor: generateEncryptionKeyPair(),
   };
   const seed = async (kind: number, name: keyof typeof keys, roles: bigint, admin: Wallet | HDNodeWallet) => {
     const registration = keccak256(toUtf8Bytes(name));
@@ -64,6 +75,7 @@ export async function deployOnNode(): Promise<ChainFixture> {
   await seed(MemberKind.Government, "gov2", roleSet("DATA_OWNER", "DATA_CONSUMER"), consumer);
   await seed(MemberKind.Enterprise, "core", roleSet("DATA_CONSUMER"), core);
   await seed(MemberKind.Enterprise, "supplier", roleSet("RECEIVABLE_HOLDER"), supplier);
+  await seed(MemberKind.Regulator, "auditor", roleSet("VOTER", "AUDITOR"), auditor);
   const data = await deployProxy(await new DataSharing__factory(deployer).deploy(registry), [], deployer);
   const dir = await mkdtemp(join(tmpdir(), "consortia-gateway-"));
   return {
@@ -75,7 +87,8 @@ export async function deployOnNode(): Promise<ChainFixture> {
     consumer,
     core,
     supplier,
-    ids: { gov1: 1, gov2: 2, core: 3, supplier: 4 },
+    auditor,
+    ids: { gov1: 1, gov2: 2, core: 3, supplier: 4, auditor: 5 },
     keys,
     dir,
   };

@@ -149,6 +149,9 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(policy.memberKinds).to.equal(1n << 4n); // Government
     expect(policy.maxScope).to.equal(0b00110n);
     expect(policy.duration).to.equal(90n * 86_400n);
+    // ... for the purposes its consumers declare: the tax bureau's request purpose is one of them.
+    expect(await dataSharing.autoGrantPurposes(datasetId)).to.deep.equal(result.dataSharing.autoGrantPurposes);
+    expect(result.dataSharing.autoGrantPurposes).to.include(grant.purposeHash);
 
     const certificates = ECertificates__factory.connect(at("ECertificates"), provider);
     expect(await certificates.verify(certificateId)).to.deep.equal([5n, replacementId]); // Replaced

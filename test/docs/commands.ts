@@ -262,6 +262,15 @@ export const COVERAGE: Coverage[] = [
     commands: /^consortia data trace( <leaked file> --store DIR)?$/,
     run: [{ file: "test/data-sharing/gateway-trace.test.ts", invocation: ['"data", "trace", leak, "--store"'] }],
   },
+  {
+    commands: /^consortia data request( <access-id> --store DIR)?$/,
+    run: [
+      {
+        file: "test/data-sharing/gateway-records.test.ts",
+        invocation: ['"data", "request", served.accessId, "--store"'],
+      },
+    ],
+  },
 
   // ------------------------------------------------------------------------------------------- not this project's
   { commands: /^(cd|export) \S.*$/, notOurs: "a shell builtin: sets the directory or the environment of what follows" },

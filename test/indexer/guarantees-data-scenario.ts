@@ -160,7 +160,7 @@ export async function guaranteesAndDataScenario(chain: TestChain): Promise<AppsC
   await mined(data.connect(a.core).registerDataset(h("d3"), 0, h("d3 meta"), 0, 1n)); // 3: Public, core's
   await mined(data.connect(a.core).retireDataset(3));
   const policy = { memberKinds: 1 << 2, mayDelegate: true, duration: 10 * DAY, requiredRoles: 0n, maxScope: 0b11n };
-  await mined(gov1.setAutoGrantPolicy(1, policy));
+  await mined(gov1.setAutoGrantPolicy(1, policy, [h("purpose kyc"), h("purpose statistics")]));
   await mined(data.connect(a.supplier1).requestAccess(1, h("purpose kyc"), 0b1n)); // grant 1, by policy
   ids.grantPolicy = 1n;
   marks.grantRequested = await mined(data.connect(a.gov2).requestAccess(1, h("purpose audit"), 0b111n)); // grant 2

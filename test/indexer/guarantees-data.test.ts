@@ -185,6 +185,7 @@ describe("indexer: guarantees and data-sharing projections", function () {
           may_delegate: p.mayDelegate,
           enabled: true,
         });
+        expect(policy.allowed_purposes).to.deep.equal([...(await data.autoGrantPurposes(1))]);
       });
 
       it("grants equal the contract's: grantee, parent, depth, scope, purpose, expiry, status", async () => {

@@ -119,6 +119,11 @@ const TAMPERS: readonly Tamper[] = [
     set: "duration = duration + 1",
     drift: (r) => [`autoGrantPolicy ${r.dataset_id} duration`],
   },
+  {
+    table: "data_auto_grant_policies",
+    set: `allowed_purposes = allowed_purposes || jsonb_build_array(${HASH})`,
+    drift: (r) => [`autoGrantPolicy ${r.dataset_id} allowedPurposes`],
+  },
   { table: "data_grants", set: "scope = scope + 1", drift: (r) => [`grant ${r.grant_id} scope`] },
   {
     table: "ecertificates",

@@ -127,8 +127,10 @@ describe("sdk/clients data sharing", () => {
       requiredRoles: roleSet("DATA_CONSUMER"),
       maxScope: 0x0fn,
       duration: 86_400,
+      allowedPurposes: [h("planning")],
     });
     expect(await owner.dataSharing.autoGrantPolicy(datasetId)).to.deep.include({
+      allowedPurposes: [h("planning")],
       memberKinds: [MemberKind.Government],
       maxScope: 15n,
       duration: 86_400,
@@ -136,6 +138,12 @@ describe("sdk/clients data sharing", () => {
     const { grantId, granted } = await consumer.dataSharing.requestAccess(datasetId, h("planning"), 0x03n);
     expect(granted).to.equal(true);
     expect((await consumer.dataSharing.grant(grantId)).status).to.equal("Active");
+    const refused = await consumer.dataSharing
+      .requestAccess(datasetId, h("advertising"), 0x03n)
+      .catch((caught: unknown) => caught);
+    expect((refused as ContractError).decoded.message).to.equal(
+      `purpose ${h("advertising")} is not among the allowed purposes of dataset ${datasetId}'s auto-grant policy`,
+    );
     const wrong = await consumer.dataSharing.retireDataset(datasetId).catch((caught: unknown) => caught);
     expect((wrong as ContractError).decoded.message).to.equal(
       `member ${ids.gov2} does not own dataset ${datasetId} (member ${ids.gov1} does)`,

@@ -145,7 +145,8 @@ interface IDataSharing is IConsortiumApp {
         bytes32 purposeHash;
     }
 
-    /// @notice A policy under which requests are granted at once, without the owner acting (one slot).
+    /// @notice A policy under which requests are granted at once, without the owner acting (one slot). Its allowed
+    /// purposes are kept beside it (see `setAutoGrantPolicy`).
     /// @param memberKinds Bit `k` set lets members of `IConsortiumRegistry.MemberKind(k)` qualify; 0 disables.
     /// @param mayDelegate Whether auto-granted grants may be delegated.
     /// @param duration Seconds an auto-granted grant lasts.
@@ -195,6 +196,10 @@ interface IDataSharing is IConsortiumApp {
         bool mayDelegate,
         address account
     );
+    /// @notice The purposes for which the auto-grant policy of a dataset grants (emitted with every
+    /// `AutoGrantPolicySet`; empty when the policy is disabled). Each is the keccak256 of a canonical purpose
+    /// statement.
+    event AutoGrantPurposesSet(uint64 indexed datasetId, bytes32[] allowedPurposes, address account);
     /// @notice A consumer asked for access.
     event AccessRequested(
         uint64 indexed grantId,
@@ -291,6 +296,11 @@ interface IDataSharing is IConsortiumApp {
     error DelegationTooDeep(uint64 parentId, uint8 depth);
     /// @notice The member cannot receive a grant (not active, or lacks `DATA_CONSUMER`).
     error NotEligibleGrantee(uint32 memberId);
+    /// @notice The request fits the dataset's auto-grant policy (member kind, roles, scope) but its declared purpose is
+    /// not one of the policy's allowed purposes: nothing is recorded. The owner may still grant it (`grantDirect`).
+    error PurposeNotAllowed(uint64 datasetId, bytes32 purposeHash);
+    /// @notice A policy names more allowed purposes than `MAX_POLICY_PURPOSES`.
+    error TooManyPolicyPurposes(uint256 count, uint256 max);
 
     /// @notice Registers a dataset with its first version. By a `DATA_OWNER` member, which becomes its owner.
     /// @param contentHash keccak256 of the file or Merkle root of the files (non-zero).
@@ -323,10 +333,22 @@ interface IDataSharing is IConsortiumApp {
     function retireDataset(uint64 datasetId) external;
 
     /// @notice Sets (or, with `memberKinds == 0`, disables) the auto-grant policy. By the owner, while active.
-    function setAutoGrantPolicy(uint64 datasetId, AutoGrantPolicy calldata policy) external;
+    /// @dev Allowed purposes are a bounded list of purpose hashes rather than a bitmap of purpose codes: a purpose on
+    /// chain is already the keccak256 of its canonical statement (what requests and grants carry and what delegation
+    /// inherits), so a list compares like with like and needs no code table that every member would have to agree on
+    /// and keep in step. At most `MAX_POLICY_PURPOSES` entries keep the check on every request to a bounded loop
+    /// (one storage read per entry); a policy update replaces the whole list.
+    /// @param allowedPurposes Purposes a request must declare to be granted by the policy: 1 to `MAX_POLICY_PURPOSES`
+    /// distinct non-zero hashes while the policy is enabled, none to disable it.
+    function setAutoGrantPolicy(
+        uint64 datasetId,
+        AutoGrantPolicy calldata policy,
+        bytes32[] calldata allowedPurposes
+    ) external;
 
     /// @notice Asks for access to a dataset. By a `DATA_CONSUMER` member. Granted at once if the dataset's policy
-    /// matches the member and the scope.
+    /// matches the member and the scope and allows the purpose; refused (`PurposeNotAllowed`) if the policy matches
+    /// the member and the scope but not the purpose; otherwise left for the owner.
     /// @param purposeHash keccak256 of the canonical purpose statement (non-zero).
     /// @param scope Fields asked for (non-empty, within the dataset's fields).
     /// @return grantId The request's id, which becomes the grant's id.
@@ -387,6 +409,9 @@ interface IDataSharing is IConsortiumApp {
     /// @notice Deepest delegation allowed: a grant by the owner is depth 0.
     function MAX_DELEGATION_DEPTH() external view returns (uint8);
 
+    /// @notice Most allowed purposes an auto-grant policy may name.
+    function MAX_POLICY_PURPOSES() external view returns (uint8);
+
     /// @notice A dataset's catalogue entry.
     function dataset(uint64 datasetId) external view returns (Dataset memory);
 
@@ -406,6 +431,9 @@ interface IDataSharing is IConsortiumApp {
 
     /// @notice The auto-grant policy of a dataset.
     function autoGrantPolicy(uint64 datasetId) external view returns (AutoGrantPolicy memory);
+
+    /// @notice The purposes for which the auto-grant policy of a dataset grants (empty while it is disabled).
+    function autoGrantPurposes(uint64 datasetId) external view returns (bytes32[] memory);
 
     /// @notice A grant's record.
     function grant(uint64 grantId) external view returns (Grant memory);

@@ -94,13 +94,17 @@ export const measure: MeasureGas = async (connection) => {
   row(
     "set auto-grant policy",
     await gasOf(
-      await asOwner.setAutoGrantPolicy(1, {
-        memberKinds: 1 << 4,
-        mayDelegate: false,
-        duration: 3600,
-        requiredRoles: 0n,
-        maxScope: 0b0001n,
-      }),
+      await asOwner.setAutoGrantPolicy(
+        1,
+        {
+          memberKinds: 1 << 4,
+          mayDelegate: false,
+          duration: 3600,
+          requiredRoles: 0n,
+          maxScope: 0b0001n,
+        },
+        [h("policy purpose")],
+      ),
     ),
   );
   const asSupplier = data.connect(supplier1);

@@ -57,6 +57,8 @@ const policySchema = z.object({
   maxScope: z.string(),
   duration: z.number().int(),
   mayDelegate: z.boolean(),
+  /** Purpose hashes the policy grants for (a request it covers with another purpose is refused). */
+  allowedPurposes: z.array(z.string()),
   setBy: z.string(),
   source,
 });
@@ -386,6 +388,7 @@ export default defineRoutes({
                   maxScope: policy.max_scope as string,
                   duration: policy.duration as number,
                   mayDelegate: policy.may_delegate as boolean,
+                  allowedPurposes: (policy.allowed_purposes as string[] | null) ?? [],
                   setBy: policy.account as string,
                   source: versionSource(policy),
                 },

@@ -16,14 +16,16 @@ import {
 } from "@consortia/sdk";
 import { GatewayConfigError } from "../../gateway/errors.js";
 import { readStore } from "../../gateway/store.js";
-import { traceLeak } from "../../gateway/trace.js";
+import { signer as traceSigner, traceLeak } from "../../gateway/trace.js";
 import type { Cli } from "../context.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { NotFoundError, readFound } from "../found.js";
 import { details, table } from "../output.js";
 import {
+  collect,
   formatDate,
   parseAddress,
+  parseBytes32,
   parseCount,
   parseDate,
   parseHash,
@@ -330,29 +332,53 @@ export function register(program: Command, cli: () => Cli): void {
     .option("--max-scope <mask>", "largest scope granted at once")
     .option("--days <days>", "days a policy grant lasts", "30")
     .option("--may-delegate", "policy grants may be delegated")
+    .option(
+      "--purpose <hash>",
+      "a purpose granted at once (repeat, 1 to 8; hash of the canonical purpose statement, file: or json:)",
+      collect,
+      [],
+    )
     .description("set the auto-grant policy (owner); --kinds none disables it")
     .action(
       async (
         idText: string,
-        options: { kinds: string; roles: string; maxScope?: string; days: string; mayDelegate?: boolean },
+        options: {
+          kinds: string;
+          roles: string;
+          maxScope?: string;
+          days: string;
+          mayDelegate?: boolean;
+          purpose: string[];
+        },
       ) => {
         const datasetId = parseId(idText, "dataset id");
         const disabled = options.kinds.trim().toLowerCase() === "none";
         const memberKinds = disabled ? [] : options.kinds.split(",").map((kind) => parseKind(kind));
         const requiredRoles = parseRoles(options.roles).set;
         if (!disabled && options.maxScope === undefined) throw new UsageError("--max-scope is required with --kinds");
+        if (!disabled && options.purpose.length === 0) throw new UsageError("--purpose is required with --kinds");
+        if (disabled && options.purpose.length > 0) throw new UsageError("--purpose cannot go with --kinds none");
+        if (options.purpose.length > 8) throw new UsageError("at most 8 --purpose values");
         const maxScope = options.maxScope === undefined ? 0n : parseMask(options.maxScope, "max scope");
         const duration = parseCount(options.days, "days", 49_000) * 86_400;
+        const allowedPurposes = await Promise.all(options.purpose.map((value) => parseHash(value, "purpose hash")));
         const consortia = await signed();
         const receipt = await consortia.dataSharing.setAutoGrantPolicy(
           datasetId,
-          { memberKinds, requiredRoles, maxScope, duration, mayDelegate: options.mayDelegate === true },
+          {
+            memberKinds,
+            requiredRoles,
+            maxScope,
+            duration,
+            mayDelegate: options.mayDelegate === true,
+            allowedPurposes,
+          },
           progress(cli(), `set the policy of dataset ${datasetId}`),
         );
         printed(
           cli(),
           receipt,
-          { datasetId },
+          { datasetId, allowedPurposes },
           disabled ? `disabled the policy of dataset ${datasetId}` : `set the policy of dataset ${datasetId}`,
         );
       },
@@ -569,6 +595,41 @@ function registerData(program: Command, cli: () => Cli): void {
   const data = program
     .command("data")
     .description("data gateway, owner side: trace a leaked file, the consumers' signed requests");
+  data
+    .command("request")
+    .argument("<access-id>", "the access id (AccessRecorded.accessId: the digest of the consumer's signed request)")
+    .requiredOption("--store <dir>", "the gateway's store (GATEWAY_STORE)")
+    .description("the consumer's signed request kept for an access, and the account its signature recovers")
+    .action(async (accessIdText: string, options: { store: string }) => {
+      const accessId = parseBytes32(accessIdText, "access id").toLowerCase();
+      const store = await openGatewayStore(options.store);
+      const kept = store.deliveries.filter((d) => d.accessId.toLowerCase() === accessId);
+      if (kept.length === 0) throw new NotFoundError("signed request kept for access", accessId);
+      const deliveries = kept.map(({ tag: _tag, sourceRows: _rows, ...d }) => {
+        const signedBy = traceSigner(d);
+        return {
+          ...d,
+          signedBy,
+          signatureValid: signedBy !== null && signedBy.toLowerCase() === d.account.toLowerCase(),
+        };
+      });
+      cli().out.result({ accessId, deliveries }, () =>
+        [
+          `access ${accessId}: ${deliveries.length} signed request(s) kept`,
+          table(
+            deliveries.map((d) => ({
+              grant: d.grantId,
+              dataset: `${d.datasetId} v${d.version}`,
+              consumer: d.consumer,
+              account: d.account,
+              purpose: d.request.purpose,
+              signature: d.signatureValid ? `valid (${d.signedBy})` : "INVALID",
+              at: d.at,
+            })),
+          ),
+        ].join("\n"),
+      );
+    });
   data
     .command("trace")
     .argument("<file>", "the leaked file (CSV, JSON or text; edited copies too)")

@@ -87,6 +87,8 @@ export const DATA_SHARING_TABLES = [
       may_delegate: "boolean",
       enabled: "boolean",
       account: "text",
+      /** Purpose hashes the policy grants for (`AutoGrantPurposesSet`): a JSON array, `[]` while disabled. */
+      allowed_purposes: "jsonb",
     },
   },
   {
@@ -188,6 +190,16 @@ export const DATA_SHARING_TABLES = [
   },
 ] as const satisfies readonly TableSpec[];
 
+/** Columns added by a migration after the first release, by table: 001 creates the tables without them. */
+const ADDED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  data_auto_grant_policies: ["allowed_purposes"], // 002
+};
+
+const TABLES_AS_RELEASED: readonly TableSpec[] = DATA_SHARING_TABLES.map((table) => {
+  const added = ADDED_COLUMNS[table.name] ?? [];
+  return { ...table, columns: Object.fromEntries(Object.entries(table.columns).filter(([c]) => !added.includes(c))) };
+});
+
 type Row = Record<string, unknown>;
 
 async function current(store: ProjectionStore, table: string, key: Row): Promise<Row> {
@@ -246,7 +258,14 @@ export default defineProjection({
   name: "data-sharing",
   contracts: { DataSharing: DataSharing__factory.abi, ECertificates: ECertificates__factory.abi },
   tables: DATA_SHARING_TABLES,
-  migrations: [{ id: "data-sharing/001_tables", sql: DATA_SHARING_TABLES.map(createTableSql).join(";\n") }],
+  migrations: [
+    // 001 created the tables as first released (without the columns that later migrations add).
+    { id: "data-sharing/001_tables", sql: TABLES_AS_RELEASED.map(createTableSql).join(";\n") },
+    {
+      id: "data-sharing/002_policy_purposes",
+      sql: "ALTER TABLE data_auto_grant_policies ADD COLUMN allowed_purposes jsonb",
+    },
+  ],
   handlers: {
     DataSharing: {
       DatasetRegistered: (e, store) =>
@@ -284,8 +303,11 @@ export default defineProjection({
           { classification: name(CLASSIFICATIONS, e.args.current) },
         ),
       DatasetRetired: (e, store) => update(store, "datasets", { dataset_id: e.args.datasetId }, { status: "Retired" }),
+      // Emitted just before `AutoGrantPurposesSet`, which completes the row (a policy set before the purposes existed
+      // keeps an empty list).
       AutoGrantPolicySet: (e, store) =>
         store.put("data_auto_grant_policies", {
+          allowed_purposes: [],
           dataset_id: e.args.datasetId,
           member_kinds: Number(e.args.memberKinds),
           required_roles: e.args.requiredRoles,
@@ -295,6 +317,13 @@ export default defineProjection({
           enabled: Number(e.args.memberKinds) !== 0,
           account: e.args.account,
         }),
+      AutoGrantPurposesSet: (e, store) =>
+        update(
+          store,
+          "data_auto_grant_policies",
+          { dataset_id: e.args.datasetId },
+          { allowed_purposes: [...(e.args.allowedPurposes as readonly string[])].map((p) => p.toLowerCase()) },
+        ),
       AccessRequested: (e, store) =>
         store.put("data_grants", {
           grant_id: e.args.grantId,

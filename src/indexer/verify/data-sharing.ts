@@ -250,21 +250,32 @@ export const DATA_SHARING_CHECKS: readonly Check[] = [
     async run(ctx) {
       if (!deployed(ctx, "DataSharing")) return [];
       const call = reader(ctx, "DataSharing", DataSharing__factory.abi);
+      const purposes = (list: unknown): string =>
+        ((list ?? []) as readonly string[]).map((purpose) => purpose.toLowerCase()).join(",");
       return rowByRow<{
         memberKinds: number;
         mayDelegate: boolean;
         duration: number;
         requiredRoles: bigint;
         maxScope: bigint;
+        allowedPurposes: readonly string[];
       }>(
         await asOf(
           ctx,
-          "t.dataset_id, t.member_kinds, t.required_roles, t.max_scope, t.duration, t.may_delegate, t.enabled",
+          "t.dataset_id, t.member_kinds, t.required_roles, t.max_scope, t.duration, t.may_delegate, t.enabled, " +
+            "t.allowed_purposes",
           "data_auto_grant_policies",
         ),
-        (p) => call("autoGrantPolicy", [p.dataset_id]),
+        async (p) => {
+          const [policy, allowedPurposes] = await Promise.all([
+            call("autoGrantPolicy", [p.dataset_id]),
+            call("autoGrantPurposes", [p.dataset_id]),
+          ]);
+          return { ...(policy as object), allowedPurposes };
+        },
         (p) => `autoGrantPolicy ${String(p.dataset_id)}`,
         (p, c) => [
+          ["allowedPurposes", purposes(p.allowed_purposes), purposes(c.allowedPurposes)],
           ["memberKinds", p.member_kinds, c.memberKinds],
           ["requiredRoles", p.required_roles, c.requiredRoles],
           ["maxScope", p.max_scope, c.maxScope],

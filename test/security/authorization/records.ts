@@ -182,13 +182,14 @@ export const recordEntries: Entry[] = [
   },
   {
     contract: "dataSharing",
-    signature: "setAutoGrantPolicy(uint64,(uint8,bool,uint32,uint64,uint64))",
+    signature: "setAutoGrantPolicy(uint64,(uint8,bool,uint32,uint64,uint64),bytes32[])",
     rule: "The dataset's owner",
     party: owner,
     setup: async (ctx) => ({
       args: [
         await dataset(ctx),
         { memberKinds: 1 << 1, mayDelegate: false, duration: 86_400, requiredRoles: 0, maxScope: 1 },
+        [h("purpose")],
       ],
     }),
   },

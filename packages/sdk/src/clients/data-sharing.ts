@@ -77,6 +77,12 @@ export interface AutoGrantPolicyInput {
   /** Seconds a policy grant lasts. */
   duration: number;
   mayDelegate?: boolean;
+  /**
+   * Purpose hashes (keccak-256 of the canonical purpose statements) a request must declare to be granted: 1 to
+   * `MAX_POLICY_PURPOSES` (8) distinct hashes while enabled, none (the default) to disable. A request the policy
+   * covers with another purpose is refused (`PurposeNotAllowed`).
+   */
+  allowedPurposes?: string[];
 }
 
 export interface AccessInput {
@@ -264,13 +270,17 @@ function createDataSharingClient(context: ClientContext) {
     setAutoGrantPolicy: (datasetId: bigint, policy: AutoGrantPolicyInput, options?: SendOptions) =>
       send(
         () =>
-          data.setAutoGrantPolicy(datasetId, {
-            memberKinds: memberKindMask(policy.memberKinds),
-            mayDelegate: policy.mayDelegate ?? false,
-            duration: policy.duration,
-            requiredRoles: policy.requiredRoles ?? 0n,
-            maxScope: policy.maxScope,
-          }),
+          data.setAutoGrantPolicy(
+            datasetId,
+            {
+              memberKinds: memberKindMask(policy.memberKinds),
+              mayDelegate: policy.mayDelegate ?? false,
+              duration: policy.duration,
+              requiredRoles: policy.requiredRoles ?? 0n,
+              maxScope: policy.maxScope,
+            },
+            policy.allowedPurposes ?? [],
+          ),
         options,
       ),
     // --- grants
@@ -352,9 +362,10 @@ function createDataSharingClient(context: ClientContext) {
     verifyFileInTree: (datasetId: bigint, version: number, fileHash: string, proof: string[]) =>
       data.verifyFileInTree(datasetId, version, fileHash, proof),
     autoGrantPolicy: async (datasetId: bigint) => {
-      const p = await data.autoGrantPolicy(datasetId);
+      const [p, purposes] = await Promise.all([data.autoGrantPolicy(datasetId), data.autoGrantPurposes(datasetId)]);
       const mask = Number(p.memberKinds);
       return {
+        allowedPurposes: [...purposes],
         memberKinds: [1, 2, 3, 4, 5, 6, 7].filter((kind) => (mask & (1 << kind)) !== 0),
         requiredRoles: p.requiredRoles,
         maxScope: p.maxScope,
@@ -431,6 +442,9 @@ export default defineClient({
     DelegationNotAllowed: (p) => `grant ${p.parentId} may not be delegated`,
     DelegationTooDeep: (p) => `grant ${p.parentId} is at depth ${p.depth}: no deeper delegation`,
     NotEligibleGrantee: (p) => `member ${p.memberId} may not be granted access (DATA_CONSUMER, active)`,
+    PurposeNotAllowed: (p) =>
+      `purpose ${p.purposeHash} is not among the allowed purposes of dataset ${p.datasetId}'s auto-grant policy`,
+    TooManyPolicyPurposes: (p) => `${p.count} allowed purposes: at most ${p.max}`,
     UnknownCertificate: (p) => `no certificate ${p.certificateId}`,
     NotIssuer: (p) => `member ${p.memberId} did not issue certificate ${p.certificateId} (member ${p.issuer} did)`,
     CertificateWrongStatus: (p) => `certificate ${p.certificateId} is ${p.current}, expected ${p.expected}`,
