@@ -251,7 +251,8 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
     }
 
     /// @dev Checks every obligation of the batch (open, due) and the initiator's part in it, closes each as `Netted`
-    /// and computes each bank's net. `entries[i]` packs obligation i: amount (bits 0-127), debtor's slot (128-135), creditor's slot (136-143).
+    /// and computes each bank's net. `entries[i]` packs obligation i: amount (bits 0-127), debtor's slot (bits
+    /// 128-135) and creditor's slot (bits 136-143) in `banks`.
     function _loadBatch(
         uint256[] calldata obligationIds,
         uint32 initiator
