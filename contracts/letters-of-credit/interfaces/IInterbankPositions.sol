@@ -175,7 +175,8 @@ interface IInterbankPositions {
     /// are recomputed without them, and this repeats (the largest shortfall first) until every remaining net debtor
     /// can pay. Every bank named in the batch must be in good standing, excluded or not; a run that would settle
     /// nothing reverts with `NettingNothingSettles`.
-    /// @return banks The banks settled, in order of first appearance in the batch (excluded banks left out).
+    /// @return banks The banks of the batch but those excluded, in order of first appearance (a bank whose
+    /// obligations in the batch were all with excluded banks is listed at a zero net).
     /// @return netPositions Each one's net position; they sum to zero.
     function runNetting(
         uint256[] calldata obligationIds
