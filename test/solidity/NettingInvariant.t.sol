@@ -257,6 +257,25 @@ contract NettingInvariantTest is TestBase {
         invariant_lineUseEqualsOpenObligations();
     }
 
+    /// @notice The largest shortfall goes first: bank 1 owes bank 0 1e17, bank 0 owes bank 2 9e17, bank 2 owes bank
+    /// 1 5e16 (the handler adds 1 to each); bank 0 may pay nothing (short 8e17), bank 1 only 2e16 (short 3e16).
+    /// Excluding bank 0 turns bank 1 into a net creditor, so bank 1 is kept and bank 2 pays it 5e16 (excluding bank 1
+    /// first, the first short bank of the batch, would leave bank 0 short too and settle nothing).
+    function test_handlerExcludesTheLargestShortfallFirst() public {
+        handler.record(1, 1, 1e17); // bank 1 owes bank 0 ((1 + 1 + 1) % 3)
+        handler.record(0, 1, 9e17); // bank 0 owes bank 2
+        handler.record(2, 1, 5e16); // bank 2 owes bank 1
+        handler.limitAllowance(0, 3e18 + 1); // bound to 0 (not a multiple of 4: not unlimited)
+        handler.limitAllowance(1, 2e16 + 1); // 2e16 + 1
+        handler.net(0, 2); // count = 1 + (2 % 3) = 3: all three
+        _assertEq(handler.ghostRuns(), 1, "one run");
+        _assertEq(handler.ghostRunsWithExclusions(), 1, "one bank excluded");
+        _assertEq(handler.openCount(), 2, "bank 0's two obligations stay open");
+        _assertTrue(!handler.ghostModelMismatch() && !handler.ghostExcludedNotOpen(), "model");
+        invariant_netEqualsOwedToMinusOwes();
+        invariant_valueConserved();
+    }
+
     /// @notice In every netting run the net positions sum to zero.
     function invariant_netsSumToZero() public view {
         _assertTrue(!handler.ghostNetsDoNotSumToZero(), "nets do not sum to zero");
