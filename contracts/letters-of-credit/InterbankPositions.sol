@@ -12,7 +12,8 @@ import {IInterbankPositions} from "./interfaces/IInterbankPositions.sol";
 /// @title InterbankPositions
 /// @notice Bank-to-bank credit lines, obligations recorded against them, and multilateral netting of due obligations.
 /// @dev A netting run costs O(N * K) for N obligations among K banks (a linear scan of the run's bank list, K bounded
-/// by `MAX_NETTING_BANKS`), so it grows linearly in N, and moves at most K token transfers.
+/// by `MAX_NETTING_BANKS`), plus O(K * (N + K)) when it excludes short banks (at most K exclusions, each followed by
+/// one pass over the batch), and moves at most K token transfers.
 contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardUpgradeable {
     /// @notice Most obligations one netting run closes.
     uint256 public constant MAX_NETTING_BATCH = 200;
@@ -126,6 +127,10 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
     // ------------------------------------------------------------------ netting
 
     /// @inheritdoc IInterbankPositions
+    /// @dev Standing stays a rule, not a shortfall (audit finding 3): a bank named in the batch that is not in good
+    /// standing makes the whole run revert, as does a missing settlement account, since neither is cured by leaving
+    /// the bank out of this run alone. A run that would settle nothing reverts rather than spend a run id on events
+    /// only: the caller learns the shortfalls from the error, and nothing on chain would change but the counter.
     function runNetting(
         uint256[] calldata obligationIds
     ) external whenNotPaused nonReentrant returns (uint32[] memory banks, int256[] memory netPositions) {
@@ -134,38 +139,32 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         uint256 n = obligationIds.length;
         if (n == 0 || n > MAX_NETTING_BATCH) revert NettingBatchSize(n, MAX_NETTING_BATCH);
 
-        banks = new uint32[](MAX_NETTING_BANKS);
-        netPositions = new int256[](MAX_NETTING_BANKS);
-        uint256 bankCount;
-        bool participant;
-        for (uint256 i; i < n; ++i) {
-            uint256 id = obligationIds[i];
-            Obligation memory o = _openObligation(id); // a repeated id is no longer open: refused
-            if (o.dueAt > block.timestamp) revert ObligationNotDue(id, o.dueAt);
-            _close(id, o, ObligationStatus.Netted);
-            uint256 d;
-            uint256 c;
-            (d, bankCount) = _slot(banks, bankCount, o.debtor);
-            (c, bankCount) = _slot(banks, bankCount, o.creditor);
-            // amounts are uint128 and a batch holds at most MAX_NETTING_BATCH of them: no int256 overflow
-            netPositions[d] -= int256(uint256(o.amount));
-            netPositions[c] += int256(uint256(o.amount));
-            if (o.debtor == initiator || o.creditor == initiator) participant = true;
-        }
-        if (!participant) revert NettingNotParticipant(initiator);
-
-        // Shrink both arrays to the banks actually seen (memory only; the length word is all that changes).
-        assembly ("memory-safe") {
-            mstore(banks, bankCount)
-            mstore(netPositions, bankCount)
-        }
+        uint256[] memory entries;
+        (banks, netPositions, entries) = _loadBatch(obligationIds, initiator);
         // Every bank named in the run must be in good standing, whatever its net: netting closes its obligations
         // (set-off against a suspended, perhaps defaulted, bank is for its administrator to agree, not for a run).
         registry().authorizeMembers(banks, Roles.LC_BANK);
         uint256 runId = ++$._nettingRunCount;
-        emit NettingRun(runId, initiator, obligationIds, banks, netPositions);
+
+        (uint256 excluded, uint32[] memory excludedBanks, uint256[3][] memory shortfalls) = _excludeShort(
+            banks,
+            netPositions,
+            entries
+        );
+        uint256[] memory netted = _reopenExcluded(obligationIds, banks, entries, excluded);
+        if (netted.length == 0) {
+            uint256[] memory amounts = new uint256[](excludedBanks.length);
+            for (uint256 j; j < amounts.length; ++j) amounts[j] = shortfalls[j][2];
+            revert NettingNothingSettles(excludedBanks, amounts);
+        }
+        _dropExcluded(banks, netPositions, excluded);
+        emit NettingRun(runId, initiator, netted, banks, netPositions);
+        for (uint256 j; j < excludedBanks.length; ++j) {
+            emit NettingBankExcluded(runId, excludedBanks[j], shortfalls[j][0], shortfalls[j][1], shortfalls[j][2]);
+        }
 
         // Interactions last: every net debtor pays in first, so the payouts below are always covered.
+        uint256 bankCount = banks.length;
         for (uint256 j; j < bankCount; ++j) {
             if (netPositions[j] < 0) _pullToEscrow(_accountOf(banks[j]), uint256(-netPositions[j]));
         }
@@ -249,6 +248,156 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         unchecked {
             $._lines[o.creditor][o.debtor].used -= o.amount;
         }
+    }
+
+    /// @dev Checks every obligation of the batch (open, due) and the initiator's part in it, closes each as `Netted`
+    /// and computes each bank's net. `entries[i]` packs obligation i: amount (bits 0-127), debtor's slot (bits
+    /// 128-135) and creditor's slot (bits 136-143) in `banks`.
+    function _loadBatch(
+        uint256[] calldata obligationIds,
+        uint32 initiator
+    ) private returns (uint32[] memory banks, int256[] memory nets, uint256[] memory entries) {
+        uint256 n = obligationIds.length;
+        banks = new uint32[](MAX_NETTING_BANKS);
+        nets = new int256[](MAX_NETTING_BANKS);
+        entries = new uint256[](n);
+        uint256 bankCount;
+        bool participant;
+        for (uint256 i; i < n; ++i) {
+            uint256 id = obligationIds[i];
+            Obligation memory o = _openObligation(id); // a repeated id is no longer open: refused
+            if (o.dueAt > block.timestamp) revert ObligationNotDue(id, o.dueAt);
+            // Closed now, reopened by `_reopenExcluded` if one of its banks is excluded for a shortfall.
+            _close(id, o, ObligationStatus.Netted);
+            uint256 d;
+            uint256 c;
+            (d, bankCount) = _slot(banks, bankCount, o.debtor);
+            (c, bankCount) = _slot(banks, bankCount, o.creditor);
+            // amounts are uint128 and a batch holds at most MAX_NETTING_BATCH of them: no int256 overflow
+            nets[d] -= int256(uint256(o.amount));
+            nets[c] += int256(uint256(o.amount));
+            entries[i] = uint256(o.amount) | (d << 128) | (c << 136);
+            if (o.debtor == initiator || o.creditor == initiator) participant = true;
+        }
+        if (!participant) revert NettingNotParticipant(initiator);
+        // Shrink both arrays to the banks actually seen (memory only; the length word is all that changes).
+        assembly ("memory-safe") {
+            mstore(banks, bankCount)
+            mstore(nets, bankCount)
+        }
+    }
+
+    /// @dev Excludes, one at a time and the largest shortfall first, each net debtor whose settlement account cannot
+    /// pay its net, taking its obligations out of everyone's nets, until every remaining net debtor can pay. Each
+    /// pass excludes a bank or ends the loop, so it makes at most K + 1 passes of O(K + N) each (K banks, N
+    /// obligations, both bounded). An excluded bank's net becomes zero; a net creditor is never excluded.
+    /// @return excluded Bit j set when `banks[j]` is excluded.
+    /// @return order The excluded banks, in order of exclusion.
+    /// @return shortfalls For each, its net debit, what was available and the shortfall.
+    function _excludeShort(
+        uint32[] memory banks,
+        int256[] memory nets,
+        uint256[] memory entries
+    ) private view returns (uint256 excluded, uint32[] memory order, uint256[3][] memory shortfalls) {
+        uint256 k = banks.length;
+        uint256[] memory available = new uint256[](k);
+        uint256 known; // bit j set once available[j] has been read
+        order = new uint32[](k);
+        shortfalls = new uint256[3][](k);
+        uint256 count;
+        while (true) {
+            uint256 worst = type(uint256).max;
+            uint256 worstShortfall;
+            for (uint256 j; j < k; ++j) {
+                if (nets[j] >= 0 || (excluded >> j) & 1 == 1) continue;
+                if ((known >> j) & 1 == 0) {
+                    available[j] = _available(_accountOf(banks[j]));
+                    known |= 1 << j;
+                }
+                uint256 debit = uint256(-nets[j]);
+                if (debit > available[j] && debit - available[j] > worstShortfall) {
+                    worst = j;
+                    worstShortfall = debit - available[j];
+                }
+            }
+            if (worst == type(uint256).max) break;
+            order[count] = banks[worst];
+            shortfalls[count] = [uint256(-nets[worst]), available[worst], worstShortfall];
+            ++count;
+            _takeOut(nets, entries, excluded, 1 << worst);
+            excluded |= 1 << worst;
+        }
+        assembly ("memory-safe") {
+            mstore(order, count)
+            mstore(shortfalls, count)
+        }
+    }
+
+    /// @dev Takes out of `nets` each obligation still counted (no party in `excluded`) that involves the bank `bit`.
+    function _takeOut(int256[] memory nets, uint256[] memory entries, uint256 excluded, uint256 bit) private pure {
+        for (uint256 i; i < entries.length; ++i) {
+            uint256 e = entries[i];
+            uint256 parties = (1 << ((e >> 128) & 0xff)) | (1 << ((e >> 136) & 0xff));
+            if (parties & excluded == 0 && parties & bit != 0) {
+                int256 amount = int256(uint256(uint128(e)));
+                nets[(e >> 128) & 0xff] += amount;
+                nets[(e >> 136) & 0xff] -= amount;
+            }
+        }
+    }
+
+    /// @dev Reopens each obligation of the batch with an excluded party (restoring its line's use) and returns the ids
+    /// of the others, which stay `Netted`.
+    function _reopenExcluded(
+        uint256[] calldata obligationIds,
+        uint32[] memory banks,
+        uint256[] memory entries,
+        uint256 excluded
+    ) private returns (uint256[] memory netted) {
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        uint256 n = obligationIds.length;
+        netted = new uint256[](n);
+        uint256 count;
+        for (uint256 i; i < n; ++i) {
+            uint256 e = entries[i];
+            uint256 d = (e >> 128) & 0xff;
+            uint256 c = (e >> 136) & 0xff;
+            if (((1 << d) | (1 << c)) & excluded == 0) {
+                netted[count++] = obligationIds[i];
+                continue;
+            }
+            $._obligations[obligationIds[i]].status = ObligationStatus.Open;
+            // `_close` took exactly this amount off the line in this transaction
+            unchecked {
+                $._lines[banks[c]][banks[d]].used += uint128(e);
+            }
+        }
+        assembly ("memory-safe") {
+            mstore(netted, count)
+        }
+    }
+
+    /// @dev Removes the excluded banks (and their zero nets) from both arrays in place, keeping the others' order.
+    function _dropExcluded(uint32[] memory banks, int256[] memory nets, uint256 excluded) private pure {
+        uint256 kept;
+        for (uint256 j; j < banks.length; ++j) {
+            if ((excluded >> j) & 1 == 1) continue;
+            banks[kept] = banks[j];
+            nets[kept] = nets[j];
+            ++kept;
+        }
+        assembly ("memory-safe") {
+            mstore(banks, kept)
+            mstore(nets, kept)
+        }
+    }
+
+    /// @dev What `account` can pay this contract now: the lower of its balance and its allowance to this contract.
+    function _available(address account) private view returns (uint256) {
+        IDepositToken token_ = settlementToken();
+        uint256 balance = token_.balanceOf(account);
+        uint256 allowance = token_.allowance(account, address(this));
+        return balance < allowance ? balance : allowance;
     }
 
     /// @dev Index of `bank` in the first `count` entries of `banks`, appending it if absent.

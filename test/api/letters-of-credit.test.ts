@@ -182,7 +182,7 @@ describe("API: letters of credit and interbank positions", function () {
       ]);
       expect(open.totals).to.deep.equal({ owes: "0", owed: "7000" });
       const asDebtor = await t.ok(`/banks/${ids.bankA}/obligations?role=debtor`);
-      expect(asDebtor.items.map((o: any) => o.status)).to.deep.equal(["Netted", "Netted"]);
+      expect(asDebtor.items.map((o: any) => o.status)).to.deep.equal(["Netted", "Netted", "Netted"]);
       const netted = await t.ok(`/banks/${ids.bankB}/obligations?status=Netted&counterparty=${ids.bankA}`);
       expect(netted.items).to.have.length(2);
       const byAmount = await t.ok(`/banks/${ids.bankA}/obligations?sort=amount&order=desc&limit=2`);
@@ -190,22 +190,33 @@ describe("API: letters of credit and interbank positions", function () {
       const next = await t.ok(
         `/banks/${ids.bankA}/obligations?sort=amount&order=desc&limit=10&cursor=${byAmount.nextCursor}`,
       );
-      expect(next.items.map((o: any) => o.amount)).to.deep.equal(["15000", "7000", "6000", "5000"]);
+      expect(next.items.map((o: any) => o.amount)).to.deep.equal(["15000", "9000", "7000", "6000", "5000"]);
       const run = await t.ok(`/netting-runs/${t.scenario.nettingRun}`);
       const beforeNetting = await t.ok(`/banks/${ids.bankA}/obligations?status=Open&asOf=${run.source.block - 1}`);
       expect(beforeNetting.totals).to.deep.equal({ owes: "65000", owed: "22000" });
     });
 
     it("gives a bank's last netting result and the run with its obligations", async () => {
-      const a = await t.ok(`/banks/${ids.bankA}/netting`);
+      // bankA's last run is the one that excluded bankB (short of allowance): only bankA's 9,000 to bankC settled
+      const last = await t.ok(`/banks/${ids.bankA}/netting`);
+      expect(last).to.include({ id: String(t.scenario.shortRun), bank: ids.bankA, netPosition: "-9000" });
+      expect((await t.ok(`/banks/${ids.bankC}/netting`)).netPosition).to.equal("9000");
+      const a = await t.ok(`/banks/${ids.bankA}/netting?asOf=${last.source.block - 1}`);
       expect(a).to.include({ id: String(t.scenario.nettingRun), bank: ids.bankA, netPosition: "-50000" });
       expect(a.positions.reduce((sum: bigint, p: any) => sum + BigInt(p.netPosition), 0n)).to.equal(0n);
-      expect((await t.ok(`/banks/${ids.bankC}/netting`)).netPosition).to.equal("25000");
+      expect((await t.ok(`/banks/${ids.bankC}/netting?asOf=${last.source.block - 1}`)).netPosition).to.equal("25000");
       expect((await t.get(`/banks/${ids.bankA}/netting?asOf=${a.source.block - 1}`)).status).to.equal(404);
       const run = await t.ok(`/netting-runs/${t.scenario.nettingRun}`);
       expect(run.initiator).to.equal(ids.bankC);
       expect(run.obligations.map((o: any) => o.status)).to.deep.equal(["Netted", "Netted", "Netted"]);
       expect(run.obligationIds).to.deep.equal(run.obligations.map((o: any) => o.id));
+      expect(run.excluded).to.deep.equal([]);
+      const short = await t.ok(`/netting-runs/${t.scenario.shortRun}`);
+      expect(short.excluded).to.deep.equal([{ bank: ids.bankB, netDebit: "7000", available: "0", shortfall: "7000" }]);
+      expect(short.obligations.map((o: any) => [o.debtor, o.creditor, o.amount])).to.deep.equal([
+        [ids.bankA, ids.bankC, "9000"],
+      ]);
+      // bankB was excluded from run 2: it took part in run 1 only
       expect(idsOf((await t.ok(`/netting-runs?bank=${ids.bankB}`)).items)).to.deep.equal(["1"]);
       expect((await t.ok(`/netting-runs?bank=${ids.core}`)).items).to.deep.equal([]);
       const reimbursement = await t.ok("/obligations/1");

@@ -179,6 +179,7 @@ describe("indexer: letters-of-credit projection", function () {
           "Netted",
           "Netted",
           "Open",
+          "Netted",
         ]);
         const accounts = await current("ib_settlement_accounts");
         for (const a of accounts)
@@ -186,15 +187,33 @@ describe("indexer: letters-of-credit projection", function () {
       });
 
       it("netting runs keep each bank's net position (summing to zero)", async () => {
-        const [run] = await db.query(`SELECT * FROM ib_netting_runs`);
+        const [run] = await db.query(`SELECT * FROM ib_netting_runs WHERE run_id = $1::numeric`, [s.nettingRun]);
         expect(run.run_id).to.equal(s.nettingRun.toString());
         expect(run.initiator).to.equal(chain.ids.bankC);
         expect(run.total_netted).to.equal("80000");
-        const positions = await db.query(`SELECT bank, net_position FROM ib_netting_positions ORDER BY bank`);
+        const positions = await db.query(
+          `SELECT bank, net_position FROM ib_netting_positions WHERE run_id = $1::numeric ORDER BY bank`,
+          [s.nettingRun],
+        );
         expect(positions.map((p) => [p.bank, p.net_position])).to.deep.equal([
           [chain.ids.bankA, "-50000"],
           [chain.ids.bankB, "25000"],
           [chain.ids.bankC, "25000"],
+        ]);
+      });
+
+      it("a run that excluded a short bank records its shortfall and lists only what it netted", async () => {
+        const [run] = await db.query(`SELECT * FROM ib_netting_runs WHERE run_id = $1::numeric`, [s.shortRun]);
+        expect(run.initiator).to.equal(chain.ids.bankA);
+        expect(run.total_netted).to.equal("9000");
+        expect(run.banks).to.deep.equal([chain.ids.bankA, chain.ids.bankC]);
+        const exclusions = await db.query(`SELECT * FROM ib_netting_exclusions`);
+        expect(exclusions.map((x) => [x.run_id, x.bank, x.net_debit, x.available, x.shortfall])).to.deep.equal([
+          [s.shortRun.toString(), chain.ids.bankB, "7000", "0", "7000"],
+        ]);
+        const open = await current("ib_obligations", "status = 'Open'");
+        expect(open.map((o) => [o.debtor, o.amount, o.netting_run_id])).to.deep.equal([
+          [chain.ids.bankB, "7000", null],
         ]);
       });
 

@@ -45,6 +45,8 @@ export interface TradeFinanceScenario {
   withdrawnOffer: bigint;
   pendingOffer: bigint;
   nettingRun: bigint;
+  /** A netting run that excluded bankB (7,000 short, no allowance) and settled bankA's 9,000 to bankC. */
+  shortRun: bigint;
   /** Block of the first claim trade. */
   firstTradeBlock: number;
   lastBlock: number;
@@ -235,10 +237,17 @@ export async function tradeFinanceScenario(chain: TestChain, apps: TradeFinance)
   await send(apps.positions.connect(bankA).releaseObligation(released));
   const aOwesC = await record(bankA, ids.bankC, 25_000n, "a owes c");
   const bOwesA = await record(bankB, ids.bankA, 15_000n, "b owes a");
-  await record(bankB, ids.bankA, 7_000n, "left open");
+  const leftOpen = await record(bankB, ids.bankA, 7_000n, "left open");
   const reimbursement = 1n; // the sight payment's reimbursement: bankA owes bankB 40,000
   await send(apps.positions.connect(bankC).runNetting([reimbursement, aOwesC, bOwesA]));
   const nettingRun = await apps.positions.nettingRunCount();
+  // A second run excludes bankB: with no allowance it cannot pay its 7,000, so that obligation stays open and only
+  // bankA's 9,000 to bankC settles.
+  const aOwesCAgain = await record(bankA, ids.bankC, 9_000n, "a owes c again");
+  await send(token.connect(bankB).approve(apps.addresses.positions, 0n));
+  await send(apps.positions.connect(bankA).runNetting([leftOpen, aOwesCAgain]));
+  await send(token.connect(bankB).approve(apps.addresses.positions, MaxUint256));
+  const shortRun = await apps.positions.nettingRunCount();
 
   // Forfaiting: bankB sells the claim to bankC on open quotes; bankA (the obligor) acknowledges the notice.
   const { market } = apps;
@@ -315,6 +324,7 @@ export async function tradeFinanceScenario(chain: TestChain, apps: TradeFinance)
     withdrawnOffer,
     pendingOffer,
     nettingRun,
+    shortRun,
     firstTradeBlock,
     lastBlock: Number(await rpc<string>(chain.url, "eth_blockNumber")),
   };

@@ -248,14 +248,14 @@ describe("InterbankPositions", () => {
       await expect(as("core").runNetting([id])).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
     });
 
-    it("a net debtor without a settlement account or allowance makes the whole run revert", async () => {
+    it("a run whose only net debtor has no allowance settles nothing and reverts, leaving its obligation open", async () => {
       const id = await owe("bankA", "bankB", 500n);
       await f.platform.token.connect(acc().bankA).approve(f.positions, 0n);
-      await expect(as("bankA").runNetting([id])).to.be.revertedWithCustomError(
-        f.platform.token,
-        "ERC20InsufficientAllowance",
-      );
+      await expect(as("bankA").runNetting([id]))
+        .to.be.revertedWithCustomError(f.positions, "NettingNothingSettles")
+        .withArgs([ids().bankA], [500n]);
       expect((await f.positions.obligation(id)).status).to.equal(ObligationStatus.Open);
+      expect(await f.positions.nettingRunCount()).to.equal(0n);
     });
 
     it("refuses gross settlement to a creditor without a settlement account", async () => {
@@ -269,6 +269,137 @@ describe("InterbankPositions", () => {
         f2.positions,
         "SettlementAccountMissing",
       );
+    });
+  });
+
+  describe("netting with a net debtor short of tokens", () => {
+    const token = () => f.platform.token;
+    /** Leaves `bank` exactly `amount` tokens (the rest goes to the core enterprise, an outsider to netting). */
+    const leaveBalance = async (bank: "bankA" | "bankB" | "bankC", amount: bigint) => {
+      const balance = await token().balanceOf(acc()[bank]);
+      await token()
+        .connect(acc()[bank])
+        .transfer(acc().core, balance - amount);
+    };
+
+    it("excludes a debtor short of allowance: the rest settle, value is conserved, its obligation stays open", async () => {
+      // A owes B 500, C owes B 300, B owes C 100: nets A -500, B +700, C -200; A may pay only 400
+      const a1 = await owe("bankA", "bankB", 500n);
+      const c1 = await owe("bankC", "bankB", 300n);
+      const b1 = await owe("bankB", "bankC", 100n);
+      await token().connect(acc().bankA).approve(f.positions, 400n);
+      const [banks, nets] = await as("bankB").runNetting.staticCall([a1, c1, b1]);
+      expect(banks).to.deep.equal([BigInt(ids().bankB), BigInt(ids().bankC)]);
+      expect(nets).to.deep.equal([200n, -200n]);
+      const tx = as("bankB").runNetting([a1, c1, b1]);
+      await expect(tx)
+        .to.emit(f.positions, "NettingRun")
+        .withArgs(1n, ids().bankB, [c1, b1], [ids().bankB, ids().bankC], [200n, -200n]);
+      await expect(tx).to.emit(f.positions, "NettingBankExcluded").withArgs(1n, ids().bankA, 500n, 400n, 100n);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        token(),
+        [acc().bankA, acc().bankB, acc().bankC, f.positions],
+        [0n, 200n, -200n, 0n],
+      );
+      expect((await f.positions.obligation(a1)).status).to.equal(ObligationStatus.Open);
+      expect((await f.positions.obligation(c1)).status).to.equal(ObligationStatus.Netted);
+      expect((await f.positions.obligation(b1)).status).to.equal(ObligationStatus.Netted);
+      // the excluded obligation still uses B's line to A; the netted ones no longer use theirs
+      expect((await f.positions.creditLine(ids().bankB, ids().bankA)).used).to.equal(500n);
+      expect((await f.positions.creditLine(ids().bankB, ids().bankC)).used).to.equal(0n);
+      expect(await token().allowance(acc().bankA, f.positions)).to.equal(400n);
+
+      // once A can pay, the open obligation settles in a later run
+      await token().connect(acc().bankA).approve(f.positions, 500n);
+      const later = as("bankA").runNetting([a1]);
+      await expect(later)
+        .to.emit(f.positions, "NettingRun")
+        .withArgs(2n, ids().bankA, [a1], [ids().bankA, ids().bankB], [-500n, 500n]);
+      await expect(later).not.to.emit(f.positions, "NettingBankExcluded");
+      expect((await f.positions.obligation(a1)).status).to.equal(ObligationStatus.Netted);
+      expect((await f.positions.creditLine(ids().bankB, ids().bankA)).used).to.equal(0n);
+    });
+
+    it("excludes a debtor short of balance (allowance unlimited); its obligation can then settle gross", async () => {
+      const a1 = await owe("bankA", "bankB", 500n);
+      const c1 = await owe("bankC", "bankB", 300n);
+      await leaveBalance("bankA", 150n);
+      const tx = as("bankC").runNetting([a1, c1]);
+      await expect(tx)
+        .to.emit(f.positions, "NettingRun")
+        .withArgs(1n, ids().bankC, [c1], [ids().bankB, ids().bankC], [300n, -300n]);
+      await expect(tx).to.emit(f.positions, "NettingBankExcluded").withArgs(1n, ids().bankA, 500n, 150n, 350n);
+      await expect(tx).to.changeTokenBalances(ethers, token(), [acc().bankA, acc().bankB], [0n, 300n]);
+      expect((await f.positions.obligation(a1)).status).to.equal(ObligationStatus.Open);
+
+      await token().connect(acc().core).transfer(acc().bankA, 350n);
+      await expect(as("bankA").settleObligation(a1, ZERO)).to.changeTokenBalances(
+        ethers,
+        token(),
+        [acc().bankA, acc().bankB],
+        [-500n, 500n],
+      );
+      expect((await f.positions.obligation(a1)).status).to.equal(ObligationStatus.Settled);
+    });
+
+    it("a debtor that can pay exactly its net is not excluded", async () => {
+      const a1 = await owe("bankA", "bankB", 500n);
+      await token().connect(acc().bankA).approve(f.positions, 500n);
+      await leaveBalance("bankA", 500n);
+      const tx = as("bankA").runNetting([a1]);
+      await expect(tx).not.to.emit(f.positions, "NettingBankExcluded");
+      await expect(tx).to.changeTokenBalances(ethers, token(), [acc().bankA, acc().bankB], [-500n, 500n]);
+    });
+
+    it("cascades to a fixed point: excluding A makes B short, and a run that then settles nothing reverts", async () => {
+      // A owes B 500, B owes C 600: nets A -500, B -100, C +600. A can pay nothing, B only 300: B is short
+      // only once A's 500 no longer comes in.
+      const a1 = await owe("bankA", "bankB", 500n);
+      const b1 = await owe("bankB", "bankC", 600n);
+      await token().connect(acc().bankA).approve(f.positions, 0n);
+      await token().connect(acc().bankB).approve(f.positions, 300n);
+      await expect(as("bankC").runNetting([a1, b1]))
+        .to.be.revertedWithCustomError(f.positions, "NettingNothingSettles")
+        .withArgs([ids().bankA, ids().bankB], [500n, 300n]);
+      for (const id of [a1, b1]) expect((await f.positions.obligation(id)).status).to.equal(ObligationStatus.Open);
+      expect((await f.positions.creditLine(ids().bankB, ids().bankA)).used).to.equal(500n);
+      expect((await f.positions.creditLine(ids().bankC, ids().bankB)).used).to.equal(600n);
+    });
+
+    it("excludes the largest shortfall first, so a debtor short only through it is kept", async () => {
+      // B owes A 100, A owes C 1000, C owes B 50: nets A -900, B -50, C +950. A can pay 0 (short 900), B only 20
+      // (short 30). Excluding A first takes out B->A and A->C: B's net becomes +50 and C's -50, both can pay.
+      const b1 = await owe("bankB", "bankA", 100n);
+      const a1 = await owe("bankA", "bankC", 1000n);
+      const c1 = await owe("bankC", "bankB", 50n);
+      await token().connect(acc().bankA).approve(f.positions, 0n);
+      await token().connect(acc().bankB).approve(f.positions, 20n);
+      const tx = as("bankB").runNetting([b1, a1, c1]);
+      await expect(tx)
+        .to.emit(f.positions, "NettingRun")
+        .withArgs(1n, ids().bankB, [c1], [ids().bankB, ids().bankC], [50n, -50n]);
+      await expect(tx).to.emit(f.positions, "NettingBankExcluded").withArgs(1n, ids().bankA, 900n, 0n, 900n);
+      const receipt = await (await tx).wait();
+      const excluded = receipt!.logs.filter(
+        (l) => l.topics[0] === f.positions.interface.getEvent("NettingBankExcluded").topicHash,
+      );
+      expect(excluded.length).to.equal(1);
+      for (const id of [b1, a1]) expect((await f.positions.obligation(id)).status).to.equal(ObligationStatus.Open);
+    });
+
+    it("a short bank not in good standing still makes the whole run revert (a rule, not a shortfall)", async () => {
+      const a1 = await owe("bankA", "bankB", 500n);
+      const c1 = await owe("bankC", "bankB", 300n);
+      await token().connect(acc().bankA).approve(f.positions, 0n);
+      await passProposal(
+        f.platform,
+        f.platform.registry,
+        f.platform.registry.interface.encodeFunctionData("suspendMember", [ids().bankA]),
+      );
+      await expect(as("bankC").runNetting([a1, c1]))
+        .to.be.revertedWithCustomError(f.platform.registry, "MemberNotActive")
+        .withArgs(ids().bankA, 2);
     });
   });
 

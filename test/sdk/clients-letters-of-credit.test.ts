@@ -93,4 +93,29 @@ describe("sdk/clients lettersOfCredit", () => {
     expect(run.netPositions).to.deep.equal([-18_000n, 18_000n]);
     expect((await bankA.lettersOfCredit.positions.obligation(one.obligationId)).status).to.equal("Netted");
   });
+
+  it("positions: a netting run reports the banks it excluded for a shortfall and the obligations left open", async () => {
+    const { platform, as } = await networkHelpers.loadFixture(fixture);
+    const { accounts, ids } = platform;
+    const [bankA, bankB, bankC] = await Promise.all([as(accounts.bankA), as(accounts.bankB), as(accounts.bankC)]);
+    await bankB.lettersOfCredit.positions.setCreditLine(ids.bankA, 50_000n);
+    await bankC.lettersOfCredit.positions.setCreditLine(ids.bankB, 50_000n);
+    for (const [client, account, allowance] of [
+      [bankA, accounts.bankA, 0n], // bankA cannot pay anything: it is excluded
+      [bankB, accounts.bankB, 50_000n],
+      [bankC, accounts.bankC, 0n],
+    ] as const) {
+      await client.lettersOfCredit.positions.setSettlementAccount(account.address);
+      await client.token.approve(client.lettersOfCredit.positions.address, allowance);
+    }
+    const aOwesB = await bankA.lettersOfCredit.positions.recordObligation(ids.bankB, 5_000n, 1n);
+    const bOwesC = await bankB.lettersOfCredit.positions.recordObligation(ids.bankC, 1_000n, 1n);
+    const run = await bankB.lettersOfCredit.positions.runNetting([aOwesB.obligationId, bOwesC.obligationId]);
+    expect(run.netted).to.deep.equal([bOwesC.obligationId]);
+    expect(run.leftOpen).to.deep.equal([aOwesB.obligationId]);
+    expect(run.banks).to.deep.equal([ids.bankB, ids.bankC]);
+    expect(run.netPositions).to.deep.equal([-1_000n, 1_000n]);
+    expect(run.excluded).to.deep.equal([{ bank: ids.bankA, netDebit: 5_000n, available: 0n, shortfall: 5_000n }]);
+    expect((await bankA.lettersOfCredit.positions.obligation(aOwesB.obligationId)).status).to.equal("Open");
+  });
 });

@@ -6,8 +6,9 @@ import {IInterbankPositions} from "../../contracts/letters-of-credit/interfaces/
 import {PlatformFixture} from "./utils/PlatformFixture.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
-/// @notice Records random obligations among three banks, releases some, settles some gross and nets random batches
-/// of open ones. Every netting run is checked against nets computed independently from the ghost obligations.
+/// @notice Records random obligations among three banks, releases some, settles some gross, lowers allowances and nets
+/// random batches of open ones. Every netting run is checked against a model computed independently from the ghost
+/// obligations and each bank's balance and allowance: which banks it excludes for a shortfall, and the others' nets.
 contract NettingHandler is PlatformFixture {
     InterbankPositions public positions;
     address[3] internal _banks = [BANK_A, BANK_B, BANK_C];
@@ -24,7 +25,12 @@ contract NettingHandler is PlatformFixture {
     bool public ghostNetsDoNotSumToZero;
     bool public ghostNetMismatch;
     bool public ghostBalanceMismatch;
+    bool public ghostModelMismatch;
+    bool public ghostExcludedNotOpen;
     uint256 public ghostRuns;
+    uint256 public ghostRunsWithExclusions;
+    uint256 public ghostRunsRefused;
+    uint256 public constant TOTAL_SUPPLY = 3e30;
 
     constructor() {
         _deployPlatform();
@@ -37,7 +43,7 @@ contract NettingHandler is PlatformFixture {
         registry.bootstrapSystemContract(address(positions));
         registry.endBootstrap(3);
         for (uint256 i; i < 3; ++i) {
-            _mint(_banks[i], 1e30);
+            _mint(_banks[i], TOTAL_SUPPLY / 3);
             vm.startPrank(_banks[i]);
             token.approve(address(positions), type(uint256).max);
             positions.setSettlementAccount(_banks[i]);
@@ -50,6 +56,12 @@ contract NettingHandler is PlatformFixture {
 
     function positionsBalance() external view returns (uint256) {
         return token.balanceOf(address(positions));
+    }
+
+    /// @notice Tokens held by the three banks and the netting contract together.
+    function heldValue() external view returns (uint256 sum) {
+        for (uint256 b; b < 3; ++b) sum += token.balanceOf(_banks[b]);
+        sum += token.balanceOf(address(positions));
     }
 
     function openCount() external view returns (uint256) {
@@ -93,44 +105,119 @@ contract NettingHandler is PlatformFixture {
         _removeAt(index);
     }
 
-    /// @dev Nets `count` open obligations starting at a random offset, checking nets and balances against the ghosts.
+    /// @notice Lowers (or restores) a bank's allowance to the netting contract, so some runs find it short.
+    function limitAllowance(uint256 bankSeed, uint256 amount) external {
+        uint256 b = bankSeed % 3;
+        amount = amount % 4 == 0 ? type(uint256).max : _bound(amount, 0, 3e18);
+        vm.prank(_banks[b]);
+        token.approve(address(positions), amount);
+    }
+
+    /// @dev Nets `count` open obligations starting at a random offset, checking nets, exclusions and balances against
+    /// a model computed independently from the ghost obligations and each bank's balance and allowance.
     function net(uint256 startSeed, uint256 countSeed) external {
         if (_open.length == 0) return;
         uint256 count = _bound(countSeed, 1, _open.length);
         uint256 start = startSeed % _open.length;
         uint256[] memory batch = new uint256[](count);
-        int256[3] memory expected;
-        for (uint256 i; i < count; ++i) {
-            uint256 id = _open[(start + i) % _open.length];
-            batch[i] = id;
-            GhostObligation memory g = _ghost[id];
-            expected[g.creditor] += int256(uint256(g.amount)); // owed to
-            expected[g.debtor] -= int256(uint256(g.amount)); // owes
-        }
+        for (uint256 i; i < count; ++i) batch[i] = _open[(start + i) % _open.length];
+        (int256[3] memory expected, uint256 excluded, bool settles) = _model(batch);
         uint256[3] memory before;
         for (uint256 b; b < 3; ++b) before[b] = token.balanceOf(_banks[b]);
 
         vm.prank(_banks[_ghost[batch[0]].debtor]);
-        (uint32[] memory banks, int256[] memory nets) = positions.runNetting(batch);
-        ++ghostRuns;
-
-        int256 sum;
-        for (uint256 k; k < banks.length; ++k) {
-            sum += nets[k];
-            if (nets[k] != expected[banks[k] - 1]) ghostNetMismatch = true;
-        }
-        if (sum != 0) ghostNetsDoNotSumToZero = true;
-        for (uint256 b; b < 3; ++b) {
-            if (int256(token.balanceOf(_banks[b])) - int256(before[b]) != expected[b]) ghostBalanceMismatch = true;
-        }
-        // drop the netted ids from the open list (they are a contiguous, wrapping run of it)
-        for (uint256 i; i < count; ++i) {
-            for (uint256 j; j < _open.length; ++j) {
-                if (_open[j] == batch[i]) {
-                    _removeAt(j);
-                    break;
+        try positions.runNetting(batch) returns (uint32[] memory banks, int256[] memory nets) {
+            ++ghostRuns;
+            if (!settles) ghostModelMismatch = true;
+            if (excluded != 0) ++ghostRunsWithExclusions;
+            int256 sum;
+            for (uint256 k; k < banks.length; ++k) {
+                sum += nets[k];
+                if ((excluded >> (banks[k] - 1)) & 1 == 1) ghostModelMismatch = true; // an excluded bank settled
+                if (nets[k] != expected[banks[k] - 1]) ghostNetMismatch = true;
+            }
+            if (sum != 0) ghostNetsDoNotSumToZero = true;
+            for (uint256 b; b < 3; ++b) {
+                if (int256(token.balanceOf(_banks[b])) - int256(before[b]) != expected[b]) ghostBalanceMismatch = true;
+            }
+            // netted obligations leave the open list; those of an excluded bank stay open and on it
+            for (uint256 i; i < count; ++i) {
+                GhostObligation memory g = _ghost[batch[i]];
+                bool left = ((excluded >> g.debtor) | (excluded >> g.creditor)) & 1 == 1;
+                IInterbankPositions.ObligationStatus status = positions.obligation(batch[i]).status;
+                if (left) {
+                    if (status != IInterbankPositions.ObligationStatus.Open) ghostExcludedNotOpen = true;
+                    continue;
+                }
+                if (status != IInterbankPositions.ObligationStatus.Netted) ghostNetMismatch = true;
+                for (uint256 j; j < _open.length; ++j) {
+                    if (_open[j] == batch[i]) {
+                        _removeAt(j);
+                        break;
+                    }
                 }
             }
+        } catch (bytes memory reason) {
+            // the only refusal expected here: every obligation involves an excluded bank
+            if (settles || bytes4(reason) != IInterbankPositions.NettingNothingSettles.selector) {
+                ghostModelMismatch = true;
+            }
+            ++ghostRunsRefused;
+            for (uint256 i; i < count; ++i) {
+                if (positions.obligation(batch[i]).status != IInterbankPositions.ObligationStatus.Open) {
+                    ghostExcludedNotOpen = true;
+                }
+            }
+        }
+    }
+
+    /// @dev The clearing-house model: exclude the net debtor with the largest shortfall (ties: first to appear in the
+    /// batch), recompute every net from scratch without its obligations, repeat until every net debtor can pay.
+    function _model(
+        uint256[] memory batch
+    ) internal view returns (int256[3] memory nets, uint256 excluded, bool settles) {
+        uint256[3] memory available;
+        for (uint256 b; b < 3; ++b) {
+            uint256 balance = token.balanceOf(_banks[b]);
+            uint256 allowance = token.allowance(_banks[b], address(positions));
+            available[b] = balance < allowance ? balance : allowance;
+        }
+        uint8[3] memory order; // banks in order of first appearance
+        uint256 seen;
+        uint256 known;
+        for (uint256 i; i < batch.length; ++i) {
+            GhostObligation memory g = _ghost[batch[i]];
+            for (uint256 side; side < 2; ++side) {
+                uint8 b = side == 0 ? g.debtor : g.creditor;
+                if ((known >> b) & 1 == 0) {
+                    known |= 1 << b;
+                    order[seen++] = b;
+                }
+            }
+        }
+        while (true) {
+            nets = [int256(0), 0, 0];
+            settles = false;
+            for (uint256 i; i < batch.length; ++i) {
+                GhostObligation memory g = _ghost[batch[i]];
+                if (((excluded >> g.debtor) | (excluded >> g.creditor)) & 1 == 1) continue;
+                settles = true;
+                nets[g.creditor] += int256(uint256(g.amount));
+                nets[g.debtor] -= int256(uint256(g.amount));
+            }
+            uint256 worstShortfall;
+            uint256 worst = 3;
+            for (uint256 k; k < seen; ++k) {
+                uint8 b = order[k];
+                if ((excluded >> b) & 1 == 1 || nets[b] >= 0) continue;
+                uint256 debit = uint256(-nets[b]);
+                if (debit > available[b] && debit - available[b] > worstShortfall) {
+                    worstShortfall = debit - available[b];
+                    worst = b;
+                }
+            }
+            if (worst == 3) break;
+            excluded |= 1 << worst;
         }
     }
 
@@ -149,6 +236,44 @@ contract NettingInvariantTest is TestBase {
         handler = new NettingHandler();
         positions = handler.positions();
         _targetContract(address(handler));
+    }
+
+    /// @notice The handler's runs do exclude short banks (the model is exercised, not vacuous): bank 0 owes bank 1
+    /// 5e17 and may pay only 1e17, bank 2 owes bank 1 3e17 with no limit; a run over both excludes bank 0 only, and a
+    /// run over bank 0's obligation alone is refused.
+    function test_handlerExcludesAShortBank() public {
+        handler.record(0, 0, 5e17); // bank 0 owes bank 1
+        handler.record(2, 1, 3e17); // bank 2 owes bank 1 ((2 + 1 + 1) % 3)
+        handler.limitAllowance(0, 1e17 + 1); // not a multiple of 4: bounded, not unlimited
+        handler.net(0, 1); // count = 1 + (1 % 2) = 2: both obligations
+        _assertEq(handler.ghostRuns(), 1, "one run");
+        _assertEq(handler.ghostRunsWithExclusions(), 1, "one run with an exclusion");
+        _assertEq(handler.openCount(), 1, "the short bank's obligation stays open");
+        handler.net(0, 1);
+        _assertEq(handler.ghostRunsRefused(), 1, "nothing to settle: refused");
+        _assertTrue(!handler.ghostModelMismatch() && !handler.ghostExcludedNotOpen(), "model");
+        invariant_netEqualsOwedToMinusOwes();
+        invariant_valueConserved();
+        invariant_lineUseEqualsOpenObligations();
+    }
+
+    /// @notice The largest shortfall goes first: bank 1 owes bank 0 1e17, bank 0 owes bank 2 9e17, bank 2 owes bank
+    /// 1 5e16 (the handler adds 1 to each); bank 0 may pay nothing (short 8e17), bank 1 only 2e16 (short 3e16).
+    /// Excluding bank 0 turns bank 1 into a net creditor, so bank 1 is kept and bank 2 pays it 5e16 (excluding bank 1
+    /// first, the first short bank of the batch, would leave bank 0 short too and settle nothing).
+    function test_handlerExcludesTheLargestShortfallFirst() public {
+        handler.record(1, 1, 1e17); // bank 1 owes bank 0 ((1 + 1 + 1) % 3)
+        handler.record(0, 1, 9e17); // bank 0 owes bank 2
+        handler.record(2, 1, 5e16); // bank 2 owes bank 1
+        handler.limitAllowance(0, 3e18 + 1); // bound to 0 (not a multiple of 4: not unlimited)
+        handler.limitAllowance(1, 2e16 + 1); // 2e16 + 1
+        handler.net(0, 2); // count = 1 + (2 % 3) = 3: all three
+        _assertEq(handler.ghostRuns(), 1, "one run");
+        _assertEq(handler.ghostRunsWithExclusions(), 1, "one bank excluded");
+        _assertEq(handler.openCount(), 2, "bank 0's two obligations stay open");
+        _assertTrue(!handler.ghostModelMismatch() && !handler.ghostExcludedNotOpen(), "model");
+        invariant_netEqualsOwedToMinusOwes();
+        invariant_valueConserved();
     }
 
     /// @notice In every netting run the net positions sum to zero.
@@ -173,6 +298,22 @@ contract NettingInvariantTest is TestBase {
                 _assertTrue(line.used <= line.limit, "line exceeded");
             }
         }
+    }
+
+    /// @notice A run settles exactly the banks the clearing-house model keeps (excluding short debtors to a fixed
+    /// point), and is refused only when that leaves nothing to settle.
+    function invariant_exclusionsMatchModel() public view {
+        _assertTrue(!handler.ghostModelMismatch(), "exclusions differ from the model");
+    }
+
+    /// @notice The obligations of an excluded bank stay open (and count in the line use, checked above).
+    function invariant_excludedObligationsStayOpen() public view {
+        _assertTrue(!handler.ghostExcludedNotOpen(), "an excluded obligation was closed");
+    }
+
+    /// @notice Netting and gross settlement only move tokens between the banks: their total never changes.
+    function invariant_valueConserved() public view {
+        _assertEq(handler.heldValue(), handler.TOTAL_SUPPLY(), "token value not conserved");
     }
 
     /// @notice The netting contract never keeps tokens: everything paid in is paid out in the same run.

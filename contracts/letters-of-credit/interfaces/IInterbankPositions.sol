@@ -79,13 +79,27 @@ interface IInterbankPositions {
         uint128 amount
     );
     /// @notice A netting run closed `obligationIds` (all now `Netted`) and settled each bank's net position:
-    /// `netPositions[i]` (owed to minus owes) for `banks[i]`; negative ones paid in, positive ones paid out.
+    /// `netPositions[i]` (owed to minus owes) for `banks[i]`; negative ones paid in, positive ones paid out. The
+    /// obligations of the batch not listed are those of banks the run excluded (one `NettingBankExcluded` each, after
+    /// this event): they stay `Open`, and excluded banks are not among `banks`.
     event NettingRun(
         uint256 indexed runId,
         uint32 indexed initiator,
         uint256[] obligationIds,
         uint32[] banks,
         int256[] netPositions
+    );
+    /// @notice Netting run `runId` left `bank` out: its net debit exceeded what its settlement account can pay (the
+    /// lower of its token balance and its allowance to this contract). Its obligations in the batch stay `Open`.
+    /// @param netDebit What the bank owed net when it was excluded (after the banks excluded before it).
+    /// @param available What its settlement account could pay.
+    /// @param shortfall `netDebit - available`.
+    event NettingBankExcluded(
+        uint256 indexed runId,
+        uint32 indexed bank,
+        uint256 netDebit,
+        uint256 available,
+        uint256 shortfall
     );
 
     /// @notice Recording `amount` would take the grantee's use of the grantor's line above its limit.
@@ -108,6 +122,10 @@ interface IInterbankPositions {
     error NettingTooManyBanks(uint256 max);
     /// @notice The caller's bank is party to none of the batch's obligations.
     error NettingNotParticipant(uint32 bank);
+    /// @notice Every obligation of the batch involves a bank excluded for a shortfall: the run would settle nothing.
+    /// @param banks The banks excluded, in the order they were excluded.
+    /// @param shortfalls Each one's shortfall (net debit minus available) when it was excluded.
+    error NettingNothingSettles(uint32[] banks, uint256[] shortfalls);
     /// @notice The bank has not named a settlement account.
     error SettlementAccountMissing(uint32 bank);
     /// @notice The account does not act for the bank (or may not hold settlement tokens).
@@ -149,11 +167,17 @@ interface IInterbankPositions {
     function releaseObligation(uint256 obligationId) external;
 
     /// @notice Nets a batch of open, due obligations: computes each bank's net position (owed to minus owes), closes
-    /// every obligation of the batch as `Netted` and settles only net amounts: each net debtor pays its net into this
+    /// the obligations of the batch as `Netted` and settles only net amounts: each net debtor pays its net into this
     /// contract, each net creditor is paid its net out of it (at most one transfer per bank). The caller's bank must
     /// be party to one of the obligations. At most `MAX_NETTING_BATCH` obligations among `MAX_NETTING_BANKS` banks.
-    /// @return banks The banks of the batch in order of first appearance.
-    /// @return netPositions Each bank's net position; they sum to zero.
+    /// A net debtor whose settlement account cannot pay its net (balance or allowance) is excluded, as a clearing
+    /// house would: its obligations in the batch stay `Open` (to settle gross or in a later run), the others' nets
+    /// are recomputed without them, and this repeats (the largest shortfall first) until every remaining net debtor
+    /// can pay. Every bank named in the batch must be in good standing, excluded or not; a run that would settle
+    /// nothing reverts with `NettingNothingSettles`.
+    /// @return banks The banks of the batch but those excluded, in order of first appearance (a bank whose
+    /// obligations in the batch were all with excluded banks is listed at a zero net).
+    /// @return netPositions Each one's net position; they sum to zero.
     function runNetting(
         uint256[] calldata obligationIds
     ) external returns (uint32[] memory banks, int256[] memory netPositions);

@@ -297,7 +297,7 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
   );
 
   const transferTopic = token.interface.getEvent("Transfer").topicHash;
-  const netting = async (n: number, k: number) => {
+  const netting = async (n: number, k: number, excludeOne = false) => {
     const ids: bigint[] = [];
     for (let i = 0; i < n; i++) {
       // a ring with varying amounts: bank i owes bank i+1 (mod k), plus a chord so that nets are not all equal
@@ -313,13 +313,27 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
         );
       ids.push(await positions.obligationCount());
     }
+    // The largest net debtor may pay nothing: the run excludes it (and whoever its exclusion leaves short).
+    let short: (typeof banks)[number] | undefined;
+    if (excludeOne) {
+      const [runBanks, nets] = await positions.connect(banks[0]).runNetting.staticCall(ids);
+      const worst = nets.reduce((w, net, i) => (net < nets[w] ? i : w), 0);
+      short = banks[bankIds.indexOf(Number(runBanks[worst]))];
+      await token.connect(short).approve(positions, 0n);
+    }
     const tx = await positions.connect(banks[0]).runNetting(ids);
     const receipt = await tx.wait();
+    if (short !== undefined) await token.connect(short).approve(positions, ethers.MaxUint256);
     const transfers = receipt!.logs.filter(
       (log) => log.topics[0] === transferTopic,
     ).length;
+    const excluded = receipt!.logs.filter(
+      (log) => log.topics[0] === positions.interface.getEvent("NettingBankExcluded").topicHash,
+    ).length;
     row(
-      `netting run N=${n} K=${k} (${transfers} token transfers)`,
+      excludeOne
+        ? `netting run N=${n} K=${k}, ${excluded} net debtor(s) excluded (${transfers} token transfers)`
+        : `netting run N=${n} K=${k} (${transfers} token transfers)`,
       receipt!.gasUsed,
     );
   };
@@ -327,5 +341,6 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
   await netting(100, 3);
   await netting(10, 8);
   await netting(100, 8);
+  await netting(100, 8, true);
   return rows;
 };

@@ -144,6 +144,12 @@ const obligationSchema = z.object({
   source,
 });
 const positionSchema = z.object({ bank: z.number().int(), netPosition: z.string() });
+const exclusionSchema = z.object({
+  bank: z.number().int(),
+  netDebit: z.string(),
+  available: z.string(),
+  shortfall: z.string(),
+});
 const nettingRunSchema = z.object({
   id: z.string(),
   initiator: z.number().int(),
@@ -576,10 +582,14 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/netting-runs/:id",
-      summary: "One netting run: its obligations and every bank's net position",
+      summary:
+        "One netting run: its obligations, every settled bank's net position and the banks it excluded for a shortfall",
       tags: ["interbank"],
       params: z.object({ id: uint256 }),
-      response: nettingRunSchema.extend({ obligations: z.array(obligationSchema) }),
+      response: nettingRunSchema.extend({
+        obligations: z.array(obligationSchema),
+        excluded: z.array(exclusionSchema),
+      }),
       async handler({ params }, ctx) {
         const run = await nettingRun(ctx.db, params.id);
         if (run === undefined) throw new NotFoundError(`netting run ${params.id} not found`);
@@ -587,7 +597,20 @@ export default defineRoutes({
           `SELECT * FROM ib_obligations o WHERE o.netting_run_id = $1::numeric AND o.valid_to_block IS NULL ORDER BY o.obligation_id`,
           [params.id],
         );
-        return { ...toRun(run), obligations: obligations.map(toObligation) };
+        const excluded = await ctx.db.query(
+          `SELECT * FROM ib_netting_exclusions x WHERE x.run_id = $1::numeric ORDER BY x.log_index`,
+          [params.id],
+        );
+        return {
+          ...toRun(run),
+          obligations: obligations.map(toObligation),
+          excluded: excluded.map((x) => ({
+            bank: Number(x.bank),
+            netDebit: String(x.net_debit),
+            available: String(x.available),
+            shortfall: String(x.shortfall),
+          })),
+        };
       },
     }),
     defineRoute({

@@ -515,10 +515,32 @@ export function register(program: Command, cli: () => Cli): void {
           return { bank, net: `${net < 0n ? "-" : ""}${magnitude}`, minorUnits: net };
         }),
       );
+      const excluded = await Promise.all(
+        result.excluded.map(async (x) => ({
+          bank: x.bank,
+          shortfall: await consortia.token.format(x.shortfall),
+          netDebit: x.netDebit,
+          available: x.available,
+          minorUnits: x.shortfall,
+        })),
+      );
+      const leftOut =
+        excluded.length === 0
+          ? ""
+          : `\nexcluded for a shortfall (their ${result.leftOpen.length} obligations stay open: ` +
+            `${result.leftOpen.join(" ")})\n${table(excluded, ["bank", "shortfall"])}`;
       cli().out.result(
-        { runId: result.runId, obligations: ids, positions: rows, transactionHash: result.receipt.hash },
+        {
+          runId: result.runId,
+          obligations: result.netted,
+          leftOpen: result.leftOpen,
+          positions: rows,
+          excluded,
+          transactionHash: result.receipt.hash,
+        },
         () =>
-          `netting run ${result.runId} closed ${ids.length} obligations (tx ${result.receipt.hash})\n${table(rows, ["bank", "net"])}`,
+          `netting run ${result.runId} closed ${result.netted.length} obligations (tx ${result.receipt.hash})\n` +
+          `${table(rows, ["bank", "net"])}${leftOut}`,
       );
     });
   lc.command("position")

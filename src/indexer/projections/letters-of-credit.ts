@@ -41,7 +41,8 @@ const name = (names: readonly string[], value: unknown): string => names[Number(
 /**
  * Tables of the letters-of-credit projection. Versioned: LCs, presentations (claims), amendments, credit lines,
  * settlement accounts, obligations. Append: the LC timeline (every event of an LC, in chain order, with the acting
- * member and the hashes it carried), claim holder changes, netting runs and each bank's net position in a run.
+ * member and the hashes it carried), claim holder changes, netting runs, each bank's net position in a run and the
+ * banks a run excluded for a shortfall.
  */
 export const LC_TABLES = [
   {
@@ -213,6 +214,26 @@ export const LC_TABLES = [
   },
 ] as const satisfies readonly TableSpec[];
 
+/**
+ * Banks a netting run left out because their settlement account could not pay their net debit (issue 19): one row
+ * per `NettingBankExcluded`; their obligations in the batch stay open. Added after the first release: migration
+ * letters-of-credit/002.
+ */
+export const NETTING_EXCLUSION_TABLES = [
+  {
+    kind: "append",
+    name: "ib_netting_exclusions",
+    columns: {
+      run_id: "numeric",
+      bank: "bigint",
+      net_debit: "numeric",
+      available: "numeric",
+      shortfall: "numeric",
+    },
+    indexes: [["run_id"], ["bank"]],
+  },
+] as const satisfies readonly TableSpec[];
+
 type Args = Record<string, unknown>;
 type Row = Record<string, unknown>;
 
@@ -345,8 +366,14 @@ async function closeObligation(store: ProjectionStore, id: unknown, changes: Row
 export default defineProjection({
   name: "letters-of-credit",
   contracts: { LetterOfCredit: LetterOfCredit__factory.abi, InterbankPositions: InterbankPositions__factory.abi },
-  tables: LC_TABLES,
-  migrations: [{ id: "letters-of-credit/001_tables", sql: LC_TABLES.map(createTableSql).join(";\n") }],
+  tables: [...LC_TABLES, ...NETTING_EXCLUSION_TABLES],
+  migrations: [
+    { id: "letters-of-credit/001_tables", sql: LC_TABLES.map(createTableSql).join(";\n") },
+    {
+      id: "letters-of-credit/002_netting_exclusions",
+      sql: NETTING_EXCLUSION_TABLES.map(createTableSql).join(";\n"),
+    },
+  ],
   handlers: {
     LetterOfCredit: {
       LetterOfCreditApplied: onCreated("Applied"),
@@ -709,6 +736,15 @@ export default defineProjection({
           store.append("ib_netting_positions", { run_id: e.args.runId, bank, net_position: positions[i] }),
         );
       },
+      // The run's obligations of an excluded bank are not in NettingRun's list: they stay open, nothing to change.
+      NettingBankExcluded: (e, store) =>
+        store.append("ib_netting_exclusions", {
+          run_id: e.args.runId,
+          bank: e.args.bank,
+          net_debit: e.args.netDebit,
+          available: e.args.available,
+          shortfall: e.args.shortfall,
+        }),
       Paused: onPaused,
       Unpaused: onUnpaused,
     },

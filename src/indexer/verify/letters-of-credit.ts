@@ -189,6 +189,9 @@ export const LC_GAPS: Readonly<Record<string, string>> = {
   ib_netting_positions:
     "each bank's net position in a netting run: InterbankPositions keeps no per-run view (the run count and each " +
     "obligation's Netted status are compared)",
+  ib_netting_exclusions:
+    "banks a netting run excluded for a shortfall, and the shortfalls: events only (each excluded obligation's Open " +
+    "status is compared)",
   "lc_amendments (answered)": "accepted and rejected amendments: the contract keeps only the pending one",
   "lc_presentations.documents/discrepancies/examined_by/refusal_notice_hash/payee/payment_reference":
     "the presentation view has amount, state and maturity only (events only)",

@@ -146,6 +146,23 @@ function eventArgs(receipt: ContractTransactionReceipt, target: string, iface: I
   throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
 }
 
+/** The arguments of every event `name` that `target` emitted in the receipt, in log order. */
+function allEventArgs(receipt: ContractTransactionReceipt, target: string, iface: Interface, name: string) {
+  return receipt.logs
+    .filter((log) => log.address.toLowerCase() === target.toLowerCase())
+    .map((log) => iface.parseLog(log))
+    .filter((parsed) => parsed?.name === name)
+    .map((parsed) => parsed!.args);
+}
+
+/** A bank a netting run left out: its settlement account could not pay its net debit; its obligations stay open. */
+export interface NettingExclusion {
+  bank: number;
+  netDebit: bigint;
+  available: bigint;
+  shortfall: bigint;
+}
+
 export type LettersOfCreditClient = ReturnType<typeof createLettersOfCreditClient>;
 
 function createLettersOfCreditClient(context: ClientContext) {
@@ -323,13 +340,30 @@ function createLettersOfCreditClient(context: ClientContext) {
         sendPositions(() => positions.settleObligation(obligationId, offChainReference), options),
       releaseObligation: (obligationId: bigint, options?: SendOptions) =>
         sendPositions(() => positions.releaseObligation(obligationId), options),
-      /** Nets a batch of open, due obligations; returns the run id and each bank's net position. */
+      /**
+       * Nets a batch of open, due obligations; returns the run id, the obligations netted, each settled bank's net
+       * position and the banks excluded for a shortfall (their obligations in the batch stay open).
+       */
       async runNetting(obligationIds: bigint[], options?: SendOptions) {
         const receipt = await sendPositions(() => positions.runNetting(obligationIds), options);
         const args = eventArgs(receipt, positionsAddress, positions.interface, "NettingRun");
         const banks = (args.banks as bigint[]).map(Number);
         const netPositions = [...(args.netPositions as bigint[])];
-        return { runId: args.runId as bigint, banks, netPositions, receipt };
+        const netted = [...(args.obligationIds as bigint[])];
+        const excluded: NettingExclusion[] = allEventArgs(
+          receipt,
+          positionsAddress,
+          positions.interface,
+          "NettingBankExcluded",
+        ).map((x) => ({
+          bank: Number(x.bank),
+          netDebit: x.netDebit as bigint,
+          available: x.available as bigint,
+          shortfall: x.shortfall as bigint,
+        }));
+        const netSet = new Set(netted);
+        const leftOpen = obligationIds.filter((id) => !netSet.has(id));
+        return { runId: args.runId as bigint, netted, leftOpen, banks, netPositions, excluded, receipt };
       },
       creditLine: async (grantor: number, grantee: number) => {
         const line = await positions.creditLine(grantor, grantee);
@@ -381,6 +415,8 @@ export default defineClient({
     ObligationNotDue: (p) => `obligation ${p.obligationId} is due only at ${p.dueAt}`,
     NettingNotParticipant: (p) => `member ${p.bank} is party to none of the batch's obligations`,
     SettlementAccountMissing: (p) => `member ${p.bank} has not named a settlement account`,
+    NettingNothingSettles: (p) =>
+      `every obligation of the batch involves a bank short of tokens (members ${p.banks}, short ${p.shortfalls})`,
   },
   create: createLettersOfCreditClient,
 });
