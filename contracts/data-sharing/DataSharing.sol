@@ -186,14 +186,18 @@ contract DataSharing is IDataSharing, ConsortiumApp {
         emit AccessRequested(grantId, datasetId, consumer, purposeHash, scope, msg.sender);
 
         AutoGrantPolicy memory policy = _getDataSharingStorage()._policies[datasetId];
-        if (policy.memberKinds == 0 || !_policyMatches(policy, d.owner, consumer, scope)) {
+        // A purpose the policy does not allow is not refused: like another kind or a wider scope, it waits for the
+        // owner, who may still grant it (the policy only decides what needs no decision).
+        if (
+            policy.memberKinds == 0 ||
+            !_policyMatches(policy, d.owner, consumer, scope) ||
+            !_purposeAllowed(datasetId, purposeHash)
+        ) {
             Grant memory request = _newGrant(0, datasetId, 0, consumer, 0, false, scope, purposeHash);
             request.status = GrantStatus.Requested;
             request.grantedAt = 0;
             _getDataSharingStorage()._grants[grantId] = request;
         } else {
-            // The policy covers this member and scope: its purposes decide, and any other purpose is refused here.
-            if (!_purposeAllowed(datasetId, purposeHash)) revert PurposeNotAllowed(datasetId, purposeHash);
             uint64 expiresAt = uint64(block.timestamp) + policy.duration;
             Grant memory g = _newGrant(0, datasetId, expiresAt, consumer, 0, policy.mayDelegate, scope, purposeHash);
             _getDataSharingStorage()._grants[grantId] = g;

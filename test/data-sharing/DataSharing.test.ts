@@ -328,17 +328,20 @@ describe("DataSharing: auto-grant policy", () => {
     expect(g.purposeHash).to.equal(PURPOSE);
   });
 
-  it("refuses a request the policy covers but whose purpose it does not allow, naming dataset and purpose", async () => {
+  it("does not grant a request the policy covers but whose purpose it does not allow: it waits for the owner", async () => {
     const { data, owner, consumer, platform } = await loadFixture(fixture);
     await data.connect(owner).setAutoGrantPolicy(1, policy, purposes);
     await expect(data.connect(consumer).requestAccess(1, OTHER_PURPOSE, 0b0001n))
-      .to.be.revertedWithCustomError(data, "PurposeNotAllowed")
-      .withArgs(1, OTHER_PURPOSE);
-    expect(await data.grantCount()).to.equal(0);
-    // The other allowed purpose is granted.
+      .to.emit(data, "AccessRequested")
+      .and.not.to.emit(data, "AccessGranted");
+    expect((await data.grant(1)).status).to.equal(GrantStatus.Requested);
+    expect((await data.grant(1)).purposeHash).to.equal(OTHER_PURPOSE);
+    // The owner decides it; the other allowed purpose is granted by the policy.
+    await data.connect(owner).grantAccess(1, 0b0001n, BigInt(await time.latest()) + 3600n, false);
+    expect((await data.grant(1)).status).to.equal(GrantStatus.Active);
     await expect(data.connect(consumer).requestAccess(1, purposes[1], 0b0001n))
       .to.emit(data, "AccessGranted")
-      .withArgs(1, 1, platform.ids.gov2, 0, 0, purposes[1], 0b0001n, anyValue, true, true, consumer.address);
+      .withArgs(2, 1, platform.ids.gov2, 0, 0, purposes[1], 0b0001n, anyValue, true, true, consumer.address);
   });
 
   it("a policy update replaces what is allowed", async () => {
@@ -346,19 +349,16 @@ describe("DataSharing: auto-grant policy", () => {
     await data.connect(owner).setAutoGrantPolicy(1, policy, purposes);
     await data.connect(owner).setAutoGrantPolicy(1, policy, [OTHER_PURPOSE]);
     expect(await data.autoGrantPurposes(1)).to.deep.equal([OTHER_PURPOSE]);
-    await expect(data.connect(consumer).requestAccess(1, PURPOSE, 0b0001n))
-      .to.be.revertedWithCustomError(data, "PurposeNotAllowed")
-      .withArgs(1, PURPOSE);
+    await data.connect(consumer).requestAccess(1, PURPOSE, 0b0001n);
+    expect((await data.grant(1)).status).to.equal(GrantStatus.Requested);
     await data.connect(consumer).requestAccess(1, OTHER_PURPOSE, 0b0001n);
-    expect((await data.grant(1)).status).to.equal(GrantStatus.Active);
+    expect((await data.grant(2)).status).to.equal(GrantStatus.Active);
     // Growing the list again (shorter, then longer) keeps exactly the new entries.
     const three = [h("p1"), h("p2"), h("p3")];
     await data.connect(owner).setAutoGrantPolicy(1, policy, three);
     expect(await data.autoGrantPurposes(1)).to.deep.equal(three);
-    await expect(data.connect(consumer).requestAccess(1, OTHER_PURPOSE, 0b0001n)).to.be.revertedWithCustomError(
-      data,
-      "PurposeNotAllowed",
-    );
+    await data.connect(consumer).requestAccess(1, OTHER_PURPOSE, 0b0001n);
+    expect((await data.grant(3)).status).to.equal(GrantStatus.Requested);
   });
 
   it("leaves the request pending for another kind, missing roles, or a wider scope, whatever its purpose", async () => {

@@ -296,9 +296,6 @@ interface IDataSharing is IConsortiumApp {
     error DelegationTooDeep(uint64 parentId, uint8 depth);
     /// @notice The member cannot receive a grant (not active, or lacks `DATA_CONSUMER`).
     error NotEligibleGrantee(uint32 memberId);
-    /// @notice The request fits the dataset's auto-grant policy (member kind, roles, scope) but its declared purpose is
-    /// not one of the policy's allowed purposes: nothing is recorded. The owner may still grant it (`grantDirect`).
-    error PurposeNotAllowed(uint64 datasetId, bytes32 purposeHash);
     /// @notice A policy names more allowed purposes than `MAX_POLICY_PURPOSES`.
     error TooManyPolicyPurposes(uint256 count, uint256 max);
 
@@ -347,8 +344,8 @@ interface IDataSharing is IConsortiumApp {
     ) external;
 
     /// @notice Asks for access to a dataset. By a `DATA_CONSUMER` member. Granted at once if the dataset's policy
-    /// matches the member and the scope and allows the purpose; refused (`PurposeNotAllowed`) if the policy matches
-    /// the member and the scope but not the purpose; otherwise left for the owner.
+    /// matches the member and the scope and allows the purpose; otherwise (another purpose included) left for the
+    /// owner.
     /// @param purposeHash keccak256 of the canonical purpose statement (non-zero).
     /// @param scope Fields asked for (non-empty, within the dataset's fields).
     /// @return grantId The request's id, which becomes the grant's id.

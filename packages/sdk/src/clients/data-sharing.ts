@@ -80,7 +80,7 @@ export interface AutoGrantPolicyInput {
   /**
    * Purpose hashes (keccak-256 of the canonical purpose statements) a request must declare to be granted: 1 to
    * `MAX_POLICY_PURPOSES` (8) distinct hashes while enabled, none (the default) to disable. A request the policy
-   * covers with another purpose is refused (`PurposeNotAllowed`).
+   * covers with another purpose waits for the owner, as any request the policy does not cover.
    */
   allowedPurposes?: string[];
 }
@@ -442,8 +442,6 @@ export default defineClient({
     DelegationNotAllowed: (p) => `grant ${p.parentId} may not be delegated`,
     DelegationTooDeep: (p) => `grant ${p.parentId} is at depth ${p.depth}: no deeper delegation`,
     NotEligibleGrantee: (p) => `member ${p.memberId} may not be granted access (DATA_CONSUMER, active)`,
-    PurposeNotAllowed: (p) =>
-      `purpose ${p.purposeHash} is not among the allowed purposes of dataset ${p.datasetId}'s auto-grant policy`,
     TooManyPolicyPurposes: (p) => `${p.count} allowed purposes: at most ${p.max}`,
     UnknownCertificate: (p) => `no certificate ${p.certificateId}`,
     NotIssuer: (p) => `member ${p.memberId} did not issue certificate ${p.certificateId} (member ${p.issuer} did)`,
