@@ -263,6 +263,10 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: "test/data-sharing/gateway-trace.test.ts", invocation: ['"data", "trace", leak, "--store"'] }],
   },
   {
+    commands: /^consortia lc net$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "net", first.obligationId'] }],
+  },
+  {
     commands: /^consortia data request( <access-id> --store DIR)?$/,
     run: [
       {
