@@ -157,6 +157,8 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
             for (uint256 j; j < amounts.length; ++j) amounts[j] = shortfalls[j][2];
             revert NettingNothingSettles(excludedBanks, amounts);
         }
+        // The initiator must be a party to what settles: a bank excluded for its own shortfall cannot net the others.
+        if (!_isParty(initiator, banks, entries, excluded)) revert NettingNotParticipant(initiator);
         _dropExcluded(banks, netPositions, excluded);
         emit NettingRun(runId, initiator, netted, banks, netPositions);
         for (uint256 j; j < excludedBanks.length; ++j) {
@@ -375,6 +377,21 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         assembly ("memory-safe") {
             mstore(netted, count)
         }
+    }
+
+    /// @dev Whether `bank` is a party to an obligation of the batch with no excluded party (one that settles).
+    function _isParty(
+        uint32 bank,
+        uint32[] memory banks,
+        uint256[] memory entries,
+        uint256 excluded
+    ) private pure returns (bool) {
+        for (uint256 i; i < entries.length; ++i) {
+            uint256 d = (entries[i] >> 128) & 0xff;
+            uint256 c = (entries[i] >> 136) & 0xff;
+            if (((1 << d) | (1 << c)) & excluded == 0 && (banks[d] == bank || banks[c] == bank)) return true;
+        }
+        return false;
     }
 
     /// @dev Removes the excluded banks (and their zero nets) from both arrays in place, keeping the others' order.

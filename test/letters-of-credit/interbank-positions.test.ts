@@ -321,6 +321,21 @@ describe("InterbankPositions", () => {
       expect((await f.positions.creditLine(ids().bankB, ids().bankA)).used).to.equal(0n);
     });
 
+    it("refuses a run whose initiator is excluded for its own shortfall: it may not net the others' obligations", async () => {
+      // A owes B 500 and may pay 100; C owes B 300. Without A's obligation, A is no party to what would settle.
+      const a1 = await owe("bankA", "bankB", 500n);
+      const c1 = await owe("bankC", "bankB", 300n);
+      await token().connect(acc().bankA).approve(f.positions, 100n);
+      await expect(as("bankA").runNetting([a1, c1]))
+        .to.be.revertedWithCustomError(f.positions, "NettingNotParticipant")
+        .withArgs(ids().bankA);
+      expect((await f.positions.obligation(c1)).status).to.equal(ObligationStatus.Open);
+      // B, a party to the obligation that settles, may run it.
+      await expect(as("bankB").runNetting([a1, c1]))
+        .to.emit(f.positions, "NettingBankExcluded")
+        .withArgs(1n, ids().bankA, 500n, 100n, 400n);
+    });
+
     it("excludes a debtor short of balance (allowance unlimited); its obligation can then settle gross", async () => {
       const a1 = await owe("bankA", "bankB", 500n);
       const c1 = await owe("bankC", "bankB", 300n);

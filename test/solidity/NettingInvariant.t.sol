@@ -125,7 +125,17 @@ contract NettingHandler is PlatformFixture {
         uint256[3] memory before;
         for (uint256 b; b < 3; ++b) before[b] = token.balanceOf(_banks[b]);
 
-        vm.prank(_banks[_ghost[batch[0]].debtor]);
+        // The initiator: a party to an obligation that settles (a bank excluded for its own shortfall may not run
+        // it, test/letters-of-credit/interbank-positions.test.ts), else the first obligation's debtor.
+        uint8 initiator = _ghost[batch[0]].debtor;
+        for (uint256 i; i < count; ++i) {
+            GhostObligation memory g = _ghost[batch[i]];
+            if (((excluded >> g.debtor) | (excluded >> g.creditor)) & 1 == 0) {
+                initiator = g.debtor;
+                break;
+            }
+        }
+        vm.prank(_banks[initiator]);
         try positions.runNetting(batch) returns (uint32[] memory banks, int256[] memory nets) {
             ++ghostRuns;
             if (!settles) ghostModelMismatch = true;

@@ -120,7 +120,8 @@ interface IInterbankPositions {
     error NettingBatchSize(uint256 size, uint256 max);
     /// @notice A netting batch involves more than `MAX_NETTING_BANKS` banks.
     error NettingTooManyBanks(uint256 max);
-    /// @notice The caller's bank is party to none of the batch's obligations.
+    /// @notice The caller's bank is party to none of the batch's obligations, or to none of those that would settle
+    /// (its own were left out for its shortfall).
     error NettingNotParticipant(uint32 bank);
     /// @notice Every obligation of the batch involves a bank excluded for a shortfall: the run would settle nothing.
     /// @param banks The banks excluded, in the order they were excluded.
