@@ -156,6 +156,8 @@ interface Service {
       10_000,
     );
     const failoverMs = Date.now() - killedAt;
+    // README "High availability" quotes this line.
+    console.log(`      failover: the standby reported writer ${failoverMs} ms after the writer's SIGKILL`);
     // It resumed from the checkpoint the killed writer left: no wipe, no re-index from the deployment block.
     expect(tookOver.indexedBlock).to.be.at.least(target);
     await flood;
