@@ -2,7 +2,9 @@
 pragma solidity 0.8.30;
 
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {ApprovalProcesses} from "../approvals/ApprovalProcesses.sol";
 import {BankGuarantees} from "../guarantees/BankGuarantees.sol";
+import {ConsortiumCalendar} from "../platform/ConsortiumCalendar.sol";
 import {ConsortiumRegistry} from "../platform/ConsortiumRegistry.sol";
 import {CreditBlacklist} from "../credit/CreditBlacklist.sol";
 import {DataSharing} from "../data-sharing/DataSharing.sol";
@@ -14,6 +16,8 @@ import {LetterOfCredit} from "../letters-of-credit/LetterOfCredit.sol";
 import {PaymentLedger} from "../platform/PaymentLedger.sol";
 import {ReceivableCertificate} from "../receivables/ReceivableCertificate.sol";
 import {ReceivableDesk} from "../receivables/ReceivableDesk.sol";
+import {IConsortiumCalendar} from "../platform/interfaces/IConsortiumCalendar.sol";
+import {IECertificates} from "../data-sharing/interfaces/IECertificates.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
@@ -133,4 +137,18 @@ contract ForfaitingMarketRehearsalV2 is ForfaitingMarket, RehearsalV2 {
         IDepositToken token_,
         IPaymentLedger ledger_
     ) ForfaitingMarket(registry_, token_, ledger_) {}
+}
+
+contract ConsortiumCalendarRehearsalV2 is ConsortiumCalendar, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) ConsortiumCalendar(registry_) {}
+}
+
+contract ApprovalProcessesRehearsalV2 is ApprovalProcesses, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IConsortiumCalendar calendar_,
+        IECertificates certificates_
+    ) ApprovalProcesses(registry_, calendar_, certificates_) {}
 }

@@ -1,4 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import ApprovalsModule from "./Approvals.js";
 import CreditModule from "./Credit.js";
 import DataSharingModule from "./DataSharing.js";
 import ForfaitingModule from "./Forfaiting.js";
@@ -16,6 +17,7 @@ export default buildModule("Consortia", (m) => {
   const { positions, letterOfCredit } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
+  const { app: approvals } = m.useModule(ApprovalsModule);
   return {
     ...platform,
     blacklist,
@@ -27,5 +29,6 @@ export default buildModule("Consortia", (m) => {
     letterOfCredit,
     guarantees,
     forfaiting,
+    approvals,
   };
 });

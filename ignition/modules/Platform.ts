@@ -16,5 +16,6 @@ export default buildModule("Platform", (m) => {
     ],
   );
   const ledger = deployUpgradeable(m, "PaymentLedger", [registry]);
-  return { registry, token, ledger };
+  const calendar = deployUpgradeable(m, "ConsortiumCalendar", [registry], [m.getParameter("utcOffset", 28_800)]);
+  return { registry, token, ledger, calendar };
 });

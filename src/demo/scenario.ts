@@ -30,6 +30,7 @@ import {
   type Deployment,
   deriveSubjectKey,
   DocumentKind,
+  documentKind,
   documentRef,
   type DocumentRef,
   type Envelope,
@@ -43,6 +44,7 @@ import {
   Roles,
   sealEnvelope,
   toContractError,
+  yearWorkingDays,
 } from "@consortia/sdk";
 import { datasetPath, gatewayDomain, requestDigest, signDataRequest, type DataRequest } from "../gateway/request.js";
 import {
@@ -128,6 +130,17 @@ export interface DemoScenarioResult {
   guarantees: { guaranteeId: bigint; referenceId: string; claimIndex: bigint };
   receivables: DemoReceivablesResult;
   governance: DemoGovernanceResult;
+  approvals: DemoApprovalsResult;
+}
+
+/** The approvals story: the process voted, the licence case approved, the case left waiting past a deadline. */
+export interface DemoApprovalsResult {
+  processId: number;
+  caseId: bigint;
+  certificateId: bigint;
+  overdueCaseId: bigint;
+  /** Whether the Tax Bureau's step of `overdueCaseId` is overdue (the dev chain's clock moved). */
+  overdue: boolean;
 }
 
 /** What the consortium's own governance did in the scenario. */
@@ -937,6 +950,131 @@ export const receivablesStory: Story = async (ctx) => {
 };
 
 /**
+ * Cross-department approvals (the Nansha case): the consortium votes the year's working days and a process for a
+ * bonded-warehouse operating licence — the Real Estate Registration (title) and the Tax Bureau (tax clearance) in
+ * parallel, then the Registration's final review, which issues the licence as an e-certificate. Nansha Port Group
+ * applies; the Registration asks for a missing document (the clock pauses), gets it, approves; the final review is
+ * handed to the Tax Bureau, which approves, and the licence is issued. Huaxia Motors' application waits on the Tax
+ * Bureau past its deadline (dev chain: the clock moves 20 days): the Tax Bureau is overdue.
+ */
+export const approvalsStory: Story = async (ctx) => {
+  const { bankA, bankB, bankC, coreA, coreB, gov1, gov2, regulator } = ctx.actors;
+  const approvals = (actor: Actor) => actor.sdk.approvals;
+  /** The proposer's proposal passes with three more voters (the demo's threshold is four). */
+  const vote = async (
+    proposer: Actor,
+    proposal: Promise<{ proposalId: bigint }>,
+    description: string,
+  ): Promise<bigint> => {
+    const { proposalId } = await proposal;
+    const voters = [bankA, bankB, bankC, regulator].filter((v) => v !== proposer).slice(0, 3);
+    for (const voter of voters) await voter.sdk.registry.approve(proposalId);
+    await proposer.sdk.registry.execute(proposalId);
+    ctx.log(
+      `${proposer.member.shortName}'s proposal #${proposalId} passed with ` +
+        `${voters.map((v) => v.member.shortName).join(", ")}: ${description}`,
+    );
+    return proposalId;
+  };
+
+  // The year's working days: Monday to Friday but New Year's Day, Labour Day and National Day.
+  const year = new Date((await ctx.now()) * 1000 + 8 * 3600_000).getUTCFullYear();
+  const holidays = [`${year}-01-01`, `${year}-05-01`, `${year}-10-01`];
+  const days = yearWorkingDays(year, holidays);
+  await vote(
+    bankA,
+    approvals(bankA).calendar.proposeWorkingDays(year, days, `${year} working days (public holidays off)`),
+    `${days.length} working days in ${year}`,
+  );
+
+  // The departments' admins make their own accounts officers of the approvals application.
+  for (const department of [gov1, gov2]) {
+    if ((await approvals(department).officerOf(department.address)) !== department.member.memberId) {
+      await approvals(department).setOfficer(department.address, true);
+    }
+  }
+  ctx.log(`${gov1.member.shortName} and ${gov2.member.shortName} granted the officer role to their accounts`);
+
+  const kind = {
+    title: documentKind("property-title"),
+    tax: documentKind("tax-clearance"),
+    plan: documentKind("site-plan"),
+  };
+  const processId = (await approvals(bankA).processCount()) + 1;
+  await vote(
+    regulator,
+    approvals(regulator).proposeDefineProcess(
+      {
+        issuer: gov1.member.memberId,
+        resultKind: 701,
+        resultValidity: 3 * 365 * DAY,
+        termsHash: hashCanonicalJson({ process: "bonded warehouse operating licence", basis: "NS-ADM-2025-07" }),
+        steps: [
+          { department: gov1.member.memberId, stage: 0, deadlineDays: 5, documentKinds: [kind.title] },
+          { department: gov2.member.memberId, stage: 0, deadlineDays: 10, documentKinds: [kind.tax] },
+          { department: gov1.member.memberId, stage: 1, deadlineDays: 3 },
+        ],
+      },
+      "define the bonded-warehouse licence process",
+    ),
+    `process #${processId}: ${gov1.member.shortName} ‖ ${gov2.member.shortName}, then ${gov1.member.shortName}`,
+  );
+
+  // Nansha Port Group applies: keyed identifier, documents by hash (the files stay in its vault).
+  const applicantRef = deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "uscc", value: coreB.member.uscc });
+  const documents = [
+    { kind: kind.title, contentHash: hashCanonicalJson({ title: "Nansha warehouse lot 7", deed: "NS-2019-004412" }) },
+    { kind: kind.tax, contentHash: hashCanonicalJson({ taxClearance: "LD-TAX-2025-8871" }) },
+  ];
+  const { caseId } = await approvals(coreB).submit(processId, applicantRef, documents);
+  ctx.log(`${coreB.member.shortName} submitted case #${caseId} with ${documents.length} documents (hashes only)`);
+  await approvals(gov1).accept(caseId, 0);
+  await approvals(gov1).requestDocuments(caseId, 0, hashCanonicalJson({ missing: "site plan with fire exits" }));
+  ctx.log(`${gov1.member.shortName} accepted step 0 and asked for a site plan: its clock paused`);
+  if (ctx.timeTravel) await ctx.advance(DAY);
+  await approvals(coreB).supplyDocuments(caseId, 0, [
+    { kind: kind.plan, contentHash: hashCanonicalJson({ sitePlan: "NS-WH7-fire-exits-v2" }) },
+  ]);
+  await approvals(gov1).approve(caseId, 0, hashCanonicalJson({ decision: "title verified" }));
+  await approvals(gov2).accept(caseId, 1);
+  await approvals(gov2).approve(caseId, 1, hashCanonicalJson({ decision: "no tax arrears" }));
+  ctx.log(`${coreB.member.shortName} supplied the site plan; both departments approved stage 0`);
+  await approvals(gov1).delegate(
+    caseId,
+    2,
+    gov2.member.memberId,
+    hashCanonicalJson({ reason: "bonded goods: customs-tax review" }),
+  );
+  await approvals(gov2).accept(caseId, 2);
+  const { certificateId } = await approvals(gov2).approve(
+    caseId,
+    2,
+    hashCanonicalJson({ decision: "licence granted" }),
+  );
+  ctx.log(
+    `${gov1.member.shortName} handed the final review to ${gov2.member.shortName}, which approved: ` +
+      `e-certificate #${certificateId} issued in ${gov1.member.shortName}'s name`,
+  );
+
+  // Huaxia Motors applies too; the Tax Bureau accepts and then lets the deadline pass.
+  const { caseId: overdueCaseId } = await approvals(coreA).submit(
+    processId,
+    deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "uscc", value: coreA.member.uscc }),
+    documents,
+  );
+  await approvals(gov1).accept(overdueCaseId, 0);
+  await approvals(gov1).approve(overdueCaseId, 0, hashCanonicalJson({ decision: "title verified" }));
+  await approvals(gov2).accept(overdueCaseId, 1);
+  if (ctx.timeTravel) await ctx.advance(20 * DAY);
+  const late = (await approvals(bankA).deadline(overdueCaseId, 1)).overdue;
+  ctx.log(
+    `case #${overdueCaseId} of ${coreA.member.shortName}: ${gov2.member.shortName}'s step is ` +
+      `${late ? "overdue" : "within its deadline (the clock moves on the dev chain only)"}`,
+  );
+  ctx.result.approvals = { processId, caseId, certificateId: certificateId!, overdueCaseId, overdue: late };
+};
+
+/**
  * Governance and the network: Huaxin Bank registers its validator node; the regulator proposes pausing the forfaiting
  * market for a review of its rule book, four voters pass it and the market stops; after the review a second proposal
  * resumes it. Runs last so that no story meets a paused market; the market ends unpaused.
@@ -1007,6 +1145,7 @@ export const STORIES: readonly [string, Story][] = [
   ["forfaiting", forfaitingStory],
   ["guarantees", guaranteesStory],
   ["receivables", receivablesStory],
+  ["approvals", approvalsStory],
   ["governance", governanceStory],
 ];
 

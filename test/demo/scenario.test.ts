@@ -11,7 +11,7 @@ import {
   writeDemoFounders,
 } from "../../src/demo/consortium.js";
 import { runDemoScenario, type DemoScenarioResult } from "../../src/demo/scenario.js";
-import { type Deployment, normaliseIdentifier, readDeployment } from "@consortia/sdk";
+import { createConsortia, type Deployment, normaliseIdentifier, readDeployment } from "@consortia/sdk";
 import {
   BankGuarantees__factory,
   ConsortiumRegistry__factory,
@@ -244,6 +244,35 @@ describe("demo scenario over a real JSON-RPC node", function () {
     );
   });
 
+  it("approvals: the licence case paused for a document, approved across two departments, certificate issued; one department overdue", async () => {
+    const sdk = await createConsortia({ runner: provider, deployment });
+    const a = result.approvals;
+    expect(a.processId).to.equal(1);
+    const process = await sdk.approvals.process(a.processId);
+    expect(process.steps.map((s) => [s.department, s.stage])).to.deep.equal([
+      [members.gov1.memberId, 0],
+      [members.gov2.memberId, 0],
+      [members.gov1.memberId, 1],
+    ]);
+    const licence = await sdk.approvals.case(a.caseId);
+    expect(licence).to.include({
+      state: "Approved",
+      applicant: members.coreB.memberId,
+      certificateId: a.certificateId,
+    });
+    expect(licence.steps[0].documentRequests).to.equal(1);
+    expect(licence.steps[2].department).to.equal(members.gov2.memberId);
+    const certificate = await ECertificates__factory.connect(at("ECertificates"), provider).certificate(
+      a.certificateId,
+    );
+    expect(certificate.issuer).to.equal(BigInt(members.gov1.memberId));
+    expect(certificate.documentHash).to.equal(licence.recordHash);
+    expect(a.overdue).to.equal(true);
+    const late = await sdk.approvals.deadline(a.overdueCaseId, 1);
+    expect(late).to.include({ overdue: true, workingDaysLeft: 0, state: "Accepted" });
+    expect(lines.some((line) => line.includes("Loudi Tax Bureau's step is overdue"))).to.equal(true);
+  });
+
   it("governance: a bank's node registered; the forfaiting market paused and resumed by two voted proposals", async () => {
     const registry = ConsortiumRegistry__factory.connect(at("ConsortiumRegistry"), provider);
     const g = result.governance;
@@ -251,7 +280,8 @@ describe("demo scenario over a real JSON-RPC node", function () {
     const [enode] = await registry.nodesOf(members.bankA.memberId);
     expect(keccak256(toUtf8Bytes(enode))).to.equal(g.nodeId);
     expect(enode).to.match(/^enode:\/\/[0-9a-f]{128}@10\.20\.1\.11:30303$/);
-    expect([g.pauseProposalId, g.unpauseProposalId]).to.deep.equal([1n, 2n]);
+    // Proposals 1 and 2 are the approvals story's (the year's working days, the licence process).
+    expect([g.pauseProposalId, g.unpauseProposalId]).to.deep.equal([3n, 4n]);
     for (const id of [g.pauseProposalId, g.unpauseProposalId]) {
       const proposal = await registry.proposal(id);
       expect(proposal.status).to.equal(2n); // Executed
@@ -393,7 +423,10 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(again.forfaiting.paidAtMaturity).to.equal(false);
     // The node stays registered once; governance votes again with new proposals and leaves the market open.
     expect(again.governance.nodeRegistered).to.equal(false);
-    expect([again.governance.pauseProposalId, again.governance.unpauseProposalId]).to.deep.equal([3n, 4n]);
+    expect([again.governance.pauseProposalId, again.governance.unpauseProposalId]).to.deep.equal([7n, 8n]);
+    // Approvals again: a second process and its cases; without time travel nobody is overdue.
+    expect(again.approvals.processId).to.equal(2);
+    expect(again.approvals.overdue).to.equal(false);
     expect(await ForfaitingMarket__factory.connect(at("ForfaitingMarket"), provider).paused()).to.equal(false);
     const lc = LetterOfCredit__factory.connect(at("LetterOfCredit"), provider);
     const claim = await lc.claimInfo(again.forfaiting.claimId);

@@ -4,7 +4,9 @@ import hre from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import ConsortiaModule from "../../ignition/modules/Consortia.js";
 import type {
+  ApprovalProcesses,
   BankGuarantees,
+  ConsortiumCalendar,
   ConsortiumRegistry,
   CreditBlacklist,
   DataSharing,
@@ -36,6 +38,8 @@ export interface SuiteContracts {
   letterOfCredit: LetterOfCredit;
   guarantees: BankGuarantees;
   forfaiting: ForfaitingMarket;
+  calendar: ConsortiumCalendar;
+  approvals: ApprovalProcesses;
 }
 
 /** Accounts beside the members' admin accounts, each in a standing the security tests need. */
@@ -87,6 +91,8 @@ export async function deploySuite(
     letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
     guarantees: await at("BankGuarantees", "guarantees"),
     forfaiting: await at("ForfaitingMarket", "forfaiting"),
+    calendar: await at("ConsortiumCalendar", "calendar"),
+    approvals: await at("ApprovalProcesses", "approvals"),
   };
   const { registry } = contracts;
   const { accounts, ids, outsiders, deployer } = await seedTestMembers(connection, registry);

@@ -185,6 +185,33 @@ const TAMPERS: readonly Tamper[] = [
     order: "number DESC",
     drift: (r) => [`guarantee ${r.guarantee_id} amendment amount`],
   },
+  {
+    table: "approval_processes",
+    set: "retired = NOT retired",
+    drift: (r) => [`approval process ${r.process_id} retired`],
+  },
+  {
+    table: "approval_process_steps",
+    set: "deadline_days = deadline_days + 1",
+    drift: (r) => [`approval process ${r.process_id} step ${r.step} deadlineDays`],
+  },
+  {
+    table: "approval_officers",
+    set: "department = department + 100",
+    where: "allowed",
+    drift: (r) => [`approval officer ${r.account} department`],
+  },
+  {
+    table: "approval_cases",
+    set: `record_hash = ${HASH}`,
+    drift: (r) => [`approval case ${r.case_id} recordHash`],
+  },
+  {
+    table: "approval_case_steps",
+    set: "due_day = due_day + 1",
+    drift: (r) => [`approval case ${r.case_id} step ${r.step} dueDay`],
+  },
+  { table: "calendar_years", set: "first_days = first_days + 1", drift: (r) => [`calendar year ${r.year} firstDays`] },
 ];
 
 /**

@@ -4,6 +4,7 @@ import type { BaseContract } from "ethers";
 import { network } from "hardhat";
 import ConsortiaModule from "../../ignition/modules/Consortia.js";
 import { deploySuite, type Suite, type SuiteContracts } from "../helpers/suite.js";
+import { approvalEntries } from "./authorization/approvals.js";
 import { authorizationMarkdown } from "./authorization/document.js";
 import { pauseEntries, platformEntries } from "./authorization/platform.js";
 import { receivableEntries } from "./authorization/receivables.js";
@@ -32,6 +33,8 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "letterOfCredit",
   "guarantees",
   "forfaiting",
+  "calendar",
+  "approvals",
 ];
 
 const ENTRIES: Entry[] = [
@@ -39,6 +42,7 @@ const ENTRIES: Entry[] = [
   ...recordEntries,
   ...receivableEntries,
   ...tradeEntries,
+  ...approvalEntries,
   ...upgradeEntries(CONTRACTS),
   ...pauseEntries([
     "token",
@@ -51,6 +55,7 @@ const ENTRIES: Entry[] = [
     "letterOfCredit",
     "guarantees",
     "forfaiting",
+    "approvals",
   ]),
 ];
 

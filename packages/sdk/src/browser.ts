@@ -127,3 +127,18 @@ export {
   type GrantTermsInput,
   type VersionInput,
 } from "./clients/data-sharing.js";
+export {
+  APPROVAL_CASE_STATE,
+  APPROVAL_STEP_STATE,
+  dayNumber,
+  documentKind,
+  isoDay,
+  workingDaysBitmap,
+  yearWorkingDays,
+  type ApprovalCaseStateName,
+  type ApprovalDocumentInput,
+  type ApprovalProcessInput,
+  type ApprovalStepInput,
+  type ApprovalStepStateName,
+  type ApprovalsClient,
+} from "./clients/approvals.js";

@@ -1,3 +1,4 @@
+import { APPROVAL_CHECKS, APPROVAL_GAPS } from "./approvals.js";
 import type { Check } from "./check.js";
 import { CREDIT_CHECKS, CREDIT_GAPS } from "./credit.js";
 import { DATA_SHARING_CHECKS, DATA_SHARING_GAPS } from "./data-sharing.js";
@@ -15,6 +16,7 @@ export const APP_CHECKS: readonly Check[] = [
   ...LC_CHECKS,
   ...FORFAITING_CHECKS,
   ...GUARANTEE_CHECKS,
+  ...APPROVAL_CHECKS,
 ];
 
 /**
@@ -30,4 +32,5 @@ export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...LC_GAPS,
   ...FORFAITING_GAPS,
   ...GUARANTEE_GAPS,
+  ...APPROVAL_GAPS,
 };

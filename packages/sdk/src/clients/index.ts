@@ -2,6 +2,7 @@
  * Every client `createConsortia` offers, by the property name it gets. To add an application: write
  * `./<app>.ts` (default export `defineClient({...})`, see ./registry.ts) and add one line here.
  */
+import approvals from "./approvals.js";
 import credit from "./credit.js";
 import dataSharing from "./data-sharing.js";
 import forfaiting from "./forfaiting.js";
@@ -22,6 +23,7 @@ export const CLIENTS = {
   forfaiting,
   receivables,
   dataSharing,
+  approvals,
 } as const;
 
 export type ClientName = keyof typeof CLIENTS;
