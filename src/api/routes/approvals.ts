@@ -27,6 +27,8 @@ import {
 
 /** China's offset, the calendar's default (used when the API has no node to ask the calendar). */
 const DEFAULT_UTC_OFFSET = 28_800;
+/** `ConsortiumCalendar.LAST_DAY`: the last day the calendar covers. */
+const LAST_DAY = 84_005;
 
 /** The calendar day of `at` (unix seconds) in the consortium's time zone, as `ConsortiumCalendar.dayOf`. */
 async function dayOf(ctx: RouteContext, at: number): Promise<number> {
@@ -41,7 +43,8 @@ async function dayOf(ctx: RouteContext, at: number): Promise<number> {
       }),
     );
   }
-  return Math.floor((at + offset) / 86_400);
+  // Days past the calendar's last (2199-12-31) are past every due day as well: clamp, so a far `at` stays a date.
+  return Math.min(Math.max(Math.floor((at + offset) / 86_400), 0), LAST_DAY);
 }
 
 /** Whether a step missed its deadline at day `today`, as `ApprovalProcesses.isOverdue` for an open case. */

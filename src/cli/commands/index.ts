@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import type { Cli } from "../context.js";
+import { register as approvals } from "./approvals.js";
 import { register as credit } from "./credit.js";
 import { register as dataSharing } from "./data-sharing.js";
 import { register as deploy } from "./deploy.js";
@@ -30,6 +31,7 @@ export const COMMANDS: RegisterCommands[] = [
   credit,
   receivables,
   dataSharing,
+  approvals,
   keystore,
   services,
   network,
