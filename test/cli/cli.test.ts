@@ -90,6 +90,8 @@ describe("cli: consortia against a real node", function () {
       "ConsortiumRegistry",
       "DepositToken",
       "PaymentLedger",
+      "ConsortiumCalendar",
+      "ApprovalProcesses",
     ]);
     expect(run.stderr).to.match(/seeded 3 founding members/);
     expect(JSON.parse(await readFile(join(deployments, "1337.json"), "utf8"))).to.deep.include({ chainId: 1337 });

@@ -263,6 +263,11 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: "test/data-sharing/gateway-trace.test.ts", invocation: ['"data", "trace", leak, "--store"'] }],
   },
   {
+    commands: /^consortia (approval|calendar) …$/,
+    run: [{ file: "test/cli/approvals.test.ts", invocation: ['["$1",'] }],
+    note: "every approval and calendar subcommand the README's walk-through names runs in that file",
+  },
+  {
     commands: /^consortia lc net$/,
     run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "net", first.obligationId'] }],
   },

@@ -38,6 +38,8 @@ describe("deployment over a real JSON-RPC node", function () {
       "ConsortiumRegistry",
       "DepositToken",
       "PaymentLedger",
+      "ConsortiumCalendar",
+      "ApprovalProcesses",
     ]);
 
     const provider = new JsonRpcProvider(node.url);
@@ -52,6 +54,8 @@ describe("deployment over a real JSON-RPC node", function () {
     );
     expect(code).to.not.equal("0x");
     expect(deployment.deploymentBlock).to.be.greaterThan(0);
+    // The approvals contract issues e-certificates in a department's name: the deployment registered it.
+    expect(await registry.isSystemContract(deployment.contracts.ApprovalProcesses.address)).to.equal(true);
     provider.destroy();
   });
 
