@@ -302,6 +302,7 @@ contract ApprovalProcesses is IApprovalProcesses, ConsortiumApp {
         (Case storage c, CaseStep storage s, uint32 department) = _departmentStep(caseId, step);
         if (s.state != StepState.Open && s.state != StepState.Accepted) revert StepWrongState(caseId, step, s.state);
         if (to == department || to == c.applicant) revert InvalidDelegate(caseId, step, to);
+        _requireNoOtherStepOfStage(caseId, c, step, to);
         registry().authorizeMember(to, Roles.MEMBER);
         s.department = to;
         emit StepDelegated(caseId, step, department, to, reasonHash, msg.sender);
@@ -433,6 +434,19 @@ contract ApprovalProcesses is IApprovalProcesses, ConsortiumApp {
         department = s.department;
         if (memberId != department) revert WrongDepartment(caseId, step, memberId, department);
         if (_getApprovalProcessesStorage()._officers[msg.sender] != memberId) revert NotOfficer(msg.sender, memberId);
+    }
+
+    /// @dev A department decides at most one step of a stage, as `defineProcess` requires of the definition: a
+    /// delegation must not hand it a second one (it would approve its own parallel step). Bounded by MAX_STEPS.
+    function _requireNoOtherStepOfStage(uint256 caseId, Case storage c, uint8 step, uint32 to) private view {
+        ApprovalProcessesStorage storage $ = _getApprovalProcessesStorage();
+        uint32 processId = c.processId;
+        uint8 stage = $._steps[processId][step].stage;
+        uint256 count = $._processes[processId].stepCount;
+        for (uint256 i; i < count; ++i) {
+            if (i == step || $._steps[processId][i].stage != stage) continue;
+            if ($._caseSteps[caseId][i].department == to) revert InvalidDelegate(caseId, step, to);
+        }
     }
 
     /// @dev The step of an open case, which must exist and whose stage must have been reached.

@@ -556,6 +556,21 @@ describe("ApprovalProcesses", () => {
       await expect(as(f, "gov3").approve(f.caseId, 1, h("d"))).to.emit(f.app, "StepApproved");
     });
 
+    it("refuses a delegation to a department deciding another step of the same stage, also after a delegation", async () => {
+      const f = await withCase();
+      // gov1 decides step 0 of stage 0: given step 1 as well, it would approve both parallel steps itself.
+      await expect(as(f, "gov2").delegate(f.caseId, 1, f.ids.gov1, ZeroHash))
+        .to.be.revertedWithCustomError(f.app, "InvalidDelegate")
+        .withArgs(f.caseId, 1, f.ids.gov1);
+      // The stage's current deciders count, not the definition's: once step 0 went to gov3, gov3 cannot take step 1.
+      await as(f, "gov1").delegate(f.caseId, 0, f.ids.gov3, ZeroHash);
+      await expect(as(f, "gov2").delegate(f.caseId, 1, f.ids.gov3, ZeroHash))
+        .to.be.revertedWithCustomError(f.app, "InvalidDelegate")
+        .withArgs(f.caseId, 1, f.ids.gov3);
+      // gov1 no longer decides a step of stage 0, so step 1 may go to it.
+      await expect(as(f, "gov2").delegate(f.caseId, 1, f.ids.gov1, ZeroHash)).to.emit(f.app, "StepDelegated");
+    });
+
     it("refuses a delegation to the department itself, to the applicant, to a suspended member, or while paused", async () => {
       const f = await withCase();
       const gov2 = as(f, "gov2");

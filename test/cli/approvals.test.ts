@@ -122,13 +122,20 @@ describe("cli: approval and calendar commands against a real node", function () 
     expect(wrong.code).to.equal(1);
     expect(wrong.stderr).to.include(`case ${id} step 0 is decided by member`);
     await net.json(["approval", "approve", id, "0", "--decision", h("ok")], { as: "civilAffairs" });
-    await net.json(["approval", "delegate", id, "1", "--to", "Civil Affairs", "--reason", h("handover")], {
+    // Civil Affairs decided the parallel step 0: handing it step 1 would let one department approve both.
+    const twice = await net.run(["approval", "delegate", id, "1", "--to", "Civil Affairs", "--reason", h("handover")], {
       as: "pensions",
     });
-    await net.json(["approval", "accept", id, "1"], { as: "civilAffairs" });
+    expect(twice.code).to.equal(1);
+    expect(twice.stderr).to.include("another step of the same stage");
+    expect((await net.run(["approval", "officer", address("bankB")], { as: "bankB" })).code).to.equal(0);
+    await net.json(["approval", "delegate", id, "1", "--to", "Bank B", "--reason", h("handover")], {
+      as: "pensions",
+    });
+    await net.json(["approval", "accept", id, "1"], { as: "bankB" });
     const last = await net.json<{ certificateId: string }>(
       ["approval", "approve", id, "1", "--decision", h("granted")],
-      { as: "civilAffairs" },
+      { as: "bankB" },
     );
     expect(last.certificateId).to.match(/^\d+$/);
 

@@ -245,7 +245,8 @@ interface IApprovalProcesses is IConsortiumApp {
     error DocumentMissing(uint8 step, bytes32 kind);
     /// @notice A document has a zero kind or hash, or the list is empty or too long.
     error InvalidDocuments(uint256 index);
-    /// @notice A step cannot be delegated to this member (its current department or the applicant).
+    /// @notice A step cannot be delegated to this member (its current department, the applicant, or a department
+    /// deciding another step of the same stage).
     error InvalidDelegate(uint256 caseId, uint8 step, uint32 to);
 
     /// @notice Defines a process; it takes cases at once. Governance only.

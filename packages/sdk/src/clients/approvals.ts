@@ -404,7 +404,9 @@ export default defineClient({
       `member ${p.applicant} is a department of process ${p.processId} and cannot apply to it`,
     DocumentMissing: (p) => `step ${p.step} requires a document of kind ${p.kind}`,
     InvalidDocuments: (p) => `document ${p.index} has no kind or hash, or the list is empty or too long`,
-    InvalidDelegate: (p) => `${stepOf(p)} cannot be delegated to member ${p.to}`,
+    InvalidDelegate: (p) =>
+      `${stepOf(p)} cannot be delegated to member ${p.to} (its department, the applicant, or the department of ` +
+      `another step of the same stage)`,
     CalendarYearOutOfRange: (p) => `year ${p.year} is outside the calendar (1970..2199)`,
     CalendarDaysBeyondYear: (p) => `the working days of ${p.year} mark days beyond its ${p.daysInYear} days`,
     CalendarTooManyDays: (p) => `${p.count} working days asked for; a deadline spans at most ${p.max}`,
