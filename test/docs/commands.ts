@@ -50,7 +50,9 @@ export const COVERAGE: Coverage[] = [
   {
     commands: /^(npm run build|npx hardhat build)$/,
     ci: "npm run lint",
-    note: "npm run lint starts with the same `hardhat build` (checked: the lint script starts with it)",
+    note:
+      "npm run lint starts with the same build, contracts then the web console (checked: the lint script starts " +
+      "with the build script)",
   },
   {
     commands: /^npx hardhat test (mocha|solidity) (test\/\S+ ?)+$/,
@@ -98,6 +100,11 @@ export const COVERAGE: Coverage[] = [
     commands: /^npm run bench:gas$/,
     script: "hardhat run scripts/bench/gas.ts",
     run: [{ file: SMOKE, invocation: ['"run", "--no-compile", "scripts/bench/gas.ts"'] }],
+  },
+  {
+    commands: /^npm run test:web$/,
+    script: "vitest run --config src/web/vite.config.ts",
+    run: [{ file: "test/web/unit.test.ts", invocation: ['"run", "--config", "src/web/vite.config.ts"'] }],
   },
   { commands: /^npm run bench:indexer$/, script: "node --import tsx scripts/bench/indexer.ts", run: bench("indexer") },
   { commands: /^npm run bench:load$/, script: "node --import tsx scripts/bench/load.ts", run: bench("load") },
