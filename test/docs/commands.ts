@@ -109,6 +109,7 @@ export const COVERAGE: Coverage[] = [
   { commands: /^npm run bench:indexer$/, script: "node --import tsx scripts/bench/indexer.ts", run: bench("indexer") },
   { commands: /^npm run bench:load$/, script: "node --import tsx scripts/bench/load.ts", run: bench("load") },
   { commands: /^npm run bench:api$/, script: "node --import tsx scripts/bench/api.ts", run: bench("api") },
+  { commands: /^npm run bench:web$/, script: "node --import tsx scripts/bench/web.ts", run: bench("web") },
   { commands: /^npx tsx scripts\/bench\/gateway\.ts$/, run: bench("gateway"), note: "with node --import tsx" },
   {
     commands: /^npm run build:sdk$/,
