@@ -55,7 +55,8 @@ export async function consoleBuilt(root: string = CONSOLE_DIR): Promise<boolean>
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const root = resolve(options.root ?? CONSOLE_DIR);
   const host = options.host ?? "127.0.0.1";
-  const app = Fastify({ logger: false });
+  // Close open connections too (a browser's event stream) when stopping: shutdown must not wait for a tab.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   const config = {
     apiUrl: "/api",
     rpcUrl: "/rpc",

@@ -39,6 +39,24 @@ export function WorkQueue() {
     void refresh();
   }, [refresh]);
 
+  // Live: read the queue again shortly after the API projects new events (its SSE stream). An API that wants a
+  // token for the stream refuses it (EventSource cannot send one): the queue then updates on Refresh and after acts.
+  useEffect(() => {
+    if (session === undefined || typeof EventSource === "undefined") return;
+    const source = new EventSource(`${api.baseUrl}/events/stream`);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const changed = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void refresh(), 300);
+    };
+    source.addEventListener("event", changed);
+    source.addEventListener("rollback", changed);
+    return () => {
+      clearTimeout(timer);
+      source.close();
+    };
+  }, [api, session, refresh]);
+
   if (session === undefined) {
     return (
       <section aria-labelledby="queue-title">
