@@ -19,7 +19,9 @@ import { hardhatEnv } from "../src/local/hardhat.js";
 import { HARDHAT_CLI, startNode } from "../src/local/node.js";
 import { acquirePidLock } from "../src/local/pid-lock.js";
 import { parseStartOptions, StartUsageError } from "../src/local/start-options.js";
-import { deploymentPath, readDeployment } from "@consortia/sdk";
+import { consoleBuilt, startWebServer, VITE_CLI, VITE_CONFIG } from "../src/web/server.js";
+import { createConsortia, deploymentPath, readDeployment } from "@consortia/sdk";
+import { JsonRpcProvider } from "ethers";
 
 const LOCAL_CHAIN_ID = 1337;
 const USAGE_EXIT = 2;
@@ -51,6 +53,14 @@ const build = await spawnChild(process.execPath, [HARDHAT_CLI, "build"], {
   extendEnv: false,
 });
 if (build.exitCode !== 0) await fail("Compiling the contracts failed.");
+if (!(await consoleBuilt())) {
+  console.log("Building the web console (dist/web; `npm run build` builds it too) ...");
+  const vite = await spawnChild(process.execPath, [VITE_CLI, "build", "--config", VITE_CONFIG, "--logLevel", "warn"], {
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  if (vite.exitCode !== 0) await fail("Building the web console failed.");
+}
 
 console.log(`Starting the local chain (${options.node}) at ${url} ...`);
 const node =
@@ -115,12 +125,35 @@ if (options.demo) {
 }
 
 const api = services.url;
+const token = (await createConsortia({ runner: new JsonRpcProvider(url), deployment })).token;
+const symbol = await token.symbol();
+const web = await startWebServer({
+  port: options.webPort,
+  apiUrl: api,
+  rpcUrl: url,
+  deployment,
+  token: { decimals: await token.decimals(), symbol, currency: symbol },
+  demo: options.demo
+    ? {
+        chainId: LOCAL_CHAIN_ID,
+        members: Object.values(demoConsortium()).map(({ key, name, memberId, account, privateKey }) => ({
+          key,
+          name,
+          memberId,
+          account,
+          privateKey,
+        })),
+      }
+    : undefined,
+}).catch((error: unknown) => fail(`The web console did not start: ${(error as Error).message}`));
+onShutdown(`web console ${web.url}`, web.stop);
 const deploymentsFlag = options.dataDirGiven ? ` --deployments ${deployments}` : "";
 console.log(`
 Consortia is up.
   chain       ${url}  (${options.node}; chain id ${LOCAL_CHAIN_ID}, hardfork berlin, gas price 0; accounts: the Hardhat test mnemonic)
   deployment  ${deploymentPath(LOCAL_CHAIN_ID, deployments)}
   query API   ${api}  (OpenAPI at ${api}/openapi.json; live events at ${api}/events/stream)
+  web console ${web.url}/  (${options.demo ? "sign in with the demo wallet as any demo member; " : ""}verify a guarantee or an e-certificate without a wallet)
 ${membersSection(options.demo)}
 Try:
   curl -s ${api}/ready

@@ -4,9 +4,11 @@
  */
 import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { portIsFree } from "./node.js";
+import { freePort, portIsFree } from "./node.js";
 
 const USAGE_EXIT = 2;
+/** The web console's port when `--web-port` is not given (a free port instead when it is taken). */
+export const DEFAULT_WEB_PORT = 8090;
 /** The local chain's node: Hardhat's, or Anvil (a second EVM implementation). */
 export const LOCAL_NODES = ["hardhat", "anvil"] as const;
 export type LocalNode = (typeof LOCAL_NODES)[number];
@@ -15,6 +17,8 @@ export interface StartOptions {
   node: LocalNode;
   port: number;
   apiPort: number;
+  /** Port of the web console; when `--web-port` was not given and 8090 is taken, a free port. */
+  webPort: number;
   demo: boolean;
   /** Absolute data directory (PGlite store, demo founders, payloads, the pid lock). */
   dataDir: string;
@@ -52,6 +56,11 @@ export async function parseStartOptions(argv: string[]): Promise<StartOptions> {
     .addOption(new Option("--node <name>", "the local chain's node").choices(LOCAL_NODES).default("hardhat"))
     .option("--port <port>", "JSON-RPC port of the local chain", parsePort, 8545)
     .option("--api-port <port>", "port of the query API", parsePort, 8080)
+    .option(
+      "--web-port <port>",
+      `port of the web console (default ${DEFAULT_WEB_PORT}, or a free one if taken)`,
+      parsePort,
+    )
     .option("--no-demo", "deploy with config/founders.local.json and run no scenario")
     .option(
       "--data-dir <dir>",
@@ -68,17 +77,36 @@ export async function parseStartOptions(argv: string[]): Promise<StartOptions> {
     if (error instanceof CommanderError) throw new StartUsageError("", error.exitCode === 0 ? 0 : USAGE_EXIT);
     throw error;
   }
-  const opts = program.opts<{ node: LocalNode; port: number; apiPort: number; demo: boolean; dataDir?: string }>();
+  const opts = program.opts<{
+    node: LocalNode;
+    port: number;
+    apiPort: number;
+    webPort?: number;
+    demo: boolean;
+    dataDir?: string;
+  }>();
   if (opts.port === opts.apiPort) {
     throw new StartUsageError(`--port and --api-port are both ${opts.port}: give them different ports`);
   }
-  for (const [flag, port] of [
+  if (opts.webPort !== undefined && (opts.webPort === opts.port || opts.webPort === opts.apiPort)) {
+    throw new StartUsageError(`--web-port ${opts.webPort} is the port of the chain or the API: give another port`);
+  }
+  const ports: [string, number][] = [
     ["--port", opts.port],
     ["--api-port", opts.apiPort],
-  ] as const) {
+  ];
+  if (opts.webPort !== undefined) ports.push(["--web-port", opts.webPort]);
+  for (const [flag, port] of ports) {
     if (!(await portIsFree(port))) {
       throw new StartUsageError(`port ${port} (${flag}) is already in use on 127.0.0.1; pass ${flag} <other>`);
     }
+  }
+  let webPort = opts.webPort ?? DEFAULT_WEB_PORT;
+  if (
+    opts.webPort === undefined &&
+    (webPort === opts.port || webPort === opts.apiPort || !(await portIsFree(webPort)))
+  ) {
+    webPort = await freePort();
   }
   const dataDirGiven = opts.dataDir !== undefined;
   const dataDir = resolve(opts.dataDir ?? "data");
@@ -86,6 +114,7 @@ export async function parseStartOptions(argv: string[]): Promise<StartOptions> {
     node: opts.node,
     port: opts.port,
     apiPort: opts.apiPort,
+    webPort,
     demo: opts.demo,
     dataDir,
     dataDirGiven,

@@ -165,10 +165,22 @@ const BENCHES: Bench[] = [
       },
     },
   },
+  {
+    name: "web",
+    args: ["--import", "tsx", "scripts/bench/web.ts"],
+    reports: {
+      "web.json": {
+        size: "string",
+        runs: "number",
+        bundle: { main: { name: "string", bytes: "number", gzipBytes: "number", withinBudget: "boolean" } },
+        firstPageInteractiveMs: { p50: "number", max: "number", withinBudget: "boolean" },
+      },
+    },
+  },
 ];
 
 /** The order the benches run in. */
-const ORDER = ["api", "load", "indexer", "gateway", "gas", "sdk"].map((name) =>
+const ORDER = ["api", "load", "indexer", "gateway", "gas", "sdk", "web"].map((name) =>
   BENCHES.find((bench) => bench.name === name)!,
 );
 

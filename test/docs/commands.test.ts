@@ -225,7 +225,7 @@ describe("docs: every README command is run by a test or by CI (test/docs/comman
     );
     expect(found).to.deep.equal([
       "README.md:1: `npm run lint`: test/docs/no-such.test.ts does not exist under test/",
-      `README.md:2: \`npm run build\`: package.json's "build" is "hardhat build", the entry says "tsc"`,
+      `README.md:2: \`npm run build\`: package.json's "build" is "${repository.scripts.build}", the entry says "tsc"`,
       'README.md:2: `npm run build`: test/docs/readme.test.ts does not contain "never", "called"',
       "README.md:3: `npx consortia-new thing`: no entry in test/docs/commands.ts says what runs it",
       "test/docs/commands.ts: no README command matches /^npm run never$/",

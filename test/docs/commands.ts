@@ -50,7 +50,9 @@ export const COVERAGE: Coverage[] = [
   {
     commands: /^(npm run build|npx hardhat build)$/,
     ci: "npm run lint",
-    note: "npm run lint starts with the same `hardhat build` (checked: the lint script starts with it)",
+    note:
+      "npm run lint starts with the same build, contracts then the web console (checked: the lint script starts " +
+      "with the build script)",
   },
   {
     commands: /^npx hardhat test (mocha|solidity) (test\/\S+ ?)+$/,
@@ -99,9 +101,15 @@ export const COVERAGE: Coverage[] = [
     script: "hardhat run scripts/bench/gas.ts",
     run: [{ file: SMOKE, invocation: ['"run", "--no-compile", "scripts/bench/gas.ts"'] }],
   },
+  {
+    commands: /^npm run test:web$/,
+    script: "vitest run --config src/web/vite.config.ts",
+    run: [{ file: "test/web/unit.test.ts", invocation: ['"run", "--config", "src/web/vite.config.ts"'] }],
+  },
   { commands: /^npm run bench:indexer$/, script: "node --import tsx scripts/bench/indexer.ts", run: bench("indexer") },
   { commands: /^npm run bench:load$/, script: "node --import tsx scripts/bench/load.ts", run: bench("load") },
   { commands: /^npm run bench:api$/, script: "node --import tsx scripts/bench/api.ts", run: bench("api") },
+  { commands: /^npm run bench:web$/, script: "node --import tsx scripts/bench/web.ts", run: bench("web") },
   { commands: /^npx tsx scripts\/bench\/gateway\.ts$/, run: bench("gateway"), note: "with node --import tsx" },
   {
     commands: /^npm run build:sdk$/,

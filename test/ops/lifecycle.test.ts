@@ -257,12 +257,15 @@ describe("npm start", function () {
         [["--api-port", "99999"], /^error: option '--api-port <port>' argument '99999' is invalid/],
         [["--port", "0x10"], /argument '0x10' is invalid/],
         [["--port", "9100", "--api-port", "9100"], /^error: --port and --api-port are both 9100/],
+        [["--web-port", "abc"], /^error: option '--web-port <port>' argument 'abc' is invalid/],
+        [["--port", "9101", "--web-port", "9101"], /^error: --web-port 9101 is the port of the chain or the API/],
         [["--bogus"], /^error: unknown option '--bogus'/],
         [
           ["--node", "geth"],
           /^error: option '--node <name>' argument 'geth' is invalid\. Allowed choices are hardhat, anvil/,
         ],
         [["--api-port", String(taken)], new RegExp(`^error: port ${taken} \\(--api-port\\) is already in use`)],
+        [["--web-port", String(taken)], new RegExp(`^error: port ${taken} \\(--web-port\\) is already in use`)],
       ];
       for (const [args, expected] of cases) {
         const started = direct([...args, "--data-dir", dataDir]);

@@ -1,0 +1,42 @@
+/**
+ * Dates in the user's time zone and amounts with the token's decimals, for the language shown. Amounts are exact:
+ * minor units (decimal strings from the API, or bigints) are split with bigint arithmetic, never through a float.
+ */
+
+/** The browser's time zone (IANA name), e.g. "Asia/Shanghai". */
+export function userTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** A unix time (seconds) as a date and time in `timeZone` (default: the user's), with the zone's short name. */
+export function formatDate(unixSeconds: number, locale: string, timeZone: string = userTimeZone()): string {
+  return new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  }).format(new Date(unixSeconds * 1000));
+}
+
+/**
+ * Minor units as a grouped decimal with exactly `decimals` decimals and the currency code:
+ * `formatAmount("120000000", 2, "en", "CNY")` → "CNY 1,200,000.00".
+ */
+export function formatAmount(minor: string | bigint, decimals: number, locale: string, currency?: string): string {
+  const value = typeof minor === "bigint" ? minor : BigInt(minor);
+  const negative = value < 0n;
+  const absolute = negative ? -value : value;
+  const scale = 10n ** BigInt(decimals);
+  const whole = new Intl.NumberFormat(locale, { useGrouping: true }).format(absolute / scale);
+  const fraction = decimals === 0 ? "" : `.${(absolute % scale).toString().padStart(decimals, "0")}`;
+  const number = `${negative ? "-" : ""}${whole}${fraction}`;
+  return currency === undefined || currency === "" ? number : `${currency} ${number}`;
+}
+
+/** `0x1234…abcd`: an address or hash shortened for a table cell (the full value goes in its title). */
+export function shortHex(hex: string, keep = 6): string {
+  return hex.length <= 2 + keep * 2 ? hex : `${hex.slice(0, 2 + keep)}…${hex.slice(-keep)}`;
+}

@@ -1,0 +1,174 @@
+/**
+ * The signed-in member's work queue: one row per waiting step with its deadline and a button that sends the answering
+ * transaction through the SDK and the wallet; the row shows pending / mined / failed (with the decoded revert). After a
+ * step is mined the queue is read again once the index has the block.
+ */
+import { useCallback, useEffect, useState } from "react";
+import { Link } from "react-router";
+import { useFormatters } from "../amounts.js";
+import { useApp } from "../context.js";
+import { useI18n, type Params } from "../i18n.js";
+import { useMemberNames } from "../members.js";
+import { loadQueue, type QueueItem } from "../queue.js";
+import { errorMessage, TxStatus, type TxState } from "../TxStatus.js";
+
+const MEMBER_PARAMS = ["creditor", "issuer", "applicant", "grantee"] as const;
+
+export function WorkQueue() {
+  const { t } = useI18n();
+  const { api, session } = useApp();
+  const format = useFormatters();
+  const nameOf = useMemberNames();
+  const [items, setItems] = useState<QueueItem[]>();
+  const [error, setError] = useState<string>();
+  const [states, setStates] = useState<Record<string, TxState>>({});
+  const [done, setDone] = useState<{ item: QueueItem; state: TxState }[]>([]);
+
+  const refresh = useCallback(async () => {
+    if (session === undefined) return;
+    try {
+      setError(undefined);
+      const status = await api.get<{ indexedTime: number | null }>("/status");
+      setItems(await loadQueue(api, session.member.id, status.indexedTime ?? Math.floor(Date.now() / 1000)));
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  }, [api, session]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  // Live: read the queue again shortly after the API projects new events (its SSE stream). An API that wants a
+  // token for the stream refuses it (EventSource cannot send one): the queue then updates on Refresh and after acts.
+  useEffect(() => {
+    if (session === undefined || typeof EventSource === "undefined") return;
+    const source = new EventSource(`${api.baseUrl}/events/stream`);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const changed = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void refresh(), 300);
+    };
+    source.addEventListener("event", changed);
+    source.addEventListener("rollback", changed);
+    return () => {
+      clearTimeout(timer);
+      source.close();
+    };
+  }, [api, session, refresh]);
+
+  if (session === undefined) {
+    return (
+      <section aria-labelledby="queue-title">
+        <h2 id="queue-title">{t("queue.title")}</h2>
+        <p>
+          {t("queue.signInFirst")} <Link to="/sign-in">{t("nav.signIn")}</Link>
+        </p>
+      </section>
+    );
+  }
+
+  const setState = (key: string, state: TxState) => setStates((all) => ({ ...all, [key]: state }));
+
+  async function act(item: QueueItem) {
+    if (session === undefined) return;
+    let hash: string | undefined;
+    setState(item.key, { phase: "signing" });
+    try {
+      const receipt = await item.action.run(session.consortia, (sent) => {
+        hash = sent;
+        setState(item.key, { phase: "pending", hash: sent });
+      });
+      const state: TxState = { phase: "mined", hash, block: receipt?.blockNumber ?? 0 };
+      setState(item.key, state);
+      setDone((list) => [{ item, state }, ...list]);
+      await waitForIndex(receipt?.blockNumber ?? 0);
+      await refresh();
+    } catch (failure) {
+      setState(item.key, { phase: "failed", message: errorMessage(failure) });
+    }
+  }
+
+  async function waitForIndex(block: number) {
+    for (let tries = 0; tries < 40; tries++) {
+      const status = await api.get<{ indexedBlock: number }>("/status").catch(() => ({ indexedBlock: 0 }));
+      if (status.indexedBlock >= block) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  const subject = (item: QueueItem): string => {
+    const params: Params = { ...item.subject.params };
+    for (const name of MEMBER_PARAMS) {
+      if (params[name] !== undefined)
+        params[name] = nameOf(Number(params[name])) ?? t("common.member", { id: params[name] });
+    }
+    for (const [name, minor] of Object.entries(item.subject.amounts ?? {})) params[name] = format.amount(minor);
+    return t(item.subject.key, params);
+  };
+
+  return (
+    <section aria-labelledby="queue-title">
+      <h2 id="queue-title">{t("queue.title")}</h2>
+      <p>{t("queue.intro", { name: session.member.name })}</p>
+      <button type="button" onClick={() => void refresh()}>
+        {t("queue.refresh")}
+      </button>
+      {error !== undefined && (
+        <p role="alert" className="error">
+          {t("common.error", { message: error })}
+        </p>
+      )}
+      {done.length > 0 && (
+        <ul className="done" aria-label={t("queue.action")}>
+          {done.map(({ item, state }) => (
+            <li key={item.key} data-key={item.key}>
+              {t(item.action.label)} — {subject(item)}: <TxStatus state={state} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {items === undefined ? (
+        <p role="status">{t("queue.loading")}</p>
+      ) : items.length === 0 ? (
+        <p>{t("queue.empty")}</p>
+      ) : (
+        <table>
+          <caption className="sr-only">{t("queue.intro", { name: session.member.name })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("queue.kind")}</th>
+              <th scope="col">{t("queue.subject")}</th>
+              <th scope="col">{t("queue.deadline")}</th>
+              <th scope="col">{t("queue.action")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => {
+              const state = states[item.key] ?? { phase: "idle" };
+              const busy = state.phase === "signing" || state.phase === "pending";
+              return (
+                <tr key={item.key} data-key={item.key}>
+                  <td>{t(`queue.kind.${item.kind}`)}</td>
+                  <td>{subject(item)}</td>
+                  <td>{item.deadline === null ? t("queue.noDeadline") : format.date(item.deadline)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      disabled={busy}
+                      aria-label={`${t(item.action.label)}: ${subject(item)}`}
+                      onClick={() => void act(item)}
+                    >
+                      {t(item.action.label)}
+                    </button>{" "}
+                    <TxStatus state={state} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

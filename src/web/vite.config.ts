@@ -1,0 +1,35 @@
+/**
+ * The web console's build (Vite + React). `root` is this folder; the bundle goes to `dist/web/` at the repository
+ * root, which `npm start` serves (src/web/server.ts). The SDK is taken from its sources (`@consortia/sdk/client`, the
+ * browser entry, and its keccak hashing); `node:fs`, which the hashing module imports for `hashFile` only, is replaced
+ * by a module that throws, so nothing of Node reaches the browser.
+ */
+import { fileURLToPath } from "node:url";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  root: here("."),
+  base: "/",
+  plugins: [react()],
+  resolve: {
+    alias: [
+      { find: /^@consortia\/sdk\/client$/, replacement: here("../../packages/sdk/src/browser.ts") },
+      { find: /^@consortia\/sdk\/hashing$/, replacement: here("../../packages/sdk/src/hashing.ts") },
+      { find: /^node:fs$/, replacement: here("app/node-fs.ts") },
+    ],
+  },
+  build: {
+    outDir: here("../../dist/web"),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1024,
+    reportCompressedSize: true,
+  },
+  test: {
+    root: here("."),
+    include: ["app/**/*.test.{ts,tsx}"],
+    environment: "node",
+  },
+});

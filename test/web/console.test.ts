@@ -1,0 +1,348 @@
+/**
+ * The web console in real Chromium (Debian's `chromium`, driven by playwright-core) against the real demo stack
+ * (`npm start`: chain, suite, demo scenario, indexer, API and the console's server). One stack for every check:
+ * the core enterprise signs in with the demo wallet and confirms a receivable a supplier registered (checked on chain
+ * and in the API), a bank votes on a proposal (idem), anyone verifies a guarantee on the public page, and an
+ * e-certificate's file is hashed in the browser. Screenshots of the main pages go to a temporary directory (printed);
+ * axe-core finds no serious or critical violation on them.
+ */
+import { expect } from "chai";
+import { execa, type ResultPromise } from "execa";
+import { JsonRpcProvider, Wallet, hexlify, randomBytes } from "ethers";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { createConsortia, hashBytes, type Consortia, type Deployment } from "@consortia/sdk";
+import { build } from "vite";
+import { demoConsortium } from "../../src/demo/consortium.js";
+import { freePort } from "../../src/local/node.js";
+import { VITE_CONFIG } from "../../src/web/server.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const DAY = 86_400;
+
+interface Json {
+  [key: string]: unknown;
+}
+
+describe("web console in Chromium on the demo stack", function () {
+  this.timeout(900_000);
+  const started = Date.now();
+  const members = demoConsortium();
+  let work: string;
+  let shots: string;
+  let stack: ResultPromise<{ buffer: false; reject: false }> | undefined;
+  let output = "";
+  let exited = false;
+  let web: string;
+  let api: string;
+  let rpc: string;
+  let deployment: Deployment;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  const axeFindings: Record<string, string[]> = {};
+
+  const getJson = async <T = Json>(path: string): Promise<T> => {
+    const response = await fetch(`${api}${path}`);
+    expect(response.status, `${path}: ${await response.clone().text()}`).to.equal(200);
+    return (await response.json()) as T;
+  };
+  /** Waits until the API has indexed `block`. */
+  const indexed = async (block: number) => {
+    for (let tries = 0; tries < 200; tries++) {
+      if ((await getJson<{ indexedBlock: number }>("/status")).indexedBlock >= block) return;
+      await sleep(100);
+    }
+    throw new Error(`block ${block} not indexed`);
+  };
+  const sdkAs = async (privateKey: string): Promise<Consortia> =>
+    createConsortia({ runner: new Wallet(privateKey, new JsonRpcProvider(rpc)), deployment });
+
+  /** axe-core in the page: the serious and critical violations, one line each. */
+  const axe = async (name: string) => {
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const violations = await page.evaluate(async () => {
+      const result = await (
+        globalThis as unknown as {
+          axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+        }
+      ).axe.run();
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+    });
+    axeFindings[name] = violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.impact} ${v.id} (${v.nodes} nodes)`);
+  };
+  const shoot = async (name: string) => {
+    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    await axe(name);
+  };
+  const signInAs = async (key: keyof typeof members) => {
+    const signOut = page.getByRole("button", { name: "Sign out" });
+    if (await signOut.isVisible()) await signOut.click();
+    await page.goto(`${web}/sign-in`);
+    await page.getByLabel("Demo member").selectOption(key);
+    await page.getByRole("button", { name: "Sign in as this demo member" }).click();
+    await page.waitForURL(`${web}/queue`);
+    await page.getByText(`Signed in as ${members[key].name}`).waitFor();
+  };
+
+  before(async function () {
+    work = await mkdtemp(join(tmpdir(), "consortia-web-"));
+    shots = join(work, "screenshots");
+    await mkdir(shots);
+    // The console as its sources are now (npm start builds it only when dist/web is missing).
+    await build({ configFile: VITE_CONFIG, logLevel: "warn" });
+    const [port, apiPort, webPort] = [await freePort(), await freePort(), await freePort()];
+    rpc = `http://127.0.0.1:${port}`;
+    api = `http://127.0.0.1:${apiPort}`;
+    web = `http://127.0.0.1:${webPort}`;
+    const dataDir = join(work, "data");
+    stack = execa(
+      "npm",
+      [
+        "start",
+        "--",
+        "--port",
+        `${port}`,
+        "--api-port",
+        `${apiPort}`,
+        "--web-port",
+        `${webPort}`,
+        "--data-dir",
+        dataDir,
+      ],
+      { cwd: ROOT, env: { FORCE_COLOR: "0" }, buffer: false, reject: false },
+    );
+    stack.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    stack.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    void stack.then(() => (exited = true));
+    while (!output.includes("Press Ctrl-C")) {
+      if (exited) throw new Error(`npm start exited:\n${output}`);
+      if (Date.now() - started > 600_000) throw new Error(`npm start not up in 10 min:\n${output}`);
+      await sleep(250);
+    }
+    expect(output).to.contain(`web console ${web}/`);
+    console.log(`      demo stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    deployment = JSON.parse(await readFile(join(dataDir, "deployments", "1337.json"), "utf8")) as Deployment;
+
+    const userDataDir = join(work, "chromium-profile");
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      locale: "en-US",
+      timezoneId: "Asia/Shanghai",
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(60_000);
+  });
+
+  after(async () => {
+    await context?.close();
+    if (stack !== undefined && !exited) {
+      stack.kill("SIGTERM");
+      await stack;
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`      screenshots: ${shots} (kept)\n      browser test took ${seconds} s in all`);
+    // Keep the screenshots, drop the rest (chain data, index, browser profile).
+    await rm(join(work, "data"), { recursive: true, force: true });
+    await rm(join(work, "chromium-profile"), { recursive: true, force: true });
+  });
+
+  it("serves the console, its config and the API through one origin; nothing loads from elsewhere", async () => {
+    const foreign: string[] = [];
+    page.on("request", (request) => {
+      if (!request.url().startsWith(web) && !request.url().startsWith("data:")) foreign.push(request.url());
+    });
+    await page.goto(web);
+    await page.getByRole("heading", { name: "The consortium's work, signed with your own wallet" }).waitFor();
+    await page.getByText(/Indexed block \d+/).waitFor();
+    await shoot("home");
+    // Chinese, then back to English.
+    await page.getByLabel("Language").selectOption("zh");
+    await page.getByRole("heading", { name: "联盟的业务，用您自己的钱包签名" }).waitFor();
+    const lang = await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang,
+    );
+    expect(lang).to.equal("zh-CN");
+    await shoot("home-zh");
+    await page.getByLabel("语言").selectOption("en");
+    const config = (await (await fetch(`${web}/config.json`)).json()) as { demo: { chainId: number } };
+    expect(config.demo.chainId).to.equal(1337);
+    expect(foreign).to.deep.equal([]);
+  });
+
+  it("core enterprise confirms a receivable in the work queue; confirmed on chain and in the API", async () => {
+    const { coreA, supplier1 } = members;
+    const supplier = await sdkAs(supplier1.privateKey);
+    const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
+    const doc = () => ({ contentHash: hashBytes(randomBytes(32)) });
+    // The core enterprise is signed in before the supplier registers: the queue shows it live (the API's event stream).
+    await signInAs("coreA");
+    await page.getByText("Nothing waits for you.").waitFor();
+    const { receivableId } = await supplier.receivables.register({
+      obligor: coreA.memberId,
+      maturity: now + 45 * DAY,
+      faceValue: 25_000_050n,
+      invoiceKey: hexlify(randomBytes(32)),
+      contract: doc(),
+      invoice: doc(),
+      delivery: doc(),
+    });
+    const row = page.locator(`tr[data-key="receivable:${receivableId}"]`);
+    await row.waitFor();
+    // Amount with the token's decimals, member names, the deadline in the user's zone (Asia/Shanghai).
+    await row.getByText(`Receivable #${receivableId} from ${supplier1.name}: `).waitFor(); // no Refresh pressed
+    expect(await row.textContent()).to.match(/250,000\.50/);
+    expect(await row.textContent()).to.match(/GMT\+8/);
+    await shoot("queue");
+    await row.getByRole("button", { name: /^Confirm/ }).click();
+    const done = page.locator(`.done li[data-key="receivable:${receivableId}"] [data-phase="mined"]`);
+    await done.waitFor();
+    // Once the index has the block, the queue no longer lists it.
+    await row.waitFor({ state: "detached" });
+    await shoot("queue-after-confirm");
+
+    const onChain = await supplier.receivables.receivable(receivableId);
+    expect(onChain.status).to.equal("Active"); // confirmed: the root certificate is minted to the supplier
+    const indexedReceivable = await getJson<{ status: string; rootTokenId: string | null }>(
+      `/receivables/${receivableId}`,
+    );
+    expect(indexedReceivable.status).to.equal("Active");
+    expect(indexedReceivable.rootTokenId).to.not.equal(null);
+  });
+
+  it("a bank votes on a proposal from its queue; the vote is on chain and in the API", async () => {
+    const { bankA, bankB } = members;
+    const proposer = await sdkAs(bankA.privateKey);
+    const { proposalId } = await proposer.registry.propose("setVotingPeriod", [3 * DAY], "web console test vote");
+    const before = await proposer.registry.proposal(proposalId);
+    await indexed(await new JsonRpcProvider(rpc).getBlockNumber());
+
+    await signInAs("bankB");
+    const row = page.locator(`tr[data-key="proposal:${proposalId}"]`);
+    await row.waitFor();
+    await row.getByText(/setVotingPeriod\(259200\)/).waitFor();
+    await row.getByRole("button", { name: /^Vote for/ }).click();
+    await page.locator(`.done li[data-key="proposal:${proposalId}"] [data-phase="mined"]`).waitFor();
+    await row.waitFor({ state: "detached" });
+
+    const after = await proposer.registry.proposal(proposalId);
+    expect(after.approvals).to.equal(before.approvals + 1);
+    const indexedProposal = await getJson<{ approvals: number; votes: { memberId: number }[] }>(
+      `/proposals/${proposalId}`,
+    );
+    expect(indexedProposal.approvals).to.equal(after.approvals);
+    expect(indexedProposal.votes.map((vote) => vote.memberId)).to.include(bankB.memberId);
+  });
+
+  it("a failed transaction shows the decoded error", async () => {
+    // bankB already approved: voting again from the console is refused by the registry; the console names why.
+    const { bankA } = members;
+    const proposer = await sdkAs(bankA.privateKey);
+    const { proposalId } = await proposer.registry.propose("setVotingPeriod", [4 * DAY], "web console test refusal");
+    await indexed(await new JsonRpcProvider(rpc).getBlockNumber());
+    await page.getByRole("button", { name: "Refresh" }).click();
+    const row = page.locator(`tr[data-key="proposal:${proposalId}"]`);
+    await row.waitFor();
+    // Vote once from outside the console: the row is now stale, and its click must fail on chain.
+    await (await sdkAs(members.bankB.privateKey)).registry.approve(proposalId);
+    await row.getByRole("button", { name: /^Vote for/ }).click();
+    const failed = row.locator('[data-phase="failed"]');
+    await failed.waitFor();
+    expect(await failed.textContent()).to.match(/^Failed: .*already approved proposal/);
+    await shoot("queue-failed");
+  });
+
+  it("anyone verifies a guarantee by its reference on the public page, without a wallet", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    const { items } = await getJson<{ items: { referenceId: string | null; guarantor: number }[] }>("/guarantees");
+    const issued = items.find((g) => g.referenceId !== null);
+    expect(issued, "the demo issued a guarantee").to.not.equal(undefined);
+    await page.goto(`${web}/verify/guarantee`);
+    await page.getByLabel("Reference").fill(issued!.referenceId!);
+    await page.getByRole("button", { name: "Verify" }).click();
+    const result = page.locator("[data-genuine=true]");
+    await result.waitFor();
+    const guarantor = Object.values(members).find((m) => m.memberId === issued!.guarantor)!;
+    expect(await result.textContent()).to.contain(`Genuine: issued by ${guarantor.name}`);
+    await shoot("verify-guarantee");
+    await page.getByLabel("Reference").fill(`0x${"ab".repeat(32)}`);
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByText("No bank issued a guarantee with this reference.").waitFor();
+  });
+
+  it("verifies an e-certificate's file hashed in the browser (the file is not uploaded)", async () => {
+    // A department issues a certificate whose document is a file; the console must recognise that file, and only it.
+    const { gov1, coreA } = members;
+    const document = Buffer.from(`%PDF-1.7 real-estate title ${hexlify(randomBytes(8))}`);
+    const issuer = await sdkAs(gov1.privateKey);
+    const { certificateId, receipt } = await issuer.dataSharing.certificates.issue({
+      holderHash: coreA.registrationHash,
+      kind: 1,
+      documentHash: hashBytes(document),
+      validFrom: 0,
+      validUntil: 0,
+    });
+    await indexed(receipt.blockNumber);
+    const genuine = join(work, "title.pdf");
+    const other = join(work, "not-the-certificate.pdf");
+    await writeFile(genuine, document);
+    await writeFile(other, Buffer.from("a file that is not the certificate's document"));
+    const uploads: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() !== "GET" && !request.url().endsWith("/rpc")) uploads.push(request.url());
+    });
+    await page.goto(`${web}/verify/certificate`);
+    await page.getByLabel("Certificate number").fill(String(certificateId));
+
+    await page.locator("#certificate-file").setInputFiles(genuine);
+    await page.locator(`[data-hash="${hashBytes(document)}"]`).waitFor();
+    await page.getByRole("button", { name: "Verify" }).click();
+    const match = page.locator('[data-matches="true"]');
+    await match.waitFor();
+    expect(await match.textContent()).to.contain(`The file is the document of certificate #${certificateId}.`);
+    expect(await match.textContent()).to.match(/ValidityValid.*Checked on chainyes/);
+    await shoot("verify-certificate");
+
+    await page.locator("#certificate-file").setInputFiles(other);
+    await page.getByRole("button", { name: "Verify" }).click();
+    const mismatch = page.locator('[data-matches="false"]');
+    await mismatch.waitFor();
+    expect(await mismatch.textContent()).to.contain(`The file is NOT the document of certificate #${certificateId}.`);
+    expect(uploads).to.deep.equal([]);
+  });
+
+  it("axe-core finds no serious or critical violation on the main pages", async () => {
+    await page.goto(`${web}/sign-in`);
+    await page.getByText("Demo wallet — local demo chain only").waitFor();
+    await shoot("sign-in");
+    const pages = Object.keys(axeFindings);
+    expect(pages).to.include.members(["home", "home-zh", "sign-in", "queue", "verify-guarantee", "verify-certificate"]);
+    const serious = Object.entries(axeFindings).filter(([, found]) => found.length > 0);
+    expect(serious, JSON.stringify(serious, null, 2)).to.deep.equal([]);
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
