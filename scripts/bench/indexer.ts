@@ -168,11 +168,15 @@ async function main(): Promise<void> {
     const ponder = WITH_PONDER
       ? await preparePonder(log)
       : { skipped: `Ponder not run at ${BENCH_SIZE} size (PONDER=${BENCH_SIZE === "smoke" ? "1 runs it" : "0 was set"})` };
-    const stores: Record<Store, StoreResult | { skipped: string }> = {
-      pglite: await sideBySide(chain, "pglite", ponder, log),
-      postgres: await sideBySide(chain, "postgres", ponder, log),
-    };
-    if (typeof ponder === "string") rmSync(ponder, { recursive: true, force: true });
+    let stores: Record<Store, StoreResult | { skipped: string }>;
+    try {
+      stores = {
+        pglite: await sideBySide(chain, "pglite", ponder, log),
+        postgres: await sideBySide(chain, "postgres", ponder, log),
+      };
+    } finally {
+      if (typeof ponder === "string") rmSync(ponder, { recursive: true, force: true }); // the Ponder project
+    }
     const loadAfterBackfill = loadavg().map((n) => round(n, 2));
     log("measuring block-to-API latency");
 
