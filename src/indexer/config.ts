@@ -16,6 +16,13 @@ export const configSchema = z
       })
       .refine((list) => new Set(splitUrls(list)).size === splitUrls(list).length, { message: "a URL given twice" })
       .describe("JSON-RPC URL of the node, or several separated by commas (failover, src/indexer/nodes.ts)"),
+    wsUrl: z
+      .string()
+      .refine((v) => v === "off" || z.url({ protocol: /^wss?$/ }).safeParse(v).success, {
+        message: "a ws(s):// URL, or off",
+      })
+      .optional()
+      .describe("WebSocket URL new heads are pushed from; default: the first RPC URL as ws(s)://; off: poll only"),
     deployments: z.string().min(1).describe("Path of deployments/<chainId>.json"),
     databaseUrl: z.string().min(1).optional().describe("PostgreSQL URL; PGlite when absent"),
     databaseSchema: z
@@ -68,6 +75,7 @@ export function parseConfig(input: ConfigInput): Config {
 
 const ENV: Record<keyof ConfigInput, string> = {
   rpcUrl: "RPC_URL",
+  wsUrl: "WS_URL",
   deployments: "DEPLOYMENTS",
   databaseUrl: "DATABASE_URL",
   databaseSchema: "DATABASE_SCHEMA",

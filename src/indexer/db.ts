@@ -1,4 +1,7 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 
@@ -58,15 +61,53 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPglite(options.dataDir, options.pgliteTemplate);
 }
 
+/**
+ * Where a new PGlite data directory is copied from instead of running initdb (seconds of WebAssembly, the larger
+ * part of a new store's start): an empty cluster as initdb leaves it, dumped once per PGlite version into the user's
+ * cache directory (`$XDG_CACHE_HOME/consortia` or `~/.cache/consortia`; PGLITE_TEMPLATE_CACHE=off: none).
+ */
+function initdbTemplatePath(): string | undefined {
+  if (process.env.PGLITE_TEMPLATE_CACHE === "off") return undefined;
+  let dir = dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite")));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  const { version } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string };
+  const cache = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return join(cache, "consortia", `pglite-${version}-initdb.tar`);
+}
+
+/** A directory PGlite has not initialised yet (absent or empty). */
+function isNewDataDir(dataDir: string): boolean {
+  return !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+}
+
 async function openPglite(
   dataDir: string | undefined,
-  template: Blob | undefined,
+  given: Blob | undefined,
 ): Promise<Database & { pglite: PGlite }> {
+  let template = given;
+  let saveTemplate: string | undefined;
+  if (dataDir !== undefined && template === undefined && isNewDataDir(dataDir)) {
+    const path = initdbTemplatePath();
+    if (path !== undefined && existsSync(path)) template = new Blob([readFileSync(path)]);
+    else saveTemplate = path;
+  }
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, {
     parsers: { [INT8]: parseInt8, [NUMERIC]: (v: string) => v },
     ...(template === undefined ? {} : { loadDataDir: template }),
   });
+  if (saveTemplate !== undefined) {
+    // Right after initdb, before anything is written: written whole under another name, then renamed into place.
+    try {
+      const dump = Buffer.from(await (await db.dumpDataDir("none")).arrayBuffer());
+      mkdirSync(dirname(saveTemplate), { recursive: true, mode: 0o700 });
+      const partial = `${saveTemplate}.${process.pid}.partial`;
+      writeFileSync(partial, dump, { mode: 0o600 });
+      renameSync(partial, saveTemplate);
+    } catch {
+      // No cache directory to write to: the next new store runs initdb again.
+    }
+  }
   return {
     kind: "pglite",
     pglite: db,

@@ -17,7 +17,8 @@ import { checkCoverage, RangeNotCoveredError } from "./coverage.js";
 import { BackfillProgress } from "./progress.js";
 import { NodePool, type NodeStatus } from "./nodes.js";
 import { splitUrls } from "./rpc-urls.js";
-import { AbortedError, sleep, type BlockHeader, type RawLog } from "./rpc.js";
+import { headsUrl, watchHeads, type HeadWatcher } from "./heads.js";
+import { AbortedError, bloomBits, sleep, type BlockHeader, type BloomBits, type RawLog } from "./rpc.js";
 import { CORE_MIGRATIONS, migrate } from "./schema.js";
 
 export interface IndexerOptions {
@@ -33,6 +34,11 @@ export interface IndexerOptions {
   /** Longest wait before a node that failed is asked again (default 30 s). */
   nodeRetryMs?: number;
   progress: "auto" | "tty" | "log";
+  /**
+   * Where new heads are pushed from (src/indexer/heads.ts): a ws(s):// URL, `off`, or absent (derived from the first
+   * RPC URL: http → ws on the same host and port).
+   */
+  wsUrl?: string | undefined;
   /**
    * Throws unless this process may still write (PostgreSQL high availability: the writer lock is still ours, see
    * src/indexer/writer-lock.ts). Runs in every transaction that writes, after the checkpoint row is locked.
@@ -72,6 +78,8 @@ export interface IndexerStatus {
   nodes: NodeStatus[];
   /** Times a node answered in place of one that went down (kept across restarts). */
   failovers: number;
+  /** How new blocks are noticed: pushed over a WebSocket subscription (and polled), or polled only. */
+  heads: "subscription" | "polling";
 }
 
 export interface IndexerEvents {
@@ -123,6 +131,13 @@ const NODE_COLUMNS = "rpc_nodes = $2::jsonb, failovers_total = $3";
 /** How often a repeated condition (node behind) is logged again. */
 const REPEAT_LOG_MS = 30_000;
 
+/** A proven range (Indexer.fetchCovered). */
+interface FetchedRange {
+  to: number;
+  logs: RawLog[];
+  headers: BlockHeader[];
+}
+
 interface BlockRef {
   number: number;
   hash: string | null;
@@ -139,6 +154,13 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   private readonly abort = new AbortController();
   private readonly topics: TopicMap;
   private readonly addresses: string[];
+  /** The bloom bits of `addresses`, computed once (ChainReader.plan). */
+  private readonly bloomBits: BloomBits;
+  /**
+   * The next range, fetched (and proven) while the current batch is written: its first block follows the batch being
+   * written and its parent hash is that batch's last block's. Used only if the checkpoint is there when it is needed.
+   */
+  private prefetched: { from: number; parentHash: string; result: Promise<FetchedRange | Error> } | undefined;
   private readonly handlers: Map<string, Map<string, NonNullable<Projection["handlers"][string][string]>>>;
   /** Handlers of events any indexed contract emits (`Projection.everyContract`), by event name. */
   private readonly everyContract: Map<string, NonNullable<Projection["handlers"][string][string]>>;
@@ -188,6 +210,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     );
     this.topics = buildTopicMap(contracts);
     this.addresses = contracts.map((c) => c.address.toLowerCase());
+    this.bloomBits = bloomBits(this.addresses);
     this.handlers = new Map(
       projections.flatMap((p) =>
         Object.entries(p.handlers).map(([c, byEvent]) => [c, new Map(Object.entries(byEvent))] as const),
@@ -215,6 +238,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       halted: undefined,
       nodes: this.nodes.status(),
       failovers: 0,
+      heads: "polling",
     };
   }
 
@@ -265,15 +289,71 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     );
   }
 
-  /** Runs until `stop()`: backfills, then follows the head. */
+  /** Runs until `stop()`: backfills, then follows the head (pushed over WebSocket where the node offers it, polled). */
   start(): void {
     if (this.loop !== undefined) return;
+    const url = headsUrl(splitUrls(this.options.rpcUrl)[0], this.options.wsUrl);
+    if (url !== undefined)
+      this.headWatcher = watchHeads({
+        url,
+        timeoutMs: this.options.requestTimeoutMs,
+        onHead: () => this.wake(),
+        onState: (subscribed, error) => {
+          this.status.heads = subscribed ? "subscription" : "polling";
+          if (subscribed) this.logger.info({ url: new URL(url).origin }, "new heads: subscribed over WebSocket");
+          else
+            this.logger.info(
+              { url: new URL(url).origin, err: (error as Error | undefined)?.message?.split("\n")[0] },
+              "new heads: no WebSocket subscription, polling",
+            );
+          if (!subscribed) this.wake(); // poll now: a head may have been missed while the subscription went down
+        },
+      });
     this.loop = this.run();
+  }
+
+  private headWatcher: HeadWatcher | undefined;
+  /** Set by a pushed head; the loop's wait ends at once (or, while a step runs, right after it). */
+  private woken = false;
+  private wakeUp: (() => void) | undefined;
+
+  private wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Waits `ms` or until a head is pushed, whichever comes first. */
+  private async idle(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return;
+    }
+    const signal = this.abort.signal;
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        this.wakeUp = undefined;
+        this.woken = false;
+        resolve();
+      };
+      const onAbort = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        reject(new AbortedError());
+      };
+      const timer = setTimeout(done, ms);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.wakeUp = done;
+    });
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
+    await this.headWatcher?.stop();
     await this.loop;
+    await this.prefetched?.result; // never rejects: a fetch still running ends with the abort
   }
 
   private async run(): Promise<void> {
@@ -283,7 +363,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         const progressed = await this.step();
         failures = 0;
         this.status.lastError = undefined;
-        if (!progressed) await sleep(this.options.pollIntervalMs, this.abort.signal);
+        if (!progressed) await this.idle(this.options.pollIntervalMs);
       } catch (error) {
         if (error instanceof AbortedError || this.abort.signal.aborted) break;
         failures++;
@@ -537,8 +617,20 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       this.progress = new BackfillProgress(from - 1, tty ? "tty" : "log", this.logger);
     }
     const t0 = performance.now();
-    const { to, logs, headers } = await this.fetchCovered(from, target);
+    const { to, logs, headers } = await this.takeRange(from, target);
     const last = headers[headers.length - 1];
+    // Pipeline: the next range is fetched (node, network, JSON parsing) while this one is decoded and written. Only in
+    // the running loop (start()), which stop() ends after it: a caller stepping by hand gets one batch per step.
+    if (to < target && this.loop !== undefined) {
+      const parentHash = last.hash;
+      this.prefetched = {
+        from: to + 1,
+        parentHash,
+        result: this.fetchCovered(to + 1, target, parentHash).catch((error: unknown) =>
+          error instanceof Error ? error : new Error(String(error)),
+        ),
+      };
+    }
 
     const t1 = performance.now();
     const times = new Map(headers.map((h) => [h.number, h.timestamp]));
@@ -621,27 +713,53 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   }
 
   /**
+   * The range from `from` on: the one fetched ahead while the previous batch was written if it starts there and links
+   * to the checkpoint, else fetched now. A failed prefetch is thrown here, as a fetch made now would have thrown.
+   */
+  private async takeRange(from: number, target: number): Promise<FetchedRange> {
+    const ahead = this.prefetched;
+    this.prefetched = undefined;
+    if (ahead !== undefined && ahead.from === from && ahead.parentHash === this.checkpoint.hash) {
+      const result = await ahead.result;
+      if (result instanceof Error) throw result;
+      if (result.to <= target) return result;
+    }
+    return this.fetchCovered(from, target, this.checkpoint.hash);
+  }
+
+  /**
    * Logs and headers of from..(at most) target with the proof that the logs are complete (src/indexer/coverage.ts):
-   * both fetched at once, checked, and each suspect block's logs fetched again by hash. Throws RangeNotCoveredError
-   * when nothing could be proven: the checkpoint does not move.
+   * the headers, then the logs their plan asks for, checked, and each suspect block's logs fetched again by hash.
+   * Throws RangeNotCoveredError when nothing could be proven: the checkpoint does not move.
    */
   private async fetchCovered(
     from: number,
     target: number,
+    parentHash: string | null,
   ): Promise<{ to: number; logs: RawLog[]; headers: BlockHeader[] }> {
-    // Logs, headers and refetches from one node, never above its head.
+    // Logs, headers and refetches from one node, never above its head. The headers come first: their blooms and gas
+    // used size the eth_getLogs call (ChainReader.plan), so that its answer is neither refused as too large (the node
+    // would have built it for nothing) nor needlessly small.
     const { reader, fetched, headers } = await this.nodes.use(from, "logs", async (reader, nodeHead) => {
-      const end = Math.min(target, nodeHead, from + reader.logRange - 1);
-      const numbers = Array.from({ length: end - from + 1 }, (_, i) => from + i);
-      const [fetched, headers] = await Promise.all([reader.logs(this.addresses, from, end), reader.headers(numbers)]);
+      const span = Math.min(target, nodeHead, from + reader.logRange - 1);
+      const numbers = Array.from({ length: span - from + 1 }, (_, i) => from + i);
+      // A first header missing means the answer came from a node behind (a load balancer's lagging backend): ask
+      // again, twice at most, before leaving the range for a later poll.
+      let headers = await reader.headers(numbers);
+      for (let again = 0; again < 2 && headers[0] === undefined; again++) headers = await reader.headers(numbers);
+      const end = reader.plan(headers, this.bloomBits);
+      if (end < from) return { reader, fetched: { to: from - 1, logs: [] as RawLog[] }, headers };
+      const fetched = await reader.logs(this.addresses, from, end);
+      reader.learn(headers.slice(0, fetched.to - from + 1), fetched.logs, this.bloomBits);
       return { reader, fetched, headers };
     });
+    if (fetched.to < from) throw new RangeNotCoveredError(from, from, `no header of block ${from}: the node is behind`);
     this.status.logRange = reader.logRange;
     // eth_getLogs may have answered a shorter range (it shrinks on errors): prove only what it answered.
     const coverage = checkCoverage({
       from,
       headers: headers.slice(0, fetched.to - from + 1),
-      parentHash: this.checkpoint.hash,
+      parentHash,
       logs: fetched.logs,
       addresses: this.addresses,
     });

@@ -1,4 +1,4 @@
-import { createPublicClient, http, webSocket, type Hex, type PublicClient } from "viem";
+import { createPublicClient, hexToBytes, http, keccak256, webSocket, type Hex, type PublicClient } from "viem";
 
 /** A raw log as eth_getLogs returns it. */
 export interface RawLog {
@@ -20,6 +20,8 @@ export interface BlockHeader {
   /** Unix seconds. */
   timestamp: number;
   logsBloom: string;
+  /** Gas the block used: with the bloom, what sizes the next eth_getLogs range (see ChainReader.plan). */
+  gasUsed?: number | undefined;
 }
 
 interface RawHeader {
@@ -28,6 +30,7 @@ interface RawHeader {
   parentHash: Hex;
   timestamp: Hex;
   logsBloom: Hex;
+  gasUsed?: Hex;
 }
 
 function toHeader(block: RawHeader | null): BlockHeader | undefined {
@@ -38,7 +41,28 @@ function toHeader(block: RawHeader | null): BlockHeader | undefined {
     parentHash: block.parentHash,
     timestamp: Number(block.timestamp),
     logsBloom: block.logsBloom,
+    gasUsed: block.gasUsed === undefined ? undefined : Number(block.gasUsed),
   };
+}
+
+/** The three bloom bits (byte index in the 256-byte bloom, bit mask) of each address: computed once per indexer. */
+export type BloomBits = readonly (readonly [number, number][])[];
+
+export function bloomBits(addresses: readonly string[]): BloomBits {
+  return addresses.map((address) => {
+    const hash = hexToBytes(keccak256(address.toLowerCase() as Hex));
+    return [0, 2, 4].map((i) => {
+      const bit = ((hash[i] << 8) | hash[i + 1]) & 2047;
+      return [255 - (bit >> 3), 1 << (bit & 7)] as [number, number];
+    });
+  });
+}
+
+/** Whether `bloom` may hold a log of one of the addresses whose bits are `bits` (false positives possible). */
+export function bloomHas(bloom: string, bits: BloomBits): boolean {
+  return bits.some((three) =>
+    three.every(([index, mask]) => (parseInt(bloom.slice(2 + 2 * index, 4 + 2 * index), 16) & mask) !== 0),
+  );
 }
 
 const toQuantity = (n: number): Hex => `0x${n.toString(16)}`;
@@ -128,6 +152,21 @@ function errorText(error: unknown): string {
 }
 const INITIAL_RANGE = 100;
 /**
+ * What a planned eth_getLogs answer should weigh (estimated JSON bytes): well under viem's 10 MiB default, so that an
+ * estimate off by a factor of a few still fits under the cap the reader sets for eth_getLogs (LOGS_BODY_LIMIT).
+ */
+const PLANNED_BYTES = 6 * 1024 * 1024;
+/**
+ * The body cap of eth_getLogs answers. viem refuses bodies over 10 MiB by default, after the node has built them (a
+ * refused answer costs the node as much as an accepted one); the plan aims at PLANNED_BYTES, and this margin lets a
+ * density misjudged by a few times through instead of throwing the node's work away.
+ */
+const LOGS_BODY_LIMIT = 64 * 1024 * 1024;
+/** Logs per unit of gas assumed before any answer was seen: high (one log per 1,500 gas), so the first plan is small. */
+const INITIAL_LOGS_PER_GAS = 1 / 1_500;
+/** JSON bytes of a log besides its data and topics (keys, address, hashes, numbers). */
+const LOG_OVERHEAD_BYTES = 420;
+/**
  * Headers per JSON-RPC batch: ~1.2 KB each without transactions, so a batch answer stays far below viem's 10 MiB
  * limit, and few enough that one slow batch does not hold up a whole range.
  */
@@ -149,7 +188,7 @@ export class ChainReader {
     const ws = /^wss?:/.test(options.url);
     const transport = ws
       ? webSocket(options.url, { retryCount: 0, timeout: options.timeoutMs })
-      : http(options.url, { retryCount: 0, timeout: options.timeoutMs });
+      : http(options.url, { retryCount: 0, timeout: options.timeoutMs, maxResponseBodySize: LOGS_BODY_LIMIT });
     this.client = createPublicClient({ transport }) as PublicClient;
     this.batchClient = ws
       ? this.client
@@ -186,6 +225,48 @@ export class ChainReader {
 
   get logRange(): number {
     return this.range;
+  }
+
+  /** Logs per gas in blocks holding indexed logs: the highest seen lately (each answer forgets a fifth of the old). */
+  private logsPerGas = INITIAL_LOGS_PER_GAS;
+  private gasSeen = false;
+  /** Estimated JSON bytes per log, from the answers so far. */
+  private bytesPerLog = LOG_OVERHEAD_BYTES + 200;
+
+  /**
+   * The last block of an eth_getLogs call starting at `headers[0]` whose answer is estimated to stay under
+   * PLANNED_BYTES: a block whose bloom cannot hold an indexed address adds nothing, another adds its gas used times the
+   * logs per gas seen so far (at least one log). Always at least the first block. Without gasUsed in the headers the
+   * whole span is planned (the adaptive range alone then sizes calls).
+   */
+  plan(headers: readonly (BlockHeader | undefined)[], bits: BloomBits): number {
+    const budget = PLANNED_BYTES / this.bytesPerLog;
+    let logs = 0;
+    let last = -1;
+    for (const header of headers) {
+      if (header === undefined) break;
+      if (header.gasUsed !== undefined && bloomHas(header.logsBloom, bits))
+        logs += Math.max(1, header.gasUsed * this.logsPerGas);
+      if (last >= 0 && logs > budget) break;
+      last = header.number;
+    }
+    return last;
+  }
+
+  /** Learns the density and the size of logs from an answer and the headers of its blocks. */
+  learn(headers: readonly (BlockHeader | undefined)[], logs: readonly RawLog[], bits: BloomBits): void {
+    if (logs.length === 0) return;
+    let gas = 0;
+    for (const header of headers)
+      if (header?.gasUsed !== undefined && bloomHas(header.logsBloom, bits)) gas += header.gasUsed;
+    if (gas > 0) {
+      const seen = logs.length / gas;
+      this.logsPerGas = this.gasSeen ? Math.max(seen, this.logsPerGas * 0.8) : seen;
+      this.gasSeen = true;
+    }
+    let bytes = 0;
+    for (const log of logs) bytes += LOG_OVERHEAD_BYTES + log.data.length + 68 * log.topics.length;
+    this.bytesPerLog = Math.max(LOG_OVERHEAD_BYTES, bytes / logs.length);
   }
 
   private retry<T>(what: string, fn: () => Promise<T>): Promise<T> {

@@ -87,28 +87,36 @@ export const CORE_TABLES = ["events", "block_times"] as const;
 
 const LOCK_KEY = 7_305_219;
 
-/** Applies pending migrations in order, each in its own transaction with its bookkeeping row. */
+/**
+ * Applies pending migrations in order, each with its bookkeeping row. A start on an up-to-date store costs one read
+ * (the applied ids) and no lock: nothing to apply. Pending ones are applied under the migrations lock, all in one
+ * transaction (each with its row, in order: a failing one rolls them all back), after reading the applied ids again
+ * under the lock (another process may have applied them meanwhile).
+ */
 export async function migrate(db: Database, migrations: readonly Migration[]): Promise<string[]> {
+  const appliedIds = async (q: Queryable): Promise<Set<string>> =>
+    new Set((await q.query<{ id: string }>(`SELECT id FROM schema_migrations`)).map((r) => r.id));
+  const exists = await db.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`);
+  if (exists[0]?.present === true) {
+    const done = await appliedIds(db);
+    if (migrations.every((m) => done.has(m.id))) return [];
+  }
   // Under the lock: processes starting at once on a new schema would race on IF NOT EXISTS (the catalog's unique index).
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock($1)`, [LOCK_KEY]);
     await tx.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-  });
-  const applied: string[] = [];
-  for (const migration of migrations) {
-    const done = await db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [LOCK_KEY]);
-      const rows = await tx.query(`SELECT 1 FROM schema_migrations WHERE id = $1`, [migration.id]);
-      if (rows.length > 0) return false;
+    const done = await appliedIds(tx);
+    const applied: string[] = [];
+    for (const migration of migrations) {
+      if (done.has(migration.id)) continue;
       for (const statement of splitStatements(migration.sql)) await tx.query(statement);
       await tx.query(`INSERT INTO schema_migrations (id) VALUES ($1)`, [migration.id]);
-      return true;
-    });
-    if (done) applied.push(migration.id);
-  }
-  return applied;
+      applied.push(migration.id);
+    }
+    return applied;
+  });
 }
 
 /** Splits a migration on semicolons at line ends (migrations hold no procedural code). */

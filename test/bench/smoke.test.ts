@@ -277,8 +277,9 @@ describe("bench: every benchmark runs at smoke size and writes its report (scrip
   });
 
   it("every bench of scripts/bench is run here", async () => {
-    // Helpers that are no bench of their own: the percentile definition, CPU time, the suite deploy, the knobs.
-    const helpers = ["cpu.ts", "deploy.ts", "histogram.ts", "options.ts"];
+    // Helpers that are no bench of their own: the percentile definition, CPU time, the suite deploy, the knobs, the
+    // indexer bench's runs of ours and Ponder's.
+    const helpers = ["cpu.ts", "deploy.ts", "histogram.ts", "options.ts", "side-by-side.ts"];
     const scripts = (await readdir(join(ROOT, "scripts/bench"))).filter(
       (f) => f.endsWith(".ts") && !helpers.includes(f),
     );

@@ -57,7 +57,7 @@ export function testStores(): TestStore[] {
   return stores;
 }
 
-export const silent = pino({ level: "silent" });
+export const silent = pino({ level: process.env.TEST_LOG ?? "silent" });
 
 export function indexerOptions(rpcUrl: string, overrides: Partial<IndexerOptions> = {}): IndexerOptions {
   return {

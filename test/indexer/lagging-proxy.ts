@@ -20,7 +20,7 @@ export interface LagCounts {
 }
 
 export interface LaggingProxyOptions {
-  /** Share of HTTP requests the lagging backend answers (0..1), spread evenly; changeable while running. */
+  /** Share of HTTP requests the lagging backend answers (0..1), drawn pseudo-randomly; changeable while running. */
   share: number;
   /** The lagging backend's head, given the node's: e.g. `(head) => head - 20`, or a fixed block. */
   head(nodeHead: number): number;
@@ -121,11 +121,19 @@ export async function startLaggingProxy(
     }
   }
 
+  // mulberry32, fixed seed.
+  let seed = 7;
+  const random = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const server = await startProxyServer(async (body, _request, response) => {
-    const n = counts.requests++;
-    const period = options.share > 0 ? 1 / options.share : Infinity;
-    // Request n lags when it crosses a multiple of the period: `share` of requests, spread evenly.
-    const lags = Math.floor((n + 1) / period) > Math.floor(n / period);
+    counts.requests++;
+    // `share` of requests lag, drawn from a seeded generator: the same run every time, but no fixed period that a
+    // client's fixed sequence of requests per step could fall in step with (always or never lagging on one call).
+    const lags = options.share >= 1 || (options.share > 0 && random() < options.share);
     let text: string;
     if (!lags) {
       text = await forward(target, body);
