@@ -8,6 +8,7 @@ import {CreditBlacklist} from "../credit/CreditBlacklist.sol";
 import {DataSharing} from "../data-sharing/DataSharing.sol";
 import {DepositToken} from "../platform/DepositToken.sol";
 import {ECertificates} from "../data-sharing/ECertificates.sol";
+import {FinancedDocuments} from "../platform/FinancedDocuments.sol";
 import {ForfaitingMarket} from "../forfaiting/ForfaitingMarket.sol";
 import {InterbankPositions} from "../letters-of-credit/InterbankPositions.sol";
 import {LetterOfCredit} from "../letters-of-credit/LetterOfCredit.sol";
@@ -16,6 +17,7 @@ import {ReceivableCertificate} from "../receivables/ReceivableCertificate.sol";
 import {ReceivableDesk} from "../receivables/ReceivableDesk.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
+import {IFinancedDocuments} from "../platform/interfaces/IFinancedDocuments.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
 import {IInterbankPositions} from "../letters-of-credit/interfaces/IInterbankPositions.sol";
 import {IReceivableCertificate} from "../receivables/interfaces/IReceivableCertificate.sol";
@@ -67,6 +69,11 @@ contract PaymentLedgerRehearsalV2 is PaymentLedger, RehearsalV2 {
     constructor(IConsortiumRegistry registry_) PaymentLedger(registry_) {}
 }
 
+contract FinancedDocumentsRehearsalV2 is FinancedDocuments, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) FinancedDocuments(registry_) {}
+}
+
 contract CreditBlacklistRehearsalV2 is CreditBlacklist, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) CreditBlacklist(registry_) {}
@@ -93,8 +100,9 @@ contract ReceivableDeskRehearsalV2 is ReceivableDesk, RehearsalV2 {
         IConsortiumRegistry registry_,
         IDepositToken token_,
         IPaymentLedger ledger_,
-        IReceivableCertificate certificates_
-    ) ReceivableDesk(registry_, token_, ledger_, certificates_) {}
+        IReceivableCertificate certificates_,
+        IFinancedDocuments documents_
+    ) ReceivableDesk(registry_, token_, ledger_, certificates_, documents_) {}
 }
 
 contract InterbankPositionsRehearsalV2 is InterbankPositions, RehearsalV2 {

@@ -5,6 +5,7 @@ import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/ut
 import {Settlement} from "../platform/Settlement.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
+import {IFinancedDocuments} from "../platform/interfaces/IFinancedDocuments.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
 import {Roles} from "../platform/libraries/Roles.sol";
 import {DocumentKinds, DocumentRef} from "../platform/types/DocumentRef.sol";
@@ -25,6 +26,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
 
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IReceivableCertificate private immutable _certificates;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IFinancedDocuments private immutable _documents;
 
     /// @custom:storage-location erc7201:consortia.storage.ReceivableDesk
     struct ReceivableDeskStorage {
@@ -52,10 +55,13 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         IConsortiumRegistry registry_,
         IDepositToken token_,
         IPaymentLedger ledger_,
-        IReceivableCertificate certificates_
+        IReceivableCertificate certificates_,
+        IFinancedDocuments documents_
     ) Settlement(registry_, token_, ledger_) {
         if (address(certificates_) == address(0)) revert InvalidValue("certificates");
+        if (address(documents_) == address(0)) revert InvalidValue("documents");
         _certificates = certificates_;
+        _documents = documents_;
     }
 
     /// @notice Initializes the proxy (run once, by the proxy's constructor).
@@ -84,25 +90,19 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
 
     /// @inheritdoc IReceivableDesk
     function reject(uint256 receivableId, bytes32 reasonHash) external whenNotPaused {
-        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
-        Receivable storage r = $._receivables[receivableId];
+        Receivable storage r = _getReceivableDeskStorage()._receivables[receivableId];
         uint32 obligor = _requireObligor(receivableId, r);
-        _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
-        r.status = ReceivableStatus.Rejected;
-        delete $._invoices[r.invoiceKey];
+        _withdraw(receivableId, r, ReceivableStatus.Rejected);
         emit ReceivableRejected(receivableId, obligor, reasonHash);
     }
 
     /// @inheritdoc IReceivableDesk
     function cancel(uint256 receivableId) external whenNotPaused {
-        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
-        Receivable storage r = $._receivables[receivableId];
+        Receivable storage r = _getReceivableDeskStorage()._receivables[receivableId];
         _requireKnown(receivableId, r);
         uint32 member = _authorize(Roles.RECEIVABLE_HOLDER);
         if (member != r.creditor) revert ReceivableWrongParty(msg.sender, member, r.creditor);
-        _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
-        r.status = ReceivableStatus.Cancelled;
-        delete $._invoices[r.invoiceKey];
+        _withdraw(receivableId, r, ReceivableStatus.Cancelled);
         emit ReceivableCancelled(receivableId, member);
     }
 
@@ -448,6 +448,11 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     }
 
     /// @inheritdoc IReceivableDesk
+    function financedDocuments() external view returns (IFinancedDocuments) {
+        return _documents;
+    }
+
+    /// @inheritdoc IReceivableDesk
     function receivable(uint256 receivableId) external view returns (Receivable memory) {
         ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         return $._receivables[receivableId];
@@ -497,7 +502,23 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev Validates terms, reserves the invoice and stores a new receivable.
+    /// @dev Ends a registration the obligor never confirmed (rejected, or withdrawn by its creditor). No certificate
+    /// exists, so nothing was financed: the invoice is free again, here and in the suite's register.
+    function _withdraw(uint256 receivableId, Receivable storage r, ReceivableStatus status) private {
+        _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
+        r.status = status;
+        bytes32 invoiceKey = r.invoiceKey;
+        delete _getReceivableDeskStorage()._invoices[invoiceKey];
+        _releaseInvoice(receivableId, invoiceKey, IFinancedDocuments.Closure.Cancelled);
+    }
+
+    /// @dev Ends the receivable's hold on its invoice in the suite's register (no financier consent: a receivable's
+    /// hold names none).
+    function _releaseInvoice(uint256 receivableId, bytes32 invoiceKey, IFinancedDocuments.Closure closure) private {
+        _documents.release(invoiceKey, receivableId, closure, address(0));
+    }
+
+    /// @dev Validates terms, stores a new receivable and holds its invoice in the suite's register.
     function _record(
         ReceivableTerms calldata terms,
         uint32 creditor,
@@ -506,8 +527,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     ) private returns (uint256 receivableId) {
         ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         _validate(terms, creditor);
-        uint256 used = $._invoices[terms.invoiceKey];
-        if (used != 0) revert ReceivableInvoiceUsed(terms.invoiceKey, used);
+        // One invoice, one live receivable: the suite's register (held below for the face value) refuses an invoice a
+        // receivable here or any other application holds, or one already paid.
         // Cannot overflow: 2^48 receivables are out of reach.
         unchecked {
             receivableId = ++$._receivableCount;
@@ -524,6 +545,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         r.invoiceKey = terms.invoiceKey;
         r.documentsHash = keccak256(abi.encode(terms.contractDoc, terms.invoiceDoc, terms.deliveryDoc));
         emit ReceivableRegistered(receivableId, creditor, terms.obligor, creditorAccount, terms);
+        // Suite-wide: the invoice backs this receivable for its face value until it is paid or withdrawn.
+        _documents.hold(terms.invoiceKey, receivableId, terms.faceValue, terms.currency, terms.faceValue, 0);
     }
 
     /// @dev Rejects incomplete or inconsistent terms.
@@ -578,6 +601,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         if (r.redeemed == r.faceValue) {
             r.status = ReceivableStatus.Settled;
             emit ReceivableSettled(receivableId);
+            _releaseInvoice(receivableId, r.invoiceKey, IFinancedDocuments.Closure.Paid);
         }
     }
 

@@ -1,6 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import CreditModule from "./Credit.js";
 import DataSharingModule from "./DataSharing.js";
+import FinancedDocumentsModule from "./FinancedDocuments.js";
 import ForfaitingModule from "./Forfaiting.js";
 import GuaranteesModule from "./Guarantees.js";
 import LettersOfCreditModule from "./LettersOfCredit.js";
@@ -10,6 +11,7 @@ import ReceivablesModule from "./Receivables.js";
 /** The whole suite: the platform and every application. `npm run deploy` deploys this module. */
 export default buildModule("Consortia", (m) => {
   const platform = m.useModule(PlatformModule);
+  const { financedDocuments } = m.useModule(FinancedDocumentsModule);
   const { blacklist } = m.useModule(CreditModule);
   const { dataSharing, certificates: eCertificates } = m.useModule(DataSharingModule);
   const { certificates: receivableCertificates, desk: receivableDesk } = m.useModule(ReceivablesModule);
@@ -18,6 +20,7 @@ export default buildModule("Consortia", (m) => {
   const { app: forfaiting } = m.useModule(ForfaitingModule);
   return {
     ...platform,
+    financedDocuments,
     blacklist,
     dataSharing,
     eCertificates,

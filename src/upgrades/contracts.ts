@@ -6,6 +6,7 @@ export const UPGRADEABLE_SOURCES = {
   ConsortiumRegistry: "contracts/platform/ConsortiumRegistry.sol",
   DepositToken: "contracts/platform/DepositToken.sol",
   PaymentLedger: "contracts/platform/PaymentLedger.sol",
+  FinancedDocuments: "contracts/platform/FinancedDocuments.sol",
   CreditBlacklist: "contracts/credit/CreditBlacklist.sol",
   DataSharing: "contracts/data-sharing/DataSharing.sol",
   ECertificates: "contracts/data-sharing/ECertificates.sol",

@@ -13,6 +13,7 @@ import type {
   ForfaitingMarket,
   InterbankPositions,
   LetterOfCredit,
+  FinancedDocuments,
   PaymentLedger,
   ReceivableCertificate,
   ReceivableDesk,
@@ -27,6 +28,7 @@ export interface SuiteContracts {
   registry: ConsortiumRegistry;
   token: DepositToken;
   ledger: PaymentLedger;
+  financedDocuments: FinancedDocuments;
   blacklist: CreditBlacklist;
   dataSharing: DataSharing;
   eCertificates: ECertificates;
@@ -78,6 +80,7 @@ export async function deploySuite(
     registry: await at("ConsortiumRegistry", "registry"),
     token: await at("DepositToken", "token"),
     ledger: await at("PaymentLedger", "ledger"),
+    financedDocuments: await at("FinancedDocuments", "financedDocuments"),
     blacklist: await at("CreditBlacklist", "blacklist"),
     dataSharing: await at("DataSharing", "dataSharing"),
     eCertificates: await at("ECertificates", "eCertificates"),

@@ -25,6 +25,7 @@ export interface UpgradeableContracts {
   ConsortiumRegistry: Typechain.ConsortiumRegistry;
   DepositToken: Typechain.DepositToken;
   PaymentLedger: Typechain.PaymentLedger;
+  FinancedDocuments: Typechain.FinancedDocuments;
   CreditBlacklist: Typechain.CreditBlacklist;
   DataSharing: Typechain.DataSharing;
   ECertificates: Typechain.ECertificates;

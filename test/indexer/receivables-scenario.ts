@@ -1,8 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { keccak256, toUtf8Bytes, type ContractTransactionResponse, type JsonRpcSigner } from "ethers";
 import {
+  FinancedDocuments__factory,
   ReceivableCertificate__factory,
   ReceivableDesk__factory,
+  type FinancedDocuments,
   type IReceivableDesk,
   type ReceivableCertificate,
   type ReceivableDesk,
@@ -19,6 +21,7 @@ const ZERO = `0x${"0".repeat(64)}`;
 export interface ReceivablesChain extends TestChain {
   desk: ReceivableDesk;
   certificates: ReceivableCertificate;
+  documents: FinancedDocuments;
 }
 
 async function send(tx: Promise<ContractTransactionResponse>): Promise<number> {
@@ -47,8 +50,20 @@ export async function deployReceivables(chain: TestChain): Promise<ReceivablesCh
     chain.deployer,
   );
   await certificates.waitForDeployment();
+  const documents = await deployProxy(
+    await new FinancedDocuments__factory(chain.deployer).deploy(chain.registry),
+    [],
+    chain.deployer,
+  );
+  await documents.waitForDeployment();
   const desk = await deployProxy(
-    await new ReceivableDesk__factory(chain.deployer).deploy(chain.registry, chain.token, chain.ledger, certificates),
+    await new ReceivableDesk__factory(chain.deployer).deploy(
+      chain.registry,
+      chain.token,
+      chain.ledger,
+      certificates,
+      documents,
+    ),
     [],
     chain.deployer,
   );
@@ -64,8 +79,9 @@ export async function deployReceivables(chain: TestChain): Promise<ReceivablesCh
   const block = (await certificates.deploymentTransaction()!.wait())!.blockNumber;
   chain.deployments.contracts.ReceivableCertificate = { address: await certificates.getAddress(), block };
   chain.deployments.contracts.ReceivableDesk = { address: await desk.getAddress(), block };
+  chain.deployments.contracts.FinancedDocuments = { address: await documents.getAddress(), block };
   writeFileSync(chain.deploymentsPath, JSON.stringify(chain.deployments, null, 2));
-  return Object.assign(chain, { desk, certificates });
+  return Object.assign(chain, { desk, certificates, documents });
 }
 
 let invoices = 0;

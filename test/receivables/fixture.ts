@@ -3,6 +3,7 @@ import { keccak256, toUtf8Bytes, type ContractTransactionResponse, type Interfac
 import type { NetworkConnection } from "hardhat/types/network";
 import { MemberKind, roleSet } from "@consortia/sdk";
 import type {
+  FinancedDocuments,
   IReceivableDesk,
   ReceivableCertificate,
   ReceivableDesk,
@@ -39,6 +40,7 @@ export const ReceiverMode = { Accept: 0, WrongAnswer: 1, Revert: 2, Silent: 3, R
 export interface Receivables extends Platform {
   certificates: ReceivableCertificate;
   desk: ReceivableDesk;
+  financedDocuments: FinancedDocuments;
   /** A contract account of member "receiver" (RECEIVABLE_HOLDER) that implements the receiver hooks. */
   receiver: ReceivableReceiverMock;
   receiverId: number;
@@ -54,11 +56,13 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const financedDocuments = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
     platform.registry,
     platform.token,
     platform.ledger,
     certificates,
+    financedDocuments,
   ]);
   await certificates.bindDesk(desk);
   const receiver = await ethers.deployContract("ReceivableReceiverMock", [certificates]);
@@ -72,7 +76,15 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
   );
   const receiverId = Number(await platform.registry.memberOf(receiver));
   await platform.finishBootstrap([desk]);
-  return { ...platform, certificates, desk, receiver, receiverId, now: () => networkHelpers.time.latest() };
+  return {
+    ...platform,
+    certificates,
+    desk,
+    financedDocuments,
+    receiver,
+    receiverId,
+    now: () => networkHelpers.time.latest(),
+  };
 }
 
 let invoiceCounter = 0;

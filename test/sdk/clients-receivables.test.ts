@@ -2,7 +2,13 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toUtf8Bytes, ZeroAddress, type Signer } from "ethers";
 import { deployPlatform, fund } from "../helpers/consortium.js";
-import { type ContractError, createConsortia, type Deployment, type ReceivableTermsInput } from "@consortia/sdk";
+import {
+  type ContractError,
+  createConsortia,
+  type Deployment,
+  DocumentAlreadyFinancedError,
+  type ReceivableTermsInput,
+} from "@consortia/sdk";
 import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 const connection = await network.create();
@@ -13,11 +19,13 @@ const DAY = 86_400n;
 async function fixture() {
   const platform = await deployPlatform(connection);
   const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const financedDocuments = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
     platform.registry,
     platform.token,
     platform.ledger,
     certificates,
+    financedDocuments,
   ]);
   await certificates.bindDesk(desk);
   await platform.finishBootstrap([desk]);
@@ -36,6 +44,7 @@ async function fixture() {
       PaymentLedger: await entry(platform.ledger),
       ReceivableCertificate: await entry(certificates),
       ReceivableDesk: await entry(desk),
+      FinancedDocuments: await entry(financedDocuments),
     },
   };
   const as = (signer: Signer) => createConsortia({ runner: signer, deployment });
@@ -144,10 +153,19 @@ describe("sdk/clients receivables", () => {
     const { accounts, ids } = platform;
     const [core, s1] = await Promise.all([as(accounts.core), as(accounts.supplier1)]);
     const { receivableId } = await s1.receivables.register(terms(ids.core, now, "INV-2"));
+    // The SDK asks the register of financed documents before sending: the invoice is held by receivable 1.
     const again = await s1.receivables.register(terms(ids.core, now, "INV-2")).catch((caught: unknown) => caught);
-    expect((again as ContractError).decoded.message).to.equal(
-      `invoice ${h("INV-2")} already backs receivable ${receivableId}`,
-    );
+    expect(again).to.be.instanceOf(DocumentAlreadyFinancedError);
+    expect((again as DocumentAlreadyFinancedError).standing).to.deep.include({
+      documentId: h("INV-2"),
+      face: 1_000_000n,
+      financed: 1_000_000n,
+      available: 0n,
+      lastRecord: receivableId,
+    });
+    expect((again as Error).message).to.match(/^document 0x[0-9a-f]{64} is already financed: 1000000 held and 0 paid/);
+    expect(await s1.documents.canFinance(h("INV-2"), 1_000_000n, "CNY", 1n)).to.equal(false);
+    expect(await s1.documents.financedAmount(h("INV-2"))).to.equal(1_000_000n);
     await core.receivables.reject(receivableId, h("wrong quantities"));
     expect((await core.receivables.receivable(receivableId)).status).to.equal("Rejected");
     const issued = await core.receivables.issue(terms(ids.core, now, "INV-2"), accounts.supplier1.address);

@@ -102,6 +102,13 @@ export {
   type SealedQuote,
 } from "./clients/forfaiting.js";
 export {
+  DOCUMENT_CLOSURE,
+  DocumentAlreadyFinancedError,
+  type DocumentClosureName,
+  type DocumentStanding,
+  type DocumentsClient,
+} from "./clients/documents.js";
+export {
   PLEDGE_STATUS,
   RECEIVABLE_OFFER_STATUS,
   RECEIVABLE_STATUS,

@@ -7,6 +7,7 @@ import type { Cli } from "../context.js";
 import { register as credit } from "./credit.js";
 import { register as dataSharing } from "./data-sharing.js";
 import { register as deploy } from "./deploy.js";
+import { register as documents } from "./documents.js";
 import { register as forfaiting } from "./forfaiting.js";
 import { register as guarantees } from "./guarantees.js";
 import { register as keystore } from "./keystore.js";
@@ -29,6 +30,7 @@ export const COMMANDS: RegisterCommands[] = [
   forfaiting,
   credit,
   receivables,
+  documents,
   dataSharing,
   keystore,
   services,

@@ -5,6 +5,7 @@ const CONTRACT_NAMES: Record<string, string> = {
   registry: "ConsortiumRegistry",
   token: "DepositToken",
   ledger: "PaymentLedger",
+  financedDocuments: "FinancedDocuments",
   blacklist: "CreditBlacklist",
   dataSharing: "DataSharing",
   eCertificates: "ECertificates",

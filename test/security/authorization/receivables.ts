@@ -41,7 +41,7 @@ async function issued(ctx: Context): Promise<Issued> {
 }
 
 /** supplier1 registered a receivable on core (not confirmed). */
-async function registered(ctx: Context): Promise<bigint> {
+export async function registered(ctx: Context): Promise<bigint> {
   return ctx.state("receivables: registered", async () => {
     const desk = ctx.suite.receivableDesk.connect(ctx.suite.accounts.supplier1);
     const t = await terms(ctx);

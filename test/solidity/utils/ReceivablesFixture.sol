@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ReceivableCertificate} from "../../../contracts/receivables/ReceivableCertificate.sol";
+import {FinancedDocuments} from "../../../contracts/platform/FinancedDocuments.sol";
 import {ReceivableDesk} from "../../../contracts/receivables/ReceivableDesk.sol";
 import {PlatformFixture} from "./PlatformFixture.sol";
 
@@ -9,6 +10,7 @@ import {PlatformFixture} from "./PlatformFixture.sol";
 abstract contract ReceivablesFixture is PlatformFixture {
     ReceivableCertificate public certificates;
     ReceivableDesk public desk;
+    FinancedDocuments public financedDocuments;
 
     /// @dev Deploys the certificate contract (2 value decimals) and the desk, and binds the desk. Bootstrap stays open.
     function _deployReceivables() internal {
@@ -18,9 +20,12 @@ abstract contract ReceivablesFixture is PlatformFixture {
                 abi.encodeCall(ReceivableCertificate.initialize, ())
             )
         );
+        financedDocuments = FinancedDocuments(
+            _proxy(address(new FinancedDocuments(registry)), abi.encodeCall(FinancedDocuments.initialize, ()))
+        );
         desk = ReceivableDesk(
             _proxy(
-                address(new ReceivableDesk(registry, token, ledger, certificates)),
+                address(new ReceivableDesk(registry, token, ledger, certificates, financedDocuments)),
                 abi.encodeCall(ReceivableDesk.initialize, ())
             )
         );

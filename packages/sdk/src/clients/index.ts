@@ -4,6 +4,7 @@
  */
 import credit from "./credit.js";
 import dataSharing from "./data-sharing.js";
+import documents from "./documents.js";
 import forfaiting from "./forfaiting.js";
 import guarantees from "./guarantees.js";
 import ledger from "./ledger.js";
@@ -16,6 +17,7 @@ export const CLIENTS = {
   registry,
   token,
   ledger,
+  documents,
   credit,
   lettersOfCredit,
   guarantees,
