@@ -18,6 +18,8 @@ import {ReceivableDesk} from "../receivables/ReceivableDesk.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
 import {IFinancedDocuments} from "../platform/interfaces/IFinancedDocuments.sol";
+import {IIssuanceLimits} from "../receivables/interfaces/IIssuanceLimits.sol";
+import {IssuanceLimits} from "../receivables/IssuanceLimits.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
 import {IInterbankPositions} from "../letters-of-credit/interfaces/IInterbankPositions.sol";
 import {IReceivableCertificate} from "../receivables/interfaces/IReceivableCertificate.sol";
@@ -74,6 +76,11 @@ contract FinancedDocumentsRehearsalV2 is FinancedDocuments, RehearsalV2 {
     constructor(IConsortiumRegistry registry_) FinancedDocuments(registry_) {}
 }
 
+contract IssuanceLimitsRehearsalV2 is IssuanceLimits, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) IssuanceLimits(registry_) {}
+}
+
 contract CreditBlacklistRehearsalV2 is CreditBlacklist, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) CreditBlacklist(registry_) {}
@@ -101,8 +108,9 @@ contract ReceivableDeskRehearsalV2 is ReceivableDesk, RehearsalV2 {
         IDepositToken token_,
         IPaymentLedger ledger_,
         IReceivableCertificate certificates_,
-        IFinancedDocuments documents_
-    ) ReceivableDesk(registry_, token_, ledger_, certificates_, documents_) {}
+        IFinancedDocuments documents_,
+        IIssuanceLimits limits_
+    ) ReceivableDesk(registry_, token_, ledger_, certificates_, documents_, limits_) {}
 }
 
 contract InterbankPositionsRehearsalV2 is InterbankPositions, RehearsalV2 {

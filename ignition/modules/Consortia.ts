@@ -14,7 +14,11 @@ export default buildModule("Consortia", (m) => {
   const { financedDocuments } = m.useModule(FinancedDocumentsModule);
   const { blacklist } = m.useModule(CreditModule);
   const { dataSharing, certificates: eCertificates } = m.useModule(DataSharingModule);
-  const { certificates: receivableCertificates, desk: receivableDesk } = m.useModule(ReceivablesModule);
+  const {
+    certificates: receivableCertificates,
+    desk: receivableDesk,
+    limits: issuanceLimits,
+  } = m.useModule(ReceivablesModule);
   const { positions, letterOfCredit } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
@@ -26,6 +30,7 @@ export default buildModule("Consortia", (m) => {
     eCertificates,
     receivableCertificates,
     receivableDesk,
+    issuanceLimits,
     positions,
     letterOfCredit,
     guarantees,

@@ -12,6 +12,7 @@ export const UPGRADEABLE_SOURCES = {
   ECertificates: "contracts/data-sharing/ECertificates.sol",
   ReceivableCertificate: "contracts/receivables/ReceivableCertificate.sol",
   ReceivableDesk: "contracts/receivables/ReceivableDesk.sol",
+  IssuanceLimits: "contracts/receivables/IssuanceLimits.sol",
   InterbankPositions: "contracts/letters-of-credit/InterbankPositions.sol",
   LetterOfCredit: "contracts/letters-of-credit/LetterOfCredit.sol",
   BankGuarantees: "contracts/guarantees/BankGuarantees.sol",

@@ -50,6 +50,16 @@ describe("API: financed documents", function () {
     expect((await get("/documents/0x1234")).status).to.equal(400);
   });
 
+  it("GET /issuance-limits/:obligor answers utilisation, banks and every use and release", async () => {
+    const obligor = apps.chain.ids.core;
+    const body = await ok(`/issuance-limits/${obligor}`);
+    const o = await apps.chain.limits.obligorLimits(obligor);
+    expect(body).to.include({ obligor, limited: o.limited, utilised: o.utilised.toString() });
+    expect(body.uses.map((u: any) => u.action)).to.include.members(["Used", "Released"]);
+    expect((await ok("/issuance-limits")).items.map((i: any) => i.obligor)).to.include(obligor);
+    expect((await get("/issuance-limits/999999")).status).to.equal(404);
+  });
+
   it("lists documents and holds, filtered by application and status", async () => {
     const desk = (await apps.chain.desk.getAddress()).toLowerCase();
     const documents = await ok(`/documents?lastApp=${desk}&limit=500`);

@@ -275,6 +275,10 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: "test/cli/documents.test.ts", invocation: ['"document", "status", documentId, "--face"'] }],
   },
   {
+    commands: /^consortia limit (set|show) "Huaxia Motors"( \d+)?$/,
+    run: [{ file: "test/cli/limits.test.ts", invocation: ['"limit", "$1", "Importer"'] }],
+  },
+  {
     commands: /^consortia data request( <access-id> --store DIR)?$/,
     run: [
       {

@@ -14,6 +14,7 @@ import type {
   InterbankPositions,
   LetterOfCredit,
   FinancedDocuments,
+  IssuanceLimits,
   PaymentLedger,
   ReceivableCertificate,
   ReceivableDesk,
@@ -34,6 +35,7 @@ export interface SuiteContracts {
   eCertificates: ECertificates;
   receivableCertificates: ReceivableCertificate;
   receivableDesk: ReceivableDesk;
+  issuanceLimits: IssuanceLimits;
   positions: InterbankPositions;
   letterOfCredit: LetterOfCredit;
   guarantees: BankGuarantees;
@@ -86,6 +88,7 @@ export async function deploySuite(
     eCertificates: await at("ECertificates", "eCertificates"),
     receivableCertificates: await at("ReceivableCertificate", "receivableCertificates"),
     receivableDesk: await at("ReceivableDesk", "receivableDesk"),
+    issuanceLimits: await at("IssuanceLimits", "issuanceLimits"),
     positions: await at("InterbankPositions", "positions"),
     letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
     guarantees: await at("BankGuarantees", "guarantees"),

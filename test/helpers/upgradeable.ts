@@ -31,6 +31,7 @@ export interface UpgradeableContracts {
   ECertificates: Typechain.ECertificates;
   ReceivableCertificate: Typechain.ReceivableCertificate;
   ReceivableDesk: Typechain.ReceivableDesk;
+  IssuanceLimits: Typechain.IssuanceLimits;
   InterbankPositions: Typechain.InterbankPositions;
   LetterOfCredit: Typechain.LetterOfCredit;
   BankGuarantees: Typechain.BankGuarantees;

@@ -2,9 +2,11 @@ import { writeFileSync } from "node:fs";
 import { keccak256, toUtf8Bytes, type ContractTransactionResponse, type JsonRpcSigner } from "ethers";
 import {
   FinancedDocuments__factory,
+  IssuanceLimits__factory,
   ReceivableCertificate__factory,
   ReceivableDesk__factory,
   type FinancedDocuments,
+  type IssuanceLimits,
   type IReceivableDesk,
   type ReceivableCertificate,
   type ReceivableDesk,
@@ -22,6 +24,7 @@ export interface ReceivablesChain extends TestChain {
   desk: ReceivableDesk;
   certificates: ReceivableCertificate;
   documents: FinancedDocuments;
+  limits: IssuanceLimits;
 }
 
 async function send(tx: Promise<ContractTransactionResponse>): Promise<number> {
@@ -56,6 +59,12 @@ export async function deployReceivables(chain: TestChain): Promise<ReceivablesCh
     chain.deployer,
   );
   await documents.waitForDeployment();
+  const limits = await deployProxy(
+    await new IssuanceLimits__factory(chain.deployer).deploy(chain.registry),
+    [],
+    chain.deployer,
+  );
+  await limits.waitForDeployment();
   const desk = await deployProxy(
     await new ReceivableDesk__factory(chain.deployer).deploy(
       chain.registry,
@@ -63,6 +72,7 @@ export async function deployReceivables(chain: TestChain): Promise<ReceivablesCh
       chain.ledger,
       certificates,
       documents,
+      limits,
     ),
     [],
     chain.deployer,
@@ -80,8 +90,9 @@ export async function deployReceivables(chain: TestChain): Promise<ReceivablesCh
   chain.deployments.contracts.ReceivableCertificate = { address: await certificates.getAddress(), block };
   chain.deployments.contracts.ReceivableDesk = { address: await desk.getAddress(), block };
   chain.deployments.contracts.FinancedDocuments = { address: await documents.getAddress(), block };
+  chain.deployments.contracts.IssuanceLimits = { address: await limits.getAddress(), block };
   writeFileSync(chain.deploymentsPath, JSON.stringify(chain.deployments, null, 2));
-  return Object.assign(chain, { desk, certificates, documents });
+  return Object.assign(chain, { desk, certificates, documents, limits });
 }
 
 let invoices = 0;

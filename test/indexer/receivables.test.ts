@@ -102,6 +102,19 @@ describe("indexer: receivables projections", function () {
         expect(rejected).to.include({ financed: "0", paid: "0", open_holds: 0 });
       });
 
+      it("issuance utilisation equals the limits contract: used at confirmation, released at redemption", async () => {
+        const obligor = chain.ids.core;
+        const o = await chain.limits.obligorLimits(obligor);
+        const [row] = await current("obligor_issuance", "obligor = $1", [obligor]);
+        expect(row).to.include({ limited: o.limited, total: o.total.toString(), utilised: o.utilised.toString() });
+        const uses = await db.query("SELECT * FROM issuance_uses WHERE obligor = $1 ORDER BY block_number, log_index", [
+          obligor,
+        ]);
+        const net = uses.reduce((sum, u) => sum + (u.action === "Used" ? 1n : -1n) * BigInt(u.amount as string), 0n);
+        expect(net).to.equal(o.utilised);
+        expect(uses.some((u) => u.action === "Released")).to.equal(true);
+      });
+
       it("certificates equal the token's records: holder, value, locked, parent, root, tier", async () => {
         const minted = Number(await chain.certificates.totalMinted());
         const rows = await current("receivable_certificates", "TRUE ORDER BY token_id");

@@ -941,7 +941,21 @@ describe("ReceivableDesk", () => {
         fx.ledger,
         ZeroAddress,
         fx.financedDocuments,
+        fx.limits,
       ]),
     ).to.be.revertedWithCustomError(fx.desk, "InvalidValue");
+    await expect(
+      connection.ethers.deployContract("ReceivableDesk", [
+        fx.registry,
+        fx.token,
+        fx.ledger,
+        fx.certificates,
+        fx.financedDocuments,
+        ZeroAddress,
+      ]),
+    )
+      .to.be.revertedWithCustomError(fx.desk, "InvalidValue")
+      .withArgs(encodeBytes32String("limits"));
+    expect(await fx.desk.issuanceLimits()).to.equal(await fx.limits.getAddress());
   });
 });

@@ -5,6 +5,7 @@ import { MemberKind, roleSet } from "@consortia/sdk";
 import type {
   FinancedDocuments,
   IReceivableDesk,
+  IssuanceLimits,
   ReceivableCertificate,
   ReceivableDesk,
   ReceivableReceiverMock,
@@ -41,6 +42,7 @@ export interface Receivables extends Platform {
   certificates: ReceivableCertificate;
   desk: ReceivableDesk;
   financedDocuments: FinancedDocuments;
+  limits: IssuanceLimits;
   /** A contract account of member "receiver" (RECEIVABLE_HOLDER) that implements the receiver hooks. */
   receiver: ReceivableReceiverMock;
   receiverId: number;
@@ -57,12 +59,14 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
   const platform = await deployPlatform(connection);
   const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
   const financedDocuments = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
+  const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
     platform.registry,
     platform.token,
     platform.ledger,
     certificates,
     financedDocuments,
+    limits,
   ]);
   await certificates.bindDesk(desk);
   const receiver = await ethers.deployContract("ReceivableReceiverMock", [certificates]);
@@ -81,6 +85,7 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
     certificates,
     desk,
     financedDocuments,
+    limits,
     receiver,
     receiverId,
     now: () => networkHelpers.time.latest(),

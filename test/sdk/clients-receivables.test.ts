@@ -7,6 +7,7 @@ import {
   createConsortia,
   type Deployment,
   DocumentAlreadyFinancedError,
+  IssuanceLimitError,
   type ReceivableTermsInput,
 } from "@consortia/sdk";
 import { deployUpgradeable } from "../helpers/upgradeable.js";
@@ -20,12 +21,14 @@ async function fixture() {
   const platform = await deployPlatform(connection);
   const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
   const financedDocuments = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
+  const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
     platform.registry,
     platform.token,
     platform.ledger,
     certificates,
     financedDocuments,
+    limits,
   ]);
   await certificates.bindDesk(desk);
   await platform.finishBootstrap([desk]);
@@ -45,6 +48,7 @@ async function fixture() {
       ReceivableCertificate: await entry(certificates),
       ReceivableDesk: await entry(desk),
       FinancedDocuments: await entry(financedDocuments),
+      IssuanceLimits: await entry(limits),
     },
   };
   const as = (signer: Signer) => createConsortia({ runner: signer, deployment });
@@ -175,5 +179,31 @@ describe("sdk/clients receivables", () => {
     expect((twice as ContractError).decoded.message).to.equal(`receivable ${issued.receivableId} is Active`);
     const notObligor = await s1.receivables.confirm(issued.receivableId).catch((caught: unknown) => caught);
     expect((notObligor as ContractError).decoded.name).to.equal("MissingRole");
+  });
+
+  it("issuance limits: a bank sets one, the client reads them and refuses a confirmation beyond them before sending", async () => {
+    const { platform, as, now } = await networkHelpers.loadFixture(fixture);
+    const { accounts, ids } = platform;
+    const [core, s1, bankA] = await Promise.all([as(accounts.core), as(accounts.supplier1), as(accounts.bankA)]);
+    expect((await core.limits.limitsOf(ids.core)).limited).to.equal(false);
+    await bankA.limits.setLimit(ids.core, 1_500_000n);
+    const { receivableId } = await s1.receivables.register(terms(ids.core, now, "INV-L1"));
+    await core.receivables.confirm(receivableId);
+    expect(await core.limits.limitsOf(ids.core)).to.deep.include({
+      obligor: ids.core,
+      limited: true,
+      total: 1_500_000n,
+      utilised: 1_000_000n,
+      available: 500_000n,
+      banks: [{ bank: ids.bankA, limit: 1_500_000n }],
+    });
+    const beyond = await core.limits.requireAvailable(ids.core, 500_001n).catch((caught: unknown) => caught);
+    expect(beyond).to.be.instanceOf(IssuanceLimitError);
+    expect((beyond as Error).message).to.match(/may confirm 500000 more/);
+    const second = await s1.receivables.register(terms(ids.core, now, "INV-L2"));
+    const refused = await core.receivables.confirm(second.receivableId).catch((caught: unknown) => caught);
+    expect((refused as ContractError).decoded.message).to.equal(
+      `obligor ${ids.core} may confirm 500000 more (used 1000000): 1000000 is beyond its banks' issuance limits`,
+    );
   });
 });

@@ -29,6 +29,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "eCertificates",
   "receivableCertificates",
   "receivableDesk",
+  "issuanceLimits",
   "positions",
   "letterOfCredit",
   "guarantees",

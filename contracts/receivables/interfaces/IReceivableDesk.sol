@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IFinancedDocuments} from "../../platform/interfaces/IFinancedDocuments.sol";
 import {DocumentRef} from "../../platform/types/DocumentRef.sol";
+import {IIssuanceLimits} from "./IIssuanceLimits.sol";
 import {IReceivableCertificate} from "./IReceivableCertificate.sol";
 
 /// @title IReceivableDesk
@@ -395,6 +396,10 @@ interface IReceivableDesk {
     /// @notice The suite's register of financed documents: registering (or issuing) a receivable holds its invoice
     /// there for the face value; a reject or cancel of a registration releases it, and so does settlement (as paid).
     function financedDocuments() external view returns (IFinancedDocuments);
+
+    /// @notice The obligors' issuance limits: confirming (or issuing) uses the face value, each redemption releases
+    /// its value.
+    function issuanceLimits() external view returns (IIssuanceLimits);
 
     /// @notice The certificate token.
     function certificates() external view returns (IReceivableCertificate);

@@ -108,6 +108,7 @@ export {
   type DocumentStanding,
   type DocumentsClient,
 } from "./clients/documents.js";
+export { IssuanceLimitError, type LimitsClient, type ObligorLimitsView } from "./clients/limits.js";
 export {
   PLEDGE_STATUS,
   RECEIVABLE_OFFER_STATUS,

@@ -28,12 +28,14 @@ export const measure: MeasureGas = async (connection) => {
   const { accounts, ids } = platform;
   const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
   const documents = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
+  const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
     platform.registry,
     platform.token,
     platform.ledger,
     certificates,
     documents,
+    limits,
   ]);
   await certificates.bindDesk(desk);
   await platform.finishBootstrap([desk]);

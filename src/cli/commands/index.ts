@@ -12,6 +12,7 @@ import { register as forfaiting } from "./forfaiting.js";
 import { register as guarantees } from "./guarantees.js";
 import { register as keystore } from "./keystore.js";
 import { register as lettersOfCredit } from "./letters-of-credit.js";
+import { register as limits } from "./limits.js";
 import { register as member } from "./member.js";
 import { register as network } from "./network.js";
 import { register as receivables } from "./receivables.js";
@@ -31,6 +32,7 @@ export const COMMANDS: RegisterCommands[] = [
   credit,
   receivables,
   documents,
+  limits,
   dataSharing,
   keystore,
   services,

@@ -11,6 +11,7 @@ const CONTRACT_NAMES: Record<string, string> = {
   eCertificates: "ECertificates",
   receivableCertificates: "ReceivableCertificate",
   receivableDesk: "ReceivableDesk",
+  issuanceLimits: "IssuanceLimits",
   positions: "InterbankPositions",
   letterOfCredit: "LetterOfCredit",
   guarantees: "BankGuarantees",

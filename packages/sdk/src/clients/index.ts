@@ -9,6 +9,7 @@ import forfaiting from "./forfaiting.js";
 import guarantees from "./guarantees.js";
 import ledger from "./ledger.js";
 import lettersOfCredit from "./letters-of-credit.js";
+import limits from "./limits.js";
 import receivables from "./receivables.js";
 import registry from "./registry.js";
 import token from "./token.js";
@@ -23,6 +24,7 @@ export const CLIENTS = {
   guarantees,
   forfaiting,
   receivables,
+  limits,
   dataSharing,
 } as const;
 
