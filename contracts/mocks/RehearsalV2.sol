@@ -10,6 +10,7 @@ import {CreditBlacklist} from "../credit/CreditBlacklist.sol";
 import {DataSharing} from "../data-sharing/DataSharing.sol";
 import {DepositToken} from "../platform/DepositToken.sol";
 import {ECertificates} from "../data-sharing/ECertificates.sol";
+import {FinancedDocuments} from "../platform/FinancedDocuments.sol";
 import {ForfaitingMarket} from "../forfaiting/ForfaitingMarket.sol";
 import {InterbankPositions} from "../letters-of-credit/InterbankPositions.sol";
 import {LetterOfCredit} from "../letters-of-credit/LetterOfCredit.sol";
@@ -20,6 +21,9 @@ import {IConsortiumCalendar} from "../platform/interfaces/IConsortiumCalendar.so
 import {IECertificates} from "../data-sharing/interfaces/IECertificates.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
+import {IFinancedDocuments} from "../platform/interfaces/IFinancedDocuments.sol";
+import {IIssuanceLimits} from "../receivables/interfaces/IIssuanceLimits.sol";
+import {IssuanceLimits} from "../receivables/IssuanceLimits.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
 import {IInterbankPositions} from "../letters-of-credit/interfaces/IInterbankPositions.sol";
 import {IReceivableCertificate} from "../receivables/interfaces/IReceivableCertificate.sol";
@@ -71,6 +75,16 @@ contract PaymentLedgerRehearsalV2 is PaymentLedger, RehearsalV2 {
     constructor(IConsortiumRegistry registry_) PaymentLedger(registry_) {}
 }
 
+contract FinancedDocumentsRehearsalV2 is FinancedDocuments, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) FinancedDocuments(registry_) {}
+}
+
+contract IssuanceLimitsRehearsalV2 is IssuanceLimits, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) IssuanceLimits(registry_) {}
+}
+
 contract CreditBlacklistRehearsalV2 is CreditBlacklist, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) CreditBlacklist(registry_) {}
@@ -97,8 +111,10 @@ contract ReceivableDeskRehearsalV2 is ReceivableDesk, RehearsalV2 {
         IConsortiumRegistry registry_,
         IDepositToken token_,
         IPaymentLedger ledger_,
-        IReceivableCertificate certificates_
-    ) ReceivableDesk(registry_, token_, ledger_, certificates_) {}
+        IReceivableCertificate certificates_,
+        IFinancedDocuments documents_,
+        IIssuanceLimits limits_
+    ) ReceivableDesk(registry_, token_, ledger_, certificates_, documents_, limits_) {}
 }
 
 contract InterbankPositionsRehearsalV2 is InterbankPositions, RehearsalV2 {

@@ -5,6 +5,8 @@ import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/ut
 import {Settlement} from "../platform/Settlement.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
+import {IFinancedDocuments} from "../platform/interfaces/IFinancedDocuments.sol";
+import {IIssuanceLimits} from "./interfaces/IIssuanceLimits.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
 import {Roles} from "../platform/libraries/Roles.sol";
 import {DocumentKinds, DocumentRef} from "../platform/types/DocumentRef.sol";
@@ -25,6 +27,10 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
 
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IReceivableCertificate private immutable _certificates;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IFinancedDocuments private immutable _documents;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IIssuanceLimits private immutable _limits;
 
     /// @custom:storage-location erc7201:consortia.storage.ReceivableDesk
     struct ReceivableDeskStorage {
@@ -52,10 +58,16 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         IConsortiumRegistry registry_,
         IDepositToken token_,
         IPaymentLedger ledger_,
-        IReceivableCertificate certificates_
+        IReceivableCertificate certificates_,
+        IFinancedDocuments documents_,
+        IIssuanceLimits limits_
     ) Settlement(registry_, token_, ledger_) {
         if (address(certificates_) == address(0)) revert InvalidValue("certificates");
+        if (address(documents_) == address(0)) revert InvalidValue("documents");
         _certificates = certificates_;
+        _documents = documents_;
+        if (address(limits_) == address(0)) revert InvalidValue("limits");
+        _limits = limits_;
     }
 
     /// @notice Initializes the proxy (run once, by the proxy's constructor).
@@ -78,31 +90,25 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         Receivable storage r = $._receivables[receivableId];
         _requireObligor(receivableId, r);
         _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
-        if (block.timestamp >= r.maturity) revert ReceivableTooLate(r.maturity);
+        if (block.timestamp >= r.maturity) _tooLate(r.maturity);
         rootTokenId = _activate(receivableId, r, false);
     }
 
     /// @inheritdoc IReceivableDesk
     function reject(uint256 receivableId, bytes32 reasonHash) external whenNotPaused {
-        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
-        Receivable storage r = $._receivables[receivableId];
+        Receivable storage r = _getReceivableDeskStorage()._receivables[receivableId];
         uint32 obligor = _requireObligor(receivableId, r);
-        _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
-        r.status = ReceivableStatus.Rejected;
-        delete $._invoices[r.invoiceKey];
+        _withdraw(receivableId, r, ReceivableStatus.Rejected);
         emit ReceivableRejected(receivableId, obligor, reasonHash);
     }
 
     /// @inheritdoc IReceivableDesk
     function cancel(uint256 receivableId) external whenNotPaused {
-        ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
-        Receivable storage r = $._receivables[receivableId];
+        Receivable storage r = _getReceivableDeskStorage()._receivables[receivableId];
         _requireKnown(receivableId, r);
         uint32 member = _authorize(Roles.RECEIVABLE_HOLDER);
-        if (member != r.creditor) revert ReceivableWrongParty(msg.sender, member, r.creditor);
-        _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
-        r.status = ReceivableStatus.Cancelled;
-        delete $._invoices[r.invoiceKey];
+        if (member != r.creditor) _wrongParty(msg.sender, member, r.creditor);
+        _withdraw(receivableId, r, ReceivableStatus.Cancelled);
         emit ReceivableCancelled(receivableId, member);
     }
 
@@ -113,7 +119,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     ) external whenNotPaused returns (uint256 receivableId, uint256 rootTokenId) {
         ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         uint32 obligor = _authorize(Roles.RECEIVABLE_OBLIGOR);
-        if (terms.obligor != obligor) revert ReceivableWrongParty(msg.sender, obligor, terms.obligor);
+        if (terms.obligor != obligor) _wrongParty(msg.sender, obligor, terms.obligor);
         uint32 creditor = _authorizeAccount(creditorAccount, Roles.RECEIVABLE_HOLDER);
         receivableId = _record(terms, creditor, creditorAccount, ReceivableStatus.Active);
         rootTokenId = _activate(receivableId, $._receivables[receivableId], true);
@@ -129,7 +135,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         _requireStatus(receivableId, r.status, ReceivableStatus.Active);
         if (r.guarantor != 0) revert ReceivableGuarantee(receivableId, r.guarantor);
         if (bank != 0) {
-            if (bank == obligor) revert ReceivableWrongParty(msg.sender, bank, 0);
+            if (bank == obligor) _wrongParty(msg.sender, bank, 0);
             _requireMemberRole(bank, Roles.GUARANTOR);
         }
         r.guaranteeRequest = bank;
@@ -143,7 +149,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         _requireKnown(receivableId, r);
         uint32 bank = _authorize(Roles.GUARANTOR);
         _requireStatus(receivableId, r.status, ReceivableStatus.Active);
-        if (block.timestamp >= r.maturity) revert ReceivableTooLate(r.maturity);
+        if (block.timestamp >= r.maturity) _tooLate(r.maturity);
         if (r.guarantor != 0) revert ReceivableGuarantee(receivableId, r.guarantor);
         // Consent: a bank attaches itself as guarantor only at the obligor's request.
         uint32 requested = r.guaranteeRequest;
@@ -173,7 +179,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     ) external whenNotPaused returns (uint256 offerId) {
         ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         (address holder, , uint40 maturity) = _requireHolder(tokenId);
-        if (to == holder) revert ReceivableWrongParty(to, 0, 0);
+        if (to == holder) _wrongParty(to, 0, 0);
         _authorizeAccount(to, HOLDER_ROLES);
         _requireDeadline(deadline, maturity);
         _certificates.lock(tokenId, value);
@@ -195,8 +201,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     /// @inheritdoc IReceivableDesk
     function acceptTransfer(uint256 offerId) external whenNotPaused nonReentrant returns (uint256 newTokenId) {
         TransferOffer storage o = _pendingTransfer(offerId);
-        if (msg.sender != o.to) revert ReceivableWrongParty(msg.sender, 0, 0);
-        if (block.timestamp > o.deadline) revert ReceivableTooLate(o.deadline);
+        if (msg.sender != o.to) _wrongParty(msg.sender, 0, 0);
+        if (block.timestamp > o.deadline) _tooLate(o.deadline);
         _requireOfferorStanding(o.tokenId, o.offeror);
         o.status = OfferStatus.Accepted;
         newTokenId = _certificates.takeLocked(o.tokenId, msg.sender, o.value);
@@ -206,7 +212,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     /// @inheritdoc IReceivableDesk
     function refuseTransfer(uint256 offerId, bytes32 reasonHash) external whenNotPaused {
         TransferOffer storage o = _pendingTransfer(offerId);
-        if (msg.sender != o.to) revert ReceivableWrongParty(msg.sender, 0, 0);
+        if (msg.sender != o.to) _wrongParty(msg.sender, 0, 0);
         _authorize(Roles.MEMBER);
         o.status = OfferStatus.Refused;
         _certificates.unlock(o.tokenId, o.value);
@@ -235,8 +241,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         (address holder, uint32 holderMember, uint40 maturity) = _requireHolder(tokenId);
         _requireMemberRole(financier, Roles.FINANCIER);
-        if (financier == holderMember) revert ReceivableWrongParty(msg.sender, holderMember, financier);
-        if (price == 0 || price > value) revert ReceivableInvalidTerms("price");
+        if (financier == holderMember) _wrongParty(msg.sender, holderMember, financier);
+        if (price == 0 || price > value) _invalidTerms("price");
         _requireDeadline(deadline, maturity);
         _certificates.lock(tokenId, value);
         // Cannot overflow: 2^48 offers are out of reach.
@@ -264,8 +270,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         DiscountOffer storage o = $._discountOffers[offerId];
         if (o.status != OfferStatus.Pending) revert ReceivableOfferWrongStatus(offerId, o.status);
         uint32 bank = _authorize(Roles.FINANCIER);
-        if (bank != o.financier) revert ReceivableWrongParty(msg.sender, bank, o.financier);
-        if (block.timestamp > o.deadline) revert ReceivableTooLate(o.deadline);
+        if (bank != o.financier) _wrongParty(msg.sender, bank, o.financier);
+        if (block.timestamp > o.deadline) _tooLate(o.deadline);
         uint256 tokenId = o.tokenId;
         (address holder, uint32 holderMember) = _requireOfferorStanding(tokenId, o.offeror);
         o.status = OfferStatus.Accepted;
@@ -297,8 +303,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         (address holder, uint32 holderMember, ) = _requireHolder(tokenId);
         _requireMemberRole(pledgee, Roles.FINANCIER);
-        if (pledgee == holderMember) revert ReceivableWrongParty(msg.sender, holderMember, pledgee);
-        if (dueDate <= block.timestamp) revert ReceivableTooLate(dueDate);
+        if (pledgee == holderMember) _wrongParty(msg.sender, holderMember, pledgee);
+        if (dueDate <= block.timestamp) _tooLate(dueDate);
         _certificates.lock(tokenId, value);
         // Cannot overflow: 2^48 pledges are out of reach.
         unchecked {
@@ -325,7 +331,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     /// @inheritdoc IReceivableDesk
     function takePledge(uint256 pledgeId) external whenNotPaused nonReentrant returns (uint256 newTokenId) {
         Pledge storage p = _activePledge(pledgeId);
-        if (block.timestamp < p.dueDate) revert ReceivableTooEarly(p.dueDate);
+        if (block.timestamp < p.dueDate) _tooEarly(p.dueDate);
         p.status = PledgeStatus.Taken;
         newTokenId = _certificates.takeLocked(p.tokenId, msg.sender, p.value);
         emit PledgeTaken(pledgeId, newTokenId, msg.sender);
@@ -353,7 +359,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         _authorize(Roles.MEMBER);
         _requireStatus(receivableId, r.status, ReceivableStatus.Active);
         uint256 overdueAt = uint256(r.maturity) + GRACE_PERIOD;
-        if (block.timestamp < overdueAt) revert ReceivableTooEarly(overdueAt);
+        if (block.timestamp < overdueAt) _tooEarly(overdueAt);
         r.status = ReceivableStatus.Overdue;
         emit ReceivableOverdue(receivableId, r.faceValue - r.redeemed);
     }
@@ -376,7 +382,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         Receivable storage r = $._receivables[receivableId];
         _requireKnown(receivableId, r);
         uint32 bank = _authorize(Roles.GUARANTOR);
-        if (bank != r.guarantor) revert ReceivableWrongParty(msg.sender, bank, r.guarantor);
+        if (bank != r.guarantor) _wrongParty(msg.sender, bank, r.guarantor);
         _requireStatus(receivableId, r.status, ReceivableStatus.GuaranteeCalled);
         _escrow(receivableId, r, bank);
     }
@@ -399,7 +405,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
 
     /// @inheritdoc IReceivableDesk
     function payOffChain(uint256 tokenId, bytes32 paymentReference) external whenNotPaused nonReentrant {
-        if (paymentReference == bytes32(0)) revert ReceivableInvalidTerms("paymentReference");
+        if (paymentReference == bytes32(0)) _invalidTerms("paymentReference");
         IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
         Receivable storage r = _getReceivableDeskStorage()._receivables[c.slot];
         ReceivableStatus status = r.status;
@@ -416,12 +422,12 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
             delete _getReceivableDeskStorage()._acknowledgedPayments[tokenId];
             payer = bank;
         } else if (bank != _getReceivableDeskStorage()._payingBanks[payer] || bank == 0) {
-            revert ReceivableWrongParty(msg.sender, bank, _getReceivableDeskStorage()._payingBanks[payer]);
+            _wrongParty(msg.sender, bank, _getReceivableDeskStorage()._payingBanks[payer]);
         }
         if (status != ReceivableStatus.Active && status != ReceivableStatus.Overdue) {
             if (status != ReceivableStatus.GuaranteeCalled) revert ReceivableWrongStatus(c.slot, status);
         }
-        if (block.timestamp < r.maturity) revert ReceivableTooEarly(r.maturity);
+        if (block.timestamp < r.maturity) _tooEarly(r.maturity);
         (address holder, uint256 value) = _certificates.burn(tokenId);
         uint32 holderMember = registry().memberOf(holder);
         _recordRedemption(c.slot, r, tokenId, holder, holderMember, value, paymentReference);
@@ -431,11 +437,11 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     /// @inheritdoc IReceivableDesk
     function acknowledgeOffChainPayment(uint256 tokenId, bytes32 paymentReference) external whenNotPaused {
         ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
-        if (paymentReference == bytes32(0)) revert ReceivableInvalidTerms("paymentReference");
+        if (paymentReference == bytes32(0)) _invalidTerms("paymentReference");
         IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
         if (c.owner != msg.sender) revert ReceivableNotHolder(tokenId, msg.sender);
         _authorize(HOLDER_ROLES);
-        if (block.timestamp < c.maturity) revert ReceivableTooEarly(c.maturity);
+        if (block.timestamp < c.maturity) _tooEarly(c.maturity);
         $._acknowledgedPayments[tokenId] = keccak256(abi.encode(paymentReference, c.value));
         emit OffChainPaymentAcknowledged(tokenId, c.slot, msg.sender, c.value, paymentReference);
     }
@@ -445,6 +451,16 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     /// @inheritdoc IReceivableDesk
     function certificates() external view returns (IReceivableCertificate) {
         return _certificates;
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function financedDocuments() external view returns (IFinancedDocuments) {
+        return _documents;
+    }
+
+    /// @inheritdoc IReceivableDesk
+    function issuanceLimits() external view returns (IIssuanceLimits) {
+        return _limits;
     }
 
     /// @inheritdoc IReceivableDesk
@@ -497,7 +513,23 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev Validates terms, reserves the invoice and stores a new receivable.
+    /// @dev Ends a registration the obligor never confirmed (rejected, or withdrawn by its creditor). No certificate
+    /// exists, so nothing was financed: the invoice is free again, here and in the suite's register.
+    function _withdraw(uint256 receivableId, Receivable storage r, ReceivableStatus status) private {
+        _requireStatus(receivableId, r.status, ReceivableStatus.Registered);
+        r.status = status;
+        bytes32 invoiceKey = r.invoiceKey;
+        delete _getReceivableDeskStorage()._invoices[invoiceKey];
+        _releaseInvoice(receivableId, invoiceKey, IFinancedDocuments.Closure.Cancelled);
+    }
+
+    /// @dev Ends the receivable's hold on its invoice in the suite's register (no financier consent: a receivable's
+    /// hold names none).
+    function _releaseInvoice(uint256 receivableId, bytes32 invoiceKey, IFinancedDocuments.Closure closure) private {
+        _documents.release(invoiceKey, receivableId, closure, address(0));
+    }
+
+    /// @dev Validates terms, stores a new receivable and holds its invoice in the suite's register.
     function _record(
         ReceivableTerms calldata terms,
         uint32 creditor,
@@ -506,8 +538,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     ) private returns (uint256 receivableId) {
         ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         _validate(terms, creditor);
-        uint256 used = $._invoices[terms.invoiceKey];
-        if (used != 0) revert ReceivableInvoiceUsed(terms.invoiceKey, used);
+        // One invoice, one live receivable: the suite's register (held below for the face value) refuses an invoice a
+        // receivable here or any other application holds, or one already paid.
         // Cannot overflow: 2^48 receivables are out of reach.
         unchecked {
             receivableId = ++$._receivableCount;
@@ -524,15 +556,17 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         r.invoiceKey = terms.invoiceKey;
         r.documentsHash = keccak256(abi.encode(terms.contractDoc, terms.invoiceDoc, terms.deliveryDoc));
         emit ReceivableRegistered(receivableId, creditor, terms.obligor, creditorAccount, terms);
+        // Suite-wide: the invoice backs this receivable for its face value until it is paid or withdrawn.
+        _documents.hold(terms.invoiceKey, receivableId, terms.faceValue, terms.currency, terms.faceValue, 0);
     }
 
     /// @dev Rejects incomplete or inconsistent terms.
     function _validate(ReceivableTerms calldata terms, uint32 creditor) private view {
-        if (terms.faceValue == 0) revert ReceivableInvalidTerms("faceValue");
-        if (terms.maturity <= block.timestamp) revert ReceivableInvalidTerms("maturity");
-        if (terms.currency == bytes3(0)) revert ReceivableInvalidTerms("currency");
-        if (terms.invoiceKey == bytes32(0)) revert ReceivableInvalidTerms("invoiceKey");
-        if (terms.obligor == creditor) revert ReceivableInvalidTerms("obligor");
+        if (terms.faceValue == 0) _invalidTerms("faceValue");
+        if (terms.maturity <= block.timestamp) _invalidTerms("maturity");
+        if (terms.currency == bytes3(0)) _invalidTerms("currency");
+        if (terms.invoiceKey == bytes32(0)) _invalidTerms("invoiceKey");
+        if (terms.obligor == creditor) _invalidTerms("obligor");
         _requireDocument(terms.contractDoc, DocumentKinds.CONTRACT, "contractDoc");
         _requireDocument(terms.invoiceDoc, DocumentKinds.INVOICE, "invoiceDoc");
         _requireDocument(terms.deliveryDoc, DocumentKinds.DELIVERY, "deliveryDoc");
@@ -540,12 +574,14 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     }
 
     function _requireDocument(DocumentRef calldata doc, uint16 kind, bytes32 field) private pure {
-        if (doc.contentHash == bytes32(0) || doc.kind != kind) revert ReceivableInvalidTerms(field);
+        if (doc.contentHash == bytes32(0) || doc.kind != kind) _invalidTerms(field);
     }
 
     /// @dev Mints the root certificate of an active receivable to its creditor.
     function _activate(uint256 receivableId, Receivable storage r, bool direct) private returns (uint256 rootTokenId) {
         r.status = ReceivableStatus.Active;
+        // The obligor's banks' issuance limits must cover the face value (from the first limit a bank set).
+        _limits.use(r.obligor, receivableId, r.faceValue);
         rootTokenId = _certificates.mint(r.creditorAccount, receivableId, r.maturity, r.faceValue);
         r.rootTokenId = uint48(rootTokenId);
         emit ReceivableConfirmed(receivableId, r.obligor, rootTokenId, msg.sender, direct);
@@ -575,9 +611,11 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
             r.redeemed += uint88(value);
         }
         emit CertificateRedeemed(receivableId, tokenId, holder, holderMember, value, paymentReference);
+        _limits.release(r.obligor, receivableId, value);
         if (r.redeemed == r.faceValue) {
             r.status = ReceivableStatus.Settled;
             emit ReceivableSettled(receivableId);
+            _releaseInvoice(receivableId, r.invoiceKey, IFinancedDocuments.Closure.Paid);
         }
     }
 
@@ -628,7 +666,7 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         obligor = r.obligor;
         if (obligor == 0) revert ReceivableUnknown(receivableId);
         uint32 member = _authorize(Roles.RECEIVABLE_OBLIGOR);
-        if (member != obligor) revert ReceivableWrongParty(msg.sender, member, obligor);
+        if (member != obligor) _wrongParty(msg.sender, member, obligor);
     }
 
     function _pendingTransfer(uint256 offerId) private view returns (TransferOffer storage o) {
@@ -643,12 +681,12 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         p = $._pledges[pledgeId];
         if (p.status != PledgeStatus.Active) revert ReceivablePledgeWrongStatus(pledgeId, p.status);
         uint32 bank = _authorize(Roles.FINANCIER);
-        if (bank != p.pledgee) revert ReceivableWrongParty(msg.sender, bank, p.pledgee);
+        if (bank != p.pledgee) _wrongParty(msg.sender, bank, p.pledgee);
     }
 
     /// @dev Offers must be answered strictly before maturity, and later than now.
     function _requireDeadline(uint40 deadline, uint40 maturity) private view {
-        if (deadline <= block.timestamp || deadline >= maturity) revert ReceivableInvalidTerms("deadline");
+        if (deadline <= block.timestamp || deadline >= maturity) _invalidTerms("deadline");
     }
 
     function _requireKnown(uint256 receivableId, Receivable storage r) private view {
@@ -665,6 +703,23 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
         if (status != IConsortiumRegistry.MemberStatus.Active || roles & role == 0) {
             revert ReceivableIneligibleMember(memberId, role);
         }
+    }
+
+    /// @dev Shared reverts: one copy of each error's encoding instead of one per check (the desk is near 24 KB).
+    function _wrongParty(address caller, uint32 member, uint32 expected) private pure {
+        revert ReceivableWrongParty(caller, member, expected);
+    }
+
+    function _invalidTerms(bytes32 field) private pure {
+        revert ReceivableInvalidTerms(field);
+    }
+
+    function _tooLate(uint256 deadline) private pure {
+        revert ReceivableTooLate(deadline);
+    }
+
+    function _tooEarly(uint256 notBefore) private pure {
+        revert ReceivableTooEarly(notBefore);
     }
 
     /// @dev The contract's fields, at their ERC-7201 location (upgrades append to the struct, never reorder).

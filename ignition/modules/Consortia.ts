@@ -2,6 +2,7 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import ApprovalsModule from "./Approvals.js";
 import CreditModule from "./Credit.js";
 import DataSharingModule from "./DataSharing.js";
+import FinancedDocumentsModule from "./FinancedDocuments.js";
 import ForfaitingModule from "./Forfaiting.js";
 import GuaranteesModule from "./Guarantees.js";
 import LettersOfCreditModule from "./LettersOfCredit.js";
@@ -11,20 +12,27 @@ import ReceivablesModule from "./Receivables.js";
 /** The whole suite: the platform and every application. `npm run deploy` deploys this module. */
 export default buildModule("Consortia", (m) => {
   const platform = m.useModule(PlatformModule);
+  const { financedDocuments } = m.useModule(FinancedDocumentsModule);
   const { blacklist } = m.useModule(CreditModule);
   const { dataSharing, certificates: eCertificates } = m.useModule(DataSharingModule);
-  const { certificates: receivableCertificates, desk: receivableDesk } = m.useModule(ReceivablesModule);
+  const {
+    certificates: receivableCertificates,
+    desk: receivableDesk,
+    limits: issuanceLimits,
+  } = m.useModule(ReceivablesModule);
   const { positions, letterOfCredit } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
   const { app: approvals } = m.useModule(ApprovalsModule);
   return {
     ...platform,
+    financedDocuments,
     blacklist,
     dataSharing,
     eCertificates,
     receivableCertificates,
     receivableDesk,
+    issuanceLimits,
     positions,
     letterOfCredit,
     guarantees,

@@ -1,5 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { deployUpgradeable } from "./upgradeable.js";
+import FinancedDocumentsModule from "./FinancedDocuments.js";
 import PlatformModule from "./Platform.js";
 
 /**
@@ -9,9 +10,18 @@ import PlatformModule from "./Platform.js";
  */
 export default buildModule("Receivables", (m) => {
   const { registry, token, ledger } = m.useModule(PlatformModule);
+  const { financedDocuments } = m.useModule(FinancedDocumentsModule);
   const certificates = deployUpgradeable(m, "ReceivableCertificate", [registry, m.getParameter("valueDecimals", 2)]);
-  const desk = deployUpgradeable(m, "ReceivableDesk", [registry, token, ledger, certificates]);
+  const limits = deployUpgradeable(m, "IssuanceLimits", [registry]);
+  const desk = deployUpgradeable(m, "ReceivableDesk", [
+    registry,
+    token,
+    ledger,
+    certificates,
+    financedDocuments,
+    limits,
+  ]);
   m.call(certificates, "bindDesk", [desk], { id: "bindReceivableDesk" });
   m.call(registry, "bootstrapSystemContract", [desk], { id: "registerReceivableDesk" });
-  return { certificates, desk };
+  return { certificates, desk, limits };
 });

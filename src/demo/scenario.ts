@@ -28,6 +28,8 @@ import {
   createConsortia,
   createFileSystemPayloadStore,
   type Deployment,
+  deriveDocumentKey,
+  DocumentAlreadyFinancedError,
   deriveSubjectKey,
   DocumentKind,
   documentKind,
@@ -158,6 +160,10 @@ export interface DemoGovernanceResult {
 export interface DemoReceivablesResult {
   receivableId: bigint;
   invoiceNumber: string;
+  /** The invoice's keyed id in the register of financed documents. */
+  invoiceKey: string;
+  /** Whether a second financing of the same invoice was refused. */
+  doubleFinancingRefused: boolean;
   faceValue: bigint;
   /** Tier 1 (Jiangnan Precision), tier 2 (Hengtai Steel, with sign-off), tier 3 (Haitong Logistics, discounted). */
   rootTokenId: bigint;
@@ -821,9 +827,15 @@ export const receivablesStory: Story = async (ctx) => {
   // chain on its behalf.
   await desk.setPayingBank(bankA.member.memberId);
   ctx.log(`${coreA.member.shortName} named ${bankA.member.shortName} the paying bank of its receivables`);
-  // The invoice's official number, keyed like an identifier: one invoice backs at most one live receivable.
-  const invoiceNumber = `JNP-2025-${((await desk.count()) + 1n).toString().padStart(5, "0")}`;
-  const invoiceKey = deriveSubjectKey({ consortiumKey: DEMO_CONSORTIUM_KEY, kind: "other", value: invoiceNumber });
+  // The invoice's identity (issuer's tax id, invoice code and number), keyed with the consortium key: the suite's
+  // register of financed documents knows it only by this id, and finances it at most once, across applications.
+  const invoiceNumber = ((await desk.count()) + 1n).toString().padStart(8, "0");
+  const invoiceKey = deriveDocumentKey({
+    consortiumKey: DEMO_CONSORTIUM_KEY,
+    issuerTaxId: supplier1.member.uscc,
+    invoiceCode: "032002500111",
+    invoiceNumber,
+  });
   const order = {
     buyer: coreA.member.name,
     seller: supplier1.member.name,
@@ -846,6 +858,26 @@ export const receivablesStory: Story = async (ctx) => {
     `${supplier1.member.shortName} registered receivable #${receivableId} on ${coreA.member.shortName}: ` +
       `${cny(faceValue)}, 60 days, invoice ${invoiceNumber} with contract and delivery note hashes`,
   );
+  // The same invoice again, as a second receivable to finance it twice: the SDK asks the register before sending,
+  // and the register itself refuses a hold beyond the invoice's face (DocumentOverFinanced).
+  try {
+    await supplier1.sdk.receivables.register({
+      obligor: coreA.member.memberId,
+      maturity,
+      faceValue,
+      invoiceKey,
+      contract: doc(DocumentKind.Contract, `receivables/${invoiceNumber}/contract-2.pdf`, order),
+      invoice: doc(DocumentKind.Invoice, `receivables/${invoiceNumber}/invoice-2.pdf`, { invoiceNumber }),
+      delivery: doc(DocumentKind.Delivery, `receivables/${invoiceNumber}/delivery-2.pdf`, order),
+    });
+    throw new Error(`invoice ${invoiceNumber} was financed twice`);
+  } catch (error) {
+    if (!(error instanceof DocumentAlreadyFinancedError)) throw error;
+    ctx.log(
+      `${supplier1.member.shortName} tried to finance invoice ${invoiceNumber} a second time: refused, ` +
+        `${cny(error.standing.financed)} of ${cny(error.standing.face)} is already held by receivable #${error.standing.lastRecord}`,
+    );
+  }
   const { rootTokenId } = await desk.confirm(receivableId);
   ctx.log(
     `${coreA.member.shortName} confirmed it: certificate #${rootTokenId} (ERC-3525) of ${cny(faceValue)} to ${supplier1.member.shortName}`,
@@ -936,6 +968,8 @@ export const receivablesStory: Story = async (ctx) => {
   ctx.result.receivables = {
     receivableId,
     invoiceNumber,
+    invoiceKey,
+    doubleFinancingRefused: true,
     faceValue,
     rootTokenId,
     tier2TokenId,

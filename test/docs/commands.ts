@@ -280,6 +280,18 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "net", first.obligationId'] }],
   },
   {
+    commands: /^consortia document key --tax-id \S+ --code \d+ --number \d+$/,
+    run: [{ file: "test/cli/documents.test.ts", invocation: ['"document", "key", "--tax-id"', '"--code"'] }],
+  },
+  {
+    commands: /^consortia document status 0x… --face \d+$/,
+    run: [{ file: "test/cli/documents.test.ts", invocation: ['"document", "status", documentId, "--face"'] }],
+  },
+  {
+    commands: /^consortia limit (set|show) "Huaxia Motors"( \d+)?$/,
+    run: [{ file: "test/cli/limits.test.ts", invocation: ['"limit", "$1", "Importer"'] }],
+  },
+  {
     commands: /^consortia data request( <access-id> --store DIR)?$/,
     run: [
       {

@@ -15,6 +15,8 @@ import type {
   ForfaitingMarket,
   InterbankPositions,
   LetterOfCredit,
+  FinancedDocuments,
+  IssuanceLimits,
   PaymentLedger,
   ReceivableCertificate,
   ReceivableDesk,
@@ -29,11 +31,13 @@ export interface SuiteContracts {
   registry: ConsortiumRegistry;
   token: DepositToken;
   ledger: PaymentLedger;
+  financedDocuments: FinancedDocuments;
   blacklist: CreditBlacklist;
   dataSharing: DataSharing;
   eCertificates: ECertificates;
   receivableCertificates: ReceivableCertificate;
   receivableDesk: ReceivableDesk;
+  issuanceLimits: IssuanceLimits;
   positions: InterbankPositions;
   letterOfCredit: LetterOfCredit;
   guarantees: BankGuarantees;
@@ -82,11 +86,13 @@ export async function deploySuite(
     registry: await at("ConsortiumRegistry", "registry"),
     token: await at("DepositToken", "token"),
     ledger: await at("PaymentLedger", "ledger"),
+    financedDocuments: await at("FinancedDocuments", "financedDocuments"),
     blacklist: await at("CreditBlacklist", "blacklist"),
     dataSharing: await at("DataSharing", "dataSharing"),
     eCertificates: await at("ECertificates", "eCertificates"),
     receivableCertificates: await at("ReceivableCertificate", "receivableCertificates"),
     receivableDesk: await at("ReceivableDesk", "receivableDesk"),
+    issuanceLimits: await at("IssuanceLimits", "issuanceLimits"),
     positions: await at("InterbankPositions", "positions"),
     letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
     guarantees: await at("BankGuarantees", "guarantees"),

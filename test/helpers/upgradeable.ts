@@ -25,11 +25,13 @@ export interface UpgradeableContracts {
   ConsortiumRegistry: Typechain.ConsortiumRegistry;
   DepositToken: Typechain.DepositToken;
   PaymentLedger: Typechain.PaymentLedger;
+  FinancedDocuments: Typechain.FinancedDocuments;
   CreditBlacklist: Typechain.CreditBlacklist;
   DataSharing: Typechain.DataSharing;
   ECertificates: Typechain.ECertificates;
   ReceivableCertificate: Typechain.ReceivableCertificate;
   ReceivableDesk: Typechain.ReceivableDesk;
+  IssuanceLimits: Typechain.IssuanceLimits;
   InterbankPositions: Typechain.InterbankPositions;
   LetterOfCredit: Typechain.LetterOfCredit;
   BankGuarantees: Typechain.BankGuarantees;

@@ -1,8 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { keccak256, toUtf8Bytes, type ContractTransactionResponse, type JsonRpcSigner } from "ethers";
 import {
+  FinancedDocuments__factory,
+  IssuanceLimits__factory,
   ReceivableCertificate__factory,
   ReceivableDesk__factory,
+  type FinancedDocuments,
+  type IssuanceLimits,
   type IReceivableDesk,
   type ReceivableCertificate,
   type ReceivableDesk,
@@ -19,6 +23,8 @@ const ZERO = `0x${"0".repeat(64)}`;
 export interface ReceivablesChain extends TestChain {
   desk: ReceivableDesk;
   certificates: ReceivableCertificate;
+  documents: FinancedDocuments;
+  limits: IssuanceLimits;
 }
 
 async function send(tx: Promise<ContractTransactionResponse>): Promise<number> {
@@ -47,8 +53,27 @@ export async function deployReceivables(chain: TestChain): Promise<ReceivablesCh
     chain.deployer,
   );
   await certificates.waitForDeployment();
+  const documents = await deployProxy(
+    await new FinancedDocuments__factory(chain.deployer).deploy(chain.registry),
+    [],
+    chain.deployer,
+  );
+  await documents.waitForDeployment();
+  const limits = await deployProxy(
+    await new IssuanceLimits__factory(chain.deployer).deploy(chain.registry),
+    [],
+    chain.deployer,
+  );
+  await limits.waitForDeployment();
   const desk = await deployProxy(
-    await new ReceivableDesk__factory(chain.deployer).deploy(chain.registry, chain.token, chain.ledger, certificates),
+    await new ReceivableDesk__factory(chain.deployer).deploy(
+      chain.registry,
+      chain.token,
+      chain.ledger,
+      certificates,
+      documents,
+      limits,
+    ),
     [],
     chain.deployer,
   );
@@ -64,8 +89,10 @@ export async function deployReceivables(chain: TestChain): Promise<ReceivablesCh
   const block = (await certificates.deploymentTransaction()!.wait())!.blockNumber;
   chain.deployments.contracts.ReceivableCertificate = { address: await certificates.getAddress(), block };
   chain.deployments.contracts.ReceivableDesk = { address: await desk.getAddress(), block };
+  chain.deployments.contracts.FinancedDocuments = { address: await documents.getAddress(), block };
+  chain.deployments.contracts.IssuanceLimits = { address: await limits.getAddress(), block };
   writeFileSync(chain.deploymentsPath, JSON.stringify(chain.deployments, null, 2));
-  return Object.assign(chain, { desk, certificates });
+  return Object.assign(chain, { desk, certificates, documents, limits });
 }
 
 let invoices = 0;

@@ -69,6 +69,52 @@ describe("indexer: receivables projections", function () {
         expect(currencyCode("0x434e59")).to.equal("CNY");
       });
 
+      it("financed documents and holds equal the register: held, paid when settled, free when never confirmed", async () => {
+        const desk = (await chain.desk.getAddress()).toLowerCase();
+        const receivables = await current("receivables", "TRUE ORDER BY receivable_id");
+        for (const r of receivables) {
+          const documentId = r.invoice_key as string;
+          const d = await chain.documents.document(documentId);
+          const [row] = await current("financed_documents", "document_id = $1", [documentId]);
+          expect(row).to.include({
+            face: d.face.toString(),
+            currency: currencyCode(d.currency),
+            financed: d.financed.toString(),
+            paid: d.paid.toString(),
+            open_holds: Number(d.holds),
+            last_app: d.lastApp.toLowerCase(),
+            last_record: d.lastRecord.toString(),
+          });
+          const [hold] = await current("document_holds", "document_id = $1 AND app = $2 AND record = $3", [
+            documentId,
+            desk,
+            r.receivable_id,
+          ]);
+          const expected: Record<string, string> = { Settled: "Paid", Rejected: "Cancelled", Cancelled: "Cancelled" };
+          expect(hold).to.include({ status: expected[r.status as string] ?? "Held", amount: r.face_value });
+          expect(hold.financier).to.equal(null);
+        }
+        const byId = async (id: bigint) =>
+          (await current("receivables", "receivable_id = $1", [id.toString()]))[0].invoice_key as string;
+        const [settled] = await current("financed_documents", "document_id = $1", [await byId(s.r2)]);
+        expect(settled.paid).to.equal(settled.face);
+        const [rejected] = await current("financed_documents", "document_id = $1", [await byId(s.r3Rejected)]);
+        expect(rejected).to.include({ financed: "0", paid: "0", open_holds: 0 });
+      });
+
+      it("issuance utilisation equals the limits contract: used at confirmation, released at redemption", async () => {
+        const obligor = chain.ids.core;
+        const o = await chain.limits.obligorLimits(obligor);
+        const [row] = await current("obligor_issuance", "obligor = $1", [obligor]);
+        expect(row).to.include({ limited: o.limited, total: o.total.toString(), utilised: o.utilised.toString() });
+        const uses = await db.query("SELECT * FROM issuance_uses WHERE obligor = $1 ORDER BY block_number, log_index", [
+          obligor,
+        ]);
+        const net = uses.reduce((sum, u) => sum + (u.action === "Used" ? 1n : -1n) * BigInt(u.amount as string), 0n);
+        expect(net).to.equal(o.utilised);
+        expect(uses.some((u) => u.action === "Released")).to.equal(true);
+      });
+
       it("certificates equal the token's records: holder, value, locked, parent, root, tier", async () => {
         const minted = Number(await chain.certificates.totalMinted());
         const rows = await current("receivable_certificates", "TRUE ORDER BY token_id");

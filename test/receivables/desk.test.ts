@@ -91,9 +91,13 @@ describe("ReceivableDesk", () => {
       const fx = await networkHelpers.loadFixture(deployed);
       const terms = await makeTerms(fx);
       await fx.desk.connect(fx.accounts.supplier1).register(terms);
+      // The suite's register of financed documents refuses it: the invoice is held for its face by receivable 1.
+      await expect(fx.desk.connect(fx.accounts.supplier2).register(terms))
+        .to.be.revertedWithCustomError(fx.financedDocuments, "DocumentOverFinanced")
+        .withArgs(terms.invoiceKey, 1_000_000n, 1_000_000n, 0n, 1_000_000n, await fx.desk.getAddress(), 1n);
       await expect(fx.desk.connect(fx.accounts.supplier2).register({ ...terms, faceValue: 5n }))
-        .to.be.revertedWithCustomError(fx.desk, "ReceivableInvoiceUsed")
-        .withArgs(terms.invoiceKey, 1);
+        .to.be.revertedWithCustomError(fx.financedDocuments, "DocumentFaceMismatch")
+        .withArgs(terms.invoiceKey, 1_000_000n, terms.currency, 5n, terms.currency);
     });
 
     it("rejects incomplete or inconsistent terms", async () => {
@@ -272,7 +276,7 @@ describe("ReceivableDesk", () => {
       expect(await fx.certificates.ownerOf(1)).to.equal(fx.accounts.supplier2.address);
       await expect(
         fx.desk.connect(fx.accounts.supplier1).register({ ...(await makeTerms(fx)), invoiceKey: terms.invoiceKey }),
-      ).to.be.revertedWithCustomError(fx.desk, "ReceivableInvoiceUsed");
+      ).to.be.revertedWithCustomError(fx.financedDocuments, "DocumentOverFinanced");
     });
 
     it("rejects an issue for another obligor, by a non-obligor or to a non-holder", async () => {
@@ -931,7 +935,27 @@ describe("ReceivableDesk", () => {
     expect(await fx.desk.certificates()).to.equal(await fx.certificates.getAddress());
     expect(await fx.desk.settlementToken()).to.equal(await fx.token.getAddress());
     await expect(
-      connection.ethers.deployContract("ReceivableDesk", [fx.registry, fx.token, fx.ledger, ZeroAddress]),
+      connection.ethers.deployContract("ReceivableDesk", [
+        fx.registry,
+        fx.token,
+        fx.ledger,
+        ZeroAddress,
+        fx.financedDocuments,
+        fx.limits,
+      ]),
     ).to.be.revertedWithCustomError(fx.desk, "InvalidValue");
+    await expect(
+      connection.ethers.deployContract("ReceivableDesk", [
+        fx.registry,
+        fx.token,
+        fx.ledger,
+        fx.certificates,
+        fx.financedDocuments,
+        ZeroAddress,
+      ]),
+    )
+      .to.be.revertedWithCustomError(fx.desk, "InvalidValue")
+      .withArgs(encodeBytes32String("limits"));
+    expect(await fx.desk.issuanceLimits()).to.equal(await fx.limits.getAddress());
   });
 });

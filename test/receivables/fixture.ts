@@ -3,7 +3,9 @@ import { keccak256, toUtf8Bytes, type ContractTransactionResponse, type Interfac
 import type { NetworkConnection } from "hardhat/types/network";
 import { MemberKind, roleSet } from "@consortia/sdk";
 import type {
+  FinancedDocuments,
   IReceivableDesk,
+  IssuanceLimits,
   ReceivableCertificate,
   ReceivableDesk,
   ReceivableReceiverMock,
@@ -39,6 +41,8 @@ export const ReceiverMode = { Accept: 0, WrongAnswer: 1, Revert: 2, Silent: 3, R
 export interface Receivables extends Platform {
   certificates: ReceivableCertificate;
   desk: ReceivableDesk;
+  financedDocuments: FinancedDocuments;
+  limits: IssuanceLimits;
   /** A contract account of member "receiver" (RECEIVABLE_HOLDER) that implements the receiver hooks. */
   receiver: ReceivableReceiverMock;
   receiverId: number;
@@ -54,11 +58,15 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const financedDocuments = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
+  const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
     platform.registry,
     platform.token,
     platform.ledger,
     certificates,
+    financedDocuments,
+    limits,
   ]);
   await certificates.bindDesk(desk);
   const receiver = await ethers.deployContract("ReceivableReceiverMock", [certificates]);
@@ -72,7 +80,16 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
   );
   const receiverId = Number(await platform.registry.memberOf(receiver));
   await platform.finishBootstrap([desk]);
-  return { ...platform, certificates, desk, receiver, receiverId, now: () => networkHelpers.time.latest() };
+  return {
+    ...platform,
+    certificates,
+    desk,
+    financedDocuments,
+    limits,
+    receiver,
+    receiverId,
+    now: () => networkHelpers.time.latest(),
+  };
 }
 
 let invoiceCounter = 0;

@@ -2,7 +2,14 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toUtf8Bytes, ZeroAddress, type Signer } from "ethers";
 import { deployPlatform, fund } from "../helpers/consortium.js";
-import { type ContractError, createConsortia, type Deployment, type ReceivableTermsInput } from "@consortia/sdk";
+import {
+  type ContractError,
+  createConsortia,
+  type Deployment,
+  DocumentAlreadyFinancedError,
+  IssuanceLimitError,
+  type ReceivableTermsInput,
+} from "@consortia/sdk";
 import { deployUpgradeable } from "../helpers/upgradeable.js";
 
 const connection = await network.create();
@@ -13,11 +20,15 @@ const DAY = 86_400n;
 async function fixture() {
   const platform = await deployPlatform(connection);
   const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const financedDocuments = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
+  const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
     platform.registry,
     platform.token,
     platform.ledger,
     certificates,
+    financedDocuments,
+    limits,
   ]);
   await certificates.bindDesk(desk);
   await platform.finishBootstrap([desk]);
@@ -36,6 +47,8 @@ async function fixture() {
       PaymentLedger: await entry(platform.ledger),
       ReceivableCertificate: await entry(certificates),
       ReceivableDesk: await entry(desk),
+      FinancedDocuments: await entry(financedDocuments),
+      IssuanceLimits: await entry(limits),
     },
   };
   const as = (signer: Signer) => createConsortia({ runner: signer, deployment });
@@ -144,10 +157,19 @@ describe("sdk/clients receivables", () => {
     const { accounts, ids } = platform;
     const [core, s1] = await Promise.all([as(accounts.core), as(accounts.supplier1)]);
     const { receivableId } = await s1.receivables.register(terms(ids.core, now, "INV-2"));
+    // The SDK asks the register of financed documents before sending: the invoice is held by receivable 1.
     const again = await s1.receivables.register(terms(ids.core, now, "INV-2")).catch((caught: unknown) => caught);
-    expect((again as ContractError).decoded.message).to.equal(
-      `invoice ${h("INV-2")} already backs receivable ${receivableId}`,
-    );
+    expect(again).to.be.instanceOf(DocumentAlreadyFinancedError);
+    expect((again as DocumentAlreadyFinancedError).standing).to.deep.include({
+      documentId: h("INV-2"),
+      face: 1_000_000n,
+      financed: 1_000_000n,
+      available: 0n,
+      lastRecord: receivableId,
+    });
+    expect((again as Error).message).to.match(/^document 0x[0-9a-f]{64} is already financed: 1000000 held and 0 paid/);
+    expect(await s1.documents.canFinance(h("INV-2"), 1_000_000n, "CNY", 1n)).to.equal(false);
+    expect(await s1.documents.financedAmount(h("INV-2"))).to.equal(1_000_000n);
     await core.receivables.reject(receivableId, h("wrong quantities"));
     expect((await core.receivables.receivable(receivableId)).status).to.equal("Rejected");
     const issued = await core.receivables.issue(terms(ids.core, now, "INV-2"), accounts.supplier1.address);
@@ -157,5 +179,31 @@ describe("sdk/clients receivables", () => {
     expect((twice as ContractError).decoded.message).to.equal(`receivable ${issued.receivableId} is Active`);
     const notObligor = await s1.receivables.confirm(issued.receivableId).catch((caught: unknown) => caught);
     expect((notObligor as ContractError).decoded.name).to.equal("MissingRole");
+  });
+
+  it("issuance limits: a bank sets one, the client reads them and refuses a confirmation beyond them before sending", async () => {
+    const { platform, as, now } = await networkHelpers.loadFixture(fixture);
+    const { accounts, ids } = platform;
+    const [core, s1, bankA] = await Promise.all([as(accounts.core), as(accounts.supplier1), as(accounts.bankA)]);
+    expect((await core.limits.limitsOf(ids.core)).limited).to.equal(false);
+    await bankA.limits.setLimit(ids.core, 1_500_000n);
+    const { receivableId } = await s1.receivables.register(terms(ids.core, now, "INV-L1"));
+    await core.receivables.confirm(receivableId);
+    expect(await core.limits.limitsOf(ids.core)).to.deep.include({
+      obligor: ids.core,
+      limited: true,
+      total: 1_500_000n,
+      utilised: 1_000_000n,
+      available: 500_000n,
+      banks: [{ bank: ids.bankA, limit: 1_500_000n }],
+    });
+    const beyond = await core.limits.requireAvailable(ids.core, 500_001n).catch((caught: unknown) => caught);
+    expect(beyond).to.be.instanceOf(IssuanceLimitError);
+    expect((beyond as Error).message).to.match(/may confirm 500000 more/);
+    const second = await s1.receivables.register(terms(ids.core, now, "INV-L2"));
+    const refused = await core.receivables.confirm(second.receivableId).catch((caught: unknown) => caught);
+    expect((refused as ContractError).decoded.message).to.equal(
+      `obligor ${ids.core} may confirm 500000 more (used 1000000): 1000000 is beyond its banks' issuance limits`,
+    );
   });
 });

@@ -59,7 +59,7 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
     case "ReceivableCertificate":
       return [registry, valueDecimals];
     case "ReceivableDesk":
-      return [registry, token, ledger, at("ReceivableCertificate")];
+      return [registry, token, ledger, at("ReceivableCertificate"), at("FinancedDocuments"), at("IssuanceLimits")];
     case "LetterOfCredit":
       return [registry, token, ledger, at("InterbankPositions"), CNY];
     case "ApprovalProcesses":

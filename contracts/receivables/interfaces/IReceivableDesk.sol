@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IFinancedDocuments} from "../../platform/interfaces/IFinancedDocuments.sol";
 import {DocumentRef} from "../../platform/types/DocumentRef.sol";
+import {IIssuanceLimits} from "./IIssuanceLimits.sol";
 import {IReceivableCertificate} from "./IReceivableCertificate.sol";
 
 /// @title IReceivableDesk
@@ -248,7 +250,8 @@ interface IReceivableDesk {
     error ReceivableWrongStatus(uint256 receivableId, ReceivableStatus current);
     /// @notice The caller is not the party this step belongs to.
     error ReceivableWrongParty(address caller, uint32 member, uint32 expected);
-    /// @notice The invoice already backs a live receivable.
+    /// @notice The invoice already backs a live receivable. No longer raised: the suite's register of financed
+    /// documents refuses such a registration (`IFinancedDocuments.DocumentOverFinanced`); kept to decode old reverts.
     error ReceivableInvoiceUsed(bytes32 invoiceKey, uint256 receivableId);
     /// @notice A term is missing or out of range.
     error ReceivableInvalidTerms(bytes32 field);
@@ -389,6 +392,14 @@ interface IReceivableDesk {
     function acknowledgeOffChainPayment(uint256 tokenId, bytes32 paymentReference) external;
 
     // --- views ---
+
+    /// @notice The suite's register of financed documents: registering (or issuing) a receivable holds its invoice
+    /// there for the face value; a reject or cancel of a registration releases it, and so does settlement (as paid).
+    function financedDocuments() external view returns (IFinancedDocuments);
+
+    /// @notice The obligors' issuance limits: confirming (or issuing) uses the face value, each redemption releases
+    /// its value.
+    function issuanceLimits() external view returns (IIssuanceLimits);
 
     /// @notice The certificate token.
     function certificates() external view returns (IReceivableCertificate);

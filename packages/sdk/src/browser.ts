@@ -102,6 +102,14 @@ export {
   type SealedQuote,
 } from "./clients/forfaiting.js";
 export {
+  DOCUMENT_CLOSURE,
+  DocumentAlreadyFinancedError,
+  type DocumentClosureName,
+  type DocumentStanding,
+  type DocumentsClient,
+} from "./clients/documents.js";
+export { IssuanceLimitError, type LimitsClient, type ObligorLimitsView } from "./clients/limits.js";
+export {
   PLEDGE_STATUS,
   RECEIVABLE_OFFER_STATUS,
   RECEIVABLE_STATUS,

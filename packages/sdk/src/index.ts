@@ -29,6 +29,13 @@ export {
   type SubjectKind,
 } from "./subjectKey.js";
 export {
+  DOCUMENT_KEY_DOMAIN,
+  deriveDocumentKey,
+  documentKeyMessage,
+  normaliseInvoiceIdentity,
+  type InvoiceIdentity,
+} from "./documentKey.js";
+export {
   DuplicateRecipientError,
   ENVELOPE_SUITE,
   ENVELOPE_V1_SUITE,

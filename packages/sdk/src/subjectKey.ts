@@ -94,7 +94,8 @@ export function normaliseIdentifier(kind: SubjectKind, value: string): string {
   }
 }
 
-function consortiumKeyBytes(value: Uint8Array | Hex): Uint8Array {
+/** The consortium key as bytes, checked for length and an all-zero value (shared with `documentKey.ts`). */
+export function consortiumKeyBytes(value: Uint8Array | Hex): Uint8Array {
   let key: Uint8Array;
   try {
     key = bytesFrom(value, { field: "consortiumKey" });

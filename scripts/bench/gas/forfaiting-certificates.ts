@@ -18,7 +18,16 @@ export const measure: MeasureGas = async (connection) => {
   const platform = await deployPlatform(connection);
   const { accounts, ids } = platform;
   const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
-  const desk = await deployUpgradeable(ethers, "ReceivableDesk", [platform.registry, platform.token, platform.ledger, certificates]);
+  const documents = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
+  const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
+  const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+    certificates,
+    documents,
+    limits,
+  ]);
   await certificates.bindDesk(desk);
   const market = await deployUpgradeable(ethers, "ForfaitingMarket", [platform.registry, platform.token, platform.ledger], [[await certificates.getAddress()]]);
   await platform.finishBootstrap([desk, market]);

@@ -8,10 +8,12 @@ import { register as approvals } from "./approvals.js";
 import { register as credit } from "./credit.js";
 import { register as dataSharing } from "./data-sharing.js";
 import { register as deploy } from "./deploy.js";
+import { register as documents } from "./documents.js";
 import { register as forfaiting } from "./forfaiting.js";
 import { register as guarantees } from "./guarantees.js";
 import { register as keystore } from "./keystore.js";
 import { register as lettersOfCredit } from "./letters-of-credit.js";
+import { register as limits } from "./limits.js";
 import { register as member } from "./member.js";
 import { register as network } from "./network.js";
 import { register as receivables } from "./receivables.js";
@@ -30,6 +32,8 @@ export const COMMANDS: RegisterCommands[] = [
   forfaiting,
   credit,
   receivables,
+  documents,
+  limits,
   dataSharing,
   approvals,
   keystore,

@@ -1,6 +1,7 @@
 import { keccak256 } from "ethers";
 import { Roles } from "@consortia/sdk";
 import { AccessLevel } from "../../helpers/suite.js";
+import { registered } from "./receivables.js";
 import { governance } from "./runner.js";
 import type { Context, Entry } from "./types.js";
 import { h } from "./util.js";
@@ -273,6 +274,33 @@ export const platformEntries: Entry[] = [
     setup: async (ctx) => {
       const { accounts, ids } = ctx.suite;
       return { args: [accounts.bankA.address, ids.core, ids.supplier1, 100n, h("ledger ref")] };
+    },
+  },
+  // ------------------------------------------------------------------ register of financed documents
+  {
+    contract: "financedDocuments",
+    signature: "hold(bytes32,uint256,uint256,bytes3,uint256,uint32)",
+    rule: "A suite contract, inside the step that finances the document (registering a receivable)",
+    party: {
+      kind: "contract",
+      who: "suite contract (ReceivableDesk here)",
+      account: async (ctx) => ctx.suite.receivableDesk.getAddress(),
+    },
+    setup: async (ctx) => ({ args: [h("matrix document"), 1n, 1_000n, "0x434e59", 1_000n, ctx.suite.ids.bankA] }),
+  },
+  {
+    contract: "financedDocuments",
+    signature: "release(bytes32,uint256,uint8,address)",
+    rule: "The suite contract that holds the document, at a recorded closure (paid, or cancelled)",
+    party: {
+      kind: "contract",
+      who: "suite contract that holds (ReceivableDesk here)",
+      account: async (ctx) => ctx.suite.receivableDesk.getAddress(),
+    },
+    setup: async (ctx) => {
+      const receivableId = await registered(ctx);
+      const { invoiceKey } = await ctx.suite.receivableDesk.receivable(receivableId);
+      return { args: [invoiceKey, receivableId, 2, "0x0000000000000000000000000000000000000000"] };
     },
   },
 ];

@@ -41,7 +41,7 @@ async function issued(ctx: Context): Promise<Issued> {
 }
 
 /** supplier1 registered a receivable on core (not confirmed). */
-async function registered(ctx: Context): Promise<bigint> {
+export async function registered(ctx: Context): Promise<bigint> {
   return ctx.state("receivables: registered", async () => {
     const desk = ctx.suite.receivableDesk.connect(ctx.suite.accounts.supplier1);
     const t = await terms(ctx);
@@ -145,6 +145,36 @@ const certificateHolderEntry = (signature: string, rule: string, setup: Entry["s
 });
 
 export const receivableEntries: Entry[] = [
+  // ------------------------------------------------------------------ issuance limits
+  {
+    contract: "issuanceLimits",
+    signature: "setLimit(uint32,uint256)",
+    rule: "A financing bank (FINANCIER) in good standing, for its own limit, of an active core enterprise",
+    party: { kind: "member", member: "bankA", role: "FINANCIER", noRole: "supplier1" },
+    setup: async (ctx) => ({ args: [ctx.suite.ids.core, 5_000_000n] }),
+  },
+  {
+    contract: "issuanceLimits",
+    signature: "use(uint32,uint256,uint256)",
+    rule: "A suite contract, at a confirmation (the receivable desk)",
+    party: {
+      kind: "contract",
+      who: "suite contract (ReceivableDesk here)",
+      account: async (ctx) => ctx.suite.receivableDesk.getAddress(),
+    },
+    setup: async (ctx) => ({ args: [ctx.suite.ids.core, 999n, 1n] }),
+  },
+  {
+    contract: "issuanceLimits",
+    signature: "release(uint32,uint256,uint256)",
+    rule: "The suite contract whose record used the limit, at a redemption, at most what it used",
+    party: {
+      kind: "contract",
+      who: "suite contract (ReceivableDesk here)",
+      account: async (ctx) => ctx.suite.receivableDesk.getAddress(),
+    },
+    setup: async (ctx) => ({ args: [ctx.suite.ids.core, (await issued(ctx)).receivableId, 1n] }),
+  },
   // ------------------------------------------------------------------ certificate: holders
   certificateHolderEntry(
     "approve(address,uint256)",

@@ -2,6 +2,8 @@
 pragma solidity 0.8.30;
 
 import {ReceivableCertificate} from "../../../contracts/receivables/ReceivableCertificate.sol";
+import {FinancedDocuments} from "../../../contracts/platform/FinancedDocuments.sol";
+import {IssuanceLimits} from "../../../contracts/receivables/IssuanceLimits.sol";
 import {ReceivableDesk} from "../../../contracts/receivables/ReceivableDesk.sol";
 import {PlatformFixture} from "./PlatformFixture.sol";
 
@@ -9,6 +11,8 @@ import {PlatformFixture} from "./PlatformFixture.sol";
 abstract contract ReceivablesFixture is PlatformFixture {
     ReceivableCertificate public certificates;
     ReceivableDesk public desk;
+    FinancedDocuments public financedDocuments;
+    IssuanceLimits public issuanceLimits;
 
     /// @dev Deploys the certificate contract (2 value decimals) and the desk, and binds the desk. Bootstrap stays open.
     function _deployReceivables() internal {
@@ -18,9 +22,15 @@ abstract contract ReceivablesFixture is PlatformFixture {
                 abi.encodeCall(ReceivableCertificate.initialize, ())
             )
         );
+        financedDocuments = FinancedDocuments(
+            _proxy(address(new FinancedDocuments(registry)), abi.encodeCall(FinancedDocuments.initialize, ()))
+        );
+        issuanceLimits = IssuanceLimits(
+            _proxy(address(new IssuanceLimits(registry)), abi.encodeCall(IssuanceLimits.initialize, ()))
+        );
         desk = ReceivableDesk(
             _proxy(
-                address(new ReceivableDesk(registry, token, ledger, certificates)),
+                address(new ReceivableDesk(registry, token, ledger, certificates, financedDocuments, issuanceLimits)),
                 abi.encodeCall(ReceivableDesk.initialize, ())
             )
         );

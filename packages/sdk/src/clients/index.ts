@@ -5,10 +5,12 @@
 import approvals from "./approvals.js";
 import credit from "./credit.js";
 import dataSharing from "./data-sharing.js";
+import documents from "./documents.js";
 import forfaiting from "./forfaiting.js";
 import guarantees from "./guarantees.js";
 import ledger from "./ledger.js";
 import lettersOfCredit from "./letters-of-credit.js";
+import limits from "./limits.js";
 import receivables from "./receivables.js";
 import registry from "./registry.js";
 import token from "./token.js";
@@ -17,11 +19,13 @@ export const CLIENTS = {
   registry,
   token,
   ledger,
+  documents,
   credit,
   lettersOfCredit,
   guarantees,
   forfaiting,
   receivables,
+  limits,
   dataSharing,
   approvals,
 } as const;

@@ -9,6 +9,8 @@ import { ReceivableCertificate__factory } from "../typechain/factories/receivabl
 import { ReceivableDesk__factory } from "../typechain/factories/receivables/ReceivableDesk__factory.js";
 import type { ReceivableCertificate } from "../typechain/receivables/ReceivableCertificate.js";
 import type { ReceivableDesk } from "../typechain/receivables/ReceivableDesk.js";
+import { FinancedDocuments__factory } from "../typechain/factories/platform/FinancedDocuments__factory.js";
+import { DocumentAlreadyFinancedError, documentStanding } from "./documents.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 
 export const RECEIVABLE_STATUS = [
@@ -128,6 +130,18 @@ function createReceivablesClient(context: ClientContext) {
     o?: SendOptions,
   ) => context.send(token, transaction, o);
 
+  /**
+   * Before sending: the suite's register of financed documents must accept the invoice for the face value (it is not
+   * financed elsewhere), else `DocumentAlreadyFinancedError`. Skipped for a deployment without the register.
+   */
+  async function requireInvoiceFree(terms: ReceivableTermsInput): Promise<void> {
+    if (!context.has("FinancedDocuments")) return;
+    const register = context.connect("FinancedDocuments", FinancedDocuments__factory);
+    const currency = currencyBytes(terms.currency ?? "CNY");
+    if (await register.canFinance(terms.invoiceKey, terms.faceValue, currency, terms.faceValue)) return;
+    throw new DocumentAlreadyFinancedError(await documentStanding(register, terms.invoiceKey), terms.faceValue);
+  }
+
   async function receivable(receivableId: bigint) {
     const r = await desk.receivable(receivableId);
     return {
@@ -193,6 +207,7 @@ function createReceivablesClient(context: ClientContext) {
     // --- registration
     /** A supplier (RECEIVABLE_HOLDER) registers a receivable on its obligor. Returns its id (status Registered). */
     async register(terms: ReceivableTermsInput, options?: SendOptions) {
+      await requireInvoiceFree(terms);
       const receipt = await send(() => desk.register(termsStruct(terms)), options);
       return { receivableId: deskEvent(receipt, "ReceivableRegistered").receivableId as bigint, receipt };
     },
@@ -206,6 +221,7 @@ function createReceivablesClient(context: ClientContext) {
     cancel: (receivableId: bigint, options?: SendOptions) => send(() => desk.cancel(receivableId), options),
     /** The obligor issues a confirmed receivable straight to a supplier's account. */
     async issue(terms: ReceivableTermsInput, creditorAccount: string, options?: SendOptions) {
+      await requireInvoiceFree(terms);
       const receipt = await send(() => desk.issue(termsStruct(terms), creditorAccount), options);
       const confirmed = deskEvent(receipt, "ReceivableConfirmed");
       return {

@@ -1,0 +1,132 @@
+import { z } from "zod";
+import type { Row } from "../../indexer/db.js";
+import { eq, key, listRoute } from "../list.js";
+import {
+  address,
+  asOfFilter,
+  asOfQuery,
+  bytes32,
+  checkAsOf,
+  defineRoute,
+  defineRoutes,
+  findOne,
+  memberId,
+  source,
+  sourceOf,
+  Sql,
+  versionSource,
+} from "../route.js";
+
+const HOLD_STATUSES = ["Held", "Paid", "Cancelled"] as const;
+
+const documentSchema = z.object({
+  documentId: z.string().describe("Keyed id of the document (HMAC of the issuer's tax id, invoice code and number)"),
+  face: z.string(),
+  currency: z.string(),
+  financed: z.string().describe("Sum of the open holds"),
+  paid: z.string().describe("Sum of the holds closed as paid: never financeable again"),
+  available: z.string().describe("What may still be financed: face - financed - paid"),
+  openHolds: z.number().int(),
+  lastApp: z.string().describe("Application of the latest hold (named when a further financing is refused)"),
+  lastRecord: z.string(),
+  source,
+});
+const holdSchema = z.object({
+  app: z.string().describe("The application contract that holds (receivable desk, ...)"),
+  record: z.string().describe("The application's record: a receivable id, an offer id"),
+  financier: z.number().int().nullable(),
+  amount: z.string(),
+  status: z.enum(HOLD_STATUSES),
+  consentAccount: z.string().nullable().describe("The financier's account that consented to a cancellation"),
+  held: source,
+  closedTx: z.string().nullable(),
+  source,
+});
+
+const toDocument = (r: Row) => {
+  const face = BigInt(r.face as string);
+  const used = BigInt(r.financed as string) + BigInt(r.paid as string);
+  return {
+    documentId: r.document_id as string,
+    face: r.face as string,
+    currency: r.currency as string,
+    financed: r.financed as string,
+    paid: r.paid as string,
+    available: (face > used ? face - used : 0n).toString(),
+    openHolds: r.open_holds as number,
+    lastApp: r.last_app as string,
+    lastRecord: r.last_record as string,
+    source: versionSource(r),
+  };
+};
+
+const toHold = (r: Row) => ({
+  app: r.app as string,
+  record: r.record as string,
+  financier: (r.financier as number | null) ?? null,
+  amount: r.amount as string,
+  status: r.status as (typeof HOLD_STATUSES)[number],
+  consentAccount: (r.consent_account as string | null) ?? null,
+  held: sourceOf(r.held_block, r.held_tx),
+  closedTx: (r.closed_tx as string | null) ?? null,
+  source: versionSource(r),
+});
+
+export default defineRoutes({
+  name: "documents",
+  routes: [
+    listRoute({
+      path: "/documents",
+      summary: "Financed documents (invoices by keyed id), filtered by the application of their latest hold",
+      tags: ["documents"],
+      from: "financed_documents d",
+      asOf: "versioned",
+      filters: { lastApp: eq("d.last_app", address) },
+      sorts: { id: [key("d.document_id", "text")] },
+      order: "asc",
+      item: documentSchema,
+      toItem: toDocument,
+    }),
+    listRoute({
+      path: "/document-holds",
+      summary: "Holds on financed documents, by application, financier or status",
+      tags: ["documents"],
+      from: "document_holds h",
+      asOf: "versioned",
+      filters: {
+        app: eq("h.app", address),
+        financier: eq("h.financier", memberId, "bigint"),
+        status: eq("h.status", z.enum(HOLD_STATUSES)),
+      },
+      sorts: { held: [key("h.held_block", "bigint"), key("h.document_id", "text"), key("h.record", "numeric")] },
+      order: "asc",
+      item: holdSchema,
+      toItem: toHold,
+    }),
+    defineRoute({
+      path: "/documents/:documentId",
+      summary: "A financed document's standing by its keyed id, with every hold on it and how each closed",
+      description:
+        "The API never sees an invoice's identity, only its keyed id (`consortia document key` computes it " +
+        "locally). A document no application ever held answers 404: nothing is financed against it.",
+      tags: ["documents"],
+      params: z.object({ documentId: bytes32 }),
+      query: z.object({ ...asOfQuery }),
+      response: documentSchema.extend({ holds: z.array(holdSchema) }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const row = await findOne(
+          ctx.db,
+          { from: "financed_documents d", key: { document_id: [params.documentId, "text"] }, asOf: query.asOf },
+          `document ${params.documentId} was never financed`,
+        );
+        const q = new Sql();
+        const holds = await ctx.db.query(
+          `SELECT * FROM document_holds h WHERE h.document_id = ${q.p(params.documentId)} AND ${asOfFilter(q, "h", query.asOf)} ORDER BY h.held_block, h.app, h.record`,
+          q.params,
+        );
+        return { ...toDocument(row), holds: holds.map(toHold) };
+      },
+    }),
+  ],
+});
