@@ -127,3 +127,4 @@ export {
   type GrantTermsInput,
   type VersionInput,
 } from "./clients/data-sharing.js";
+export { authorization, signIn, SignInError, type ApiSession, type SignInOptions } from "./signIn.js";
