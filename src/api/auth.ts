@@ -68,6 +68,8 @@ export function parseSecret(text: string): Uint8Array {
 }
 
 const AUDIENCE = "consortia-query-api";
+/** Outstanding challenges per account: a new one beyond this replaces the oldest. */
+const CHALLENGES_PER_ACCOUNT = 5;
 
 /** Sign-in as configured (src/indexer/config.ts): `"off"` with API_AUTH=off. */
 export function authFromConfig(
@@ -149,8 +151,14 @@ export function authenticator(db: Queryable, options: AuthOptions): Authenticato
   return {
     async challenge(account) {
       prune();
+      // Only accounts of members in good standing get a challenge, at most a few outstanding each: the memory a
+      // stranger can fill is bounded by the registry, not by its requests.
+      const found = await standing(db, account);
+      if (!found.ok) throw new AuthError(403, found.reason);
+      const mine = [...pending].filter(([, entry]) => entry.account === account.toLowerCase());
+      for (const [nonce] of mine.slice(0, Math.max(0, mine.length - (CHALLENGES_PER_ACCOUNT - 1))))
+        pending.delete(nonce);
       const chainId = await options.chainId();
-      if (pending.size >= 100_000) throw new AuthError(401, "too many sign-ins in progress; try again shortly");
       const nonce = generateSiweNonce();
       const issued = now();
       const expires = issued + challengeSeconds * 1000;

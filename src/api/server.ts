@@ -207,7 +207,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       return reply.code(404).send({ error: "Not Found", message: "sign-in is off (API_AUTH=off)" });
     const body = challengeBody.safeParse(request.body ?? {});
     if (!body.success) return badRequest(reply, issues(body.error));
-    return await auth.challenge(body.data.account);
+    try {
+      return await auth.challenge(body.data.account);
+    } catch (error) {
+      if (error instanceof AuthError) return unauthorized(reply, error.statusCode, error.message);
+      throw error;
+    }
   });
   app.post("/auth/login", open, async (request, reply) => {
     if (auth === undefined)
@@ -417,6 +422,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
           content: json(z.object({ message: z.string(), expiresAt: z.string() })),
         },
         400: errorResponse("Not an address"),
+        403: errorResponse("Not an account of a member in good standing"),
       },
     },
   };

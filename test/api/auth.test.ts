@@ -547,7 +547,7 @@ describe("query API sign-in and visibility (issue 21)", function () {
       const answer = await post("/auth/login", { message, signature: await wallet.signMessage(message) });
       expect(answer.status).to.equal(401);
     });
-    it("refuses an account that is no member's, and a suspended member, at login", async () => {
+    it("refuses an account that is no member's, and a suspended member, at the challenge (403)", async () => {
       const stranger = Wallet.createRandom();
       const error = await signIn({
         api: api.url,
@@ -578,6 +578,16 @@ describe("query API sign-in and visibility (issue 21)", function () {
       expect(printed.member).to.equal(members.regulator.memberId);
       expect(printed.account).to.equal(members.regulator.account);
       expect((await get("/letters-of-credit", printed.token)).status).to.equal(200);
+    });
+    it("keeps at most five challenges per account: a sixth retires the oldest", async () => {
+      const wallet = new Wallet(members.bankC.privateKey);
+      const issued: string[] = [];
+      for (let i = 0; i < 6; i++)
+        issued.push((await post("/auth/challenge", { account: wallet.address })).body.message);
+      const oldest = await post("/auth/login", { message: issued[0], signature: await wallet.signMessage(issued[0]) });
+      expect(oldest.status).to.equal(401);
+      const newest = await post("/auth/login", { message: issued[5], signature: await wallet.signMessage(issued[5]) });
+      expect(newest.status).to.equal(200);
     });
     it("refuses malformed bodies with 400", async () => {
       expect((await post("/auth/challenge", { account: "0x12" })).status).to.equal(400);
