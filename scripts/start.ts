@@ -25,6 +25,8 @@ import { JsonRpcProvider } from "ethers";
 
 const LOCAL_CHAIN_ID = 1337;
 const USAGE_EXIT = 2;
+/** The header the printed curl commands send once signed in (nothing with API_AUTH=off). */
+const AUTH = process.env.API_AUTH === "off" ? "" : ' -H "Authorization: Bearer $TOKEN"';
 
 installShutdown({ log: (line) => console.log(line) });
 
@@ -105,6 +107,8 @@ const services = await startIndexerAndApi(
     pollIntervalMs: 250,
     logLevel: "warn",
     progress: "log",
+    // Sign-in is on unless API_AUTH=off (local development only: anyone reaching the port then reads every row).
+    apiAuth: (process.env.API_AUTH || undefined) as "on" | "off" | undefined,
   }),
 ).catch((error: unknown) => fail(`The indexer or the query API did not start: ${(error as Error).message}`));
 onShutdown(`indexer and query API ${services.url}`, services.stop);
@@ -155,14 +159,30 @@ Consortia is up.
   query API   ${api}  (OpenAPI at ${api}/openapi.json; live events at ${api}/events/stream)
   web console ${web.url}/  (${options.demo ? "sign in with the demo wallet as any demo member; " : ""}verify a guarantee or an e-certificate without a wallet)
 ${membersSection(options.demo)}
+${signInSection(url, deploymentsFlag, api, options.demo)}
 Try:
   curl -s ${api}/ready
-  curl -s ${api}/members
-  curl -s '${api}/token/balances?limit=5'
+  curl -s${AUTH} ${api}/members
+  curl -s${AUTH} '${api}/token/balances?limit=5'
 ${demoQueries(api, demo)}  curl -s ${api}/openapi.json | head -c 400
   npx consortia --rpc ${url}${deploymentsFlag} member list
 ${actAsMember(url, deploymentsFlag, options.demo)}
 Press Ctrl-C (or send SIGTERM) to stop.`);
+
+function apiAuthOn(): boolean {
+  return process.env.API_AUTH !== "off";
+}
+
+/** How to sign in to the query API (sign-in on): a demo member's token for curl. */
+function signInSection(rpcUrl: string, deploymentsFlag: string, apiUrl: string, withDemo: boolean): string {
+  if (!apiAuthOn()) return "  query API sign-in is OFF (API_AUTH=off): anyone reaching the port reads every row\n";
+  const who = withDemo ? "--as regulator" : "(CONSORTIA_PRIVATE_KEY=<a member account's key>)";
+  return [
+    "Sign in to the query API (the regulator reads every row; a bank, e.g. --as bankA, only the deals it is party to):",
+    `  export TOKEN=$(npx consortia --rpc ${rpcUrl}${deploymentsFlag} ${who} api login --api ${apiUrl})`,
+    "",
+  ].join("\n");
+}
 
 /** The members and where their keys come from. */
 function membersSection(withDemo: boolean): string {
@@ -203,7 +223,7 @@ function demoQueries(base: string, result: DemoScenarioResult | undefined): stri
     `${base}/datasets/${dataSharing.datasetId}/access-log`, // with `trail`: verified against the chain's accessHead
     `${base}/credit/subjects/${credit.subjectKey}/queries`,
   ]
-    .map((query) => `  curl -s '${query}'\n`)
+    .map((query) => `  curl -s${query.includes("/by-reference/") ? "" : AUTH} '${query}'\n`)
     .join("");
 }
 

@@ -5,7 +5,8 @@
  *    application has data: members, credit entries and queries, datasets, LCs, offers, guarantees, receivables).
  * 2. Starts the indexer + API the way an operator runs them (`node --import tsx src/api/main.ts --with-indexer`, a
  *    child process of its own) over a fresh PGlite directory and, when DATABASE_URL is set, over a fresh PostgreSQL
- *    schema; waits until /ready.
+ *    schema; waits until /ready, then signs in as the regulator (sign-in on, as deployed; the regulator reads every
+ *    row, so a request does the most work) and sends its token with every request.
  * 3. Takes the list routes from the API's own /openapi.json: every GET whose 200 answer is a page (`items` and
  *    `nextCursor`). Path parameters come from what the demo created (SAMPLE_PARAMS); a list route with a parameter
  *    that has no sample stops the bench.
@@ -26,7 +27,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { execa, type ResultPromise } from "execa";
-import { deploymentPath } from "@consortia/sdk";
+import { Wallet } from "ethers";
+import { deploymentPath, signIn } from "@consortia/sdk";
 import { demoConsortium } from "../../src/demo/consortium.js";
 import { runDemoScenario, type DemoScenarioResult } from "../../src/demo/scenario.js";
 import { openDatabase } from "../../src/indexer/db.js";
@@ -100,14 +102,14 @@ interface RouteResult {
  * autocannon against one URL for `duration` seconds (or AMOUNT requests); latency from its per-response times into
  * the shared histogram.
  */
-async function cannon(url: string, duration: number): Promise<{ requests: number; seconds: number; latency: ReturnType<typeof latencyHistogram> }> {
+async function cannon(url: string, token: string, duration: number): Promise<{ requests: number; seconds: number; latency: ReturnType<typeof latencyHistogram> }> {
   const latency = latencyHistogram();
   let failures = 0;
   let firstFailure = "";
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     // With AMOUNT, autocannon looks every 100 ms (sampleInt; its default is every second) whether it is done.
     const load = AMOUNT === undefined ? { duration } : { amount: AMOUNT, sampleInt: 100 };
-    const instance = autocannon({ url, connections: CONNECTIONS, ...load }, (error, done) => (error ? reject(error) : resolve(done)));
+    const instance = autocannon({ url, connections: CONNECTIONS, headers: { authorization: `Bearer ${token}` }, ...load }, (error, done) => (error ? reject(error) : resolve(done)));
     instance.on("response", (_client, statusCode, _bytes, responseTime) => {
       if (statusCode >= 200 && statusCode < 300) latency.record(responseTime);
       else if (failures++ === 0) firstFailure = `HTTP ${statusCode}`;
@@ -125,6 +127,8 @@ async function cannon(url: string, duration: number): Promise<{ requests: number
 interface Api {
   url: string;
   process: ResultPromise;
+  /** The regulator's sign-in token. */
+  token: string;
 }
 
 /** The indexer + API as their own process, as an operator runs them; resolves when /ready answers 200. */
@@ -132,6 +136,9 @@ async function startApi(rpcUrl: string, deployments: string, dataDir: string, da
   const port = await freePort();
   const args = [...(process.env.API_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "src/api/main.ts", "--with-indexer", "--rpc-url", rpcUrl, "--deployments", deployments, "--data-dir", dataDir];
   args.push("--api-port", String(port), "--log-level", "warn", "--poll-interval-ms", String(POLL_INTERVAL_MS));
+  // Sign-in stays on, as deployed: the bench signs in as the regulator (every row: the most work per request), with a
+  // token that outlives the run.
+  args.push("--api-token-seconds", "86400");
   if (databaseUrl !== undefined) args.push("--database-url", databaseUrl, "--database-schema", schema!);
   const env = { ...process.env };
   delete env.DATABASE_URL; // only the flag chooses the store
@@ -146,7 +153,11 @@ async function startApi(rpcUrl: string, deployments: string, dataDir: string, da
   for (;;) {
     if (exited !== undefined) throw new Error(`the API process stopped: ${exited}`);
     const ready = await fetch(`${url}/ready`).then((r) => r.ok, () => false);
-    if (ready) return { url, process: child };
+    if (ready) {
+      const regulator = new Wallet(demoConsortium().regulator.privateKey);
+      const { token } = await signIn({ api: url, account: regulator.address, signMessage: (m) => regulator.signMessage(m) });
+      return { url, process: child, token };
+    }
     if (Date.now() > deadline) throw new Error("the API was not ready within 120 s");
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -161,9 +172,9 @@ async function measure(store: string, api: Api, routes: string[]): Promise<Route
   const results: RouteResult[] = [];
   for (const route of routes) {
     const url = api.url + route;
-    await cannon(url, 1); // warm-up: JIT, prepared plans, caches
+    await cannon(url, api.token, 1); // warm-up: JIT, prepared plans, caches
     const cpu0 = processCpuSeconds(api.process.pid!);
-    const { requests, seconds, latency } = await cannon(url, DURATION);
+    const { requests, seconds, latency } = await cannon(url, api.token, DURATION);
     const cpuMsPerRequest = round(((processCpuSeconds(api.process.pid!) - cpu0) * 1000) / requests, 3);
     const summary = latency.summary();
     const requestsPerSecond = Math.round(requests / seconds);

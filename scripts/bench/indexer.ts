@@ -181,6 +181,8 @@ async function main(): Promise<void> {
     log("measuring block-to-API latency");
 
     const apiConfig = parseConfig({
+      // Block-to-API latency measures indexing: sign-in is off (its cost is in bench:api, which signs in).
+      apiAuth: "off",
         rpcUrl: chain.url,
         deployments: chain.deploymentsPath,
         dataDir: join(chain.dir, "bench-api"),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Queryable, Row } from "../indexer/db.js";
+import { rowCondition, type Access } from "./access.js";
 import {
   asOfFilter,
   asOfQuery,
@@ -197,6 +198,8 @@ export interface ListSpec<P extends Shape, F extends Filters, X extends Shape, T
   summary: string;
   description?: string;
   tags: readonly string[];
+  /** Who may read the list, and which of its rows (src/api/access.ts): `rows` conditions use the `from` alias. */
+  access: Access;
   params?: P;
   /** `table alias`, e.g. `lc_letters l`. */
   from: string;
@@ -265,6 +268,7 @@ export function listRoute<
     summary: spec.summary,
     description: spec.description,
     tags: spec.tags,
+    access: spec.access,
     params: spec.params === undefined ? undefined : z.object(spec.params),
     query,
     response: extra === undefined ? page(spec.item) : page(spec.item).extend(extra.response),
@@ -286,6 +290,8 @@ export function listRoute<
       if (spec.asOf === "versioned") where.push(asOfFilter(q, alias, asOf));
       else if (spec.asOf !== undefined && asOf !== undefined) where.push(`${spec.asOf.upTo} <= ${q.p(asOf, "bigint")}`);
       if (spec.scope !== undefined) where.push(...(await spec.scope(input, q, ctx)));
+      const visible = rowCondition(spec.access, ctx.viewer, q);
+      if (visible !== undefined) where.push(visible);
       for (const [name, f] of Object.entries(filters)) {
         const value = values[name];
         if (value === undefined) continue;

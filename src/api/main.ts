@@ -12,6 +12,7 @@ import { openDatabase } from "../indexer/db.js";
 import { createLogger } from "../indexer/service.js";
 import { pollingFeed } from "./feed.js";
 import { chainReader } from "./chain.js";
+import { authFromConfig } from "./auth.js";
 import { buildApi, closeApi, loadRoutes } from "./server.js";
 import { startIndexerAndApi } from "./start.js";
 import { databaseStatus } from "./status.js";
@@ -30,9 +31,10 @@ try {
     onShutdown("database connection", () => db.close());
     const feed = pollingFeed(db, Math.min(config.pollIntervalMs, 500));
     onShutdown("event feed", async () => feed.close());
+    const status = databaseStatus(db, config.confirmations);
     const api = await buildApi({
       db,
-      status: databaseStatus(db, config.confirmations),
+      status,
       feed,
       routes: await loadRoutes(),
       // Without the deployments file the API still serves; the access trail then says it could not verify.
@@ -43,6 +45,7 @@ try {
           return undefined;
         },
       ),
+      auth: authFromConfig(config, status),
       token: config.apiToken,
       logger,
     });

@@ -4,6 +4,7 @@ import type { Deployment } from "@consortia/sdk";
 import type { Queryable, Row } from "../indexer/db.js";
 import type { NodeStatus } from "../indexer/nodes.js";
 import type { IndexerRole } from "../indexer/service.js";
+import type { Access, Viewer } from "./access.js";
 
 /** The indexer's progress as the API sees it (in process, or read from the database). */
 export interface ApiStatus {
@@ -35,6 +36,8 @@ export interface RouteContext {
   status(): Promise<ApiStatus>;
   /** The node and deployments the API reads contract views from (see src/api/chain.ts); absent without a node. */
   chain?: ChainReader | undefined;
+  /** Who asks, when the answer depends on it (src/api/access.ts); undefined: a caller that reads every row. */
+  viewer?: Viewer | undefined;
 }
 
 /** A node's JSON-RPC client and the suite's deployments on it: what a route needs to compare the index with views. */
@@ -57,6 +60,8 @@ export interface ApiRoute<
   summary: string;
   description?: string;
   tags: readonly string[];
+  /** Who may read it, and which rows (src/api/access.ts). */
+  access: Access;
   params?: P;
   query?: Q;
   response: R;

@@ -1,14 +1,17 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { Queryable } from "../indexer/db.js";
 import type { EventFeed } from "./feed.js";
+import { publicAccess, rowCheck, type Access, type Viewer } from "./access.js";
+import { AuthError, authenticator, type AuthOptions, type Authenticator, type Caller } from "./auth.js";
 import { apiMetrics } from "./metrics.js";
-import { badRequest, parseRequest } from "./request.js";
-import { streamEvents, streamQuery } from "./stream.js";
+import { badRequest, issues, parseRequest } from "./request.js";
+import { roleNames } from "./routes/platform.js";
+import { STREAM_ACCESS, streamEvents, streamQuery } from "./stream.js";
 import {
   BadRequestError,
   fillTimes,
@@ -29,7 +32,12 @@ export interface ApiOptions {
   routes: readonly RouteModule[];
   /** The node routes read contract views from (the access trail's verification); absent: they say so. */
   chain?: ChainReader | undefined;
-  /** Bearer token every endpoint but /health and /ready requires. */
+  /**
+   * Sign-in (src/api/auth.ts): callers present a member's token and each reads what its member may see; `"off"`
+   * serves every row to anyone who reaches the API (local development only; see README "Who may read what").
+   */
+  auth: AuthOptions | "off";
+  /** With `auth: "off"` only: a shared bearer token every endpoint but /health and /ready requires. */
   token?: string | undefined;
   logger?: Logger | undefined;
 }
@@ -49,6 +57,31 @@ export async function loadRoutes(directory = new URL("./routes/", import.meta.ur
 }
 
 const OPEN_PATHS = new Set(["/health", "/ready"]);
+/** What the onRequest hook learnt about the caller. */
+interface Asked {
+  startedAt?: bigint;
+  caller?: Caller;
+}
+const asked = (request: FastifyRequest) => request as unknown as Asked;
+
+/** Who reads a request's rows: undefined for everyone when sign-in is off or the caller is privileged. */
+export function viewerOf(request: FastifyRequest): Viewer | undefined {
+  const caller = asked(request).caller;
+  return caller === undefined || caller.privileged ? undefined : { member: caller.member };
+}
+
+const routeAccess = (request: FastifyRequest): Access | undefined =>
+  (request.routeOptions.config as { access?: Access } | undefined)?.access;
+
+const challengeBody = z
+  .object({ account: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 20-byte hex address") })
+  .strict();
+const loginBody = z
+  .object({
+    message: z.string().min(1).max(4096),
+    signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "expected a 65-byte hex signature"),
+  })
+  .strict();
 const errorSchema = z.object({ error: z.string(), message: z.string(), issues: z.array(z.unknown()).optional() });
 
 function strict(schema: z.ZodType | undefined): z.ZodType | undefined {
@@ -75,10 +108,38 @@ export async function closeApi(app: FastifyInstance, timeoutMs = 5_000): Promise
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
   const metrics = apiMetrics();
+  if (options.auth !== "off" && options.token !== undefined) {
+    throw new Error("API_TOKEN is for API_AUTH=off: with sign-in on, callers present their member's token");
+  }
   const expected = options.token === undefined ? undefined : createHash("sha256").update(options.token).digest();
+  const auth: Authenticator | undefined = options.auth === "off" ? undefined : authenticator(options.db, options.auth);
+  const unauthorized = (reply: FastifyReply, status: 401 | 403, message: string) =>
+    reply
+      .code(status)
+      .header("www-authenticate", `Bearer realm="consortia"${status === 401 ? ', error="invalid_token"' : ""}`)
+      .send({ error: status === 401 ? "Unauthorized" : "Forbidden", message });
 
   app.addHook("onRequest", async (request, reply) => {
-    (request as unknown as { startedAt: bigint }).startedAt = process.hrtime.bigint();
+    asked(request).startedAt = process.hrtime.bigint();
+    if (auth !== undefined) {
+      const access = routeAccess(request);
+      if (access === undefined || access.kind === "public") return;
+      const header = request.headers.authorization ?? "";
+      if (!header.startsWith("Bearer ")) {
+        return unauthorized(
+          reply,
+          401,
+          "sign in first: POST /auth/challenge, then /auth/login; send Authorization: Bearer <token>",
+        );
+      }
+      try {
+        asked(request).caller = await auth.verify(header.slice(7).trim());
+      } catch (error) {
+        if (error instanceof AuthError) return unauthorized(reply, error.statusCode, error.message);
+        throw error;
+      }
+      return;
+    }
     if (expected === undefined || OPEN_PATHS.has(request.url.split("?")[0])) return;
     const header = request.headers.authorization ?? "";
     const given = createHash("sha256")
@@ -92,7 +153,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     }
   });
   app.addHook("onResponse", async (request, reply) => {
-    const startedAt = (request as unknown as { startedAt?: bigint }).startedAt;
+    const startedAt = asked(request).startedAt;
     if (startedAt === undefined) return;
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
     metrics.observe(
@@ -122,8 +183,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     registerRoute(app, route, options);
   }
 
-  app.get("/health", async () => ({ status: "ok" }));
-  app.get("/ready", async (_request, reply) => {
+  const open = { config: { access: publicAccess } };
+  app.get("/health", open, async () => ({ status: "ok" }));
+  app.get("/ready", open, async (_request, reply) => {
     const status = await options.status();
     return reply.code(status.ready ? 200 : 503).send({
       ready: status.ready,
@@ -134,18 +196,56 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       ...(status.halted === undefined ? {} : { halted: status.halted }),
     });
   });
-  app.get("/metrics", async (_request, reply) => {
+  app.get("/metrics", open, async (_request, reply) => {
     const { contentType, body } = await metrics.render(await options.status());
     return reply.type(contentType).send(body);
   });
   const openapi = openApiDocument(routes);
-  app.get("/openapi.json", async () => openapi);
+  app.get("/openapi.json", open, async () => openapi);
+  app.post("/auth/challenge", open, async (request, reply) => {
+    if (auth === undefined)
+      return reply.code(404).send({ error: "Not Found", message: "sign-in is off (API_AUTH=off)" });
+    const body = challengeBody.safeParse(request.body ?? {});
+    if (!body.success) return badRequest(reply, issues(body.error));
+    try {
+      return await auth.challenge(body.data.account);
+    } catch (error) {
+      if (error instanceof AuthError) return unauthorized(reply, error.statusCode, error.message);
+      throw error;
+    }
+  });
+  app.post("/auth/login", open, async (request, reply) => {
+    if (auth === undefined)
+      return reply.code(404).send({ error: "Not Found", message: "sign-in is off (API_AUTH=off)" });
+    const body = loginBody.safeParse(request.body ?? {});
+    if (!body.success) return badRequest(reply, issues(body.error));
+    try {
+      const { token, expiresAt, caller } = await auth.login(body.data.message, body.data.signature as `0x${string}`);
+      return { token, expiresAt, member: caller.member, roles: roleNames(caller.roles) };
+    } catch (error) {
+      if (error instanceof AuthError) return unauthorized(reply, error.statusCode, error.message);
+      throw error;
+    }
+  });
   // Open event streams never end by themselves: close them when the server closes, or close() would wait forever.
   const streams = new Set<import("node:http").ServerResponse>();
   app.addHook("preClose", async () => {
     for (const raw of streams) raw.end();
   });
-  app.get("/events/stream", (request, reply) => streamEvents(request, reply, options, streams));
+  app.get("/events/stream", { config: { access: STREAM_ACCESS } }, (request, reply) =>
+    streamEvents(
+      request,
+      reply,
+      {
+        db: options.db,
+        feed: options.feed,
+        viewer: viewerOf(request),
+        authenticator: auth,
+        bearer: request.headers.authorization?.slice(7).trim(),
+      },
+      streams,
+    ),
+  );
   return app;
 }
 
@@ -154,12 +254,24 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOption
   const querySchema = strict(route.query) ?? z.object({}).strict();
   const shape = querySchema instanceof z.ZodObject ? (querySchema.shape as Record<string, unknown>) : {};
   const takes = { asOf: "asOf" in shape, at: "at" in shape };
-  const ctx: RouteContext = { db: options.db, status: options.status, chain: options.chain };
-  app.get(route.path, async (request, reply) => {
+  const base: RouteContext = { db: options.db, status: options.status, chain: options.chain };
+  const access = route.access;
+  app.get(route.path, { config: { access } }, async (request, reply) => {
     try {
+      const ctx: RouteContext = { ...base, viewer: viewerOf(request) };
       const query = await chainTimeQuery(request.query, takes, ctx);
       const parsed = parseRequest(request, paramsSchema, querySchema, query);
       if (!parsed.ok) return badRequest(reply, parsed.issues);
+      if (access.kind === "row" && ctx.viewer !== undefined) {
+        // Missing and not visible answer alike: a member learns nothing of rows it is no party to.
+        const check = rowCheck(access, parsed.params as Record<string, unknown>, ctx.viewer.member);
+        if ((await options.db.query(check.sql, check.params)).length === 0) {
+          return reply.code(404).send({
+            error: "Not Found",
+            message: `${request.url.split("?")[0]}: not found among what member ${ctx.viewer.member} may read`,
+          });
+        }
+      }
       const input = parsed.query as { at?: number };
       // `at` defaults to the chain's latest indexed time, not the server clock.
       if (takes.at && input.at === undefined) input.at = (await options.status()).indexedBlockTime;
@@ -193,6 +305,19 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, u
   return json;
 }
 
+/** What each access kind means, in the OpenAPI document. */
+const ACCESS_TEXT: Record<Access["kind"], string> = {
+  public: "Access: public (no sign-in).",
+  members: "Access: any signed-in member in good standing.",
+  rows: "Access: signed-in members; a member sees only the rows it is a party to, the regulator and auditors see all.",
+  row: "Access: signed-in members that are a party to the resource, the regulator and auditors; others get 404.",
+};
+
+const UNAUTHORIZED = (errorResponse: (description: string) => unknown) => ({
+  401: errorResponse("Not signed in, or the token is expired or not this API's"),
+  403: errorResponse("The token's account or member is not in good standing (suspended since sign-in)"),
+});
+
 /** OpenAPI 3.1 generated from the same zod schemas that validate requests. */
 export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
@@ -223,27 +348,34 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
       }
     }
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+    const open = route.access.kind === "public";
     paths[path] = {
       get: {
         summary: route.summary,
-        description: route.description,
+        description: [route.description, ACCESS_TEXT[route.access.kind]].filter(Boolean).join("\n\n"),
         tags: route.tags,
+        security: open ? [] : [{ bearer: [] }],
+        "x-consortia-access": route.access.kind,
         parameters,
         responses: {
           200: { description: "OK", content: { "application/json": { schema: jsonSchema(route.response, "output") } } },
           400: errorResponse("Invalid parameters"),
-          ...(route.params === undefined ? {} : { 404: errorResponse("Not found") }),
-          401: errorResponse("Missing or wrong bearer token (when one is configured)"),
+          ...(route.params === undefined && route.access.kind !== "row"
+            ? {}
+            : { 404: errorResponse("Not found, or not visible to the caller's member (the two answer alike)") }),
+          ...(open ? {} : UNAUTHORIZED(errorResponse)),
         },
       },
     };
   }
   const text = (description: string, type = "application/json") => ({ 200: { description, content: { [type]: {} } } });
-  paths["/health"] = { get: { summary: "Liveness", tags: ["ops"], responses: text("Alive") } };
+  const publicOp = { security: [], "x-consortia-access": "public" };
+  paths["/health"] = { get: { summary: "Liveness", tags: ["ops"], ...publicOp, responses: text("Alive") } };
   paths["/ready"] = {
     get: {
       summary: "Ready when caught up with head minus confirmations",
       tags: ["ops"],
+      ...publicOp,
       responses: {
         ...text("Caught up"),
         503: { description: "Not caught up, or halted on a reorg deeper than the kept hashes (`halted` says why)" },
@@ -251,12 +383,15 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
     },
   };
   paths["/metrics"] = {
-    get: { summary: "Prometheus metrics", tags: ["ops"], responses: text("Metrics", "text/plain") },
+    get: { summary: "Prometheus metrics", tags: ["ops"], ...publicOp, responses: text("Metrics", "text/plain") },
   };
   paths["/events/stream"] = {
     get: {
       summary: "Server-Sent Events: newly projected events (resume with Last-Event-ID)",
+      description: `${ACCESS_TEXT.rows} As /events; an open stream ends (an \`error\` message) when the caller's token expires or its member is no longer in good standing.`,
       tags: ["events"],
+      security: [{ bearer: [] }],
+      "x-consortia-access": "rows",
       parameters: Object.entries(
         (jsonSchema(streamQuery, "input") as { properties: Record<string, unknown> }).properties,
       ).map(([name, schema]) => ({
@@ -271,15 +406,71 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
       ),
     },
   };
+  paths["/openapi.json"] = {
+    get: { summary: "This document", tags: ["ops"], ...publicOp, responses: text("OpenAPI 3.1") },
+  };
+  const json = (schema: z.ZodType) => ({ "application/json": { schema: jsonSchema(schema, "input") } });
+  paths["/auth/challenge"] = {
+    post: {
+      summary: "Sign-in, step 1: a one-time EIP-4361 message for the account to sign (personal_sign)",
+      tags: ["auth"],
+      ...publicOp,
+      requestBody: { required: true, content: json(challengeBody) },
+      responses: {
+        200: {
+          description: "The message (nonce, API origin, consortium, chain id, expiry) and when it expires",
+          content: json(z.object({ message: z.string(), expiresAt: z.string() })),
+        },
+        400: errorResponse("Not an address"),
+        403: errorResponse("Not an account of a member in good standing"),
+      },
+    },
+  };
+  paths["/auth/login"] = {
+    post: {
+      summary: "Sign-in, step 2: the signed message for a short-lived bearer token",
+      tags: ["auth"],
+      ...publicOp,
+      requestBody: { required: true, content: json(loginBody) },
+      responses: {
+        200: {
+          description: "The token (send `Authorization: Bearer <token>`), its expiry, the member and its roles",
+          content: json(
+            z.object({
+              token: z.string(),
+              expiresAt: z.string(),
+              member: z.number().int(),
+              roles: z.array(z.string()),
+            }),
+          ),
+        },
+        400: errorResponse("Malformed body"),
+        401: errorResponse("Unknown, expired or already used challenge; a signature that is not the account's"),
+        403: errorResponse("The account or its member is not in good standing"),
+      },
+    },
+  };
   return {
     openapi: "3.1.0",
     info: {
       title: "Consortia indexer API",
       version: "1.0.0",
-      description: "Projections of the Consortia contracts' events.",
+      description:
+        "Projections of the Consortia contracts' events. Callers sign in with a member account (POST /auth/challenge, " +
+        "sign the message with personal_sign, POST /auth/login) and send the token as a bearer token; each route's " +
+        "`x-consortia-access` says who reads what. With API_AUTH=off every caller reads everything.",
     },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
-    security: [{ bearer: [] }, {}],
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "A member's sign-in token from POST /auth/login (HS256, short-lived)",
+        },
+      },
+    },
+    security: [{ bearer: [] }],
     paths,
   };
 }

@@ -4,6 +4,7 @@ import { createLogger, startIndexer, type IndexerService } from "../indexer/serv
 import { chainReader } from "./chain.js";
 import type { ApiStatus } from "./route.js";
 import { indexerFeed, pollingFeed, type EventFeed } from "./feed.js";
+import { authFromConfig } from "./auth.js";
 import { buildApi, closeApi, loadRoutes } from "./server.js";
 import { databaseStatus, indexerStatus } from "./status.js";
 
@@ -38,12 +39,14 @@ export async function startIndexerAndApi(config: Config): Promise<IndexerAndApi>
       ? pollingFeed(service.db, Math.min(config.pollIntervalMs, 500))
       : indexerFeed(service.indexer);
   try {
+    const status = serviceStatus(service, config);
     const api = await buildApi({
       db: service.db,
-      status: serviceStatus(service, config),
+      status,
       feed,
       routes: await loadRoutes(),
       chain: chainReader(config.rpcUrl, service.deployments),
+      auth: authFromConfig(config, status),
       token: config.apiToken,
       logger,
     });

@@ -6,6 +6,22 @@ import type { FeedMessage } from "./feed.js";
 import { badRequest, parseRequest } from "./request.js";
 import { contractName, eventName, toEventJson, type EventJson } from "./routes/events.js";
 import type { ApiOptions } from "./server.js";
+import { eventVisibleTo, rows, eventVisible, type Access, type Viewer } from "./access.js";
+import type { Authenticator } from "./auth.js";
+
+/** The stream shows a member the events `/events` shows it (src/api/access.ts `eventVisible`). */
+export const STREAM_ACCESS: Access = rows(eventVisible("e"));
+
+/** How often an open stream checks that its caller's token is still valid and its member in good standing. */
+const STREAM_RECHECK_MS = 15_000;
+
+export interface StreamOptions extends Pick<ApiOptions, "db" | "feed"> {
+  /** Who reads the stream (undefined: everything). */
+  viewer?: Viewer | undefined;
+  /** With sign-in on: checks the caller's token again while the stream is open. */
+  authenticator?: Authenticator | undefined;
+  bearer?: string | undefined;
+}
 
 /** `GET /events/stream`: Server-Sent Events of newly projected events, resumable with Last-Event-ID. */
 
@@ -64,7 +80,7 @@ export function sseWriter(raw: Writable) {
 export async function streamEvents(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: ApiOptions,
+  options: StreamOptions,
   streams: Set<ServerResponse>,
 ): Promise<void> {
   const parsed = parseRequest(request, undefined, streamQuery);
@@ -75,6 +91,15 @@ export async function streamEvents(
     typeof lastEventId === "string" && /^\d{1,15}:\d{1,9}$/.test(lastEventId)
       ? lastEventId.split(":").map(Number)
       : undefined;
+  const viewer = options.viewer;
+  const accounts = new Set<string>();
+  if (viewer !== undefined) {
+    const found = await options.db.query<{ address: string }>(
+      `SELECT DISTINCT address FROM accounts WHERE member_id = $1::bigint`,
+      [viewer.member],
+    );
+    for (const a of found) accounts.add(a.address.toLowerCase());
+  }
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -88,7 +113,8 @@ export async function streamEvents(
   let last = { block: -1, logIndex: -1 };
   const matches = (e: EventJson) =>
     (filter.contract === undefined || e.contract === filter.contract) &&
-    (filter.event === undefined || e.event === filter.event);
+    (filter.event === undefined || e.event === filter.event) &&
+    (viewer === undefined || eventVisibleTo(e, viewer.member, accounts));
   const send = (e: EventJson) => {
     if (!matches(e) || !after(e, last)) return;
     last = { block: e.blockNumber, logIndex: e.logIndex };
@@ -106,9 +132,22 @@ export async function streamEvents(
   };
   const unsubscribe = options.feed.subscribe(onMessage);
   const heartbeat = setInterval(() => out.write(": ping\n\n"), 15_000);
+  // A member suspended (or a token expired) while the stream is open is cut off: the stream ends with an `error`
+  // message; the client signs in again and resumes with Last-Event-ID.
+  const { authenticator: auth, bearer } = options;
+  const recheck =
+    auth === undefined || bearer === undefined
+      ? undefined
+      : setInterval(() => {
+          auth.verify(bearer).catch((error: unknown) => {
+            out.write(`event: error\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);
+            raw.end();
+          });
+        }, STREAM_RECHECK_MS);
   streams.add(raw);
   raw.on("close", () => {
     clearInterval(heartbeat);
+    if (recheck !== undefined) clearInterval(recheck);
     unsubscribe();
     streams.delete(raw);
   });

@@ -46,13 +46,36 @@ export const configSchema = z
       .describe("PostgreSQL: how often a standby tries to take the writer lock, and the writer checks it holds it"),
     apiHost: z.string().min(1).default("127.0.0.1"),
     apiPort: intFrom(0, 65_535).default(8080),
-    apiToken: z.string().min(16).optional().describe("Bearer token the API requires (at least 16 characters)"),
+    apiToken: z
+      .string()
+      .min(16)
+      .optional()
+      .describe("With API_AUTH=off: a shared bearer token the API requires (at least 16 characters)"),
+    apiAuth: z
+      .enum(["on", "off"])
+      .default("on")
+      .describe("on: callers sign in with a member account and read what their member may see; off: anyone reads all"),
+    apiAuthSecret: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Key the API signs tokens with (32+ bytes, hex or base64); generated per process when absent"),
+    apiOrigin: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("The API's public origin, named in sign-in messages (default http://<api-host>:<api-port>)"),
+    apiConsortium: z.string().min(1).max(100).default("Consortia").describe("Consortium name in sign-in messages"),
+    apiTokenSeconds: intFrom(60, 86_400).default(900).describe("Lifetime of a sign-in token, in seconds"),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     progress: z.enum(["auto", "tty", "log"]).default("auto").describe("Backfill progress display"),
   })
   .refine((c) => c.minLogRange <= c.maxLogRange, {
     message: "minLogRange must not exceed maxLogRange",
     path: ["minLogRange"],
+  })
+  .refine((c) => c.apiAuth === "off" || c.apiToken === undefined, {
+    message: "API_TOKEN is a shared token for API_AUTH=off; with sign-in on, callers present their member's token",
+    path: ["apiToken"],
   });
 
 export type Config = z.infer<typeof configSchema>;
@@ -92,6 +115,11 @@ const ENV: Record<keyof ConfigInput, string> = {
   apiHost: "API_HOST",
   apiPort: "API_PORT",
   apiToken: "API_TOKEN",
+  apiAuth: "API_AUTH",
+  apiAuthSecret: "API_AUTH_SECRET",
+  apiOrigin: "API_ORIGIN",
+  apiConsortium: "API_CONSORTIUM",
+  apiTokenSeconds: "API_TOKEN_SECONDS",
   logLevel: "LOG_LEVEL",
   progress: "PROGRESS",
 };

@@ -39,6 +39,7 @@ describe("API", function () {
     chain = await startChain();
     lastBlock = await platformScenario(chain);
     const config = parseConfig({
+      apiAuth: "off",
       rpcUrl: chain.url,
       deployments: chain.deploymentsPath,
       dataDir: `${chain.dir}/api-db`,
@@ -470,7 +471,13 @@ describe("API", function () {
   describe("shutdown", () => {
     it("ends open event streams so that closing does not wait for their clients", async () => {
       const feed = pollingFeed(api.service.db, 50);
-      const apart = await buildApi({ db: api.service.db, status: databaseStatus(api.service.db, 0), feed, routes: [] });
+      const apart = await buildApi({
+        auth: "off",
+        db: api.service.db,
+        status: databaseStatus(api.service.db, 0),
+        feed,
+        routes: [],
+      });
       const url = await apart.listen({ host: "127.0.0.1", port: 0 });
       const response = await fetch(`${url}/events/stream`);
       const reader = response.body!.getReader();
@@ -484,6 +491,7 @@ describe("API", function () {
     });
     it("bounds the wait for a request that does not finish", async () => {
       const apart = await buildApi({
+        auth: "off",
         db: api.service.db,
         status: databaseStatus(api.service.db, 0),
         feed: pollingFeed(api.service.db, 50),
@@ -504,6 +512,7 @@ describe("API", function () {
     it("reports readiness from the checkpoint row and streams new events by polling the events table", async () => {
       const feed = pollingFeed(api.service.db, 50);
       const apart = await buildApi({
+        auth: "off",
         db: api.service.db,
         status: databaseStatus(api.service.db, 0),
         feed,

@@ -45,6 +45,7 @@ describe("API: guarantees and data sharing", function () {
     chain = await startChain();
     apps = await guaranteesAndDataScenario(chain);
     const config = parseConfig({
+      apiAuth: "off",
       rpcUrl: chain.url,
       deployments: chain.deploymentsPath,
       dataDir: `${chain.dir}/api-c-db`,
@@ -345,6 +346,7 @@ describe("API: guarantees and data sharing", function () {
     it("an API without a node serves the log and says the trail could not be verified", async () => {
       const feed = indexerFeed(api.service.indexer);
       const replica = await buildApi({
+        auth: "off",
         db: api.service.db,
         status: indexerStatus(api.service.indexer),
         feed,

@@ -51,6 +51,7 @@ describe("api: src/api/main.ts as a process", function () {
       DATA_DIR: dataDir,
       API_PORT: String(port),
       LOG_LEVEL: "warn",
+      API_AUTH: "off", // about the process's life, not who reads what (test/api/auth.test.ts)
     };
     delete env.DATABASE_URL; // PGlite in the temporary directory, whatever CI sets
     const child = execa(process.execPath, ["--import", "tsx", "src/api/main.ts", ...args], {

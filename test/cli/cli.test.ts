@@ -307,7 +307,8 @@ describe("cli: consortia against a real node", function () {
   /** Starts `consortia serve` on a free port and waits until its API lists the members. */
   async function serve(dataDir: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, CONSORTIA_RPC_URL: node.url, LOG_LEVEL: "warn" };
+    // API_AUTH=off: these tests are about the processes' life, not who reads what (test/api/auth.test.ts).
+    const env: NodeJS.ProcessEnv = { ...process.env, CONSORTIA_RPC_URL: node.url, LOG_LEVEL: "warn", API_AUTH: "off" };
     delete env.DATABASE_URL; // PGlite in the work directory, whatever CI sets
     const child = spawn(
       process.execPath,

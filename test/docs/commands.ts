@@ -176,7 +176,27 @@ export const COVERAGE: Coverage[] = [
     note: "its configuration errors; the gateway itself is started in-process by the gateway tests",
   },
 
+  {
+    commands:
+      /^curl -s -X POST http:\/\/127\.0\.0\.1:8080\/auth\/(challenge|login) -H 'content-type: application\/json' +-d '.*'$/,
+    run: [{ file: "test/api/auth.test.ts", invocation: ['post("/auth/$1"'] }],
+    note: "the sign-in routes, with a demo member's key, against the demo chain's API",
+  },
+  {
+    commands: /^curl -s -H "Authorization: Bearer \$TOKEN" http:\/\/127\.0\.0\.1:8080\/letters-of-credit$/,
+    run: [
+      { file: "test/api/auth.test.ts", invocation: ['"/letters-of-credit": {', "authorization: `Bearer ${token}`"] },
+    ],
+    note: "every route with each kind of caller's token",
+  },
+
   // ---------------------------------------------------------------------------------------------------- the CLI
+  {
+    commands:
+      /^npx consortia --rpc http:\/\/127\.0\.0\.1:8545 --as regulator api login --api http:\/\/127\.0\.0\.1:8080$/,
+    run: [{ file: "test/api/auth.test.ts", invocation: ['"--as", "regulator", "--json", "api", "login", "--api"'] }],
+    note: "on the demo chain (chain 1337) against its API; test/ops/lifecycle.test.ts runs the line npm start prints",
+  },
   {
     commands: /^(npx consortia (\.\.\.|…)|npm run cli -- …)$/,
     run: [{ file: CLI, invocation: ['"bin/consortia.js"'] }],

@@ -51,6 +51,7 @@ export function appsApi(): Promise<IndexerAndApi> {
     const { chain } = await appsChain();
     const started = await startIndexerAndApi(
       parseConfig({
+        apiAuth: "off",
         rpcUrl: chain.url,
         deployments: chain.deploymentsPath,
         dataDir: `${chain.dir}/apps-api-db`,

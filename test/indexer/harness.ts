@@ -127,7 +127,13 @@ export function useFloodedChain(): FloodedChain {
 
 /** The query API over an indexer in the same process (as `npm start` runs it). */
 export async function indexerApi(db: Database, indexer: Indexer) {
-  return buildApi({ db, status: indexerStatus(indexer), feed: indexerFeed(indexer), routes: await loadRoutes() });
+  return buildApi({
+    auth: "off",
+    db,
+    status: indexerStatus(indexer),
+    feed: indexerFeed(indexer),
+    routes: await loadRoutes(),
+  });
 }
 
 /** Runs `consortia index verify` as the CLI does (src/indexer/main.ts verify): its exit code and output. */

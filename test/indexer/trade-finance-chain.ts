@@ -356,7 +356,7 @@ export async function startTradeFinanceApi(): Promise<TradeFinanceApi> {
   const indexer = await createIndexer(db, chain.deployments, indexerOptions(chain.url));
   await catchUp(indexer);
   const feed = indexerFeed(indexer);
-  const api = await buildApi({ db, status: indexerStatus(indexer), feed, routes: await loadRoutes() });
+  const api = await buildApi({ auth: "off", db, status: indexerStatus(indexer), feed, routes: await loadRoutes() });
   const url = await api.listen({ host: "127.0.0.1", port: 0 });
   const get = async (path: string) => {
     const response = await fetch(url + path);

@@ -169,6 +169,7 @@ describe("network: the generated genesis boots Anvil and the suite deploys on it
       const deployments = join(dir, "deployments", `${CHAIN_ID}.json`);
       const services = await startIndexerAndApi(
         parseConfig({
+          apiAuth: "off",
           rpcUrl: node.url,
           deployments,
           dataDir: join(dir, "pglite"),

@@ -357,7 +357,6 @@ describe("npm start", function () {
     }).then((response) => response.json() as Promise<{ result: string }>);
     expect(chainVersion.result).to.match(/^anvil\//);
     expect(((await (await fetch(`${api}/ready`)).json()) as { ready: boolean }).ready).to.equal(true);
-    expect(((await (await fetch(`${api}/members`)).json()) as { items: unknown[] }).items).to.have.length(13);
     // How to act as a demo member, as printed, works: --as and the member's key sign as that member.
     const output = started.output();
     const asMember = /^  npx consortia (.* --as bankA whoami)$/m.exec(output);
@@ -371,6 +370,14 @@ describe("npm start", function () {
         extendEnv: false,
         reject: false,
       });
+    // The query API asks for sign-in: the printed `api login` command gives the token the member directory needs.
+    const login = /^  export TOKEN=\$\(npx consortia (.* api login --api \S+)\)$/m.exec(output);
+    expect(login, output).not.to.equal(null);
+    const signedIn = await consortia(login![1]);
+    expect(signedIn.exitCode, signedIn.stderr).to.equal(0);
+    const { token } = JSON.parse(signedIn.stdout) as { token: string };
+    const directory = await fetch(`${api}/members`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await directory.json()) as { items: unknown[] }).items).to.have.length(13);
     const bankA = demoConsortium().bankA;
     const who = await consortia(asMember![1]);
     expect(who.exitCode, who.stderr).to.equal(0);

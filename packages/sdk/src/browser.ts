@@ -150,3 +150,4 @@ export {
   type ApprovalStepStateName,
   type ApprovalsClient,
 } from "./clients/approvals.js";
+export { authorization, signIn, SignInError, type ApiSession, type SignInOptions } from "./signIn.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { party, row, rows, selfParam, type Visible } from "../access.js";
 import type { Row } from "../../indexer/db.js";
 import {
   CATEGORIES,
@@ -182,11 +183,21 @@ const queryLog = {
   toItem: toQuery,
 } as const;
 
+/**
+ * A credit entry is read by its reporter, or by a member that logged a query of its subject (its own
+ * `CreditQueried` for that subject key): browsing entries without a logged query is what the rules forbid.
+ */
+const ENTRY_READERS =
+  (alias: string): Visible =>
+  (q, member) =>
+    `(${party(`${alias}.reporter`)(q, member)} OR EXISTS (SELECT 1 FROM credit_queries cq WHERE cq.subject_key = ${alias}.subject_key AND ${party("cq.querier")(q, member)}))`;
+
 export default defineRoutes({
   name: "credit",
   routes: [
     listRoute({
       path: "/credit/subjects/:subjectKey/entries",
+      access: rows(ENTRY_READERS("e")),
       summary: "Blacklist entries of a subject key (current, or as of a block)",
       description:
         "Subject keys are the keyed hashes reporters put on chain; the API never sees an identifier. An unknown " +
@@ -211,6 +222,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/credit/entries",
+      access: rows(ENTRY_READERS("e")),
       summary: "Blacklist entries across subjects, by reporter, status, category or dispute state (newest first)",
       tags: ["credit"],
       from: "credit_entries e",
@@ -231,6 +243,11 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/credit/subjects/:subjectKey/entries/:number",
+      access: row(
+        "credit_entries e",
+        { subject_key: ["subjectKey", "text"], number: ["number", "bigint"] },
+        ENTRY_READERS("e"),
+      ),
       summary: "One blacklist entry with its version history (hashes of every version) and its disputes",
       tags: ["credit"],
       params: z.object({ subjectKey: bytes32, number: integer(1, 4_294_967_295) }),
@@ -266,6 +283,7 @@ export default defineRoutes({
     listRoute({
       ...queryLog,
       path: "/credit/members/:id/queries",
+      access: selfParam("id"),
       summary: "Query log of a member (for auditors): who asked about which subject, under which consent",
       params: { id: memberId },
       scope: ({ params }, q) => [`l.querier = ${q.p(params.id, "bigint")}`],
@@ -274,6 +292,7 @@ export default defineRoutes({
     listRoute({
       ...queryLog,
       path: "/credit/subjects/:subjectKey/queries",
+      access: rows(party("l.querier")),
       summary: "Logged queries of a subject key: which members asked, when, under which consent",
       params: { subjectKey: bytes32 },
       scope: ({ params }, q) => [`l.subject_key = ${q.p(params.subjectKey)}`],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { membersAccess, party, publicAccess, row, rowCondition, rows, selfParam, type Visible } from "../access.js";
 import type { Queryable, Row } from "../../indexer/db.js";
 import {
   accessChainSeed,
@@ -324,11 +325,28 @@ const accessLog = {
   toItem: toAccess,
 } as const;
 
+/** A dataset's grant tree: its owner and the members it granted (or that asked) access. */
+const DATASET_PARTIES =
+  (alias: string): Visible =>
+  (q, member) =>
+    `(${party(`${alias}.owner`)(q, member)} OR EXISTS (SELECT 1 FROM data_grants dg WHERE dg.dataset_id = ${alias}.dataset_id AND ${party("dg.grantee")(q, member)}))`;
+/** A grant: its grantee and the owner of its dataset. */
+const GRANT_PARTIES =
+  (alias: string): Visible =>
+  (q, member) =>
+    `(${party(`${alias}.grantee`)(q, member)} OR EXISTS (SELECT 1 FROM datasets dd WHERE dd.dataset_id = ${alias}.dataset_id AND ${party("dd.owner")(q, member)}))`;
+/** A traced access: its consumer and the dataset's owner (a leak is traced by the owner or an auditor). */
+const ACCESS_TRACE = rows(
+  (q, member) =>
+    `(${party("a.consumer")(q, member)} OR EXISTS (SELECT 1 FROM datasets dd WHERE dd.dataset_id = a.dataset_id AND ${party("dd.owner")(q, member)}))`,
+);
+
 export default defineRoutes({
   name: "data-sharing",
   routes: [
     listRoute({
       path: "/datasets",
+      access: membersAccess,
       summary: "The data catalogue: datasets of an owner, by classification and status",
       tags: ["data-sharing"],
       from: "datasets d",
@@ -348,6 +366,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/datasets/:id",
+      access: membersAccess,
       summary: "A dataset with its versions (content and metadata hashes) and its auto-grant policy",
       tags: ["data-sharing"],
       params: z.object({ id: id64 }),
@@ -397,6 +416,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/datasets/:id/grants",
+      access: row("datasets d", { dataset_id: ["id", "bigint"] }, DATASET_PARTIES("d")),
       summary: "A dataset's grants as a tree: grants by the owner at the roots, delegations below",
       description:
         "Requests and refused requests are roots too (they have no parent). Each node's `validity` walks up.",
@@ -432,6 +452,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/grants/:id",
+      access: row("data_grants g", { grant_id: ["id", "bigint"] }, GRANT_PARTIES("g")),
       summary: "A grant with its delegation chain up to the owner's grant, and its validity",
       tags: ["data-sharing"],
       params: z.object({ id: id64 }),
@@ -457,6 +478,7 @@ export default defineRoutes({
     listRoute({
       ...accessLog,
       path: "/datasets/:id/access-log",
+      access: row("datasets d", { dataset_id: ["id", "bigint"] }, party("d.owner")),
       summary: "A dataset's access log, for auditors: who accessed which version under which grant",
       description:
         "`trail` says whether the indexed log is the one the contract committed to: the API replays the dataset's " +
@@ -473,7 +495,8 @@ export default defineRoutes({
       filters: {
         consumer: eq("a.consumer", memberId, "bigint"),
         grantId: eq("a.grant_id", id64, "bigint"),
-        version: eq("a.version", integer(1, 4_294_967_295), "integer"),
+        // bigint: a version above 2^31 - 1 is valid input (uint32) that an integer parameter would refuse with a 500.
+        version: eq("a.version", integer(1, 4_294_967_295), "bigint"),
       },
       sorts: { seq: [key("a.log_seq", "bigint")] },
       order: "asc",
@@ -481,6 +504,7 @@ export default defineRoutes({
     listRoute({
       ...accessLog,
       path: "/consumers/:memberId/access-log",
+      access: selfParam("memberId"),
       summary: "Every access a consumer made, across datasets",
       params: { memberId },
       scope: ({ params }, q) => [`a.consumer = ${q.p(params.memberId, "bigint")}`],
@@ -490,6 +514,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/access-trace",
+      access: ACCESS_TRACE,
       summary: "Trace an access (by access id, or a leaked file by its result hash) to its grant chain and request",
       description:
         "Give exactly one of `accessId` (the EIP-712 digest of the consumer's signed request) and `resultHash` " +
@@ -519,8 +544,9 @@ export default defineRoutes({
           query.accessId !== undefined
             ? `a.access_id = ${q.p(query.accessId)}`
             : `a.result_hash = ${q.p(query.resultHash)}`;
+        const visible = rowCondition(ACCESS_TRACE, ctx.viewer, q);
         const accesses = await ctx.db.query(
-          `SELECT * FROM data_access_log a WHERE ${filter} ORDER BY a.block_number, a.log_index LIMIT 500`,
+          `SELECT * FROM data_access_log a WHERE ${filter}${visible === undefined ? "" : ` AND ${visible}`} ORDER BY a.block_number, a.log_index LIMIT 500`,
           q.params,
         );
         if (accesses.length === 0) {
@@ -580,6 +606,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/datasets/:id/access-chain",
+      access: row("datasets d", { dataset_id: ["id", "bigint"] }, party("d.owner")),
       summary: "What replaying a dataset's access log needs, and whether the indexed log is complete",
       description:
         "The access log is a hash chain committed on chain (`IDataSharing.AccessRecorded`): " +
@@ -636,6 +663,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/datasets/:id/sensitive-operations",
+      access: row("datasets d", { dataset_id: ["id", "bigint"] }, party("d.owner")),
       summary: "The sensitive-operation log of a highly classified dataset, with each entry's chain head",
       tags: ["data-sharing"],
       params: { id: id64 },
@@ -661,6 +689,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/ecertificates",
+      access: rows(party("c.issuer")),
       summary: "E-certificates, by holder (keyed hash), issuer, kind and status",
       tags: ["certificates"],
       from: "ecertificates c",
@@ -679,6 +708,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/ecertificates/:id",
+      access: publicAccess,
       summary: "A certificate's status and validity, and the latest certificate of its lineage",
       tags: ["certificates"],
       params: z.object({ id: id64 }),
@@ -693,6 +723,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/ecertificates/:id/history",
+      access: publicAccess,
       summary: "A certificate's history: its replacement chain from the first certificate to the latest, and events",
       tags: ["certificates"],
       params: z.object({ id: id64 }),

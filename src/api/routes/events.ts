@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { eventVisible, publicAccess, rows } from "../access.js";
 import type { Row } from "../../indexer/db.js";
 import type { Verification } from "../../indexer/verify.js";
 import { CONTRACT_EVENTS } from "../contracts.js";
@@ -50,6 +51,7 @@ export default defineRoutes({
   routes: [
     listRoute({
       path: "/events",
+      access: rows(eventVisible("e")),
       summary: "Every decoded event, as emitted (audit trail)",
       tags: ["events"],
       from: "events e",
@@ -66,6 +68,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/status",
+      access: publicAccess,
       summary: "Indexer progress: indexed block, head, lag, events",
       tags: ["events"],
       response: z.object({

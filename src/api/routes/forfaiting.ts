@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { membersAccess, party, row, rows, type Visible } from "../access.js";
 import type { Row } from "../../indexer/db.js";
 import { NOTICE_STATUSES, OFFER_STATES, QUOTE_ACTIONS, QUOTE_STATES } from "../../indexer/projections/forfaiting.js";
 import { anyOf, chainOrder, eq, filter, key, listRoute, range } from "../list.js";
@@ -174,6 +175,17 @@ const toNotice = (r: Row) => ({
   source: versionSource(r),
 });
 
+// ------------------------------------------------------------------------------------------------- who sees what
+
+/**
+ * An offer: every member sees the market's open offers (forfaiters must find them); once closed (its current state),
+ * only its seller, obligor, buyer and the members that quoted on it.
+ */
+const OFFER_READERS =
+  (alias: string): Visible =>
+  (q, member) =>
+    `(EXISTS (SELECT 1 FROM ff_offers cur WHERE cur.offer_id = ${alias}.offer_id AND cur.valid_to_block IS NULL AND cur.state = 'Open') OR ${party(`${alias}.seller`, `${alias}.obligor`, `${alias}.buyer`)(q, member)} OR EXISTS (SELECT 1 FROM ff_quotes fq WHERE fq.offer_id = ${alias}.offer_id AND ${party("fq.bidder_member")(q, member)}))`;
+
 // ------------------------------------------------------------------------------------------------- routes
 
 export default defineRoutes({
@@ -181,6 +193,7 @@ export default defineRoutes({
   routes: [
     listRoute({
       path: "/forfaiting/offers",
+      access: rows(OFFER_READERS("o")),
       summary: "Forfaiting offers, filtered by state (default Open), obligor, seller, claim and maturity range",
       tags: ["forfaiting"],
       from: "ff_offers o",
@@ -212,6 +225,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/forfaiting/offers/:id",
+      access: row("ff_offers o", { offer_id: ["id", "numeric"] }, OFFER_READERS("o")),
       summary: "One offer with its quotes, quote history, trade and transfer notice",
       tags: ["forfaiting"],
       params: z.object({ id: uint256 }),
@@ -262,6 +276,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/forfaiting/claims/:asset/:claimId",
+      access: row("ff_offers o", { asset: ["asset", "text"], claim_id: ["claimId", "numeric"] }, OFFER_READERS("o")),
       summary: "Trade history of a claim: every sale in the market, and who held it from when to when",
       description:
         "Holders are derived from the market's sales: the first seller held the claim until the first sale, each " +
@@ -330,6 +345,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/forfaiting/trades",
+      access: rows(party("t.seller", "t.buyer", "t.obligor")),
       summary: "Claim trades, filtered by seller, buyer, obligor, asset and blocks",
       tags: ["forfaiting"],
       from: "ff_trades t",
@@ -348,6 +364,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/forfaiting/claim-contracts",
+      access: membersAccess,
       summary: "Claim contracts governance listed for the market",
       tags: ["forfaiting"],
       query: z.object({ ...asOfQuery }),

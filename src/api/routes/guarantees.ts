@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { party, publicAccess, row, rows } from "../access.js";
 import type { Queryable, Row } from "../../indexer/db.js";
 import {
   AMENDMENT_STATES,
@@ -193,11 +194,15 @@ const guaranteeRow = (db: Queryable, id: string, asOf: number | undefined): Prom
 
 const at = atQuery("for the reduction schedule, availability and expiry");
 
+/** A guarantee's parties: applicant, guarantor, beneficiary (verification by reference is public). */
+const GUARANTEE_PARTIES = party("g.applicant", "g.guarantor", "g.beneficiary");
+
 export default defineRoutes({
   name: "guarantees",
   routes: [
     listRoute({
       path: "/guarantees",
+      access: rows(GUARANTEE_PARTIES),
       summary: "Guarantees, filtered by party, state and kind",
       tags: ["guarantees"],
       from: "guarantees g",
@@ -226,6 +231,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/guarantees/by-reference/:referenceId",
+      access: publicAccess,
       summary: "Verify a guarantee by its reference id: genuine, in force, amount and what is available",
       description:
         "What a beneficiary (or anyone holding the reference) checks before relying on a guarantee, as " +
@@ -246,6 +252,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/guarantees/:id",
+      access: row("guarantees g", { guarantee_id: ["id", "numeric"] }, GUARANTEE_PARTIES),
       summary: "A guarantee with its amendments",
       tags: ["guarantees"],
       params: z.object({ id: uint256 }),
@@ -273,6 +280,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/guarantees/:id/claims",
+      access: row("guarantees g", { guarantee_id: ["id", "numeric"] }, GUARANTEE_PARTIES),
       summary: "A guarantee's demands: amount, documents, state, payment or rejection",
       tags: ["guarantees"],
       params: { id: uint256 },
@@ -288,6 +296,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/guarantees/:id/timeline",
+      access: row("guarantees g", { guarantee_id: ["id", "numeric"] }, GUARANTEE_PARTIES),
       summary: "Everything that happened to a guarantee, in chain order",
       tags: ["guarantees"],
       params: { id: uint256 },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { party, row, rows, selfParam, type Visible } from "../access.js";
 import type { Queryable, Row } from "../../indexer/db.js";
 import {
   AMENDMENT_STATUSES,
@@ -304,6 +305,21 @@ async function nettingRun(db: Queryable, runId: string): Promise<Row | undefined
   return row;
 }
 
+// ------------------------------------------------------------------------------------------------- who sees what
+
+/** An LC's parties: applicant, issuing, advising and nominated banks, beneficiary. */
+const LC_PARTIES = party("l.applicant", "l.issuing_bank", "l.advising_bank", "l.beneficiary", "l.nominated_bank");
+/** A presentation: the parties of its LC, and the member holding its accepted claim. */
+const PRESENTATION_PARTIES =
+  (alias: string): Visible =>
+  (q, member) =>
+    `(${party(`${alias}.holder_member`)(q, member)} OR EXISTS (SELECT 1 FROM lc_letters l WHERE l.lc_id = ${alias}.lc_id AND ${LC_PARTIES(q, member)}))`;
+/** A netting run: the banks with a position in it, and its initiator. */
+const RUN_PARTIES =
+  (alias: string): Visible =>
+  (q, member) =>
+    `(${party(`${alias}.initiator`)(q, member)} OR EXISTS (SELECT 1 FROM ib_netting_positions np WHERE np.run_id = ${alias}.run_id AND ${party("np.bank")(q, member)}))`;
+
 // ------------------------------------------------------------------------------------------------- routes
 
 const PARTY_COLUMNS = {
@@ -328,6 +344,7 @@ export default defineRoutes({
   routes: [
     listRoute({
       path: "/letters-of-credit",
+      access: rows(LC_PARTIES),
       summary: "Letters of credit, filtered by party and state",
       tags: ["letters-of-credit"],
       from: "lc_letters l",
@@ -349,6 +366,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/letters-of-credit/:id",
+      access: row("lc_letters l", { lc_id: ["id", "numeric"] }, LC_PARTIES),
       summary: "One LC with its presentations, amendments and timeline",
       tags: ["letters-of-credit"],
       params: z.object({ id: uint256 }),
@@ -385,6 +403,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/letters-of-credit/:id/timeline",
+      access: row("lc_letters l", { lc_id: ["id", "numeric"] }, LC_PARTIES),
       summary: "Every event of an LC in chain order, with the acting member and the hashes it carried",
       tags: ["letters-of-credit"],
       params: { id: uint256 },
@@ -407,6 +426,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/lc-presentations",
+      access: rows(PRESENTATION_PARTIES("p")),
       summary: "Presentations and accepted claims, filtered by LC, state, holder and maturity",
       tags: ["letters-of-credit"],
       from: "lc_presentations p",
@@ -431,6 +451,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/lc-presentations/:id",
+      access: row("lc_presentations p", { presentation_id: ["id", "numeric"] }, PRESENTATION_PARTIES("p")),
       summary: "A presentation (or accepted claim) with its holder history and timeline",
       tags: ["letters-of-credit"],
       params: z.object({ id: uint256 }),
@@ -458,6 +479,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/banks/:id/credit-lines",
+      access: selfParam("id"),
       summary: "Credit lines a bank granted and received (limit, used, available)",
       tags: ["interbank"],
       params: z.object({ id: memberId }),
@@ -495,6 +517,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/banks/:id/obligations",
+      access: selfParam("id"),
       summary: "A bank's interbank obligations (as debtor, creditor or either), by status",
       tags: ["interbank"],
       params: { id: memberId },
@@ -544,6 +567,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/banks/:id/netting",
+      access: selfParam("id"),
       summary: "A bank's last netting result: the run and the bank's net position in it",
       tags: ["interbank"],
       params: z.object({ id: memberId }),
@@ -565,6 +589,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/netting-runs",
+      access: rows(RUN_PARTIES("r")),
       summary: "Netting runs, optionally those a bank took part in",
       tags: ["interbank"],
       from: "ib_netting_runs r",
@@ -582,6 +607,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/netting-runs/:id",
+      access: row("ib_netting_runs r", { run_id: ["id", "numeric"] }, RUN_PARTIES("r")),
       summary:
         "One netting run: its obligations, every settled bank's net position and the banks it excluded for a shortfall",
       tags: ["interbank"],
@@ -615,6 +641,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/obligations/:id",
+      access: row("ib_obligations o", { obligation_id: ["id", "numeric"] }, party("o.debtor", "o.creditor")),
       summary: "One interbank obligation",
       tags: ["interbank"],
       params: z.object({ id: uint256 }),

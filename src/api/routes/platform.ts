@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accountOf, membersAccess, party, row, rows } from "../access.js";
 import type { Row } from "../../indexer/db.js";
 import { type RoleName, Roles } from "@consortia/sdk";
 import { ACCESS_LEVELS, ACCOUNT_STATUSES, MEMBER_KINDS, MEMBER_STATUSES } from "../../indexer/projections/platform.js";
@@ -168,6 +169,11 @@ const toPayment = (r: Row) => ({
   source: appendSource(r),
 });
 
+// ------------------------------------------------------------------------------------------------- who sees what
+
+/** An off-chain payment: the bank that recorded it, its payer and its payee. */
+const PAYMENT_PARTIES = party("p.bank", "p.payer", "p.payee");
+
 // ------------------------------------------------------------------------------------------------- routes
 
 export default defineRoutes({
@@ -175,6 +181,7 @@ export default defineRoutes({
   routes: [
     listRoute({
       path: "/members",
+      access: membersAccess,
       summary: "Member directory: members with roles, status, accounts and nodes",
       tags: ["platform"],
       from: "members m",
@@ -196,6 +203,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/members/:id",
+      access: membersAccess,
       summary: "One member with its roles, status, accounts and nodes",
       tags: ["platform"],
       params: z.object({ id: memberId }),
@@ -218,6 +226,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/accounts/:address",
+      access: membersAccess,
       summary: "An operator account: its member, status and access level",
       tags: ["platform"],
       params: z.object({ address }),
@@ -235,6 +244,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/governance",
+      access: membersAccess,
       summary: "Threshold, voting period, bootstrap, system contracts and paused contracts",
       tags: ["platform"],
       query: z.object({ ...asOfQuery }),
@@ -275,6 +285,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/proposals",
+      access: membersAccess,
       summary: "Governance proposals, with their calls decoded",
       tags: ["platform"],
       from: "proposals p",
@@ -291,6 +302,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/proposals/:id",
+      access: membersAccess,
       summary: "One proposal with its votes",
       tags: ["platform"],
       params: z.object({ id: uint256 }),
@@ -322,6 +334,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/token/balances",
+      access: rows(accountOf("b.account")),
       summary: "Token balances (current, or as of a block)",
       tags: ["token"],
       from: "token_balances b",
@@ -341,6 +354,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/token/supply",
+      access: membersAccess,
       summary: "Total supply of each token",
       tags: ["token"],
       query: z.object({ ...asOfQuery }),
@@ -357,6 +371,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/accounts/:address/balances",
+      access: row("accounts a", { address: ["address", "text"] }, party("a.member_id")),
       summary: "Token balances of an account",
       tags: ["token"],
       params: z.object({ address }),
@@ -374,6 +389,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/token/transfers",
+      access: rows(accountOf("t.from_address", "t.to_address")),
       summary: "Token transfers, filtered by account, direction, token, amount and blocks",
       tags: ["token"],
       from: "token_transfers t",
@@ -398,6 +414,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/payments",
+      access: rows(PAYMENT_PARTIES),
       summary: "Off-chain payments recorded in the PaymentLedger",
       tags: ["payments"],
       from: "offchain_payments p",
@@ -415,6 +432,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/payments/:reference",
+      access: row("offchain_payments p", { payment_reference: ["reference", "text"] }, PAYMENT_PARTIES),
       summary: "The off-chain payment recorded under a reference hash",
       tags: ["payments"],
       params: z.object({ reference: bytes32 }),

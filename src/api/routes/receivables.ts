@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { party, row, rows, type Visible } from "../access.js";
 import type { Queryable, Row } from "../../indexer/db.js";
 import { CERTIFICATE_STATUSES, OFFER_KINDS, RECEIVABLE_STATUSES } from "../../indexer/projections/receivables.js";
 import { atLeast, eq, filter, key, listRoute } from "../list.js";
@@ -281,11 +282,23 @@ export function nest(certificates: readonly Certificate[]): CertificateNode[] {
 const receivableRow = (db: Queryable, id: string, asOf: number | undefined): Promise<Row> =>
   findOne(db, { from: "receivables r", key: { receivable_id: [id, "numeric"] }, asOf }, `receivable ${id} not found`);
 
+/** A receivable: its creditor, obligor, guarantor and funder, and any member holding one of its certificates. */
+const RECEIVABLE_PARTIES =
+  (alias: string): Visible =>
+  (q, member) =>
+    `(${party(`${alias}.creditor`, `${alias}.obligor`, `${alias}.guarantor`, `${alias}.funded_by`)(q, member)} OR EXISTS (SELECT 1 FROM receivable_certificates rc WHERE rc.receivable_id = ${alias}.receivable_id AND ${party("rc.holder_member")(q, member)}))`;
+/** A certificate: its holder, and the parties of its receivable. */
+const CERTIFICATE_PARTIES =
+  (alias: string): Visible =>
+  (q, member) =>
+    `(${party(`${alias}.holder_member`)(q, member)} OR EXISTS (SELECT 1 FROM receivables rr WHERE rr.receivable_id = ${alias}.receivable_id AND ${party("rr.creditor", "rr.obligor", "rr.guarantor", "rr.funded_by")(q, member)}))`;
+
 export default defineRoutes({
   name: "receivables",
   routes: [
     listRoute({
       path: "/receivables",
+      access: rows(RECEIVABLE_PARTIES("r")),
       summary: "Receivables, filtered by creditor, obligor, guarantor and status",
       tags: ["receivables"],
       from: "receivables r",
@@ -303,6 +316,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/receivables/:id",
+      access: row("receivables r", { receivable_id: ["id", "numeric"] }, RECEIVABLE_PARTIES("r")),
       summary: "A receivable with its offers, pledges, financing history, redemptions and timeline",
       tags: ["receivables"],
       params: z.object({ id: uint256 }),
@@ -339,6 +353,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/receivables/:id/lineage",
+      access: row("receivables r", { receivable_id: ["id", "numeric"] }, RECEIVABLE_PARTIES("r")),
       summary: "Lineage tree of a receivable: every certificate with its parent, tier, holder and value",
       description:
         "`format=flat` lists the certificates by token id (parents before children) with their parent ids; " +
@@ -391,6 +406,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/receivable-certificates",
+      access: rows(CERTIFICATE_PARTIES("c")),
       summary: "Receivable certificates held by an account or a member (or of a receivable)",
       tags: ["receivables"],
       from: "receivable_certificates c",
@@ -411,6 +427,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/receivable-certificates/:id",
+      access: row("receivable_certificates c", { token_id: ["id", "numeric"] }, CERTIFICATE_PARTIES("c")),
       summary: "A certificate with its lineage to the root, its children, its versions and its financing",
       tags: ["receivables"],
       params: z.object({ id: uint256 }),

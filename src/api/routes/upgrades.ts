@@ -4,6 +4,7 @@
  * `contract_implementations` and `upgrade_proposals` (src/indexer/projections/platform.ts).
  */
 import { z } from "zod";
+import { membersAccess } from "../access.js";
 import type { Row } from "../../indexer/db.js";
 import {
   asOfFilter,
@@ -67,6 +68,7 @@ export default defineRoutes({
   routes: [
     defineRoute({
       path: "/contracts",
+      access: membersAccess,
       summary: "Each suite contract's proxy and the implementation it runs (current, or as of a block)",
       tags: ["upgrades"],
       query: z.object({ ...asOfQuery }),
@@ -93,6 +95,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/contracts/:name/implementations",
+      access: membersAccess,
       summary: "A contract's implementation history: every implementation its proxy ran, oldest first",
       description:
         "One item per ERC-1967 `Upgraded` event of the contract's proxy (the first from its deployment), with the " +

@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import type { Cli } from "../context.js";
+import { register as api } from "./api.js";
 import { register as approvals } from "./approvals.js";
 import { register as credit } from "./credit.js";
 import { register as dataSharing } from "./data-sharing.js";
@@ -40,4 +41,5 @@ export const COMMANDS: RegisterCommands[] = [
   services,
   network,
   upgrade,
+  api,
 ];

@@ -1,0 +1,230 @@
+/**
+ * Sign-in for the query API: a member's account signs a one-time EIP-4361 (Sign-In with Ethereum) message with
+ * personal_sign (EIP-191); the API answers a short-lived JWT (HS256, `jose`) that later requests send as
+ * `Authorization: Bearer <token>`. The signer's standing is read from the indexed registry at login and again at every
+ * request, so a member or account suspended after login is refused from then on.
+ *
+ * Challenges live in this process's memory: a login must reach the process that issued its challenge (behind a load
+ * balancer, keep sessions sticky for /auth/*). Tokens are verified with the key alone, so any process holding the same
+ * key (API_AUTH_SECRET) accepts them.
+ */
+import { randomBytes } from "node:crypto";
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { getAddress, recoverMessageAddress, type Hex } from "viem";
+import { createSiweMessage, generateSiweNonce } from "viem/siwe";
+import { Roles } from "@consortia/sdk";
+import type { Config } from "../indexer/config.js";
+import type { Queryable } from "../indexer/db.js";
+import { MEMBER_KINDS } from "../indexer/projections/platform.js";
+
+/** How the API signs in its callers. */
+export interface AuthOptions {
+  /** The API's public origin, e.g. `https://api.bank-a.example` (the message's domain and URI). */
+  origin: string;
+  /** The consortium's name, written in the message's statement. */
+  consortium: string;
+  /** The chain the registry lives on (the message's Chain ID), e.g. the indexer status's. */
+  chainId: () => Promise<number>;
+  /** HMAC key the tokens are signed with (at least 32 bytes). */
+  secret: Uint8Array;
+  /** Token lifetime in seconds (default 900). */
+  tokenSeconds?: number;
+  /** How long a challenge may be answered, in seconds (default 300). */
+  challengeSeconds?: number;
+  /** The clock, in milliseconds (tests move it). */
+  now?: () => number;
+}
+
+/** A signed-in caller, as the registry stands now. */
+export interface Caller {
+  member: number;
+  account: string;
+  kind: string;
+  roles: bigint;
+  /** Regulator members and holders of the AUDITOR role read every row. */
+  privileged: boolean;
+}
+
+/** Refusals the server turns into 401 (no or bad credentials) or 403 (credentials of a member not in good standing). */
+export class AuthError extends Error {
+  constructor(
+    readonly statusCode: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A random 32-byte key: tokens then die with the process (set API_AUTH_SECRET to share one key between replicas). */
+export const generatedSecret = (): Uint8Array => new Uint8Array(randomBytes(32));
+
+/** The key of API_AUTH_SECRET: 64 hex digits or at least 43 base64 characters (32 bytes). */
+export function parseSecret(text: string): Uint8Array {
+  const bytes = /^(0x)?[0-9a-fA-F]{64,}$/.test(text)
+    ? Buffer.from(text.replace(/^0x/, ""), "hex")
+    : Buffer.from(text, "base64");
+  if (bytes.length < 32) throw new Error("API_AUTH_SECRET: expected at least 32 bytes (64 hex digits or base64)");
+  return new Uint8Array(bytes);
+}
+
+const AUDIENCE = "consortia-query-api";
+/** Outstanding challenges per account: a new one beyond this replaces the oldest. */
+const CHALLENGES_PER_ACCOUNT = 5;
+
+/** Sign-in as configured (src/indexer/config.ts): `"off"` with API_AUTH=off. */
+export function authFromConfig(
+  config: Pick<
+    Config,
+    "apiAuth" | "apiAuthSecret" | "apiOrigin" | "apiConsortium" | "apiTokenSeconds" | "apiHost" | "apiPort"
+  >,
+  status: () => Promise<{ chainId: number }>,
+): AuthOptions | "off" {
+  if (config.apiAuth === "off") return "off";
+  return {
+    origin: config.apiOrigin ?? `http://${config.apiHost}:${config.apiPort}`,
+    consortium: config.apiConsortium,
+    chainId: async () => (await status()).chainId,
+    secret: config.apiAuthSecret === undefined ? generatedSecret() : parseSecret(config.apiAuthSecret),
+    tokenSeconds: config.apiTokenSeconds,
+  };
+}
+
+/** The member behind an account and whether both are in good standing now (Active member, Active account). */
+export async function standing(
+  db: Queryable,
+  account: string,
+): Promise<{ ok: true; caller: Caller } | { ok: false; reason: string }> {
+  const [row] = await db.query<{
+    member_id: number;
+    kind: string;
+    member_status: string;
+    roles: string;
+    account_status: string;
+  }>(
+    `SELECT m.member_id, m.kind, m.status AS member_status, m.roles::text AS roles, a.status AS account_status
+       FROM accounts a JOIN members m ON m.member_id = a.member_id AND m.valid_to_block IS NULL
+      WHERE a.address = $1::text AND a.valid_to_block IS NULL`,
+    [account.toLowerCase()],
+  );
+  if (row === undefined) return { ok: false, reason: `account ${account} is not an account of a member` };
+  if (row.member_status !== "Active") {
+    return { ok: false, reason: `member ${row.member_id} is ${row.member_status}, not in good standing` };
+  }
+  if (row.account_status !== "Active") {
+    return { ok: false, reason: `account ${account} is ${row.account_status}, not in good standing` };
+  }
+  const roles = BigInt(row.roles);
+  const kind = typeof row.kind === "number" ? (MEMBER_KINDS[row.kind] ?? String(row.kind)) : String(row.kind);
+  return {
+    ok: true,
+    caller: {
+      member: Number(row.member_id),
+      account: account.toLowerCase(),
+      kind,
+      roles,
+      privileged: kind === "Regulator" || (roles & Roles.AUDITOR) !== 0n,
+    },
+  };
+}
+
+export interface Authenticator {
+  challenge(account: string): Promise<{ message: string; expiresAt: string }>;
+  login(message: string, signature: Hex): Promise<{ token: string; expiresAt: string; caller: Caller }>;
+  /** The caller a bearer token stands for, checked against the registry now. */
+  verify(token: string): Promise<Caller>;
+}
+
+/** Challenges, logins and token checks over the indexed registry. */
+export function authenticator(db: Queryable, options: AuthOptions): Authenticator {
+  const now = options.now ?? Date.now;
+  const tokenSeconds = options.tokenSeconds ?? 900;
+  const challengeSeconds = options.challengeSeconds ?? 300;
+  const url = new URL(options.origin);
+  /** Outstanding challenges by nonce: removed at their first use (a replayed login finds nothing) or expiry. */
+  const pending = new Map<string, { account: string; message: string; expires: number }>();
+
+  const prune = () => {
+    const t = now();
+    for (const [nonce, entry] of pending) if (entry.expires <= t) pending.delete(nonce);
+  };
+
+  return {
+    async challenge(account) {
+      prune();
+      // Only accounts of members in good standing get a challenge, at most a few outstanding each: the memory a
+      // stranger can fill is bounded by the registry, not by its requests.
+      const found = await standing(db, account);
+      if (!found.ok) throw new AuthError(403, found.reason);
+      const mine = [...pending].filter(([, entry]) => entry.account === account.toLowerCase());
+      for (const [nonce] of mine.slice(0, Math.max(0, mine.length - (CHALLENGES_PER_ACCOUNT - 1))))
+        pending.delete(nonce);
+      const chainId = await options.chainId();
+      const nonce = generateSiweNonce();
+      const issued = now();
+      const expires = issued + challengeSeconds * 1000;
+      const message = createSiweMessage({
+        domain: url.host,
+        address: getAddress(account),
+        statement: `Sign in to the ${options.consortium} query API. This signature only proves who you are; it moves nothing.`,
+        uri: url.origin,
+        version: "1",
+        chainId,
+        nonce,
+        issuedAt: new Date(issued),
+        expirationTime: new Date(expires),
+      });
+      pending.set(nonce, { account: account.toLowerCase(), message, expires });
+      return { message, expiresAt: new Date(expires).toISOString() };
+    },
+
+    async login(message, signature) {
+      const nonce = /\nNonce: ([A-Za-z0-9]+)\n/.exec(message)?.[1];
+      const entry = nonce === undefined ? undefined : pending.get(nonce);
+      // Single use: the nonce is spent by the first attempt, whatever its outcome.
+      if (nonce !== undefined) pending.delete(nonce);
+      if (entry === undefined) throw new AuthError(401, "unknown or already used challenge: ask POST /auth/challenge");
+      if (entry.message !== message) throw new AuthError(401, "the message is not the one the challenge issued");
+      if (entry.expires <= now()) throw new AuthError(401, "the challenge expired: ask POST /auth/challenge again");
+      let signer: string;
+      try {
+        signer = (await recoverMessageAddress({ message, signature })).toLowerCase();
+      } catch {
+        throw new AuthError(401, "the signature is not a valid personal_sign signature");
+      }
+      if (signer !== entry.account) throw new AuthError(401, "the signature is not the challenged account's");
+      const found = await standing(db, signer);
+      if (!found.ok) throw new AuthError(403, found.reason);
+      const iat = Math.floor(now() / 1000);
+      const exp = iat + tokenSeconds;
+      const token = await new SignJWT({ member: found.caller.member })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setSubject(signer)
+        .setIssuer(url.origin)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(options.secret);
+      return { token, expiresAt: new Date(exp * 1000).toISOString(), caller: found.caller };
+    },
+
+    async verify(token) {
+      let subject: string | undefined;
+      try {
+        const { payload } = await jwtVerify(token, options.secret, {
+          algorithms: ["HS256"],
+          issuer: url.origin,
+          audience: AUDIENCE,
+          currentDate: new Date(now()),
+        });
+        subject = payload.sub;
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired) throw new AuthError(401, "token expired: sign in again");
+        throw new AuthError(401, "invalid token (not signed by this API, altered or malformed)");
+      }
+      if (subject === undefined || !/^0x[0-9a-f]{40}$/.test(subject)) throw new AuthError(401, "invalid token subject");
+      const found = await standing(db, subject);
+      if (!found.ok) throw new AuthError(403, found.reason);
+      return found.caller;
+    },
+  };
+}
