@@ -5,6 +5,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import ConsortiaModule from "../../ignition/modules/Consortia.js";
 import type {
   BankGuarantees,
+  ConsortiumCalendar,
   ConsortiumRegistry,
   CreditBlacklist,
   DataSharing,
@@ -27,6 +28,7 @@ export interface SuiteContracts {
   registry: ConsortiumRegistry;
   token: DepositToken;
   ledger: PaymentLedger;
+  calendar: ConsortiumCalendar;
   blacklist: CreditBlacklist;
   dataSharing: DataSharing;
   eCertificates: ECertificates;
@@ -78,6 +80,7 @@ export async function deploySuite(
     registry: await at("ConsortiumRegistry", "registry"),
     token: await at("DepositToken", "token"),
     ledger: await at("PaymentLedger", "ledger"),
+    calendar: await at("ConsortiumCalendar", "calendar"),
     blacklist: await at("CreditBlacklist", "blacklist"),
     dataSharing: await at("DataSharing", "dataSharing"),
     eCertificates: await at("ECertificates", "eCertificates"),

@@ -23,6 +23,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "registry",
   "token",
   "ledger",
+  "calendar",
   "blacklist",
   "dataSharing",
   "eCertificates",
