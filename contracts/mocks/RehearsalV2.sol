@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {BankGuarantees} from "../guarantees/BankGuarantees.sol";
+import {ConsortiumCalendar} from "../platform/ConsortiumCalendar.sol";
 import {ConsortiumRegistry} from "../platform/ConsortiumRegistry.sol";
 import {CreditBlacklist} from "../credit/CreditBlacklist.sol";
 import {DataSharing} from "../data-sharing/DataSharing.sol";
@@ -60,6 +61,11 @@ contract ConsortiumRegistryRehearsalV2 is ConsortiumRegistry, RehearsalV2 {}
 contract DepositTokenRehearsalV2 is DepositToken, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) DepositToken(registry_) {}
+}
+
+contract ConsortiumCalendarRehearsalV2 is ConsortiumCalendar, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) ConsortiumCalendar(registry_) {}
 }
 
 contract PaymentLedgerRehearsalV2 is PaymentLedger, RehearsalV2 {

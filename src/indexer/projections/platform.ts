@@ -1,4 +1,9 @@
-import { ConsortiumRegistry__factory, DepositToken__factory, PaymentLedger__factory } from "@consortia/sdk/typechain";
+import {
+  ConsortiumCalendar__factory,
+  ConsortiumRegistry__factory,
+  DepositToken__factory,
+  PaymentLedger__factory,
+} from "@consortia/sdk/typechain";
 import { createTableSql, defineProjection, type EventHandler, type TableSpec } from "../projection.js";
 
 /** Enum names of IConsortiumRegistry, by their uint8 value. */
@@ -244,6 +249,8 @@ export default defineProjection({
     ConsortiumRegistry: ConsortiumRegistry__factory.abi,
     DepositToken: DepositToken__factory.abi,
     PaymentLedger: PaymentLedger__factory.abi,
+    // its votes are in the events table; followed here so that its implementation history is indexed (issue 19)
+    ConsortiumCalendar: ConsortiumCalendar__factory.abi,
   },
   tables: [...PLATFORM_TABLES, ...UPGRADE_TABLES],
   migrations: [
