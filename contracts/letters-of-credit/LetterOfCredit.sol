@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Settlement} from "../platform/Settlement.sol";
+import {IConsortiumCalendar} from "../platform/interfaces/IConsortiumCalendar.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
@@ -32,6 +33,8 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     /// @notice Roles an approved claim operator needs, at approval and when it transfers: a party that could hold the
     /// claim itself, or a suite contract (the forfaiting market). Never the regulator, which moves no asset.
     uint64 public constant CLAIM_OPERATOR_ROLES = CLAIM_HOLDER_ROLES | Roles.SYSTEM;
+    /// @notice Banking days the honouring bank has to examine a presentation (UCP 600 art. 14b).
+    uint256 public constant EXAMINATION_DAYS = 5;
 
     uint8 private constant _DEFERRED = 1 << 0;
     uint8 private constant _PARTIAL_DRAWINGS = 1 << 1;
@@ -56,6 +59,10 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         /// @dev Zero means the LC's beneficiary account still holds the claim.
         mapping(uint256 claimId => address) _claimHolders;
         mapping(uint256 claimId => address) _claimOperators;
+        /// @dev Counts the examination clock's banking days (issue 19; appended).
+        IConsortiumCalendar _calendar;
+        /// @dev The calendar's time zone, fixed for its life: read once when the calendar is set.
+        int32 _utcOffset;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.LetterOfCredit")) - 1)) & ~bytes32(uint256(0xff))
@@ -76,9 +83,16 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         _settlementCurrency = settlementCurrency_;
     }
 
-    /// @notice Initializes the proxy (run once, by the proxy's constructor).
-    function initialize() external initializer {
+    /// @notice Initializes the proxy (run once, by the proxy's constructor) with the consortium calendar that counts
+    /// the examination clock (a proxy deployed before the clock existed gets it from governance: `setCalendar`).
+    function initialize(IConsortiumCalendar calendar_) external initializer {
         __ConsortiumApp_init();
+        _setCalendar(calendar_);
+    }
+
+    /// @inheritdoc ILetterOfCredit
+    function setCalendar(IConsortiumCalendar calendar_) external onlyGovernance {
+        _setCalendar(calendar_);
     }
 
     // ------------------------------------------------------------------ application and issue
@@ -232,11 +246,15 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
         (uint16 index, uint80 reserved) = _reserve(lcId, lc, amount);
         presentationId = (lcId << _INDEX_BITS) | index;
+        uint40 deadline = _examinationDeadline($);
         $._presentations[presentationId] = Presentation(
             amount,
             PresentationState.Presented,
             uint40(block.timestamp),
-            0
+            0,
+            deadline,
+            false,
+            false
         );
         emit DocumentsPresented(
             presentationId,
@@ -248,6 +266,7 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
             presentedKinds,
             reserved
         );
+        emit ExaminationClockStarted(presentationId, lcId, deadline);
     }
 
     /// @inheritdoc ILetterOfCredit
@@ -255,6 +274,7 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         (uint256 lcId, LetterOfCreditRecord storage lc, Presentation storage p) = _presentationOf(presentationId);
         uint32 bank = _requireParty(lcId, Roles.LC_BANK, _honouringBank(lc));
         _requirePresentationState(presentationId, p.state, PresentationState.Presented);
+        _requireBeforeDeadline(presentationId, p.examinationDeadline);
         uint256 count = discrepancies.length;
         if (count > MAX_DISCREPANCIES) revert InvalidListLength("discrepancies", count, MAX_DISCREPANCIES);
         PresentationState result = count == 0 ? PresentationState.Compliant : PresentationState.Discrepant;
@@ -266,23 +286,69 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     function waiveDiscrepancies(uint256 presentationId) external whenNotPaused {
         (uint256 lcId, LetterOfCreditRecord storage lc, Presentation storage p) = _presentationOf(presentationId);
         uint32 applicant = _requireParty(lcId, Roles.LC_TRADER, lc.applicant);
-        _requirePresentationState(presentationId, p.state, PresentationState.Discrepant);
+        PresentationState state = p.state;
+        if (state != PresentationState.Discrepant && state != PresentationState.Held) {
+            revert PresentationWrongState(presentationId, state, PresentationState.Discrepant);
+        }
         p.state = PresentationState.Waived;
         emit DiscrepanciesWaived(presentationId, lcId, applicant);
     }
 
     /// @inheritdoc ILetterOfCredit
-    function refuse(uint256 presentationId, bytes32 noticeHash) external whenNotPaused {
+    function refuse(
+        uint256 presentationId,
+        bytes32[] calldata discrepancies,
+        bytes32 noticeHash,
+        bool holdDocuments
+    ) external whenNotPaused {
+        (uint256 lcId, LetterOfCreditRecord storage lc, Presentation storage p) = _presentationOf(presentationId);
+        uint32 bank = _requireParty(lcId, Roles.LC_BANK, _honouringBank(lc));
+        // one notice (art. 16c): a held or refused presentation, or one waived after the notice, had it
+        if (p.refusalNoticeSent) revert RefusalNoticeAlreadySent(presentationId);
+        // presented, discrepant, or waived by the applicant without the bank accepting the waiver; not honoured
+        PresentationState state = p.state;
+        if (state > PresentationState.Waived) {
+            revert PresentationWrongState(presentationId, state, PresentationState.Discrepant);
+        }
+        _requireBeforeDeadline(presentationId, p.examinationDeadline);
+        uint256 count = discrepancies.length;
+        if (count == 0 || count > MAX_DISCREPANCIES) {
+            revert InvalidListLength("discrepancies", count, MAX_DISCREPANCIES);
+        }
+        if (noticeHash == bytes32(0)) revert InvalidValue("noticeHash");
+        p.refusalNoticeSent = true;
+        p.state = holdDocuments ? PresentationState.Held : PresentationState.Refused;
+        emit RefusalNoticeSent(presentationId, lcId, bank, discrepancies, noticeHash, holdDocuments);
+        if (!holdDocuments) _release(presentationId, lcId, lc, p, bank);
+    }
+
+    /// @inheritdoc ILetterOfCredit
+    function returnDocuments(uint256 presentationId) external whenNotPaused {
         (uint256 lcId, LetterOfCreditRecord storage lc, Presentation storage p) = _presentationOf(presentationId);
         uint32 bank = _requireParty(lcId, Roles.LC_BANK, _honouringBank(lc));
         PresentationState state = p.state;
-        if (state != PresentationState.Discrepant && state != PresentationState.Waived) {
-            revert PresentationWrongState(presentationId, state, PresentationState.Discrepant);
+        // held after the notice, or waived after it (the bank need not accept a waiver, art. 16c iii b)
+        if (!p.refusalNoticeSent || (state != PresentationState.Held && state != PresentationState.Waived)) {
+            revert PresentationWrongState(presentationId, state, PresentationState.Held);
         }
         p.state = PresentationState.Refused;
-        uint80 reserved = lc.reserved - p.amount;
-        lc.reserved = reserved;
-        emit PresentationRefused(presentationId, lcId, bank, noticeHash, reserved);
+        _release(presentationId, lcId, lc, p, bank);
+    }
+
+    /// @inheritdoc ILetterOfCredit
+    function recordPreclusion(uint256 presentationId) external whenNotPaused {
+        (uint256 lcId, LetterOfCreditRecord storage lc, Presentation storage p) = _presentationOf(presentationId);
+        uint32 recordedBy = _authorize(Roles.MEMBER);
+        // not honoured (compliant, accepted, paid) and no notice sent (held, refused, or waived after a notice)
+        PresentationState state = p.state;
+        if (state > PresentationState.Waived || p.refusalNoticeSent) {
+            revert PresentationWrongState(presentationId, state, PresentationState.Presented);
+        }
+        uint40 deadline = p.examinationDeadline;
+        if (deadline == 0 || block.timestamp <= deadline) revert ExaminationDeadlineNotPassed(presentationId, deadline);
+        p.precluded = true;
+        p.state = PresentationState.Compliant;
+        emit ExaminationPrecluded(presentationId, lcId, _honouringBank(lc), deadline, recordedBy);
     }
 
     /// @inheritdoc ILetterOfCredit
@@ -464,6 +530,11 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     /// @inheritdoc ILetterOfCredit
     function settlementCurrency() external view returns (bytes3) {
         return _settlementCurrency;
+    }
+
+    /// @inheritdoc ILetterOfCredit
+    function calendar() external view returns (IConsortiumCalendar) {
+        return _getLetterOfCreditStorage()._calendar;
     }
 
     // ------------------------------------------------------------------ internals
@@ -648,6 +719,39 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         emit ReimbursementRecorded(presentationId, obligationId, issuing, nominated);
     }
 
+    /// @dev Finally refuses: releases the presentation's reserved amount and records the documents' return.
+    function _release(
+        uint256 presentationId,
+        uint256 lcId,
+        LetterOfCreditRecord storage lc,
+        Presentation storage p,
+        uint32 bank
+    ) private {
+        uint80 reserved = lc.reserved - p.amount;
+        lc.reserved = reserved;
+        emit DocumentsReturned(presentationId, lcId, bank, reserved);
+    }
+
+    function _setCalendar(IConsortiumCalendar calendar_) private {
+        if (address(calendar_) == address(0)) revert InvalidValue("calendar");
+        LetterOfCreditStorage storage $ = _getLetterOfCreditStorage();
+        $._calendar = calendar_;
+        $._utcOffset = calendar_.utcOffset();
+        emit CalendarSet(calendar_);
+    }
+
+    /// @dev The last second of the fifth banking day following today (art. 14b), in the calendar's time zone.
+    function _examinationDeadline(LetterOfCreditStorage storage $) private view returns (uint40) {
+        IConsortiumCalendar calendar_ = $._calendar;
+        if (address(calendar_) == address(0)) revert CalendarNotSet();
+        int256 offset = $._utcOffset;
+        // local day numbers count days from 1970-01-01 (the calendar's `dayOf`, without the call)
+        uint256 today = uint256(int256(block.timestamp) + offset) / 1 days;
+        uint32 lastDay = calendar_.addWorkingDays(uint32(today), EXAMINATION_DAYS);
+        // local midnight after `lastDay`, back in UTC, less a second
+        return uint40(uint256((int256(uint256(lastDay)) + 1) * 1 days - offset) - 1);
+    }
+
     function _presentedKinds(DocumentRef[] calldata documents) private pure returns (uint32 kinds) {
         uint256 count = documents.length;
         if (count == 0 || count > MAX_DOCUMENTS) revert InvalidListLength("documents", count, MAX_DOCUMENTS);
@@ -719,6 +823,11 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
 
     function _requireNotExpired(uint256 lcId, uint40 expiry) private view {
         if (block.timestamp > expiry) revert LetterOfCreditExpired(lcId, expiry);
+    }
+
+    /// @dev At or before the examination deadline (presentations without a clock have none).
+    function _requireBeforeDeadline(uint256 presentationId, uint40 deadline) private view {
+        if (deadline != 0 && block.timestamp > deadline) revert ExaminationDeadlinePassed(presentationId, deadline);
     }
 
     function _requirePresentationState(

@@ -70,6 +70,11 @@ contract DepositTokenRehearsalV2 is DepositToken, RehearsalV2 {
     constructor(IConsortiumRegistry registry_) DepositToken(registry_) {}
 }
 
+contract ConsortiumCalendarRehearsalV2 is ConsortiumCalendar, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) ConsortiumCalendar(registry_) {}
+}
+
 contract PaymentLedgerRehearsalV2 is PaymentLedger, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) PaymentLedger(registry_) {}
@@ -153,11 +158,6 @@ contract ForfaitingMarketRehearsalV2 is ForfaitingMarket, RehearsalV2 {
         IDepositToken token_,
         IPaymentLedger ledger_
     ) ForfaitingMarket(registry_, token_, ledger_) {}
-}
-
-contract ConsortiumCalendarRehearsalV2 is ConsortiumCalendar, RehearsalV2 {
-    /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(IConsortiumRegistry registry_) ConsortiumCalendar(registry_) {}
 }
 
 contract ApprovalProcessesRehearsalV2 is ApprovalProcesses, RehearsalV2 {

@@ -5,18 +5,17 @@ import PlatformModule from "./Platform.js";
 /**
  * Interbank positions and letters of credit. Both hold or move settlement (netting escrow, DvP payments, off-chain
  * payment records), so both are registered as system contracts; the LC contract records nominated banks'
- * reimbursements in InterbankPositions as a system contract.
+ * reimbursements in InterbankPositions as a system contract. The platform's calendar counts the examination clock.
  */
 export default buildModule("LettersOfCredit", (m) => {
-  const { registry, token, ledger } = m.useModule(PlatformModule);
+  const { registry, token, ledger, calendar } = m.useModule(PlatformModule);
   const positions = deployUpgradeable(m, "InterbankPositions", [registry, token, ledger]);
-  const letterOfCredit = deployUpgradeable(m, "LetterOfCredit", [
-    registry,
-    token,
-    ledger,
-    positions,
-    m.getParameter("settlementCurrency", "0x434e59"), // "CNY"
-  ]);
+  const letterOfCredit = deployUpgradeable(
+    m,
+    "LetterOfCredit",
+    [registry, token, ledger, positions, m.getParameter("settlementCurrency", "0x434e59")], // "CNY"
+    [calendar], // counts the UCP 600 examination clock
+  );
   m.call(registry, "bootstrapSystemContract", [positions], {
     id: "registerInterbankPositions",
   });

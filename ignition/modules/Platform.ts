@@ -1,7 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { deployUpgradeable } from "./upgradeable.js";
 
-/** Registry, settlement token and off-chain payment ledger: what every application module builds on. */
+/** Registry, settlement token, off-chain payment ledger and calendar: what every application module builds on. */
 export default buildModule("Platform", (m) => {
   // The deploying account becomes the bootstrapper (the registry's initializer runs in the proxy's constructor).
   const registry = deployUpgradeable(m, "ConsortiumRegistry", []);
@@ -16,6 +16,7 @@ export default buildModule("Platform", (m) => {
     ],
   );
   const ledger = deployUpgradeable(m, "PaymentLedger", [registry]);
+  // The consortium's working days (set by governance vote per year), in its time zone (UTC+8 by default).
   const calendar = deployUpgradeable(m, "ConsortiumCalendar", [registry], [m.getParameter("utcOffset", 28_800)]);
   return { registry, token, ledger, calendar };
 });

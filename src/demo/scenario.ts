@@ -121,6 +121,8 @@ export interface DemoScenarioResult {
     lcId: bigint;
     discrepantPresentationId: bigint;
     compliantPresentationId: bigint;
+    /** Dev chain only: the presentation whose bank let the examination deadline pass (UCP 600 art. 16f). */
+    precludedPresentationId?: bigint;
     maturity: number;
     obligationIds: bigint[];
     nettingRun: bigint;
@@ -218,6 +220,8 @@ export function cny(minor: bigint): string {
 
 /** A human amount in CNY ("1,000,000.00") as minor units. */
 const yuan = (amount: number): bigint => BigInt(Math.round(amount * 100));
+/** A chain time as an ISO date-time in UTC. */
+const isoTime = (seconds: bigint | number): string => new Date(Number(seconds) * 1000).toISOString();
 
 function connectApps(deployment: Deployment, runner: Consortia["runner"]) {
   const at = (name: string): string => {
@@ -553,10 +557,19 @@ export const lettersOfCreditStory: Story = async (ctx) => {
   ctx.log(
     `${supplier1.member.shortName} presented documents for ${cny(firstAmount)} (first shipment) under LC #${lcId}`,
   );
-  await ctx.send(lc.examine(discrepant, [encodeBytes32String("LATE_SHIPMENT")]));
-  ctx.log(`${bankA.member.shortName} found the first presentation discrepant: late shipment`);
+  const { examinationDeadline } = await lc.presentation(discrepant);
+  ctx.log(
+    `the examination clock runs: ${bankA.member.shortName} must honour or refuse by ${isoTime(examinationDeadline)}`,
+  );
+  // UCP 600 art. 16c: one refusal notice stating every discrepancy, the documents held pending the applicant's waiver
+  const discrepancies = [encodeBytes32String("LATE_SHIPMENT"), encodeBytes32String("INSURANCE_AFTER_SHIPMENT")];
+  const notice = hashCanonicalJson({ notice: `HXB-REF-${discrepant}`, discrepancies: ["late shipment", "insurance"] });
+  await ctx.send(lc.refuse(discrepant, discrepancies, notice, true));
+  ctx.log(
+    `${bankA.member.shortName} refused the first presentation (late shipment, insurance dated after shipment), holding the documents`,
+  );
   await ctx.send(coreA.apps.letterOfCredit.waiveDiscrepancies(discrepant));
-  ctx.log(`${coreA.member.shortName} waived the discrepancy`);
+  ctx.log(`${coreA.member.shortName} waived the discrepancies: the documents are released to the bank's honour`);
 
   const secondAmount = yuan(720_000);
   const compliant = await beneficiary.present.staticCall(lcId, secondAmount, documents("2025-002"));
@@ -571,6 +584,24 @@ export const lettersOfCreditStory: Story = async (ctx) => {
   ctx.log(
     `${bankA.member.shortName} accepted both drafts, payable at maturity in 60 days (claims held by ${supplier1.member.shortName})`,
   );
+
+  // UCP 600 art. 16f (dev chain only: it needs the clock moved): a third presentation the bank lets lie past its
+  // five banking days is precluded: the beneficiary records it and the bank must honour.
+  let precludedPresentationId: bigint | undefined;
+  if (ctx.timeTravel) {
+    const thirdAmount = yuan(60_000);
+    precludedPresentationId = await beneficiary.present.staticCall(lcId, thirdAmount, documents("2025-003"));
+    await ctx.send(beneficiary.present(lcId, thirdAmount, documents("2025-003")));
+    const deadline = (await lc.presentation(precludedPresentationId)).examinationDeadline;
+    ctx.log(
+      `${supplier1.member.shortName} presented ${cny(thirdAmount)} (third shipment); deadline ${isoTime(deadline)}`,
+    );
+    await ctx.advance(Number(deadline) - (await ctx.now()) + 1);
+    await ctx.send(beneficiary.recordPreclusion(precludedPresentationId));
+    ctx.log(`${bankA.member.shortName} let the deadline pass: ${supplier1.member.shortName} recorded its preclusion`);
+    await ctx.send(lc.accept(precludedPresentationId, maturity));
+    ctx.log(`${bankA.member.shortName}, precluded, accepted the third draft`);
+  }
 
   // Interbank positions: each bank grants another a credit line, obligations are recorded, one netting run settles.
   const lines: [Actor, Actor, bigint][] = [
@@ -639,6 +670,7 @@ export const lettersOfCreditStory: Story = async (ctx) => {
     lcId,
     discrepantPresentationId: discrepant,
     compliantPresentationId: compliant,
+    precludedPresentationId,
     maturity,
     obligationIds,
     nettingRun,

@@ -67,6 +67,56 @@ describe("cli: lc commands against a real node", function () {
     expect(human.stdout).to.match(/^id:\s+\d+\nstate:\s+Acknowledged/);
   });
 
+  it("present shows the examination deadline; refuse sends the one notice, return-documents ends it", async () => {
+    const present = async (tag: string) =>
+      net.json<{ presentationId: string; examinationDeadline: number }>(
+        ["lc", "present", sightLc, "100", "--document", `invoice=${h(tag)}`],
+        { as: "exporter" },
+      );
+    const held = await present("held invoice");
+    expect(held.examinationDeadline).to.be.greaterThan(Math.floor(Date.now() / 1000) - 3600);
+    const shown = await net.run(["lc", "presentation", held.presentationId]);
+    expect(shown.stdout).to.match(/examinationDeadline:\s+\d{4}-\d\d-\d\d/);
+    const refused = await net.run(
+      [
+        "lc",
+        "refuse",
+        held.presentationId,
+        "--discrepancy",
+        "LATE_SHIPMENT",
+        "--discrepancy",
+        "NO_INSURANCE",
+        "--notice",
+        h("notice"),
+      ],
+      { as: "bankA" },
+    );
+    expect(refused.code, refused.stderr).to.equal(0);
+    expect(refused.stdout).to.match(
+      new RegExp(`^refused presentation ${held.presentationId} \\(2 discrepancies\\), documents held`),
+    );
+    const second = await net.run(
+      ["lc", "refuse", held.presentationId, "--discrepancy", "OTHER", "--notice", h("notice 2")],
+      { as: "bankA" },
+    );
+    expect(second.code).to.equal(1);
+    expect(second.stderr).to.match(/the refusal notice was already sent/);
+    const returned = await net.run(["lc", "return-documents", held.presentationId], { as: "bankA" });
+    expect(returned.stdout).to.match(new RegExp(`^returned the documents of presentation ${held.presentationId}`));
+    const state = await net.json<{ state: string; refusalNoticeSent: boolean }>([
+      "lc",
+      "presentation",
+      held.presentationId,
+    ]);
+    expect(state).to.deep.include({ state: "Refused", refusalNoticeSent: true });
+    const early = await present("early invoice");
+    const precluded = await net.run(["lc", "preclude", early.presentationId], { as: "exporter" });
+    expect(precluded.code).to.equal(1);
+    expect(precluded.stderr).to.match(/the examination deadline \d+ has not passed/);
+    const noNotice = await net.run(["lc", "refuse", early.presentationId, "--notice", h("n")], { as: "bankA" });
+    expect(noNotice.code).to.equal(2);
+  });
+
   it("credit lines, obligations and a netting run move only the net amount", async () => {
     await net.json(["lc", "credit-line", "Bank A", "1000"], { as: "bankB" });
     await net.json(["lc", "credit-line", "Bank B", "1000"], { as: "bankA" });

@@ -162,11 +162,15 @@ describe("demo scenario over a real JSON-RPC node", function () {
     const lc = LetterOfCredit__factory.connect(at("LetterOfCredit"), provider);
     const record = await lc.letterOfCredit(result.lettersOfCredit.lcId);
     expect(record.amount).to.equal(yuan(1_200_000));
-    expect(record.drawn).to.equal(yuan(1_200_000));
+    // two shipments, and a third the bank let lie past its examination deadline (precluded, then accepted)
+    expect(record.drawn).to.equal(yuan(1_260_000));
     expect(record.issuingBank).to.equal(BigInt(members.bankA.memberId));
     expect(record.applicant).to.equal(BigInt(members.coreA.memberId));
     expect((await lc.presentation(result.lettersOfCredit.discrepantPresentationId)).state).to.equal(6n); // Paid
     expect((await lc.presentation(result.lettersOfCredit.compliantPresentationId)).state).to.equal(6n); // Paid
+    const precluded = await lc.presentation(result.lettersOfCredit.precludedPresentationId!);
+    expect([precluded.state, precluded.precluded]).to.deep.equal([5n, true]); // Accepted after the preclusion
+    expect((await lc.presentation(result.lettersOfCredit.discrepantPresentationId)).refusalNoticeSent).to.equal(true);
 
     const positions = InterbankPositions__factory.connect(at("InterbankPositions"), provider);
     expect(await positions.nettingRunCount()).to.equal(1n);
@@ -379,9 +383,12 @@ describe("demo scenario over a real JSON-RPC node", function () {
       }
 
       const lc = await api<Record<string, unknown>>(`/letters-of-credit/${lettersOfCredit.lcId}`);
-      // Drawn in full (1,200,000.00); the 5% tolerance keeps it open for 60,000.00 more.
-      expect(dump(lc)).to.match(field("drawn", 120_000_000n));
+      // Drawn in full with the 5% tolerance (1,260,000.00): the third, precluded presentation took the last 60,000.00.
+      expect(dump(lc)).to.match(field("drawn", 126_000_000n));
       expect(dump(lc)).to.match(/"event":"PresentationPaid"/);
+      expect(dump(lc)).to.match(/"event":"RefusalNoticeSent"/);
+      expect(dump(lc)).to.match(/"event":"ExaminationPrecluded"/);
+      expect(dump(lc)).to.match(/"examinationDeadline":\d+/);
       const run = await api<unknown>(`/netting-runs/${lettersOfCredit.nettingRun}`);
       expect(dump(run)).to.contain("-50000000");
 

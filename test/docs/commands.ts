@@ -296,6 +296,29 @@ export const COVERAGE: Coverage[] = [
     note: "every approval and calendar subcommand the README's walk-through names runs in that file",
   },
   {
+    commands: /^consortia lc present$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "present", sightLc, "100"'] }],
+  },
+  {
+    commands: /^consortia lc presentation <id>$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "presentation", held.presentationId]'] }],
+  },
+  {
+    commands: /^consortia lc return-documents <presentation>$/,
+    run: [
+      { file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "return-documents", held.presentationId]'] },
+    ],
+  },
+  {
+    commands: /^consortia lc preclude <presentation>$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "preclude", early.presentationId]'] }],
+    note: "the CLI test's node cannot move its clock: it checks the refusal before the deadline",
+  },
+  {
+    commands: /^consortia lc refuse <presentation> --discrepancy <code> --notice <hash> \[--return-documents\]$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['"lc", "refuse", held.presentationId'] }],
+  },
+  {
     commands: /^consortia lc net$/,
     run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "net", first.obligationId'] }],
   },

@@ -32,6 +32,7 @@ export interface SuiteContracts {
   token: DepositToken;
   ledger: PaymentLedger;
   financedDocuments: FinancedDocuments;
+  calendar: ConsortiumCalendar;
   blacklist: CreditBlacklist;
   dataSharing: DataSharing;
   eCertificates: ECertificates;
@@ -42,7 +43,6 @@ export interface SuiteContracts {
   letterOfCredit: LetterOfCredit;
   guarantees: BankGuarantees;
   forfaiting: ForfaitingMarket;
-  calendar: ConsortiumCalendar;
   approvals: ApprovalProcesses;
 }
 
@@ -87,6 +87,7 @@ export async function deploySuite(
     token: await at("DepositToken", "token"),
     ledger: await at("PaymentLedger", "ledger"),
     financedDocuments: await at("FinancedDocuments", "financedDocuments"),
+    calendar: await at("ConsortiumCalendar", "calendar"),
     blacklist: await at("CreditBlacklist", "blacklist"),
     dataSharing: await at("DataSharing", "dataSharing"),
     eCertificates: await at("ECertificates", "eCertificates"),
@@ -97,7 +98,6 @@ export async function deploySuite(
     letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
     guarantees: await at("BankGuarantees", "guarantees"),
     forfaiting: await at("ForfaitingMarket", "forfaiting"),
-    calendar: await at("ConsortiumCalendar", "calendar"),
     approvals: await at("ApprovalProcesses", "approvals"),
   };
   const { registry } = contracts;

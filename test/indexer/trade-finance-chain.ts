@@ -3,6 +3,7 @@ import { keccak256, toUtf8Bytes, ZeroAddress, ZeroHash, AbiCoder, MaxUint256 } f
 import {
   ForfaitingMarket__factory,
   InterbankPositions__factory,
+  ConsortiumCalendar__factory,
   LetterOfCredit__factory,
   type ForfaitingMarket,
   type InterbankPositions,
@@ -78,9 +79,15 @@ export async function deployTradeFinance(chain: TestChain): Promise<TradeFinance
     deployer,
   );
   await positions.waitForDeployment();
+  // the examination clock's banking days (UTC+8)
+  const calendar = await deployProxy(
+    await new ConsortiumCalendar__factory(deployer).deploy(registry),
+    [8 * 3600],
+    deployer,
+  );
   const lc = await deployProxy(
     await new LetterOfCredit__factory(deployer).deploy(registry, token, ledger, positions, CNY),
-    [],
+    [await calendar.getAddress()],
     deployer,
   );
   await lc.waitForDeployment();
@@ -187,10 +194,14 @@ export async function tradeFinanceScenario(chain: TestChain, apps: TradeFinance)
   const waivedPresentation = await present(sightLc, 30_000n, "p2");
   await send(lcB.examine(waivedPresentation, [hash("late shipment")]));
   await send(lcCore.waiveDiscrepancies(waivedPresentation));
-  await send(lcB.refuse(waivedPresentation, hash("refusal notice 2")));
+  // the bank does not accept the waiver: its one notice returns the documents (UCP 600 art. 16c)
+  await send(lcB.refuse(waivedPresentation, [hash("late shipment")], hash("refusal notice 2"), false));
   const refusedPresentation = await present(sightLc, 20_000n, "p3");
   await send(lcB.examine(refusedPresentation, [hash("missing insurance"), hash("amount mismatch")]));
-  await send(lcB.refuse(refusedPresentation, hash("refusal notice 3")));
+  // held pending the applicant's waiver, which does not come: the bank returns the documents
+  const notice3 = [hash("missing insurance"), hash("amount mismatch")];
+  await send(lcB.refuse(refusedPresentation, notice3, hash("refusal notice 3"), true));
+  await send(lcB.returnDocuments(refusedPresentation));
   await send(lcA.requestCancellation(sightLc));
   await send(lcS.rejectCancellation(sightLc));
   await send(lcA.requestCancellation(sightLc));

@@ -1,9 +1,12 @@
 import { encodeBytes32String, keccak256, toUtf8Bytes, type BigNumberish } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import type { InterbankPositions, LetterOfCredit } from "@consortia/sdk/typechain";
+import type { ConsortiumCalendar, InterbankPositions, LetterOfCredit } from "@consortia/sdk/typechain";
 import type { ILetterOfCredit } from "@consortia/sdk/typechain/letters-of-credit/LetterOfCredit.js";
 import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
 import { deployUpgradeable } from "../helpers/upgradeable.js";
+
+/** The calendar's time zone in the LC tests: UTC+8. */
+export const UTC_OFFSET = 8 * 3600;
 
 export const DAY = 24n * 3600n;
 /** "CNY" as bytes3. */
@@ -41,6 +44,7 @@ export const PresentationState = {
   Accepted: 5,
   Paid: 6,
   Refused: 7,
+  Held: 8,
 } as const;
 
 export const ObligationStatus = {
@@ -66,6 +70,7 @@ export interface LcFixture {
   platform: Platform;
   lc: LetterOfCredit;
   positions: InterbankPositions;
+  calendar: ConsortiumCalendar;
   now: bigint;
   /** Terms with bankB advising, supplier1 beneficiary, sight, partial drawings, 5% plus tolerance. */
   terms(overrides?: Partial<ILetterOfCredit.TermsStruct>): ILetterOfCredit.TermsStruct;
@@ -80,13 +85,13 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     platform.token,
     platform.ledger,
   ]);
-  const lc = await deployUpgradeable(ethers, "LetterOfCredit", [
-    platform.registry,
-    platform.token,
-    platform.ledger,
-    positions,
-    CNY,
-  ]);
+  const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [platform.registry], [UTC_OFFSET]);
+  const lc = await deployUpgradeable(
+    ethers,
+    "LetterOfCredit",
+    [platform.registry, platform.token, platform.ledger, positions, CNY],
+    [calendar],
+  );
   await platform.finishBootstrap([positions, lc]);
   for (const bank of [platform.accounts.bankA, platform.accounts.bankB, platform.accounts.bankC]) {
     await fund(platform, bank, 10_000_000n);
@@ -111,7 +116,7 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     termsHash: hash("full terms v1"),
     ...overrides,
   });
-  return { platform, lc, positions, now, terms };
+  return { platform, lc, positions, calendar, now, terms };
 }
 
 /** Issues (bankA for core) an LC, advises (bankB) and acknowledges (supplier1); returns its id. */

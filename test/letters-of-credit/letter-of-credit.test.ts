@@ -485,34 +485,31 @@ describe("LetterOfCredit", () => {
         .withArgs(pid, PresentationState.Compliant, PresentationState.Presented);
     });
 
-    it("the bank refuses a discrepant presentation, releasing its amount; a compliant one cannot be refused", async () => {
+    it("the bank refuses with its notice, returning the documents and releasing the amount; not once honoured", async () => {
       const pid = await presentDocs(f, lcId, 60_000n);
-      await expect(as("bankA").refuse(pid, hash("notice")))
-        .to.be.revertedWithCustomError(f.lc, "PresentationWrongState")
-        .withArgs(pid, PresentationState.Presented, PresentationState.Discrepant);
       await as("bankA").examine(pid, [code("LATE_SHIPMENT")]);
-      await expect(as("bankB").refuse(pid, hash("notice"))).to.be.revertedWithCustomError(
-        f.lc,
-        "LetterOfCreditWrongParty",
-      );
-      await expect(as("bankA").refuse(pid, hash("notice")))
-        .to.emit(f.lc, "PresentationRefused")
-        .withArgs(pid, lcId, ids().bankA, hash("notice"), 0n);
+      await expect(
+        as("bankB").refuse(pid, [code("LATE_SHIPMENT")], hash("notice"), false),
+      ).to.be.revertedWithCustomError(f.lc, "LetterOfCreditWrongParty");
+      await expect(as("bankA").refuse(pid, [code("LATE_SHIPMENT")], hash("notice"), false))
+        .to.emit(f.lc, "RefusalNoticeSent")
+        .withArgs(pid, lcId, ids().bankA, [code("LATE_SHIPMENT")], hash("notice"), false)
+        .and.to.emit(f.lc, "DocumentsReturned")
+        .withArgs(pid, lcId, ids().bankA, 0n);
       expect(await f.lc.available(lcId)).to.equal(105_000n);
       await expect(as("bankA").pay(pid, ZERO)).to.be.revertedWithCustomError(f.lc, "PresentationWrongState");
       const compliant = await presentDocs(f, lcId, 1_000n);
       await as("bankA").examine(compliant, []);
-      await expect(as("bankA").refuse(compliant, hash("notice"))).to.be.revertedWithCustomError(
-        f.lc,
-        "PresentationWrongState",
-      );
+      await expect(as("bankA").refuse(compliant, [code("X")], hash("notice"), false))
+        .to.be.revertedWithCustomError(f.lc, "PresentationWrongState")
+        .withArgs(compliant, PresentationState.Compliant, PresentationState.Discrepant);
     });
 
     it("a waived presentation may still be refused by the bank", async () => {
       const pid = await presentDocs(f, lcId, 1_000n);
       await as("bankA").examine(pid, [code("X")]);
       await as("core").waiveDiscrepancies(pid);
-      await expect(as("bankA").refuse(pid, hash("notice"))).to.emit(f.lc, "PresentationRefused");
+      await expect(as("bankA").refuse(pid, [code("X")], hash("notice"), false)).to.emit(f.lc, "DocumentsReturned");
     });
 
     it("drawing up to amount plus tolerance closes the LC as fully drawn; nothing more is presented", async () => {
@@ -528,8 +525,9 @@ describe("LetterOfCredit", () => {
     });
 
     it("a timely presentation is examined and paid after expiry", async () => {
+      await networkHelpers.time.increaseTo(f.now + 90n * DAY - 100n);
       const pid = await presentDocs(f, lcId, 1_000n);
-      await networkHelpers.time.increase(91n * DAY);
+      await networkHelpers.time.increase(200n); // past expiry, within the examination clock
       await as("bankA").examine(pid, []);
       await expect(as("bankA").pay(pid, ZERO)).to.emit(f.lc, "PresentationPaid");
     });
@@ -820,9 +818,12 @@ describe("LetterOfCredit", () => {
         .withArgs(lcId, 1_000n);
       await networkHelpers.time.increase(91n * DAY);
       await expect(as("bankA").expire(lcId)).to.be.revertedWithCustomError(f.lc, "PresentationsPending");
-      await as("bankA").examine(pid, [code("X")]);
-      await as("bankA").refuse(pid, hash("n"));
-      await expect(as("bankA").expire(lcId)).to.emit(f.lc, "LetterOfCreditClosed").withArgs(lcId, LcState.Expired, 0n);
+      // the bank let its examination deadline pass: precluded, it must honour before the LC can close
+      await as("supplier1").recordPreclusion(pid);
+      await as("bankA").pay(pid, ZERO);
+      await expect(as("bankA").expire(lcId))
+        .to.emit(f.lc, "LetterOfCreditClosed")
+        .withArgs(lcId, LcState.Expired, 1_000n);
     });
 
     it("expires only after expiry, by a party; nothing happens after", async () => {

@@ -13,13 +13,13 @@ export async function deployApps(connection: NetworkConnection) {
     platform.token,
     platform.ledger,
   ]);
-  const lc = await deployUpgradeable(ethers, "LetterOfCredit", [
-    platform.registry,
-    platform.token,
-    platform.ledger,
-    positions,
-    "0x434e59",
-  ]);
+  const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [platform.registry], [8 * 3600]);
+  const lc = await deployUpgradeable(
+    ethers,
+    "LetterOfCredit",
+    [platform.registry, platform.token, platform.ledger, positions, "0x434e59"],
+    [calendar],
+  );
   const guarantees = await deployUpgradeable(ethers, "BankGuarantees", [
     platform.registry,
     platform.token,

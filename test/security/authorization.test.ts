@@ -25,6 +25,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "token",
   "ledger",
   "financedDocuments",
+  "calendar",
   "blacklist",
   "dataSharing",
   "eCertificates",
@@ -35,7 +36,6 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "letterOfCredit",
   "guarantees",
   "forfaiting",
-  "calendar",
   "approvals",
 ];
 

@@ -4,12 +4,15 @@ pragma solidity 0.8.30;
 import {InterbankPositions} from "../../contracts/letters-of-credit/InterbankPositions.sol";
 import {LetterOfCredit} from "../../contracts/letters-of-credit/LetterOfCredit.sol";
 import {ILetterOfCredit} from "../../contracts/letters-of-credit/interfaces/ILetterOfCredit.sol";
+import {ConsortiumCalendar} from "../../contracts/platform/ConsortiumCalendar.sol";
+import {IConsortiumCalendar} from "../../contracts/platform/interfaces/IConsortiumCalendar.sol";
 import {DocumentRef} from "../../contracts/platform/types/DocumentRef.sol";
 import {PlatformFixture} from "./utils/PlatformFixture.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
 /// @notice Drives letters of credit through random sequences of issue, amendment, presentation, examination, waiver,
-/// refusal, acceptance, payment, expiry and time, keeping ghost totals of what was honoured and paid.
+/// refusal notices (documents held or returned), preclusion, acceptance, payment, expiry and time, keeping ghost
+/// totals of what was honoured and paid and a ghost record of every presentation's examination steps.
 contract LetterOfCreditHandler is PlatformFixture {
     LetterOfCredit public lc;
     InterbankPositions public positions;
@@ -22,6 +25,18 @@ contract LetterOfCreditHandler is PlatformFixture {
     mapping(uint256 presentationId => uint8) internal _lastPresentationState;
     uint256 public ghostPaidToBeneficiary;
     bool public ghostMovedBackward;
+    /// @dev A presentation paid a second time.
+    bool public ghostPaidTwice;
+    /// @dev A presentation both refused (documents returned) and honoured (accepted or paid).
+    bool public ghostRefusedAndHonoured;
+    /// @dev A preclusion recorded at or before the presentation's examination deadline.
+    bool public ghostPrecludedEarly;
+    uint256 public ghostPreclusions;
+    uint256 public ghostNotices;
+    mapping(uint256 presentationId => uint256) internal _payments;
+    mapping(uint256 presentationId => bool) internal _honoured;
+    mapping(uint256 presentationId => bool) internal _returned;
+    ConsortiumCalendar public calendar;
 
     constructor() {
         _deployPlatform();
@@ -31,10 +46,13 @@ contract LetterOfCreditHandler is PlatformFixture {
                 abi.encodeCall(InterbankPositions.initialize, ())
             )
         );
+        calendar = ConsortiumCalendar(
+            _proxy(address(new ConsortiumCalendar(registry)), abi.encodeCall(ConsortiumCalendar.initialize, (8 hours)))
+        );
         lc = LetterOfCredit(
             _proxy(
                 address(new LetterOfCredit(registry, token, ledger, positions, bytes3("CNY"))),
-                abi.encodeCall(LetterOfCredit.initialize, ())
+                abi.encodeCall(LetterOfCredit.initialize, (IConsortiumCalendar(address(calendar))))
             )
         );
         registry.bootstrapSystemContract(address(positions));
@@ -139,13 +157,41 @@ contract LetterOfCreditHandler is PlatformFixture {
         _observePresentation(pid);
     }
 
-    function refuse(uint256 seed) external {
+    function refuse(uint256 seed, bool holdDocuments) external {
+        (bool ok, uint256 pid, address bank) = _pick(seed);
+        if (!ok) return;
+        bytes32[] memory discrepancies = new bytes32[](1);
+        discrepancies[0] = "LATE_PRESENTATION";
+        vm.prank(bank);
+        try lc.refuse(pid, discrepancies, bytes32("notice"), holdDocuments) {
+            ++ghostNotices;
+            if (!holdDocuments) _returnedNow(pid);
+        } catch {}
+        _observePresentation(pid);
+        _observe(pid >> 16);
+    }
+
+    function returnDocuments(uint256 seed) external {
         (bool ok, uint256 pid, address bank) = _pick(seed);
         if (!ok) return;
         vm.prank(bank);
-        try lc.refuse(pid, bytes32("notice")) {} catch {}
+        try lc.returnDocuments(pid) {
+            _returnedNow(pid);
+        } catch {}
         _observePresentation(pid);
         _observe(pid >> 16);
+    }
+
+    function recordPreclusion(uint256 seed) external {
+        (bool ok, uint256 pid, ) = _pick(seed);
+        if (!ok) return;
+        uint40 deadline = lc.presentation(pid).examinationDeadline;
+        vm.prank(SUPPLIER_1);
+        try lc.recordPreclusion(pid) {
+            ++ghostPreclusions;
+            if (block.timestamp <= deadline) ghostPrecludedEarly = true;
+        } catch {}
+        _observePresentation(pid);
     }
 
     function accept(uint256 seed, uint256 days_) external {
@@ -155,6 +201,7 @@ contract LetterOfCreditHandler is PlatformFixture {
         vm.prank(bank);
         try lc.accept(pid, uint40(block.timestamp + _bound(days_, 1, 30) * 1 days)) {
             ghostHonoured[pid >> 16] += amount;
+            _honouredNow(pid);
         } catch {}
         _observePresentation(pid);
         _observe(pid >> 16);
@@ -168,6 +215,8 @@ contract LetterOfCreditHandler is PlatformFixture {
         try lc.pay(pid, bytes32(0)) {
             if (p.state != ILetterOfCredit.PresentationState.Accepted) ghostHonoured[pid >> 16] += p.amount;
             ghostPaidToBeneficiary += p.amount;
+            if (++_payments[pid] > 1) ghostPaidTwice = true;
+            _honouredNow(pid);
         } catch {}
         _observePresentation(pid);
         _observe(pid >> 16);
@@ -183,6 +232,11 @@ contract LetterOfCreditHandler is PlatformFixture {
 
     function warp(uint256 secondsAhead) external {
         vm.warp(block.timestamp + _bound(secondsAhead, 1, 20 days));
+    }
+
+    /// @dev Short steps too, so that examinations and preclusions land on both sides of the five-day deadline.
+    function warpHours(uint256 hoursAhead) external {
+        vm.warp(block.timestamp + _bound(hoursAhead, 1, 72) * 1 hours);
     }
 
     // ------------------------------------------------------------------ ghosts
@@ -202,8 +256,24 @@ contract LetterOfCreditHandler is PlatformFixture {
 
     function _observePresentation(uint256 pid) internal {
         uint8 state = uint8(lc.presentation(pid).state);
-        if (state < _lastPresentationState[pid]) ghostMovedBackward = true;
+        uint8 last = _lastPresentationState[pid];
+        // Held (8) is the one state that moves back: to Waived on the applicant's waiver, to Refused on return
+        bool fromHeld =
+            last == uint8(ILetterOfCredit.PresentationState.Held) &&
+                (state == uint8(ILetterOfCredit.PresentationState.Waived) ||
+                    state == uint8(ILetterOfCredit.PresentationState.Refused));
+        if (state < last && !fromHeld) ghostMovedBackward = true;
         _lastPresentationState[pid] = state;
+    }
+
+    function _honouredNow(uint256 pid) internal {
+        _honoured[pid] = true;
+        if (_returned[pid]) ghostRefusedAndHonoured = true;
+    }
+
+    function _returnedNow(uint256 pid) internal {
+        _returned[pid] = true;
+        if (_honoured[pid]) ghostRefusedAndHonoured = true;
     }
 }
 
@@ -241,8 +311,23 @@ contract LetterOfCreditInvariantTest is TestBase {
         _assertEq(handler.beneficiaryBalance(), handler.ghostPaidToBeneficiary(), "beneficiary balance");
     }
 
-    /// @notice No LC or presentation state ever moved backward.
+    /// @notice No LC or presentation state ever moved backward (but out of Held, to Waived or Refused).
     function invariant_statesOnlyMoveForward() public view {
         _assertTrue(!handler.ghostMovedBackward(), "a state moved backward");
+    }
+
+    /// @notice A presentation is paid at most once.
+    function invariant_paidAtMostOnce() public view {
+        _assertTrue(!handler.ghostPaidTwice(), "a presentation was paid twice");
+    }
+
+    /// @notice No presentation is both refused (documents returned) and honoured (accepted or paid).
+    function invariant_neverRefusedAndHonoured() public view {
+        _assertTrue(!handler.ghostRefusedAndHonoured(), "a presentation was refused and honoured");
+    }
+
+    /// @notice A preclusion is recorded only after the presentation's examination deadline.
+    function invariant_precludedOnlyAfterDeadline() public view {
+        _assertTrue(!handler.ghostPrecludedEarly(), "a preclusion before the deadline");
     }
 }

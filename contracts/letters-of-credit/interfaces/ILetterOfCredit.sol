@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IConsortiumCalendar} from "../../platform/interfaces/IConsortiumCalendar.sol";
 import {DocumentRef} from "../../platform/types/DocumentRef.sol";
 import {IInterbankPositions} from "./IInterbankPositions.sol";
 
@@ -28,7 +29,9 @@ interface ILetterOfCredit {
         Declined
     }
 
-    /// @notice A presentation's lifecycle. States only move forward (numerically); Paid and Refused are final.
+    /// @notice A presentation's lifecycle. Paid and Refused are final. States move forward numerically but for Held
+    /// (added after the others, UCP 600 art. 16c iii): documents held after a refusal notice, which the applicant's
+    /// waiver moves to Waived and the bank's return of the documents to Refused.
     enum PresentationState {
         None,
         Presented,
@@ -37,7 +40,8 @@ interface ILetterOfCredit {
         Compliant,
         Accepted,
         Paid,
-        Refused
+        Refused,
+        Held
     }
 
     /// @notice The terms an issuing bank issues (or an applicant applies for). The full text stays off chain.
@@ -109,11 +113,19 @@ interface ILetterOfCredit {
     /// @param state Lifecycle state.
     /// @param presentedAt When the documents were presented.
     /// @param maturity For an accepted deferred presentation: when it is payable (zero otherwise).
+    /// @param examinationDeadline Last second of the fifth banking day after the day of presentation (UCP 600 art.
+    /// 14b) in the consortium calendar's time zone; zero for presentations made before the examination clock existed.
+    /// @param precluded The honouring bank let the deadline pass without honouring or refusing (art. 16f): the
+    /// presentation counts as complying.
+    /// @param refusalNoticeSent The honouring bank sent its one refusal notice (art. 16c-d).
     struct Presentation {
         uint80 amount;
         PresentationState state;
         uint40 presentedAt;
         uint40 maturity;
+        uint40 examinationDeadline;
+        bool precluded;
+        bool refusalNoticeSent;
     }
 
     /// @notice An amendment the issuing bank proposes; it binds only once the beneficiary accepts it.
@@ -192,6 +204,8 @@ interface ILetterOfCredit {
         uint32 presentedKinds,
         uint80 reserved
     );
+    /// @notice The documents were presented: the honouring bank examines them until `examinationDeadline`.
+    event ExaminationClockStarted(uint256 indexed presentationId, uint256 indexed lcId, uint40 examinationDeadline);
     /// @notice The honouring bank examined a presentation: compliant (no discrepancies) or discrepant.
     event PresentationExamined(
         uint256 indexed presentationId,
@@ -202,14 +216,31 @@ interface ILetterOfCredit {
     );
     /// @notice The applicant waived a discrepant presentation's discrepancies.
     event DiscrepanciesWaived(uint256 indexed presentationId, uint256 indexed lcId, uint32 indexed applicant);
-    /// @notice The honouring bank refused a discrepant presentation (notice kept off chain); its amount is released.
-    event PresentationRefused(
+    /// @notice The honouring bank sent its one refusal notice (UCP 600 art. 16c): every discrepancy at once (codes)
+    /// and the hash of the notice's text (kept off chain); the documents are held pending the applicant's waiver
+    /// (`documentsHeld`) or returned at once (then `DocumentsReturned` follows in the same transaction).
+    event RefusalNoticeSent(
         uint256 indexed presentationId,
         uint256 indexed lcId,
         uint32 indexed bank,
+        bytes32[] discrepancies,
         bytes32 noticeHash,
-        uint80 reserved
+        bool documentsHeld
     );
+    /// @notice The honouring bank returned a refused presentation's documents: the presentation is finally refused and
+    /// its amount released.
+    event DocumentsReturned(uint256 indexed presentationId, uint256 indexed lcId, uint32 indexed bank, uint80 reserved);
+    /// @notice The honouring bank neither honoured nor refused by the examination deadline (UCP 600 art. 16f): the
+    /// presentation counts as complying and may be honoured; `recordedBy` is the member that recorded it.
+    event ExaminationPrecluded(
+        uint256 indexed presentationId,
+        uint256 indexed lcId,
+        uint32 indexed bank,
+        uint40 examinationDeadline,
+        uint32 recordedBy
+    );
+    /// @notice Governance named the consortium calendar whose banking days count the examination clock.
+    event CalendarSet(IConsortiumCalendar calendar);
     /// @notice The honouring bank accepted a deferred presentation: a claim payable at `maturity` to its holder.
     event PresentationAccepted(
         uint256 indexed presentationId,
@@ -294,6 +325,14 @@ interface ILetterOfCredit {
     error ClaimNotHolder(uint256 claimId, address caller);
     /// @notice A paid or matured claim no longer changes hands.
     error ClaimNotTransferable(uint256 claimId);
+    /// @notice No consortium calendar is set: presentations wait until governance sets one (`setCalendar`).
+    error CalendarNotSet();
+    /// @notice The examination deadline passed: the bank may no longer examine or refuse (art. 16f), only honour.
+    error ExaminationDeadlinePassed(uint256 presentationId, uint40 examinationDeadline);
+    /// @notice The examination deadline has not passed yet (or the presentation has no examination clock).
+    error ExaminationDeadlineNotPassed(uint256 presentationId, uint40 examinationDeadline);
+    /// @notice The bank already sent its refusal notice for this presentation: one notice only (art. 16c).
+    error RefusalNoticeAlreadySent(uint256 presentationId);
 
     // --- lifecycle
 
@@ -328,7 +367,8 @@ interface ILetterOfCredit {
     function rejectAmendment(uint256 lcId) external;
 
     /// @notice The beneficiary presents documents drawing `amount`. Acknowledged LC, before expiry, within amount
-    /// plus tolerance less what is drawn and reserved; at most `MAX_DOCUMENTS` documents.
+    /// plus tolerance less what is drawn and reserved; at most `MAX_DOCUMENTS` documents. Starts the examination
+    /// clock: five banking days of the consortium calendar following the day of presentation (art. 14b).
     /// @return presentationId `lcId << 16 | index`.
     function present(
         uint256 lcId,
@@ -337,14 +377,36 @@ interface ILetterOfCredit {
     ) external returns (uint256 presentationId);
 
     /// @notice The honouring bank examines a presentation: compliant when `discrepancies` is empty, else discrepant
-    /// with at most `MAX_DISCREPANCIES` discrepancies (codes, or hashes of their wording).
+    /// with at most `MAX_DISCREPANCIES` discrepancies (codes, or hashes of their wording). Before the examination
+    /// deadline; a discrepant finding is not a refusal (the bank may approach the applicant for a waiver, art. 16b).
     function examine(uint256 presentationId, bytes32[] calldata discrepancies) external;
 
-    /// @notice The applicant waives a discrepant presentation's discrepancies; the bank then honours or refuses.
+    /// @notice The applicant waives a discrepant presentation's discrepancies, or those of a refusal notice whose
+    /// documents the bank holds (art. 16c iii b); the bank then honours (releasing the documents) or returns them.
     function waiveDiscrepancies(uint256 presentationId) external;
 
-    /// @notice The honouring bank refuses a discrepant (or waived) presentation; its amount is released.
-    function refuse(uint256 presentationId, bytes32 noticeHash) external;
+    /// @notice The honouring bank sends its one refusal notice (UCP 600 art. 16c) on a presentation it has not
+    /// honoured (presented, discrepant, or waived when it does not accept the waiver), before the examination
+    /// deadline: every discrepancy at once (1..`MAX_DISCREPANCIES` codes) and the notice text's hash. With
+    /// `holdDocuments` the documents are held pending the applicant's waiver (state Held); otherwise they are returned
+    /// and the presentation is refused, its amount released.
+    function refuse(
+        uint256 presentationId,
+        bytes32[] calldata discrepancies,
+        bytes32 noticeHash,
+        bool holdDocuments
+    ) external;
+
+    /// @notice The honouring bank returns the documents it held after its refusal notice (or does not accept the
+    /// applicant's waiver): the presentation is refused and its amount released.
+    function returnDocuments(uint256 presentationId) external;
+
+    /// @notice Any member records that the honouring bank let the examination deadline pass without honouring or
+    /// refusing (UCP 600 art. 16f): the presentation counts as complying and the bank may honour it (pay or accept).
+    function recordPreclusion(uint256 presentationId) external;
+
+    /// @notice Governance names the consortium calendar that counts the examination clock's banking days.
+    function setCalendar(IConsortiumCalendar calendar_) external;
 
     /// @notice The honouring bank accepts a compliant (or waived) presentation of a deferred LC, payable at
     /// `maturity` (after now, at most presentation date plus tenor). The presentation becomes a transferable claim.
@@ -389,4 +451,7 @@ interface ILetterOfCredit {
 
     /// @notice The currency the settlement token is denominated in.
     function settlementCurrency() external view returns (bytes3);
+
+    /// @notice The consortium calendar that counts the examination clock (zero until set).
+    function calendar() external view returns (IConsortiumCalendar);
 }

@@ -43,7 +43,13 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
     );
   }
   const positions = await deployUpgradeable(ethers, "InterbankPositions", [registry, token, platform.ledger]);
-  const lc = await deployUpgradeable(ethers, "LetterOfCredit", [registry, token, platform.ledger, positions, CNY]);
+  const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [registry], [8 * 3600]);
+  const lc = await deployUpgradeable(
+    ethers,
+    "LetterOfCredit",
+    [registry, token, platform.ledger, positions, CNY],
+    [calendar],
+  );
   await platform.finishBootstrap([positions, lc]);
 
   const banks = [accounts.bankA, accounts.bankB, accounts.bankC, ...extraBanks];
@@ -196,8 +202,22 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
   const d3 = await present(sight.id, 10_000n, 3);
   await issuer.examine(d3.pid, discrepancies);
   row(
-    "refuse discrepant presentation",
-    await gasOf(await issuer.refuse(d3.pid, hash("refusal notice"))),
+    "refusal notice, documents returned",
+    await gasOf(await issuer.refuse(d3.pid, discrepancies, hash("refusal notice"), false)),
+    STEP_TARGET,
+  );
+  const held = await present(sight.id, 10_000n, 3);
+  row(
+    "refusal notice, documents held",
+    await gasOf(await issuer.refuse(held.pid, discrepancies, hash("refusal notice"), true)),
+    STEP_TARGET,
+  );
+  row("return held documents", await gasOf(await issuer.returnDocuments(held.pid)), STEP_TARGET);
+  const d6 = await present(sight.id, 10_000n, 3);
+  await networkHelpers.time.increase(8n * DAY); // past five banking days
+  row(
+    "record preclusion (after the deadline)",
+    await gasOf(await beneficiary.recordPreclusion(d6.pid)),
     STEP_TARGET,
   );
 

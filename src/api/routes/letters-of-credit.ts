@@ -80,6 +80,18 @@ const presentationSchema = z.object({
   examinedBy: z.number().int().nullable(),
   discrepancies: z.array(z.string()).nullable(),
   refusalNoticeHash: z.string().nullable(),
+  examinationDeadline: z
+    .number()
+    .int()
+    .nullable()
+    .describe("Last second of the bank's five banking days to honour or refuse (UCP 600 art. 14b), unix seconds"),
+  precluded: z.boolean().describe("The bank let the deadline pass: the presentation counts as complying (art. 16f)"),
+  precludedBy: z.number().int().nullable().describe("The member that recorded the preclusion"),
+  refusalDiscrepancies: z.array(z.string()).nullable().describe("Every discrepancy of the one refusal notice"),
+  documentsStatus: z
+    .enum(["held", "released", "returned"])
+    .nullable()
+    .describe("After a refusal notice: held pending waiver, released on waiver, or returned (art. 16c iii)"),
   maturity: z.number().int().nullable(),
   holder: z.string().nullable(),
   holderMember: z.number().int().nullable(),
@@ -208,6 +220,11 @@ const toPresentation = (r: Row) => ({
   examinedBy: (r.examined_by as number | null) ?? null,
   discrepancies: (r.discrepancies as string[] | null) ?? null,
   refusalNoticeHash: (r.refusal_notice_hash as string | null) ?? null,
+  examinationDeadline: (r.examination_deadline as number | null) ?? null,
+  precluded: (r.precluded as boolean | null) ?? false,
+  precludedBy: (r.precluded_by as number | null) ?? null,
+  refusalDiscrepancies: (r.refusal_discrepancies as string[] | null) ?? null,
+  documentsStatus: (r.documents_status as "held" | "released" | "returned" | null) ?? null,
   maturity: (r.maturity as number | null) ?? null,
   holder: (r.holder as string | null) ?? null,
   holderMember: (r.holder_member as number | null) ?? null,
@@ -430,7 +447,7 @@ export default defineRoutes({
       summary: "Presentations and accepted claims, filtered by LC, state, holder and maturity",
       tags: ["letters-of-credit"],
       from: "lc_presentations p",
-      select: "p.*, COALESCE(p.maturity, 0) AS maturity_key",
+      select: "p.*, COALESCE(p.maturity, 0) AS maturity_key, COALESCE(p.examination_deadline, 0) AS deadline_key",
       asOf: "versioned",
       filters: {
         lcId: eq("p.lc_id", uint256, "numeric"),
@@ -444,6 +461,11 @@ export default defineRoutes({
         id: [key("p.presentation_id", "numeric")],
         maturity: [key("COALESCE(p.maturity, 0)", "bigint", "maturity_key"), key("p.presentation_id", "numeric")],
         amount: [key("p.amount", "numeric"), key("p.presentation_id", "numeric")],
+        // work queue: the nearest examination deadline first
+        deadline: [
+          key("COALESCE(p.examination_deadline, 0)", "bigint", "deadline_key"),
+          key("p.presentation_id", "numeric"),
+        ],
       },
       order: "asc",
       item: presentationSchema,

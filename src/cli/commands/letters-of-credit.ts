@@ -248,13 +248,18 @@ export function register(program: Command, cli: () => Cli): void {
       if (documents.length === 0) throw new UsageError("present at least one --document <kind>=<hash>");
       const consortia = await cli().consortia({ sign: true });
       const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 80 });
-      const { presentationId, receipt } = await consortia.lettersOfCredit.present(
+      const { presentationId, examinationDeadline, receipt } = await consortia.lettersOfCredit.present(
         id,
         amount,
         documents,
         progress(cli(), `present ${amountText} under letter of credit ${id}`),
       );
-      printed(cli(), receipt, { lcId: id, presentationId }, `presented: presentation ${presentationId}`);
+      printed(
+        cli(),
+        receipt,
+        { lcId: id, presentationId, examinationDeadline },
+        `presented: presentation ${presentationId}, examination deadline ${formatDate(examinationDeadline)}`,
+      );
     });
 
   lc.command("examine")
@@ -281,15 +286,45 @@ export function register(program: Command, cli: () => Cli): void {
   );
   lc.command("refuse")
     .argument("<presentation>", "presentation id")
-    .option("--notice <hash>", "hash of the refusal notice")
-    .description("refuse a discrepant presentation (honouring bank)")
-    .action(async (idText: string, options: { notice?: string }) => {
+    .option("--discrepancy <code|hash>", "every discrepancy of the notice (repeat; at least one)", collect, [])
+    .requiredOption("--notice <hash>", "hash of the refusal notice's text")
+    .option("--return-documents", "return the documents now (default: hold them pending the applicant's waiver)")
+    .description("send the one refusal notice (honouring bank, before the examination deadline; UCP 600 art. 16c)")
+    .action(async (idText: string, options: { discrepancy: string[]; notice: string; returnDocuments?: boolean }) => {
       const id = parseId(idText, "presentation id");
-      const notice = await parseOptionalHash(options.notice, "notice hash");
+      const discrepancies = await Promise.all(options.discrepancy.map(parseDiscrepancy));
+      if (discrepancies.length === 0) throw new UsageError("a refusal notice states its discrepancies: --discrepancy");
+      const notice = await parseHash(options.notice, "notice hash");
+      const hold = options.returnDocuments !== true;
       const consortia = await cli().consortia({ sign: true });
-      const receipt = await consortia.lettersOfCredit.refuse(id, notice, progress(cli(), `refuse presentation ${id}`));
-      printed(cli(), receipt, { presentationId: id }, `refused presentation ${id}`);
+      const receipt = await consortia.lettersOfCredit.refuse(
+        id,
+        discrepancies,
+        notice,
+        hold,
+        progress(cli(), `refuse presentation ${id}`),
+      );
+      printed(
+        cli(),
+        receipt,
+        { presentationId: id, discrepancies: discrepancies.length, documents: hold ? "held" : "returned" },
+        `refused presentation ${id} (${discrepancies.length} discrepancies), documents ${hold ? "held" : "returned"}`,
+      );
     });
+  simple(
+    "return-documents",
+    "return the documents held after a refusal notice (honouring bank): the presentation is refused",
+    "presentation",
+    (c, id, label) => c.lettersOfCredit.returnDocuments(id, progress(cli(), label)),
+    "returned the documents of",
+  );
+  simple(
+    "preclude",
+    "record that the bank let the examination deadline pass (any member; UCP 600 art. 16f): it must honour",
+    "presentation",
+    (c, id, label) => c.lettersOfCredit.recordPreclusion(id, progress(cli(), label)),
+    "recorded the preclusion of",
+  );
   lc.command("accept")
     .argument("<presentation>", "presentation id")
     .requiredOption("--maturity <date>", "when the accepted claim is payable")
@@ -398,7 +433,12 @@ export function register(program: Command, cli: () => Cli): void {
       const record = await readFound("presentation", id, () => consortia.lettersOfCredit.presentation(id));
       const data = { ...record, amount: await consortia.token.format(record.amount) };
       cli().out.result(data, () =>
-        details({ ...data, presentedAt: formatDate(record.presentedAt), maturity: formatDate(record.maturity) }),
+        details({
+          ...data,
+          presentedAt: formatDate(record.presentedAt),
+          examinationDeadline: formatDate(record.examinationDeadline),
+          maturity: formatDate(record.maturity),
+        }),
       );
     });
 

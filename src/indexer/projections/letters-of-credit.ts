@@ -2,6 +2,7 @@ import { InterbankPositions__factory, LetterOfCredit__factory } from "@consortia
 import {
   createTableSql,
   defineProjection,
+  type ColumnType,
   type IndexedEvent,
   type ProjectionStore,
   type TableSpec,
@@ -29,6 +30,7 @@ export const PRESENTATION_STATES = [
   "Accepted",
   "Paid",
   "Refused",
+  "Held",
 ] as const;
 export const OBLIGATION_STATUSES = ["None", "Open", "Settled", "Netted", "Released"] as const;
 export const AMENDMENT_STATUSES = ["Proposed", "Accepted", "Rejected"] as const;
@@ -234,6 +236,33 @@ export const NETTING_EXCLUSION_TABLES = [
   },
 ] as const satisfies readonly TableSpec[];
 
+/**
+ * Columns the UCP 600 examination (issue 19) added to `lc_presentations` (migration letters-of-credit/003): the
+ * examination deadline (art. 14b), the preclusion (art. 16f) and who recorded it, the refusal notice's discrepancies
+ * (art. 16c; its hash is `refusal_notice_hash`) and what became of the documents: `held` after the notice,
+ * `released` on the applicant's waiver of a held presentation, `returned` when the bank returned them.
+ */
+export const EXAMINATION_COLUMNS = {
+  examination_deadline: "bigint",
+  precluded: "boolean",
+  precluded_by: "bigint",
+  refusal_discrepancies: "jsonb",
+  documents_status: "text",
+} as const satisfies Record<string, ColumnType>;
+
+/** The tables as they are now: the first release's, `lc_presentations` with the examination columns. */
+const LC_TABLES_NOW = LC_TABLES.map((table) =>
+  table.name === "lc_presentations" ? { ...table, columns: { ...table.columns, ...EXAMINATION_COLUMNS } } : table,
+);
+
+const EXAMINATION_MIGRATION = [
+  `ALTER TABLE lc_presentations ${Object.entries(EXAMINATION_COLUMNS)
+    .map(([column, type]) => `ADD COLUMN ${column} ${type}`)
+    .join(", ")}`,
+  // work queues: presentations whose deadline is near
+  `CREATE INDEX lc_presentations_examination_deadline ON lc_presentations (examination_deadline) WHERE valid_to_block IS NULL`,
+].join(";\n");
+
 type Args = Record<string, unknown>;
 type Row = Record<string, unknown>;
 
@@ -366,13 +395,14 @@ async function closeObligation(store: ProjectionStore, id: unknown, changes: Row
 export default defineProjection({
   name: "letters-of-credit",
   contracts: { LetterOfCredit: LetterOfCredit__factory.abi, InterbankPositions: InterbankPositions__factory.abi },
-  tables: [...LC_TABLES, ...NETTING_EXCLUSION_TABLES],
+  tables: [...LC_TABLES_NOW, ...NETTING_EXCLUSION_TABLES],
   migrations: [
     { id: "letters-of-credit/001_tables", sql: LC_TABLES.map(createTableSql).join(";\n") },
     {
       id: "letters-of-credit/002_netting_exclusions",
       sql: NETTING_EXCLUSION_TABLES.map(createTableSql).join(";\n"),
     },
+    { id: "letters-of-credit/003_examination", sql: EXAMINATION_MIGRATION },
   ],
   handlers: {
     LetterOfCredit: {
@@ -492,6 +522,11 @@ export default defineProjection({
           reimbursement_obligation_id: null,
           presented_block: e.blockNumber,
           presented_tx: e.txHash,
+          examination_deadline: null,
+          precluded: false,
+          precluded_by: null,
+          refusal_discrepancies: null,
+          documents_status: null,
         });
         const lc = await load(store, "lc_letters", { lc_id: e.args.lcId }, "LC");
         await updateLc(store, e.args.lcId, {
@@ -524,29 +559,79 @@ export default defineProjection({
           hashes: { discrepancies: e.args.discrepancies },
         });
       },
+      ExaminationClockStarted: async (e, store) => {
+        await updatePresentation(store, e.args.presentationId, { examination_deadline: e.args.examinationDeadline });
+        timeline(store, e, {
+          lcId: e.args.lcId,
+          presentationId: e.args.presentationId,
+          details: { examinationDeadline: e.args.examinationDeadline },
+        });
+      },
       DiscrepanciesWaived: async (e, store) => {
-        await updatePresentation(store, e.args.presentationId, { state: "Waived" });
+        const before = await load(
+          store,
+          "lc_presentations",
+          { presentation_id: e.args.presentationId },
+          "presentation",
+        );
+        // a waiver of held documents releases them to the bank's honour (art. 16c iii b)
+        const released = before.documents_status === "held";
+        await updatePresentation(store, e.args.presentationId, {
+          state: "Waived",
+          ...(released ? { documents_status: "released" } : {}),
+        });
         timeline(store, e, {
           lcId: e.args.lcId,
           presentationId: e.args.presentationId,
           member: e.args.applicant,
           state: "Waived",
+          details: released ? { documents: "released" } : {},
         });
       },
-      PresentationRefused: async (e, store) => {
+      RefusalNoticeSent: async (e, store) => {
+        const held = e.args.documentsHeld as boolean;
         await updatePresentation(store, e.args.presentationId, {
-          state: "Refused",
+          state: held ? "Held" : "Refused",
           refusal_notice_hash: e.args.noticeHash,
+          refusal_discrepancies: e.args.discrepancies,
+          documents_status: held ? "held" : "returned",
         });
+        timeline(store, e, {
+          lcId: e.args.lcId,
+          presentationId: e.args.presentationId,
+          member: e.args.bank,
+          state: held ? "Held" : "Refused",
+          hashes: { noticeHash: e.args.noticeHash, discrepancies: e.args.discrepancies },
+          details: { documentsHeld: held },
+        });
+      },
+      DocumentsReturned: async (e, store) => {
+        await updatePresentation(store, e.args.presentationId, { state: "Refused", documents_status: "returned" });
         await updateLc(store, e.args.lcId, { reserved: e.args.reserved });
         timeline(store, e, {
           lcId: e.args.lcId,
           presentationId: e.args.presentationId,
           member: e.args.bank,
           state: "Refused",
-          hashes: { noticeHash: e.args.noticeHash },
           details: { reserved: e.args.reserved },
         });
+      },
+      ExaminationPrecluded: async (e, store) => {
+        await updatePresentation(store, e.args.presentationId, {
+          state: "Compliant",
+          precluded: true,
+          precluded_by: e.args.recordedBy,
+        });
+        timeline(store, e, {
+          lcId: e.args.lcId,
+          presentationId: e.args.presentationId,
+          member: e.args.recordedBy,
+          state: "Compliant",
+          details: { bank: e.args.bank, examinationDeadline: e.args.examinationDeadline },
+        });
+      },
+      CalendarSet: async () => {
+        // a platform setting: the calendar's address is in the contract's events table
       },
       PresentationAccepted: async (e, store) => {
         const lc = await load(store, "lc_letters", { lc_id: e.args.lcId }, "LC");

@@ -102,13 +102,21 @@ export const LC_CHECKS: readonly Check[] = [
       const call = reader(ctx, "LetterOfCredit", LetterOfCredit__factory.abi);
       const presentations = await asOf(
         ctx,
-        "t.presentation_id, t.amount, t.state, t.maturity, t.holder",
+        "t.presentation_id, t.amount, t.state, t.maturity, t.holder, t.examination_deadline, t.precluded, " +
+          "t.refusal_notice_hash",
         "lc_presentations",
       );
       const holders = groupBy(await upTo(ctx, "t.claim_id, t.holder", "lc_claim_holders"), "claim_id");
       const claims = presentations.filter((p) => p.maturity !== null && Number(p.maturity) !== 0);
       return [
-        ...(await rowByRow<{ amount: bigint; state: number; maturity: number }>(
+        ...(await rowByRow<{
+          amount: bigint;
+          state: number;
+          maturity: number;
+          examinationDeadline: number;
+          precluded: boolean;
+          refusalNoticeSent: boolean;
+        }>(
           presentations,
           (p) => call("presentation", [p.presentation_id]),
           (p) => `presentation ${String(p.presentation_id)}`,
@@ -116,6 +124,10 @@ export const LC_CHECKS: readonly Check[] = [
             ["amount", p.amount, c.amount],
             ["state", p.state, enumName(PRESENTATION_STATES, c.state)],
             ["maturity", p.maturity, c.maturity],
+            // the UCP 600 examination (a presentation made before the clock existed has none: 0 on chain)
+            ["examinationDeadline", p.examination_deadline ?? 0, c.examinationDeadline],
+            ["precluded", p.precluded ?? false, c.precluded],
+            ["refusalNoticeSent", p.refusal_notice_hash !== null, c.refusalNoticeSent],
           ],
         )),
         // A deferred-payment presentation is a transferable claim: its holder, in the row and as the last transfer.

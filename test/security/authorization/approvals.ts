@@ -99,21 +99,6 @@ const department = { kind: "member", member: "gov1", role: "MEMBER", wrong: "gov
 const applicant = { kind: "member", member: "supplier1", role: "MEMBER", wrong: "supplier2" } as const;
 
 export const approvalEntries: Entry[] = [
-  // ------------------------------------------------------------------ consortium calendar
-  {
-    contract: "calendar",
-    signature: "setWorkingDays(uint16,uint256,uint256)",
-    rule: "Governance (a passed proposal): a year's working days",
-    party: gov,
-    setup: async () => ({ args: [2027, 1n, 0n] }),
-  },
-  {
-    contract: "calendar",
-    signature: "clearWorkingDays(uint16)",
-    rule: "Governance (a passed proposal): back to Monday to Friday",
-    party: gov,
-    setup: async () => ({ args: [2027] }),
-  },
   // ------------------------------------------------------------------ approvals
   {
     contract: "approvals",

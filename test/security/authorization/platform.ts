@@ -261,6 +261,21 @@ export const platformEntries: Entry[] = [
       return { args: [accounts.supplier1.address, accounts.supplier2.address, 10n] };
     },
   },
+  // ------------------------------------------------------------------ consortium calendar
+  {
+    contract: "calendar",
+    signature: "setWorkingDays(uint16,uint256,uint256)",
+    rule: "Governance (a passed proposal): a year's working days",
+    party: gov,
+    setup: async () => ({ args: [2027, 1n, 0n] }),
+  },
+  {
+    contract: "calendar",
+    signature: "clearWorkingDays(uint16)",
+    rule: "Governance (a passed proposal): back to Monday to Friday",
+    party: gov,
+    setup: async () => ({ args: [2027] }),
+  },
   // ------------------------------------------------------------------ payment ledger
   {
     contract: "ledger",

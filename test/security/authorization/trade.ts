@@ -359,10 +359,42 @@ export const tradeEntries: Entry[] = [
   },
   {
     contract: "letterOfCredit",
-    signature: "refuse(uint256,bytes32)",
-    rule: "The honouring bank, a discrepant (or waived) presentation",
+    signature: "refuse(uint256,bytes32[],bytes32,bool)",
+    rule: "The honouring bank, once, before the examination deadline, a presentation it has not honoured",
     party: issuing,
-    setup: async (ctx) => ({ args: [await presentation(ctx, "sight", "discrepant"), h("refusal notice")] }),
+    setup: async (ctx) => ({
+      args: [await presentation(ctx, "sight", "discrepant"), [h("late shipment")], h("refusal notice"), true],
+    }),
+  },
+  {
+    contract: "letterOfCredit",
+    signature: "returnDocuments(uint256)",
+    rule: "The honouring bank, documents it held after its refusal notice",
+    party: issuing,
+    setup: async (ctx) => {
+      const id = await presentation(ctx, "sight", "discrepant");
+      await ctx.suite.letterOfCredit.connect(ctx.suite.accounts.bankA).refuse(id, [h("x")], h("notice"), true);
+      return { args: [id] };
+    },
+  },
+  {
+    contract: "letterOfCredit",
+    signature: "recordPreclusion(uint256)",
+    rule: "Any active member, after the examination deadline, neither honoured nor refused",
+    party: { kind: "member", member: "supplier1", role: "MEMBER" },
+    allowed: ["regulator"],
+    setup: async (ctx) => {
+      const id = await presentation(ctx, "sight", "no");
+      await ctx.connection.networkHelpers.time.increase(10n * DAY);
+      return { args: [id] };
+    },
+  },
+  {
+    contract: "letterOfCredit",
+    signature: "setCalendar(address)",
+    rule: "Governance (a passed proposal): the calendar of the examination clock",
+    party: { kind: "governance" },
+    setup: async (ctx) => ({ args: [await ctx.suite.calendar.getAddress()] }),
   },
   {
     contract: "letterOfCredit",

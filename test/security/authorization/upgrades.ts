@@ -6,6 +6,7 @@ const INITIALIZE: Partial<Record<Entry["contract"], { signature: string; args: u
   token: { signature: "initialize(string,string,uint8)", args: ["Other", "OTH", 0] },
   forfaiting: { signature: "initialize(address[])", args: [[]] },
   calendar: { signature: "initialize(int32)", args: [0] },
+  letterOfCredit: { signature: "initialize(address)", args: ["0x000000000000000000000000000000000000dEaD"] },
 };
 
 /**

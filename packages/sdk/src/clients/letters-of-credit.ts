@@ -1,6 +1,7 @@
 /**
  * Documentary letters of credit (LetterOfCredit) and the interbank positions behind them (InterbankPositions): issue,
- * advise, acknowledge, amend, present, examine, waive, refuse, accept, pay, close; credit lines, obligations and
+ * advise, acknowledge, amend, present, examine, waive, refuse (UCP 600 refusal notice), return documents, record
+ * a preclusion, accept, pay, close; credit lines, obligations and
  * netting runs (`positions`). Amounts are minor units of the settlement token; dates unix seconds.
  */
 import {
@@ -38,6 +39,7 @@ export const PRESENTATION_STATE = [
   "Accepted",
   "Paid",
   "Refused",
+  "Held",
 ] as const;
 export const OBLIGATION_STATUS = ["None", "Open", "Settled", "Netted", "Released"] as const;
 
@@ -216,6 +218,10 @@ function createLettersOfCreditClient(context: ClientContext) {
       amount: record.amount,
       presentedAt: Number(record.presentedAt),
       maturity: Number(record.maturity),
+      /** Last second of the bank's five banking days (UCP 600 art. 14b); 0 for presentations before the clock. */
+      examinationDeadline: Number(record.examinationDeadline),
+      precluded: record.precluded,
+      refusalNoticeSent: record.refusalNoticeSent,
     };
   }
 
@@ -275,10 +281,18 @@ function createLettersOfCreditClient(context: ClientContext) {
     },
     rejectAmendment: (lcId: bigint, options?: SendOptions) => send(() => lc.rejectAmendment(lcId), options),
     pendingAmendment,
-    /** The beneficiary presents documents drawing `amount`; returns the presentation id. */
+    /**
+     * The beneficiary presents documents drawing `amount`; returns the presentation id and the examination deadline
+     * (unix seconds: the last second of the fifth banking day following the day of presentation).
+     */
     async present(lcId: bigint, amount: bigint, documents: DocumentRefInput[], options?: SendOptions) {
       const receipt = await send(() => lc.present(lcId, amount, documents), options);
-      return { presentationId: lcEvent(receipt, "DocumentsPresented").presentationId as bigint, receipt };
+      const examinationDeadline = Number(lcEvent(receipt, "ExaminationClockStarted").examinationDeadline);
+      return {
+        presentationId: lcEvent(receipt, "DocumentsPresented").presentationId as bigint,
+        examinationDeadline,
+        receipt,
+      };
     },
     /** The honouring bank examines: compliant without discrepancies, else discrepant. Returns the result. */
     async examine(presentationId: bigint, discrepancies: string[] = [], options?: SendOptions) {
@@ -288,8 +302,23 @@ function createLettersOfCreditClient(context: ClientContext) {
     },
     waive: (presentationId: bigint, options?: SendOptions) =>
       send(() => lc.waiveDiscrepancies(presentationId), options),
-    refuse: (presentationId: bigint, noticeHash: string = ZeroHash, options?: SendOptions) =>
-      send(() => lc.refuse(presentationId, noticeHash), options),
+    /**
+     * The honouring bank's one refusal notice (UCP 600 art. 16c): every discrepancy at once (bytes32 codes), the
+     * notice text's hash, and whether it holds the documents pending the applicant's waiver (default) or returns them.
+     */
+    refuse: (
+      presentationId: bigint,
+      discrepancies: string[],
+      noticeHash: string,
+      holdDocuments = true,
+      options?: SendOptions,
+    ) => send(() => lc.refuse(presentationId, discrepancies, noticeHash, holdDocuments), options),
+    /** The honouring bank returns documents it held after its notice: the presentation is refused. */
+    returnDocuments: (presentationId: bigint, options?: SendOptions) =>
+      send(() => lc.returnDocuments(presentationId), options),
+    /** Any member records the bank's preclusion after the examination deadline (art. 16f): it must honour. */
+    recordPreclusion: (presentationId: bigint, options?: SendOptions) =>
+      send(() => lc.recordPreclusion(presentationId), options),
     /** Accepts a deferred presentation payable at `maturity`: it becomes a transferable claim with the same id. */
     accept: (presentationId: bigint, maturity: bigint | number, options?: SendOptions) =>
       send(() => lc.accept(presentationId, BigInt(maturity)), options),
@@ -313,6 +342,8 @@ function createLettersOfCreditClient(context: ClientContext) {
     available: (lcId: bigint) => lc.available(lcId),
     count: async () => lc.letterOfCreditCount(),
     settlementCurrency: async () => currencyName(await lc.settlementCurrency()),
+    /** The consortium calendar that counts the examination clock. */
+    calendar: () => lc.calendar(),
     // --- interbank positions
     positions: {
       contract: positions,
@@ -406,6 +437,12 @@ export default defineClient({
     AmendmentMismatch: (p) => `letter of credit ${p.lcId}: no such amendment pending`,
     AmendmentBelowCommitted: (p) =>
       `letter of credit ${p.lcId}: amended maximum ${p.newMaximum} is below the committed ${p.committed}`,
+    CalendarNotSet: () => "no consortium calendar is set: governance must set one (setCalendar)",
+    ExaminationDeadlinePassed: (p) =>
+      `presentation ${p.presentationId}: the examination deadline ${p.examinationDeadline} passed (the bank is precluded)`,
+    ExaminationDeadlineNotPassed: (p) =>
+      `presentation ${p.presentationId}: the examination deadline ${p.examinationDeadline} has not passed`,
+    RefusalNoticeAlreadySent: (p) => `presentation ${p.presentationId}: the refusal notice was already sent`,
     CurrencyNotSettleable: (p) => `letter of credit ${p.lcId} is in another currency: pay off chain with a reference`,
     CreditLineExceeded: (p) =>
       `credit line of member ${p.grantor} to member ${p.grantee}: limit ${p.limit}, used ${p.used}, ${p.amount} more asked`,
