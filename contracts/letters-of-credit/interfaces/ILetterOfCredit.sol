@@ -227,6 +227,16 @@ interface ILetterOfCredit {
         bytes32 noticeHash,
         bool documentsHeld
     );
+    /// @notice Emitted by implementations before the UCP 600 refusal notice (release 0.1.0) where `RefusalNoticeSent`
+    /// and `DocumentsReturned` are now; no longer emitted, declared so that indexers and clients still decode the
+    /// history of an upgraded deployment.
+    event PresentationRefused(
+        uint256 indexed presentationId,
+        uint256 indexed lcId,
+        uint32 indexed bank,
+        bytes32 noticeHash,
+        uint80 reserved
+    );
     /// @notice The honouring bank returned a refused presentation's documents: the presentation is finally refused and
     /// its amount released.
     event DocumentsReturned(uint256 indexed presentationId, uint256 indexed lcId, uint32 indexed bank, uint80 reserved);

@@ -605,6 +605,23 @@ export default defineProjection({
           details: { documentsHeld: held },
         });
       },
+      // Emitted before release 0.1.0's implementation was upgraded (refusal and return in one step).
+      PresentationRefused: async (e, store) => {
+        await updatePresentation(store, e.args.presentationId, {
+          state: "Refused",
+          refusal_notice_hash: e.args.noticeHash,
+          documents_status: "returned",
+        });
+        await updateLc(store, e.args.lcId, { reserved: e.args.reserved });
+        timeline(store, e, {
+          lcId: e.args.lcId,
+          presentationId: e.args.presentationId,
+          member: e.args.bank,
+          state: "Refused",
+          hashes: { noticeHash: e.args.noticeHash },
+          details: { reserved: e.args.reserved },
+        });
+      },
       DocumentsReturned: async (e, store) => {
         await updatePresentation(store, e.args.presentationId, { state: "Refused", documents_status: "returned" });
         await updateLc(store, e.args.lcId, { reserved: e.args.reserved });
