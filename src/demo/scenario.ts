@@ -176,6 +176,8 @@ export interface DemoReceivablesResult {
   pledgeId: bigint;
   /** The bank Huaxia Motors named to settle its receivables off chain (member id). */
   payingBank: number;
+  /** Huaxin Bank's issuance limit for Huaxia Motors, set before the confirmation (minor units). */
+  issuanceLimit: bigint;
   /** Whether Huaxia Motors funded at maturity and every holder redeemed (dev chain only). */
   settled: boolean;
   /** Value redeemed per holder (empty when not settled). */
@@ -859,6 +861,15 @@ export const receivablesStory: Story = async (ctx) => {
   // chain on its behalf.
   await desk.setPayingBank(bankA.member.memberId);
   ctx.log(`${coreA.member.shortName} named ${bankA.member.shortName} the paying bank of its receivables`);
+  // Huaxin Bank stands behind Huaxia Motors' receivables up to a limit: from then on the desk confirms them only
+  // within the limits of its banks. On a chain where earlier runs left receivables outstanding, the limit covers them.
+  const { utilised } = await bankA.sdk.limits.limitsOf(coreA.member.memberId);
+  const issuanceLimit = utilised + yuan(10_000_000);
+  await bankA.sdk.limits.setLimit(coreA.member.memberId, issuanceLimit);
+  ctx.log(
+    `${bankA.member.shortName} set an issuance limit of ${cny(issuanceLimit)} for ${coreA.member.shortName}: ` +
+      `its receivables are confirmed within it`,
+  );
   // The invoice's identity (issuer's tax id, invoice code and number), keyed with the consortium key: the suite's
   // register of financed documents knows it only by this id, and finances it at most once, across applications.
   const invoiceNumber = ((await desk.count()) + 1n).toString().padStart(8, "0");
@@ -913,6 +924,11 @@ export const receivablesStory: Story = async (ctx) => {
   const { rootTokenId } = await desk.confirm(receivableId);
   ctx.log(
     `${coreA.member.shortName} confirmed it: certificate #${rootTokenId} (ERC-3525) of ${cny(faceValue)} to ${supplier1.member.shortName}`,
+  );
+  const limits = await bankA.sdk.limits.limitsOf(coreA.member.memberId);
+  ctx.log(
+    `issuance limits of ${coreA.member.shortName} after the confirmation: ${cny(limits.utilised)} of ${cny(limits.total)} used, ` +
+      `${cny(limits.available ?? 0n)} available`,
   );
   await desk.requestGuarantee(receivableId, bankC.member.memberId);
   await bankC.sdk.receivables.guarantee(receivableId);
@@ -1010,6 +1026,7 @@ export const receivablesStory: Story = async (ctx) => {
     discountPrice,
     pledgeId,
     payingBank: bankA.member.memberId,
+    issuanceLimit,
     settled,
     redeemed,
   };

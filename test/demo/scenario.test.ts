@@ -21,6 +21,7 @@ import {
   ECertificates__factory,
   ForfaitingMarket__factory,
   InterbankPositions__factory,
+  IssuanceLimits__factory,
   LetterOfCredit__factory,
   PaymentLedger__factory,
   ReceivableCertificate__factory,
@@ -242,6 +243,26 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect((await desk.pledgeOf(r.pledgeId)).status).to.equal(2n); // Released
     expect(await desk.payingBankOf(members.coreA.memberId)).to.equal(BigInt(members.bankA.memberId));
     expect(r.payingBank).to.equal(members.bankA.memberId);
+    // Huaxin Bank's issuance limit for Huaxia Motors, set before the confirmation (which used it) and freed again by
+    // the redemptions.
+    const limits = IssuanceLimits__factory.connect(at("IssuanceLimits"), provider);
+    expect(r.issuanceLimit).to.equal(yuan(10_000_000));
+    expect(await limits.limitOf(members.coreA.memberId, members.bankA.memberId)).to.equal(yuan(10_000_000));
+    expect(await limits.banksOf(members.coreA.memberId)).to.deep.equal([BigInt(members.bankA.memberId)]);
+    const standing = await limits.obligorLimits(members.coreA.memberId);
+    expect([standing.limited, standing.total, standing.utilised]).to.deep.equal([true, yuan(10_000_000), 0n]);
+    const [limitSet] = await limits.queryFilter(limits.filters.IssuanceLimitSet(members.coreA.memberId));
+    const used = await limits.queryFilter(limits.filters.IssuanceUsed(members.coreA.memberId, at("ReceivableDesk")));
+    expect(used.map((e) => [e.args.record, e.args.amount, e.args.available])).to.deep.equal([
+      [r.receivableId, yuan(1_200_000), yuan(8_800_000)],
+    ]);
+    expect(limitSet.blockNumber).to.be.lessThan(used[0].blockNumber);
+    expect(lines).to.include(
+      "Huaxin Bank set an issuance limit of 10,000,000.00 CNY for Huaxia Motors: its receivables are confirmed within it",
+    );
+    expect(lines).to.include(
+      "issuance limits of Huaxia Motors after the confirmation: 1,200,000.00 CNY of 10,000,000.00 CNY used, 8,800,000.00 CNY available",
+    );
     expect(lines).to.include(
       `Jiangnan Precision registered receivable #${r.receivableId} on Huaxia Motors: 1,200,000.00 CNY, 60 days, ` +
         `invoice ${r.invoiceNumber} with contract and delivery note hashes`,
@@ -451,5 +472,9 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect((await desk.receivable(again.receivables.receivableId)).status).to.equal(4n); // Active
     const certificates = ReceivableCertificate__factory.connect(at("ReceivableCertificate"), provider);
     expect(await certificates.ownerOf(again.receivables.tier3TokenId)).to.equal(members.bankB.account);
+    // The first receivable was redeemed: the limit is set again at 10m and the second one, outstanding, uses it.
+    const limits = IssuanceLimits__factory.connect(at("IssuanceLimits"), provider);
+    expect(again.receivables.issuanceLimit).to.equal(yuan(10_000_000));
+    expect((await limits.obligorLimits(members.coreA.memberId)).utilised).to.equal(yuan(1_200_000));
   });
 });

@@ -88,6 +88,27 @@ const TAMPERS: readonly Tamper[] = [
     drift: (r) => [`certificate ${r.token_id} locked`],
   },
   { table: "receivable_offers", set: "value = value + 1", drift: (r) => [`${r.kind} ${r.offer_id} value`] },
+  { table: "financed_documents", set: "paid = paid + 1", drift: (r) => [`document ${r.document_id} paid`] },
+  {
+    table: "document_holds",
+    set: "amount = amount + 1",
+    where: "status <> 'Cancelled'",
+    drift: (r) =>
+      r.status === "Held"
+        ? [
+            `hold ${r.document_id} ${r.app} #${r.record} amount`,
+            `document ${r.document_id} financed (sum of indexed open holds)`,
+          ]
+        : [`document ${r.document_id} paid (sum of indexed holds closed as paid)`],
+  },
+  {
+    table: "issuance_limits",
+    set: "limit_value = limit_value + 1",
+    where: "limit_value > 0",
+    drift: (r) => [`limitOf(${r.obligor}, ${r.bank})`, `obligor ${r.obligor} total (sum of indexed limits)`],
+  },
+  { table: "obligor_issuance", set: "total = total + 1", drift: (r) => [`obligor ${r.obligor} total`] },
+  { table: "issuance_uses", set: "amount = amount + 1", drift: (r) => [`usedBy(${r.app}, ${r.record})`] },
   {
     table: "credit_entries",
     set: "severity = severity + 1",

@@ -2,6 +2,7 @@ import { APPROVAL_CHECKS, APPROVAL_GAPS } from "./approvals.js";
 import type { Check } from "./check.js";
 import { CREDIT_CHECKS, CREDIT_GAPS } from "./credit.js";
 import { DATA_SHARING_CHECKS, DATA_SHARING_GAPS } from "./data-sharing.js";
+import { DOCUMENT_CHECKS, DOCUMENT_GAPS } from "./documents.js";
 import { FORFAITING_CHECKS, FORFAITING_GAPS } from "./forfaiting.js";
 import { GUARANTEE_CHECKS, GUARANTEE_GAPS } from "./guarantees.js";
 import { LC_CHECKS, LC_GAPS } from "./letters-of-credit.js";
@@ -11,6 +12,7 @@ import { RECEIVABLE_CHECKS, RECEIVABLE_GAPS } from "./receivables.js";
 /** The applications' checks, in the order they run (after the platform's). */
 export const APP_CHECKS: readonly Check[] = [
   ...RECEIVABLE_CHECKS,
+  ...DOCUMENT_CHECKS,
   ...CREDIT_CHECKS,
   ...DATA_SHARING_CHECKS,
   ...LC_CHECKS,
@@ -27,6 +29,7 @@ export const APP_CHECKS: readonly Check[] = [
 export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...PLATFORM_GAPS,
   ...RECEIVABLE_GAPS,
+  ...DOCUMENT_GAPS,
   ...CREDIT_GAPS,
   ...DATA_SHARING_GAPS,
   ...LC_GAPS,
