@@ -70,6 +70,21 @@ export function viewerOf(request: FastifyRequest): Viewer | undefined {
   return caller === undefined || caller.privileged ? undefined : { member: caller.member };
 }
 
+/** The one route that also takes its token as `?access_token=` (RFC 6750 §2.3): a browser's EventSource sends no header. */
+export const TOKEN_PARAM_ROUTE = "/events/stream";
+
+/**
+ * The caller's sign-in token: `Authorization: Bearer <token>`, or on the event stream alone the `access_token` query
+ * parameter (the header wins when both are given). Nothing in the API logs a request's URL; keep it so.
+ */
+export function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization ?? "";
+  if (header.startsWith("Bearer ")) return header.slice(7).trim();
+  if (request.routeOptions.url !== TOKEN_PARAM_ROUTE) return undefined;
+  const param = (request.query as Record<string, unknown> | undefined)?.access_token;
+  return typeof param === "string" && param.length > 0 ? param : undefined;
+}
+
 const routeAccess = (request: FastifyRequest): Access | undefined =>
   (request.routeOptions.config as { access?: Access } | undefined)?.access;
 
@@ -124,8 +139,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if (auth !== undefined) {
       const access = routeAccess(request);
       if (access === undefined || access.kind === "public") return;
-      const header = request.headers.authorization ?? "";
-      if (!header.startsWith("Bearer ")) {
+      const token = bearerOf(request);
+      if (token === undefined) {
         return unauthorized(
           reply,
           401,
@@ -133,7 +148,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         );
       }
       try {
-        asked(request).caller = await auth.verify(header.slice(7).trim());
+        asked(request).caller = await auth.verify(token);
       } catch (error) {
         if (error instanceof AuthError) return unauthorized(reply, error.statusCode, error.message);
         throw error;
@@ -241,7 +256,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         feed: options.feed,
         viewer: viewerOf(request),
         authenticator: auth,
-        bearer: request.headers.authorization?.slice(7).trim(),
+        bearer: bearerOf(request),
       },
       streams,
     ),

@@ -25,7 +25,19 @@ export interface StreamOptions extends Pick<ApiOptions, "db" | "feed"> {
 
 /** `GET /events/stream`: Server-Sent Events of newly projected events, resumable with Last-Event-ID. */
 
-export const streamQuery = z.object({ contract: contractName.optional(), event: eventName.optional() }).strict();
+export const streamQuery = z
+  .object({
+    contract: contractName.optional(),
+    event: eventName.optional(),
+    access_token: z
+      .string()
+      .optional()
+      .describe(
+        "The sign-in token, for a browser's EventSource (which cannot send Authorization): this route only; " +
+          "prefer the header where you can",
+      ),
+  })
+  .strict();
 
 const after = (e: EventJson, last: { block: number; logIndex: number }) =>
   e.blockNumber > last.block || (e.blockNumber === last.block && e.logIndex > last.logIndex);
@@ -104,7 +116,8 @@ export async function streamEvents(
   const raw = reply.raw;
   raw.writeHead(200, {
     "content-type": "text/event-stream",
-    "cache-control": "no-cache",
+    "cache-control": "no-store",
+    "referrer-policy": "no-referrer",
     connection: "keep-alive",
     "x-accel-buffering": "no",
   });

@@ -26,7 +26,9 @@ describe("API: approvals", function () {
   before(async () => {
     chain = await startChain();
     s = await approvalsScenario(chain);
+    // The data of the routes; who reads which case is test/api/auth.test.ts's.
     const config = parseConfig({
+      apiAuth: "off",
       rpcUrl: chain.url,
       deployments: chain.deploymentsPath,
       dataDir: `${chain.dir}/api-approvals-db`,

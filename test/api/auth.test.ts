@@ -78,6 +78,26 @@ const creditReaders = async (e: Json, ctx: Ctx) => [
   ...ids(e.reporter),
   ...ids(...(await ctx.reg(`/credit/subjects/${e.subjectKey}/queries?limit=500`)).items.map((q: Json) => q.querier)),
 ];
+/** An approval case: its applicant, its steps' departments (now and as named) and those it was delegated from or to. */
+const caseReaders = (c: Json) =>
+  ids(
+    c.applicant,
+    ...c.steps.flatMap((s: Json) => [s.department, s.originalDepartment]),
+    ...c.delegations.flatMap((d: Json) => [d.from, d.to]),
+  );
+const approvalCase = (ctx: Ctx) => String(r(ctx).approvals.caseId);
+/** A hold on a financed document: its financier, and the parties of the desk's receivable that holds it. */
+async function holdReaders(h: Json, ctx: Ctx): Promise<number[]> {
+  const desk = String(ctx.demo.deployments.contracts.ReceivableDesk?.address).toLowerCase();
+  return [...ids(h.financier), ...(h.app === desk ? await receivableParties(h.record, ctx) : [])];
+}
+/** The obligor to which the test's bank set an issuance limit (below, `before`). */
+const LIMITED_OBLIGOR: DemoMemberKey = "coreB";
+const LIMITING_BANK: DemoMemberKey = "bankC";
+const limitReaders = async (o: Json, ctx: Ctx) => [
+  ...ids(o.obligor),
+  ...ids(...(await ctx.reg(`/issuance-limits/${o.obligor}`)).banks.map((b: Json) => b.bank)),
+];
 /** The first bank (member 1…) that answers `path` for itself. */
 async function bankWith(ctx: Ctx, path: (id: number) => string): Promise<string> {
   for (const m of Object.values(demoConsortium())) {
@@ -367,6 +387,54 @@ const ROUTES: Record<string, Entry> = {
     parties: (c) => [c.issuer],
     key: (c) => String(c.id),
   },
+  // approvals
+  "/approval-processes": { access: "members", url: () => "/approval-processes" },
+  "/approval-processes/{id}": { access: "members", url: (ctx) => `/approval-processes/${r(ctx).approvals.processId}` },
+  "/approval-cases": {
+    access: "rows",
+    url: () => "/approval-cases?limit=500",
+    parties: async (c, ctx) => caseReaders(await ctx.reg(`/approval-cases/${c.id}`)),
+    key: (c) => c.id,
+  },
+  "/approval-cases/{id}": {
+    access: "row",
+    url: (ctx) => `/approval-cases/${approvalCase(ctx)}`,
+    parties: (c) => caseReaders(c),
+  },
+  "/approval-cases/{id}/timeline": {
+    access: "row",
+    url: (ctx) => `/approval-cases/${approvalCase(ctx)}/timeline`,
+    parties: async (_b, ctx) => caseReaders(await ctx.reg(`/approval-cases/${approvalCase(ctx)}`)),
+  },
+  "/approval-departments": { access: "members", url: () => "/approval-departments" },
+  // financed documents and issuance limits
+  "/documents": {
+    access: "rows",
+    url: () => "/documents?limit=500",
+    parties: async (d, ctx) => {
+      const holds = (await ctx.reg(`/documents/${d.documentId}`)).holds as Json[];
+      return (await Promise.all(holds.map((h) => holdReaders(h, ctx)))).flat();
+    },
+    key: (d) => d.documentId,
+  },
+  "/document-holds": {
+    access: "rows",
+    url: () => "/document-holds?limit=500",
+    parties: holdReaders,
+    key: (h) => `${h.app}/${h.record}/${h.held.tx}`,
+  },
+  "/documents/{documentId}": { access: "members", url: (ctx) => `/documents/${r(ctx).receivables.invoiceKey}` },
+  "/issuance-limits": {
+    access: "rows",
+    url: () => "/issuance-limits?limit=500",
+    parties: limitReaders,
+    key: (o) => String(o.obligor),
+  },
+  "/issuance-limits/{obligor}": {
+    access: "row",
+    url: () => `/issuance-limits/${demoConsortium()[LIMITED_OBLIGOR].memberId}`,
+    parties: (o, ctx) => limitReaders(o, ctx),
+  },
   "/ecertificates/{id}": { access: "public", url: (ctx) => `/ecertificates/${r(ctx).dataSharing.certificateId}` },
   "/ecertificates/{id}/history": {
     access: "public",
@@ -476,6 +544,13 @@ describe("query API sign-in and visibility (issue 21)", function () {
         logLevel: "silent",
       }),
     );
+    // The demo sets no issuance limit: a bank sets one for a core enterprise (the limits' parties).
+    const provider = new JsonRpcProvider(demo.url);
+    const limiting = await createConsortia({
+      runner: new Wallet(members[LIMITING_BANK].privateKey, provider),
+      deployment: demo.deployments,
+    });
+    await limiting.limits.setLimit(members[LIMITED_OBLIGOR].memberId, 10n ** 24n);
     await caughtUp();
     for (const m of Object.values(members)) tokens.set(m.key, (await session(m)).token);
     refused.suspended = tokens.get(SUSPENDED)!;
@@ -722,6 +797,77 @@ describe("query API sign-in and visibility (issue 21)", function () {
       const gov2 = await replay(tokens.get("gov2")!);
       expect(gov2).to.not.deep.equal(bankA);
       expect((await get("/events/stream", refused.suspended)).status).to.equal(403);
+    });
+
+    it("the event stream takes the token as ?access_token= (EventSource): filtered as with the header", async () => {
+      const read = async (query: string, headers: Record<string, string> = {}) => {
+        const controller = new AbortController();
+        const response = await fetch(`${api.url}/events/stream?${query}`, {
+          headers: { "last-event-id": "0:0", ...headers },
+          signal: controller.signal,
+        });
+        if (response.status !== 200) {
+          const body = (await response.json()) as Json;
+          controller.abort();
+          return { status: response.status, body, ids: [] as string[], headers: response.headers };
+        }
+        const reader = response.body!.getReader();
+        let text = "";
+        const deadline = Date.now() + 3_000;
+        while (Date.now() < deadline) {
+          const chunk = await Promise.race([
+            reader.read(),
+            new Promise<{ done: true }>((resolve) => setTimeout(() => resolve({ done: true }), 500)),
+          ]);
+          if (chunk.done) break;
+          text += new TextDecoder().decode((chunk as { value: Uint8Array }).value);
+        }
+        controller.abort();
+        const found = [...text.matchAll(/^id: (\d+:\d+)$/gm)].map((m) => m[1]);
+        return { status: 200, body: undefined as Json, ids: found, headers: response.headers };
+      };
+      const bankA = tokens.get("bankA")!;
+      const byParam = await read(`access_token=${bankA}`);
+      expect(byParam.status).to.equal(200);
+      expect(byParam.headers.get("cache-control")).to.equal("no-store");
+      const byHeader = await read("", { authorization: `Bearer ${bankA}` });
+      expect(byParam.ids).to.have.length.greaterThan(0);
+      expect(byParam.ids).to.deep.equal(byHeader.ids);
+      const everything = await read(`access_token=${tokens.get("regulator")}`);
+      expect(byParam.ids.length).to.be.lessThan(everything.ids.length);
+      // With a filter as well (the parameter is not a filter).
+      const registry = await read(`contract=ConsortiumRegistry&access_token=${bankA}`);
+      expect(registry.ids.length).to.be.greaterThan(0).and.lessThan(byParam.ids.length);
+      // Missing, expired, forged (another API's key, or altered), a suspended member's: refused.
+      const missing = await read("access_token=");
+      expect(missing.status).to.equal(401);
+      expect(missing.body.message).to.match(/sign in/);
+      const expired = await read(`access_token=${refused.expired}`);
+      expect(expired.status).to.equal(401);
+      expect(expired.body.message).to.match(/expired/);
+      expect((await read(`access_token=${refused.otherKey}`)).status).to.equal(401);
+      const altered = `${bankA.slice(0, -4)}${bankA.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}`;
+      expect((await read(`access_token=${altered}`)).status).to.equal(401);
+      expect((await read(`access_token=${refused.suspended}`)).status).to.equal(403);
+      // The error answers do not echo the token.
+      expect(JSON.stringify(expired.body)).to.not.contain(refused.expired);
+      // Only the stream takes it: another route refuses the parameter (400) and stays unauthenticated without a header.
+      expect((await get(`/letters-of-credit?access_token=${bankA}`)).status).to.equal(401);
+    });
+
+    it("/documents/:documentId: every member reads the standing, only the holds it may read", async () => {
+      const url = `/documents/${demo.result.receivables.invoiceKey}`;
+      const all = await ctx.reg(url);
+      expect(all.holds.length).to.be.greaterThan(0);
+      const readers = new Set((await Promise.all(all.holds.map((h: Json) => holdReaders(h, ctx)))).flat());
+      const outsider = ordinary([...readers], false)!;
+      const party = ordinary([...readers], true)!;
+      const theirs = (await get(url, tokens.get(outsider))).body;
+      const { holds: _all, ...standing } = all;
+      const { holds: none, ...same } = theirs;
+      expect(same).to.deep.equal(standing);
+      expect(none).to.deep.equal([]);
+      expect((await get(url, tokens.get(party))).body.holds.length).to.be.greaterThan(0);
     });
 
     it("credit entries: a member that logged no query of the subject (and did not report) reads none", async () => {

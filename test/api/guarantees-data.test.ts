@@ -135,6 +135,10 @@ describe("API: guarantees and data sharing", function () {
     it("verifies by reference id: genuine, in force, available; 404 for a reference no bank issued", async () => {
       const v = await ok(`/guarantees/by-reference/${apps.refs.g1}?at=${apps.now}`);
       expect(v).to.include({ genuine: true, id: "1", inForce: true, available: "1000000" });
+      // Who issued it, by name: the verifier may not read the member directory.
+      expect(v.guarantorName)
+        .to.be.a("string")
+        .and.equal((await ok(`/members/${v.guarantor}`)).name);
       const exhausted = await ok(`/guarantees/by-reference/${apps.refs.g4}`);
       expect(exhausted).to.include({ state: "Exhausted", inForce: false, available: "0" });
       const expired = await ok(`/guarantees/by-reference/${apps.refs.g6}`);

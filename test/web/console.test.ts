@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { createConsortia, hashBytes, type Consortia, type Deployment } from "@consortia/sdk";
+import { createConsortia, hashBytes, signIn, type Consortia, type Deployment } from "@consortia/sdk";
 import { build } from "vite";
 import { demoConsortium } from "../../src/demo/consortium.js";
 import { freePort } from "../../src/local/node.js";
@@ -57,8 +57,10 @@ describe("web console in Chromium on the demo stack", function () {
   let page: Page;
   const axeFindings: Record<string, string[]> = {};
 
+  /** The regulator's sign-in token: the test's own reads of the API (sign-in is on). */
+  let token = "";
   const getJson = async <T = Json>(path: string): Promise<T> => {
-    const response = await fetch(`${api}${path}`);
+    const response = await fetch(`${api}${path}`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status, `${path}: ${await response.clone().text()}`).to.equal(200);
     return (await response.json()) as T;
   };
@@ -140,6 +142,8 @@ describe("web console in Chromium on the demo stack", function () {
     expect(output).to.contain(`web console ${web}/`);
     console.log(`      demo stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     deployment = JSON.parse(await readFile(join(dataDir, "deployments", "1337.json"), "utf8")) as Deployment;
+    const regulator = new Wallet(members.regulator.privateKey);
+    token = (await signIn({ api, account: regulator.address, signMessage: (m) => regulator.signMessage(m) })).token;
 
     const userDataDir = join(work, "chromium-profile");
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -197,8 +201,11 @@ describe("web console in Chromium on the demo stack", function () {
     const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
     const doc = () => ({ contentHash: hashBytes(randomBytes(32)) });
     // The core enterprise is signed in before the supplier registers: the queue shows it live (the API's event stream).
+    // The live queue's event stream: EventSource sends no header, so the token goes as ?access_token=.
+    const stream = page.waitForResponse((r) => r.url().includes("/api/events/stream?access_token="));
     await signInAs("coreA");
     await page.getByText("Nothing waits for you.").waitFor();
+    expect((await stream).status()).to.equal(200);
     const { receivableId } = await supplier.receivables.register({
       obligor: coreA.memberId,
       maturity: now + 45 * DAY,

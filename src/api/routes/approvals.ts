@@ -3,6 +3,7 @@ import type { Address } from "viem";
 import { ConsortiumCalendar__factory } from "@consortia/sdk/typechain";
 import type { Queryable, Row } from "../../indexer/db.js";
 import { APPROVAL_CASE_STATES, APPROVAL_STEP_STATES } from "../../indexer/projections/approvals.js";
+import { membersAccess, party, row, rows, type Visible } from "../access.js";
 import { chainOrder, eq, filter, key, listRoute } from "../list.js";
 import {
   appendSource,
@@ -207,11 +208,24 @@ const caseRow = (db: Queryable, id: string, asOf: number | undefined): Promise<R
 
 const at = atQuery("for the overdue flags of running steps");
 
+/**
+ * A case: its applicant, and the departments of its steps (the one deciding now, after any delegation, and the one the
+ * process named), and every department a step was delegated from or to.
+ */
+const CASE_READERS =
+  (alias: string): Visible =>
+  (q, member) => {
+    const m = q.p(member, "bigint");
+    return `(${party(`${alias}.applicant`)(q, member)} OR EXISTS (SELECT 1 FROM approval_case_steps cs WHERE cs.case_id = ${alias}.case_id AND cs.valid_to_block IS NULL AND (cs.department = ${m} OR cs.original_department = ${m})) OR EXISTS (SELECT 1 FROM approval_delegations cd WHERE cd.case_id = ${alias}.case_id AND (cd.from_department = ${m} OR cd.to_department = ${m})))`;
+  };
+const caseAccess = row("approval_cases c", { case_id: ["id", "numeric"] }, CASE_READERS("c"));
+
 export default defineRoutes({
   name: "approvals",
   routes: [
     listRoute({
       path: "/approval-processes",
+      access: membersAccess,
       summary: "Approval processes defined by vote, filtered by department or issuer",
       tags: ["approvals"],
       from: "approval_processes p",
@@ -237,6 +251,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/approval-processes/:id",
+      access: membersAccess,
       summary: "A process with its steps (departments, stages, deadlines, required document kinds)",
       tags: ["approvals"],
       params: z.object({ id: id64 }),
@@ -268,6 +283,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/approval-cases",
+      access: rows(CASE_READERS("c")),
       summary: "Approval cases, filtered by process, applicant, state or a department deciding one of its steps",
       tags: ["approvals"],
       from: "approval_cases c",
@@ -290,6 +306,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/approval-cases/:id",
+      access: caseAccess,
       summary: "A case: its status, each step's department, deadline and who acted, delegations and document hashes",
       tags: ["approvals"],
       params: z.object({ id: uint256 }),
@@ -346,6 +363,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/approval-cases/:id/timeline",
+      access: caseAccess,
       summary: "Everything that happened to a case, in chain order: submissions, steps opened, decisions, delegations",
       tags: ["approvals"],
       params: { id: uint256 },
@@ -368,6 +386,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/approval-departments",
+      access: membersAccess,
       summary: "Per department: steps decided, time per step, overdue share, open steps and cases",
       description:
         "Statistics over every case step a department decides (after delegations), optionally of one process. " +

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Row } from "../../indexer/db.js";
+import { membersAccess, party, rowCondition, rows, type Visible } from "../access.js";
 import { eq, key, listRoute } from "../list.js";
 import {
   address,
@@ -72,11 +73,26 @@ const toHold = (r: Row) => ({
   source: versionSource(r),
 });
 
+/**
+ * A hold: its financier, and the parties of the record that holds the document (a receivable of the desk: its
+ * creditor, obligor, guarantor, funder and certificate holders, as /receivables/:id).
+ */
+const HOLD_READERS =
+  (alias: string): Visible =>
+  (q, member) =>
+    `(${party(`${alias}.financier`)(q, member)} OR EXISTS (SELECT 1 FROM receivables hr WHERE hr.receivable_id = ${alias}.record AND hr.invoice_key = ${alias}.document_id AND hr.valid_to_block IS NULL AND (${party("hr.creditor", "hr.obligor", "hr.guarantor", "hr.funded_by")(q, member)} OR EXISTS (SELECT 1 FROM receivable_certificates hc WHERE hc.receivable_id = hr.receivable_id AND ${party("hc.holder_member")(q, member)}))))`;
+/** A document: the readers of any of its holds. */
+const DOCUMENT_READERS =
+  (alias: string): Visible =>
+  (q, member) =>
+    `EXISTS (SELECT 1 FROM document_holds dh WHERE dh.document_id = ${alias}.document_id AND dh.valid_to_block IS NULL AND ${HOLD_READERS("dh")(q, member)})`;
+
 export default defineRoutes({
   name: "documents",
   routes: [
     listRoute({
       path: "/documents",
+      access: rows(DOCUMENT_READERS("d")),
       summary: "Financed documents (invoices by keyed id), filtered by the application of their latest hold",
       tags: ["documents"],
       from: "financed_documents d",
@@ -89,6 +105,7 @@ export default defineRoutes({
     }),
     listRoute({
       path: "/document-holds",
+      access: rows(HOLD_READERS("h")),
       summary: "Holds on financed documents, by application, financier or status",
       tags: ["documents"],
       from: "document_holds h",
@@ -105,10 +122,13 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/documents/:documentId",
+      access: membersAccess,
       summary: "A financed document's standing by its keyed id, with every hold on it and how each closed",
       description:
         "The API never sees an invoice's identity, only its keyed id (`consortia document key` computes it " +
-        "locally). A document no application ever held answers 404: nothing is financed against it.",
+        "locally). A document no application ever held answers 404: nothing is financed against it. Every member " +
+        "may ask a document's standing (whether it may still be financed); its holds list only those the caller " +
+        "may read (as /document-holds): the regulator and auditors see every hold.",
       tags: ["documents"],
       params: z.object({ documentId: bytes32 }),
       query: z.object({ ...asOfQuery }),
@@ -121,8 +141,9 @@ export default defineRoutes({
           `document ${params.documentId} was never financed`,
         );
         const q = new Sql();
+        const visible = rowCondition(rows(HOLD_READERS("h")), ctx.viewer, q);
         const holds = await ctx.db.query(
-          `SELECT * FROM document_holds h WHERE h.document_id = ${q.p(params.documentId)} AND ${asOfFilter(q, "h", query.asOf)} ORDER BY h.held_block, h.app, h.record`,
+          `SELECT * FROM document_holds h WHERE h.document_id = ${q.p(params.documentId)} AND ${asOfFilter(q, "h", query.asOf)}${visible === undefined ? "" : ` AND ${visible}`} ORDER BY h.held_block, h.app, h.record`,
           q.params,
         );
         return { ...toDocument(row), holds: holds.map(toHold) };

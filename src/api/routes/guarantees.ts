@@ -239,7 +239,15 @@ export default defineRoutes({
       tags: ["guarantees"],
       params: z.object({ referenceId: bytes32 }),
       query: z.object({ ...at, ...asOfQuery }),
-      response: guaranteeSchema.extend({ genuine: z.literal(true) }),
+      response: guaranteeSchema.extend({
+        genuine: z.literal(true),
+        guarantorName: z
+          .string()
+          .nullable()
+          .describe(
+            "The issuing bank's name (the member directory is for members; a verifier needs to know who issued)",
+          ),
+      }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
         const row = await findOne(
@@ -247,7 +255,16 @@ export default defineRoutes({
           { from: "guarantees g", key: { reference_id: [params.referenceId, "text"] }, asOf: query.asOf },
           `no guarantee issued under reference ${params.referenceId}: not genuine`,
         );
-        return { genuine: true as const, ...toGuarantee(row, resolveAt(query)) };
+        const q = new Sql();
+        const [bank] = await ctx.db.query(
+          `SELECT m.name FROM members m WHERE m.member_id = ${q.p(row.guarantor, "bigint")} AND m.valid_to_block IS NULL`,
+          q.params,
+        );
+        return {
+          genuine: true as const,
+          ...toGuarantee(row, resolveAt(query)),
+          guarantorName: (bank?.name as string | undefined) ?? null,
+        };
       },
     }),
     defineRoute({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Row } from "../../indexer/db.js";
+import { party, row, rows, type Visible } from "../access.js";
 import { eq, key, listRoute } from "../list.js";
 import {
   appendSource,
@@ -64,11 +65,18 @@ const toUse = (r: Row) => ({
   source: appendSource(r),
 });
 
+/** An obligor's limits: the obligor itself and every bank that set it a limit (one still in force or withdrawn). */
+const LIMIT_READERS =
+  (alias: string): Visible =>
+  (q, member) =>
+    `(${party(`${alias}.obligor`)(q, member)} OR EXISTS (SELECT 1 FROM issuance_limits il WHERE il.obligor = ${alias}.obligor AND ${party("il.bank")(q, member)}))`;
+
 export default defineRoutes({
   name: "issuance-limits",
   routes: [
     listRoute({
       path: "/issuance-limits",
+      access: rows(LIMIT_READERS("o")),
       summary: "Core enterprises' issuance limits: sum of their banks' limits and utilisation",
       tags: ["receivables"],
       from: "obligor_issuance o",
@@ -87,6 +95,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/issuance-limits/:obligor",
+      access: row("obligor_issuance o", { obligor: ["obligor", "bigint"] }, LIMIT_READERS("o")),
       summary: "A core enterprise's issuance limits: each bank's limit, utilisation, and every use and release",
       tags: ["receivables"],
       params: z.object({ obligor: memberId }),

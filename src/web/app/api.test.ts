@@ -47,6 +47,18 @@ describe("api client", () => {
     expect(new Headers(calls[4].init?.headers).get("authorization")).toBe("Bearer secret");
   });
 
+  it("gives the event stream's URL the token as access_token once signed in (EventSource sends no header)", async () => {
+    const api = createApiClient({ baseUrl: "http://x/api", fetch: authApi([]) });
+    expect(api.streamUrl()).toBe("http://x/api/events/stream");
+    api.setSigner(signer);
+    await api.get("/members");
+    expect(api.streamUrl({ contract: "ReceivableDesk" })).toBe(
+      "http://x/api/events/stream?contract=ReceivableDesk&access_token=secret",
+    );
+    api.setSigner(undefined);
+    expect(api.streamUrl()).toBe("http://x/api/events/stream");
+  });
+
   it("reads public routes without a wallet and without signing", async () => {
     const calls: Call[] = [];
     const api = createApiClient({ baseUrl: "http://x/api", fetch: authApi(calls) });

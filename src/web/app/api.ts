@@ -41,6 +41,11 @@ export interface ApiClient {
   setSigner(signer: ChallengeSigner | undefined): void;
   /** The current session, when the client signed in. */
   session(): ApiSession | undefined;
+  /**
+   * The URL of the event stream for a browser's EventSource, which cannot send Authorization: the current token goes
+   * as `access_token` (the API takes it on /events/stream only). Without a session: the bare URL.
+   */
+  streamUrl(query?: Query): string;
 }
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -115,6 +120,8 @@ export function createApiClient(options: { baseUrl: string; fetch?: Fetch; now?:
       signer = next;
     },
     session: () => (valid(current) ? current : undefined),
+    streamUrl: (query = {}) =>
+      url("/events/stream", { ...query, access_token: valid(current) ? current.token : undefined }),
   };
 }
 

@@ -12,6 +12,8 @@ interface Verified {
   id: string;
   state: string;
   guarantor: number;
+  /** Public: the issuing bank's name (the member directory needs sign-in). */
+  guarantorName?: string | null;
   amountAt: string;
   available: string;
   inForce: boolean;
@@ -77,7 +79,10 @@ export function VerifyGuarantee() {
             <p>
               <strong>
                 {t("guarantee.genuine", {
-                  guarantor: nameOf(result.found.guarantor) ?? t("common.member", { id: result.found.guarantor }),
+                  guarantor:
+                    result.found.guarantorName ??
+                    nameOf(result.found.guarantor) ??
+                    t("common.member", { id: result.found.guarantor }),
                 })}
               </strong>
             </p>

@@ -39,23 +39,39 @@ export function WorkQueue() {
     void refresh();
   }, [refresh]);
 
-  // Live: read the queue again shortly after the API projects new events (its SSE stream). An API that wants a
-  // token for the stream refuses it (EventSource cannot send one): the queue then updates on Refresh and after acts.
+  // Live: read the queue again shortly after the API projects new events (its SSE stream). EventSource cannot send
+  // Authorization, so the token goes as `access_token` (api.streamUrl). The stream opens once the client signed in
+  // (the first refresh does), and again with a new token: when it fails or the API ends it (token expired, sign-in
+  // again), it is closed and reopened after the next refresh.
+  // `streamKey`: the token, "" for an API without sign-in (it answered without asking for one), undefined until then.
+  const [streamKey, setStreamKey] = useState<string | undefined>(undefined);
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    if (session === undefined || typeof EventSource === "undefined") return;
-    const source = new EventSource(`${api.baseUrl}/events/stream`);
+    if (items !== undefined) setStreamKey(api.session()?.token ?? "");
+  }, [api, items]);
+  useEffect(() => {
+    if (session === undefined || streamKey === undefined || typeof EventSource === "undefined") return;
+    const source = new EventSource(api.streamUrl());
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const changed = () => {
       clearTimeout(timer);
       timer = setTimeout(() => void refresh(), 300);
     };
+    const reopen = () => {
+      source.close();
+      clearTimeout(retry);
+      retry = setTimeout(() => void refresh().then(() => setAttempt((n) => n + 1)), 2_000);
+    };
     source.addEventListener("event", changed);
     source.addEventListener("rollback", changed);
+    source.addEventListener("error", reopen);
     return () => {
       clearTimeout(timer);
+      clearTimeout(retry);
       source.close();
     };
-  }, [api, session, refresh]);
+  }, [api, session, streamKey, attempt, refresh]);
 
   if (session === undefined) {
     return (
