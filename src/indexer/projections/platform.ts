@@ -1,8 +1,4 @@
-import {
-  ConsortiumRegistry__factory,
-  DepositToken__factory,
-  PaymentLedger__factory,
-} from "@consortia/sdk/typechain";
+import { ConsortiumRegistry__factory, DepositToken__factory, PaymentLedger__factory } from "@consortia/sdk/typechain";
 import { createTableSql, defineProjection, type EventHandler, type TableSpec } from "../projection.js";
 
 /** Enum names of IConsortiumRegistry, by their uint8 value. */
