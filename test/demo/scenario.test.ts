@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { JsonRpcProvider, keccak256, toUtf8Bytes } from "ethers";
+import { JsonRpcProvider, keccak256, toUtf8Bytes, Wallet } from "ethers";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,14 @@ import {
   writeDemoFounders,
 } from "../../src/demo/consortium.js";
 import { runDemoScenario, type DemoScenarioResult } from "../../src/demo/scenario.js";
-import { createConsortia, type Deployment, normaliseIdentifier, readDeployment } from "@consortia/sdk";
+import {
+  authorization,
+  createConsortia,
+  type Deployment,
+  normaliseIdentifier,
+  readDeployment,
+  signIn,
+} from "@consortia/sdk";
 import {
   BankGuarantees__factory,
   ConsortiumRegistry__factory,
@@ -362,17 +369,25 @@ describe("demo scenario over a real JSON-RPC node", function () {
       }),
     );
     try {
-      const api = async <T>(path: string): Promise<T> => {
-        const response = await fetch(`${services.url}${path}`);
-        const body = await response.text();
-        expect(response.status, `${path}: ${body}`).to.equal(200);
-        return JSON.parse(body) as T;
-      };
       const deadline = Date.now() + 60_000;
       while (!(await fetch(`${services.url}/ready`)).ok) {
         if (Date.now() > deadline) throw new Error("the indexer did not catch up within 60 s");
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
+      // Signed in (once the registry is indexed) as the regulator, who may read every application's rows (README,
+      // "Who may read what").
+      const regulator = new Wallet(members.regulator.privateKey);
+      const session = await signIn({
+        api: services.url,
+        account: regulator.address,
+        signMessage: (message) => regulator.signMessage(message),
+      });
+      const api = async <T>(path: string): Promise<T> => {
+        const response = await fetch(`${services.url}${path}`, { headers: authorization(session) });
+        const body = await response.text();
+        expect(response.status, `${path}: ${body}`).to.equal(200);
+        return JSON.parse(body) as T;
+      };
       type List = { items: Record<string, unknown>[] };
       const dump = (value: unknown): string => JSON.stringify(value);
       /** A JSON field with a value, whether the API renders the number as a number or a decimal string. */
