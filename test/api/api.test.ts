@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { parseConfig } from "../../src/indexer/config.js";
-import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
+import type { IndexerAndApi } from "../../src/api/start.js";
 import { pollingFeed } from "../../src/api/feed.js";
 import { buildApi, closeApi, loadRoutes } from "../../src/api/server.js";
 import { databaseStatus } from "../../src/api/status.js";
 import { platformScenario, startChain, type TestChain } from "../indexer/chain.js";
 import { blockTimes, expectChainTimes, expectChainTimesEverywhere } from "./chain-time.js";
+import { startChainApi, stopChainApi } from "./harness.js";
 
 const TOKEN = "test-token-0123456789abcdef";
 
@@ -38,31 +38,9 @@ describe("API", function () {
   before(async () => {
     chain = await startChain();
     lastBlock = await platformScenario(chain);
-    const config = parseConfig({
-      apiAuth: "off",
-      rpcUrl: chain.url,
-      deployments: chain.deploymentsPath,
-      dataDir: `${chain.dir}/api-db`,
-      databaseUrl: process.env.DATABASE_URL || undefined,
-      databaseSchema: `api_${process.pid}_${Date.now()}`,
-      pollIntervalMs: 50,
-      apiPort: 0,
-      apiToken: TOKEN,
-      logLevel: "silent",
-    });
-    api = await startIndexerAndApi(config);
-    while (!api.service.indexer.isReady()) await new Promise((r) => setTimeout(r, 50));
+    api = await startChainApi(chain, "api", { apiToken: TOKEN });
   });
-  after(async () => {
-    if (api !== undefined) {
-      if (api.service.db.kind === "postgres") {
-        const schema = (await api.service.db.query<{ s: string }>("SELECT current_schema() AS s"))[0].s;
-        await api.service.db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      }
-      await api.stop();
-    }
-    await chain?.stop();
-  });
+  after(() => stopChainApi(api, chain));
 
   describe("access", () => {
     it("requires the bearer token when one is configured", async () => {

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { parseConfig } from "../../src/indexer/config.js";
-import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
+import type { IndexerAndApi } from "../../src/api/start.js";
 import { startChain, type TestChain } from "../indexer/chain.js";
 import { approvalsScenario, h, MONDAY, type ApprovalsScenario } from "../indexer/approvals-scenario.js";
+import { startChainApi, stopChainApi } from "./harness.js";
 
 const iso = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
@@ -27,30 +27,9 @@ describe("API: approvals", function () {
     chain = await startChain();
     s = await approvalsScenario(chain);
     // The data of the routes; who reads which case is test/api/auth.test.ts's.
-    const config = parseConfig({
-      apiAuth: "off",
-      rpcUrl: chain.url,
-      deployments: chain.deploymentsPath,
-      dataDir: `${chain.dir}/api-approvals-db`,
-      databaseUrl: process.env.DATABASE_URL || undefined,
-      databaseSchema: `api_approvals_${process.pid}_${Date.now()}`,
-      pollIntervalMs: 50,
-      apiPort: 0,
-      logLevel: "silent",
-    });
-    api = await startIndexerAndApi(config);
-    while (!api.service.indexer.isReady()) await new Promise((r) => setTimeout(r, 50));
+    api = await startChainApi(chain, "api_approvals");
   });
-  after(async () => {
-    if (api !== undefined) {
-      if (api.service.db.kind === "postgres") {
-        const schema = (await api.service.db.query<{ s: string }>("SELECT current_schema() AS s"))[0].s;
-        await api.service.db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      }
-      await api.stop();
-    }
-    await chain?.stop();
-  });
+  after(() => stopChainApi(api, chain));
 
   it("lists processes, filtered by a department deciding a step, and shows one with its steps", async () => {
     expect((await ok("/approval-processes")).items.map((p: any) => p.id)).to.deep.equal([1]);

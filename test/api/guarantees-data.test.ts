@@ -1,13 +1,13 @@
 import { expect } from "chai";
-import { parseConfig } from "../../src/indexer/config.js";
 import { replayAccessChain } from "../../src/indexer/projections/data-sharing.js";
 import { indexerFeed } from "../../src/api/feed.js";
 import { buildApi, loadRoutes } from "../../src/api/server.js";
-import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
+import type { IndexerAndApi } from "../../src/api/start.js";
 import { indexerStatus } from "../../src/api/status.js";
 import { startChain, type TestChain } from "../indexer/chain.js";
 import { DAY, guaranteesAndDataScenario, h, type AppsC } from "../indexer/guarantees-data-scenario.js";
 import { expectChainTimesEverywhere } from "./chain-time.js";
+import { startChainApi, stopChainApi } from "./harness.js";
 
 describe("API: guarantees and data sharing", function () {
   this.timeout(120_000);
@@ -44,30 +44,9 @@ describe("API: guarantees and data sharing", function () {
   before(async () => {
     chain = await startChain();
     apps = await guaranteesAndDataScenario(chain);
-    const config = parseConfig({
-      apiAuth: "off",
-      rpcUrl: chain.url,
-      deployments: chain.deploymentsPath,
-      dataDir: `${chain.dir}/api-c-db`,
-      databaseUrl: process.env.DATABASE_URL || undefined,
-      databaseSchema: `api_c_${process.pid}_${Date.now()}`,
-      pollIntervalMs: 50,
-      apiPort: 0,
-      logLevel: "silent",
-    });
-    api = await startIndexerAndApi(config);
-    while (!api.service.indexer.isReady()) await new Promise((r) => setTimeout(r, 50));
+    api = await startChainApi(chain, "api_c");
   });
-  after(async () => {
-    if (api !== undefined) {
-      if (api.service.db.kind === "postgres") {
-        const schema = (await api.service.db.query<{ s: string }>("SELECT current_schema() AS s"))[0].s;
-        await api.service.db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      }
-      await api.stop();
-    }
-    await chain?.stop();
-  });
+  after(() => stopChainApi(api, chain));
 
   describe("guarantees", () => {
     it("lists guarantees newest first, pages through them, and sorts by amount and expiry", async () => {

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { parseConfig } from "../../src/indexer/config.js";
-import { startIndexerAndApi, type IndexerAndApi } from "../../src/api/start.js";
+import type { IndexerAndApi } from "../../src/api/start.js";
 import { platformScenario, startChain, type TestChain } from "../indexer/chain.js";
+import { startChainApi, stopChainApi } from "./harness.js";
 
 /**
  * Walks every route of /openapi.json with generated parameters, valid and invalid, path ids, real and forged
@@ -164,31 +164,9 @@ describe("API: generated requests against every OpenAPI route", function () {
   before(async () => {
     chain = await startChain();
     await platformScenario(chain);
-    api = await startIndexerAndApi(
-      parseConfig({
-        apiAuth: "off",
-        rpcUrl: chain.url,
-        deployments: chain.deploymentsPath,
-        dataDir: `${chain.dir}/api-db`,
-        databaseUrl: process.env.DATABASE_URL || undefined,
-        databaseSchema: `api_fuzz_${process.pid}_${Date.now()}`,
-        pollIntervalMs: 50,
-        apiPort: 0,
-        logLevel: "silent",
-      }),
-    );
-    while (!api.service.indexer.isReady()) await new Promise((r) => setTimeout(r, 50));
+    api = await startChainApi(chain, "api_fuzz");
   });
-  after(async () => {
-    if (api !== undefined) {
-      if (api.service.db.kind === "postgres") {
-        const schema = (await api.service.db.query<{ s: string }>("SELECT current_schema() AS s"))[0].s;
-        await api.service.db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      }
-      await api.stop();
-    }
-    await chain?.stop();
-  });
+  after(() => stopChainApi(api, chain));
 
   it("never answers 5xx, always explains a 4xx in JSON, and keeps serving", async () => {
     const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
