@@ -33,6 +33,21 @@ contract IssuanceLimits is IIssuanceLimits, Governed {
     function initialize() external initializer {}
 
     /// @inheritdoc IIssuanceLimits
+    function enforceLimits(uint32 obligor, bool limited) external {
+        if (msg.sender != address(registry())) {
+            // Not a governance vote: only the obligor itself, and only into limits.
+            if (!limited || registry().authorize(msg.sender, Roles.RECEIVABLE_OBLIGOR) != obligor) {
+                revert IssuanceNotObligorOrGovernance(obligor, msg.sender);
+            }
+        }
+        ObligorLimits storage o = _getIssuanceLimitsStorage()._obligors[obligor];
+        // Under limits, utilisation never exceeds their sum: not entered while more is outstanding (bank 0: none).
+        if (limited && o.utilised > o.total) revert IssuanceLimitBelowUtilisation(obligor, 0, o.total, o.utilised);
+        o.limited = limited;
+        emit IssuanceLimitsEnforced(obligor, limited, msg.sender);
+    }
+
+    /// @inheritdoc IIssuanceLimits
     function setLimit(uint32 obligor, uint256 limit) external {
         IssuanceLimitsStorage storage $ = _getIssuanceLimitsStorage();
         uint32 bank = registry().authorize(msg.sender, Roles.FINANCIER);
@@ -57,7 +72,6 @@ contract IssuanceLimits is IIssuanceLimits, Governed {
         }
         $._limits[obligor][bank] = limit;
         o.total = uint112(total);
-        o.limited = true;
         emit IssuanceLimitSet(obligor, bank, msg.sender, limit, total);
     }
 

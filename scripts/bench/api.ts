@@ -63,6 +63,7 @@ function sampleParams(demo: DemoScenarioResult): Record<string, string> {
     "/guarantees/{id}": String(demo.guarantees.guaranteeId),
     "/letters-of-credit/{id}": String(demo.lettersOfCredit.lcId),
     "/banks/{id}": String(members.bankA.memberId),
+    "/approval-cases/{id}": String(demo.approvals.caseId),
   };
 }
 

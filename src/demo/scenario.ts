@@ -866,9 +866,13 @@ export const receivablesStory: Story = async (ctx) => {
   const { utilised } = await bankA.sdk.limits.limitsOf(coreA.member.memberId);
   const issuanceLimit = utilised + yuan(10_000_000);
   await bankA.sdk.limits.setLimit(coreA.member.memberId, issuanceLimit);
+  // A bank's limit binds only once the core enterprise (or a governance vote) puts it under its banks' limits.
+  if (!(await coreA.sdk.limits.limitsOf(coreA.member.memberId)).limited) {
+    await coreA.sdk.limits.enforce(coreA.member.memberId);
+  }
   ctx.log(
-    `${bankA.member.shortName} set an issuance limit of ${cny(issuanceLimit)} for ${coreA.member.shortName}: ` +
-      `its receivables are confirmed within it`,
+    `${bankA.member.shortName} set an issuance limit of ${cny(issuanceLimit)} for ${coreA.member.shortName}, which ` +
+      `put itself under its banks' limits: its receivables are confirmed within them`,
   );
   // The invoice's identity (issuer's tax id, invoice code and number), keyed with the consortium key: the suite's
   // register of financed documents knows it only by this id, and finances it at most once, across applications.

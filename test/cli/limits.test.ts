@@ -14,6 +14,13 @@ describe("cli: issuance limit commands against a real node", function () {
       as: "bankA",
     });
     expect(set.limit).to.equal("100000000.00");
+    // A bank's limit binds nothing until the core enterprise enters its limits; another member cannot do it for it.
+    const before = await net.json<{ limited: boolean }>(["limit", "show", "Importer"]);
+    expect(before.limited).to.equal(false);
+    const refused = await net.run(["limit", "enforce"], { as: "exporter" });
+    expect(refused.code).to.equal(1);
+    const entered = await net.json<{ obligor: number; limited: boolean }>(["limit", "enforce"], { as: "importer" });
+    expect(entered).to.deep.include({ obligor: set.obligor, limited: true });
     const shown = await net.json<{
       limited: boolean;
       total: string;

@@ -265,7 +265,8 @@ describe("demo scenario over a real JSON-RPC node", function () {
     ]);
     expect(limitSet.blockNumber).to.be.lessThan(used[0].blockNumber);
     expect(lines).to.include(
-      "Huaxin Bank set an issuance limit of 10,000,000.00 CNY for Huaxia Motors: its receivables are confirmed within it",
+      "Huaxin Bank set an issuance limit of 10,000,000.00 CNY for Huaxia Motors, which put itself under its banks' " +
+        "limits: its receivables are confirmed within them",
     );
     expect(lines).to.include(
       "issuance limits of Huaxia Motors after the confirmation: 1,200,000.00 CNY of 10,000,000.00 CNY used, 8,800,000.00 CNY available",

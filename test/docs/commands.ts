@@ -335,6 +335,10 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: "test/cli/limits.test.ts", invocation: ['"limit", "$1", "Importer"'] }],
   },
   {
+    commands: /^consortia limit enforce$/,
+    run: [{ file: "test/cli/limits.test.ts", invocation: ['["limit", "enforce"]'] }],
+  },
+  {
     commands: /^consortia data request( <access-id> --store DIR)?$/,
     run: [
       {

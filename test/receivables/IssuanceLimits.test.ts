@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ZeroHash, encodeBytes32String } from "ethers";
 import { network } from "hardhat";
+import { roleSet } from "@consortia/sdk";
 import { fund, passProposal } from "../helpers/consortium.js";
 import { DAY, confirmed, deployReceivables, makeTerms, type Receivables } from "./fixture.js";
 
@@ -13,11 +14,12 @@ async function deployed() {
   return deployReceivables(connection);
 }
 
-/** bankA 600,000 and bankB 500,000 for core: 1,100,000 in all. */
+/** bankA 600,000 and bankB 500,000 for core: 1,100,000 in all; core put itself under them. */
 async function withLimits() {
   const fx = await deployReceivables(connection);
   await fx.limits.connect(fx.accounts.bankA).setLimit(fx.ids.core, 600_000n);
   await fx.limits.connect(fx.accounts.bankB).setLimit(fx.ids.core, 500_000n);
+  await fx.limits.connect(fx.accounts.core).enforceLimits(fx.ids.core, true);
   return fx;
 }
 
@@ -38,8 +40,9 @@ describe("IssuanceLimits", () => {
       await fx.limits.connect(fx.accounts.bankA).setLimit(fx.ids.core, 0n);
       expect(await fx.limits.banksOf(fx.ids.core)).to.deep.equal([BigInt(fx.ids.bankB)]);
       const o = await fx.limits.obligorLimits(fx.ids.core);
-      expect([o.total, o.utilised, o.banks, o.limited]).to.deep.equal([500_000n, 0n, 1n, true]);
-      expect(await fx.limits.available(fx.ids.core)).to.equal(500_000n);
+      // Set, but not binding: the obligor is not under limits until it (or a vote) says so.
+      expect([o.total, o.utilised, o.banks, o.limited]).to.deep.equal([500_000n, 0n, 1n, false]);
+      expect(await fx.limits.available(fx.ids.core)).to.equal(2n ** 256n - 1n);
     });
 
     it("refuses a caller that is not a financing bank, a suspended bank, and an obligor that is not one", async () => {
@@ -75,6 +78,59 @@ describe("IssuanceLimits", () => {
     });
   });
 
+  describe("who puts an obligor under limits", () => {
+    it("a bank's limit alone binds nothing: a bank with no business with an obligor cannot cap its issuance", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      // The attack: bankC sets a limit of 1 for core, hoping to block its confirmations.
+      await fx.limits.connect(fx.accounts.bankC).setLimit(fx.ids.core, 1n);
+      await confirmed(fx);
+      expect((await fx.limits.obligorLimits(fx.ids.core)).utilised).to.equal(FACE);
+      // Nor can the obligor enter limits that would not cover what it has outstanding.
+      await expect(fx.limits.connect(fx.accounts.core).enforceLimits(fx.ids.core, true))
+        .to.be.revertedWithCustomError(fx.limits, "IssuanceLimitBelowUtilisation")
+        .withArgs(fx.ids.core, 0, 1n, FACE);
+    });
+
+    it("the obligor puts itself under limits; only a governance vote takes it out", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      await expect(fx.limits.connect(fx.accounts.core).enforceLimits(fx.ids.core, true))
+        .to.emit(fx.limits, "IssuanceLimitsEnforced")
+        .withArgs(fx.ids.core, true, fx.accounts.core.address);
+      expect(await fx.limits.available(fx.ids.core)).to.equal(0n);
+      await expect(fx.limits.connect(fx.accounts.core).enforceLimits(fx.ids.core, false))
+        .to.be.revertedWithCustomError(fx.limits, "IssuanceNotObligorOrGovernance")
+        .withArgs(fx.ids.core, fx.accounts.core.address);
+      await passProposal(fx, fx.limits, fx.limits.interface.encodeFunctionData("enforceLimits", [fx.ids.core, false]));
+      expect((await fx.limits.obligorLimits(fx.ids.core)).limited).to.equal(false);
+      await passProposal(fx, fx.limits, fx.limits.interface.encodeFunctionData("enforceLimits", [fx.ids.core, true]));
+      expect((await fx.limits.obligorLimits(fx.ids.core)).limited).to.equal(true);
+    });
+
+    it("refuses another member (a bank, a supplier) and an obligor suspended since it was admitted", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      // Another core enterprise cannot put this one under limits either.
+      const [, , roles] = await fx.registry.memberProfile(fx.ids.supplier1);
+      const obligor = roles | roleSet("RECEIVABLE_OBLIGOR");
+      await passProposal(
+        fx,
+        fx.registry,
+        fx.registry.interface.encodeFunctionData("setRoles", [fx.ids.supplier1, obligor]),
+      );
+      await expect(fx.limits.connect(fx.accounts.supplier1).enforceLimits(fx.ids.core, true))
+        .to.be.revertedWithCustomError(fx.limits, "IssuanceNotObligorOrGovernance")
+        .withArgs(fx.ids.core, fx.accounts.supplier1.address);
+      await expect(fx.limits.connect(fx.accounts.bankA).enforceLimits(fx.ids.core, true)).to.be.revertedWithCustomError(
+        fx.registry,
+        "MissingRole",
+      );
+      await suspend(fx, fx.ids.core);
+      await expect(fx.limits.connect(fx.accounts.core).enforceLimits(fx.ids.core, true)).to.be.revertedWithCustomError(
+        fx.registry,
+        "MemberNotActive",
+      );
+    });
+  });
+
   describe("confirmations use the limits", () => {
     it("confirming uses the face value; a confirmation beyond the sum of the limits is refused", async () => {
       const fx = await networkHelpers.loadFixture(withLimits);
@@ -106,6 +162,7 @@ describe("IssuanceLimits", () => {
         .to.be.revertedWithCustomError(fx.limits, "IssuanceLimitBelowUtilisation")
         .withArgs(fx.ids.core, fx.ids.bankA, FACE - 1n, FACE);
       await fx.limits.connect(fx.accounts.bankA).setLimit(fx.ids.core, FACE);
+      await fx.limits.connect(fx.accounts.core).enforceLimits(fx.ids.core, true);
       expect((await fx.limits.obligorLimits(fx.ids.core)).limited).to.equal(true);
       await fx.desk.connect(fx.accounts.supplier1).register(await makeTerms(fx));
       await expect(fx.desk.connect(fx.accounts.core).confirm(2))

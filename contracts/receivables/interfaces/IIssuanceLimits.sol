@@ -3,18 +3,19 @@ pragma solidity 0.8.30;
 
 /// @title IIssuanceLimits
 /// @notice Issuance limits of core enterprises: each financing bank sets how much receivable value it stands behind
-/// for an obligor (a core enterprise); from the first limit a bank sets for it, the receivable desk confirms (or
-/// issues) receivables of that obligor only while its outstanding confirmed value stays within the sum of the limits
-/// of its banks in good standing. Utilisation is tracked for every obligor (used at confirmation, released as
-/// certificates are redeemed) and never exceeds the sum of the limits of a limited obligor: no bank can set a limit
-/// that would leave it uncovered.
+/// for an obligor (a core enterprise); once the obligor is under limits — put there by itself or by a governance
+/// vote, never by a bank alone (a bank with no business with it could otherwise cap its issuance) — the receivable
+/// desk confirms (or issues) receivables of that obligor only while its outstanding confirmed value stays within the
+/// sum of the limits of its banks in good standing. Utilisation is tracked for every obligor (used at confirmation,
+/// released as certificates are redeemed) and never exceeds the sum of the limits of a limited obligor: no bank can
+/// set a limit that would leave it uncovered.
 interface IIssuanceLimits {
     /// @notice An obligor's standing. One slot.
     /// @param total Sum of the limits its banks set.
     /// @param utilised Confirmed receivable value not yet redeemed.
     /// @param banks How many banks set a non-zero limit (at most `MAX_BANKS`).
-    /// @param limited Whether any bank ever set a limit: from then on, confirmations beyond the limits are refused
-    /// (even when every bank withdrew its limit).
+    /// @param limited Whether the obligor is under limits (`enforceLimits`): confirmations beyond the limits are
+    /// refused (even when every bank withdrew its limit).
     struct ObligorLimits {
         uint112 total;
         uint112 utilised;
@@ -22,6 +23,9 @@ interface IIssuanceLimits {
         bool limited;
     }
 
+    /// @notice An obligor was put under its banks' limits, or released from them (governance only).
+    /// @param by The obligor's account, or the registry for a governance vote.
+    event IssuanceLimitsEnforced(uint32 indexed obligor, bool limited, address by);
     /// @notice A bank set (or changed, or withdrew with 0) its limit for an obligor.
     /// @param total The obligor's sum of limits after the change.
     event IssuanceLimitSet(uint32 indexed obligor, uint32 indexed bank, address account, uint256 limit, uint256 total);
@@ -57,11 +61,20 @@ interface IIssuanceLimits {
     error IssuanceReleaseExceeds(uint32 obligor, address app, uint256 record, uint256 used, uint256 amount);
     /// @notice A field is empty or out of range.
     error IssuanceInvalid(bytes32 field);
+    /// @notice Only governance may release an obligor from its limits, and only the obligor itself (or governance) may
+    /// put it under them.
+    error IssuanceNotObligorOrGovernance(uint32 obligor, address caller);
 
     /// @notice Marks the proxy initialized (run once, by the proxy's constructor; it has no settings).
     function initialize() external;
 
-    /// @notice Sets the caller's bank's limit for `obligor` (0 withdraws it); the obligor is limited from then on.
+    /// @notice Puts `obligor` under its banks' limits (`limited` true) or releases it (false). The obligor's own
+    /// account (an active `RECEIVABLE_OBLIGOR` of that member) may put itself under limits; only governance may do
+    /// either. Refused while the obligor's utilisation is above the sum of its limits.
+    function enforceLimits(uint32 obligor, bool limited) external;
+
+    /// @notice Sets the caller's bank's limit for `obligor` (0 withdraws it); it binds once the obligor is under
+    /// limits (`enforceLimits`).
     /// `FINANCIER` only; the obligor must be an active `RECEIVABLE_OBLIGOR`; refused when the obligor's limits would
     /// fall below its utilisation.
     function setLimit(uint32 obligor, uint256 limit) external;
@@ -83,7 +96,7 @@ interface IIssuanceLimits {
     function banksOf(uint32 obligor) external view returns (uint32[] memory);
 
     /// @notice What may still be confirmed for the obligor now: the limits of its banks in good standing minus its
-    /// utilisation (0 when below); `type(uint256).max` for an obligor no bank ever limited.
+    /// utilisation (0 when below); `type(uint256).max` for an obligor not under limits.
     function available(uint32 obligor) external view returns (uint256);
 
     /// @notice What a record of an application used and has not released.

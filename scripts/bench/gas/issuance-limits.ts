@@ -29,6 +29,10 @@ export const measure: MeasureGas = async (connection) => {
     await gasOf(await limits.connect(accounts.bankB).setLimit(ids.core, 3_000_000n)),
   );
   row("bank changes its limit", await gasOf(await limits.connect(accounts.bankA).setLimit(ids.core, 4_000_000n)));
+  row(
+    "core enterprise puts itself under its banks' limits",
+    await gasOf(await limits.connect(accounts.core).enforceLimits(ids.core, true)),
+  );
   row("use, limited obligor with two banks", await gasOf(await app.use(ids.core, 2, 1_000_000n)));
   row("release at a redemption", await gasOf(await app.release(ids.core, 2, 400_000n)));
   return rows;

@@ -1,6 +1,7 @@
 /**
- * `consortia limit ...`: issuance limits of core enterprises. A financing bank sets its limit for an obligor; from the
- * first limit, the receivable desk refuses confirmations beyond the limits of the obligor's banks in good standing.
+ * `consortia limit ...`: issuance limits of core enterprises. A financing bank sets its limit for an obligor; once the
+ * obligor is under limits (`limit enforce` by itself, or a governance vote), the receivable desk refuses confirmations
+ * beyond the limits of the obligor's banks in good standing.
  */
 import type { Command } from "commander";
 import type { Cli } from "../context.js";
@@ -27,6 +28,18 @@ export function register(program: Command, cli: () => Cli): void {
       const receipt = await consortia.limits.setLimit(obligor, amount, progress(cli(), `set limit for ${obligor}`));
       const shown = await consortia.token.format(amount);
       printed(cli(), receipt, { obligor, limit: shown }, `set your issuance limit for member ${obligor} to ${shown}`);
+    });
+
+  limit
+    .command("enforce")
+    .description(
+      "put your core enterprise under its banks' issuance limits (RECEIVABLE_OBLIGOR; only a vote undoes it)",
+    )
+    .action(async () => {
+      const consortia = await cli().consortia({ sign: true });
+      const obligor = await memberIdOf(consortia, await (await cli().signer()).getAddress());
+      const receipt = await consortia.limits.enforce(obligor, progress(cli(), `put member ${obligor} under limits`));
+      printed(cli(), receipt, { obligor, limited: true }, `member ${obligor} is under its banks' issuance limits`);
     });
 
   limit

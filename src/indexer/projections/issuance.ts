@@ -60,7 +60,10 @@ export default defineProjection({
           account: e.args.account,
           limit_value: e.args.limit,
         });
-        await setObligor(store, e.args.obligor, { limited: true, total: e.args.total });
+        await setObligor(store, e.args.obligor, { total: e.args.total });
+      },
+      IssuanceLimitsEnforced: async (e, store) => {
+        await setObligor(store, e.args.obligor, { limited: e.args.limited });
       },
       IssuanceUsed: async (e, store) => {
         store.append("issuance_uses", {

@@ -155,6 +155,13 @@ export const receivableEntries: Entry[] = [
   },
   {
     contract: "issuanceLimits",
+    signature: "enforceLimits(uint32,bool)",
+    rule: "The core enterprise itself (RECEIVABLE_OBLIGOR), into limits only; governance either way",
+    party: { kind: "member", member: "core", role: "RECEIVABLE_OBLIGOR", noRole: "supplier1" },
+    setup: async (ctx) => ({ args: [ctx.suite.ids.core, true] }),
+  },
+  {
+    contract: "issuanceLimits",
     signature: "use(uint32,uint256,uint256)",
     rule: "A suite contract, at a confirmation (the receivable desk)",
     party: {

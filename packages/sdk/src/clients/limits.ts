@@ -1,6 +1,7 @@
 /**
- * Issuance limits of core enterprises (IssuanceLimits): each financing bank sets a limit for an obligor; from the
- * first limit, the receivable desk refuses confirmations beyond the limits of the obligor's banks in good standing.
+ * Issuance limits of core enterprises (IssuanceLimits): each financing bank sets a limit for an obligor; once the
+ * obligor is under limits (put there by itself or by a governance vote), the receivable desk refuses confirmations
+ * beyond the limits of the obligor's banks in good standing.
  * Utilisation (confirmed, unredeemed value) is tracked for every obligor.
  */
 import { IssuanceLimits__factory } from "../typechain/factories/receivables/IssuanceLimits__factory.js";
@@ -10,7 +11,7 @@ import { defineClient, type ClientContext, type SendOptions } from "./define.js"
 /** An obligor's limits: the banks' limits, their sum, what is used, and what may still be confirmed. */
 export interface ObligorLimitsView {
   obligor: number;
-  /** Whether any bank ever set a limit (until then, confirmations are tracked, not limited). */
+  /** Whether the obligor is under limits (until then, confirmations are tracked, not limited). */
   limited: boolean;
   total: bigint;
   utilised: bigint;
@@ -62,6 +63,12 @@ function createLimitsClient(context: ClientContext) {
     /** The caller's bank sets its limit for a core enterprise (0 withdraws it). FINANCIER only. */
     setLimit: (obligor: number, limit: bigint, options?: SendOptions) =>
       context.send(contract, () => contract.setLimit(obligor, limit), options),
+    /**
+     * The caller's core enterprise puts itself under its banks' limits (only a governance vote can take it out:
+     * `registry.propose(limits.address, encodeFunctionData("enforceLimits", [obligor, false]), …)`).
+     */
+    enforce: (obligor: number, options?: SendOptions) =>
+      context.send(contract, () => contract.enforceLimits(obligor, true), options),
     /** An obligor's limits, utilisation and banks. */
     limitsOf,
     /** One bank's limit for an obligor. */
@@ -90,6 +97,9 @@ export default defineClient({
     IssuanceTooManyBanks: (p) => `obligor ${p.obligor} already has ${p.max} banks with a limit`,
     IssuanceReleaseExceeds: (p) => `record ${p.record} of ${p.app} used ${p.used}, less than ${p.amount}`,
     IssuanceInvalid: (p) => `invalid ${p.field}`,
+    IssuanceNotObligorOrGovernance: (p) =>
+      `${p.caller} may not change whether obligor ${p.obligor} is under limits: the obligor itself may enter them, ` +
+      `only a governance vote may do either`,
   },
   create: createLimitsClient,
 });
