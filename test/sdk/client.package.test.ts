@@ -45,12 +45,15 @@ describe("sdk package entry (@consortia/sdk)", function () {
       "registry",
       "token",
       "ledger",
+      "documents",
       "credit",
       "lettersOfCredit",
       "guarantees",
       "forfaiting",
       "receivables",
+      "limits",
       "dataSharing",
+      "approvals",
     ]);
   });
 

@@ -187,6 +187,9 @@ describe("sdk/clients receivables", () => {
     const [core, s1, bankA] = await Promise.all([as(accounts.core), as(accounts.supplier1), as(accounts.bankA)]);
     expect((await core.limits.limitsOf(ids.core)).limited).to.equal(false);
     await bankA.limits.setLimit(ids.core, 1_500_000n);
+    // The bank's limit binds once the core enterprise puts itself under its banks' limits.
+    expect((await core.limits.limitsOf(ids.core)).available).to.equal(undefined);
+    await core.limits.enforce(ids.core);
     const { receivableId } = await s1.receivables.register(terms(ids.core, now, "INV-L1"));
     await core.receivables.confirm(receivableId);
     expect(await core.limits.limitsOf(ids.core)).to.deep.include({

@@ -42,7 +42,8 @@ interface Json {
 
 describe("web console in Chromium on the demo stack", function () {
   this.timeout(900_000);
-  const started = Date.now();
+  /** When the suite's `before` began: mocha loads every file (this describe body runs) long before this suite runs. */
+  let started = 0;
   const members = demoConsortium();
   let work: string;
   let shots: string;
@@ -105,6 +106,7 @@ describe("web console in Chromium on the demo stack", function () {
   };
 
   before(async function () {
+    started = Date.now();
     work = await mkdtemp(join(tmpdir(), "consortia-web-"));
     shots = join(work, "screenshots");
     await mkdir(shots);
