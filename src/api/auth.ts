@@ -4,14 +4,17 @@
  * `Authorization: Bearer <token>`. The signer's standing is read from the indexed registry at login and again at every
  * request, so a member or account suspended after login is refused from then on.
  *
- * Challenges live in this process's memory: a login must reach the process that issued its challenge (behind a load
- * balancer, keep sessions sticky for /auth/*). Tokens are verified with the key alone, so any process holding the same
- * key (API_AUTH_SECRET) accepts them.
+ * Challenges are stateless: the nonce carries a random part and an HMAC (the API's key) over the account, chain,
+ * issue and expiry times, so the API keeps nothing per challenge. Nobody can retire another account's challenge by
+ * asking for many (a per-account cap did exactly that), and a login may reach any replica holding the same key
+ * (API_AUTH_SECRET). A nonce is spent by its first successful login; the spent set lives in the process, so behind a
+ * load balancer a captured message and signature could be replayed once on another replica until the challenge expires
+ * (minutes): serve the API over TLS. Tokens are verified with the key alone.
  */
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { getAddress, recoverMessageAddress, type Hex } from "viem";
-import { createSiweMessage, generateSiweNonce } from "viem/siwe";
+import { createSiweMessage, parseSiweMessage } from "viem/siwe";
 import { Roles } from "@consortia/sdk";
 import type { Config } from "../indexer/config.js";
 import type { Queryable } from "../indexer/db.js";
@@ -68,8 +71,9 @@ export function parseSecret(text: string): Uint8Array {
 }
 
 const AUDIENCE = "consortia-query-api";
-/** Outstanding challenges per account: a new one beyond this replaces the oldest. */
-const CHALLENGES_PER_ACCOUNT = 5;
+/** Hex digits of the nonce's random part and of its HMAC tag (SIWE nonces are alphanumeric, at least 8). */
+const NONCE_RANDOM_HEX = 16;
+const NONCE_TAG_HEX = 32;
 
 /** Sign-in as configured (src/indexer/config.ts): `"off"` with API_AUTH=off. */
 export function authFromConfig(
@@ -140,58 +144,89 @@ export function authenticator(db: Queryable, options: AuthOptions): Authenticato
   const tokenSeconds = options.tokenSeconds ?? 900;
   const challengeSeconds = options.challengeSeconds ?? 300;
   const url = new URL(options.origin);
-  /** Outstanding challenges by nonce: removed at their first use (a replayed login finds nothing) or expiry. */
-  const pending = new Map<string, { account: string; message: string; expires: number }>();
+  const statement = `Sign in to the ${options.consortium} query API. This signature only proves who you are; it moves nothing.`;
+  /** Nonces of successful logins, until their challenge expires: a replayed login finds its nonce here. */
+  const spent = new Map<string, number>();
+
+  /** The HMAC tag binding a nonce's random part to everything else the challenge says. */
+  const tag = (random: string, account: string, chainId: number, issued: number, expires: number): string =>
+    createHmac("sha256", options.secret)
+      .update(`consortia-siwe-challenge\n${random}\n${account}\n${chainId}\n${issued}\n${expires}\n${url.origin}`)
+      .digest("hex")
+      .slice(0, NONCE_TAG_HEX);
+
+  const message = (account: string, chainId: number, nonce: string, issued: number, expires: number): string =>
+    createSiweMessage({
+      domain: url.host,
+      address: getAddress(account),
+      statement,
+      uri: url.origin,
+      version: "1",
+      chainId,
+      nonce,
+      issuedAt: new Date(issued),
+      expirationTime: new Date(expires),
+    });
 
   const prune = () => {
     const t = now();
-    for (const [nonce, entry] of pending) if (entry.expires <= t) pending.delete(nonce);
+    for (const [nonce, expires] of spent) if (expires <= t) spent.delete(nonce);
   };
 
   return {
     async challenge(account) {
-      prune();
-      // Only accounts of members in good standing get a challenge, at most a few outstanding each: the memory a
-      // stranger can fill is bounded by the registry, not by its requests.
+      // Only accounts of members in good standing get a challenge (a stranger learns nothing else), and nothing is
+      // kept per challenge: asking for many costs the API no memory and retires no one's challenge.
       const found = await standing(db, account);
       if (!found.ok) throw new AuthError(403, found.reason);
-      const mine = [...pending].filter(([, entry]) => entry.account === account.toLowerCase());
-      for (const [nonce] of mine.slice(0, Math.max(0, mine.length - (CHALLENGES_PER_ACCOUNT - 1))))
-        pending.delete(nonce);
       const chainId = await options.chainId();
-      const nonce = generateSiweNonce();
       const issued = now();
       const expires = issued + challengeSeconds * 1000;
-      const message = createSiweMessage({
-        domain: url.host,
-        address: getAddress(account),
-        statement: `Sign in to the ${options.consortium} query API. This signature only proves who you are; it moves nothing.`,
-        uri: url.origin,
-        version: "1",
-        chainId,
-        nonce,
-        issuedAt: new Date(issued),
-        expirationTime: new Date(expires),
-      });
-      pending.set(nonce, { account: account.toLowerCase(), message, expires });
-      return { message, expiresAt: new Date(expires).toISOString() };
+      const random = randomBytes(NONCE_RANDOM_HEX / 2).toString("hex");
+      const nonce = random + tag(random, account.toLowerCase(), chainId, issued, expires);
+      return { message: message(account, chainId, nonce, issued, expires), expiresAt: new Date(expires).toISOString() };
     },
 
-    async login(message, signature) {
-      const nonce = /\nNonce: ([A-Za-z0-9]+)\n/.exec(message)?.[1];
-      const entry = nonce === undefined ? undefined : pending.get(nonce);
-      // Single use: the nonce is spent by the first attempt, whatever its outcome.
-      if (nonce !== undefined) pending.delete(nonce);
-      if (entry === undefined) throw new AuthError(401, "unknown or already used challenge: ask POST /auth/challenge");
-      if (entry.message !== message) throw new AuthError(401, "the message is not the one the challenge issued");
-      if (entry.expires <= now()) throw new AuthError(401, "the challenge expired: ask POST /auth/challenge again");
+    async login(text, signature) {
+      prune();
+      let fields: ReturnType<typeof parseSiweMessage>;
+      try {
+        fields = parseSiweMessage(text);
+      } catch {
+        throw new AuthError(401, "unknown or already used challenge: ask POST /auth/challenge");
+      }
+      const { address, chainId, nonce, issuedAt, expirationTime } = fields;
+      if (
+        address === undefined ||
+        chainId === undefined ||
+        nonce === undefined ||
+        issuedAt === undefined ||
+        expirationTime === undefined ||
+        !new RegExp(`^[0-9a-f]{${NONCE_RANDOM_HEX + NONCE_TAG_HEX}}$`).test(nonce)
+      )
+        throw new AuthError(401, "unknown or already used challenge: ask POST /auth/challenge");
+      const account = address.toLowerCase();
+      const issued = issuedAt.getTime();
+      const expires = expirationTime.getTime();
+      const expected = Buffer.from(tag(nonce.slice(0, NONCE_RANDOM_HEX), account, chainId, issued, expires));
+      const given = Buffer.from(nonce.slice(NONCE_RANDOM_HEX));
+      if (!timingSafeEqual(expected, given))
+        throw new AuthError(401, "unknown challenge (not issued by this API, or altered): ask POST /auth/challenge");
+      // The tag vouches for account, chain and times; the rest must read exactly as issued.
+      if (text !== message(account, chainId, nonce, issued, expires))
+        throw new AuthError(401, "the message is not the one the challenge issued");
+      if (spent.has(nonce)) throw new AuthError(401, "already used challenge: ask POST /auth/challenge");
+      if (expires <= now()) throw new AuthError(401, "the challenge expired: ask POST /auth/challenge again");
       let signer: string;
       try {
-        signer = (await recoverMessageAddress({ message, signature })).toLowerCase();
+        signer = (await recoverMessageAddress({ message: text, signature })).toLowerCase();
       } catch {
         throw new AuthError(401, "the signature is not a valid personal_sign signature");
       }
-      if (signer !== entry.account) throw new AuthError(401, "the signature is not the challenged account's");
+      if (signer !== account) throw new AuthError(401, "the signature is not the challenged account's");
+      // Single use: spent by its first good signature (a bad one spends nothing, so no one can burn another's nonce).
+      if (spent.has(nonce)) throw new AuthError(401, "already used challenge: ask POST /auth/challenge");
+      spent.set(nonce, expires);
       const found = await standing(db, signer);
       if (!found.ok) throw new AuthError(403, found.reason);
       const iat = Math.floor(now() / 1000);

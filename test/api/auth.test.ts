@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { JsonRpcProvider, Wallet } from "ethers";
+import { getAddress, JsonRpcProvider, Wallet } from "ethers";
 import { SignJWT } from "jose";
 import { createConsortia, roleSet, signIn, SignInError, type ApiSession } from "@consortia/sdk";
 import { parseConfig } from "../../src/indexer/config.js";
@@ -654,15 +654,44 @@ describe("query API sign-in and visibility (issue 21)", function () {
       expect(printed.account).to.equal(members.regulator.account);
       expect((await get("/letters-of-credit", printed.token)).status).to.equal(200);
     });
-    it("keeps at most five challenges per account: a sixth retires the oldest", async () => {
+    it("keeps no state per challenge: a stranger asking for many challenges for an account retires none of its own", async () => {
       const wallet = new Wallet(members.bankC.privateKey);
-      const issued: string[] = [];
-      for (let i = 0; i < 6; i++)
-        issued.push((await post("/auth/challenge", { account: wallet.address })).body.message);
-      const oldest = await post("/auth/login", { message: issued[0], signature: await wallet.signMessage(issued[0]) });
-      expect(oldest.status).to.equal(401);
-      const newest = await post("/auth/login", { message: issued[5], signature: await wallet.signMessage(issued[5]) });
-      expect(newest.status).to.equal(200);
+      const own = (await post("/auth/challenge", { account: wallet.address })).body.message as string;
+      // Anyone may ask for a member's challenges (the account is public); twenty more must not evict the first.
+      for (let i = 0; i < 20; i++)
+        expect((await post("/auth/challenge", { account: wallet.address })).status).to.equal(200);
+      const login = await post("/auth/login", { message: own, signature: await wallet.signMessage(own) });
+      expect(login.status).to.equal(200);
+    });
+    it("refuses a nonce this API did not issue and a challenge moved to another account (HMAC tag)", async () => {
+      const wallet = new Wallet(members.bankC.privateKey);
+      const issued = (await post("/auth/challenge", { account: wallet.address })).body.message as string;
+      const nonce = /Nonce: ([0-9a-f]+)/.exec(issued)![1];
+      const forged = issued.replace(nonce, nonce.slice(0, -1) + (nonce.endsWith("0") ? "1" : "0"));
+      const answer = await post("/auth/login", { message: forged, signature: await wallet.signMessage(forged) });
+      expect(answer.status).to.equal(401);
+      expect(answer.body.message).to.match(/not issued by this API/);
+      // bankA's challenge re-addressed to bankC and signed by bankC: the tag binds the account.
+      const other = (await post("/auth/challenge", { account: members.bankA.account })).body.message as string;
+      const moved = other.replace(getAddress(members.bankA.account), wallet.address);
+      const refused = await post("/auth/login", { message: moved, signature: await wallet.signMessage(moved) });
+      expect(refused.status).to.equal(401);
+      // A later expiry written into an issued message: the tag binds the times too.
+      const stretched = issued.replace(/Expiration Time: (\S+)/, "Expiration Time: 2099-01-01T00:00:00.000Z");
+      const late = await post("/auth/login", { message: stretched, signature: await wallet.signMessage(stretched) });
+      expect(late.status).to.equal(401);
+    });
+    it("a bad signature spends nothing: the account's own login with the same challenge still succeeds", async () => {
+      const wallet = new Wallet(members.bankC.privateKey);
+      const issued = (await post("/auth/challenge", { account: wallet.address })).body.message as string;
+      const wrong = await post("/auth/login", {
+        message: issued,
+        signature: await new Wallet(members.bankB.privateKey).signMessage(issued),
+      });
+      expect(wrong.status).to.equal(401);
+      expect(
+        (await post("/auth/login", { message: issued, signature: await wallet.signMessage(issued) })).status,
+      ).to.equal(200);
     });
     it("refuses malformed bodies with 400", async () => {
       expect((await post("/auth/challenge", { account: "0x12" })).status).to.equal(400);
