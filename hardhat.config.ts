@@ -18,6 +18,11 @@ const deployTask = task("deploy", "Deploys (or resumes) the whole suite and writ
     description: "Ignition deployment id (default chain-<chainId>-<genesis hash prefix>)",
     defaultValue: "",
   })
+  .addOption({
+    name: "envelopeSuite",
+    description: 'Envelope suite members seal payloads with: "standard" (HPKE X25519) or "gm" (SM2/SM3/SM4)',
+    defaultValue: "standard",
+  })
   .setAction(() => import("./scripts/tasks/deploy.js"))
   .build();
 

@@ -2,7 +2,13 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { IgnitionModule } from "@nomicfoundation/ignition-core";
 import type { NetworkConnection } from "hardhat/types/network";
-import { type Deployment, deploymentPath, writeDeployment } from "@consortia/sdk";
+import {
+  type Deployment,
+  deploymentPath,
+  type EnvelopeSuiteName,
+  readDeployment,
+  writeDeployment,
+} from "@consortia/sdk";
 import { bootstrapConsortium, readFounders } from "./founders.js";
 
 export interface DeploySuiteOptions {
@@ -16,6 +22,11 @@ export interface DeploySuiteOptions {
    * chain's journal.
    */
   deploymentId?: string;
+  /**
+   * The envelope suite members seal payloads with (`"gm"`: national cryptography); chosen once: a deployments file that
+   * records another suite is not overwritten.
+   */
+  envelopeSuite?: EnvelopeSuiteName;
   /** Ignition's directory (the Hardhat config's `paths.ignition`); default `ignition`. */
   ignitionDir?: string;
   log?: (line: string) => void;
@@ -44,6 +55,16 @@ export async function deploySuite(
     };
   };
   const chainId = Number((await ethers.provider.getNetwork()).chainId);
+  const envelopeSuite = options.envelopeSuite ?? "standard";
+  const path = deploymentPath(chainId, options.deploymentsDir);
+  const earlier = await readDeployment(path).catch(() => undefined);
+  if (earlier !== undefined && (earlier.envelopeSuite ?? "standard") !== envelopeSuite) {
+    // Members' registry keys are keys of the recorded suite: sealing with the other would wrap data keys no one opens.
+    throw new Error(
+      `${path} records the envelope suite "${earlier.envelopeSuite ?? "standard"}"; it is chosen once per consortium ` +
+        `(asked for "${envelopeSuite}")`,
+    );
+  }
   log(`deploying the suite to chain ${chainId} (${connection.networkName})`);
   // The in-process network lives and dies with this process: Ignition must not journal it (a later run would find
   // "deployed" contracts on a fresh chain).
@@ -73,9 +94,9 @@ export async function deploySuite(
   const deployment: Deployment = {
     chainId,
     deploymentBlock: Math.min(...Object.values(contracts).map((c) => c.block)),
+    ...(envelopeSuite === "gm" ? { envelopeSuite } : {}),
     contracts,
   };
-  const path = deploymentPath(chainId, options.deploymentsDir);
   await writeDeployment(path, deployment);
   log(`wrote ${path}`);
   return deployment;

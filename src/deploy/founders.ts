@@ -19,7 +19,10 @@ export const founderSchema = z.object({
   name: z.string().min(1),
   /** Keyed hash of the organisation's registration number (SDK: deriveSubjectKey, kind "uscc"). */
   registrationHash: bytes32,
-  /** X25519 public key for payloads shared with the member (SDK: generateEncryptionKeyPair). */
+  /**
+   * Public key for payloads shared with the member (SDK: generateEncryptionKeyPair): X25519, or with the "gm" envelope
+   * suite the x coordinate of an SM2 key (generateEncryptionKeyPair("gm")).
+   */
   encryptionKey: bytes32,
   roles: z.array(z.enum(grantableRoles)),
   /** The member's first admin account. */

@@ -18,6 +18,8 @@ export const GatewayEnvSchema = z.object({
   /** Fixed gas price in wei ("0" on a Besu/GoQuorum network with free gas); fetched once at start when unset. */
   GATEWAY_GAS_PRICE: z.coerce.bigint().optional(),
   GATEWAY_POLLING_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** The consortium's envelope suite (its deployments file's `envelopeSuite`): what deliveries are sealed with. */
+  GATEWAY_ENVELOPE_SUITE: z.enum(["standard", "gm"]).default("standard"),
   /** The gateway's store (fingerprint secret, delivery records with the signed requests); default: `gateway-store`
    * next to the manifest. */
   GATEWAY_STORE: z.string().min(1).optional(),
@@ -49,6 +51,8 @@ export interface GatewayConfig {
   maxSkewSeconds: number;
   gasPrice?: bigint;
   pollingMs: number;
+  /** Envelope suite of the consortium: deliveries are sealed to the consumer's registry key of this suite. */
+  envelopeSuite: "standard" | "gm";
   /** Folder of the gateway's store (see store.ts). */
   storeDir: string;
   /** Files with absolute paths (relative ones resolve against the manifest's folder). */
@@ -80,6 +84,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     maxSkewSeconds: e.GATEWAY_MAX_SKEW_SECONDS,
     ...(e.GATEWAY_GAS_PRICE === undefined ? {} : { gasPrice: e.GATEWAY_GAS_PRICE }),
     pollingMs: e.GATEWAY_POLLING_MS,
+    envelopeSuite: e.GATEWAY_ENVELOPE_SUITE,
     storeDir: resolve(e.GATEWAY_STORE ?? resolve(base, "gateway-store")),
     files: manifest.data.files.map((f) => ({
       ...f,

@@ -114,6 +114,8 @@ interface Chain {
   dataSharing: DataSharing;
   registry: ConsortiumRegistry;
   gasPrice: bigint;
+  /** The consortium's envelope suite: deliveries are sealed with it. */
+  envelopeSuite: "standard" | "gm";
 }
 
 /**
@@ -396,7 +398,7 @@ async function connectChain(config: GatewayConfig): Promise<Chain> {
   }
   const registry = ConsortiumRegistry__factory.connect(registryAddress, provider);
   const gasPrice = config.gasPrice ?? (await provider.getFeeData()).gasPrice ?? 0n;
-  return { provider, signer, dataSharing, registry, gasPrice };
+  return { provider, signer, dataSharing, registry, gasPrice, envelopeSuite: config.envelopeSuite };
 }
 
 /** The member the operator key acts for as a data owner; a GatewayConfigError when it may not act as one now. */
@@ -560,6 +562,7 @@ async function render(
     plaintext,
     recipients: [{ memberId: access.consumer, publicKey: publicKey as Hex }],
     associatedData: new TextEncoder().encode(accessId),
+    suite: chain.envelopeSuite,
   });
   return {
     bytes: new TextEncoder().encode(JSON.stringify(envelope)),

@@ -97,6 +97,16 @@ describe("cli: consortia against a real node", function () {
     expect(JSON.parse(await readFile(join(deployments, "1337.json"), "utf8"))).to.deep.include({ chainId: 1337 });
   });
 
+  it("deploy --envelope-suite: the suite is chosen once (this chain was deployed with the standard suite)", async () => {
+    const unknown = await consortia(["deploy", "--envelope-suite", "sm9"], { key: "deployer" });
+    expect(unknown.code).to.not.equal(0);
+    expect(unknown.stderr).to.match(/--envelope-suite: "standard" or "gm", not "sm9"/);
+    const switched = await consortia(["deploy", "--envelope-suite", "gm"], { key: "deployer" });
+    expect(switched.code).to.not.equal(0);
+    expect(switched.stderr).to.match(/records the envelope suite "standard"; it is chosen once per consortium/);
+    expect(JSON.parse(await readFile(join(deployments, "1337.json"), "utf8"))).to.not.have.property("envelopeSuite");
+  });
+
   it("member list prints a table, and JSON with --json", async () => {
     const human = await consortia(["member", "list"]);
     expect(human.code, human.stderr).to.equal(0);

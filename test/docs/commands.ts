@@ -211,6 +211,14 @@ export const COVERAGE: Coverage[] = [
     commands: /^consortia deploy( --founders (config\/founders\.local|founders)\.json)?$/,
     run: [{ file: CLI, invocation: ['"deploy", "--founders", "config/founders.local.json"'] }],
   },
+  {
+    commands: /^consortia deploy --envelope-suite gm$/,
+    run: [
+      { file: CLI, invocation: ['"deploy", "--envelope-suite", "gm"'] },
+      { file: "test/deploy/envelope-suite.test.ts", invocation: ['envelopeSuite: "gm"'] },
+    ],
+    note: "the CLI passes the suite to the Hardhat task and a switch is refused; a GM deployment in test/deploy",
+  },
   { commands: /^consortia permissioning$/, run: [{ file: CLI, invocation: ['"permissioning", "--out"'] }] },
   { commands: /^consortia member list$/, run: [{ file: CLI, invocation: ['"member", "list"'] }] },
   {

@@ -8,6 +8,8 @@ import {
   createConsortia,
   createMemoryPayloadStore,
   type Deployment,
+  ENVELOPE_GM_SUITE,
+  envelopeHash,
   deriveSubjectKey,
   envelopeReaders,
   generateConsortiumKey,
@@ -79,6 +81,40 @@ describe("sdk/clients credit", () => {
     expect(new TextDecoder().decode(opened)).to.equal(JSON.stringify({ loan: "L-1" }));
     const receipt = await ethers.provider.getTransaction(reported.receipt.hash);
     expect(receipt!.data).not.to.contain(Buffer.from("L-1").toString("hex"));
+  });
+
+  it("a consortium deployed with the GM suite seals with SM2/SM3/SM4 (format v3) to its members' SM2 keys", async () => {
+    const { platform, as, now } = await networkHelpers.loadFixture(fixture);
+    const gm = { bankB: generateEncryptionKeyPair("gm"), regulator: generateEncryptionKeyPair("gm") };
+    await platform.registry.connect(platform.accounts.bankB).setEncryptionKey(gm.bankB.publicKey);
+    await platform.registry.connect(platform.accounts.regulator).setEncryptionKey(gm.regulator.publicKey);
+    const standard = await as(platform.accounts.bankA);
+    const bankA = await createConsortia({
+      runner: platform.accounts.bankA,
+      deployment: { ...standard.deployment, envelopeSuite: "gm" },
+    });
+    const store = createMemoryPayloadStore();
+    const reported = await bankA.credit.report({ subjectKey: h("gm subject") }, "Company", {
+      category: "Default",
+      severity: 3,
+      expiresAt: now + 86_400n * 90n,
+      evidenceHash: h("gm evidence"),
+      payload: { plaintext: new TextEncoder().encode("逾期 90 天"), readers: [platform.ids.bankB], store },
+    });
+    expect(reported.envelope).to.deep.include({ version: 3, suite: ENVELOPE_GM_SUITE });
+    expect(reported.payloadHash).to.equal(envelopeHash(reported.envelope!));
+    for (const [memberId, key] of [
+      [platform.ids.bankB, gm.bankB],
+      [platform.ids.regulator, gm.regulator],
+    ] as const) {
+      const opened = await bankA.credit.openPayload(
+        reported.subjectKey,
+        1,
+        { memberId, privateKey: key.privateKey },
+        store,
+      );
+      expect(new TextDecoder().decode(opened)).to.equal("逾期 90 天");
+    }
   });
 
   it("query sends the logged transaction and returns the decoded page; update, dispute, resolve, revoke", async () => {

@@ -9,6 +9,11 @@ export const deploymentSchema = z.object({
   chainId: z.number().int().positive(),
   /** First block that holds a suite contract: where an indexer starts. */
   deploymentBlock: z.number().int().nonnegative(),
+  /**
+   * The envelope suite the consortium chose at deployment (absent: `"standard"`, HPKE X25519 / ChaCha20-Poly1305;
+   * `"gm"`: SM2 / SM3 / SM4-GCM). Members' registry encryption keys are keys of this suite.
+   */
+  envelopeSuite: z.enum(["standard", "gm"]).optional(),
   contracts: z.record(
     z.string(),
     z.object({

@@ -28,6 +28,22 @@
  * wrappedKey = XChaCha20-Poly1305(okm[0..32], okm[32..56], AAD = envelopeId).encrypt(dataKey). Granting a reader on a
  * v1 envelope wraps in v1 so that its on-chain hash stays valid; a new envelope is always v2.
  *
+ * Format v3 (national cryptography, 国密; what `sealEnvelope({ suite: "gm" })` writes for a consortium deployed with
+ * the GM suite): the same structure with SM algorithms only, from the maintained `sm-crypto-v2` (see ./gm.ts):
+ *
+ *   dataKey        = 16 random bytes (SM4-128)
+ *   keyCommitment  = SM3(LP("consortia:envelope:v3:key-commitment") || LP(dataKey))
+ *   payload AAD    = LP("consortia:envelope:v3:payload") || LP(aad)
+ *   ciphertext     = SM4-GCM(dataKey, nonce (12 random bytes), payload AAD).encrypt(plaintext)   (RFC 8998's mode)
+ *   envelopeId     = SM3 of the canonical JSON of {version, suite, nonce, aad, keyCommitment}
+ *   envelopeHash   = SM3 of the canonical JSON of {version, suite, nonce, aad, keyCommitment, ciphertext}
+ *
+ *   per recipient (memberId m, SM2 public key R given by its x coordinate, even y):
+ *   wrappedKey     = SM2-Encrypt(R, dataKey || envelopeId || uint64_be(m))   (GB/T 32918.4, C1 || C3 || C2)
+ *
+ * SM2 public-key encryption has no associated data, so the envelope id and member id travel inside the plaintext and
+ * are compared on opening: a wrapped key moved to another entry or envelope is refused.
+ *
  * Binding the member id and the envelope id into the wrap means a wrapped key cannot be moved to another recipient
  * entry or another envelope (HPKE's key schedule already binds E and R). The id leaves the ciphertext out so that
  * granting and opening do not hash a multi-megabyte payload; the ciphertext is still pinned, because the key
@@ -48,20 +64,37 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
 import { z } from "zod";
 import { bytesFrom, constantTimeEqual, fromHex, lengthPrefixed, toHex, utf8, type Hex } from "./bytes.js";
-import { hashCanonicalJson } from "./hashing.js";
+import { canonicalJsonBytes, hashCanonicalJson, type JsonValue } from "./hashing.js";
+import {
+  generateGmKeyPair,
+  gmPublicKey,
+  SM2_CIPHERTEXT_OVERHEAD,
+  sm2Decrypt,
+  sm2Encrypt,
+  sm3Digest,
+  SM4_KEY_BYTES,
+  sm4GcmDecrypt,
+  sm4GcmEncrypt,
+} from "./gm.js";
 import { HPKE_ENC_BYTES, hpkeOpen, hpkeSeal } from "./hpke.js";
 
 /** The format `sealEnvelope` writes. */
 export const ENVELOPE_VERSION = 2;
 /** Its suite: RFC 9180 HPKE key wrap (KEM/KDF/AEAD) with a ChaCha20-Poly1305 payload. */
 export const ENVELOPE_SUITE = "HPKE-DHKEM(X25519,HKDF-SHA256)-HKDF-SHA256-ChaCha20Poly1305";
+/** Format v3's suite: national cryptography (SM2 key wrap, SM3, SM4-GCM payload). */
+export const ENVELOPE_GM_SUITE = "SM2-SM3-SM4GCM";
+/** Which suite a consortium seals with: chosen at deployment (`envelopeSuite` of the deployments file). */
+export type EnvelopeSuiteName = "standard" | "gm";
 /** Format v1, still read (and granted to, keeping its hash). */
 export const ENVELOPE_V1_SUITE = "X25519-HKDF-SHA256-XChaCha20Poly1305";
 
-const DATA_KEY_BYTES = 32;
+const DATA_KEY_BYTES = { 1: 32, 2: 32, 3: SM4_KEY_BYTES } as const;
 const KEY_BYTES = 32;
-const WRAPPED_KEY_BYTES = DATA_KEY_BYTES + 16;
-const NONCE_BYTES = { 1: 24, 2: 12 } as const;
+const WRAPPED_KEY_BYTES = DATA_KEY_BYTES[2] + 16;
+/** v3 wraps dataKey || envelopeId || uint64_be(memberId) with SM2. */
+const GM_WRAPPED_KEY_BYTES = SM2_CIPHERTEXT_OVERHEAD + SM4_KEY_BYTES + 32 + 8;
+const NONCE_BYTES = { 1: 24, 2: 12, 3: 12 } as const;
 const LABELS = {
   1: {
     commitment: utf8("consortia:envelope:v1:key-commitment"),
@@ -73,10 +106,24 @@ const LABELS = {
     payload: utf8("consortia:envelope:v2:payload"),
     wrap: utf8("consortia:envelope:v2:wrap"),
   },
+  3: {
+    commitment: utf8("consortia:envelope:v3:key-commitment"),
+    payload: utf8("consortia:envelope:v3:payload"),
+    wrap: utf8("consortia:envelope:v3:wrap"),
+  },
 } as const;
-const PAYLOAD_CIPHER = { 1: xchacha20poly1305, 2: chacha20poly1305 } as const;
+type Aead = (
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+) => { encrypt(plaintext: Uint8Array): Uint8Array; decrypt(ciphertext: Uint8Array): Uint8Array };
+const sm4Gcm: Aead = (key, nonce, aad) => ({
+  encrypt: (plaintext) => sm4GcmEncrypt(key, nonce, aad, plaintext),
+  decrypt: (ciphertext) => sm4GcmDecrypt(key, nonce, aad, ciphertext),
+});
+const PAYLOAD_CIPHER: Record<Version, Aead> = { 1: xchacha20poly1305, 2: chacha20poly1305, 3: sm4Gcm };
 
-type Version = 1 | 2;
+type Version = 1 | 2 | 3;
 
 /** One authorised reader's copy of the data key (v2: an HPKE encapsulation). */
 export type EnvelopeRecipient = {
@@ -123,8 +170,24 @@ export type EnvelopeV1 = EnvelopeBody & {
   recipients: EnvelopeRecipientV1[];
 };
 
+/** One authorised reader's copy of the data key in a v3 (GM) envelope. */
+export type EnvelopeRecipientGm = {
+  memberId: number;
+  /** The reader's SM2 public key: the point's x coordinate (its y is even), as the registry stores it. */
+  publicKey: Hex;
+  /** SM2 ciphertext (C1 || C3 || C2) of dataKey || envelopeId || uint64_be(memberId). */
+  wrappedKey: Hex;
+};
+
+/** A payload sealed in format v3 (national cryptography). */
+export type EnvelopeV3 = EnvelopeBody & {
+  version: 3;
+  suite: typeof ENVELOPE_GM_SUITE;
+  recipients: EnvelopeRecipientGm[];
+};
+
 /** Any envelope the SDK reads. */
-export type Envelope = EnvelopeV2 | EnvelopeV1;
+export type Envelope = EnvelopeV3 | EnvelopeV2 | EnvelopeV1;
 
 export type EncryptionKeyPair = { privateKey: Hex; publicKey: Hex };
 export type Reader = { memberId: number; publicKey: Hex };
@@ -199,6 +262,10 @@ const recipientSchema = readerSchema.extend({
   wrappedKey: hexSchema(WRAPPED_KEY_BYTES),
 });
 
+const recipientGmSchema = readerSchema.extend({
+  wrappedKey: hexSchema(GM_WRAPPED_KEY_BYTES),
+});
+
 const recipientV1Schema = readerSchema.extend({
   ephemeralPublicKey: hexSchema(KEY_BYTES),
   wrappedKey: hexSchema(WRAPPED_KEY_BYTES),
@@ -211,6 +278,13 @@ const bodySchema = {
 };
 
 const envelopeSchema = z.discriminatedUnion("version", [
+  z.object({
+    version: z.literal(3),
+    suite: z.literal(ENVELOPE_GM_SUITE),
+    nonce: hexSchema(NONCE_BYTES[3]),
+    ...bodySchema,
+    recipients: z.array(recipientGmSchema),
+  }),
   z.object({
     version: z.literal(2),
     suite: z.literal(ENVELOPE_SUITE),
@@ -261,14 +335,19 @@ function assertUniqueMembers(readers: readonly { memberId: number }[]): void {
   }
 }
 
-/** A new X25519 key pair; `publicKey` is what the registry stores as `bytes32 encryptionKey`. */
-export function generateEncryptionKeyPair(): EncryptionKeyPair {
+/**
+ * A new encryption key pair; `publicKey` is what the registry stores as `bytes32 encryptionKey`: an X25519 key, or
+ * with `"gm"` an SM2 key given by its x coordinate (generated with an even y, see ./gm.ts).
+ */
+export function generateEncryptionKeyPair(suite: EnvelopeSuiteName = "standard"): EncryptionKeyPair {
+  if (suite === "gm") return generateGmKeyPair();
   const { secretKey, publicKey } = x25519.keygen();
   return { privateKey: toHex(secretKey), publicKey: toHex(publicKey) };
 }
 
-/** The public key belonging to an X25519 private key. */
-export function encryptionPublicKey(privateKey: Uint8Array | Hex): Hex {
+/** The public key (registry form) belonging to a private key of the suite. */
+export function encryptionPublicKey(privateKey: Uint8Array | Hex, suite: EnvelopeSuiteName = "standard"): Hex {
+  if (suite === "gm") return gmPublicKey(privateKey);
   return toHex(x25519.getPublicKey(bytesFrom(privateKey, { field: "privateKey", length: KEY_BYTES })));
 }
 
@@ -279,11 +358,13 @@ export function encryptionPublicKey(privateKey: Uint8Array | Hex): Hex {
  * Returns the data key as well, so the sender can grant further readers without holding a
  * reader key of its own; keep it secret or drop it.
  */
-export async function sealEnvelope(params: {
+export async function sealEnvelope<S extends EnvelopeSuiteName = "standard">(params: {
   plaintext: Uint8Array;
   recipients: Reader[];
   associatedData?: Uint8Array;
-}): Promise<{ envelope: EnvelopeV2; dataKey: Uint8Array }> {
+  /** `"gm"`: format v3 with SM2/SM3/SM4 (the readers' keys are SM2 keys); default `"standard"` (v2, HPKE). */
+  suite?: S;
+}): Promise<{ envelope: S extends "gm" ? EnvelopeV3 : EnvelopeV2; dataKey: Uint8Array }> {
   const { plaintext, associatedData = new Uint8Array(0) } = params;
   if (!(plaintext instanceof Uint8Array)) {
     throw new InvalidEnvelopeError("plaintext must be a Uint8Array");
@@ -294,24 +375,33 @@ export async function sealEnvelope(params: {
   if (!Array.isArray(params.recipients) || params.recipients.length === 0) {
     throw new InvalidEnvelopeError("recipients must list at least one reader (and normally the regulator)");
   }
+  const suite: EnvelopeSuiteName = params.suite ?? "standard";
+  if (suite !== "standard" && suite !== "gm") {
+    throw new InvalidEnvelopeError(`unknown envelope suite ${String(suite)}: "standard" or "gm"`);
+  }
   const recipients = params.recipients.map((reader, i) => parseReader(reader, `recipients[${i}]`));
   assertUniqueMembers(recipients);
 
-  const dataKey = randomBytes(DATA_KEY_BYTES);
-  const nonce = randomBytes(NONCE_BYTES[2]);
-  const ciphertext = chacha20poly1305(dataKey, nonce, payloadAad(2, associatedData)).encrypt(plaintext);
-  const sealed: EnvelopeV2 = {
-    version: 2,
-    suite: ENVELOPE_SUITE,
+  const version = suite === "gm" ? 3 : 2;
+  const dataKey = randomBytes(DATA_KEY_BYTES[version]);
+  const nonce = randomBytes(NONCE_BYTES[version]);
+  const ciphertext = PAYLOAD_CIPHER[version](dataKey, nonce, payloadAad(version, associatedData)).encrypt(plaintext);
+  const body = {
     nonce: toHex(nonce),
     aad: toHex(associatedData),
-    keyCommitment: toHex(keyCommitment(2, dataKey)),
+    keyCommitment: toHex(keyCommitment(version, dataKey)),
     ciphertext: Buffer.from(ciphertext).toString("base64"),
-    recipients: [],
   };
+  if (version === 3) {
+    const sealed: EnvelopeV3 = { version: 3, suite: ENVELOPE_GM_SUITE, ...body, recipients: [] };
+    const envelopeId = headerId(sealed);
+    sealed.recipients = recipients.map((reader) => wrapGm(dataKey, envelopeId, reader));
+    return { envelope: sealed as S extends "gm" ? EnvelopeV3 : EnvelopeV2, dataKey };
+  }
+  const sealed: EnvelopeV2 = { version: 2, suite: ENVELOPE_SUITE, ...body, recipients: [] };
   const envelopeId = headerId(sealed);
   sealed.recipients = await Promise.all(recipients.map((reader) => wrapV2(dataKey, envelopeId, reader)));
-  return { envelope: sealed, dataKey };
+  return { envelope: sealed as S extends "gm" ? EnvelopeV3 : EnvelopeV2, dataKey };
 }
 
 /**
@@ -336,8 +426,8 @@ export async function grantReader<E extends Envelope>(
   }
   const envelopeId = headerId(parsed);
   const dataKey = await recoverDataKey(parsed, envelopeId, authority);
-  if (parsed.version === 1) {
-    const wrapped = wrapV1(dataKey, envelopeId, reader);
+  if (parsed.version === 1 || parsed.version === 3) {
+    const wrapped = parsed.version === 1 ? wrapV1(dataKey, envelopeId, reader) : wrapGm(dataKey, envelopeId, reader);
     return {
       ...parsed,
       recipients: [...parsed.recipients.filter((entry) => entry.memberId !== reader.memberId), wrapped],
@@ -435,12 +525,17 @@ function header(envelope: Envelope) {
   };
 }
 
+/** keccak-256 of the canonical JSON (v1, v2); SM3 of it in a GM envelope (v3). */
+function hashJson(version: Version, value: JsonValue): Hex {
+  return version === 3 ? toHex(sm3Digest(canonicalJsonBytes(value))) : hashCanonicalJson(value);
+}
+
 function headerId(envelope: Envelope): Uint8Array {
-  return fromHex(hashCanonicalJson(header(envelope)), { field: "envelopeId" });
+  return fromHex(hashJson(envelope.version, header(envelope)), { field: "envelopeId" });
 }
 
 function payloadHash(envelope: Envelope): Hex {
-  return hashCanonicalJson({
+  return hashJson(envelope.version, {
     ...header(envelope),
     ciphertext: envelope.ciphertext,
   });
@@ -456,7 +551,8 @@ function payloadAad(version: Version, associatedData: Uint8Array): Uint8Array {
 }
 
 function keyCommitment(version: Version, dataKey: Uint8Array): Uint8Array {
-  return sha256(lengthPrefixed(LABELS[version].commitment, dataKey));
+  const committed = lengthPrefixed(LABELS[version].commitment, dataKey);
+  return version === 3 ? sm3Digest(committed) : sha256(committed);
 }
 
 function uint64be(value: number): Uint8Array {
@@ -487,6 +583,28 @@ async function wrapV2(dataKey: Uint8Array, envelopeId: Uint8Array, reader: Reade
     enc: toHex(sealed.enc),
     wrappedKey: toHex(sealed.ciphertext),
   };
+}
+
+/** The SM2 plaintext of a v3 wrapped key: the data key bound to the envelope and the member. */
+function gmWrapPlaintext(dataKey: Uint8Array, envelopeId: Uint8Array, memberId: number): Uint8Array {
+  const out = new Uint8Array(SM4_KEY_BYTES + 32 + 8);
+  out.set(dataKey, 0);
+  out.set(envelopeId, SM4_KEY_BYTES);
+  out.set(uint64be(memberId), SM4_KEY_BYTES + 32);
+  return out;
+}
+
+function wrapGm(dataKey: Uint8Array, envelopeId: Uint8Array, reader: Reader): EnvelopeRecipientGm {
+  const publicKey = fromHex(reader.publicKey, { field: "publicKey", length: KEY_BYTES });
+  let wrapped: Uint8Array;
+  try {
+    wrapped = sm2Encrypt(publicKey, gmWrapPlaintext(dataKey, envelopeId, reader.memberId));
+  } catch {
+    throw new InvalidEnvelopeError(
+      `public key of member ${reader.memberId} is not a usable SM2 key (no curve point has this x coordinate)`,
+    );
+  }
+  return { memberId: reader.memberId, publicKey: toHex(publicKey), wrappedKey: toHex(wrapped) };
 }
 
 function wrapKeysV1(
@@ -532,7 +650,7 @@ async function recoverDataKey(
   }
   const dataKey =
     "dataKey" in authority
-      ? bytesFrom(authority.dataKey, { field: "dataKey", length: DATA_KEY_BYTES })
+      ? bytesFrom(authority.dataKey, { field: "dataKey", length: DATA_KEY_BYTES[envelope.version] })
       : await unwrapDataKey(envelope, envelopeId, authority);
   const expected = fromHex(envelope.keyCommitment, { field: "keyCommitment" });
   if (!constantTimeEqual(keyCommitment(envelope.version, dataKey), expected)) {
@@ -552,6 +670,7 @@ async function unwrapDataKey(
   const privateKey = bytesFrom(authority.privateKey, { field: "privateKey", length: KEY_BYTES });
   const recipientPublicKey = fromHex(entry.publicKey, { field: "publicKey" });
   const wrappedKey = fromHex(entry.wrappedKey, { field: "wrappedKey" });
+  if (envelope.version === 3) return unwrapGm(entry, envelopeId, memberId, privateKey, wrappedKey);
   try {
     if ("enc" in entry) {
       return await hpkeOpen({
@@ -562,6 +681,7 @@ async function unwrapDataKey(
         ciphertext: wrappedKey,
       });
     }
+    if (!("ephemeralPublicKey" in entry)) throw new Error("unreachable: a v3 entry in a v1 envelope");
     const ephemeralPublicKey = fromHex(entry.ephemeralPublicKey, { field: "ephemeralPublicKey" });
     const shared = x25519.getSharedSecret(privateKey, ephemeralPublicKey);
     const { kek, nonce } = wrapKeysV1(shared, envelopeId, ephemeralPublicKey, recipientPublicKey, memberId);
@@ -577,4 +697,39 @@ async function unwrapDataKey(
       `wrapped key of member ${memberId} failed authentication: the entry or the envelope was altered`,
     );
   }
+}
+
+function unwrapGm(
+  entry: { publicKey: Hex },
+  envelopeId: Uint8Array,
+  memberId: number,
+  privateKey: Uint8Array,
+  wrappedKey: Uint8Array,
+): Uint8Array {
+  let opened: Uint8Array;
+  try {
+    opened = sm2Decrypt(privateKey, wrappedKey);
+  } catch {
+    let ours: Hex | undefined;
+    try {
+      ours = gmPublicKey(privateKey);
+    } catch {
+      ours = undefined;
+    }
+    if (ours === undefined || ours.toLowerCase() !== entry.publicKey.toLowerCase()) {
+      throw new EnvelopeDecryptionError(
+        `private key does not match the public key member ${memberId}'s data key was wrapped for (was the key rotated?)`,
+      );
+    }
+    throw new EnvelopeDecryptionError(
+      `wrapped key of member ${memberId} failed authentication: the entry or the envelope was altered`,
+    );
+  }
+  const expected = gmWrapPlaintext(opened.subarray(0, SM4_KEY_BYTES), envelopeId, memberId);
+  if (!constantTimeEqual(opened, expected)) {
+    throw new EnvelopeDecryptionError(
+      `wrapped key of member ${memberId} belongs to another envelope or member: it was moved`,
+    );
+  }
+  return opened.slice(0, SM4_KEY_BYTES);
 }

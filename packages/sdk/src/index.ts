@@ -37,6 +37,7 @@ export {
 } from "./documentKey.js";
 export {
   DuplicateRecipientError,
+  ENVELOPE_GM_SUITE,
   ENVELOPE_SUITE,
   ENVELOPE_V1_SUITE,
   ENVELOPE_VERSION,
@@ -59,11 +60,25 @@ export {
   type Envelope,
   type EnvelopeAuthority,
   type EnvelopeRecipient,
+  type EnvelopeRecipientGm,
   type EnvelopeRecipientV1,
+  type EnvelopeSuiteName,
   type EnvelopeV1,
   type EnvelopeV2,
+  type EnvelopeV3,
   type Reader,
 } from "./envelope.js";
+export {
+  generateGmKeyPair,
+  gmPublicKey,
+  sm2Decrypt,
+  sm2Encrypt,
+  sm3Digest,
+  sm3Hash,
+  sm4GcmDecrypt,
+  sm4GcmEncrypt,
+  type GmKeyPair,
+} from "./gm.js";
 export { HPKE_ENC_BYTES, HPKE_SUITE_IDS, hpkeOpen, hpkeSeal } from "./hpke.js";
 export {
   InvalidPayloadHashError,

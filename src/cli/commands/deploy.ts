@@ -52,11 +52,21 @@ export function register(program: Command, cli: () => Cli): void {
     .description("deploy (or resume) the whole suite and write <deployments>/<chainId>.json")
     .option("--network <name>", "Hardhat network (default: besu configured from --rpc, else localhost)")
     .option("--founders <file>", "founders file that seeds members and ends bootstrap")
-    .action(async (options: { network?: string; founders?: string }) => {
+    .option(
+      "--envelope-suite <suite>",
+      'envelope suite members seal payloads with, chosen once: "standard" (HPKE X25519) or "gm" (SM2/SM3/SM4)',
+    )
+    .action(async (options: { network?: string; founders?: string; envelopeSuite?: string }) => {
       const c = cli();
       const directory = resolve(c.options.deployments);
       const args = ["--deployments", directory];
       if (options.founders !== undefined) args.push("--founders", resolve(options.founders));
+      if (options.envelopeSuite !== undefined) {
+        if (options.envelopeSuite !== "standard" && options.envelopeSuite !== "gm") {
+          throw new ConfigError(`--envelope-suite: "standard" or "gm", not "${options.envelopeSuite}"`);
+        }
+        args.push("--envelope-suite", options.envelopeSuite);
+      }
       if (
         options.network !== undefined &&
         options.network !== "besu" &&

@@ -166,6 +166,8 @@ function createCreditClient(context: ClientContext) {
       plaintext: payload.plaintext,
       recipients: await readers(payload.readers),
       associatedData: creditEnvelopeAad(subjectKey),
+      // The consortium's suite, chosen at deployment: members' registry keys are keys of that suite.
+      suite: context.deployment.envelopeSuite ?? "standard",
     });
     const payloadLocationHash = await payload.store.put(new TextEncoder().encode(JSON.stringify(envelope)));
     // The data key lets the reporter grant further readers later (`grantReader`); keep it secret or drop it.
