@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { MT707 } from "../../src/cli/swift/mt707.js";
+import { MT767 } from "../../src/cli/swift/mt767.js";
 import { parseMessage, toSwiftDate } from "../../src/cli/swift/message.js";
 import { importMt700, importMt760, type SwiftTerms } from "../../src/cli/swift/terms.js";
 import { appsNetwork, type AppsNetwork } from "./apps.harness.js";
@@ -134,6 +135,49 @@ describe("cli: SWIFT import, issue on chain, export (round trip)", function () {
       terms,
     ]);
     expect(importMt760(message).terms).to.deep.equal(JSON.parse(await readFile(terms, "utf8")));
+
+    // MT 767: the accepted amendment (amount down, expiry later) against the issued terms.
+    const text = await file("amendment.txt", "AMOUNT REDUCED AFTER PARTIAL DELIVERY\n");
+    const issued = importMt760(mt760);
+    const later = issued.expiry + 30 * 86_400;
+    await net.json(
+      ["guarantee", "amend", guaranteeId, "--amount", "40000", "--expiry", String(later), "--hash", `file:${text}`],
+      {
+        as: "bankA",
+      },
+    );
+    await net.json(["guarantee", "amend-accept", guaranteeId], { as: "exporter" });
+    const amendment = await net.json<{ message: string }>([
+      "guarantee",
+      "export",
+      guaranteeId,
+      "--mt767",
+      "--terms",
+      terms,
+      "--amendment-text",
+      text,
+      "--number",
+      "1",
+    ]);
+    const fields = parseMessage(MT767, amendment.message);
+    const value = (tag: string) => fields.find((f) => f.tag === tag)?.value;
+    expect(value("21")).to.equal("PG2026000042");
+    expect(value("33B")).to.equal("CNY10000,00");
+    expect(value("31E")).to.equal(toSwiftDate(later));
+    expect(value("52D")).to.equal("Bank A");
+    expect(value("77U")).to.equal("AMOUNT REDUCED AFTER PARTIAL DELIVERY");
+    // The MT 760 terms no longer match once the amendment bound: it exports the amended amount and expiry.
+    const after = await net.json<{ message: string }>([
+      "guarantee",
+      "export",
+      guaranteeId,
+      "--mt760",
+      "--terms",
+      terms,
+    ]);
+    const again = importMt760(after.message);
+    expect(again.amount).to.equal("40000.00");
+    expect(toSwiftDate(again.expiry)).to.equal(toSwiftDate(later));
     const wrongSigner = await net.run(
       ["guarantee", "import", "--mt760", source, "--out", join(dir, "x.json"), "--kind", "bid", "--apply"],
       { as: "exporter" },
