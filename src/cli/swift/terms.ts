@@ -430,13 +430,16 @@ export function mappingMarkdown(): string {
     "test/cli/swift.test.ts` rewrites it; the test fails when it differs). `chain:<field>` is an on-chain term the",
     "contracts enforce; `terms` stays in the locally held terms file, whose canonical-JSON hash is the record's",
     "`termsHash`. M: mandatory, O: optional (within its sequence). Formats in SWIFT notation; X and Z character sets.",
+    "ISO 20022: for MT 760/767 the element of tsrv.001 UndertakingIssuance / tsrv.004 UndertakingAmendment; for MT",
+    "700/707 an indicative element name (no ISO 20022 documentary-credit message is mapped yet). The last column gives",
+    "the term used in Chinese practice (domestic L/C, 国内信用证); CNAPS payment-message elements are not mapped yet.",
     "",
   ];
   for (const spec of MESSAGES) {
     lines.push(
       `## MT ${spec.type} ${spec.title}`,
       "",
-      "| Seq | Tag | Name | M/O | Format | Suite | ISO 20022 | CNAPS / 中文 |",
+      "| Seq | Tag | Name | M/O | Format | Suite | ISO 20022 | Chinese term |",
       "|---|---|---|---|---|---|---|---|",
     );
     for (const f of spec.fields) {
