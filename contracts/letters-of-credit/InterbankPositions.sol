@@ -27,6 +27,7 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         mapping(uint32 bank => address) _settlementAccounts;
         uint256 _obligationCount;
         uint256 _nettingRunCount;
+        mapping(uint256 runId => mapping(uint32 bank => uint256 shortfall)) _shortfalls;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.InterbankPositions")) - 1)) & ~bytes32(uint256(0xff))
@@ -162,6 +163,7 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         _dropExcluded(banks, netPositions, excluded);
         emit NettingRun(runId, initiator, netted, banks, netPositions);
         for (uint256 j; j < excludedBanks.length; ++j) {
+            $._shortfalls[runId][excludedBanks[j]] = shortfalls[j][2];
             emit NettingBankExcluded(runId, excludedBanks[j], shortfalls[j][0], shortfalls[j][1], shortfalls[j][2]);
         }
 
@@ -200,6 +202,12 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
     function obligationCount() external view returns (uint256) {
         InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
         return $._obligationCount;
+    }
+
+    /// @inheritdoc IInterbankPositions
+    function nettingShortfall(uint256 runId, uint32 bank) external view returns (uint256) {
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        return $._shortfalls[runId][bank];
     }
 
     /// @inheritdoc IInterbankPositions

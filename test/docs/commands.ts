@@ -38,6 +38,7 @@ export type Coverage =
   | (Base & { notOurs: string });
 
 const CLI = "test/cli/cli.test.ts";
+const SWIFT = "test/cli/swift-chain.test.ts";
 const LIFECYCLE = "test/ops/lifecycle.test.ts";
 const SMOKE = "test/bench/smoke.test.ts";
 const bench = (name: string): Run[] => [{ file: SMOKE, invocation: [`"scripts/bench/${name}.ts"`] }];
@@ -329,6 +330,42 @@ export const COVERAGE: Coverage[] = [
   {
     commands: /^consortia lc net$/,
     run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "net", first.obligationId'] }],
+  },
+  {
+    commands: /^consortia lc import --mt700 mt700\.txt --out lc-terms\.json --issue$/,
+    run: [{ file: SWIFT, invocation: ['"lc", "import", "--mt700", source, "--out", terms, "--issue"'] }],
+  },
+  {
+    commands: /^consortia lc export 1 --mt700 --terms lc-terms\.json$/,
+    run: [{ file: SWIFT, invocation: ['"lc", "export", lcId, "--mt700", "--terms", terms'] }],
+  },
+  {
+    commands: /^consortia lc export 1 --mt707 --terms lc-terms\.json --amended-terms lc-terms-2\.json$/,
+    run: [{ file: SWIFT, invocation: ['"lc", "export", lcId, "--mt707", "--terms", terms, "--amended-terms"'] }],
+  },
+  {
+    commands: /^consortia guarantee import --mt760 mt760\.txt --out g-terms\.json --kind performance --apply$/,
+    run: [
+      {
+        file: SWIFT,
+        invocation: ['"guarantee", "import", "--mt760", source, "--out", terms, "--kind", "performance", "--apply"'],
+      },
+    ],
+  },
+  {
+    commands: /^consortia guarantee export 1 --mt760 --terms g-terms\.json$/,
+    run: [{ file: SWIFT, invocation: ['"guarantee", "export", guaranteeId, "--mt760", "--terms", terms'] }],
+  },
+  {
+    commands: /^consortia guarantee export 1 --mt767 --terms g-terms\.json --amendment-text amendment\.txt --number 1$/,
+    run: [
+      {
+        file: SWIFT,
+        invocation: [
+          '"guarantee", "export", guaranteeId, "--mt767", "--terms", terms, "--amendment-text", text, "--number", "1"',
+        ],
+      },
+    ],
   },
   {
     commands: /^consortia document key --tax-id \S+ --code \d+ --number \d+$/,

@@ -309,6 +309,11 @@ describe("InterbankPositions", () => {
       expect((await f.positions.creditLine(ids().bankB, ids().bankA)).used).to.equal(500n);
       expect((await f.positions.creditLine(ids().bankB, ids().bankC)).used).to.equal(0n);
       expect(await token().allowance(acc().bankA, f.positions)).to.equal(400n);
+      // the run records A's shortfall; the banks it netted, and other runs, have none
+      expect(await f.positions.nettingShortfall(1n, ids().bankA)).to.equal(100n);
+      expect(await f.positions.nettingShortfall(1n, ids().bankB)).to.equal(0n);
+      expect(await f.positions.nettingShortfall(1n, ids().bankC)).to.equal(0n);
+      expect(await f.positions.nettingShortfall(2n, ids().bankA)).to.equal(0n);
 
       // once A can pay, the open obligation settles in a later run
       await token().connect(acc().bankA).approve(f.positions, 500n);
@@ -317,6 +322,8 @@ describe("InterbankPositions", () => {
         .to.emit(f.positions, "NettingRun")
         .withArgs(2n, ids().bankA, [a1], [ids().bankA, ids().bankB], [-500n, 500n]);
       await expect(later).not.to.emit(f.positions, "NettingBankExcluded");
+      expect(await f.positions.nettingShortfall(2n, ids().bankA)).to.equal(0n);
+      expect(await f.positions.nettingShortfall(1n, ids().bankA), "run 1's record stays").to.equal(100n);
       expect((await f.positions.obligation(a1)).status).to.equal(ObligationStatus.Netted);
       expect((await f.positions.creditLine(ids().bankB, ids().bankA)).used).to.equal(0n);
     });
@@ -330,6 +337,8 @@ describe("InterbankPositions", () => {
         .to.be.revertedWithCustomError(f.positions, "NettingNotParticipant")
         .withArgs(ids().bankA);
       expect((await f.positions.obligation(c1)).status).to.equal(ObligationStatus.Open);
+      expect(await f.positions.nettingRunCount(), "a refused run records nothing").to.equal(0n);
+      expect(await f.positions.nettingShortfall(1n, ids().bankA)).to.equal(0n);
       // B, a party to the obligation that settles, may run it.
       await expect(as("bankB").runNetting([a1, c1]))
         .to.emit(f.positions, "NettingBankExcluded")

@@ -27,6 +27,7 @@ contract NettingHandler is PlatformFixture {
     bool public ghostBalanceMismatch;
     bool public ghostModelMismatch;
     bool public ghostExcludedNotOpen;
+    bool public ghostShortfallMismatch;
     uint256 public ghostRuns;
     uint256 public ghostRunsWithExclusions;
     uint256 public ghostRunsRefused;
@@ -147,6 +148,12 @@ contract NettingHandler is PlatformFixture {
                 if (nets[k] != expected[banks[k] - 1]) ghostNetMismatch = true;
             }
             if (sum != 0) ghostNetsDoNotSumToZero = true;
+            // the run records a shortfall for exactly the banks it left out
+            uint256 runId = positions.nettingRunCount();
+            for (uint256 b; b < 3; ++b) {
+                bool recorded = positions.nettingShortfall(runId, uint32(b + 1)) != 0;
+                if (recorded != ((excluded >> b) & 1 == 1)) ghostShortfallMismatch = true;
+            }
             for (uint256 b; b < 3; ++b) {
                 if (int256(token.balanceOf(_banks[b])) - int256(before[b]) != expected[b]) ghostBalanceMismatch = true;
             }
@@ -319,6 +326,11 @@ contract NettingInvariantTest is TestBase {
     /// @notice The obligations of an excluded bank stay open (and count in the line use, checked above).
     function invariant_excludedObligationsStayOpen() public view {
         _assertTrue(!handler.ghostExcludedNotOpen(), "an excluded obligation was closed");
+    }
+
+    /// @notice Each run records a (non-zero) shortfall for exactly the banks it left out, and for no other.
+    function invariant_shortfallRecordedForExactlyTheExcluded() public view {
+        _assertTrue(!handler.ghostShortfallMismatch(), "shortfall record differs from the exclusions");
     }
 
     /// @notice Netting and gross settlement only move tokens between the banks: their total never changes.

@@ -195,6 +195,10 @@ interface IInterbankPositions {
     /// @notice Number of obligations ever recorded; ids run from 1 to this number.
     function obligationCount() external view returns (uint256);
 
+    /// @notice What `bank` was short of in netting run `runId` when the run left its obligations out (its net debit
+    /// less what its settlement account could pay then); zero when the run did not exclude it.
+    function nettingShortfall(uint256 runId, uint32 bank) external view returns (uint256);
+
     /// @notice Number of netting runs so far.
     function nettingRunCount() external view returns (uint256);
 }

@@ -19,6 +19,7 @@ import { register as member } from "./member.js";
 import { register as network } from "./network.js";
 import { register as receivables } from "./receivables.js";
 import { register as services } from "./services.js";
+import { register as swift } from "./swift.js";
 import { register as token } from "./token.js";
 import { register as upgrade } from "./upgrade.js";
 
@@ -30,6 +31,7 @@ export const COMMANDS: RegisterCommands[] = [
   token,
   lettersOfCredit,
   guarantees,
+  swift,
   forfaiting,
   credit,
   receivables,

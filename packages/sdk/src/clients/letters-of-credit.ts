@@ -404,6 +404,8 @@ function createLettersOfCreditClient(context: ClientContext) {
       settlementAccount: (bank: number) => positions.settlementAccount(bank),
       obligationCount: () => positions.obligationCount(),
       nettingRunCount: () => positions.nettingRunCount(),
+      /** What `bank` was short of in netting run `runId` (zero unless the run left it out). */
+      nettingShortfall: (runId: bigint, bank: number) => positions.nettingShortfall(runId, bank),
     },
   };
 }
