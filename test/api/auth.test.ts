@@ -430,6 +430,12 @@ const ROUTES: Record<string, Entry> = {
     parties: limitReaders,
     key: (o) => String(o.obligor),
   },
+  "/registrations": {
+    access: "rows",
+    url: () => "/registrations?limit=500",
+    parties: (g) => ids(g.registrant, g.counterparty),
+    key: (g) => g.registrationNumber,
+  },
   // regulator reports (issue 20): the regulator and auditors only
   "/reports/exposure": { access: "supervisors", url: () => "/reports/exposure" },
   "/reports/overdue": { access: "supervisors", url: () => "/reports/overdue" },

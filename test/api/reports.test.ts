@@ -13,7 +13,9 @@ import { expect } from "chai";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { Wallet } from "ethers";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { keccak256, verifyMessage, Wallet } from "ethers";
 import { signIn } from "@consortia/sdk";
 import type { IndexerAndApi } from "../../src/api/start.js";
 import { demoConsortium, type DemoMemberKey } from "../../src/demo/consortium.js";
@@ -82,7 +84,7 @@ describe("API and CLI: regulator reports", function () {
 
   before(async () => {
     api = await startChainApi(demo, "reports", { apiAuth: "on", apiAuthSecret: "33".repeat(32) });
-    for (const key of ["regulator", "bankA", "coreA"] as const) {
+    for (const key of ["regulator", "bankA", "bankB", "coreA"] as const) {
       const wallet = new Wallet(members[key].privateKey);
       tokens.set(
         key,
@@ -296,6 +298,88 @@ describe("API and CLI: regulator reports", function () {
       expect(denied.exitCode).to.equal(1);
       expect(denied.stderr).to.match(/403.*regulator and auditors only/);
       const bad = await cli("regulator", "report", "concentration", "--top", "many");
+      expect(bad.exitCode).to.equal(2);
+    });
+  });
+
+  describe("registration-platform export and import", () => {
+    const get2 = async (as: DemoMemberKey) => JSON.parse((await get("/registrations?limit=500", as)).text).items;
+
+    it("GET /registrations: the transfer, the discount (factoring) and the pledge with its cancellation", async () => {
+      const items = await get2("regulator");
+      const invoiceKey = demo.result.receivables.invoiceKey;
+      expect(
+        items.map((r: Json) => [r.registrationType, r.registrant, r.counterparty, r.amount, r.price, r.status]),
+      ).to.deep.equal([
+        ["transfer", members.supplier3.memberId, members.supplier1.memberId, "50000000", null, "registered"],
+        ["factoring", MINFENG, members.supplier4.memberId, "20000000", "19600000", "registered"],
+        ["pledge", HUAXIN, members.supplier1.memberId, "30000000", null, "cancelled"],
+      ]);
+      for (const r of items) expect(r.property.invoiceKey).to.equal(invoiceKey);
+      const pledge = items[2];
+      expect(pledge.amendments).to.deep.equal([
+        {
+          registrationNumber: `${pledge.registrationNumber}-A1`,
+          amends: pledge.registrationNumber,
+          amendmentType: "cancellation",
+          description: "pledge released by the pledgee",
+          newTokenId: null,
+        },
+      ]);
+      // A member reads the registrations it is registrant or counterparty of.
+      expect((await get2("bankA")).map((r: Json) => r.registrationType)).to.deep.equal(["pledge"]);
+      expect((await get2("bankB")).map((r: Json) => r.registrationType)).to.deep.equal(["factoring"]);
+      expect(await get2("coreA")).to.deep.equal([]);
+    });
+
+    it("consortia registration export --csv: a line per registration and per amendment", async () => {
+      const out = await cli("bankA", "registration", "export", "--csv");
+      expect(out.exitCode, out.stderr).to.equal(0);
+      const lines = out.stdout.split(/\r?\n/);
+      expect(lines[0]).to.equal(
+        "registrationNumber,registrationType,amends,registrant,counterparty,receivableId,tokenId,invoiceKey," +
+          "documentsHash,amount,currency,price,termEnd,status,description",
+      );
+      expect(
+        lines
+          .slice(1)
+          .filter((l) => l !== "")
+          .map((l) => l.split(",").slice(0, 4)),
+      ).to.deep.equal([
+        ["CNS-PLEDGE-1", "pledge", "", "1"],
+        ["CNS-PLEDGE-1-A1", "cancellation", "CNS-PLEDGE-1", "1"],
+      ]);
+    });
+
+    it("consortia registration import: matched, differing, registered elsewhere, missing, unknown; signed proof", async () => {
+      const items = await get2("regulator");
+      const [transfer, discount, pledge] = items;
+      const queryResult = join(demo.dir, "zdw-query.json");
+      const proofFile = join(demo.dir, "zdw-proof.json");
+      await writeFile(
+        queryResult,
+        JSON.stringify({
+          records: [
+            { ...pledge },
+            { ...discount, amount: "1" },
+            { registrationNumber: "ZDW-2026-000123", registrationType: "transfer", property: pledge.property },
+            { registrationNumber: "ZDW-2026-000999", registrationType: "pledge", property: { invoiceKey: "0x01" } },
+          ],
+        }),
+      );
+      const out = await cli("regulator", "--json", "registration", "import", queryResult, "--proof", proofFile);
+      expect(out.exitCode, out.stderr).to.equal(0);
+      const result = JSON.parse(out.stdout);
+      expect(result.matched).to.deep.equal([pledge.registrationNumber]);
+      expect(result.differing).to.deep.equal([{ registrationNumber: discount.registrationNumber, fields: ["amount"] }]);
+      expect(result.elsewhere.map((e: Json) => e.registrationNumber)).to.deep.equal(["ZDW-2026-000123"]);
+      expect(result.missing).to.deep.equal([transfer.registrationNumber]);
+      expect(result.unknown).to.deep.equal(["ZDW-2026-000999"]);
+      const proof = JSON.parse(await readFile(proofFile, "utf8"));
+      expect(proof.queryResultHash).to.equal(keccak256(await readFile(queryResult)));
+      expect(verifyMessage(proof.statement, proof.signature)).to.equal(members.regulator.account);
+      expect(proof.statement).to.contain(proof.queryResultHash);
+      const bad = await cli("regulator", "registration", "import", join(demo.dir, "nothing.json"));
       expect(bad.exitCode).to.equal(2);
     });
   });

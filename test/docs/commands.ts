@@ -341,6 +341,12 @@ export const COVERAGE: Coverage[] = [
     note: "against the demo chain's API with sign-in on, as the regulator (and refused as a bank)",
   },
   {
+    commands:
+      /^consortia --as bankA registration (export|import) (zdw-query\.json )?--api http:\/\/127\.0\.0\.1:8080( --csv| --proof zdw-proof\.json)$/,
+    run: [{ file: "test/api/reports.test.ts", invocation: ['"registration", "$1"'] }],
+    note: "against the demo chain's API with sign-in on (the import as the regulator, with a query result it writes)",
+  },
+  {
     commands: /^consortia limit enforce$/,
     run: [{ file: "test/cli/limits.test.ts", invocation: ['["limit", "enforce"]'] }],
   },

@@ -22,28 +22,31 @@ export function formatMinor(amount: string, decimals: number): string {
   return `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
 }
 
-/** GET a report as the signing account's member: JSON, or the CSV text. */
-async function fetchReport(cli: Cli, options: ApiOptions, path: string, query: Record<string, string | undefined>) {
-  const api = options.api ?? process.env.CONSORTIA_API_URL;
+/** Signs in to the query API (`--api` or CONSORTIA_API_URL) with the CLI's key: its base URL and token. */
+export async function apiSession(cli: Cli, apiOption: string | undefined): Promise<{ api: string; token: string }> {
+  const api = apiOption ?? process.env.CONSORTIA_API_URL;
   if (api === undefined || !/^https?:\/\//.test(api))
     throw new UsageError(`--api: expected the query API's http(s):// URL (or CONSORTIA_API_URL), not ${api ?? "none"}`);
   const wallet = await cli.signer();
-  let token: string;
   try {
-    token = (await signIn({ api, account: await wallet.getAddress(), signMessage: (m) => wallet.signMessage(m) }))
-      .token;
+    const session = await signIn({
+      api,
+      account: await wallet.getAddress(),
+      signMessage: (m) => wallet.signMessage(m),
+    });
+    return { api: api.replace(/\/$/, ""), token: session.token };
   } catch (error) {
     if (error instanceof SignInError) throw new Error(`sign-in refused (${error.status}): ${error.message}`);
     throw error;
   }
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...query, asOf: options.asOf }))
-    if (value !== undefined) params.set(key, value);
-  if (options.csv) params.set("format", "csv");
-  const url = `${api.replace(/\/$/, "")}${path}${params.size > 0 ? `?${params}` : ""}`;
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+}
+
+/** GET a path of the API with the session's token: the body text (200), else an error naming the status. */
+export async function apiGet(session: { api: string; token: string }, path: string): Promise<string> {
+  const response = await fetch(`${session.api}${path}`, { headers: { authorization: `Bearer ${session.token}` } });
   const text = await response.text();
-  if (response.status === 400) throw new UsageError(`${path}: ${JSON.parse(text).message as string}`);
+  const where = path.split("?")[0];
+  if (response.status === 400) throw new UsageError(`${where}: ${JSON.parse(text).message as string}`);
   if (response.status !== 200) {
     let message = text;
     try {
@@ -51,9 +54,19 @@ async function fetchReport(cli: Cli, options: ApiOptions, path: string, query: R
     } catch {
       // not JSON
     }
-    throw new Error(`${path}: the API answered ${response.status}: ${message}`);
+    throw new Error(`${where}: the API answered ${response.status}: ${message}`);
   }
   return text;
+}
+
+/** GET a report as the signing account's member: JSON, or the CSV text. */
+async function fetchReport(cli: Cli, options: ApiOptions, path: string, query: Record<string, string | undefined>) {
+  const session = await apiSession(cli, options.api);
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...query, asOf: options.asOf }))
+    if (value !== undefined) params.set(key, value);
+  if (options.csv) params.set("format", "csv");
+  return apiGet(session, `${path}${params.size > 0 ? `?${params}` : ""}`);
 }
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
