@@ -20,6 +20,7 @@ import { signIn } from "@consortia/sdk";
 import type { IndexerAndApi } from "../../src/api/start.js";
 import { demoConsortium, type DemoMemberKey } from "../../src/demo/consortium.js";
 import { useDemoChain } from "../indexer/demo-chain.js";
+import { printRegulatorReport } from "../../src/demo/report.js";
 import { startChainApi, stopChainApi } from "./harness.js";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -381,6 +382,23 @@ describe("API and CLI: regulator reports", function () {
       expect(proof.statement).to.contain(proof.queryResultHash);
       const bad = await cli("regulator", "registration", "import", join(demo.dir, "nothing.json"));
       expect(bad.exitCode).to.equal(2);
+    });
+  });
+
+  describe("demo step", () => {
+    it("prints the regulator's exposure mid-way (as of the pledge) and now, and what is overdue", async () => {
+      const lines: string[] = [];
+      await printRegulatorReport({ db: api.service.db, api: api.url, head: demo.head, log: (l) => lines.push(l) });
+      expect(lines[0]).to.equal(`regulator's exposure report as of the pledge (block ${pledged}):`);
+      expect(lines).to.include(
+        "  Jianghai Bank Co., Ltd. -> Huaxia Motors Group Co., Ltd.: receivable_guarantee 1,200,000.00 CNY",
+      );
+      expect(lines).to.include("regulator's exposure report now:");
+      expect(lines).to.include("  Huaxin Bank Co., Ltd. -> Huaxia Motors Group Co., Ltd.: lc_accepted 60,000.00 CNY");
+      const overdue = lines.slice(lines.indexOf("overdue now:") + 1);
+      expect(overdue[0]).to.match(
+        /^ {2}Huaxin Bank Co\., Ltd\. owes Jiangnan Precision Parts Co\., Ltd\. 60,000\.00 CNY \(lc_claim \d+, \d+ days overdue\)$/,
+      );
     });
   });
 });
