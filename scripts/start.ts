@@ -11,6 +11,7 @@ import { readdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { startIndexerAndApi } from "../src/api/start.js";
 import { DEMO_CONSORTIUM_KEY, demoConsortium, writeDemoFounders } from "../src/demo/consortium.js";
+import { printRegulatorReport } from "../src/demo/report.js";
 import { runDemoScenario, type DemoScenarioResult } from "../src/demo/scenario.js";
 import { parseConfig } from "../src/indexer/config.js";
 import { isStopping, installShutdown, onShutdown, shutdown, spawnChild } from "../src/local/lifecycle.js";
@@ -125,6 +126,17 @@ if (options.demo) {
     });
   } catch (error) {
     await fail(`The demo scenario failed: ${(error as Error).message}`);
+  }
+  // The regulator's report (issue 20), from the index once it has caught up with the demo.
+  try {
+    await printRegulatorReport({
+      db: services.service.db,
+      api: services.url,
+      head: await new JsonRpcProvider(url).getBlockNumber(),
+      log: (line) => console.log(`  ${line}`),
+    });
+  } catch (error) {
+    console.log(`  (the regulator's report could not be read: ${(error as Error).message})`);
   }
 }
 

@@ -10,6 +10,9 @@
  *   of `from` with the path's key is visible to the caller, and answers 404 otherwise, as for a missing one (existence
  *   is not revealed).
  *
+ * - `supervisors`: the regulator and AUDITOR role holders only (supervisory reports across every member's business);
+ *   any other signed-in member is refused with 403.
+ *
  * Regulator members and AUDITOR role holders read every row; with API_AUTH=off every caller does.
  */
 import { Sql, type SqlType } from "./route.js";
@@ -20,6 +23,7 @@ export type Visible = (q: Sql, member: number) => string;
 export type Access =
   | { kind: "public" }
   | { kind: "members" }
+  | { kind: "supervisors" }
   | { kind: "rows"; visible: Visible }
   | {
       kind: "row";
@@ -32,6 +36,8 @@ export type Access =
 
 export const publicAccess: Access = { kind: "public" };
 export const membersAccess: Access = { kind: "members" };
+/** Regulator members and AUDITOR role holders only (supervisory reports); others 403. */
+export const supervisorsAccess: Access = { kind: "supervisors" };
 export const rows = (visible: Visible): Access => ({ kind: "rows", visible });
 export const row = (from: string, key: Record<string, readonly [string, SqlType]>, visible: Visible): Access => ({
   kind: "row",

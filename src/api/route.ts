@@ -5,6 +5,7 @@ import type { Queryable, Row } from "../indexer/db.js";
 import type { NodeStatus } from "../indexer/nodes.js";
 import type { IndexerRole } from "../indexer/service.js";
 import type { Access, Viewer } from "./access.js";
+import type { CsvTable } from "./csv.js";
 
 /** The indexer's progress as the API sees it (in process, or read from the database). */
 export interface ApiStatus {
@@ -66,7 +67,17 @@ export interface ApiRoute<
   query?: Q;
   response: R;
   handler(input: { params: z.output<P>; query: z.output<Q> }, ctx: RouteContext): Promise<z.input<R>>;
+  /**
+   * A CSV rendering of the answer (src/api/csv.ts), served for `Accept: text/csv` or `?format=csv` (the query schema
+   * then takes `...csvQuery`).
+   */
+  csv?(answer: z.output<R>, query: z.output<Q>): CsvTable;
 }
+
+/** `format`: `csv` for the route's CSV rendering (as `Accept: text/csv`), `json` (default). */
+export const csvQuery = {
+  format: z.enum(["json", "csv"]).optional().describe("csv: the CSV rendering (as Accept: text/csv); json (default)"),
+};
 
 /** What an application contributes to the API: `export default defineRoutes({...})` in src/api/routes/<app>.ts. */
 export interface RouteModule {

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { Queryable } from "../indexer/db.js";
 import type { EventFeed } from "./feed.js";
+import { toCsv } from "./csv.js";
 import { publicAccess, rowCheck, type Access, type Viewer } from "./access.js";
 import { AuthError, authenticator, type AuthOptions, type Authenticator, type Caller } from "./auth.js";
 import { apiMetrics } from "./metrics.js";
@@ -153,6 +154,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         if (error instanceof AuthError) return unauthorized(reply, error.statusCode, error.message);
         throw error;
       }
+      if (access.kind === "supervisors" && !asked(request).caller!.privileged) {
+        return reply.code(403).send({
+          error: "Forbidden",
+          message: `${request.url.split("?")[0]}: supervisory reports are for the regulator and auditors only`,
+        });
+      }
       return;
     }
     if (expected === undefined || OPEN_PATHS.has(request.url.split("?")[0])) return;
@@ -292,6 +299,13 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOption
       if (takes.at && input.at === undefined) input.at = (await options.status()).indexedBlockTime;
       const answer = await route.handler({ params: parsed.params as never, query: input as never }, ctx);
       await fillTimes(options.db, answer);
+      if (route.csv !== undefined && wantsCsv(request, input as { format?: string })) {
+        const table = route.csv(answer as never, input as never);
+        return reply
+          .type("text/csv; charset=utf-8")
+          .header("content-disposition", `attachment; filename="${table.filename}"`)
+          .send(toCsv(table.columns, table.rows));
+      }
       return answer;
     } catch (error) {
       if (error instanceof NotFoundError) return reply.code(404).send({ error: "Not Found", message: error.message });
@@ -300,6 +314,12 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOption
       throw error;
     }
   });
+}
+
+/** `?format=csv`, or `Accept: text/csv` without `?format=json`. */
+function wantsCsv(request: FastifyRequest, query: { format?: string }): boolean {
+  if (query.format !== undefined) return query.format === "csv";
+  return /(^|,)\s*text\/csv\b/i.test(request.headers.accept ?? "");
 }
 
 /**
@@ -324,6 +344,7 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, u
 const ACCESS_TEXT: Record<Access["kind"], string> = {
   public: "Access: public (no sign-in).",
   members: "Access: any signed-in member in good standing.",
+  supervisors: "Access: the regulator and AUDITOR role holders only; any other member gets 403.",
   rows: "Access: signed-in members; a member sees only the rows it is a party to, the regulator and auditors see all.",
   row: "Access: signed-in members that are a party to the resource, the regulator and auditors; others get 404.",
 };
@@ -373,7 +394,13 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
         "x-consortia-access": route.access.kind,
         parameters,
         responses: {
-          200: { description: "OK", content: { "application/json": { schema: jsonSchema(route.response, "output") } } },
+          200: {
+            description: "OK",
+            content: {
+              "application/json": { schema: jsonSchema(route.response, "output") },
+              ...(route.csv === undefined ? {} : { "text/csv": { schema: { type: "string" } } }),
+            },
+          },
           400: errorResponse("Invalid parameters"),
           ...(route.params === undefined && route.access.kind !== "row"
             ? {}

@@ -27,7 +27,7 @@ const SECRET = "11".repeat(32);
 const ORIGIN = "http://api.consortia.test";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Access = "public" | "members" | "row" | "rows";
+type Access = "public" | "members" | "supervisors" | "row" | "rows";
 
 /** What a route's expectations read: the regulator's answers and the demo's ids. */
 interface Ctx {
@@ -430,6 +430,16 @@ const ROUTES: Record<string, Entry> = {
     parties: limitReaders,
     key: (o) => String(o.obligor),
   },
+  "/registrations": {
+    access: "rows",
+    url: () => "/registrations?limit=500",
+    parties: (g) => ids(g.registrant, g.counterparty),
+    key: (g) => g.registrationNumber,
+  },
+  // regulator reports (issue 20): the regulator and auditors only
+  "/reports/exposure": { access: "supervisors", url: () => "/reports/exposure" },
+  "/reports/overdue": { access: "supervisors", url: () => "/reports/overdue" },
+  "/reports/concentration": { access: "supervisors", url: () => "/reports/concentration?top=3" },
   "/issuance-limits/{obligor}": {
     access: "row",
     url: () => `/issuance-limits/${demoConsortium()[LIMITED_OBLIGOR].memberId}`,
@@ -734,6 +744,15 @@ describe("query API sign-in and visibility (issue 21)", function () {
         expect((await get(url, refused.otherKey)).status, `${url} other key`).to.equal(401);
         const regulator = await ctx.reg(url);
         expect((await as(AUDITOR)).body, `${url} auditor`).to.deep.equal(regulator);
+        if (entry.access === "supervisors") {
+          // Any other member, a party to every deal or none, is refused: supervisory reports span every member.
+          for (const key of ["gov2", "bankA", "coreA"] as const) {
+            const denied = await as(key);
+            expect(denied.status, `${url} as ${key}`).to.equal(403);
+            expect(denied.body.message).to.match(/regulator and auditors only/);
+          }
+          return;
+        }
         if (entry.access === "members") {
           expect((await as("gov2")).status, url).to.equal(200);
           return;

@@ -8,7 +8,7 @@ import type { TestChain } from "../indexer/chain.js";
  * data; who may read what is test/api/auth.test.ts's.
  */
 export async function startChainApi(
-  chain: TestChain,
+  chain: Pick<TestChain, "url" | "deploymentsPath" | "dir">,
   name: string,
   options: Partial<ConfigInput> = {},
 ): Promise<IndexerAndApi> {

@@ -380,6 +380,18 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: "test/cli/limits.test.ts", invocation: ['"limit", "$1", "Importer"'] }],
   },
   {
+    commands:
+      /^consortia --as regulator report (exposure|overdue|concentration) --api http:\/\/127\.0\.0\.1:8080( --csv)?( --view limits| --top 3)?$/,
+    run: [{ file: "test/api/reports.test.ts", invocation: ['"report", "$1"'] }],
+    note: "against the demo chain's API with sign-in on, as the regulator (and refused as a bank)",
+  },
+  {
+    commands:
+      /^consortia --as bankA registration (export|import) (zdw-query\.json )?--api http:\/\/127\.0\.0\.1:8080( --csv| --proof zdw-proof\.json)$/,
+    run: [{ file: "test/api/reports.test.ts", invocation: ['"registration", "$1"'] }],
+    note: "against the demo chain's API with sign-in on (the import as the regulator, with a query result it writes)",
+  },
+  {
     commands: /^consortia limit enforce$/,
     run: [{ file: "test/cli/limits.test.ts", invocation: ['["limit", "enforce"]'] }],
   },

@@ -18,6 +18,8 @@ import { register as limits } from "./limits.js";
 import { register as member } from "./member.js";
 import { register as network } from "./network.js";
 import { register as receivables } from "./receivables.js";
+import { register as registrations } from "./registrations.js";
+import { register as reports } from "./reports.js";
 import { register as services } from "./services.js";
 import { register as swift } from "./swift.js";
 import { register as token } from "./token.js";
@@ -44,4 +46,6 @@ export const COMMANDS: RegisterCommands[] = [
   network,
   upgrade,
   api,
+  reports,
+  registrations,
 ];
