@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { createConsortia, hashBytes, signIn, type Consortia, type Deployment } from "@consortia/sdk";
+import { DocumentKind, createConsortia, hashBytes, signIn, type Consortia, type Deployment } from "@consortia/sdk";
 import { build } from "vite";
 import { DEMO_CONSORTIUM_KEY, demoConsortium, usccOf } from "../../src/demo/consortium.js";
 import { freePort } from "../../src/local/node.js";
@@ -62,6 +62,12 @@ describe("web console in Chromium on the demo stack", function () {
   /** Follows an in-app link (a reload would drop the wallet session, which lives in the page). */
   const navTo = async (name: string) => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
+  };
+  /** Waits for a transaction's outcome in `scope` and requires it mined (a failure shows its decoded message). */
+  const mined = async (scope: ReturnType<Page["locator"]>) => {
+    const outcome = scope.locator('[data-phase="mined"], [data-phase="failed"]').first();
+    await outcome.waitFor();
+    expect(await outcome.getAttribute("data-phase"), (await outcome.textContent()) ?? "").to.equal("mined");
   };
   /** Minor units (2 decimals) as typed in a form. */
   const typed = (minor: bigint) => `${minor / 100n}.${(minor % 100n).toString().padStart(2, "0")}`;
@@ -271,7 +277,7 @@ describe("web console in Chromium on the demo stack", function () {
     await form.getByLabel("Recipient").selectOption(String(supplier2.memberId));
     await form.getByLabel(/^Amount/).fill("1,000.25");
     await form.getByRole("button", { name: "Split to a member" }).click();
-    await form.locator('[data-phase="mined"]').waitFor();
+    await mined(form);
     await page.locator('.tree[data-rows="2"]').waitFor();
     const lineage = await getJson<{
       certificates: { tokenId: string; parentId: string | null; holderMember: number; value: string }[];
@@ -291,9 +297,11 @@ describe("web console in Chromium on the demo stack", function () {
     await form.getByLabel("Bank").selectOption(String(bankA.memberId));
     await form.getByLabel(/^Amount/).fill("500.00");
     await form.getByLabel(/^Price/).fill("490.00");
-    await form.getByLabel("Offer open until").fill(new Date(Date.now() + 10 * DAY * 1000).toISOString().slice(0, 10));
+    // The chain's clock, not the machine's: the demo moves the dev chain's time forward.
+    const chainNow = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
+    await form.getByLabel("Offer open until").fill(new Date((chainNow + 10 * DAY) * 1000).toISOString().slice(0, 10));
     await form.getByRole("button", { name: "Offer for discount" }).click();
-    await form.locator('[data-phase="mined"]').waitFor();
+    await mined(form);
     const offered = await getJson<{ offers: { kind: string; id: string; status: string }[] }>(
       `/receivables/${confirmedReceivable}`,
     );
@@ -312,20 +320,31 @@ describe("web console in Chromium on the demo stack", function () {
   });
 
   it("the beneficiary presents documents hashed in the browser; the issuing bank examines them", async () => {
-    const { supplier1 } = members;
-    const { items } = await getJson<{
-      items: { id: string; state: string; amount: string; drawn: string; reserved: string; issuingBank: number }[];
-    }>(`/letters-of-credit?beneficiary=${supplier1.memberId}`);
-    const lc = items.find((l) => !["Expired", "Closed", "Cancelled", "Applied", "Declined"].includes(l.state));
-    expect(lc, "the demo's LC to supplier1").to.not.equal(undefined);
-    const available = BigInt(lc!.amount) - BigInt(lc!.drawn) - BigInt(lc!.reserved);
-    const amount = available / 10n;
-    expect(amount > 0n).to.equal(true);
+    const { supplier1, bankA, bankB, coreA } = members;
+    // A fresh LC: bankA issues it for coreA to supplier1, bankB advises it, supplier1 acknowledges it.
+    const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
+    const issuer = await sdkAs(bankA.privateKey);
+    const { lcId } = await issuer.lettersOfCredit.issue(new Wallet(coreA.privateKey).address, {
+      advisingBank: new Wallet(bankB.privateKey).address,
+      beneficiary: new Wallet(supplier1.privateKey).address,
+      amount: 40_000_000n,
+      currency: "CNY",
+      expiry: now + 60 * DAY,
+      latestShipment: now + 30 * DAY,
+      partialDrawings: true,
+      requiredDocuments: [DocumentKind.Invoice, DocumentKind.TransportDocument],
+      termsHash: hashBytes(randomBytes(32)),
+    });
+    await (await sdkAs(bankB.privateKey)).lettersOfCredit.advise(lcId);
+    const acknowledged = await (await sdkAs(supplier1.privateKey)).lettersOfCredit.acknowledge(lcId);
+    await indexed(acknowledged!.blockNumber);
+    const lc = { id: String(lcId), issuingBank: bankA.memberId };
+    const amount = 10_000_000n;
 
     await signInAs("supplier1");
     await navTo("LCs & guarantees");
-    await page.locator(`tr[data-lc="${lc!.id}"]`).getByRole("link").click();
-    await page.getByRole("heading", { name: `Letter of credit #${lc!.id}` }).waitFor();
+    await page.locator(`tr[data-lc="${lc.id}"]`).getByRole("link").click();
+    await page.getByRole("heading", { name: `Letter of credit #${lc.id}` }).waitFor();
     await shoot("lc");
     const uploads: string[] = [];
     const files: string[] = [];
@@ -348,24 +367,24 @@ describe("web console in Chromium on the demo stack", function () {
     await page.getByLabel(/^Amount/).fill(typed(amount));
     await page.getByRole("button", { name: "Present", exact: true }).click();
     const form = page.locator("form").filter({ has: page.getByRole("heading", { name: "Present documents" }) });
-    await form.locator('[data-phase="mined"]').waitFor();
+    await mined(form);
     expect(uploads).to.deep.equal([]);
     const detail = await getJson<{
       presentations: { id: string; state: string; documents: { contentHash: string }[] }[];
-    }>(`/letters-of-credit/${lc!.id}`);
+    }>(`/letters-of-credit/${lc.id}`);
     const presented = detail.presentations.find(
       (p) => p.state === "Presented" && p.documents.some((d) => hashes.includes(d.contentHash)),
     );
     expect(presented, "the presentation in the API").to.not.equal(undefined);
     expect(presented!.documents.map((d) => d.contentHash).sort()).to.deep.equal([...hashes].sort());
 
-    const bank = Object.entries(members).find(([, m]) => m.memberId === lc!.issuingBank)![0] as keyof typeof members;
+    const bank = Object.entries(members).find(([, m]) => m.memberId === lc.issuingBank)![0] as keyof typeof members;
     await signInAs(bank);
     await navTo("LCs & guarantees");
-    await page.locator(`tr[data-lc="${lc!.id}"]`).getByRole("link").click();
+    await page.locator(`tr[data-lc="${lc.id}"]`).getByRole("link").click();
     const row = page.locator(`tr[data-presentation="${presented!.id}"]`);
     await row.getByRole("button", { name: `Examine presentation ${presented!.id} as compliant` }).click();
-    await row.locator('[data-phase="mined"]').waitFor();
+    await mined(row);
     const examined = await getJson<{ state: string }>(`/lc-presentations/${presented!.id}`);
     expect(examined.state).to.equal("Compliant");
     const timeline = page.locator(".timeline tr[data-event]");
@@ -424,7 +443,7 @@ describe("web console in Chromium on the demo stack", function () {
   it("the market, interbank and governance pages show the member's positions in both languages", async () => {
     await signInAs("bankA");
     await navTo("Forfaiting");
-    await page.locator("tr[data-offer]").first().waitFor();
+    await page.getByRole("table", { name: "Offers" }).waitFor();
     await shoot("forfaiting");
     await navTo("Interbank");
     await page.getByRole("heading", { name: "Last netting" }).waitFor();

@@ -102,7 +102,7 @@ export function SupplyChain() {
               <tr>
                 <th scope="col">{t("lineage.certificate")}</th>
                 <th scope="col">{t("scf.receivable")}</th>
-                <th scope="col">{t("lineage.tier")}</th>
+                <th scope="col">{t("scf.tier")}</th>
                 <th scope="col">{t("lineage.value")}</th>
                 <th scope="col">{t("lineage.locked")}</th>
               </tr>
