@@ -163,12 +163,6 @@ export function LineageTree(props: {
                 aria-setsize={row.siblings}
                 aria-expanded={row.expanded}
                 aria-selected={props.selected === c.tokenId}
-                aria-label={t("lineage.itemLabel", {
-                  id: c.tokenId,
-                  tier: c.tier,
-                  holder,
-                  value: amount(BigInt(c.value)),
-                })}
                 className={`tree-row${index === at ? " active" : ""}${redeemed ? " redeemed" : ""}${
                   props.selected === c.tokenId ? " selected" : ""
                 }`}
@@ -180,10 +174,13 @@ export function LineageTree(props: {
                 }}
               >
                 <span className="tree-cell">
-                  <span className="guides">{connector(row)}</span>
+                  <span className="guides" aria-hidden="true">
+                    {connector(row)}
+                  </span>
                   {row.expanded !== undefined && (
                     <span
                       className="twisty"
+                      aria-hidden="true"
                       onClick={(event) => {
                         event.stopPropagation();
                         toggle(c.tokenId, !row.expanded);

@@ -8,6 +8,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
 import { ZeroHash } from "ethers";
 import { documentKinds } from "@consortia/sdk/client";
+import { DocumentKind } from "@consortia/sdk/hashing";
 import { getAll } from "../api.js";
 import { useFormatters } from "../amounts.js";
 import { useApp } from "../context.js";
@@ -69,6 +70,11 @@ interface GuaranteeStep {
   account: string | null;
   details: Record<string, unknown>;
   source: Source;
+}
+
+/** A document kind's name ("Invoice"), or its number when the SDK does not name it. */
+export function documentKindName(kind: number): string {
+  return Object.entries(DocumentKind).find(([, value]) => value === kind)?.[0] ?? String(kind);
 }
 
 /** The 32-byte hashes among a step's fields, as `name: 0x…` pairs (what the timeline shows as its document hashes). */
@@ -195,6 +201,7 @@ function useWhen() {
 
 export function LetterOfCreditPage() {
   const { t } = useI18n();
+  const { session } = useApp();
   const { id = "" } = useParams();
   const format = useFormatters();
   const nameOf = useMemberNames();
@@ -268,7 +275,7 @@ export function LetterOfCreditPage() {
               </tbody>
             </table>
           )}
-          <PresentForm lc={data} after={reload} />
+          {session?.member.id === data.beneficiary && <PresentForm lc={data} after={reload} />}
         </>
       )}
     </PageFrame>
@@ -354,7 +361,7 @@ function PresentForm({ lc, after }: { lc: Lc; after: () => Promise<void> }) {
         <input id="present-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
         {kinds.map((kind) => (
           <div key={kind} className="span">
-            <label htmlFor={`present-doc-${kind}`}>{t("trade.document", { kind })}</label>{" "}
+            <label htmlFor={`present-doc-${kind}`}>{t("trade.document", { kind: documentKindName(kind) })}</label>{" "}
             <input id={`present-doc-${kind}`} type="file" onChange={(e) => void take(kind, e.target.files?.[0])} />
             {hashes[kind] !== undefined && (
               <code data-document-hash={hashes[kind]} title={hashes[kind]}>
