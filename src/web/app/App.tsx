@@ -1,5 +1,5 @@
 /** The console: language, wallet session and routes. */
-import { useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { BrowserRouter, Link, NavLink, Route, Routes } from "react-router";
 import { createApiClient } from "./api.js";
 import type { ConsoleConfig } from "./config.js";
@@ -11,6 +11,19 @@ import { VerifyCertificate } from "./pages/VerifyCertificate.js";
 import { VerifyGuarantee } from "./pages/VerifyGuarantee.js";
 import { WorkQueue } from "./pages/WorkQueue.js";
 import type { WalletSession } from "./wallet.js";
+
+// Route-level code splitting: each application's pages (and what they take of ethers and the SDK) load on first visit.
+const SupplyChain = lazy(() => import("./pages/SupplyChain.js").then((m) => ({ default: m.SupplyChain })));
+const ReceivableLineage = lazy(() => import("./pages/SupplyChain.js").then((m) => ({ default: m.ReceivableLineage })));
+const Trade = lazy(() => import("./pages/Trade.js").then((m) => ({ default: m.Trade })));
+const LetterOfCreditPage = lazy(() => import("./pages/Trade.js").then((m) => ({ default: m.LetterOfCreditPage })));
+const GuaranteePage = lazy(() => import("./pages/Trade.js").then((m) => ({ default: m.GuaranteePage })));
+const Forfaiting = lazy(() => import("./pages/Forfaiting.js").then((m) => ({ default: m.Forfaiting })));
+const Interbank = lazy(() => import("./pages/Interbank.js").then((m) => ({ default: m.Interbank })));
+const Credit = lazy(() => import("./pages/Credit.js").then((m) => ({ default: m.Credit })));
+const DataCatalogue = lazy(() => import("./pages/DataSharing.js").then((m) => ({ default: m.DataCatalogue })));
+const DatasetPage = lazy(() => import("./pages/DataSharing.js").then((m) => ({ default: m.DatasetPage })));
+const Governance = lazy(() => import("./pages/Governance.js").then((m) => ({ default: m.Governance })));
 
 const LANGUAGE_KEY = "consortia.language";
 
@@ -61,6 +74,13 @@ export function App({ config }: { config: ConsoleConfig }) {
             </h1>
             <nav aria-label={t("nav.main")}>
               <NavLink to="/queue">{t("nav.queue")}</NavLink>
+              <NavLink to="/scf">{t("nav.scf")}</NavLink>
+              <NavLink to="/trade">{t("nav.trade")}</NavLink>
+              <NavLink to="/forfaiting">{t("nav.forfaiting")}</NavLink>
+              <NavLink to="/interbank">{t("nav.interbank")}</NavLink>
+              <NavLink to="/credit">{t("nav.credit")}</NavLink>
+              <NavLink to="/data">{t("nav.data")}</NavLink>
+              <NavLink to="/governance">{t("nav.governance")}</NavLink>
               <NavLink to="/verify/guarantee">{t("nav.guarantee")}</NavLink>
               <NavLink to="/verify/certificate">{t("nav.certificate")}</NavLink>
             </nav>
@@ -91,14 +111,27 @@ export function App({ config }: { config: ConsoleConfig }) {
             </div>
           </header>
           <main id="main" tabIndex={-1}>
-            <Routes>
-              <Route path="/" element={<Home />} />
-              <Route path="/sign-in" element={<SignIn />} />
-              <Route path="/queue" element={<WorkQueue />} />
-              <Route path="/verify/guarantee" element={<VerifyGuarantee />} />
-              <Route path="/verify/certificate" element={<VerifyCertificate />} />
-              <Route path="*" element={<p>{t("common.openIssue")}</p>} />
-            </Routes>
+            <Suspense fallback={<p role="status">{t("queue.loading")}</p>}>
+              <Routes>
+                <Route path="/" element={<Home />} />
+                <Route path="/sign-in" element={<SignIn />} />
+                <Route path="/queue" element={<WorkQueue />} />
+                <Route path="/verify/guarantee" element={<VerifyGuarantee />} />
+                <Route path="/verify/certificate" element={<VerifyCertificate />} />
+                <Route path="/scf" element={<SupplyChain />} />
+                <Route path="/scf/receivables/:id" element={<ReceivableLineage />} />
+                <Route path="/trade" element={<Trade />} />
+                <Route path="/trade/lc/:id" element={<LetterOfCreditPage />} />
+                <Route path="/trade/guarantee/:id" element={<GuaranteePage />} />
+                <Route path="/forfaiting" element={<Forfaiting />} />
+                <Route path="/interbank" element={<Interbank />} />
+                <Route path="/credit" element={<Credit />} />
+                <Route path="/data" element={<DataCatalogue />} />
+                <Route path="/data/:id" element={<DatasetPage />} />
+                <Route path="/governance" element={<Governance />} />
+                <Route path="*" element={<p>{t("common.openIssue")}</p>} />
+              </Routes>
+            </Suspense>
           </main>
         </BrowserRouter>
       </AppContext.Provider>

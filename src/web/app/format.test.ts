@@ -30,3 +30,21 @@ describe("shortHex", () => {
     expect(shortHex("0x1234")).toBe("0x1234");
   });
 });
+
+describe("parseAmountInput", () => {
+  it("reads what a user types as exact minor units", async () => {
+    const { parseAmountInput } = await import("./format.js");
+    expect(parseAmountInput("1,200.5", 2)).toBe(120050n);
+    expect(parseAmountInput(" 1200.50 ", 2)).toBe(120050n);
+    expect(parseAmountInput("7", 0)).toBe(7n);
+    expect(parseAmountInput("123456789012345678901.01", 2)).toBe(12345678901234567890101n);
+  });
+
+  it("refuses more decimals than the token has, signs and words", async () => {
+    const { parseAmountInput, AmountInputError } = await import("./format.js");
+    for (const bad of ["1.005", "-1", "1e3", "", "abc", "1.2.3", "0x10"]) {
+      expect(() => parseAmountInput(bad, 2), bad).toThrow(AmountInputError);
+    }
+    expect(() => parseAmountInput("1.5", 0)).toThrow(AmountInputError);
+  });
+});

@@ -40,3 +40,26 @@ export function formatAmount(minor: string | bigint, decimals: number, locale: s
 export function shortHex(hex: string, keep = 6): string {
   return hex.length <= 2 + keep * 2 ? hex : `${hex.slice(0, 2 + keep)}…${hex.slice(-keep)}`;
 }
+
+/** Raised by `parseAmountInput` for text that is not an amount with at most `decimals` decimals. */
+export class AmountInputError extends Error {
+  override name = "AmountInputError";
+}
+
+/**
+ * What a user typed ("1,200.5", "1200.50") as minor units with `decimals` decimals, exactly (no float): grouping commas
+ * and spaces are ignored; more decimals than the token has, a sign or anything else is refused.
+ */
+export function parseAmountInput(text: string, decimals: number): bigint {
+  const plain = text.trim().replace(/[,\s]/g, "");
+  const match = /^(\d+)(?:\.(\d*))?$/.exec(plain);
+  if (match === null || (match[2] ?? "").length > decimals) throw new AmountInputError(text);
+  const fraction = (match[2] ?? "").padEnd(decimals, "0");
+  return BigInt(match[1]) * 10n ** BigInt(decimals) + (decimals === 0 ? 0n : BigInt(fraction));
+}
+
+/** A date input's value (YYYY-MM-DD) as unix seconds at the end of that day in the user's zone. */
+export function endOfDay(isoDate: string): number {
+  const [year, month, day] = isoDate.split("-").map(Number);
+  return Math.floor(new Date(year, month - 1, day, 23, 59, 59).getTime() / 1000);
+}

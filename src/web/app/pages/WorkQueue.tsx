@@ -3,13 +3,13 @@
  * transaction through the SDK and the wallet; the row shows pending / mined / failed (with the decoded revert). After a
  * step is mined the queue is read again once the index has the block.
  */
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import { useFormatters } from "../amounts.js";
 import { useApp } from "../context.js";
 import { useI18n, type Params } from "../i18n.js";
 import { useMemberNames } from "../members.js";
-import { loadQueue, type QueueItem } from "../queue.js";
+import { loadQueue, sortQueue, type QueueItem } from "../queue.js";
 import { errorMessage, TxStatus, type TxState } from "../TxStatus.js";
 
 const MEMBER_PARAMS = ["creditor", "issuer", "applicant", "grantee"] as const;
@@ -23,13 +23,25 @@ export function WorkQueue() {
   const [error, setError] = useState<string>();
   const [states, setStates] = useState<Record<string, TxState>>({});
   const [done, setDone] = useState<{ item: QueueItem; state: TxState }[]>([]);
+  const statesNow = useRef(states);
+  statesNow.current = states;
 
   const refresh = useCallback(async () => {
     if (session === undefined) return;
     try {
       setError(undefined);
       const status = await api.get<{ indexedTime: number | null }>("/status");
-      setItems(await loadQueue(api, session.member.id, status.indexedTime ?? Math.floor(Date.now() / 1000)));
+      const next = await loadQueue(api, session.member.id, status.indexedTime ?? Math.floor(Date.now() / 1000));
+      // A row whose transaction is on its way or failed stays until the user sees the outcome, even when the step was
+      // answered meanwhile (by another session: its failure names why).
+      setItems((previous) => {
+        const kept = (previous ?? []).filter((item) => {
+          const phase = statesNow.current[item.key]?.phase;
+          const open = phase === "signing" || phase === "pending" || phase === "failed";
+          return open && !next.some((fresh) => fresh.key === item.key);
+        });
+        return sortQueue([...next, ...kept]);
+      });
     } catch (failure) {
       setError(errorMessage(failure));
     }

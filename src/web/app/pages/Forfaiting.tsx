@@ -1,0 +1,320 @@
+/**
+ * The forfaiting market board: offers (`/forfaiting/offers`), an offer's open and sealed quotes
+ * (`/forfaiting/offers/:id`), and quoting on it — openly (`forfaiting.quote`) or sealed: the salt is drawn and kept in
+ * this browser's storage before the commitment is sent (`forfaiting.commitQuote`), revealed from there in the reveal
+ * window (`forfaiting.revealQuote`), and exportable to a file (app/sealed.ts).
+ */
+import { useState, type FormEvent } from "react";
+import { getAll } from "../api.js";
+import { useFormatters } from "../amounts.js";
+import { useApp } from "../context.js";
+import { parseAmountInput, shortHex } from "../format.js";
+import { ErrorLine, PageFrame, useLoad, useTx } from "../hooks.js";
+import { useI18n } from "../i18n.js";
+import { useMemberNames } from "../members.js";
+import {
+  exportSealed,
+  freshSalt,
+  importSealed,
+  keepSealed,
+  loadSealed,
+  revealOpen,
+  storageKey,
+  type SealedQuoteRecord,
+} from "../sealed.js";
+import { TxStatus } from "../TxStatus.js";
+
+interface Offer {
+  id: string;
+  state: string;
+  seller: number;
+  obligor: number;
+  amount: string;
+  maturity: number;
+  askingPrice: string;
+  sealed: boolean;
+  quoteDeadline: number;
+  revealPeriod: number;
+}
+interface Quote {
+  bidder: string;
+  bidderMember: number;
+  sealed: boolean;
+  commitment: string | null;
+  price: string | null;
+  state: string;
+}
+
+export function Forfaiting() {
+  const { t } = useI18n();
+  const { session } = useApp();
+  const format = useFormatters();
+  const nameOf = useMemberNames();
+  const [selected, setSelected] = useState<string>();
+  const store = useSealedStore();
+  const { data, error, reload } = useLoad(
+    async (api) => ({
+      offers: await getAll<Offer>(api, "/forfaiting/offers"),
+      now: (await api.get<{ indexedTime: number | null }>("/status")).indexedTime ?? Math.floor(Date.now() / 1000),
+    }),
+    [],
+  );
+  const name = (id: number) => nameOf(id) ?? t("common.member", { id });
+  const offer = data?.offers.find((o) => o.id === selected);
+  return (
+    <PageFrame id="forfaiting" title={t("ff.title")} needsWallet>
+      <p>{t("ff.intro")}</p>
+      <ErrorLine message={error} />
+      {data === undefined ? (
+        <p role="status">{t("queue.loading")}</p>
+      ) : (
+        <table>
+          <caption>{t("ff.offers")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t("ff.seller")}</th>
+              <th scope="col">{t("scf.obligor")}</th>
+              <th scope="col">{t("trade.amount")}</th>
+              <th scope="col">{t("ff.asking")}</th>
+              <th scope="col">{t("scf.maturity")}</th>
+              <th scope="col">{t("ff.mode")}</th>
+              <th scope="col">{t("ff.quoteDeadline")}</th>
+              <th scope="col">{t("scf.status")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.offers.map((o) => (
+              <tr key={o.id} data-offer={o.id} className={o.id === selected ? "selected" : undefined}>
+                <td>
+                  <button
+                    type="button"
+                    className="link"
+                    aria-pressed={o.id === selected}
+                    onClick={() => setSelected(o.id === selected ? undefined : o.id)}
+                  >
+                    {t("ff.offerLink", { id: o.id })}
+                  </button>
+                </td>
+                <td>{name(o.seller)}</td>
+                <td>{name(o.obligor)}</td>
+                <td>{format.amount(o.amount)}</td>
+                <td>{format.amount(o.askingPrice)}</td>
+                <td>{format.date(o.maturity)}</td>
+                <td>{t(o.sealed ? "ff.sealed" : "ff.open")}</td>
+                <td>{format.date(o.quoteDeadline)}</td>
+                <td>{o.state}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {offer !== undefined && data !== undefined && session !== undefined && (
+        <OfferPanel offer={offer} now={data.now} after={reload} store={store} />
+      )}
+      {session !== undefined && <SealedStore store={store} />}
+    </PageFrame>
+  );
+}
+
+function useSealedStore() {
+  const { session } = useApp();
+  const key = session === undefined ? "" : storageKey(session.chainId, session.address);
+  const [records, setRecords] = useState<SealedQuoteRecord[]>(() =>
+    key === "" ? [] : loadSealed(globalThis.localStorage, key),
+  );
+  return {
+    records,
+    keep: (record: SealedQuoteRecord) => setRecords(keepSealed(globalThis.localStorage, key, record)),
+    reread: () => setRecords(loadSealed(globalThis.localStorage, key)),
+  };
+}
+
+type SealedStoreState = ReturnType<typeof useSealedStore>;
+
+function OfferPanel(props: { offer: Offer; now: number; after: () => Promise<void>; store: SealedStoreState }) {
+  const { offer, now, after, store } = props;
+  const { t } = useI18n();
+  const { config, session } = useApp();
+  const format = useFormatters();
+  const nameOf = useMemberNames();
+  const { data, reload } = useLoad(
+    (api) => api.get<Offer & { quotes: Quote[] }>(`/forfaiting/offers/${offer.id}`),
+    [offer.id],
+  );
+  const tx = useTx(async () => {
+    await reload();
+    await after();
+  });
+  const [price, setPrice] = useState("");
+  const mine = store.records.find(
+    (r) => r.offerId === offer.id && r.bidder.toLowerCase() === session?.address.toLowerCase(),
+  );
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (session === undefined) return;
+    let value: bigint;
+    try {
+      value = parseAmountInput(price, config.token.decimals);
+    } catch {
+      tx.fail(t("form.badAmount", { decimals: config.token.decimals }));
+      return;
+    }
+    const id = BigInt(offer.id);
+    if (!offer.sealed) {
+      void tx.send((c, o) => c.forfaiting.quote(id, value, o));
+      return;
+    }
+    // Keep the salt before anything is sent: a commitment whose salt is lost can never be revealed.
+    const salt = freshSalt();
+    const record: SealedQuoteRecord = {
+      offerId: offer.id,
+      bidder: session.address,
+      price: value.toString(),
+      salt,
+      keptAt: Math.floor(Date.now() / 1000),
+    };
+    store.keep(record);
+    void tx.send(async (c, o) => {
+      const sealed = await c.forfaiting.commitQuote(id, value, salt, o);
+      store.keep({ ...record, commitment: sealed.commitment });
+      return sealed;
+    });
+  }
+
+  const reveal = () => {
+    if (mine === undefined) return;
+    void tx.send(async (c, o) => {
+      const receipt = await c.forfaiting.revealQuote(BigInt(mine.offerId), BigInt(mine.price), mine.salt, o);
+      store.keep({ ...mine, revealed: true });
+      return receipt;
+    });
+  };
+
+  return (
+    <div className="panel" aria-labelledby="offer-title" data-offer-panel={offer.id}>
+      <h3 id="offer-title">{t("ff.offerTitle", { id: offer.id })}</h3>
+      <table>
+        <caption>{t("ff.quotes")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("ff.bidder")}</th>
+            <th scope="col">{t("ff.mode")}</th>
+            <th scope="col">{t("ff.price")}</th>
+            <th scope="col">{t("scf.status")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(data?.quotes ?? []).map((q) => (
+            <tr key={q.bidder}>
+              <td>{nameOf(q.bidderMember) ?? t("common.member", { id: q.bidderMember })}</td>
+              <td>{t(q.sealed ? "ff.sealed" : "ff.open")}</td>
+              <td>
+                {q.price === null ? (
+                  <code title={q.commitment ?? ""}>{t("ff.committed", { hash: shortHex(q.commitment ?? "") })}</code>
+                ) : (
+                  format.amount(q.price)
+                )}
+              </td>
+              <td>{q.state}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {offer.state === "Open" && now <= offer.quoteDeadline && (
+        <form onSubmit={submit} className="inline">
+          <label htmlFor="quote-price">
+            {t(offer.sealed ? "ff.commitPrice" : "ff.quotePrice", { currency: config.token.currency })}
+          </label>
+          <input id="quote-price" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />
+          <button type="submit" disabled={tx.busy}>
+            {t(offer.sealed ? "ff.commit" : "ff.quote")}
+          </button>
+        </form>
+      )}
+      {offer.sealed && mine !== undefined && (
+        <p>
+          {t("ff.kept", { price: format.amount(mine.price) })}{" "}
+          {mine.revealed !== true && (
+            <button type="button" disabled={tx.busy || !revealOpen(offer, now)} onClick={reveal}>
+              {t("ff.reveal")}
+            </button>
+          )}
+          {!revealOpen(offer, now) && mine.revealed !== true && (
+            <span className="muted">
+              {" "}
+              {t("ff.revealWindow", {
+                from: format.date(offer.quoteDeadline),
+                to: format.date(offer.quoteDeadline + offer.revealPeriod),
+              })}
+            </span>
+          )}
+        </p>
+      )}
+      <TxStatus state={tx.state} />
+    </div>
+  );
+}
+
+/** The sealed quotes this browser keeps for the signed-in account: export to a file, import from one. */
+function SealedStore({ store }: { store: SealedStoreState }) {
+  const { t } = useI18n();
+  const { session } = useApp();
+  const format = useFormatters();
+  const [message, setMessage] = useState<string>();
+  if (session === undefined) return null;
+
+  const download = () => {
+    const blob = new Blob([exportSealed(store.records, session.chainId)], { type: "application/json" });
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = `sealed-quotes-${session.chainId}-${session.address.slice(0, 10)}.json`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  };
+  const upload = async (file: File | undefined) => {
+    if (file === undefined) return;
+    try {
+      const records = importSealed(await file.text(), session.chainId);
+      const key = storageKey(session.chainId, session.address);
+      for (const record of records.filter((r) => r.bidder.toLowerCase() === session.address.toLowerCase()))
+        keepSealed(globalThis.localStorage, key, record);
+      store.reread();
+      setMessage(t("ff.imported", { count: records.length }));
+    } catch (failure) {
+      setMessage(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+
+  return (
+    <div className="panel" aria-labelledby="sealed-title">
+      <h3 id="sealed-title">{t("ff.store")}</h3>
+      <p className="muted">{t("ff.storeIntro")}</p>
+      <ul data-sealed-count={store.records.length}>
+        {store.records.map((r) => (
+          <li key={r.offerId}>
+            {t("ff.keptRow", {
+              id: r.offerId,
+              price: format.amount(r.price),
+              state: t(r.revealed === true ? "ff.revealed" : "ff.notRevealed"),
+            })}
+          </li>
+        ))}
+      </ul>
+      <p className="inline">
+        <button type="button" onClick={download} disabled={store.records.length === 0}>
+          {t("ff.export")}
+        </button>
+        <label htmlFor="sealed-import">{t("ff.import")}</label>
+        <input
+          id="sealed-import"
+          type="file"
+          accept="application/json"
+          onChange={(e) => void upload(e.target.files?.[0])}
+        />
+      </p>
+      {message !== undefined && <p role="status">{message}</p>}
+    </div>
+  );
+}
