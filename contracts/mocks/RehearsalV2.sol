@@ -69,10 +69,7 @@ contract ConsortiumRegistryRehearsalV2 is ConsortiumRegistry, RehearsalV2 {}
 
 contract DepositTokenRehearsalV2 is DepositToken, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(
-        IConsortiumRegistry registry_,
-        IFreezeOrders freezeOrders_
-    ) DepositToken(registry_, freezeOrders_) {}
+    constructor(IConsortiumRegistry registry_, IFreezeOrders freezeOrders_) DepositToken(registry_, freezeOrders_) {}
 }
 
 contract FreezeOrdersRehearsalV2 is FreezeOrders, RehearsalV2 {

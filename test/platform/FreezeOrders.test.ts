@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { keccak256, toUtf8Bytes, type ContractTransactionResponse } from "ethers";
+import { keccak256, toUtf8Bytes, type Addressable, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { fund, passProposal } from "../helpers/consortium.js";
@@ -15,6 +15,14 @@ const Path = { None: 0n, Regulators: 1n, Governance: 2n } as const;
 const REFERENCE = keccak256(toUtf8Bytes("(2026) Hu 0101 Zhi Bao 123: order document"));
 const AUTHORITY = keccak256(toUtf8Bytes("authority: Shanghai Pudong People's Court"));
 const MAX = 2n ** 256n - 1n;
+
+interface Scope {
+  kind: number;
+  asset: string | Addressable;
+  claimContract: string;
+  id: bigint;
+  amount: bigint;
+}
 
 interface Fx extends Receivables {
   regulator2: HardhatEthersSigner;
@@ -36,16 +44,22 @@ async function expiry(fx: Fx, days = 30): Promise<number> {
   return (await fx.now()) + days * DAY;
 }
 
-function certificateScope(fx: Fx, tokenId: bigint, amount: bigint) {
-  return { kind: Kind.Certificate, asset: fx.certificates.target, claimContract: ethers.ZeroAddress, id: tokenId, amount };
+function certificateScope(fx: Fx, tokenId: bigint, amount: bigint): Scope {
+  return {
+    kind: Kind.Certificate,
+    asset: fx.certificates.target,
+    claimContract: ethers.ZeroAddress,
+    id: tokenId,
+    amount,
+  };
 }
 
-function tokenScope(fx: Fx, account: string, amount: bigint) {
+function tokenScope(fx: Fx, account: string, amount: bigint): Scope {
   return { kind: Kind.Tokens, asset: fx.token.target, claimContract: ethers.ZeroAddress, id: BigInt(account), amount };
 }
 
 /** The regulator proposes, its second account approves: returns the order id. */
-async function frozen(fx: Fx, scope: ReturnType<typeof certificateScope>, days = 30): Promise<bigint> {
+async function frozen(fx: Fx, scope: Scope, days = 30): Promise<bigint> {
   const orders = fx.freezeOrders;
   const until = await expiry(fx, days);
   const id = await orders.connect(fx.accounts.regulator).propose.staticCall(scope, REFERENCE, AUTHORITY, until);
@@ -198,9 +212,7 @@ describe("FreezeOrders", () => {
         "FreezeInvalid",
       );
       // The desk does not obey the register; nor does an account without code.
-      await expect(
-        reg.propose({ ...scope, asset: fx.desk.target }, REFERENCE, AUTHORITY, until),
-      ).to.be.revert(ethers);
+      await expect(reg.propose({ ...scope, asset: fx.desk.target }, REFERENCE, AUTHORITY, until)).to.be.revert(ethers);
       await expect(
         reg.propose({ ...scope, asset: fx.accounts.bankA.address }, REFERENCE, AUTHORITY, until),
       ).to.be.revertedWithCustomError(fx.freezeOrders, "FreezeInvalidScope");
@@ -262,7 +274,9 @@ describe("FreezeOrders", () => {
         .withArgs(fx.certificates.target, fx.tokenId, 300_000n, 1_000_000n, 700_001n);
       await splitTx(fx, s1, fx.tokenId, fx.accounts.supplier2.address, 600_000n);
       await expect(
-        fx.certificates.connect(s1)["transferFrom(address,address,uint256)"](s1.address, fx.accounts.supplier2.address, fx.tokenId),
+        fx.certificates
+          .connect(s1)
+          ["transferFrom(address,address,uint256)"](s1.address, fx.accounts.supplier2.address, fx.tokenId),
       ).to.be.revertedWithCustomError(fx.certificates, "AssetFrozen");
       // A discount offer locks value: frozen value cannot be offered.
       const deadline = (await fx.now()) + DAY;
@@ -278,7 +292,9 @@ describe("FreezeOrders", () => {
       const other = await split(fx, s1, fx.tokenId, fx.accounts.supplier2.address, 100_000n);
       // An offer made before the freeze cannot be accepted after it.
       const deadline = (await fx.now()) + DAY;
-      const offerId = await fx.desk.connect(s1).offerDiscount.staticCall(fx.tokenId, 100_000n, fx.ids.bankA, 95_000n, deadline);
+      const offerId = await fx.desk
+        .connect(s1)
+        .offerDiscount.staticCall(fx.tokenId, 100_000n, fx.ids.bankA, 95_000n, deadline);
       await fx.desk.connect(s1).offerDiscount(fx.tokenId, 100_000n, fx.ids.bankA, 95_000n, deadline);
       // Until after maturity (90 days), so that it still holds at redemption.
       await frozen(fx, certificateScope(fx, fx.tokenId, 0n), 120);
@@ -292,10 +308,9 @@ describe("FreezeOrders", () => {
       ).to.be.revertedWithCustomError(fx.certificates, "AssetFrozen");
       await fund(fx, fx.accounts.bankA, 95_000n);
       await fx.token.connect(fx.accounts.bankA).approve(fx.desk, 95_000n);
-      await expect(fx.desk.connect(fx.accounts.bankA).acceptDiscount(offerId, ethers.ZeroHash)).to.be.revertedWithCustomError(
-        fx.certificates,
-        "AssetFrozen",
-      );
+      await expect(
+        fx.desk.connect(fx.accounts.bankA).acceptDiscount(offerId, ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(fx.certificates, "AssetFrozen");
       // Value may still arrive (a merge into the frozen certificate).
       await fx.certificates
         .connect(fx.accounts.supplier2)
@@ -479,12 +494,22 @@ describe("FreezeOrders", () => {
         .withArgs(fx.accounts.bankA.address);
       await expect(passProposal(fx, fx.freezeOrders, data))
         .to.emit(fx.freezeOrders, "FreezeActivated")
-        .withArgs(1n, fx.registry.target, 0, Path.Governance, [BigInt(Kind.Tokens), fx.token.target, ethers.ZeroAddress, BigInt(fx.accounts.supplier2.address), 0n], REFERENCE, AUTHORITY, until);
-      await expect(fx.token.connect(fx.accounts.supplier2).transfer(fx.accounts.supplier1, 1n)).to.be.revertedWithCustomError(
-        fx.token,
-        "AssetFrozen",
-      );
-      await expect(passProposal(fx, fx.freezeOrders, fx.freezeOrders.interface.encodeFunctionData("releaseByGovernance", [1n])))
+        .withArgs(
+          1n,
+          fx.registry.target,
+          0,
+          Path.Governance,
+          [BigInt(Kind.Tokens), fx.token.target, ethers.ZeroAddress, BigInt(fx.accounts.supplier2.address), 0n],
+          REFERENCE,
+          AUTHORITY,
+          until,
+        );
+      await expect(
+        fx.token.connect(fx.accounts.supplier2).transfer(fx.accounts.supplier1, 1n),
+      ).to.be.revertedWithCustomError(fx.token, "AssetFrozen");
+      await expect(
+        passProposal(fx, fx.freezeOrders, fx.freezeOrders.interface.encodeFunctionData("releaseByGovernance", [1n])),
+      )
         .to.emit(fx.freezeOrders, "FreezeReleased")
         .withArgs(1n, fx.registry.target, 0, Path.Governance);
       await fx.token.connect(fx.accounts.supplier2).transfer(fx.accounts.supplier1, 1n);
