@@ -211,7 +211,6 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
         uint32 buyer = q.bidderMember;
         // The buyer's bank must still be an active forfaiter, with the same account it quoted from.
         _requireParty(offerId, _authorizeAccount(bidder, Roles.FORFAITER), buyer);
-
         Trade memory trade = Trade({
             asset: o.asset,
             claimId: o.claimId,
@@ -233,13 +232,7 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
         if (info.amount != trade.amount || info.maturity != trade.maturity || info.obligor != o.obligor) {
             revert ForfaitingClaimChanged(offerId, trade.amount, info.amount, trade.maturity, info.maturity);
         }
-
-        // A claim under a freeze order in force does not change hands.
-        bytes32 claimKey = keccak256(abi.encode(address(trade.asset), trade.claimId));
-        if (_getForfaitingMarketStorage()._freezeCount[claimKey] != 0) {
-            uint256 frozen = _freezeOrders.frozenAmount(address(this), address(trade.asset), trade.claimId);
-            if (frozen != 0) revert AssetFrozen(address(trade.asset), trade.claimId, frozen, info.amount, info.amount);
-        }
+        _requireNotFrozen(address(trade.asset), trade.claimId, info.amount);
 
         o.state = OfferState.Traded;
         q.state = QuoteState.Accepted;
@@ -347,6 +340,14 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
         if (asset == address(0)) revert InvalidValue("asset");
         $._listed[asset] = listed;
         emit ClaimContractSet(asset, listed);
+    }
+
+    /// @dev A claim under a freeze order in force does not change hands (one storage read when none is active).
+    function _requireNotFrozen(address claimContract, uint256 claimId, uint256 amount) private view {
+        bytes32 claimKey = keccak256(abi.encode(claimContract, claimId));
+        if (_getForfaitingMarketStorage()._freezeCount[claimKey] == 0) return;
+        uint256 frozen = _freezeOrders.frozenAmount(address(this), claimContract, claimId);
+        if (frozen != 0) revert AssetFrozen(claimContract, claimId, frozen, amount, amount);
     }
 
     /// @dev The caller's member if it may quote on the offer: an active forfaiter other than the seller.
