@@ -6,6 +6,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Settlement} from "../platform/Settlement.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
+import {IFreezable} from "../platform/interfaces/IFreezable.sol";
+import {IFreezeOrders} from "../platform/interfaces/IFreezeOrders.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
 import {ITransferableClaim} from "../platform/interfaces/ITransferableClaim.sol";
 import {Roles} from "../platform/libraries/Roles.sol";
@@ -15,7 +17,7 @@ import {IForfaitingMarket} from "./interfaces/IForfaitingMarket.sol";
 /// @notice Announce, quote (open or sealed), trade with delivery versus payment, acknowledge. See `IForfaitingMarket`.
 /// @dev Trades only claim contracts governance listed: an unlisted contract could report any obligor, amount or holder
 /// to a buyer. The trade calls the claim contract and the token after every effect, under `nonReentrant`.
-contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuardUpgradeable {
+contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, ReentrancyGuardUpgradeable {
     /// @notice Most documents one announcement may list.
     uint256 public constant MAX_DOCUMENTS = 16;
     /// @notice Longest reveal period of a sealed offer.
@@ -29,7 +31,13 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuardUpgra
         mapping(uint256 offerId => mapping(address bidder => Quote)) _quotes;
         mapping(uint256 offerId => mapping(address bidder => bytes32)) _commitments;
         mapping(uint256 offerId => bytes32) _notices;
+        /// @dev Active freeze orders per claim, keyed by keccak256(abi.encode(claimContract, claimId)).
+        mapping(bytes32 claimKey => uint256) _freezeCount;
     }
+
+    /// @dev The register of freeze orders (a network constant; zero on a network without one).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IFreezeOrders private immutable _freezeOrders;
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.ForfaitingMarket")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant FORFAITING_MARKET_STORAGE_LOCATION =
@@ -39,8 +47,11 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuardUpgra
     constructor(
         IConsortiumRegistry registry_,
         IDepositToken token_,
-        IPaymentLedger ledger_
-    ) Settlement(registry_, token_, ledger_) {}
+        IPaymentLedger ledger_,
+        IFreezeOrders freezeOrders_
+    ) Settlement(registry_, token_, ledger_) {
+        _freezeOrders = freezeOrders_;
+    }
 
     /// @notice Initializes the proxy (run once, by the proxy's constructor) and lists the first claim contracts.
     /// @param claimContracts Claim contracts listed from the start (the suite's letters of credit and receivables).
@@ -200,7 +211,6 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuardUpgra
         uint32 buyer = q.bidderMember;
         // The buyer's bank must still be an active forfaiter, with the same account it quoted from.
         _requireParty(offerId, _authorizeAccount(bidder, Roles.FORFAITER), buyer);
-
         Trade memory trade = Trade({
             asset: o.asset,
             claimId: o.claimId,
@@ -222,6 +232,7 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuardUpgra
         if (info.amount != trade.amount || info.maturity != trade.maturity || info.obligor != o.obligor) {
             revert ForfaitingClaimChanged(offerId, trade.amount, info.amount, trade.maturity, info.maturity);
         }
+        _requireNotFrozen(address(trade.asset), trade.claimId, info.amount);
 
         o.state = OfferState.Traded;
         q.state = QuoteState.Accepted;
@@ -248,6 +259,42 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuardUpgra
     // ---------------------------------------------------------------------------------------------------------------
     // Views
     // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IFreezable
+    function freezeOrders() external view returns (IFreezeOrders) {
+        return _freezeOrders;
+    }
+
+    /// @inheritdoc IFreezable
+    /// @dev The amount of an unsettled claim of a listed claim contract.
+    function freezableValue(
+        IFreezeOrders.ScopeKind kind,
+        address claimContract,
+        uint256 id
+    ) external view returns (uint256) {
+        if (kind != IFreezeOrders.ScopeKind.Claim || !_getForfaitingMarketStorage()._listed[claimContract]) {
+            revert FreezeScopeUnsupported(kind, claimContract, id);
+        }
+        ITransferableClaim.ClaimInfo memory info = ITransferableClaim(claimContract).claimInfo(id);
+        return info.settled ? 0 : info.amount;
+    }
+
+    /// @inheritdoc IFreezable
+    function freezeCount(address claimContract, uint256 id) external view returns (uint256) {
+        return _getForfaitingMarketStorage()._freezeCount[keccak256(abi.encode(claimContract, id))];
+    }
+
+    /// @inheritdoc IFreezable
+    function freezeCountChanged(address claimContract, uint256 id, bool added) external {
+        if (msg.sender != address(_freezeOrders) || msg.sender == address(0)) revert FreezeNotRegister(msg.sender);
+        mapping(bytes32 => uint256) storage counts = _getForfaitingMarketStorage()._freezeCount;
+        bytes32 claimKey = keccak256(abi.encode(claimContract, id));
+        // Bounded by the register's orders per target; an order ends only once it was counted.
+        unchecked {
+            if (added) ++counts[claimKey];
+            else --counts[claimKey];
+        }
+    }
 
     /// @inheritdoc IForfaitingMarket
     function isClaimContract(address asset) external view returns (bool) {
@@ -293,6 +340,14 @@ contract ForfaitingMarket is IForfaitingMarket, Settlement, ReentrancyGuardUpgra
         if (asset == address(0)) revert InvalidValue("asset");
         $._listed[asset] = listed;
         emit ClaimContractSet(asset, listed);
+    }
+
+    /// @dev A claim under a freeze order in force does not change hands (one storage read when none is active).
+    function _requireNotFrozen(address claimContract, uint256 claimId, uint256 amount) private view {
+        bytes32 claimKey = keccak256(abi.encode(claimContract, claimId));
+        if (_getForfaitingMarketStorage()._freezeCount[claimKey] == 0) return;
+        uint256 frozen = _freezeOrders.frozenAmount(address(this), claimContract, claimId);
+        if (frozen != 0) revert AssetFrozen(claimContract, claimId, frozen, amount, amount);
     }
 
     /// @dev The caller's member if it may quote on the offer: an active forfaiter other than the seller.

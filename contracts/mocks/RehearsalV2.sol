@@ -9,6 +9,8 @@ import {ConsortiumRegistry} from "../platform/ConsortiumRegistry.sol";
 import {CreditBlacklist} from "../credit/CreditBlacklist.sol";
 import {DataSharing} from "../data-sharing/DataSharing.sol";
 import {DepositToken} from "../platform/DepositToken.sol";
+import {FreezeOrders} from "../platform/FreezeOrders.sol";
+import {IFreezeOrders} from "../platform/interfaces/IFreezeOrders.sol";
 import {ECertificates} from "../data-sharing/ECertificates.sol";
 import {FinancedDocuments} from "../platform/FinancedDocuments.sol";
 import {ForfaitingMarket} from "../forfaiting/ForfaitingMarket.sol";
@@ -67,7 +69,12 @@ contract ConsortiumRegistryRehearsalV2 is ConsortiumRegistry, RehearsalV2 {}
 
 contract DepositTokenRehearsalV2 is DepositToken, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(IConsortiumRegistry registry_) DepositToken(registry_) {}
+    constructor(IConsortiumRegistry registry_, IFreezeOrders freezeOrders_) DepositToken(registry_, freezeOrders_) {}
+}
+
+contract FreezeOrdersRehearsalV2 is FreezeOrders, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) FreezeOrders(registry_) {}
 }
 
 contract ConsortiumCalendarRehearsalV2 is ConsortiumCalendar, RehearsalV2 {
@@ -107,7 +114,11 @@ contract ECertificatesRehearsalV2 is ECertificates, RehearsalV2 {
 
 contract ReceivableCertificateRehearsalV2 is ReceivableCertificate, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(IConsortiumRegistry registry_, uint8 valueDecimals_) ReceivableCertificate(registry_, valueDecimals_) {}
+    constructor(
+        IConsortiumRegistry registry_,
+        uint8 valueDecimals_,
+        IFreezeOrders freezeOrders_
+    ) ReceivableCertificate(registry_, valueDecimals_, freezeOrders_) {}
 }
 
 contract ReceivableDeskRehearsalV2 is ReceivableDesk, RehearsalV2 {
@@ -156,8 +167,9 @@ contract ForfaitingMarketRehearsalV2 is ForfaitingMarket, RehearsalV2 {
     constructor(
         IConsortiumRegistry registry_,
         IDepositToken token_,
-        IPaymentLedger ledger_
-    ) ForfaitingMarket(registry_, token_, ledger_) {}
+        IPaymentLedger ledger_,
+        IFreezeOrders freezeOrders_
+    ) ForfaitingMarket(registry_, token_, ledger_, freezeOrders_) {}
 }
 
 contract ApprovalProcessesRehearsalV2 is ApprovalProcesses, RehearsalV2 {

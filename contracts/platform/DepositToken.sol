@@ -6,27 +6,37 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ConsortiumApp} from "./ConsortiumApp.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "./interfaces/IDepositToken.sol";
+import {IFreezable} from "./interfaces/IFreezable.sol";
+import {IFreezeOrders} from "./interfaces/IFreezeOrders.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /// @title DepositToken
 /// @notice A permissioned ERC-20 of tokenised bank deposits, the settlement asset of the suite.
 /// @dev Every balance change asks the registry about both sides in one call (one storage slot each), so a transfer
 /// costs a few thousand gas more than a plain ERC-20 transfer, not a compliance framework's hundreds of thousands.
-contract DepositToken is IDepositToken, ERC20Upgradeable, ConsortiumApp {
+contract DepositToken is IDepositToken, IFreezable, ERC20Upgradeable, ConsortiumApp {
     /// @dev Roles that may hold deposits: member holders, and suite contracts settling for members.
     uint64 private constant HOLDS = Roles.TOKEN_HOLDER | Roles.SYSTEM;
 
     /// @custom:storage-location erc7201:consortia.storage.DepositToken
     struct DepositTokenStorage {
         uint8 _decimals;
+        /// @dev Active freeze orders per account (the register is asked only while it is not zero).
+        mapping(address account => uint256) _freezeCount;
     }
+
+    /// @dev The register of freeze orders (a network constant; zero on a network without one).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IFreezeOrders private immutable _freezeOrders;
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.DepositToken")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant DEPOSIT_TOKEN_STORAGE_LOCATION =
         0xb1c2b4c2e65cfc1ad6f7898823683ecbaf656d940154d005a91c01c883be3000;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(IConsortiumRegistry registry_) ConsortiumApp(registry_) {}
+    constructor(IConsortiumRegistry registry_, IFreezeOrders freezeOrders_) ConsortiumApp(registry_) {
+        _freezeOrders = freezeOrders_;
+    }
 
     /// @inheritdoc IDepositToken
     function initialize(string calldata name_, string calldata symbol_, uint8 decimals_) external initializer {
@@ -82,7 +92,60 @@ contract DepositToken is IDepositToken, ERC20Upgradeable, ConsortiumApp {
         if (from == address(0)) fromRoles = Roles.SYSTEM;
         if (to == address(0)) toRoles = Roles.SYSTEM;
         if ((fromRoles & HOLDS) == 0 || (toRoles & HOLDS) == 0) _revertNotHolder(from, fromRoles, to);
+        // One storage read when nothing is frozen on the sender.
+        if (from != address(0) && _getDepositTokenStorage()._freezeCount[from] != 0) _requireUnfrozen(from, value);
         super._update(from, to, value);
+    }
+
+    // ------------------------------------------------------------------ freeze orders
+
+    /// @inheritdoc IFreezable
+    function freezeOrders() external view returns (IFreezeOrders) {
+        return _freezeOrders;
+    }
+
+    /// @inheritdoc IFreezable
+    /// @dev An account's balance; never a suite contract's (escrow belongs to the members it settles for).
+    function freezableValue(
+        IFreezeOrders.ScopeKind kind,
+        address claimContract,
+        uint256 id
+    ) external view returns (uint256) {
+        if (
+            kind != IFreezeOrders.ScopeKind.Tokens ||
+            claimContract != address(0) ||
+            id == 0 ||
+            id > type(uint160).max ||
+            registry().isSystemContract(address(uint160(id)))
+        ) revert FreezeScopeUnsupported(kind, claimContract, id);
+        return balanceOf(address(uint160(id)));
+    }
+
+    /// @inheritdoc IFreezable
+    function freezeCount(address, uint256 id) external view returns (uint256) {
+        return _getDepositTokenStorage()._freezeCount[address(uint160(id))];
+    }
+
+    /// @inheritdoc IFreezable
+    function freezeCountChanged(address, uint256 id, bool added) external {
+        if (msg.sender != address(_freezeOrders) || msg.sender == address(0)) revert FreezeNotRegister(msg.sender);
+        mapping(address => uint256) storage counts = _getDepositTokenStorage()._freezeCount;
+        // Bounded by the register's orders per target; an order ends only once it was counted.
+        unchecked {
+            if (added) ++counts[address(uint160(id))];
+            else --counts[address(uint160(id))];
+        }
+    }
+
+    /// @dev Frozen tokens never leave an account: what stays after the move must cover what the orders in force
+    /// freeze. Called only for an account with active orders.
+    function _requireUnfrozen(address from, uint256 value) private view {
+        uint256 frozen = _freezeOrders.frozenAmount(address(this), address(0), uint256(uint160(from)));
+        if (frozen == 0) return;
+        uint256 balance = balanceOf(from);
+        if (value > balance || balance - value < frozen) {
+            revert AssetFrozen(address(this), uint256(uint160(from)), frozen, balance, value);
+        }
     }
 
     /// @dev Looks up why a side may not hold deposits (the registry reverts with the reason).

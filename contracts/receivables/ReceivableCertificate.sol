@@ -11,6 +11,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {ConsortiumApp} from "../platform/ConsortiumApp.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
+import {IFreezable} from "../platform/interfaces/IFreezable.sol";
+import {IFreezeOrders} from "../platform/interfaces/IFreezeOrders.sol";
 import {ITransferableClaim} from "../platform/interfaces/ITransferableClaim.sol";
 import {Roles} from "../platform/libraries/Roles.sol";
 import {IERC3525} from "./interfaces/IERC3525.sol";
@@ -28,7 +30,7 @@ import {IReceivableDesk} from "./interfaces/IReceivableDesk.sol";
 /// Each certificate is two storage slots. Approvals are keyed by an epoch that changes with every change of owner,
 /// so a transfer voids them without touching their storage. External calls (registry views, receiver hooks) come
 /// after every state change, so a receiver that re-enters sees the value already moved.
-contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 {
+contract ReceivableCertificate is IReceivableCertificate, IFreezable, ConsortiumApp, ERC165 {
     using Strings for uint256;
 
     /// @notice Roles that may hold certificates: suppliers and enterprises, banks, and suite contracts.
@@ -44,6 +46,10 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
     /// @dev A network constant, the same for every proxy of an implementation.
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     uint8 private immutable _valueDecimals;
+
+    /// @dev The register of freeze orders (a network constant; zero on a network without one).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IFreezeOrders private immutable _freezeOrders;
 
     /// @custom:storage-location erc7201:consortia.storage.ReceivableCertificate
     struct ReceivableCertificateStorage {
@@ -61,6 +67,8 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         mapping(uint256 tokenId => mapping(uint32 epoch => address[])) _valueOperators;
         /// @dev The account that initialized the proxy: the only one that may bind the desk, once.
         address _deployer;
+        /// @dev Active freeze orders per certificate (the register is asked only while it is not zero).
+        mapping(uint256 tokenId => uint256) _freezeCount;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.ReceivableCertificate")) - 1))
@@ -81,8 +89,13 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
     }
 
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(IConsortiumRegistry registry_, uint8 valueDecimals_) ConsortiumApp(registry_) {
+    constructor(
+        IConsortiumRegistry registry_,
+        uint8 valueDecimals_,
+        IFreezeOrders freezeOrders_
+    ) ConsortiumApp(registry_) {
         _valueDecimals = valueDecimals_;
+        _freezeOrders = freezeOrders_;
     }
 
     /// @notice Initializes the proxy (run once, by the proxy's constructor); its caller may bind the desk once.
@@ -396,6 +409,7 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         if (to == owner) revert CertificateSelfTransfer(tokenId, to);
         registry().authorize(to, HOLDER_ROLES);
         _releaseLock(tokenId, c, value);
+        _requireNotFrozen(tokenId, c, value);
         emit ValueUnlocked(tokenId, value, c.locked);
         if (value == c.value) {
             _changeOwner(tokenId, c, owner, to);
@@ -413,6 +427,7 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         owner = _ownerOf(tokenId);
         if (c.locked != 0) revert CertificateLocked(tokenId, c.locked);
         value = c.value;
+        _requireNotFrozen(tokenId, c, value);
         uint256 slot = c.slot;
         c.owner = address(0);
         c.value = 0;
@@ -424,6 +439,43 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         emit TransferValue(tokenId, 0, value);
         emit SlotChanged(tokenId, slot, 0);
         emit Transfer(owner, address(0), tokenId);
+    }
+
+    // ------------------------------------------------------------------ freeze orders
+
+    /// @inheritdoc IFreezable
+    function freezeOrders() external view returns (IFreezeOrders) {
+        return _freezeOrders;
+    }
+
+    /// @inheritdoc IFreezable
+    /// @dev A live certificate's value (reverts for one redeemed or never minted).
+    function freezableValue(
+        IFreezeOrders.ScopeKind kind,
+        address claimContract,
+        uint256 id
+    ) external view returns (uint256) {
+        if (kind != IFreezeOrders.ScopeKind.Certificate || claimContract != address(0)) {
+            revert FreezeScopeUnsupported(kind, claimContract, id);
+        }
+        _ownerOf(id);
+        return _getReceivableCertificateStorage()._certificates[id].value;
+    }
+
+    /// @inheritdoc IFreezable
+    function freezeCount(address, uint256 id) external view returns (uint256) {
+        return _getReceivableCertificateStorage()._freezeCount[id];
+    }
+
+    /// @inheritdoc IFreezable
+    function freezeCountChanged(address, uint256 id, bool added) external {
+        if (msg.sender != address(_freezeOrders) || msg.sender == address(0)) revert FreezeNotRegister(msg.sender);
+        mapping(uint256 => uint256) storage counts = _getReceivableCertificateStorage()._freezeCount;
+        // Bounded by the register's orders per target; an order ends only once it was counted.
+        unchecked {
+            if (added) ++counts[id];
+            else --counts[id];
+        }
     }
 
     // ------------------------------------------------------------------ views
@@ -481,6 +533,7 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
         }
         _requireMovable(tokenId, c.maturity);
         if (c.locked != 0) revert CertificateLocked(tokenId, c.locked);
+        _requireNotFrozen(tokenId, c, c.value);
         _requireEligible(owner, to);
         _changeOwner(tokenId, c, owner, to);
     }
@@ -614,6 +667,16 @@ contract ReceivableCertificate is IReceivableCertificate, ConsortiumApp, ERC165 
     function _requireFree(uint256 tokenId, Certificate storage c, uint256 value) private view {
         uint256 free = c.value - c.locked;
         if (value > free) revert CertificateInsufficientValue(tokenId, free, value);
+        _requireNotFrozen(tokenId, c, value);
+    }
+
+    /// @dev Frozen value never leaves a certificate: what stays after moving `value` out must cover what the orders in
+    /// force freeze. One storage read when nothing is frozen on it.
+    function _requireNotFrozen(uint256 tokenId, Certificate storage c, uint256 value) private view {
+        if (_getReceivableCertificateStorage()._freezeCount[tokenId] == 0) return;
+        uint256 frozen = _freezeOrders.frozenAmount(address(this), address(0), tokenId);
+        uint256 current = c.value;
+        if (frozen != 0 && current - value < frozen) revert AssetFrozen(address(this), tokenId, frozen, current, value);
     }
 
     /// @dev The owner of a live certificate; reverts for one never minted or redeemed.

@@ -10,10 +10,15 @@ import ReceivablesModule from "./Receivables.js";
  * certificates); a claim contract added later is listed by a governance proposal calling `setClaimContract`.
  */
 export default buildModule("Forfaiting", (m) => {
-  const { registry, token, ledger } = m.useModule(PlatformModule);
+  const { registry, token, ledger, freezeOrders } = m.useModule(PlatformModule);
   const { letterOfCredit } = m.useModule(LettersOfCreditModule);
   const { certificates } = m.useModule(ReceivablesModule);
-  const app = deployUpgradeable(m, "ForfaitingMarket", [registry, token, ledger], [[letterOfCredit, certificates]]);
+  const app = deployUpgradeable(
+    m,
+    "ForfaitingMarket",
+    [registry, token, ledger, freezeOrders],
+    [[letterOfCredit, certificates]],
+  );
   m.call(registry, "bootstrapSystemContract", [app], { id: "registerForfaitingMarket" });
   return { app };
 });

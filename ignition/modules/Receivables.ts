@@ -9,9 +9,13 @@ import PlatformModule from "./Platform.js";
  * proposal instead).
  */
 export default buildModule("Receivables", (m) => {
-  const { registry, token, ledger } = m.useModule(PlatformModule);
+  const { registry, token, ledger, freezeOrders } = m.useModule(PlatformModule);
   const { financedDocuments } = m.useModule(FinancedDocumentsModule);
-  const certificates = deployUpgradeable(m, "ReceivableCertificate", [registry, m.getParameter("valueDecimals", 2)]);
+  const certificates = deployUpgradeable(m, "ReceivableCertificate", [
+    registry,
+    m.getParameter("valueDecimals", 2),
+    freezeOrders,
+  ]);
   const limits = deployUpgradeable(m, "IssuanceLimits", [registry]);
   const desk = deployUpgradeable(m, "ReceivableDesk", [
     registry,

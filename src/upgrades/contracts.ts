@@ -7,6 +7,7 @@ export const UPGRADEABLE_SOURCES = {
   DepositToken: "contracts/platform/DepositToken.sol",
   PaymentLedger: "contracts/platform/PaymentLedger.sol",
   FinancedDocuments: "contracts/platform/FinancedDocuments.sol",
+  FreezeOrders: "contracts/platform/FreezeOrders.sol",
   CreditBlacklist: "contracts/credit/CreditBlacklist.sol",
   DataSharing: "contracts/data-sharing/DataSharing.sol",
   ECertificates: "contracts/data-sharing/ECertificates.sol",

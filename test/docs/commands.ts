@@ -396,6 +396,15 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: "test/cli/limits.test.ts", invocation: ['["limit", "enforce"]'] }],
   },
   {
+    commands:
+      /^consortia freeze propose --tokens \S+ --amount \d+ --reference file:\S+ --authority 0x… --expires \+30d$/,
+    run: [{ file: "test/cli/freeze.test.ts", invocation: ['"freeze",', '"propose",', '"--tokens",'] }],
+  },
+  {
+    commands: /^consortia freeze (approve|release|approve-release|show) <order>$/,
+    run: [{ file: "test/cli/freeze.test.ts", invocation: ['["freeze", "$1", id]'] }],
+  },
+  {
     commands: /^consortia data request( <access-id> --store DIR)?$/,
     run: [
       {

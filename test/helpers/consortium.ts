@@ -2,7 +2,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { keccak256, toUtf8Bytes, type BaseContract, type ContractTransactionResponse } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import { MemberKind, roleSet } from "@consortia/sdk";
-import type { ConsortiumRegistry, DepositToken, PaymentLedger } from "@consortia/sdk/typechain";
+import type { ConsortiumRegistry, DepositToken, FreezeOrders, PaymentLedger } from "@consortia/sdk/typechain";
 import { deployUpgradeable } from "./upgradeable.js";
 
 /** Roles each seeded test member holds. */
@@ -82,6 +82,8 @@ export const TEST_THRESHOLD = 3;
 export interface Platform {
   registry: ConsortiumRegistry;
   token: DepositToken;
+  /** The register of freeze orders the token (and the certificates and market built on this platform) obey. */
+  freezeOrders: FreezeOrders;
   ledger: PaymentLedger;
   deployer: HardhatEthersSigner;
   /** The admin account of each seeded member. */
@@ -102,7 +104,13 @@ export interface Platform {
 export async function deployPlatform(connection: NetworkConnection): Promise<Platform> {
   const { ethers } = connection;
   const registry = await deployUpgradeable(ethers, "ConsortiumRegistry");
-  const token = await deployUpgradeable(ethers, "DepositToken", [registry], ["Consortia Deposit CNY", "dCNY", 2]);
+  const freezeOrders = await deployUpgradeable(ethers, "FreezeOrders", [registry]);
+  const token = await deployUpgradeable(
+    ethers,
+    "DepositToken",
+    [registry, freezeOrders],
+    ["Consortia Deposit CNY", "dCNY", 2],
+  );
   const ledger = await deployUpgradeable(ethers, "PaymentLedger", [registry]);
   const { deployer, accounts, ids, outsiders } = await seedTestMembers(connection, registry);
 
@@ -111,7 +119,7 @@ export async function deployPlatform(connection: NetworkConnection): Promise<Pla
     await registry.endBootstrap(TEST_THRESHOLD);
   }
 
-  return { registry, token, ledger, deployer, accounts, ids, outsiders, finishBootstrap };
+  return { registry, token, freezeOrders, ledger, deployer, accounts, ids, outsiders, finishBootstrap };
 }
 
 /**

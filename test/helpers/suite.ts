@@ -16,6 +16,7 @@ import type {
   InterbankPositions,
   LetterOfCredit,
   FinancedDocuments,
+  FreezeOrders,
   IssuanceLimits,
   PaymentLedger,
   ReceivableCertificate,
@@ -32,6 +33,7 @@ export interface SuiteContracts {
   token: DepositToken;
   ledger: PaymentLedger;
   financedDocuments: FinancedDocuments;
+  freezeOrders: FreezeOrders;
   calendar: ConsortiumCalendar;
   blacklist: CreditBlacklist;
   dataSharing: DataSharing;
@@ -87,6 +89,7 @@ export async function deploySuite(
     token: await at("DepositToken", "token"),
     ledger: await at("PaymentLedger", "ledger"),
     financedDocuments: await at("FinancedDocuments", "financedDocuments"),
+    freezeOrders: await at("FreezeOrders", "freezeOrders"),
     calendar: await at("ConsortiumCalendar", "calendar"),
     blacklist: await at("CreditBlacklist", "blacklist"),
     dataSharing: await at("DataSharing", "dataSharing"),
@@ -110,6 +113,7 @@ export async function deploySuite(
   const platform: Platform = {
     registry,
     token: contracts.token,
+    freezeOrders: contracts.freezeOrders,
     ledger: contracts.ledger,
     deployer,
     accounts,

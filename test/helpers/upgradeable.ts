@@ -26,6 +26,7 @@ export interface UpgradeableContracts {
   DepositToken: Typechain.DepositToken;
   PaymentLedger: Typechain.PaymentLedger;
   FinancedDocuments: Typechain.FinancedDocuments;
+  FreezeOrders: Typechain.FreezeOrders;
   CreditBlacklist: Typechain.CreditBlacklist;
   DataSharing: Typechain.DataSharing;
   ECertificates: Typechain.ECertificates;

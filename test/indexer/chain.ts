@@ -6,10 +6,12 @@ import {
   ConsortiumRegistry__factory,
   DepositToken__factory,
   EventFlood__factory,
+  FreezeOrders__factory,
   PaymentLedger__factory,
   type ConsortiumRegistry,
   type DepositToken,
   type EventFlood,
+  type FreezeOrders,
   type PaymentLedger,
 } from "@consortia/sdk/typechain";
 import { TEST_MEMBER_ROLES, type TestMemberName } from "../helpers/consortium.js";
@@ -42,6 +44,7 @@ export interface TestChain {
   outsiders: JsonRpcSigner[];
   registry: ConsortiumRegistry;
   token: DepositToken;
+  freezeOrders: FreezeOrders;
   ledger: PaymentLedger;
   flood: EventFlood;
   deployments: Deployment;
@@ -63,8 +66,10 @@ export async function startChain(): Promise<TestChain> {
   const registry = await deployProxy(await new ConsortiumRegistry__factory(deployer).deploy(), [], deployer);
   await registry.waitForDeployment();
   const firstBlock = (await registry.deploymentTransaction()!.wait())!.blockNumber;
+  const freezeOrders = await deployProxy(await new FreezeOrders__factory(deployer).deploy(registry), [], deployer);
+  await freezeOrders.waitForDeployment();
   const token = await deployProxy(
-    await new DepositToken__factory(deployer).deploy(registry),
+    await new DepositToken__factory(deployer).deploy(registry, freezeOrders),
     ["Consortia Deposit CNY", "dCNY", 2],
     deployer,
   );
@@ -101,6 +106,7 @@ export async function startChain(): Promise<TestChain> {
     contracts: {
       ConsortiumRegistry: await block(registry),
       DepositToken: await block(token),
+      FreezeOrders: await block(freezeOrders),
       PaymentLedger: await block(ledger),
       EventFlood: await block(flood),
     },
@@ -118,6 +124,7 @@ export async function startChain(): Promise<TestChain> {
     outsiders: signers.slice(names.length + 1),
     registry,
     token,
+    freezeOrders,
     ledger,
     flood,
     deployments,

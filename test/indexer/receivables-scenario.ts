@@ -48,7 +48,7 @@ async function latest(chain: TestChain): Promise<number> {
  */
 export async function deployReceivables(chain: TestChain): Promise<ReceivablesChain> {
   const certificates = await deployProxy(
-    await new ReceivableCertificate__factory(chain.deployer).deploy(chain.registry, 2),
+    await new ReceivableCertificate__factory(chain.deployer).deploy(chain.registry, 2, chain.freezeOrders),
     [],
     chain.deployer,
   );

@@ -23,8 +23,8 @@ const PRICE = 97_500n;
 async function acceptedClaim(): Promise<LcFixture & { market: ForfaitingMarket; claimId: bigint; maturity: bigint }> {
   const f = await deployLettersOfCredit(connection);
   const { platform, lc } = f;
-  const { registry, token, ledger, accounts } = platform;
-  const market = await deployUpgradeable(ethers, "ForfaitingMarket", [registry, token, ledger], [[lc]]);
+  const { registry, token, ledger, freezeOrders, accounts } = platform;
+  const market = await deployUpgradeable(ethers, "ForfaitingMarket", [registry, token, ledger, freezeOrders], [[lc]]);
   await passProposal(
     platform,
     registry,

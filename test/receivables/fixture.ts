@@ -57,7 +57,11 @@ function hash(label: string): string {
 export async function deployReceivables(connection: NetworkConnection): Promise<Receivables> {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
-  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [
+    platform.registry,
+    2,
+    platform.freezeOrders,
+  ]);
   const financedDocuments = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
   const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [

@@ -28,7 +28,7 @@ export async function deployApps(connection: NetworkConnection) {
   const market = await deployUpgradeable(
     ethers,
     "ForfaitingMarket",
-    [platform.registry, platform.token, platform.ledger],
+    [platform.registry, platform.token, platform.ledger, platform.freezeOrders],
     [[await lc.getAddress()]],
   );
   await platform.finishBootstrap([positions, lc, guarantees, market]);

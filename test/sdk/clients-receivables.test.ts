@@ -19,7 +19,11 @@ const DAY = 86_400n;
 
 async function fixture() {
   const platform = await deployPlatform(connection);
-  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [
+    platform.registry,
+    2,
+    platform.freezeOrders,
+  ]);
   const financedDocuments = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
   const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [

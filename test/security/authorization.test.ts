@@ -8,6 +8,7 @@ import { approvalEntries } from "./authorization/approvals.js";
 import { authorizationMarkdown } from "./authorization/document.js";
 import { pauseEntries, platformEntries } from "./authorization/platform.js";
 import { receivableEntries } from "./authorization/receivables.js";
+import { freezeEntries } from "./authorization/freeze.js";
 import { recordEntries } from "./authorization/records.js";
 import { runEntry, violation, type EntryResult } from "./authorization/runner.js";
 import { tradeEntries } from "./authorization/trade.js";
@@ -25,6 +26,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "token",
   "ledger",
   "financedDocuments",
+  "freezeOrders",
   "calendar",
   "blacklist",
   "dataSharing",
@@ -43,6 +45,7 @@ const ENTRIES: Entry[] = [
   ...platformEntries,
   ...recordEntries,
   ...receivableEntries,
+  ...freezeEntries,
   ...tradeEntries,
   ...approvalEntries,
   ...upgradeEntries(CONTRACTS),

@@ -80,7 +80,7 @@ contract CrossContractHandler is ReceivablesFixture {
         listed[0] = address(certificates);
         market = ForfaitingMarket(
             _proxy(
-                address(new ForfaitingMarket(registry, token, ledger)),
+                address(new ForfaitingMarket(registry, token, ledger, freezeOrders)),
                 abi.encodeCall(ForfaitingMarket.initialize, (listed))
             )
         );

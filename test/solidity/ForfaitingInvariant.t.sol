@@ -31,7 +31,7 @@ contract ForfaitingHandler is PlatformFixture {
         listed[0] = address(claims);
         market = ForfaitingMarket(
             _proxy(
-                address(new ForfaitingMarket(registry, token, ledger)),
+                address(new ForfaitingMarket(registry, token, ledger, freezeOrders)),
                 abi.encodeCall(ForfaitingMarket.initialize, (listed))
             )
         );

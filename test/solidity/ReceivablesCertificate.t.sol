@@ -15,7 +15,7 @@ contract ReceivablesCertificateTest is PlatformFixture {
         _deployPlatform();
         certificates = ReceivableCertificate(
             _proxy(
-                address(new ReceivableCertificate(registry, 2)),
+                address(new ReceivableCertificate(registry, 2, freezeOrders)),
                 abi.encodeCall(ReceivableCertificate.initialize, ())
             )
         );

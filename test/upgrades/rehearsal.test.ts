@@ -56,17 +56,20 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
   switch (name) {
     case "ConsortiumRegistry":
       return [];
+    case "DepositToken":
+      return [registry, at("FreezeOrders")];
     case "ReceivableCertificate":
-      return [registry, valueDecimals];
+      return [registry, valueDecimals, at("FreezeOrders")];
     case "ReceivableDesk":
       return [registry, token, ledger, at("ReceivableCertificate"), at("FinancedDocuments"), at("IssuanceLimits")];
     case "LetterOfCredit":
       return [registry, token, ledger, at("InterbankPositions"), CNY];
     case "ApprovalProcesses":
       return [registry, at("ConsortiumCalendar"), at("ECertificates")];
+    case "ForfaitingMarket":
+      return [registry, token, ledger, at("FreezeOrders")];
     case "InterbankPositions":
     case "BankGuarantees":
-    case "ForfaitingMarket":
       return [registry, token, ledger];
     default:
       return [registry];

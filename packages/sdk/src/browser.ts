@@ -110,6 +110,16 @@ export {
 } from "./clients/documents.js";
 export { IssuanceLimitError, type LimitsClient, type ObligorLimitsView } from "./clients/limits.js";
 export {
+  FREEZE_PATHS,
+  FREEZE_STATUSES,
+  FreezeScopeKind,
+  freezeReferenceHash,
+  type FreezeClient,
+  type FreezeOrderView,
+  type FreezeScope,
+  type FreezeStatus,
+} from "./clients/freeze.js";
+export {
   PLEDGE_STATUS,
   RECEIVABLE_OFFER_STATUS,
   RECEIVABLE_STATUS,

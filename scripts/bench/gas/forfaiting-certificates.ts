@@ -17,7 +17,7 @@ export const measure: MeasureGas = async (connection) => {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const { accounts, ids } = platform;
-  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2, platform.freezeOrders]);
   const documents = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
   const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
@@ -29,7 +29,7 @@ export const measure: MeasureGas = async (connection) => {
     limits,
   ]);
   await certificates.bindDesk(desk);
-  const market = await deployUpgradeable(ethers, "ForfaitingMarket", [platform.registry, platform.token, platform.ledger], [[await certificates.getAddress()]]);
+  const market = await deployUpgradeable(ethers, "ForfaitingMarket", [platform.registry, platform.token, platform.ledger, platform.freezeOrders], [[await certificates.getAddress()]]);
   await platform.finishBootstrap([desk, market]);
   await fund(platform, accounts.bankB, FACE);
   await platform.token.connect(accounts.bankB).approve(market, FACE);

@@ -26,7 +26,7 @@ export const measure: MeasureGas = async (connection) => {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const { accounts, ids } = platform;
-  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2]);
+  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2, platform.freezeOrders]);
   const documents = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
   const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [

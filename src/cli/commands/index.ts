@@ -11,6 +11,7 @@ import { register as dataSharing } from "./data-sharing.js";
 import { register as deploy } from "./deploy.js";
 import { register as documents } from "./documents.js";
 import { register as forfaiting } from "./forfaiting.js";
+import { register as freeze } from "./freeze.js";
 import { register as guarantees } from "./guarantees.js";
 import { register as keystore } from "./keystore.js";
 import { register as lettersOfCredit } from "./letters-of-credit.js";
@@ -39,6 +40,7 @@ export const COMMANDS: RegisterCommands[] = [
   receivables,
   documents,
   limits,
+  freeze,
   dataSharing,
   approvals,
   keystore,

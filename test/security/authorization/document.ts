@@ -6,6 +6,7 @@ const CONTRACT_NAMES: Record<string, string> = {
   token: "DepositToken",
   ledger: "PaymentLedger",
   financedDocuments: "FinancedDocuments",
+  freezeOrders: "FreezeOrders",
   blacklist: "CreditBlacklist",
   dataSharing: "DataSharing",
   eCertificates: "ECertificates",

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {ConsortiumRegistry} from "../../../contracts/platform/ConsortiumRegistry.sol";
 import {DepositToken} from "../../../contracts/platform/DepositToken.sol";
+import {FreezeOrders} from "../../../contracts/platform/FreezeOrders.sol";
 import {PaymentLedger} from "../../../contracts/platform/PaymentLedger.sol";
 import {SuiteProxy} from "../../../contracts/platform/SuiteProxy.sol";
 import {IConsortiumRegistry} from "../../../contracts/platform/interfaces/IConsortiumRegistry.sol";
@@ -15,6 +16,7 @@ abstract contract PlatformFixture is TestBase {
     ConsortiumRegistry internal registry;
     DepositToken internal token;
     PaymentLedger internal ledger;
+    FreezeOrders internal freezeOrders;
 
     address internal constant BANK_A = address(0x1001);
     address internal constant BANK_B = address(0x1002);
@@ -51,9 +53,12 @@ abstract contract PlatformFixture is TestBase {
         registry = ConsortiumRegistry(
             _proxy(address(new ConsortiumRegistry()), abi.encodeCall(ConsortiumRegistry.initialize, ()))
         );
+        freezeOrders = FreezeOrders(
+            _proxy(address(new FreezeOrders(registry)), abi.encodeCall(FreezeOrders.initialize, ()))
+        );
         token = DepositToken(
             _proxy(
-                address(new DepositToken(registry)),
+                address(new DepositToken(registry, freezeOrders)),
                 abi.encodeCall(DepositToken.initialize, ("Consortia Deposit CNY", "dCNY", 2))
             )
         );

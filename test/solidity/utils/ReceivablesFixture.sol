@@ -18,7 +18,7 @@ abstract contract ReceivablesFixture is PlatformFixture {
     function _deployReceivables() internal {
         certificates = ReceivableCertificate(
             _proxy(
-                address(new ReceivableCertificate(registry, 2)),
+                address(new ReceivableCertificate(registry, 2, freezeOrders)),
                 abi.encodeCall(ReceivableCertificate.initialize, ())
             )
         );

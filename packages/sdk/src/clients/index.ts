@@ -7,6 +7,7 @@ import credit from "./credit.js";
 import dataSharing from "./data-sharing.js";
 import documents from "./documents.js";
 import forfaiting from "./forfaiting.js";
+import freeze from "./freeze.js";
 import guarantees from "./guarantees.js";
 import ledger from "./ledger.js";
 import lettersOfCredit from "./letters-of-credit.js";
@@ -26,6 +27,7 @@ export const CLIENTS = {
   forfaiting,
   receivables,
   limits,
+  freeze,
   dataSharing,
   approvals,
 } as const;
