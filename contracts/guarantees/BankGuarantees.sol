@@ -385,7 +385,16 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         cg.paid = paidTotal;
         cg.demanded = 0;
         cg.state = left == 0 ? CounterState.Exhausted : CounterState.Issued;
-        emit CounterDemandPaid(guaranteeId, cg.claimIndex, payee, msg.sender, amount, paidTotal, left, offChainReference);
+        emit CounterDemandPaid(
+            guaranteeId,
+            cg.claimIndex,
+            payee,
+            msg.sender,
+            amount,
+            paidTotal,
+            left,
+            offChainReference
+        );
         _settle(msg.sender, instructing, payee, guarantor, amount, offChainReference);
     }
 

@@ -121,6 +121,7 @@ export const MEMBER_ARGS = [
   "guarantor",
   "holderMember",
   "initiator",
+  "instructingBank",
   "issuer",
   "issuingBank",
   "member",

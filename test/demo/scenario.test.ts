@@ -209,11 +209,15 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(result.forfaiting.paidAtMaturity).to.equal(true);
   });
 
-  it("guarantees: the bid guarantee was extended, claimed and paid in full", async () => {
+  it("guarantees: the bid guarantee was extended, claimed and paid in full, then the counter-guarantee", async () => {
     const guarantees = BankGuarantees__factory.connect(at("BankGuarantees"), provider);
     const guarantee = await guarantees.guarantee(result.guarantees.guaranteeId);
     expect(guarantee.state).to.equal(8n); // Exhausted
     expect(guarantee.paid).to.equal(yuan(200_000));
+    const counter = await guarantees.counterGuarantee(result.guarantees.guaranteeId);
+    expect(counter.instructingBank).to.equal(BigInt(members.bankA.memberId));
+    expect(counter.state).to.equal(3n); // Exhausted: paid in full on the guarantor's art. 15b demand
+    expect(counter.paid).to.equal(yuan(200_000));
     expect((await guarantees.amendment(result.guarantees.guaranteeId)).number).to.equal(1n);
     const verification = await guarantees.verify(result.guarantees.referenceId);
     expect(verification.genuine).to.equal(true);
