@@ -347,16 +347,17 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(await balance("supplier4")).to.equal(yuan(196_000));
     // Nansha Port: its deposits plus the guarantee it called.
     expect(await balance("coreB")).to.equal(yuan(1_000_000) + yuan(200_000));
-    // Bank A: 20m, paid both drafts, net -500,000 in netting.
-    expect(await balance("bankA")).to.equal(yuan(20_000_000) - yuan(1_200_000) - yuan(500_000));
+    // Bank A: 20m, paid both drafts, net -500,000 in netting, paid its counter-guarantee to Bank C.
+    expect(await balance("bankA")).to.equal(yuan(20_000_000) - yuan(1_200_000) - yuan(500_000) - yuan(200_000));
     // Bank B: 20m, paid the discount, received the forfaiting price, net +300,000; discounted the tier-3 receivable
     // certificate and redeemed it.
     expect(await balance("bankB")).to.equal(
       yuan(20_000_000) - yuan(705_600) + yuan(708_900) + yuan(300_000) - yuan(196_000) + yuan(200_000),
     );
-    // Bank C: 20m, paid the price and the guarantee, received the draft, net +200,000.
+    // Bank C: 20m, paid the price and the guarantee, received the draft, net +200,000, and was reimbursed the
+    // guarantee under Bank A's counter-guarantee.
     expect(await balance("bankC")).to.equal(
-      yuan(20_000_000) - yuan(708_900) - yuan(200_000) + yuan(720_000) + yuan(200_000),
+      yuan(20_000_000) - yuan(708_900) - yuan(200_000) + yuan(720_000) + yuan(200_000) + yuan(200_000),
     );
     expect(await token.totalSupply()).to.equal(yuan(64_000_000));
   });
