@@ -440,7 +440,7 @@ export function register(program: Command, cli: () => Cli): void {
       const record = await readFound("guarantee", id, () => consortia.guarantees.guarantee(id));
       const counter = await consortia.guarantees.counterGuarantee(id);
       const format = consortia.token.format;
-      const demands = [];
+      const demands: { index: number; state: string; amount: string; suspendedUntil: number }[] = [];
       for (let i = 0n; i < BigInt(record.claimCount); i++) {
         const claim = await consortia.guarantees.claim(id, i);
         demands.push({
