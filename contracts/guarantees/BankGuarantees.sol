@@ -22,6 +22,8 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     uint32 public constant MAX_EXAMINATION_PERIOD = 30 days;
     /// @notice Most supporting documents one demand may list.
     uint256 public constant MAX_DOCUMENTS = 16;
+    /// @notice Longest suspension of an "extend or pay" demand, counted from the demand (URDG 758 art. 23a).
+    uint64 public constant MAX_SUSPENSION = 30 days;
 
     /// @custom:storage-location erc7201:consortia.storage.BankGuarantees
     struct BankGuaranteesStorage {
@@ -31,6 +33,14 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         mapping(uint256 guaranteeId => mapping(uint256 claimIndex => Claim)) _claims;
         mapping(uint256 guaranteeId => Amendment) _amendments;
         mapping(bytes32 referenceId => uint256 guaranteeId) _byReference;
+        /// @dev Counter-guarantees, keyed by the guarantee they back (issue 19; appended).
+        mapping(uint256 guaranteeId => CounterGuarantee) _counters;
+        /// @dev Paid demands under the guarantee that a demand under the counter-guarantee rests on (once each).
+        mapping(uint256 guaranteeId => mapping(uint256 claimIndex => bool)) _counterDemanded;
+        /// @dev Suspensions of "extend or pay" demands (art. 23): until when.
+        mapping(uint256 guaranteeId => mapping(uint256 claimIndex => uint64)) _suspendedUntil;
+        /// @dev Certificates whose presentation ends a guarantee (documentary expiry event).
+        mapping(uint256 guaranteeId => bytes32) _expiryDocuments;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.BankGuarantees")) - 1)) & ~bytes32(uint256(0xff))
@@ -231,6 +241,8 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         uint32 guarantor = _authorize(Roles.GUARANTOR);
         _requireParty(guaranteeId, guarantor, g.guarantor);
         Claim storage c = _presented(guaranteeId, claimIndex);
+        uint64 until = _getBankGuaranteesStorage()._suspendedUntil[guaranteeId][claimIndex];
+        if (block.timestamp <= until) revert ClaimSuspendedUntil(guaranteeId, claimIndex, until);
         (uint128 amount, address payee) = _recordPayment(guaranteeId, claimIndex, g, c, offChainReference);
         _settle(msg.sender, guarantor, payee, g.beneficiary, amount, offChainReference);
     }
@@ -241,6 +253,9 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
         Claim storage c = _presented(guaranteeId, claimIndex);
         _requireExamining(guaranteeId, claimIndex, c);
+        // a suspended demand was found complying (art. 23a): it is extended or paid, not rejected
+        uint64 until = _getBankGuaranteesStorage()._suspendedUntil[guaranteeId][claimIndex];
+        if (until != 0) revert ClaimSuspendedUntil(guaranteeId, claimIndex, until);
         if (reasonHash == bytes32(0)) revert InvalidValue("reasonHash");
         c.state = ClaimState.Rejected;
         g.state = GuaranteeState.Issued;
@@ -252,7 +267,10 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         Guarantee storage g = _load(guaranteeId);
         _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
         Claim storage c = _presented(guaranteeId, claimIndex);
-        _requireExamining(guaranteeId, claimIndex, c);
+        // within the examination period, or within the suspension the guarantor set (art. 23a, c)
+        uint64 until = _getBankGuaranteesStorage()._suspendedUntil[guaranteeId][claimIndex];
+        if (until == 0) _requireExamining(guaranteeId, claimIndex, c);
+        else if (block.timestamp > until) revert ClaimExaminationOver(guaranteeId, claimIndex, until);
         uint64 newExpiry = c.extendTo;
         if (newExpiry == 0) revert ClaimNotExtendOrPay(guaranteeId, claimIndex);
         c.state = ClaimState.Extended;
@@ -269,6 +287,175 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         c.state = ClaimState.Withdrawn;
         g.state = GuaranteeState.Issued;
         emit ClaimWithdrawn(guaranteeId, claimIndex, msg.sender);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function suspendForExtension(uint256 guaranteeId, uint256 claimIndex, uint64 until) external whenNotPaused {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
+        Guarantee storage g = _load(guaranteeId);
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
+        Claim storage c = _presented(guaranteeId, claimIndex);
+        _requireExamining(guaranteeId, claimIndex, c);
+        if (c.extendTo == 0) revert ClaimNotExtendOrPay(guaranteeId, claimIndex);
+        // the demand was presented `examinationPeriod` before its deadline (the period never changes after issue)
+        uint64 latest = c.examinationDeadline - g.examinationPeriod + MAX_SUSPENSION;
+        if ($._suspendedUntil[guaranteeId][claimIndex] != 0 || until <= block.timestamp || until > latest) {
+            revert ClaimSuspensionInvalid(guaranteeId, claimIndex, until, latest);
+        }
+        $._suspendedUntil[guaranteeId][claimIndex] = until;
+        emit ClaimSuspended(guaranteeId, claimIndex, g.applicant, msg.sender, until);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Counter-guarantees (URDG 758 art. 2, 15b)
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBankGuarantees
+    function issueCounterGuarantee(uint256 guaranteeId, CounterTerms calldata terms) external whenNotPaused {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
+        Guarantee storage g = _load(guaranteeId);
+        uint32 instructing = _authorize(Roles.GUARANTOR);
+        uint32 guarantor = g.guarantor;
+        if (instructing == guarantor) revert GuaranteeSameParty(instructing);
+        GuaranteeState state = g.state;
+        if (state != GuaranteeState.Applied) _requireState(guaranteeId, state, GuaranteeState.Issued);
+        CounterGuarantee storage cg = $._counters[guaranteeId];
+        _requireCounterState(guaranteeId, cg.state, CounterState.None);
+        if (terms.amount == 0) revert InvalidValue("amount");
+        if (terms.expiry <= block.timestamp) revert InvalidValue("expiry");
+        if (terms.examinationPeriod == 0 || terms.examinationPeriod > MAX_EXAMINATION_PERIOD) {
+            revert InvalidValue("examinationPeriod");
+        }
+        if (terms.termsHash == bytes32(0)) revert InvalidValue("termsHash");
+        cg.instructingBank = instructing;
+        cg.state = CounterState.Issued;
+        cg.expiry = terms.expiry;
+        cg.examinationPeriod = terms.examinationPeriod;
+        cg.amount = terms.amount;
+        cg.termsHash = terms.termsHash;
+        emit CounterGuaranteeIssued(guaranteeId, instructing, guarantor, msg.sender, terms);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function demandUnderCounterGuarantee(
+        uint256 guaranteeId,
+        uint256 claimIndex,
+        uint128 amount,
+        bytes32 statementHash
+    ) external whenNotPaused {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
+        Guarantee storage g = _load(guaranteeId);
+        uint32 guarantor = _authorize(Roles.GUARANTOR);
+        _requireParty(guaranteeId, guarantor, g.guarantor);
+        CounterGuarantee storage cg = $._counters[guaranteeId];
+        _requireCounterState(guaranteeId, cg.state, CounterState.Issued);
+        if (block.timestamp > cg.expiry) revert CounterGuaranteeExpiredAt(guaranteeId, cg.expiry);
+        // the complying demand under the guarantee, honoured on chain, each backing one demand (invariant)
+        ClaimState claimState = $._claims[guaranteeId][claimIndex].state;
+        if (claimState != ClaimState.Paid || $._counterDemanded[guaranteeId][claimIndex]) {
+            revert CounterDemandNotBacked(guaranteeId, claimIndex, claimState);
+        }
+        if (statementHash == bytes32(0)) revert InvalidValue("statementHash");
+        uint128 availableNow = cg.amount - cg.paid;
+        uint128 claimAmount = $._claims[guaranteeId][claimIndex].amount;
+        if (amount == 0 || amount > claimAmount) revert InvalidValue("amount");
+        if (amount > availableNow) revert GuaranteeAmountUnavailable(guaranteeId, amount, availableNow);
+        $._counterDemanded[guaranteeId][claimIndex] = true;
+        uint64 deadline = uint64(block.timestamp) + cg.examinationPeriod;
+        cg.state = CounterState.Demanded;
+        cg.examinationDeadline = deadline;
+        // Safe: claim indices are below 2^16 (the claim counter is a uint16).
+        cg.claimIndex = uint16(claimIndex);
+        cg.demanded = amount;
+        cg.payee = msg.sender;
+        emit CounterDemandPresented(guaranteeId, claimIndex, guarantor, msg.sender, amount, statementHash, deadline);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function payCounterDemand(uint256 guaranteeId, bytes32 offChainReference) external whenNotPaused {
+        CounterGuarantee storage cg = _counterDemand(guaranteeId);
+        uint32 instructing = cg.instructingBank;
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), instructing);
+        address payee = cg.payee;
+        uint32 guarantor = _authorizeAccount(payee, Roles.GUARANTOR);
+        uint128 amount = cg.demanded;
+        // Cannot exceed `cg.amount`: the demand was at most what was available, and nothing else moves `paid`.
+        uint128 paidTotal = cg.paid + amount;
+        uint128 left = cg.amount - paidTotal;
+        cg.paid = paidTotal;
+        cg.demanded = 0;
+        cg.state = left == 0 ? CounterState.Exhausted : CounterState.Issued;
+        emit CounterDemandPaid(
+            guaranteeId,
+            cg.claimIndex,
+            payee,
+            msg.sender,
+            amount,
+            paidTotal,
+            left,
+            offChainReference
+        );
+        _settle(msg.sender, instructing, payee, guarantor, amount, offChainReference);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function rejectCounterDemand(uint256 guaranteeId, bytes32 reasonHash) external whenNotPaused {
+        BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
+        CounterGuarantee storage cg = _counterDemand(guaranteeId);
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), cg.instructingBank);
+        if (block.timestamp > cg.examinationDeadline) {
+            revert ClaimExaminationOver(guaranteeId, cg.claimIndex, cg.examinationDeadline);
+        }
+        if (reasonHash == bytes32(0)) revert InvalidValue("reasonHash");
+        uint256 claimIndex = cg.claimIndex;
+        // the guarantor may demand again on the same paid demand, with a corrected statement
+        $._counterDemanded[guaranteeId][claimIndex] = false;
+        cg.demanded = 0;
+        cg.state = CounterState.Issued;
+        emit CounterDemandRejected(guaranteeId, claimIndex, msg.sender, reasonHash);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Types and expiry
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBankGuarantees
+    function recordReduction(uint256 guaranteeId, uint128 repaid, bytes32 evidenceHash) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
+        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        if (g.kind != GuaranteeKind.AdvancePayment) revert GuaranteeWrongKind(guaranteeId, g.kind);
+        if (evidenceHash == bytes32(0)) revert InvalidValue("evidenceHash");
+        uint128 availableNow = _available(guaranteeId, g);
+        // the reduced amount stays above what was paid: the guarantee is closed by release or expiry, not reduction
+        if (repaid == 0 || repaid >= availableNow) revert GuaranteeAmountUnavailable(guaranteeId, repaid, availableNow);
+        uint128 amount = g.amount - repaid;
+        g.amount = amount;
+        emit GuaranteeReduced(guaranteeId, msg.sender, repaid, amount, evidenceHash);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function nameExpiryDocument(uint256 guaranteeId, bytes32 documentHash) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.applicant);
+        _requireState(guaranteeId, g.state, GuaranteeState.Applied);
+        if (documentHash == bytes32(0)) revert InvalidValue("documentHash");
+        _getBankGuaranteesStorage()._expiryDocuments[guaranteeId] = documentHash;
+        emit ExpiryDocumentNamed(guaranteeId, msg.sender, documentHash);
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function presentExpiryDocument(uint256 guaranteeId, bytes32 documentHash) external whenNotPaused {
+        Guarantee storage g = _load(guaranteeId);
+        uint32 caller = registry().memberOf(msg.sender);
+        uint32 applicant = g.applicant;
+        if (caller == applicant) _authorize(Roles.GUARANTEE_PARTY);
+        else _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
+        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        bytes32 named = _getBankGuaranteesStorage()._expiryDocuments[guaranteeId];
+        if (named == bytes32(0) || documentHash != named) revert ExpiryDocumentMismatch(guaranteeId, documentHash);
+        g.state = GuaranteeState.Expired;
+        emit GuaranteeExpiredByDocument(guaranteeId, msg.sender, documentHash);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -356,6 +543,21 @@ contract BankGuarantees is IBankGuarantees, Settlement {
             v.available = _available(guaranteeId, g);
             v.inForce = block.timestamp <= v.expiry && v.available != 0;
         }
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function counterGuarantee(uint256 guaranteeId) external view returns (CounterGuarantee memory) {
+        return _getBankGuaranteesStorage()._counters[guaranteeId];
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function suspendedUntil(uint256 guaranteeId, uint256 claimIndex) external view returns (uint64) {
+        return _getBankGuaranteesStorage()._suspendedUntil[guaranteeId][claimIndex];
+    }
+
+    /// @inheritdoc IBankGuarantees
+    function expiryDocument(uint256 guaranteeId) external view returns (bytes32) {
+        return _getBankGuaranteesStorage()._expiryDocuments[guaranteeId];
     }
 
     /// @inheritdoc IBankGuarantees
@@ -447,6 +649,15 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         if (block.timestamp > c.examinationDeadline) {
             revert ClaimExaminationOver(guaranteeId, claimIndex, c.examinationDeadline);
         }
+    }
+
+    function _counterDemand(uint256 guaranteeId) private view returns (CounterGuarantee storage cg) {
+        cg = _getBankGuaranteesStorage()._counters[guaranteeId];
+        _requireCounterState(guaranteeId, cg.state, CounterState.Demanded);
+    }
+
+    function _requireCounterState(uint256 guaranteeId, CounterState current, CounterState expected) private pure {
+        if (current != expected) revert CounterGuaranteeWrongState(guaranteeId, current, expected);
     }
 
     function _requireParty(uint256 guaranteeId, uint32 caller, uint32 expected) private pure {

@@ -127,6 +127,7 @@ export const MEMBER_ARGS = [
   "guarantor",
   "holderMember",
   "initiator",
+  "instructingBank",
   "issuer",
   "issuingBank",
   "member",

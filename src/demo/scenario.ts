@@ -783,9 +783,13 @@ export const forfaitingStory: Story = async (ctx) => {
   ctx.result.forfaiting = { offerId, claimId, buyer: "bankC", price, paidAtMaturity };
 };
 
-/** Guarantees: a supplier's bid bond in favour of a port group's tender: issued, verified, extended, claimed, paid. */
+/**
+ * Guarantees: a supplier's bid bond in favour of a port group's tender, backed by its house bank's counter-guarantee
+ * (URDG 758 art. 2): issued, verified, extended, claimed and paid; the guarantor then demands under the
+ * counter-guarantee with its art. 15b statement, and the instructing bank pays.
+ */
 export const guaranteesStory: Story = async (ctx) => {
-  const { bankC, coreB, supplier2 } = ctx.actors;
+  const { bankA, bankC, coreB, supplier2 } = ctx.actors;
   const now = await ctx.now();
   const application = {
     guarantor: bankC.address,
@@ -804,6 +808,19 @@ export const guaranteesStory: Story = async (ctx) => {
   ctx.log(
     `${supplier2.member.shortName} applied to ${bankC.member.shortName} for a ${cny(application.amount)} bid guarantee ` +
       `in favour of ${coreB.member.shortName} (tender NSPC-2025-ZB-017)`,
+  );
+  // The supplier's house bank instructs the local guarantor and stands behind it with a counter-guarantee.
+  await ctx.send(
+    bankA.apps.guarantees.issueCounterGuarantee(guaranteeId, {
+      amount: application.amount,
+      expiry: now + 150 * DAY,
+      examinationPeriod: 5 * DAY,
+      termsHash: hashCanonicalJson({ text: "URDG 758 counter-guarantee", tender: "NSPC-2025-ZB-017" }),
+    }),
+  );
+  ctx.log(
+    `${bankA.member.shortName} issued a ${cny(application.amount)} counter-guarantee in favour of ` +
+      `${bankC.member.shortName}, backing guarantee #${guaranteeId} (URDG 758 art. 2)`,
   );
   // The bank's guarantee number, keyed like an identifier (a reference is unique suite-wide).
   const guaranteeNumber = `JHB-BG-2025-${guaranteeId.toString().padStart(5, "0")}`;
@@ -841,6 +858,19 @@ export const guaranteesStory: Story = async (ctx) => {
   );
   await ctx.send(bankC.apps.guarantees.payClaim(guaranteeId, claimIndex, ZeroHash));
   ctx.log(`${bankC.member.shortName} paid the demand in deposit tokens: guarantee #${guaranteeId} is exhausted`);
+  const statementHash = hashCanonicalJson({
+    statement: "complying demand received under the guarantee (URDG 758 art. 15b)",
+    guarantee: guaranteeNumber,
+  });
+  await ctx.send(
+    bankC.apps.guarantees.demandUnderCounterGuarantee(guaranteeId, claimIndex, demand.amount, statementHash),
+  );
+  ctx.log(
+    `${bankC.member.shortName} demanded ${cny(demand.amount)} under ${bankA.member.shortName}'s counter-guarantee ` +
+      `with its statement that it received a complying demand (art. 15b)`,
+  );
+  await ctx.send(bankA.apps.guarantees.payCounterDemand(guaranteeId, ZeroHash));
+  ctx.log(`${bankA.member.shortName} paid the counter-guarantee demand: the chain is settled`);
   ctx.result.guarantees = { guaranteeId, referenceId, claimIndex };
 };
 

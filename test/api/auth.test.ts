@@ -266,6 +266,14 @@ const ROUTES: Record<string, Entry> = {
       return ids(g.applicant, g.guarantor, g.beneficiary);
     },
   },
+  "/guarantees/{id}/chain": {
+    access: "row",
+    url: (ctx) => `/guarantees/${guarantee(ctx)}/chain`,
+    parties: async (_b, ctx) => {
+      const { guarantee: g, counterGuarantee: c } = await ctx.reg(`/guarantees/${guarantee(ctx)}/chain`);
+      return ids(g.applicant, g.guarantor, g.beneficiary, c?.instructingBank);
+    },
+  },
   "/guarantees/{id}/timeline": {
     access: "row",
     url: (ctx) => `/guarantees/${guarantee(ctx)}/timeline`,

@@ -85,6 +85,57 @@ describe("cli: guarantee commands against a real node", function () {
     expect(shown).to.deep.include({ state: "Issued", amount: "6000.00", paid: "1500.50", available: "4499.50" });
   });
 
+  it("counter-guarantee: counter-issue, a paid demand, counter-demand, counter-pay, shown as one chain", async () => {
+    const applied = await net.json<{ guaranteeId: string }>(
+      [
+        "guarantee",
+        "apply",
+        "--guarantor",
+        "Bank A",
+        "--beneficiary",
+        "Exporter",
+        "--kind",
+        "warranty",
+        "--amount",
+        "2000",
+        "--expiry",
+        "+90d",
+        "--terms",
+        h("warranty text"),
+      ],
+      { as: "importer" },
+    );
+    const id = applied.guaranteeId;
+    const countered = await net.run(
+      ["guarantee", "counter-issue", id, "--amount", "2000", "--expiry", "+120d", "--terms", h("counter text")],
+      { as: "bankB" },
+    );
+    expect(countered.code, countered.stderr).to.equal(0);
+    expect(countered.stdout).to.match(new RegExp(`^issued a counter-guarantee backing guarantee ${id}`));
+    await net.json(["guarantee", "issue", id, "--reference", h("BG-2025-CG")], { as: "bankA" });
+    await net.json(["guarantee", "claim", id, "800", "--demand", h("warranty demand")], { as: "exporter" });
+    // before the guarantor paid: the counter-guarantee refuses the demand (art. 15b)
+    const early = await net.run(["guarantee", "counter-demand", id, "0", "800", "--statement", h("statement")], {
+      as: "bankA",
+    });
+    expect(early.code).to.equal(1);
+    expect(early.stderr).to.match(/CounterDemandNotBacked/);
+    await net.json(["guarantee", "pay", id, "0"], { as: "bankA" });
+    await net.json(["guarantee", "counter-demand", id, "0", "800", "--statement", h("statement")], { as: "bankA" });
+    const paid = await net.run(["guarantee", "counter-pay", id], { as: "bankB" });
+    expect(paid.code, paid.stderr).to.equal(0);
+    expect(paid.stdout).to.match(new RegExp(`^paid 800\\.00 under the counter-guarantee of ${id}`));
+
+    const chain = await net.json<{
+      guarantee: { kind: string; state: string };
+      counterGuarantee: { state: string; paid: string; amount: string } | null;
+      demands: { index: number; state: string; amount: string }[];
+    }>(["guarantee", "chain", id]);
+    expect(chain.guarantee).to.deep.include({ kind: "Warranty", state: "Issued" });
+    expect(chain.counterGuarantee).to.deep.include({ state: "Issued", paid: "800.00", amount: "2000.00" });
+    expect(chain.demands).to.deep.equal([{ index: 0, state: "Paid", amount: "800.00", suspendedUntil: 0 }]);
+  });
+
   it("wrong party reverts decoded (exit 1); malformed input is a usage error (exit 2)", async () => {
     const wrong = await net.run(["guarantee", "release", "1"], { as: "importer" });
     expect(wrong.code).to.equal(1);

@@ -209,11 +209,15 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(result.forfaiting.paidAtMaturity).to.equal(true);
   });
 
-  it("guarantees: the bid guarantee was extended, claimed and paid in full", async () => {
+  it("guarantees: the bid guarantee was extended, claimed and paid in full, then the counter-guarantee", async () => {
     const guarantees = BankGuarantees__factory.connect(at("BankGuarantees"), provider);
     const guarantee = await guarantees.guarantee(result.guarantees.guaranteeId);
     expect(guarantee.state).to.equal(8n); // Exhausted
     expect(guarantee.paid).to.equal(yuan(200_000));
+    const counter = await guarantees.counterGuarantee(result.guarantees.guaranteeId);
+    expect(counter.instructingBank).to.equal(BigInt(members.bankA.memberId));
+    expect(counter.state).to.equal(3n); // Exhausted: paid in full on the guarantor's art. 15b demand
+    expect(counter.paid).to.equal(yuan(200_000));
     expect((await guarantees.amendment(result.guarantees.guaranteeId)).number).to.equal(1n);
     const verification = await guarantees.verify(result.guarantees.referenceId);
     expect(verification.genuine).to.equal(true);
@@ -343,16 +347,17 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(await balance("supplier4")).to.equal(yuan(196_000));
     // Nansha Port: its deposits plus the guarantee it called.
     expect(await balance("coreB")).to.equal(yuan(1_000_000) + yuan(200_000));
-    // Bank A: 20m, paid both drafts, net -500,000 in netting.
-    expect(await balance("bankA")).to.equal(yuan(20_000_000) - yuan(1_200_000) - yuan(500_000));
+    // Bank A: 20m, paid both drafts, net -500,000 in netting, paid its counter-guarantee to Bank C.
+    expect(await balance("bankA")).to.equal(yuan(20_000_000) - yuan(1_200_000) - yuan(500_000) - yuan(200_000));
     // Bank B: 20m, paid the discount, received the forfaiting price, net +300,000; discounted the tier-3 receivable
     // certificate and redeemed it.
     expect(await balance("bankB")).to.equal(
       yuan(20_000_000) - yuan(705_600) + yuan(708_900) + yuan(300_000) - yuan(196_000) + yuan(200_000),
     );
-    // Bank C: 20m, paid the price and the guarantee, received the draft, net +200,000.
+    // Bank C: 20m, paid the price and the guarantee, received the draft, net +200,000, and was reimbursed the
+    // guarantee under Bank A's counter-guarantee.
     expect(await balance("bankC")).to.equal(
-      yuan(20_000_000) - yuan(708_900) - yuan(200_000) + yuan(720_000) + yuan(200_000),
+      yuan(20_000_000) - yuan(708_900) - yuan(200_000) + yuan(720_000) + yuan(200_000) + yuan(200_000),
     );
     expect(await token.totalSupply()).to.equal(yuan(64_000_000));
   });

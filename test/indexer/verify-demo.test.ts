@@ -201,6 +201,11 @@ const TAMPERS: readonly Tamper[] = [
     drift: (r) => [`guarantee ${r.guarantee_id} demand ${r.claim_index} amount`],
   },
   {
+    table: "counter_guarantees",
+    set: "paid = paid + 1",
+    drift: (r) => [`counter-guarantee of guarantee ${r.guarantee_id} paid`],
+  },
+  {
     table: "guarantee_amendments",
     set: "amount = amount + 1",
     order: "number DESC",

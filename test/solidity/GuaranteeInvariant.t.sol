@@ -26,7 +26,14 @@ contract GuaranteeHandler is PlatformFixture {
         _mint(BANK_A, 1e30);
         vm.prank(BANK_A);
         token.approve(address(app), type(uint256).max);
+        _mint(BANK_B, 1e30);
+        vm.prank(BANK_B);
+        token.approve(address(app), type(uint256).max);
     }
+
+    /// @dev Demands under counter-guarantees paid on a demand the guarantor had not paid (must stay 0).
+    uint256 public ghostCounterWithoutPaidDemand;
+    uint256 public ghostCounterPaidTotal;
 
     function applyAndIssue(uint256 amount, uint256 days_, uint256 stepSeed) external {
         amount = _bound(amount, 1, 1e24);
@@ -54,6 +61,19 @@ contract GuaranteeHandler is PlatformFixture {
         });
         vm.prank(SUPPLIER_1);
         try app.applyFor(a) returns (uint256 id) {
+            if (stepSeed % 2 == 0) {
+                // bankB instructs: its counter-guarantee backs the guarantee (sometimes for less than its amount)
+                vm.prank(BANK_B);
+                app.issueCounterGuarantee(
+                    id,
+                    IBankGuarantees.CounterTerms(
+                        uint128(amount / (1 + (stepSeed % 3))) + 1,
+                        a.expiry + 30 days,
+                        5 days,
+                        keccak256("cg")
+                    )
+                );
+            }
             vm.prank(BANK_A);
             app.issue(id, keccak256(abi.encode("ref", ++_references)));
         } catch {}
@@ -94,6 +114,33 @@ contract GuaranteeHandler is PlatformFixture {
     }
 
     uint256 public ghostOffChain;
+
+    /// @notice The guarantor demands under the counter-guarantee on any demand (paid or not): the contract decides.
+    function counterDemand(uint256 idSeed, uint256 claimSeed, uint256 amount) external {
+        uint256 id = _id(idSeed);
+        if (id == 0) return;
+        uint256 claims = app.guarantee(id).claimCount;
+        if (claims == 0) return;
+        uint256 index = claimSeed % claims;
+        amount = _bound(amount, 1, app.claim(id, index).amount + 1);
+        vm.prank(BANK_A);
+        try app.demandUnderCounterGuarantee(id, index, uint128(amount), keccak256("statement")) {} catch {}
+    }
+
+    function counterPay(uint256 idSeed, bool reject_) external {
+        uint256 id = _id(idSeed);
+        if (id == 0) return;
+        IBankGuarantees.CounterGuarantee memory cg = app.counterGuarantee(id);
+        vm.prank(BANK_B);
+        if (reject_) {
+            try app.rejectCounterDemand(id, keccak256("reasons")) {} catch {}
+            return;
+        }
+        try app.payCounterDemand(id, bytes32(0)) {
+            ghostCounterPaidTotal += cg.demanded;
+            if (app.claim(id, cg.claimIndex).state != IBankGuarantees.ClaimState.Paid) ++ghostCounterWithoutPaidDemand;
+        } catch {}
+    }
 
     function reject(uint256 idSeed) external {
         uint256 id = _id(idSeed);
@@ -185,6 +232,21 @@ contract GuaranteeInvariantTest is TestBase {
             handler.ghostPaidTotal() - handler.ghostOffChain(),
             "beneficiary tokens != paid in tokens"
         );
+    }
+
+    /// @notice A counter-guarantee is paid only after a complying (paid) demand under the guarantee, never for more
+    /// than the guarantor paid under it, nor more than its own amount (issue 19).
+    function invariant_counterGuaranteePaidOnlyAfterPaidDemand() public view {
+        _assertEq(handler.ghostCounterWithoutPaidDemand(), 0, "counter-guarantee paid without a paid demand");
+        uint256 count = app.guaranteeCount();
+        uint256 sum;
+        for (uint256 id = 1; id <= count; ++id) {
+            IBankGuarantees.CounterGuarantee memory cg = app.counterGuarantee(id);
+            _assertTrue(cg.paid <= app.guarantee(id).paid, "counter-guarantee paid more than the guarantor paid");
+            _assertTrue(cg.paid <= cg.amount, "counter-guarantee paid above its amount");
+            sum += cg.paid;
+        }
+        _assertEq(sum, handler.ghostCounterPaidTotal(), "counter-guarantee paid totals != payments made");
     }
 
     function invariant_exhaustedMeansNothingAvailable() public view {

@@ -13,10 +13,23 @@ import {DocumentRef} from "../../platform/types/DocumentRef.sol";
 /// Parties are consortium members (ids); accounts are the operator accounts acting for them.
 interface IBankGuarantees {
     /// @notice What the guarantee secures.
+    /// @dev `Standby` is a standby letter of credit under ISP98 (appended after the URDG 758 kinds: values are stored).
     enum GuaranteeKind {
         Bid,
         Performance,
-        AdvancePayment
+        AdvancePayment,
+        Warranty,
+        Payment,
+        Standby
+    }
+
+    /// @notice A counter-guarantee's lifecycle (URDG 758 art. 2): `Demanded` is `Issued` with one demand under
+    /// examination.
+    enum CounterState {
+        None,
+        Issued,
+        Demanded,
+        Exhausted
     }
 
     /// @notice A guarantee's lifecycle. `Claimed` is `Issued` with one demand under examination.
@@ -132,6 +145,40 @@ interface IBankGuarantees {
         bool pending;
     }
 
+    /// @notice The terms of a counter-guarantee an instructing bank gives the guarantor (URDG 758 art. 2, 15b).
+    /// @param amount Maximum amount in minor units (the guarantee's currency).
+    /// @param expiry Last moment (unix seconds) the guarantor may demand under it.
+    /// @param examinationPeriod Seconds the instructing bank has to examine a demand (at most
+    /// `MAX_EXAMINATION_PERIOD`).
+    /// @param termsHash Hash of the counter-guarantee text.
+    struct CounterTerms {
+        uint128 amount;
+        uint64 expiry;
+        uint32 examinationPeriod;
+        bytes32 termsHash;
+    }
+
+    /// @notice A counter-guarantee as stored, keyed by the guarantee it backs (one per guarantee).
+    /// @dev Slot 0: instructing bank, state, expiry, examination period and deadline, the demand it rests on.
+    /// Slot 1: amount and paid. Slot 2: amount demanded and the guarantor's account that demanded it.
+    /// @param instructingBank The member that issued it (the counter-guarantor).
+    /// @param claimIndex The paid demand under the guarantee the demand under examination rests on.
+    /// @param demanded Amount of the demand under examination (zero when none).
+    /// @param payee The guarantor's account that demanded (and is paid).
+    struct CounterGuarantee {
+        uint32 instructingBank;
+        CounterState state;
+        uint64 expiry;
+        uint32 examinationPeriod;
+        uint64 examinationDeadline;
+        uint16 claimIndex;
+        uint128 amount;
+        uint128 paid;
+        uint128 demanded;
+        address payee;
+        bytes32 termsHash;
+    }
+
     /// @notice What a beneficiary (or anyone holding the reference) learns when verifying a guarantee.
     /// @param genuine The reference belongs to a guarantee that a bank issued through this contract.
     /// @param inForce Issued, not expired, not released, something still available.
@@ -225,6 +272,65 @@ interface IBankGuarantees {
     /// @notice The guarantee was closed after its expiry.
     event GuaranteeExpired(uint256 indexed guaranteeId, address account);
 
+    /// @notice An instructing bank issued a counter-guarantee backing the guarantee, in favour of its guarantor.
+    event CounterGuaranteeIssued(
+        uint256 indexed guaranteeId,
+        uint32 indexed instructingBank,
+        uint32 indexed guarantor,
+        address account,
+        CounterTerms terms
+    );
+    /// @notice The guarantor demanded under the counter-guarantee, with its statement that it received (and paid) the
+    /// complying demand `claimIndex` under the guarantee (URDG 758 art. 15b).
+    event CounterDemandPresented(
+        uint256 indexed guaranteeId,
+        uint256 indexed claimIndex,
+        uint32 indexed guarantor,
+        address payee,
+        uint128 amount,
+        bytes32 statementHash,
+        uint64 examinationDeadline
+    );
+    /// @notice The instructing bank paid the demand under the counter-guarantee; `available` is what is left.
+    event CounterDemandPaid(
+        uint256 indexed guaranteeId,
+        uint256 indexed claimIndex,
+        address indexed payee,
+        address account,
+        uint128 amount,
+        uint128 paidTotal,
+        uint128 available,
+        bytes32 offChainReference
+    );
+    /// @notice The instructing bank rejected the demand under the counter-guarantee, with the hash of its notice.
+    event CounterDemandRejected(
+        uint256 indexed guaranteeId,
+        uint256 indexed claimIndex,
+        address account,
+        bytes32 reasonHash
+    );
+    /// @notice The guarantor suspended payment of an "extend or pay" demand until `until` (URDG 758 art. 23a); the
+    /// event informs the applicant.
+    event ClaimSuspended(
+        uint256 indexed guaranteeId,
+        uint256 indexed claimIndex,
+        uint32 indexed applicant,
+        address account,
+        uint64 until
+    );
+    /// @notice The guarantor recorded a repayment of the advance: the amount is reduced by `repaid` (URDG 758 art. 13).
+    event GuaranteeReduced(
+        uint256 indexed guaranteeId,
+        address account,
+        uint128 repaid,
+        uint128 amount,
+        bytes32 evidenceHash
+    );
+    /// @notice The applicant named, before issue, the certificate whose presentation ends the guarantee (art. 25a iii).
+    event ExpiryDocumentNamed(uint256 indexed guaranteeId, address account, bytes32 documentHash);
+    /// @notice The named certificate was presented: the guarantee expired on that documentary event.
+    event GuaranteeExpiredByDocument(uint256 indexed guaranteeId, address account, bytes32 documentHash);
+
     /// @notice The guarantee does not exist.
     error GuaranteeUnknown(uint256 guaranteeId);
     /// @notice The guarantee is not in the state this step needs.
@@ -255,6 +361,22 @@ interface IBankGuarantees {
     error ClaimExaminationOver(uint256 guaranteeId, uint256 claimIndex, uint64 deadline);
     /// @notice The demand did not ask to "extend or pay".
     error ClaimNotExtendOrPay(uint256 guaranteeId, uint256 claimIndex);
+
+    /// @notice The guarantee already has a counter-guarantee, or has none.
+    error CounterGuaranteeWrongState(uint256 guaranteeId, CounterState current, CounterState expected);
+    /// @notice The demand under the guarantee was not paid (not established as complying) or backs a demand under
+    /// the counter-guarantee already.
+    error CounterDemandNotBacked(uint256 guaranteeId, uint256 claimIndex, ClaimState claimState);
+    /// @notice The counter-guarantee expired at `expiry`.
+    error CounterGuaranteeExpiredAt(uint256 guaranteeId, uint64 expiry);
+    /// @notice Payment of the demand is suspended until `until` (art. 23).
+    error ClaimSuspendedUntil(uint256 guaranteeId, uint256 claimIndex, uint64 until);
+    /// @notice The suspension is already set, ends in the past, or ends later than 30 days after the demand.
+    error ClaimSuspensionInvalid(uint256 guaranteeId, uint256 claimIndex, uint64 until, uint64 latest);
+    /// @notice The step needs another kind of guarantee.
+    error GuaranteeWrongKind(uint256 guaranteeId, GuaranteeKind kind);
+    /// @notice The certificate presented is not the one named at issue (or none was named).
+    error ExpiryDocumentMismatch(uint256 guaranteeId, bytes32 documentHash);
 
     /// @notice Applies for a guarantee. Applicant (`GUARANTEE_PARTY`) only.
     /// @return guaranteeId The new guarantee's id.
@@ -308,6 +430,53 @@ interface IBankGuarantees {
 
     /// @notice Closes an issued guarantee after its expiry. Any active member.
     function expire(uint256 guaranteeId) external;
+
+    /// @notice Suspends payment of an "extend or pay" demand until `until`, at most 30 calendar days after the demand
+    /// (URDG 758 art. 23a); the applicant is informed by the event. Guarantor only, within the examination period,
+    /// once. A suspended demand is complying: it can no longer be rejected, only extended (until `until`) or paid
+    /// (after `until`).
+    function suspendForExtension(uint256 guaranteeId, uint256 claimIndex, uint64 until) external;
+
+    /// @notice Records a repayment of the advance, reducing the amount by `repaid` (not to or below what was paid),
+    /// with the hash of the evidence. Guarantor only, advance-payment guarantees, state `Issued`.
+    function recordReduction(uint256 guaranteeId, uint128 repaid, bytes32 evidenceHash) external;
+
+    /// @notice Names the certificate (by hash) whose presentation ends the guarantee. Applicant only, before issue.
+    function nameExpiryDocument(uint256 guaranteeId, bytes32 documentHash) external;
+
+    /// @notice Presents the certificate named at issue: the guarantee expires. Applicant or guarantor, state `Issued`.
+    function presentExpiryDocument(uint256 guaranteeId, bytes32 documentHash) external;
+
+    /// @notice Issues a counter-guarantee backing the guarantee, in favour of its guarantor. Instructing bank
+    /// (`GUARANTOR`, not the guarantor) only, guarantee applied for or issued, one per guarantee.
+    function issueCounterGuarantee(uint256 guaranteeId, CounterTerms calldata terms) external;
+
+    /// @notice Demands under the counter-guarantee, with the statement that the demand `claimIndex` under the
+    /// guarantee was complying (it was paid; art. 15b), for at most that demand's amount and what is available.
+    /// Guarantor only, before the counter-guarantee's expiry, one demand per paid demand, one at a time.
+    function demandUnderCounterGuarantee(
+        uint256 guaranteeId,
+        uint256 claimIndex,
+        uint128 amount,
+        bytes32 statementHash
+    ) external;
+
+    /// @notice Pays the demand under the counter-guarantee (tokens from the caller's account, or off chain under
+    /// `offChainReference`). Instructing bank only; the guarantor must still be in good standing.
+    function payCounterDemand(uint256 guaranteeId, bytes32 offChainReference) external;
+
+    /// @notice Rejects the demand under the counter-guarantee with the hash of the notice. Instructing bank only,
+    /// within its examination period.
+    function rejectCounterDemand(uint256 guaranteeId, bytes32 reasonHash) external;
+
+    /// @notice The counter-guarantee backing a guarantee (state `None` when there is none).
+    function counterGuarantee(uint256 guaranteeId) external view returns (CounterGuarantee memory);
+
+    /// @notice Until when payment of a demand is suspended (zero: not suspended).
+    function suspendedUntil(uint256 guaranteeId, uint256 claimIndex) external view returns (uint64);
+
+    /// @notice The certificate named at issue whose presentation ends the guarantee (zero: none).
+    function expiryDocument(uint256 guaranteeId) external view returns (bytes32);
 
     /// @notice The guarantee as stored.
     function guarantee(uint256 guaranteeId) external view returns (Guarantee memory);

@@ -76,9 +76,45 @@ export const measure: MeasureGas = async (connection) => {
   row("extend instead of paying (extend or pay)", await gasOf(await bank.extendInsteadOfPaying(1n, 3n)));
   row("release by the beneficiary", await gasOf(await beneficiary.release(1n)));
 
-  await applicant.applyFor(base);
+  // URDG 758 (issue 19): counter-guarantee, extend-or-pay suspension, advance repayment, documentary expiry.
+  await fund(platform, accounts.bankB, 100_000_000n);
+  await platform.token.connect(accounts.bankB).approve(app, ethers.MaxUint256);
+  const instructing = app.connect(accounts.bankB);
+  await applicant.applyFor(base); // 4
+  const counterTerms = { amount: 1_000_000n, expiry: now + 120n * DAY, examinationPeriod: 5n * DAY, termsHash: h("cg") };
+  row(
+    "issue a counter-guarantee (art. 2)",
+    await gasOf(await instructing.issueCounterGuarantee(4n, counterTerms)),
+    ISSUE_TARGET,
+  );
   await bank.issue(4n, h("ref-4"));
+  await beneficiary.presentClaim(4n, demand(400_000n, now + 150n * DAY));
+  row(
+    "suspend an extend-or-pay demand (art. 23)",
+    await gasOf(await bank.suspendForExtension(4n, 0n, now + 20n * DAY)),
+  );
+  await networkHelpers.time.increaseTo(now + 20n * DAY + 1n);
+  await bank.payClaim(4n, 0n, ZeroHash);
+  row(
+    "demand under the counter-guarantee (art. 15b)",
+    await gasOf(await bank.demandUnderCounterGuarantee(4n, 0n, 400_000n, h("statement"))),
+  );
+  row("pay the counter-guarantee demand in tokens", await gasOf(await instructing.payCounterDemand(4n, ZeroHash)));
+  await beneficiary.presentClaim(4n, demand(100_000n));
+  await bank.payClaim(4n, 1n, ZeroHash);
+  await bank.demandUnderCounterGuarantee(4n, 1n, 100_000n, h("statement"));
+  row("reject the counter-guarantee demand", await gasOf(await instructing.rejectCounterDemand(4n, h("reasons"))));
+
+  const later = BigInt(await networkHelpers.time.latest());
+  await applicant.applyFor({ ...base, kind: 2, expiry: later + 90n * DAY }); // 5
+  row("name the expiry certificate (art. 25a iii)", await gasOf(await applicant.nameExpiryDocument(5n, h("cert"))));
+  await bank.issue(5n, h("ref-5"));
+  row("record an advance repayment (art. 13)", await gasOf(await bank.recordReduction(5n, 250_000n, h("repaid"))));
+  row("present the expiry certificate", await gasOf(await applicant.presentExpiryDocument(5n, h("cert"))));
+
+  await applicant.applyFor({ ...base, expiry: later + 90n * DAY }); // 6
+  await bank.issue(6n, h("ref-6"));
   await networkHelpers.time.increase(91n * DAY);
-  row("close after expiry", await gasOf(await app.connect(accounts.bankC).expire(4n)));
+  row("close after expiry", await gasOf(await app.connect(accounts.bankC).expire(6n)));
   return rows;
 };

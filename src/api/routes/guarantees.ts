@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { party, publicAccess, row, rows } from "../access.js";
+import { either, party, publicAccess, row, rows } from "../access.js";
 import type { Queryable, Row } from "../../indexer/db.js";
 import {
   AMENDMENT_STATES,
   CLAIM_STATES,
+  COUNTER_STATES,
   GUARANTEE_KINDS,
   GUARANTEE_STATES,
 } from "../../indexer/projections/guarantees.js";
@@ -51,6 +52,11 @@ const guaranteeSchema = z.object({
   schedule: z.array(stepSchema),
   claimCount: z.number().int(),
   amendmentCount: z.number().int(),
+  expiryDocument: z
+    .string()
+    .nullable()
+    .describe("Hash of the certificate whose presentation ends the guarantee (URDG 758 art. 25a iii); null: none"),
+  reducedTotal: z.string().describe("Advance repayments recorded as reductions (art. 13), already out of `amount`"),
   at: z.number().int().describe("The moment the next three fields are computed for"),
   amountAt: z.string().describe("Amount lowered by the reduction steps reached at `at`"),
   available: z.string().describe("What a demand may ask for at `at` (0 unless Issued or Claimed)"),
@@ -87,7 +93,42 @@ const claimSchema = z.object({
   reasonHash: z.string().nullable(),
   newExpiry: z.number().int().nullable(),
   answeredBy: z.string().nullable(),
+  suspendedUntil: z
+    .number()
+    .int()
+    .nullable()
+    .describe("Extend or pay (URDG 758 art. 23): payment suspended until then; null: not suspended"),
   presented: source,
+  source,
+});
+const counterDemandSchema = z.object({
+  claimIndex: z.number().int().describe("The paid demand under the guarantee this demand rests on (art. 15b)"),
+  guarantor: z.number().int(),
+  payee: z.string(),
+  amount: z.string(),
+  statementHash: z.string().describe("Hash of the guarantor's statement that it received a complying demand"),
+  examinationDeadline: z.number().int(),
+  state: z.enum(["Presented", "Paid", "Rejected"]),
+  paidTotal: z.string().nullable(),
+  availableAfter: z.string().nullable(),
+  offChainReference: z.string().nullable(),
+  reasonHash: z.string().nullable(),
+  answeredBy: z.string().nullable(),
+  presented: source,
+  source,
+});
+const counterGuaranteeSchema = z.object({
+  instructingBank: z.number().int(),
+  instructingAccount: z.string(),
+  guarantor: z.number().int(),
+  state: z.enum(COUNTER_STATES),
+  amount: z.string(),
+  paid: z.string(),
+  available: z.string(),
+  expiry: z.number().int(),
+  examinationPeriod: z.number().int(),
+  termsHash: z.string(),
+  issued: source,
   source,
 });
 const timelineSchema = z.object({
@@ -145,6 +186,8 @@ function toGuarantee(r: Row, at: number) {
     schedule,
     claimCount: r.claim_count as number,
     amendmentCount: r.amendment_count as number,
+    expiryDocument: (r.expiry_document as string | null) ?? null,
+    reducedTotal: String(r.reduced_total ?? 0),
     at,
     amountAt: reduced.toString(),
     available: available.toString(),
@@ -184,7 +227,40 @@ const toClaim = (r: Row) => ({
   reasonHash: (r.reason_hash as string | null) ?? null,
   newExpiry: num(r.new_expiry),
   answeredBy: (r.answered_by as string | null) ?? null,
+  suspendedUntil: num(r.suspended_until),
   presented: sourceOf(r.presented_block, r.presented_tx),
+  source: versionSource(r),
+});
+
+const toCounterDemand = (r: Row) => ({
+  claimIndex: r.claim_index as number,
+  guarantor: r.guarantor as number,
+  payee: r.payee as string,
+  amount: r.amount as string,
+  statementHash: r.statement_hash as string,
+  examinationDeadline: Number(r.examination_deadline),
+  state: r.state as "Presented" | "Paid" | "Rejected",
+  paidTotal: (r.paid_total as string | null) ?? null,
+  availableAfter: (r.available_after as string | null) ?? null,
+  offChainReference: (r.off_chain_reference as string | null) ?? null,
+  reasonHash: (r.reason_hash as string | null) ?? null,
+  answeredBy: (r.answered_by as string | null) ?? null,
+  presented: sourceOf(r.presented_block, r.presented_tx),
+  source: versionSource(r),
+});
+
+const toCounterGuarantee = (r: Row) => ({
+  instructingBank: r.instructing_bank as number,
+  instructingAccount: r.instructing_account as string,
+  guarantor: r.guarantor as number,
+  state: r.state as (typeof COUNTER_STATES)[number],
+  amount: r.amount as string,
+  paid: r.paid as string,
+  available: (BigInt(r.amount as string) - BigInt(r.paid as string)).toString(),
+  expiry: Number(r.expiry),
+  examinationPeriod: Number(r.examination_period),
+  termsHash: r.terms_hash as string,
+  issued: sourceOf(r.issued_block, r.issued_tx),
   source: versionSource(r),
 });
 
@@ -196,6 +272,12 @@ const at = atQuery("for the reduction schedule, availability and expiry");
 
 /** A guarantee's parties: applicant, guarantor, beneficiary (verification by reference is public). */
 const GUARANTEE_PARTIES = party("g.applicant", "g.guarantor", "g.beneficiary");
+
+/** The guarantee's parties, or the instructing bank of its counter-guarantee (the chain's other bank). */
+const CHAIN_PARTIES = either(GUARANTEE_PARTIES, (q, member) => {
+  const p = q.p(member, "bigint");
+  return `EXISTS (SELECT 1 FROM counter_guarantees cg WHERE cg.guarantee_id = g.guarantee_id AND cg.instructing_bank = ${p})`;
+});
 
 export default defineRoutes({
   name: "guarantees",
@@ -310,6 +392,45 @@ export default defineRoutes({
       order: "asc",
       item: claimSchema,
       toItem: toClaim,
+    }),
+    defineRoute({
+      path: "/guarantees/:id/chain",
+      access: row("guarantees g", { guarantee_id: ["id", "numeric"] }, CHAIN_PARTIES),
+      summary: "A guarantee and the counter-guarantee behind it as one chain (URDG 758 art. 2, 15b)",
+      description:
+        "The local guarantee, the instructing bank's counter-guarantee (null when there is none), and each demand " +
+        "under the guarantee with the demand under the counter-guarantee that rests on it. Visible to the " +
+        "guarantee's parties and the instructing bank.",
+      tags: ["guarantees"],
+      params: z.object({ id: uint256 }),
+      query: z.object({ ...at, ...asOfQuery }),
+      response: z.object({
+        guarantee: guaranteeSchema,
+        counterGuarantee: counterGuaranteeSchema.nullable(),
+        demands: z.array(claimSchema.extend({ counterDemand: counterDemandSchema.nullable() })),
+      }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const row = await guaranteeRow(ctx.db, params.id, query.asOf);
+        const select = async (table: string, alias: string, order: string) => {
+          const q = new Sql();
+          return ctx.db.query(
+            `SELECT * FROM ${table} ${alias} WHERE ${alias}.guarantee_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, alias, query.asOf)}${order}`,
+            q.params,
+          );
+        };
+        const [counters, claims, counterDemands] = await Promise.all([
+          select("counter_guarantees", "cg", ""),
+          select("guarantee_claims", "c", " ORDER BY c.claim_index"),
+          select("counter_demands", "d", " ORDER BY d.claim_index"),
+        ]);
+        const byClaim = new Map(counterDemands.map((d) => [d.claim_index as number, toCounterDemand(d)]));
+        return {
+          guarantee: toGuarantee(row, resolveAt(query)),
+          counterGuarantee: counters[0] === undefined ? null : toCounterGuarantee(counters[0]),
+          demands: claims.map((c) => ({ ...toClaim(c), counterDemand: byClaim.get(c.claim_index as number) ?? null })),
+        };
+      },
     }),
     listRoute({
       path: "/guarantees/:id/timeline",

@@ -1,4 +1,8 @@
-/** `consortia guarantee ...`: bank guarantees (apply, issue, amend, claim, pay, verify, release, expire). */
+/**
+ * `consortia guarantee ...`: bank guarantees (apply, issue, amend, claim, pay, verify, release, expire), and the URDG
+ * 758 steps of issue 19: counter-guarantees (counter-issue, counter-demand, counter-pay, counter-reject, chain),
+ * extend-or-pay suspension (suspend), advance repayments (reduce) and documentary expiry (expiry-document, end).
+ */
 import type { Command } from "commander";
 import { GUARANTEE_KIND, type GuaranteeKindName } from "@consortia/sdk";
 import type { Cli } from "../context.js";
@@ -25,7 +29,9 @@ function parseKind(value: string): GuaranteeKindName {
   const wanted = value.replace(/[-_\s]/g, "").toLowerCase();
   const match = GUARANTEE_KIND.find((kind) => kind.toLowerCase() === wanted);
   if (match === undefined)
-    throw new UsageError(`unknown guarantee kind "${value}": expected bid, performance or advance-payment`);
+    throw new UsageError(
+      `unknown guarantee kind "${value}": expected bid, performance, advance-payment, warranty, payment or standby`,
+    );
   return match;
 }
 
@@ -36,7 +42,7 @@ export function register(program: Command, cli: () => Cli): void {
     .command("apply")
     .requiredOption("--guarantor <member>", "bank asked to issue (member or account)")
     .requiredOption("--beneficiary <member>", "beneficiary (member or account)")
-    .requiredOption("--kind <kind>", "bid, performance or advance-payment")
+    .requiredOption("--kind <kind>", "bid, performance, advance-payment, warranty, payment or standby (ISP98)")
     .requiredOption("--amount <amount>", "maximum amount, decimal")
     .option("--currency <code>", "ISO 4217 currency", "CNY")
     .requiredOption("--expiry <date>", "last moment a demand may be presented")
@@ -279,6 +285,196 @@ export function register(program: Command, cli: () => Cli): void {
       printed(cli(), receipt, { guaranteeId: id, claimIndex }, `withdrew demand ${claimIndex} of guarantee ${id}`);
     },
   );
+  claimStep(
+    "suspend",
+    "suspend payment of an extend-or-pay demand, at most 30 days after it (guarantor, URDG 758 art. 23)",
+  )
+    .requiredOption("--until <date>", "end of the suspension")
+    .action(async (idText: string, claimText: string, options: { until: string }) => {
+      const id = parseId(idText, "guarantee id");
+      const claimIndex = parseIndex(claimText, "demand index");
+      const until = await parseDate(options.until, "until", cli().chainTime);
+      const receipt = await (
+        await client()
+      ).suspendForExtension(id, claimIndex, until, progress(cli(), `suspend demand ${claimIndex}`));
+      printed(
+        cli(),
+        receipt,
+        { guaranteeId: id, claimIndex, until: Number(until) },
+        `suspended payment of demand ${claimIndex} of guarantee ${id} until ${formatDate(Number(until))}`,
+      );
+    });
+  guarantee
+    .command("reduce")
+    .argument("<id>", "guarantee id")
+    .argument("<repaid>", "advance repaid, decimal")
+    .requiredOption("--evidence <hash>", "hash of the evidence of repayment")
+    .description("record a repayment of the advance: the amount falls by it (guarantor, advance payment, art. 13)")
+    .action(async (idText: string, repaidText: string, options: { evidence: string }) => {
+      const id = parseId(idText, "guarantee id");
+      const evidence = await parseHash(options.evidence, "evidence");
+      const consortia = await cli().consortia({ sign: true });
+      const repaid = await parseTokenAmount(consortia, repaidText, "<repaid>", { bits: 128 });
+      const receipt = await consortia.guarantees.recordReduction(id, repaid, evidence, progress(cli(), `reduce ${id}`));
+      printed(cli(), receipt, { guaranteeId: id, repaid: repaidText }, `reduced guarantee ${id} by ${repaidText}`);
+    });
+  guarantee
+    .command("expiry-document")
+    .argument("<id>", "guarantee id")
+    .argument("<hash>", "hash of the certificate whose presentation ends the guarantee")
+    .description("name the expiry certificate before issue (applicant, URDG 758 art. 25a iii)")
+    .action(async (idText: string, hashText: string) => {
+      const id = parseId(idText, "guarantee id");
+      const documentHash = await parseHash(hashText, "certificate hash");
+      const receipt = await (
+        await client()
+      ).nameExpiryDocument(id, documentHash, progress(cli(), `name expiry document of ${id}`));
+      printed(
+        cli(),
+        receipt,
+        { guaranteeId: id, documentHash },
+        `guarantee ${id} ends when ${documentHash} is presented`,
+      );
+    });
+  guarantee
+    .command("end")
+    .argument("<id>", "guarantee id")
+    .argument("<hash>", "hash of the certificate named at issue")
+    .description("present the expiry certificate: the guarantee expires (applicant or guarantor)")
+    .action(async (idText: string, hashText: string) => {
+      const id = parseId(idText, "guarantee id");
+      const documentHash = await parseHash(hashText, "certificate hash");
+      const receipt = await (
+        await client()
+      ).presentExpiryDocument(id, documentHash, progress(cli(), `present expiry document of ${id}`));
+      printed(cli(), receipt, { guaranteeId: id, documentHash }, `guarantee ${id} expired on its documentary event`);
+    });
+
+  // --- counter-guarantees (URDG 758 art. 2, 15b)
+  guarantee
+    .command("counter-issue")
+    .argument("<id>", "the guarantee it backs")
+    .requiredOption("--amount <amount>", "maximum amount, decimal")
+    .requiredOption("--expiry <date>", "last moment the guarantor may demand")
+    .option("--examination-days <days>", "days the instructing bank has to examine a demand", "5")
+    .requiredOption("--terms <hash>", "hash of the counter-guarantee text")
+    .description("issue a counter-guarantee in favour of the guarantor (instructing bank, GUARANTOR)")
+    .action(
+      async (idText: string, options: { amount: string; expiry: string; examinationDays: string; terms: string }) => {
+        const id = parseId(idText, "guarantee id");
+        const expiry = await parseDate(options.expiry, "expiry", cli().chainTime);
+        const termsHash = await parseHash(options.terms, "terms hash");
+        const days = parseCount(options.examinationDays, "--examination-days");
+        const consortia = await cli().consortia({ sign: true });
+        const amount = await parseTokenAmount(consortia, options.amount, "--amount", { bits: 128 });
+        const receipt = await consortia.guarantees.issueCounterGuarantee(
+          id,
+          { amount, expiry, examinationPeriod: days * 86_400, termsHash },
+          progress(cli(), `counter-guarantee ${id}`),
+        );
+        printed(cli(), receipt, { guaranteeId: id }, `issued a counter-guarantee backing guarantee ${id}`);
+      },
+    );
+  guarantee
+    .command("counter-demand")
+    .argument("<id>", "guarantee id")
+    .argument("<claim>", "the paid demand under the guarantee (index)")
+    .argument("<amount>", "amount demanded, decimal")
+    .requiredOption("--statement <hash>", "hash of the statement that a complying demand was received (art. 15b)")
+    .description("demand under the counter-guarantee after paying a complying demand (guarantor)")
+    .action(async (idText: string, claimText: string, amountText: string, options: { statement: string }) => {
+      const id = parseId(idText, "guarantee id");
+      const claimIndex = parseIndex(claimText, "demand index");
+      const statement = await parseHash(options.statement, "statement");
+      const consortia = await cli().consortia({ sign: true });
+      const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 128 });
+      const receipt = await consortia.guarantees.demandUnderCounterGuarantee(
+        id,
+        claimIndex,
+        amount,
+        statement,
+        progress(cli(), `counter-demand on guarantee ${id}`),
+      );
+      printed(
+        cli(),
+        receipt,
+        { guaranteeId: id, claimIndex },
+        `demanded ${amountText} under the counter-guarantee of guarantee ${id}`,
+      );
+    });
+  guarantee
+    .command("counter-pay")
+    .argument("<id>", "guarantee id")
+    .option("--reference <hash>", "off-chain payment reference")
+    .description("pay the demand under the counter-guarantee (instructing bank)")
+    .action(async (idText: string, options: { reference?: string }) => {
+      const id = parseId(idText, "guarantee id");
+      const reference = await parseOptionalHash(options.reference, "payment reference");
+      const consortia = await cli().consortia({ sign: true });
+      const counter = await consortia.guarantees.counterGuarantee(id);
+      const amount = counter.demand?.amount ?? 0n;
+      if (options.reference === undefined && amount !== 0n)
+        await ensureAllowance(cli(), consortia, consortia.guarantees.address, amount);
+      const receipt = await consortia.guarantees.payCounterDemand(id, reference, progress(cli(), `counter-pay ${id}`));
+      const shown = await consortia.token.format(amount);
+      printed(cli(), receipt, { guaranteeId: id, amount: shown }, `paid ${shown} under the counter-guarantee of ${id}`);
+    });
+  guarantee
+    .command("counter-reject")
+    .argument("<id>", "guarantee id")
+    .requiredOption("--reason <hash>", "hash of the notice")
+    .description("reject the demand under the counter-guarantee within the examination period (instructing bank)")
+    .action(async (idText: string, options: { reason: string }) => {
+      const id = parseId(idText, "guarantee id");
+      const reason = await parseHash(options.reason, "reason");
+      const receipt = await (await client()).rejectCounterDemand(id, reason, progress(cli(), `counter-reject ${id}`));
+      printed(cli(), receipt, { guaranteeId: id }, `rejected the demand under the counter-guarantee of ${id}`);
+    });
+  guarantee
+    .command("chain")
+    .argument("<id>", "guarantee id")
+    .description("show a guarantee, its counter-guarantee and its demands as one chain")
+    .action(async (idText: string) => {
+      const id = parseId(idText, "guarantee id");
+      const consortia = await cli().consortia();
+      const record = await readFound("guarantee", id, () => consortia.guarantees.guarantee(id));
+      const counter = await consortia.guarantees.counterGuarantee(id);
+      const format = consortia.token.format;
+      const demands: { index: number; state: string; amount: string; suspendedUntil: number }[] = [];
+      for (let i = 0n; i < BigInt(record.claimCount); i++) {
+        const claim = await consortia.guarantees.claim(id, i);
+        demands.push({
+          index: Number(i),
+          state: claim.state,
+          amount: await format(claim.amount),
+          suspendedUntil: await consortia.guarantees.suspendedUntil(id, i),
+        });
+      }
+      const data = {
+        guarantee: { id: String(id), kind: record.kind, state: record.state, guarantor: record.guarantor },
+        counterGuarantee:
+          counter.state === "None"
+            ? null
+            : {
+                instructingBank: counter.instructingBank,
+                state: counter.state,
+                amount: await format(counter.amount),
+                paid: await format(counter.paid),
+                expiry: counter.expiry,
+              },
+        demands,
+      };
+      cli().out.result(data, () =>
+        [
+          `guarantee ${id}: ${record.kind}, ${record.state}, guarantor member ${record.guarantor}`,
+          data.counterGuarantee === null
+            ? "  no counter-guarantee"
+            : `  counter-guarantee by member ${data.counterGuarantee.instructingBank}: ${data.counterGuarantee.state}, ` +
+              `${data.counterGuarantee.paid} of ${data.counterGuarantee.amount} paid, expires ${formatDate(counter.expiry)}`,
+          ...demands.map((d) => `  demand ${d.index}: ${d.amount}, ${d.state}`),
+        ].join("\n"),
+      );
+    });
   oneStep(
     "release",
     "release the bank from the guarantee (beneficiary)",

@@ -1,6 +1,7 @@
 import { BankGuarantees__factory } from "@consortia/sdk/typechain";
 import {
   createTableSql,
+  type ColumnType,
   defineProjection,
   type EventHandler,
   type ProjectionStore,
@@ -9,7 +10,8 @@ import {
 import { onPaused, onUnpaused } from "./platform.js";
 
 /** Enum names of IBankGuarantees, by their uint8 value. */
-export const GUARANTEE_KINDS = ["Bid", "Performance", "AdvancePayment"] as const;
+export const GUARANTEE_KINDS = ["Bid", "Performance", "AdvancePayment", "Warranty", "Payment", "Standby"] as const;
+export const COUNTER_STATES = ["None", "Issued", "Demanded", "Exhausted"] as const;
 export const GUARANTEE_STATES = [
   "None",
   "Applied",
@@ -127,6 +129,83 @@ export const GUARANTEE_TABLES = [
   },
 ] as const satisfies readonly TableSpec[];
 
+/**
+ * URDG 758 (issue 19, migration guarantees/002_urdg): the certificate whose presentation ends a guarantee (art. 25a
+ * iii) and the total of recorded advance repayments (art. 13) on `guarantees`; the suspension of an "extend or pay"
+ * demand (art. 23) on `guarantee_claims`; counter-guarantees and the demands under them (art. 2, 15b), keyed by the
+ * guarantee they back, so that a guarantee and its counter-guarantee read as one chain.
+ */
+export const URDG_GUARANTEE_COLUMNS = {
+  expiry_document: "text",
+  reduced_total: "numeric",
+} as const satisfies Record<string, ColumnType>;
+export const URDG_CLAIM_COLUMNS = { suspended_until: "numeric" } as const satisfies Record<string, ColumnType>;
+
+export const COUNTER_GUARANTEE_TABLES = [
+  {
+    kind: "versioned",
+    name: "counter_guarantees",
+    key: ["guarantee_id"],
+    columns: {
+      guarantee_id: "numeric",
+      instructing_bank: "bigint",
+      instructing_account: "text",
+      guarantor: "bigint",
+      state: "text",
+      amount: "numeric",
+      paid: "numeric",
+      expiry: "numeric",
+      examination_period: "bigint",
+      terms_hash: "text",
+      issued_block: "bigint",
+      issued_tx: "text",
+    },
+    indexes: [["instructing_bank"], ["guarantor"]],
+  },
+  {
+    kind: "versioned",
+    name: "counter_demands",
+    key: ["guarantee_id", "claim_index"],
+    columns: {
+      guarantee_id: "numeric",
+      claim_index: "integer",
+      guarantor: "bigint",
+      payee: "text",
+      amount: "numeric",
+      statement_hash: "text",
+      examination_deadline: "numeric",
+      state: "text",
+      paid_total: "numeric",
+      available_after: "numeric",
+      off_chain_reference: "text",
+      reason_hash: "text",
+      answered_by: "text",
+      presented_block: "bigint",
+      presented_tx: "text",
+    },
+    indexes: [["state"]],
+  },
+] as const satisfies readonly TableSpec[];
+
+const GUARANTEE_TABLES_NOW = GUARANTEE_TABLES.map((table) =>
+  table.name === "guarantees"
+    ? { ...table, columns: { ...table.columns, ...URDG_GUARANTEE_COLUMNS } }
+    : table.name === "guarantee_claims"
+      ? { ...table, columns: { ...table.columns, ...URDG_CLAIM_COLUMNS } }
+      : table,
+);
+
+const addColumns = (table: string, columns: Record<string, ColumnType>) =>
+  `ALTER TABLE ${table} ${Object.entries(columns)
+    .map(([column, type]) => `ADD COLUMN ${column} ${type}`)
+    .join(", ")}`;
+
+const URDG_MIGRATION = [
+  addColumns("guarantees", URDG_GUARANTEE_COLUMNS),
+  addColumns("guarantee_claims", URDG_CLAIM_COLUMNS),
+  ...COUNTER_GUARANTEE_TABLES.map(createTableSql),
+].join(";\n");
+
 type Row = Record<string, unknown>;
 
 async function current(store: ProjectionStore, table: string, key: Row): Promise<Row> {
@@ -142,6 +221,18 @@ async function setGuarantee(store: ProjectionStore, id: unknown, changes: Row): 
 async function setClaim(store: ProjectionStore, id: unknown, index: unknown, changes: Row): Promise<void> {
   const key = { guarantee_id: id, claim_index: Number(index) };
   store.put("guarantee_claims", { ...(await current(store, "guarantee_claims", key)), ...changes });
+}
+
+async function setCounter(store: ProjectionStore, id: unknown, changes: Row): Promise<void> {
+  store.put("counter_guarantees", {
+    ...(await current(store, "counter_guarantees", { guarantee_id: id })),
+    ...changes,
+  });
+}
+
+async function setCounterDemand(store: ProjectionStore, id: unknown, index: unknown, changes: Row): Promise<void> {
+  const key = { guarantee_id: id, claim_index: Number(index) };
+  store.put("counter_demands", { ...(await current(store, "counter_demands", key)), ...changes });
 }
 
 async function setAmendment(store: ProjectionStore, id: unknown, number: unknown, changes: Row): Promise<void> {
@@ -187,8 +278,11 @@ interface DemandArgs {
 export default defineProjection({
   name: "guarantees",
   contracts: { BankGuarantees: BankGuarantees__factory.abi },
-  tables: GUARANTEE_TABLES,
-  migrations: [{ id: "guarantees/001_tables", sql: GUARANTEE_TABLES.map(createTableSql).join(";\n") }],
+  tables: [...GUARANTEE_TABLES_NOW, ...COUNTER_GUARANTEE_TABLES],
+  migrations: [
+    { id: "guarantees/001_tables", sql: GUARANTEE_TABLES.map(createTableSql).join(";\n") },
+    { id: "guarantees/002_urdg", sql: URDG_MIGRATION },
+  ],
   handlers: {
     BankGuarantees: {
       GuaranteeApplied: (e, store) => {
@@ -214,6 +308,8 @@ export default defineProjection({
           schedule: a.schedule.map((s) => ({ date: BigInt(s.date), amount: BigInt(s.amount) })),
           claim_count: 0,
           amendment_count: 0,
+          expiry_document: null,
+          reduced_total: 0n,
           applied_block: e.blockNumber,
           applied_tx: e.txHash,
         });
@@ -295,6 +391,7 @@ export default defineProjection({
           reason_hash: null,
           new_expiry: null,
           answered_by: null,
+          suspended_until: null,
           presented_block: e.blockNumber,
           presented_tx: e.txHash,
         });
@@ -371,6 +468,108 @@ export default defineProjection({
       GuaranteeExpired: async (e, store) => {
         await setGuarantee(store, e.args.guaranteeId, { state: "Expired" });
         timeline(store, e);
+      },
+      ClaimSuspended: async (e, store) => {
+        await setClaim(store, e.args.guaranteeId, e.args.claimIndex, { suspended_until: e.args.until });
+        timeline(store, e, {
+          claim: e.args.claimIndex,
+          details: { until: e.args.until, applicant: Number(e.args.applicant) },
+        });
+      },
+      GuaranteeReduced: async (e, store) => {
+        const g = await current(store, "guarantees", { guarantee_id: e.args.guaranteeId });
+        await setGuarantee(store, e.args.guaranteeId, {
+          amount: e.args.amount,
+          reduced_total: BigInt(String(g.reduced_total ?? 0)) + (e.args.repaid as bigint),
+        });
+        timeline(store, e, {
+          details: { repaid: e.args.repaid, amount: e.args.amount, evidenceHash: e.args.evidenceHash },
+        });
+      },
+      ExpiryDocumentNamed: async (e, store) => {
+        await setGuarantee(store, e.args.guaranteeId, { expiry_document: e.args.documentHash });
+        timeline(store, e, { details: { documentHash: e.args.documentHash } });
+      },
+      GuaranteeExpiredByDocument: async (e, store) => {
+        await setGuarantee(store, e.args.guaranteeId, { state: "Expired" });
+        timeline(store, e, { details: { documentHash: e.args.documentHash } });
+      },
+      CounterGuaranteeIssued: (e, store) => {
+        const t = e.args.terms as { amount: bigint; expiry: bigint; examinationPeriod: bigint; termsHash: string };
+        store.put("counter_guarantees", {
+          guarantee_id: e.args.guaranteeId,
+          instructing_bank: e.args.instructingBank,
+          instructing_account: e.args.account,
+          guarantor: e.args.guarantor,
+          state: "Issued",
+          amount: t.amount,
+          paid: 0n,
+          expiry: t.expiry,
+          examination_period: BigInt(t.examinationPeriod),
+          terms_hash: t.termsHash,
+          issued_block: e.blockNumber,
+          issued_tx: e.txHash,
+        });
+        timeline(store, e, {
+          details: { instructingBank: Number(e.args.instructingBank), amount: t.amount, expiry: t.expiry },
+        });
+      },
+      CounterDemandPresented: async (e, store) => {
+        store.put("counter_demands", {
+          guarantee_id: e.args.guaranteeId,
+          claim_index: Number(e.args.claimIndex),
+          guarantor: e.args.guarantor,
+          payee: e.args.payee,
+          amount: e.args.amount,
+          statement_hash: e.args.statementHash,
+          examination_deadline: e.args.examinationDeadline,
+          state: "Presented",
+          paid_total: null,
+          available_after: null,
+          off_chain_reference: null,
+          reason_hash: null,
+          answered_by: null,
+          presented_block: e.blockNumber,
+          presented_tx: e.txHash,
+        });
+        await setCounter(store, e.args.guaranteeId, { state: "Demanded" });
+        timeline(store, e, {
+          claim: e.args.claimIndex,
+          details: {
+            counter: true,
+            amount: e.args.amount,
+            statementHash: e.args.statementHash,
+            examinationDeadline: e.args.examinationDeadline,
+          },
+        });
+      },
+      CounterDemandPaid: async (e, store) => {
+        const reference = e.args.offChainReference as string;
+        const offChain = BigInt(reference) === 0n ? null : reference;
+        await setCounterDemand(store, e.args.guaranteeId, e.args.claimIndex, {
+          state: "Paid",
+          paid_total: e.args.paidTotal,
+          available_after: e.args.available,
+          off_chain_reference: offChain,
+          answered_by: e.args.account,
+        });
+        await setCounter(store, e.args.guaranteeId, {
+          paid: e.args.paidTotal,
+          state: (e.args.available as bigint) === 0n ? "Exhausted" : "Issued",
+        });
+        timeline(store, e, {
+          claim: e.args.claimIndex,
+          details: { counter: true, amount: e.args.amount, available: e.args.available, offChainReference: offChain },
+        });
+      },
+      CounterDemandRejected: async (e, store) => {
+        await setCounterDemand(store, e.args.guaranteeId, e.args.claimIndex, {
+          state: "Rejected",
+          reason_hash: e.args.reasonHash,
+          answered_by: e.args.account,
+        });
+        await setCounter(store, e.args.guaranteeId, { state: "Issued" });
+        timeline(store, e, { claim: e.args.claimIndex, details: { counter: true, reasonHash: e.args.reasonHash } });
       },
       Paused: onPaused,
       Unpaused: onUnpaused,

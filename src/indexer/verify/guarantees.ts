@@ -1,5 +1,11 @@
 import { BankGuarantees__factory } from "@consortia/sdk/typechain";
-import { CLAIM_STATES, currencyCode, GUARANTEE_KINDS, GUARANTEE_STATES } from "../projections/guarantees.js";
+import {
+  CLAIM_STATES,
+  COUNTER_STATES,
+  currencyCode,
+  GUARANTEE_KINDS,
+  GUARANTEE_STATES,
+} from "../projections/guarantees.js";
 import { asOf, counted, deployed, enumName, reader, rowByRow, type Check } from "./check.js";
 
 interface Guarantee {
@@ -75,7 +81,7 @@ export const GUARANTEE_CHECKS: readonly Check[] = [
       const call = reader(ctx, "BankGuarantees", BankGuarantees__factory.abi);
       const claims = await asOf(
         ctx,
-        "t.guarantee_id, t.claim_index, t.amount, t.payee, t.state, t.extend_to, t.examination_deadline",
+        "t.guarantee_id, t.claim_index, t.amount, t.payee, t.state, t.extend_to, t.examination_deadline, t.suspended_until",
         "guarantee_claims",
       );
       // The contract keeps the latest amendment of each guarantee; the index's row with that number must match it.
@@ -105,6 +111,12 @@ export const GUARANTEE_CHECKS: readonly Check[] = [
             ["examinationDeadline", r.examination_deadline, c.examinationDeadline],
           ],
         )),
+        ...(await rowByRow<bigint>(
+          claims,
+          (c) => call("suspendedUntil", [c.guarantee_id, c.claim_index]),
+          (c) => `guarantee ${String(c.guarantee_id)} demand ${String(c.claim_index)} suspension`,
+          (r, until) => [["suspendedUntil", r.suspended_until ?? 0n, until]],
+        )),
         ...(await rowByRow<{ amount: bigint; expiry: bigint; number: number; pending: boolean }>(
           guarantees,
           (g) => call("amendment", [g.guarantee_id]),
@@ -126,6 +138,44 @@ export const GUARANTEE_CHECKS: readonly Check[] = [
       ];
     },
   },
+  {
+    name: "counter-guarantees",
+    tables: ["counter_guarantees", "guarantees"],
+    async run(ctx) {
+      if (!deployed(ctx, "BankGuarantees")) return [];
+      const call = reader(ctx, "BankGuarantees", BankGuarantees__factory.abi);
+      const counters = await asOf(ctx, "t.*", "counter_guarantees");
+      const documents = await asOf(ctx, "t.guarantee_id, t.expiry_document", "guarantees");
+      return [
+        ...(await rowByRow<{
+          instructingBank: number;
+          state: number;
+          expiry: bigint;
+          amount: bigint;
+          paid: bigint;
+          termsHash: string;
+        }>(
+          counters,
+          (c) => call("counterGuarantee", [c.guarantee_id]),
+          (c) => `counter-guarantee of guarantee ${String(c.guarantee_id)}`,
+          (r, c) => [
+            ["instructingBank", r.instructing_bank, c.instructingBank],
+            ["state", r.state, enumName(COUNTER_STATES, c.state)],
+            ["expiry", r.expiry, c.expiry],
+            ["amount", r.amount, c.amount],
+            ["paid", r.paid, c.paid],
+            ["termsHash", r.terms_hash, c.termsHash],
+          ],
+        )),
+        ...(await rowByRow<string>(
+          documents,
+          (g) => call("expiryDocument", [g.guarantee_id]),
+          (g) => `guarantee ${String(g.guarantee_id)} expiry document`,
+          (g, d) => [["expiryDocument", g.expiry_document ?? "0x" + "0".repeat(64), d]],
+        )),
+      ];
+    },
+  },
 ];
 
 export const GUARANTEE_GAPS: Readonly<Record<string, string>> = {
@@ -135,4 +185,7 @@ export const GUARANTEE_GAPS: Readonly<Record<string, string>> = {
   "guarantee_claims.demand_hash/documents/paid_total/available_after/off_chain_reference/reason_hash/new_expiry":
     "the claim view has amount, deadlines, payee and state only (events only)",
   "guarantees.tender_reference": "the guarantee view has no tender reference (events only)",
+  "guarantees.reduced_total": "the sum of recorded advance repayments (events only; the amount is compared)",
+  counter_demands:
+    "demands under counter-guarantees: the contract keeps the one under examination (state and paid are compared)",
 };

@@ -171,7 +171,78 @@ async function amendmentProposed(ctx: Context): Promise<bigint> {
   });
 }
 
+/** supplier1 applied for an advance-payment guarantee at bankA in favour of core, and bankA issued it. */
+async function advanceIssued(ctx: Context): Promise<bigint> {
+  return ctx.state("guarantees: advance payment issued", async () => {
+    const { guarantees, accounts } = ctx.suite;
+    const application = {
+      guarantor: accounts.bankA.address,
+      beneficiary: accounts.core.address,
+      kind: 2, // AdvancePayment
+      currency: "0x434e59",
+      amount: 1_000_000n,
+      expiry: (await now(ctx)) + 365n * DAY,
+      examinationPeriod: 5n * DAY,
+      termsHash: h("advance payment guarantee terms"),
+      tenderReference: h("contract"),
+      schedule: [],
+    };
+    const id = await guarantees.connect(accounts.supplier1).applyFor.staticCall(application);
+    await guarantees.connect(accounts.supplier1).applyFor(application);
+    await guarantees.connect(accounts.bankA).issue(id, h(`advance guarantee reference ${id}`));
+    return id;
+  });
+}
+
+/** The issued guarantee ends when the certificate named before issue is presented. */
+async function expiryDocumentNamed(ctx: Context): Promise<bigint> {
+  return ctx.state("guarantees: expiry document named", async () => {
+    const id = await guaranteeApplied(ctx);
+    const { guarantees, accounts } = ctx.suite;
+    await guarantees.connect(accounts.supplier1).nameExpiryDocument(id, h("taking-over certificate"));
+    await guarantees.connect(accounts.bankA).issue(id, h(`guarantee reference ${id}`));
+    return id;
+  });
+}
+
+const counterTerms = async (ctx: Context) => ({
+  amount: 1_000_000n,
+  expiry: (await now(ctx)) + 400n * DAY,
+  examinationPeriod: 5n * DAY,
+  termsHash: h("counter-guarantee terms"),
+});
+
+/** bankB's counter-guarantee backs the issued guarantee; core's demand 0 was paid by bankA (off chain). */
+async function counterBacked(ctx: Context): Promise<bigint> {
+  return ctx.state("guarantees: counter-guarantee, demand paid", async () => {
+    const id = await guaranteeIssued(ctx);
+    const { guarantees, accounts } = ctx.suite;
+    await guarantees.connect(accounts.bankB).issueCounterGuarantee(id, await counterTerms(ctx));
+    await guarantees.connect(accounts.core).presentClaim(id, demand());
+    await guarantees.connect(accounts.bankA).payClaim(id, 0n, h(`guarantee payment ${id}`));
+    return id;
+  });
+}
+
+/** bankA demanded under bankB's counter-guarantee on the paid demand 0. */
+async function counterDemanded(ctx: Context): Promise<bigint> {
+  return ctx.state("guarantees: counter demand", async () => {
+    const id = await counterBacked(ctx);
+    await ctx.suite.guarantees
+      .connect(ctx.suite.accounts.bankA)
+      .demandUnderCounterGuarantee(id, 0n, 10_000n, h("art. 15b statement"));
+    return id;
+  });
+}
+
 const guarantor = { kind: "member", member: "bankA", role: "GUARANTOR", noRole: "supplier1", wrong: "bankB" } as const;
+const instructingBank = {
+  kind: "member",
+  member: "bankB",
+  role: "GUARANTOR",
+  noRole: "supplier1",
+  wrong: "bankC",
+} as const;
 const gBeneficiary = {
   kind: "member",
   member: "core",
@@ -641,6 +712,63 @@ export const tradeEntries: Entry[] = [
       await ctx.connection.networkHelpers.time.increase(366n * DAY);
       return { args: [id] };
     },
+  },
+  {
+    contract: "guarantees",
+    signature: "suspendForExtension(uint256,uint256,uint64)",
+    rule: "The guarantor, on an extend-or-pay demand, within the examination period (URDG 758 art. 23)",
+    party: guarantor,
+    setup: async (ctx) => ({ args: [await demanded(ctx, true), 0n, (await now(ctx)) + 10n * DAY] }),
+  },
+  {
+    contract: "guarantees",
+    signature: "recordReduction(uint256,uint128,bytes32)",
+    rule: "The guarantor of an advance-payment guarantee, on evidence of repayment (art. 13)",
+    party: guarantor,
+    setup: async (ctx) => ({ args: [await advanceIssued(ctx), 100_000n, h("repayment evidence")] }),
+  },
+  {
+    contract: "guarantees",
+    signature: "nameExpiryDocument(uint256,bytes32)",
+    rule: "The applicant, before issue",
+    party: { kind: "member", member: "supplier1", role: "GUARANTEE_PARTY", noRole: "bankB", wrong: "supplier2" },
+    setup: async (ctx) => ({ args: [await guaranteeApplied(ctx), h("taking-over certificate")] }),
+  },
+  {
+    contract: "guarantees",
+    signature: "presentExpiryDocument(uint256,bytes32)",
+    rule: "The applicant (or the guarantor), with the certificate named before issue",
+    party: { kind: "member", member: "supplier1", role: "GUARANTEE_PARTY", noRole: "bankB", wrong: "supplier2" },
+    setup: async (ctx) => ({ args: [await expiryDocumentNamed(ctx), h("taking-over certificate")] }),
+  },
+  {
+    contract: "guarantees",
+    signature: "issueCounterGuarantee(uint256,(uint128,uint64,uint32,bytes32))",
+    rule: "An instructing bank (GUARANTOR, not the guarantor), once per guarantee (URDG 758 art. 2)",
+    party: { kind: "member", member: "bankB", role: "GUARANTOR", noRole: "supplier1" },
+    setup: async (ctx) => ({ args: [await guaranteeIssued(ctx), await counterTerms(ctx)] }),
+  },
+  {
+    contract: "guarantees",
+    signature: "demandUnderCounterGuarantee(uint256,uint256,uint128,bytes32)",
+    rule: "The guarantor, on a demand it paid under the guarantee, with its statement (art. 15b)",
+    party: guarantor,
+    setup: async (ctx) => ({ args: [await counterBacked(ctx), 0n, 10_000n, h("art. 15b statement")] }),
+  },
+  {
+    contract: "guarantees",
+    signature: "payCounterDemand(uint256,bytes32)",
+    rule: "The instructing bank; the guarantor (payee) in good standing",
+    party: instructingBank,
+    earlier: [{ role: "guarantor (payee)", member: "bankA", allowedWhenSuspended: false }],
+    setup: async (ctx) => ({ args: [await counterDemanded(ctx), h("counter-guarantee payment")] }),
+  },
+  {
+    contract: "guarantees",
+    signature: "rejectCounterDemand(uint256,bytes32)",
+    rule: "The instructing bank, within its examination period",
+    party: instructingBank,
+    setup: async (ctx) => ({ args: [await counterDemanded(ctx), h("counter demand rejected")] }),
   },
   // ------------------------------------------------------------------ forfaiting market
   {

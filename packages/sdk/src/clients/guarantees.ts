@@ -8,7 +8,9 @@ import { BankGuarantees__factory } from "../typechain/factories/guarantees/BankG
 import type { BankGuarantees } from "../typechain/guarantees/BankGuarantees.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 
-export const GUARANTEE_KIND = ["Bid", "Performance", "AdvancePayment"] as const;
+/** URDG 758 kinds, and `Standby`: a standby letter of credit under ISP98. */
+export const GUARANTEE_KIND = ["Bid", "Performance", "AdvancePayment", "Warranty", "Payment", "Standby"] as const;
+export const COUNTER_GUARANTEE_STATE = ["None", "Issued", "Demanded", "Exhausted"] as const;
 export const GUARANTEE_STATE = [
   "None",
   "Applied",
@@ -25,6 +27,19 @@ export const GUARANTEE_CLAIM_STATE = ["None", "Presented", "Paid", "Rejected", "
 export type GuaranteeKindName = (typeof GUARANTEE_KIND)[number];
 export type GuaranteeStateName = (typeof GUARANTEE_STATE)[number];
 export type GuaranteeClaimStateName = (typeof GUARANTEE_CLAIM_STATE)[number];
+export type CounterGuaranteeStateName = (typeof COUNTER_GUARANTEE_STATE)[number];
+
+/** The terms of a counter-guarantee (URDG 758 art. 2) an instructing bank gives the guarantor. */
+export interface CounterGuaranteeTermsInput {
+  /** Maximum amount, minor units of the guarantee's currency. */
+  amount: bigint;
+  /** Last moment (unix seconds) the guarantor may demand. */
+  expiry: bigint | number;
+  /** Seconds the instructing bank has to examine a demand. */
+  examinationPeriod: number;
+  /** Hash of the counter-guarantee text. */
+  termsHash: string;
+}
 
 /** What an applicant asks its bank to issue; accounts for the bank and the beneficiary. */
 export interface GuaranteeApplicationInput {
@@ -164,6 +179,43 @@ function createGuaranteesClient(context: ClientContext) {
       send(() => contract.extendInsteadOfPaying(guaranteeId, claimIndex), options),
     withdrawClaim: (guaranteeId: bigint, claimIndex: bigint, options?: SendOptions) =>
       send(() => contract.withdrawClaim(guaranteeId, claimIndex), options),
+    /** Suspends payment of an "extend or pay" demand until `until` (at most 30 days after it; URDG 758 art. 23). */
+    suspendForExtension: (guaranteeId: bigint, claimIndex: bigint, until: bigint | number, options?: SendOptions) =>
+      send(() => contract.suspendForExtension(guaranteeId, claimIndex, BigInt(until)), options),
+    /** Records a repayment of the advance (advance-payment guarantees): the amount falls by `repaid` (art. 13). */
+    recordReduction: (guaranteeId: bigint, repaid: bigint, evidenceHash: string, options?: SendOptions) =>
+      send(() => contract.recordReduction(guaranteeId, repaid, evidenceHash), options),
+    /** The applicant names, before issue, the certificate whose presentation ends the guarantee (art. 25a iii). */
+    nameExpiryDocument: (guaranteeId: bigint, documentHash: string, options?: SendOptions) =>
+      send(() => contract.nameExpiryDocument(guaranteeId, documentHash), options),
+    /** Presents the named certificate (applicant or guarantor): the guarantee expires. */
+    presentExpiryDocument: (guaranteeId: bigint, documentHash: string, options?: SendOptions) =>
+      send(() => contract.presentExpiryDocument(guaranteeId, documentHash), options),
+    /** An instructing bank issues a counter-guarantee backing the guarantee, in favour of its guarantor. */
+    issueCounterGuarantee: (guaranteeId: bigint, terms: CounterGuaranteeTermsInput, options?: SendOptions) =>
+      send(
+        () =>
+          contract.issueCounterGuarantee(guaranteeId, {
+            amount: terms.amount,
+            expiry: BigInt(terms.expiry),
+            examinationPeriod: terms.examinationPeriod,
+            termsHash: terms.termsHash,
+          }),
+        options,
+      ),
+    /** The guarantor demands under the counter-guarantee on the paid demand `claimIndex`, with its art. 15b statement. */
+    demandUnderCounterGuarantee: (
+      guaranteeId: bigint,
+      claimIndex: bigint,
+      amount: bigint,
+      statementHash: string,
+      options?: SendOptions,
+    ) => send(() => contract.demandUnderCounterGuarantee(guaranteeId, claimIndex, amount, statementHash), options),
+    /** The instructing bank pays the demand under the counter-guarantee (tokens, or off chain under a reference). */
+    payCounterDemand: (guaranteeId: bigint, offChainReference: string = ZeroHash, options?: SendOptions) =>
+      send(() => contract.payCounterDemand(guaranteeId, offChainReference), options),
+    rejectCounterDemand: (guaranteeId: bigint, reasonHash: string, options?: SendOptions) =>
+      send(() => contract.rejectCounterDemand(guaranteeId, reasonHash), options),
     release: (guaranteeId: bigint, options?: SendOptions) => send(() => contract.release(guaranteeId), options),
     expire: (guaranteeId: bigint, options?: SendOptions) => send(() => contract.expire(guaranteeId), options),
     // --- views
@@ -189,6 +241,33 @@ function createGuaranteesClient(context: ClientContext) {
         expiry: Number(record.expiry),
       };
     },
+    /** The counter-guarantee backing the guarantee (`state` "None" when there is none). */
+    async counterGuarantee(guaranteeId: bigint) {
+      const record = await contract.counterGuarantee(guaranteeId);
+      return {
+        guaranteeId,
+        state: COUNTER_GUARANTEE_STATE[Number(record.state)],
+        instructingBank: Number(record.instructingBank),
+        amount: record.amount,
+        paid: record.paid,
+        available: record.amount - record.paid,
+        expiry: Number(record.expiry),
+        examinationPeriod: Number(record.examinationPeriod),
+        termsHash: record.termsHash,
+        demand:
+          record.state === 2n
+            ? {
+                claimIndex: BigInt(record.claimIndex),
+                amount: record.demanded,
+                payee: record.payee,
+                examinationDeadline: Number(record.examinationDeadline),
+              }
+            : null,
+      };
+    },
+    suspendedUntil: async (guaranteeId: bigint, claimIndex: bigint) =>
+      Number(await contract.suspendedUntil(guaranteeId, claimIndex)),
+    expiryDocument: (guaranteeId: bigint) => contract.expiryDocument(guaranteeId),
     schedule: async (guaranteeId: bigint) =>
       (await contract.schedule(guaranteeId)).map((step) => ({ date: Number(step.date), amount: step.amount })),
     amountAt: (guaranteeId: bigint, timestamp: bigint | number) => contract.amountAt(guaranteeId, BigInt(timestamp)),
@@ -225,6 +304,7 @@ export default defineClient({
     "IBankGuarantees.GuaranteeKind": GUARANTEE_KIND,
     "IBankGuarantees.GuaranteeState": GUARANTEE_STATE,
     "IBankGuarantees.ClaimState": GUARANTEE_CLAIM_STATE,
+    "IBankGuarantees.CounterState": COUNTER_GUARANTEE_STATE,
   },
   messages: {
     GuaranteeUnknown: (p) => `no ${guaranteeOf(p)}`,
@@ -243,6 +323,16 @@ export default defineClient({
     ClaimNotPresented: (p) => `${guaranteeOf(p)}: demand ${p.claimIndex} is ${p.current}, not under examination`,
     ClaimExaminationOver: (p) => `${guaranteeOf(p)}: examination of demand ${p.claimIndex} ended at ${p.deadline}`,
     ClaimNotExtendOrPay: (p) => `${guaranteeOf(p)}: demand ${p.claimIndex} did not ask to extend or pay`,
+    CounterGuaranteeWrongState: (p) => `${guaranteeOf(p)}: counter-guarantee is ${p.current}, expected ${p.expected}`,
+    CounterDemandNotBacked: (p) =>
+      `${guaranteeOf(p)}: demand ${p.claimIndex} is ${p.claimState} or backs a counter demand already; the guarantor demands under the counter-guarantee only on a demand it paid (URDG 758 art. 15b)`,
+    CounterGuaranteeExpiredAt: (p) => `${guaranteeOf(p)}: counter-guarantee expired at ${p.expiry}`,
+    ClaimSuspendedUntil: (p) =>
+      `${guaranteeOf(p)}: payment of demand ${p.claimIndex} is suspended until ${p.until} (extend or pay, art. 23)`,
+    ClaimSuspensionInvalid: (p) =>
+      `${guaranteeOf(p)}: demand ${p.claimIndex} is suspended already, or ${p.until} is past or after ${p.latest} (30 days after the demand)`,
+    GuaranteeWrongKind: (p) => `${guaranteeOf(p)} is a ${p.kind} guarantee; this step needs another kind`,
+    ExpiryDocumentMismatch: (p) => `${guaranteeOf(p)}: ${p.documentHash} is not the certificate named at issue`,
   },
   create: createGuaranteesClient,
 });
