@@ -407,6 +407,22 @@ const ROUTES: Record<string, Entry> = {
     parties: async (_b, ctx) => caseReaders(await ctx.reg(`/approval-cases/${approvalCase(ctx)}`)),
   },
   "/approval-departments": { access: "members", url: () => "/approval-departments" },
+  // attestations
+  "/attestations": { access: "members", url: () => "/attestations?limit=500" },
+  // The demo attests nothing yet: the access row is checked against the OpenAPI document only.
+  "/attestations/{id}": { access: "members" },
+  "/financing-policies": { access: "members", url: () => "/financing-policies?limit=500" },
+  "/unattested-financing": {
+    access: "rows",
+    url: () => "/unattested-financing?limit=500",
+    parties: (f) => ids(f.bank),
+    key: (f) => `${f.receivableId}/${f.source.block}/${f.source.logIndex}`,
+  },
+  "/receivables/{id}/attestations": {
+    access: "row",
+    url: (ctx) => `/receivables/${receivable(ctx)}/attestations`,
+    parties: async (_b, ctx) => receivableParties(receivable(ctx), ctx),
+  },
   // financed documents and issuance limits
   "/documents": {
     access: "rows",

@@ -38,6 +38,7 @@ export interface UpgradeableContracts {
   ForfaitingMarket: Typechain.ForfaitingMarket;
   ConsortiumCalendar: Typechain.ConsortiumCalendar;
   ApprovalProcesses: Typechain.ApprovalProcesses;
+  AuthorityAttestations: Typechain.AuthorityAttestations;
 }
 export type UpgradeableName = keyof UpgradeableContracts;
 

@@ -54,6 +54,7 @@ describe("sdk package entry (@consortia/sdk)", function () {
       "limits",
       "dataSharing",
       "approvals",
+      "attestations",
     ]);
   });
 

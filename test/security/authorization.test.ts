@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import ConsortiaModule from "../../ignition/modules/Consortia.js";
 import { deploySuite, type Suite, type SuiteContracts } from "../helpers/suite.js";
 import { approvalEntries } from "./authorization/approvals.js";
+import { attestationEntries } from "./authorization/attestations.js";
 import { authorizationMarkdown } from "./authorization/document.js";
 import { pauseEntries, platformEntries } from "./authorization/platform.js";
 import { receivableEntries } from "./authorization/receivables.js";
@@ -37,6 +38,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "guarantees",
   "forfaiting",
   "approvals",
+  "attestations",
 ];
 
 const ENTRIES: Entry[] = [
@@ -45,6 +47,7 @@ const ENTRIES: Entry[] = [
   ...receivableEntries,
   ...tradeEntries,
   ...approvalEntries,
+  ...attestationEntries,
   ...upgradeEntries(CONTRACTS),
   ...pauseEntries([
     "token",
@@ -58,6 +61,7 @@ const ENTRIES: Entry[] = [
     "guarantees",
     "forfaiting",
     "approvals",
+    "attestations",
   ]),
 ];
 
