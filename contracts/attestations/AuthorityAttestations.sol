@@ -25,7 +25,8 @@ contract AuthorityAttestations is IAuthorityAttestations, ConsortiumApp {
         mapping(uint32 bank => mapping(Application application => uint256 kinds)) _policies;
     }
 
-    // keccak256(abi.encode(uint256(keccak256("consortia.storage.AuthorityAttestations")) - 1)) & ~bytes32(uint256(0xff))
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.AuthorityAttestations")) - 1))
+    //     & ~bytes32(uint256(0xff))
     bytes32 private constant AUTHORITY_ATTESTATIONS_STORAGE_LOCATION =
         0x70f316d0437ce6326a26209acf58d744f718ea60312162742f2f845a7f81ef00;
 

@@ -148,10 +148,9 @@ describe("AuthorityAttestations", () => {
     it("refuses attestations while governance has paused the contract", async () => {
       const f = await networkHelpers.loadFixture(fixture);
       await passProposal(f.platform, f.app, f.app.interface.encodeFunctionData("pause"));
-      await expect(f.app.connect(f.platform.accounts.gov1).attest(await fact(connection))).to.be.revertedWithCustomError(
-        f.app,
-        "EnforcedPause",
-      );
+      await expect(
+        f.app.connect(f.platform.accounts.gov1).attest(await fact(connection)),
+      ).to.be.revertedWithCustomError(f.app, "EnforcedPause");
     });
   });
 
@@ -171,7 +170,15 @@ describe("AuthorityAttestations", () => {
       const data = f.app.interface.encodeFunctionData("revoke", [f.id, REASON]);
       await expect(passProposal(f.platform, f.app, data))
         .to.emit(f.app, "AttestationRevoked")
-        .withArgs(f.id, INVOICE_KEY, f.platform.ids.gov1, Kind.InvoiceGenuine, await f.platform.registry.getAddress(), true, REASON);
+        .withArgs(
+          f.id,
+          INVOICE_KEY,
+          f.platform.ids.gov1,
+          Kind.InvoiceGenuine,
+          await f.platform.registry.getAddress(),
+          true,
+          REASON,
+        );
     });
 
     it("rejects another member, even one holding the same role", async () => {
@@ -209,7 +216,9 @@ describe("AuthorityAttestations", () => {
     it("rejects a member without the application's financing role", async () => {
       const f = await networkHelpers.loadFixture(fixture);
       const { accounts, ids, registry } = f.platform;
-      await expect(f.app.connect(accounts.supplier1).setPolicy(Application.ReceivableFinancing, bit(Kind.InvoiceGenuine)))
+      await expect(
+        f.app.connect(accounts.supplier1).setPolicy(Application.ReceivableFinancing, bit(Kind.InvoiceGenuine)),
+      )
         .to.be.revertedWithCustomError(registry, "MissingRole")
         .withArgs(ids.supplier1, Roles.FINANCIER);
       await expect(f.app.connect(accounts.gov1).setPolicy(Application.GuaranteeIssue, 0n))
@@ -316,7 +325,11 @@ describe("AuthorityAttestations", () => {
       await passProposal(f.platform, registry, registry.interface.encodeFunctionData("reinstateMember", [ids.gov1]));
       await f.app.requireBacked(ids.bankA, Application.ReceivableFinancing, INVOICE_KEY);
       const withoutTax = f.roles.gov1 & ~Roles.TAX_AUTHORITY;
-      await passProposal(f.platform, registry, registry.interface.encodeFunctionData("setRoles", [ids.gov1, withoutTax]));
+      await passProposal(
+        f.platform,
+        registry,
+        registry.interface.encodeFunctionData("setRoles", [ids.gov1, withoutTax]),
+      );
       await expect(
         f.app.requireBacked(ids.bankA, Application.ReceivableFinancing, INVOICE_KEY),
       ).to.be.revertedWithCustomError(f.app, "AttestationRequired");

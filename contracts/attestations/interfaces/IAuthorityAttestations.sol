@@ -125,13 +125,7 @@ interface IAuthorityAttestations is IConsortiumApp {
     /// @notice The bank's policy for `application` requires `kind` on `subjectKey` and no valid attestation (by an
     /// attester other than the bank, in standing, unexpired, unrevoked) stands. `latest` is the latest attestation of
     /// that kind on the subject (0: none).
-    error AttestationRequired(
-        uint32 bank,
-        Application application,
-        bytes32 subjectKey,
-        Kind kind,
-        uint256 latest
-    );
+    error AttestationRequired(uint32 bank, Application application, bytes32 subjectKey, Kind kind, uint256 latest);
 
     /// @notice Initializes the proxy (run once, by the proxy's constructor).
     function initialize() external;

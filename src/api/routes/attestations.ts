@@ -160,7 +160,8 @@ export default defineRoutes({
     listRoute({
       path: "/unattested-financing",
       access: rows(party("f.member_id")),
-      summary: "Receivable financings (discounts bought, pledges taken) without an authority attestation on the invoice",
+      summary:
+        "Receivable financings (discounts bought, pledges taken) without an authority attestation on the invoice",
       description:
         "The regulator's view (regulators and AUDITOR holders read every row; a bank reads its own): financings " +
         "whose invoice key had no unrevoked attestation of any kind when they happened.",
@@ -191,7 +192,11 @@ export default defineRoutes({
       tags: ["attestations", "receivables"],
       params: z.object({ id: uint256 }),
       query: z.object({ ...asOfQuery }),
-      response: z.object({ receivableId: z.string(), invoiceKey: z.string(), attestations: z.array(attestationSchema) }),
+      response: z.object({
+        receivableId: z.string(),
+        invoiceKey: z.string(),
+        attestations: z.array(attestationSchema),
+      }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
         const r = await findOne(
@@ -204,7 +209,11 @@ export default defineRoutes({
           `SELECT * FROM attestations a WHERE a.subject_key = ${q.p(r.invoice_key, "text")} AND ${asOfFilter(q, "a", query.asOf)} ORDER BY a.attestation_id`,
           q.params,
         );
-        return { receivableId: String(params.id), invoiceKey: r.invoice_key as string, attestations: found.map(toAttestation) };
+        return {
+          receivableId: String(params.id),
+          invoiceKey: r.invoice_key as string,
+          attestations: found.map(toAttestation),
+        };
       },
     }),
   ],

@@ -18,7 +18,8 @@ import { progress } from "./shared.js";
 
 function parseAttestationKind(value: string): AttestationKindName {
   const kind = ATTESTATION_KINDS.find((k) => k.toLowerCase() === value.trim().toLowerCase());
-  if (kind === undefined) throw new UsageError(`unknown attestation kind "${value}": one of ${ATTESTATION_KINDS.join(", ")}`);
+  if (kind === undefined)
+    throw new UsageError(`unknown attestation kind "${value}": one of ${ATTESTATION_KINDS.join(", ")}`);
   return kind;
 }
 
@@ -62,7 +63,8 @@ export function register(program: Command, cli: () => Cli): void {
       const clock = cli().chainTime;
       const validFrom = options.from === undefined ? await clock() : await parseDate(options.from, "--from", clock);
       const validUntil = await parseDate(options.until, "--until", clock);
-      const factDate = options.factDate === undefined ? 0 : Number(await parseDate(options.factDate, "--fact-date", clock));
+      const factDate =
+        options.factDate === undefined ? 0 : Number(await parseDate(options.factDate, "--fact-date", clock));
       if (options.amount !== undefined && !/^\d+$/.test(options.amount)) {
         throw new UsageError(`malformed --amount "${options.amount}": expected a whole number of minor units`);
       }
@@ -79,7 +81,12 @@ export function register(program: Command, cli: () => Cli): void {
         },
         progress(cli(), `attest ${kind}`),
       );
-      printed(cli(), receipt, { attestationId, kind, subjectKey }, `attestation ${attestationId}: ${kind} on ${subjectKey}`);
+      printed(
+        cli(),
+        receipt,
+        { attestationId, kind, subjectKey },
+        `attestation ${attestationId}: ${kind} on ${subjectKey}`,
+      );
     });
 
   attest
@@ -104,7 +111,12 @@ export function register(program: Command, cli: () => Cli): void {
       const id = parseId(idText, "attestation id");
       const a = await consortia.attestations.attestationOf(id);
       if (a.attester === 0) throw new UsageError(`no attestation ${id}`);
-      const data = { ...a, id: String(a.id), amount: String(a.amount), valid: await consortia.attestations.isValid(id) };
+      const data = {
+        ...a,
+        id: String(a.id),
+        amount: String(a.amount),
+        valid: await consortia.attestations.isValid(id),
+      };
       cli().out.result(data, () => details(data));
     });
 
@@ -121,8 +133,17 @@ export function register(program: Command, cli: () => Cli): void {
       const consortia = await cli().consortia({ sign: true });
       const application = parseApplication(applicationText);
       const kinds = kindTexts.map(parseAttestationKind);
-      const receipt = await consortia.attestations.setPolicy(application, kinds, progress(cli(), `set ${application} policy`));
-      printed(cli(), receipt, { application, kinds }, `your bank requires ${kinds.join(", ") || "nothing"} for ${application}`);
+      const receipt = await consortia.attestations.setPolicy(
+        application,
+        kinds,
+        progress(cli(), `set ${application} policy`),
+      );
+      printed(
+        cli(),
+        receipt,
+        { application, kinds },
+        `your bank requires ${kinds.join(", ") || "nothing"} for ${application}`,
+      );
     });
 
   policy
