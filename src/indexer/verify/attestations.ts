@@ -3,13 +3,14 @@ import { ATTESTATION_KINDS, FINANCING_APPLICATIONS } from "../projections/attest
 import { currencyCode } from "../projections/receivables.js";
 import { asOf, counted, deployed, reader, rowByRow, type Check } from "./check.js";
 
+/** As viem decodes it: integers up to 48 bits as numbers, wider ones as bigints. */
 interface AttestationView {
-  kind: bigint;
-  attester: bigint;
-  validFrom: bigint;
-  validUntil: bigint;
-  revokedAt: bigint;
-  factDate: bigint;
+  kind: number;
+  attester: number;
+  validFrom: number;
+  validUntil: number;
+  revokedAt: number;
+  factDate: number;
   amount: bigint;
   currency: string;
   account: string;
@@ -42,8 +43,8 @@ export const ATTESTATION_CHECKS: readonly Check[] = [
             ["validUntil", a.valid_until, c.validUntil],
             ["factDate", a.fact_date, c.factDate],
             ["amount", a.amount, c.amount],
-            ["currency", a.currency ?? "", c.amount === 0n ? "" : currencyCode(c.currency)],
-            ["revoked", a.revoked, c.revokedAt !== 0n],
+            ["currency", a.currency ?? "", BigInt(c.amount) === 0n ? "" : currencyCode(c.currency)],
+            ["revoked", a.revoked, BigInt(c.revokedAt) !== 0n],
           ],
         )),
         ...(await rowByRow<bigint>(
