@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {ApprovalProcesses} from "../approvals/ApprovalProcesses.sol";
+import {AuthorityAttestations} from "../attestations/AuthorityAttestations.sol";
 import {BankGuarantees} from "../guarantees/BankGuarantees.sol";
 import {ConsortiumCalendar} from "../platform/ConsortiumCalendar.sol";
 import {ConsortiumRegistry} from "../platform/ConsortiumRegistry.sol";
@@ -179,4 +180,9 @@ contract ApprovalProcessesRehearsalV2 is ApprovalProcesses, RehearsalV2 {
         IConsortiumCalendar calendar_,
         IECertificates certificates_
     ) ApprovalProcesses(registry_, calendar_, certificates_) {}
+}
+
+contract AuthorityAttestationsRehearsalV2 is AuthorityAttestations, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) AuthorityAttestations(registry_) {}
 }

@@ -1,5 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import ApprovalsModule from "./Approvals.js";
+import AttestationsModule from "./Attestations.js";
 import CreditModule from "./Credit.js";
 import DataSharingModule from "./DataSharing.js";
 import FinancedDocumentsModule from "./FinancedDocuments.js";
@@ -24,6 +25,7 @@ export default buildModule("Consortia", (m) => {
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
   const { app: approvals } = m.useModule(ApprovalsModule);
+  const { attestations } = m.useModule(AttestationsModule);
   return {
     ...platform,
     financedDocuments,
@@ -38,5 +40,6 @@ export default buildModule("Consortia", (m) => {
     guarantees,
     forfaiting,
     approvals,
+    attestations,
   };
 });

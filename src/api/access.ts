@@ -110,6 +110,7 @@ export function rowCheck(
 export const MEMBER_ARGS = [
   "advisingBank",
   "applicant",
+  "attester",
   "bank",
   "banks",
   "beneficiary",

@@ -187,8 +187,8 @@ const SPECS: Record<DemoMemberKey, MemberSpec> = {
     kind: "Government",
     name: "Loudi Municipal Taxation Bureau",
     uscc17: "11431300MB1TX0012",
-    roles: DEPARTMENT_ROLES,
-    part: "requests the real-estate registrations for property-tax assessment",
+    roles: [...DEPARTMENT_ROLES, "TAX_AUTHORITY"],
+    part: "requests the real-estate registrations for property-tax assessment; attests invoices as genuine",
   },
   regulator: {
     shortName: "Hunan Financial Regulator",

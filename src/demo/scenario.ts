@@ -882,7 +882,7 @@ export const guaranteesStory: Story = async (ctx) => {
  * short loan and gets it released. At maturity Huaxia Motors funds and every holder redeems (dev chain only).
  */
 export const receivablesStory: Story = async (ctx) => {
-  const { bankA, bankB, bankC, coreA, supplier1, supplier3, supplier4 } = ctx.actors;
+  const { bankA, bankB, bankC, coreA, gov2, supplier1, supplier3, supplier4 } = ctx.actors;
   const desk = coreA.sdk.receivables;
   const now = await ctx.now();
   const maturity = now + 60 * DAY;
@@ -991,6 +991,27 @@ export const receivablesStory: Story = async (ctx) => {
   ctx.log(
     `${supplier3.member.shortName} split ${cny(tier3Value)} to ${supplier4.member.shortName}: certificate #${tier3TokenId} (tier 3)`,
   );
+
+  // Minfeng Bank finances receivables only when the tax bureau attested the invoice genuine (its financing policy).
+  // Without the attestation the check refuses the financing; the Tax Bureau attests the invoice key (never the
+  // invoice itself) and the discount goes through.
+  const attestations = bankB.sdk.attestations;
+  await attestations.setPolicy("ReceivableFinancing", ["InvoiceGenuine"]);
+  const missing = await attestations.missingKind(bankB.member.memberId, "ReceivableFinancing", invoiceKey);
+  ctx.log(
+    `${bankB.member.shortName} requires a tax attestation before financing a receivable: ` +
+      (missing === undefined ? "the invoice is already attested" : `financing refused, ${missing} missing`),
+  );
+  if (missing !== undefined) {
+    const { attestationId } = await gov2.sdk.attestations.attest({
+      kind: "InvoiceGenuine",
+      subjectKey: invoiceKey,
+      evidenceHash: hashUtf8(`tax record of invoice ${invoiceKey}`),
+      validFrom: now,
+      validUntil: maturity,
+    });
+    ctx.log(`${gov2.member.shortName} attested the invoice genuine: attestation #${attestationId}`);
+  }
 
   const discountPrice = yuan(196_000);
   const discount = await supplier4.sdk.receivables.offerDiscount(

@@ -415,6 +415,19 @@ const ROUTES: Record<string, Entry> = {
     parties: async (_b, ctx) => caseReaders(await ctx.reg(`/approval-cases/${approvalCase(ctx)}`)),
   },
   "/approval-departments": { access: "members", url: () => "/approval-departments" },
+  // attestations
+  "/attestations": { access: "members", url: () => "/attestations?limit=500" },
+  // The demo attests nothing yet: the access row is checked against the OpenAPI document only.
+  "/attestations/{id}": { access: "members" },
+  "/financing-policies": { access: "members", url: () => "/financing-policies?limit=500" },
+  // Every financing in the demo is attested (the Tax Bureau attests before Minfeng Bank discounts): the list is empty,
+  // so its access row is checked against the OpenAPI document only.
+  "/unattested-financing": { access: "rows" },
+  "/receivables/{id}/attestations": {
+    access: "row",
+    url: (ctx) => `/receivables/${receivable(ctx)}/attestations`,
+    parties: async (_b, ctx) => receivableParties(receivable(ctx), ctx),
+  },
   // financed documents and issuance limits
   "/documents": {
     access: "rows",

@@ -154,7 +154,8 @@ async function start(): Promise<AppsNetwork> {
         zero,
         6,
       ),
-      member("Government", "Pension Bureau", "pensions", ["DATA_CONSUMER"], zero, 7),
+      // The Pension Bureau also attests invoices (a tax authority) for the attestation commands.
+      member("Government", "Pension Bureau", "pensions", ["DATA_CONSUMER", "TAX_AUTHORITY"], zero, 7),
       member(
         "Enterprise",
         "Supplier Two",

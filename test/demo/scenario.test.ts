@@ -20,6 +20,7 @@ import {
   signIn,
 } from "@consortia/sdk";
 import {
+  AuthorityAttestations__factory,
   BankGuarantees__factory,
   ConsortiumRegistry__factory,
   CreditBlacklist__factory,
@@ -262,6 +263,13 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(await limits.banksOf(members.coreA.memberId)).to.deep.equal([BigInt(members.bankA.memberId)]);
     const standing = await limits.obligorLimits(members.coreA.memberId);
     expect([standing.limited, standing.total, standing.utilised]).to.deep.equal([true, yuan(10_000_000), 0n]);
+    // Minfeng Bank requires a tax attestation before financing a receivable: refused without it, the Tax Bureau
+    // attested the invoice key, then the discount went through.
+    const attestations = AuthorityAttestations__factory.connect(at("AuthorityAttestations"), provider);
+    expect(await attestations.policyOf(members.bankB.memberId, 1)).to.equal(1n << 1n); // InvoiceGenuine
+    const attestationId = await attestations.latestOf(r.invoiceKey, 1);
+    expect((await attestations.attestation(attestationId)).attester).to.equal(BigInt(members.gov2.memberId));
+    expect(lines.some((line) => line.includes("financing refused, InvoiceGenuine missing"))).to.equal(true);
     const [limitSet] = await limits.queryFilter(limits.filters.IssuanceLimitSet(members.coreA.memberId));
     const used = await limits.queryFilter(limits.filters.IssuanceUsed(members.coreA.memberId, at("ReceivableDesk")));
     expect(used.map((e) => [e.args.record, e.args.amount, e.args.available])).to.deep.equal([

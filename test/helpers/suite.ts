@@ -5,6 +5,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import ConsortiaModule from "../../ignition/modules/Consortia.js";
 import type {
   ApprovalProcesses,
+  AuthorityAttestations,
   BankGuarantees,
   ConsortiumCalendar,
   ConsortiumRegistry,
@@ -46,6 +47,7 @@ export interface SuiteContracts {
   guarantees: BankGuarantees;
   forfaiting: ForfaitingMarket;
   approvals: ApprovalProcesses;
+  attestations: AuthorityAttestations;
 }
 
 /** Accounts beside the members' admin accounts, each in a standing the security tests need. */
@@ -102,6 +104,7 @@ export async function deploySuite(
     guarantees: await at("BankGuarantees", "guarantees"),
     forfaiting: await at("ForfaitingMarket", "forfaiting"),
     approvals: await at("ApprovalProcesses", "approvals"),
+    attestations: await at("AuthorityAttestations", "attestations"),
   };
   const { registry } = contracts;
   const { accounts, ids, outsiders, deployer } = await seedTestMembers(connection, registry);

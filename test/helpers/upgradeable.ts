@@ -39,6 +39,7 @@ export interface UpgradeableContracts {
   ForfaitingMarket: Typechain.ForfaitingMarket;
   ConsortiumCalendar: Typechain.ConsortiumCalendar;
   ApprovalProcesses: Typechain.ApprovalProcesses;
+  AuthorityAttestations: Typechain.AuthorityAttestations;
 }
 export type UpgradeableName = keyof UpgradeableContracts;
 

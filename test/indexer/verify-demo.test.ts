@@ -212,6 +212,16 @@ const TAMPERS: readonly Tamper[] = [
     drift: (r) => [`guarantee ${r.guarantee_id} amendment amount`],
   },
   {
+    table: "attestations",
+    set: `evidence_hash = ${HASH}`,
+    drift: (r) => [`attestation ${r.attestation_id} evidenceHash`],
+  },
+  {
+    table: "financing_policies",
+    set: "kinds = kinds + 1",
+    drift: (r) => [`financing policy of bank ${r.bank} for ${r.application} kinds`],
+  },
+  {
     table: "approval_processes",
     set: "retired = NOT retired",
     drift: (r) => [`approval process ${r.process_id} retired`],

@@ -55,6 +55,7 @@ describe("sdk package entry (@consortia/sdk)", function () {
       "freeze",
       "dataSharing",
       "approvals",
+      "attestations",
     ]);
   });
 

@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import ConsortiaModule from "../../ignition/modules/Consortia.js";
 import { deploySuite, type Suite, type SuiteContracts } from "../helpers/suite.js";
 import { approvalEntries } from "./authorization/approvals.js";
+import { attestationEntries } from "./authorization/attestations.js";
 import { authorizationMarkdown } from "./authorization/document.js";
 import { pauseEntries, platformEntries } from "./authorization/platform.js";
 import { receivableEntries } from "./authorization/receivables.js";
@@ -39,6 +40,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "guarantees",
   "forfaiting",
   "approvals",
+  "attestations",
 ];
 
 const ENTRIES: Entry[] = [
@@ -48,6 +50,7 @@ const ENTRIES: Entry[] = [
   ...freezeEntries,
   ...tradeEntries,
   ...approvalEntries,
+  ...attestationEntries,
   ...upgradeEntries(CONTRACTS),
   ...pauseEntries([
     "token",
@@ -61,6 +64,7 @@ const ENTRIES: Entry[] = [
     "guarantees",
     "forfaiting",
     "approvals",
+    "attestations",
   ]),
 ];
 

@@ -42,6 +42,16 @@ library Roles {
     uint64 internal constant FORFAITER = 1 << 16;
     /// @notice Reads and audits everything; resolves disputes where an application allows it. Moves no asset.
     uint64 internal constant AUDITOR = 1 << 17;
+    /// @notice Tax bureau: attests that an invoice is genuine and not yet financed against its tax record.
+    uint64 internal constant TAX_AUTHORITY = 1 << 18;
+    /// @notice Customs: attests export declarations (amount and date).
+    uint64 internal constant CUSTOMS = 1 << 19;
+    /// @notice Court: attests judgements and freeze orders.
+    uint64 internal constant COURT = 1 << 20;
+    /// @notice Business registry: attests that a company is registered and in good standing.
+    uint64 internal constant BUSINESS_REGISTRY = 1 << 21;
+    /// @notice Warehouse (bonded or licensed): attests warehouse receipts.
+    uint64 internal constant WAREHOUSE = 1 << 22;
 
     /// @notice Roles that move or hold assets: never granted to a regulator, which moves no asset.
     uint64 internal constant ASSET_ROLES =
@@ -58,7 +68,7 @@ library Roles {
             FORFAITER;
 
     /// @notice Every role bit defined above; granting an undefined bit is refused.
-    uint64 internal constant ALL = (AUDITOR << 1) - 1;
+    uint64 internal constant ALL = (WAREHOUSE << 1) - 1;
 
     /// @notice Set for every account that may act now (active account of an active member, level Transact or
     /// above), whatever its roles: `authorize(account, MEMBER)` asks "is this any active member?". Never granted.

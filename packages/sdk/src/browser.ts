@@ -160,4 +160,17 @@ export {
   type ApprovalStepStateName,
   type ApprovalsClient,
 } from "./clients/approvals.js";
+export {
+  ATTESTATION_KINDS,
+  AttestationKind,
+  FINANCING_APPLICATIONS,
+  FinancingApplication,
+  kindsOfPolicy,
+  policyKinds,
+  type AttestationKindName,
+  type AttestationsClient,
+  type AttestationView,
+  type FactInput,
+  type FinancingApplicationName,
+} from "./clients/attestations.js";
 export { authorization, signIn, SignInError, type ApiSession, type SignInOptions } from "./signIn.js";

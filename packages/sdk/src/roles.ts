@@ -18,6 +18,11 @@ export const Roles = {
   GUARANTEE_PARTY: 1n << 15n,
   FORFAITER: 1n << 16n,
   AUDITOR: 1n << 17n,
+  TAX_AUTHORITY: 1n << 18n,
+  CUSTOMS: 1n << 19n,
+  COURT: 1n << 20n,
+  BUSINESS_REGISTRY: 1n << 21n,
+  WAREHOUSE: 1n << 22n,
   SYSTEM: 1n << 62n,
   MEMBER: 1n << 63n,
 } as const;

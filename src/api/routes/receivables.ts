@@ -283,7 +283,7 @@ const receivableRow = (db: Queryable, id: string, asOf: number | undefined): Pro
   findOne(db, { from: "receivables r", key: { receivable_id: [id, "numeric"] }, asOf }, `receivable ${id} not found`);
 
 /** A receivable: its creditor, obligor, guarantor and funder, and any member holding one of its certificates. */
-const RECEIVABLE_PARTIES =
+export const RECEIVABLE_PARTIES =
   (alias: string): Visible =>
   (q, member) =>
     `(${party(`${alias}.creditor`, `${alias}.obligor`, `${alias}.guarantor`, `${alias}.funded_by`)(q, member)} OR EXISTS (SELECT 1 FROM receivable_certificates rc WHERE rc.receivable_id = ${alias}.receivable_id AND ${party("rc.holder_member")(q, member)}))`;

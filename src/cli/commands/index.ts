@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import type { Cli } from "../context.js";
 import { register as api } from "./api.js";
 import { register as approvals } from "./approvals.js";
+import { register as attestations } from "./attestations.js";
 import { register as credit } from "./credit.js";
 import { register as dataSharing } from "./data-sharing.js";
 import { register as deploy } from "./deploy.js";
@@ -43,6 +44,7 @@ export const COMMANDS: RegisterCommands[] = [
   freeze,
   dataSharing,
   approvals,
+  attestations,
   keystore,
   services,
   network,

@@ -1,4 +1,5 @@
 import { APPROVAL_CHECKS, APPROVAL_GAPS } from "./approvals.js";
+import { ATTESTATION_CHECKS, ATTESTATION_GAPS } from "./attestations.js";
 import type { Check } from "./check.js";
 import { CREDIT_CHECKS, CREDIT_GAPS } from "./credit.js";
 import { DATA_SHARING_CHECKS, DATA_SHARING_GAPS } from "./data-sharing.js";
@@ -19,6 +20,7 @@ export const APP_CHECKS: readonly Check[] = [
   ...FORFAITING_CHECKS,
   ...GUARANTEE_CHECKS,
   ...APPROVAL_CHECKS,
+  ...ATTESTATION_CHECKS,
 ];
 
 /**
@@ -36,4 +38,5 @@ export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...FORFAITING_GAPS,
   ...GUARANTEE_GAPS,
   ...APPROVAL_GAPS,
+  ...ATTESTATION_GAPS,
 };

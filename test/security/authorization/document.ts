@@ -17,6 +17,7 @@ const CONTRACT_NAMES: Record<string, string> = {
   letterOfCredit: "LetterOfCredit",
   guarantees: "BankGuarantees",
   forfaiting: "ForfaitingMarket",
+  attestations: "AuthorityAttestations",
 };
 
 function cell(outcome: Outcome): string {

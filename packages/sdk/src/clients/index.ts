@@ -3,6 +3,7 @@
  * `./<app>.ts` (default export `defineClient({...})`, see ./registry.ts) and add one line here.
  */
 import approvals from "./approvals.js";
+import attestations from "./attestations.js";
 import credit from "./credit.js";
 import dataSharing from "./data-sharing.js";
 import documents from "./documents.js";
@@ -30,6 +31,7 @@ export const CLIENTS = {
   freeze,
   dataSharing,
   approvals,
+  attestations,
 } as const;
 
 export type ClientName = keyof typeof CLIENTS;
