@@ -67,6 +67,8 @@ async function receivableParties(id: string, ctx: Ctx): Promise<number[]> {
   return [
     ...ids(rec.creditor, rec.obligor, rec.guarantor, rec.fundedBy),
     ...ids(...lineage.certificates.map((c: Json) => c.holderMember)),
+    // A bank offered a discount or a pledge sees what it is offered (to accept it in the console).
+    ...ids(...rec.offers.map((o: Json) => o.counterpartyMember)),
   ];
 }
 async function offerParties(o: Json, ctx: Ctx): Promise<Parties> {
