@@ -255,7 +255,7 @@ describe("web console in Chromium on the demo stack", function () {
     confirmedReceivable = String(receivableId);
   });
 
-  it("the supplier splits its certificate to a sub-supplier on the lineage tree, then offers it to a bank, which discounts it", async () => {
+  it("the supplier splits its certificate to a sub-supplier on the lineage tree, then offers it to a bank, which accepts the discount in the console", async () => {
     const { supplier1, supplier2, bankA } = members;
     expect(confirmedReceivable).to.not.equal("");
     await signInAs("supplier1");
