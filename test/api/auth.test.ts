@@ -61,12 +61,15 @@ const receivable = (ctx: Ctx) => String(r(ctx).receivables.receivableId);
 const dataset = (ctx: Ctx) => String(r(ctx).dataSharing.datasetId);
 const subject = (ctx: Ctx) => r(ctx).credit.subjectKey;
 const offer = (ctx: Ctx) => String(r(ctx).forfaiting.offerId);
-async function receivableParties(id: string, ctx: Ctx): Promise<number[]> {
+/** A receivable's parties; `offered`: with the banks offered a discount or a pledge on it (the receivable routes). */
+async function receivableParties(id: string, ctx: Ctx, offered = true): Promise<number[]> {
   const rec = await ctx.reg(`/receivables/${id}`);
   const lineage = await ctx.reg(`/receivables/${id}/lineage`);
   return [
     ...ids(rec.creditor, rec.obligor, rec.guarantor, rec.fundedBy),
     ...ids(...lineage.certificates.map((c: Json) => c.holderMember)),
+    // A bank offered a discount or a pledge sees what it is offered (to accept it in the console).
+    ...(offered ? ids(...rec.offers.map((o: Json) => o.counterpartyMember)) : []),
   ];
 }
 async function offerParties(o: Json, ctx: Ctx): Promise<Parties> {
@@ -89,7 +92,7 @@ const approvalCase = (ctx: Ctx) => String(r(ctx).approvals.caseId);
 /** A hold on a financed document: its financier, and the parties of the desk's receivable that holds it. */
 async function holdReaders(h: Json, ctx: Ctx): Promise<number[]> {
   const desk = String(ctx.demo.deployments.contracts.ReceivableDesk?.address).toLowerCase();
-  return [...ids(h.financier), ...(h.app === desk ? await receivableParties(h.record, ctx) : [])];
+  return [...ids(h.financier), ...(h.app === desk ? await receivableParties(h.record, ctx, false) : [])];
 }
 /** The obligor to which the test's bank set an issuance limit (below, `before`). */
 const LIMITED_OBLIGOR: DemoMemberKey = "coreB";

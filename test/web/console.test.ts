@@ -255,7 +255,7 @@ describe("web console in Chromium on the demo stack", function () {
     confirmedReceivable = String(receivableId);
   });
 
-  it("the supplier splits its certificate to a sub-supplier on the lineage tree, then offers it to a bank, which discounts it", async () => {
+  it("the supplier splits its certificate to a sub-supplier on the lineage tree, then offers it to a bank, which accepts the discount in the console", async () => {
     const { supplier1, supplier2, bankA } = members;
     expect(confirmedReceivable).to.not.equal("");
     await signInAs("supplier1");
@@ -307,15 +307,34 @@ describe("web console in Chromium on the demo stack", function () {
     );
     const offer = offered.offers.find((o) => o.kind === "discount" && o.status === "Pending");
     expect(offer, "the discount offer").to.not.equal(undefined);
-    const bank = await sdkAs(bankA.privateKey);
-    const { receipt } = await bank.receivables.acceptDiscount(BigInt(offer!.id), hexlify(randomBytes(32)));
-    await indexed(receipt!.blockNumber);
-    const discounted = await getJson<{ offers: { id: string; kind: string; status: string }[] }>(
-      `/receivables/${confirmedReceivable}`,
-    );
-    expect(discounted.offers.find((o) => o.kind === "discount" && o.id === offer!.id)?.status).to.equal("Accepted");
-    // The tree now shows three certificates, the bank's with its financed value.
+    // The bank accepts it in the console: it sees the receivable it is offered, and the offer addressed to it.
+    await signInAs("bankA");
+    await navTo("Supply-chain finance");
+    await page.locator(`tr[data-receivable="${confirmedReceivable}"]`).getByRole("link").click();
+    const bankForm = page.getByRole("form", { name: "Offers to your bank" });
+    await bankForm.waitFor();
+    await shoot("bank-offers");
+    await bankForm.getByLabel("Offer").selectOption(`discount:${offer!.id}`);
+    // A malformed payment reference is refused in the page, before the wallet is asked.
+    await bankForm.getByLabel(/^Payment reference/).fill("CNAPS-1234");
+    await bankForm.getByRole("button", { name: "Accept the discount" }).click();
+    await bankForm.locator('[data-phase="failed"]').waitFor();
+    const paymentReference = hexlify(randomBytes(32));
+    await bankForm.getByLabel(/^Payment reference/).fill(paymentReference);
+    await bankForm.getByRole("button", { name: "Accept the discount" }).click();
+    await bankForm.locator('[data-phase="failed"]').waitFor({ state: "detached" });
+    await mined(bankForm);
+    const discounted = await getJson<{
+      offers: { id: string; kind: string; status: string; paymentReference: string | null }[];
+    }>(`/receivables/${confirmedReceivable}`);
+    const accepted = discounted.offers.find((o) => o.kind === "discount" && o.id === offer!.id);
+    expect(accepted?.status).to.equal("Accepted");
+    expect(accepted?.paymentReference).to.equal(paymentReference);
+    const onChainOffer = await (await sdkAs(bankA.privateKey)).receivables.discountOffer(BigInt(offer!.id));
+    expect(onChainOffer.status).to.equal("Accepted");
+    // The tree now shows three certificates, the bank's with its financed value; the offer is no longer open to it.
     await page.locator('.tree[data-rows="3"]').waitFor();
+    await bankForm.waitFor({ state: "detached" });
     await shoot("lineage");
   });
 

@@ -286,7 +286,7 @@ const receivableRow = (db: Queryable, id: string, asOf: number | undefined): Pro
 export const RECEIVABLE_PARTIES =
   (alias: string): Visible =>
   (q, member) =>
-    `(${party(`${alias}.creditor`, `${alias}.obligor`, `${alias}.guarantor`, `${alias}.funded_by`)(q, member)} OR EXISTS (SELECT 1 FROM receivable_certificates rc WHERE rc.receivable_id = ${alias}.receivable_id AND ${party("rc.holder_member")(q, member)}))`;
+    `(${party(`${alias}.creditor`, `${alias}.obligor`, `${alias}.guarantor`, `${alias}.funded_by`)(q, member)} OR EXISTS (SELECT 1 FROM receivable_certificates rc WHERE rc.receivable_id = ${alias}.receivable_id AND ${party("rc.holder_member")(q, member)}) OR EXISTS (SELECT 1 FROM receivable_offers ro WHERE ro.receivable_id = ${alias}.receivable_id AND ${party("ro.counterparty_member")(q, member)}))`;
 /** A certificate: its holder, and the parties of its receivable. */
 const CERTIFICATE_PARTIES =
   (alias: string): Visible =>

@@ -22,10 +22,14 @@ import {
   storageKey,
   type SealedQuoteRecord,
 } from "../sealed.js";
+import { acceptableQuotes, acceptQuoteFor, parsePaymentReference } from "../offers.js";
 import { TxStatus } from "../TxStatus.js";
+import { hashFileInBrowser } from "./VerifyCertificate.js";
 
 interface Offer {
   id: string;
+  asset: string;
+  claimId: string;
   state: string;
   seller: number;
   obligor: number;
@@ -142,10 +146,11 @@ function OfferPanel(props: { offer: Offer; now: number; after: () => Promise<voi
     (api) => api.get<Offer & { quotes: Quote[] }>(`/forfaiting/offers/${offer.id}`),
     [offer.id],
   );
-  const tx = useTx(async () => {
+  const refresh = async () => {
     await reload();
     await after();
-  });
+  };
+  const tx = useTx(refresh);
   const [price, setPrice] = useState("");
   const mine = store.records.find(
     (r) => r.offerId === offer.id && r.bidder.toLowerCase() === session?.address.toLowerCase(),
@@ -253,7 +258,106 @@ function OfferPanel(props: { offer: Offer; now: number; after: () => Promise<voi
         </p>
       )}
       <TxStatus state={tx.state} />
+      {session !== undefined && data !== undefined && (
+        <AcceptQuote offer={offer} quotes={data.quotes} now={now} after={refresh} />
+      )}
     </div>
+  );
+}
+
+/**
+ * The seller accepts a quote: the deed of assignment and the transfer notice are files hashed in this browser (never
+ * sent; only their keccak-256 hashes go on chain), the market is approved on the claim (`forfaiting.approveClaim`),
+ * then `forfaiting.acceptQuote` moves the claim to the buyer and the price to the seller in one transaction.
+ */
+function AcceptQuote(props: { offer: Offer; quotes: Quote[]; now: number; after: () => Promise<void> }) {
+  const { offer, quotes, now, after } = props;
+  const { t } = useI18n();
+  const { session } = useApp();
+  const format = useFormatters();
+  const nameOf = useMemberNames();
+  const tx = useTx(after);
+  const [bidder, setBidder] = useState("");
+  const [deed, setDeed] = useState<File>();
+  const [notice, setNotice] = useState<File>();
+  const [reference, setReference] = useState("");
+  if (session === undefined) return null;
+  const verdict = acceptQuoteFor(offer, session.member.id, now);
+  if (verdict === undefined) return null;
+  const candidates = acceptableQuotes(quotes);
+  const chosen = candidates.find((q) => q.bidder === bidder) ?? candidates[0];
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (verdict === undefined) return;
+    if (!verdict.ok) {
+      tx.fail(t("ff.revealNotOver", { at: format.date(verdict.at) }));
+      return;
+    }
+    if (chosen === undefined) {
+      tx.fail(t("ff.noQuote"));
+      return;
+    }
+    if (deed === undefined || notice === undefined) {
+      tx.fail(t("ff.needFiles"));
+      return;
+    }
+    let offChainReference: string;
+    try {
+      offChainReference = parsePaymentReference(reference);
+    } catch {
+      tx.fail(t("form.badReference"));
+      return;
+    }
+    const [deedHash, noticeHash] = await Promise.all([hashFileInBrowser(deed), hashFileInBrowser(notice)]);
+    const id = BigInt(offer.id);
+    void tx.send(async (c, o) => {
+      await c.forfaiting.approveClaim(BigInt(offer.claimId), offer.asset);
+      return c.forfaiting.acceptQuote(id, chosen.bidder, deedHash, noticeHash, offChainReference, o);
+    });
+  }
+
+  return (
+    <form
+      className="panel"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby="accept-quote-title"
+      data-accept-quote={offer.id}
+    >
+      <h4 id="accept-quote-title">{t("ff.acceptTitle")}</h4>
+      {!verdict.ok && <p className="muted">{t("ff.revealNotOver", { at: format.date(verdict.at) })}</p>}
+      <div className="form-grid">
+        <label htmlFor="accept-bidder">{t("ff.acceptBidder")}</label>
+        <select id="accept-bidder" value={chosen?.bidder ?? ""} onChange={(e) => setBidder(e.target.value)}>
+          {candidates.length === 0 && <option value="">—</option>}
+          {candidates.map((q) => (
+            <option key={q.bidder} value={q.bidder}>
+              {nameOf(q.bidderMember) ?? t("common.member", { id: q.bidderMember })} · {format.amount(q.price!)}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="accept-deed">{t("ff.deedFile")}</label>
+        <input id="accept-deed" type="file" onChange={(e) => setDeed(e.target.files?.[0])} />
+        <label htmlFor="accept-notice">{t("ff.noticeFile")}</label>
+        <input id="accept-notice" type="file" onChange={(e) => setNotice(e.target.files?.[0])} />
+        <label htmlFor="accept-reference">{t("ff.offChainReference")}</label>
+        <input
+          id="accept-reference"
+          value={reference}
+          placeholder="0x…"
+          onChange={(e) => setReference(e.target.value)}
+        />
+        <span />
+        <span className="muted">{t("ff.filesStayHere")}</span>
+        <span />
+        <span>
+          <button type="submit" disabled={tx.busy}>
+            {t("ff.accept")}
+          </button>{" "}
+          <TxStatus state={tx.state} />
+        </span>
+      </div>
+    </form>
   );
 }
 

@@ -9,11 +9,18 @@ import { Link, useParams } from "react-router";
 import { getAll } from "../api.js";
 import { useFormatters } from "../amounts.js";
 import { useApp } from "../context.js";
-import { endOfDay, parseAmountInput, shortHex } from "../format.js";
+import { parseAmountInput, shortHex } from "../format.js";
 import { accountOf, ErrorLine, MemberSelect, PageFrame, useLoad, useMembers, useTx } from "../hooks.js";
 import { useI18n, type MessageKey } from "../i18n.js";
 import { LineageTree } from "../LineageTree.js";
 import { useMemberNames } from "../members.js";
+import {
+  bankActionFor,
+  ChainDateError,
+  deadlineAfterChain,
+  parsePaymentReference,
+  type BankAction,
+} from "../offers.js";
 import { encumbrances, type LineageCertificate } from "../tree.js";
 import { TxStatus } from "../TxStatus.js";
 
@@ -139,15 +146,17 @@ export function ReceivableLineage() {
   );
   const { data, error, reload } = useLoad(
     async (api) => {
-      const [lineage, detail] = await Promise.all([
+      const [lineage, detail, status] = await Promise.all([
         api.get<{ status: string; faceValue: string; count: number; certificates: Certificate[] }>(
           `/receivables/${id}/lineage`,
           { format: "flat" },
         ),
         api.get<Receivable & { offers: Offer[] }>(`/receivables/${id}`),
+        api.get<{ indexedTime: number | null }>("/status"),
       ]);
       performance.mark("lineage:data");
-      return { lineage, detail };
+      // The chain's time (latest indexed block), not the browser clock: the demo moves the chain clock.
+      return { lineage, detail, chainNow: status.indexedTime ?? Math.floor(Date.now() / 1000) };
     },
     [id],
   );
@@ -179,7 +188,10 @@ export function ReceivableLineage() {
             onSelect={setSelected}
             label={t("lineage.treeLabel", { id })}
           />
-          {certificate !== undefined && <CertificateActions certificate={certificate} after={reload} />}
+          <BankOffers offers={data.detail.offers} chainNow={data.chainNow} after={reload} />
+          {certificate !== undefined && (
+            <CertificateActions certificate={certificate} chainNow={data.chainNow} after={reload} />
+          )}
           {data.detail.offers.length > 0 && (
             <table>
               <caption>{t("scf.offers")}</caption>
@@ -229,7 +241,15 @@ const NEEDS: Record<
 };
 
 /** The actions on one certificate; the contract decides whether the signed-in member may take them. */
-function CertificateActions({ certificate, after }: { certificate: Certificate; after: () => Promise<void> }) {
+function CertificateActions({
+  certificate,
+  chainNow,
+  after,
+}: {
+  certificate: Certificate;
+  chainNow: number;
+  after: () => Promise<void>;
+}) {
   const { t } = useI18n();
   const { config, session } = useApp();
   const format = useFormatters();
@@ -264,7 +284,16 @@ function CertificateActions({ certificate, after }: { certificate: Certificate; 
       tx.fail(t("form.pickDate"));
       return;
     }
-    const when = need.date === true ? endOfDay(date) : 0;
+    let when = 0;
+    if (need.date === true) {
+      try {
+        when = deadlineAfterChain(date, chainNow);
+      } catch (failure) {
+        if (!(failure instanceof ChainDateError)) throw failure;
+        tx.fail(t("form.dateAfterChain", { now: format.date(chainNow) }));
+        return;
+      }
+    }
     void tx.send(async (c, options): Promise<unknown> => {
       switch (action) {
         case "split":
@@ -343,6 +372,104 @@ function CertificateActions({ certificate, after }: { certificate: Certificate; 
         </div>
       )}
       <p className="muted">{t("scf.holder", { holder: shortHex(certificate.holder) })}</p>
+    </form>
+  );
+}
+
+/**
+ * The offers addressed to the signed-in bank on this receivable: accept a pending discount offer (with an optional
+ * payment reference of the off-chain payment) or take a pledge that is due, judged by the chain's time; the SDK builds
+ * the transaction (`receivables.acceptDiscount` / `receivables.takePledge`) and the wallet signs it.
+ */
+function BankOffers({ offers, chainNow, after }: { offers: Offer[]; chainNow: number; after: () => Promise<void> }) {
+  const { t } = useI18n();
+  const { session } = useApp();
+  const format = useFormatters();
+  const tx = useTx(after);
+  const [chosen, setChosen] = useState("");
+  const [reference, setReference] = useState("");
+  if (session === undefined) return null;
+  const mine = offers.flatMap((offer) => {
+    const verdict = bankActionFor(offer, session.member.id, chainNow);
+    return verdict === undefined ? [] : [{ offer, verdict }];
+  });
+  if (mine.length === 0) return null;
+  const key = (o: Offer) => `${o.kind}:${o.id}`;
+  const current = mine.find((m) => key(m.offer) === chosen) ?? mine[0];
+  const action: BankAction = current.verdict.action;
+  const label = (a: BankAction): MessageKey => `scf.bankAction.${a}`;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!current.verdict.ok) {
+      tx.fail(
+        t(current.verdict.reason === "expired" ? "scf.offerExpired" : "scf.pledgeNotDue", {
+          at: format.date(current.verdict.at),
+        }),
+      );
+      return;
+    }
+    let paymentReference = "";
+    if (action === "acceptDiscount") {
+      try {
+        paymentReference = parsePaymentReference(reference);
+      } catch {
+        tx.fail(t("form.badReference"));
+        return;
+      }
+    }
+    const offerId = BigInt(current.offer.id);
+    void tx.send(async (c, options): Promise<unknown> =>
+      action === "acceptDiscount"
+        ? c.receivables.acceptDiscount(offerId, paymentReference, options)
+        : c.receivables.takePledge(offerId, options),
+    );
+  }
+
+  return (
+    <form className="panel" onSubmit={submit} aria-labelledby="bank-offers" data-bank-offers={mine.length}>
+      <h3 id="bank-offers">{t("scf.bankOffers")}</h3>
+      <div className="form-grid">
+        <label htmlFor="bank-offer">{t("scf.bankOffer")}</label>
+        <select id="bank-offer" value={key(current.offer)} onChange={(e) => setChosen(e.target.value)}>
+          {mine.map(({ offer, verdict }) => (
+            <option key={key(offer)} value={key(offer)}>
+              {t(label(verdict.action))} #{offer.id} · #{offer.tokenId} · {format.amount(offer.value)}
+              {offer.price === null ? "" : ` → ${format.amount(offer.price)}`}
+            </option>
+          ))}
+        </select>
+        {action === "acceptDiscount" && (
+          <>
+            <label htmlFor="bank-reference">{t("scf.paymentReference")}</label>
+            <input
+              id="bank-reference"
+              value={reference}
+              placeholder="0x…"
+              aria-describedby="bank-reference-hint"
+              onChange={(e) => setReference(e.target.value)}
+            />
+            <span />
+            <span id="bank-reference-hint" className="muted">
+              {t("scf.paymentReferenceHint")}
+            </span>
+          </>
+        )}
+        <span />
+        <span className="muted">
+          {t(action === "acceptDiscount" ? "scf.offerOpenUntil" : "scf.pledgeDue", {
+            at: format.date(current.offer.deadline),
+            now: format.date(chainNow),
+          })}
+        </span>
+        <span />
+        <span>
+          <button type="submit" disabled={tx.busy} data-bank-action={action}>
+            {t(label(action))}
+          </button>{" "}
+          <TxStatus state={tx.state} />
+        </span>
+      </div>
     </form>
   );
 }
