@@ -471,7 +471,8 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         }
     }
 
-    /// @dev What `account` can pay this contract now in `token`: the lower of its balance and its allowance to this contract.
+    /// @dev What `account` can pay this contract now in `token`: the lower of its balance and its allowance to this
+    /// contract.
     function _available(IDepositToken token, address account) private view returns (uint256) {
         uint256 balance = token.balanceOf(account);
         uint256 allowance = token.allowance(account, address(this));

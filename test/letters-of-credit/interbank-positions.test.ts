@@ -435,7 +435,12 @@ describe("InterbankPositions", () => {
     const USD = 840;
     /** A second deposit token mapped to currency 840 by governance; every bank holds 10,000 and approves. */
     const withUsd = async () => {
-      const usd = await deployUpgradeable(ethers, "DepositToken", [f.platform.registry], ["Consortia Deposit USD", "dUSD", 2]);
+      const usd = await deployUpgradeable(
+        ethers,
+        "DepositToken",
+        [f.platform.registry],
+        ["Consortia Deposit USD", "dUSD", 2],
+      );
       await passProposal(
         f.platform,
         f.positions,
@@ -447,7 +452,11 @@ describe("InterbankPositions", () => {
       }
       return usd;
     };
-    const oweIn = async (debtor: "bankA" | "bankB" | "bankC", creditor: "bankA" | "bankB" | "bankC", amount: bigint) => {
+    const oweIn = async (
+      debtor: "bankA" | "bankB" | "bankC",
+      creditor: "bankA" | "bankB" | "bankC",
+      amount: bigint,
+    ) => {
       await as(debtor).recordObligationIn(USD, ids()[creditor], amount, 0, ZERO);
       return f.positions.obligationCount();
     };
@@ -519,7 +528,12 @@ describe("InterbankPositions", () => {
         .to.emit(f.positions, "NettingRun")
         .withArgs(1n, ids().bankA, [a1, b1], [ids().bankA, ids().bankB, ids().bankC], [-500n, 300n, 200n]);
       await expect(tx).to.emit(f.positions, "NettingRunCurrency").withArgs(1n, USD);
-      await expect(tx).to.changeTokenBalances(ethers, usd, [acc().bankA, acc().bankB, acc().bankC], [-500n, 300n, 200n]);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        usd,
+        [acc().bankA, acc().bankB, acc().bankC],
+        [-500n, 300n, 200n],
+      );
       await expect(tx).to.changeTokenBalances(ethers, f.platform.token, [acc().bankA, acc().bankB], [0n, 0n]);
       expect(await usd.balanceOf(f.positions)).to.equal(0n);
     });

@@ -119,9 +119,10 @@ contract NettingHandler is PlatformFixture {
         uint8 creditor = uint8((debtor + 1 + (creditorSeed % 2)) % 3);
         amount = uint128(_bound(amount, 1, 1e18));
         vm.prank(_banks[debtor]);
-        uint256 id = currency == 0
-            ? positions.recordObligation(creditor + 1, amount, uint40(block.timestamp), bytes32(0))
-            : positions.recordObligationIn(currency, creditor + 1, amount, uint40(block.timestamp), bytes32(0));
+        uint256 id =
+            currency == 0
+                ? positions.recordObligation(creditor + 1, amount, uint40(block.timestamp), bytes32(0))
+                : positions.recordObligationIn(currency, creditor + 1, amount, uint40(block.timestamp), bytes32(0));
         _ghost[id] = GhostObligation(debtor, creditor, amount, currency);
         _open.push(id);
     }
@@ -211,7 +212,8 @@ contract NettingHandler is PlatformFixture {
                 if (recorded != ((excluded >> b) & 1 == 1)) ghostShortfallMismatch = true;
             }
             for (uint256 b; b < 3; ++b) {
-                if (int256(tokenOf(_runCurrency).balanceOf(_banks[b])) - int256(before[b]) != expected[b]) ghostBalanceMismatch = true;
+                if (int256(tokenOf(_runCurrency).balanceOf(_banks[b])) - int256(before[b]) != expected[b])
+                    ghostBalanceMismatch = true;
             }
             // netted obligations leave the open list; those of an excluded bank stay open and on it
             for (uint256 i; i < count; ++i) {

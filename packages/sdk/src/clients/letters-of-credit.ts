@@ -478,8 +478,10 @@ export default defineClient({
     ObligationNotDue: (p) => `obligation ${p.obligationId} is due only at ${p.dueAt}`,
     NettingNotParticipant: (p) => `member ${p.bank} is party to none of the batch's obligations`,
     SettlementAccountMissing: (p) => `member ${p.bank} has not named a settlement account`,
-    CurrencyUnknown: (p) => `no deposit token is mapped to currency ${p.currency}: governance maps it (setCurrencyToken)`,
-    CurrencyTokenAlreadySet: (p) => `currency ${p.currency} already settles in token ${p.token}; a new token takes a new code`,
+    CurrencyUnknown: (p) =>
+      `no deposit token is mapped to currency ${p.currency}: governance maps it (setCurrencyToken)`,
+    CurrencyTokenAlreadySet: (p) =>
+      `currency ${p.currency} already settles in token ${p.token}; a new token takes a new code`,
     NettingCurrencyMixed: (p) =>
       `obligation ${p.obligationId} is in currency ${p.currency}, the run in ${p.expected}: net each currency apart`,
     NettingNothingSettles: (p) =>
