@@ -13,7 +13,8 @@ import {IInterbankPositions} from "./interfaces/IInterbankPositions.sol";
 /// @notice Bank-to-bank credit lines, obligations recorded against them, and multilateral netting of due obligations.
 /// @dev A netting run costs O(N * K) for N obligations among K banks (a linear scan of the run's bank list, K bounded
 /// by `MAX_NETTING_BANKS`), plus O(K * (N + K)) when it excludes short banks (at most K exclusions, each followed by
-/// one pass over the batch), and moves at most K token transfers.
+/// one pass over the batch), and moves at most K token transfers. A run nets one currency: every obligation of the
+/// batch must be in the same currency, and it settles in that currency's deposit token only.
 contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardUpgradeable {
     /// @notice Most obligations one netting run closes.
     uint256 public constant MAX_NETTING_BATCH = 200;
@@ -28,6 +29,7 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         uint256 _obligationCount;
         uint256 _nettingRunCount;
         mapping(uint256 runId => mapping(uint32 bank => uint256 shortfall)) _shortfalls;
+        mapping(uint16 currency => IDepositToken) _currencyTokens;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.InterbankPositions")) - 1)) & ~bytes32(uint256(0xff))
@@ -72,6 +74,18 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         emit SettlementAccountSet(bank, account);
     }
 
+    /// @inheritdoc IInterbankPositions
+    /// @dev Set once: remapping a currency would make obligations open in it settle in another token than the one
+    /// they were recorded in, so a new token takes a new currency code.
+    function setCurrencyToken(uint16 currency, address token) external onlyGovernance {
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        if (token == address(0)) revert InvalidValue("token");
+        address current = currency == 0 ? address(settlementToken()) : address($._currencyTokens[currency]);
+        if (current != address(0)) revert CurrencyTokenAlreadySet(currency, current);
+        $._currencyTokens[currency] = IDepositToken(token);
+        emit CurrencyTokenSet(currency, token);
+    }
+
     // ------------------------------------------------------------------ obligations
 
     /// @inheritdoc IInterbankPositions
@@ -85,6 +99,26 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         // The creditor, whose line the obligation uses, must be in good standing too.
         registry().authorizeMember(creditor, Roles.LC_BANK);
         return _record(debtor, creditor, amount, dueAt, purpose);
+    }
+
+    /// @inheritdoc IInterbankPositions
+    function recordObligationIn(
+        uint16 currency,
+        uint32 creditor,
+        uint128 amount,
+        uint40 dueAt,
+        bytes32 purpose
+    ) external whenNotPaused returns (uint256) {
+        uint32 debtor = _authorize(Roles.LC_BANK);
+        registry().authorizeMember(creditor, Roles.LC_BANK);
+        _tokenOf(currency); // an unmapped currency is refused before anything is recorded
+        uint256 obligationId = _record(debtor, creditor, amount, dueAt, purpose);
+        if (currency != 0) {
+            // the slot `_record` just wrote: its spare bytes
+            _getInterbankPositionsStorage()._obligations[obligationId].currency = currency;
+            emit ObligationCurrency(obligationId, currency);
+        }
+        return obligationId;
     }
 
     /// @inheritdoc IInterbankPositions
@@ -112,8 +146,11 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         registry().authorizeMember(o.creditor, Roles.LC_BANK);
         _close(obligationId, o, ObligationStatus.Settled);
         emit ObligationSettled(obligationId, o.debtor, o.creditor, o.amount, offChainReference);
-        address payee = offChainReference == bytes32(0) ? _accountOf(o.creditor) : address(0);
-        _settle(msg.sender, o.debtor, payee, o.creditor, o.amount, offChainReference);
+        if (offChainReference == bytes32(0)) {
+            _transferIn(_tokenOf(o.currency), msg.sender, _accountOf(o.creditor), o.amount);
+        } else {
+            _settle(msg.sender, o.debtor, address(0), o.creditor, o.amount, offChainReference);
+        }
     }
 
     /// @inheritdoc IInterbankPositions
@@ -137,11 +174,13 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
     ) external whenNotPaused nonReentrant returns (uint32[] memory banks, int256[] memory netPositions) {
         InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
         uint32 initiator = _authorize(Roles.LC_BANK);
-        uint256 n = obligationIds.length;
-        if (n == 0 || n > MAX_NETTING_BATCH) revert NettingBatchSize(n, MAX_NETTING_BATCH);
+        if (obligationIds.length == 0 || obligationIds.length > MAX_NETTING_BATCH) {
+            revert NettingBatchSize(obligationIds.length, MAX_NETTING_BATCH);
+        }
 
         uint256[] memory entries;
-        (banks, netPositions, entries) = _loadBatch(obligationIds, initiator);
+        uint16 currency;
+        (banks, netPositions, entries, currency) = _loadBatch(obligationIds, initiator);
         // Every bank named in the run must be in good standing, whatever its net: netting closes its obligations
         // (set-off against a suspended, perhaps defaulted, bank is for its administrator to agree, not for a run).
         registry().authorizeMembers(banks, Roles.LC_BANK);
@@ -150,7 +189,8 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         (uint256 excluded, uint32[] memory excludedBanks, uint256[3][] memory shortfalls) = _excludeShort(
             banks,
             netPositions,
-            entries
+            entries,
+            _tokenOf(currency)
         );
         uint256[] memory netted = _reopenExcluded(obligationIds, banks, entries, excluded);
         if (netted.length == 0) {
@@ -162,19 +202,13 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         if (!_isParty(initiator, banks, entries, excluded)) revert NettingNotParticipant(initiator);
         _dropExcluded(banks, netPositions, excluded);
         emit NettingRun(runId, initiator, netted, banks, netPositions);
+        if (currency != 0) emit NettingRunCurrency(runId, currency);
         for (uint256 j; j < excludedBanks.length; ++j) {
             $._shortfalls[runId][excludedBanks[j]] = shortfalls[j][2];
             emit NettingBankExcluded(runId, excludedBanks[j], shortfalls[j][0], shortfalls[j][1], shortfalls[j][2]);
         }
 
-        // Interactions last: every net debtor pays in first, so the payouts below are always covered.
-        uint256 bankCount = banks.length;
-        for (uint256 j; j < bankCount; ++j) {
-            if (netPositions[j] < 0) _pullToEscrow(_accountOf(banks[j]), uint256(-netPositions[j]));
-        }
-        for (uint256 j; j < bankCount; ++j) {
-            if (netPositions[j] > 0) _payFromEscrow(_accountOf(banks[j]), uint256(netPositions[j]));
-        }
+        _payNets(_tokenOf(currency), banks, netPositions);
     }
 
     // ------------------------------------------------------------------ views
@@ -211,6 +245,12 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
     }
 
     /// @inheritdoc IInterbankPositions
+    function currencyToken(uint16 currency) external view returns (address) {
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        return currency == 0 ? address(settlementToken()) : address($._currencyTokens[currency]);
+    }
+
+    /// @inheritdoc IInterbankPositions
     function nettingRunCount() external view returns (uint256) {
         InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
         return $._nettingRunCount;
@@ -237,7 +277,7 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
             line.used = used + amount;
             obligationId = ++$._obligationCount;
         }
-        $._obligations[obligationId] = Obligation(debtor, creditor, dueAt, ObligationStatus.Open, amount);
+        $._obligations[obligationId] = Obligation(debtor, creditor, dueAt, ObligationStatus.Open, amount, 0);
         emit ObligationRecorded(obligationId, debtor, creditor, amount, dueAt, msg.sender, purpose, used + amount);
     }
 
@@ -262,11 +302,12 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
 
     /// @dev Checks every obligation of the batch (open, due) and the initiator's part in it, closes each as `Netted`
     /// and computes each bank's net. `entries[i]` packs obligation i: amount (bits 0-127), debtor's slot (bits
-    /// 128-135) and creditor's slot (bits 136-143) in `banks`.
+    /// 128-135) and creditor's slot (bits 136-143) in `banks`. Every obligation must be in the first one's currency:
+    /// one net position never adds amounts of two currencies.
     function _loadBatch(
         uint256[] calldata obligationIds,
         uint32 initiator
-    ) private returns (uint32[] memory banks, int256[] memory nets, uint256[] memory entries) {
+    ) private returns (uint32[] memory banks, int256[] memory nets, uint256[] memory entries, uint16 currency) {
         uint256 n = obligationIds.length;
         banks = new uint32[](MAX_NETTING_BANKS);
         nets = new int256[](MAX_NETTING_BANKS);
@@ -277,6 +318,8 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
             uint256 id = obligationIds[i];
             Obligation memory o = _openObligation(id); // a repeated id is no longer open: refused
             if (o.dueAt > block.timestamp) revert ObligationNotDue(id, o.dueAt);
+            if (i == 0) currency = o.currency;
+            else if (o.currency != currency) revert NettingCurrencyMixed(id, o.currency, currency);
             // Closed now, reopened by `_reopenExcluded` if one of its banks is excluded for a shortfall.
             _close(id, o, ObligationStatus.Netted);
             uint256 d;
@@ -307,27 +350,27 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
     function _excludeShort(
         uint32[] memory banks,
         int256[] memory nets,
-        uint256[] memory entries
+        uint256[] memory entries,
+        IDepositToken token
     ) private view returns (uint256 excluded, uint32[] memory order, uint256[3][] memory shortfalls) {
-        uint256 k = banks.length;
-        uint256[] memory available = new uint256[](k);
+        uint256[] memory available = new uint256[](banks.length);
         uint256 known; // bit j set once available[j] has been read
-        order = new uint32[](k);
-        shortfalls = new uint256[3][](k);
+        order = new uint32[](banks.length);
+        shortfalls = new uint256[3][](banks.length);
         uint256 count;
         while (true) {
             uint256 worst = type(uint256).max;
             uint256 worstShortfall;
-            for (uint256 j; j < k; ++j) {
+            for (uint256 j; j < banks.length; ++j) {
                 if (nets[j] >= 0 || (excluded >> j) & 1 == 1) continue;
                 if ((known >> j) & 1 == 0) {
-                    available[j] = _available(_accountOf(banks[j]));
+                    available[j] = _available(token, _accountOf(banks[j]));
                     known |= 1 << j;
                 }
-                uint256 debit = uint256(-nets[j]);
-                if (debit > available[j] && debit - available[j] > worstShortfall) {
+                // a net debit, so -nets[j] > 0
+                if (uint256(-nets[j]) > available[j] && uint256(-nets[j]) - available[j] > worstShortfall) {
                     worst = j;
-                    worstShortfall = debit - available[j];
+                    worstShortfall = uint256(-nets[j]) - available[j];
                 }
             }
             if (worst == type(uint256).max) break;
@@ -417,11 +460,22 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         }
     }
 
-    /// @dev What `account` can pay this contract now: the lower of its balance and its allowance to this contract.
-    function _available(address account) private view returns (uint256) {
-        IDepositToken token_ = settlementToken();
-        uint256 balance = token_.balanceOf(account);
-        uint256 allowance = token_.allowance(account, address(this));
+    /// @dev Interactions last: every net debtor pays `token` in first, so the payouts after are always covered.
+    function _payNets(IDepositToken token, uint32[] memory banks, int256[] memory nets) private {
+        uint256 bankCount = banks.length;
+        for (uint256 j; j < bankCount; ++j) {
+            if (nets[j] < 0) _pullToEscrowIn(token, _accountOf(banks[j]), uint256(-nets[j]));
+        }
+        for (uint256 j; j < bankCount; ++j) {
+            if (nets[j] > 0) _payFromEscrowIn(token, _accountOf(banks[j]), uint256(nets[j]));
+        }
+    }
+
+    /// @dev What `account` can pay this contract now in `token`: the lower of its balance and its allowance to this
+    /// contract.
+    function _available(IDepositToken token, address account) private view returns (uint256) {
+        uint256 balance = token.balanceOf(account);
+        uint256 allowance = token.allowance(account, address(this));
         return balance < allowance ? balance : allowance;
     }
 
@@ -433,6 +487,13 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         if (count == MAX_NETTING_BANKS) revert NettingTooManyBanks(MAX_NETTING_BANKS);
         banks[count] = bank;
         return (count, count + 1);
+    }
+
+    /// @dev The deposit token `currency` settles in; reverts when governance has not mapped it.
+    function _tokenOf(uint16 currency) private view returns (IDepositToken token) {
+        if (currency == 0) return settlementToken();
+        token = _getInterbankPositionsStorage()._currencyTokens[currency];
+        if (address(token) == address(0)) revert CurrencyUnknown(currency);
     }
 
     function _accountOf(uint32 bank) private view returns (address account) {

@@ -65,4 +65,20 @@ abstract contract Settlement is ConsortiumApp {
     function _payFromEscrow(address payee, uint256 amount) internal {
         _token.safeTransfer(payee, amount);
     }
+
+    /// @dev Pulls `amount` of `token` (a deposit token the application settles in) from `payer` into its escrow;
+    /// the escrow of each token is that token's balance of this contract, so tokens never mix.
+    function _pullToEscrowIn(IDepositToken token, address payer, uint256 amount) internal {
+        token.safeTransferFrom(payer, address(this), amount);
+    }
+
+    /// @dev Pays `amount` of `token` out of this contract's escrow.
+    function _payFromEscrowIn(IDepositToken token, address payee, uint256 amount) internal {
+        token.safeTransfer(payee, amount);
+    }
+
+    /// @dev Pays `amount` of `token` from `payer` to `payee` directly.
+    function _transferIn(IDepositToken token, address payer, address payee, uint256 amount) internal {
+        token.safeTransferFrom(payer, payee, amount);
+    }
 }

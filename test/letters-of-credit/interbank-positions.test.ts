@@ -1,11 +1,14 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { passProposal } from "../helpers/consortium.js";
+import { deployUpgradeable } from "../helpers/upgradeable.js";
 import { DAY, ObligationStatus, deployLettersOfCredit, hash, type LcFixture } from "./fixture.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const ZERO = ethers.ZeroHash;
+/** Matches any event or error argument. */
+const anyValue = (): boolean => true;
 
 describe("InterbankPositions", () => {
   const fixture = async () => {
@@ -100,6 +103,7 @@ describe("InterbankPositions", () => {
         123n,
         BigInt(ObligationStatus.Open),
         700n,
+        0n, // currency 0: the settlement token
       ]);
     });
 
@@ -424,6 +428,132 @@ describe("InterbankPositions", () => {
       await expect(as("bankC").runNetting([a1, c1]))
         .to.be.revertedWithCustomError(f.platform.registry, "MemberNotActive")
         .withArgs(ids().bankA, 2);
+    });
+  });
+
+  describe("currencies (one deposit token per currency, netted apart)", () => {
+    const USD = 840;
+    /** A second deposit token mapped to currency 840 by governance; every bank holds 10,000 and approves. */
+    const withUsd = async () => {
+      const usd = await deployUpgradeable(
+        ethers,
+        "DepositToken",
+        [f.platform.registry],
+        ["Consortia Deposit USD", "dUSD", 2],
+      );
+      await passProposal(
+        f.platform,
+        f.positions,
+        f.positions.interface.encodeFunctionData("setCurrencyToken", [USD, await usd.getAddress()]),
+      );
+      for (const bank of ["bankA", "bankB", "bankC"] as const) {
+        await usd.connect(acc().bankA).mint(acc()[bank], 10_000n);
+        await usd.connect(acc()[bank]).approve(f.positions, ethers.MaxUint256);
+      }
+      return usd;
+    };
+    const oweIn = async (
+      debtor: "bankA" | "bankB" | "bankC",
+      creditor: "bankA" | "bankB" | "bankC",
+      amount: bigint,
+    ) => {
+      await as(debtor).recordObligationIn(USD, ids()[creditor], amount, 0, ZERO);
+      return f.positions.obligationCount();
+    };
+
+    it("existing obligations are in currency 0, the settlement token", async () => {
+      const id = await owe("bankA", "bankB", 500n);
+      expect((await f.positions.obligation(id)).currency).to.equal(0n);
+      expect(await f.positions.currencyToken(0)).to.equal(f.platform.token.target);
+      await expect(as("bankA").recordObligationIn(0, ids().bankB, 1n, 0, ZERO)).not.to.emit(
+        f.positions,
+        "ObligationCurrency",
+      );
+    });
+
+    it("only governance maps a currency to its token, once; currency 0 and the zero address are refused", async () => {
+      await expect(f.positions.connect(acc().bankA).setCurrencyToken(USD, acc().bankA))
+        .to.be.revertedWithCustomError(f.positions, "OnlyGovernance")
+        .withArgs(acc().bankA.address);
+      const usd = await withUsd();
+      expect(await f.positions.currencyToken(USD)).to.equal(usd.target);
+      // remapping while obligations may be open in it would change the token they settle in: refused, always
+      const encode = (c: number, t: string) => f.positions.interface.encodeFunctionData("setCurrencyToken", [c, t]);
+      const refused = (data: string, description: string, error: string, args: unknown[]) =>
+        expect(passProposal(f.platform, f.positions, data, description))
+          .to.be.revertedWithCustomError(f.platform.registry, "ProposalCallFailed")
+          .withArgs(anyValue, f.positions.interface.encodeErrorResult(error, args));
+      await refused(encode(USD, acc().bankA.address), "remap", "CurrencyTokenAlreadySet", [USD, usd.target]);
+      expect(await f.positions.currencyToken(USD)).to.equal(usd.target);
+      await refused(encode(0, acc().bankA.address), "zero", "CurrencyTokenAlreadySet", [0, f.platform.token.target]);
+      await refused(encode(7, ethers.ZeroAddress), "none", "InvalidValue", [ethers.encodeBytes32String("token")]);
+      expect(await f.positions.currencyToken(7)).to.equal(ethers.ZeroAddress);
+    });
+
+    it("an obligation in a currency with no token is refused", async () => {
+      await expect(as("bankA").recordObligationIn(USD, ids().bankB, 1n, 0, ZERO))
+        .to.be.revertedWithCustomError(f.positions, "CurrencyUnknown")
+        .withArgs(USD);
+    });
+
+    it("an obligation in a currency records it and settles gross in that currency's token", async () => {
+      const usd = await withUsd();
+      const tx = as("bankA").recordObligationIn(USD, ids().bankB, 700n, 0, ZERO);
+      await expect(tx).to.emit(f.positions, "ObligationCurrency").withArgs(1n, USD);
+      expect((await f.positions.obligation(1n)).currency).to.equal(BigInt(USD));
+      const settle = as("bankA").settleObligation(1n, ZERO);
+      await expect(settle).to.changeTokenBalances(ethers, usd, [acc().bankA, acc().bankB], [-700n, 700n]);
+      await expect(settle).to.changeTokenBalances(ethers, f.platform.token, [acc().bankA, acc().bankB], [0n, 0n]);
+    });
+
+    it("a batch mixing currencies is refused: one net position never adds two currencies", async () => {
+      await withUsd();
+      const cny = await owe("bankA", "bankB", 500n);
+      const usd = await oweIn("bankB", "bankA", 500n);
+      await expect(as("bankA").runNetting([cny, usd]))
+        .to.be.revertedWithCustomError(f.positions, "NettingCurrencyMixed")
+        .withArgs(usd, USD, 0);
+      await expect(as("bankA").runNetting([usd, cny]))
+        .to.be.revertedWithCustomError(f.positions, "NettingCurrencyMixed")
+        .withArgs(cny, 0, USD);
+      expect((await f.positions.obligation(cny)).status).to.equal(ObligationStatus.Open);
+    });
+
+    it("a run in a currency nets and settles in its token only", async () => {
+      const usd = await withUsd();
+      const a1 = await oweIn("bankA", "bankB", 500n);
+      const b1 = await oweIn("bankB", "bankC", 200n);
+      const tx = as("bankA").runNetting([a1, b1]);
+      await expect(tx)
+        .to.emit(f.positions, "NettingRun")
+        .withArgs(1n, ids().bankA, [a1, b1], [ids().bankA, ids().bankB, ids().bankC], [-500n, 300n, 200n]);
+      await expect(tx).to.emit(f.positions, "NettingRunCurrency").withArgs(1n, USD);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        usd,
+        [acc().bankA, acc().bankB, acc().bankC],
+        [-500n, 300n, 200n],
+      );
+      await expect(tx).to.changeTokenBalances(ethers, f.platform.token, [acc().bankA, acc().bankB], [0n, 0n]);
+      expect(await usd.balanceOf(f.positions)).to.equal(0n);
+    });
+
+    it("a bank short in one currency is excluded in that currency only", async () => {
+      const usd = await withUsd();
+      await usd.connect(acc().bankA).approve(f.positions, 100n); // A can pay 100 in USD, all it needs in CNY
+      const u1 = await oweIn("bankA", "bankB", 500n);
+      const u2 = await oweIn("bankC", "bankB", 300n);
+      const c1 = await owe("bankA", "bankB", 500n);
+      const usdRun = as("bankB").runNetting([u1, u2]);
+      await expect(usdRun).to.emit(f.positions, "NettingBankExcluded").withArgs(1n, ids().bankA, 500n, 100n, 400n);
+      await expect(usdRun).to.emit(f.positions, "NettingRunCurrency").withArgs(1n, USD);
+      expect(await f.positions.nettingShortfall(1n, ids().bankA)).to.equal(400n);
+      const cnyRun = as("bankB").runNetting([c1]);
+      await expect(cnyRun).not.to.emit(f.positions, "NettingBankExcluded");
+      await expect(cnyRun).not.to.emit(f.positions, "NettingRunCurrency");
+      await expect(cnyRun).to.changeTokenBalances(ethers, f.platform.token, [acc().bankA, acc().bankB], [-500n, 500n]);
+      expect((await f.positions.obligation(u1)).status).to.equal(ObligationStatus.Open);
+      expect((await f.positions.obligation(c1)).status).to.equal(ObligationStatus.Netted);
     });
   });
 

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {InterbankPositions} from "../../contracts/letters-of-credit/InterbankPositions.sol";
+import {DepositToken} from "../../contracts/platform/DepositToken.sol";
 import {IInterbankPositions} from "../../contracts/letters-of-credit/interfaces/IInterbankPositions.sol";
 import {PlatformFixture} from "./utils/PlatformFixture.sol";
 import {TestBase} from "./utils/TestBase.sol";
@@ -9,8 +10,12 @@ import {TestBase} from "./utils/TestBase.sol";
 /// @notice Records random obligations among three banks, releases some, settles some gross, lowers allowances and nets
 /// random batches of open ones. Every netting run is checked against a model computed independently from the ghost
 /// obligations and each bank's balance and allowance: which banks it excludes for a shortfall, and the others' nets.
+/// Obligations are in two currencies (0: the settlement token, 1: a second deposit token); a run nets one currency,
+/// and a batch mixing both is refused.
 contract NettingHandler is PlatformFixture {
     InterbankPositions public positions;
+    /// @notice The deposit token of currency 1.
+    DepositToken public token1;
     address[3] internal _banks = [BANK_A, BANK_B, BANK_C];
     uint256 public constant MAX_OPEN = 40;
 
@@ -18,9 +23,12 @@ contract NettingHandler is PlatformFixture {
         uint8 debtor;
         uint8 creditor;
         uint128 amount;
+        uint16 currency;
     }
 
     uint256[] internal _open;
+    uint16 internal _runCurrency;
+    uint256[3] internal _otherBefore; // the banks' balances of the other currency's token before a run
     mapping(uint256 id => GhostObligation) internal _ghost;
     bool public ghostNetsDoNotSumToZero;
     bool public ghostNetMismatch;
@@ -28,6 +36,8 @@ contract NettingHandler is PlatformFixture {
     bool public ghostModelMismatch;
     bool public ghostExcludedNotOpen;
     bool public ghostShortfallMismatch;
+    bool public ghostMixedNotRefused;
+    uint256 public ghostRunsInCurrency1;
     uint256 public ghostRuns;
     uint256 public ghostRunsWithExclusions;
     uint256 public ghostRunsRefused;
@@ -42,11 +52,22 @@ contract NettingHandler is PlatformFixture {
             )
         );
         registry.bootstrapSystemContract(address(positions));
+        token1 = DepositToken(
+            _proxy(
+                address(new DepositToken(registry)),
+                abi.encodeCall(DepositToken.initialize, ("Consortia Deposit USD", "dUSD", 2))
+            )
+        );
+        vm.prank(address(registry));
+        positions.setCurrencyToken(1, address(token1));
         registry.endBootstrap(3);
         for (uint256 i; i < 3; ++i) {
             _mint(_banks[i], TOTAL_SUPPLY / 3);
+            vm.prank(BANK_A);
+            token1.mint(_banks[i], TOTAL_SUPPLY / 3);
             vm.startPrank(_banks[i]);
             token.approve(address(positions), type(uint256).max);
+            token1.approve(address(positions), type(uint256).max);
             positions.setSettlementAccount(_banks[i]);
             for (uint32 grantee = 1; grantee <= 3; ++grantee) {
                 if (grantee != i + 1) positions.setCreditLine(grantee, 1e24);
@@ -55,14 +76,20 @@ contract NettingHandler is PlatformFixture {
         }
     }
 
-    function positionsBalance() external view returns (uint256) {
-        return token.balanceOf(address(positions));
+    /// @notice The deposit token of `currency` (0 or 1).
+    function tokenOf(uint16 currency) public view returns (DepositToken) {
+        return currency == 0 ? token : token1;
     }
 
-    /// @notice Tokens held by the three banks and the netting contract together.
-    function heldValue() external view returns (uint256 sum) {
-        for (uint256 b; b < 3; ++b) sum += token.balanceOf(_banks[b]);
-        sum += token.balanceOf(address(positions));
+    function positionsBalance(uint16 currency) external view returns (uint256) {
+        return tokenOf(currency).balanceOf(address(positions));
+    }
+
+    /// @notice Tokens of `currency` held by the three banks and the netting contract together.
+    function heldValue(uint16 currency) external view returns (uint256 sum) {
+        DepositToken t = tokenOf(currency);
+        for (uint256 b; b < 3; ++b) sum += t.balanceOf(_banks[b]);
+        sum += t.balanceOf(address(positions));
     }
 
     function openCount() external view returns (uint256) {
@@ -78,13 +105,25 @@ contract NettingHandler is PlatformFixture {
     }
 
     function record(uint256 debtorSeed, uint256 creditorSeed, uint128 amount) external {
+        _recordIn(0, debtorSeed, creditorSeed, amount);
+    }
+
+    /// @notice Records an obligation in currency `currencySeed % 2` (currency 0 through `recordObligation`).
+    function recordIn(uint256 currencySeed, uint256 debtorSeed, uint256 creditorSeed, uint128 amount) external {
+        _recordIn(uint16(currencySeed % 2), debtorSeed, creditorSeed, amount);
+    }
+
+    function _recordIn(uint16 currency, uint256 debtorSeed, uint256 creditorSeed, uint128 amount) internal {
         if (_open.length >= MAX_OPEN) return;
         uint8 debtor = uint8(debtorSeed % 3);
         uint8 creditor = uint8((debtor + 1 + (creditorSeed % 2)) % 3);
         amount = uint128(_bound(amount, 1, 1e18));
         vm.prank(_banks[debtor]);
-        uint256 id = positions.recordObligation(creditor + 1, amount, uint40(block.timestamp), bytes32(0));
-        _ghost[id] = GhostObligation(debtor, creditor, amount);
+        uint256 id =
+            currency == 0
+                ? positions.recordObligation(creditor + 1, amount, uint40(block.timestamp), bytes32(0))
+                : positions.recordObligationIn(currency, creditor + 1, amount, uint40(block.timestamp), bytes32(0));
+        _ghost[id] = GhostObligation(debtor, creditor, amount, currency);
         _open.push(id);
     }
 
@@ -110,21 +149,38 @@ contract NettingHandler is PlatformFixture {
     function limitAllowance(uint256 bankSeed, uint256 amount) external {
         uint256 b = bankSeed % 3;
         amount = amount % 4 == 0 ? type(uint256).max : _bound(amount, 0, 3e18);
+        // bank seeds 3-5 limit the allowance in currency 1 (bounded seeds keep the tests below on currency 0)
+        DepositToken t = tokenOf(uint16((bankSeed / 3) % 2));
         vm.prank(_banks[b]);
-        token.approve(address(positions), amount);
+        t.approve(address(positions), amount);
+    }
+
+    /// @notice A batch with obligations in both currencies is refused whole, and changes nothing.
+    function netMixed(uint256 seedA, uint256 seedB) external {
+        if (_open.length < 2) return;
+        uint256 a = _open[seedA % _open.length];
+        uint256 b = _open[seedB % _open.length];
+        if (_ghost[a].currency == _ghost[b].currency) return;
+        uint256[] memory batch = new uint256[](2);
+        (batch[0], batch[1]) = (a, b);
+        vm.prank(_banks[_ghost[a].debtor]);
+        try positions.runNetting(batch) {
+            ghostMixedNotRefused = true;
+        } catch (bytes memory reason) {
+            if (bytes4(reason) != IInterbankPositions.NettingCurrencyMixed.selector) ghostMixedNotRefused = true;
+        }
     }
 
     /// @dev Nets `count` open obligations starting at a random offset, checking nets, exclusions and balances against
     /// a model computed independently from the ghost obligations and each bank's balance and allowance.
     function net(uint256 startSeed, uint256 countSeed) external {
         if (_open.length == 0) return;
-        uint256 count = _bound(countSeed, 1, _open.length);
-        uint256 start = startSeed % _open.length;
-        uint256[] memory batch = new uint256[](count);
-        for (uint256 i; i < count; ++i) batch[i] = _open[(start + i) % _open.length];
-        (int256[3] memory expected, uint256 excluded, bool settles) = _model(batch);
+        uint256[] memory batch = _batchOf(startSeed, countSeed);
+        uint256 count = batch.length;
+        _snapshotOther(_ghost[batch[0]].currency);
+        (int256[3] memory expected, uint256 excluded, bool settles) = _model(batch, tokenOf(_runCurrency));
         uint256[3] memory before;
-        for (uint256 b; b < 3; ++b) before[b] = token.balanceOf(_banks[b]);
+        for (uint256 b; b < 3; ++b) before[b] = tokenOf(_runCurrency).balanceOf(_banks[b]);
 
         // The initiator: a party to an obligation that settles (a bank excluded for its own shortfall may not run
         // it, test/letters-of-credit/interbank-positions.test.ts), else the first obligation's debtor.
@@ -139,6 +195,7 @@ contract NettingHandler is PlatformFixture {
         vm.prank(_banks[initiator]);
         try positions.runNetting(batch) returns (uint32[] memory banks, int256[] memory nets) {
             ++ghostRuns;
+            _checkOtherUnmoved();
             if (!settles) ghostModelMismatch = true;
             if (excluded != 0) ++ghostRunsWithExclusions;
             int256 sum;
@@ -155,13 +212,14 @@ contract NettingHandler is PlatformFixture {
                 if (recorded != ((excluded >> b) & 1 == 1)) ghostShortfallMismatch = true;
             }
             for (uint256 b; b < 3; ++b) {
-                if (int256(token.balanceOf(_banks[b])) - int256(before[b]) != expected[b]) ghostBalanceMismatch = true;
+                if (int256(tokenOf(_runCurrency).balanceOf(_banks[b])) - int256(before[b]) != expected[b])
+                    ghostBalanceMismatch = true;
             }
             // netted obligations leave the open list; those of an excluded bank stay open and on it
             for (uint256 i; i < count; ++i) {
                 GhostObligation memory g = _ghost[batch[i]];
                 bool left = ((excluded >> g.debtor) | (excluded >> g.creditor)) & 1 == 1;
-                IInterbankPositions.ObligationStatus status = positions.obligation(batch[i]).status;
+                IInterbankPositions.ObligationStatus status = _statusOf(batch[i]);
                 if (left) {
                     if (status != IInterbankPositions.ObligationStatus.Open) ghostExcludedNotOpen = true;
                     continue;
@@ -181,22 +239,57 @@ contract NettingHandler is PlatformFixture {
             }
             ++ghostRunsRefused;
             for (uint256 i; i < count; ++i) {
-                if (positions.obligation(batch[i]).status != IInterbankPositions.ObligationStatus.Open) {
+                if (_statusOf(batch[i]) != IInterbankPositions.ObligationStatus.Open) {
                     ghostExcludedNotOpen = true;
                 }
             }
         }
     }
 
+    function _statusOf(uint256 id) internal view returns (IInterbankPositions.ObligationStatus) {
+        return positions.obligation(id).status;
+    }
+
+    /// @dev Keeps the banks' balances of the token of the currency other than `currency` (the run's).
+    function _snapshotOther(uint16 currency) internal {
+        _runCurrency = currency;
+        for (uint256 b; b < 3; ++b) _otherBefore[b] = tokenOf(1 - currency).balanceOf(_banks[b]);
+    }
+
+    /// @dev A run moves no token of the other currency; counts the runs in currency 1.
+    function _checkOtherUnmoved() internal {
+        if (_runCurrency == 1) ++ghostRunsInCurrency1;
+        for (uint256 b; b < 3; ++b) {
+            if (tokenOf(1 - _runCurrency).balanceOf(_banks[b]) != _otherBefore[b]) ghostBalanceMismatch = true;
+        }
+    }
+
+    /// @dev Up to `countSeed`-bounded open obligations from a random start on, all in the first one's currency.
+    function _batchOf(uint256 startSeed, uint256 countSeed) internal view returns (uint256[] memory batch) {
+        uint256 want = _bound(countSeed, 1, _open.length);
+        uint256 start = startSeed % _open.length;
+        uint16 currency = _ghost[_open[start]].currency;
+        batch = new uint256[](want);
+        uint256 count;
+        for (uint256 i; i < want; ++i) {
+            uint256 id = _open[(start + i) % _open.length];
+            if (_ghost[id].currency == currency) batch[count++] = id;
+        }
+        assembly ("memory-safe") {
+            mstore(batch, count)
+        }
+    }
+
     /// @dev The clearing-house model: exclude the net debtor with the largest shortfall (ties: first to appear in the
     /// batch), recompute every net from scratch without its obligations, repeat until every net debtor can pay.
     function _model(
-        uint256[] memory batch
+        uint256[] memory batch,
+        DepositToken t
     ) internal view returns (int256[3] memory nets, uint256 excluded, bool settles) {
         uint256[3] memory available;
         for (uint256 b; b < 3; ++b) {
-            uint256 balance = token.balanceOf(_banks[b]);
-            uint256 allowance = token.allowance(_banks[b], address(positions));
+            uint256 balance = t.balanceOf(_banks[b]);
+            uint256 allowance = t.allowance(_banks[b], address(positions));
             available[b] = balance < allowance ? balance : allowance;
         }
         uint8[3] memory order; // banks in order of first appearance
@@ -278,6 +371,30 @@ contract NettingInvariantTest is TestBase {
     /// 1 5e16 (the handler adds 1 to each); bank 0 may pay nothing (short 8e17), bank 1 only 2e16 (short 3e16).
     /// Excluding bank 0 turns bank 1 into a net creditor, so bank 1 is kept and bank 2 pays it 5e16 (excluding bank 1
     /// first, the first short bank of the batch, would leave bank 0 short too and settle nothing).
+    /// @notice Currencies net apart: bank 0 owes bank 1 5e17 in currency 1 and may pay only 1e17 of it there, and owes
+    /// bank 1 5e17 in currency 0 with no limit. Bank 0 is excluded in currency 1 only: the currency 0 run settles it.
+    /// A batch with both obligations is refused as mixed.
+    function test_handlerExcludesAShortBankInOneCurrencyOnly() public {
+        handler.recordIn(1, 0, 0, 5e17); // currency 1: bank 0 owes bank 1
+        handler.recordIn(0, 0, 0, 5e17); // currency 0: bank 0 owes bank 1
+        handler.recordIn(1, 2, 1, 3e17); // currency 1: bank 2 owes bank 1
+        handler.limitAllowance(3, 1e17 + 1); // bank 0, currency 1
+        handler.netMixed(0, 1);
+        _assertTrue(!handler.ghostMixedNotRefused(), "mixed batch refused");
+        handler.net(0, 2); // from obligation 1 (currency 1), count 3: the two in currency 1
+        _assertEq(handler.ghostRunsWithExclusions(), 1, "bank 0 excluded in currency 1");
+        _assertEq(handler.ghostRunsInCurrency1(), 1, "a run in currency 1");
+        handler.net(1, 0); // obligation 2 alone (currency 0): bank 0 pays in full
+        _assertEq(handler.ghostRuns(), 2, "two runs");
+        _assertEq(handler.ghostRunsWithExclusions(), 1, "not excluded in currency 0");
+        _assertEq(handler.openCount(), 1, "only bank 0's currency 1 obligation stays open");
+        _assertTrue(!handler.ghostModelMismatch() && !handler.ghostExcludedNotOpen(), "model");
+        invariant_netEqualsOwedToMinusOwes();
+        invariant_valueConserved();
+        invariant_nettingHoldsNothing();
+        invariant_lineUseEqualsOpenObligations();
+    }
+
     function test_handlerExcludesTheLargestShortfallFirst() public {
         handler.record(1, 1, 1e17); // bank 1 owes bank 0 ((1 + 1 + 1) % 3)
         handler.record(0, 1, 9e17); // bank 0 owes bank 2
@@ -333,13 +450,21 @@ contract NettingInvariantTest is TestBase {
         _assertTrue(!handler.ghostShortfallMismatch(), "shortfall record differs from the exclusions");
     }
 
-    /// @notice Netting and gross settlement only move tokens between the banks: their total never changes.
+    /// @notice Netting and gross settlement only move tokens between the banks: in each currency their total never
+    /// changes (a run in one currency moves no other currency's token, checked per run by the handler).
     function invariant_valueConserved() public view {
-        _assertEq(handler.heldValue(), handler.TOTAL_SUPPLY(), "token value not conserved");
+        _assertEq(handler.heldValue(0), handler.TOTAL_SUPPLY(), "currency 0: value not conserved");
+        _assertEq(handler.heldValue(1), handler.TOTAL_SUPPLY(), "currency 1: value not conserved");
     }
 
-    /// @notice The netting contract never keeps tokens: everything paid in is paid out in the same run.
+    /// @notice The netting contract never keeps tokens of any currency: everything paid in is paid out in the run.
     function invariant_nettingHoldsNothing() public view {
-        _assertEq(handler.positionsBalance(), 0, "positions holds tokens");
+        _assertEq(handler.positionsBalance(0), 0, "positions holds currency 0 tokens");
+        _assertEq(handler.positionsBalance(1), 0, "positions holds currency 1 tokens");
+    }
+
+    /// @notice A batch mixing currencies is always refused with `NettingCurrencyMixed`.
+    function invariant_mixedCurrenciesRefused() public view {
+        _assertTrue(!handler.ghostMixedNotRefused(), "a mixed-currency batch was not refused");
     }
 }

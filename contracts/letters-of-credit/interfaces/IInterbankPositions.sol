@@ -25,18 +25,21 @@ interface IInterbankPositions {
         uint128 used;
     }
 
-    /// @notice An interbank obligation. One slot (4 + 4 + 5 + 1 + 16 bytes).
+    /// @notice An interbank obligation. One slot (4 + 4 + 5 + 1 + 16 + 2 bytes).
     /// @param debtor The bank that owes.
     /// @param creditor The bank that is owed.
     /// @param dueAt When it may be settled or netted (unix seconds; uint40 lasts until year 36812).
     /// @param status Lifecycle status.
-    /// @param amount Amount owed in minor units.
+    /// @param amount Amount owed in minor units of its currency.
+    /// @param currency Its currency: 0 is the settlement token's (every obligation recorded before currencies
+    /// existed), any other has the deposit token governance mapped it to (`currencyToken`).
     struct Obligation {
         uint32 debtor;
         uint32 creditor;
         uint40 dueAt;
         ObligationStatus status;
         uint128 amount;
+        uint16 currency;
     }
 
     /// @notice A bank set (or changed) the credit line it grants another bank.
@@ -102,6 +105,20 @@ interface IInterbankPositions {
         uint256 shortfall
     );
 
+    /// @notice Governance mapped `currency` to its deposit token (once: a currency's token never changes).
+    event CurrencyTokenSet(uint16 indexed currency, address indexed token);
+    /// @notice Obligation `obligationId` (its `ObligationRecorded` just before) is in `currency`, not currency 0.
+    event ObligationCurrency(uint256 indexed obligationId, uint16 indexed currency);
+    /// @notice Netting run `runId` (its `NettingRun` just before) netted and settled in `currency`, not currency 0.
+    event NettingRunCurrency(uint256 indexed runId, uint16 indexed currency);
+
+    /// @notice No deposit token is mapped to `currency`.
+    error CurrencyUnknown(uint16 currency);
+    /// @notice `currency` already has its token (or is currency 0, the settlement token's): it is never remapped, so
+    /// obligations open in it always settle in the token they were recorded in.
+    error CurrencyTokenAlreadySet(uint16 currency, address token);
+    /// @notice A netting batch mixes currencies: obligation `obligationId` is in `currency`, the run in `expected`.
+    error NettingCurrencyMixed(uint256 obligationId, uint16 currency, uint16 expected);
     /// @notice Recording `amount` would take the grantee's use of the grantor's line above its limit.
     error CreditLineExceeded(uint32 grantor, uint32 grantee, uint128 limit, uint128 used, uint128 amount);
     /// @notice A bank cannot grant a line to, or owe, itself.
@@ -131,6 +148,21 @@ interface IInterbankPositions {
     error SettlementAccountMissing(uint32 bank);
     /// @notice The account does not act for the bank (or may not hold settlement tokens).
     error SettlementAccountNotOwned(address account, uint32 bank);
+
+    /// @notice Governance maps `currency` (not 0) to its deposit token, once.
+    function setCurrencyToken(uint16 currency, address token) external;
+
+    /// @notice As `recordObligation`, in `currency` (0: the settlement token's).
+    function recordObligationIn(
+        uint16 currency,
+        uint32 creditor,
+        uint128 amount,
+        uint40 dueAt,
+        bytes32 purpose
+    ) external returns (uint256 obligationId);
+
+    /// @notice The deposit token `currency` settles in (0: the settlement token); zero address when unmapped.
+    function currencyToken(uint16 currency) external view returns (address);
 
     /// @notice Sets the limit of the line the caller's bank grants `grantee`. Lowering it below the current use is
     /// allowed: open obligations stay, new ones are refused until use falls below the limit. LC_BANK only.

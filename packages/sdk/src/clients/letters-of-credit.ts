@@ -245,6 +245,7 @@ function createLettersOfCreditClient(context: ClientContext) {
       amount: record.amount,
       dueAt: Number(record.dueAt),
       status: OBLIGATION_STATUS[Number(record.status)],
+      currency: Number(record.currency),
     };
   }
 
@@ -367,6 +368,25 @@ function createLettersOfCreditClient(context: ClientContext) {
         const args = eventArgs(receipt, positionsAddress, positions.interface, "ObligationRecorded");
         return { obligationId: args.obligationId as bigint, receipt };
       },
+      /**
+       * As `recordObligation`, in `currency` (an ISO 4217 numeric code governance mapped to a deposit token; 0 is the
+       * settlement token's). Obligations of different currencies never net together.
+       */
+      async recordObligationIn(
+        currency: number,
+        creditor: number,
+        amount: bigint,
+        dueAt: bigint | number,
+        purpose: string = ZeroHash,
+        options?: SendOptions,
+      ) {
+        const receipt = await sendPositions(
+          () => positions.recordObligationIn(currency, creditor, amount, BigInt(dueAt), purpose),
+          options,
+        );
+        const args = eventArgs(receipt, positionsAddress, positions.interface, "ObligationRecorded");
+        return { obligationId: args.obligationId as bigint, currency, receipt };
+      },
       settleObligation: (obligationId: bigint, offChainReference: string = ZeroHash, options?: SendOptions) =>
         sendPositions(() => positions.settleObligation(obligationId, offChainReference), options),
       releaseObligation: (obligationId: bigint, options?: SendOptions) =>
@@ -394,7 +414,9 @@ function createLettersOfCreditClient(context: ClientContext) {
         }));
         const netSet = new Set(netted);
         const leftOpen = obligationIds.filter((id) => !netSet.has(id));
-        return { runId: args.runId as bigint, netted, leftOpen, banks, netPositions, excluded, receipt };
+        const inCurrency = allEventArgs(receipt, positionsAddress, positions.interface, "NettingRunCurrency");
+        const currency = inCurrency.length === 0 ? 0 : Number(inCurrency[0].currency);
+        return { runId: args.runId as bigint, currency, netted, leftOpen, banks, netPositions, excluded, receipt };
       },
       creditLine: async (grantor: number, grantee: number) => {
         const line = await positions.creditLine(grantor, grantee);
@@ -406,6 +428,8 @@ function createLettersOfCreditClient(context: ClientContext) {
       nettingRunCount: () => positions.nettingRunCount(),
       /** What `bank` was short of in netting run `runId` (zero unless the run left it out). */
       nettingShortfall: (runId: bigint, bank: number) => positions.nettingShortfall(runId, bank),
+      /** The deposit token `currency` settles in (0: the settlement token); the zero address when unmapped. */
+      currencyToken: (currency: number) => positions.currencyToken(currency),
     },
   };
 }
@@ -454,6 +478,12 @@ export default defineClient({
     ObligationNotDue: (p) => `obligation ${p.obligationId} is due only at ${p.dueAt}`,
     NettingNotParticipant: (p) => `member ${p.bank} is party to none of the batch's obligations`,
     SettlementAccountMissing: (p) => `member ${p.bank} has not named a settlement account`,
+    CurrencyUnknown: (p) =>
+      `no deposit token is mapped to currency ${p.currency}: governance maps it (setCurrencyToken)`,
+    CurrencyTokenAlreadySet: (p) =>
+      `currency ${p.currency} already settles in token ${p.token}; a new token takes a new code`,
+    NettingCurrencyMixed: (p) =>
+      `obligation ${p.obligationId} is in currency ${p.currency}, the run in ${p.expected}: net each currency apart`,
     NettingNothingSettles: (p) =>
       `every obligation of the batch involves a bank short of tokens (members ${p.banks}, short ${p.shortfalls})`,
   },
