@@ -54,7 +54,7 @@ contract NettingHandler is PlatformFixture {
         registry.bootstrapSystemContract(address(positions));
         token1 = DepositToken(
             _proxy(
-                address(new DepositToken(registry)),
+                address(new DepositToken(registry, freezeOrders)),
                 abi.encodeCall(DepositToken.initialize, ("Consortia Deposit USD", "dUSD", 2))
             )
         );
