@@ -135,6 +135,19 @@ export interface DemoScenarioResult {
   receivables: DemoReceivablesResult;
   governance: DemoGovernanceResult;
   approvals: DemoApprovalsResult;
+  freeze: DemoFreezeResult;
+}
+
+/** The freeze order the scenario executed by a vote on part of a bank's deposits, and released by a second vote. */
+export interface DemoFreezeResult {
+  orderId: bigint;
+  /** The frozen value (minor units) of `target`'s deposit tokens. */
+  frozen: bigint;
+  target: string;
+  /** Whether a transfer touching the frozen value was refused (AssetFrozen). */
+  moveRefused: boolean;
+  freezeProposalId: bigint;
+  releaseProposalId: bigint;
 }
 
 /** The approvals story: the process voted, the licence case approved, the case left waiting past a deadline. */
@@ -1274,6 +1287,66 @@ export const governanceStory: Story = async (ctx) => {
   };
 };
 
+/**
+ * A court order executed by a governance vote freezes part of a bank's deposit tokens: a transfer that would touch
+ * the frozen value is refused, a transfer of the free part goes through, and a second vote releases the order.
+ */
+export const freezeStory: Story = async (ctx) => {
+  const { bankA, bankB, bankC, gov1, regulator } = ctx.actors;
+  const balance = await bankC.sdk.token.balanceOf(bankC.address);
+  if (balance < yuan(2)) throw new Error(`${bankC.member.shortName} holds ${cny(balance)}: nothing to freeze`);
+  const frozen = balance / 2n;
+  const scope = regulator.sdk.freeze.tokensScope(bankC.address, frozen);
+  const referenceHash = hashUtf8("(2026) Xiang 01 Zhi Bao No. 117: asset preservation order");
+  const authorityHash = hashUtf8("Changsha Intermediate People's Court");
+  const expiry = (await ctx.now()) + 180 * 24 * 3600;
+  const vote = async (proposalId: bigint): Promise<void> => {
+    for (const voter of [bankA, bankB, gov1]) await voter.sdk.registry.approve(proposalId);
+    await regulator.sdk.registry.execute(proposalId);
+  };
+  const freeze = await regulator.sdk.freeze.proposeFreezeByVote(
+    scope,
+    referenceHash,
+    authorityHash,
+    expiry,
+    "execute the court's preservation order on Jianghai Bank's deposits",
+  );
+  await vote(freeze.proposalId);
+  const orderId = await regulator.sdk.freeze.orderCount();
+  const order = await regulator.sdk.freeze.order(orderId);
+  if (order.status !== "Active") throw new Error(`freeze order ${orderId} is ${order.status} after the vote`);
+  ctx.log(
+    `proposal #${freeze.proposalId} executed: freeze order #${orderId} holds ${cny(frozen)} of ` +
+      `${bankC.member.shortName}'s ${cny(balance)} (court order by hash only, until ${isoTime(expiry)})`,
+  );
+  let moveRefused = false;
+  try {
+    await bankC.sdk.token.transfer(bankA.address, balance);
+  } catch (error) {
+    if ((error as { errorName?: string }).errorName !== "AssetFrozen") throw error;
+    moveRefused = true;
+  }
+  if (!moveRefused) throw new Error(`${bankC.member.shortName} moved frozen deposits`);
+  ctx.log(`${bankC.member.shortName} tried to transfer all ${cny(balance)}: refused, ${cny(frozen)} is frozen`);
+  const release = await regulator.sdk.freeze.proposeReleaseByVote(
+    orderId,
+    "release the preservation order: case settled",
+  );
+  await vote(release.proposalId);
+  const released = await regulator.sdk.freeze.order(orderId);
+  if (released.status !== "Released")
+    throw new Error(`freeze order ${orderId} is ${released.status} after the release`);
+  ctx.log(`proposal #${release.proposalId} executed: freeze order #${orderId} released, the deposits move again`);
+  ctx.result.freeze = {
+    orderId,
+    frozen,
+    target: bankC.address,
+    moveRefused,
+    freezeProposalId: freeze.proposalId,
+    releaseProposalId: release.proposalId,
+  };
+};
+
 /** The stories in the order they run. */
 export const STORIES: readonly [string, Story][] = [
   ["settlement", settlementStory],
@@ -1285,6 +1358,7 @@ export const STORIES: readonly [string, Story][] = [
   ["receivables", receivablesStory],
   ["approvals", approvalsStory],
   ["governance", governanceStory],
+  ["freeze", freezeStory],
 ];
 
 /** Runs the demo scenario over the node at `rpcUrl`. */

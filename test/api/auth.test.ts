@@ -101,6 +101,12 @@ const limitReaders = async (o: Json, ctx: Ctx) => [
   ...ids(o.obligor),
   ...ids(...(await ctx.reg(`/issuance-limits/${o.obligor}`)).banks.map((b: Json) => b.bank)),
 ];
+/** A freeze order: the member whose asset it targets (the demo freezes a bank's deposit tokens). */
+function freezeReaders(o: Json): number[] {
+  if (o.scope.kind !== "Tokens") throw new Error(`freeze order ${o.id}: no parties for scope kind ${o.scope.kind}`);
+  const owner = Object.values(demoConsortium()).find((m) => m.account.toLowerCase() === o.scope.account);
+  return ids(owner?.memberId);
+}
 /** The first bank (member 1…) that answers `path` for itself. */
 async function bankWith(ctx: Ctx, path: (id: number) => string): Promise<string> {
   for (const m of Object.values(demoConsortium())) {
@@ -459,6 +465,18 @@ const ROUTES: Record<string, Entry> = {
     url: () => "/registrations?limit=500",
     parties: (g) => ids(g.registrant, g.counterparty),
     key: (g) => g.registrationNumber,
+  },
+  // freeze orders (issue 20): the member whose asset an order targets
+  "/freeze-orders": {
+    access: "rows",
+    url: () => "/freeze-orders?limit=500",
+    parties: (o) => freezeReaders(o),
+    key: (o) => o.id,
+  },
+  "/freeze-orders/{id}": {
+    access: "row",
+    url: (ctx) => `/freeze-orders/${r(ctx).freeze.orderId}`,
+    parties: (o) => freezeReaders(o),
   },
   // regulator reports (issue 20): the regulator and auditors only
   "/reports/exposure": { access: "supervisors", url: () => "/reports/exposure" },

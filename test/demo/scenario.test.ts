@@ -342,6 +342,21 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(await market.paused()).to.equal(false);
   });
 
+  it("freeze: a voted court order froze half of a bank's deposits, a transfer of them was refused, a second vote released it", async () => {
+    const f = result.freeze;
+    expect(f.moveRefused).to.equal(true);
+    expect(f.target).to.equal(members.bankC.account);
+    expect([f.freezeProposalId, f.releaseProposalId]).to.deep.equal([5n, 6n]);
+    const sdk = await createConsortia({ runner: provider, deployment });
+    const order = await sdk.freeze.order(f.orderId);
+    expect(order).to.deep.include({ status: "Released", path: "Governance" });
+    expect(order.scope.amount).to.equal(f.frozen);
+    expect(f.frozen).to.be.greaterThan(0n);
+    expect(await sdk.freeze.isInForce(f.orderId)).to.equal(false);
+    expect(await sdk.freeze.frozenAmount(order.scope)).to.equal(0n);
+    expect(lines.some((line) => line.includes("tried to transfer all") && line.includes("refused"))).to.equal(true);
+  });
+
   it("settlement: every token movement of the story adds up", async () => {
     const token = DepositToken__factory.connect(at("DepositToken"), provider);
     const balance = (key: keyof typeof members) => token.balanceOf(members[key].account);
@@ -449,6 +464,27 @@ describe("demo scenario over a real JSON-RPC node", function () {
       expect(dump(guarantee)).to.contain('"state":"Exhausted"');
       const verified = await api<unknown>(`/guarantees/by-reference/${guarantees.referenceId}`);
       expect(dump(verified)).to.contain('"genuine":true');
+
+      // The freeze order with its steps (issue 20): activated and released by two votes, the target's account shown.
+      const order = await api<{
+        status: string;
+        inForce: boolean;
+        path: string;
+        scope: { kind: string; account: string; amount: string };
+        history: { step: string; path: string }[];
+      }>(`/freeze-orders/${result.freeze.orderId}`);
+      expect(order, dump(order)).to.include({ status: "Released", inForce: false, path: "Governance" });
+      expect(order.scope).to.deep.include({
+        kind: "Tokens",
+        account: members.bankC.account.toLowerCase(),
+        amount: String(result.freeze.frozen),
+      });
+      expect(order.history.map((h) => `${h.step}/${h.path}`)).to.deep.equal([
+        "Activated/Governance",
+        "Released/Governance",
+      ]);
+      const orders = await api<List>(`/freeze-orders?account=${members.bankC.account}`);
+      expect(orders.items.map((o) => o.id)).to.deep.equal([String(result.freeze.orderId)]);
     } finally {
       await services.stop();
     }
@@ -480,7 +516,10 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(again.forfaiting.paidAtMaturity).to.equal(false);
     // The node stays registered once; governance votes again with new proposals and leaves the market open.
     expect(again.governance.nodeRegistered).to.equal(false);
-    expect([again.governance.pauseProposalId, again.governance.unpauseProposalId]).to.deep.equal([7n, 8n]);
+    // (Proposals 5 and 6 of the first run are the freeze story's.)
+    expect([again.governance.pauseProposalId, again.governance.unpauseProposalId]).to.deep.equal([9n, 10n]);
+    expect([again.freeze.freezeProposalId, again.freeze.releaseProposalId]).to.deep.equal([11n, 12n]);
+    expect(again.freeze.orderId).to.equal(2n);
     // Approvals again: a second process and its cases; without time travel nobody is overdue.
     expect(again.approvals.processId).to.equal(2);
     expect(again.approvals.overdue).to.equal(false);

@@ -247,6 +247,11 @@ const TAMPERS: readonly Tamper[] = [
     set: "due_day = due_day + 1",
     drift: (r) => [`approval case ${r.case_id} step ${r.step} dueDay`],
   },
+  {
+    table: "freeze_orders",
+    set: "amount = amount + 1",
+    drift: (r) => [`freeze order ${r.order_id} amount`],
+  },
   { table: "calendar_years", set: "first_days = first_days + 1", drift: (r) => [`calendar year ${r.year} firstDays`] },
 ];
 

@@ -4,6 +4,7 @@ import type { Check } from "./check.js";
 import { CREDIT_CHECKS, CREDIT_GAPS } from "./credit.js";
 import { DATA_SHARING_CHECKS, DATA_SHARING_GAPS } from "./data-sharing.js";
 import { DOCUMENT_CHECKS, DOCUMENT_GAPS } from "./documents.js";
+import { FREEZE_CHECKS, FREEZE_GAPS } from "./freeze-orders.js";
 import { FORFAITING_CHECKS, FORFAITING_GAPS } from "./forfaiting.js";
 import { GUARANTEE_CHECKS, GUARANTEE_GAPS } from "./guarantees.js";
 import { LC_CHECKS, LC_GAPS } from "./letters-of-credit.js";
@@ -21,6 +22,7 @@ export const APP_CHECKS: readonly Check[] = [
   ...GUARANTEE_CHECKS,
   ...APPROVAL_CHECKS,
   ...ATTESTATION_CHECKS,
+  ...FREEZE_CHECKS,
 ];
 
 /**
@@ -39,4 +41,5 @@ export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...GUARANTEE_GAPS,
   ...APPROVAL_GAPS,
   ...ATTESTATION_GAPS,
+  ...FREEZE_GAPS,
 };
