@@ -18,6 +18,7 @@ import {ForfaitingMarket} from "../forfaiting/ForfaitingMarket.sol";
 import {InterbankPositions} from "../letters-of-credit/InterbankPositions.sol";
 import {LetterOfCredit} from "../letters-of-credit/LetterOfCredit.sol";
 import {PaymentLedger} from "../platform/PaymentLedger.sol";
+import {IAuthorityAttestations} from "../attestations/interfaces/IAuthorityAttestations.sol";
 import {ReceivableCertificate} from "../receivables/ReceivableCertificate.sol";
 import {ReceivableDesk} from "../receivables/ReceivableDesk.sol";
 import {IConsortiumCalendar} from "../platform/interfaces/IConsortiumCalendar.sol";
@@ -118,8 +119,9 @@ contract ReceivableCertificateRehearsalV2 is ReceivableCertificate, RehearsalV2 
     constructor(
         IConsortiumRegistry registry_,
         uint8 valueDecimals_,
-        IFreezeOrders freezeOrders_
-    ) ReceivableCertificate(registry_, valueDecimals_, freezeOrders_) {}
+        IFreezeOrders freezeOrders_,
+        IAuthorityAttestations attestations_
+    ) ReceivableCertificate(registry_, valueDecimals_, freezeOrders_, attestations_) {}
 }
 
 contract ReceivableDeskRehearsalV2 is ReceivableDesk, RehearsalV2 {

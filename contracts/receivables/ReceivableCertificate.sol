@@ -9,6 +9,7 @@ import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165C
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {IAuthorityAttestations} from "../attestations/interfaces/IAuthorityAttestations.sol";
 import {ConsortiumApp} from "../platform/ConsortiumApp.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IFreezable} from "../platform/interfaces/IFreezable.sol";
@@ -51,6 +52,11 @@ contract ReceivableCertificate is IReceivableCertificate, IFreezable, Consortium
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IFreezeOrders private immutable _freezeOrders;
 
+    /// @dev The authority attestations whose per-bank receivable-financing policy every take of locked value (discount
+    /// acceptance, pledge take, accepted transfer) must meet (a network constant; zero on a network without one).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IAuthorityAttestations private immutable _attestations;
+
     /// @custom:storage-location erc7201:consortia.storage.ReceivableCertificate
     struct ReceivableCertificateStorage {
         /// @dev Read together on every mint and split.
@@ -92,10 +98,12 @@ contract ReceivableCertificate is IReceivableCertificate, IFreezable, Consortium
     constructor(
         IConsortiumRegistry registry_,
         uint8 valueDecimals_,
-        IFreezeOrders freezeOrders_
+        IFreezeOrders freezeOrders_,
+        IAuthorityAttestations attestations_
     ) ConsortiumApp(registry_) {
         _valueDecimals = valueDecimals_;
         _freezeOrders = freezeOrders_;
+        _attestations = attestations_;
     }
 
     /// @notice Initializes the proxy (run once, by the proxy's constructor); its caller may bind the desk once.
@@ -407,7 +415,8 @@ contract ReceivableCertificate is IReceivableCertificate, IFreezable, Consortium
         Certificate storage c = $._certificates[tokenId];
         address owner = _ownerOf(tokenId);
         if (to == owner) revert CertificateSelfTransfer(tokenId, to);
-        registry().authorize(to, HOLDER_ROLES);
+        uint32 taker = registry().authorize(to, HOLDER_ROLES);
+        _requireBacked(taker, c.slot, $._desk);
         _releaseLock(tokenId, c, value);
         _requireNotFrozen(tokenId, c, value);
         emit ValueUnlocked(tokenId, value, c.locked);
@@ -439,6 +448,23 @@ contract ReceivableCertificate is IReceivableCertificate, IFreezable, Consortium
         emit TransferValue(tokenId, 0, value);
         emit SlotChanged(tokenId, slot, 0);
         emit Transfer(owner, address(0), tokenId);
+    }
+
+    // ------------------------------------------------------------------ authority attestations
+
+    /// @notice The authority attestations whose receivable-financing policies takes of locked value must meet (zero:
+    /// none on this network).
+    function attestations() external view returns (IAuthorityAttestations) {
+        return _attestations;
+    }
+
+    /// @dev Reverts with the register's `AttestationRequired` unless the taker's receivable-financing policy is met on
+    /// the invoice key of receivable `slot`. Reads the invoice key only when the taker has a policy.
+    function _requireBacked(uint32 taker, uint256 slot, address desk_) private view {
+        if (address(_attestations) == address(0)) return;
+        IAuthorityAttestations.Application app = IAuthorityAttestations.Application.ReceivableFinancing;
+        if (_attestations.policyOf(taker, app) == 0) return;
+        _attestations.requireBacked(taker, app, IReceivableDesk(desk_).receivable(slot).invoiceKey);
     }
 
     // ------------------------------------------------------------------ freeze orders

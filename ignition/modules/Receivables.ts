@@ -1,5 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { deployUpgradeable } from "./upgradeable.js";
+import AttestationsModule from "./Attestations.js";
 import FinancedDocumentsModule from "./FinancedDocuments.js";
 import PlatformModule from "./Platform.js";
 
@@ -11,10 +12,12 @@ import PlatformModule from "./Platform.js";
 export default buildModule("Receivables", (m) => {
   const { registry, token, ledger, freezeOrders } = m.useModule(PlatformModule);
   const { financedDocuments } = m.useModule(FinancedDocumentsModule);
+  const { attestations } = m.useModule(AttestationsModule);
   const certificates = deployUpgradeable(m, "ReceivableCertificate", [
     registry,
     m.getParameter("valueDecimals", 2),
     freezeOrders,
+    attestations,
   ]);
   const limits = deployUpgradeable(m, "IssuanceLimits", [registry]);
   const desk = deployUpgradeable(m, "ReceivableDesk", [

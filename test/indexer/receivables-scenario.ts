@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { keccak256, toUtf8Bytes, type ContractTransactionResponse, type JsonRpcSigner } from "ethers";
+import { keccak256, toUtf8Bytes, ZeroAddress, type ContractTransactionResponse, type JsonRpcSigner } from "ethers";
 import {
   FinancedDocuments__factory,
   IssuanceLimits__factory,
@@ -48,7 +48,7 @@ async function latest(chain: TestChain): Promise<number> {
  */
 export async function deployReceivables(chain: TestChain): Promise<ReceivablesChain> {
   const certificates = await deployProxy(
-    await new ReceivableCertificate__factory(chain.deployer).deploy(chain.registry, 2, chain.freezeOrders),
+    await new ReceivableCertificate__factory(chain.deployer).deploy(chain.registry, 2, chain.freezeOrders, ZeroAddress),
     [],
     chain.deployer,
   );

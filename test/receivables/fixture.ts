@@ -3,6 +3,7 @@ import { keccak256, toUtf8Bytes, type ContractTransactionResponse, type Interfac
 import type { NetworkConnection } from "hardhat/types/network";
 import { MemberKind, roleSet } from "@consortia/sdk";
 import type {
+  AuthorityAttestations,
   FinancedDocuments,
   IReceivableDesk,
   IssuanceLimits,
@@ -40,6 +41,8 @@ export const ReceiverMode = { Accept: 0, WrongAnswer: 1, Revert: 2, Silent: 3, R
 
 export interface Receivables extends Platform {
   certificates: ReceivableCertificate;
+  /** The authority attestations whose receivable-financing policies the certificate enforces. */
+  attestations: AuthorityAttestations;
   desk: ReceivableDesk;
   financedDocuments: FinancedDocuments;
   limits: IssuanceLimits;
@@ -57,10 +60,12 @@ function hash(label: string): string {
 export async function deployReceivables(connection: NetworkConnection): Promise<Receivables> {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
+  const attestations = await deployUpgradeable(ethers, "AuthorityAttestations", [platform.registry]);
   const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [
     platform.registry,
     2,
     platform.freezeOrders,
+    attestations,
   ]);
   const financedDocuments = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
   const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
@@ -87,6 +92,7 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
   return {
     ...platform,
     certificates,
+    attestations,
     desk,
     financedDocuments,
     limits,

@@ -23,6 +23,7 @@ async function fixture() {
     platform.registry,
     2,
     platform.freezeOrders,
+    ZeroAddress,
   ]);
   const financedDocuments = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
   const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);

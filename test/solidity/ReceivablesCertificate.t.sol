@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IAuthorityAttestations} from "../../contracts/attestations/interfaces/IAuthorityAttestations.sol";
 import {ReceivableCertificate} from "../../contracts/receivables/ReceivableCertificate.sol";
 import {IReceivableCertificate} from "../../contracts/receivables/interfaces/IReceivableCertificate.sol";
 import {PlatformFixture} from "./utils/PlatformFixture.sol";
@@ -15,7 +16,7 @@ contract ReceivablesCertificateTest is PlatformFixture {
         _deployPlatform();
         certificates = ReceivableCertificate(
             _proxy(
-                address(new ReceivableCertificate(registry, 2, freezeOrders)),
+                address(new ReceivableCertificate(registry, 2, freezeOrders, IAuthorityAttestations(address(0)))),
                 abi.encodeCall(ReceivableCertificate.initialize, ())
             )
         );

@@ -59,7 +59,7 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
     case "DepositToken":
       return [registry, at("FreezeOrders")];
     case "ReceivableCertificate":
-      return [registry, valueDecimals, at("FreezeOrders")];
+      return [registry, valueDecimals, at("FreezeOrders"), at("AuthorityAttestations")];
     case "ReceivableDesk":
       return [registry, token, ledger, at("ReceivableCertificate"), at("FinancedDocuments"), at("IssuanceLimits")];
     case "LetterOfCredit":

@@ -1,4 +1,4 @@
-import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { deployPlatform, fund } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
 import { deployUpgradeable } from "../../../test/helpers/upgradeable.js";
@@ -17,7 +17,7 @@ export const measure: MeasureGas = async (connection) => {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const { accounts, ids } = platform;
-  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2, platform.freezeOrders]);
+  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2, platform.freezeOrders, ZeroAddress]);
   const documents = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
   const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [

@@ -26,7 +26,13 @@ export const measure: MeasureGas = async (connection) => {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const { accounts, ids } = platform;
-  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [platform.registry, 2, platform.freezeOrders]);
+  const attestations = await deployUpgradeable(ethers, "AuthorityAttestations", [platform.registry]);
+  const certificates = await deployUpgradeable(ethers, "ReceivableCertificate", [
+    platform.registry,
+    2,
+    platform.freezeOrders,
+    attestations,
+  ]);
   const documents = await deployUpgradeable(ethers, "FinancedDocuments", [platform.registry]);
   const limits = await deployUpgradeable(ethers, "IssuanceLimits", [platform.registry]);
   const desk = await deployUpgradeable(ethers, "ReceivableDesk", [
@@ -138,6 +144,26 @@ export const measure: MeasureGas = async (connection) => {
     "bank accepts a discount paid off chain (ledger)",
     await gasOf(await desk.connect(bankA).acceptDiscount(2, hash("bench-discount-ref"))),
   );
+  // The same acceptance under the bank's policy requiring a tax attestation of the invoice (met): the certificate
+  // asks the attestations contract `requireBacked` on the receivable's invoice key. Policy reset afterwards.
+  await attestations.connect(bankA).setPolicy(1, 1n << 1n);
+  const attestedFrom = await now();
+  await attestations.connect(accounts.gov1).attest({
+    kind: 1,
+    subjectKey: (await desk.receivable(1)).invoiceKey,
+    evidenceHash: hash("bench-tax-record"),
+    validFrom: attestedFrom,
+    validUntil: attestedFrom + 60 * DAY,
+    factDate: 0,
+    amount: 0,
+    currency: "0x000000",
+  });
+  await desk.connect(s1).offerDiscount(1, 10_000_00n, ids.bankA, 9_800_00n, deadline);
+  row(
+    "bank accepts the discount under an InvoiceGenuine policy (attested), pays in tokens",
+    await gasOf(await desk.connect(bankA).acceptDiscount(3, ZeroHash)),
+  );
+  await attestations.connect(bankA).setPolicy(1, 0);
 
   // --- pledge
   const due = (await now()) + 30 * DAY;
