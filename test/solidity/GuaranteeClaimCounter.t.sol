@@ -25,7 +25,10 @@ contract GuaranteeClaimCounterTest is PlatformFixture {
             _proxy(address(new ConsortiumCalendar(registry)), abi.encodeCall(ConsortiumCalendar.initialize, (8 hours)))
         );
         app = BankGuarantees(
-            _proxy(address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))), abi.encodeCall(BankGuarantees.initialize, ()))
+            _proxy(
+                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))),
+                abi.encodeCall(BankGuarantees.initialize, ())
+            )
         );
         registry.bootstrapSystemContract(address(app));
         registry.endBootstrap(3);

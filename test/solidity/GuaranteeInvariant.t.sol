@@ -25,7 +25,10 @@ contract GuaranteeHandler is PlatformFixture {
             _proxy(address(new ConsortiumCalendar(registry)), abi.encodeCall(ConsortiumCalendar.initialize, (8 hours)))
         );
         app = BankGuarantees(
-            _proxy(address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))), abi.encodeCall(BankGuarantees.initialize, ()))
+            _proxy(
+                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))),
+                abi.encodeCall(BankGuarantees.initialize, ())
+            )
         );
         registry.bootstrapSystemContract(address(app));
         registry.endBootstrap(3);
@@ -212,7 +215,6 @@ contract GuaranteeHandler is PlatformFixture {
 contract GuaranteeInvariantTest is TestBase {
     GuaranteeHandler internal handler;
     BankGuarantees internal app;
-    ConsortiumCalendar internal calendar;
 
     function setUp() public {
         handler = new GuaranteeHandler();
@@ -274,8 +276,14 @@ contract GuaranteeScheduleFuzzTest is PlatformFixture {
 
     function setUp() public {
         _deployPlatform();
+        calendar = ConsortiumCalendar(
+            _proxy(address(new ConsortiumCalendar(registry)), abi.encodeCall(ConsortiumCalendar.initialize, (8 hours)))
+        );
         app = BankGuarantees(
-            _proxy(address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))), abi.encodeCall(BankGuarantees.initialize, ()))
+            _proxy(
+                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))),
+                abi.encodeCall(BankGuarantees.initialize, ())
+            )
         );
         registry.endBootstrap(3);
     }
