@@ -20,9 +20,11 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     uint256 public constant MAX_REDUCTION_STEPS = 8;
     /// @notice Bound on the legacy `examinationPeriod` an application records (it no longer sets any deadline).
     uint32 public constant MAX_EXAMINATION_PERIOD = 30 days;
-    /// @notice Business days a guarantor has to examine a demand, following the day of presentation (URDG 758 art. 20a).
+    /// @notice Business days a guarantor has to examine a demand, following the day of presentation (URDG 758
+    /// art. 20a).
     uint256 public constant EXAMINATION_DAYS = 5;
-    /// @notice Business days for a demand under a `Standby` (ISP98 rule 5.01a: three business days are not unreasonable).
+    /// @notice Business days for a demand under a `Standby` (ISP98 rule 5.01a: three business days are not
+    /// unreasonable).
     uint256 public constant STANDBY_EXAMINATION_DAYS = 3;
     /// @notice Most supporting documents one demand may list.
     uint256 public constant MAX_DOCUMENTS = 16;

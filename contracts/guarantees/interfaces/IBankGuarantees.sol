@@ -121,7 +121,7 @@ interface IBankGuarantees {
         bytes32 termsHash;
     }
 
-    /// @notice A demand for payment. Slot 0: amount, deadline, extension asked; slot 1: payee, state, presentation time.
+    /// @notice A demand for payment. Slot 0: amount, deadline, extension asked; slot 1: payee, state, when presented.
     /// @param amount Amount demanded.
     /// @param examinationDeadline Until when the guarantor may reject it (it may pay later, never reject later): the
     /// last second of the fifth business day following the day of presentation (URDG 758 art. 20a), the third for a
