@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Settlement} from "../platform/Settlement.sol";
+import {IConsortiumCalendar} from "../platform/interfaces/IConsortiumCalendar.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
@@ -17,9 +18,14 @@ import {IBankGuarantees} from "./interfaces/IBankGuarantees.sol";
 contract BankGuarantees is IBankGuarantees, Settlement {
     /// @notice Most reduction steps a guarantee may carry (bounds every loop over a schedule).
     uint256 public constant MAX_REDUCTION_STEPS = 8;
-    /// @notice Longest examination period a guarantee may set (URDG 758 allows five business days; banks may agree
-    /// more, but not without bound).
+    /// @notice Bound on the legacy `examinationPeriod` an application records (it no longer sets any deadline).
     uint32 public constant MAX_EXAMINATION_PERIOD = 30 days;
+    /// @notice Business days a guarantor has to examine a demand, following the day of presentation (URDG 758
+    /// art. 20a).
+    uint256 public constant EXAMINATION_DAYS = 5;
+    /// @notice Business days for a demand under a `Standby` (ISP98 rule 5.01a: three business days are not
+    /// unreasonable).
+    uint256 public constant STANDBY_EXAMINATION_DAYS = 3;
     /// @notice Most supporting documents one demand may list.
     uint256 public constant MAX_DOCUMENTS = 16;
     /// @notice Longest suspension of an "extend or pay" demand, counted from the demand (URDG 758 art. 23a).
@@ -47,12 +53,24 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     bytes32 private constant BANK_GUARANTEES_STORAGE_LOCATION =
         0xea5db4954df97938a20018aacbb8a50c863f8f44c9c76e49ca96df175ffc9f00;
 
+    /// @notice The consortium calendar whose business days count the examination of demands (issue 19).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IConsortiumCalendar public immutable calendar;
+    /// @dev The calendar's time zone, fixed for its life: read once here.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    int32 private immutable _utcOffset;
+
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IConsortiumRegistry registry_,
         IDepositToken token_,
-        IPaymentLedger ledger_
-    ) Settlement(registry_, token_, ledger_) {}
+        IPaymentLedger ledger_,
+        IConsortiumCalendar calendar_
+    ) Settlement(registry_, token_, ledger_) {
+        if (address(calendar_) == address(0)) revert InvalidValue("calendar");
+        calendar = calendar_;
+        _utcOffset = calendar_.utcOffset();
+    }
 
     /// @notice Initializes the proxy (run once, by the proxy's constructor).
     function initialize() external initializer {
@@ -224,13 +242,16 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         // its first demand: the 65,536th demand of one guarantee is refused.
         g.claimCount = SafeCast.toUint16(claimIndex + 1);
         g.state = GuaranteeState.Claimed;
-        uint64 deadline = uint64(block.timestamp) + g.examinationPeriod;
+        uint64 deadline = _examinationDeadline(
+            g.kind == GuaranteeKind.Standby ? STANDBY_EXAMINATION_DAYS : EXAMINATION_DAYS
+        );
         $._claims[guaranteeId][claimIndex] = Claim({
             amount: amount,
             examinationDeadline: deadline,
             extendTo: extendTo,
             payee: msg.sender,
-            state: ClaimState.Presented
+            state: ClaimState.Presented,
+            presentedAt: uint64(block.timestamp)
         });
         emit ClaimPresented(guaranteeId, claimIndex, g.beneficiary, msg.sender, deadline, demand);
     }
@@ -297,8 +318,8 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         Claim storage c = _presented(guaranteeId, claimIndex);
         _requireExamining(guaranteeId, claimIndex, c);
         if (c.extendTo == 0) revert ClaimNotExtendOrPay(guaranteeId, claimIndex);
-        // the demand was presented `examinationPeriod` before its deadline (the period never changes after issue)
-        uint64 latest = c.examinationDeadline - g.examinationPeriod + MAX_SUSPENSION;
+        // thirty calendar days following the demand (art. 23a)
+        uint64 latest = c.presentedAt + MAX_SUSPENSION;
         if ($._suspendedUntil[guaranteeId][claimIndex] != 0 || until <= block.timestamp || until > latest) {
             revert ClaimSuspensionInvalid(guaranteeId, claimIndex, until, latest);
         }
@@ -631,6 +652,17 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         unchecked {
             return amount > paid ? amount - paid : 0;
         }
+    }
+
+    /// @dev The last second of the `count`th business day following today, in the calendar's time zone (URDG 758
+    /// art. 20a; ISP98 rule 5.01a): the LC examination clock's computation, one call to the calendar.
+    function _examinationDeadline(uint256 count) private view returns (uint64) {
+        int256 offset = _utcOffset;
+        // local day numbers count days from 1970-01-01 (the calendar's `dayOf`, without the call)
+        uint256 today = uint256(int256(block.timestamp) + offset) / 1 days;
+        uint32 lastDay = calendar.addWorkingDays(uint32(today), count);
+        // local midnight after `lastDay`, back in UTC, less a second
+        return uint64(uint256((int256(uint256(lastDay)) + 1) * 1 days - offset) - 1);
     }
 
     function _load(uint256 guaranteeId) private view returns (Guarantee storage g) {

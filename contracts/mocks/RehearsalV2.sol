@@ -161,8 +161,9 @@ contract BankGuaranteesRehearsalV2 is BankGuarantees, RehearsalV2 {
     constructor(
         IConsortiumRegistry registry_,
         IDepositToken token_,
-        IPaymentLedger ledger_
-    ) BankGuarantees(registry_, token_, ledger_) {}
+        IPaymentLedger ledger_,
+        IConsortiumCalendar calendar_
+    ) BankGuarantees(registry_, token_, ledger_, calendar_) {}
 }
 
 contract ForfaitingMarketRehearsalV2 is ForfaitingMarket, RehearsalV2 {

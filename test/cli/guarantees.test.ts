@@ -65,13 +65,16 @@ describe("cli: guarantee commands against a real node", function () {
     });
     await net.json(["guarantee", "amend-accept", id], { as: "exporter" });
 
-    const claim = await net.json<{ claimIndex: string }>(
+    const claim = await net.json<{ claimIndex: string; examinationDeadline: string }>(
       ["guarantee", "claim", id, "1500.50", "--demand", h("demand")],
       {
         as: "exporter",
       },
     );
     expect(claim.claimIndex).to.equal("0");
+    // five business days on the consortium calendar: it ends at a local midnight (UTC+8), less a second
+    expect((BigInt(claim.examinationDeadline) + 1n + 28_800n) % 86_400n).to.equal(0n);
+    expect(BigInt(claim.examinationDeadline)).to.be.greaterThan(BigInt(Math.floor(Date.now() / 1000)) + 5n * 86_400n);
     const paid = await net.run(["guarantee", "pay", id, "0"], { as: "bankA" });
     expect(paid.code, paid.stderr).to.equal(0);
     expect(paid.stderr).to.match(/approve 1500\.50 to 0x/); // the DvP allowance was granted first

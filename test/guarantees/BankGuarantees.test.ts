@@ -48,11 +48,29 @@ interface Fixture {
 
 async function fixture(): Promise<Fixture> {
   const platform = await deployPlatform(connection);
-  const app = await deployUpgradeable(ethers, "BankGuarantees", [platform.registry, platform.token, platform.ledger]);
+  const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [platform.registry], [8 * 3600]);
+  const app = await deployUpgradeable(ethers, "BankGuarantees", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+    calendar,
+  ]);
   await platform.finishBootstrap([app]);
   await fund(platform, platform.accounts.bankA, 10n * AMOUNT);
   await platform.token.connect(platform.accounts.bankA).approve(app, ethers.MaxUint256);
   return { platform, app, now: BigInt(await networkHelpers.time.latest()) };
+}
+
+/** The last second (UTC+8) of the `n`th weekday following the local day of `timestamp` (no year voted). */
+function weekdayDeadline(timestamp: bigint, n: number): bigint {
+  const offset = 8n * 3600n;
+  let day = (timestamp + offset) / DAY;
+  while (n > 0) {
+    day += 1n;
+    // 1970-01-01 was a Thursday: Monday is 0
+    if ((day + 3n) % 7n < 5n) n--;
+  }
+  return (day + 1n) * DAY - offset - 1n;
 }
 
 function application(
@@ -539,7 +557,9 @@ describe("BankGuarantees", () => {
       expect(c.state).to.equal(CState.Presented);
       expect(c.amount).to.equal(400_000n);
       expect(c.payee).to.equal(f.platform.accounts.core.address);
-      expect(c.examinationDeadline).to.equal(BigInt(await networkHelpers.time.latest()) + 5n * DAY);
+      const presented = BigInt(await networkHelpers.time.latest());
+      expect(c.presentedAt).to.equal(presented);
+      expect(c.examinationDeadline).to.equal(weekdayDeadline(presented, 5));
       expect((await f.app.guarantee(f.id)).state).to.equal(GState.Claimed);
       expect((await f.app.verify(REF)).inForce).to.equal(true);
     });

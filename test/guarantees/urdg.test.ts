@@ -63,7 +63,13 @@ interface Fixture {
 /** supplier1 applies at bankA in favour of core; bankB (the instructing bank) stands behind bankA. */
 async function appliedFixture(): Promise<Fixture> {
   const platform = await deployPlatform(connection);
-  const app = await deployUpgradeable(ethers, "BankGuarantees", [platform.registry, platform.token, platform.ledger]);
+  const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [platform.registry], [8 * 3600]);
+  const app = await deployUpgradeable(ethers, "BankGuarantees", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+    calendar,
+  ]);
   await platform.finishBootstrap([app]);
   for (const bank of [platform.accounts.bankA, platform.accounts.bankB]) {
     await fund(platform, bank, 10n * AMOUNT);
@@ -429,7 +435,7 @@ describe("BankGuarantees: URDG 758 (issue 19)", () => {
       const f = await networkHelpers.loadFixture(extendOrPayFixture);
       const bankA = f.app.connect(f.platform.accounts.bankA);
       const c = await f.app.claim(f.id, 0n);
-      const latest = c.examinationDeadline - 5n * DAY + 30n * DAY;
+      const latest = c.presentedAt + 30n * DAY;
       await expect(bankA.suspendForExtension(f.id, 0n, latest + 1n))
         .to.be.revertedWithCustomError(f.app, "ClaimSuspensionInvalid")
         .withArgs(f.id, 0n, latest + 1n, latest);

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { keccak256, toUtf8Bytes, ZeroHash, type ContractTransactionResponse } from "ethers";
 import {
   BankGuarantees__factory,
+  ConsortiumCalendar__factory,
   DataSharing__factory,
   ECertificates__factory,
   type BankGuarantees,
@@ -50,8 +51,15 @@ async function travel(chain: TestChain, seconds: number): Promise<void> {
 /** Deploys BankGuarantees, DataSharing and ECertificates, adds them to the deployments file, runs both scenarios. */
 export async function guaranteesAndDataScenario(chain: TestChain): Promise<AppsC> {
   const { deployer, registry, accounts: a, ids: m } = chain;
+  // the calendar that counts demand examination (issue 19): weekends only, UTC+8; not indexed here
+  const calendar = await deployProxy(
+    await new ConsortiumCalendar__factory(deployer).deploy(registry),
+    [8 * 3600],
+    deployer,
+  );
+  await calendar.waitForDeployment();
   const guarantees = await deployProxy(
-    await new BankGuarantees__factory(deployer).deploy(registry, chain.token, chain.ledger),
+    await new BankGuarantees__factory(deployer).deploy(registry, chain.token, chain.ledger, calendar),
     [],
     deployer,
   );

@@ -24,6 +24,7 @@ export async function deployApps(connection: NetworkConnection) {
     platform.registry,
     platform.token,
     platform.ledger,
+    calendar,
   ]);
   const market = await deployUpgradeable(
     ethers,

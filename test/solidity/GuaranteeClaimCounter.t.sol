@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {BankGuarantees} from "../../contracts/guarantees/BankGuarantees.sol";
+import {ConsortiumCalendar} from "../../contracts/platform/ConsortiumCalendar.sol";
+import {IConsortiumCalendar} from "../../contracts/platform/interfaces/IConsortiumCalendar.sol";
 import {IBankGuarantees} from "../../contracts/guarantees/interfaces/IBankGuarantees.sol";
 import {DocumentRef} from "../../contracts/platform/types/DocumentRef.sol";
 import {PlatformFixture} from "./utils/PlatformFixture.sol";
@@ -11,6 +13,7 @@ import {PlatformFixture} from "./utils/PlatformFixture.sol";
 /// loop must not wrap it back to 0 and overwrite its first demand (issue 23's SafeCast bug).
 contract GuaranteeClaimCounterTest is PlatformFixture {
     BankGuarantees internal app;
+    ConsortiumCalendar internal calendar;
     uint256 internal guaranteeId;
 
     /// @dev ERC-1967: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1).
@@ -18,8 +21,14 @@ contract GuaranteeClaimCounterTest is PlatformFixture {
 
     function setUp() public {
         _deployPlatform();
+        calendar = ConsortiumCalendar(
+            _proxy(address(new ConsortiumCalendar(registry)), abi.encodeCall(ConsortiumCalendar.initialize, (8 hours)))
+        );
         app = BankGuarantees(
-            _proxy(address(new BankGuarantees(registry, token, ledger)), abi.encodeCall(BankGuarantees.initialize, ()))
+            _proxy(
+                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))),
+                abi.encodeCall(BankGuarantees.initialize, ())
+            )
         );
         registry.bootstrapSystemContract(address(app));
         registry.endBootstrap(3);

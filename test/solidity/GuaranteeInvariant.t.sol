@@ -2,6 +2,8 @@
 pragma solidity 0.8.30;
 
 import {BankGuarantees} from "../../contracts/guarantees/BankGuarantees.sol";
+import {ConsortiumCalendar} from "../../contracts/platform/ConsortiumCalendar.sol";
+import {IConsortiumCalendar} from "../../contracts/platform/interfaces/IConsortiumCalendar.sol";
 import {IBankGuarantees} from "../../contracts/guarantees/interfaces/IBankGuarantees.sol";
 import {DocumentRef} from "../../contracts/platform/types/DocumentRef.sol";
 import {PlatformFixture} from "./utils/PlatformFixture.sol";
@@ -11,6 +13,7 @@ import {TestBase} from "./utils/TestBase.sol";
 /// extend-or-pay answers, amendments, releases and the passing of time (across reduction dates and expiries).
 contract GuaranteeHandler is PlatformFixture {
     BankGuarantees public app;
+    ConsortiumCalendar public calendar;
     uint256 public ghostPaidTotal;
     uint256 public ghostOverpayments;
     uint256 public ghostPayments;
@@ -18,8 +21,14 @@ contract GuaranteeHandler is PlatformFixture {
 
     constructor() {
         _deployPlatform();
+        calendar = ConsortiumCalendar(
+            _proxy(address(new ConsortiumCalendar(registry)), abi.encodeCall(ConsortiumCalendar.initialize, (8 hours)))
+        );
         app = BankGuarantees(
-            _proxy(address(new BankGuarantees(registry, token, ledger)), abi.encodeCall(BankGuarantees.initialize, ()))
+            _proxy(
+                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))),
+                abi.encodeCall(BankGuarantees.initialize, ())
+            )
         );
         registry.bootstrapSystemContract(address(app));
         registry.endBootstrap(3);
@@ -263,11 +272,18 @@ contract GuaranteeInvariantTest is TestBase {
 /// @notice Fuzz tests of the reduction schedule.
 contract GuaranteeScheduleFuzzTest is PlatformFixture {
     BankGuarantees internal app;
+    ConsortiumCalendar internal calendar;
 
     function setUp() public {
         _deployPlatform();
+        calendar = ConsortiumCalendar(
+            _proxy(address(new ConsortiumCalendar(registry)), abi.encodeCall(ConsortiumCalendar.initialize, (8 hours)))
+        );
         app = BankGuarantees(
-            _proxy(address(new BankGuarantees(registry, token, ledger)), abi.encodeCall(BankGuarantees.initialize, ()))
+            _proxy(
+                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))),
+                abi.encodeCall(BankGuarantees.initialize, ())
+            )
         );
         registry.endBootstrap(3);
     }

@@ -68,8 +68,9 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
       return [registry, at("ConsortiumCalendar"), at("ECertificates")];
     case "ForfaitingMarket":
       return [registry, token, ledger, at("FreezeOrders")];
-    case "InterbankPositions":
     case "BankGuarantees":
+      return [registry, token, ledger, at("ConsortiumCalendar")];
+    case "InterbankPositions":
       return [registry, token, ledger];
     default:
       return [registry];

@@ -69,7 +69,9 @@ interface IBankGuarantees {
     /// @param currency ISO 4217 code, for example "CNY" (amounts are in the settlement token's minor units).
     /// @param amount Maximum amount in minor units.
     /// @param expiry Last moment (unix seconds) a demand may be presented.
-    /// @param examinationPeriod Seconds the guarantor has to examine a demand (at most `MAX_EXAMINATION_PERIOD`).
+    /// @param examinationPeriod Legacy, kept for the storage layout: seconds recorded as applied for (1 to
+    /// `MAX_EXAMINATION_PERIOD`), shown as agreed terms but setting no deadline; a demand's examination deadline
+    /// counts business days on the consortium calendar (`EXAMINATION_DAYS`, `STANDBY_EXAMINATION_DAYS`).
     /// @param termsHash Hash of the guarantee text (its canonical JSON or PDF).
     /// @param tenderReference Hash of the tender or underlying contract reference.
     /// @param schedule Reduction steps: strictly later dates, strictly lower amounts, each below `amount`, none after
@@ -119,18 +121,24 @@ interface IBankGuarantees {
         bytes32 termsHash;
     }
 
-    /// @notice A demand for payment. Slot 0: amount, deadline, extension asked; slot 1: payee and state.
+    /// @notice A demand for payment. Slot 0: amount, deadline, extension asked; slot 1: payee, state, when presented.
     /// @param amount Amount demanded.
-    /// @param examinationDeadline Until when the guarantor may reject it (it may pay later, never reject later).
+    /// @param examinationDeadline Until when the guarantor may reject it (it may pay later, never reject later): the
+    /// last second of the fifth business day following the day of presentation (URDG 758 art. 20a), the third for a
+    /// `Standby` (ISP98 rule 5.01a), in the consortium calendar's time zone; after it the guarantor is precluded from
+    /// rejecting (art. 24f; ISP98 rule 5.03).
     /// @param extendTo Non-zero for an "extend or pay" demand: the expiry the beneficiary accepts instead of payment.
     /// @param payee The beneficiary's account that presented the demand and is paid.
     /// @param state Lifecycle state.
+    /// @param presentedAt When the demand was presented (unix seconds).
     struct Claim {
         uint128 amount;
         uint64 examinationDeadline;
         uint64 extendTo;
         address payee;
         ClaimState state;
+        // appended (issue 19): the suspension of art. 23a counts from it
+        uint64 presentedAt;
     }
 
     /// @notice An amendment waiting for the beneficiary (one at a time).

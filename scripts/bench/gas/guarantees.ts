@@ -13,7 +13,13 @@ export const measure: MeasureGas = async (connection) => {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
   const { accounts } = platform;
-  const app = await deployUpgradeable(ethers, "BankGuarantees", [platform.registry, platform.token, platform.ledger]);
+  const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [platform.registry], [8 * 3600]);
+  const app = await deployUpgradeable(ethers, "BankGuarantees", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+    calendar,
+  ]);
   await platform.finishBootstrap([app]);
   await fund(platform, accounts.bankA, 100_000_000n);
   await platform.token.connect(accounts.bankA).approve(app, ethers.MaxUint256);

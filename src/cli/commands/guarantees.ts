@@ -46,7 +46,7 @@ export function register(program: Command, cli: () => Cli): void {
     .requiredOption("--amount <amount>", "maximum amount, decimal")
     .option("--currency <code>", "ISO 4217 currency", "CNY")
     .requiredOption("--expiry <date>", "last moment a demand may be presented")
-    .option("--examination-days <days>", "days the bank has to examine a demand", "5")
+    .option("--examination-days <days>", "recorded only: demands are examined in business days (5; standby 3)", "5")
     .requiredOption("--terms <hash>", "hash of the guarantee text")
     .option("--tender <hash>", "hash of the tender or contract reference")
     .option("--reduction <date=amount>", "reduction step: from date on at most amount (repeat)", collect, [])
@@ -210,12 +210,17 @@ export function register(program: Command, cli: () => Cli): void {
           options.extendTo === undefined ? 0n : await parseDate(options.extendTo, "extend-to date", cli().chainTime);
         const consortia = await cli().consortia({ sign: true });
         const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 128 });
-        const { claimIndex, receipt } = await consortia.guarantees.presentClaim(
+        const { claimIndex, examinationDeadline, receipt } = await consortia.guarantees.presentClaim(
           id,
           { amount, demandHash, documents, extendTo },
           progress(cli(), `claim ${amountText} on guarantee ${id}`),
         );
-        printed(cli(), receipt, { guaranteeId: id, claimIndex }, `presented demand ${claimIndex} on guarantee ${id}`);
+        printed(
+          cli(),
+          receipt,
+          { guaranteeId: id, claimIndex, examinationDeadline },
+          `presented demand ${claimIndex} on guarantee ${id}, examination deadline ${formatDate(examinationDeadline)}`,
+        );
       },
     );
 

@@ -167,7 +167,14 @@ function createGuaranteesClient(context: ClientContext) {
         extendTo: BigInt(demand.extendTo ?? 0),
       };
       const receipt = await send(() => contract.presentClaim(guaranteeId, struct), options);
-      return { claimIndex: event(receipt, "ClaimPresented").claimIndex as bigint, receipt };
+      const presented = event(receipt, "ClaimPresented");
+      return {
+        claimIndex: presented.claimIndex as bigint,
+        /** The last second the guarantor may reject: five business days on the consortium calendar (URDG 758 art.
+         * 20a), three for a standby (ISP98 rule 5.01a). */
+        examinationDeadline: presented.examinationDeadline as bigint,
+        receipt,
+      };
     },
     /** Pays a demand in tokens (approve the contract first) or records an off-chain payment under a reference. */
     payClaim: (guaranteeId: bigint, claimIndex: bigint, offChainReference: string = ZeroHash, options?: SendOptions) =>
