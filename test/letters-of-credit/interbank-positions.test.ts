@@ -438,7 +438,7 @@ describe("InterbankPositions", () => {
       const usd = await deployUpgradeable(
         ethers,
         "DepositToken",
-        [f.platform.registry],
+        [f.platform.registry, f.platform.freezeOrders],
         ["Consortia Deposit USD", "dUSD", 2],
       );
       await passProposal(

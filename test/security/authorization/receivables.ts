@@ -289,7 +289,7 @@ export const receivableEntries: Entry[] = [
       const fresh = await deployUpgradeable(
         ctx.connection.ethers,
         "ReceivableCertificate",
-        [ctx.suite.registry, 2, ctx.suite.freezeOrders],
+        [ctx.suite.registry, 2, ctx.suite.freezeOrders, ctx.suite.attestations],
         [],
         ctx.suite.deployer,
       );

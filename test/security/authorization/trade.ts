@@ -559,6 +559,21 @@ export const tradeEntries: Entry[] = [
   },
   {
     contract: "positions",
+    signature: "recordObligationIn(uint16,uint32,uint128,uint40,bytes32)",
+    rule: "A bank (LC_BANK) recording its own debt in a currency with a deposit token, within the creditor's line",
+    party: { kind: "member", member: "bankA", role: "LC_BANK", noRole: "supplier1" },
+    earlier: [{ role: "creditor", member: "bankB", allowedWhenSuspended: false }],
+    setup: async (ctx) => ({ args: [0, ctx.suite.ids.bankB, 10n, (await now(ctx)) + DAY, h("purpose")] }),
+  },
+  {
+    contract: "positions",
+    signature: "setCurrencyToken(uint16,address)",
+    rule: "Governance (a passed proposal): the deposit token of a currency, set once",
+    party: { kind: "governance" },
+    setup: async (ctx) => ({ args: [840, await ctx.suite.token.getAddress()] }),
+  },
+  {
+    contract: "positions",
     signature: "recordObligationFor(uint32,uint32,uint128,uint40,bytes32)",
     rule: "A suite contract (LetterOfCredit, for a nominated bank's reimbursement); both banks in good standing",
     party: { kind: "contract", who: "LetterOfCredit", account: (ctx) => ctx.suite.letterOfCredit.getAddress() },
