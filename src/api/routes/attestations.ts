@@ -135,7 +135,7 @@ export default defineRoutes({
         await checkAsOf(ctx, query.asOf);
         const r = await findOne(
           ctx.db,
-          { from: "attestations a", key: { attestation_id: [params.id, "bigint"] }, asOf: query.asOf },
+          { from: "attestations a", key: { attestation_id: [params.id, "numeric"] }, asOf: query.asOf },
           `no attestation ${params.id}`,
         );
         return toAttestation(r);
