@@ -426,8 +426,11 @@ const ROUTES: Record<string, Entry> = {
   "/approval-departments": { access: "members", url: () => "/approval-departments" },
   // attestations
   "/attestations": { access: "members", url: () => "/attestations?limit=500" },
-  // The demo attests nothing yet: the access row is checked against the OpenAPI document only.
-  "/attestations/{id}": { access: "members" },
+  "/attestations/{id}": {
+    access: "members",
+    // The demo's Tax Bureau attests Minfeng Bank's invoice: the first attestation of the list.
+    url: async (ctx) => `/attestations/${((await ctx.reg("/attestations?limit=1")).items as Json[])[0].id}`,
+  },
   "/financing-policies": { access: "members", url: () => "/financing-policies?limit=500" },
   // Every financing in the demo is attested (the Tax Bureau attests before Minfeng Bank discounts): the list is empty,
   // so its access row is checked against the OpenAPI document only.
