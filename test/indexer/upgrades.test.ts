@@ -137,9 +137,15 @@ describe("indexer: implementation history and following a contract across an upg
           "CreditBlacklist",
           "CreditBlacklist",
           "DepositToken",
+          "FreezeOrders",
           "PaymentLedger",
         ]);
-        const proxies = { ConsortiumRegistry: chain.registry, DepositToken: chain.token, PaymentLedger: chain.ledger };
+        const proxies = {
+          ConsortiumRegistry: chain.registry,
+          DepositToken: chain.token,
+          FreezeOrders: chain.freezeOrders,
+          PaymentLedger: chain.ledger,
+        };
         for (const [name, proxy] of Object.entries(proxies)) {
           const [row] = await history(db, name);
           expect(row).to.include({
