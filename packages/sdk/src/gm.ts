@@ -90,13 +90,13 @@ export function gmPublicKey(privateKey: Uint8Array | Hex): Hex {
 /** SM2 public-key encryption (C1C3C2) to the member key `publicKey` (x coordinate, even y). */
 export function sm2Encrypt(publicKey: Uint8Array | Hex, plaintext: Uint8Array): Uint8Array {
   const x = hex(bytesFrom(publicKey, { field: "publicKey", length: KEY_BYTES }));
-  let point: string;
+  let text: string;
   try {
-    point = sm2Uncompressed(`02${x}`);
+    // The library parses the compressed point `02 || x` and refuses an x that is on no point of the curve.
+    text = sm2.doEncrypt(plaintext, `02${x}`, C1C3C2) as string;
   } catch {
     throw new Error(`0x${x} is not the x coordinate of an SM2 public key`);
   }
-  const text = sm2.doEncrypt(plaintext, point, C1C3C2) as string;
   return fromHex(`0x04${text}`, { field: "sm2 ciphertext" });
 }
 
@@ -112,10 +112,4 @@ export function sm2Decrypt(privateKey: Uint8Array | Hex, ciphertext: Uint8Array)
     throw new Error("SM2 decryption failed: wrong key or altered ciphertext");
   }
   return out;
-}
-
-/** The uncompressed form of a compressed point; throws for an x that is on no point of the curve. */
-function sm2Uncompressed(compressed: string): string {
-  const affine = sm2.precomputePublicKey(compressed).toAffine();
-  return `04${affine.x.toString(16).padStart(64, "0")}${affine.y.toString(16).padStart(64, "0")}`;
 }
