@@ -72,6 +72,11 @@ export default defineConfig({
     ignition: process.env.CONSORTIA_IGNITION_DIR ?? "ignition",
   },
   test: {
+    // CONSORTIA_TEST_TIMINGS=<file>: also write each test file's wall time there (where CI's time goes).
+    mocha:
+      process.env.CONSORTIA_TEST_TIMINGS === undefined
+        ? {}
+        : { reporter: require.resolve("./test/reporters/timings.cjs") },
     solidity: {
       // A fixed seed: CI replays the same fuzz and invariant sequences every run (change it to explore others).
       fuzz: { runs: 256, seed: "0x636f6e736f72746961" },

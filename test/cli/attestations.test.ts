@@ -12,6 +12,10 @@ describe("cli: attest and policy commands against a real node", function () {
   before(async () => {
     net = await appsNetwork();
   });
+  // The node is shared by every CLI test file: a policy left behind would refuse Bank A's financing in theirs.
+  after(async () => {
+    if (net !== undefined) await net.run(["policy", "set", "ReceivableFinancing"], { as: "bankA" });
+  });
 
   it("a tax authority attests an invoice key; a bank's policy requires it; revoked, it backs nothing", async () => {
     const attested = await net.json<{ attestationId: string; kind: string }>(
@@ -51,6 +55,18 @@ describe("cli: attest and policy commands against a real node", function () {
       INVOICE_KEY,
     ]);
     expect(after.backed).to.equal(false);
+
+    // No kinds: the bank drops its requirement, and any invoice key passes its check again.
+    const cleared = await net.json<{ kinds: string[] }>(["policy", "set", "ReceivableFinancing"], { as: "bankA" });
+    expect(cleared.kinds).to.deep.equal([]);
+    const open = await net.json<{ backed: boolean; required: string[] }>([
+      "policy",
+      "check",
+      "Bank A",
+      "ReceivableFinancing",
+      OTHER_KEY,
+    ]);
+    expect(open).to.deep.include({ backed: true, required: [] });
   });
 
   it("refuses an attester without the role, an unknown kind and an unknown application", async () => {

@@ -338,7 +338,9 @@ describe("sdk/envelope", () => {
     it("rejects malformed envelopes with a readable message", async () => {
       const { envelope } = await sealed();
       const cases: [unknown, RegExp][] = [
-        [{ ...envelope, version: 3 }, /version/],
+        [{ ...envelope, version: 4 }, /version/],
+        // Version 3 is the GM suite: an X25519 envelope relabelled as version 3 names the suite it lacks.
+        [{ ...envelope, version: 3 }, /suite/],
         [{ ...envelope, version: 1 }, /suite/],
         [{ ...envelope, suite: "RSA" }, /suite/],
         [{ ...envelope, nonce: "0x00" }, /nonce: expected 0x-prefixed hex of 12 bytes/],
