@@ -46,13 +46,40 @@ export async function startDemoChain(): Promise<DemoChain> {
   }
 }
 
-/** For a mocha suite: the demo chain, started in `before` and stopped in `after`; the object is filled in `before`. */
+let shared: Promise<DemoChain> | undefined;
+
+/**
+ * The demo chain shared by every suite of this mocha run (the demo takes minutes; several suites read it): started
+ * on first use, stopped once after the whole run.
+ */
+export function sharedDemoChain(): Promise<DemoChain> {
+  return (shared ??= startDemoChain());
+}
+
+// A root hook: runs once, after every file of the run.
+after(async () => {
+  const demo = await shared?.catch(() => undefined);
+  await demo?.stop();
+});
+
+/**
+ * For a mocha suite: the shared demo chain, filled in `before`. What the suite changes on chain is undone in `after`
+ * (`evm_snapshot` / `evm_revert`), so the next suite finds the chain exactly as the demo left it.
+ */
 export function useDemoChain(): DemoChain {
   const demo = {} as DemoChain;
+  let snapshot: string | undefined;
   before(async function () {
     this.timeout(300_000);
-    Object.assign(demo, await startDemoChain());
+    Object.assign(demo, await sharedDemoChain());
+    snapshot = await rpc<string>(demo.url, "evm_snapshot");
   });
-  after(async () => demo.stop?.());
+  after(async () => {
+    if (snapshot === undefined) return;
+    const reverted = await rpc<boolean>(demo.url, "evm_revert", [snapshot]);
+    if (!reverted) throw new Error(`evm_revert(${snapshot}) failed: the next suite would see this suite's changes`);
+    const head = Number(await rpc<string>(demo.url, "eth_blockNumber"));
+    if (head !== demo.head) throw new Error(`after evm_revert the head is ${head}, the demo left ${demo.head}`);
+  });
   return demo;
 }
