@@ -15,6 +15,8 @@ export interface DemoChain {
   deploymentsPath: string;
   dir: string;
   result: DemoScenarioResult;
+  /** The scenario's log, one line per step. */
+  lines: string[];
   /** The node's head after the scenario. */
   head: number;
   stop(): Promise<void>;
@@ -37,9 +39,15 @@ export async function startDemoChain(): Promise<DemoChain> {
     });
     const deploymentsPath = join(deploymentsDir, "1337.json");
     const deployments = await readDeployment(deploymentsPath);
-    const result = await runDemoScenario({ rpcUrl: node.url, deployment: deployments, dataDir: join(dir, "payloads") });
+    const lines: string[] = [];
+    const result = await runDemoScenario({
+      rpcUrl: node.url,
+      deployment: deployments,
+      log: (line) => lines.push(line),
+      dataDir: join(dir, "payloads"),
+    });
     const head = Number(await rpc<string>(node.url, "eth_blockNumber"));
-    return { node, url: node.url, deployments, deploymentsPath, dir, result, head, stop };
+    return { node, url: node.url, deployments, deploymentsPath, dir, result, lines, head, stop };
   } catch (error) {
     await stop();
     throw error;
