@@ -15,7 +15,6 @@
 import { join } from "node:path";
 import {
   AbiCoder,
-  encodeBytes32String,
   JsonRpcProvider,
   keccak256,
   Wallet,
@@ -36,9 +35,11 @@ import {
   documentRef,
   type DocumentRef,
   type Envelope,
+  type Hex,
   envelopeHash,
   hashCanonicalJson,
   hashUtf8,
+  keyedTermHash,
   type JsonValue,
   MemberKind,
   openEnvelope,
@@ -136,6 +137,24 @@ export interface DemoScenarioResult {
   governance: DemoGovernanceResult;
   approvals: DemoApprovalsResult;
   freeze: DemoFreezeResult;
+  /** Every deal envelope the scenario sealed (terms, notices, demands): the chain holds only their hashes. */
+  deals: DemoDealEnvelope[];
+}
+
+/**
+ * A deal's terms sealed in an envelope (format v2) for the deal's parties and the regulator; the chain keeps only
+ * `payloadHash` (as the deal's terms hash, notice hash, demand hash...), the store keeps the envelope at `location`.
+ */
+export interface DemoDealEnvelope {
+  application: "letters-of-credit" | "forfaiting" | "guarantees";
+  /** What the envelope holds ("LC terms", "refusal notice", ...). */
+  what: string;
+  payloadHash: Hex;
+  location: Hex;
+  /** The member ids whose keys the data key is wrapped for (the parties, then the regulator). */
+  readers: number[];
+  /** The sealed terms, for tests (never on chain). */
+  terms: JsonValue;
 }
 
 /** The freeze order the scenario executed by a vote on part of a bank's deposits, and released by a second vote. */
@@ -259,6 +278,40 @@ function connectApps(deployment: Deployment, runner: Consortia["runner"]) {
 
 const doc = (kind: DocumentKind, label: string, content: JsonValue): DocumentRef =>
   documentRef({ contentHash: hashCanonicalJson(content), uri: `vault://demo/${label}`, kind });
+
+/**
+ * A term the chain compares but no outsider may read (a discrepancy code, a tender reference, a placement's purpose):
+ * its keyed hash with the consortium key (see the SDK's termKey.ts), never the bare text or a bare hash of it.
+ */
+const termKey = (field: string, value: string): string =>
+  keyedTermHash({ consortiumKey: DEMO_CONSORTIUM_KEY, field, value });
+
+/**
+ * Seals a deal's terms once for its parties and the regulator (the regulator reads every deal), keeps the envelope in
+ * the payload store and returns its hash, the only thing that goes on chain.
+ */
+async function sealDeal(
+  ctx: ScenarioContext,
+  application: DemoDealEnvelope["application"],
+  what: string,
+  parties: Actor[],
+  terms: JsonValue,
+): Promise<Hex> {
+  const readers = [...new Set([...parties, ctx.actors.regulator].map((actor) => actor.member.memberId))];
+  const byId = new Map(parties.concat(ctx.actors.regulator).map((actor) => [actor.member.memberId, actor]));
+  const { envelope } = await sealEnvelope({
+    plaintext: new TextEncoder().encode(JSON.stringify(terms)),
+    recipients: readers.map((memberId) => ({
+      memberId,
+      publicKey: byId.get(memberId)!.member.encryptionKeyPair.publicKey,
+    })),
+    associatedData: new TextEncoder().encode(`${application}:${what}`),
+  });
+  const location = await ctx.store.put(new TextEncoder().encode(JSON.stringify(envelope)));
+  const payloadHash = envelopeHash(envelope);
+  (ctx.result.deals ??= []).push({ application, what, payloadHash, location, readers, terms });
+  return payloadHash;
+}
 
 // ---------------------------------------------------------------------------------------------------- the stories
 
@@ -521,7 +574,12 @@ export const lettersOfCreditStory: Story = async (ctx) => {
     beneficiary: supplier1.member.name,
     goods: "12,000 brake calipers, model HX-BC220, CIP Loudi",
     rules: "Domestic LC Settlement Measures (2016)",
+    amount: "1,000,000.00 CNY",
+    tolerance: "+/-5%",
+    tenor: "90 days after acceptance",
   };
+  // The LC's parties (and the regulator) read its terms; the chain keeps their envelope's hash.
+  const lcParties = [bankA, bankB, coreA, supplier1];
   const terms = {
     advisingBank: bankB.address,
     nominatedBank: ZeroAddress,
@@ -537,7 +595,7 @@ export const lettersOfCreditStory: Story = async (ctx) => {
     partialDrawings: true,
     requiredDocuments:
       (1 << DocumentKind.Invoice) | (1 << DocumentKind.TransportDocument) | (1 << DocumentKind.Insurance),
-    termsHash: hashCanonicalJson(fullTerms),
+    termsHash: await sealDeal(ctx, "letters-of-credit", "LC terms", lcParties, fullTerms),
   };
   const lcId = await lc.issue.staticCall(coreA.address, terms);
   await ctx.send(lc.issue(coreA.address, terms));
@@ -553,7 +611,11 @@ export const lettersOfCreditStory: Story = async (ctx) => {
     amount: yuan(1_200_000),
     expiry: now + 150 * DAY,
     latestShipment: now + 100 * DAY,
-    termsHash: hashCanonicalJson({ ...fullTerms, goods: "14,400 brake calipers, model HX-BC220, CIP Loudi" }),
+    termsHash: await sealDeal(ctx, "letters-of-credit", "LC amendment 1", lcParties, {
+      ...fullTerms,
+      goods: "14,400 brake calipers, model HX-BC220, CIP Loudi",
+      amount: "1,200,000.00 CNY",
+    }),
   };
   await ctx.send(lc.proposeAmendment(lcId, amendment));
   ctx.log(`${bankA.member.shortName} proposed amendment 1 to LC #${lcId}: ${cny(amendment.amount)}, expiry +30 days`);
@@ -577,8 +639,13 @@ export const lettersOfCreditStory: Story = async (ctx) => {
     `the examination clock runs: ${bankA.member.shortName} must honour or refuse by ${isoTime(examinationDeadline)}`,
   );
   // UCP 600 art. 16c: one refusal notice stating every discrepancy, the documents held pending the applicant's waiver
-  const discrepancies = [encodeBytes32String("LATE_SHIPMENT"), encodeBytes32String("INSURANCE_AFTER_SHIPMENT")];
-  const notice = hashCanonicalJson({ notice: `HXB-REF-${discrepant}`, discrepancies: ["late shipment", "insurance"] });
+  // Codes the chain compares (the same code keys the same discrepancy), keyed so that no outsider reads them; the
+  // notice's text is sealed for the LC's parties.
+  const discrepancies = [termKey("discrepancy", "LATE_SHIPMENT"), termKey("discrepancy", "INSURANCE_AFTER_SHIPMENT")];
+  const notice = await sealDeal(ctx, "letters-of-credit", "refusal notice", lcParties, {
+    notice: `HXB-REF-${discrepant}`,
+    discrepancies: ["LATE_SHIPMENT: late shipment", "INSURANCE_AFTER_SHIPMENT: insurance dated after shipment"],
+  });
   await ctx.send(lc.refuse(discrepant, discrepancies, notice, true));
   ctx.log(
     `${bankA.member.shortName} refused the first presentation (late shipment, insurance dated after shipment), holding the documents`,
@@ -640,7 +707,7 @@ export const lettersOfCreditStory: Story = async (ctx) => {
   const obligationIds: bigint[] = [];
   for (const [debtor, creditor, amount, purpose] of obligations) {
     const positions = debtor.apps.positions;
-    const args = [creditor.member.memberId, amount, dueAt, hashUtf8(purpose)] as const;
+    const args = [creditor.member.memberId, amount, dueAt, termKey("purpose", purpose)] as const;
     obligationIds.push(await positions.recordObligation.staticCall(...args));
     await ctx.send(positions.recordObligation(...args));
     ctx.log(`${debtor.member.shortName} recorded that it owes ${creditor.member.shortName} ${cny(amount)}`);
@@ -664,7 +731,7 @@ export const lettersOfCreditStory: Story = async (ctx) => {
     overnightCreditor.member.memberId,
     overnightAmount,
     await ctx.now(),
-    hashUtf8("overnight placement HXB-MFB-0320"),
+    termKey("purpose", "overnight placement HXB-MFB-0320"),
   ] as const;
   const offChainObligationId = await overnightDebtor.apps.positions.recordObligation.staticCall(...overnight);
   await ctx.send(overnightDebtor.apps.positions.recordObligation(...overnight));
@@ -672,10 +739,7 @@ export const lettersOfCreditStory: Story = async (ctx) => {
     `${overnightDebtor.member.shortName} recorded that it owes ${overnightCreditor.member.shortName} ${cny(overnightAmount)} (overnight placement)`,
   );
   // The HVPS message id of the transfer, hashed with the obligation (a rerun repays its own obligation).
-  const offChainReference = hashCanonicalJson({
-    hvps: "HVPS-2025-0320-HXB-000417",
-    obligation: `${offChainObligationId}`,
-  });
+  const offChainReference = termKey("payment-reference", `HVPS-2025-0320-HXB-000417/${offChainObligationId}`);
   await ctx.send(overnightDebtor.apps.positions.settleObligation(offChainObligationId, offChainReference));
   ctx.log(
     `${overnightDebtor.member.shortName} repaid obligation #${offChainObligationId} through HVPS: the payment is recorded in the ledger, no token moved`,
@@ -713,12 +777,20 @@ export const forfaitingStory: Story = async (ctx) => {
 
   const now = await ctx.now();
   const sealed = ctx.timeTravel;
+  // The asking price and discount are sealed for the banks the seller invites to quote (and the regulator): on chain
+  // the offer states none (0) and carries the envelope's hash.
+  const askingPrice = yuan(708_000);
   const announcement = {
     asset: lcAddress,
     claimId,
-    askingPrice: yuan(708_000),
-    askingDiscountBps: 170,
-    askingTermsHash: hashCanonicalJson({ recourse: "without", governingLaw: "PRC" }),
+    askingPrice: 0n,
+    askingDiscountBps: 0,
+    askingTermsHash: await sealDeal(ctx, "forfaiting", "asking terms", [bankB, bankC], {
+      askingPrice: cny(askingPrice),
+      askingDiscountBps: 170,
+      recourse: "without",
+      governingLaw: "PRC",
+    }),
     quoteDeadline: now + DAY,
     revealPeriod: sealed ? DAY : 0,
     documents: [
@@ -734,7 +806,7 @@ export const forfaitingStory: Story = async (ctx) => {
   await ctx.send(market.announce(announcement));
   ctx.log(
     `${bankB.member.shortName} announced offer #${offerId}: the ${cny(info.amount)} claim on ${bankA.member.shortName}, ` +
-      `asking ${cny(announcement.askingPrice)} (${sealed ? "sealed quotes" : "open quotes"})`,
+      `asking ${cny(askingPrice)} (sealed for the invited banks; ${sealed ? "sealed quotes" : "open quotes"})`,
   );
 
   const price = yuan(708_900);
@@ -758,12 +830,13 @@ export const forfaitingStory: Story = async (ctx) => {
   }
 
   await ctx.send(bankB.apps.letterOfCredit.approveClaim(claimId, ctx.deployment.contracts.ForfaitingMarket.address));
-  const deedHash = hashCanonicalJson({
+  const deedHash = await sealDeal(ctx, "forfaiting", "assignment deed", [bankB, bankC], {
     deed: `MFB-FF-${offerId}`,
     seller: bankB.member.name,
     buyer: bankC.member.name,
+    price: cny(price),
   });
-  const noticeHash = hashCanonicalJson({
+  const noticeHash = await sealDeal(ctx, "forfaiting", "transfer notice", [bankB, bankC, bankA], {
     notice: `MFB-FF-${offerId}-N`,
     to: bankA.member.name,
     payTo: bankC.member.name,
@@ -804,6 +877,8 @@ export const forfaitingStory: Story = async (ctx) => {
 export const guaranteesStory: Story = async (ctx) => {
   const { bankA, bankC, coreB, supplier2 } = ctx.actors;
   const now = await ctx.now();
+  // The guarantee's parties: applicant, guarantor, beneficiary and the instructing (counter-guaranteeing) bank.
+  const guaranteeParties = [supplier2, bankC, coreB, bankA];
   const application = {
     guarantor: bankC.address,
     beneficiary: coreB.address,
@@ -812,8 +887,12 @@ export const guaranteesStory: Story = async (ctx) => {
     amount: yuan(200_000),
     expiry: now + 90 * DAY,
     examinationPeriod: 5 * DAY,
-    termsHash: hashCanonicalJson({ text: "URDG 758 bid guarantee", tender: "NSPC-2025-ZB-017" }),
-    tenderReference: hashUtf8("NSPC-2025-ZB-017 Berth 4 dredging"),
+    termsHash: await sealDeal(ctx, "guarantees", "guarantee terms", guaranteeParties, {
+      text: "URDG 758 bid guarantee",
+      tender: "NSPC-2025-ZB-017 Berth 4 dredging",
+      amount: "200,000.00 CNY",
+    }),
+    tenderReference: termKey("tender", "NSPC-2025-ZB-017"),
     schedule: [],
   };
   const guaranteeId = await supplier2.apps.guarantees.applyFor.staticCall(application);
@@ -828,7 +907,11 @@ export const guaranteesStory: Story = async (ctx) => {
       amount: application.amount,
       expiry: now + 150 * DAY,
       examinationPeriod: 5 * DAY,
-      termsHash: hashCanonicalJson({ text: "URDG 758 counter-guarantee", tender: "NSPC-2025-ZB-017" }),
+      termsHash: await sealDeal(ctx, "guarantees", "counter-guarantee terms", [bankA, bankC, supplier2], {
+        text: "URDG 758 counter-guarantee",
+        tender: "NSPC-2025-ZB-017",
+        amount: "200,000.00 CNY",
+      }),
     }),
   );
   ctx.log(
@@ -851,7 +934,7 @@ export const guaranteesStory: Story = async (ctx) => {
       guaranteeId,
       application.amount,
       newExpiry,
-      hashUtf8("bid validity +30 days"),
+      await sealDeal(ctx, "guarantees", "amendment 1", guaranteeParties, { amendment: "bid validity +30 days" }),
     ),
   );
   ctx.log(`${bankC.member.shortName} proposed to extend guarantee #${guaranteeId} by 30 days (tender extended)`);
@@ -860,7 +943,10 @@ export const guaranteesStory: Story = async (ctx) => {
 
   const demand = {
     amount: application.amount,
-    demandHash: hashCanonicalJson({ demand: "bidder withdrew its bid after award", tender: "NSPC-2025-ZB-017" }),
+    demandHash: await sealDeal(ctx, "guarantees", "demand", guaranteeParties, {
+      demand: "bidder withdrew its bid after award",
+      tender: "NSPC-2025-ZB-017",
+    }),
     documents: [doc(DocumentKind.Demand, "guarantee/demand.pdf", { statement: "art. 15 URDG 758" })],
     extendTo: 0,
   };
@@ -871,7 +957,7 @@ export const guaranteesStory: Story = async (ctx) => {
   );
   await ctx.send(bankC.apps.guarantees.payClaim(guaranteeId, claimIndex, ZeroHash));
   ctx.log(`${bankC.member.shortName} paid the demand in deposit tokens: guarantee #${guaranteeId} is exhausted`);
-  const statementHash = hashCanonicalJson({
+  const statementHash = await sealDeal(ctx, "guarantees", "counter-demand statement", [bankC, bankA], {
     statement: "complying demand received under the guarantee (URDG 758 art. 15b)",
     guarantee: guaranteeNumber,
   });
@@ -1403,7 +1489,7 @@ export async function runDemoScenario(options: DemoScenarioOptions): Promise<Dem
       store: createFileSystemPayloadStore(options.dataDir ?? join("data", "payloads")),
       actors,
       log,
-      result: {},
+      result: { deals: [] },
       async send(what) {
         try {
           const response = await what;

@@ -14,9 +14,18 @@ import { runDemoScenario, type DemoScenarioResult } from "../../src/demo/scenari
 import {
   authorization,
   createConsortia,
+  createFileSystemPayloadStore,
   type Deployment,
+  type Envelope,
+  EnvelopeDecryptionError,
+  envelopeHash,
+  envelopeReaders,
+  generateEncryptionKeyPair,
   normaliseIdentifier,
+  NotARecipientError,
+  openEnvelope,
   readDeployment,
+  rewrapForRotatedKey,
   signIn,
 } from "@consortia/sdk";
 import {
@@ -39,6 +48,7 @@ import { startIndexerAndApi } from "../../src/api/start.js";
 import { parseConfig } from "../../src/indexer/config.js";
 import { runConsortia, runHardhat } from "../helpers/commands.js";
 import { freePort, startNode, type NodeProcess } from "../helpers/node-process.js";
+import { demoDealTerms, KNOWN_LEAKS, readChain, scan } from "./non-party-scan.js";
 
 const yuan = (amount: number): bigint => BigInt(Math.round(amount * 100));
 
@@ -383,6 +393,132 @@ describe("demo scenario over a real JSON-RPC node", function () {
       yuan(20_000_000) - yuan(708_900) - yuan(200_000) + yuan(720_000) + yuan(200_000) + yuan(200_000),
     );
     expect(await token.totalSupply()).to.equal(yuan(64_000_000));
+  });
+
+  // Issue 21: what a bank that is party to none of these deals reads on its own node (docs/confidentiality.md).
+  it("a non-party bank reading every event, storage write and calldata finds no deal term beyond the pinned ones", async function () {
+    this.timeout(300_000);
+    const addresses = Object.values(deployment.contracts).map((entry) => entry.address);
+    // Storage: every word the deal applications' transactions touched, in any contract they called.
+    const traced = [
+      "CreditBlacklist",
+      "LetterOfCredit",
+      "InterbankPositions",
+      "ForfaitingMarket",
+      "BankGuarantees",
+      "ReceivableDesk",
+      "ReceivableCertificate",
+      "IssuanceLimits",
+    ].map(at);
+    const copy = await readChain(provider, addresses, traced, 0, await provider.getBlockNumber());
+    // The copy is the whole story, and the scan finds what is public: the beneficiary's account in the LC's storage,
+    // the banks' deposit issuance in Transfer events and mint calldata.
+    expect(copy.transactions).to.be.greaterThan(150);
+    expect(copy.traced).to.be.greaterThan(50);
+    expect(copy.storageWrites).to.be.greaterThan(500);
+    const canaries = scan(copy, [
+      { name: "beneficiary account", value: BigInt(members.supplier1.account) },
+      { name: "deposit issuance", value: yuan(20_000_000) },
+    ]);
+    const sourcesOf = (name: string) => canaries.find((leak) => leak.name === name)?.sources ?? [];
+    expect(sourcesOf("beneficiary account")).to.include.members(["event", "storage", "calldata"]);
+    expect(sourcesOf("deposit issuance")).to.include.members(["event", "calldata"]);
+    const leaks = scan(copy, demoDealTerms(result));
+    const found = leaks.map((leak) => leak.name).sort();
+    const pinned = Object.keys(KNOWN_LEAKS).sort();
+    expect(
+      found.filter((name) => !pinned.includes(name)),
+      "terms in the clear, not pinned",
+    ).to.deep.equal([]);
+    expect(
+      pinned.filter((name) => !found.includes(name)),
+      "pinned leaks no longer found: unpin them",
+    ).to.deep.equal([]);
+    // Small terms the scan cannot search by value: the forfaiting offer states no asking price or discount on chain
+    // (both sealed in its asking terms).
+    const market = ForfaitingMarket__factory.connect(at("ForfaitingMarket"), provider);
+    const [announced] = await market.queryFilter(market.filters.OfferAnnounced(result.forfaiting.offerId));
+    expect([announced.args.announcement.askingPrice, announced.args.announcement.askingDiscountBps]).to.deep.equal([
+      0n,
+      0n,
+    ]);
+  });
+
+  it("the regulator opens every deal envelope the demo sealed; a bank outside the deal cannot; the chain holds their hashes", async () => {
+    const store = createFileSystemPayloadStore(join(dir, "payloads"));
+    const deals = result.deals;
+    expect(deals.map((deal) => deal.application)).to.include.members(["letters-of-credit", "forfaiting", "guarantees"]);
+    for (const deal of deals) {
+      const envelope = JSON.parse(new TextDecoder().decode(await store.get(deal.location))) as Envelope;
+      expect(envelopeHash(envelope)).to.equal(deal.payloadHash);
+      expect(envelopeReaders(envelope)).to.deep.equal(deal.readers);
+      expect(deal.readers).to.include(members.regulator.memberId);
+      const opened = await openEnvelope(
+        envelope,
+        { memberId: members.regulator.memberId, privateKey: members.regulator.encryptionKeyPair.privateKey },
+        { expectedHash: deal.payloadHash },
+      );
+      expect(JSON.parse(new TextDecoder().decode(opened)), deal.what).to.deep.equal(deal.terms);
+      // Every deal has a bank outside it (Minfeng Bank is no party to the guarantee, Huaxin Bank to the asking terms).
+      const outsider = [members.bankA, members.bankB, members.bankC].find(
+        (bank) => !deal.readers.includes(bank.memberId),
+      );
+      if (outsider !== undefined) {
+        let refused: unknown;
+        try {
+          await openEnvelope(envelope, {
+            memberId: outsider.memberId,
+            privateKey: outsider.encryptionKeyPair.privateKey,
+          });
+        } catch (error) {
+          refused = error;
+        }
+        expect(refused, `${outsider.name} opened ${deal.what}`).to.be.instanceOf(NotARecipientError);
+      }
+    }
+    const hashOf = (what: string): string => deals.find((deal) => deal.what === what)!.payloadHash;
+    const lc = LetterOfCredit__factory.connect(at("LetterOfCredit"), provider);
+    expect((await lc.letterOfCredit(result.lettersOfCredit.lcId)).termsHash).to.equal(hashOf("LC amendment 1"));
+    const guarantees = BankGuarantees__factory.connect(at("BankGuarantees"), provider);
+    expect((await guarantees.guarantee(result.guarantees.guaranteeId)).termsHash).to.equal(hashOf("guarantee terms"));
+    const market = ForfaitingMarket__factory.connect(at("ForfaitingMarket"), provider);
+    const [announced] = await market.queryFilter(market.filters.OfferAnnounced(result.forfaiting.offerId));
+    expect(announced.args.announcement.askingTermsHash).to.equal(hashOf("asking terms"));
+  });
+
+  it("a bank that rotated its encryption key re-wraps its old deals and still reads them; no payload is re-encrypted", async () => {
+    const store = createFileSystemPayloadStore(join(dir, "payloads"));
+    const bank = members.bankA;
+    const next = generateEncryptionKeyPair();
+    const own = result.deals.filter((deal) => deal.readers.includes(bank.memberId));
+    expect(own.length).to.be.greaterThan(5);
+    for (const deal of own) {
+      const envelope = JSON.parse(new TextDecoder().decode(await store.get(deal.location))) as Envelope;
+      const rotated = await rewrapForRotatedKey(envelope, {
+        memberId: bank.memberId,
+        oldPrivateKey: bank.encryptionKeyPair.privateKey,
+        newPublicKey: next.publicKey,
+      });
+      expect([rotated.ciphertext, rotated.nonce, envelopeHash(rotated)]).to.deep.equal([
+        envelope.ciphertext,
+        envelope.nonce,
+        deal.payloadHash,
+      ]);
+      const opened = await openEnvelope(rotated, { memberId: bank.memberId, privateKey: next.privateKey });
+      expect(JSON.parse(new TextDecoder().decode(opened))).to.deep.equal(deal.terms);
+      let stale: unknown;
+      try {
+        await openEnvelope(rotated, { memberId: bank.memberId, privateKey: bank.encryptionKeyPair.privateKey });
+      } catch (error) {
+        stale = error;
+      }
+      expect(stale, deal.what).to.be.instanceOf(EnvelopeDecryptionError);
+      // The other readers' entries are untouched: the regulator still opens the re-wrapped copy.
+      await openEnvelope(rotated, {
+        memberId: members.regulator.memberId,
+        privateKey: members.regulator.encryptionKeyPair.privateKey,
+      });
+    }
   });
 
   it("the indexer and the API project every application of the story; the CLI reads it", async () => {

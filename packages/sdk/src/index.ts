@@ -35,6 +35,7 @@ export {
   normaliseInvoiceIdentity,
   type InvoiceIdentity,
 } from "./documentKey.js";
+export { TERM_KEY_DOMAIN, keyedTermHash, termKeyMessage } from "./termKey.js";
 export {
   DuplicateRecipientError,
   ENVELOPE_GM_SUITE,

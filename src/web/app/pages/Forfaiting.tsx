@@ -103,7 +103,8 @@ export function Forfaiting() {
                 <td>{name(o.seller)}</td>
                 <td>{name(o.obligor)}</td>
                 <td>{format.amount(o.amount)}</td>
-                <td>{format.amount(o.askingPrice)}</td>
+                {/* 0: the asking price is sealed in the offer's asking terms (issue 21); no key to open it here */}
+                <td>{o.askingPrice === "0" ? t("ff.sealed") : format.amount(o.askingPrice)}</td>
                 <td>{format.date(o.maturity)}</td>
                 <td>{t(o.sealed ? "ff.sealed" : "ff.open")}</td>
                 <td>{format.date(o.quoteDeadline)}</td>
