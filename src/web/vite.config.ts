@@ -1,7 +1,7 @@
 /**
  * The web console's build (Vite + React). `root` is this folder; the bundle goes to `dist/web/` at the repository
  * root, which `npm start` serves (src/web/server.ts). The SDK is taken from its sources (`@consortia/sdk/client`, the
- * browser entry, and its keccak hashing); `node:fs`, which the hashing module imports for `hashFile` only, is replaced
+ * browser entry, its keccak hashing and its envelope sealing); `node:fs`, which the hashing module imports for `hashFile` only, is replaced
  * by a module that throws, so nothing of Node reaches the browser.
  */
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,8 @@ export default defineConfig({
     alias: [
       { find: /^@consortia\/sdk\/client$/, replacement: here("../../packages/sdk/src/browser.ts") },
       { find: /^@consortia\/sdk\/hashing$/, replacement: here("../../packages/sdk/src/hashing.ts") },
+      // envelope sealing (a credit report's details): Node-free since bytes.ts does base64 with btoa/atob
+      { find: /^@consortia\/sdk\/envelope$/, replacement: here("../../packages/sdk/src/envelope.ts") },
       { find: /^node:fs$/, replacement: here("app/node-fs.ts") },
     ],
   },

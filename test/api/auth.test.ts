@@ -308,6 +308,13 @@ const ROUTES: Record<string, Entry> = {
     url: (ctx) => `/receivables/${receivable(ctx)}/lineage`,
     parties: (_b, ctx) => receivableParties(receivable(ctx), ctx),
   },
+  "/receivable-offers": {
+    access: "rows",
+    url: () => "/receivable-offers?limit=500",
+    // the member the offer is made to, and the member of the holder account that made it
+    parties: (o, ctx) => ids(o.counterpartyMember, ctx.memberOf(o.holder)),
+    key: (o) => `${o.kind}:${o.id}`,
+  },
   "/receivable-certificates": {
     access: "rows",
     url: () => "/receivable-certificates?status=any&limit=500",

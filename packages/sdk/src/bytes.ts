@@ -113,3 +113,32 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
   return diff === 0;
 }
+
+// Base64 without Node's Buffer (the SDK's browser entry and the console's bundle use these too): btoa/atob exist in
+// browsers and in Node >= 16.
+
+/** Standard padded base64 of the bytes. */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** Decodes base64 (throws on characters outside the alphabet). */
+export function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** Whether `text` is canonical padded base64: it decodes and encodes back to itself (no whitespace, no stray bits). */
+export function isCanonicalBase64(text: string): boolean {
+  try {
+    return toBase64(fromBase64(text)) === text;
+  } catch {
+    return false;
+  }
+}

@@ -63,7 +63,18 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
 import { z } from "zod";
-import { bytesFrom, constantTimeEqual, fromHex, lengthPrefixed, toHex, utf8, type Hex } from "./bytes.js";
+import {
+  bytesFrom,
+  constantTimeEqual,
+  fromBase64,
+  fromHex,
+  isCanonicalBase64,
+  lengthPrefixed,
+  toBase64,
+  toHex,
+  utf8,
+  type Hex,
+} from "./bytes.js";
 import { canonicalJsonBytes, hashCanonicalJson, type JsonValue } from "./hashing.js";
 import {
   generateGmKeyPair,
@@ -246,7 +257,7 @@ const hexSchema = (bytes?: number) =>
     },
   );
 
-const base64Schema = z.string().refine((value) => Buffer.from(value, "base64").toString("base64") === value, {
+const base64Schema = z.string().refine((value) => isCanonicalBase64(value), {
   message: "expected canonical padded base64",
 });
 
@@ -390,7 +401,7 @@ export async function sealEnvelope<S extends EnvelopeSuiteName = "standard">(par
     nonce: toHex(nonce),
     aad: toHex(associatedData),
     keyCommitment: toHex(keyCommitment(version, dataKey)),
-    ciphertext: Buffer.from(ciphertext).toString("base64"),
+    ciphertext: toBase64(ciphertext),
   };
   if (version === 3) {
     const sealed: EnvelopeV3 = { version: 3, suite: ENVELOPE_GM_SUITE, ...body, recipients: [] };
@@ -482,7 +493,7 @@ export async function openEnvelope(
       dataKey,
       fromHex(parsed.nonce, { field: "nonce" }),
       payloadAad(parsed.version, fromHex(parsed.aad, { field: "aad" })),
-    ).decrypt(Buffer.from(parsed.ciphertext, "base64"));
+    ).decrypt(fromBase64(parsed.ciphertext));
   } catch {
     throw new EnvelopeDecryptionError(
       "payload failed authentication: the ciphertext, nonce or associated data was altered",

@@ -1,7 +1,12 @@
 import { z } from "zod";
-import { party, row, rows, type Visible } from "../access.js";
+import { accountOf, either, party, row, rows, type Visible } from "../access.js";
 import type { Queryable, Row } from "../../indexer/db.js";
-import { CERTIFICATE_STATUSES, OFFER_KINDS, RECEIVABLE_STATUSES } from "../../indexer/projections/receivables.js";
+import {
+  CERTIFICATE_STATUSES,
+  OFFER_KINDS,
+  OFFER_STATUSES,
+  RECEIVABLE_STATUSES,
+} from "../../indexer/projections/receivables.js";
 import { atLeast, eq, filter, key, listRoute } from "../list.js";
 import {
   address,
@@ -293,6 +298,10 @@ const CERTIFICATE_PARTIES =
   (q, member) =>
     `(${party(`${alias}.holder_member`)(q, member)} OR EXISTS (SELECT 1 FROM receivables rr WHERE rr.receivable_id = ${alias}.receivable_id AND ${party("rr.creditor", "rr.obligor", "rr.guarantor", "rr.funded_by")(q, member)}))`;
 
+/** An offer: the member it is made to, and the holder (account) that made it. */
+const OFFER_PARTIES = (alias: string): Visible =>
+  either(party(`${alias}.counterparty_member`), accountOf(`${alias}.holder`));
+
 export default defineRoutes({
   name: "receivables",
   routes: [
@@ -403,6 +412,32 @@ export default defineRoutes({
         };
         return query.format === "nested" ? { ...head, tree: nest(certificates) } : { ...head, certificates };
       },
+    }),
+    listRoute({
+      path: "/receivable-offers",
+      access: rows(OFFER_PARTIES("o")),
+      summary:
+        "Sign-off transfers, discount offers and pledges, by the member they are made to (a bank's offers to answer)",
+      description:
+        "`bank=<member>` lists what is offered to that member (the counterparty), e.g. `bank=2&kind=discount&status=Pending` " +
+        "is a bank's discount offers to answer, nearest deadline first with `sort=deadline`. A row is visible to its " +
+        "counterparty and to the holder that made it.",
+      tags: ["receivables"],
+      from: "receivable_offers o",
+      asOf: "versioned",
+      filters: {
+        bank: eq("o.counterparty_member", memberId.describe("The member the offer is made to"), "bigint"),
+        kind: eq("o.kind", z.enum(OFFER_KINDS)),
+        status: eq("o.status", z.enum(OFFER_STATUSES)),
+        receivable: eq("o.receivable_id", uint256, "numeric"),
+      },
+      sorts: {
+        deadline: [key("o.deadline", "bigint"), key("o.kind", "text"), key("o.offer_id", "numeric")],
+        id: [key("o.kind", "text"), key("o.offer_id", "numeric")],
+      },
+      order: "asc",
+      item: offerSchema.extend({ receivableId: z.string() }),
+      toItem: (r) => ({ ...toOffer(r), receivableId: r.receivable_id as string }),
     }),
     listRoute({
       path: "/receivable-certificates",

@@ -1,14 +1,38 @@
 /**
  * The work queue: what waits for one member, read from the query API, each item with its deadline and the one
- * transaction that answers it (built by the SDK, signed in the wallet). Kinds the API can answer today: receivables
- * to confirm, letters of credit to advise, guarantee applications to decide, data access requests to decide and
+ * transaction that answers it (built by the SDK, signed in the wallet). Kinds: receivables to confirm, discount offers
+ * made to a bank (`/receivable-offers?bank=`), letters of credit to advise, LC amendments to accept (beneficiary),
+ * presentations to examine and to pay (honouring bank; paying approves the deposit token first when the allowance is
+ * short), guarantee applications and demands to decide (guarantor), sealed forfaiting quotes to reveal (kept in this
+ * browser, in their reveal window), credit disputes to resolve (reporter), data access requests to decide and
  * proposals to vote on.
  */
 import type { Consortia } from "@consortia/sdk/client";
 import { getAll, type ApiClient } from "./api.js";
 import type { MessageKey, Params } from "./i18n.js";
+import { keepSealed, loadSealed, revealOpen, storageKey, type KeyValueStorage } from "./sealed.js";
+import { allowanceShortfall } from "./tradeForms.js";
 
-export type QueueKind = "receivable" | "lc" | "guarantee" | "grant" | "proposal";
+export type QueueKind =
+  | "receivable"
+  | "offer"
+  | "lc"
+  | "amendment"
+  | "presentation"
+  | "payment"
+  | "guarantee"
+  | "demand"
+  | "quote"
+  | "dispute"
+  | "grant"
+  | "proposal";
+
+/** Who the queue is for beyond the member: its account (the payer of a payment) and where its sealed quotes are kept. */
+export interface QueueWallet {
+  account: string;
+  chainId: number;
+  storage?: KeyValueStorage;
+}
 
 /** What the item's button does: an SDK call that resolves with the mined receipt. */
 export type QueueAction = (
@@ -61,6 +85,43 @@ interface Proposal {
   votes?: { memberId: number }[];
 }
 
+interface ReceivableOffer {
+  kind: string;
+  id: string;
+  tokenId: string;
+  value: string;
+  deadline: number;
+}
+interface LcRow extends LetterOfCredit {
+  beneficiary: number;
+  nominatedBank: number | null;
+  pendingAmendment: string | null;
+}
+interface PresentationRow {
+  id: string;
+  lcId: string;
+  state: string;
+  amount: string;
+  examinationDeadline: number | null;
+}
+interface Claim {
+  guaranteeId: string;
+  index: number;
+  amount: string;
+  examinationDeadline: number;
+}
+interface ForfaitingOffer {
+  id: string;
+  sealed: boolean;
+  quoteDeadline: number;
+  revealPeriod: number;
+  quotes: { bidder: string; price: string | null; state: string }[];
+}
+interface CreditEntry {
+  subjectKey: string;
+  number: number;
+}
+
 const DAY = 86_400;
 /** How long a grant given from the queue runs (the owner can revoke it any time). */
 export const GRANT_DAYS = 90;
@@ -73,16 +134,154 @@ export function randomReference(): string {
 
 const mined = (receipt: { blockNumber: number } | null | undefined) => receipt ?? null;
 
+/**
+ * Pays through `spender` after the allowance step: approves the deposit token first when `payer`'s allowance is short.
+ */
+async function withAllowance<R>(
+  c: Consortia,
+  payer: string,
+  spender: string,
+  amount: bigint,
+  onSent: (hash: string) => void,
+  pay: () => Promise<R>,
+): Promise<R> {
+  const approve = allowanceShortfall(await c.token.allowance(payer, spender), amount);
+  if (approve > 0n) await c.token.approve(spender, approve, { onSent });
+  return pay();
+}
+
 /** Every item waiting for `memberId`, earliest deadline first (items without one last). */
-export async function loadQueue(api: ApiClient, memberId: number, now: number): Promise<QueueItem[]> {
-  const [receivables, lcs, guarantees, grants, proposals] = await Promise.all([
+export async function loadQueue(
+  api: ApiClient,
+  memberId: number,
+  now: number,
+  wallet?: QueueWallet,
+): Promise<QueueItem[]> {
+  const [
+    receivables,
+    lcs,
+    guarantees,
+    grants,
+    proposals,
+    offers,
+    amendments,
+    presentations,
+    demands,
+    quotes,
+    disputes,
+  ] = await Promise.all([
     getAll<Receivable>(api, "/receivables", { obligor: memberId, status: "Registered" }),
     getAll<LetterOfCredit>(api, "/letters-of-credit", { advisingBank: memberId, state: "Issued" }),
     getAll<Guarantee>(api, "/guarantees", { guarantor: memberId, state: "Applied" }),
     grantRequests(api, memberId),
     proposalsToVote(api, memberId, now),
+    getAll<ReceivableOffer>(api, "/receivable-offers", {
+      bank: memberId,
+      kind: "discount",
+      status: "Pending",
+      sort: "deadline",
+    }),
+    amendmentsToAnswer(api, memberId),
+    presentationsToHonour(api, memberId),
+    demandsToDecide(api, memberId),
+    wallet === undefined ? Promise.resolve([]) : quotesToReveal(api, wallet, now),
+    getAll<CreditEntry>(api, "/credit/entries", { reporter: memberId, status: "Disputed" }),
   ]);
+  const payer = wallet?.account;
   const items: QueueItem[] = [
+    ...offers
+      .filter((o) => o.deadline > now)
+      .map((o): QueueItem => ({
+        key: `offer:${o.id}`,
+        kind: "offer",
+        subject: { key: "queue.subject.offer", params: { id: o.id, token: o.tokenId }, amounts: { amount: o.value } },
+        deadline: o.deadline,
+        action: {
+          label: "action.acceptDiscount",
+          run: async (c, onSent) =>
+            mined((await c.receivables.acceptDiscount(BigInt(o.id), undefined, { onSent })).receipt),
+        },
+      })),
+    ...amendments.map((lc): QueueItem => ({
+      key: `amendment:${lc.id}`,
+      kind: "amendment",
+      subject: { key: "queue.subject.amendment", params: { id: lc.id }, amounts: { amount: lc.amount } },
+      deadline: lc.expiry,
+      action: {
+        label: "action.acceptAmendment",
+        run: async (c, onSent) => mined(await c.lettersOfCredit.acceptAmendment(BigInt(lc.id), undefined, { onSent })),
+      },
+    })),
+    ...presentations.map((p): QueueItem => {
+      const examine = p.state === "Presented";
+      return {
+        key: `${examine ? "presentation" : "payment"}:${p.id}`,
+        kind: examine ? "presentation" : "payment",
+        subject: { key: "queue.subject.presentation", params: { id: p.id, lc: p.lcId }, amounts: { amount: p.amount } },
+        deadline: p.examinationDeadline,
+        action: examine
+          ? {
+              label: "action.examine",
+              run: async (c, onSent) => mined((await c.lettersOfCredit.examine(BigInt(p.id), [], { onSent })).receipt),
+            }
+          : {
+              label: "action.pay",
+              run: async (c, onSent) =>
+                mined(
+                  await withAllowance(c, payer ?? "", c.lettersOfCredit.address, BigInt(p.amount), onSent, () =>
+                    c.lettersOfCredit.pay(BigInt(p.id), undefined, { onSent }),
+                  ),
+                ),
+            },
+      };
+    }),
+    ...demands.map((d): QueueItem => ({
+      key: `demand:${d.guaranteeId}:${d.index}`,
+      kind: "demand",
+      subject: {
+        key: "queue.subject.demand",
+        params: { id: d.guaranteeId, index: d.index },
+        amounts: { amount: d.amount },
+      },
+      deadline: d.examinationDeadline,
+      action: {
+        label: "action.pay",
+        run: async (c, onSent) =>
+          mined(
+            await withAllowance(c, payer ?? "", c.guarantees.address, BigInt(d.amount), onSent, () =>
+              c.guarantees.payClaim(BigInt(d.guaranteeId), BigInt(d.index), undefined, { onSent }),
+            ),
+          ),
+      },
+    })),
+    ...quotes.map(({ offer, record }): QueueItem => ({
+      key: `quote:${offer.id}`,
+      kind: "quote",
+      subject: { key: "queue.subject.quote", params: { id: offer.id }, amounts: {} },
+      deadline: offer.quoteDeadline + offer.revealPeriod,
+      action: {
+        label: "action.reveal",
+        run: async (c, onSent) => {
+          const receipt = await c.forfaiting.revealQuote(BigInt(offer.id), BigInt(record.price), record.salt, {
+            onSent,
+          });
+          if (wallet?.storage !== undefined)
+            keepSealed(wallet.storage, storageKey(wallet.chainId, wallet.account), { ...record, revealed: true });
+          return mined(receipt);
+        },
+      },
+    })),
+    ...disputes.map((e): QueueItem => ({
+      key: `dispute:${e.subjectKey}:${e.number}`,
+      kind: "dispute",
+      subject: { key: "queue.subject.dispute", params: { key: `${e.subjectKey.slice(0, 10)}…`, number: e.number } },
+      deadline: null,
+      action: {
+        label: "action.uphold",
+        run: async (c, onSent) =>
+          mined(await c.credit.resolve(e.subjectKey, e.number, "Upheld", undefined, { onSent })),
+      },
+    })),
     ...receivables.map((r): QueueItem => ({
       key: `receivable:${r.id}`,
       kind: "receivable",
@@ -172,6 +371,61 @@ export function sortQueue(items: QueueItem[]): QueueItem[] {
     }
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   });
+}
+
+/** LCs whose beneficiary is `memberId` with an amendment pending (the SDK reads its terms from its event). */
+async function amendmentsToAnswer(api: ApiClient, memberId: number): Promise<LcRow[]> {
+  const lcs = await getAll<LcRow>(api, "/letters-of-credit", { beneficiary: memberId });
+  return lcs.filter((lc) => lc.pendingAmendment !== null);
+}
+
+/** Presentations to examine (Presented) or pay (Compliant) where `memberId` is the honouring bank. */
+async function presentationsToHonour(api: ApiClient, memberId: number): Promise<PresentationRow[]> {
+  const [issued, nominated] = await Promise.all([
+    getAll<LcRow>(api, "/letters-of-credit", { issuingBank: memberId }),
+    getAll<LcRow>(api, "/letters-of-credit", { nominatedBank: memberId }),
+  ]);
+  const honouring = new Set(
+    [...issued, ...nominated].filter((lc) => (lc.nominatedBank ?? lc.issuingBank) === memberId).map((lc) => lc.id),
+  );
+  if (honouring.size === 0) return [];
+  const [presented, compliant] = await Promise.all([
+    getAll<PresentationRow>(api, "/lc-presentations", { state: "Presented", sort: "deadline" }),
+    getAll<PresentationRow>(api, "/lc-presentations", { state: "Compliant", sort: "deadline" }),
+  ]);
+  return [...presented, ...compliant].filter((p) => honouring.has(p.lcId));
+}
+
+/** Demands under examination on guarantees `memberId` gave. */
+async function demandsToDecide(api: ApiClient, memberId: number): Promise<Claim[]> {
+  const given = await getAll<Guarantee & { state: string }>(api, "/guarantees", { guarantor: memberId });
+  const open = given.filter((g) => g.state === "Issued" || g.state === "Claimed");
+  const claims = await Promise.all(
+    open.map((g) => getAll<Claim>(api, `/guarantees/${g.id}/claims`, { state: "Presented" })),
+  );
+  return claims.flat();
+}
+
+/** Sealed quotes this browser keeps for the wallet's account, not revealed yet, whose offer's reveal window is open. */
+async function quotesToReveal(
+  api: ApiClient,
+  wallet: QueueWallet,
+  now: number,
+): Promise<{ offer: ForfaitingOffer; record: ReturnType<typeof loadSealed>[number] }[]> {
+  if (wallet.storage === undefined) return [];
+  const kept = loadSealed(wallet.storage, storageKey(wallet.chainId, wallet.account)).filter(
+    (r) => r.revealed !== true,
+  );
+  const found = await Promise.all(
+    kept.map(async (record) => {
+      const offer = await api.get<ForfaitingOffer>(`/forfaiting/offers/${record.offerId}`).catch(() => undefined);
+      const quote = offer?.quotes.find((q) => q.bidder.toLowerCase() === wallet.account.toLowerCase());
+      return offer !== undefined && offer.sealed && revealOpen(offer, now) && quote?.state === "Committed"
+        ? [{ offer, record }]
+        : [];
+    }),
+  );
+  return found.flat();
 }
 
 /** Requests waiting on the datasets `memberId` owns. */

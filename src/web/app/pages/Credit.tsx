@@ -4,7 +4,7 @@
  * which is kept in this page's memory only); the identifier is never sent anywhere, only the key goes into the query.
  * The customer's consent file is hashed here (keccak-256) and only its hash goes on chain. The query is a
  * transaction (`credit.query`) that logs `SubjectQueried`; below it, the member's own query log
- * (`/credit/members/:id/queries`).
+ * (`/credit/members/:id/queries`). A credit reporter reports an entry with `CreditReportForm` (CreditReport.tsx).
  */
 import { useState, type FormEvent } from "react";
 import { getAll } from "../api.js";
@@ -16,6 +16,7 @@ import { useI18n, type MessageKey } from "../i18n.js";
 import { useMemberNames } from "../members.js";
 import { errorMessage, TxStatus } from "../TxStatus.js";
 import { hashFileInBrowser } from "./VerifyCertificate.js";
+import { CreditReportForm } from "./CreditReport.js";
 
 const KINDS = ["uscc", "resident-id", "passport", "other"] as const;
 type IdentifierKind = (typeof KINDS)[number];
@@ -197,6 +198,7 @@ export function Credit() {
           </tbody>
         </table>
       )}
+      {session?.member.roles.includes("CREDIT_REPORTER") === true && <CreditReportForm />}
       <ErrorLine message={log.error} />
       <table>
         <caption>{t("credit.log")}</caption>

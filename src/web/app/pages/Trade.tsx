@@ -18,6 +18,15 @@ import { useI18n } from "../i18n.js";
 import { useMemberNames } from "../members.js";
 import { TxStatus } from "../TxStatus.js";
 import { hashFileInBrowser } from "./VerifyCertificate.js";
+import {
+  AmendmentAnswer,
+  DecisionForm,
+  DemandForm,
+  LcAmendForm,
+  LcIssueForm,
+  PayPresentation,
+  RefusalForm,
+} from "./TradeActions.js";
 
 interface Source {
   block: number;
@@ -37,6 +46,15 @@ interface Lc {
   expiry: number;
   requiredDocuments: number;
   termsHash: string;
+  pendingAmendment: string | null;
+}
+interface Amendment {
+  hash: string;
+  status: string;
+  amount: string;
+  expiry: number;
+  latestShipment: number;
+  termsHash: string;
 }
 interface LcStep {
   event: string;
@@ -54,6 +72,14 @@ interface Presentation {
   amount: string;
   documents: { contentHash: string; kind: number }[];
   examinationDeadline: number | null;
+  refusalNoticeHash: string | null;
+}
+interface Claim {
+  index: number;
+  state: string;
+  amount: string;
+  demandHash: string;
+  examinationDeadline: number;
 }
 interface Guarantee {
   id: string;
@@ -113,7 +139,7 @@ export function Trade() {
   const format = useFormatters();
   const nameOf = useMemberNames();
   const member = session?.member.id;
-  const { data, error } = useLoad(
+  const { data, error, reload } = useLoad(
     async (api) =>
       member === undefined
         ? undefined
@@ -187,6 +213,7 @@ export function Trade() {
               ))}
             </tbody>
           </table>
+          {session?.member.roles.includes("LC_BANK") === true && <LcIssueForm after={reload} />}
         </>
       )}
     </PageFrame>
@@ -207,11 +234,18 @@ export function LetterOfCreditPage() {
   const nameOf = useMemberNames();
   const when = useWhen();
   const { data, error, reload } = useLoad(
-    (api) => api.get<Lc & { timeline: LcStep[]; presentations: Presentation[] }>(`/letters-of-credit/${id}`),
+    (api) =>
+      api.get<Lc & { timeline: LcStep[]; presentations: Presentation[]; amendments: Amendment[] }>(
+        `/letters-of-credit/${id}`,
+      ),
     [id],
   );
+  const [refusing, setRefusing] = useState<string>();
   const name = (member: number | null) =>
     member === null ? "—" : (nameOf(member) ?? t("common.member", { id: member }));
+  const me = session?.member.id;
+  const honouring = data === undefined ? undefined : (data.nominatedBank ?? data.issuingBank);
+  const pending = data?.amendments.find((a) => a.hash === data.pendingAmendment && a.status === "Proposed");
   return (
     <PageFrame id="lc" title={t("trade.lcTitle", { id })} needsWallet>
       <ErrorLine message={error} />
@@ -270,10 +304,23 @@ export function LetterOfCreditPage() {
               </thead>
               <tbody>
                 {data.presentations.map((p) => (
-                  <PresentationRow key={p.id} presentation={p} after={reload} />
+                  <PresentationRow
+                    key={p.id}
+                    presentation={p}
+                    honouring={me !== undefined && me === honouring}
+                    onRefuse={() => setRefusing(p.id)}
+                    after={reload}
+                  />
                 ))}
               </tbody>
             </table>
+          )}
+          {refusing !== undefined && me === honouring && (
+            <RefusalForm key={refusing} presentationId={refusing} after={reload} />
+          )}
+          {me === data.issuingBank && data.pendingAmendment === null && <LcAmendForm lcId={data.id} after={reload} />}
+          {me === data.beneficiary && pending !== undefined && (
+            <AmendmentAnswer key={pending.hash} lcId={data.id} amendment={pending} after={reload} />
           )}
           {session?.member.id === data.beneficiary && <PresentForm lc={data} after={reload} />}
         </>
@@ -282,7 +329,17 @@ export function LetterOfCreditPage() {
   );
 }
 
-function PresentationRow({ presentation: p, after }: { presentation: Presentation; after: () => Promise<void> }) {
+function PresentationRow({
+  presentation: p,
+  honouring,
+  onRefuse,
+  after,
+}: {
+  presentation: Presentation;
+  honouring: boolean;
+  onRefuse: () => void;
+  after: () => Promise<void>;
+}) {
   const { t } = useI18n();
   const format = useFormatters();
   const tx = useTx(after);
@@ -304,15 +361,18 @@ function PresentationRow({ presentation: p, after }: { presentation: Presentatio
             {t("trade.examine")}
           </button>
         )}
-        {p.state === "Compliant" && (
-          <button
-            type="button"
-            disabled={tx.busy}
-            onClick={() => void tx.send((c, o) => c.lettersOfCredit.pay(id, ZeroHash, o))}
-            aria-label={t("trade.payLabel", { id: p.id })}
-          >
-            {t("trade.pay")}
+        {honouring && ["Presented", "Discrepant", "Waived"].includes(p.state) && p.refusalNoticeHash === null && (
+          <button type="button" onClick={onRefuse} aria-label={t("forms.refuseLabel", { id: p.id })}>
+            {t("forms.refuse")}
           </button>
+        )}{" "}
+        {p.state === "Compliant" && (
+          <PayPresentation
+            presentationId={p.id}
+            amount={p.amount}
+            label={t("trade.payLabel", { id: p.id })}
+            after={after}
+          />
         )}{" "}
         <TxStatus state={tx.state} />
       </td>
@@ -384,18 +444,21 @@ function PresentForm({ lc, after }: { lc: Lc; after: () => Promise<void> }) {
 
 export function GuaranteePage() {
   const { t } = useI18n();
+  const { session } = useApp();
   const { id = "" } = useParams();
   const format = useFormatters();
   const nameOf = useMemberNames();
   const when = useWhen();
-  const { data, error } = useLoad(
+  const { data, error, reload } = useLoad(
     async (api) => ({
       guarantee: await api.get<Guarantee>(`/guarantees/${id}`),
       timeline: await getAll<GuaranteeStep>(api, `/guarantees/${id}/timeline`),
+      claims: await getAll<Claim>(api, `/guarantees/${id}/claims`),
     }),
     [id],
   );
   const name = (member: number) => nameOf(member) ?? t("common.member", { id: member });
+  const me = session?.member.id;
   return (
     <PageFrame id="guarantee-detail" title={t("trade.guaranteeTitle", { id })} needsWallet>
       <ErrorLine message={error} />
@@ -446,6 +509,44 @@ export function GuaranteePage() {
               ))}
             </tbody>
           </table>
+          {data.claims.length > 0 && (
+            <table>
+              <caption>{t("forms.demands")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">{t("scf.status")}</th>
+                  <th scope="col">{t("trade.amount")}</th>
+                  <th scope="col">{t("trade.examinationDeadline")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.claims.map((claim) => (
+                  <tr key={claim.index} data-claim={claim.index} data-state={claim.state}>
+                    <td>{claim.index}</td>
+                    <td>{claim.state}</td>
+                    <td>{format.amount(claim.amount)}</td>
+                    <td>{format.date(claim.examinationDeadline)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {me === data.guarantee.guarantor &&
+            data.claims
+              .filter((claim) => claim.state === "Presented")
+              .map((claim) => (
+                <DecisionForm
+                  key={claim.index}
+                  guaranteeId={data.guarantee.id}
+                  claimIndex={claim.index}
+                  amount={claim.amount}
+                  after={reload}
+                />
+              ))}
+          {me === data.guarantee.beneficiary && data.guarantee.state === "Issued" && (
+            <DemandForm guaranteeId={data.guarantee.id} after={reload} />
+          )}
         </>
       )}
     </PageFrame>

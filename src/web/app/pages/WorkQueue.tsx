@@ -31,7 +31,11 @@ export function WorkQueue() {
     try {
       setError(undefined);
       const status = await api.get<{ indexedTime: number | null }>("/status");
-      const next = await loadQueue(api, session.member.id, status.indexedTime ?? Math.floor(Date.now() / 1000));
+      const next = await loadQueue(api, session.member.id, status.indexedTime ?? Math.floor(Date.now() / 1000), {
+        account: session.address,
+        chainId: session.chainId,
+        storage: globalThis.localStorage,
+      });
       // A row whose transaction is on its way or failed stays until the user sees the outcome, even when the step was
       // answered meanwhile (by another session: its failure names why).
       setItems((previous) => {
