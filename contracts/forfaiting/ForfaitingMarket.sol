@@ -3,7 +3,9 @@ pragma solidity 0.8.30;
 
 import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IAuthorityAttestations} from "../attestations/interfaces/IAuthorityAttestations.sol";
 import {Settlement} from "../platform/Settlement.sol";
+import {IBackedClaim} from "../platform/interfaces/IBackedClaim.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
 import {IFreezable} from "../platform/interfaces/IFreezable.sol";
@@ -38,6 +40,10 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
     /// @dev The register of freeze orders (a network constant; zero on a network without one).
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IFreezeOrders private immutable _freezeOrders;
+    /// @dev The authority attestations whose forfaiting-purchase policy a buyer must meet when it takes a claim (a
+    /// network constant; zero on a network without them).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IAuthorityAttestations private immutable _attestations;
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.ForfaitingMarket")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant FORFAITING_MARKET_STORAGE_LOCATION =
@@ -48,9 +54,11 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
         IConsortiumRegistry registry_,
         IDepositToken token_,
         IPaymentLedger ledger_,
-        IFreezeOrders freezeOrders_
+        IFreezeOrders freezeOrders_,
+        IAuthorityAttestations attestations_
     ) Settlement(registry_, token_, ledger_) {
         _freezeOrders = freezeOrders_;
+        _attestations = attestations_;
     }
 
     /// @notice Initializes the proxy (run once, by the proxy's constructor) and lists the first claim contracts.
@@ -105,6 +113,7 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
             maturity: info.maturity
         });
         emit OfferAnnounced(offerId, seller, info.obligor, msg.sender, info.amount, info.maturity, announcement);
+        emit OfferBacking(offerId, _backingSubject(asset, claimId));
     }
 
     /// @inheritdoc IForfaitingMarket
@@ -233,6 +242,8 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
             revert ForfaitingClaimChanged(offerId, trade.amount, info.amount, trade.maturity, info.maturity);
         }
         _requireNotFrozen(address(trade.asset), trade.claimId, info.amount);
+        // The buyer finances the seller: its policy in force now (not when it quoted) must be met.
+        _requireBacked(offerId, buyer, trade.asset, trade.claimId);
 
         o.state = OfferState.Traded;
         q.state = QuoteState.Accepted;
@@ -297,6 +308,17 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
     }
 
     /// @inheritdoc IForfaitingMarket
+    function attestations() external view returns (IAuthorityAttestations) {
+        return _attestations;
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function backingSubjectOf(uint256 offerId) external view returns (bytes32) {
+        Offer storage o = _load(offerId);
+        return _backingSubject(o.asset, o.claimId);
+    }
+
+    /// @inheritdoc IForfaitingMarket
     function isClaimContract(address asset) external view returns (bool) {
         ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
         return $._listed[asset];
@@ -348,6 +370,29 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
         if (_getForfaitingMarketStorage()._freezeCount[claimKey] == 0) return;
         uint256 frozen = _freezeOrders.frozenAmount(address(this), claimContract, claimId);
         if (frozen != 0) revert AssetFrozen(claimContract, claimId, frozen, amount, amount);
+    }
+
+    /// @dev Reverts with the register's `AttestationRequired` unless `buyer`'s forfaiting-purchase policy is met on the
+    /// subject the claim contract names (a contract naming none backs nothing: a buyer with a policy cannot buy its
+    /// claims). Emits `PurchaseBacking` with what was checked.
+    function _requireBacked(uint256 offerId, uint32 buyer, ITransferableClaim asset, uint256 claimId) private {
+        bytes32 subjectKey = _backingSubject(asset, claimId);
+        uint256 policy;
+        if (address(_attestations) != address(0)) {
+            IAuthorityAttestations.Application app = IAuthorityAttestations.Application.ForfaitingPurchase;
+            policy = _attestations.policyOf(buyer, app);
+            if (policy != 0) _attestations.requireBacked(buyer, app, subjectKey);
+        }
+        emit PurchaseBacking(offerId, buyer, subjectKey, policy);
+    }
+
+    /// @dev The subject `asset` names for `claimId` (`IBackedClaim`), zero when it implements no such view or answers
+    /// anything but one word. A bounded static call: a listed contract cannot change state here.
+    function _backingSubject(ITransferableClaim asset, uint256 claimId) private view returns (bytes32 subjectKey) {
+        (bool ok, bytes memory data) = address(asset).staticcall(
+            abi.encodeCall(IBackedClaim.backingSubjectOf, (claimId))
+        );
+        if (ok && data.length == 32) subjectKey = abi.decode(data, (bytes32));
     }
 
     /// @dev The caller's member if it may quote on the offer: an active forfaiter other than the seller.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IAuthorityAttestations} from "../attestations/interfaces/IAuthorityAttestations.sol";
 import {Settlement} from "../platform/Settlement.sol";
 import {IConsortiumCalendar} from "../platform/interfaces/IConsortiumCalendar.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
@@ -47,6 +48,9 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         mapping(uint256 guaranteeId => mapping(uint256 claimIndex => uint64)) _suspendedUntil;
         /// @dev Certificates whose presentation ends a guarantee (documentary expiry event).
         mapping(uint256 guaranteeId => bytes32) _expiryDocuments;
+        /// @dev The application's tender reference: the subject the guarantor's attestation policy is checked on at
+        /// issue (issue 22; appended).
+        mapping(uint256 guaranteeId => bytes32) _tenderReferences;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.BankGuarantees")) - 1)) & ~bytes32(uint256(0xff))
@@ -59,16 +63,22 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     /// @dev The calendar's time zone, fixed for its life: read once here.
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     int32 private immutable _utcOffset;
+    /// @notice The authority attestations whose guarantee-issue policy a guarantor must meet when it issues (zero: none
+    /// on this network).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IAuthorityAttestations public immutable attestations;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         IConsortiumRegistry registry_,
         IDepositToken token_,
         IPaymentLedger ledger_,
-        IConsortiumCalendar calendar_
+        IConsortiumCalendar calendar_,
+        IAuthorityAttestations attestations_
     ) Settlement(registry_, token_, ledger_) {
         if (address(calendar_) == address(0)) revert InvalidValue("calendar");
         calendar = calendar_;
+        attestations = attestations_;
         _utcOffset = calendar_.utcOffset();
     }
 
@@ -103,6 +113,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
         guaranteeId = ++$._count;
         _storeSchedule(guaranteeId, application);
+        $._tenderReferences[guaranteeId] = application.tenderReference;
         $._guarantees[guaranteeId] = Guarantee({
             applicant: applicant,
             guarantor: guarantor,
@@ -140,6 +151,14 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         _requireState(guaranteeId, g.state, GuaranteeState.Applied);
         if (block.timestamp > g.expiry) revert GuaranteeExpiredAt(guaranteeId, g.expiry);
         if (referenceId == bytes32(0) || $._byReference[referenceId] != 0) revert GuaranteeReferenceTaken(referenceId);
+        // The guarantor's policy in force now, on the tender reference the applicant gave (no policy: passes).
+        if (address(attestations) != address(0)) {
+            attestations.requireBacked(
+                guarantor,
+                IAuthorityAttestations.Application.GuaranteeIssue,
+                $._tenderReferences[guaranteeId]
+            );
+        }
         g.state = GuaranteeState.Issued;
         $._byReference[referenceId] = guaranteeId;
         emit GuaranteeIssued(guaranteeId, guarantor, referenceId, msg.sender);

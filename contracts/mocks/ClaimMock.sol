@@ -46,10 +46,17 @@ contract ClaimMock is ITransferableClaim {
     uint256 public claimCount;
     mapping(uint256 claimId => ClaimInfo) private _claims;
     mapping(uint256 claimId => address) public approvedOperator;
+    /// @notice The keyed identifier of the trade behind a claim (`IBackedClaim`; zero unless set).
+    mapping(uint256 claimId => bytes32) public backingSubjectOf;
 
     constructor(IConsortiumRegistry registry_, IERC20 token_) {
         registry = registry_;
         token = token_;
+    }
+
+    /// @notice Names the keyed identifier of the trade behind claim `claimId` (test helper, anyone).
+    function setBackingSubject(uint256 claimId, bytes32 subjectKey) external {
+        backingSubjectOf[claimId] = subjectKey;
     }
 
     /// @notice Creates a claim on the caller's member in favour of `holder`.

@@ -162,8 +162,9 @@ contract BankGuaranteesRehearsalV2 is BankGuarantees, RehearsalV2 {
         IConsortiumRegistry registry_,
         IDepositToken token_,
         IPaymentLedger ledger_,
-        IConsortiumCalendar calendar_
-    ) BankGuarantees(registry_, token_, ledger_, calendar_) {}
+        IConsortiumCalendar calendar_,
+        IAuthorityAttestations attestations_
+    ) BankGuarantees(registry_, token_, ledger_, calendar_, attestations_) {}
 }
 
 contract ForfaitingMarketRehearsalV2 is ForfaitingMarket, RehearsalV2 {
@@ -172,8 +173,9 @@ contract ForfaitingMarketRehearsalV2 is ForfaitingMarket, RehearsalV2 {
         IConsortiumRegistry registry_,
         IDepositToken token_,
         IPaymentLedger ledger_,
-        IFreezeOrders freezeOrders_
-    ) ForfaitingMarket(registry_, token_, ledger_, freezeOrders_) {}
+        IFreezeOrders freezeOrders_,
+        IAuthorityAttestations attestations_
+    ) ForfaitingMarket(registry_, token_, ledger_, freezeOrders_, attestations_) {}
 }
 
 contract ApprovalProcessesRehearsalV2 is ApprovalProcesses, RehearsalV2 {

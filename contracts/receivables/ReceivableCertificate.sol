@@ -11,6 +11,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {IAuthorityAttestations} from "../attestations/interfaces/IAuthorityAttestations.sol";
 import {ConsortiumApp} from "../platform/ConsortiumApp.sol";
+import {IBackedClaim} from "../platform/interfaces/IBackedClaim.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IFreezable} from "../platform/interfaces/IFreezable.sol";
 import {IFreezeOrders} from "../platform/interfaces/IFreezeOrders.sol";
@@ -31,7 +32,7 @@ import {IReceivableDesk} from "./interfaces/IReceivableDesk.sol";
 /// Each certificate is two storage slots. Approvals are keyed by an epoch that changes with every change of owner,
 /// so a transfer voids them without touching their storage. External calls (registry views, receiver hooks) come
 /// after every state change, so a receiver that re-enters sees the value already moved.
-contract ReceivableCertificate is IReceivableCertificate, IFreezable, ConsortiumApp, ERC165 {
+contract ReceivableCertificate is IReceivableCertificate, IBackedClaim, IFreezable, ConsortiumApp, ERC165 {
     using Strings for uint256;
 
     /// @notice Roles that may hold certificates: suppliers and enterprises, banks, and suite contracts.
@@ -122,6 +123,7 @@ contract ReceivableCertificate is IReceivableCertificate, IFreezable, Consortium
             interfaceId == type(IERC3525).interfaceId ||
             interfaceId == type(IERC3525Metadata).interfaceId ||
             interfaceId == type(ITransferableClaim).interfaceId ||
+            interfaceId == type(IBackedClaim).interfaceId ||
             super.supportsInterface(interfaceId);
     }
 
@@ -456,6 +458,15 @@ contract ReceivableCertificate is IReceivableCertificate, IFreezable, Consortium
     /// none on this network).
     function attestations() external view returns (IAuthorityAttestations) {
         return _attestations;
+    }
+
+    /// @inheritdoc IBackedClaim
+    /// @dev The invoice key of the certificate's receivable, read from the desk.
+    function backingSubjectOf(uint256 claimId) external view returns (bytes32) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        uint256 slot = $._certificates[claimId].slot;
+        if (slot == 0) revert ERC721NonexistentToken(claimId);
+        return IReceivableDesk($._desk).receivable(slot).invoiceKey;
     }
 
     /// @dev Reverts with the register's `AttestationRequired` unless the taker's receivable-financing policy is met on

@@ -1,5 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { deployUpgradeable } from "./upgradeable.js";
+import AttestationsModule from "./Attestations.js";
 import LettersOfCreditModule from "./LettersOfCredit.js";
 import PlatformModule from "./Platform.js";
 import ReceivablesModule from "./Receivables.js";
@@ -13,10 +14,11 @@ export default buildModule("Forfaiting", (m) => {
   const { registry, token, ledger, freezeOrders } = m.useModule(PlatformModule);
   const { letterOfCredit } = m.useModule(LettersOfCreditModule);
   const { certificates } = m.useModule(ReceivablesModule);
+  const { attestations } = m.useModule(AttestationsModule);
   const app = deployUpgradeable(
     m,
     "ForfaitingMarket",
-    [registry, token, ledger, freezeOrders],
+    [registry, token, ledger, freezeOrders, attestations],
     [[letterOfCredit, certificates]],
   );
   m.call(registry, "bootstrapSystemContract", [app], { id: "registerForfaitingMarket" });

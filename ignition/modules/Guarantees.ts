@@ -1,5 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { deployUpgradeable } from "./upgradeable.js";
+import AttestationsModule from "./Attestations.js";
 import PlatformModule from "./Platform.js";
 
 /**
@@ -8,7 +9,8 @@ import PlatformModule from "./Platform.js";
  */
 export default buildModule("Guarantees", (m) => {
   const { registry, token, ledger, calendar } = m.useModule(PlatformModule);
-  const app = deployUpgradeable(m, "BankGuarantees", [registry, token, ledger, calendar]);
+  const { attestations } = m.useModule(AttestationsModule);
+  const app = deployUpgradeable(m, "BankGuarantees", [registry, token, ledger, calendar, attestations]);
   m.call(registry, "bootstrapSystemContract", [app], { id: "registerBankGuarantees" });
   return { app };
 });

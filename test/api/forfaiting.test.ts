@@ -209,6 +209,38 @@ describe("API: forfaiting market", function () {
     for (const [path, status] of cases) expect((await t.get(path)).status, path).to.equal(status);
   });
 
+  describe("attestations behind forfaiting (issue 22)", () => {
+    const ZERO = `0x${"0".repeat(64)}`;
+
+    it("/unattested-financing lists the LC claims bought without attestations, per buyer", async () => {
+      const s = t.scenario;
+      const all = await t.ok("/unattested-financing?application=ForfaitingPurchase");
+      expect(all.items.map((i: any) => [i.offerId, i.bank, i.action, i.subjectKey, i.policy])).to.deep.equal([
+        [String(s.sealedOffer), ids.bankB, "ClaimTraded", ZERO, []],
+        [String(s.openOffer), ids.bankC, "ClaimTraded", ZERO, []],
+      ]);
+      expect(all.items.every((i: any) => i.application === "ForfaitingPurchase" && i.receivableId === null)).to.equal(
+        true,
+      );
+      const own = await t.ok(`/unattested-financing?bank=${ids.bankC}`);
+      expect(own.items.map((i: any) => i.offerId)).to.deep.equal([String(s.openOffer)]);
+      expect((await t.ok("/unattested-financing?application=ReceivableFinancing")).items).to.deep.equal([]);
+      expect((await t.get("/unattested-financing?application=LcHonour")).status).to.equal(400);
+    });
+
+    it("/forfaiting/offers/:id/attestations: an LC claim names no subject; the purchase and its policy", async () => {
+      const s = t.scenario;
+      const open = await t.ok(`/forfaiting/offers/${s.openOffer}/attestations`);
+      expect(open.subjectKey).to.equal(null);
+      expect(open.attestations).to.deep.equal([]);
+      expect(open.purchase.buyer).to.equal(ids.bankC);
+      expect(open.purchase.policy).to.deep.equal([]);
+      const pending = await t.ok(`/forfaiting/offers/${s.pendingOffer}/attestations`);
+      expect(pending.purchase).to.equal(null);
+      expect((await t.get("/forfaiting/offers/99/attestations")).status).to.equal(404);
+    });
+  });
+
   describe("chain time", () => {
     it("every source carries its block's time: offers, quotes, trades", async () => {
       await expectChainTimesEverywhere(t.ok, t.chain.url, [

@@ -183,6 +183,37 @@ describe("API: guarantees and data sharing", function () {
     });
   });
 
+  describe("attestations behind guarantees (issue 22)", () => {
+    it("/unattested-financing lists every guarantee issued without an attestation on its tender reference", async () => {
+      const { ids: m } = chain;
+      const issued = await api.service.db.query<{ id: string; guarantor: string }>(
+        `SELECT t.guarantee_id::text AS id, g.guarantor::text AS guarantor FROM guarantee_timeline t
+         JOIN guarantees g ON g.guarantee_id = t.guarantee_id AND g.valid_to_block IS NULL
+         WHERE t.event = 'GuaranteeIssued' ORDER BY t.block_number DESC, t.log_index DESC`,
+      );
+      expect(issued.length).to.be.greaterThan(2);
+      const body = await ok("/unattested-financing?application=GuaranteeIssue");
+      expect(body.items.map((i: any) => [i.guaranteeId, String(i.bank)])).to.deep.equal(
+        issued.map((r) => [r.id, r.guarantor]),
+      );
+      for (const item of body.items) {
+        expect(item).to.include({ application: "GuaranteeIssue", action: "GuaranteeIssued", subjectKey: h("tender") });
+        expect(item.receivableId).to.equal(null);
+        expect(item.offerId).to.equal(null);
+      }
+      const own = await ok(`/unattested-financing?application=GuaranteeIssue&bank=${m.bankB}`);
+      expect(own.items.map((i: any) => i.bank)).to.deep.equal(
+        issued.filter((r) => r.guarantor === String(m.bankB)).map(() => m.bankB),
+      );
+    });
+
+    it("/guarantees/:id/attestations: the tender reference and the attestations on it (none here)", async () => {
+      const body = await ok("/guarantees/1/attestations");
+      expect(body).to.deep.equal({ guaranteeId: "1", tenderReference: h("tender"), attestations: [] });
+      expect(await status("/guarantees/99/attestations")).to.equal(404);
+    });
+  });
+
   describe("data sharing", () => {
     it("lists datasets of an owner, by classification and status, paged", async () => {
       const { ids: m } = chain;

@@ -48,7 +48,7 @@ async function fixture(): Promise<Fixture> {
   const market = await deployUpgradeable(
     ethers,
     "ForfaitingMarket",
-    [platform.registry, platform.token, platform.ledger, platform.freezeOrders],
+    [platform.registry, platform.token, platform.ledger, platform.freezeOrders, ethers.ZeroAddress],
     [[await claims.getAddress()]],
   );
   // The mock claim contract pulls the obligor's tokens at maturity, as a suite claim contract does: it is a system
@@ -152,7 +152,7 @@ describe("ForfaitingMarket", () => {
         deployUpgradeable(
           ethers,
           "ForfaitingMarket",
-          [f.platform.registry, f.platform.token, f.platform.ledger, f.platform.freezeOrders],
+          [f.platform.registry, f.platform.token, f.platform.ledger, f.platform.freezeOrders, ethers.ZeroAddress],
           [[ethers.ZeroAddress]],
         ),
       ).to.be.revertedWithCustomError(f.market, "InvalidValue");

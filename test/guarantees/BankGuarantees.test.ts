@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
-import { encodeBytes32String, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { encodeBytes32String, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 import { deployPlatform, fund, passProposal, TEST_MEMBER_ROLES, type Platform } from "../helpers/consortium.js";
 import type { BankGuarantees } from "@consortia/sdk/typechain";
@@ -54,6 +54,7 @@ async function fixture(): Promise<Fixture> {
     platform.token,
     platform.ledger,
     calendar,
+    ZeroAddress,
   ]);
   await platform.finishBootstrap([app]);
   await fund(platform, platform.accounts.bankA, 10n * AMOUNT);

@@ -73,6 +73,7 @@ async function fixture(): Promise<Fixture> {
     platform.token,
     platform.ledger,
     calendar,
+    ZeroAddress,
   ]);
   await platform.finishBootstrap([app]);
   await passProposal(
@@ -137,7 +138,13 @@ describe("BankGuarantees: examination in business days (URDG 758 art. 20a, ISP98
 
   it("refuses an implementation without a calendar", async () => {
     await expect(
-      ethers.deployContract("BankGuarantees", [f.platform.registry, f.platform.token, f.platform.ledger, ZeroAddress]),
+      ethers.deployContract("BankGuarantees", [
+        f.platform.registry,
+        f.platform.token,
+        f.platform.ledger,
+        ZeroAddress,
+        ZeroAddress,
+      ]),
     )
       .to.be.revertedWithCustomError(f.app, "InvalidValue")
       .withArgs(encodeBytes32String("calendar"));

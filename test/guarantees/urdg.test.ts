@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { encodeBytes32String, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { encodeBytes32String, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 import { deployPlatform, fund, passProposal, type Platform } from "../helpers/consortium.js";
 import type { BankGuarantees } from "@consortia/sdk/typechain";
@@ -69,6 +69,7 @@ async function appliedFixture(): Promise<Fixture> {
     platform.token,
     platform.ledger,
     calendar,
+    ZeroAddress,
   ]);
   await platform.finishBootstrap([app]);
   for (const bank of [platform.accounts.bankA, platform.accounts.bankB]) {

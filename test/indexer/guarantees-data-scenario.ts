@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { keccak256, toUtf8Bytes, ZeroHash, type ContractTransactionResponse } from "ethers";
+import { keccak256, toUtf8Bytes, ZeroAddress, ZeroHash, type ContractTransactionResponse } from "ethers";
 import {
   BankGuarantees__factory,
   ConsortiumCalendar__factory,
@@ -59,7 +59,7 @@ export async function guaranteesAndDataScenario(chain: TestChain): Promise<AppsC
   );
   await calendar.waitForDeployment();
   const guarantees = await deployProxy(
-    await new BankGuarantees__factory(deployer).deploy(registry, chain.token, chain.ledger, calendar),
+    await new BankGuarantees__factory(deployer).deploy(registry, chain.token, chain.ledger, calendar, ZeroAddress),
     [],
     deployer,
   );

@@ -92,7 +92,7 @@ export async function deployTradeFinance(chain: TestChain): Promise<TradeFinance
   );
   await lc.waitForDeployment();
   const market = await deployProxy(
-    await new ForfaitingMarket__factory(deployer).deploy(registry, token, ledger, chain.freezeOrders),
+    await new ForfaitingMarket__factory(deployer).deploy(registry, token, ledger, chain.freezeOrders, ZeroAddress),
     [[await lc.getAddress()]],
     deployer,
   );

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ZeroAddress } from "ethers";
 import { network } from "hardhat";
 import { passProposal } from "../helpers/consortium.js";
 import {
@@ -24,7 +25,12 @@ async function acceptedClaim(): Promise<LcFixture & { market: ForfaitingMarket; 
   const f = await deployLettersOfCredit(connection);
   const { platform, lc } = f;
   const { registry, token, ledger, freezeOrders, accounts } = platform;
-  const market = await deployUpgradeable(ethers, "ForfaitingMarket", [registry, token, ledger, freezeOrders], [[lc]]);
+  const market = await deployUpgradeable(
+    ethers,
+    "ForfaitingMarket",
+    [registry, token, ledger, freezeOrders, ZeroAddress],
+    [[lc]],
+  );
   await passProposal(
     platform,
     registry,

@@ -1,5 +1,5 @@
 import type { NetworkConnection } from "hardhat/types/network";
-import type { Signer } from "ethers";
+import { ZeroAddress, type Signer } from "ethers";
 import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
 import { type Consortia, createConsortia, type Deployment } from "@consortia/sdk";
 import { deployUpgradeable } from "../helpers/upgradeable.js";
@@ -25,11 +25,12 @@ export async function deployApps(connection: NetworkConnection) {
     platform.token,
     platform.ledger,
     calendar,
+    ZeroAddress,
   ]);
   const market = await deployUpgradeable(
     ethers,
     "ForfaitingMarket",
-    [platform.registry, platform.token, platform.ledger, platform.freezeOrders],
+    [platform.registry, platform.token, platform.ledger, platform.freezeOrders, ZeroAddress],
     [[await lc.getAddress()]],
   );
   await platform.finishBootstrap([positions, lc, guarantees, market]);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IAuthorityAttestations} from "../../contracts/attestations/interfaces/IAuthorityAttestations.sol";
 import {ForfaitingMarket} from "../../contracts/forfaiting/ForfaitingMarket.sol";
 import {IForfaitingMarket} from "../../contracts/forfaiting/interfaces/IForfaitingMarket.sol";
 import {ITransferableClaim} from "../../contracts/platform/interfaces/ITransferableClaim.sol";
@@ -80,7 +81,7 @@ contract CrossContractHandler is ReceivablesFixture {
         listed[0] = address(certificates);
         market = ForfaitingMarket(
             _proxy(
-                address(new ForfaitingMarket(registry, token, ledger, freezeOrders)),
+                address(new ForfaitingMarket(registry, token, ledger, freezeOrders, IAuthorityAttestations(address(0)))),
                 abi.encodeCall(ForfaitingMarket.initialize, (listed))
             )
         );

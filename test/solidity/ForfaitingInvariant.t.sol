@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IAuthorityAttestations} from "../../contracts/attestations/interfaces/IAuthorityAttestations.sol";
 import {ForfaitingMarket} from "../../contracts/forfaiting/ForfaitingMarket.sol";
 import {IForfaitingMarket} from "../../contracts/forfaiting/interfaces/IForfaitingMarket.sol";
 import {ClaimMock} from "../../contracts/mocks/ClaimMock.sol";
@@ -31,7 +32,7 @@ contract ForfaitingHandler is PlatformFixture {
         listed[0] = address(claims);
         market = ForfaitingMarket(
             _proxy(
-                address(new ForfaitingMarket(registry, token, ledger, freezeOrders)),
+                address(new ForfaitingMarket(registry, token, ledger, freezeOrders, IAuthorityAttestations(address(0)))),
                 abi.encodeCall(ForfaitingMarket.initialize, (listed))
             )
         );

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IAuthorityAttestations} from "../../contracts/attestations/interfaces/IAuthorityAttestations.sol";
 import {BankGuarantees} from "../../contracts/guarantees/BankGuarantees.sol";
 import {ConsortiumCalendar} from "../../contracts/platform/ConsortiumCalendar.sol";
 import {IConsortiumCalendar} from "../../contracts/platform/interfaces/IConsortiumCalendar.sol";
@@ -26,7 +27,7 @@ contract GuaranteeClaimCounterTest is PlatformFixture {
         );
         app = BankGuarantees(
             _proxy(
-                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))),
+                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)), IAuthorityAttestations(address(0)))),
                 abi.encodeCall(BankGuarantees.initialize, ())
             )
         );

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IAuthorityAttestations} from "../../contracts/attestations/interfaces/IAuthorityAttestations.sol";
 import {BankGuarantees} from "../../contracts/guarantees/BankGuarantees.sol";
 import {ConsortiumCalendar} from "../../contracts/platform/ConsortiumCalendar.sol";
 import {IConsortiumCalendar} from "../../contracts/platform/interfaces/IConsortiumCalendar.sol";
@@ -26,7 +27,7 @@ contract GuaranteeHandler is PlatformFixture {
         );
         app = BankGuarantees(
             _proxy(
-                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))),
+                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)), IAuthorityAttestations(address(0)))),
                 abi.encodeCall(BankGuarantees.initialize, ())
             )
         );
@@ -281,7 +282,7 @@ contract GuaranteeScheduleFuzzTest is PlatformFixture {
         );
         app = BankGuarantees(
             _proxy(
-                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)))),
+                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)), IAuthorityAttestations(address(0)))),
                 abi.encodeCall(BankGuarantees.initialize, ())
             )
         );

@@ -67,9 +67,9 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
     case "ApprovalProcesses":
       return [registry, at("ConsortiumCalendar"), at("ECertificates")];
     case "ForfaitingMarket":
-      return [registry, token, ledger, at("FreezeOrders")];
+      return [registry, token, ledger, at("FreezeOrders"), at("AuthorityAttestations")];
     case "BankGuarantees":
-      return [registry, token, ledger, at("ConsortiumCalendar")];
+      return [registry, token, ledger, at("ConsortiumCalendar"), at("AuthorityAttestations")];
     case "InterbankPositions":
       return [registry, token, ledger];
     default:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IAuthorityAttestations} from "../../attestations/interfaces/IAuthorityAttestations.sol";
 import {ITransferableClaim} from "../../platform/interfaces/ITransferableClaim.sol";
 import {DocumentRef} from "../../platform/types/DocumentRef.sol";
 
@@ -121,6 +122,14 @@ interface IForfaitingMarket {
     event QuoteWithdrawn(uint256 indexed offerId, address indexed bidder);
     /// @notice The seller accepted a quote: the claim moved to the buyer and the price was paid, in one transaction.
     event ClaimTraded(uint256 indexed offerId, uint32 indexed seller, uint32 indexed buyer, Trade trade);
+    /// @notice The keyed identifier the claim contract names for the trade behind an announced claim (`IBackedClaim`;
+    /// zero when it names none): the subject whose attestations back the offer.
+    event OfferBacking(uint256 indexed offerId, bytes32 subjectKey);
+    /// @notice What a trade was checked against before the claim moved: the keyed identifier the claim contract names
+    /// for the trade behind the claim (`IBackedClaim`; zero when it names none) and the buyer's forfaiting-purchase
+    /// policy in force (`IAuthorityAttestations` kind bits; zero: none, nothing was required). Emitted with every
+    /// trade, so that the regulator's view can list purchases made without attestations.
+    event PurchaseBacking(uint256 indexed offerId, uint32 indexed buyer, bytes32 subjectKey, uint256 policy);
     /// @notice The obligor acknowledged the transfer notice: at maturity it pays the new holder `amount`.
     event NoticeAcknowledged(
         uint256 indexed offerId,
@@ -202,7 +211,9 @@ interface IForfaitingMarket {
     /// the seller in the same transaction (tokens, approved to the market, when `offChainReference` is zero; else the
     /// caller's bank records it received the price off chain under that reference). Seller only, open offer, a sealed
     /// offer only after its reveal deadline; rejected if the seller no longer holds the claim or the claim no longer
-    /// carries the announced amount, maturity and obligor.
+    /// carries the announced amount, maturity and obligor, or (`IAuthorityAttestations.AttestationRequired`) unless the
+    /// buyer's forfaiting-purchase policy in force now is met on the subject the claim contract names
+    /// (`backingSubjectOf`); emits `PurchaseBacking` with what was checked.
     function acceptQuote(
         uint256 offerId,
         address bidder,
@@ -214,6 +225,14 @@ interface IForfaitingMarket {
     /// @notice Acknowledges the transfer notice of a trade: the obligor will pay the new holder at maturity. Obligor
     /// (any active account of the obligor member) only.
     function acknowledgeNotice(uint256 offerId, bytes32 noticeHash) external;
+
+    /// @notice The authority attestations whose forfaiting-purchase policy a buyer must meet when it takes a claim
+    /// (zero: none on this network).
+    function attestations() external view returns (IAuthorityAttestations);
+
+    /// @notice The keyed identifier the offer's claim contract names for the trade behind the claim (zero: none; a
+    /// buyer with a forfaiting-purchase policy cannot take such a claim).
+    function backingSubjectOf(uint256 offerId) external view returns (bytes32);
 
     /// @notice Whether governance listed the claim contract.
     function isClaimContract(address asset) external view returns (bool);

@@ -29,7 +29,7 @@ export const measure: MeasureGas = async (connection) => {
     limits,
   ]);
   await certificates.bindDesk(desk);
-  const market = await deployUpgradeable(ethers, "ForfaitingMarket", [platform.registry, platform.token, platform.ledger, platform.freezeOrders], [[await certificates.getAddress()]]);
+  const market = await deployUpgradeable(ethers, "ForfaitingMarket", [platform.registry, platform.token, platform.ledger, platform.freezeOrders, ZeroAddress], [[await certificates.getAddress()]]);
   await platform.finishBootstrap([desk, market]);
   await fund(platform, accounts.bankB, FACE);
   await platform.token.connect(accounts.bankB).approve(market, FACE);

@@ -1,4 +1,4 @@
-import { AbiCoder, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { AbiCoder, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { deployPlatform, fund } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
 import { deployUpgradeable } from "../../../test/helpers/upgradeable.js";
@@ -19,7 +19,7 @@ export const measure: MeasureGas = async (connection) => {
   const platform = await deployPlatform(connection);
   const { accounts } = platform;
   const claims = await ethers.deployContract("ClaimMock", [platform.registry, platform.token]);
-  const market = await deployUpgradeable(ethers, "ForfaitingMarket", [platform.registry, platform.token, platform.ledger, platform.freezeOrders], [[await claims.getAddress()]]);
+  const market = await deployUpgradeable(ethers, "ForfaitingMarket", [platform.registry, platform.token, platform.ledger, platform.freezeOrders, ZeroAddress], [[await claims.getAddress()]]);
   // The mock claim contract pulls the obligor's tokens at maturity like a suite claim contract: a system contract.
   await platform.finishBootstrap([market, claims]);
   for (const bank of [accounts.bankA, accounts.bankB, accounts.bankC]) {

@@ -1,4 +1,4 @@
-import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { deployPlatform, fund } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
 import { deployUpgradeable } from "../../../test/helpers/upgradeable.js";
@@ -19,6 +19,7 @@ export const measure: MeasureGas = async (connection) => {
     platform.token,
     platform.ledger,
     calendar,
+    ZeroAddress,
   ]);
   await platform.finishBootstrap([app]);
   await fund(platform, accounts.bankA, 100_000_000n);

@@ -16,8 +16,11 @@ import {
   source,
   Sql,
   uint256,
+  upTo,
   versionSource,
 } from "../route.js";
+import { OFFER_READERS } from "./forfaiting.js";
+import { GUARANTEE_PARTIES } from "./guarantees.js";
 import { RECEIVABLE_PARTIES } from "./receivables.js";
 
 const KINDS = ATTESTATION_KINDS.slice(1) as unknown as [string, ...string[]];
@@ -49,11 +52,20 @@ const policySchema = z.object({
   account: z.string(),
   source,
 });
+const UNATTESTED_APPLICATIONS = ["ReceivableFinancing", "ForfaitingPurchase", "GuaranteeIssue"] as const;
 const unattestedSchema = z.object({
-  receivableId: z.string(),
-  action: z.string().describe("DiscountAccepted or PledgeTaken"),
+  application: z.enum(UNATTESTED_APPLICATIONS),
+  receivableId: z.string().nullable().describe("The receivable (receivable financing)"),
+  guaranteeId: z.string().nullable().describe("The guarantee issued (guarantee issue)"),
+  offerId: z.string().nullable().describe("The forfaiting offer whose claim the bank bought (forfaiting purchase)"),
+  action: z.string().describe("DiscountAccepted, PledgeTaken, ClaimTraded or GuaranteeIssued"),
   bank: z.number().int().nullable(),
-  invoiceKey: z.string(),
+  subjectKey: z
+    .string()
+    .nullable()
+    .describe("The keyed identifier checked: the invoice key, the subject the claim names, the tender reference"),
+  invoiceKey: z.string().nullable().describe("Alias of subjectKey (kept for clients of the receivables-only version)"),
+  policy: z.array(z.enum(KINDS)).nullable().describe("The buyer's policy in force at a purchase (empty: none)"),
   value: z.string().nullable(),
   price: z.string().nullable(),
   source,
@@ -88,12 +100,45 @@ const toPolicy = (r: Row) => ({
 });
 
 /**
- * A receivable financing (discount bought, pledge taken) without an attestation on its invoice key that stood when it
- * happened: none attested at or before the financing's block, or every such one revoked by then.
+ * Financings of every application that checks attestations, one shape: receivable financings (discounts bought,
+ * pledges taken, on the receivable's invoice key) and forfaiting purchases (on the subject the claim contract named,
+ * with the buyer's policy bits in force) and guarantee issues (on the application's tender reference). The issuing
+ * bank's honour of an LC presentation is no financing (README says why).
  */
-const UNATTESTED = `f.action IN ('DiscountAccepted', 'PledgeTaken') AND NOT EXISTS (
-  SELECT 1 FROM attestations a WHERE a.subject_key = rr.invoice_key AND a.valid_to_block IS NULL
+const FINANCINGS = `(
+  SELECT 'ReceivableFinancing' AS application, rf.receivable_id, NULL::numeric AS offer_id,
+    NULL::numeric AS guarantee_id, rf.action, rf.member_id,
+    rr.invoice_key AS subject_key, NULL::numeric AS policy, rf.value, rf.price,
+    rf.block_number, rf.log_index, rf.seq, rf.tx_hash
+  FROM receivable_financing rf
+  JOIN receivables rr ON rr.receivable_id = rf.receivable_id AND rr.valid_to_block IS NULL
+  WHERE rf.action IN ('DiscountAccepted', 'PledgeTaken')
+  UNION ALL
+  SELECT 'ForfaitingPurchase', NULL::numeric, pb.offer_id, NULL::numeric, 'ClaimTraded', pb.buyer, pb.subject_key,
+    pb.policy, t.amount, t.price, pb.block_number, pb.log_index, pb.seq, pb.tx_hash
+  FROM ff_purchase_backing pb JOIN ff_trades t ON t.offer_id = pb.offer_id
+  UNION ALL
+  SELECT 'GuaranteeIssue', NULL::numeric, NULL::numeric, gt.guarantee_id, gt.event, g.guarantor, g.tender_reference,
+    NULL::numeric, g.amount, NULL::numeric, gt.block_number, gt.log_index, gt.seq, gt.tx_hash
+  FROM guarantee_timeline gt
+  JOIN guarantees g ON g.guarantee_id = gt.guarantee_id AND g.valid_to_block IS NULL
+  WHERE gt.event = 'GuaranteeIssued'
+) f`;
+
+/**
+ * A financing without an attestation on its subject that stood when it happened: none attested at or before the
+ * financing's block, or every such one revoked by then (a claim naming no subject has none).
+ */
+const UNATTESTED = `NOT EXISTS (
+  SELECT 1 FROM attestations a WHERE a.subject_key = f.subject_key AND a.valid_to_block IS NULL
     AND a.attested_block <= f.block_number AND (a.revoked_block IS NULL OR a.revoked_block > f.block_number))`;
+
+/** Kind names of a policy's bits. */
+const kindsOf = (bits: unknown): string[] | null => {
+  if (bits === null || bits === undefined) return null;
+  const value = BigInt(String(bits));
+  return KINDS.filter((_, i) => ((value >> BigInt(i + 1)) & 1n) === 1n);
+};
 
 export default defineRoutes({
   name: "attestations",
@@ -161,29 +206,130 @@ export default defineRoutes({
       path: "/unattested-financing",
       access: rows(party("f.member_id")),
       summary:
-        "Receivable financings (discounts bought, pledges taken) without an authority attestation on the invoice",
+        "Financings (receivable discounts and pledges, forfaiting purchases, guarantee issues) without an attestation",
       description:
         "The regulator's view (regulators and AUDITOR holders read every row; a bank reads its own): financings " +
-        "whose invoice key had no unrevoked attestation of any kind when they happened.",
+        "whose subject (a receivable's invoice key, the subject a forfaited claim names, a guarantee's tender " +
+        "reference) had no unrevoked attestation of any kind when they happened: typically while the bank had no " +
+        "policy. An issuing bank's honour of an LC presentation is not financing and is not listed.",
       tags: ["attestations"],
-      from: "receivable_financing f JOIN receivables rr ON rr.receivable_id = f.receivable_id AND rr.valid_to_block IS NULL",
-      select: "f.*, rr.invoice_key",
+      from: FINANCINGS,
+      select: "f.*",
       asOf: { upTo: "f.block_number" },
       blocks: "f.block_number",
       scope: () => [UNATTESTED],
-      filters: { bank: filter(memberId, (value, q) => `f.member_id = ${q.p(value, "bigint")}`) },
+      filters: {
+        bank: filter(memberId, (value, q) => `f.member_id = ${q.p(value, "bigint")}`),
+        application: eq("f.application", z.enum(UNATTESTED_APPLICATIONS)),
+      },
       sorts: { chain: chainOrder("f") },
       order: "desc",
       item: unattestedSchema,
       toItem: (r) => ({
-        receivableId: String(r.receivable_id),
+        application: r.application as (typeof UNATTESTED_APPLICATIONS)[number],
+        receivableId: str(r.receivable_id),
+        guaranteeId: str(r.guarantee_id),
+        offerId: str(r.offer_id),
         action: r.action as string,
         bank: r.member_id === null ? null : Number(r.member_id),
-        invoiceKey: r.invoice_key as string,
+        subjectKey: (r.subject_key as string | null) ?? null,
+        invoiceKey: (r.subject_key as string | null) ?? null,
+        policy: kindsOf(r.policy),
         value: str(r.value),
         price: str(r.price),
         source: appendSource(r),
       }),
+    }),
+    defineRoute({
+      path: "/forfaiting/offers/:id/attestations",
+      access: row("ff_offers o", { offer_id: ["id", "numeric"] }, OFFER_READERS("o")),
+      summary: "The authority attestations on the subject a forfaiting offer's claim names (what backs its purchase)",
+      description:
+        "The subject is what the claim contract names for the claim (`IBackedClaim.backingSubjectOf`: a receivable " +
+        "certificate's invoice key; null for a letter-of-credit claim, which names none). `purchase`: what the trade " +
+        "was checked against (the buyer's forfaiting-purchase policy in force then; empty: none).",
+      tags: ["attestations", "forfaiting"],
+      params: z.object({ id: uint256 }),
+      query: z.object({ ...asOfQuery }),
+      response: z.object({
+        offerId: z.string(),
+        subjectKey: z.string().nullable(),
+        attestations: z.array(attestationSchema),
+        purchase: z.object({ buyer: z.number().int(), policy: z.array(z.enum(KINDS)), source }).nullable(),
+      }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        await findOne(
+          ctx.db,
+          { from: "ff_offers o", key: { offer_id: [params.id, "numeric"] }, asOf: query.asOf },
+          `no forfaiting offer ${params.id}`,
+        );
+        const q = new Sql();
+        const backing = await ctx.db.query(
+          `SELECT b.subject_key FROM ff_offer_backing b WHERE b.offer_id = ${q.p(params.id, "numeric")} AND ${asOfFilter(q, "b", query.asOf)}`,
+          q.params,
+        );
+        const named = (backing[0]?.subject_key as string | undefined) ?? null;
+        const subjectKey = named === null || /^0x0{64}$/.test(named) ? null : named;
+        const p = new Sql();
+        const purchases = await ctx.db.query(
+          `SELECT * FROM ff_purchase_backing pb WHERE pb.offer_id = ${p.p(params.id, "numeric")} AND ${upTo(p, "pb.block_number", query.asOf)} ORDER BY pb.block_number DESC LIMIT 1`,
+          p.params,
+        );
+        let found: Row[] = [];
+        if (subjectKey !== null) {
+          const a = new Sql();
+          found = await ctx.db.query(
+            `SELECT * FROM attestations a WHERE a.subject_key = ${a.p(subjectKey, "text")} AND ${asOfFilter(a, "a", query.asOf)} ORDER BY a.attestation_id`,
+            a.params,
+          );
+        }
+        const purchase = purchases[0];
+        return {
+          offerId: String(params.id),
+          subjectKey,
+          attestations: found.map(toAttestation),
+          purchase:
+            purchase === undefined
+              ? null
+              : {
+                  buyer: Number(purchase.buyer),
+                  policy: kindsOf(purchase.policy) ?? [],
+                  source: appendSource(purchase),
+                },
+        };
+      },
+    }),
+    defineRoute({
+      path: "/guarantees/:id/attestations",
+      access: row("guarantees g", { guarantee_id: ["id", "numeric"] }, GUARANTEE_PARTIES),
+      summary: "The authority attestations on a guarantee's tender reference (what its guarantor's policy checks)",
+      tags: ["attestations", "guarantees"],
+      params: z.object({ id: uint256 }),
+      query: z.object({ ...asOfQuery }),
+      response: z.object({
+        guaranteeId: z.string(),
+        tenderReference: z.string(),
+        attestations: z.array(attestationSchema),
+      }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const g = await findOne(
+          ctx.db,
+          { from: "guarantees g", key: { guarantee_id: [params.id, "numeric"] }, asOf: query.asOf },
+          `no guarantee ${params.id}`,
+        );
+        const q = new Sql();
+        const found = await ctx.db.query(
+          `SELECT * FROM attestations a WHERE a.subject_key = ${q.p(g.tender_reference, "text")} AND ${asOfFilter(q, "a", query.asOf)} ORDER BY a.attestation_id`,
+          q.params,
+        );
+        return {
+          guaranteeId: String(params.id),
+          tenderReference: g.tender_reference as string,
+          attestations: found.map(toAttestation),
+        };
+      },
     }),
     defineRoute({
       path: "/receivables/:id/attestations",

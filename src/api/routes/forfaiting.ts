@@ -181,7 +181,7 @@ const toNotice = (r: Row) => ({
  * An offer: every member sees the market's open offers (forfaiters must find them); once closed (its current state),
  * only its seller, obligor, buyer and the members that quoted on it.
  */
-const OFFER_READERS =
+export const OFFER_READERS =
   (alias: string): Visible =>
   (q, member) =>
     `(EXISTS (SELECT 1 FROM ff_offers cur WHERE cur.offer_id = ${alias}.offer_id AND cur.valid_to_block IS NULL AND cur.state = 'Open') OR ${party(`${alias}.seller`, `${alias}.obligor`, `${alias}.buyer`)(q, member)} OR EXISTS (SELECT 1 FROM ff_quotes fq WHERE fq.offer_id = ${alias}.offer_id AND ${party("fq.bidder_member")(q, member)}))`;

@@ -271,7 +271,7 @@ const guaranteeRow = (db: Queryable, id: string, asOf: number | undefined): Prom
 const at = atQuery("for the reduction schedule, availability and expiry");
 
 /** A guarantee's parties: applicant, guarantor, beneficiary (verification by reference is public). */
-const GUARANTEE_PARTIES = party("g.applicant", "g.guarantor", "g.beneficiary");
+export const GUARANTEE_PARTIES = party("g.applicant", "g.guarantor", "g.beneficiary");
 
 /** The guarantee's parties, or the instructing bank of its counter-guarantee (the chain's other bank). */
 const CHAIN_PARTIES = either(GUARANTEE_PARTIES, (q, member) => {

@@ -123,6 +123,27 @@ export const FORFAITING_TABLES = [
   },
 ] as const satisfies readonly TableSpec[];
 
+/**
+ * Attestation backing (issue 22), added by migration 002: the subject (keyed identifier) the claim contract names for an
+ * offer's claim (versioned, one row per offer), and what each purchase was checked against (append: the buyer's
+ * forfaiting-purchase policy in force, zero for none), which the regulator's unattested-financing view reads.
+ */
+export const FORFAITING_BACKING_TABLES = [
+  {
+    kind: "versioned",
+    name: "ff_offer_backing",
+    key: ["offer_id"],
+    columns: { offer_id: "numeric", subject_key: "text" },
+    indexes: [["subject_key"]],
+  },
+  {
+    kind: "append",
+    name: "ff_purchase_backing",
+    columns: { offer_id: "numeric", buyer: "bigint", subject_key: "text", policy: "numeric" },
+    indexes: [["offer_id"], ["buyer"]],
+  },
+] as const satisfies readonly TableSpec[];
+
 type Row = Record<string, unknown>;
 const ZERO_HASH = `0x${"0".repeat(64)}`;
 
@@ -160,8 +181,11 @@ function quoteEvent(
 export default defineProjection({
   name: "forfaiting",
   contracts: { ForfaitingMarket: ForfaitingMarket__factory.abi },
-  tables: FORFAITING_TABLES,
-  migrations: [{ id: "forfaiting/001_tables", sql: FORFAITING_TABLES.map(createTableSql).join(";\n") }],
+  tables: [...FORFAITING_TABLES, ...FORFAITING_BACKING_TABLES],
+  migrations: [
+    { id: "forfaiting/001_tables", sql: FORFAITING_TABLES.map(createTableSql).join(";\n") },
+    { id: "forfaiting/002_backing", sql: FORFAITING_BACKING_TABLES.map(createTableSql).join(";\n") },
+  ],
   handlers: {
     ForfaitingMarket: {
       ClaimContractSet: (e, store) => store.put("ff_claim_contracts", { asset: e.args.asset, listed: e.args.listed }),
@@ -278,6 +302,15 @@ export default defineProjection({
           acknowledged_by: null,
         });
       },
+      OfferBacking: (e, store) =>
+        store.put("ff_offer_backing", { offer_id: e.args.offerId, subject_key: e.args.subjectKey }),
+      PurchaseBacking: (e, store) =>
+        store.append("ff_purchase_backing", {
+          offer_id: e.args.offerId,
+          buyer: e.args.buyer,
+          subject_key: e.args.subjectKey,
+          policy: e.args.policy,
+        }),
       NoticeAcknowledged: async (e, store) => {
         await updateOffer(store, e.args.offerId, { state: "NoticeAcknowledged" });
         const notice = await load(store, "ff_notices", { offer_id: e.args.offerId }, "notice");

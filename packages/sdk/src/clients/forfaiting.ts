@@ -180,6 +180,14 @@ function createForfaitingClient(context: ClientContext) {
     commitmentOf: (offerId: bigint, bidder: string) => contract.commitmentOf(offerId, bidder),
     noticeOf: (offerId: bigint) => contract.noticeOf(offerId),
     isClaimContract: (asset: string) => contract.isClaimContract(asset),
+    /**
+     * The keyed identifier the offer's claim contract names for the trade behind the claim (a receivable certificate's
+     * invoice key; ZeroHash for an LC claim): what the buyer's ForfaitingPurchase policy is checked on at acceptance
+     * (`attestations.missingKind(buyer, "ForfaitingPurchase", subject)` tells in advance what is missing).
+     */
+    backingSubjectOf: (offerId: bigint) => contract.backingSubjectOf(offerId),
+    /** The attestations contract whose ForfaitingPurchase policies the market enforces (ZeroAddress: none). */
+    attestationsAddress: () => contract.attestations(),
     count: () => contract.offerCount(),
   };
 }
