@@ -27,6 +27,8 @@ import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.so
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
 import {IFinancedDocuments} from "../platform/interfaces/IFinancedDocuments.sol";
 import {IIssuanceLimits} from "../receivables/interfaces/IIssuanceLimits.sol";
+import {IReceivableDesk} from "../receivables/interfaces/IReceivableDesk.sol";
+import {FinancingRequests} from "../receivables/FinancingRequests.sol";
 import {IssuanceLimits} from "../receivables/IssuanceLimits.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
 import {IInterbankPositions} from "../letters-of-credit/interfaces/IInterbankPositions.sol";
@@ -97,6 +99,17 @@ contract FinancedDocumentsRehearsalV2 is FinancedDocuments, RehearsalV2 {
 contract IssuanceLimitsRehearsalV2 is IssuanceLimits, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) IssuanceLimits(registry_) {}
+}
+
+contract FinancingRequestsRehearsalV2 is FinancingRequests, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IReceivableDesk desk_,
+        IReceivableCertificate certificates_,
+        IDepositToken token_,
+        IAuthorityAttestations attestations_
+    ) FinancingRequests(registry_, desk_, certificates_, token_, attestations_) {}
 }
 
 contract CreditBlacklistRehearsalV2 is CreditBlacklist, RehearsalV2 {

@@ -20,6 +20,7 @@ export default buildModule("Consortia", (m) => {
     certificates: receivableCertificates,
     desk: receivableDesk,
     limits: issuanceLimits,
+    financing: financingRequests,
   } = m.useModule(ReceivablesModule);
   const { positions, letterOfCredit } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
@@ -35,6 +36,7 @@ export default buildModule("Consortia", (m) => {
     receivableCertificates,
     receivableDesk,
     issuanceLimits,
+    financingRequests,
     positions,
     letterOfCredit,
     guarantees,

@@ -5,7 +5,7 @@ import FinancedDocumentsModule from "./FinancedDocuments.js";
 import PlatformModule from "./Platform.js";
 
 /**
- * Receivable certificates (ERC-3525) and the desk that is their only minter. The desk escrows settlement tokens for
+ * Receivable certificates (ERC-3525), the desk that is their only minter, and multi-bank financing requests over them. The desk escrows settlement tokens for
  * holders, so it is registered as a system contract (bootstrap only; after bootstrap, pass a `setSystemContract`
  * proposal instead).
  */
@@ -30,5 +30,9 @@ export default buildModule("Receivables", (m) => {
   ]);
   m.call(certificates, "bindDesk", [desk], { id: "bindReceivableDesk" });
   m.call(registry, "bootstrapSystemContract", [desk], { id: "registerReceivableDesk" });
-  return { certificates, desk, limits };
+  // Multi-bank financing requests settle through the certificate's approved-operator path and token allowances,
+  // which accept only accounts that may hold assets or system contracts.
+  const financing = deployUpgradeable(m, "FinancingRequests", [registry, desk, certificates, token, attestations]);
+  m.call(registry, "bootstrapSystemContract", [financing], { id: "registerFinancingRequests" });
+  return { certificates, desk, limits, financing };
 });

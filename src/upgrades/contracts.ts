@@ -14,6 +14,7 @@ export const UPGRADEABLE_SOURCES = {
   ReceivableCertificate: "contracts/receivables/ReceivableCertificate.sol",
   ReceivableDesk: "contracts/receivables/ReceivableDesk.sol",
   IssuanceLimits: "contracts/receivables/IssuanceLimits.sol",
+  FinancingRequests: "contracts/receivables/FinancingRequests.sol",
   InterbankPositions: "contracts/letters-of-credit/InterbankPositions.sol",
   LetterOfCredit: "contracts/letters-of-credit/LetterOfCredit.sol",
   BankGuarantees: "contracts/guarantees/BankGuarantees.sol",

@@ -17,6 +17,7 @@ import type {
   InterbankPositions,
   LetterOfCredit,
   FinancedDocuments,
+  FinancingRequests,
   FreezeOrders,
   IssuanceLimits,
   PaymentLedger,
@@ -42,6 +43,7 @@ export interface SuiteContracts {
   receivableCertificates: ReceivableCertificate;
   receivableDesk: ReceivableDesk;
   issuanceLimits: IssuanceLimits;
+  financingRequests: FinancingRequests;
   positions: InterbankPositions;
   letterOfCredit: LetterOfCredit;
   guarantees: BankGuarantees;
@@ -99,6 +101,7 @@ export async function deploySuite(
     receivableCertificates: await at("ReceivableCertificate", "receivableCertificates"),
     receivableDesk: await at("ReceivableDesk", "receivableDesk"),
     issuanceLimits: await at("IssuanceLimits", "issuanceLimits"),
+    financingRequests: await at("FinancingRequests", "financingRequests"),
     positions: await at("InterbankPositions", "positions"),
     letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
     guarantees: await at("BankGuarantees", "guarantees"),

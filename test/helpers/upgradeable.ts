@@ -33,6 +33,7 @@ export interface UpgradeableContracts {
   ReceivableCertificate: Typechain.ReceivableCertificate;
   ReceivableDesk: Typechain.ReceivableDesk;
   IssuanceLimits: Typechain.IssuanceLimits;
+  FinancingRequests: Typechain.FinancingRequests;
   InterbankPositions: Typechain.InterbankPositions;
   LetterOfCredit: Typechain.LetterOfCredit;
   BankGuarantees: Typechain.BankGuarantees;

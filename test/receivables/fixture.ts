@@ -5,6 +5,7 @@ import { MemberKind, roleSet } from "@consortia/sdk";
 import type {
   AuthorityAttestations,
   FinancedDocuments,
+  FinancingRequests,
   IReceivableDesk,
   IssuanceLimits,
   ReceivableCertificate,
@@ -44,6 +45,8 @@ export interface Receivables extends Platform {
   /** The authority attestations whose receivable-financing policies the certificate enforces. */
   attestations: AuthorityAttestations;
   desk: ReceivableDesk;
+  /** Multi-bank financing requests over the desk's certificates (a system contract). */
+  financing: FinancingRequests;
   financedDocuments: FinancedDocuments;
   limits: IssuanceLimits;
   /** A contract account of member "receiver" (RECEIVABLE_HOLDER) that implements the receiver hooks. */
@@ -78,6 +81,13 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
     limits,
   ]);
   await certificates.bindDesk(desk);
+  const financing = await deployUpgradeable(ethers, "FinancingRequests", [
+    platform.registry,
+    desk,
+    certificates,
+    platform.token,
+    attestations,
+  ]);
   const receiver = await ethers.deployContract("ReceivableReceiverMock", [certificates]);
   await platform.registry.bootstrapMember(
     MemberKind.Enterprise,
@@ -88,12 +98,13 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
     receiver,
   );
   const receiverId = Number(await platform.registry.memberOf(receiver));
-  await platform.finishBootstrap([desk]);
+  await platform.finishBootstrap([desk, financing]);
   return {
     ...platform,
     certificates,
     attestations,
     desk,
+    financing,
     financedDocuments,
     limits,
     receiver,

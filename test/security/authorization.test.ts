@@ -8,7 +8,7 @@ import { approvalEntries } from "./authorization/approvals.js";
 import { attestationEntries } from "./authorization/attestations.js";
 import { authorizationMarkdown } from "./authorization/document.js";
 import { pauseEntries, platformEntries } from "./authorization/platform.js";
-import { receivableEntries } from "./authorization/receivables.js";
+import { financingEntries, receivableEntries } from "./authorization/receivables.js";
 import { freezeEntries } from "./authorization/freeze.js";
 import { recordEntries } from "./authorization/records.js";
 import { runEntry, violation, type EntryResult } from "./authorization/runner.js";
@@ -35,6 +35,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "receivableCertificates",
   "receivableDesk",
   "issuanceLimits",
+  "financingRequests",
   "positions",
   "letterOfCredit",
   "guarantees",
@@ -47,6 +48,7 @@ const ENTRIES: Entry[] = [
   ...platformEntries,
   ...recordEntries,
   ...receivableEntries,
+  ...financingEntries,
   ...freezeEntries,
   ...tradeEntries,
   ...approvalEntries,
@@ -59,6 +61,7 @@ const ENTRIES: Entry[] = [
     "eCertificates",
     "receivableCertificates",
     "receivableDesk",
+    "financingRequests",
     "positions",
     "letterOfCredit",
     "guarantees",
@@ -74,6 +77,7 @@ async function base(): Promise<Suite> {
   const { token, accounts, ids, positions } = suite;
   const spenders: BaseContract[] = [
     suite.receivableDesk,
+    suite.financingRequests,
     suite.letterOfCredit,
     suite.positions,
     suite.guarantees,

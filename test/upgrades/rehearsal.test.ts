@@ -62,6 +62,8 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
       return [registry, valueDecimals, at("FreezeOrders"), at("AuthorityAttestations")];
     case "ReceivableDesk":
       return [registry, token, ledger, at("ReceivableCertificate"), at("FinancedDocuments"), at("IssuanceLimits")];
+    case "FinancingRequests":
+      return [registry, at("ReceivableDesk"), at("ReceivableCertificate"), token, at("AuthorityAttestations")];
     case "LetterOfCredit":
       return [registry, token, ledger, at("InterbankPositions"), CNY];
     case "ApprovalProcesses":

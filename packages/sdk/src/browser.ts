@@ -108,6 +108,22 @@ export {
   type DocumentStanding,
   type DocumentsClient,
 } from "./clients/documents.js";
+export {
+  DAY_COUNT,
+  FINANCING_QUOTE_STATUS,
+  FINANCING_REQUEST_STATUS,
+  encodeQuoteTerms,
+  financingPrice,
+  financingQuoteCommitment,
+  type DayCountName,
+  type FinancingClient,
+  type FinancingPrice,
+  type FinancingQuoteTerms,
+  type FinancingQuoteView,
+  type FinancingRequestInput,
+  type FinancingRequestView,
+  type SealedFinancingQuote,
+} from "./clients/financing.js";
 export { IssuanceLimitError, type LimitsClient, type ObligorLimitsView } from "./clients/limits.js";
 export {
   FREEZE_PATHS,

@@ -13,6 +13,7 @@ const CONTRACT_NAMES: Record<string, string> = {
   receivableCertificates: "ReceivableCertificate",
   receivableDesk: "ReceivableDesk",
   issuanceLimits: "IssuanceLimits",
+  financingRequests: "FinancingRequests",
   positions: "InterbankPositions",
   letterOfCredit: "LetterOfCredit",
   guarantees: "BankGuarantees",

@@ -525,3 +525,124 @@ export const receivableEntries: Entry[] = [
     setup: async (ctx) => ({ args: [(await called(ctx)).tokenId, h("guarantor payment")] }),
   },
 ];
+
+// ------------------------------------------------------------------ multi-bank financing requests
+
+interface Financing extends Issued {
+  requestId: bigint;
+}
+
+const quoteTerms = async (ctx: Context, validFor = 5n * DAY) => ({
+  rateBps: 360,
+  dayCount: 1,
+  fee: 100n,
+  validUntil: (await now(ctx)) + validFor,
+});
+
+/** As `issued`, supplier1 having approved the financing contract for its certificate and asked bankA and bankB. */
+async function financingRequested(ctx: Context, sealed: boolean): Promise<Financing> {
+  return ctx.state(`financing: requested${sealed ? " (sealed)" : ""}`, async () => {
+    const f = await issued(ctx);
+    const { financingRequests, receivableCertificates, accounts, ids } = ctx.suite;
+    await receivableCertificates.connect(accounts.supplier1)["approve(address,uint256)"](financingRequests, f.tokenId);
+    const t = await now(ctx);
+    const args = [f.tokenId, 100_000n, [ids.bankA, ids.bankB], sealed, t + 2n * DAY, sealed ? t + 3n * DAY : 0n] as [
+      bigint,
+      bigint,
+      number[],
+      boolean,
+      bigint,
+      bigint,
+    ];
+    const f2 = financingRequests.connect(accounts.supplier1);
+    const requestId = await f2.request.staticCall(...args);
+    await f2.request(...args);
+    return { ...f, requestId };
+  });
+}
+
+/** An open request that bankA quoted on. */
+async function financingQuoted(ctx: Context): Promise<Financing> {
+  return ctx.state("financing: quoted", async () => {
+    const f = await financingRequested(ctx, false);
+    await ctx.suite.financingRequests.connect(ctx.suite.accounts.bankA).quote(f.requestId, await quoteTerms(ctx));
+    return f;
+  });
+}
+
+const SEALED_SALT = h("matrix sealed salt");
+
+/** A sealed request bankA committed to, quoting closed (reveal window open): returns the committed terms too. */
+async function financingCommitted(ctx: Context) {
+  return ctx.state("financing: committed, quoting closed", async () => {
+    const f = await financingRequested(ctx, true);
+    const { financingRequests, accounts, ids } = ctx.suite;
+    const terms = await quoteTerms(ctx);
+    const commitment = await financingRequests.quoteCommitment(f.requestId, ids.bankA, terms, SEALED_SALT);
+    await financingRequests.connect(accounts.bankA).commitQuote(f.requestId, commitment);
+    await ctx.connection.networkHelpers.time.increase(2n * DAY + 1n);
+    return { ...f, terms };
+  });
+}
+
+const askedBank = { kind: "member", member: "bankA", role: "FINANCIER", noRole: "supplier3", wrong: "bankC" } as const;
+
+export const financingEntries: Entry[] = [
+  {
+    contract: "financingRequests",
+    signature: "request(uint256,uint256,uint32[],bool,uint40,uint40)",
+    rule: "The certificate's owner or approved account, asking active FINANCIER banks",
+    party: holder,
+    setup: async (ctx) => {
+      const t = await now(ctx);
+      const { ids } = ctx.suite;
+      return { args: [(await issued(ctx)).tokenId, 1_000n, [ids.bankA, ids.bankB], false, t + DAY, 0n] };
+    },
+  },
+  {
+    contract: "financingRequests",
+    signature: "quote(uint256,(uint16,uint8,uint88,uint40))",
+    rule: "An account of a FINANCIER bank the request asked, before the quote deadline",
+    party: askedBank,
+    setup: async (ctx) => ({ args: [(await financingRequested(ctx, false)).requestId, await quoteTerms(ctx)] }),
+  },
+  {
+    contract: "financingRequests",
+    signature: "commitQuote(uint256,bytes32)",
+    rule: "An account of a FINANCIER bank the sealed request asked, before the quote deadline",
+    party: askedBank,
+    setup: async (ctx) => ({ args: [(await financingRequested(ctx, true)).requestId, h("matrix commitment")] }),
+  },
+  {
+    contract: "financingRequests",
+    signature: "revealQuote(uint256,(uint16,uint8,uint88,uint40),bytes32)",
+    rule: "An account of the committing bank, after the quote deadline until the reveal deadline, matching terms",
+    party: askedBank,
+    setup: async (ctx) => {
+      const f = await financingCommitted(ctx);
+      return { args: [f.requestId, f.terms, SEALED_SALT] };
+    },
+  },
+  {
+    contract: "financingRequests",
+    signature: "withdrawQuote(uint256)",
+    rule: "An account of the bank that quoted, while the request is open",
+    party: askedBank,
+    setup: async (ctx) => ({ args: [(await financingQuoted(ctx)).requestId] }),
+  },
+  {
+    contract: "financingRequests",
+    signature: "accept(uint256,uint32)",
+    rule: "The requester, still able to act for the certificate; the quoting bank still an active FINANCIER",
+    party: holder,
+    earlier: [{ role: "quoting bank", member: "bankA", allowedWhenSuspended: false }],
+    setup: async (ctx) => ({ args: [(await financingQuoted(ctx)).requestId, ctx.suite.ids.bankA] }),
+  },
+  {
+    contract: "financingRequests",
+    signature: "cancel(uint256)",
+    rule: "The requester or the certificate's owner, while the request is open",
+    party: holder,
+    setup: async (ctx) => ({ args: [(await financingRequested(ctx, false)).requestId] }),
+  },
+];

@@ -7,6 +7,7 @@ import attestations from "./attestations.js";
 import credit from "./credit.js";
 import dataSharing from "./data-sharing.js";
 import documents from "./documents.js";
+import financing from "./financing.js";
 import forfaiting from "./forfaiting.js";
 import freeze from "./freeze.js";
 import guarantees from "./guarantees.js";
@@ -27,6 +28,7 @@ export const CLIENTS = {
   guarantees,
   forfaiting,
   receivables,
+  financing,
   limits,
   freeze,
   dataSharing,
