@@ -59,6 +59,8 @@ export interface AmountField {
   bits?: number;
   /** Whether 0 is a valid value (a credit line of 0 closes it); otherwise the amount must be positive. */
   zero?: boolean;
+  /** The decimals of the token the amount is in, when not the settlement token (an interbank currency's). */
+  decimals?: number;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function parseTokenAmount(
   what: string,
   field: AmountField = {},
 ): Promise<bigint> {
-  const decimals = await consortia.token.decimals();
+  const decimals = field.decimals ?? (await consortia.token.decimals());
   let amount: bigint;
   try {
     amount = parseAmount(value, decimals);

@@ -200,6 +200,12 @@ const ROUTES: Record<string, Entry> = {
     url: () => `/banks/${demoConsortium().bankA.memberId}/obligations`,
     parties: () => [demoConsortium().bankA.memberId],
   },
+  "/banks/{id}/positions": {
+    access: "row",
+    url: () => `/banks/${demoConsortium().bankA.memberId}/positions`,
+    parties: () => [demoConsortium().bankA.memberId],
+  },
+  "/interbank/currencies": { access: "members", url: () => "/interbank/currencies" },
   "/banks/{id}/netting": {
     access: "row",
     url: (ctx) => bankWith(ctx, (id) => `/banks/${id}/netting`),

@@ -182,25 +182,43 @@ describe("API: letters of credit and interbank positions", function () {
       ]);
       expect(open.totals).to.deep.equal({ owes: "0", owed: "7000" });
       const asDebtor = await t.ok(`/banks/${ids.bankA}/obligations?role=debtor`);
-      expect(asDebtor.items.map((o: any) => o.status)).to.deep.equal(["Netted", "Netted", "Netted"]);
+      expect(asDebtor.items.map((o: any) => [o.status, o.currency])).to.deep.equal([
+        ["Netted", 0],
+        ["Netted", 0],
+        ["Netted", 0],
+        ["Netted", 840],
+      ]);
       const netted = await t.ok(`/banks/${ids.bankB}/obligations?status=Netted&counterparty=${ids.bankA}`);
-      expect(netted.items).to.have.length(2);
+      expect(netted.items.map((o: any) => o.currency)).to.deep.equal([0, 0, 840]);
       const byAmount = await t.ok(`/banks/${ids.bankA}/obligations?sort=amount&order=desc&limit=2`);
       expect(byAmount.items.map((o: any) => o.amount)).to.deep.equal(["40000", "25000"]);
       const next = await t.ok(
         `/banks/${ids.bankA}/obligations?sort=amount&order=desc&limit=10&cursor=${byAmount.nextCursor}`,
       );
-      expect(next.items.map((o: any) => o.amount)).to.deep.equal(["15000", "9000", "7000", "6000", "5000"]);
+      expect(next.items.map((o: any) => o.amount)).to.deep.equal([
+        "15000",
+        "9000",
+        "7000",
+        "6000",
+        "5000",
+        "3000",
+        "1000",
+      ]);
       const run = await t.ok(`/netting-runs/${t.scenario.nettingRun}`);
       const beforeNetting = await t.ok(`/banks/${ids.bankA}/obligations?status=Open&asOf=${run.source.block - 1}`);
       expect(beforeNetting.totals).to.deep.equal({ owes: "65000", owed: "22000" });
     });
 
     it("gives a bank's last netting result and the run with its obligations", async () => {
-      // bankA's last run is the one that excluded bankB (short of allowance): only bankA's 9,000 to bankC settled
-      const last = await t.ok(`/banks/${ids.bankA}/netting`);
-      expect(last).to.include({ id: String(t.scenario.shortRun), bank: ids.bankA, netPosition: "-9000" });
-      expect((await t.ok(`/banks/${ids.bankC}/netting`)).netPosition).to.equal("9000");
+      // bankA's last run is the USD one; in currency 0 the one that excluded bankB (short of allowance): only bankA's
+      // 9,000 to bankC settled
+      const lastAny = await t.ok(`/banks/${ids.bankA}/netting`);
+      expect(lastAny).to.include({ id: String(t.scenario.usdRun), currency: 840, netPosition: "-2000" });
+      const last = await t.ok(`/banks/${ids.bankA}/netting?currency=0`);
+      expect(last).to.include({ id: String(t.scenario.shortRun), bank: ids.bankA, netPosition: "-9000", currency: 0 });
+      expect((await t.ok(`/banks/${ids.bankC}/netting?currency=0`)).netPosition).to.equal("9000");
+      expect((await t.ok(`/banks/${ids.bankC}/netting?currency=840`)).netPosition).to.equal("3000");
+      expect((await t.get(`/banks/${ids.bankC}/netting?currency=978`)).status).to.equal(404);
       const a = await t.ok(`/banks/${ids.bankA}/netting?asOf=${last.source.block - 1}`);
       expect(a).to.include({ id: String(t.scenario.nettingRun), bank: ids.bankA, netPosition: "-50000" });
       expect(a.positions.reduce((sum: bigint, p: any) => sum + BigInt(p.netPosition), 0n)).to.equal(0n);
@@ -216,13 +234,60 @@ describe("API: letters of credit and interbank positions", function () {
       expect(short.obligations.map((o: any) => [o.debtor, o.creditor, o.amount])).to.deep.equal([
         [ids.bankA, ids.bankC, "9000"],
       ]);
-      // bankB was excluded from run 2: it took part in run 1 only
-      expect(idsOf((await t.ok(`/netting-runs?bank=${ids.bankB}`)).items)).to.deep.equal(["1"]);
+      // bankB was excluded from run 2: it took part in run 1 and the USD run only
+      expect(idsOf((await t.ok(`/netting-runs?bank=${ids.bankB}`)).items)).to.deep.equal([
+        String(t.scenario.usdRun),
+        "1",
+      ]);
+      expect(idsOf((await t.ok(`/netting-runs?bank=${ids.bankB}&currency=0`)).items)).to.deep.equal(["1"]);
       expect((await t.ok(`/netting-runs?bank=${ids.core}`)).items).to.deep.equal([]);
       const reimbursement = await t.ok("/obligations/1");
       expect(reimbursement).to.include({ debtor: ids.bankA, creditor: ids.bankB, status: "Netted", nettingRunId: "1" });
       expect(reimbursement.recorder).to.equal(t.apps.addresses.lc.toLowerCase());
       expect((await t.ok(`/obligations/1?asOf=${run.source.block - 1}`)).status).to.equal("Open");
+    });
+
+    it("keeps positions per currency: the USD run, obligations and open totals never add two currencies", async () => {
+      const s = t.scenario;
+      const usdRun = await t.ok(`/netting-runs/${s.usdRun}`);
+      expect(usdRun.currency).to.equal(840);
+      expect(usdRun.obligations.map((o: any) => [o.id, o.currency])).to.deep.equal(
+        s.usdObligations.map((id) => [String(id), 840]),
+      );
+      expect(usdRun.positions.reduce((sum: bigint, p: any) => sum + BigInt(p.netPosition), 0n)).to.equal(0n);
+      expect(idsOf((await t.ok("/netting-runs?currency=840")).items)).to.deep.equal([String(s.usdRun)]);
+      expect(idsOf((await t.ok("/netting-runs?currency=0")).items)).to.deep.equal([String(s.shortRun), "1"]);
+      const usdOnly = await t.ok(`/banks/${ids.bankA}/obligations?currency=840`);
+      expect(usdOnly.items.map((o: any) => o.id)).to.deep.equal(s.usdObligations.map(String));
+      // Before the USD run: bankA owes 3,000 USD and is owed 1,000 USD, apart from its CNY totals
+      const before = `asOf=${usdRun.source.block - 1}`;
+      const positions = await t.ok(`/banks/${ids.bankA}/positions?${before}`);
+      expect(positions.positions).to.deep.equal([
+        { currency: 0, owes: "0", owed: "7000", net: "7000", obligations: 1 },
+        { currency: 840, owes: "3000", owed: "1000", net: "-2000", obligations: 2 },
+      ]);
+      const usdTotals = await t.ok(`/banks/${ids.bankA}/obligations?currency=840&${before}`);
+      expect(usdTotals.totals).to.deep.equal({ owes: "3000", owed: "1000" });
+      expect(usdTotals.totalsByCurrency).to.deep.equal(positions.positions);
+      // now: only the CNY obligation left open by the short run; a currency with nothing open answers zeros
+      expect((await t.ok(`/banks/${ids.bankA}/positions`)).positions).to.deep.equal([
+        { currency: 0, owes: "0", owed: "7000", net: "7000", obligations: 1 },
+      ]);
+      expect((await t.ok(`/banks/${ids.bankA}/positions?currency=840`)).positions).to.deep.equal([
+        { currency: 840, owes: "0", owed: "0", net: "0", obligations: 0 },
+      ]);
+      const currencies = await t.ok("/interbank/currencies");
+      expect(currencies.currencies.map((c: any) => [c.currency, c.token])).to.deep.equal([
+        [840, s.usdToken.toLowerCase()],
+      ]);
+      expect(await t.apps.positions.currencyToken(840)).to.equal(s.usdToken);
+    });
+
+    it("shows each presentation's presentedAt (the contract's) beside its source", async () => {
+      const id = t.scenario.paidPresentation;
+      const p = await t.ok(`/lc-presentations/${id}`);
+      expect(p.presentedAt).to.equal(Number((await t.apps.lc.presentation(id)).presentedAt));
+      expect(p.presentedAt).to.equal(p.presented.time);
     });
   });
 
@@ -251,6 +316,10 @@ describe("API: letters of credit and interbank positions", function () {
       [`/banks/${ids.core}/netting`, 404],
       ["/netting-runs/9", 404],
       ["/netting-runs?order=up", 400],
+      ["/netting-runs?currency=65536", 400],
+      ["/netting-runs?currency=USD", 400],
+      ["/banks/1/positions?currency=-1", 400],
+      [`/banks/${ids.bankA}/netting?currency=01`, 400],
       ["/obligations/999", 404],
       ["/obligations/x", 400],
     ];

@@ -1,6 +1,10 @@
 import { expect } from "chai";
-import { keccak256, toUtf8Bytes } from "ethers";
-import { address, appsNetwork, type AppsNetwork, lcIssueArgs } from "./apps.harness.js";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { getAddress, JsonRpcProvider, keccak256, MaxUint256, toUtf8Bytes, Wallet, zeroPadValue } from "ethers";
+import { IMPLEMENTATION_SLOT } from "@consortia/sdk";
+import { DepositToken__factory, SuiteProxy__factory } from "@consortia/sdk/typechain";
+import { address, appsNetwork, type AppsNetwork, KEYS, lcIssueArgs } from "./apps.harness.js";
 
 const h = (text: string) => keccak256(toUtf8Bytes(text));
 
@@ -138,6 +142,91 @@ describe("cli: lc commands against a real node", function () {
     ]);
     const obligation = await net.json<{ status: string }>(["lc", "position", first.obligationId]);
     expect(obligation.status).to.equal("Netted");
+  });
+
+  it("obligations in a second currency: mapped by a vote, netted apart, in its own token (--currency)", async () => {
+    // Currency 978 (EUR) is this test's: a mapping is permanent (never remapped), no other file on the node uses it.
+    const unmapped = await net.json<{ token: string | null }>(["lc", "currency", "EUR"]);
+    expect(unmapped).to.deep.equal({ currency: 978, token: null });
+    const refused = await net.run(["lc", "obligation", "Bank B", "10", "--due", "1", "--currency", "EUR"], {
+      as: "bankA",
+    });
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.match(/CurrencyUnknown: no deposit token is mapped to currency 978/);
+    const malformed = await net.run(["lc", "obligation", "Bank B", "10", "--due", "1", "--currency", "XYZ"], {
+      as: "bankA",
+    });
+    expect(malformed.code).to.equal(2);
+    expect(malformed.stderr).to.match(/--currency: unknown currency "XYZ"/);
+    expect((await net.run(["lc", "propose-currency", "0", address("bankA")], { as: "bankA" })).code).to.equal(2);
+
+    // A second DepositToken proxy over the suite's implementation, mapped to EUR by a vote (threshold 2).
+    const provider = new JsonRpcProvider(net.node.url);
+    const [file] = (await readdir(net.deployments)).filter((f) => f.endsWith(".json"));
+    const deployment = JSON.parse(await readFile(join(net.deployments, file), "utf8"));
+    const cnyToken: string = deployment.contracts.DepositToken.address;
+    const slot = await provider.getStorage(cnyToken, IMPLEMENTATION_SLOT);
+    const init = DepositToken__factory.createInterface().encodeFunctionData("initialize", ["Deposit EUR", "dEUR", 2]);
+    const proxy = await new SuiteProxy__factory(new Wallet(KEYS.deployer, provider)).deploy(
+      getAddress(`0x${zeroPadValue(slot, 32).slice(26)}`),
+      init,
+    );
+    await proxy.waitForDeployment();
+    const eurAddress = await proxy.getAddress();
+    const proposal = await net.json<{ proposalId: string }>(["lc", "propose-currency", "EUR", eurAddress], {
+      as: "bankA",
+    });
+    await net.json(["member", "approve", proposal.proposalId], { as: "bankB" });
+    await net.json(["member", "execute", proposal.proposalId], { as: "bankA" });
+    expect((await net.json<{ token: string }>(["lc", "currency", "978"])).token).to.equal(eurAddress);
+    const eur = (party: "bankA" | "bankB") =>
+      DepositToken__factory.connect(eurAddress, new Wallet(KEYS[party], provider));
+    for (const party of ["bankA", "bankB"] as const) {
+      await (await eur("bankA").mint(address(party), 10_000n)).wait();
+    }
+    await (await eur("bankB").approve(deployment.contracts.InterbankPositions.address, MaxUint256)).wait();
+
+    const aOwesB = await net.json<{ obligationId: string; currency: number }>(
+      ["lc", "obligation", "Bank B", "50", "--due", "1", "--currency", "EUR"],
+      { as: "bankA" },
+    );
+    expect(aOwesB.currency).to.equal(978);
+    const bOwesA = await net.json<{ obligationId: string }>(
+      ["lc", "obligation", "Bank A", "20.25", "--due", "1", "--currency", "978"],
+      { as: "bankB" },
+    );
+    const cny = await net.json<{ obligationId: string; currency: number }>(
+      ["lc", "obligation", "Bank B", "1", "--due", "1"],
+      { as: "bankA" },
+    );
+    expect(cny.currency).to.equal(0);
+    // one net position never adds two currencies
+    const mixed = await net.run(["lc", "net", aOwesB.obligationId, cny.obligationId], { as: "bankA" });
+    expect(mixed.code).to.equal(1);
+    expect(mixed.stderr).to.match(new RegExp(`NettingCurrencyMixed: obligation ${cny.obligationId} is in currency 0`));
+
+    await (await eur("bankA").approve(deployment.contracts.InterbankPositions.address, MaxUint256)).wait();
+    const cnyBefore = await DepositToken__factory.connect(cnyToken, provider).balanceOf(address("bankA"));
+    const netted = await net.json<{ currency: number; positions: { bank: number; net: string }[] }>(
+      ["lc", "net", aOwesB.obligationId, bOwesA.obligationId],
+      { as: "bankA" },
+    );
+    expect(netted.currency).to.equal(978);
+    expect(netted.positions).to.deep.include.members([
+      { bank: 1, net: "-29.75", minorUnits: "-2975" },
+      { bank: 2, net: "29.75", minorUnits: "2975" },
+    ]);
+    expect(await eur("bankA").balanceOf(address("bankA"))).to.equal(10_000n - 2_975n);
+    expect(await eur("bankA").balanceOf(address("bankB"))).to.equal(10_000n + 2_975n);
+    expect(await DepositToken__factory.connect(cnyToken, provider).balanceOf(address("bankA"))).to.equal(cnyBefore);
+    const shown = await net.json<{ status: string; currency: number; amount: string }>([
+      "lc",
+      "position",
+      aOwesB.obligationId,
+    ]);
+    expect(shown).to.include({ status: "Netted", currency: 978, amount: "50.00" });
+    // the CNY obligation settles gross in CNY (its line freed again)
+    await net.json(["lc", "settle", cny.obligationId], { as: "bankA" });
   });
 
   it("a wrong state reverts decoded (exit 1); bad documents and dates exit 2", async () => {

@@ -192,7 +192,8 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect((await lc.presentation(result.lettersOfCredit.discrepantPresentationId)).refusalNoticeSent).to.equal(true);
 
     const positions = InterbankPositions__factory.connect(at("InterbankPositions"), provider);
-    expect(await positions.nettingRunCount()).to.equal(1n);
+    // the CNY run, then the USD run of the interbank-currencies story
+    expect(await positions.nettingRunCount()).to.equal(2n);
     for (const id of result.lettersOfCredit.obligationIds) {
       expect((await positions.obligation(id)).status).to.equal(3n); // Netted
     }
@@ -365,6 +366,24 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(await sdk.freeze.isInForce(f.orderId)).to.equal(false);
     expect(await sdk.freeze.frozenAmount(order.scope)).to.equal(0n);
     expect(lines.some((line) => line.includes("tried to transfer all") && line.includes("refused"))).to.equal(true);
+  });
+
+  it("interbank currencies: USD obligations netted in their own run, in the USD token governance mapped", async () => {
+    const positions = InterbankPositions__factory.connect(at("InterbankPositions"), provider);
+    const { currency, token, obligationIds, nettingRun, proposalId } = result.interbankCurrencies;
+    expect(currency).to.equal(840);
+    expect(proposalId).to.not.equal(undefined);
+    expect(await positions.currencyToken(840)).to.equal(token);
+    expect(nettingRun).to.equal(2n);
+    for (const id of obligationIds) {
+      const o = await positions.obligation(id);
+      expect([o.status, o.currency]).to.deep.equal([3n, 840n]); // Netted, in USD
+    }
+    const usd = DepositToken__factory.connect(token, provider);
+    // Bank B owes 60,000 and is owed 40,000; Bank C owes 90,000 and is owed 60,000; Bank A is owed 90,000, owes 40,000
+    expect(await usd.balanceOf(members.bankA.account)).to.equal(yuan(1_000_000) + yuan(50_000));
+    expect(await usd.balanceOf(members.bankB.account)).to.equal(yuan(1_000_000) - yuan(20_000));
+    expect(await usd.balanceOf(members.bankC.account)).to.equal(yuan(1_000_000) - yuan(30_000));
   });
 
   it("settlement: every token movement of the story adds up", async () => {
@@ -592,6 +611,8 @@ describe("demo scenario over a real JSON-RPC node", function () {
       expect(dump(lc)).to.match(/"examinationDeadline":\d+/);
       const run = await api<unknown>(`/netting-runs/${lettersOfCredit.nettingRun}`);
       expect(dump(run)).to.contain("-50000000");
+      const usdRun = await api<{ currency: number }>(`/netting-runs/${result.interbankCurrencies.nettingRun}`);
+      expect(usdRun.currency).to.equal(840);
 
       const offer = await api<unknown>(`/forfaiting/offers/${forfaiting.offerId}`);
       expect(dump(offer)).to.match(field("price", forfaiting.price));
@@ -656,6 +677,10 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect([again.governance.pauseProposalId, again.governance.unpauseProposalId]).to.deep.equal([9n, 10n]);
     expect([again.freeze.freezeProposalId, again.freeze.releaseProposalId]).to.deep.equal([11n, 12n]);
     expect(again.freeze.orderId).to.equal(2n);
+    // USD again: the currency is mapped already (no vote), a third run nets the new USD placements
+    expect(again.interbankCurrencies.token).to.equal(result.interbankCurrencies.token);
+    expect(again.interbankCurrencies.proposalId).to.equal(undefined);
+    expect(again.interbankCurrencies.nettingRun).to.equal(4n);
     // Approvals again: a second process and its cases; without time travel nobody is overdue.
     expect(again.approvals.processId).to.equal(2);
     expect(again.approvals.overdue).to.equal(false);

@@ -328,6 +328,26 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['"lc", "refuse", held.presentationId'] }],
   },
   {
+    commands: /^consortia lc propose-currency <currency> <token>$/,
+    run: [
+      { file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "propose-currency", "EUR", eurAddress]'] },
+    ],
+  },
+  {
+    commands: /^consortia lc currency <currency>$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "currency", "978"]'] }],
+  },
+  {
+    commands: /^consortia lc obligation <creditor> <amount> --due <date> --currency USD$/,
+    run: [
+      {
+        file: "test/cli/letters-of-credit.test.ts",
+        invocation: ['["lc", "obligation", "Bank B", "50", "--due", "1", "--currency", "EUR"]'],
+      },
+    ],
+    note: "the CLI test records in EUR (978), the currency its node maps; USD is the demo's",
+  },
+  {
     commands: /^consortia lc net$/,
     run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "net", first.obligationId'] }],
   },

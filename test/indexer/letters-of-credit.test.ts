@@ -171,6 +171,7 @@ describe("indexer: letters-of-credit projection", function () {
             [chainO.debtor, chainO.creditor, chainO.dueAt].map(Number),
           );
           expect(o.amount).to.equal(chainO.amount.toString());
+          expect(o.currency).to.equal(Number(chainO.currency));
         }
         expect(obligations.map((o) => o.status)).to.deep.equal([
           "Netted",
@@ -180,7 +181,10 @@ describe("indexer: letters-of-credit projection", function () {
           "Netted",
           "Open",
           "Netted",
+          "Netted",
+          "Netted",
         ]);
+        expect(obligations.map((o) => o.currency)).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 840, 840]);
         const accounts = await current("ib_settlement_accounts");
         for (const a of accounts)
           expect(a.account).to.equal((await apps.positions.settlementAccount(a.bank as number)).toLowerCase());
@@ -215,6 +219,36 @@ describe("indexer: letters-of-credit projection", function () {
         expect(open.map((o) => [o.debtor, o.amount, o.netting_run_id])).to.deep.equal([
           [chain.ids.bankB, "7000", null],
         ]);
+      });
+
+      it("positions per currency: the USD run nets only USD obligations, its positions carry the currency", async () => {
+        const runs = await db.query(`SELECT run_id, currency, total_netted FROM ib_netting_runs ORDER BY run_id`);
+        expect(runs.map((r) => [r.run_id, r.currency, r.total_netted])).to.deep.equal([
+          [s.nettingRun.toString(), 0, "80000"],
+          [s.shortRun.toString(), 0, "9000"],
+          [s.usdRun.toString(), 840, "4000"],
+        ]);
+        const positions = await db.query(
+          `SELECT bank, net_position, currency FROM ib_netting_positions WHERE run_id = $1::numeric ORDER BY bank`,
+          [s.usdRun],
+        );
+        expect(positions.map((p) => [p.bank, p.net_position, p.currency])).to.deep.equal([
+          [chain.ids.bankA, "-2000", 840],
+          [chain.ids.bankB, "-1000", 840],
+          [chain.ids.bankC, "3000", 840],
+        ]);
+        const netted = await current("ib_obligations", "netting_run_id = $1 ORDER BY obligation_id", [s.usdRun]);
+        expect(netted.map((o) => o.obligation_id)).to.deep.equal(s.usdObligations.map(String));
+        const tokens = await current("ib_currency_tokens");
+        expect(tokens.map((t) => [t.currency, t.token])).to.deep.equal([[840, s.usdToken.toLowerCase()]]);
+      });
+
+      it("a presentation's presentedAt is the block time of its presentation (the contract's)", async () => {
+        const rows = await current("lc_presentations", "TRUE ORDER BY presentation_id");
+        for (const row of rows) {
+          const p = await apps.lc.presentation(BigInt(row.presentation_id as string));
+          expect(row.presented_at, `presentation ${String(row.presentation_id)}`).to.equal(Number(p.presentedAt));
+        }
       });
 
       it("reads an LC as of a block before its closing", async () => {

@@ -4,6 +4,7 @@ import {
   ForfaitingMarket__factory,
   InterbankPositions__factory,
   ConsortiumCalendar__factory,
+  DepositToken__factory,
   LetterOfCredit__factory,
   type ForfaitingMarket,
   type InterbankPositions,
@@ -48,6 +49,11 @@ export interface TradeFinanceScenario {
   nettingRun: bigint;
   /** A netting run that excluded bankB (7,000 short, no allowance) and settled bankA's 9,000 to bankC. */
   shortRun: bigint;
+  /** Currency 840 (USD), mapped by governance to a second deposit token. */
+  usdToken: string;
+  /** USD obligations: bankA owes bankC 3,000 and bankB owes bankA 1,000, netted in `usdRun` (in USD only). */
+  usdObligations: bigint[];
+  usdRun: bigint;
   /** Block of the first claim trade. */
   firstTradeBlock: number;
   lastBlock: number;
@@ -55,6 +61,8 @@ export interface TradeFinanceScenario {
 
 const DAY = 86_400n;
 const CNY = "0x434e59";
+/** ISO 4217 numeric code of the scenario's second interbank currency. */
+const USD = 840;
 const hash = (text: string) => keccak256(toUtf8Bytes(text));
 const kindMask = (...kinds: number[]) => kinds.reduce((mask, k) => mask | (1 << k), 0);
 const docs = (tag: string) =>
@@ -259,6 +267,35 @@ export async function tradeFinanceScenario(chain: TestChain, apps: TradeFinance)
   await send(apps.positions.connect(bankA).runNetting([leftOpen, aOwesCAgain]));
   await send(token.connect(bankB).approve(apps.addresses.positions, MaxUint256));
   const shortRun = await apps.positions.nettingRunCount();
+  // Positions per currency: a second deposit token mapped to USD (840) by governance; USD obligations net apart.
+  const usd = await deployProxy(
+    await new DepositToken__factory(chain.deployer).deploy(chain.registry, chain.freezeOrders),
+    ["Consortia Deposit USD", "dUSD", 2],
+    chain.deployer,
+  );
+  await usd.waitForDeployment();
+  const usdToken = await usd.getAddress();
+  await passProposal(
+    chain,
+    apps.addresses.positions,
+    apps.positions.interface.encodeFunctionData("setCurrencyToken", [USD, usdToken]),
+    "map USD",
+  );
+  for (const bank of [bankA, bankB, bankC]) {
+    await send(usd.connect(bankA).mint(bank.address, 100_000n));
+    await send(usd.connect(bank).approve(apps.addresses.positions, MaxUint256));
+  }
+  const recordUsd = async (signer: typeof bankA, creditor: number, amount: bigint, purpose: string) => {
+    const id = (await apps.positions.obligationCount()) + 1n;
+    await send(apps.positions.connect(signer).recordObligationIn(USD, creditor, amount, nowObl, hash(purpose)));
+    return id;
+  };
+  const usdObligations = [
+    await recordUsd(bankA, ids.bankC, 3_000n, "usd a owes c"),
+    await recordUsd(bankB, ids.bankA, 1_000n, "usd b owes a"),
+  ];
+  await send(apps.positions.connect(bankA).runNetting(usdObligations));
+  const usdRun = await apps.positions.nettingRunCount();
 
   // Forfaiting: bankB sells the claim to bankC on open quotes; bankA (the obligor) acknowledges the notice.
   const { market } = apps;
@@ -336,6 +373,9 @@ export async function tradeFinanceScenario(chain: TestChain, apps: TradeFinance)
     pendingOffer,
     nettingRun,
     shortRun,
+    usdToken,
+    usdObligations,
+    usdRun,
     firstTradeBlock,
     lastBlock: Number(await rpc<string>(chain.url, "eth_blockNumber")),
   };

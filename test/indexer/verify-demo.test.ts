@@ -182,6 +182,7 @@ const TAMPERS: readonly Tamper[] = [
   },
   { table: "ib_obligations", set: "amount = amount + 1", drift: (r) => [`obligation ${r.obligation_id} amount`] },
   { table: "ib_netting_runs", set: "run_id = run_id + 100", drift: () => ["netting runs"] },
+  { table: "ib_currency_tokens", set: `token = ${ADDRESS}`, drift: (r) => [`currencyToken(${r.currency})`] },
   { table: "ff_offers", set: "amount = amount + 1", drift: (r) => [`offer ${r.offer_id} amount`] },
   {
     table: "ff_notices",

@@ -71,6 +71,7 @@ export {
   type CreditSubjectKind,
 } from "./clients/credit.js";
 export {
+  ISO_NUMERIC_CURRENCIES,
   LC_STATE,
   OBLIGATION_STATUS,
   PRESENTATION_STATE,
@@ -78,6 +79,8 @@ export {
   currencyName,
   documentKinds,
   documentMask,
+  interbankCurrency,
+  interbankCurrencyLabel,
   presentationId,
   splitPresentationId,
   type LcAmendmentInput,

@@ -1,7 +1,7 @@
 import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import { MemberKind, roleSet } from "@consortia/sdk";
-import { deployPlatform, fund } from "../../../test/helpers/consortium.js";
+import { deployPlatform, fund, passProposal } from "../../../test/helpers/consortium.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
 import { deployUpgradeable } from "../../../test/helpers/upgradeable.js";
 
@@ -10,6 +10,8 @@ const ISSUE_TARGET = 150_000n;
 const STEP_TARGET = 60_000n;
 const DAY = 86_400n;
 const CNY = "0x434e59";
+/** ISO 4217 numeric code of the second interbank currency (a second deposit token). */
+const USD = 840;
 const hash = (text: string): string => keccak256(toUtf8Bytes(text));
 const docs = (n: number) =>
   [2, 4, 5, 6]
@@ -362,5 +364,40 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
   await netting(10, 8);
   await netting(100, 8);
   await netting(100, 8, true);
+
+  // --- positions per currency: a second deposit token mapped to USD by governance; its obligations net apart
+  const usd = await deployUpgradeable(ethers, "DepositToken", [registry], ["Consortia Deposit USD", "dUSD", 2]);
+  await passProposal(
+    platform,
+    positions,
+    positions.interface.encodeFunctionData("setCurrencyToken", [USD, await usd.getAddress()]),
+  );
+  for (const bank of banks) {
+    await usd.connect(accounts.bankA).mint(bank, 1_000_000_000n);
+    await usd.connect(bank).approve(positions, ethers.MaxUint256);
+  }
+  row(
+    "record obligation in a currency (USD, debtor bank)",
+    await gasOf(await positions.connect(accounts.bankA).recordObligationIn(USD, bankIds[1], 1_000n, 0, hash("u"))),
+  );
+  row(
+    "settle one obligation gross in a currency (USD tokens)",
+    await gasOf(await positions.connect(accounts.bankA).settleObligation(await positions.obligationCount(), ZeroHash)),
+  );
+  const usdTransferTopic = usd.interface.getEvent("Transfer").topicHash;
+  for (const [n, k] of [
+    [10, 3],
+    [100, 8],
+  ] as const) {
+    const ids: bigint[] = [];
+    for (let i = 0; i < n; i++) {
+      const creditor = bankIds[(i + 1 + (i % 3 === 0 ? 1 : 0)) % k];
+      await positions.connect(banks[i % k]).recordObligationIn(USD, creditor, BigInt(1_000 + 37 * i), 0, hash(`u${n}k${k}i${i}`));
+      ids.push(await positions.obligationCount());
+    }
+    const receipt = await (await positions.connect(banks[0]).runNetting(ids)).wait();
+    const transfers = receipt!.logs.filter((log) => log.topics[0] === usdTransferTopic).length;
+    row(`netting run in a currency (USD) N=${n} K=${k} (${transfers} token transfers)`, receipt!.gasUsed);
+  }
   return rows;
 };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { party, row, rows, selfParam, type Visible } from "../access.js";
+import { membersAccess, party, row, rows, selfParam, type Visible } from "../access.js";
 import type { Queryable, Row } from "../../indexer/db.js";
 import {
   AMENDMENT_STATUSES,
@@ -19,6 +19,7 @@ import {
   defineRoute,
   defineRoutes,
   findOne,
+  integer,
   memberId,
   NotFoundError,
   source,
@@ -99,6 +100,11 @@ const presentationSchema = z.object({
   payee: z.string().nullable(),
   paymentReference: z.string().nullable(),
   reimbursementObligationId: z.string().nullable(),
+  presentedAt: z
+    .number()
+    .int()
+    .nullable()
+    .describe("When the documents were presented (the contract's presentedAt), unix seconds; starts the clocks"),
   presented: source,
   source,
 });
@@ -142,8 +148,14 @@ const creditLineSchema = z.object({
   available: z.string(),
   source,
 });
+const currency = z
+  .number()
+  .int()
+  .describe("ISO 4217 numeric currency governance mapped to a deposit token; 0: the settlement token's");
+const currencyParam = integer(0, 65_535).describe("ISO 4217 numeric currency (0: the settlement token's)");
 const obligationSchema = z.object({
   id: z.string(),
+  currency,
   debtor: z.number().int(),
   creditor: z.number().int(),
   amount: z.string(),
@@ -157,6 +169,13 @@ const obligationSchema = z.object({
   source,
 });
 const positionSchema = z.object({ bank: z.number().int(), netPosition: z.string() });
+const positionTotalsSchema = z.object({
+  currency,
+  owes: z.string().describe("Open obligations the bank owes, minor units of the currency's token"),
+  owed: z.string().describe("Open obligations owed to the bank"),
+  net: z.string().describe("owed - owes: what the bank would receive (negative: pay) if all were netted"),
+  obligations: z.number().int().describe("Open obligations in the currency the bank is party to"),
+});
 const exclusionSchema = z.object({
   bank: z.number().int(),
   netDebit: z.string(),
@@ -165,6 +184,7 @@ const exclusionSchema = z.object({
 });
 const nettingRunSchema = z.object({
   id: z.string(),
+  currency: currency.describe("The one currency the run netted and settled in"),
   initiator: z.number().int(),
   obligationIds: z.array(z.string()),
   totalNetted: z.string(),
@@ -232,6 +252,7 @@ const toPresentation = (r: Row) => ({
   payee: (r.payee as string | null) ?? null,
   paymentReference: (r.payment_reference as string | null) ?? null,
   reimbursementObligationId: (r.reimbursement_obligation_id as string | null) ?? null,
+  presentedAt: r.presented_at === null || r.presented_at === undefined ? null : Number(r.presented_at),
   presented: created(r.presented_block, r.presented_tx),
   source: versionSource(r),
 });
@@ -285,6 +306,7 @@ const toLine = (r: Row) => ({
 
 const toObligation = (r: Row) => ({
   id: r.obligation_id as string,
+  currency: Number(r.currency ?? 0),
   debtor: r.debtor as number,
   creditor: r.creditor as number,
   amount: r.amount as string,
@@ -300,6 +322,7 @@ const toObligation = (r: Row) => ({
 
 const toRun = (r: Row) => ({
   id: r.run_id as string,
+  currency: Number(r.currency ?? 0),
   initiator: r.initiator as number,
   obligationIds: r.obligation_ids as string[],
   totalNetted: r.total_netted as string,
@@ -315,6 +338,33 @@ async function timelineOf(db: Queryable, column: "lc_id" | "presentation_id", id
     q.params,
   );
   return rows.map(toTimeline);
+}
+
+/** A bank's open obligations per currency (ascending): owes, owed, net and how many. */
+async function openTotals(
+  db: Queryable,
+  bank: number,
+  asOf: number | undefined,
+): Promise<z.output<typeof positionTotalsSchema>[]> {
+  const q = new Sql();
+  const b = q.p(bank, "bigint");
+  const totals = await db.query(
+    `SELECT o.currency,
+            COALESCE(SUM(CASE WHEN o.debtor = ${b} THEN o.amount END), 0)::text AS owes,
+            COALESCE(SUM(CASE WHEN o.creditor = ${b} THEN o.amount END), 0)::text AS owed,
+            COUNT(*)::int AS obligations
+     FROM ib_obligations o WHERE o.status = 'Open' AND (o.debtor = ${b} OR o.creditor = ${b})
+       AND ${asOfFilter(q, "o", asOf)}
+     GROUP BY o.currency ORDER BY o.currency`,
+    q.params,
+  );
+  return totals.map((t) => ({
+    currency: Number(t.currency),
+    owes: t.owes as string,
+    owed: t.owed as string,
+    net: (BigInt(t.owed as string) - BigInt(t.owes as string)).toString(),
+    obligations: Number(t.obligations),
+  }));
 }
 
 async function nettingRun(db: Queryable, runId: string): Promise<Row | undefined> {
@@ -558,6 +608,7 @@ export default defineRoutes({
       filters: {
         status: eq("o.status", z.enum(OBLIGATION_STATUS_VALUES)),
         counterparty: anyOf(["o.debtor", "o.creditor"], memberId, "bigint"),
+        currency: eq("o.currency", currencyParam, "integer"),
       },
       query: { role: z.enum(["debtor", "creditor", "any"]).default("any") },
       sorts: {
@@ -572,38 +623,93 @@ export default defineRoutes({
         response: {
           totals: z
             .object({ owes: z.string(), owed: z.string() })
-            .describe("Open obligations: what the bank owes and is owed"),
+            .describe(
+              "Open obligations in the `currency` asked (else the settlement token's, 0): what the bank owes and is owed",
+            ),
+          totalsByCurrency: z
+            .array(positionTotalsSchema)
+            .describe("Open obligations per currency (amounts of two currencies are never added)"),
         },
         async compute({ params, query }, ctx) {
-          const q = new Sql();
-          const b = q.p(params.id, "bigint");
-          const [totals] = await ctx.db.query(
-            `SELECT COALESCE(SUM(CASE WHEN o.debtor = ${b} THEN o.amount END), 0)::text AS owes,
-                    COALESCE(SUM(CASE WHEN o.creditor = ${b} THEN o.amount END), 0)::text AS owed
-             FROM ib_obligations o WHERE o.status = 'Open' AND ${asOfFilter(q, "o", query.asOf)}`,
-            q.params,
-          );
-          return { totals: { owes: totals.owes as string, owed: totals.owed as string } };
+          const byCurrency = await openTotals(ctx.db, params.id, query.asOf);
+          const asked = (query as { currency?: number }).currency ?? 0;
+          const totals = byCurrency.find((t) => t.currency === asked) ?? { owes: "0", owed: "0" };
+          return { totals: { owes: totals.owes, owed: totals.owed }, totalsByCurrency: byCurrency };
         },
+      },
+    }),
+    defineRoute({
+      path: "/banks/:id/positions",
+      access: selfParam("id"),
+      summary: "A bank's open interbank position per currency: what it owes, is owed and the net, one row a currency",
+      description:
+        "Each currency nets apart (a netting run settles one currency's deposit token), so amounts of two currencies " +
+        "are never added. With `currency`, that currency's row only (zeros when the bank has none open in it).",
+      tags: ["interbank"],
+      params: z.object({ id: memberId }),
+      query: z.object({ ...asOfQuery, currency: currencyParam.optional() }),
+      response: z.object({ bank: z.number().int(), positions: z.array(positionTotalsSchema) }),
+      async handler({ params, query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const all = await openTotals(ctx.db, params.id, query.asOf);
+        if (query.currency === undefined) return { bank: params.id, positions: all };
+        const one = all.find((t) => t.currency === query.currency) ?? {
+          currency: query.currency,
+          owes: "0",
+          owed: "0",
+          net: "0",
+          obligations: 0,
+        };
+        return { bank: params.id, positions: [one] };
+      },
+    }),
+    defineRoute({
+      path: "/interbank/currencies",
+      access: membersAccess,
+      summary: "Currencies interbank obligations may be recorded in, and the deposit token each settles in",
+      description: "Governance maps each currency once; currency 0 is the settlement token's and is not listed.",
+      tags: ["interbank"],
+      query: z.object({ ...asOfQuery }),
+      response: z.object({
+        currencies: z.array(z.object({ currency, token: z.string(), source })),
+      }),
+      async handler({ query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        const q = new Sql();
+        const tokens = await ctx.db.query(
+          `SELECT * FROM ib_currency_tokens c WHERE ${asOfFilter(q, "c", query.asOf)} ORDER BY c.currency`,
+          q.params,
+        );
+        return {
+          currencies: tokens.map((t) => ({
+            currency: Number(t.currency),
+            token: t.token as string,
+            source: versionSource(t),
+          })),
+        };
       },
     }),
     defineRoute({
       path: "/banks/:id/netting",
       access: selfParam("id"),
-      summary: "A bank's last netting result: the run and the bank's net position in it",
+      summary: "A bank's last netting result (in one currency when asked): the run and the bank's net position in it",
       tags: ["interbank"],
       params: z.object({ id: memberId }),
-      query: z.object({ ...asOfQuery }),
+      query: z.object({ ...asOfQuery, currency: currencyParam.optional() }),
       response: nettingRunSchema.extend({ bank: z.number().int(), netPosition: z.string() }),
       async handler({ params, query }, ctx) {
         await checkAsOf(ctx, query.asOf);
         const q = new Sql();
+        const inCurrency = query.currency === undefined ? "" : `AND n.currency = ${q.p(query.currency, "integer")}`;
         const [last] = await ctx.db.query(
-          `SELECT * FROM ib_netting_positions n WHERE n.bank = ${q.p(params.id, "bigint")} AND ${upTo(q, "n.block_number", query.asOf)}
+          `SELECT * FROM ib_netting_positions n WHERE n.bank = ${q.p(params.id, "bigint")} ${inCurrency} AND ${upTo(q, "n.block_number", query.asOf)}
            ORDER BY n.block_number DESC, n.log_index DESC LIMIT 1`,
           q.params,
         );
-        if (last === undefined) throw new NotFoundError(`bank ${params.id} has taken part in no netting run`);
+        if (last === undefined) {
+          const which = query.currency === undefined ? "" : ` in currency ${query.currency}`;
+          throw new NotFoundError(`bank ${params.id} has taken part in no netting run${which}`);
+        }
         const run = await nettingRun(ctx.db, last.run_id as string);
         if (run === undefined) throw new NotFoundError(`netting run ${String(last.run_id)} not found`);
         return { ...toRun(run), bank: params.id, netPosition: last.net_position as string };
@@ -621,6 +727,7 @@ export default defineRoutes({
           (bank, q) =>
             `EXISTS (SELECT 1 FROM ib_netting_positions n WHERE n.run_id = r.run_id AND n.bank = ${q.p(bank, "bigint")})`,
         ),
+        currency: eq("r.currency", currencyParam, "integer"),
       },
       sorts: { id: [key("r.run_id", "numeric")] },
       order: "desc",

@@ -1,7 +1,13 @@
 /** `consortia lc ...`: documentary letters of credit and interbank positions (credit lines, obligations, netting). */
 import type { Command } from "commander";
 import { encodeBytes32String } from "ethers";
-import type { Consortia, LcTermsInput } from "@consortia/sdk";
+import {
+  formatAmount,
+  interbankCurrency,
+  interbankCurrencyLabel,
+  type Consortia,
+  type LcTermsInput,
+} from "@consortia/sdk";
 import type { Cli } from "../context.js";
 import { UsageError } from "../errors.js";
 import { readFound } from "../found.js";
@@ -23,6 +29,39 @@ import {
 } from "../parse.js";
 import { accountOf, ensureAllowance, memberIdOf, printed } from "./parties.js";
 import { progress } from "./shared.js";
+
+/** `--currency` of interbank commands: "USD", "840" or "0" (the settlement token's) -> the chain's uint16. */
+function parseInterbankCurrency(text: string): number {
+  try {
+    return interbankCurrency(text);
+  } catch (error) {
+    throw new UsageError(`--currency: ${(error as Error).message}`);
+  }
+}
+
+/** The token amounts of `currency` are in: decimals, formatting and allowances (the settlement token for 0). */
+async function currencyToken(consortia: Consortia, currency: number) {
+  if (currency === 0) {
+    const decimals = await consortia.token.decimals();
+    return {
+      decimals,
+      format: (amount: bigint) => consortia.token.format(amount),
+      ensureAllowance: (cli: Cli, spender: string, amount: bigint) => ensureAllowance(cli, consortia, spender, amount),
+    };
+  }
+  const token = await consortia.lettersOfCredit.positions.currencyTokenContract(currency);
+  const decimals = Number(await token.decimals());
+  return {
+    decimals,
+    format: (amount: bigint) => Promise.resolve(formatAmount(amount, decimals)),
+    async ensureAllowance(cli: Cli, spender: string, amount: bigint) {
+      const owner = await (await cli.signer()).getAddress();
+      if ((await token.allowance(owner, spender)) >= amount) return;
+      progress(cli, `approve ${formatAmount(amount, decimals)} ${interbankCurrencyLabel(currency)} to ${spender}`);
+      await (await token.approve(spender, amount)).wait();
+    },
+  };
+}
 
 interface TermsOptions {
   advisingBank: string;
@@ -484,32 +523,80 @@ export function register(program: Command, cli: () => Cli): void {
       }
       printed(cli(), receipt, { account }, `settlement account set to ${account}`);
     });
+  lc.command("propose-currency")
+    .argument("<currency>", "ISO 4217 code or numeric code (USD or 840), not 0")
+    .argument("<token>", "the deposit token obligations in it settle in (address)")
+    .option("--description <text>", "what the proposal is for (its hash goes on chain)")
+    .description("propose the governance vote that maps a currency to its deposit token (once; never remapped)")
+    .action(async (currencyText: string, tokenText: string, options: { description?: string }) => {
+      const currency = parseInterbankCurrency(currencyText);
+      if (currency === 0) throw new UsageError("currency 0 is the settlement token's: it is never mapped");
+      const token = parseAddress(tokenText, "token");
+      const consortia = await cli().consortia({ sign: true });
+      const text = options.description ?? `map currency ${interbankCurrencyLabel(currency)} to deposit token ${token}`;
+      const { proposalId, receipt } = await consortia.lettersOfCredit.positions.proposeCurrencyToken(
+        currency,
+        token,
+        text,
+        progress(cli(), `propose currency ${currency}`),
+      );
+      printed(
+        cli(),
+        receipt,
+        { proposalId, currency, token, description: text },
+        `proposal ${proposalId} created: ${text}; voters approve with \`consortia member approve ${proposalId}\``,
+      );
+    });
+  lc.command("currency")
+    .argument("<currency>", "ISO 4217 code or numeric code (USD or 840; 0 for the settlement token)")
+    .description("show the deposit token a currency's obligations settle in")
+    .action(async (currencyText: string) => {
+      const currency = parseInterbankCurrency(currencyText);
+      const consortia = await cli().consortia();
+      const token = await consortia.lettersOfCredit.positions.currencyToken(currency);
+      const mapped = token !== "0x0000000000000000000000000000000000000000";
+      cli().out.result({ currency, token: mapped ? token : null }, () =>
+        mapped
+          ? `${interbankCurrencyLabel(currency)} settles in deposit token ${token}`
+          : `${interbankCurrencyLabel(currency)} has no deposit token: propose one with \`consortia lc propose-currency\``,
+      );
+    });
   lc.command("obligation")
     .argument("<creditor>", "bank owed (member)")
     .argument("<amount>", "amount, decimal")
     .requiredOption("--due <date>", "when it may be settled or netted")
     .option("--purpose <hash>", "what it is for")
-    .description("record that the signer's bank owes another bank (against the creditor's line)")
-    .action(async (creditor: string, amountText: string, options: { due: string; purpose?: string }) => {
-      const due = await parseDate(options.due, "due date", cli().chainTime);
-      const purpose = await parseOptionalHash(options.purpose, "purpose");
-      const consortia = await cli().consortia({ sign: true });
-      const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 128 });
-      const creditorId = await memberIdOf(consortia, creditor);
-      const { obligationId, receipt } = await consortia.lettersOfCredit.positions.recordObligation(
-        creditorId,
-        amount,
-        due,
-        purpose,
-        progress(cli(), `record obligation to member ${creditorId}`),
-      );
-      printed(
-        cli(),
-        receipt,
-        { obligationId },
-        `recorded obligation ${obligationId}: ${amountText} to member ${creditorId}`,
-      );
-    });
+    .option("--currency <code>", "its currency: ISO 4217 (USD or 840), 0 for the settlement token's", "0")
+    .description(
+      "record that the signer's bank owes another bank (against the creditor's line), in one currency: " +
+        "each currency nets apart, in the deposit token governance mapped it to",
+    )
+    .action(
+      async (creditor: string, amountText: string, options: { due: string; purpose?: string; currency: string }) => {
+        const currency = parseInterbankCurrency(options.currency);
+        const due = await parseDate(options.due, "due date", cli().chainTime);
+        const purpose = await parseOptionalHash(options.purpose, "purpose");
+        const consortia = await cli().consortia({ sign: true });
+        const { decimals } = await currencyToken(consortia, currency);
+        const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 128, decimals });
+        const creditorId = await memberIdOf(consortia, creditor);
+        const { obligationId, receipt } = await consortia.lettersOfCredit.positions.recordObligationIn(
+          currency,
+          creditorId,
+          amount,
+          due,
+          purpose,
+          progress(cli(), `record obligation to member ${creditorId}`),
+        );
+        const inCurrency = currency === 0 ? "" : ` ${interbankCurrencyLabel(currency)}`;
+        printed(
+          cli(),
+          receipt,
+          { obligationId, currency },
+          `recorded obligation ${obligationId}: ${amountText}${inCurrency} to member ${creditorId}`,
+        );
+      },
+    );
   lc.command("settle")
     .argument("<obligation>", "obligation id")
     .option("--reference <hash>", "off-chain payment reference (else paid in tokens)")
@@ -519,8 +606,9 @@ export function register(program: Command, cli: () => Cli): void {
       const reference = await parseOptionalHash(options.reference, "payment reference");
       const consortia = await cli().consortia({ sign: true });
       if (options.reference === undefined) {
-        const { amount } = await consortia.lettersOfCredit.positions.obligation(id);
-        await ensureAllowance(cli(), consortia, consortia.lettersOfCredit.positions.address, amount);
+        const { amount, currency } = await consortia.lettersOfCredit.positions.obligation(id);
+        const token = await currencyToken(consortia, currency);
+        await token.ensureAllowance(cli(), consortia.lettersOfCredit.positions.address, amount);
       }
       const receipt = await consortia.lettersOfCredit.positions.settleObligation(
         id,
@@ -548,17 +636,18 @@ export function register(program: Command, cli: () => Cli): void {
         ids,
         progress(cli(), `net ${ids.length} obligations`),
       );
+      const token = await currencyToken(consortia, result.currency);
       const rows = await Promise.all(
         result.banks.map(async (bank, index) => {
           const net = result.netPositions[index];
-          const magnitude = await consortia.token.format(net < 0n ? -net : net);
+          const magnitude = await token.format(net < 0n ? -net : net);
           return { bank, net: `${net < 0n ? "-" : ""}${magnitude}`, minorUnits: net };
         }),
       );
       const excluded = await Promise.all(
         result.excluded.map(async (x) => ({
           bank: x.bank,
-          shortfall: await consortia.token.format(x.shortfall),
+          shortfall: await token.format(x.shortfall),
           netDebit: x.netDebit,
           available: x.available,
           minorUnits: x.shortfall,
@@ -572,6 +661,7 @@ export function register(program: Command, cli: () => Cli): void {
       cli().out.result(
         {
           runId: result.runId,
+          currency: result.currency,
           obligations: result.netted,
           leftOpen: result.leftOpen,
           positions: rows,
@@ -579,7 +669,8 @@ export function register(program: Command, cli: () => Cli): void {
           transactionHash: result.receipt.hash,
         },
         () =>
-          `netting run ${result.runId} closed ${result.netted.length} obligations (tx ${result.receipt.hash})\n` +
+          `netting run ${result.runId}${result.currency === 0 ? "" : ` in ${interbankCurrencyLabel(result.currency)}`} ` +
+          `closed ${result.netted.length} obligations (tx ${result.receipt.hash})\n` +
           `${table(rows, ["bank", "net"])}${leftOut}`,
       );
     });
@@ -590,7 +681,10 @@ export function register(program: Command, cli: () => Cli): void {
       const id = parseId(idText, "obligation id");
       const consortia = await cli().consortia();
       const record = await readFound("obligation", id, () => consortia.lettersOfCredit.positions.obligation(id));
-      const data = { ...record, amount: await consortia.token.format(record.amount) };
-      cli().out.result(data, () => details({ ...data, dueAt: formatDate(record.dueAt) }));
+      const token = await currencyToken(consortia, record.currency);
+      const data = { ...record, amount: await token.format(record.amount) };
+      cli().out.result(data, () =>
+        details({ ...data, currency: interbankCurrencyLabel(record.currency), dueAt: formatDate(record.dueAt) }),
+      );
     });
 }

@@ -250,10 +250,34 @@ export const EXAMINATION_COLUMNS = {
   documents_status: "text",
 } as const satisfies Record<string, ColumnType>;
 
-/** The tables as they are now: the first release's, `lc_presentations` with the examination columns. */
-const LC_TABLES_NOW = LC_TABLES.map((table) =>
-  table.name === "lc_presentations" ? { ...table, columns: { ...table.columns, ...EXAMINATION_COLUMNS } } : table,
-);
+/**
+ * Columns added by migration letters-of-credit/004 (issue 19): the presentation's time (`presentedAt` on chain, the
+ * block time of `DocumentsPresented`), and the currency of interbank obligations, netting runs and net positions (an
+ * ISO 4217 numeric code governance mapped to a deposit token; 0 is the settlement token's, every row before
+ * currencies existed). A run nets one currency, so its positions carry the run's currency.
+ */
+export const CURRENCY_COLUMNS: Readonly<Record<string, Record<string, ColumnType>>> = {
+  lc_presentations: { presented_at: "bigint" },
+  ib_obligations: { currency: "integer" },
+  ib_netting_runs: { currency: "integer" },
+  ib_netting_positions: { currency: "integer" },
+};
+
+/** Governance's map of a currency to the deposit token it settles in (migration letters-of-credit/004). */
+export const CURRENCY_TOKEN_TABLES = [
+  {
+    kind: "versioned",
+    name: "ib_currency_tokens",
+    key: ["currency"],
+    columns: { currency: "integer", token: "text" },
+  },
+] as const satisfies readonly TableSpec[];
+
+/** The tables as they are now: the first release's with the examination and currency columns. */
+const LC_TABLES_NOW = LC_TABLES.map((table) => {
+  const examination = table.name === "lc_presentations" ? EXAMINATION_COLUMNS : {};
+  return { ...table, columns: { ...table.columns, ...examination, ...(CURRENCY_COLUMNS[table.name] ?? {}) } };
+});
 
 const EXAMINATION_MIGRATION = [
   `ALTER TABLE lc_presentations ${Object.entries(EXAMINATION_COLUMNS)
@@ -261,6 +285,19 @@ const EXAMINATION_MIGRATION = [
     .join(", ")}`,
   // work queues: presentations whose deadline is near
   `CREATE INDEX lc_presentations_examination_deadline ON lc_presentations (examination_deadline) WHERE valid_to_block IS NULL`,
+].join(";\n");
+
+const CURRENCY_MIGRATION = [
+  ...Object.entries(CURRENCY_COLUMNS).map(
+    ([table, columns]) =>
+      `ALTER TABLE ${table} ${Object.entries(columns)
+        .map(([column, type]) => `ADD COLUMN ${column} ${type}${column === "currency" ? " NOT NULL DEFAULT 0" : ""}`)
+        .join(", ")}`,
+  ),
+  // positions per currency: a bank's last run in one currency
+  `CREATE INDEX ib_netting_positions_bank_currency ON ib_netting_positions (bank, currency)`,
+  `CREATE INDEX ib_obligations_currency ON ib_obligations (currency) WHERE valid_to_block IS NULL`,
+  ...CURRENCY_TOKEN_TABLES.map(createTableSql),
 ].join(";\n");
 
 type Args = Record<string, unknown>;
@@ -395,7 +432,7 @@ async function closeObligation(store: ProjectionStore, id: unknown, changes: Row
 export default defineProjection({
   name: "letters-of-credit",
   contracts: { LetterOfCredit: LetterOfCredit__factory.abi, InterbankPositions: InterbankPositions__factory.abi },
-  tables: [...LC_TABLES_NOW, ...NETTING_EXCLUSION_TABLES],
+  tables: [...LC_TABLES_NOW, ...NETTING_EXCLUSION_TABLES, ...CURRENCY_TOKEN_TABLES],
   migrations: [
     { id: "letters-of-credit/001_tables", sql: LC_TABLES.map(createTableSql).join(";\n") },
     {
@@ -403,6 +440,7 @@ export default defineProjection({
       sql: NETTING_EXCLUSION_TABLES.map(createTableSql).join(";\n"),
     },
     { id: "letters-of-credit/003_examination", sql: EXAMINATION_MIGRATION },
+    { id: "letters-of-credit/004_currencies", sql: CURRENCY_MIGRATION },
   ],
   handlers: {
     LetterOfCredit: {
@@ -520,6 +558,7 @@ export default defineProjection({
           payee: null,
           payment_reference: null,
           reimbursement_obligation_id: null,
+          presented_at: e.blockTime ?? null,
           presented_block: e.blockNumber,
           presented_tx: e.txHash,
           examination_deadline: null,
@@ -801,6 +840,7 @@ export default defineProjection({
           status: "Open",
           recorder: e.args.recorder,
           purpose: e.args.purpose,
+          currency: 0, // ObligationCurrency follows in the same transaction when it is another
           settlement_reference: null,
           netting_run_id: null,
           recorded_block: e.blockNumber,
@@ -821,11 +861,16 @@ export default defineProjection({
         const banks = e.args.banks as number[];
         const positions = e.args.netPositions as bigint[];
         let total = 0n;
+        // A run nets one currency (the contract refuses mixed batches): its obligations'.
+        const currencies = new Set<number>();
         for (const id of ids) {
           const obligation = await load(store, "ib_obligations", { obligation_id: id }, `obligation ${id}`);
           total += BigInt(obligation.amount as string);
+          currencies.add(Number(obligation.currency ?? 0));
           await closeObligation(store, id, { status: "Netted", netting_run_id: e.args.runId });
         }
+        if (currencies.size !== 1) throw new Error(`netting run ${String(e.args.runId)} mixes currencies`);
+        const [currency] = currencies;
         store.append("ib_netting_runs", {
           run_id: e.args.runId,
           initiator: e.args.initiator,
@@ -833,11 +878,22 @@ export default defineProjection({
           banks,
           net_positions: positions,
           total_netted: total,
+          currency,
         });
         banks.forEach((bank, i) =>
-          store.append("ib_netting_positions", { run_id: e.args.runId, bank, net_position: positions[i] }),
+          store.append("ib_netting_positions", { run_id: e.args.runId, bank, net_position: positions[i], currency }),
         );
       },
+      CurrencyTokenSet: (e, store) =>
+        store.put("ib_currency_tokens", { currency: Number(e.args.currency), token: e.args.token }),
+      ObligationCurrency: async (e, store) => {
+        const key = { obligation_id: e.args.obligationId };
+        const obligation = await load(store, "ib_obligations", key, `obligation ${String(e.args.obligationId)}`);
+        store.put("ib_obligations", { ...obligation, currency: Number(e.args.currency) });
+      },
+      // The run's currency is its obligations' (set by NettingRun above: the contract nets one currency a run and
+      // emits this event only for a currency other than 0); `index verify` checks the two agree.
+      NettingRunCurrency: () => undefined,
       // The run's obligations of an excluded bank are not in NettingRun's list: they stay open, nothing to change.
       NettingBankExcluded: (e, store) =>
         store.append("ib_netting_exclusions", {

@@ -103,7 +103,7 @@ export const LC_CHECKS: readonly Check[] = [
       const presentations = await asOf(
         ctx,
         "t.presentation_id, t.amount, t.state, t.maturity, t.holder, t.examination_deadline, t.precluded, " +
-          "t.refusal_notice_hash",
+          "t.refusal_notice_hash, t.presented_at",
         "lc_presentations",
       );
       const holders = groupBy(await upTo(ctx, "t.claim_id, t.holder", "lc_claim_holders"), "claim_id");
@@ -116,6 +116,7 @@ export const LC_CHECKS: readonly Check[] = [
           examinationDeadline: number;
           precluded: boolean;
           refusalNoticeSent: boolean;
+          presentedAt: bigint;
         }>(
           presentations,
           (p) => call("presentation", [p.presentation_id]),
@@ -128,6 +129,8 @@ export const LC_CHECKS: readonly Check[] = [
             ["examinationDeadline", p.examination_deadline ?? 0, c.examinationDeadline],
             ["precluded", p.precluded ?? false, c.precluded],
             ["refusalNoticeSent", p.refusal_notice_hash !== null, c.refusalNoticeSent],
+            // the block time of DocumentsPresented (null when it was indexed without block times)
+            ["presentedAt", p.presented_at ?? c.presentedAt, c.presentedAt],
           ],
         )),
         // A deferred-payment presentation is a transferable claim: its holder, in the row and as the last transfer.
@@ -145,16 +148,22 @@ export const LC_CHECKS: readonly Check[] = [
   },
   {
     name: "interbank positions",
-    tables: ["ib_credit_lines", "ib_settlement_accounts", "ib_obligations", "ib_netting_runs"],
+    tables: ["ib_credit_lines", "ib_settlement_accounts", "ib_obligations", "ib_netting_runs", "ib_currency_tokens"],
     async run(ctx) {
       if (!deployed(ctx, "InterbankPositions")) return [];
       const call = reader(ctx, "InterbankPositions", InterbankPositions__factory.abi);
       const obligations = await asOf(
         ctx,
-        "t.obligation_id, t.debtor, t.creditor, t.amount, t.due_at, t.status",
+        "t.obligation_id, t.debtor, t.creditor, t.amount, t.due_at, t.status, t.currency, t.netting_run_id",
         "ib_obligations",
       );
-      const runs = [...new Set((await upTo(ctx, "t.run_id", "ib_netting_runs")).map((r) => Number(r.run_id)))];
+      const runRows = await upTo(ctx, "t.run_id, t.currency", "ib_netting_runs");
+      const runs = [...new Set(runRows.map((r) => Number(r.run_id)))];
+      const positionCurrencies = groupBy(await upTo(ctx, "t.run_id, t.currency", "ib_netting_positions"), "run_id");
+      const nettedBy = groupBy(
+        obligations.filter((o) => o.netting_run_id !== null),
+        "netting_run_id",
+      );
       const runCount = Number(await call("nettingRunCount"));
       return [
         await counted("obligationCount", obligations, call("obligationCount")),
@@ -179,7 +188,20 @@ export const LC_CHECKS: readonly Check[] = [
           (a) => `settlementAccount(${String(a.bank)})`,
           (a, c) => [["", a.account, c]],
         )),
-        ...(await rowByRow<{ debtor: number; creditor: number; dueAt: number; status: number; amount: bigint }>(
+        ...(await rowByRow<string>(
+          await asOf(ctx, "t.currency, t.token", "ib_currency_tokens"),
+          (t) => call("currencyToken", [t.currency]),
+          (t) => `currencyToken(${String(t.currency)})`,
+          (t, c) => [["", t.token, c]],
+        )),
+        ...(await rowByRow<{
+          debtor: number;
+          creditor: number;
+          dueAt: number;
+          status: number;
+          amount: bigint;
+          currency: number;
+        }>(
           obligations,
           (o) => call("obligation", [o.obligation_id]),
           (o) => `obligation ${String(o.obligation_id)}`,
@@ -189,8 +211,27 @@ export const LC_CHECKS: readonly Check[] = [
             ["amount", o.amount, c.amount],
             ["dueAt", o.due_at, c.dueAt],
             ["status", o.status, enumName(OBLIGATION_STATUSES, c.status)],
+            ["currency", o.currency, c.currency],
           ],
         )),
+        // A run nets one currency (the chain keeps no run record): the run's and its positions' currency is that of
+        // every obligation it netted, which the rows above compare with the chain.
+        ...runRows.flatMap((r) => {
+          const netted = nettedBy.get(String(r.run_id)) ?? [];
+          const positions = positionCurrencies.get(String(r.run_id)) ?? [];
+          return [
+            {
+              key: `netting run ${String(r.run_id)} currency of its obligations`,
+              indexed: show(r.currency),
+              chain: show([...new Set(netted.map((o) => o.currency))].join(",") || r.currency),
+            },
+            {
+              key: `netting run ${String(r.run_id)} currency of its positions`,
+              indexed: show(r.currency),
+              chain: show([...new Set(positions.map((p) => p.currency))].join(",") || r.currency),
+            },
+          ];
+        }),
       ];
     },
   },
@@ -200,7 +241,7 @@ export const LC_GAPS: Readonly<Record<string, string>> = {
   lc_timeline: "LC history: LetterOfCredit keeps the current record only (states and amounts are compared)",
   ib_netting_positions:
     "each bank's net position in a netting run: InterbankPositions keeps no per-run view (the run count and each " +
-    "obligation's Netted status are compared)",
+    "obligation's Netted status are compared; the positions' currency is checked against the run's obligations)",
   ib_netting_exclusions:
     "banks a netting run excluded for a shortfall, and the shortfalls: events only (each excluded obligation's Open " +
     "status is compared)",

@@ -8,11 +8,14 @@ import {
   ZeroAddress,
   ZeroHash,
   hexlify,
+  keccak256,
   toUtf8Bytes,
   toUtf8String,
   type ContractTransactionReceipt,
   type Interface,
 } from "ethers";
+import { DepositToken__factory } from "../typechain/factories/platform/DepositToken__factory.js";
+import { ConsortiumRegistry__factory } from "../typechain/factories/platform/ConsortiumRegistry__factory.js";
 import { InterbankPositions__factory } from "../typechain/factories/letters-of-credit/InterbankPositions__factory.js";
 import { LetterOfCredit__factory } from "../typechain/factories/letters-of-credit/LetterOfCredit__factory.js";
 import type { InterbankPositions } from "../typechain/letters-of-credit/InterbankPositions.js";
@@ -88,6 +91,41 @@ export function currencyCode(code: string): string {
 /** 0x434e59 -> "CNY". */
 export function currencyName(bytes3: string): string {
   return toUtf8String(bytes3);
+}
+
+/**
+ * ISO 4217 numeric codes of the currencies interbank obligations are usually recorded in (a `uint16` on chain; 0 is
+ * the settlement token's, whatever its currency). Any other numeric code may be used once governance maps it.
+ */
+export const ISO_NUMERIC_CURRENCIES: Readonly<Record<string, number>> = {
+  CNY: 156,
+  HKD: 344,
+  JPY: 392,
+  SGD: 702,
+  GBP: 826,
+  USD: 840,
+  EUR: 978,
+};
+
+/**
+ * An interbank currency as the chain stores it: "USD" or "840" -> 840, "0" -> 0 (the settlement token's). Throws on
+ * a letter code outside `ISO_NUMERIC_CURRENCIES` (give its numeric code) and on a number outside uint16.
+ */
+export function interbankCurrency(text: string): number {
+  const value = text.trim().toUpperCase();
+  if (/^(0|[1-9][0-9]{0,4})$/.test(value) && Number(value) <= 65_535) return Number(value);
+  const code = ISO_NUMERIC_CURRENCIES[value];
+  if (code === undefined) {
+    throw new Error(`unknown currency "${text}": give its ISO 4217 numeric code (e.g. 840 for USD) or 0`);
+  }
+  return code;
+}
+
+/** 840 -> "USD (840)", 0 -> "settlement token (0)": for messages and tables. */
+export function interbankCurrencyLabel(currency: number): string {
+  if (currency === 0) return "settlement token (0)";
+  const letters = Object.entries(ISO_NUMERIC_CURRENCIES).find(([, code]) => code === currency)?.[0];
+  return letters === undefined ? String(currency) : `${letters} (${currency})`;
 }
 
 /** Document kinds -> the `requiredDocuments` bitmask (bit k for kind k, 1..31). */
@@ -430,6 +468,33 @@ function createLettersOfCreditClient(context: ClientContext) {
       nettingShortfall: (runId: bigint, bank: number) => positions.nettingShortfall(runId, bank),
       /** The deposit token `currency` settles in (0: the settlement token); the zero address when unmapped. */
       currencyToken: (currency: number) => positions.currencyToken(currency),
+      /**
+       * The deposit token `currency` settles in, connected to this client's signer (approve it for netting and gross
+       * settlement in that currency); throws when governance has not mapped the currency.
+       */
+      async currencyTokenContract(currency: number) {
+        const address = await positions.currencyToken(currency);
+        if (address === ZeroAddress) {
+          throw new Error(`no deposit token is mapped to currency ${currency}: governance maps it first`);
+        }
+        return DepositToken__factory.connect(address, context.runner);
+      },
+      /**
+       * Proposes the governance vote that maps `currency` (not 0) to its deposit token, once (a currency's token never
+       * changes). Other voters approve and execute it with the registry client.
+       */
+      async proposeCurrencyToken(currency: number, token: string, description: string, options?: SendOptions) {
+        const registry = context.connect("ConsortiumRegistry", ConsortiumRegistry__factory);
+        const registryAddress = context.address("ConsortiumRegistry");
+        const data = positions.interface.encodeFunctionData("setCurrencyToken", [currency, token]);
+        const receipt = await context.send(
+          registry,
+          () => registry.propose(positionsAddress, data, keccak256(toUtf8Bytes(description))),
+          options,
+        );
+        const args = eventArgs(receipt, registryAddress, registry.interface as Interface, "ProposalCreated");
+        return { proposalId: args.proposalId as bigint, receipt };
+      },
     },
   };
 }
