@@ -7,31 +7,55 @@
  *    receivable, an acknowledged letter of credit, a few credit entries to query.
  * 2. Starts the indexer + API (`startIndexerAndApi`, fresh PGlite directory) in a worker thread, so that the load
  *    generator's event loop is measured alone.
- * 3. Sends TXS (default 10,000) mixed business transactions from 8 member accounts concurrently through the SDK
- *    clients (each account's signer wrapped in the SDK's `ManagedSigner`), WINDOW (default 8) in flight per account.
+ * 3. Runs ROUNDS rounds of phases, one per side in SIDES (default "sdk,ethers": alternating, so both sides see about the
+ *    same machine load). Each phase sends TXS mixed business transactions from 8 member accounts, WINDOW in flight per
+ *    account: the SDK side through the SDK clients (each account's `Wallet` wrapped in `ManagedSigner`: local signing,
+ *    `ReusedGasEstimates`, receipts through the provider's `ReceiptWatcher`); the bare-ethers side sends the same
+ *    operations' calldata and reads (recorded from the SDK clients before the phase) with an ethers `NonceManager` over a
+ *    `Wallet`, the same gas limits, and `wait()`. Arguments differ between phases (fresh records each time).
  * 4. Verifies: every sent transaction is in exactly one block, once (block scan), per-account nonces contiguous with
  *    no gap and no duplicate, the account's nonce moved by exactly what it sent, no revert; the indexer's `events`
  *    table (and the API's /status) holds exactly the logs of the receipts.
- * 5. Reports throughput (first send to last receipt), send→receipt latency p50/p95, the client's own time per send
- *    (event-loop busy time of the load generator per transaction), the node's CPU time per transaction, and the
+ * 5. Reports per phase: throughput (first call to last receipt), send→receipt latency p50/p95 (and in block periods),
+ *    the load generator's main-thread CPU per transaction (`process.threadCpuUsage`), the whole process's (with the
+ *    indexer thread), event-loop busy time, the node's CPU per transaction, JSON-RPC requests and HTTP calls per
+ *    transaction by method, the load average before and after; the SDK side's totals and the side-by-side ratio; the
  *    indexing lag after the last receipt. Writes bench/load.json (BENCH_OUT=<dir>: there instead).
  *
- * Env: TXS (10000; BENCH_SIZE=smoke: 40, five per sender, so every entry of each sender's menu runs once), WINDOW
- * (8 in flight per account; smoke: 2), MINING ("auto" = a block per transaction, or an interval in ms, e.g. 500 =
- * interval mining with automine off), POLL_INTERVAL_MS (indexer poll, 100).
+ * Env: TXS per phase (6000; BENCH_SIZE=smoke: 40, five per sender, so every entry of each sender's menu runs once),
+ * WINDOW (48 in flight per account; smoke: 4), ROUNDS (2; smoke: 1), SIDES ("sdk,ethers"), MINING (block period in
+ * ms, 1000; smoke: 250; or "auto" = a block per transaction), POLL_INTERVAL_MS (indexer poll, 100).
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { JsonRpcProvider, Wallet } from "ethers";
+import {
+  AbstractSigner,
+  JsonRpcProvider,
+  NonceManager,
+  Wallet,
+  type JsonRpcPayload,
+  type JsonRpcResult,
+  type Provider,
+  type TransactionRequest,
+} from "ethers";
 import { startIndexerAndApi } from "../../src/api/start.js";
 import { DEMO_CONSORTIUM_KEY, DEMO_MEMBER_KEYS, demoConsortium } from "../../src/demo/consortium.js";
 import { parseConfig } from "../../src/indexer/config.js";
 import { loadProjections } from "../../src/indexer/projections.js";
 import { rpc, startNode } from "../../src/local/node.js";
-import { type Consortia, createConsortia, deploymentPath, deriveSubjectKey, DocumentKind, hashUtf8 } from "@consortia/sdk";
+import {
+  type Consortia,
+  createConsortia,
+  deploymentPath,
+  deriveSubjectKey,
+  DocumentKind,
+  hashUtf8,
+  ManagedSigner,
+  ReusedGasEstimates,
+} from "@consortia/sdk";
 import { processCpuSeconds } from "./cpu.js";
 import { CHAIN_ID, deployDemoSuite } from "./deploy.js";
 import { latencySummary, round } from "./histogram.js";
@@ -134,10 +158,13 @@ class IndexerThread {
 
 // ------------------------------------------------------------------------------------------------------ load run
 
-const TXS = sized("TXS", 10_000, 40);
-const WINDOW = sized("WINDOW", 8, 2);
-const MINING = process.env.MINING ?? "auto";
+const TXS = sized("TXS", 6_000, 40);
+const WINDOW = sized("WINDOW", 48, 4);
+const ROUNDS = sized("ROUNDS", 2, 1);
+const SIDES = (process.env.SIDES ?? "sdk,ethers").split(",").map((side) => side.trim()) as Side[];
+const MINING = process.env.MINING ?? (BENCH_SIZE === "smoke" ? "250" : "1000");
 const POLL_INTERVAL_MS = Number(process.env.POLL_INTERVAL_MS ?? 100);
+for (const side of SIDES) if (side !== "sdk" && side !== "ethers") throw new Error(`SIDES: "sdk" or "ethers", not "${side}"`);
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 const nowMs = () => performance.now();
@@ -308,7 +335,11 @@ function menus(actors: Actors, fixture: Fixture): Record<string, [number, (i: nu
   };
 }
 
+
+type Side = "sdk" | "ethers";
+
 interface Sample {
+  phase: number;
   sender: string;
   kind: string;
   hash?: string;
@@ -322,22 +353,115 @@ interface Sample {
   error?: string;
 }
 
+/** A JSON-RPC provider that counts what it sends: requests, and HTTP calls (a batch is one). */
+class CountingProvider extends JsonRpcProvider {
+  requests = 0;
+  httpCalls = 0;
+  byMethod: Record<string, number> = {};
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    const list = Array.isArray(payload) ? payload : [payload];
+    this.httpCalls++;
+    this.requests += list.length;
+    for (const p of list) this.byMethod[p.method] = (this.byMethod[p.method] ?? 0) + 1;
+    return super._send(payload);
+  }
+  counters() {
+    return { requests: this.requests, httpCalls: this.httpCalls, byMethod: { ...this.byMethod } };
+  }
+}
+
+/** The provider both sides use: the same options (ethers' default batching, 50 ms polling, no chain-id calls). */
+const newProvider = (url: string) => new CountingProvider(url, CHAIN_ID, { staticNetwork: true, pollingInterval: 50 });
+
+/**
+ * For the bare-ethers side: a signer that records the transaction an SDK call would send instead of sending it, so
+ * that ethers sends exactly the SDK's calldata (captured before the phase, outside its measured time).
+ */
+class RecordingSigner extends AbstractSigner {
+  recorded: TransactionRequest | undefined;
+  /** Reads the operation makes before sending (the logged credit query reads its page): replayed by ethers too. */
+  reads: TransactionRequest[] = [];
+  constructor(
+    readonly address: string,
+    provider: Provider,
+  ) {
+    super(provider);
+  }
+  async getAddress(): Promise<string> {
+    return this.address;
+  }
+  connect(): RecordingSigner {
+    return this;
+  }
+  signTransaction(): Promise<string> {
+    throw new Error("recording only");
+  }
+  signMessage(): Promise<string> {
+    throw new Error("recording only");
+  }
+  signTypedData(): Promise<string> {
+    throw new Error("recording only");
+  }
+  override async call(tx: TransactionRequest): Promise<string> {
+    this.reads.push({ to: tx.to, data: tx.data });
+    return super.call(tx);
+  }
+  override async sendTransaction(tx: TransactionRequest): Promise<never> {
+    this.recorded = { to: tx.to, data: tx.data };
+    throw new Error("recorded");
+  }
+}
+
+/** One bare-ethers transaction: the SDK operation's calldata and the reads it makes first. */
+interface Recorded {
+  kind: string;
+  request: TransactionRequest;
+  reads: TransactionRequest[];
+}
+
+/** A phase's own counters (CPU of the client's main thread and process, the node's, JSON-RPC requests). */
+interface PhaseCounters {
+  loadAverage: { before: number[]; after: number[] };
+  client: { mainThreadCpuMsPerTx: number; processCpuMsPerTx: number; busyMsPerTx: number; eventLoopUtilization: number };
+  nodeCpuMsPerTx: number;
+  rpc: { requestsPerTx: number; httpCallsPerTx: number; byMethodPerTx: Record<string, number> };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const load = () => loadavg().map((v) => round(v, 2));
+
 async function main(): Promise<void> {
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`;
   log(`starting hardhat node (${machine})`);
   const node = await startNode();
   const dir = await mkdtemp(join(tmpdir(), "consortia-load-"));
   let indexer: IndexerThread | undefined;
+  const providers: CountingProvider[] = [];
   try {
     const deployment = await deployDemoSuite(node, dir);
     log(`deployed the suite (${Object.keys(deployment.contracts).length} contracts)`);
-    const provider = new JsonRpcProvider(node.url, CHAIN_ID, { staticNetwork: true, pollingInterval: 50, batchMaxCount: 1 });
+    const provider = newProvider(node.url);
+    const ethersProvider = newProvider(node.url);
+    providers.push(provider, ethersProvider);
+    // One table for every sender: the first call of each function is estimated, later ones reuse it (x1.5).
+    const gasLimits = new ReusedGasEstimates(1.5);
     const members = demoConsortium();
     const actors = {} as Actors;
+    const recorders = {} as Actors;
+    const recording = {} as Record<Key, RecordingSigner>;
     for (const key of DEMO_MEMBER_KEYS) {
       const member = members[key];
       actors[key] = {
-        sdk: await createConsortia({ runner: new Wallet(member.privateKey, provider), deployment, checkChainId: false }),
+        sdk: await createConsortia({ runner: new Wallet(member.privateKey, provider), deployment, checkChainId: false, gasLimits }),
+        address: member.account,
+        id: member.memberId,
+      };
+      recording[key] = new RecordingSigner(member.account, ethersProvider);
+      recorders[key] = {
+        sdk: await createConsortia({ runner: recording[key], deployment, checkChainId: false, manageNonces: false }),
         address: member.account,
         id: member.memberId,
       };
@@ -361,6 +485,7 @@ async function main(): Promise<void> {
     }
 
     const plan = menus(actors, fixture);
+    const recordedPlan = menus(recorders, fixture);
     const senders = Object.keys(plan) as Key[];
     const startNonce: Record<string, number> = {};
     for (const s of senders) startNonce[s] = await rpc<string>(node.url, "eth_getTransactionCount", [actors[s].address, "latest"]).then(Number);
@@ -368,51 +493,158 @@ async function main(): Promise<void> {
     // Split TXS over the senders evenly; each sender walks its weighted menu.
     const perSender = senders.map((_, i) => Math.floor(TXS / senders.length) + (i < TXS % senders.length ? 1 : 0));
     const samples: Sample[] = [];
-    const nodeCpu0 = processCpuSeconds(node.process.pid!);
-    const elu0 = performance.eventLoopUtilization();
-    const workerElu0 = indexer.worker.performance.eventLoopUtilization();
-    const cpu0 = process.cpuUsage();
-    const loadStart = nowMs();
-    let completed = 0;
-    const progress = setInterval(() => log(`${completed}/${TXS} mined`), 10_000);
+    const phases: ReturnType<typeof summarise>[] = [];
+    const menuOf = (p: typeof plan, sender: Key) => p[sender].flatMap(([weight, make]) => Array.from({ length: weight }, () => make));
+    /** Arguments differ between phases (fresh records each time): phase p uses indexes p * 1,000,000 + i. */
+    const argument = (phase: number, i: number) => phase * 1_000_000 + i;
 
-    await Promise.all(
-      senders.map(async (sender, index) => {
-        const menu = plan[sender].flatMap(([weight, make]) => Array.from({ length: weight }, () => make));
-        let issued = 0;
-        const lane = async () => {
-          for (;;) {
-            const i = issued++;
-            if (i >= perSender[index]) return;
-            const operation = menu[i % menu.length](i);
-            const sample: Sample = { sender, kind: operation.kind, start: nowMs() };
-            samples.push(sample);
-            try {
-              const { receipt } = await operation.run((h) => {
-                sample.hash = h;
-                sample.sent = nowMs();
-              });
-              sample.done = nowMs();
-              sample.block = receipt.blockNumber;
-              sample.logs = receipt.logs.length;
-              sample.emitters = {};
-              for (const l of receipt.logs) sample.emitters[l.address.toLowerCase()] = (sample.emitters[l.address.toLowerCase()] ?? 0) + 1;
-              if (receipt.status !== 1) sample.error = `status ${receipt.status}`;
-            } catch (error) {
-              sample.error = (error as Error).message.slice(0, 300);
-            }
-            completed++;
+    /** The bare-ethers side's transactions: the SDK's calldata for the same operations, recorded beforehand. */
+    async function recordPhase(phase: number): Promise<Record<string, Recorded[]>> {
+      const out: Record<string, Recorded[]> = {};
+      await Promise.all(
+        senders.map(async (sender, index) => {
+          const menu = menuOf(recordedPlan, sender);
+          out[sender] = [];
+          for (let i = 0; i < perSender[index]; i++) {
+            const operation = menu[i % menu.length](argument(phase, i));
+            recording[sender].recorded = undefined;
+            recording[sender].reads = [];
+            await operation.run(() => {}).catch(() => undefined);
+            const request = recording[sender].recorded;
+            if (request === undefined) throw new Error(`${sender} ${operation.kind}: nothing recorded`);
+            out[sender].push({ kind: operation.kind, request, reads: recording[sender].reads });
           }
-        };
-        await Promise.all(Array.from({ length: WINDOW }, lane));
-      }),
-    );
+        }),
+      );
+      return out;
+    }
+
+    function summarise(side: Side, phase: number, seconds: number, own: Sample[], counters: PhaseCounters) {
+      const ok = own.filter((s) => s.error === undefined);
+      const sendToReceipt = ok.map((s) => s.done! - s.sent!);
+      return {
+        phase,
+        side,
+        transactions: own.length,
+        mined: ok.length,
+        errors: own.length - ok.length,
+        seconds: round(seconds, 2),
+        txPerSecond: round(ok.length / seconds),
+        latencyMs: {
+          callToReceipt: latencySummary(ok.map((s) => s.done! - s.start)),
+          sendToReceipt: latencySummary(sendToReceipt),
+          callToSent: latencySummary(ok.map((s) => s.sent! - s.start)),
+        },
+        sendToReceiptP95BlockPeriods: MINING === "auto" ? null : round(percentile(sendToReceipt, 95) / Number(MINING), 2),
+        blocks: ok.length === 0 ? null : { first: Math.min(...ok.map((s) => s.block!)), last: Math.max(...ok.map((s) => s.block!)) },
+        ...counters,
+      };
+    }
+
+    async function runPhase(side: Side, phase: number): Promise<void> {
+      const recorded = side === "ethers" ? await recordPhase(phase) : undefined;
+      // Fresh ethers nonce managers; the SDK's managers forget their count after another side sent.
+      const managers = Object.fromEntries(senders.map((s) => [s, new NonceManager(new Wallet(members[s].privateKey, ethersProvider))]));
+      for (const s of senders) (actors[s].sdk.signer as ManagedSigner).reset();
+      const rpcProvider = side === "sdk" ? provider : ethersProvider;
+      const rpc0 = rpcProvider.counters();
+      const own: Sample[] = [];
+      const loadBefore = load();
+      const nodeCpu0 = processCpuSeconds(node.process.pid!);
+      const elu0 = performance.eventLoopUtilization();
+      const thread0 = process.threadCpuUsage();
+      const cpu0 = process.cpuUsage();
+      const phaseStart = nowMs();
+      let completed = 0;
+      const progress = setInterval(() => log(`phase ${phase} (${side}): ${completed}/${TXS} mined`), 10_000);
+      await Promise.all(
+        senders.map(async (sender, index) => {
+          const menu = menuOf(plan, sender);
+          let issued = 0;
+          const lane = async () => {
+            for (;;) {
+              const i = issued++;
+              if (i >= perSender[index]) return;
+              const sample: Sample = { phase, sender, kind: "", start: nowMs() };
+              own.push(sample);
+              try {
+                const onSent = (h: string) => {
+                  sample.hash = h;
+                  sample.sent = nowMs();
+                };
+                let receipt: Awaited<ReturnType<Operation["run"]>>["receipt"];
+                if (recorded === undefined) {
+                  const operation = menu[i % menu.length](argument(phase, i));
+                  sample.kind = operation.kind;
+                  receipt = (await operation.run(onSent)).receipt;
+                } else {
+                  const { kind, request, reads } = recorded[sender][i];
+                  sample.kind = kind;
+                  for (const read of reads) await ethersProvider.call({ ...read, from: actors[sender].address });
+                  // Bare ethers: its NonceManager, populateTransaction, broadcastTransaction and wait; the same gas
+                  // limit the SDK uses (so that neither side pays an estimate per transaction).
+                  const response = await managers[sender].sendTransaction({ ...request, gasLimit: gasLimits.limit(request) });
+                  onSent(response.hash);
+                  const mined = await response.wait(1, 120_000);
+                  if (mined === null) throw new Error("no receipt");
+                  receipt = mined;
+                }
+                sample.done = nowMs();
+                sample.block = receipt.blockNumber;
+                sample.logs = receipt.logs.length;
+                sample.emitters = {};
+                for (const l of receipt.logs) sample.emitters[l.address.toLowerCase()] = (sample.emitters[l.address.toLowerCase()] ?? 0) + 1;
+                if (receipt.status !== 1) sample.error = `status ${receipt.status}`;
+              } catch (error) {
+                sample.error = (error as Error).message.slice(0, 300);
+              }
+              completed++;
+            }
+          };
+          await Promise.all(Array.from({ length: WINDOW }, lane));
+        }),
+      );
+      const seconds = (nowMs() - phaseStart) / 1000;
+      clearInterval(progress);
+      const elu = performance.eventLoopUtilization(elu0);
+      const thread = process.threadCpuUsage(thread0);
+      const cpu = process.cpuUsage(cpu0);
+      const nodeCpu = processCpuSeconds(node.process.pid!) - nodeCpu0;
+      const rpc1 = rpcProvider.counters();
+      const n = own.length;
+      samples.push(...own);
+      const byMethod = Object.fromEntries(
+        Object.entries(rpc1.byMethod)
+          .map(([method, count]) => [method, round((count - (rpc0.byMethod[method] ?? 0)) / n, 2)] as const)
+          .filter(([, perTx]) => perTx > 0),
+      );
+      const summary = summarise(side, phase, seconds, own, {
+        loadAverage: { before: loadBefore, after: load() },
+        client: {
+          mainThreadCpuMsPerTx: round((thread.user + thread.system) / 1000 / n, 3),
+          processCpuMsPerTx: round((cpu.user + cpu.system) / 1000 / n, 3),
+          busyMsPerTx: round(elu.active / n, 3),
+          eventLoopUtilization: round(elu.utilization, 3),
+        },
+        nodeCpuMsPerTx: round((nodeCpu * 1000) / n, 3),
+        rpc: {
+          requestsPerTx: round((rpc1.requests - rpc0.requests) / n, 2),
+          httpCallsPerTx: round((rpc1.httpCalls - rpc0.httpCalls) / n, 2),
+          byMethodPerTx: byMethod,
+        },
+      });
+      phases.push(summary);
+      log(
+        `phase ${phase} (${side}): ${summary.mined}/${n} mined in ${summary.seconds} s = ${summary.txPerSecond} tx/s, ` +
+          `send->receipt p95 ${summary.latencyMs.sendToReceipt.p95} ms, main thread ${summary.client.mainThreadCpuMsPerTx} ms/tx, ` +
+          `load ${summary.loadAverage.before[0]} -> ${summary.loadAverage.after[0]}`,
+      );
+    }
+
+    const loadStart = nowMs();
+    let phase = 0;
+    for (let round = 0; round < ROUNDS; round++) for (const side of SIDES) await runPhase(side, phase++);
     const loadEnd = nowMs();
-    clearInterval(progress);
-    const elu = performance.eventLoopUtilization(elu0);
-    const workerElu = indexer.worker.performance.eventLoopUtilization(workerElu0);
-    const cpu = process.cpuUsage(cpu0);
-    const nodeCpu = processCpuSeconds(node.process.pid!) - nodeCpu0;
     log(`load done in ${((loadEnd - loadStart) / 1000).toFixed(1)} s; measuring indexing lag`);
 
     // Indexing lag: from the last receipt until the indexer has the last load block.
@@ -428,7 +660,6 @@ async function main(): Promise<void> {
     const indexLagMs = nowMs() - loadEnd;
     if (MINING !== "auto") await rpc(node.url, "evm_setIntervalMining", [0]);
     log(`indexed to block ${lastBlock} ${indexLagMs.toFixed(0)} ms after the last receipt; verifying`);
-
     // Verification 1: scan every block of the run; each of our transactions exactly once, nothing else sent by them.
     const ours = new Map(ok.map((s) => [s.hash!.toLowerCase(), s]));
     const seen = new Map<string, number>();
@@ -494,13 +725,29 @@ async function main(): Promise<void> {
     const notFollowed = Object.fromEntries(Object.entries(receiptLogsByContract).filter(([name]) => !followed.includes(name)));
     const api = (await (await fetch(`${indexer.url}/status`)).json()) as { indexedBlock: number; eventsTotal: number; lag: number };
 
-    const latency = ok.map((s) => s.done! - s.start);
-    const sendToReceipt = ok.map((s) => s.done! - s.sent!);
-    const callToSent = ok.map((s) => s.sent! - s.start);
-    const seconds = (loadEnd - loadStart) / 1000;
+    // The top-level figures are the SDK side's (all its phases); each phase, both sides, is in `phases`.
+    const sideOf = (p: number) => phases.find((x) => x.phase === p)!.side;
+    const sdkOk = ok.filter((s) => sideOf(s.phase) === "sdk");
+    const sdkPhases = phases.filter((p) => p.side === "sdk");
+    const ethersPhases = phases.filter((p) => p.side === "ethers");
+    const sum = (list: typeof phases, f: (p: (typeof phases)[number]) => number) => list.reduce((a, p) => a + f(p), 0);
+    const sideFigures = (list: typeof phases) =>
+      list.length === 0
+        ? null
+        : {
+            phases: list.length,
+            txPerSecond: round(sum(list, (p) => p.mined) / sum(list, (p) => p.seconds)),
+            sendToReceiptP95Ms: Math.max(...list.map((p) => p.latencyMs.sendToReceipt.p95)),
+            mainThreadCpuMsPerTx: round(sum(list, (p) => p.client.mainThreadCpuMsPerTx * p.transactions) / sum(list, (p) => p.transactions), 3),
+            processCpuMsPerTx: round(sum(list, (p) => p.client.processCpuMsPerTx * p.transactions) / sum(list, (p) => p.transactions), 3),
+            rpcRequestsPerTx: round(sum(list, (p) => p.rpc.requestsPerTx * p.transactions) / sum(list, (p) => p.transactions), 2),
+          };
+    const sdkSide = sideFigures(sdkPhases);
+    const ethersSide = sideFigures(ethersPhases);
     const kinds: Record<string, number> = {};
     for (const s of samples) kinds[s.kind] = (kinds[s.kind] ?? 0) + 1;
     const errors = samples.filter((s) => s.error !== undefined);
+    const workerElu = indexer.worker.performance.eventLoopUtilization();
     const result = {
       date: new Date().toISOString(),
       machine,
@@ -510,24 +757,33 @@ async function main(): Promise<void> {
       mining: MINING === "auto" ? "automine (one block per transaction)" : `interval mining every ${MINING} ms (automine off)`,
       senders: senders.length,
       inFlightPerSender: WINDOW,
-      transactions: TXS,
+      transactions: samples.length,
+      transactionsPerPhase: TXS,
       mix: kinds,
       blocks: { first: firstBlock, last: lastBlock, count: lastBlock - firstBlock + 1, fullest: fullestBlock },
-      throughput: { seconds: round(seconds, 2), txPerSecond: round(ok.length / seconds) },
+      throughput: { seconds: round(sum(sdkPhases, (p) => p.seconds), 2), txPerSecond: sdkSide?.txPerSecond ?? 0 },
       latencyMs: {
-        callToReceipt: latencySummary(latency),
-        sendToReceipt: latencySummary(sendToReceipt),
-        callToSent: latencySummary(callToSent),
+        callToReceipt: latencySummary(sdkOk.map((s) => s.done! - s.start)),
+        sendToReceipt: latencySummary(sdkOk.map((s) => s.done! - s.sent!)),
+        callToSent: latencySummary(sdkOk.map((s) => s.sent! - s.start)),
       },
       client: {
-        eventLoopUtilization: round(elu.utilization, 3),
-        busyMsPerTx: round(elu.active / TXS, 3),
-        cpuMsPerTx: round((cpu.user + cpu.system) / 1000 / TXS, 3),
-        note: "busy = the load generator's event-loop active time (main thread only); cpu = the whole client process incl. the indexer thread",
+        mainThreadCpuMsPerTx: sdkSide?.mainThreadCpuMsPerTx ?? 0,
+        cpuMsPerTx: sdkSide?.processCpuMsPerTx ?? 0,
+        busyMsPerTx: round(sum(sdkPhases, (p) => p.client.busyMsPerTx * p.transactions) / Math.max(1, sum(sdkPhases, (p) => p.transactions)), 3),
+        eventLoopUtilization: round(sum(sdkPhases, (p) => p.client.eventLoopUtilization) / Math.max(1, sdkPhases.length), 3),
+        note: "SDK phases. mainThreadCpu = the load generator's thread CPU (process.threadCpuUsage); cpu = the whole client process incl. the indexer thread; busy = event-loop active time (wall clock: on a loaded machine it includes time the thread waited for a core)",
       },
-      nodeCpuMsPerTx: round((nodeCpu * 1000) / TXS, 3),
+      sideBySide: {
+        sdk: sdkSide,
+        ethers: ethersSide,
+        sdkToEthersThroughput: sdkSide && ethersSide ? round(sdkSide.txPerSecond / ethersSide.txPerSecond, 2) : null,
+        ethersSide: "ethers 6 Wallet + NonceManager on its own JsonRpcProvider (same options): the SDK's calldata recorded before the phase (and the reads an operation makes first: the logged query's page, eth_call), sent with sendTransaction({ to, data, gasLimit }) and awaited with wait(1, 120 s)",
+      },
+      phases,
+      nodeCpuMsPerTx: round(sum(sdkPhases, (p) => p.nodeCpuMsPerTx * p.transactions) / Math.max(1, sum(sdkPhases, (p) => p.transactions)), 3),
       indexer: {
-        eventLoopUtilizationDuringLoad: round(workerElu.utilization, 3),
+        eventLoopUtilizationOverall: round(workerElu.utilization, 3),
         lagBlocksAtLastReceipt: lagBlocksAtEnd,
         lagMsAfterLastReceipt: round(indexLagMs),
         pollIntervalMs: POLL_INTERVAL_MS,
@@ -556,7 +812,7 @@ async function main(): Promise<void> {
     };
     await writeJsonReport("load.json", result);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    const passed = errors.length === 0 && duplicates === 0 && missing === 0 && foreign === 0 && noncesOk && result.verification.followedIndexed && blockTxs === TXS;
+    const passed = errors.length === 0 && duplicates === 0 && missing === 0 && foreign === 0 && noncesOk && result.verification.followedIndexed && blockTxs === samples.length;
     if (!passed) {
       log("VERIFICATION FAILED");
       process.exitCode = 1;
@@ -566,6 +822,7 @@ async function main(): Promise<void> {
           (result.verification.allIndexed ? "" : ` (NOT followed by the indexer: ${JSON.stringify(notFollowed)})`),
       );
   } finally {
+    for (const p of providers) p.destroy();
     await indexer?.stop().catch(() => {});
     await node.stop();
     await rm(dir, { recursive: true, force: true });

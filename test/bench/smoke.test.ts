@@ -133,7 +133,22 @@ const BENCHES: Bench[] = [
         blocks: { first: "number", last: "number", count: "number" },
         throughput: { seconds: "number", txPerSecond: "number" },
         latencyMs: { callToReceipt: LATENCY, sendToReceipt: LATENCY, callToSent: LATENCY },
-        client: { eventLoopUtilization: "number", busyMsPerTx: "number", cpuMsPerTx: "number" },
+        client: { mainThreadCpuMsPerTx: "number", busyMsPerTx: "number", cpuMsPerTx: "number" },
+        sideBySide: {
+          sdk: { txPerSecond: "number", sendToReceiptP95Ms: "number", mainThreadCpuMsPerTx: "number" },
+          ethers: { txPerSecond: "number", sendToReceiptP95Ms: "number", mainThreadCpuMsPerTx: "number" },
+          sdkToEthersThroughput: "number",
+        },
+        phases: [
+          {
+            side: "string",
+            mined: "number",
+            txPerSecond: "number",
+            loadAverage: { before: ["number"], after: ["number"] },
+            client: { mainThreadCpuMsPerTx: "number", processCpuMsPerTx: "number" },
+            rpc: { requestsPerTx: "number", httpCallsPerTx: "number" },
+          },
+        ],
         nodeCpuMsPerTx: "number",
         indexer: { lagBlocksAtLastReceipt: "number", lagMsAfterLastReceipt: "number" },
         verification: { mined: "number", errors: "number", noncesContiguous: "boolean", followedIndexed: "boolean" },

@@ -19,7 +19,14 @@ export {
   type DecodeOptions,
   type DecodedContractError,
 } from "./errors.js";
-export { ManagedSigner, withNonceManager } from "./nonce.js";
+export {
+  ManagedSigner,
+  ReusedGasEstimates,
+  withNonceManager,
+  type GasLimits,
+  type ManagedSignerOptions,
+} from "./nonce.js";
+export { ReceiptWatcher, type WatchedTransaction, type WatchOptions } from "./watcher.js";
 export {
   DEFAULT_RECEIPT_TIMEOUT_MS,
   TransactionDroppedError,

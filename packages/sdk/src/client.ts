@@ -2,13 +2,21 @@
  * `createConsortia({ runner, deployment })`: typed clients for every application of the suite over one ethers v6
  * signer or provider. Browser-safe: loading a deployments file from a directory (Node only) is a dynamic import.
  */
-import { getAddress, isAddress, type ContractRunner, type Provider, type Signer } from "ethers";
+import {
+  ContractTransactionReceipt,
+  getAddress,
+  isAddress,
+  type ContractRunner,
+  type Interface,
+  type Provider,
+  type Signer,
+} from "ethers";
 import { CLIENTS, type ClientName } from "./clients/index.js";
 import type { ClientContext, ClientDefinition, ContractFactoryLike, SendOptions } from "./clients/define.js";
 import { ReadOnlyClientError } from "./clients/define.js";
 import type { Deployment } from "./deployments.js";
 import { ContractError, toContractError } from "./errors.js";
-import { withNonceManager } from "./nonce.js";
+import { ManagedSigner, withNonceManager, type GasLimits } from "./nonce.js";
 import {
   TransactionDroppedError,
   TransactionReplacedError,
@@ -35,6 +43,16 @@ export interface CreateConsortiaOptions {
   checkChainId?: boolean;
   /** How long `send` waits for a receipt before `TransactionTimeoutError` (default 120 s; `SendOptions.timeoutMs`). */
   receiptTimeoutMs?: number;
+  /**
+   * Known gas limits for the nonce manager (default: estimate every send), e.g. `new ReusedGasEstimates()` for a
+   * steady business workload on a free-gas network: no `eth_estimateGas` per send (see nonce.ts).
+   */
+  gasLimits?: GasLimits;
+  /**
+   * Over a local key (ethers `Wallet`) and a JSON-RPC provider, sign and submit in the SDK and wait for receipts
+   * through one `ReceiptWatcher` per provider (default true; see nonce.ts and watcher.ts).
+   */
+  localSigning?: boolean;
 }
 
 /** A wait that ended without our receipt: passed on as is (no revert to decode). */
@@ -68,7 +86,7 @@ export async function createConsortia(options: CreateConsortiaOptions): Promise<
   const signer = isSigner
     ? options.manageNonces === false
       ? (options.runner as Signer)
-      : withNonceManager(options.runner as Signer)
+      : withNonceManager(options.runner as Signer, { gasLimits: options.gasLimits, localSigning: options.localSigning })
     : undefined;
   const runner: ContractRunner = signer ?? provider;
 
@@ -107,10 +125,17 @@ export async function createConsortia(options: CreateConsortiaOptions): Promise<
       try {
         const response = await transaction();
         sendOptions?.onSent?.(response.hash);
-        return await waitForReceipt(response, {
+        const wait = {
           confirmations: sendOptions?.confirmations,
           timeoutMs: sendOptions?.timeoutMs ?? options.receiptTimeoutMs,
-        });
+        };
+        const contractInterface = (contract as { interface?: Interface }).interface;
+        if (signer instanceof ManagedSigner && signer.watches(response.hash) && contractInterface !== undefined) {
+          // Signed by the SDK: its receipt comes through the provider's watcher, with the contract's events parsed.
+          const receipt = await signer.waitForReceipt(response, wait);
+          return new ContractTransactionReceipt(contractInterface, provider, receipt);
+        }
+        return await waitForReceipt(response, wait);
       } catch (error) {
         if (isWaitError(error)) throw error;
         throw toContractError(error, { to, deployment });

@@ -8,35 +8,131 @@
  *   `eth_sendRawTransaction` round trip is serialised, never the wait for mining), so a node never sees a gap —
  *   Hardhat's automining node rejects gaps, Besu would park them;
  * - forgets its count when a submission fails (the next send re-reads the pending nonce from the node), and retries
- *   once when the node says the nonce was used (another process sent from the same account).
+ *   once when the node says the nonce was used (another process sent from the same account);
+ * - over a local key (an ethers `Wallet`) and a JSON-RPC provider, signs and submits the transaction itself: the chain
+ *   id read once, fees reused, the nonce local, and the response built from what it signed — ethers'
+ *   `broadcastTransaction` would recover the sender from the signature it just made (the costliest step of a send
+ *   after signing); its receipt is then awaited through the provider's shared `ReceiptWatcher` (watcher.ts);
+ * - takes a known gas limit instead of estimating when told one (`GasLimits`, e.g. `ReusedGasEstimates`): no
+ *   `eth_estimateGas` round trip (and no execution on the node) per send. A revert is then found on chain, not before
+ *   sending: the nonce is used, and the wait replays the call on the block's parent state to decode the reason.
  *
  * Browser-safe.
  */
 import {
   AbstractSigner,
+  BaseWallet,
   copyRequest,
   FeeData,
   isError,
+  keccak256,
+  resolveAddress,
+  Transaction,
+  TransactionResponse,
   type Provider,
   type Signer,
+  type TransactionReceipt,
   type TransactionRequest,
-  type TransactionResponse,
+  type TransactionResponseParams,
   type TypedDataDomain,
   type TypedDataField,
 } from "ethers";
+import { waitForReceipt, type WaitableTransaction, type WaitOptions } from "./receipts.js";
+import { ReceiptWatcher } from "./watcher.js";
 
 /** How long fee data is reused before the node is asked again. */
 const FEE_DATA_TTL_MS = 10_000;
 
+/** Where gas limits come from when a request has none: a known limit, or (undefined) `eth_estimateGas`. */
+export interface GasLimits {
+  /** The gas limit to use for `request` without estimating, or undefined to estimate. */
+  limit(request: TransactionRequest): bigint | undefined;
+  /** Told every estimate made (to learn from). */
+  estimated?(request: TransactionRequest, gas: bigint): void;
+}
+
+/**
+ * Estimates the first call of each function of each contract (`to` and the 4-byte selector), then reuses the highest
+ * estimate seen times `headroom` (default 1.5) for that function. For workloads whose calls cost about the same each
+ * time (a consortium's business transactions: the same steps on fresh records); gas is free on such chains, so the
+ * headroom costs nothing but block space. A call that needs more runs out of gas on chain (a failed receipt).
+ */
+export class ReusedGasEstimates implements GasLimits {
+  readonly headroom: number;
+  #limits = new Map<string, bigint>();
+
+  constructor(headroom = 1.5) {
+    if (!(headroom >= 1)) throw new RangeError(`headroom must be at least 1, not ${headroom}`);
+    this.headroom = headroom;
+  }
+
+  static key(request: TransactionRequest): string | undefined {
+    if (typeof request.to !== "string" || typeof request.data !== "string" || request.data.length < 10)
+      return undefined;
+    return `${request.to.toLowerCase()}:${request.data.slice(0, 10).toLowerCase()}`;
+  }
+
+  limit(request: TransactionRequest): bigint | undefined {
+    const key = ReusedGasEstimates.key(request);
+    return key === undefined ? undefined : this.#limits.get(key);
+  }
+
+  estimated(request: TransactionRequest, gas: bigint): void {
+    const key = ReusedGasEstimates.key(request);
+    if (key === undefined) return;
+    const limit = (gas * BigInt(Math.round(this.headroom * 1000))) / 1000n;
+    if (limit > (this.#limits.get(key) ?? 0n)) this.#limits.set(key, limit);
+  }
+}
+
+export interface ManagedSignerOptions {
+  /** Known gas limits (default: estimate every send). */
+  gasLimits?: GasLimits;
+  /**
+   * Sign and submit locally and wait through the provider's `ReceiptWatcher` when the signer is a local key over a
+   * JSON-RPC provider (default true).
+   */
+  localSigning?: boolean;
+}
+
+/** What the signer remembers of a transaction it signed itself, until its receipt is asked for. */
+interface SentRecord {
+  /** The first block that can hold it (undefined: unknown). */
+  fromBlock: number | undefined;
+  /** Its gas limit was known (no estimate ran): a revert shows only on chain. */
+  unestimated: boolean;
+  /** What it pays per gas (for a receipt that does not say). */
+  gasPrice: bigint;
+}
+
+/** Records kept for transactions nobody waited for through the signer. */
+const MAX_SENT_RECORDS = 8192;
+
+type JsonRpcLike = Provider & { send(method: string, params: unknown[]): Promise<unknown> };
+
 export class ManagedSigner extends AbstractSigner {
   readonly signer: Signer;
+  readonly options: ManagedSignerOptions;
   #next: number | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #fees?: { data: Promise<FeeData | undefined>; at: number };
+  #chainId?: Promise<bigint>;
+  #sent = new Map<string, SentRecord>();
+  #watcher: ReceiptWatcher | undefined;
 
-  constructor(signer: Signer) {
+  constructor(signer: Signer, options: ManagedSignerOptions = {}) {
     super(signer.provider);
     this.signer = signer;
+    this.options = options;
+    const provider = signer.provider as Partial<JsonRpcLike> | null;
+    if (options.localSigning !== false && signer instanceof BaseWallet && typeof provider?.send === "function") {
+      this.#watcher = ReceiptWatcher.for(provider as Provider);
+    }
+  }
+
+  /** The receipt watcher this signer waits through (undefined: it sends and waits the ethers way). */
+  get watcher(): ReceiptWatcher | undefined {
+    return this.#watcher;
   }
 
   getAddress(): Promise<string> {
@@ -44,7 +140,7 @@ export class ManagedSigner extends AbstractSigner {
   }
 
   connect(provider: Provider | null): ManagedSigner {
-    return new ManagedSigner(this.signer.connect(provider));
+    return new ManagedSigner(this.signer.connect(provider), this.options);
   }
 
   /** The next nonce this signer will use (the node's pending count until the first send). */
@@ -78,8 +174,21 @@ export class ManagedSigner extends AbstractSigner {
     if (tx.nonce != null) return this.signer.sendTransaction(tx);
     const request = copyRequest(tx);
     request.from = await this.getAddress();
+    if (request.to != null && typeof request.to !== "string")
+      request.to = await resolveAddress(request.to, this.provider);
     // Outside the lock: a revert surfaces here and uses no nonce.
-    if (request.gasLimit == null) request.gasLimit = await this.signer.estimateGas(request);
+    let unestimated = false;
+    if (request.gasLimit == null) {
+      const known = this.options.gasLimits?.limit(request);
+      if (known !== undefined) {
+        request.gasLimit = known;
+        unestimated = true;
+      } else {
+        const gas = await this.signer.estimateGas(request);
+        this.options.gasLimits?.estimated?.(request, gas);
+        request.gasLimit = gas;
+      }
+    }
     if (request.gasPrice == null && request.maxFeePerGas == null) {
       const fees = await this.#feeData();
       if (fees?.maxFeePerGas != null && fees.maxPriorityFeePerGas != null && request.type !== 0) {
@@ -90,7 +199,66 @@ export class ManagedSigner extends AbstractSigner {
         request.type ??= 0;
       }
     }
-    return this.#serialised(() => this.#submit(request, true));
+    return this.#serialised(() => this.#submit(request, unestimated, true));
+  }
+
+  /**
+   * The receipt of a transaction this signer sent: through the shared `ReceiptWatcher` for one it signed itself, else
+   * `waitForReceipt` (ethers' wait). Ends as `waitForReceipt` does; for a transaction sent with a known gas limit that
+   * reverted on chain, the error is the replay's (revert data the SDK decodes) when the replay reverts too.
+   */
+  async waitForReceipt<R extends TransactionReceipt>(
+    response: WaitableTransaction<R>,
+    options: WaitOptions = {},
+  ): Promise<TransactionReceipt> {
+    const record = this.#sent.get(response.hash);
+    if (
+      record === undefined ||
+      this.#watcher === undefined ||
+      response.from === undefined ||
+      response.nonce === undefined
+    ) {
+      return waitForReceipt(response, options);
+    }
+    this.#sent.delete(response.hash);
+    try {
+      return await this.#watcher.wait(
+        {
+          hash: response.hash,
+          from: response.from,
+          nonce: response.nonce,
+          fromBlock: record.fromBlock,
+          gasPrice: record.gasPrice,
+        },
+        options,
+      );
+    } catch (error) {
+      if (record.unestimated && isError(error, "CALL_EXCEPTION") && error.receipt != null) {
+        throw await this.#replayed(response as unknown as TransactionResponse, error.receipt, error);
+      }
+      throw error;
+    }
+  }
+
+  /** Whether this signer signed `hash` itself and can wait for it through its watcher. */
+  watches(hash: string): boolean {
+    return this.#watcher !== undefined && this.#sent.has(hash);
+  }
+
+  /** The reverted call replayed on its block's parent state: the revert with its data, or `original`. */
+  async #replayed(response: TransactionResponse, receipt: TransactionReceipt, original: Error): Promise<Error> {
+    try {
+      await this.signer.provider!.call({
+        from: response.from,
+        to: response.to,
+        data: response.data,
+        value: response.value,
+        blockTag: Math.max(0, receipt.blockNumber - 1),
+      });
+      return original;
+    } catch (error) {
+      return error as Error;
+    }
   }
 
   /**
@@ -135,17 +303,83 @@ export class ManagedSigner extends AbstractSigner {
     return Number(await provider.send("eth_getTransactionCount", [await this.getAddress(), "pending"]));
   }
 
-  async #submit(request: TransactionRequest, retry: boolean): Promise<TransactionResponse> {
+  async #submit(request: TransactionRequest, unestimated: boolean, retry: boolean): Promise<TransactionResponse> {
     this.#next ??= await this.#pendingCount();
     const nonce = this.#next;
     this.#next = nonce + 1;
     try {
+      if (this.#watcher !== undefined) return await this.#signAndSend({ ...request, nonce }, unestimated);
       return await this.signer.sendTransaction({ ...request, nonce });
     } catch (error) {
       this.reset();
-      if (retry && isError(error, "NONCE_EXPIRED")) return this.#submit(request, false);
+      if (retry && isError(error, "NONCE_EXPIRED")) return this.#submit(request, unestimated, false);
       throw error;
     }
+  }
+
+  /**
+   * Signs `request` (complete but for the chain id) with the local key, submits it raw and answers a response built
+   * from what was signed: the sender is known, so nothing recovers it from the signature.
+   */
+  async #signAndSend(request: TransactionRequest, unestimated: boolean): Promise<TransactionResponse> {
+    const wallet = this.signer as BaseWallet;
+    const provider = this.signer.provider as JsonRpcLike;
+    this.#chainId ??= provider.getNetwork().then((network) => network.chainId);
+    const chainId = await this.#chainId.catch((error: unknown) => {
+      this.#chainId = undefined;
+      throw error;
+    });
+    const tx = Transaction.from({
+      type: request.type ?? (request.maxFeePerGas != null ? 2 : request.gasPrice != null ? 0 : null),
+      to: (request.to as string | null | undefined) ?? null,
+      data: request.data ?? "0x",
+      value: request.value ?? 0n,
+      nonce: request.nonce!,
+      gasLimit: request.gasLimit!,
+      gasPrice: request.gasPrice ?? null,
+      maxFeePerGas: request.maxFeePerGas ?? null,
+      maxPriorityFeePerGas: request.maxPriorityFeePerGas ?? null,
+      accessList: request.accessList ?? null,
+      chainId,
+    });
+    tx.signature = wallet.signingKey.sign(tx.unsignedHash);
+    const signed = tx.serialized;
+    const hash = keccak256(signed);
+    // Read before sending: a block holding it comes after the head known now (the watcher's, possibly stale: lower).
+    const head = this.#watcher!.head;
+    const returned = (await provider.send("eth_sendRawTransaction", [signed])) as string;
+    if (typeof returned !== "string" || returned.toLowerCase() !== hash) {
+      throw new Error(`the node answered transaction hash ${String(returned)}, not ${hash} as signed`);
+    }
+    if (this.#sent.size >= MAX_SENT_RECORDS) this.#sent.delete(this.#sent.keys().next().value!);
+    this.#sent.set(hash, {
+      fromBlock: head === undefined ? undefined : head + 1,
+      unestimated,
+      gasPrice: tx.gasPrice ?? tx.maxFeePerGas ?? 0n,
+    });
+    const params: TransactionResponseParams = {
+      blockNumber: null,
+      blockHash: null,
+      hash,
+      index: 0,
+      type: tx.type ?? tx.inferType(),
+      to: tx.to,
+      from: wallet.address,
+      nonce: tx.nonce,
+      gasLimit: tx.gasLimit,
+      gasPrice: tx.gasPrice ?? tx.maxFeePerGas ?? 0n,
+      maxPriorityFeePerGas: tx.maxPriorityFeePerGas,
+      maxFeePerGas: tx.maxFeePerGas,
+      maxFeePerBlobGas: null,
+      data: tx.data,
+      value: tx.value,
+      chainId: tx.chainId,
+      signature: tx.signature,
+      accessList: tx.accessList,
+      blobVersionedHashes: null,
+      authorizationList: null,
+    };
+    return new TransactionResponse(params, provider);
   }
 
   #serialised<T>(task: () => Promise<T>): Promise<T> {
@@ -156,6 +390,6 @@ export class ManagedSigner extends AbstractSigner {
 }
 
 /** Wraps a signer for concurrent sends (idempotent: a `ManagedSigner` is returned as is). */
-export function withNonceManager(signer: Signer): ManagedSigner {
-  return signer instanceof ManagedSigner ? signer : new ManagedSigner(signer);
+export function withNonceManager(signer: Signer, options?: ManagedSignerOptions): ManagedSigner {
+  return signer instanceof ManagedSigner ? signer : new ManagedSigner(signer, options);
 }

@@ -93,8 +93,8 @@ export async function waitForReceipt<R extends TransactionReceipt>(
  * or used by another transaction (replaced: ethers saw no block in which to find the replacement, e.g. the replacement
  * was mined before the wait started watching blocks). Unknown answers keep the cautious reading, a timeout.
  */
-async function timedOut<R extends TransactionReceipt>(
-  response: WaitableTransaction<R>,
+export async function timedOut<R extends TransactionReceipt>(
+  response: Pick<WaitableTransaction<R>, "hash" | "from" | "nonce" | "provider">,
   timeoutMs: number,
 ): Promise<Error> {
   const { provider, hash, from, nonce } = response;

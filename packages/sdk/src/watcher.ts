@@ -1,0 +1,364 @@
+/**
+ * One receipt watcher per provider for many transactions in flight (deep pipelines on a block clock).
+ *
+ * ethers' `TransactionResponse.wait` costs each waiting transaction its own requests on every new block (a receipt
+ * poll, and the sender's nonce and the head for replacement checks): with hundreds of transactions in flight that is
+ * hundreds of JSON-RPC calls per block, and the client's CPU goes into them. The watcher instead polls the head once
+ * per interval, reads each new block once (its transaction hashes only), and asks for a receipt only for a
+ * transaction it saw mined (concurrent requests, which ethers' `JsonRpcProvider` batches into one HTTP call); per
+ * sender with transactions not yet seen it reads the nonce count once per new block, at the scanned block, to tell a
+ * replaced transaction (its nonce used by another) early. The waits end as `waitForReceipt`'s do: the receipt, a
+ * revert as ethers' CALL_EXCEPTION, `TransactionReplacedError`, or at the timeout `TransactionTimeoutError` /
+ * `TransactionDroppedError`.
+ *
+ * Browser-safe.
+ */
+import { getAddress, makeError, TransactionReceipt, type Provider, type TransactionReceiptParams } from "ethers";
+import { DEFAULT_RECEIPT_TIMEOUT_MS, timedOut, TransactionReplacedError } from "./receipts.js";
+
+/** A sent transaction the watcher can follow: sender and nonce let it see a replacement. */
+export interface WatchedTransaction {
+  readonly hash: string;
+  readonly from: string;
+  readonly nonce: number;
+  /**
+   * The first block that can hold it: one past the head known before it was sent (`ReceiptWatcher.head + 1`);
+   * undefined when not known (its receipt is then asked for once).
+   */
+  readonly fromBlock?: number;
+  /**
+   * Its gas price, for a receipt without `effectiveGasPrice` (Berlin nodes): ethers would ask the node for the
+   * transaction to learn it, a second request per receipt.
+   */
+  readonly gasPrice?: bigint;
+}
+
+export interface WatchOptions {
+  /** Confirmations to wait for (default 1). */
+  confirmations?: number;
+  /** Milliseconds before giving up (default `DEFAULT_RECEIPT_TIMEOUT_MS`). */
+  timeoutMs?: number;
+}
+
+/** How many scanned blocks' hashes are kept for transactions registered after their block was scanned. */
+const RECENT_BLOCKS = 64;
+
+interface Entry {
+  tx: WatchedTransaction;
+  confirmations: number;
+  timeoutMs: number;
+  /** Block it was seen in. */
+  minedAt?: number;
+  /** Ask for its receipt directly on the next poll (its block may have been scanned before it was registered). */
+  direct: boolean;
+  fetching: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+  resolve(receipt: TransactionReceipt): void;
+  reject(error: Error): void;
+}
+
+type RawSender = (method: string, params: unknown[]) => Promise<unknown>;
+
+const watchers = new WeakMap<Provider, ReceiptWatcher>();
+
+export class ReceiptWatcher {
+  readonly provider: Provider;
+  readonly pollIntervalMs: number;
+  #entries = new Map<string, Entry>();
+  #head: number | undefined;
+  #scanned: number | undefined;
+  #recent = new Map<number, Set<string>>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #polling = false;
+  /** JSON-RPC requests the watcher made (a counter for benchmarks and tests). */
+  requests = 0;
+
+  /** The watcher shared by every signer on `provider`. */
+  static for(provider: Provider): ReceiptWatcher {
+    let watcher = watchers.get(provider);
+    if (watcher === undefined) {
+      watcher = new ReceiptWatcher(provider);
+      watchers.set(provider, watcher);
+    }
+    return watcher;
+  }
+
+  constructor(provider: Provider, pollIntervalMs?: number) {
+    this.provider = provider;
+    const interval = (provider as { pollingInterval?: number }).pollingInterval;
+    this.pollIntervalMs = pollIntervalMs ?? Math.min(typeof interval === "number" ? interval : 250, 1000);
+  }
+
+  /** The newest block number seen (undefined before the first poll). */
+  get head(): number | undefined {
+    return this.#head;
+  }
+
+  /** Transactions being waited for. */
+  get pending(): number {
+    return this.#entries.size;
+  }
+
+  /** Resolves with the receipt of `tx` (see the module comment for how a wait ends otherwise). */
+  wait(tx: WatchedTransaction, options: WatchOptions = {}): Promise<TransactionReceipt> {
+    const hash = tx.hash.toLowerCase();
+    const existing = this.#entries.get(hash);
+    if (existing !== undefined) {
+      return new Promise((resolve, reject) => {
+        const { resolve: first, reject: firstReject } = existing;
+        existing.resolve = (receipt) => (first(receipt), resolve(receipt));
+        existing.reject = (error) => (firstReject(error), reject(error));
+      });
+    }
+    return new Promise<TransactionReceipt>((resolve, reject) => {
+      const entry: Entry = {
+        tx,
+        confirmations: Math.max(1, options.confirmations ?? 1),
+        timeoutMs: options.timeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS,
+        direct: false,
+        fetching: false,
+        resolve,
+        reject,
+      };
+      entry.minedAt = this.#seenIn(hash, tx.fromBlock, entry);
+      this.#entries.set(hash, entry);
+      if (entry.timeoutMs > 0) {
+        entry.timer = setTimeout(() => void this.#timeout(hash, entry), entry.timeoutMs);
+      }
+      this.#schedule();
+    });
+  }
+
+  /** The scanned block holding `hash` since `fromBlock`, or undefined; flags a direct check when unsure. */
+  #seenIn(hash: string, fromBlock: number | undefined, entry: Entry): number | undefined {
+    if (this.#scanned === undefined) {
+      entry.direct = true;
+      return undefined;
+    }
+    if (fromBlock === undefined) {
+      entry.direct = true;
+      return undefined;
+    }
+    for (let block = fromBlock; block <= this.#scanned; block++) {
+      const hashes = this.#recent.get(block);
+      if (hashes === undefined) {
+        entry.direct = true;
+        return undefined;
+      }
+      if (hashes.has(hash)) return block;
+    }
+    return undefined;
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#polling || this.#entries.size === 0) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#poll();
+    }, this.pollIntervalMs);
+  }
+
+  #send: RawSender = (method, params) => {
+    this.requests++;
+    const provider = this.provider as Provider & { send?: RawSender };
+    if (typeof provider.send === "function") return provider.send(method, params);
+    throw new Error(`the provider cannot send ${method}: give the watcher a JsonRpcProvider`);
+  };
+
+  async #poll(): Promise<void> {
+    this.#polling = true;
+    try {
+      const head = Number(await this.#send("eth_blockNumber", []));
+      this.#head = head;
+      if (this.#scanned === undefined) this.#scanned = head;
+      if (head - this.#scanned > RECENT_BLOCKS) {
+        // Idle for long (no wait registered): skip the gap, asking directly for the receipts it may hold.
+        for (const entry of this.#entries.values()) if (entry.minedAt === undefined) entry.direct = true;
+        this.#recent.clear();
+        this.#scanned = head;
+      }
+      const newBlocks = head > this.#scanned;
+      for (let block = this.#scanned + 1; block <= head; block++) {
+        const body = (await this.#send("eth_getBlockByNumber", [`0x${block.toString(16)}`, false])) as {
+          transactions: string[];
+        } | null;
+        if (body === null) break; // not served yet: next poll
+        const hashes = new Set(body.transactions.map((h) => h.toLowerCase()));
+        this.#recent.set(block, hashes);
+        this.#recent.delete(block - RECENT_BLOCKS);
+        for (const hash of hashes) {
+          const entry = this.#entries.get(hash);
+          if (entry !== undefined && entry.minedAt === undefined) entry.minedAt = block;
+        }
+        this.#scanned = block;
+      }
+      const work: Promise<void>[] = [];
+      for (const [hash, entry] of this.#entries) {
+        if (entry.fetching) continue;
+        const ready = entry.minedAt !== undefined && head >= entry.minedAt + entry.confirmations - 1;
+        if (ready || entry.direct) work.push(this.#fetch(hash, entry));
+      }
+      if (newBlocks) work.push(this.#checkReplacements(this.#scanned));
+      await Promise.all(work);
+    } catch {
+      // A failed poll is retried on the next one; the timeouts still run.
+    } finally {
+      this.#polling = false;
+      this.#schedule();
+    }
+  }
+
+  /** Asks for the receipt of one transaction seen mined (or to be checked directly) and ends its wait if ready. */
+  async #fetch(hash: string, entry: Entry): Promise<void> {
+    entry.fetching = true;
+    try {
+      const raw = (await this.#send("eth_getTransactionReceipt", [hash])) as RawReceipt | null;
+      const receipt = raw === null ? null : receiptOf(raw, entry.tx.gasPrice, this.provider);
+      entry.direct = false;
+      if (receipt === null) {
+        entry.minedAt = undefined; // reorganised away, or not yet served: the scan finds it again
+        return;
+      }
+      entry.minedAt = receipt.blockNumber;
+      if ((this.#head ?? 0) < receipt.blockNumber + entry.confirmations - 1) return;
+      this.#finish(hash, entry);
+      if (receipt.status === 0) {
+        entry.reject(
+          makeError("transaction execution reverted", "CALL_EXCEPTION", {
+            action: "sendTransaction",
+            data: null,
+            reason: null,
+            invocation: null,
+            revert: null,
+            transaction: { to: receipt.to, from: receipt.from, data: "" },
+            receipt,
+          }),
+        );
+      } else entry.resolve(receipt);
+    } finally {
+      entry.fetching = false;
+    }
+  }
+
+  /**
+   * Per sender with transactions not seen mined: its nonce count at the last scanned block. A transaction whose nonce
+   * is below it, and that no scanned block held, was replaced (its receipt is asked for once to be sure).
+   */
+  async #checkReplacements(atBlock: number): Promise<void> {
+    const lowest = new Map<string, number>();
+    for (const entry of this.#entries.values()) {
+      if (entry.minedAt !== undefined || entry.direct) continue;
+      const from = entry.tx.from.toLowerCase();
+      lowest.set(from, Math.min(lowest.get(from) ?? Infinity, entry.tx.nonce));
+    }
+    await Promise.all(
+      [...lowest].map(async ([from, nonce]) => {
+        const count = Number(await this.#send("eth_getTransactionCount", [from, `0x${atBlock.toString(16)}`]));
+        if (count <= nonce) return;
+        for (const [hash, entry] of this.#entries) {
+          if (entry.minedAt !== undefined || entry.direct || entry.tx.from.toLowerCase() !== from) continue;
+          if (entry.tx.nonce >= count) continue;
+          const receipt = await this.provider.getTransactionReceipt(hash);
+          if (receipt !== null) {
+            entry.minedAt = receipt.blockNumber;
+            continue;
+          }
+          this.#finish(hash, entry);
+          entry.reject(new TransactionReplacedError(entry.tx.hash, undefined, "replaced"));
+        }
+      }),
+    );
+  }
+
+  async #timeout(hash: string, entry: Entry): Promise<void> {
+    if (this.#entries.get(hash) !== entry) return;
+    this.#finish(hash, entry);
+    const provider = this.provider;
+    entry.reject(
+      await timedOut(
+        {
+          hash: entry.tx.hash,
+          from: entry.tx.from,
+          nonce: entry.tx.nonce,
+          provider: {
+            getTransaction: (h: string) => provider.getTransaction(h),
+            getTransactionCount: (address: string, tag: "latest") => provider.getTransactionCount(address, tag),
+          },
+        },
+        entry.timeoutMs,
+      ),
+    );
+  }
+
+  #finish(hash: string, entry: Entry): void {
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    this.#entries.delete(hash);
+  }
+}
+
+interface RawLog {
+  transactionHash: string;
+  blockHash: string;
+  blockNumber: string;
+  removed?: boolean;
+  address: string;
+  data: string;
+  topics: string[];
+  logIndex: string;
+  transactionIndex: string;
+}
+
+interface RawReceipt {
+  to: string | null;
+  from: string;
+  contractAddress: string | null;
+  transactionHash: string;
+  transactionIndex: string;
+  blockHash: string;
+  blockNumber: string;
+  logsBloom: string;
+  logs: RawLog[];
+  gasUsed: string;
+  cumulativeGasUsed: string;
+  blobGasUsed?: string | null;
+  effectiveGasPrice?: string | null;
+  gasPrice?: string | null;
+  type?: string | null;
+  status?: string | null;
+  root?: string | null;
+}
+
+/** An ethers receipt from the node's JSON (what ethers' formatter makes of it, the gas price taken as known). */
+function receiptOf(raw: RawReceipt, gasPrice: bigint | undefined, provider: Provider): TransactionReceipt {
+  const price = raw.effectiveGasPrice ?? raw.gasPrice;
+  const params: TransactionReceiptParams = {
+    to: raw.to == null ? null : getAddress(raw.to),
+    from: getAddress(raw.from),
+    contractAddress: raw.contractAddress == null ? null : getAddress(raw.contractAddress),
+    hash: raw.transactionHash,
+    index: Number(raw.transactionIndex),
+    blockHash: raw.blockHash,
+    blockNumber: Number(raw.blockNumber),
+    logsBloom: raw.logsBloom,
+    logs: raw.logs.map((log) => ({
+      transactionHash: log.transactionHash,
+      blockHash: log.blockHash,
+      blockNumber: Number(log.blockNumber),
+      removed: log.removed === true,
+      address: getAddress(log.address),
+      data: log.data,
+      topics: log.topics,
+      index: Number(log.logIndex),
+      transactionIndex: Number(log.transactionIndex),
+    })),
+    gasUsed: BigInt(raw.gasUsed),
+    blobGasUsed: raw.blobGasUsed == null ? null : BigInt(raw.blobGasUsed),
+    cumulativeGasUsed: BigInt(raw.cumulativeGasUsed),
+    gasPrice: price != null ? BigInt(price) : (gasPrice ?? 0n),
+    blobGasPrice: null,
+    type: raw.type == null ? 0 : Number(raw.type),
+    status: raw.status == null ? null : Number(raw.status),
+    root: raw.root ?? null,
+  };
+  return new TransactionReceipt(params, provider);
+}

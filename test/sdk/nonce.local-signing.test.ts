@@ -1,0 +1,221 @@
+import { expect } from "chai";
+import { isError, JsonRpcProvider, parseUnits, Wallet, type JsonRpcPayload, type JsonRpcResult } from "ethers";
+import {
+  ManagedSigner,
+  ReceiptWatcher,
+  ReusedGasEstimates,
+  TransactionDroppedError,
+  TransactionReplacedError,
+  TransactionTimeoutError,
+} from "@consortia/sdk";
+import { localAnvilArgs, startAnvil } from "../../src/local/anvil.js";
+import type { NodeProcess } from "../../src/local/node.js";
+import { rejection } from "../helpers/rejection.js";
+
+/** Well-known development keys (accounts #8 and #9 of the test mnemonic); test chains only. */
+const KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
+const OTHER_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
+
+/** Init code of a contract that accepts every call (runtime: STOP). */
+const ACCEPTS_ALL = "0x6001600c60003960016000f300";
+/** Init code of a contract whose every call reverts with the 4 bytes 0xdeadbeef. */
+const REVERTS_DEADBEEF = "0x600d600c600039600d6000f363deadbeef6000526004601cfd";
+
+/** Counts the JSON-RPC requests it sends, by method. */
+class CountingProvider extends JsonRpcProvider {
+  calls: Record<string, number> = {};
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    for (const p of Array.isArray(payload) ? payload : [payload])
+      this.calls[p.method] = (this.calls[p.method] ?? 0) + 1;
+    return super._send(payload);
+  }
+  count(method: string): number {
+    return this.calls[method] ?? 0;
+  }
+}
+
+/**
+ * The nonce manager over a local key: it signs and submits itself (no sender recovery, no per-send chain id, fee or
+ * estimate round trip once known) and waits through the provider's `ReceiptWatcher`; every way a wait ends.
+ */
+describe("sdk/nonce ManagedSigner signing locally, receipts through the ReceiptWatcher", function () {
+  this.timeout(120_000);
+
+  describe("on 1 s blocks (Anvil --block-time 1)", () => {
+    let node: NodeProcess;
+    let provider: CountingProvider;
+
+    before(async () => {
+      node = await startAnvil([...localAnvilArgs(1337), "--block-time", "1"]);
+      provider = new CountingProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 100 });
+    });
+
+    after(async () => {
+      provider?.destroy();
+      await node?.stop();
+    });
+
+    async function deploy(signer: ManagedSigner, initCode: string): Promise<string> {
+      const response = await signer.sendTransaction({ data: initCode });
+      const receipt = await signer.waitForReceipt(response, { timeoutMs: 30_000 });
+      return receipt.contractAddress!;
+    }
+
+    it("sends 40 calls concurrently with one estimate, no sender recovery, receipts from the watcher", async () => {
+      const wallet = new Wallet(KEY, provider);
+      const signer = new ManagedSigner(wallet, { gasLimits: new ReusedGasEstimates(1.5) });
+      expect(signer.watcher).to.equal(ReceiptWatcher.for(provider));
+      const target = await deploy(signer, ACCEPTS_ALL);
+      const start = await provider.getTransactionCount(wallet, "pending");
+      const first = await signer.sendTransaction({ to: target, data: "0x12345678" });
+      await signer.waitForReceipt(first, { timeoutMs: 30_000 });
+      const before = { ...provider.calls };
+      const delta = (method: string) => provider.count(method) - (before[method] ?? 0);
+
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          signer.sendTransaction({ to: target, data: `0x12345678${i.toString(16).padStart(64, "0")}` }),
+        ),
+      );
+      expect(responses.every((response) => signer.watches(response.hash))).to.equal(true);
+      const receipts = await Promise.all(responses.map((r) => signer.waitForReceipt(r, { timeoutMs: 30_000 })));
+
+      expect(delta("eth_estimateGas"), "estimates after the first call").to.equal(0);
+      expect(delta("eth_sendRawTransaction")).to.equal(40);
+      expect(delta("eth_chainId")).to.equal(0);
+      // One receipt request per transaction (no per-block polling per transaction).
+      expect(delta("eth_getTransactionReceipt")).to.be.within(40, 44);
+      expect(delta("eth_getTransactionByHash")).to.equal(0);
+      expect(receipts.map((r) => r.hash)).to.deep.equal(responses.map((r) => r.hash));
+      expect(receipts.every((r) => r.status === 1 && r.from === wallet.address)).to.equal(true);
+      expect(new Set(receipts.map((r) => r.blockNumber)).size).to.be.lessThan(10); // many per block
+      expect(responses.map((r) => r.from)).to.deep.equal(responses.map(() => wallet.address));
+      expect(responses.map((r) => r.nonce)).to.deep.equal(responses.map((_, i) => start + 1 + i));
+      // The node has what was signed under the hash the SDK computed.
+      const mined = await provider.getTransaction(responses[7].hash);
+      expect(mined?.from).to.equal(wallet.address);
+      expect(mined?.nonce).to.equal(start + 8);
+      expect(mined?.gasLimit).to.equal(responses[7].gasLimit);
+      expect(await provider.getTransactionCount(wallet, "latest")).to.equal(start + 41);
+    });
+
+    it("reuses the highest estimate of a function times the headroom, per contract and selector", () => {
+      const limits = new ReusedGasEstimates(1.5);
+      const call = (to: string, data: string) => ({ to, data });
+      const a = "0x" + "11".repeat(20);
+      expect(limits.limit(call(a, "0xaabbccdd00"))).to.equal(undefined);
+      limits.estimated(call(a, "0xaabbccdd00"), 100_000n);
+      limits.estimated(call(a, "0xaabbccdd01"), 80_000n); // lower: the higher stays
+      expect(limits.limit(call(a, "0xAABBCCDDff"))).to.equal(150_000n);
+      expect(limits.limit(call(a, "0x11223344"))).to.equal(undefined); // another function
+      expect(limits.limit(call("0x" + "22".repeat(20), "0xaabbccdd"))).to.equal(undefined); // another contract
+      expect(limits.limit({ to: a, value: 1n })).to.equal(undefined); // no calldata: always estimated
+      expect(() => new ReusedGasEstimates(0.9)).to.throw(RangeError);
+    });
+
+    it("a revert sent with a known gas limit is mined, and the wait replays it to give the revert data", async () => {
+      const signer = new ManagedSigner(new Wallet(OTHER_KEY, provider), { gasLimits: { limit: () => 100_000n } });
+      const reverter = await deploy(new ManagedSigner(new Wallet(OTHER_KEY, provider)), REVERTS_DEADBEEF);
+      const before = provider.count("eth_estimateGas");
+      const response = await signer.sendTransaction({ to: reverter, data: "0x12345678" });
+      expect(provider.count("eth_estimateGas")).to.equal(before); // not estimated: sent as is
+      const error = await rejection(signer.waitForReceipt(response, { timeoutMs: 30_000 }));
+      expect(isError(error, "CALL_EXCEPTION"), String(error)).to.equal(true);
+      expect((error as Error & { data?: string }).data).to.equal("0xdeadbeef");
+      // The nonce was used on chain: the next send follows it.
+      const next = await signer.sendTransaction({ to: Wallet.createRandom().address, value: 1n, gasLimit: 21_000n });
+      expect(next.nonce).to.equal(response.nonce + 1);
+    });
+
+    it("without local signing (option off) sends through the wrapped signer and waits the ethers way", async () => {
+      const signer = new ManagedSigner(new Wallet(OTHER_KEY, provider), { localSigning: false });
+      expect(signer.watcher).to.equal(undefined);
+      const response = await signer.sendTransaction({ to: Wallet.createRandom().address, value: 1n });
+      expect(signer.watches(response.hash)).to.equal(false);
+      expect((await signer.waitForReceipt(response, { timeoutMs: 30_000 })).status).to.equal(1);
+    });
+  });
+
+  describe("on a node that mines only when told (Anvil --no-mining)", () => {
+    let node: NodeProcess;
+    let provider: JsonRpcProvider;
+    let signer: ManagedSigner;
+
+    before(async () => {
+      node = await startAnvil([...localAnvilArgs(1337), "--no-mining"]);
+      provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 50 });
+      signer = new ManagedSigner(new Wallet(KEY, provider));
+    });
+
+    after(async () => {
+      provider?.destroy();
+      await node?.stop();
+    });
+
+    const mine = () => provider.send("evm_mine", []);
+    const transfer = () => signer.sendTransaction({ to: Wallet.createRandom().address, value: 1n, gasLimit: 21_000n });
+
+    /** Mines a block every 100 ms until `waiting` settles. */
+    async function whileMining<T>(waiting: Promise<T>): Promise<T> {
+      let settled = false;
+      const done = waiting.finally(() => (settled = true));
+      while (!settled) {
+        await mine();
+        await Promise.race([done.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 100))]);
+      }
+      return done;
+    }
+
+    it("waits for the confirmations asked", async () => {
+      const response = await transfer();
+      const waiting = signer.waitForReceipt(response, { confirmations: 3, timeoutMs: 20_000 });
+      const receipt = await whileMining(waiting);
+      expect(receipt.hash).to.equal(response.hash);
+      expect(await provider.getBlockNumber()).to.be.at.least(receipt.blockNumber + 2);
+    });
+
+    it("finds a transaction mined before its wait started", async () => {
+      const response = await transfer();
+      await mine();
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the watcher has scanned that block
+      const receipt = await signer.waitForReceipt(response, { timeoutMs: 10_000 });
+      expect(receipt.hash).to.equal(response.hash);
+    });
+
+    it("gives up after the timeout with TransactionTimeoutError, the transaction still pending", async () => {
+      const response = await transfer();
+      const error = await rejection(signer.waitForReceipt(response, { timeoutMs: 800 }));
+      expect(error).to.be.instanceOf(TransactionTimeoutError);
+      expect((error as TransactionTimeoutError).hash).to.equal(response.hash);
+      await mine();
+    });
+
+    it("reports a transaction the node dropped as TransactionDroppedError", async () => {
+      const response = await transfer();
+      await provider.send("anvil_dropTransaction", [response.hash]);
+      const error = await rejection(signer.waitForReceipt(response, { timeoutMs: 800 }));
+      expect(error).to.be.instanceOf(TransactionDroppedError);
+      signer.reset(); // its nonce was never used
+    });
+
+    it("reports a transaction replaced by another with its nonce as TransactionReplacedError, at the next block", async () => {
+      const response = await transfer();
+      const outside = new Wallet(KEY, new JsonRpcProvider(node.url, undefined, { staticNetwork: true }));
+      const waiting = rejection(signer.waitForReceipt(response, { timeoutMs: 20_000 }));
+      await outside.sendTransaction({
+        to: outside.address,
+        value: 0n,
+        nonce: response.nonce,
+        gasPrice: parseUnits("1", "gwei"),
+        gasLimit: 21_000n,
+        type: 0,
+      });
+      const started = Date.now();
+      const error = await whileMining(waiting);
+      expect(error).to.be.instanceOf(TransactionReplacedError);
+      expect(error).to.include({ hash: response.hash, reason: "replaced" });
+      expect(Date.now() - started).to.be.lessThan(5_000); // seen from the nonce, not at the timeout
+      (outside.provider as JsonRpcProvider).destroy();
+    });
+  });
+});
