@@ -476,6 +476,10 @@ const ROUTES: Record<string, Entry> = {
     parties: limitReaders,
     key: (o) => String(o.obligor),
   },
+  // multi-bank financing requests (issue 20): the supplier and the banks asked; a bank reads its own quote only.
+  // No live check yet: the demo runs no financing request (test/indexer/financing.test.ts checks the access rows).
+  "/financing-requests": { access: "rows" },
+  "/financing-requests/{id}": { access: "row" },
   "/registrations": {
     access: "rows",
     url: () => "/registrations?limit=500",

@@ -110,6 +110,22 @@ const TAMPERS: readonly Tamper[] = [
   { table: "obligor_issuance", set: "total = total + 1", drift: (r) => [`obligor ${r.obligor} total`] },
   { table: "issuance_uses", set: "amount = amount + 1", drift: (r) => [`usedBy(${r.app}, ${r.record})`] },
   {
+    table: "financing_requests",
+    set: "value = value + 1",
+    drift: (r) => [`financing request ${r.request_id} value`],
+  },
+  {
+    table: "financing_request_banks",
+    set: "bank = bank + 1000",
+    drift: (r) => [`financing request ${r.request_id} banks`],
+  },
+  {
+    table: "financing_quotes",
+    set: "status = 'Withdrawn'",
+    where: "status <> 'Withdrawn'",
+    drift: (r) => [`quote of bank ${r.bank} on financing request ${r.request_id} status`],
+  },
+  {
     table: "credit_entries",
     set: "severity = severity + 1",
     drift: (r) => [`entry ${r.subject_key}#${r.number} severity`],
@@ -266,6 +282,9 @@ const NOT_IN_DEMO: Readonly<Record<string, string>> = {
     "of test/indexer/letters-of-credit.test.ts runs one that excludes a bank",
   upgrade_proposals:
     "an upgrade needs a v2 implementation to vote on: test/upgrades/rehearsal.test.ts upgrades the demo network",
+  financing_requests: "the demo runs no multi-bank financing request yet: test/indexer/financing.test.ts does",
+  financing_request_banks: "the demo runs no multi-bank financing request yet: test/indexer/financing.test.ts does",
+  financing_quotes: "the demo runs no multi-bank financing request yet: test/indexer/financing.test.ts does",
 };
 const UNFILLED = Object.keys(NOT_IN_DEMO);
 

@@ -11,6 +11,7 @@ import { register as credit } from "./credit.js";
 import { register as dataSharing } from "./data-sharing.js";
 import { register as deploy } from "./deploy.js";
 import { register as documents } from "./documents.js";
+import { register as financing } from "./financing.js";
 import { register as forfaiting } from "./forfaiting.js";
 import { register as freeze } from "./freeze.js";
 import { register as guarantees } from "./guarantees.js";
@@ -39,6 +40,7 @@ export const COMMANDS: RegisterCommands[] = [
   forfaiting,
   credit,
   receivables,
+  financing,
   documents,
   limits,
   freeze,

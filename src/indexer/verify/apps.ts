@@ -4,6 +4,7 @@ import type { Check } from "./check.js";
 import { CREDIT_CHECKS, CREDIT_GAPS } from "./credit.js";
 import { DATA_SHARING_CHECKS, DATA_SHARING_GAPS } from "./data-sharing.js";
 import { DOCUMENT_CHECKS, DOCUMENT_GAPS } from "./documents.js";
+import { FINANCING_CHECKS, FINANCING_GAPS } from "./financing.js";
 import { FREEZE_CHECKS, FREEZE_GAPS } from "./freeze-orders.js";
 import { FORFAITING_CHECKS, FORFAITING_GAPS } from "./forfaiting.js";
 import { GUARANTEE_CHECKS, GUARANTEE_GAPS } from "./guarantees.js";
@@ -15,6 +16,7 @@ import { RECEIVABLE_CHECKS, RECEIVABLE_GAPS } from "./receivables.js";
 export const APP_CHECKS: readonly Check[] = [
   ...RECEIVABLE_CHECKS,
   ...DOCUMENT_CHECKS,
+  ...FINANCING_CHECKS,
   ...CREDIT_CHECKS,
   ...DATA_SHARING_CHECKS,
   ...LC_CHECKS,
@@ -34,6 +36,7 @@ export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...PLATFORM_GAPS,
   ...RECEIVABLE_GAPS,
   ...DOCUMENT_GAPS,
+  ...FINANCING_GAPS,
   ...CREDIT_GAPS,
   ...DATA_SHARING_GAPS,
   ...LC_GAPS,

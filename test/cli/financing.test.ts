@@ -1,0 +1,78 @@
+import { expect } from "chai";
+import { keccak256, toUtf8Bytes } from "ethers";
+import { appsNetwork, type AppsNetwork } from "./apps.harness.js";
+
+const h = (text: string) => keccak256(toUtf8Bytes(text));
+
+describe("cli: multi-bank financing requests against a real node", function () {
+  this.timeout(300_000);
+  let net: AppsNetwork;
+  before(async () => {
+    net = await appsNetwork();
+  });
+
+  it("the holder asks two banks, both quote, the holder accepts one: price computed on chain, settled at once", async () => {
+    const { receivableId } = await net.json<{ receivableId: string }>(
+      [
+        "receivable",
+        "register",
+        "--obligor",
+        "Importer",
+        "--face",
+        "1000",
+        "--maturity",
+        "+90d",
+        "--invoice-key",
+        h(`INV-CLI-FINANCING-${Date.now()}`),
+        "--contract",
+        h("financing contract"),
+        "--invoice",
+        h("financing invoice"),
+        "--delivery",
+        h("financing delivery"),
+      ],
+      { as: "exporter" },
+    );
+    const confirmed = await net.run(["receivable", "confirm", receivableId], { as: "importer" });
+    expect(confirmed.code, confirmed.stderr).to.equal(0);
+    const root = /certificate (\d+)/.exec(confirmed.stdout)?.[1] ?? "";
+    const { requestId } = await net.json<{ requestId: string }>(
+      ["financing", "request", root, "400", "--bank", "Bank A", "--bank", "Bank B", "--quote-deadline", "+1d"],
+      { as: "exporter" },
+    );
+    await net.json(["financing", "quote", requestId, "--rate", "360", "--fee", "1"], { as: "bankA" });
+    await net.json(["financing", "quote", requestId, "--rate", "350", "--day-count", "ACT/365", "--fee", "2"], {
+      as: "bankB",
+    });
+    const shown = await net.json<{ status: string; quotes: { bank: number; status: string; rate: string }[] }>([
+      "financing",
+      "show",
+      requestId,
+    ]);
+    expect(shown.status).to.equal("Open");
+    expect(shown.quotes.map((q) => q.status)).to.deep.equal(["Quoted", "Quoted"]);
+    // Only the requester accepts (decoded, exit 1).
+    const refused = await net.run(["financing", "accept", requestId, "Bank B"], { as: "supplier2" });
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.match(/FinancingWrongParty|not the party/);
+    const accepted = await net.json<{ price: string; daysToMaturity: string; interest: string }>(
+      ["financing", "accept", requestId, "Bank B"],
+      { as: "exporter" },
+    );
+    // 40,000 minor units x 3.50 % x 90 days / 365 = 345 (rounded down), minus the 200 fee: 39,455 = 394.55.
+    expect(accepted.daysToMaturity).to.equal("90");
+    expect(accepted.interest).to.equal("345");
+    expect(accepted.price).to.equal("394.55");
+    const after = await net.json<{ status: string; acceptedBank: number }>(["financing", "show", requestId]);
+    expect(after.status).to.equal("Accepted");
+    const again = await net.run(["financing", "accept", requestId, "Bank A"], { as: "exporter" });
+    expect(again.code).to.equal(1);
+  });
+
+  it("a bad day count or rate is a usage error (exit 2)", async () => {
+    expect(
+      (await net.run(["financing", "quote", "1", "--rate", "350", "--day-count", "30/360"], { as: "bankA" })).code,
+    ).to.equal(2);
+    expect((await net.run(["financing", "quote", "1", "--rate", "10001"], { as: "bankA" })).code).to.equal(2);
+  });
+});
