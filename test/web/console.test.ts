@@ -59,6 +59,27 @@ describe("web console in Chromium on the demo stack", function () {
   const axeFindings: Record<string, string[]> = {};
   /** The receivable the core enterprise confirms in the queue (the supply-chain story goes on with it). */
   let confirmedReceivable = "";
+  /** The LC and the presentation the presentation story leaves Compliant (the amendment and payment story go on). */
+  let storyLc = "";
+  let storyPresentation = "";
+  /** A date input's value for a unix time (UTC date; the steps keep weeks of margin). */
+  const ymd = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
+  /** A fresh file under the work directory and its keccak-256. */
+  const fileOf = async (name: string, text: string) => {
+    const content = Buffer.from(`${text} ${hexlify(randomBytes(8))}`);
+    const path = join(work, name);
+    await writeFile(path, content);
+    return { path, hash: hashBytes(content) };
+  };
+  /** Polls the API until `check` holds for the answer of `path` (the index follows the chain). */
+  const untilApi = async <T = Json>(path: string, check: (body: T) => boolean): Promise<T> => {
+    for (let tries = 0; tries < 100; tries++) {
+      const body = await getJson<T>(path);
+      if (check(body)) return body;
+      await sleep(100);
+    }
+    throw new Error(`${path}: the API did not show the expected state`);
+  };
   /** Follows an in-app link (a reload would drop the wallet session, which lives in the page). */
   const navTo = async (name: string) => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
@@ -74,14 +95,24 @@ describe("web console in Chromium on the demo stack", function () {
    * form acted on): gone counts as mined, and the caller checks the outcome on chain and in the API.
    */
   const minedOrGone = async (scope: ReturnType<Page["locator"]>) => {
-    const outcome = scope.locator('[data-phase="mined"], [data-phase="failed"]').first();
     const deadline = Date.now() + 60_000;
-    while ((await scope.count()) > 0 && !(await outcome.isVisible())) {
+    for (;;) {
+      // One read in the page: the form and its outcome together (it may unmount between two separate reads).
+      const seen = await scope.evaluateAll((nodes) =>
+        nodes.map((node) => {
+          const outcome = node.querySelector('[data-phase="mined"], [data-phase="failed"]');
+          return outcome === null ? null : { phase: outcome.getAttribute("data-phase"), text: outcome.textContent };
+        }),
+      );
+      if (seen.length === 0) return;
+      const outcome = seen.find((entry) => entry !== null);
+      if (outcome !== undefined && outcome !== null) {
+        expect(outcome.phase, outcome.text ?? "").to.equal("mined");
+        return;
+      }
       expect(Date.now(), "the transaction's outcome, or the form gone").to.be.below(deadline);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
-    if ((await scope.count()) === 0) return;
-    expect(await outcome.getAttribute("data-phase"), (await outcome.textContent()) ?? "").to.equal("mined");
   };
   /** Minor units (2 decimals) as typed in a form. */
   const typed = (minor: bigint) => `${minor / 100n}.${(minor % 100n).toString().padStart(2, "0")}`;
@@ -420,9 +451,175 @@ describe("web console in Chromium on the demo stack", function () {
     await mined(row);
     const examined = await getJson<{ state: string }>(`/lc-presentations/${presented!.id}`);
     expect(examined.state).to.equal("Compliant");
+    storyLc = lc.id;
+    storyPresentation = presented!.id;
     const timeline = page.locator(".timeline tr[data-event]");
     expect(await timeline.count()).to.be.greaterThan(3);
     await shoot("lc-examined");
+  });
+
+  it("the issuing bank amends the LC in the console, the beneficiary accepts it from its queue, the bank pays the presentation", async () => {
+    expect(storyLc, "the LC of the presentation story").to.not.equal("");
+    const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
+    const amended = 55_000_000n;
+    await signInAs("bankA");
+    await navTo("LCs & guarantees");
+    await page.locator(`tr[data-lc="${storyLc}"]`).getByRole("link").click();
+    const amend = page.locator('form[data-form="lc-amend"]');
+    const terms = await fileOf("amended-terms.pdf", "amended LC terms");
+    await amend.getByLabel(/^Amount/).fill(typed(amended));
+    await amend.getByLabel("Expires").fill(ymd(now + 90 * DAY));
+    // refused in the page first: the latest shipment after the expiry
+    await amend.getByLabel("Latest shipment").fill(ymd(now + 100 * DAY));
+    await amend.getByLabel("Amended terms file").setInputFiles(terms.path);
+    await amend.locator(`[data-file-hash="${terms.hash}"]`).waitFor();
+    await amend.getByRole("button", { name: "Propose the amendment" }).click();
+    await amend.getByText("The latest shipment must be on or before the expiry.").waitFor();
+    await amend.getByLabel("Latest shipment").fill(ymd(now + 45 * DAY));
+    await amend.getByRole("button", { name: "Propose the amendment" }).click();
+    await minedOrGone(amend); // the form leaves once the amendment is pending
+    await untilApi<{ pendingAmendment: string | null }>(
+      `/letters-of-credit/${storyLc}`,
+      (l) => l.pendingAmendment !== null,
+    );
+
+    await signInAs("supplier1");
+    const row = page.locator(`tr[data-key="amendment:${storyLc}"]`);
+    await row.getByRole("button", { name: /^Accept/ }).click();
+    await page.locator(`.done li[data-key="amendment:${storyLc}"] [data-phase="mined"]`).waitFor();
+    const onChain = await (await sdkAs(members.supplier1.privateKey)).lettersOfCredit.letterOfCredit(BigInt(storyLc));
+    expect(onChain.amount).to.equal(amended);
+    const indexed = await untilApi<{ amount: string; pendingAmendment: string | null; amendments: Json[] }>(
+      `/letters-of-credit/${storyLc}`,
+      (l) => l.amount === String(amended),
+    );
+    expect(indexed.pendingAmendment).to.equal(null);
+    expect(indexed.amendments.map((a) => a.status)).to.include("Accepted");
+    expect(indexed.amendments.find((a) => a.status === "Accepted")!.termsHash).to.equal(terms.hash);
+
+    await signInAs("bankA");
+    await navTo("LCs & guarantees");
+    await page.locator(`tr[data-lc="${storyLc}"]`).getByRole("link").click();
+    const presentation = page.locator(`tr[data-presentation="${storyPresentation}"]`);
+    await presentation.getByRole("button", { name: `Pay presentation ${storyPresentation}` }).click();
+    // the button and its status leave the row once the presentation is Paid: a failure, or the row's new state
+    const failed = presentation.locator('[data-phase="failed"]');
+    const paidCell = presentation.locator('[data-state="Paid"]');
+    await failed.or(paidCell).first().waitFor();
+    expect(await failed.count(), (await presentation.textContent()) ?? "").to.equal(0);
+    const paid = await untilApi<{ state: string }>(`/lc-presentations/${storyPresentation}`, (p) => p.state === "Paid");
+    expect(paid.state).to.equal("Paid");
+    const presentationOnChain = await (
+      await sdkAs(members.bankA.privateKey)
+    ).lettersOfCredit.presentation(BigInt(storyPresentation));
+    expect(presentationOnChain.state).to.equal("Paid");
+  });
+
+  it("the beneficiary demands under a guarantee in the console; the guarantor sees it in its queue and rejects it", async () => {
+    const { supplier2, bankC, coreB } = members;
+    const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
+    const { guaranteeId } = await (
+      await sdkAs(supplier2.privateKey)
+    ).guarantees.applyFor({
+      guarantor: new Wallet(bankC.privateKey).address,
+      beneficiary: new Wallet(coreB.privateKey).address,
+      kind: "Performance",
+      currency: "CNY",
+      amount: 8_000_000n,
+      expiry: now + 60 * DAY,
+      examinationPeriod: 5 * DAY,
+      termsHash: hashBytes(randomBytes(32)),
+    });
+    const guarantor = await sdkAs(bankC.privateKey);
+    const issued = await guarantor.guarantees.issue(guaranteeId, hexlify(randomBytes(32)));
+    await indexed(issued!.blockNumber);
+    const id = String(guaranteeId);
+
+    await signInAs("coreB");
+    await navTo("LCs & guarantees");
+    await page.locator(`tr[data-guarantee="${id}"]`).getByRole("link").click();
+    const demand = page.locator('form[data-form="guarantee-demand"]');
+    const statement = await fileOf("demand.pdf", "demand statement under URDG 758 art. 15");
+    await demand.getByLabel(/^Amount/).fill(typed(3_000_000n));
+    await demand.getByLabel("Demand statement file").setInputFiles(statement.path);
+    await demand.locator(`[data-file-hash="${statement.hash}"]`).waitFor();
+    await demand.getByRole("button", { name: "Present the demand" }).click();
+    await minedOrGone(demand);
+    await untilApi<{ items: Json[] }>(`/guarantees/${id}/claims`, (b) => b.items.length === 1);
+
+    await signInAs("bankC");
+    const row = page.locator(`tr[data-key="demand:${id}:0"]`);
+    await row.waitFor();
+    expect(await row.textContent()).to.match(/30,000\.00/);
+    expect(await row.textContent()).to.match(/GMT\+8/); // its examination deadline
+    await navTo("LCs & guarantees");
+    await page.locator(`tr[data-guarantee="${id}"]`).getByRole("link").click();
+    const decision = page.locator('form[data-form="guarantee-decision-0"]');
+    await decision.getByLabel("Decision").selectOption("reject");
+    const reasons = await fileOf("reasons.pdf", "the demand lacks the statement of breach");
+    await decision.getByLabel("Reasons file (rejection)").setInputFiles(reasons.path);
+    await decision.locator(`[data-file-hash="${reasons.hash}"]`).waitFor();
+    await decision.getByRole("button", { name: "Send the decision" }).click();
+    await minedOrGone(decision); // the form leaves once the demand is decided
+
+    expect((await guarantor.guarantees.claim(guaranteeId, 0n)).state).to.equal("Rejected");
+    const claims = await untilApi<{ items: { state: string; demandHash: string; reasonHash: string | null }[] }>(
+      `/guarantees/${id}/claims`,
+      (b) => b.items[0]?.state === "Rejected",
+    );
+    expect(claims.items[0].demandHash).to.equal(statement.hash);
+    expect(claims.items[0].reasonHash).to.equal(reasons.hash);
+  });
+
+  it("a bank reports a credit entry: subject key and sealed details made in the browser, only hashes sent", async () => {
+    const identifier = `WEB-${hexlify(randomBytes(6))}`;
+    const details = `overdue 120 days on loan ${hexlify(randomBytes(4))}`;
+    const sent: string[] = [];
+    const listen = (request: { url(): string; postData(): string | null }) =>
+      sent.push(`${request.url()} ${request.postData() ?? ""}`);
+    page.on("request", listen);
+    const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
+    await signInAs("bankC");
+    await navTo("Credit blacklist");
+    const form = page.locator('form[data-form="credit-report"]');
+    await form.getByLabel("Consortium key (hex)").fill(DEMO_CONSORTIUM_KEY);
+    await form.getByLabel("Identifier kind").selectOption("other");
+    await form.getByLabel("Identifier", { exact: true }).fill(identifier);
+    await form.getByLabel("Category").selectOption("Overdue");
+    await form.getByLabel("Severity").fill("2");
+    await form.getByLabel("Expires").fill(ymd(now + 365 * DAY));
+    const evidence = await fileOf("evidence.pdf", "customer consent and overdue notice");
+    await form.getByLabel("Customer's consent or evidence file").setInputFiles(evidence.path);
+    await form.locator(`[data-file-hash="${evidence.hash}"]`).waitFor();
+    await form.getByLabel(/^Details/).fill(details);
+    await form.getByRole("button", { name: "Report (on chain)" }).click();
+    await mined(form);
+    // one read of both attributes (the paragraph is replaced as a whole)
+    const reported = await form.locator("[data-reported]").evaluate((el) => ({
+      number: Number(el.getAttribute("data-reported")),
+      key: el.getAttribute("data-reported-key")!,
+    }));
+    page.off("request", listen);
+    const bank = await sdkAs(members.bankC.privateKey);
+    expect(reported.key).to.equal(
+      bank.credit.subjectKey({ identifier: { kind: "other", value: identifier }, consortiumKey: DEMO_CONSORTIUM_KEY }),
+    );
+    const entry = await bank.credit.entry(reported.key, reported.number);
+    expect([entry.reporter, entry.status, entry.category, entry.severity]).to.deep.equal([
+      members.bankC.memberId,
+      "Active",
+      "Overdue",
+      2,
+    ]);
+    const listed = await untilApi<{ items: { number: number; evidenceHash: string }[] }>(
+      `/credit/subjects/${reported.key}/entries`,
+      (b) => b.items.some((e) => e.number === reported.number),
+    );
+    expect(listed.items.find((e) => e.number === reported.number)!.evidenceHash).to.equal(evidence.hash);
+    const secrets = [identifier, details, DEMO_CONSORTIUM_KEY.slice(2).toLowerCase()];
+    expect(
+      sent.filter((line) => secrets.some((secret) => line.toLowerCase().includes(secret.toLowerCase()))),
+    ).to.deep.equal([]);
   });
 
   it("a bank runs a logged credit query: the identifier becomes a subject key in the browser and is never sent", async () => {
@@ -431,10 +628,12 @@ describe("web console in Chromium on the demo stack", function () {
     page.on("request", (request) => sent.push(`${request.url()} ${request.postData() ?? ""}`));
     await signInAs("bankC");
     await navTo("Credit blacklist");
-    await page.getByLabel("Consortium key (hex)").fill(DEMO_CONSORTIUM_KEY);
-    await page.getByLabel("Identifier kind").selectOption("uscc");
-    await page.getByLabel("Identifier", { exact: true }).fill(uscc);
-    await page.getByRole("button", { name: "Compute the subject key" }).click();
+    // the logged query's form (a reporter's page also has the report form, with the same key and identifier fields)
+    const query = page.getByRole("form", { name: "Logged query" });
+    await query.getByLabel("Consortium key (hex)").fill(DEMO_CONSORTIUM_KEY);
+    await query.getByLabel("Identifier kind").selectOption("uscc");
+    await query.getByLabel("Identifier", { exact: true }).fill(uscc);
+    await query.getByRole("button", { name: "Compute the subject key" }).click();
     const key = await page.locator("[data-subject-key]").getAttribute("data-subject-key");
     expect(key).to.match(/^0x[0-9a-f]{64}$/);
     const consent = join(work, "consent.pdf");

@@ -11,7 +11,7 @@ import type { Consortia } from "@consortia/sdk/client";
 import { getAll, type ApiClient } from "./api.js";
 import type { MessageKey, Params } from "./i18n.js";
 import { keepSealed, loadSealed, revealOpen, storageKey, type KeyValueStorage } from "./sealed.js";
-import { allowanceShortfall } from "./tradeForms.js";
+import { allowanceShortfall } from "./allowance.js";
 
 export type QueueKind =
   | "receivable"

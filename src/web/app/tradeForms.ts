@@ -316,11 +316,4 @@ export const CREDIT_REPORT: FormDef = {
 /** Every form, by id (the pages and the tests take them from here). */
 export const FORMS = { LC_ISSUE, LC_AMEND, LC_REFUSAL, GUARANTEE_DEMAND, GUARANTEE_DECISION, CREDIT_REPORT } as const;
 
-/**
- * The allowance step of a token payment: what the payer must approve for the spender before paying `amount` (0n when
- * the allowance already covers it; else the whole amount, since approve sets the allowance).
- */
-export function allowanceShortfall(allowance: bigint, amount: bigint): bigint {
-  // ERC-20 approve replaces the allowance: approve the whole amount, not the difference
-  return allowance >= amount ? 0n : amount;
-}
+export { allowanceShortfall } from "./allowance.js";
