@@ -1,9 +1,10 @@
 import { expect } from "chai";
+import { readdirSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { getAddress, JsonRpcProvider, keccak256, MaxUint256, toUtf8Bytes, Wallet, zeroPadValue } from "ethers";
-import { IMPLEMENTATION_SLOT } from "@consortia/sdk";
-import { DepositToken__factory, SuiteProxy__factory } from "@consortia/sdk/typechain";
+import { generateConsortiumKey, IMPLEMENTATION_SLOT, keyedTermHash, toHex } from "@consortia/sdk";
+import { DepositToken__factory, LetterOfCredit__factory, SuiteProxy__factory } from "@consortia/sdk/typechain";
 import { address, appsNetwork, type AppsNetwork, KEYS, lcIssueArgs } from "./apps.harness.js";
 
 const h = (text: string) => keccak256(toUtf8Bytes(text));
@@ -119,6 +120,37 @@ describe("cli: lc commands against a real node", function () {
     expect(precluded.stderr).to.match(/the examination deadline \d+ has not passed/);
     const noNotice = await net.run(["lc", "refuse", early.presentationId, "--notice", h("n")], { as: "bankA" });
     expect(noNotice.code).to.equal(2);
+  });
+
+  it("examine --code-key puts each discrepancy code on chain as its term key (keyedTermHash), never as text", async () => {
+    const consortiumKey = toHex(generateConsortiumKey());
+    const { presentationId } = await net.json<{ presentationId: string }>(
+      ["lc", "present", sightLc, "100", "--document", `invoice=${h("keyed invoice")}`],
+      { as: "exporter" },
+    );
+    const examine = ["lc", "examine", presentationId, "--discrepancy", "LATE_SHIPMENT", "--code-key"];
+    const noKey = await net.run(examine, { as: "bankA" });
+    expect(noKey.code).to.not.equal(0);
+    expect(noKey.stderr).to.match(/set CONSORTIA_CONSORTIUM_KEY/);
+    const examined = await net.json<{ result: string }>(examine, {
+      as: "bankA",
+      env: { CONSORTIA_CONSORTIUM_KEY: consortiumKey },
+    });
+    expect(examined.result).to.equal("Discrepant");
+    const file = readdirSync(net.deployments).find((name) => name.endsWith(".json"))!;
+    const deployment = JSON.parse(readFileSync(join(net.deployments, file), "utf8")) as {
+      contracts: Record<string, { address: string }>;
+    };
+    const provider = new JsonRpcProvider(net.node.url, undefined, { staticNetwork: true });
+    try {
+      const lc = LetterOfCredit__factory.connect(deployment.contracts.LetterOfCredit.address, provider);
+      const [event] = await lc.queryFilter(lc.filters.PresentationExamined(BigInt(presentationId)));
+      expect(event.args.discrepancies).to.deep.equal([
+        keyedTermHash({ consortiumKey, field: "discrepancy", value: "LATE_SHIPMENT" }),
+      ]);
+    } finally {
+      provider.destroy();
+    }
   });
 
   it("credit lines, obligations and a netting run move only the net amount", async () => {

@@ -5,11 +5,12 @@ import {
   formatAmount,
   interbankCurrency,
   interbankCurrencyLabel,
+  keyedTermHash,
   type Consortia,
   type LcTermsInput,
 } from "@consortia/sdk";
 import type { Cli } from "../context.js";
-import { UsageError } from "../errors.js";
+import { ConfigError, UsageError } from "../errors.js";
 import { readFound } from "../found.js";
 import { details, table } from "../output.js";
 import {
@@ -133,14 +134,34 @@ async function parseTerms(options: TermsOptions, now: ChainClock) {
   });
 }
 
-/** A discrepancy: a short code (`LATE_SHIPMENT`, stored as bytes32 text) or a hash of its wording. */
-async function parseDiscrepancy(value: string): Promise<string> {
+/**
+ * A discrepancy: a short code (`LATE_SHIPMENT`, stored as bytes32 text, or with `--code-key` as its keyed hash so that
+ * no outsider reads it) or a hash of its wording.
+ */
+async function parseDiscrepancy(value: string, keyed: boolean): Promise<string> {
   if (/^(0x|file:|json:)/.test(value)) return parseHash(value, "discrepancy");
   if (!/^[\x20-\x7e]{1,31}$/.test(value)) {
     throw new UsageError(`malformed discrepancy "${value}": a code of at most 31 ASCII characters, or a hash`);
   }
-  return encodeBytes32String(value);
+  return keyed ? discrepancyKey(value) : encodeBytes32String(value);
 }
+
+/** The code's term key (SDK `keyedTermHash`, field "discrepancy") with the consortium key from the environment. */
+function discrepancyKey(code: string): string {
+  const consortiumKey = process.env.CONSORTIA_CONSORTIUM_KEY;
+  if (consortiumKey === undefined || consortiumKey === "") {
+    throw new ConfigError("set CONSORTIA_CONSORTIUM_KEY (hex) to key discrepancy codes (--code-key)");
+  }
+  try {
+    return keyedTermHash({ consortiumKey: consortiumKey as `0x${string}`, field: "discrepancy", value: code });
+  } catch (error) {
+    throw new ConfigError(`CONSORTIA_CONSORTIUM_KEY: ${(error as Error).message}`);
+  }
+}
+
+type RefuseOptions = { discrepancy: string[]; notice: string; returnDocuments?: boolean; codeKey?: boolean };
+
+const CODE_KEY_HELP = "key the codes with the consortium key (CONSORTIA_CONSORTIUM_KEY) instead of bytes32 text";
 
 export function register(program: Command, cli: () => Cli): void {
   const lc = program.command("lc").description("documentary letters of credit and interbank netting");
@@ -304,10 +325,13 @@ export function register(program: Command, cli: () => Cli): void {
   lc.command("examine")
     .argument("<presentation>", "presentation id")
     .option("--discrepancy <code|hash>", "a discrepancy found (repeat); none: compliant", collect, [])
+    .option("--code-key", CODE_KEY_HELP)
     .description("examine a presentation (honouring bank): compliant, or discrepant with the discrepancies")
-    .action(async (idText: string, options: { discrepancy: string[] }) => {
+    .action(async (idText: string, options: { discrepancy: string[]; codeKey?: boolean }) => {
       const id = parseId(idText, "presentation id");
-      const discrepancies = await Promise.all(options.discrepancy.map(parseDiscrepancy));
+      const discrepancies = await Promise.all(
+        options.discrepancy.map((value) => parseDiscrepancy(value, options.codeKey === true)),
+      );
       const consortia = await cli().consortia({ sign: true });
       const { result, receipt } = await consortia.lettersOfCredit.examine(
         id,
@@ -328,10 +352,13 @@ export function register(program: Command, cli: () => Cli): void {
     .option("--discrepancy <code|hash>", "every discrepancy of the notice (repeat; at least one)", collect, [])
     .requiredOption("--notice <hash>", "hash of the refusal notice's text")
     .option("--return-documents", "return the documents now (default: hold them pending the applicant's waiver)")
+    .option("--code-key", CODE_KEY_HELP)
     .description("send the one refusal notice (honouring bank, before the examination deadline; UCP 600 art. 16c)")
-    .action(async (idText: string, options: { discrepancy: string[]; notice: string; returnDocuments?: boolean }) => {
+    .action(async (idText: string, options: RefuseOptions) => {
       const id = parseId(idText, "presentation id");
-      const discrepancies = await Promise.all(options.discrepancy.map(parseDiscrepancy));
+      const discrepancies = await Promise.all(
+        options.discrepancy.map((value) => parseDiscrepancy(value, options.codeKey === true)),
+      );
       if (discrepancies.length === 0) throw new UsageError("a refusal notice states its discrepancies: --discrepancy");
       const notice = await parseHash(options.notice, "notice hash");
       const hold = options.returnDocuments !== true;
