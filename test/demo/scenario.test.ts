@@ -1,15 +1,7 @@
 import { expect } from "chai";
 import { JsonRpcProvider, keccak256, toUtf8Bytes, Wallet } from "ethers";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  DEMO_MEMBER_KEYS,
-  DEMO_THRESHOLD,
-  demoConsortium,
-  demoFounders,
-  writeDemoFounders,
-} from "../../src/demo/consortium.js";
+import { DEMO_MEMBER_KEYS, DEMO_THRESHOLD, demoConsortium, demoFounders } from "../../src/demo/consortium.js";
 import { runDemoScenario, type DemoScenarioResult } from "../../src/demo/scenario.js";
 import {
   authorization,
@@ -24,7 +16,6 @@ import {
   normaliseIdentifier,
   NotARecipientError,
   openEnvelope,
-  readDeployment,
   rewrapForRotatedKey,
   signIn,
 } from "@consortia/sdk";
@@ -46,8 +37,9 @@ import {
 } from "@consortia/sdk/typechain";
 import { startIndexerAndApi } from "../../src/api/start.js";
 import { parseConfig } from "../../src/indexer/config.js";
-import { runConsortia, runHardhat } from "../helpers/commands.js";
-import { freePort, startNode, type NodeProcess } from "../helpers/node-process.js";
+import { runConsortia } from "../helpers/commands.js";
+import { freePort } from "../helpers/node-process.js";
+import { useDemoChain } from "../indexer/demo-chain.js";
 import { demoDealTerms, KNOWN_LEAKS, readChain, scan } from "./non-party-scan.js";
 
 const yuan = (amount: number): bigint => BigInt(Math.round(amount * 100));
@@ -75,38 +67,23 @@ describe("demo consortium", () => {
 
 describe("demo scenario over a real JSON-RPC node", function () {
   this.timeout(180_000);
-  let node: NodeProcess;
+  // The run's shared demo chain (deployed as `npm start` does, the whole scenario run once); this suite's own chain
+  // changes are undone when it ends.
+  const demo = useDemoChain();
+  let node: { url: string };
   let dir: string;
   let deployment: Deployment;
   let result: DemoScenarioResult;
   let provider: JsonRpcProvider;
-  const lines: string[] = [];
+  let lines: string[];
   const members = demoConsortium();
 
-  before(async () => {
-    node = await startNode();
-    dir = await mkdtemp(join(tmpdir(), "consortia-demo-"));
-    const founders = await writeDemoFounders(join(dir, "founders.json"));
-    const deployments = join(dir, "deployments");
-    await runHardhat(["deploy", "--network", "localhost", "--founders", founders, "--deployments", deployments], {
-      CONSORTIA_LOCAL_RPC_URL: node.url,
-      CONSORTIA_IGNITION_DIR: join(dir, "ignition"),
-    });
-    deployment = await readDeployment(join(deployments, "1337.json"));
-    result = await runDemoScenario({
-      rpcUrl: node.url,
-      deployment,
-      log: (line) => lines.push(line),
-      dataDir: join(dir, "payloads"),
-    });
+  before(() => {
+    ({ node, dir, deployments: deployment, result, lines } = demo);
     provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
   });
 
-  after(async () => {
-    provider?.destroy();
-    await node?.stop();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => provider?.destroy());
 
   const at = (name: string): string => deployment.contracts[name].address;
 
