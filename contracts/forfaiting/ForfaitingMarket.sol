@@ -241,9 +241,7 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
         if (info.amount != trade.amount || info.maturity != trade.maturity || info.obligor != o.obligor) {
             revert ForfaitingClaimChanged(offerId, trade.amount, info.amount, trade.maturity, info.maturity);
         }
-        _requireNotFrozen(address(trade.asset), trade.claimId, info.amount);
-        // The buyer finances the seller: its policy in force now (not when it quoted) must be met.
-        _requireBacked(offerId, buyer, trade.asset, trade.claimId);
+        _requireDeliverable(offerId, buyer, trade.asset, trade.claimId, info.amount);
 
         o.state = OfferState.Traded;
         q.state = QuoteState.Accepted;
@@ -370,6 +368,19 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
         if (_getForfaitingMarketStorage()._freezeCount[claimKey] == 0) return;
         uint256 frozen = _freezeOrders.frozenAmount(address(this), claimContract, claimId);
         if (frozen != 0) revert AssetFrozen(claimContract, claimId, frozen, amount, amount);
+    }
+
+    /// @dev The claim may move to `buyer`: under no freeze order in force, and backed as the buyer's policy requires.
+    function _requireDeliverable(
+        uint256 offerId,
+        uint32 buyer,
+        ITransferableClaim asset,
+        uint256 claimId,
+        uint256 amount
+    ) private {
+        _requireNotFrozen(address(asset), claimId, amount);
+        // The buyer finances the seller: its policy in force now (not when it quoted) must be met.
+        _requireBacked(offerId, buyer, asset, claimId);
     }
 
     /// @dev Reverts with the register's `AttestationRequired` unless `buyer`'s forfaiting-purchase policy is met on the

@@ -848,6 +848,13 @@ export const forfaitingStory: Story = async (ctx) => {
   ctx.log(
     `${bankB.member.shortName} accepted ${bankC.member.shortName}'s quote: the claim and ${cny(price)} changed hands in one transaction`,
   );
+  // Issue 22: an LC claim names no subject an authority could attest; the buyer has no forfaiting-purchase policy, so
+  // the trade passes and the regulator's /unattested-financing lists it.
+  const subject = await market.backingSubjectOf(offerId);
+  ctx.log(
+    `the claim names ${subject === ZeroHash ? "no attested subject" : `subject ${subject}`}: ` +
+      `${bankC.member.shortName} has no forfaiting-purchase policy, so the regulator's unattested-financing view lists this purchase`,
+  );
   await ctx.send(bankA.apps.market.acknowledgeNotice(offerId, noticeHash));
   ctx.log(
     `${bankA.member.shortName} acknowledged the transfer notice: it will pay ${bankC.member.shortName} at maturity`,

@@ -448,6 +448,19 @@ const ROUTES: Record<string, Entry> = {
   // Every financing in the demo is attested (the Tax Bureau attests before Minfeng Bank discounts): the list is empty,
   // so its access row is checked against the OpenAPI document only.
   "/unattested-financing": { access: "rows" },
+  "/forfaiting/offers/{id}/attestations": {
+    access: "row",
+    url: (ctx) => `/forfaiting/offers/${offer(ctx)}/attestations`,
+    parties: async (_b, ctx) => offerParties(await ctx.reg(`/forfaiting/offers/${offer(ctx)}`), ctx),
+  },
+  "/guarantees/{id}/attestations": {
+    access: "row",
+    url: (ctx) => `/guarantees/${guarantee(ctx)}/attestations`,
+    parties: async (_b, ctx) => {
+      const g = await ctx.reg(`/guarantees/${guarantee(ctx)}`);
+      return ids(g.applicant, g.guarantor, g.beneficiary);
+    },
+  },
   "/receivables/{id}/attestations": {
     access: "row",
     url: (ctx) => `/receivables/${receivable(ctx)}/attestations`,

@@ -294,6 +294,27 @@ describe("API and CLI: regulator reports", function () {
       expect(concentration.stdout).to.match(/Minfeng Bank Co\., Ltd\. \(2\)\s+200000\.00 CNY\s+1\s+100\.00%\s+10000/);
     });
 
+    it("consortia report unattested: the LC claim Jianghai Bank bought without attestations; a bank sees its own", async () => {
+      const zero = `0x${"0".repeat(64)}`;
+      const all = await cli("regulator", "--json", "report", "unattested", "--application", "ForfaitingPurchase");
+      expect(all.exitCode, all.stderr).to.equal(0);
+      const items = JSON.parse(all.stdout).items as Json[];
+      expect(items.map((x) => [x.application, x.bank, x.action, x.subjectKey, x.policy, x.value])).to.deep.equal([
+        ["ForfaitingPurchase", JIANGHAI, "ClaimTraded", zero, [], "72000000"],
+      ]);
+      expect(items[0].source.block).to.equal(traded);
+      const human = await cli("regulator", "report", "unattested", "--application", "ForfaitingPurchase");
+      expect(human.exitCode, human.stderr).to.equal(0);
+      expect(human.stdout).to.match(
+        new RegExp(`ForfaitingPurchase\\s+offer ${items[0].offerId}\\s+ClaimTraded\\s+3\\s+${zero}\\s+none`),
+      );
+      const own = await cli("bankA", "--json", "report", "unattested", "--application", "ForfaitingPurchase");
+      expect(own.exitCode, own.stderr).to.equal(0);
+      expect(JSON.parse(own.stdout).items).to.deep.equal([]);
+      const bad = await cli("regulator", "report", "unattested", "--application", "LcHonour");
+      expect(bad.exitCode).to.equal(2);
+    });
+
     it("a bank is refused by the API (exit 1, the 403 named); a bad --top is a usage error (exit 2)", async () => {
       const denied = await cli("bankA", "report", "exposure");
       expect(denied.exitCode).to.equal(1);

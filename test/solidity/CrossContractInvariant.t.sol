@@ -81,7 +81,9 @@ contract CrossContractHandler is ReceivablesFixture {
         listed[0] = address(certificates);
         market = ForfaitingMarket(
             _proxy(
-                address(new ForfaitingMarket(registry, token, ledger, freezeOrders, IAuthorityAttestations(address(0)))),
+                address(
+                    new ForfaitingMarket(registry, token, ledger, freezeOrders, IAuthorityAttestations(address(0)))
+                ),
                 abi.encodeCall(ForfaitingMarket.initialize, (listed))
             )
         );

@@ -32,7 +32,9 @@ contract ForfaitingHandler is PlatformFixture {
         listed[0] = address(claims);
         market = ForfaitingMarket(
             _proxy(
-                address(new ForfaitingMarket(registry, token, ledger, freezeOrders, IAuthorityAttestations(address(0)))),
+                address(
+                    new ForfaitingMarket(registry, token, ledger, freezeOrders, IAuthorityAttestations(address(0)))
+                ),
                 abi.encodeCall(ForfaitingMarket.initialize, (listed))
             )
         );

@@ -27,7 +27,15 @@ contract GuaranteeClaimCounterTest is PlatformFixture {
         );
         app = BankGuarantees(
             _proxy(
-                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)), IAuthorityAttestations(address(0)))),
+                address(
+                    new BankGuarantees(
+                        registry,
+                        token,
+                        ledger,
+                        IConsortiumCalendar(address(calendar)),
+                        IAuthorityAttestations(address(0))
+                    )
+                ),
                 abi.encodeCall(BankGuarantees.initialize, ())
             )
         );

@@ -27,7 +27,15 @@ contract GuaranteeHandler is PlatformFixture {
         );
         app = BankGuarantees(
             _proxy(
-                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)), IAuthorityAttestations(address(0)))),
+                address(
+                    new BankGuarantees(
+                        registry,
+                        token,
+                        ledger,
+                        IConsortiumCalendar(address(calendar)),
+                        IAuthorityAttestations(address(0))
+                    )
+                ),
                 abi.encodeCall(BankGuarantees.initialize, ())
             )
         );
@@ -282,7 +290,15 @@ contract GuaranteeScheduleFuzzTest is PlatformFixture {
         );
         app = BankGuarantees(
             _proxy(
-                address(new BankGuarantees(registry, token, ledger, IConsortiumCalendar(address(calendar)), IAuthorityAttestations(address(0)))),
+                address(
+                    new BankGuarantees(
+                        registry,
+                        token,
+                        ledger,
+                        IConsortiumCalendar(address(calendar)),
+                        IAuthorityAttestations(address(0))
+                    )
+                ),
                 abi.encodeCall(BankGuarantees.initialize, ())
             )
         );

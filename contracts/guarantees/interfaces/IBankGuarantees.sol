@@ -394,8 +394,9 @@ interface IBankGuarantees {
     function cancel(uint256 guaranteeId) external;
 
     /// @notice Issues the guarantee under `referenceId` (keyed hash of the bank's guarantee number, unique). Guarantor
-    /// (`GUARANTOR`) only, state `Applied`, before expiry; refused (`IAuthorityAttestations.AttestationRequired`) unless
-    /// the guarantor's `GuaranteeIssue` attestation policy in force now is met on the application's tender reference.
+    /// (`GUARANTOR`) only, state `Applied`, before expiry; refused (`IAuthorityAttestations.AttestationRequired`)
+    /// unless the guarantor's `GuaranteeIssue` attestation policy in force now is met on the application's tender
+    /// reference.
     function issue(uint256 guaranteeId, bytes32 referenceId) external;
 
     /// @notice Declines the application with the hash of the reasons. Guarantor only, state `Applied`.

@@ -1,5 +1,5 @@
 /**
- * `consortia report exposure|overdue|concentration [--csv]`: the regulator's reports, read from the query API
+ * `consortia report exposure|overdue|concentration [--csv]` and `consortia report unattested`: the regulator's reports, read from the query API
  * (src/api/routes/reports.ts) after signing in with the CLI's key (the regulator's or an auditor's; other members are
  * refused by the API with 403). `--csv` prints the API's CSV rendering as it is (one implementation of the format).
  */
@@ -160,6 +160,48 @@ export function register(program: Command, cli: () => Cli): void {
             })),
           ),
         ].join("\n"),
+      );
+    });
+
+  report
+    .command("unattested")
+    .option("--api <url>", "the query API's base URL (default: CONSORTIA_API_URL)")
+    .option("--as-of <block|date>", "the state as of a block number or an ISO 8601 date")
+    .option("--bank <member>", "one bank's financings (member id)")
+    .option("--application <name>", "ReceivableFinancing, ForfaitingPurchase or GuaranteeIssue")
+    .option("--limit <n>", "at most this many rows (newest first)", "100")
+    .description(
+      "financings done without an authority attestation on their subject (receivable discounts and pledges, " +
+        "forfaiting purchases, guarantee issues): the regulator and auditors see every bank's, a bank its own",
+    )
+    .action(async (options: ApiOptions & { bank?: string; application?: string; limit: string }) => {
+      const text = await fetchReport(cli(), options, "/unattested-financing", {
+        bank: options.bank,
+        application: options.application,
+        limit: options.limit,
+      });
+      const json = JSON.parse(text) as Json;
+      cli().out.result(json, () =>
+        json.items.length === 0
+          ? "No financing without attestations."
+          : table(
+              json.items.map((x: Json) => ({
+                application: x.application,
+                financing:
+                  x.receivableId !== null
+                    ? `receivable ${x.receivableId}`
+                    : x.offerId !== null
+                      ? `offer ${x.offerId}`
+                      : `guarantee ${x.guaranteeId}`,
+                action: x.action,
+                bank: x.bank === null ? "" : String(x.bank),
+                subject: x.subjectKey,
+                policy: x.policy === null ? "" : x.policy.length === 0 ? "none" : x.policy.join("+"),
+                value: x.value ?? "",
+                price: x.price ?? "",
+                block: x.source.block,
+              })),
+            ),
       );
     });
 

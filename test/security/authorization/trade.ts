@@ -640,7 +640,7 @@ export const tradeEntries: Entry[] = [
   {
     contract: "guarantees",
     signature: "issue(uint256,bytes32)",
-    rule: "The guarantor bank named in the application",
+    rule: "The guarantor bank named in the application, its GuaranteeIssue attestation policy in force met on the tender reference",
     party: guarantor,
     setup: async (ctx) => ({ args: [await guaranteeApplied(ctx), h("a fresh reference")] }),
   },
@@ -855,7 +855,9 @@ export const tradeEntries: Entry[] = [
   {
     contract: "forfaiting",
     signature: "acceptQuote(uint256,address,bytes32,bytes32,bytes32)",
-    rule: "The seller, the claim still its own and carrying what was announced; the buyer still an active FORFAITER",
+    rule:
+      "The seller, the claim still its own and carrying what was announced; the buyer still an active FORFAITER " +
+      "whose ForfaitingPurchase attestation policy in force is met on the subject the claim names",
     party: seller,
     earlier: [{ role: "buyer (quoted)", member: "bankC", allowedWhenSuspended: false }],
     setup: async (ctx) => ({
