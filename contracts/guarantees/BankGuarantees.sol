@@ -284,6 +284,9 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         uint64 until = _getBankGuaranteesStorage()._suspendedUntil[guaranteeId][claimIndex];
         if (block.timestamp <= until) revert ClaimSuspendedUntil(guaranteeId, claimIndex, until);
         (uint128 amount, address payee) = _recordPayment(guaranteeId, claimIndex, g, c, offChainReference);
+        // The payee's standing now, not when it presented: held (reverts, the demand stays Presented) while its
+        // member is suspended or its account blacklisted, on either rail (the ledger path checks no account).
+        _authorizeAccount(payee, Roles.GUARANTEE_PARTY);
         _settle(msg.sender, guarantor, payee, g.beneficiary, amount, offChainReference);
     }
 

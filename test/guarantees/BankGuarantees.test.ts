@@ -808,6 +808,54 @@ describe("BankGuarantees", () => {
         .withArgs(f.platform.ids.core, 2);
     });
 
+    // URDG 758 art. 20: a complying demand is paid, but not to a payee the consortium has since suspended or
+    // blacklisted. The payment is held, not refused: the demand stays Presented (no rejection under art. 24, which is
+    // for discrepancies), and is paid once the payee is in good standing again.
+    const vote = (
+      f: Fixture,
+      fn: "suspendMember" | "reinstateMember" | "blacklistAccount" | "recoverAccount",
+      arg: unknown,
+    ) =>
+      passProposal(
+        f.platform,
+        f.platform.registry,
+        (f.platform.registry.interface as import("ethers").Interface).encodeFunctionData(fn, [arg]),
+      );
+
+    it("holds the payment of a demand whose beneficiary was suspended after presenting, in tokens and off chain", async () => {
+      const f = await networkHelpers.loadFixture(claimedFixture);
+      const { registry, accounts, ids } = f.platform;
+      await vote(f, "suspendMember", ids.core);
+      await expect(f.app.connect(accounts.bankA).payClaim(f.id, 0n, ZeroHash))
+        .to.be.revertedWithCustomError(registry, "MemberNotActive")
+        .withArgs(ids.core, 2);
+      await expect(f.app.connect(accounts.bankA).payClaim(f.id, 0n, h("CNAPS:held")))
+        .to.be.revertedWithCustomError(registry, "MemberNotActive")
+        .withArgs(ids.core, 2);
+      expect((await f.app.claim(f.id, 0n)).state).to.equal(CState.Presented);
+      expect((await f.app.guarantee(f.id)).paid).to.equal(0n);
+      // reinstated: the same demand is paid as presented
+      await vote(f, "reinstateMember", ids.core);
+      await expect(f.app.connect(accounts.bankA).payClaim(f.id, 0n, ZeroHash))
+        .to.emit(f.app, "ClaimPaid")
+        .withArgs(f.id, 0n, accounts.core.address, accounts.bankA.address, 400_000n, 400_000n, 600_000n, ZeroHash);
+    });
+
+    it("holds the payment to a payee account blacklisted after presenting, until governance recovers it", async () => {
+      const f = await networkHelpers.loadFixture(claimedFixture);
+      const { registry, accounts } = f.platform;
+      await vote(f, "blacklistAccount", accounts.core.address);
+      await expect(f.app.connect(accounts.bankA).payClaim(f.id, 0n, h("CNAPS:blacklisted")))
+        .to.be.revertedWithCustomError(registry, "AccountNotActive")
+        .withArgs(accounts.core.address, 3); // Blacklisted
+      expect((await f.app.claim(f.id, 0n)).state).to.equal(CState.Presented);
+      await vote(f, "recoverAccount", accounts.core.address);
+      await expect(f.app.connect(accounts.bankA).payClaim(f.id, 0n, h("CNAPS:blacklisted"))).to.emit(
+        f.app,
+        "ClaimPaid",
+      );
+    });
+
     it("rejects every step while paused, and resumes when unpaused", async () => {
       const f = await issued();
       await passProposal(f.platform, f.app, f.app.interface.encodeFunctionData("pause"));

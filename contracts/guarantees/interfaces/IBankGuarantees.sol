@@ -421,7 +421,10 @@ interface IBankGuarantees {
 
     /// @notice Pays the demand: in settlement tokens from the caller's account (approved to this contract) when
     /// `offChainReference` is zero, else records that the caller's bank paid off chain under that reference.
-    /// Guarantor only, demand under examination (also after the examination period).
+    /// Guarantor only, demand under examination (also after the examination period). The payee (the beneficiary's
+    /// account that presented) must still be in good standing: a beneficiary suspended, or an account blacklisted,
+    /// since it presented is not paid. The payment is held, not refused (URDG 758 art. 20: the demand stays complying
+    /// and `Presented`; rejection under art. 24 is for discrepancies only): it is paid once the payee is reinstated.
     function payClaim(uint256 guaranteeId, uint256 claimIndex, bytes32 offChainReference) external;
 
     /// @notice Rejects the demand with the hash of the notice listing every reason. Guarantor only, within the

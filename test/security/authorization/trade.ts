@@ -684,7 +684,7 @@ export const tradeEntries: Entry[] = [
   {
     contract: "guarantees",
     signature: "payClaim(uint256,uint256,bytes32)",
-    rule: "The guarantor",
+    rule: "The guarantor; held while the payee (the beneficiary's account) is suspended or blacklisted",
     party: guarantor,
     setup: async (ctx) => ({ args: [await demanded(ctx, false), 0n, ZeroHash] }),
   },
