@@ -455,7 +455,7 @@ async function main(): Promise<void> {
     for (const key of DEMO_MEMBER_KEYS) {
       const member = members[key];
       actors[key] = {
-        sdk: await createConsortia({ runner: new Wallet(member.privateKey, provider), deployment, checkChainId: false, gasLimits }),
+        sdk: await createConsortia({ runner: new Wallet(member.privateKey, provider), deployment, checkChainId: false, gasLimits, localSigning: true }),
         address: member.account,
         id: member.memberId,
       };

@@ -63,7 +63,7 @@ describe("sdk/nonce ManagedSigner signing locally, receipts through the ReceiptW
 
     it("sends 40 calls concurrently with one estimate, no sender recovery, receipts from the watcher", async () => {
       const wallet = new Wallet(KEY, provider);
-      const signer = new ManagedSigner(wallet, { gasLimits: new ReusedGasEstimates(1.5) });
+      const signer = new ManagedSigner(wallet, { gasLimits: new ReusedGasEstimates(1.5), localSigning: true });
       expect(signer.watcher).to.equal(ReceiptWatcher.for(provider));
       const target = await deploy(signer, ACCEPTS_ALL);
       const start = await provider.getTransactionCount(wallet, "pending");
@@ -114,8 +114,14 @@ describe("sdk/nonce ManagedSigner signing locally, receipts through the ReceiptW
     });
 
     it("a revert sent with a known gas limit is mined, and the wait replays it to give the revert data", async () => {
-      const signer = new ManagedSigner(new Wallet(OTHER_KEY, provider), { gasLimits: { limit: () => 100_000n } });
-      const reverter = await deploy(new ManagedSigner(new Wallet(OTHER_KEY, provider)), REVERTS_DEADBEEF);
+      const signer = new ManagedSigner(new Wallet(OTHER_KEY, provider), {
+        gasLimits: { limit: () => 100_000n },
+        localSigning: true,
+      });
+      const reverter = await deploy(
+        new ManagedSigner(new Wallet(OTHER_KEY, provider), { localSigning: true }),
+        REVERTS_DEADBEEF,
+      );
       const before = provider.count("eth_estimateGas");
       const response = await signer.sendTransaction({ to: reverter, data: "0x12345678" });
       expect(provider.count("eth_estimateGas")).to.equal(before); // not estimated: sent as is
@@ -144,7 +150,7 @@ describe("sdk/nonce ManagedSigner signing locally, receipts through the ReceiptW
     before(async () => {
       node = await startAnvil([...localAnvilArgs(1337), "--no-mining"]);
       provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 50 });
-      signer = new ManagedSigner(new Wallet(KEY, provider));
+      signer = new ManagedSigner(new Wallet(KEY, provider), { localSigning: true });
     });
 
     after(async () => {

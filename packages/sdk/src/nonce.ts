@@ -90,7 +90,7 @@ export interface ManagedSignerOptions {
   gasLimits?: GasLimits;
   /**
    * Sign and submit locally and wait through the provider's `ReceiptWatcher` when the signer is a local key over a
-   * JSON-RPC provider (default true).
+   * JSON-RPC provider (default false: opt in; see the module comment).
    */
   localSigning?: boolean;
 }
@@ -125,7 +125,7 @@ export class ManagedSigner extends AbstractSigner {
     this.signer = signer;
     this.options = options;
     const provider = signer.provider as Partial<JsonRpcLike> | null;
-    if (options.localSigning !== false && signer instanceof BaseWallet && typeof provider?.send === "function") {
+    if (options.localSigning === true && signer instanceof BaseWallet && typeof provider?.send === "function") {
       this.#watcher = ReceiptWatcher.for(provider as Provider);
     }
   }

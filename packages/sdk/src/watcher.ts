@@ -86,7 +86,7 @@ export class ReceiptWatcher {
   constructor(provider: Provider, pollIntervalMs?: number) {
     this.provider = provider;
     const interval = (provider as { pollingInterval?: number }).pollingInterval;
-    this.pollIntervalMs = pollIntervalMs ?? Math.min(typeof interval === "number" ? interval : 250, 1000);
+    this.pollIntervalMs = pollIntervalMs ?? Math.min(typeof interval === "number" ? interval : 250, 250);
   }
 
   /** The newest block number seen (undefined before the first poll). */
@@ -121,11 +121,13 @@ export class ReceiptWatcher {
         reject,
       };
       entry.minedAt = this.#seenIn(hash, tx.fromBlock, entry);
+      // An idle watcher polls at once: on an automining node (the CLI's one-off sends) the receipt is already there.
+      const idle = this.#entries.size === 0;
       this.#entries.set(hash, entry);
       if (entry.timeoutMs > 0) {
         entry.timer = setTimeout(() => void this.#timeout(hash, entry), entry.timeoutMs);
       }
-      this.#schedule();
+      this.#schedule(idle ? 0 : this.pollIntervalMs);
     });
   }
 
@@ -150,12 +152,12 @@ export class ReceiptWatcher {
     return undefined;
   }
 
-  #schedule(): void {
+  #schedule(delayMs = this.pollIntervalMs): void {
     if (this.#timer !== undefined || this.#polling || this.#entries.size === 0) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#poll();
-    }, this.pollIntervalMs);
+    }, delayMs);
   }
 
   #send: RawSender = (method, params) => {
