@@ -12,6 +12,7 @@ import { ConsortiumRegistry__factory } from "../typechain/factories/platform/Con
 import type { ApprovalProcesses } from "../typechain/approvals/ApprovalProcesses.js";
 import type { ConsortiumCalendar } from "../typechain/platform/ConsortiumCalendar.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
+import { eventArgs } from "./events.js";
 
 export const APPROVAL_CASE_STATE = ["None", "Open", "Approved", "Rejected", "Withdrawn"] as const;
 export const APPROVAL_STEP_STATE = [
@@ -118,14 +119,8 @@ function createApprovalsClient(context: ClientContext) {
   const calendarAddress = context.address("ConsortiumCalendar");
   const send = (transaction: () => ReturnType<ApprovalProcesses["accept"]>, options?: SendOptions) =>
     context.send(contract, transaction, options);
-  const event = (receipt: ContractTransactionReceipt, name: string) => {
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== address.toLowerCase()) continue;
-      const parsed = contract.interface.parseLog(log);
-      if (parsed?.name === name) return parsed.args;
-    }
-    throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
-  };
+  const event = (receipt: ContractTransactionReceipt, name: string) =>
+    eventArgs(receipt, address, contract.interface, name);
 
   /** Proposes a governance call to `target` (the registry votes it) and returns the proposal id. */
   async function propose(target: string, data: string, description: string, options?: SendOptions) {

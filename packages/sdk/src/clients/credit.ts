@@ -15,6 +15,7 @@ import { MemberKind } from "../roles.js";
 import { deriveSubjectKey, type SubjectKind as IdentifierKind } from "../subjectKey.js";
 import type { Hex } from "../bytes.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
+import { eventArgs as firstEvent } from "./events.js";
 
 export const CREDIT_SUBJECT_KIND = ["None", "Person", "Company"] as const;
 export const CREDIT_CATEGORY = [
@@ -191,12 +192,7 @@ function createCreditClient(context: ClientContext) {
   }
 
   function eventArgs(receipt: ContractTransactionReceipt, name: string) {
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== String(contract.target).toLowerCase()) continue;
-      const parsed = contract.interface.parseLog(log);
-      if (parsed?.name === name) return parsed.args;
-    }
-    throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
+    return firstEvent(receipt, String(contract.target), contract.interface, name);
   }
 
   /** The hashes a version of an entry put on chain (from its `EntryReported` or `EntryUpdated` event). */

@@ -4,12 +4,13 @@
  * e-certificates (ECertificates, `certificates`): issue, replace, revoke, verify. Dates are unix seconds; scopes and
  * field masks are bitmasks (bit k = field k).
  */
-import { ZeroHash, type ContractTransactionReceipt, type Interface } from "ethers";
+import { ZeroHash, type ContractTransactionReceipt } from "ethers";
 import { DataSharing__factory } from "../typechain/factories/data-sharing/DataSharing__factory.js";
 import { ECertificates__factory } from "../typechain/factories/data-sharing/ECertificates__factory.js";
 import type { DataSharing } from "../typechain/data-sharing/DataSharing.js";
 import type { ECertificates } from "../typechain/data-sharing/ECertificates.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
+import { eventArgs, eventsOf } from "./events.js";
 
 export const CLASSIFICATION = ["Public", "Internal", "Confidential", "Secret"] as const;
 export const DATASET_STATUS = ["None", "Active", "Retired"] as const;
@@ -121,21 +122,6 @@ export function memberKindMask(kinds: number[]): number {
   }, 0);
 }
 
-function eventArgs(receipt: ContractTransactionReceipt, target: string, iface: Interface, name: string) {
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== target.toLowerCase()) continue;
-    const parsed = iface.parseLog(log);
-    if (parsed?.name === name) return parsed.args;
-  }
-  return undefined;
-}
-
-function requireEvent(receipt: ContractTransactionReceipt, target: string, iface: Interface, name: string) {
-  const args = eventArgs(receipt, target, iface, name);
-  if (args === undefined) throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
-  return args;
-}
-
 export type DataSharingClient = ReturnType<typeof createDataSharingClient>;
 
 function createDataSharingClient(context: ClientContext) {
@@ -148,7 +134,7 @@ function createDataSharingClient(context: ClientContext) {
   const sendCerts = (transaction: () => ReturnType<ECertificates["revoke"]>, options?: SendOptions) =>
     context.send(certs, transaction, options);
   const dataEvent = (receipt: ContractTransactionReceipt, name: string) =>
-    requireEvent(receipt, dataAddress, data.interface, name);
+    eventArgs(receipt, dataAddress, data.interface, name);
 
   async function dataset(datasetId: bigint) {
     const d = await data.dataset(datasetId);
@@ -288,7 +274,7 @@ function createDataSharingClient(context: ClientContext) {
     async requestAccess(datasetId: bigint, purposeHash: string, scope: bigint, options?: SendOptions) {
       const receipt = await send(() => data.requestAccess(datasetId, purposeHash, scope), options);
       const grantId = dataEvent(receipt, "AccessRequested").grantId as bigint;
-      const granted = eventArgs(receipt, dataAddress, data.interface, "AccessGranted");
+      const [granted] = eventsOf(receipt, dataAddress, data.interface, "AccessGranted");
       return { grantId, granted: granted !== undefined, receipt };
     },
     /** The owner grants a request, possibly narrowing the scope. */
@@ -385,13 +371,13 @@ function createDataSharingClient(context: ClientContext) {
       /** The agency (CERTIFICATE_ISSUER) issues; returns the certificate id (its reference). */
       async issue(terms: ECertificateTermsInput, options?: SendOptions) {
         const receipt = await sendCerts(() => certs.issue(certTerms(terms)), options);
-        const event = requireEvent(receipt, certsAddress, certs.interface, "CertificateIssued");
+        const event = eventArgs(receipt, certsAddress, certs.interface, "CertificateIssued");
         return { certificateId: event.certificateId as bigint, receipt };
       },
       /** The issuing agency replaces a certificate; returns the new id (same lineage root). */
       async replace(certificateId: bigint, terms: ECertificateTermsInput, reasonHash: string, options?: SendOptions) {
         const receipt = await sendCerts(() => certs.replace(certificateId, certTerms(terms), reasonHash), options);
-        const event = requireEvent(receipt, certsAddress, certs.interface, "CertificateReplaced");
+        const event = eventArgs(receipt, certsAddress, certs.interface, "CertificateReplaced");
         return { newId: event.replacedBy as bigint, receipt };
       },
       revoke: (certificateId: bigint, reasonHash: string = ZeroHash, options?: SendOptions) =>

@@ -11,6 +11,7 @@ import { FinancingRequests__factory } from "../typechain/factories/receivables/F
 import { ReceivableCertificate__factory } from "../typechain/factories/receivables/ReceivableCertificate__factory.js";
 import type { FinancingRequests, IFinancingRequests } from "../typechain/receivables/FinancingRequests.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
+import { eventArgs } from "./events.js";
 
 export const FINANCING_REQUEST_STATUS = ["None", "Open", "Accepted", "Cancelled"] as const;
 export const FINANCING_QUOTE_STATUS = ["None", "Committed", "Quoted", "Accepted", "Withdrawn"] as const;
@@ -136,14 +137,8 @@ function createFinancingClient(context: ClientContext) {
   const address = context.address("FinancingRequests");
   const send = (transaction: () => ReturnType<FinancingRequests["cancel"]>, options?: SendOptions) =>
     context.send(contract, transaction, options);
-  const event = (receipt: ContractTransactionReceipt, name: string) => {
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== address.toLowerCase()) continue;
-      const parsed = contract.interface.parseLog(log);
-      if (parsed?.name === name) return parsed.args;
-    }
-    throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
-  };
+  const event = (receipt: ContractTransactionReceipt, name: string) =>
+    eventArgs(receipt, address, contract.interface, name);
   const bankOf = async (): Promise<number> => {
     const registry = ConsortiumRegistry__factory.connect(await contract.registry(), context.runner);
     return Number(await registry.memberOf(await context.signerAddress()));

@@ -16,6 +16,7 @@ import { ForfaitingMarket__factory } from "../typechain/factories/forfaiting/For
 import { ITransferableClaim__factory } from "../typechain/factories/platform/interfaces/ITransferableClaim__factory.js";
 import type { ForfaitingMarket } from "../typechain/forfaiting/ForfaitingMarket.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
+import { eventArgs } from "./events.js";
 
 export const OFFER_STATE = ["None", "Open", "Traded", "NoticeAcknowledged", "Withdrawn"] as const;
 export const QUOTE_STATE = ["None", "Active", "Withdrawn", "Accepted"] as const;
@@ -59,14 +60,8 @@ function createForfaitingClient(context: ClientContext) {
   const address = context.address("ForfaitingMarket");
   const send = (transaction: () => ReturnType<ForfaitingMarket["quote"]>, options?: SendOptions) =>
     context.send(contract, transaction, options);
-  const event = (receipt: ContractTransactionReceipt, name: string) => {
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== address.toLowerCase()) continue;
-      const parsed = contract.interface.parseLog(log);
-      if (parsed?.name === name) return parsed.args;
-    }
-    throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
-  };
+  const event = (receipt: ContractTransactionReceipt, name: string) =>
+    eventArgs(receipt, address, contract.interface, name);
   const claims = (asset: string) => ITransferableClaim__factory.connect(asset, context.runner);
   const defaultAsset = (): string => context.address("LetterOfCredit");
 

@@ -7,6 +7,7 @@ import { ZeroHash, hexlify, toUtf8Bytes, toUtf8String, type ContractTransactionR
 import { BankGuarantees__factory } from "../typechain/factories/guarantees/BankGuarantees__factory.js";
 import type { BankGuarantees } from "../typechain/guarantees/BankGuarantees.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
+import { eventArgs } from "./events.js";
 
 /** URDG 758 kinds, and `Standby`: a standby letter of credit under ISP98. */
 export const GUARANTEE_KIND = ["Bid", "Performance", "AdvancePayment", "Warranty", "Payment", "Standby"] as const;
@@ -84,14 +85,8 @@ function createGuaranteesClient(context: ClientContext) {
   const address = context.address("BankGuarantees");
   const send = (transaction: () => ReturnType<BankGuarantees["issue"]>, options?: SendOptions) =>
     context.send(contract, transaction, options);
-  const event = (receipt: ContractTransactionReceipt, name: string) => {
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== address.toLowerCase()) continue;
-      const parsed = contract.interface.parseLog(log);
-      if (parsed?.name === name) return parsed.args;
-    }
-    throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
-  };
+  const event = (receipt: ContractTransactionReceipt, name: string) =>
+    eventArgs(receipt, address, contract.interface, name);
 
   async function guarantee(guaranteeId: bigint) {
     const [record, available] = await Promise.all([contract.guarantee(guaranteeId), contract.available(guaranteeId)]);

@@ -21,6 +21,7 @@ import { LetterOfCredit__factory } from "../typechain/factories/letters-of-credi
 import type { InterbankPositions } from "../typechain/letters-of-credit/InterbankPositions.js";
 import type { LetterOfCredit } from "../typechain/letters-of-credit/LetterOfCredit.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
+import { eventArgs } from "./events.js";
 
 export const LC_STATE = [
   "None",
@@ -175,16 +176,6 @@ const amendmentStruct = (amendment: LcAmendmentInput) => ({
   latestShipment: BigInt(amendment.latestShipment),
   termsHash: amendment.termsHash,
 });
-
-/** The arguments of the first event `name` that `target` emitted in the receipt. */
-function eventArgs(receipt: ContractTransactionReceipt, target: string, iface: Interface, name: string) {
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== target.toLowerCase()) continue;
-    const parsed = iface.parseLog(log);
-    if (parsed?.name === name) return parsed.args;
-  }
-  throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
-}
 
 /** The arguments of every event `name` that `target` emitted in the receipt, in log order. */
 function allEventArgs(receipt: ContractTransactionReceipt, target: string, iface: Interface, name: string) {

@@ -4,7 +4,7 @@
  * receiver's sign-off), discount, pledge, guarantee, fund, pay off chain, redeem, overdue; the lineage tree of a
  * receivable from its events. Amounts are minor units of the settlement token; dates unix seconds.
  */
-import { ZeroHash, hexlify, toUtf8Bytes, toUtf8String, type ContractTransactionReceipt, type Interface } from "ethers";
+import { ZeroHash, hexlify, toUtf8Bytes, toUtf8String, type ContractTransactionReceipt } from "ethers";
 import { ReceivableCertificate__factory } from "../typechain/factories/receivables/ReceivableCertificate__factory.js";
 import { ReceivableDesk__factory } from "../typechain/factories/receivables/ReceivableDesk__factory.js";
 import type { ReceivableCertificate } from "../typechain/receivables/ReceivableCertificate.js";
@@ -12,6 +12,7 @@ import type { ReceivableDesk } from "../typechain/receivables/ReceivableDesk.js"
 import { FinancedDocuments__factory } from "../typechain/factories/platform/FinancedDocuments__factory.js";
 import { DocumentAlreadyFinancedError, documentStanding } from "./documents.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
+import { eventArgs, eventsOf } from "./events.js";
 
 export const RECEIVABLE_STATUS = [
   "None",
@@ -90,23 +91,6 @@ function termsStruct(terms: ReceivableTermsInput) {
     invoiceDoc: doc(terms.invoice, INVOICE_DOC),
     deliveryDoc: doc(terms.delivery, DELIVERY_DOC),
   };
-}
-
-/** Every event `name` that `target` emitted in the receipt. */
-function eventsOf(receipt: ContractTransactionReceipt, target: string, iface: Interface, name: string) {
-  const found = [];
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== target.toLowerCase()) continue;
-    const parsed = iface.parseLog(log);
-    if (parsed?.name === name) found.push(parsed.args);
-  }
-  return found;
-}
-
-function eventArgs(receipt: ContractTransactionReceipt, target: string, iface: Interface, name: string) {
-  const [first] = eventsOf(receipt, target, iface, name);
-  if (first === undefined) throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
-  return first;
 }
 
 export type ReceivablesClient = ReturnType<typeof createReceivablesClient>;

@@ -1,0 +1,30 @@
+/**
+ * Reading a client's own events back from a receipt: every client finds the id a transaction created this way.
+ *
+ * Browser-safe: imports types only.
+ */
+import type { ContractTransactionReceipt, Interface, Result } from "ethers";
+
+/** Every event `name` that the contract at `target` emitted in the receipt, in log order. */
+export function eventsOf(
+  receipt: ContractTransactionReceipt,
+  target: string,
+  iface: Interface,
+  name: string,
+): Result[] {
+  const found: Result[] = [];
+  const address = target.toLowerCase();
+  for (const log of receipt.logs) {
+    if (log.address.toLowerCase() !== address) continue;
+    const parsed = iface.parseLog(log);
+    if (parsed?.name === name) found.push(parsed.args);
+  }
+  return found;
+}
+
+/** The first event `name` that the contract at `target` emitted in the receipt; an error names the transaction. */
+export function eventArgs(receipt: ContractTransactionReceipt, target: string, iface: Interface, name: string): Result {
+  const [first] = eventsOf(receipt, target, iface, name);
+  if (first === undefined) throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
+  return first;
+}
