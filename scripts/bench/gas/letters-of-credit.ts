@@ -366,7 +366,12 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
   await netting(100, 8, true);
 
   // --- positions per currency: a second deposit token mapped to USD by governance; its obligations net apart
-  const usd = await deployUpgradeable(ethers, "DepositToken", [registry], ["Consortia Deposit USD", "dUSD", 2]);
+  const usd = await deployUpgradeable(
+    ethers,
+    "DepositToken",
+    [registry, platform.freezeOrders],
+    ["Consortia Deposit USD", "dUSD", 2],
+  );
   await passProposal(
     platform,
     positions,
