@@ -160,6 +160,77 @@ describe("API: receivables", function () {
     });
   });
 
+  describe("GET /receivable-offers", () => {
+    const key = (o: any) => `${o.kind}:${o.id}`;
+    const all = async (query: string): Promise<any[]> => {
+      const items: any[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await ok(`/receivable-offers?${query}&limit=2${cursor === undefined ? "" : `&cursor=${cursor}`}`);
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      return items;
+    };
+
+    it("lists a receivable's offers as its page does, each with its receivable", async () => {
+      const { r1 } = apps.receivables;
+      const expected = (await ok(`/receivables/${r1}`)).offers;
+      const listed = await all(`receivable=${r1}`);
+      expect(listed.map(key).sort()).to.deep.equal(expected.map(key).sort());
+      expect(listed.every((o) => o.receivableId === `${r1}`)).to.equal(true);
+    });
+
+    it("filters by the member offered to, kind and status; the filters partition the receivable's offers", async () => {
+      const { r1 } = apps.receivables;
+      const offers = await all(`receivable=${r1}`);
+      const members = [...new Set(offers.map((o) => o.counterpartyMember).filter((m) => m !== null))] as number[];
+      expect(members.length).to.be.greaterThan(1);
+      const byMember: any[] = [];
+      for (const member of members) {
+        const mine = await all(`receivable=${r1}&bank=${member}`);
+        expect(mine.length).to.be.greaterThan(0);
+        expect(mine.every((o) => o.counterpartyMember === member)).to.equal(true);
+        byMember.push(...mine);
+      }
+      expect(byMember.map(key).sort()).to.deep.equal(
+        offers
+          .filter((o) => o.counterpartyMember !== null)
+          .map(key)
+          .sort(),
+      );
+      for (const kind of new Set(offers.map((o) => o.kind))) {
+        const ofKind = await all(`receivable=${r1}&kind=${kind}`);
+        expect(ofKind.map(key).sort()).to.deep.equal(
+          offers
+            .filter((o) => o.kind === kind)
+            .map(key)
+            .sort(),
+        );
+      }
+      for (const status of new Set(offers.map((o) => o.status))) {
+        const ofStatus = await all(`receivable=${r1}&status=${status}`);
+        expect(ofStatus.map(key).sort()).to.deep.equal(
+          offers
+            .filter((o) => o.status === status)
+            .map(key)
+            .sort(),
+        );
+      }
+    });
+
+    it("sorts by deadline, nearest first, across pages", async () => {
+      const listed = await all(`receivable=${apps.receivables.r1}&sort=deadline`);
+      const deadlines = listed.map((o) => o.deadline);
+      expect(deadlines).to.deep.equal([...deadlines].sort((a, b) => a - b));
+    });
+
+    it("refuses a malformed member, kind or status (400)", async () => {
+      for (const query of ["bank=abc", "kind=loan", "status=Nope"])
+        expect((await get(`/receivable-offers?${query}`)).status, query).to.equal(400);
+    });
+  });
+
   describe("GET /receivable-certificates", () => {
     it("lists the live certificates of an account, of a member, or redeemed ones", async () => {
       const { chain, receivables: s } = apps;

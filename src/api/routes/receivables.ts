@@ -5,6 +5,7 @@ import {
   CERTIFICATE_STATUSES,
   OFFER_KINDS,
   OFFER_STATUSES,
+  PLEDGE_STATUSES,
   RECEIVABLE_STATUSES,
 } from "../../indexer/projections/receivables.js";
 import { atLeast, eq, filter, key, listRoute } from "../list.js";
@@ -82,6 +83,8 @@ const certificateNode: z.ZodType<CertificateNode> = certificateSchema.extend({
     return z.array(certificateNode);
   },
 });
+/** A row of `receivable_offers` is an offer (transfer, discount) or a pledge: either kind's statuses. */
+const ROW_STATUSES = [...new Set([...OFFER_STATUSES, ...PLEDGE_STATUSES])] as [string, ...string[]];
 const offerSchema = z.object({
   kind: z.enum(OFFER_KINDS),
   id: z.string(),
@@ -428,7 +431,7 @@ export default defineRoutes({
       filters: {
         bank: eq("o.counterparty_member", memberId.describe("The member the offer is made to"), "bigint"),
         kind: eq("o.kind", z.enum(OFFER_KINDS)),
-        status: eq("o.status", z.enum(OFFER_STATUSES)),
+        status: eq("o.status", z.enum(ROW_STATUSES)),
         receivable: eq("o.receivable_id", uint256, "numeric"),
       },
       sorts: {
