@@ -150,7 +150,6 @@ contract AuthorityAttestations is IAuthorityAttestations, ConsortiumApp {
     /// @inheritdoc IAuthorityAttestations
     function financingRoleOf(Application application) public pure returns (uint64) {
         if (application == Application.ReceivableFinancing) return Roles.FINANCIER;
-        if (application == Application.LcHonour) return Roles.LC_BANK;
         if (application == Application.GuaranteeIssue) return Roles.GUARANTOR;
         if (application == Application.ForfaitingPurchase) return Roles.FORFAITER;
         return 0;

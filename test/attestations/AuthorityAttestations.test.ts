@@ -240,6 +240,8 @@ describe("AuthorityAttestations", () => {
       ["kind None", Application.ReceivableFinancing, bit(Kind.None)],
       ["an undefined kind", Application.ReceivableFinancing, bit(7)],
       ["application None", Application.None, 0n],
+      // No application checks an LC honour policy (the issuing bank's honour is no financing): none can be set.
+      ["application LcHonour", Application.LcHonour, bit(Kind.InvoiceGenuine)],
     ] as const) {
       it(`rejects a policy with ${name}`, async () => {
         const f = await networkHelpers.loadFixture(fixture);

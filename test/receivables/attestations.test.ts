@@ -7,9 +7,9 @@ import { DAY, OfferStatus, PledgeStatus, confirmed, deployReceivables, type Rece
 const connection = await network.create();
 const { networkHelpers } = connection;
 
-/** `IAuthorityAttestations.Application.ReceivableFinancing` and `.LcHonour`. */
+/** `IAuthorityAttestations.Application.ReceivableFinancing` and `.GuaranteeIssue`. */
 const RECEIVABLE_FINANCING = 1;
-const LC_HONOUR = 2;
+const GUARANTEE_ISSUE = 3;
 /** `IAuthorityAttestations.Kind.InvoiceGenuine` and `.WarehouseReceipt`, and their policy bits. */
 const INVOICE_GENUINE = 1;
 const WAREHOUSE_RECEIPT = 6;
@@ -131,7 +131,7 @@ describe("Receivable financing under authority attestation policies", () => {
   it("a bank without a receivable-financing policy is unaffected (another bank's or another application's policy)", async () => {
     const { fx } = await networkHelpers.loadFixture(offered);
     await fx.attestations.connect(fx.accounts.bankB).setPolicy(RECEIVABLE_FINANCING, REQUIRES_INVOICE);
-    await fx.attestations.connect(fx.accounts.bankA).setPolicy(LC_HONOUR, REQUIRES_INVOICE);
+    await fx.attestations.connect(fx.accounts.bankA).setPolicy(GUARANTEE_ISSUE, REQUIRES_INVOICE);
     await expect(fx.desk.connect(fx.accounts.bankA).acceptDiscount(1, ZeroHash)).to.emit(fx.desk, "DiscountAccepted");
     expect(await fx.certificates.ownerOf(2)).to.equal(fx.accounts.bankA.address);
   });

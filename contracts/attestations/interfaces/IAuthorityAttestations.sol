@@ -41,7 +41,8 @@ interface IAuthorityAttestations is IConsortiumApp {
         None,
         /// Receivable discount or financing (ReceivableDesk acceptDiscount, pledge): subject is the invoice key.
         ReceivableFinancing,
-        /// Honour of a letter-of-credit presentation: subject is the presentation's document key.
+        /// Reserved: an issuing bank's honour of a complying presentation is its own undertaking (UCP 600 art. 7), not
+        /// financing, and no application checks it; `setPolicy` refuses it (a policy nothing enforces would mislead).
         LcHonour,
         /// Issue of a bank guarantee: subject is the applicant's company key.
         GuaranteeIssue,
@@ -169,6 +170,6 @@ interface IAuthorityAttestations is IConsortiumApp {
     /// @notice The role an attester of `kind` must hold.
     function roleOf(Kind kind) external pure returns (uint64);
 
-    /// @notice The role a bank must hold to set a policy for `application`.
+    /// @notice The role a bank must hold to set a policy for `application` (0: no policy can be set for it).
     function financingRoleOf(Application application) external pure returns (uint64);
 }
