@@ -38,11 +38,19 @@ export async function printRegulatorReport(options: RegulatorReportOptions): Pro
     if (report.rows.length === 0) log("  (no exposure)");
     for (const r of report.rows)
       log(
-        `  ${r.bankName ?? r.bank} -> ${r.counterpartyName ?? r.counterparty}: ${r.instrument} ${yuan(r.amount, r.decimals, r.currency)}`,
+        `  ${r.bankName ?? r.bank} -> ${r.counterpartyName ?? r.counterparty}: ${r.instrument} ${yuan(r.amount, r.decimals, r.currency)}` +
+          (r.frozen === "0" ? "" : ` (${yuan(r.frozen, r.decimals, r.currency)} frozen)`),
       );
+    for (const d of report.frozenDeposits)
+      log(`  frozen deposits of ${d.memberName ?? d.account}: ${d.frozen} of ${d.balance} (token minor units)`);
   };
   if (pledge?.b !== null && pledge?.b !== undefined)
     await print(Number(pledge.b), `regulator's exposure report as of the pledge (block ${pledge.b})`);
+  const [frozen] = await db.query<{ b: string | null }>(
+    "SELECT max(block_number) AS b FROM events WHERE contract = 'FreezeOrders' AND event = 'FreezeActivated'",
+  );
+  if (frozen?.b !== null && frozen?.b !== undefined)
+    await print(Number(frozen.b), `regulator's exposure report as of the freeze order (block ${frozen.b})`);
   await print(undefined, "regulator's exposure report now");
   const overdue = await overdueReport(
     db,

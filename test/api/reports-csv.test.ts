@@ -8,7 +8,10 @@ import { csvField, toCsv } from "../../src/api/csv.js";
 import { concentrationReport, exposureReport } from "../../src/api/routes/reports.js";
 import { formatMinor } from "../../src/cli/commands/reports.js";
 
-/** A database answering the reports' queries with fixed rows: exposure records, member names, no limits. */
+/**
+ * A database answering the reports' queries with fixed rows: exposure records, member names, no limits, the chain time
+ * 1000, no frozen deposits.
+ */
 function fakeDb(records: Row[]): Queryable {
   return {
     async query<R extends Row = Row>(sql: string): Promise<R[]> {
@@ -21,16 +24,26 @@ function fakeDb(records: Row[]): Queryable {
         ] as unknown as R[];
       }
       if (sql.includes("FROM issuance_limits")) return [];
+      if (sql.includes("FROM block_times")) return [{ t: "1000" }] as unknown as R[];
+      if (sql.includes("token_balances")) return [];
       return records as R[];
     },
   };
 }
-const rec = (bank: number, counterparty: number, instrument: string, amount: bigint, currency = "CNY"): Row => ({
+const rec = (
+  bank: number,
+  counterparty: number,
+  instrument: string,
+  amount: bigint,
+  currency = "CNY",
+  frozen = 0n,
+): Row => ({
   bank,
   counterparty,
   instrument,
   currency,
   amount: amount.toString(),
+  frozen: frozen.toString(),
   due: null,
 });
 
@@ -76,25 +89,28 @@ describe("CSV export", () => {
 
 describe("report arithmetic (fixed records)", () => {
   const records = [
-    rec(1, 10, "receivable", 600n),
+    rec(1, 10, "receivable", 600n, "CNY", 250n),
     rec(1, 10, "receivable_pledged", 100n),
     rec(1, 11, "guarantee", 200n),
     rec(1, 12, "lc_undrawn", 100n),
     rec(2, 10, "receivable", 50n),
-    rec(2, 10, "lc_claim", 7n, "USD"),
+    rec(2, 10, "lc_claim", 7n, "USD", 7n),
   ];
 
   it("exposure: sums per bank, counterparty, instrument and currency; totals per bank and per obligor", async () => {
     const r = await exposureReport(fakeDb(records), undefined);
     expect(r.asOf).to.equal(null);
     expect(r.rows).to.have.length(6);
+    expect(r.frozenAt).to.equal(1000);
+    expect(r.frozenDeposits).to.deep.equal([]);
     expect(r.byBank).to.deep.equal([
-      { bank: 1, bankName: "Huaxin Bank", currency: "CNY", decimals: 2, amount: "1000", records: 4 },
-      { bank: 2, bankName: "Minfeng Bank", currency: "CNY", decimals: 2, amount: "50", records: 1 },
-      { bank: 2, bankName: "Minfeng Bank", currency: "USD", decimals: 2, amount: "7", records: 1 },
+      { bank: 1, bankName: "Huaxin Bank", currency: "CNY", decimals: 2, amount: "1000", frozen: "250", records: 4 },
+      { bank: 2, bankName: "Minfeng Bank", currency: "CNY", decimals: 2, amount: "50", frozen: "0", records: 1 },
+      { bank: 2, bankName: "Minfeng Bank", currency: "USD", decimals: 2, amount: "7", frozen: "7", records: 1 },
     ]);
     expect(r.byObligor.find((o) => o.obligor === 10 && o.currency === "CNY")).to.include({
       amount: "750",
+      frozen: "250",
       records: 3,
       obligorName: 'Huaxia "Motors", Ltd',
     });

@@ -7,7 +7,8 @@
  * accepted, 480,000 + 720,000 + 60,000; Minfeng Bank (2) discounted the 720,000 claim and sold it in the forfaiting
  * market to Jianghai Bank (3); the 60,000 draft stays unpaid. Receivable of 1,200,000 on Huaxia Motors, guaranteed by
  * Jianghai Bank; 200,000 of it discounted by Minfeng Bank; 300,000 pledged to Huaxin Bank; Huaxin Bank's issuance
- * limit 10,000,000.
+ * limit 10,000,000. A court order executed by a vote froze half of Jianghai Bank's deposit tokens and a second vote
+ * released it (no certificate or claim is frozen in the demo: every exposure record's frozen part is 0).
  */
 import { expect } from "chai";
 import { dirname, resolve } from "node:path";
@@ -15,12 +16,14 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { keccak256, verifyMessage, Wallet } from "ethers";
+import { JsonRpcProvider, keccak256, verifyMessage, Wallet, ZeroAddress } from "ethers";
+import { DepositToken__factory, FreezeOrders__factory } from "@consortia/sdk/typechain";
 import { signIn } from "@consortia/sdk";
 import type { IndexerAndApi } from "../../src/api/start.js";
 import { demoConsortium, type DemoMemberKey } from "../../src/demo/consortium.js";
 import { useDemoChain } from "../indexer/demo-chain.js";
 import { printRegulatorReport } from "../../src/demo/report.js";
+import { exposureReport } from "../../src/api/routes/reports.js";
 import { startChainApi, stopChainApi } from "./harness.js";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -79,6 +82,7 @@ describe("API and CLI: regulator reports", function () {
     currency: "CNY",
     decimals: 2,
     amount,
+    frozen: "0",
     records,
   });
   const strip = (rows: Json[]) => rows.map(({ bankName: _b, counterpartyName: _c, ...rest }) => rest);
@@ -130,6 +134,7 @@ describe("API and CLI: regulator reports", function () {
           currency: "CNY",
           decimals: 2,
           amount: "176000000",
+          frozen: "0",
           records: 4,
         },
       ]);
@@ -161,11 +166,11 @@ describe("API and CLI: regulator reports", function () {
 
     it("CSV: RFC 4180 quoting of names with commas, exact minor units, currency and decimals; per view", async () => {
       const expected =
-        "bank,bankName,counterparty,counterpartyName,instrument,currency,decimals,amount,records\r\n" +
-        '1,"Huaxin Bank Co., Ltd.",4,"Huaxia Motors Group Co., Ltd.",lc_accepted,CNY,2,6000000,1\r\n' +
-        '1,"Huaxin Bank Co., Ltd.",4,"Huaxia Motors Group Co., Ltd.",receivable_pledged,CNY,2,30000000,1\r\n' +
-        '2,"Minfeng Bank Co., Ltd.",4,"Huaxia Motors Group Co., Ltd.",receivable,CNY,2,20000000,1\r\n' +
-        '3,"Jianghai Bank Co., Ltd.",4,"Huaxia Motors Group Co., Ltd.",receivable_guarantee,CNY,2,120000000,1\r\n';
+        "bank,bankName,counterparty,counterpartyName,instrument,currency,decimals,amount,frozen,records\r\n" +
+        '1,"Huaxin Bank Co., Ltd.",4,"Huaxia Motors Group Co., Ltd.",lc_accepted,CNY,2,6000000,0,1\r\n' +
+        '1,"Huaxin Bank Co., Ltd.",4,"Huaxia Motors Group Co., Ltd.",receivable_pledged,CNY,2,30000000,0,1\r\n' +
+        '2,"Minfeng Bank Co., Ltd.",4,"Huaxia Motors Group Co., Ltd.",receivable,CNY,2,20000000,0,1\r\n' +
+        '3,"Jianghai Bank Co., Ltd.",4,"Huaxia Motors Group Co., Ltd.",receivable_guarantee,CNY,2,120000000,0,1\r\n';
       const byParam = await get(`/reports/exposure?asOf=${pledged}&format=csv`);
       expect(byParam.status).to.equal(200);
       expect(byParam.headers.get("content-type")).to.match(/^text\/csv/);
@@ -178,11 +183,61 @@ describe("API and CLI: regulator reports", function () {
       const json = await get(`/reports/exposure?asOf=${pledged}&format=json`, "regulator", { accept: "text/csv" });
       expect(JSON.parse(json.text).rows).to.have.length(4);
       const banks = await get(`/reports/exposure?asOf=${pledged}&format=csv&view=bank`);
-      expect(banks.text.split("\r\n")[0]).to.equal("bank,bankName,currency,decimals,amount,records");
-      expect(banks.text).to.contain('\r\n3,"Jianghai Bank Co., Ltd.",CNY,2,120000000,1\r\n');
+      expect(banks.text.split("\r\n")[0]).to.equal("bank,bankName,currency,decimals,amount,frozen,records");
+      expect(banks.text).to.contain('\r\n3,"Jianghai Bank Co., Ltd.",CNY,2,120000000,0,1\r\n');
       const limits = await get(`/reports/exposure?asOf=${pledged}&format=csv&view=limits`);
       expect(limits.text).to.contain(
         '4,"Huaxia Motors Group Co., Ltd.",1,"Huaxin Bank Co., Ltd.",1000000000,1000000000,120000000,true\r\n',
+      );
+    });
+
+    it("frozen value: the demo's freeze order as the chain's FreezeOrders and token have it at that block; 0 after", async () => {
+      const activated = await blockOf("FreezeOrders", "FreezeActivated");
+      const released = await blockOf("FreezeOrders", "FreezeReleased");
+      expect(released).to.be.greaterThan(activated);
+      const { target, frozen } = demo.result.freeze;
+      const r = await ok(`/reports/exposure?asOf=${activated}`);
+      expect(r.frozenDeposits).to.have.length(1);
+      const [deposit] = r.frozenDeposits;
+      const provider = new JsonRpcProvider(demo.url);
+      const register = FreezeOrders__factory.connect(
+        String(demo.deployments.contracts.FreezeOrders?.address),
+        provider,
+      );
+      const token = DepositToken__factory.connect(deposit.token, provider);
+      const blockTag = activated;
+      const onChain = await register.frozenAmount(deposit.token, ZeroAddress, BigInt(target), { blockTag });
+      const balance = await token.balanceOf(target, { blockTag });
+      expect(onChain).to.equal(frozen);
+      expect(deposit).to.deep.equal({
+        member: JIANGHAI,
+        memberName: "Jianghai Bank Co., Ltd.",
+        account: target.toLowerCase(),
+        token: deposit.token,
+        balance: balance.toString(),
+        frozen: (onChain < balance ? onChain : balance).toString(),
+        orders: 1,
+      });
+      expect(deposit.frozen).to.equal(frozen.toString());
+      expect((await provider.getBlock(activated))?.timestamp).to.equal(r.frozenAt);
+      for (const x of [...r.rows, ...r.byBank, ...r.byObligor]) expect(x.frozen).to.equal("0");
+      // Judged at chain time: the same block read past the order's expiry freezes nothing.
+      const expiry = Number((await register.order(demo.result.freeze.orderId, { blockTag })).expiry);
+      expect((await exposureReport(api.service.db, activated, expiry - 1)).frozenDeposits).to.have.length(1);
+      expect((await exposureReport(api.service.db, activated, expiry)).frozenDeposits).to.deep.equal([]);
+      // Released: nothing frozen from the release's block on.
+      const after = await ok(`/reports/exposure?asOf=${released}`);
+      expect(after.frozenDeposits).to.deep.equal([]);
+      expect(await register.frozenAmount(deposit.token, ZeroAddress, BigInt(target), { blockTag: released })).to.equal(
+        0n,
+      );
+      const csv = await get(`/reports/exposure?asOf=${activated}&format=csv&view=frozen`);
+      expect(csv.text).to.equal(
+        "member,memberName,account,token,balance,frozen,orders\r\n" +
+          `3,"Jianghai Bank Co., Ltd.",${target.toLowerCase()},${deposit.token},${balance},${deposit.frozen},1\r\n`,
+      );
+      expect((await get(`/reports/exposure?asOf=${released}&format=csv&view=frozen`)).text).to.equal(
+        "member,memberName,account,token,balance,frozen,orders\r\n",
       );
     });
 
@@ -283,6 +338,26 @@ describe("API and CLI: regulator reports", function () {
       expect(limits.stdout.split(/\r?\n/)[0]).to.equal(
         "obligor,obligorName,bank,bankName,limit,total,utilised,limited",
       );
+      const activated = await blockOf("FreezeOrders", "FreezeActivated");
+      const frozen = await cli("regulator", "report", "exposure", "--as-of", String(activated));
+      expect(frozen.exitCode, frozen.stderr).to.equal(0);
+      expect(frozen.stdout).to.contain("Deposit tokens frozen (orders in force at ");
+      expect(frozen.stdout).to.match(
+        new RegExp(
+          `Jianghai Bank Co\\., Ltd\\. \\(3\\)\\s+${demo.result.freeze.target.toLowerCase()}\\s+0x[0-9a-fA-F]{40}\\s+\\d+\\s+${demo.result.freeze.frozen}\\s+1`,
+        ),
+      );
+      const frozenCsv = await cli(
+        "regulator",
+        "report",
+        "exposure",
+        "--as-of",
+        String(activated),
+        "--csv",
+        "--view",
+        "frozen",
+      );
+      expect(frozenCsv.stdout.split(/\r?\n/)[0]).to.equal("member,memberName,account,token,balance,frozen,orders");
     });
 
     it("consortia report overdue and concentration (--json, --top)", async () => {
@@ -413,6 +488,13 @@ describe("API and CLI: regulator reports", function () {
       expect(lines[0]).to.equal(`regulator's exposure report as of the pledge (block ${pledged}):`);
       expect(lines).to.include(
         "  Jianghai Bank Co., Ltd. -> Huaxia Motors Group Co., Ltd.: receivable_guarantee 1,200,000.00 CNY",
+      );
+      expect(lines.some((l) => l.startsWith("regulator's exposure report as of the freeze order (block "))).to.equal(
+        true,
+      );
+      expect(lines).to.include(
+        `  frozen deposits of Jianghai Bank Co., Ltd.: ${demo.result.freeze.frozen} of ` +
+          `${(await exposureReport(api.service.db, await blockOf("FreezeOrders", "FreezeActivated"))).frozenDeposits[0].balance} (token minor units)`,
       );
       expect(lines).to.include("regulator's exposure report now:");
       expect(lines).to.include("  Huaxin Bank Co., Ltd. -> Huaxia Motors Group Co., Ltd.: lc_accepted 60,000.00 CNY");

@@ -6,8 +6,13 @@
  * Amounts are exact integers in minor units of their currency (decimal strings in JSON, integers in CSV), with the
  * currency and its ISO 4217 minor units (`decimals`) beside them; nothing is converted between currencies.
  *
- * To extend (a freeze order's frozen value, an attested figure): add an `ExposureSource` to EXPOSURE_SOURCES (or an
- * `OverdueSource`), or a route to this file; CSV columns follow from the row type.
+ * Frozen value: each exposure record carries the part of its amount frozen by freeze orders in force as of the report's
+ * block, judged at that block's time (an order past its expiry freezes nothing): certificates (certificate or claim
+ * scopes on them) and accepted LC presentations (claim scopes). Deposit tokens frozen on members' accounts are listed
+ * apart (`frozenDeposits`): they are not an exposure to a counterparty.
+ *
+ * To extend (an attested figure): add an `ExposureSource` to EXPOSURE_SOURCES (or an `OverdueSource`), or a route to
+ * this file; CSV columns follow from the row type.
  */
 import { z } from "zod";
 import type { Queryable, Row } from "../../indexer/db.js";
@@ -62,34 +67,64 @@ interface ExposureRecord {
   instrument: Instrument;
   currency: string;
   amount: bigint;
+  /** The part of `amount` frozen by freeze orders in force. */
+  frozen: bigint;
   /** Unix seconds the amount falls due (null: none fixed, e.g. an LC's undrawn balance). */
   due: number | null;
 }
 
 /**
  * A source of exposure records: SQL over the projections giving columns bank, counterparty, instrument, currency,
- * amount, due, as of block `asOf` (current when undefined). `claims` is the SQL of the claims bought in the
- * forfaiting market (asset, claim_id, buyer), for sources whose records may have been.
+ * amount, frozen, due, as of block `asOf` (current when undefined). `claims` is the SQL of the claims bought in the
+ * forfaiting market (asset, claim_id, buyer), for sources whose records may have been; `frozen` gives the SQL of the
+ * value frozen on a target (see `frozenValue`), for sources whose records a freeze order can hold.
  */
 export interface ExposureSource {
   name: string;
-  sql(q: Sql, asOf: number | undefined, claims: string): string;
+  sql(q: Sql, asOf: number | undefined, claims: string, frozen: FrozenValue): string;
 }
+
+/** SQL of the value frozen on a target: orders in force on it, capped at `value` (an order of amount 0: all of it). */
+type FrozenValue = (target: { where: string; value: string }) => string;
+
+/** Freeze orders in force as of `asOf`, at chain time `at`: active (or release proposed) and before their expiry. */
+const ordersInForce = (q: Sql, asOf: number | undefined, at: number) =>
+  `(SELECT fo.scope_kind, lower(fo.asset) AS asset, lower(fo.claim_contract) AS claim_contract, fo.target_id,
+      lower(fo.target_account) AS target_account, fo.amount
+    FROM freeze_orders fo WHERE ${asOfFilter(q, "fo", asOf)} AND fo.status IN ('Active', 'ReleaseProposed')
+      AND fo.expiry > ${q.p(at, "bigint")})`;
+
+/** The `FrozenValue` over `orders` (the SQL of `ordersInForce`): as FreezeOrders.frozenAmount sums, capped at value. */
+const frozenValue =
+  (orders: string): FrozenValue =>
+  ({ where, value }) =>
+    `LEAST(${value}, COALESCE((SELECT CASE WHEN bool_or(f.amount = 0) THEN ${value} ELSE sum(f.amount) END
+      FROM ${orders} f WHERE ${where}), 0))`;
+
+/** A certificate's orders: certificate scopes on it, and claim scopes on it in the forfaiting market. */
+const certificateOrders = (id: string) =>
+  `f.target_id = ${id} AND ((f.scope_kind = 'Certificate' AND f.asset = ${contractAddress("ReceivableCertificate")})
+    OR (f.scope_kind = 'Claim' AND f.claim_contract = ${contractAddress("ReceivableCertificate")}))`;
+/** An LC presentation's orders: claim scopes on it in the forfaiting market. */
+const presentationOrders = (id: string) =>
+  `f.target_id = ${id} AND f.scope_kind = 'Claim' AND f.claim_contract = ${contractAddress("LetterOfCredit")}`;
 
 /** The forfaiting market's trades, as of `asOf`: a claim its current holder bought there is `forfaiting`. */
 const boughtClaims = (q: Sql, asOf: number | undefined) =>
   `(SELECT lower(t.asset) AS asset, t.claim_id, t.buyer FROM ff_trades t WHERE ${upTo(q, "t.block_number", asOf)})`;
-const contractAddress = (name: string) =>
-  `(SELECT lower(ev.address) FROM events ev WHERE ev.contract = '${name}' LIMIT 1)`;
+function contractAddress(name: string): string {
+  return `(SELECT lower(ev.address) FROM events ev WHERE ev.contract = '${name}' LIMIT 1)`;
+}
 
 export const EXPOSURE_SOURCES: ExposureSource[] = [
   {
     name: "receivable certificates held by banks",
-    sql: (q, asOf, claims) => `
+    sql: (q, asOf, claims, frozen) => `
       SELECT c.holder_member AS bank, r.obligor AS counterparty,
         CASE WHEN EXISTS (SELECT 1 FROM ${claims} b WHERE b.asset = ${contractAddress("ReceivableCertificate")}
           AND b.claim_id = c.token_id AND b.buyer = c.holder_member) THEN 'forfaiting' ELSE 'receivable' END AS instrument,
-        r.currency, c.value AS amount, r.maturity AS due
+        r.currency, c.value AS amount, ${frozen({ where: certificateOrders("c.token_id"), value: "c.value" })} AS frozen,
+        r.maturity AS due
       FROM receivable_certificates c
       JOIN receivables r ON r.receivable_id = c.receivable_id AND ${asOfFilter(q, "r", asOf)}
       JOIN members m ON m.member_id = c.holder_member AND ${asOfFilter(q, "m", asOf)} AND m.kind = ${BANK}
@@ -99,7 +134,7 @@ export const EXPOSURE_SOURCES: ExposureSource[] = [
     name: "certificates pledged to banks",
     sql: (q, asOf) => `
       SELECT p.counterparty_member AS bank, r.obligor AS counterparty, 'receivable_pledged' AS instrument,
-        r.currency, p.value AS amount, r.maturity AS due
+        r.currency, p.value AS amount, 0::numeric AS frozen, r.maturity AS due
       FROM receivable_offers p
       JOIN receivables r ON r.receivable_id = p.receivable_id AND ${asOfFilter(q, "r", asOf)}
       WHERE ${asOfFilter(q, "p", asOf)} AND p.kind = 'pledge' AND p.status = 'Active' AND p.value > 0`,
@@ -108,7 +143,7 @@ export const EXPOSURE_SOURCES: ExposureSource[] = [
     name: "receivables guaranteed by banks",
     sql: (q, asOf) => `
       SELECT r.guarantor AS bank, r.obligor AS counterparty, 'receivable_guarantee' AS instrument, r.currency,
-        (r.face_value - r.redeemed) AS amount, r.maturity AS due
+        (r.face_value - r.redeemed) AS amount, 0::numeric AS frozen, r.maturity AS due
       FROM receivables r
       WHERE ${asOfFilter(q, "r", asOf)} AND r.guarantor IS NOT NULL AND r.guarantor > 0
         AND r.status IN ('Active', 'Overdue', 'GuaranteeCalled') AND r.face_value > r.redeemed`,
@@ -117,15 +152,16 @@ export const EXPOSURE_SOURCES: ExposureSource[] = [
     name: "letters of credit issued, undrawn",
     sql: (q, asOf) => `
       SELECT l.issuing_bank AS bank, l.applicant AS counterparty, 'lc_undrawn' AS instrument, l.currency,
-        (l.amount - l.drawn) AS amount, NULL::bigint AS due
+        (l.amount - l.drawn) AS amount, 0::numeric AS frozen, NULL::bigint AS due
       FROM lc_letters l
       WHERE ${asOfFilter(q, "l", asOf)} AND l.state IN ('Issued', 'Advised', 'Acknowledged') AND l.amount > l.drawn`,
   },
   {
     name: "deferred presentations accepted, unpaid",
-    sql: (q, asOf, claims) => `
+    sql: (q, asOf, claims, frozen) => `
       SELECT l.issuing_bank AS bank, l.applicant AS counterparty, 'lc_accepted' AS instrument, l.currency,
-        p.amount, p.maturity AS due
+        p.amount, ${frozen({ where: presentationOrders("p.presentation_id"), value: "p.amount" })} AS frozen,
+        p.maturity AS due
       FROM lc_presentations p
       JOIN lc_letters l ON l.lc_id = p.lc_id AND ${asOfFilter(q, "l", asOf)}
       WHERE ${asOfFilter(q, "p", asOf)} AND p.state = 'Accepted'
@@ -133,7 +169,8 @@ export const EXPOSURE_SOURCES: ExposureSource[] = [
       SELECT p.holder_member AS bank, l.issuing_bank AS counterparty,
         CASE WHEN EXISTS (SELECT 1 FROM ${claims} b WHERE b.asset = ${contractAddress("LetterOfCredit")}
           AND b.claim_id = p.presentation_id AND b.buyer = p.holder_member) THEN 'forfaiting' ELSE 'lc_claim' END,
-        l.currency, p.amount, p.maturity
+        l.currency, p.amount, ${frozen({ where: presentationOrders("p.presentation_id"), value: "p.amount" })},
+        p.maturity
       FROM lc_presentations p
       JOIN lc_letters l ON l.lc_id = p.lc_id AND ${asOfFilter(q, "l", asOf)}
       JOIN members m ON m.member_id = p.holder_member AND ${asOfFilter(q, "m", asOf)} AND m.kind = ${BANK}
@@ -143,17 +180,26 @@ export const EXPOSURE_SOURCES: ExposureSource[] = [
     name: "guarantees in force, unpaid",
     sql: (q, asOf) => `
       SELECT g.guarantor AS bank, g.applicant AS counterparty, 'guarantee' AS instrument, g.currency,
-        (g.amount - g.paid) AS amount, g.expiry::bigint AS due
+        (g.amount - g.paid) AS amount, 0::numeric AS frozen, g.expiry::bigint AS due
       FROM guarantees g
       WHERE ${asOfFilter(q, "g", asOf)} AND g.state IN ('Issued', 'Claimed') AND g.amount > g.paid`,
   },
 ];
 
-/** Every exposure record as of `asOf`. */
-async function exposureRecords(db: Queryable, asOf: number | undefined): Promise<ExposureRecord[]> {
+/** The chain time of block `asOf` (of the latest indexed block when undefined); 0 before any block. */
+export async function chainTimeOf(db: Queryable, asOf: number | undefined): Promise<number> {
+  const q = new Sql();
+  const upToBlock = asOf === undefined ? "TRUE" : `block_number <= ${q.p(asOf, "bigint")}`;
+  const [row] = await db.query(`SELECT max(block_time) AS t FROM block_times WHERE ${upToBlock}`, q.params);
+  return row?.t === null || row?.t === undefined ? 0 : Number(row.t);
+}
+
+/** Every exposure record as of `asOf`, frozen value judged at chain time `at`. */
+async function exposureRecords(db: Queryable, asOf: number | undefined, at: number): Promise<ExposureRecord[]> {
   const q = new Sql();
   const claims = boughtClaims(q, asOf);
-  const sql = EXPOSURE_SOURCES.map((s) => `(${s.sql(q, asOf, claims)})`).join("\nUNION ALL\n");
+  const frozen = frozenValue(ordersInForce(q, asOf, at));
+  const sql = EXPOSURE_SOURCES.map((s) => `(${s.sql(q, asOf, claims, frozen)})`).join("\nUNION ALL\n");
   const rows = await db.query(sql, q.params);
   return rows.map((r: Row) => ({
     bank: Number(r.bank),
@@ -161,6 +207,7 @@ async function exposureRecords(db: Queryable, asOf: number | undefined): Promise
     instrument: r.instrument as Instrument,
     currency: r.currency as string,
     amount: BigInt(r.amount as string),
+    frozen: BigInt(r.frozen as string),
     due: r.due === null || r.due === undefined ? null : Number(r.due),
   }));
 }
@@ -172,23 +219,27 @@ async function memberNames(db: Queryable, asOf: number | undefined): Promise<Map
   return new Map(rows.map((r: Row) => [Number(r.member_id), r.name as string]));
 }
 
-/** Sums `records` by `keyOf`, in key order. */
-function sumBy<T extends { currency: string; amount: bigint }, K extends Record<string, number | string>>(
+/** Sums `records` (their amount and frozen part) by `keyOf`, in key order. */
+function sumBy<
+  T extends { currency: string; amount: bigint; frozen?: bigint },
+  K extends Record<string, number | string>,
+>(
   records: readonly T[],
   keyOf: (r: T) => K,
-): (K & { currency: string; amount: bigint; records: number })[] {
-  const sums = new Map<string, K & { currency: string; amount: bigint; records: number }>();
+): (K & { currency: string; amount: bigint; frozen: bigint; records: number })[] {
+  const sums = new Map<string, K & { currency: string; amount: bigint; frozen: bigint; records: number }>();
   for (const r of records) {
     const key = { ...keyOf(r), currency: r.currency };
     const id = JSON.stringify(key);
-    const sum = sums.get(id) ?? { ...key, amount: 0n, records: 0 };
+    const sum = sums.get(id) ?? { ...key, amount: 0n, frozen: 0n, records: 0 };
     sum.amount += r.amount;
+    sum.frozen += r.frozen ?? 0n;
     sum.records += 1;
     sums.set(id, sum);
   }
   return [...sums.values()].sort((a, b) => {
     for (const k of Object.keys(a) as (keyof typeof a)[]) {
-      if (k === "amount" || k === "records") continue;
+      if (k === "amount" || k === "frozen" || k === "records") continue;
       if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
     }
     return 0;
@@ -199,6 +250,9 @@ const amount = z.string().describe("Exact integer, in minor units of `currency`"
 const member = z.number().int();
 const name = z.string().nullable();
 const money = { currency: z.string(), decimals: z.number().int(), amount };
+const frozen = amount.describe(
+  "The part of `amount` frozen by freeze orders in force as of the report's block, at its time (minor units of `currency`)",
+);
 const exposureRow = z.object({
   bank: member,
   bankName: name,
@@ -206,10 +260,20 @@ const exposureRow = z.object({
   counterpartyName: name,
   instrument: z.enum(INSTRUMENTS),
   ...money,
+  frozen,
   records: z.number().int(),
 });
-const bankTotal = z.object({ bank: member, bankName: name, ...money, records: z.number().int() });
-const obligorTotal = z.object({ obligor: member, obligorName: name, ...money, records: z.number().int() });
+const bankTotal = z.object({ bank: member, bankName: name, ...money, frozen, records: z.number().int() });
+const obligorTotal = z.object({ obligor: member, obligorName: name, ...money, frozen, records: z.number().int() });
+const frozenDeposit = z.object({
+  member: member.nullable().describe("The member whose account it is (null: an account of no member)"),
+  memberName: name,
+  account: z.string(),
+  token: z.string().describe("The deposit token"),
+  balance: amount.describe("The account's balance of the token (token minor units)"),
+  frozen: amount.describe("The part of the balance frozen by tokens-scope orders in force (token minor units)"),
+  orders: z.number().int().describe("Orders in force on the account"),
+});
 const limitRow = z.object({
   obligor: member,
   obligorName: name,
@@ -223,6 +287,10 @@ const limitRow = z.object({
 const reportHead = {
   asOf: z.number().int().nullable().describe("The block the report is as of (null: the latest indexed)"),
 };
+const chainTime = z
+  .number()
+  .int()
+  .describe("The block's time (unix seconds) freeze orders are judged at: one past its expiry freezes nothing");
 
 const exposureResponse = z.object({
   ...reportHead,
@@ -230,18 +298,54 @@ const exposureResponse = z.object({
   byBank: z.array(bankTotal),
   byObligor: z.array(obligorTotal),
   limits: z.array(limitRow).describe("Issuance limits and their utilisation, per core enterprise and bank"),
+  frozenAt: chainTime,
+  frozenDeposits: z
+    .array(frozenDeposit)
+    .describe("Deposit tokens frozen on members' accounts (not an exposure: listed apart), per account and token"),
 });
 type ExposureAnswer = z.output<typeof exposureResponse>;
 
-/** The exposure report (JSON) as of `asOf`. */
-export async function exposureReport(db: Queryable, asOf: number | undefined): Promise<ExposureAnswer> {
-  const records = await exposureRecords(db, asOf);
+/** Deposit tokens frozen as of `asOf` at chain time `at`: per account and token, as the token's transfer check has it. */
+async function frozenDeposits(db: Queryable, asOf: number | undefined, at: number) {
+  const q = new Sql();
+  const orders = ordersInForce(q, asOf, at);
+  const rows = await db.query(
+    `SELECT f.asset AS token, f.target_account AS account, a.member_id, COALESCE(b.balance, 0) AS balance,
+        count(*) AS orders, bool_or(f.amount = 0) AS whole, sum(f.amount) AS ordered
+      FROM ${orders} f
+      LEFT JOIN token_balances b ON lower(b.token) = f.asset AND lower(b.account) = f.target_account
+        AND ${asOfFilter(q, "b", asOf)}
+      LEFT JOIN accounts a ON lower(a.address) = f.target_account AND ${asOfFilter(q, "a", asOf)}
+      WHERE f.scope_kind = 'Tokens'
+      GROUP BY f.asset, f.target_account, a.member_id, b.balance
+      ORDER BY a.member_id, f.target_account, f.asset`,
+    q.params,
+  );
+  return rows.map((r: Row) => {
+    const balance = BigInt(r.balance as string);
+    const ordered = BigInt(r.ordered as string);
+    return {
+      member: r.member_id === null || r.member_id === undefined ? null : Number(r.member_id),
+      account: r.account as string,
+      token: r.token as string,
+      balance,
+      frozen: r.whole === true || ordered > balance ? balance : ordered,
+      orders: Number(r.orders),
+    };
+  });
+}
+
+/** The exposure report (JSON) as of `asOf`; freeze orders judged at `at` (default: the block's chain time). */
+export async function exposureReport(db: Queryable, asOf: number | undefined, at?: number): Promise<ExposureAnswer> {
+  const frozenAt = at ?? (await chainTimeOf(db, asOf));
+  const records = await exposureRecords(db, asOf, frozenAt);
   const names = await memberNames(db, asOf);
   const nameOf = (id: number) => names.get(id) ?? null;
-  const withMoney = <T extends { currency: string; amount: bigint }>(r: T) => ({
+  const withMoney = <T extends { currency: string; amount: bigint; frozen: bigint }>(r: T) => ({
     ...r,
     decimals: decimalsOf(r.currency),
     amount: r.amount.toString(),
+    frozen: r.frozen.toString(),
   });
   const rows = sumBy(records, (r) => ({ bank: r.bank, counterparty: r.counterparty, instrument: r.instrument })).map(
     (r) => withMoney({ ...r, bankName: nameOf(r.bank), counterpartyName: nameOf(r.counterparty) }),
@@ -271,6 +375,13 @@ export async function exposureReport(db: Queryable, asOf: number | undefined): P
       total: r.total as string,
       utilised: r.utilised as string,
       limited: r.limited as boolean,
+    })),
+    frozenAt,
+    frozenDeposits: (await frozenDeposits(db, asOf, frozenAt)).map((d) => ({
+      ...d,
+      memberName: d.member === null ? null : nameOf(d.member),
+      balance: d.balance.toString(),
+      frozen: d.frozen.toString(),
     })),
   };
 }
@@ -351,10 +462,12 @@ export async function overdueReport(db: Queryable, asOf: number | undefined, at:
       daysOverdue: Math.floor((at - r.due) / 86_400),
     })),
     byCreditor: sumBy(records, (r) => ({ creditor: r.creditor })).map((r) => ({
-      ...r,
+      creditor: r.creditor,
       creditorName: nameOf(r.creditor),
+      currency: r.currency,
       decimals: decimalsOf(r.currency),
       amount: r.amount.toString(),
+      records: r.records,
     })),
   };
 }
@@ -392,7 +505,7 @@ export async function concentrationReport(
   asOf: number | undefined,
   top: number,
 ): Promise<ConcentrationAnswer> {
-  const records = await exposureRecords(db, asOf);
+  const records = await exposureRecords(db, asOf, await chainTimeOf(db, asOf));
   const names = await memberNames(db, asOf);
   const nameOf = (id: number) => names.get(id) ?? null;
   const perCounterparty = sumBy(records, (r) => ({ bank: r.bank, counterparty: r.counterparty }));
@@ -436,7 +549,7 @@ export async function concentrationReport(
 const cells = <T extends object>(rows: readonly T[]) => rows as unknown as Record<string, CsvCell>[];
 const stamp = (asOf: number | null) => (asOf === null ? "latest" : `block-${asOf}`);
 
-export const EXPOSURE_VIEWS = ["detail", "bank", "obligor", "limits"] as const;
+export const EXPOSURE_VIEWS = ["detail", "bank", "obligor", "limits", "frozen"] as const;
 
 export default defineRoutes({
   name: "reports",
@@ -446,8 +559,9 @@ export default defineRoutes({
       access: supervisorsAccess,
       summary: "Exposure per bank and per core enterprise across receivables, LCs, guarantees and forfaiting",
       description:
-        "Outstanding amounts by bank, counterparty (obligor), instrument and currency; totals per bank and per " +
-        "obligor; issuance limits and utilisation. CSV (`Accept: text/csv` or `format=csv`): the table `view` names.",
+        "Outstanding amounts by bank, counterparty (obligor), instrument and currency, with the part frozen by freeze " +
+        "orders in force at the block's time; totals per bank and per obligor; issuance limits and utilisation; " +
+        "deposit tokens frozen on members' accounts. CSV (`Accept: text/csv` or `format=csv`): the table `view` names.",
       tags: ["reports"],
       query: z.object({
         ...asOfQuery,
@@ -455,7 +569,7 @@ export default defineRoutes({
         view: z
           .enum(EXPOSURE_VIEWS)
           .default("detail")
-          .describe("CSV only: which table (detail, bank, obligor, limits)"),
+          .describe("CSV only: which table (detail, bank, obligor, limits, frozen: deposits frozen)"),
       }),
       response: exposureResponse,
       async handler({ query }, ctx) {
@@ -464,11 +578,17 @@ export default defineRoutes({
       },
       csv(answer, query): CsvTable {
         const filename = `exposure-${query.view}-${stamp(answer.asOf)}.csv`;
-        const money = ["currency", "decimals", "amount", "records"];
+        const money = ["currency", "decimals", "amount", "frozen", "records"];
         if (query.view === "bank")
           return { filename, columns: ["bank", "bankName", ...money], rows: cells(answer.byBank) };
         if (query.view === "obligor")
           return { filename, columns: ["obligor", "obligorName", ...money], rows: cells(answer.byObligor) };
+        if (query.view === "frozen")
+          return {
+            filename,
+            columns: ["member", "memberName", "account", "token", "balance", "frozen", "orders"],
+            rows: cells(answer.frozenDeposits),
+          };
         if (query.view === "limits")
           return {
             filename,

@@ -91,7 +91,7 @@ export function register(program: Command, cli: () => Cli): void {
   };
 
   common(report.command("exposure"))
-    .option("--view <view>", "with --csv: detail, bank, obligor or limits", "detail")
+    .option("--view <view>", "with --csv: detail, bank, obligor, limits or frozen (deposits)", "detail")
     .description("exposure per bank and per core enterprise: receivables, pledges, LCs, guarantees, forfaiting, limits")
     .action(async (options: ApiOptions & { view: string }) => {
       const text = await fetchReport(cli(), options, "/reports/exposure", {
@@ -107,11 +107,19 @@ export function register(program: Command, cli: () => Cli): void {
               instrument: x.instrument,
               records: x.records,
               amount: money(x),
+              frozen: money(x, "frozen"),
             })),
           ),
           "",
           "Per bank",
-          table(r.byBank.map((x: Json) => ({ bank: who(x.bank, x.bankName), records: x.records, amount: money(x) }))),
+          table(
+            r.byBank.map((x: Json) => ({
+              bank: who(x.bank, x.bankName),
+              records: x.records,
+              amount: money(x),
+              frozen: money(x, "frozen"),
+            })),
+          ),
           "",
           "Per core enterprise (obligor)",
           table(
@@ -119,6 +127,7 @@ export function register(program: Command, cli: () => Cli): void {
               obligor: who(x.obligor, x.obligorName),
               records: x.records,
               amount: money(x),
+              frozen: money(x, "frozen"),
             })),
           ),
           "",
@@ -131,6 +140,18 @@ export function register(program: Command, cli: () => Cli): void {
               total: x.total,
               utilised: x.utilised,
               limited: x.limited,
+            })),
+          ),
+          "",
+          `Deposit tokens frozen (orders in force at ${r.frozenAt})`,
+          table(
+            r.frozenDeposits.map((x: Json) => ({
+              member: x.member === null ? "-" : who(x.member, x.memberName),
+              account: x.account,
+              token: x.token,
+              balance: x.balance,
+              frozen: x.frozen,
+              orders: x.orders,
             })),
           ),
         ].join("\n"),
