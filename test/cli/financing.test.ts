@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { keccak256, toUtf8Bytes } from "ethers";
+import { JsonRpcProvider, keccak256, toUtf8Bytes } from "ethers";
 import { appsNetwork, type AppsNetwork } from "./apps.harness.js";
 
 const h = (text: string) => keccak256(toUtf8Bytes(text));
@@ -67,6 +67,104 @@ describe("cli: multi-bank financing requests against a real node", function () {
     expect(after.status).to.equal("Accepted");
     const again = await net.run(["financing", "accept", requestId, "Bank A"], { as: "exporter" });
     expect(again.code).to.equal(1);
+  });
+
+  it("sealed: banks commit, reveal after the quote deadline (a wrong reveal refused), the holder accepts", async () => {
+    const { receivableId } = await net.json<{ receivableId: string }>(
+      [
+        "receivable",
+        "register",
+        "--obligor",
+        "Importer",
+        "--face",
+        "1000",
+        "--maturity",
+        "+90d",
+        "--invoice-key",
+        h(`INV-CLI-FINANCING-SEALED-${Date.now()}`),
+        "--contract",
+        h("sealed financing contract"),
+        "--invoice",
+        h("sealed financing invoice"),
+        "--delivery",
+        h("sealed financing delivery"),
+      ],
+      { as: "exporter" },
+    );
+    const confirmed = await net.run(["receivable", "confirm", receivableId], { as: "importer" });
+    expect(confirmed.code, confirmed.stderr).to.equal(0);
+    const root = /certificate (\d+)/.exec(confirmed.stdout)?.[1] ?? "";
+    const { requestId } = await net.json<{ requestId: string }>(
+      [
+        "financing",
+        "request",
+        root,
+        "1000",
+        "--bank",
+        "Bank A",
+        "--bank",
+        "Bank B",
+        "--sealed",
+        "--quote-deadline",
+        "+1h",
+        "--reveal-deadline",
+        "+3h",
+      ],
+      { as: "exporter" },
+    );
+    const termsA = ["--rate", "300", "--fee", "5"];
+    const committedA = await net.json<{ salt: string; validUntil: string }>(
+      ["financing", "commit", requestId, ...termsA],
+      {
+        as: "bankA",
+      },
+    );
+    const committedB = await net.json<{ salt: string; validUntil: string }>(
+      ["financing", "commit", requestId, "--rate", "280"],
+      {
+        as: "bankB",
+      },
+    );
+    const revealA = [...termsA, "--valid-until", committedA.validUntil, "--salt", committedA.salt];
+    // A reveal repeats the committed validity as a date, never relative to the (moved) chain clock: usage error.
+    const relative = await net.run(
+      ["financing", "reveal", requestId, ...termsA, "--valid-until", "+5d", "--salt", committedA.salt],
+      {
+        as: "bankA",
+      },
+    );
+    expect(relative.code, relative.stderr).to.equal(2);
+    // Before the quote deadline a reveal is refused (decoded, exit 1).
+    const early = await net.run(["financing", "reveal", requestId, ...revealA], {
+      as: "bankA",
+    });
+    expect(early.code, early.stdout).to.equal(1);
+    expect(early.stderr).to.match(/FinancingTooEarly|too early|not before/i);
+    // The chain's clock past the quote deadline (this node is shared: only forward, by just over an hour).
+    const provider = new JsonRpcProvider(net.node.url, undefined, { staticNetwork: true });
+    await provider.send("evm_increaseTime", [3600 + 60]);
+    await provider.send("evm_mine", []);
+    provider.destroy();
+    await net.json(["financing", "reveal", requestId, ...revealA], { as: "bankA" });
+    // Bank B reveals other terms than it committed to: refused.
+    const wrongTerms = ["--rate", "250", "--valid-until", committedB.validUntil, "--salt", committedB.salt];
+    const wrong = await net.run(["financing", "reveal", requestId, ...wrongTerms], {
+      as: "bankB",
+    });
+    expect(wrong.code).to.equal(1);
+    expect(wrong.stderr).to.match(/FinancingRevealMismatch|does not match/i);
+    const shown = await net.json<{ sealedQuotes: boolean; quotes: { status: string }[] }>([
+      "financing",
+      "show",
+      requestId,
+    ]);
+    expect(shown.quotes.map((q) => q.status).sort()).to.deep.equal(["Committed", "Quoted"]);
+    const accepted = await net.json<{ price: string }>(["financing", "accept", requestId, "Bank A"], {
+      as: "exporter",
+    });
+    expect(Number(accepted.price)).to.be.greaterThan(0).and.lessThan(1000);
+    const after = await net.json<{ status: string }>(["financing", "show", requestId]);
+    expect(after.status).to.equal("Accepted");
   });
 
   it("a bad day count or rate is a usage error (exit 2)", async () => {

@@ -650,9 +650,9 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(again.forfaiting.paidAtMaturity).to.equal(false);
     // The node stays registered once; governance votes again with new proposals and leaves the market open.
     expect(again.governance.nodeRegistered).to.equal(false);
-    // (Proposals 5 and 6 of the first run are the freeze story's.)
-    expect([again.governance.pauseProposalId, again.governance.unpauseProposalId]).to.deep.equal([9n, 10n]);
-    expect([again.freeze.freezeProposalId, again.freeze.releaseProposalId]).to.deep.equal([11n, 12n]);
+    // (Proposals 5 and 6 of the first run are the freeze story's; the USD mapping's vote is one more.)
+    expect([again.governance.pauseProposalId, again.governance.unpauseProposalId]).to.deep.equal([10n, 11n]);
+    expect([again.freeze.freezeProposalId, again.freeze.releaseProposalId]).to.deep.equal([12n, 13n]);
     expect(again.freeze.orderId).to.equal(2n);
     // USD again: the currency is mapped already (no vote), a third run nets the new USD placements
     expect(again.interbankCurrencies.token).to.equal(result.interbankCurrencies.token);

@@ -324,8 +324,32 @@ export const COVERAGE: Coverage[] = [
     note: "the CLI test's node cannot move its clock: it checks the refusal before the deadline",
   },
   {
-    commands: /^consortia lc refuse <presentation> --discrepancy <code> --notice <hash> \[--return-documents\]$/,
-    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['"lc", "refuse", held.presentationId'] }],
+    commands:
+      /^consortia lc refuse <presentation> --discrepancy <code> --notice <hash> \[--return-documents\] \[--code-key\]$/,
+    run: [
+      {
+        file: "test/cli/letters-of-credit.test.ts",
+        invocation: [
+          '"lc", "refuse", held.presentationId',
+          '"lc", "examine", presentationId, "--discrepancy", "LATE_SHIPMENT", "--code-key"',
+        ],
+      },
+    ],
+    note: "--code-key keys the codes the same way for examine and refuse (one option of both commands)",
+  },
+  {
+    commands: /^consortia financing (request|quote|commit|reveal|show|accept) \S.*$/,
+    run: [{ file: "test/cli/financing.test.ts", invocation: ['"financing", "$1"'] }],
+  },
+  {
+    commands: /^consortia report unattested \[--bank <id>\] \[--application ForfaitingPurchase\]$/,
+    run: [
+      {
+        file: "test/api/reports.test.ts",
+        invocation: ['"report", "unattested", "--application", "ForfaitingPurchase"'],
+      },
+    ],
+    note: "against the demo chain's API with sign-in on, as the regulator and as a bank",
   },
   {
     commands: /^consortia lc propose-currency <currency> <token>$/,

@@ -44,12 +44,19 @@ export function register(program: Command, cli: () => Cli): void {
       validUntil: await parseDate(options.validUntil, "--valid-until", cli().chainTime),
     };
   }
-  const withTerms = (command: Command) =>
-    command
+  /**
+   * The quote's terms as options. A reveal must repeat the committed terms exactly: its `--valid-until` is required
+   * and absolute (a relative date counts from the chain's clock, which has moved since the commitment).
+   */
+  const withTerms = (command: Command, reveal = false) => {
+    const withRate = command
       .requiredOption("--rate <bps>", "annual rate in basis points (350 = 3.50 %)")
       .option("--day-count <convention>", "ACT/360 or ACT/365", "ACT/360")
-      .option("--fee <amount>", "flat fee, decimal", "0")
-      .option("--valid-until <date>", "last moment the holder may accept", "+5d");
+      .option("--fee <amount>", "flat fee, decimal", "0");
+    return reveal
+      ? withRate.requiredOption("--valid-until <date>", "the committed validity (unix seconds, as commit printed it)")
+      : withRate.option("--valid-until <date>", "last moment the holder may accept", "+5d");
+  };
 
   financing
     .command("request")
@@ -110,15 +117,19 @@ export function register(program: Command, cli: () => Cli): void {
         cli(),
         sealed.receipt,
         { requestId, salt: sealed.salt, commitment: sealed.commitment, ...t },
-        `committed on request ${requestId}: reveal after the quote deadline with --salt ${sealed.salt}`,
+        `committed on request ${requestId}: reveal after the quote deadline with the same terms, ` +
+          `--valid-until ${t.validUntil} --salt ${sealed.salt}`,
       );
     });
 
-  withTerms(financing.command("reveal").argument("<request>", "financing request id"))
+  withTerms(financing.command("reveal").argument("<request>", "financing request id"), true)
     .requiredOption("--salt <hash>", "the salt of the commitment")
     .description("reveal your bank's sealed quote after the quote deadline (approves the requested value in tokens)")
     .action(async (requestText: string, options: TermsOptions & { salt: string }) => {
       const requestId = parseId(requestText, "request id");
+      if (options.validUntil.trim().startsWith("+")) {
+        throw new UsageError("--valid-until of a reveal is the committed date (unix seconds, as commit printed it)");
+      }
       const t = await terms(options);
       const salt = parseBytes32(options.salt, "--salt");
       const receipt = await (
