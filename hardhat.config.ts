@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig, task } from "hardhat/config";
 
@@ -76,7 +77,8 @@ export default defineConfig({
     mocha:
       process.env.CONSORTIA_TEST_TIMINGS === undefined
         ? {}
-        : { reporter: require.resolve("./test/reporters/timings.cjs") },
+        : // A path, not require.resolve: a copy of this file without test/ (the upgrade rebuild's clone) still loads.
+          { reporter: fileURLToPath(new URL("./test/reporters/timings.cjs", import.meta.url)) },
     solidity: {
       // A fixed seed: CI replays the same fuzz and invariant sequences every run (change it to explore others).
       fuzz: { runs: 256, seed: "0x636f6e736f72746961" },

@@ -211,6 +211,11 @@ const TAMPERS: readonly Tamper[] = [
     drift: (r) => [`isClaimContract(${r.asset})`],
   },
   { table: "ff_quotes", set: "price = price + 1", drift: (r) => [`quote ${r.offer_id} ${r.bidder} price`] },
+  {
+    table: "ff_offer_backing",
+    set: "subject_key = '0x' || repeat('ab', 32)",
+    drift: (r) => [`backingSubjectOf(${r.offer_id})`],
+  },
   { table: "guarantees", set: "paid = paid + 1", drift: (r) => [`guarantee ${r.guarantee_id} paid`] },
   {
     table: "guarantee_claims",

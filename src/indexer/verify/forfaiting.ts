@@ -110,9 +110,25 @@ export const FORFAITING_CHECKS: readonly Check[] = [
       );
     },
   },
+  {
+    name: "forfaiting offers' backing subjects",
+    tables: ["ff_offer_backing"],
+    async run(ctx) {
+      if (!deployed(ctx, "ForfaitingMarket")) return [];
+      const call = reader(ctx, "ForfaitingMarket", ForfaitingMarket__factory.abi);
+      return rowByRow<string>(
+        await asOf(ctx, "t.offer_id, t.subject_key", "ff_offer_backing"),
+        (b) => call("backingSubjectOf", [b.offer_id]),
+        (b) => `backingSubjectOf(${String(b.offer_id)})`,
+        (b, c) => [["", b.subject_key, c]],
+      );
+    },
+  },
 ];
 
 export const FORFAITING_GAPS: Readonly<Record<string, string>> = {
+  ff_purchase_backing:
+    "what a purchase was checked against (the buyer's policy in force then): PurchaseBacking events only, no view",
   ff_quote_events: "quote history: ForfaitingMarket keeps each bidder's current quote only",
   ff_trades:
     "trade records: the offer view has the state (Traded) but not the buyer, price, deed or reference (events only)",
