@@ -51,6 +51,7 @@ describe("sdk package entry (@consortia/sdk)", function () {
       "guarantees",
       "forfaiting",
       "receivables",
+      "financing",
       "limits",
       "freeze",
       "dataSharing",
