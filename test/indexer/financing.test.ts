@@ -48,7 +48,12 @@ describe("indexer: multi-bank financing requests", function () {
       await mined(chain.token.connect(bank).approve(address, 5_000_000n));
     }
     const f = financing.connect(accounts.supplier1);
-    const now = async () => BigInt((await chain.provider.getBlock("latest"))!.timestamp);
+    // The chain's clock as the next transaction sees it: a block is mined first, so a time increase not yet mined
+    // (by an earlier step) is counted.
+    const now = async () => {
+      await chain.provider.send("evm_mine", []);
+      return BigInt((await chain.provider.getBlock("latest"))!.timestamp);
+    };
     const terms = async (rateBps: number, dayCount: number, fee: bigint) => ({
       rateBps,
       dayCount,
