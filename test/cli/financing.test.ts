@@ -11,31 +11,23 @@ describe("cli: multi-bank financing requests against a real node", function () {
     net = await appsNetwork();
   });
 
-  it("the holder asks two banks, both quote, the holder accepts one: price computed on chain, settled at once", async () => {
+  /** A fresh receivable of 1,000 registered by the exporter and confirmed by the importer: its root certificate. */
+  async function rootCertificate(): Promise<string> {
+    const tag = `${Date.now()}-${Math.random()}`;
     const { receivableId } = await net.json<{ receivableId: string }>(
-      [
-        "receivable",
-        "register",
-        "--obligor",
-        "Importer",
-        "--face",
-        "1000",
-        "--maturity",
-        "+90d",
-        "--invoice-key",
-        h(`INV-CLI-FINANCING-${Date.now()}`),
-        "--contract",
-        h("financing contract"),
-        "--invoice",
-        h("financing invoice"),
-        "--delivery",
-        h("financing delivery"),
-      ],
+      ["receivable", "register", "--obligor", "Importer", "--face", "1000", "--maturity", "+90d"].concat(
+        ["--invoice-key", h(`INV-CLI-FINANCING-${tag}`), "--contract", h(`financing contract ${tag}`)],
+        ["--invoice", h(`financing invoice ${tag}`), "--delivery", h(`financing delivery ${tag}`)],
+      ),
       { as: "exporter" },
     );
     const confirmed = await net.run(["receivable", "confirm", receivableId], { as: "importer" });
     expect(confirmed.code, confirmed.stderr).to.equal(0);
-    const root = /certificate (\d+)/.exec(confirmed.stdout)?.[1] ?? "";
+    return /certificate (\d+)/.exec(confirmed.stdout)?.[1] ?? "";
+  }
+
+  it("the holder asks two banks, both quote, the holder accepts one: price computed on chain, settled at once", async () => {
+    const root = await rootCertificate();
     const { requestId } = await net.json<{ requestId: string }>(
       ["financing", "request", root, "400", "--bank", "Bank A", "--bank", "Bank B", "--quote-deadline", "+1d"],
       { as: "exporter" },
@@ -70,30 +62,7 @@ describe("cli: multi-bank financing requests against a real node", function () {
   });
 
   it("sealed: banks commit, reveal after the quote deadline (a wrong reveal refused), the holder accepts", async () => {
-    const { receivableId } = await net.json<{ receivableId: string }>(
-      [
-        "receivable",
-        "register",
-        "--obligor",
-        "Importer",
-        "--face",
-        "1000",
-        "--maturity",
-        "+90d",
-        "--invoice-key",
-        h(`INV-CLI-FINANCING-SEALED-${Date.now()}`),
-        "--contract",
-        h("sealed financing contract"),
-        "--invoice",
-        h("sealed financing invoice"),
-        "--delivery",
-        h("sealed financing delivery"),
-      ],
-      { as: "exporter" },
-    );
-    const confirmed = await net.run(["receivable", "confirm", receivableId], { as: "importer" });
-    expect(confirmed.code, confirmed.stderr).to.equal(0);
-    const root = /certificate (\d+)/.exec(confirmed.stdout)?.[1] ?? "";
+    const root = await rootCertificate();
     const { requestId } = await net.json<{ requestId: string }>(
       [
         "financing",
