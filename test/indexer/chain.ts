@@ -61,6 +61,15 @@ export async function startChain(): Promise<TestChain> {
     polling: true,
     pollingInterval: 50,
   });
+  // A fresh node is at block 0 with its clock at the wall clock: anything else means another process answers on the
+  // port (a node left over by an earlier suite) or something moved this node already, and every time-based step of the
+  // suite would be off. Fail here with what was found rather than with a deadline revert later.
+  const head = await provider.getBlock("latest");
+  const skew = head!.timestamp - Math.floor(Date.now() / 1000);
+  if (head!.number !== 0 || Math.abs(skew) > 3_600) {
+    await node.stop();
+    throw new Error(`the node at ${node.url} is not fresh: block ${head!.number}, clock ${skew} s from the wall clock`);
+  }
   const signers = await Promise.all(Array.from({ length: 16 }, (_, i) => provider.getSigner(i)));
   const deployer = signers[0];
   const registry = await deployProxy(await new ConsortiumRegistry__factory(deployer).deploy(), [], deployer);

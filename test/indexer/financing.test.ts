@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { expect } from "chai";
-import { keccak256, toUtf8Bytes, type ContractTransactionResponse } from "ethers";
+import { decodeBytes32String, isHexString, keccak256, toUtf8Bytes, type ContractTransactionResponse } from "ethers";
 import { FinancingRequests__factory, type FinancingRequests } from "@consortia/sdk/typechain";
 import { verifyIndex } from "../../src/indexer/verify.js";
 import { QUOTE_READERS, REQUEST_READERS } from "../../src/api/routes/financing.js";
@@ -10,6 +10,17 @@ import { deployProxy } from "../helpers/upgradeable.js";
 import { passProposal, startChain } from "./chain.js";
 import { catchUp, createIndexer, indexerApi, indexerOptions, testStores } from "./harness.js";
 import { advance, confirmed, DAY, deployReceivables, type ReceivablesChain } from "./receivables-scenario.js";
+
+/** Creation code that returns `block.timestamp` as one word: TIMESTAMP PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN. */
+const RETURN_TIMESTAMP = "0x4260005260206000f3";
+
+/** A custom error's bytes32 argument as text (the contracts' FinancingInvalidTerms("deadline") and the like). */
+function reason(failure: unknown): string {
+  const args = (failure as { revert?: { args?: unknown[] } }).revert?.args ?? [];
+  return args
+    .map((arg) => (typeof arg === "string" && isHexString(arg, 32) ? decodeBytes32String(arg) : String(arg)))
+    .join(", ");
+}
 
 async function mined(tx: Promise<ContractTransactionResponse>): Promise<void> {
   await (await tx).wait();
@@ -48,12 +59,10 @@ describe("indexer: multi-bank financing requests", function () {
       await mined(chain.token.connect(bank).approve(address, 5_000_000n));
     }
     const f = financing.connect(accounts.supplier1);
-    // The chain's clock as the next transaction sees it: a block is mined first, so a time increase not yet mined
-    // (by an earlier step) is counted.
-    const now = async () => {
-      await chain.provider.send("evm_mine", []);
-      return BigInt((await chain.provider.getBlock("latest"))!.timestamp);
-    };
+    // The chain's clock as the next call sees it: `block.timestamp` read by an eth_call of creation code that returns
+    // TIMESTAMP (the context the contract's checks run in, including a time increase not yet mined), not the latest
+    // block's time.
+    const now = async () => BigInt(await chain.provider.call({ data: RETURN_TIMESTAMP }));
     const terms = async (rateBps: number, dayCount: number, fee: bigint) => ({
       rateBps,
       dayCount,
@@ -75,9 +84,22 @@ describe("indexer: multi-bank financing requests", function () {
         t + 2n * BigInt(DAY),
         sealed ? t + 3n * BigInt(DAY) : 0n,
       ] as [bigint, bigint, number[], boolean, bigint, bigint];
-      const id = await f.request.staticCall(...args);
-      await mined(f.request(...args));
-      return id;
+      try {
+        const id = await f.request.staticCall(...args);
+        await mined(f.request(...args));
+        return id;
+      } catch (failure) {
+        // What the contract compared, to tell a clock problem from a terms problem (this step failed in whole runs
+        // only).
+        const head = await chain.provider.getBlock("latest");
+        const c = await chain.certificates.certificate(tokenId);
+        throw new Error(
+          `request(${args.join(", ")}) failed at block ${head!.number} time ${head!.timestamp} (wall ` +
+            `${Math.floor(Date.now() / 1000)}, node ${chain.url}); certificate value ${c.value} locked ${c.locked} ` +
+            `maturity ${c.maturity}: ${(failure as Error).message} ${reason(failure)}`,
+          { cause: failure },
+        );
+      }
     };
 
     // Open: two quotes, bank B's accepted.

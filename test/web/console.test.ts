@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Page, type Route } from "playwright-core";
 import { DocumentKind, createConsortia, hashBytes, signIn, type Consortia, type Deployment } from "@consortia/sdk";
 import { build } from "vite";
 import { DEMO_CONSORTIUM_KEY, demoConsortium, usccOf } from "../../src/demo/consortium.js";
@@ -725,12 +725,26 @@ describe("web console in Chromium on the demo stack", function () {
     await page.getByRole("button", { name: "Refresh" }).click();
     const row = page.locator(`tr[data-key="proposal:${proposalId}"]`);
     await row.waitFor();
-    // Vote once from outside the console: the row is now stale, and its click must fail on chain.
-    await (await sdkAs(members.bankB.privateKey)).registry.approve(proposalId);
-    await row.getByRole("button", { name: /^Vote for/ }).click();
-    const failed = row.locator('[data-phase="failed"]');
-    await failed.waitFor();
-    expect(await failed.textContent()).to.match(/^Failed: .*already approved proposal/);
+    // Vote once from outside the console: the row is now stale, and its click must fail on chain. The queue is live
+    // (the API's event stream makes it read again and drop an answered row), so the page's API requests are held
+    // until the click failed: otherwise the row may vanish before the click, as a user would see it (not the case
+    // under test). The transaction itself goes to the node, not the API.
+    const held: Route[] = [];
+    const hold = (route: Route) => void held.push(route);
+    await page.route(`${web}/api/**`, hold);
+    try {
+      await (await sdkAs(members.bankB.privateKey)).registry.approve(proposalId);
+      await row.getByRole("button", { name: /^Vote for/ }).click();
+      const failed = row.locator('[data-phase="failed"]');
+      await failed.waitFor();
+      expect(await failed.textContent()).to.match(/^Failed: .*already approved proposal/);
+    } finally {
+      await page.unroute(`${web}/api/**`, hold);
+      await Promise.all(held.map((route) => route.continue().catch(() => undefined)));
+    }
+    // Once the page reads again, the failed row stays until the user has seen why (the vote itself is done).
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await row.locator('[data-phase="failed"]').waitFor();
     await shoot("queue-failed");
   });
 
