@@ -671,15 +671,19 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         Party party,
         GuaranteeState state
     ) private view returns (Guarantee storage g, uint32 caller) {
-        g = _load(guaranteeId);
+        g = _getBankGuaranteesStorage()._guarantees[guaranteeId];
+        // read once: the registry's answer (a static call) cannot change it
+        GuaranteeState current = g.state;
+        if (current == GuaranteeState.None) revert GuaranteeUnknown(guaranteeId);
         caller = _authorize(party == Party.Guarantor ? Roles.GUARANTOR : Roles.GUARANTEE_PARTY);
-        uint32 expected = party == Party.Applicant
-            ? g.applicant
-            : party == Party.Guarantor
-                ? g.guarantor
-                : g.beneficiary;
+        uint32 expected =
+            party == Party.Applicant
+                ? g.applicant
+                : party == Party.Guarantor
+                    ? g.guarantor
+                    : g.beneficiary;
         _requireParty(guaranteeId, caller, expected);
-        if (state != GuaranteeState.None) _requireState(guaranteeId, g.state, state);
+        if (state != GuaranteeState.None) _requireState(guaranteeId, current, state);
     }
 
     function _load(uint256 guaranteeId) private view returns (Guarantee storage g) {

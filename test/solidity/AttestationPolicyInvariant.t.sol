@@ -42,7 +42,11 @@ contract AttestationPolicyHandler is PlatformFixture {
     address[3] internal _banks = [BANK_A, BANK_B, BANK_C];
     address[3] internal _attesters = [TAX, BUSINESS_REGISTRY, BANK_C];
     /// @dev Each attester's roles, and the authority role it may lose (and get back) by a governance vote.
-    uint64[3] internal _attesterRoles = [Roles.TAX_AUTHORITY, Roles.BUSINESS_REGISTRY, BANK_ROLES | Roles.TAX_AUTHORITY];
+    uint64[3] internal _attesterRoles = [
+        Roles.TAX_AUTHORITY,
+        Roles.BUSINESS_REGISTRY,
+        BANK_ROLES | Roles.TAX_AUTHORITY
+    ];
     uint64[3] internal _authorityRoles = [Roles.TAX_AUTHORITY, Roles.BUSINESS_REGISTRY, Roles.TAX_AUTHORITY];
     IAuthorityAttestations.Kind[2] internal _kinds = [
         IAuthorityAttestations.Kind.InvoiceGenuine,
