@@ -32,6 +32,13 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     /// @notice Longest suspension of an "extend or pay" demand, counted from the demand (URDG 758 art. 23a).
     uint64 public constant MAX_SUSPENSION = 30 days;
 
+    /// @dev The party a step is taken for (`_loadAs`): the member field of the guarantee the caller must be.
+    enum Party {
+        Applicant,
+        Guarantor,
+        Beneficiary
+    }
+
     /// @custom:storage-location erc7201:consortia.storage.BankGuarantees
     struct BankGuaranteesStorage {
         uint256 _count;
@@ -135,20 +142,15 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function cancel(uint256 guaranteeId) external whenNotPaused {
-        Guarantee storage g = _load(guaranteeId);
-        _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.applicant);
-        _requireState(guaranteeId, g.state, GuaranteeState.Applied);
+        (Guarantee storage g, uint32 applicant) = _loadAs(guaranteeId, Party.Applicant, GuaranteeState.Applied);
         g.state = GuaranteeState.Cancelled;
-        emit GuaranteeCancelled(guaranteeId, g.applicant, msg.sender);
+        emit GuaranteeCancelled(guaranteeId, applicant, msg.sender);
     }
 
     /// @inheritdoc IBankGuarantees
     function issue(uint256 guaranteeId, bytes32 referenceId) external whenNotPaused {
         BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
-        Guarantee storage g = _load(guaranteeId);
-        uint32 guarantor = _authorize(Roles.GUARANTOR);
-        _requireParty(guaranteeId, guarantor, g.guarantor);
-        _requireState(guaranteeId, g.state, GuaranteeState.Applied);
+        (Guarantee storage g, uint32 guarantor) = _loadAs(guaranteeId, Party.Guarantor, GuaranteeState.Applied);
         if (block.timestamp > g.expiry) revert GuaranteeExpiredAt(guaranteeId, g.expiry);
         if (referenceId == bytes32(0) || $._byReference[referenceId] != 0) revert GuaranteeReferenceTaken(referenceId);
         // The guarantor's policy in force now, on the tender reference the applicant gave (no policy: passes).
@@ -166,10 +168,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function decline(uint256 guaranteeId, bytes32 reasonHash) external whenNotPaused {
-        Guarantee storage g = _load(guaranteeId);
-        uint32 guarantor = _authorize(Roles.GUARANTOR);
-        _requireParty(guaranteeId, guarantor, g.guarantor);
-        _requireState(guaranteeId, g.state, GuaranteeState.Applied);
+        (Guarantee storage g, uint32 guarantor) = _loadAs(guaranteeId, Party.Guarantor, GuaranteeState.Applied);
         if (reasonHash == bytes32(0)) revert InvalidValue("reasonHash");
         g.state = GuaranteeState.Declined;
         emit GuaranteeDeclined(guaranteeId, guarantor, msg.sender, reasonHash);
@@ -187,10 +186,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         bytes32 amendmentHash
     ) external whenNotPaused {
         BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
-        Guarantee storage g = _load(guaranteeId);
-        uint32 guarantor = _authorize(Roles.GUARANTOR);
-        _requireParty(guaranteeId, guarantor, g.guarantor);
-        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        (Guarantee storage g, uint32 guarantor) = _loadAs(guaranteeId, Party.Guarantor, GuaranteeState.Issued);
         Amendment storage a = $._amendments[guaranteeId];
         if (a.pending) revert AmendmentAlreadyPending(guaranteeId, a.number);
         if (amendmentHash == bytes32(0)) revert InvalidValue("amendmentHash");
@@ -204,8 +200,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     /// @inheritdoc IBankGuarantees
     function withdrawAmendment(uint256 guaranteeId) external whenNotPaused {
         BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
-        Guarantee storage g = _load(guaranteeId);
-        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
+        _loadAs(guaranteeId, Party.Guarantor, GuaranteeState.None);
         Amendment storage a = $._amendments[guaranteeId];
         if (!a.pending) revert AmendmentNotPending(guaranteeId);
         a.pending = false;
@@ -215,9 +210,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     /// @inheritdoc IBankGuarantees
     function answerAmendment(uint256 guaranteeId, bool accept) external whenNotPaused {
         BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
-        Guarantee storage g = _load(guaranteeId);
-        _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.beneficiary);
-        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        (Guarantee storage g, ) = _loadAs(guaranteeId, Party.Beneficiary, GuaranteeState.Issued);
         if (block.timestamp > g.expiry) revert GuaranteeExpiredAt(guaranteeId, g.expiry);
         Amendment storage a = $._amendments[guaranteeId];
         if (!a.pending) revert AmendmentNotPending(guaranteeId);
@@ -242,9 +235,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         Demand calldata demand
     ) external whenNotPaused returns (uint256 claimIndex) {
         BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
-        Guarantee storage g = _load(guaranteeId);
-        _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.beneficiary);
-        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        (Guarantee storage g, ) = _loadAs(guaranteeId, Party.Beneficiary, GuaranteeState.Issued);
         uint64 expiry = g.expiry;
         if (block.timestamp > expiry) revert GuaranteeExpiredAt(guaranteeId, expiry);
         uint128 amount = demand.amount;
@@ -277,9 +268,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function payClaim(uint256 guaranteeId, uint256 claimIndex, bytes32 offChainReference) external whenNotPaused {
-        Guarantee storage g = _load(guaranteeId);
-        uint32 guarantor = _authorize(Roles.GUARANTOR);
-        _requireParty(guaranteeId, guarantor, g.guarantor);
+        (Guarantee storage g, uint32 guarantor) = _loadAs(guaranteeId, Party.Guarantor, GuaranteeState.None);
         Claim storage c = _presented(guaranteeId, claimIndex);
         uint64 until = _getBankGuaranteesStorage()._suspendedUntil[guaranteeId][claimIndex];
         if (block.timestamp <= until) revert ClaimSuspendedUntil(guaranteeId, claimIndex, until);
@@ -292,8 +281,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function rejectClaim(uint256 guaranteeId, uint256 claimIndex, bytes32 reasonHash) external whenNotPaused {
-        Guarantee storage g = _load(guaranteeId);
-        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
+        (Guarantee storage g, ) = _loadAs(guaranteeId, Party.Guarantor, GuaranteeState.None);
         Claim storage c = _presented(guaranteeId, claimIndex);
         _requireExamining(guaranteeId, claimIndex, c);
         // a suspended demand was found complying (art. 23a): it is extended or paid, not rejected
@@ -307,8 +295,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function extendInsteadOfPaying(uint256 guaranteeId, uint256 claimIndex) external whenNotPaused {
-        Guarantee storage g = _load(guaranteeId);
-        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
+        (Guarantee storage g, ) = _loadAs(guaranteeId, Party.Guarantor, GuaranteeState.None);
         Claim storage c = _presented(guaranteeId, claimIndex);
         // within the examination period, or within the suspension the guarantor set (art. 23a, c)
         uint64 until = _getBankGuaranteesStorage()._suspendedUntil[guaranteeId][claimIndex];
@@ -324,8 +311,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function withdrawClaim(uint256 guaranteeId, uint256 claimIndex) external whenNotPaused {
-        Guarantee storage g = _load(guaranteeId);
-        _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.beneficiary);
+        (Guarantee storage g, ) = _loadAs(guaranteeId, Party.Beneficiary, GuaranteeState.None);
         Claim storage c = _presented(guaranteeId, claimIndex);
         c.state = ClaimState.Withdrawn;
         g.state = GuaranteeState.Issued;
@@ -335,8 +321,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
     /// @inheritdoc IBankGuarantees
     function suspendForExtension(uint256 guaranteeId, uint256 claimIndex, uint64 until) external whenNotPaused {
         BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
-        Guarantee storage g = _load(guaranteeId);
-        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
+        (Guarantee storage g, ) = _loadAs(guaranteeId, Party.Guarantor, GuaranteeState.None);
         Claim storage c = _presented(guaranteeId, claimIndex);
         _requireExamining(guaranteeId, claimIndex, c);
         if (c.extendTo == 0) revert ClaimNotExtendOrPay(guaranteeId, claimIndex);
@@ -387,9 +372,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         bytes32 statementHash
     ) external whenNotPaused {
         BankGuaranteesStorage storage $ = _getBankGuaranteesStorage();
-        Guarantee storage g = _load(guaranteeId);
-        uint32 guarantor = _authorize(Roles.GUARANTOR);
-        _requireParty(guaranteeId, guarantor, g.guarantor);
+        (, uint32 guarantor) = _loadAs(guaranteeId, Party.Guarantor, GuaranteeState.None);
         CounterGuarantee storage cg = $._counters[guaranteeId];
         _requireCounterState(guaranteeId, cg.state, CounterState.Issued);
         if (block.timestamp > cg.expiry) revert CounterGuaranteeExpiredAt(guaranteeId, cg.expiry);
@@ -464,9 +447,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function recordReduction(uint256 guaranteeId, uint128 repaid, bytes32 evidenceHash) external whenNotPaused {
-        Guarantee storage g = _load(guaranteeId);
-        _requireParty(guaranteeId, _authorize(Roles.GUARANTOR), g.guarantor);
-        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        (Guarantee storage g, ) = _loadAs(guaranteeId, Party.Guarantor, GuaranteeState.Issued);
         if (g.kind != GuaranteeKind.AdvancePayment) revert GuaranteeWrongKind(guaranteeId, g.kind);
         if (evidenceHash == bytes32(0)) revert InvalidValue("evidenceHash");
         uint128 availableNow = _available(guaranteeId, g);
@@ -479,9 +460,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function nameExpiryDocument(uint256 guaranteeId, bytes32 documentHash) external whenNotPaused {
-        Guarantee storage g = _load(guaranteeId);
-        _requireParty(guaranteeId, _authorize(Roles.GUARANTEE_PARTY), g.applicant);
-        _requireState(guaranteeId, g.state, GuaranteeState.Applied);
+        _loadAs(guaranteeId, Party.Applicant, GuaranteeState.Applied);
         if (documentHash == bytes32(0)) revert InvalidValue("documentHash");
         _getBankGuaranteesStorage()._expiryDocuments[guaranteeId] = documentHash;
         emit ExpiryDocumentNamed(guaranteeId, msg.sender, documentHash);
@@ -507,10 +486,7 @@ contract BankGuarantees is IBankGuarantees, Settlement {
 
     /// @inheritdoc IBankGuarantees
     function release(uint256 guaranteeId) external whenNotPaused {
-        Guarantee storage g = _load(guaranteeId);
-        uint32 beneficiary = _authorize(Roles.GUARANTEE_PARTY);
-        _requireParty(guaranteeId, beneficiary, g.beneficiary);
-        _requireState(guaranteeId, g.state, GuaranteeState.Issued);
+        (Guarantee storage g, uint32 beneficiary) = _loadAs(guaranteeId, Party.Beneficiary, GuaranteeState.Issued);
         g.state = GuaranteeState.Released;
         emit GuaranteeReleased(guaranteeId, beneficiary, msg.sender);
     }
@@ -685,6 +661,29 @@ contract BankGuarantees is IBankGuarantees, Settlement {
         uint32 lastDay = calendar.addWorkingDays(uint32(today), count);
         // local midnight after `lastDay`, back in UTC, less a second
         return uint64(uint256((int256(uint256(lastDay)) + 1) * 1 days - offset) - 1);
+    }
+
+    /// @dev Loads guarantee `guaranteeId` and checks that the caller acts for `party` now: an account of the member
+    /// the guarantee names, with the party's role (the registry's reason otherwise); then, unless `state` is `None`,
+    /// that the guarantee is in `state`. One place for the checks every party's step starts with (code size).
+    function _loadAs(
+        uint256 guaranteeId,
+        Party party,
+        GuaranteeState state
+    ) private view returns (Guarantee storage g, uint32 caller) {
+        g = _getBankGuaranteesStorage()._guarantees[guaranteeId];
+        // read once: the registry's answer (a static call) cannot change it
+        GuaranteeState current = g.state;
+        if (current == GuaranteeState.None) revert GuaranteeUnknown(guaranteeId);
+        caller = _authorize(party == Party.Guarantor ? Roles.GUARANTOR : Roles.GUARANTEE_PARTY);
+        uint32 expected =
+            party == Party.Applicant
+                ? g.applicant
+                : party == Party.Guarantor
+                    ? g.guarantor
+                    : g.beneficiary;
+        _requireParty(guaranteeId, caller, expected);
+        if (state != GuaranteeState.None) _requireState(guaranteeId, current, state);
     }
 
     function _load(uint256 guaranteeId) private view returns (Guarantee storage g) {
