@@ -489,10 +489,19 @@ const ROUTES: Record<string, Entry> = {
     parties: limitReaders,
     key: (o) => String(o.obligor),
   },
-  // multi-bank financing requests (issue 20): the supplier and the banks asked; a bank reads its own quote only.
-  // No live check yet: the demo runs no financing request (test/indexer/financing.test.ts checks the access rows).
-  "/financing-requests": { access: "rows" },
-  "/financing-requests/{id}": { access: "row" },
+  // multi-bank financing requests (issue 20): the supplier and the banks asked (the demo asks Huaxin and Minfeng Bank,
+  // not Jianghai Bank); a bank reads its own quote only (test/indexer/financing.test.ts checks the quotes' rows).
+  "/financing-requests": {
+    access: "rows",
+    url: () => "/financing-requests?limit=500",
+    parties: async (f, ctx) => ids(f.supplier, ...((await ctx.reg(`/financing-requests/${f.id}`)).banks as number[])),
+    key: (f) => String(f.id),
+  },
+  "/financing-requests/{id}": {
+    access: "row",
+    url: (ctx) => `/financing-requests/${r(ctx).receivables.financing.requestId}`,
+    parties: (f) => ids(f.supplier, ...(f.banks as number[])),
+  },
   "/registrations": {
     access: "rows",
     url: () => "/registrations?limit=500",

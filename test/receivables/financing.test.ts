@@ -276,7 +276,14 @@ describe("FinancingRequests", () => {
       await fx.certificates.connect(fx.accounts.supplier1).setApprovalForAll(fx.accounts.supplier2, true);
       const now = await fx.now();
       const f = fx.financing.connect(fx.accounts.supplier2);
-      const args = [fx.tokenId, VALUE, [fx.ids.bankA, fx.ids.bankB], false, now + 3 * DAY, 0] as const;
+      const args = [fx.tokenId, VALUE, [fx.ids.bankA, fx.ids.bankB], false, now + 3 * DAY, 0] as [
+        bigint,
+        bigint,
+        number[],
+        boolean,
+        number,
+        number,
+      ];
       const requestId = await f.request.staticCall(...args);
       await f.request(...args);
       await fx.financing.connect(fx.accounts.bankA).quote(requestId, await terms(fx));
