@@ -49,6 +49,8 @@ interface Entry {
   parties?: (body: Json, ctx: Ctx) => Parties | Promise<Parties>;
   /** `rows`: an item's identity. */
   key?: (item: Json) => string;
+  /** `row`: what a party reads when it is less than the regulator's answer (default: the same). */
+  seenBy?: (body: Json, member: DemoMember) => Json;
 }
 
 const ids = (...values: unknown[]): number[] =>
@@ -501,6 +503,9 @@ const ROUTES: Record<string, Entry> = {
     access: "row",
     url: (ctx) => `/financing-requests/${r(ctx).receivables.financing.requestId}`,
     parties: (f) => ids(f.supplier, ...(f.banks as number[])),
+    // The supplier reads every quote; an asked bank its own only.
+    seenBy: (f, member) =>
+      f.supplier === member.memberId ? f : { ...f, quotes: f.quotes.filter((q: Json) => q.bank === member.memberId) },
   },
   "/registrations": {
     access: "rows",
@@ -847,7 +852,8 @@ describe("query API sign-in and visibility (issue 21)", function () {
           const party = ordinary(parties, true);
           const outsider = ordinary(parties, false);
           expect(party, `${url}: a party in good standing among ${parties.join(",")}`).to.not.equal(undefined);
-          expect((await as(party!)).body, `${url} as party ${party}`).to.deep.equal(regulator);
+          const expected = entry.seenBy?.(regulator, members[party!]) ?? regulator;
+          expect((await as(party!)).body, `${url} as party ${party}`).to.deep.equal(expected);
           const denied = await as(outsider!);
           expect(denied.status, `${url} as non-party ${outsider}`).to.equal(404);
           // As a missing resource: the answer does not tell that it exists.
