@@ -45,6 +45,8 @@ contract FinancingRequests is IFinancingRequests, ConsortiumApp, ReentrancyGuard
         mapping(uint256 requestId => uint32[]) _banks;
         mapping(uint256 requestId => mapping(uint32 bank => bool)) _asked;
         mapping(uint256 requestId => mapping(uint32 bank => Quote)) _quotes;
+        // Sealed quotes committed and neither revealed nor withdrawn (at most MAX_BANKS).
+        mapping(uint256 requestId => uint8) _pendingReveals;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.FinancingRequests")) - 1)) & ~bytes32(uint256(0xff))
@@ -172,6 +174,12 @@ contract FinancingRequests is IFinancingRequests, ConsortiumApp, ReentrancyGuard
         if (status != QuoteStatus.None && status != QuoteStatus.Committed) {
             revert FinancingQuoteWrongStatus(requestId, bank, status);
         }
+        // Cannot overflow: one pending reveal per asked bank, at most MAX_BANKS.
+        if (status == QuoteStatus.None) {
+            unchecked {
+                ++_getFinancingRequestsStorage()._pendingReveals[requestId];
+            }
+        }
         q.status = QuoteStatus.Committed;
         q.account = msg.sender;
         q.commitment = commitment;
@@ -190,6 +198,10 @@ contract FinancingRequests is IFinancingRequests, ConsortiumApp, ReentrancyGuard
         if (q.commitment != _commitment(requestId, bank, terms, salt)) revert FinancingRevealMismatch(requestId, bank);
         _requireUnchanged(requestId, r);
         _validateTerms(r, terms);
+        // Cannot underflow: this quote was counted when first committed.
+        unchecked {
+            --_getFinancingRequestsStorage()._pendingReveals[requestId];
+        }
         q.status = QuoteStatus.Quoted;
         q.terms = terms;
         // The account that reveals pays and receives, as the one that quotes in the clear does.
@@ -206,6 +218,12 @@ contract FinancingRequests is IFinancingRequests, ConsortiumApp, ReentrancyGuard
         if (status != QuoteStatus.Committed && status != QuoteStatus.Quoted) {
             revert FinancingQuoteWrongStatus(requestId, bank, status);
         }
+        // A commitment withdrawn unrevealed no longer holds up acceptance. Cannot underflow: it was counted.
+        if (status == QuoteStatus.Committed) {
+            unchecked {
+                --_getFinancingRequestsStorage()._pendingReveals[requestId];
+            }
+        }
         q.status = QuoteStatus.Withdrawn;
         emit QuoteWithdrawn(requestId, bank, msg.sender);
     }
@@ -218,16 +236,15 @@ contract FinancingRequests is IFinancingRequests, ConsortiumApp, ReentrancyGuard
         uint32 bank
     ) external whenNotPaused nonReentrant returns (uint256 newTokenId, uint256 price) {
         Request storage r = _openRequest(requestId);
-        // The requester, still able to act for the certificate and to hold it, and the holder still in good standing.
-        if (msg.sender != r.requester) _wrongParty(msg.sender, 0, r.supplier);
+        // The requester (still able to act for the certificate) or the holder it acted for; an operator that did not
+        // make the request does not choose the bank. Both able to hold the certificate, the holder in good standing.
+        if (msg.sender != r.requester && msg.sender != r.holder) _wrongParty(msg.sender, 0, r.supplier);
         _authorizeAccount(msg.sender, HOLDER_ROLES);
         Quote storage q = _getFinancingRequestsStorage()._quotes[requestId][bank];
         if (q.status != QuoteStatus.Quoted) revert FinancingQuoteWrongStatus(requestId, bank, q.status);
         uint40 validUntil = q.terms.validUntil;
         if (block.timestamp > validUntil) revert FinancingTooLate(validUntil);
-        // Sealed quotes are compared only once quoting has closed.
-        if (r.sealedQuotes && block.timestamp <= r.quoteDeadline)
-            revert FinancingTooEarly(uint256(r.quoteDeadline) + 1);
+        if (r.sealedQuotes) _requireRevealsClosed(requestId, r);
         uint256 tokenId = r.tokenId;
         _requireUnchanged(requestId, r);
         if (!_certificates.isApprovedOrOwner(msg.sender, tokenId)) revert FinancingNotHolder(tokenId, msg.sender);
@@ -282,6 +299,11 @@ contract FinancingRequests is IFinancingRequests, ConsortiumApp, ReentrancyGuard
     /// @inheritdoc IFinancingRequests
     function quoteOf(uint256 requestId, uint32 bank) external view returns (Quote memory) {
         return _getFinancingRequestsStorage()._quotes[requestId][bank];
+    }
+
+    /// @inheritdoc IFinancingRequests
+    function pendingReveals(uint256 requestId) external view returns (uint256) {
+        return _getFinancingRequestsStorage()._pendingReveals[requestId];
     }
 
     /// @inheritdoc IFinancingRequests
@@ -377,6 +399,17 @@ contract FinancingRequests is IFinancingRequests, ConsortiumApp, ReentrancyGuard
             asked[bank] = true;
         }
         $._banks[requestId] = banks;
+    }
+
+    /// @dev Sealed quotes are compared only once every sealed quote that can still become known is known: after the
+    /// reveal deadline, or earlier once every bank that committed has revealed or withdrawn. Otherwise the holder could
+    /// take the first revealed quote while a better one is still sealed, and an early revealer could steer it.
+    function _requireRevealsClosed(uint256 requestId, Request storage r) private view {
+        if (block.timestamp <= r.quoteDeadline) revert FinancingTooEarly(uint256(r.quoteDeadline) + 1);
+        uint40 revealDeadline = r.revealDeadline;
+        if (block.timestamp <= revealDeadline && _getFinancingRequestsStorage()._pendingReveals[requestId] != 0) {
+            revert FinancingTooEarly(uint256(revealDeadline) + 1);
+        }
     }
 
     /// @dev Terms a bank may quote on `r`: a known convention, a rate up to 100 %, valid past now and before

@@ -35,6 +35,7 @@ import {
   documentRef,
   type DocumentRef,
   type Envelope,
+  type FinancingQuoteTerms,
   type Hex,
   envelopeHash,
   hashCanonicalJson,
@@ -213,10 +214,33 @@ export interface DemoReceivablesResult {
   payingBank: number;
   /** Huaxin Bank's issuance limit for Huaxia Motors, set before the confirmation (minor units). */
   issuanceLimit: bigint;
+  /** Jiangnan Precision's multi-bank financing request on its certificate (issue 20). */
+  financing: DemoFinancingResult;
   /** Whether Huaxia Motors funded at maturity and every holder redeemed (dev chain only). */
   settled: boolean;
   /** Value redeemed per holder (empty when not settled). */
   redeemed: Partial<Record<DemoMemberKey, bigint>>;
+}
+
+/**
+ * Jiangnan Precision asked Huaxin Bank and Minfeng Bank to finance part of its certificate; both quoted (sealed on the
+ * dev chain, open elsewhere) and it accepted the better price, computed on chain.
+ */
+export interface DemoFinancingResult {
+  requestId: bigint;
+  /** Sealed quotes (commit, then reveal): only when the clock can be moved past the quote deadline. */
+  sealed: boolean;
+  /** The value of the certificate financed (minor units). */
+  value: bigint;
+  /** Each bank's terms (on chain once quoted or revealed) and the price they came to when the supplier chose. */
+  quotes: { bank: DemoMemberKey; terms: FinancingQuoteTerms; price: bigint }[];
+  acceptedBank: DemoMemberKey;
+  /** The bank's certificate (split from the supplier's). */
+  newTokenId: bigint;
+  /** What the bank paid the supplier: value - interest - fee. */
+  price: bigint;
+  interest: bigint;
+  daysToMaturity: bigint;
 }
 
 /** One member as the scenario drives it: its SDK over its own (nonce-managed) signer, and the app contracts. */
@@ -1150,6 +1174,8 @@ export const receivablesStory: Story = async (ctx) => {
   await bankA.sdk.receivables.releasePledge(pledgeId);
   ctx.log(`${bankA.member.shortName} released the pledge: the loan was repaid`);
 
+  const financing = await multiBankFinancing(ctx, rootTokenId);
+
   const lineage = await desk.lineage(receivableId);
   ctx.log(
     `lineage of receivable #${receivableId}: ` +
@@ -1168,6 +1194,7 @@ export const receivablesStory: Story = async (ctx) => {
       [supplier1, rootTokenId],
       [supplier3, tier2TokenId],
       [bankB, tier3TokenId],
+      [ctx.actors[financing.acceptedBank], financing.newTokenId],
     ] as const) {
       const { value } = await holder.sdk.receivables.redeem(tokenId);
       redeemed[holder.member.key] = value;
@@ -1189,12 +1216,99 @@ export const receivablesStory: Story = async (ctx) => {
     discountOfferId: discount.offerId,
     discountPrice,
     pledgeId,
+    financing,
     payingBank: bankA.member.memberId,
     issuanceLimit,
     settled,
     redeemed,
   };
 };
+
+/**
+ * A multi-bank financing request (issue 20): Jiangnan Precision asks Huaxin Bank and Minfeng Bank at once to finance
+ * 350,000 of its certificate. On the dev chain the quotes are sealed: each bank commits to its terms (only a hash on
+ * chain), the clock passes the quote deadline, both reveal; with every committed quote known, Jiangnan may choose before
+ * the reveal deadline (it could not while one was still sealed). Elsewhere the quotes are open. The contract prices
+ * each quote from its annual rate, day count (ACT/365, ACT/360), the days to maturity and the fee; Jiangnan accepts the
+ * higher price, and the value moves to the bank against the price in one transaction.
+ */
+async function multiBankFinancing(ctx: ScenarioContext, tokenId: bigint): Promise<DemoFinancingResult> {
+  const { bankA, bankB, supplier1 } = ctx.actors;
+  const financing = supplier1.sdk.financing;
+  const value = yuan(350_000);
+  const sealed = ctx.timeTravel;
+  const start = BigInt(await ctx.now());
+  const quoteDeadline = start + BigInt(DAY);
+  const revealDeadline = sealed ? quoteDeadline + BigInt(DAY) : undefined;
+  const banks = [bankA, bankB];
+  const requestId = await financing.request({
+    tokenId,
+    value,
+    banks: banks.map((bank) => bank.member.memberId),
+    quoteDeadline,
+    revealDeadline,
+  });
+  ctx.log(
+    `${supplier1.member.shortName} asked ${bankA.member.shortName} and ${bankB.member.shortName} at once to finance ` +
+      `${cny(value)} of certificate #${tokenId}: financing request #${requestId}, ` +
+      (sealed
+        ? `sealed quotes until ${isoTime(quoteDeadline)}, revealed until ${isoTime(revealDeadline!)}`
+        : `open quotes until ${isoTime(quoteDeadline)}`),
+  );
+  const validUntil = start + 5n * BigInt(DAY);
+  const offers: [Actor, FinancingQuoteTerms][] = [
+    [bankA, { rateBps: 340, dayCount: "ACT/365", fee: yuan(700), validUntil }],
+    [bankB, { rateBps: 385, dayCount: "ACT/360", fee: yuan(900), validUntil }],
+  ];
+  const describe = (t: FinancingQuoteTerms) => `${(t.rateBps / 100).toFixed(2)} % ${t.dayCount}, fee ${cny(t.fee)}`;
+  if (sealed) {
+    const salts: string[] = [];
+    for (const [bank, terms] of offers) {
+      salts.push((await bank.sdk.financing.commitQuote(requestId, terms)).salt);
+      ctx.log(`${bank.member.shortName} committed a sealed quote on request #${requestId}: only its hash is on chain`);
+    }
+    await ctx.advance(Number(quoteDeadline) - (await ctx.now()) + 1);
+    for (const [i, [bank, terms]] of offers.entries()) {
+      await bank.sdk.financing.revealQuote(requestId, terms, salts[i]);
+      ctx.log(`quoting closed: ${bank.member.shortName} revealed ${describe(terms)}`);
+    }
+    const pending = await financing.pendingReveals(requestId);
+    ctx.log(
+      `${pending === 0n ? "every committed quote is revealed" : `${pending} quote(s) still sealed`}: ` +
+        `${supplier1.member.shortName} may choose before the reveal deadline`,
+    );
+  } else {
+    for (const [bank, terms] of offers) {
+      await bank.sdk.financing.quote(requestId, terms);
+      ctx.log(`${bank.member.shortName} quoted ${describe(terms)} on request #${requestId}`);
+    }
+  }
+  const quotes: DemoFinancingResult["quotes"] = [];
+  for (const [bank, terms] of offers) {
+    const { price } = await financing.priceOf(requestId, terms);
+    quotes.push({ bank: bank.member.key, terms, price });
+    ctx.log(`on chain, ${bank.member.shortName}'s quote prices ${cny(value)} at ${cny(price)} now`);
+  }
+  const best = quotes.reduce((a, b) => (b.price > a.price ? b : a));
+  const winner = ctx.actors[best.bank];
+  const accepted = await financing.accept(requestId, winner.member.memberId);
+  ctx.log(
+    `${supplier1.member.shortName} accepted ${winner.member.shortName}'s quote: ${cny(value)} of certificate ` +
+      `#${tokenId} moved to it as certificate #${accepted.newTokenId} against ${cny(accepted.price)} ` +
+      `(${accepted.daysToMaturity} days, interest ${cny(accepted.interest)}, fee ${cny(best.terms.fee)}), one transaction`,
+  );
+  return {
+    requestId,
+    sealed,
+    value,
+    quotes,
+    acceptedBank: best.bank,
+    newTokenId: accepted.newTokenId,
+    price: accepted.price,
+    interest: accepted.interest,
+    daysToMaturity: accepted.daysToMaturity,
+  };
+}
 
 /**
  * Cross-department approvals (the Nansha case): the consortium votes the year's working days and a process for a

@@ -49,6 +49,8 @@ interface Entry {
   parties?: (body: Json, ctx: Ctx) => Parties | Promise<Parties>;
   /** `rows`: an item's identity. */
   key?: (item: Json) => string;
+  /** `row`: what a party reads when it is less than the regulator's answer (default: the same). */
+  seenBy?: (body: Json, member: DemoMember) => Json;
 }
 
 const ids = (...values: unknown[]): number[] =>
@@ -489,10 +491,22 @@ const ROUTES: Record<string, Entry> = {
     parties: limitReaders,
     key: (o) => String(o.obligor),
   },
-  // multi-bank financing requests (issue 20): the supplier and the banks asked; a bank reads its own quote only.
-  // No live check yet: the demo runs no financing request (test/indexer/financing.test.ts checks the access rows).
-  "/financing-requests": { access: "rows" },
-  "/financing-requests/{id}": { access: "row" },
+  // multi-bank financing requests (issue 20): the supplier and the banks asked (the demo asks Huaxin and Minfeng Bank,
+  // not Jianghai Bank); a bank reads its own quote only (test/indexer/financing.test.ts checks the quotes' rows).
+  "/financing-requests": {
+    access: "rows",
+    url: () => "/financing-requests?limit=500",
+    parties: async (f, ctx) => ids(f.supplier, ...((await ctx.reg(`/financing-requests/${f.id}`)).banks as number[])),
+    key: (f) => String(f.id),
+  },
+  "/financing-requests/{id}": {
+    access: "row",
+    url: (ctx) => `/financing-requests/${r(ctx).receivables.financing.requestId}`,
+    parties: (f) => ids(f.supplier, ...(f.banks as number[])),
+    // The supplier reads every quote; an asked bank its own only.
+    seenBy: (f, member) =>
+      f.supplier === member.memberId ? f : { ...f, quotes: f.quotes.filter((q: Json) => q.bank === member.memberId) },
+  },
   "/registrations": {
     access: "rows",
     url: () => "/registrations?limit=500",
@@ -838,7 +852,8 @@ describe("query API sign-in and visibility (issue 21)", function () {
           const party = ordinary(parties, true);
           const outsider = ordinary(parties, false);
           expect(party, `${url}: a party in good standing among ${parties.join(",")}`).to.not.equal(undefined);
-          expect((await as(party!)).body, `${url} as party ${party}`).to.deep.equal(regulator);
+          const expected = entry.seenBy?.(regulator, members[party!]) ?? regulator;
+          expect((await as(party!)).body, `${url} as party ${party}`).to.deep.equal(expected);
           const denied = await as(outsider!);
           expect(denied.status, `${url} as non-party ${outsider}`).to.equal(404);
           // As a missing resource: the answer does not tell that it exists.

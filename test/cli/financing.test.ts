@@ -128,6 +128,15 @@ describe("cli: multi-bank financing requests against a real node", function () {
       requestId,
     ]);
     expect(shown.quotes.map((q) => q.status).sort()).to.deep.equal(["Committed", "Quoted"]);
+    // Bank B's quote is still sealed: until the reveal deadline the holder cannot take bank A's (decoded, exit 1).
+    const waiting = await net.run(["financing", "accept", requestId, "Bank A"], { as: "exporter" });
+    expect(waiting.code, waiting.stdout).to.equal(1);
+    expect(waiting.stderr).to.match(/FinancingTooEarly|too early|not before/i);
+    // The clock past the reveal deadline (3 hours after the request; forward only, this node is shared).
+    const clock = new JsonRpcProvider(net.node.url, undefined, { staticNetwork: true });
+    await clock.send("evm_increaseTime", [2 * 3600]);
+    await clock.send("evm_mine", []);
+    clock.destroy();
     const accepted = await net.json<{ price: string }>(["financing", "accept", requestId, "Bank A"], {
       as: "exporter",
     });

@@ -44,6 +44,13 @@ export const MIN_SEARCHED_TEXT = 6;
  */
 export function demoDealTerms(result: DemoScenarioResult): DealTerm[] {
   const r = result.receivables;
+  const f = r.financing;
+  const quote = (bank: string) => {
+    const found = f.quotes.find((q) => q.bank === bank);
+    if (found === undefined) throw new Error(`the demo's financing request has no quote of ${bank}`);
+    return found;
+  };
+  const losing = f.quotes.filter((q) => q.bank !== f.acceptedBank);
   return [
     // credit (the entry's details are sealed; the subject is a keyed subject key)
     { name: "credit/company name", value: "Hunan Xinda Trading" },
@@ -97,6 +104,14 @@ export function demoDealTerms(result: DemoScenarioResult): DealTerm[] {
     { name: "receivables/invoice number", value: r.invoiceNumber },
     { name: "receivables/invoice code", value: "032002500111" },
     { name: "receivables/order item", value: "brake calipers BC-220" },
+    // multi-bank financing request (rates are small numbers: see the test and docs/confidentiality.md)
+    { name: "financing/value", value: f.value },
+    { name: "financing/accepted price", value: f.price },
+    { name: "financing/accepted interest", value: f.interest },
+    { name: "financing/fee of Huaxin Bank", value: quote("bankA").terms.fee },
+    { name: "financing/fee of Minfeng Bank", value: quote("bankB").terms.fee },
+    // What a quote not taken would have paid is computed off chain (a call), never in a transaction.
+    ...losing.map((q) => ({ name: `financing/price not taken (${q.bank})`, value: q.price })),
   ];
 }
 
@@ -132,6 +147,14 @@ export const KNOWN_LEAKS: Readonly<Record<string, string>> = {
   "receivables/discount price": "the discount price moves as deposit tokens against the certificate (DvP)",
   "receivables/pledge value": "the pledged value is locked in the certificate by the contract",
   "receivables/issuance limit": "the limit the issuance-limits register enforces at confirmation",
+  "financing/value": "the certificate value financed moves to the bank (ERC-3525 value) at acceptance",
+  "financing/accepted price": "the price moves as deposit tokens against the certificate's value (DvP)",
+  "financing/accepted interest":
+    "the contract computes the price on chain from rate, days and fee and emits the pricing it settled",
+  "financing/fee of Huaxin Bank":
+    "a quote's terms are on chain once quoted or revealed: the contract computes the price from them at acceptance",
+  "financing/fee of Minfeng Bank":
+    "a sealed quote is revealed (after quoting closes) to be priced on chain; sealing hides it from the other banks only until then",
 };
 
 /**

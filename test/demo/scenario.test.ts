@@ -12,6 +12,7 @@ import {
   EnvelopeDecryptionError,
   envelopeHash,
   envelopeReaders,
+  financingPrice,
   generateEncryptionKeyPair,
   normaliseIdentifier,
   NotARecipientError,
@@ -27,6 +28,7 @@ import {
   DataSharing__factory,
   DepositToken__factory,
   ECertificates__factory,
+  FinancingRequests__factory,
   ForfaitingMarket__factory,
   InterbankPositions__factory,
   IssuanceLimits__factory,
@@ -229,14 +231,22 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(await certificates.lineage(r.rootTokenId)).to.deep.equal([0n, r.rootTokenId, 1n]);
     expect(await certificates.lineage(r.tier2TokenId)).to.deep.equal([r.rootTokenId, r.rootTokenId, 2n]);
     expect(await certificates.lineage(r.tier3TokenId)).to.deep.equal([r.tier2TokenId, r.rootTokenId, 3n]);
-    // Holders at maturity, from the redemption events: Jiangnan 700k, Hengtai 300k, Minfeng Bank (discounted) 200k.
+    // Holders at maturity, from the redemption events: Jiangnan 350k (it financed 350k of its 700k with Huaxin
+    // Bank), Hengtai 300k, Minfeng Bank (discounted) 200k, Huaxin Bank (the multi-bank request) 350k.
     const redemptions = await desk.queryFilter(desk.filters.CertificateRedeemed(r.receivableId));
     expect(redemptions.map((event) => [event.args.tokenId, event.args.holder, event.args.value])).to.deep.equal([
-      [r.rootTokenId, members.supplier1.account, yuan(700_000)],
+      [r.rootTokenId, members.supplier1.account, yuan(350_000)],
       [r.tier2TokenId, members.supplier3.account, yuan(300_000)],
       [r.tier3TokenId, members.bankB.account, yuan(200_000)],
+      [r.financing.newTokenId, members.bankA.account, yuan(350_000)],
     ]);
-    expect(r.redeemed).to.deep.equal({ supplier1: yuan(700_000), supplier3: yuan(300_000), bankB: yuan(200_000) });
+    expect(r.redeemed).to.deep.equal({
+      supplier1: yuan(350_000),
+      supplier3: yuan(300_000),
+      bankB: yuan(200_000),
+      bankA: yuan(350_000),
+    });
+    expect(await certificates.lineage(r.financing.newTokenId)).to.deep.equal([r.rootTokenId, r.rootTokenId, 2n]);
     const discount = await desk.discountOffer(r.discountOfferId);
     expect(discount.status).to.equal(2n); // Accepted
     expect(discount.price).to.equal(yuan(196_000));
@@ -364,12 +374,56 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(await usd.balanceOf(members.bankC.account)).to.equal(yuan(1_000_000) - yuan(30_000));
   });
 
+  it("financing: two banks quoted sealed, both revealed, the supplier took the better price computed on chain", async () => {
+    const financing = FinancingRequests__factory.connect(at("FinancingRequests"), provider);
+    const f = result.receivables.financing;
+    expect(f.sealed).to.equal(true);
+    const request = await financing.requestOf(f.requestId);
+    expect(request.status).to.equal(2n); // Accepted
+    expect(request.sealedQuotes).to.equal(true);
+    expect(request.supplier).to.equal(BigInt(members.supplier1.memberId));
+    expect(request.tokenId).to.equal(result.receivables.rootTokenId);
+    expect(request.value).to.equal(yuan(350_000));
+    expect(request.acceptedBank).to.equal(BigInt(members.bankA.memberId));
+    expect(await financing.banksOf(f.requestId)).to.deep.equal([
+      BigInt(members.bankA.memberId),
+      BigInt(members.bankB.memberId),
+    ]);
+    expect(await financing.pendingReveals(f.requestId)).to.equal(0n);
+    // Both banks committed (hashes only), then revealed after the quote deadline.
+    const commits = await financing.queryFilter(financing.filters.QuoteCommitted(f.requestId));
+    const reveals = await financing.queryFilter(financing.filters.QuoteSubmitted(f.requestId));
+    expect(commits.map((e) => e.args.bank)).to.deep.equal([members.bankA.memberId, members.bankB.memberId].map(BigInt));
+    expect(reveals.map((e) => [e.args.bank, e.args.revealed])).to.deep.equal([
+      [BigInt(members.bankA.memberId), true],
+      [BigInt(members.bankB.memberId), true],
+    ]);
+    const revealedAt = (await provider.getBlock(reveals[0].blockNumber))!.timestamp;
+    expect(BigInt(revealedAt)).to.be.greaterThan(request.quoteDeadline);
+    // Accepted before the reveal deadline: allowed because every committed quote was revealed.
+    const [accepted] = await financing.queryFilter(financing.filters.FinancingAccepted(f.requestId));
+    const acceptedAt = BigInt((await provider.getBlock(accepted.blockNumber))!.timestamp);
+    expect(acceptedAt).to.be.lessThanOrEqual(request.revealDeadline);
+    expect(accepted.args.bank).to.equal(BigInt(members.bankA.memberId));
+    expect(accepted.args.newTokenId).to.equal(f.newTokenId);
+    expect(accepted.args.holder).to.equal(members.supplier1.account);
+    // The price the contract computed is the SDK's formula at the acceptance's time, and the better of the two.
+    const [a, b] = f.quotes;
+    expect([a.bank, b.bank]).to.deep.equal(["bankA", "bankB"]);
+    const expected = financingPrice(f.value, request.maturity, a.terms, acceptedAt);
+    expect(accepted.args.pricing.price).to.equal(expected.price);
+    expect(f.price).to.equal(expected.price);
+    expect(f.price).to.be.greaterThan(financingPrice(f.value, request.maturity, b.terms, acceptedAt).price);
+    expect(lines.some((line) => line.includes("every committed quote is revealed"))).to.equal(true);
+  });
+
   it("settlement: every token movement of the story adds up", async () => {
     const token = DepositToken__factory.connect(at("DepositToken"), provider);
     const balance = (key: keyof typeof members) => token.balanceOf(members[key].account);
-    // Supplier 1: discount price of the second draft, plus the first draft paid at maturity, plus its receivable
-    // certificate redeemed.
-    expect(await balance("supplier1")).to.equal(yuan(705_600) + yuan(480_000) + yuan(700_000));
+    // Supplier 1: discount price of the second draft, plus the first draft paid at maturity, plus the price Huaxin
+    // Bank paid for 350,000 of its receivable certificate, plus the rest of the certificate redeemed.
+    const financed = result.receivables.financing.price;
+    expect(await balance("supplier1")).to.equal(yuan(705_600) + yuan(480_000) + financed + yuan(350_000));
     // Huaxia Motors: its deposits less the receivable it funded at maturity.
     expect(await balance("coreA")).to.equal(yuan(3_000_000) - yuan(1_200_000));
     // Hengtai Steel redeemed its tier-2 certificate; Haitong Logistics discounted its tier-3 one.
@@ -377,8 +431,11 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(await balance("supplier4")).to.equal(yuan(196_000));
     // Nansha Port: its deposits plus the guarantee it called.
     expect(await balance("coreB")).to.equal(yuan(1_000_000) + yuan(200_000));
-    // Bank A: 20m, paid both drafts, net -500,000 in netting, paid its counter-guarantee to Bank C.
-    expect(await balance("bankA")).to.equal(yuan(20_000_000) - yuan(1_200_000) - yuan(500_000) - yuan(200_000));
+    // Bank A: 20m, paid both drafts, net -500,000 in netting, paid its counter-guarantee to Bank C, paid the price of
+    // the financed receivable value and redeemed it at maturity.
+    expect(await balance("bankA")).to.equal(
+      yuan(20_000_000) - yuan(1_200_000) - yuan(500_000) - yuan(200_000) - financed + yuan(350_000),
+    );
     // Bank B: 20m, paid the discount, received the forfaiting price, net +300,000; discounted the tier-3 receivable
     // certificate and redeemed it.
     expect(await balance("bankB")).to.equal(
@@ -406,6 +463,7 @@ describe("demo scenario over a real JSON-RPC node", function () {
       "ReceivableDesk",
       "ReceivableCertificate",
       "IssuanceLimits",
+      "FinancingRequests",
     ].map(at);
     const copy = await readChain(provider, addresses, traced, 0, await provider.getBlockNumber());
     // The copy is the whole story, and the scan finds what is public: the beneficiary's account in the LC's storage,
@@ -439,6 +497,17 @@ describe("demo scenario over a real JSON-RPC node", function () {
       0n,
       0n,
     ]);
+    // The financing quotes' rates (basis points) are on chain once revealed, as docs/confidentiality.md says: the
+    // contract prices from them. Before quoting closed the commitments carried none of them (only hashes).
+    const financing = FinancingRequests__factory.connect(at("FinancingRequests"), provider);
+    const requestId = result.receivables.financing.requestId;
+    const submitted = await financing.queryFilter(financing.filters.QuoteSubmitted(requestId));
+    expect(submitted.map((e) => Number(e.args.terms.rateBps))).to.deep.equal(
+      result.receivables.financing.quotes.map((q) => q.terms.rateBps),
+    );
+    const committed = await financing.queryFilter(financing.filters.QuoteCommitted(requestId));
+    expect(committed.map((e) => e.args.commitment)).to.have.length(2);
+    for (const e of committed) expect(e.blockNumber).to.be.lessThan(submitted[0].blockNumber);
   });
 
   it("the regulator opens every deal envelope the demo sealed; a bank outside the deal cannot; the chain holds their hashes", async () => {

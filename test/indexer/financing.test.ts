@@ -107,7 +107,8 @@ describe("indexer: multi-bank financing requests", function () {
     await mined(financing.connect(accounts.bankA).quote(ids.open, await terms(360, 1, 1_000n)));
     await mined(financing.connect(accounts.bankB).quote(ids.open, await terms(350, 2, 2_000n)));
     await mined(f.accept(ids.open, chain.ids.bankB));
-    // Sealed: two commitments, bank A reveals and is accepted, bank B never reveals.
+    // Sealed: two commitments, bank A reveals, bank B never reveals; bank A's quote is accepted once the reveal
+    // deadline has passed (before it, bank B's sealed quote holds acceptance up).
     ids.sealed = await request(await certificate(), true);
     const sealedTerms = await terms(300, 2, 500n);
     const salt = keccak256(toUtf8Bytes("indexer salt"));
@@ -119,6 +120,7 @@ describe("indexer: multi-bank financing requests", function () {
     await mined(financing.connect(accounts.bankB).commitQuote(ids.sealed, keccak256(toUtf8Bytes("bank B"))));
     await advance(chain, 2 * DAY + 1);
     await mined(financing.connect(accounts.bankA).revealQuote(ids.sealed, sealedTerms, salt));
+    await advance(chain, DAY);
     await mined(f.accept(ids.sealed, chain.ids.bankA));
     // Cancelled, after bank A quoted and withdrew.
     ids.cancelled = await request(await certificate(), false);

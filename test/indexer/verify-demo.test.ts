@@ -287,9 +287,6 @@ const NOT_IN_DEMO: Readonly<Record<string, string>> = {
     "of test/indexer/letters-of-credit.test.ts runs one that excludes a bank",
   upgrade_proposals:
     "an upgrade needs a v2 implementation to vote on: test/upgrades/rehearsal.test.ts upgrades the demo network",
-  financing_requests: "the demo runs no multi-bank financing request yet: test/indexer/financing.test.ts does",
-  financing_request_banks: "the demo runs no multi-bank financing request yet: test/indexer/financing.test.ts does",
-  financing_quotes: "the demo runs no multi-bank financing request yet: test/indexer/financing.test.ts does",
 };
 const UNFILLED = Object.keys(NOT_IN_DEMO);
 

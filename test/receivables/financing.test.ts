@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { anyUint, anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { ZeroAddress, keccak256, toUtf8Bytes, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
@@ -259,6 +260,58 @@ describe("FinancingRequests", () => {
       }
     });
 
+    it("refuses acceptance by an operator of the certificate that did not make the request", async () => {
+      const { fx, requestId } = await quoted();
+      // supplier2 may move the certificate for supplier1, but the choice of bank belongs to whoever asked.
+      await fx.certificates.connect(fx.accounts.supplier1).setApprovalForAll(fx.accounts.supplier2, true);
+      expect(await fx.certificates.isApprovedOrOwner(fx.accounts.supplier2, fx.tokenId)).to.equal(true);
+      await expect(fx.financing.connect(fx.accounts.supplier2).accept(requestId, fx.ids.bankA))
+        .to.be.revertedWithCustomError(fx.financing, "FinancingWrongParty")
+        .withArgs(fx.accounts.supplier2.address, 0, fx.ids.supplier1);
+    });
+
+    /** supplier2, an operator supplier1 approved for all its certificates, asks bankA and bankB; both quote. */
+    async function requestedByOperator(): Promise<{ fx: Fx; requestId: bigint }> {
+      const fx = await networkHelpers.loadFixture(deployed);
+      await fx.certificates.connect(fx.accounts.supplier1).setApprovalForAll(fx.accounts.supplier2, true);
+      const now = await fx.now();
+      const f = fx.financing.connect(fx.accounts.supplier2);
+      const args = [fx.tokenId, VALUE, [fx.ids.bankA, fx.ids.bankB], false, now + 3 * DAY, 0] as [
+        bigint,
+        bigint,
+        number[],
+        boolean,
+        number,
+        number,
+      ];
+      const requestId = await f.request.staticCall(...args);
+      await f.request(...args);
+      await fx.financing.connect(fx.accounts.bankA).quote(requestId, await terms(fx));
+      await fx.financing.connect(fx.accounts.bankB).quote(requestId, await terms(fx, { rateBps: 350 }));
+      return { fx, requestId };
+    }
+
+    it("lets the operator that made the request accept while approved; the price goes to the holder", async () => {
+      const { fx, requestId } = await requestedByOperator();
+      expect((await fx.financing.requestOf(requestId)).requester).to.equal(fx.accounts.supplier2.address);
+      const before = await fx.token.balanceOf(fx.accounts.supplier2);
+      await expect(fx.financing.connect(fx.accounts.supplier2).accept(requestId, fx.ids.bankA))
+        .to.emit(fx.financing, "FinancingAccepted")
+        .withArgs(requestId, fx.ids.bankA, anyUint, fx.accounts.bankA.address, fx.accounts.supplier1.address, anyValue);
+      expect(await fx.token.balanceOf(fx.accounts.supplier2)).to.equal(before);
+    });
+
+    it("refuses the requesting operator once its approval is revoked, and lets the holder accept its request", async () => {
+      const { fx, requestId } = await requestedByOperator();
+      await fx.certificates.connect(fx.accounts.supplier1).setApprovalForAll(fx.accounts.supplier2, false);
+      await expect(fx.financing.connect(fx.accounts.supplier2).accept(requestId, fx.ids.bankA))
+        .to.be.revertedWithCustomError(fx.financing, "FinancingNotHolder")
+        .withArgs(fx.tokenId, fx.accounts.supplier2.address);
+      await expect(fx.financing.connect(fx.accounts.supplier1).accept(requestId, fx.ids.bankB))
+        .to.emit(fx.financing, "FinancingAccepted")
+        .withArgs(requestId, fx.ids.bankB, anyUint, fx.accounts.bankB.address, fx.accounts.supplier1.address, anyValue);
+    });
+
     it("refuses a bank suspended since it quoted", async () => {
       const { fx, requestId } = await quoted();
       await suspend(fx, fx.ids.bankB);
@@ -360,10 +413,99 @@ describe("FinancingRequests", () => {
       const request = await fx.financing.requestOf(requestId);
       await networkHelpers.time.increaseTo(request.quoteDeadline + 1n);
       await fx.financing.connect(fx.accounts.bankA).revealQuote(requestId, a, SALT_A);
+      await networkHelpers.time.increaseTo(request.revealDeadline + 1n);
       await expect(f.accept(requestId, fx.ids.bankB))
         .to.be.revertedWithCustomError(fx.financing, "FinancingQuoteWrongStatus")
         .withArgs(requestId, fx.ids.bankB, QuoteStatus.Committed);
       await expect(f.accept(requestId, fx.ids.bankA)).to.emit(fx.financing, "FinancingAccepted");
+    });
+
+    it("refuses the first revealed sealed quote while another bank's commitment is unrevealed, until the reveal deadline", async () => {
+      const { fx, requestId, a, b } = await committed();
+      const f = fx.financing.connect(fx.accounts.supplier1);
+      const request = await fx.financing.requestOf(requestId);
+      await networkHelpers.time.increaseTo(request.quoteDeadline + 1n);
+      await fx.financing.connect(fx.accounts.bankA).revealQuote(requestId, a, SALT_A);
+      expect(await fx.financing.pendingReveals(requestId)).to.equal(1n);
+      // Bank B, still sealed, may yet reveal a better price: the supplier cannot be steered to bank A's.
+      await expect(f.accept(requestId, fx.ids.bankA))
+        .to.be.revertedWithCustomError(fx.financing, "FinancingTooEarly")
+        .withArgs(request.revealDeadline + 1n);
+      await networkHelpers.time.setNextBlockTimestamp(request.revealDeadline - 2n);
+      await expect(f.accept(requestId, fx.ids.bankA))
+        .to.be.revertedWithCustomError(fx.financing, "FinancingTooEarly")
+        .withArgs(request.revealDeadline + 1n);
+      // Once bank B reveals, both are known and the supplier may choose before the deadline (here: the better B).
+      await networkHelpers.time.setNextBlockTimestamp(request.revealDeadline - 1n);
+      await fx.financing.connect(fx.accounts.bankB).revealQuote(requestId, b, SALT_B);
+      expect(await fx.financing.pendingReveals(requestId)).to.equal(0n);
+      await networkHelpers.time.setNextBlockTimestamp(request.revealDeadline);
+      await expect(f.accept(requestId, fx.ids.bankB)).to.emit(fx.financing, "FinancingAccepted");
+    });
+
+    it("accepts a revealed sealed quote after the reveal deadline when another bank never revealed", async () => {
+      const { fx, requestId, a } = await committed();
+      const request = await fx.financing.requestOf(requestId);
+      await networkHelpers.time.increaseTo(request.quoteDeadline + 1n);
+      await fx.financing.connect(fx.accounts.bankA).revealQuote(requestId, a, SALT_A);
+      await networkHelpers.time.setNextBlockTimestamp(request.revealDeadline + 1n);
+      await expect(fx.financing.connect(fx.accounts.supplier1).accept(requestId, fx.ids.bankA)).to.emit(
+        fx.financing,
+        "FinancingAccepted",
+      );
+    });
+
+    it("counts pending reveals: a repeated commitment once, a reveal or a withdrawn commitment releases one", async () => {
+      const { fx, requestId, a } = await committed();
+      expect(await fx.financing.pendingReveals(requestId)).to.equal(2n);
+      await fx.financing
+        .connect(fx.accounts.bankA)
+        .commitQuote(requestId, await fx.financing.quoteCommitment(requestId, fx.ids.bankA, a, SALT_A));
+      expect(await fx.financing.pendingReveals(requestId)).to.equal(2n);
+      // A commitment withdrawn before quoting closes, and one withdrawn during the reveal window.
+      await fx.financing.connect(fx.accounts.bankB).withdrawQuote(requestId);
+      expect(await fx.financing.pendingReveals(requestId)).to.equal(1n);
+      const request = await fx.financing.requestOf(requestId);
+      await networkHelpers.time.increaseTo(request.quoteDeadline + 1n);
+      await fx.financing.connect(fx.accounts.bankA).revealQuote(requestId, a, SALT_A);
+      expect(await fx.financing.pendingReveals(requestId)).to.equal(0n);
+      await fx.financing.connect(fx.accounts.bankA).withdrawQuote(requestId);
+      expect(await fx.financing.pendingReveals(requestId)).to.equal(0n);
+    });
+
+    it("accepts a revealed sealed quote before the reveal deadline once the other commitment is withdrawn", async () => {
+      const { fx, requestId, a } = await committed();
+      const f = fx.financing.connect(fx.accounts.supplier1);
+      const request = await fx.financing.requestOf(requestId);
+      await networkHelpers.time.increaseTo(request.quoteDeadline + 1n);
+      await fx.financing.connect(fx.accounts.bankA).revealQuote(requestId, a, SALT_A);
+      await expect(f.accept(requestId, fx.ids.bankA))
+        .to.be.revertedWithCustomError(fx.financing, "FinancingTooEarly")
+        .withArgs(request.revealDeadline + 1n);
+      await fx.financing.connect(fx.accounts.bankB).withdrawQuote(requestId);
+      await expect(f.accept(requestId, fx.ids.bankA)).to.emit(fx.financing, "FinancingAccepted");
+    });
+
+    it("open quotes: accepted as soon as made, before the quote deadline; never after the quote's validity", async () => {
+      const { fx, requestId, a, b } = await quoted();
+      const request = await fx.financing.requestOf(requestId);
+      expect(BigInt(await fx.now())).to.be.lessThan(request.quoteDeadline);
+      expect(await fx.financing.pendingReveals(requestId)).to.equal(0n);
+      const f = fx.financing.connect(fx.accounts.supplier1);
+      // The supplier chose open quotes: it may take one while quoting is still open.
+      const [, price] = await f.accept.staticCall(requestId, fx.ids.bankA);
+      expect(price).to.be.greaterThan(0n);
+      // Bank B's validity ends first: after it, bank B's quote is refused while bank A's still stands.
+      const bUntil = BigInt(a.validUntil) - 10n;
+      await fx.financing.connect(fx.accounts.bankB).quote(requestId, { ...b, validUntil: bUntil });
+      await networkHelpers.time.setNextBlockTimestamp(bUntil + 1n);
+      await expect(f.accept(requestId, fx.ids.bankB))
+        .to.be.revertedWithCustomError(fx.financing, "FinancingTooLate")
+        .withArgs(bUntil);
+      await expect(fx.financing.connect(fx.accounts.supplier1).accept(requestId, fx.ids.bankA)).to.emit(
+        fx.financing,
+        "FinancingAccepted",
+      );
     });
 
     it("refuses a second acceptance and a cancelled request", async () => {

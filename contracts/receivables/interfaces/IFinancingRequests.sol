@@ -208,9 +208,11 @@ interface IFinancingRequests {
     function withdrawQuote(uint256 requestId) external;
 
     /// @notice Accepts `bank`'s quote and settles: the price is computed now, the certificate's value moves to the
-    /// bank's quoting account and the price to the holder. The requester only, before the quote's `validUntil`;
-    /// the bank must still be an active `FINANCIER`, the certificate unchanged and unfrozen, and the bank's
-    /// receivable-financing attestation policy met.
+    /// bank's quoting account and the price to the holder. The requester (still approved for the certificate) or the
+    /// holder it requested for, never another operator; before the quote's `validUntil`. An open quote may be
+    /// accepted as soon as it is made; a sealed one only after the reveal deadline, or earlier once every bank that
+    /// committed has revealed or withdrawn (`pendingReveals` zero). The bank must still be an active `FINANCIER`, the
+    /// certificate unchanged and unfrozen, and the bank's receivable-financing attestation policy met.
     function accept(uint256 requestId, uint32 bank) external returns (uint256 newTokenId, uint256 price);
 
     /// @notice Withdraws an open request. The requester, or an account of the holder.
@@ -233,6 +235,10 @@ interface IFinancingRequests {
 
     /// @notice A bank's quote on a request.
     function quoteOf(uint256 requestId, uint32 bank) external view returns (Quote memory);
+
+    /// @notice Sealed quotes on the request committed and neither revealed nor withdrawn: while any remain and the
+    /// reveal deadline has not passed, no quote may be accepted.
+    function pendingReveals(uint256 requestId) external view returns (uint256);
 
     /// @notice Number of requests so far (ids run from 1).
     function requestCount() external view returns (uint256);

@@ -633,7 +633,9 @@ export const financingEntries: Entry[] = [
   {
     contract: "financingRequests",
     signature: "accept(uint256,uint32)",
-    rule: "The requester, still able to act for the certificate; the quoting bank still an active FINANCIER",
+    rule:
+      "The requester (still able to act for the certificate) or the owner it requested for, not another operator; " +
+      "the quoting bank still an active FINANCIER",
     party: holder,
     earlier: [{ role: "quoting bank", member: "bankA", allowedWhenSuspended: false }],
     setup: async (ctx) => ({ args: [(await financingQuoted(ctx)).requestId, ctx.suite.ids.bankA] }),

@@ -272,6 +272,11 @@ function createFinancingClient(context: ClientContext) {
       return { daysToMaturity: p.daysToMaturity, interest: p.interest, price: p.price };
     },
     requestCount: () => contract.requestCount(),
+    /**
+     * Sealed quotes committed and neither revealed nor withdrawn: while any remain, no quote is accepted before the
+     * reveal deadline.
+     */
+    pendingReveals: (requestId: bigint) => contract.pendingReveals(requestId),
   };
 }
 
