@@ -65,7 +65,6 @@ const ENTRIES: Entry[] = [
     "receivableDesk",
     "financingRequests",
     "recourseClaims",
-    "recourseClaims",
     "positions",
     "letterOfCredit",
     "guarantees",
