@@ -35,7 +35,7 @@ describe("cli: discounting with recourse, and recourse at default, against a rea
       ["receivable", "recourse", "accept", offerId],
       { as: "bankA" },
     );
-    expect([sold.tokenId, sold.price, sold.withRecourse]).to.deep.equal([root, "990", true]);
+    expect([sold.tokenId, sold.price, sold.withRecourse]).to.deep.equal([root, "990.00", true]);
     const chain = await net.json<{ sales: { recourse: string; value: string }[] }>([
       "receivable",
       "recourse",
@@ -43,7 +43,7 @@ describe("cli: discounting with recourse, and recourse at default, against a rea
       root,
     ]);
     expect(chain.sales).to.have.length(1);
-    expect(chain.sales[0]).to.include({ recourse: "with", value: "1000" });
+    expect(chain.sales[0]).to.include({ recourse: "with", value: "1000.00" });
 
     // Before maturity plus the grace period: refused (decoded, exit 1).
     const early = await net.run(["receivable", "recourse", "exercise", root], { as: "bankA" });
@@ -62,11 +62,13 @@ describe("cli: discounting with recourse, and recourse at default, against a rea
       ["receivable", "recourse", "exercise", root],
       { as: "bankA" },
     );
-    expect(value).to.equal("1000");
+    expect(value).to.equal("1000.00");
     // Only the seller pays a claim on its sale.
     const wrong = await net.run(["receivable", "recourse", "honour", claimId], { as: "supplier2" });
     expect(wrong.code).to.equal(1);
     expect(wrong.stderr).to.match(/RecourseWrongParty|not the party/);
+    // The exporter received 990 for it and owes 1,000 back: its bank credits it the difference first.
+    await net.json(["token", "mint", "Exporter", "10"], { as: "bankA" });
     await net.json(["receivable", "recourse", "honour", claimId], { as: "exporter" });
     // The exporter holds the certificate again, by no sale: the chain below it is empty.
     const after = await net.json<{ sales: unknown[]; claimStatus: string }>(["receivable", "recourse", "chain", root]);
