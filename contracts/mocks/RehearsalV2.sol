@@ -29,6 +29,7 @@ import {IFinancedDocuments} from "../platform/interfaces/IFinancedDocuments.sol"
 import {IIssuanceLimits} from "../receivables/interfaces/IIssuanceLimits.sol";
 import {IReceivableDesk} from "../receivables/interfaces/IReceivableDesk.sol";
 import {FinancingRequests} from "../receivables/FinancingRequests.sol";
+import {RecourseClaims} from "../receivables/RecourseClaims.sol";
 import {IssuanceLimits} from "../receivables/IssuanceLimits.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
 import {IInterbankPositions} from "../letters-of-credit/interfaces/IInterbankPositions.sol";
@@ -110,6 +111,17 @@ contract FinancingRequestsRehearsalV2 is FinancingRequests, RehearsalV2 {
         IDepositToken token_,
         IAuthorityAttestations attestations_
     ) FinancingRequests(registry_, desk_, certificates_, token_, attestations_) {}
+}
+
+contract RecourseClaimsRehearsalV2 is RecourseClaims, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IReceivableDesk desk_,
+        IReceivableCertificate certificates_,
+        IDepositToken token_,
+        IAuthorityAttestations attestations_
+    ) RecourseClaims(registry_, desk_, certificates_, token_, attestations_) {}
 }
 
 contract CreditBlacklistRehearsalV2 is CreditBlacklist, RehearsalV2 {

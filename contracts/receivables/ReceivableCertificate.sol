@@ -76,6 +76,9 @@ contract ReceivableCertificate is IReceivableCertificate, IBackedClaim, IFreezab
         address _deployer;
         /// @dev Active freeze orders per certificate (the register is asked only while it is not zero).
         mapping(uint256 tokenId => uint256) _freezeCount;
+        /// @dev The recourse contract: the only account that returns a matured certificate to a seller that honoured
+        /// a recourse claim. Bound once by the deployer.
+        address _recourse;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.ReceivableCertificate")) - 1))
@@ -348,6 +351,34 @@ contract ReceivableCertificate is IReceivableCertificate, IBackedClaim, IFreezab
         }
         $._desk = desk_;
         emit DeskBound(desk_);
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function bindRecourse(address recourse_) external {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        if (msg.sender != $._deployer || $._recourse != address(0) || recourse_ == address(0)) {
+            revert CertificateRecourseBinding(msg.sender, recourse_);
+        }
+        $._recourse = recourse_;
+        emit RecourseBound(recourse_);
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function returnOnRecourse(uint256 tokenId, address to) external whenNotPaused {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        if (msg.sender != $._recourse) revert CertificateOnlyRecourse(msg.sender);
+        Certificate storage c = $._certificates[tokenId];
+        address owner = _ownerOf(tokenId);
+        if (to == owner) revert CertificateSelfTransfer(tokenId, to);
+        if (c.locked != 0) revert CertificateLocked(tokenId, c.locked);
+        _requireNotFrozen(tokenId, c, c.value);
+        registry().authorize(to, HOLDER_ROLES);
+        _changeOwner(tokenId, c, owner, to);
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function recourse() external view returns (address) {
+        return _getReceivableCertificateStorage()._recourse;
     }
 
     /// @inheritdoc IReceivableCertificate

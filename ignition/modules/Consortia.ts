@@ -21,6 +21,7 @@ export default buildModule("Consortia", (m) => {
     desk: receivableDesk,
     limits: issuanceLimits,
     financing: financingRequests,
+    recourse: recourseClaims,
   } = m.useModule(ReceivablesModule);
   const { positions, letterOfCredit } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
@@ -37,6 +38,7 @@ export default buildModule("Consortia", (m) => {
     receivableDesk,
     issuanceLimits,
     financingRequests,
+    recourseClaims,
     positions,
     letterOfCredit,
     guarantees,

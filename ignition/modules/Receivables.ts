@@ -5,7 +5,8 @@ import FinancedDocumentsModule from "./FinancedDocuments.js";
 import PlatformModule from "./Platform.js";
 
 /**
- * Receivable certificates (ERC-3525), the desk that is their only minter, and multi-bank financing requests over them. The desk escrows settlement tokens for
+ * Receivable certificates (ERC-3525), the desk that is their only minter, multi-bank financing requests and
+ * discounting with or without recourse over them. The desk escrows settlement tokens for
  * holders, so it is registered as a system contract (bootstrap only; after bootstrap, pass a `setSystemContract`
  * proposal instead).
  */
@@ -34,5 +35,10 @@ export default buildModule("Receivables", (m) => {
   // which accept only accounts that may hold assets or system contracts.
   const financing = deployUpgradeable(m, "FinancingRequests", [registry, desk, certificates, token, attestations]);
   m.call(registry, "bootstrapSystemContract", [financing], { id: "registerFinancingRequests" });
-  return { certificates, desk, limits, financing };
+  // Discounting with or without recourse: the certificate lets this contract alone return a matured certificate to a
+  // seller that honoured a recourse claim.
+  const recourse = deployUpgradeable(m, "RecourseClaims", [registry, desk, certificates, token, attestations]);
+  m.call(certificates, "bindRecourse", [recourse], { id: "bindRecourseClaims" });
+  m.call(registry, "bootstrapSystemContract", [recourse], { id: "registerRecourseClaims" });
+  return { certificates, desk, limits, financing, recourse };
 });

@@ -15,6 +15,7 @@ export const UPGRADEABLE_SOURCES = {
   ReceivableDesk: "contracts/receivables/ReceivableDesk.sol",
   IssuanceLimits: "contracts/receivables/IssuanceLimits.sol",
   FinancingRequests: "contracts/receivables/FinancingRequests.sol",
+  RecourseClaims: "contracts/receivables/RecourseClaims.sol",
   InterbankPositions: "contracts/letters-of-credit/InterbankPositions.sol",
   LetterOfCredit: "contracts/letters-of-credit/LetterOfCredit.sol",
   BankGuarantees: "contracts/guarantees/BankGuarantees.sol",

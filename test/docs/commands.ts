@@ -338,6 +338,10 @@ export const COVERAGE: Coverage[] = [
     note: "--code-key keys the codes the same way for examine and refuse (one option of both commands)",
   },
   {
+    commands: /^consortia receivable recourse (offer|accept|chain|exercise|honour) \S.*$/,
+    run: [{ file: "test/cli/recourse.test.ts", invocation: ['"receivable", "recourse", "$1"'] }],
+  },
+  {
     commands: /^consortia financing (request|quote|commit|reveal|show|accept) \S.*$/,
     run: [{ file: "test/cli/financing.test.ts", invocation: ['"financing", "$1"'] }],
   },

@@ -18,6 +18,7 @@ import type {
   LetterOfCredit,
   FinancedDocuments,
   FinancingRequests,
+  RecourseClaims,
   FreezeOrders,
   IssuanceLimits,
   PaymentLedger,
@@ -44,6 +45,7 @@ export interface SuiteContracts {
   receivableDesk: ReceivableDesk;
   issuanceLimits: IssuanceLimits;
   financingRequests: FinancingRequests;
+  recourseClaims: RecourseClaims;
   positions: InterbankPositions;
   letterOfCredit: LetterOfCredit;
   guarantees: BankGuarantees;
@@ -102,6 +104,7 @@ export async function deploySuite(
     receivableDesk: await at("ReceivableDesk", "receivableDesk"),
     issuanceLimits: await at("IssuanceLimits", "issuanceLimits"),
     financingRequests: await at("FinancingRequests", "financingRequests"),
+    recourseClaims: await at("RecourseClaims", "recourseClaims"),
     positions: await at("InterbankPositions", "positions"),
     letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
     guarantees: await at("BankGuarantees", "guarantees"),

@@ -34,6 +34,7 @@ export interface UpgradeableContracts {
   ReceivableDesk: Typechain.ReceivableDesk;
   IssuanceLimits: Typechain.IssuanceLimits;
   FinancingRequests: Typechain.FinancingRequests;
+  RecourseClaims: Typechain.RecourseClaims;
   InterbankPositions: Typechain.InterbankPositions;
   LetterOfCredit: Typechain.LetterOfCredit;
   BankGuarantees: Typechain.BankGuarantees;

@@ -11,6 +11,7 @@ import type {
   ReceivableCertificate,
   ReceivableDesk,
   ReceivableReceiverMock,
+  RecourseClaims,
 } from "@consortia/sdk/typechain";
 import { deployPlatform, type Platform } from "../helpers/consortium.js";
 import { deployUpgradeable } from "../helpers/upgradeable.js";
@@ -47,6 +48,9 @@ export interface Receivables extends Platform {
   desk: ReceivableDesk;
   /** Multi-bank financing requests over the desk's certificates (a system contract). */
   financing: FinancingRequests;
+  /** Discounting with or without recourse, and recourse down the lineage (a system contract bound to the
+   * certificate). */
+  recourse: RecourseClaims;
   financedDocuments: FinancedDocuments;
   limits: IssuanceLimits;
   /** A contract account of member "receiver" (RECEIVABLE_HOLDER) that implements the receiver hooks. */
@@ -88,6 +92,14 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
     platform.token,
     attestations,
   ]);
+  const recourse = await deployUpgradeable(ethers, "RecourseClaims", [
+    platform.registry,
+    desk,
+    certificates,
+    platform.token,
+    attestations,
+  ]);
+  await certificates.bindRecourse(recourse);
   const receiver = await ethers.deployContract("ReceivableReceiverMock", [certificates]);
   await platform.registry.bootstrapMember(
     MemberKind.Enterprise,
@@ -98,13 +110,14 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
     receiver,
   );
   const receiverId = Number(await platform.registry.memberOf(receiver));
-  await platform.finishBootstrap([desk, financing]);
+  await platform.finishBootstrap([desk, financing, recourse]);
   return {
     ...platform,
     certificates,
     attestations,
     desk,
     financing,
+    recourse,
     financedDocuments,
     limits,
     receiver,

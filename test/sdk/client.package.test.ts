@@ -52,6 +52,7 @@ describe("sdk package entry (@consortia/sdk)", function () {
       "forfaiting",
       "receivables",
       "financing",
+      "recourse",
       "limits",
       "freeze",
       "dataSharing",

@@ -8,7 +8,7 @@ import { approvalEntries } from "./authorization/approvals.js";
 import { attestationEntries } from "./authorization/attestations.js";
 import { authorizationMarkdown } from "./authorization/document.js";
 import { pauseEntries, platformEntries } from "./authorization/platform.js";
-import { financingEntries, receivableEntries } from "./authorization/receivables.js";
+import { financingEntries, receivableEntries, recourseEntries } from "./authorization/receivables.js";
 import { freezeEntries } from "./authorization/freeze.js";
 import { recordEntries } from "./authorization/records.js";
 import { runEntry, violation, type EntryResult } from "./authorization/runner.js";
@@ -36,6 +36,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "receivableDesk",
   "issuanceLimits",
   "financingRequests",
+  "recourseClaims",
   "positions",
   "letterOfCredit",
   "guarantees",
@@ -49,6 +50,7 @@ const ENTRIES: Entry[] = [
   ...recordEntries,
   ...receivableEntries,
   ...financingEntries,
+  ...recourseEntries,
   ...freezeEntries,
   ...tradeEntries,
   ...approvalEntries,
@@ -62,6 +64,7 @@ const ENTRIES: Entry[] = [
     "receivableCertificates",
     "receivableDesk",
     "financingRequests",
+    "recourseClaims",
     "positions",
     "letterOfCredit",
     "guarantees",
@@ -78,6 +81,7 @@ async function base(): Promise<Suite> {
   const spenders: BaseContract[] = [
     suite.receivableDesk,
     suite.financingRequests,
+    suite.recourseClaims,
     suite.letterOfCredit,
     suite.positions,
     suite.guarantees,

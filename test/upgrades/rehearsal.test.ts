@@ -63,6 +63,7 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
     case "ReceivableDesk":
       return [registry, token, ledger, at("ReceivableCertificate"), at("FinancedDocuments"), at("IssuanceLimits")];
     case "FinancingRequests":
+    case "RecourseClaims":
       return [registry, at("ReceivableDesk"), at("ReceivableCertificate"), token, at("AuthorityAttestations")];
     case "LetterOfCredit":
       return [registry, token, ledger, at("InterbankPositions"), CNY];

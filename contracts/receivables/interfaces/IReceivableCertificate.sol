@@ -41,6 +41,8 @@ interface IReceivableCertificate is IERC3525Metadata, ITransferableClaim, IERC72
     event ValueUnlocked(uint256 indexed tokenId, uint256 value, uint256 locked);
     /// @notice The desk (sole minter) was bound, once.
     event DeskBound(address indexed desk);
+    /// @notice The recourse contract was bound, once.
+    event RecourseBound(address indexed recourse);
     /// @notice Governance changed the base of the metadata URIs.
     event BaseURIChanged(string baseURI);
 
@@ -73,6 +75,10 @@ interface IReceivableCertificate is IERC3525Metadata, ITransferableClaim, IERC72
     error CertificateOnlyDesk(address caller);
     /// @notice The desk is bound once, by the deployer.
     error CertificateDeskBinding(address caller, address desk);
+    /// @notice Only the recourse contract may do this.
+    error CertificateOnlyRecourse(address caller);
+    /// @notice The recourse contract is bound once, by the deployer.
+    error CertificateRecourseBinding(address caller, address recourse);
 
     // --- desk only ---
 
@@ -100,6 +106,16 @@ interface IReceivableCertificate is IERC3525Metadata, ITransferableClaim, IERC72
     /// @return value The value redeemed.
     function burn(uint256 tokenId) external returns (address owner, uint256 value);
 
+    // --- recourse contract only ---
+
+    /// @notice Binds the recourse contract, the only account that returns certificates on recourse. Deployer, once.
+    function bindRecourse(address recourse) external;
+
+    /// @notice Returns a whole certificate to `to`, the seller that honoured a recourse claim on it, also after
+    /// maturity (when nothing else moves). Recourse contract only; never locked or frozen value; `to` must be able to
+    /// hold certificates now.
+    function returnOnRecourse(uint256 tokenId, address to) external;
+
     // --- governance ---
 
     /// @notice Sets the base of token, slot and contract URIs (the consortium's metadata service). Governance only.
@@ -109,6 +125,9 @@ interface IReceivableCertificate is IERC3525Metadata, ITransferableClaim, IERC72
 
     /// @notice The receivable desk.
     function desk() external view returns (address);
+
+    /// @notice The recourse contract (zero until bound).
+    function recourse() external view returns (address);
 
     /// @notice A certificate's record, also after redemption; reverts if it was never minted.
     function certificate(uint256 tokenId) external view returns (Certificate memory);

@@ -134,6 +134,17 @@ export {
   type FinancingRequestView,
   type SealedFinancingQuote,
 } from "./clients/financing.js";
+export {
+  RECOURSE_CLAIM_STATUS,
+  RECOURSE_OFFER_STATUS,
+  type RecourseClaimStatusName,
+  type RecourseClaimView,
+  type RecourseClient,
+  type RecourseOfferInput,
+  type RecourseOfferStatusName,
+  type RecourseOfferView,
+  type RecourseSaleView,
+} from "./clients/recourse.js";
 export { IssuanceLimitError, type LimitsClient, type ObligorLimitsView } from "./clients/limits.js";
 export {
   FREEZE_PATHS,

@@ -21,6 +21,7 @@ import { register as limits } from "./limits.js";
 import { register as member } from "./member.js";
 import { register as network } from "./network.js";
 import { register as receivables } from "./receivables.js";
+import { register as recourse } from "./recourse.js";
 import { register as registrations } from "./registrations.js";
 import { register as reports } from "./reports.js";
 import { register as services } from "./services.js";
@@ -40,6 +41,7 @@ export const COMMANDS: RegisterCommands[] = [
   forfaiting,
   credit,
   receivables,
+  recourse,
   financing,
   documents,
   limits,

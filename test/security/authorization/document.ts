@@ -14,6 +14,7 @@ const CONTRACT_NAMES: Record<string, string> = {
   receivableDesk: "ReceivableDesk",
   issuanceLimits: "IssuanceLimits",
   financingRequests: "FinancingRequests",
+  recourseClaims: "RecourseClaims",
   positions: "InterbankPositions",
   letterOfCredit: "LetterOfCredit",
   guarantees: "BankGuarantees",

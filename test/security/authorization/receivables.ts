@@ -282,6 +282,33 @@ export const receivableEntries: Entry[] = [
   },
   {
     contract: "receivableCertificates",
+    signature: "bindRecourse(address)",
+    rule: "The deploying account, once (refused to everyone once bound)",
+    party: { kind: "deployer", who: "deployer" },
+    setup: async (ctx) => {
+      const fresh = await deployUpgradeable(
+        ctx.connection.ethers,
+        "ReceivableCertificate",
+        [ctx.suite.registry, 2, ctx.suite.freezeOrders, ctx.suite.attestations],
+        [],
+        ctx.suite.deployer,
+      );
+      return { args: [await ctx.suite.recourseClaims.getAddress()], signer: ctx.suite.deployer, target: fresh };
+    },
+  },
+  {
+    contract: "receivableCertificates",
+    signature: "returnOnRecourse(uint256,address)",
+    rule: "The recourse contract, returning a certificate to a seller that honoured a claim (never locked or frozen)",
+    party: {
+      kind: "contract",
+      who: "RecourseClaims",
+      account: (ctx: Context) => ctx.suite.recourseClaims.getAddress(),
+    },
+    setup: async (ctx) => ({ args: [(await issued(ctx)).tokenId, ctx.suite.accounts.supplier2.address] }),
+  },
+  {
+    contract: "receivableCertificates",
     signature: "bindDesk(address)",
     rule: "The deploying account, once (refused to everyone once bound)",
     party: { kind: "deployer", who: "deployer" },
@@ -646,5 +673,90 @@ export const financingEntries: Entry[] = [
     rule: "The requester or the certificate's owner, while the request is open",
     party: holder,
     setup: async (ctx) => ({ args: [(await financingRequested(ctx, false)).requestId] }),
+  },
+];
+
+// ------------------------------------------------------------------ discounting with or without recourse
+
+/** As `issued`, supplier1 offered the whole certificate to bankA for 990,000 with recourse (approving the contract). */
+async function recourseOffered(ctx: Context): Promise<Issued & { offerId: bigint }> {
+  return ctx.state("recourse: offered", async () => {
+    const f = await issued(ctx);
+    const { recourseClaims, receivableCertificates, accounts, ids } = ctx.suite;
+    await receivableCertificates.connect(accounts.supplier1)["approve(address,uint256)"](recourseClaims, f.tokenId);
+    const r = recourseClaims.connect(accounts.supplier1);
+    const args = [f.tokenId, 1_000_000n, ids.bankA, 990_000n, true, (await now(ctx)) + DAY] as const;
+    const offerId = await r.offer.staticCall(...args);
+    await r.offer(...args);
+    return { ...f, offerId };
+  });
+}
+
+/** bankA bought it, the receivable went unpaid past maturity and the grace period and was marked overdue. */
+async function recourseDefaulted(ctx: Context): Promise<Issued> {
+  return ctx.state("recourse: sold, defaulted", async () => {
+    const f = await recourseOffered(ctx);
+    await ctx.suite.recourseClaims.connect(ctx.suite.accounts.bankA).accept(f.offerId, true, 990_000n);
+    await ctx.connection.networkHelpers.time.increaseTo(f.maturity + DAY + 1n);
+    await ctx.suite.receivableDesk.connect(ctx.suite.accounts.bankC).markOverdue(f.receivableId);
+    return f;
+  });
+}
+
+const recourseBuyer = { kind: "member", member: "bankA", role: "FINANCIER", noRole: "agency", wrong: "bankC" } as const;
+
+export const recourseEntries: Entry[] = [
+  {
+    contract: "recourseClaims",
+    signature: "offer(uint256,uint256,uint32,uint256,bool,uint40)",
+    rule: "The certificate's owner or approved account, offering to an active FINANCIER bank",
+    party: holder,
+    setup: async (ctx) => ({
+      args: [(await issued(ctx)).tokenId, 1_000n, ctx.suite.ids.bankA, 900n, true, (await now(ctx)) + DAY],
+    }),
+  },
+  {
+    contract: "recourseClaims",
+    signature: "cancel(uint256)",
+    rule: "The offeror or the certificate's owner before the deadline; any active member after it",
+    party: holder,
+    setup: async (ctx) => ({ args: [(await recourseOffered(ctx)).offerId] }),
+  },
+  {
+    contract: "recourseClaims",
+    signature: "accept(uint256,bool,uint256)",
+    rule: "An account of the bank offered to, at the offer's terms; the holder and offeror still in good standing",
+    party: { kind: "member", member: "bankA", role: "FINANCIER", noRole: "supplier3", wrong: "bankC" },
+    earlier: [{ role: "offeror", member: "supplier1", allowedWhenSuspended: false }],
+    setup: async (ctx) => ({ args: [(await recourseOffered(ctx)).offerId, true, 990_000n] }),
+  },
+  {
+    contract: "recourseClaims",
+    signature: "exercise(uint256)",
+    rule: "The owner or approved account of a certificate bought with recourse, unpaid after maturity and grace",
+    party: recourseBuyer,
+    earlier: [
+      {
+        role: "seller",
+        member: "supplier1",
+        allowedWhenSuspended: true,
+        note: "a claim is made on the seller whatever its standing; it pays only in good standing",
+      },
+    ],
+    setup: async (ctx) => ({ args: [(await recourseDefaulted(ctx)).tokenId] }),
+  },
+  {
+    contract: "recourseClaims",
+    signature: "honour(uint256)",
+    rule: "An account of the seller, paying the claimant in tokens against the certificate",
+    party: holder,
+    earlier: [{ role: "claimant", member: "bankA", allowedWhenSuspended: false }],
+    setup: async (ctx) => {
+      const f = await recourseDefaulted(ctx);
+      const r = ctx.suite.recourseClaims.connect(ctx.suite.accounts.bankA);
+      const claimId = await r.exercise.staticCall(f.tokenId);
+      await r.exercise(f.tokenId);
+      return { args: [claimId] };
+    },
   },
 ];

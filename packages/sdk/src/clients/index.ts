@@ -15,6 +15,7 @@ import ledger from "./ledger.js";
 import lettersOfCredit from "./letters-of-credit.js";
 import limits from "./limits.js";
 import receivables from "./receivables.js";
+import recourse from "./recourse.js";
 import registry from "./registry.js";
 import token from "./token.js";
 
@@ -29,6 +30,7 @@ export const CLIENTS = {
   forfaiting,
   receivables,
   financing,
+  recourse,
   limits,
   freeze,
   dataSharing,

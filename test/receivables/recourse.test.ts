@@ -1,0 +1,476 @@
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
+import { expect } from "chai";
+import { ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
+import { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { fund, passProposal } from "../helpers/consortium.js";
+import { AccessLevel } from "../helpers/suite.js";
+import { DAY, Status, confirmed, deployReceivables, split, type Receivables } from "./fixture.js";
+
+const connection = await network.create();
+const { networkHelpers } = connection;
+
+/** IRecourseClaims enums. */
+const OfferStatus = { None: 0n, Pending: 1n, Accepted: 2n, Cancelled: 3n, Expired: 4n } as const;
+const ClaimStatus = { None: 0n, Exercised: 1n, Honoured: 2n } as const;
+
+const FACE = 1_000_000n;
+const PART = 400_000n;
+const PRICE_A = 980_000n;
+const PRICE_B = 395_000n;
+const MONEY = 5_000_000n;
+
+interface Fx extends Receivables {
+  receivableId: bigint;
+  tokenId: bigint;
+  maturity: bigint;
+}
+
+async function deployed(): Promise<Fx> {
+  const fx = await deployReceivables(connection);
+  const { receivableId, rootTokenId, maturity } = await confirmed(fx);
+  for (const payer of [fx.accounts.bankA, fx.accounts.bankB, fx.accounts.bankC, fx.accounts.supplier1]) {
+    await fund(fx, payer, MONEY);
+    await fx.token.connect(payer).approve(fx.recourse, MONEY);
+  }
+  // Holders let the recourse contract move their certificates at acceptance.
+  for (const holder of [fx.accounts.supplier1, fx.accounts.bankA, fx.accounts.bankB]) {
+    await fx.certificates.connect(holder).setApprovalForAll(fx.recourse, true);
+  }
+  return { ...fx, receivableId, tokenId: rootTokenId, maturity };
+}
+
+/** `seller` offers `value` of `tokenId` to `bank` for `price`, open for a day; returns the offer id. */
+async function offered(
+  fx: Fx,
+  seller: HardhatEthersSigner,
+  tokenId: bigint,
+  value: bigint,
+  bank: number,
+  price: bigint,
+  withRecourse: boolean,
+): Promise<bigint> {
+  const deadline = (await fx.now()) + DAY;
+  const r = fx.recourse.connect(seller);
+  const id = await r.offer.staticCall(tokenId, value, bank, price, withRecourse, deadline);
+  await r.offer(tokenId, value, bank, price, withRecourse, deadline);
+  return id;
+}
+
+/** `buyer` accepts the offer at its terms; returns the sale and the certificate received. */
+async function accepted(fx: Fx, buyer: HardhatEthersSigner, offerId: bigint): Promise<[bigint, bigint]> {
+  const o = await fx.recourse.offerOf(offerId);
+  const r = fx.recourse.connect(buyer);
+  const [saleId, tokenId] = await r.accept.staticCall(offerId, o.withRecourse, o.price);
+  await r.accept(offerId, o.withRecourse, o.price);
+  return [saleId, tokenId];
+}
+
+/**
+ * supplier1 sells its whole certificate to bankA (`firstRecourse`), bankA sells PART of it to bankB
+ * (`secondRecourse`): bankA keeps the root (600,000), bankB holds the split (400,000).
+ */
+async function chain(firstRecourse = true, secondRecourse = true) {
+  const fx = await networkHelpers.loadFixture(deployed);
+  const first = await offered(fx, fx.accounts.supplier1, fx.tokenId, FACE, fx.ids.bankA, PRICE_A, firstRecourse);
+  const [sale1, token1] = await accepted(fx, fx.accounts.bankA, first);
+  const second = await offered(fx, fx.accounts.bankA, token1, PART, fx.ids.bankB, PRICE_B, secondRecourse);
+  const [sale2, token2] = await accepted(fx, fx.accounts.bankB, second);
+  return { fx, sale1, token1, sale2, token2 };
+}
+
+/** Moves past maturity plus the grace period and marks the receivable overdue. */
+async function defaulted(fx: Fx): Promise<void> {
+  await networkHelpers.time.increaseTo(fx.maturity + BigInt(DAY));
+  await fx.desk.connect(fx.accounts.bankC).markOverdue(fx.receivableId);
+}
+
+async function exercised(fx: Fx, holder: HardhatEthersSigner, tokenId: bigint): Promise<bigint> {
+  const r = fx.recourse.connect(holder);
+  const id = await r.exercise.staticCall(tokenId);
+  await r.exercise(tokenId);
+  return id;
+}
+
+async function suspend(fx: Fx, memberId: number): Promise<void> {
+  await passProposal(fx, fx.registry, fx.registry.interface.encodeFunctionData("suspendMember", [memberId]));
+}
+
+async function blacklist(fx: Fx, account: string): Promise<void> {
+  await passProposal(fx, fx.registry, fx.registry.interface.encodeFunctionData("blacklistAccount", [account]));
+}
+
+async function freeze(fx: Fx, tokenId: bigint, amount: bigint): Promise<void> {
+  const [regulator2] = fx.outsiders;
+  await fx.registry.connect(fx.accounts.regulator).addAccount(fx.ids.regulator, regulator2, AccessLevel.Transact);
+  const scope = { kind: 1, asset: fx.certificates.target, claimContract: ZeroAddress, id: tokenId, amount };
+  const until = (await fx.now()) + 30 * DAY;
+  const ref = keccak256(toUtf8Bytes("court order"));
+  const orderId = await fx.freezeOrders.connect(fx.accounts.regulator).propose.staticCall(scope, ref, ref, until);
+  await fx.freezeOrders.connect(fx.accounts.regulator).propose(scope, ref, ref, until);
+  await fx.freezeOrders.connect(regulator2).approve(orderId);
+}
+
+describe("RecourseClaims", () => {
+  describe("attacks on the offer", () => {
+    it("refuses an account that neither holds nor is approved for the certificate", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      const deadline = (await fx.now()) + DAY;
+      await expect(
+        fx.recourse.connect(fx.accounts.supplier2).offer(fx.tokenId, FACE, fx.ids.bankA, PRICE_A, true, deadline),
+      )
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseNotHolder")
+        .withArgs(fx.tokenId, fx.accounts.supplier2.address);
+    });
+
+    it("refuses a buyer that is no active financier, and terms out of bounds", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      const r = fx.recourse.connect(fx.accounts.supplier1);
+      const deadline = (await fx.now()) + DAY;
+      await expect(r.offer(fx.tokenId, FACE, fx.ids.supplier2, PRICE_A, true, deadline))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseIneligibleMember")
+        .withArgs(fx.ids.supplier2, 1n << 11n);
+      await expect(r.offer(fx.tokenId, FACE + 1n, fx.ids.bankA, PRICE_A, true, deadline))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseInvalidTerms")
+        .withArgs(encodeField("value"));
+      await expect(r.offer(fx.tokenId, PART, fx.ids.bankA, PART + 1n, true, deadline))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseInvalidTerms")
+        .withArgs(encodeField("price"));
+      await expect(r.offer(fx.tokenId, PART, fx.ids.bankA, PRICE_B, true, Number(fx.maturity)))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseInvalidTerms")
+        .withArgs(encodeField("deadline"));
+    });
+
+    it("refuses a certificate under a freeze order", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      await freeze(fx, fx.tokenId, 1n);
+      const deadline = (await fx.now()) + DAY;
+      await expect(
+        fx.recourse.connect(fx.accounts.supplier1).offer(fx.tokenId, FACE, fx.ids.bankA, PRICE_A, true, deadline),
+      )
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseCertificateFrozen")
+        .withArgs(fx.tokenId);
+    });
+  });
+
+  describe("attacks on the acceptance", () => {
+    it("refuses a bank other than the one offered to", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      const id = await offered(fx, fx.accounts.supplier1, fx.tokenId, FACE, fx.ids.bankA, PRICE_A, true);
+      await expect(fx.recourse.connect(fx.accounts.bankB).accept(id, true, PRICE_A))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseWrongParty")
+        .withArgs(fx.accounts.bankB.address, fx.ids.bankB, fx.ids.bankA);
+    });
+
+    it("refuses terms other than the ones the bank priced (recourse or price)", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      const id = await offered(fx, fx.accounts.supplier1, fx.tokenId, FACE, fx.ids.bankA, PRICE_A, true);
+      const r = fx.recourse.connect(fx.accounts.bankA);
+      await expect(r.accept(id, false, PRICE_A)).to.be.revertedWithCustomError(fx.recourse, "RecourseTermsMismatch");
+      await expect(r.accept(id, true, PRICE_A - 1n))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseTermsMismatch")
+        .withArgs(id);
+    });
+
+    it("refuses a certificate whose value changed since the offer", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      const id = await offered(fx, fx.accounts.supplier1, fx.tokenId, PART, fx.ids.bankA, PRICE_B, true);
+      await split(fx, fx.accounts.supplier1, fx.tokenId, fx.accounts.supplier2, 1n);
+      await expect(fx.recourse.connect(fx.accounts.bankA).accept(id, true, PRICE_B))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseCertificateChanged")
+        .withArgs(fx.tokenId);
+    });
+
+    it("refuses a holder suspended since it offered", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      const id = await offered(fx, fx.accounts.supplier1, fx.tokenId, FACE, fx.ids.bankA, PRICE_A, true);
+      await suspend(fx, fx.ids.supplier1);
+      await expect(fx.recourse.connect(fx.accounts.bankA).accept(id, true, PRICE_A))
+        .to.be.revertedWithCustomError(fx.registry, "MemberNotActive")
+        .withArgs(fx.ids.supplier1, 2n);
+    });
+
+    it("refuses after the deadline, without the holder's approval, and twice", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      const id = await offered(fx, fx.accounts.supplier1, fx.tokenId, FACE, fx.ids.bankA, PRICE_A, true);
+      const r = fx.recourse.connect(fx.accounts.bankA);
+      await fx.certificates.connect(fx.accounts.supplier1).setApprovalForAll(fx.recourse, false);
+      await expect(r.accept(id, true, PRICE_A))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseNotApproved")
+        .withArgs(fx.tokenId);
+      await fx.certificates.connect(fx.accounts.supplier1).setApprovalForAll(fx.recourse, true);
+      await accepted(fx, fx.accounts.bankA, id);
+      await expect(r.accept(id, true, PRICE_A))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseOfferWrongStatus")
+        .withArgs(id, OfferStatus.Accepted);
+
+      const late = await offered(fx, fx.accounts.bankA, fx.tokenId, PART, fx.ids.bankB, PRICE_B, true);
+      const deadline = (await fx.recourse.offerOf(late)).deadline;
+      await networkHelpers.time.increaseTo(deadline + 1n);
+      await expect(fx.recourse.connect(fx.accounts.bankB).accept(late, true, PRICE_B))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseTooLate")
+        .withArgs(deadline);
+      await fx.recourse.connect(fx.accounts.supplier3).cancel(late);
+      expect((await fx.recourse.offerOf(late)).status).to.equal(OfferStatus.Expired);
+    });
+  });
+
+  describe("attacks on the exercise", () => {
+    it("refuses before maturity plus the grace period, and while the receivable is not overdue", async () => {
+      const { fx, token2 } = await chain();
+      const r = fx.recourse.connect(fx.accounts.bankB);
+      const notBefore = fx.maturity + BigInt(DAY);
+      await expect(r.exercise(token2))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseTooEarly")
+        .withArgs(notBefore);
+      await networkHelpers.time.increaseTo(notBefore - 2n);
+      await expect(r.exercise(token2))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseTooEarly")
+        .withArgs(notBefore);
+      await networkHelpers.time.increaseTo(notBefore);
+      await expect(r.exercise(token2))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseReceivableNotDefaulted")
+        .withArgs(fx.receivableId, Status.Active);
+    });
+
+    it("refuses an account that does not hold the certificate", async () => {
+      const { fx, token2 } = await chain();
+      await defaulted(fx);
+      await expect(fx.recourse.connect(fx.accounts.bankA).exercise(token2))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseNotHolder")
+        .withArgs(token2, fx.accounts.bankA.address);
+    });
+
+    it("refuses a sale made without recourse", async () => {
+      const { fx, token2, sale2 } = await chain(true, false);
+      await defaulted(fx);
+      await expect(fx.recourse.connect(fx.accounts.bankB).exercise(token2))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseNotAgreed")
+        .withArgs(sale2);
+    });
+
+    it("refuses a certificate acquired outside a recorded sale", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      const id = await split(fx, fx.accounts.supplier1, fx.tokenId, fx.accounts.bankC, PART);
+      await defaulted(fx);
+      await expect(fx.recourse.connect(fx.accounts.bankC).exercise(id))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseNoSale")
+        .withArgs(id);
+    });
+
+    it("refuses a holder suspended or blacklisted since it bought", async () => {
+      const { fx, token2, token1 } = await chain();
+      await defaulted(fx);
+      await blacklist(fx, fx.accounts.bankB.address);
+      await expect(fx.recourse.connect(fx.accounts.bankB).exercise(token2))
+        .to.be.revertedWithCustomError(fx.registry, "AccountNotActive")
+        .withArgs(fx.accounts.bankB.address, 3n);
+      // A fresh chain (governance needs bankB's vote, blacklisted above).
+      const second = await chain();
+      await defaulted(second.fx);
+      await suspend(second.fx, second.fx.ids.bankA);
+      await expect(second.fx.recourse.connect(second.fx.accounts.bankA).exercise(second.token1))
+        .to.be.revertedWithCustomError(second.fx.registry, "MemberNotActive")
+        .withArgs(second.fx.ids.bankA, 2n);
+      expect(token1).to.equal(second.token1);
+    });
+
+    it("refuses a second exercise of the same holding", async () => {
+      const { fx, token2 } = await chain();
+      await defaulted(fx);
+      const claimId = await exercised(fx, fx.accounts.bankB, token2);
+      await expect(fx.recourse.connect(fx.accounts.bankB).exercise(token2))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseAlreadyExercised")
+        .withArgs(token2, claimId);
+    });
+
+    it("refuses once the obligor paid: funded, then redeemed", async () => {
+      const { fx, token2 } = await chain();
+      await defaulted(fx);
+      await fund(fx, fx.accounts.core, FACE);
+      await fx.token.connect(fx.accounts.core).approve(fx.desk, FACE);
+      await fx.desk.connect(fx.accounts.core).fund(fx.receivableId);
+      await expect(fx.recourse.connect(fx.accounts.bankB).exercise(token2))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseReceivableNotDefaulted")
+        .withArgs(fx.receivableId, Status.Funded);
+      await fx.desk.connect(fx.accounts.bankB).redeem(token2);
+      await expect(fx.recourse.connect(fx.accounts.bankB).exercise(token2))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseNotHolder")
+        .withArgs(token2, fx.accounts.bankB.address);
+    });
+  });
+
+  describe("attacks on the honour", () => {
+    it("refuses a party other than the seller, and an unknown claim", async () => {
+      const { fx, token2 } = await chain();
+      await defaulted(fx);
+      const claimId = await exercised(fx, fx.accounts.bankB, token2);
+      await expect(fx.recourse.connect(fx.accounts.supplier1).honour(claimId))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseWrongParty")
+        .withArgs(fx.accounts.supplier1.address, fx.ids.supplier1, fx.ids.bankA);
+      await expect(fx.recourse.connect(fx.accounts.bankA).honour(claimId + 1n))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseClaimWrongStatus")
+        .withArgs(claimId + 1n, ClaimStatus.None);
+    });
+
+    it("refuses a seller suspended since, and a claimant blacklisted since", async () => {
+      const { fx, token2 } = await chain();
+      await defaulted(fx);
+      const claimId = await exercised(fx, fx.accounts.bankB, token2);
+      await blacklist(fx, fx.accounts.bankB.address);
+      await expect(fx.recourse.connect(fx.accounts.bankA).honour(claimId))
+        .to.be.revertedWithCustomError(fx.registry, "AccountNotActive")
+        .withArgs(fx.accounts.bankB.address, 3n);
+      // A fresh chain (governance needs bankB's vote, blacklisted above).
+      const second = await chain();
+      await defaulted(second.fx);
+      const secondClaim = await exercised(second.fx, second.fx.accounts.bankB, second.token2);
+      await suspend(second.fx, second.fx.ids.bankA);
+      await expect(second.fx.recourse.connect(second.fx.accounts.bankA).honour(secondClaim))
+        .to.be.revertedWithCustomError(second.fx.registry, "MemberNotActive")
+        .withArgs(second.fx.ids.bankA, 2n);
+    });
+
+    it("refuses once the obligor funded after the claim", async () => {
+      const { fx, token2 } = await chain();
+      await defaulted(fx);
+      const claimId = await exercised(fx, fx.accounts.bankB, token2);
+      await fund(fx, fx.accounts.core, FACE);
+      await fx.token.connect(fx.accounts.core).approve(fx.desk, FACE);
+      await fx.desk.connect(fx.accounts.core).fund(fx.receivableId);
+      await expect(fx.recourse.connect(fx.accounts.bankA).honour(claimId))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseReceivableNotDefaulted")
+        .withArgs(fx.receivableId, Status.Funded);
+    });
+
+    it("moves neither frozen value nor tokens: a freeze order on the certificate stops the return", async () => {
+      const { fx, token2 } = await chain();
+      await defaulted(fx);
+      const claimId = await exercised(fx, fx.accounts.bankB, token2);
+      await freeze(fx, token2, 1n);
+      const before = await fx.token.balanceOf(fx.accounts.bankB);
+      await expect(fx.recourse.connect(fx.accounts.bankA).honour(claimId)).to.be.revertedWithCustomError(
+        fx.certificates,
+        "AssetFrozen",
+      );
+      expect(await fx.certificates.ownerOf(token2)).to.equal(fx.accounts.bankB.address);
+      expect(await fx.token.balanceOf(fx.accounts.bankB)).to.equal(before);
+    });
+
+    it("refuses a second honour; only the recourse contract returns a certificate, bound once", async () => {
+      const { fx, token2 } = await chain();
+      await defaulted(fx);
+      const claimId = await exercised(fx, fx.accounts.bankB, token2);
+      await fx.recourse.connect(fx.accounts.bankA).honour(claimId);
+      await expect(fx.recourse.connect(fx.accounts.bankA).honour(claimId))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseClaimWrongStatus")
+        .withArgs(claimId, ClaimStatus.Honoured);
+      await expect(fx.certificates.connect(fx.accounts.bankA).returnOnRecourse(token2, fx.accounts.bankB))
+        .to.be.revertedWithCustomError(fx.certificates, "CertificateOnlyRecourse")
+        .withArgs(fx.accounts.bankA.address);
+      await expect(fx.certificates.bindRecourse(fx.accounts.bankA))
+        .to.be.revertedWithCustomError(fx.certificates, "CertificateRecourseBinding")
+        .withArgs(fx.deployer.address, fx.accounts.bankA.address);
+    });
+  });
+
+  describe("recourse down the lineage", () => {
+    it("records the terms at the sale, delivers against the price and links each sale to the one below", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      const supplierBefore = await fx.token.balanceOf(fx.accounts.supplier1);
+      const first = await offered(fx, fx.accounts.supplier1, fx.tokenId, FACE, fx.ids.bankA, PRICE_A, true);
+      const o = fx.recourse.connect(fx.accounts.bankA);
+      await expect(o.accept(first, true, PRICE_A))
+        .to.emit(fx.recourse, "RecourseSaleRecorded")
+        .withArgs(1n, first, fx.tokenId, fx.receivableId, anyValue);
+      const s1 = await fx.recourse.saleOf(1n);
+      expect([s1.seller, s1.sellerMember, s1.buyer, s1.buyerMember]).to.deep.equal([
+        fx.accounts.supplier1.address,
+        BigInt(fx.ids.supplier1),
+        fx.accounts.bankA.address,
+        BigInt(fx.ids.bankA),
+      ]);
+      expect([s1.tokenId, s1.value, s1.price, s1.withRecourse, s1.prior]).to.deep.equal([
+        fx.tokenId,
+        FACE,
+        PRICE_A,
+        true,
+        0n,
+      ]);
+      expect(await fx.token.balanceOf(fx.accounts.supplier1)).to.equal(supplierBefore + PRICE_A);
+      expect(await fx.certificates.ownerOf(fx.tokenId)).to.equal(fx.accounts.bankA.address);
+      expect(await fx.recourse.holdingOf(fx.tokenId)).to.equal(1n);
+      const second = await offered(fx, fx.accounts.bankA, fx.tokenId, PART, fx.ids.bankB, PRICE_B, true);
+      const [sale2, token2] = await accepted(fx, fx.accounts.bankB, second);
+      const s2 = await fx.recourse.saleOf(sale2);
+      expect([s2.prior, s2.tokenId, s2.value, s2.withRecourse]).to.deep.equal([1n, token2, PART, true]);
+      const lineage = await fx.recourse.recourseChain(token2, 8);
+      expect(lineage.map((s) => s.sellerMember)).to.deep.equal([BigInt(fx.ids.bankA), BigInt(fx.ids.supplier1)]);
+    });
+
+    it("walks an unpaid certificate back to the supplier that financed it, each step DvP", async () => {
+      const { fx, sale1, token1, sale2, token2 } = await chain();
+      await defaulted(fx);
+      const balance = async (s: HardhatEthersSigner) => fx.token.balanceOf(s);
+      const [a0, b0, s0] = [
+        await balance(fx.accounts.bankA),
+        await balance(fx.accounts.bankB),
+        await balance(fx.accounts.supplier1),
+      ];
+
+      // bankB claims its 400,000 from bankA, which pays and takes the certificate back.
+      const r = fx.recourse;
+      await expect(r.connect(fx.accounts.bankB).exercise(token2))
+        .to.emit(r, "RecourseExercised")
+        .withArgs(1n, sale2, token2, fx.receivableId, fx.accounts.bankB.address, fx.ids.bankB, fx.ids.bankA, PART);
+      await expect(r.connect(fx.accounts.bankA).honour(1n))
+        .to.emit(r, "RecourseHonoured")
+        .withArgs(
+          1n,
+          sale2,
+          token2,
+          fx.receivableId,
+          fx.accounts.bankA.address,
+          fx.ids.bankA,
+          fx.accounts.bankB.address,
+          fx.ids.bankB,
+          PART,
+          sale1,
+        );
+      expect(await fx.certificates.ownerOf(token2)).to.equal(fx.accounts.bankA.address);
+      expect(await balance(fx.accounts.bankB)).to.equal(b0 + PART);
+      expect(await r.holdingOf(token2)).to.equal(sale1);
+
+      // bankA, holding both parts by its purchase from supplier1, claims both from supplier1.
+      const c2 = await exercised(fx, fx.accounts.bankA, token2);
+      const c1 = await exercised(fx, fx.accounts.bankA, token1);
+      expect((await r.saleOf(sale1)).claimedValue).to.equal(FACE);
+      await r.connect(fx.accounts.supplier1).honour(c2);
+      await r.connect(fx.accounts.supplier1).honour(c1);
+      expect(await fx.certificates.ownerOf(token1)).to.equal(fx.accounts.supplier1.address);
+      expect(await fx.certificates.ownerOf(token2)).to.equal(fx.accounts.supplier1.address);
+      expect(await balance(fx.accounts.bankA)).to.equal(a0 - PART + FACE);
+      expect(await balance(fx.accounts.supplier1)).to.equal(s0 - FACE);
+
+      // The supplier bought nothing: the chain ends with it, and its claim on the obligor stands.
+      await expect(r.connect(fx.accounts.supplier1).exercise(token1))
+        .to.be.revertedWithCustomError(r, "RecourseNoSale")
+        .withArgs(token1);
+      expect((await fx.desk.receivable(fx.receivableId)).status).to.equal(Status.Overdue);
+    });
+
+    it("stops at a sale without recourse below the claimant", async () => {
+      const { fx, sale1, token2 } = await chain(false, true);
+      await defaulted(fx);
+      const claimId = await exercised(fx, fx.accounts.bankB, token2);
+      await fx.recourse.connect(fx.accounts.bankA).honour(claimId);
+      await expect(fx.recourse.connect(fx.accounts.bankA).exercise(token2))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseNotAgreed")
+        .withArgs(sale1);
+    });
+  });
+});
+
+function encodeField(field: string): string {
+  return `0x${Buffer.from(field, "utf8").toString("hex").padEnd(64, "0")}`;
+}
