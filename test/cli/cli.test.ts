@@ -410,11 +410,15 @@ describe("cli: consortia against a real node", function () {
 
     // `index verify`: the projections against the contracts' views; the exit code is the verifier's (0/1/2).
     const verifyEnv = { DATABASE_URL: "" };
-    // Through the binary: the verifier's exit status as a shell sees it.
+    // Through the binary: the verifier's exit status as a shell sees it, and its output (the indexer child inherits the
+    // CLI's standard streams, which only a real process has).
     const verified = await consortia(["index", "verify", "--data-dir", dataDir], { env: verifyEnv, spawn: true });
     expect(verified.code, verified.stderr).to.equal(0);
     expect(verified.stdout).to.match(/\nno drift\n$/);
-    const usage = await consortia(["index", "verify", "--block", "nope", "--data-dir", dataDir], { env: verifyEnv });
+    const usage = await consortia(["index", "verify", "--block", "nope", "--data-dir", dataDir], {
+      env: verifyEnv,
+      spawn: true,
+    });
     expect(usage.code).to.equal(2);
     expect(usage.stderr).to.match(/--block: expected a block number/);
   });

@@ -4,7 +4,8 @@
  * process would have had. It spares each call the ~2 s of CPU a `node bin/consortia.js` start costs (Node, tsx and
  * the whole SDK loaded again); what only a real process shows (bin/consortia.js itself, `process.exit` with the code,
  * signals, variables Node reads at start such as NODE_EXTRA_CA_CERTS, sockets left open) stays with the tests that
- * spawn the binary.
+ * spawn the binary, and so do the commands that hand their standard streams to a child (`serve`, `index`: the child
+ * writes to this process's file descriptors, not through the captured `write`).
  *
  * Calls run one at a time (they swap process-wide state): a second call waits for the first.
  */
