@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keccak256, toUtf8Bytes, Wallet } from "ethers";
 import { type EncryptionKeyPair, generateEncryptionKeyPair } from "@consortia/sdk";
+import { needsProcess, runCliInProcess } from "../helpers/cli-in-process.js";
 import { runHardhat } from "../helpers/commands.js";
 import { startNode, type NodeProcess } from "../helpers/node-process.js";
 
@@ -52,10 +53,22 @@ export interface AppsNetwork {
   deployments: string;
   /** X25519 key pairs of the members that read credit payloads, by party. */
   encryption: Record<"bankA" | "bankB" | "regulator", EncryptionKeyPair>;
-  /** Runs bin/consortia.js against the node, signing as `as` (no key when omitted), with `stdin` as standard input. */
-  run(args: string[], options?: { as?: Party; env?: Record<string, string>; stdin?: string }): Promise<Run>;
+  /**
+   * Runs the CLI against the node, signing as `as` (no key when omitted), with `stdin` as standard input: in this
+   * process (test/helpers/cli-in-process.ts), or as bin/consortia.js in a child process with `spawn` (and whenever the
+   * call needs a real process: NODE_* variables, a WebSocket node).
+   */
+  run(args: string[], options?: RunOptions): Promise<Run>;
   /** Runs with --json, expects exit 0 and parses stdout. */
-  json<T>(args: string[], options?: { as?: Party; env?: Record<string, string>; stdin?: string }): Promise<T>;
+  json<T>(args: string[], options?: RunOptions): Promise<T>;
+}
+
+export interface RunOptions {
+  as?: Party;
+  env?: Record<string, string>;
+  stdin?: string;
+  /** Run bin/consortia.js as a child process (the binary itself: exit status, standard streams of a real process). */
+  spawn?: boolean;
 }
 
 /** The parties of an LC: the harness's by default (Importer applies, Bank B advises, Exporter is paid). */
@@ -179,8 +192,10 @@ async function start(): Promise<AppsNetwork> {
     delete env.CONSORTIA_KEYSTORE;
     if (options.as !== undefined) env.CONSORTIA_PRIVATE_KEY = KEYS[options.as];
     Object.assign(env, options.env);
+    const argv = ["--deployments", deployments, ...args];
+    if (options.spawn !== true && !needsProcess(argv, env)) return runCliInProcess(argv, env, options.stdin);
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ["bin/consortia.js", "--deployments", deployments, ...args], { env });
+      const child = spawn(process.execPath, ["bin/consortia.js", ...argv], { env });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Wallet } from "ethers";
 import { freePort, portFreed, startNode, type NodeProcess } from "../helpers/node-process.js";
 import { roleSet } from "@consortia/sdk";
+import { needsProcess, runCliInProcess } from "../helpers/cli-in-process.js";
 
 /**
  * Hardhat's well-known development keys (public test keys; local chains only). config/founders.local.json makes #1
@@ -30,13 +31,17 @@ describe("cli: consortia against a real node", function () {
   let workdir: string;
   let deployments: string;
 
-  /** Runs the real CLI (bin/consortia.js) as a child process. */
+  /**
+   * Runs the CLI: in this process (test/helpers/cli-in-process.ts), or the real binary (bin/consortia.js) as a child
+   * process with `spawn` (the tests of exit statuses and standard input through the binary keep it).
+   */
   function consortia(
     args: string[],
     options: {
       key?: keyof typeof KEYS;
       env?: Record<string, string>;
       stdin?: string;
+      spawn?: boolean;
     } = {},
   ): Promise<Run> {
     const env: NodeJS.ProcessEnv = {
@@ -50,8 +55,10 @@ describe("cli: consortia against a real node", function () {
     delete env.CONSORTIA_KEYSTORE;
     if (options.key !== undefined) env.CONSORTIA_PRIVATE_KEY = KEYS[options.key];
     Object.assign(env, options.env);
+    const argv = ["--deployments", deployments, ...args];
+    if (options.spawn !== true && !needsProcess(argv, env)) return runCliInProcess(argv, env, options.stdin);
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ["bin/consortia.js", "--deployments", deployments, ...args], { env });
+      const child = spawn(process.execPath, ["bin/consortia.js", ...argv], { env });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -214,7 +221,9 @@ describe("cli: consortia against a real node", function () {
   });
 
   it("configuration errors exit 3: no key, wrong network, missing deployments, bad keystore password", async () => {
-    const noKey = await consortia(["token", "mint", "Local Bank B", "1"]);
+    // Exit 3 and exit 1 through the binary: the statuses a shell sees (src/cli/main.ts hands `run`'s code to process.exit).
+    const binary = { spawn: true };
+    const noKey = await consortia(["token", "mint", "Local Bank B", "1"], binary);
     expect(noKey.code).to.equal(3);
     expect(noKey.stderr).to.match(/no key: set CONSORTIA_PRIVATE_KEY/);
 
@@ -229,7 +238,7 @@ describe("cli: consortia against a real node", function () {
     expect(missing.code).to.equal(3);
     expect(missing.stderr).to.match(/no deployment for chain 1337/);
 
-    const noNode = await consortia(["--rpc", "http://127.0.0.1:9", "member", "list"]);
+    const noNode = await consortia(["--rpc", "http://127.0.0.1:9", "member", "list"], binary);
     expect(noNode.code).to.equal(1);
     expect(noNode.stderr).to.match(/cannot reach the node at http:\/\/127\.0\.0\.1:9/);
 
@@ -292,6 +301,7 @@ describe("cli: consortia against a real node", function () {
     const created = await json<{ address: string }>(["keystore", "create", "--out", file], {
       env,
       stdin: `${KEYS.bankA}\n`,
+      spawn: true, // standard input of a real process (a pipe)
     });
     expect(created.address).to.equal(new Wallet(KEYS.bankA).address);
     expect(await readFile(file, "utf8")).not.to.contain(KEYS.bankA.slice(2));
@@ -400,10 +410,15 @@ describe("cli: consortia against a real node", function () {
 
     // `index verify`: the projections against the contracts' views; the exit code is the verifier's (0/1/2).
     const verifyEnv = { DATABASE_URL: "" };
-    const verified = await consortia(["index", "verify", "--data-dir", dataDir], { env: verifyEnv });
+    // Through the binary: the verifier's exit status as a shell sees it, and its output (the indexer child inherits the
+    // CLI's standard streams, which only a real process has).
+    const verified = await consortia(["index", "verify", "--data-dir", dataDir], { env: verifyEnv, spawn: true });
     expect(verified.code, verified.stderr).to.equal(0);
     expect(verified.stdout).to.match(/\nno drift\n$/);
-    const usage = await consortia(["index", "verify", "--block", "nope", "--data-dir", dataDir], { env: verifyEnv });
+    const usage = await consortia(["index", "verify", "--block", "nope", "--data-dir", dataDir], {
+      env: verifyEnv,
+      spawn: true,
+    });
     expect(usage.code).to.equal(2);
     expect(usage.stderr).to.match(/--block: expected a block number/);
   });

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { HARDHAT_CLI, hardhatEnv } from "../../src/local/hardhat.js";
+import { needsProcess, runCliInProcess } from "./cli-in-process.js";
 
 const CONSORTIA_CLI = fileURLToPath(new URL("../../bin/consortia.js", import.meta.url));
 
@@ -28,10 +29,25 @@ export async function runHardhat(
   });
 }
 
-/** Runs the operator CLI (bin/consortia.js) as a child process and returns its standard output. */
-export async function runConsortia(args: string[], env: Record<string, string> = {}): Promise<string> {
+/**
+ * Runs the operator CLI and returns its standard output; on a non-zero exit, rejects with `{ code, stdout, stderr }`
+ * (as execFile does). In this process (test/helpers/cli-in-process.ts), or bin/consortia.js as a child process when
+ * the call needs one (NODE_* variables, a WebSocket node) or `spawn` is set.
+ */
+export async function runConsortia(
+  args: string[],
+  env: Record<string, string> = {},
+  { spawn = false }: { spawn?: boolean } = {},
+): Promise<string> {
+  const childEnv = { ...process.env, FORCE_COLOR: "0", ...env };
+  if (!spawn && !needsProcess(args, childEnv)) {
+    const run = await runCliInProcess(args, childEnv);
+    if (run.code !== 0)
+      throw Object.assign(new Error(`consortia ${args.join(" ")} exited ${run.code}: ${run.stderr}`), run);
+    return run.stdout;
+  }
   const { stdout } = await execFileAsync(process.execPath, [CONSORTIA_CLI, ...args], {
-    env: { ...process.env, FORCE_COLOR: "0", ...env },
+    env: childEnv,
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout;
