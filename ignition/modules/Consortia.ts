@@ -22,7 +22,7 @@ export default buildModule("Consortia", (m) => {
     limits: issuanceLimits,
     financing: financingRequests,
   } = m.useModule(ReceivablesModule);
-  const { positions, letterOfCredit } = m.useModule(LettersOfCreditModule);
+  const { positions, letterOfCredit, applicantAccounts: lcApplicantAccounts } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
   const { app: approvals } = m.useModule(ApprovalsModule);
@@ -39,6 +39,7 @@ export default buildModule("Consortia", (m) => {
     financingRequests,
     positions,
     letterOfCredit,
+    lcApplicantAccounts,
     guarantees,
     forfaiting,
     approvals,

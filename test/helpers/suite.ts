@@ -16,6 +16,7 @@ import type {
   ForfaitingMarket,
   InterbankPositions,
   LetterOfCredit,
+  LcApplicantAccounts,
   FinancedDocuments,
   FinancingRequests,
   FreezeOrders,
@@ -46,6 +47,7 @@ export interface SuiteContracts {
   financingRequests: FinancingRequests;
   positions: InterbankPositions;
   letterOfCredit: LetterOfCredit;
+  lcApplicantAccounts: LcApplicantAccounts;
   guarantees: BankGuarantees;
   forfaiting: ForfaitingMarket;
   approvals: ApprovalProcesses;
@@ -104,6 +106,7 @@ export async function deploySuite(
     financingRequests: await at("FinancingRequests", "financingRequests"),
     positions: await at("InterbankPositions", "positions"),
     letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
+    lcApplicantAccounts: await at("LcApplicantAccounts", "lcApplicantAccounts"),
     guarantees: await at("BankGuarantees", "guarantees"),
     forfaiting: await at("ForfaitingMarket", "forfaiting"),
     approvals: await at("ApprovalProcesses", "approvals"),

@@ -36,6 +36,7 @@ export interface UpgradeableContracts {
   FinancingRequests: Typechain.FinancingRequests;
   InterbankPositions: Typechain.InterbankPositions;
   LetterOfCredit: Typechain.LetterOfCredit;
+  LcApplicantAccounts: Typechain.LcApplicantAccounts;
   BankGuarantees: Typechain.BankGuarantees;
   ForfaitingMarket: Typechain.ForfaitingMarket;
   ConsortiumCalendar: Typechain.ConsortiumCalendar;

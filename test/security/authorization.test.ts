@@ -10,6 +10,7 @@ import { authorizationMarkdown } from "./authorization/document.js";
 import { pauseEntries, platformEntries } from "./authorization/platform.js";
 import { financingEntries, receivableEntries } from "./authorization/receivables.js";
 import { freezeEntries } from "./authorization/freeze.js";
+import { lcApplicantEntries } from "./authorization/lc-applicant.js";
 import { recordEntries } from "./authorization/records.js";
 import { runEntry, violation, type EntryResult } from "./authorization/runner.js";
 import { tradeEntries } from "./authorization/trade.js";
@@ -38,6 +39,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "financingRequests",
   "positions",
   "letterOfCredit",
+  "lcApplicantAccounts",
   "guarantees",
   "forfaiting",
   "approvals",
@@ -51,6 +53,7 @@ const ENTRIES: Entry[] = [
   ...financingEntries,
   ...freezeEntries,
   ...tradeEntries,
+  ...lcApplicantEntries,
   ...approvalEntries,
   ...attestationEntries,
   ...upgradeEntries(CONTRACTS),
@@ -64,6 +67,7 @@ const ENTRIES: Entry[] = [
     "financingRequests",
     "positions",
     "letterOfCredit",
+    "lcApplicantAccounts",
     "guarantees",
     "forfaiting",
     "approvals",
@@ -79,6 +83,7 @@ async function base(): Promise<Suite> {
     suite.receivableDesk,
     suite.financingRequests,
     suite.letterOfCredit,
+    suite.lcApplicantAccounts,
     suite.positions,
     suite.guarantees,
     suite.forfaiting,
