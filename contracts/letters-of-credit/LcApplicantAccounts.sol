@@ -125,24 +125,7 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
         ILetterOfCredit.Presentation memory p = _letterOfCredit.presentation(presentationId);
         if (p.state != ILetterOfCredit.PresentationState.Paid) revert PresentationNotHonoured(presentationId, p.state);
         if (documentsHash == bytes32(0)) revert InvalidValue("documentsHash");
-        LcApplicantAccountsStorage storage $ = _getStorage();
-        DocumentRelease storage release = $._releases[presentationId];
-        if (release.state != ReleaseState.None) revert ReleaseWrongState(presentationId, release.state);
-        MarginAccount storage account = $._accounts[lcId];
-        uint80 applied = account.applied;
-        uint80 free = account.locked - applied - account.released;
-        uint80 marginApplied = free < p.amount ? free : p.amount;
-        uint80 amountDue = p.amount - marginApplied;
-        account.applied = applied + marginApplied;
-        account.heldDrawn += p.amount;
-        if (amountDue != 0) ++account.outstanding;
-        $._releases[presentationId] = DocumentRelease(
-            amountDue == 0 ? ReleaseState.Settled : ReleaseState.Held,
-            amountDue,
-            marginApplied,
-            msg.sender,
-            documentsHash
-        );
+        (uint80 marginApplied, uint80 amountDue) = _hold(presentationId, lcId, p.amount, documentsHash);
         emit DocumentsHeld(presentationId, lcId, bank, msg.sender, documentsHash, p.amount, marginApplied, amountDue);
         if (amountDue == 0) {
             // the margin reimbursed it all: the documents go to the applicant with nothing to pay
@@ -238,6 +221,34 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
     }
 
     // ------------------------------------------------------------------ internals
+
+    /// @dev Records a paid presentation's documents as held by the caller's account: applies the free margin up to
+    /// `amount`, the rest due (none due: settled at once).
+    function _hold(
+        uint256 presentationId,
+        uint256 lcId,
+        uint80 amount,
+        bytes32 documentsHash
+    ) private returns (uint80 marginApplied, uint80 amountDue) {
+        LcApplicantAccountsStorage storage $ = _getStorage();
+        DocumentRelease storage release = $._releases[presentationId];
+        if (release.state != ReleaseState.None) revert ReleaseWrongState(presentationId, release.state);
+        MarginAccount storage account = $._accounts[lcId];
+        uint80 applied = account.applied;
+        uint80 free = account.locked - applied - account.released;
+        marginApplied = free < amount ? free : amount;
+        amountDue = amount - marginApplied;
+        account.applied = applied + marginApplied;
+        account.heldDrawn += amount;
+        if (amountDue != 0) ++account.outstanding;
+        $._releases[presentationId] = DocumentRelease(
+            amountDue == 0 ? ReleaseState.Settled : ReleaseState.Held,
+            amountDue,
+            marginApplied,
+            msg.sender,
+            documentsHash
+        );
+    }
 
     /// @dev The share of `amount`, rounded up (the bank is never short of a minor unit), and what is still to lock.
     function _due(MarginAccount storage account, uint80 amount) private view returns (uint80 required, uint80 due) {

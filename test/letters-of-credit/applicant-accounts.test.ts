@@ -2,16 +2,7 @@ import { expect } from "chai";
 import { AbiCoder, keccak256 } from "ethers";
 import { network } from "hardhat";
 import { passProposal } from "../helpers/consortium.js";
-import {
-  DAY,
-  Kind,
-  LcState,
-  USD,
-  deployLettersOfCredit,
-  documents,
-  hash,
-  type LcFixture,
-} from "./fixture.js";
+import { DAY, Kind, LcState, USD, deployLettersOfCredit, documents, hash, type LcFixture } from "./fixture.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -47,12 +38,8 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
   const margin = (name: keyof LcFixture["platform"]["accounts"]) => f.applicantAccounts.connect(acc()[name]);
   const lcAs = (name: keyof LcFixture["platform"]["accounts"]) => f.lc.connect(acc()[name]);
   const balance = (name: keyof LcFixture["platform"]["accounts"]) => f.platform.token.balanceOf(acc()[name]);
-  const govern = (fn: "suspendMember" | "blacklistAccount", arg: number | string) =>
-    passProposal(
-      f.platform,
-      f.platform.registry,
-      f.platform.registry.interface.encodeFunctionData(fn, [arg] as never),
-    );
+  const govern = (fn: "suspendMember" | "reinstateMember" | "blacklistAccount", arg: number | string) =>
+    passProposal(f.platform, f.platform.registry, f.platform.registry.interface.encodeFunctionData(fn, [arg] as never));
 
   /** core applies to bankA; returns the application's id. */
   async function application(overrides = {}): Promise<bigint> {
@@ -245,7 +232,13 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
       const [regulator2] = f.platform.outsiders;
       await registry.connect(acc().regulator).addAccount(ids().regulator, regulator2, 2);
       const held = await balance("core");
-      const scope = { kind: 2, asset: token.target, claimContract: ethers.ZeroAddress, id: BigInt(acc().core.address), amount: held };
+      const scope = {
+        kind: 2,
+        asset: token.target,
+        claimContract: ethers.ZeroAddress,
+        id: BigInt(acc().core.address),
+        amount: held,
+      };
       const ref = hash("court order");
       const until = BigInt(await networkHelpers.time.latest()) + 30n * DAY;
       const orderId = await freezeOrders.connect(acc().regulator).propose.staticCall(scope, ref, ref, until);
@@ -269,10 +262,7 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
       const expiry = (await f.lc.letterOfCredit(id)).expiry;
       await networkHelpers.time.increaseTo(expiry + 1n);
       await lcAs("core").expire(id);
-      await expect(margin("bankA").releaseMargin(id)).to.be.revertedWithCustomError(
-        f.platform.registry,
-        "MissingRole",
-      );
+      await expect(margin("bankA").releaseMargin(id)).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
       await expect(margin("supplier1").releaseMargin(id))
         .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
         .withArgs(id, ids().supplier1, ids().core);
@@ -419,14 +409,15 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
       const id = await securedLc();
       const pid = await paidPresentation(id, 50_000n);
       await margin("bankA").holdDocuments(pid, DOCS_HASH);
-      await govern("blacklistAccount", acc().bankA.address);
-      await expect(margin("core").payForRelease(pid, 30_000n))
-        .to.be.revertedWithCustomError(f.platform.registry, "AccountNotActive")
-        .withArgs(acc().bankA.address, 3n);
       await govern("suspendMember", ids().core);
       await expect(margin("core").payForRelease(pid, 30_000n))
         .to.be.revertedWithCustomError(f.platform.registry, "MemberNotActive")
         .withArgs(ids().core, 2n);
+      await govern("reinstateMember", ids().core);
+      await govern("blacklistAccount", acc().bankA.address);
+      await expect(margin("core").payForRelease(pid, 30_000n))
+        .to.be.revertedWithCustomError(f.platform.registry, "AccountNotActive")
+        .withArgs(acc().bankA.address, 3n);
     });
 
     it("releases without payment only by the explicit trust-receipt step; the reimbursement stays due", async () => {
@@ -463,11 +454,7 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
 
     it("stops every step while paused", async () => {
       const id = await application();
-      await passProposal(
-        f.platform,
-        f.applicantAccounts,
-        f.applicantAccounts.interface.encodeFunctionData("pause"),
-      );
+      await passProposal(f.platform, f.applicantAccounts, f.applicantAccounts.interface.encodeFunctionData("pause"));
       await expect(margin("bankA").setMarginShare(id, SHARE)).to.be.revertedWithCustomError(
         f.applicantAccounts,
         "EnforcedPause",
@@ -482,7 +469,7 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
   it("has no way for the applicant to withdraw locked margin but releaseMargin", () => {
     const steps = f.applicantAccounts.interface.fragments
       .filter((fragment) => fragment.type === "function")
-      .map((fragment) => (fragment as { name: string; stateMutability: string }))
+      .map((fragment) => fragment as { name: string; stateMutability: string })
       .filter((fn) => fn.stateMutability !== "view" && fn.stateMutability !== "pure")
       .map((fn) => fn.name)
       .sort();
