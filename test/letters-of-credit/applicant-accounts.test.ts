@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AbiCoder, keccak256 } from "ethers";
+import { AbiCoder, Interface, keccak256, type FunctionFragment } from "ethers";
 import { network } from "hardhat";
 import { passProposal } from "../helpers/consortium.js";
 import { DAY, Kind, LcState, USD, deployLettersOfCredit, documents, hash, type LcFixture } from "./fixture.js";
@@ -39,7 +39,13 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
   const lcAs = (name: keyof LcFixture["platform"]["accounts"]) => f.lc.connect(acc()[name]);
   const balance = (name: keyof LcFixture["platform"]["accounts"]) => f.platform.token.balanceOf(acc()[name]);
   const govern = (fn: "suspendMember" | "reinstateMember" | "blacklistAccount", arg: number | string) =>
-    passProposal(f.platform, f.platform.registry, f.platform.registry.interface.encodeFunctionData(fn, [arg] as never));
+    passProposal(
+      f.platform,
+      f.platform.registry,
+      new Interface([`function ${fn}(${typeof arg === "number" ? "uint32" : "address"})`]).encodeFunctionData(fn, [
+        arg,
+      ]),
+    );
 
   /** core applies to bankA; returns the application's id. */
   async function application(overrides = {}): Promise<bigint> {
@@ -468,8 +474,7 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
 
   it("has no way for the applicant to withdraw locked margin but releaseMargin", () => {
     const steps = f.applicantAccounts.interface.fragments
-      .filter((fragment) => fragment.type === "function")
-      .map((fragment) => fragment as { name: string; stateMutability: string })
+      .filter((fragment): fragment is FunctionFragment => fragment.type === "function")
       .filter((fn) => fn.stateMutability !== "view" && fn.stateMutability !== "pure")
       .map((fn) => fn.name)
       .sort();
