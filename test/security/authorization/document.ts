@@ -16,6 +16,7 @@ const CONTRACT_NAMES: Record<string, string> = {
   financingRequests: "FinancingRequests",
   positions: "InterbankPositions",
   letterOfCredit: "LetterOfCredit",
+  lcApplicantAccounts: "LcApplicantAccounts",
   guarantees: "BankGuarantees",
   forfaiting: "ForfaitingMarket",
   attestations: "AuthorityAttestations",
