@@ -253,6 +253,30 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
       await expect(margin("core").lockMargin(id, MARGIN)).to.be.revertedWithCustomError(token, "AssetFrozen");
       expect(await balance("core")).to.equal(held);
     });
+
+    it("does not take a reimbursement from tokens a freeze order holds", async () => {
+      const id = await securedLc();
+      const pid = await paidPresentation(id, 50_000n);
+      await margin("bankA").holdDocuments(pid, DOCS_HASH);
+      const { freezeOrders, registry, token } = f.platform;
+      const [regulator2] = f.platform.outsiders;
+      await registry.connect(acc().regulator).addAccount(ids().regulator, regulator2, 2);
+      const held = await balance("core");
+      const scope = {
+        kind: 2,
+        asset: token.target,
+        claimContract: ethers.ZeroAddress,
+        id: BigInt(acc().core.address),
+        amount: held,
+      };
+      const ref = hash("court order 2");
+      const until = BigInt(await networkHelpers.time.latest()) + 30n * DAY;
+      const orderId = await freezeOrders.connect(acc().regulator).propose.staticCall(scope, ref, ref, until);
+      await freezeOrders.connect(acc().regulator).propose(scope, ref, ref, until);
+      await freezeOrders.connect(regulator2).approve(orderId);
+      await expect(margin("core").payForRelease(pid, 30_000n)).to.be.revertedWithCustomError(token, "AssetFrozen");
+      expect((await f.applicantAccounts.documentRelease(pid)).state).to.equal(Release.Held);
+    });
   });
 
   describe("margin: release", () => {
