@@ -17,6 +17,8 @@ import {FinancedDocuments} from "../platform/FinancedDocuments.sol";
 import {ForfaitingMarket} from "../forfaiting/ForfaitingMarket.sol";
 import {InterbankPositions} from "../letters-of-credit/InterbankPositions.sol";
 import {LetterOfCredit} from "../letters-of-credit/LetterOfCredit.sol";
+import {LcApplicantAccounts} from "../letters-of-credit/LcApplicantAccounts.sol";
+import {ILetterOfCredit} from "../letters-of-credit/interfaces/ILetterOfCredit.sol";
 import {PaymentLedger} from "../platform/PaymentLedger.sol";
 import {IAuthorityAttestations} from "../attestations/interfaces/IAuthorityAttestations.sol";
 import {ReceivableCertificate} from "../receivables/ReceivableCertificate.sol";
@@ -179,6 +181,15 @@ contract LetterOfCreditRehearsalV2 is LetterOfCredit, RehearsalV2 {
         IInterbankPositions positions_,
         bytes3 settlementCurrency_
     ) LetterOfCredit(registry_, token_, ledger_, positions_, settlementCurrency_) {}
+}
+
+contract LcApplicantAccountsRehearsalV2 is LcApplicantAccounts, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        ILetterOfCredit letterOfCredit_,
+        IDepositToken token_
+    ) LcApplicantAccounts(registry_, letterOfCredit_, token_) {}
 }
 
 contract BankGuaranteesRehearsalV2 is BankGuarantees, RehearsalV2 {

@@ -23,7 +23,7 @@ export default buildModule("Consortia", (m) => {
     financing: financingRequests,
     recourse: recourseClaims,
   } = m.useModule(ReceivablesModule);
-  const { positions, letterOfCredit } = m.useModule(LettersOfCreditModule);
+  const { positions, letterOfCredit, applicantAccounts: lcApplicantAccounts } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
   const { app: approvals } = m.useModule(ApprovalsModule);
@@ -41,6 +41,7 @@ export default buildModule("Consortia", (m) => {
     recourseClaims,
     positions,
     letterOfCredit,
+    lcApplicantAccounts,
     guarantees,
     forfaiting,
     approvals,

@@ -6,6 +6,7 @@ import PlatformModule from "./Platform.js";
  * Interbank positions and letters of credit. Both hold or move settlement (netting escrow, DvP payments, off-chain
  * payment records), so both are registered as system contracts; the LC contract records nominated banks'
  * reimbursements in InterbankPositions as a system contract. The platform's calendar counts the examination clock.
+ * LcApplicantAccounts (margin and release of documents) escrows the applicants' margin: a system contract too.
  */
 export default buildModule("LettersOfCredit", (m) => {
   const { registry, token, ledger, calendar } = m.useModule(PlatformModule);
@@ -22,5 +23,9 @@ export default buildModule("LettersOfCredit", (m) => {
   m.call(registry, "bootstrapSystemContract", [letterOfCredit], {
     id: "registerLetterOfCredit",
   });
-  return { positions, letterOfCredit };
+  const applicantAccounts = deployUpgradeable(m, "LcApplicantAccounts", [registry, letterOfCredit, token]);
+  m.call(registry, "bootstrapSystemContract", [applicantAccounts], {
+    id: "registerLcApplicantAccounts",
+  });
+  return { positions, letterOfCredit, applicantAccounts };
 });

@@ -18,6 +18,7 @@ export const UPGRADEABLE_SOURCES = {
   RecourseClaims: "contracts/receivables/RecourseClaims.sol",
   InterbankPositions: "contracts/letters-of-credit/InterbankPositions.sol",
   LetterOfCredit: "contracts/letters-of-credit/LetterOfCredit.sol",
+  LcApplicantAccounts: "contracts/letters-of-credit/LcApplicantAccounts.sol",
   BankGuarantees: "contracts/guarantees/BankGuarantees.sol",
   ForfaitingMarket: "contracts/forfaiting/ForfaitingMarket.sol",
   ConsortiumCalendar: "contracts/platform/ConsortiumCalendar.sol",

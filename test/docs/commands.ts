@@ -356,6 +356,12 @@ export const COVERAGE: Coverage[] = [
     note: "against the demo chain's API with sign-in on, as the regulator and as a bank",
   },
   {
+    commands:
+      /^consortia lc (margin|documents) (share|lock|release|hold|pay|trust-receipt) <(id|presentation)>( \S+)*$/,
+    run: [{ file: "test/cli/lc-applicant.test.ts", invocation: ['"lc", "$1", "$2"'] }],
+    note: "margin and documents end to end on the CLI test node (share, lock, hold, trust receipt, pay, release)",
+  },
+  {
     commands: /^consortia lc propose-currency <currency> <token>$/,
     run: [
       { file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "propose-currency", "EUR", eurAddress]'] },

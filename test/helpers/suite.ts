@@ -16,6 +16,7 @@ import type {
   ForfaitingMarket,
   InterbankPositions,
   LetterOfCredit,
+  LcApplicantAccounts,
   FinancedDocuments,
   FinancingRequests,
   RecourseClaims,
@@ -48,6 +49,7 @@ export interface SuiteContracts {
   recourseClaims: RecourseClaims;
   positions: InterbankPositions;
   letterOfCredit: LetterOfCredit;
+  lcApplicantAccounts: LcApplicantAccounts;
   guarantees: BankGuarantees;
   forfaiting: ForfaitingMarket;
   approvals: ApprovalProcesses;
@@ -107,6 +109,7 @@ export async function deploySuite(
     recourseClaims: await at("RecourseClaims", "recourseClaims"),
     positions: await at("InterbankPositions", "positions"),
     letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
+    lcApplicantAccounts: await at("LcApplicantAccounts", "lcApplicantAccounts"),
     guarantees: await at("BankGuarantees", "guarantees"),
     forfaiting: await at("ForfaitingMarket", "forfaiting"),
     approvals: await at("ApprovalProcesses", "approvals"),

@@ -37,6 +37,7 @@ export interface UpgradeableContracts {
   RecourseClaims: Typechain.RecourseClaims;
   InterbankPositions: Typechain.InterbankPositions;
   LetterOfCredit: Typechain.LetterOfCredit;
+  LcApplicantAccounts: Typechain.LcApplicantAccounts;
   BankGuarantees: Typechain.BankGuarantees;
   ForfaitingMarket: Typechain.ForfaitingMarket;
   ConsortiumCalendar: Typechain.ConsortiumCalendar;

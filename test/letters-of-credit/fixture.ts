@@ -1,6 +1,11 @@
 import { encodeBytes32String, keccak256, toUtf8Bytes, type BigNumberish } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import type { ConsortiumCalendar, InterbankPositions, LetterOfCredit } from "@consortia/sdk/typechain";
+import type {
+  ConsortiumCalendar,
+  InterbankPositions,
+  LcApplicantAccounts,
+  LetterOfCredit,
+} from "@consortia/sdk/typechain";
 import type { ILetterOfCredit } from "@consortia/sdk/typechain/letters-of-credit/LetterOfCredit.js";
 import { deployPlatform, fund, type Platform } from "../helpers/consortium.js";
 import { deployUpgradeable } from "../helpers/upgradeable.js";
@@ -69,6 +74,8 @@ export function documents(...kinds: number[]): { contentHash: string; uriHash: s
 export interface LcFixture {
   platform: Platform;
   lc: LetterOfCredit;
+  /** The applicant's side: margin and release of documents. */
+  applicantAccounts: LcApplicantAccounts;
   positions: InterbankPositions;
   calendar: ConsortiumCalendar;
   now: bigint;
@@ -76,7 +83,7 @@ export interface LcFixture {
   terms(overrides?: Partial<ILetterOfCredit.TermsStruct>): ILetterOfCredit.TermsStruct;
 }
 
-/** Deploys the platform, InterbankPositions and LetterOfCredit, registers both, funds the banks and approves. */
+/** Deploys the platform, InterbankPositions, LetterOfCredit and LcApplicantAccounts, registers them, funds the banks and approves. */
 export async function deployLettersOfCredit(connection: NetworkConnection): Promise<LcFixture> {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
@@ -92,7 +99,12 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     [platform.registry, platform.token, platform.ledger, positions, CNY],
     [calendar],
   );
-  await platform.finishBootstrap([positions, lc]);
+  const applicantAccounts = await deployUpgradeable(ethers, "LcApplicantAccounts", [
+    platform.registry,
+    lc,
+    platform.token,
+  ]);
+  await platform.finishBootstrap([positions, lc, applicantAccounts]);
   for (const bank of [platform.accounts.bankA, platform.accounts.bankB, platform.accounts.bankC]) {
     await fund(platform, bank, 10_000_000n);
     await platform.token.connect(bank).approve(lc, ethers.MaxUint256);
@@ -116,7 +128,7 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     termsHash: hash("full terms v1"),
     ...overrides,
   });
-  return { platform, lc, positions, calendar, now, terms };
+  return { platform, lc, applicantAccounts, positions, calendar, now, terms };
 }
 
 /** Issues (bankA for core) an LC, advises (bankB) and acknowledges (supplier1); returns its id. */

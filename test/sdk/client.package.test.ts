@@ -48,6 +48,7 @@ describe("sdk package entry (@consortia/sdk)", function () {
       "documents",
       "credit",
       "lettersOfCredit",
+      "lcApplicant",
       "guarantees",
       "forfaiting",
       "receivables",

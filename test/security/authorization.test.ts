@@ -10,6 +10,7 @@ import { authorizationMarkdown } from "./authorization/document.js";
 import { pauseEntries, platformEntries } from "./authorization/platform.js";
 import { financingEntries, receivableEntries, recourseEntries } from "./authorization/receivables.js";
 import { freezeEntries } from "./authorization/freeze.js";
+import { lcApplicantEntries } from "./authorization/lc-applicant.js";
 import { recordEntries } from "./authorization/records.js";
 import { runEntry, violation, type EntryResult } from "./authorization/runner.js";
 import { tradeEntries } from "./authorization/trade.js";
@@ -39,6 +40,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "recourseClaims",
   "positions",
   "letterOfCredit",
+  "lcApplicantAccounts",
   "guarantees",
   "forfaiting",
   "approvals",
@@ -53,6 +55,7 @@ const ENTRIES: Entry[] = [
   ...recourseEntries,
   ...freezeEntries,
   ...tradeEntries,
+  ...lcApplicantEntries,
   ...approvalEntries,
   ...attestationEntries,
   ...upgradeEntries(CONTRACTS),
@@ -67,6 +70,7 @@ const ENTRIES: Entry[] = [
     "recourseClaims",
     "positions",
     "letterOfCredit",
+    "lcApplicantAccounts",
     "guarantees",
     "forfaiting",
     "approvals",
@@ -83,6 +87,7 @@ async function base(): Promise<Suite> {
     suite.financingRequests,
     suite.recourseClaims,
     suite.letterOfCredit,
+    suite.lcApplicantAccounts,
     suite.positions,
     suite.guarantees,
     suite.forfaiting,

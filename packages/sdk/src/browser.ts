@@ -95,6 +95,15 @@ export {
   type LettersOfCreditClient,
 } from "./clients/letters-of-credit.js";
 export {
+  RELEASE_STATE,
+  documentsHash,
+  marginRequired,
+  type DocumentReleaseView,
+  type LcApplicantClient,
+  type MarginView,
+  type ReleaseStateName,
+} from "./clients/lc-applicant.js";
+export {
   GUARANTEE_CLAIM_STATE,
   GUARANTEE_KIND,
   GUARANTEE_STATE,

@@ -28,6 +28,7 @@ import {
   parseOptionalHash,
   parseTokenAmount,
 } from "../parse.js";
+import { registerApplicant } from "./lc-applicant.js";
 import { accountOf, ensureAllowance, memberIdOf, printed } from "./parties.js";
 import { progress } from "./shared.js";
 
@@ -714,4 +715,6 @@ export function register(program: Command, cli: () => Cli): void {
         details({ ...data, currency: interbankCurrencyLabel(record.currency), dueAt: formatDate(record.dueAt) }),
       );
     });
+
+  registerApplicant(lc, cli);
 }

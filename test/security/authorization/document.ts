@@ -17,6 +17,7 @@ const CONTRACT_NAMES: Record<string, string> = {
   recourseClaims: "RecourseClaims",
   positions: "InterbankPositions",
   letterOfCredit: "LetterOfCredit",
+  lcApplicantAccounts: "LcApplicantAccounts",
   guarantees: "BankGuarantees",
   forfaiting: "ForfaitingMarket",
   attestations: "AuthorityAttestations",

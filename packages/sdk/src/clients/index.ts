@@ -11,6 +11,7 @@ import financing from "./financing.js";
 import forfaiting from "./forfaiting.js";
 import freeze from "./freeze.js";
 import guarantees from "./guarantees.js";
+import lcApplicant from "./lc-applicant.js";
 import ledger from "./ledger.js";
 import lettersOfCredit from "./letters-of-credit.js";
 import limits from "./limits.js";
@@ -26,6 +27,7 @@ export const CLIENTS = {
   documents,
   credit,
   lettersOfCredit,
+  lcApplicant,
   guarantees,
   forfaiting,
   receivables,

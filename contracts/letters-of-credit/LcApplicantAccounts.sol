@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ConsortiumApp} from "../platform/ConsortiumApp.sol";
+import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
+import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
+import {Roles} from "../platform/libraries/Roles.sol";
+import {ILcApplicantAccounts} from "./interfaces/ILcApplicantAccounts.sol";
+import {ILetterOfCredit} from "./interfaces/ILetterOfCredit.sol";
+
+/// @title LcApplicantAccounts
+/// @notice Margin and release of documents for letters of credit. See `ILcApplicantAccounts`.
+/// @dev A companion of `LetterOfCredit` (which is at the contract size limit): it reads the LC's state through its
+/// views and never writes it. Margin is held in this contract's token balance (a registered system contract).
+/// No reentrancy guard: every step writes its state before the token call, and the deposit token (an ERC-20 without
+/// transfer hooks) and `LetterOfCredit` (views only) do not call back.
+contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
+    using SafeERC20 for IDepositToken;
+
+    /// @notice Basis points in the whole (a margin share of 10,000 is full cash cover).
+    uint16 public constant BPS = 10_000;
+    uint256 private constant _INDEX_BITS = 16;
+
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    ILetterOfCredit private immutable _letterOfCredit;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IDepositToken private immutable _token;
+
+    /// @custom:storage-location erc7201:consortia.storage.LcApplicantAccounts
+    struct LcApplicantAccountsStorage {
+        mapping(uint256 lcId => MarginAccount) _accounts;
+        mapping(uint256 presentationId => DocumentRelease) _releases;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("consortia.storage.LcApplicantAccounts")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant LC_APPLICANT_ACCOUNTS_STORAGE_LOCATION =
+        0xf9a634ce1d35d8d9556ee47c115fff29942cf2d8f016f8f673b7dc98871c2a00;
+
+    /// @param letterOfCredit_ The letters of credit served.
+    /// @param token_ The deposit token margin and reimbursements move in (the LCs' settlement token).
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        ILetterOfCredit letterOfCredit_,
+        IDepositToken token_
+    ) ConsortiumApp(registry_) {
+        if (address(letterOfCredit_) == address(0)) revert InvalidValue("letterOfCredit");
+        if (address(token_) == address(0)) revert InvalidValue("token");
+        _letterOfCredit = letterOfCredit_;
+        _token = token_;
+    }
+
+    /// @notice Initializes the proxy (run once, by the proxy's constructor).
+    function initialize() external initializer {
+        __ConsortiumApp_init();
+    }
+
+    // ------------------------------------------------------------------ margin
+
+    /// @inheritdoc ILcApplicantAccounts
+    function setMarginShare(uint256 lcId, uint16 shareBps) external whenNotPaused {
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
+        uint32 bank = _requireParty(lcId, Roles.LC_BANK, lc.issuingBank);
+        _requireLive(lcId, lc);
+        _requireSettleable(lcId, lc.currency);
+        if (shareBps == 0 || shareBps > BPS) revert InvalidValue("shareBps");
+        MarginAccount storage account = _getStorage()._accounts[lcId];
+        uint80 locked = account.locked;
+        if (locked != 0) revert MarginAlreadyLocked(lcId, locked);
+        account.shareBps = shareBps;
+        emit MarginShareSet(lcId, bank, shareBps, _required(lc.amount, shareBps));
+    }
+
+    /// @inheritdoc ILcApplicantAccounts
+    function lockMargin(uint256 lcId, uint80 agreed) external whenNotPaused {
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
+        uint32 applicant = _requireParty(lcId, Roles.LC_TRADER, lc.applicant);
+        _requireLive(lcId, lc);
+        MarginAccount storage account = _getStorage()._accounts[lcId];
+        (, uint80 due) = _due(account, lc.amount);
+        if (due == 0) revert NoMarginDue(lcId);
+        if (agreed != due) revert MarginAmountChanged(lcId, agreed, due);
+        uint80 locked = account.locked + due;
+        account.locked = locked;
+        emit MarginLocked(
+            lcId,
+            applicant,
+            msg.sender,
+            due,
+            locked,
+            lc.state == ILetterOfCredit.LetterOfCreditState.Applied
+        );
+        _token.safeTransferFrom(msg.sender, address(this), due);
+    }
+
+    /// @inheritdoc ILcApplicantAccounts
+    function releaseMargin(uint256 lcId) external whenNotPaused {
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
+        uint32 applicant = _requireParty(lcId, Roles.LC_TRADER, lc.applicant);
+        // closed: fully drawn, expired, cancelled or declined (nothing more can be drawn)
+        if (lc.state < ILetterOfCredit.LetterOfCreditState.FullyDrawn) revert MarginWrongLcState(lcId, lc.state);
+        MarginAccount storage account = _getStorage()._accounts[lcId];
+        uint80 heldDrawn = account.heldDrawn;
+        uint32 outstanding = account.outstanding;
+        if (heldDrawn != lc.drawn || outstanding != 0) {
+            revert ReimbursementsOutstanding(lcId, lc.drawn, heldDrawn, outstanding);
+        }
+        uint80 released = account.released;
+        uint80 rest = account.locked - account.applied - released;
+        if (rest == 0) revert NoMarginToRelease(lcId);
+        account.released = released + rest;
+        emit MarginReleased(lcId, applicant, msg.sender, rest);
+        _token.safeTransfer(msg.sender, rest);
+    }
+
+    // ------------------------------------------------------------------ release of documents
+
+    /// @inheritdoc ILcApplicantAccounts
+    function holdDocuments(uint256 presentationId, bytes32 documentsHash) external whenNotPaused {
+        uint256 lcId = presentationId >> _INDEX_BITS;
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
+        uint32 bank = _requireParty(lcId, Roles.LC_BANK, lc.issuingBank);
+        _requireSettleable(lcId, lc.currency);
+        ILetterOfCredit.Presentation memory p = _letterOfCredit.presentation(presentationId);
+        if (p.state != ILetterOfCredit.PresentationState.Paid) revert PresentationNotHonoured(presentationId, p.state);
+        if (documentsHash == bytes32(0)) revert InvalidValue("documentsHash");
+        (uint80 marginApplied, uint80 amountDue) = _hold(presentationId, lcId, p.amount, documentsHash);
+        emit DocumentsHeld(presentationId, lcId, bank, msg.sender, documentsHash, p.amount, marginApplied, amountDue);
+        if (amountDue == 0) {
+            // the margin reimbursed it all: the documents go to the applicant with nothing to pay
+            emit ReimbursementPaid(presentationId, lcId, lc.applicant, address(0), msg.sender, 0, documentsHash, true);
+        }
+        if (marginApplied != 0) _token.safeTransfer(msg.sender, marginApplied);
+    }
+
+    /// @inheritdoc ILcApplicantAccounts
+    function payForRelease(uint256 presentationId, uint80 agreed) external whenNotPaused {
+        uint256 lcId = presentationId >> _INDEX_BITS;
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
+        LcApplicantAccountsStorage storage $ = _getStorage();
+        DocumentRelease storage release = $._releases[presentationId];
+        ReleaseState state = release.state;
+        if (state != ReleaseState.Held && state != ReleaseState.ReleasedOnTrustReceipt) {
+            revert ReleaseWrongState(presentationId, state);
+        }
+        address bankAccount = release.bankAccount;
+        // the applicant pays, and the bank's account it pays must still be the issuing bank's, in good standing
+        (uint32 applicant, uint32 bank) = registry().authorizePair(
+            msg.sender,
+            Roles.LC_TRADER,
+            bankAccount,
+            Roles.LC_BANK
+        );
+        if (applicant != lc.applicant) revert MarginWrongParty(lcId, applicant, lc.applicant);
+        if (bank != lc.issuingBank) revert MarginWrongParty(lcId, bank, lc.issuingBank);
+        uint80 amountDue = release.amountDue;
+        if (agreed != amountDue) revert ReimbursementAmountChanged(presentationId, agreed, amountDue);
+        release.state = ReleaseState.Settled;
+        release.amountDue = 0;
+        --$._accounts[lcId].outstanding;
+        emit ReimbursementPaid(
+            presentationId,
+            lcId,
+            applicant,
+            msg.sender,
+            bankAccount,
+            amountDue,
+            release.documentsHash,
+            state == ReleaseState.Held
+        );
+        _token.safeTransferFrom(msg.sender, bankAccount, amountDue);
+    }
+
+    /// @inheritdoc ILcApplicantAccounts
+    function releaseOnTrustReceipt(uint256 presentationId, bytes32 undertakingHash) external whenNotPaused {
+        uint256 lcId = presentationId >> _INDEX_BITS;
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
+        uint32 bank = _requireParty(lcId, Roles.LC_BANK, lc.issuingBank);
+        if (undertakingHash == bytes32(0)) revert InvalidValue("undertakingHash");
+        DocumentRelease storage release = _getStorage()._releases[presentationId];
+        ReleaseState state = release.state;
+        if (state != ReleaseState.Held) revert ReleaseWrongState(presentationId, state);
+        release.state = ReleaseState.ReleasedOnTrustReceipt;
+        emit DocumentsReleasedOnTrustReceipt(
+            presentationId,
+            lcId,
+            bank,
+            release.documentsHash,
+            undertakingHash,
+            release.amountDue
+        );
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ILcApplicantAccounts
+    function marginAccount(uint256 lcId) external view returns (MarginAccount memory) {
+        return _getStorage()._accounts[lcId];
+    }
+
+    /// @inheritdoc ILcApplicantAccounts
+    function marginDue(uint256 lcId) external view returns (uint80 required, uint80 due) {
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
+        return _due(_getStorage()._accounts[lcId], lc.amount);
+    }
+
+    /// @inheritdoc ILcApplicantAccounts
+    function documentRelease(uint256 presentationId) external view returns (DocumentRelease memory) {
+        return _getStorage()._releases[presentationId];
+    }
+
+    /// @inheritdoc ILcApplicantAccounts
+    function letterOfCredit() external view returns (ILetterOfCredit) {
+        return _letterOfCredit;
+    }
+
+    /// @inheritdoc ILcApplicantAccounts
+    function settlementToken() external view returns (IDepositToken) {
+        return _token;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev Records a paid presentation's documents as held by the caller's account: applies the free margin up to
+    /// `amount`, the rest due (none due: settled at once).
+    function _hold(
+        uint256 presentationId,
+        uint256 lcId,
+        uint80 amount,
+        bytes32 documentsHash
+    ) private returns (uint80 marginApplied, uint80 amountDue) {
+        LcApplicantAccountsStorage storage $ = _getStorage();
+        DocumentRelease storage release = $._releases[presentationId];
+        if (release.state != ReleaseState.None) revert ReleaseWrongState(presentationId, release.state);
+        MarginAccount storage account = $._accounts[lcId];
+        uint80 applied = account.applied;
+        uint80 free = account.locked - applied - account.released;
+        marginApplied = free < amount ? free : amount;
+        amountDue = amount - marginApplied;
+        account.applied = applied + marginApplied;
+        account.heldDrawn += amount;
+        if (amountDue != 0) ++account.outstanding;
+        $._releases[presentationId] = DocumentRelease(
+            amountDue == 0 ? ReleaseState.Settled : ReleaseState.Held,
+            amountDue,
+            marginApplied,
+            msg.sender,
+            documentsHash
+        );
+    }
+
+    /// @dev The share of `amount`, rounded up (the bank is never short of a minor unit), and what is still to lock.
+    function _due(MarginAccount storage account, uint80 amount) private view returns (uint80 required, uint80 due) {
+        uint16 shareBps = account.shareBps;
+        if (shareBps == 0) return (0, 0);
+        required = _required(amount, shareBps);
+        uint80 locked = account.locked;
+        due = required > locked ? required - locked : 0;
+    }
+
+    function _required(uint80 amount, uint16 shareBps) private pure returns (uint80) {
+        // amount < 2**80 and shareBps <= 10,000: the product fits uint256 and the result fits uint80
+        return uint80((uint256(amount) * shareBps + BPS - 1) / BPS);
+    }
+
+    /// @dev An application or an open LC (issued, advised, acknowledged), before its expiry.
+    function _requireLive(uint256 lcId, ILetterOfCredit.LetterOfCreditRecord memory lc) private view {
+        if (lc.state > ILetterOfCredit.LetterOfCreditState.Acknowledged) revert MarginWrongLcState(lcId, lc.state);
+        if (block.timestamp > lc.expiry) revert MarginLcExpired(lcId, lc.expiry);
+    }
+
+    function _requireSettleable(uint256 lcId, bytes3 currency) private view {
+        if (currency != _letterOfCredit.settlementCurrency()) revert MarginCurrencyNotSettleable(lcId, currency);
+    }
+
+    /// @dev The caller's member if it holds `role` now and is `expected`; reverts otherwise.
+    function _requireParty(uint256 lcId, uint64 role, uint32 expected) private view returns (uint32 caller) {
+        caller = _authorize(role);
+        if (caller != expected) revert MarginWrongParty(lcId, caller, expected);
+    }
+
+    function _getStorage() private pure returns (LcApplicantAccountsStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := LC_APPLICANT_ACCOUNTS_STORAGE_LOCATION
+        }
+    }
+}

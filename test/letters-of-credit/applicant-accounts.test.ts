@@ -1,0 +1,520 @@
+import { expect } from "chai";
+import { AbiCoder, Interface, keccak256, type FunctionFragment } from "ethers";
+import { network } from "hardhat";
+import { passProposal } from "../helpers/consortium.js";
+import { DAY, Kind, LcState, USD, deployLettersOfCredit, documents, hash, type LcFixture } from "./fixture.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+/** LcApplicantAccounts.ReleaseState */
+const Release = { None: 0, Held: 1, ReleasedOnTrustReceipt: 2, Settled: 3 } as const;
+/** 20 % margin of the fixture's 100,000 LC. */
+const SHARE = 2_000;
+const MARGIN = 20_000n;
+const LC_BANK = 1n << 12n;
+const DOCS = documents(Kind.INVOICE, Kind.TRANSPORT_DOCUMENT, Kind.INSURANCE);
+const DOCS_HASH = keccak256(
+  AbiCoder.defaultAbiCoder().encode(
+    ["tuple(bytes32 contentHash, bytes32 uriHash, uint16 kind)[]"],
+    [DOCS.map((d) => [d.contentHash, d.uriHash, d.kind])],
+  ),
+);
+
+describe("LcApplicantAccounts: margin and release of documents", () => {
+  const fixture = async () => {
+    const f = await deployLettersOfCredit(connection);
+    const { platform } = f;
+    await platform.token.connect(platform.accounts.bankA).mint(platform.accounts.core, 1_000_000n);
+    await platform.token.connect(platform.accounts.core).approve(f.applicantAccounts, ethers.MaxUint256);
+    return f;
+  };
+  let f: LcFixture;
+  beforeEach(async () => {
+    f = await networkHelpers.loadFixture(fixture);
+  });
+  const acc = () => f.platform.accounts;
+  const ids = () => f.platform.ids;
+  const margin = (name: keyof LcFixture["platform"]["accounts"]) => f.applicantAccounts.connect(acc()[name]);
+  const lcAs = (name: keyof LcFixture["platform"]["accounts"]) => f.lc.connect(acc()[name]);
+  const balance = (name: keyof LcFixture["platform"]["accounts"]) => f.platform.token.balanceOf(acc()[name]);
+  const govern = (fn: "suspendMember" | "reinstateMember" | "blacklistAccount", arg: number | string) =>
+    passProposal(
+      f.platform,
+      f.platform.registry,
+      new Interface([`function ${fn}(${typeof arg === "number" ? "uint32" : "address"})`]).encodeFunctionData(fn, [
+        arg,
+      ]),
+    );
+
+  /** core applies to bankA; returns the application's id. */
+  async function application(overrides = {}): Promise<bigint> {
+    const core = lcAs("core");
+    const id = await core.submitApplication.staticCall(acc().bankA, f.terms(overrides));
+    await core.submitApplication(acc().bankA, f.terms(overrides));
+    return id;
+  }
+
+  /** An application with the margin set and locked, then approved, advised and acknowledged. */
+  async function securedLc(overrides = {}): Promise<bigint> {
+    const id = await application(overrides);
+    await margin("bankA").setMarginShare(id, SHARE);
+    await margin("core").lockMargin(id, MARGIN);
+    await lcAs("bankA").approveApplication(id);
+    await lcAs("bankB").advise(id);
+    await lcAs("supplier1").acknowledge(id);
+    return id;
+  }
+
+  /** supplier1 presents `amount`; bankA finds it compliant and pays it in tokens. */
+  async function paidPresentation(lcId: bigint, amount: bigint): Promise<bigint> {
+    const pid = await lcAs("supplier1").present.staticCall(lcId, amount, DOCS);
+    await lcAs("supplier1").present(lcId, amount, DOCS);
+    await lcAs("bankA").examine(pid, []);
+    await lcAs("bankA").pay(pid, ethers.ZeroHash);
+    return pid;
+  }
+
+  describe("margin: set and lock", () => {
+    it("the issuing bank sets the share; the applicant locks exactly that share into escrow", async () => {
+      const id = await application();
+      await expect(margin("bankA").setMarginShare(id, SHARE))
+        .to.emit(f.applicantAccounts, "MarginShareSet")
+        .withArgs(id, ids().bankA, SHARE, MARGIN);
+      expect(await f.applicantAccounts.marginDue(id)).to.deep.equal([MARGIN, MARGIN]);
+      const before = await balance("core");
+      await expect(margin("core").lockMargin(id, MARGIN))
+        .to.emit(f.applicantAccounts, "MarginLocked")
+        .withArgs(id, ids().core, acc().core.address, MARGIN, MARGIN, true);
+      expect(await balance("core")).to.equal(before - MARGIN);
+      expect(await f.platform.token.balanceOf(f.applicantAccounts)).to.equal(MARGIN);
+      expect(await f.applicantAccounts.marginDue(id)).to.deep.equal([MARGIN, 0n]);
+      const account = await f.applicantAccounts.marginAccount(id);
+      expect(account.shareBps).to.equal(SHARE);
+      expect(account.locked).to.equal(MARGIN);
+    });
+
+    it("rounds the share up to the minor unit", async () => {
+      const id = await application({ amount: 100_001n });
+      await margin("bankA").setMarginShare(id, 1);
+      expect(await f.applicantAccounts.marginDue(id)).to.deep.equal([11n, 11n]);
+    });
+
+    it("refuses a share set by anyone but the issuing bank, and a lock by anyone but the applicant", async () => {
+      const id = await application();
+      await expect(margin("bankB").setMarginShare(id, SHARE))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
+        .withArgs(id, ids().bankB, ids().bankA);
+      await expect(margin("core").setMarginShare(id, SHARE))
+        .to.be.revertedWithCustomError(f.platform.registry, "MissingRole")
+        .withArgs(ids().core, LC_BANK);
+      await margin("bankA").setMarginShare(id, SHARE);
+      await expect(margin("supplier1").lockMargin(id, MARGIN))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
+        .withArgs(id, ids().supplier1, ids().core);
+      await expect(margin("bankA").lockMargin(id, MARGIN)).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MissingRole",
+      );
+    });
+
+    it("refuses shares of zero or above 100 %, LCs outside the settlement currency, unknown LCs", async () => {
+      const id = await application();
+      for (const bps of [0, 10_001]) {
+        await expect(margin("bankA").setMarginShare(id, bps))
+          .to.be.revertedWithCustomError(f.applicantAccounts, "InvalidValue")
+          .withArgs(ethers.encodeBytes32String("shareBps"));
+      }
+      const usd = await application({ currency: USD });
+      await expect(margin("bankA").setMarginShare(usd, SHARE))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginCurrencyNotSettleable")
+        .withArgs(usd, USD);
+      await expect(margin("bankA").setMarginShare(99n, SHARE))
+        .to.be.revertedWithCustomError(f.lc, "LetterOfCreditUnknown")
+        .withArgs(99n);
+    });
+
+    it("refuses a lock when the bank changed the share after the applicant agreed to the amount", async () => {
+      const id = await application();
+      await margin("bankA").setMarginShare(id, SHARE);
+      await margin("bankA").setMarginShare(id, 5_000);
+      await expect(margin("core").lockMargin(id, MARGIN))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginAmountChanged")
+        .withArgs(id, MARGIN, 50_000n);
+    });
+
+    it("fixes the share once margin is locked", async () => {
+      const id = await application();
+      await margin("bankA").setMarginShare(id, SHARE);
+      await margin("core").lockMargin(id, MARGIN);
+      await expect(margin("bankA").setMarginShare(id, 5_000))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginAlreadyLocked")
+        .withArgs(id, MARGIN);
+    });
+
+    it("refuses a lock with no share set, with nothing more due, and the same lock twice", async () => {
+      const id = await application();
+      await expect(margin("core").lockMargin(id, 0n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "NoMarginDue")
+        .withArgs(id);
+      await margin("bankA").setMarginShare(id, SHARE);
+      await margin("core").lockMargin(id, MARGIN);
+      await expect(margin("core").lockMargin(id, MARGIN))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "NoMarginDue")
+        .withArgs(id);
+    });
+
+    it("shows a bank that issued before the margin was locked: the shortfall, then a lock marked after issue", async () => {
+      const id = await application();
+      await margin("bankA").setMarginShare(id, SHARE);
+      await lcAs("bankA").approveApplication(id);
+      expect(await f.applicantAccounts.marginDue(id)).to.deep.equal([MARGIN, MARGIN]);
+      await expect(margin("core").lockMargin(id, MARGIN))
+        .to.emit(f.applicantAccounts, "MarginLocked")
+        .withArgs(id, ids().core, acc().core.address, MARGIN, MARGIN, false);
+    });
+
+    it("asks for the share of an amendment's increase, not of the old amount again", async () => {
+      const id = await securedLc();
+      const amendment = {
+        amount: 150_000n,
+        expiry: f.now + 120n * DAY,
+        latestShipment: f.now + 90n * DAY,
+        termsHash: hash("full terms v2"),
+      };
+      await lcAs("bankA").proposeAmendment(id, amendment);
+      await lcAs("supplier1").acceptAmendment(id, amendment);
+      expect(await f.applicantAccounts.marginDue(id)).to.deep.equal([30_000n, 10_000n]);
+      // the amount agreed before the amendment is not the amount due now
+      await expect(margin("core").lockMargin(id, MARGIN))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginAmountChanged")
+        .withArgs(id, MARGIN, 10_000n);
+      await expect(margin("core").lockMargin(id, 10_000n))
+        .to.emit(f.applicantAccounts, "MarginLocked")
+        .withArgs(id, ids().core, acc().core.address, 10_000n, 30_000n, false);
+    });
+
+    it("refuses a lock by an applicant suspended or blacklisted since the bank set the share", async () => {
+      const id = await application();
+      await margin("bankA").setMarginShare(id, SHARE);
+      await govern("blacklistAccount", acc().core.address);
+      await expect(margin("core").lockMargin(id, MARGIN))
+        .to.be.revertedWithCustomError(f.platform.registry, "AccountNotActive")
+        .withArgs(acc().core.address, 3n);
+      const again = await networkHelpers.loadFixture(fixture);
+      f = again;
+      const second = await application();
+      await margin("bankA").setMarginShare(second, SHARE);
+      await govern("suspendMember", ids().core);
+      await expect(margin("core").lockMargin(second, MARGIN))
+        .to.be.revertedWithCustomError(f.platform.registry, "MemberNotActive")
+        .withArgs(ids().core, 2n);
+    });
+
+    it("refuses a lock on a declined application, after expiry, and while paused", async () => {
+      const id = await application();
+      await margin("bankA").setMarginShare(id, SHARE);
+      await lcAs("bankA").declineApplication(id, hash("no limit"));
+      await expect(margin("core").lockMargin(id, MARGIN))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongLcState")
+        .withArgs(id, LcState.Declined);
+      await expect(margin("bankA").setMarginShare(id, SHARE))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongLcState")
+        .withArgs(id, LcState.Declined);
+
+      const late = await application();
+      await margin("bankA").setMarginShare(late, SHARE);
+      const expiry = (await f.lc.letterOfCredit(late)).expiry;
+      await networkHelpers.time.increaseTo(expiry + 1n);
+      await expect(margin("core").lockMargin(late, MARGIN))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginLcExpired")
+        .withArgs(late, expiry);
+    });
+
+    it("does not move tokens a freeze order holds", async () => {
+      const id = await application();
+      await margin("bankA").setMarginShare(id, SHARE);
+      const { freezeOrders, registry, token } = f.platform;
+      const [regulator2] = f.platform.outsiders;
+      await registry.connect(acc().regulator).addAccount(ids().regulator, regulator2, 2);
+      const held = await balance("core");
+      const scope = {
+        kind: 2,
+        asset: token.target,
+        claimContract: ethers.ZeroAddress,
+        id: BigInt(acc().core.address),
+        amount: held,
+      };
+      const ref = hash("court order");
+      const until = BigInt(await networkHelpers.time.latest()) + 30n * DAY;
+      const orderId = await freezeOrders.connect(acc().regulator).propose.staticCall(scope, ref, ref, until);
+      await freezeOrders.connect(acc().regulator).propose(scope, ref, ref, until);
+      await freezeOrders.connect(regulator2).approve(orderId);
+      await expect(margin("core").lockMargin(id, MARGIN)).to.be.revertedWithCustomError(token, "AssetFrozen");
+      expect(await balance("core")).to.equal(held);
+    });
+
+    it("does not take a reimbursement from tokens a freeze order holds", async () => {
+      const id = await securedLc();
+      const pid = await paidPresentation(id, 50_000n);
+      await margin("bankA").holdDocuments(pid, DOCS_HASH);
+      const { freezeOrders, registry, token } = f.platform;
+      const [regulator2] = f.platform.outsiders;
+      await registry.connect(acc().regulator).addAccount(ids().regulator, regulator2, 2);
+      const held = await balance("core");
+      const scope = {
+        kind: 2,
+        asset: token.target,
+        claimContract: ethers.ZeroAddress,
+        id: BigInt(acc().core.address),
+        amount: held,
+      };
+      const ref = hash("court order 2");
+      const until = BigInt(await networkHelpers.time.latest()) + 30n * DAY;
+      const orderId = await freezeOrders.connect(acc().regulator).propose.staticCall(scope, ref, ref, until);
+      await freezeOrders.connect(acc().regulator).propose(scope, ref, ref, until);
+      await freezeOrders.connect(regulator2).approve(orderId);
+      await expect(margin("core").payForRelease(pid, 30_000n)).to.be.revertedWithCustomError(token, "AssetFrozen");
+      expect((await f.applicantAccounts.documentRelease(pid)).state).to.equal(Release.Held);
+    });
+  });
+
+  describe("margin: release", () => {
+    it("cannot be taken back while the LC can still be drawn", async () => {
+      const id = await securedLc();
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongLcState")
+        .withArgs(id, LcState.Acknowledged);
+    });
+
+    it("goes back to the applicant when the LC expires unused, once, and to nobody else", async () => {
+      const id = await securedLc();
+      const expiry = (await f.lc.letterOfCredit(id)).expiry;
+      await networkHelpers.time.increaseTo(expiry + 1n);
+      await lcAs("core").expire(id);
+      await expect(margin("bankA").releaseMargin(id)).to.be.revertedWithCustomError(f.platform.registry, "MissingRole");
+      await expect(margin("supplier1").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
+        .withArgs(id, ids().supplier1, ids().core);
+      const before = await balance("core");
+      await expect(margin("core").releaseMargin(id))
+        .to.emit(f.applicantAccounts, "MarginReleased")
+        .withArgs(id, ids().core, acc().core.address, MARGIN);
+      expect(await balance("core")).to.equal(before + MARGIN);
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "NoMarginToRelease")
+        .withArgs(id);
+    });
+
+    it("goes back when the application is declined", async () => {
+      const id = await application();
+      await margin("bankA").setMarginShare(id, SHARE);
+      await margin("core").lockMargin(id, MARGIN);
+      await lcAs("bankA").declineApplication(id, hash("no limit"));
+      await expect(margin("core").releaseMargin(id))
+        .to.emit(f.applicantAccounts, "MarginReleased")
+        .withArgs(id, ids().core, acc().core.address, MARGIN);
+    });
+
+    it("goes back when the LC is cancelled, to an applicant still in good standing", async () => {
+      const id = await securedLc();
+      await lcAs("bankA").requestCancellation(id);
+      await lcAs("supplier1").consentToCancellation(id);
+      await govern("suspendMember", ids().core);
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.platform.registry, "MemberNotActive")
+        .withArgs(ids().core, 2n);
+    });
+
+    it("stays locked while a drawing's documents are not held or not reimbursed", async () => {
+      const id = await securedLc({ partialDrawings: false });
+      const pid = await paidPresentation(id, 100_000n);
+      expect((await f.lc.letterOfCredit(id)).state).to.equal(LcState.FullyDrawn);
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReimbursementsOutstanding")
+        .withArgs(id, 100_000n, 0n, 0);
+      await margin("bankA").holdDocuments(pid, DOCS_HASH);
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReimbursementsOutstanding")
+        .withArgs(id, 100_000n, 100_000n, 1);
+      await margin("core").payForRelease(pid, 80_000n);
+      // all the margin was applied: nothing left
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "NoMarginToRelease")
+        .withArgs(id);
+    });
+  });
+
+  describe("release of documents (付款赎单)", () => {
+    it("applies the margin toward the reimbursement, then releases the documents against payment of the rest", async () => {
+      const id = await securedLc();
+      const pid = await paidPresentation(id, 50_000n);
+      const bankBefore = await balance("bankA");
+      await expect(margin("bankA").holdDocuments(pid, DOCS_HASH))
+        .to.emit(f.applicantAccounts, "DocumentsHeld")
+        .withArgs(pid, id, ids().bankA, acc().bankA.address, DOCS_HASH, 50_000n, MARGIN, 30_000n);
+      expect(await balance("bankA")).to.equal(bankBefore + MARGIN);
+      const held = await f.applicantAccounts.documentRelease(pid);
+      expect(held.state).to.equal(Release.Held);
+      expect(held.amountDue).to.equal(30_000n);
+      expect(held.marginApplied).to.equal(MARGIN);
+
+      const coreBefore = await balance("core");
+      await expect(margin("core").payForRelease(pid, 30_000n))
+        .to.emit(f.applicantAccounts, "ReimbursementPaid")
+        .withArgs(pid, id, ids().core, acc().core.address, acc().bankA.address, 30_000n, DOCS_HASH, true);
+      expect(await balance("core")).to.equal(coreBefore - 30_000n);
+      expect(await balance("bankA")).to.equal(bankBefore + 50_000n);
+      expect((await f.applicantAccounts.documentRelease(pid)).state).to.equal(Release.Settled);
+      await expect(margin("core").payForRelease(pid, 0n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReleaseWrongState")
+        .withArgs(pid, Release.Settled);
+
+      // the second drawing: no margin left, the applicant pays it all
+      const second = await paidPresentation(id, 55_000n);
+      await expect(margin("bankA").holdDocuments(second, DOCS_HASH))
+        .to.emit(f.applicantAccounts, "DocumentsHeld")
+        .withArgs(second, id, ids().bankA, acc().bankA.address, DOCS_HASH, 55_000n, 0n, 55_000n);
+    });
+
+    it("releases at once when the margin covers the whole drawing, and returns the rest at the end", async () => {
+      const id = await securedLc();
+      const pid = await paidPresentation(id, 15_000n);
+      await expect(margin("bankA").holdDocuments(pid, DOCS_HASH))
+        .to.emit(f.applicantAccounts, "ReimbursementPaid")
+        .withArgs(pid, id, ids().core, ethers.ZeroAddress, acc().bankA.address, 0n, DOCS_HASH, true);
+      expect((await f.applicantAccounts.documentRelease(pid)).state).to.equal(Release.Settled);
+      const expiry = (await f.lc.letterOfCredit(id)).expiry;
+      await networkHelpers.time.increaseTo(expiry + 1n);
+      await lcAs("bankA").expire(id);
+      await expect(margin("core").releaseMargin(id))
+        .to.emit(f.applicantAccounts, "MarginReleased")
+        .withArgs(id, ids().core, acc().core.address, 5_000n);
+    });
+
+    it("refuses to hold documents the bank has not paid, twice, by another bank, or without their hash", async () => {
+      const id = await securedLc();
+      const pid = await lcAs("supplier1").present.staticCall(id, 50_000n, DOCS);
+      await lcAs("supplier1").present(id, 50_000n, DOCS);
+      await lcAs("bankA").examine(pid, []);
+      await expect(margin("bankA").holdDocuments(pid, DOCS_HASH))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "PresentationNotHonoured")
+        .withArgs(pid, 4);
+      await lcAs("bankA").pay(pid, ethers.ZeroHash);
+      await expect(margin("bankB").holdDocuments(pid, DOCS_HASH))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
+        .withArgs(id, ids().bankB, ids().bankA);
+      await expect(margin("core").holdDocuments(pid, DOCS_HASH)).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MissingRole",
+      );
+      await expect(margin("bankA").holdDocuments(pid, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "InvalidValue")
+        .withArgs(ethers.encodeBytes32String("documentsHash"));
+      await margin("bankA").holdDocuments(pid, DOCS_HASH);
+      await expect(margin("bankA").holdDocuments(pid, DOCS_HASH))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReleaseWrongState")
+        .withArgs(pid, Release.Held);
+      await expect(margin("bankA").holdDocuments((id << 16n) | 9n, DOCS_HASH))
+        .to.be.revertedWithCustomError(f.lc, "PresentationUnknown")
+        .withArgs((id << 16n) | 9n);
+    });
+
+    it("refuses payment by another party, of another amount, before the documents are held", async () => {
+      const id = await securedLc();
+      const pid = await paidPresentation(id, 50_000n);
+      await expect(margin("core").payForRelease(pid, 30_000n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReleaseWrongState")
+        .withArgs(pid, Release.None);
+      await margin("bankA").holdDocuments(pid, DOCS_HASH);
+      await expect(margin("supplier1").payForRelease(pid, 30_000n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
+        .withArgs(id, ids().supplier1, ids().core);
+      await expect(margin("core").payForRelease(pid, 29_999n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReimbursementAmountChanged")
+        .withArgs(pid, 29_999n, 30_000n);
+    });
+
+    it("refuses payment by an applicant suspended since, and to a bank account blacklisted since", async () => {
+      const id = await securedLc();
+      const pid = await paidPresentation(id, 50_000n);
+      await margin("bankA").holdDocuments(pid, DOCS_HASH);
+      await govern("suspendMember", ids().core);
+      await expect(margin("core").payForRelease(pid, 30_000n))
+        .to.be.revertedWithCustomError(f.platform.registry, "MemberNotActive")
+        .withArgs(ids().core, 2n);
+      await govern("reinstateMember", ids().core);
+      await govern("blacklistAccount", acc().bankA.address);
+      await expect(margin("core").payForRelease(pid, 30_000n))
+        .to.be.revertedWithCustomError(f.platform.registry, "AccountNotActive")
+        .withArgs(acc().bankA.address, 3n);
+    });
+
+    it("releases without payment only by the explicit trust-receipt step; the reimbursement stays due", async () => {
+      const id = await securedLc();
+      const pid = await paidPresentation(id, 50_000n);
+      const undertaking = hash("trust receipt TR-1");
+      await expect(margin("bankA").releaseOnTrustReceipt(pid, undertaking))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReleaseWrongState")
+        .withArgs(pid, Release.None);
+      await margin("bankA").holdDocuments(pid, DOCS_HASH);
+      await expect(margin("core").releaseOnTrustReceipt(pid, undertaking)).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "MissingRole",
+      );
+      await expect(margin("bankB").releaseOnTrustReceipt(pid, undertaking))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
+        .withArgs(id, ids().bankB, ids().bankA);
+      await expect(margin("bankA").releaseOnTrustReceipt(pid, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "InvalidValue")
+        .withArgs(ethers.encodeBytes32String("undertakingHash"));
+      await expect(margin("bankA").releaseOnTrustReceipt(pid, undertaking))
+        .to.emit(f.applicantAccounts, "DocumentsReleasedOnTrustReceipt")
+        .withArgs(pid, id, ids().bankA, DOCS_HASH, undertaking, 30_000n);
+      await expect(margin("bankA").releaseOnTrustReceipt(pid, undertaking))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReleaseWrongState")
+        .withArgs(pid, Release.ReleasedOnTrustReceipt);
+      await expect(margin("core").payForRelease(pid, 30_000n))
+        .to.emit(f.applicantAccounts, "ReimbursementPaid")
+        .withArgs(pid, id, ids().core, acc().core.address, acc().bankA.address, 30_000n, DOCS_HASH, false);
+      const settled = await f.applicantAccounts.documentRelease(pid);
+      expect(settled.state).to.equal(Release.Settled);
+      expect(settled.amountDue).to.equal(0n);
+    });
+
+    it("stops every step while paused", async () => {
+      const id = await application();
+      await passProposal(f.platform, f.applicantAccounts, f.applicantAccounts.interface.encodeFunctionData("pause"));
+      await expect(margin("bankA").setMarginShare(id, SHARE)).to.be.revertedWithCustomError(
+        f.applicantAccounts,
+        "EnforcedPause",
+      );
+      await expect(margin("core").lockMargin(id, MARGIN)).to.be.revertedWithCustomError(
+        f.applicantAccounts,
+        "EnforcedPause",
+      );
+    });
+  });
+
+  it("has no way for the applicant to withdraw locked margin but releaseMargin", () => {
+    const steps = f.applicantAccounts.interface.fragments
+      .filter((fragment): fragment is FunctionFragment => fragment.type === "function")
+      .filter((fn) => fn.stateMutability !== "view" && fn.stateMutability !== "pure")
+      .map((fn) => fn.name)
+      .sort();
+    expect(steps).to.deep.equal(
+      [
+        "holdDocuments",
+        "initialize",
+        "lockMargin",
+        "pause",
+        "payForRelease",
+        "releaseMargin",
+        "releaseOnTrustReceipt",
+        "setMarginShare",
+        "unpause",
+        "upgradeToAndCall",
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,74 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { ZeroHash } from "ethers";
+import { ContractError, createConsortia, documentsHash, marginRequired, type Deployment } from "@consortia/sdk";
+import { fund } from "../helpers/consortium.js";
+import { Kind, deployLettersOfCredit, documents } from "../letters-of-credit/fixture.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+async function fixture() {
+  const f = await deployLettersOfCredit(connection);
+  await fund(f.platform, f.platform.accounts.core, 1_000_000n);
+  const entry = async (contract: { getAddress(): Promise<string> }) => ({
+    address: await contract.getAddress(),
+    block: 0,
+  });
+  const deployment: Deployment = {
+    chainId: Number((await ethers.provider.getNetwork()).chainId),
+    deploymentBlock: 0,
+    contracts: {
+      ConsortiumRegistry: await entry(f.platform.registry),
+      DepositToken: await entry(f.platform.token),
+      PaymentLedger: await entry(f.platform.ledger),
+      InterbankPositions: await entry(f.positions),
+      LetterOfCredit: await entry(f.lc),
+      LcApplicantAccounts: await entry(f.applicantAccounts),
+    },
+  };
+  return { f, deployment };
+}
+
+describe("sdk/clients lcApplicant", () => {
+  it("share, lock (approving), hold with the documents' hash, pay for release (approving), views", async () => {
+    const { f, deployment } = await networkHelpers.loadFixture(fixture);
+    const { accounts } = f.platform;
+    const bank = await createConsortia({ runner: accounts.bankA, deployment, manageNonces: false });
+    const applicant = await createConsortia({ runner: accounts.core, deployment, manageNonces: false });
+    const lcId = await f.lc.connect(accounts.core).submitApplication.staticCall(accounts.bankA, f.terms());
+    await f.lc.connect(accounts.core).submitApplication(accounts.bankA, f.terms());
+
+    const { required } = await bank.lcApplicant.setMarginShare(lcId, 2_500);
+    expect(required).to.equal(marginRequired(100_000n, 2_500)).and.to.equal(25_000n);
+    const wrong = await applicant.lcApplicant.lockMargin(lcId, 1n).catch((error: unknown) => error);
+    expect(wrong).to.be.instanceOf(ContractError);
+    expect((wrong as Error).message).to.match(/25000 margin is due now, not the 1 agreed/);
+    const { amount, locked } = await applicant.lcApplicant.lockMargin(lcId);
+    expect([amount, locked]).to.deep.equal([25_000n, 25_000n]);
+    const view = await applicant.lcApplicant.margin(lcId);
+    expect(view).to.deep.include({ shareBps: 2_500, required: 25_000n, due: 0n, locked: 25_000n, free: 25_000n });
+
+    await f.lc.connect(accounts.bankA).approveApplication(lcId);
+    await f.lc.connect(accounts.bankB).advise(lcId);
+    await f.lc.connect(accounts.supplier1).acknowledge(lcId);
+    const docs = documents(Kind.INVOICE, Kind.TRANSPORT_DOCUMENT);
+    const pid = await f.lc.connect(accounts.supplier1).present.staticCall(lcId, 60_000n, docs);
+    await f.lc.connect(accounts.supplier1).present(lcId, 60_000n, docs);
+    await f.lc.connect(accounts.bankA).examine(pid, []);
+    await f.lc.connect(accounts.bankA).pay(pid, ZeroHash);
+
+    const held = await bank.lcApplicant.holdDocuments(pid, docs);
+    expect(held).to.deep.include({ documentsHash: documentsHash(docs), marginApplied: 25_000n, amountDue: 35_000n });
+    expect(await applicant.lcApplicant.documentRelease(pid)).to.deep.include({
+      state: "Held",
+      amountDue: 35_000n,
+      bankAccount: accounts.bankA.address,
+      documentsHash: documentsHash(docs),
+    });
+    const paid = await applicant.lcApplicant.payForRelease(pid);
+    expect(paid).to.deep.include({ amount: 35_000n, released: true });
+    expect((await applicant.lcApplicant.documentRelease(pid)).state).to.equal("Settled");
+    expect((await applicant.lcApplicant.margin(lcId)).free).to.equal(0n);
+  });
+});
