@@ -181,6 +181,12 @@ const ROUTES: Record<string, Entry> = {
     url: (ctx) => `/letters-of-credit/${lcId(ctx)}/timeline`,
     parties: async (_b, ctx) => lcParties(await ctx.reg(`/letters-of-credit/${lcId(ctx)}`)),
   },
+  // The demo does not deploy LcApplicantAccounts (margin, documents held): no live URL, checked against the OpenAPI
+  // document only; test/indexer/lc-applicant.test.ts serves them and checks their access rows.
+  "/letters-of-credit/{id}/margin": { access: "row" },
+  "/letters-of-credit/{id}/documents-held": { access: "row" },
+  "/lc-margins": { access: "rows" },
+  "/lc-documents-held": { access: "rows" },
   "/lc-presentations": {
     access: "rows",
     url: () => "/lc-presentations?limit=500",

@@ -274,6 +274,12 @@ const TAMPERS: readonly Tamper[] = [
     set: "amount = amount + 1",
     drift: (r) => [`freeze order ${r.order_id} amount`],
   },
+  { table: "lc_margins", set: "applied = applied + 1", drift: (r) => [`LC ${r.lc_id} margin applied`] },
+  {
+    table: "lc_documents_held",
+    set: "margin_applied = margin_applied + 1",
+    drift: (r) => [`documents of presentation ${r.presentation_id} marginApplied`],
+  },
   { table: "calendar_years", set: "first_days = first_days + 1", drift: (r) => [`calendar year ${r.year} firstDays`] },
 ];
 
@@ -281,10 +287,16 @@ const TAMPERS: readonly Tamper[] = [
  * Projection tables the demo scenario leaves empty, each with why (issue 18, "every projection filled"). Any other
  * table of the schema must have rows after the demo: a projection no scenario fills fails the test below.
  */
+const LC_APPLICANT_REASON =
+  "the demo does not deploy LcApplicantAccounts (margin and documents held for the applicant): " +
+  "test/indexer/lc-applicant.test.ts indexes, verifies and tampers them";
 const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   ib_netting_exclusions:
     "the demo's banks approve their deposits without limit, so no netting run is short: the trade-finance scenario " +
     "of test/indexer/letters-of-credit.test.ts runs one that excludes a bank",
+  lc_margins: LC_APPLICANT_REASON,
+  lc_margin_locks: LC_APPLICANT_REASON,
+  lc_documents_held: LC_APPLICANT_REASON,
   upgrade_proposals:
     "an upgrade needs a v2 implementation to vote on: test/upgrades/rehearsal.test.ts upgrades the demo network",
 };

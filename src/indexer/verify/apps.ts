@@ -9,6 +9,7 @@ import { FREEZE_CHECKS, FREEZE_GAPS } from "./freeze-orders.js";
 import { FORFAITING_CHECKS, FORFAITING_GAPS } from "./forfaiting.js";
 import { GUARANTEE_CHECKS, GUARANTEE_GAPS } from "./guarantees.js";
 import { LC_CHECKS, LC_GAPS } from "./letters-of-credit.js";
+import { LC_APPLICANT_CHECKS, LC_APPLICANT_GAPS } from "./lc-applicant.js";
 import { PLATFORM_GAPS } from "./platform.js";
 import { RECEIVABLE_CHECKS, RECEIVABLE_GAPS } from "./receivables.js";
 
@@ -20,6 +21,7 @@ export const APP_CHECKS: readonly Check[] = [
   ...CREDIT_CHECKS,
   ...DATA_SHARING_CHECKS,
   ...LC_CHECKS,
+  ...LC_APPLICANT_CHECKS,
   ...FORFAITING_CHECKS,
   ...GUARANTEE_CHECKS,
   ...APPROVAL_CHECKS,
@@ -40,6 +42,7 @@ export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...CREDIT_GAPS,
   ...DATA_SHARING_GAPS,
   ...LC_GAPS,
+  ...LC_APPLICANT_GAPS,
   ...FORFAITING_GAPS,
   ...GUARANTEE_GAPS,
   ...APPROVAL_GAPS,
