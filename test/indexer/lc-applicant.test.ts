@@ -170,7 +170,10 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
         expect(rows.map((r) => r.lc_id)).to.deep.equal([String(s.secured), String(s.issuedFirst)]);
         for (const row of rows) {
           const account = await margin.marginAccount(BigInt(row.lc_id as string));
-          expect([row.share_bps, row.outstanding]).to.deep.equal([Number(account.shareBps), Number(account.outstanding)]);
+          expect([row.share_bps, row.outstanding]).to.deep.equal([
+            Number(account.shareBps),
+            Number(account.outstanding),
+          ]);
           expect([row.locked, row.applied, row.held_drawn, row.released]).to.deep.equal(
             [account.locked, account.applied, account.heldDrawn, account.released].map(String),
           );

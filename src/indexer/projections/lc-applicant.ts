@@ -1,5 +1,11 @@
 import { LcApplicantAccounts__factory } from "@consortia/sdk/typechain";
-import { createTableSql, defineProjection, type IndexedEvent, type ProjectionStore, type TableSpec } from "../projection.js";
+import {
+  createTableSql,
+  defineProjection,
+  type IndexedEvent,
+  type ProjectionStore,
+  type TableSpec,
+} from "../projection.js";
 import { onPaused, onUnpaused } from "./platform.js";
 
 /** ILcApplicantAccounts.ReleaseState by its uint8 value. */

@@ -33,7 +33,9 @@ export const LC_APPLICANT_CHECKS: readonly Check[] = [
         (await asOf(ctx, "t.lc_id, t.amount", "lc_letters")).map((l) => [String(l.lc_id), BigInt(l.amount as string)]),
       );
       const required = (m: Record<string, unknown>) =>
-        Number(m.share_bps) === 0 ? 0n : requiredMargin(amounts.get(String(m.lc_id)) ?? 0n, BigInt(Number(m.share_bps)));
+        Number(m.share_bps) === 0
+          ? 0n
+          : requiredMargin(amounts.get(String(m.lc_id)) ?? 0n, BigInt(Number(m.share_bps)));
       return [
         ...(await rowByRow<MarginAccount>(
           margins,
@@ -48,16 +50,17 @@ export const LC_APPLICANT_CHECKS: readonly Check[] = [
             ["outstanding", m.outstanding, c.outstanding],
           ],
         )),
-        ...(await rowByRow<{ required: bigint; due: bigint }>(
+        ...(await rowByRow<readonly [required: bigint, due: bigint]>(
           margins,
+          // two outputs: viem answers a tuple
           (m) => call("marginDue", [m.lc_id]),
           (m) => `LC ${String(m.lc_id)} marginDue`,
           (m, c): Field[] => {
             const asked = required(m);
             const locked = BigInt(m.locked as string);
             return [
-              ["required", asked, c.required],
-              ["due", asked > locked ? asked - locked : 0n, c.due],
+              ["required", asked, c[0]],
+              ["due", asked > locked ? asked - locked : 0n, c[1]],
             ];
           },
         )),
