@@ -241,7 +241,7 @@ describe("indexer: recourse offers, sales and claims down the lineage", function
         const honoured = await get("/recourse/claims?status=Honoured");
         expect(honoured.items[0]).to.deep.include({ id: ids.claim1.toString(), sellerMember: chain.ids.bankA });
         expect(honoured.items[0].honour).to.deep.equal({
-          payer: await chain.accounts.bankA.getAddress(),
+          payer: (await chain.accounts.bankA.getAddress()).toLowerCase(),
           payerMember: chain.ids.bankA,
           prior: ids.sale1.toString(),
         });
@@ -262,15 +262,28 @@ describe("indexer: recourse offers, sales and claims down the lineage", function
         expect(offer.status).to.equal("Cancelled");
         expect(offer.closed.time).to.be.a("number");
         expect((await get(`/recourse/claims/${ids.claim2}`)).status).to.equal("Exercised");
-        for (const url of ["/recourse/offers/999", "/recourse/sales/999", "/recourse/sales/999/chain", "/recourse/claims/999"])
+        for (const url of [
+          "/recourse/offers/999",
+          "/recourse/sales/999",
+          "/recourse/sales/999/chain",
+          "/recourse/claims/999",
+        ])
           expect((await api.inject({ method: "GET", url })).statusCode, url).to.equal(404);
       });
 
       it("access rows: the parties of an offer, a sale and a claim, no one else", async () => {
-        const visible = async (table: string, id: string, readers: (alias: string) => (q: Sql, m: number) => string, member: number) => {
+        const visible = async (
+          table: string,
+          id: string,
+          readers: (alias: string) => (q: Sql, m: number) => string,
+          member: number,
+        ) => {
           const q = new Sql();
           const where = readers("x")(q, member);
-          const rows = await db.query(`SELECT x.${id} AS id FROM ${table} x WHERE x.valid_to_block IS NULL AND ${where}`, q.params);
+          const rows = await db.query(
+            `SELECT x.${id} AS id FROM ${table} x WHERE x.valid_to_block IS NULL AND ${where}`,
+            q.params,
+          );
           return rows.map((r) => String(r.id)).sort();
         };
         const sorted = (...values: bigint[]) => values.map(String).sort();

@@ -50,7 +50,10 @@ const saleSchema = z.object({
   offerId: z.string(),
   tokenId: z.string().describe("The certificate the buyer received (the offered one, or a split of it)"),
   receivableId: z.string(),
-  prior: z.string().nullable().describe("The sale by which the seller held what it sold (null: none, no recourse below)"),
+  prior: z
+    .string()
+    .nullable()
+    .describe("The sale by which the seller held what it sold (null: none, no recourse below)"),
   seller: z.string(),
   sellerMember: z.number().int(),
   buyer: z.string(),
@@ -76,7 +79,10 @@ const claimSchema = z.object({
     .object({
       payer: z.string(),
       payerMember: z.number().int(),
-      prior: z.string().nullable().describe("The sale the payer now holds the certificate by (null: no recourse further)"),
+      prior: z
+        .string()
+        .nullable()
+        .describe("The sale the payer now holds the certificate by (null: no recourse further)"),
     })
     .nullable(),
   exercised: when,
@@ -190,7 +196,8 @@ export default defineRoutes({
     listRoute({
       path: "/recourse/sales",
       access: rows(SALE_READERS("s")),
-      summary: "Sales of certificates recorded at acceptance, with or without recourse (the caller's as seller or buyer)",
+      summary:
+        "Sales of certificates recorded at acceptance, with or without recourse (the caller's as seller or buyer)",
       tags: ["receivables"],
       from: "recourse_sales s",
       asOf: "versioned",
@@ -283,7 +290,8 @@ export default defineRoutes({
     listRoute({
       path: "/recourse/claims",
       access: rows(CLAIM_READERS("c")),
-      summary: "Recourse claims: exercised by a holder on its seller, then honoured (the caller's as claimant or seller)",
+      summary:
+        "Recourse claims: exercised by a holder on its seller, then honoured (the caller's as claimant or seller)",
       tags: ["receivables"],
       from: "recourse_claims c",
       asOf: "versioned",

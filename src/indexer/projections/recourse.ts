@@ -143,11 +143,17 @@ export default defineProjection({
           claimed_value: s.claimedValue,
           sold_at: time(e),
         });
-        await update(store, "recourse_offers", { offer_id: e.args.offerId }, `recourse offer ${String(e.args.offerId)}`, {
-          status: "Accepted",
-          sale_id: e.args.saleId,
-          closed_at: time(e),
-        });
+        await update(
+          store,
+          "recourse_offers",
+          { offer_id: e.args.offerId },
+          `recourse offer ${String(e.args.offerId)}`,
+          {
+            status: "Accepted",
+            sale_id: e.args.saleId,
+            closed_at: time(e),
+          },
+        );
       },
       RecourseExercised: async (e, store) => {
         store.put("recourse_claims", {
@@ -169,7 +175,8 @@ export default defineProjection({
         // The sale's claimed value grows at each exercise (RecourseClaims adds the claim's value to it).
         const key = { sale_id: e.args.saleId };
         const sale = await store.get("recourse_sales", key);
-        if (sale === undefined) throw new Error(`recourse sale ${String(e.args.saleId)} claimed before it was recorded`);
+        if (sale === undefined)
+          throw new Error(`recourse sale ${String(e.args.saleId)} claimed before it was recorded`);
         store.put("recourse_sales", {
           ...sale,
           claimed_value: BigInt(String(sale.claimed_value)) + (e.args.value as bigint),
