@@ -513,6 +513,16 @@ const ROUTES: Record<string, Entry> = {
     seenBy: (f, member) =>
       f.supplier === member.memberId ? f : { ...f, quotes: f.quotes.filter((q: Json) => q.bank === member.memberId) },
   },
+  // recourse (issue 20): the demo sells no certificate through RecourseClaims, so these routes have no live demo URL
+  // and are checked against the OpenAPI document only; test/indexer/recourse.test.ts checks their rows (an offer: its
+  // holder and the bank offered; a sale: seller and buyer; a claim: the claimant and the seller it claims from).
+  "/recourse/offers": { access: "rows" },
+  "/recourse/offers/{id}": { access: "row" },
+  "/recourse/sales": { access: "rows" },
+  "/recourse/sales/{id}": { access: "row" },
+  "/recourse/sales/{id}/chain": { access: "row" },
+  "/recourse/claims": { access: "rows" },
+  "/recourse/claims/{id}": { access: "row" },
   "/registrations": {
     access: "rows",
     url: () => "/registrations?limit=500",

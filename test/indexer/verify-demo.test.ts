@@ -281,6 +281,14 @@ const TAMPERS: readonly Tamper[] = [
     drift: (r) => [`documents of presentation ${r.presentation_id} marginApplied`],
   },
   { table: "calendar_years", set: "first_days = first_days + 1", drift: (r) => [`calendar year ${r.year} firstDays`] },
+  // Not in the demo (NOT_IN_DEMO below): skipped here, run on their own chain by test/indexer/recourse.test.ts.
+  { table: "recourse_offers", set: "price = price + 1", drift: (r) => [`recourse offer ${r.offer_id} price`] },
+  {
+    table: "recourse_sales",
+    set: "claimed_value = claimed_value + 1",
+    drift: (r) => [`recourse sale ${r.sale_id} claimedValue`],
+  },
+  { table: "recourse_claims", set: "value = value + 1", drift: (r) => [`recourse claim ${r.claim_id} value`] },
 ];
 
 /**
@@ -299,6 +307,11 @@ const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   lc_documents_held: LC_APPLICANT_REASON,
   upgrade_proposals:
     "an upgrade needs a v2 implementation to vote on: test/upgrades/rehearsal.test.ts upgrades the demo network",
+  recourse_offers:
+    "the demo deploys RecourseClaims but sells no certificate through it (its discounts go through the desk): " +
+    "test/indexer/recourse.test.ts offers, sells down the lineage, exercises and honours on its own chain",
+  recourse_sales: "no recourse offer is accepted in the demo: test/indexer/recourse.test.ts records sales",
+  recourse_claims: "no recourse is exercised in the demo: test/indexer/recourse.test.ts exercises and honours claims",
 };
 const UNFILLED = Object.keys(NOT_IN_DEMO);
 

@@ -12,12 +12,14 @@ import { LC_CHECKS, LC_GAPS } from "./letters-of-credit.js";
 import { LC_APPLICANT_CHECKS, LC_APPLICANT_GAPS } from "./lc-applicant.js";
 import { PLATFORM_GAPS } from "./platform.js";
 import { RECEIVABLE_CHECKS, RECEIVABLE_GAPS } from "./receivables.js";
+import { RECOURSE_CHECKS, RECOURSE_GAPS } from "./recourse.js";
 
 /** The applications' checks, in the order they run (after the platform's). */
 export const APP_CHECKS: readonly Check[] = [
   ...RECEIVABLE_CHECKS,
   ...DOCUMENT_CHECKS,
   ...FINANCING_CHECKS,
+  ...RECOURSE_CHECKS,
   ...CREDIT_CHECKS,
   ...DATA_SHARING_CHECKS,
   ...LC_CHECKS,
@@ -39,6 +41,7 @@ export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...RECEIVABLE_GAPS,
   ...DOCUMENT_GAPS,
   ...FINANCING_GAPS,
+  ...RECOURSE_GAPS,
   ...CREDIT_GAPS,
   ...DATA_SHARING_GAPS,
   ...LC_GAPS,
