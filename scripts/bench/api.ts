@@ -1,7 +1,7 @@
 /**
  * API throughput under concurrency (a benchmark, not a test): `npm run bench:api`.
  *
- * 1. Starts a real `hardhat node`, deploys the whole suite with the demo founders and runs the demo scenario (every
+ * 1. Starts a real `hardhat node` (BENCH_RPC_URL: uses that node instead, see options.ts), deploys the whole suite with the demo founders and runs the demo scenario (every
  *    application has data: members, credit entries and queries, datasets, LCs, offers, guarantees, receivables).
  * 2. Starts the indexer + API the way an operator runs them (`node --import tsx src/api/main.ts --with-indexer`, a
  *    child process of its own) over a fresh PGlite directory and, when DATABASE_URL is set, over a fresh PostgreSQL
@@ -32,9 +32,9 @@ import { deploymentPath, signIn } from "@consortia/sdk";
 import { demoConsortium } from "../../src/demo/consortium.js";
 import { runDemoScenario, type DemoScenarioResult } from "../../src/demo/scenario.js";
 import { openDatabase } from "../../src/indexer/db.js";
-import { freePort, startNode } from "../../src/local/node.js";
+import { freePort } from "../../src/local/node.js";
 import { processCpuSeconds } from "./cpu.js";
-import { CHAIN_ID, deployDemoSuite } from "./deploy.js";
+import { benchNode, CHAIN_ID, deployDemoSuite } from "./deploy.js";
 import { latencyHistogram, round, type LatencySummary } from "./histogram.js";
 import { BENCH_SIZE, sized, writeJsonReport } from "./options.js";
 
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`;
   const loadBefore = loadavg().map((n) => round(n, 2));
   log(`starting hardhat node (${machine}, load average ${loadBefore.join(" ")})`);
-  const node = await startNode();
+  const node = await benchNode();
   const dir = await mkdtemp(join(tmpdir(), "consortia-bench-api-"));
   try {
     const deployment = await deployDemoSuite(node, dir);

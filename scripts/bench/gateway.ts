@@ -4,7 +4,8 @@
  *
  *   npx tsx scripts/bench/gateway.ts            (writes bench/gateway.json; BENCH_OUT=<dir>: there instead)
  *
- * Runs a real `hardhat node` (automine: one block per transaction) and the gateway in this process. BENCH_REQUESTS
+ * Runs a real `hardhat node` (automine: one block per transaction; BENCH_RPC_URL: that node instead, see options.ts)
+ * and the gateway in this process. BENCH_REQUESTS
  * requests per run (400; BENCH_SIZE=smoke: 8).
  */
 import { rm, writeFile } from "node:fs/promises";
@@ -16,6 +17,7 @@ import {
 } from "../../src/gateway/client.js";
 import { loadConfig } from "../../src/gateway/config.js";
 import { latencyHistogram, round } from "./histogram.js";
+import { benchNode } from "./deploy.js";
 import { BENCH_SIZE, sized, writeJsonReport } from "./options.js";
 import { startGateway } from "../../src/gateway/server.js";
 import {
@@ -69,7 +71,7 @@ async function run(
   };
 }
 
-const f = await deployOnNode();
+const f = await deployOnNode(await benchNode());
 try {
   const content = "x".repeat(FILE_BYTES - 1) + "\n";
   const file = await writeDataFile(f.dir, "small.bin", content);

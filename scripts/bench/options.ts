@@ -6,6 +6,10 @@
  *   A bench's own variables (`TXS`, `EVENTS`, `DURATION`, …) still override either size.
  * - `BENCH_OUT`: the directory the bench writes its report to (default `bench`, the committed reports); a smoke run
  *   writes to a temporary directory, so that it never changes a committed file.
+ * - `BENCH_RPC_URL`: a running node (Hardhat development node, chain id 1337, the Hardhat test mnemonic's accounts
+ *   funded) for the benches that can share one (gateway, API: each deploys its own contracts onto it, and leaves it
+ *   running) instead of starting their own. The indexer bench (a chain at block 0) and the load run (interval mining)
+ *   always start their own. Unset (the default): every bench starts its own node.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -19,6 +23,9 @@ function benchSize(): BenchSize {
 }
 
 export const BENCH_SIZE: BenchSize = benchSize();
+
+/** A running node for the benches that can share one (`BENCH_RPC_URL`); undefined: each starts its own. */
+export const BENCH_RPC_URL: string | undefined = process.env.BENCH_RPC_URL || undefined;
 
 /** The directory reports go to (`BENCH_OUT`, default `bench` in the working directory). */
 export const BENCH_OUT = resolve(process.env.BENCH_OUT || "bench");

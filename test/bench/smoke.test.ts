@@ -4,6 +4,8 @@
  * BENCH_SIZE=smoke and BENCH_OUT=<a temporary directory>, must exit 0 (the load run exits 1 when its own verification
  * fails, the API bench on any non-2xx answer) and write its report with the fields the full run writes. The values
  * are not checked: they are measurements. The committed reports in bench/ must be left byte for byte as they were.
+ * The gateway and API benches run on one node this test starts (BENCH_RPC_URL, scripts/bench/options.ts: each still
+ * deploys its own contracts onto it) instead of starting their own; the benches run in two lanes side by side (LANES).
  *
  * Sizes (scripts/bench/options.ts and each bench's header): every step of every bench runs, with a few requests,
  * transactions or samples each. What stays the same size as a full run: each bench's setup (a node, the suite or the
@@ -18,6 +20,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { HARDHAT_CLI, hardhatEnv } from "../../src/local/hardhat.js";
+import { rpc, startNode, type NodeProcess } from "../../src/local/node.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -194,17 +197,30 @@ const BENCHES: Bench[] = [
   },
 ];
 
-/** The order the benches run in. */
-const ORDER = ["api", "load", "indexer", "gateway", "gas", "sdk", "web"].map((name) =>
-  BENCHES.find((bench) => bench.name === name)!,
-);
-
 /**
- * One bench at a time: the load, API and gas benches build the project with Hardhat as they start (the deploy task
- * and `hardhat run` build first), and two Hardhat builds in one project race on cache/compile-cache.json.tmp (seen in
- * CI: one build's rename found the other's file gone, and its bench exited 1).
+ * The benches run in two lanes side by side, each lane one bench at a time, in its order:
+ *
+ * - The first lane runs the benches that share the node this test starts (BENCH_RPC_URL: the gateway bench, then the
+ *   API bench, which moves the chain's clock forward with its demo scenario, so it comes second; both use the Hardhat
+ *   test mnemonic's accounts, so never at the same time) and the two that build the project with Hardhat as they start
+ *   (the API and load benches: the deploy task builds first, and two Hardhat builds in one project race on
+ *   cache/compile-cache.json.tmp: seen in CI, one build's rename found the other's file gone, and its bench exited 1).
+ * - The second lane runs the benches that neither build nor touch the shared node: the indexer bench (its own node:
+ *   it needs a chain at block 0), the gas bench (`hardhat run --no-compile`, an in-process chain), the SDK and web
+ *   benches (no node).
+ *
+ * The load run keeps its own node too (it switches its node to interval mining).
  */
-const PARALLEL = 1;
+const LANES: Bench[][] = [lane("gateway", "api", "load"), lane("indexer", "gas", "sdk", "web")];
+/** Benches that get BENCH_RPC_URL (the others start their own node or need none). */
+const SHARE_NODE = new Set(["gateway", "api"]);
+
+function lane(...names: string[]): Bench[] {
+  return names.map((name) => BENCHES.find((bench) => bench.name === name)!);
+}
+
+/** Every bench, in the order its test waits for it. */
+const ORDER = LANES.flat();
 
 interface Outcome {
   exitCode: number | undefined;
@@ -212,32 +228,13 @@ interface Outcome {
   seconds: number;
 }
 
-/** Runs `work` with at most `n` at a time, in the order asked. */
-function limiter(n: number): <T>(work: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return (work) =>
-    new Promise((resolve, reject) => {
-      const start = (): void => {
-        active++;
-        work()
-          .then(resolve, reject)
-          .finally(() => {
-            active--;
-            waiting.shift()?.();
-          });
-      };
-      if (active < n) start();
-      else waiting.push(start);
-    });
-}
-
 /** One bench at smoke size into `dir`; never rejects (a failure is in the outcome). */
-async function runBench(bench: Bench, dir: string): Promise<Outcome> {
+async function runBench(bench: Bench, dir: string, rpcUrl: string): Promise<Outcome> {
   const started = Date.now();
+  const shared = SHARE_NODE.has(bench.name) ? { BENCH_RPC_URL: rpcUrl } : {};
   const run = await execa(process.execPath, bench.args, {
     cwd: ROOT,
-    env: hardhatEnv({ BENCH_SIZE: "smoke", BENCH_OUT: dir, FORCE_COLOR: "0" }),
+    env: hardhatEnv({ BENCH_SIZE: "smoke", BENCH_OUT: dir, FORCE_COLOR: "0", ...shared }),
     extendEnv: false,
     reject: false,
     all: true,
@@ -259,24 +256,29 @@ async function committedReports(): Promise<Record<string, string>> {
 }
 
 describe("bench: every benchmark runs at smoke size and writes its report (scripts/bench)", function () {
-  // The benches start in `before`, in ORDER, PARALLEL at a time; each `it` waits for its own.
+  // The shared node starts and the lanes start in `before`; each `it` waits for its own bench.
   this.timeout(300_000);
   let out: string;
   let committed: Record<string, string>;
+  let node: NodeProcess | undefined;
   const outcomes = new Map<string, Promise<Outcome>>();
 
   before(async () => {
     out = await mkdtemp(join(tmpdir(), "consortia-bench-smoke-"));
     committed = await committedReports();
-    const slot = limiter(PARALLEL);
-    for (const bench of ORDER)
-      outcomes.set(
-        bench.name,
-        slot(() => runBench(bench, join(out, bench.name))),
-      );
+    node = await startNode();
+    for (const benches of LANES) {
+      let previous: Promise<unknown> = Promise.resolve();
+      for (const bench of benches) {
+        const outcome = previous.then(() => runBench(bench, join(out, bench.name), node!.url));
+        outcomes.set(bench.name, outcome);
+        previous = outcome;
+      }
+    }
   });
   after(async () => {
     await Promise.all(outcomes.values()); // none left running
+    await node?.stop();
     if (out !== undefined) await rm(out, { recursive: true, force: true });
   });
 
@@ -299,9 +301,10 @@ describe("bench: every benchmark runs at smoke size and writes its report (scrip
       (f) => f.endsWith(".ts") && !helpers.includes(f),
     );
     expect(ORDER.map((bench) => `${bench.name}.ts`).sort()).to.deep.equal(scripts.sort());
+    expect(new Set(ORDER.map((bench) => bench.name)).size, "a bench in two lanes").to.equal(ORDER.length);
   });
 
-  // In the order they start: each test waits at most about as long as its own bench runs.
+  // Lane by lane, in the order they run: each test waits at most about as long as its own bench runs.
   for (const bench of ORDER) {
     it(`${bench.name}: exits 0 and writes ${[...Object.keys(bench.reports), ...Object.keys(bench.text ?? {})].join(", ")}`, async () => {
       const dir = join(out, bench.name);
@@ -320,6 +323,12 @@ describe("bench: every benchmark runs at smoke size and writes its report (scrip
       }
     });
   }
+
+  it("the gateway and API benches ran on the shared node (BENCH_RPC_URL), not on nodes of their own", async () => {
+    await Promise.all([...SHARE_NODE].map((name) => outcomes.get(name)!));
+    // Each deploys its contracts onto the node it runs on: the shared one started at block 0.
+    expect(Number(await rpc<string>(node!.url, "eth_blockNumber"))).to.be.greaterThan(0);
+  });
 
   it("left the committed reports in bench/ as they were", async () => {
     expect(await committedReports()).to.deep.equal(committed);

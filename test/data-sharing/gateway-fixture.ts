@@ -20,8 +20,11 @@ export function hardhatWallet(index: number, provider: JsonRpcProvider): HDNodeW
   return HDNodeWallet.fromMnemonic(phrase, `m/44'/60'/0'/0/${index}`).connect(provider);
 }
 
+/** The node a fixture runs on: only its URL and how to stop it (a no-op for a node someone else runs). */
+export type FixtureNode = Pick<NodeProcess, "url" | "stop">;
+
 export interface ChainFixture {
-  node: NodeProcess;
+  node: FixtureNode;
   provider: JsonRpcProvider;
   registry: ConsortiumRegistry;
   data: DataSharing;
@@ -46,11 +49,12 @@ export interface ChainFixture {
 }
 
 /**
- * Starts a real `hardhat node`, deploys the registry and DataSharing with ethers `ContractFactory`s over JSON-RPC,
- * seeds four members (bootstrap left open: no governance needed here) and writes a working folder for files.
+ * Starts a real `hardhat node` (or uses `existing`: a running one with the Hardhat test mnemonic's accounts funded),
+ * deploys the registry and DataSharing with ethers `ContractFactory`s over JSON-RPC, seeds four members (bootstrap
+ * left open: no governance needed here) and writes a working folder for files.
  */
-export async function deployOnNode(): Promise<ChainFixture> {
-  const node = await startNode();
+export async function deployOnNode(existing?: FixtureNode): Promise<ChainFixture> {
+  const node = existing ?? (await startNode());
   const provider = new JsonRpcProvider(node.url, undefined, {
     batchMaxCount: 1,
     cacheTimeout: -1,
