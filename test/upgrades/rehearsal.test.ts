@@ -275,10 +275,12 @@ describe("upgrade rehearsal: the demo network upgraded contract by contract, by 
       .faceValue;
     await coreA.token.approve(at("ReceivableDesk"), face);
     await (await ReceivableDesk__factory.connect(at("ReceivableDesk"), wallet("coreA")).fund(r.receivableId)).wait();
+    // Every certificate of the lineage, including the part the multi-bank financing request moved to the bank.
     for (const [holder, tokenId] of [
       ["supplier1", r.rootTokenId],
       ["supplier3", r.tier2TokenId],
       ["bankB", r.tier3TokenId],
+      [r.financing.acceptedBank, r.financing.newTokenId],
     ] as const) {
       const sdk = await createConsortia({ runner: wallet(holder), deployment });
       await sdk.receivables.redeem(tokenId);
