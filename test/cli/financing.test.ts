@@ -122,12 +122,13 @@ describe("cli: multi-bank financing requests against a real node", function () {
     });
     expect(wrong.code).to.equal(1);
     expect(wrong.stderr).to.match(/FinancingRevealMismatch|does not match/i);
-    const shown = await net.json<{ sealedQuotes: boolean; quotes: { status: string }[] }>([
+    const shown = await net.json<{ sealedQuotes: boolean; pendingReveals: number; quotes: { status: string }[] }>([
       "financing",
       "show",
       requestId,
     ]);
     expect(shown.quotes.map((q) => q.status).sort()).to.deep.equal(["Committed", "Quoted"]);
+    expect(shown.pendingReveals).to.equal(1);
     // Bank B's quote is still sealed: until the reveal deadline the holder cannot take bank A's (decoded, exit 1).
     const waiting = await net.run(["financing", "accept", requestId, "Bank A"], { as: "exporter" });
     expect(waiting.code, waiting.stdout).to.equal(1);

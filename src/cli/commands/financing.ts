@@ -205,6 +205,9 @@ export function register(program: Command, cli: () => Cli): void {
         sealed: r.sealedQuotes,
         quoteDeadline: formatDate(r.quoteDeadline),
         revealDeadline: formatDate(r.revealDeadline),
+        // Sealed quotes committed and neither revealed nor withdrawn: while any is left, the holder may accept only
+        // after the reveal deadline.
+        pendingReveals: r.sealedQuotes ? Number(await consortia.financing.pendingReveals(requestId)) : 0,
         acceptedBank: r.acceptedBank,
       };
       cli().out.result({ ...data, banks: r.banks, quotes: rows }, () =>
