@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 // A test double: it reverts with a string (as many real receivers do) and makes arbitrary calls for the tests.
 // solhint-disable gas-custom-errors, avoid-low-level-calls
 
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 import {ERC165} from "@openzeppelin/contracts/utils/introspection/ERC165.sol";
 import {IERC3525} from "../receivables/interfaces/IERC3525.sol";
@@ -12,14 +13,16 @@ import {IERC3525Receiver} from "../receivables/interfaces/IERC3525Receiver.sol";
 /// @title ReceivableReceiverMock
 /// @notice Test only: a contract account of a member that receives certificates. It accepts, refuses (wrong answer or
 /// revert), hides its receiver interface, or attacks: when value arrives it re-enters the certificate contract to
-/// pull the same value again (a double-spend attempt) and records what happened.
+/// pull the same value again (a double-spend attempt) and records what happened, or passes a new certificate on
+/// (Forward) before the sender's call has returned.
 contract ReceivableReceiverMock is IERC3525Receiver, IERC721Receiver, ERC165 {
     enum Mode {
         Accept,
         WrongAnswer,
         Revert,
         Silent,
-        Reenter
+        Reenter,
+        Forward
     }
 
     IERC3525 public immutable certificates;
@@ -28,6 +31,8 @@ contract ReceivableReceiverMock is IERC3525Receiver, IERC721Receiver, ERC165 {
     uint256 public reentryAttempts;
     bool public reentrySucceeded;
     bytes public reentryError;
+    /// @notice Where Forward mode passes a certificate it receives (during the receiver hook).
+    address public forwardTo;
 
     event Received(address operator, uint256 fromTokenId, uint256 toTokenId, uint256 value);
 
@@ -37,6 +42,10 @@ contract ReceivableReceiverMock is IERC3525Receiver, IERC721Receiver, ERC165 {
 
     function setMode(Mode mode_) external {
         mode = mode_;
+    }
+
+    function setForwardTo(address to) external {
+        forwardTo = to;
     }
 
     /// @notice Pulls `value` of `fromTokenId` into a new certificate of this contract (needs a value allowance).
@@ -81,6 +90,9 @@ contract ReceivableReceiverMock is IERC3525Receiver, IERC721Receiver, ERC165 {
             } catch (bytes memory reason) {
                 reentryError = reason;
             }
+        }
+        if (mode == Mode.Forward) {
+            IERC721(address(certificates)).transferFrom(address(this), forwardTo, toTokenId);
         }
         return IERC3525Receiver.onERC3525Received.selector;
     }

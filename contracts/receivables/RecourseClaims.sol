@@ -162,10 +162,11 @@ contract RecourseClaims is IRecourseClaims, ConsortiumApp, ReentrancyGuardUpgrad
                 ? _moveWhole(o.holder, msg.sender, tokenId)
                 : _certificates.transferFrom(tokenId, msg.sender, o.value);
         s.tokenId = uint48(newTokenId);
-        _getRecourseClaimsStorage()._holdings[newTokenId] = Holding({
-            saleId: uint48(saleId),
-            epoch: _certificates.certificate(newTokenId).epoch
-        });
+        // The buyer must hold what it bought: a contract buyer's receiver hook could pass the certificate on during
+        // the transfer, and the holding (the right of recourse) would go to an owner that bought nothing here.
+        IReceivableCertificate.Certificate memory bought = _certificates.certificate(newTokenId);
+        if (bought.owner != msg.sender) revert RecourseCertificateChanged(newTokenId);
+        _getRecourseClaimsStorage()._holdings[newTokenId] = Holding({saleId: uint48(saleId), epoch: bought.epoch});
         emit RecourseSaleRecorded(saleId, offerId, newTokenId, receivableId, s);
         _token.safeTransferFrom(msg.sender, o.holder, price);
     }

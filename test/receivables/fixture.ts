@@ -39,7 +39,7 @@ export const OfferStatus = { None: 0n, Pending: 1n, Accepted: 2n, Refused: 3n, C
 export const PledgeStatus = { None: 0n, Active: 1n, Released: 2n, Taken: 3n } as const;
 
 /** Receiver mock modes. */
-export const ReceiverMode = { Accept: 0, WrongAnswer: 1, Revert: 2, Silent: 3, Reenter: 4 } as const;
+export const ReceiverMode = { Accept: 0, WrongAnswer: 1, Revert: 2, Silent: 3, Reenter: 4, Forward: 5 } as const;
 
 export interface Receivables extends Platform {
   certificates: ReceivableCertificate;

@@ -5,7 +5,8 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { fund, passProposal } from "../helpers/consortium.js";
 import { AccessLevel } from "../helpers/suite.js";
-import { DAY, Status, confirmed, deployReceivables, split, type Receivables } from "./fixture.js";
+import { roleSet } from "@consortia/sdk";
+import { DAY, ReceiverMode, Status, confirmed, deployReceivables, split, type Receivables } from "./fixture.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -179,6 +180,38 @@ describe("RecourseClaims", () => {
       await expect(fx.recourse.connect(fx.accounts.bankA).accept(id, true, PRICE_B))
         .to.be.revertedWithCustomError(fx.recourse, "RecourseCertificateChanged")
         .withArgs(fx.tokenId);
+    });
+
+    it("refuses a contract buyer that passes the certificate on during the transfer (the right of recourse stays with a buyer)", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      // The receiver contract is a member's account; governance makes that member a financier.
+      await passProposal(
+        fx,
+        fx.registry,
+        fx.registry.interface.encodeFunctionData("setRoles", [
+          fx.receiverId,
+          roleSet("RECEIVABLE_HOLDER", "TOKEN_HOLDER", "FINANCIER"),
+        ]),
+      );
+      const buyer = fx.receiver;
+      await fund(fx, await buyer.getAddress(), MONEY);
+      await buyer.execute(
+        fx.token,
+        fx.token.interface.encodeFunctionData("approve", [await fx.recourse.getAddress(), MONEY]),
+      );
+      const offerId = await offered(fx, fx.accounts.supplier1, fx.tokenId, PART, fx.receiverId, PRICE_B, true);
+      const accept = fx.recourse.interface.encodeFunctionData("accept", [offerId, true, PRICE_B]);
+      // During the split the hook passes the new certificate to supplier2, which bought nothing here.
+      await buyer.setMode(ReceiverMode.Forward);
+      await buyer.setForwardTo(fx.accounts.supplier2.address);
+      await expect(buyer.execute(fx.recourse, accept)).to.be.revertedWithCustomError(
+        fx.recourse,
+        "RecourseCertificateChanged",
+      );
+      // The same buyer keeping what it bought: the sale is recorded.
+      await buyer.setMode(ReceiverMode.Accept);
+      await buyer.execute(fx.recourse, accept);
+      expect((await fx.recourse.offerOf(offerId)).status).to.equal(OfferStatus.Accepted);
     });
 
     it("refuses a holder suspended since it offered", async () => {
