@@ -33,6 +33,13 @@ const permissioningTask = task("permissioning", "Exports the registry as Besu an
   .setAction(() => import("./scripts/tasks/permissioning.js"))
   .build();
 
+/**
+ * CONSORTIA_FUZZ=deep (`npm run test:deep`): deeper fuzz and invariant campaigns (1,024 fuzz runs; 256 invariant runs
+ * of 48 steps), beyond CI's time budget. `npm test` (CI) runs 256 fuzz runs and 64 invariant runs of 32 steps, on the
+ * same fixed seed. A test's own `hardhat-config:` lines override both (CrossContractInvariant: 256 runs of 48 steps).
+ */
+const DEEP_FUZZ = process.env.CONSORTIA_FUZZ === "deep";
+
 /** Optimizer runs of the sources that must stay under the code-size limit. */
 const SIZE_RUNS = 1;
 
@@ -81,8 +88,9 @@ export default defineConfig({
           { reporter: fileURLToPath(new URL("./test/reporters/timings.cjs", import.meta.url)) },
     solidity: {
       // A fixed seed: CI replays the same fuzz and invariant sequences every run (change it to explore others).
-      fuzz: { runs: 256, seed: "0x636f6e736f72746961" },
-      invariant: { runs: 64, depth: 32, failOnRevert: false },
+      // CI's share is bounded; `npm run test:deep` (CONSORTIA_FUZZ=deep) runs every campaign deeper.
+      fuzz: { runs: DEEP_FUZZ ? 1024 : 256, seed: "0x636f6e736f72746961" },
+      invariant: { runs: DEEP_FUZZ ? 256 : 64, depth: DEEP_FUZZ ? 48 : 32, failOnRevert: false },
     },
   },
   // The bindings are part of the SDK package (generated, not committed): code imports them as `@consortia/sdk/typechain`.

@@ -144,6 +144,12 @@ export const COVERAGE: Coverage[] = [
       "one compilation per mutant, several minutes: beyond CI's budget (its child Hardhat's environment is tested by test/ops/hardhat-env.test.ts)",
   },
   {
+    commands: /^npm run test:deep$/,
+    untested:
+      "the Solidity tests again with deeper fuzz and invariant campaigns (CONSORTIA_FUZZ=deep), beyond CI's budget " +
+      "(npm test runs the same tests at CI's share, on the same seed)",
+  },
+  {
     commands: /^npx hardhat test --coverage$/,
     untested: "the whole suite again under coverage instrumentation: beyond CI's budget (npm test runs the suite)",
   },
