@@ -30,6 +30,7 @@ contract RecourseHandler is ReceivablesFixture {
     /// @dev Deposit tokens that moved from buyers to sellers at sales, as measured on the token.
     uint256 public ghostSalesPaid;
     uint256 public ghostSalesPriced;
+    uint256 public ghostHonours;
 
     constructor() {
         _deployPlatform();
@@ -121,32 +122,44 @@ contract RecourseHandler is ReceivablesFixture {
     }
 
     function passTime(uint256 seconds_) external {
-        vm.warp(block.timestamp + _bound(seconds_, 0, 20 days));
+        vm.warp(block.timestamp + _bound(seconds_, 0, 3 days));
     }
 
-    function markOverdue(uint256 slotSeed) external {
+    /// @dev The obligor defaults: past maturity plus the grace period, the receivable marked overdue.
+    function defaultOn(uint256 slotSeed) external {
+        uint256 slot = 1 + (slotSeed % RECEIVABLES);
+        uint256 overdueAt = uint256(desk.receivable(slot).maturity) + 1 days;
+        if (block.timestamp < overdueAt) vm.warp(overdueAt);
         vm.prank(BANK_C);
-        try desk.markOverdue(1 + (slotSeed % RECEIVABLES)) {} catch {}
+        try desk.markOverdue(slot) {} catch {}
     }
 
-    function exercise(uint256 tokenSeed) external {
+    /// @dev The holder exercises; the seller honours at once when `honourNow`.
+    function exercise(uint256 tokenSeed, bool honourNow) external {
         (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
         if (id == 0) return;
         vm.prank(c.owner);
         try recourse.exercise(id) returns (uint256 claimId) {
             _claims.push(claimId);
+            if (honourNow) _honour(claimId);
         } catch {}
     }
 
     function honour(uint256 claimSeed) external {
         if (_claims.length == 0) return;
-        IRecourseClaims.Claim memory k = recourse.claimOf(_claims[claimSeed % _claims.length]);
+        _honour(_claims[claimSeed % _claims.length]);
+    }
+
+    /// @dev The claim's seller (the account that sold) honours; measures what the claimant received.
+    function _honour(uint256 claimId) private {
+        IRecourseClaims.Claim memory k = recourse.claimOf(claimId);
         if (k.status != IRecourseClaims.ClaimStatus.Exercised) return;
         address seller = recourse.saleOf(k.saleId).seller;
         uint256 before = token.balanceOf(k.holder);
         vm.prank(seller);
-        try recourse.honour(_claims[claimSeed % _claims.length]) {
+        try recourse.honour(claimId) {
             ghostHonourPaid += token.balanceOf(k.holder) - before;
+            ++ghostHonours;
         } catch {}
     }
 
