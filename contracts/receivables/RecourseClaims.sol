@@ -190,11 +190,15 @@ contract RecourseClaims is IRecourseClaims, ConsortiumApp, ReentrancyGuardUpgrad
         Sale storage s = $._sales[saleId];
         if (!s.withRecourse) revert RecourseNotAgreed(saleId);
         if (c.locked != 0) revert RecourseCertificateChanged(tokenId);
-        // Cannot exceed in a consistent lineage (the certificates held by a sale are parts of what it sold): checked
-        // all the same, so that no path claims more than was sold.
-        uint256 claimed = uint256(s.claimedValue) + c.value;
-        if (claimed > s.value) revert RecourseInvalidTerms("value");
-        s.claimedValue = uint88(claimed);
+        // No path claims more than was sold: value merged into a held certificate (an ERC-3525 value transfer keeps
+        // its owner and epoch) is not sold value. The claim is capped at what the sale has left rather than refused:
+        // else the seller could push one unit into the buyer's certificate before maturity, when it no longer moves,
+        // and escape recourse. The honour returns the whole certificate, merged value included, for the claim.
+        uint256 value = s.value - s.claimedValue;
+        if (c.value < value) value = c.value;
+        if (value == 0) revert RecourseInvalidTerms("value");
+        // Cannot overflow: at most the sale's value, a uint88.
+        s.claimedValue += uint88(value);
         // Cannot overflow: 2^48 claims are out of reach.
         unchecked {
             claimId = ++$._claimCount;
@@ -204,11 +208,11 @@ contract RecourseClaims is IRecourseClaims, ConsortiumApp, ReentrancyGuardUpgrad
             tokenId: uint48(tokenId),
             status: ClaimStatus.Exercised,
             holderMember: holderMember,
-            value: c.value,
+            value: uint88(value),
             holder: c.owner
         });
         $._latestClaims[tokenId] = claimId;
-        emit RecourseExercised(claimId, saleId, tokenId, c.slot, c.owner, holderMember, s.sellerMember, c.value);
+        emit RecourseExercised(claimId, saleId, tokenId, c.slot, c.owner, holderMember, s.sellerMember, value);
     }
 
     /// @inheritdoc IRecourseClaims
@@ -222,12 +226,14 @@ contract RecourseClaims is IRecourseClaims, ConsortiumApp, ReentrancyGuardUpgrad
         if (payerMember != s.sellerMember) revert RecourseWrongParty(msg.sender, payerMember, s.sellerMember);
         uint256 tokenId = k.tokenId;
         IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
-        // Still held by the claimant by the sale claimed on (not redeemed since), for the value claimed; the obligor
-        // still in default.
-        if (c.owner != k.holder || _currentHolding(tokenId, c.epoch) != saleId || c.value != k.value) {
+        // Still held by the claimant by the sale claimed on (not redeemed or paid off chain since), for at least the
+        // value claimed (a matured certificate's value no longer moves); the obligor still in default.
+        if (c.owner != k.holder || _currentHolding(tokenId, c.epoch) != saleId || c.value < k.value) {
             revert RecourseCertificateChanged(tokenId);
         }
         _requireDefaulted(c.slot);
+        // From here `c.value` is the value claimed (at most the certificate's value): paid, and announced.
+        c.value = k.value;
         address holder = c.owner;
         uint32 holderMember = _authorizeAccount(holder, HOLDER_ROLES);
         uint48 prior = s.prior;
@@ -250,7 +256,7 @@ contract RecourseClaims is IRecourseClaims, ConsortiumApp, ReentrancyGuardUpgrad
             c.value,
             prior
         );
-        // DvP: the certificate (the certificate refuses to move frozen or locked value) against the value.
+        // DvP: the certificate (the certificate refuses to move frozen or locked value) against the value claimed.
         _certificates.returnOnRecourse(tokenId, msg.sender);
         _token.safeTransferFrom(msg.sender, holder, c.value);
     }

@@ -198,7 +198,9 @@ interface IRecourseClaims {
 
     /// @notice Claims the unpaid value of certificate `tokenId` from the seller its owner bought it from with
     /// recourse. Owner or approved account, both able to hold certificates, from maturity plus the grace period
-    /// while the receivable is overdue (or its guarantee called) and the certificate unredeemed.
+    /// while the receivable is overdue (or its guarantee called) and the certificate unredeemed. The claim is the
+    /// certificate's value capped at what the sale has not had claimed (value merged into the certificate by an
+    /// ERC-3525 value transfer was not sold with recourse; the honour returns the whole certificate).
     /// @return claimId The claim; its sale's seller now owes the value.
     function exercise(uint256 tokenId) external returns (uint256 claimId);
 

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {RecourseClaims} from "../../contracts/receivables/RecourseClaims.sol";
+import {IRecourseClaims} from "../../contracts/receivables/interfaces/IRecourseClaims.sol";
+import {IReceivableCertificate} from "../../contracts/receivables/interfaces/IReceivableCertificate.sol";
+import {IReceivableDesk} from "../../contracts/receivables/interfaces/IReceivableDesk.sol";
+import {DocumentKinds, DocumentRef} from "../../contracts/platform/types/DocumentRef.sol";
+import {ReceivablesFixture} from "./utils/ReceivablesFixture.sol";
+import {TestBase} from "./utils/TestBase.sol";
+
+/// @notice Drives certificates through random sales with or without recourse, plain splits and value merges (into
+/// certificates held by a sale too), time, overdue marking, exercises, honours, funding and redemption.
+contract RecourseHandler is ReceivablesFixture {
+    uint32 internal constant CORE_ID = 4;
+    uint256 internal constant RECEIVABLES = 2;
+    uint256 internal constant FACE = 1_000_000;
+    uint256 internal constant MONEY = 100_000_000;
+
+    RecourseClaims public recourse;
+    address[] internal _holders;
+    address[] internal _banks;
+    uint256[] internal _tokens;
+    uint256[] internal _claims;
+    mapping(uint256 slot => uint256) public ghostRedeemed;
+    uint256 public ghostMinted;
+    /// @dev Deposit tokens that moved from sellers to claimants at honours, as measured on the token.
+    uint256 public ghostHonourPaid;
+    /// @dev Deposit tokens that moved from buyers to sellers at sales, as measured on the token.
+    uint256 public ghostSalesPaid;
+    uint256 public ghostSalesPriced;
+    uint256 public ghostHonours;
+
+    constructor() {
+        _deployPlatform();
+        _deployReceivables();
+        recourse = RecourseClaims(
+            _proxy(
+                address(new RecourseClaims(registry, desk, certificates, token, attestations)),
+                abi.encodeCall(RecourseClaims.initialize, ())
+            )
+        );
+        certificates.bindRecourse(address(recourse));
+        registry.bootstrapSystemContract(address(desk));
+        registry.bootstrapSystemContract(address(recourse));
+        registry.endBootstrap(3);
+        _holders = [SUPPLIER_1, SUPPLIER_2, SUPPLIER_3, BANK_A, BANK_B, BANK_C];
+        _banks = [BANK_A, BANK_B, BANK_C];
+        for (uint256 i; i < _holders.length; ++i) {
+            address h = _holders[i];
+            _mint(h, MONEY);
+            vm.prank(h);
+            token.approve(address(recourse), type(uint256).max);
+            vm.prank(h);
+            certificates.setApprovalForAll(address(recourse), true);
+        }
+        for (uint256 i; i < RECEIVABLES; ++i) _openReceivable(i);
+    }
+
+    // ------------------------------------------------------------------ views for the invariants
+
+    function tokens() external view returns (uint256[] memory) {
+        return _tokens;
+    }
+
+    function claims() external view returns (uint256[] memory) {
+        return _claims;
+    }
+
+    function holders() external view returns (address[] memory) {
+        return _holders;
+    }
+
+    function settlementToken() external view returns (address) {
+        return address(token);
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    function sell(uint256 tokenSeed, uint256 bankSeed, uint256 amount, uint256 price, bool withRecourse) external {
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0) return;
+        address bank = _banks[bankSeed % _banks.length];
+        if (bank == c.owner) bank = _banks[(bankSeed + 1) % _banks.length];
+        uint32 bankId = registry.memberOf(bank);
+        amount = _bound(amount, 1, _free(c));
+        price = _bound(price, 1, amount);
+        vm.prank(c.owner);
+        try recourse.offer(id, amount, bankId, price, withRecourse, uint40(block.timestamp + 1 hours)) returns (
+            uint256 offerId
+        ) {
+            uint256 before = token.balanceOf(c.owner);
+            vm.prank(bank);
+            try recourse.accept(offerId, withRecourse, price) returns (uint256, uint256 newId) {
+                if (newId != id) _recordMint(newId);
+                ghostSalesPaid += token.balanceOf(c.owner) - before;
+                ghostSalesPriced += price;
+            } catch {}
+        } catch {}
+    }
+
+    function splitValue(uint256 tokenSeed, uint256 toSeed, uint256 amount) external {
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0) return;
+        address to = _otherHolder(c.owner, toSeed);
+        amount = _bound(amount, 1, _free(c));
+        vm.prank(c.owner);
+        try certificates.transferFrom(id, to, amount) returns (uint256 newId) {
+            _recordMint(newId);
+        } catch {}
+    }
+
+    /// @dev Pushes value into any certificate of the same receivable, one held by a recorded sale included.
+    function mergeValue(uint256 fromSeed, uint256 toSeed, uint256 amount) external {
+        (uint256 fromId, IReceivableCertificate.Certificate memory from) = _live(fromSeed);
+        (uint256 toId, IReceivableCertificate.Certificate memory to) = _live(toSeed);
+        if (fromId == 0 || toId == 0 || from.slot != to.slot) return;
+        amount = _bound(amount, 1, _free(from));
+        vm.prank(from.owner);
+        try certificates.transferFrom(fromId, toId, amount) {} catch {}
+    }
+
+    function passTime(uint256 seconds_) external {
+        vm.warp(block.timestamp + _bound(seconds_, 0, 3 days));
+    }
+
+    /// @dev The obligor defaults: past maturity plus the grace period, the receivable marked overdue.
+    function defaultOn(uint256 slotSeed) external {
+        uint256 slot = 1 + (slotSeed % RECEIVABLES);
+        uint256 overdueAt = uint256(desk.receivable(slot).maturity) + 1 days;
+        if (block.timestamp < overdueAt) vm.warp(overdueAt);
+        vm.prank(BANK_C);
+        try desk.markOverdue(slot) {} catch {}
+    }
+
+    /// @dev The holder exercises; the seller honours at once when `honourNow`.
+    function exercise(uint256 tokenSeed, bool honourNow) external {
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0) return;
+        vm.prank(c.owner);
+        try recourse.exercise(id) returns (uint256 claimId) {
+            _claims.push(claimId);
+            if (honourNow) _honour(claimId);
+        } catch {}
+    }
+
+    function honour(uint256 claimSeed) external {
+        if (_claims.length == 0) return;
+        _honour(_claims[claimSeed % _claims.length]);
+    }
+
+    /// @dev The claim's seller (the account that sold) honours; measures what the claimant received.
+    function _honour(uint256 claimId) private {
+        IRecourseClaims.Claim memory k = recourse.claimOf(claimId);
+        if (k.status != IRecourseClaims.ClaimStatus.Exercised) return;
+        address seller = recourse.saleOf(k.saleId).seller;
+        uint256 before = token.balanceOf(k.holder);
+        vm.prank(seller);
+        try recourse.honour(claimId) {
+            ghostHonourPaid += token.balanceOf(k.holder) - before;
+            ++ghostHonours;
+        } catch {}
+    }
+
+    function fundAndRedeem(uint256 slotSeed, uint256 tokenSeed) external {
+        uint256 slot = 1 + (slotSeed % RECEIVABLES);
+        IReceivableDesk.Receivable memory r = desk.receivable(slot);
+        if (
+            r.status == IReceivableDesk.ReceivableStatus.Active || r.status == IReceivableDesk.ReceivableStatus.Overdue
+        ) {
+            uint256 outstanding = r.faceValue - r.redeemed;
+            _mint(CORE, outstanding);
+            vm.prank(CORE);
+            token.approve(address(desk), outstanding);
+            vm.prank(CORE);
+            try desk.fund(slot) {} catch {}
+        }
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0 || c.slot != slot) return;
+        vm.prank(c.owner);
+        try desk.redeem(id) {
+            ghostRedeemed[slot] += c.value;
+        } catch {}
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _openReceivable(uint256 n) private {
+        IReceivableDesk.ReceivableTerms memory terms = IReceivableDesk.ReceivableTerms({
+            obligor: CORE_ID,
+            maturity: uint40(block.timestamp + 30 days),
+            faceValue: uint88(FACE),
+            currency: "CNY",
+            invoiceKey: keccak256(abi.encode("recourse invoice", n)),
+            contractDoc: DocumentRef(keccak256(abi.encode("c", n)), bytes32(0), DocumentKinds.CONTRACT),
+            invoiceDoc: DocumentRef(keccak256(abi.encode("i", n)), bytes32(0), DocumentKinds.INVOICE),
+            deliveryDoc: DocumentRef(keccak256(abi.encode("d", n)), bytes32(0), DocumentKinds.DELIVERY)
+        });
+        vm.prank(SUPPLIER_1);
+        uint256 id = desk.register(terms);
+        vm.prank(CORE);
+        _recordMint(desk.confirm(id));
+    }
+
+    function _recordMint(uint256 id) private {
+        _tokens.push(id);
+        ++ghostMinted;
+    }
+
+    /// @dev A live certificate picked by seed (0 if the pick was redeemed).
+    function _live(uint256 seed) private view returns (uint256 id, IReceivableCertificate.Certificate memory c) {
+        id = _tokens[seed % _tokens.length];
+        c = certificates.certificate(id);
+        if (c.owner == address(0)) return (0, c);
+    }
+
+    function _otherHolder(address owner, uint256 seed) private view returns (address to) {
+        to = _holders[seed % _holders.length];
+        if (to == owner) to = _holders[(seed + 1) % _holders.length];
+    }
+
+    function _free(IReceivableCertificate.Certificate memory c) private pure returns (uint256) {
+        uint256 free = c.value - c.locked;
+        return free == 0 ? 1 : free;
+    }
+}
+
+/// @notice Value conservation across the certificates and the recourse claims: recourse moves certificates and deposit
+/// tokens between parties but creates or destroys neither, and never claims more than a sale sold.
+contract RecourseInvariantTest is TestBase {
+    RecourseHandler internal handler;
+    IReceivableCertificate internal certificates;
+    IReceivableDesk internal desk;
+    RecourseClaims internal recourse;
+
+    function setUp() public {
+        handler = new RecourseHandler();
+        certificates = IReceivableCertificate(address(handler.certificates()));
+        desk = IReceivableDesk(address(handler.desk()));
+        recourse = handler.recourse();
+        _targetContract(address(handler));
+    }
+
+    /// @notice Per receivable: the live certificates' values plus what was redeemed equal its face value (returns on
+    /// recourse move certificates, never value).
+    function invariant_certificateValueConserved() public view {
+        uint256[] memory ids = handler.tokens();
+        uint256 receivables = desk.receivableCount();
+        for (uint256 slot = 1; slot <= receivables; ++slot) {
+            uint256 sum;
+            for (uint256 i; i < ids.length; ++i) {
+                IReceivableCertificate.Certificate memory c = certificates.certificate(ids[i]);
+                if (c.slot == slot) sum += c.value;
+            }
+            IReceivableDesk.Receivable memory r = desk.receivable(slot);
+            _assertEq(sum + r.redeemed, r.faceValue, "live values + redeemed != face value");
+            _assertEq(r.redeemed, handler.ghostRedeemed(slot), "desk redeemed != redeemed by holders");
+        }
+        _assertEq(certificates.totalMinted(), handler.ghostMinted(), "certificates minted behind the handler's back");
+    }
+
+    /// @notice Deposit tokens: all of the supply sits with the parties or the desk's escrow; the recourse contract holds
+    /// neither tokens nor certificates; sellers received exactly the prices and claimants exactly the claims honoured.
+    function invariant_tokensConserved() public view {
+        IERC20 token = IERC20(handler.settlementToken());
+        address[] memory parties = handler.holders();
+        // The escrow and the obligor (CORE, 0x1004), which the handler mints for to fund.
+        uint256 sum = token.balanceOf(address(desk)) + token.balanceOf(address(0x1004));
+        for (uint256 i; i < parties.length; ++i) sum += token.balanceOf(parties[i]);
+        _assertEq(sum, token.totalSupply(), "deposit tokens outside the parties and the escrow");
+        _assertEq(token.balanceOf(address(recourse)), 0, "recourse contract holds deposit tokens");
+        _assertEq(
+            IERC20(address(certificates)).balanceOf(address(recourse)),
+            0,
+            "recourse contract holds certificates"
+        );
+        _assertEq(handler.ghostSalesPaid(), handler.ghostSalesPriced(), "sellers not paid the price");
+        uint256 honoured;
+        uint256[] memory ids = handler.claims();
+        for (uint256 i; i < ids.length; ++i) {
+            IRecourseClaims.Claim memory k = recourse.claimOf(ids[i]);
+            if (k.status == IRecourseClaims.ClaimStatus.Honoured) honoured += k.value;
+        }
+        _assertEq(handler.ghostHonourPaid(), honoured, "claimants not paid the claims honoured");
+    }
+
+    /// @notice Per sale: the claims on it add up to its claimed value, never above the value sold.
+    function invariant_claimsWithinSales() public view {
+        uint256 sales = recourse.saleCount();
+        uint256 claimCount = recourse.claimCount();
+        for (uint256 saleId = 1; saleId <= sales; ++saleId) {
+            IRecourseClaims.Sale memory s = recourse.saleOf(saleId);
+            uint256 claimed;
+            for (uint256 k = 1; k <= claimCount; ++k) {
+                IRecourseClaims.Claim memory c = recourse.claimOf(k);
+                if (c.saleId == saleId) claimed += c.value;
+            }
+            _assertEq(claimed, s.claimedValue, "claims on a sale != its claimed value");
+            _assertTrue(s.claimedValue <= s.value, "claimed above the value sold");
+            _assertTrue(s.withRecourse || s.claimedValue == 0, "claim on a sale without recourse");
+        }
+    }
+}
