@@ -54,6 +54,7 @@ import {
   DocumentKind,
   hashUtf8,
   ManagedSigner,
+  NativeCodecJsonRpcProvider,
   ReusedGasEstimates,
 } from "@consortia/sdk";
 import { processCpuSeconds } from "./cpu.js";
@@ -354,24 +355,53 @@ interface Sample {
 }
 
 /** A JSON-RPC provider that counts what it sends: requests, and HTTP calls (a batch is one). */
-class CountingProvider extends JsonRpcProvider {
+/** JSON-RPC requests and HTTP calls by method. */
+class RpcCounter {
   requests = 0;
   httpCalls = 0;
   byMethod: Record<string, number> = {};
-  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+  count(payload: JsonRpcPayload | JsonRpcPayload[]): void {
     const list = Array.isArray(payload) ? payload : [payload];
     this.httpCalls++;
     this.requests += list.length;
     for (const p of list) this.byMethod[p.method] = (this.byMethod[p.method] ?? 0) + 1;
-    return super._send(payload);
   }
   counters() {
     return { requests: this.requests, httpCalls: this.httpCalls, byMethod: { ...this.byMethod } };
   }
 }
 
-/** The provider both sides use: the same options (ethers' default batching, 50 ms polling, no chain-id calls). */
-const newProvider = (url: string) => new CountingProvider(url, CHAIN_ID, { staticNetwork: true, pollingInterval: 50 });
+/** The bare-ethers side's provider: ethers' `JsonRpcProvider`, counted. */
+class CountingProvider extends JsonRpcProvider {
+  readonly counter = new RpcCounter();
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    this.counter.count(payload);
+    return super._send(payload);
+  }
+  counters() {
+    return this.counter.counters();
+  }
+}
+
+/** The SDK side's provider: the SDK's `NativeCodecJsonRpcProvider` (ethers' provider, native UTF-8 bodies), counted. */
+class SdkCountingProvider extends NativeCodecJsonRpcProvider {
+  readonly counter = new RpcCounter();
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    this.counter.count(payload);
+    return super._send(payload);
+  }
+  counters() {
+    return this.counter.counters();
+  }
+}
+
+/**
+ * The providers both sides use: the same options (ethers' default batching, 50 ms polling, no chain-id calls); the
+ * bare-ethers side on ethers' `JsonRpcProvider` as is.
+ */
+const providerOptions = { staticNetwork: true, pollingInterval: 50 } as const;
+const newProvider = (url: string) => new SdkCountingProvider(url, CHAIN_ID, providerOptions);
+const newEthersProvider = (url: string) => new CountingProvider(url, CHAIN_ID, providerOptions);
 
 /**
  * For the bare-ethers side: a signer that records the transaction an SDK call would send instead of sending it, so
@@ -439,12 +469,12 @@ async function main(): Promise<void> {
   const node = await startNode();
   const dir = await mkdtemp(join(tmpdir(), "consortia-load-"));
   let indexer: IndexerThread | undefined;
-  const providers: CountingProvider[] = [];
+  const providers: (CountingProvider | SdkCountingProvider)[] = [];
   try {
     const deployment = await deployDemoSuite(node, dir);
     log(`deployed the suite (${Object.keys(deployment.contracts).length} contracts)`);
     const provider = newProvider(node.url);
-    const ethersProvider = newProvider(node.url);
+    const ethersProvider = newEthersProvider(node.url);
     providers.push(provider, ethersProvider);
     // One table for every sender: the first call of each function is estimated, later ones reuse it (x1.5).
     const gasLimits = new ReusedGasEstimates(1.5);
@@ -455,7 +485,7 @@ async function main(): Promise<void> {
     for (const key of DEMO_MEMBER_KEYS) {
       const member = members[key];
       actors[key] = {
-        sdk: await createConsortia({ runner: new Wallet(member.privateKey, provider), deployment, checkChainId: false, gasLimits, localSigning: true }),
+        sdk: await createConsortia({ runner: new Wallet(member.privateKey, provider), deployment, checkChainId: false, gasLimits }),
         address: member.account,
         id: member.memberId,
       };
@@ -509,9 +539,10 @@ async function main(): Promise<void> {
             const operation = menu[i % menu.length](argument(phase, i));
             recording[sender].recorded = undefined;
             recording[sender].reads = [];
-            await operation.run(() => {}).catch(() => undefined);
+            let failure: unknown;
+            await operation.run(() => {}).catch((error: unknown) => (failure = error));
             const request = recording[sender].recorded;
-            if (request === undefined) throw new Error(`${sender} ${operation.kind}: nothing recorded`);
+            if (request === undefined) throw new Error(`${sender} ${operation.kind}: nothing recorded (${String(failure)})`);
             out[sender].push({ kind: operation.kind, request, reads: recording[sender].reads });
           }
         }),
@@ -639,6 +670,8 @@ async function main(): Promise<void> {
           `send->receipt p95 ${summary.latencyMs.sendToReceipt.p95} ms, main thread ${summary.client.mainThreadCpuMsPerTx} ms/tx, ` +
           `load ${summary.loadAverage.before[0]} -> ${summary.loadAverage.after[0]}`,
       );
+      for (const failed of own.filter((s) => s.error !== undefined).slice(0, 3))
+        log(`  failed: ${failed.sender} ${failed.kind}: ${failed.error}`);
     }
 
     const loadStart = nowMs();
@@ -810,9 +843,11 @@ async function main(): Promise<void> {
         allIndexed: indexedEvents === receiptLogs,
       },
     };
-    await writeJsonReport("load.json", result);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     const passed = errors.length === 0 && duplicates === 0 && missing === 0 && foreign === 0 && noncesOk && result.verification.followedIndexed && blockTxs === samples.length;
+    const goals = goalCheck(result, passed);
+    await writeJsonReport("load.json", { ...result, goals });
+    process.stdout.write(`${JSON.stringify({ ...result, goals }, null, 2)}\n`);
+    process.stderr.write(goals.text);
     if (!passed) {
       log("VERIFICATION FAILED");
       process.exitCode = 1;
@@ -827,6 +862,63 @@ async function main(): Promise<void> {
     await node.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Issue 17's goals for the load run, checked against this run's own figures (printed at the end; in load.json). */
+function goalCheck(
+  result: {
+    mining: string;
+    sideBySide: {
+      sdk: { txPerSecond: number; sendToReceiptP95Ms: number; mainThreadCpuMsPerTx: number } | null;
+      ethers: { txPerSecond: number } | null;
+      sdkToEthersThroughput: number | null;
+    };
+    phases: { loadAverage: { before: number[]; after: number[] } }[];
+    verification: { mined: number };
+    transactions: number;
+  },
+  verified: boolean,
+) {
+  const sdk = result.sideBySide.sdk;
+  const period = MINING === "auto" ? NaN : Number(MINING);
+  const loads = result.phases.flatMap((p) => [p.loadAverage.before[0], p.loadAverage.after[0]]);
+  const rows = [
+    {
+      goal: "SDK sustains >= 200 business tx/s at 1 s blocks",
+      value: sdk === null ? "no SDK phase" : `${sdk.txPerSecond} tx/s`,
+      met: sdk !== null && period === 1000 && sdk.txPerSecond >= 200,
+    },
+    {
+      goal: "p95 send->receipt <= 2 block periods",
+      value: sdk === null ? "-" : `${sdk.sendToReceiptP95Ms} ms (${round(sdk.sendToReceiptP95Ms / period, 2)} periods)`,
+      met: sdk !== null && sdk.sendToReceiptP95Ms <= 2 * period,
+    },
+    {
+      goal: "nothing lost or duplicated (verified)",
+      value: `${result.verification.mined} of ${result.transactions} mined once`,
+      met: verified,
+    },
+    {
+      goal: "client CPU <= 3 ms per transaction (main thread)",
+      value: sdk === null ? "-" : `${sdk.mainThreadCpuMsPerTx} ms`,
+      met: sdk !== null && sdk.mainThreadCpuMsPerTx <= 3,
+    },
+    {
+      goal: "SDK >= 0.9x bare ethers (throughput, same run)",
+      value:
+        result.sideBySide.sdkToEthersThroughput === null
+          ? "no ethers phase"
+          : `${result.sideBySide.sdkToEthersThroughput}x (${sdk?.txPerSecond} / ${result.sideBySide.ethers?.txPerSecond} tx/s)`,
+      met: (result.sideBySide.sdkToEthersThroughput ?? 0) >= 0.9,
+    },
+  ];
+  const width = Math.max(...rows.map((r) => r.goal.length));
+  const text =
+    `\nGoal check (issue 17), ${result.mining}, load average (1 min) ${Math.min(...loads)}-${Math.max(...loads)} ` +
+    `on ${cpus().length} cores:\n` +
+    rows.map((r) => `  ${r.met ? "MET    " : "NOT MET"}  ${r.goal.padEnd(width)}  ${r.value}\n`).join("") +
+    (period === 1000 ? "" : `  (the throughput goal is for MINING=1000; this run: MINING=${MINING})\n`);
+  return { rows, allMet: rows.every((r) => r.met), text };
 }
 
 /** Contract names the indexer's projections follow (the others' logs are not indexed). */

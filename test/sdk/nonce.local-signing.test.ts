@@ -1,5 +1,13 @@
 import { expect } from "chai";
-import { isError, JsonRpcProvider, parseUnits, Wallet, type JsonRpcPayload, type JsonRpcResult } from "ethers";
+import {
+  isError,
+  JsonRpcProvider,
+  makeError,
+  parseUnits,
+  Wallet,
+  type JsonRpcPayload,
+  type JsonRpcResult,
+} from "ethers";
 import {
   ManagedSigner,
   ReceiptWatcher,
@@ -31,6 +39,32 @@ class CountingProvider extends JsonRpcProvider {
   }
   count(method: string): number {
     return this.calls[method] ?? 0;
+  }
+}
+
+/** Answers eth_getBlockReceipts as a node without it does (method not found). */
+class NoBlockReceipts extends CountingProvider {
+  override async send(method: string, params: unknown[]): Promise<unknown> {
+    if (method === "eth_getBlockReceipts") {
+      this.calls[method] = (this.calls[method] ?? 0) + 1;
+      throw makeError("the method eth_getBlockReceipts does not exist/is not available", "UNSUPPORTED_OPERATION", {
+        operation: method,
+      });
+    }
+    return super.send(method, params);
+  }
+}
+
+/** Answers `null` to the next `hide` receipt requests: a node that announced a block before serving its receipts. */
+class LateReceipts extends JsonRpcProvider {
+  hide = 0;
+  override async send(method: string, params: unknown[]): Promise<unknown> {
+    const result = await super.send(method, params);
+    if ((method === "eth_getTransactionReceipt" || method === "eth_getBlockReceipts") && this.hide > 0) {
+      this.hide--;
+      return null;
+    }
+    return result;
   }
 }
 
@@ -83,12 +117,14 @@ describe("sdk/nonce ManagedSigner signing locally, receipts through the ReceiptW
       expect(delta("eth_estimateGas"), "estimates after the first call").to.equal(0);
       expect(delta("eth_sendRawTransaction")).to.equal(40);
       expect(delta("eth_chainId")).to.equal(0);
-      // One receipt request per transaction (no per-block polling per transaction).
-      expect(delta("eth_getTransactionReceipt")).to.be.within(40, 44);
+      // Receipts by block (eth_getBlockReceipts once per block holding several of them), no per-transaction polling.
+      const blocks = new Set(receipts.map((r) => r.blockNumber)).size;
+      expect(blocks).to.be.lessThan(10); // many per block
+      expect(delta("eth_getBlockReceipts")).to.be.within(1, blocks);
+      expect(delta("eth_getTransactionReceipt")).to.be.at.most(blocks);
       expect(delta("eth_getTransactionByHash")).to.equal(0);
       expect(receipts.map((r) => r.hash)).to.deep.equal(responses.map((r) => r.hash));
       expect(receipts.every((r) => r.status === 1 && r.from === wallet.address)).to.equal(true);
-      expect(new Set(receipts.map((r) => r.blockNumber)).size).to.be.lessThan(10); // many per block
       expect(responses.map((r) => r.from)).to.deep.equal(responses.map(() => wallet.address));
       expect(responses.map((r) => r.nonce)).to.deep.equal(responses.map((_, i) => start + 1 + i));
       // The node has what was signed under the hash the SDK computed.
@@ -131,6 +167,45 @@ describe("sdk/nonce ManagedSigner signing locally, receipts through the ReceiptW
       // The nonce was used on chain: the next send follows it.
       const next = await signer.sendTransaction({ to: Wallet.createRandom().address, value: 1n, gasLimit: 21_000n });
       expect(next.nonce).to.equal(response.nonce + 1);
+    });
+
+    it("signs locally by default; the response's own wait() goes through the watcher", async () => {
+      const wallet = new Wallet(KEY, provider);
+      const signer = new ManagedSigner(wallet, { gasLimits: new ReusedGasEstimates(1.5) });
+      expect(signer.watcher).to.equal(ReceiptWatcher.for(provider));
+      const recipients = Array.from({ length: 20 }, () => Wallet.createRandom().address);
+      const before = { ...provider.calls };
+      const delta = (method: string) => provider.count(method) - (before[method] ?? 0);
+      const responses = await Promise.all(recipients.map((to) => signer.sendTransaction({ to, value: 1n })));
+      expect(responses.every((response) => signer.watches(response.hash))).to.equal(true);
+      const receipts = await Promise.all(responses.map((response) => response.wait(1, 30_000)));
+      expect(receipts.map((receipt) => receipt?.hash)).to.deep.equal(responses.map((response) => response.hash));
+      expect(receipts.every((receipt) => receipt?.status === 1)).to.equal(true);
+      // ethers' wait would poll each receipt on every block and read the sender's nonce: none of that.
+      const blocks = new Set(receipts.map((receipt) => receipt?.blockNumber)).size;
+      expect(delta("eth_getTransactionReceipt") + delta("eth_getBlockReceipts")).to.be.at.most(blocks + 2);
+      expect(delta("eth_getTransactionByHash")).to.equal(0);
+      // Waiting again (the watcher has forgotten it): ethers' wait, the receipt at once.
+      expect((await responses[0].wait())?.hash).to.equal(responses[0].hash);
+      expect((await responses[1].wait(0))?.hash).to.equal(responses[1].hash);
+    });
+
+    it("falls back to one receipt request per transaction when the node has no eth_getBlockReceipts", async () => {
+      const bare = new NoBlockReceipts(node.url, undefined, { staticNetwork: true, pollingInterval: 100 });
+      try {
+        const signer = new ManagedSigner(new Wallet(OTHER_KEY, bare));
+        const responses = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            signer.sendTransaction({ to: Wallet.createRandom().address, value: 1n, gasLimit: 21_000n }),
+          ),
+        );
+        const receipts = await Promise.all(responses.map((r) => signer.waitForReceipt(r, { timeoutMs: 30_000 })));
+        expect(receipts.every((receipt) => receipt.status === 1)).to.equal(true);
+        expect(bare.count("eth_getBlockReceipts")).to.be.at.most(1); // tried once, then per transaction
+        expect(bare.count("eth_getTransactionReceipt")).to.be.at.least(10);
+      } finally {
+        bare.destroy();
+      }
     });
 
     it("without local signing (option off) sends through the wrapped signer and waits the ethers way", async () => {
@@ -186,6 +261,36 @@ describe("sdk/nonce ManagedSigner signing locally, receipts through the ReceiptW
       await new Promise((resolve) => setTimeout(resolve, 200)); // the watcher has scanned that block
       const receipt = await signer.waitForReceipt(response, { timeoutMs: 10_000 });
       expect(receipt.hash).to.equal(response.hash);
+    });
+
+    it("a block announced before its receipts are served: the receipt is asked for again, not waited for forever", async () => {
+      const late = new LateReceipts(node.url, undefined, { staticNetwork: true, pollingInterval: 50 });
+      try {
+        const own = new ManagedSigner(new Wallet(OTHER_KEY, late));
+        const response = await own.sendTransaction({ to: Wallet.createRandom().address, value: 1n, gasLimit: 21_000n });
+        const waiting = own.waitForReceipt(response, { timeoutMs: 10_000 });
+        await new Promise((resolve) => setTimeout(resolve, 200)); // the watcher knows the head
+        late.hide = 1;
+        await mine(); // one block, then none: the chain stays idle
+        const started = Date.now();
+        const receipt = await waiting;
+        expect(receipt.hash).to.equal(response.hash);
+        expect(late.hide).to.equal(0); // the first answer was hidden
+        expect(Date.now() - started).to.be.lessThan(3_000); // the next poll, not the timeout
+      } finally {
+        late.destroy();
+      }
+    });
+
+    it("the response's wait(confirms, timeout) ends with the watcher's errors: timeout, dropped", async () => {
+      const pending = await transfer();
+      const timeout = await rejection(pending.wait(1, 800));
+      expect(timeout).to.be.instanceOf(TransactionTimeoutError);
+      await mine();
+      const dropped = await transfer();
+      await provider.send("anvil_dropTransaction", [dropped.hash]);
+      expect(await rejection(dropped.wait(1, 800))).to.be.instanceOf(TransactionDroppedError);
+      signer.reset(); // its nonce was never used
     });
 
     it("gives up after the timeout with TransactionTimeoutError, the transaction still pending", async () => {

@@ -27,6 +27,7 @@ export {
   type ManagedSignerOptions,
 } from "./nonce.js";
 export { ReceiptWatcher, type WatchedTransaction, type WatchOptions } from "./watcher.js";
+export { NativeCodecJsonRpcProvider } from "./provider.js";
 export {
   DEFAULT_RECEIPT_TIMEOUT_MS,
   TransactionDroppedError,

@@ -50,7 +50,7 @@ export interface CreateConsortiaOptions {
   gasLimits?: GasLimits;
   /**
    * Over a local key (ethers `Wallet`) and a JSON-RPC provider, sign and submit in the SDK and wait for receipts
-   * through one `ReceiptWatcher` per provider (default false; see nonce.ts and watcher.ts).
+   * through one `ReceiptWatcher` per provider (default true; see nonce.ts and watcher.ts).
    */
   localSigning?: boolean;
 }

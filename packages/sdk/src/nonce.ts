@@ -90,7 +90,7 @@ export interface ManagedSignerOptions {
   gasLimits?: GasLimits;
   /**
    * Sign and submit locally and wait through the provider's `ReceiptWatcher` when the signer is a local key over a
-   * JSON-RPC provider (default false: opt in; see the module comment).
+   * JSON-RPC provider (default true; false: ethers' own send and wait).
    */
   localSigning?: boolean;
 }
@@ -125,7 +125,7 @@ export class ManagedSigner extends AbstractSigner {
     this.signer = signer;
     this.options = options;
     const provider = signer.provider as Partial<JsonRpcLike> | null;
-    if (options.localSigning === true && signer instanceof BaseWallet && typeof provider?.send === "function") {
+    if (options.localSigning !== false && signer instanceof BaseWallet && typeof provider?.send === "function") {
       this.#watcher = ReceiptWatcher.for(provider as Provider);
     }
   }
@@ -379,13 +379,37 @@ export class ManagedSigner extends AbstractSigner {
       blobVersionedHashes: null,
       authorizationList: null,
     };
-    return new TransactionResponse(params, provider);
+    return new SignedTransactionResponse(params, provider, this);
   }
 
   #serialised<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task, task);
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+}
+
+/**
+ * A response for a transaction the `ManagedSigner` signed itself: `wait()` goes through the provider's
+ * `ReceiptWatcher` (one block scan and receipts by block for every transaction in flight), not ethers' per-transaction
+ * wait. ethers' wait on such a response (no start block: it cannot scan for replacements) checks the receipt once and
+ * then only when its block poller reports a newer block: a receipt not yet served at that check, in a block the poller
+ * had already seen, is never asked for again on an idle chain (the likely cause of the hang that kept `localSigning`
+ * off by default: 50 sends on automining Anvil). The watcher asks again on its next poll. Ends as the watcher's waits
+ * do: the receipt, CALL_EXCEPTION for a revert, `TransactionReplacedError`, and with a timeout
+ * `TransactionTimeoutError` / `TransactionDroppedError`; `wait(0)` answers the receipt or null at once.
+ */
+class SignedTransactionResponse extends TransactionResponse {
+  readonly #signer: ManagedSigner;
+
+  constructor(params: TransactionResponseParams, provider: Provider, signer: ManagedSigner) {
+    super(params, provider);
+    this.#signer = signer;
+  }
+
+  override async wait(confirms?: number, timeout?: number | null): Promise<TransactionReceipt | null> {
+    if (confirms === 0 || !this.#signer.watches(this.hash)) return super.wait(confirms, timeout ?? undefined);
+    return this.#signer.waitForReceipt(this, { confirmations: confirms ?? 1, timeoutMs: timeout ?? 0 });
   }
 }
 

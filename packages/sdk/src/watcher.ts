@@ -40,6 +40,9 @@ export interface WatchOptions {
   timeoutMs?: number;
 }
 
+/** Transactions of ours ready in one block from which its receipts are read at once (`eth_getBlockReceipts`). */
+const BLOCK_RECEIPTS_FROM = 2;
+
 /** How many scanned blocks' hashes are kept for transactions registered after their block was scanned. */
 const RECENT_BLOCKS = 64;
 
@@ -70,6 +73,8 @@ export class ReceiptWatcher {
   #recent = new Map<number, Set<string>>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #polling = false;
+  /** Whether the node answers `eth_getBlockReceipts` (undefined: not tried yet). */
+  #blockReceipts: boolean | undefined;
   /** JSON-RPC requests the watcher made (a counter for benchmarks and tests). */
   requests = 0;
 
@@ -195,10 +200,19 @@ export class ReceiptWatcher {
         this.#scanned = block;
       }
       const work: Promise<void>[] = [];
+      const byBlock = new Map<number, [string, Entry][]>();
       for (const [hash, entry] of this.#entries) {
         if (entry.fetching) continue;
         const ready = entry.minedAt !== undefined && head >= entry.minedAt + entry.confirmations - 1;
-        if (ready || entry.direct) work.push(this.#fetch(hash, entry));
+        if (ready && !entry.direct && this.#blockReceipts !== false) {
+          const list = byBlock.get(entry.minedAt!) ?? [];
+          list.push([hash, entry]);
+          byBlock.set(entry.minedAt!, list);
+        } else if (ready || entry.direct) work.push(this.#fetch(hash, entry));
+      }
+      for (const [block, list] of byBlock) {
+        if (list.length >= BLOCK_RECEIPTS_FROM) work.push(this.#fetchBlock(block, list));
+        else for (const [hash, entry] of list) work.push(this.#fetch(hash, entry));
       }
       if (newBlocks) work.push(this.#checkReplacements(this.#scanned));
       await Promise.all(work);
@@ -210,36 +224,73 @@ export class ReceiptWatcher {
     }
   }
 
+  /**
+   * The receipts of several transactions seen in one block with one `eth_getBlockReceipts` (one request and one
+   * response instead of one each); per transaction when the node does not know the method (remembered).
+   */
+  async #fetchBlock(block: number, list: [string, Entry][]): Promise<void> {
+    for (const [, entry] of list) entry.fetching = true;
+    let raws: RawReceipt[] | null;
+    try {
+      raws = (await this.#send("eth_getBlockReceipts", [`0x${block.toString(16)}`])) as RawReceipt[] | null;
+      this.#blockReceipts = true;
+    } catch (error) {
+      for (const [, entry] of list) entry.fetching = false;
+      // Unknown method (the node's answer, whatever its wording, on a first try): per transaction from now on.
+      if (this.#blockReceipts === undefined) this.#blockReceipts = false;
+      if (this.#blockReceipts === false) {
+        await Promise.all(list.map(([hash, entry]) => this.#fetch(hash, entry)));
+        return;
+      }
+      throw error;
+    }
+    const byHash = new Map<string, RawReceipt>();
+    for (const raw of raws ?? []) byHash.set(raw.transactionHash.toLowerCase(), raw);
+    for (const [hash, entry] of list) {
+      entry.fetching = false;
+      this.#settle(hash, entry, byHash.get(hash) ?? null);
+    }
+  }
+
   /** Asks for the receipt of one transaction seen mined (or to be checked directly) and ends its wait if ready. */
   async #fetch(hash: string, entry: Entry): Promise<void> {
     entry.fetching = true;
     try {
-      const raw = (await this.#send("eth_getTransactionReceipt", [hash])) as RawReceipt | null;
-      const receipt = raw === null ? null : receiptOf(raw, entry.tx.gasPrice, this.provider);
-      entry.direct = false;
-      if (receipt === null) {
-        entry.minedAt = undefined; // reorganised away, or not yet served: the scan finds it again
-        return;
-      }
-      entry.minedAt = receipt.blockNumber;
-      if ((this.#head ?? 0) < receipt.blockNumber + entry.confirmations - 1) return;
-      this.#finish(hash, entry);
-      if (receipt.status === 0) {
-        entry.reject(
-          makeError("transaction execution reverted", "CALL_EXCEPTION", {
-            action: "sendTransaction",
-            data: null,
-            reason: null,
-            invocation: null,
-            revert: null,
-            transaction: { to: receipt.to, from: receipt.from, data: "" },
-            receipt,
-          }),
-        );
-      } else entry.resolve(receipt);
+      this.#settle(hash, entry, (await this.#send("eth_getTransactionReceipt", [hash])) as RawReceipt | null);
     } finally {
       entry.fetching = false;
     }
+  }
+
+  /** Ends the wait of `entry` with its receipt (`raw`, null: not served) if it has its confirmations. */
+  #settle(hash: string, entry: Entry, raw: RawReceipt | null): void {
+    if (this.#entries.get(hash) !== entry) return; // ended meanwhile (timed out)
+    const receipt = raw === null ? null : receiptOf(raw, entry.tx.gasPrice, this.provider);
+    if (receipt === null) {
+      // Seen in a scanned block but its receipt not served (Anvil can answer a new head before storing the block's
+      // receipts; or the block was reorganised away): ask again directly on the next poll — the scan has passed
+      // that block and would not find it there again, and on an idle chain no later block would end the wait.
+      entry.direct = entry.minedAt !== undefined;
+      entry.minedAt = undefined;
+      return;
+    }
+    entry.direct = false;
+    entry.minedAt = receipt.blockNumber;
+    if ((this.#head ?? 0) < receipt.blockNumber + entry.confirmations - 1) return;
+    this.#finish(hash, entry);
+    if (receipt.status === 0) {
+      entry.reject(
+        makeError("transaction execution reverted", "CALL_EXCEPTION", {
+          action: "sendTransaction",
+          data: null,
+          reason: null,
+          invocation: null,
+          revert: null,
+          transaction: { to: receipt.to, from: receipt.from, data: "" },
+          receipt,
+        }),
+      );
+    } else entry.resolve(receipt);
   }
 
   /**
