@@ -18,6 +18,7 @@ import { createSiweMessage, parseSiweMessage } from "viem/siwe";
 import { Roles } from "@consortia/sdk";
 import type { Config } from "../indexer/config.js";
 import type { Queryable } from "../indexer/db.js";
+import { IndexCache } from "./cache.js";
 import { MEMBER_KINDS } from "../indexer/projections/platform.js";
 
 /** How the API signs in its callers. */
@@ -36,6 +37,11 @@ export interface AuthOptions {
   challengeSeconds?: number;
   /** The clock, in milliseconds (tests move it). */
   now?: () => number;
+  /**
+   * Standing kept between requests (`StandingCache`): only for a process whose own indexer is the index's one writer,
+   * which tells the cache when it writes. Absent: the registry is read at every request (an API replica).
+   */
+  standingCache?: StandingCache | undefined;
 }
 
 /** A signed-in caller, as the registry stands now. */
@@ -71,6 +77,8 @@ export function parseSecret(text: string): Uint8Array {
 }
 
 const AUDIENCE = "consortia-query-api";
+/** Verified tokens kept at most (all are dropped beyond, and verified again on their next use). */
+const VERIFIED_TOKENS_MAX = 10_000;
 /** Hex digits of the nonce's random part and of its HMAC tag (SIWE nonces are alphanumeric, at least 8). */
 const NONCE_RANDOM_HEX = 16;
 const NONCE_TAG_HEX = 32;
@@ -93,11 +101,11 @@ export function authFromConfig(
   };
 }
 
+/** An account's standing: its caller when it is in good standing, else why not. */
+export type Standing = { ok: true; caller: Caller } | { ok: false; reason: string };
+
 /** The member behind an account and whether both are in good standing now (Active member, Active account). */
-export async function standing(
-  db: Queryable,
-  account: string,
-): Promise<{ ok: true; caller: Caller } | { ok: false; reason: string }> {
+export async function standing(db: Queryable, account: string): Promise<Standing> {
   const [row] = await db.query<{
     member_id: number;
     kind: string;
@@ -131,6 +139,17 @@ export async function standing(
   };
 }
 
+/**
+ * The standing of signed-in accounts between requests, in a process whose own indexer is the only writer of the index
+ * (see IndexCache, src/api/cache.ts): a member suspended, an account disabled or a role changed takes effect at the
+ * commit that indexes it, as without the cache.
+ */
+export class StandingCache extends IndexCache<string, Standing> {
+  read(db: Queryable, account: string): Promise<Standing> {
+    return this.get(account, () => standing(db, account));
+  }
+}
+
 export interface Authenticator {
   challenge(account: string): Promise<{ message: string; expiresAt: string }>;
   login(message: string, signature: Hex): Promise<{ token: string; expiresAt: string; caller: Caller }>;
@@ -147,6 +166,13 @@ export function authenticator(db: Queryable, options: AuthOptions): Authenticato
   const statement = `Sign in to the ${options.consortium} query API. This signature only proves who you are; it moves nothing.`;
   /** Nonces of successful logins, until their challenge expires: a replayed login finds its nonce here. */
   const spent = new Map<string, number>();
+  /**
+   * Tokens whose signature, issuer and audience were verified, with their subject and expiry (unix seconds): a token
+   * is an immutable signed string, so it is verified once; its expiry is still checked at every request.
+   */
+  const verified = new Map<string, { subject: string; exp: number }>();
+  const current = (account: string): Promise<Standing> =>
+    options.standingCache === undefined ? standing(db, account) : options.standingCache.read(db, account);
 
   /** The HMAC tag binding a nonce's random part to everything else the challenge says. */
   const tag = (random: string, account: string, chainId: number, issued: number, expires: number): string =>
@@ -243,21 +269,37 @@ export function authenticator(db: Queryable, options: AuthOptions): Authenticato
     },
 
     async verify(token) {
-      let subject: string | undefined;
-      try {
-        const { payload } = await jwtVerify(token, options.secret, {
-          algorithms: ["HS256"],
-          issuer: url.origin,
-          audience: AUDIENCE,
-          currentDate: new Date(now()),
-        });
-        subject = payload.sub;
-      } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw new AuthError(401, "token expired: sign in again");
-        throw new AuthError(401, "invalid token (not signed by this API, altered or malformed)");
+      let known = verified.get(token);
+      if (known === undefined) {
+        let subject: string | undefined;
+        let exp: number | undefined;
+        try {
+          const { payload } = await jwtVerify(token, options.secret, {
+            algorithms: ["HS256"],
+            issuer: url.origin,
+            audience: AUDIENCE,
+            currentDate: new Date(now()),
+          });
+          subject = payload.sub;
+          exp = payload.exp;
+        } catch (error) {
+          if (error instanceof joseErrors.JWTExpired) throw new AuthError(401, "token expired: sign in again");
+          throw new AuthError(401, "invalid token (not signed by this API, altered or malformed)");
+        }
+        if (subject === undefined || !/^0x[0-9a-f]{40}$/.test(subject))
+          throw new AuthError(401, "invalid token subject");
+        // Our tokens always carry an expiry; one without is verified at every request (never kept).
+        if (exp !== undefined) {
+          if (verified.size >= VERIFIED_TOKENS_MAX) verified.clear();
+          verified.set(token, { subject, exp });
+        }
+        known = { subject, exp: exp ?? Number.POSITIVE_INFINITY };
+      } else if (known.exp <= Math.floor(now() / 1000)) {
+        // The rule jose applies (exp <= now, no tolerance), for a token verified before.
+        verified.delete(token);
+        throw new AuthError(401, "token expired: sign in again");
       }
-      if (subject === undefined || !/^0x[0-9a-f]{40}$/.test(subject)) throw new AuthError(401, "invalid token subject");
-      const found = await standing(db, subject);
+      const found = await current(known.subject);
       if (!found.ok) throw new AuthError(403, found.reason);
       return found.caller;
     },

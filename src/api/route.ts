@@ -5,6 +5,7 @@ import type { Queryable, Row } from "../indexer/db.js";
 import type { NodeStatus } from "../indexer/nodes.js";
 import type { IndexerRole } from "../indexer/service.js";
 import type { Access, Viewer } from "./access.js";
+import type { IndexCache } from "./cache.js";
 import type { CsvTable } from "./csv.js";
 
 /** The indexer's progress as the API sees it (in process, or read from the database). */
@@ -271,8 +272,11 @@ export function sourceOf(block: unknown, tx: unknown, logIndex: unknown = 0): So
   return made;
 }
 
-/** Fills `time` and `date` of every source in `value` (made by `sourceOf`) from the stored block times. */
-export async function fillTimes(db: Queryable, value: unknown): Promise<void> {
+/**
+ * Fills `time` and `date` of every source in `value` (made by `sourceOf`) from the stored block times (`cache`: kept
+ * between requests while this process's indexer is the only writer, see src/api/cache.ts).
+ */
+export async function fillTimes(db: Queryable, value: unknown, cache?: IndexCache<number, number>): Promise<void> {
   const found: Source[] = [];
   const walk = (v: unknown): void => {
     if (v === null || typeof v !== "object") return;
@@ -281,16 +285,20 @@ export async function fillTimes(db: Queryable, value: unknown): Promise<void> {
       untimed.delete(v);
       return;
     }
-    for (const child of Array.isArray(v) ? v : Object.values(v)) walk(child);
+    if (Array.isArray(v)) for (const child of v) walk(child);
+    else for (const key in v) walk((v as Record<string, unknown>)[key]);
   };
   walk(value);
   if (found.length === 0) return;
   const blocks = [...new Set(found.map((s) => s.block))];
-  const rows = await db.query<{ block_number: number; block_time: number }>(
-    `SELECT block_number, block_time FROM block_times WHERE block_number = ANY($1::bigint[])`,
-    [blocks],
-  );
-  const times = new Map(rows.map((r) => [Number(r.block_number), Number(r.block_time)]));
+  const load = async (missing: number[]): Promise<Map<number, number>> => {
+    const rows = await db.query<{ block_number: number; block_time: number }>(
+      `SELECT block_number, block_time FROM block_times WHERE block_number = ANY($1::bigint[])`,
+      [missing],
+    );
+    return new Map(rows.map((r) => [Number(r.block_number), Number(r.block_time)]));
+  };
+  const times = cache === undefined ? await load(blocks) : await cache.getMany(blocks, load);
   for (const s of found) Object.assign(s, timeFields(times.get(s.block)));
 }
 

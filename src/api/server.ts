@@ -9,6 +9,7 @@ import type { EventFeed } from "./feed.js";
 import { toCsv } from "./csv.js";
 import { publicAccess, rowCheck, type Access, type Viewer } from "./access.js";
 import { AuthError, authenticator, type AuthOptions, type Authenticator, type Caller } from "./auth.js";
+import type { IndexCache } from "./cache.js";
 import { apiMetrics } from "./metrics.js";
 import { badRequest, issues, parseRequest } from "./request.js";
 import { roleNames } from "./routes/platform.js";
@@ -41,6 +42,8 @@ export interface ApiOptions {
   /** With `auth: "off"` only: a shared bearer token every endpoint but /health and /ready requires. */
   token?: string | undefined;
   logger?: Logger | undefined;
+  /** Block times kept between requests (only where this process's indexer is the only writer: src/api/cache.ts). */
+  blockTimes?: IndexCache<number, number> | undefined;
 }
 
 /** Files in src/api/routes/ whose default export is a RouteModule; `_`-prefixed files are skipped. */
@@ -298,7 +301,7 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOption
       // `at` defaults to the chain's latest indexed time, not the server clock.
       if (takes.at && input.at === undefined) input.at = (await options.status()).indexedBlockTime;
       const answer = await route.handler({ params: parsed.params as never, query: input as never }, ctx);
-      await fillTimes(options.db, answer);
+      await fillTimes(options.db, answer, options.blockTimes);
       if (route.csv !== undefined && wantsCsv(request, input as { format?: string })) {
         const table = route.csv(answer as never, input as never);
         return reply

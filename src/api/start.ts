@@ -4,7 +4,9 @@ import { createLogger, startIndexer, type IndexerService } from "../indexer/serv
 import { chainReader } from "./chain.js";
 import type { ApiStatus } from "./route.js";
 import { indexerFeed, pollingFeed, type EventFeed } from "./feed.js";
-import { authFromConfig } from "./auth.js";
+import { observeTransactions } from "../indexer/db.js";
+import { authFromConfig, StandingCache } from "./auth.js";
+import { IndexCache } from "./cache.js";
 import { buildApi, closeApi, loadRoutes } from "./server.js";
 import { databaseStatus, indexerStatus } from "./status.js";
 
@@ -40,13 +42,24 @@ export async function startIndexerAndApi(config: Config): Promise<IndexerAndApi>
       : indexerFeed(service.indexer);
   try {
     const status = serviceStatus(service, config);
+    const auth = authFromConfig(config, status);
+    // Standing and block times kept between requests while this process's indexer is the only writer (always on
+    // PGlite; on PostgreSQL while it holds the writer lock): its write transactions invalidate them (src/api/cache.ts).
+    const soleWriter = () => service.db.kind === "pglite" || service.role() === "writer";
+    const blockTimes = new IndexCache<number, number>(soleWriter);
+    observeTransactions(service.db, blockTimes);
+    if (auth !== "off") {
+      auth.standingCache = new StandingCache(soleWriter);
+      observeTransactions(service.db, auth.standingCache);
+    }
     const api = await buildApi({
       db: service.db,
       status,
       feed,
       routes: await loadRoutes(),
       chain: chainReader(config.rpcUrl, service.deployments),
-      auth: authFromConfig(config, status),
+      auth,
+      blockTimes,
       token: config.apiToken,
       logger,
     });

@@ -189,3 +189,26 @@ async function openPostgres(databaseUrl: string, schema = "public"): Promise<Dat
     },
   };
 }
+
+/** Told when a transaction of `observeTransactions` starts and when it ended (committed, or rolled back). */
+export interface TransactionObserver {
+  beginWrite(): void;
+  endWrite(): void;
+}
+
+/**
+ * Reports every transaction run through `db` from now on to `observer` (the API's standing cache, src/api/auth.ts):
+ * `beginWrite` before it starts, `endWrite` after it committed or failed. The indexer writes the index only in
+ * transactions, so an observer hears of every write of this process.
+ */
+export function observeTransactions(db: Database, observer: TransactionObserver): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    observer.beginWrite();
+    try {
+      return await transaction(fn);
+    } finally {
+      observer.endWrite();
+    }
+  };
+}
