@@ -213,13 +213,71 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
             uint64 revealDeadline = o.quoteDeadline + o.revealPeriod;
             if (block.timestamp <= revealDeadline) revert ForfaitingRevealNotOver(offerId, revealDeadline);
         }
-        if (deedHash == bytes32(0)) revert InvalidValue("deedHash");
-        if (noticeHash == bytes32(0)) revert InvalidValue("noticeHash");
         Quote storage q = _getForfaitingMarketStorage()._quotes[offerId][bidder];
         if (q.state != QuoteState.Active) revert ForfaitingQuoteNotActive(offerId, bidder, q.state);
         uint32 buyer = q.bidderMember;
         // The buyer's bank must still be an active forfaiter, with the same account it quoted from.
         _requireParty(offerId, _authorizeAccount(bidder, Roles.FORFAITER), buyer);
+        q.state = QuoteState.Accepted;
+        _trade(offerId, o, seller, buyer, bidder, q.price, deedHash, noticeHash, offChainReference);
+    }
+
+    /// @inheritdoc IForfaitingMarket
+    function acceptSealedQuote(
+        uint256 offerId,
+        address bidder,
+        uint128 price,
+        bytes32 salt,
+        bytes32 deedHash,
+        bytes32 noticeHash,
+        bytes32 offChainReference
+    ) external whenNotPaused nonReentrant {
+        ForfaitingMarketStorage storage $ = _getForfaitingMarketStorage();
+        Offer storage o = _loadOpen(offerId);
+        uint32 seller = _authorize(Roles.FORFAITER);
+        _requireParty(offerId, seller, o.sellerMember);
+        if (o.revealPeriod == 0) revert ForfaitingWrongQuoteMode(offerId, false);
+        {
+            // The acceptance window is the reveal period: all commitments are in, and a bidder is bound to its sealed
+            // price only until the reveal deadline (after it, only revealed quotes can be accepted).
+            uint64 opensAfter = o.quoteDeadline;
+            uint64 closesAt = opensAfter + o.revealPeriod;
+            if (block.timestamp <= opensAfter || block.timestamp > closesAt) {
+                revert ForfaitingNotRevealTime(offerId, opensAfter, closesAt);
+            }
+        }
+        bytes32 commitment = $._commitments[offerId][bidder];
+        if (commitment == bytes32(0)) revert ForfaitingNoCommitment(offerId, bidder);
+        // The commitment binds offer, bidder account, price and salt: the seller cannot open it at another price, nor
+        // open a commitment another bidder copied.
+        if (keccak256(abi.encode(offerId, bidder, price, salt)) != commitment) {
+            revert ForfaitingRevealMismatch(offerId, bidder);
+        }
+        if (price == 0) revert InvalidValue("price");
+        // The bidder's standing now, not at commitment: an account stays with its member for life, so the member is
+        // the one that committed; it must still be an active forfaiter (not suspended, role kept).
+        uint32 buyer = _authorizeAccount(bidder, Roles.FORFAITER);
+        if (buyer == seller) revert ForfaitingOwnOffer(offerId, buyer);
+        delete $._commitments[offerId][bidder];
+        $._quotes[offerId][bidder] = Quote({price: price, bidderMember: buyer, state: QuoteState.Accepted});
+        _trade(offerId, o, seller, buyer, bidder, price, deedHash, noticeHash, offChainReference);
+    }
+
+    /// @dev The trade behind both acceptances, once the quote is settled on: checks the claim still carries what was
+    /// announced and may move to the buyer, records the trade, then moves the claim and the price.
+    function _trade(
+        uint256 offerId,
+        Offer storage o,
+        uint32 seller,
+        uint32 buyer,
+        address bidder,
+        uint128 price,
+        bytes32 deedHash,
+        bytes32 noticeHash,
+        bytes32 offChainReference
+    ) private {
+        if (deedHash == bytes32(0)) revert InvalidValue("deedHash");
+        if (noticeHash == bytes32(0)) revert InvalidValue("noticeHash");
         Trade memory trade = Trade({
             asset: o.asset,
             claimId: o.claimId,
@@ -227,7 +285,7 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
             maturity: o.maturity,
             sellerAccount: o.seller,
             buyerAccount: bidder,
-            price: q.price,
+            price: price,
             deedHash: deedHash,
             noticeHash: noticeHash,
             offChainReference: offChainReference
@@ -244,7 +302,6 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
         _requireDeliverable(offerId, buyer, trade.asset, trade.claimId, info.amount);
 
         o.state = OfferState.Traded;
-        q.state = QuoteState.Accepted;
         _getForfaitingMarketStorage()._notices[offerId] = noticeHash;
         emit ClaimTraded(offerId, seller, buyer, trade);
 

@@ -13,7 +13,7 @@ describe("cli: forfaiting commands against a real node", function () {
     net = await appsNetwork();
   });
 
-  it("a deferred LC claim is sold: announce, quote, sealed commit, accept, acknowledge", async () => {
+  it("a deferred LC claim is sold: announce, quote, sealed commit, accept, acknowledge; sealed opening to the seller", async () => {
     // The claim: bank A accepts a deferred presentation; the exporter discounts it with bank B.
     const { lcId } = await net.json<{ lcId: string }>(
       lcIssueArgs("20000", "deferred terms", { extra: ["--deferred", "--tenor-days", "180"] }),
@@ -85,5 +85,44 @@ describe("cli: forfaiting commands against a real node", function () {
     });
     expect(early.code).to.equal(1);
     expect(early.stderr).to.match(/ForfaitingNotRevealTime/);
+
+    // Issue 21: instead of revealing, bank B seals its price and salt to the seller and the regulator. The seller
+    // (bank C) has published no encryption key on this network, so the envelope cannot be sealed for it.
+    const sealOut = join(net.workdir, "opening.json");
+    const sealing = await net.run(
+      ["forfaiting", "seal-opening", sealedOffer.offerId, "--salt-file", saltFile, "--out", sealOut],
+      { as: "bankB" },
+    );
+    expect(sealing.code).to.equal(1);
+    expect(sealing.stderr).to.match(/published no encryption key/);
+    // The seller accepts by opening the commitment: before the quote deadline the simulation refuses it, and nothing
+    // is sent (the price would otherwise sit in a reverted transaction's calldata).
+    const before = await net.json<{ quotes: unknown[] }>(["forfaiting", "show", sealedOffer.offerId]);
+    const opened = await net.run(
+      [
+        "forfaiting",
+        "accept-sealed",
+        sealedOffer.offerId,
+        "Bank B",
+        "--salt-file",
+        saltFile,
+        "--deed",
+        h("deed 2"),
+        "--notice",
+        h("notice 2"),
+      ],
+      { as: "bankC" },
+    );
+    expect(opened.code).to.equal(1);
+    expect(opened.stderr).to.match(/ForfaitingNotRevealTime/);
+    const unusable = await net.run(
+      ["forfaiting", "accept-sealed", sealedOffer.offerId, "Bank B", "--deed", h("d"), "--notice", h("n")],
+      { as: "bankC" },
+    );
+    expect(unusable.code).to.not.equal(0);
+    expect(unusable.stderr).to.match(/give --opening \(with --encryption-key-file\) or --salt-file/);
+    expect((await net.json<{ quotes: unknown[] }>(["forfaiting", "show", sealedOffer.offerId])).quotes).to.deep.equal(
+      before.quotes,
+    );
   });
 });

@@ -139,7 +139,8 @@ export const KNOWN_LEAKS: Readonly<Record<string, string>> = {
   "forfaiting/discount price":
     "the supplier's discount with its bank is paid in deposit tokens outside the market (a Transfer event)",
   "forfaiting/quote price":
-    "the accepted price moves as deposit tokens against the claim (DvP); the sealed quote is revealed to be enforced",
+    "the accepted price moves as deposit tokens against the claim (DvP): public however the quote was accepted (the " +
+    "demo reveals the one quote it accepts; acceptSealedQuote opens the chosen commitment and reveals no other)",
   "guarantees/amount":
     "the guarantee's amount is what the contract pays out on a complying demand (and counter-demand)",
   "receivables/face value": "the certificate's value: ERC-3525 value moves and is redeemed in deposit tokens",

@@ -348,6 +348,17 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: "test/cli/recourse.test.ts", invocation: ['"receivable", "recourse", "$1"'] }],
   },
   {
+    commands: /^consortia forfaiting (seal-opening|accept-sealed) \S.*$/,
+    run: [{ file: "test/cli/forfaiting.test.ts", invocation: ['"forfaiting", "$1"'] }],
+    note:
+      "the CLI node's clock only moves forward: the test seals an opening and accepts before the quote deadline " +
+      "(refused by the simulation, nothing sent); the trade itself is in test/forfaiting/ForfaitingMarket.test.ts",
+  },
+  {
+    commands: /^consortia lc credit-line$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['"lc", "credit-line"'] }],
+  },
+  {
     commands: /^consortia financing (request|quote|commit|reveal|show|accept) \S.*$/,
     run: [{ file: "test/cli/financing.test.ts", invocation: ['"financing", "$1"'] }],
   },

@@ -666,3 +666,186 @@ describe("ForfaitingMarket", () => {
     });
   });
 });
+
+/**
+ * Issue 21: a sealed quote the seller does not take is never revealed on chain. The bidder sends its price and salt to
+ * the seller alone (an envelope, off chain); the seller accepts by opening the commitment, which the market checks.
+ */
+describe("ForfaitingMarket: acceptance of a sealed quote by opening its commitment", () => {
+  const SALT_B = h("salt-bankB");
+  const SALT_C = h("salt-bankC");
+  const PRICE_B = 9_700_000n;
+  const PRICE_C = 9_650_000n;
+
+  async function committedFixture() {
+    const f = await sealedOfferFixture();
+    const { bankB, bankC } = f.platform.accounts;
+    await f.market.connect(bankB).commitQuote(f.id, commitment(f.id, bankB.address, PRICE_B, SALT_B));
+    await f.market.connect(bankC).commitQuote(f.id, commitment(f.id, bankC.address, PRICE_C, SALT_C));
+    await networkHelpers.time.increaseTo(f.now + 3n * DAY + 1n);
+    return f;
+  }
+
+  it("trades at the opened price; the other quote stays a commitment, its price nowhere on chain", async () => {
+    const f = await networkHelpers.loadFixture(committedFixture);
+    const { accounts, ids, token } = f.platform;
+    const { bankA, bankB, bankC } = accounts;
+    const before = await token.balanceOf(bankA);
+    const tx = f.market.connect(bankA).acceptSealedQuote(f.id, bankB, PRICE_B, SALT_B, DEED, NOTICE, ZeroHash);
+    await expect(tx)
+      .to.emit(f.market, "ClaimTraded")
+      .withArgs(f.id, ids.bankA, ids.bankB, anyValue)
+      .and.not.to.emit(f.market, "QuoteRevealed");
+    expect(await token.balanceOf(bankA)).to.equal(before + PRICE_B);
+    expect((await f.claims.claimInfo(1n)).holder).to.equal(bankB.address);
+    const q = await f.market.quoteOf(f.id, bankB);
+    expect([q.price, q.bidderMember, q.state]).to.deep.equal([PRICE_B, BigInt(ids.bankB), BigInt(QState.Accepted)]);
+    expect(await f.market.commitmentOf(f.id, bankB)).to.equal(ZeroHash);
+    // The losing quote: still only its commitment, and its price in no log, calldata or storage of the offer's life.
+    expect((await f.market.quoteOf(f.id, bankC)).state).to.equal(BigInt(QState.None));
+    expect(await f.market.commitmentOf(f.id, bankC)).to.not.equal(ZeroHash);
+    const hidden = PRICE_C.toString(16).padStart(32, "0");
+    const blocks = await ethers.provider.getBlockNumber();
+    for (let n = 0; n <= blocks; n++) {
+      const block = await ethers.provider.getBlock(n, true);
+      for (const t of block!.prefetchedTransactions) expect(t.data.toLowerCase()).to.not.include(hidden);
+    }
+    const logs = await ethers.provider.getLogs({ fromBlock: 0, toBlock: blocks });
+    for (const log of logs) expect(log.data.toLowerCase()).to.not.include(hidden);
+    // Market storage: the quote slot of bankC (mapping offerId => bidder => Quote) is empty.
+    const base = BigInt("0xee1907c4c25f0ead0b25e1d996a8118e2186e978708913f8d60786394f5f9b00") + 3n;
+    const coder = AbiCoder.defaultAbiCoder();
+    const inner = keccak256(coder.encode(["uint256", "uint256"], [f.id, base]));
+    const slot = keccak256(coder.encode(["address", "bytes32"], [bankC.address, inner]));
+    expect(await ethers.provider.getStorage(f.market, slot)).to.equal(ZeroHash);
+  });
+
+  it("rejects an opening at another price or with another salt", async () => {
+    const f = await networkHelpers.loadFixture(committedFixture);
+    const { bankA, bankB } = f.platform.accounts;
+    const seller = f.market.connect(bankA);
+    for (const [price, salt] of [
+      [PRICE_B + 1n, SALT_B],
+      [PRICE_B - 1n, SALT_B],
+      [PRICE_B, SALT_C],
+    ] as const) {
+      await expect(seller.acceptSealedQuote(f.id, bankB, price, salt, DEED, NOTICE, ZeroHash))
+        .to.be.revertedWithCustomError(f.market, "ForfaitingRevealMismatch")
+        .withArgs(f.id, bankB.address);
+    }
+  });
+
+  it("rejects an opening of a copied commitment under the copier's account", async () => {
+    const f = await networkHelpers.loadFixture(sealedOfferFixture);
+    const { bankA, bankB, bankC } = f.platform.accounts;
+    const c = commitment(f.id, bankB.address, PRICE_B, SALT_B);
+    await f.market.connect(bankB).commitQuote(f.id, c);
+    await f.market.connect(bankC).commitQuote(f.id, c);
+    await networkHelpers.time.increaseTo(f.now + 3n * DAY + 1n);
+    await expect(f.market.connect(bankA).acceptSealedQuote(f.id, bankC, PRICE_B, SALT_B, DEED, NOTICE, ZeroHash))
+      .to.be.revertedWithCustomError(f.market, "ForfaitingRevealMismatch")
+      .withArgs(f.id, bankC.address);
+  });
+
+  it("lets only the seller open, and only within the reveal period of a sealed offer", async () => {
+    const f = await networkHelpers.loadFixture(sealedOfferFixture);
+    const { bankA, bankB, bankC } = f.platform.accounts;
+    const { ids } = f.platform;
+    await f.market.connect(bankB).commitQuote(f.id, commitment(f.id, bankB.address, PRICE_B, SALT_B));
+    const open = (signer: typeof bankA) =>
+      f.market.connect(signer).acceptSealedQuote(f.id, bankB, PRICE_B, SALT_B, DEED, NOTICE, ZeroHash);
+    // Before the commit deadline: bidders are still committing.
+    await expect(open(bankA))
+      .to.be.revertedWithCustomError(f.market, "ForfaitingNotRevealTime")
+      .withArgs(f.id, f.now + 3n * DAY, f.now + 5n * DAY);
+    await networkHelpers.time.increaseTo(f.now + 3n * DAY + 1n);
+    await expect(open(bankC))
+      .to.be.revertedWithCustomError(f.market, "ForfaitingWrongParty")
+      .withArgs(f.id, ids.bankC, ids.bankA);
+    await expect(open(bankB))
+      .to.be.revertedWithCustomError(f.market, "ForfaitingWrongParty")
+      .withArgs(f.id, ids.bankB, ids.bankA);
+    await expect(
+      f.market.connect(bankA).acceptSealedQuote(f.id, bankB, PRICE_B, SALT_B, ZeroHash, NOTICE, ZeroHash),
+    ).to.be.revertedWithCustomError(f.market, "InvalidValue");
+    // After the reveal deadline the bidder is no longer bound to its sealed price.
+    await networkHelpers.time.increaseTo(f.now + 5n * DAY + 1n);
+    await expect(open(bankA))
+      .to.be.revertedWithCustomError(f.market, "ForfaitingNotRevealTime")
+      .withArgs(f.id, f.now + 3n * DAY, f.now + 5n * DAY);
+  });
+
+  it("rejects an opening on an open offer, of a zero price, or of no commitment", async () => {
+    const open = await networkHelpers.loadFixture(quotedFixture);
+    await expect(
+      open.market
+        .connect(open.platform.accounts.bankA)
+        .acceptSealedQuote(open.id, open.platform.accounts.bankB, 9_650_000n, SALT_B, DEED, NOTICE, ZeroHash),
+    )
+      .to.be.revertedWithCustomError(open.market, "ForfaitingWrongQuoteMode")
+      .withArgs(open.id, false);
+    const f = await networkHelpers.loadFixture(sealedOfferFixture);
+    const { bankA, bankB, bankC } = f.platform.accounts;
+    await f.market.connect(bankB).commitQuote(f.id, commitment(f.id, bankB.address, 0n, SALT_B));
+    await networkHelpers.time.increaseTo(f.now + 3n * DAY + 1n);
+    await expect(f.market.connect(bankA).acceptSealedQuote(f.id, bankB, 0n, SALT_B, DEED, NOTICE, ZeroHash))
+      .to.be.revertedWithCustomError(f.market, "InvalidValue")
+      .withArgs(encodeBytes32String("price"));
+    await expect(f.market.connect(bankA).acceptSealedQuote(f.id, bankC, PRICE_C, SALT_C, DEED, NOTICE, ZeroHash))
+      .to.be.revertedWithCustomError(f.market, "ForfaitingNoCommitment")
+      .withArgs(f.id, bankC.address);
+  });
+
+  it("rejects an opening of a withdrawn commitment, and a second acceptance", async () => {
+    const f = await networkHelpers.loadFixture(committedFixture);
+    const { bankA, bankB, bankC } = f.platform.accounts;
+    await f.market.connect(bankC).withdrawQuote(f.id);
+    await expect(f.market.connect(bankA).acceptSealedQuote(f.id, bankC, PRICE_C, SALT_C, DEED, NOTICE, ZeroHash))
+      .to.be.revertedWithCustomError(f.market, "ForfaitingNoCommitment")
+      .withArgs(f.id, bankC.address);
+    await f.market.connect(bankA).acceptSealedQuote(f.id, bankB, PRICE_B, SALT_B, DEED, NOTICE, ZeroHash);
+    await expect(f.market.connect(bankA).acceptSealedQuote(f.id, bankB, PRICE_B, SALT_B, DEED, NOTICE, ZeroHash))
+      .to.be.revertedWithCustomError(f.market, "ForfaitingWrongState")
+      .withArgs(f.id, OState.Traded, OState.Open);
+  });
+
+  it("checks the bidder's standing at acceptance: forfaiter role lost, bank suspended", async () => {
+    const f = await networkHelpers.loadFixture(committedFixture);
+    const { registry, accounts, ids } = f.platform;
+    const { bankA, bankB } = accounts;
+    const open = () => f.market.connect(bankA).acceptSealedQuote(f.id, bankB, PRICE_B, SALT_B, DEED, NOTICE, ZeroHash);
+    const roles = (await registry.member(ids.bankB)).roles;
+    await passProposal(
+      f.platform,
+      registry,
+      registry.interface.encodeFunctionData("setRoles", [ids.bankB, roles & ~(1n << 16n)]),
+    );
+    await expect(open()).to.be.revertedWithCustomError(registry, "MissingRole");
+    await passProposal(f.platform, registry, registry.interface.encodeFunctionData("setRoles", [ids.bankB, roles]));
+    await passProposal(f.platform, registry, registry.interface.encodeFunctionData("suspendMember", [ids.bankB]));
+    await expect(open()).to.be.revertedWithCustomError(registry, "MemberNotActive").withArgs(ids.bankB, 2);
+  });
+
+  it("fails whole when the bidder cannot pay the opened price: nothing moves", async () => {
+    const f = await networkHelpers.loadFixture(committedFixture);
+    const { token, accounts } = f.platform;
+    const { bankA, bankB } = accounts;
+    await token.connect(bankB).approve(f.market, 0n);
+    await expect(
+      f.market.connect(bankA).acceptSealedQuote(f.id, bankB, PRICE_B, SALT_B, DEED, NOTICE, ZeroHash),
+    ).to.be.revertedWithCustomError(token, "ERC20InsufficientAllowance");
+    expect((await f.claims.claimInfo(1n)).holder).to.equal(bankA.address);
+    expect(await f.market.commitmentOf(f.id, bankB)).to.not.equal(ZeroHash);
+    expect((await f.market.offer(f.id)).state).to.equal(BigInt(OState.Open));
+  });
+
+  it("is refused while paused", async () => {
+    const f = await networkHelpers.loadFixture(committedFixture);
+    await passProposal(f.platform, f.market, f.market.interface.encodeFunctionData("pause"));
+    await expect(
+      f.market
+        .connect(f.platform.accounts.bankA)
+        .acceptSealedQuote(f.id, f.platform.accounts.bankB, PRICE_B, SALT_B, DEED, NOTICE, ZeroHash),
+    ).to.be.revertedWithCustomError(f.market, "EnforcedPause");
+  });
+});

@@ -1,7 +1,14 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { AbiCoder, keccak256, toUtf8Bytes } from "ethers";
-import { type ContractError, quoteCommitment } from "@consortia/sdk";
+import {
+  type ContractError,
+  decodeQuoteOpening,
+  encodeQuoteOpening,
+  envelopeReaders,
+  generateEncryptionKeyPair,
+  quoteCommitment,
+} from "@consortia/sdk";
 import { deployApps } from "./clients-apps.fixture.js";
 
 const connection = await network.create();
@@ -88,5 +95,55 @@ describe("sdk/clients forfaiting", () => {
     expect((wrong as ContractError).decoded.name).to.equal("ForfaitingRevealMismatch");
     await bankC.forfaiting.revealQuote(offerId, sealed.price, sealed.salt);
     expect((await bankC.forfaiting.quoteOf(offerId, accounts.bankC.address)).state).to.equal("Active");
+  });
+
+  it("sealed, never revealed: the bidder seals price and salt to the seller and the regulator, the seller opens and accepts", async () => {
+    const { platform, as, now, claimId } = await networkHelpers.loadFixture(fixture);
+    const { accounts, ids, registry } = platform;
+    const keys = { bankB: generateEncryptionKeyPair(), regulator: generateEncryptionKeyPair() };
+    await registry.connect(accounts.bankB).setEncryptionKey(keys.bankB.publicKey);
+    await registry.connect(accounts.regulator).setEncryptionKey(keys.regulator.publicKey);
+    const [bankB, bankC, bankA] = await Promise.all([as(accounts.bankB), as(accounts.bankC), as(accounts.bankA)]);
+    const { offerId } = await bankB.forfaiting.announce({ claimId, quoteDeadline: now + DAY, revealPeriod: 86_400 });
+    await bankB.forfaiting.approveClaim(claimId);
+    const sealed = await bankC.forfaiting.commitQuote(offerId, 9_600_000n);
+    const { receipt: _receipt, ...quote } = sealed;
+    const { envelope } = await bankC.forfaiting.sealQuoteOpening(quote);
+    expect(envelopeReaders(envelope).sort()).to.deep.equal([ids.bankB, ids.regulator].sort());
+    // A bank outside the deal cannot open it; an opening that does not match its commitment is refused locally.
+    const outsider = await bankA.forfaiting
+      .openQuoteOpening(envelope, { memberId: ids.bankA, privateKey: generateEncryptionKeyPair().privateKey })
+      .catch((caught: unknown) => caught);
+    expect(outsider).to.be.instanceOf(Error);
+    expect(() => decodeQuoteOpening(encodeQuoteOpening({ ...quote, price: quote.price + 1n }))).to.throw(
+      /does not match its commitment/,
+    );
+    const opened = await bankB.forfaiting.openQuoteOpening(envelope, {
+      memberId: ids.bankB,
+      privateKey: keys.bankB.privateKey,
+    });
+    expect(opened.price).to.equal(9_600_000n);
+    // The regulator reads it too.
+    const asRegulator = await bankB.forfaiting.openQuoteOpening(envelope, {
+      memberId: ids.regulator,
+      privateKey: keys.regulator.privateKey,
+    });
+    expect(asRegulator.price).to.equal(9_600_000n);
+    // Before the quote deadline the simulation refuses the acceptance: nothing is sent.
+    const early = await bankB.forfaiting
+      .acceptSealedQuote(opened, h("deed"), h("notice"))
+      .catch((caught: unknown) => caught);
+    expect(early).to.be.instanceOf(Error);
+    await networkHelpers.time.increase(Number(DAY) + 1);
+    await bankC.token.approve(bankC.forfaiting.address, 9_600_000n);
+    await bankB.forfaiting.acceptSealedQuote(opened, h("deed"), h("notice"));
+    expect(await bankB.forfaiting.quoteOf(offerId, accounts.bankC.address)).to.deep.equal({
+      offerId,
+      bidder: accounts.bankC.address,
+      price: 9_600_000n,
+      bidderMember: ids.bankC,
+      state: "Accepted",
+    });
+    expect((await bankA.forfaiting.claimInfo(claimId)).holder).to.equal(accounts.bankC.address);
   });
 });

@@ -164,11 +164,12 @@ interface IForfaitingMarket {
     error ForfaitingClaimClosed(address asset, uint256 claimId, uint64 maturity);
     /// @notice Quotes (or commitments) were due by `deadline`.
     error ForfaitingQuotingClosed(uint256 offerId, uint64 deadline);
-    /// @notice Sealed quotes are revealed only after the commit deadline and up to the reveal deadline.
+    /// @notice Sealed quotes are revealed (or opened by the seller's acceptance) only after the commit deadline and up
+    /// to the reveal deadline.
     error ForfaitingNotRevealTime(uint256 offerId, uint64 opensAfter, uint64 closesAt);
     /// @notice A sealed offer takes commitments; an open offer takes visible quotes.
     error ForfaitingWrongQuoteMode(uint256 offerId, bool sealedOffer);
-    /// @notice The revealed price and salt do not match the commitment.
+    /// @notice The revealed (or, at acceptance, opened) price and salt do not match the commitment.
     error ForfaitingRevealMismatch(uint256 offerId, address bidder);
     /// @notice The bidder has no commitment to reveal or withdraw.
     error ForfaitingNoCommitment(uint256 offerId, address bidder);
@@ -202,6 +203,8 @@ interface IForfaitingMarket {
     function commitQuote(uint256 offerId, bytes32 commitment) external;
 
     /// @notice Reveals a sealed quote after the quote deadline, up to the reveal deadline. The committing account only.
+    /// Kept for commitments whose bidder chooses to quote in the open (and for offers sealed before
+    /// `acceptSealedQuote` existed): the seller can accept a sealed quote without it ever being revealed.
     function revealQuote(uint256 offerId, uint128 price, bytes32 salt) external;
 
     /// @notice Withdraws the caller's quote or commitment while the offer is open.
@@ -217,6 +220,24 @@ interface IForfaitingMarket {
     function acceptQuote(
         uint256 offerId,
         address bidder,
+        bytes32 deedHash,
+        bytes32 noticeHash,
+        bytes32 offChainReference
+    ) external;
+
+    /// @notice Accepts `bidder`'s sealed quote by opening its commitment, without the quote ever being revealed: the
+    /// bidder sent `price` and `salt` to the seller alone (in an envelope); the market checks
+    /// `keccak256(abi.encode(offerId, bidder, price, salt))` against the commitment, then trades as `acceptQuote` does
+    /// (the claim to `bidder`, `price` to the seller, in one transaction). Quotes not accepted stay commitments: their
+    /// prices never reach the chain. Seller only, sealed offer, after the quote deadline and up to the reveal deadline
+    /// (a bidder is bound to its sealed price no longer); the bidder's account must still be an active forfaiter now
+    /// and must have approved the price (tokens) unless `offChainReference` is set. The accepted price is public once
+    /// traded, as with `acceptQuote`: it moves in deposit tokens and `ClaimTraded` reports it.
+    function acceptSealedQuote(
+        uint256 offerId,
+        address bidder,
+        uint128 price,
+        bytes32 salt,
         bytes32 deedHash,
         bytes32 noticeHash,
         bytes32 offChainReference

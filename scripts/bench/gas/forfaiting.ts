@@ -31,6 +31,7 @@ export const measure: MeasureGas = async (connection) => {
   const maturity = now + 180n * DAY;
   await claims.connect(accounts.bankC).create(accounts.bankA, maturity, FACE);
   await claims.connect(accounts.bankC).create(accounts.bankA, maturity, FACE);
+  await claims.connect(accounts.bankC).create(accounts.bankA, maturity, FACE);
 
   const announcement = (claimId: bigint, revealPeriod = 0n) => ({
     asset: claims.target as string,
@@ -90,6 +91,20 @@ export const measure: MeasureGas = async (connection) => {
   await claims.connect(accounts.bankB).approveClaim(2n, market);
   await market.connect(accounts.bankB).announce(announcement(2n));
   row("withdraw an offer", await gasOf(await market.connect(accounts.bankB).withdrawOffer(4n)));
+
+  // Issue 21: a sealed offer on claim 3 whose quote the seller accepts by opening the commitment (never revealed).
+  now = BigInt(await networkHelpers.time.latest());
+  await claims.connect(accounts.bankA).approveClaim(3n, market);
+  await seller.announce(announcement(3n, 2n * DAY));
+  const commit5 = keccak256(
+    AbiCoder.defaultAbiCoder().encode(["uint256", "address", "uint128", "bytes32"], [5n, accounts.bankB.address, 9_700_000n, salt]),
+  );
+  await market.connect(accounts.bankB).commitQuote(5n, commit5);
+  await networkHelpers.time.increaseTo(now + 3n * DAY + 1n);
+  row(
+    "accept a sealed quote by opening its commitment (DvP)",
+    await gasOf(await seller.acceptSealedQuote(5n, accounts.bankB, 9_700_000n, salt, h("deed 5"), h("notice 5"), ZeroHash)),
+  );
 
   await networkHelpers.time.increaseTo(maturity);
   // The claim contract's own step (here the test mock), shown for the whole flow; no ceiling of this market applies.

@@ -180,6 +180,105 @@ export function register(program: Command, cli: () => Cli): void {
     });
 
   forfaiting
+    .command("seal-opening")
+    .argument("<offer>", "offer id")
+    .requiredOption("--salt-file <file>", "the file `commit` wrote")
+    .requiredOption("--out <file>", "where to write the envelope for the seller (created)")
+    .description(
+      "seal the committed price and salt to the seller and the regulator (buying bank): the seller accepts by " +
+        "opening the commitment, and the quote is never revealed on chain",
+    )
+    .action(async (offerText: string, options: { saltFile: string; out: string }) => {
+      const offerId = parseId(offerText, "offer id");
+      const kept = await readSaltFile(options.saltFile, offerId);
+      const consortia = await cli().consortia({ sign: true });
+      const { envelope, envelopeHash } = await consortia.forfaiting.sealQuoteOpening(kept);
+      try {
+        await writeFile(options.out, `${JSON.stringify(envelope, null, 2)}\n`, { flag: "wx" });
+      } catch (error) {
+        throw new ConfigError(`cannot write ${options.out}: ${(error as Error).message}`);
+      }
+      // Nothing goes on chain: approve the market for the price, so that the seller's acceptance can pay it.
+      await ensureAllowance(cli(), consortia, consortia.forfaiting.address, kept.price);
+      cli().out.result(
+        { offerId, envelopeHash, readers: envelope.recipients.map((entry) => entry.memberId), out: options.out },
+        () =>
+          `sealed the opening of the quote on offer ${offerId} to members ` +
+          `${envelope.recipients.map((entry) => entry.memberId).join(", ")} in ${options.out}; send it to the seller`,
+      );
+    });
+
+  forfaiting
+    .command("accept-sealed")
+    .argument("<offer>", "offer id")
+    .argument("<bidder>", "bidder whose sealed quote is accepted (member or account)")
+    .option("--opening <file>", "the bidder's envelope (`seal-opening`), opened with --encryption-key-file")
+    .option("--encryption-key-file <file>", "the caller's member encryption private key (hex), to open --opening")
+    .option("--salt-file <file>", "the price and salt as a plain file (instead of --opening)")
+    .requiredOption("--deed <hash>", "hash of the transfer deed")
+    .requiredOption("--notice <hash>", "hash of the transfer notice to the obligor")
+    .option("--reference <hash>", "off-chain payment reference (else the price moves in tokens)")
+    .description(
+      "accept a sealed quote by opening its commitment (seller, during the reveal period): the other quotes are " +
+        "never revealed; the call is simulated before it is sent",
+    )
+    .action(
+      async (
+        offerText: string,
+        bidderText: string,
+        options: {
+          opening?: string;
+          encryptionKeyFile?: string;
+          saltFile?: string;
+          deed: string;
+          notice: string;
+          reference?: string;
+        },
+      ) => {
+        const offerId = parseId(offerText, "offer id");
+        const deed = await parseHash(options.deed, "deed hash");
+        const notice = await parseHash(options.notice, "notice hash");
+        const reference = await parseOptionalHash(options.reference, "payment reference");
+        if ((options.opening === undefined) === (options.saltFile === undefined))
+          throw new UsageError("give --opening (with --encryption-key-file) or --salt-file");
+        const consortia = await cli().consortia({ sign: true });
+        const bidder = await accountOf(consortia, bidderText, "bidder");
+        let opening: { offerId: bigint; bidder: string; price: bigint; salt: string };
+        if (options.opening !== undefined) {
+          if (options.encryptionKeyFile === undefined)
+            throw new UsageError("--opening needs --encryption-key-file (the key the envelope was sealed to)");
+          const envelope = JSON.parse(await readText(options.opening)) as Parameters<
+            typeof consortia.forfaiting.openQuoteOpening
+          >[0];
+          const privateKey = (await readText(options.encryptionKeyFile)).trim() as `0x${string}`;
+          const signer = await (await cli().signer()).getAddress();
+          const memberId = await consortia.registry.memberOf(signer);
+          if (memberId === undefined) throw new UsageError(`${signer} is no member's account`);
+          opening = await consortia.forfaiting.openQuoteOpening(envelope, { memberId, privateKey });
+        } else {
+          opening = { ...(await readSaltFile(options.saltFile!, offerId)), bidder };
+        }
+        if (opening.offerId !== offerId) throw new UsageError(`the opening is for offer ${opening.offerId}`);
+        if (opening.bidder.toLowerCase() !== bidder.toLowerCase())
+          throw new UsageError(`the opening is ${opening.bidder}'s, not ${bidder}'s`);
+        const receipt = await consortia.forfaiting.acceptSealedQuote(
+          opening,
+          deed,
+          notice,
+          reference,
+          progress(cli(), `accept sealed quote on offer ${offerId}`),
+        );
+        const shown = await consortia.token.format(opening.price);
+        printed(
+          cli(),
+          receipt,
+          { offerId, buyer: bidder, price: shown },
+          `sold the claim of offer ${offerId} to ${bidder} for ${shown} (sealed quote opened at acceptance)`,
+        );
+      },
+    );
+
+  forfaiting
     .command("withdraw-quote")
     .argument("<offer>", "offer id")
     .description("withdraw the signer's quote or commitment")
@@ -283,4 +382,30 @@ export function register(program: Command, cli: () => Cli): void {
         ].join("\n"),
       );
     });
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** The price and salt `commit` kept, for `offerId`. */
+async function readSaltFile(file: string, offerId: bigint) {
+  let kept: { offerId: string; bidder: string; price: string; salt: string; commitment: string };
+  try {
+    kept = JSON.parse(await readText(file)) as typeof kept;
+  } catch (error) {
+    throw new UsageError(`cannot read salt file ${file}: ${(error as Error).message}`);
+  }
+  if (BigInt(kept.offerId) !== offerId) throw new UsageError(`${file} is for offer ${kept.offerId}, not ${offerId}`);
+  return {
+    offerId,
+    bidder: kept.bidder,
+    price: BigInt(kept.price),
+    salt: parseBytes32(kept.salt, "salt"),
+    commitment: kept.commitment,
+  };
 }

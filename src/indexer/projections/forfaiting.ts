@@ -274,7 +274,9 @@ export default defineProjection({
         });
         const quoteKey = { offer_id: e.args.offerId, bidder: trade.buyerAccount };
         const quote = await load(store, "ff_quotes", quoteKey, "quote");
-        store.put("ff_quotes", { ...quote, state: "Accepted" });
+        // A sealed quote accepted by opening its commitment (acceptSealedQuote) was never revealed: its price is
+        // known from the trade. Quotes not accepted keep only their commitment.
+        store.put("ff_quotes", { ...quote, price: trade.price, state: "Accepted" });
         quoteEvent(store, e.args.offerId, trade.buyerAccount, e.args.buyer, "accepted", { price: trade.price });
         store.append("ff_trades", {
           offer_id: e.args.offerId,

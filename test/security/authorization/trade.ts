@@ -866,6 +866,26 @@ export const tradeEntries: Entry[] = [
   },
   {
     contract: "forfaiting",
+    signature: "acceptSealedQuote(uint256,address,uint128,bytes32,bytes32,bytes32,bytes32)",
+    rule:
+      "The seller, during the reveal period of a sealed offer, opening the bidder's commitment (offer, bidder, price, " +
+      "salt); the claim still its own and carrying what was announced; the buyer still an active FORFAITER whose " +
+      "ForfaitingPurchase attestation policy in force is met",
+    party: seller,
+    earlier: [{ role: "buyer (committed)", member: "bankC", allowedWhenSuspended: false }],
+    setup: async (ctx) => {
+      const { offerId, claimId } = await sealedOffer(ctx);
+      const { forfaiting, letterOfCredit, accounts } = ctx.suite;
+      await letterOfCredit.connect(accounts.bankB).approveClaim(claimId, forfaiting);
+      await forfaiting
+        .connect(accounts.bankC)
+        .commitQuote(offerId, commitment(ctx, offerId, accounts.bankC.address, 9_600n));
+      await ctx.connection.networkHelpers.time.increase(2n * DAY + 1n);
+      return { args: [offerId, accounts.bankC.address, 9_600n, h("salt"), h("deed"), h("notice"), ZeroHash] };
+    },
+  },
+  {
+    contract: "forfaiting",
     signature: "acknowledgeNotice(uint256,bytes32)",
     rule: "The claim's obligor (any active account of it), after the trade",
     party: { kind: "member", member: "bankA", role: "MEMBER", wrong: "bankC" },

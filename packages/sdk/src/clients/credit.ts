@@ -11,9 +11,9 @@ import { CreditBlacklist__factory } from "../typechain/factories/credit/CreditBl
 import type { CreditBlacklist } from "../typechain/credit/CreditBlacklist.js";
 import type { Envelope, EnvelopeAuthority, Reader } from "../envelope.js";
 import type { PayloadStore } from "../payloadStore.js";
-import { MemberKind } from "../roles.js";
 import { deriveSubjectKey, type SubjectKind as IdentifierKind } from "../subjectKey.js";
 import type { Hex } from "../bytes.js";
+import { envelopeReadersOf } from "./readers.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 import { eventArgs as firstEvent } from "./events.js";
 
@@ -136,29 +136,8 @@ function createCreditClient(context: ClientContext) {
           value: subject.identifier.value,
         });
 
-  /** Active regulator members: always readers of a credit envelope. */
-  async function regulators(): Promise<number[]> {
-    const count = Number(await registry.memberCount());
-    const records = await Promise.all(Array.from({ length: count }, (_, index) => registry.member(index + 1)));
-    return records.flatMap((record, index) =>
-      Number(record.kind) === MemberKind.Regulator && Number(record.status) === 1 ? [index + 1] : [],
-    );
-  }
-
-  /** Envelope readers for member ids plus every active regulator, with their registry encryption keys. */
-  async function readers(memberIds: number[]): Promise<Reader[]> {
-    const ids = [...new Set([...memberIds, ...(await regulators())])];
-    return Promise.all(
-      ids.map(async (memberId) => {
-        const record = await registry.member(memberId);
-        if (record.status === 0n) throw new Error(`unknown member ${memberId}`);
-        if (/^0x0{64}$/.test(record.encryptionKey)) {
-          throw new Error(`member ${memberId} (${record.name}) published no encryption key in the registry`);
-        }
-        return { memberId, publicKey: record.encryptionKey as Hex };
-      }),
-    );
-  }
+  /** Envelope readers for member ids plus every active regulator (always readers of a credit envelope). */
+  const readers = (memberIds: number[]): Promise<Reader[]> => envelopeReadersOf(registry, memberIds);
 
   /** Seals `payload` for its readers and the regulators, stores it, and returns the hashes to put on chain. */
   async function sealPayload(subjectKey: string, payload: CreditPayload) {

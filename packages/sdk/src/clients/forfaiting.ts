@@ -1,11 +1,13 @@
 /**
  * The forfaiting market (ForfaitingMarket): a selling bank announces a transferable claim it holds, buying banks quote
- * openly or sealed (commit, then reveal), the seller accepts a quote (claim against price in one transaction), the
+ * openly or sealed (commit, then the seller opens the chosen commitment at acceptance, or the bidder reveals), the
+ * seller accepts a quote (claim against price in one transaction), the
  * obligor acknowledges the transfer notice. Prices are minor units of the settlement token.
  */
 import {
   AbiCoder,
   ZeroHash,
+  getBytes,
   hexlify,
   keccak256,
   randomBytes,
@@ -13,8 +15,12 @@ import {
   type ContractTransactionReceipt,
 } from "ethers";
 import { ForfaitingMarket__factory } from "../typechain/factories/forfaiting/ForfaitingMarket__factory.js";
+import { ConsortiumRegistry__factory } from "../typechain/factories/platform/ConsortiumRegistry__factory.js";
 import { ITransferableClaim__factory } from "../typechain/factories/platform/interfaces/ITransferableClaim__factory.js";
 import type { ForfaitingMarket } from "../typechain/forfaiting/ForfaitingMarket.js";
+import type { Hex } from "../bytes.js";
+import type { Envelope, Reader } from "../envelope.js";
+import { envelopeReadersOf } from "./readers.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 import { eventArgs } from "./events.js";
 
@@ -53,6 +59,42 @@ export function quoteCommitment(offerId: BigNumberish, bidder: string, price: Bi
   );
 }
 
+/** The associated data a quote opening's envelope is bound to: the offer and the bidder account. */
+export function quoteOpeningAad(offerId: BigNumberish, bidder: string): Uint8Array {
+  return new TextEncoder().encode(`forfaiting-quote:${BigInt(offerId)}:${bidder.toLowerCase()}`);
+}
+
+/** The plaintext of a quote opening (JSON; numbers as decimal strings). */
+export function encodeQuoteOpening(quote: SealedQuote): Uint8Array {
+  const { offerId, bidder, price, salt, commitment } = quote;
+  return new TextEncoder().encode(
+    JSON.stringify({ offerId: String(offerId), bidder, price: String(price), salt, commitment }),
+  );
+}
+
+/**
+ * Parses a quote opening and checks it against its own commitment: a bidder that sends the seller a price other than
+ * the one it committed is caught here, before the seller's acceptance would revert with the price in its calldata.
+ */
+export function decodeQuoteOpening(plaintext: Uint8Array): SealedQuote {
+  const raw = JSON.parse(new TextDecoder().decode(plaintext)) as Record<string, string>;
+  const quote: SealedQuote = {
+    offerId: BigInt(raw.offerId),
+    bidder: raw.bidder,
+    price: BigInt(raw.price),
+    salt: raw.salt,
+    commitment: raw.commitment,
+  };
+  if (quoteCommitment(quote.offerId, quote.bidder, quote.price, quote.salt) !== quote.commitment.toLowerCase()) {
+    throw new Error(`the quote opening of ${quote.bidder} on offer ${quote.offerId} does not match its commitment`);
+  }
+  return quote;
+}
+
+// A variable specifier keeps front-end bundlers from following the Node-only envelope module.
+const ENVELOPE_MODULE = "../envelope.js";
+const loadEnvelope = (): Promise<typeof import("../envelope.js")> => import(/* @vite-ignore */ ENVELOPE_MODULE);
+
 export type ForfaitingClient = ReturnType<typeof createForfaitingClient>;
 
 function createForfaitingClient(context: ClientContext) {
@@ -62,6 +104,7 @@ function createForfaitingClient(context: ClientContext) {
     context.send(contract, transaction, options);
   const event = (receipt: ContractTransactionReceipt, name: string) =>
     eventArgs(receipt, address, contract.interface, name);
+  const registry = context.connect("ConsortiumRegistry", ConsortiumRegistry__factory);
   const claims = (asset: string) => ITransferableClaim__factory.connect(asset, context.runner);
   const defaultAsset = (): string => context.address("LetterOfCredit");
 
@@ -101,6 +144,64 @@ function createForfaitingClient(context: ClientContext) {
       const commitment = quoteCommitment(offerId, bidder, price, salt);
       const receipt = await send(() => contract.commitQuote(offerId, commitment), options);
       return { offerId, bidder, price, salt, commitment, receipt };
+    },
+    /**
+     * The bidder's side of a sealed quote the seller accepts without its ever being revealed: seals the price and salt
+     * (`encodeQuoteOpening`) in an envelope to `readers` (default: the seller's member and every active regulator, with
+     * their registry encryption keys), bound to the offer and the bidder. Deliver the envelope to the seller off chain; nothing goes
+     * on chain. Approve the market for the price before the seller accepts.
+     */
+    async sealQuoteOpening(quote: SealedQuote, readers?: Reader[]) {
+      const { sealEnvelope, envelopeHash } = await loadEnvelope();
+      const recipients =
+        readers ?? (await envelopeReadersOf(registry, [Number((await contract.offer(quote.offerId)).sellerMember)]));
+      const { envelope } = await sealEnvelope({
+        plaintext: encodeQuoteOpening(quote),
+        recipients,
+        associatedData: quoteOpeningAad(quote.offerId, quote.bidder),
+        suite: context.deployment.envelopeSuite ?? "standard",
+      });
+      return { envelope, envelopeHash: envelopeHash(envelope) };
+    },
+    /**
+     * The seller opens a bidder's quote envelope with its own encryption key and checks it against the commitment on
+     * chain (so that a mismatched opening never reaches a transaction). Returns the opening to pass to
+     * `acceptSealedQuote`.
+     */
+    async openQuoteOpening(envelope: Envelope, reader: { memberId: number; privateKey: Hex | Uint8Array }) {
+      const { openEnvelope, parseEnvelope } = await loadEnvelope();
+      const parsed = parseEnvelope(envelope);
+      const quote = decodeQuoteOpening(await openEnvelope(parsed, reader));
+      const aad = new TextDecoder().decode(quoteOpeningAad(quote.offerId, quote.bidder));
+      if (new TextDecoder().decode(getBytes(parsed.aad)) !== aad) {
+        throw new Error(`the envelope is not bound to offer ${quote.offerId} and bidder ${quote.bidder}`);
+      }
+      const onChain = await contract.commitmentOf(quote.offerId, quote.bidder);
+      if (onChain.toLowerCase() !== quote.commitment.toLowerCase()) {
+        throw new Error(
+          `${quote.bidder} has ${onChain === ZeroHash ? "no commitment" : `commitment ${onChain}`} on offer ` +
+            `${quote.offerId}, not the one this opening opens`,
+        );
+      }
+      return quote;
+    },
+    /**
+     * The seller accepts a sealed quote by opening its commitment (`price` and `salt` as the bidder sent them): the
+     * claim to the buyer, the price to the seller, in one transaction; the other quotes are never revealed. The call is
+     * simulated first (on the caller's own node), so that an acceptance bound to fail (the bidder's standing, funds or
+     * allowance) does not put the opened price on chain in a reverted transaction.
+     */
+    async acceptSealedQuote(
+      opening: Pick<SealedQuote, "offerId" | "bidder" | "price" | "salt">,
+      deedHash: string,
+      noticeHash: string,
+      offChainReference: string = ZeroHash,
+      options?: SendOptions,
+    ) {
+      const { offerId, bidder, price, salt } = opening;
+      const args = [offerId, bidder, price, salt, deedHash, noticeHash, offChainReference] as const;
+      await contract.acceptSealedQuote.staticCall(...args);
+      return send(() => contract.acceptSealedQuote(...args), options);
     },
     revealQuote: (offerId: bigint, price: bigint, salt: string, options?: SendOptions) =>
       send(() => contract.revealQuote(offerId, price, salt), options),
