@@ -143,12 +143,15 @@ if (options.demo) {
 const api = services.url;
 const token = (await createConsortia({ runner: new JsonRpcProvider(url), deployment })).token;
 const symbol = await token.symbol();
+// The currency as an ISO 4217 code (what LCs and guarantees carry): a deposit token's symbol is the code with a prefix
+// (dCNY); the console refused to issue an LC in "dCNY".
+const currency = /[A-Z]{3}$/.exec(symbol)?.[0] ?? symbol;
 const web = await startWebServer({
   port: options.webPort,
   apiUrl: api,
   rpcUrl: url,
   deployment,
-  token: { decimals: await token.decimals(), symbol, currency: symbol },
+  token: { decimals: await token.decimals(), symbol, currency },
   demo: options.demo
     ? {
         chainId: LOCAL_CHAIN_ID,

@@ -95,7 +95,7 @@ try {
     apiUrl: "http://127.0.0.1:9", // not started: the home page does not wait for the API
     rpcUrl: "http://127.0.0.1:9",
     deployment: { chainId: 1337, deploymentBlock: 0, contracts: {} },
-    token: { decimals: 2, symbol: "dCNY", currency: "dCNY" },
+    token: { decimals: 2, symbol: "dCNY", currency: "CNY" },
   });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

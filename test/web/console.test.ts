@@ -8,15 +8,29 @@
  */
 import { expect } from "chai";
 import { execa, type ResultPromise } from "execa";
-import { JsonRpcProvider, Wallet, hexlify, randomBytes } from "ethers";
+import { JsonRpcProvider, Wallet, encodeBytes32String, getBytes, hexlify, randomBytes } from "ethers";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page, type Route } from "playwright-core";
-import { DocumentKind, createConsortia, hashBytes, signIn, type Consortia, type Deployment } from "@consortia/sdk";
-import { build } from "vite";
+import {
+  DocumentKind,
+  createConsortia,
+  envelopeHash,
+  generateEncryptionKeyPair,
+  hashBytes,
+  openEnvelope,
+  parseEnvelope,
+  sealEnvelope,
+  signIn,
+  type Consortia,
+  type Deployment,
+} from "@consortia/sdk";
+import { build, type Rollup } from "vite";
+
+type RollupOutput = Rollup.RollupOutput;
 import { DEMO_CONSORTIUM_KEY, demoConsortium, usccOf } from "../../src/demo/consortium.js";
 import { freePort } from "../../src/local/node.js";
 import { VITE_CONFIG } from "../../src/web/server.js";
@@ -59,6 +73,8 @@ describe("web console in Chromium on the demo stack", function () {
   const axeFindings: Record<string, string[]> = {};
   /** The receivable the core enterprise confirms in the queue (the supply-chain story goes on with it). */
   let confirmedReceivable = "";
+  /** The certificate the bank took in the discount (the forfaiting story sells it). */
+  let bankCertificate = "";
   /** The LC and the presentation the presentation story leaves Compliant (the amendment and payment story go on). */
   let storyLc = "";
   let storyPresentation = "";
@@ -380,32 +396,141 @@ describe("web console in Chromium on the demo stack", function () {
     // The tree now shows three certificates, the bank's with its financed value; the offer is no longer open to it.
     await page.locator('.tree[data-rows="3"]').waitFor();
     await bankForm.waitFor({ state: "detached" });
+    const financed = await getJson<{ certificates: { tokenId: string; holderMember: number }[] }>(
+      `/receivables/${confirmedReceivable}/lineage`,
+    );
+    bankCertificate = financed.certificates.find((c) => c.holderMember === bankA.memberId)!.tokenId;
     await shoot("lineage");
   });
 
-  it("the beneficiary presents documents hashed in the browser; the issuing bank examines them", async () => {
-    const { supplier1, bankA, bankB, coreA } = members;
-    // A fresh LC: bankA issues it for coreA to supplier1, bankB advises it, supplier1 acknowledges it.
-    const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
-    const issuer = await sdkAs(bankA.privateKey);
-    const { lcId } = await issuer.lettersOfCredit.issue(new Wallet(coreA.privateKey).address, {
-      advisingBank: new Wallet(bankB.privateKey).address,
-      beneficiary: new Wallet(supplier1.privateKey).address,
-      amount: 40_000_000n,
-      currency: "CNY",
-      expiry: now + 60 * DAY,
-      latestShipment: now + 30 * DAY,
-      partialDrawings: true,
-      requiredDocuments: [DocumentKind.Invoice, DocumentKind.TransportDocument],
-      termsHash: hashBytes(randomBytes(32)),
+  it("a bank offers its certificate with sealed quotes; another bank commits a sealed quote in the console (salt kept by the browser, exported and imported back) and reveals it from its queue", async () => {
+    const { bankA, bankB } = members;
+    expect(bankCertificate, "the certificate the bank discounted").to.not.equal("");
+    const provider = new JsonRpcProvider(rpc);
+    const now = (await provider.getBlock("latest"))!.timestamp;
+    // The bank sells the certificate it discounted (a forfaiter), with sealed quotes: an hour to quote, a day to reveal.
+    const seller = await sdkAs(bankA.privateKey);
+    const { offerId, receipt } = await seller.forfaiting.announce({
+      asset: deployment.contracts.ReceivableCertificate.address,
+      claimId: BigInt(bankCertificate),
+      quoteDeadline: now + 3600,
+      revealPeriod: DAY,
     });
-    await (await sdkAs(bankB.privateKey)).lettersOfCredit.advise(lcId);
-    const acknowledged = await (await sdkAs(supplier1.privateKey)).lettersOfCredit.acknowledge(lcId);
-    await indexed(acknowledged!.blockNumber);
+    await indexed(receipt.blockNumber);
+    const id = String(offerId);
+
+    await signInAs("bankB");
+    await navTo("Forfaiting");
+    await page.getByRole("button", { name: `Offer #${id}`, exact: true }).click();
+    const panel = page.locator(`[data-offer-panel="${id}"]`);
+    await panel.getByLabel(/^Your sealed price/).fill("490.50");
+    await panel.getByRole("button", { name: "Commit sealed quote" }).click();
+    await mined(panel);
+    const bidder = new Wallet(bankB.privateKey).address;
+    const same = (account: string) => account.toLowerCase() === bidder.toLowerCase();
+    const storage = `consortia.sealed-quotes.1337.${bidder.toLowerCase()}`;
+    // one read: the record the browser kept (with the commitment once mined)
+    const kept = await page.evaluate(
+      (key) =>
+        JSON.parse(
+          (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(
+            key,
+          ) ?? "[]",
+        ) as { offerId: string; price: string; salt: string; commitment?: string }[],
+      storage,
+    );
+    const record = kept.find((r) => r.offerId === id);
+    expect(record?.price).to.equal("49050");
+    expect(record?.salt).to.match(/^0x[0-9a-f]{64}$/);
+    const market = await sdkAs(bankB.privateKey);
+    expect(await market.forfaiting.commitmentOf(offerId, bidder)).to.equal(record!.commitment);
+    const committed = await untilApi<{ quotes: { bidder: string; state: string; price: string | null }[] }>(
+      `/forfaiting/offers/${id}`,
+      (o) => o.quotes.some((q) => same(q.bidder) && q.state === "Committed"),
+    );
+    expect(committed.quotes.find((q) => same(q.bidder))!.price).to.equal(null); // the price stays sealed
+    await shoot("forfaiting-sealed");
+
+    // Export the kept quotes to a file, lose them from the browser, import the file back.
+    const download = page.waitForEvent("download");
+    const store = page.locator('[aria-labelledby="sealed-title"]');
+    await store.getByRole("button", { name: "Export", exact: true }).click();
+    const exported = join(work, "sealed-quotes.json");
+    await (await download).saveAs(exported);
+    const file = JSON.parse(await readFile(exported, "utf8")) as { format: string; quotes: { salt: string }[] };
+    expect(file.format).to.equal("consortia.sealed-quotes.v1");
+    expect(file.quotes.map((q) => q.salt)).to.include(record!.salt);
+    await page.evaluate(
+      (key) =>
+        (globalThis as unknown as { localStorage: { removeItem(k: string): void } }).localStorage.removeItem(key),
+      storage,
+    );
+    await store.getByLabel("Import a file").setInputFiles(exported);
+    await page.getByText(/sealed quotes imported\./).waitFor();
+
+    // The quoting hour passes on the chain; the reveal waits in the queue.
+    await provider.send("evm_increaseTime", [3600 + 60]);
+    await provider.send("evm_mine", []);
+    await indexed(await provider.getBlockNumber());
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Work queue" }).click();
+    const row = page.locator(`tr[data-key="quote:${id}"]`);
+    await row.getByRole("button", { name: /^Reveal/ }).click();
+    await page.locator(`.done li[data-key="quote:${id}"] [data-phase="mined"]`).waitFor();
+    const revealed = await market.forfaiting.quoteOf(offerId, bidder);
+    expect([revealed.state, revealed.price]).to.deep.equal(["Active", 49_050n]); // revealed: an active quote
+    const indexedQuote = await untilApi<{ quotes: { bidder: string; state: string; price: string | null }[] }>(
+      `/forfaiting/offers/${id}`,
+      (o) => o.quotes.some((q) => same(q.bidder) && q.state === "Active"),
+    );
+    expect(indexedQuote.quotes.find((q) => same(q.bidder))!.price).to.equal("49050");
+  });
+
+  it("the issuing bank issues an LC in the console; the beneficiary acknowledges it from its queue and presents documents hashed in the browser; the bank examines them", async () => {
+    const { supplier1, bankA, bankB, coreA } = members;
+    // bankA issues an LC for coreA to supplier1 in the console (terms hashed in the browser); bankB advises it (SDK)
+    // and supplier1 acknowledges it from its work queue.
+    const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
+    await signInAs("bankA");
+    await navTo("LCs & guarantees");
+    const issue = page.locator('form[data-form="lc-issue"]');
+    await issue.getByLabel("Applicant").selectOption(String(coreA.memberId));
+    await issue.getByLabel("Beneficiary").selectOption(String(supplier1.memberId));
+    await issue.getByLabel("Advising bank").selectOption(String(bankB.memberId));
+    await issue.getByLabel(/^Amount/).fill(typed(40_000_000n));
+    await issue.getByLabel("Expires").fill(ymd(now + 60 * DAY));
+    await issue.getByLabel("Latest shipment").fill(ymd(now + 30 * DAY));
+    await issue.getByLabel("TransportDocument", { exact: true }).check(); // Invoice is checked already
+    const terms = await fileOf("lc-terms.pdf", "LC terms under UCP 600");
+    await issue.getByLabel("LC terms file").setInputFiles(terms.path);
+    await issue.locator(`[data-file-hash="${terms.hash}"]`).waitFor();
+    await issue.getByRole("button", { name: "Issue the LC" }).click();
+    await minedOrGone(issue);
+    const { items: issuedLcs } = await untilApi<{ items: { id: string; termsHash: string; amount: string }[] }>(
+      `/letters-of-credit?issuingBank=${bankA.memberId}&beneficiary=${supplier1.memberId}`,
+      (b) => b.items.some((l) => l.termsHash === terms.hash),
+    );
+    const issuedLc = issuedLcs.find((l) => l.termsHash === terms.hash)!;
+    expect(issuedLc.amount).to.equal("40000000");
+    const lcId = BigInt(issuedLc.id);
+    const issuedOnChain = await (await sdkAs(bankA.privateKey)).lettersOfCredit.letterOfCredit(lcId);
+    expect([issuedOnChain.amount, issuedOnChain.termsHash]).to.deep.equal([40_000_000n, terms.hash]);
+    const advised = await (await sdkAs(bankB.privateKey)).lettersOfCredit.advise(lcId);
+    await indexed(advised!.blockNumber);
     const lc = { id: String(lcId), issuingBank: bankA.memberId };
     const amount = 10_000_000n;
 
+    // The beneficiary finds the advised LC in its queue and acknowledges it there.
     await signInAs("supplier1");
+    const ackKey = `acknowledge:${lc.id}`;
+    await page
+      .locator(`tr[data-key="${ackKey}"]`)
+      .getByRole("button", { name: /^Acknowledge/ })
+      .click();
+    await page.locator(`.done li[data-key="${ackKey}"] [data-phase="mined"]`).waitFor();
+    expect((await (await sdkAs(supplier1.privateKey)).lettersOfCredit.letterOfCredit(lcId)).state).to.equal(
+      "Acknowledged",
+    );
+    await untilApi<{ state: string }>(`/letters-of-credit/${lc.id}`, (l) => l.state === "Acknowledged");
     await navTo("LCs & guarantees");
     await page.locator(`tr[data-lc="${lc.id}"]`).getByRole("link").click();
     await page.getByRole("heading", { name: `Letter of credit #${lc.id}` }).waitFor();
@@ -458,13 +583,51 @@ describe("web console in Chromium on the demo stack", function () {
     await shoot("lc-examined");
   });
 
-  it("the issuing bank amends the LC in the console, the beneficiary accepts it from its queue, the bank pays the presentation", async () => {
+  it("the issuing bank refuses a second presentation and amends the LC in the console, the beneficiary accepts the amendment from its queue, the bank pays the first presentation", async () => {
     expect(storyLc, "the LC of the presentation story").to.not.equal("");
     const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
     const amended = 55_000_000n;
+    // A second drawing (SDK) that the bank refuses in the console: one notice, every discrepancy, documents returned.
+    const docOf = (kind: DocumentKind) => ({
+      contentHash: hashBytes(randomBytes(32)),
+      uriHash: hashBytes(randomBytes(32)),
+      kind,
+    });
+    const second = await (
+      await sdkAs(members.supplier1.privateKey)
+    ).lettersOfCredit.present(BigInt(storyLc), 5_000_000n, [
+      docOf(DocumentKind.Invoice),
+      docOf(DocumentKind.TransportDocument),
+    ]);
+    await indexed(second.receipt.blockNumber);
+    const secondId = String(second.presentationId);
     await signInAs("bankA");
     await navTo("LCs & guarantees");
     await page.locator(`tr[data-lc="${storyLc}"]`).getByRole("link").click();
+    await page
+      .locator(`tr[data-presentation="${secondId}"]`)
+      .getByRole("button", { name: `Refuse presentation ${secondId}` })
+      .click();
+    const refusal = page.locator(`form[data-form="lc-refusal-${secondId}"]`);
+    const discrepancies = ["LATE SHIPMENT", "INVOICE EXCEEDS CREDIT"];
+    await refusal.getByLabel(/^Discrepancies/).fill(discrepancies.join("\n"));
+    const notice = await fileOf("refusal-notice.pdf", "refusal notice under UCP 600 art. 16(c)");
+    await refusal.getByLabel("Notice file").setInputFiles(notice.path);
+    await refusal.locator(`[data-file-hash="${notice.hash}"]`).waitFor();
+    await refusal.getByLabel(/^Hold the documents/).uncheck();
+    await refusal.getByRole("button", { name: "Send the refusal notice" }).click();
+    await minedOrGone(refusal);
+    const refused = await untilApi<{ state: string; refusalNoticeHash: string; refusalDiscrepancies: string[] }>(
+      `/lc-presentations/${secondId}`,
+      (p) => p.state === "Refused",
+    );
+    expect(refused.refusalNoticeHash).to.equal(notice.hash);
+    expect(refused.refusalDiscrepancies).to.deep.equal(discrepancies.map((d) => encodeBytes32String(d)));
+    const refusedOnChain = await (
+      await sdkAs(members.bankA.privateKey)
+    ).lettersOfCredit.presentation(second.presentationId);
+    expect(refusedOnChain.state).to.equal("Refused");
+    await page.locator(`tr[data-presentation="${secondId}"] [data-state="Refused"]`).waitFor();
     const amend = page.locator('form[data-form="lc-amend"]');
     const terms = await fileOf("amended-terms.pdf", "amended LC terms");
     await amend.getByLabel(/^Amount/).fill(typed(amended));
@@ -489,13 +652,13 @@ describe("web console in Chromium on the demo stack", function () {
     await page.locator(`.done li[data-key="amendment:${storyLc}"] [data-phase="mined"]`).waitFor();
     const onChain = await (await sdkAs(members.supplier1.privateKey)).lettersOfCredit.letterOfCredit(BigInt(storyLc));
     expect(onChain.amount).to.equal(amended);
-    const indexed = await untilApi<{ amount: string; pendingAmendment: string | null; amendments: Json[] }>(
+    const indexedLc = await untilApi<{ amount: string; pendingAmendment: string | null; amendments: Json[] }>(
       `/letters-of-credit/${storyLc}`,
       (l) => l.amount === String(amended),
     );
-    expect(indexed.pendingAmendment).to.equal(null);
-    expect(indexed.amendments.map((a) => a.status)).to.include("Accepted");
-    expect(indexed.amendments.find((a) => a.status === "Accepted")!.termsHash).to.equal(terms.hash);
+    expect(indexedLc.pendingAmendment).to.equal(null);
+    expect(indexedLc.amendments.map((a) => a.status)).to.include("Accepted");
+    expect(indexedLc.amendments.find((a) => a.status === "Accepted")!.termsHash).to.equal(terms.hash);
 
     await signInAs("bankA");
     await navTo("LCs & guarantees");
@@ -571,7 +734,7 @@ describe("web console in Chromium on the demo stack", function () {
     expect(claims.items[0].reasonHash).to.equal(reasons.hash);
   });
 
-  it("a bank reports a credit entry: subject key and sealed details made in the browser, only hashes sent", async () => {
+  it("a bank reports a credit entry (subject key and sealed details made in the browser, only hashes sent); another bank disputes it and the reporter upholds it from its queue", async () => {
     const identifier = `WEB-${hexlify(randomBytes(6))}`;
     const details = `overdue 120 days on loan ${hexlify(randomBytes(4))}`;
     const sent: string[] = [];
@@ -620,6 +783,24 @@ describe("web console in Chromium on the demo stack", function () {
     expect(
       sent.filter((line) => secrets.some((secret) => line.toLowerCase().includes(secret.toLowerCase()))),
     ).to.deep.equal([]);
+
+    // Another bank disputes the entry (SDK); the reporter resolves the dispute from its queue: upheld, Active again.
+    const disputed = await (
+      await sdkAs(members.bankA.privateKey)
+    ).credit.dispute(reported.key, reported.number, hashBytes(randomBytes(32)));
+    await indexed(disputed!.blockNumber);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Work queue" }).click();
+    const key = `dispute:${reported.key}:${reported.number}`;
+    const row = page.locator(`tr[data-key="${key}"]`);
+    await row.getByRole("button", { name: /^Uphold/ }).click();
+    await page.locator(`.done li[data-key="${key}"] [data-phase="mined"]`).waitFor();
+    await row.waitFor({ state: "detached" });
+    expect((await bank.credit.entry(reported.key, reported.number)).status).to.equal("Active");
+    const resolved = await untilApi<{ items: { number: number; status: string }[] }>(
+      `/credit/subjects/${reported.key}/entries`,
+      (b) => b.items.some((e) => e.number === reported.number && e.status === "Active"),
+    );
+    expect(resolved.items.find((e) => e.number === reported.number)!.status).to.equal("Active");
   });
 
   it("a bank runs a logged credit query: the identifier becomes a subject key in the browser and is never sent", async () => {
@@ -805,6 +986,111 @@ describe("web console in Chromium on the demo stack", function () {
     await mismatch.waitFor();
     expect(await mismatch.textContent()).to.contain(`The file is NOT the document of certificate #${certificateId}.`);
     expect(uploads).to.deep.equal([]);
+  });
+
+  it("seals and opens an envelope with the GM suite (SM2/SM3/SM4-GCM) in the browser, interoperable with Node", async () => {
+    // The SDK's envelope module as the console bundles it (same Vite config and aliases: no Node built-ins), as a
+    // script for the page; Chromium then seals to a key made in Node and opens what Node sealed to its own key.
+    const entry = join(work, "gm-envelope.ts");
+    await writeFile(
+      entry,
+      `export { sealEnvelope, openEnvelope, envelopeHash, generateEncryptionKeyPair } from "@consortia/sdk/envelope";\n` +
+        `export { sm3Hash } from ${JSON.stringify(join(ROOT, "packages/sdk/src/gm.ts"))};\n`,
+    );
+    const built = (await build({
+      configFile: VITE_CONFIG,
+      logLevel: "warn",
+      define: { "process.env.NODE_ENV": JSON.stringify("production") },
+      build: {
+        write: false,
+        outDir: join(work, "gm-bundle"),
+        emptyOutDir: false,
+        lib: { entry, formats: ["iife"], name: "ConsortiaGm", fileName: "gm" },
+      },
+    })) as RollupOutput | RollupOutput[];
+    const chunk = (Array.isArray(built) ? built[0] : built).output.find((o) => o.type === "chunk")!;
+    const nodeReader = generateEncryptionKeyPair("gm");
+    const aad = hexlify(randomBytes(16));
+    const text = `SM4-GCM sealed in Chromium ${hexlify(randomBytes(8))}`;
+    await page.goto(`${web}/verify/guarantee`);
+    await page.addScriptTag({ content: chunk.code });
+    const sealed = await page.evaluate(
+      // no named helpers in here: the test's transpiler would wrap them in a __name the page does not have
+      async ({ readerKey, aadBytes, plaintext }) => {
+        type Gm = {
+          generateEncryptionKeyPair(suite: "gm"): { privateKey: string; publicKey: string };
+          sealEnvelope(p: {
+            plaintext: Uint8Array;
+            recipients: { memberId: number; publicKey: string }[];
+            associatedData: Uint8Array;
+            suite: "gm";
+          }): Promise<{ envelope: unknown }>;
+          envelopeHash(e: unknown): string;
+          sm3Hash(data: Uint8Array): string;
+        };
+        const scope = globalThis as unknown as { ConsortiaGm: Gm; gmKey: { privateKey: string; publicKey: string } };
+        const gm = scope.ConsortiaGm;
+        scope.gmKey = gm.generateEncryptionKeyPair("gm"); // the browser's own key: its private half stays here
+        const { envelope } = await gm.sealEnvelope({
+          plaintext: new TextEncoder().encode(plaintext),
+          recipients: [
+            { memberId: 7, publicKey: readerKey },
+            { memberId: 9, publicKey: scope.gmKey.publicKey },
+          ],
+          associatedData: new Uint8Array(aadBytes),
+          suite: "gm",
+        });
+        return {
+          envelope,
+          hash: gm.envelopeHash(envelope),
+          sm3: gm.sm3Hash(new TextEncoder().encode("abc")),
+          publicKey: scope.gmKey.publicKey,
+          nodeBuffer: typeof (globalThis as { Buffer?: unknown }).Buffer,
+        };
+      },
+      { readerKey: nodeReader.publicKey, aadBytes: [...getBytes(aad)], plaintext: text },
+    );
+    expect(sealed.nodeBuffer).to.equal("undefined"); // no Node in the page
+    // SM3("abc"), GB/T 32905-2016 appendix A
+    expect(sealed.sm3).to.equal("0x66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+    const envelope = parseEnvelope(sealed.envelope);
+    expect([envelope.version, envelope.suite, envelope.aad]).to.deep.equal([3, "SM2-SM3-SM4GCM", aad]);
+    expect(envelopeHash(envelope)).to.equal(sealed.hash);
+    const opened = await openEnvelope(envelope, { memberId: 7, privateKey: nodeReader.privateKey });
+    expect(new TextDecoder().decode(opened)).to.equal(text);
+
+    // Node seals to the browser's key; the browser opens it, and refuses it altered.
+    const back = `sealed in Node for the browser ${hexlify(randomBytes(8))}`;
+    const { envelope: fromNode } = await sealEnvelope({
+      plaintext: new TextEncoder().encode(back),
+      recipients: [{ memberId: 9, publicKey: sealed.publicKey as `0x${string}` }],
+      suite: "gm",
+    });
+    const flipped = fromNode.ciphertext[4] === "A" ? "B" : "A";
+    const tampered = {
+      ...fromNode,
+      ciphertext: `${fromNode.ciphertext.slice(0, 4)}${flipped}${fromNode.ciphertext.slice(5)}`,
+    };
+    const inBrowser = await page.evaluate(
+      async ({ good, bad }) => {
+        const scope = globalThis as unknown as {
+          ConsortiaGm: {
+            openEnvelope(e: unknown, a: { memberId: number; privateKey: string }): Promise<Uint8Array>;
+          };
+          gmKey: { privateKey: string };
+        };
+        const authority = { memberId: 9, privateKey: scope.gmKey.privateKey };
+        const text = new TextDecoder().decode(await scope.ConsortiaGm.openEnvelope(good, authority));
+        const refused = await scope.ConsortiaGm.openEnvelope(bad, authority).then(
+          () => "opened",
+          (failure: Error) => failure.name,
+        );
+        return { text, refused };
+      },
+      { good: fromNode as unknown, bad: tampered as unknown },
+    );
+    expect(inBrowser.text).to.equal(back);
+    expect(inBrowser.refused, "an altered ciphertext").to.match(/Error$/);
   });
 
   it("axe-core finds no serious or critical violation on the main pages", async () => {

@@ -35,13 +35,28 @@ describe("work queue kinds read from the API", () => {
       const q = JSON.stringify({ ...query, limit: undefined, cursor: undefined });
       const answers: Record<string, unknown> = {
         "/members/2": { roles: [] },
-        "/receivable-offers": page([
-          { kind: "discount", id: "7", tokenId: "70", value: "500", deadline: NOW + 100 },
-          { kind: "discount", id: "8", tokenId: "80", value: "500", deadline: NOW - 1 },
-        ]),
+        "/receivable-offers": page(
+          q.includes('"transfer"')
+            ? [{ kind: "transfer", id: "9", tokenId: "90", value: "250", deadline: NOW + 60 }]
+            : [
+                { kind: "discount", id: "7", tokenId: "70", value: "500", deadline: NOW + 100 },
+                { kind: "discount", id: "8", tokenId: "80", value: "500", deadline: NOW - 1 },
+              ],
+        ),
         "/letters-of-credit": page(
           q.includes('"beneficiary"')
-            ? [{ id: "3", amount: "900", expiry: NOW + 50, pendingAmendment: "0xab", issuingBank: 1 }]
+            ? [
+                {
+                  id: "3",
+                  state: "Acknowledged",
+                  amount: "900",
+                  expiry: NOW + 50,
+                  pendingAmendment: "0xab",
+                  issuingBank: 1,
+                },
+                { id: "10", state: "Advised", amount: "800", expiry: NOW + 70, pendingAmendment: null, issuingBank: 1 },
+                { id: "11", state: "Advised", amount: "800", expiry: NOW - 1, pendingAmendment: null, issuingBank: 1 },
+              ]
             : q.includes('"issuingBank"')
               ? [
                   { id: "4", issuingBank: 2, nominatedBank: null, pendingAmendment: null },
@@ -68,16 +83,19 @@ describe("work queue kinds read from the API", () => {
     },
   };
 
-  it("lists offers, amendments, presentations to examine and pay, demands and disputes, each with its deadline", async () => {
+  it("lists offers, sign-off transfers, LCs to acknowledge, amendments, presentations to examine and pay, demands and disputes, each with its deadline", async () => {
     const items = await loadQueue(api, 2, NOW);
     expect(items.map((i) => [i.key, i.deadline])).toEqual([
       ["presentation:41", NOW + 10],
       ["payment:42", NOW + 20],
       ["demand:6:0", NOW + 30],
       ["amendment:3", NOW + 50],
+      ["transfer:9", NOW + 60],
+      ["acknowledge:10", NOW + 70],
       ["offer:7", NOW + 100],
       [`dispute:0x${"cd".repeat(32)}:1`, null],
     ]);
-    // presentation 51 is under LC 5, whose honouring bank is the nominated bank 9; offer 8's deadline passed
+    // presentation 51 is under LC 5, whose honouring bank is the nominated bank 9; offer 8's deadline passed; LC 11
+    // expired before it was acknowledged
   });
 });

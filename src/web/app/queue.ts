@@ -1,7 +1,8 @@
 /**
  * The work queue: what waits for one member, read from the query API, each item with its deadline and the one
  * transaction that answers it (built by the SDK, signed in the wallet). Kinds: receivables to confirm, discount offers
- * made to a bank (`/receivable-offers?bank=`), letters of credit to advise, LC amendments to accept (beneficiary),
+ * made to a bank and sign-off transfers made to a member (`/receivable-offers?bank=`), letters of credit to advise,
+ * advised LCs to acknowledge and LC amendments to accept (beneficiary),
  * presentations to examine and to pay (honouring bank; paying approves the deposit token first when the allowance is
  * short), guarantee applications and demands to decide (guarantor), sealed forfaiting quotes to reveal (kept in this
  * browser, in their reveal window), credit disputes to resolve (reporter), data access requests to decide and
@@ -16,7 +17,9 @@ import { allowanceShortfall } from "./allowance.js";
 export type QueueKind =
   | "receivable"
   | "offer"
+  | "transfer"
   | "lc"
+  | "acknowledge"
   | "amendment"
   | "presentation"
   | "payment"
@@ -93,6 +96,7 @@ interface ReceivableOffer {
   deadline: number;
 }
 interface LcRow extends LetterOfCredit {
+  state: string;
   beneficiary: number;
   nominatedBank: number | null;
   pendingAmendment: string | null;
@@ -164,7 +168,8 @@ export async function loadQueue(
     grants,
     proposals,
     offers,
-    amendments,
+    transfers,
+    beneficiaryLcs,
     presentations,
     demands,
     quotes,
@@ -181,13 +186,22 @@ export async function loadQueue(
       status: "Pending",
       sort: "deadline",
     }),
-    amendmentsToAnswer(api, memberId),
+    getAll<ReceivableOffer>(api, "/receivable-offers", {
+      bank: memberId,
+      kind: "transfer",
+      status: "Pending",
+      sort: "deadline",
+    }),
+    getAll<LcRow>(api, "/letters-of-credit", { beneficiary: memberId }),
     presentationsToHonour(api, memberId),
     demandsToDecide(api, memberId),
     wallet === undefined ? Promise.resolve([]) : quotesToReveal(api, wallet, now),
     getAll<CreditEntry>(api, "/credit/entries", { reporter: memberId, status: "Disputed" }),
   ]);
   const payer = wallet?.account;
+  // LCs where this member is the beneficiary: advised ones to acknowledge, pending amendments to accept
+  const amendments = beneficiaryLcs.filter((lc) => lc.pendingAmendment !== null);
+  const toAcknowledge = beneficiaryLcs.filter((lc) => lc.state === "Advised" && lc.expiry > now);
   const items: QueueItem[] = [
     ...offers
       .filter((o) => o.deadline > now)
@@ -202,6 +216,36 @@ export async function loadQueue(
             mined((await c.receivables.acceptDiscount(BigInt(o.id), undefined, { onSent })).receipt),
         },
       })),
+    ...transfers
+      .filter((o) => o.deadline > now)
+      .map((o): QueueItem => ({
+        key: `transfer:${o.id}`,
+        kind: "transfer",
+        subject: {
+          key: "queue.subject.transfer",
+          params: { id: o.id, token: o.tokenId },
+          amounts: { amount: o.value },
+        },
+        deadline: o.deadline,
+        action: {
+          label: "action.acceptTransfer",
+          run: async (c, onSent) => mined((await c.receivables.acceptTransfer(BigInt(o.id), { onSent })).receipt),
+        },
+      })),
+    ...toAcknowledge.map((lc): QueueItem => ({
+      key: `acknowledge:${lc.id}`,
+      kind: "acknowledge",
+      subject: {
+        key: "queue.subject.acknowledge",
+        params: { id: lc.id, issuer: lc.issuingBank },
+        amounts: { amount: lc.amount },
+      },
+      deadline: lc.expiry,
+      action: {
+        label: "action.acknowledge",
+        run: async (c, onSent) => mined(await c.lettersOfCredit.acknowledge(BigInt(lc.id), { onSent })),
+      },
+    })),
     ...amendments.map((lc): QueueItem => ({
       key: `amendment:${lc.id}`,
       kind: "amendment",
@@ -371,12 +415,6 @@ export function sortQueue(items: QueueItem[]): QueueItem[] {
     }
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   });
-}
-
-/** LCs whose beneficiary is `memberId` with an amendment pending (the SDK reads its terms from its event). */
-async function amendmentsToAnswer(api: ApiClient, memberId: number): Promise<LcRow[]> {
-  const lcs = await getAll<LcRow>(api, "/letters-of-credit", { beneficiary: memberId });
-  return lcs.filter((lc) => lc.pendingAmendment !== null);
 }
 
 /** Presentations to examine (Presented) or pay (Compliant) where `memberId` is the honouring bank. */
