@@ -6,6 +6,7 @@ import {ConsortiumApp} from "../platform/ConsortiumApp.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
 import {Roles} from "../platform/libraries/Roles.sol";
+import {IInterbankPositions} from "./interfaces/IInterbankPositions.sol";
 import {ILcApplicantAccounts} from "./interfaces/ILcApplicantAccounts.sol";
 import {ILetterOfCredit} from "./interfaces/ILetterOfCredit.sol";
 
@@ -14,13 +15,32 @@ import {ILetterOfCredit} from "./interfaces/ILetterOfCredit.sol";
 /// @dev A companion of `LetterOfCredit` (which is at the contract size limit): it reads the LC's state through its
 /// views and never writes it. Margin is held in this contract's token balance (a registered system contract).
 /// No reentrancy guard: every step writes its state before the token call, and the deposit token (an ERC-20 without
-/// transfer hooks) and `LetterOfCredit` (views only) do not call back.
+/// transfer hooks), `LetterOfCredit` and `InterbankPositions` (views only) do not call back.
+///
+/// What is enforced, and what is not ("margin locked at issue"). `LetterOfCredit` does not read this contract (it is at
+/// the size limit): an issuing bank can approve or issue an LC with no margin, or before the applicant locked it. That
+/// is the bank's own credit decision (the margin is its security, not the beneficiary's), so nothing here can or needs
+/// to stop it; what this contract guarantees is the applicant's side: the share cannot change once margin is locked,
+/// the amount locked is the one the applicant agreed to (`agreed`), `MarginLocked.beforeIssue` records whether it was
+/// locked before the LC was issued (the API and CLI show it), margin goes to the issuing bank only toward a
+/// presentation the bank itself paid, or for which it reimbursed the nominated bank
+/// (`holdDocumentsAfterReimbursement`), and margin not so applied returns to the applicant (`releaseMargin`, with the
+/// fallback after `marginReclaimableAt`).
 contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
     using SafeERC20 for IDepositToken;
 
     /// @notice Basis points in the whole (a margin share of 10,000 is full cash cover).
     uint16 public constant BPS = 10_000;
     uint256 private constant _INDEX_BITS = 16;
+    uint256 private constant _PERCENT = 100;
+    /// @notice Time after an LC's expiry plus its tenor after which the applicant may take back the margin not applied,
+    /// whatever the state of the LC and its drawings (`releaseMargin`). It covers the examination clock of a
+    /// presentation made on the expiry date (five banking days, UCP 600 art. 14b, which holidays can stretch to about
+    /// two calendar weeks), payment at the latest maturity (tenor), the issuing bank's reimbursement of a nominated
+    /// bank, and its recording of the hold, with time to spare. Without it, margin would stay locked forever when the
+    /// bank never records a hold, is suspended, or loses its role; after it, the bank's claims against the applicant
+    /// stay (documents held, trust receipts) but no longer have the margin as security.
+    uint256 public constant MARGIN_RECLAIM_GRACE = 30 days;
 
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     ILetterOfCredit private immutable _letterOfCredit;
@@ -31,6 +51,8 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
     struct LcApplicantAccountsStorage {
         mapping(uint256 lcId => MarginAccount) _accounts;
         mapping(uint256 presentationId => DocumentRelease) _releases;
+        // appended (release 0.4): the interbank obligation that reimbursed a nominated bank, once it backed a hold
+        mapping(uint256 obligationId => uint256 presentationId) _reimbursementHolds;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.LcApplicantAccounts")) - 1)) & ~bytes32(uint256(0xff))
@@ -69,7 +91,7 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
         uint80 locked = account.locked;
         if (locked != 0) revert MarginAlreadyLocked(lcId, locked);
         account.shareBps = shareBps;
-        emit MarginShareSet(lcId, bank, shareBps, _required(lc.amount, shareBps));
+        emit MarginShareSet(lcId, bank, shareBps, _required(_maximum(lc), shareBps));
     }
 
     /// @inheritdoc ILcApplicantAccounts
@@ -78,7 +100,7 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
         uint32 applicant = _requireParty(lcId, Roles.LC_TRADER, lc.applicant);
         _requireLive(lcId, lc);
         MarginAccount storage account = _getStorage()._accounts[lcId];
-        (, uint80 due) = _due(account, lc.amount);
+        (, uint80 due) = _due(account, lc);
         if (due == 0) revert NoMarginDue(lcId);
         if (agreed != due) revert MarginAmountChanged(lcId, agreed, due);
         uint80 locked = account.locked + due;
@@ -98,13 +120,16 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
     function releaseMargin(uint256 lcId) external whenNotPaused {
         ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
         uint32 applicant = _requireParty(lcId, Roles.LC_TRADER, lc.applicant);
-        // closed: fully drawn, expired, cancelled or declined (nothing more can be drawn)
-        if (lc.state < ILetterOfCredit.LetterOfCreditState.FullyDrawn) revert MarginWrongLcState(lcId, lc.state);
         MarginAccount storage account = _getStorage()._accounts[lcId];
-        uint80 heldDrawn = account.heldDrawn;
-        uint32 outstanding = account.outstanding;
-        if (heldDrawn != lc.drawn || outstanding != 0) {
-            revert ReimbursementsOutstanding(lcId, lc.drawn, heldDrawn, outstanding);
+        // after the grace the margin returns whatever the bank did or did not record (see MARGIN_RECLAIM_GRACE)
+        if (block.timestamp <= _reclaimableAt(lc)) {
+            // closed: fully drawn, expired, cancelled or declined (nothing more can be drawn)
+            if (lc.state < ILetterOfCredit.LetterOfCreditState.FullyDrawn) revert MarginWrongLcState(lcId, lc.state);
+            uint80 heldDrawn = account.heldDrawn;
+            uint32 outstanding = account.outstanding;
+            if (heldDrawn != lc.drawn || outstanding != 0) {
+                revert ReimbursementsOutstanding(lcId, lc.drawn, heldDrawn, outstanding);
+            }
         }
         uint80 released = account.released;
         uint80 rest = account.locked - account.applied - released;
@@ -121,17 +146,40 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
         uint256 lcId = presentationId >> _INDEX_BITS;
         ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
         uint32 bank = _requireParty(lcId, Roles.LC_BANK, lc.issuingBank);
-        _requireSettleable(lcId, lc.currency);
-        ILetterOfCredit.Presentation memory p = _letterOfCredit.presentation(presentationId);
-        if (p.state != ILetterOfCredit.PresentationState.Paid) revert PresentationNotHonoured(presentationId, p.state);
-        if (documentsHash == bytes32(0)) revert InvalidValue("documentsHash");
-        (uint80 marginApplied, uint80 amountDue) = _hold(presentationId, lcId, p.amount, documentsHash);
-        emit DocumentsHeld(presentationId, lcId, bank, msg.sender, documentsHash, p.amount, marginApplied, amountDue);
-        if (amountDue == 0) {
-            // the margin reimbursed it all: the documents go to the applicant with nothing to pay
-            emit ReimbursementPaid(presentationId, lcId, lc.applicant, address(0), msg.sender, 0, documentsHash, true);
+        // with a nominated bank, the presentation's payment was the nominated bank's, not the issuing bank's
+        if (lc.nominatedBank != 0) revert NominatedBankNotReimbursed(presentationId, lc.nominatedBank, 0);
+        _holdPaid(presentationId, lcId, lc, bank, documentsHash);
+    }
+
+    /// @inheritdoc ILcApplicantAccounts
+    function holdDocumentsAfterReimbursement(
+        uint256 presentationId,
+        bytes32 documentsHash,
+        uint256 obligationId
+    ) external whenNotPaused {
+        uint256 lcId = presentationId >> _INDEX_BITS;
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
+        uint32 nominated = lc.nominatedBank;
+        if (nominated == 0) revert NoNominatedBank(lcId);
+        uint32 bank = _requireParty(lcId, Roles.LC_BANK, lc.issuingBank);
+        uint80 amount = _letterOfCredit.presentation(presentationId).amount;
+        IInterbankPositions.Obligation memory o = _letterOfCredit.interbankPositions().obligation(obligationId);
+        // the issuing bank owed the nominated bank this presentation's amount (in the settlement token) and paid it
+        if (o.debtor != lc.issuingBank || o.creditor != nominated || o.amount != amount || o.currency != 0) {
+            revert ReimbursementObligationMismatch(presentationId, obligationId);
         }
-        if (marginApplied != 0) _token.safeTransfer(msg.sender, marginApplied);
+        if (
+            o.status != IInterbankPositions.ObligationStatus.Settled &&
+            o.status != IInterbankPositions.ObligationStatus.Netted
+        ) {
+            revert NominatedBankNotReimbursed(presentationId, nominated, obligationId);
+        }
+        LcApplicantAccountsStorage storage $ = _getStorage();
+        uint256 usedBy = $._reimbursementHolds[obligationId];
+        if (usedBy != 0) revert ReimbursementObligationUsed(obligationId, usedBy);
+        $._reimbursementHolds[obligationId] = presentationId;
+        emit NominatedBankReimbursed(presentationId, lcId, nominated, obligationId);
+        _holdPaid(presentationId, lcId, lc, bank, documentsHash);
     }
 
     /// @inheritdoc ILcApplicantAccounts
@@ -177,6 +225,8 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
         uint256 lcId = presentationId >> _INDEX_BITS;
         ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
         uint32 bank = _requireParty(lcId, Roles.LC_BANK, lc.issuingBank);
+        // the undertaking is the applicant's: a suspended applicant (or one without its role) gives none
+        registry().authorizeMember(lc.applicant, Roles.LC_TRADER);
         if (undertakingHash == bytes32(0)) revert InvalidValue("undertakingHash");
         DocumentRelease storage release = _getStorage()._releases[presentationId];
         ReleaseState state = release.state;
@@ -192,7 +242,34 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
         );
     }
 
+    /// @inheritdoc ILcApplicantAccounts
+    function changeReimbursementAccount(uint256 presentationId) external whenNotPaused {
+        uint256 lcId = presentationId >> _INDEX_BITS;
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
+        // the caller, an account of the issuing bank in good standing now, is the new account
+        uint32 bank = _requireParty(lcId, Roles.LC_BANK, lc.issuingBank);
+        DocumentRelease storage release = _getStorage()._releases[presentationId];
+        ReleaseState state = release.state;
+        if (state != ReleaseState.Held && state != ReleaseState.ReleasedOnTrustReceipt) {
+            revert ReleaseWrongState(presentationId, state);
+        }
+        address previous = release.bankAccount;
+        if (previous == msg.sender) revert InvalidValue("account");
+        release.bankAccount = msg.sender;
+        emit ReimbursementAccountChanged(presentationId, lcId, bank, previous, msg.sender);
+    }
+
     // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ILcApplicantAccounts
+    function marginReclaimableAt(uint256 lcId) external view returns (uint256) {
+        return _reclaimableAt(_letterOfCredit.letterOfCredit(lcId));
+    }
+
+    /// @inheritdoc ILcApplicantAccounts
+    function reimbursementHold(uint256 obligationId) external view returns (uint256 presentationId) {
+        return _getStorage()._reimbursementHolds[obligationId];
+    }
 
     /// @inheritdoc ILcApplicantAccounts
     function marginAccount(uint256 lcId) external view returns (MarginAccount memory) {
@@ -202,7 +279,7 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
     /// @inheritdoc ILcApplicantAccounts
     function marginDue(uint256 lcId) external view returns (uint80 required, uint80 due) {
         ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
-        return _due(_getStorage()._accounts[lcId], lc.amount);
+        return _due(_getStorage()._accounts[lcId], lc);
     }
 
     /// @inheritdoc ILcApplicantAccounts
@@ -221,6 +298,28 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
     }
 
     // ------------------------------------------------------------------ internals
+
+    /// @dev Records the documents of a paid presentation as held by the caller (the issuing bank's account) and pays
+    /// it the margin applied.
+    function _holdPaid(
+        uint256 presentationId,
+        uint256 lcId,
+        ILetterOfCredit.LetterOfCreditRecord memory lc,
+        uint32 bank,
+        bytes32 documentsHash
+    ) private {
+        _requireSettleable(lcId, lc.currency);
+        ILetterOfCredit.Presentation memory p = _letterOfCredit.presentation(presentationId);
+        if (p.state != ILetterOfCredit.PresentationState.Paid) revert PresentationNotHonoured(presentationId, p.state);
+        if (documentsHash == bytes32(0)) revert InvalidValue("documentsHash");
+        (uint80 marginApplied, uint80 amountDue) = _hold(presentationId, lcId, p.amount, documentsHash);
+        emit DocumentsHeld(presentationId, lcId, bank, msg.sender, documentsHash, p.amount, marginApplied, amountDue);
+        if (amountDue == 0) {
+            // the margin reimbursed it all: the documents go to the applicant with nothing to pay
+            emit ReimbursementPaid(presentationId, lcId, lc.applicant, address(0), msg.sender, 0, documentsHash, true);
+        }
+        if (marginApplied != 0) _token.safeTransfer(msg.sender, marginApplied);
+    }
 
     /// @dev Records a paid presentation's documents as held by the caller's account: applies the free margin up to
     /// `amount`, the rest due (none due: settled at once).
@@ -250,18 +349,33 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
         );
     }
 
-    /// @dev The share of `amount`, rounded up (the bank is never short of a minor unit), and what is still to lock.
-    function _due(MarginAccount storage account, uint80 amount) private view returns (uint80 required, uint80 due) {
+    /// @dev The share of the most the LC can draw (amount plus tolerance, UCP 600 art. 30), rounded up (the bank is
+    /// never short of a minor unit), and what is still to lock.
+    function _due(
+        MarginAccount storage account,
+        ILetterOfCredit.LetterOfCreditRecord memory lc
+    ) private view returns (uint80 required, uint80 due) {
         uint16 shareBps = account.shareBps;
         if (shareBps == 0) return (0, 0);
-        required = _required(amount, shareBps);
+        required = _required(_maximum(lc), shareBps);
         uint80 locked = account.locked;
         due = required > locked ? required - locked : 0;
     }
 
-    function _required(uint80 amount, uint16 shareBps) private pure returns (uint80) {
-        // amount < 2**80 and shareBps <= 10,000: the product fits uint256 and the result fits uint80
-        return uint80((uint256(amount) * shareBps + BPS - 1) / BPS);
+    function _required(uint256 maximum, uint16 shareBps) private pure returns (uint80) {
+        // maximum < 2**80 (LetterOfCredit refuses terms above it) and shareBps <= 10,000: the result fits uint80
+        return uint80((maximum * shareBps + BPS - 1) / BPS);
+    }
+
+    /// @dev The most the LC can draw: amount plus the plus tolerance, rounded as `LetterOfCredit` rounds it.
+    function _maximum(ILetterOfCredit.LetterOfCreditRecord memory lc) private pure returns (uint256) {
+        uint256 amount = lc.amount;
+        return amount + (amount * lc.tolerancePlus) / _PERCENT;
+    }
+
+    /// @dev After this moment the applicant may take back the margin not applied (`MARGIN_RECLAIM_GRACE`).
+    function _reclaimableAt(ILetterOfCredit.LetterOfCreditRecord memory lc) private pure returns (uint256) {
+        return uint256(lc.expiry) + uint256(lc.tenorDays) * 1 days + MARGIN_RECLAIM_GRACE;
     }
 
     /// @dev An application or an open LC (issued, advised, acknowledged), before its expiry.

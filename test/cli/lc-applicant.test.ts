@@ -32,8 +32,16 @@ describe("cli: lc margin and lc documents against a real node", function () {
     expect(changed.stderr).to.match(/200000 margin is due now, not the 100000 agreed/);
     const locked = await net.json<{ locked: string }>(["lc", "margin", "lock", lcId, "2000"], { as: "importer" });
     expect(locked.locked).to.equal("2000.00");
-    const shown = await net.json<{ shareBps: number; due: string; locked: string }>(["lc", "margin", "show", lcId]);
+    const shown = await net.json<{ shareBps: number; due: string; locked: string; reclaimableAt: string }>([
+      "lc",
+      "margin",
+      "show",
+      lcId,
+    ]);
     expect(shown).to.deep.include({ shareBps: 2000, due: "0.00", locked: "2000.00" });
+    // expiry (+90 days) plus the 30-day grace, sight LC (no tenor)
+    const reclaimable = Date.parse(shown.reclaimableAt) - Date.now();
+    expect(reclaimable).to.be.greaterThan(110 * 86_400_000);
 
     const invoice = h("margin invoice");
     const { presentationId } = await net.json<{ presentationId: string }>(
@@ -82,7 +90,15 @@ describe("cli: lc margin and lc documents against a real node", function () {
     );
     await net.json(["lc", "examine", presentationId], { as: "bankA" });
     await net.json(["lc", "pay", presentationId], { as: "bankA" });
+    const noNominated = await net.run(
+      ["lc", "documents", "hold", presentationId, "--documents-hash", h("docs 2"), "--obligation", "1"],
+      { as: "bankA" },
+    );
+    expect(noNominated.code).to.equal(1);
+    expect(noNominated.stderr).to.match(/names no nominated bank/);
     await net.json(["lc", "documents", "hold", presentationId, "--documents-hash", h("docs 2")], { as: "bankA" });
+    const sameAccount = await net.run(["lc", "documents", "account", presentationId], { as: "bankA" });
+    expect(sameAccount.code).to.equal(1);
     const wrong = await net.run(["lc", "documents", "pay", presentationId, "1000"], { as: "importer" });
     expect(wrong.code).to.equal(1);
     expect(wrong.stderr).to.match(/200000 is due for release, not the 100000 agreed/);

@@ -374,9 +374,9 @@ export const COVERAGE: Coverage[] = [
   },
   {
     commands:
-      /^consortia lc (margin|documents) (share|lock|release|hold|pay|trust-receipt) <(id|presentation)>( \S+)*$/,
+      /^consortia lc (margin|documents) (share|lock|release|hold|pay|trust-receipt|account) <(id|presentation)>( \S+)*$/,
     run: [{ file: "test/cli/lc-applicant.test.ts", invocation: ['"lc", "$1", "$2"'] }],
-    note: "margin and documents end to end on the CLI test node (share, lock, hold, trust receipt, pay, release)",
+    note: "margin and documents end to end on the CLI test node (share, lock, hold, account, trust receipt, pay, release)",
   },
   {
     commands: /^consortia lc propose-currency <currency> <token>$/,

@@ -1,7 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { expect } from "chai";
 import { AbiCoder, keccak256, MaxUint256, toUtf8Bytes, ZeroHash } from "ethers";
-import { LcApplicantAccounts__factory, type LcApplicantAccounts } from "@consortia/sdk/typechain";
+import {
+  LcApplicantAccounts__factory,
+  LetterOfCredit__factory,
+  type LcApplicantAccounts,
+} from "@consortia/sdk/typechain";
 import type { Database } from "../../src/indexer/db.js";
 import { RELEASE_STATES } from "../../src/indexer/projections/lc-applicant.js";
 import { verifyIndex } from "../../src/indexer/verify.js";
@@ -21,16 +25,22 @@ const DOCS_HASH = keccak256(
 );
 
 interface Scenario {
-  /** Application: 20% margin locked before issue (20,000), amended to 120,000 (4,000 more locked after issue); two
-   * drawings: 30,000 (24,000 margin applied, 6,000 paid for release) and 20,000 (held, released on trust receipt,
-   * then paid); cancelled. Nothing left to release. */
+  /** Application (5 % plus tolerance): 20% margin of 105,000 locked before issue (21,000), amended to 120,000
+   * (126,000 drawable: 4,200 more locked after issue); two drawings: 30,000 (25,200 margin applied, 4,800 paid for
+   * release) and 20,000 (held, released on trust receipt, then paid); cancelled. Nothing left to release. */
   secured: bigint;
-  /** Issued LC: 50% margin (50,000) locked after issue; one drawing of 10,000 the margin covers; cancelled; 40,000
-   * released. */
+  /** Issued LC: 50% margin of 105,000 (52,500) locked after issue; one drawing of 10,000 the margin covers;
+   * cancelled; 42,500 released. */
   issuedFirst: bigint;
   paidForRelease: bigint;
   trustReceipt: bigint;
   covered: bigint;
+  /** LC nominating bankC: 20 % margin (21,000); bankC paid 30,000, bankA reimbursed it (obligation
+   * `obligationId`), held (21,000 applied, 9,000 due), named a second account, to which core paid. */
+  nominated: bigint;
+  byNominated: bigint;
+  obligationId: bigint;
+  secondAccount: string;
   /** The held presentation's block time (from the node). */
   heldAt: number;
 }
@@ -98,7 +108,7 @@ async function applicantScenario(chain: TestChain, apps: TradeFinance) {
   const secured = await apps.lc.connect(core).submitApplication.staticCall(bankA.address, terms);
   await apps.lc.connect(core).submitApplication(bankA.address, terms);
   await margin.connect(bankA).setMarginShare(secured, 2_000);
-  await margin.connect(core).lockMargin(secured, 20_000n);
+  await margin.connect(core).lockMargin(secured, 21_000n);
   await lcA.approveApplication(secured);
   await operative(secured);
   const amendment = {
@@ -109,11 +119,11 @@ async function applicantScenario(chain: TestChain, apps: TradeFinance) {
   };
   await lcA.proposeAmendment(secured, amendment);
   await lcS.acceptAmendment(secured, amendment);
-  await margin.connect(core).lockMargin(secured, 4_000n);
+  await margin.connect(core).lockMargin(secured, 4_200n);
   const paidForRelease = await paid(secured, 30_000n);
   const hold = await margin.connect(bankA).holdDocuments(paidForRelease, DOCS_HASH);
   const heldAt = (await chain.provider.getBlock((await hold.wait())!.blockNumber))!.timestamp;
-  await margin.connect(core).payForRelease(paidForRelease, 6_000n);
+  await margin.connect(core).payForRelease(paidForRelease, 4_800n);
   const trustReceipt = await paid(secured, 20_000n);
   await margin.connect(bankA).holdDocuments(trustReceipt, DOCS_HASH);
   await margin.connect(bankA).releaseOnTrustReceipt(trustReceipt, hash("trust receipt"));
@@ -124,12 +134,50 @@ async function applicantScenario(chain: TestChain, apps: TradeFinance) {
   await lcA.issue(core.address, terms);
   await operative(issuedFirst);
   await margin.connect(bankA).setMarginShare(issuedFirst, 5_000);
-  await margin.connect(core).lockMargin(issuedFirst, 50_000n);
+  await margin.connect(core).lockMargin(issuedFirst, 52_500n);
   const covered = await paid(issuedFirst, 10_000n);
   await margin.connect(bankA).holdDocuments(covered, DOCS_HASH);
   await cancel(issuedFirst);
   await margin.connect(core).releaseMargin(issuedFirst);
-  const scenario: Scenario = { secured, issuedFirst, paidForRelease, trustReceipt, covered, heldAt };
+
+  const { bankC } = accounts;
+  await token.connect(bankA).mint(bankC.address, 1_000_000n);
+  await token.connect(bankC).approve(apps.addresses.lc, MaxUint256);
+  await token.connect(bankA).approve(apps.addresses.positions, MaxUint256);
+  await apps.positions.connect(bankC).setCreditLine(chain.ids.bankA, 1_000_000n);
+  await apps.positions.connect(bankC).setSettlementAccount(bankC.address);
+  const nominatedTerms = { ...terms, nominatedBank: bankC.address, termsHash: hash("nominated terms") };
+  const nominated = await apps.lc.connect(core).submitApplication.staticCall(bankA.address, nominatedTerms);
+  await apps.lc.connect(core).submitApplication(bankA.address, nominatedTerms);
+  await margin.connect(bankA).setMarginShare(nominated, 2_000);
+  await margin.connect(core).lockMargin(nominated, 21_000n);
+  await lcA.approveApplication(nominated);
+  await operative(nominated);
+  const byNominated = await lcS.present.staticCall(nominated, 30_000n, DOCS);
+  await lcS.present(nominated, 30_000n, DOCS);
+  await apps.lc.connect(bankC).examine(byNominated, []);
+  await apps.lc.connect(bankC).pay(byNominated, ZeroHash);
+  const obligationId = await apps.positions.obligationCount();
+  await apps.positions.connect(bankA).settleObligation(obligationId, ZeroHash);
+  await margin.connect(bankA).holdDocumentsAfterReimbursement(byNominated, DOCS_HASH, obligationId);
+  const second = chain.outsiders[0];
+  await registry.connect(bankA).addAccount(chain.ids.bankA, await second.getAddress(), 2);
+  await margin.connect(second).changeReimbursementAccount(byNominated);
+  await margin.connect(core).payForRelease(byNominated, 9_000n);
+  const secondAccount = (await second.getAddress()).toLowerCase();
+
+  const scenario: Scenario = {
+    secured,
+    issuedFirst,
+    paidForRelease,
+    trustReceipt,
+    covered,
+    nominated,
+    byNominated,
+    obligationId,
+    secondAccount,
+    heldAt,
+  };
   return { margin, scenario };
 }
 
@@ -167,7 +215,7 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
 
       it("each LC's margin account equals the contract's, with the first lock's beforeIssue", async () => {
         const rows = await current("lc_margins", "TRUE ORDER BY lc_id");
-        expect(rows.map((r) => r.lc_id)).to.deep.equal([String(s.secured), String(s.issuedFirst)]);
+        expect(rows.map((r) => r.lc_id)).to.deep.equal([s.secured, s.issuedFirst, s.nominated].map(String));
         for (const row of rows) {
           const account = await margin.marginAccount(BigInt(row.lc_id as string));
           expect([row.share_bps, row.outstanding]).to.deep.equal([
@@ -179,10 +227,11 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
           );
           expect([row.issuing_bank, row.applicant]).to.deep.equal([chain.ids.bankA, chain.ids.core]);
         }
-        const [secured, issuedFirst] = rows;
-        expect(secured).to.include({ share_bps: 2_000, locked: "24000", applied: "24000", held_drawn: "50000" });
-        expect(secured).to.include({ released: "0", outstanding: 0, before_issue: true, required_at_share: "20000" });
-        expect(issuedFirst).to.include({ locked: "50000", applied: "10000", released: "40000", before_issue: false });
+        const [secured, issuedFirst, nominated] = rows;
+        expect(nominated).to.include({ locked: "21000", applied: "21000", held_drawn: "30000", outstanding: 0 });
+        expect(secured).to.include({ share_bps: 2_000, locked: "25200", applied: "25200", held_drawn: "50000" });
+        expect(secured).to.include({ released: "0", outstanding: 0, before_issue: true, required_at_share: "21000" });
+        expect(issuedFirst).to.include({ locked: "52500", applied: "10000", released: "42500", before_issue: false });
         for (const r of rows) {
           for (const column of ["share_set_at", "first_locked_at", "last_locked_at"])
             expect(r[column], column).to.be.a("number");
@@ -194,9 +243,10 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
       it("keeps every lock: before issue, then the amendment's increase after it", async () => {
         const rows = await db.query(`SELECT * FROM lc_margin_locks ORDER BY block_number, log_index`);
         expect(rows.map((r) => [r.lc_id, r.amount, r.locked, r.before_issue])).to.deep.equal([
-          [String(s.secured), "20000", "20000", true],
-          [String(s.secured), "4000", "24000", false],
-          [String(s.issuedFirst), "50000", "50000", false],
+          [String(s.secured), "21000", "21000", true],
+          [String(s.secured), "4200", "25200", false],
+          [String(s.issuedFirst), "52500", "52500", false],
+          [String(s.nominated), "21000", "21000", true],
         ]);
         const events = await margin.queryFilter(margin.filters.MarginLocked());
         expect(rows.map((r) => r.account)).to.deep.equal(events.map((e) => e.args.account.toLowerCase()));
@@ -204,7 +254,7 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
 
       it("documents held per presentation equal the contract's, with payment, trust receipt and times", async () => {
         const rows = await current("lc_documents_held", "TRUE ORDER BY presentation_id");
-        expect(rows).to.have.length(3);
+        expect(rows).to.have.length(4);
         for (const row of rows) {
           const release = await margin.documentRelease(BigInt(row.presentation_id as string));
           expect(row.state).to.equal(RELEASE_STATES[Number(release.state)]);
@@ -218,8 +268,8 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
         const core = chain.accounts.core.address.toLowerCase();
         expect(byId[String(s.paidForRelease)]).to.include({
           amount_paid: "30000",
-          margin_applied: "24000",
-          reimbursed: "6000",
+          margin_applied: "25200",
+          reimbursed: "4800",
           payer: core,
           released_on_payment: true,
           undertaking_hash: null,
@@ -235,6 +285,17 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
         expect(byId[String(s.trustReceipt)].trust_receipt_at).to.be.a("number");
         expect(byId[String(s.covered)]).to.include({ amount_paid: "10000", margin_applied: "10000", reimbursed: "0" });
         expect(byId[String(s.covered)]).to.include({ payer: null, released_on_payment: true, state: "Settled" });
+        expect(byId[String(s.covered)]).to.include({ nominated_bank: null, reimbursement_obligation_id: null });
+        // the nominated bank paid; the hold names bankA's reimbursement of it; the second account received the payment
+        expect(byId[String(s.byNominated)]).to.include({
+          nominated_bank: chain.ids.bankC,
+          reimbursement_obligation_id: String(s.obligationId),
+          margin_applied: "21000",
+          reimbursed: "9000",
+          bank_account: s.secondAccount,
+          state: "Settled",
+        });
+        expect(byId[String(s.byNominated)].account_changed_at).to.be.a("number");
         // the versions of the trust-receipt presentation: held, released on trust receipt, settled
         const versions = await db.query(
           `SELECT state, amount_due FROM lc_documents_held WHERE presentation_id = $1 ORDER BY valid_from_block`,
@@ -259,8 +320,8 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
           return response.json() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
         };
         const secured = await get(`/letters-of-credit/${s.secured}/margin`);
-        // the share asks 20% of the amended 120,000: all locked, nothing due, all applied
-        expect(secured).to.include({ shareBps: 2_000, required: "24000", locked: "24000", due: "0", applied: "24000" });
+        // the share asks 20% of the amended 120,000 plus 5 %: all locked, nothing due, all applied
+        expect(secured).to.include({ shareBps: 2_000, required: "25200", locked: "25200", due: "0", applied: "25200" });
         expect(secured).to.include({ free: "0", beforeIssue: true, outstanding: 0 });
         const [required, due] = await margin.marginDue(s.secured);
         expect([secured.required, secured.due]).to.deep.equal([String(required), String(due)]);
@@ -270,14 +331,32 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
           [s.secured],
         );
         const before = await get(`/letters-of-credit/${s.secured}/margin?asOf=${Number(lock.block_number) - 1}`);
-        expect(before).to.include({ required: "24000", locked: "20000", due: "4000" });
+        expect(before).to.include({ required: "25200", locked: "21000", due: "4200" });
         const issued = await get(`/letters-of-credit/${s.issuedFirst}/margin`);
-        expect(issued).to.include({ released: "40000", free: "0", beforeIssue: false });
+        expect(issued).to.include({ released: "42500", free: "0", beforeIssue: false });
+        // expiry (+210 days after the amendment) + 30 days' grace, sight LC
+        const lcRecord = await LetterOfCredit__factory.connect(
+          await margin.letterOfCredit(),
+          chain.provider,
+        ).letterOfCredit(s.secured);
+        expect(secured.reclaimableAt).to.equal(Number(lcRecord.expiry) + 30 * 86_400);
+        expect(BigInt(secured.reclaimableAt)).to.equal(await margin.marginReclaimableAt(s.secured));
         const held = await get(`/letters-of-credit/${s.secured}/documents-held`);
         expect(held.items.map((d: { presentationId: string }) => d.presentationId)).to.deep.equal(
           [s.paidForRelease, s.trustReceipt].map(String),
         );
         expect(held.items[1]).to.include({ state: "Settled", undertakingHash: hash("trust receipt") });
+        expect(held.items[0]).to.include({
+          nominatedBank: null,
+          reimbursementObligationId: null,
+          accountChangedAt: null,
+        });
+        const heldNominated = await get(`/letters-of-credit/${s.nominated}/documents-held`);
+        expect(heldNominated.items[0]).to.include({
+          nominatedBank: chain.ids.bankC,
+          reimbursementObligationId: String(s.obligationId),
+          bankAccount: s.secondAccount,
+        });
         const issuedLate = await get(`/lc-margins?bank=${chain.ids.bankA}&beforeIssue=false`);
         expect(issuedLate.items.map((m: { lcId: string }) => m.lcId)).to.deep.equal([String(s.issuedFirst)]);
         expect((await get(`/lc-margins?bank=${chain.ids.bankB}`)).items).to.deep.equal([]);
@@ -297,7 +376,7 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
           );
           return rows.map((r) => String(r.lc_id));
         };
-        const both = [s.secured, s.issuedFirst].map(String);
+        const both = [s.secured, s.issuedFirst, s.nominated].map(String);
         for (const table of ["lc_margins", "lc_documents_held"]) {
           expect(await visible(table, chain.ids.core), table).to.deep.equal(both);
           expect(await visible(table, chain.ids.bankA), table).to.deep.equal(both);
@@ -310,8 +389,8 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
       it("index verify: no drift; a tampered margin or release is that drift", async () => {
         const clean = await verifyIndex({ db, rpcUrl: chain.url, deployments: chain.deployments });
         expect(clean.drift).to.deep.equal([]);
-        expect(clean.compared["LC margins"]).to.equal(2 * 8);
-        expect(clean.compared["LC documents held"]).to.equal(3 * 5);
+        expect(clean.compared["LC margins"]).to.equal(3 * 8);
+        expect(clean.compared["LC documents held"]).to.equal(4 * 5);
         for (const [table, set, key, expected] of [
           ["lc_margins", "locked = locked + 1", "lc_id", (id: string) => [`LC ${id} margin locked`]],
           [

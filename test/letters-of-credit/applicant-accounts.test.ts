@@ -9,7 +9,7 @@ const { ethers, networkHelpers } = connection;
 
 /** LcApplicantAccounts.ReleaseState */
 const Release = { None: 0, Held: 1, ReleasedOnTrustReceipt: 2, Settled: 3 } as const;
-/** 20 % margin of the fixture's 100,000 LC. */
+/** 20 % margin of a 100,000 LC without plus tolerance (the tests below but those of tolerance apply for one). */
 const SHARE = 2_000;
 const MARGIN = 20_000n;
 const LC_BANK = 1n << 12n;
@@ -47,11 +47,12 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
       ]),
     );
 
-  /** core applies to bankA; returns the application's id. */
+  /** core applies to bankA (no plus tolerance unless overridden); returns the application's id. */
   async function application(overrides = {}): Promise<bigint> {
     const core = lcAs("core");
-    const id = await core.submitApplication.staticCall(acc().bankA, f.terms(overrides));
-    await core.submitApplication(acc().bankA, f.terms(overrides));
+    const terms = f.terms({ tolerancePlus: 0, ...overrides });
+    const id = await core.submitApplication.staticCall(acc().bankA, terms);
+    await core.submitApplication(acc().bankA, terms);
     return id;
   }
 
@@ -371,10 +372,10 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
         .withArgs(pid, Release.Settled);
 
       // the second drawing: no margin left, the applicant pays it all
-      const second = await paidPresentation(id, 55_000n);
+      const second = await paidPresentation(id, 50_000n);
       await expect(margin("bankA").holdDocuments(second, DOCS_HASH))
         .to.emit(f.applicantAccounts, "DocumentsHeld")
-        .withArgs(second, id, ids().bankA, acc().bankA.address, DOCS_HASH, 55_000n, 0n, 55_000n);
+        .withArgs(second, id, ids().bankA, acc().bankA.address, DOCS_HASH, 50_000n, 0n, 50_000n);
     });
 
     it("releases at once when the margin covers the whole drawing, and returns the rest at the end", async () => {
@@ -496,6 +497,203 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
     });
   });
 
+  describe("margin covers the most the LC can draw (UCP 600 art. 30)", () => {
+    it("takes the share of amount plus tolerance, rounded up", async () => {
+      // 100,000 + 5 % = 105,000; 20 % of it is 21,000
+      const id = await application({ tolerancePlus: 5 });
+      await expect(margin("bankA").setMarginShare(id, SHARE))
+        .to.emit(f.applicantAccounts, "MarginShareSet")
+        .withArgs(id, ids().bankA, SHARE, 21_000n);
+      expect(await f.applicantAccounts.marginDue(id)).to.deep.equal([21_000n, 21_000n]);
+      // 100,001 + floor(5,000.05) = 105,001 (as LetterOfCredit rounds it); 33.33 % of it is 34,996.83…: 34,997
+      const odd = await application({ amount: 100_001n, tolerancePlus: 5 });
+      await margin("bankA").setMarginShare(odd, 3_333);
+      expect(await f.applicantAccounts.marginDue(odd)).to.deep.equal([34_997n, 34_997n]);
+    });
+
+    it("full cash cover covers a drawing of the whole tolerance: nothing left due", async () => {
+      const id = await application({ tolerancePlus: 5, partialDrawings: false });
+      await margin("bankA").setMarginShare(id, 10_000);
+      await margin("core").lockMargin(id, 105_000n);
+      await lcAs("bankA").approveApplication(id);
+      await lcAs("bankB").advise(id);
+      await lcAs("supplier1").acknowledge(id);
+      const pid = await paidPresentation(id, 105_000n);
+      await expect(margin("bankA").holdDocuments(pid, DOCS_HASH))
+        .to.emit(f.applicantAccounts, "DocumentsHeld")
+        .withArgs(pid, id, ids().bankA, acc().bankA.address, DOCS_HASH, 105_000n, 105_000n, 0n);
+    });
+  });
+
+  describe("nominated bank: the issuing bank takes the applicant's money only once it reimbursed it", () => {
+    /** A margined LC nominating bankC (which granted bankA a line and named its settlement account). */
+    async function nominatedLc(overrides = {}): Promise<bigint> {
+      await f.positions.connect(acc().bankC).setCreditLine(ids().bankA, 1_000_000n);
+      await f.positions.connect(acc().bankC).setSettlementAccount(acc().bankC);
+      return securedLc({ nominatedBank: acc().bankC.address, ...overrides });
+    }
+    /** supplier1 presents `amount`; bankC (the nominated bank) examines and pays it. */
+    async function paidByNominated(lcId: bigint, amount: bigint): Promise<bigint> {
+      const pid = await lcAs("supplier1").present.staticCall(lcId, amount, DOCS);
+      await lcAs("supplier1").present(lcId, amount, DOCS);
+      await lcAs("bankC").examine(pid, []);
+      await lcAs("bankC").pay(pid, ethers.ZeroHash);
+      return pid;
+    }
+
+    it("refuses the hold, the margin and the payment for release before the nominated bank is reimbursed", async () => {
+      const id = await nominatedLc();
+      const pid = await paidByNominated(id, 50_000n);
+      const bankBefore = await balance("bankA");
+      // the attack: bankA never paid, yet would take the margin and the applicant's payment
+      await expect(margin("bankA").holdDocuments(pid, DOCS_HASH))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "NominatedBankNotReimbursed")
+        .withArgs(pid, ids().bankC, 0n);
+      await expect(margin("bankA").holdDocumentsAfterReimbursement(pid, DOCS_HASH, 1n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "NominatedBankNotReimbursed")
+        .withArgs(pid, ids().bankC, 1n);
+      await expect(margin("core").payForRelease(pid, 30_000n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReleaseWrongState")
+        .withArgs(pid, Release.None);
+      expect(await balance("bankA")).to.equal(bankBefore);
+
+      // bankA reimburses bankC; then it holds, the margin goes to it, and the applicant pays it
+      await f.positions.connect(acc().bankA).settleObligation(1n, ethers.ZeroHash);
+      const tx = margin("bankA").holdDocumentsAfterReimbursement(pid, DOCS_HASH, 1n);
+      await expect(tx).to.emit(f.applicantAccounts, "NominatedBankReimbursed").withArgs(pid, id, ids().bankC, 1n);
+      await expect(tx)
+        .to.emit(f.applicantAccounts, "DocumentsHeld")
+        .withArgs(pid, id, ids().bankA, acc().bankA.address, DOCS_HASH, 50_000n, MARGIN, 30_000n);
+      expect(await f.applicantAccounts.reimbursementHold(1n)).to.equal(pid);
+      await expect(margin("core").payForRelease(pid, 30_000n))
+        .to.emit(f.applicantAccounts, "ReimbursementPaid")
+        .withArgs(pid, id, ids().core, acc().core.address, acc().bankA.address, 30_000n, DOCS_HASH, true);
+      // bankA paid bankC 50,000 and received 50,000 from the applicant
+      expect(await balance("bankA")).to.equal(bankBefore);
+    });
+
+    it("refuses an obligation used twice, of another amount or party, released, or by another bank", async () => {
+      const id = await nominatedLc();
+      const first = await paidByNominated(id, 30_000n);
+      const second = await paidByNominated(id, 30_000n);
+      await f.positions.connect(acc().bankA).settleObligation(1n, ethers.ZeroHash);
+      await expect(margin("bankB").holdDocumentsAfterReimbursement(first, DOCS_HASH, 1n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
+        .withArgs(id, ids().bankB, ids().bankA);
+      await expect(margin("bankC").holdDocumentsAfterReimbursement(first, DOCS_HASH, 1n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
+        .withArgs(id, ids().bankC, ids().bankA);
+      await margin("bankA").holdDocumentsAfterReimbursement(first, DOCS_HASH, 1n);
+      // the same reimbursement cannot back the second presentation of the same amount
+      await expect(margin("bankA").holdDocumentsAfterReimbursement(second, DOCS_HASH, 1n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReimbursementObligationUsed")
+        .withArgs(1n, first);
+      // an obligation of bankA to bankC of another amount (recorded by bankA itself, settled)
+      await f.positions.connect(acc().bankA).recordObligation(ids().bankC, 29_999n, 0, ethers.ZeroHash);
+      await f.positions.connect(acc().bankA).settleObligation(3n, ethers.ZeroHash);
+      await expect(margin("bankA").holdDocumentsAfterReimbursement(second, DOCS_HASH, 3n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReimbursementObligationMismatch")
+        .withArgs(second, 3n);
+      // bankC releases bankA from the second reimbursement: bankA paid nothing for it
+      await f.positions.connect(acc().bankC).releaseObligation(2n);
+      await expect(margin("bankA").holdDocumentsAfterReimbursement(second, DOCS_HASH, 2n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "NominatedBankNotReimbursed")
+        .withArgs(second, ids().bankC, 2n);
+    });
+
+    it("refuses the nominated-bank step on an LC the issuing bank honours itself", async () => {
+      const id = await securedLc();
+      const pid = await paidPresentation(id, 50_000n);
+      await expect(margin("bankA").holdDocumentsAfterReimbursement(pid, DOCS_HASH, 1n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "NoNominatedBank")
+        .withArgs(id);
+    });
+  });
+
+  describe("fallbacks: margin and payment never locked by the bank", () => {
+    it("returns the margin after expiry + tenor + grace when the bank paid but never recorded a hold", async () => {
+      const id = await securedLc({ partialDrawings: false });
+      await paidPresentation(id, 100_000n);
+      const expiry = (await f.lc.letterOfCredit(id)).expiry;
+      const at = await f.applicantAccounts.marginReclaimableAt(id);
+      expect(at).to.equal(expiry + 30n * DAY);
+      await networkHelpers.time.increaseTo(at - 10n);
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReimbursementsOutstanding")
+        .withArgs(id, 100_000n, 0n, 0);
+      await networkHelpers.time.increaseTo(at + 1n);
+      await expect(margin("supplier1").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
+        .withArgs(id, ids().supplier1, ids().core);
+      await expect(margin("core").releaseMargin(id))
+        .to.emit(f.applicantAccounts, "MarginReleased")
+        .withArgs(id, ids().core, acc().core.address, MARGIN);
+    });
+
+    it("returns the margin after the grace when a suspended bank leaves a presentation pending forever", async () => {
+      const id = await securedLc({ deferred: true, tenorDays: 60 });
+      await lcAs("supplier1").present(id, 50_000n, DOCS);
+      await govern("suspendMember", ids().bankA);
+      const expiry = (await f.lc.letterOfCredit(id)).expiry;
+      const at = await f.applicantAccounts.marginReclaimableAt(id);
+      expect(at).to.equal(expiry + 60n * DAY + 30n * DAY);
+      await networkHelpers.time.increaseTo(expiry + 1n);
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongLcState")
+        .withArgs(id, LcState.Acknowledged);
+      await networkHelpers.time.increaseTo(at + 1n);
+      await expect(margin("core").releaseMargin(id))
+        .to.emit(f.applicantAccounts, "MarginReleased")
+        .withArgs(id, ids().core, acc().core.address, MARGIN);
+    });
+
+    it("lets the issuing bank name a new account when the recorded one is blacklisted; the applicant then pays", async () => {
+      const id = await securedLc();
+      const pid = await paidPresentation(id, 50_000n);
+      await margin("bankA").holdDocuments(pid, DOCS_HASH);
+      const [, , newAccount] = f.platform.outsiders;
+      await f.platform.registry.connect(acc().bankA).addAccount(ids().bankA, newAccount, 2);
+      await govern("blacklistAccount", acc().bankA.address);
+      await expect(margin("core").payForRelease(pid, 30_000n))
+        .to.be.revertedWithCustomError(f.platform.registry, "AccountNotActive")
+        .withArgs(acc().bankA.address, 3n);
+      await expect(margin("bankA").changeReimbursementAccount(pid)).to.be.revertedWithCustomError(
+        f.platform.registry,
+        "AccountNotActive",
+      );
+      await expect(margin("bankB").changeReimbursementAccount(pid))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
+        .withArgs(id, ids().bankB, ids().bankA);
+      await expect(f.applicantAccounts.connect(newAccount).changeReimbursementAccount(pid))
+        .to.emit(f.applicantAccounts, "ReimbursementAccountChanged")
+        .withArgs(pid, id, ids().bankA, acc().bankA.address, newAccount.address);
+      await expect(f.applicantAccounts.connect(newAccount).changeReimbursementAccount(pid))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "InvalidValue")
+        .withArgs(ethers.encodeBytes32String("account"));
+      await expect(margin("core").payForRelease(pid, 30_000n))
+        .to.emit(f.applicantAccounts, "ReimbursementPaid")
+        .withArgs(pid, id, ids().core, acc().core.address, newAccount.address, 30_000n, DOCS_HASH, true);
+      expect(await f.platform.token.balanceOf(newAccount)).to.equal(30_000n);
+      await expect(f.applicantAccounts.connect(newAccount).changeReimbursementAccount(pid))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReleaseWrongState")
+        .withArgs(pid, Release.Settled);
+      const unheld = (id << 16n) | 9n;
+      await expect(f.applicantAccounts.connect(newAccount).changeReimbursementAccount(unheld))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReleaseWrongState")
+        .withArgs(unheld, Release.None);
+    });
+
+    it("refuses a release on trust receipt to an applicant suspended since the hold", async () => {
+      const id = await securedLc();
+      const pid = await paidPresentation(id, 50_000n);
+      await margin("bankA").holdDocuments(pid, DOCS_HASH);
+      await govern("suspendMember", ids().core);
+      await expect(margin("bankA").releaseOnTrustReceipt(pid, hash("trust receipt TR-2")))
+        .to.be.revertedWithCustomError(f.platform.registry, "MemberNotActive")
+        .withArgs(ids().core, 2n);
+    });
+  });
+
   it("has no way for the applicant to withdraw locked margin but releaseMargin", () => {
     const steps = f.applicantAccounts.interface.fragments
       .filter((fragment): fragment is FunctionFragment => fragment.type === "function")
@@ -504,7 +702,9 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
       .sort();
     expect(steps).to.deep.equal(
       [
+        "changeReimbursementAccount",
         "holdDocuments",
+        "holdDocumentsAfterReimbursement",
         "initialize",
         "lockMargin",
         "pause",

@@ -40,14 +40,17 @@ describe("sdk/clients lcApplicant", () => {
     await f.lc.connect(accounts.core).submitApplication(accounts.bankA, f.terms());
 
     const { required } = await bank.lcApplicant.setMarginShare(lcId, 2_500);
-    expect(required).to.equal(marginRequired(100_000n, 2_500)).and.to.equal(25_000n);
+    // the share of amount plus the fixture's 5 % tolerance
+    expect(required)
+      .to.equal(marginRequired(100_000n, 2_500, 5))
+      .and.to.equal(26_250n);
     const wrong = await applicant.lcApplicant.lockMargin(lcId, 1n).catch((error: unknown) => error);
     expect(wrong).to.be.instanceOf(ContractError);
-    expect((wrong as Error).message).to.match(/25000 margin is due now, not the 1 agreed/);
+    expect((wrong as Error).message).to.match(/26250 margin is due now, not the 1 agreed/);
     const { amount, locked } = await applicant.lcApplicant.lockMargin(lcId);
-    expect([amount, locked]).to.deep.equal([25_000n, 25_000n]);
+    expect([amount, locked]).to.deep.equal([26_250n, 26_250n]);
     const view = await applicant.lcApplicant.margin(lcId);
-    expect(view).to.deep.include({ shareBps: 2_500, required: 25_000n, due: 0n, locked: 25_000n, free: 25_000n });
+    expect(view).to.deep.include({ shareBps: 2_500, required: 26_250n, due: 0n, locked: 26_250n, free: 26_250n });
 
     await f.lc.connect(accounts.bankA).approveApplication(lcId);
     await f.lc.connect(accounts.bankB).advise(lcId);
@@ -59,15 +62,15 @@ describe("sdk/clients lcApplicant", () => {
     await f.lc.connect(accounts.bankA).pay(pid, ZeroHash);
 
     const held = await bank.lcApplicant.holdDocuments(pid, docs);
-    expect(held).to.deep.include({ documentsHash: documentsHash(docs), marginApplied: 25_000n, amountDue: 35_000n });
+    expect(held).to.deep.include({ documentsHash: documentsHash(docs), marginApplied: 26_250n, amountDue: 33_750n });
     expect(await applicant.lcApplicant.documentRelease(pid)).to.deep.include({
       state: "Held",
-      amountDue: 35_000n,
+      amountDue: 33_750n,
       bankAccount: accounts.bankA.address,
       documentsHash: documentsHash(docs),
     });
     const paid = await applicant.lcApplicant.payForRelease(pid);
-    expect(paid).to.deep.include({ amount: 35_000n, released: true });
+    expect(paid).to.deep.include({ amount: 33_750n, released: true });
     expect((await applicant.lcApplicant.documentRelease(pid)).state).to.equal("Settled");
     expect((await applicant.lcApplicant.margin(lcId)).free).to.equal(0n);
   });

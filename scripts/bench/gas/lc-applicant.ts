@@ -9,8 +9,9 @@ const hash = (text: string): string => keccak256(toUtf8Bytes(text));
 /**
  * Gas of the applicant's side of an LC (LcApplicantAccounts): the bank sets the margin share, the applicant locks the
  * margin (first lock, and the top-up after an amendment), the bank holds a paid presentation's documents with the
- * margin applied, the applicant pays for their release, a release on trust receipt and the payment after it, and the
- * margin returned after closing.
+ * margin applied, the applicant pays for their release, a release on trust receipt and the payment after it, the
+ * bank naming a new account for a reimbursement, the hold after reimbursing a nominated bank, and the margin returned
+ * after closing. The fixture's terms have a 5 % plus tolerance: the margin is the share of 105,000.
  */
 export const measure: MeasureGas = async (connection) => {
   const { ethers } = connection;
@@ -44,7 +45,7 @@ export const measure: MeasureGas = async (connection) => {
 
   const lcId = await apply();
   row("issuing bank sets the margin share", await gasOf(await margin.connect(accounts.bankA).setMarginShare(lcId, 2_000)));
-  row("applicant locks the margin (first lock)", await gasOf(await margin.connect(accounts.core).lockMargin(lcId, 20_000n)));
+  row("applicant locks the margin (first lock)", await gasOf(await margin.connect(accounts.core).lockMargin(lcId, 21_000n)));
   await lc.connect(accounts.bankA).approveApplication(lcId);
   await lc.connect(accounts.bankB).advise(lcId);
   await lc.connect(accounts.supplier1).acknowledge(lcId);
@@ -53,7 +54,7 @@ export const measure: MeasureGas = async (connection) => {
   await lc.connect(accounts.supplier1).acceptAmendment(lcId, amendment);
   row(
     "applicant locks the share of an amendment's increase (top-up)",
-    await gasOf(await margin.connect(accounts.core).lockMargin(lcId, 10_000n)),
+    await gasOf(await margin.connect(accounts.core).lockMargin(lcId, 10_500n)),
   );
 
   const first = await paid(lcId, 50_000n);
@@ -63,7 +64,7 @@ export const measure: MeasureGas = async (connection) => {
   );
   row(
     "applicant pays for release of the documents (付款赎单)",
-    await gasOf(await margin.connect(accounts.core).payForRelease(first, 20_000n)),
+    await gasOf(await margin.connect(accounts.core).payForRelease(first, 18_500n)),
   );
   const second = await paid(lcId, 40_000n);
   row(
@@ -79,9 +80,42 @@ export const measure: MeasureGas = async (connection) => {
     await gasOf(await margin.connect(accounts.core).payForRelease(second, 40_000n)),
   );
 
+  const third = await paid(lcId, 10_000n);
+  await margin.connect(accounts.bankA).holdDocuments(third, docsHash);
+  const [, , newAccount] = platform.outsiders;
+  await platform.registry.connect(accounts.bankA).addAccount(platform.ids.bankA, newAccount, 2);
+  row(
+    "issuing bank names a new account for a reimbursement due",
+    await gasOf(await margin.connect(newAccount).changeReimbursementAccount(third)),
+  );
+
+  // a nominated bank (bankC) honours; bankA reimburses it, then holds
+  await f.positions.connect(accounts.bankC).setCreditLine(platform.ids.bankA, 1_000_000n);
+  await f.positions.connect(accounts.bankC).setSettlementAccount(accounts.bankC);
+  const nominatedTerms = f.terms({ nominatedBank: accounts.bankC.address });
+  const nominated = await lc.connect(accounts.core).submitApplication.staticCall(accounts.bankA, nominatedTerms);
+  await lc.connect(accounts.core).submitApplication(accounts.bankA, nominatedTerms);
+  await margin.connect(accounts.bankA).setMarginShare(nominated, 2_000);
+  await margin.connect(accounts.core).lockMargin(nominated, 21_000n);
+  await lc.connect(accounts.bankA).approveApplication(nominated);
+  await lc.connect(accounts.bankB).advise(nominated);
+  await lc.connect(accounts.supplier1).acknowledge(nominated);
+  const byNominated = await lc.connect(accounts.supplier1).present.staticCall(nominated, 50_000n, docs);
+  await lc.connect(accounts.supplier1).present(nominated, 50_000n, docs);
+  await lc.connect(accounts.bankC).examine(byNominated, []);
+  await lc.connect(accounts.bankC).pay(byNominated, ZeroHash);
+  const obligationId = await f.positions.obligationCount();
+  await f.positions.connect(accounts.bankA).settleObligation(obligationId, ZeroHash);
+  row(
+    "issuing bank holds documents after reimbursing the nominated bank, margin applied",
+    await gasOf(
+      await margin.connect(accounts.bankA).holdDocumentsAfterReimbursement(byNominated, docsHash, obligationId),
+    ),
+  );
+
   const unused = await apply();
   await margin.connect(accounts.bankA).setMarginShare(unused, 1_000);
-  await margin.connect(accounts.core).lockMargin(unused, 10_000n);
+  await margin.connect(accounts.core).lockMargin(unused, 10_500n);
   await lc.connect(accounts.bankA).declineApplication(unused, hash("declined"));
   row("applicant takes back the margin after closing", await gasOf(await margin.connect(accounts.core).releaseMargin(unused)));
   return rows;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { party, row, rows, type Visible } from "../access.js";
 import type { Row } from "../../indexer/db.js";
-import { RELEASE_STATES, requiredMargin } from "../../indexer/projections/lc-applicant.js";
+import { MARGIN_RECLAIM_GRACE, RELEASE_STATES, requiredMargin } from "../../indexer/projections/lc-applicant.js";
 import { eq, key, listRoute } from "../list.js";
 import {
   asOfFilter,
@@ -29,8 +29,13 @@ const marginSchema = z.object({
   lcId: z.string(),
   issuingBank: z.number().int(),
   applicant: z.number().int(),
-  shareBps: z.number().int().describe("Margin share of the LC amount the issuing bank set, basis points"),
-  required: z.string().describe("Margin the share asks for on the LC's amount (amendments included), rounded up"),
+  shareBps: z
+    .number()
+    .int()
+    .describe("Margin share of the most the LC can draw (amount plus tolerance) the issuing bank set, basis points"),
+  required: z
+    .string()
+    .describe("Margin the share asks for on the LC's amount plus tolerance (amendments included), rounded up"),
   locked: z.string().describe("Total the applicant locked"),
   due: z.string().describe("What the applicant must still lock: required - locked (0 when covered)"),
   applied: z.string().describe("Margin applied toward reimbursements (paid to the issuing bank)"),
@@ -46,6 +51,9 @@ const marginSchema = z.object({
   firstLockedAt: time,
   lastLockedAt: time,
   releasedAt: time,
+  reclaimableAt: time.describe(
+    "After this time (unix seconds) the applicant may take back the margin not applied whatever the LC's state: expiry + tenor + 30 days",
+  ),
   shareSet: source,
   source,
 });
@@ -66,6 +74,16 @@ const documentsHeldSchema = z.object({
     .boolean()
     .nullable()
     .describe("Settled: the payment released the documents (false: released before, on trust receipt)"),
+  nominatedBank: z
+    .number()
+    .int()
+    .nullable()
+    .describe("The nominated bank that paid the presentation (null: the issuing bank paid it)"),
+  reimbursementObligationId: z
+    .string()
+    .nullable()
+    .describe("The settled or netted interbank obligation by which the issuing bank reimbursed the nominated bank"),
+  accountChangedAt: time.describe("When the issuing bank last named another account for the reimbursement"),
   heldAt: time,
   trustReceiptAt: time,
   settledAt: time,
@@ -79,7 +97,11 @@ const num = (value: unknown): number | null => (value === null || value === unde
 
 const toMargin = (r: Row) => {
   const share = BigInt(Number(r.share_bps));
-  const required = share === 0n ? 0n : requiredMargin(BigInt((r.lc_amount as string | null) ?? "0"), share);
+  const required =
+    share === 0n
+      ? 0n
+      : requiredMargin(BigInt((r.lc_amount as string | null) ?? "0"), share, BigInt(Number(r.lc_tolerance_plus ?? 0)));
+  const expiry = num(r.lc_expiry);
   const [locked, applied, released] = [r.locked, r.applied, r.released].map((v) => BigInt(v as string));
   return {
     lcId: r.lc_id as string,
@@ -99,6 +121,7 @@ const toMargin = (r: Row) => {
     firstLockedAt: num(r.first_locked_at),
     lastLockedAt: num(r.last_locked_at),
     releasedAt: num(r.released_at),
+    reclaimableAt: expiry === null ? null : expiry + Number(r.lc_tenor_days ?? 0) * 86_400 + MARGIN_RECLAIM_GRACE,
     shareSet: sourceOf(r.share_set_block, r.share_set_tx),
     source: versionSource(r),
   };
@@ -118,6 +141,9 @@ const toDocumentsHeld = (r: Row) => ({
   payer: (r.payer as string | null) ?? null,
   undertakingHash: (r.undertaking_hash as string | null) ?? null,
   releasedOnPayment: (r.released_on_payment as boolean | null) ?? null,
+  nominatedBank: num(r.nominated_bank),
+  reimbursementObligationId: (r.reimbursement_obligation_id as string | null) ?? null,
+  accountChangedAt: num(r.account_changed_at),
   heldAt: num(r.held_at),
   trustReceiptAt: num(r.trust_receipt_at),
   settledAt: num(r.settled_at),
@@ -125,9 +151,19 @@ const toDocumentsHeld = (r: Row) => ({
   source: versionSource(r),
 });
 
-/** The margin row's columns and the LC's amount as of `asOf` (what the share asks for now). */
+/** The margin row's columns and the LC's amount, tolerance, expiry and tenor as of `asOf` (what the share asks now). */
 const marginColumns = (q: Sql, asOf: number | undefined) =>
-  `m.*, (SELECT l.amount FROM lc_letters l WHERE l.lc_id = m.lc_id AND ${asOfFilter(q, "l", asOf)}) AS lc_amount`;
+  `m.*, ${[
+    ["amount", "lc_amount"],
+    ["tolerance_plus", "lc_tolerance_plus"],
+    ["expiry", "lc_expiry"],
+    ["tenor_days", "lc_tenor_days"],
+  ]
+    .map(
+      ([column, as]) =>
+        `(SELECT l.${column} FROM lc_letters l WHERE l.lc_id = m.lc_id AND ${asOfFilter(q, "l", asOf)}) AS ${as}`,
+    )
+    .join(", ")}`;
 
 // ------------------------------------------------------------------------------------------------- who sees what
 

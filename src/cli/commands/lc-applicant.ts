@@ -59,7 +59,9 @@ export function registerApplicant(lc: Command, cli: () => Cli): void {
   margin
     .command("release")
     .argument("<id>", "letter of credit id")
-    .description("take back the margin left once the LC is closed and every drawing reimbursed (applicant)")
+    .description(
+      "take back the margin left once the LC is closed and every drawing reimbursed, or after reclaimableAt (applicant)",
+    )
     .action(async (idText: string) => {
       const id = parseId(idText, "letter of credit id");
       const consortia = await cli().consortia({ sign: true });
@@ -91,6 +93,7 @@ export function registerApplicant(lc: Command, cli: () => Cli): void {
         free: await format(view.free),
         heldDrawn: await format(view.heldDrawn),
         outstanding: view.outstanding,
+        reclaimableAt: new Date(Number(view.reclaimableAt) * 1000).toISOString(),
       };
       cli().out.result(data, () => details(data));
     });
@@ -104,8 +107,12 @@ export function registerApplicant(lc: Command, cli: () => Cli): void {
     .argument("<presentation>", "presentation id (paid)")
     .option("--document <kind=hash[@uri]>", "a presented document, as presented (repeat)", collect, [])
     .option("--documents-hash <hash>", "the documents' hash instead of the documents")
+    .option(
+      "--obligation <id>",
+      "LC with a nominated bank: the interbank obligation (settled or netted) by which the issuing bank reimbursed it",
+    )
     .description("hold a paid presentation's documents for the applicant; applies the free margin (issuing bank)")
-    .action(async (idText: string, options: { document: string[]; documentsHash?: string }) => {
+    .action(async (idText: string, options: { document: string[]; documentsHash?: string; obligation?: string }) => {
       const id = parseId(idText, "presentation id");
       if ((options.document.length === 0) === (options.documentsHash === undefined)) {
         throw new UsageError("give the presented --document <kind>=<hash> list or --documents-hash, not both");
@@ -114,12 +121,13 @@ export function registerApplicant(lc: Command, cli: () => Cli): void {
         options.documentsHash === undefined
           ? documentsHash(await Promise.all(options.document.map(parseDocument)))
           : await parseHash(options.documentsHash, "documents hash");
+      const obligationId = options.obligation === undefined ? undefined : parseId(options.obligation, "obligation id");
       const consortia = await cli().consortia({ sign: true });
-      const { marginApplied, amountDue, receipt } = await consortia.lcApplicant.holdDocuments(
-        id,
-        hash,
-        progress(cli(), `hold documents of presentation ${id}`),
-      );
+      const step = progress(cli(), `hold documents of presentation ${id}`);
+      const { marginApplied, amountDue, receipt } =
+        obligationId === undefined
+          ? await consortia.lcApplicant.holdDocuments(id, hash, step)
+          : await consortia.lcApplicant.holdDocumentsAfterReimbursement(id, hash, obligationId, step);
       const [applied, due] = await Promise.all([
         consortia.token.format(marginApplied),
         consortia.token.format(amountDue),
@@ -127,7 +135,7 @@ export function registerApplicant(lc: Command, cli: () => Cli): void {
       printed(
         cli(),
         receipt,
-        { presentationId: id, documentsHash: hash, marginApplied: applied, amountDue: due },
+        { presentationId: id, documentsHash: hash, obligationId, marginApplied: applied, amountDue: due },
         `holding documents of presentation ${id}: margin applied ${applied}, ${due} due from the applicant`,
       );
     });
@@ -175,6 +183,26 @@ export function registerApplicant(lc: Command, cli: () => Cli): void {
         receipt,
         { presentationId: id, undertakingHash: undertaking },
         `released documents of presentation ${id} on trust receipt`,
+      );
+    });
+
+  documents
+    .command("account")
+    .argument("<presentation>", "presentation id")
+    .description("receive the reimbursement due on held documents at the signing account instead (issuing bank)")
+    .action(async (idText: string) => {
+      const id = parseId(idText, "presentation id");
+      const consortia = await cli().consortia({ sign: true });
+      const receipt = await consortia.lcApplicant.changeReimbursementAccount(
+        id,
+        progress(cli(), `receive the reimbursement of presentation ${id} at this account`),
+      );
+      const account = (await consortia.lcApplicant.documentRelease(id)).bankAccount;
+      printed(
+        cli(),
+        receipt,
+        { presentationId: id, bankAccount: account },
+        `reimbursement of presentation ${id} now paid to ${account}`,
       );
     });
 

@@ -1,5 +1,6 @@
 import { LcApplicantAccounts__factory } from "@consortia/sdk/typechain";
 import {
+  type ColumnType,
   createTableSql,
   defineProjection,
   type IndexedEvent,
@@ -11,12 +12,19 @@ import { onPaused, onUnpaused } from "./platform.js";
 /** ILcApplicantAccounts.ReleaseState by its uint8 value. */
 export const RELEASE_STATES = ["None", "Held", "ReleasedOnTrustReceipt", "Settled"] as const;
 
+/** LcApplicantAccounts.MARGIN_RECLAIM_GRACE, seconds: the margin returns in any case after expiry + tenor + this. */
+export const MARGIN_RECLAIM_GRACE = 30 * 86_400;
+
 /** Basis points in one: the margin share's denominator (LcApplicantAccounts.BPS). */
 export const BPS = 10_000n;
 
-/** The margin a share asks for on an LC amount, rounded up as the contract does (`_required`). */
-export function requiredMargin(amount: bigint, shareBps: bigint): bigint {
-  return (amount * shareBps + BPS - 1n) / BPS;
+/**
+ * The margin a share asks for on an LC: of the most it can draw, amount plus `tolerancePlus` percent (rounded down as
+ * LetterOfCredit does, UCP 600 art. 30), rounded up as the contract does (`_required`).
+ */
+export function requiredMargin(amount: bigint, shareBps: bigint, tolerancePlus = 0n): bigint {
+  const maximum = amount + (amount * tolerancePlus) / 100n;
+  return (maximum * shareBps + BPS - 1n) / BPS;
 }
 
 /**
@@ -100,6 +108,28 @@ export const LC_APPLICANT_TABLES = [
   },
 ] as const satisfies readonly TableSpec[];
 
+/**
+ * Migration lc-applicant/002_nominated (the review's fixes): the hold of a presentation a nominated bank paid names the
+ * interbank obligation by which the issuing bank reimbursed it; the bank may name another account for the
+ * reimbursement due.
+ */
+const NOMINATED_COLUMNS = {
+  /** NominatedBankReimbursed: the nominated bank that paid the presentation (null: the issuing bank paid it). */
+  nominated_bank: "bigint",
+  /** The settled or netted interbank obligation that reimbursed it. */
+  reimbursement_obligation_id: "numeric",
+  /** ReimbursementAccountChanged: when the bank last named another account (`bank_account` is the current one). */
+  account_changed_at: "bigint",
+} as const satisfies Record<string, ColumnType>;
+
+const NOMINATED_MIGRATION = `ALTER TABLE lc_documents_held ${Object.entries(NOMINATED_COLUMNS)
+  .map(([column, type]) => `ADD COLUMN ${column} ${type}`)
+  .join(", ")}`;
+
+const LC_APPLICANT_TABLES_NOW = LC_APPLICANT_TABLES.map((table) =>
+  table.name === "lc_documents_held" ? { ...table, columns: { ...table.columns, ...NOMINATED_COLUMNS } } : table,
+);
+
 type Row = Record<string, unknown>;
 
 const time = (e: IndexedEvent): number | null => e.blockTime ?? null;
@@ -145,8 +175,11 @@ async function held(store: ProjectionStore, id: unknown): Promise<Row> {
 export default defineProjection({
   name: "lc-applicant",
   contracts: { LcApplicantAccounts: LcApplicantAccounts__factory.abi },
-  tables: LC_APPLICANT_TABLES,
-  migrations: [{ id: "lc-applicant/001_tables", sql: LC_APPLICANT_TABLES.map(createTableSql).join(";\n") }],
+  tables: LC_APPLICANT_TABLES_NOW,
+  migrations: [
+    { id: "lc-applicant/001_tables", sql: LC_APPLICANT_TABLES.map(createTableSql).join(";\n") },
+    { id: "lc-applicant/002_nominated", sql: NOMINATED_MIGRATION },
+  ],
   handlers: {
     LcApplicantAccounts: {
       MarginShareSet: (e, store) =>
@@ -183,7 +216,12 @@ export default defineProjection({
           held_drawn: big(m.held_drawn) + big(e.args.amountPaid),
           outstanding: Number(m.outstanding) + (due === 0n ? 0 : 1),
         }));
+        // NominatedBankReimbursed, just before in the same transaction, left the obligation (or nothing)
+        const prior = await store.get("lc_documents_held", { presentation_id: e.args.presentationId });
         store.put("lc_documents_held", {
+          nominated_bank: prior?.nominated_bank ?? null,
+          reimbursement_obligation_id: prior?.reimbursement_obligation_id ?? null,
+          account_changed_at: null,
           presentation_id: e.args.presentationId,
           lc_id: e.args.lcId,
           issuing_bank: e.args.issuingBank,
@@ -204,6 +242,18 @@ export default defineProjection({
           held_block: e.blockNumber,
           held_tx: e.txHash,
         });
+      },
+      NominatedBankReimbursed: (e, store) => {
+        store.put("lc_documents_held", {
+          presentation_id: e.args.presentationId,
+          lc_id: e.args.lcId,
+          nominated_bank: e.args.nominatedBank,
+          reimbursement_obligation_id: e.args.obligationId,
+        });
+      },
+      ReimbursementAccountChanged: async (e, store) => {
+        const row = await held(store, e.args.presentationId);
+        store.put("lc_documents_held", { ...row, bank_account: e.args.account, account_changed_at: time(e) });
       },
       DocumentsReleasedOnTrustReceipt: async (e, store) => {
         const row = await held(store, e.args.presentationId);

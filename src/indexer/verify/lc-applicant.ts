@@ -28,14 +28,19 @@ export const LC_APPLICANT_CHECKS: readonly Check[] = [
       if (!deployed(ctx, "LcApplicantAccounts")) return [];
       const call = reader(ctx, "LcApplicantAccounts", LcApplicantAccounts__factory.abi);
       const margins = await asOf(ctx, "t.*", "lc_margins");
-      // the LC's amount as indexed at the same block: what the share asks for now (amendments included)
-      const amounts = new Map(
-        (await asOf(ctx, "t.lc_id, t.amount", "lc_letters")).map((l) => [String(l.lc_id), BigInt(l.amount as string)]),
+      // the LC's amount and tolerance as indexed at the same block: what the share asks for now (amendments included)
+      const letters = new Map(
+        (await asOf(ctx, "t.lc_id, t.amount, t.tolerance_plus", "lc_letters")).map((l) => [
+          String(l.lc_id),
+          { amount: BigInt(l.amount as string), tolerancePlus: BigInt(Number(l.tolerance_plus ?? 0)) },
+        ]),
       );
-      const required = (m: Record<string, unknown>) =>
-        Number(m.share_bps) === 0
+      const required = (m: Record<string, unknown>) => {
+        const lc = letters.get(String(m.lc_id));
+        return Number(m.share_bps) === 0 || lc === undefined
           ? 0n
-          : requiredMargin(amounts.get(String(m.lc_id)) ?? 0n, BigInt(Number(m.share_bps)));
+          : requiredMargin(lc.amount, BigInt(Number(m.share_bps)), lc.tolerancePlus);
+      };
       return [
         ...(await rowByRow<MarginAccount>(
           margins,
@@ -93,6 +98,6 @@ export const LC_APPLICANT_CHECKS: readonly Check[] = [
 export const LC_APPLICANT_GAPS: Readonly<Record<string, string>> = {
   lc_margin_locks: "each margin lock and its beforeIssue flag: events only (the account's total locked is compared)",
   "lc_margins.before_issue/required_at_share": "the margin account view has no lock history (events only)",
-  "lc_documents_held.amount_paid/reimbursed/payer/undertaking_hash/released_on_payment":
+  "lc_documents_held.amount_paid/reimbursed/payer/undertaking_hash/released_on_payment/nominated_bank/reimbursement_obligation_id/account_changed_at":
     "the release view keeps state, amount due, margin applied, bank account and documents hash only (events only)",
 };

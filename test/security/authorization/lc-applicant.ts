@@ -60,6 +60,29 @@ async function paid(ctx: Context, held: boolean): Promise<bigint> {
   });
 }
 
+/** A paid sight presentation of 10,000 under an LC nominating bankC, which paid it; bankA reimbursed bankC. */
+async function reimbursed(ctx: Context): Promise<{ id: bigint; obligationId: bigint }> {
+  return ctx.state("lc applicant: paid by the nominated bank, reimbursed", async () => {
+    const { letterOfCredit: lc, positions, token, accounts, ids } = ctx.suite;
+    await positions.connect(accounts.bankC).setCreditLine(ids.bankA, 1_000_000n);
+    await positions.connect(accounts.bankC).setSettlementAccount(accounts.bankC);
+    await token.connect(accounts.bankA).approve(positions, 10_000n);
+    await token.connect(accounts.bankC).approve(lc, 10_000n);
+    const terms = { ...(await lcTerms(ctx)), nominatedBank: accounts.bankC.address };
+    const lcId = await lc.connect(accounts.bankA).issue.staticCall(accounts.core, terms);
+    await lc.connect(accounts.bankA).issue(accounts.core, terms);
+    await lc.connect(accounts.bankB).advise(lcId);
+    await lc.connect(accounts.supplier1).acknowledge(lcId);
+    const id = await lc.connect(accounts.supplier1).present.staticCall(lcId, 10_000n, DOCS);
+    await lc.connect(accounts.supplier1).present(lcId, 10_000n, DOCS);
+    await lc.connect(accounts.bankC).examine(id, []);
+    await lc.connect(accounts.bankC).pay(id, ZeroHash);
+    const obligationId = await positions.obligationCount();
+    await positions.connect(accounts.bankA).settleObligation(obligationId, ZeroHash);
+    return { id, obligationId };
+  });
+}
+
 const issuing = { kind: "member", member: "bankA", role: "LC_BANK", noRole: "supplier1", wrong: "bankB" } as const;
 const applicant = { kind: "member", member: "core", role: "LC_TRADER", noRole: "bankB", wrong: "supplier2" } as const;
 
@@ -112,6 +135,31 @@ export const lcApplicantEntries: Entry[] = [
   },
   {
     contract: "lcApplicantAccounts",
+    signature: "holdDocumentsAfterReimbursement(uint256,bytes32,uint256)",
+    rule: "The issuing bank, a presentation its nominated bank paid, once it settled its reimbursement obligation",
+    party: issuing,
+    earlier: [
+      {
+        role: "nominated bank (reimbursed)",
+        member: "bankC",
+        allowedWhenSuspended: true,
+        note: "the nominated bank was paid already; the hold moves money between applicant and issuing bank only",
+      },
+    ],
+    setup: async (ctx) => {
+      const { id, obligationId } = await reimbursed(ctx);
+      return { args: [id, h("documents"), obligationId] };
+    },
+  },
+  {
+    contract: "lcApplicantAccounts",
+    signature: "changeReimbursementAccount(uint256)",
+    rule: "An account of the issuing bank in good standing (it becomes the payee), documents held and not reimbursed",
+    party: issuing,
+    setup: async (ctx) => ({ args: [await paid(ctx, true)], signer: ctx.suite.standing.bankA2 }),
+  },
+  {
+    contract: "lcApplicantAccounts",
     signature: "payForRelease(uint256,uint80)",
     rule: "The applicant, exactly the reimbursement due, to the issuing bank's account in good standing",
     party: applicant,
@@ -128,8 +176,16 @@ export const lcApplicantEntries: Entry[] = [
   {
     contract: "lcApplicantAccounts",
     signature: "releaseOnTrustReceipt(uint256,bytes32)",
-    rule: "The issuing bank, documents it holds: released without payment, the reimbursement stays due",
+    rule: "The issuing bank, documents it holds, to an applicant in good standing: the reimbursement stays due",
     party: issuing,
+    earlier: [
+      {
+        role: "applicant (gives the trust receipt)",
+        member: "core",
+        allowedWhenSuspended: false,
+        note: "the undertaking is the applicant's: a suspended applicant gives none",
+      },
+    ],
     setup: async (ctx) => ({ args: [await paid(ctx, true), h("trust receipt")] }),
   },
 ];

@@ -1,6 +1,6 @@
 /**
- * The applicant's side of a letter of credit (LcApplicantAccounts): margin (a share of the LC amount locked in deposit
- * tokens) and the release of documents against the applicant's reimbursement (付款赎单), with the release on trust
+ * The applicant's side of a letter of credit (LcApplicantAccounts): margin (a share of the most the LC can draw,
+ * amount plus tolerance, locked in deposit tokens) and the release of documents against the applicant's reimbursement (付款赎单), with the release on trust
  * receipt as the bank's explicit alternative. Amounts are minor units of the settlement token.
  */
 import { AbiCoder, keccak256 } from "ethers";
@@ -28,6 +28,8 @@ export interface MarginView {
   free: bigint;
   heldDrawn: bigint;
   outstanding: number;
+  /** After this moment (unix seconds) the applicant may take back the margin not applied, whatever the LC's state. */
+  reclaimableAt: bigint;
 }
 
 /** A presentation's documents as the issuing bank holds them for the applicant. */
@@ -53,9 +55,13 @@ export function documentsHash(documents: DocumentRefInput[]): string {
   );
 }
 
-/** The margin `shareBps` asks for on `amount`, rounded up to the minor unit as the contract does. */
-export function marginRequired(amount: bigint, shareBps: number): bigint {
-  return (amount * BigInt(shareBps) + 9_999n) / 10_000n;
+/**
+ * The margin `shareBps` asks for on an LC of `amount` with `tolerancePlus` percent: the share of the most it can draw
+ * (amount plus tolerance, rounded down as LetterOfCredit does), rounded up to the minor unit as the contract does.
+ */
+export function marginRequired(amount: bigint, shareBps: number, tolerancePlus = 0): bigint {
+  const maximum = amount + (amount * BigInt(tolerancePlus)) / 100n;
+  return (maximum * BigInt(shareBps) + 9_999n) / 10_000n;
 }
 
 export type LcApplicantClient = ReturnType<typeof createLcApplicantClient>;
@@ -69,7 +75,11 @@ function createLcApplicantClient(context: ClientContext) {
     eventArgs(receipt, address, contract.interface, name);
 
   async function margin(lcId: bigint): Promise<MarginView> {
-    const [account, [required, due]] = await Promise.all([contract.marginAccount(lcId), contract.marginDue(lcId)]);
+    const [account, [required, due], reclaimableAt] = await Promise.all([
+      contract.marginAccount(lcId),
+      contract.marginDue(lcId),
+      contract.marginReclaimableAt(lcId),
+    ]);
     return {
       lcId,
       shareBps: Number(account.shareBps),
@@ -81,6 +91,7 @@ function createLcApplicantClient(context: ClientContext) {
       free: account.locked - account.applied - account.released,
       heldDrawn: account.heldDrawn,
       outstanding: Number(account.outstanding),
+      reclaimableAt,
     };
   }
 
@@ -135,6 +146,33 @@ function createLcApplicantClient(context: ClientContext) {
       };
     },
     /**
+     * The issuing bank holds the documents of a presentation its nominated bank paid, once it reimbursed the nominated
+     * bank: `obligationId` is the interbank obligation LetterOfCredit recorded (`ReimbursementRecorded`), settled or
+     * netted.
+     */
+    async holdDocumentsAfterReimbursement(
+      presentationId: bigint,
+      documents: DocumentRefInput[] | string,
+      obligationId: bigint,
+      options?: SendOptions,
+    ) {
+      const hash = typeof documents === "string" ? documents : documentsHash(documents);
+      const receipt = await send(
+        () => contract.holdDocumentsAfterReimbursement(presentationId, hash, obligationId),
+        options,
+      );
+      const args = event(receipt, "DocumentsHeld");
+      return {
+        documentsHash: hash,
+        marginApplied: args.marginApplied as bigint,
+        amountDue: args.amountDue as bigint,
+        receipt,
+      };
+    },
+    /** The caller (an account of the issuing bank) becomes the account the reimbursement due is paid to. */
+    changeReimbursementAccount: (presentationId: bigint, options?: SendOptions) =>
+      send(() => contract.changeReimbursementAccount(presentationId), options),
+    /**
      * The applicant pays the reimbursement due (default: what the contract reads now) and takes up the documents.
      * Approves the contract for that amount first when `approve` is true (default).
      */
@@ -151,7 +189,10 @@ function createLcApplicantClient(context: ClientContext) {
     /** The issuing bank releases held documents without payment against the applicant's trust receipt (its hash). */
     releaseOnTrustReceipt: (presentationId: bigint, undertakingHash: string, options?: SendOptions) =>
       send(() => contract.releaseOnTrustReceipt(presentationId, undertakingHash), options),
-    /** The applicant takes back the margin left once the LC is closed and every drawing reimbursed. */
+    /**
+     * The applicant takes back the margin left once the LC is closed and every drawing reimbursed, or in any case
+     * after `margin(lcId).reclaimableAt`.
+     */
     async releaseMargin(lcId: bigint, options?: SendOptions) {
       const receipt = await send(() => contract.releaseMargin(lcId), options);
       return { amount: event(receipt, "MarginReleased").amount as bigint, receipt };
@@ -184,6 +225,15 @@ export default defineClient({
     ReimbursementsOutstanding: (p) =>
       `letter of credit ${p.lcId}: drawn ${p.drawn}, held ${p.heldDrawn}, ${p.outstanding} unreimbursed: margin stays`,
     NoMarginToRelease: (p) => `letter of credit ${p.lcId}: no margin left to release`,
+    NominatedBankNotReimbursed: (p) =>
+      Number(p.obligationId) === 0
+        ? `presentation ${p.presentationId}: nominated bank ${p.nominatedBank} paid it; hold after reimbursing it (give the obligation)`
+        : `presentation ${p.presentationId}: obligation ${p.obligationId} to nominated bank ${p.nominatedBank} is not settled`,
+    NoNominatedBank: (p) => `letter of credit ${p.lcId} names no nominated bank: hold without an obligation`,
+    ReimbursementObligationMismatch: (p) =>
+      `presentation ${p.presentationId}: obligation ${p.obligationId} is not the issuing bank's reimbursement of it`,
+    ReimbursementObligationUsed: (p) =>
+      `obligation ${p.obligationId} already backs the hold of presentation ${p.presentationId}`,
   },
   create: createLcApplicantClient,
 });
