@@ -11,6 +11,11 @@ export type Row = Record<string, unknown>;
 /** The SQL surface the indexer and the API use. PGlite and PostgreSQL implement it with the same SQL. */
 export interface Queryable {
   query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /**
+   * Runs several statements separated by semicolons, without parameters, in one round trip (the simple query
+   * protocol): what migrations use. Absent: run them one by one with `query`.
+   */
+  exec?(sql: string): Promise<void>;
 }
 
 export interface Database extends Queryable {
@@ -18,6 +23,12 @@ export interface Database extends Queryable {
   /** Runs `fn` in one transaction: all of its writes commit together or not at all. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * PGlite opened as a new store with a `schemaKey`: dumps the store as the migrated template of that key (see
+   * templatePath), once, if `key` is the one it was opened with. Called by `migrate` right after it applied every
+   * migration to the new store, before anything else is written.
+   */
+  saveSchemaTemplate?(key: string): Promise<void>;
 }
 
 export interface DatabaseOptions {
@@ -29,6 +40,12 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** PGlite only: a data directory dumped with `dumpDataDir()` to start from (skips initdb; tests use it). */
   pgliteTemplate?: Blob | undefined;
+  /**
+   * PGlite only: the key of the migrations this store will be given (`migrationsKey` in src/indexer/schema.ts). A new
+   * data directory then starts from the cached store those migrations left (no initdb, no migration to apply), and
+   * when there is none yet, `migrate` caches it.
+   */
+  schemaKey?: string | undefined;
 }
 
 const INT8 = 20;
@@ -58,7 +75,7 @@ export class InvalidSchemaNameError extends Error {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl !== undefined && options.databaseUrl !== "")
     return openPostgres(options.databaseUrl, options.schema);
-  return openPglite(options.dataDir, options.pgliteTemplate);
+  return openPglite(options.dataDir, options.pgliteTemplate, options.schemaKey);
 }
 
 /**
@@ -66,13 +83,26 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  * part of a new store's start): an empty cluster as initdb leaves it, dumped once per PGlite version into the user's
  * cache directory (`$XDG_CACHE_HOME/consortia` or `~/.cache/consortia`; PGLITE_TEMPLATE_CACHE=off: none).
  */
-function initdbTemplatePath(): string | undefined {
+function templatePath(name: string): string | undefined {
   if (process.env.PGLITE_TEMPLATE_CACHE === "off") return undefined;
   let dir = dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite")));
   while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
   const { version } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string };
   const cache = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(cache, "consortia", `pglite-${version}-initdb.tar`);
+  return join(cache, "consortia", `pglite-${version}-${name}.tar`);
+}
+
+/** Writes a dump whole under another name, then renames it into place: a reader never sees half a template. */
+async function saveTemplate(db: PGlite, path: string): Promise<void> {
+  try {
+    const dump = Buffer.from(await (await db.dumpDataDir("none")).arrayBuffer());
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, dump, { mode: 0o600 });
+    renameSync(partial, path);
+  } catch {
+    // No cache directory to write to: the next new store starts without this template.
+  }
 }
 
 /** A directory PGlite has not initialised yet (absent or empty). */
@@ -83,42 +113,52 @@ function isNewDataDir(dataDir: string): boolean {
 async function openPglite(
   dataDir: string | undefined,
   given: Blob | undefined,
+  schemaKey: string | undefined,
 ): Promise<Database & { pglite: PGlite }> {
   let template = given;
-  let saveTemplate: string | undefined;
+  let initdbTemplate: string | undefined;
+  /** Where `saveSchemaTemplate` dumps this new store once migrated (no template of its migrations yet). */
+  let schemaTemplate: string | undefined;
   if (dataDir !== undefined && template === undefined && isNewDataDir(dataDir)) {
-    const path = initdbTemplatePath();
-    if (path !== undefined && existsSync(path)) template = new Blob([readFileSync(path)]);
-    else saveTemplate = path;
+    const migrated = schemaKey === undefined ? undefined : templatePath(`schema-${schemaKey}`);
+    const path = templatePath("initdb");
+    if (migrated !== undefined && existsSync(migrated)) template = new Blob([readFileSync(migrated)]);
+    else {
+      schemaTemplate = migrated;
+      if (path !== undefined && existsSync(path)) template = new Blob([readFileSync(path)]);
+      else initdbTemplate = path;
+    }
   }
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, {
     parsers: { [INT8]: parseInt8, [NUMERIC]: (v: string) => v },
     ...(template === undefined ? {} : { loadDataDir: template }),
   });
-  if (saveTemplate !== undefined) {
-    // Right after initdb, before anything is written: written whole under another name, then renamed into place.
-    try {
-      const dump = Buffer.from(await (await db.dumpDataDir("none")).arrayBuffer());
-      mkdirSync(dirname(saveTemplate), { recursive: true, mode: 0o700 });
-      const partial = `${saveTemplate}.${process.pid}.partial`;
-      writeFileSync(partial, dump, { mode: 0o600 });
-      renameSync(partial, saveTemplate);
-    } catch {
-      // No cache directory to write to: the next new store runs initdb again.
-    }
-  }
+  // Right after initdb, before anything is written.
+  if (initdbTemplate !== undefined) await saveTemplate(db, initdbTemplate);
   return {
     kind: "pglite",
     pglite: db,
+    async saveSchemaTemplate(key: string) {
+      if (schemaTemplate === undefined || key !== schemaKey) return;
+      const path = schemaTemplate;
+      schemaTemplate = undefined;
+      await saveTemplate(db, path);
+    },
     async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
       return (await db.query<R>(sql, params.map(toParam))).rows;
+    },
+    async exec(sql: string) {
+      await db.exec(sql);
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       return db.transaction(async (tx) =>
         fn({
           async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
             return (await tx.query<R>(sql, params.map(toParam))).rows;
+          },
+          async exec(sql: string) {
+            await tx.exec(sql);
           },
         }),
       );
@@ -159,6 +199,9 @@ async function openPostgres(databaseUrl: string, schema = "public"): Promise<Dat
     async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
       return (await pool.query(sql, params.map(toParam) as unknown[])).rows as R[];
     },
+    async exec(sql: string) {
+      await pool.query(sql); // no parameters: the simple query protocol, several statements at once
+    },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
       // A connection the server ends while it is checked out emits "error" besides failing its query, and the pool
@@ -172,6 +215,9 @@ async function openPostgres(databaseUrl: string, schema = "public"): Promise<Dat
         const result = await fn({
           async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
             return (await client.query(sql, params.map(toParam) as unknown[])).rows as R[];
+          },
+          async exec(sql: string) {
+            await client.query(sql);
           },
         });
         await client.query("COMMIT");

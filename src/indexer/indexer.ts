@@ -640,7 +640,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     let t4 = 0;
     const applied = await this.db.transaction(async (tx) => {
       await this.lockCheckpoint(tx);
-      const fresh = await this.insertEvents(tx, events);
+      const fresh = await this.insertEvents(tx, events, from);
       t3 = performance.now();
       const store = new BatchStore(tx, this.tables);
       for (const event of fresh) {
@@ -831,26 +831,41 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     );
   }
 
-  /** Inserts events that are not stored yet and returns those: only they are applied to the projections. */
-  private async insertEvents(tx: Queryable, events: readonly IndexedEvent[]): Promise<IndexedEvent[]> {
+  /**
+   * Inserts events that are not stored yet and returns those: only they are applied to the projections. Under the
+   * locked checkpoint no event above it is stored (a batch's events commit with its checkpoint, a rollback deletes
+   * them with it): one index probe proves it, and the rows then go in with a plain INSERT (no conflict arbitration,
+   * no rows sent back). Should a stored event be found above the checkpoint anyway, the exactly-once guard of
+   * `ON CONFLICT DO NOTHING RETURNING` decides which events are new.
+   */
+  private async insertEvents(tx: Queryable, events: readonly IndexedEvent[], from: number): Promise<IndexedEvent[]> {
     if (events.length === 0) return [];
+    const rows = events.map((e) => [
+      e.chainId,
+      e.blockNumber,
+      e.logIndex,
+      e.blockHash,
+      e.txHash,
+      e.txIndex,
+      e.address,
+      e.contract,
+      e.event,
+      argsToJson(e.args),
+      e.blockTime ?? null,
+    ]);
+    const stored = await tx.query(`SELECT 1 FROM events WHERE chain_id = $1 AND block_number >= $2 LIMIT 1`, [
+      this.chainId,
+      from,
+    ]);
+    if (stored.length === 0) {
+      await bulkInsert(tx, "events", EVENT_COLUMNS, rows);
+      return [...events];
+    }
     const inserted = await bulkInsert(
       tx,
       "events",
       EVENT_COLUMNS,
-      events.map((e) => [
-        e.chainId,
-        e.blockNumber,
-        e.logIndex,
-        e.blockHash,
-        e.txHash,
-        e.txIndex,
-        e.address,
-        e.contract,
-        e.event,
-        argsToJson(e.args),
-        e.blockTime ?? null,
-      ]),
+      rows,
       "ON CONFLICT DO NOTHING RETURNING block_number, log_index",
     );
     if (inserted.length === events.length) return [...events];

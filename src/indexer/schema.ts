@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Database, Queryable } from "./db.js";
 import type { Migration, TableSpec } from "./projection.js";
 
@@ -93,6 +94,13 @@ const LOCK_KEY = 7_305_219;
  * transaction (each with its row, in order: a failing one rolls them all back), after reading the applied ids again
  * under the lock (another process may have applied them meanwhile).
  */
+/** What identifies a list of migrations (ids and SQL, in order): the key of a PGlite store they left (DatabaseOptions). */
+export function migrationsKey(migrations: readonly Migration[]): string {
+  const hash = createHash("sha256");
+  for (const m of migrations) hash.update(`${m.id}\0${m.sql}\0`);
+  return hash.digest("hex").slice(0, 16);
+}
+
 export async function migrate(db: Database, migrations: readonly Migration[]): Promise<string[]> {
   const appliedIds = async (q: Queryable): Promise<Set<string>> =>
     new Set((await q.query<{ id: string }>(`SELECT id FROM schema_migrations`)).map((r) => r.id));
@@ -102,7 +110,7 @@ export async function migrate(db: Database, migrations: readonly Migration[]): P
     if (migrations.every((m) => done.has(m.id))) return [];
   }
   // Under the lock: processes starting at once on a new schema would race on IF NOT EXISTS (the catalog's unique index).
-  return db.transaction(async (tx) => {
+  const applied = await db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock($1)`, [LOCK_KEY]);
     await tx.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
@@ -111,12 +119,18 @@ export async function migrate(db: Database, migrations: readonly Migration[]): P
     const applied: string[] = [];
     for (const migration of migrations) {
       if (done.has(migration.id)) continue;
-      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      // One round trip per migration where the driver can (tens of statements each: on a new store, round trips
+      // were most of the start); else statement by statement.
+      if (tx.exec !== undefined) await tx.exec(migration.sql);
+      else for (const statement of splitStatements(migration.sql)) await tx.query(statement);
       await tx.query(`INSERT INTO schema_migrations (id) VALUES ($1)`, [migration.id]);
       applied.push(migration.id);
     }
     return applied;
   });
+  // A new PGlite store, now exactly what these migrations make of an empty one: the next new store starts from it.
+  if (applied.length === migrations.length) await db.saveSchemaTemplate?.(migrationsKey(migrations));
+  return applied;
 }
 
 /** Splits a migration on semicolons at line ends (migrations hold no procedural code). */

@@ -6,7 +6,7 @@ import { Indexer } from "./indexer.js";
 import type { Projection } from "./projection.js";
 import { allMigrations, loadProjections } from "./projections.js";
 import { AbortedError, sleep } from "./rpc.js";
-import { CORE_MIGRATIONS, migrate } from "./schema.js";
+import { CORE_MIGRATIONS, migrate, migrationsKey } from "./schema.js";
 import { tryWriterLock, type WriterLock } from "./writer-lock.js";
 
 export function createLogger(level: Config["logLevel"], name: string): Logger {
@@ -60,6 +60,7 @@ export async function startIndexer(
     databaseUrl: config.databaseUrl,
     schema: config.databaseSchema,
     dataDir: config.dataDir,
+    schemaKey: migrationsKey([...CORE_MIGRATIONS, ...allMigrations(projections)]),
   });
   const base = { db, deployments, projections, logger };
   if (db.kind === "postgres" && config.databaseUrl !== undefined) {
