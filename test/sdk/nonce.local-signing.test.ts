@@ -69,6 +69,65 @@ class LateReceipts extends JsonRpcProvider {
 }
 
 /**
+ * Answers `eth_getBlockReceipts` from `answers` while it holds any ("transient": a network error, "missing": JSON-RPC
+ * -32601, `failing`: a network error every time), else as the node does; counts the calls the node answered.
+ */
+class OddBlockReceipts extends JsonRpcProvider {
+  answers: unknown[] = [];
+  failing = false;
+  served = 0;
+  override async send(method: string, params: unknown[]): Promise<unknown> {
+    if (method === "eth_getBlockReceipts") {
+      const answer = this.failing ? "transient" : this.answers.length > 0 ? this.answers.shift() : undefined;
+      if (answer === "transient") throw new TypeError("fetch failed");
+      if (answer === "missing") {
+        throw makeError("could not coalesce error", "UNKNOWN_ERROR", {
+          error: { code: -32601, message: "Method not found" },
+        });
+      }
+      if (answer !== undefined) return answer;
+      this.served++;
+    }
+    return super.send(method, params);
+  }
+}
+
+/** The node accepts the next `drop` raw transactions but the connection breaks before its answer arrives. */
+class LostAnswers extends JsonRpcProvider {
+  drop = 0;
+  refuse = 0;
+  override async send(method: string, params: unknown[]): Promise<unknown> {
+    if (method === "eth_sendRawTransaction" && this.refuse > 0) {
+      this.refuse--;
+      throw new TypeError("fetch failed"); // never reached the node
+    }
+    const result = await super.send(method, params);
+    if (method === "eth_sendRawTransaction" && this.drop > 0) {
+      this.drop--;
+      throw new TypeError("fetch failed");
+    }
+    return result;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `promise`, or a rejection "still waiting" after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms)),
+      ),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * The nonce manager over a local key: it signs and submits itself (no sender recovery, no per-send chain id, fee or
  * estimate round trip once known) and waits through the provider's `ReceiptWatcher`; every way a wait ends.
  */
@@ -280,6 +339,127 @@ describe("sdk/nonce ManagedSigner signing locally, receipts through the ReceiptW
       } finally {
         late.destroy();
       }
+    });
+
+    it("a receipt answered null twice is asked for until served: wait() without a timeout ends on an idle chain", async () => {
+      const late = new LateReceipts(node.url, undefined, { staticNetwork: true, pollingInterval: 50 });
+      try {
+        const own = new ManagedSigner(new Wallet(OTHER_KEY, late));
+        const response = await own.sendTransaction({ to: Wallet.createRandom().address, value: 1n, gasLimit: 21_000n });
+        const waiting = response.wait(); // no timeout
+        await sleep(200); // the watcher knows the head
+        late.hide = 2; // the block's answer and the direct ask after it
+        await mine(); // then the chain stays idle
+        const receipt = await within(waiting, 3_000);
+        expect(receipt?.hash).to.equal(response.hash);
+        expect(late.hide).to.equal(0);
+      } finally {
+        late.destroy();
+      }
+    });
+
+    it("a mined transaction whose receipt is late is not reported replaced when the sender's nonce moves past it", async () => {
+      const late = new LateReceipts(node.url, undefined, { staticNetwork: true, pollingInterval: 50 });
+      try {
+        const own = new ManagedSigner(new Wallet(OTHER_KEY, late));
+        const response = await own.sendTransaction({ to: Wallet.createRandom().address, value: 1n, gasLimit: 21_000n });
+        const waiting = response.wait(1, 10_000);
+        await sleep(200);
+        late.hide = 3;
+        await mine();
+        await sleep(500);
+        await mine(); // a new block: the nonce check runs with the sender's count above the transaction's nonce
+        const receipt = await within(waiting, 3_000);
+        expect(receipt?.hash).to.equal(response.hash);
+      } finally {
+        late.destroy();
+      }
+    });
+
+    /** Sends `n` transfers from `own`, lets the watcher see the head, mines them in one block, waits for them. */
+    async function oneBlock(own: ManagedSigner, n: number) {
+      const responses = await Promise.all(
+        Array.from({ length: n }, () =>
+          own.sendTransaction({ to: Wallet.createRandom().address, value: 1n, gasLimit: 21_000n }),
+        ),
+      );
+      const waiting = Promise.all(responses.map((r) => own.waitForReceipt(r, { timeoutMs: 5_000 })));
+      await sleep(200);
+      await mine();
+      const receipts = await waiting;
+      expect(new Set(receipts.map((r) => r.blockNumber)).size).to.equal(1);
+      expect(receipts.map((r) => r.hash)).to.deep.equal(responses.map((r) => r.hash));
+    }
+
+    it("a malformed eth_getBlockReceipts answer (not a list, a receipt without hash): receipts asked per transaction", async () => {
+      const odd = new OddBlockReceipts(node.url, undefined, { staticNetwork: true, pollingInterval: 50 });
+      try {
+        const own = new ManagedSigner(new Wallet(OTHER_KEY, odd));
+        odd.answers = [{ not: "a list" }];
+        await oneBlock(own, 3);
+        odd.answers = [[{ status: "0x1" }]];
+        await oneBlock(own, 3);
+        expect(odd.answers).to.deep.equal([]);
+        await oneBlock(own, 3); // still batched
+        expect(odd.served).to.equal(1);
+      } finally {
+        odd.destroy();
+      }
+    });
+
+    it("eth_getBlockReceipts failing: per transaction for that round; disabled for good only on method not found", async () => {
+      const odd = new OddBlockReceipts(node.url, undefined, { staticNetwork: true, pollingInterval: 50 });
+      try {
+        const own = new ManagedSigner(new Wallet(OTHER_KEY, odd));
+        odd.answers = ["transient"]; // on the first try: not taken for a missing method
+        await oneBlock(own, 3);
+        await oneBlock(own, 3);
+        expect(odd.served).to.equal(1);
+        odd.failing = true; // after it worked (a failover to a node without it): blocks still settle
+        await oneBlock(own, 3);
+        odd.failing = false;
+        await oneBlock(own, 3);
+        expect(odd.served).to.equal(2);
+        odd.answers = ["missing"];
+        await oneBlock(own, 3);
+        await oneBlock(own, 3);
+        expect(odd.served).to.equal(2); // not asked again
+      } finally {
+        odd.destroy();
+      }
+    });
+
+    it("a send whose answer was lost after the node accepted it is reported sent, its nonce kept", async () => {
+      const lost = new LostAnswers(node.url, undefined, { staticNetwork: true, pollingInterval: 50 });
+      try {
+        const own = new ManagedSigner(new Wallet(OTHER_KEY, lost));
+        const send = () => own.sendTransaction({ to: Wallet.createRandom().address, value: 1n, gasLimit: 21_000n });
+        const first = await send();
+        lost.drop = 1;
+        const accepted = await send();
+        expect(accepted.nonce).to.equal(first.nonce + 1);
+        expect(own.watches(accepted.hash)).to.equal(true);
+        lost.refuse = 1; // never reached the node: a failure, the nonce given again
+        expect(String(await rejection(send()))).to.contain("fetch failed");
+        const next = await send();
+        expect(next.nonce).to.equal(accepted.nonce + 1);
+        await whileMining(Promise.all([first, accepted, next].map((r) => r.wait(1, 10_000))));
+        expect((await lost.getTransactionReceipt(accepted.hash))?.status).to.equal(1);
+      } finally {
+        lost.destroy();
+      }
+    });
+
+    it("a second wait() while the first is pending goes through the watcher too", async () => {
+      const response = await transfer();
+      const first = response.wait(1, 10_000);
+      expect(signer.watches(response.hash)).to.equal(true);
+      const second = response.wait(1, 10_000);
+      expect(signer.watcher!.pending).to.equal(1);
+      const [a, b] = await whileMining(Promise.all([first, second]));
+      expect(a?.hash).to.equal(response.hash);
+      expect(b?.hash).to.equal(response.hash);
+      expect(signer.watches(response.hash)).to.equal(false); // forgotten once settled
     });
 
     it("the response's wait(confirms, timeout) ends with the watcher's errors: timeout, dropped", async () => {

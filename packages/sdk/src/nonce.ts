@@ -38,7 +38,7 @@ import {
   type TypedDataField,
 } from "ethers";
 import { waitForReceipt, type WaitableTransaction, type WaitOptions } from "./receipts.js";
-import { ReceiptWatcher } from "./watcher.js";
+import { ReceiptWatcher, rpcErrors } from "./watcher.js";
 
 /** How long fee data is reused before the node is asked again. */
 const FEE_DATA_TTL_MS = 10_000;
@@ -103,6 +103,8 @@ interface SentRecord {
   unestimated: boolean;
   /** What it pays per gas (for a receipt that does not say). */
   gasPrice: bigint;
+  /** Waits in progress through the watcher (the record is kept until the last one settles). */
+  waits?: number;
 }
 
 /** Records kept for transactions nobody waited for through the signer. */
@@ -220,7 +222,8 @@ export class ManagedSigner extends AbstractSigner {
     ) {
       return waitForReceipt(response, options);
     }
-    this.#sent.delete(response.hash);
+    // Kept while waited for: a second wait() meanwhile joins the watcher's wait, not ethers' per-transaction one.
+    record.waits = (record.waits ?? 0) + 1;
     try {
       return await this.#watcher.wait(
         {
@@ -237,6 +240,9 @@ export class ManagedSigner extends AbstractSigner {
         throw await this.#replayed(response as unknown as TransactionResponse, error.receipt, error);
       }
       throw error;
+    } finally {
+      record.waits--;
+      if (record.waits === 0 && this.#sent.get(response.hash) === record) this.#sent.delete(response.hash);
     }
   }
 
@@ -347,7 +353,7 @@ export class ManagedSigner extends AbstractSigner {
     const hash = keccak256(signed);
     // Read before sending: a block holding it comes after the head known now (the watcher's, possibly stale: lower).
     const head = this.#watcher!.head;
-    const returned = (await provider.send("eth_sendRawTransaction", [signed])) as string;
+    const returned = await this.#sendRaw(provider, signed, hash);
     if (typeof returned !== "string" || returned.toLowerCase() !== hash) {
       throw new Error(`the node answered transaction hash ${String(returned)}, not ${hash} as signed`);
     }
@@ -382,6 +388,28 @@ export class ManagedSigner extends AbstractSigner {
     return new SignedTransactionResponse(params, provider, this);
   }
 
+  /**
+   * Submits `signed` (hash `hash`). The hash is known before sending: when the call fails in transport (the node may
+   * have accepted it before the connection broke) or the node answers "already known", the node is asked whether it
+   * has the transaction; if so the send succeeded (reporting it failed would reset the nonce and a retry would run
+   * the call twice).
+   */
+  async #sendRaw(provider: JsonRpcLike, signed: string, hash: string): Promise<unknown> {
+    try {
+      return await provider.send("eth_sendRawTransaction", [signed]);
+    } catch (error) {
+      if (!transportFailure(error) && !alreadyKnown(error)) throw error;
+      let known: unknown;
+      try {
+        known = await provider.send("eth_getTransactionByHash", [hash]);
+      } catch {
+        throw error;
+      }
+      if (known == null) throw error;
+      return hash;
+    }
+  }
+
   #serialised<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task, task);
     this.#queue = run.catch(() => undefined);
@@ -411,6 +439,31 @@ class SignedTransactionResponse extends TransactionResponse {
     if (confirms === 0 || !this.#signer.watches(this.hash)) return super.wait(confirms, timeout ?? undefined);
     return this.#signer.waitForReceipt(this, { confirmations: confirms ?? 1, timeoutMs: timeout ?? 0 });
   }
+}
+
+/** Whether `error` came from the transport (no JSON-RPC error answer from the node: the request may have been served). */
+function transportFailure(error: unknown): boolean {
+  if (rpcErrors(error).some((e) => typeof e.code === "number")) return false;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "number") return false; // a raw JSON-RPC error
+  // ethers' codes for an answer the node gave: a transport failure is NETWORK_ERROR, TIMEOUT, SERVER_ERROR or none.
+  return ![
+    "NONCE_EXPIRED",
+    "INSUFFICIENT_FUNDS",
+    "REPLACEMENT_UNDERPRICED",
+    "CALL_EXCEPTION",
+    "UNSUPPORTED_OPERATION",
+    "ACTION_REJECTED",
+    "INVALID_ARGUMENT",
+  ].includes(String(code));
+}
+
+/** Whether the node answered that it already has the transaction. */
+function alreadyKnown(error: unknown): boolean {
+  return [error, ...rpcErrors(error)].some((e) => {
+    const message = (e as { message?: unknown } | null)?.message;
+    return typeof message === "string" && /already known|known transaction|already imported/i.test(message);
+  });
 }
 
 /** Wraps a signer for concurrent sends (idempotent: a `ManagedSigner` is returned as is). */

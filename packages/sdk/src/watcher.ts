@@ -52,6 +52,11 @@ interface Entry {
   timeoutMs: number;
   /** Block it was seen in. */
   minedAt?: number;
+  /**
+   * A scanned block held it but its receipt was answered null (not served yet, or reorganised away): asked for
+   * directly on every poll until answered, and left out of replacement detection (its nonce is used by itself).
+   */
+  seenAt?: number;
   /** Ask for its receipt directly on the next poll (its block may have been scanned before it was registered). */
   direct: boolean;
   fetching: boolean;
@@ -226,30 +231,37 @@ export class ReceiptWatcher {
 
   /**
    * The receipts of several transactions seen in one block with one `eth_getBlockReceipts` (one request and one
-   * response instead of one each); per transaction when the node does not know the method (remembered).
+   * response instead of one each). Per transaction for this round when that fails or answers something malformed
+   * (a transient error, a node behind a failover without the method, a size limit); per transaction from now on only
+   * when the node says it does not know the method.
    */
   async #fetchBlock(block: number, list: [string, Entry][]): Promise<void> {
     for (const [, entry] of list) entry.fetching = true;
-    let raws: RawReceipt[] | null;
+    const perTransaction: [string, Entry][] = [];
     try {
-      raws = (await this.#send("eth_getBlockReceipts", [`0x${block.toString(16)}`])) as RawReceipt[] | null;
-      this.#blockReceipts = true;
-    } catch (error) {
-      for (const [, entry] of list) entry.fetching = false;
-      // Unknown method (the node's answer, whatever its wording, on a first try): per transaction from now on.
-      if (this.#blockReceipts === undefined) this.#blockReceipts = false;
-      if (this.#blockReceipts === false) {
-        await Promise.all(list.map(([hash, entry]) => this.#fetch(hash, entry)));
-        return;
+      let raws: unknown;
+      try {
+        raws = await this.#send("eth_getBlockReceipts", [`0x${block.toString(16)}`]);
+      } catch (error) {
+        if (methodMissing(error)) this.#blockReceipts = false;
+        raws = undefined;
       }
-      throw error;
+      const byHash = blockReceipts(raws);
+      if (byHash === undefined) perTransaction.push(...list);
+      else {
+        this.#blockReceipts = true;
+        for (const [hash, entry] of list) {
+          try {
+            this.#settle(hash, entry, byHash.get(hash) ?? null);
+          } catch {
+            perTransaction.push([hash, entry]); // a receipt ethers cannot read: asked for on its own
+          }
+        }
+      }
+    } finally {
+      for (const [, entry] of list) entry.fetching = false;
     }
-    const byHash = new Map<string, RawReceipt>();
-    for (const raw of raws ?? []) byHash.set(raw.transactionHash.toLowerCase(), raw);
-    for (const [hash, entry] of list) {
-      entry.fetching = false;
-      this.#settle(hash, entry, byHash.get(hash) ?? null);
-    }
+    await Promise.all(perTransaction.map(([hash, entry]) => this.#fetch(hash, entry)));
   }
 
   /** Asks for the receipt of one transaction seen mined (or to be checked directly) and ends its wait if ready. */
@@ -270,10 +282,14 @@ export class ReceiptWatcher {
       // Seen in a scanned block but its receipt not served (Anvil can answer a new head before storing the block's
       // receipts; or the block was reorganised away): ask again directly on the next poll — the scan has passed
       // that block and would not find it there again, and on an idle chain no later block would end the wait.
-      entry.direct = entry.minedAt !== undefined;
+      // Remembered as seen (not as mined: a reorganisation may have moved it), so that a second null does not stop the
+      // direct asks (a wait without timeout would hang on an idle chain) nor let the nonce read it as replaced.
+      if (entry.minedAt !== undefined) entry.seenAt = entry.minedAt;
+      entry.direct = entry.seenAt !== undefined;
       entry.minedAt = undefined;
       return;
     }
+    entry.seenAt = undefined;
     entry.direct = false;
     entry.minedAt = receipt.blockNumber;
     if ((this.#head ?? 0) < receipt.blockNumber + entry.confirmations - 1) return;
@@ -295,12 +311,13 @@ export class ReceiptWatcher {
 
   /**
    * Per sender with transactions not seen mined: its nonce count at the last scanned block. A transaction whose nonce
-   * is below it, and that no scanned block held, was replaced (its receipt is asked for once to be sure).
+   * is below it, and that no scanned block held, was replaced — once the node confirms it does not have it mined
+   * (`eth_getTransactionByHash`: null or no block), so that a mined transaction is never reported replaced.
    */
   async #checkReplacements(atBlock: number): Promise<void> {
     const lowest = new Map<string, number>();
     for (const entry of this.#entries.values()) {
-      if (entry.minedAt !== undefined || entry.direct) continue;
+      if (entry.minedAt !== undefined || entry.seenAt !== undefined || entry.direct) continue;
       const from = entry.tx.from.toLowerCase();
       lowest.set(from, Math.min(lowest.get(from) ?? Infinity, entry.tx.nonce));
     }
@@ -309,11 +326,16 @@ export class ReceiptWatcher {
         const count = Number(await this.#send("eth_getTransactionCount", [from, `0x${atBlock.toString(16)}`]));
         if (count <= nonce) return;
         for (const [hash, entry] of this.#entries) {
-          if (entry.minedAt !== undefined || entry.direct || entry.tx.from.toLowerCase() !== from) continue;
-          if (entry.tx.nonce >= count) continue;
-          const receipt = await this.provider.getTransactionReceipt(hash);
-          if (receipt !== null) {
-            entry.minedAt = receipt.blockNumber;
+          if (entry.minedAt !== undefined || entry.seenAt !== undefined || entry.direct) continue;
+          if (entry.tx.from.toLowerCase() !== from || entry.tx.nonce >= count) continue;
+          const known = (await this.#send("eth_getTransactionByHash", [hash])) as {
+            blockNumber?: string | null;
+          } | null;
+          if (this.#entries.get(hash) !== entry) continue; // ended meanwhile
+          if (known != null && known.blockNumber != null) {
+            // Mined: its receipt is asked for directly until served.
+            entry.seenAt = Number(known.blockNumber);
+            entry.direct = true;
             continue;
           }
           this.#finish(hash, entry);
@@ -347,6 +369,39 @@ export class ReceiptWatcher {
     if (entry.timer !== undefined) clearTimeout(entry.timer);
     this.#entries.delete(hash);
   }
+}
+
+/** The receipts of an `eth_getBlockReceipts` answer by lowercase hash, or undefined when the answer is malformed. */
+function blockReceipts(raws: unknown): Map<string, RawReceipt> | undefined {
+  if (!Array.isArray(raws)) return undefined;
+  const byHash = new Map<string, RawReceipt>();
+  for (const raw of raws as (RawReceipt | null)[]) {
+    if (typeof raw?.transactionHash !== "string") return undefined;
+    byHash.set(raw.transactionHash.toLowerCase(), raw);
+  }
+  return byHash;
+}
+
+/** Whether `error` is the node saying it does not know a method (JSON-RPC -32601, or its wording). */
+export function methodMissing(error: unknown): boolean {
+  for (const e of [error, ...rpcErrors(error)]) {
+    const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+    if (code === -32601 || code === "UNSUPPORTED_OPERATION") return true;
+    if (
+      typeof message === "string" &&
+      /method not found|not supported|does not exist|unsupported method/i.test(message)
+    )
+      return true;
+  }
+  return false;
+}
+
+/** The JSON-RPC error objects an ethers error wraps (`error`, `info.error`, `info.info.error`). */
+export function rpcErrors(error: unknown): { code?: unknown; message?: unknown }[] {
+  const e = error as { error?: unknown; info?: { error?: unknown; info?: { error?: unknown } } } | null;
+  return [e?.error, e?.info?.error, e?.info?.info?.error].filter(
+    (x): x is { code?: unknown; message?: unknown } => typeof x === "object" && x !== null,
+  );
 }
 
 interface RawLog {
