@@ -19,6 +19,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../../src/indexer/db.js";
 
+/** A one-file ustar archive. */
+function tar(name: string, content: string): Buffer {
+  const header = Buffer.alloc(512);
+  header.write(name, 0);
+  header.write("0000644\0", 100);
+  header.write("0000000\0", 108);
+  header.write("0000000\0", 116);
+  header.write(content.length.toString(8).padStart(11, "0") + "\0", 124);
+  header.write("00000000000\0", 136);
+  header.write("        ", 148);
+  header.write("0", 156);
+  header.write("ustar\0" + "00", 257);
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(sum.toString(8).padStart(6, "0") + "\0 ", 148);
+  const body = Buffer.alloc(Math.ceil(content.length / 512) * 512);
+  body.write(content);
+  return Buffer.concat([header, body, Buffer.alloc(1024)]);
+}
+
 describe("indexer: the PGlite template cache", function () {
   this.timeout(120_000);
   let root: string;
@@ -78,7 +98,9 @@ describe("indexer: the PGlite template cache", function () {
   it("a template with a good checksum that PGlite cannot load is discarded and initdb runs", async () => {
     await seed(store("a"));
     for (const name of templates()) {
-      const junk = Buffer.from("not a data directory dump ".repeat(100));
+      // A tar PGlite unpacks, of a data directory no PostgreSQL can start (a junk one would hit PGlite's own unhandled
+      // rejection when it then tries gunzip): what a planted or miswritten file with a recomputed checksum looks like.
+      const junk = tar("base/PG_VERSION", "99\n");
       writeFileSync(join(cache(), name), Buffer.concat([junk, createHash("sha256").update(junk).digest()]));
     }
     expect(await opensMigrated(store("b"))).to.equal(false);
