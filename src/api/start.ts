@@ -4,7 +4,6 @@ import { createLogger, startIndexer, type IndexerService } from "../indexer/serv
 import { chainReader } from "./chain.js";
 import type { ApiStatus } from "./route.js";
 import { indexerFeed, pollingFeed, type EventFeed } from "./feed.js";
-import { observeTransactions } from "../indexer/db.js";
 import { authFromConfig, StandingCache } from "./auth.js";
 import { IndexCache } from "./cache.js";
 import { buildApi, closeApi, loadRoutes } from "./server.js";
@@ -35,7 +34,16 @@ function serviceStatus(service: IndexerService, config: Config): () => Promise<A
  */
 export async function startIndexerAndApi(config: Config): Promise<IndexerAndApi> {
   const logger = createLogger(config.logLevel, "consortia-indexer");
-  const service = await startIndexer(config, logger);
+  // Standing and block times kept between requests while this process's indexer is the only writer (always on
+  // PGlite; on PostgreSQL while it holds the writer lock): its write transactions invalidate them (src/api/cache.ts).
+  // Their observers are installed by startIndexer before its loop starts: a batch already in flight when they were
+  // installed would never be reported, and what a request cached during it would outlive its commit.
+  let started: IndexerService | undefined;
+  const soleWriter = () => started !== undefined && (started.db.kind === "pglite" || started.role() === "writer");
+  const blockTimes = new IndexCache<number, number>(soleWriter);
+  const standingCache = new StandingCache(soleWriter);
+  const service = await startIndexer(config, logger, { observers: [blockTimes, standingCache] });
+  started = service;
   const feed: EventFeed =
     service.db.kind === "postgres"
       ? pollingFeed(service.db, Math.min(config.pollIntervalMs, 500))
@@ -43,15 +51,7 @@ export async function startIndexerAndApi(config: Config): Promise<IndexerAndApi>
   try {
     const status = serviceStatus(service, config);
     const auth = authFromConfig(config, status);
-    // Standing and block times kept between requests while this process's indexer is the only writer (always on
-    // PGlite; on PostgreSQL while it holds the writer lock): its write transactions invalidate them (src/api/cache.ts).
-    const soleWriter = () => service.db.kind === "pglite" || service.role() === "writer";
-    const blockTimes = new IndexCache<number, number>(soleWriter);
-    observeTransactions(service.db, blockTimes);
-    if (auth !== "off") {
-      auth.standingCache = new StandingCache(soleWriter);
-      observeTransactions(service.db, auth.standingCache);
-    }
+    if (auth !== "off") auth.standingCache = standingCache;
     const api = await buildApi({
       db: service.db,
       status,

@@ -1,4 +1,19 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,24 +96,103 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 /**
  * Where a new PGlite data directory is copied from instead of running initdb (seconds of WebAssembly, the larger
  * part of a new store's start): an empty cluster as initdb leaves it, dumped once per PGlite version into the user's
- * cache directory (`$XDG_CACHE_HOME/consortia` or `~/.cache/consortia`; PGLITE_TEMPLATE_CACHE=off: none).
+ * cache directory (`$XDG_CACHE_HOME/consortia` or `~/.cache/consortia`; PGLITE_TEMPLATE_CACHE=off: none). Each file
+ * is the dump followed by its SHA-256, checked when loaded. A cache directory that another user owns, or that its
+ * group or others may write, is not used (a planted template could seed privileged members): a warning, no cache.
  */
 function templatePath(name: string): string | undefined {
   if (process.env.PGLITE_TEMPLATE_CACHE === "off") return undefined;
-  let dir = dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite")));
-  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
-  const { version } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string };
-  const cache = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(cache, "consortia", `pglite-${version}-${name}.tar`);
+  const dir = cacheDir();
+  if (dir === undefined) return undefined;
+  return join(dir, `pglite-${pgliteVersion()}-${name}.sha256.tar`);
 }
 
-/** Writes a dump whole under another name, then renames it into place: a reader never sees half a template. */
+function pgliteVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite")));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
+}
+
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.emitWarning(message, "ConsortiaWarning");
+}
+
+/** The template cache directory (created 0700 if missing), or undefined when it is not safe to use or to create. */
+function cacheDir(): string | undefined {
+  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "consortia");
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(dir);
+    const uid = process.getuid?.();
+    if (!stat.isDirectory()) throw new Error("not a directory");
+    if (uid !== undefined && stat.uid !== uid) throw new Error(`owned by uid ${stat.uid}, not ${uid}`);
+    if ((stat.mode & 0o022) !== 0)
+      throw new Error(`writable by group or others (mode ${(stat.mode & 0o777).toString(8)})`);
+    return dir;
+  } catch (error) {
+    warnOnce(`PGlite template cache ${dir} not used: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+const DIGEST = 32;
+const STALE_PARTIAL_MS = 3_600_000;
+
+/**
+ * A cached template, checked: undefined when absent; when its checksum does not match (a truncated or damaged file),
+ * or another user owns it, it is deleted and undefined.
+ */
+function loadTemplate(path: string | undefined): Blob | undefined {
+  if (path === undefined || !existsSync(path)) return undefined;
+  try {
+    const uid = process.getuid?.();
+    if (uid !== undefined && statSync(path).uid !== uid) throw new Error("owned by another user");
+    const file = readFileSync(path);
+    const dump = file.subarray(0, file.length - DIGEST);
+    if (file.length <= DIGEST || !createHash("sha256").update(dump).digest().equals(file.subarray(dump.length)))
+      throw new Error("checksum mismatch");
+    return new Blob([dump]);
+  } catch (error) {
+    warnOnce(`PGlite template ${path} discarded: ${(error as Error).message}`);
+    discardTemplate(path);
+    return undefined;
+  }
+}
+
+function discardTemplate(path: string): void {
+  rmSync(path, { force: true });
+}
+
+/**
+ * Writes a dump and its checksum whole under a name of its own (flag wx), flushed to disk, then renames it into
+ * place: a reader never sees half a template. Partial files a crashed writer left over an hour ago are removed.
+ */
 async function saveTemplate(db: PGlite, path: string): Promise<void> {
   try {
     const dump = Buffer.from(await (await db.dumpDataDir("none")).arrayBuffer());
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const partial = `${path}.${process.pid}.partial`;
-    writeFileSync(partial, dump, { mode: 0o600 });
+    const dir = dirname(path);
+    const now = Date.now();
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith(".partial")) continue;
+      const stale = join(dir, name);
+      try {
+        if (now - statSync(stale).mtimeMs > STALE_PARTIAL_MS) unlinkSync(stale);
+      } catch {
+        // Removed by another process meanwhile.
+      }
+    }
+    const partial = `${path}.${randomUUID()}.partial`;
+    const fd = openSync(partial, "wx", 0o600);
+    try {
+      writeSync(fd, dump);
+      writeSync(fd, createHash("sha256").update(dump).digest());
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(partial, path);
   } catch {
     // No cache directory to write to: the next new store starts without this template.
@@ -119,21 +213,42 @@ async function openPglite(
   let initdbTemplate: string | undefined;
   /** Where `saveSchemaTemplate` dumps this new store once migrated (no template of its migrations yet). */
   let schemaTemplate: string | undefined;
+  /** The cached template `template` was loaded from: discarded, and the store made anew, if PGlite cannot open it. */
+  let cached: string | undefined;
+  let migrated: string | undefined;
+  let path: string | undefined;
   if (dataDir !== undefined && template === undefined && isNewDataDir(dataDir)) {
-    const migrated = schemaKey === undefined ? undefined : templatePath(`schema-${schemaKey}`);
-    const path = templatePath("initdb");
-    if (migrated !== undefined && existsSync(migrated)) template = new Blob([readFileSync(migrated)]);
+    migrated = schemaKey === undefined ? undefined : templatePath(`schema-${schemaKey}`);
+    path = templatePath("initdb");
+    template = loadTemplate(migrated);
+    if (template !== undefined) cached = migrated;
     else {
       schemaTemplate = migrated;
-      if (path !== undefined && existsSync(path)) template = new Blob([readFileSync(path)]);
+      template = loadTemplate(path);
+      if (template !== undefined) cached = path;
       else initdbTemplate = path;
     }
   }
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, {
-    parsers: { [INT8]: parseInt8, [NUMERIC]: (v: string) => v },
-    ...(template === undefined ? {} : { loadDataDir: template }),
-  });
+  const create = (from: Blob | undefined) =>
+    PGlite.create(dataDir, {
+      parsers: { [INT8]: parseInt8, [NUMERIC]: (v: string) => v },
+      ...(from === undefined ? {} : { loadDataDir: from }),
+    });
+  let db: PGlite;
+  try {
+    db = await create(template);
+  } catch (error) {
+    if (cached === undefined || dataDir === undefined) throw error;
+    // A cached template PGlite cannot load: drop it, empty the new store and make it with initdb (and migrations).
+    warnOnce(`PGlite template ${cached} discarded: ${(error as Error).message}`);
+    discardTemplate(cached);
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    schemaTemplate = migrated;
+    initdbTemplate = path;
+    db = await create(undefined);
+  }
   // Right after initdb, before anything is written.
   if (initdbTemplate !== undefined) await saveTemplate(db, initdbTemplate);
   return {

@@ -1,6 +1,6 @@
 import { pino, type Logger } from "pino";
 import type { Config } from "./config.js";
-import { openDatabase, type Database } from "./db.js";
+import { observeTransactions, openDatabase, type Database, type TransactionObserver } from "./db.js";
 import { readDeployment, type Deployment } from "@consortia/sdk";
 import { Indexer } from "./indexer.js";
 import type { Projection } from "./projection.js";
@@ -34,6 +34,12 @@ export interface IndexerService {
 export interface StartOptions {
   /** Delete the index and re-index from the deployment block first (`consortia index rebuild`). */
   rebuild?: boolean;
+  /**
+   * Told of every write transaction on the index database (the API's caches, src/api/cache.ts): installed as soon as
+   * the database is open, before migrations and before the indexer's loop starts, so that no batch already in flight
+   * goes unreported (a cache filled during it would outlive its commit).
+   */
+  observers?: readonly TransactionObserver[];
 }
 
 export class WriterLockHeldError extends Error {
@@ -62,6 +68,7 @@ export async function startIndexer(
     dataDir: config.dataDir,
     schemaKey: migrationsKey([...CORE_MIGRATIONS, ...allMigrations(projections)]),
   });
+  for (const observer of options.observers ?? []) observeTransactions(db, observer);
   const base = { db, deployments, projections, logger };
   if (db.kind === "postgres" && config.databaseUrl !== undefined) {
     try {
