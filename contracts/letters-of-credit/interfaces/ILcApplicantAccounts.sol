@@ -170,7 +170,7 @@ interface ILcApplicantAccounts {
     error ReimbursementObligationUsed(uint256 obligationId, uint256 presentationId);
     /// @notice Nothing left to release.
     error NoMarginToRelease(uint256 lcId);
-    /// @notice After the grace, all of the `rest` of the margin still covers presentations reserved or drawings not held
+    /// @notice After the grace, all the `rest` of the margin still covers presentations reserved or drawings not held
     /// while the issuing bank is in good standing: it returns at `releasableAt` (or once the bank is not in good
     /// standing).
     error MarginExposed(uint256 lcId, uint80 rest, uint256 releasableAt);
