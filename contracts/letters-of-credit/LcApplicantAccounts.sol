@@ -36,10 +36,10 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
     /// @notice Time after an LC's expiry plus its tenor after which the applicant may take back the margin not applied
     /// and not exposed (see `MARGIN_EXPOSED_RECLAIM_GRACE`), whatever the state of the LC (`releaseMargin`). It covers
     /// the examination clock of a presentation made on the expiry date (five banking days, UCP 600 art. 14b, which
-    /// holidays can stretch to about two calendar weeks), payment at the latest maturity (tenor), the issuing bank's reimbursement of a nominated
-    /// bank, and its recording of the hold, with time to spare. Without it, margin would stay locked forever when the
-    /// bank never records a hold, is suspended, or loses its role; after it, the bank's claims against the applicant
-    /// stay (documents held, trust receipts) but no longer have the margin as security.
+    /// holidays can stretch to about two calendar weeks), payment at the latest maturity (tenor), the issuing bank's
+    /// reimbursement of a nominated bank, and its recording of the hold, with time to spare. Without it, margin would
+    /// stay locked forever when the bank never records a hold, is suspended, or loses its role; after it, the bank's
+    /// claims against the applicant stay (documents held, trust receipts) but no longer have the margin as security.
     uint256 public constant MARGIN_RECLAIM_GRACE = 30 days;
     /// @notice Time after an LC's expiry plus its tenor after which the fallback of `releaseMargin` also returns the
     /// exposed margin: the part that covers what the LC may still have to pay or reimburse (presentations reserved
