@@ -238,8 +238,9 @@ contract ForfaitingMarket is IForfaitingMarket, IFreezable, Settlement, Reentran
         _requireParty(offerId, seller, o.sellerMember);
         if (o.revealPeriod == 0) revert ForfaitingWrongQuoteMode(offerId, false);
         {
-            // The acceptance window is the reveal period: all commitments are in, and a bidder is bound to its sealed
-            // price only until the reveal deadline (after it, only revealed quotes can be accepted).
+            // The acceptance window is the reveal period: all commitments are in, and a sealed price can be accepted
+            // only until the reveal deadline (after it, only revealed quotes can be accepted). A bidder is not bound
+            // to it: `withdrawQuote` deletes its commitment at any time while the offer is Open.
             uint64 opensAfter = o.quoteDeadline;
             uint64 closesAt = opensAfter + o.revealPeriod;
             if (block.timestamp <= opensAfter || block.timestamp > closesAt) {

@@ -30,6 +30,9 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         uint256 _nettingRunCount;
         mapping(uint256 runId => mapping(uint32 bank => uint256 shortfall)) _shortfalls;
         mapping(uint16 currency => IDepositToken) _currencyTokens;
+        // appended (release 0.4): the purpose each system contract gave the obligations it recorded for a debtor
+        // (`recordObligationFor`), keyed by that contract: one slot per such obligation, none for a bank's own
+        mapping(uint256 obligationId => mapping(address recorder => bytes32 purpose)) _recordedPurposes;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.InterbankPositions")) - 1)) & ~bytes32(uint256(0xff))
@@ -133,7 +136,10 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         if (debtor == 0) revert InvalidValue("debtor");
         // The calling application checked the bank acting (the creditor); the debtor must be in good standing too.
         registry().authorizeMember(debtor, Roles.LC_BANK);
-        return _record(debtor, creditor, amount, dueAt, purpose);
+        uint256 obligationId = _record(debtor, creditor, amount, dueAt, purpose);
+        // who recorded it and why, for contracts that must tie the obligation to its cause (`recordedPurpose`)
+        _getInterbankPositionsStorage()._recordedPurposes[obligationId][msg.sender] = purpose;
+        return obligationId;
     }
 
     /// @inheritdoc IInterbankPositions
@@ -224,6 +230,12 @@ contract InterbankPositions is IInterbankPositions, Settlement, ReentrancyGuardU
         InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
         o = $._obligations[obligationId];
         if (o.status == ObligationStatus.None) revert ObligationUnknown(obligationId);
+    }
+
+    /// @inheritdoc IInterbankPositions
+    function recordedPurpose(uint256 obligationId, address recorder) external view returns (bytes32) {
+        InterbankPositionsStorage storage $ = _getInterbankPositionsStorage();
+        return $._recordedPurposes[obligationId][recorder];
     }
 
     /// @inheritdoc IInterbankPositions

@@ -33,14 +33,26 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
     uint16 public constant BPS = 10_000;
     uint256 private constant _INDEX_BITS = 16;
     uint256 private constant _PERCENT = 100;
-    /// @notice Time after an LC's expiry plus its tenor after which the applicant may take back the margin not applied,
-    /// whatever the state of the LC and its drawings (`releaseMargin`). It covers the examination clock of a
-    /// presentation made on the expiry date (five banking days, UCP 600 art. 14b, which holidays can stretch to about
-    /// two calendar weeks), payment at the latest maturity (tenor), the issuing bank's reimbursement of a nominated
-    /// bank, and its recording of the hold, with time to spare. Without it, margin would stay locked forever when the
-    /// bank never records a hold, is suspended, or loses its role; after it, the bank's claims against the applicant
-    /// stay (documents held, trust receipts) but no longer have the margin as security.
+    /// @notice Time after an LC's expiry plus its tenor after which the applicant may take back the margin not applied
+    /// and not exposed (see `MARGIN_EXPOSED_RECLAIM_GRACE`), whatever the state of the LC (`releaseMargin`). It covers
+    /// the examination clock of a presentation made on the expiry date (five banking days, UCP 600 art. 14b, which
+    /// holidays can stretch to about two calendar weeks), payment at the latest maturity (tenor), the issuing bank's
+    /// reimbursement of a nominated bank, and its recording of the hold, with time to spare. Without it, margin would
+    /// stay locked forever when the bank never records a hold, is suspended, or loses its role; after it, the bank's
+    /// claims against the applicant stay (documents held, trust receipts) but no longer have the margin as security.
     uint256 public constant MARGIN_RECLAIM_GRACE = 30 days;
+    /// @notice Time after an LC's expiry plus its tenor after which the fallback of `releaseMargin` also returns the
+    /// exposed margin: the part that covers what the LC may still have to pay or reimburse (presentations reserved
+    /// and not finally refused, and drawings paid whose documents the issuing bank has not held). `LetterOfCredit`
+    /// sets no time limit on paying a presentation that is compliant, waived, held by a refusing nominated bank or
+    /// precluded, so after `MARGIN_RECLAIM_GRACE` the applicant could otherwise take the margin back and then waive,
+    /// leaving the issuing bank to reimburse with no security. While the issuing bank is in good standing (active,
+    /// with LC_BANK), the exposed part therefore stays until this second deadline; a bank suspended or without its
+    /// role cannot pay, hold or record anything, so nothing then protects it and the exposed part returns at once.
+    /// One year: beyond any examination, waiver, payment and reimbursement cycle (UCP 600 art. 14b, 16), and a
+    /// presentation still unpaid that long after the latest maturity is a dispute for the parties' agreement or the
+    /// courts, not a reason to hold the applicant's cash forever; the bank's claims against the applicant remain.
+    uint256 public constant MARGIN_EXPOSED_RECLAIM_GRACE = 365 days;
 
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     ILetterOfCredit private immutable _letterOfCredit;
@@ -134,6 +146,14 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
         uint80 released = account.released;
         uint80 rest = account.locked - account.applied - released;
         if (rest == 0) revert NoMarginToRelease(lcId);
+        if (block.timestamp > _reclaimableAt(lc)) {
+            // the fallback returns only what no drawing can still call on (see MARGIN_EXPOSED_RECLAIM_GRACE)
+            uint256 exposed = _exposed(lc, account);
+            if (exposed != 0) {
+                if (exposed >= rest) revert MarginExposed(lcId, rest, _exposedReclaimableAt(lc));
+                rest -= uint80(exposed);
+            }
+        }
         account.released = released + rest;
         emit MarginReleased(lcId, applicant, msg.sender, rest);
         _token.safeTransfer(msg.sender, rest);
@@ -163,9 +183,19 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
         if (nominated == 0) revert NoNominatedBank(lcId);
         uint32 bank = _requireParty(lcId, Roles.LC_BANK, lc.issuingBank);
         uint80 amount = _letterOfCredit.presentation(presentationId).amount;
-        IInterbankPositions.Obligation memory o = _letterOfCredit.interbankPositions().obligation(obligationId);
-        // the issuing bank owed the nominated bank this presentation's amount (in the settlement token) and paid it
-        if (o.debtor != lc.issuingBank || o.creditor != nominated || o.amount != amount || o.currency != 0) {
+        IInterbankPositions positions = _letterOfCredit.interbankPositions();
+        IInterbankPositions.Obligation memory o = positions.obligation(obligationId);
+        // the issuing bank owed the nominated bank this presentation's amount (in the settlement token) and paid it,
+        // and the obligation is the one LetterOfCredit recorded for this presentation when the nominated bank paid
+        // (its purpose is the presentation id): not one the issuing bank recorded and "settled" on its own word, nor
+        // the reimbursement of another presentation of the same amount
+        if (
+            o.debtor != lc.issuingBank ||
+            o.creditor != nominated ||
+            o.amount != amount ||
+            o.currency != 0 ||
+            positions.recordedPurpose(obligationId, address(_letterOfCredit)) != bytes32(presentationId)
+        ) {
             revert ReimbursementObligationMismatch(presentationId, obligationId);
         }
         if (
@@ -376,6 +406,26 @@ contract LcApplicantAccounts is ILcApplicantAccounts, ConsortiumApp {
     /// @dev After this moment the applicant may take back the margin not applied (`MARGIN_RECLAIM_GRACE`).
     function _reclaimableAt(ILetterOfCredit.LetterOfCreditRecord memory lc) private pure returns (uint256) {
         return uint256(lc.expiry) + uint256(lc.tenorDays) * 1 days + MARGIN_RECLAIM_GRACE;
+    }
+
+    /// @dev After this moment the fallback also returns the exposed margin (`MARGIN_EXPOSED_RECLAIM_GRACE`).
+    function _exposedReclaimableAt(ILetterOfCredit.LetterOfCreditRecord memory lc) private pure returns (uint256) {
+        return uint256(lc.expiry) + uint256(lc.tenorDays) * 1 days + MARGIN_EXPOSED_RECLAIM_GRACE;
+    }
+
+    /// @dev What the LC may still call on the margin for: presentations reserved (not finally refused) plus drawings
+    /// paid whose documents were not held; zero after `_exposedReclaimableAt` or once the issuing bank is no longer in
+    /// good standing (suspended, removed, or without LC_BANK).
+    function _exposed(
+        ILetterOfCredit.LetterOfCreditRecord memory lc,
+        MarginAccount storage account
+    ) private view returns (uint256) {
+        if (block.timestamp > _exposedReclaimableAt(lc)) return 0;
+        (, IConsortiumRegistry.MemberStatus status, uint64 roles) = registry().memberProfile(lc.issuingBank);
+        if (status != IConsortiumRegistry.MemberStatus.Active || roles & Roles.LC_BANK == 0) return 0;
+        uint256 heldDrawn = account.heldDrawn;
+        uint256 unheld = lc.drawn > heldDrawn ? lc.drawn - heldDrawn : 0;
+        return uint256(lc.reserved) + unheld;
     }
 
     /// @dev An application or an open LC (issued, advised, acknowledged), before its expiry.

@@ -2,7 +2,18 @@ import { expect } from "chai";
 import { AbiCoder, Interface, keccak256, type FunctionFragment } from "ethers";
 import { network } from "hardhat";
 import { passProposal } from "../helpers/consortium.js";
-import { DAY, Kind, LcState, USD, deployLettersOfCredit, documents, hash, type LcFixture } from "./fixture.js";
+import {
+  DAY,
+  Kind,
+  LcState,
+  ObligationStatus,
+  USD,
+  code,
+  deployLettersOfCredit,
+  documents,
+  hash,
+  type LcFixture,
+} from "./fixture.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -12,6 +23,8 @@ const Release = { None: 0, Held: 1, ReleasedOnTrustReceipt: 2, Settled: 3 } as c
 /** 20 % margin of a 100,000 LC without plus tolerance (the tests below but those of tolerance apply for one). */
 const SHARE = 2_000;
 const MARGIN = 20_000n;
+/** LcApplicantAccounts.MARGIN_EXPOSED_RECLAIM_GRACE */
+const EXPOSED_GRACE = 365n * DAY;
 const LC_BANK = 1n << 12n;
 const DOCS = documents(Kind.INVOICE, Kind.TRANSPORT_DOCUMENT, Kind.INSURANCE);
 const DOCS_HASH = keccak256(
@@ -584,10 +597,12 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
         .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
         .withArgs(id, ids().bankC, ids().bankA);
       await margin("bankA").holdDocumentsAfterReimbursement(first, DOCS_HASH, 1n);
-      // the same reimbursement cannot back the second presentation of the same amount
+      // the same reimbursement cannot back the second presentation of the same amount: its purpose is the first
+      // (`ReimbursementObligationUsed` stays as a second guard, unreachable while purposes bind one presentation)
       await expect(margin("bankA").holdDocumentsAfterReimbursement(second, DOCS_HASH, 1n))
-        .to.be.revertedWithCustomError(f.applicantAccounts, "ReimbursementObligationUsed")
-        .withArgs(1n, first);
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReimbursementObligationMismatch")
+        .withArgs(second, 1n);
+      expect(await f.applicantAccounts.reimbursementHold(1n)).to.equal(first);
       // an obligation of bankA to bankC of another amount (recorded by bankA itself, settled)
       await f.positions.connect(acc().bankA).recordObligation(ids().bankC, 29_999n, 0, ethers.ZeroHash);
       await f.positions.connect(acc().bankA).settleObligation(3n, ethers.ZeroHash);
@@ -599,6 +614,69 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
       await expect(margin("bankA").holdDocumentsAfterReimbursement(second, DOCS_HASH, 2n))
         .to.be.revertedWithCustomError(f.applicantAccounts, "NominatedBankNotReimbursed")
         .withArgs(second, ids().bankC, 2n);
+    });
+
+    it("refuses an obligation the issuing bank recorded and settled on its own word, or another presentation's", async () => {
+      const id = await nominatedLc();
+      const pid = await paidByNominated(id, 50_000n);
+      const purpose = ethers.zeroPadValue(ethers.toBeHex(pid), 32);
+      expect(await f.positions.recordedPurpose(1n, f.lc)).to.equal(purpose);
+      // the attack: bankA records its own obligation to bankC of the same amount (even naming this presentation)
+      // and "settles" it with an off-chain reference: no token moves, while LetterOfCredit's obligation 1 stays open
+      await f.positions.connect(acc().bankA).recordObligation(ids().bankC, 50_000n, 0, ethers.ZeroHash);
+      await f.positions.connect(acc().bankA).settleObligation(2n, hash("wire that never happened"));
+      await f.positions.connect(acc().bankA).recordObligation(ids().bankC, 50_000n, 0, purpose);
+      await f.positions.connect(acc().bankA).settleObligation(3n, hash("another wire that never happened"));
+      expect(await f.positions.recordedPurpose(3n, f.lc)).to.equal(ethers.ZeroHash);
+      const bankBefore = await balance("bankA");
+      for (const forged of [2n, 3n]) {
+        await expect(margin("bankA").holdDocumentsAfterReimbursement(pid, DOCS_HASH, forged))
+          .to.be.revertedWithCustomError(f.applicantAccounts, "ReimbursementObligationMismatch")
+          .withArgs(pid, forged);
+      }
+      // the variant: bankA really reimbursed bankC, but for another LC's presentation of the same amount
+      const other = await nominatedLc();
+      const otherPid = await paidByNominated(other, 50_000n);
+      await f.positions.connect(acc().bankA).settleObligation(4n, ethers.ZeroHash);
+      await expect(margin("bankA").holdDocumentsAfterReimbursement(pid, DOCS_HASH, 4n))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "ReimbursementObligationMismatch")
+        .withArgs(pid, 4n);
+      expect((await f.positions.obligation(1n)).status).to.equal(ObligationStatus.Open);
+      expect(await balance("bankA")).to.equal(bankBefore - 50_000n);
+      // each reimbursement backs its own presentation only
+      await margin("bankA").holdDocumentsAfterReimbursement(otherPid, DOCS_HASH, 4n);
+      await f.positions.connect(acc().bankA).settleObligation(1n, ethers.ZeroHash);
+      await expect(margin("bankA").holdDocumentsAfterReimbursement(pid, DOCS_HASH, 1n))
+        .to.emit(f.applicantAccounts, "NominatedBankReimbursed")
+        .withArgs(pid, id, ids().bankC, 1n);
+    });
+
+    it("keeps the exposed margin after the grace: a presentation held by the nominated bank keeps its security", async () => {
+      const id = await nominatedLc();
+      const expiry = (await f.lc.letterOfCredit(id)).expiry;
+      // presented on the expiry date; bankC refuses, holding the documents pending the applicant's waiver
+      await networkHelpers.time.increaseTo(expiry - 3600n);
+      const pid = await lcAs("supplier1").present.staticCall(id, 10_000n, DOCS);
+      await lcAs("supplier1").present(id, 10_000n, DOCS);
+      await lcAs("bankC").refuse(pid, [code("LATE_SHIPMENT")], hash("notice"), true);
+      await networkHelpers.time.increaseTo((await f.applicantAccounts.marginReclaimableAt(id)) + 1n);
+      // the attack: take the whole margin back, then waive. Only what the held presentation cannot call on returns.
+      await expect(margin("core").releaseMargin(id))
+        .to.emit(f.applicantAccounts, "MarginReleased")
+        .withArgs(id, ids().core, acc().core.address, MARGIN - 10_000n);
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginExposed")
+        .withArgs(id, 10_000n, expiry + EXPOSED_GRACE);
+      await lcAs("core").waiveDiscrepancies(pid);
+      await lcAs("bankC").pay(pid, ethers.ZeroHash);
+      await f.positions.connect(acc().bankA).settleObligation(1n, ethers.ZeroHash);
+      // the issuing bank that reimbursed the nominated bank still has the margin toward the drawing
+      await expect(margin("bankA").holdDocumentsAfterReimbursement(pid, DOCS_HASH, 1n))
+        .to.emit(f.applicantAccounts, "DocumentsHeld")
+        .withArgs(pid, id, ids().bankA, acc().bankA.address, DOCS_HASH, 10_000n, 10_000n, 0n);
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "NoMarginToRelease")
+        .withArgs(id);
     });
 
     it("refuses the nominated-bank step on an LC the issuing bank honours itself", async () => {
@@ -625,6 +703,25 @@ describe("LcApplicantAccounts: margin and release of documents", () => {
       await expect(margin("supplier1").releaseMargin(id))
         .to.be.revertedWithCustomError(f.applicantAccounts, "MarginWrongParty")
         .withArgs(id, ids().supplier1, ids().core);
+      // the drawing paid and not held may still be held: the margin stays its security until the second deadline
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginExposed")
+        .withArgs(id, MARGIN, expiry + EXPOSED_GRACE);
+      await networkHelpers.time.increaseTo(expiry + EXPOSED_GRACE + 1n);
+      await expect(margin("core").releaseMargin(id))
+        .to.emit(f.applicantAccounts, "MarginReleased")
+        .withArgs(id, ids().core, acc().core.address, MARGIN);
+    });
+
+    it("returns the exposed margin after the grace once the issuing bank is no longer in good standing", async () => {
+      const id = await securedLc();
+      await lcAs("supplier1").present(id, 50_000n, DOCS);
+      await networkHelpers.time.increaseTo((await f.applicantAccounts.marginReclaimableAt(id)) + 1n);
+      const expiry = (await f.lc.letterOfCredit(id)).expiry;
+      await expect(margin("core").releaseMargin(id))
+        .to.be.revertedWithCustomError(f.applicantAccounts, "MarginExposed")
+        .withArgs(id, MARGIN, expiry + EXPOSED_GRACE);
+      await govern("suspendMember", ids().bankA);
       await expect(margin("core").releaseMargin(id))
         .to.emit(f.applicantAccounts, "MarginReleased")
         .withArgs(id, ids().core, acc().core.address, MARGIN);

@@ -221,6 +221,12 @@ interface IInterbankPositions {
     /// @notice An obligation; reverts for an unknown one.
     function obligation(uint256 obligationId) external view returns (Obligation memory);
 
+    /// @notice The purpose `recorder`, a system contract, gave obligation `obligationId` when it recorded it through
+    /// `recordObligationFor` (for `LetterOfCredit`, the presentation id); zero when `recorder` did not record it that
+    /// way. Lets a contract check that an obligation is the one a given suite contract recorded for a given purpose,
+    /// not one a bank recorded itself (`recordObligation`, whose purpose is the bank's own word, kept in the event).
+    function recordedPurpose(uint256 obligationId, address recorder) external view returns (bytes32);
+
     /// @notice A bank's settlement account (zero if none).
     function settlementAccount(uint32 bank) external view returns (address);
 

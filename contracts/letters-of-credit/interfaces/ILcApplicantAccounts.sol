@@ -21,7 +21,9 @@ import {ILetterOfCredit} from "./ILetterOfCredit.sol";
 /// is then itself bound and paid for the presentation (UCP 600 art. 7c, 12, 13). A bank that releases without payment
 /// does so by the explicit step `releaseOnTrustReceipt` (the reimbursement stays due). When the LC is closed and every
 /// drawing was held and reimbursed, the applicant takes back the margin left (`releaseMargin`); and whatever the LC's
-/// state, after its expiry plus tenor plus `MARGIN_RECLAIM_GRACE` (`marginReclaimableAt`). The margin share applies to
+/// state, after its expiry plus tenor plus `MARGIN_RECLAIM_GRACE` (`marginReclaimableAt`), the part not exposed to
+/// presentations still reserved or drawings not held (all of it after `MARGIN_EXPOSED_RECLAIM_GRACE`, or once the
+/// issuing bank is no longer in good standing). The margin share applies to
 /// the most the LC can draw, amount plus tolerance (UCP 600 art. 30), rounded up. Amounts are minor units of the
 /// settlement currency: margin exists only for LCs in the currency the deposit token settles.
 interface ILcApplicantAccounts {
@@ -168,6 +170,10 @@ interface ILcApplicantAccounts {
     error ReimbursementObligationUsed(uint256 obligationId, uint256 presentationId);
     /// @notice Nothing left to release.
     error NoMarginToRelease(uint256 lcId);
+    /// @notice After the grace, all the `rest` of the margin still covers presentations reserved or drawings not held
+    /// while the issuing bank is in good standing: it returns at `releasableAt` (or once the bank is not in good
+    /// standing).
+    error MarginExposed(uint256 lcId, uint80 rest, uint256 releasableAt);
 
     /// @notice The issuing bank (LC_BANK) sets the margin share in basis points (1..10,000) of an application or an
     /// open LC in the settlement currency, before any margin is locked.
@@ -214,7 +220,9 @@ interface ILcApplicantAccounts {
 
     /// @notice The applicant (LC_TRADER) takes back the margin left once the LC is closed (fully drawn, expired,
     /// cancelled or declined) and every drawing's documents were held and reimbursed; or, whatever the LC's state and
-    /// the bank's records, after `marginReclaimableAt(lcId)`. Paid to the caller's account.
+    /// the bank's records, after `marginReclaimableAt(lcId)`: then the margin left less what is exposed (the LC's
+    /// reserved amount plus drawings paid but not held), all of it once the issuing bank is not in good standing or
+    /// after expiry plus tenor plus `MARGIN_EXPOSED_RECLAIM_GRACE`. Paid to the caller's account.
     function releaseMargin(uint256 lcId) external;
 
     /// @notice When the applicant may take back the margin not applied in any case: expiry plus tenor plus
