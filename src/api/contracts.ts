@@ -32,6 +32,14 @@ const FUNCTIONS: Abi = [
   ).values(),
 ];
 
+/**
+ * The same functions by selector, hashed once: viem's `decodeFunctionData` over a whole ABI hashes every function's
+ * signature on each call (hundreds of keccak-256 per decoded proposal), which made `/proposals` the slowest list route.
+ */
+const FUNCTIONS_BY_SELECTOR: ReadonlyMap<string, AbiFunction> = new Map(
+  FUNCTIONS.map((item) => [toFunctionSelector(item as AbiFunction), item as AbiFunction] as const),
+);
+
 export interface DecodedCall {
   function: string;
   args: Record<string, unknown>;
@@ -51,10 +59,10 @@ const plain = (value: unknown): unknown =>
 /** A governance proposal's call decoded with the known ABIs; null when no known function has its selector. */
 export function decodeCall(data: string): DecodedCall | null {
   try {
-    const { functionName, args } = decodeFunctionData({ abi: FUNCTIONS, data: data as Hex });
-    const inputs =
-      (FUNCTIONS.find((f) => f.type === "function" && toFunctionSelector(f) === data.slice(0, 10)) as AbiFunction)
-        ?.inputs ?? [];
+    const fn = FUNCTIONS_BY_SELECTOR.get(data.slice(0, 10));
+    if (fn === undefined) return null;
+    const { functionName, args } = decodeFunctionData({ abi: [fn], data: data as Hex });
+    const inputs = fn.inputs;
     const values = (args ?? []) as readonly unknown[];
     return {
       function: functionName,
