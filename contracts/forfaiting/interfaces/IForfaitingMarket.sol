@@ -230,7 +230,8 @@ interface IForfaitingMarket {
     /// `keccak256(abi.encode(offerId, bidder, price, salt))` against the commitment, then trades as `acceptQuote` does
     /// (the claim to `bidder`, `price` to the seller, in one transaction). Quotes not accepted stay commitments: their
     /// prices never reach the chain. Seller only, sealed offer, after the quote deadline and up to the reveal deadline
-    /// (a bidder is bound to its sealed price no longer); the bidder's account must still be an active forfaiter now
+    /// (the bidder is not bound: it may withdraw its commitment while the offer is open); the bidder's account must
+    /// still be an active forfaiter now
     /// and must have approved the price (tokens) unless `offChainReference` is set. The accepted price is public once
     /// traded, as with `acceptQuote`: it moves in deposit tokens and `ClaimTraded` reports it.
     function acceptSealedQuote(
