@@ -141,6 +141,7 @@ function GrantItem(props: {
   const members = props.members;
   const tx = useTx(props.after);
   const [delegateTo, setDelegateTo] = useState("");
+  const [mayDelegate, setMayDelegate] = useState(false);
   const g = props.grant;
   const mine = session?.member.id === g.grantee;
   const id = BigInt(g.id);
@@ -161,21 +162,35 @@ function GrantItem(props: {
         })}
       </span>{" "}
       {props.owner && g.status === "Requested" && (
-        <button
-          type="button"
-          disabled={tx.busy}
-          onClick={() =>
-            void tx.send((c, o) =>
-              c.dataSharing.grantAccess(
-                id,
-                { scope: BigInt(g.requestedScope ?? g.scope), expiresAt: Math.floor(Date.now() / 1000) + 90 * DAY },
-                o,
-              ),
-            )
-          }
-        >
-          {t("action.grant")}
-        </button>
+        <span className="inline">
+          <input
+            id={`may-delegate-${g.id}`}
+            type="checkbox"
+            checked={mayDelegate}
+            onChange={(e) => setMayDelegate(e.target.checked)}
+          />
+          <label htmlFor={`may-delegate-${g.id}`}>{t("data.mayDelegate")}</label>
+          <button
+            type="button"
+            disabled={tx.busy}
+            aria-label={t("data.grantLabel", { id: g.id })}
+            onClick={() =>
+              void tx.send((c, o) =>
+                c.dataSharing.grantAccess(
+                  id,
+                  {
+                    scope: BigInt(g.requestedScope ?? g.scope),
+                    expiresAt: Math.floor(Date.now() / 1000) + 90 * DAY,
+                    mayDelegate,
+                  },
+                  o,
+                ),
+              )
+            }
+          >
+            {t("action.grant")}
+          </button>
+        </span>
       )}
       {props.owner && g.status === "Active" && (
         <button
