@@ -519,7 +519,9 @@ describe("web console in Chromium on the demo stack", function () {
     await form.getByLabel("The bidder's opening (envelope file)").setInputFiles(file);
     await form.getByLabel("Your member's encryption private key (file)").setInputFiles(keyFile);
     await form.getByRole("button", { name: "Open", exact: true }).click();
-    await form.locator(`[data-opened-price="${price}"]`).waitFor();
+    const opened = form.locator("[data-opened-price], [data-opening-error]").first();
+    await opened.waitFor();
+    expect(await opened.getAttribute("data-opened-price"), (await opened.textContent()) ?? "").to.equal(String(price));
     const deed = await fileOf("deed.pdf", "deed of assignment");
     const notice = await fileOf("notice.pdf", "transfer notice");
     await form.getByLabel("Deed of assignment (file)").setInputFiles(deed.path);

@@ -169,7 +169,7 @@ interface ForfaitingOffer {
   sealed: boolean;
   quoteDeadline: number;
   revealPeriod: number;
-  quotes: { bidder: string; price: string | null; state: string }[];
+  quotes: { bidder: string; bidderMember: number; price: string | null; state: string }[];
 }
 interface CreditEntry {
   subjectKey: string;
@@ -481,9 +481,7 @@ async function offersToQuote(api: ApiClient, memberId: number, now: number): Pro
   const open = (await getAll<ForfaitingOffer>(api, "/forfaiting/offers", { state: "Open" })).filter(
     (o) => o.seller !== memberId && o.quoteDeadline >= now,
   );
-  const details = await Promise.all(
-    open.map((o) => api.get<ForfaitingOffer & { quotes: { bidderMember: number }[] }>(`/forfaiting/offers/${o.id}`)),
-  );
+  const details = await Promise.all(open.map((o) => api.get<ForfaitingOffer>(`/forfaiting/offers/${o.id}`)));
   return details.filter((o) => !o.quotes.some((q) => q.bidderMember === memberId));
 }
 

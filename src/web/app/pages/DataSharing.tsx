@@ -97,6 +97,8 @@ export function DatasetPage() {
     async (api) => ({
       dataset: await api.get<Dataset>(`/datasets/${id}`),
       grants: (await api.get<{ roots: GrantNode[] }>(`/datasets/${id}/grants`)).roots,
+      // The chain's time (the demo moves its clock): a grant's expiry must be after it, whatever the browser's clock.
+      now: (await api.get<{ indexedTime: number | null }>("/status")).indexedTime ?? Math.floor(Date.now() / 1000),
     }),
     [id],
   );
@@ -114,7 +116,15 @@ export function DatasetPage() {
             ) : (
               <ul className="grant-tree" role="tree" aria-labelledby="grants-title">
                 {data.grants.map((g) => (
-                  <GrantItem key={g.id} grant={g} level={1} owner={owner} after={reload} members={members} />
+                  <GrantItem
+                    key={g.id}
+                    grant={g}
+                    level={1}
+                    owner={owner}
+                    after={reload}
+                    members={members}
+                    now={data.now}
+                  />
                 ))}
               </ul>
             )}
@@ -133,6 +143,8 @@ function GrantItem(props: {
   owner: boolean;
   after: () => Promise<void>;
   members: MemberRow[];
+  /** The chain's time (unix seconds). */
+  now: number;
 }) {
   const { t } = useI18n();
   const { session } = useApp();
@@ -180,7 +192,7 @@ function GrantItem(props: {
                   id,
                   {
                     scope: BigInt(g.requestedScope ?? g.scope),
-                    expiresAt: Math.floor(Date.now() / 1000) + 90 * DAY,
+                    expiresAt: props.now + 90 * DAY,
                     mayDelegate,
                   },
                   o,
@@ -220,7 +232,7 @@ function GrantItem(props: {
                 c.dataSharing.delegateAccess(
                   id,
                   Number(delegateTo),
-                  { scope: BigInt(g.scope), expiresAt: g.expiresAt ?? Math.floor(Date.now() / 1000) + 30 * DAY },
+                  { scope: BigInt(g.scope), expiresAt: g.expiresAt ?? props.now + 30 * DAY },
                   o,
                 ),
               )
@@ -241,6 +253,7 @@ function GrantItem(props: {
               owner={props.owner}
               after={props.after}
               members={props.members}
+              now={props.now}
             />
           ))}
         </ul>

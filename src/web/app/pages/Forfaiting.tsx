@@ -5,7 +5,6 @@
  * window (`forfaiting.revealQuote`), and exportable to a file (app/sealed.ts).
  */
 import { useState, type FormEvent } from "react";
-import type { Consortia } from "@consortia/sdk/client";
 import { useSearchParams } from "react-router";
 import { getAll } from "../api.js";
 import { useFormatters } from "../amounts.js";
@@ -25,6 +24,7 @@ import {
   type SealedQuoteRecord,
 } from "../sealed.js";
 import { acceptableQuotes, acceptQuoteFor, parsePaymentReference } from "../offers.js";
+import { openQuoteOpening } from "../quoteOpening.js";
 import { errorMessage, TxStatus } from "../TxStatus.js";
 import { hashFileInBrowser } from "./VerifyCertificate.js";
 
@@ -371,15 +371,14 @@ function AcceptQuote(props: { offer: Offer; quotes: Quote[]; now: number; after:
   );
 }
 
-type QuoteOpening = Awaited<ReturnType<Consortia["forfaiting"]["openQuoteOpening"]>>;
-type OpeningEnvelope = Parameters<Consortia["forfaiting"]["openQuoteOpening"]>[0];
+type QuoteOpening = Awaited<ReturnType<typeof openQuoteOpening>>;
 
 /**
  * The seller accepts a sealed quote by opening it, in the reveal window: the bidder's opening (an envelope sealed to
  * the seller's member, `forfaiting seal-opening`) is opened in this browser with the member's encryption key read from
- * a file (`forfaiting.openQuoteOpening` checks it against the commitment on chain); the price is shown, then the deed
- * and notice are hashed here and `forfaiting.acceptSealedQuote` sells the claim (simulated first) without the other
- * quotes ever being revealed.
+ * a file and checked against the commitment on chain (app/quoteOpening.ts, as the SDK's `forfaiting.openQuoteOpening`);
+ * the price is shown, then the deed and notice are hashed here and `forfaiting.acceptSealedQuote` sells the claim
+ * (simulated first) without the other quotes ever being revealed.
  */
 function AcceptSealedQuote(props: { offer: Offer; after: () => Promise<void> }) {
   const { offer, after } = props;
@@ -404,12 +403,12 @@ function AcceptSealedQuote(props: { offer: Offer; after: () => Promise<void> }) 
       return;
     }
     try {
-      const envelope = JSON.parse(await envelopeFile.text()) as OpeningEnvelope;
       const privateKey = (await keyFile.text()).trim() as `0x${string}`;
-      const opened = await session.consortia.forfaiting.openQuoteOpening(envelope, {
-        memberId: session.member.id,
-        privateKey,
-      });
+      const opened = await openQuoteOpening(
+        await envelopeFile.text(),
+        { memberId: session.member.id, privateKey },
+        (offerId, bidder) => session.consortia.forfaiting.commitmentOf(offerId, bidder),
+      );
       if (opened.offerId !== BigInt(offer.id)) throw new Error(`the opening is for offer ${opened.offerId}`);
       setOpening(opened);
     } catch (failure) {
