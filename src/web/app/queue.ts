@@ -2,10 +2,11 @@
  * The work queue: what waits for one member, read from the query API, each item with its deadline and the one
  * transaction that answers it (built by the SDK, signed in the wallet). Kinds: receivables to confirm, discount offers
  * made to a bank and sign-off transfers made to a member (`/receivable-offers?bank=`), letters of credit to advise,
- * advised LCs to acknowledge and LC amendments to accept (beneficiary),
- * presentations to examine and to pay (honouring bank; paying approves the deposit token first when the allowance is
- * short), guarantee applications and demands to decide (guarantor), sealed forfaiting quotes to reveal (kept in this
- * browser, in their reveal window), credit disputes to resolve (reporter), data access requests to decide and
+ * advised LCs to acknowledge and LC amendments to accept (beneficiary), presentations to examine, and complying ones to
+ * pay (sight LC; paying approves the deposit token first when the allowance is short) or accept (deferred-payment LC)
+ * (honouring bank), guarantee applications and demands to decide (guarantor), forfaiting offers to quote on (a link to
+ * the offer's quote form: the price is typed there) and sealed quotes to reveal (kept in this browser, in their reveal
+ * window), credit disputes to resolve: uphold or withdraw the entry (reporter), data access requests to decide and
  * proposals to vote on.
  */
 import type { Consortia } from "@consortia/sdk/client";
