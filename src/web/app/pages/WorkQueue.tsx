@@ -3,7 +3,7 @@
  * transaction through the SDK and the wallet; the row shows pending / mined / failed (with the decoded revert). After a
  * step is mined the queue is read again once the index has the block.
  */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { Fragment, useCallback, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import { useFormatters } from "../amounts.js";
 import { useApp } from "../context.js";
@@ -194,16 +194,18 @@ export function WorkQueue() {
                         {t(item.action.label)}
                       </Link>
                     ) : (
-                      [item.action, ...(item.more ?? [])].map((choice) => (
-                        <button
-                          key={choice.label}
-                          type="button"
-                          disabled={busy}
-                          aria-label={`${t(choice.label)}: ${subject(item)}`}
-                          onClick={() => void act(item, choice)}
-                        >
-                          {t(choice.label)}
-                        </button>
+                      [item.action, ...(item.more ?? [])].map((choice, index) => (
+                        <Fragment key={choice.label}>
+                          {index > 0 && " "}
+                          <button
+                            type="button"
+                            disabled={busy}
+                            aria-label={`${t(choice.label)}: ${subject(item)}`}
+                            onClick={() => void act(item, choice)}
+                          >
+                            {t(choice.label)}
+                          </button>
+                        </Fragment>
                       ))
                     )}{" "}
                     <TxStatus state={state} />
