@@ -78,6 +78,9 @@ describe("web console in Chromium on the demo stack", function () {
   /** The LC and the presentation the presentation story leaves Compliant (the amendment and payment story go on). */
   let storyLc = "";
   let storyPresentation = "";
+  /** The sealed-quote offer, and the opening another bank sealed to its seller (accepted by opening it). */
+  let sealedOffer = "";
+  let sealedOpening: { file: string; bidder: string; price: bigint } | undefined;
   /** A date input's value for a unix time (UTC date; the steps keep weeks of margin). */
   const ymd = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
   /** A fresh file under the work directory and its keccak-256. */
@@ -419,9 +422,13 @@ describe("web console in Chromium on the demo stack", function () {
     await indexed(receipt.blockNumber);
     const id = String(offerId);
 
+    // The offer waits in the other bank's queue; its link opens the offer's sealed quote form.
     await signInAs("bankB");
-    await navTo("Forfaiting");
-    await page.getByRole("button", { name: `Offer #${id}`, exact: true }).click();
+    await page
+      .locator(`tr[data-key="quoteSealed:${id}"]`)
+      .getByRole("link", { name: /^Commit a sealed quote/ })
+      .click();
+    await page.waitForURL(`${web}/forfaiting?offer=${id}`);
     const panel = page.locator(`[data-offer-panel="${id}"]`);
     await panel.getByLabel(/^Your sealed price/).fill("490.50");
     await panel.getByRole("button", { name: "Commit sealed quote" }).click();
@@ -468,6 +475,17 @@ describe("web console in Chromium on the demo stack", function () {
     await store.getByLabel("Import a file").setInputFiles(exported);
     await page.getByText(/sealed quotes imported\./).waitFor();
 
+    // A third bank commits a sealed quote too (SDK) and seals its opening to the seller instead of revealing it; it
+    // approves the market for its price (the seller's acceptance pays it).
+    const third = await sdkAs(members.bankC.privateKey);
+    const thirdQuote = await third.forfaiting.commitQuote(offerId, 48_000n);
+    const { envelope } = await third.forfaiting.sealQuoteOpening(thirdQuote);
+    await third.token.approve(third.forfaiting.address, thirdQuote.price);
+    const openingFile = join(work, "quote-opening.json");
+    await writeFile(openingFile, JSON.stringify(envelope));
+    sealedOffer = id;
+    sealedOpening = { file: openingFile, bidder: thirdQuote.bidder, price: thirdQuote.price };
+
     // The quoting hour passes on the chain; the reveal waits in the queue.
     await provider.send("evm_increaseTime", [3600 + 60]);
     await provider.send("evm_mine", []);
@@ -483,6 +501,45 @@ describe("web console in Chromium on the demo stack", function () {
       (o) => o.quotes.some((q) => same(q.bidder) && q.state === "Active"),
     );
     expect(indexedQuote.quotes.find((q) => same(q.bidder))!.price).to.equal("49050");
+  });
+
+  it("the seller accepts a sealed quote by opening the bidder's envelope in the browser (its key file never leaves the browser); the claim is sold on chain and in the API", async () => {
+    expect(sealedOpening, "the opening of the sealed-quote story").to.not.equal(undefined);
+    const { file, bidder, price } = sealedOpening!;
+    const keyFile = join(work, "bankA-encryption.key");
+    await writeFile(keyFile, `${members.bankA.encryptionKeyPair.privateKey}\n`);
+    const sent: string[] = [];
+    const listen = (request: { url(): string; postData(): string | null }) =>
+      sent.push(`${request.url()} ${request.postData() ?? ""}`);
+    await signInAs("bankA");
+    await navTo("Forfaiting");
+    await page.getByRole("button", { name: `Offer #${sealedOffer}`, exact: true }).click();
+    const form = page.locator(`form[data-accept-sealed="${sealedOffer}"]`);
+    page.on("request", listen);
+    await form.getByLabel("The bidder's opening (envelope file)").setInputFiles(file);
+    await form.getByLabel("Your member's encryption private key (file)").setInputFiles(keyFile);
+    await form.getByRole("button", { name: "Open", exact: true }).click();
+    const opened = form.locator("[data-opened-price], [data-opening-error]").first();
+    await opened.waitFor();
+    expect(await opened.getAttribute("data-opened-price"), (await opened.textContent()) ?? "").to.equal(String(price));
+    const deed = await fileOf("deed.pdf", "deed of assignment");
+    const notice = await fileOf("notice.pdf", "transfer notice");
+    await form.getByLabel("Deed of assignment (file)").setInputFiles(deed.path);
+    await form.getByLabel("Transfer notice (file)").setInputFiles(notice.path);
+    await form.getByRole("button", { name: "Accept this sealed quote" }).click();
+    await minedOrGone(form);
+    page.off("request", listen);
+    const key = members.bankA.encryptionKeyPair.privateKey.slice(2).toLowerCase();
+    expect(sent.filter((line) => line.toLowerCase().includes(key))).to.deep.equal([]);
+    const market = await sdkAs(members.bankA.privateKey);
+    expect((await market.forfaiting.offer(BigInt(sealedOffer))).state).to.equal("Traded");
+    expect(await market.forfaiting.noticeOf(BigInt(sealedOffer))).to.equal(notice.hash);
+    const sold = await untilApi<{ state: string; trade: { buyer: number; price: string } | null }>(
+      `/forfaiting/offers/${sealedOffer}`,
+      (o) => o.state === "Traded" && o.trade !== null,
+    );
+    expect([sold.trade!.buyer, sold.trade!.price]).to.deep.equal([members.bankC.memberId, String(price)]);
+    expect(bidder).to.equal(new Wallet(members.bankC.privateKey).address);
   });
 
   it("the issuing bank issues an LC in the console; the beneficiary acknowledges it from its queue and presents documents hashed in the browser; the bank examines them", async () => {
@@ -801,6 +858,152 @@ describe("web console in Chromium on the demo stack", function () {
       (b) => b.items.some((e) => e.number === reported.number && e.status === "Active"),
     );
     expect(resolved.items.find((e) => e.number === reported.number)!.status).to.equal("Active");
+
+    // Disputed again by another bank: this time the reporter withdraws the entry from its queue (final).
+    const again = await (
+      await sdkAs(members.bankB.privateKey)
+    ).credit.dispute(reported.key, reported.number, hashBytes(randomBytes(32)));
+    await indexed(again!.blockNumber);
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await row.getByRole("button", { name: /^Withdraw the entry/ }).click();
+    await page.locator(`.done li[data-key="${key}"] [data-phase="mined"]`).first().waitFor();
+    await row.waitFor({ state: "detached" });
+    expect((await bank.credit.entry(reported.key, reported.number)).status).to.equal("Withdrawn");
+    await untilApi<{ items: { number: number; status: string }[] }>(`/credit/subjects/${reported.key}/entries`, (b) =>
+      b.items.some((e) => e.number === reported.number && e.status === "Withdrawn"),
+    );
+  });
+
+  it("the honouring bank accepts a complying presentation under a deferred-payment LC from its queue: a claim maturing at the end of the tenor", async () => {
+    const { bankA, bankB, coreA, supplier1 } = members;
+    const address = (key: string) => new Wallet(key).address;
+    const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
+    const issuer = await sdkAs(bankA.privateKey);
+    const { lcId } = await issuer.lettersOfCredit.issue(address(coreA.privateKey), {
+      advisingBank: address(bankB.privateKey),
+      beneficiary: address(supplier1.privateKey),
+      amount: 20_000_000n,
+      currency: "CNY",
+      expiry: now + 60 * DAY,
+      latestShipment: now + 30 * DAY,
+      deferred: true,
+      tenorDays: 90,
+      partialDrawings: true,
+      requiredDocuments: [DocumentKind.Invoice],
+      termsHash: hashBytes(randomBytes(32)),
+    });
+    await (await sdkAs(bankB.privateKey)).lettersOfCredit.advise(lcId);
+    const beneficiary = await sdkAs(supplier1.privateKey);
+    await beneficiary.lettersOfCredit.acknowledge(lcId);
+    const { presentationId } = await beneficiary.lettersOfCredit.present(lcId, 5_000_000n, [
+      { contentHash: hashBytes(randomBytes(32)), uriHash: hashBytes(randomBytes(32)), kind: DocumentKind.Invoice },
+    ]);
+    const examined = await issuer.lettersOfCredit.examine(presentationId, []);
+    await indexed(examined.receipt!.blockNumber);
+
+    await signInAs("bankA");
+    const key = `acceptance:${presentationId}`;
+    const row = page.locator(`tr[data-key="${key}"]`);
+    await row.getByRole("button", { name: /^Accept \(deferred payment\)/ }).click();
+    await page.locator(`.done li[data-key="${key}"] [data-phase="mined"]`).waitFor();
+    const accepted = await untilApi<{ state: string; maturity: number | null; presentedAt: number | null }>(
+      `/lc-presentations/${presentationId}`,
+      (p) => p.state === "Accepted",
+    );
+    expect(accepted.maturity).to.equal(accepted.presentedAt! + 90 * DAY);
+    const onChain = await issuer.lettersOfCredit.presentation(presentationId);
+    expect([onChain.state, Number(onChain.maturity)]).to.deep.equal(["Accepted", accepted.maturity]);
+  });
+
+  it("a bank runs netting on the interbank page over its due obligations; settled on chain and in the API", async () => {
+    const { bankA, bankC } = members;
+    const [a, c] = [await sdkAs(bankA.privateKey), await sdkAs(bankC.privateKey)];
+    const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
+    // bankA owes bankB 3.00 and bankC owes bankA 1.00, both due now (the demo's credit lines); the net debtors let the
+    // positions contract take their net debit.
+    const owed = await a.lettersOfCredit.positions.recordObligation(members.bankB.memberId, 300n, now);
+    const owing = await c.lettersOfCredit.positions.recordObligation(bankA.memberId, 100n, now);
+    await a.token.approve(a.lettersOfCredit.positions.address, 1_000n);
+    await c.token.approve(c.lettersOfCredit.positions.address, 1_000n);
+    await indexed(owing.receipt.blockNumber);
+    const runsBefore = await a.lettersOfCredit.positions.nettingRunCount();
+
+    await signInAs("bankA");
+    await navTo("Interbank");
+    const panel = page.locator('[aria-labelledby="netting-title"]');
+    await panel.getByRole("button", { name: /^Run netting \(\d+ due\)/ }).click();
+    await mined(panel);
+    expect(await a.lettersOfCredit.positions.nettingRunCount()).to.equal(runsBefore + 1n);
+    for (const { obligationId } of [owed, owing])
+      expect((await a.lettersOfCredit.positions.obligation(obligationId)).status).to.equal("Netted");
+    const run = await untilApi<{ id: string; obligationIds: string[] }>(
+      `/banks/${bankA.memberId}/netting`,
+      (r) => r.id === String(runsBefore + 1n),
+    );
+    expect(run.obligationIds).to.include.members([String(owed.obligationId), String(owing.obligationId)]);
+    await panel.getByText(`Run #${run.id}`).waitFor();
+    await shoot("interbank-netted");
+  });
+
+  it("data sharing between members in the console: a department requests access, the owner grants it (may delegate), the grantee delegates it, the owner revokes it", async () => {
+    const { gov1, gov2, agency } = members;
+    const { items } = await getJson<{ items: { id: number; owner: number; status: string }[] }>("/datasets");
+    const dataset = items.find((d) => d.owner === gov1.memberId && d.status === "Active")!;
+    expect(dataset, "an active dataset of gov1").to.not.equal(undefined);
+    type Node = { id: number; grantee: number; status: string; mayDelegate: boolean; children: Node[] };
+    const flat = (nodes: Node[]): Node[] => nodes.flatMap((n) => [n, ...flat(n.children)]);
+    const grants = async () => flat((await getJson<{ roots: Node[] }>(`/datasets/${dataset.id}/grants`)).roots);
+    const known = new Set((await grants()).map((g) => g.id));
+    const data = await sdkAs(gov1.privateKey);
+    const openDataset = async () => {
+      await navTo("Data sharing");
+      await page.getByRole("link", { name: `Dataset #${dataset.id}` }).click();
+      await page.getByRole("heading", { name: "Grant tree" }).waitFor();
+    };
+
+    await signInAs("gov2");
+    await openDataset();
+    const request = page.locator("form").filter({ has: page.getByRole("heading", { name: "Request access" }) });
+    await request.getByLabel("Purpose").fill(`web console check ${hexlify(randomBytes(4))}`);
+    await request.getByRole("button", { name: "Request", exact: true }).click();
+    await mined(request);
+    const requested = (await grants()).find((g) => !known.has(g.id) && g.grantee === gov2.memberId)!;
+    expect(requested.status).to.equal("Requested");
+    expect((await data.dataSharing.grant(BigInt(requested.id))).status).to.equal("Requested");
+
+    await signInAs("gov1");
+    await openDataset();
+    const root = page.locator(`li[data-grant="${requested.id}"]`);
+    await root.getByLabel("may delegate").first().check();
+    await root.getByRole("button", { name: `Grant request ${requested.id}` }).click();
+    await mined(root);
+    const granted = await data.dataSharing.grant(BigInt(requested.id));
+    expect([granted.status, granted.mayDelegate]).to.deep.equal(["Active", true]);
+    await untilApi<{ roots: Node[] }>(`/datasets/${dataset.id}/grants`, (t) =>
+      flat(t.roots).some((g) => g.id === requested.id && g.status === "Active"),
+    );
+
+    await signInAs("gov2");
+    await openDataset();
+    const mine = page.locator(`li[data-grant="${requested.id}"]`);
+    await mine.getByLabel("Delegate to").first().selectOption(String(agency.memberId));
+    await mine.getByRole("button", { name: "Delegate", exact: true }).first().click();
+    await mined(mine);
+    const tree = await untilApi<{ roots: Node[] }>(`/datasets/${dataset.id}/grants`, (t) =>
+      flat(t.roots).some((g) => g.id === requested.id && g.children.some((child) => child.grantee === agency.memberId)),
+    );
+    const child = flat(tree.roots).find((g) => g.id === requested.id)!.children[0];
+    expect((await data.dataSharing.grant(BigInt(child.id))).status).to.equal("Active");
+
+    await signInAs("gov1");
+    await openDataset();
+    await page.getByRole("button", { name: `Revoke grant ${requested.id}` }).click();
+    await mined(page.locator(`li[data-grant="${requested.id}"]`));
+    expect((await data.dataSharing.grant(BigInt(requested.id))).status).to.equal("Revoked");
+    await untilApi<{ roots: Node[] }>(`/datasets/${dataset.id}/grants`, (t) =>
+      flat(t.roots).some((g) => g.id === requested.id && g.status === "Revoked"),
+    );
+    await shoot("data-grants");
   });
 
   it("a bank runs a logged credit query: the identifier becomes a subject key in the browser and is never sent", async () => {

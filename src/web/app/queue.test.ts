@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadQueue, randomReference, sortQueue, type QueueItem } from "./queue.js";
+import type { Consortia } from "@consortia/sdk/client";
+import { en, zh, type MessageKey } from "./i18n.js";
+import { loadQueue, QUEUE_KINDS, queueItem, randomReference, sortQueue, type QueueItem } from "./queue.js";
 
 const item = (key: string, deadline: number | null): QueueItem => ({
   key,
@@ -97,5 +99,171 @@ describe("work queue kinds read from the API", () => {
     ]);
     // presentation 51 is under LC 5, whose honouring bank is the nominated bank 9; offer 8's deadline passed; LC 11
     // expired before it was acknowledged
+  });
+});
+
+describe("work queue kinds declared once", () => {
+  it("names every kind, its subject and its action in both languages", () => {
+    for (const [kind, { subject, label }] of Object.entries(QUEUE_KINDS)) {
+      for (const dictionary of [en, zh]) {
+        expect(dictionary[`queue.kind.${kind}` as MessageKey], kind).toBeTruthy();
+        expect(dictionary[subject], subject).toBeTruthy();
+        expect(dictionary[label], label).toBeTruthy();
+      }
+    }
+  });
+
+  it("derives the key, subject and label from the kind", () => {
+    const made = queueItem("acceptance", "42", { params: { id: "42" } }, 7, async () => null);
+    expect(made.key).toBe("acceptance:42");
+    expect(made.subject.key).toBe("queue.subject.acceptance");
+    expect(made.action.label).toBe("action.acceptPresentation");
+    expect(queueItem("quoteOpen", "5", { params: {} }, null, { to: "/forfaiting?offer=5" }).action).toEqual({
+      label: "action.quoteOn",
+      to: "/forfaiting?offer=5",
+    });
+  });
+});
+
+describe("work queue: acceptances, forfaiting offers to quote on, disputes to withdraw", () => {
+  const NOW = 1_800_000_000;
+  const DAY = 86_400;
+  const page = (items: unknown[]) => ({ items, nextCursor: null });
+  const account = `0x${"b2".repeat(20)}`;
+  /** A bank (member 2, FORFAITER) with a deferred and a sight LC to honour, offers on the market and a dispute. */
+  const api = {
+    baseUrl: "",
+    setSigner: () => undefined,
+    session: () => undefined,
+    streamUrl: () => "",
+    async get<T>(path: string, query: Record<string, unknown> = {}): Promise<T> {
+      const q = JSON.stringify({ ...query, limit: undefined, cursor: undefined });
+      const offer = (id: string, seller: number, sealed: boolean, quoteDeadline: number, bidders: number[]) => ({
+        id,
+        seller,
+        state: "Open",
+        amount: "1000",
+        sealed,
+        quoteDeadline,
+        revealPeriod: sealed ? DAY : 0,
+        quotes: bidders.map((bidderMember) => ({ bidder: account, bidderMember, price: null, state: "Active" })),
+      });
+      const offers = [
+        offer("1", 5, false, NOW + 300, []), // open, to quote on
+        offer("2", 5, true, NOW + 200, [7]), // sealed, another bank quoted: still to quote on
+        offer("3", 5, false, NOW + 300, [2]), // quoted already
+        offer("4", 2, false, NOW + 300, []), // its own offer
+        offer("6", 5, false, NOW - 1, []), // quoting closed
+      ];
+      const answers: Record<string, unknown> = {
+        "/members/2": { roles: ["FORFAITER", "LC_BANK"] },
+        "/receivable-offers": page([]),
+        "/letters-of-credit": page(
+          q.includes('"issuingBank"')
+            ? [
+                { id: "4", issuingBank: 2, nominatedBank: null, deferred: true, tenorDays: 90 },
+                { id: "5", issuingBank: 2, nominatedBank: null, deferred: false, tenorDays: 0 },
+              ]
+            : [],
+        ),
+        "/lc-presentations": page(
+          q.includes("Compliant")
+            ? [
+                {
+                  id: "42",
+                  lcId: "4",
+                  state: "Compliant",
+                  amount: "10",
+                  examinationDeadline: NOW + 20,
+                  presentedAt: NOW - 100,
+                },
+                {
+                  id: "52",
+                  lcId: "5",
+                  state: "Compliant",
+                  amount: "10",
+                  examinationDeadline: NOW + 25,
+                  presentedAt: NOW - 100,
+                },
+              ]
+            : [],
+        ),
+        "/guarantees": page([]),
+        "/credit/entries": page([{ subjectKey: `0x${"cd".repeat(32)}`, number: 3 }]),
+        "/receivables": page([]),
+        "/datasets": page([]),
+        "/forfaiting/offers": page(offers.map(({ quotes: _, ...row }) => row)),
+      };
+      for (const o of offers) answers[`/forfaiting/offers/${o.id}`] = o;
+      if (!(path in answers)) throw new Error(`unexpected ${path}`);
+      return answers[path] as T;
+    },
+  };
+  /** The SDK calls an item's button makes, recorded. */
+  const recorder = () => {
+    const calls: unknown[][] = [];
+    const receipt = { blockNumber: 9 };
+    const consortia = {
+      lettersOfCredit: {
+        address: "0xlc",
+        accept: async (...args: unknown[]) => (calls.push(["accept", ...args.slice(0, 2)]), receipt),
+      },
+      credit: {
+        resolve: async (...args: unknown[]) => (calls.push(["resolve", ...args.slice(0, 3)]), receipt),
+      },
+    } as unknown as Consortia;
+    return { calls, consortia };
+  };
+
+  it("accepts a complying presentation under a deferred-payment LC at the end of its tenor, pays one under a sight LC", async () => {
+    const items = await loadQueue(api, 2, NOW);
+    const acceptance = items.find((i) => i.key === "acceptance:42")!;
+    expect(acceptance.kind).toBe("acceptance");
+    expect(acceptance.deadline).toBe(NOW + 20);
+    expect(acceptance.subject.params.maturity).toBe(NOW - 100 + 90 * DAY);
+    expect(items.find((i) => i.key === "payment:52")?.action.label).toBe("action.pay");
+    expect(items.some((i) => i.key === "payment:42" || i.key === "acceptance:52")).toBe(false);
+    const { calls, consortia } = recorder();
+    if ("to" in acceptance.action) throw new Error("a transaction expected");
+    expect(await acceptance.action.run(consortia, () => undefined)).toEqual({ blockNumber: 9 });
+    expect(calls).toEqual([["accept", 42n, NOW - 100 + 90 * DAY]]);
+  });
+
+  it("links the forfaiting offers a forfaiter can still quote on to their quote form: open and sealed, not its own, not quoted, not closed", async () => {
+    const items = await loadQueue(api, 2, NOW);
+    const quoting = items.filter((i) => i.kind === "quoteOpen" || i.kind === "quoteSealed");
+    expect(quoting.map((i) => [i.key, i.deadline, i.action])).toEqual([
+      ["quoteSealed:2", NOW + 200, { label: "action.commitOn", to: "/forfaiting?offer=2" }],
+      ["quoteOpen:1", NOW + 300, { label: "action.quoteOn", to: "/forfaiting?offer=1" }],
+    ]);
+    expect(quoting[0].subject).toEqual({
+      key: "queue.subject.forfaiting",
+      params: { id: "2", seller: 5 },
+      amounts: { amount: "1000" },
+    });
+  });
+
+  it("lets the reporter uphold a disputed entry or withdraw it", async () => {
+    const items = await loadQueue(api, 2, NOW);
+    const dispute = items.find((i) => i.kind === "dispute")!;
+    expect(dispute.action.label).toBe("action.uphold");
+    expect(dispute.more?.map((choice) => choice.label)).toEqual(["action.withdrawEntry"]);
+    const { calls, consortia } = recorder();
+    await dispute.more![0].run(consortia, () => undefined);
+    expect(calls).toEqual([["resolve", `0x${"cd".repeat(32)}`, 3, "Withdrawn"]]);
+  });
+
+  it("asks a member without FORFAITER for no forfaiting offers", async () => {
+    const plain = {
+      ...api,
+      get: <T>(path: string, query?: Record<string, unknown>) =>
+        path === "/members/2"
+          ? Promise.resolve({ roles: [] } as T)
+          : path.startsWith("/forfaiting")
+            ? Promise.reject(new Error(path))
+            : api.get<T>(path, query),
+    };
+    const items = await loadQueue(plain, 2, NOW);
+    expect(items.filter((i) => i.kind.startsWith("quote"))).toEqual([]);
   });
 });

@@ -2,10 +2,11 @@
  * The work queue: what waits for one member, read from the query API, each item with its deadline and the one
  * transaction that answers it (built by the SDK, signed in the wallet). Kinds: receivables to confirm, discount offers
  * made to a bank and sign-off transfers made to a member (`/receivable-offers?bank=`), letters of credit to advise,
- * advised LCs to acknowledge and LC amendments to accept (beneficiary),
- * presentations to examine and to pay (honouring bank; paying approves the deposit token first when the allowance is
- * short), guarantee applications and demands to decide (guarantor), sealed forfaiting quotes to reveal (kept in this
- * browser, in their reveal window), credit disputes to resolve (reporter), data access requests to decide and
+ * advised LCs to acknowledge and LC amendments to accept (beneficiary), presentations to examine, and complying ones to
+ * pay (sight LC; paying approves the deposit token first when the allowance is short) or accept (deferred-payment LC)
+ * (honouring bank), guarantee applications and demands to decide (guarantor), forfaiting offers to quote on (a link to
+ * the offer's quote form: the price is typed there) and sealed quotes to reveal (kept in this browser, in their reveal
+ * window), credit disputes to resolve: uphold or withdraw the entry (reporter), data access requests to decide and
  * proposals to vote on.
  */
 import type { Consortia } from "@consortia/sdk/client";
@@ -14,21 +15,31 @@ import type { MessageKey, Params } from "./i18n.js";
 import { keepSealed, loadSealed, revealOpen, storageKey, type KeyValueStorage } from "./sealed.js";
 import { allowanceShortfall } from "./allowance.js";
 
-export type QueueKind =
-  | "receivable"
-  | "offer"
-  | "transfer"
-  | "lc"
-  | "acknowledge"
-  | "amendment"
-  | "presentation"
-  | "payment"
-  | "guarantee"
-  | "demand"
-  | "quote"
-  | "dispute"
-  | "grant"
-  | "proposal";
+/**
+ * Every kind of queue item once: the message naming what waits (its subject) and the action's label. The kind's own
+ * name is `queue.kind.<kind>` in both languages; items are made only through `queueItem`, which derives the rest.
+ */
+export const QUEUE_KINDS = {
+  receivable: { subject: "queue.subject.receivable", label: "action.confirm" },
+  offer: { subject: "queue.subject.offer", label: "action.acceptDiscount" },
+  transfer: { subject: "queue.subject.transfer", label: "action.acceptTransfer" },
+  lc: { subject: "queue.subject.lc", label: "action.advise" },
+  acknowledge: { subject: "queue.subject.acknowledge", label: "action.acknowledge" },
+  amendment: { subject: "queue.subject.amendment", label: "action.acceptAmendment" },
+  presentation: { subject: "queue.subject.presentation", label: "action.examine" },
+  payment: { subject: "queue.subject.presentation", label: "action.pay" },
+  acceptance: { subject: "queue.subject.acceptance", label: "action.acceptPresentation" },
+  guarantee: { subject: "queue.subject.guarantee", label: "action.issue" },
+  demand: { subject: "queue.subject.demand", label: "action.pay" },
+  quoteOpen: { subject: "queue.subject.forfaiting", label: "action.quoteOn" },
+  quoteSealed: { subject: "queue.subject.forfaiting", label: "action.commitOn" },
+  quote: { subject: "queue.subject.quote", label: "action.reveal" },
+  dispute: { subject: "queue.subject.dispute", label: "action.uphold" },
+  grant: { subject: "queue.subject.grant", label: "action.grant" },
+  proposal: { subject: "queue.subject.proposal", label: "action.vote" },
+} as const satisfies Record<string, { subject: MessageKey; label: MessageKey }>;
+
+export type QueueKind = keyof typeof QUEUE_KINDS;
 
 /** Who the queue is for beyond the member: its account (the payer of a payment) and where its sealed quotes are kept. */
 export interface QueueWallet {
@@ -43,6 +54,12 @@ export type QueueAction = (
   onSent: (hash: string) => void,
 ) => Promise<{ blockNumber: number } | null>;
 
+/** One button of an item: its label and the transaction it sends. */
+export interface QueueChoice {
+  label: MessageKey;
+  run: QueueAction;
+}
+
 export interface QueueItem {
   /** Stable across refreshes: `<kind>:<id>`. */
   key: string;
@@ -50,7 +67,30 @@ export interface QueueItem {
   subject: { key: MessageKey; params: Params; amounts?: Record<string, string> };
   /** Unix seconds, or null when the step has none. */
   deadline: number | null;
-  action: { label: MessageKey; run: QueueAction };
+  /** The one click: a transaction, or (a step that needs the user's input, such as a price) a link to its form. */
+  action: QueueChoice | { label: MessageKey; to: string };
+  /** Other answers to the same step (a disputed entry: uphold it, or withdraw it). */
+  more?: QueueChoice[];
+}
+
+/** An item of `kind` for the step `id`: key, subject message and action label from QUEUE_KINDS. */
+export function queueItem(
+  kind: QueueKind,
+  id: string | number,
+  subject: { params: Params; amounts?: Record<string, string> },
+  deadline: number | null,
+  action: QueueAction | { to: string },
+  more?: QueueChoice[],
+): QueueItem {
+  const { subject: key, label } = QUEUE_KINDS[kind];
+  return {
+    key: `${kind}:${id}`,
+    kind,
+    subject: { key, ...subject },
+    deadline,
+    action: typeof action === "function" ? { label, run: action } : { label, to: action.to },
+    ...(more === undefined ? {} : { more }),
+  };
 }
 
 interface Receivable {
@@ -97,6 +137,8 @@ interface ReceivableOffer {
 }
 interface LcRow extends LetterOfCredit {
   state: string;
+  deferred?: boolean;
+  tenorDays?: number;
   beneficiary: number;
   nominatedBank: number | null;
   pendingAmendment: string | null;
@@ -107,6 +149,12 @@ interface PresentationRow {
   state: string;
   amount: string;
   examinationDeadline: number | null;
+  presentedAt: number | null;
+}
+/** A presentation to honour with its LC's payment terms. */
+interface Honourable extends PresentationRow {
+  deferred: boolean;
+  tenorDays: number;
 }
 interface Claim {
   guaranteeId: string;
@@ -116,10 +164,13 @@ interface Claim {
 }
 interface ForfaitingOffer {
   id: string;
+  seller: number;
+  state: string;
+  amount: string;
   sealed: boolean;
   quoteDeadline: number;
   revealPeriod: number;
-  quotes: { bidder: string; price: string | null; state: string }[];
+  quotes: { bidder: string; bidderMember: number; price: string | null; state: string }[];
 }
 interface CreditEntry {
   subjectKey: string;
@@ -161,6 +212,7 @@ export async function loadQueue(
   now: number,
   wallet?: QueueWallet,
 ): Promise<QueueItem[]> {
+  const roles = api.get<{ roles: string[] }>(`/members/${memberId}`).then((member) => member.roles);
   const [
     receivables,
     lcs,
@@ -174,12 +226,13 @@ export async function loadQueue(
     demands,
     quotes,
     disputes,
+    toQuote,
   ] = await Promise.all([
     getAll<Receivable>(api, "/receivables", { obligor: memberId, status: "Registered" }),
     getAll<LetterOfCredit>(api, "/letters-of-credit", { advisingBank: memberId, state: "Issued" }),
     getAll<Guarantee>(api, "/guarantees", { guarantor: memberId, state: "Applied" }),
     grantRequests(api, memberId),
-    proposalsToVote(api, memberId, now),
+    roles.then((held) => (held.includes("VOTER") ? proposalsToVote(api, memberId, now) : [])),
     getAll<ReceivableOffer>(api, "/receivable-offers", {
       bank: memberId,
       kind: "discount",
@@ -197,6 +250,7 @@ export async function loadQueue(
     demandsToDecide(api, memberId),
     wallet === undefined ? Promise.resolve([]) : quotesToReveal(api, wallet, now),
     getAll<CreditEntry>(api, "/credit/entries", { reporter: memberId, status: "Disputed" }),
+    roles.then((held) => (held.includes("FORFAITER") ? offersToQuote(api, memberId, now) : [])),
   ]);
   const payer = wallet?.account;
   // LCs where this member is the beneficiary: advised ones to acknowledge, pending amendments to accept
@@ -205,107 +259,102 @@ export async function loadQueue(
   const items: QueueItem[] = [
     ...offers
       .filter((o) => o.deadline > now)
-      .map((o): QueueItem => ({
-        key: `offer:${o.id}`,
-        kind: "offer",
-        subject: { key: "queue.subject.offer", params: { id: o.id, token: o.tokenId }, amounts: { amount: o.value } },
-        deadline: o.deadline,
-        action: {
-          label: "action.acceptDiscount",
-          run: async (c, onSent) =>
-            mined((await c.receivables.acceptDiscount(BigInt(o.id), undefined, { onSent })).receipt),
-        },
-      })),
+      .map((o) =>
+        queueItem(
+          "offer",
+          o.id,
+          { params: { id: o.id, token: o.tokenId }, amounts: { amount: o.value } },
+          o.deadline,
+          async (c, onSent) => mined((await c.receivables.acceptDiscount(BigInt(o.id), undefined, { onSent })).receipt),
+        ),
+      ),
     ...transfers
       .filter((o) => o.deadline > now)
-      .map((o): QueueItem => ({
-        key: `transfer:${o.id}`,
-        kind: "transfer",
-        subject: {
-          key: "queue.subject.transfer",
-          params: { id: o.id, token: o.tokenId },
-          amounts: { amount: o.value },
-        },
-        deadline: o.deadline,
-        action: {
-          label: "action.acceptTransfer",
-          run: async (c, onSent) => mined((await c.receivables.acceptTransfer(BigInt(o.id), { onSent })).receipt),
-        },
-      })),
-    ...toAcknowledge.map((lc): QueueItem => ({
-      key: `acknowledge:${lc.id}`,
-      kind: "acknowledge",
-      subject: {
-        key: "queue.subject.acknowledge",
-        params: { id: lc.id, issuer: lc.issuingBank },
-        amounts: { amount: lc.amount },
-      },
-      deadline: lc.expiry,
-      action: {
-        label: "action.acknowledge",
-        run: async (c, onSent) => mined(await c.lettersOfCredit.acknowledge(BigInt(lc.id), { onSent })),
-      },
-    })),
-    ...amendments.map((lc): QueueItem => ({
-      key: `amendment:${lc.id}`,
-      kind: "amendment",
-      subject: { key: "queue.subject.amendment", params: { id: lc.id }, amounts: { amount: lc.amount } },
-      deadline: lc.expiry,
-      action: {
-        label: "action.acceptAmendment",
-        run: async (c, onSent) => mined(await c.lettersOfCredit.acceptAmendment(BigInt(lc.id), undefined, { onSent })),
-      },
-    })),
-    ...presentations.map((p): QueueItem => {
-      const examine = p.state === "Presented";
-      return {
-        key: `${examine ? "presentation" : "payment"}:${p.id}`,
-        kind: examine ? "presentation" : "payment",
-        subject: { key: "queue.subject.presentation", params: { id: p.id, lc: p.lcId }, amounts: { amount: p.amount } },
-        deadline: p.examinationDeadline,
-        action: examine
-          ? {
-              label: "action.examine",
-              run: async (c, onSent) => mined((await c.lettersOfCredit.examine(BigInt(p.id), [], { onSent })).receipt),
-            }
-          : {
-              label: "action.pay",
-              run: async (c, onSent) =>
-                mined(
-                  await withAllowance(c, payer ?? "", c.lettersOfCredit.address, BigInt(p.amount), onSent, () =>
-                    c.lettersOfCredit.pay(BigInt(p.id), undefined, { onSent }),
-                  ),
-                ),
-            },
-      };
+      .map((o) =>
+        queueItem(
+          "transfer",
+          o.id,
+          { params: { id: o.id, token: o.tokenId }, amounts: { amount: o.value } },
+          o.deadline,
+          async (c, onSent) => mined((await c.receivables.acceptTransfer(BigInt(o.id), { onSent })).receipt),
+        ),
+      ),
+    ...toAcknowledge.map((lc) =>
+      queueItem(
+        "acknowledge",
+        lc.id,
+        { params: { id: lc.id, issuer: lc.issuingBank }, amounts: { amount: lc.amount } },
+        lc.expiry,
+        async (c, onSent) => mined(await c.lettersOfCredit.acknowledge(BigInt(lc.id), { onSent })),
+      ),
+    ),
+    ...amendments.map((lc) =>
+      queueItem(
+        "amendment",
+        lc.id,
+        { params: { id: lc.id }, amounts: { amount: lc.amount } },
+        lc.expiry,
+        async (c, onSent) => mined(await c.lettersOfCredit.acceptAmendment(BigInt(lc.id), undefined, { onSent })),
+      ),
+    ),
+    ...presentations.map((p) => {
+      const subject = { params: { id: p.id, lc: p.lcId }, amounts: { amount: p.amount } };
+      if (p.state === "Presented")
+        return queueItem("presentation", p.id, subject, p.examinationDeadline, async (c, onSent) =>
+          mined((await c.lettersOfCredit.examine(BigInt(p.id), [], { onSent })).receipt),
+        );
+      // A deferred-payment LC's complying presentation is accepted (a claim maturing at the end of the tenor, which
+      // the forfaiting market can trade), not paid now.
+      if (p.deferred) {
+        const maturity = (p.presentedAt ?? now) + p.tenorDays * DAY;
+        return queueItem(
+          "acceptance",
+          p.id,
+          { ...subject, params: { ...subject.params, maturity } },
+          p.examinationDeadline,
+          async (c, onSent) => mined(await c.lettersOfCredit.accept(BigInt(p.id), maturity, { onSent })),
+        );
+      }
+      return queueItem("payment", p.id, subject, p.examinationDeadline, async (c, onSent) =>
+        mined(
+          await withAllowance(c, payer ?? "", c.lettersOfCredit.address, BigInt(p.amount), onSent, () =>
+            c.lettersOfCredit.pay(BigInt(p.id), undefined, { onSent }),
+          ),
+        ),
+      );
     }),
-    ...demands.map((d): QueueItem => ({
-      key: `demand:${d.guaranteeId}:${d.index}`,
-      kind: "demand",
-      subject: {
-        key: "queue.subject.demand",
-        params: { id: d.guaranteeId, index: d.index },
-        amounts: { amount: d.amount },
-      },
-      deadline: d.examinationDeadline,
-      action: {
-        label: "action.pay",
-        run: async (c, onSent) =>
+    ...demands.map((d) =>
+      queueItem(
+        "demand",
+        `${d.guaranteeId}:${d.index}`,
+        { params: { id: d.guaranteeId, index: d.index }, amounts: { amount: d.amount } },
+        d.examinationDeadline,
+        async (c, onSent) =>
           mined(
             await withAllowance(c, payer ?? "", c.guarantees.address, BigInt(d.amount), onSent, () =>
               c.guarantees.payClaim(BigInt(d.guaranteeId), BigInt(d.index), undefined, { onSent }),
             ),
           ),
-      },
-    })),
-    ...quotes.map(({ offer, record }): QueueItem => ({
-      key: `quote:${offer.id}`,
-      kind: "quote",
-      subject: { key: "queue.subject.quote", params: { id: offer.id }, amounts: {} },
-      deadline: offer.quoteDeadline + offer.revealPeriod,
-      action: {
-        label: "action.reveal",
-        run: async (c, onSent) => {
+      ),
+    ),
+    ...toQuote.map((o) =>
+      queueItem(
+        o.sealed ? "quoteSealed" : "quoteOpen",
+        o.id,
+        { params: { id: o.id, seller: o.seller }, amounts: { amount: o.amount } },
+        o.quoteDeadline,
+        {
+          to: `/forfaiting?offer=${o.id}`,
+        },
+      ),
+    ),
+    ...quotes.map(({ offer, record }) =>
+      queueItem(
+        "quote",
+        offer.id,
+        { params: { id: offer.id }, amounts: {} },
+        offer.quoteDeadline + offer.revealPeriod,
+        async (c, onSent) => {
           const receipt = await c.forfaiting.revealQuote(BigInt(offer.id), BigInt(record.price), record.salt, {
             onSent,
           });
@@ -313,72 +362,59 @@ export async function loadQueue(
             keepSealed(wallet.storage, storageKey(wallet.chainId, wallet.account), { ...record, revealed: true });
           return mined(receipt);
         },
-      },
-    })),
-    ...disputes.map((e): QueueItem => ({
-      key: `dispute:${e.subjectKey}:${e.number}`,
-      kind: "dispute",
-      subject: { key: "queue.subject.dispute", params: { key: `${e.subjectKey.slice(0, 10)}…`, number: e.number } },
-      deadline: null,
-      action: {
-        label: "action.uphold",
-        run: async (c, onSent) =>
-          mined(await c.credit.resolve(e.subjectKey, e.number, "Upheld", undefined, { onSent })),
-      },
-    })),
-    ...receivables.map((r): QueueItem => ({
-      key: `receivable:${r.id}`,
-      kind: "receivable",
-      subject: {
-        key: "queue.subject.receivable",
-        params: { id: r.id, creditor: r.creditor },
-        amounts: { amount: r.faceValue },
-      },
-      deadline: r.maturity,
-      action: {
-        label: "action.confirm",
-        run: async (c, onSent) => mined((await c.receivables.confirm(BigInt(r.id), { onSent })).receipt),
-      },
-    })),
-    ...lcs.map((lc): QueueItem => ({
-      key: `lc:${lc.id}`,
-      kind: "lc",
-      subject: {
-        key: "queue.subject.lc",
-        params: { id: lc.id, issuer: lc.issuingBank },
-        amounts: { amount: lc.amount },
-      },
-      deadline: lc.expiry,
-      action: {
-        label: "action.advise",
-        run: async (c, onSent) => mined(await c.lettersOfCredit.advise(BigInt(lc.id), { onSent })),
-      },
-    })),
-    ...guarantees.map((g): QueueItem => ({
-      key: `guarantee:${g.id}`,
-      kind: "guarantee",
-      subject: {
-        key: "queue.subject.guarantee",
-        params: { id: g.id, applicant: g.applicant },
-        amounts: { amount: g.amount },
-      },
-      deadline: g.expiry,
-      action: {
-        label: "action.issue",
-        run: async (c, onSent) => mined(await c.guarantees.issue(BigInt(g.id), randomReference(), { onSent })),
-      },
-    })),
-    ...grants.map((grant): QueueItem => ({
-      key: `grant:${grant.id}`,
-      kind: "grant",
-      subject: {
-        key: "queue.subject.grant",
-        params: { id: grant.id, grantee: grant.grantee, dataset: grant.datasetId },
-      },
-      deadline: null,
-      action: {
-        label: "action.grant",
-        run: async (c, onSent) =>
+      ),
+    ),
+    // The reporter answers a dispute either way: upholds the entry (Active again) or withdraws it (final).
+    ...disputes.map((e) =>
+      queueItem(
+        "dispute",
+        `${e.subjectKey}:${e.number}`,
+        { params: { key: `${e.subjectKey.slice(0, 10)}…`, number: e.number } },
+        null,
+        async (c, onSent) => mined(await c.credit.resolve(e.subjectKey, e.number, "Upheld", undefined, { onSent })),
+        [
+          {
+            label: "action.withdrawEntry",
+            run: async (c, onSent) =>
+              mined(await c.credit.resolve(e.subjectKey, e.number, "Withdrawn", undefined, { onSent })),
+          },
+        ],
+      ),
+    ),
+    ...receivables.map((r) =>
+      queueItem(
+        "receivable",
+        r.id,
+        { params: { id: r.id, creditor: r.creditor }, amounts: { amount: r.faceValue } },
+        r.maturity,
+        async (c, onSent) => mined((await c.receivables.confirm(BigInt(r.id), { onSent })).receipt),
+      ),
+    ),
+    ...lcs.map((lc) =>
+      queueItem(
+        "lc",
+        lc.id,
+        { params: { id: lc.id, issuer: lc.issuingBank }, amounts: { amount: lc.amount } },
+        lc.expiry,
+        async (c, onSent) => mined(await c.lettersOfCredit.advise(BigInt(lc.id), { onSent })),
+      ),
+    ),
+    ...guarantees.map((g) =>
+      queueItem(
+        "guarantee",
+        g.id,
+        { params: { id: g.id, applicant: g.applicant }, amounts: { amount: g.amount } },
+        g.expiry,
+        async (c, onSent) => mined(await c.guarantees.issue(BigInt(g.id), randomReference(), { onSent })),
+      ),
+    ),
+    ...grants.map((grant) =>
+      queueItem(
+        "grant",
+        grant.id,
+        { params: { id: grant.id, grantee: grant.grantee, dataset: grant.datasetId } },
+        null,
+        async (c, onSent) =>
           mined(
             await c.dataSharing.grantAccess(
               BigInt(grant.id),
@@ -386,21 +422,17 @@ export async function loadQueue(
               { onSent },
             ),
           ),
-      },
-    })),
-    ...proposals.map((p): QueueItem => ({
-      key: `proposal:${p.id}`,
-      kind: "proposal",
-      subject: {
-        key: "queue.subject.proposal",
-        params: { id: p.id, call: p.call?.text ?? "?", approvals: p.approvals },
-      },
-      deadline: p.expiresAt,
-      action: {
-        label: "action.vote",
-        run: async (c, onSent) => mined(await c.registry.approve(BigInt(p.id), { onSent })),
-      },
-    })),
+      ),
+    ),
+    ...proposals.map((p) =>
+      queueItem(
+        "proposal",
+        p.id,
+        { params: { id: p.id, call: p.call?.text ?? "?", approvals: p.approvals } },
+        p.expiresAt,
+        async (c, onSent) => mined(await c.registry.approve(BigInt(p.id), { onSent })),
+      ),
+    ),
   ];
   return sortQueue(items);
 }
@@ -417,21 +449,41 @@ export function sortQueue(items: QueueItem[]): QueueItem[] {
   });
 }
 
-/** Presentations to examine (Presented) or pay (Compliant) where `memberId` is the honouring bank. */
-async function presentationsToHonour(api: ApiClient, memberId: number): Promise<PresentationRow[]> {
+/**
+ * Presentations to examine (Presented) or to pay or accept (Compliant: accept under a deferred-payment LC, pay under a
+ * sight one) where `memberId` is the honouring bank.
+ */
+async function presentationsToHonour(api: ApiClient, memberId: number): Promise<Honourable[]> {
   const [issued, nominated] = await Promise.all([
     getAll<LcRow>(api, "/letters-of-credit", { issuingBank: memberId }),
     getAll<LcRow>(api, "/letters-of-credit", { nominatedBank: memberId }),
   ]);
-  const honouring = new Set(
-    [...issued, ...nominated].filter((lc) => (lc.nominatedBank ?? lc.issuingBank) === memberId).map((lc) => lc.id),
+  const honouring = new Map(
+    [...issued, ...nominated]
+      .filter((lc) => (lc.nominatedBank ?? lc.issuingBank) === memberId)
+      .map((lc) => [lc.id, lc] as const),
   );
   if (honouring.size === 0) return [];
   const [presented, compliant] = await Promise.all([
     getAll<PresentationRow>(api, "/lc-presentations", { state: "Presented", sort: "deadline" }),
     getAll<PresentationRow>(api, "/lc-presentations", { state: "Compliant", sort: "deadline" }),
   ]);
-  return [...presented, ...compliant].filter((p) => honouring.has(p.lcId));
+  return [...presented, ...compliant].flatMap((p) => {
+    const lc = honouring.get(p.lcId);
+    return lc === undefined ? [] : [{ ...p, deferred: lc.deferred === true, tenorDays: lc.tenorDays ?? 0 }];
+  });
+}
+
+/**
+ * Open forfaiting offers of other members still taking quotes, on which `memberId` (a FORFAITER) has no quote yet: the
+ * item links to the offer's quote form (a price to type: openly, or sealed with the salt kept by the browser).
+ */
+async function offersToQuote(api: ApiClient, memberId: number, now: number): Promise<ForfaitingOffer[]> {
+  const open = (await getAll<ForfaitingOffer>(api, "/forfaiting/offers", { state: "Open" })).filter(
+    (o) => o.seller !== memberId && o.quoteDeadline >= now,
+  );
+  const details = await Promise.all(open.map((o) => api.get<ForfaitingOffer>(`/forfaiting/offers/${o.id}`)));
+  return details.filter((o) => !o.quotes.some((q) => q.bidderMember === memberId));
 }
 
 /** Demands under examination on guarantees `memberId` gave. */
@@ -481,10 +533,8 @@ async function grantRequests(api: ApiClient, memberId: number): Promise<GrantNod
   return flat.filter((grant) => grant.status === "Requested");
 }
 
-/** Open proposals (pending, not expired) this member has not approved yet; nothing for a member without VOTER. */
+/** Open proposals (pending, not expired) this member (a VOTER) has not approved yet. */
 async function proposalsToVote(api: ApiClient, memberId: number, now: number): Promise<Proposal[]> {
-  const member = await api.get<{ roles: string[] }>(`/members/${memberId}`);
-  if (!member.roles.includes("VOTER")) return [];
   const pending = (await getAll<Proposal>(api, "/proposals", { status: "Pending" })).filter((p) => p.expiresAt > now);
   const details = await Promise.all(pending.map((p) => api.get<Proposal>(`/proposals/${p.id}`)));
   return details.filter((p) => !(p.votes ?? []).some((vote) => vote.memberId === memberId));

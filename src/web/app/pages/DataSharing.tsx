@@ -97,6 +97,8 @@ export function DatasetPage() {
     async (api) => ({
       dataset: await api.get<Dataset>(`/datasets/${id}`),
       grants: (await api.get<{ roots: GrantNode[] }>(`/datasets/${id}/grants`)).roots,
+      // The chain's time (the demo moves its clock): a grant's expiry must be after it, whatever the browser's clock.
+      now: (await api.get<{ indexedTime: number | null }>("/status")).indexedTime ?? Math.floor(Date.now() / 1000),
     }),
     [id],
   );
@@ -114,7 +116,15 @@ export function DatasetPage() {
             ) : (
               <ul className="grant-tree" role="tree" aria-labelledby="grants-title">
                 {data.grants.map((g) => (
-                  <GrantItem key={g.id} grant={g} level={1} owner={owner} after={reload} members={members} />
+                  <GrantItem
+                    key={g.id}
+                    grant={g}
+                    level={1}
+                    owner={owner}
+                    after={reload}
+                    members={members}
+                    now={data.now}
+                  />
                 ))}
               </ul>
             )}
@@ -133,6 +143,8 @@ function GrantItem(props: {
   owner: boolean;
   after: () => Promise<void>;
   members: MemberRow[];
+  /** The chain's time (unix seconds). */
+  now: number;
 }) {
   const { t } = useI18n();
   const { session } = useApp();
@@ -141,6 +153,7 @@ function GrantItem(props: {
   const members = props.members;
   const tx = useTx(props.after);
   const [delegateTo, setDelegateTo] = useState("");
+  const [mayDelegate, setMayDelegate] = useState(false);
   const g = props.grant;
   const mine = session?.member.id === g.grantee;
   const id = BigInt(g.id);
@@ -161,21 +174,35 @@ function GrantItem(props: {
         })}
       </span>{" "}
       {props.owner && g.status === "Requested" && (
-        <button
-          type="button"
-          disabled={tx.busy}
-          onClick={() =>
-            void tx.send((c, o) =>
-              c.dataSharing.grantAccess(
-                id,
-                { scope: BigInt(g.requestedScope ?? g.scope), expiresAt: Math.floor(Date.now() / 1000) + 90 * DAY },
-                o,
-              ),
-            )
-          }
-        >
-          {t("action.grant")}
-        </button>
+        <span className="inline">
+          <input
+            id={`may-delegate-${g.id}`}
+            type="checkbox"
+            checked={mayDelegate}
+            onChange={(e) => setMayDelegate(e.target.checked)}
+          />
+          <label htmlFor={`may-delegate-${g.id}`}>{t("data.mayDelegate")}</label>
+          <button
+            type="button"
+            disabled={tx.busy}
+            aria-label={t("data.grantLabel", { id: g.id })}
+            onClick={() =>
+              void tx.send((c, o) =>
+                c.dataSharing.grantAccess(
+                  id,
+                  {
+                    scope: BigInt(g.requestedScope ?? g.scope),
+                    expiresAt: props.now + 90 * DAY,
+                    mayDelegate,
+                  },
+                  o,
+                ),
+              )
+            }
+          >
+            {t("action.grant")}
+          </button>
+        </span>
       )}
       {props.owner && g.status === "Active" && (
         <button
@@ -205,7 +232,7 @@ function GrantItem(props: {
                 c.dataSharing.delegateAccess(
                   id,
                   Number(delegateTo),
-                  { scope: BigInt(g.scope), expiresAt: g.expiresAt ?? Math.floor(Date.now() / 1000) + 30 * DAY },
+                  { scope: BigInt(g.scope), expiresAt: g.expiresAt ?? props.now + 30 * DAY },
                   o,
                 ),
               )
@@ -226,6 +253,7 @@ function GrantItem(props: {
               owner={props.owner}
               after={props.after}
               members={props.members}
+              now={props.now}
             />
           ))}
         </ul>

@@ -5,6 +5,7 @@
  * window (`forfaiting.revealQuote`), and exportable to a file (app/sealed.ts).
  */
 import { useState, type FormEvent } from "react";
+import { useSearchParams } from "react-router";
 import { getAll } from "../api.js";
 import { useFormatters } from "../amounts.js";
 import { useApp } from "../context.js";
@@ -23,7 +24,8 @@ import {
   type SealedQuoteRecord,
 } from "../sealed.js";
 import { acceptableQuotes, acceptQuoteFor, parsePaymentReference } from "../offers.js";
-import { TxStatus } from "../TxStatus.js";
+import { openQuoteOpening } from "../quoteOpening.js";
+import { errorMessage, TxStatus } from "../TxStatus.js";
 import { hashFileInBrowser } from "./VerifyCertificate.js";
 
 interface Offer {
@@ -54,7 +56,9 @@ export function Forfaiting() {
   const { session } = useApp();
   const format = useFormatters();
   const nameOf = useMemberNames();
-  const [selected, setSelected] = useState<string>();
+  // `?offer=<id>`: the work queue links an offer to quote on here, its quote form open.
+  const [search] = useSearchParams();
+  const [selected, setSelected] = useState<string | undefined>(() => search.get("offer") ?? undefined);
   const store = useSealedStore();
   const { data, error, reload } = useLoad(
     async (api) => ({
@@ -262,6 +266,11 @@ function OfferPanel(props: { offer: Offer; now: number; after: () => Promise<voi
       {session !== undefined && data !== undefined && (
         <AcceptQuote offer={offer} quotes={data.quotes} now={now} after={refresh} />
       )}
+      {session !== undefined &&
+        offer.sealed &&
+        offer.state === "Open" &&
+        offer.seller === session.member.id &&
+        revealOpen(offer, now) && <AcceptSealedQuote offer={offer} after={refresh} />}
     </div>
   );
 }
@@ -354,6 +363,131 @@ function AcceptQuote(props: { offer: Offer; quotes: Quote[]; now: number; after:
         <span>
           <button type="submit" disabled={tx.busy}>
             {t("ff.accept")}
+          </button>{" "}
+          <TxStatus state={tx.state} />
+        </span>
+      </div>
+    </form>
+  );
+}
+
+type QuoteOpening = Awaited<ReturnType<typeof openQuoteOpening>>;
+
+/**
+ * The seller accepts a sealed quote by opening it, in the reveal window: the bidder's opening (an envelope sealed to
+ * the seller's member, `forfaiting seal-opening`) is opened in this browser with the member's encryption key read from
+ * a file and checked against the commitment on chain (app/quoteOpening.ts, as the SDK's `forfaiting.openQuoteOpening`);
+ * the price is shown, then the deed and notice are hashed here and `forfaiting.acceptSealedQuote` sells the claim
+ * (simulated first) without the other quotes ever being revealed.
+ */
+function AcceptSealedQuote(props: { offer: Offer; after: () => Promise<void> }) {
+  const { offer, after } = props;
+  const { t } = useI18n();
+  const { session } = useApp();
+  const format = useFormatters();
+  const tx = useTx(after);
+  const [envelopeFile, setEnvelopeFile] = useState<File>();
+  const [keyFile, setKeyFile] = useState<File>();
+  const [opening, setOpening] = useState<QuoteOpening>();
+  const [openError, setOpenError] = useState<string>();
+  const [deed, setDeed] = useState<File>();
+  const [notice, setNotice] = useState<File>();
+  const [reference, setReference] = useState("");
+  if (session === undefined) return null;
+
+  async function open() {
+    if (session === undefined) return;
+    setOpenError(undefined);
+    if (envelopeFile === undefined || keyFile === undefined) {
+      setOpenError(t("ff.needOpening"));
+      return;
+    }
+    try {
+      const privateKey = (await keyFile.text()).trim() as `0x${string}`;
+      const opened = await openQuoteOpening(
+        await envelopeFile.text(),
+        { memberId: session.member.id, privateKey },
+        (offerId, bidder) => session.consortia.forfaiting.commitmentOf(offerId, bidder),
+      );
+      if (opened.offerId !== BigInt(offer.id)) throw new Error(`the opening is for offer ${opened.offerId}`);
+      setOpening(opened);
+    } catch (failure) {
+      setOpening(undefined);
+      setOpenError(errorMessage(failure));
+    }
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (opening === undefined) {
+      tx.fail(t("ff.needOpening"));
+      return;
+    }
+    if (deed === undefined || notice === undefined) {
+      tx.fail(t("ff.needFiles"));
+      return;
+    }
+    let offChainReference: string;
+    try {
+      offChainReference = parsePaymentReference(reference);
+    } catch {
+      tx.fail(t("form.badReference"));
+      return;
+    }
+    const [deedHash, noticeHash] = await Promise.all([hashFileInBrowser(deed), hashFileInBrowser(notice)]);
+    void tx.send(async (c, o) => {
+      await c.forfaiting.approveClaim(BigInt(offer.claimId), offer.asset);
+      return c.forfaiting.acceptSealedQuote(opening, deedHash, noticeHash, offChainReference, o);
+    });
+  }
+
+  return (
+    <form
+      className="panel"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby="accept-sealed-title"
+      data-accept-sealed={offer.id}
+    >
+      <h4 id="accept-sealed-title">{t("ff.sealedAcceptTitle")}</h4>
+      <p className="muted">{t("ff.sealedAcceptIntro")}</p>
+      <div className="form-grid">
+        <label htmlFor="sealed-opening">{t("ff.openingFile")}</label>
+        <input id="sealed-opening" type="file" onChange={(e) => setEnvelopeFile(e.target.files?.[0])} />
+        <label htmlFor="sealed-key">{t("ff.encryptionKeyFile")}</label>
+        <input id="sealed-key" type="file" onChange={(e) => setKeyFile(e.target.files?.[0])} />
+        <span />
+        <span>
+          <button type="button" onClick={() => void open()} disabled={tx.busy}>
+            {t("ff.openOpening")}
+          </button>{" "}
+          {opening !== undefined && (
+            <span role="status" data-opened-price={opening.price.toString()}>
+              {t("ff.opened", { bidder: shortHex(opening.bidder), price: format.amount(opening.price.toString()) })}
+            </span>
+          )}
+          {openError !== undefined && (
+            <span role="alert" className="error" data-opening-error>
+              {openError}
+            </span>
+          )}
+        </span>
+        <label htmlFor="sealed-deed">{t("ff.deedFile")}</label>
+        <input id="sealed-deed" type="file" onChange={(e) => setDeed(e.target.files?.[0])} />
+        <label htmlFor="sealed-notice">{t("ff.noticeFile")}</label>
+        <input id="sealed-notice" type="file" onChange={(e) => setNotice(e.target.files?.[0])} />
+        <label htmlFor="sealed-reference">{t("ff.offChainReference")}</label>
+        <input
+          id="sealed-reference"
+          value={reference}
+          placeholder="0x…"
+          onChange={(e) => setReference(e.target.value)}
+        />
+        <span />
+        <span className="muted">{t("ff.filesStayHere")}</span>
+        <span />
+        <span>
+          <button type="submit" disabled={tx.busy || opening === undefined}>
+            {t("ff.acceptSealed")}
           </button>{" "}
           <TxStatus state={tx.state} />
         </span>

@@ -3,16 +3,17 @@
  * transaction through the SDK and the wallet; the row shows pending / mined / failed (with the decoded revert). After a
  * step is mined the queue is read again once the index has the block.
  */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { Fragment, useCallback, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import { useFormatters } from "../amounts.js";
 import { useApp } from "../context.js";
 import { useI18n, type Params } from "../i18n.js";
 import { useMemberNames } from "../members.js";
-import { loadQueue, sortQueue, type QueueItem } from "../queue.js";
+import { loadQueue, sortQueue, type QueueChoice, type QueueItem } from "../queue.js";
 import { errorMessage, TxStatus, type TxState } from "../TxStatus.js";
 
-const MEMBER_PARAMS = ["creditor", "issuer", "applicant", "grantee"] as const;
+const MEMBER_PARAMS = ["creditor", "issuer", "applicant", "grantee", "seller"] as const;
+const DATE_PARAMS = ["maturity"] as const;
 
 export function WorkQueue() {
   const { t } = useI18n();
@@ -22,7 +23,7 @@ export function WorkQueue() {
   const [items, setItems] = useState<QueueItem[]>();
   const [error, setError] = useState<string>();
   const [states, setStates] = useState<Record<string, TxState>>({});
-  const [done, setDone] = useState<{ item: QueueItem; state: TxState }[]>([]);
+  const [done, setDone] = useState<{ item: QueueItem; choice: QueueChoice; state: TxState }[]>([]);
   const statesNow = useRef(states);
   statesNow.current = states;
 
@@ -102,18 +103,18 @@ export function WorkQueue() {
 
   const setState = (key: string, state: TxState) => setStates((all) => ({ ...all, [key]: state }));
 
-  async function act(item: QueueItem) {
+  async function act(item: QueueItem, choice: QueueChoice) {
     if (session === undefined) return;
     let hash: string | undefined;
     setState(item.key, { phase: "signing" });
     try {
-      const receipt = await item.action.run(session.consortia, (sent) => {
+      const receipt = await choice.run(session.consortia, (sent) => {
         hash = sent;
         setState(item.key, { phase: "pending", hash: sent });
       });
       const state: TxState = { phase: "mined", hash, block: receipt?.blockNumber ?? 0 };
       setState(item.key, state);
-      setDone((list) => [{ item, state }, ...list]);
+      setDone((list) => [{ item, choice, state }, ...list]);
       await waitForIndex(receipt?.blockNumber ?? 0);
       await refresh();
     } catch (failure) {
@@ -135,6 +136,9 @@ export function WorkQueue() {
       if (params[name] !== undefined)
         params[name] = nameOf(Number(params[name])) ?? t("common.member", { id: params[name] });
     }
+    for (const name of DATE_PARAMS) {
+      if (params[name] !== undefined) params[name] = format.date(Number(params[name]));
+    }
     for (const [name, minor] of Object.entries(item.subject.amounts ?? {})) params[name] = format.amount(minor);
     return t(item.subject.key, params);
   };
@@ -153,9 +157,9 @@ export function WorkQueue() {
       )}
       {done.length > 0 && (
         <ul className="done" aria-label={t("queue.action")}>
-          {done.map(({ item, state }) => (
+          {done.map(({ item, choice, state }) => (
             <li key={item.key} data-key={item.key}>
-              {t(item.action.label)} — {subject(item)}: <TxStatus state={state} />
+              {t(choice.label)} — {subject(item)}: <TxStatus state={state} />
             </li>
           ))}
         </ul>
@@ -185,14 +189,25 @@ export function WorkQueue() {
                   <td>{subject(item)}</td>
                   <td>{item.deadline === null ? t("queue.noDeadline") : format.date(item.deadline)}</td>
                   <td>
-                    <button
-                      type="button"
-                      disabled={busy}
-                      aria-label={`${t(item.action.label)}: ${subject(item)}`}
-                      onClick={() => void act(item)}
-                    >
-                      {t(item.action.label)}
-                    </button>{" "}
+                    {"to" in item.action ? (
+                      <Link to={item.action.to} aria-label={`${t(item.action.label)}: ${subject(item)}`}>
+                        {t(item.action.label)}
+                      </Link>
+                    ) : (
+                      [item.action, ...(item.more ?? [])].map((choice, index) => (
+                        <Fragment key={choice.label}>
+                          {index > 0 && " "}
+                          <button
+                            type="button"
+                            disabled={busy}
+                            aria-label={`${t(choice.label)}: ${subject(item)}`}
+                            onClick={() => void act(item, choice)}
+                          >
+                            {t(choice.label)}
+                          </button>
+                        </Fragment>
+                      ))
+                    )}{" "}
                     <TxStatus state={state} />
                   </td>
                 </tr>
