@@ -143,6 +143,8 @@ export interface PageRequest {
   cursor: string | undefined;
   /** What the cursor is bound to (the list, sort and order); by default the sort keys and order. */
   kind?: string;
+  /** Run as a prepared statement (`QueryOptions.prepare`, src/indexer/db.ts); the limit is then a parameter. */
+  prepare?: boolean;
 }
 
 /** Keyset pagination: stable under inserts, O(limit) per page; the cursor is bound to its list, sort and order. */
@@ -159,10 +161,12 @@ export async function fetchPage<R extends Row>(
     const right = sort.map((s, i) => q.p(position[i], s.type)).join(", ");
     where.push(`(${left}) ${dir === "asc" ? ">" : "<"} (${right})`);
   }
+  // A prepared statement takes the limit as a parameter: one text (one plan) for every page size.
+  const limit = request.prepare === true ? q.p(request.limit + 1, "integer") : String(request.limit + 1);
   const sql = `${request.select}${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${sort
     .map((s) => `${s.sql} ${dir.toUpperCase()}`)
-    .join(", ")} LIMIT ${request.limit + 1}`;
-  const rows = await db.query<R>(sql, q.params);
+    .join(", ")} LIMIT ${limit}`;
+  const rows = await db.query<R>(sql, q.params, { prepare: request.prepare === true });
   const more = rows.length > request.limit;
   const items = more ? rows.slice(0, request.limit) : rows;
   const last = items.at(-1);
@@ -229,6 +233,11 @@ export interface ListSpec<P extends Shape, F extends Filters, X extends Shape, T
   toItem?(row: Row, input: ListInput<P, F, X>): T;
   /** Instead of `toItem`, when items need more reads (one query for the page, not one per row). */
   toItems?(rows: Row[], input: ListInput<P, F, X>, ctx: RouteContext): Promise<T[]>;
+  /**
+   * Run the page query as a prepared statement on PostgreSQL (`QueryOptions.prepare`, src/indexer/db.ts): for a list
+   * whose query costs far more to plan than to run (`/unattested-financing`: a union of three joins and an anti-join).
+   */
+  prepare?: boolean;
   /** Fields beside `items` and `nextCursor` (e.g. totals over the whole filtered set). */
   extra?: { response: E; compute(input: ListInput<P, F, X>, ctx: RouteContext): Promise<z.input<z.ZodObject<E>>> };
 }
@@ -309,6 +318,7 @@ export function listRoute<
         limit: values.limit as number,
         cursor: values.cursor as string | undefined,
         kind: `${spec.path} ${sortName} ${order}`,
+        prepare: spec.prepare,
       });
       if (rows.length === 0) await spec.parent?.(input, ctx);
       const items =

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Deployment } from "@consortia/sdk";
 import type { Queryable, Row } from "../indexer/db.js";
 import type { NodeStatus } from "../indexer/nodes.js";
+import type { TrailCache } from "../indexer/verify/data-sharing.js";
 import type { IndexerRole } from "../indexer/service.js";
 import type { Access, Viewer } from "./access.js";
 import type { IndexCache } from "./cache.js";
@@ -40,6 +41,8 @@ export interface RouteContext {
   chain?: ChainReader | undefined;
   /** Who asks, when the answer depends on it (src/api/access.ts); undefined: a caller that reads every row. */
   viewer?: Viewer | undefined;
+  /** What access-trail verifications keep between requests (src/indexer/verify/data-sharing.ts). */
+  trails?: TrailCache | undefined;
 }
 
 /** A node's JSON-RPC client and the suite's deployments on it: what a route needs to compare the index with views. */

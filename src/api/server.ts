@@ -5,6 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { Queryable } from "../indexer/db.js";
+import { AccessChainMemo } from "../indexer/projections/data-sharing.js";
+import type { ChainTrail, TrailCache } from "../indexer/verify/data-sharing.js";
 import type { EventFeed } from "./feed.js";
 import { toCsv } from "./csv.js";
 import { publicAccess, rowCheck, type Access, type Viewer } from "./access.js";
@@ -44,6 +46,11 @@ export interface ApiOptions {
   logger?: Logger | undefined;
   /** Block times kept between requests (only where this process's indexer is the only writer: src/api/cache.ts). */
   blockTimes?: IndexCache<number, number> | undefined;
+  /**
+   * The contract's side of access trails kept between requests (as `blockTimes`: only where this process's indexer is
+   * the only writer). Replayed heads are kept in any case (pure: AccessChainMemo).
+   */
+  trailViews?: IndexCache<string, ChainTrail> | undefined;
 }
 
 /** Files in src/api/routes/ whose default export is a RouteModule; `_`-prefixed files are skipped. */
@@ -202,10 +209,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   const routes = options.routes.flatMap((m) => m.routes);
   const seen = new Set<string>();
+  const trails: TrailCache = { replays: new AccessChainMemo(), chain: options.trailViews };
   for (const route of routes) {
     if (seen.has(route.path)) throw new Error(`duplicate API route ${route.path}`);
     seen.add(route.path);
-    registerRoute(app, route, options);
+    registerRoute(app, route, options, trails);
   }
 
   const open = { config: { access: publicAccess } };
@@ -274,12 +282,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   return app;
 }
 
-function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOptions): void {
+function registerRoute(app: FastifyInstance, route: ApiRoute, options: ApiOptions, trails: TrailCache): void {
   const paramsSchema = strict(route.params);
   const querySchema = strict(route.query) ?? z.object({}).strict();
   const shape = querySchema instanceof z.ZodObject ? (querySchema.shape as Record<string, unknown>) : {};
   const takes = { asOf: "asOf" in shape, at: "at" in shape };
-  const base: RouteContext = { db: options.db, status: options.status, chain: options.chain };
+  const base: RouteContext = { db: options.db, status: options.status, chain: options.chain, trails };
   const access = route.access;
   app.get(route.path, { config: { access } }, async (request, reply) => {
     try {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../indexer/config.js";
+import type { ChainTrail } from "../indexer/verify/data-sharing.js";
 import { createLogger, startIndexer, type IndexerService } from "../indexer/service.js";
 import { chainReader } from "./chain.js";
 import type { ApiStatus } from "./route.js";
@@ -42,7 +43,9 @@ export async function startIndexerAndApi(config: Config): Promise<IndexerAndApi>
   const soleWriter = () => started !== undefined && (started.db.kind === "pglite" || started.role() === "writer");
   const blockTimes = new IndexCache<number, number>(soleWriter);
   const standingCache = new StandingCache(soleWriter);
-  const service = await startIndexer(config, logger, { observers: [blockTimes, standingCache] });
+  // The contract's side of access trails, by block: dropped on every write, so a reorg's rewrite of a block is too.
+  const trailViews = new IndexCache<string, ChainTrail>(soleWriter);
+  const service = await startIndexer(config, logger, { observers: [blockTimes, standingCache, trailViews] });
   started = service;
   const feed: EventFeed =
     service.db.kind === "postgres"
@@ -60,6 +63,7 @@ export async function startIndexerAndApi(config: Config): Promise<IndexerAndApi>
       chain: chainReader(config.rpcUrl, service.deployments),
       auth,
       blockTimes,
+      trailViews,
       token: config.apiToken,
       logger,
     });

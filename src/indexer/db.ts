@@ -25,13 +25,29 @@ export type Row = Record<string, unknown>;
 
 /** The SQL surface the indexer and the API use. PGlite and PostgreSQL implement it with the same SQL. */
 export interface Queryable {
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
   /**
    * Runs several statements separated by semicolons, without parameters, in one round trip (the simple query
    * protocol): what migrations use. Absent: run them one by one with `query`.
    */
   exec?(sql: string): Promise<void>;
 }
+
+export interface QueryOptions {
+  /**
+   * PostgreSQL: run the statement as a named prepared statement, planned once per connection and its plan reused
+   * (a statement without parameters always reuses it; with parameters PostgreSQL switches to the generic plan once it
+   * is no costlier than the custom ones). For a read whose planning costs far more than its execution (a union of
+   * joins over small tables). Give it only statements whose text takes few shapes (values as parameters, not in the
+   * text): each distinct text is kept on every pooled connection, and beyond `MAX_PREPARED` texts in a process the
+   * rest run unnamed. Name the result columns (no `*` over a table a migration may widen: PostgreSQL refuses to run
+   * a kept plan whose result type changed). Inside a transaction, and on PGlite, it is ignored.
+   */
+  prepare?: boolean;
+}
+
+/** Distinct texts a process runs as named prepared statements (each kept on every pooled connection). */
+export const MAX_PREPARED = 256;
 
 export interface Database extends Queryable {
   readonly kind: "pglite" | "postgres";
@@ -309,10 +325,24 @@ async function openPostgres(databaseUrl: string, schema = "public"): Promise<Dat
   // An idle connection ended by the server (restart, failover, pg_terminate_backend) is reported here; without a
   // listener the process would crash. The pool drops it and the next query opens a new one (or fails and is retried).
   pool.on("error", () => undefined);
+  // Names of the texts run as prepared statements (QueryOptions.prepare): one name per text, so that a connection never
+  // meets a name bound to another text.
+  const prepared = new Map<string, string>();
+  const statementName = (sql: string): string | undefined => {
+    let name = prepared.get(sql);
+    if (name === undefined && prepared.size < MAX_PREPARED) {
+      name = `consortia_${prepared.size + 1}`;
+      prepared.set(sql, name);
+    }
+    return name;
+  };
   return {
     kind: "postgres",
-    async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
-      return (await pool.query(sql, params.map(toParam) as unknown[])).rows as R[];
+    async query<R extends Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}) {
+      const values = params.map(toParam) as unknown[];
+      const name = options.prepare === true ? statementName(sql) : undefined;
+      const result = name === undefined ? await pool.query(sql, values) : await pool.query({ name, text: sql, values });
+      return result.rows as R[];
     },
     async exec(sql: string) {
       await pool.query(sql); // no parameters: the simple query protocol, several statements at once

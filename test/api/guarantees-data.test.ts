@@ -579,4 +579,70 @@ describe("API: guarantees and data sharing", function () {
       );
     });
   });
+
+  // Last: it records a new access on chain. The API keeps replayed heads (AccessChainMemo) and the contract's head by
+  // block (dropped on each index write) between requests; neither may hide a change of the index or of the chain.
+  describe("the access trail's verification kept between requests", () => {
+    const trailOf = async (id: number) => (await ok(`/datasets/${id}/access-log`)).trail;
+
+    it("a record tampered after a verified (kept) replay is reported, and verified again once restored", async () => {
+      const db = api.service.db;
+      const kept = await trailOf(1);
+      expect(kept).to.include({ verified: true, entries: 4 });
+      expect(await trailOf(1)).to.deep.equal(kept);
+      // The last entry: the kept prefix before it still chains, the altered entry does not.
+      const [row] = await db.query<{ result_hash: string }>(
+        "SELECT result_hash FROM data_access_log WHERE dataset_id = 1 AND log_seq = 4",
+      );
+      await db.query("UPDATE data_access_log SET result_hash = $1 WHERE dataset_id = 1 AND log_seq = 4", [
+        h("tampered"),
+      ]);
+      try {
+        const tampered = await trailOf(1);
+        expect(tampered).to.include({ verified: false, entries: 4, count: 4, chainHead: kept.chainHead });
+        expect(tampered.head).to.not.equal(kept.head);
+        expect(tampered.problem).to.contain("do not replay");
+      } finally {
+        await db.query("UPDATE data_access_log SET result_hash = $1 WHERE dataset_id = 1 AND log_seq = 4", [
+          row.result_hash,
+        ]);
+      }
+      expect(await trailOf(1)).to.deep.equal(kept);
+      // An entry moved out of the dataset (dropped from its log): the count no longer matches the kept contract head.
+      await db.query("UPDATE data_access_log SET dataset_id = 99 WHERE dataset_id = 1 AND log_seq = 4");
+      try {
+        const dropped = await trailOf(1);
+        expect(dropped).to.include({ verified: false, entries: 3, count: 4 });
+        expect(dropped.problem).to.equal("3 entries indexed, the contract counts 4");
+      } finally {
+        await db.query("UPDATE data_access_log SET dataset_id = 1 WHERE dataset_id = 99 AND log_seq = 4");
+      }
+      expect(await trailOf(1)).to.deep.equal(kept);
+    });
+
+    it("a new access record on chain: the trail is read at the new indexed block and verifies the longer log", async () => {
+      const kept = await trailOf(1);
+      const receipt = await (
+        await apps.data
+          .connect(chain.accounts.gov1)
+          .recordAccess(h("access 6"), 2, 1, 2, chain.accounts.gov2.address, h("result 6"))
+      ).wait();
+      const block = receipt!.blockNumber;
+      while (api.service.indexer.status.indexedBlock < block) await new Promise((r) => setTimeout(r, 50));
+      const indexed = api.service.indexer.status.indexedBlock;
+      const onChain = await apps.data.dataset(1, { blockTag: indexed });
+      const trail = await trailOf(1);
+      expect(trail).to.deep.equal({
+        verified: true,
+        block: indexed,
+        entries: 5,
+        count: 5,
+        head: onChain.accessHead.toLowerCase(),
+        chainHead: onChain.accessHead.toLowerCase(),
+        problem: null,
+      });
+      expect(trail.head).to.not.equal(kept.head);
+      expect((await ok("/datasets/1/access-log?order=desc&limit=1")).items[0].seq).to.equal(5);
+    });
+  });
 });

@@ -313,7 +313,7 @@ const trailSchema = z
 /** The access trail of one dataset, replayed from the index and compared with the contract at the indexed block. */
 async function accessTrail(ctx: RouteContext, datasetId: number): Promise<AccessTrail> {
   const { indexedBlock } = await ctx.status();
-  return verifyAccessTrail({ db: ctx.db, ...ctx.chain, block: indexedBlock }, datasetId);
+  return verifyAccessTrail({ db: ctx.db, ...ctx.chain, block: indexedBlock, cache: ctx.trails }, datasetId);
 }
 
 /** An access log, filtered by blocks. */

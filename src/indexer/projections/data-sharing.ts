@@ -240,18 +240,86 @@ export function replayAccessChain(
   contract: string,
   datasetId: bigint | number | string,
   entries: readonly AccessChainEntry[],
+  memo?: AccessChainMemo,
 ): string {
+  if (memo !== undefined) return memo.replay(contract, datasetId, entries);
   let head = accessChainSeed(contract, datasetId);
-  entries.forEach((e, i) => {
-    if (BigInt(e.seq) !== BigInt(i + 1)) throw new Error(`access log: entry ${i + 1} has seq ${String(e.seq)}`);
-    head = keccak256(
-      coder.encode(
-        ["bytes32", "uint64", "bytes32", "uint64", "uint32", "uint32", "bytes32", "bytes32", "uint256"],
-        [head, e.seq, e.accessId, e.grantId, e.version, e.consumer, e.purposeHash, e.resultHash, e.timestamp],
-      ),
-    );
-  });
+  entries.forEach((e, i) => (head = nextAccessHead(head, e, i)));
   return head;
+}
+
+/** head_i from head_(i-1) and entry i (0-based `index`); throws unless the entry's seq is index + 1. */
+function nextAccessHead(head: string, e: AccessChainEntry, index: number): string {
+  if (BigInt(e.seq) !== BigInt(index + 1)) throw new Error(`access log: entry ${index + 1} has seq ${String(e.seq)}`);
+  return keccak256(
+    coder.encode(
+      ["bytes32", "uint64", "bytes32", "uint64", "uint32", "uint32", "bytes32", "bytes32", "uint256"],
+      [head, e.seq, e.accessId, e.grantId, e.version, e.consumer, e.purposeHash, e.resultHash, e.timestamp],
+    ),
+  );
+}
+
+/** An entry's whole content, unambiguously (what a kept head is reused for; never a digest of it). */
+const entryContent = (e: AccessChainEntry): string =>
+  JSON.stringify([
+    String(e.seq),
+    e.accessId,
+    String(e.grantId),
+    String(e.version),
+    String(e.consumer),
+    e.purposeHash,
+    e.resultHash,
+    String(e.timestamp),
+  ]);
+
+/**
+ * Access-log replays kept between calls (the query API replays a dataset's whole log on every access-log request:
+ * ABI-encoding and hashing each entry was most of that route's CPU). Per contract and dataset it keeps the entries
+ * last replayed, each with its full content and the head it chained to; a replay reuses the heads of the longest
+ * prefix whose entries are unchanged, content compared in full, and hashes the rest. A head is a pure function of the
+ * seed and the entries up to it, so what is reused is what a replay from scratch computes: an altered, dropped,
+ * inserted or reordered entry (a tampered index) is hashed again from there on, and a new entry costs one hash.
+ * Nothing needs invalidating. Beyond `maxEntries` kept entries in all, everything is dropped.
+ */
+export class AccessChainMemo {
+  private readonly logs = new Map<string, { seed: string; contents: string[]; heads: string[] }>();
+  private kept = 0;
+
+  constructor(private readonly maxEntries = 1_000_000) {}
+
+  /** Entries kept now, over all datasets. */
+  get size(): number {
+    return this.kept;
+  }
+
+  /** What `replayAccessChain(contract, datasetId, entries)` answers (and throws). */
+  replay(contract: string, datasetId: bigint | number | string, entries: readonly AccessChainEntry[]): string {
+    const key = `${contract.toLowerCase()}:${String(datasetId)}`;
+    let log = this.logs.get(key);
+    if (log === undefined) {
+      log = { seed: accessChainSeed(contract, datasetId), contents: [], heads: [] };
+      this.logs.set(key, log);
+    }
+    const contents = entries.map(entryContent);
+    let same = 0;
+    while (same < contents.length && same < log.contents.length && contents[same] === log.contents[same]) same++;
+    // Keep the unchanged prefix, then hash (and keep) the rest; a throw keeps what chained before it.
+    this.kept -= log.contents.length - same;
+    log.contents.length = same;
+    log.heads.length = same;
+    let head = same === 0 ? log.seed : log.heads[same - 1];
+    for (let i = same; i < entries.length; i++) {
+      head = nextAccessHead(head, entries[i], i);
+      log.contents.push(contents[i]);
+      log.heads.push(head);
+      this.kept++;
+    }
+    if (this.kept > this.maxEntries) {
+      this.logs.clear();
+      this.kept = 0;
+    }
+    return head;
+  }
 }
 
 export default defineProjection({

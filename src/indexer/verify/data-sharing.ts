@@ -8,6 +8,7 @@ import {
   HASH_KINDS,
   replayAccessChain,
   SENSITIVE_OPERATIONS,
+  type AccessChainMemo,
 } from "../projections/data-sharing.js";
 import type { Queryable, Row } from "../db.js";
 import {
@@ -36,7 +37,12 @@ interface Dataset {
 }
 
 /** The access log replayed into its hash chain head, or why it cannot be (a gap or repeat in `seq`). */
-function replayed(contract: string, datasetId: unknown, entries: readonly Record<string, unknown>[]): string {
+function replayed(
+  contract: string,
+  datasetId: unknown,
+  entries: readonly Record<string, unknown>[],
+  memo?: AccessChainMemo,
+): string {
   try {
     return replayAccessChain(
       contract,
@@ -51,6 +57,7 @@ function replayed(contract: string, datasetId: unknown, entries: readonly Record
         resultHash: String(a.result_hash),
         timestamp: String(a.block_time),
       })),
+      memo,
     );
   } catch (error) {
     return (error as Error).message;
@@ -88,8 +95,25 @@ export interface AccessTrail {
   problem: string | null;
 }
 
+/** The contract's side of a dataset's trail: `DataSharing.dataset(id)`'s head and counter at a block. */
+export interface ChainTrail {
+  accessHead: string;
+  accessCount: number;
+}
+
+/**
+ * What a process that verifies trails again and again keeps between calls (the query API): replayed heads (pure:
+ * `AccessChainMemo`), and the contract's side by contract, dataset and block, kept only until the index is written
+ * (an IndexCache of src/api/cache.ts: a reorg that rewrites a block is such a write).
+ */
+export interface TrailCache {
+  replays?: AccessChainMemo | undefined;
+  chain?: { get(key: string, load: () => Promise<ChainTrail>): Promise<ChainTrail> } | undefined;
+}
+
 /** What the access-trail verification reads: the index, and the node with the deployments (absent: not compared). */
-export type TrailContext = Pick<Context, "db" | "block"> & Partial<Pick<Context, "client" | "deployments">>;
+export type TrailContext = Pick<Context, "db" | "block"> &
+  Partial<Pick<Context, "client" | "deployments">> & { cache?: TrailCache | undefined };
 
 /**
  * Replays one dataset's indexed access log (only that dataset's rows) and compares it with the contract's head and
@@ -105,7 +129,8 @@ export async function verifyAccessTrail(ctx: TrailContext, datasetId: number | b
       ])
     )[0]?.contract;
   const log = await accessLogRows(ctx.db, ctx.block, datasetId);
-  const head = address === undefined ? "the dataset is not indexed" : replayed(address, datasetId, log);
+  const head =
+    address === undefined ? "the dataset is not indexed" : replayed(address, datasetId, log, ctx.cache?.replays);
   const replayable = /^0x[0-9a-f]{64}$/.test(head);
   let chainHead: string | null = null;
   let count: number | null = null;
@@ -114,10 +139,18 @@ export async function verifyAccessTrail(ctx: TrailContext, datasetId: number | b
     problem = "no node to read the contract from (RPC_URL and DEPLOYMENTS)";
   } else {
     try {
-      const call = reader(ctx as Context, "DataSharing", DataSharing__factory.abi);
-      const dataset = (await call("dataset", [BigInt(datasetId)])) as Dataset;
-      chainHead = String(dataset.accessHead).toLowerCase();
-      count = Number(dataset.accessCount);
+      const read = async (): Promise<ChainTrail> => {
+        const call = reader(ctx as Context, "DataSharing", DataSharing__factory.abi);
+        const dataset = (await call("dataset", [BigInt(datasetId)])) as Dataset;
+        return { accessHead: String(dataset.accessHead).toLowerCase(), accessCount: Number(dataset.accessCount) };
+      };
+      const contract = ctx.deployments.contracts.DataSharing?.address;
+      const onChain =
+        ctx.cache?.chain === undefined || contract === undefined
+          ? await read()
+          : await ctx.cache.chain.get(`${contract.toLowerCase()}:${String(datasetId)}:${ctx.block}`, read);
+      chainHead = onChain.accessHead;
+      count = onChain.accessCount;
       problem = !replayable
         ? head
         : log.length !== count
