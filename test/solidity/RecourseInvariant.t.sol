@@ -63,8 +63,9 @@ contract RecourseHandler is ReceivablesFixture {
         }
         for (uint256 i; i < RECEIVABLES; ++i) _openReceivable(i);
         // BANK_C pays off chain for the obligor (its paying bank).
+        uint32 payingBank = registry.memberOf(BANK_C);
         vm.prank(CORE);
-        desk.setPayingBank(registry.memberOf(BANK_C));
+        desk.setPayingBank(payingBank);
     }
 
     // ------------------------------------------------------------------ views for the invariants
@@ -182,10 +183,48 @@ contract RecourseHandler is ReceivablesFixture {
         } catch {}
     }
 
-    /// @dev Any member tries to discharge a claim; records a discharge of a claim still due, or a refusal of one paid.
+    /// @dev A directed path to open claims: a holder sells value with recourse, the receivable defaults (time moves
+    /// past maturity and the grace period, for every receivable) and the buyer exercises at once.
+    function sellDefaultExercise(uint256 tokenSeed, uint256 bankSeed, uint256 amount, uint256 price) external {
+        uint256 sales = recourse.saleCount();
+        this.sell(tokenSeed, bankSeed, amount, price, true);
+        if (recourse.saleCount() == sales) return;
+        IRecourseClaims.Sale memory s = recourse.saleOf(sales + 1);
+        IReceivableCertificate.Certificate memory c = certificates.certificate(s.tokenId);
+        this.defaultOn(c.slot - 1);
+        vm.prank(c.owner);
+        try recourse.exercise(s.tokenId) returns (uint256 claimId) {
+            _claims.push(claimId);
+        } catch {}
+    }
+
+    /// @dev Any member tries to discharge a claim, whatever its state (a claim still due included).
     function discharge(uint256 claimSeed, uint256 callerSeed) external {
         if (_claims.length == 0) return;
+        _discharge(_claims[claimSeed % _claims.length], callerSeed);
+    }
+
+    /// @dev The obligor's side pays an open claim's certificate late (its paying bank off chain, or the obligor funds
+    /// the receivable), then a member discharges the claim.
+    function payLateAndDischarge(uint256 claimSeed, bool offChain, uint256 callerSeed) external {
+        if (_claims.length == 0) return;
         uint256 claimId = _claims[claimSeed % _claims.length];
+        IRecourseClaims.Claim memory k = recourse.claimOf(claimId);
+        if (k.status != IRecourseClaims.ClaimStatus.Exercised) return;
+        IReceivableCertificate.Certificate memory c = certificates.certificate(k.tokenId);
+        if (offChain) {
+            vm.prank(BANK_C);
+            try desk.payOffChain(k.tokenId, keccak256(abi.encode("late wire", k.tokenId))) {
+                ghostRedeemed[c.slot] += c.value;
+            } catch {}
+        } else {
+            _fund(c.slot);
+        }
+        _discharge(claimId, callerSeed);
+    }
+
+    /// @dev Records a discharge of a claim still due, or a refusal of one no longer due.
+    function _discharge(uint256 claimId, uint256 callerSeed) private {
         IRecourseClaims.Claim memory k = recourse.claimOf(claimId);
         if (k.status != IRecourseClaims.ClaimStatus.Exercised) return;
         IReceivableCertificate.Certificate memory c = certificates.certificate(k.tokenId);
@@ -206,6 +245,19 @@ contract RecourseHandler is ReceivablesFixture {
 
     function fundAndRedeem(uint256 slotSeed, uint256 tokenSeed) external {
         uint256 slot = 1 + (slotSeed % RECEIVABLES);
+        _fund(slot);
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0 || c.slot != slot) return;
+        vm.prank(c.owner);
+        try desk.redeem(id) {
+            ghostRedeemed[slot] += c.value;
+        } catch {}
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev The obligor escrows the receivable's outstanding value (when active or overdue).
+    function _fund(uint256 slot) private {
         IReceivableDesk.Receivable memory r = desk.receivable(slot);
         if (
             r.status == IReceivableDesk.ReceivableStatus.Active || r.status == IReceivableDesk.ReceivableStatus.Overdue
@@ -217,15 +269,7 @@ contract RecourseHandler is ReceivablesFixture {
             vm.prank(CORE);
             try desk.fund(slot) {} catch {}
         }
-        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
-        if (id == 0 || c.slot != slot) return;
-        vm.prank(c.owner);
-        try desk.redeem(id) {
-            ghostRedeemed[slot] += c.value;
-        } catch {}
     }
-
-    // ------------------------------------------------------------------ internals
 
     function _openReceivable(uint256 n) private {
         IReceivableDesk.ReceivableTerms memory terms = IReceivableDesk.ReceivableTerms({
