@@ -261,6 +261,29 @@ contract RecourseClaims is IRecourseClaims, ConsortiumApp, ReentrancyGuardUpgrad
         _token.safeTransferFrom(msg.sender, holder, c.value);
     }
 
+    /// @inheritdoc IRecourseClaims
+    function discharge(uint256 claimId) external whenNotPaused {
+        RecourseClaimsStorage storage $ = _getRecourseClaimsStorage();
+        Claim storage k = $._claims[claimId];
+        if (k.status != ClaimStatus.Exercised) revert RecourseClaimWrongStatus(claimId, k.status);
+        _authorizeAccount(msg.sender, Roles.MEMBER);
+        uint256 saleId = k.saleId;
+        uint256 tokenId = k.tokenId;
+        // A burned certificate keeps its slot (the receivable) and has no owner.
+        IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
+        bool held = c.owner == k.holder && _currentHolding(tokenId, c.epoch) == saleId;
+        IReceivableDesk.ReceivableStatus status = _desk.receivable(c.slot).status;
+        // Exactly what `honour` needs of the certificate and the receivable: while it holds, the claim is still due.
+        if (held && _isDefault(status)) revert RecourseClaimStillDue(claimId, c.slot, status);
+        uint256 value = k.value;
+        k.status = ClaimStatus.Discharged;
+        // Cannot underflow: the claim's value was added to the sale's claimed value at the exercise.
+        unchecked {
+            $._sales[saleId].claimedValue -= uint88(value);
+        }
+        emit RecourseDischarged(claimId, saleId, tokenId, c.slot, msg.sender, value, !held, status);
+    }
+
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc IRecourseClaims
@@ -405,11 +428,13 @@ contract RecourseClaims is IRecourseClaims, ConsortiumApp, ReentrancyGuardUpgrad
     /// (holders redeem from escrow) or settled ends recourse, as does an active receivable not yet marked overdue.
     function _requireDefaulted(uint256 receivableId) private view {
         IReceivableDesk.ReceivableStatus status = _desk.receivable(receivableId).status;
-        if (status != IReceivableDesk.ReceivableStatus.Overdue) {
-            if (status != IReceivableDesk.ReceivableStatus.GuaranteeCalled) {
-                revert RecourseReceivableNotDefaulted(receivableId, status);
-            }
-        }
+        if (!_isDefault(status)) revert RecourseReceivableNotDefaulted(receivableId, status);
+    }
+
+    function _isDefault(IReceivableDesk.ReceivableStatus status) private pure returns (bool) {
+        return
+            status == IReceivableDesk.ReceivableStatus.Overdue ||
+            status == IReceivableDesk.ReceivableStatus.GuaranteeCalled;
     }
 
     function _requireNotFrozen(uint256 tokenId) private view {

@@ -75,4 +75,55 @@ describe("cli: discounting with recourse, and recourse at default, against a rea
     expect(after.sales).to.deep.equal([]);
     expect(after.claimStatus).to.equal("Honoured");
   });
+  it("a claim the obligor pays late is discharged by any member; refused while still due", async () => {
+    const tag = `${Date.now()}-${Math.random()}`;
+    const { receivableId } = await net.json<{ receivableId: string }>(
+      ["receivable", "register", "--obligor", "Importer", "--face", "500", "--maturity", "+3h"].concat(
+        ["--invoice-key", h(`INV-CLI-DISCHARGE-${tag}`), "--contract", h(`discharge contract ${tag}`)],
+        ["--invoice", h(`discharge invoice ${tag}`), "--delivery", h(`discharge delivery ${tag}`)],
+      ),
+      { as: "exporter" },
+    );
+    const confirmed = await net.run(["receivable", "confirm", receivableId], { as: "importer" });
+    expect(confirmed.code, confirmed.stderr).to.equal(0);
+    const root = /certificate (\d+)/.exec(confirmed.stdout)?.[1] ?? "";
+    const { offerId } = await net.json<{ offerId: string }>(
+      ["receivable", "recourse", "offer", root, "500", "--bank", "Bank A", "--price", "495", "--with-recourse"].concat([
+        "--deadline",
+        "+1h",
+      ]),
+      { as: "exporter" },
+    );
+    await net.json(["receivable", "recourse", "accept", offerId], { as: "bankA" });
+    const provider = new JsonRpcProvider(net.node.url, undefined, { staticNetwork: true });
+    await provider.send("evm_increaseTime", [3 * 3600 + 86_400 + 60]);
+    await provider.send("evm_mine", []);
+    provider.destroy();
+    const marked = await net.run(["receivable", "overdue", receivableId], { as: "bankB" });
+    expect(marked.code, marked.stderr).to.equal(0);
+    const { claimId } = await net.json<{ claimId: string }>(["receivable", "recourse", "exercise", root], {
+      as: "bankA",
+    });
+    // Still due: Bank A holds the certificate and the receivable is overdue.
+    const due = await net.run(["receivable", "recourse", "discharge", claimId], { as: "bankB" });
+    expect(due.code, due.stdout).to.equal(1);
+    expect(due.stderr).to.match(/RecourseClaimStillDue|still due/);
+    // The importer pays late into escrow: the exporter owes nothing any more.
+    await net.json(["token", "mint", "Importer", "500"], { as: "bankA" });
+    const funded = await net.run(["receivable", "fund", receivableId], { as: "importer" });
+    expect(funded.code, funded.stderr).to.equal(0);
+    const discharged = await net.json<{ claimId: string; value: string; paid: boolean }>(
+      ["receivable", "recourse", "discharge", claimId],
+      { as: "bankB" },
+    );
+    expect([discharged.value, discharged.paid]).to.deep.equal(["500.00", false]);
+    const after = await net.json<{ sales: { claimed: string }[]; claimStatus: string }>([
+      "receivable",
+      "recourse",
+      "chain",
+      root,
+    ]);
+    expect(after.claimStatus).to.equal("Discharged");
+    expect(after.sales[0].claimed).to.equal("0.00");
+  });
 });

@@ -344,7 +344,7 @@ export const COVERAGE: Coverage[] = [
     note: "--code-key keys the codes the same way for examine and refuse (one option of both commands)",
   },
   {
-    commands: /^consortia receivable recourse (offer|accept|chain|exercise|honour) \S.*$/,
+    commands: /^consortia receivable recourse (offer|accept|chain|exercise|honour|discharge) \S.*$/,
     run: [{ file: "test/cli/recourse.test.ts", invocation: ['"receivable", "recourse", "$1"'] }],
   },
   {

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { expect } from "chai";
-import type { ContractTransactionResponse, JsonRpcSigner } from "ethers";
+import { keccak256, toUtf8Bytes, type ContractTransactionResponse, type JsonRpcSigner } from "ethers";
 import { RecourseClaims__factory, type RecourseClaims } from "@consortia/sdk/typechain";
 import { verifyIndex } from "../../src/indexer/verify.js";
 import { CLAIM_READERS, OFFER_READERS, SALE_READERS } from "../../src/api/routes/recourse.js";
@@ -29,7 +29,7 @@ describe("indexer: recourse offers, sales and claims down the lineage", function
   let recourse: RecourseClaims;
   /** The steps' ids: sale1 supplier1 -> bankA (with recourse), sale2 bankA -> bankB (split, with recourse, prior
    * sale1), sale3 supplier1 -> bankC (without recourse); claim1 bankB on sale2 (honoured by bankA), claim2 bankA on
-   * sale1 (exercised, not honoured). */
+   * sale1 (exercised, not honoured), claim3 bankA on sale1 for token1 (discharged once paid off chain). */
   const ids = {
     offer1: 0n,
     offer2: 0n,
@@ -42,8 +42,9 @@ describe("indexer: recourse offers, sales and claims down the lineage", function
     token2: 0n,
     claim1: 0n,
     claim2: 0n,
+    claim3: 0n,
   };
-  const blocks = { sale2: 0, honoured: 0 };
+  const blocks = { sale2: 0, honoured: 0, discharged: 0 };
 
   before(async () => {
     chain = await deployReceivables(await startChain());
@@ -122,6 +123,12 @@ describe("indexer: recourse offers, sales and claims down the lineage", function
     ids.claim1 = await exercise(accounts.bankB, ids.token2);
     blocks.honoured = await mined(recourse.connect(accounts.bankA).honour(ids.claim1));
     ids.claim2 = await exercise(accounts.bankA, ids.token2);
+    // Bank A claims on the rest of its purchase too; the obligor's paying bank then pays that certificate off chain
+    // (the receivable stays overdue for the part bank A took back) and any member discharges the claim.
+    ids.claim3 = await exercise(accounts.bankA, ids.token1);
+    await mined(chain.desk.connect(accounts.core).setPayingBank(chain.ids.bankC));
+    await mined(chain.desk.connect(accounts.bankC).payOffChain(ids.token1, keccak256(toUtf8Bytes("late wire"))));
+    blocks.discharged = await mined(recourse.connect(accounts.supplier2).discharge(ids.claim3));
   });
 
   after(async () => {
@@ -228,6 +235,36 @@ describe("indexer: recourse offers, sales and claims down the lineage", function
         });
       });
 
+      it("projects a discharge: the claim closed with who, why and when, its value released from the sale", async () => {
+        const claim3 = await current("recourse_claims", "claim_id", ids.claim3);
+        expect(claim3).to.include({
+          status: "Discharged",
+          sale_id: ids.sale1.toString(),
+          token_id: ids.token1.toString(),
+          holder_member: chain.ids.bankA,
+          value: (FACE - PART).toString(),
+          discharged_by: (await chain.accounts.supplier2.getAddress()).toLowerCase(),
+          discharge_paid: true,
+          discharge_receivable_status: "Overdue",
+          payer: null,
+        });
+        const block = await chain.provider.getBlock(blocks.discharged);
+        expect(Number(claim3.discharged_at)).to.equal(block!.timestamp);
+        // sale1 counts claim2 only: claim3's value was released.
+        expect((await current("recourse_sales", "sale_id", ids.sale1)).claimed_value).to.equal(PART.toString());
+        const discharged = await get("/recourse/claims?status=Discharged");
+        expect(discharged.items.map((c: Json) => c.id)).to.deep.equal([ids.claim3.toString()]);
+        expect(discharged.items[0].discharge).to.deep.equal({
+          by: (await chain.accounts.supplier2.getAddress()).toLowerCase(),
+          paid: true,
+          receivableStatus: "Overdue",
+        });
+        expect(discharged.items[0].discharged.time).to.equal(block!.timestamp);
+        expect(discharged.items[0].honour).to.equal(null);
+        const open = await get(`/recourse/claims/${ids.claim2}`);
+        expect([open.discharge, open.discharged]).to.deep.equal([null, null]);
+      });
+
       it("serves offers, sales, claims and the chain of recourse through the API", async () => {
         const sales = await get(`/recourse/sales?seller=${chain.ids.bankA}`);
         expect(sales.items.map((s: Json) => s.id)).to.deep.equal([ids.sale2.toString()]);
@@ -248,7 +285,7 @@ describe("indexer: recourse offers, sales and claims down the lineage", function
 
         const sale = await get(`/recourse/sales/${ids.sale1}`);
         expect(sale).to.deep.include({ prior: null, withRecourse: true, claimedValue: PART.toString() });
-        expect(sale.claims.map((c: Json) => c.id)).to.deep.equal([ids.claim2.toString()]);
+        expect(sale.claims.map((c: Json) => c.id).sort()).to.deep.equal([ids.claim2, ids.claim3].map(String).sort());
 
         const lineage = await get(`/recourse/sales/${ids.sale2}/chain`);
         expect(lineage.sales.map((s: Json) => s.id)).to.deep.equal([ids.sale2, ids.sale1].map(String));
@@ -301,11 +338,11 @@ describe("indexer: recourse offers, sales and claims down the lineage", function
         expect(await visible("recourse_sales", "sale_id", SALE_READERS, bankB)).to.deep.equal(sorted(ids.sale2));
         expect(await visible("recourse_sales", "sale_id", SALE_READERS, supplier2)).to.deep.equal([]);
         expect(await visible("recourse_claims", "claim_id", CLAIM_READERS, bankA)).to.deep.equal(
-          sorted(ids.claim1, ids.claim2),
+          sorted(ids.claim1, ids.claim2, ids.claim3),
         );
         expect(await visible("recourse_claims", "claim_id", CLAIM_READERS, bankB)).to.deep.equal(sorted(ids.claim1));
         expect(await visible("recourse_claims", "claim_id", CLAIM_READERS, supplier1)).to.deep.equal(
-          sorted(ids.claim2),
+          sorted(ids.claim2, ids.claim3),
         );
         expect(await visible("recourse_claims", "claim_id", CLAIM_READERS, bankC)).to.deep.equal([]);
       });

@@ -13,7 +13,7 @@ const { networkHelpers } = connection;
 
 /** IRecourseClaims enums. */
 const OfferStatus = { None: 0n, Pending: 1n, Accepted: 2n, Cancelled: 3n, Expired: 4n } as const;
-const ClaimStatus = { None: 0n, Exercised: 1n, Honoured: 2n } as const;
+const ClaimStatus = { None: 0n, Exercised: 1n, Honoured: 2n, Discharged: 3n } as const;
 
 const FACE = 1_000_000n;
 const PART = 400_000n;
@@ -876,6 +876,174 @@ describe("RecourseClaims: rules the review found untested", () => {
       await expect(a.honour(claimId)).to.be.revertedWithCustomError(fx.recourse, "EnforcedPause");
       await passProposal(fx, fx.recourse, unpause);
       await a.honour(claimId);
+    });
+  });
+});
+
+/** The obligor funds the whole outstanding value into the desk's escrow (late, after the default). */
+async function obligorFunds(fx: Fx): Promise<void> {
+  await fund(fx, fx.accounts.core, FACE);
+  await fx.token.connect(fx.accounts.core).approve(fx.desk, FACE);
+  await fx.desk.connect(fx.accounts.core).fund(fx.receivableId);
+}
+
+/** The obligor's paying bank (bankC) records an off-chain payment of `tokenId`; the certificate is burned. */
+async function paidOffChain(fx: Fx, tokenId: bigint, wire = "wire"): Promise<void> {
+  if (Number(await fx.desk.payingBankOf(fx.ids.core)) !== fx.ids.bankC) {
+    await fx.desk.connect(fx.accounts.core).setPayingBank(fx.ids.bankC);
+  }
+  await fx.desk.connect(fx.accounts.bankC).payOffChain(tokenId, keccak256(toUtf8Bytes(wire)));
+}
+
+describe("RecourseClaims: discharge of a claim the obligor's side paid since", () => {
+  describe("attacks", () => {
+    it("refuses while the claim is still due: certificate held by the claimant, receivable overdue", async () => {
+      const { fx, sale2, token2 } = await chain();
+      await defaulted(fx);
+      const claimId = await exercised(fx, fx.accounts.bankB, token2);
+      for (const caller of [fx.accounts.bankA, fx.accounts.bankB, fx.accounts.supplier3]) {
+        await expect(fx.recourse.connect(caller).discharge(claimId))
+          .to.be.revertedWithCustomError(fx.recourse, "RecourseClaimStillDue")
+          .withArgs(claimId, fx.receivableId, Status.Overdue);
+      }
+      expect((await fx.recourse.claimOf(claimId)).status).to.equal(ClaimStatus.Exercised);
+      expect((await fx.recourse.saleOf(sale2)).claimedValue).to.equal(PART);
+    });
+
+    it("refuses with the guarantee called and unpaid; discharges once the guarantor paid", async () => {
+      const fx = await networkHelpers.loadFixture(deployed);
+      await fx.desk.connect(fx.accounts.core).requestGuarantee(fx.receivableId, fx.ids.bankC);
+      await fx.desk.connect(fx.accounts.bankC).guarantee(fx.receivableId);
+      const first = await offered(fx, fx.accounts.supplier1, fx.tokenId, FACE, fx.ids.bankA, PRICE_A, true);
+      const [sale1, token1] = await accepted(fx, fx.accounts.bankA, first);
+      await defaulted(fx);
+      await fx.desk.connect(fx.accounts.bankA).callGuarantee(token1);
+      const claimId = await exercised(fx, fx.accounts.bankA, token1);
+      await expect(fx.recourse.connect(fx.accounts.supplier3).discharge(claimId))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseClaimStillDue")
+        .withArgs(claimId, fx.receivableId, Status.GuaranteeCalled);
+      await fx.token.connect(fx.accounts.bankC).approve(fx.desk, FACE);
+      await fx.desk.connect(fx.accounts.bankC).honourGuarantee(fx.receivableId);
+      await expect(fx.recourse.connect(fx.accounts.supplier3).discharge(claimId))
+        .to.emit(fx.recourse, "RecourseDischarged")
+        .withArgs(claimId, sale1, token1, fx.receivableId, fx.accounts.supplier3.address, FACE, false, Status.Funded);
+      expect((await fx.recourse.saleOf(sale1)).claimedValue).to.equal(0n);
+    });
+
+    it("refuses an account of no member and one of a member suspended since", async () => {
+      const { fx, token2 } = await chain();
+      await defaulted(fx);
+      const claimId = await exercised(fx, fx.accounts.bankB, token2);
+      await obligorFunds(fx);
+      const [outsider] = fx.outsiders;
+      await expect(fx.recourse.connect(outsider).discharge(claimId))
+        .to.be.revertedWithCustomError(fx.registry, "UnknownAccount")
+        .withArgs(outsider.address);
+      await suspend(fx, fx.ids.supplier3);
+      await expect(fx.recourse.connect(fx.accounts.supplier3).discharge(claimId))
+        .to.be.revertedWithCustomError(fx.registry, "MemberNotActive")
+        .withArgs(fx.ids.supplier3, 2n);
+      expect((await fx.recourse.claimOf(claimId)).status).to.equal(ClaimStatus.Exercised);
+    });
+
+    it("refuses a claim honoured, one discharged already and an unknown claim; an honour of a discharged claim", async () => {
+      const { fx, token1, token2 } = await chain();
+      await defaulted(fx);
+      const c2 = await exercised(fx, fx.accounts.bankB, token2);
+      await fx.recourse.connect(fx.accounts.bankA).honour(c2);
+      const c1 = await exercised(fx, fx.accounts.bankA, token1);
+      await obligorFunds(fx);
+      // The honoured claim stays honoured (the seller paid it and now redeems the certificate it took back).
+      await expect(fx.recourse.connect(fx.accounts.bankA).discharge(c2))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseClaimWrongStatus")
+        .withArgs(c2, ClaimStatus.Honoured);
+      await fx.recourse.connect(fx.accounts.bankA).discharge(c1);
+      await expect(fx.recourse.connect(fx.accounts.bankA).discharge(c1))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseClaimWrongStatus")
+        .withArgs(c1, ClaimStatus.Discharged);
+      await expect(fx.recourse.connect(fx.accounts.supplier1).honour(c1))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseClaimWrongStatus")
+        .withArgs(c1, ClaimStatus.Discharged);
+      await expect(fx.recourse.connect(fx.accounts.bankA).discharge(c1 + 1n))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseClaimWrongStatus")
+        .withArgs(c1 + 1n, ClaimStatus.None);
+    });
+
+    it("refuses while paused, and discharges once unpaused", async () => {
+      const { fx, token2 } = await chain();
+      await defaulted(fx);
+      const claimId = await exercised(fx, fx.accounts.bankB, token2);
+      await obligorFunds(fx);
+      await passProposal(fx, fx.recourse, fx.recourse.interface.encodeFunctionData("pause"));
+      await expect(fx.recourse.connect(fx.accounts.bankB).discharge(claimId)).to.be.revertedWithCustomError(
+        fx.recourse,
+        "EnforcedPause",
+      );
+      await passProposal(fx, fx.recourse, fx.recourse.interface.encodeFunctionData("unpause"));
+      await fx.recourse.connect(fx.accounts.bankB).discharge(claimId);
+      expect((await fx.recourse.claimOf(claimId)).status).to.equal(ClaimStatus.Discharged);
+    });
+  });
+
+  describe("the claim lapses when the obligor's side pays", () => {
+    it("paid off chain by the paying bank (receivable still overdue for the rest): any member discharges it, the value is released", async () => {
+      const { fx, sale2, token2 } = await chain();
+      await defaulted(fx);
+      const claimId = await exercised(fx, fx.accounts.bankB, token2);
+      await paidOffChain(fx, token2);
+      expect((await fx.desk.receivable(fx.receivableId)).status).to.equal(Status.Overdue);
+      const a0 = await fx.token.balanceOf(fx.accounts.bankA);
+      await expect(fx.recourse.connect(fx.accounts.supplier3).discharge(claimId))
+        .to.emit(fx.recourse, "RecourseDischarged")
+        .withArgs(claimId, sale2, token2, fx.receivableId, fx.accounts.supplier3.address, PART, true, Status.Overdue);
+      expect((await fx.recourse.claimOf(claimId)).status).to.equal(ClaimStatus.Discharged);
+      expect((await fx.recourse.saleOf(sale2)).claimedValue).to.equal(0n);
+      expect(await fx.token.balanceOf(fx.accounts.bankA)).to.equal(a0);
+    });
+
+    it("funded late by the obligor: discharged before or after the holder redeems", async () => {
+      const { fx, sale1, token1, sale2, token2 } = await chain();
+      await defaulted(fx);
+      const c2 = await exercised(fx, fx.accounts.bankB, token2);
+      const c1 = await exercised(fx, fx.accounts.bankA, token1);
+      expect((await fx.recourse.saleOf(sale1)).claimedValue).to.equal(FACE - PART);
+      await obligorFunds(fx);
+      await expect(fx.recourse.connect(fx.accounts.bankB).discharge(c2))
+        .to.emit(fx.recourse, "RecourseDischarged")
+        .withArgs(c2, sale2, token2, fx.receivableId, fx.accounts.bankB.address, PART, false, Status.Funded);
+      await fx.desk.connect(fx.accounts.bankA).redeem(token1);
+      await fx.desk.connect(fx.accounts.bankB).redeem(token2);
+      expect((await fx.desk.receivable(fx.receivableId)).status).to.equal(Status.Settled);
+      await expect(fx.recourse.connect(fx.accounts.supplier1).discharge(c1))
+        .to.emit(fx.recourse, "RecourseDischarged")
+        .withArgs(c1, sale1, token1, fx.receivableId, fx.accounts.supplier1.address, FACE - PART, true, Status.Settled);
+      expect((await fx.recourse.saleOf(sale1)).claimedValue).to.equal(0n);
+      expect((await fx.recourse.saleOf(sale2)).claimedValue).to.equal(0n);
+    });
+
+    it("released value may be claimed by another certificate of the same sale still unpaid", async () => {
+      const { fx, token1, sale2, token2 } = await chain();
+      const SUB = 100_000n;
+      // As in "refuses a claim beyond what the sale sold": token2 (PART again after a merge) takes all of sale2.
+      await fx.certificates.connect(fx.accounts.bankB).setApprovalForAll(fx.recourse, true);
+      const third = await offered(fx, fx.accounts.bankB, token2, SUB, fx.ids.bankC, SUB, true);
+      const [, token3] = await accepted(fx, fx.accounts.bankC, third);
+      await fx.certificates.connect(fx.accounts.bankA)["transferFrom(uint256,uint256,uint256)"](token1, token2, SUB);
+      await defaulted(fx);
+      const c3 = await exercised(fx, fx.accounts.bankC, token3);
+      await fx.token.connect(fx.accounts.bankB).approve(fx.recourse, MONEY);
+      await fx.recourse.connect(fx.accounts.bankB).honour(c3);
+      const c2 = await exercised(fx, fx.accounts.bankB, token2);
+      await expect(fx.recourse.connect(fx.accounts.bankB).exercise(token3))
+        .to.be.revertedWithCustomError(fx.recourse, "RecourseInvalidTerms")
+        .withArgs(encodeField("value"));
+      // token2 is paid off chain: its claim lapses, and token3, still unpaid, is what bankA sold and answers for.
+      await paidOffChain(fx, token2);
+      await fx.recourse.connect(fx.accounts.bankC).discharge(c2);
+      await expect(fx.recourse.connect(fx.accounts.bankB).exercise(token3))
+        .to.emit(fx.recourse, "RecourseExercised")
+        .withArgs(anyValue, sale2, token3, fx.receivableId, fx.accounts.bankB.address, fx.ids.bankB, fx.ids.bankA, SUB);
+      expect((await fx.recourse.saleOf(sale2)).claimedValue).to.equal(SUB);
     });
   });
 });

@@ -11,7 +11,8 @@ import {ReceivablesFixture} from "./utils/ReceivablesFixture.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
 /// @notice Drives certificates through random sales with or without recourse, plain splits and value merges (into
-/// certificates held by a sale too), time, overdue marking, exercises, honours, funding and redemption.
+/// certificates held by a sale too), time, overdue marking, exercises, honours, funding and redemption, payment off
+/// chain by the obligor's paying bank, and discharges of claims (attempted whether or not the claim is still due).
 contract RecourseHandler is ReceivablesFixture {
     uint32 internal constant CORE_ID = 4;
     uint256 internal constant RECEIVABLES = 2;
@@ -31,6 +32,11 @@ contract RecourseHandler is ReceivablesFixture {
     uint256 public ghostSalesPaid;
     uint256 public ghostSalesPriced;
     uint256 public ghostHonours;
+    uint256 public ghostDischarges;
+    /// @dev Discharges that went through while the claim was still due (claimant holding by the sale, in default).
+    uint256 public ghostDischargedWhileDue;
+    /// @dev Discharges refused although the claim was no longer due (a claim that could never close).
+    uint256 public ghostDischargeRefusedWhenPaid;
 
     constructor() {
         _deployPlatform();
@@ -56,6 +62,10 @@ contract RecourseHandler is ReceivablesFixture {
             certificates.setApprovalForAll(address(recourse), true);
         }
         for (uint256 i; i < RECEIVABLES; ++i) _openReceivable(i);
+        // BANK_C pays off chain for the obligor (its paying bank).
+        uint32 payingBank = registry.memberOf(BANK_C);
+        vm.prank(CORE);
+        desk.setPayingBank(payingBank);
     }
 
     // ------------------------------------------------------------------ views for the invariants
@@ -163,8 +173,91 @@ contract RecourseHandler is ReceivablesFixture {
         } catch {}
     }
 
+    /// @dev The obligor's paying bank records an off-chain payment of a certificate (burned, the holder paid outside).
+    function payOffChain(uint256 tokenSeed) external {
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0) return;
+        vm.prank(BANK_C);
+        try desk.payOffChain(id, keccak256(abi.encode("wire", id))) {
+            ghostRedeemed[c.slot] += c.value;
+        } catch {}
+    }
+
+    /// @dev A directed path to open claims: a holder sells value with recourse, the receivable defaults (time moves
+    /// past maturity and the grace period, for every receivable) and the buyer exercises at once.
+    function sellDefaultExercise(uint256 tokenSeed, uint256 bankSeed, uint256 amount, uint256 price) external {
+        uint256 sales = recourse.saleCount();
+        this.sell(tokenSeed, bankSeed, amount, price, true);
+        if (recourse.saleCount() == sales) return;
+        IRecourseClaims.Sale memory s = recourse.saleOf(sales + 1);
+        IReceivableCertificate.Certificate memory c = certificates.certificate(s.tokenId);
+        this.defaultOn(c.slot - 1);
+        vm.prank(c.owner);
+        try recourse.exercise(s.tokenId) returns (uint256 claimId) {
+            _claims.push(claimId);
+        } catch {}
+    }
+
+    /// @dev Any member tries to discharge a claim, whatever its state (a claim still due included).
+    function discharge(uint256 claimSeed, uint256 callerSeed) external {
+        if (_claims.length == 0) return;
+        _discharge(_claims[claimSeed % _claims.length], callerSeed);
+    }
+
+    /// @dev The obligor's side pays an open claim's certificate late (its paying bank off chain, or the obligor funds
+    /// the receivable), then a member discharges the claim.
+    function payLateAndDischarge(uint256 claimSeed, bool offChain, uint256 callerSeed) external {
+        if (_claims.length == 0) return;
+        uint256 claimId = _claims[claimSeed % _claims.length];
+        IRecourseClaims.Claim memory k = recourse.claimOf(claimId);
+        if (k.status != IRecourseClaims.ClaimStatus.Exercised) return;
+        IReceivableCertificate.Certificate memory c = certificates.certificate(k.tokenId);
+        if (offChain) {
+            vm.prank(BANK_C);
+            try desk.payOffChain(k.tokenId, keccak256(abi.encode("late wire", k.tokenId))) {
+                ghostRedeemed[c.slot] += c.value;
+            } catch {}
+        } else {
+            _fund(c.slot);
+        }
+        _discharge(claimId, callerSeed);
+    }
+
+    /// @dev Records a discharge of a claim still due, or a refusal of one no longer due.
+    function _discharge(uint256 claimId, uint256 callerSeed) private {
+        IRecourseClaims.Claim memory k = recourse.claimOf(claimId);
+        if (k.status != IRecourseClaims.ClaimStatus.Exercised) return;
+        IReceivableCertificate.Certificate memory c = certificates.certificate(k.tokenId);
+        IReceivableDesk.ReceivableStatus status = desk.receivable(c.slot).status;
+        bool due =
+            c.owner == k.holder &&
+                recourse.holdingOf(k.tokenId) == k.saleId &&
+                (status == IReceivableDesk.ReceivableStatus.Overdue ||
+                    status == IReceivableDesk.ReceivableStatus.GuaranteeCalled);
+        vm.prank(_holders[callerSeed % _holders.length]);
+        try recourse.discharge(claimId) {
+            ++ghostDischarges;
+            if (due) ++ghostDischargedWhileDue;
+        } catch {
+            if (!due) ++ghostDischargeRefusedWhenPaid;
+        }
+    }
+
     function fundAndRedeem(uint256 slotSeed, uint256 tokenSeed) external {
         uint256 slot = 1 + (slotSeed % RECEIVABLES);
+        _fund(slot);
+        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
+        if (id == 0 || c.slot != slot) return;
+        vm.prank(c.owner);
+        try desk.redeem(id) {
+            ghostRedeemed[slot] += c.value;
+        } catch {}
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev The obligor escrows the receivable's outstanding value (when active or overdue).
+    function _fund(uint256 slot) private {
         IReceivableDesk.Receivable memory r = desk.receivable(slot);
         if (
             r.status == IReceivableDesk.ReceivableStatus.Active || r.status == IReceivableDesk.ReceivableStatus.Overdue
@@ -176,15 +269,7 @@ contract RecourseHandler is ReceivablesFixture {
             vm.prank(CORE);
             try desk.fund(slot) {} catch {}
         }
-        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
-        if (id == 0 || c.slot != slot) return;
-        vm.prank(c.owner);
-        try desk.redeem(id) {
-            ghostRedeemed[slot] += c.value;
-        } catch {}
     }
-
-    // ------------------------------------------------------------------ internals
 
     function _openReceivable(uint256 n) private {
         IReceivableDesk.ReceivableTerms memory terms = IReceivableDesk.ReceivableTerms({
@@ -285,7 +370,8 @@ contract RecourseInvariantTest is TestBase {
         _assertEq(handler.ghostHonourPaid(), honoured, "claimants not paid the claims honoured");
     }
 
-    /// @notice Per sale: the claims on it add up to its claimed value, never above the value sold.
+    /// @notice Per sale: the claims on it still counting (exercised or honoured; a discharged claim never counts) add
+    /// up to its claimed value, never above the value sold.
     function invariant_claimsWithinSales() public view {
         uint256 sales = recourse.saleCount();
         uint256 claimCount = recourse.claimCount();
@@ -294,11 +380,32 @@ contract RecourseInvariantTest is TestBase {
             uint256 claimed;
             for (uint256 k = 1; k <= claimCount; ++k) {
                 IRecourseClaims.Claim memory c = recourse.claimOf(k);
-                if (c.saleId == saleId) claimed += c.value;
+                if (c.saleId == saleId && c.status != IRecourseClaims.ClaimStatus.Discharged) claimed += c.value;
             }
             _assertEq(claimed, s.claimedValue, "claims on a sale != its claimed value");
             _assertTrue(s.claimedValue <= s.value, "claimed above the value sold");
             _assertTrue(s.withRecourse || s.claimedValue == 0, "claim on a sale without recourse");
+        }
+    }
+
+    /// @notice A claim is discharged exactly when it is no longer due: never while its claimant holds the certificate by
+    /// the sale and the receivable is in default, and never refused once the obligor's side paid (no claim stays open
+    /// forever). An open claim's certificate is still held by its claimant by the sale, or was paid since.
+    function invariant_dischargeOnlyWhenPaid() public view {
+        _assertEq(handler.ghostDischargedWhileDue(), 0, "a claim still due was discharged");
+        _assertEq(handler.ghostDischargeRefusedWhenPaid(), 0, "a claim no longer due could not be discharged");
+        uint256[] memory ids = handler.claims();
+        for (uint256 i; i < ids.length; ++i) {
+            IRecourseClaims.Claim memory k = recourse.claimOf(ids[i]);
+            if (k.status != IRecourseClaims.ClaimStatus.Discharged) continue;
+            IReceivableCertificate.Certificate memory c = certificates.certificate(k.tokenId);
+            IReceivableDesk.ReceivableStatus status = desk.receivable(c.slot).status;
+            _assertTrue(
+                c.owner != k.holder ||
+                    (status != IReceivableDesk.ReceivableStatus.Overdue &&
+                        status != IReceivableDesk.ReceivableStatus.GuaranteeCalled),
+                "a discharged claim's certificate is unpaid and still held by the claimant"
+            );
         }
     }
 }

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import {
   UPGRADEABLE_SOURCES,
   checkUpgrade,
+  layoutOf,
   validateBuild,
   type LayoutSnapshot,
   type ValidatedBuild,
@@ -38,6 +39,19 @@ describe("upgrade safety: every implementation against the last release's layout
       expect(check.layout, `${name}: storage layout`).to.equal("");
     });
   }
+
+  it("RecourseClaims: the claim status gains Discharged after the release's members (appended, none reordered)", () => {
+    const members = (layout: { types: Record<string, { label: string; members?: unknown }> } | undefined) =>
+      Object.values(layout?.types ?? {}).find((t) => t.label === "enum IRecourseClaims.ClaimStatus")?.members;
+    const released = members(snapshot.layouts.RecourseClaims);
+    expect(released).to.deep.equal(["None", "Exercised", "Honoured"]);
+    expect(members(layoutOf(validated, "RecourseClaims"))).to.deep.equal([...(released as string[]), "Discharged"]);
+    // No field was added: the discharge is a status and the sale's claimed value, both already stored.
+    const fields = (layout: { namespaces?: Record<string, { label: string }[]> } | undefined) =>
+      (layout?.namespaces?.["erc7201:consortia.storage.RecourseClaims"] ?? []).map((f) => f.label);
+    expect(fields(snapshot.layouts.RecourseClaims)).to.include("_latestClaims");
+    expect(fields(layoutOf(validated, "RecourseClaims"))).to.deep.equal(fields(snapshot.layouts.RecourseClaims));
+  });
 
   it("accepts a v2 that adds a namespace and a migration (the upgrade tests' CreditBlacklistV2)", () => {
     const check = checkUpgrade(validated, "CreditBlacklistV2", snapshot.layouts.CreditBlacklist);

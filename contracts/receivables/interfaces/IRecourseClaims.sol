@@ -27,11 +27,13 @@ interface IRecourseClaims {
     }
 
     /// @notice A recourse claim's lifecycle: Exercised (the holder claims from its seller) -> Honoured (the seller
-    /// paid and took the certificate back).
+    /// paid and took the certificate back), or -> Discharged (the obligor, its guarantor or its paying bank paid the
+    /// certificate after the claim, so the seller owes nothing; its value no longer counts against the sale).
     enum ClaimStatus {
         None,
         Exercised,
-        Honoured
+        Honoured,
+        Discharged
     }
 
     /// @notice A holder's offer of `value` of certificate `tokenId` to bank `financier` for `price`.
@@ -135,6 +137,20 @@ interface IRecourseClaims {
         uint256 prior
     );
 
+    /// @notice Exercised claim `claimId` lapsed: its certificate was paid since (`paid`: redeemed from escrow or paid
+    /// off chain, so no longer held by the claimant by the sale) or its receivable is out of default
+    /// (`receivableStatus`: funded or settled). `value` was released from sale `saleId`'s claimed value.
+    event RecourseDischarged(
+        uint256 indexed claimId,
+        uint256 saleId,
+        uint256 indexed tokenId,
+        uint256 indexed receivableId,
+        address caller,
+        uint256 value,
+        bool paid,
+        IReceivableDesk.ReceivableStatus receivableStatus
+    );
+
     /// @notice The caller does not act for the certificate (neither its owner nor approved), or it was redeemed.
     error RecourseNotHolder(uint256 tokenId, address caller);
     /// @notice The caller's member is not the party the step needs.
@@ -159,6 +175,9 @@ interface IRecourseClaims {
     error RecourseNotAgreed(uint256 saleId);
     /// @notice The receivable is not unpaid-overdue (still active, or funded or settled by the obligor or guarantor).
     error RecourseReceivableNotDefaulted(uint256 receivableId, IReceivableDesk.ReceivableStatus status);
+    /// @notice The claim is still due: its claimant holds the certificate by the sale and the receivable is in default
+    /// (`status`), so only an honour closes it.
+    error RecourseClaimStillDue(uint256 claimId, uint256 receivableId, IReceivableDesk.ReceivableStatus status);
     /// @notice Too early: not before `notBefore`.
     error RecourseTooEarly(uint256 notBefore);
     /// @notice Too late: the deadline `deadline` has passed.
@@ -207,6 +226,13 @@ interface IRecourseClaims {
     /// @notice Pays an exercised claim as an account of the seller: the certificate goes to the caller and the
     /// claimed value from the caller to the holder in deposit tokens (the caller approves this contract first).
     function honour(uint256 claimId) external;
+
+    /// @notice Closes an exercised claim the obligor's side paid since: the claimant no longer holds the certificate
+    /// by the sale claimed on (redeemed from escrow, paid off chain by the paying bank), or the receivable is out of
+    /// default (funded by the obligor or the guarantor, or settled). Any active member's account may call it (it only
+    /// records what the chain shows); the claim's value is released from its sale's claimed value. A claim still due
+    /// is refused (`RecourseClaimStillDue`); an honoured or discharged one too (`RecourseClaimWrongStatus`).
+    function discharge(uint256 claimId) external;
 
     // --- views ---
 

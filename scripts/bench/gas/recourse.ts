@@ -7,7 +7,8 @@ const DAY = 24 * 60 * 60;
 
 /**
  * Gas of discounting with or without recourse (RecourseClaims): an offer, its acceptance (whole certificate, then a
- * split sold on), and at default the exercise and the honour (the certificate back against tokens) at both levels.
+ * split sold on), and at default the exercise and the honour (the certificate back against tokens) at both levels;
+ * then a claim the obligor's late funding discharges.
  */
 export const measure: MeasureGas = async (connection) => {
   const { networkHelpers } = connection;
@@ -41,5 +42,11 @@ export const measure: MeasureGas = async (connection) => {
   row("seller honours: pays, certificate returned", await gasOf(await recourse.connect(accounts.bankA).honour(1n)));
   row("seller exercises in turn, down the lineage", await gasOf(await recourse.connect(accounts.bankA).exercise(split)));
   row("original seller honours", await gasOf(await supplier.honour(2n)));
+  // bankA claims on the rest of its purchase; the obligor then funds late and any member discharges the claim.
+  await recourse.connect(accounts.bankA).exercise(rootTokenId);
+  await fund(fx, accounts.core, 1_000_000n);
+  await fx.token.connect(accounts.core).approve(fx.desk, 1_000_000n);
+  await fx.desk.connect(accounts.core).fund(receivableId);
+  row("any member discharges a claim paid since", await gasOf(await recourse.connect(accounts.bankC).discharge(3n)));
   return rows;
 };

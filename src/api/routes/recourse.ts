@@ -20,7 +20,7 @@ import {
 } from "../route.js";
 
 const OFFER_STATUSES = ["Pending", "Accepted", "Cancelled", "Expired"] as const;
-const CLAIM_STATUSES = ["Exercised", "Honoured"] as const;
+const CLAIM_STATUSES = ["Exercised", "Honoured", "Discharged"] as const;
 /** The most sales the chain route walks down the lineage (the contract's `recourseChain` takes a `max` too). */
 export const MAX_CHAIN = 100;
 
@@ -85,8 +85,17 @@ const claimSchema = z.object({
         .describe("The sale the payer now holds the certificate by (null: no recourse further)"),
     })
     .nullable(),
+  discharge: z
+    .object({
+      by: z.string().describe("The member's account that closed the claim"),
+      paid: z.boolean().describe("The certificate was paid (redeemed or paid off chain) after the claim"),
+      receivableStatus: z.string().describe("The receivable's status then (Funded, Settled; Overdue: only it paid)"),
+    })
+    .nullable()
+    .describe("A claim the obligor's side paid since: the seller owes nothing (null unless Discharged)"),
   exercised: when,
   honoured: when.nullable(),
+  discharged: when.nullable(),
   source,
 });
 
@@ -141,8 +150,17 @@ const toClaim = (r: Row) => ({
     r.status === "Honoured"
       ? { payer: r.payer as string, payerMember: num(r.payer_member), prior: priorOf(r.payer_prior) }
       : null,
+  discharge:
+    r.status === "Discharged"
+      ? {
+          by: r.discharged_by as string,
+          paid: r.discharge_paid as boolean,
+          receivableStatus: r.discharge_receivable_status as string,
+        }
+      : null,
   exercised: at(r.exercised_at),
   honoured: r.status === "Honoured" ? at(r.honoured_at) : null,
+  discharged: r.status === "Discharged" ? at(r.discharged_at) : null,
   source: versionSource(r),
 });
 
@@ -291,7 +309,8 @@ export default defineRoutes({
       path: "/recourse/claims",
       access: rows(CLAIM_READERS("c")),
       summary:
-        "Recourse claims: exercised by a holder on its seller, then honoured (the caller's as claimant or seller)",
+        "Recourse claims: exercised by a holder on its seller, then honoured, or discharged once the obligor's side " +
+        "paid (the caller's as claimant or seller)",
       tags: ["receivables"],
       from: "recourse_claims c",
       asOf: "versioned",

@@ -2,7 +2,8 @@
  * `consortia receivable recourse ...`: discounting with or without recourse. A holder offers value of its certificate
  * to one bank at a price, with or without recourse; the bank accepts at those terms; if the obligor has not paid a
  * grace period after maturity, the holder that bought with recourse claims the unpaid value from its seller, which
- * pays and takes the certificate back, and may claim from its own seller in turn, down the lineage.
+ * pays and takes the certificate back, and may claim from its own seller in turn, down the lineage. A claim the
+ * obligor's side paid since (certificate redeemed or paid off chain, receivable funded or settled) is discharged.
  */
 import type { Command } from "commander";
 import type { Cli } from "../context.js";
@@ -122,6 +123,25 @@ export function register(program: Command, cli: () => Cli): void {
         receipt,
         { claimId, tokenId: k.tokenId, value: k.value },
         `honoured claim ${claimId}: paid ${await consortia.token.format(k.value)}, certificate ${k.tokenId} is yours`,
+      );
+    });
+
+  recourse
+    .command("discharge")
+    .argument("<claim>", "claim id")
+    .description(
+      "close a claim the obligor's side paid since: certificate redeemed or paid off chain, or receivable funded (any member)",
+    )
+    .action(async (claimText: string) => {
+      const claimId = parseId(claimText, "claim id");
+      const consortia = await signed();
+      const r = await consortia.recourse.discharge(claimId, progress(cli(), `discharge claim ${claimId}`));
+      const value = await consortia.token.format(r.value);
+      printed(
+        cli(),
+        r.receipt,
+        { claimId, value, paid: r.paid },
+        `discharged claim ${claimId}: ${value} released, the seller owes nothing`,
       );
     });
 

@@ -1,5 +1,6 @@
 import { RecourseClaims__factory } from "@consortia/sdk/typechain";
 import {
+  type ColumnType,
   createTableSql,
   defineProjection,
   type IndexedEvent,
@@ -10,12 +11,13 @@ import {
 /** IRecourseClaims.OfferStatus, by index. */
 export const RECOURSE_OFFER_STATUSES = ["None", "Pending", "Accepted", "Cancelled", "Expired"] as const;
 /** IRecourseClaims.ClaimStatus, by index. */
-export const RECOURSE_CLAIM_STATUSES = ["None", "Exercised", "Honoured"] as const;
+export const RECOURSE_CLAIM_STATUSES = ["None", "Exercised", "Honoured", "Discharged"] as const;
 
 /**
  * Discounting with or without recourse, and recourse down the lineage (RecourseClaims, issue 20): each offer of a
  * certificate to a bank, each sale recorded at acceptance (with `prior`, the sale the seller held by: the lineage
- * link), and each claim a holder exercised on its seller (Exercised, then Honoured). Block times of the steps are
+ * link), and each claim a holder exercised on its seller (Exercised, then Honoured, or Discharged when the obligor's
+ * side paid the certificate since: migration recourse/002_discharge). Block times of the steps are
  * kept as the events' block times (null when the node gave none).
  */
 export const RECOURSE_TABLES = [
@@ -86,6 +88,41 @@ export const RECOURSE_TABLES = [
   },
 ] as const satisfies readonly TableSpec[];
 
+/**
+ * Migration recourse/002_discharge: a claim the obligor's side paid after it was exercised (certificate redeemed or
+ * paid off chain, receivable funded or settled) is discharged by any member; its value leaves the sale's claimed value.
+ */
+const DISCHARGE_COLUMNS = {
+  /** RecourseDischarged: the account that closed the claim. */
+  discharged_by: "text",
+  /** The certificate was paid (redeemed or paid off chain: no longer held by the claimant by the sale). */
+  discharge_paid: "boolean",
+  /** The receivable's status at the discharge (Funded, Settled; Overdue when only this certificate was paid). */
+  discharge_receivable_status: "text",
+  discharged_at: "bigint",
+} as const satisfies Record<string, ColumnType>;
+
+const DISCHARGE_MIGRATION = `ALTER TABLE recourse_claims ${Object.entries(DISCHARGE_COLUMNS)
+  .map(([column, type]) => `ADD COLUMN ${column} ${type}`)
+  .join(", ")}`;
+
+/** IReceivableDesk.ReceivableStatus, by index. */
+const RECEIVABLE_STATUSES = [
+  "None",
+  "Registered",
+  "Rejected",
+  "Cancelled",
+  "Active",
+  "Overdue",
+  "GuaranteeCalled",
+  "Funded",
+  "Settled",
+] as const;
+
+const RECOURSE_TABLES_NOW = RECOURSE_TABLES.map((table) =>
+  table.name === "recourse_claims" ? { ...table, columns: { ...table.columns, ...DISCHARGE_COLUMNS } } : table,
+);
+
 type Row = Record<string, unknown>;
 
 const time = (e: IndexedEvent): number | null => e.blockTime ?? null;
@@ -99,8 +136,11 @@ async function update(store: ProjectionStore, table: string, key: Row, what: str
 export default defineProjection({
   name: "recourse",
   contracts: { RecourseClaims: RecourseClaims__factory.abi },
-  tables: RECOURSE_TABLES,
-  migrations: [{ id: "recourse/001_tables", sql: RECOURSE_TABLES.map(createTableSql).join(";\n") }],
+  tables: RECOURSE_TABLES_NOW,
+  migrations: [
+    { id: "recourse/001_tables", sql: RECOURSE_TABLES.map(createTableSql).join(";\n") },
+    { id: "recourse/002_discharge", sql: DISCHARGE_MIGRATION },
+  ],
   handlers: {
     RecourseClaims: {
       RecourseOffered: (e, store) => {
@@ -171,6 +211,10 @@ export default defineProjection({
           payer_prior: null,
           exercised_at: time(e),
           honoured_at: null,
+          discharged_by: null,
+          discharge_paid: null,
+          discharge_receivable_status: null,
+          discharged_at: null,
         });
         // The sale's claimed value grows at each exercise (RecourseClaims adds the claim's value to it).
         const key = { sale_id: e.args.saleId };
@@ -190,6 +234,31 @@ export default defineProjection({
           payer_prior: e.args.prior,
           honoured_at: time(e),
         }),
+      RecourseDischarged: async (e, store) => {
+        await update(
+          store,
+          "recourse_claims",
+          { claim_id: e.args.claimId },
+          `recourse claim ${String(e.args.claimId)}`,
+          {
+            status: "Discharged",
+            discharged_by: e.args.caller,
+            discharge_paid: e.args.paid,
+            discharge_receivable_status:
+              RECEIVABLE_STATUSES[Number(e.args.receivableStatus)] ?? `Unknown(${String(e.args.receivableStatus)})`,
+            discharged_at: time(e),
+          },
+        );
+        // The claim's value leaves the sale's claimed value (RecourseClaims releases it).
+        const key = { sale_id: e.args.saleId };
+        const sale = await store.get("recourse_sales", key);
+        if (sale === undefined)
+          throw new Error(`recourse sale ${String(e.args.saleId)} discharged before it was recorded`);
+        store.put("recourse_sales", {
+          ...sale,
+          claimed_value: BigInt(String(sale.claimed_value)) - (e.args.value as bigint),
+        });
+      },
     },
   },
 });

@@ -108,4 +108,7 @@ export const RECOURSE_GAPS: Readonly<Record<string, string>> = {
   "recourse_claims.receivable_id/seller_member/payer/payer_member/payer_prior/exercised_at/honoured_at":
     "the claim view keeps the holder, the sale and the value (compared); the seller's member is the sale's " +
     "(compared there), who paid and the times are in events",
+  "recourse_claims.discharged_by/discharge_paid/discharge_receivable_status/discharged_at":
+    "a discharge is the claim's status (compared, Discharged) and the sale's claimed value (compared, released); " +
+    "who closed it, why (the certificate paid, the receivable's status then) and when are in events",
 };

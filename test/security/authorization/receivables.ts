@@ -759,4 +759,19 @@ export const recourseEntries: Entry[] = [
       return { args: [claimId] };
     },
   },
+  {
+    contract: "recourseClaims",
+    signature: "discharge(uint256)",
+    rule: "Any active member, once the obligor's side paid since the claim (certificate redeemed or paid off chain, receivable funded or settled)",
+    party: { kind: "member", member: "bankC", role: "MEMBER" },
+    allowed: ["regulator"],
+    setup: async (ctx) => {
+      const f = await recourseDefaulted(ctx);
+      const r = ctx.suite.recourseClaims.connect(ctx.suite.accounts.bankA);
+      const claimId = await r.exercise.staticCall(f.tokenId);
+      await r.exercise(f.tokenId);
+      await ctx.suite.receivableDesk.connect(ctx.suite.accounts.core).fund(f.receivableId);
+      return { args: [claimId] };
+    },
+  },
 ];

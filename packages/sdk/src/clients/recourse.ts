@@ -3,7 +3,8 @@
  * at a price, saying whether it sells with recourse; the bank accepts at exactly those terms and the certificate moves
  * against the price. If the obligor has not paid a grace period after maturity, the holder that bought with recourse
  * claims the unpaid value from its seller, which pays in deposit tokens and takes the certificate back, and may claim
- * in turn from its own seller, down the lineage.
+ * in turn from its own seller, down the lineage. A claim the obligor's side paid since (the certificate redeemed or
+ * paid off chain, or the receivable funded or settled) is discharged by any member: the seller owes nothing.
  */
 import type { ContractTransactionReceipt } from "ethers";
 import { DepositToken__factory } from "../typechain/factories/platform/DepositToken__factory.js";
@@ -14,7 +15,7 @@ import { defineClient, type ClientContext, type SendOptions } from "./define.js"
 import { eventArgs } from "./events.js";
 
 export const RECOURSE_OFFER_STATUS = ["None", "Pending", "Accepted", "Cancelled", "Expired"] as const;
-export const RECOURSE_CLAIM_STATUS = ["None", "Exercised", "Honoured"] as const;
+export const RECOURSE_CLAIM_STATUS = ["None", "Exercised", "Honoured", "Discharged"] as const;
 
 export type RecourseOfferStatusName = (typeof RECOURSE_OFFER_STATUS)[number];
 export type RecourseClaimStatusName = (typeof RECOURSE_CLAIM_STATUS)[number];
@@ -149,6 +150,18 @@ function createRecourseClient(context: ClientContext) {
       await ensureAllowance((await contract.claimOf(claimId)).value, options);
       return send(() => contract.honour(claimId), options);
     },
+    /**
+     * Closes an exercised claim the obligor's side paid since (any member's account): the certificate redeemed or
+     * paid off chain, or the receivable funded or settled. Refused while the claim is still due.
+     */
+    async discharge(
+      claimId: bigint,
+      options?: SendOptions,
+    ): Promise<{ value: bigint; paid: boolean; receipt: ContractTransactionReceipt }> {
+      const receipt = await send(() => contract.discharge(claimId), options);
+      const e = event(receipt, "RecourseDischarged");
+      return { value: e.value as bigint, paid: e.paid as boolean, receipt };
+    },
     async offerOf(offerId: bigint): Promise<RecourseOfferView> {
       const o = await contract.offerOf(offerId);
       return {
@@ -214,6 +227,8 @@ export default defineClient({
     RecourseNoSale: (p) => `the holder of certificate ${p.tokenId} bought it by no sale recorded for recourse`,
     RecourseNotAgreed: (p) => `sale ${p.saleId} was made without recourse`,
     RecourseReceivableNotDefaulted: (p) => `receivable ${p.receivableId} is ${p.status}, not unpaid and overdue`,
+    RecourseClaimStillDue: (p) =>
+      `recourse claim ${p.claimId} is still due: its claimant holds the certificate and receivable ${p.receivableId} is ${p.status}`,
     RecourseTooEarly: (p) => `too early: not before ${p.notBefore}`,
     RecourseTooLate: (p) => `too late: the deadline was ${p.deadline}`,
     RecourseTermsMismatch: (p) => `recourse offer ${p.offerId} does not carry the terms priced (recourse or price)`,
