@@ -24,9 +24,12 @@
  *
  * Env: TXS per phase (6000; BENCH_SIZE=smoke: 40, five per sender, so every entry of each sender's menu runs once),
  * WINDOW (48 in flight per account; smoke: 4), ROUNDS (2; smoke: 1), SIDES ("sdk,ethers"), MINING (block period in
- * ms, 1000; smoke: 250; or "auto" = a block per transaction), POLL_INTERVAL_MS (indexer poll, 100).
+ * ms, 1000; smoke: 250; or "auto" = a block per transaction), POLL_INTERVAL_MS (indexer poll, 100), CPU_PROFILE_DIR
+ * (unset; a directory: each phase's main-thread CPU profile written there, `phase-<n>-<side>.cpuprofile`, for Chrome
+ * DevTools; the profiler's own cost then inflates that run's CPU figures).
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -165,6 +168,8 @@ const ROUNDS = sized("ROUNDS", 2, 1);
 const SIDES = (process.env.SIDES ?? "sdk,ethers").split(",").map((side) => side.trim()) as Side[];
 const MINING = process.env.MINING ?? (BENCH_SIZE === "smoke" ? "250" : "1000");
 const POLL_INTERVAL_MS = Number(process.env.POLL_INTERVAL_MS ?? 100);
+/** A directory to write each phase's main-thread CPU profile to (`phase-<n>-<side>.cpuprofile`); unset: none. */
+const CPU_PROFILE_DIR = process.env.CPU_PROFILE_DIR || undefined;
 for (const side of SIDES) if (side !== "sdk" && side !== "ethers") throw new Error(`SIDES: "sdk" or "ethers", not "${side}"`);
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
@@ -588,6 +593,12 @@ async function main(): Promise<void> {
       const phaseStart = nowMs();
       let completed = 0;
       const progress = setInterval(() => log(`phase ${phase} (${side}): ${completed}/${TXS} mined`), 10_000);
+      const profiler = CPU_PROFILE_DIR === undefined ? undefined : new Session();
+      if (profiler !== undefined) {
+        profiler.connect();
+        await profiler.post("Profiler.enable");
+        await profiler.post("Profiler.start");
+      }
       await Promise.all(
         senders.map(async (sender, index) => {
           const menu = menuOf(plan, sender);
@@ -637,6 +648,12 @@ async function main(): Promise<void> {
       );
       const seconds = (nowMs() - phaseStart) / 1000;
       clearInterval(progress);
+      if (profiler !== undefined) {
+        const { profile } = await profiler.post("Profiler.stop");
+        profiler.disconnect();
+        await mkdir(CPU_PROFILE_DIR!, { recursive: true });
+        await writeFile(join(CPU_PROFILE_DIR!, `phase-${phase}-${side}.cpuprofile`), JSON.stringify(profile));
+      }
       const elu = performance.eventLoopUtilization(elu0);
       const thread = process.threadCpuUsage(thread0);
       const cpu = process.cpuUsage(cpu0);

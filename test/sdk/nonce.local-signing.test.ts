@@ -208,6 +208,48 @@ describe("sdk/nonce ManagedSigner signing locally, receipts through the ReceiptW
       expect(() => new ReusedGasEstimates(0.9)).to.throw(RangeError);
     });
 
+    it("a burst of first calls of one function: one estimate, the others wait for it and use what it taught", async () => {
+      const limits = new ReusedGasEstimates(1.5);
+      const signer = new ManagedSigner(new Wallet(KEY, provider), { gasLimits: limits, localSigning: true });
+      const other = new ManagedSigner(new Wallet(OTHER_KEY, provider), { gasLimits: limits, localSigning: true });
+      const target = await deploy(signer, ACCEPTS_ALL);
+      const before = provider.count("eth_estimateGas");
+      const data = (i: number) => `0xabcdef01${i.toString(16).padStart(64, "0")}`;
+      // Two signers sharing one table, none of the 20 calls' function estimated yet.
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? other : signer).sendTransaction({ to: target, data: data(i) })),
+      );
+      expect(provider.count("eth_estimateGas") - before, "estimates").to.equal(1);
+      const limit = limits.limit({ to: target, data: data(0) });
+      expect(limit === undefined, "a limit learnt").to.equal(false);
+      expect(responses.filter((r) => r.gasLimit === limit).length, "sent with the learnt limit").to.be.at.least(19);
+      const receipts = await Promise.all(responses.map((r) => signer.waitForReceipt(r, { timeoutMs: 30_000 })));
+      expect(receipts.every((r) => r.status === 1)).to.equal(true);
+    });
+
+    it("a burst whose first estimate reverts: each send estimates itself and fails fast, no nonce used", async () => {
+      const limits = new ReusedGasEstimates(1.5);
+      const signer = new ManagedSigner(new Wallet(OTHER_KEY, provider), { gasLimits: limits, localSigning: true });
+      const reverter = await deploy(signer, REVERTS_DEADBEEF);
+      const nonce = await signer.getNonce("pending");
+      const before = provider.count("eth_estimateGas");
+      // Different arguments (ethers answers identical requests made within 250 ms once).
+      const sends = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) =>
+          signer.sendTransaction({ to: reverter, data: `0x12345678${i.toString(16).padStart(64, "0")}` }),
+        ),
+      );
+      expect(sends.every((s) => s.status === "rejected")).to.equal(true);
+      for (const s of sends) {
+        const reason = (s as PromiseRejectedResult).reason as Error & { data?: string };
+        expect(isError(reason, "CALL_EXCEPTION"), String(reason)).to.equal(true);
+        expect(reason.data).to.equal("0xdeadbeef");
+      }
+      expect(provider.count("eth_estimateGas") - before, "estimates").to.equal(5);
+      expect(limits.limit({ to: reverter, data: "0x12345678" })).to.equal(undefined);
+      expect(await signer.getNonce("pending")).to.equal(nonce);
+    });
+
     it("a revert sent with a known gas limit is mined, and the wait replays it to give the revert data", async () => {
       const signer = new ManagedSigner(new Wallet(OTHER_KEY, provider), {
         gasLimits: { limit: () => 100_000n },

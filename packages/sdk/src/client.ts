@@ -3,7 +3,7 @@
  * signer or provider. Browser-safe: loading a deployments file from a directory (Node only) is a dynamic import.
  */
 import {
-  ContractTransactionReceipt,
+  Contract,
   getAddress,
   isAddress,
   type ContractRunner,
@@ -11,11 +11,13 @@ import {
   type Provider,
   type Signer,
 } from "ethers";
+import { interfaceOf } from "./abi.js";
 import { CLIENTS, type ClientName } from "./clients/index.js";
 import type { ClientContext, ClientDefinition, ContractFactoryLike, SendOptions } from "./clients/define.js";
 import { ReadOnlyClientError } from "./clients/define.js";
 import type { Deployment } from "./deployments.js";
 import { ContractError, toContractError } from "./errors.js";
+import { ParsedLogsReceipt } from "./eventLogs.js";
 import { ManagedSigner, withNonceManager, type GasLimits } from "./nonce.js";
 import {
   TransactionDroppedError,
@@ -113,7 +115,10 @@ export async function createConsortia(options: CreateConsortiaOptions): Promise<
     deployment,
     has: (name) => deployment.contracts[name] !== undefined,
     address: (name) => addressIn(deployment, name),
-    connect: <C>(name: string, factory: ContractFactoryLike<C>) => factory.connect(addressIn(deployment, name), runner),
+    // ethers' Contract over an interface shared per ABI that hashes each signature once (abi.ts); what the factory's
+    // own connect builds otherwise (`new Contract(address, abi, runner)`).
+    connect: <C>(name: string, factory: ContractFactoryLike<C>) =>
+      new Contract(addressIn(deployment, name), interfaceOf(factory.abi), runner) as unknown as C,
     signerAddress: async () => {
       if (signer === undefined) throw new ReadOnlyClientError();
       return signer.getAddress();
@@ -131,9 +136,10 @@ export async function createConsortia(options: CreateConsortiaOptions): Promise<
         };
         const contractInterface = (contract as { interface?: Interface }).interface;
         if (signer instanceof ManagedSigner && signer.watches(response.hash) && contractInterface !== undefined) {
-          // Signed by the SDK: its receipt comes through the provider's watcher, with the contract's events parsed.
+          // Signed by the SDK: its receipt comes through the provider's watcher, with the contract's events parsed
+          // (once, on first access: eventLogs.ts).
           const receipt = await signer.waitForReceipt(response, wait);
-          return new ContractTransactionReceipt(contractInterface, provider, receipt);
+          return new ParsedLogsReceipt(contractInterface, provider, receipt);
         }
         return await waitForReceipt(response, wait);
       } catch (error) {

@@ -107,6 +107,24 @@ interface SentRecord {
   waits?: number;
 }
 
+/**
+ * Estimates in progress per table of known limits, by `ReusedGasEstimates.key` (contract and selector): a send that
+ * finds its function being estimated waits for that estimate and uses what the table learnt from it, instead of
+ * estimating the same call again (a burst of first calls: the load run's first phase made 330 estimates, 48 per
+ * account for each function, before any had answered). When the table learnt nothing from it (that estimate failed:
+ * a revert), the send estimates itself, so a revert still fails fast without using a nonce.
+ */
+const estimating = new WeakMap<GasLimits, Map<string, Promise<void>>>();
+
+function inFlightEstimates(limits: GasLimits): Map<string, Promise<void>> {
+  let map = estimating.get(limits);
+  if (map === undefined) {
+    map = new Map();
+    estimating.set(limits, map);
+  }
+  return map;
+}
+
 /** Records kept for transactions nobody waited for through the signer. */
 const MAX_SENT_RECORDS = 8192;
 
@@ -181,14 +199,31 @@ export class ManagedSigner extends AbstractSigner {
     // Outside the lock: a revert surfaces here and uses no nonce.
     let unestimated = false;
     if (request.gasLimit == null) {
-      const known = this.options.gasLimits?.limit(request);
+      const limits = this.options.gasLimits;
+      let known = limits?.limit(request);
+      const learning = limits?.estimated !== undefined ? inFlightEstimates(limits) : undefined;
+      const key = learning === undefined ? undefined : ReusedGasEstimates.key(request);
+      if (known === undefined && key !== undefined && learning!.has(key)) {
+        // The same function is being estimated (a burst of first calls): its estimate teaches the table.
+        await learning!.get(key);
+        known = limits!.limit(request);
+      }
       if (known !== undefined) {
         request.gasLimit = known;
         unestimated = true;
       } else {
-        const gas = await this.signer.estimateGas(request);
-        this.options.gasLimits?.estimated?.(request, gas);
-        request.gasLimit = gas;
+        const estimate = this.signer.estimateGas(request);
+        // The table learns before any send waiting for this estimate looks again.
+        const learnt = estimate.then((gas) => limits?.estimated?.(request, gas));
+        if (key !== undefined && !learning!.has(key)) {
+          const done = learnt.catch(() => undefined);
+          learning!.set(key, done);
+          void done.then(() => {
+            if (learning!.get(key) === done) learning!.delete(key);
+          });
+        }
+        await learnt;
+        request.gasLimit = await estimate;
       }
     }
     if (request.gasPrice == null && request.maxFeePerGas == null) {

@@ -436,13 +436,28 @@ interface RawReceipt {
   root?: string | null;
 }
 
+/** Checksummed addresses by the node's spelling: a receipt names the same few contracts and senders again and again. */
+const checksummed = new Map<string, string>();
+const CHECKSUMMED_MAX = 4096;
+
+/** `getAddress(raw)` (a keccak256 per call), remembered. */
+function address(raw: string): string {
+  let known = checksummed.get(raw);
+  if (known === undefined) {
+    known = getAddress(raw);
+    if (checksummed.size >= CHECKSUMMED_MAX) checksummed.clear();
+    checksummed.set(raw, known);
+  }
+  return known;
+}
+
 /** An ethers receipt from the node's JSON (what ethers' formatter makes of it, the gas price taken as known). */
 function receiptOf(raw: RawReceipt, gasPrice: bigint | undefined, provider: Provider): TransactionReceipt {
   const price = raw.effectiveGasPrice ?? raw.gasPrice;
   const params: TransactionReceiptParams = {
-    to: raw.to == null ? null : getAddress(raw.to),
-    from: getAddress(raw.from),
-    contractAddress: raw.contractAddress == null ? null : getAddress(raw.contractAddress),
+    to: raw.to == null ? null : address(raw.to),
+    from: address(raw.from),
+    contractAddress: raw.contractAddress == null ? null : address(raw.contractAddress),
     hash: raw.transactionHash,
     index: Number(raw.transactionIndex),
     blockHash: raw.blockHash,
@@ -453,7 +468,7 @@ function receiptOf(raw: RawReceipt, gasPrice: bigint | undefined, provider: Prov
       blockHash: log.blockHash,
       blockNumber: Number(log.blockNumber),
       removed: log.removed === true,
-      address: getAddress(log.address),
+      address: address(log.address),
       data: log.data,
       topics: log.topics,
       index: Number(log.logIndex),

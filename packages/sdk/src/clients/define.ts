@@ -16,7 +16,10 @@ import type {
 } from "ethers";
 import type { Deployment } from "../deployments.js";
 
-/** What a TypeChain factory offers that the SDK uses: `X__factory.connect` and `X__factory.abi`. */
+/**
+ * What a TypeChain factory offers that the SDK uses: `X__factory.abi` (`context.connect` builds the contract as
+ * `X__factory.connect` does, `new Contract(address, abi, runner)`, over a shared interface) and `X__factory.connect`.
+ */
 export interface ContractFactoryLike<C> {
   readonly abi: InterfaceAbi;
   connect(address: string, runner?: ContractRunner | null): C;
@@ -37,7 +40,10 @@ export interface ClientContext {
   has(contractName: string): boolean;
   /** A contract's address, or a `DeploymentMismatchError` naming what the deployment holds. */
   address(contractName: string): string;
-  /** `factory.connect(address(contractName), runner)`. */
+  /**
+   * What `factory.connect(address(contractName), runner)` builds, over one interface per ABI that hashes each
+   * signature once (abi.ts).
+   */
   connect<C>(contractName: string, factory: ContractFactoryLike<C>): C;
   /** The signer's address; throws `ReadOnlyClientError` for a provider-only client. */
   signerAddress(): Promise<string>;

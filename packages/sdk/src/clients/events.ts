@@ -1,9 +1,10 @@
 /**
  * Reading a client's own events back from a receipt: every client finds the id a transaction created this way.
  *
- * Browser-safe: imports types only.
+ * Browser-safe.
  */
 import type { ContractTransactionReceipt, Interface, Result } from "ethers";
+import { eventArgsIn } from "../eventLogs.js";
 
 /** Every event `name` that the contract at `target` emitted in the receipt, in log order. */
 export function eventsOf(
@@ -12,14 +13,7 @@ export function eventsOf(
   iface: Interface,
   name: string,
 ): Result[] {
-  const found: Result[] = [];
-  const address = target.toLowerCase();
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== address) continue;
-    const parsed = iface.parseLog(log);
-    if (parsed?.name === name) found.push(parsed.args);
-  }
-  return found;
+  return eventArgsIn(receipt.logs, target, iface, name);
 }
 
 /** The first event `name` that the contract at `target` emitted in the receipt; an error names the transaction. */

@@ -21,7 +21,7 @@ import { LetterOfCredit__factory } from "../typechain/factories/letters-of-credi
 import type { InterbankPositions } from "../typechain/letters-of-credit/InterbankPositions.js";
 import type { LetterOfCredit } from "../typechain/letters-of-credit/LetterOfCredit.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
-import { eventArgs } from "./events.js";
+import { eventArgs, eventsOf } from "./events.js";
 
 export const LC_STATE = [
   "None",
@@ -179,11 +179,7 @@ const amendmentStruct = (amendment: LcAmendmentInput) => ({
 
 /** The arguments of every event `name` that `target` emitted in the receipt, in log order. */
 function allEventArgs(receipt: ContractTransactionReceipt, target: string, iface: Interface, name: string) {
-  return receipt.logs
-    .filter((log) => log.address.toLowerCase() === target.toLowerCase())
-    .map((log) => iface.parseLog(log))
-    .filter((parsed) => parsed?.name === name)
-    .map((parsed) => parsed!.args);
+  return eventsOf(receipt, target, iface, name);
 }
 
 /** A bank a netting run left out: its settlement account could not pay its net debit; its obligations stay open. */
