@@ -11,12 +11,9 @@ import {
 } from "ethers";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
-import {
-  ConsortiumRegistry__factory,
-  DataSharing__factory,
-  type ConsortiumRegistry,
-  type DataSharing,
-} from "@consortia/sdk/typechain";
+import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain/factories/platform/ConsortiumRegistry__factory.js";
+import { DataSharing__factory } from "@consortia/sdk/typechain/factories/data-sharing/DataSharing__factory.js";
+import type { ConsortiumRegistry, DataSharing } from "@consortia/sdk/typechain";
 import { ManagedSigner, Roles, sealEnvelope, type Hex } from "@consortia/sdk";
 import type { GatewayConfig, ManifestEntry } from "./config.js";
 import { GatewayConfigError, GatewayError, type GatewayErrorCode } from "./errors.js";

@@ -13,10 +13,13 @@ import { allMigrations, loadProjections } from "./projections.js";
 import { splitUrls } from "./rpc-urls.js";
 import { CORE_MIGRATIONS, migrate } from "./schema.js";
 import { startIndexer, WriterLockHeldError } from "./service.js";
-import { formatVerification, verifyIndex, VerifyUsageError } from "./verify.js";
 
-/** `verify [--block N]`: the exit code. */
+/**
+ * `verify [--block N]`: the exit code. The verifier (src/indexer/verify.ts and its per-application readers) is imported
+ * by this command only, not when the indexer starts.
+ */
 async function verify(args: string[]): Promise<number> {
+  const { formatVerification, verifyIndex, VerifyUsageError } = await import("./verify.js");
   const at = args.indexOf("--block");
   let block: number | undefined;
   if (at >= 0) {
@@ -56,6 +59,7 @@ if (first === "verify") {
   try {
     code = await verify(rest);
   } catch (error) {
+    const { VerifyUsageError } = await import("./verify.js");
     const usage = error instanceof VerifyUsageError || error instanceof ConfigError;
     process.stderr.write(`verify: ${usage ? error.message : String((error as Error).stack ?? error)}\n`);
     code = 2;

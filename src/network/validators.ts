@@ -7,7 +7,7 @@
  */
 import { computeAddress, getAddress } from "ethers";
 import { descriptionHash, type ProposalInfo, type RegistryClient } from "@consortia/sdk";
-import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain";
+import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain/factories/platform/ConsortiumRegistry__factory.js";
 import type { Client } from "./genesis.js";
 
 export const VALIDATOR_ACTIONS = ["add", "remove"] as const;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Address } from "viem";
-import { ConsortiumCalendar__factory } from "@consortia/sdk/typechain";
+import { ConsortiumCalendar__factory } from "@consortia/sdk/typechain/factories/platform/ConsortiumCalendar__factory.js";
 import type { Queryable, Row } from "../../indexer/db.js";
 import { APPROVAL_CASE_STATES, APPROVAL_STEP_STATES } from "../../indexer/projections/approvals.js";
 import { membersAccess, party, row, rows, type Visible } from "../access.js";

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain";
+import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain/factories/platform/ConsortiumRegistry__factory.js";
 import { readRegistrySnapshot, writeAllowlists } from "../../deploy/permissioning.js";
 import { HARDHAT_CLI, hardhatEnv } from "../../local/hardhat.js";
 import { deploymentPath, readDeployment } from "@consortia/sdk";

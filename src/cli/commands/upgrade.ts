@@ -2,7 +2,6 @@
 import type { Command } from "commander";
 import { getAddress, keccak256, toUtf8Bytes, ZeroAddress } from "ethers";
 import { IMPLEMENTATION_SLOT, UPGRADEABLE_SOURCES } from "../../upgrades/contracts.js";
-import { rebuildAtCommit } from "../../upgrades/rebuild.js";
 import { compareWithBuild, readArtifact } from "../../upgrades/verify.js";
 import { PACKAGE_ROOT, type Cli } from "../context.js";
 import { readFound } from "../found.js";
@@ -129,7 +128,9 @@ export function register(program: Command, cli: () => Cli): void {
         throw new Error(`proposal ${id} upgrades ${proposal.proxy}, not a deployed suite proxy`);
       const code = await (await c.provider()).getCode(proposal.implementation);
       const source = UPGRADEABLE_SOURCES[target.name];
-      const rebuild = options.rebuild
+      // Imported here, not when the CLI starts: the rebuild (and execa) serves only this command.
+      const rebuildAtCommit = options.rebuild ? (await import("../../upgrades/rebuild.js")).rebuildAtCommit : undefined;
+      const rebuild = rebuildAtCommit
         ? await rebuildAtCommit({ repo: options.repo, commit: proposal.sourceCommit, source, progress: c.out.progress })
         : undefined;
       const built = rebuild?.artifacts ?? options.artifacts;

@@ -1,4 +1,4 @@
-import { AuthorityAttestations__factory } from "@consortia/sdk/typechain";
+import { AuthorityAttestations__factory } from "@consortia/sdk/typechain/factories/attestations/AuthorityAttestations__factory.js";
 import { createTableSql, defineProjection, type ProjectionStore, type TableSpec } from "../projection.js";
 import { onPaused, onUnpaused } from "./platform.js";
 import { currencyCode } from "./receivables.js";

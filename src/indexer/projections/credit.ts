@@ -1,4 +1,4 @@
-import { CreditBlacklist__factory } from "@consortia/sdk/typechain";
+import { CreditBlacklist__factory } from "@consortia/sdk/typechain/factories/credit/CreditBlacklist__factory.js";
 import {
   createTableSql,
   defineProjection,

@@ -1,5 +1,6 @@
 import { AbiCoder, keccak256 } from "ethers";
-import { DataSharing__factory, ECertificates__factory } from "@consortia/sdk/typechain";
+import { DataSharing__factory } from "@consortia/sdk/typechain/factories/data-sharing/DataSharing__factory.js";
+import { ECertificates__factory } from "@consortia/sdk/typechain/factories/data-sharing/ECertificates__factory.js";
 import { createTableSql, defineProjection, type ProjectionStore, type TableSpec } from "../projection.js";
 import { onPaused, onUnpaused } from "./platform.js";
 

@@ -1,4 +1,4 @@
-import { FinancedDocuments__factory } from "@consortia/sdk/typechain";
+import { FinancedDocuments__factory } from "@consortia/sdk/typechain/factories/platform/FinancedDocuments__factory.js";
 import { createTableSql, defineProjection, type ProjectionStore, type TableSpec } from "../projection.js";
 import { currencyCode } from "./receivables.js";
 

@@ -1,4 +1,4 @@
-import { FinancingRequests__factory } from "@consortia/sdk/typechain";
+import { FinancingRequests__factory } from "@consortia/sdk/typechain/factories/receivables/FinancingRequests__factory.js";
 import { createTableSql, defineProjection, type ProjectionStore, type TableSpec } from "../projection.js";
 
 /**

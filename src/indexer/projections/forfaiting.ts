@@ -1,4 +1,4 @@
-import { ForfaitingMarket__factory } from "@consortia/sdk/typechain";
+import { ForfaitingMarket__factory } from "@consortia/sdk/typechain/factories/forfaiting/ForfaitingMarket__factory.js";
 import { createTableSql, defineProjection, type ProjectionStore, type TableSpec } from "../projection.js";
 import { onPaused, onUnpaused } from "./platform.js";
 

@@ -1,4 +1,4 @@
-import { FreezeOrders__factory } from "@consortia/sdk/typechain";
+import { FreezeOrders__factory } from "@consortia/sdk/typechain/factories/platform/FreezeOrders__factory.js";
 import {
   createTableSql,
   defineProjection,

@@ -1,4 +1,4 @@
-import { BankGuarantees__factory } from "@consortia/sdk/typechain";
+import { BankGuarantees__factory } from "@consortia/sdk/typechain/factories/guarantees/BankGuarantees__factory.js";
 import {
   createTableSql,
   type ColumnType,

@@ -1,4 +1,4 @@
-import { IssuanceLimits__factory } from "@consortia/sdk/typechain";
+import { IssuanceLimits__factory } from "@consortia/sdk/typechain/factories/receivables/IssuanceLimits__factory.js";
 import { createTableSql, defineProjection, type ProjectionStore, type TableSpec } from "../projection.js";
 
 /**

@@ -1,4 +1,4 @@
-import { LcApplicantAccounts__factory } from "@consortia/sdk/typechain";
+import { LcApplicantAccounts__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/LcApplicantAccounts__factory.js";
 import {
   type ColumnType,
   createTableSql,

@@ -1,4 +1,5 @@
-import { InterbankPositions__factory, LetterOfCredit__factory } from "@consortia/sdk/typechain";
+import { InterbankPositions__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/InterbankPositions__factory.js";
+import { LetterOfCredit__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/LetterOfCredit__factory.js";
 import {
   createTableSql,
   defineProjection,

@@ -1,4 +1,6 @@
-import { ConsortiumRegistry__factory, DepositToken__factory, PaymentLedger__factory } from "@consortia/sdk/typechain";
+import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain/factories/platform/ConsortiumRegistry__factory.js";
+import { DepositToken__factory } from "@consortia/sdk/typechain/factories/platform/DepositToken__factory.js";
+import { PaymentLedger__factory } from "@consortia/sdk/typechain/factories/platform/PaymentLedger__factory.js";
 import { createTableSql, defineProjection, type EventHandler, type TableSpec } from "../projection.js";
 
 /** Enum names of IConsortiumRegistry, by their uint8 value. */

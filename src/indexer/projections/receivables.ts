@@ -1,5 +1,6 @@
 import { encodeAbiParameters, keccak256, type Hex } from "viem";
-import { ReceivableCertificate__factory, ReceivableDesk__factory } from "@consortia/sdk/typechain";
+import { ReceivableCertificate__factory } from "@consortia/sdk/typechain/factories/receivables/ReceivableCertificate__factory.js";
+import { ReceivableDesk__factory } from "@consortia/sdk/typechain/factories/receivables/ReceivableDesk__factory.js";
 import {
   createTableSql,
   defineProjection,

@@ -1,4 +1,4 @@
-import { RecourseClaims__factory } from "@consortia/sdk/typechain";
+import { RecourseClaims__factory } from "@consortia/sdk/typechain/factories/receivables/RecourseClaims__factory.js";
 import {
   type ColumnType,
   createTableSql,

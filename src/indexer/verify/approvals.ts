@@ -1,4 +1,5 @@
-import { ApprovalProcesses__factory, ConsortiumCalendar__factory } from "@consortia/sdk/typechain";
+import { ApprovalProcesses__factory } from "@consortia/sdk/typechain/factories/approvals/ApprovalProcesses__factory.js";
+import { ConsortiumCalendar__factory } from "@consortia/sdk/typechain/factories/platform/ConsortiumCalendar__factory.js";
 import { APPROVAL_CASE_STATES, APPROVAL_STEP_STATES } from "../projections/approvals.js";
 import { asOf, counted, deployed, enumName, reader, rowByRow, type Check } from "./check.js";
 

@@ -1,4 +1,4 @@
-import { AuthorityAttestations__factory } from "@consortia/sdk/typechain";
+import { AuthorityAttestations__factory } from "@consortia/sdk/typechain/factories/attestations/AuthorityAttestations__factory.js";
 import { ATTESTATION_KINDS, FINANCING_APPLICATIONS } from "../projections/attestations.js";
 import { currencyCode } from "../projections/receivables.js";
 import { asOf, counted, deployed, reader, rowByRow, type Check } from "./check.js";

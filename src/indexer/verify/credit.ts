@@ -1,4 +1,4 @@
-import { CreditBlacklist__factory } from "@consortia/sdk/typechain";
+import { CreditBlacklist__factory } from "@consortia/sdk/typechain/factories/credit/CreditBlacklist__factory.js";
 import { CATEGORIES, ENTRY_STATUSES, SUBJECT_KINDS } from "../projections/credit.js";
 import { asOf, deployed, enumName, groupBy, reader, rowByRow, upTo, type Check } from "./check.js";
 

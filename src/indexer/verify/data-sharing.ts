@@ -1,5 +1,6 @@
 import { encodeAbiParameters, keccak256, type Hex } from "viem";
-import { DataSharing__factory, ECertificates__factory } from "@consortia/sdk/typechain";
+import { DataSharing__factory } from "@consortia/sdk/typechain/factories/data-sharing/DataSharing__factory.js";
+import { ECertificates__factory } from "@consortia/sdk/typechain/factories/data-sharing/ECertificates__factory.js";
 import {
   CERTIFICATE_STATUSES,
   CLASSIFICATIONS,

@@ -1,4 +1,5 @@
-import { FinancedDocuments__factory, IssuanceLimits__factory } from "@consortia/sdk/typechain";
+import { FinancedDocuments__factory } from "@consortia/sdk/typechain/factories/platform/FinancedDocuments__factory.js";
+import { IssuanceLimits__factory } from "@consortia/sdk/typechain/factories/receivables/IssuanceLimits__factory.js";
 import { currencyCode } from "../projections/receivables.js";
 import type { Row } from "../db.js";
 import { asOf, deployed, groupBy, reader, rowByRow, upTo, type Check, type Field } from "./check.js";

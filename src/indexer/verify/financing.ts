@@ -1,4 +1,4 @@
-import { FinancingRequests__factory } from "@consortia/sdk/typechain";
+import { FinancingRequests__factory } from "@consortia/sdk/typechain/factories/receivables/FinancingRequests__factory.js";
 import { asOf, counted, deployed, enumName, groupBy, reader, rowByRow, type Check } from "./check.js";
 
 const REQUEST_STATUSES = ["None", "Open", "Accepted", "Cancelled"] as const;

@@ -1,4 +1,4 @@
-import { ForfaitingMarket__factory } from "@consortia/sdk/typechain";
+import { ForfaitingMarket__factory } from "@consortia/sdk/typechain/factories/forfaiting/ForfaitingMarket__factory.js";
 import { OFFER_STATES } from "../projections/forfaiting.js";
 import { asOf, counted, deployed, enumName, reader, rowByRow, type Check } from "./check.js";
 

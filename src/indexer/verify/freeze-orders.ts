@@ -1,4 +1,4 @@
-import { FreezeOrders__factory } from "@consortia/sdk/typechain";
+import { FreezeOrders__factory } from "@consortia/sdk/typechain/factories/platform/FreezeOrders__factory.js";
 import { FREEZE_PATHS, FREEZE_SCOPE_KINDS } from "../projections/freeze-orders.js";
 import { asOf, counted, deployed, enumName, reader, rowByRow, type Check } from "./check.js";
 

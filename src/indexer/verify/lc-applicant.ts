@@ -1,4 +1,4 @@
-import { LcApplicantAccounts__factory } from "@consortia/sdk/typechain";
+import { LcApplicantAccounts__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/LcApplicantAccounts__factory.js";
 import { RELEASE_STATES, requiredMargin } from "../projections/lc-applicant.js";
 import { asOf, deployed, enumName, reader, rowByRow, type Check, type Field } from "./check.js";
 

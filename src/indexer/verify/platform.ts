@@ -1,6 +1,8 @@
 import type { Abi, AbiFunction, Address } from "viem";
 import { IMPLEMENTATION_SLOT } from "@consortia/sdk";
-import { ConsortiumRegistry__factory, DepositToken__factory, PaymentLedger__factory } from "@consortia/sdk/typechain";
+import { ConsortiumRegistry__factory } from "@consortia/sdk/typechain/factories/platform/ConsortiumRegistry__factory.js";
+import { DepositToken__factory } from "@consortia/sdk/typechain/factories/platform/DepositToken__factory.js";
+import { PaymentLedger__factory } from "@consortia/sdk/typechain/factories/platform/PaymentLedger__factory.js";
 import { loadProjections } from "../projections.js";
 import { UPGRADEABLE_SOURCES } from "../../upgrades/contracts.js";
 import { ACCESS_LEVELS, ACCOUNT_STATUSES, MEMBER_KINDS, MEMBER_STATUSES } from "../projections/platform.js";

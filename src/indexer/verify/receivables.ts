@@ -1,4 +1,5 @@
-import { ReceivableCertificate__factory, ReceivableDesk__factory } from "@consortia/sdk/typechain";
+import { ReceivableCertificate__factory } from "@consortia/sdk/typechain/factories/receivables/ReceivableCertificate__factory.js";
+import { ReceivableDesk__factory } from "@consortia/sdk/typechain/factories/receivables/ReceivableDesk__factory.js";
 import { currencyCode, OFFER_STATUSES, PLEDGE_STATUSES, RECEIVABLE_STATUSES } from "../projections/receivables.js";
 import { asOf, counted, deployed, enumName, groupBy, reader, rowByRow, upTo, type Check, type Field } from "./check.js";
 

@@ -1,4 +1,4 @@
-import { RecourseClaims__factory } from "@consortia/sdk/typechain";
+import { RecourseClaims__factory } from "@consortia/sdk/typechain/factories/receivables/RecourseClaims__factory.js";
 import { RECOURSE_CLAIM_STATUSES, RECOURSE_OFFER_STATUSES } from "../projections/recourse.js";
 import { asOf, counted, deployed, enumName, reader, rowByRow, type Check } from "./check.js";
 
