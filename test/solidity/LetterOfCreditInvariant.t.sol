@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {InterbankPositions} from "../../contracts/letters-of-credit/InterbankPositions.sol";
+import {LcPresentationChecks} from "../../contracts/letters-of-credit/LcPresentationChecks.sol";
 import {LetterOfCredit} from "../../contracts/letters-of-credit/LetterOfCredit.sol";
 import {ILetterOfCredit} from "../../contracts/letters-of-credit/interfaces/ILetterOfCredit.sol";
 import {ConsortiumCalendar} from "../../contracts/platform/ConsortiumCalendar.sol";
@@ -37,6 +38,7 @@ contract LetterOfCreditHandler is PlatformFixture {
     mapping(uint256 presentationId => bool) internal _honoured;
     mapping(uint256 presentationId => bool) internal _returned;
     ConsortiumCalendar public calendar;
+    LcPresentationChecks public checks;
 
     constructor() {
         _deployPlatform();
@@ -49,9 +51,12 @@ contract LetterOfCreditHandler is PlatformFixture {
         calendar = ConsortiumCalendar(
             _proxy(address(new ConsortiumCalendar(registry)), abi.encodeCall(ConsortiumCalendar.initialize, (8 hours)))
         );
+        checks = LcPresentationChecks(
+            _proxy(address(new LcPresentationChecks(registry)), abi.encodeCall(LcPresentationChecks.initialize, ()))
+        );
         lc = LetterOfCredit(
             _proxy(
-                address(new LetterOfCredit(registry, token, ledger, positions, bytes3("CNY"))),
+                address(new LetterOfCredit(registry, token, ledger, positions, bytes3("CNY"), checks)),
                 abi.encodeCall(LetterOfCredit.initialize, (IConsortiumCalendar(address(calendar))))
             )
         );
