@@ -18,6 +18,7 @@ import {ForfaitingMarket} from "../forfaiting/ForfaitingMarket.sol";
 import {InterbankPositions} from "../letters-of-credit/InterbankPositions.sol";
 import {LetterOfCredit} from "../letters-of-credit/LetterOfCredit.sol";
 import {LcApplicantAccounts} from "../letters-of-credit/LcApplicantAccounts.sol";
+import {LcPresentationChecks} from "../letters-of-credit/LcPresentationChecks.sol";
 import {ILetterOfCredit} from "../letters-of-credit/interfaces/ILetterOfCredit.sol";
 import {IPresentationHook} from "../letters-of-credit/interfaces/ILcPresentationChecks.sol";
 import {PaymentLedger} from "../platform/PaymentLedger.sol";
@@ -192,6 +193,11 @@ contract LcApplicantAccountsRehearsalV2 is LcApplicantAccounts, RehearsalV2 {
         ILetterOfCredit letterOfCredit_,
         IDepositToken token_
     ) LcApplicantAccounts(registry_, letterOfCredit_, token_) {}
+}
+
+contract LcPresentationChecksRehearsalV2 is LcPresentationChecks, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) LcPresentationChecks(registry_) {}
 }
 
 contract BankGuaranteesRehearsalV2 is BankGuarantees, RehearsalV2 {
