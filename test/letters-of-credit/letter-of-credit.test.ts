@@ -902,10 +902,24 @@ describe("LetterOfCredit", () => {
     it("refuses a deployment without positions or currency", async () => {
       const { registry, token, ledger } = f.platform;
       await expect(
-        ethers.deployContract("LetterOfCredit", [registry, token, ledger, ethers.ZeroAddress, CNY, f.presentationChecks]),
+        ethers.deployContract("LetterOfCredit", [
+          registry,
+          token,
+          ledger,
+          ethers.ZeroAddress,
+          CNY,
+          f.presentationChecks,
+        ]),
       ).to.be.revertedWithCustomError(f.lc, "InvalidValue");
       await expect(
-        ethers.deployContract("LetterOfCredit", [registry, token, ledger, f.positions, "0x000000", f.presentationChecks]),
+        ethers.deployContract("LetterOfCredit", [
+          registry,
+          token,
+          ledger,
+          f.positions,
+          "0x000000",
+          f.presentationChecks,
+        ]),
       ).to.be.revertedWithCustomError(f.lc, "InvalidValue");
       await expect(
         ethers.deployContract("LetterOfCredit", [registry, token, ledger, f.positions, CNY, ethers.ZeroAddress]),

@@ -51,6 +51,7 @@ export async function deployApps(connection: NetworkConnection) {
       PaymentLedger: await entry(platform.ledger),
       InterbankPositions: await entry(positions),
       LetterOfCredit: await entry(lc),
+      LcPresentationChecks: await entry(presentationChecks),
       BankGuarantees: await entry(guarantees),
       ForfaitingMarket: await entry(market),
     },
