@@ -315,6 +315,14 @@ export const COVERAGE: Coverage[] = [
     run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "present", sightLc, "100"'] }],
   },
   {
+    commands: /^consortia lc present <id> <amount> --document <kind=hash> --shipped <date>$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['"--shipped", thirtyDaysAgo'] }],
+  },
+  {
+    commands: /^consortia lc presentation-period <id> <days>$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "presentation-period", lcId, "7"]'] }],
+  },
+  {
     commands: /^consortia lc presentation <id>$/,
     run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "presentation", held.presentationId]'] }],
   },
