@@ -1,4 +1,8 @@
-import { InterbankPositions__factory, LcPresentationChecks__factory, LetterOfCredit__factory } from "@consortia/sdk/typechain";
+import {
+  InterbankPositions__factory,
+  LcPresentationChecks__factory,
+  LetterOfCredit__factory,
+} from "@consortia/sdk/typechain";
 import {
   createTableSql,
   defineProjection,
