@@ -312,7 +312,7 @@ export const COVERAGE: Coverage[] = [
   },
   {
     commands: /^consortia lc present$/,
-    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "present", sightLc, "100"'] }],
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['"lc", "present", sightLc, "100"'] }],
   },
   {
     commands: /^consortia lc present <id> <amount> --document <kind=hash> --shipped <date>$/,
