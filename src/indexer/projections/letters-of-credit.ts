@@ -312,14 +312,15 @@ export const CURRENCY_TOKEN_TABLES = [
 ] as const satisfies readonly TableSpec[];
 
 /** The tables as they are now: the first release's with the examination and currency columns. */
-const LC_TABLES_NOW = LC_TABLES.map((table) => {
-  const examination = table.name === "lc_presentations" ? { ...EXAMINATION_COLUMNS, ...CHECK_COLUMNS } : {};
-  const period = table.name === "lc_letters" ? { presentation_period_days: "integer" as const } : {};
-  return {
-    ...table,
-    columns: { ...table.columns, ...examination, ...period, ...(CURRENCY_COLUMNS[table.name] ?? {}) },
-  };
-});
+/** Columns later migrations added, by table (003 examination, 005 presentation checks). */
+const ADDED_COLUMNS: Readonly<Record<string, Record<string, ColumnType>>> = {
+  lc_presentations: { ...EXAMINATION_COLUMNS, ...CHECK_COLUMNS },
+  lc_letters: { presentation_period_days: "integer" },
+};
+const LC_TABLES_NOW = LC_TABLES.map((table) => ({
+  ...table,
+  columns: { ...table.columns, ...(ADDED_COLUMNS[table.name] ?? {}), ...(CURRENCY_COLUMNS[table.name] ?? {}) },
+}));
 
 const EXAMINATION_MIGRATION = [
   `ALTER TABLE lc_presentations ${Object.entries(EXAMINATION_COLUMNS)
