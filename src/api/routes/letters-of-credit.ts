@@ -436,7 +436,10 @@ const partyFilters = Object.fromEntries(
 
 const maturity = range("p.maturity", unixSeconds, "bigint");
 const LC_EVENT = z.enum(
-  ["LetterOfCredit", "InterbankPositions"].flatMap((c) => CONTRACT_EVENTS.get(c) ?? []) as [string, ...string[]],
+  ["LetterOfCredit", "InterbankPositions", "LcPresentationChecks"].flatMap((c) => CONTRACT_EVENTS.get(c) ?? []) as [
+    string,
+    ...string[],
+  ],
   { error: "not an event of the LC contracts" },
 );
 
