@@ -10,6 +10,7 @@ import {ITransferableClaim} from "../platform/interfaces/ITransferableClaim.sol"
 import {Roles} from "../platform/libraries/Roles.sol";
 import {DocumentRef} from "../platform/types/DocumentRef.sol";
 import {IInterbankPositions} from "./interfaces/IInterbankPositions.sol";
+import {IPresentationHook} from "./interfaces/ILcPresentationChecks.sol";
 import {ILetterOfCredit} from "./interfaces/ILetterOfCredit.sol";
 
 /// @title LetterOfCredit
@@ -48,6 +49,9 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
     IInterbankPositions private immutable _positions;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     bytes3 private immutable _settlementCurrency;
+    /// @dev The presentation checks (`LcPresentationChecks`, issue 19), called by `present`, `examine` and `refuse`.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IPresentationHook private immutable _checks;
 
     /// @custom:storage-location erc7201:consortia.storage.LetterOfCredit
     struct LetterOfCreditStorage {
@@ -75,12 +79,15 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         IDepositToken token_,
         IPaymentLedger ledger_,
         IInterbankPositions positions_,
-        bytes3 settlementCurrency_
+        bytes3 settlementCurrency_,
+        IPresentationHook checks_
     ) Settlement(registry_, token_, ledger_) {
         if (address(positions_) == address(0)) revert InvalidValue("positions");
         if (settlementCurrency_ == bytes3(0)) revert InvalidValue("currency");
+        if (address(checks_) == address(0)) revert InvalidValue("checks");
         _positions = positions_;
         _settlementCurrency = settlementCurrency_;
+        _checks = checks_;
     }
 
     /// @notice Initializes the proxy (run once, by the proxy's constructor) with the consortium calendar that counts
@@ -267,6 +274,7 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
             reserved
         );
         emit ExaminationClockStarted(presentationId, lcId, deadline);
+        _check(presentationId);
     }
 
     /// @inheritdoc ILetterOfCredit
@@ -280,6 +288,7 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         PresentationState result = count == 0 ? PresentationState.Compliant : PresentationState.Discrepant;
         p.state = result;
         emit PresentationExamined(presentationId, lcId, bank, result, discrepancies);
+        _check(presentationId);
     }
 
     /// @inheritdoc ILetterOfCredit
@@ -320,6 +329,7 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         p.state = holdDocuments ? PresentationState.Held : PresentationState.Refused;
         emit RefusalNoticeSent(presentationId, lcId, bank, discrepancies, noticeHash, holdDocuments);
         if (!holdDocuments) _release(presentationId, lcId, lc, p, bank);
+        _check(presentationId);
     }
 
     /// @inheritdoc ILetterOfCredit
@@ -750,6 +760,27 @@ contract LetterOfCredit is ILetterOfCredit, ITransferableClaim, Settlement {
         uint32 lastDay = calendar_.addWorkingDays(uint32(today), EXAMINATION_DAYS);
         // local midnight after `lastDay`, back in UTC, less a second
         return uint40(uint256((int256(uint256(lastDay)) + 1) * 1 days - offset) - 1);
+    }
+
+    /// @dev Calls the presentation checks' `IPresentationHook.check(presentationId, msg.sender)` with this step's own
+    /// calldata appended (see `IPresentationHook`) and bubbles their revert: they record what they find at `present`
+    /// and refuse an `examine` or `refuse` that contradicts it. Encoded by hand, which keeps the hook within the size
+    /// limit (~140 bytes for the three calls).
+    function _check(uint256 presentationId) private {
+        address checks = address(_checks);
+        assembly ("memory-safe") {
+            // the selector in the last 4 bytes of the first word: the call starts at ptr + 28
+            let ptr := mload(0x40)
+            let size := calldatasize()
+            mstore(ptr, 0x007f1f88) // IPresentationHook.check.selector
+            mstore(add(ptr, 32), presentationId)
+            mstore(add(ptr, 64), caller())
+            calldatacopy(add(ptr, 96), 0, size)
+            if iszero(call(gas(), checks, 0, add(ptr, 28), add(68, size), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
     }
 
     function _presentedKinds(DocumentRef[] calldata documents) private pure returns (uint32 kinds) {

@@ -18,7 +18,9 @@ import {ForfaitingMarket} from "../forfaiting/ForfaitingMarket.sol";
 import {InterbankPositions} from "../letters-of-credit/InterbankPositions.sol";
 import {LetterOfCredit} from "../letters-of-credit/LetterOfCredit.sol";
 import {LcApplicantAccounts} from "../letters-of-credit/LcApplicantAccounts.sol";
+import {LcPresentationChecks} from "../letters-of-credit/LcPresentationChecks.sol";
 import {ILetterOfCredit} from "../letters-of-credit/interfaces/ILetterOfCredit.sol";
+import {IPresentationHook} from "../letters-of-credit/interfaces/ILcPresentationChecks.sol";
 import {PaymentLedger} from "../platform/PaymentLedger.sol";
 import {IAuthorityAttestations} from "../attestations/interfaces/IAuthorityAttestations.sol";
 import {ReceivableCertificate} from "../receivables/ReceivableCertificate.sol";
@@ -179,8 +181,9 @@ contract LetterOfCreditRehearsalV2 is LetterOfCredit, RehearsalV2 {
         IDepositToken token_,
         IPaymentLedger ledger_,
         IInterbankPositions positions_,
-        bytes3 settlementCurrency_
-    ) LetterOfCredit(registry_, token_, ledger_, positions_, settlementCurrency_) {}
+        bytes3 settlementCurrency_,
+        IPresentationHook checks_
+    ) LetterOfCredit(registry_, token_, ledger_, positions_, settlementCurrency_, checks_) {}
 }
 
 contract LcApplicantAccountsRehearsalV2 is LcApplicantAccounts, RehearsalV2 {
@@ -190,6 +193,11 @@ contract LcApplicantAccountsRehearsalV2 is LcApplicantAccounts, RehearsalV2 {
         ILetterOfCredit letterOfCredit_,
         IDepositToken token_
     ) LcApplicantAccounts(registry_, letterOfCredit_, token_) {}
+}
+
+contract LcPresentationChecksRehearsalV2 is LcPresentationChecks, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(IConsortiumRegistry registry_) LcPresentationChecks(registry_) {}
 }
 
 contract BankGuaranteesRehearsalV2 is BankGuarantees, RehearsalV2 {

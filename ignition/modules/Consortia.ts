@@ -23,7 +23,12 @@ export default buildModule("Consortia", (m) => {
     financing: financingRequests,
     recourse: recourseClaims,
   } = m.useModule(ReceivablesModule);
-  const { positions, letterOfCredit, applicantAccounts: lcApplicantAccounts } = m.useModule(LettersOfCreditModule);
+  const {
+    positions,
+    letterOfCredit,
+    applicantAccounts: lcApplicantAccounts,
+    presentationChecks: lcPresentationChecks,
+  } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
   const { app: approvals } = m.useModule(ApprovalsModule);
@@ -42,6 +47,7 @@ export default buildModule("Consortia", (m) => {
     positions,
     letterOfCredit,
     lcApplicantAccounts,
+    lcPresentationChecks,
     guarantees,
     forfaiting,
     approvals,

@@ -7,14 +7,18 @@ import PlatformModule from "./Platform.js";
  * payment records), so both are registered as system contracts; the LC contract records nominated banks'
  * reimbursements in InterbankPositions as a system contract. The platform's calendar counts the examination clock.
  * LcApplicantAccounts (margin and release of documents) escrows the applicants' margin: a system contract too.
+ * LcPresentationChecks (the automatic UCP 600 checks) is an LC constructor argument; it moves nothing and is not a
+ * system contract (it accepts calls from system contracts: the LC contract).
  */
 export default buildModule("LettersOfCredit", (m) => {
   const { registry, token, ledger, calendar } = m.useModule(PlatformModule);
   const positions = deployUpgradeable(m, "InterbankPositions", [registry, token, ledger]);
+  // the automatic checks at presentation (UCP 600), which LetterOfCredit calls from present, examine and refuse
+  const presentationChecks = deployUpgradeable(m, "LcPresentationChecks", [registry]);
   const letterOfCredit = deployUpgradeable(
     m,
     "LetterOfCredit",
-    [registry, token, ledger, positions, m.getParameter("settlementCurrency", "0x434e59")], // "CNY"
+    [registry, token, ledger, positions, m.getParameter("settlementCurrency", "0x434e59"), presentationChecks], // "CNY"
     [calendar], // counts the UCP 600 examination clock
   );
   m.call(registry, "bootstrapSystemContract", [positions], {
@@ -27,5 +31,5 @@ export default buildModule("LettersOfCredit", (m) => {
   m.call(registry, "bootstrapSystemContract", [applicantAccounts], {
     id: "registerLcApplicantAccounts",
   });
-  return { positions, letterOfCredit, applicantAccounts };
+  return { positions, letterOfCredit, applicantAccounts, presentationChecks };
 });

@@ -19,6 +19,7 @@ export const UPGRADEABLE_SOURCES = {
   InterbankPositions: "contracts/letters-of-credit/InterbankPositions.sol",
   LetterOfCredit: "contracts/letters-of-credit/LetterOfCredit.sol",
   LcApplicantAccounts: "contracts/letters-of-credit/LcApplicantAccounts.sol",
+  LcPresentationChecks: "contracts/letters-of-credit/LcPresentationChecks.sol",
   BankGuarantees: "contracts/guarantees/BankGuarantees.sol",
   ForfaitingMarket: "contracts/forfaiting/ForfaitingMarket.sol",
   ConsortiumCalendar: "contracts/platform/ConsortiumCalendar.sol",

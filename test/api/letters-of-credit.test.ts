@@ -140,6 +140,24 @@ describe("API: letters of credit and interbank positions", function () {
       expect(rest.items).to.have.length(3);
     });
 
+    it("shows what the automatic checks found on each presentation, as LcPresentationChecks records it", async () => {
+      const lc = await t.apps.lc.getAddress();
+      const checks = t.chain.deployments.contracts.LcPresentationChecks!.address;
+      const { LcPresentationChecks__factory } = await import("@consortia/sdk/typechain");
+      const contract = LcPresentationChecks__factory.connect(checks, t.apps.lc.runner);
+      const { items } = await t.ok(`/lc-presentations?lcId=${t.scenario.sightLc}`);
+      expect(items).to.have.length(3);
+      for (const item of items) {
+        const f = await contract.findings(lc, BigInt(item.id));
+        expect(item.checks).to.not.equal(null);
+        expect(item.checks.missingKinds).to.equal(Number(f.missingKinds));
+        expect(item.checks.codes.length > 0).to.equal(f.codes !== 0n);
+        expect(item.checks.shipmentDate).to.equal(f.shipmentStated ? Number(f.shipmentDate) : null);
+      }
+      const one = await t.ok(`/lc-presentations/${items[0].id}`);
+      expect(one.checks).to.deep.equal(items[0].checks);
+    });
+
     it("shows a claim with its holder history, also as of before its first sale", async () => {
       const s = t.scenario;
       const claim = await t.ok(`/lc-presentations/${s.claimId}`);

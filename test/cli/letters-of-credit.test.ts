@@ -75,7 +75,16 @@ describe("cli: lc commands against a real node", function () {
   it("present shows the examination deadline; refuse sends the one notice, return-documents ends it", async () => {
     const present = async (tag: string) =>
       net.json<{ presentationId: string; examinationDeadline: number }>(
-        ["lc", "present", sightLc, "100", "--document", `invoice=${h(tag)}`],
+        [
+          "lc",
+          "present",
+          sightLc,
+          "100",
+          "--document",
+          `invoice=${h(tag)}`,
+          "--document",
+          `transport-document=${h(`${tag} bl`)}`,
+        ],
         { as: "exporter" },
       );
     const held = await present("held invoice");
@@ -122,10 +131,61 @@ describe("cli: lc commands against a real node", function () {
     expect(noNotice.code).to.equal(2);
   });
 
+  it("present --shipped states the shipment date; the chain's findings bind examine; presentation-period", async () => {
+    const { lcId } = await net.json<{ lcId: string }>(
+      lcIssueArgs("10000", "terms checks", { documents: "invoice,transport-document", extra: ["--partial"] }),
+      { as: "bankA" },
+    );
+    const wrongParty = await net.run(["lc", "presentation-period", lcId, "7"], { as: "bankB" });
+    expect(wrongParty.code).to.equal(1);
+    const badDays = await net.run(["lc", "presentation-period", lcId, "0"], { as: "bankA" });
+    expect(badDays.code).to.equal(2);
+    const period = await net.run(["lc", "presentation-period", lcId, "7"], { as: "bankA" });
+    expect(period.stdout).to.match(new RegExp(`^letter of credit ${lcId}: documents to be presented within 7 days`));
+    await net.json(["lc", "advise", lcId], { as: "bankB" });
+    await net.json(["lc", "acknowledge", lcId], { as: "exporter" });
+    // unix seconds 30 days before the wall clock (the node's clock is never behind it)
+    const thirtyDaysAgo = String(Math.floor(Date.now() / 1000) - 30 * 86_400);
+    const late = await net.run(
+      ["lc", "present", lcId, "100", "--document", `invoice=${h("shipped invoice")}`, "--shipped", thirtyDaysAgo],
+      { as: "exporter" },
+    );
+    expect(late.code, late.stderr).to.equal(0);
+    expect(late.stdout).to.match(/the chain found DOCUMENTS_MISSING, LATE_PRESENTATION/);
+    const presentationId = /presentation (\d+)/.exec(late.stdout)![1];
+    const shown = await net.json<{ findings: { codes: string[]; missingKinds: number[]; shipmentStated: boolean } }>([
+      "lc",
+      "presentation",
+      presentationId,
+    ]);
+    expect(shown.findings).to.deep.include({
+      codes: ["DOCUMENTS_MISSING", "LATE_PRESENTATION"],
+      missingKinds: [4],
+      shipmentStated: true,
+    });
+    const compliant = await net.run(["lc", "examine", presentationId], { as: "bankA" });
+    expect(compliant.code).to.equal(1);
+    expect(compliant.stderr).to.match(/the chain found DOCUMENTS_MISSING, LATE_PRESENTATION/);
+    const examined = await net.json<{ result: string }>(
+      ["lc", "examine", presentationId, "--discrepancy", "DOCUMENTS_MISSING", "--discrepancy", "LATE_PRESENTATION"],
+      { as: "bankA" },
+    );
+    expect(examined.result).to.equal("Discrepant");
+  });
+
   it("examine --code-key puts each discrepancy code on chain as its term key (keyedTermHash), never as text", async () => {
     const consortiumKey = toHex(generateConsortiumKey());
     const { presentationId } = await net.json<{ presentationId: string }>(
-      ["lc", "present", sightLc, "100", "--document", `invoice=${h("keyed invoice")}`],
+      [
+        "lc",
+        "present",
+        sightLc,
+        "100",
+        "--document",
+        `invoice=${h("keyed invoice")}`,
+        "--document",
+        `transport-document=${h("keyed bl")}`,
+      ],
       { as: "exporter" },
     );
     const examine = ["lc", "examine", presentationId, "--discrepancy", "LATE_SHIPMENT", "--code-key"];

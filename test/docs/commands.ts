@@ -312,7 +312,15 @@ export const COVERAGE: Coverage[] = [
   },
   {
     commands: /^consortia lc present$/,
-    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "present", sightLc, "100"'] }],
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['"lc", "present", sightLc, "100"'] }],
+  },
+  {
+    commands: /^consortia lc present <id> <amount> --document <kind=hash> --shipped <date>$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['"--shipped", thirtyDaysAgo'] }],
+  },
+  {
+    commands: /^consortia lc presentation-period <id> <days>$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "presentation-period", lcId, "7"]'] }],
   },
   {
     commands: /^consortia lc presentation <id>$/,

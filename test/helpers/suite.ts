@@ -17,6 +17,7 @@ import type {
   InterbankPositions,
   LetterOfCredit,
   LcApplicantAccounts,
+  LcPresentationChecks,
   FinancedDocuments,
   FinancingRequests,
   RecourseClaims,
@@ -50,6 +51,7 @@ export interface SuiteContracts {
   positions: InterbankPositions;
   letterOfCredit: LetterOfCredit;
   lcApplicantAccounts: LcApplicantAccounts;
+  lcPresentationChecks: LcPresentationChecks;
   guarantees: BankGuarantees;
   forfaiting: ForfaitingMarket;
   approvals: ApprovalProcesses;
@@ -110,6 +112,7 @@ export async function deploySuite(
     positions: await at("InterbankPositions", "positions"),
     letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
     lcApplicantAccounts: await at("LcApplicantAccounts", "lcApplicantAccounts"),
+    lcPresentationChecks: await at("LcPresentationChecks", "lcPresentationChecks"),
     guarantees: await at("BankGuarantees", "guarantees"),
     forfaiting: await at("ForfaitingMarket", "forfaiting"),
     approvals: await at("ApprovalProcesses", "approvals"),

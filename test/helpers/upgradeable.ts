@@ -38,6 +38,7 @@ export interface UpgradeableContracts {
   InterbankPositions: Typechain.InterbankPositions;
   LetterOfCredit: Typechain.LetterOfCredit;
   LcApplicantAccounts: Typechain.LcApplicantAccounts;
+  LcPresentationChecks: Typechain.LcPresentationChecks;
   BankGuarantees: Typechain.BankGuarantees;
   ForfaitingMarket: Typechain.ForfaitingMarket;
   ConsortiumCalendar: Typechain.ConsortiumCalendar;

@@ -391,6 +391,7 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
         expect(clean.drift).to.deep.equal([]);
         expect(clean.compared["LC margins"]).to.equal(3 * 8);
         expect(clean.compared["LC documents held"]).to.equal(4 * 5);
+        expect(clean.compared["LC presentation checks"]).to.be.greaterThan(0);
         for (const [table, set, key, expected] of [
           ["lc_margins", "locked = locked + 1", "lc_id", (id: string) => [`LC ${id} margin locked`]],
           [
@@ -398,6 +399,13 @@ describe("indexer: lc-applicant projection (margin and documents held)", functio
             "state = 'Held'",
             "presentation_id",
             (id: string) => [`documents of presentation ${id} state`],
+          ],
+          // the automatic checks at presentation (LcPresentationChecks)
+          [
+            "lc_presentations",
+            `check_codes = '["LATE_SHIPMENT"]'::jsonb`,
+            "presentation_id",
+            (id: string) => [`presentation ${id} checks codes`],
           ],
         ] as const) {
           const rollback = new Error("rollback");

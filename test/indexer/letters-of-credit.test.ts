@@ -133,9 +133,16 @@ describe("indexer: letters-of-credit projection", function () {
           const lcId = args?.lcId ?? (args?.presentationId === undefined ? undefined : args.presentationId >> 16n);
           return lcId === s.sightLc;
         });
-        expect(rows.map((r) => r.event)).to.deep.equal(
+        // LcPresentationChecks' PresentationChecked follows each DocumentsPresented, in the same transaction
+        const own = rows.filter((r) => r.event !== "PresentationChecked");
+        expect(own.map((r) => r.event)).to.deep.equal(
           lcEvents.map((e) => (e as unknown as { eventName: string }).eventName),
         );
+        const checked = rows.filter((r) => r.event === "PresentationChecked");
+        const presented = rows.filter((r) => r.event === "DocumentsPresented");
+        expect(checked.map((r) => r.tx_hash)).to.deep.equal(presented.map((r) => r.tx_hash));
+        const presentations = await current("lc_presentations", "lc_id = $1", [s.sightLc]);
+        for (const p of presentations) expect(p.check_codes).to.be.an("array");
         expect(rows[0]).to.include({ event: "LetterOfCreditIssued", member_id: chain.ids.bankA, state: "Issued" });
         const acceptedAmendment = rows.find((r) => r.event === "AmendmentAccepted")!;
         expect(acceptedAmendment.member_id).to.equal(chain.ids.supplier1);

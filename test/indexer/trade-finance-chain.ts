@@ -4,6 +4,7 @@ import {
   ForfaitingMarket__factory,
   InterbankPositions__factory,
   ConsortiumCalendar__factory,
+  LcPresentationChecks__factory,
   DepositToken__factory,
   LetterOfCredit__factory,
   type ForfaitingMarket,
@@ -93,8 +94,10 @@ export async function deployTradeFinance(chain: TestChain): Promise<TradeFinance
     [8 * 3600],
     deployer,
   );
+  const checks = await deployProxy(await new LcPresentationChecks__factory(deployer).deploy(registry), [], deployer);
+  await checks.waitForDeployment();
   const lc = await deployProxy(
-    await new LetterOfCredit__factory(deployer).deploy(registry, token, ledger, positions, CNY),
+    await new LetterOfCredit__factory(deployer).deploy(registry, token, ledger, positions, CNY, checks),
     [await calendar.getAddress()],
     deployer,
   );
@@ -122,6 +125,7 @@ export async function deployTradeFinance(chain: TestChain): Promise<TradeFinance
   }
   chain.deployments.contracts.InterbankPositions = { address: addresses.positions, block };
   chain.deployments.contracts.LetterOfCredit = { address: addresses.lc, block };
+  chain.deployments.contracts.LcPresentationChecks = { address: await checks.getAddress(), block };
   chain.deployments.contracts.ForfaitingMarket = { address: addresses.market, block };
   writeFileSync(chain.deploymentsPath, JSON.stringify(chain.deployments, null, 2));
   return { lc, positions, market, addresses };

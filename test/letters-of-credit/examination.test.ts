@@ -117,6 +117,7 @@ describe("LetterOfCredit: UCP 600 examination", () => {
         f.platform.ledger,
         f.positions,
         "0x434e59",
+        f.presentationChecks,
       ]);
       const data = implementation.interface.encodeFunctionData("initialize", [ethers.ZeroAddress]);
       await expect(ethers.deployContract("SuiteProxy", [implementation, data])).to.be.revertedWithCustomError(

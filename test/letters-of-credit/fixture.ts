@@ -4,6 +4,7 @@ import type {
   ConsortiumCalendar,
   InterbankPositions,
   LcApplicantAccounts,
+  LcPresentationChecks,
   LetterOfCredit,
 } from "@consortia/sdk/typechain";
 import type { ILetterOfCredit } from "@consortia/sdk/typechain/letters-of-credit/LetterOfCredit.js";
@@ -76,6 +77,7 @@ export interface LcFixture {
   lc: LetterOfCredit;
   /** The applicant's side: margin and release of documents. */
   applicantAccounts: LcApplicantAccounts;
+  presentationChecks: LcPresentationChecks;
   positions: InterbankPositions;
   calendar: ConsortiumCalendar;
   now: bigint;
@@ -93,10 +95,11 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     platform.ledger,
   ]);
   const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [platform.registry], [UTC_OFFSET]);
+  const presentationChecks = await deployUpgradeable(ethers, "LcPresentationChecks", [platform.registry]);
   const lc = await deployUpgradeable(
     ethers,
     "LetterOfCredit",
-    [platform.registry, platform.token, platform.ledger, positions, CNY],
+    [platform.registry, platform.token, platform.ledger, positions, CNY, presentationChecks],
     [calendar],
   );
   const applicantAccounts = await deployUpgradeable(ethers, "LcApplicantAccounts", [
@@ -128,7 +131,7 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     termsHash: hash("full terms v1"),
     ...overrides,
   });
-  return { platform, lc, applicantAccounts, positions, calendar, now, terms };
+  return { platform, lc, applicantAccounts, presentationChecks, positions, calendar, now, terms };
 }
 
 /** Issues (bankA for core) an LC, advises (bankB) and acknowledges (supplier1); returns its id. */

@@ -902,10 +902,27 @@ describe("LetterOfCredit", () => {
     it("refuses a deployment without positions or currency", async () => {
       const { registry, token, ledger } = f.platform;
       await expect(
-        ethers.deployContract("LetterOfCredit", [registry, token, ledger, ethers.ZeroAddress, CNY]),
+        ethers.deployContract("LetterOfCredit", [
+          registry,
+          token,
+          ledger,
+          ethers.ZeroAddress,
+          CNY,
+          f.presentationChecks,
+        ]),
       ).to.be.revertedWithCustomError(f.lc, "InvalidValue");
       await expect(
-        ethers.deployContract("LetterOfCredit", [registry, token, ledger, f.positions, "0x000000"]),
+        ethers.deployContract("LetterOfCredit", [
+          registry,
+          token,
+          ledger,
+          f.positions,
+          "0x000000",
+          f.presentationChecks,
+        ]),
+      ).to.be.revertedWithCustomError(f.lc, "InvalidValue");
+      await expect(
+        ethers.deployContract("LetterOfCredit", [registry, token, ledger, f.positions, CNY, ethers.ZeroAddress]),
       ).to.be.revertedWithCustomError(f.lc, "InvalidValue");
       expect(await f.lc.interbankPositions()).to.equal(await f.positions.getAddress());
     });

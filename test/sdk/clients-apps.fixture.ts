@@ -14,10 +14,11 @@ export async function deployApps(connection: NetworkConnection) {
     platform.ledger,
   ]);
   const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [platform.registry], [8 * 3600]);
+  const presentationChecks = await deployUpgradeable(ethers, "LcPresentationChecks", [platform.registry]);
   const lc = await deployUpgradeable(
     ethers,
     "LetterOfCredit",
-    [platform.registry, platform.token, platform.ledger, positions, "0x434e59"],
+    [platform.registry, platform.token, platform.ledger, positions, "0x434e59", presentationChecks],
     [calendar],
   );
   const guarantees = await deployUpgradeable(ethers, "BankGuarantees", [
@@ -50,6 +51,7 @@ export async function deployApps(connection: NetworkConnection) {
       PaymentLedger: await entry(platform.ledger),
       InterbankPositions: await entry(positions),
       LetterOfCredit: await entry(lc),
+      LcPresentationChecks: await entry(presentationChecks),
       BankGuarantees: await entry(guarantees),
       ForfaitingMarket: await entry(market),
     },

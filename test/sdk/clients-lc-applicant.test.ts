@@ -55,7 +55,8 @@ describe("sdk/clients lcApplicant", () => {
     await f.lc.connect(accounts.bankA).approveApplication(lcId);
     await f.lc.connect(accounts.bankB).advise(lcId);
     await f.lc.connect(accounts.supplier1).acknowledge(lcId);
-    const docs = documents(Kind.INVOICE, Kind.TRANSPORT_DOCUMENT);
+    // every kind the LC requires: a missing kind is a discrepancy the chain finds (LcPresentationChecks)
+    const docs = documents(Kind.INVOICE, Kind.TRANSPORT_DOCUMENT, Kind.INSURANCE);
     const pid = await f.lc.connect(accounts.supplier1).present.staticCall(lcId, 60_000n, docs);
     await f.lc.connect(accounts.supplier1).present(lcId, 60_000n, docs);
     await f.lc.connect(accounts.bankA).examine(pid, []);

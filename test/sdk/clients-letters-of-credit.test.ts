@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { keccak256, toUtf8Bytes } from "ethers";
-import { ContractError, type LcTermsInput } from "@consortia/sdk";
+import { encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
+import { ContractError, presentationDocumentsHash, type LcTermsInput } from "@consortia/sdk";
 import { deployApps } from "./clients-apps.fixture.js";
 
 const connection = await network.create();
@@ -67,6 +67,58 @@ describe("sdk/clients lettersOfCredit", () => {
 
     const error = await bankB.lettersOfCredit.advise(lcId).catch((caught: unknown) => caught);
     expect((error as ContractError).decoded.message).to.equal("letter of credit 1 is Acknowledged, expected Issued");
+  });
+
+  it("presentation checks: period, shipment statement, findings by code, and the bank held to them", async () => {
+    const { platform, as, now } = await networkHelpers.loadFixture(fixture);
+    const { accounts } = platform;
+    const [bankA, bankB, supplier] = await Promise.all([
+      as(accounts.bankA),
+      as(accounts.bankB),
+      as(accounts.supplier1),
+    ]);
+    const { lcId } = await bankA.lettersOfCredit.issue(accounts.core.address, {
+      advisingBank: accounts.bankB.address,
+      beneficiary: accounts.supplier1.address,
+      amount: 100_000n,
+      currency: "CNY",
+      expiry: now + 90n * DAY,
+      latestShipment: now + 60n * DAY,
+      partialDrawings: true,
+      requiredDocuments: [2, 4, 5],
+      termsHash: h("checks"),
+    });
+    await bankA.lettersOfCredit.setPresentationPeriod(lcId, 10);
+    expect(await bankA.lettersOfCredit.presentationPeriod(lcId)).to.equal(10);
+    await bankB.lettersOfCredit.advise(lcId);
+    await supplier.lettersOfCredit.acknowledge(lcId);
+    const docs = [2, 4].map((kind) => ({ contentHash: h(`c ${kind}`), uriHash: h(`u ${kind}`), kind }));
+    await supplier.lettersOfCredit.stateShipment(docs, now - 20n * DAY);
+    const { presentationId, findings } = await supplier.lettersOfCredit.present(lcId, 10_000n, docs);
+    expect(findings).to.deep.include({
+      checked: true,
+      codes: ["DOCUMENTS_MISSING", "LATE_PRESENTATION"],
+      missingKinds: [5],
+      shipmentStated: true,
+      shipmentDate: Number(now - 20n * DAY),
+    });
+    const refused = await bankA.lettersOfCredit.examine(presentationId, []).catch((e: unknown) => e);
+    expect(refused).to.be.instanceOf(ContractError);
+    expect((refused as ContractError).message).to.contain("DOCUMENTS_MISSING, LATE_PRESENTATION");
+    const contradicted = await bankA.lettersOfCredit
+      .examine(presentationId, [
+        encodeBytes32String("DOCUMENTS_MISSING"),
+        encodeBytes32String("LATE_PRESENTATION"),
+        encodeBytes32String("LATE_SHIPMENT"),
+      ])
+      .catch((e: unknown) => e);
+    expect((contradicted as ContractError).message).to.contain("checked LATE_SHIPMENT and found it clean");
+    const { result } = await bankA.lettersOfCredit.examine(presentationId, [
+      encodeBytes32String("DOCUMENTS_MISSING"),
+      encodeBytes32String("LATE_PRESENTATION"),
+    ]);
+    expect(result).to.equal("Discrepant");
+    expect(presentationDocumentsHash(docs)).to.match(/^0x[0-9a-f]{64}$/);
   });
 
   it("positions: credit lines, obligations and a netting run with decoded net positions", async () => {

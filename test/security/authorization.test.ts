@@ -10,7 +10,7 @@ import { authorizationMarkdown } from "./authorization/document.js";
 import { pauseEntries, platformEntries } from "./authorization/platform.js";
 import { financingEntries, receivableEntries, recourseEntries } from "./authorization/receivables.js";
 import { freezeEntries } from "./authorization/freeze.js";
-import { lcApplicantEntries } from "./authorization/lc-applicant.js";
+import { lcApplicantEntries, lcPresentationCheckEntries } from "./authorization/lc-applicant.js";
 import { recordEntries } from "./authorization/records.js";
 import { runEntry, violation, type EntryResult } from "./authorization/runner.js";
 import { tradeEntries } from "./authorization/trade.js";
@@ -41,6 +41,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "positions",
   "letterOfCredit",
   "lcApplicantAccounts",
+  "lcPresentationChecks",
   "guarantees",
   "forfaiting",
   "approvals",
@@ -56,6 +57,7 @@ const ENTRIES: Entry[] = [
   ...freezeEntries,
   ...tradeEntries,
   ...lcApplicantEntries,
+  ...lcPresentationCheckEntries,
   ...approvalEntries,
   ...attestationEntries,
   ...upgradeEntries(CONTRACTS),
@@ -71,6 +73,7 @@ const ENTRIES: Entry[] = [
     "positions",
     "letterOfCredit",
     "lcApplicantAccounts",
+    "lcPresentationChecks",
     "guarantees",
     "forfaiting",
     "approvals",

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {InterbankPositions} from "../../contracts/letters-of-credit/InterbankPositions.sol";
+import {LcPresentationChecks} from "../../contracts/letters-of-credit/LcPresentationChecks.sol";
 import {LetterOfCredit} from "../../contracts/letters-of-credit/LetterOfCredit.sol";
 import {ILetterOfCredit} from "../../contracts/letters-of-credit/interfaces/ILetterOfCredit.sol";
 import {ConsortiumCalendar} from "../../contracts/platform/ConsortiumCalendar.sol";
@@ -31,12 +32,15 @@ contract LetterOfCreditHandler is PlatformFixture {
     bool public ghostRefusedAndHonoured;
     /// @dev A preclusion recorded at or before the presentation's examination deadline.
     bool public ghostPrecludedEarly;
+    /// @dev A presentation the checks found discrepant examined as complying (issue 19: only a waiver or preclusion).
+    bool public ghostCompliantDespiteFindings;
     uint256 public ghostPreclusions;
     uint256 public ghostNotices;
     mapping(uint256 presentationId => uint256) internal _payments;
     mapping(uint256 presentationId => bool) internal _honoured;
     mapping(uint256 presentationId => bool) internal _returned;
     ConsortiumCalendar public calendar;
+    LcPresentationChecks public checks;
 
     constructor() {
         _deployPlatform();
@@ -49,9 +53,12 @@ contract LetterOfCreditHandler is PlatformFixture {
         calendar = ConsortiumCalendar(
             _proxy(address(new ConsortiumCalendar(registry)), abi.encodeCall(ConsortiumCalendar.initialize, (8 hours)))
         );
+        checks = LcPresentationChecks(
+            _proxy(address(new LcPresentationChecks(registry)), abi.encodeCall(LcPresentationChecks.initialize, ()))
+        );
         lc = LetterOfCredit(
             _proxy(
-                address(new LetterOfCredit(registry, token, ledger, positions, bytes3("CNY"))),
+                address(new LetterOfCredit(registry, token, ledger, positions, bytes3("CNY"), checks)),
                 abi.encodeCall(LetterOfCredit.initialize, (IConsortiumCalendar(address(calendar))))
             )
         );
@@ -139,13 +146,29 @@ contract LetterOfCreditHandler is PlatformFixture {
         _observe(id);
     }
 
+    /// @dev Presents without the required kind (2): the checks record DOCUMENTS_MISSING.
+    function presentIncomplete(uint256 lcSeed, uint80 amount) external {
+        if (_lcIds.length == 0) return;
+        uint256 id = _lcIds[lcSeed % _lcIds.length];
+        DocumentRef[] memory docs = new DocumentRef[](1);
+        docs[0] = DocumentRef(keccak256(abi.encode(id, amount, "incomplete")), bytes32(0), 3);
+        vm.prank(SUPPLIER_1);
+        try lc.present(id, uint80(_bound(amount, 1, 2e12)), docs) returns (uint256 pid) {
+            _presentationIds.push(pid);
+            _observePresentation(pid);
+        } catch {}
+        _observe(id);
+    }
+
     function examine(uint256 seed, bool discrepant) external {
         (bool ok, uint256 pid, address bank) = _pick(seed);
         if (!ok) return;
         bytes32[] memory discrepancies = new bytes32[](discrepant ? 1 : 0);
-        if (discrepant) discrepancies[0] = "LATE_SHIPMENT";
+        if (discrepant) discrepancies[0] = seed % 2 == 0 ? bytes32("LATE_SHIPMENT") : bytes32("DOCUMENTS_MISSING");
         vm.prank(bank);
-        try lc.examine(pid, discrepancies) {} catch {}
+        try lc.examine(pid, discrepancies) {
+            if (!discrepant && checks.findings(address(lc), pid).codes != 0) ghostCompliantDespiteFindings = true;
+        } catch {}
         _observePresentation(pid);
     }
 
@@ -161,7 +184,7 @@ contract LetterOfCreditHandler is PlatformFixture {
         (bool ok, uint256 pid, address bank) = _pick(seed);
         if (!ok) return;
         bytes32[] memory discrepancies = new bytes32[](1);
-        discrepancies[0] = "LATE_PRESENTATION";
+        discrepancies[0] = seed % 2 == 0 ? bytes32("LATE_PRESENTATION") : bytes32("DOCUMENTS_MISSING");
         vm.prank(bank);
         try lc.refuse(pid, discrepancies, bytes32("notice"), holdDocuments) {
             ++ghostNotices;
@@ -329,5 +352,9 @@ contract LetterOfCreditInvariantTest is TestBase {
     /// @notice A preclusion is recorded only after the presentation's examination deadline.
     function invariant_precludedOnlyAfterDeadline() public view {
         _assertTrue(!handler.ghostPrecludedEarly(), "a preclusion before the deadline");
+    }
+
+    function invariant_findingsNeverExaminedCompliant() public view {
+        _assertTrue(!handler.ghostCompliantDespiteFindings(), "a presentation with findings examined as complying");
     }
 }

@@ -66,7 +66,7 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
     case "RecourseClaims":
       return [registry, at("ReceivableDesk"), at("ReceivableCertificate"), token, at("AuthorityAttestations")];
     case "LetterOfCredit":
-      return [registry, token, ledger, at("InterbankPositions"), CNY];
+      return [registry, token, ledger, at("InterbankPositions"), CNY, at("LcPresentationChecks")];
     case "ApprovalProcesses":
       return [registry, at("ConsortiumCalendar"), at("ECertificates")];
     case "ForfaitingMarket":

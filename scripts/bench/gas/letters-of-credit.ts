@@ -46,10 +46,11 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
   }
   const positions = await deployUpgradeable(ethers, "InterbankPositions", [registry, token, platform.ledger]);
   const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [registry], [8 * 3600]);
+  const presentationChecks = await deployUpgradeable(ethers, "LcPresentationChecks", [registry]);
   const lc = await deployUpgradeable(
     ethers,
     "LetterOfCredit",
-    [registry, token, platform.ledger, positions, CNY],
+    [registry, token, platform.ledger, positions, CNY, presentationChecks],
     [calendar],
   );
   await platform.finishBootstrap([positions, lc]);

@@ -105,6 +105,28 @@ const presentationSchema = z.object({
     .int()
     .nullable()
     .describe("When the documents were presented (the contract's presentedAt), unix seconds; starts the clocks"),
+  checks: z
+    .object({
+      codes: z
+        .array(z.string())
+        .describe(
+          "What the chain found (DOCUMENTS_MISSING, LATE_SHIPMENT, LATE_PRESENTATION, …): the bank must list each; " +
+            "it cannot list a code found clean",
+        ),
+      missingKinds: z.number().int().describe("Bitmask of the required document kinds not presented"),
+      shipmentDate: z
+        .number()
+        .int()
+        .nullable()
+        .describe("Shipment date the beneficiary stated (null: not stated; the shipment codes are the bank's)"),
+      lastPresentationDay: z
+        .number()
+        .int()
+        .nullable()
+        .describe("Last day for presentation (art. 14c, 29a), a day number on the consortium calendar"),
+    })
+    .nullable()
+    .describe("The automatic checks at presentation (LcPresentationChecks); null before they existed"),
   presented: source,
   source,
 });
@@ -253,6 +275,18 @@ const toPresentation = (r: Row) => ({
   paymentReference: (r.payment_reference as string | null) ?? null,
   reimbursementObligationId: (r.reimbursement_obligation_id as string | null) ?? null,
   presentedAt: r.presented_at === null || r.presented_at === undefined ? null : Number(r.presented_at),
+  checks:
+    r.check_codes === null || r.check_codes === undefined
+      ? null
+      : {
+          codes: r.check_codes as string[],
+          missingKinds: Number(r.check_missing_kinds ?? 0),
+          shipmentDate: r.shipment_date === null || r.shipment_date === undefined ? null : Number(r.shipment_date),
+          lastPresentationDay:
+            r.last_presentation_day === null || r.last_presentation_day === undefined
+              ? null
+              : Number(r.last_presentation_day),
+        },
   presented: created(r.presented_block, r.presented_tx),
   source: versionSource(r),
 });
@@ -402,7 +436,10 @@ const partyFilters = Object.fromEntries(
 
 const maturity = range("p.maturity", unixSeconds, "bigint");
 const LC_EVENT = z.enum(
-  ["LetterOfCredit", "InterbankPositions"].flatMap((c) => CONTRACT_EVENTS.get(c) ?? []) as [string, ...string[]],
+  ["LetterOfCredit", "InterbankPositions", "LcPresentationChecks"].flatMap((c) => CONTRACT_EVENTS.get(c) ?? []) as [
+    string,
+    ...string[],
+  ],
   { error: "not an event of the LC contracts" },
 );
 

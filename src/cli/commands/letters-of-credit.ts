@@ -302,24 +302,63 @@ export function register(program: Command, cli: () => Cli): void {
     .argument("<id>", "letter of credit id")
     .argument("<amount>", "amount drawn, decimal")
     .option("--document <kind=hash[@uri]>", "a presented document (repeat)", collect, [])
-    .description("present documents drawing an amount (beneficiary)")
-    .action(async (idText: string, amountText: string, options: { document: string[] }) => {
+    .option(
+      "--shipped <date>",
+      "shipment date on the transport document: stated first (bound to the documents' hash) so that the chain checks " +
+        "the latest shipment date and the presentation period (UCP 600 art. 14c)",
+    )
+    .description("present documents drawing an amount (beneficiary); prints what the automatic checks found")
+    .action(async (idText: string, amountText: string, options: { document: string[]; shipped?: string }) => {
       const id = parseId(idText, "letter of credit id");
       const documents = await Promise.all(options.document.map(parseDocument));
       if (documents.length === 0) throw new UsageError("present at least one --document <kind>=<hash>");
+      const shipped =
+        options.shipped === undefined ? undefined : await parseDate(options.shipped, "shipment date", cli().chainTime);
       const consortia = await cli().consortia({ sign: true });
       const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 80 });
-      const { presentationId, examinationDeadline, receipt } = await consortia.lettersOfCredit.present(
+      if (shipped !== undefined) {
+        await consortia.lettersOfCredit.stateShipment(
+          documents,
+          shipped,
+          progress(cli(), `state the shipment date of the documents`),
+        );
+      }
+      const { presentationId, examinationDeadline, findings, receipt } = await consortia.lettersOfCredit.present(
         id,
         amount,
         documents,
         progress(cli(), `present ${amountText} under letter of credit ${id}`),
       );
+      const found = findings === null ? "" : `; the chain found ${findings.codes.join(", ") || "no discrepancy"}`;
       printed(
         cli(),
         receipt,
-        { lcId: id, presentationId, examinationDeadline },
-        `presented: presentation ${presentationId}, examination deadline ${formatDate(examinationDeadline)}`,
+        { lcId: id, presentationId, examinationDeadline, findings },
+        `presented: presentation ${presentationId}, examination deadline ${formatDate(examinationDeadline)}${found}`,
+      );
+    });
+
+  lc.command("presentation-period")
+    .argument("<id>", "letter of credit id")
+    .argument("<days>", "days after shipment within which documents must be presented (1 to 365)")
+    .description("set an LC's presentation period, art. 14c (issuing bank, before the LC is advised; default 21)")
+    .action(async (idText: string, daysText: string) => {
+      const id = parseId(idText, "letter of credit id");
+      const days = Number(daysText);
+      if (!Number.isInteger(days) || days < 1 || days > 365) {
+        throw new UsageError(`<days> must be a whole number of days from 1 to 365, got "${daysText}"`);
+      }
+      const consortia = await cli().consortia({ sign: true });
+      const receipt = await consortia.lettersOfCredit.setPresentationPeriod(
+        id,
+        days,
+        progress(cli(), `presentation period of letter of credit ${id}`),
+      );
+      printed(
+        cli(),
+        receipt,
+        { lcId: id, presentationPeriodDays: days },
+        `letter of credit ${id}: documents to be presented within ${days} days after shipment`,
       );
     });
 
@@ -498,13 +537,26 @@ export function register(program: Command, cli: () => Cli): void {
       const id = parseId(idText, "presentation id");
       const consortia = await cli().consortia();
       const record = await readFound("presentation", id, () => consortia.lettersOfCredit.presentation(id));
-      const data = { ...record, amount: await consortia.token.format(record.amount) };
+      // what the automatic checks found (absent from deployments made before them)
+      const findings = consortia.deployment.contracts.LcPresentationChecks
+        ? await consortia.lettersOfCredit.findings(id)
+        : null;
+      const data = { ...record, amount: await consortia.token.format(record.amount), findings };
       cli().out.result(data, () =>
         details({
-          ...data,
+          ...record,
+          amount: data.amount,
           presentedAt: formatDate(record.presentedAt),
           examinationDeadline: formatDate(record.examinationDeadline),
           maturity: formatDate(record.maturity),
+          ...(findings === null
+            ? {}
+            : {
+                checked: findings.checked,
+                chainFindings: findings.codes.join(", ") || "none",
+                missingKinds: findings.missingKinds.join(", ") || "none",
+                shipmentDate: findings.shipmentStated ? formatDate(findings.shipmentDate) : "not stated",
+              }),
         }),
       );
     });

@@ -1,4 +1,5 @@
 import { InterbankPositions__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/InterbankPositions__factory.js";
+import { LcPresentationChecks__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/LcPresentationChecks__factory.js";
 import { LetterOfCredit__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/LetterOfCredit__factory.js";
 import {
   createTableSql,
@@ -264,6 +265,40 @@ export const CURRENCY_COLUMNS: Readonly<Record<string, Record<string, ColumnType
   ib_netting_positions: { currency: "integer" },
 };
 
+/**
+ * Columns the automatic checks at presentation (LcPresentationChecks, issue 19) added to `lc_presentations`
+ * (migration letters-of-credit/005): what the chain found (`check_codes`, the codes by name; null for a presentation
+ * made before the checks existed), the required kinds missing (bitmask), the shipment date the beneficiary stated
+ * (null: not stated, the shipment codes were left to the bank) and the last day for presentation (day number on the
+ * consortium calendar, art. 14c and 29a). `lc_letters.presentation_period_days` is the period its issuing bank set (null:
+ * 21 days).
+ */
+export const CHECK_COLUMNS = {
+  check_codes: "jsonb",
+  check_missing_kinds: "bigint",
+  shipment_date: "bigint",
+  last_presentation_day: "bigint",
+} as const satisfies Record<string, ColumnType>;
+
+/** The codes of the checks, by finding bit (LcPresentationChecks.codeOf). */
+export const CHECK_CODES = [
+  "DOCUMENTS_MISSING",
+  "LATE_SHIPMENT",
+  "LATE_PRESENTATION",
+  "PRESENTED_AFTER_EXPIRY",
+  "OVER_TOLERANCE",
+  "PARTIAL_DRAWING",
+] as const;
+
+export const checkCodes = (mask: number): string[] => CHECK_CODES.filter((_, bit) => (mask & (1 << bit)) !== 0);
+
+const CHECK_MIGRATION = [
+  `ALTER TABLE lc_presentations ${Object.entries(CHECK_COLUMNS)
+    .map(([column, type]) => `ADD COLUMN ${column} ${type}`)
+    .join(", ")}`,
+  `ALTER TABLE lc_letters ADD COLUMN presentation_period_days integer`,
+].join(";\n");
+
 /** Governance's map of a currency to the deposit token it settles in (migration letters-of-credit/004). */
 export const CURRENCY_TOKEN_TABLES = [
   {
@@ -275,10 +310,15 @@ export const CURRENCY_TOKEN_TABLES = [
 ] as const satisfies readonly TableSpec[];
 
 /** The tables as they are now: the first release's with the examination and currency columns. */
-const LC_TABLES_NOW = LC_TABLES.map((table) => {
-  const examination = table.name === "lc_presentations" ? EXAMINATION_COLUMNS : {};
-  return { ...table, columns: { ...table.columns, ...examination, ...(CURRENCY_COLUMNS[table.name] ?? {}) } };
-});
+/** Columns later migrations added, by table (003 examination, 005 presentation checks). */
+const ADDED_COLUMNS: Readonly<Record<string, Record<string, ColumnType>>> = {
+  lc_presentations: { ...EXAMINATION_COLUMNS, ...CHECK_COLUMNS },
+  lc_letters: { presentation_period_days: "integer" },
+};
+const LC_TABLES_NOW = LC_TABLES.map((table) => ({
+  ...table,
+  columns: { ...table.columns, ...(ADDED_COLUMNS[table.name] ?? {}), ...(CURRENCY_COLUMNS[table.name] ?? {}) },
+}));
 
 const EXAMINATION_MIGRATION = [
   `ALTER TABLE lc_presentations ${Object.entries(EXAMINATION_COLUMNS)
@@ -432,7 +472,11 @@ async function closeObligation(store: ProjectionStore, id: unknown, changes: Row
 
 export default defineProjection({
   name: "letters-of-credit",
-  contracts: { LetterOfCredit: LetterOfCredit__factory.abi, InterbankPositions: InterbankPositions__factory.abi },
+  contracts: {
+    LetterOfCredit: LetterOfCredit__factory.abi,
+    InterbankPositions: InterbankPositions__factory.abi,
+    LcPresentationChecks: LcPresentationChecks__factory.abi,
+  },
   tables: [...LC_TABLES_NOW, ...NETTING_EXCLUSION_TABLES, ...CURRENCY_TOKEN_TABLES],
   migrations: [
     { id: "letters-of-credit/001_tables", sql: LC_TABLES.map(createTableSql).join(";\n") },
@@ -442,8 +486,38 @@ export default defineProjection({
     },
     { id: "letters-of-credit/003_examination", sql: EXAMINATION_MIGRATION },
     { id: "letters-of-credit/004_currencies", sql: CURRENCY_MIGRATION },
+    { id: "letters-of-credit/005_presentation_checks", sql: CHECK_MIGRATION },
   ],
   handlers: {
+    LcPresentationChecks: {
+      // emitted in `present`'s transaction, after DocumentsPresented: the same transaction binds it to this LC contract
+      PresentationChecked: async (e, store) => {
+        const row = await store.get("lc_presentations", { presentation_id: e.args.presentationId });
+        if (row === undefined || row.presented_tx !== e.txHash) return;
+        const codes = checkCodes(Number(e.args.codes));
+        const stated = e.args.shipmentStated as boolean;
+        store.put("lc_presentations", {
+          ...row,
+          check_codes: codes,
+          check_missing_kinds: e.args.missingKinds,
+          shipment_date: stated ? e.args.shipmentDate : null,
+          last_presentation_day: stated ? e.args.lastPresentationDay : null,
+        });
+        timeline(store, e, {
+          lcId: lcOf(e.args.presentationId as bigint),
+          presentationId: e.args.presentationId,
+          details: { codes, missingKinds: e.args.missingKinds, shipmentDate: stated ? e.args.shipmentDate : null },
+        });
+      },
+      PresentationPeriodSet: async (e, store) => {
+        const lc = await store.get("lc_letters", { lc_id: e.args.lcId });
+        if (lc === undefined) return; // another LC contract's
+        store.put("lc_letters", { ...lc, presentation_period_days: Number(e.args.periodDays) });
+        timeline(store, e, { lcId: e.args.lcId, member: e.args.bank, details: { periodDays: e.args.periodDays } });
+      },
+      Paused: onPaused,
+      Unpaused: onUnpaused,
+    },
     LetterOfCredit: {
       LetterOfCreditApplied: onCreated("Applied"),
       LetterOfCreditIssued: onCreated("Issued"),

@@ -1,6 +1,13 @@
 import { InterbankPositions__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/InterbankPositions__factory.js";
+import { LcPresentationChecks__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/LcPresentationChecks__factory.js";
 import { LetterOfCredit__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/LetterOfCredit__factory.js";
-import { currencyCode, LC_STATES, OBLIGATION_STATUSES, PRESENTATION_STATES } from "../projections/letters-of-credit.js";
+import {
+  checkCodes,
+  currencyCode,
+  LC_STATES,
+  OBLIGATION_STATUSES,
+  PRESENTATION_STATES,
+} from "../projections/letters-of-credit.js";
 import { asOf, counted, deployed, enumName, groupBy, reader, rowByRow, show, upTo, type Check } from "./check.js";
 
 // LetterOfCreditRecord.flags bits (LetterOfCredit.sol).
@@ -145,6 +152,44 @@ export const LC_CHECKS: readonly Check[] = [
           ],
         )),
       ];
+    },
+  },
+  {
+    // the automatic checks at presentation (LcPresentationChecks): what the chain found on each presentation
+    name: "LC presentation checks",
+    tables: ["lc_presentations"],
+    async run(ctx) {
+      if (!deployed(ctx, "LetterOfCredit") || !deployed(ctx, "LcPresentationChecks")) return [];
+      const call = reader(ctx, "LcPresentationChecks", LcPresentationChecks__factory.abi);
+      const lc = ctx.deployments.contracts.LetterOfCredit!.address;
+      const presentations = await asOf(
+        ctx,
+        "t.presentation_id, t.check_codes, t.check_missing_kinds, t.shipment_date, t.last_presentation_day",
+        "lc_presentations",
+      );
+      return rowByRow<{
+        codes: number;
+        checked: boolean;
+        shipmentStated: boolean;
+        shipmentDate: bigint;
+        lastPresentationDay: number;
+        missingKinds: number;
+      }>(
+        presentations,
+        (p) => call("findings", [lc, p.presentation_id]),
+        (p) => `presentation ${String(p.presentation_id)} checks`,
+        (p, c) => [
+          // a presentation made before the checks existed has none (checked false on chain, null indexed)
+          [
+            "codes",
+            p.check_codes === null ? "unchecked" : (p.check_codes as string[]).join(",") || "none",
+            c.checked ? checkCodes(Number(c.codes)).join(",") || "none" : "unchecked",
+          ],
+          ["missingKinds", p.check_missing_kinds ?? 0, c.missingKinds],
+          ["shipmentDate", p.shipment_date, c.shipmentStated ? c.shipmentDate : null],
+          ["lastPresentationDay", p.last_presentation_day, c.shipmentStated ? c.lastPresentationDay : null],
+        ],
+      );
     },
   },
   {

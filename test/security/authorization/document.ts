@@ -18,6 +18,7 @@ const CONTRACT_NAMES: Record<string, string> = {
   positions: "InterbankPositions",
   letterOfCredit: "LetterOfCredit",
   lcApplicantAccounts: "LcApplicantAccounts",
+  lcPresentationChecks: "LcPresentationChecks",
   guarantees: "BankGuarantees",
   forfaiting: "ForfaitingMarket",
   attestations: "AuthorityAttestations",

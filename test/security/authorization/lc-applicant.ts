@@ -84,6 +84,42 @@ async function reimbursed(ctx: Context): Promise<{ id: bigint; obligationId: big
 }
 
 const issuing = { kind: "member", member: "bankA", role: "LC_BANK", noRole: "supplier1", wrong: "bankB" } as const;
+
+/** The automatic checks at presentation (LcPresentationChecks, issue 19). */
+export const lcPresentationCheckEntries: Entry[] = [
+  {
+    contract: "lcPresentationChecks",
+    signature: "stateShipment(bytes32,uint40)",
+    rule: "A trader (LC_TRADER) states the shipment date of documents it is about to present; used by its own presentation only",
+    party: { kind: "member", member: "supplier1", role: "LC_TRADER", noRole: "bankB" },
+    setup: async (ctx) => ({
+      args: [h("documents about to be presented"), BigInt(await ctx.connection.networkHelpers.time.latest()) - DAY],
+    }),
+  },
+  {
+    contract: "lcPresentationChecks",
+    signature: "setPresentationPeriod(address,uint256,uint16)",
+    rule: "The LC's issuing bank, before the LC is advised (a suite LC contract only)",
+    party: issuing,
+    setup: async (ctx) => {
+      const id = await ctx.state("lc checks: issued, not advised", async () => {
+        const { letterOfCredit: lc, accounts } = ctx.suite;
+        const terms = await lcTerms(ctx);
+        const lcId = await lc.connect(accounts.bankA).issue.staticCall(accounts.core, terms);
+        await lc.connect(accounts.bankA).issue(accounts.core, terms);
+        return lcId;
+      });
+      return { args: [await ctx.suite.letterOfCredit.getAddress(), id, 10] };
+    },
+  },
+  {
+    contract: "lcPresentationChecks",
+    signature: "check(uint256,address)",
+    rule: "A suite contract (LetterOfCredit, from present, examine and refuse); records under the caller only",
+    party: { kind: "contract", who: "LetterOfCredit", account: (ctx) => ctx.suite.letterOfCredit.getAddress() },
+    setup: async (ctx) => ({ args: [1n << 16n, ctx.suite.accounts.supplier1.address] }),
+  },
+];
 const applicant = { kind: "member", member: "core", role: "LC_TRADER", noRole: "bankB", wrong: "supplier2" } as const;
 
 export const lcApplicantEntries: Entry[] = [

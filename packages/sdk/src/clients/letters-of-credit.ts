@@ -1,10 +1,12 @@
 /**
  * Documentary letters of credit (LetterOfCredit) and the interbank positions behind them (InterbankPositions): issue,
  * advise, acknowledge, amend, present, examine, waive, refuse (UCP 600 refusal notice), return documents, record
- * a preclusion, accept, pay, close; credit lines, obligations and
+ * a preclusion, accept, pay, close; the automatic UCP 600 checks at presentation (LcPresentationChecks: shipment date
+ * statements, presentation periods, findings); credit lines, obligations and
  * netting runs (`positions`). Amounts are minor units of the settlement token; dates unix seconds.
  */
 import {
+  AbiCoder,
   ZeroAddress,
   ZeroHash,
   hexlify,
@@ -18,6 +20,8 @@ import { DepositToken__factory } from "../typechain/factories/platform/DepositTo
 import { ConsortiumRegistry__factory } from "../typechain/factories/platform/ConsortiumRegistry__factory.js";
 import { InterbankPositions__factory } from "../typechain/factories/letters-of-credit/InterbankPositions__factory.js";
 import { LetterOfCredit__factory } from "../typechain/factories/letters-of-credit/LetterOfCredit__factory.js";
+import { LcPresentationChecks__factory } from "../typechain/factories/letters-of-credit/LcPresentationChecks__factory.js";
+import type { LcPresentationChecks } from "../typechain/letters-of-credit/LcPresentationChecks.js";
 import type { InterbankPositions } from "../typechain/letters-of-credit/InterbankPositions.js";
 import type { LetterOfCredit } from "../typechain/letters-of-credit/LetterOfCredit.js";
 import { defineClient, type ClientContext, type SendOptions } from "./define.js";
@@ -142,6 +146,47 @@ export function documentKinds(mask: number): number[] {
   return Array.from({ length: 31 }, (_, index) => index + 1).filter((kind) => (mask & (1 << kind)) !== 0);
 }
 
+/**
+ * The codes of the automatic checks (LcPresentationChecks), by finding bit: bytes32 text the bank lists in `examine`
+ * and `refuse` (UCP 600 art. 14a/d, 14c/29c, 14c/29a, 6d, 30, 31).
+ */
+export const PRESENTATION_CHECK_CODES = [
+  "DOCUMENTS_MISSING",
+  "LATE_SHIPMENT",
+  "LATE_PRESENTATION",
+  "PRESENTED_AFTER_EXPIRY",
+  "OVER_TOLERANCE",
+  "PARTIAL_DRAWING",
+] as const;
+export type PresentationCheckCode = (typeof PRESENTATION_CHECK_CODES)[number];
+
+/** A bytes32 code as its text when it is one, else as given. */
+function bytes32Text(value: string): string {
+  try {
+    return toUtf8String(value).replace(/\0+$/, "");
+  } catch {
+    return value;
+  }
+}
+
+/** The codes of a findings bitmask, in bit order. */
+export function presentationCheckCodes(mask: number): PresentationCheckCode[] {
+  return PRESENTATION_CHECK_CODES.filter((_, bit) => (mask & (1 << bit)) !== 0);
+}
+
+/**
+ * The hash a shipment date statement binds to: `keccak256(abi.encode(documents))`, the documents exactly as they are
+ * then presented (same order).
+ */
+export function presentationDocumentsHash(documents: DocumentRefInput[]): string {
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(
+      ["tuple(bytes32 contentHash, bytes32 uriHash, uint16 kind)[]"],
+      [documents.map((d) => [d.contentHash, d.uriHash, d.kind])],
+    ),
+  );
+}
+
 /** A presentation id is `lcId << 16 | index`. */
 export function presentationId(lcId: bigint, index: number): bigint {
   return (lcId << 16n) | BigInt(index);
@@ -199,6 +244,28 @@ function createLettersOfCreditClient(context: ClientContext) {
   const positionsAddress = context.address("InterbankPositions");
   const lcEvent = (receipt: ContractTransactionReceipt, name: string) =>
     eventArgs(receipt, lcAddress, lc.interface, name);
+  // the automatic checks: absent from deployments made before them
+  const hasChecks = context.has("LcPresentationChecks");
+  const checks = (): LcPresentationChecks => {
+    if (!hasChecks) throw new Error("this deployment has no LcPresentationChecks (the automatic presentation checks)");
+    return context.connect("LcPresentationChecks", LcPresentationChecks__factory);
+  };
+  const sendChecks = (transaction: () => ReturnType<LcPresentationChecks["stateShipment"]>, options?: SendOptions) =>
+    context.send(checks(), transaction, options);
+  /** What the chain found on a presentation (UCP 600), with the codes by name. */
+  async function findings(presentationId: bigint) {
+    const f = await checks().findings(lcAddress, presentationId);
+    return {
+      checked: f.checked,
+      codes: presentationCheckCodes(Number(f.codes)),
+      mask: Number(f.codes),
+      missingKinds: documentKinds(Number(f.missingKinds)),
+      shipmentStated: f.shipmentStated,
+      shipmentDate: Number(f.shipmentDate),
+      /** Last day for presentation (day number on the consortium calendar); 0 without a stated shipment date. */
+      lastPresentationDay: Number(f.lastPresentationDay),
+    };
+  }
   const send = (transaction: () => ReturnType<LetterOfCredit["advise"]>, options?: SendOptions) =>
     context.send(lc, transaction, options);
   const sendPositions = (transaction: () => ReturnType<InterbankPositions["setCreditLine"]>, options?: SendOptions) =>
@@ -314,12 +381,28 @@ function createLettersOfCreditClient(context: ClientContext) {
     async present(lcId: bigint, amount: bigint, documents: DocumentRefInput[], options?: SendOptions) {
       const receipt = await send(() => lc.present(lcId, amount, documents), options);
       const examinationDeadline = Number(lcEvent(receipt, "ExaminationClockStarted").examinationDeadline);
+      const presentationId = lcEvent(receipt, "DocumentsPresented").presentationId as bigint;
       return {
-        presentationId: lcEvent(receipt, "DocumentsPresented").presentationId as bigint,
+        presentationId,
         examinationDeadline,
+        /** What the automatic checks found (null on a deployment without them). */
+        findings: hasChecks ? await findings(presentationId) : null,
         receipt,
       };
     },
+    /**
+     * The beneficiary's presenting account states the shipment date (unix seconds, not in the future) of the documents
+     * it is about to present, bound to their hash: the latest shipment date and the presentation period are then
+     * checked at presentation (without it they are left to the bank). Present the same documents in the same order.
+     */
+    stateShipment: (documents: DocumentRefInput[], shipmentDate: bigint | number, options?: SendOptions) =>
+      sendChecks(() => checks().stateShipment(presentationDocumentsHash(documents), BigInt(shipmentDate)), options),
+    /** The issuing bank sets an LC's presentation period (days after shipment, art. 14c; 21 unless set) before advice. */
+    setPresentationPeriod: (lcId: bigint, periodDays: number, options?: SendOptions) =>
+      sendChecks(() => checks().setPresentationPeriod(lcAddress, lcId, periodDays), options),
+    /** An LC's presentation period in days. */
+    presentationPeriod: async (lcId: bigint) => Number(await checks().presentationPeriod(lcAddress, lcId)),
+    findings,
     /** The honouring bank examines: compliant without discrepancies, else discrepant. Returns the result. */
     async examine(presentationId: bigint, discrepancies: string[] = [], options?: SendOptions) {
       const receipt = await send(() => lc.examine(presentationId, discrepancies), options);
@@ -489,7 +572,11 @@ function createLettersOfCreditClient(context: ClientContext) {
 const party = (p: Record<string, string>) => `member ${p.caller} is not the party for this step (member ${p.expected})`;
 
 export default defineClient({
-  contracts: { LetterOfCredit: LetterOfCredit__factory, InterbankPositions: InterbankPositions__factory },
+  contracts: {
+    LetterOfCredit: LetterOfCredit__factory,
+    InterbankPositions: InterbankPositions__factory,
+    LcPresentationChecks: LcPresentationChecks__factory,
+  },
   enums: {
     "ILetterOfCredit.LetterOfCreditState": LC_STATE,
     "ILetterOfCredit.PresentationState": PRESENTATION_STATE,
@@ -521,6 +608,13 @@ export default defineClient({
     ExaminationDeadlineNotPassed: (p) =>
       `presentation ${p.presentationId}: the examination deadline ${p.examinationDeadline} has not passed`,
     RefusalNoticeAlreadySent: (p) => `presentation ${p.presentationId}: the refusal notice was already sent`,
+    FindingsNotListed: (p) =>
+      `presentation ${p.presentationId}: the chain found ${presentationCheckCodes(Number(p.unlisted)).join(", ")}; list them (only the applicant can waive them)`,
+    FindingContradicted: (p) =>
+      `presentation ${p.presentationId}: the chain checked ${bytes32Text(String(p.code))} and found it clean; it cannot be listed`,
+    NotLetterOfCreditContract: (p) => `${p.account} is not a suite letter-of-credit contract`,
+    PresentationPeriodNotSettable: (p) =>
+      `letter of credit ${p.lcId}: the presentation period is 1 to 365 days, set before the LC is advised`,
     CurrencyNotSettleable: (p) => `letter of credit ${p.lcId} is in another currency: pay off chain with a reference`,
     CreditLineExceeded: (p) =>
       `credit line of member ${p.grantor} to member ${p.grantee}: limit ${p.limit}, used ${p.used}, ${p.amount} more asked`,
