@@ -273,7 +273,9 @@ contract RecourseClaims is IRecourseClaims, ConsortiumApp, ReentrancyGuardUpgrad
         IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
         bool held = c.owner == k.holder && _currentHolding(tokenId, c.epoch) == saleId;
         IReceivableDesk.ReceivableStatus status = _desk.receivable(c.slot).status;
-        // Exactly what `honour` needs of the certificate and the receivable: while it holds, the claim is still due.
+        // The holding and the default that `honour` checks (it also needs the certificate's value to cover the claim,
+        // and the holder's and seller's standing, which a discharge does not look at): while both hold, the claim is
+        // still due.
         if (held && _isDefault(status)) revert RecourseClaimStillDue(claimId, c.slot, status);
         uint256 value = k.value;
         k.status = ClaimStatus.Discharged;

@@ -51,6 +51,8 @@ export interface ApiOptions {
    * the only writer). Replayed heads are kept in any case (pure: AccessChainMemo).
    */
   trailViews?: IndexCache<string, ChainTrail> | undefined;
+  /** Access-log entries whose replayed heads are kept, over all datasets (default `ACCESS_CHAIN_MEMO_ENTRIES`). */
+  trailMemoEntries?: number | undefined;
 }
 
 /** Files in src/api/routes/ whose default export is a RouteModule; `_`-prefixed files are skipped. */
@@ -209,7 +211,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   const routes = options.routes.flatMap((m) => m.routes);
   const seen = new Set<string>();
-  const trails: TrailCache = { replays: new AccessChainMemo(), chain: options.trailViews };
+  const trails: TrailCache = { replays: new AccessChainMemo(options.trailMemoEntries), chain: options.trailViews };
   for (const route of routes) {
     if (seen.has(route.path)) throw new Error(`duplicate API route ${route.path}`);
     seen.add(route.path);

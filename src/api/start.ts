@@ -64,6 +64,7 @@ export async function startIndexerAndApi(config: Config): Promise<IndexerAndApi>
       auth,
       blockTimes,
       trailViews,
+      trailMemoEntries: config.apiTrailMemoEntries,
       token: config.apiToken,
       logger,
     });

@@ -66,6 +66,9 @@ export const configSchema = z
       .describe("The API's public origin, named in sign-in messages (default http://<api-host>:<api-port>)"),
     apiConsortium: z.string().min(1).max(100).default("Consortia").describe("Consortium name in sign-in messages"),
     apiTokenSeconds: intFrom(60, 86_400).default(900).describe("Lifetime of a sign-in token, in seconds"),
+    apiTrailMemoEntries: intFrom(0, 100_000_000)
+      .default(100_000)
+      .describe("Access-log entries whose replayed heads the API keeps between requests, over all datasets"),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     progress: z.enum(["auto", "tty", "log"]).default("auto").describe("Backfill progress display"),
   })
@@ -120,6 +123,7 @@ const ENV: Record<keyof ConfigInput, string> = {
   apiOrigin: "API_ORIGIN",
   apiConsortium: "API_CONSORTIUM",
   apiTokenSeconds: "API_TOKEN_SECONDS",
+  apiTrailMemoEntries: "API_TRAIL_MEMO_ENTRIES",
   logLevel: "LOG_LEVEL",
   progress: "PROGRESS",
 };

@@ -41,13 +41,23 @@ export interface QueryOptions {
    * joins over small tables). Give it only statements whose text takes few shapes (values as parameters, not in the
    * text): each distinct text is kept on every pooled connection, and beyond `MAX_PREPARED` texts in a process the
    * rest run unnamed. Name the result columns (no `*` over a table a migration may widen: PostgreSQL refuses to run
-   * a kept plan whose result type changed). Inside a transaction, and on PGlite, it is ignored.
+   * a kept plan whose result type changed; such a refusal, or a statement gone from the connection, discards that
+   * connection and runs the query once more unnamed). Inside a transaction, and on PGlite, it is ignored.
    */
   prepare?: boolean;
 }
 
 /** Distinct texts a process runs as named prepared statements (each kept on every pooled connection). */
 export const MAX_PREPARED = 256;
+
+/** SQLSTATEs on which a prepared query is run again unnamed, on another connection (see `openPostgres`). */
+const STALE_PLAN = "0A000";
+const NO_PREPARED_STATEMENT = "26000";
+
+/** The name a text is prepared under: `c_` and 16 hex digits of its SHA-256 (the same in every process). */
+export function preparedStatementName(sql: string): string {
+  return `c_${createHash("sha256").update(sql).digest("hex").slice(0, 16)}`;
+}
 
 export interface Database extends Queryable {
   readonly kind: "pglite" | "postgres";
@@ -325,13 +335,14 @@ async function openPostgres(databaseUrl: string, schema = "public"): Promise<Dat
   // An idle connection ended by the server (restart, failover, pg_terminate_backend) is reported here; without a
   // listener the process would crash. The pool drops it and the next query opens a new one (or fails and is retried).
   pool.on("error", () => undefined);
-  // Names of the texts run as prepared statements (QueryOptions.prepare): one name per text, so that a connection never
-  // meets a name bound to another text.
+  // Names of the texts run as prepared statements (QueryOptions.prepare): a hash of the text, so that a name always
+  // means one text, whichever process prepared it on a connection (a transaction-pooling PgBouncer hands one server
+  // connection to several processes; a counter per process would map one name to different texts there).
   const prepared = new Map<string, string>();
   const statementName = (sql: string): string | undefined => {
     let name = prepared.get(sql);
     if (name === undefined && prepared.size < MAX_PREPARED) {
-      name = `consortia_${prepared.size + 1}`;
+      name = preparedStatementName(sql);
       prepared.set(sql, name);
     }
     return name;
@@ -341,8 +352,26 @@ async function openPostgres(databaseUrl: string, schema = "public"): Promise<Dat
     async query<R extends Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}) {
       const values = params.map(toParam) as unknown[];
       const name = options.prepare === true ? statementName(sql) : undefined;
-      const result = name === undefined ? await pool.query(sql, values) : await pool.query({ name, text: sql, values });
-      return result.rows as R[];
+      if (name === undefined) return (await pool.query(sql, values)).rows as R[];
+      const client = await pool.connect();
+      // As in `transaction`: an error the server sends while the connection is checked out is kept, not thrown.
+      let broken: Error | undefined;
+      const onError = (error: Error) => (broken = error);
+      client.on("error", onError);
+      try {
+        return (await client.query({ name, text: sql, values })).rows as R[];
+      } catch (error) {
+        // The statement this connection keeps cannot run (its plan's result type changed under a migration: 0A000,
+        // "cached plan must not change result type") or is gone (a pooler moved us to another server connection:
+        // 26000). The connection is discarded with what it keeps, and the query runs once more, unnamed.
+        const code = (error as { code?: unknown }).code;
+        if (code !== STALE_PLAN && code !== NO_PREPARED_STATEMENT) throw error;
+        broken ??= error as Error;
+      } finally {
+        client.off("error", onError);
+        client.release(broken);
+      }
+      return (await pool.query(sql, values)).rows as R[];
     },
     async exec(sql: string) {
       await pool.query(sql); // no parameters: the simple query protocol, several statements at once

@@ -88,12 +88,46 @@ describe("indexer: access-log replays kept between calls (AccessChainMemo)", () 
     expect(memo.replay(CONTRACT, 1, log)).to.equal(honest);
   });
 
-  it("drops everything kept beyond its bound, and still answers right", () => {
+  it("beyond its bound drops the datasets replayed least recently, and still answers right", () => {
     const memo = new AccessChainMemo(6);
-    memo.replay(CONTRACT, 1, log);
-    expect(memo.size).to.equal(5);
-    expect(memo.replay(CONTRACT, 2, log.slice(0, 2))).to.equal(replayAccessChain(CONTRACT, 2, log.slice(0, 2)));
-    expect(memo.size).to.equal(0);
-    expect(memo.replay(CONTRACT, 1, log)).to.equal(replayAccessChain(CONTRACT, 1, log));
+    memo.replay(CONTRACT, 1, log.slice(0, 3));
+    memo.replay(CONTRACT, 2, log.slice(0, 2));
+    // Dataset 1 replayed again: now the most recent; dataset 3 pushes the total to 7, dropping dataset 2 only.
+    expect(hashed(memo, () => memo.replay(CONTRACT, 1, log.slice(0, 3))).hashed).to.equal(0);
+    expect(memo.replay(CONTRACT, 3, log.slice(0, 2))).to.equal(replayAccessChain(CONTRACT, 3, log.slice(0, 2)));
+    expect({ size: memo.size, datasets: memo.datasets }).to.deep.equal({ size: 5, datasets: 2 });
+    expect(hashed(memo, () => memo.replay(CONTRACT, 1, log.slice(0, 3))).hashed).to.equal(0);
+    expect(hashed(memo, () => memo.replay(CONTRACT, 3, log.slice(0, 2))).hashed).to.equal(0);
+    expect(hashed(memo, () => memo.replay(CONTRACT, 2, log.slice(0, 2)))).to.deep.equal({
+      head: replayAccessChain(CONTRACT, 2, log.slice(0, 2)),
+      hashed: 2 - 3, // hashed again (2 kept), dropping dataset 1 (3), the least recent
+    });
+    expect(memo.datasets).to.equal(2);
+    // The default bound is 100k entries; a bad bound is refused.
+    expect(() => new AccessChainMemo(-1)).to.throw(/bad memo bound/);
+  });
+
+  it("a log longer than its bound is verified without being kept, and wipes no other dataset", () => {
+    const memo = new AccessChainMemo(4);
+    memo.replay(CONTRACT, 1, log.slice(0, 2));
+    for (let round = 0; round < 2; round++) {
+      expect(memo.replay(CONTRACT, 2, log)).to.equal(replayAccessChain(CONTRACT, 2, log));
+      expect(() => memo.replay(CONTRACT, 2, [...log.slice(0, 4), entry(6)])).to.throw(/entry 5 has seq 6/);
+      expect({ size: memo.size, datasets: memo.datasets }).to.deep.equal({ size: 2, datasets: 1 });
+    }
+    expect(hashed(memo, () => memo.replay(CONTRACT, 1, log.slice(0, 2))).hashed).to.equal(0);
+    // A kept log that grows beyond the bound is dropped with it.
+    memo.replay(CONTRACT, 2, log.slice(0, 2));
+    expect(memo.replay(CONTRACT, 2, log)).to.equal(replayAccessChain(CONTRACT, 2, log));
+    expect({ size: memo.size, datasets: memo.datasets }).to.deep.equal({ size: 2, datasets: 1 });
+  });
+
+  it("keeps within its bound when a replay stops at a gap in seq", () => {
+    const memo = new AccessChainMemo(4);
+    memo.replay(CONTRACT, 1, log.slice(0, 3));
+    expect(() => memo.replay(CONTRACT, 2, [log[0], log[1], log[3]])).to.throw(/entry 3 has seq 4/);
+    expect(memo.size).to.be.at.most(4);
+    expect({ size: memo.size, datasets: memo.datasets }).to.deep.equal({ size: 2, datasets: 1 });
+    expect(memo.replay(CONTRACT, 1, log.slice(0, 3))).to.equal(replayAccessChain(CONTRACT, 1, log.slice(0, 3)));
   });
 });

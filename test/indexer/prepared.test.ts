@@ -1,6 +1,14 @@
 import { expect } from "chai";
-import { MAX_PREPARED, type Database } from "../../src/indexer/db.js";
+import { MAX_PREPARED, preparedStatementName, type Database } from "../../src/indexer/db.js";
 import { testStores } from "./harness.js";
+
+async function expectRejected(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  expect(error?.message).to.match(pattern);
+}
 
 /** `QueryOptions.prepare` (src/indexer/db.ts): the same answers as an unnamed statement, on every store. */
 describe("indexer db: queries run as prepared statements", () => {
@@ -44,9 +52,70 @@ describe("indexer db: queries run as prepared statements", () => {
 
       if (store.name === "PostgreSQL") {
         it("keeps the statement on the connection that ran it", async () => {
-          const sql = "SELECT s.statement FROM pg_prepared_statements s WHERE s.name LIKE 'consortia_%'";
+          const sql = "SELECT s.statement FROM pg_prepared_statements s WHERE s.name LIKE 'c\\_%'";
           const rows = await db.query<{ statement: string }>(sql, [], { prepare: true });
           expect(rows.map((r) => r.statement)).to.include(sql);
+        });
+      }
+
+      if (store.name === "PostgreSQL") {
+        it("names a statement by a hash of its text (the same name in every process, whatever ran before)", async () => {
+          const sql = "SELECT s.name FROM pg_prepared_statements s WHERE s.statement = $1::text";
+          expect(preparedStatementName(sql)).to.match(/^c_[0-9a-f]{16}$/);
+          expect(preparedStatementName(sql)).to.equal(preparedStatementName(sql));
+          expect(preparedStatementName(sql)).to.not.equal(preparedStatementName(`${sql} `));
+          for (let i = 0; i < 3; i++) {
+            const rows = await db.query<{ name: string }>(sql, [sql], { prepare: true });
+            expect(rows).to.deep.equal([{ name: preparedStatementName(sql) }]);
+          }
+          // Another process (another pool) gives it the same name, though it prepared other texts before.
+          const other = await store.open();
+          try {
+            await other.query("SELECT 1 AS one", [], { prepare: true });
+            expect(await other.query(sql, [sql], { prepare: true })).to.deep.equal([
+              { name: preparedStatementName(sql) },
+            ]);
+          } finally {
+            await other.close();
+          }
+        });
+
+        it("runs a query again unnamed when a column's type changed under its kept plan (0A000)", async () => {
+          await db.query("CREATE TABLE retyped_probe (id bigint PRIMARY KEY, amount integer)");
+          await db.query("INSERT INTO retyped_probe VALUES (1, 10), (2, 20)");
+          const sql = "SELECT r.id, r.amount FROM retyped_probe r ORDER BY r.id";
+          // Kept on every pooled connection (several at once: the pool opens more than one).
+          for (let i = 0; i < 3; i++) {
+            const runs = Array.from({ length: 8 }, () => db.query(sql, [], { prepare: true }));
+            for (const rows of await Promise.all(runs))
+              expect(rows).to.deep.equal([
+                { id: 1, amount: 10 },
+                { id: 2, amount: 20 },
+              ]);
+          }
+          await db.query("ALTER TABLE retyped_probe ALTER COLUMN amount TYPE text");
+          for (let i = 0; i < 3; i++) {
+            const runs = Array.from({ length: 8 }, () => db.query(sql, [], { prepare: true }));
+            for (const rows of await Promise.all(runs))
+              expect(rows).to.deep.equal([
+                { id: 1, amount: "10" },
+                { id: 2, amount: "20" },
+              ]);
+          }
+          // Another error is not retried.
+          await db.query("DROP TABLE retyped_probe");
+          await expectRejected(db.query(sql, [], { prepare: true }), /retyped_probe/);
+        });
+
+        it("runs a query again unnamed when the connection lost its statement (26000, as behind a pooler)", async () => {
+          const sql = "SELECT p.id FROM prepared_probe p WHERE p.id = $1::bigint";
+          expect(await db.query(sql, [2], { prepare: true })).to.deep.equal([{ id: 2 }]);
+          // Every pooled connection forgets it (what a pooler's move to another server connection looks like).
+          for (let i = 0; i < 3; i++) await Promise.all(Array.from({ length: 8 }, () => db.query(`DEALLOCATE ALL`)));
+          for (let i = 0; i < 3; i++) {
+            const runs = Array.from({ length: 8 }, () => db.query(sql, [2], { prepare: true }));
+            for (const rows of await Promise.all(runs)) expect(rows).to.deep.equal([{ id: 2 }]);
+          }
         });
       }
 
@@ -59,7 +128,7 @@ describe("indexer db: queries run as prepared statements", () => {
         }
         if (store.name === "PostgreSQL") {
           const [kept] = await db.query<{ n: number }>(
-            "SELECT count(*)::integer AS n FROM pg_prepared_statements WHERE name LIKE 'consortia_%'",
+            "SELECT count(*)::integer AS n FROM pg_prepared_statements WHERE name LIKE 'c\\_%'",
           );
           expect(kept.n).to.be.at.most(MAX_PREPARED);
         }

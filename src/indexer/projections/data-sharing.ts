@@ -273,6 +273,9 @@ const entryContent = (e: AccessChainEntry): string =>
     String(e.timestamp),
   ]);
 
+/** Entries an `AccessChainMemo` keeps by default, over all datasets (each kept entry costs roughly 400 bytes of heap). */
+export const ACCESS_CHAIN_MEMO_ENTRIES = 100_000;
+
 /**
  * Access-log replays kept between calls (the query API replays a dataset's whole log on every access-log request:
  * ABI-encoding and hashing each entry was most of that route's CPU). Per contract and dataset it keeps the entries
@@ -280,46 +283,65 @@ const entryContent = (e: AccessChainEntry): string =>
  * prefix whose entries are unchanged, content compared in full, and hashes the rest. A head is a pure function of the
  * seed and the entries up to it, so what is reused is what a replay from scratch computes: an altered, dropped,
  * inserted or reordered entry (a tampered index) is hashed again from there on, and a new entry costs one hash.
- * Nothing needs invalidating. Beyond `maxEntries` kept entries in all, everything is dropped.
+ * Nothing needs invalidating. At most `maxEntries` entries are kept in all: beyond that, the datasets replayed least
+ * recently are dropped first; a dataset whose log alone is longer than the bound is replayed from scratch every time
+ * and never kept (it would otherwise push out every other dataset and still not fit).
  */
 export class AccessChainMemo {
+  /** In least recently replayed first order (a Map iterates in insertion order; a replay re-inserts its key). */
   private readonly logs = new Map<string, { seed: string; contents: string[]; heads: string[] }>();
   private kept = 0;
 
-  constructor(private readonly maxEntries = 1_000_000) {}
+  constructor(private readonly maxEntries = ACCESS_CHAIN_MEMO_ENTRIES) {
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 0) throw new Error(`bad memo bound ${String(maxEntries)}`);
+  }
 
   /** Entries kept now, over all datasets. */
   get size(): number {
     return this.kept;
   }
 
+  /** Datasets kept now. */
+  get datasets(): number {
+    return this.logs.size;
+  }
+
   /** What `replayAccessChain(contract, datasetId, entries)` answers (and throws). */
   replay(contract: string, datasetId: bigint | number | string, entries: readonly AccessChainEntry[]): string {
     const key = `${contract.toLowerCase()}:${String(datasetId)}`;
     let log = this.logs.get(key);
-    if (log === undefined) {
-      log = { seed: accessChainSeed(contract, datasetId), contents: [], heads: [] };
-      this.logs.set(key, log);
+    if (log !== undefined) this.logs.delete(key);
+    if (entries.length > this.maxEntries) {
+      // Too long to keep: verified without keeping (and what was kept for it is dropped: it is not this log).
+      if (log !== undefined) this.kept -= log.contents.length;
+      return replayAccessChain(contract, datasetId, entries);
     }
-    const contents = entries.map(entryContent);
-    let same = 0;
-    while (same < contents.length && same < log.contents.length && contents[same] === log.contents[same]) same++;
-    // Keep the unchanged prefix, then hash (and keep) the rest; a throw keeps what chained before it.
-    this.kept -= log.contents.length - same;
-    log.contents.length = same;
-    log.heads.length = same;
-    let head = same === 0 ? log.seed : log.heads[same - 1];
-    for (let i = same; i < entries.length; i++) {
-      head = nextAccessHead(head, entries[i], i);
-      log.contents.push(contents[i]);
-      log.heads.push(head);
-      this.kept++;
+    if (log === undefined) log = { seed: accessChainSeed(contract, datasetId), contents: [], heads: [] };
+    this.logs.set(key, log); // now the most recently replayed
+    try {
+      const contents = entries.map(entryContent);
+      let same = 0;
+      while (same < contents.length && same < log.contents.length && contents[same] === log.contents[same]) same++;
+      // Keep the unchanged prefix, then hash (and keep) the rest; a throw keeps what chained before it.
+      this.kept -= log.contents.length - same;
+      log.contents.length = same;
+      log.heads.length = same;
+      let head = same === 0 ? log.seed : log.heads[same - 1];
+      for (let i = same; i < entries.length; i++) {
+        head = nextAccessHead(head, entries[i], i);
+        log.contents.push(contents[i]);
+        log.heads.push(head);
+        this.kept++;
+      }
+      return head;
+    } finally {
+      // Within the bound again, whether the replay chained to the end or stopped at a gap: least recent first.
+      for (const [other, kept] of this.logs) {
+        if (this.kept <= this.maxEntries || other === key) break;
+        this.logs.delete(other);
+        this.kept -= kept.contents.length;
+      }
     }
-    if (this.kept > this.maxEntries) {
-      this.logs.clear();
-      this.kept = 0;
-    }
-    return head;
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type ProjectionStore,
   type TableSpec,
 } from "../projection.js";
+import { RECEIVABLE_STATUSES } from "./receivables.js";
 
 /** IRecourseClaims.OfferStatus, by index. */
 export const RECOURSE_OFFER_STATUSES = ["None", "Pending", "Accepted", "Cancelled", "Expired"] as const;
@@ -105,19 +106,6 @@ const DISCHARGE_COLUMNS = {
 const DISCHARGE_MIGRATION = `ALTER TABLE recourse_claims ${Object.entries(DISCHARGE_COLUMNS)
   .map(([column, type]) => `ADD COLUMN ${column} ${type}`)
   .join(", ")}`;
-
-/** IReceivableDesk.ReceivableStatus, by index. */
-const RECEIVABLE_STATUSES = [
-  "None",
-  "Registered",
-  "Rejected",
-  "Cancelled",
-  "Active",
-  "Overdue",
-  "GuaranteeCalled",
-  "Funded",
-  "Settled",
-] as const;
 
 const RECOURSE_TABLES_NOW = RECOURSE_TABLES.map((table) =>
   table.name === "recourse_claims" ? { ...table, columns: { ...table.columns, ...DISCHARGE_COLUMNS } } : table,
