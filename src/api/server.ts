@@ -116,16 +116,73 @@ function strict(schema: z.ZodType | undefined): z.ZodType | undefined {
   return schema instanceof z.ZodObject ? schema.strict() : schema;
 }
 
+/** What a request's handler meets once closing the API gave up waiting for it: it answers 503, not the database. */
+export class ShuttingDownError extends Error {
+  readonly statusCode = 503;
+  constructor() {
+    super("the API is shutting down");
+  }
+}
+
 /**
- * Stops accepting connections and waits for requests in flight, at most `timeoutMs`; then closes what is left.
- * Event streams are ended first (see the preClose hook).
+ * The work of requests in flight (hooks and handlers): what closing the API waits for before whoever started it
+ * closes the database. Once `closed`, work that starts, and every query and status read it makes, fails with
+ * ShuttingDownError: nothing reaches a database that may be closed.
+ */
+class InFlight {
+  private active = 0;
+  private waiting: (() => void)[] = [];
+  closed = false;
+
+  async run<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (this.closed) throw new ShuttingDownError();
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      if (--this.active === 0) for (const resolve of this.waiting.splice(0)) resolve();
+    }
+  }
+
+  /** Resolves when no work is running. */
+  settled(): Promise<void> {
+    return this.active === 0 ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** The database as requests see it: refused once closed. */
+  gate(db: Queryable): Queryable {
+    const gated: Queryable = {
+      query: (sql, params, options) =>
+        this.closed ? Promise.reject(new ShuttingDownError()) : db.query(sql, params, options),
+    };
+    if (db.exec !== undefined) {
+      const exec = db.exec.bind(db);
+      gated.exec = (sql) => (this.closed ? Promise.reject(new ShuttingDownError()) : exec(sql));
+    }
+    return gated;
+  }
+}
+
+const inFlight = new WeakMap<FastifyInstance, InFlight>();
+
+/**
+ * Stops accepting connections (new requests on open ones answer 503), ends the event streams (the preClose hook) and
+ * waits, at most `timeoutMs`, for the connections to close and for every request's work to finish, including that of
+ * requests whose clients have gone; then closes what is left, and work still running meets ShuttingDownError (503)
+ * instead of the database. The caller may close the database once this resolves.
  */
 export async function closeApi(app: FastifyInstance, timeoutMs = 5_000): Promise<void> {
+  const work = inFlight.get(app);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
   const closing = app.close();
-  const result = await Promise.race([closing.then(() => "closed" as const), timeout]);
+  // A connection kept alive after its answer would hold close() until its keep-alive timeout: closed once idle.
+  const idle = setInterval(() => app.server.closeIdleConnections(), 25);
+  const settled = work?.settled() ?? Promise.resolve();
+  const result = await Promise.race([Promise.all([closing, settled]).then(() => "closed" as const), timeout]);
   clearTimeout(timer);
+  clearInterval(idle);
+  if (work !== undefined) work.closed = true;
   if (result === "timeout") {
     app.server.closeAllConnections();
     await closing;
@@ -133,8 +190,23 @@ export async function closeApi(app: FastifyInstance, timeoutMs = 5_000): Promise
 }
 
 /** Builds the HTTP API (not listening yet). */
-export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+export async function buildApi(given: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
+  const work = new InFlight();
+  inFlight.set(app, work);
+  // Requests reach the database and the status only through the gate: closed once closeApi stops waiting for them.
+  const options: ApiOptions = {
+    ...given,
+    db: work.gate(given.db),
+    status: () => (work.closed ? Promise.reject(new ShuttingDownError()) : given.status()),
+  };
+  // Every handler's work is counted (closeApi waits for it), and a handler that starts after closing answers 503.
+  app.addHook("onRoute", (route) => {
+    const handler = route.handler;
+    route.handler = function (this: FastifyInstance, request, reply) {
+      return work.run(() => handler.call(this, request, reply));
+    };
+  });
   const metrics = apiMetrics();
   if (options.auth !== "off" && options.token !== undefined) {
     throw new Error("API_TOKEN is for API_AUTH=off: with sign-in on, callers present their member's token");
@@ -147,7 +219,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       .header("www-authenticate", `Bearer realm="consortia"${status === 401 ? ', error="invalid_token"' : ""}`)
       .send({ error: status === 401 ? "Unauthorized" : "Forbidden", message });
 
-  app.addHook("onRequest", async (request, reply) => {
+  app.addHook("onRequest", (request, reply) => work.run(() => checkCaller(request, reply)));
+  const checkCaller = async (request: FastifyRequest, reply: FastifyReply) => {
     asked(request).startedAt = process.hrtime.bigint();
     if (auth !== undefined) {
       const access = routeAccess(request);
@@ -185,7 +258,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         .header("www-authenticate", 'Bearer realm="consortia"')
         .send({ error: "Unauthorized", message: "missing or wrong bearer token" });
     }
-  });
+  };
   app.addHook("onResponse", async (request, reply) => {
     const startedAt = asked(request).startedAt;
     if (startedAt === undefined) return;
@@ -201,6 +274,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       .send({ error: "Not Found", message: `no route ${request.method} ${request.url.split("?")[0]}` });
   });
   app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof ShuttingDownError)
+      return reply
+        .code(503)
+        .header("connection", "close")
+        .send({ error: "Service Unavailable", message: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(status).send({ error: "Bad Request", message: (error as Error).message });
@@ -263,8 +341,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     }
   });
   // Open event streams never end by themselves: close them when the server closes, or close() would wait forever.
+  // A stream still being set up then answers 503 (src/api/stream.ts).
   const streams = new Set<import("node:http").ServerResponse>();
+  const closing = new AbortController();
   app.addHook("preClose", async () => {
+    closing.abort();
     for (const raw of streams) raw.end();
   });
   app.get("/events/stream", { config: { access: STREAM_ACCESS } }, (request, reply) =>
@@ -277,6 +358,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         viewer: viewerOf(request),
         authenticator: auth,
         bearer: bearerOf(request),
+        closing: closing.signal,
       },
       streams,
     ),

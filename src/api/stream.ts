@@ -21,6 +21,8 @@ export interface StreamOptions extends Pick<ApiOptions, "db" | "feed"> {
   /** With sign-in on: checks the caller's token again while the stream is open. */
   authenticator?: Authenticator | undefined;
   bearer?: string | undefined;
+  /** Aborted when the API closes: a stream not yet open answers 503 instead of holding the server open. */
+  closing?: AbortSignal | undefined;
 }
 
 /** `GET /events/stream`: Server-Sent Events of newly projected events, resumable with Last-Event-ID. */
@@ -112,6 +114,12 @@ export async function streamEvents(
     );
     for (const a of found) accounts.add(a.address.toLowerCase());
   }
+  if (options.closing?.aborted) {
+    return reply
+      .code(503)
+      .header("connection", "close")
+      .send({ error: "Service Unavailable", message: "the API is shutting down" });
+  }
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -168,7 +176,7 @@ export async function streamEvents(
     // Replays page by page, waiting for the socket between pages: a slow client is not sent the whole table at once.
     let from = { block: resumeFrom[0], logIndex: resumeFrom[1] };
     last = from;
-    while (!raw.destroyed) {
+    while (!raw.destroyed && !raw.writableEnded) {
       const rows = await options.db.query(
         `SELECT * FROM events WHERE (block_number, log_index) > ($1::bigint, $2::integer)
          ORDER BY block_number, log_index LIMIT ${SSE_REPLAY_PAGE}`,
