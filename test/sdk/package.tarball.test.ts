@@ -257,9 +257,7 @@ describe("sdk packed tarball in an empty project", function () {
         }
       });
       await page.goto("http://localhost:4179/envelope.html");
-      await page.waitForFunction(() => (document.getElementById("out")?.textContent ?? "") !== "", undefined, {
-        timeout: 60_000,
-      });
+      await page.waitForFunction(`document.getElementById("out").textContent !== ""`, undefined, { timeout: 60_000 });
       const result = JSON.parse((await page.textContent("#out"))!) as Record<string, string>;
       expect(missing, "requests the build does not serve").to.deep.equal([]);
       expect(result.error, result.error).to.equal(undefined);
