@@ -1,8 +1,8 @@
 /**
  * The web console's build (Vite + React). `root` is this folder; the bundle goes to `dist/web/` at the repository
  * root, which `npm start` serves (src/web/server.ts). The SDK is taken from its sources (`@consortia/sdk/client`, the
- * browser entry, its keccak hashing and its envelope sealing); `node:fs`, which the hashing module imports for `hashFile` only, is replaced
- * by a module that throws, so nothing of Node reaches the browser.
+ * browser entry, its keccak hashing and its envelope sealing), none of which imports a Node built-in (`hashFile`, the
+ * one that needs `node:fs`, lives in the SDK's Node-only hashFile.ts).
  */
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
@@ -20,7 +20,6 @@ export default defineConfig({
       { find: /^@consortia\/sdk\/hashing$/, replacement: here("../../packages/sdk/src/hashing.ts") },
       // envelope sealing (a credit report's details): Node-free since bytes.ts does base64 with btoa/atob
       { find: /^@consortia\/sdk\/envelope$/, replacement: here("../../packages/sdk/src/envelope.ts") },
-      { find: /^node:fs$/, replacement: here("app/node-fs.ts") },
     ],
   },
   build: {

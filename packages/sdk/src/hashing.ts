@@ -4,7 +4,6 @@
  * Every hash is keccak-256 (the EVM's native hash, so a contract can recompute
  * `keccak256(bytes(uri))` itself) and is returned as 0x-prefixed lower-case hex of 32 bytes.
  */
-import { createReadStream } from "node:fs";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import canonicalize from "canonicalize";
 import { fromHex, hasLoneSurrogate, toHex, utf8, type Hex } from "./bytes.js";
@@ -93,21 +92,6 @@ export function canonicalJsonBytes(value: JsonValue): Uint8Array {
 /** keccak-256 of the UTF-8 canonical JSON form: the on-chain hash of a JSON document. */
 export function hashCanonicalJson(value: JsonValue): Hex {
   return hashBytes(canonicalJsonBytes(value));
-}
-
-/**
- * Streams a file through keccak-256 so multi-gigabyte files hash in constant memory.
- * Gives the same result as `hashBytes(readFileSync(path))`.
- */
-export async function hashFile(path: string, options: { chunkSize?: number } = {}): Promise<Hex> {
-  const hasher = keccak_256.create();
-  const stream = createReadStream(path, {
-    highWaterMark: options.chunkSize ?? 1024 * 1024,
-  });
-  for await (const chunk of stream) {
-    hasher.update(chunk as Buffer);
-  }
-  return toHex(hasher.digest());
 }
 
 /**

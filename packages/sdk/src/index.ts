@@ -9,11 +9,11 @@ export {
   documentRef,
   hashBytes,
   hashCanonicalJson,
-  hashFile,
   hashUtf8,
   type DocumentRef,
   type JsonValue,
 } from "./hashing.js";
+export { hashFile } from "./hashFile.js";
 export {
   InvalidConsortiumKeyError,
   InvalidIdentifierError,

@@ -4,6 +4,7 @@
  * this browser's storage before the commitment is sent (`forfaiting.commitQuote`), revealed from there in the reveal
  * window (`forfaiting.revealQuote`), and exportable to a file (app/sealed.ts).
  */
+import type { SealedQuote } from "@consortia/sdk/client";
 import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 import { getAll } from "../api.js";
@@ -24,7 +25,6 @@ import {
   type SealedQuoteRecord,
 } from "../sealed.js";
 import { acceptableQuotes, acceptQuoteFor, parsePaymentReference } from "../offers.js";
-import { openQuoteOpening } from "../quoteOpening.js";
 import { errorMessage, TxStatus } from "../TxStatus.js";
 import { hashFileInBrowser } from "./VerifyCertificate.js";
 
@@ -371,12 +371,10 @@ function AcceptQuote(props: { offer: Offer; quotes: Quote[]; now: number; after:
   );
 }
 
-type QuoteOpening = Awaited<ReturnType<typeof openQuoteOpening>>;
-
 /**
  * The seller accepts a sealed quote by opening it, in the reveal window: the bidder's opening (an envelope sealed to
  * the seller's member, `forfaiting seal-opening`) is opened in this browser with the member's encryption key read from
- * a file and checked against the commitment on chain (app/quoteOpening.ts, as the SDK's `forfaiting.openQuoteOpening`);
+ * a file and checked against the commitment on chain (the SDK's `forfaiting.openQuoteOpening`, its envelope module loaded on first use);
  * the price is shown, then the deed and notice are hashed here and `forfaiting.acceptSealedQuote` sells the claim
  * (simulated first) without the other quotes ever being revealed.
  */
@@ -388,7 +386,7 @@ function AcceptSealedQuote(props: { offer: Offer; after: () => Promise<void> }) 
   const tx = useTx(after);
   const [envelopeFile, setEnvelopeFile] = useState<File>();
   const [keyFile, setKeyFile] = useState<File>();
-  const [opening, setOpening] = useState<QuoteOpening>();
+  const [opening, setOpening] = useState<SealedQuote>();
   const [openError, setOpenError] = useState<string>();
   const [deed, setDeed] = useState<File>();
   const [notice, setNotice] = useState<File>();
@@ -404,11 +402,10 @@ function AcceptSealedQuote(props: { offer: Offer; after: () => Promise<void> }) 
     }
     try {
       const privateKey = (await keyFile.text()).trim() as `0x${string}`;
-      const opened = await openQuoteOpening(
-        await envelopeFile.text(),
-        { memberId: session.member.id, privateKey },
-        (offerId, bidder) => session.consortia.forfaiting.commitmentOf(offerId, bidder),
-      );
+      const opened = await session.consortia.forfaiting.openQuoteOpening(JSON.parse(await envelopeFile.text()), {
+        memberId: session.member.id,
+        privateKey,
+      });
       if (opened.offerId !== BigInt(offer.id)) throw new Error(`the opening is for offer ${opened.offerId}`);
       setOpening(opened);
     } catch (failure) {
