@@ -15,8 +15,8 @@ import {ILetterOfCredit} from "./interfaces/ILetterOfCredit.sol";
 /// @dev A companion of `LetterOfCredit` (which is at the contract size limit). The LC contract calls `check` (its
 /// `IPresentationHook`) from `present`, `examine` and `refuse` with the step's calldata; a revert here stops the step.
 /// Records are kept per calling LC contract (`msg.sender`, which must be a registered system contract), so nothing
-/// another caller does touches them (a system contract other than the LC could only write records of its own). No reentrancy guard: `check` only reads the LC contract's and the calendar's
-/// views, neither of which calls back.
+/// another caller does touches them (a system contract other than the LC could only write records of its own).
+/// No reentrancy guard: `check` only reads the LC contract's and the calendar's views, neither of which calls back.
 contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
     /// @notice Days after shipment within which documents must be presented unless the LC says otherwise (art. 14c).
     uint16 public constant PRESENTATION_PERIOD_DAYS = 21;
