@@ -15,8 +15,8 @@ import {ILetterOfCredit} from "./interfaces/ILetterOfCredit.sol";
 /// @dev A companion of `LetterOfCredit` (which is at the contract size limit). The LC contract calls `check` (its
 /// `IPresentationHook`) from `present`, `examine` and `refuse` with the step's calldata; a revert here stops the step.
 /// Records are kept per calling LC contract (`msg.sender`, which must be a registered system contract), so nothing
-/// another caller does touches them. No reentrancy guard: `check` only reads the LC contract's and the calendar's
-/// views, neither of which calls back.
+/// another caller does touches them (a system contract other than the LC could only write records of its own).
+/// No reentrancy guard: `check` only reads the LC contract's and the calendar's views, neither of which calls back.
 contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
     /// @notice Days after shipment within which documents must be presented unless the LC says otherwise (art. 14c).
     uint16 public constant PRESENTATION_PERIOD_DAYS = 21;
@@ -29,7 +29,6 @@ contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
     uint8 private constant _PRESENTED_AFTER_EXPIRY = 1 << 3;
     uint8 private constant _OVER_TOLERANCE = 1 << 4;
     uint8 private constant _PARTIAL_DRAWING = 1 << 5;
-    uint8 private constant _SHIPMENT_CODES = _LATE_SHIPMENT | _LATE_PRESENTATION;
     uint256 private constant _CODE_COUNT = 6;
     /// @dev `LetterOfCredit`'s flag bit for partial drawings allowed.
     uint8 private constant _PARTIAL_DRAWINGS = 1 << 1;
@@ -88,7 +87,7 @@ contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
     // ------------------------------------------------------------------ the hook
 
     /// @inheritdoc IPresentationHook
-    /// @dev `present` records the findings; `examine` and `refuse` must agree with them; any other step passes.
+    /// @dev `present` records the findings; `examine` and `refuse` must list them; any other step passes.
     function check(uint256 presentationId, address caller) external {
         _requireLetterOfCreditContract(msg.sender);
         // the LC step's calldata, appended after this call's two words (none: no step to check)
@@ -205,8 +204,8 @@ contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
         f.shipmentStated = true;
         f.shipmentDate = shipment;
         uint32 shipmentDay = calendar_.dayOf(shipment);
-        // latest shipment date: compared by day, never extended (art. 29c)
-        if (shipmentDay > calendar_.dayOf(lc.latestShipment)) f.codes |= _LATE_SHIPMENT;
+        // latest shipment date: compared by day, never extended (art. 29c); 0 is an LC without one
+        if (lc.latestShipment != 0 && shipmentDay > calendar_.dayOf(lc.latestShipment)) f.codes |= _LATE_SHIPMENT;
         uint32 lastDay = shipmentDay + presentationPeriod(msg.sender, lcId);
         // a last day on which banks are closed moves to the next banking day (art. 29a)
         if (!calendar_.isWorkingDay(lastDay)) lastDay = calendar_.addWorkingDays(lastDay, 1);
@@ -214,21 +213,17 @@ contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
         if (calendar_.dayOf(block.timestamp) > lastDay) f.codes |= _LATE_PRESENTATION;
     }
 
-    /// @dev The discrepancies listed must include every finding and no code the chain checked and found clean.
+    /// @dev The findings are a floor: the discrepancies listed must include every finding, and may cite any code
+    /// besides (a clean result rests on the presenter's own statements, which do not bind the bank, art. 14a).
     function _requireAgreement(uint256 presentationId, bytes32[] memory discrepancies) private view {
         Findings storage f = _getStorage()._findings[msg.sender][presentationId];
         if (!f.checked) return;
         uint8 codes = f.codes;
-        // codes the chain checked: all, less the shipment codes when no shipment date was stated
-        uint8 checkedCodes = f.shipmentStated ? type(uint8).max : ~_SHIPMENT_CODES;
         uint8 listed;
         for (uint256 i; i < discrepancies.length; ++i) {
             bytes32 code = discrepancies[i];
             for (uint256 bit; bit < _CODE_COUNT; ++bit) {
-                if (code != codeOf(bit)) continue;
-                uint8 mask = uint8(1 << bit);
-                if (codes & mask == 0 && checkedCodes & mask != 0) revert FindingContradicted(presentationId, code);
-                listed |= mask;
+                if (code == codeOf(bit)) listed |= uint8(1 << bit);
             }
         }
         uint8 unlisted = codes & ~listed;

@@ -105,17 +105,11 @@ describe("sdk/clients lettersOfCredit", () => {
     const refused = await bankA.lettersOfCredit.examine(presentationId, []).catch((e: unknown) => e);
     expect(refused).to.be.instanceOf(ContractError);
     expect((refused as ContractError).message).to.contain("DOCUMENTS_MISSING, LATE_PRESENTATION");
-    const contradicted = await bankA.lettersOfCredit
-      .examine(presentationId, [
-        encodeBytes32String("DOCUMENTS_MISSING"),
-        encodeBytes32String("LATE_PRESENTATION"),
-        encodeBytes32String("LATE_SHIPMENT"),
-      ])
-      .catch((e: unknown) => e);
-    expect((contradicted as ContractError).message).to.contain("checked LATE_SHIPMENT and found it clean");
+    // the findings are a floor: the bank may also cite a code the chain found clean
     const { result } = await bankA.lettersOfCredit.examine(presentationId, [
       encodeBytes32String("DOCUMENTS_MISSING"),
       encodeBytes32String("LATE_PRESENTATION"),
+      encodeBytes32String("LATE_SHIPMENT"),
     ]);
     expect(result).to.equal("Discrepant");
     expect(presentationDocumentsHash(docs)).to.match(/^0x[0-9a-f]{64}$/);

@@ -21,7 +21,8 @@ interface IPresentationHook {
 /// the examining bank. Codes are `bytes32` text (`encodeBytes32String`), the same the bank lists in `examine` and
 /// `refuse`:
 /// - `DOCUMENTS_MISSING`: a kind the LC requires (its `requiredDocuments` bitmask) is not presented (art. 14a, 14d);
-/// - `LATE_SHIPMENT`: the shipment date stated is after the LC's latest shipment date (art. 14c, 29c: never extended);
+/// - `LATE_SHIPMENT`: the shipment date stated is after the LC's latest shipment date (art. 14c, 29c: never extended;
+///   none when the LC has no latest shipment date, `latestShipment` 0);
 /// - `LATE_PRESENTATION`: presented after the last day for presentation: the shipment day plus the LC's presentation
 ///   period (21 calendar days unless the LC says otherwise, art. 14c), extended to the next banking day on the
 ///   consortium calendar when it is not one (art. 29a);
@@ -29,11 +30,14 @@ interface IPresentationHook {
 ///   art. 30a-b), `PARTIAL_DRAWING` (a partial drawing when the LC does not allow them, art. 31): `LetterOfCredit`
 ///   already refuses such a presentation, so these are recorded clean; a later LC release that admits them would be
 ///   caught here.
-/// Binding: a presentation with findings cannot be examined as complying (`examine` with no discrepancy) and a refusal
-/// notice must list every finding (art. 16c, one notice); a code the chain checked and found clean cannot be listed.
+/// Binding: the findings are a floor. A presentation with findings cannot be examined as complying (`examine` with no
+/// discrepancy) and `examine` or the refusal notice must list every finding (art. 16c, one notice); the bank may cite
+/// any code besides, a code the chain found clean included (it examines the documents, art. 14a).
 /// The shipment date is not on chain: the beneficiary's presenting account states it before presenting
-/// (`stateShipment`), bound to the documents' hash; without it the two shipment codes are not checked (the bank
-/// examines them itself, free to list them or not).
+/// (`stateShipment`), bound to the documents' hash; without it the two shipment codes are not checked. The shipment
+/// date and the document kinds (`DocumentRef.kind`) are the presenter's own statements: they bind only the presenter
+/// (a late date it states is a finding), never the bank (a B/L dated after the latest shipment date is
+/// `LATE_SHIPMENT` whatever date was stated).
 interface ILcPresentationChecks is IPresentationHook {
     /// @notice What the chain found on one presentation.
     /// @param codes Bitmask of findings (bit i = `codeOf(i)`); zero on a clean presentation.
@@ -54,7 +58,7 @@ interface ILcPresentationChecks is IPresentationHook {
 
     /// @notice The beneficiary's account stated the shipment date of the documents that hash to `documentsHash`.
     event ShipmentStated(address indexed account, bytes32 indexed documentsHash, uint40 shipmentDate);
-    /// @notice The issuing bank set an LC's presentation period (art. 14c) before advising it.
+    /// @notice The issuing bank set an LC's presentation period (art. 14c) before the LC was advised.
     event PresentationPeriodSet(address indexed letterOfCredit, uint256 indexed lcId, uint32 bank, uint16 periodDays);
     /// @notice A presentation was checked at presentation.
     event PresentationChecked(
@@ -69,9 +73,8 @@ interface ILcPresentationChecks is IPresentationHook {
 
     /// @notice The bank examined as complying, or listed fewer codes than the chain found (bitmask `unlisted`).
     error FindingsNotListed(uint256 presentationId, uint8 unlisted);
-    /// @notice The bank listed a code the chain checked and found clean.
-    error FindingContradicted(uint256 presentationId, bytes32 code);
-    /// @notice Only a registered system contract (the LC contract) calls the hook / is an LC here.
+    /// @notice Only a registered system contract calls the hook / is an LC here (records are kept per caller, so
+    /// another system contract could only write its own).
     error NotLetterOfCreditContract(address account);
     /// @notice A presentation period outside 1..`MAX_PRESENTATION_PERIOD_DAYS`, or set after the LC was advised.
     error PresentationPeriodNotSettable(uint256 lcId);
@@ -84,6 +87,8 @@ interface ILcPresentationChecks is IPresentationHook {
 
     /// @notice Sets the presentation period of an LC (days after shipment, art. 14c), by its issuing bank while the LC
     /// is applied for or issued and not yet advised (after that it is part of the terms the beneficiary relies on).
+    /// The period is not in the terms hash: it must be the one the LC text states (field 48 of the MT700, "period for
+    /// presentation"); the applicant and the beneficiary check it against that text (view `presentationPeriod`).
     function setPresentationPeriod(ILetterOfCredit letterOfCredit, uint256 lcId, uint16 periodDays) external;
 
     /// @notice The findings on a presentation of `letterOfCredit`.

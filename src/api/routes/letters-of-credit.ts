@@ -111,7 +111,7 @@ const presentationSchema = z.object({
         .array(z.string())
         .describe(
           "What the chain found (DOCUMENTS_MISSING, LATE_SHIPMENT, LATE_PRESENTATION, …): the bank must list each; " +
-            "it cannot list a code found clean",
+            "it may cite any other code (a clean result rests on the presenter's own statements)",
         ),
       missingKinds: z.number().int().describe("Bitmask of the required document kinds not presented"),
       shipmentDate: z

@@ -510,8 +510,12 @@ export default defineProjection({
         });
       },
       PresentationPeriodSet: async (e, store) => {
+        // only a period of the indexed LetterOfCredit (the proxy whose `Upgraded` the platform projection recorded):
+        // another LC contract's lcId may be the same number
+        const indexed = await store.get("contract_implementations", { address: e.args.letterOfCredit });
+        if (indexed?.contract !== "LetterOfCredit") return;
         const lc = await store.get("lc_letters", { lc_id: e.args.lcId });
-        if (lc === undefined) return; // another LC contract's
+        if (lc === undefined) return;
         store.put("lc_letters", { ...lc, presentation_period_days: Number(e.args.periodDays) });
         timeline(store, e, { lcId: e.args.lcId, member: e.args.bank, details: { periodDays: e.args.periodDays } });
       },

@@ -160,15 +160,6 @@ export const PRESENTATION_CHECK_CODES = [
 ] as const;
 export type PresentationCheckCode = (typeof PRESENTATION_CHECK_CODES)[number];
 
-/** A bytes32 code as its text when it is one, else as given. */
-function bytes32Text(value: string): string {
-  try {
-    return toUtf8String(value).replace(/\0+$/, "");
-  } catch {
-    return value;
-  }
-}
-
 /** The codes of a findings bitmask, in bit order. */
 export function presentationCheckCodes(mask: number): PresentationCheckCode[] {
   return PRESENTATION_CHECK_CODES.filter((_, bit) => (mask & (1 << bit)) !== 0);
@@ -610,8 +601,6 @@ export default defineClient({
     RefusalNoticeAlreadySent: (p) => `presentation ${p.presentationId}: the refusal notice was already sent`,
     FindingsNotListed: (p) =>
       `presentation ${p.presentationId}: the chain found ${presentationCheckCodes(Number(p.unlisted)).join(", ")}; list them (only the applicant can waive them)`,
-    FindingContradicted: (p) =>
-      `presentation ${p.presentationId}: the chain checked ${bytes32Text(String(p.code))} and found it clean; it cannot be listed`,
     NotLetterOfCreditContract: (p) => `${p.account} is not a suite letter-of-credit contract`,
     PresentationPeriodNotSettable: (p) =>
       `letter of credit ${p.lcId}: the presentation period is 1 to 365 days, set before the LC is advised`,
