@@ -4,6 +4,38 @@ import { appsNetwork, type AppsNetwork } from "./apps.harness.js";
 
 const h = (text: string) => keccak256(toUtf8Bytes(text));
 
+/**
+ * The exporter registers a receivable of `face` on the importer, maturing in 3 hours (invoice key and document
+ * hashes named after `label` and unique per run), and the importer confirms it: its id and root certificate.
+ */
+async function confirmedReceivable(net: AppsNetwork, face: string, label: string) {
+  const tag = `${Date.now()}-${Math.random()}`;
+  const { receivableId } = await net.json<{ receivableId: string }>(
+    ["receivable", "register", "--obligor", "Importer", "--face", face, "--maturity", "+3h"].concat(
+      ["--invoice-key", h(`INV-CLI-${label.toUpperCase()}-${tag}`), "--contract", h(`${label} contract ${tag}`)],
+      ["--invoice", h(`${label} invoice ${tag}`), "--delivery", h(`${label} delivery ${tag}`)],
+    ),
+    { as: "exporter" },
+  );
+  const confirmed = await net.run(["receivable", "confirm", receivableId], { as: "importer" });
+  expect(confirmed.code, confirmed.stderr).to.equal(0);
+  const root = /certificate (\d+)/.exec(confirmed.stdout)?.[1] ?? "";
+  return { receivableId, root };
+}
+
+/**
+ * Moves the chain's clock past maturity (3 hours) and the grace period (this node is shared: only forward), and Bank
+ * B marks the receivable overdue.
+ */
+async function overdue(net: AppsNetwork, receivableId: string): Promise<void> {
+  const provider = new JsonRpcProvider(net.node.url, undefined, { staticNetwork: true });
+  await provider.send("evm_increaseTime", [3 * 3600 + 86_400 + 60]);
+  await provider.send("evm_mine", []);
+  provider.destroy();
+  const marked = await net.run(["receivable", "overdue", receivableId], { as: "bankB" });
+  expect(marked.code, marked.stderr).to.equal(0);
+}
+
 describe("cli: discounting with recourse, and recourse at default, against a real node", function () {
   this.timeout(300_000);
   let net: AppsNetwork;
@@ -12,17 +44,7 @@ describe("cli: discounting with recourse, and recourse at default, against a rea
   });
 
   it("the exporter sells with recourse to Bank A; unpaid after maturity and grace, Bank A claims and is paid back", async () => {
-    const tag = `${Date.now()}-${Math.random()}`;
-    const { receivableId } = await net.json<{ receivableId: string }>(
-      ["receivable", "register", "--obligor", "Importer", "--face", "1000", "--maturity", "+3h"].concat(
-        ["--invoice-key", h(`INV-CLI-RECOURSE-${tag}`), "--contract", h(`recourse contract ${tag}`)],
-        ["--invoice", h(`recourse invoice ${tag}`), "--delivery", h(`recourse delivery ${tag}`)],
-      ),
-      { as: "exporter" },
-    );
-    const confirmed = await net.run(["receivable", "confirm", receivableId], { as: "importer" });
-    expect(confirmed.code, confirmed.stderr).to.equal(0);
-    const root = /certificate (\d+)/.exec(confirmed.stdout)?.[1] ?? "";
+    const { receivableId, root } = await confirmedReceivable(net, "1000", "recourse");
 
     const { offerId, withRecourse } = await net.json<{ offerId: string; withRecourse: boolean }>(
       ["receivable", "recourse", "offer", root, "1000", "--bank", "Bank A", "--price", "990", "--with-recourse"].concat(
@@ -50,13 +72,7 @@ describe("cli: discounting with recourse, and recourse at default, against a rea
     expect(early.code, early.stdout).to.equal(1);
     expect(early.stderr).to.match(/RecourseTooEarly|too early/i);
 
-    // The chain's clock past maturity and the grace period (this node is shared: only forward).
-    const provider = new JsonRpcProvider(net.node.url, undefined, { staticNetwork: true });
-    await provider.send("evm_increaseTime", [3 * 3600 + 86_400 + 60]);
-    await provider.send("evm_mine", []);
-    provider.destroy();
-    const marked = await net.run(["receivable", "overdue", receivableId], { as: "bankB" });
-    expect(marked.code, marked.stderr).to.equal(0);
+    await overdue(net, receivableId);
 
     const { claimId, value } = await net.json<{ claimId: string; value: string }>(
       ["receivable", "recourse", "exercise", root],
@@ -76,17 +92,7 @@ describe("cli: discounting with recourse, and recourse at default, against a rea
     expect(after.claimStatus).to.equal("Honoured");
   });
   it("a claim the obligor pays late is discharged by any member; refused while still due", async () => {
-    const tag = `${Date.now()}-${Math.random()}`;
-    const { receivableId } = await net.json<{ receivableId: string }>(
-      ["receivable", "register", "--obligor", "Importer", "--face", "500", "--maturity", "+3h"].concat(
-        ["--invoice-key", h(`INV-CLI-DISCHARGE-${tag}`), "--contract", h(`discharge contract ${tag}`)],
-        ["--invoice", h(`discharge invoice ${tag}`), "--delivery", h(`discharge delivery ${tag}`)],
-      ),
-      { as: "exporter" },
-    );
-    const confirmed = await net.run(["receivable", "confirm", receivableId], { as: "importer" });
-    expect(confirmed.code, confirmed.stderr).to.equal(0);
-    const root = /certificate (\d+)/.exec(confirmed.stdout)?.[1] ?? "";
+    const { receivableId, root } = await confirmedReceivable(net, "500", "discharge");
     const { offerId } = await net.json<{ offerId: string }>(
       ["receivable", "recourse", "offer", root, "500", "--bank", "Bank A", "--price", "495", "--with-recourse"].concat([
         "--deadline",
@@ -95,12 +101,7 @@ describe("cli: discounting with recourse, and recourse at default, against a rea
       { as: "exporter" },
     );
     await net.json(["receivable", "recourse", "accept", offerId], { as: "bankA" });
-    const provider = new JsonRpcProvider(net.node.url, undefined, { staticNetwork: true });
-    await provider.send("evm_increaseTime", [3 * 3600 + 86_400 + 60]);
-    await provider.send("evm_mine", []);
-    provider.destroy();
-    const marked = await net.run(["receivable", "overdue", receivableId], { as: "bankB" });
-    expect(marked.code, marked.stderr).to.equal(0);
+    await overdue(net, receivableId);
     const { claimId } = await net.json<{ claimId: string }>(["receivable", "recourse", "exercise", root], {
       as: "bankA",
     });

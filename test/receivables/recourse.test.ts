@@ -80,6 +80,26 @@ async function chain(firstRecourse = true, secondRecourse = true) {
   return { fx, sale1, token1, sale2, token2 };
 }
 
+/** What bankB sells on of token2 in `soldOnAndHonoured`. */
+const SUB = 100_000n;
+
+/**
+ * After `chain()`: bankB sells SUB of token2 on to bankC with recourse (token3), bankA tops token2 back up to PART,
+ * the receivable defaults, bankC claims on bankB and bankB honours: token3 is held by sale2 again.
+ */
+async function soldOnAndHonoured() {
+  const { fx, token1, sale2, token2 } = await chain();
+  await fx.certificates.connect(fx.accounts.bankB).setApprovalForAll(fx.recourse, true);
+  const third = await offered(fx, fx.accounts.bankB, token2, SUB, fx.ids.bankC, SUB, true);
+  const [, token3] = await accepted(fx, fx.accounts.bankC, third);
+  await fx.certificates.connect(fx.accounts.bankA)["transferFrom(uint256,uint256,uint256)"](token1, token2, SUB);
+  await defaulted(fx);
+  const c3 = await exercised(fx, fx.accounts.bankC, token3);
+  await fx.token.connect(fx.accounts.bankB).approve(fx.recourse, MONEY);
+  await fx.recourse.connect(fx.accounts.bankB).honour(c3);
+  return { fx, sale2, token2, token3 };
+}
+
 /** Moves past maturity plus the grace period and marks the receivable overdue. */
 async function defaulted(fx: Fx): Promise<void> {
   await networkHelpers.time.increaseTo(fx.maturity + BigInt(DAY));
@@ -782,18 +802,9 @@ describe("RecourseClaims: rules the review found untested", () => {
     });
 
     it("refuses a claim beyond what the sale sold, across the certificates it became", async () => {
-      const { fx, token1, sale2, token2 } = await chain();
-      const SUB = 100_000n;
-      // bankB sells SUB of token2 on to bankC with recourse; bankA tops token2 back up to PART.
-      await fx.certificates.connect(fx.accounts.bankB).setApprovalForAll(fx.recourse, true);
-      const third = await offered(fx, fx.accounts.bankB, token2, SUB, fx.ids.bankC, SUB, true);
-      const [, token3] = await accepted(fx, fx.accounts.bankC, third);
-      await fx.certificates.connect(fx.accounts.bankA)["transferFrom(uint256,uint256,uint256)"](token1, token2, SUB);
-      await defaulted(fx);
+      // bankB sells SUB of token2 on to bankC with recourse; bankA tops token2 back up to PART; after the default
       // bankC claims on bankB, which takes token3 back and holds it by sale2 again.
-      const c3 = await exercised(fx, fx.accounts.bankC, token3);
-      await fx.token.connect(fx.accounts.bankB).approve(fx.recourse, MONEY);
-      await fx.recourse.connect(fx.accounts.bankB).honour(c3);
+      const { fx, sale2, token2, token3 } = await soldOnAndHonoured();
       expect(await fx.recourse.holdingOf(token3)).to.equal(sale2);
       // token2 (PART again) takes all of sale2; token3 finds nothing left to claim.
       await exercised(fx, fx.accounts.bankB, token2);
@@ -1022,17 +1033,8 @@ describe("RecourseClaims: discharge of a claim the obligor's side paid since", (
     });
 
     it("released value may be claimed by another certificate of the same sale still unpaid", async () => {
-      const { fx, token1, sale2, token2 } = await chain();
-      const SUB = 100_000n;
       // As in "refuses a claim beyond what the sale sold": token2 (PART again after a merge) takes all of sale2.
-      await fx.certificates.connect(fx.accounts.bankB).setApprovalForAll(fx.recourse, true);
-      const third = await offered(fx, fx.accounts.bankB, token2, SUB, fx.ids.bankC, SUB, true);
-      const [, token3] = await accepted(fx, fx.accounts.bankC, third);
-      await fx.certificates.connect(fx.accounts.bankA)["transferFrom(uint256,uint256,uint256)"](token1, token2, SUB);
-      await defaulted(fx);
-      const c3 = await exercised(fx, fx.accounts.bankC, token3);
-      await fx.token.connect(fx.accounts.bankB).approve(fx.recourse, MONEY);
-      await fx.recourse.connect(fx.accounts.bankB).honour(c3);
+      const { fx, sale2, token2, token3 } = await soldOnAndHonoured();
       const c2 = await exercised(fx, fx.accounts.bankB, token2);
       await expect(fx.recourse.connect(fx.accounts.bankB).exercise(token3))
         .to.be.revertedWithCustomError(fx.recourse, "RecourseInvalidTerms")

@@ -136,22 +136,20 @@ contract LetterOfCreditHandler is PlatformFixture {
     function present(uint256 lcSeed, uint80 amount) external {
         if (_lcIds.length == 0) return;
         uint256 id = _lcIds[lcSeed % _lcIds.length];
-        DocumentRef[] memory docs = new DocumentRef[](1);
-        docs[0] = DocumentRef(keccak256(abi.encode(id, amount)), bytes32(0), 2);
-        vm.prank(SUPPLIER_1);
-        try lc.present(id, uint80(_bound(amount, 1, 2e12)), docs) returns (uint256 pid) {
-            _presentationIds.push(pid);
-            _observePresentation(pid);
-        } catch {}
-        _observe(id);
+        _present(id, amount, keccak256(abi.encode(id, amount)), 2);
     }
 
     /// @dev Presents without the required kind (2): the checks record DOCUMENTS_MISSING.
     function presentIncomplete(uint256 lcSeed, uint80 amount) external {
         if (_lcIds.length == 0) return;
         uint256 id = _lcIds[lcSeed % _lcIds.length];
+        _present(id, amount, keccak256(abi.encode(id, amount, "incomplete")), 3);
+    }
+
+    /// @dev The beneficiary presents one document of `kind` under LC `id`; the presentation is kept and observed.
+    function _present(uint256 id, uint80 amount, bytes32 documentHash, uint16 kind) internal {
         DocumentRef[] memory docs = new DocumentRef[](1);
-        docs[0] = DocumentRef(keccak256(abi.encode(id, amount, "incomplete")), bytes32(0), 3);
+        docs[0] = DocumentRef(documentHash, bytes32(0), kind);
         vm.prank(SUPPLIER_1);
         try lc.present(id, uint80(_bound(amount, 1, 2e12)), docs) returns (uint256 pid) {
             _presentationIds.push(pid);

@@ -6,24 +6,16 @@ import {ReceivableCertificate} from "../../contracts/receivables/ReceivableCerti
 import {ReceivableDesk} from "../../contracts/receivables/ReceivableDesk.sol";
 import {IReceivableCertificate} from "../../contracts/receivables/interfaces/IReceivableCertificate.sol";
 import {IReceivableDesk} from "../../contracts/receivables/interfaces/IReceivableDesk.sol";
-import {DocumentKinds, DocumentRef} from "../../contracts/platform/types/DocumentRef.sol";
-import {ReceivablesFixture} from "./utils/ReceivablesFixture.sol";
+import {ReceivablesHandlerBase} from "./utils/ReceivablesHandlerBase.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
 /// @notice Drives receivables through random splits, merges, whole transfers, sign-off transfers, discounts, pledges
 /// (release and take), time, funding and redemption, and records every certificate it sees minted.
-contract ReceivablesHandler is ReceivablesFixture {
-    uint32 internal constant CORE_ID = 4;
+contract ReceivablesHandler is ReceivablesHandlerBase {
     uint32 internal constant BANK_A_ID = 1;
     uint32 internal constant BANK_B_ID = 2;
-    uint256 internal constant RECEIVABLES = 2;
-    uint256 internal constant FACE = 1_000_000;
 
-    address[] internal _holders;
-    uint256[] internal _tokens;
     uint256[] internal _pledges;
-    mapping(uint256 slot => uint256) public ghostRedeemed;
-    uint256 public ghostMinted;
     uint256 internal _refCounter;
 
     constructor() {
@@ -32,40 +24,10 @@ contract ReceivablesHandler is ReceivablesFixture {
         registry.bootstrapSystemContract(address(desk));
         registry.endBootstrap(3);
         _holders = [SUPPLIER_1, SUPPLIER_2, SUPPLIER_3, BANK_A, BANK_B];
-        for (uint256 i; i < RECEIVABLES; ++i) _openReceivable(i);
+        for (uint256 i; i < RECEIVABLES; ++i) _openReceivable(i, 60 days, "invoice");
     }
 
-    // ------------------------------------------------------------------ views for the invariants
-
-    function tokens() external view returns (uint256[] memory) {
-        return _tokens;
-    }
-
-    function settlementToken() external view returns (address) {
-        return address(token);
-    }
-
-    // ------------------------------------------------------------------ actions
-
-    function splitValue(uint256 tokenSeed, uint256 toSeed, uint256 amount) external {
-        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
-        if (id == 0) return;
-        address to = _otherHolder(c.owner, toSeed);
-        amount = _bound(amount, 1, _free(c));
-        vm.prank(c.owner);
-        try certificates.transferFrom(id, to, amount) returns (uint256 newId) {
-            _recordMint(newId);
-        } catch {}
-    }
-
-    function mergeValue(uint256 fromSeed, uint256 toSeed, uint256 amount) external {
-        (uint256 fromId, IReceivableCertificate.Certificate memory from) = _live(fromSeed);
-        (uint256 toId, IReceivableCertificate.Certificate memory to) = _live(toSeed);
-        if (fromId == 0 || toId == 0 || from.slot != to.slot) return;
-        amount = _bound(amount, 1, _free(from));
-        vm.prank(from.owner);
-        try certificates.transferFrom(fromId, toId, amount) {} catch {}
-    }
+    // ------------------------------------------------------------------ actions (splitValue and mergeValue: the base)
 
     function transferWhole(uint256 tokenSeed, uint256 toSeed) external {
         (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
@@ -143,62 +105,8 @@ contract ReceivablesHandler is ReceivablesFixture {
 
     function fundAndRedeem(uint256 slotSeed, uint256 tokenSeed) external {
         uint256 slot = 1 + (slotSeed % RECEIVABLES);
-        IReceivableDesk.Receivable memory r = desk.receivable(slot);
-        if (r.status == IReceivableDesk.ReceivableStatus.Active) {
-            uint256 outstanding = r.faceValue - r.redeemed;
-            _mint(CORE, outstanding);
-            vm.prank(CORE);
-            token.approve(address(desk), outstanding);
-            vm.prank(CORE);
-            try desk.fund(slot) {} catch {}
-        }
-        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
-        if (id == 0 || c.slot != slot) return;
-        vm.prank(c.owner);
-        try desk.redeem(id) {
-            ghostRedeemed[slot] += c.value;
-        } catch {}
-    }
-
-    // ------------------------------------------------------------------ internals
-
-    function _openReceivable(uint256 n) private {
-        IReceivableDesk.ReceivableTerms memory terms = IReceivableDesk.ReceivableTerms({
-            obligor: CORE_ID,
-            maturity: uint40(block.timestamp + 60 days),
-            faceValue: uint88(FACE),
-            currency: "CNY",
-            invoiceKey: keccak256(abi.encode("invoice", n)),
-            contractDoc: DocumentRef(keccak256(abi.encode("c", n)), bytes32(0), DocumentKinds.CONTRACT),
-            invoiceDoc: DocumentRef(keccak256(abi.encode("i", n)), bytes32(0), DocumentKinds.INVOICE),
-            deliveryDoc: DocumentRef(keccak256(abi.encode("d", n)), bytes32(0), DocumentKinds.DELIVERY)
-        });
-        vm.prank(SUPPLIER_1);
-        uint256 id = desk.register(terms);
-        vm.prank(CORE);
-        _recordMint(desk.confirm(id));
-    }
-
-    function _recordMint(uint256 id) private {
-        _tokens.push(id);
-        ++ghostMinted;
-    }
-
-    /// @dev A live certificate picked by seed (0 if the pick was redeemed).
-    function _live(uint256 seed) private view returns (uint256 id, IReceivableCertificate.Certificate memory c) {
-        id = _tokens[seed % _tokens.length];
-        c = certificates.certificate(id);
-        if (c.owner == address(0)) return (0, c);
-    }
-
-    function _otherHolder(address owner, uint256 seed) private view returns (address to) {
-        to = _holders[seed % _holders.length];
-        if (to == owner) to = _holders[(seed + 1) % _holders.length];
-    }
-
-    function _free(IReceivableCertificate.Certificate memory c) private pure returns (uint256) {
-        uint256 free = c.value - c.locked;
-        return free == 0 ? 1 : free;
+        _fund(slot, false);
+        _redeem(slot, tokenSeed);
     }
 }
 

@@ -6,26 +6,18 @@ import {RecourseClaims} from "../../contracts/receivables/RecourseClaims.sol";
 import {IRecourseClaims} from "../../contracts/receivables/interfaces/IRecourseClaims.sol";
 import {IReceivableCertificate} from "../../contracts/receivables/interfaces/IReceivableCertificate.sol";
 import {IReceivableDesk} from "../../contracts/receivables/interfaces/IReceivableDesk.sol";
-import {DocumentKinds, DocumentRef} from "../../contracts/platform/types/DocumentRef.sol";
-import {ReceivablesFixture} from "./utils/ReceivablesFixture.sol";
+import {ReceivablesHandlerBase} from "./utils/ReceivablesHandlerBase.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
 /// @notice Drives certificates through random sales with or without recourse, plain splits and value merges (into
 /// certificates held by a sale too), time, overdue marking, exercises, honours, funding and redemption, payment off
 /// chain by the obligor's paying bank, and discharges of claims (attempted whether or not the claim is still due).
-contract RecourseHandler is ReceivablesFixture {
-    uint32 internal constant CORE_ID = 4;
-    uint256 internal constant RECEIVABLES = 2;
-    uint256 internal constant FACE = 1_000_000;
+contract RecourseHandler is ReceivablesHandlerBase {
     uint256 internal constant MONEY = 100_000_000;
 
     RecourseClaims public recourse;
-    address[] internal _holders;
     address[] internal _banks;
-    uint256[] internal _tokens;
     uint256[] internal _claims;
-    mapping(uint256 slot => uint256) public ghostRedeemed;
-    uint256 public ghostMinted;
     /// @dev Deposit tokens that moved from sellers to claimants at honours, as measured on the token.
     uint256 public ghostHonourPaid;
     /// @dev Deposit tokens that moved from buyers to sellers at sales, as measured on the token.
@@ -61,7 +53,7 @@ contract RecourseHandler is ReceivablesFixture {
             vm.prank(h);
             certificates.setApprovalForAll(address(recourse), true);
         }
-        for (uint256 i; i < RECEIVABLES; ++i) _openReceivable(i);
+        for (uint256 i; i < RECEIVABLES; ++i) _openReceivable(i, 30 days, "recourse invoice");
         // BANK_C pays off chain for the obligor (its paying bank).
         uint32 payingBank = registry.memberOf(BANK_C);
         vm.prank(CORE);
@@ -70,20 +62,12 @@ contract RecourseHandler is ReceivablesFixture {
 
     // ------------------------------------------------------------------ views for the invariants
 
-    function tokens() external view returns (uint256[] memory) {
-        return _tokens;
-    }
-
     function claims() external view returns (uint256[] memory) {
         return _claims;
     }
 
     function holders() external view returns (address[] memory) {
         return _holders;
-    }
-
-    function settlementToken() external view returns (address) {
-        return address(token);
     }
 
     // ------------------------------------------------------------------ actions
@@ -108,27 +92,6 @@ contract RecourseHandler is ReceivablesFixture {
                 ghostSalesPriced += price;
             } catch {}
         } catch {}
-    }
-
-    function splitValue(uint256 tokenSeed, uint256 toSeed, uint256 amount) external {
-        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
-        if (id == 0) return;
-        address to = _otherHolder(c.owner, toSeed);
-        amount = _bound(amount, 1, _free(c));
-        vm.prank(c.owner);
-        try certificates.transferFrom(id, to, amount) returns (uint256 newId) {
-            _recordMint(newId);
-        } catch {}
-    }
-
-    /// @dev Pushes value into any certificate of the same receivable, one held by a recorded sale included.
-    function mergeValue(uint256 fromSeed, uint256 toSeed, uint256 amount) external {
-        (uint256 fromId, IReceivableCertificate.Certificate memory from) = _live(fromSeed);
-        (uint256 toId, IReceivableCertificate.Certificate memory to) = _live(toSeed);
-        if (fromId == 0 || toId == 0 || from.slot != to.slot) return;
-        amount = _bound(amount, 1, _free(from));
-        vm.prank(from.owner);
-        try certificates.transferFrom(fromId, toId, amount) {} catch {}
     }
 
     function passTime(uint256 seconds_) external {
@@ -218,7 +181,7 @@ contract RecourseHandler is ReceivablesFixture {
                 ghostRedeemed[c.slot] += c.value;
             } catch {}
         } else {
-            _fund(c.slot);
+            _fund(c.slot, true);
         }
         _discharge(claimId, callerSeed);
     }
@@ -245,69 +208,8 @@ contract RecourseHandler is ReceivablesFixture {
 
     function fundAndRedeem(uint256 slotSeed, uint256 tokenSeed) external {
         uint256 slot = 1 + (slotSeed % RECEIVABLES);
-        _fund(slot);
-        (uint256 id, IReceivableCertificate.Certificate memory c) = _live(tokenSeed);
-        if (id == 0 || c.slot != slot) return;
-        vm.prank(c.owner);
-        try desk.redeem(id) {
-            ghostRedeemed[slot] += c.value;
-        } catch {}
-    }
-
-    // ------------------------------------------------------------------ internals
-
-    /// @dev The obligor escrows the receivable's outstanding value (when active or overdue).
-    function _fund(uint256 slot) private {
-        IReceivableDesk.Receivable memory r = desk.receivable(slot);
-        if (
-            r.status == IReceivableDesk.ReceivableStatus.Active || r.status == IReceivableDesk.ReceivableStatus.Overdue
-        ) {
-            uint256 outstanding = r.faceValue - r.redeemed;
-            _mint(CORE, outstanding);
-            vm.prank(CORE);
-            token.approve(address(desk), outstanding);
-            vm.prank(CORE);
-            try desk.fund(slot) {} catch {}
-        }
-    }
-
-    function _openReceivable(uint256 n) private {
-        IReceivableDesk.ReceivableTerms memory terms = IReceivableDesk.ReceivableTerms({
-            obligor: CORE_ID,
-            maturity: uint40(block.timestamp + 30 days),
-            faceValue: uint88(FACE),
-            currency: "CNY",
-            invoiceKey: keccak256(abi.encode("recourse invoice", n)),
-            contractDoc: DocumentRef(keccak256(abi.encode("c", n)), bytes32(0), DocumentKinds.CONTRACT),
-            invoiceDoc: DocumentRef(keccak256(abi.encode("i", n)), bytes32(0), DocumentKinds.INVOICE),
-            deliveryDoc: DocumentRef(keccak256(abi.encode("d", n)), bytes32(0), DocumentKinds.DELIVERY)
-        });
-        vm.prank(SUPPLIER_1);
-        uint256 id = desk.register(terms);
-        vm.prank(CORE);
-        _recordMint(desk.confirm(id));
-    }
-
-    function _recordMint(uint256 id) private {
-        _tokens.push(id);
-        ++ghostMinted;
-    }
-
-    /// @dev A live certificate picked by seed (0 if the pick was redeemed).
-    function _live(uint256 seed) private view returns (uint256 id, IReceivableCertificate.Certificate memory c) {
-        id = _tokens[seed % _tokens.length];
-        c = certificates.certificate(id);
-        if (c.owner == address(0)) return (0, c);
-    }
-
-    function _otherHolder(address owner, uint256 seed) private view returns (address to) {
-        to = _holders[seed % _holders.length];
-        if (to == owner) to = _holders[(seed + 1) % _holders.length];
-    }
-
-    function _free(IReceivableCertificate.Certificate memory c) private pure returns (uint256) {
-        uint256 free = c.value - c.locked;
-        return free == 0 ? 1 : free;
+        _fund(slot, true);
+        _redeem(slot, tokenSeed);
     }
 }
 

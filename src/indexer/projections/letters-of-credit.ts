@@ -1,3 +1,4 @@
+import { PRESENTATION_CHECK_CODES } from "@consortia/sdk";
 import { InterbankPositions__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/InterbankPositions__factory.js";
 import { LcPresentationChecks__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/LcPresentationChecks__factory.js";
 import { LetterOfCredit__factory } from "@consortia/sdk/typechain/factories/letters-of-credit/LetterOfCredit__factory.js";
@@ -280,17 +281,9 @@ export const CHECK_COLUMNS = {
   last_presentation_day: "bigint",
 } as const satisfies Record<string, ColumnType>;
 
-/** The codes of the checks, by finding bit (LcPresentationChecks.codeOf). */
-export const CHECK_CODES = [
-  "DOCUMENTS_MISSING",
-  "LATE_SHIPMENT",
-  "LATE_PRESENTATION",
-  "PRESENTED_AFTER_EXPIRY",
-  "OVER_TOLERANCE",
-  "PARTIAL_DRAWING",
-] as const;
-
-export const checkCodes = (mask: number): string[] => CHECK_CODES.filter((_, bit) => (mask & (1 << bit)) !== 0);
+/** The codes of the checks set in `mask`, by finding bit (LcPresentationChecks.codeOf; the SDK declares the list). */
+export const checkCodes = (mask: number): string[] =>
+  PRESENTATION_CHECK_CODES.filter((_, bit) => (mask & (1 << bit)) !== 0);
 
 const CHECK_MIGRATION = [
   `ALTER TABLE lc_presentations ${Object.entries(CHECK_COLUMNS)

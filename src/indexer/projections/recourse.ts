@@ -121,6 +121,19 @@ async function update(store: ProjectionStore, table: string, key: Row, what: str
   store.put(table, { ...current, ...changes });
 }
 
+const updateOffer = (store: ProjectionStore, offerId: unknown, changes: Row): Promise<void> =>
+  update(store, "recourse_offers", { offer_id: offerId }, `recourse offer ${String(offerId)}`, changes);
+
+const updateClaim = (store: ProjectionStore, claimId: unknown, changes: Row): Promise<void> =>
+  update(store, "recourse_claims", { claim_id: claimId }, `recourse claim ${String(claimId)}`, changes);
+
+/** Moves sale `saleId`'s claimed value by `delta`; `what` ("claimed", "discharged") names the event in the error. */
+async function addClaimedValue(store: ProjectionStore, saleId: unknown, delta: bigint, what: string): Promise<void> {
+  const sale = await store.get("recourse_sales", { sale_id: saleId });
+  if (sale === undefined) throw new Error(`recourse sale ${String(saleId)} ${what} before it was recorded`);
+  store.put("recourse_sales", { ...sale, claimed_value: BigInt(String(sale.claimed_value)) + delta });
+}
+
 export default defineProjection({
   name: "recourse",
   contracts: { RecourseClaims: RecourseClaims__factory.abi },
@@ -149,7 +162,7 @@ export default defineProjection({
         });
       },
       RecourseOfferClosed: (e, store) =>
-        update(store, "recourse_offers", { offer_id: e.args.offerId }, `recourse offer ${String(e.args.offerId)}`, {
+        updateOffer(store, e.args.offerId, {
           status: RECOURSE_OFFER_STATUSES[Number(e.args.status)] ?? `Unknown(${String(e.args.status)})`,
           closed_at: time(e),
         }),
@@ -171,17 +184,11 @@ export default defineProjection({
           claimed_value: s.claimedValue,
           sold_at: time(e),
         });
-        await update(
-          store,
-          "recourse_offers",
-          { offer_id: e.args.offerId },
-          `recourse offer ${String(e.args.offerId)}`,
-          {
-            status: "Accepted",
-            sale_id: e.args.saleId,
-            closed_at: time(e),
-          },
-        );
+        await updateOffer(store, e.args.offerId, {
+          status: "Accepted",
+          sale_id: e.args.saleId,
+          closed_at: time(e),
+        });
       },
       RecourseExercised: async (e, store) => {
         store.put("recourse_claims", {
@@ -205,17 +212,10 @@ export default defineProjection({
           discharged_at: null,
         });
         // The sale's claimed value grows at each exercise (RecourseClaims adds the claim's value to it).
-        const key = { sale_id: e.args.saleId };
-        const sale = await store.get("recourse_sales", key);
-        if (sale === undefined)
-          throw new Error(`recourse sale ${String(e.args.saleId)} claimed before it was recorded`);
-        store.put("recourse_sales", {
-          ...sale,
-          claimed_value: BigInt(String(sale.claimed_value)) + (e.args.value as bigint),
-        });
+        await addClaimedValue(store, e.args.saleId, e.args.value as bigint, "claimed");
       },
       RecourseHonoured: (e, store) =>
-        update(store, "recourse_claims", { claim_id: e.args.claimId }, `recourse claim ${String(e.args.claimId)}`, {
+        updateClaim(store, e.args.claimId, {
           status: "Honoured",
           payer: e.args.payer,
           payer_member: e.args.payerMember,
@@ -223,29 +223,16 @@ export default defineProjection({
           honoured_at: time(e),
         }),
       RecourseDischarged: async (e, store) => {
-        await update(
-          store,
-          "recourse_claims",
-          { claim_id: e.args.claimId },
-          `recourse claim ${String(e.args.claimId)}`,
-          {
-            status: "Discharged",
-            discharged_by: e.args.caller,
-            discharge_paid: e.args.paid,
-            discharge_receivable_status:
-              RECEIVABLE_STATUSES[Number(e.args.receivableStatus)] ?? `Unknown(${String(e.args.receivableStatus)})`,
-            discharged_at: time(e),
-          },
-        );
-        // The claim's value leaves the sale's claimed value (RecourseClaims releases it).
-        const key = { sale_id: e.args.saleId };
-        const sale = await store.get("recourse_sales", key);
-        if (sale === undefined)
-          throw new Error(`recourse sale ${String(e.args.saleId)} discharged before it was recorded`);
-        store.put("recourse_sales", {
-          ...sale,
-          claimed_value: BigInt(String(sale.claimed_value)) - (e.args.value as bigint),
+        await updateClaim(store, e.args.claimId, {
+          status: "Discharged",
+          discharged_by: e.args.caller,
+          discharge_paid: e.args.paid,
+          discharge_receivable_status:
+            RECEIVABLE_STATUSES[Number(e.args.receivableStatus)] ?? `Unknown(${String(e.args.receivableStatus)})`,
+          discharged_at: time(e),
         });
+        // The claim's value leaves the sale's claimed value (RecourseClaims releases it).
+        await addClaimedValue(store, e.args.saleId, -(e.args.value as bigint), "discharged");
       },
     },
   },

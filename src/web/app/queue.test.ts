@@ -11,6 +11,22 @@ const item = (key: string, deadline: number | null): QueueItem => ({
   action: { label: "action.confirm", run: async () => null },
 });
 
+const page = (items: unknown[]) => ({ items, nextCursor: null });
+
+/** A fake API client: `answer` builds, from a GET's query (as JSON, without paging), its answers by path. */
+const fakeApi = (answer: (q: string) => Record<string, unknown>) => ({
+  baseUrl: "",
+  setSigner: () => undefined,
+  session: () => undefined,
+  streamUrl: () => "",
+  async get<T>(path: string, query: Record<string, unknown> = {}): Promise<T> {
+    const q = JSON.stringify({ ...query, limit: undefined, cursor: undefined });
+    const answers = answer(q);
+    if (!(path in answers)) throw new Error(`unexpected ${path}`);
+    return answers[path] as T;
+  },
+});
+
 describe("work queue", () => {
   it("puts the earliest deadline first and items without one last", () => {
     const sorted = sortQueue([item("a", null), item("b", 30), item("c", 10), item("d", 30)]);
@@ -26,64 +42,55 @@ describe("work queue", () => {
 
 describe("work queue kinds read from the API", () => {
   const NOW = 1_800_000_000;
-  const page = (items: unknown[]) => ({ items, nextCursor: null });
   /** A fake API answering by path and query: what a bank (member 2) has waiting. */
-  const api = {
-    baseUrl: "",
-    setSigner: () => undefined,
-    session: () => undefined,
-    streamUrl: () => "",
-    async get<T>(path: string, query: Record<string, unknown> = {}): Promise<T> {
-      const q = JSON.stringify({ ...query, limit: undefined, cursor: undefined });
-      const answers: Record<string, unknown> = {
-        "/members/2": { roles: [] },
-        "/receivable-offers": page(
-          q.includes('"transfer"')
-            ? [{ kind: "transfer", id: "9", tokenId: "90", value: "250", deadline: NOW + 60 }]
-            : [
-                { kind: "discount", id: "7", tokenId: "70", value: "500", deadline: NOW + 100 },
-                { kind: "discount", id: "8", tokenId: "80", value: "500", deadline: NOW - 1 },
-              ],
-        ),
-        "/letters-of-credit": page(
-          q.includes('"beneficiary"')
+  const api = fakeApi((q) => {
+    const answers: Record<string, unknown> = {
+      "/members/2": { roles: [] },
+      "/receivable-offers": page(
+        q.includes('"transfer"')
+          ? [{ kind: "transfer", id: "9", tokenId: "90", value: "250", deadline: NOW + 60 }]
+          : [
+              { kind: "discount", id: "7", tokenId: "70", value: "500", deadline: NOW + 100 },
+              { kind: "discount", id: "8", tokenId: "80", value: "500", deadline: NOW - 1 },
+            ],
+      ),
+      "/letters-of-credit": page(
+        q.includes('"beneficiary"')
+          ? [
+              {
+                id: "3",
+                state: "Acknowledged",
+                amount: "900",
+                expiry: NOW + 50,
+                pendingAmendment: "0xab",
+                issuingBank: 1,
+              },
+              { id: "10", state: "Advised", amount: "800", expiry: NOW + 70, pendingAmendment: null, issuingBank: 1 },
+              { id: "11", state: "Advised", amount: "800", expiry: NOW - 1, pendingAmendment: null, issuingBank: 1 },
+            ]
+          : q.includes('"issuingBank"')
             ? [
-                {
-                  id: "3",
-                  state: "Acknowledged",
-                  amount: "900",
-                  expiry: NOW + 50,
-                  pendingAmendment: "0xab",
-                  issuingBank: 1,
-                },
-                { id: "10", state: "Advised", amount: "800", expiry: NOW + 70, pendingAmendment: null, issuingBank: 1 },
-                { id: "11", state: "Advised", amount: "800", expiry: NOW - 1, pendingAmendment: null, issuingBank: 1 },
+                { id: "4", issuingBank: 2, nominatedBank: null, pendingAmendment: null },
+                { id: "5", issuingBank: 2, nominatedBank: 9, pendingAmendment: null },
               ]
-            : q.includes('"issuingBank"')
-              ? [
-                  { id: "4", issuingBank: 2, nominatedBank: null, pendingAmendment: null },
-                  { id: "5", issuingBank: 2, nominatedBank: 9, pendingAmendment: null },
-                ]
-              : [],
-        ),
-        "/lc-presentations": page(
-          q.includes("Presented")
-            ? [
-                { id: "41", lcId: "4", state: "Presented", amount: "10", examinationDeadline: NOW + 10 },
-                { id: "51", lcId: "5", state: "Presented", amount: "10", examinationDeadline: NOW + 5 },
-              ]
-            : [{ id: "42", lcId: "4", state: "Compliant", amount: "10", examinationDeadline: NOW + 20 }],
-        ),
-        "/guarantees": page(q.includes("Applied") ? [] : [{ id: "6", state: "Claimed" }]),
-        "/guarantees/6/claims": page([{ guaranteeId: "6", index: 0, amount: "30", examinationDeadline: NOW + 30 }]),
-        "/credit/entries": page([{ subjectKey: `0x${"cd".repeat(32)}`, number: 1 }]),
-        "/receivables": page([]),
-        "/datasets": page([]),
-      };
-      if (!(path in answers)) throw new Error(`unexpected ${path}`);
-      return answers[path] as T;
-    },
-  };
+            : [],
+      ),
+      "/lc-presentations": page(
+        q.includes("Presented")
+          ? [
+              { id: "41", lcId: "4", state: "Presented", amount: "10", examinationDeadline: NOW + 10 },
+              { id: "51", lcId: "5", state: "Presented", amount: "10", examinationDeadline: NOW + 5 },
+            ]
+          : [{ id: "42", lcId: "4", state: "Compliant", amount: "10", examinationDeadline: NOW + 20 }],
+      ),
+      "/guarantees": page(q.includes("Applied") ? [] : [{ id: "6", state: "Claimed" }]),
+      "/guarantees/6/claims": page([{ guaranteeId: "6", index: 0, amount: "30", examinationDeadline: NOW + 30 }]),
+      "/credit/entries": page([{ subjectKey: `0x${"cd".repeat(32)}`, number: 1 }]),
+      "/receivables": page([]),
+      "/datasets": page([]),
+    };
+    return answers;
+  });
 
   it("lists offers, sign-off transfers, LCs to acknowledge, amendments, presentations to examine and pay, demands and disputes, each with its deadline", async () => {
     const items = await loadQueue(api, 2, NOW);
@@ -128,77 +135,68 @@ describe("work queue kinds declared once", () => {
 describe("work queue: acceptances, forfaiting offers to quote on, disputes to withdraw", () => {
   const NOW = 1_800_000_000;
   const DAY = 86_400;
-  const page = (items: unknown[]) => ({ items, nextCursor: null });
   const account = `0x${"b2".repeat(20)}`;
   /** A bank (member 2, FORFAITER) with a deferred and a sight LC to honour, offers on the market and a dispute. */
-  const api = {
-    baseUrl: "",
-    setSigner: () => undefined,
-    session: () => undefined,
-    streamUrl: () => "",
-    async get<T>(path: string, query: Record<string, unknown> = {}): Promise<T> {
-      const q = JSON.stringify({ ...query, limit: undefined, cursor: undefined });
-      const offer = (id: string, seller: number, sealed: boolean, quoteDeadline: number, bidders: number[]) => ({
-        id,
-        seller,
-        state: "Open",
-        amount: "1000",
-        sealed,
-        quoteDeadline,
-        revealPeriod: sealed ? DAY : 0,
-        quotes: bidders.map((bidderMember) => ({ bidder: account, bidderMember, price: null, state: "Active" })),
-      });
-      const offers = [
-        offer("1", 5, false, NOW + 300, []), // open, to quote on
-        offer("2", 5, true, NOW + 200, [7]), // sealed, another bank quoted: still to quote on
-        offer("3", 5, false, NOW + 300, [2]), // quoted already
-        offer("4", 2, false, NOW + 300, []), // its own offer
-        offer("6", 5, false, NOW - 1, []), // quoting closed
-      ];
-      const answers: Record<string, unknown> = {
-        "/members/2": { roles: ["FORFAITER", "LC_BANK"] },
-        "/receivable-offers": page([]),
-        "/letters-of-credit": page(
-          q.includes('"issuingBank"')
-            ? [
-                { id: "4", issuingBank: 2, nominatedBank: null, deferred: true, tenorDays: 90 },
-                { id: "5", issuingBank: 2, nominatedBank: null, deferred: false, tenorDays: 0 },
-              ]
-            : [],
-        ),
-        "/lc-presentations": page(
-          q.includes("Compliant")
-            ? [
-                {
-                  id: "42",
-                  lcId: "4",
-                  state: "Compliant",
-                  amount: "10",
-                  examinationDeadline: NOW + 20,
-                  presentedAt: NOW - 100,
-                },
-                {
-                  id: "52",
-                  lcId: "5",
-                  state: "Compliant",
-                  amount: "10",
-                  examinationDeadline: NOW + 25,
-                  presentedAt: NOW - 100,
-                },
-              ]
-            : [],
-        ),
-        "/guarantees": page([]),
-        "/credit/entries": page([{ subjectKey: `0x${"cd".repeat(32)}`, number: 3 }]),
-        "/receivables": page([]),
-        "/datasets": page([]),
-        "/forfaiting/offers": page(offers.map(({ quotes: _, ...row }) => row)),
-      };
-      for (const o of offers) answers[`/forfaiting/offers/${o.id}`] = o;
-      if (!(path in answers)) throw new Error(`unexpected ${path}`);
-      return answers[path] as T;
-    },
-  };
+  const api = fakeApi((q) => {
+    const offer = (id: string, seller: number, sealed: boolean, quoteDeadline: number, bidders: number[]) => ({
+      id,
+      seller,
+      state: "Open",
+      amount: "1000",
+      sealed,
+      quoteDeadline,
+      revealPeriod: sealed ? DAY : 0,
+      quotes: bidders.map((bidderMember) => ({ bidder: account, bidderMember, price: null, state: "Active" })),
+    });
+    const offers = [
+      offer("1", 5, false, NOW + 300, []), // open, to quote on
+      offer("2", 5, true, NOW + 200, [7]), // sealed, another bank quoted: still to quote on
+      offer("3", 5, false, NOW + 300, [2]), // quoted already
+      offer("4", 2, false, NOW + 300, []), // its own offer
+      offer("6", 5, false, NOW - 1, []), // quoting closed
+    ];
+    const answers: Record<string, unknown> = {
+      "/members/2": { roles: ["FORFAITER", "LC_BANK"] },
+      "/receivable-offers": page([]),
+      "/letters-of-credit": page(
+        q.includes('"issuingBank"')
+          ? [
+              { id: "4", issuingBank: 2, nominatedBank: null, deferred: true, tenorDays: 90 },
+              { id: "5", issuingBank: 2, nominatedBank: null, deferred: false, tenorDays: 0 },
+            ]
+          : [],
+      ),
+      "/lc-presentations": page(
+        q.includes("Compliant")
+          ? [
+              {
+                id: "42",
+                lcId: "4",
+                state: "Compliant",
+                amount: "10",
+                examinationDeadline: NOW + 20,
+                presentedAt: NOW - 100,
+              },
+              {
+                id: "52",
+                lcId: "5",
+                state: "Compliant",
+                amount: "10",
+                examinationDeadline: NOW + 25,
+                presentedAt: NOW - 100,
+              },
+            ]
+          : [],
+      ),
+      "/guarantees": page([]),
+      "/credit/entries": page([{ subjectKey: `0x${"cd".repeat(32)}`, number: 3 }]),
+      "/receivables": page([]),
+      "/datasets": page([]),
+      "/forfaiting/offers": page(offers.map(({ quotes: _, ...row }) => row)),
+    };
+    for (const o of offers) answers[`/forfaiting/offers/${o.id}`] = o;
+    return answers;
+  });
   /** The SDK calls an item's button makes, recorded. */
   const recorder = () => {
     const calls: unknown[][] = [];

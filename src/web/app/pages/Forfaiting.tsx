@@ -288,9 +288,7 @@ function AcceptQuote(props: { offer: Offer; quotes: Quote[]; now: number; after:
   const nameOf = useMemberNames();
   const tx = useTx(after);
   const [bidder, setBidder] = useState("");
-  const [deed, setDeed] = useState<File>();
-  const [notice, setNotice] = useState<File>();
-  const [reference, setReference] = useState("");
+  const documents = useSaleDocuments();
   if (session === undefined) return null;
   const verdict = acceptQuoteFor(offer, session.member.id, now);
   if (verdict === undefined) return null;
@@ -308,18 +306,9 @@ function AcceptQuote(props: { offer: Offer; quotes: Quote[]; now: number; after:
       tx.fail(t("ff.noQuote"));
       return;
     }
-    if (deed === undefined || notice === undefined) {
-      tx.fail(t("ff.needFiles"));
-      return;
-    }
-    let offChainReference: string;
-    try {
-      offChainReference = parsePaymentReference(reference);
-    } catch {
-      tx.fail(t("form.badReference"));
-      return;
-    }
-    const [deedHash, noticeHash] = await Promise.all([hashFileInBrowser(deed), hashFileInBrowser(notice)]);
+    const read = await readSaleDocuments(documents, tx.fail, t);
+    if (read === undefined) return;
+    const { deedHash, noticeHash, offChainReference } = read;
     const id = BigInt(offer.id);
     void tx.send(async (c, o) => {
       await c.forfaiting.approveClaim(BigInt(offer.claimId), offer.asset);
@@ -346,19 +335,7 @@ function AcceptQuote(props: { offer: Offer; quotes: Quote[]; now: number; after:
             </option>
           ))}
         </select>
-        <label htmlFor="accept-deed">{t("ff.deedFile")}</label>
-        <input id="accept-deed" type="file" onChange={(e) => setDeed(e.target.files?.[0])} />
-        <label htmlFor="accept-notice">{t("ff.noticeFile")}</label>
-        <input id="accept-notice" type="file" onChange={(e) => setNotice(e.target.files?.[0])} />
-        <label htmlFor="accept-reference">{t("ff.offChainReference")}</label>
-        <input
-          id="accept-reference"
-          value={reference}
-          placeholder="0x…"
-          onChange={(e) => setReference(e.target.value)}
-        />
-        <span />
-        <span className="muted">{t("ff.filesStayHere")}</span>
+        <SaleDocumentFields idPrefix="accept" documents={documents} />
         <span />
         <span>
           <button type="submit" disabled={tx.busy}>
@@ -368,6 +345,64 @@ function AcceptQuote(props: { offer: Offer; quotes: Quote[]; now: number; after:
         </span>
       </div>
     </form>
+  );
+}
+
+/** The deed and notice files and the off-chain reference that both accept forms ask for. */
+function useSaleDocuments() {
+  const [deed, setDeed] = useState<File>();
+  const [notice, setNotice] = useState<File>();
+  const [reference, setReference] = useState("");
+  return { deed, setDeed, notice, setNotice, reference, setReference };
+}
+
+type SaleDocuments = ReturnType<typeof useSaleDocuments>;
+
+/**
+ * Checks that both files are chosen and the reference parses (else fails the transaction with the reason and resolves
+ * undefined), then hashes the files in this browser: only the hashes go on chain.
+ */
+async function readSaleDocuments(
+  documents: SaleDocuments,
+  fail: (message: string) => void,
+  t: ReturnType<typeof useI18n>["t"],
+): Promise<{ deedHash: string; noticeHash: string; offChainReference: string } | undefined> {
+  const { deed, notice, reference } = documents;
+  if (deed === undefined || notice === undefined) {
+    fail(t("ff.needFiles"));
+    return undefined;
+  }
+  let offChainReference: string;
+  try {
+    offChainReference = parsePaymentReference(reference);
+  } catch {
+    fail(t("form.badReference"));
+    return undefined;
+  }
+  const [deedHash, noticeHash] = await Promise.all([hashFileInBrowser(deed), hashFileInBrowser(notice)]);
+  return { deedHash, noticeHash, offChainReference };
+}
+
+/** The form-grid rows for the deed, the notice and the off-chain reference; ids are `<idPrefix>-deed` and so on. */
+function SaleDocumentFields({ idPrefix, documents }: { idPrefix: string; documents: SaleDocuments }) {
+  const { t } = useI18n();
+  const { reference, setDeed, setNotice, setReference } = documents;
+  return (
+    <>
+      <label htmlFor={`${idPrefix}-deed`}>{t("ff.deedFile")}</label>
+      <input id={`${idPrefix}-deed`} type="file" onChange={(e) => setDeed(e.target.files?.[0])} />
+      <label htmlFor={`${idPrefix}-notice`}>{t("ff.noticeFile")}</label>
+      <input id={`${idPrefix}-notice`} type="file" onChange={(e) => setNotice(e.target.files?.[0])} />
+      <label htmlFor={`${idPrefix}-reference`}>{t("ff.offChainReference")}</label>
+      <input
+        id={`${idPrefix}-reference`}
+        value={reference}
+        placeholder="0x…"
+        onChange={(e) => setReference(e.target.value)}
+      />
+      <span />
+      <span className="muted">{t("ff.filesStayHere")}</span>
+    </>
   );
 }
 
@@ -388,9 +423,7 @@ function AcceptSealedQuote(props: { offer: Offer; after: () => Promise<void> }) 
   const [keyFile, setKeyFile] = useState<File>();
   const [opening, setOpening] = useState<SealedQuote>();
   const [openError, setOpenError] = useState<string>();
-  const [deed, setDeed] = useState<File>();
-  const [notice, setNotice] = useState<File>();
-  const [reference, setReference] = useState("");
+  const documents = useSaleDocuments();
   if (session === undefined) return null;
 
   async function open() {
@@ -420,18 +453,9 @@ function AcceptSealedQuote(props: { offer: Offer; after: () => Promise<void> }) 
       tx.fail(t("ff.needOpening"));
       return;
     }
-    if (deed === undefined || notice === undefined) {
-      tx.fail(t("ff.needFiles"));
-      return;
-    }
-    let offChainReference: string;
-    try {
-      offChainReference = parsePaymentReference(reference);
-    } catch {
-      tx.fail(t("form.badReference"));
-      return;
-    }
-    const [deedHash, noticeHash] = await Promise.all([hashFileInBrowser(deed), hashFileInBrowser(notice)]);
+    const read = await readSaleDocuments(documents, tx.fail, t);
+    if (read === undefined) return;
+    const { deedHash, noticeHash, offChainReference } = read;
     void tx.send(async (c, o) => {
       await c.forfaiting.approveClaim(BigInt(offer.claimId), offer.asset);
       return c.forfaiting.acceptSealedQuote(opening, deedHash, noticeHash, offChainReference, o);
@@ -468,19 +492,7 @@ function AcceptSealedQuote(props: { offer: Offer; after: () => Promise<void> }) 
             </span>
           )}
         </span>
-        <label htmlFor="sealed-deed">{t("ff.deedFile")}</label>
-        <input id="sealed-deed" type="file" onChange={(e) => setDeed(e.target.files?.[0])} />
-        <label htmlFor="sealed-notice">{t("ff.noticeFile")}</label>
-        <input id="sealed-notice" type="file" onChange={(e) => setNotice(e.target.files?.[0])} />
-        <label htmlFor="sealed-reference">{t("ff.offChainReference")}</label>
-        <input
-          id="sealed-reference"
-          value={reference}
-          placeholder="0x…"
-          onChange={(e) => setReference(e.target.value)}
-        />
-        <span />
-        <span className="muted">{t("ff.filesStayHere")}</span>
+        <SaleDocumentFields idPrefix="sealed" documents={documents} />
         <span />
         <span>
           <button type="submit" disabled={tx.busy || opening === undefined}>
