@@ -125,6 +125,11 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
   // --- sight LC: issue, advise, acknowledge, amend, discrepant then compliant presentation, pay
   const sight = await issue();
   row("issue (sight, direct by issuing bank)", sight.gas, ISSUE_TARGET);
+  row(
+    "set the presentation period (issuing bank, before advising)",
+    await gasOf(await presentationChecks.connect(accounts.bankA).setPresentationPeriod(lc, sight.id, 15)),
+    STEP_TARGET,
+  );
   const nominated = await issue({
     nominatedBank: accounts.bankC.address,
     deferred: true,
@@ -190,8 +195,19 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
     await gasOf(await issuer.pay(d1.pid, ZeroHash)),
     STEP_TARGET,
   );
-  const d2 = await present(sight.id, 30_000n, 1);
-  row("present (1 document)", d2.gas, STEP_TARGET);
+  // The automatic checks (LcPresentationChecks): every required kind presented, the shipment date stated first by the
+  // presenter (bound to these documents), so the chain checks shipment and presentation period too.
+  row(
+    "state the shipment date (beneficiary)",
+    await gasOf(
+      await presentationChecks
+        .connect(accounts.supplier1)
+        .stateShipment(await presentationChecks.documentsHash(docs(3)), BigInt(await networkHelpers.time.latest())),
+    ),
+    STEP_TARGET,
+  );
+  const d2 = await present(sight.id, 30_000n, 3);
+  row("present (3 documents, shipment date stated)", d2.gas, STEP_TARGET);
   row(
     "examine: compliant",
     await gasOf(await issuer.examine(d2.pid, [])),
