@@ -138,6 +138,7 @@ export interface DemoScenarioResult {
   /** USD obligations netted in their own run, apart from the CNY run (issue 19: positions per currency). */
   interbankCurrencies: DemoCurrenciesResult;
   receivables: DemoReceivablesResult;
+  recourse: DemoRecourseResult;
   governance: DemoGovernanceResult;
   approvals: DemoApprovalsResult;
   freeze: DemoFreezeResult;
@@ -192,6 +193,25 @@ export interface DemoGovernanceResult {
   pausedContract: string;
   pauseProposalId: bigint;
   unpauseProposalId: bigint;
+}
+
+/**
+ * A receivable sold on with recourse twice, unpaid at maturity, and traced back to the seller (issue 20): the
+ * certificate's last buyer claims from the bank it bought from, which pays and claims in turn from the supplier.
+ */
+export interface DemoRecourseResult {
+  receivableId: bigint;
+  /** The supplier's certificate, and the split of it sold to the first bank. */
+  rootTokenId: bigint;
+  soldTokenId: bigint;
+  /** The supplier's sale to the first bank and that bank's sale to the second (both with recourse). */
+  saleIds: [bigint, bigint];
+  value: bigint;
+  prices: [bigint, bigint];
+  /** The claims, last buyer's first; empty when the clock could not move to maturity. */
+  claimIds: bigint[];
+  /** Who holds the sold certificate at the end (the supplier once the default is traced back to it). */
+  holder: DemoMemberKey;
 }
 
 /** The receivable the scenario financed down Huaxia Motors' supply chain. */
@@ -1225,6 +1245,116 @@ export const receivablesStory: Story = async (ctx) => {
 };
 
 /**
+ * Recourse (issue 20): Lianchuang Electronics sells 500,000 of a receivable on Nansha Port Group to Huaxin Bank with
+ * recourse; Huaxin Bank sells the certificate on to Yuehai Bank, again with recourse. On the dev chain the clock passes
+ * maturity and the grace period without Nansha Port paying: the receivable is overdue, Yuehai Bank claims from Huaxin
+ * Bank, which pays and takes the certificate back, then claims from Lianchuang, which pays: the default ends with the
+ * seller that first sold the value, whose claim on the port group stands (the regulator's overdue report shows it).
+ */
+export const recourseStory: Story = async (ctx) => {
+  const { bankA, bankC, coreB, supplier2 } = ctx.actors;
+  const now = await ctx.now();
+  const maturity = now + 30 * DAY;
+  const faceValue = yuan(800_000);
+  // Lianchuang's operating account at Huaxin Bank: what it will need if it has to answer for the sale.
+  await bankA.sdk.token.mint(supplier2.address, yuan(50_000));
+  ctx.log(`${bankA.member.shortName} issued ${cny(yuan(50_000))} of deposits to ${supplier2.member.shortName}`);
+  const invoiceNumber = (90_000_000n + (await supplier2.sdk.receivables.count()) + 1n).toString();
+  const order = { buyer: coreB.member.name, seller: supplier2.member.name, item: "crane controllers CC-9", units: 40 };
+  const { receivableId } = await supplier2.sdk.receivables.register({
+    obligor: coreB.member.memberId,
+    maturity,
+    faceValue,
+    invoiceKey: deriveDocumentKey({
+      consortiumKey: DEMO_CONSORTIUM_KEY,
+      issuerTaxId: supplier2.member.uscc,
+      invoiceCode: "044002500222",
+      invoiceNumber,
+    }),
+    contract: doc(DocumentKind.Contract, `receivables/${invoiceNumber}/contract.pdf`, order),
+    invoice: doc(DocumentKind.Invoice, `receivables/${invoiceNumber}/invoice.pdf`, {
+      invoiceNumber,
+      faceValue: 800_000,
+    }),
+    delivery: doc(DocumentKind.Delivery, `receivables/${invoiceNumber}/delivery.pdf`, { ...order, received: true }),
+  });
+  const { rootTokenId } = await coreB.sdk.receivables.confirm(receivableId);
+  ctx.log(
+    `${supplier2.member.shortName} registered receivable #${receivableId} on ${coreB.member.shortName} ` +
+      `(${cny(faceValue)}, 30 days), confirmed: certificate #${rootTokenId}`,
+  );
+
+  const value = yuan(500_000);
+  const prices: [bigint, bigint] = [yuan(490_000), yuan(495_000)];
+  const deadline = BigInt(now + 7 * DAY);
+  const firstOffer = await supplier2.sdk.recourse.offer({
+    tokenId: rootTokenId,
+    value,
+    financier: bankA.member.memberId,
+    price: prices[0],
+    withRecourse: true,
+    deadline,
+  });
+  const first = await bankA.sdk.recourse.accept(firstOffer, { withRecourse: true, price: prices[0] });
+  ctx.log(
+    `${bankA.member.shortName} bought ${cny(value)} of certificate #${rootTokenId} from ${supplier2.member.shortName} ` +
+      `with recourse for ${cny(prices[0])}: certificate #${first.tokenId}, sale #${first.saleId}`,
+  );
+  const secondOffer = await bankA.sdk.recourse.offer({
+    tokenId: first.tokenId,
+    value,
+    financier: bankC.member.memberId,
+    price: prices[1],
+    withRecourse: true,
+    deadline,
+  });
+  const second = await bankC.sdk.recourse.accept(secondOffer, { withRecourse: true, price: prices[1] });
+  ctx.log(
+    `${bankC.member.shortName} bought certificate #${second.tokenId} from ${bankA.member.shortName} with recourse ` +
+      `for ${cny(prices[1])}: sale #${second.saleId} (prior sale #${first.saleId})`,
+  );
+
+  const claimIds: bigint[] = [];
+  let holder: DemoMemberKey = "bankC";
+  if (ctx.timeTravel) {
+    await ctx.advance(maturity + DAY + 1 - (await ctx.now()));
+    await bankC.sdk.receivables.markOverdue(receivableId);
+    ctx.log(
+      `${coreB.member.shortName} did not pay at maturity: receivable #${receivableId} is overdue after the grace day`,
+    );
+    for (const [claimant, seller] of [
+      [bankC, bankA],
+      [bankA, supplier2],
+    ] as const) {
+      const claim = await claimant.sdk.recourse.exercise(second.tokenId);
+      await seller.sdk.recourse.honour(claim.claimId);
+      claimIds.push(claim.claimId);
+      holder = seller.member.key;
+      ctx.log(
+        `${claimant.member.shortName} claimed ${cny(claim.value)} from ${seller.member.shortName} (claim ` +
+          `#${claim.claimId}); ${seller.member.shortName} paid and took certificate #${second.tokenId} back`,
+      );
+    }
+    ctx.log(
+      `the default is traced to ${supplier2.member.shortName}, the first seller: its claim on ` +
+        `${coreB.member.shortName} stands, overdue`,
+    );
+  } else {
+    ctx.log(`(not a dev chain: the certificate is not yet due)`);
+  }
+  ctx.result.recourse = {
+    receivableId,
+    rootTokenId,
+    soldTokenId: second.tokenId,
+    saleIds: [first.saleId, second.saleId],
+    value,
+    prices,
+    claimIds,
+    holder,
+  };
+};
+
+/**
  * A multi-bank financing request (issue 20): Jiangnan Precision asks Huaxin Bank and Minfeng Bank at once to finance
  * 350,000 of its certificate. On the dev chain the quotes are sealed: each bank commits to its terms (only a hash on
  * chain), the clock passes the quote deadline, both reveal; with every committed quote known, Jiangnan may choose before
@@ -1566,6 +1696,7 @@ export const STORIES: readonly [string, Story][] = [
   ["forfaiting", forfaitingStory],
   ["guarantees", guaranteesStory],
   ["receivables", receivablesStory],
+  ["recourse", recourseStory],
   ["approvals", approvalsStory],
   ["governance", governanceStory],
   ["freeze", freezeStory],

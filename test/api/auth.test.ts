@@ -63,13 +63,20 @@ const receivable = (ctx: Ctx) => String(r(ctx).receivables.receivableId);
 const dataset = (ctx: Ctx) => String(r(ctx).dataSharing.datasetId);
 const subject = (ctx: Ctx) => r(ctx).credit.subjectKey;
 const offer = (ctx: Ctx) => String(r(ctx).forfaiting.offerId);
-/** A receivable's parties; `offered`: with the banks offered a discount or a pledge on it (the receivable routes). */
+/**
+ * A receivable's parties; `offered`: with the banks offered a discount or a pledge on it (the receivable routes).
+ * Holders are current and former ones: a bank that bought a certificate and sold it on with recourse still answers
+ * for it (the demo's recourse story), so it keeps reading the receivable.
+ */
 async function receivableParties(id: string, ctx: Ctx, offered = true): Promise<number[]> {
   const rec = await ctx.reg(`/receivables/${id}`);
   const lineage = await ctx.reg(`/receivables/${id}/lineage`);
+  const histories = await Promise.all(
+    lineage.certificates.map((c: Json) => ctx.reg(`/receivable-certificates/${c.tokenId}`)),
+  );
   return [
     ...ids(rec.creditor, rec.obligor, rec.guarantor, rec.fundedBy),
-    ...ids(...lineage.certificates.map((c: Json) => c.holderMember)),
+    ...ids(...histories.flatMap((c: Json) => c.history.map((v: Json) => v.holderMember))),
     // A bank offered a discount or a pledge sees what it is offered (to accept it in the console).
     ...(offered ? ids(...rec.offers.map((o: Json) => o.counterpartyMember)) : []),
   ];

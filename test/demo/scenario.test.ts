@@ -36,6 +36,7 @@ import {
   PaymentLedger__factory,
   ReceivableCertificate__factory,
   ReceivableDesk__factory,
+  RecourseClaims__factory,
 } from "@consortia/sdk/typechain";
 import { startIndexerAndApi } from "../../src/api/start.js";
 import { parseConfig } from "../../src/indexer/config.js";
@@ -287,6 +288,30 @@ describe("demo scenario over a real JSON-RPC node", function () {
     );
   });
 
+  it("recourse: sold on twice with recourse, unpaid at maturity, traced back to the supplier that first sold it", async () => {
+    const r = result.recourse;
+    const desk = ReceivableDesk__factory.connect(at("ReceivableDesk"), provider);
+    expect((await desk.receivable(r.receivableId)).status).to.equal(5n); // Overdue
+    const recourse = RecourseClaims__factory.connect(at("RecourseClaims"), provider);
+    const [first, second] = await Promise.all(r.saleIds.map((id) => recourse.saleOf(id)));
+    expect([first.seller, first.buyer, first.withRecourse]).to.deep.equal([
+      members.supplier2.account,
+      members.bankA.account,
+      true,
+    ]);
+    expect([second.seller, second.buyer, second.prior]).to.deep.equal([
+      members.bankA.account,
+      members.bankC.account,
+      BigInt(r.saleIds[0]),
+    ]);
+    expect(r.claimIds).to.have.length(2);
+    for (const id of r.claimIds) expect((await recourse.claimOf(id)).status).to.equal(2n); // Honoured
+    const certificates = ReceivableCertificate__factory.connect(at("ReceivableCertificate"), provider);
+    expect(await certificates.ownerOf(r.soldTokenId)).to.equal(members.supplier2.account);
+    expect(r.holder).to.equal("supplier2");
+    expect(result.steps).to.be.greaterThan(0);
+  });
+
   it("approvals: the licence case paused for a document, approved across two departments, certificate issued; one department overdue", async () => {
     const sdk = await createConsortia({ runner: provider, deployment });
     const a = result.approvals;
@@ -433,8 +458,10 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect(await balance("coreB")).to.equal(yuan(1_000_000) + yuan(200_000));
     // Bank A: 20m, paid both drafts, net -500,000 in netting, paid its counter-guarantee to Bank C, paid the price of
     // the financed receivable value and redeemed it at maturity.
+    // Recourse: it bought 500,000 from Lianchuang for 490,000, sold it to Bank C for 495,000, paid Bank C's claim of
+    // 500,000 and was paid its own claim of 500,000 by Lianchuang: +5,000.
     expect(await balance("bankA")).to.equal(
-      yuan(20_000_000) - yuan(1_200_000) - yuan(500_000) - yuan(200_000) - financed + yuan(350_000),
+      yuan(20_000_000) - yuan(1_200_000) - yuan(500_000) - yuan(200_000) - financed + yuan(350_000) + yuan(5_000),
     );
     // Bank B: 20m, paid the discount, received the forfaiting price, net +300,000; discounted the tier-3 receivable
     // certificate and redeemed it.
@@ -443,10 +470,13 @@ describe("demo scenario over a real JSON-RPC node", function () {
     );
     // Bank C: 20m, paid the price and the guarantee, received the draft, net +200,000, and was reimbursed the
     // guarantee under Bank A's counter-guarantee.
+    // Recourse: it paid 495,000 for the certificate and was paid 500,000 on its claim.
     expect(await balance("bankC")).to.equal(
-      yuan(20_000_000) - yuan(708_900) - yuan(200_000) + yuan(720_000) + yuan(200_000) + yuan(200_000),
+      yuan(20_000_000) - yuan(708_900) - yuan(200_000) + yuan(720_000) + yuan(200_000) + yuan(200_000) + yuan(5_000),
     );
-    expect(await token.totalSupply()).to.equal(yuan(64_000_000));
+    // Lianchuang: 50,000 issued to it, 490,000 price received, 500,000 paid on the claim.
+    expect(await balance("supplier2")).to.equal(yuan(50_000) + yuan(490_000) - yuan(500_000));
+    expect(await token.totalSupply()).to.equal(yuan(64_050_000));
   });
 
   // Issue 21: what a bank that is party to none of these deals reads on its own node (docs/confidentiality.md).
@@ -739,10 +769,14 @@ describe("demo scenario over a real JSON-RPC node", function () {
     expect((await lc.presentation(again.lettersOfCredit.discrepantPresentationId)).state).to.equal(5n); // Accepted
     const market = ForfaitingMarket__factory.connect(at("ForfaitingMarket"), provider);
     expect((await market.offer(again.forfaiting.offerId)).state).to.equal(3n); // NoticeAcknowledged
-    expect(await token.totalSupply()).to.equal(supplyBefore + yuan(64_000_000));
+    expect(await token.totalSupply()).to.equal(supplyBefore + yuan(64_050_000));
     // The second receivable (new invoice number) is split and discounted but not yet due.
     const desk = ReceivableDesk__factory.connect(at("ReceivableDesk"), provider);
-    expect(again.receivables.receivableId).to.equal(result.receivables.receivableId + 1n);
+    // (the recourse story's receivable comes between)
+    expect(again.receivables.receivableId).to.equal(result.receivables.receivableId + 2n);
+    expect(again.recourse.receivableId).to.equal(again.receivables.receivableId + 1n);
+    expect(again.recourse.claimIds).to.deep.equal([]);
+    expect(again.recourse.holder).to.equal("bankC");
     expect(again.receivables.invoiceNumber).to.not.equal(result.receivables.invoiceNumber);
     expect(again.receivables.settled).to.equal(false);
     expect((await desk.receivable(again.receivables.receivableId)).status).to.equal(4n); // Active

@@ -307,11 +307,6 @@ const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   lc_documents_held: LC_APPLICANT_REASON,
   upgrade_proposals:
     "an upgrade needs a v2 implementation to vote on: test/upgrades/rehearsal.test.ts upgrades the demo network",
-  recourse_offers:
-    "the demo deploys RecourseClaims but sells no certificate through it (its discounts go through the desk): " +
-    "test/indexer/recourse.test.ts offers, sells down the lineage, exercises and honours on its own chain",
-  recourse_sales: "no recourse offer is accepted in the demo: test/indexer/recourse.test.ts records sales",
-  recourse_claims: "no recourse is exercised in the demo: test/indexer/recourse.test.ts exercises and honours claims",
 };
 const UNFILLED = Object.keys(NOT_IN_DEMO);
 
