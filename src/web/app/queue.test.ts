@@ -191,10 +191,28 @@ describe("work queue: acceptances, forfaiting offers to quote on, disputes to wi
       "/guarantees": page([]),
       "/credit/entries": page([{ subjectKey: `0x${"cd".repeat(32)}`, number: 3 }]),
       "/receivables": page([]),
-      "/datasets": page([]),
+      "/datasets": page(q.includes('"owner":2') ? [{ id: 8 }] : []),
+      "/datasets/8/grants": {
+        roots: [
+          {
+            id: 31,
+            datasetId: 8,
+            grantee: 6,
+            status: "Requested",
+            requestedScope: "3",
+            scope: "0",
+            children: [],
+          },
+        ],
+      },
       "/forfaiting/offers": page(offers.map(({ quotes: _, ...row }) => row)),
+      // The member's own quotes on open offers, in one request (no offer is read one by one).
+      "/forfaiting/quotes": page(
+        q === JSON.stringify({ bidder: 2, offerState: "Open" })
+          ? offers.flatMap((o) => o.quotes.filter((x) => x.bidderMember === 2).map((x) => ({ offerId: o.id, ...x })))
+          : [],
+      ),
     };
-    for (const o of offers) answers[`/forfaiting/offers/${o.id}`] = o;
     return answers;
   });
   /** The SDK calls an item's button makes, recorded. */
@@ -208,6 +226,9 @@ describe("work queue: acceptances, forfaiting offers to quote on, disputes to wi
       },
       credit: {
         resolve: async (...args: unknown[]) => (calls.push(["resolve", ...args.slice(0, 3)]), receipt),
+      },
+      dataSharing: {
+        grantAccess: async (...args: unknown[]) => (calls.push(["grantAccess", ...args.slice(0, 2)]), receipt),
       },
     } as unknown as Consortia;
     return { calls, consortia };
@@ -249,6 +270,49 @@ describe("work queue: acceptances, forfaiting offers to quote on, disputes to wi
     const { calls, consortia } = recorder();
     await dispute.more![0].run(consortia, () => undefined);
     expect(calls).toEqual([["resolve", `0x${"cd".repeat(32)}`, 3, "Withdrawn"]]);
+  });
+
+  it("grants a data access request from the queue, without or with leave to delegate", async () => {
+    const items = await loadQueue(api, 2, NOW);
+    const grant = items.find((i) => i.key === "grant:31")!;
+    expect(grant.action.label).toBe("action.grant");
+    expect(grant.more?.map((choice) => choice.label)).toEqual(["action.grantDelegable"]);
+    const { calls, consortia } = recorder();
+    if ("to" in grant.action) throw new Error("a transaction expected");
+    await grant.action.run(consortia, () => undefined);
+    await grant.more![0].run(consortia, () => undefined);
+    const terms = { scope: 3n, expiresAt: NOW + 90 * DAY };
+    expect(calls).toEqual([
+      ["grantAccess", 31n, { ...terms, mayDelegate: false }],
+      ["grantAccess", 31n, { ...terms, mayDelegate: true }],
+    ]);
+  });
+
+  it("a forfaiter's refresh makes two forfaiting requests however many offers are open", async () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      id: String(100 + i),
+      seller: 5,
+      state: "Open",
+      amount: "1000",
+      sealed: false,
+      quoteDeadline: NOW + 300,
+      revealPeriod: 0,
+    }));
+    const paths: string[] = [];
+    const counting = {
+      ...api,
+      get: <T>(path: string, query?: Record<string, unknown>) => {
+        paths.push(path);
+        if (path === "/forfaiting/offers") return Promise.resolve(page(many) as T);
+        if (path === "/forfaiting/quotes")
+          return Promise.resolve(page([{ offerId: "100", bidderMember: 2, state: "Active" }]) as T);
+        return api.get<T>(path, query);
+      },
+    };
+    const items = await loadQueue(counting, 2, NOW);
+    expect(items.filter((i) => i.kind === "quoteOpen")).toHaveLength(59);
+    expect(paths.filter((p) => p.startsWith("/forfaiting"))).toEqual(["/forfaiting/offers", "/forfaiting/quotes"]);
+    expect(paths.length).toBeLessThan(20);
   });
 
   it("asks a member without FORFAITER for no forfaiting offers", async () => {

@@ -408,22 +408,27 @@ export async function loadQueue(
         async (c, onSent) => mined(await c.guarantees.issue(BigInt(g.id), randomReference(), { onSent })),
       ),
     ),
-    ...grants.map((grant) =>
-      queueItem(
-        "grant",
-        grant.id,
-        { params: { id: grant.id, grantee: grant.grantee, dataset: grant.datasetId } },
-        null,
+    // The owner grants the requested scope for GRANT_DAYS, either not letting the grantee delegate it or letting it.
+    ...grants.map((grant) => {
+      const grantIt =
+        (mayDelegate: boolean): QueueAction =>
         async (c, onSent) =>
           mined(
             await c.dataSharing.grantAccess(
               BigInt(grant.id),
-              { scope: BigInt(grant.requestedScope ?? grant.scope), expiresAt: now + GRANT_DAYS * DAY },
+              { scope: BigInt(grant.requestedScope ?? grant.scope), expiresAt: now + GRANT_DAYS * DAY, mayDelegate },
               { onSent },
             ),
-          ),
-      ),
-    ),
+          );
+      return queueItem(
+        "grant",
+        grant.id,
+        { params: { id: grant.id, grantee: grant.grantee, dataset: grant.datasetId } },
+        null,
+        grantIt(false),
+        [{ label: "action.grantDelegable", run: grantIt(true) }],
+      );
+    }),
     ...proposals.map((p) =>
       queueItem(
         "proposal",
@@ -476,14 +481,17 @@ async function presentationsToHonour(api: ApiClient, memberId: number): Promise<
 
 /**
  * Open forfaiting offers of other members still taking quotes, on which `memberId` (a FORFAITER) has no quote yet: the
- * item links to the offer's quote form (a price to type: openly, or sealed with the salt kept by the browser).
+ * item links to the offer's quote form (a price to type: openly, or sealed with the salt kept by the browser). Two
+ * requests whatever the number of offers: the open offers, and the member's own quotes on open offers
+ * (`/forfaiting/quotes?bidder=&offerState=Open`).
  */
 async function offersToQuote(api: ApiClient, memberId: number, now: number): Promise<ForfaitingOffer[]> {
-  const open = (await getAll<ForfaitingOffer>(api, "/forfaiting/offers", { state: "Open" })).filter(
-    (o) => o.seller !== memberId && o.quoteDeadline >= now,
-  );
-  const details = await Promise.all(open.map((o) => api.get<ForfaitingOffer>(`/forfaiting/offers/${o.id}`)));
-  return details.filter((o) => !o.quotes.some((q) => q.bidderMember === memberId));
+  const [offers, mine] = await Promise.all([
+    getAll<ForfaitingOffer>(api, "/forfaiting/offers", { state: "Open" }),
+    getAll<{ offerId: string }>(api, "/forfaiting/quotes", { bidder: memberId, offerState: "Open" }),
+  ]);
+  const quoted = new Set(mine.map((q) => q.offerId));
+  return offers.filter((o) => o.seller !== memberId && o.quoteDeadline >= now && !quoted.has(o.id));
 }
 
 /** Demands under examination on guarantees `memberId` gave. */
