@@ -542,7 +542,7 @@ describe("web console in Chromium on the demo stack", function () {
     expect(bidder).to.equal(new Wallet(members.bankC.privateKey).address);
   });
 
-  it("the issuing bank issues an LC in the console; the beneficiary acknowledges it from its queue and presents documents hashed in the browser; the bank examines them", async () => {
+  it("the issuing bank issues an LC in the console and sets its presentation period and margin share; the applicant locks the margin from its queue; the beneficiary acknowledges it from its queue, states the shipment date and presents documents hashed in the browser; the bank examines them", async () => {
     const { supplier1, bankA, bankB, coreA } = members;
     // bankA issues an LC for coreA to supplier1 in the console (terms hashed in the browser); bankB advises it (SDK)
     // and supplier1 acknowledges it from its work queue.
@@ -926,7 +926,7 @@ describe("web console in Chromium on the demo stack", function () {
     );
   });
 
-  it("the honouring bank accepts a complying presentation under a deferred-payment LC from its queue: a claim maturing at the end of the tenor", async () => {
+  it("the honouring bank accepts a complying presentation under a deferred-payment LC from its queue: a claim maturing at the end of the tenor, offered with open quotes and quoted on from a forfaiter's queue link", async () => {
     const { bankA, bankB, coreA, supplier1 } = members;
     const address = (key: string) => new Wallet(key).address;
     const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
