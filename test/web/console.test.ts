@@ -692,7 +692,7 @@ describe("web console in Chromium on the demo stack", function () {
     await shoot("lc-examined");
   });
 
-  it("the issuing bank refuses a second presentation and amends the LC in the console, the beneficiary accepts the amendment from its queue, the bank pays the first presentation", async () => {
+  it("the issuing bank refuses a second presentation and amends the LC in the console, the beneficiary accepts the amendment from its queue, the bank pays the first presentation and holds its documents, the applicant pays for their release from its queue", async () => {
     expect(storyLc, "the LC of the presentation story").to.not.equal("");
     const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
     const amended = 55_000_000n;
@@ -785,6 +785,39 @@ describe("web console in Chromium on the demo stack", function () {
       await sdkAs(members.bankA.privateKey)
     ).lettersOfCredit.presentation(BigInt(storyPresentation));
     expect(presentationOnChain.state).to.equal("Paid");
+
+    // The issuing bank holds the documents for the applicant (its free margin applied); the applicant pays the rest
+    // from its queue and takes them up (付款赎单).
+    const panel = page.locator(`[data-applicant-panel="${storyLc}"]`);
+    await panel
+      .getByRole("button", { name: `Hold the documents of presentation ${storyPresentation} for the applicant` })
+      .click();
+    const heldRow = panel.locator(`tr[data-held="${storyPresentation}"]`);
+    const holdFailed = panel.locator('[data-phase="failed"]');
+    await heldRow.or(holdFailed).first().waitFor();
+    expect(await holdFailed.count(), (await panel.textContent()) ?? "").to.equal(0);
+    const applicantSdk = await sdkAs(members.coreA.privateKey);
+    const held = await applicantSdk.lcApplicant.documentRelease(BigInt(storyPresentation));
+    expect([held.state, held.marginApplied, held.marginApplied + held.amountDue]).to.deep.equal([
+      "Held",
+      400_000n,
+      10_000_000n,
+    ]);
+    await signInAs("coreA");
+    const releaseKey = `release:${storyPresentation}`;
+    await page
+      .locator(`tr[data-key="${releaseKey}"]`)
+      .getByRole("button", { name: /^Pay and take up the documents/ })
+      .click();
+    await page.locator(`.done li[data-key="${releaseKey}"] [data-phase="mined"]`).waitFor();
+    expect((await applicantSdk.lcApplicant.documentRelease(BigInt(storyPresentation))).state).to.equal("Settled");
+    const settled = await untilApi<{ items: { presentationId: string; state: string; reimbursed: string | null }[] }>(
+      `/letters-of-credit/${storyLc}/documents-held`,
+      (b) => b.items.some((d) => d.presentationId === storyPresentation && d.state === "Settled"),
+    );
+    expect(settled.items.find((d) => d.presentationId === storyPresentation)!.reimbursed).to.equal(
+      String(held.amountDue),
+    );
   });
 
   it("the beneficiary demands under a guarantee in the console; the guarantor sees it in its queue and rejects it", async () => {
