@@ -6,14 +6,36 @@
  */
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
+import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
+/** A typechain factory of the SDK (`…/typechain/factories/…/X__factory.ts`). */
+const FACTORY = /[\\/]packages[\\/]sdk[\\/]src[\\/]typechain[\\/]factories[\\/].*__factory\.ts$/;
+const BYTECODE = /const _bytecode =\s*"0x[0-9a-fA-F]*"/;
+
+/**
+ * The SDK's clients connect to deployed contracts through typechain's factories, which also carry each contract's
+ * creation bytecode (for `deploy`, never done in a browser): up to ~50 KB of hex per contract, which made most of the
+ * SDK chunk loaded on sign-in (257 KB gzip with it, 67 KB without, December 2026). The console drops it
+ * (`_bytecode = "0x"`); ABIs and `connect` are untouched.
+ */
+export function dropFactoryBytecode(): Plugin {
+  return {
+    name: "consortia:drop-factory-bytecode",
+    enforce: "pre",
+    transform(code, id) {
+      if (!FACTORY.test(id) || !BYTECODE.test(code)) return null;
+      return { code: code.replace(BYTECODE, 'const _bytecode = "0x"'), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   root: here("."),
   base: "/",
-  plugins: [react()],
+  plugins: [react(), dropFactoryBytecode()],
   resolve: {
     alias: [
       { find: /^@consortia\/sdk\/client$/, replacement: here("../../packages/sdk/src/browser.ts") },

@@ -265,6 +265,12 @@ const ROUTES: Record<string, Entry> = {
       return found.includes("all") ? "all" : found.flat();
     },
   },
+  "/forfaiting/quotes": {
+    access: "rows",
+    url: () => "/forfaiting/quotes?limit=500",
+    parties: (q) => ids(q.bidderMember),
+    key: (q) => `${q.offerId}:${q.bidder}`,
+  },
   "/forfaiting/trades": {
     access: "rows",
     url: () => "/forfaiting/trades?limit=500",

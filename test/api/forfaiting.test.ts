@@ -159,6 +159,36 @@ describe("API: forfaiting market", function () {
     });
   });
 
+  describe("/forfaiting/quotes", () => {
+    it("lists quotes across offers by bidder, offer, quote state and the offer's state (a forfaiter's open quotes in one request)", async () => {
+      const s = t.scenario;
+      const offersOf = (items: { offerId: string }[]) => items.map((q) => q.offerId);
+      const byA = (await t.ok(`/forfaiting/quotes?bidder=${ids.bankA}`)).items;
+      expect(offersOf(byA)).to.deep.equal([s.openOffer, s.sealedOffer, s.pendingOffer].map(String));
+      expect(byA.every((q: any) => q.bidderMember === ids.bankA)).to.equal(true);
+      const openByA = (await t.ok(`/forfaiting/quotes?bidder=${ids.bankA}&offerState=Open`)).items;
+      expect(openByA.map((q: any) => [q.offerId, q.price, q.state, q.sealed])).to.deep.equal([
+        [String(s.pendingOffer), "96000", "Active", false],
+      ]);
+      expect(offersOf((await t.ok(`/forfaiting/quotes?bidder=${ids.bankC}`)).items)).to.deep.equal(
+        [s.openOffer, s.withdrawnOffer].map(String),
+      );
+      expect((await t.ok(`/forfaiting/quotes?bidder=${ids.bankC}&offerState=Open`)).items).to.deep.equal([]);
+      const onOpen = (await t.ok(`/forfaiting/quotes?offer=${s.openOffer}`)).items;
+      expect(onOpen.map((q: any) => [q.bidderMember, q.state]).sort()).to.deep.equal(
+        [
+          [ids.bankA, "Active"],
+          [ids.bankC, "Accepted"],
+        ].sort(),
+      );
+      expect(offersOf((await t.ok("/forfaiting/quotes?state=Accepted")).items)).to.deep.equal(
+        [s.openOffer, s.sealedOffer].map(String),
+      );
+      expect((await t.get("/forfaiting/quotes?offerState=Nope")).status).to.equal(400);
+      expect((await t.get("/forfaiting/quotes?bidder=x")).status).to.equal(400);
+    });
+  });
+
   describe("/forfaiting/trades and /forfaiting/claim-contracts", () => {
     it("lists trades newest first, filtered by member, seller, buyer, obligor and blocks", async () => {
       const trades = await t.ok("/forfaiting/trades");

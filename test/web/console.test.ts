@@ -542,7 +542,7 @@ describe("web console in Chromium on the demo stack", function () {
     expect(bidder).to.equal(new Wallet(members.bankC.privateKey).address);
   });
 
-  it("the issuing bank issues an LC in the console; the beneficiary acknowledges it from its queue and presents documents hashed in the browser; the bank examines them", async () => {
+  it("the issuing bank issues an LC in the console and sets its presentation period and margin share; the applicant locks the margin from its queue; the beneficiary acknowledges it from its queue, states the shipment date and presents documents hashed in the browser; the bank examines them", async () => {
     const { supplier1, bankA, bankB, coreA } = members;
     // bankA issues an LC for coreA to supplier1 in the console (terms hashed in the browser); bankB advises it (SDK)
     // and supplier1 acknowledges it from its work queue.
@@ -571,9 +571,45 @@ describe("web console in Chromium on the demo stack", function () {
     const lcId = BigInt(issuedLc.id);
     const issuedOnChain = await (await sdkAs(bankA.privateKey)).lettersOfCredit.letterOfCredit(lcId);
     expect([issuedOnChain.amount, issuedOnChain.termsHash]).to.deep.equal([40_000_000n, terms.hash]);
+
+    // On the LC's page the issuing bank sets the presentation period (before advice) and the applicant's margin share.
+    await page.locator(`tr[data-lc="${issuedLc.id}"]`).getByRole("link").click();
+    await page.getByRole("heading", { name: `Letter of credit #${issuedLc.id}` }).waitFor();
+    const period = page.locator('form[data-form="lc-presentation-period"]');
+    await period.getByLabel("Days after shipment").fill("30");
+    await period.getByRole("button", { name: "Set the presentation period" }).click();
+    await mined(period);
+    expect(await (await sdkAs(bankA.privateKey)).lettersOfCredit.presentationPeriod(lcId)).to.equal(30);
+    const share = page.locator('form[data-form="lc-margin-share"]');
+    await share.getByLabel(/^Margin share/).fill("100"); // 1 % of 400,000.00: 4,000.00
+    await share.getByRole("button", { name: "Set the margin share" }).click();
+    await minedOrGone(share);
+    const marginDue = 400_000n;
+    // the page shows the margin once the index has the share (the API answers 404 for an LC without margin before)
+    await page.locator(`[data-applicant-panel="${issuedLc.id}"] [data-margin-due="${marginDue}"]`).waitFor();
+    await shoot("lc-issuing-bank");
+    await untilApi<{ shareBps: number; due: string }>(
+      `/letters-of-credit/${issuedLc.id}/margin`,
+      (m) => m.shareBps === 100 && m.due === String(marginDue),
+    );
     const advised = await (await sdkAs(bankB.privateKey)).lettersOfCredit.advise(lcId);
     await indexed(advised!.blockNumber);
     const lc = { id: String(lcId), issuingBank: bankA.memberId };
+
+    // The applicant finds the margin due in its queue and locks it (the wallet approves the deposit token first).
+    await signInAs("coreA");
+    const marginKey = `margin:${lc.id}`;
+    await page
+      .locator(`tr[data-key="${marginKey}"]`)
+      .getByRole("button", { name: /^Lock the margin/ })
+      .click();
+    await page.locator(`.done li[data-key="${marginKey}"] [data-phase="mined"]`).waitFor();
+    const lockedOnChain = await (await sdkAs(coreA.privateKey)).lcApplicant.margin(lcId);
+    expect([lockedOnChain.locked, lockedOnChain.due]).to.deep.equal([marginDue, 0n]);
+    await untilApi<{ locked: string; due: string }>(
+      `/letters-of-credit/${lc.id}/margin`,
+      (m) => m.locked === String(marginDue) && m.due === "0",
+    );
     const amount = 10_000_000n;
 
     // The beneficiary finds the advised LC in its queue and acknowledges it there.
@@ -611,10 +647,18 @@ describe("web console in Chromium on the demo stack", function () {
       if (request.method() !== "GET" && !request.url().endsWith("/rpc")) uploads.push(request.url());
     });
     await page.getByLabel(/^Amount/).fill(typed(amount));
+    // The beneficiary states the shipment date first (bound to these documents), so the chain checks it at presentation.
+    const shippedDay = ymd(now - 2 * DAY);
+    const shippedAt = Date.parse(`${shippedDay}T00:00:00+08:00`) / 1000; // the browser's zone: Asia/Shanghai
+    await page.getByLabel(/^Shipment date/).fill(shippedDay);
     await page.getByRole("button", { name: "Present", exact: true }).click();
     const form = page.locator("form").filter({ has: page.getByRole("heading", { name: "Present documents" }) });
     await mined(form);
     expect(uploads).to.deep.equal([]);
+    const findings = form.locator("[data-findings]");
+    await findings.waitFor();
+    expect(await findings.getAttribute("data-findings")).to.equal("");
+    expect(await findings.textContent()).to.contain("Stated shipment date");
     const detail = await getJson<{
       presentations: { id: string; state: string; documents: { contentHash: string }[] }[];
     }>(`/letters-of-credit/${lc.id}`);
@@ -623,6 +667,14 @@ describe("web console in Chromium on the demo stack", function () {
     );
     expect(presented, "the presentation in the API").to.not.equal(undefined);
     expect(presented!.documents.map((d) => d.contentHash).sort()).to.deep.equal([...hashes].sort());
+    const checked = await (await sdkAs(supplier1.privateKey)).lettersOfCredit.findings(BigInt(presented!.id));
+    expect([checked.shipmentStated, checked.shipmentDate, checked.codes]).to.deep.equal([true, shippedAt, []]);
+    const indexedChecks = await untilApi<{ checks: { codes: string[]; shipmentDate: number | null } | null }>(
+      `/lc-presentations/${presented!.id}`,
+      (p) => p.checks !== null,
+    );
+    expect(indexedChecks.checks).to.include({ shipmentDate: shippedAt });
+    expect(indexedChecks.checks!.codes).to.deep.equal([]);
 
     const bank = Object.entries(members).find(([, m]) => m.memberId === lc.issuingBank)![0] as keyof typeof members;
     await signInAs(bank);
@@ -640,7 +692,7 @@ describe("web console in Chromium on the demo stack", function () {
     await shoot("lc-examined");
   });
 
-  it("the issuing bank refuses a second presentation and amends the LC in the console, the beneficiary accepts the amendment from its queue, the bank pays the first presentation", async () => {
+  it("the issuing bank refuses a second presentation and amends the LC in the console, the beneficiary accepts the amendment from its queue, the bank pays the first presentation and holds its documents, the applicant pays for their release from its queue", async () => {
     expect(storyLc, "the LC of the presentation story").to.not.equal("");
     const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
     const amended = 55_000_000n;
@@ -733,6 +785,39 @@ describe("web console in Chromium on the demo stack", function () {
       await sdkAs(members.bankA.privateKey)
     ).lettersOfCredit.presentation(BigInt(storyPresentation));
     expect(presentationOnChain.state).to.equal("Paid");
+
+    // The issuing bank holds the documents for the applicant (its free margin applied); the applicant pays the rest
+    // from its queue and takes them up (付款赎单).
+    const panel = page.locator(`[data-applicant-panel="${storyLc}"]`);
+    await panel
+      .getByRole("button", { name: `Hold the documents of presentation ${storyPresentation} for the applicant` })
+      .click();
+    const heldRow = panel.locator(`tr[data-held="${storyPresentation}"]`);
+    const holdFailed = panel.locator('[data-phase="failed"]');
+    await heldRow.or(holdFailed).first().waitFor();
+    expect(await holdFailed.count(), (await panel.textContent()) ?? "").to.equal(0);
+    const applicantSdk = await sdkAs(members.coreA.privateKey);
+    const held = await applicantSdk.lcApplicant.documentRelease(BigInt(storyPresentation));
+    expect([held.state, held.marginApplied, held.marginApplied + held.amountDue]).to.deep.equal([
+      "Held",
+      400_000n,
+      10_000_000n,
+    ]);
+    await signInAs("coreA");
+    const releaseKey = `release:${storyPresentation}`;
+    await page
+      .locator(`tr[data-key="${releaseKey}"]`)
+      .getByRole("button", { name: /^Pay and take up the documents/ })
+      .click();
+    await page.locator(`.done li[data-key="${releaseKey}"] [data-phase="mined"]`).waitFor();
+    expect((await applicantSdk.lcApplicant.documentRelease(BigInt(storyPresentation))).state).to.equal("Settled");
+    const settled = await untilApi<{ items: { presentationId: string; state: string; reimbursed: string | null }[] }>(
+      `/letters-of-credit/${storyLc}/documents-held`,
+      (b) => b.items.some((d) => d.presentationId === storyPresentation && d.state === "Settled"),
+    );
+    expect(settled.items.find((d) => d.presentationId === storyPresentation)!.reimbursed).to.equal(
+      String(held.amountDue),
+    );
   });
 
   it("the beneficiary demands under a guarantee in the console; the guarantor sees it in its queue and rejects it", async () => {
@@ -874,7 +959,7 @@ describe("web console in Chromium on the demo stack", function () {
     );
   });
 
-  it("the honouring bank accepts a complying presentation under a deferred-payment LC from its queue: a claim maturing at the end of the tenor", async () => {
+  it("the honouring bank accepts a complying presentation under a deferred-payment LC from its queue: a claim maturing at the end of the tenor, offered with open quotes and quoted on from a forfaiter's queue link", async () => {
     const { bankA, bankB, coreA, supplier1 } = members;
     const address = (key: string) => new Wallet(key).address;
     const now = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
@@ -913,6 +998,44 @@ describe("web console in Chromium on the demo stack", function () {
     expect(accepted.maturity).to.equal(accepted.presentedAt! + 90 * DAY);
     const onChain = await issuer.lettersOfCredit.presentation(presentationId);
     expect([onChain.state, Number(onChain.maturity)]).to.deep.equal(["Accepted", accepted.maturity]);
+
+    // The accepted claim goes to market with open quotes: the beneficiary sells it to its bank, which offers it; a
+    // third bank (a FORFAITER) follows the queue's link to the offer's quote form and quotes there.
+    await beneficiary.lettersOfCredit.transferClaim(presentationId, address(bankB.privateKey));
+    const seller = await sdkAs(bankB.privateKey);
+    const later = (await new JsonRpcProvider(rpc).getBlock("latest"))!.timestamp;
+    const { offerId, receipt } = await seller.forfaiting.announce({
+      asset: deployment.contracts.LetterOfCredit.address,
+      claimId: presentationId,
+      quoteDeadline: later + 3600,
+      revealPeriod: 0,
+    });
+    await indexed(receipt.blockNumber);
+    const id = String(offerId);
+    await signInAs("bankC");
+    const quoteKey = `quoteOpen:${id}`;
+    await page
+      .locator(`tr[data-key="${quoteKey}"]`)
+      .getByRole("link", { name: /^Quote…/ })
+      .click();
+    await page.waitForURL(`${web}/forfaiting?offer=${id}`);
+    const panel = page.locator(`[data-offer-panel="${id}"]`);
+    await panel.getByLabel(/^Your price/).fill(typed(4_900_000n));
+    await panel.getByRole("button", { name: "Quote", exact: true }).click();
+    await mined(panel);
+    const bidder = address(members.bankC.privateKey);
+    const quoted = await seller.forfaiting.quoteOf(offerId, bidder);
+    expect([quoted.state, quoted.price]).to.deep.equal(["Active", 4_900_000n]);
+    const own = await untilApi<{ items: { offerId: string; price: string | null; state: string }[] }>(
+      `/forfaiting/quotes?bidder=${members.bankC.memberId}&offerState=Open`,
+      (b) => b.items.some((q) => q.offerId === id),
+    );
+    expect(own.items.find((q) => q.offerId === id)).to.include({ price: "4900000", state: "Active" });
+    // Quoted: the offer leaves the bank's queue.
+    await navTo("Work queue");
+    await page.getByRole("heading", { name: "Work queue" }).waitFor();
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await page.locator(`tr[data-key="${quoteKey}"]`).waitFor({ state: "detached" });
   });
 
   it("a bank runs netting on the interbank page over its due obligations; settled on chain and in the API", async () => {

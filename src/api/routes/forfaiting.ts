@@ -344,6 +344,33 @@ export default defineRoutes({
       },
     }),
     listRoute({
+      path: "/forfaiting/quotes",
+      access: rows(party("x.bidder_member")),
+      summary: "Quotes across offers, filtered by bidder, offer, state and the offer's state (a bank reads its own)",
+      description:
+        "One row per bidder and offer, as on /forfaiting/offers/{id}. A member reads only the quotes it made (a sealed " +
+        "quote's commitment and an open quote's price are the bidder's business until the seller accepts); regulators " +
+        "and auditors read all. `offerState=Open` with `bidder` answers in one request which open offers a forfaiter " +
+        "has already quoted on.",
+      tags: ["forfaiting"],
+      from: "ff_quotes x",
+      asOf: "versioned",
+      filters: {
+        bidder: eq("x.bidder_member", memberId.describe("Quotes this member made"), "bigint"),
+        offer: eq("x.offer_id", uint256, "numeric"),
+        state: eq("x.state", z.enum(QUOTE_STATES)),
+        offerState: filter(
+          z.enum(OFFER_STATE_VALUES).describe("The offer's current state"),
+          (state, q) =>
+            `EXISTS (SELECT 1 FROM ff_offers cur WHERE cur.offer_id = x.offer_id AND cur.valid_to_block IS NULL AND cur.state = ${q.p(state)})`,
+        ),
+      },
+      sorts: { offer: [key("x.offer_id", "numeric"), key("x.bidder", "text")] },
+      order: "asc",
+      item: quoteSchema.extend({ offerId: z.string() }),
+      toItem: (r: Row) => ({ offerId: r.offer_id as string, ...toQuote(r) }),
+    }),
+    listRoute({
       path: "/forfaiting/trades",
       access: rows(party("t.seller", "t.buyer", "t.obligor")),
       summary: "Claim trades, filtered by seller, buyer, obligor, asset and blocks",

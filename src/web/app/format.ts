@@ -59,6 +59,12 @@ export function parseAmountInput(text: string, decimals: number): bigint {
 }
 
 /** A date input's value (YYYY-MM-DD) as unix seconds at the end of that day in the user's zone. */
+/** The first second of a YYYY-MM-DD date in the user's zone, as unix seconds (a stated shipment date). */
+export function startOfDay(isoDate: string): number {
+  const [year, month, day] = isoDate.split("-").map(Number);
+  return Math.floor(new Date(year, month - 1, day, 0, 0, 0).getTime() / 1000);
+}
+
 export function endOfDay(isoDate: string): number {
   const [year, month, day] = isoDate.split("-").map(Number);
   return Math.floor(new Date(year, month - 1, day, 23, 59, 59).getTime() / 1000);

@@ -88,6 +88,8 @@ describe("work queue kinds read from the API", () => {
       "/credit/entries": page([{ subjectKey: `0x${"cd".repeat(32)}`, number: 1 }]),
       "/receivables": page([]),
       "/datasets": page([]),
+      "/lc-margins": page([]),
+      "/lc-documents-held": page([]),
     };
     return answers;
   });
@@ -106,6 +108,73 @@ describe("work queue kinds read from the API", () => {
     ]);
     // presentation 51 is under LC 5, whose honouring bank is the nominated bank 9; offer 8's deadline passed; LC 11
     // expired before it was acknowledged
+  });
+});
+
+describe("work queue: the LC applicant's margin and documents", () => {
+  const NOW = 1_800_000_000;
+  /** An enterprise (member 4), applicant of LCs 20 (margin due), 21 (covered), 22 (expired), 23 (closed). */
+  const api = fakeApi((q) => ({
+    "/members/4": { roles: [] },
+    "/receivables": page([]),
+    "/letters-of-credit": page(
+      q.includes('"applicant":4')
+        ? [
+            { id: "20", state: "Issued", applicant: 4, issuingBank: 2, expiry: NOW + 500 },
+            { id: "21", state: "Advised", applicant: 4, issuingBank: 2, expiry: NOW + 500 },
+            { id: "22", state: "Issued", applicant: 4, issuingBank: 2, expiry: NOW - 1 },
+            { id: "23", state: "FullyDrawn", applicant: 4, issuingBank: 2, expiry: NOW + 500 },
+          ]
+        : [],
+    ),
+    "/guarantees": page([]),
+    "/datasets": page([]),
+    "/receivable-offers": page([]),
+    "/credit/entries": page([]),
+    "/lc-margins": page(
+      ["20", "21", "22", "23"].map((lcId) => ({
+        lcId,
+        issuingBank: 2,
+        applicant: 4,
+        shareBps: 1000,
+        due: lcId === "21" ? "0" : "4000",
+      })),
+    ),
+    // what the API shows member 4: its own documents held, and (were it a bank) others' — only its LCs count
+    "/lc-documents-held": page([
+      { presentationId: "1310720", lcId: "20", issuingBank: 2, state: "Held", amountDue: "600" },
+      { presentationId: "1310721", lcId: "20", issuingBank: 2, state: "Settled", amountDue: "0" },
+      { presentationId: "1376256", lcId: "21", issuingBank: 2, state: "ReleasedOnTrustReceipt", amountDue: "50" },
+      { presentationId: "9", lcId: "99", issuingBank: 4, state: "Held", amountDue: "70" },
+    ]),
+  }));
+
+  it("asks the applicant to lock the margin due before the LC expires, and to pay for documents held for it", async () => {
+    const items = await loadQueue(api, 4, NOW);
+    expect(items.map((i) => [i.key, i.deadline, i.action.label])).toEqual([
+      ["margin:20", NOW + 500, "action.lockMargin"],
+      ["release:1310720", null, "action.payForRelease"],
+      ["release:1376256", null, "action.payForRelease"],
+    ]);
+    expect(items[0].subject).toEqual({
+      key: "queue.subject.margin",
+      params: { lc: "20", issuer: 2, share: 10 },
+      amounts: { amount: "4000" },
+    });
+    const calls: unknown[][] = [];
+    const receipt = { blockNumber: 5 };
+    const consortia = {
+      lcApplicant: {
+        lockMargin: async (...args: unknown[]) => (calls.push(["lockMargin", ...args.slice(0, 2)]), { receipt }),
+        payForRelease: async (...args: unknown[]) => (calls.push(["payForRelease", ...args.slice(0, 2)]), { receipt }),
+      },
+    } as unknown as Consortia;
+    for (const item of items) if (!("to" in item.action)) await item.action.run(consortia, () => undefined);
+    expect(calls).toEqual([
+      ["lockMargin", 20n, 4000n],
+      ["payForRelease", 1310720n, 600n],
+      ["payForRelease", 1376256n, 50n],
+    ]);
   });
 });
 
@@ -191,10 +260,30 @@ describe("work queue: acceptances, forfaiting offers to quote on, disputes to wi
       "/guarantees": page([]),
       "/credit/entries": page([{ subjectKey: `0x${"cd".repeat(32)}`, number: 3 }]),
       "/receivables": page([]),
-      "/datasets": page([]),
+      "/datasets": page(q.includes('"owner":2') ? [{ id: 8 }] : []),
+      "/lc-margins": page([]),
+      "/lc-documents-held": page([]),
+      "/datasets/8/grants": {
+        roots: [
+          {
+            id: 31,
+            datasetId: 8,
+            grantee: 6,
+            status: "Requested",
+            requestedScope: "3",
+            scope: "0",
+            children: [],
+          },
+        ],
+      },
       "/forfaiting/offers": page(offers.map(({ quotes: _, ...row }) => row)),
+      // The member's own quotes on open offers, in one request (no offer is read one by one).
+      "/forfaiting/quotes": page(
+        q === JSON.stringify({ bidder: 2, offerState: "Open" })
+          ? offers.flatMap((o) => o.quotes.filter((x) => x.bidderMember === 2).map((x) => ({ offerId: o.id, ...x })))
+          : [],
+      ),
     };
-    for (const o of offers) answers[`/forfaiting/offers/${o.id}`] = o;
     return answers;
   });
   /** The SDK calls an item's button makes, recorded. */
@@ -208,6 +297,9 @@ describe("work queue: acceptances, forfaiting offers to quote on, disputes to wi
       },
       credit: {
         resolve: async (...args: unknown[]) => (calls.push(["resolve", ...args.slice(0, 3)]), receipt),
+      },
+      dataSharing: {
+        grantAccess: async (...args: unknown[]) => (calls.push(["grantAccess", ...args.slice(0, 2)]), receipt),
       },
     } as unknown as Consortia;
     return { calls, consortia };
@@ -249,6 +341,57 @@ describe("work queue: acceptances, forfaiting offers to quote on, disputes to wi
     const { calls, consortia } = recorder();
     await dispute.more![0].run(consortia, () => undefined);
     expect(calls).toEqual([["resolve", `0x${"cd".repeat(32)}`, 3, "Withdrawn"]]);
+  });
+
+  it("grants a data access request from the queue, without or with leave to delegate", async () => {
+    const items = await loadQueue(api, 2, NOW);
+    const grant = items.find((i) => i.key === "grant:31")!;
+    expect(grant.action.label).toBe("action.grant");
+    expect(grant.more?.map((choice) => choice.label)).toEqual(["action.grantDelegable"]);
+    const { calls, consortia } = recorder();
+    if ("to" in grant.action) throw new Error("a transaction expected");
+    await grant.action.run(consortia, () => undefined);
+    await grant.more![0].run(consortia, () => undefined);
+    const terms = { scope: 3n, expiresAt: NOW + 90 * DAY };
+    expect(calls).toEqual([
+      ["grantAccess", 31n, { ...terms, mayDelegate: false }],
+      ["grantAccess", 31n, { ...terms, mayDelegate: true }],
+    ]);
+  });
+
+  it("a forfaiter's refresh makes two forfaiting requests however many offers are open", async () => {
+    const offer = (i: number) => ({
+      id: String(100 + i),
+      seller: 5,
+      state: "Open",
+      amount: "1000",
+      sealed: false,
+      quoteDeadline: NOW + 300,
+      revealPeriod: 0,
+    });
+    /** The paths one refresh requests with `count` open offers (the member quoted on the first). */
+    const refresh = async (count: number) => {
+      const paths: string[] = [];
+      const counting = {
+        ...api,
+        get: <T>(path: string, query?: Record<string, unknown>) => {
+          paths.push(path);
+          if (path === "/forfaiting/offers")
+            return Promise.resolve(page(Array.from({ length: count }, (_, i) => offer(i))) as T);
+          if (path === "/forfaiting/quotes")
+            return Promise.resolve(page([{ offerId: "100", bidderMember: 2, state: "Active" }]) as T);
+          return api.get<T>(path, query);
+        },
+      };
+      const items = await loadQueue(counting, 2, NOW);
+      return { paths, quoting: items.filter((i) => i.kind === "quoteOpen").length };
+    };
+    const many = await refresh(60);
+    expect(many.quoting).toBe(59);
+    expect(many.paths.filter((p) => p.startsWith("/forfaiting"))).toEqual(["/forfaiting/offers", "/forfaiting/quotes"]);
+    const one = await refresh(1);
+    expect(one.quoting).toBe(0);
+    expect(many.paths.length).toBe(one.paths.length); // the same requests, whatever the number of offers
   });
 
   it("asks a member without FORFAITER for no forfaiting offers", async () => {

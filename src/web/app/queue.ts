@@ -31,6 +31,8 @@ export const QUEUE_KINDS = {
   acceptance: { subject: "queue.subject.acceptance", label: "action.acceptPresentation" },
   guarantee: { subject: "queue.subject.guarantee", label: "action.issue" },
   demand: { subject: "queue.subject.demand", label: "action.pay" },
+  margin: { subject: "queue.subject.margin", label: "action.lockMargin" },
+  release: { subject: "queue.subject.release", label: "action.payForRelease" },
   quoteOpen: { subject: "queue.subject.forfaiting", label: "action.quoteOn" },
   quoteSealed: { subject: "queue.subject.forfaiting", label: "action.commitOn" },
   quote: { subject: "queue.subject.quote", label: "action.reveal" },
@@ -172,6 +174,25 @@ interface ForfaitingOffer {
   revealPeriod: number;
   quotes: { bidder: string; bidderMember: number; price: string | null; state: string }[];
 }
+interface Margin {
+  lcId: string;
+  issuingBank: number;
+  applicant: number;
+  shareBps: number;
+  due: string;
+}
+interface DocumentsHeld {
+  presentationId: string;
+  lcId: string;
+  issuingBank: number;
+  state: string;
+  amountDue: string;
+}
+/** A margin to lock, or documents to pay for, on an LC where the member is the applicant. */
+interface ApplicantSide {
+  margins: (Margin & { expiry: number })[];
+  held: DocumentsHeld[];
+}
 interface CreditEntry {
   subjectKey: string;
   number: number;
@@ -227,6 +248,7 @@ export async function loadQueue(
     quotes,
     disputes,
     toQuote,
+    applicantSide,
   ] = await Promise.all([
     getAll<Receivable>(api, "/receivables", { obligor: memberId, status: "Registered" }),
     getAll<LetterOfCredit>(api, "/letters-of-credit", { advisingBank: memberId, state: "Issued" }),
@@ -251,6 +273,7 @@ export async function loadQueue(
     wallet === undefined ? Promise.resolve([]) : quotesToReveal(api, wallet, now),
     getAll<CreditEntry>(api, "/credit/entries", { reporter: memberId, status: "Disputed" }),
     roles.then((held) => (held.includes("FORFAITER") ? offersToQuote(api, memberId, now) : [])),
+    applicantSteps(api, memberId, now),
   ]);
   const payer = wallet?.account;
   // LCs where this member is the beneficiary: advised ones to acknowledge, pending amendments to accept
@@ -337,6 +360,27 @@ export async function loadQueue(
           ),
       ),
     ),
+    // The applicant locks the margin its issuing bank asks for (approving the deposit token for it first), before the
+    // LC expires; and pays for the release of documents the bank holds for it (付款赎单).
+    ...applicantSide.margins.map((m) =>
+      queueItem(
+        "margin",
+        m.lcId,
+        { params: { lc: m.lcId, issuer: m.issuingBank, share: m.shareBps / 100 }, amounts: { amount: m.due } },
+        m.expiry,
+        async (c, onSent) => mined((await c.lcApplicant.lockMargin(BigInt(m.lcId), BigInt(m.due), { onSent })).receipt),
+      ),
+    ),
+    ...applicantSide.held.map((d) =>
+      queueItem(
+        "release",
+        d.presentationId,
+        { params: { id: d.presentationId, lc: d.lcId, issuer: d.issuingBank }, amounts: { amount: d.amountDue } },
+        null,
+        async (c, onSent) =>
+          mined((await c.lcApplicant.payForRelease(BigInt(d.presentationId), BigInt(d.amountDue), { onSent })).receipt),
+      ),
+    ),
     ...toQuote.map((o) =>
       queueItem(
         o.sealed ? "quoteSealed" : "quoteOpen",
@@ -408,22 +452,27 @@ export async function loadQueue(
         async (c, onSent) => mined(await c.guarantees.issue(BigInt(g.id), randomReference(), { onSent })),
       ),
     ),
-    ...grants.map((grant) =>
-      queueItem(
-        "grant",
-        grant.id,
-        { params: { id: grant.id, grantee: grant.grantee, dataset: grant.datasetId } },
-        null,
+    // The owner grants the requested scope for GRANT_DAYS, either not letting the grantee delegate it or letting it.
+    ...grants.map((grant) => {
+      const grantIt =
+        (mayDelegate: boolean): QueueAction =>
         async (c, onSent) =>
           mined(
             await c.dataSharing.grantAccess(
               BigInt(grant.id),
-              { scope: BigInt(grant.requestedScope ?? grant.scope), expiresAt: now + GRANT_DAYS * DAY },
+              { scope: BigInt(grant.requestedScope ?? grant.scope), expiresAt: now + GRANT_DAYS * DAY, mayDelegate },
               { onSent },
             ),
-          ),
-      ),
-    ),
+          );
+      return queueItem(
+        "grant",
+        grant.id,
+        { params: { id: grant.id, grantee: grant.grantee, dataset: grant.datasetId } },
+        null,
+        grantIt(false),
+        [{ label: "action.grantDelegable", run: grantIt(true) }],
+      );
+    }),
     ...proposals.map((p) =>
       queueItem(
         "proposal",
@@ -476,14 +525,45 @@ async function presentationsToHonour(api: ApiClient, memberId: number): Promise<
 
 /**
  * Open forfaiting offers of other members still taking quotes, on which `memberId` (a FORFAITER) has no quote yet: the
- * item links to the offer's quote form (a price to type: openly, or sealed with the salt kept by the browser).
+ * item links to the offer's quote form (a price to type: openly, or sealed with the salt kept by the browser). Two
+ * requests whatever the number of offers: the open offers, and the member's own quotes on open offers
+ * (`/forfaiting/quotes?bidder=&offerState=Open`).
  */
 async function offersToQuote(api: ApiClient, memberId: number, now: number): Promise<ForfaitingOffer[]> {
-  const open = (await getAll<ForfaitingOffer>(api, "/forfaiting/offers", { state: "Open" })).filter(
-    (o) => o.seller !== memberId && o.quoteDeadline >= now,
-  );
-  const details = await Promise.all(open.map((o) => api.get<ForfaitingOffer>(`/forfaiting/offers/${o.id}`)));
-  return details.filter((o) => !o.quotes.some((q) => q.bidderMember === memberId));
+  const [offers, mine] = await Promise.all([
+    getAll<ForfaitingOffer>(api, "/forfaiting/offers", { state: "Open" }),
+    getAll<{ offerId: string }>(api, "/forfaiting/quotes", { bidder: memberId, offerState: "Open" }),
+  ]);
+  const quoted = new Set(mine.map((q) => q.offerId));
+  return offers.filter((o) => o.seller !== memberId && o.quoteDeadline >= now && !quoted.has(o.id));
+}
+
+/** LC states in which an applicant may still lock margin (the LC can still be drawn). */
+const MARGIN_LC_STATES = new Set(["Applied", "Issued", "Advised", "Acknowledged"]);
+
+/**
+ * Where `memberId` is an LC's applicant: margin due (the share its issuing bank set, not yet locked) on an LC that is
+ * still open and not expired, and documents held for it with a reimbursement still due.
+ */
+async function applicantSteps(api: ApiClient, memberId: number, now: number): Promise<ApplicantSide> {
+  const [lcs, margins, held] = await Promise.all([
+    getAll<LcRow & { applicant: number }>(api, "/letters-of-credit", { applicant: memberId }),
+    getAll<Margin>(api, "/lc-margins", { applicant: memberId }),
+    getAll<DocumentsHeld>(api, "/lc-documents-held", {}),
+  ]);
+  const mine = new Map(lcs.filter((lc) => lc.applicant === memberId).map((lc) => [lc.id, lc] as const));
+  return {
+    margins: margins.flatMap((m) => {
+      const lc = mine.get(m.lcId);
+      return lc !== undefined && BigInt(m.due) > 0n && MARGIN_LC_STATES.has(lc.state) && lc.expiry > now
+        ? [{ ...m, expiry: lc.expiry }]
+        : [];
+    }),
+    held: held.filter(
+      (d) =>
+        mine.has(d.lcId) && (d.state === "Held" || d.state === "ReleasedOnTrustReceipt") && BigInt(d.amountDue) > 0n,
+    ),
+  };
 }
 
 /** Demands under examination on guarantees `memberId` gave. */

@@ -10,8 +10,11 @@ import {
   GUARANTEE_DEMAND,
   LC_AMEND,
   LC_ISSUE,
+  LC_MARGIN_SHARE,
+  LC_PRESENTATION_PERIOD,
   LC_REFUSAL,
   allowanceShortfall,
+  parseShipmentDate,
   initialValues,
   parseForm,
   type FormDef,
@@ -180,5 +183,24 @@ describe("browser-safe bytes (no Node Buffer on the browser entry's envelope pat
       const source = await readFile(new URL(`../../../packages/sdk/src/${file}`, import.meta.url), "utf8");
       expect(source.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ""), file).not.toMatch(/\bBuffer\./);
     }
+  });
+});
+
+describe("the applicant's margin and the presentation checks", () => {
+  it("takes a margin share of 1 to 10,000 basis points and a presentation period of 1 to 365 days (21 to start)", () => {
+    expect(parseForm(LC_MARGIN_SHARE, { shareBps: "1000" }, ctx)).toEqual({ ok: true, values: { shareBps: 1000 } });
+    expect(errorsOf(LC_MARGIN_SHARE, { shareBps: "0" }).shareBps?.key).toBe("form.badInteger");
+    expect(errorsOf(LC_MARGIN_SHARE, { shareBps: "10001" }).shareBps?.key).toBe("form.badInteger");
+    expect(initialValues(LC_PRESENTATION_PERIOD).days).toBe("21");
+    expect(parseForm(LC_PRESENTATION_PERIOD, { days: "30" }, ctx)).toEqual({ ok: true, values: { days: 30 } });
+    expect(errorsOf(LC_PRESENTATION_PERIOD, { days: "366" }).days?.key).toBe("form.badInteger");
+  });
+
+  it("states a shipment date not after the chain's time, or none", () => {
+    const start = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
+    expect(parseShipmentDate("", NOW, start)).toEqual({});
+    expect(parseShipmentDate(day(-3), NOW, start).value).toBe(start(day(-3)));
+    expect(parseShipmentDate(day(2), NOW, start).error?.key).toBe("form.shipmentInFuture");
+    expect(parseShipmentDate("3 May", NOW, start).error?.key).toBe("form.pickDate");
   });
 });

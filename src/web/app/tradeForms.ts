@@ -313,7 +313,58 @@ export const CREDIT_REPORT: FormDef = {
   ],
 };
 
+/** The contract's bounds of a margin share (basis points; 10,000 is full cash cover). */
+export const MAX_MARGIN_BPS = 10_000;
+
+/**
+ * The issuing bank sets the applicant's margin share (LcApplicantAccounts.setMarginShare), basis points of the most
+ * the LC can draw; only until margin is locked.
+ */
+export const LC_MARGIN_SHARE: FormDef = {
+  id: "lc-margin-share",
+  title: "forms.marginShare.title",
+  intro: "forms.marginShare.intro",
+  submit: "forms.marginShare.submit",
+  fields: [{ name: "shareBps", kind: "integer", label: "forms.marginShareBps", min: 1, max: MAX_MARGIN_BPS }],
+};
+
+/** The issuing bank sets the LC's presentation period (UCP 600 art. 14c: 21 days unless the LC says otherwise). */
+export const LC_PRESENTATION_PERIOD: FormDef = {
+  id: "lc-presentation-period",
+  title: "forms.presentationPeriod.title",
+  intro: "forms.presentationPeriod.intro",
+  submit: "forms.presentationPeriod.submit",
+  fields: [{ name: "days", kind: "integer", label: "forms.presentationPeriodDays", min: 1, max: 365, initial: "21" }],
+};
+
+/**
+ * A stated shipment date (YYYY-MM-DD, the day's first second in the user's zone): not after the chain's time (the
+ * contract refuses a date in the future). Undefined for an empty input (no statement).
+ */
+export function parseShipmentDate(
+  text: string,
+  now: number,
+  toUnix: (isoDate: string) => number,
+): { value?: number; error?: FieldError } {
+  const trimmed = text.trim();
+  if (trimmed === "") return {};
+  if (!ISO_DATE.test(trimmed)) return { error: { key: "form.pickDate" } };
+  const value = toUnix(trimmed);
+  if (!Number.isFinite(value)) return { error: { key: "form.pickDate" } };
+  if (value > now) return { error: { key: "form.shipmentInFuture" } };
+  return { value };
+}
+
 /** Every form, by id (the pages and the tests take them from here). */
-export const FORMS = { LC_ISSUE, LC_AMEND, LC_REFUSAL, GUARANTEE_DEMAND, GUARANTEE_DECISION, CREDIT_REPORT } as const;
+export const FORMS = {
+  LC_ISSUE,
+  LC_AMEND,
+  LC_REFUSAL,
+  LC_MARGIN_SHARE,
+  LC_PRESENTATION_PERIOD,
+  GUARANTEE_DEMAND,
+  GUARANTEE_DECISION,
+  CREDIT_REPORT,
+} as const;
 
 export { allowanceShortfall } from "./allowance.js";

@@ -12,12 +12,14 @@ import { DocumentKind } from "@consortia/sdk/hashing";
 import { getAll } from "../api.js";
 import { useFormatters } from "../amounts.js";
 import { useApp } from "../context.js";
-import { parseAmountInput, shortHex } from "../format.js";
+import { parseAmountInput, shortHex, startOfDay } from "../format.js";
 import { ErrorLine, PageFrame, useLoad, useTx } from "../hooks.js";
 import { useI18n } from "../i18n.js";
 import { useMemberNames } from "../members.js";
 import { TxStatus } from "../TxStatus.js";
+import { parseShipmentDate } from "../tradeForms.js";
 import { hashFileInBrowser } from "./VerifyCertificate.js";
+import { ApplicantPanel, PresentationPeriodForm } from "./LcApplicant.js";
 import {
   AmendmentAnswer,
   DecisionForm,
@@ -26,6 +28,7 @@ import {
   LcIssueForm,
   PayPresentation,
   RefusalForm,
+  useChainNow,
 } from "./TradeActions.js";
 
 interface Source {
@@ -70,9 +73,11 @@ interface Presentation {
   id: string;
   state: string;
   amount: string;
-  documents: { contentHash: string; kind: number }[];
+  documents: { contentHash: string; uriHash: string; kind: number }[];
   examinationDeadline: number | null;
   refusalNoticeHash: string | null;
+  /** What the chain's presentation checks found (null: presented before the checks existed). */
+  checks: { codes: string[]; shipmentDate: number | null } | null;
 }
 interface Claim {
   index: number;
@@ -319,6 +324,17 @@ export function LetterOfCreditPage() {
             <RefusalForm key={refusing} presentationId={refusing} after={reload} />
           )}
           {me === data.issuingBank && data.pendingAmendment === null && <LcAmendForm lcId={data.id} after={reload} />}
+          {me === data.issuingBank && (data.state === "Applied" || data.state === "Issued") && (
+            <PresentationPeriodForm lcId={data.id} after={reload} />
+          )}
+          {me !== undefined && (me === data.applicant || me === data.issuingBank) && (
+            <ApplicantPanel
+              lc={data}
+              role={me === data.applicant ? "applicant" : "bank"}
+              presentations={data.presentations}
+              after={reload}
+            />
+          )}
           {me === data.beneficiary && pending !== undefined && (
             <AmendmentAnswer key={pending.hash} lcId={data.id} amendment={pending} after={reload} />
           )}
@@ -347,7 +363,17 @@ function PresentationRow({
   return (
     <tr data-presentation={p.id}>
       <td>{p.id}</td>
-      <td data-state={p.state}>{p.state}</td>
+      <td data-state={p.state}>
+        {p.state}
+        {p.checks !== null && p.checks !== undefined && (
+          <>
+            {" · "}
+            <span data-checks={p.checks.codes.join(",")}>
+              {p.checks.codes.length === 0 ? t("trade.checksClean") : p.checks.codes.join(", ")}
+            </span>
+          </>
+        )}
+      </td>
       <td>{format.amount(p.amount)}</td>
       <td>{p.examinationDeadline === null ? "—" : format.date(p.examinationDeadline)}</td>
       <td>
@@ -386,8 +412,13 @@ function PresentForm({ lc, after }: { lc: Lc; after: () => Promise<void> }) {
   const { config } = useApp();
   const tx = useTx(after);
   const kinds = documentKinds(lc.requiredDocuments);
+  const format = useFormatters();
+  const chainNow = useChainNow();
   const [amount, setAmount] = useState("");
+  const [shipped, setShipped] = useState("");
   const [hashes, setHashes] = useState<Record<number, string>>({});
+  const [step, setStep] = useState<"state" | "present">();
+  const [found, setFound] = useState<{ codes: string[]; shipmentStated: boolean; shipmentDate: number }>();
 
   async function take(kind: number, file: File | undefined) {
     if (file === undefined) return;
@@ -408,8 +439,28 @@ function PresentForm({ lc, after }: { lc: Lc; after: () => Promise<void> }) {
       tx.fail(t("trade.missingDocuments"));
       return;
     }
+    const shipment = parseShipmentDate(shipped, chainNow, startOfDay);
+    if (shipment.error !== undefined) {
+      tx.fail(t(shipment.error.key));
+      return;
+    }
     const documents = kinds.map((kind) => ({ contentHash: hashes[kind], uriHash: ZeroHash, kind }));
-    void tx.send((c, o) => c.lettersOfCredit.present(BigInt(lc.id), value, documents, o));
+    setFound(undefined);
+    // The shipment date is stated first (bound to these very documents), then they are presented; the chain's checks
+    // run at presentation and their findings are shown.
+    void tx
+      .send(async (c, o) => {
+        if (shipment.value !== undefined) {
+          setStep("state");
+          await c.lettersOfCredit.stateShipment(documents, shipment.value, o);
+        }
+        setStep("present");
+        return c.lettersOfCredit.present(BigInt(lc.id), value, documents, o);
+      })
+      .then((result) => {
+        setStep(undefined);
+        if (result?.findings) setFound(result.findings);
+      });
   }
 
   return (
@@ -419,6 +470,8 @@ function PresentForm({ lc, after }: { lc: Lc; after: () => Promise<void> }) {
       <div className="form-grid">
         <label htmlFor="present-amount">{t("scf.amount", { currency: config.token.currency })}</label>
         <input id="present-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+        <label htmlFor="present-shipped">{t("trade.shipmentDate")}</label>
+        <input id="present-shipped" type="date" value={shipped} onChange={(e) => setShipped(e.target.value)} />
         {kinds.map((kind) => (
           <div key={kind} className="span">
             <label htmlFor={`present-doc-${kind}`}>{t("trade.document", { kind: documentKindName(kind) })}</label>{" "}
@@ -435,8 +488,19 @@ function PresentForm({ lc, after }: { lc: Lc; after: () => Promise<void> }) {
           <button type="submit" disabled={tx.busy}>
             {t("trade.presentButton")}
           </button>{" "}
+          {step !== undefined && tx.busy && <span data-step={step}>{t(`trade.step.${step}`)} </span>}
           <TxStatus state={tx.state} />
         </span>
+        {found !== undefined && (
+          <p className="span" role="status" data-findings={found.codes.join(",")}>
+            {t("trade.findings", {
+              codes: found.codes.length === 0 ? t("trade.checksClean") : found.codes.join(", "),
+            })}{" "}
+            {found.shipmentStated
+              ? t("trade.findingsShipment", { date: format.date(found.shipmentDate) })
+              : t("trade.findingsNoShipment")}
+          </p>
+        )}
       </div>
     </form>
   );
