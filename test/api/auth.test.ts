@@ -65,18 +65,17 @@ const subject = (ctx: Ctx) => r(ctx).credit.subjectKey;
 const offer = (ctx: Ctx) => String(r(ctx).forfaiting.offerId);
 /**
  * A receivable's parties; `offered`: with the banks offered a discount or a pledge on it (the receivable routes).
- * Holders are current and former ones: a bank that bought a certificate and sold it on with recourse still answers
- * for it (the demo's recourse story), so it keeps reading the receivable.
+ * Holders are the current ones; a member that sold value of it with recourse (it may still answer for it) reads it
+ * too, but not a member that sold without recourse or was paid out (the demo's recourse story has both).
  */
 async function receivableParties(id: string, ctx: Ctx, offered = true): Promise<number[]> {
   const rec = await ctx.reg(`/receivables/${id}`);
   const lineage = await ctx.reg(`/receivables/${id}/lineage`);
-  const histories = await Promise.all(
-    lineage.certificates.map((c: Json) => ctx.reg(`/receivable-certificates/${c.tokenId}`)),
-  );
+  const sales = (await ctx.reg(`/recourse/sales?withRecourse=true&limit=500`)).items as Json[];
   return [
     ...ids(rec.creditor, rec.obligor, rec.guarantor, rec.fundedBy),
-    ...ids(...histories.flatMap((c: Json) => c.history.map((v: Json) => v.holderMember))),
+    ...ids(...lineage.certificates.map((c: Json) => c.holderMember)),
+    ...ids(...sales.filter((s) => s.receivableId === id).map((s) => s.sellerMember)),
     // A bank offered a discount or a pledge sees what it is offered (to accept it in the console).
     ...(offered ? ids(...rec.offers.map((o: Json) => o.counterpartyMember)) : []),
   ];
@@ -526,16 +525,52 @@ const ROUTES: Record<string, Entry> = {
     seenBy: (f, member) =>
       f.supplier === member.memberId ? f : { ...f, quotes: f.quotes.filter((q: Json) => q.bank === member.memberId) },
   },
-  // recourse (issue 20): the demo sells no certificate through RecourseClaims, so these routes have no live demo URL
-  // and are checked against the OpenAPI document only; test/indexer/recourse.test.ts checks their rows (an offer: its
-  // holder and the bank offered; a sale: seller and buyer; a claim: the claimant and the seller it claims from).
-  "/recourse/offers": { access: "rows" },
-  "/recourse/offers/{id}": { access: "row" },
-  "/recourse/sales": { access: "rows" },
-  "/recourse/sales/{id}": { access: "row" },
-  "/recourse/sales/{id}/chain": { access: "row" },
-  "/recourse/claims": { access: "rows" },
-  "/recourse/claims/{id}": { access: "row" },
+  // recourse (issue 20): the demo's recourse story sells down a lineage with recourse and honours two claims
+  "/recourse/offers": {
+    access: "rows",
+    url: () => "/recourse/offers?limit=500",
+    parties: (o) => ids(o.holderMember, o.financier),
+    key: (o) => o.id,
+  },
+  "/recourse/offers/{id}": {
+    access: "row",
+    url: async (ctx) => `/recourse/offers/${(await ctx.reg(`/recourse/sales/${r(ctx).recourse.saleIds[0]}`)).offerId}`,
+    parties: (o) => ids(o.holderMember, o.financier),
+  },
+  "/recourse/sales": {
+    access: "rows",
+    url: () => "/recourse/sales?limit=500",
+    parties: (x) => ids(x.sellerMember, x.buyerMember),
+    key: (x) => x.id,
+  },
+  "/recourse/sales/{id}": {
+    access: "row",
+    url: (ctx) => `/recourse/sales/${r(ctx).recourse.saleIds[1]}`,
+    parties: (x) => ids(x.sellerMember, x.buyerMember),
+  },
+  "/recourse/sales/{id}/chain": {
+    access: "row",
+    url: (ctx) => `/recourse/sales/${r(ctx).recourse.saleIds[1]}/chain`,
+    parties: (b) => ids(b.sales[0].sellerMember, b.sales[0].buyerMember),
+    // A party reads the chain down to the first sale it is no party of.
+    seenBy: (b, member) => {
+      const cut = (b.sales as Json[]).findIndex(
+        (x) => x.sellerMember !== member.memberId && x.buyerMember !== member.memberId,
+      );
+      return cut === -1 ? b : { ...b, sales: b.sales.slice(0, cut), more: true };
+    },
+  },
+  "/recourse/claims": {
+    access: "rows",
+    url: () => "/recourse/claims?limit=500",
+    parties: (c) => ids(c.holderMember, c.sellerMember),
+    key: (c) => c.id,
+  },
+  "/recourse/claims/{id}": {
+    access: "row",
+    url: (ctx) => `/recourse/claims/${r(ctx).recourse.claimIds[0]}`,
+    parties: (c) => ids(c.holderMember, c.sellerMember),
+  },
   "/registrations": {
     access: "rows",
     url: () => "/registrations?limit=500",

@@ -308,8 +308,6 @@ describe("demo scenario over a real JSON-RPC node", function () {
     for (const id of r.claimIds) expect((await recourse.claimOf(id)).status).to.equal(2n); // Honoured
     const certificates = ReceivableCertificate__factory.connect(at("ReceivableCertificate"), provider);
     expect(await certificates.ownerOf(r.soldTokenId)).to.equal(members.supplier2.account);
-    expect(r.holder).to.equal("supplier2");
-    expect(result.steps).to.be.greaterThan(0);
   });
 
   it("approvals: the licence case paused for a document, approved across two departments, certificate issued; one department overdue", async () => {

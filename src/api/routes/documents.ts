@@ -75,12 +75,13 @@ const toHold = (r: Row) => ({
 
 /**
  * A hold: its financier, and the parties of the record that holds the document (a receivable of the desk: its
- * creditor, obligor, guarantor, funder and certificate holders, as /receivables/:id).
+ * creditor, obligor, guarantor, funder, current certificate holders and sellers with recourse, as /receivables/:id
+ * without the banks merely offered a discount or pledge).
  */
 const HOLD_READERS =
   (alias: string): Visible =>
   (q, member) =>
-    `(${party(`${alias}.financier`)(q, member)} OR EXISTS (SELECT 1 FROM receivables hr WHERE hr.receivable_id = ${alias}.record AND hr.invoice_key = ${alias}.document_id AND hr.valid_to_block IS NULL AND (${party("hr.creditor", "hr.obligor", "hr.guarantor", "hr.funded_by")(q, member)} OR EXISTS (SELECT 1 FROM receivable_certificates hc WHERE hc.receivable_id = hr.receivable_id AND ${party("hc.holder_member")(q, member)}))))`;
+    `(${party(`${alias}.financier`)(q, member)} OR EXISTS (SELECT 1 FROM receivables hr WHERE hr.receivable_id = ${alias}.record AND hr.invoice_key = ${alias}.document_id AND hr.valid_to_block IS NULL AND (${party("hr.creditor", "hr.obligor", "hr.guarantor", "hr.funded_by")(q, member)} OR EXISTS (SELECT 1 FROM receivable_certificates hc WHERE hc.receivable_id = hr.receivable_id AND hc.valid_to_block IS NULL AND ${party("hc.holder_member")(q, member)}) OR EXISTS (SELECT 1 FROM recourse_sales hs WHERE hs.receivable_id = hr.receivable_id AND hs.with_recourse AND ${party("hs.seller_member")(q, member)}))))`;
 /** A document: the readers of any of its holds. */
 const DOCUMENT_READERS =
   (alias: string): Visible =>

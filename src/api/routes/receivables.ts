@@ -290,16 +290,28 @@ export function nest(certificates: readonly Certificate[]): CertificateNode[] {
 const receivableRow = (db: Queryable, id: string, asOf: number | undefined): Promise<Row> =>
   findOne(db, { from: "receivables r", key: { receivable_id: [id, "numeric"] }, asOf }, `receivable ${id} not found`);
 
-/** A receivable: its creditor, obligor, guarantor and funder, and any member holding one of its certificates. */
+/**
+ * A receivable: its creditor, obligor, guarantor and funder, the members holding one of its certificates now, and the
+ * members that sold value of it with recourse (they may still answer for it). A member that held a certificate and
+ * sold it on without recourse, or was paid out, no longer reads it.
+ */
 export const RECEIVABLE_PARTIES =
   (alias: string): Visible =>
   (q, member) =>
-    `(${party(`${alias}.creditor`, `${alias}.obligor`, `${alias}.guarantor`, `${alias}.funded_by`)(q, member)} OR EXISTS (SELECT 1 FROM receivable_certificates rc WHERE rc.receivable_id = ${alias}.receivable_id AND ${party("rc.holder_member")(q, member)}) OR EXISTS (SELECT 1 FROM receivable_offers ro WHERE ro.receivable_id = ${alias}.receivable_id AND ${party("ro.counterparty_member")(q, member)}))`;
-/** A certificate: its holder, and the parties of its receivable. */
+    `(${party(`${alias}.creditor`, `${alias}.obligor`, `${alias}.guarantor`, `${alias}.funded_by`)(q, member)} OR EXISTS (SELECT 1 FROM receivable_certificates rc WHERE rc.receivable_id = ${alias}.receivable_id AND rc.valid_to_block IS NULL AND ${party("rc.holder_member")(q, member)}) OR EXISTS (SELECT 1 FROM recourse_sales rs WHERE rs.receivable_id = ${alias}.receivable_id AND rs.with_recourse AND ${party("rs.seller_member")(q, member)}) OR EXISTS (SELECT 1 FROM receivable_offers ro WHERE ro.receivable_id = ${alias}.receivable_id AND ${party("ro.counterparty_member")(q, member)}))`;
+/** A certificate: its holder (in the version read), and the parties of its receivable. */
 const CERTIFICATE_PARTIES =
   (alias: string): Visible =>
   (q, member) =>
     `(${party(`${alias}.holder_member`)(q, member)} OR EXISTS (SELECT 1 FROM receivables rr WHERE rr.receivable_id = ${alias}.receivable_id AND ${party("rr.creditor", "rr.obligor", "rr.guarantor", "rr.funded_by")(q, member)}))`;
+/**
+ * One certificate by id: the row check matches any version of it, so the holder must hold it now (a former holder
+ * does not keep reading it), or be a party of its receivable.
+ */
+const CURRENT_CERTIFICATE_PARTIES =
+  (alias: string): Visible =>
+  (q, member) =>
+    `((${alias}.valid_to_block IS NULL AND ${party(`${alias}.holder_member`)(q, member)}) OR EXISTS (SELECT 1 FROM receivables rr WHERE rr.receivable_id = ${alias}.receivable_id AND ${party("rr.creditor", "rr.obligor", "rr.guarantor", "rr.funded_by")(q, member)}))`;
 
 /** An offer: the member it is made to, and the holder (account) that made it. */
 const OFFER_PARTIES = (alias: string): Visible =>
@@ -465,7 +477,7 @@ export default defineRoutes({
     }),
     defineRoute({
       path: "/receivable-certificates/:id",
-      access: row("receivable_certificates c", { token_id: ["id", "numeric"] }, CERTIFICATE_PARTIES("c")),
+      access: row("receivable_certificates c", { token_id: ["id", "numeric"] }, CURRENT_CERTIFICATE_PARTIES("c")),
       summary: "A certificate with its lineage to the root, its children, its versions and its financing",
       tags: ["receivables"],
       params: z.object({ id: uint256 }),
