@@ -62,7 +62,11 @@ async function confirmationScenario(chain: TestChain, apps: TradeFinance) {
     await send(apps.lc.connect(supplier1).acknowledge(id));
     return id;
   };
-  const current = async (id: bigint) => (await confirmations.currentTerms(id)).toObject() as never;
+  const current = async (id: bigint) => {
+    const { amount, tolerancePlus, toleranceMinus, expiry, latestShipment, termsHash } =
+      await confirmations.currentTerms(id);
+    return { amount, tolerancePlus, toleranceMinus, expiry, latestShipment, termsHash };
+  };
   const amend = async (id: bigint, amount: bigint, text: string) => {
     const t = await confirmations.currentTerms(id);
     const amendment = { amount, expiry: t.expiry, latestShipment: t.latestShipment, termsHash: hash(text) };

@@ -17,8 +17,9 @@ export const measure: MeasureGas = async (connection) => {
   const rows: GasRow[] = [];
   const row = (step: string, gas: bigint) => rows.push({ app: APP, step, gas });
   const terms = async (id: bigint) => {
-    const t = await confirmations.currentTerms(id);
-    return { ...t.toObject() } as Parameters<typeof confirmations.addConfirmation>[1];
+    const { amount, tolerancePlus, toleranceMinus, expiry, latestShipment, termsHash } =
+      await confirmations.currentTerms(id);
+    return { amount, tolerancePlus, toleranceMinus, expiry, latestShipment, termsHash };
   };
   const open = async (): Promise<bigint> => {
     const t = f.terms({ nominatedBank: accounts.bankC.address });
