@@ -12,8 +12,8 @@ import {ILetterOfCredit} from "./interfaces/ILetterOfCredit.sol";
 /// See `ILcConfirmations`.
 /// @dev A companion of `LetterOfCredit` (which is at the contract size limit): it reads the LC through its views and
 /// never writes it. It moves no tokens and calls only views, so it needs no reentrancy guard. Each step checks the
-/// acting bank's standing when it acts (`_authorize`), and confirmation also the issuing bank's (an authorization from a
-/// bank suspended or removed since it gave it no longer counts).
+/// acting bank's standing when it acts (`_authorize`), and confirmation also the issuing bank's (an authorization
+/// from a bank suspended or removed since it gave it no longer counts).
 contract LcConfirmations is ILcConfirmations, ConsortiumApp {
     uint256 private constant _PERCENT = 100;
 
@@ -192,7 +192,8 @@ contract LcConfirmations is ILcConfirmations, ConsortiumApp {
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev The confirming bank acting on an LC amended since it confirmed (or last extended), giving its current terms.
+    /// @dev The confirming bank acting on an LC amended since it confirmed (or last extended), giving its current
+    /// terms.
     function _amended(
         uint256 lcId,
         ConfirmedTerms calldata terms

@@ -116,7 +116,8 @@ interface ILcConfirmations {
         uint32 indexed issuingBank,
         ConfirmedTerms terms
     );
-    /// @notice The confirming bank extended its confirmation to the LC as amended: bound to `terms` from now (art. 10b).
+    /// @notice The confirming bank extended its confirmation to the LC as amended: bound to `terms` from now
+    /// (art. 10b).
     event ConfirmationExtended(
         uint256 indexed lcId,
         uint32 indexed confirmingBank,
