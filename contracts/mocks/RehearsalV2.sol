@@ -19,6 +19,7 @@ import {InterbankPositions} from "../letters-of-credit/InterbankPositions.sol";
 import {LetterOfCredit} from "../letters-of-credit/LetterOfCredit.sol";
 import {LcApplicantAccounts} from "../letters-of-credit/LcApplicantAccounts.sol";
 import {LcPresentationChecks} from "../letters-of-credit/LcPresentationChecks.sol";
+import {LcConfirmations} from "../letters-of-credit/LcConfirmations.sol";
 import {ILetterOfCredit} from "../letters-of-credit/interfaces/ILetterOfCredit.sol";
 import {IPresentationHook} from "../letters-of-credit/interfaces/ILcPresentationChecks.sol";
 import {PaymentLedger} from "../platform/PaymentLedger.sol";
@@ -198,6 +199,14 @@ contract LcApplicantAccountsRehearsalV2 is LcApplicantAccounts, RehearsalV2 {
 contract LcPresentationChecksRehearsalV2 is LcPresentationChecks, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) LcPresentationChecks(registry_) {}
+}
+
+contract LcConfirmationsRehearsalV2 is LcConfirmations, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        ILetterOfCredit letterOfCredit_
+    ) LcConfirmations(registry_, letterOfCredit_) {}
 }
 
 contract BankGuaranteesRehearsalV2 is BankGuarantees, RehearsalV2 {

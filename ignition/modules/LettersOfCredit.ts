@@ -9,6 +9,7 @@ import PlatformModule from "./Platform.js";
  * LcApplicantAccounts (margin and release of documents) escrows the applicants' margin: a system contract too.
  * LcPresentationChecks (the automatic UCP 600 checks) is an LC constructor argument; it moves nothing and is not a
  * system contract (it accepts calls from system contracts: the LC contract).
+ * LcConfirmations (confirmation, UCP 600 art. 8 and 10) reads the LC's views and moves nothing: not a system contract.
  */
 export default buildModule("LettersOfCredit", (m) => {
   const { registry, token, ledger, calendar } = m.useModule(PlatformModule);
@@ -31,5 +32,6 @@ export default buildModule("LettersOfCredit", (m) => {
   m.call(registry, "bootstrapSystemContract", [applicantAccounts], {
     id: "registerLcApplicantAccounts",
   });
-  return { positions, letterOfCredit, applicantAccounts, presentationChecks };
+  const confirmations = deployUpgradeable(m, "LcConfirmations", [registry, letterOfCredit]);
+  return { positions, letterOfCredit, applicantAccounts, presentationChecks, confirmations };
 });

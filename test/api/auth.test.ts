@@ -193,6 +193,10 @@ const ROUTES: Record<string, Entry> = {
   "/letters-of-credit/{id}/documents-held": { access: "row" },
   "/lc-margins": { access: "rows" },
   "/lc-documents-held": { access: "rows" },
+  // The demo confirms no LC (LcConfirmations): checked against the OpenAPI document only;
+  // test/indexer/lc-confirmations.test.ts serves them.
+  "/letters-of-credit/{id}/confirmation": { access: "row" },
+  "/lc-confirmations": { access: "rows" },
   "/lc-presentations": {
     access: "rows",
     url: () => "/lc-presentations?limit=500",

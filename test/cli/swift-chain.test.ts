@@ -43,6 +43,47 @@ describe("cli: SWIFT import, issue on chain, export (round trip)", function () {
     return path;
   };
 
+  it("lc import --issue: 48 sets the presentation period, 49 CONFIRM asks the nominated bank; export reads both back", async () => {
+    const provider = new JsonRpcProvider(net.node.url);
+    const now = (await provider.getBlock("latest"))!.timestamp;
+    provider.destroy();
+    const day = (days: number) => toSwiftDate(now + days * 86_400);
+    const text = (await readFile(new URL("mt700-confirm.txt", FIXTURES), "utf8"))
+      .replace(":31C:261201", `:31C:${day(0)}`)
+      .replace(":31D:270331", `:31D:${day(120)}`)
+      .replace(":44C:270215", `:44C:${day(90)}`);
+    const terms = join(dir, "lc-terms-confirm.json");
+    const { lcId, presentationPeriodDays, confirmation } = await net.json<{
+      lcId: string;
+      presentationPeriodDays: number;
+      confirmation: string;
+    }>(["lc", "import", "--mt700", await file("mt700-confirm.txt", text), "--out", terms, "--issue"], { as: "bankA" });
+    expect([presentationPeriodDays, confirmation]).to.deep.equal([15, "CONFIRM"]);
+    const shown = await net.json<{ authorization: { requested: boolean } | null }>([
+      "lc",
+      "confirmation",
+      "show",
+      lcId,
+    ]);
+    expect(shown.authorization).to.include({ requested: true });
+    const { message } = await net.json<{ message: string }>(["lc", "export", lcId, "--mt700", "--terms", terms]);
+    expect(message).to.include(":48:15/FROM THE DATE OF SHIPMENT").and.to.include(":49:CONFIRM");
+    const transferable = await net.run(
+      [
+        "lc",
+        "import",
+        "--mt700",
+        await file("mt700-transferable.txt", text.replace(":40A:IRREVOCABLE", ":40A:IRREVOCABLE TRANSFERABLE")),
+        "--out",
+        join(dir, "lc-terms-transferable.json"),
+        "--issue",
+      ],
+      { as: "bankA" },
+    );
+    expect(transferable.code).to.equal(2);
+    expect(transferable.stderr).to.match(/no transferable credits yet/);
+  });
+
   it("lc import --issue puts the MT 700's enforced terms on chain; export gives the same message back", async () => {
     const source = await file("mt700.txt", mt700);
     const terms = join(dir, "lc-terms.json");

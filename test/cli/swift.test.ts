@@ -211,6 +211,62 @@ describe("swift: SWIFT MT 700/707/760/767", () => {
       expect(lc).to.deep.include({ deferred: true, tenorDays: 60 });
     });
 
+    it("maps 40A, 48 and 49 (with 58D) from a sample confirmed credit: the nominated bank asked to confirm", async () => {
+      const lc = importMt700(await fixture("mt700-confirm.txt"));
+      expect(lc.parties.nominatedBank).to.equal("BANK C");
+      expect(lc).to.deep.include({
+        transferable: false,
+        presentationPeriodDays: 15,
+        confirmation: "CONFIRM",
+        amount: "25000.00",
+        partialDrawings: false,
+      });
+      expect(lc.requiredDocuments).to.deep.equal([2, 3, 4, 5]); // invoice, packing list, transport, insurance
+      const minimal = importMt700(mt700());
+      expect(minimal).to.deep.include({
+        transferable: false,
+        presentationPeriodDays: undefined,
+        confirmation: "WITHOUT",
+      });
+      const transferable = importMt700(
+        mt700((l) => l.map((x) => x.replace(":40A:IRREVOCABLE", ":40A:IRREVOCABLE TRANSFERABLE"))),
+      );
+      expect(transferable.transferable).to.equal(true);
+      const mayAdd = importMt700(
+        mt700((l) => l.map((x) => x.replace(":41D:ANY BANK", ":41D:BANK C").replace(":49:WITHOUT", ":49:MAY ADD"))),
+      );
+      expect(mayAdd).to.deep.include({ confirmation: "MAY ADD" });
+    });
+
+    it("reports a form, period, confirmation instruction or confirmation party the suite cannot hold, by tag and line", () => {
+      const replaced = (from: string, to: string) => (l: string[]) => l.map((x) => x.replace(from, to));
+      expect(problems(() => importMt700(mt700(replaced(":40A:IRREVOCABLE", ":40A:REVOCABLE"))))).to.deep.equal([
+        "40A@2: a credit is IRREVOCABLE or IRREVOCABLE TRANSFERABLE (UCP 600 art. 3, 38)",
+      ]);
+      const withPeriod = (days: string) => (l: string[]) => [...l.slice(0, 13), `:48:${days}`, ...l.slice(13)];
+      for (const days of ["0", "400"]) {
+        expect(problems(() => importMt700(mt700(withPeriod(days))))).to.deep.equal([
+          "48@14: the period for presentation is 1 to 365 days",
+        ]);
+      }
+      expect(problems(() => importMt700(mt700(replaced(":49:WITHOUT", ":49:PERHAPS"))))).to.deep.equal([
+        "49@14: the confirmation instruction is CONFIRM, MAY ADD or WITHOUT",
+      ]);
+      expect(problems(() => importMt700(mt700(replaced(":49:WITHOUT", ":49:CONFIRM"))))).to.deep.equal([
+        "49@14: only the nominated bank (41D) confirms in the suite: name it, or WITHOUT",
+      ]);
+      const confirmBy = (party: string) => (l: string[]) => [
+        ...l.map((x) => x.replace(":41D:ANY BANK", ":41D:BANK C").replace(":49:WITHOUT", ":49:CONFIRM")),
+        party,
+      ];
+      expect(problems(() => importMt700(mt700(confirmBy(":58D:BANK D"))))).to.deep.equal([
+        "58D@15: the requested confirmation party must be the nominated bank (41D)",
+      ]);
+      expect(problems(() => importMt700(mt700(confirmBy(":58A:BKCCCNBJ"))))).to.deep.equal([
+        "58A@15: give the requested confirmation party by name (58D): the suite names members",
+      ]);
+    });
+
     it("recognises document kinds line by line", () => {
       expect(documentKindsOf("+PACKING LIST\n+INSURANCE POLICY FOR 110 PCT\n+AIR WAYBILL").kinds).to.deep.equal([
         3, 4, 5,
@@ -245,6 +301,38 @@ describe("swift: SWIFT MT 700/707/760/767", () => {
       expect(() => exportMt700({ ...record, termsHash: termsHash(other) }, other)).to.throw(
         /holds MT760 terms, not MT700/,
       );
+    });
+
+    it("exports 48 from the chain's presentation period and 49 from the confirmation record", async () => {
+      const lc = importMt700(await fixture("mt700.txt"));
+      const record = {
+        amount: "10000.00",
+        currency: "CNY",
+        tolerancePlus: 5,
+        toleranceMinus: 5,
+        expiry: lc.expiry,
+        latestShipment: lc.latestShipment,
+        partialDrawings: true,
+        termsHash: lc.termsHash,
+      };
+      const exported = importMt700(
+        exportMt700({ ...record, presentationPeriodDays: 30, confirmation: "MAY ADD" }, lc.terms),
+      );
+      const value = (tag: string) => exported.terms.fields.find((f) => f.tag === tag)?.value;
+      expect([value("48"), value("49")]).to.deep.equal(["30/FROM THE DATE OF SHIPMENT", "MAY ADD"]);
+      // a deployment without the companions: 48 and 49 as in the terms
+      expect(importMt700(exportMt700(record, lc.terms)).terms).to.deep.equal(lc.terms);
+      const minimal = importMt700(mt700());
+      const bare = { ...record, termsHash: minimal.termsHash };
+      const noPeriod = importMt700(exportMt700({ ...bare, presentationPeriodDays: 21 }, minimal.terms));
+      expect(
+        noPeriod.terms.fields.some((f) => f.tag === "48"),
+        "21 days is art. 14c's default: no 48",
+      ).to.equal(false);
+      const period = importMt700(
+        exportMt700({ ...bare, presentationPeriodDays: 45, confirmation: "WITHOUT" }, minimal.terms),
+      );
+      expect(period.presentationPeriodDays).to.equal(45);
     });
 
     it("refuses to print a value that breaks its field's format", () => {

@@ -387,6 +387,11 @@ export const COVERAGE: Coverage[] = [
     note: "margin and documents end to end on the CLI test node (share, lock, hold, account, trust receipt, pay, release)",
   },
   {
+    commands: /^consortia lc confirmation (authorize|add|extend|decline-amendment|decline|withdraw|show) <id>( \S+)*$/,
+    run: [{ file: "test/cli/lc-confirmations.test.ts", invocation: ['"lc", "confirmation", "$1"'] }],
+    note: "confirmation end to end on the CLI test node (authorize, add, amendment declined then extended, decline, withdraw)",
+  },
+  {
     commands: /^consortia lc propose-currency <currency> <token>$/,
     run: [
       { file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "propose-currency", "EUR", eurAddress]'] },

@@ -280,6 +280,8 @@ const TAMPERS: readonly Tamper[] = [
     set: "margin_applied = margin_applied + 1",
     drift: (r) => [`documents of presentation ${r.presentation_id} marginApplied`],
   },
+  // Not in the demo (NOT_IN_DEMO below): skipped here, run on their own chain by test/indexer/lc-confirmations.test.ts.
+  { table: "lc_confirmations", set: "amount = amount + 1", drift: (r) => [`LC ${r.lc_id} confirmation amount`] },
   { table: "calendar_years", set: "first_days = first_days + 1", drift: (r) => [`calendar year ${r.year} firstDays`] },
   // Not in the demo (NOT_IN_DEMO below): skipped here, run on their own chain by test/indexer/recourse.test.ts.
   { table: "recourse_offers", set: "price = price + 1", drift: (r) => [`recourse offer ${r.offer_id} price`] },
@@ -298,6 +300,9 @@ const TAMPERS: readonly Tamper[] = [
 const LC_APPLICANT_REASON =
   "the demo does not deploy LcApplicantAccounts (margin and documents held for the applicant): " +
   "test/indexer/lc-applicant.test.ts indexes, verifies and tampers them";
+const LC_CONFIRMATIONS_REASON =
+  "the demo confirms no LC through LcConfirmations (src/demo is unchanged): " +
+  "test/indexer/lc-confirmations.test.ts indexes, verifies and tampers confirmations";
 const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   ib_netting_exclusions:
     "the demo's banks approve their deposits without limit, so no netting run is short: the trade-finance scenario " +
@@ -305,6 +310,8 @@ const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   lc_margins: LC_APPLICANT_REASON,
   lc_margin_locks: LC_APPLICANT_REASON,
   lc_documents_held: LC_APPLICANT_REASON,
+  lc_confirmations: LC_CONFIRMATIONS_REASON,
+  lc_confirmation_steps: LC_CONFIRMATIONS_REASON,
   upgrade_proposals:
     "an upgrade needs a v2 implementation to vote on: test/upgrades/rehearsal.test.ts upgrades the demo network",
 };

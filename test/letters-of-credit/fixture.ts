@@ -4,6 +4,7 @@ import type {
   ConsortiumCalendar,
   InterbankPositions,
   LcApplicantAccounts,
+  LcConfirmations,
   LcPresentationChecks,
   LetterOfCredit,
 } from "@consortia/sdk/typechain";
@@ -78,6 +79,8 @@ export interface LcFixture {
   /** The applicant's side: margin and release of documents. */
   applicantAccounts: LcApplicantAccounts;
   presentationChecks: LcPresentationChecks;
+  /** Confirmation (UCP 600 art. 8, 10). */
+  confirmations: LcConfirmations;
   positions: InterbankPositions;
   calendar: ConsortiumCalendar;
   now: bigint;
@@ -107,6 +110,7 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     lc,
     platform.token,
   ]);
+  const confirmations = await deployUpgradeable(ethers, "LcConfirmations", [platform.registry, lc]);
   await platform.finishBootstrap([positions, lc, applicantAccounts]);
   for (const bank of [platform.accounts.bankA, platform.accounts.bankB, platform.accounts.bankC]) {
     await fund(platform, bank, 10_000_000n);
@@ -131,7 +135,7 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     termsHash: hash("full terms v1"),
     ...overrides,
   });
-  return { platform, lc, applicantAccounts, presentationChecks, positions, calendar, now, terms };
+  return { platform, lc, applicantAccounts, presentationChecks, confirmations, positions, calendar, now, terms };
 }
 
 /** Issues (bankA for core) an LC, advises (bankB) and acknowledges (supplier1); returns its id. */

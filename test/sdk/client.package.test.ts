@@ -50,6 +50,7 @@ describe("sdk package entry (@consortia/sdk)", function () {
       "credit",
       "lettersOfCredit",
       "lcApplicant",
+      "lcConfirmations",
       "guarantees",
       "forfaiting",
       "receivables",

@@ -109,6 +109,12 @@ export {
   type ReleaseStateName,
 } from "./clients/lc-applicant.js";
 export {
+  confirmedTermsDigest,
+  type ConfirmationView,
+  type ConfirmedTermsView,
+  type LcConfirmationsClient,
+} from "./clients/lc-confirmations.js";
+export {
   GUARANTEE_CLAIM_STATE,
   GUARANTEE_KIND,
   GUARANTEE_STATE,

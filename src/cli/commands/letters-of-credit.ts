@@ -29,6 +29,7 @@ import {
   parseTokenAmount,
 } from "../parse.js";
 import { registerApplicant } from "./lc-applicant.js";
+import { registerConfirmations } from "./lc-confirmations.js";
 import { accountOf, ensureAllowance, memberIdOf, printed } from "./parties.js";
 import { progress } from "./shared.js";
 
@@ -254,7 +255,7 @@ export function register(program: Command, cli: () => Cli): void {
   );
   simple(
     "confirm",
-    "add the nominated bank's confirmation",
+    "set the nominated bank's legacy confirmation flag (no terms recorded; see lc confirmation)",
     "letter of credit",
     (c, id, label) => c.lettersOfCredit.confirm(id, progress(cli(), label)),
     "confirmed",
@@ -769,4 +770,5 @@ export function register(program: Command, cli: () => Cli): void {
     });
 
   registerApplicant(lc, cli);
+  registerConfirmations(lc, cli);
 }

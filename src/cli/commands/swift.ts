@@ -19,9 +19,11 @@ import {
   exportMt767,
   importMt700,
   importMt760,
+  DEFAULT_PRESENTATION_PERIOD_DAYS,
+  type ConfirmationInstruction,
   type SwiftTerms,
 } from "../swift/terms.js";
-import { accountOf, printed } from "./parties.js";
+import { accountOf, memberIdOf, printed } from "./parties.js";
 import { progress } from "./shared.js";
 
 async function readText(path: string, what: string): Promise<string> {
@@ -60,6 +62,22 @@ async function exported(cli: Cli, text: string, out: string | undefined): Promis
   }
   await writeFile(out, text);
   cli.out.result({ file: out }, () => `wrote ${out}`);
+}
+
+/**
+ * Field 49 from LcConfirmations: CONFIRM once confirmed or when the issuing bank requested it, MAY ADD while only
+ * authorised, WITHOUT otherwise; undefined on a deployment without LcConfirmations (49 stays as in the terms).
+ */
+async function confirmationInstruction(consortia: Consortia, id: bigint): Promise<ConfirmationInstruction | undefined> {
+  let view;
+  try {
+    view = await consortia.lcConfirmations.confirmation(id);
+  } catch {
+    return undefined;
+  }
+  if (view.confirmingBank !== 0) return "CONFIRM";
+  if (view.authorization === null) return "WITHOUT";
+  return view.authorization.requested ? "CONFIRM" : "MAY ADD";
 }
 
 const exclusive = (options: Record<string, unknown>, names: string[]): string => {
@@ -124,6 +142,11 @@ export function register(program: Command, cli: () => Cli): void {
           );
           return;
         }
+        if (lcTerms.transferable) {
+          throw new UsageError(
+            "40A IRREVOCABLE TRANSFERABLE: the suite issues no transferable credits yet (UCP 600 art. 38); import without --issue",
+          );
+        }
         const consortia = await cli().consortia({ sign: true });
         const { lcId, receipt } = await consortia.lettersOfCredit.issue(
           await accountOf(consortia, parties.applicant, "applicant"),
@@ -148,7 +171,31 @@ export function register(program: Command, cli: () => Cli): void {
           },
           progress(cli(), "issue letter of credit from MT 700"),
         );
-        printed(cli(), receipt, { lcId, termsHash: lcTerms.termsHash }, `issued letter of credit ${lcId} from MT 700`);
+        // 48: a period other than the 21 days of art. 14c binds the automatic checks (before the LC is advised)
+        const period = lcTerms.presentationPeriodDays;
+        if (period !== undefined && period !== DEFAULT_PRESENTATION_PERIOD_DAYS) {
+          await consortia.lettersOfCredit.setPresentationPeriod(lcId, period, progress(cli(), "set field 48's period"));
+        }
+        // 49: CONFIRM requests, MAY ADD authorises the nominated bank to confirm (UCP 600 art. 8)
+        if (lcTerms.confirmation !== "WITHOUT") {
+          await consortia.lcConfirmations.authorize(
+            lcId,
+            await memberIdOf(consortia, parties.nominatedBank!),
+            lcTerms.confirmation === "CONFIRM",
+            progress(cli(), `field 49 ${lcTerms.confirmation}: authorise the nominated bank to confirm`),
+          );
+        }
+        printed(
+          cli(),
+          receipt,
+          {
+            lcId,
+            termsHash: lcTerms.termsHash,
+            presentationPeriodDays: period ?? DEFAULT_PRESENTATION_PERIOD_DAYS,
+            confirmation: lcTerms.confirmation,
+          },
+          `issued letter of credit ${lcId} from MT 700`,
+        );
       },
     );
 
@@ -183,6 +230,10 @@ export function register(program: Command, cli: () => Cli): void {
         const format = consortia.token.format;
         const text = await (async () => {
           if (which === "mt700") {
+            const [presentationPeriodDays, confirmation] = await Promise.all([
+              consortia.lettersOfCredit.presentationPeriod(id).catch(() => undefined),
+              confirmationInstruction(consortia, id),
+            ]);
             return exportMt700(
               {
                 amount: await format(record.amount),
@@ -193,6 +244,8 @@ export function register(program: Command, cli: () => Cli): void {
                 latestShipment: record.latestShipment,
                 partialDrawings: record.partialDrawings,
                 termsHash: record.termsHash,
+                presentationPeriodDays,
+                confirmation,
               },
               amended ?? terms,
             );

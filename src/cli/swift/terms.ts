@@ -99,7 +99,22 @@ export interface LcImport {
   requiredDocuments: number[];
   /** Documents of 46A whose kind the chain cannot check: held in the terms only. */
   documentsInTermsOnly: string[];
+  /** 40A IRREVOCABLE TRANSFERABLE (UCP 600 art. 38): the suite issues no transferable credit yet. */
+  transferable: boolean;
+  /** 48: days after shipment for presentation (LcPresentationChecks; undefined: the 21 days of art. 14c). */
+  presentationPeriodDays?: number;
+  /** 49: the confirmation instruction; CONFIRM and MAY ADD go to the nominated bank (LcConfirmations, art. 8). */
+  confirmation: ConfirmationInstruction;
 }
+
+/** MT 700 field 49 (and MT 707's): request (CONFIRM), authorisation (MAY ADD) or none (WITHOUT). */
+export const CONFIRMATION_INSTRUCTIONS = ["CONFIRM", "MAY ADD", "WITHOUT"] as const;
+export type ConfirmationInstruction = (typeof CONFIRMATION_INSTRUCTIONS)[number];
+
+/** The longest presentation period LcPresentationChecks accepts (MAX_PRESENTATION_PERIOD_DAYS). */
+export const MAX_PRESENTATION_PERIOD_DAYS = 365;
+/** UCP 600 art. 14c: the period when the credit states none. */
+export const DEFAULT_PRESENTATION_PERIOD_DAYS = 21;
 
 const TENOR = /(\d{1,5}) DAYS/;
 
@@ -147,6 +162,26 @@ export function importMt700(text: string): LcImport {
     fail("700", get("46A"), "46A", "no document the suite can check is required (invoice, transport document, …)");
   const partial = get("43P")?.value;
   const advise = get("57a");
+  const form = must("40A");
+  if (form.value !== "IRREVOCABLE" && form.value !== "IRREVOCABLE TRANSFERABLE")
+    fail("700", form, "40A", "a credit is IRREVOCABLE or IRREVOCABLE TRANSFERABLE (UCP 600 art. 3, 38)");
+  const period = get("48");
+  const periodDays = period === undefined ? undefined : Number(period.value.split("/")[0]);
+  if (periodDays !== undefined && (periodDays < 1 || periodDays > MAX_PRESENTATION_PERIOD_DAYS))
+    fail("700", period, "48", `the period for presentation is 1 to ${MAX_PRESENTATION_PERIOD_DAYS} days`);
+  const instruction = must("49");
+  const confirmation = instruction.value as ConfirmationInstruction;
+  if (!CONFIRMATION_INSTRUCTIONS.includes(confirmation))
+    fail("700", instruction, "49", "the confirmation instruction is CONFIRM, MAY ADD or WITHOUT");
+  if (confirmation !== "WITHOUT" && nominated === undefined)
+    fail("700", instruction, "49", "only the nominated bank (41D) confirms in the suite: name it, or WITHOUT");
+  const requested = get("58a");
+  if (requested !== undefined && confirmation !== "WITHOUT") {
+    if (requested.tag === "58A")
+      fail("700", requested, "58A", "give the requested confirmation party by name (58D): the suite names members");
+    if (partyName(requested.value) !== nominated)
+      fail("700", requested, requested.tag, "the requested confirmation party must be the nominated bank (41D)");
+  }
   const terms = termsOf(MT700, fields);
   return {
     terms,
@@ -168,6 +203,9 @@ export function importMt700(text: string): LcImport {
     partialDrawings: partial === "ALLOWED",
     requiredDocuments: documents.kinds,
     documentsInTermsOnly: documents.unrecognised,
+    transferable: form.value === "IRREVOCABLE TRANSFERABLE",
+    presentationPeriodDays: periodDays,
+    confirmation,
   };
 }
 
@@ -181,6 +219,10 @@ export interface LcOnChain {
   latestShipment: number;
   partialDrawings: boolean;
   termsHash: string;
+  /** LcPresentationChecks' period for this LC (undefined: not deployed; field 48 left as in the terms). */
+  presentationPeriodDays?: number;
+  /** From LcConfirmations (undefined: not deployed; field 49 left as in the terms). */
+  confirmation?: ConfirmationInstruction;
 }
 
 /** Checks that locally held terms are the ones the chain holds the hash of, and are of the message type wanted. */
@@ -227,6 +269,14 @@ export function exportMt700(record: LcOnChain, terms: SwiftTerms): string {
   replace(fields, "44C", toSwiftDate(record.latestShipment));
   const partial = fields.find((f) => f.tag === "43P")?.value;
   replace(fields, "43P", record.partialDrawings ? "ALLOWED" : partial === "CONDITIONAL" ? partial : "NOT ALLOWED");
+  const days = record.presentationPeriodDays;
+  const period = fields.find((f) => f.tag === "48")?.value;
+  if (days !== undefined && (period !== undefined || days !== DEFAULT_PRESENTATION_PERIOD_DAYS)) {
+    // the days from the chain, the narrative (e.g. FROM THE DATE OF SHIPMENT) from the terms
+    const narrative = period?.includes("/") ? period.slice(period.indexOf("/")) : "";
+    replace(fields, "48", `${days}${narrative}`);
+  }
+  if (record.confirmation !== undefined) replace(fields, "49", record.confirmation);
   return printMessage(MT700, fields);
 }
 

@@ -19,6 +19,7 @@ const CONTRACT_NAMES: Record<string, string> = {
   letterOfCredit: "LetterOfCredit",
   lcApplicantAccounts: "LcApplicantAccounts",
   lcPresentationChecks: "LcPresentationChecks",
+  lcConfirmations: "LcConfirmations",
   guarantees: "BankGuarantees",
   forfaiting: "ForfaitingMarket",
   attestations: "AuthorityAttestations",
