@@ -9,6 +9,7 @@ import GuaranteesModule from "./Guarantees.js";
 import LettersOfCreditModule from "./LettersOfCredit.js";
 import PlatformModule from "./Platform.js";
 import ReceivablesModule from "./Receivables.js";
+import WarehouseModule from "./Warehouse.js";
 
 /** The whole suite: the platform and every application. `npm run deploy` deploys this module. */
 export default buildModule("Consortia", (m) => {
@@ -33,6 +34,7 @@ export default buildModule("Consortia", (m) => {
   const { app: forfaiting } = m.useModule(ForfaitingModule);
   const { app: approvals } = m.useModule(ApprovalsModule);
   const { attestations } = m.useModule(AttestationsModule);
+  const { receipts: warehouseReceipts } = m.useModule(WarehouseModule);
   return {
     ...platform,
     financedDocuments,
@@ -52,5 +54,6 @@ export default buildModule("Consortia", (m) => {
     forfaiting,
     approvals,
     attestations,
+    warehouseReceipts,
   };
 });

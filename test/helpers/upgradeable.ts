@@ -44,6 +44,7 @@ export interface UpgradeableContracts {
   ConsortiumCalendar: Typechain.ConsortiumCalendar;
   ApprovalProcesses: Typechain.ApprovalProcesses;
   AuthorityAttestations: Typechain.AuthorityAttestations;
+  WarehouseReceipts: Typechain.WarehouseReceipts;
 }
 export type UpgradeableName = keyof UpgradeableContracts;
 

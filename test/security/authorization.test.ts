@@ -15,6 +15,7 @@ import { recordEntries } from "./authorization/records.js";
 import { runEntry, violation, type EntryResult } from "./authorization/runner.js";
 import { tradeEntries } from "./authorization/trade.js";
 import { upgradeEntries } from "./authorization/upgrades.js";
+import { documentAttemptEntries, warehouseEntries } from "./authorization/warehouse.js";
 import type { Context, Entry } from "./authorization/types.js";
 
 const connection = await network.create();
@@ -46,6 +47,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "forfaiting",
   "approvals",
   "attestations",
+  "warehouseReceipts",
 ];
 
 const ENTRIES: Entry[] = [
@@ -60,6 +62,8 @@ const ENTRIES: Entry[] = [
   ...lcPresentationCheckEntries,
   ...approvalEntries,
   ...attestationEntries,
+  ...warehouseEntries,
+  ...documentAttemptEntries,
   ...upgradeEntries(CONTRACTS),
   ...pauseEntries([
     "token",
@@ -78,6 +82,7 @@ const ENTRIES: Entry[] = [
     "forfaiting",
     "approvals",
     "attestations",
+    "warehouseReceipts",
   ]),
 ];
 

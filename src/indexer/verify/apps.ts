@@ -13,6 +13,7 @@ import { LC_APPLICANT_CHECKS, LC_APPLICANT_GAPS } from "./lc-applicant.js";
 import { PLATFORM_GAPS } from "./platform.js";
 import { RECEIVABLE_CHECKS, RECEIVABLE_GAPS } from "./receivables.js";
 import { RECOURSE_CHECKS, RECOURSE_GAPS } from "./recourse.js";
+import { WAREHOUSE_CHECKS, WAREHOUSE_GAPS } from "./warehouse.js";
 
 /** The applications' checks, in the order they run (after the platform's). */
 export const APP_CHECKS: readonly Check[] = [
@@ -29,6 +30,7 @@ export const APP_CHECKS: readonly Check[] = [
   ...APPROVAL_CHECKS,
   ...ATTESTATION_CHECKS,
   ...FREEZE_CHECKS,
+  ...WAREHOUSE_CHECKS,
 ];
 
 /**
@@ -51,4 +53,5 @@ export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...APPROVAL_GAPS,
   ...ATTESTATION_GAPS,
   ...FREEZE_GAPS,
+  ...WAREHOUSE_GAPS,
 };
