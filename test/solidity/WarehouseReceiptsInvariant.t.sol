@@ -44,7 +44,6 @@ contract WarehouseReceiptsHandler is PlatformFixture {
         if (receipts.receiptCount() >= MAX_RECEIPTS) return;
         uint256 lot = lotSeed % LOTS;
         quantity = _bound(quantity, 1, 10_000);
-        vm.prank(WAREHOUSE);
         IWarehouseReceipts.ReceiptTerms memory terms = IWarehouseReceipts.ReceiptTerms({
             depositor: registry.memberOf(SUPPLIER_1),
             mode: IWarehouseReceipts.Mode.Inventory,
@@ -56,6 +55,7 @@ contract WarehouseReceiptsHandler is PlatformFixture {
             value: 1e9,
             currency: bytes3("CNY")
         });
+        vm.prank(WAREHOUSE);
         try receipts.issue(terms) {} catch {
             ++ghostUnexpected;
         }
@@ -65,10 +65,9 @@ contract WarehouseReceiptsHandler is PlatformFixture {
         uint256 id = _receipt(receiptSeed);
         if (id == 0) return;
         principal = _bound(principal, 1, 1e9);
+        uint32 bank = registry.memberOf(_banks[bankSeed % 2]);
         vm.prank(SUPPLIER_1);
-        try
-            receipts.offerPledge(id, registry.memberOf(_banks[bankSeed % 2]), keccak256("loan"), uint128(principal))
-        {} catch {}
+        try receipts.offerPledge(id, bank, keccak256("loan"), uint128(principal)) {} catch {}
     }
 
     function accept(uint256 receiptSeed) external {
