@@ -31,6 +31,7 @@ import {IECertificates} from "../data-sharing/interfaces/IECertificates.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
 import {IFinancedDocuments} from "../platform/interfaces/IFinancedDocuments.sol";
+import {WarehouseReceipts} from "../warehouse/WarehouseReceipts.sol";
 import {IIssuanceLimits} from "../receivables/interfaces/IIssuanceLimits.sol";
 import {IReceivableDesk} from "../receivables/interfaces/IReceivableDesk.sol";
 import {FinancingRequests} from "../receivables/FinancingRequests.sol";
@@ -243,4 +244,13 @@ contract ApprovalProcessesRehearsalV2 is ApprovalProcesses, RehearsalV2 {
 contract AuthorityAttestationsRehearsalV2 is AuthorityAttestations, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) AuthorityAttestations(registry_) {}
+}
+
+contract WarehouseReceiptsRehearsalV2 is WarehouseReceipts, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IFinancedDocuments documents_,
+        IFreezeOrders freezeOrders_
+    ) WarehouseReceipts(registry_, documents_, freezeOrders_) {}
 }

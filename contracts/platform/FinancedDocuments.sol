@@ -39,13 +39,110 @@ contract FinancedDocuments is IFinancedDocuments, Governed {
         uint256 amount,
         uint32 financier
     ) external {
-        FinancedDocumentsStorage storage $ = _getFinancedDocumentsStorage();
+        _checkHold(documentId, face, currency, amount, financier);
+        _hold(documentId, record, face, currency, amount, financier);
+    }
+
+    /// @inheritdoc IFinancedDocuments
+    function tryHold(
+        bytes32 documentId,
+        uint256 record,
+        uint256 face,
+        bytes3 currency,
+        uint256 amount,
+        uint32 financier,
+        uint32 actingMember
+    ) external returns (bool held) {
+        _checkHold(documentId, face, currency, amount, financier);
+        if (actingMember == 0) revert DocumentInvalid("actingMember");
+        if (!_financeable(documentId, face, currency, amount)) {
+            _recordRefusal(documentId, actingMember, msg.sender, record, face, currency, amount);
+            return false;
+        }
+        _hold(documentId, record, face, currency, amount, financier);
+        return true;
+    }
+
+    /// @inheritdoc IFinancedDocuments
+    function checkFinancing(
+        bytes32 documentId,
+        uint256 face,
+        bytes3 currency,
+        uint256 amount
+    ) external returns (bool financeable) {
+        uint32 member = registry().authorize(msg.sender, FINANCIER_ROLES);
+        if (documentId == bytes32(0)) revert DocumentInvalid("documentId");
+        if (face == 0 || face > type(uint96).max) revert DocumentInvalid("face");
+        if (currency == bytes3(0)) revert DocumentInvalid("currency");
+        if (amount == 0 || amount > face) revert DocumentInvalid("amount");
+        financeable = _financeable(documentId, face, currency, amount);
+        emit FinancingChecked(documentId, member, msg.sender, financeable, amount);
+        if (!financeable) _recordRefusal(documentId, member, address(0), 0, face, currency, amount);
+    }
+
+    /// @dev Caller and fields of a hold (reverts: a malformed request is no financing attempt).
+    function _checkHold(
+        bytes32 documentId,
+        uint256 face,
+        bytes3 currency,
+        uint256 amount,
+        uint32 financier
+    ) private view {
         if (!registry().isSystemContract(msg.sender)) revert DocumentNotSystemContract(msg.sender);
         if (documentId == bytes32(0)) revert DocumentInvalid("documentId");
         if (face == 0 || face > type(uint96).max) revert DocumentInvalid("face");
         if (currency == bytes3(0)) revert DocumentInvalid("currency");
         if (amount == 0 || amount > face) revert DocumentInvalid("amount");
         if (financier != 0) registry().authorizeMember(financier, FINANCIER_ROLES);
+    }
+
+    /// @dev Whether the held and paid amounts leave room for `amount` with this face and currency.
+    function _financeable(
+        bytes32 documentId,
+        uint256 face,
+        bytes3 currency,
+        uint256 amount
+    ) private view returns (bool) {
+        Document storage d = _getFinancedDocumentsStorage()._documents[documentId];
+        uint256 used = uint256(d.financed) + d.paid;
+        if (used != 0 && (d.face != face || d.currency != currency)) return false;
+        return used + amount <= face;
+    }
+
+    function _recordRefusal(
+        bytes32 documentId,
+        uint32 member,
+        address app,
+        uint256 record,
+        uint256 face,
+        bytes3 currency,
+        uint256 amount
+    ) private {
+        Document storage d = _getFinancedDocumentsStorage()._documents[documentId];
+        emit FinancingRefused(
+            documentId,
+            member,
+            app,
+            record,
+            amount,
+            face,
+            currency,
+            d.financed,
+            d.paid,
+            d.lastApp,
+            d.lastRecord
+        );
+    }
+
+    function _hold(
+        bytes32 documentId,
+        uint256 record,
+        uint256 face,
+        bytes3 currency,
+        uint256 amount,
+        uint32 financier
+    ) private {
+        FinancedDocumentsStorage storage $ = _getFinancedDocumentsStorage();
         Document storage d = $._documents[documentId];
         // The first hold fixes the face; while nothing is held or paid (every earlier hold cancelled), a hold may
         // correct it (a registration rejected for a wrong amount).

@@ -9,6 +9,7 @@ import GuaranteesModule from "./Guarantees.js";
 import LettersOfCreditModule from "./LettersOfCredit.js";
 import PlatformModule from "./Platform.js";
 import ReceivablesModule from "./Receivables.js";
+import WarehouseModule from "./Warehouse.js";
 
 /** The whole suite: the platform and every application. `npm run deploy` deploys this module. */
 export default buildModule("Consortia", (m) => {
@@ -34,6 +35,7 @@ export default buildModule("Consortia", (m) => {
   const { app: forfaiting } = m.useModule(ForfaitingModule);
   const { app: approvals } = m.useModule(ApprovalsModule);
   const { attestations } = m.useModule(AttestationsModule);
+  const { receipts: warehouseReceipts } = m.useModule(WarehouseModule);
   return {
     ...platform,
     financedDocuments,
@@ -54,5 +56,6 @@ export default buildModule("Consortia", (m) => {
     forfaiting,
     approvals,
     attestations,
+    warehouseReceipts,
   };
 });

@@ -10,8 +10,10 @@ import { network } from "hardhat";
 import { writeJsonReport, writeReport } from "./options.js";
 import type { GasRow, MeasureGas } from "./gas/types.js";
 
+// BENCH_GAS_ONLY=<app file name without .ts>[,...] measures only those (a quick look; the files are not written).
+const only = process.env.BENCH_GAS_ONLY?.split(",").map((name) => `${name}.ts`);
 const modules = (await readdir(new URL("./gas/", import.meta.url)))
-  .filter((file) => file.endsWith(".ts") && file !== "types.ts")
+  .filter((file) => file.endsWith(".ts") && file !== "types.ts" && (only === undefined || only.includes(file)))
   .sort();
 
 const rows: GasRow[] = [];
@@ -32,6 +34,7 @@ const table = rows.map((row) => ({
 }));
 console.table(table);
 
+if (only !== undefined) process.exit(0);
 const json = await writeJsonReport("gas.json", {
   evm: "berlin",
   compiler: "solc 0.8.30, optimizer 200 runs",

@@ -26,6 +26,7 @@ export const UPGRADEABLE_SOURCES = {
   ConsortiumCalendar: "contracts/platform/ConsortiumCalendar.sol",
   ApprovalProcesses: "contracts/approvals/ApprovalProcesses.sol",
   AuthorityAttestations: "contracts/attestations/AuthorityAttestations.sol",
+  WarehouseReceipts: "contracts/warehouse/WarehouseReceipts.sol",
 } as const;
 
 /** ERC-1967's implementation slot, where every suite proxy keeps its implementation's address (declared in the SDK). */

@@ -303,7 +303,12 @@ describe("API and CLI: regulator reports", function () {
 
   describe("access", () => {
     it("refuses a bank and a core enterprise (403), whatever deals they are party to; anonymous 401", async () => {
-      for (const path of ["/reports/exposure", "/reports/overdue", "/reports/concentration"]) {
+      for (const path of [
+        "/reports/exposure",
+        "/reports/overdue",
+        "/reports/concentration",
+        "/reports/duplicate-financing",
+      ]) {
         for (const as of ["bankA", "coreA"] as const) {
           const denied = await get(`${path}?format=csv`, as);
           expect(denied.status, `${path} as ${as}`).to.equal(403);
@@ -389,6 +394,20 @@ describe("API and CLI: regulator reports", function () {
       expect(own.exitCode, own.stderr).to.equal(0);
       expect(JSON.parse(own.stdout).items).to.deep.equal([]);
       const bad = await cli("regulator", "report", "unattested", "--application", "LcHonour");
+      expect(bad.exitCode).to.equal(2);
+    });
+
+    it("consortia report duplicate-financing: none refused-and-recorded in the demo (its refusal reverts); CSV header", async () => {
+      const human = await cli("regulator", "report", "duplicate-financing");
+      expect(human.exitCode, human.stderr).to.equal(0);
+      expect(human.stdout).to.contain("No refused duplicate-financing attempt.");
+      const csv = await cli("regulator", "report", "duplicate-financing", "--csv");
+      expect(csv.exitCode, csv.stderr).to.equal(0);
+      expect(csv.stdout.split(/\r?\n/)[0]).to.equal(
+        "block,time,txHash,member,memberName,source,appName,app,record,documentId,currency,decimals,amount,face," +
+          "financed,paid,holderAppName,holderApp,holderRecord",
+      );
+      const bad = await cli("regulator", "report", "duplicate-financing", "--member", "bankA");
       expect(bad.exitCode).to.equal(2);
     });
 

@@ -465,7 +465,7 @@ export const COVERAGE: Coverage[] = [
   },
   {
     commands:
-      /^consortia --as regulator report (exposure|overdue|concentration) --api http:\/\/127\.0\.0\.1:8080( --csv)?( --view limits| --top 3)?$/,
+      /^consortia --as regulator report (exposure|overdue|concentration|duplicate-financing) --api http:\/\/127\.0\.0\.1:8080( --csv)?( --view limits| --top 3)?$/,
     run: [{ file: "test/api/reports.test.ts", invocation: ['"report", "$1"'] }],
     note: "against the demo chain's API with sign-in on, as the regulator (and refused as a bank)",
   },

@@ -27,6 +27,7 @@ import type {
   PaymentLedger,
   ReceivableCertificate,
   ReceivableDesk,
+  WarehouseReceipts,
 } from "@consortia/sdk/typechain";
 import { seedTestMembers, type Platform, type TestMemberName } from "./consortium.js";
 
@@ -58,6 +59,7 @@ export interface SuiteContracts {
   forfaiting: ForfaitingMarket;
   approvals: ApprovalProcesses;
   attestations: AuthorityAttestations;
+  warehouseReceipts: WarehouseReceipts;
 }
 
 /** Accounts beside the members' admin accounts, each in a standing the security tests need. */
@@ -120,6 +122,7 @@ export async function deploySuite(
     forfaiting: await at("ForfaitingMarket", "forfaiting"),
     approvals: await at("ApprovalProcesses", "approvals"),
     attestations: await at("AuthorityAttestations", "attestations"),
+    warehouseReceipts: await at("WarehouseReceipts", "warehouseReceipts"),
   };
   const { registry } = contracts;
   const { accounts, ids, outsiders, deployer } = await seedTestMembers(connection, registry);

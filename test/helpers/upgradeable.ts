@@ -45,6 +45,7 @@ export interface UpgradeableContracts {
   ConsortiumCalendar: Typechain.ConsortiumCalendar;
   ApprovalProcesses: Typechain.ApprovalProcesses;
   AuthorityAttestations: Typechain.AuthorityAttestations;
+  WarehouseReceipts: Typechain.WarehouseReceipts;
 }
 export type UpgradeableName = keyof UpgradeableContracts;
 

@@ -291,6 +291,8 @@ const TAMPERS: readonly Tamper[] = [
     drift: (r) => [`recourse sale ${r.sale_id} claimedValue`],
   },
   { table: "recourse_claims", set: "value = value + 1", drift: (r) => [`recourse claim ${r.claim_id} value`] },
+  // Not in the demo either: test/indexer/warehouse.test.ts tampers a receipt on its own chain.
+  { table: "warehouse_receipts", set: "released = released + 1", drift: (r) => [`receipt ${r.receipt_id} released`] },
 ];
 
 /**
@@ -303,6 +305,9 @@ const LC_APPLICANT_REASON =
 const LC_CONFIRMATIONS_REASON =
   "the demo confirms no LC through LcConfirmations (src/demo is unchanged): " +
   "test/indexer/lc-confirmations.test.ts indexes, verifies and tampers confirmations";
+const WAREHOUSE_REASON =
+  "the demo issues no warehouse receipt (issue 20, 融通仓/保兑仓): test/indexer/warehouse.test.ts issues, pledges, " +
+  "repays, releases, refuses a second pledge of the same goods, indexes, verifies and tampers them";
 const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   ib_netting_exclusions:
     "the demo's banks approve their deposits without limit, so no netting run is short: the trade-finance scenario " +
@@ -314,6 +319,12 @@ const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   lc_confirmation_steps: LC_CONFIRMATIONS_REASON,
   upgrade_proposals:
     "an upgrade needs a v2 implementation to vote on: test/upgrades/rehearsal.test.ts upgrades the demo network",
+  warehouse_receipts: WAREHOUSE_REASON,
+  warehouse_steps: WAREHOUSE_REASON,
+  financing_refusals:
+    "the demo's refused double financing reverts at registration (no record): test/indexer/warehouse.test.ts records " +
+    "a refused warehouse pledge and a bank's refused check",
+  financing_checks: "no bank records a check in the demo: test/indexer/warehouse.test.ts does",
 };
 const UNFILLED = Object.keys(NOT_IN_DEMO);
 

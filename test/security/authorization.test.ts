@@ -16,6 +16,7 @@ import { recordEntries } from "./authorization/records.js";
 import { runEntry, violation, type EntryResult } from "./authorization/runner.js";
 import { tradeEntries } from "./authorization/trade.js";
 import { upgradeEntries } from "./authorization/upgrades.js";
+import { documentAttemptEntries, warehouseEntries } from "./authorization/warehouse.js";
 import type { Context, Entry } from "./authorization/types.js";
 
 const connection = await network.create();
@@ -48,6 +49,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "forfaiting",
   "approvals",
   "attestations",
+  "warehouseReceipts",
 ];
 
 const ENTRIES: Entry[] = [
@@ -63,6 +65,8 @@ const ENTRIES: Entry[] = [
   ...lcConfirmationEntries,
   ...approvalEntries,
   ...attestationEntries,
+  ...warehouseEntries,
+  ...documentAttemptEntries,
   ...upgradeEntries(CONTRACTS),
   ...pauseEntries([
     "token",
@@ -82,6 +86,7 @@ const ENTRIES: Entry[] = [
     "forfaiting",
     "approvals",
     "attestations",
+    "warehouseReceipts",
   ]),
 ];
 

@@ -75,6 +75,8 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
       return [registry, token, ledger, at("ConsortiumCalendar"), at("AuthorityAttestations")];
     case "InterbankPositions":
       return [registry, token, ledger];
+    case "WarehouseReceipts":
+      return [registry, at("FinancedDocuments"), at("FreezeOrders")];
     case "LcApplicantAccounts":
       return [registry, at("LetterOfCredit"), token];
     case "LcConfirmations":

@@ -75,6 +75,33 @@ interface IFinancedDocuments {
         uint256 paid
     );
 
+    /// @notice A bank checked whether it may finance a document (as a bank must before financing; the national
+    /// receivables registration platform's rule). `financeable` false is also recorded as `FinancingRefused`.
+    event FinancingChecked(
+        bytes32 indexed documentId,
+        uint32 indexed member,
+        address indexed account,
+        bool financeable,
+        uint256 amount
+    );
+    /// @notice A duplicate-financing attempt refused: `member` tried (or checked before trying) to finance `amount`
+    /// of a document that is already financed up to its face (or held or paid with another face or currency).
+    /// `app` and `record` name the application step that tried (zero for a bank's own check); `holderApp` and
+    /// `holderRecord` the latest hold. The register's only trace of a refusal: a reverted transaction leaves none.
+    event FinancingRefused(
+        bytes32 indexed documentId,
+        uint32 indexed member,
+        address indexed app,
+        uint256 record,
+        uint256 amount,
+        uint256 face,
+        bytes3 currency,
+        uint256 financed,
+        uint256 paid,
+        address holderApp,
+        uint256 holderRecord
+    );
+
     /// @notice Only suite applications (registry system contracts) hold and release documents.
     error DocumentNotSystemContract(address caller);
     /// @notice The hold would finance the document beyond its face value. Names the latest holder (application and
@@ -119,6 +146,30 @@ interface IFinancedDocuments {
         uint256 amount,
         uint32 financier
     ) external;
+
+    /// @notice As `hold`, but a hold the register refuses for the document's standing (over its face, another face
+    /// or currency) is recorded as `FinancingRefused` by `actingMember` (the member whose step tried) and answered
+    /// `false` instead of a revert, so that the application can keep the attempt on the chain. Malformed requests
+    /// and callers still revert.
+    function tryHold(
+        bytes32 documentId,
+        uint256 record,
+        uint256 face,
+        bytes3 currency,
+        uint256 amount,
+        uint32 financier,
+        uint32 actingMember
+    ) external returns (bool held);
+
+    /// @notice A bank (an active account with a financing role) checks, before financing, whether the document may
+    /// be financed for `amount`; the check is recorded (`FinancingChecked`) under the caller's own member and, when
+    /// refused, as `FinancingRefused`. Holds nothing.
+    function checkFinancing(
+        bytes32 documentId,
+        uint256 face,
+        bytes3 currency,
+        uint256 amount
+    ) external returns (bool financeable);
 
     /// @notice Ends the caller's `record`'s hold with a recorded closure. Suite applications only, and only the one
     /// that holds. A `Cancelled` closure of a hold that names a financier needs `consentAccount`, an active account of

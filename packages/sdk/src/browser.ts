@@ -170,6 +170,14 @@ export {
 } from "./clients/recourse.js";
 export { IssuanceLimitError, type LimitsClient, type ObligorLimitsView } from "./clients/limits.js";
 export {
+  RECEIPT_MODE,
+  RECEIPT_STATUS,
+  receiptOf,
+  type ReceiptIssue,
+  type ReceiptView,
+  type WarehouseClient,
+} from "./clients/warehouse.js";
+export {
   FREEZE_PATHS,
   FREEZE_STATUSES,
   FreezeScopeKind,

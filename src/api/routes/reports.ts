@@ -1,5 +1,5 @@
 /**
- * Regulator reports (issue 20): exposure, overdue and concentration, computed from the projections of the receivables,
+ * Regulator reports (issue 20): exposure, overdue, concentration and refused duplicate-financing attempts, computed from the projections of the receivables,
  * letters of credit, guarantees, forfaiting and issuance limits, and served to the regulator and auditors only
  * (`supervisorsAccess`), as JSON or CSV (`Accept: text/csv` or `?format=csv`).
  *
@@ -544,6 +544,89 @@ export async function concentrationReport(
   return { asOf: asOf ?? null, top, banks };
 }
 
+// ------------------------------------------------------------------------------------------- duplicate financing
+
+const duplicateRow = z.object({
+  block: z.number().int(),
+  time: z.number().int().nullable().describe("Block time (unix seconds)"),
+  txHash: z.string(),
+  member: member.describe("The member that tried (or checked before trying) to finance the document"),
+  memberName: name,
+  source: z.enum(["check", "application"]).describe("check: the bank's recorded check; application: a step's refusal"),
+  app: z.string().nullable().describe("The application whose step was refused (null: a bank's check)"),
+  appName: z.string().nullable(),
+  record: z.string().nullable().describe("That application's record (a warehouse receipt, ...)"),
+  documentId: z.string().describe("Keyed id of the document (never the invoice or goods in the clear)"),
+  ...money,
+  face: amount.describe("The document's face the attempt named"),
+  financed: amount.describe("Held against the document at the attempt"),
+  paid: amount.describe("Closed as paid against the document at the attempt"),
+  holderApp: z.string().nullable().describe("The application of the latest hold"),
+  holderAppName: z.string().nullable(),
+  holderRecord: z.string().nullable(),
+});
+const duplicateResponse = z.object({
+  ...reportHead,
+  rows: z.array(duplicateRow),
+  byMember: z.array(z.object({ member, memberName: name, attempts: z.number().int(), documents: z.number().int() })),
+});
+type DuplicateAnswer = z.output<typeof duplicateResponse>;
+
+/** Refused duplicate-financing attempts up to `asOf` (FinancingRefused of the register), oldest first. */
+export async function duplicateFinancingReport(
+  db: Queryable,
+  asOf: number | undefined,
+  member: number | undefined,
+): Promise<DuplicateAnswer> {
+  const q = new Sql();
+  const byMember = member === undefined ? "" : ` AND r.member = ${q.p(member, "bigint")}`;
+  const rows = await db.query(
+    `SELECT r.*, (SELECT ev.contract FROM events ev WHERE lower(ev.address) = r.app LIMIT 1) AS app_name,
+        (SELECT ev.contract FROM events ev WHERE lower(ev.address) = r.holder_app LIMIT 1) AS holder_app_name
+      FROM financing_refusals r WHERE ${upTo(q, "r.block_number", asOf)}${byMember}
+      ORDER BY r.block_number, r.log_index, r.seq`,
+    q.params,
+  );
+  const names = await memberNames(db, asOf);
+  const nameOf = (id: number) => names.get(id) ?? null;
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const records = rows.map((r: Row) => ({
+    block: Number(r.block_number),
+    time: r.block_time === null || r.block_time === undefined ? null : Number(r.block_time),
+    txHash: r.tx_hash as string,
+    member: Number(r.member),
+    memberName: nameOf(Number(r.member)),
+    source: (r.app === null ? "check" : "application") as "check" | "application",
+    app: text(r.app),
+    appName: text(r.app_name),
+    record: text(r.record),
+    documentId: r.document_id as string,
+    currency: r.currency as string,
+    decimals: decimalsOf(r.currency as string),
+    amount: String(r.amount),
+    face: String(r.face),
+    financed: String(r.financed),
+    paid: String(r.paid),
+    holderApp: text(r.holder_app),
+    holderAppName: text(r.holder_app_name),
+    holderRecord: text(r.holder_record),
+  }));
+  const perMember = new Map<number, { attempts: number; documents: Set<string> }>();
+  for (const r of records) {
+    const m = perMember.get(r.member) ?? { attempts: 0, documents: new Set<string>() };
+    m.attempts += 1;
+    m.documents.add(r.documentId);
+    perMember.set(r.member, m);
+  }
+  return {
+    asOf: asOf ?? null,
+    rows: records,
+    byMember: [...perMember.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([id, m]) => ({ member: id, memberName: nameOf(id), attempts: m.attempts, documents: m.documents.size })),
+  };
+}
+
 // ------------------------------------------------------------------------------------------------- routes
 
 const cells = <T extends object>(rows: readonly T[]) => rows as unknown as Record<string, CsvCell>[];
@@ -647,6 +730,53 @@ export default defineRoutes({
           "amount",
           "due",
           "daysOverdue",
+        ],
+        rows: cells(answer.rows),
+      }),
+    }),
+    defineRoute({
+      path: "/reports/duplicate-financing",
+      access: supervisorsAccess,
+      summary: "Duplicate-financing attempts refused by the register of financed documents",
+      description:
+        "Every FinancingRefused of the register up to the block: a bank's recorded check that found the document " +
+        "financed, or an application step (a warehouse receipt's pledge) that the register refused and recorded " +
+        "instead of reverting; with the latest holder. Per member: attempts and distinct documents. CSV: the rows.",
+      tags: ["reports"],
+      query: z.object({
+        ...asOfQuery,
+        ...csvQuery,
+        member: integer(1, 2 ** 32 - 1)
+          .optional()
+          .describe("Only the attempts of this member"),
+      }),
+      response: duplicateResponse,
+      async handler({ query }, ctx) {
+        await checkAsOf(ctx, query.asOf);
+        return duplicateFinancingReport(ctx.db, query.asOf, query.member);
+      },
+      csv: (answer) => ({
+        filename: `duplicate-financing-${stamp(answer.asOf)}.csv`,
+        columns: [
+          "block",
+          "time",
+          "txHash",
+          "member",
+          "memberName",
+          "source",
+          "appName",
+          "app",
+          "record",
+          "documentId",
+          "currency",
+          "decimals",
+          "amount",
+          "face",
+          "financed",
+          "paid",
+          "holderAppName",
+          "holderApp",
+          "holderRecord",
         ],
         rows: cells(answer.rows),
       }),

@@ -1,5 +1,5 @@
 /**
- * `consortia report exposure|overdue|concentration [--csv]` and `consortia report unattested`: the regulator's reports, read from the query API
+ * `consortia report exposure|overdue|concentration|duplicate-financing [--csv]` and `consortia report unattested`: the regulator's reports, read from the query API
  * (src/api/routes/reports.ts) after signing in with the CLI's key (the regulator's or an auditor's; other members are
  * refused by the API with 403). `--csv` prints the API's CSV rendering as it is (one implementation of the format).
  */
@@ -76,7 +76,9 @@ const who = (id: number, name: string | null) => (name === null ? String(id) : `
 export function register(program: Command, cli: () => Cli): void {
   const report = program
     .command("report")
-    .description("regulator reports from the query API: exposure, overdue, concentration (regulator and auditors)");
+    .description(
+      "regulator reports from the query API: exposure, overdue, concentration, duplicate financing (regulator and auditors)",
+    );
   const common = (command: Command) =>
     command
       .option("--api <url>", "the query API's base URL (default: CONSORTIA_API_URL)")
@@ -223,6 +225,45 @@ export function register(program: Command, cli: () => Cli): void {
                 block: x.source.block,
               })),
             ),
+      );
+    });
+
+  common(report.command("duplicate-financing"))
+    .option("--member <id>", "only the attempts of this member")
+    .description(
+      "duplicate-financing attempts the register of financed documents refused: banks' recorded checks that found " +
+        "the document financed and application steps refused (a warehouse receipt's pledge), with the latest holder",
+    )
+    .action(async (options: ApiOptions & { member?: string }) => {
+      if (options.member !== undefined && !/^[0-9]+$/.test(options.member))
+        throw new UsageError(`--member: expected a member id, not ${options.member}`);
+      const text = await fetchReport(cli(), options, "/reports/duplicate-financing", { member: options.member });
+      print(text, options, (r) =>
+        r.rows.length === 0
+          ? "No refused duplicate-financing attempt."
+          : [
+              table(
+                r.rows.map((x: Json) => ({
+                  block: x.block,
+                  member: who(x.member, x.memberName),
+                  source: x.source === "check" ? "check" : `${x.appName ?? x.app} ${x.record}`,
+                  document: x.documentId,
+                  amount: money(x),
+                  held: money(x, "financed"),
+                  paid: money(x, "paid"),
+                  holder: x.holderApp === null ? "" : `${x.holderAppName ?? x.holderApp} ${x.holderRecord}`,
+                })),
+              ),
+              "",
+              "Per member",
+              table(
+                r.byMember.map((x: Json) => ({
+                  member: who(x.member, x.memberName),
+                  attempts: x.attempts,
+                  documents: x.documents,
+                })),
+              ),
+            ].join("\n"),
       );
     });
 

@@ -46,6 +46,48 @@ export const DOCUMENT_TABLES = [
   },
 ] as const satisfies readonly TableSpec[];
 
+/**
+ * Duplicate-financing attempts the register refused (`FinancingRefused`: a bank's recorded check, or an application
+ * step that records instead of reverting) and every recorded check (`FinancingChecked`): facts, never changed.
+ */
+export const DOCUMENT_ATTEMPT_TABLES = [
+  {
+    kind: "append",
+    name: "financing_refusals",
+    columns: {
+      document_id: "text",
+      member: "bigint",
+      /** The application whose step tried (null: the bank's own check). */
+      app: "text",
+      record: "numeric",
+      amount: "numeric",
+      face: "numeric",
+      currency: "text",
+      financed: "numeric",
+      paid: "numeric",
+      holder_app: "text",
+      holder_record: "numeric",
+      block_time: "bigint",
+    },
+    indexes: [["member"], ["document_id"]],
+  },
+  {
+    kind: "append",
+    name: "financing_checks",
+    columns: {
+      document_id: "text",
+      member: "bigint",
+      account: "text",
+      financeable: "boolean",
+      amount: "numeric",
+      block_time: "bigint",
+    },
+    indexes: [["member"], ["document_id"]],
+  },
+] as const satisfies readonly TableSpec[];
+
+const zeroToNull = (address: unknown) => (/^0x0+$/.test(address as string) ? null : (address as string));
+
 async function setDocument(store: ProjectionStore, documentId: unknown, changes: Record<string, unknown>) {
   const current = await store.get("financed_documents", { document_id: documentId });
   if (current === undefined) throw new Error(`document ${String(documentId)} released before it was held`);
@@ -55,8 +97,11 @@ async function setDocument(store: ProjectionStore, documentId: unknown, changes:
 export default defineProjection({
   name: "documents",
   contracts: { FinancedDocuments: FinancedDocuments__factory.abi },
-  tables: DOCUMENT_TABLES,
-  migrations: [{ id: "documents/001_tables", sql: DOCUMENT_TABLES.map(createTableSql).join(";\n") }],
+  tables: [...DOCUMENT_TABLES, ...DOCUMENT_ATTEMPT_TABLES],
+  migrations: [
+    { id: "documents/001_tables", sql: DOCUMENT_TABLES.map(createTableSql).join(";\n") },
+    { id: "documents/002_financing_attempts", sql: DOCUMENT_ATTEMPT_TABLES.map(createTableSql).join(";\n") },
+  ],
   handlers: {
     FinancedDocuments: {
       DocumentHeld: async (e, store) => {
@@ -83,6 +128,33 @@ export default defineProjection({
           held_block: e.blockNumber,
           held_tx: e.txHash,
           closed_tx: null,
+        });
+      },
+      FinancingRefused: (e, store) => {
+        const app = zeroToNull(e.args.app);
+        store.append("financing_refusals", {
+          document_id: e.args.documentId,
+          member: e.args.member,
+          app,
+          record: app === null ? null : e.args.record,
+          amount: e.args.amount,
+          face: e.args.face,
+          currency: currencyCode(e.args.currency as string),
+          financed: e.args.financed,
+          paid: e.args.paid,
+          holder_app: zeroToNull(e.args.holderApp),
+          holder_record: zeroToNull(e.args.holderApp) === null ? null : e.args.holderRecord,
+          block_time: e.blockTime ?? null,
+        });
+      },
+      FinancingChecked: (e, store) => {
+        store.append("financing_checks", {
+          document_id: e.args.documentId,
+          member: e.args.member,
+          account: e.args.account,
+          financeable: e.args.financeable,
+          amount: e.args.amount,
+          block_time: e.blockTime ?? null,
         });
       },
       DocumentReleased: async (e, store) => {

@@ -14,6 +14,7 @@ import { LC_CONFIRMATION_CHECKS, LC_CONFIRMATION_GAPS } from "./lc-confirmations
 import { PLATFORM_GAPS } from "./platform.js";
 import { RECEIVABLE_CHECKS, RECEIVABLE_GAPS } from "./receivables.js";
 import { RECOURSE_CHECKS, RECOURSE_GAPS } from "./recourse.js";
+import { WAREHOUSE_CHECKS, WAREHOUSE_GAPS } from "./warehouse.js";
 
 /** The applications' checks, in the order they run (after the platform's). */
 export const APP_CHECKS: readonly Check[] = [
@@ -31,6 +32,7 @@ export const APP_CHECKS: readonly Check[] = [
   ...APPROVAL_CHECKS,
   ...ATTESTATION_CHECKS,
   ...FREEZE_CHECKS,
+  ...WAREHOUSE_CHECKS,
 ];
 
 /**
@@ -54,4 +56,5 @@ export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...APPROVAL_GAPS,
   ...ATTESTATION_GAPS,
   ...FREEZE_GAPS,
+  ...WAREHOUSE_GAPS,
 };

@@ -23,6 +23,7 @@ const CONTRACT_NAMES: Record<string, string> = {
   guarantees: "BankGuarantees",
   forfaiting: "ForfaitingMarket",
   attestations: "AuthorityAttestations",
+  warehouseReceipts: "WarehouseReceipts",
 };
 
 function cell(outcome: Outcome): string {

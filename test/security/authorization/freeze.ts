@@ -158,4 +158,5 @@ export const freezeEntries: Entry[] = [
   freezeCount("token"),
   freezeCount("receivableCertificates"),
   freezeCount("forfaiting"),
+  freezeCount("warehouseReceipts"),
 ];

@@ -6,7 +6,7 @@
 import { hexlify, toUtf8Bytes, toUtf8String } from "ethers";
 import { FinancedDocuments__factory } from "../typechain/factories/platform/FinancedDocuments__factory.js";
 import type { FinancedDocuments } from "../typechain/platform/FinancedDocuments.js";
-import { defineClient, type ClientContext } from "./define.js";
+import { defineClient, type ClientContext, type SendOptions } from "./define.js";
 
 export const DOCUMENT_CLOSURE = ["None", "Paid", "Cancelled"] as const;
 export type DocumentClosureName = (typeof DOCUMENT_CLOSURE)[number];
@@ -90,6 +90,12 @@ function createDocumentsClient(context: ClientContext) {
       const h = await contract.holdOf(documentId, app, record);
       return { amount: h.amount, financier: Number(h.financier), heldAt: Number(h.heldAt) };
     },
+    /**
+     * A bank's recorded check before financing (`FinancingChecked`; a refusal also `FinancingRefused`, which the
+     * regulator's duplicate-financing report lists). Sends a transaction; the answer is in the receipt's event.
+     */
+    checkFinancing: (documentId: string, face: bigint, currency: string, amount: bigint, options?: SendOptions) =>
+      context.send(contract, () => contract.checkFinancing(documentId, face, currencyBytes(currency), amount), options),
     /**
      * Checks before sending: throws `DocumentAlreadyFinancedError` (with the document's standing) when financing
      * `amount` of the document would be refused.

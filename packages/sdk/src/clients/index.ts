@@ -20,6 +20,7 @@ import receivables from "./receivables.js";
 import recourse from "./recourse.js";
 import registry from "./registry.js";
 import token from "./token.js";
+import warehouse from "./warehouse.js";
 
 export const CLIENTS = {
   registry,
@@ -40,6 +41,7 @@ export const CLIENTS = {
   dataSharing,
   approvals,
   attestations,
+  warehouse,
 } as const;
 
 export type ClientName = keyof typeof CLIENTS;
