@@ -49,10 +49,11 @@ describe("API shutdown with requests in flight", function () {
 
   /** The database as the API sees it: every query takes `delayMs`; one begun after `closed` fails as pg's pool does. */
   function slowDatabase(delayMs: number) {
-    const state = { closed: false, afterClose: 0, queries: 0 };
+    const state = { closed: false, afterClose: 0, queries: 0, pages: 0 };
     const slow: Queryable = {
       async query(sql, params, options) {
         state.queries++;
+        if (sql.includes("OFFSET") && params?.[0] === 0) state.pages++; // a slow list's handler began
         if (state.closed) {
           state.afterClose++;
           throw new Error("Cannot use a pool after calling end on the pool");
@@ -119,8 +120,17 @@ describe("API shutdown with requests in flight", function () {
     ],
   });
 
-  /** A GET whose answer (status) or failure (the error's code) is recorded; `abortAfterMs`: the client gives up. */
-  function get(url: string, abortAfterMs?: number): Promise<number | string> {
+  /** Resolves once `ready()` holds (polled): e.g. every request's handler started, however loaded the machine. */
+  async function until(ready: () => boolean): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!ready()) {
+      if (Date.now() > deadline) throw new Error("not reached in 20 s");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** A GET whose answer (status) or failure (the error's code) is recorded; `abort`: the client gives up then. */
+  function get(url: string, abort?: Promise<void>): Promise<number | string> {
     return new Promise((resolve) => {
       const req = request(url, (res) => {
         res.resume();
@@ -128,7 +138,7 @@ describe("API shutdown with requests in flight", function () {
         res.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
       });
       req.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-      if (abortAfterMs !== undefined) setTimeout(() => req.destroy(), abortAfterMs);
+      void abort?.then(() => req.destroy());
       req.end();
     });
   }
@@ -148,7 +158,7 @@ describe("API shutdown with requests in flight", function () {
     const { api, url, state, errors, stop } = await startApi(150);
     const stream = await openStream(url);
     const answers = Array.from({ length: 8 }, () => get(`${url}${LIST}`));
-    await new Promise((resolve) => setTimeout(resolve, 50)); // all in flight, none answered
+    await until(() => state.pages >= 8); // all in flight (each handler began), none answered
     const started = Date.now();
     await stop(api, 5_000);
     expect(Date.now() - started).to.be.lessThan(4_000);
@@ -162,7 +172,12 @@ describe("API shutdown with requests in flight", function () {
 
   it("waits for handlers whose clients have gone (as at the end of bench:api) before the database closes", async () => {
     const { api, url, state, errors, stop } = await startApi(150);
-    const answers = Array.from({ length: 8 }, () => get(`${url}${LIST}`, 30));
+    const answers = Array.from({ length: 8 }, () =>
+      get(
+        `${url}${LIST}`,
+        until(() => state.pages >= 8),
+      ),
+    );
     await Promise.all(answers); // every client gave up; their handlers still run
     const before = state.queries;
     expect(before).to.be.greaterThan(0);
@@ -176,7 +191,12 @@ describe("API shutdown with requests in flight", function () {
 
   it("bounds the wait: a handler still running after it gets a clean 503, not the closed database's error", async () => {
     const { api, url, state, errors, stop } = await startApi(400);
-    const answers = Array.from({ length: 4 }, () => get(`${url}${LIST}`, 30));
+    const answers = Array.from({ length: 4 }, () =>
+      get(
+        `${url}${LIST}`,
+        until(() => state.pages >= 4),
+      ),
+    );
     await Promise.all(answers);
     const started = Date.now();
     await stop(api, 200);
