@@ -10,7 +10,8 @@ export type FeedMessage = { type: "event"; event: EventJson } | { type: "rollbac
 /** Newly projected events, for the SSE stream. */
 export interface EventFeed {
   subscribe(listener: (message: FeedMessage) => void): () => void;
-  close(): void;
+  /** Stops the feed; resolves once nothing it started still reads the database (close the database after it). */
+  close(): Promise<void>;
 }
 
 /** Pushed by the indexer in the same process right after each commit. */
@@ -48,19 +49,32 @@ export function indexerFeed(indexer: Indexer): EventFeed {
       indexer.off("events", onEvents);
       indexer.off("rollback", onRollback);
       listeners.clear();
+      return Promise.resolve();
     },
   };
 }
 
-/** For an API process apart from the indexer (PostgreSQL): polls the events table while anyone listens. */
+/**
+ * For an API process apart from the indexer (PostgreSQL): polls the events table while anyone listens. `close` stops
+ * the polling and waits for a poll in flight, which runs no further query once closing began: the database may be
+ * closed once it resolves.
+ */
 export function pollingFeed(db: Queryable, intervalMs: number): EventFeed {
   const listeners = new Set<(message: FeedMessage) => void>();
   let timer: NodeJS.Timeout | undefined;
   let last: { block: number; logIndex: number } | undefined;
-  let busy = false;
-  const tick = async () => {
-    if (busy) return;
-    busy = true;
+  let busy: Promise<void> | undefined;
+  let closed = false;
+  /** The database while the feed is open; once closed, a poll in flight stops at its next query. */
+  const open: Queryable = {
+    query: (sql, params) => (closed ? Promise.reject(new Error("the event feed is closed")) : db.query(sql, params)),
+  };
+  const tick = () => {
+    if (busy !== undefined || closed) return;
+    busy = poll().finally(() => (busy = undefined));
+  };
+  const poll = async () => {
+    const db = open;
     try {
       if (last === undefined) {
         const [row] = await db.query<{ block_number: number; log_index: number }>(
@@ -85,18 +99,17 @@ export function pollingFeed(db: Queryable, intervalMs: number): EventFeed {
         for (const listener of listeners) listener({ type: "event", event });
       }
     } catch {
-      // The next tick retries; the database may be restarting.
-    } finally {
-      busy = false;
+      // The next tick retries; the database may be restarting (or the feed closing).
     }
   };
   return {
     subscribe(listener) {
+      if (closed) return () => {};
       listeners.add(listener);
       if (timer === undefined) {
         last = undefined;
-        void tick();
-        timer = setInterval(() => void tick(), intervalMs);
+        tick();
+        timer = setInterval(tick, intervalMs);
       }
       return () => {
         listeners.delete(listener);
@@ -106,10 +119,12 @@ export function pollingFeed(db: Queryable, intervalMs: number): EventFeed {
         }
       };
     },
-    close() {
+    async close() {
+      closed = true;
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
       listeners.clear();
+      await busy;
     },
   };
 }

@@ -145,13 +145,19 @@ export interface PageRequest {
   kind?: string;
   /** Run as a prepared statement (`QueryOptions.prepare`, src/indexer/db.ts); the limit is then a parameter. */
   prepare?: boolean;
+  /**
+   * A second SELECT run in the same statement as the page (one round trip, not two): it must yield the same columns
+   * as `select` (it is joined to the page with UNION ALL) and may use `q`'s parameters. Its rows come back as
+   * `alongside`, in `order` (an ORDER BY list over its own column names).
+   */
+  alongside?: { sql: string; order: string };
 }
 
 /** Keyset pagination: stable under inserts, O(limit) per page; the cursor is bound to its list, sort and order. */
 export async function fetchPage<R extends Row>(
   db: Queryable,
   request: PageRequest,
-): Promise<{ rows: R[]; nextCursor: string | null }> {
+): Promise<{ rows: R[]; nextCursor: string | null; alongside: Row[] }> {
   const { q, sort, order: dir } = request;
   const kind = request.kind ?? `${sort.map((s) => s.field).join(",")}:${dir}`;
   const where = [...request.where];
@@ -163,16 +169,42 @@ export async function fetchPage<R extends Row>(
   }
   // A prepared statement takes the limit as a parameter: one text (one plan) for every page size.
   const limit = request.prepare === true ? q.p(request.limit + 1, "integer") : String(request.limit + 1);
-  const sql = `${request.select}${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${sort
-    .map((s) => `${s.sql} ${dir.toUpperCase()}`)
-    .join(", ")} LIMIT ${limit}`;
-  const rows = await db.query<R>(sql, q.params, { prepare: request.prepare === true });
+  const orderBy = sort.map((s) => `${s.sql} ${dir.toUpperCase()}`).join(", ");
+  const filtered = `${request.select}${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""}`;
+  let rows: R[];
+  let alongside: Row[] = [];
+  if (request.alongside === undefined) {
+    rows = await db.query<R>(`${filtered} ORDER BY ${orderBy} LIMIT ${limit}`, q.params, {
+      prepare: request.prepare === true,
+    });
+  } else {
+    const fieldOrder = sort.map((s) => `"${s.field}" ${dir.toUpperCase()}`).join(", ");
+    // Both parts numbered by their own order, then ordered by part and number: the order is the statement's, not
+    // whatever order the plan happens to append them in.
+    const both = await db.query<R & { __part: number; __n: number }>(
+      `SELECT * FROM (
+        (SELECT 0 AS __part, row_number() OVER (ORDER BY ${fieldOrder}) AS __n, page.* FROM (${filtered} ORDER BY ${orderBy} LIMIT ${limit}) page)
+        UNION ALL
+        (SELECT 1 AS __part, row_number() OVER (ORDER BY ${request.alongside.order}) AS __n, other.* FROM (${request.alongside.sql}) other)
+      ) parts ORDER BY __part, __n`,
+      q.params,
+      { prepare: request.prepare === true },
+    );
+    rows = [];
+    for (const row of both) {
+      const part = Number(row.__part);
+      delete (row as Partial<typeof row>).__part;
+      delete (row as Partial<typeof row>).__n;
+      (part === 0 ? rows : alongside).push(row);
+    }
+  }
   const more = rows.length > request.limit;
   const items = more ? rows.slice(0, request.limit) : rows;
   const last = items.at(-1);
   return {
     rows: items,
     nextCursor: more && last !== undefined ? encodeCursor({ k: kind, v: sort.map((s) => last[s.field]) }) : null,
+    alongside,
   };
 }
 
@@ -238,8 +270,24 @@ export interface ListSpec<P extends Shape, F extends Filters, X extends Shape, T
    * whose query costs far more to plan than to run (`/unattested-financing`: a union of three joins and an anti-join).
    */
   prepare?: boolean;
+  /**
+   * Rows `extra` needs, read in the same statement as the page (`PageRequest.alongside`: one round trip instead of
+   * two); `context` is handed to `extra.compute` with them (e.g. the block they were read at).
+   */
+  alongside?(
+    input: ListInput<P, F, X>,
+    q: Sql,
+    ctx: RouteContext,
+  ): Promise<{ sql: string; order: string; context?: unknown }>;
   /** Fields beside `items` and `nextCursor` (e.g. totals over the whole filtered set). */
-  extra?: { response: E; compute(input: ListInput<P, F, X>, ctx: RouteContext): Promise<z.input<z.ZodObject<E>>> };
+  extra?: {
+    response: E;
+    compute(
+      input: ListInput<P, F, X>,
+      ctx: RouteContext,
+      alongside?: { rows: Row[]; context: unknown },
+    ): Promise<z.input<z.ZodObject<E>>>;
+  };
 }
 
 const optional = (schema: z.ZodType): z.ZodType =>
@@ -309,7 +357,8 @@ export function listRoute<
       }
       const sortName = (values.sort as string | undefined) ?? sortNames[0];
       const order = values.order as "asc" | "desc";
-      const { rows, nextCursor } = await fetchPage(ctx.db, {
+      const along = await spec.alongside?.(input, q, ctx);
+      const { rows, nextCursor, alongside } = await fetchPage(ctx.db, {
         select: `SELECT ${typeof spec.select === "function" ? spec.select(input, q) : (spec.select ?? `${alias}.*`)} FROM ${spec.from}`,
         where,
         q,
@@ -319,11 +368,22 @@ export function listRoute<
         cursor: values.cursor as string | undefined,
         kind: `${spec.path} ${sortName} ${order}`,
         prepare: spec.prepare,
+        alongside: along,
       });
       if (rows.length === 0) await spec.parent?.(input, ctx);
       const items =
         spec.toItems !== undefined ? await spec.toItems(rows, input, ctx) : rows.map((row) => spec.toItem!(row, input));
-      return { items, nextCursor, ...(extra === undefined ? {} : await extra.compute(input, ctx)) } as never;
+      return {
+        items,
+        nextCursor,
+        ...(extra === undefined
+          ? {}
+          : await extra.compute(
+              input,
+              ctx,
+              along === undefined ? undefined : { rows: alongside, context: along.context },
+            )),
+      } as never;
     },
   });
 }

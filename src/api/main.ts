@@ -30,7 +30,8 @@ try {
     const db = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema });
     onShutdown("database connection", () => db.close());
     const feed = pollingFeed(db, Math.min(config.pollIntervalMs, 500));
-    onShutdown("event feed", async () => feed.close());
+    // Stopped after the API (steps run in reverse), before the database: a poll in flight ends first.
+    onShutdown("event feed", () => feed.close());
     const status = databaseStatus(db, config.confirmations);
     const api = await buildApi({
       db,

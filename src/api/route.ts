@@ -23,6 +23,8 @@ export interface ApiStatus {
   nodeBehind: number;
   /** The indexed block's time (unix seconds): the chain's "now" for `at` defaults; undefined before any block. */
   indexedBlockTime?: number | undefined;
+  /** The indexed block's hash (undefined before any block, or where not known): the access trail reads it. */
+  indexedBlockHash?: string | undefined;
   /** Each RPC node's head and health, in the configured order. */
   nodes: NodeStatus[];
   /** Times a node answered in place of one that went down. */

@@ -76,12 +76,12 @@ export async function startIndexerAndApi(config: Config): Promise<IndexerAndApi>
       url,
       async stop() {
         await closeApi(api);
-        feed.close();
+        await feed.close(); // a poll in flight ends before the indexer's database closes
         await service.stop();
       },
     };
   } catch (error) {
-    feed.close();
+    await feed.close();
     await service.stop();
     throw error;
   }

@@ -12,6 +12,7 @@ export function indexerStatus(indexer: Indexer): () => Promise<ApiStatus> {
       chainId: s.chainId,
       indexedBlock: s.indexedBlock,
       indexedBlockTime: s.indexedBlockTime,
+      indexedBlockHash: s.indexedBlockHash,
       headBlock: s.headBlock,
       confirmations: s.confirmations,
       ready: indexer.isReady(),
@@ -51,8 +52,9 @@ export function databaseStatus(
       rpc_nodes: NodeStatus[] | null;
       failovers_total: number;
       block_time: number | null;
+      block_hash: string | null;
     }>(
-      `SELECT chain_id, block_number, block_time, head_block, head_seen_ms, halted, node_behind_total, rpc_nodes, failovers_total FROM indexer_state LIMIT 1`,
+      `SELECT chain_id, block_number, block_time, block_hash, head_block, head_seen_ms, halted, node_behind_total, rpc_nodes, failovers_total FROM indexer_state LIMIT 1`,
     );
     const [count] =
       row === undefined ? [{ n: 0 }] : await db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM events`);
@@ -64,6 +66,7 @@ export function databaseStatus(
       chainId: row?.chain_id ?? 0,
       indexedBlock: indexed,
       indexedBlockTime: row?.block_time ?? undefined,
+      indexedBlockHash: row?.block_hash ?? undefined,
       headBlock: head,
       confirmations,
       ready: row !== undefined && row.halted === null && fresh && indexed >= head - confirmations,

@@ -53,6 +53,8 @@ export interface IndexerStatus {
   indexedBlock: number;
   /** That block's time (unix seconds): the chain's latest time the index knows; undefined before the first block. */
   indexedBlockTime: number | undefined;
+  /** That block's hash (undefined before the first block): which block of that number the index holds. */
+  indexedBlockHash?: string | undefined;
   /** Latest head seen on the node. */
   headBlock: number;
   /** The block the indexer aims at: head − confirmations. */
@@ -495,6 +497,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   private setIndexed(block: BlockRef): void {
     this.status.indexedBlock = block.number;
     this.status.indexedBlockTime = block.time ?? undefined;
+    this.status.indexedBlockHash = block.hash ?? undefined;
   }
 
   private headWrittenAt = 0;

@@ -1,6 +1,10 @@
 import { expect } from "chai";
 import { replayAccessChain } from "../../src/indexer/projections/data-sharing.js";
+import { IndexCache } from "../../src/api/cache.js";
+import { chainReader } from "../../src/api/chain.js";
 import { indexerFeed } from "../../src/api/feed.js";
+import type { Queryable } from "../../src/indexer/db.js";
+import type { ChainTrail } from "../../src/indexer/verify/data-sharing.js";
 import { buildApi, loadRoutes } from "../../src/api/server.js";
 import type { IndexerAndApi } from "../../src/api/start.js";
 import { indexerStatus } from "../../src/api/status.js";
@@ -618,6 +622,85 @@ describe("API: guarantees and data sharing", function () {
         await db.query("UPDATE data_access_log SET dataset_id = 1 WHERE dataset_id = 99 AND log_seq = 4");
       }
       expect(await trailOf(1)).to.deep.equal(kept);
+    });
+
+    it("one query per request: the page and the trail's whole log read in one statement, tampering still caught", async () => {
+      const db = api.service.db;
+      let queries: string[] = [];
+      const counted: Queryable = {
+        query: (sql, params, options) => {
+          queries.push(sql);
+          return db.query(sql, params, options);
+        },
+      };
+      const feed = indexerFeed(api.service.indexer);
+      // As start.ts builds it: block times and the contract's side kept between requests (no index write here).
+      const app = await buildApi({
+        auth: "off",
+        db: counted,
+        status: indexerStatus(api.service.indexer),
+        feed,
+        routes: await loadRoutes(),
+        chain: chainReader(chain.url, api.service.deployments),
+        blockTimes: new IndexCache<number, number>(),
+        trailViews: new IndexCache<string, ChainTrail>(),
+      });
+      const page = async (url: string) => {
+        const answer = await app.inject({ method: "GET", url });
+        expect(answer.statusCode, answer.body).to.equal(200);
+        return answer.json();
+      };
+      try {
+        const first = await page("/datasets/1/access-log?limit=2&order=desc");
+        expect(first.trail).to.include({ verified: true, entries: 4 });
+        expect(first.items.map((a: any) => a.seq)).to.deep.equal([4, 3]);
+        queries = [];
+        expect(await page("/datasets/1/access-log?limit=2&order=desc")).to.deep.equal(first);
+        expect(queries, "queries of a repeated request").to.have.length(1);
+        // The next page: the trail is the whole log's whatever the page; once its blocks' times are kept (the first
+        // visit reads them), one statement too.
+        const next = `/datasets/1/access-log?limit=2&order=desc&cursor=${first.nextCursor}`;
+        const second = await page(next);
+        expect(second.items.map((a: any) => a.seq)).to.deep.equal([2, 1]);
+        expect(second.trail).to.deep.equal(first.trail);
+        queries = [];
+        expect(await page(next)).to.deep.equal(second);
+        expect(queries).to.have.length(1);
+        // An entry altered, then two swapped (reordered): the one statement reads them, and the replay fails.
+        const [row] = await db.query<{ purpose_hash: string }>(
+          "SELECT purpose_hash FROM data_access_log WHERE dataset_id = 1 AND log_seq = 1",
+        );
+        await db.query("UPDATE data_access_log SET purpose_hash = $1 WHERE dataset_id = 1 AND log_seq = 1", [
+          h("tampered"),
+        ]);
+        try {
+          queries = [];
+          const tampered = await page("/datasets/1/access-log?limit=2&order=desc");
+          expect(queries).to.have.length(1);
+          expect(tampered.trail).to.include({ verified: false, entries: 4, count: 4 });
+          expect(tampered.trail.problem).to.contain("do not replay");
+        } finally {
+          await db.query("UPDATE data_access_log SET purpose_hash = $1 WHERE dataset_id = 1 AND log_seq = 1", [
+            row.purpose_hash,
+          ]);
+        }
+        await db.query(
+          "UPDATE data_access_log SET log_seq = CASE log_seq WHEN 2 THEN 3 ELSE 2 END WHERE dataset_id = 1 AND log_seq IN (2, 3)",
+        );
+        try {
+          const reordered = await page("/datasets/1/access-log?limit=2&order=desc");
+          expect(reordered.trail).to.include({ verified: false, entries: 4, count: 4 });
+          expect(reordered.trail.problem).to.contain("do not replay");
+        } finally {
+          await db.query(
+            "UPDATE data_access_log SET log_seq = CASE log_seq WHEN 2 THEN 3 ELSE 2 END WHERE dataset_id = 1 AND log_seq IN (2, 3)",
+          );
+        }
+        expect(await page("/datasets/1/access-log?limit=2&order=desc")).to.deep.equal(first);
+      } finally {
+        await app.close();
+        await feed.close();
+      }
     });
 
     it("a new access record on chain: the trail is read at the new indexed block and verifies the longer log", async () => {

@@ -19,16 +19,19 @@ import { CORE_MIGRATIONS, migrate } from "../../src/indexer/schema.js";
  * Issue 23: the API stops before the database it reads (src/api/start.ts, main.ts). A request still running when the
  * API is closed must not reach the database once it is closed ("Cannot use a pool after calling end on the pool"):
  * closing waits for requests in flight (bounded), ends event streams, and what is still running after the bound gets a
- * clean 503.
+ * clean 503. On PGlite, and on PostgreSQL (a schema of its own) when DATABASE_URL is set: there the pool's end is
+ * what a late query meets.
  */
 describe("API shutdown with requests in flight", function () {
   this.timeout(60_000);
   let dir: string;
   let db: Database;
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const schema = `api_close_${process.pid}_${Date.now()}`;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "consortia-api-close-"));
-    db = await openDatabase({ dataDir: join(dir, "db") });
+    db = await openDatabase({ dataDir: join(dir, "db"), databaseUrl, schema });
     await migrate(db, CORE_MIGRATIONS);
     await db.query(
       `INSERT INTO events (chain_id, block_number, log_index, block_hash, tx_hash, tx_index, address, contract, event, args)
@@ -39,16 +42,18 @@ describe("API shutdown with requests in flight", function () {
     await db.query(`INSERT INTO block_times SELECT g, 1700000000 + g FROM generate_series(1, 50) g`);
   });
   after(async () => {
+    if (db?.kind === "postgres") await db.query(`DROP SCHEMA "${schema}" CASCADE`);
     await db?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
   /** The database as the API sees it: every query takes `delayMs`; one begun after `closed` fails as pg's pool does. */
   function slowDatabase(delayMs: number) {
-    const state = { closed: false, afterClose: 0, queries: 0 };
+    const state = { closed: false, afterClose: 0, queries: 0, pages: 0 };
     const slow: Queryable = {
       async query(sql, params, options) {
         state.queries++;
+        if (sql.includes("OFFSET") && params?.[0] === 0) state.pages++; // a slow list's handler began
         if (state.closed) {
           state.afterClose++;
           throw new Error("Cannot use a pool after calling end on the pool");
@@ -85,7 +90,7 @@ describe("API shutdown with requests in flight", function () {
     /** As start.ts stops: the API, then the feed, then the database. */
     const stop = async (app: FastifyInstance, timeoutMs: number) => {
       await closeApi(app, timeoutMs);
-      feed.close();
+      await feed.close();
       state.closed = true;
     };
     return { api, url, state, errors, stop };
@@ -115,8 +120,17 @@ describe("API shutdown with requests in flight", function () {
     ],
   });
 
-  /** A GET whose answer (status) or failure (the error's code) is recorded; `abortAfterMs`: the client gives up. */
-  function get(url: string, abortAfterMs?: number): Promise<number | string> {
+  /** Resolves once `ready()` holds (polled): e.g. every request's handler started, however loaded the machine. */
+  async function until(ready: () => boolean): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!ready()) {
+      if (Date.now() > deadline) throw new Error("not reached in 20 s");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** A GET whose answer (status) or failure (the error's code) is recorded; `abort`: the client gives up then. */
+  function get(url: string, abort?: Promise<void>): Promise<number | string> {
     return new Promise((resolve) => {
       const req = request(url, (res) => {
         res.resume();
@@ -124,14 +138,14 @@ describe("API shutdown with requests in flight", function () {
         res.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
       });
       req.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-      if (abortAfterMs !== undefined) setTimeout(() => req.destroy(), abortAfterMs);
+      void abort?.then(() => req.destroy());
       req.end();
     });
   }
 
   /** An open event stream: resolves once its first message came; `ended` resolves when the server ends it. */
-  async function openStream(url: string) {
-    const response = await fetch(`${url}/events/stream`);
+  async function openStream(url: string, headers: Record<string, string> = {}) {
+    const response = await fetch(`${url}/events/stream`, { headers });
     const reader = response.body!.getReader();
     await reader.read();
     const ended = (async () => {
@@ -144,7 +158,7 @@ describe("API shutdown with requests in flight", function () {
     const { api, url, state, errors, stop } = await startApi(150);
     const stream = await openStream(url);
     const answers = Array.from({ length: 8 }, () => get(`${url}${LIST}`));
-    await new Promise((resolve) => setTimeout(resolve, 50)); // all in flight, none answered
+    await until(() => state.pages >= 8); // all in flight (each handler began), none answered
     const started = Date.now();
     await stop(api, 5_000);
     expect(Date.now() - started).to.be.lessThan(4_000);
@@ -158,7 +172,12 @@ describe("API shutdown with requests in flight", function () {
 
   it("waits for handlers whose clients have gone (as at the end of bench:api) before the database closes", async () => {
     const { api, url, state, errors, stop } = await startApi(150);
-    const answers = Array.from({ length: 8 }, () => get(`${url}${LIST}`, 30));
+    const answers = Array.from({ length: 8 }, () =>
+      get(
+        `${url}${LIST}`,
+        until(() => state.pages >= 8),
+      ),
+    );
     await Promise.all(answers); // every client gave up; their handlers still run
     const before = state.queries;
     expect(before).to.be.greaterThan(0);
@@ -172,7 +191,12 @@ describe("API shutdown with requests in flight", function () {
 
   it("bounds the wait: a handler still running after it gets a clean 503, not the closed database's error", async () => {
     const { api, url, state, errors, stop } = await startApi(400);
-    const answers = Array.from({ length: 4 }, () => get(`${url}${LIST}`, 30));
+    const answers = Array.from({ length: 4 }, () =>
+      get(
+        `${url}${LIST}`,
+        until(() => state.pages >= 4),
+      ),
+    );
     await Promise.all(answers);
     const started = Date.now();
     await stop(api, 200);
@@ -180,5 +204,44 @@ describe("API shutdown with requests in flight", function () {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(state.afterClose, "queries after the database closed").to.equal(0);
     expect(errors, "errors logged").to.deep.equal([]);
+  });
+
+  it("ends a stream still being set up (its replay after Last-Event-ID in flight) before the database closes", async () => {
+    const { api, url, state, errors, stop } = await startApi(300);
+    // The replay's first page is being read (300 ms) when closing begins: the stream is open but not yet live.
+    const response = fetch(`${url}/events/stream`, { headers: { "last-event-id": "0:0" } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await stop(api, 5_000);
+    expect(Date.now() - started).to.be.lessThan(4_000);
+    const body = await response.then(
+      (r) => r.text(),
+      () => "",
+    );
+    // Whatever the stream sent before it was ended, it ended: closing did not wait for a client that stays.
+    expect(body).to.not.contain("Cannot use a pool");
+    await new Promise((resolve) => setTimeout(resolve, 800)); // a replay going on would query by now
+    expect(state.afterClose, "queries after the database closed").to.equal(0);
+    expect(errors, "errors logged").to.deep.equal([]);
+  });
+
+  it("stops the polling feed before the database closes: a poll in flight runs no further query", async () => {
+    const { slow, state } = slowDatabase(60);
+    const feed = pollingFeed(slow, 20);
+    const messages: unknown[] = [];
+    const unsubscribe = feed.subscribe((m) => messages.push(m));
+    // The first poll reads the last event (60 ms); the next one, from 80 ms, reads the highest block then the rows.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = state.queries;
+    expect(before, "a poll is in flight").to.be.greaterThan(1);
+    await feed.close();
+    state.closed = true;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(state.afterClose, "queries after the database closed").to.equal(0);
+    // Closed for good: subscribing again polls nothing.
+    feed.subscribe(() => {})();
+    unsubscribe();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(state.afterClose).to.equal(0);
   });
 });

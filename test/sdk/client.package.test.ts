@@ -73,8 +73,8 @@ describe("sdk package entry (@consortia/sdk)", function () {
     expect(readFileSync(join(DIST, "browser.d.ts"), "utf8")).to.contain("createConsortia");
   });
 
-  /** Every bare specifier the module graph from `entry` imports statically. */
-  function externalImports(entry: string): string[] {
+  /** Every bare specifier the module graph from `entry` (at least `files` modules) imports statically. */
+  function externalImports(entry: string, files = 6): string[] {
     const seen = new Set<string>();
     const pending = [resolve(entry)];
     const external: string[] = [];
@@ -87,7 +87,7 @@ describe("sdk package entry (@consortia/sdk)", function () {
         else external.push(specifier);
       }
     }
-    expect(seen.size).to.be.greaterThan(5);
+    expect(seen.size).to.be.at.least(files);
     return external;
   }
 
@@ -105,5 +105,25 @@ describe("sdk package entry (@consortia/sdk)", function () {
       external.filter((specifier) => specifier.startsWith("node:") || specifier.includes("hardhat")),
     ).to.deep.equal([]);
     expect(external).to.include("ethers");
+  });
+
+  it("@consortia/sdk/envelope and /hashing are exported and import no Node built-in (browser apps sealing directly)", () => {
+    const pkg = JSON.parse(readFileSync("packages/sdk/package.json", "utf8")) as {
+      exports: Record<string, { types: string; default: string }>;
+    };
+    for (const [entry, file, modules] of [
+      ["./envelope", "envelope", 5],
+      ["./hashing", "hashing", 2],
+    ] as const) {
+      expect(pkg.exports[entry], entry).to.deep.equal({ types: `./dist/${file}.d.ts`, default: `./dist/${file}.js` });
+      expect(existsSync(join(DIST, `${file}.d.ts`)), `${file}.d.ts`).to.equal(true);
+      const external = externalImports(join(DIST, `${file}.js`), modules);
+      expect(
+        external.filter((specifier) => specifier.startsWith("node:") || specifier.includes("hardhat")),
+        entry,
+      ).to.deep.equal([]);
+      // Only the cipher and hashing libraries: neither ethers nor the clients come along.
+      expect(external, entry).to.not.include("ethers");
+    }
   });
 });

@@ -46,6 +46,61 @@ function forbidNodeBuiltins(seen: string[]): Plugin {
   };
 }
 
+/** Vite builds `page` of `app` (default index.html) into `outDir`, failing on any import of a Node built-in. */
+async function bundle(app: string, outDir: string, page?: string): Promise<string> {
+  const builtins: string[] = [];
+  await build({
+    root: app,
+    configFile: false,
+    logLevel: "silent",
+    plugins: [forbidNodeBuiltins(builtins)],
+    build: {
+      outDir,
+      emptyOutDir: true,
+      minify: false,
+      ...(page === undefined ? {} : { rollupOptions: { input: join(app, page) } }),
+    },
+  });
+  expect(builtins, "Node built-ins imported by the browser bundle").to.deep.equal([]);
+  return outDir;
+}
+
+/**
+ * Opens `page` of a Vite build in Chromium, served from the build folder only: any other request (an unbundled module)
+ * is a 404, as on a web host; on localhost (intercepted, no server): a secure context, which WebCrypto (HPKE) needs.
+ * Resolves to the JSON the page writes into #out once every request was served and it reported no error.
+ */
+async function runInChromium(outDir: string, page: string): Promise<Record<string, string>> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+  });
+  try {
+    const tab = await browser.newPage();
+    const missing: string[] = [];
+    await tab.route("http://localhost:4179/**", async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      try {
+        const body = await readFile(join(outDir, path));
+        const type = path.endsWith(".js") ? "text/javascript" : "text/html";
+        await route.fulfill({ status: 200, body, contentType: type });
+      } catch {
+        missing.push(path);
+        await route.fulfill({ status: 404, body: "not found" });
+      }
+    });
+    await tab.goto(`http://localhost:4179/${page}`);
+    await tab.waitForFunction(`document.getElementById("out").textContent !== ""`, undefined, { timeout: 60_000 });
+    const result = JSON.parse((await tab.textContent("#out"))!) as Record<string, string>;
+    expect(missing, "requests the build does not serve").to.deep.equal([]);
+    expect(result.error, result.error).to.equal(undefined);
+    return result;
+  } finally {
+    await browser.close();
+  }
+}
+
 // What a dApp team does: install the packed tarball (not the workspace) into an empty project next to its own ethers.
 describe("sdk packed tarball in an empty project", function () {
   this.timeout(300_000);
@@ -162,16 +217,7 @@ describe("sdk packed tarball in an empty project", function () {
         provider: typeof BrowserProvider,
       });`,
     );
-    const builtins: string[] = [];
-    const outDir = join(work, "web-dist");
-    await build({
-      root: app,
-      configFile: false,
-      logLevel: "silent",
-      plugins: [forbidNodeBuiltins(builtins)],
-      build: { outDir, emptyOutDir: true, minify: false },
-    });
-    expect(builtins, "Node built-ins imported by the browser bundle").to.deep.equal([]);
+    const outDir = await bundle(app, join(work, "web-dist"));
     const assets = (await readdir(join(outDir, "assets"))).filter((file) => file.endsWith(".js"));
     expect(assets).to.not.deep.equal([]);
     const code = (await Promise.all(assets.map((file) => readFile(join(outDir, "assets", file), "utf8")))).join("\n");
@@ -223,55 +269,64 @@ describe("sdk packed tarball in an empty project", function () {
         out.textContent = JSON.stringify({ error: String(error && error.stack || error) });
       }`,
     );
-    const builtins: string[] = [];
-    const outDir = join(work, "envelope-dist");
-    await build({
-      root: app,
-      configFile: false,
-      logLevel: "silent",
-      plugins: [forbidNodeBuiltins(builtins)],
-      build: { outDir, emptyOutDir: true, minify: false, rollupOptions: { input: join(app, "envelope.html") } },
-    });
-    expect(builtins, "Node built-ins imported by the browser bundle").to.deep.equal([]);
+    const outDir = await bundle(app, join(work, "envelope-dist"), "envelope.html");
 
-    // Served from the build folder only: any other request (the unbundled ../envelope.js) is a 404, as on a web host.
-    // On localhost (intercepted, no server): a secure context, which WebCrypto (HPKE) needs.
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-    });
-    try {
-      const page = await browser.newPage();
-      const missing: string[] = [];
-      await page.route("http://localhost:4179/**", async (route) => {
-        const path = new URL(route.request().url()).pathname;
-        const file = join(outDir, path);
-        try {
-          const body = await readFile(file);
-          const type = path.endsWith(".js") ? "text/javascript" : "text/html";
-          await route.fulfill({ status: 200, body, contentType: type });
-        } catch {
-          missing.push(path);
-          await route.fulfill({ status: 404, body: "not found" });
-        }
-      });
-      await page.goto("http://localhost:4179/envelope.html");
-      await page.waitForFunction(`document.getElementById("out").textContent !== ""`, undefined, { timeout: 60_000 });
-      const result = JSON.parse((await page.textContent("#out"))!) as Record<string, string>;
-      expect(missing, "requests the build does not serve").to.deep.equal([]);
-      expect(result.error, result.error).to.equal(undefined);
-      expect(result.price).to.equal("1000");
-      expect(result.suite).to.equal("HPKE-DHKEM(X25519,HKDF-SHA256)-HKDF-SHA256-ChaCha20Poly1305");
-      expect(result.envelopeHash).to.match(/^0x[0-9a-f]{64}$/);
-    } finally {
-      await browser.close();
-    }
+    const result = await runInChromium(outDir, "envelope.html");
+    expect(result.price).to.equal("1000");
+    expect(result.suite).to.equal("HPKE-DHKEM(X25519,HKDF-SHA256)-HKDF-SHA256-ChaCha20Poly1305");
+    expect(result.envelopeHash).to.match(/^0x[0-9a-f]{64}$/);
     // The envelope module is in the bundle (its own chunk, loaded on first use), not left to a run-time import.
     const assets = await readdir(join(outDir, "assets"));
     const code = (await Promise.all(assets.map((file) => readFile(join(outDir, "assets", file), "utf8")))).join("\n");
     expect(code).to.contain("HPKE-DHKEM(X25519,HKDF-SHA256)-HKDF-SHA256-ChaCha20Poly1305");
     expect(code).to.not.match(/from\s*["']node:/);
     expect(assets.length, "the envelope module in a chunk of its own").to.be.greaterThan(1);
+  });
+
+  // An app that seals and opens payloads itself (no clients): the envelope entry alone, free of Node, in a browser.
+  it("browser and Node: @consortia/sdk/envelope alone seals for a reader and opens, with no Node built-in", async () => {
+    const script = (out: string) => `
+      import { generateEncryptionKeyPair, openEnvelope, sealEnvelope, envelopeHash } from "@consortia/sdk/envelope";
+      import { hashCanonicalJson } from "@consortia/sdk/hashing";
+      try {
+        const reader = generateEncryptionKeyPair();
+        const plaintext = new TextEncoder().encode("bill of lading 42");
+        const { envelope } = await sealEnvelope({ plaintext, recipients: [{ memberId: 5, publicKey: reader.publicKey }] });
+        const wire = JSON.parse(JSON.stringify(envelope));
+        const hash = envelopeHash(wire);
+        const opened = await openEnvelope(wire, { memberId: 5, privateKey: reader.privateKey }, { expectedHash: hash });
+        ${out}(JSON.stringify({ text: new TextDecoder().decode(opened), suite: envelope.suite, hash, doc: hashCanonicalJson({ a: 1 }) }));
+      } catch (error) {
+        ${out}(JSON.stringify({ error: String((error && error.stack) || error) }));
+      }`;
+    const check = (result: Record<string, string>) => {
+      expect(result.text).to.equal("bill of lading 42");
+      expect(result.suite).to.equal("HPKE-DHKEM(X25519,HKDF-SHA256)-HKDF-SHA256-ChaCha20Poly1305");
+      expect(result.hash).to.match(/^0x[0-9a-f]{64}$/);
+      expect(result.doc).to.match(/^0x[0-9a-f]{64}$/);
+    };
+    // Node: the packed package exports the entry.
+    await writeFile(join(app, "envelope-check.mjs"), script("console.log"));
+    const { stdout } = await run(process.execPath, ["envelope-check.mjs"], { cwd: app });
+    const inNode = JSON.parse(stdout) as Record<string, string>;
+    expect(inNode.error, inNode.error).to.equal(undefined);
+    check(inNode);
+    // Browser: Vite bundles the entry with no Node built-in, and it runs in Chromium.
+    await writeFile(
+      join(app, "seal.html"),
+      `<!doctype html><html><body><pre id="out"></pre><script type="module" src="./seal-main.js"></script></body></html>`,
+    );
+    await writeFile(
+      join(app, "seal-main.js"),
+      script(`((text) => (document.getElementById("out").textContent = text))`),
+    );
+    const outDir = await bundle(app, join(work, "seal-dist"), "seal.html");
+    check(await runInChromium(outDir, "seal.html"));
+    const assets = await readdir(join(outDir, "assets"));
+    const code = (await Promise.all(assets.map((file) => readFile(join(outDir, "assets", file), "utf8")))).join("\n");
+    expect(code).to.not.match(/from\s*["']node:/);
+    // Only the envelope and hashing modules: none of the clients, bindings or ethers came along.
+    expect(code).to.not.contain("createConsortia");
+    expect(code).to.not.contain("ConsortiumRegistry");
   });
 });

@@ -12,7 +12,7 @@ import {
   HASH_KINDS,
   SENSITIVE_OPERATIONS,
 } from "../../indexer/projections/data-sharing.js";
-import { verifyAccessTrail, type AccessTrail } from "../../indexer/verify/data-sharing.js";
+import { accessLogSelect, verifyAccessTrail, type AccessTrail } from "../../indexer/verify/data-sharing.js";
 import { chainOrder, eq, key, listRoute } from "../list.js";
 import {
   type RouteContext,
@@ -310,10 +310,28 @@ const trailSchema = z
       "entries replayed into their hash chain (see /datasets/:id/access-chain) and compared with the contract's head",
   );
 
-/** The access trail of one dataset, replayed from the index and compared with the contract at the indexed block. */
-async function accessTrail(ctx: RouteContext, datasetId: number): Promise<AccessTrail> {
-  const { indexedBlock } = await ctx.status();
-  return verifyAccessTrail({ db: ctx.db, ...ctx.chain, block: indexedBlock, cache: ctx.trails }, datasetId);
+/**
+ * The access trail of one dataset, replayed from the index and compared with the contract at the indexed block (by
+ * its hash): `read` is the dataset's whole log up to that block, read in the same statement as the page (`trailRows`).
+ */
+async function accessTrail(
+  ctx: RouteContext,
+  datasetId: number,
+  read: { rows: Row[]; context: unknown } | undefined,
+): Promise<AccessTrail> {
+  if (read === undefined) throw new Error("the access trail's rows were not read");
+  const { block, blockHash } = read.context as { block: number; blockHash: string | undefined };
+  return verifyAccessTrail({ db: ctx.db, ...ctx.chain, block, blockHash, cache: ctx.trails }, datasetId, read.rows);
+}
+
+/** The dataset's whole log up to the indexed block, for the trail: read with the page, in one statement. */
+async function trailRows(datasetId: number, q: Sql, ctx: RouteContext) {
+  const { indexedBlock, indexedBlockHash } = await ctx.status();
+  return {
+    sql: accessLogSelect(q.p(indexedBlock, "bigint"), q.p(datasetId, "bigint")),
+    order: "log_seq",
+    context: { block: indexedBlock, blockHash: indexedBlockHash },
+  };
 }
 
 /** An access log, filtered by blocks. */
@@ -486,9 +504,12 @@ export default defineRoutes({
         "node at the indexed block. A dropped, altered or invented entry makes `verified` false (the answer is " +
         "still 200, with the `problem`).",
       params: { id: id64 },
+      // The page's columns and the trail's (its rows carry their block's time), so both are read in one statement.
+      select: "a.*, NULL::bigint AS block_time",
+      alongside: ({ params }, q, ctx) => trailRows(params.id, q, ctx),
       extra: {
         response: { trail: trailSchema },
-        compute: async ({ params }, ctx) => ({ trail: await accessTrail(ctx, params.id) }),
+        compute: async ({ params }, ctx, read) => ({ trail: await accessTrail(ctx, params.id, read) }),
       },
       scope: ({ params }, q) => [`a.dataset_id = ${q.p(params.id, "bigint")}`],
       parent: ({ params }, ctx) => datasetRow(ctx.db, params.id, undefined),

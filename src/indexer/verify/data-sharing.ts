@@ -1,4 +1,12 @@
-import { encodeAbiParameters, keccak256, type Hex } from "viem";
+import {
+  decodeFunctionResult,
+  encodeAbiParameters,
+  encodeFunctionData,
+  keccak256,
+  type Abi,
+  type Address,
+  type Hex,
+} from "viem";
 import { DataSharing__factory } from "@consortia/sdk/typechain/factories/data-sharing/DataSharing__factory.js";
 import { ECertificates__factory } from "@consortia/sdk/typechain/factories/data-sharing/ECertificates__factory.js";
 import {
@@ -66,15 +74,26 @@ function replayed(
 }
 
 /**
+ * The SELECT of a dataset's indexed access log up to the end of a block, each entry with its block's time (the
+ * chain's head hashes it in): `block` and `datasetId` are SQL parameters (`$n::bigint`). Unordered: order by
+ * `log_seq` (the query API reads it in the same statement as a page of the log, src/api/routes/data-sharing.ts).
+ */
+export const accessLogSelect = (block: string, datasetId: string): string =>
+  `SELECT t.*, b.block_time FROM data_access_log t LEFT JOIN block_times b ON b.block_number = t.block_number
+   WHERE t.block_number <= ${block} AND t.dataset_id = ${datasetId}`;
+
+/**
  * The indexed access log up to the end of `block`, each entry with its block's time (the chain's head hashes it in),
  * by dataset then `seq`; only dataset `datasetId`'s when given.
  */
 async function accessLogRows(db: Queryable, block: number, datasetId?: number | bigint): Promise<Row[]> {
+  if (datasetId !== undefined) {
+    return db.query(`${accessLogSelect("$1::bigint", "$2::bigint")} ORDER BY t.log_seq`, [block, datasetId]);
+  }
   return db.query(
     `SELECT t.*, b.block_time FROM data_access_log t LEFT JOIN block_times b ON b.block_number = t.block_number
-     WHERE t.block_number <= $1::bigint${datasetId === undefined ? "" : " AND t.dataset_id = $2::bigint"}
-     ORDER BY t.dataset_id, t.log_seq`,
-    datasetId === undefined ? [block] : [block, datasetId],
+     WHERE t.block_number <= $1::bigint ORDER BY t.dataset_id, t.log_seq`,
+    [block],
   );
 }
 
@@ -112,16 +131,41 @@ export interface TrailCache {
   chain?: { get(key: string, load: () => Promise<ChainTrail>): Promise<ChainTrail> } | undefined;
 }
 
-/** What the access-trail verification reads: the index, and the node with the deployments (absent: not compared). */
+/**
+ * What the access-trail verification reads: the index, and the node with the deployments (absent: not compared).
+ * `blockHash`: the hash of the indexed `block` (the query API knows it): the contract is then read at that very block
+ * (EIP-1898, `requireCanonical`), and a kept view is keyed by it, so a reorg the index has not rolled back yet is never
+ * compared with (or answered from) another block of the same number.
+ */
 export type TrailContext = Pick<Context, "db" | "block"> &
-  Partial<Pick<Context, "client" | "deployments">> & { cache?: TrailCache | undefined };
+  Partial<Pick<Context, "client" | "deployments">> & { cache?: TrailCache | undefined; blockHash?: string | undefined };
+
+/** `DataSharing.dataset(id)` at the block of `blockHash`, only while that block is on the node's canonical chain. */
+async function datasetAtHash(ctx: Context, blockHash: string, datasetId: number | bigint): Promise<Dataset> {
+  const abi = DataSharing__factory.abi as Abi;
+  const to = ctx.deployments.contracts.DataSharing!.address as Address;
+  const data = encodeFunctionData({ abi, functionName: "dataset", args: [BigInt(datasetId)] });
+  const result = (await ctx.client.request({
+    method: "eth_call",
+    params: [
+      { to, data },
+      { blockHash, requireCanonical: true },
+    ],
+  } as never)) as Hex;
+  return decodeFunctionResult({ abi, functionName: "dataset", data: result }) as unknown as Dataset;
+}
 
 /**
  * Replays one dataset's indexed access log (only that dataset's rows) and compares it with the contract's head and
  * count at `ctx.block`: what the "datasets and access trail" check does for every dataset, for one. Without a node
- * the replay is still done, and the trail says it could not be compared.
+ * the replay is still done, and the trail says it could not be compared. `rows`: the log as `accessLogSelect` reads
+ * it at `ctx.block`, in `log_seq` order, when the caller read it already (else it is read here).
  */
-export async function verifyAccessTrail(ctx: TrailContext, datasetId: number | bigint): Promise<AccessTrail> {
+export async function verifyAccessTrail(
+  ctx: TrailContext,
+  datasetId: number | bigint,
+  rows?: readonly Row[],
+): Promise<AccessTrail> {
   const address =
     ctx.deployments?.contracts.DataSharing?.address ??
     (
@@ -129,7 +173,7 @@ export async function verifyAccessTrail(ctx: TrailContext, datasetId: number | b
         datasetId,
       ])
     )[0]?.contract;
-  const log = await accessLogRows(ctx.db, ctx.block, datasetId);
+  const log = rows ?? (await accessLogRows(ctx.db, ctx.block, datasetId));
   const head =
     address === undefined ? "the dataset is not indexed" : replayed(address, datasetId, log, ctx.cache?.replays);
   const replayable = /^0x[0-9a-f]{64}$/.test(head);
@@ -140,16 +184,23 @@ export async function verifyAccessTrail(ctx: TrailContext, datasetId: number | b
     problem = "no node to read the contract from (RPC_URL and DEPLOYMENTS)";
   } else {
     try {
+      const { blockHash } = ctx;
+      const contract = ctx.deployments.contracts.DataSharing?.address;
       const read = async (): Promise<ChainTrail> => {
-        const call = reader(ctx as Context, "DataSharing", DataSharing__factory.abi);
-        const dataset = (await call("dataset", [BigInt(datasetId)])) as Dataset;
+        const dataset =
+          blockHash === undefined || contract === undefined
+            ? ((await reader(
+                ctx as Context,
+                "DataSharing",
+                DataSharing__factory.abi,
+              )("dataset", [BigInt(datasetId)])) as Dataset)
+            : await datasetAtHash(ctx as Context, blockHash, datasetId);
         return { accessHead: String(dataset.accessHead).toLowerCase(), accessCount: Number(dataset.accessCount) };
       };
-      const contract = ctx.deployments.contracts.DataSharing?.address;
+      // Keyed by the block's hash where known: a view of one block is never reused for another of the same number.
+      const key = `${contract?.toLowerCase()}:${String(datasetId)}:${ctx.block}:${blockHash?.toLowerCase() ?? "?"}`;
       const onChain =
-        ctx.cache?.chain === undefined || contract === undefined
-          ? await read()
-          : await ctx.cache.chain.get(`${contract.toLowerCase()}:${String(datasetId)}:${ctx.block}`, read);
+        ctx.cache?.chain === undefined || contract === undefined ? await read() : await ctx.cache.chain.get(key, read);
       chainHead = onChain.accessHead;
       count = onChain.accessCount;
       problem = !replayable
