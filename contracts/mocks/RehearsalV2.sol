@@ -19,6 +19,8 @@ import {InterbankPositions} from "../letters-of-credit/InterbankPositions.sol";
 import {LetterOfCredit} from "../letters-of-credit/LetterOfCredit.sol";
 import {LcApplicantAccounts} from "../letters-of-credit/LcApplicantAccounts.sol";
 import {LcPresentationChecks} from "../letters-of-credit/LcPresentationChecks.sol";
+import {LcTransfers} from "../letters-of-credit/LcTransfers.sol";
+import {ILcPresentationChecks} from "../letters-of-credit/interfaces/ILcPresentationChecks.sol";
 import {ILetterOfCredit} from "../letters-of-credit/interfaces/ILetterOfCredit.sol";
 import {IPresentationHook} from "../letters-of-credit/interfaces/ILcPresentationChecks.sol";
 import {PaymentLedger} from "../platform/PaymentLedger.sol";
@@ -198,6 +200,17 @@ contract LcApplicantAccountsRehearsalV2 is LcApplicantAccounts, RehearsalV2 {
 contract LcPresentationChecksRehearsalV2 is LcPresentationChecks, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IConsortiumRegistry registry_) LcPresentationChecks(registry_) {}
+}
+
+contract LcTransfersRehearsalV2 is LcTransfers, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IDepositToken token_,
+        IPaymentLedger ledger_,
+        ILetterOfCredit letterOfCredit_,
+        ILcPresentationChecks presentationChecks_
+    ) LcTransfers(registry_, token_, ledger_, letterOfCredit_, presentationChecks_) {}
 }
 
 contract BankGuaranteesRehearsalV2 is BankGuarantees, RehearsalV2 {

@@ -28,6 +28,7 @@ export default buildModule("Consortia", (m) => {
     letterOfCredit,
     applicantAccounts: lcApplicantAccounts,
     presentationChecks: lcPresentationChecks,
+    transfers: lcTransfers,
   } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
@@ -48,6 +49,7 @@ export default buildModule("Consortia", (m) => {
     letterOfCredit,
     lcApplicantAccounts,
     lcPresentationChecks,
+    lcTransfers,
     guarantees,
     forfaiting,
     approvals,

@@ -9,6 +9,8 @@ import PlatformModule from "./Platform.js";
  * LcApplicantAccounts (margin and release of documents) escrows the applicants' margin: a system contract too.
  * LcPresentationChecks (the automatic UCP 600 checks) is an LC constructor argument; it moves nothing and is not a
  * system contract (it accepts calls from system contracts: the LC contract).
+ * LcTransfers (transferable LCs, UCP 600 art. 38, and back-to-back links) pays second beneficiaries from the
+ * transferring bank's account (tokens or the payment ledger): a system contract too.
  */
 export default buildModule("LettersOfCredit", (m) => {
   const { registry, token, ledger, calendar } = m.useModule(PlatformModule);
@@ -31,5 +33,9 @@ export default buildModule("LettersOfCredit", (m) => {
   m.call(registry, "bootstrapSystemContract", [applicantAccounts], {
     id: "registerLcApplicantAccounts",
   });
-  return { positions, letterOfCredit, applicantAccounts, presentationChecks };
+  const transfers = deployUpgradeable(m, "LcTransfers", [registry, token, ledger, letterOfCredit, presentationChecks]);
+  m.call(registry, "bootstrapSystemContract", [transfers], {
+    id: "registerLcTransfers",
+  });
+  return { positions, letterOfCredit, applicantAccounts, presentationChecks, transfers };
 });

@@ -20,6 +20,7 @@ export const UPGRADEABLE_SOURCES = {
   LetterOfCredit: "contracts/letters-of-credit/LetterOfCredit.sol",
   LcApplicantAccounts: "contracts/letters-of-credit/LcApplicantAccounts.sol",
   LcPresentationChecks: "contracts/letters-of-credit/LcPresentationChecks.sol",
+  LcTransfers: "contracts/letters-of-credit/LcTransfers.sol",
   BankGuarantees: "contracts/guarantees/BankGuarantees.sol",
   ForfaitingMarket: "contracts/forfaiting/ForfaitingMarket.sol",
   ConsortiumCalendar: "contracts/platform/ConsortiumCalendar.sol",

@@ -18,6 +18,7 @@ import type {
   LetterOfCredit,
   LcApplicantAccounts,
   LcPresentationChecks,
+  LcTransfers,
   FinancedDocuments,
   FinancingRequests,
   RecourseClaims,
@@ -52,6 +53,7 @@ export interface SuiteContracts {
   letterOfCredit: LetterOfCredit;
   lcApplicantAccounts: LcApplicantAccounts;
   lcPresentationChecks: LcPresentationChecks;
+  lcTransfers: LcTransfers;
   guarantees: BankGuarantees;
   forfaiting: ForfaitingMarket;
   approvals: ApprovalProcesses;
@@ -113,6 +115,7 @@ export async function deploySuite(
     letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
     lcApplicantAccounts: await at("LcApplicantAccounts", "lcApplicantAccounts"),
     lcPresentationChecks: await at("LcPresentationChecks", "lcPresentationChecks"),
+    lcTransfers: await at("LcTransfers", "lcTransfers"),
     guarantees: await at("BankGuarantees", "guarantees"),
     forfaiting: await at("ForfaitingMarket", "forfaiting"),
     approvals: await at("ApprovalProcesses", "approvals"),

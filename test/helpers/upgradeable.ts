@@ -39,6 +39,7 @@ export interface UpgradeableContracts {
   LetterOfCredit: Typechain.LetterOfCredit;
   LcApplicantAccounts: Typechain.LcApplicantAccounts;
   LcPresentationChecks: Typechain.LcPresentationChecks;
+  LcTransfers: Typechain.LcTransfers;
   BankGuarantees: Typechain.BankGuarantees;
   ForfaitingMarket: Typechain.ForfaitingMarket;
   ConsortiumCalendar: Typechain.ConsortiumCalendar;

@@ -77,6 +77,8 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
       return [registry, token, ledger];
     case "LcApplicantAccounts":
       return [registry, at("LetterOfCredit"), token];
+    case "LcTransfers":
+      return [registry, token, ledger, at("LetterOfCredit"), at("LcPresentationChecks")];
     default:
       return [registry];
   }
