@@ -109,6 +109,16 @@ export {
   type ReleaseStateName,
 } from "./clients/lc-applicant.js";
 export {
+  SECOND_PRESENTATION_STATE,
+  TRANSFER_STATE,
+  type LcTransfersClient,
+  type SecondPresentationStateName,
+  type SecondPresentationView,
+  type TransferStateName,
+  type TransferTermsInput,
+  type TransferView,
+} from "./clients/lc-transfers.js";
+export {
   GUARANTEE_CLAIM_STATE,
   GUARANTEE_KIND,
   GUARANTEE_STATE,

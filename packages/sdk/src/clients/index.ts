@@ -12,6 +12,7 @@ import forfaiting from "./forfaiting.js";
 import freeze from "./freeze.js";
 import guarantees from "./guarantees.js";
 import lcApplicant from "./lc-applicant.js";
+import lcTransfers from "./lc-transfers.js";
 import ledger from "./ledger.js";
 import lettersOfCredit from "./letters-of-credit.js";
 import limits from "./limits.js";
@@ -28,6 +29,7 @@ export const CLIENTS = {
   credit,
   lettersOfCredit,
   lcApplicant,
+  lcTransfers,
   guarantees,
   forfaiting,
   receivables,
