@@ -280,6 +280,22 @@ const TAMPERS: readonly Tamper[] = [
     set: "margin_applied = margin_applied + 1",
     drift: (r) => [`documents of presentation ${r.presentation_id} marginApplied`],
   },
+  {
+    table: "lc_transferable",
+    set: "paid_to_second = paid_to_second + 1",
+    drift: (r) => [`transferable LC ${r.lc_id} paidToSecond`],
+  },
+  { table: "lc_transfers", set: "presented = presented + 1", drift: (r) => [`transfer ${r.transfer_id} presented`] },
+  {
+    table: "lc_transfer_presentations",
+    set: "amount = amount + 1",
+    drift: (r) => [`second presentation ${r.second_presentation_id} amount`],
+  },
+  {
+    table: "lc_back_to_back",
+    set: "master_lc_id = master_lc_id + 1",
+    drift: (r) => [`back-to-back LC ${r.back_to_back_lc_id} masterOf`],
+  },
   { table: "calendar_years", set: "first_days = first_days + 1", drift: (r) => [`calendar year ${r.year} firstDays`] },
   // Not in the demo (NOT_IN_DEMO below): skipped here, run on their own chain by test/indexer/recourse.test.ts.
   { table: "recourse_offers", set: "price = price + 1", drift: (r) => [`recourse offer ${r.offer_id} price`] },
@@ -298,6 +314,9 @@ const TAMPERS: readonly Tamper[] = [
 const LC_APPLICANT_REASON =
   "the demo does not deploy LcApplicantAccounts (margin and documents held for the applicant): " +
   "test/indexer/lc-applicant.test.ts indexes, verifies and tampers them";
+const LC_TRANSFERS_REASON =
+  "the demo does not transfer an LC nor link a back-to-back one (LcTransfers, UCP 600 art. 38): " +
+  "test/indexer/lc-transfers.test.ts indexes, verifies and tampers them";
 const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   ib_netting_exclusions:
     "the demo's banks approve their deposits without limit, so no netting run is short: the trade-finance scenario " +
@@ -305,6 +324,10 @@ const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   lc_margins: LC_APPLICANT_REASON,
   lc_margin_locks: LC_APPLICANT_REASON,
   lc_documents_held: LC_APPLICANT_REASON,
+  lc_transferable: LC_TRANSFERS_REASON,
+  lc_transfers: LC_TRANSFERS_REASON,
+  lc_transfer_presentations: LC_TRANSFERS_REASON,
+  lc_back_to_back: LC_TRANSFERS_REASON,
   upgrade_proposals:
     "an upgrade needs a v2 implementation to vote on: test/upgrades/rehearsal.test.ts upgrades the demo network",
   recourse_offers:

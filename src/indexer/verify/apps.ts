@@ -10,6 +10,7 @@ import { FORFAITING_CHECKS, FORFAITING_GAPS } from "./forfaiting.js";
 import { GUARANTEE_CHECKS, GUARANTEE_GAPS } from "./guarantees.js";
 import { LC_CHECKS, LC_GAPS } from "./letters-of-credit.js";
 import { LC_APPLICANT_CHECKS, LC_APPLICANT_GAPS } from "./lc-applicant.js";
+import { LC_TRANSFER_CHECKS, LC_TRANSFER_GAPS } from "./lc-transfers.js";
 import { PLATFORM_GAPS } from "./platform.js";
 import { RECEIVABLE_CHECKS, RECEIVABLE_GAPS } from "./receivables.js";
 import { RECOURSE_CHECKS, RECOURSE_GAPS } from "./recourse.js";
@@ -24,6 +25,7 @@ export const APP_CHECKS: readonly Check[] = [
   ...DATA_SHARING_CHECKS,
   ...LC_CHECKS,
   ...LC_APPLICANT_CHECKS,
+  ...LC_TRANSFER_CHECKS,
   ...FORFAITING_CHECKS,
   ...GUARANTEE_CHECKS,
   ...APPROVAL_CHECKS,
@@ -46,6 +48,7 @@ export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...DATA_SHARING_GAPS,
   ...LC_GAPS,
   ...LC_APPLICANT_GAPS,
+  ...LC_TRANSFER_GAPS,
   ...FORFAITING_GAPS,
   ...GUARANTEE_GAPS,
   ...APPROVAL_GAPS,
