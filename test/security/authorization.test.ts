@@ -11,6 +11,7 @@ import { pauseEntries, platformEntries } from "./authorization/platform.js";
 import { financingEntries, receivableEntries, recourseEntries } from "./authorization/receivables.js";
 import { freezeEntries } from "./authorization/freeze.js";
 import { lcApplicantEntries, lcPresentationCheckEntries } from "./authorization/lc-applicant.js";
+import { lcTransferEntries } from "./authorization/lc-transfers.js";
 import { recordEntries } from "./authorization/records.js";
 import { runEntry, violation, type EntryResult } from "./authorization/runner.js";
 import { tradeEntries } from "./authorization/trade.js";
@@ -42,6 +43,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "letterOfCredit",
   "lcApplicantAccounts",
   "lcPresentationChecks",
+  "lcTransfers",
   "guarantees",
   "forfaiting",
   "approvals",
@@ -58,6 +60,7 @@ const ENTRIES: Entry[] = [
   ...tradeEntries,
   ...lcApplicantEntries,
   ...lcPresentationCheckEntries,
+  ...lcTransferEntries,
   ...approvalEntries,
   ...attestationEntries,
   ...upgradeEntries(CONTRACTS),
@@ -74,6 +77,7 @@ const ENTRIES: Entry[] = [
     "letterOfCredit",
     "lcApplicantAccounts",
     "lcPresentationChecks",
+    "lcTransfers",
     "guarantees",
     "forfaiting",
     "approvals",
@@ -91,6 +95,7 @@ async function base(): Promise<Suite> {
     suite.recourseClaims,
     suite.letterOfCredit,
     suite.lcApplicantAccounts,
+    suite.lcTransfers,
     suite.positions,
     suite.guarantees,
     suite.forfaiting,
