@@ -29,6 +29,7 @@ import {
   parseTokenAmount,
 } from "../parse.js";
 import { registerApplicant } from "./lc-applicant.js";
+import { registerTransfers } from "./lc-transfers.js";
 import { accountOf, ensureAllowance, memberIdOf, printed } from "./parties.js";
 import { progress } from "./shared.js";
 
@@ -769,4 +770,5 @@ export function register(program: Command, cli: () => Cli): void {
     });
 
   registerApplicant(lc, cli);
+  registerTransfers(lc, cli);
 }
