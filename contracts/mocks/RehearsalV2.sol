@@ -20,6 +20,8 @@ import {LetterOfCredit} from "../letters-of-credit/LetterOfCredit.sol";
 import {LcApplicantAccounts} from "../letters-of-credit/LcApplicantAccounts.sol";
 import {LcPresentationChecks} from "../letters-of-credit/LcPresentationChecks.sol";
 import {LcConfirmations} from "../letters-of-credit/LcConfirmations.sol";
+import {LcTransfers} from "../letters-of-credit/LcTransfers.sol";
+import {ILcPresentationChecks} from "../letters-of-credit/interfaces/ILcPresentationChecks.sol";
 import {ILetterOfCredit} from "../letters-of-credit/interfaces/ILetterOfCredit.sol";
 import {IPresentationHook} from "../letters-of-credit/interfaces/ILcPresentationChecks.sol";
 import {PaymentLedger} from "../platform/PaymentLedger.sol";
@@ -208,6 +210,15 @@ contract LcConfirmationsRehearsalV2 is LcConfirmations, RehearsalV2 {
         IConsortiumRegistry registry_,
         ILetterOfCredit letterOfCredit_
     ) LcConfirmations(registry_, letterOfCredit_) {}
+contract LcTransfersRehearsalV2 is LcTransfers, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IDepositToken token_,
+        IPaymentLedger ledger_,
+        ILetterOfCredit letterOfCredit_,
+        ILcPresentationChecks presentationChecks_
+    ) LcTransfers(registry_, token_, ledger_, letterOfCredit_, presentationChecks_) {}
 }
 
 contract BankGuaranteesRehearsalV2 is BankGuarantees, RehearsalV2 {

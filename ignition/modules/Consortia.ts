@@ -30,6 +30,7 @@ export default buildModule("Consortia", (m) => {
     applicantAccounts: lcApplicantAccounts,
     presentationChecks: lcPresentationChecks,
     confirmations: lcConfirmations,
+    transfers: lcTransfers,
   } = m.useModule(LettersOfCreditModule);
   const { app: guarantees } = m.useModule(GuaranteesModule);
   const { app: forfaiting } = m.useModule(ForfaitingModule);
@@ -52,6 +53,7 @@ export default buildModule("Consortia", (m) => {
     lcApplicantAccounts,
     lcPresentationChecks,
     lcConfirmations,
+    lcTransfers,
     guarantees,
     forfaiting,
     approvals,

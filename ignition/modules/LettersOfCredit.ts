@@ -10,6 +10,8 @@ import PlatformModule from "./Platform.js";
  * LcPresentationChecks (the automatic UCP 600 checks) is an LC constructor argument; it moves nothing and is not a
  * system contract (it accepts calls from system contracts: the LC contract).
  * LcConfirmations (confirmation, UCP 600 art. 8 and 10) reads the LC's views and moves nothing: not a system contract.
+ * LcTransfers (transferable LCs, UCP 600 art. 38, and back-to-back links) pays second beneficiaries from the
+ * transferring bank's account (tokens or the payment ledger): a system contract too.
  */
 export default buildModule("LettersOfCredit", (m) => {
   const { registry, token, ledger, calendar } = m.useModule(PlatformModule);
@@ -33,5 +35,9 @@ export default buildModule("LettersOfCredit", (m) => {
     id: "registerLcApplicantAccounts",
   });
   const confirmations = deployUpgradeable(m, "LcConfirmations", [registry, letterOfCredit]);
-  return { positions, letterOfCredit, applicantAccounts, presentationChecks, confirmations };
+  const transfers = deployUpgradeable(m, "LcTransfers", [registry, token, ledger, letterOfCredit, presentationChecks]);
+  m.call(registry, "bootstrapSystemContract", [transfers], {
+    id: "registerLcTransfers",
+  });
+  return { positions, letterOfCredit, applicantAccounts, presentationChecks, confirmations, transfers };
 });

@@ -21,6 +21,7 @@ export const UPGRADEABLE_SOURCES = {
   LcApplicantAccounts: "contracts/letters-of-credit/LcApplicantAccounts.sol",
   LcPresentationChecks: "contracts/letters-of-credit/LcPresentationChecks.sol",
   LcConfirmations: "contracts/letters-of-credit/LcConfirmations.sol",
+  LcTransfers: "contracts/letters-of-credit/LcTransfers.sol",
   BankGuarantees: "contracts/guarantees/BankGuarantees.sol",
   ForfaitingMarket: "contracts/forfaiting/ForfaitingMarket.sol",
   ConsortiumCalendar: "contracts/platform/ConsortiumCalendar.sol",

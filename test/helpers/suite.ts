@@ -19,6 +19,7 @@ import type {
   LcApplicantAccounts,
   LcPresentationChecks,
   LcConfirmations,
+  LcTransfers,
   FinancedDocuments,
   FinancingRequests,
   RecourseClaims,
@@ -55,6 +56,7 @@ export interface SuiteContracts {
   lcApplicantAccounts: LcApplicantAccounts;
   lcPresentationChecks: LcPresentationChecks;
   lcConfirmations: LcConfirmations;
+  lcTransfers: LcTransfers;
   guarantees: BankGuarantees;
   forfaiting: ForfaitingMarket;
   approvals: ApprovalProcesses;
@@ -118,6 +120,7 @@ export async function deploySuite(
     lcApplicantAccounts: await at("LcApplicantAccounts", "lcApplicantAccounts"),
     lcPresentationChecks: await at("LcPresentationChecks", "lcPresentationChecks"),
     lcConfirmations: await at("LcConfirmations", "lcConfirmations"),
+    lcTransfers: await at("LcTransfers", "lcTransfers"),
     guarantees: await at("BankGuarantees", "guarantees"),
     forfaiting: await at("ForfaitingMarket", "forfaiting"),
     approvals: await at("ApprovalProcesses", "approvals"),

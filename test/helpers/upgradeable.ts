@@ -40,6 +40,7 @@ export interface UpgradeableContracts {
   LcApplicantAccounts: Typechain.LcApplicantAccounts;
   LcPresentationChecks: Typechain.LcPresentationChecks;
   LcConfirmations: Typechain.LcConfirmations;
+  LcTransfers: Typechain.LcTransfers;
   BankGuarantees: Typechain.BankGuarantees;
   ForfaitingMarket: Typechain.ForfaitingMarket;
   ConsortiumCalendar: Typechain.ConsortiumCalendar;

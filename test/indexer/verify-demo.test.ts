@@ -282,6 +282,22 @@ const TAMPERS: readonly Tamper[] = [
   },
   // Not in the demo (NOT_IN_DEMO below): skipped here, run on their own chain by test/indexer/lc-confirmations.test.ts.
   { table: "lc_confirmations", set: "amount = amount + 1", drift: (r) => [`LC ${r.lc_id} confirmation amount`] },
+  {
+    table: "lc_transferable",
+    set: "paid_to_second = paid_to_second + 1",
+    drift: (r) => [`transferable LC ${r.lc_id} paidToSecond`],
+  },
+  { table: "lc_transfers", set: "presented = presented + 1", drift: (r) => [`transfer ${r.transfer_id} presented`] },
+  {
+    table: "lc_transfer_presentations",
+    set: "amount = amount + 1",
+    drift: (r) => [`second presentation ${r.second_presentation_id} amount`],
+  },
+  {
+    table: "lc_back_to_back",
+    set: "master_lc_id = master_lc_id + 1",
+    drift: (r) => [`back-to-back LC ${r.back_to_back_lc_id} masterOf`],
+  },
   { table: "calendar_years", set: "first_days = first_days + 1", drift: (r) => [`calendar year ${r.year} firstDays`] },
   // Not in the demo (NOT_IN_DEMO below): skipped here, run on their own chain by test/indexer/recourse.test.ts.
   { table: "recourse_offers", set: "price = price + 1", drift: (r) => [`recourse offer ${r.offer_id} price`] },
@@ -308,6 +324,9 @@ const LC_CONFIRMATIONS_REASON =
 const WAREHOUSE_REASON =
   "the demo issues no warehouse receipt (issue 20, 融通仓/保兑仓): test/indexer/warehouse.test.ts issues, pledges, " +
   "repays, releases, refuses a second pledge of the same goods, indexes, verifies and tampers them";
+const LC_TRANSFERS_REASON =
+  "the demo does not transfer an LC nor link a back-to-back one (LcTransfers, UCP 600 art. 38): " +
+  "test/indexer/lc-transfers.test.ts indexes, verifies and tampers them";
 const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   ib_netting_exclusions:
     "the demo's banks approve their deposits without limit, so no netting run is short: the trade-finance scenario " +
@@ -317,6 +336,10 @@ const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   lc_documents_held: LC_APPLICANT_REASON,
   lc_confirmations: LC_CONFIRMATIONS_REASON,
   lc_confirmation_steps: LC_CONFIRMATIONS_REASON,
+  lc_transferable: LC_TRANSFERS_REASON,
+  lc_transfers: LC_TRANSFERS_REASON,
+  lc_transfer_presentations: LC_TRANSFERS_REASON,
+  lc_back_to_back: LC_TRANSFERS_REASON,
   upgrade_proposals:
     "an upgrade needs a v2 implementation to vote on: test/upgrades/rehearsal.test.ts upgrades the demo network",
   warehouse_receipts: WAREHOUSE_REASON,

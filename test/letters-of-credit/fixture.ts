@@ -6,6 +6,7 @@ import type {
   LcApplicantAccounts,
   LcConfirmations,
   LcPresentationChecks,
+  LcTransfers,
   LetterOfCredit,
 } from "@consortia/sdk/typechain";
 import type { ILetterOfCredit } from "@consortia/sdk/typechain/letters-of-credit/LetterOfCredit.js";
@@ -81,6 +82,8 @@ export interface LcFixture {
   presentationChecks: LcPresentationChecks;
   /** Confirmation (UCP 600 art. 8, 10). */
   confirmations: LcConfirmations;
+  /** Transferable LCs (UCP 600 art. 38) and back-to-back links. */
+  transfers: LcTransfers;
   positions: InterbankPositions;
   calendar: ConsortiumCalendar;
   now: bigint;
@@ -111,11 +114,19 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     platform.token,
   ]);
   const confirmations = await deployUpgradeable(ethers, "LcConfirmations", [platform.registry, lc]);
-  await platform.finishBootstrap([positions, lc, applicantAccounts]);
+  const transfers = await deployUpgradeable(ethers, "LcTransfers", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+    lc,
+    presentationChecks,
+  ]);
+  await platform.finishBootstrap([positions, lc, applicantAccounts, transfers]);
   for (const bank of [platform.accounts.bankA, platform.accounts.bankB, platform.accounts.bankC]) {
     await fund(platform, bank, 10_000_000n);
     await platform.token.connect(bank).approve(lc, ethers.MaxUint256);
     await platform.token.connect(bank).approve(positions, ethers.MaxUint256);
+    await platform.token.connect(bank).approve(transfers, ethers.MaxUint256);
   }
   const now = BigInt(await networkHelpers.time.latest());
   const terms = (overrides: Partial<ILetterOfCredit.TermsStruct> = {}): ILetterOfCredit.TermsStruct => ({
@@ -135,7 +146,18 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     termsHash: hash("full terms v1"),
     ...overrides,
   });
-  return { platform, lc, applicantAccounts, presentationChecks, confirmations, positions, calendar, now, terms };
+  return {
+    platform,
+    lc,
+    applicantAccounts,
+    presentationChecks,
+    confirmations,
+    transfers,
+    positions,
+    calendar,
+    now,
+    terms,
+  };
 }
 
 /** Issues (bankA for core) an LC, advises (bankB) and acknowledges (supplier1); returns its id. */

@@ -12,6 +12,7 @@ import { financingEntries, receivableEntries, recourseEntries } from "./authoriz
 import { freezeEntries } from "./authorization/freeze.js";
 import { lcApplicantEntries, lcPresentationCheckEntries } from "./authorization/lc-applicant.js";
 import { lcConfirmationEntries } from "./authorization/lc-confirmations.js";
+import { lcTransferEntries } from "./authorization/lc-transfers.js";
 import { recordEntries } from "./authorization/records.js";
 import { runEntry, violation, type EntryResult } from "./authorization/runner.js";
 import { tradeEntries } from "./authorization/trade.js";
@@ -45,6 +46,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "lcApplicantAccounts",
   "lcPresentationChecks",
   "lcConfirmations",
+  "lcTransfers",
   "guarantees",
   "forfaiting",
   "approvals",
@@ -63,6 +65,7 @@ const ENTRIES: Entry[] = [
   ...lcApplicantEntries,
   ...lcPresentationCheckEntries,
   ...lcConfirmationEntries,
+  ...lcTransferEntries,
   ...approvalEntries,
   ...attestationEntries,
   ...warehouseEntries,
@@ -82,6 +85,7 @@ const ENTRIES: Entry[] = [
     "lcApplicantAccounts",
     "lcPresentationChecks",
     "lcConfirmations",
+    "lcTransfers",
     "guarantees",
     "forfaiting",
     "approvals",
@@ -100,6 +104,7 @@ async function base(): Promise<Suite> {
     suite.recourseClaims,
     suite.letterOfCredit,
     suite.lcApplicantAccounts,
+    suite.lcTransfers,
     suite.positions,
     suite.guarantees,
     suite.forfaiting,

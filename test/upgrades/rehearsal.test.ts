@@ -81,6 +81,8 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
       return [registry, at("LetterOfCredit"), token];
     case "LcConfirmations":
       return [registry, at("LetterOfCredit")];
+    case "LcTransfers":
+      return [registry, token, ledger, at("LetterOfCredit"), at("LcPresentationChecks")];
     default:
       return [registry];
   }

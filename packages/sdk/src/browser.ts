@@ -114,6 +114,15 @@ export {
   type ConfirmedTermsView,
   type LcConfirmationsClient,
 } from "./clients/lc-confirmations.js";
+  SECOND_PRESENTATION_STATE,
+  TRANSFER_STATE,
+  type LcTransfersClient,
+  type SecondPresentationStateName,
+  type SecondPresentationView,
+  type TransferStateName,
+  type TransferTermsInput,
+  type TransferView,
+} from "./clients/lc-transfers.js";
 export {
   GUARANTEE_CLAIM_STATE,
   GUARANTEE_KIND,

@@ -30,6 +30,7 @@ import {
 } from "../parse.js";
 import { registerApplicant } from "./lc-applicant.js";
 import { registerConfirmations } from "./lc-confirmations.js";
+import { registerTransfers } from "./lc-transfers.js";
 import { accountOf, ensureAllowance, memberIdOf, printed } from "./parties.js";
 import { progress } from "./shared.js";
 
@@ -771,4 +772,5 @@ export function register(program: Command, cli: () => Cli): void {
 
   registerApplicant(lc, cli);
   registerConfirmations(lc, cli);
+  registerTransfers(lc, cli);
 }

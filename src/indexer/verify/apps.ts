@@ -11,6 +11,7 @@ import { GUARANTEE_CHECKS, GUARANTEE_GAPS } from "./guarantees.js";
 import { LC_CHECKS, LC_GAPS } from "./letters-of-credit.js";
 import { LC_APPLICANT_CHECKS, LC_APPLICANT_GAPS } from "./lc-applicant.js";
 import { LC_CONFIRMATION_CHECKS, LC_CONFIRMATION_GAPS } from "./lc-confirmations.js";
+import { LC_TRANSFER_CHECKS, LC_TRANSFER_GAPS } from "./lc-transfers.js";
 import { PLATFORM_GAPS } from "./platform.js";
 import { RECEIVABLE_CHECKS, RECEIVABLE_GAPS } from "./receivables.js";
 import { RECOURSE_CHECKS, RECOURSE_GAPS } from "./recourse.js";
@@ -27,6 +28,7 @@ export const APP_CHECKS: readonly Check[] = [
   ...LC_CHECKS,
   ...LC_APPLICANT_CHECKS,
   ...LC_CONFIRMATION_CHECKS,
+  ...LC_TRANSFER_CHECKS,
   ...FORFAITING_CHECKS,
   ...GUARANTEE_CHECKS,
   ...APPROVAL_CHECKS,
@@ -51,6 +53,7 @@ export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...LC_GAPS,
   ...LC_APPLICANT_GAPS,
   ...LC_CONFIRMATION_GAPS,
+  ...LC_TRANSFER_GAPS,
   ...FORFAITING_GAPS,
   ...GUARANTEE_GAPS,
   ...APPROVAL_GAPS,

@@ -13,6 +13,7 @@ import freeze from "./freeze.js";
 import guarantees from "./guarantees.js";
 import lcApplicant from "./lc-applicant.js";
 import lcConfirmations from "./lc-confirmations.js";
+import lcTransfers from "./lc-transfers.js";
 import ledger from "./ledger.js";
 import lettersOfCredit from "./letters-of-credit.js";
 import limits from "./limits.js";
@@ -31,6 +32,7 @@ export const CLIENTS = {
   lettersOfCredit,
   lcApplicant,
   lcConfirmations,
+  lcTransfers,
   guarantees,
   forfaiting,
   receivables,
