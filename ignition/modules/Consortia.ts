@@ -22,6 +22,7 @@ export default buildModule("Consortia", (m) => {
     limits: issuanceLimits,
     financing: financingRequests,
     recourse: recourseClaims,
+    arrangements: maturityArrangements,
   } = m.useModule(ReceivablesModule);
   const {
     positions,
@@ -44,6 +45,7 @@ export default buildModule("Consortia", (m) => {
     issuanceLimits,
     financingRequests,
     recourseClaims,
+    maturityArrangements,
     positions,
     letterOfCredit,
     lcApplicantAccounts,

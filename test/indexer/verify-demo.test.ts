@@ -289,6 +289,12 @@ const TAMPERS: readonly Tamper[] = [
     drift: (r) => [`recourse sale ${r.sale_id} claimedValue`],
   },
   { table: "recourse_claims", set: "value = value + 1", drift: (r) => [`recourse claim ${r.claim_id} value`] },
+  // Not in the demo either: test/indexer/part-payments.test.ts pays in part, claims and tampers on its own chain.
+  {
+    table: "part_payments",
+    set: "paid_in = paid_in + 1",
+    drift: (r) => [`part payments of receivable ${r.receivable_id} paidIn`],
+  },
 ];
 
 /**
@@ -312,6 +318,11 @@ const NOT_IN_DEMO: Readonly<Record<string, string>> = {
     "test/indexer/recourse.test.ts offers, sells down the lineage, exercises and honours on its own chain",
   recourse_sales: "no recourse offer is accepted in the demo: test/indexer/recourse.test.ts records sales",
   recourse_claims: "no recourse is exercised in the demo: test/indexer/recourse.test.ts exercises and honours claims",
+  part_payments:
+    "the demo's obligors pay in full (fund or off chain): test/indexer/part-payments.test.ts pays in part, claims, " +
+    "reports and verifies on its own chain",
+  part_payment_certificates: "no share is claimed in the demo: test/indexer/part-payments.test.ts claims one",
+  part_payment_steps: "no part payment in the demo: test/indexer/part-payments.test.ts records them",
 };
 const UNFILLED = Object.keys(NOT_IN_DEMO);
 
