@@ -8,7 +8,12 @@ import { approvalEntries } from "./authorization/approvals.js";
 import { attestationEntries } from "./authorization/attestations.js";
 import { authorizationMarkdown } from "./authorization/document.js";
 import { pauseEntries, platformEntries } from "./authorization/platform.js";
-import { financingEntries, receivableEntries, recourseEntries } from "./authorization/receivables.js";
+import {
+  arrangementEntries,
+  financingEntries,
+  receivableEntries,
+  recourseEntries,
+} from "./authorization/receivables.js";
 import { freezeEntries } from "./authorization/freeze.js";
 import { lcApplicantEntries, lcPresentationCheckEntries } from "./authorization/lc-applicant.js";
 import { recordEntries } from "./authorization/records.js";
@@ -38,6 +43,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "issuanceLimits",
   "financingRequests",
   "recourseClaims",
+  "maturityArrangements",
   "positions",
   "letterOfCredit",
   "lcApplicantAccounts",
@@ -54,6 +60,7 @@ const ENTRIES: Entry[] = [
   ...receivableEntries,
   ...financingEntries,
   ...recourseEntries,
+  ...arrangementEntries,
   ...freezeEntries,
   ...tradeEntries,
   ...lcApplicantEntries,
@@ -70,6 +77,7 @@ const ENTRIES: Entry[] = [
     "receivableDesk",
     "financingRequests",
     "recourseClaims",
+    "maturityArrangements",
     "positions",
     "letterOfCredit",
     "lcApplicantAccounts",
@@ -89,6 +97,7 @@ async function base(): Promise<Suite> {
     suite.receivableDesk,
     suite.financingRequests,
     suite.recourseClaims,
+    suite.maturityArrangements,
     suite.letterOfCredit,
     suite.lcApplicantAccounts,
     suite.positions,
