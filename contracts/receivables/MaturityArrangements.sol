@@ -129,7 +129,8 @@ contract MaturityArrangements is IMaturityArrangements, Settlement, ReentrancyGu
         IReceivableDesk.Receivable memory r = _desk.receivable(receivableId);
         _requireObligor(receivableId, r.obligor);
         // Funded (the escrow pays every certificate its whole value, so no share is claimed any more) or settled.
-        if (r.status != IReceivableDesk.ReceivableStatus.Funded && r.status != IReceivableDesk.ReceivableStatus.Settled) {
+        IReceivableDesk.ReceivableStatus status = r.status;
+        if (status != IReceivableDesk.ReceivableStatus.Funded && status != IReceivableDesk.ReceivableStatus.Settled) {
             revert ArrangementNothingToRefund(receivableId);
         }
         PartPayments storage p = _getMaturityArrangementsStorage()._parts[receivableId];
