@@ -38,6 +38,7 @@ import {IIssuanceLimits} from "../receivables/interfaces/IIssuanceLimits.sol";
 import {IReceivableDesk} from "../receivables/interfaces/IReceivableDesk.sol";
 import {FinancingRequests} from "../receivables/FinancingRequests.sol";
 import {RecourseClaims} from "../receivables/RecourseClaims.sol";
+import {MaturityArrangements} from "../receivables/MaturityArrangements.sol";
 import {IssuanceLimits} from "../receivables/IssuanceLimits.sol";
 import {IPaymentLedger} from "../platform/interfaces/IPaymentLedger.sol";
 import {IInterbankPositions} from "../letters-of-credit/interfaces/IInterbankPositions.sol";
@@ -130,6 +131,17 @@ contract RecourseClaimsRehearsalV2 is RecourseClaims, RehearsalV2 {
         IDepositToken token_,
         IAuthorityAttestations attestations_
     ) RecourseClaims(registry_, desk_, certificates_, token_, attestations_) {}
+}
+
+contract MaturityArrangementsRehearsalV2 is MaturityArrangements, RehearsalV2 {
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        IConsortiumRegistry registry_,
+        IDepositToken token_,
+        IPaymentLedger ledger_,
+        IReceivableDesk desk_,
+        IReceivableCertificate certificates_
+    ) MaturityArrangements(registry_, token_, ledger_, desk_, certificates_) {}
 }
 
 contract CreditBlacklistRehearsalV2 is CreditBlacklist, RehearsalV2 {

@@ -22,6 +22,7 @@ import {IERC3525Metadata} from "./interfaces/IERC3525Metadata.sol";
 import {IERC3525Receiver} from "./interfaces/IERC3525Receiver.sol";
 import {IReceivableCertificate} from "./interfaces/IReceivableCertificate.sol";
 import {IReceivableDesk} from "./interfaces/IReceivableDesk.sol";
+import {IPartPaymentHook} from "./interfaces/IMaturityArrangements.sol";
 
 /// @title ReceivableCertificate
 /// @notice ERC-3525 receivable certificates (slot = receivable, value = amount owed) with lineage, locks and
@@ -79,6 +80,9 @@ contract ReceivableCertificate is IReceivableCertificate, IBackedClaim, IFreezab
         /// @dev The recourse contract: the only account that returns a matured certificate to a seller that honoured
         /// a recourse claim. Bound once by the deployer.
         address _recourse;
+        /// @dev The maturity-arrangements contract: the only account that pays a certificate down by its share of a
+        /// part payment, asked before every burn. Bound once by the deployer.
+        address _arrangements;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.ReceivableCertificate")) - 1))
@@ -377,6 +381,40 @@ contract ReceivableCertificate is IReceivableCertificate, IBackedClaim, IFreezab
     }
 
     /// @inheritdoc IReceivableCertificate
+    function bindArrangements(address arrangements_) external {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        if (msg.sender != $._deployer || $._arrangements != address(0) || arrangements_ == address(0)) {
+            revert CertificateArrangementsBinding(msg.sender, arrangements_);
+        }
+        $._arrangements = arrangements_;
+        emit ArrangementsBound(arrangements_);
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function payDown(uint256 tokenId, uint256 value) external whenNotPaused {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        if (msg.sender != $._arrangements) revert CertificateOnlyArrangements(msg.sender);
+        Certificate storage c = $._certificates[tokenId];
+        _ownerOf(tokenId);
+        if (value == 0) revert CertificateZeroValue();
+        if (c.locked != 0) revert CertificateLocked(tokenId, c.locked);
+        // Never all of it: a certificate paid in full is redeemed (burned) by the desk, not paid down to zero.
+        if (value >= c.value) revert CertificateInsufficientValue(tokenId, c.value, value);
+        _requireNotFrozen(tokenId, c, value);
+        // Cannot underflow: value < c.value (checked just above).
+        unchecked {
+            c.value -= uint88(value);
+        }
+        emit TransferValue(tokenId, 0, value);
+        IReceivableDesk($._desk).recordPaidDown(c.slot, value);
+    }
+
+    /// @inheritdoc IReceivableCertificate
+    function arrangements() external view returns (address) {
+        return _getReceivableCertificateStorage()._arrangements;
+    }
+
+    /// @inheritdoc IReceivableCertificate
     function recourse() external view returns (address) {
         return _getReceivableCertificateStorage()._recourse;
     }
@@ -470,6 +508,10 @@ contract ReceivableCertificate is IReceivableCertificate, IBackedClaim, IFreezab
         if (c.locked != 0) revert CertificateLocked(tokenId, c.locked);
         value = c.value;
         _requireNotFrozen(tokenId, c, value);
+        // A share of a part payment still unclaimed must be claimed (paying the certificate down) before the rest
+        // is paid off chain; the arrangements contract reverts then (a funded receivable's escrow covers it all).
+        address arrangements_ = $._arrangements;
+        if (arrangements_ != address(0)) IPartPaymentHook(arrangements_).beforeBurn(tokenId, c.slot, value);
         uint256 slot = c.slot;
         c.owner = address(0);
         c.value = 0;

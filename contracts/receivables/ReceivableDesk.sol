@@ -435,6 +435,17 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     }
 
     /// @inheritdoc IReceivableDesk
+    function recordPaidDown(uint256 receivableId, uint256 value) external {
+        if (msg.sender != address(_certificates)) _wrongParty(msg.sender, 0, 0);
+        Receivable storage r = _getReceivableDeskStorage()._receivables[receivableId];
+        // Cannot overflow: a certificate is paid down by less than its value, a part of the face value not redeemed.
+        unchecked {
+            r.redeemed += uint88(value);
+        }
+        _limits.release(r.obligor, receivableId, value);
+    }
+
+    /// @inheritdoc IReceivableDesk
     function acknowledgeOffChainPayment(uint256 tokenId, bytes32 paymentReference) external whenNotPaused {
         ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         if (paymentReference == bytes32(0)) _invalidTerms("paymentReference");

@@ -9,6 +9,7 @@ import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.so
 import {IDepositToken} from "../platform/interfaces/IDepositToken.sol";
 import {IFreezable} from "../platform/interfaces/IFreezable.sol";
 import {Roles} from "../platform/libraries/Roles.sol";
+import {IMaturityArrangements} from "./interfaces/IMaturityArrangements.sol";
 import {IRecourseClaims} from "./interfaces/IRecourseClaims.sol";
 import {IReceivableCertificate} from "./interfaces/IReceivableCertificate.sol";
 import {IReceivableDesk} from "./interfaces/IReceivableDesk.sol";
@@ -190,6 +191,13 @@ contract RecourseClaims is IRecourseClaims, ConsortiumApp, ReentrancyGuardUpgrad
         Sale storage s = $._sales[saleId];
         if (!s.withRecourse) revert RecourseNotAgreed(saleId);
         if (c.locked != 0) revert RecourseCertificateChanged(tokenId);
+        // After a part payment the claim is for the unpaid rest only: the holder claims its share first (which pays
+        // the certificate down), so its value is what the obligor still owes on it.
+        address arrangements = _certificates.arrangements();
+        if (arrangements != address(0)) {
+            uint256 share = IMaturityArrangements(arrangements).shareOf(tokenId);
+            if (share != 0) revert RecourseShareUnclaimed(tokenId, share);
+        }
         // No path claims more than was sold: value merged into a held certificate (an ERC-3525 value transfer keeps
         // its owner and epoch) is not sold value. The claim is capped at what the sale has left rather than refused:
         // else the seller could push one unit into the buyer's certificate before maturity, when it no longer moves,

@@ -23,6 +23,7 @@ export default buildModule("Consortia", (m) => {
     limits: issuanceLimits,
     financing: financingRequests,
     recourse: recourseClaims,
+    arrangements: maturityArrangements,
   } = m.useModule(ReceivablesModule);
   const {
     positions,
@@ -48,6 +49,7 @@ export default buildModule("Consortia", (m) => {
     issuanceLimits,
     financingRequests,
     recourseClaims,
+    maturityArrangements,
     positions,
     letterOfCredit,
     lcApplicantAccounts,

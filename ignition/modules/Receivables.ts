@@ -40,5 +40,10 @@ export default buildModule("Receivables", (m) => {
   const recourse = deployUpgradeable(m, "RecourseClaims", [registry, desk, certificates, token, attestations]);
   m.call(certificates, "bindRecourse", [recourse], { id: "bindRecourseClaims" });
   m.call(registry, "bootstrapSystemContract", [recourse], { id: "registerRecourseClaims" });
-  return { certificates, desk, limits, financing, recourse };
+  // Part payments at maturity: the certificate lets this contract alone pay a certificate down by its share, and asks
+  // it before every burn; it holds the part payments until claimed, so it is a system contract.
+  const arrangements = deployUpgradeable(m, "MaturityArrangements", [registry, token, ledger, desk, certificates]);
+  m.call(certificates, "bindArrangements", [arrangements], { id: "bindMaturityArrangements" });
+  m.call(registry, "bootstrapSystemContract", [arrangements], { id: "registerMaturityArrangements" });
+  return { certificates, desk, limits, financing, recourse, arrangements };
 });

@@ -16,6 +16,7 @@ export const UPGRADEABLE_SOURCES = {
   IssuanceLimits: "contracts/receivables/IssuanceLimits.sol",
   FinancingRequests: "contracts/receivables/FinancingRequests.sol",
   RecourseClaims: "contracts/receivables/RecourseClaims.sol",
+  MaturityArrangements: "contracts/receivables/MaturityArrangements.sol",
   InterbankPositions: "contracts/letters-of-credit/InterbankPositions.sol",
   LetterOfCredit: "contracts/letters-of-credit/LetterOfCredit.sol",
   LcApplicantAccounts: "contracts/letters-of-credit/LcApplicantAccounts.sol",

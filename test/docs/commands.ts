@@ -352,6 +352,10 @@ export const COVERAGE: Coverage[] = [
     note: "--code-key keys the codes the same way for examine and refuse (one option of both commands)",
   },
   {
+    commands: /^consortia receivable (pay-partial|claim-share|part-payments|refund-part-payments) \S.*$/,
+    run: [{ file: "test/cli/part-payments.test.ts", invocation: ['"receivable", "$1"'] }],
+  },
+  {
     commands: /^consortia receivable recourse (offer|accept|chain|exercise|honour|discharge) \S.*$/,
     run: [{ file: "test/cli/recourse.test.ts", invocation: ['"receivable", "recourse", "$1"'] }],
   },

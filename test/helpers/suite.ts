@@ -23,6 +23,7 @@ import type {
   FinancedDocuments,
   FinancingRequests,
   RecourseClaims,
+  MaturityArrangements,
   FreezeOrders,
   IssuanceLimits,
   PaymentLedger,
@@ -51,6 +52,7 @@ export interface SuiteContracts {
   issuanceLimits: IssuanceLimits;
   financingRequests: FinancingRequests;
   recourseClaims: RecourseClaims;
+  maturityArrangements: MaturityArrangements;
   positions: InterbankPositions;
   letterOfCredit: LetterOfCredit;
   lcApplicantAccounts: LcApplicantAccounts;
@@ -115,6 +117,7 @@ export async function deploySuite(
     issuanceLimits: await at("IssuanceLimits", "issuanceLimits"),
     financingRequests: await at("FinancingRequests", "financingRequests"),
     recourseClaims: await at("RecourseClaims", "recourseClaims"),
+    maturityArrangements: await at("MaturityArrangements", "maturityArrangements"),
     positions: await at("InterbankPositions", "positions"),
     letterOfCredit: await at("LetterOfCredit", "letterOfCredit"),
     lcApplicantAccounts: await at("LcApplicantAccounts", "lcApplicantAccounts"),

@@ -35,6 +35,7 @@ export interface UpgradeableContracts {
   IssuanceLimits: Typechain.IssuanceLimits;
   FinancingRequests: Typechain.FinancingRequests;
   RecourseClaims: Typechain.RecourseClaims;
+  MaturityArrangements: Typechain.MaturityArrangements;
   InterbankPositions: Typechain.InterbankPositions;
   LetterOfCredit: Typechain.LetterOfCredit;
   LcApplicantAccounts: Typechain.LcApplicantAccounts;

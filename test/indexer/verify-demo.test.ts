@@ -309,6 +309,12 @@ const TAMPERS: readonly Tamper[] = [
   { table: "recourse_claims", set: "value = value + 1", drift: (r) => [`recourse claim ${r.claim_id} value`] },
   // Not in the demo either: test/indexer/warehouse.test.ts tampers a receipt on its own chain.
   { table: "warehouse_receipts", set: "released = released + 1", drift: (r) => [`receipt ${r.receipt_id} released`] },
+  // Not in the demo either: test/indexer/part-payments.test.ts pays in part, claims and tampers on its own chain.
+  {
+    table: "part_payments",
+    set: "paid_in = paid_in + 1",
+    drift: (r) => [`part payments of receivable ${r.receivable_id} paidIn`],
+  },
 ];
 
 /**
@@ -348,6 +354,11 @@ const NOT_IN_DEMO: Readonly<Record<string, string>> = {
     "the demo's refused double financing reverts at registration (no record): test/indexer/warehouse.test.ts records " +
     "a refused warehouse pledge and a bank's refused check",
   financing_checks: "no bank records a check in the demo: test/indexer/warehouse.test.ts does",
+  part_payments:
+    "the demo's obligors pay in full (fund or off chain): test/indexer/part-payments.test.ts pays in part, claims, " +
+    "reports and verifies on its own chain",
+  part_payment_certificates: "no share is claimed in the demo: test/indexer/part-payments.test.ts claims one",
+  part_payment_steps: "no part payment in the demo: test/indexer/part-payments.test.ts records them",
 };
 const UNFILLED = Object.keys(NOT_IN_DEMO);
 

@@ -8,6 +8,7 @@ import type {
   FinancingRequests,
   IReceivableDesk,
   IssuanceLimits,
+  MaturityArrangements,
   ReceivableCertificate,
   ReceivableDesk,
   ReceivableReceiverMock,
@@ -51,6 +52,8 @@ export interface Receivables extends Platform {
   /** Discounting with or without recourse, and recourse down the lineage (a system contract bound to the
    * certificate). */
   recourse: RecourseClaims;
+  /** Part payments at maturity (a system contract bound to the certificate). */
+  arrangements: MaturityArrangements;
   financedDocuments: FinancedDocuments;
   limits: IssuanceLimits;
   /** A contract account of member "receiver" (RECEIVABLE_HOLDER) that implements the receiver hooks. */
@@ -100,6 +103,14 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
     attestations,
   ]);
   await certificates.bindRecourse(recourse);
+  const arrangements = await deployUpgradeable(ethers, "MaturityArrangements", [
+    platform.registry,
+    platform.token,
+    platform.ledger,
+    desk,
+    certificates,
+  ]);
+  await certificates.bindArrangements(arrangements);
   const receiver = await ethers.deployContract("ReceivableReceiverMock", [certificates]);
   await platform.registry.bootstrapMember(
     MemberKind.Enterprise,
@@ -110,7 +121,7 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
     receiver,
   );
   const receiverId = Number(await platform.registry.memberOf(receiver));
-  await platform.finishBootstrap([desk, financing, recourse]);
+  await platform.finishBootstrap([desk, financing, recourse, arrangements]);
   return {
     ...platform,
     certificates,
@@ -118,6 +129,7 @@ export async function deployReceivables(connection: NetworkConnection): Promise<
     desk,
     financing,
     recourse,
+    arrangements,
     financedDocuments,
     limits,
     receiver,

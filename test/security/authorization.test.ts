@@ -8,7 +8,12 @@ import { approvalEntries } from "./authorization/approvals.js";
 import { attestationEntries } from "./authorization/attestations.js";
 import { authorizationMarkdown } from "./authorization/document.js";
 import { pauseEntries, platformEntries } from "./authorization/platform.js";
-import { financingEntries, receivableEntries, recourseEntries } from "./authorization/receivables.js";
+import {
+  arrangementEntries,
+  financingEntries,
+  receivableEntries,
+  recourseEntries,
+} from "./authorization/receivables.js";
 import { freezeEntries } from "./authorization/freeze.js";
 import { lcApplicantEntries, lcPresentationCheckEntries } from "./authorization/lc-applicant.js";
 import { lcConfirmationEntries } from "./authorization/lc-confirmations.js";
@@ -41,6 +46,7 @@ const CONTRACTS: (keyof SuiteContracts)[] = [
   "issuanceLimits",
   "financingRequests",
   "recourseClaims",
+  "maturityArrangements",
   "positions",
   "letterOfCredit",
   "lcApplicantAccounts",
@@ -60,6 +66,7 @@ const ENTRIES: Entry[] = [
   ...receivableEntries,
   ...financingEntries,
   ...recourseEntries,
+  ...arrangementEntries,
   ...freezeEntries,
   ...tradeEntries,
   ...lcApplicantEntries,
@@ -80,6 +87,7 @@ const ENTRIES: Entry[] = [
     "receivableDesk",
     "financingRequests",
     "recourseClaims",
+    "maturityArrangements",
     "positions",
     "letterOfCredit",
     "lcApplicantAccounts",
@@ -102,6 +110,7 @@ async function base(): Promise<Suite> {
     suite.receivableDesk,
     suite.financingRequests,
     suite.recourseClaims,
+    suite.maturityArrangements,
     suite.letterOfCredit,
     suite.lcApplicantAccounts,
     suite.lcTransfers,

@@ -65,6 +65,8 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
     case "FinancingRequests":
     case "RecourseClaims":
       return [registry, at("ReceivableDesk"), at("ReceivableCertificate"), token, at("AuthorityAttestations")];
+    case "MaturityArrangements":
+      return [registry, token, ledger, at("ReceivableDesk"), at("ReceivableCertificate")];
     case "LetterOfCredit":
       return [registry, token, ledger, at("InterbankPositions"), CNY, at("LcPresentationChecks")];
     case "ApprovalProcesses":

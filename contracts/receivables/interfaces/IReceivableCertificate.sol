@@ -43,6 +43,8 @@ interface IReceivableCertificate is IERC3525Metadata, ITransferableClaim, IERC72
     event DeskBound(address indexed desk);
     /// @notice The recourse contract was bound, once.
     event RecourseBound(address indexed recourse);
+    /// @notice The maturity-arrangements contract (part payments) was bound, once.
+    event ArrangementsBound(address indexed arrangements);
     /// @notice Governance changed the base of the metadata URIs.
     event BaseURIChanged(string baseURI);
 
@@ -79,6 +81,10 @@ interface IReceivableCertificate is IERC3525Metadata, ITransferableClaim, IERC72
     error CertificateOnlyRecourse(address caller);
     /// @notice The recourse contract is bound once, by the deployer.
     error CertificateRecourseBinding(address caller, address recourse);
+    /// @notice Only the maturity-arrangements contract may do this.
+    error CertificateOnlyArrangements(address caller);
+    /// @notice The maturity-arrangements contract is bound once, by the deployer.
+    error CertificateArrangementsBinding(address caller, address arrangements);
 
     // --- desk only ---
 
@@ -116,6 +122,18 @@ interface IReceivableCertificate is IERC3525Metadata, ITransferableClaim, IERC72
     /// hold certificates now.
     function returnOnRecourse(uint256 tokenId, address to) external;
 
+    // --- maturity-arrangements contract only ---
+
+    /// @notice Binds the maturity-arrangements contract, the only account that pays certificates down by their share
+    /// of a part payment (and is asked before a burn whether a share is still unclaimed). Deployer, once.
+    function bindArrangements(address arrangements) external;
+
+    /// @notice Pays a certificate down by `value`, its share of an obligor's part payment (paid to its holder by the
+    /// arrangements contract in the same transaction): the value leaves circulation (`TransferValue(tokenId, 0,
+    /// value)`) and the desk counts it as paid. Arrangements contract only; never all of the value, never locked
+    /// or frozen value.
+    function payDown(uint256 tokenId, uint256 value) external;
+
     // --- governance ---
 
     /// @notice Sets the base of token, slot and contract URIs (the consortium's metadata service). Governance only.
@@ -128,6 +146,9 @@ interface IReceivableCertificate is IERC3525Metadata, ITransferableClaim, IERC72
 
     /// @notice The recourse contract (zero until bound).
     function recourse() external view returns (address);
+
+    /// @notice The maturity-arrangements contract (zero until bound).
+    function arrangements() external view returns (address);
 
     /// @notice A certificate's record, also after redemption; reverts if it was never minted.
     function certificate(uint256 tokenId) external view returns (Certificate memory);

@@ -386,6 +386,10 @@ interface IReceivableDesk {
     /// receivables only. A guarantor's payment needs the holder's `acknowledgeOffChainPayment` of that reference.
     function payOffChain(uint256 tokenId, bytes32 paymentReference) external;
 
+    /// @notice Counts `value` of a receivable as paid (a certificate paid down by its share of a part payment): the
+    /// outstanding value a later funding escrows shrinks and the obligor's issuance is released. Certificates only.
+    function recordPaidDown(uint256 receivableId, uint256 value) external;
+
     /// @notice The holder acknowledges that it was paid the certificate's whole value off chain under
     /// `paymentReference` (by the guarantor after a call), so that the guarantor can record it. The certificate's
     /// owner, in good standing, from maturity on.

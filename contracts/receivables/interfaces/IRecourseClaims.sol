@@ -152,6 +152,9 @@ interface IRecourseClaims {
     );
 
     /// @notice The caller does not act for the certificate (neither its owner nor approved), or it was redeemed.
+    /// @notice The certificate still has a share of an obligor's part payment to claim (`MaturityArrangements.claim`):
+    /// recourse is for the unpaid rest only.
+    error RecourseShareUnclaimed(uint256 tokenId, uint256 share);
     error RecourseNotHolder(uint256 tokenId, address caller);
     /// @notice The caller's member is not the party the step needs.
     error RecourseWrongParty(address caller, uint32 member, uint32 expected);

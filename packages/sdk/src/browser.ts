@@ -177,6 +177,7 @@ export {
   type RecourseOfferView,
   type RecourseSaleView,
 } from "./clients/recourse.js";
+export { type ArrangementsClient, type PartPaymentsView } from "./clients/arrangements.js";
 export { IssuanceLimitError, type LimitsClient, type ObligorLimitsView } from "./clients/limits.js";
 export {
   RECEIPT_MODE,

@@ -124,6 +124,18 @@ const redemptionSchema = z.object({
   paymentReference: z.string().nullable(),
   source,
 });
+const partPaymentsSchema = z.object({
+  payments: z.number().int().describe("Part payments the obligor made at maturity (MaturityArrangements)"),
+  paidIn: z.string().describe("Paid in part by the obligor"),
+  claimed: z.string().describe("Shares paid to holders (their certificates paid down by as much; in `redeemed`)"),
+  pending: z.string().describe("Paid in, not yet claimed by holders (held for them) nor given back"),
+  refunded: z.string().describe("Given back to the obligor once funded or settled"),
+  paid: z.string().describe("What the obligor's side paid: redeemed (paid down included) plus pending shares"),
+  unpaid: z
+    .string()
+    .describe("What the obligor still owes: outstanding less pending shares (0 once funded or settled)"),
+  overdue: z.string().describe("The unpaid rest while the receivable is Overdue or GuaranteeCalled, else 0"),
+});
 const timelineSchema = z.object({
   action: z.string(),
   memberId: z.number().int().nullable(),
@@ -161,6 +173,34 @@ const toReceivable = (r: Row) => {
     rejectReasonHash: str(r.reject_reason_hash),
     registered: sourceOf(r.registered_block, r.registered_tx),
     source: versionSource(r),
+  };
+};
+
+const UNPAID_STATUSES = new Set(["Active", "Overdue", "GuaranteeCalled"]);
+
+/** Part payments of a receivable and what is paid, unpaid and overdue of it (the unpaid rest, issue 20). */
+const toPartPayments = (r: ReturnType<typeof toReceivable>, p: Row | undefined) => {
+  const big = (v: unknown) => BigInt(String(v ?? 0));
+  const paidIn = big(p?.paid_in);
+  const claimed = big(p?.claimed);
+  const refunded = big(p?.refunded);
+  const pending = paidIn - claimed - refunded;
+  const unpaidStatus = UNPAID_STATUSES.has(r.status);
+  const unpaid = unpaidStatus
+    ? BigInt(r.outstanding) - pending
+    : r.status === "Registered"
+      ? BigInt(r.outstanding)
+      : 0n;
+  const overdue = r.status === "Overdue" || r.status === "GuaranteeCalled" ? unpaid : 0n;
+  return {
+    payments: Number(p?.payments ?? 0),
+    paidIn: paidIn.toString(),
+    claimed: claimed.toString(),
+    pending: pending.toString(),
+    refunded: refunded.toString(),
+    paid: (BigInt(r.redeemed) + pending).toString(),
+    unpaid: unpaid.toString(),
+    overdue: overdue.toString(),
   };
 };
 
@@ -346,6 +386,7 @@ export default defineRoutes({
       params: z.object({ id: uint256 }),
       query: z.object({ ...asOfQuery }),
       response: receivableSchema.extend({
+        partPayments: partPaymentsSchema,
         offers: z.array(offerSchema),
         financing: z.array(financingSchema),
         redemptions: z.array(redemptionSchema),
@@ -366,8 +407,15 @@ export default defineRoutes({
             q.params,
           );
         };
+        const qp = new Sql();
+        const [parts] = await ctx.db.query(
+          `SELECT * FROM part_payments p WHERE p.receivable_id = ${qp.p(params.id, "numeric")} AND ${asOfFilter(qp, "p", query.asOf)}`,
+          qp.params,
+        );
+        const receivable = toReceivable(row);
         return {
-          ...toReceivable(row),
+          ...receivable,
+          partPayments: toPartPayments(receivable, parts),
           offers: offers.map(toOffer),
           financing: (await log("receivable_financing")).map(toFinancing),
           redemptions: (await log("receivable_redemptions")).map(toRedemption),

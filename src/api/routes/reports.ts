@@ -143,8 +143,10 @@ export const EXPOSURE_SOURCES: ExposureSource[] = [
     name: "receivables guaranteed by banks",
     sql: (q, asOf) => `
       SELECT r.guarantor AS bank, r.obligor AS counterparty, 'receivable_guarantee' AS instrument, r.currency,
-        (r.face_value - r.redeemed) AS amount, 0::numeric AS frozen, r.maturity AS due
+        (r.face_value - r.redeemed - COALESCE(pp.paid_in - pp.claimed, 0)) AS amount, 0::numeric AS frozen,
+        r.maturity AS due
       FROM receivables r
+      LEFT JOIN part_payments pp ON pp.receivable_id = r.receivable_id AND ${asOfFilter(q, "pp", asOf)}
       WHERE ${asOfFilter(q, "r", asOf)} AND r.guarantor IS NOT NULL AND r.guarantor > 0
         AND r.status IN ('Active', 'Overdue', 'GuaranteeCalled') AND r.face_value > r.redeemed`,
   },
@@ -416,9 +418,18 @@ export async function overdueReport(db: Queryable, asOf: number | undefined, at:
     `SELECT c.holder_member AS creditor, r.obligor AS debtor,
         CASE WHEN EXISTS (SELECT 1 FROM ${claims} b WHERE b.asset = ${contractAddress("ReceivableCertificate")}
           AND b.claim_id = c.token_id AND b.buyer = c.holder_member) THEN 'forfaiting' ELSE 'receivable' END AS instrument,
-        c.token_id::text AS record, r.currency, c.value AS amount, r.maturity AS due
+        c.token_id::text AS record, r.currency,
+        -- The unpaid rest (issue 20): a share of a part payment the certificate has not claimed yet is paid by the
+        -- obligor (held for the holder), so it is not overdue. MaturityArrangements: ceil(value * survival /
+        -- claimed_at), claimed_at RAY (10^27) for a certificate that never claimed; the whole value once funded.
+        CASE WHEN pp.survival IS NOT NULL AND r.status IN ('Active', 'Overdue', 'GuaranteeCalled')
+          THEN CEIL(c.value * pp.survival / COALESCE(pc.claimed_at, 1000000000000000000000000000::numeric))
+          ELSE c.value END AS amount,
+        r.maturity AS due
       FROM receivable_certificates c
       JOIN receivables r ON r.receivable_id = c.receivable_id AND ${asOfFilter(q, "r", asOf)}
+      LEFT JOIN part_payments pp ON pp.receivable_id = c.receivable_id AND ${asOfFilter(q, "pp", asOf)}
+      LEFT JOIN part_payment_certificates pc ON pc.token_id = c.token_id AND ${asOfFilter(q, "pc", asOf)}
       WHERE ${asOfFilter(q, "c", asOf)} AND c.status = 'Live' AND c.value > 0 AND r.maturity < ${now}
         AND c.holder_member IS NOT NULL
     UNION ALL

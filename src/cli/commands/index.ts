@@ -20,6 +20,7 @@ import { register as lettersOfCredit } from "./letters-of-credit.js";
 import { register as limits } from "./limits.js";
 import { register as member } from "./member.js";
 import { register as network } from "./network.js";
+import { register as partPayments } from "./part-payments.js";
 import { register as receivables } from "./receivables.js";
 import { register as recourse } from "./recourse.js";
 import { register as registrations } from "./registrations.js";
@@ -42,6 +43,7 @@ export const COMMANDS: RegisterCommands[] = [
   credit,
   receivables,
   recourse,
+  partPayments,
   financing,
   documents,
   limits,

@@ -12,6 +12,7 @@ import { LC_CHECKS, LC_GAPS } from "./letters-of-credit.js";
 import { LC_APPLICANT_CHECKS, LC_APPLICANT_GAPS } from "./lc-applicant.js";
 import { LC_CONFIRMATION_CHECKS, LC_CONFIRMATION_GAPS } from "./lc-confirmations.js";
 import { LC_TRANSFER_CHECKS, LC_TRANSFER_GAPS } from "./lc-transfers.js";
+import { PART_PAYMENT_CHECKS, PART_PAYMENT_GAPS } from "./part-payments.js";
 import { PLATFORM_GAPS } from "./platform.js";
 import { RECEIVABLE_CHECKS, RECEIVABLE_GAPS } from "./receivables.js";
 import { RECOURSE_CHECKS, RECOURSE_GAPS } from "./recourse.js";
@@ -23,6 +24,7 @@ export const APP_CHECKS: readonly Check[] = [
   ...DOCUMENT_CHECKS,
   ...FINANCING_CHECKS,
   ...RECOURSE_CHECKS,
+  ...PART_PAYMENT_CHECKS,
   ...CREDIT_CHECKS,
   ...DATA_SHARING_CHECKS,
   ...LC_CHECKS,
@@ -48,6 +50,7 @@ export const VERIFY_GAPS: Readonly<Record<string, string>> = {
   ...DOCUMENT_GAPS,
   ...FINANCING_GAPS,
   ...RECOURSE_GAPS,
+  ...PART_PAYMENT_GAPS,
   ...CREDIT_GAPS,
   ...DATA_SHARING_GAPS,
   ...LC_GAPS,

@@ -51,11 +51,18 @@ const OFFER_VIEWS = {
 export const RECEIVABLE_CHECKS: readonly Check[] = [
   {
     name: "receivables",
-    tables: ["receivables", "receivable_redemptions", "receivable_paying_banks"],
+    tables: ["receivables", "receivable_redemptions", "receivable_paying_banks", "part_payments"],
     async run(ctx) {
       if (!deployed(ctx, "ReceivableDesk")) return [];
       const call = reader(ctx, "ReceivableDesk", ReceivableDesk__factory.abi);
       const receivables = await asOf(ctx, "t.*", "receivables");
+      // Certificates paid down by their share of a part payment count as redeemed on the desk (MaturityArrangements).
+      const paidDown = new Map(
+        (await asOf(ctx, "t.receivable_id, t.claimed", "part_payments")).map((p) => [
+          String(p.receivable_id),
+          BigInt(String(p.claimed)),
+        ]),
+      );
       const redemptions = groupBy(
         await upTo(ctx, "t.receivable_id, t.value", "receivable_redemptions"),
         "receivable_id",
@@ -81,8 +88,9 @@ export const RECEIVABLE_CHECKS: readonly Check[] = [
             ["invoiceKey", r.invoice_key, c.invoiceKey],
             ["documentsHash", r.documents_hash, c.documentsHash],
             [
-              "redeemed (sum of indexed redemptions)",
-              (redemptions.get(String(r.receivable_id)) ?? []).reduce((sum, x) => sum + BigInt(String(x.value)), 0n),
+              "redeemed (sum of indexed redemptions and part-payment shares)",
+              (redemptions.get(String(r.receivable_id)) ?? []).reduce((sum, x) => sum + BigInt(String(x.value)), 0n) +
+                (paidDown.get(String(r.receivable_id)) ?? 0n),
               c.redeemed,
             ],
           ],

@@ -309,6 +309,33 @@ export const receivableEntries: Entry[] = [
   },
   {
     contract: "receivableCertificates",
+    signature: "bindArrangements(address)",
+    rule: "The deploying account, once (refused to everyone once bound)",
+    party: { kind: "deployer", who: "deployer" },
+    setup: async (ctx) => {
+      const fresh = await deployUpgradeable(
+        ctx.connection.ethers,
+        "ReceivableCertificate",
+        [ctx.suite.registry, 2, ctx.suite.freezeOrders, ctx.suite.attestations],
+        [],
+        ctx.suite.deployer,
+      );
+      return { args: [await ctx.suite.maturityArrangements.getAddress()], signer: ctx.suite.deployer, target: fresh };
+    },
+  },
+  {
+    contract: "receivableCertificates",
+    signature: "payDown(uint256,uint256)",
+    rule: "The maturity-arrangements contract, paying a certificate down by its share of a part payment",
+    party: {
+      kind: "contract",
+      who: "MaturityArrangements",
+      account: (ctx: Context) => ctx.suite.maturityArrangements.getAddress(),
+    },
+    setup: async (ctx) => ({ args: [(await issued(ctx)).tokenId, 1n] }),
+  },
+  {
+    contract: "receivableCertificates",
     signature: "bindDesk(address)",
     rule: "The deploying account, once (refused to everyone once bound)",
     party: { kind: "deployer", who: "deployer" },
@@ -546,6 +573,17 @@ export const receivableEntries: Entry[] = [
   },
   {
     contract: "receivableDesk",
+    signature: "recordPaidDown(uint256,uint256)",
+    rule: "The certificate contract, counting a certificate paid down by its share of a part payment",
+    party: {
+      kind: "contract",
+      who: "ReceivableCertificate",
+      account: (ctx: Context) => ctx.suite.receivableCertificates.getAddress(),
+    },
+    setup: async (ctx) => ({ args: [(await issued(ctx)).receivableId, 1n] }),
+  },
+  {
+    contract: "receivableDesk",
     signature: "acknowledgeOffChainPayment(uint256,bytes32)",
     rule: "The certificate's owner (able to hold certificates), from maturity on",
     party: holder,
@@ -772,6 +810,51 @@ export const recourseEntries: Entry[] = [
       await r.exercise(f.tokenId);
       await ctx.suite.receivableDesk.connect(ctx.suite.accounts.core).fund(f.receivableId);
       return { args: [claimId] };
+    },
+  },
+];
+
+/** As `issued`, at maturity core paid 400,000 of the 1,000,000 in part (supplier1's certificate has a share). */
+async function partPaid(ctx: Context): Promise<Issued> {
+  return ctx.state("arrangements: part paid", async () => {
+    const f = await issued(ctx);
+    const { maturityArrangements, accounts } = ctx.suite;
+    await ctx.connection.networkHelpers.time.increaseTo(f.maturity);
+    await maturityArrangements.connect(accounts.core).pay(f.receivableId, 400_000n);
+    return f;
+  });
+}
+
+export const arrangementEntries: Entry[] = [
+  {
+    contract: "maturityArrangements",
+    signature: "pay(uint256,uint256)",
+    rule: "The receivable's obligor, from maturity on, paying part of what is outstanding in tokens",
+    party: obligor,
+    setup: async (ctx) => {
+      const f = await issued(ctx);
+      await ctx.connection.networkHelpers.time.increaseTo(f.maturity);
+      return { args: [f.receivableId, 1_000n] };
+    },
+  },
+  {
+    contract: "maturityArrangements",
+    signature: "claim(uint256)",
+    rule: "Any active member, paying a certificate's share to its holder (held while the holder is not in good standing)",
+    party: { kind: "member", member: "bankC", role: "MEMBER" },
+    allowed: ["regulator"],
+    earlier: [{ role: "holder", member: "supplier1", allowedWhenSuspended: false }],
+    setup: async (ctx) => ({ args: [(await partPaid(ctx)).tokenId] }),
+  },
+  {
+    contract: "maturityArrangements",
+    signature: "refund(uint256)",
+    rule: "The receivable's obligor, once funded or settled, taking back shares no certificate will claim",
+    party: obligor,
+    setup: async (ctx) => {
+      const f = await partPaid(ctx);
+      await ctx.suite.receivableDesk.connect(ctx.suite.accounts.core).fund(f.receivableId);
+      return { args: [f.receivableId] };
     },
   },
 ];

@@ -3,6 +3,7 @@
  * `./<app>.ts` (default export `defineClient({...})`, see ./registry.ts) and add one line here.
  */
 import approvals from "./approvals.js";
+import arrangements from "./arrangements.js";
 import attestations from "./attestations.js";
 import credit from "./credit.js";
 import dataSharing from "./data-sharing.js";
@@ -38,6 +39,7 @@ export const CLIENTS = {
   receivables,
   financing,
   recourse,
+  arrangements,
   limits,
   freeze,
   dataSharing,

@@ -232,6 +232,8 @@ export default defineClient({
     RecourseTooEarly: (p) => `too early: not before ${p.notBefore}`,
     RecourseTooLate: (p) => `too late: the deadline was ${p.deadline}`,
     RecourseTermsMismatch: (p) => `recourse offer ${p.offerId} does not carry the terms priced (recourse or price)`,
+    RecourseShareUnclaimed: (p) =>
+      `certificate ${p.tokenId} has a share of ${p.share} of a part payment to claim first: recourse is for the unpaid rest`,
     RecourseNotApproved: (p) => `the holder has not approved the recourse contract for certificate ${p.tokenId}`,
   },
   create: createRecourseClient,
