@@ -8,7 +8,7 @@
  */
 import { expect } from "chai";
 import { execa, type ResultPromise } from "execa";
-import { JsonRpcProvider, Wallet, encodeBytes32String, getBytes, hexlify, randomBytes } from "ethers";
+import { JsonRpcProvider, Wallet, ZeroHash, encodeBytes32String, getBytes, hexlify, randomBytes } from "ethers";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -23,6 +23,7 @@ import {
   hashBytes,
   openEnvelope,
   parseEnvelope,
+  presentationDocumentsHash,
   sealEnvelope,
   signIn,
   type Consortia,
@@ -78,6 +79,8 @@ describe("web console in Chromium on the demo stack", function () {
   /** The LC and the presentation the presentation story leaves Compliant (the amendment and payment story go on). */
   let storyLc = "";
   let storyPresentation = "";
+  /** `documentsHash` of the documents the console presented in it (in the order presented). */
+  let storyDocumentsHash = "";
   /** The sealed-quote offer, and the opening another bank sealed to its seller (accepted by opening it). */
   let sealedOffer = "";
   let sealedOpening: { file: string; bidder: string; price: bigint } | undefined;
@@ -634,12 +637,16 @@ describe("web console in Chromium on the demo stack", function () {
     const count = await inputs.count();
     expect(count).to.be.greaterThan(0);
     const hashes: string[] = [];
+    const presentedDocuments: { contentHash: string; uriHash: string; kind: number }[] = [];
     for (let i = 0; i < count; i++) {
       const content = Buffer.from(`document ${i} of the web console's presentation ${hexlify(randomBytes(8))}`);
       const file = join(work, `present-${i}.pdf`);
       await writeFile(file, content);
       files.push(file);
       hashes.push(hashBytes(content));
+      // the console presents one document per input, in the inputs' order: `present-doc-<kind>`, no URI
+      const kind = Number((await inputs.nth(i).getAttribute("id"))!.slice("present-doc-".length));
+      presentedDocuments.push({ contentHash: hashBytes(content), uriHash: ZeroHash, kind });
       await inputs.nth(i).setInputFiles(file);
       await page.locator(`[data-document-hash="${hashBytes(content)}"]`).waitFor();
     }
@@ -687,6 +694,7 @@ describe("web console in Chromium on the demo stack", function () {
     expect(examined.state).to.equal("Compliant");
     storyLc = lc.id;
     storyPresentation = presented!.id;
+    storyDocumentsHash = presentationDocumentsHash(presentedDocuments);
     const timeline = page.locator(".timeline tr[data-event]");
     expect(await timeline.count()).to.be.greaterThan(3);
     await shoot("lc-examined");
@@ -803,6 +811,16 @@ describe("web console in Chromium on the demo stack", function () {
       400_000n,
       10_000_000n,
     ]);
+    // the documents held are the very documents presented (their hash as the chain binds them)
+    expect(storyDocumentsHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(held.documentsHash).to.equal(storyDocumentsHash);
+    const heldInApi = await untilApi<{ items: { presentationId: string; documentsHash: string }[] }>(
+      `/letters-of-credit/${storyLc}/documents-held`,
+      (b) => b.items.some((d) => d.presentationId === storyPresentation),
+    );
+    expect(heldInApi.items.find((d) => d.presentationId === storyPresentation)?.documentsHash).to.equal(
+      storyDocumentsHash,
+    );
     await signInAs("coreA");
     const releaseKey = `release:${storyPresentation}`;
     await page

@@ -348,10 +348,11 @@ export default defineRoutes({
       access: rows(party("x.bidder_member")),
       summary: "Quotes across offers, filtered by bidder, offer, state and the offer's state (a bank reads its own)",
       description:
-        "One row per bidder and offer, as on /forfaiting/offers/{id}. A member reads only the quotes it made (a sealed " +
-        "quote's commitment and an open quote's price are the bidder's business until the seller accepts); regulators " +
-        "and auditors read all. `offerState=Open` with `bidder` answers in one request which open offers a forfaiter " +
-        "has already quoted on.",
+        "One row per bidder and offer, as on /forfaiting/offers/{id}. This list answers a member with the quotes it made " +
+        "only (regulators and auditors read all); it hides nothing the offer does not show: while an offer is open, " +
+        "/forfaiting/offers/{id} gives every member all its quotes — open quotes' prices are public, as in an open " +
+        "market, and a sealed quote shows only its commitment until revealed. `offerState=Open` with `bidder` answers " +
+        "in one request which open offers a forfaiter has already quoted on.",
       tags: ["forfaiting"],
       from: "ff_quotes x",
       asOf: "versioned",

@@ -5,7 +5,7 @@
  * values with `parseForm` and hands the typed values to `onSubmit`, which builds the SDK call.
  */
 import { useState, type FormEvent, type ReactNode } from "react";
-import { shortHex } from "./format.js";
+import { shortHex, utcOffsetLabel, type UtcOffset } from "./format.js";
 import { MemberSelect, type MemberRow } from "./hooks.js";
 import { useI18n } from "./i18n.js";
 import { TxStatus, type TxState } from "./TxStatus.js";
@@ -22,6 +22,7 @@ import {
 import { hashFileInBrowser } from "./pages/VerifyCertificate.js";
 import { useApp } from "./context.js";
 import { useFormatters } from "./amounts.js";
+import { useCalendar } from "./calendar.js";
 
 export function DefinedForm(props: {
   def: FormDef;
@@ -38,6 +39,8 @@ export function DefinedForm(props: {
   const { t } = useI18n();
   const { config } = useApp();
   const format = useFormatters();
+  const calendar = useCalendar();
+  const hasDates = def.fields.some((field) => field.kind === "date");
   const [raw, setRaw] = useState<RawValues>(() => initialValues(def));
   const [errors, setErrors] = useState<Record<string, FieldError>>({});
   const set = (name: string, value: RawValues[string]) => setRaw((all) => ({ ...all, [name]: value }));
@@ -45,7 +48,12 @@ export function DefinedForm(props: {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const parsed = parseForm(def, raw, { decimals: config.token.decimals, now: props.chainNow });
+    // dates are days of the consortium calendar: wait for its offset (read once per session) before converting them
+    void calendar.read().then((utcOffset) => check(utcOffset));
+  }
+
+  function check(utcOffset: UtcOffset) {
+    const parsed = parseForm(def, raw, { decimals: config.token.decimals, now: props.chainNow, utcOffset });
     if (!parsed.ok) {
       // the chain's time as a date in the user's zone, not unix seconds
       const shown = Object.entries(parsed.errors).map(([name, error]) => [
@@ -188,6 +196,7 @@ export function DefinedForm(props: {
     <form className="panel" onSubmit={submit} aria-labelledby={`${def.id}-title`} data-form={def.id} noValidate>
       <h3 id={`${def.id}-title`}>{t(def.title)}</h3>
       {def.intro !== undefined && <p className="muted">{t(def.intro)}</p>}
+      {hasDates && <CalendarNote offset={calendar.offset} />}
       <div className="form-grid">
         {def.fields.map((field) => (
           <FieldRow key={field.name} id={`${idOf(field)}-error`} error={errors[field.name]}>
@@ -221,5 +230,16 @@ function FieldRow({ id, error, children }: { id: string; error: FieldError | und
         </>
       )}
     </>
+  );
+}
+
+/** Which day a date field means: the consortium calendar's (its UTC offset), or the user's zone when unavailable. */
+export function CalendarNote({ offset }: { offset: UtcOffset | undefined }) {
+  const { t } = useI18n();
+  if (offset === undefined) return null;
+  return (
+    <p className="muted" data-calendar-offset={offset ?? "unavailable"}>
+      {offset === null ? t("calendar.unavailable") : t("calendar.zone", { zone: utcOffsetLabel(offset) })}
+    </p>
   );
 }

@@ -58,14 +58,59 @@ export function parseAmountInput(text: string, decimals: number): bigint {
   return BigInt(match[1]) * 10n ** BigInt(decimals) + (decimals === 0 ? 0n : BigInt(fraction));
 }
 
-/** A date input's value (YYYY-MM-DD) as unix seconds at the end of that day in the user's zone. */
-/** The first second of a YYYY-MM-DD date in the user's zone, as unix seconds (a stated shipment date). */
-export function startOfDay(isoDate: string): number {
+/**
+ * Calendar dates (a shipment date, an expiry, a latest shipment date) are days of the consortium calendar, which the
+ * chain counts with a fixed UTC offset (`ConsortiumCalendar.utcOffset()`, seconds; 28,800 for UTC+8), whatever the
+ * browser's zone: `startOfDay`/`endOfDay` take that offset. `null` (the calendar could not be read) falls back to the
+ * user's zone, and the pages say so.
+ */
+export type UtcOffset = number | null;
+
+function isoParts(isoDate: string): [number, number, number] {
   const [year, month, day] = isoDate.split("-").map(Number);
-  return Math.floor(new Date(year, month - 1, day, 0, 0, 0).getTime() / 1000);
+  return [year, month, day];
 }
 
-export function endOfDay(isoDate: string): number {
-  const [year, month, day] = isoDate.split("-").map(Number);
-  return Math.floor(new Date(year, month - 1, day, 23, 59, 59).getTime() / 1000);
+/** The first second of a YYYY-MM-DD day of the consortium calendar (offset in seconds), as unix seconds. */
+export function startOfDay(isoDate: string, utcOffset: UtcOffset): number {
+  const [year, month, day] = isoParts(isoDate);
+  if (utcOffset === null) return Math.floor(new Date(year, month - 1, day, 0, 0, 0).getTime() / 1000);
+  return Date.UTC(year, month - 1, day) / 1000 - utcOffset;
+}
+
+/** The last second (23:59:59) of a YYYY-MM-DD day of the consortium calendar (offset in seconds), as unix seconds. */
+export function endOfDay(isoDate: string, utcOffset: UtcOffset): number {
+  const [year, month, day] = isoParts(isoDate);
+  if (utcOffset === null) return Math.floor(new Date(year, month - 1, day, 23, 59, 59).getTime() / 1000);
+  return Date.UTC(year, month - 1, day) / 1000 - utcOffset + 86_399;
+}
+
+/** "UTC+08:00" for 28,800 seconds. */
+export function utcOffsetLabel(utcOffset: number): string {
+  const sign = utcOffset < 0 ? "-" : "+";
+  const minutes = Math.floor(Math.abs(utcOffset) / 60);
+  return `UTC${sign}${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
+/** The YYYY-MM-DD day of the consortium calendar that a unix time falls on (the inverse of `startOfDay`). */
+export function calendarDay(unixSeconds: number, utcOffset: number): string {
+  return new Date((unixSeconds + utcOffset) * 1000).toISOString().slice(0, 10);
+}
+
+/**
+ * A unix time as a date and time on the consortium calendar's clock, with its offset ("Dec 7, 2026, 23:59 UTC+08:00"):
+ * how the console shows calendar dates (expiry, latest shipment, a stated shipment date), so they read as the chain
+ * counts them. `null` falls back to the user's zone (`formatDate`).
+ */
+export function formatCalendarDate(unixSeconds: number, locale: string, utcOffset: UtcOffset): string {
+  if (utcOffset === null) return formatDate(unixSeconds, locale);
+  const text = new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "UTC",
+  }).format(new Date((unixSeconds + utcOffset) * 1000));
+  return `${text} ${utcOffsetLabel(utcOffset)}`;
 }

@@ -122,6 +122,9 @@ export const en = {
   "form.badAmount": "Enter an amount with at most {decimals} decimals.",
   "form.pickMember": "Choose a member.",
   "form.pickDate": "Choose a date.",
+  "calendar.zone": "Dates are days of the consortium calendar ({zone}), as the chain compares them.",
+  "calendar.unavailable":
+    "The consortium calendar could not be read: dates are taken in your time zone, which may be another day on the chain.",
   "form.dateAfterChain": "Choose a date after the chain's time ({now}).",
   "form.badReference": "Enter a payment reference as 0x and 64 hex digits, or leave it empty.",
   "form.pickFile": "Choose the file (it is hashed in this browser; only its hash is sent).",
@@ -315,6 +318,8 @@ export const en = {
   "trade.step.present": "Presenting…",
   "trade.findings": "What the chain found: {codes}.",
   "trade.findingsShipment": "Stated shipment date: {date}.",
+  "trade.pendingShipment":
+    "A shipment date stated earlier for these documents is still pending on the chain ({date}) and the presentation would use it. Present again to use it, or type the shipment date to state it anew.",
   "trade.findingsNoShipment": "No shipment date stated: the late shipment and late presentation checks are the bank's.",
   "trade.checksClean": "nothing found",
   "applicant.title": "Margin and documents (applicant)",
@@ -589,6 +594,8 @@ export const zh: Dictionary = {
   "form.badAmount": "请输入最多 {decimals} 位小数的金额。",
   "form.pickMember": "请选择成员。",
   "form.pickDate": "请选择日期。",
+  "calendar.zone": "日期按联盟日历（{zone}）的日计算，与链上比较方式一致。",
+  "calendar.unavailable": "无法读取联盟日历：日期按您所在时区计算，在链上可能是另一天。",
   "form.dateAfterChain": "请选择晚于链上时间（{now}）的日期。",
   "form.badReference": "付款参考号须为 0x 加 64 位十六进制数字，或留空。",
   "form.pickFile": "请选择文件（文件在本浏览器内计算哈希，只发送哈希）。",
@@ -777,6 +784,8 @@ export const zh: Dictionary = {
   "trade.step.present": "交单中…",
   "trade.findings": "链上检查结果：{codes}。",
   "trade.findingsShipment": "声明的装运日期：{date}。",
+  "trade.pendingShipment":
+    "这些单据此前声明的装运日期（{date}）仍在链上待用，交单将使用该日期。再次交单即使用它，或填写装运日期重新声明。",
   "trade.findingsNoShipment": "未声明装运日期：迟装运与迟交单由银行审核。",
   "trade.checksClean": "未发现不符点",
   "applicant.title": "保证金与赎单（申请人）",

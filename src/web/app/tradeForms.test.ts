@@ -25,7 +25,7 @@ import { en } from "./i18n.js";
 const NOW = 1_800_000_000;
 /** Dates as UTC midnight + 1 day - 1 s, independent of the test machine's zone. */
 const toUnix = (iso: string) => Date.parse(`${iso}T23:59:59Z`) / 1000;
-const ctx = { decimals: 2, now: NOW, toUnix };
+const ctx = { decimals: 2, now: NOW, toUnix, utcOffset: 0 };
 const HASH = `0x${"ab".repeat(32)}`;
 const day = (offset: number) => new Date((NOW + offset * 86_400) * 1000).toISOString().slice(0, 10);
 

@@ -6,13 +6,13 @@
  * the shapes are not repeated per page.
  */
 import { DocumentKind } from "@consortia/sdk/hashing";
-import { endOfDay, parseAmountInput } from "./format.js";
+import { endOfDay, parseAmountInput, type UtcOffset } from "./format.js";
 import type { MessageKey, Params } from "./i18n.js";
 
 export type FieldKind =
   | "member" // a member id (picker); `memberKinds` narrows it
   | "amount" // token amount typed with decimals -> minor units (bigint > 0)
-  | "date" // YYYY-MM-DD -> unix seconds at the end of that day; after the chain's time
+  | "date" // YYYY-MM-DD -> unix seconds at the end of that consortium-calendar day; after the chain's time
   | "integer" // whole number within min..max
   | "file" // a file hashed in the browser -> its keccak-256 (the raw value is the hash)
   | "text" // free text (kept in the browser unless the page seals it)
@@ -60,7 +60,12 @@ export interface ParseContext {
   decimals: number;
   /** The chain's time (unix seconds), from the API's /status (the demo moves the chain clock). */
   now: number;
-  /** A date input's value as unix seconds (default: end of that day in the user's zone). */
+  /**
+   * The consortium calendar's UTC offset (seconds, `ConsortiumCalendar.utcOffset()`): a date is that calendar's day,
+   * as the chain compares it, not the browser's. `null` when it could not be read (the user's zone, and the page says so).
+   */
+  utcOffset: UtcOffset;
+  /** A date input's value as unix seconds (default: `endOfDay(value, utcOffset)`). */
   toUnix?: (isoDate: string) => number;
 }
 
@@ -121,7 +126,7 @@ function parseField(
     }
     case "date": {
       if (!ISO_DATE.test(text)) return { error: { key: "form.pickDate" } };
-      const value = (ctx.toUnix ?? endOfDay)(text);
+      const value = ctx.toUnix === undefined ? endOfDay(text, ctx.utcOffset) : ctx.toUnix(text);
       if (!Number.isFinite(value)) return { error: { key: "form.pickDate" } };
       if (value <= ctx.now) return { error: { key: "form.dateAfterChain", params: { now: ctx.now } } };
       return { value };
@@ -338,8 +343,9 @@ export const LC_PRESENTATION_PERIOD: FormDef = {
 };
 
 /**
- * A stated shipment date (YYYY-MM-DD, the day's first second in the user's zone): not after the chain's time (the
- * contract refuses a date in the future). Undefined for an empty input (no statement).
+ * A stated shipment date (YYYY-MM-DD, the day's first second on the consortium calendar, `startOfDay(value, offset)`
+ * as `toUnix`): not after the chain's time (the contract refuses a date in the future). Undefined for an empty input
+ * (no statement).
  */
 export function parseShipmentDate(
   text: string,

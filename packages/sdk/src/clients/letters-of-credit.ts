@@ -388,6 +388,12 @@ function createLettersOfCreditClient(context: ClientContext) {
      */
     stateShipment: (documents: DocumentRefInput[], shipmentDate: bigint | number, options?: SendOptions) =>
       sendChecks(() => checks().stateShipment(presentationDocumentsHash(documents), BigInt(shipmentDate)), options),
+    /**
+     * The shipment date `account` stated for these documents and has not yet used in a presentation (unix seconds), 0
+     * without one (or on a deployment without the checks): a presentation of the same documents uses it.
+     */
+    statedShipment: async (documents: DocumentRefInput[], account: string) =>
+      hasChecks ? Number(await checks().statedShipment(account, presentationDocumentsHash(documents))) : 0,
     /** The issuing bank sets an LC's presentation period (days after shipment, art. 14c; 21 unless set) before advice. */
     setPresentationPeriod: (lcId: bigint, periodDays: number, options?: SendOptions) =>
       sendChecks(() => checks().setPresentationPeriod(lcAddress, lcId, periodDays), options),

@@ -12,11 +12,14 @@ import { DocumentKind } from "@consortia/sdk/hashing";
 import { getAll } from "../api.js";
 import { useFormatters } from "../amounts.js";
 import { useApp } from "../context.js";
-import { parseAmountInput, shortHex, startOfDay } from "../format.js";
+import { useCalendar } from "../calendar.js";
+import { parseAmountInput, shortHex, startOfDay, type UtcOffset } from "../format.js";
+import { checkPendingStatement, type PresentCheck } from "../presentation.js";
+import { CalendarNote } from "../TradeForm.js";
 import { ErrorLine, PageFrame, useLoad, useTx } from "../hooks.js";
 import { useI18n } from "../i18n.js";
 import { useMemberNames } from "../members.js";
-import { TxStatus } from "../TxStatus.js";
+import { errorMessage, TxStatus } from "../TxStatus.js";
 import { parseShipmentDate } from "../tradeForms.js";
 import { hashFileInBrowser } from "./VerifyCertificate.js";
 import { ApplicantPanel, PresentationPeriodForm } from "./LcApplicant.js";
@@ -142,6 +145,7 @@ export function Trade() {
   const { t } = useI18n();
   const { session } = useApp();
   const format = useFormatters();
+  const calendar = useCalendar();
   const nameOf = useMemberNames();
   const member = session?.member.id;
   const { data, error, reload } = useLoad(
@@ -186,7 +190,7 @@ export function Trade() {
                   <td>{name(lc.beneficiary)}</td>
                   <td>{lc.state}</td>
                   <td>{format.amount(lc.amount)}</td>
-                  <td>{format.date(lc.expiry)}</td>
+                  <td>{calendar.date(lc.expiry)}</td>
                 </tr>
               ))}
             </tbody>
@@ -213,7 +217,7 @@ export function Trade() {
                   <td>{name(g.guarantor)}</td>
                   <td>{g.state}</td>
                   <td>{format.amount(g.amount)}</td>
-                  <td>{format.date(g.expiry)}</td>
+                  <td>{calendar.date(g.expiry)}</td>
                 </tr>
               ))}
             </tbody>
@@ -236,6 +240,7 @@ export function LetterOfCreditPage() {
   const { session } = useApp();
   const { id = "" } = useParams();
   const format = useFormatters();
+  const calendar = useCalendar();
   const nameOf = useMemberNames();
   const when = useWhen();
   const { data, error, reload } = useLoad(
@@ -266,7 +271,7 @@ export function LetterOfCreditPage() {
             <dt>{t("trade.beneficiary")}</dt>
             <dd>{name(data.beneficiary)}</dd>
             <dt>{t("guarantee.expiry")}</dt>
-            <dd>{format.date(data.expiry)}</dd>
+            <dd>{calendar.date(data.expiry)}</dd>
           </dl>
           <table className="timeline">
             <caption>{t("trade.timeline")}</caption>
@@ -409,16 +414,17 @@ function PresentationRow({
 /** The beneficiary presents: the amount and one file per required document, hashed here and never sent. */
 function PresentForm({ lc, after }: { lc: Lc; after: () => Promise<void> }) {
   const { t } = useI18n();
-  const { config } = useApp();
+  const { config, session } = useApp();
   const tx = useTx(after);
   const kinds = documentKinds(lc.requiredDocuments);
-  const format = useFormatters();
+  const calendar = useCalendar();
   const chainNow = useChainNow();
   const [amount, setAmount] = useState("");
   const [shipped, setShipped] = useState("");
   const [hashes, setHashes] = useState<Record<number, string>>({});
   const [step, setStep] = useState<"state" | "present">();
   const [found, setFound] = useState<{ codes: string[]; shipmentStated: boolean; shipmentDate: number }>();
+  const [pending, setPending] = useState<{ date: number; documentsHash: string }>();
 
   async function take(kind: number, file: File | undefined) {
     if (file === undefined) return;
@@ -428,6 +434,11 @@ function PresentForm({ lc, after }: { lc: Lc; after: () => Promise<void> }) {
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    // the shipment date is a day of the consortium calendar: wait for its offset (read once per session)
+    void calendar.read().then((utcOffset) => presentWith(utcOffset));
+  }
+
+  async function presentWith(utcOffset: UtcOffset) {
     let value: bigint;
     try {
       value = parseAmountInput(amount, config.token.decimals);
@@ -439,13 +450,34 @@ function PresentForm({ lc, after }: { lc: Lc; after: () => Promise<void> }) {
       tx.fail(t("trade.missingDocuments"));
       return;
     }
-    const shipment = parseShipmentDate(shipped, chainNow, startOfDay);
+    const shipment = parseShipmentDate(shipped, chainNow, (iso) => startOfDay(iso, utcOffset));
     if (shipment.error !== undefined) {
       tx.fail(t(shipment.error.key));
       return;
     }
     const documents = kinds.map((kind) => ({ contentHash: hashes[kind], uriHash: ZeroHash, kind }));
     setFound(undefined);
+    // Without a date typed in, a statement left pending for these documents (stated before a presentation that
+    // failed) would be used silently: it is shown first, and used only when the user presents them again.
+    if (session === undefined) return;
+    let before: PresentCheck;
+    try {
+      before = await checkPendingStatement(
+        session.consortia,
+        session.address,
+        documents,
+        shipment.value,
+        pending?.documentsHash,
+      );
+    } catch (failure) {
+      tx.fail(errorMessage(failure));
+      return;
+    }
+    if (!before.proceed) {
+      setPending(before.pending);
+      return;
+    }
+    setPending(undefined);
     // The shipment date is stated first (bound to these very documents), then they are presented; the chain's checks
     // run at presentation and their findings are shown.
     void tx
@@ -472,6 +504,14 @@ function PresentForm({ lc, after }: { lc: Lc; after: () => Promise<void> }) {
         <input id="present-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
         <label htmlFor="present-shipped">{t("trade.shipmentDate")}</label>
         <input id="present-shipped" type="date" value={shipped} onChange={(e) => setShipped(e.target.value)} />
+        <div className="span">
+          <CalendarNote offset={calendar.offset} />
+        </div>
+        {pending !== undefined && (
+          <p className="span" role="alert" data-pending-shipment={pending.date}>
+            {t("trade.pendingShipment", { date: calendar.date(pending.date) })}
+          </p>
+        )}
         {kinds.map((kind) => (
           <div key={kind} className="span">
             <label htmlFor={`present-doc-${kind}`}>{t("trade.document", { kind: documentKindName(kind) })}</label>{" "}
@@ -497,7 +537,7 @@ function PresentForm({ lc, after }: { lc: Lc; after: () => Promise<void> }) {
               codes: found.codes.length === 0 ? t("trade.checksClean") : found.codes.join(", "),
             })}{" "}
             {found.shipmentStated
-              ? t("trade.findingsShipment", { date: format.date(found.shipmentDate) })
+              ? t("trade.findingsShipment", { date: calendar.date(found.shipmentDate) })
               : t("trade.findingsNoShipment")}
           </p>
         )}
@@ -511,6 +551,7 @@ export function GuaranteePage() {
   const { session } = useApp();
   const { id = "" } = useParams();
   const format = useFormatters();
+  const calendar = useCalendar();
   const nameOf = useMemberNames();
   const when = useWhen();
   const { data, error, reload } = useLoad(
@@ -538,7 +579,7 @@ export function GuaranteePage() {
             <dt>{t("trade.amount")}</dt>
             <dd>{format.amount(data.guarantee.amount)}</dd>
             <dt>{t("guarantee.expiry")}</dt>
-            <dd>{format.date(data.guarantee.expiry)}</dd>
+            <dd>{calendar.date(data.guarantee.expiry)}</dd>
             {data.guarantee.referenceId !== null && (
               <>
                 <dt>{t("guarantee.reference")}</dt>

@@ -8,6 +8,7 @@
 import { useState } from "react";
 import { ZeroHash, encodeBytes32String } from "ethers";
 import type { Consortia } from "@consortia/sdk/client";
+import { useCalendar } from "../calendar.js";
 import { useFormatters } from "../amounts.js";
 import { useApp } from "../context.js";
 import { accountOf, useLoad, useMembers, useTx, type MemberRow } from "../hooks.js";
@@ -141,6 +142,7 @@ export function AmendmentAnswer({
 }) {
   const { t } = useI18n();
   const format = useFormatters();
+  const calendar = useCalendar();
   const tx = useTx(after);
   const terms = {
     amount: BigInt(amendment.amount),
@@ -155,9 +157,9 @@ export function AmendmentAnswer({
         <dt>{t("trade.amount")}</dt>
         <dd>{format.amount(amendment.amount)}</dd>
         <dt>{t("guarantee.expiry")}</dt>
-        <dd>{format.date(amendment.expiry)}</dd>
+        <dd>{calendar.date(amendment.expiry)}</dd>
         <dt>{t("forms.latestShipment")}</dt>
-        <dd>{format.date(amendment.latestShipment)}</dd>
+        <dd>{calendar.date(amendment.latestShipment)}</dd>
       </dl>
       <button
         type="button"
