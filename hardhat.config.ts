@@ -70,6 +70,7 @@ export default defineConfig({
           "contracts/letters-of-credit/LetterOfCredit.sol": compiler(SIZE_RUNS),
           "contracts/mocks/RehearsalV2.sol": compiler(SIZE_RUNS),
           "test/solidity/LetterOfCreditInvariant.t.sol": compiler(SIZE_RUNS),
+          "test/solidity/LcTransfersInvariant.t.sol": compiler(SIZE_RUNS),
         },
       },
     },

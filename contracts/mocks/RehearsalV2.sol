@@ -222,6 +222,8 @@ contract LcConfirmationsRehearsalV2 is LcConfirmations, RehearsalV2 {
         IConsortiumRegistry registry_,
         ILetterOfCredit letterOfCredit_
     ) LcConfirmations(registry_, letterOfCredit_) {}
+}
+
 contract LcTransfersRehearsalV2 is LcTransfers, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(

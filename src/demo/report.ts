@@ -4,7 +4,7 @@
  * one LC draft, so the exposure is also shown as of the block where the receivable was pledged, mid-way.
  */
 import type { Queryable } from "../indexer/db.js";
-import { exposureReport, overdueReport } from "../api/routes/reports.js";
+import { duplicateFinancingReport, exposureReport, overdueReport } from "../api/routes/reports.js";
 
 export interface RegulatorReportOptions {
   db: Queryable;
@@ -67,5 +67,16 @@ export async function printRegulatorReport(options: RegulatorReportOptions): Pro
       `  ${r.debtorName ?? r.debtor} owes ${r.creditorName ?? r.creditor} ${yuan(r.amount, r.decimals, r.currency)} ` +
         `(${r.instrument} ${r.record}, ${r.daysOverdue} days overdue)`,
     );
-  log("(GET /reports/exposure, /reports/overdue, /reports/concentration as the regulator; CSV with ?format=csv)");
+  const duplicates = await duplicateFinancingReport(db, undefined, undefined);
+  log("duplicate-financing attempts refused:");
+  if (duplicates.rows.length === 0) log("  (none)");
+  for (const r of duplicates.rows)
+    log(
+      `  ${r.memberName ?? r.member} (${r.source}) ${yuan(r.amount, r.decimals, r.currency)} of document ` +
+        `${r.documentId.slice(0, 10)}…, already held by ${r.holderAppName ?? r.holderApp} #${r.holderRecord}`,
+    );
+  log(
+    "(GET /reports/exposure, /reports/overdue, /reports/concentration, /reports/duplicate-financing as the regulator; " +
+      "CSV with ?format=csv)",
+  );
 }

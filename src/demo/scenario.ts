@@ -1108,6 +1108,13 @@ export const receivablesStory: Story = async (ctx) => {
         `${cny(error.standing.financed)} of ${cny(error.standing.face)} is already held by receivable #${error.standing.lastRecord}`,
     );
   }
+  // A bank offered the same invoice elsewhere checks the register first, as a bank must before financing: the check is
+  // recorded on chain under its name, and a refused one is what the regulator's duplicate-financing report lists.
+  await bankC.sdk.documents.checkFinancing(invoiceKey, faceValue, "CNY", faceValue);
+  ctx.log(
+    `${bankC.member.shortName}, asked to finance invoice ${invoiceNumber} too, checked the register: refused, and the ` +
+      `refusal is recorded for the regulator`,
+  );
   const { rootTokenId } = await desk.confirm(receivableId);
   ctx.log(
     `${coreA.member.shortName} confirmed it: certificate #${rootTokenId} (ERC-3525) of ${cny(faceValue)} to ${supplier1.member.shortName}`,

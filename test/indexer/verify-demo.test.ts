@@ -350,10 +350,6 @@ const NOT_IN_DEMO: Readonly<Record<string, string>> = {
     "an upgrade needs a v2 implementation to vote on: test/upgrades/rehearsal.test.ts upgrades the demo network",
   warehouse_receipts: WAREHOUSE_REASON,
   warehouse_steps: WAREHOUSE_REASON,
-  financing_refusals:
-    "the demo's refused double financing reverts at registration (no record): test/indexer/warehouse.test.ts records " +
-    "a refused warehouse pledge and a bank's refused check",
-  financing_checks: "no bank records a check in the demo: test/indexer/warehouse.test.ts does",
   part_payments:
     "the demo's obligors pay in full (fund or off chain): test/indexer/part-payments.test.ts pays in part, claims, " +
     "reports and verifies on its own chain",
