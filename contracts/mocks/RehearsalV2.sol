@@ -197,7 +197,10 @@ contract LcApplicantAccountsRehearsalV2 is LcApplicantAccounts, RehearsalV2 {
 
 contract LcPresentationChecksRehearsalV2 is LcPresentationChecks, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(IConsortiumRegistry registry_) LcPresentationChecks(registry_) {}
+    constructor(
+        IConsortiumRegistry registry_,
+        IAuthorityAttestations attestations_
+    ) LcPresentationChecks(registry_, attestations_) {}
 }
 
 contract BankGuaranteesRehearsalV2 is BankGuarantees, RehearsalV2 {

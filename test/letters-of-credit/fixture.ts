@@ -78,6 +78,8 @@ export interface LcFixture {
   /** The applicant's side: margin and release of documents. */
   applicantAccounts: LcApplicantAccounts;
   presentationChecks: LcPresentationChecks;
+  /** The attestations register the checks enforce issuing banks' LcHonour policies of (only with `attestations`). */
+  attestations?: AuthorityAttestations;
   positions: InterbankPositions;
   calendar: ConsortiumCalendar;
   now: bigint;
@@ -86,16 +88,25 @@ export interface LcFixture {
 }
 
 /** Deploys the platform, InterbankPositions, LetterOfCredit and LcApplicantAccounts, registers them, funds the banks and approves. */
-export async function deployLettersOfCredit(connection: NetworkConnection): Promise<LcFixture> {
+export async function deployLettersOfCredit(
+  connection: NetworkConnection,
+  options: { attestations?: boolean } = {},
+): Promise<LcFixture> {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
+  const attestations = options.attestations
+    ? await deployUpgradeable(ethers, "AuthorityAttestations", [platform.registry])
+    : undefined;
   const positions = await deployUpgradeable(ethers, "InterbankPositions", [
     platform.registry,
     platform.token,
     platform.ledger,
   ]);
   const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [platform.registry], [UTC_OFFSET]);
-  const presentationChecks = await deployUpgradeable(ethers, "LcPresentationChecks", [platform.registry]);
+  const presentationChecks = await deployUpgradeable(ethers, "LcPresentationChecks", [
+    platform.registry,
+    attestations ?? ethers.ZeroAddress,
+  ]);
   const lc = await deployUpgradeable(
     ethers,
     "LetterOfCredit",
@@ -131,7 +142,7 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     termsHash: hash("full terms v1"),
     ...overrides,
   });
-  return { platform, lc, applicantAccounts, presentationChecks, positions, calendar, now, terms };
+  return { platform, lc, applicantAccounts, presentationChecks, attestations, positions, calendar, now, terms };
 }
 
 /** Issues (bankA for core) an LC, advises (bankB) and acknowledges (supplier1); returns its id. */

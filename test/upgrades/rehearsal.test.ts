@@ -77,6 +77,8 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
       return [registry, token, ledger];
     case "LcApplicantAccounts":
       return [registry, at("LetterOfCredit"), token];
+    case "LcPresentationChecks":
+      return [registry, at("AuthorityAttestations")];
     default:
       return [registry];
   }
