@@ -147,9 +147,12 @@ describe("cli: lc commands against a real node", function () {
       );
       expect(refused.code).to.equal(1);
       expect(refused.stderr).to.match(/AttestationRequired|attestation/i);
-      await net.json(["attest", "add", "InvoiceGenuine", invoiceKey, "--evidence", h("lc tax record"), "--until", "+90d"], {
-        as: "pensions",
-      });
+      await net.json(
+        ["attest", "add", "InvoiceGenuine", invoiceKey, "--evidence", h("lc tax record"), "--until", "+90d"],
+        {
+          as: "pensions",
+        },
+      );
       const presented = await net.run(
         ["lc", "present", lcId, "100", "--document", `invoice=${h("backing 2")}`, "--backing", invoiceKey],
         { as: "exporter" },

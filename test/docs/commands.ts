@@ -330,7 +330,12 @@ export const COVERAGE: Coverage[] = [
   },
   {
     commands: /^consortia lc link-backing <presentation> <subjectKey>$/,
-    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['["lc", "link-backing", presentationId, invoiceKey]'] }],
+    run: [
+      {
+        file: "test/cli/letters-of-credit.test.ts",
+        invocation: ['["lc", "link-backing", presentationId, invoiceKey]'],
+      },
+    ],
   },
   {
     commands: /^consortia lc presentation-period <id> <days>$/,

@@ -1,6 +1,7 @@
 import { encodeBytes32String, keccak256, toUtf8Bytes, type BigNumberish } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import type {
+  AuthorityAttestations,
   ConsortiumCalendar,
   InterbankPositions,
   LcApplicantAccounts,

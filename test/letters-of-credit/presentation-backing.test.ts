@@ -76,7 +76,8 @@ async function attest(f: LcFixture, kind: number, subjectKey: string, validFor =
 async function present(x: Fixture, tag: string, subject: string | null = SUBJECT): Promise<bigint> {
   const beneficiary = x.f.platform.accounts.supplier1;
   const documents = docs(tag);
-  if (subject !== null) await x.f.presentationChecks.connect(beneficiary).stateBacking(documentsHash(documents), subject);
+  if (subject !== null)
+    await x.f.presentationChecks.connect(beneficiary).stateBacking(documentsHash(documents), subject);
   const id = await x.f.lc.connect(beneficiary).present.staticCall(x.lcId, 50_000n, documents);
   await x.f.lc.connect(beneficiary).present(x.lcId, 50_000n, documents);
   return id;
@@ -114,7 +115,10 @@ describe("LC presentations backed by authority attestations (issue 22)", () => {
     await expect(examine(x, id))
       .to.emit(x.f.presentationChecks, "PresentationBacking")
       .withArgs(await x.f.lc.getAddress(), id, x.f.platform.ids.bankA, ethers.ZeroHash, 0n, true);
-    await expect(x.f.lc.connect(x.f.platform.accounts.bankA).pay(id, ethers.ZeroHash)).to.emit(x.f.lc, "PresentationPaid");
+    await expect(x.f.lc.connect(x.f.platform.accounts.bankA).pay(id, ethers.ZeroHash)).to.emit(
+      x.f.lc,
+      "PresentationPaid",
+    );
   });
 
   it("at present: no attestation on the stated subject, or no subject stated, is refused (nothing presented)", async () => {
@@ -190,11 +194,14 @@ describe("LC presentations backed by authority attestations (issue 22)", () => {
     const a2 = await attest(x2.f, EXPORT_DECLARATION, SUBJECT);
     const id2 = await present(x2, "e2");
     const profile = await x2.f.platform.registry.memberProfile(x2.f.platform.ids.gov2);
-    const customsRole = await x2.f.attestations!.roleOf(EXPORT_DECLARATION);
+    const customsRole = BigInt(await x2.f.attestations!.roleOf(EXPORT_DECLARATION));
     await passProposal(
       x2.f.platform,
       x2.f.platform.registry,
-      x2.f.platform.registry.interface.encodeFunctionData("setRoles", [x2.f.platform.ids.gov2, profile[2] & ~customsRole]),
+      x2.f.platform.registry.interface.encodeFunctionData("setRoles", [
+        x2.f.platform.ids.gov2,
+        BigInt(profile[2]) & ~customsRole,
+      ]),
     );
     await examineRefused(x2, id2, EXPORT_DECLARATION, a2);
   });
@@ -210,8 +217,8 @@ describe("LC presentations backed by authority attestations (issue 22)", () => {
     const x = await networkHelpers.loadFixture(underPolicy);
     await attest(x.f, EXPORT_DECLARATION, SUBJECT);
     const id = await present(x, "g");
-    await x.f.attestations!
-      .connect(x.f.platform.accounts.bankA)
+    await x.f
+      .attestations!.connect(x.f.platform.accounts.bankA)
       .setPolicy(LC_HONOUR, bit(EXPORT_DECLARATION) | bit(COMPANY_REGISTERED));
     await examineRefused(x, id, COMPANY_REGISTERED, 0n);
     await attest(x.f, COMPANY_REGISTERED, SUBJECT);
@@ -223,8 +230,9 @@ describe("LC presentations backed by authority attestations (issue 22)", () => {
     const attestationId = await attest(x.f, EXPORT_DECLARATION, SUBJECT);
     const id = await present(x, "h");
     await x.f.attestations!.connect(x.f.platform.accounts.gov2).revoke(attestationId, hash("withdrawn"));
-    await expect(x.f.lc.connect(x.f.platform.accounts.bankA).refuse(id, [code("INVOICE_AMOUNT")], hash("notice"), false))
-      .to.emit(x.f.lc, "RefusalNoticeSent");
+    await expect(
+      x.f.lc.connect(x.f.platform.accounts.bankA).refuse(id, [code("INVOICE_AMOUNT")], hash("notice"), false),
+    ).to.emit(x.f.lc, "RefusalNoticeSent");
   });
 
   it("linkBacking: the beneficiary or the issuing bank re-links a presented presentation to another subject", async () => {
@@ -238,10 +246,9 @@ describe("LC presentations backed by authority attestations (issue 22)", () => {
     await attest(x.f, EXPORT_DECLARATION, other);
     // wrong party: the applicant, another trader; the advising bank (no LC_TRADER role, not the issuing bank)
     for (const stranger of [core, supplier2]) {
-      await expect(x.f.presentationChecks.connect(stranger).linkBacking(x.f.lc, id, other)).to.be.revertedWithCustomError(
-        x.f.presentationChecks,
-        "BackingWrongParty",
-      );
+      await expect(
+        x.f.presentationChecks.connect(stranger).linkBacking(x.f.lc, id, other),
+      ).to.be.revertedWithCustomError(x.f.presentationChecks, "BackingWrongParty");
     }
     await expect(x.f.presentationChecks.connect(bankB).linkBacking(x.f.lc, id, other)).to.be.revertedWithCustomError(
       x.f.platform.registry,

@@ -677,7 +677,11 @@ contract AttestationPolicyInvariantTest is TestBase {
     /// hardhat-config: invariant.runs = 64
     /// hardhat-config: invariant.depth = 48
     function invariant_noForbiddenPresentation() public view {
-        _assertEq(handler.ghostForbiddenPresented(), 0, "a presentation was made that the issuing bank's policy forbids");
+        _assertEq(
+            handler.ghostForbiddenPresented(),
+            0,
+            "a presentation was made that the issuing bank's policy forbids"
+        );
     }
 
     /// hardhat-config: invariant.runs = 64

@@ -77,7 +77,9 @@ const unattestedSchema = z.object({
   policy: z
     .array(z.enum(KINDS))
     .nullable()
-    .describe("The buyer's policy in force at a purchase, the issuing bank's at the last check of an LC honour (empty: none)"),
+    .describe(
+      "The buyer's policy in force at a purchase, the issuing bank's at the last check of an LC honour (empty: none)",
+    ),
   value: z.string().nullable(),
   price: z.string().nullable(),
   source,

@@ -320,42 +320,45 @@ export function register(program: Command, cli: () => Cli): void {
         amountText: string,
         options: { document: string[]; shipped?: string; backing?: string },
       ) => {
-      const id = parseId(idText, "letter of credit id");
-      const documents = await Promise.all(options.document.map(parseDocument));
-      if (documents.length === 0) throw new UsageError("present at least one --document <kind>=<hash>");
-      const shipped =
-        options.shipped === undefined ? undefined : await parseDate(options.shipped, "shipment date", cli().chainTime);
-      const backing = options.backing === undefined ? undefined : parseBytes32(options.backing, "backing subject key");
-      const consortia = await cli().consortia({ sign: true });
-      const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 80 });
-      if (backing !== undefined) {
-        await consortia.lettersOfCredit.stateBacking(
+        const id = parseId(idText, "letter of credit id");
+        const documents = await Promise.all(options.document.map(parseDocument));
+        if (documents.length === 0) throw new UsageError("present at least one --document <kind>=<hash>");
+        const shipped =
+          options.shipped === undefined
+            ? undefined
+            : await parseDate(options.shipped, "shipment date", cli().chainTime);
+        const backing =
+          options.backing === undefined ? undefined : parseBytes32(options.backing, "backing subject key");
+        const consortia = await cli().consortia({ sign: true });
+        const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 80 });
+        if (backing !== undefined) {
+          await consortia.lettersOfCredit.stateBacking(
+            documents,
+            backing,
+            progress(cli(), `state the subject backing the documents`),
+          );
+        }
+        if (shipped !== undefined) {
+          await consortia.lettersOfCredit.stateShipment(
+            documents,
+            shipped,
+            progress(cli(), `state the shipment date of the documents`),
+          );
+        }
+        const { presentationId, examinationDeadline, findings, receipt } = await consortia.lettersOfCredit.present(
+          id,
+          amount,
           documents,
-          backing,
-          progress(cli(), `state the subject backing the documents`),
+          progress(cli(), `present ${amountText} under letter of credit ${id}`),
         );
-      }
-      if (shipped !== undefined) {
-        await consortia.lettersOfCredit.stateShipment(
-          documents,
-          shipped,
-          progress(cli(), `state the shipment date of the documents`),
+        const found = findings === null ? "" : `; the chain found ${findings.codes.join(", ") || "no discrepancy"}`;
+        printed(
+          cli(),
+          receipt,
+          { lcId: id, presentationId, examinationDeadline, findings },
+          `presented: presentation ${presentationId}, examination deadline ${formatDate(examinationDeadline)}${found}`,
         );
-      }
-      const { presentationId, examinationDeadline, findings, receipt } = await consortia.lettersOfCredit.present(
-        id,
-        amount,
-        documents,
-        progress(cli(), `present ${amountText} under letter of credit ${id}`),
-      );
-      const found = findings === null ? "" : `; the chain found ${findings.codes.join(", ") || "no discrepancy"}`;
-      printed(
-        cli(),
-        receipt,
-        { lcId: id, presentationId, examinationDeadline, findings },
-        `presented: presentation ${presentationId}, examination deadline ${formatDate(examinationDeadline)}${found}`,
-      );
-    },
+      },
     );
 
   lc.command("link-backing")
