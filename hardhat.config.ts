@@ -39,6 +39,12 @@ const permissioningTask = task("permissioning", "Exports the registry as Besu an
  * same fixed seed. A test's own `hardhat-config:` lines override both (CrossContractInvariant: 256 runs of 48 steps).
  */
 const DEEP_FUZZ = process.env.CONSORTIA_FUZZ === "deep";
+/**
+ * `npm run test:invariants` (scripts/test/invariants-deep.mjs) sets these: every invariant campaign's runs and depth,
+ * the seed, and the directory of Solidity tests (a copy of the invariant suites without their own `hardhat-config:`).
+ */
+const INVARIANT_RUNS = process.env.CONSORTIA_INVARIANT_RUNS;
+const INVARIANT_DEPTH = process.env.CONSORTIA_INVARIANT_DEPTH;
 
 /** Optimizer runs of the sources that must stay under the code-size limit. */
 const SIZE_RUNS = 1;
@@ -69,14 +75,18 @@ export default defineConfig({
         overrides: {
           "contracts/letters-of-credit/LetterOfCredit.sol": compiler(SIZE_RUNS),
           "contracts/mocks/RehearsalV2.sol": compiler(SIZE_RUNS),
-          "test/solidity/LetterOfCreditInvariant.t.sol": compiler(SIZE_RUNS),
-          "test/solidity/LcTransfersInvariant.t.sol": compiler(SIZE_RUNS),
+          // Solidity tests that deploy LetterOfCredit (in the directory `npm run test:invariants` runs, if set)
+          ...Object.fromEntries(
+            ["LetterOfCreditInvariant.t.sol", "AttestationPolicyInvariant.t.sol", "LcTransfersInvariant.t.sol"].map(
+              (file) => [`${process.env.CONSORTIA_SOLIDITY_TESTS ?? "test/solidity"}/${file}`, compiler(SIZE_RUNS)],
+            ),
+          ),
         },
       },
     },
   },
   paths: {
-    tests: { mocha: "test", solidity: "test" },
+    tests: { mocha: "test", solidity: process.env.CONSORTIA_SOLIDITY_TESTS ?? "test" },
     // Ignition's journals go under <ignition>/deployments: `npm start --data-dir` and the tests move them elsewhere.
     ignition: process.env.CONSORTIA_IGNITION_DIR ?? "ignition",
   },
@@ -90,8 +100,12 @@ export default defineConfig({
     solidity: {
       // A fixed seed: CI replays the same fuzz and invariant sequences every run (change it to explore others).
       // CI's share is bounded; `npm run test:deep` (CONSORTIA_FUZZ=deep) runs every campaign deeper.
-      fuzz: { runs: DEEP_FUZZ ? 1024 : 256, seed: "0x636f6e736f72746961" },
-      invariant: { runs: DEEP_FUZZ ? 256 : 64, depth: DEEP_FUZZ ? 48 : 32, failOnRevert: false },
+      fuzz: { runs: DEEP_FUZZ ? 1024 : 256, seed: process.env.CONSORTIA_FUZZ_SEED ?? "0x636f6e736f72746961" },
+      invariant: {
+        runs: INVARIANT_RUNS === undefined ? (DEEP_FUZZ ? 256 : 64) : Number(INVARIANT_RUNS),
+        depth: INVARIANT_DEPTH === undefined ? (DEEP_FUZZ ? 48 : 32) : Number(INVARIANT_DEPTH),
+        failOnRevert: false,
+      },
     },
   },
   // The bindings are part of the SDK package (generated, not committed): code imports them as `@consortia/sdk/typechain`.

@@ -152,6 +152,7 @@ contract AuthorityAttestations is IAuthorityAttestations, ConsortiumApp {
         if (application == Application.ReceivableFinancing) return Roles.FINANCIER;
         if (application == Application.GuaranteeIssue) return Roles.GUARANTOR;
         if (application == Application.ForfaitingPurchase) return Roles.FORFAITER;
+        if (application == Application.LcHonour) return Roles.LC_BANK;
         return 0;
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IAuthorityAttestations} from "../attestations/interfaces/IAuthorityAttestations.sol";
 import {ConsortiumApp} from "../platform/ConsortiumApp.sol";
 import {IConsortiumCalendar} from "../platform/interfaces/IConsortiumCalendar.sol";
 import {IConsortiumRegistry} from "../platform/interfaces/IConsortiumRegistry.sol";
@@ -40,14 +41,24 @@ contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
         /// @dev Zero means the default period (21 days).
         mapping(address letterOfCredit => mapping(uint256 lcId => uint16)) _periods;
         mapping(address account => mapping(bytes32 documentsHash => uint40)) _shipments;
+        // appended (issue 22): the subject (keyed identifier) attestations of which back a presentation
+        mapping(address account => mapping(bytes32 documentsHash => bytes32 subjectKey)) _statedBacking;
+        mapping(address letterOfCredit => mapping(uint256 presentationId => bytes32 subjectKey)) _backing;
     }
 
     // keccak256(abi.encode(uint256(keccak256("consortia.storage.LcPresentationChecks")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant LC_PRESENTATION_CHECKS_STORAGE_LOCATION =
         0xb5efec3e8dfb607bfd2765c988bbfec891f1f6973d91fd3a66b9a0da9140ee00;
 
+    /// @notice The authority attestations whose `LcHonour` policy an issuing bank's presentations must meet (zero:
+    /// none, nothing is checked).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IAuthorityAttestations public immutable attestations;
+
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(IConsortiumRegistry registry_) ConsortiumApp(registry_) {}
+    constructor(IConsortiumRegistry registry_, IAuthorityAttestations attestations_) ConsortiumApp(registry_) {
+        attestations = attestations_;
+    }
 
     /// @notice Initializes the proxy (run once, by the proxy's constructor).
     function initialize() external initializer {
@@ -63,6 +74,34 @@ contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
         if (shipmentDate == 0 || shipmentDate > block.timestamp) revert InvalidValue("shipmentDate");
         _getStorage()._shipments[msg.sender][documentsHash_] = shipmentDate;
         emit ShipmentStated(msg.sender, documentsHash_, shipmentDate);
+    }
+
+    /// @inheritdoc ILcPresentationChecks
+    function stateBacking(bytes32 documentsHash_, bytes32 subjectKey) external whenNotPaused {
+        _authorize(Roles.LC_TRADER);
+        if (documentsHash_ == bytes32(0)) revert InvalidValue("documentsHash");
+        if (subjectKey == bytes32(0)) revert InvalidValue("subjectKey");
+        _getStorage()._statedBacking[msg.sender][documentsHash_] = subjectKey;
+        emit BackingStated(msg.sender, documentsHash_, subjectKey);
+    }
+
+    /// @inheritdoc ILcPresentationChecks
+    function linkBacking(
+        ILetterOfCredit letterOfCredit,
+        uint256 presentationId,
+        bytes32 subjectKey
+    ) external whenNotPaused {
+        _requireLetterOfCreditContract(address(letterOfCredit));
+        if (subjectKey == bytes32(0)) revert InvalidValue("subjectKey");
+        ILetterOfCredit.Presentation memory p = letterOfCredit.presentation(presentationId);
+        ILetterOfCredit.LetterOfCreditRecord memory lc = letterOfCredit.letterOfCredit(presentationId >> 16);
+        // the issuing bank (its LC_BANK accounts) or the beneficiary (its LC_TRADER accounts); standing checked now
+        uint32 member = _authorize(registry().memberOf(msg.sender) == lc.issuingBank ? Roles.LC_BANK : Roles.LC_TRADER);
+        if (member != lc.issuingBank && member != lc.beneficiary) revert BackingWrongParty(presentationId, member);
+        // before the examination: what the bank examines is not changed under it
+        if (p.state != ILetterOfCredit.PresentationState.Presented) revert BackingNotLinkable(presentationId, p.state);
+        _getStorage()._backing[address(letterOfCredit)][presentationId] = subjectKey;
+        emit PresentationBackingLinked(address(letterOfCredit), presentationId, subjectKey, member, msg.sender);
     }
 
     /// @inheritdoc ILcPresentationChecks
@@ -99,6 +138,14 @@ contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
         } else if (selector == ILetterOfCredit.examine.selector) {
             (, bytes32[] memory discrepancies) = abi.decode(data[4:], (uint256, bytes32[]));
             _requireAgreement(presentationId, discrepancies);
+            // examined as complying: the issuing bank's determination to honour (art. 15a)
+            if (discrepancies.length == 0) {
+                _requireBacked(
+                    presentationId,
+                    ILetterOfCredit(msg.sender).letterOfCredit(presentationId >> 16).issuingBank,
+                    true
+                );
+            }
         } else if (selector == ILetterOfCredit.refuse.selector) {
             (, bytes32[] memory discrepancies, , ) = abi.decode(data[4:], (uint256, bytes32[], bytes32, bool));
             _requireAgreement(presentationId, discrepancies);
@@ -110,6 +157,16 @@ contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
     /// @inheritdoc ILcPresentationChecks
     function findings(address letterOfCredit, uint256 presentationId) external view returns (Findings memory) {
         return _getStorage()._findings[letterOfCredit][presentationId];
+    }
+
+    /// @inheritdoc ILcPresentationChecks
+    function backingOf(address letterOfCredit, uint256 presentationId) external view returns (bytes32) {
+        return _getStorage()._backing[letterOfCredit][presentationId];
+    }
+
+    /// @inheritdoc ILcPresentationChecks
+    function statedBacking(address account, bytes32 documentsHash_) external view returns (bytes32) {
+        return _getStorage()._statedBacking[account][documentsHash_];
     }
 
     /// @inheritdoc ILcPresentationChecks
@@ -149,8 +206,16 @@ contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
         );
         ILetterOfCredit.LetterOfCreditRecord memory lc = ILetterOfCredit(msg.sender).letterOfCredit(lcId);
         Findings memory f = _termsFindings(lc, amount, documents);
-        _shipmentFindings(f, lc, lcId, caller, keccak256(abi.encode(documents)));
-        _getStorage()._findings[msg.sender][presentationId] = f;
+        bytes32 hash = keccak256(abi.encode(documents));
+        _shipmentFindings(f, lc, lcId, caller, hash);
+        LcPresentationChecksStorage storage $ = _getStorage();
+        $._findings[msg.sender][presentationId] = f;
+        // the subject the presenting account stated for these documents (used up) backs the presentation
+        bytes32 subject = $._statedBacking[caller][hash];
+        if (subject != bytes32(0)) {
+            delete $._statedBacking[caller][hash];
+            $._backing[msg.sender][presentationId] = subject;
+        }
         emit PresentationChecked(
             msg.sender,
             presentationId,
@@ -160,6 +225,7 @@ contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
             f.shipmentDate,
             f.lastPresentationDay
         );
+        _requireBacked(presentationId, lc.issuingBank, false);
     }
 
     /// @dev Kinds presented against kinds required, expiry, tolerance across drawings and partial drawings.
@@ -228,6 +294,20 @@ contract LcPresentationChecks is ILcPresentationChecks, ConsortiumApp {
         }
         uint8 unlisted = codes & ~listed;
         if (unlisted != 0) revert FindingsNotListed(presentationId, unlisted);
+    }
+
+    /// @dev The issuing bank's `LcHonour` policy in force now, met by valid attestations (now) on the presentation's
+    /// subject, at `present` (a presentation its policy forbids is not made) and at `examine` as complying (revoked,
+    /// expired, or its attester suspended or stripped of the role since: refused). The refusal reverts the step with
+    /// the register's `AttestationRequired`: it is never a finding, and no discrepancy is recorded. Every check is
+    /// recorded (`PresentationBacking`, policy zero: none), for the regulator's view.
+    function _requireBacked(uint256 presentationId, uint32 bank, bool examined) private {
+        IAuthorityAttestations attestations_ = attestations;
+        if (address(attestations_) == address(0)) return;
+        bytes32 subject = _getStorage()._backing[msg.sender][presentationId];
+        uint256 policy = attestations_.policyOf(bank, IAuthorityAttestations.Application.LcHonour);
+        if (policy != 0) attestations_.requireBacked(bank, IAuthorityAttestations.Application.LcHonour, subject);
+        emit PresentationBacking(msg.sender, presentationId, bank, subject, policy, examined);
     }
 
     /// @dev The LC contract is a registered system contract: a stranger can neither write records nor name a fake LC.

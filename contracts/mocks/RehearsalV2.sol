@@ -213,7 +213,10 @@ contract LcApplicantAccountsRehearsalV2 is LcApplicantAccounts, RehearsalV2 {
 
 contract LcPresentationChecksRehearsalV2 is LcPresentationChecks, RehearsalV2 {
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(IConsortiumRegistry registry_) LcPresentationChecks(registry_) {}
+    constructor(
+        IConsortiumRegistry registry_,
+        IAuthorityAttestations attestations_
+    ) LcPresentationChecks(registry_, attestations_) {}
 }
 
 contract LcConfirmationsRehearsalV2 is LcConfirmations, RehearsalV2 {

@@ -1,5 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { deployUpgradeable } from "./upgradeable.js";
+import AttestationsModule from "./Attestations.js";
 import PlatformModule from "./Platform.js";
 
 /**
@@ -16,8 +17,10 @@ import PlatformModule from "./Platform.js";
 export default buildModule("LettersOfCredit", (m) => {
   const { registry, token, ledger, calendar } = m.useModule(PlatformModule);
   const positions = deployUpgradeable(m, "InterbankPositions", [registry, token, ledger]);
-  // the automatic checks at presentation (UCP 600), which LetterOfCredit calls from present, examine and refuse
-  const presentationChecks = deployUpgradeable(m, "LcPresentationChecks", [registry]);
+  const { attestations } = m.useModule(AttestationsModule);
+  // the automatic checks at presentation (UCP 600), which LetterOfCredit calls from present, examine and refuse, and
+  // the issuing bank's attestation policy (LcHonour) they enforce at present and at examine as complying
+  const presentationChecks = deployUpgradeable(m, "LcPresentationChecks", [registry, attestations]);
   const letterOfCredit = deployUpgradeable(
     m,
     "LetterOfCredit",

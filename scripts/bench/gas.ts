@@ -10,10 +10,12 @@ import { network } from "hardhat";
 import { writeJsonReport, writeReport } from "./options.js";
 import type { GasRow, MeasureGas } from "./gas/types.js";
 
-// BENCH_GAS_ONLY=<app file name without .ts>[,...] measures only those (a quick look; the files are not written).
-const only = process.env.BENCH_GAS_ONLY?.split(",").map((name) => `${name}.ts`);
+// BENCH_GAS_ONLY=lc-backing,guarantees: only the scenarios whose file name contains one of the words (with BENCH_OUT,
+// to keep the full tables).
+const only = (process.env.BENCH_GAS_ONLY ?? "").split(",").filter((word) => word !== "");
 const modules = (await readdir(new URL("./gas/", import.meta.url)))
-  .filter((file) => file.endsWith(".ts") && file !== "types.ts" && (only === undefined || only.includes(file)))
+  .filter((file) => file.endsWith(".ts") && file !== "types.ts")
+  .filter((file) => only.length === 0 || only.some((word) => file.includes(word)))
   .sort();
 
 const rows: GasRow[] = [];

@@ -253,9 +253,21 @@ describe("API: forfaiting market", function () {
         true,
       );
       const own = await t.ok(`/unattested-financing?bank=${ids.bankC}`);
-      expect(own.items.map((i: any) => i.offerId)).to.deep.equal([String(s.openOffer)]);
+      expect(own.items.filter((i: any) => i.offerId !== null).map((i: any) => i.offerId)).to.deep.equal([
+        String(s.openOffer),
+      ]);
+      expect(own.items.every((i: any) => i.bank === ids.bankC)).to.equal(true);
       expect((await t.ok("/unattested-financing?application=ReceivableFinancing")).items).to.deep.equal([]);
-      expect((await t.get("/unattested-financing?application=LcHonour")).status).to.equal(400);
+      // LC honours (issue 22): this chain's checks have no attestations register, so every presentation names no
+      // subject, and each acceptance or sight payment is listed under its issuing bank
+      const honours = (await t.ok("/unattested-financing?application=LcHonour")).items;
+      expect(honours.length).to.be.greaterThan(0);
+      for (const i of honours) {
+        expect(i.presentationId).to.be.a("string");
+        expect(["PresentationAccepted", "PresentationPaid"]).to.include(i.action);
+        expect(i.subjectKey).to.equal(null);
+      }
+      expect((await t.get("/unattested-financing?application=LcHonor")).status).to.equal(400);
     });
 
     it("/forfaiting/offers/:id/attestations: an LC claim names no subject; the purchase and its policy", async () => {

@@ -393,7 +393,7 @@ describe("API and CLI: regulator reports", function () {
       const own = await cli("bankA", "--json", "report", "unattested", "--application", "ForfaitingPurchase");
       expect(own.exitCode, own.stderr).to.equal(0);
       expect(JSON.parse(own.stdout).items).to.deep.equal([]);
-      const bad = await cli("regulator", "report", "unattested", "--application", "LcHonour");
+      const bad = await cli("regulator", "report", "unattested", "--application", "LcHonor");
       expect(bad.exitCode).to.equal(2);
     });
 

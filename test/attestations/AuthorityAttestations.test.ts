@@ -213,6 +213,18 @@ describe("AuthorityAttestations", () => {
       expect(await f.app.policyOf(ids.bankA, Application.LcHonour)).to.equal(0n);
     });
 
+    it("an issuing bank (LC_BANK) sets its LcHonour policy, which LcPresentationChecks enforces (issue 22)", async () => {
+      const f = await networkHelpers.loadFixture(fixture);
+      const { accounts, ids, registry } = f.platform;
+      expect(await f.app.financingRoleOf(Application.LcHonour)).to.equal(Roles.LC_BANK);
+      await expect(f.app.connect(accounts.bankA).setPolicy(Application.LcHonour, bit(Kind.InvoiceGenuine)))
+        .to.emit(f.app, "FinancingPolicySet")
+        .withArgs(ids.bankA, Application.LcHonour, bit(Kind.InvoiceGenuine), accounts.bankA.address);
+      await expect(f.app.connect(accounts.gov1).setPolicy(Application.LcHonour, 0n))
+        .to.be.revertedWithCustomError(registry, "MissingRole")
+        .withArgs(ids.gov1, Roles.LC_BANK);
+    });
+
     it("rejects a member without the application's financing role", async () => {
       const f = await networkHelpers.loadFixture(fixture);
       const { accounts, ids, registry } = f.platform;
@@ -240,8 +252,6 @@ describe("AuthorityAttestations", () => {
       ["kind None", Application.ReceivableFinancing, bit(Kind.None)],
       ["an undefined kind", Application.ReceivableFinancing, bit(7)],
       ["application None", Application.None, 0n],
-      // No application checks an LC honour policy (the issuing bank's honour is no financing): none can be set.
-      ["application LcHonour", Application.LcHonour, bit(Kind.InvoiceGenuine)],
     ] as const) {
       it(`rejects a policy with ${name}`, async () => {
         const f = await networkHelpers.loadFixture(fixture);

@@ -131,6 +131,48 @@ describe("cli: lc commands against a real node", function () {
     expect(noNotice.code).to.equal(2);
   });
 
+  it("present --backing names the subject an LcHonour policy checks; link-backing before examination", async () => {
+    const invoiceKey = h("hmac:invoice:lc backing");
+    const { lcId } = await net.json<{ lcId: string }>(
+      lcIssueArgs("10000", "terms backing", { documents: "invoice", extra: ["--partial"] }),
+      { as: "bankA" },
+    );
+    await net.json(["lc", "advise", lcId], { as: "bankB" });
+    await net.json(["lc", "acknowledge", lcId], { as: "exporter" });
+    await net.json(["policy", "set", "LcHonour", "InvoiceGenuine"], { as: "bankA" });
+    try {
+      const refused = await net.run(
+        ["lc", "present", lcId, "100", "--document", `invoice=${h("backing 1")}`, "--backing", invoiceKey],
+        { as: "exporter" },
+      );
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.match(/AttestationRequired|attestation/i);
+      await net.json(
+        ["attest", "add", "InvoiceGenuine", invoiceKey, "--evidence", h("lc tax record"), "--until", "+90d"],
+        {
+          as: "pensions",
+        },
+      );
+      const presented = await net.run(
+        ["lc", "present", lcId, "100", "--document", `invoice=${h("backing 2")}`, "--backing", invoiceKey],
+        { as: "exporter" },
+      );
+      expect(presented.code, presented.stderr).to.equal(0);
+      const presentationId = /presentation (\d+)/.exec(presented.stdout)![1];
+      const linked = await net.run(["lc", "link-backing", presentationId, invoiceKey], { as: "bankA" });
+      expect(linked.stdout).to.match(new RegExp(`^presentation ${presentationId}: backed by ${invoiceKey}`));
+      const stranger = await net.run(["lc", "link-backing", presentationId, invoiceKey], { as: "bankB" });
+      expect(stranger.code).to.equal(1);
+      const shown = await net.json<{ backing: string }>(["lc", "presentation", presentationId]);
+      expect(shown.backing).to.equal(invoiceKey);
+      const examined = await net.json<{ result: string }>(["lc", "examine", presentationId], { as: "bankA" });
+      expect(examined.result).to.equal("Compliant");
+    } finally {
+      // the node is shared by every CLI test file: a policy left behind would refuse Bank A's presentations in theirs
+      await net.run(["policy", "set", "LcHonour"], { as: "bankA" });
+    }
+  });
+
   it("present --shipped states the shipment date; the chain's findings bind examine; presentation-period", async () => {
     const { lcId } = await net.json<{ lcId: string }>(
       lcIssueArgs("10000", "terms checks", { documents: "invoice,transport-document", extra: ["--partial"] }),

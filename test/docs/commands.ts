@@ -144,6 +144,12 @@ export const COVERAGE: Coverage[] = [
       "one compilation per mutant, several minutes: beyond CI's budget (its child Hardhat's environment is tested by test/ops/hardhat-env.test.ts)",
   },
   {
+    commands: /^(CONSORTIA_INVARIANT_\w+=\S+ )*npm run test:invariants$/,
+    untested:
+      "every invariant suite again with one deeper campaign (runs, depth, seed from the environment), beyond CI's " +
+      "budget (npm test runs the same suites at CI's share, on the fixed seed)",
+  },
+  {
     commands: /^npm run test:deep$/,
     untested:
       "the Solidity tests again with deeper fuzz and invariant campaigns (CONSORTIA_FUZZ=deep), beyond CI's budget " +
@@ -317,6 +323,19 @@ export const COVERAGE: Coverage[] = [
   {
     commands: /^consortia lc present <id> <amount> --document <kind=hash> --shipped <date>$/,
     run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['"--shipped", thirtyDaysAgo'] }],
+  },
+  {
+    commands: /^consortia lc present <id> <amount> --document … --backing <subjectKey>$/,
+    run: [{ file: "test/cli/letters-of-credit.test.ts", invocation: ['"--backing", invoiceKey'] }],
+  },
+  {
+    commands: /^consortia lc link-backing <presentation> <subjectKey>$/,
+    run: [
+      {
+        file: "test/cli/letters-of-credit.test.ts",
+        invocation: ['["lc", "link-backing", presentationId, invoiceKey]'],
+      },
+    ],
   },
   {
     commands: /^consortia lc presentation-period <id> <days>$/,

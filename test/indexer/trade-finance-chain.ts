@@ -94,7 +94,11 @@ export async function deployTradeFinance(chain: TestChain): Promise<TradeFinance
     [8 * 3600],
     deployer,
   );
-  const checks = await deployProxy(await new LcPresentationChecks__factory(deployer).deploy(registry), [], deployer);
+  const checks = await deployProxy(
+    await new LcPresentationChecks__factory(deployer).deploy(registry, ZeroAddress),
+    [],
+    deployer,
+  );
   await checks.waitForDeployment();
   const lc = await deployProxy(
     await new LetterOfCredit__factory(deployer).deploy(registry, token, ledger, positions, CNY, checks),

@@ -1,6 +1,7 @@
 import { encodeBytes32String, keccak256, toUtf8Bytes, type BigNumberish } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import type {
+  AuthorityAttestations,
   ConsortiumCalendar,
   InterbankPositions,
   LcApplicantAccounts,
@@ -84,6 +85,8 @@ export interface LcFixture {
   confirmations: LcConfirmations;
   /** Transferable LCs (UCP 600 art. 38) and back-to-back links. */
   transfers: LcTransfers;
+  /** The attestations register the checks enforce issuing banks' LcHonour policies of (only with `attestations`). */
+  attestations?: AuthorityAttestations;
   positions: InterbankPositions;
   calendar: ConsortiumCalendar;
   now: bigint;
@@ -92,16 +95,25 @@ export interface LcFixture {
 }
 
 /** Deploys the platform, InterbankPositions, LetterOfCredit and LcApplicantAccounts, registers them, funds the banks and approves. */
-export async function deployLettersOfCredit(connection: NetworkConnection): Promise<LcFixture> {
+export async function deployLettersOfCredit(
+  connection: NetworkConnection,
+  options: { attestations?: boolean } = {},
+): Promise<LcFixture> {
   const { ethers, networkHelpers } = connection;
   const platform = await deployPlatform(connection);
+  const attestations = options.attestations
+    ? await deployUpgradeable(ethers, "AuthorityAttestations", [platform.registry])
+    : undefined;
   const positions = await deployUpgradeable(ethers, "InterbankPositions", [
     platform.registry,
     platform.token,
     platform.ledger,
   ]);
   const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [platform.registry], [UTC_OFFSET]);
-  const presentationChecks = await deployUpgradeable(ethers, "LcPresentationChecks", [platform.registry]);
+  const presentationChecks = await deployUpgradeable(ethers, "LcPresentationChecks", [
+    platform.registry,
+    attestations ?? ethers.ZeroAddress,
+  ]);
   const lc = await deployUpgradeable(
     ethers,
     "LetterOfCredit",
@@ -153,6 +165,7 @@ export async function deployLettersOfCredit(connection: NetworkConnection): Prom
     presentationChecks,
     confirmations,
     transfers,
+    attestations,
     positions,
     calendar,
     now,

@@ -14,7 +14,10 @@ export async function deployApps(connection: NetworkConnection) {
     platform.ledger,
   ]);
   const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [platform.registry], [8 * 3600]);
-  const presentationChecks = await deployUpgradeable(ethers, "LcPresentationChecks", [platform.registry]);
+  const presentationChecks = await deployUpgradeable(ethers, "LcPresentationChecks", [
+    platform.registry,
+    ethers.ZeroAddress,
+  ]);
   const lc = await deployUpgradeable(
     ethers,
     "LetterOfCredit",

@@ -7,6 +7,10 @@ import {ForfaitingMarket} from "../../contracts/forfaiting/ForfaitingMarket.sol"
 import {IForfaitingMarket} from "../../contracts/forfaiting/interfaces/IForfaitingMarket.sol";
 import {BankGuarantees} from "../../contracts/guarantees/BankGuarantees.sol";
 import {IBankGuarantees} from "../../contracts/guarantees/interfaces/IBankGuarantees.sol";
+import {InterbankPositions} from "../../contracts/letters-of-credit/InterbankPositions.sol";
+import {LcPresentationChecks} from "../../contracts/letters-of-credit/LcPresentationChecks.sol";
+import {LetterOfCredit} from "../../contracts/letters-of-credit/LetterOfCredit.sol";
+import {ILetterOfCredit} from "../../contracts/letters-of-credit/interfaces/ILetterOfCredit.sol";
 import {ClaimMock} from "../../contracts/mocks/ClaimMock.sol";
 import {ConsortiumCalendar} from "../../contracts/platform/ConsortiumCalendar.sol";
 import {IConsortiumCalendar} from "../../contracts/platform/interfaces/IConsortiumCalendar.sol";
@@ -24,7 +28,9 @@ import {TestBase} from "./utils/TestBase.sol";
 /// guarantor's `GuaranteeIssue` policy on the application's tender reference). Offers are quoted and guarantees applied
 /// for in one step and accepted or issued in a later one, so the policy and attestations may change in between. A
 /// model of every attestation, attester and policy decides independently whether each financing is allowed at the
-/// moment it completes.
+/// moment it completes. LC presentations (issue 22): the beneficiary states a subject (one time in four: none) and
+/// presents under an LC of one of the three banks (`LcHonour` policy of the issuing bank, checked at `present`), and
+/// the issuing bank examines as complying and pays in a later step (checked again at `examine`).
 contract AttestationPolicyHandler is PlatformFixture {
     address internal constant TAX = address(0x2001);
     address internal constant BUSINESS_REGISTRY = address(0x2002);
@@ -52,10 +58,11 @@ contract AttestationPolicyHandler is PlatformFixture {
         IAuthorityAttestations.Kind.InvoiceGenuine,
         IAuthorityAttestations.Kind.CompanyRegistered
     ];
-    IAuthorityAttestations.Application[3] internal _applications = [
+    IAuthorityAttestations.Application[4] internal _applications = [
         IAuthorityAttestations.Application.ReceivableFinancing,
         IAuthorityAttestations.Application.ForfaitingPurchase,
-        IAuthorityAttestations.Application.GuaranteeIssue
+        IAuthorityAttestations.Application.GuaranteeIssue,
+        IAuthorityAttestations.Application.LcHonour
     ];
 
     struct Model {
@@ -80,6 +87,13 @@ contract AttestationPolicyHandler is PlatformFixture {
         bytes32 tender;
     }
 
+    /// @dev A presentation made, waiting for its issuing bank's examination.
+    struct PendingPresentation {
+        uint256 presentationId;
+        address bank;
+        bytes32 subject;
+    }
+
     mapping(uint256 id => Model) internal _model;
     mapping(bytes32 subject => mapping(IAuthorityAttestations.Kind => uint256)) internal _latest;
     mapping(uint32 bank => mapping(IAuthorityAttestations.Application => uint256)) internal _policy;
@@ -88,6 +102,12 @@ contract AttestationPolicyHandler is PlatformFixture {
     PendingOffer[] internal _offers;
     PendingGuarantee[] internal _applied;
     uint256 internal _references;
+    LetterOfCredit public letterOfCredit;
+    LcPresentationChecks public presentationChecks;
+    /// @dev One operative LC per bank (issuing bank `_banks[i]`), beneficiary supplier1.
+    uint256[3] internal _lcs;
+    PendingPresentation[] internal _presented;
+    uint256 internal _documents;
 
     uint256 public ghostFinanced;
     uint256 public ghostPurchased;
@@ -96,6 +116,10 @@ contract AttestationPolicyHandler is PlatformFixture {
     uint256 public ghostForbiddenFinanced;
     uint256 public ghostForbiddenPurchased;
     uint256 public ghostForbiddenIssued;
+    uint256 public ghostPresented;
+    uint256 public ghostHonoured;
+    uint256 public ghostForbiddenPresented;
+    uint256 public ghostForbiddenHonoured;
     uint256 public ghostUnexpected;
 
     constructor() {
@@ -128,6 +152,7 @@ contract AttestationPolicyHandler is PlatformFixture {
         registry.bootstrapSystemContract(address(market));
         registry.bootstrapSystemContract(address(claims));
         registry.bootstrapSystemContract(address(guarantees));
+        _deployLettersOfCredit(IConsortiumCalendar(address(calendar)));
         registry.endBootstrap(3);
         // bankC is also a tax bureau: it may attest, but never for its own financing.
         uint32 bankC = registry.memberOf(BANK_C);
@@ -137,7 +162,60 @@ contract AttestationPolicyHandler is PlatformFixture {
             _mint(_banks[i], 1e12);
             vm.prank(_banks[i]);
             token.approve(address(market), type(uint256).max);
+            vm.prank(_banks[i]);
+            token.approve(address(letterOfCredit), type(uint256).max);
         }
+        for (uint256 i; i < 3; ++i) _lcs[i] = _operativeLc(i);
+    }
+
+    function _deployLettersOfCredit(IConsortiumCalendar calendar) internal {
+        InterbankPositions positions = InterbankPositions(
+            _proxy(
+                address(new InterbankPositions(registry, token, ledger)),
+                abi.encodeCall(InterbankPositions.initialize, ())
+            )
+        );
+        presentationChecks = LcPresentationChecks(
+            _proxy(
+                address(new LcPresentationChecks(registry, attestations)),
+                abi.encodeCall(LcPresentationChecks.initialize, ())
+            )
+        );
+        letterOfCredit = LetterOfCredit(
+            _proxy(
+                address(new LetterOfCredit(registry, token, ledger, positions, bytes3("CNY"), presentationChecks)),
+                abi.encodeCall(LetterOfCredit.initialize, (calendar))
+            )
+        );
+        registry.bootstrapSystemContract(address(positions));
+        registry.bootstrapSystemContract(address(letterOfCredit));
+    }
+
+    /// @dev An LC issued by bank `i` for the core enterprise, advised by the next bank, acknowledged by supplier1:
+    /// large enough for every presentation of a run, partial drawings allowed, one required document kind (1).
+    function _operativeLc(uint256 i) internal returns (uint256 id) {
+        ILetterOfCredit.Terms memory terms = ILetterOfCredit.Terms({
+            advisingBank: _banks[(i + 1) % 3],
+            nominatedBank: address(0),
+            beneficiary: SUPPLIER_1,
+            amount: uint80(FACE * 1000),
+            currency: bytes3("CNY"),
+            tolerancePlus: 0,
+            toleranceMinus: 0,
+            expiry: uint40(block.timestamp + TERM),
+            latestShipment: 0,
+            deferred: false,
+            tenorDays: 0,
+            partialDrawings: true,
+            requiredDocuments: 1 << 1,
+            termsHash: keccak256(abi.encode("lc", i))
+        });
+        vm.prank(_banks[i]);
+        id = letterOfCredit.issue(CORE, terms);
+        vm.prank(_banks[(i + 1) % 3]);
+        letterOfCredit.advise(id);
+        vm.prank(SUPPLIER_1);
+        letterOfCredit.acknowledge(id);
     }
 
     function attest(
@@ -195,7 +273,7 @@ contract AttestationPolicyHandler is PlatformFixture {
     /// @dev A bank sets its policy for one of the three financing applications: none, either kind or both.
     function setPolicy(uint256 bankSeed, uint256 applicationSeed, uint256 kindsSeed) external {
         address bank = _banks[bankSeed % 3];
-        IAuthorityAttestations.Application application = _applications[applicationSeed % 3];
+        IAuthorityAttestations.Application application = _applications[applicationSeed % 4];
         uint256 kinds =
             ((kindsSeed & 1) << uint8(IAuthorityAttestations.Kind.InvoiceGenuine)) |
                 (((kindsSeed >> 1) & 1) << uint8(IAuthorityAttestations.Kind.CompanyRegistered));
@@ -346,6 +424,69 @@ contract AttestationPolicyHandler is PlatformFixture {
         } catch (bytes memory reason) {
             _refused(allowed, reason);
         }
+    }
+
+    /// @dev Supplier1 states `subject` (one time in four: none) for fresh documents and presents them under bank `i`'s
+    /// LC: made only when the issuing bank's `LcHonour` policy in force now is met on the subject.
+    function presentLc(uint256 bankSeed, uint256 subjectSeed) external {
+        if (_presented.length == MAX_PENDING) return;
+        uint256 i = bankSeed % 3;
+        bytes32 subject = subjectSeed % 4 == 3 ? bytes32(0) : _subject(subjectSeed);
+        DocumentRef[] memory documents = new DocumentRef[](1);
+        documents[0] = DocumentRef({
+            contentHash: keccak256(abi.encode("documents", ++_documents)),
+            uriHash: bytes32(0),
+            kind: 1
+        });
+        if (subject != bytes32(0)) {
+            vm.prank(SUPPLIER_1);
+            presentationChecks.stateBacking(keccak256(abi.encode(documents)), subject);
+        }
+        uint32 bank = registry.memberOf(_banks[i]);
+        bool allowed = _allowed(bank, IAuthorityAttestations.Application.LcHonour, subject);
+        vm.prank(SUPPLIER_1);
+        try letterOfCredit.present(_lcs[i], uint80(FACE), documents) returns (uint256 id) {
+            ++ghostPresented;
+            if (!allowed) ++ghostForbiddenPresented;
+            if (presentationChecks.backingOf(address(letterOfCredit), id) != subject) ++ghostUnexpected;
+            _presented.push(PendingPresentation({presentationId: id, bank: _banks[i], subject: subject}));
+        } catch (bytes memory reason) {
+            _refused(allowed, reason);
+        }
+    }
+
+    /// @dev The issuing bank examines a pending presentation as complying and pays it: only when its `LcHonour`
+    /// policy in force now is met on the presentation's subject (revoked, expired, attester suspended or stripped of
+    /// its role since the presentation: refused). Past the examination deadline the presentation leaves the model.
+    function honourLc(uint256 presentationSeed) external {
+        if (_presented.length == 0) return;
+        uint256 index = presentationSeed % _presented.length;
+        PendingPresentation memory p = _presented[index];
+        if (!_canAct(p.bank)) return;
+        if (block.timestamp > letterOfCredit.presentation(p.presentationId).examinationDeadline) {
+            _dropPresentation(index);
+            return;
+        }
+        uint32 bank = registry.memberOf(p.bank);
+        bool allowed = _allowed(bank, IAuthorityAttestations.Application.LcHonour, p.subject);
+        vm.prank(p.bank);
+        try letterOfCredit.examine(p.presentationId, new bytes32[](0)) {
+            vm.prank(p.bank);
+            letterOfCredit.pay(p.presentationId, bytes32(0));
+            ++ghostHonoured;
+            if (!allowed) ++ghostForbiddenHonoured;
+            if (letterOfCredit.presentation(p.presentationId).state != ILetterOfCredit.PresentationState.Paid) {
+                ++ghostUnexpected;
+            }
+            _dropPresentation(index);
+        } catch (bytes memory reason) {
+            _refused(allowed, reason);
+        }
+    }
+
+    function _dropPresentation(uint256 index) internal {
+        _presented[index] = _presented[_presented.length - 1];
+        _presented.pop();
     }
 
     /// @dev A refusal must be one the model forbids, for the register's reason.
@@ -505,6 +646,50 @@ contract AttestationPolicyInvariantTest is TestBase {
         _assertEq(handler.ghostForbiddenIssued(), 0, "a guarantee was issued that the guarantor's policy forbids");
     }
 
+    /// @notice The LC path (issue 22): bankA's LcHonour policy refuses a presentation naming no subject or an unattested
+    /// one; a backed presentation is refused at examination once its attestation is revoked, or its attester lost
+    /// the role, and honoured once backed again; bankB, without a policy, honours a presentation naming nothing.
+    function test_presentationFollowsTheIssuingBanksPolicy() public {
+        handler.setPolicy(0, 3, 1); // bankA requires InvoiceGenuine to honour presentations
+        handler.presentLc(0, 3); // names no subject
+        _assertEq(handler.ghostRefused(), 1, "refused at present: no subject");
+        handler.presentLc(0, 0);
+        _assertEq(handler.ghostRefused(), 2, "refused at present: nothing attested");
+        handler.attest(0, 0, 0, 0, 10); // tax attests subject 0 (attestation 1)
+        handler.presentLc(0, 0);
+        _assertEq(handler.ghostPresented(), 1, "presented once attested");
+        handler.revoke(1);
+        handler.honourLc(0);
+        _assertEq(handler.ghostRefused(), 3, "refused at examination: revoked since the presentation");
+        handler.attest(0, 0, 0, 0, 10); // attested again (attestation 2)
+        handler.toggleAuthorityRole(0); // the tax bureau loses its role
+        handler.honourLc(0);
+        _assertEq(handler.ghostRefused(), 4, "refused at examination: attester lost its role");
+        handler.toggleAuthorityRole(0);
+        handler.honourLc(0);
+        _assertEq(handler.ghostHonoured(), 1, "honoured once backed again");
+        handler.presentLc(1, 3); // bankB has no policy: a presentation naming nothing is made and honoured
+        handler.honourLc(0);
+        _assertEq(handler.ghostHonoured(), 2, "honoured without a policy");
+        _assertInvariants();
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 48
+    function invariant_noForbiddenPresentation() public view {
+        _assertEq(
+            handler.ghostForbiddenPresented(),
+            0,
+            "a presentation was made that the issuing bank's policy forbids"
+        );
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 48
+    function invariant_noForbiddenHonour() public view {
+        _assertEq(handler.ghostForbiddenHonoured(), 0, "a presentation was honoured that the bank's policy forbids");
+    }
+
     /// hardhat-config: invariant.runs = 64
     /// hardhat-config: invariant.depth = 48
     function invariant_noUnexpectedOutcome() public view {
@@ -515,6 +700,8 @@ contract AttestationPolicyInvariantTest is TestBase {
         invariant_noForbiddenFinancing();
         invariant_noForbiddenPurchase();
         invariant_noForbiddenIssue();
+        invariant_noForbiddenPresentation();
+        invariant_noForbiddenHonour();
         invariant_noUnexpectedOutcome();
     }
 }

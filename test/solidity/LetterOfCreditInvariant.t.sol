@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IAuthorityAttestations} from "../../contracts/attestations/interfaces/IAuthorityAttestations.sol";
 import {InterbankPositions} from "../../contracts/letters-of-credit/InterbankPositions.sol";
 import {LcPresentationChecks} from "../../contracts/letters-of-credit/LcPresentationChecks.sol";
 import {LetterOfCredit} from "../../contracts/letters-of-credit/LetterOfCredit.sol";
@@ -54,7 +55,10 @@ contract LetterOfCreditHandler is PlatformFixture {
             _proxy(address(new ConsortiumCalendar(registry)), abi.encodeCall(ConsortiumCalendar.initialize, (8 hours)))
         );
         checks = LcPresentationChecks(
-            _proxy(address(new LcPresentationChecks(registry)), abi.encodeCall(LcPresentationChecks.initialize, ()))
+            _proxy(
+                address(new LcPresentationChecks(registry, IAuthorityAttestations(address(0)))),
+                abi.encodeCall(LcPresentationChecks.initialize, ())
+            )
         );
         lc = LetterOfCredit(
             _proxy(

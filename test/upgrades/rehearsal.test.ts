@@ -85,6 +85,8 @@ function constructorArgs(name: Name, at: (n: string) => string, valueDecimals: b
       return [registry, at("LetterOfCredit")];
     case "LcTransfers":
       return [registry, token, ledger, at("LetterOfCredit"), at("LcPresentationChecks")];
+    case "LcPresentationChecks":
+      return [registry, at("AuthorityAttestations")];
     default:
       return [registry];
   }

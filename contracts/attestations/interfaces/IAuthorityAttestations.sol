@@ -41,8 +41,8 @@ interface IAuthorityAttestations is IConsortiumApp {
         None,
         /// Receivable discount or financing (ReceivableDesk acceptDiscount, pledge): subject is the invoice key.
         ReceivableFinancing,
-        /// Reserved: an issuing bank's honour of a complying presentation is its own undertaking (UCP 600 art. 7), not
-        /// financing, and no application checks it; `setPolicy` refuses it (a policy nothing enforces would mislead).
+        /// An issuing bank's honour of an LC presentation (`LC_BANK`), checked by `LcPresentationChecks` at `present`
+        /// and at `examine` as complying: subject is the one the presentation's backing names.
         LcHonour,
         /// Issue of a bank guarantee: subject is the applicant's company key.
         GuaranteeIssue,

@@ -71,6 +71,34 @@ interface ILcPresentationChecks is IPresentationHook {
         uint32 lastPresentationDay
     );
 
+    /// @notice The presenting account stated the subject (keyed identifier) whose attestations back the documents that
+    /// hash to `documentsHash` (used by its next presentation of them).
+    event BackingStated(address indexed account, bytes32 indexed documentsHash, bytes32 subjectKey);
+    /// @notice The beneficiary or the issuing bank (member `linkedBy`, through `account`) linked a presented
+    /// presentation to the subject whose attestations back it (replacing any earlier subject).
+    event PresentationBackingLinked(
+        address indexed letterOfCredit,
+        uint256 indexed presentationId,
+        bytes32 subjectKey,
+        uint32 linkedBy,
+        address account
+    );
+    /// @notice A presentation's backing was checked against the issuing bank's `LcHonour` policy (`policy`, the kinds
+    /// bitmask in force; zero: none) at `present` (`examined` false) or at `examine` as complying (`examined` true).
+    /// Emitted only when the check passed (a refused step reverts).
+    event PresentationBacking(
+        address indexed letterOfCredit,
+        uint256 indexed presentationId,
+        uint32 indexed bank,
+        bytes32 subjectKey,
+        uint256 policy,
+        bool examined
+    );
+
+    /// @notice `linkBacking` by a member neither the LC's issuing bank nor its beneficiary.
+    error BackingWrongParty(uint256 presentationId, uint32 caller);
+    /// @notice `linkBacking` on a presentation no longer `Presented` (examined, refused or honoured).
+    error BackingNotLinkable(uint256 presentationId, ILetterOfCredit.PresentationState state);
     /// @notice The bank examined as complying, or listed fewer codes than the chain found (bitmask `unlisted`).
     error FindingsNotListed(uint256 presentationId, uint8 unlisted);
     /// @notice Only a registered system contract calls the hook / is an LC here (records are kept per caller, so
@@ -84,6 +112,22 @@ interface ILcPresentationChecks is IPresentationHook {
     /// is used once, by its next presentation of those documents. By an active `LC_TRADER` account; the date must be
     /// set and not in the future.
     function stateShipment(bytes32 documentsHash, uint40 shipmentDate) external;
+
+    /// @notice States the subject (a keyed identifier: export declaration, invoice or company key) whose authority
+    /// attestations back the documents about to be presented (hash-bound like `stateShipment`; used once, by the
+    /// presenting account's next presentation of those documents). By an active `LC_TRADER` account.
+    function stateBacking(bytes32 documentsHash, bytes32 subjectKey) external;
+
+    /// @notice Links a presentation still `Presented` (not yet examined) to the subject whose attestations back it,
+    /// replacing the one stated at presentation: by an active account of the beneficiary (`LC_TRADER`) or of the
+    /// issuing bank (`LC_BANK`).
+    function linkBacking(ILetterOfCredit letterOfCredit, uint256 presentationId, bytes32 subjectKey) external;
+
+    /// @notice The subject backing a presentation of `letterOfCredit` (zero: none).
+    function backingOf(address letterOfCredit, uint256 presentationId) external view returns (bytes32);
+
+    /// @notice The subject `account` stated for `documentsHash` and not yet used (zero if none).
+    function statedBacking(address account, bytes32 documentsHash) external view returns (bytes32);
 
     /// @notice Sets the presentation period of an LC (days after shipment, art. 14c), by its issuing bank while the LC
     /// is applied for or issued and not yet advised (after that it is part of the terms the beneficiary relies on).

@@ -46,7 +46,7 @@ export const measure: MeasureGas = async (connection: NetworkConnection) => {
   }
   const positions = await deployUpgradeable(ethers, "InterbankPositions", [registry, token, platform.ledger]);
   const calendar = await deployUpgradeable(ethers, "ConsortiumCalendar", [registry], [8 * 3600]);
-  const presentationChecks = await deployUpgradeable(ethers, "LcPresentationChecks", [registry]);
+  const presentationChecks = await deployUpgradeable(ethers, "LcPresentationChecks", [registry, ethers.ZeroAddress]);
   const lc = await deployUpgradeable(
     ethers,
     "LetterOfCredit",

@@ -52,20 +52,34 @@ const policySchema = z.object({
   account: z.string(),
   source,
 });
-const UNATTESTED_APPLICATIONS = ["ReceivableFinancing", "ForfaitingPurchase", "GuaranteeIssue"] as const;
+const UNATTESTED_APPLICATIONS = ["ReceivableFinancing", "ForfaitingPurchase", "GuaranteeIssue", "LcHonour"] as const;
 const unattestedSchema = z.object({
   application: z.enum(UNATTESTED_APPLICATIONS),
   receivableId: z.string().nullable().describe("The receivable (receivable financing)"),
   guaranteeId: z.string().nullable().describe("The guarantee issued (guarantee issue)"),
   offerId: z.string().nullable().describe("The forfaiting offer whose claim the bank bought (forfaiting purchase)"),
-  action: z.string().describe("DiscountAccepted, PledgeTaken, ClaimTraded or GuaranteeIssued"),
+  presentationId: z
+    .string()
+    .nullable()
+    .describe("The LC presentation the issuing bank honoured (LC honour: accepted, or paid at sight)"),
+  action: z
+    .string()
+    .describe("DiscountAccepted, PledgeTaken, ClaimTraded, GuaranteeIssued, PresentationAccepted or PresentationPaid"),
   bank: z.number().int().nullable(),
   subjectKey: z
     .string()
     .nullable()
-    .describe("The keyed identifier checked: the invoice key, the subject the claim names, the tender reference"),
+    .describe(
+      "The keyed identifier checked: the invoice key, the subject the claim names, the tender reference, the " +
+        "presentation's backing subject",
+    ),
   invoiceKey: z.string().nullable().describe("Alias of subjectKey (kept for clients of the receivables-only version)"),
-  policy: z.array(z.enum(KINDS)).nullable().describe("The buyer's policy in force at a purchase (empty: none)"),
+  policy: z
+    .array(z.enum(KINDS))
+    .nullable()
+    .describe(
+      "The buyer's policy in force at a purchase, the issuing bank's at the last check of an LC honour (empty: none)",
+    ),
   value: z.string().nullable(),
   price: z.string().nullable(),
   source,
@@ -102,27 +116,38 @@ const toPolicy = (r: Row) => ({
 /**
  * Financings of every application that checks attestations, one shape: receivable financings (discounts bought,
  * pledges taken, on the receivable's invoice key) and forfaiting purchases (on the subject the claim contract named,
- * with the buyer's policy bits in force) and guarantee issues (on the application's tender reference). The issuing
- * bank's honour of an LC presentation is no financing (README says why).
+ * with the buyer's policy bits in force), guarantee issues (on the application's tender reference) and the issuing
+ * bank's honours of LC presentations (acceptance, or payment at sight; on the presentation's backing subject, with
+ * the policy of its last check).
  */
 const FINANCINGS = `(
   SELECT 'ReceivableFinancing' AS application, rf.receivable_id, NULL::numeric AS offer_id,
     NULL::numeric AS guarantee_id, rf.action, rf.member_id,
     rr.invoice_key AS subject_key, NULL::numeric AS policy, rf.value, rf.price,
-    rf.block_number, rf.log_index, rf.seq, rf.tx_hash
+    rf.block_number, rf.log_index, rf.seq, rf.tx_hash, NULL::numeric AS presentation_id
   FROM receivable_financing rf
   JOIN receivables rr ON rr.receivable_id = rf.receivable_id AND rr.valid_to_block IS NULL
   WHERE rf.action IN ('DiscountAccepted', 'PledgeTaken')
   UNION ALL
   SELECT 'ForfaitingPurchase', NULL::numeric, pb.offer_id, NULL::numeric, 'ClaimTraded', pb.buyer, pb.subject_key,
-    pb.policy, t.amount, t.price, pb.block_number, pb.log_index, pb.seq, pb.tx_hash
+    pb.policy, t.amount, t.price, pb.block_number, pb.log_index, pb.seq, pb.tx_hash, NULL::numeric
   FROM ff_purchase_backing pb JOIN ff_trades t ON t.offer_id = pb.offer_id
   UNION ALL
   SELECT 'GuaranteeIssue', NULL::numeric, NULL::numeric, gt.guarantee_id, gt.event, g.guarantor, g.tender_reference,
-    NULL::numeric, g.amount, NULL::numeric, gt.block_number, gt.log_index, gt.seq, gt.tx_hash
+    NULL::numeric, g.amount, NULL::numeric, gt.block_number, gt.log_index, gt.seq, gt.tx_hash, NULL::numeric
   FROM guarantee_timeline gt
   JOIN guarantees g ON g.guarantee_id = gt.guarantee_id AND g.valid_to_block IS NULL
   WHERE gt.event = 'GuaranteeIssued'
+  UNION ALL
+  SELECT 'LcHonour', NULL::numeric, NULL::numeric, NULL::numeric, lt.event, l.issuing_bank, p.backing_subject_key,
+    (SELECT b.policy FROM lc_presentation_backing b WHERE b.presentation_id = lt.presentation_id
+      AND b.block_number <= lt.block_number
+      ORDER BY b.block_number DESC, b.log_index DESC LIMIT 1),
+    lt.amount, NULL::numeric, lt.block_number, lt.log_index, lt.seq, lt.tx_hash, lt.presentation_id
+  FROM lc_timeline lt
+  JOIN lc_presentations p ON p.presentation_id = lt.presentation_id AND p.valid_to_block IS NULL
+  JOIN lc_letters l ON l.lc_id = lt.lc_id AND l.valid_to_block IS NULL
+  WHERE lt.event = 'PresentationAccepted' OR (lt.event = 'PresentationPaid' AND lt.details->>'sight' = 'true')
 ) f`;
 
 /**
@@ -206,12 +231,13 @@ export default defineRoutes({
       path: "/unattested-financing",
       access: rows(party("f.member_id")),
       summary:
-        "Financings (receivable discounts and pledges, forfaiting purchases, guarantee issues) without an attestation",
+        "Financings (receivable discounts and pledges, forfaiting purchases, guarantee issues, LC honours) without an attestation",
       description:
         "The regulator's view (regulators and AUDITOR holders read every row; a bank reads its own): financings " +
         "whose subject (a receivable's invoice key, the subject a forfaited claim names, a guarantee's tender " +
-        "reference) had no unrevoked attestation of any kind when they happened: typically while the bank had no " +
-        "policy. An issuing bank's honour of an LC presentation is not financing and is not listed.",
+        "reference, an LC presentation's backing subject) had no unrevoked attestation of any kind when they " +
+        "happened: typically while the bank had no policy. LC honours are the issuing bank's acceptance or sight " +
+        "payment of a presentation.",
       tags: ["attestations"],
       from: FINANCINGS,
       select: "f.*",
@@ -233,6 +259,7 @@ export default defineRoutes({
         receivableId: str(r.receivable_id),
         guaranteeId: str(r.guarantee_id),
         offerId: str(r.offer_id),
+        presentationId: str(r.presentation_id),
         action: r.action as string,
         bank: r.member_id === null ? null : Number(r.member_id),
         subjectKey: (r.subject_key as string | null) ?? null,

@@ -127,6 +127,10 @@ const presentationSchema = z.object({
     })
     .nullable()
     .describe("The automatic checks at presentation (LcPresentationChecks); null before they existed"),
+  backingSubjectKey: z
+    .string()
+    .nullable()
+    .describe("The keyed identifier whose authority attestations back the presentation (issue 22; null: none)"),
   presented: source,
   source,
 });
@@ -287,6 +291,7 @@ const toPresentation = (r: Row) => ({
               ? null
               : Number(r.last_presentation_day),
         },
+  backingSubjectKey: (r.backing_subject_key as string | null | undefined) ?? null,
   presented: created(r.presented_block, r.presented_tx),
   source: versionSource(r),
 });

@@ -24,6 +24,7 @@ import {
   parseDocument,
   parseDocumentKind,
   parseHash,
+  parseBytes32,
   parseId,
   parseOptionalHash,
   parseTokenAmount,
@@ -309,35 +310,73 @@ export function register(program: Command, cli: () => Cli): void {
       "shipment date on the transport document: stated first (bound to the documents' hash) so that the chain checks " +
         "the latest shipment date and the presentation period (UCP 600 art. 14c)",
     )
+    .option(
+      "--backing <subjectKey>",
+      "the keyed identifier (export declaration, invoice, company key) whose authority attestations back the documents: " +
+        "stated first (bound to the documents' hash); an issuing bank with an LcHonour policy requires it",
+    )
     .description("present documents drawing an amount (beneficiary); prints what the automatic checks found")
-    .action(async (idText: string, amountText: string, options: { document: string[]; shipped?: string }) => {
-      const id = parseId(idText, "letter of credit id");
-      const documents = await Promise.all(options.document.map(parseDocument));
-      if (documents.length === 0) throw new UsageError("present at least one --document <kind>=<hash>");
-      const shipped =
-        options.shipped === undefined ? undefined : await parseDate(options.shipped, "shipment date", cli().chainTime);
-      const consortia = await cli().consortia({ sign: true });
-      const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 80 });
-      if (shipped !== undefined) {
-        await consortia.lettersOfCredit.stateShipment(
+    .action(
+      async (
+        idText: string,
+        amountText: string,
+        options: { document: string[]; shipped?: string; backing?: string },
+      ) => {
+        const id = parseId(idText, "letter of credit id");
+        const documents = await Promise.all(options.document.map(parseDocument));
+        if (documents.length === 0) throw new UsageError("present at least one --document <kind>=<hash>");
+        const shipped =
+          options.shipped === undefined
+            ? undefined
+            : await parseDate(options.shipped, "shipment date", cli().chainTime);
+        const backing =
+          options.backing === undefined ? undefined : parseBytes32(options.backing, "backing subject key");
+        const consortia = await cli().consortia({ sign: true });
+        const amount = await parseTokenAmount(consortia, amountText, "<amount>", { bits: 80 });
+        if (backing !== undefined) {
+          await consortia.lettersOfCredit.stateBacking(
+            documents,
+            backing,
+            progress(cli(), `state the subject backing the documents`),
+          );
+        }
+        if (shipped !== undefined) {
+          await consortia.lettersOfCredit.stateShipment(
+            documents,
+            shipped,
+            progress(cli(), `state the shipment date of the documents`),
+          );
+        }
+        const { presentationId, examinationDeadline, findings, receipt } = await consortia.lettersOfCredit.present(
+          id,
+          amount,
           documents,
-          shipped,
-          progress(cli(), `state the shipment date of the documents`),
+          progress(cli(), `present ${amountText} under letter of credit ${id}`),
         );
-      }
-      const { presentationId, examinationDeadline, findings, receipt } = await consortia.lettersOfCredit.present(
+        const found = findings === null ? "" : `; the chain found ${findings.codes.join(", ") || "no discrepancy"}`;
+        printed(
+          cli(),
+          receipt,
+          { lcId: id, presentationId, examinationDeadline, findings },
+          `presented: presentation ${presentationId}, examination deadline ${formatDate(examinationDeadline)}${found}`,
+        );
+      },
+    );
+
+  lc.command("link-backing")
+    .argument("<presentation>", "presentation id (presented, not yet examined)")
+    .argument("<subjectKey>", "the keyed identifier whose authority attestations back it: 0x + 64 hex digits")
+    .description("link a presentation to the subject backing it (beneficiary or issuing bank; issue 22)")
+    .action(async (idText: string, subjectText: string) => {
+      const id = parseId(idText, "presentation id");
+      const subjectKey = parseBytes32(subjectText, "subject key");
+      const consortia = await cli().consortia({ sign: true });
+      const receipt = await consortia.lettersOfCredit.linkBacking(
         id,
-        amount,
-        documents,
-        progress(cli(), `present ${amountText} under letter of credit ${id}`),
+        subjectKey,
+        progress(cli(), `link presentation ${id} to its backing`),
       );
-      const found = findings === null ? "" : `; the chain found ${findings.codes.join(", ") || "no discrepancy"}`;
-      printed(
-        cli(),
-        receipt,
-        { lcId: id, presentationId, examinationDeadline, findings },
-        `presented: presentation ${presentationId}, examination deadline ${formatDate(examinationDeadline)}${found}`,
-      );
+      printed(cli(), receipt, { presentationId: id, subjectKey }, `presentation ${id}: backed by ${subjectKey}`);
     });
 
   lc.command("presentation-period")
@@ -540,10 +579,10 @@ export function register(program: Command, cli: () => Cli): void {
       const consortia = await cli().consortia();
       const record = await readFound("presentation", id, () => consortia.lettersOfCredit.presentation(id));
       // what the automatic checks found (absent from deployments made before them)
-      const findings = consortia.deployment.contracts.LcPresentationChecks
-        ? await consortia.lettersOfCredit.findings(id)
-        : null;
-      const data = { ...record, amount: await consortia.token.format(record.amount), findings };
+      const hasChecks = consortia.deployment.contracts.LcPresentationChecks !== undefined;
+      const findings = hasChecks ? await consortia.lettersOfCredit.findings(id) : null;
+      const backing = hasChecks ? await consortia.lettersOfCredit.backingOf(id) : null;
+      const data = { ...record, amount: await consortia.token.format(record.amount), findings, backing };
       cli().out.result(data, () =>
         details({
           ...record,
@@ -558,6 +597,7 @@ export function register(program: Command, cli: () => Cli): void {
                 chainFindings: findings.codes.join(", ") || "none",
                 missingKinds: findings.missingKinds.join(", ") || "none",
                 shipmentDate: findings.shipmentStated ? formatDate(findings.shipmentDate) : "not stated",
+                backing: backing ?? "none",
               }),
         }),
       );

@@ -191,11 +191,11 @@ export function register(program: Command, cli: () => Cli): void {
     .option("--api <url>", "the query API's base URL (default: CONSORTIA_API_URL)")
     .option("--as-of <block|date>", "the state as of a block number or an ISO 8601 date")
     .option("--bank <member>", "one bank's financings (member id)")
-    .option("--application <name>", "ReceivableFinancing, ForfaitingPurchase or GuaranteeIssue")
+    .option("--application <name>", "ReceivableFinancing, ForfaitingPurchase, GuaranteeIssue or LcHonour")
     .option("--limit <n>", "at most this many rows (newest first)", "100")
     .description(
       "financings done without an authority attestation on their subject (receivable discounts and pledges, " +
-        "forfaiting purchases, guarantee issues): the regulator and auditors see every bank's, a bank its own",
+        "forfaiting purchases, guarantee issues, LC honours): the regulator and auditors see every bank's, a bank its own",
     )
     .action(async (options: ApiOptions & { bank?: string; application?: string; limit: string }) => {
       const text = await fetchReport(cli(), options, "/unattested-financing", {
@@ -215,7 +215,9 @@ export function register(program: Command, cli: () => Cli): void {
                     ? `receivable ${x.receivableId}`
                     : x.offerId !== null
                       ? `offer ${x.offerId}`
-                      : `guarantee ${x.guaranteeId}`,
+                      : x.presentationId !== null && x.presentationId !== undefined
+                        ? `presentation ${x.presentationId}`
+                        : `guarantee ${x.guaranteeId}`,
                 action: x.action,
                 bank: x.bank === null ? "" : String(x.bank),
                 subject: x.subjectKey,

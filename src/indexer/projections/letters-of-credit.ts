@@ -292,6 +292,35 @@ const CHECK_MIGRATION = [
   `ALTER TABLE lc_letters ADD COLUMN presentation_period_days integer`,
 ].join(";\n");
 
+/**
+ * Attestation backing of presentations (issue 22, migration letters-of-credit/006): `lc_presentations.backing_subject_key`,
+ * the subject (keyed identifier) whose authority attestations back a presentation (stated by the beneficiary for its
+ * documents, or linked later by it or the issuing bank; null: none), and `lc_presentation_backing`, every check of it
+ * against the issuing bank's LcHonour policy (at `present`, `examined` false, and at `examine` as complying, `examined`
+ * true; `policy` the kinds bitmask in force, zero: none), which the regulator's unattested-financing view reads.
+ */
+export const BACKING_COLUMNS = { backing_subject_key: "text" } as const satisfies Record<string, ColumnType>;
+export const BACKING_TABLES = [
+  {
+    kind: "append",
+    name: "lc_presentation_backing",
+    columns: {
+      presentation_id: "numeric",
+      lc_id: "numeric",
+      bank: "bigint",
+      subject_key: "text",
+      policy: "numeric",
+      examined: "boolean",
+    },
+    indexes: [["presentation_id"], ["bank"]],
+  },
+] as const satisfies readonly TableSpec[];
+
+const BACKING_MIGRATION = [
+  `ALTER TABLE lc_presentations ADD COLUMN backing_subject_key text`,
+  ...BACKING_TABLES.map(createTableSql),
+].join(";\n");
+
 /** Governance's map of a currency to the deposit token it settles in (migration letters-of-credit/004). */
 export const CURRENCY_TOKEN_TABLES = [
   {
@@ -305,7 +334,7 @@ export const CURRENCY_TOKEN_TABLES = [
 /** The tables as they are now: the first release's with the examination and currency columns. */
 /** Columns later migrations added, by table (003 examination, 005 presentation checks). */
 const ADDED_COLUMNS: Readonly<Record<string, Record<string, ColumnType>>> = {
-  lc_presentations: { ...EXAMINATION_COLUMNS, ...CHECK_COLUMNS },
+  lc_presentations: { ...EXAMINATION_COLUMNS, ...CHECK_COLUMNS, ...BACKING_COLUMNS },
   lc_letters: { presentation_period_days: "integer" },
 };
 const LC_TABLES_NOW = LC_TABLES.map((table) => ({
@@ -383,6 +412,12 @@ interface TimelineEntry {
   state?: string | null;
   hashes?: Record<string, unknown>;
   details?: Record<string, unknown>;
+}
+
+/** Whether `address` is the indexed LetterOfCredit (another LC contract's presentation ids may be the same numbers). */
+async function indexedLc(store: ProjectionStore, address: unknown): Promise<boolean> {
+  const indexed = await store.get("contract_implementations", { address: address as string });
+  return indexed?.contract === "LetterOfCredit";
 }
 
 function timeline(store: ProjectionStore, e: IndexedEvent, entry: TimelineEntry): void {
@@ -470,7 +505,7 @@ export default defineProjection({
     InterbankPositions: InterbankPositions__factory.abi,
     LcPresentationChecks: LcPresentationChecks__factory.abi,
   },
-  tables: [...LC_TABLES_NOW, ...NETTING_EXCLUSION_TABLES, ...CURRENCY_TOKEN_TABLES],
+  tables: [...LC_TABLES_NOW, ...NETTING_EXCLUSION_TABLES, ...CURRENCY_TOKEN_TABLES, ...BACKING_TABLES],
   migrations: [
     { id: "letters-of-credit/001_tables", sql: LC_TABLES.map(createTableSql).join(";\n") },
     {
@@ -480,6 +515,7 @@ export default defineProjection({
     { id: "letters-of-credit/003_examination", sql: EXAMINATION_MIGRATION },
     { id: "letters-of-credit/004_currencies", sql: CURRENCY_MIGRATION },
     { id: "letters-of-credit/005_presentation_checks", sql: CHECK_MIGRATION },
+    { id: "letters-of-credit/006_backing", sql: BACKING_MIGRATION },
   ],
   handlers: {
     LcPresentationChecks: {
@@ -500,6 +536,41 @@ export default defineProjection({
           lcId: lcOf(e.args.presentationId as bigint),
           presentationId: e.args.presentationId,
           details: { codes, missingKinds: e.args.missingKinds, shipmentDate: stated ? e.args.shipmentDate : null },
+        });
+      },
+      PresentationBackingLinked: async (e, store) => {
+        if (!(await indexedLc(store, e.args.letterOfCredit))) return;
+        const row = await store.get("lc_presentations", { presentation_id: e.args.presentationId });
+        if (row === undefined) return;
+        store.put("lc_presentations", { ...row, backing_subject_key: e.args.subjectKey });
+        timeline(store, e, {
+          lcId: lcOf(e.args.presentationId as bigint),
+          presentationId: e.args.presentationId,
+          member: e.args.linkedBy,
+          account: e.args.account as string,
+          hashes: { subjectKey: e.args.subjectKey },
+        });
+      },
+      PresentationBacking: async (e, store) => {
+        if (!(await indexedLc(store, e.args.letterOfCredit))) return;
+        const row = await store.get("lc_presentations", { presentation_id: e.args.presentationId });
+        if (row === undefined) return;
+        const subject = e.args.subjectKey as string;
+        const named = /^0x0{64}$/.test(subject) ? null : subject;
+        if (!(e.args.examined as boolean)) store.put("lc_presentations", { ...row, backing_subject_key: named });
+        store.append("lc_presentation_backing", {
+          presentation_id: e.args.presentationId,
+          lc_id: lcOf(e.args.presentationId as bigint),
+          bank: e.args.bank,
+          subject_key: named,
+          policy: e.args.policy,
+          examined: e.args.examined,
+        });
+        timeline(store, e, {
+          lcId: lcOf(e.args.presentationId as bigint),
+          presentationId: e.args.presentationId,
+          member: e.args.bank,
+          details: { subjectKey: named, policy: String(e.args.policy), examined: e.args.examined },
         });
       },
       PresentationPeriodSet: async (e, store) => {

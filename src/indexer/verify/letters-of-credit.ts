@@ -193,6 +193,23 @@ export const LC_CHECKS: readonly Check[] = [
     },
   },
   {
+    // the attestation backing of presentations (issue 22): the subject each presentation names
+    name: "LC presentation backing",
+    tables: ["lc_presentations"],
+    async run(ctx) {
+      if (!deployed(ctx, "LetterOfCredit") || !deployed(ctx, "LcPresentationChecks")) return [];
+      const call = reader(ctx, "LcPresentationChecks", LcPresentationChecks__factory.abi);
+      const lc = ctx.deployments.contracts.LetterOfCredit!.address;
+      const presentations = await asOf(ctx, "t.presentation_id, t.backing_subject_key", "lc_presentations");
+      return rowByRow<string>(
+        presentations,
+        (p) => call("backingOf", [lc, p.presentation_id]),
+        (p) => `presentation ${String(p.presentation_id)} backing`,
+        (p, subject) => [["subjectKey", p.backing_subject_key ?? null, /^0x0{64}$/.test(subject) ? null : subject]],
+      );
+    },
+  },
+  {
     name: "interbank positions",
     tables: ["ib_credit_lines", "ib_settlement_accounts", "ib_obligations", "ib_netting_runs", "ib_currency_tokens"],
     async run(ctx) {

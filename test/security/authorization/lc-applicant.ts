@@ -114,6 +114,33 @@ export const lcPresentationCheckEntries: Entry[] = [
   },
   {
     contract: "lcPresentationChecks",
+    signature: "stateBacking(bytes32,bytes32)",
+    rule: "A trader (LC_TRADER) states the subject backing documents it is about to present; used by its own presentation only",
+    party: { kind: "member", member: "supplier1", role: "LC_TRADER", noRole: "bankB" },
+    setup: async () => ({ args: [h("documents about to be presented"), h("subject key: export declaration")] }),
+  },
+  {
+    contract: "lcPresentationChecks",
+    signature: "linkBacking(address,uint256,bytes32)",
+    rule: "The LC's beneficiary (LC_TRADER) or issuing bank (LC_BANK), on a presentation not yet examined (a suite LC contract only)",
+    party: { kind: "member", member: "supplier1", role: "LC_TRADER", noRole: "bankB", wrong: "supplier2" },
+    setup: async (ctx) => {
+      const id = await ctx.state("lc checks: presented, not examined", async () => {
+        const { letterOfCredit: lc, accounts } = ctx.suite;
+        const terms = await lcTerms(ctx);
+        const lcId = await lc.connect(accounts.bankA).issue.staticCall(accounts.core, terms);
+        await lc.connect(accounts.bankA).issue(accounts.core, terms);
+        await lc.connect(accounts.bankB).advise(lcId);
+        await lc.connect(accounts.supplier1).acknowledge(lcId);
+        const presentationId = await lc.connect(accounts.supplier1).present.staticCall(lcId, 10_000n, DOCS);
+        await lc.connect(accounts.supplier1).present(lcId, 10_000n, DOCS);
+        return presentationId;
+      });
+      return { args: [await ctx.suite.letterOfCredit.getAddress(), id, h("subject key: export declaration")] };
+    },
+  },
+  {
+    contract: "lcPresentationChecks",
     signature: "check(uint256,address)",
     rule: "A suite contract (LetterOfCredit, from present, examine and refuse); records under the caller only",
     party: { kind: "contract", who: "LetterOfCredit", account: (ctx) => ctx.suite.letterOfCredit.getAddress() },

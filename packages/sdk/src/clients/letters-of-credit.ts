@@ -394,6 +394,21 @@ function createLettersOfCreditClient(context: ClientContext) {
      */
     statedShipment: async (documents: DocumentRefInput[], account: string) =>
       hasChecks ? Number(await checks().statedShipment(account, presentationDocumentsHash(documents))) : 0,
+    /**
+     * The beneficiary's presenting account states the subject (a keyed identifier: export declaration, invoice or
+     * company key) whose authority attestations back the documents it is about to present (hash-bound, used once):
+     * an issuing bank with an `LcHonour` policy refuses a presentation without valid attestations on it (issue 22).
+     */
+    stateBacking: (documents: DocumentRefInput[], subjectKey: string, options?: SendOptions) =>
+      sendChecks(() => checks().stateBacking(presentationDocumentsHash(documents), subjectKey), options),
+    /** The beneficiary or the issuing bank links a presentation not yet examined to another backing subject. */
+    linkBacking: (presentationId: bigint, subjectKey: string, options?: SendOptions) =>
+      sendChecks(() => checks().linkBacking(lcAddress, presentationId, subjectKey), options),
+    /** The subject backing a presentation (null: none). */
+    async backingOf(presentationId: bigint): Promise<string | null> {
+      const subject = await checks().backingOf(lcAddress, presentationId);
+      return /^0x0{64}$/.test(subject) ? null : subject;
+    },
     /** The issuing bank sets an LC's presentation period (days after shipment, art. 14c; 21 unless set) before advice. */
     setPresentationPeriod: (lcId: bigint, periodDays: number, options?: SendOptions) =>
       sendChecks(() => checks().setPresentationPeriod(lcAddress, lcId, periodDays), options),
