@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {IAuthorityAttestations} from "../../contracts/attestations/interfaces/IAuthorityAttestations.sol";
 import {InterbankPositions} from "../../contracts/letters-of-credit/InterbankPositions.sol";
 import {LcPresentationChecks} from "../../contracts/letters-of-credit/LcPresentationChecks.sol";
 import {LcTransfers} from "../../contracts/letters-of-credit/LcTransfers.sol";
@@ -46,7 +47,10 @@ contract LcTransfersHandler is PlatformFixture {
             _proxy(address(new ConsortiumCalendar(registry)), abi.encodeCall(ConsortiumCalendar.initialize, (8 hours)))
         );
         LcPresentationChecks checks = LcPresentationChecks(
-            _proxy(address(new LcPresentationChecks(registry)), abi.encodeCall(LcPresentationChecks.initialize, ()))
+            _proxy(
+                address(new LcPresentationChecks(registry, IAuthorityAttestations(address(0)))),
+                abi.encodeCall(LcPresentationChecks.initialize, ())
+            )
         );
         lc = LetterOfCredit(
             _proxy(

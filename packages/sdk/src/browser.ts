@@ -114,6 +114,7 @@ export {
   type ConfirmedTermsView,
   type LcConfirmationsClient,
 } from "./clients/lc-confirmations.js";
+export {
   SECOND_PRESENTATION_STATE,
   TRANSFER_STATE,
   type LcTransfersClient,
