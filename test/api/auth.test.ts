@@ -197,6 +197,11 @@ const ROUTES: Record<string, Entry> = {
   // test/indexer/lc-confirmations.test.ts serves them.
   "/letters-of-credit/{id}/confirmation": { access: "row" },
   "/lc-confirmations": { access: "rows" },
+  // transferable LCs and back-to-back links (issue 19): the demo transfers no LC, so these are checked against the
+  // OpenAPI document only; test/indexer/lc-transfers.test.ts reads their rows (the transfer's parties and banks).
+  "/lc-transfers": { access: "rows" },
+  "/lc-transfer-presentations": { access: "rows" },
+  "/lc-back-to-back": { access: "rows" },
   "/lc-presentations": {
     access: "rows",
     url: () => "/lc-presentations?limit=500",
@@ -597,6 +602,7 @@ const ROUTES: Record<string, Entry> = {
   "/reports/exposure": { access: "supervisors", url: () => "/reports/exposure" },
   "/reports/overdue": { access: "supervisors", url: () => "/reports/overdue" },
   "/reports/concentration": { access: "supervisors", url: () => "/reports/concentration?top=3" },
+  "/reports/duplicate-financing": { access: "supervisors", url: () => "/reports/duplicate-financing" },
   "/issuance-limits/{obligor}": {
     access: "row",
     url: () => `/issuance-limits/${demoConsortium()[LIMITED_OBLIGOR].memberId}`,

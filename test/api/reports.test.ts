@@ -397,12 +397,20 @@ describe("API and CLI: regulator reports", function () {
       expect(bad.exitCode).to.equal(2);
     });
 
-    it("consortia report duplicate-financing: none refused-and-recorded in the demo (its refusal reverts); CSV header", async () => {
+    it("consortia report duplicate-financing: the demo's refused check by Yuehai Bank, as a row and in CSV", async () => {
+      const json = await cli("regulator", "--json", "report", "duplicate-financing");
+      expect(json.exitCode, json.stderr).to.equal(0);
+      const rows = JSON.parse(json.stdout).rows as { member: number; source: string; documentId: string }[];
+      // The demo's one refused attempt: Yuehai Bank's recorded check of the invoice already held by the receivable.
+      expect(rows.map((r) => [r.member, r.source, r.documentId])).to.deep.equal([
+        [demoConsortium().bankC.memberId, "check", demo.result.receivables.invoiceKey],
+      ]);
       const human = await cli("regulator", "report", "duplicate-financing");
       expect(human.exitCode, human.stderr).to.equal(0);
-      expect(human.stdout).to.contain("No refused duplicate-financing attempt.");
+      expect(human.stdout).to.not.contain("No refused duplicate-financing attempt.");
       const csv = await cli("regulator", "report", "duplicate-financing", "--csv");
       expect(csv.exitCode, csv.stderr).to.equal(0);
+      expect(csv.stdout.split(/\r?\n/)).to.have.length.greaterThan(1);
       expect(csv.stdout.split(/\r?\n/)[0]).to.equal(
         "block,time,txHash,member,memberName,source,appName,app,record,documentId,currency,decimals,amount,face," +
           "financed,paid,holderAppName,holderApp,holderRecord",

@@ -79,7 +79,7 @@ const TAMPERS: readonly Tamper[] = [
   {
     table: "receivable_redemptions",
     set: "value = value + 1",
-    drift: (r) => [`receivable ${r.receivable_id} redeemed (sum of indexed redemptions)`],
+    drift: (r) => [`receivable ${r.receivable_id} redeemed (sum of indexed redemptions and part-payment shares)`],
   },
   { table: "receivable_paying_banks", set: "bank = bank + 1", drift: (r) => [`payingBankOf(${r.obligor})`] },
   {
@@ -299,7 +299,7 @@ const TAMPERS: readonly Tamper[] = [
     drift: (r) => [`back-to-back LC ${r.back_to_back_lc_id} masterOf`],
   },
   { table: "calendar_years", set: "first_days = first_days + 1", drift: (r) => [`calendar year ${r.year} firstDays`] },
-  // Not in the demo (NOT_IN_DEMO below): skipped here, run on their own chain by test/indexer/recourse.test.ts.
+  // The demo's recourse story fills these (test/indexer/recourse.test.ts also runs them on its own chain).
   { table: "recourse_offers", set: "price = price + 1", drift: (r) => [`recourse offer ${r.offer_id} price`] },
   {
     table: "recourse_sales",

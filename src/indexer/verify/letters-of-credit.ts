@@ -311,6 +311,11 @@ export const LC_GAPS: Readonly<Record<string, string>> = {
   "lc_amendments (answered)": "accepted and rejected amendments: the contract keeps only the pending one",
   "lc_presentations.documents/discrepancies/examined_by/refusal_notice_hash/payee/payment_reference":
     "the presentation view has amount, state and maturity only (events only)",
+  lc_presentation_backing:
+    "each check of a presentation's attestation backing against the issuing bank's LcHonour policy (at present and " +
+    "at examination as complying): events only, LcPresentationChecks keeps no log of its checks",
+  "lc_presentations.backing_subject_key":
+    "not yet compared with LcPresentationChecks.backingOf (a check to add; the regulator's unattested view reads it)",
   "ib_obligations.recorder/purpose/settlement_reference/netting_run_id":
     "the obligation view has no recorder, purpose or settlement reference (events only)",
 };
