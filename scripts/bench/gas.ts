@@ -10,8 +10,8 @@ import { network } from "hardhat";
 import { writeJsonReport, writeReport } from "./options.js";
 import type { GasRow, MeasureGas } from "./gas/types.js";
 
-// BENCH_GAS_ONLY=lc-backing,guarantees: only the scenarios whose file name contains one of the words (with BENCH_OUT,
-// to keep the full tables).
+// BENCH_GAS_ONLY=lc-backing,guarantees: only the scenarios whose file name contains one of the words (a quick look:
+// the tables are written only with BENCH_OUT, so bench/ keeps the full ones).
 const only = (process.env.BENCH_GAS_ONLY ?? "").split(",").filter((word) => word !== "");
 const modules = (await readdir(new URL("./gas/", import.meta.url)))
   .filter((file) => file.endsWith(".ts") && file !== "types.ts")
@@ -36,7 +36,8 @@ const table = rows.map((row) => ({
 }));
 console.table(table);
 
-if (only !== undefined) process.exit(0);
+// A filtered run writes its (partial) tables only where BENCH_OUT says, never over bench/.
+if (only.length > 0 && process.env.BENCH_OUT === undefined) process.exit(0);
 const json = await writeJsonReport("gas.json", {
   evm: "berlin",
   compiler: "solc 0.8.30, optimizer 200 runs",
