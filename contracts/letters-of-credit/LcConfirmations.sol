@@ -138,7 +138,7 @@ contract LcConfirmations is ILcConfirmations, ConsortiumApp {
             ConfirmedTerms memory current,
             bytes32 currentDigest
         ) = _amended(lcId, terms);
-        if (c.declinedDigest == currentDigest) revert AmendmentAlreadyDeclined(lcId, currentDigest);
+        // no duplicate check: the LC may be amended back to terms declined before, and declined again
         c.declinedDigest = currentDigest;
         emit AmendmentNotConfirmed(lcId, bank, lc.issuingBank, lc.beneficiary, current.termsHash, noticeHash);
     }
@@ -193,7 +193,7 @@ contract LcConfirmations is ILcConfirmations, ConsortiumApp {
     // ------------------------------------------------------------------ internals
 
     /// @dev The confirming bank acting on an LC amended since it confirmed (or last extended), giving its current
-    /// terms.
+    /// terms; not past the confirmed expiry, and the issuing bank still in standing.
     function _amended(
         uint256 lcId,
         ConfirmedTerms calldata terms
@@ -214,6 +214,11 @@ contract LcConfirmations is ILcConfirmations, ConsortiumApp {
         bank = _requireParty(lcId, confirming);
         lc = _letterOfCredit.letterOfCredit(lcId);
         _requireOpen(lcId, lc);
+        // a confirmation lapsed at its confirmed expiry cannot be revived by the confirming bank alone (art. 10b: the
+        // extension answers an amendment while the confirmation stands), and the issuing bank must still be able to act
+        uint40 confirmedExpiry = c.terms.expiry;
+        if (block.timestamp > confirmedExpiry) revert ConfirmationWrongLcState(lcId, lc.state, confirmedExpiry);
+        registry().authorizeMember(lc.issuingBank, Roles.LC_BANK);
         current = _termsOf(lc);
         currentDigest = _digest(current);
         if (currentDigest == _digest(c.terms)) revert NoAmendmentToConfirm(lcId);

@@ -282,11 +282,20 @@ describe("LcConfirmations: confirmation and the confirming bank's consent to ame
 
     it("refuses every step while paused", async () => {
       const id = await nominatedLc();
+      const confirmed = await confirmedLc();
+      const amended = await amend(confirmed);
+      await conf("bankA").authorizeConfirmation(id, ids().bankC, true);
+      const terms = await current(id);
       await passProposal(f.platform, f.confirmations, f.confirmations.interface.encodeFunctionData("pause"));
-      await expect(conf("bankA").authorizeConfirmation(id, ids().bankC, true)).to.be.revertedWithCustomError(
-        f.confirmations,
-        "EnforcedPause",
-      );
+      const steps = [
+        conf("bankA").authorizeConfirmation(id, ids().bankC, true),
+        conf("bankA").withdrawAuthorization(id),
+        conf("bankC").declineToConfirm(id, hash("notice")),
+        conf("bankC").addConfirmation(id, terms),
+        conf("bankC").extendConfirmation(confirmed, amended),
+        conf("bankC").declineAmendment(confirmed, amended, hash("advice")),
+      ];
+      for (const step of steps) await expect(step).to.be.revertedWithCustomError(f.confirmations, "EnforcedPause");
     });
   });
 
@@ -370,14 +379,63 @@ describe("LcConfirmations: confirmation and the confirming bank's consent to ame
         .to.emit(f.confirmations, "AmendmentNotConfirmed")
         .withArgs(id, ids().bankC, ids().bankA, ids().supplier1, amended.termsHash, hash("advice"));
       const digest = await f.confirmations.digest(amended);
-      await expect(conf("bankC").declineAmendment(id, amended, hash("advice")))
-        .to.be.revertedWithCustomError(f.confirmations, "AmendmentAlreadyDeclined")
-        .withArgs(id, digest);
       const c = await f.confirmations.confirmation(id);
       expect([c.terms.amount, c.declinedDigest]).to.deep.equal([100_000n, digest]);
       // still bound to the old terms; it may extend later (the issuing bank may ask again)
       await conf("bankC").extendConfirmation(id, amended);
       expect((await f.confirmations.confirmation(id)).declinedDigest).to.equal(ethers.ZeroHash);
+    });
+
+    it("a lapsed confirmation cannot be revived: no extension or decline past the confirmed expiry", async () => {
+      const id = await confirmedLc();
+      const confirmedExpiry = (await f.confirmations.confirmation(id)).terms.expiry;
+      const amended = await amend(id);
+      await networkHelpers.time.increaseTo(confirmedExpiry + 1n);
+      expect((await f.confirmations.exposure(id)).bound).to.equal(false);
+      await expect(conf("bankC").extendConfirmation(id, amended))
+        .to.be.revertedWithCustomError(f.confirmations, "ConfirmationWrongLcState")
+        .withArgs(id, 4, confirmedExpiry);
+      await expect(conf("bankC").declineAmendment(id, amended, hash("advice")))
+        .to.be.revertedWithCustomError(f.confirmations, "ConfirmationWrongLcState")
+        .withArgs(id, 4, confirmedExpiry);
+      expect((await f.confirmations.exposure(id)).bound).to.equal(false);
+    });
+
+    it("refuses an extension once the issuing bank was suspended since the amendment", async () => {
+      const id = await confirmedLc();
+      const amended = await amend(id);
+      await govern("suspendMember", ids().bankA);
+      await expect(conf("bankC").extendConfirmation(id, amended))
+        .to.be.revertedWithCustomError(f.platform.registry, "MemberNotActive")
+        .withArgs(ids().bankA, 2n);
+    });
+
+    it("declines an amendment again when the LC is amended back to terms declined before", async () => {
+      const id = await confirmedLc();
+      const toB = await amend(id, "terms B");
+      await conf("bankC").declineAmendment(id, toB, hash("advice B"));
+      const before = await current(id);
+      const backToA = {
+        amount: 100_000n,
+        expiry: before.expiry,
+        latestShipment: before.latestShipment,
+        termsHash: hash("terms A"),
+      };
+      await lcAs("bankA").proposeAmendment(id, backToA);
+      await lcAs("supplier1").acceptAmendment(id, backToA);
+      const againB = {
+        amount: toB.amount,
+        expiry: toB.expiry,
+        latestShipment: toB.latestShipment,
+        termsHash: toB.termsHash,
+      };
+      await lcAs("bankA").proposeAmendment(id, againB);
+      await lcAs("supplier1").acceptAmendment(id, againB);
+      const terms = await current(id);
+      expect(await f.confirmations.digest(terms)).to.equal(await f.confirmations.digest(toB));
+      await expect(conf("bankC").declineAmendment(id, terms, hash("advice B again")))
+        .to.emit(f.confirmations, "AmendmentNotConfirmed")
+        .withArgs(id, ids().bankC, ids().bankA, ids().supplier1, toB.termsHash, hash("advice B again"));
     });
 
     it("exposure: confirmed maximum less drawn; not bound after the confirmed expiry when the extension was declined", async () => {

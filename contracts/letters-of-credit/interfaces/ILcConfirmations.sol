@@ -77,8 +77,10 @@ interface ILcConfirmations {
     /// @param confirmedMaximum Confirmed amount plus its plus tolerance (art. 30).
     /// @param currentMaximum The LC's amount plus tolerance now.
     /// @param drawn Drawn on the LC so far.
-    /// @param outstanding What the confirming bank may still have to honour: confirmed maximum less drawn (floor zero;
-    /// zero when not bound).
+    /// @param outstanding Undrawn under the confirmation: confirmed maximum less drawn (floor zero; zero when not
+    /// bound). Not what the bank still owes: an accepted deferred presentation counts as drawn (and may close the LC
+    /// FullyDrawn, `bound` false) but the confirming bank owes it until paid at maturity (see the LC's presentations).
+    /// A cancelled LC is not bound here, even though art. 10a needs the confirming bank's agreement: known limit.
     /// @param confirmedExpiry The expiry confirmed; `currentExpiry` is the LC's.
     struct Exposure {
         bool confirmed;
@@ -153,8 +155,6 @@ interface ILcConfirmations {
     error ConfirmationTermsMismatch(uint256 lcId, bytes32 given, bytes32 current);
     /// @notice No amendment since the confirmation (or its last extension): nothing to extend to or decline.
     error NoAmendmentToConfirm(uint256 lcId);
-    /// @notice The confirming bank already recorded that it does not extend to these amended terms.
-    error AmendmentAlreadyDeclined(uint256 lcId, bytes32 digest);
 
     /// @notice The issuing bank authorises (`requested` false: MAY ADD) or requests (true: CONFIRM) `confirmingBank`,
     /// the LC's nominated bank, to confirm the LC at its current terms. Open LC before expiry, not confirmed; replaces
@@ -173,12 +173,14 @@ interface ILcConfirmations {
     function addConfirmation(uint256 lcId, ConfirmedTerms calldata terms) external;
 
     /// @notice The confirming bank extends its confirmation to the LC as amended (`terms`: its current terms, which
-    /// must differ from those confirmed). Bound to them from now (art. 10b). Open LC before expiry. LC_BANK only.
+    /// must differ from those confirmed). Bound to them from now (art. 10b). Open LC before expiry, not past the
+    /// confirmed expiry (a lapsed confirmation is not revived), the issuing bank still in good standing. LC_BANK only.
     function extendConfirmation(uint256 lcId, ConfirmedTerms calldata terms) external;
 
     /// @notice The confirming bank records that it does not extend its confirmation to the LC as amended (`terms`, its
     /// current terms) and gives the hash of its notice to the issuing bank and the beneficiary (art. 10b). It stays
-    /// bound to the terms confirmed; it may still extend later. LC_BANK only.
+    /// bound to the terms confirmed; it may still extend later. Same conditions as `extendConfirmation`; declining
+    /// again (e.g. the LC amended back to terms declined before) is recorded again. LC_BANK only.
     function declineAmendment(uint256 lcId, ConfirmedTerms calldata terms, bytes32 noticeHash) external;
 
     /// @notice The letters of credit served.

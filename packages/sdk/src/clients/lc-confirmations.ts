@@ -194,7 +194,6 @@ export default defineClient({
       `letter of credit ${p.lcId} was amended since the issuing bank authorised confirmation: it must authorise again`,
     ConfirmationTermsMismatch: (p) => `letter of credit ${p.lcId}: the terms given are not its current terms`,
     NoAmendmentToConfirm: (p) => `letter of credit ${p.lcId}: no amendment since the confirmation`,
-    AmendmentAlreadyDeclined: (p) => `letter of credit ${p.lcId}: the bank already declined these amended terms`,
   },
   create: createLcConfirmationsClient,
 });
