@@ -51,16 +51,19 @@ describe("sdk package entry (@consortia/sdk)", function () {
       "lettersOfCredit",
       "lcApplicant",
       "lcConfirmations",
+      "lcTransfers",
       "guarantees",
       "forfaiting",
       "receivables",
       "financing",
       "recourse",
+      "arrangements",
       "limits",
       "freeze",
       "dataSharing",
       "approvals",
       "attestations",
+      "warehouse",
     ]);
   });
 
