@@ -250,9 +250,16 @@ contract LcTransfers is ILcTransfers, Settlement {
 
     /// @inheritdoc ILcTransfers
     function unlink(uint256 secondPresentationId) external whenNotPaused {
-        // any active member: the refusal is on record, so the caller decides nothing
-        _authorize(Roles.MEMBER);
         LcTransfersStorage storage $ = _getStorage();
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(
+            secondPresentationId >> (2 * _INDEX_BITS)
+        );
+        // a party: the refusal is on record, so the caller decides nothing
+        uint32 caller = _authorize(Roles.MEMBER);
+        uint32 second = $._transfers[secondPresentationId >> _INDEX_BITS].secondBeneficiary;
+        if (caller != second && caller != lc.beneficiary && caller != _transferringBank(lc)) {
+            revert TransferWrongParty(secondPresentationId, caller, second);
+        }
         SecondPresentation storage sp = _presentationIn($, secondPresentationId);
         SecondPresentationState state = sp.state;
         if (state != SecondPresentationState.Substituted && state != SecondPresentationState.LinkedAsReceived) {
@@ -267,9 +274,6 @@ contract LcTransfers is ILcTransfers, Settlement {
         sp.lcPresentationId = 0;
         sp.substitutionDemandedAt = 0;
         $._links[lcPresentationId].linked -= amount;
-        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(
-            secondPresentationId >> (2 * _INDEX_BITS)
-        );
         uint80 refunded =
             state == SecondPresentationState.Substituted && lc.currency == _letterOfCredit.settlementCurrency()
                 ? amount
