@@ -16,9 +16,9 @@ import {ILetterOfCredit} from "./interfaces/ILetterOfCredit.sol";
 /// @dev A companion of `LetterOfCredit` (which is at the contract size limit): it reads the LC's state through its
 /// views and never writes it. It pays substituted second beneficiaries out of the first beneficiary's escrow (pulled at
 /// substitution, settlement currency only) and linked-as-received ones from the transferring bank's account (a
-/// registered system contract, `Settlement`). No reentrancy guard: every step writes its state before the token or ledger call, and the
-/// deposit token (an ERC-20 without transfer hooks), the ledger, `LetterOfCredit` and `LcPresentationChecks` (views
-/// only) do not call back.
+/// registered system contract, `Settlement`). No reentrancy guard: every step writes its state before the token or
+/// ledger call, and the deposit token (an ERC-20 without transfer hooks), the ledger, `LetterOfCredit` and
+/// `LcPresentationChecks` (views only) do not call back.
 contract LcTransfers is ILcTransfers, Settlement {
     /// @notice Time the first beneficiary has, from the transferring bank's demand, to substitute its invoice before
     /// the bank may link the second beneficiary's documents as received (art. 38i: "on first demand"; five days is a

@@ -289,9 +289,10 @@ interface ILcTransfers {
     /// zero (the caller approves this contract), else recorded as paid off chain; other currencies off chain only.
     function paySecondBeneficiary(uint256 secondPresentationId, bytes32 offChainReference) external;
 
-    /// @notice The second beneficiary, the first beneficiary or the transferring bank unlinks a second presentation whose linked LC presentation was refused (or its documents
-    /// returned): it goes back to Presented, the link's total and the substitution demand are cleared, and the first
-    /// beneficiary's escrow for it is refunded to the LC's beneficiary account. It can then be linked again.
+    /// @notice The second beneficiary, the first beneficiary or the transferring bank unlinks a second presentation
+    /// whose linked LC presentation was refused (or its documents returned): it goes back to Presented, the link's
+    /// total and the substitution demand are cleared, and the first beneficiary's escrow for it is refunded to the
+    /// LC's beneficiary account. It can then be linked again.
     function unlink(uint256 secondPresentationId) external;
 
     /// @notice The issuing bank of `backToBackLcId` links it to `masterLcId`: its applicant is the master's
