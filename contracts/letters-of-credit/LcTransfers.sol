@@ -14,10 +14,11 @@ import {ILetterOfCredit} from "./interfaces/ILetterOfCredit.sol";
 /// @notice Transferable letters of credit (UCP 600 art. 38) and back-to-back LCs linked by reference. See
 /// `ILcTransfers`.
 /// @dev A companion of `LetterOfCredit` (which is at the contract size limit): it reads the LC's state through its
-/// views and never writes it. It pays second beneficiaries from the transferring bank's account (a registered system
-/// contract, `Settlement`). No reentrancy guard: every step writes its state before the token or ledger call, and the
-/// deposit token (an ERC-20 without transfer hooks), the ledger, `LetterOfCredit` and `LcPresentationChecks` (views
-/// only) do not call back.
+/// views and never writes it. It pays substituted second beneficiaries out of the first beneficiary's escrow (pulled at
+/// substitution, settlement currency only) and linked-as-received ones from the transferring bank's account (a
+/// registered system contract, `Settlement`). No reentrancy guard: every step writes its state before the token or
+/// ledger call, and the deposit token (an ERC-20 without transfer hooks), the ledger, `LetterOfCredit` and
+/// `LcPresentationChecks` (views only) do not call back.
 contract LcTransfers is ILcTransfers, Settlement {
     /// @notice Time the first beneficiary has, from the transferring bank's demand, to substitute its invoice before
     /// the bank may link the second beneficiary's documents as received (art. 38i: "on first demand"; five days is a
@@ -29,6 +30,8 @@ contract LcTransfers is ILcTransfers, Settlement {
     uint256 private constant _PERCENT = 100;
     /// @dev `LetterOfCredit`'s flag bit for partial drawings allowed.
     uint8 private constant _PARTIAL_DRAWINGS = 1 << 1;
+    /// @dev `LetterOfCredit`'s flag bit for a confirmed LC (the nominated bank's undertaking).
+    uint8 private constant _CONFIRMED = 1 << 2;
 
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     ILetterOfCredit private immutable _letterOfCredit;
@@ -121,6 +124,10 @@ contract LcTransfers is ILcTransfers, Settlement {
         uint32 bank = _requireParty(transferId, Roles.LC_BANK, _transferringBank(lc));
         _requireAcknowledged(lcId, lc);
         _requireUnchanged(transferId, t, lc);
+        // the LC's presentation period may have been shortened since the request (art. 38g)
+        if (t.presentationPeriodDays > _checks.presentationPeriod(address(_letterOfCredit), lcId)) {
+            revert TransferTermsExceedLc(lcId, "presentationPeriod");
+        }
         // both beneficiaries in good standing now
         registry().authorizeMember(lc.beneficiary, Roles.LC_TRADER);
         _requireSecondBeneficiary(transferId, t);
@@ -158,7 +165,9 @@ contract LcTransfers is ILcTransfers, Settlement {
         Transfer storage t = _transferIn($, transferId, TransferState.Executed);
         uint32 second = _requireParty(transferId, Roles.LC_TRADER, t.secondBeneficiary);
         uint256 lcId = transferId >> _INDEX_BITS;
-        _requireAcknowledged(lcId, _letterOfCredit.letterOfCredit(lcId));
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
+        _requireAcknowledged(lcId, lc);
+        if (block.timestamp > lc.expiry) revert TransferTooLate(lcId, lc.expiry);
         if (amount == 0) revert InvalidValue("amount");
         if (documentsHash == bytes32(0)) revert InvalidValue("documentsHash");
         if (shipmentDate == 0 || shipmentDate > block.timestamp) revert InvalidValue("shipmentDate");
@@ -182,7 +191,9 @@ contract LcTransfers is ILcTransfers, Settlement {
         ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
         uint32 first = _requireParty(lcId, Roles.LC_TRADER, lc.beneficiary);
         if (invoiceHash == bytes32(0)) revert InvalidValue("invoiceHash");
-        _link(lcId, lcPresentationId, secondPresentationIds, first, invoiceHash, false);
+        uint80 total = _link(lcId, lcPresentationId, secondPresentationIds, first, invoiceHash, false);
+        // the second beneficiaries are paid out of the first beneficiary's money, held until the LC honours
+        if (lc.currency == _letterOfCredit.settlementCurrency()) _pullToEscrow(msg.sender, total);
     }
 
     /// @inheritdoc ILcTransfers
@@ -224,14 +235,51 @@ contract LcTransfers is ILcTransfers, Settlement {
     function paySecondBeneficiary(uint256 secondPresentationId, bytes32 offChainReference) external whenNotPaused {
         LcTransfersStorage storage $ = _getStorage();
         uint256 transferId = secondPresentationId >> _INDEX_BITS;
-        uint32 bank = _requirePayingBank(transferId >> _INDEX_BITS, secondPresentationId, offChainReference);
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(transferId >> _INDEX_BITS);
+        uint32 bank = _requirePayingBank(transferId >> _INDEX_BITS, lc, secondPresentationId, offChainReference);
         Transfer storage t = $._transfers[transferId];
         // the payee in good standing now, still the second beneficiary's account
         _requireSecondBeneficiary(transferId, t);
-        (uint80 amount, uint256 lcPresentationId) = _bookPayment($, secondPresentationId, transferId >> _INDEX_BITS);
+        (uint80 amount, uint256 lcPresentationId, bool escrowed) = _bookPayment($, secondPresentationId, lc);
+        if (escrowed && offChainReference != bytes32(0)) revert EscrowedPayment(secondPresentationId);
         address payee = t.secondBeneficiaryAccount;
         emit SecondBeneficiaryPaid(secondPresentationId, lcPresentationId, bank, payee, amount, offChainReference);
-        _settle(msg.sender, bank, payee, t.secondBeneficiary, amount, offChainReference);
+        if (escrowed) _payFromEscrow(payee, amount);
+        else _settle(msg.sender, bank, payee, t.secondBeneficiary, amount, offChainReference);
+    }
+
+    /// @inheritdoc ILcTransfers
+    function unlink(uint256 secondPresentationId) external whenNotPaused {
+        LcTransfersStorage storage $ = _getStorage();
+        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(
+            secondPresentationId >> (2 * _INDEX_BITS)
+        );
+        // a party: the refusal is on record, so the caller decides nothing
+        uint32 caller = _authorize(Roles.MEMBER);
+        uint32 second = $._transfers[secondPresentationId >> _INDEX_BITS].secondBeneficiary;
+        if (caller != second && caller != lc.beneficiary && caller != _transferringBank(lc)) {
+            revert TransferWrongParty(secondPresentationId, caller, second);
+        }
+        SecondPresentation storage sp = _presentationIn($, secondPresentationId);
+        SecondPresentationState state = sp.state;
+        if (state != SecondPresentationState.Substituted && state != SecondPresentationState.LinkedAsReceived) {
+            revert SecondPresentationWrongState(secondPresentationId, state);
+        }
+        uint256 lcPresentationId = sp.lcPresentationId;
+        ILetterOfCredit.PresentationState p = _letterOfCredit.presentation(lcPresentationId).state;
+        // refused, or documents returned after a refusal notice (Held moves to Refused)
+        if (p != ILetterOfCredit.PresentationState.Refused) revert LcPresentationNotRefused(lcPresentationId, p);
+        uint80 amount = sp.amount;
+        sp.state = SecondPresentationState.Presented;
+        sp.lcPresentationId = 0;
+        sp.substitutionDemandedAt = 0;
+        $._links[lcPresentationId].linked -= amount;
+        uint80 refunded =
+            state == SecondPresentationState.Substituted && lc.currency == _letterOfCredit.settlementCurrency()
+                ? amount
+                : 0;
+        emit PresentationUnlinked(secondPresentationId, lcPresentationId, refunded);
+        if (refunded != 0) _payFromEscrow(lc.beneficiaryAccount, refunded);
     }
 
     // ------------------------------------------------------------------ back-to-back
@@ -319,9 +367,9 @@ contract LcTransfers is ILcTransfers, Settlement {
         uint32 linkedBy,
         bytes32 invoiceHash,
         bool asReceived
-    ) private {
+    ) private returns (uint80 total) {
         if (ids.length == 0) revert InvalidValue("secondPresentationIds");
-        uint80 total = _linkEach(lcId, lcPresentationId, ids, asReceived);
+        total = _linkEach(lcId, lcPresentationId, ids, asReceived);
         Link storage entry = _getStorage()._links[lcPresentationId];
         entry.linked = total;
         entry.invoiceHash = invoiceHash;
@@ -358,10 +406,10 @@ contract LcTransfers is ILcTransfers, Settlement {
     /// @dev The caller is the transferring bank now; tokens only in the settlement currency.
     function _requirePayingBank(
         uint256 lcId,
+        ILetterOfCredit.LetterOfCreditRecord memory lc,
         uint256 secondPresentationId,
         bytes32 offChainReference
     ) private view returns (uint32 bank) {
-        ILetterOfCredit.LetterOfCreditRecord memory lc = _letterOfCredit.letterOfCredit(lcId);
         bank = _requireParty(secondPresentationId, Roles.LC_BANK, _transferringBank(lc));
         if (offChainReference == bytes32(0) && lc.currency != _letterOfCredit.settlementCurrency()) {
             revert TransferCurrencyNotSettleable(lcId, lc.currency);
@@ -369,13 +417,15 @@ contract LcTransfers is ILcTransfers, Settlement {
     }
 
     /// @dev A second presentation linked (substituted or as received) whose LC presentation is honoured under the LC
-    /// (paid, sight or at maturity, or accepted: a deferred undertaking, drawn), and what its second presentations are
-    /// paid stays within its amount: records the payment.
+    /// (paid, sight or at maturity, or accepted by the issuing bank or a confirming bank: a deferred undertaking that
+    /// binds the issuing bank; a nominated bank's acceptance alone does not, art. 12a), and what its second
+    /// presentations are paid stays within its amount: records the payment. `escrowed`: substituted in the
+    /// settlement currency, so paid out of the first beneficiary's escrow.
     function _bookPayment(
         LcTransfersStorage storage $,
         uint256 secondPresentationId,
-        uint256 lcId
-    ) private returns (uint80 amount, uint256 lcPresentationId) {
+        ILetterOfCredit.LetterOfCreditRecord memory lc
+    ) private returns (uint80 amount, uint256 lcPresentationId, bool escrowed) {
         SecondPresentation storage sp = _presentationIn($, secondPresentationId);
         SecondPresentationState state = sp.state;
         if (state != SecondPresentationState.Substituted && state != SecondPresentationState.LinkedAsReceived) {
@@ -384,10 +434,13 @@ contract LcTransfers is ILcTransfers, Settlement {
         lcPresentationId = sp.lcPresentationId;
         ILetterOfCredit.Presentation memory p = _letterOfCredit.presentation(lcPresentationId);
         if (
-            p.state != ILetterOfCredit.PresentationState.Paid && p.state != ILetterOfCredit.PresentationState.Accepted
+            p.state != ILetterOfCredit.PresentationState.Paid &&
+            (p.state != ILetterOfCredit.PresentationState.Accepted ||
+                (_transferringBank(lc) != lc.issuingBank && lc.flags & _CONFIRMED == 0))
         ) {
             revert LcPresentationNotHonoured(lcPresentationId, p.state);
         }
+        escrowed = state == SecondPresentationState.Substituted && lc.currency == _letterOfCredit.settlementCurrency();
         amount = sp.amount;
         Link storage entry = $._links[lcPresentationId];
         uint80 paid = entry.paid + amount;
@@ -395,7 +448,7 @@ contract LcTransfers is ILcTransfers, Settlement {
         if (paid > p.amount) revert LinkNotAllowed(lcPresentationId, secondPresentationId);
         entry.paid = paid;
         sp.state = SecondPresentationState.Paid;
-        $._credits[lcId].paidToSecond += amount;
+        $._credits[secondPresentationId >> (2 * _INDEX_BITS)].paidToSecond += amount;
     }
 
     /// @dev Records a requested transfer under the LC's next index, with the fingerprint of the LC's terms now.

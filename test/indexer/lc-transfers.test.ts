@@ -55,6 +55,9 @@ async function transferScenario(chain: TestChain, apps: TradeFinance) {
   await token.connect(bankA).mint(bankA.address, 10_000_000n);
   await token.connect(bankA).approve(apps.addresses.lc, MaxUint256);
   await token.connect(bankA).approve(address, MaxUint256);
+  // the first beneficiary funds the second beneficiaries' escrow at substitution (art. 38h)
+  await token.connect(bankA).mint(supplier1.address, 1_000_000n);
+  await token.connect(supplier1).approve(address, MaxUint256);
   const lcA = apps.lc.connect(bankA);
   const lcS = apps.lc.connect(supplier1);
   const now = BigInt((await chain.provider.getBlock("latest"))!.timestamp);

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Interface, encodeBytes32String } from "ethers";
 import { network } from "hardhat";
 import type { ILcTransfers } from "@consortia/sdk/typechain/letters-of-credit/LcTransfers.js";
-import { passProposal } from "../helpers/consortium.js";
+import { fund, passProposal } from "../helpers/consortium.js";
 import {
   DAY,
   Kind,
@@ -25,7 +25,13 @@ const SUBSTITUTION_PERIOD = 5n * DAY;
 const b32 = (text: string) => encodeBytes32String(text);
 
 describe("LcTransfers: transferable LCs (UCP 600 art. 38) and back-to-back LCs", () => {
-  const fixture = () => deployLettersOfCredit(connection);
+  /** The LC fixture; the first beneficiary (supplier1) funded and approving this contract (its escrow, art. 38h). */
+  const fixture = async () => {
+    const lcs = await deployLettersOfCredit(connection);
+    await fund(lcs.platform, lcs.platform.accounts.supplier1, 1_000_000n);
+    await lcs.platform.token.connect(lcs.platform.accounts.supplier1).approve(lcs.transfers, ethers.MaxUint256);
+    return lcs;
+  };
   let f: LcFixture;
   beforeEach(async () => {
     f = await networkHelpers.loadFixture(fixture);
@@ -346,6 +352,25 @@ describe("LcTransfers: transferable LCs (UCP 600 art. 38) and back-to-back LCs",
     });
   });
 
+  describe("the LC's own limits after execution", () => {
+    it("refuses a second presentation after the LC's expiry, amended below the transferred one", async () => {
+      const lcId = await transferableLc();
+      const transferId = await executed(lcId);
+      const amendment = {
+        amount: 100_000n,
+        expiry: f.now + 30n * DAY,
+        latestShipment: f.now + 20n * DAY,
+        termsHash: hash("full terms v2"),
+      };
+      await lcAs("bankA").proposeAmendment(lcId, amendment);
+      await lcAs("supplier1").acceptAmendment(lcId, amendment);
+      await networkHelpers.time.increaseTo(f.now + 31n * DAY);
+      await expect(tr("supplier2").presentUnderTransfer(transferId, 1n, hash("d"), f.now + 25n * DAY))
+        .to.be.revertedWithCustomError(f.transfers, "TransferTooLate")
+        .withArgs(lcId, f.now + 30n * DAY);
+    });
+  });
+
   describe("substitution (38h), fallback (38i) and payment", () => {
     it("the first beneficiary substitutes; the bank pays the second only once the LC paid", async () => {
       const { spId, pid } = await substituted();
@@ -454,7 +479,102 @@ describe("LcTransfers: transferable LCs (UCP 600 art. 38) and back-to-back LCs",
       await tr("supplier1").substituteInvoice(pid, [spId], hash("inv"));
       await lcAs("bankA").examine(pid, []);
       await lcAs("bankA").accept(pid, (await now()) + 30n * DAY);
-      await tr("bankA").paySecondBeneficiary(spId, hash("wire"));
+      // escrowed: paid out of the first beneficiary's money, never by an off-chain reference
+      await expect(tr("bankA").paySecondBeneficiary(spId, hash("wire")))
+        .to.be.revertedWithCustomError(f.transfers, "EscrowedPayment")
+        .withArgs(spId);
+      await tr("bankA").paySecondBeneficiary(spId, ethers.ZeroHash);
+    });
+
+    it("a nominated bank's acceptance, unconfirmed, does not bind the issuing bank (art. 12a)", async () => {
+      const lcId = await transferableLc({ deferred: true, tenorDays: 90, nominatedBank: acc().bankC.address });
+      const id = await request(lcId);
+      await tr("bankC").executeTransfer(id);
+      const spId = await secondPresents(id, 60_000n);
+      const pid = await firstPresents(lcId, 60_000n);
+      await tr("supplier1").substituteInvoice(pid, [spId], hash("inv"));
+      await lcAs("bankC").examine(pid, []);
+      await f.positions.connect(acc().bankC).setCreditLine(ids().bankA, 1_000_000n);
+      await lcAs("bankC").accept(pid, (await now()) + 30n * DAY);
+      await expect(tr("bankC").paySecondBeneficiary(spId, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(f.transfers, "LcPresentationNotHonoured")
+        .withArgs(pid, PresentationState.Accepted);
+      await lcAs("bankC").confirm(lcId);
+      await tr("bankC").paySecondBeneficiary(spId, ethers.ZeroHash);
+      expect((await f.transfers.secondPresentation(spId)).state).to.equal(Second.Paid);
+    });
+
+    it("the bank pays the presentation once: the second beneficiary out of the first's escrow (conservation)", async () => {
+      const parties = ["bankA", "supplier1", "supplier2"] as const;
+      const before = await Promise.all(parties.map((name) => balance(name)));
+      const held = await f.platform.token.balanceOf(f.transfers);
+      const { spId, pid } = await substituted();
+      expect(await f.platform.token.balanceOf(f.transfers)).to.equal(held + 60_000n);
+      await lcAs("bankA").examine(pid, []);
+      await lcAs("bankA").pay(pid, ethers.ZeroHash);
+      await tr("bankA").paySecondBeneficiary(spId, ethers.ZeroHash);
+      const after = await Promise.all(parties.map((name) => balance(name)));
+      const delta = after.map((value, i) => value - before[i]);
+      // the review's attack: the bank was out 130,000 for a 70,000 presentation
+      expect(delta).to.deep.equal([-70_000n, 10_000n, 60_000n]);
+      expect(delta.reduce((a, b) => a + b, 0n)).to.equal(0n);
+      expect(await f.platform.token.balanceOf(f.transfers)).to.equal(held);
+    });
+
+    it("a substitution without the first beneficiary's money fails", async () => {
+      const lcId = await transferableLc();
+      const transferId = await executed(lcId);
+      const spId = await secondPresents(transferId, 60_000n);
+      const pid = await firstPresents(lcId, 70_000n);
+      await f.platform.token.connect(acc().supplier1).approve(f.transfers, 0n);
+      await expect(tr("supplier1").substituteInvoice(pid, [spId], hash("inv"))).to.be.revertedWithCustomError(
+        f.platform.token,
+        "ERC20InsufficientAllowance",
+      );
+    });
+
+    it("a refused decoy presentation no longer blocks the second beneficiary: unlink refunds the escrow", async () => {
+      const lcId = await transferableLc();
+      const transferId = await executed(lcId);
+      const spId = await secondPresents(transferId, 60_000n);
+      const decoy = await firstPresents(lcId, 60_000n);
+      await tr("supplier1").substituteInvoice(decoy, [spId], hash("inv"));
+      await expect(tr("supplier2").unlink(spId))
+        .to.be.revertedWithCustomError(f.transfers, "LcPresentationNotRefused")
+        .withArgs(decoy, PresentationState.Presented);
+      await lcAs("bankA").refuse(decoy, [b32("DISCREPANT")], hash("notice"), false);
+      const first = await balance("supplier1");
+      await expect(tr("supplier2").unlink(spId))
+        .to.emit(f.transfers, "PresentationUnlinked")
+        .withArgs(spId, decoy, 60_000n);
+      expect(await balance("supplier1")).to.equal(first + 60_000n);
+      const sp = await f.transfers.secondPresentation(spId);
+      expect([sp.state, sp.lcPresentationId, sp.substitutionDemandedAt]).to.deep.equal([Second.Presented, 0n, 0n]);
+      expect((await f.transfers.link(decoy)).linked).to.equal(0n);
+      await expect(tr("supplier2").unlink(spId))
+        .to.be.revertedWithCustomError(f.transfers, "SecondPresentationWrongState")
+        .withArgs(spId, Second.Presented);
+      // the review's sequence: the real presentation is paid and the second beneficiary with it
+      const real = await firstPresents(lcId, 70_000n);
+      await tr("supplier1").substituteInvoice(real, [spId], hash("inv 2"));
+      await lcAs("bankA").examine(real, []);
+      await lcAs("bankA").pay(real, ethers.ZeroHash);
+      const second = await balance("supplier2");
+      await tr("bankA").paySecondBeneficiary(spId, ethers.ZeroHash);
+      expect(await balance("supplier2")).to.equal(second + 60_000n);
+    });
+
+    it("unlinks a link as received without refund (the bank's own risk, 38i)", async () => {
+      const lcId = await transferableLc();
+      const transferId = await executed(lcId);
+      const spId = await secondPresents(transferId, 60_000n);
+      const pid = await firstPresents(lcId, 60_000n);
+      await tr("bankA").demandSubstitution(spId);
+      await networkHelpers.time.increase(SUBSTITUTION_PERIOD + 1n);
+      await tr("bankA").linkAsReceived(pid, [spId]);
+      await lcAs("bankA").refuse(pid, [b32("DISCREPANT")], hash("notice"), false);
+      await expect(tr("bankA").unlink(spId)).to.emit(f.transfers, "PresentationUnlinked").withArgs(spId, pid, 0n);
+      expect((await f.transfers.secondPresentation(spId)).substitutionDemandedAt).to.equal(0n);
     });
 
     it("refuses token payment outside the settlement currency", async () => {

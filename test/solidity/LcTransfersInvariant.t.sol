@@ -34,6 +34,8 @@ contract LcTransfersHandler is PlatformFixture {
     /// @dev A second beneficiary's presentation paid twice.
     bool public ghostPaidTwice;
     mapping(uint256 secondPresentationId => bool) internal _paid;
+    /// @dev Bank A's payments under the LC (`LetterOfCredit.pay`).
+    uint256 public ghostLcPaid;
 
     constructor() {
         _deployPlatform();
@@ -73,6 +75,28 @@ contract LcTransfersHandler is PlatformFixture {
         token.approve(address(lc), type(uint256).max);
         vm.prank(BANK_A);
         token.approve(address(transfers), type(uint256).max);
+        // the first beneficiary funds the second beneficiaries' escrow at substitution
+        _mint(SUPPLIER_1, 1e30);
+        vm.prank(SUPPLIER_1);
+        token.approve(address(transfers), type(uint256).max);
+    }
+
+    /// @dev Bank A's tokens out, other than through `LetterOfCredit.pay` (must stay zero: it never pays twice).
+    function bankPaidOutsideLc() external view returns (uint256) {
+        return 1e30 - token.balanceOf(BANK_A) - ghostLcPaid;
+    }
+
+    function escrowHeld() external view returns (uint256) {
+        return token.balanceOf(address(transfers));
+    }
+
+    /// @dev What the escrow must hold: the substituted, unpaid second presentations (all LCs in the settlement
+    /// currency here).
+    function escrowDue() external view returns (uint256 due) {
+        for (uint256 i; i < _secondIds.length; ++i) {
+            ILcTransfers.SecondPresentation memory sp = transfers.secondPresentation(_secondIds[i]);
+            if (sp.state == ILcTransfers.SecondPresentationState.Substituted) due += sp.amount;
+        }
     }
 
     function lcIds() external view returns (uint256[] memory) {
@@ -209,7 +233,9 @@ contract LcTransfersHandler is PlatformFixture {
         vm.startPrank(BANK_A);
         try lc.examine(pid, new bytes32[](0)) {} catch {}
         if (accepted) {
+            uint256 before = token.balanceOf(BANK_A);
             try lc.pay(pid, bytes32(0)) {} catch {}
+            ghostLcPaid += before - token.balanceOf(BANK_A);
         } else {
             bytes32[] memory d = new bytes32[](1);
             d[0] = bytes32("DOCUMENTS_MISSING");
@@ -228,6 +254,11 @@ contract LcTransfersHandler is PlatformFixture {
             _paid[id] = true;
             if (!offChain) ghostPaidToSecond += amount;
         } catch {}
+    }
+
+    function unlink(uint256 seed) external {
+        if (_secondIds.length == 0) return;
+        try transfers.unlink(_secondIds[seed % _secondIds.length]) {} catch {}
     }
 
     function warp(uint256 secondsAhead) external {
@@ -281,6 +312,13 @@ contract LcTransfersInvariantTest is TestBase {
     /// @notice Transfers executed never exceeded the LC's amount plus tolerance when executed.
     function invariant_transferredWithinLc() public view {
         _assertTrue(!handler.ghostTransferredAboveLc(), "transferred above amount + tolerance");
+    }
+
+    /// @notice The bank pays each LC presentation once: second beneficiaries are paid out of the first beneficiary's
+    /// escrow, which holds exactly the substituted presentations not yet paid (nor unlinked).
+    function invariant_bankPaysOnceEscrowExact() public view {
+        _assertEq(handler.bankPaidOutsideLc(), 0, "bank paid outside the LC");
+        _assertEq(handler.escrowHeld(), handler.escrowDue(), "escrow");
     }
 
     /// @notice Second beneficiaries hold exactly what they were paid in tokens, each presentation paid at most once.

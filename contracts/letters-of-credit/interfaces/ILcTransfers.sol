@@ -185,6 +185,10 @@ interface ILcTransfers {
         uint80 amount,
         bytes32 offChainReference
     );
+    /// @notice A second presentation linked to an LC presentation since refused was unlinked: back to Presented (the
+    /// substitution demand cleared); `refunded` is the first beneficiary's escrow for it paid back to the LC's
+    /// beneficiary account (zero for a link as received or outside the settlement currency).
+    event PresentationUnlinked(uint256 indexed secondPresentationId, uint256 indexed lcPresentationId, uint80 refunded);
     /// @notice The issuing bank of `backToBackLcId` linked it to its master LC.
     event BackToBackLinked(uint256 indexed backToBackLcId, uint256 indexed masterLcId, uint32 indexed issuingBank);
 
@@ -225,6 +229,10 @@ interface ILcTransfers {
     error SubstitutionPending(uint256 secondPresentationId, uint256 deadline);
     /// @notice The linked LC presentation is not honoured (paid or accepted) under the LC.
     error LcPresentationNotHonoured(uint256 lcPresentationId, ILetterOfCredit.PresentationState state);
+    /// @notice The linked LC presentation is not refused: the second presentation stays linked.
+    error LcPresentationNotRefused(uint256 lcPresentationId, ILetterOfCredit.PresentationState state);
+    /// @notice A presentation paid from the first beneficiary's escrow takes no off-chain reference.
+    error EscrowedPayment(uint256 secondPresentationId);
     /// @notice Token payment only in the settlement currency.
     error TransferCurrencyNotSettleable(uint256 lcId, bytes3 currency);
     /// @notice The back-to-back LC is not consistent with its master; `field` says how.
@@ -257,7 +265,9 @@ interface ILcTransfers {
     ) external returns (uint256 secondPresentationId);
 
     /// @notice The first beneficiary substitutes its invoice (and draft): links its presentation under the LC to
-    /// second beneficiaries' presentations of that LC, whose total may not exceed it (art. 38h).
+    /// second beneficiaries' presentations of that LC, whose total may not exceed it (art. 38h). In the settlement
+    /// currency their total is pulled from the caller's account into this contract's escrow (the caller approves this
+    /// contract): the second beneficiaries are paid out of the first beneficiary's proceeds, never twice by the bank.
     function substituteInvoice(
         uint256 lcPresentationId,
         uint256[] calldata secondPresentationIds,
@@ -272,9 +282,18 @@ interface ILcTransfers {
     function linkAsReceived(uint256 lcPresentationId, uint256[] calldata secondPresentationIds) external;
 
     /// @notice The transferring bank pays a linked second beneficiary's presentation once the LC presentation it is
-    /// linked to is paid or accepted under the LC: in tokens from the caller's account when `offChainReference` is
-    /// zero (the caller approves this contract), else recorded as paid off chain.
+    /// linked to is paid under the LC, or accepted by the issuing bank or a confirming bank (a nominated bank's
+    /// acceptance does not bind the issuing bank, art. 12a). Substituted in the settlement currency: in tokens out of
+    /// the first beneficiary's escrow (`offChainReference` must be zero). Linked as received (art. 38i, the first
+    /// beneficiary did not fund it): from the caller's account at the bank's own risk when `offChainReference` is
+    /// zero (the caller approves this contract), else recorded as paid off chain; other currencies off chain only.
     function paySecondBeneficiary(uint256 secondPresentationId, bytes32 offChainReference) external;
+
+    /// @notice The second beneficiary, the first beneficiary or the transferring bank unlinks a second presentation
+    /// whose linked LC presentation was refused (or its documents returned): it goes back to Presented, the link's
+    /// total and the substitution demand are cleared, and the first beneficiary's escrow for it is refunded to the
+    /// LC's beneficiary account. It can then be linked again.
+    function unlink(uint256 secondPresentationId) external;
 
     /// @notice The issuing bank of `backToBackLcId` links it to `masterLcId`: its applicant is the master's
     /// beneficiary, same currency, amount plus tolerance not above the master's, expiring before it; both open and

@@ -1,4 +1,5 @@
-import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { encodeBytes32String, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { fund } from "../../../test/helpers/consortium.js";
 import { deployLettersOfCredit, documents, Kind } from "../../../test/letters-of-credit/fixture.js";
 import { gasOf, type GasRow, type MeasureGas } from "./types.js";
 
@@ -21,6 +22,9 @@ export const measure: MeasureGas = async (connection) => {
   const row = (step: string, gas: bigint) => rows.push({ app: APP, step, gas });
   const docs = documents(Kind.INVOICE, Kind.TRANSPORT_DOCUMENT, Kind.INSURANCE);
   const now = async () => BigInt(await networkHelpers.time.latest());
+  // the first beneficiary funds the second beneficiaries' escrow at substitution
+  await fund(platform, accounts.supplier1, 1_000_000n);
+  await platform.token.connect(accounts.supplier1).approve(transfers, 1_000_000n);
 
   const lcId = await lc.connect(accounts.bankA).issue.staticCall(accounts.core, f.terms());
   await lc.connect(accounts.bankA).issue(accounts.core, f.terms());
@@ -62,13 +66,13 @@ export const measure: MeasureGas = async (connection) => {
   };
   const pid = await presentLc(30_000n);
   row(
-    "first beneficiary substitutes its invoice (art. 38h), one presentation linked",
+    "first beneficiary substitutes its invoice (art. 38h), one presentation linked, its amount escrowed",
     await gasOf(await transfers.connect(accounts.supplier1).substituteInvoice(pid, [a], hash("invoice"))),
   );
   await lc.connect(accounts.bankA).examine(pid, []);
   await lc.connect(accounts.bankA).pay(pid, ZeroHash);
   row(
-    "transferring bank pays the second beneficiary (token transfer)",
+    "transferring bank pays the second beneficiary out of the escrow (token transfer)",
     await gasOf(await transfers.connect(accounts.bankA).paySecondBeneficiary(a, ZeroHash)),
   );
 
@@ -84,6 +88,14 @@ export const measure: MeasureGas = async (connection) => {
   row(
     "transferring bank pays the second beneficiary off chain (ledger record)",
     await gasOf(await transfers.connect(accounts.bankA).paySecondBeneficiary(b, hash("wire 2"))),
+  );
+  const [c] = await present(10_000n);
+  const decoy = await presentLc(10_000n);
+  await transfers.connect(accounts.supplier1).substituteInvoice(decoy, [c], hash("decoy invoice"));
+  await lc.connect(accounts.bankA).refuse(decoy, [encodeBytes32String("DISCREPANT")], hash("notice"), false);
+  row(
+    "second beneficiary unlinks from a refused LC presentation (escrow refunded)",
+    await gasOf(await transfers.connect(accounts.supplier2).unlink(c)),
   );
 
   const backTerms = f.terms({

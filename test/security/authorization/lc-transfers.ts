@@ -89,6 +89,24 @@ async function presented(ctx: Context): Promise<{ spId: bigint; pid: bigint }> {
   });
 }
 
+/** Both presented; supplier1 funded and approving the escrow, then substituted its invoice (art. 38h). */
+async function substituted(ctx: Context): Promise<{ spId: bigint; pid: bigint }> {
+  return ctx.state("lc transfers: substituted", async () => {
+    const p = await presented(ctx);
+    await escrowReady(ctx);
+    const { lcTransfers, accounts } = ctx.suite;
+    await lcTransfers.connect(accounts.supplier1).substituteInvoice(p.pid, [p.spId], h("first invoice"));
+    return p;
+  });
+}
+
+/** supplier1 holds 60,000 and approves LcTransfers for it (the second beneficiary's escrow at substitution). */
+async function escrowReady(ctx: Context): Promise<void> {
+  const { token, lcTransfers, accounts } = ctx.suite;
+  await token.connect(accounts.bankA).mint(accounts.supplier1, 60_000n);
+  await token.connect(accounts.supplier1).approve(lcTransfers, 60_000n);
+}
+
 const issuing = { kind: "member", member: "bankA", role: "LC_BANK", noRole: "supplier1", wrong: "bankB" } as const;
 const first = { kind: "member", member: "supplier1", role: "LC_TRADER", noRole: "bankB", wrong: "core" } as const;
 const second = { kind: "member", member: "supplier2", role: "LC_TRADER", noRole: "bankB", wrong: "core" } as const;
@@ -150,7 +168,11 @@ export const lcTransferEntries: Entry[] = [
     rule: "The first beneficiary, its presentation under the LC covering the second's (art. 38h)",
     party: first,
     setup: async (ctx) => {
-      const { spId, pid } = await presented(ctx);
+      const { spId, pid } = await ctx.state("lc transfers: both presented, escrow approved", async () => {
+        const p = await presented(ctx);
+        await escrowReady(ctx);
+        return p;
+      });
       return { args: [pid, [spId], h("first invoice")] };
     },
   },
@@ -191,14 +213,28 @@ export const lcTransferEntries: Entry[] = [
     ],
     setup: async (ctx) => {
       const spId = await ctx.state("lc transfers: substituted and paid under the LC", async () => {
-        const { spId, pid } = await presented(ctx);
-        const { lcTransfers, letterOfCredit: lc, accounts } = ctx.suite;
-        await lcTransfers.connect(accounts.supplier1).substituteInvoice(pid, [spId], h("first invoice"));
+        const { pid, spId } = await substituted(ctx);
+        const { letterOfCredit: lc, accounts } = ctx.suite;
         await lc.connect(accounts.bankA).examine(pid, []);
         await lc.connect(accounts.bankA).pay(pid, ZeroHash);
         return spId;
       });
       return { args: [spId, ZeroHash] };
+    },
+  },
+  {
+    contract: "lcTransfers",
+    signature: "unlink(uint256)",
+    rule: "The second or first beneficiary or the transferring bank, once the linked LC presentation is refused (escrow refunded)",
+    party: { kind: "member", member: "supplier2", role: "MEMBER", wrong: "core" },
+    setup: async (ctx) => {
+      const spId = await ctx.state("lc transfers: substituted, LC presentation refused", async () => {
+        const { spId, pid } = await substituted(ctx);
+        const { letterOfCredit: lc, accounts } = ctx.suite;
+        await lc.connect(accounts.bankA).refuse(pid, [h("DISCREPANT")], h("notice"), false);
+        return spId;
+      });
+      return { args: [spId] };
     },
   },
   {

@@ -138,13 +138,30 @@ function createLcTransfersClient(context: ClientContext) {
         receipt,
       };
     },
-    /** The first beneficiary links its presentation under the LC to second presentations with its invoice (38h). */
-    substituteInvoice: (
+    /**
+     * The first beneficiary links its presentation under the LC to second presentations with its invoice (38h). In the
+     * settlement currency the contract escrows their total from the caller: approved here for that exact amount
+     * unless `approve: false` (an LC in another currency needs no approval; pass `approve: false`).
+     */
+    async substituteInvoice(
       lcPresentationId: bigint,
       secondPresentationIds: bigint[],
       invoiceHash: string,
-      options?: SendOptions,
-    ) => send(() => contract.substituteInvoice(lcPresentationId, secondPresentationIds, invoiceHash), options),
+      options?: SendOptions & { approve?: boolean },
+    ) {
+      if (options?.approve !== false) {
+        const amounts = await Promise.all(
+          secondPresentationIds.map(async (id) => (await contract.secondPresentation(id)).amount),
+        );
+        const total = amounts.reduce((a, b) => a + b, 0n);
+        const token = DepositToken__factory.connect(await contract.settlementToken(), context.runner);
+        await context.send(token, () => token.approve(address, total), options);
+      }
+      return send(() => contract.substituteInvoice(lcPresentationId, secondPresentationIds, invoiceHash), options);
+    },
+    /** Anyone unlinks a second presentation whose linked LC presentation was refused (escrow refunded). */
+    unlink: (secondPresentationId: bigint, options?: SendOptions) =>
+      send(() => contract.unlink(secondPresentationId), options),
     /** The transferring bank demands the first beneficiary's substitution (38i). */
     demandSubstitution: (secondPresentationId: bigint, options?: SendOptions) =>
       send(() => contract.demandSubstitution(secondPresentationId), options),
@@ -152,8 +169,10 @@ function createLcTransfersClient(context: ClientContext) {
     linkAsReceived: (lcPresentationId: bigint, secondPresentationIds: bigint[], options?: SendOptions) =>
       send(() => contract.linkAsReceived(lcPresentationId, secondPresentationIds), options),
     /**
-     * The transferring bank pays a linked second presentation once the LC paid or accepted its linked presentation:
-     * in tokens (approving the contract for the amount unless `approve: false`) or, with `offChainReference`, off chain.
+     * The transferring bank pays a linked second presentation once the LC paid (or the issuing or a confirming bank
+     * accepted) its linked presentation. Substituted in the settlement currency: out of the first beneficiary's escrow
+     * (no reference, no approval). Linked as received: in tokens from the bank (approving the contract for the amount
+     * unless `approve: false`) or, with `offChainReference`, off chain.
      */
     async paySecondBeneficiary(
       secondPresentationId: bigint,
@@ -161,8 +180,10 @@ function createLcTransfersClient(context: ClientContext) {
       options?: SendOptions & { approve?: boolean },
     ) {
       const reference = offChainReference ?? "0x" + "00".repeat(32);
-      if (offChainReference === undefined && options?.approve !== false) {
-        const amount = (await contract.secondPresentation(secondPresentationId)).amount;
+      const sp = await contract.secondPresentation(secondPresentationId);
+      // 3 = LinkedAsReceived: the bank pays from its own account (a substituted one is paid from escrow)
+      if (offChainReference === undefined && options?.approve !== false && Number(sp.state) === 3) {
+        const amount = sp.amount;
         const token = DepositToken__factory.connect(await contract.settlementToken(), context.runner);
         await context.send(token, () => token.approve(address, amount), options);
       }
