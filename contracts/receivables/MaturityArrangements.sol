@@ -70,6 +70,11 @@ contract MaturityArrangements is IMaturityArrangements, Settlement, ReentrancyGu
     function pay(uint256 receivableId, uint256 amount) external whenNotPaused nonReentrant {
         IReceivableDesk.Receivable memory r = _desk.receivable(receivableId);
         _requireObligor(receivableId, r.obligor);
+        // Not once the guarantee is called: the guarantor pays holders then (off chain, or funding), and a share paid
+        // in meanwhile would pay a holder twice for the value the guarantor pays. The obligor pays the guarantor.
+        if (r.status == IReceivableDesk.ReceivableStatus.GuaranteeCalled) {
+            revert ArrangementWrongStatus(receivableId, r.status);
+        }
         _requireUnpaid(receivableId, r.status);
         if (block.timestamp < r.maturity) revert ArrangementTooEarly(r.maturity);
         PartPayments storage p = _getMaturityArrangementsStorage()._parts[receivableId];

@@ -339,6 +339,57 @@ describe("MaturityArrangements: part payment at maturity", () => {
     });
   });
 
+  describe("a called guarantee and a part payment never pay a holder twice", () => {
+    const wire = keccak256(toUtf8Bytes("guarantor wire"));
+
+    async function overdueGuaranteed(): Promise<Fx> {
+      const fx = await networkHelpers.loadFixture(deployed);
+      await fx.desk.connect(fx.accounts.core).requestGuarantee(fx.receivableId, fx.ids.bankA);
+      await fx.desk.connect(fx.accounts.bankA).guarantee(fx.receivableId);
+      await networkHelpers.time.increaseTo(fx.maturity + BigInt(await fx.desk.GRACE_PERIOD()));
+      await fx.desk.connect(fx.accounts.bankC).markOverdue(fx.receivableId);
+      return fx;
+    }
+
+    it("refuses a part payment once the guarantee is called (the guarantor's payment races it)", async () => {
+      const fx = await overdueGuaranteed();
+      await fx.desk.connect(fx.accounts.supplier2).callGuarantee(fx.t2);
+      // The guarantor pays supplier2's 300,000 off chain; supplier2 acknowledges it.
+      await fx.desk.connect(fx.accounts.supplier2).acknowledgeOffChainPayment(fx.t2, wire);
+      await expect(fx.arrangements.connect(fx.accounts.core).pay(fx.receivableId, 500_000n))
+        .to.be.revertedWithCustomError(fx.arrangements, "ArrangementWrongStatus")
+        .withArgs(fx.receivableId, Status.GuaranteeCalled);
+      await expect(fx.desk.connect(fx.accounts.bankA).payOffChain(fx.t2, wire))
+        .to.emit(fx.desk, "CertificateRedeemed")
+        .withArgs(fx.receivableId, fx.t2, fx.accounts.supplier2.address, fx.ids.supplier2, 300_000n, wire);
+      expect(await fx.token.balanceOf(fx.accounts.supplier2)).to.equal(0n);
+    });
+
+    it("refuses to call the guarantee or acknowledge a payment of a certificate whose share is unclaimed", async () => {
+      const fx = await overdueGuaranteed();
+      await fx.arrangements.connect(fx.accounts.core).pay(fx.receivableId, 500_000n);
+      await expect(fx.desk.connect(fx.accounts.supplier2).callGuarantee(fx.t2))
+        .to.be.revertedWithCustomError(fx.arrangements, "ArrangementShareUnclaimed")
+        .withArgs(fx.t2, 150_000n);
+      await expect(fx.desk.connect(fx.accounts.supplier2).acknowledgeOffChainPayment(fx.t2, wire))
+        .to.be.revertedWithCustomError(fx.arrangements, "ArrangementShareUnclaimed")
+        .withArgs(fx.t2, 150_000n);
+      // supplier1 claims and calls; supplier2, its share still unclaimed, cannot acknowledge its whole value.
+      await claim(fx, fx.accounts.supplier1, fx.t1);
+      await fx.desk.connect(fx.accounts.supplier1).callGuarantee(fx.t1);
+      await expect(fx.desk.connect(fx.accounts.supplier2).acknowledgeOffChainPayment(fx.t2, wire))
+        .to.be.revertedWithCustomError(fx.arrangements, "ArrangementShareUnclaimed")
+        .withArgs(fx.t2, 150_000n);
+      // Claimed first: the guarantor pays the unpaid rest only; supplier2 has 300,000 in all.
+      await claim(fx, fx.accounts.bankB, fx.t2);
+      await fx.desk.connect(fx.accounts.supplier2).acknowledgeOffChainPayment(fx.t2, wire);
+      await expect(fx.desk.connect(fx.accounts.bankA).payOffChain(fx.t2, wire))
+        .to.emit(fx.desk, "CertificateRedeemed")
+        .withArgs(fx.receivableId, fx.t2, fx.accounts.supplier2.address, fx.ids.supplier2, 150_000n, wire);
+      expect(await fx.token.balanceOf(fx.accounts.supplier2)).to.equal(150_000n);
+    });
+  });
+
   describe("hooks", () => {
     it("lets only the arrangements contract pay a certificate down, and only the certificate count it paid", async () => {
       const fx = await paid();
