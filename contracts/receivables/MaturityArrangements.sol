@@ -97,8 +97,10 @@ contract MaturityArrangements is IMaturityArrangements, Settlement, ReentrancyGu
     /// @inheritdoc IMaturityArrangements
     function claim(uint256 tokenId) external whenNotPaused nonReentrant returns (uint256 share) {
         MaturityArrangementsStorage storage $ = _getMaturityArrangementsStorage();
-        _authorize(Roles.MEMBER);
         IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
+        // The recourse contract (no account) claims the share for the holder as a recourse claim is exercised.
+        address recourse = _certificates.recourse();
+        if (msg.sender != recourse) _authorize(Roles.MEMBER);
         if (c.owner == address(0)) revert ArrangementNoShare(tokenId);
         _requireUnpaid(c.slot, _desk.receivable(c.slot).status);
         PartPayments storage p = $._parts[c.slot];
@@ -112,7 +114,7 @@ contract MaturityArrangements is IMaturityArrangements, Settlement, ReentrancyGu
             revert ArrangementShareHeld(tokenId, "frozen");
         }
         if (!registry().isAuthorized(c.owner, HOLDER_ROLES)) revert ArrangementShareHeld(tokenId, "holder");
-        _requireNoOpenRecourse(tokenId);
+        _requireNoOpenRecourse(tokenId, recourse);
         // Never more than the pool holds: rounding dust of earlier claims can make the last share short by units.
         uint256 pool = p.paidIn - p.claimed;
         if (share > pool) share = pool;
@@ -233,8 +235,7 @@ contract MaturityArrangements is IMaturityArrangements, Settlement, ReentrancyGu
 
     /// @dev A recourse claim exercised on the certificate and not yet honoured or discharged holds its share: the
     /// honour needs the value claimed to be there (and returns the certificate with its share to the seller).
-    function _requireNoOpenRecourse(uint256 tokenId) private view {
-        address recourse = _certificates.recourse();
+    function _requireNoOpenRecourse(uint256 tokenId, address recourse) private view {
         if (recourse == address(0)) return;
         uint256 latest = IRecourseClaims(recourse).latestClaimOf(tokenId);
         if (latest != 0 && IRecourseClaims(recourse).claimOf(latest).status == IRecourseClaims.ClaimStatus.Exercised) {

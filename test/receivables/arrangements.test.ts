@@ -306,7 +306,7 @@ describe("MaturityArrangements: part payment at maturity", () => {
         .withArgs(fx.receivableId, fx.t2, fx.accounts.supplier2.address, fx.ids.supplier2, 180_000n, ref);
     });
 
-    it("refuses recourse on a certificate whose share is unclaimed; after the claim, claims the unpaid rest", async () => {
+    it("recourse on a certificate whose share is unclaimed claims the share for the holder, then the unpaid rest", async () => {
       const fx = await networkHelpers.loadFixture(deployed);
       // supplier2 sells its certificate to bankB with recourse.
       await fx.certificates.connect(fx.accounts.supplier2).setApprovalForAll(fx.recourse, true);
@@ -318,13 +318,23 @@ describe("MaturityArrangements: part payment at maturity", () => {
       await fx.arrangements.connect(fx.accounts.core).pay(fx.receivableId, 400_000n);
       await networkHelpers.time.increaseTo(fx.maturity + BigInt(DAY));
       await fx.desk.connect(fx.accounts.bankC).markOverdue(fx.receivableId);
+      // A tiny part payment ahead of the exercise (the obligor's stall) adds to the share; it cannot refuse it.
+      await fx.arrangements.connect(fx.accounts.core).pay(fx.receivableId, 1n);
+      const before = await fx.token.balanceOf(fx.accounts.bankB);
       await expect(fx.recourse.connect(fx.accounts.bankB).exercise(fx.t2))
-        .to.be.revertedWithCustomError(fx.recourse, "RecourseShareUnclaimed")
-        .withArgs(fx.t2, 120_000n);
-      await claim(fx, fx.accounts.bankB, fx.t2);
-      await expect(fx.recourse.connect(fx.accounts.bankB).exercise(fx.t2))
-        .to.emit(fx.recourse, "RecourseExercised")
+        .to.emit(fx.arrangements, "PartPaymentShareClaimed")
+        .withArgs(
+          fx.receivableId,
+          fx.t2,
+          fx.accounts.bankB.address,
+          fx.ids.bankB,
+          120_000n,
+          180_000n,
+          fx.recourse.target,
+        )
+        .and.to.emit(fx.recourse, "RecourseExercised")
         .withArgs(1n, 1n, fx.t2, fx.receivableId, fx.accounts.bankB.address, fx.ids.bankB, fx.ids.supplier2, 180_000n);
+      expect((await fx.token.balanceOf(fx.accounts.bankB)) - before).to.equal(120_000n);
       // A further part payment while the claim is open holds the share: the honour needs the value claimed.
       await fx.arrangements.connect(fx.accounts.core).pay(fx.receivableId, 100_000n);
       await expect(fx.arrangements.connect(fx.accounts.bankB).claim(fx.t2))

@@ -89,8 +89,9 @@ interface IMaturityArrangements is IPartPaymentHook {
     function pay(uint256 receivableId, uint256 amount) external;
 
     /// @notice Pays a certificate's share of the part payments to its holder and pays the certificate down by it.
-    /// Any active member's account may call it (the share goes to the holder). Held while value is locked, a freeze
-    /// order is in force, the holder is not in good standing or a recourse claim on the certificate is open.
+    /// Any active member's account, or the recourse contract as a claim is exercised, may call it (the share goes to
+    /// the holder). Held while value is locked, a freeze order is in force, the holder is not in good standing or a
+    /// recourse claim on the certificate is open.
     /// @return share What the holder received.
     function claim(uint256 tokenId) external returns (uint256 share);
 
