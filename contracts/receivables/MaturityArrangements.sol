@@ -70,6 +70,11 @@ contract MaturityArrangements is IMaturityArrangements, Settlement, ReentrancyGu
     function pay(uint256 receivableId, uint256 amount) external whenNotPaused nonReentrant {
         IReceivableDesk.Receivable memory r = _desk.receivable(receivableId);
         _requireObligor(receivableId, r.obligor);
+        // Not once the guarantee is called: the guarantor pays holders then (off chain, or funding), and a share paid
+        // in meanwhile would pay a holder twice for the value the guarantor pays. The obligor pays the guarantor.
+        if (r.status == IReceivableDesk.ReceivableStatus.GuaranteeCalled) {
+            revert ArrangementWrongStatus(receivableId, r.status);
+        }
         _requireUnpaid(receivableId, r.status);
         if (block.timestamp < r.maturity) revert ArrangementTooEarly(r.maturity);
         PartPayments storage p = _getMaturityArrangementsStorage()._parts[receivableId];
@@ -92,8 +97,10 @@ contract MaturityArrangements is IMaturityArrangements, Settlement, ReentrancyGu
     /// @inheritdoc IMaturityArrangements
     function claim(uint256 tokenId) external whenNotPaused nonReentrant returns (uint256 share) {
         MaturityArrangementsStorage storage $ = _getMaturityArrangementsStorage();
-        _authorize(Roles.MEMBER);
         IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
+        // The recourse contract (no account) claims the share for the holder as a recourse claim is exercised.
+        address recourse = _certificates.recourse();
+        if (msg.sender != recourse) _authorize(Roles.MEMBER);
         if (c.owner == address(0)) revert ArrangementNoShare(tokenId);
         _requireUnpaid(c.slot, _desk.receivable(c.slot).status);
         PartPayments storage p = $._parts[c.slot];
@@ -107,7 +114,7 @@ contract MaturityArrangements is IMaturityArrangements, Settlement, ReentrancyGu
             revert ArrangementShareHeld(tokenId, "frozen");
         }
         if (!registry().isAuthorized(c.owner, HOLDER_ROLES)) revert ArrangementShareHeld(tokenId, "holder");
-        _requireNoOpenRecourse(tokenId);
+        _requireNoOpenRecourse(tokenId, recourse);
         // Never more than the pool holds: rounding dust of earlier claims can make the last share short by units.
         uint256 pool = p.paidIn - p.claimed;
         if (share > pool) share = pool;
@@ -228,8 +235,7 @@ contract MaturityArrangements is IMaturityArrangements, Settlement, ReentrancyGu
 
     /// @dev A recourse claim exercised on the certificate and not yet honoured or discharged holds its share: the
     /// honour needs the value claimed to be there (and returns the certificate with its share to the seller).
-    function _requireNoOpenRecourse(uint256 tokenId) private view {
-        address recourse = _certificates.recourse();
+    function _requireNoOpenRecourse(uint256 tokenId, address recourse) private view {
         if (recourse == address(0)) return;
         uint256 latest = IRecourseClaims(recourse).latestClaimOf(tokenId);
         if (latest != 0 && IRecourseClaims(recourse).claimOf(latest).status == IRecourseClaims.ClaimStatus.Exercised) {

@@ -604,6 +604,15 @@ contract ReceivableCertificate is IReceivableCertificate, IBackedClaim, IFreezab
     }
 
     /// @inheritdoc IReceivableCertificate
+    function certificateShareClaimed(uint256 tokenId) external view returns (Certificate memory c) {
+        ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
+        c = $._certificates[tokenId];
+        if (c.slot == 0) revert ERC721NonexistentToken(tokenId);
+        address arrangements_ = $._arrangements;
+        if (arrangements_ != address(0)) IPartPaymentHook(arrangements_).beforeBurn(tokenId, c.slot, c.value);
+    }
+
+    /// @inheritdoc IReceivableCertificate
     function lineage(uint256 tokenId) external view returns (uint256 parent, uint256 root, uint8 tier) {
         ReceivableCertificateStorage storage $ = _getReceivableCertificateStorage();
         Certificate storage c = $._certificates[tokenId];

@@ -368,7 +368,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     function callGuarantee(uint256 tokenId) external whenNotPaused {
         ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         (address holder, , ) = _requireHolder(tokenId);
-        uint256 receivableId = _certificates.certificate(tokenId).slot;
+        // Refused while the certificate's share of a part payment is unclaimed: the guarantor pays the rest only.
+        uint256 receivableId = _certificates.certificateShareClaimed(tokenId).slot;
         Receivable storage r = $._receivables[receivableId];
         _requireStatus(receivableId, r.status, ReceivableStatus.Overdue);
         if (r.guarantor == 0) revert ReceivableGuarantee(receivableId, 0);
@@ -449,7 +450,8 @@ contract ReceivableDesk is IReceivableDesk, Settlement, ReentrancyGuardUpgradeab
     function acknowledgeOffChainPayment(uint256 tokenId, bytes32 paymentReference) external whenNotPaused {
         ReceivableDeskStorage storage $ = _getReceivableDeskStorage();
         if (paymentReference == bytes32(0)) _invalidTerms("paymentReference");
-        IReceivableCertificate.Certificate memory c = _certificates.certificate(tokenId);
+        // Refused while a share is unclaimed: the value acknowledged is what is left once the share is claimed.
+        IReceivableCertificate.Certificate memory c = _certificates.certificateShareClaimed(tokenId);
         if (c.owner != msg.sender) revert ReceivableNotHolder(tokenId, msg.sender);
         _authorize(HOLDER_ROLES);
         if (block.timestamp < c.maturity) _tooEarly(c.maturity);

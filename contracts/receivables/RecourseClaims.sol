@@ -191,12 +191,13 @@ contract RecourseClaims is IRecourseClaims, ConsortiumApp, ReentrancyGuardUpgrad
         Sale storage s = $._sales[saleId];
         if (!s.withRecourse) revert RecourseNotAgreed(saleId);
         if (c.locked != 0) revert RecourseCertificateChanged(tokenId);
-        // After a part payment the claim is for the unpaid rest only: the holder claims its share first (which pays
-        // the certificate down), so its value is what the obligor still owes on it.
+        // After a part payment the claim is for the unpaid rest only: a share unclaimed is claimed here for the holder
+        // (paid to it, paying the certificate down), so the value claimed is what the obligor still owes on it. Not
+        // refused: else the obligor could stall recourse by a tiny part payment ahead of each exercise.
         address arrangements = _certificates.arrangements();
-        if (arrangements != address(0)) {
-            uint256 share = IMaturityArrangements(arrangements).shareOf(tokenId);
-            if (share != 0) revert RecourseShareUnclaimed(tokenId, share);
+        if (arrangements != address(0) && IMaturityArrangements(arrangements).shareOf(tokenId) != 0) {
+            // Cannot underflow: a share is below the certificate's value.
+            c.value -= uint88(IMaturityArrangements(arrangements).claim(tokenId));
         }
         // No path claims more than was sold: value merged into a held certificate (an ERC-3525 value transfer keeps
         // its owner and epoch) is not sold value. The claim is capped at what the sale has left rather than refused:

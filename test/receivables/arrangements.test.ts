@@ -306,7 +306,7 @@ describe("MaturityArrangements: part payment at maturity", () => {
         .withArgs(fx.receivableId, fx.t2, fx.accounts.supplier2.address, fx.ids.supplier2, 180_000n, ref);
     });
 
-    it("refuses recourse on a certificate whose share is unclaimed; after the claim, claims the unpaid rest", async () => {
+    it("recourse on a certificate whose share is unclaimed claims the share for the holder, then the unpaid rest", async () => {
       const fx = await networkHelpers.loadFixture(deployed);
       // supplier2 sells its certificate to bankB with recourse.
       await fx.certificates.connect(fx.accounts.supplier2).setApprovalForAll(fx.recourse, true);
@@ -318,13 +318,23 @@ describe("MaturityArrangements: part payment at maturity", () => {
       await fx.arrangements.connect(fx.accounts.core).pay(fx.receivableId, 400_000n);
       await networkHelpers.time.increaseTo(fx.maturity + BigInt(DAY));
       await fx.desk.connect(fx.accounts.bankC).markOverdue(fx.receivableId);
+      // A tiny part payment ahead of the exercise (the obligor's stall) adds to the share; it cannot refuse it.
+      await fx.arrangements.connect(fx.accounts.core).pay(fx.receivableId, 1n);
+      const before = await fx.token.balanceOf(fx.accounts.bankB);
       await expect(fx.recourse.connect(fx.accounts.bankB).exercise(fx.t2))
-        .to.be.revertedWithCustomError(fx.recourse, "RecourseShareUnclaimed")
-        .withArgs(fx.t2, 120_000n);
-      await claim(fx, fx.accounts.bankB, fx.t2);
-      await expect(fx.recourse.connect(fx.accounts.bankB).exercise(fx.t2))
-        .to.emit(fx.recourse, "RecourseExercised")
+        .to.emit(fx.arrangements, "PartPaymentShareClaimed")
+        .withArgs(
+          fx.receivableId,
+          fx.t2,
+          fx.accounts.bankB.address,
+          fx.ids.bankB,
+          120_000n,
+          180_000n,
+          fx.recourse.target,
+        )
+        .and.to.emit(fx.recourse, "RecourseExercised")
         .withArgs(1n, 1n, fx.t2, fx.receivableId, fx.accounts.bankB.address, fx.ids.bankB, fx.ids.supplier2, 180_000n);
+      expect((await fx.token.balanceOf(fx.accounts.bankB)) - before).to.equal(120_000n);
       // A further part payment while the claim is open holds the share: the honour needs the value claimed.
       await fx.arrangements.connect(fx.accounts.core).pay(fx.receivableId, 100_000n);
       await expect(fx.arrangements.connect(fx.accounts.bankB).claim(fx.t2))
@@ -336,6 +346,57 @@ describe("MaturityArrangements: part payment at maturity", () => {
       // The seller holds it again, with its share of the later payment to claim.
       await claim(fx, fx.accounts.supplier2, fx.t2);
       expect(await valueOf(fx, fx.t2)).to.equal(150_000n);
+    });
+  });
+
+  describe("a called guarantee and a part payment never pay a holder twice", () => {
+    const wire = keccak256(toUtf8Bytes("guarantor wire"));
+
+    async function overdueGuaranteed(): Promise<Fx> {
+      const fx = await networkHelpers.loadFixture(deployed);
+      await fx.desk.connect(fx.accounts.core).requestGuarantee(fx.receivableId, fx.ids.bankA);
+      await fx.desk.connect(fx.accounts.bankA).guarantee(fx.receivableId);
+      await networkHelpers.time.increaseTo(fx.maturity + BigInt(await fx.desk.GRACE_PERIOD()));
+      await fx.desk.connect(fx.accounts.bankC).markOverdue(fx.receivableId);
+      return fx;
+    }
+
+    it("refuses a part payment once the guarantee is called (the guarantor's payment races it)", async () => {
+      const fx = await overdueGuaranteed();
+      await fx.desk.connect(fx.accounts.supplier2).callGuarantee(fx.t2);
+      // The guarantor pays supplier2's 300,000 off chain; supplier2 acknowledges it.
+      await fx.desk.connect(fx.accounts.supplier2).acknowledgeOffChainPayment(fx.t2, wire);
+      await expect(fx.arrangements.connect(fx.accounts.core).pay(fx.receivableId, 500_000n))
+        .to.be.revertedWithCustomError(fx.arrangements, "ArrangementWrongStatus")
+        .withArgs(fx.receivableId, Status.GuaranteeCalled);
+      await expect(fx.desk.connect(fx.accounts.bankA).payOffChain(fx.t2, wire))
+        .to.emit(fx.desk, "CertificateRedeemed")
+        .withArgs(fx.receivableId, fx.t2, fx.accounts.supplier2.address, fx.ids.supplier2, 300_000n, wire);
+      expect(await fx.token.balanceOf(fx.accounts.supplier2)).to.equal(0n);
+    });
+
+    it("refuses to call the guarantee or acknowledge a payment of a certificate whose share is unclaimed", async () => {
+      const fx = await overdueGuaranteed();
+      await fx.arrangements.connect(fx.accounts.core).pay(fx.receivableId, 500_000n);
+      await expect(fx.desk.connect(fx.accounts.supplier2).callGuarantee(fx.t2))
+        .to.be.revertedWithCustomError(fx.arrangements, "ArrangementShareUnclaimed")
+        .withArgs(fx.t2, 150_000n);
+      await expect(fx.desk.connect(fx.accounts.supplier2).acknowledgeOffChainPayment(fx.t2, wire))
+        .to.be.revertedWithCustomError(fx.arrangements, "ArrangementShareUnclaimed")
+        .withArgs(fx.t2, 150_000n);
+      // supplier1 claims and calls; supplier2, its share still unclaimed, cannot acknowledge its whole value.
+      await claim(fx, fx.accounts.supplier1, fx.t1);
+      await fx.desk.connect(fx.accounts.supplier1).callGuarantee(fx.t1);
+      await expect(fx.desk.connect(fx.accounts.supplier2).acknowledgeOffChainPayment(fx.t2, wire))
+        .to.be.revertedWithCustomError(fx.arrangements, "ArrangementShareUnclaimed")
+        .withArgs(fx.t2, 150_000n);
+      // Claimed first: the guarantor pays the unpaid rest only; supplier2 has 300,000 in all.
+      await claim(fx, fx.accounts.bankB, fx.t2);
+      await fx.desk.connect(fx.accounts.supplier2).acknowledgeOffChainPayment(fx.t2, wire);
+      await expect(fx.desk.connect(fx.accounts.bankA).payOffChain(fx.t2, wire))
+        .to.emit(fx.desk, "CertificateRedeemed")
+        .withArgs(fx.receivableId, fx.t2, fx.accounts.supplier2.address, fx.ids.supplier2, 150_000n, wire);
+      expect(await fx.token.balanceOf(fx.accounts.supplier2)).to.equal(150_000n);
     });
   });
 

@@ -15,8 +15,9 @@ interface IPartPaymentHook {
 }
 
 /// @title IMaturityArrangements
-/// @notice Part payment of a receivable at maturity. From maturity on, while the receivable is unpaid (`Active`,
-/// `Overdue` or `GuaranteeCalled`), the obligor pays part of what is outstanding in deposit tokens; the payment is
+/// @notice Part payment of a receivable at maturity. From maturity on, while the receivable is unpaid (`Active` or
+/// `Overdue`; once the guarantee is called the guarantor pays holders and the obligor pays the guarantor), the
+/// obligor pays part of what is outstanding in deposit tokens; the payment is
 /// distributed to the receivable's certificates pro rata to their values, without a loop over holders: the
 /// receivable keeps a "surviving fraction" of each unit of unpaid value (`survival`, RAY-scaled, falling with each
 /// part payment) and each certificate the fraction it last claimed at. Claiming a certificate's share pays its holder
@@ -83,12 +84,14 @@ interface IMaturityArrangements is IPartPaymentHook {
     error ArrangementNothingToRefund(uint256 receivableId);
 
     /// @notice The obligor (an account of it with `RECEIVABLE_OBLIGOR`, having approved this contract for
-    /// `amount`) pays part of what is outstanding, from maturity on, while unpaid.
+    /// `amount`) pays part of what is outstanding, from maturity on, while unpaid and the guarantee not called. The
+    /// desk refuses a guarantee call or an off-chain payment acknowledgment while a certificate's share is unclaimed.
     function pay(uint256 receivableId, uint256 amount) external;
 
     /// @notice Pays a certificate's share of the part payments to its holder and pays the certificate down by it.
-    /// Any active member's account may call it (the share goes to the holder). Held while value is locked, a freeze
-    /// order is in force, the holder is not in good standing or a recourse claim on the certificate is open.
+    /// Any active member's account, or the recourse contract as a claim is exercised, may call it (the share goes to
+    /// the holder). Held while value is locked, a freeze order is in force, the holder is not in good standing or a
+    /// recourse claim on the certificate is open.
     /// @return share What the holder received.
     function claim(uint256 tokenId) external returns (uint256 share);
 

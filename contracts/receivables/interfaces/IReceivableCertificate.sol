@@ -153,6 +153,11 @@ interface IReceivableCertificate is IERC3525Metadata, ITransferableClaim, IERC72
     /// @notice A certificate's record, also after redemption; reverts if it was never minted.
     function certificate(uint256 tokenId) external view returns (Certificate memory);
 
+    /// @notice `certificate`, reverting (the arrangements contract's `ArrangementShareUnclaimed`) while the certificate
+    /// has a share of a part payment unclaimed and the receivable is not funded: the desk reads it before a guarantee
+    /// is called or an off-chain payment acknowledged, so neither counts value a share is about to pay down.
+    function certificateShareClaimed(uint256 tokenId) external view returns (Certificate memory);
+
     /// @notice A certificate's lineage: its parent (0 for a root), the root of its tree and its tier.
     function lineage(uint256 tokenId) external view returns (uint256 parent, uint256 root, uint8 tier);
 

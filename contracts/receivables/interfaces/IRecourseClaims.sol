@@ -151,10 +151,10 @@ interface IRecourseClaims {
         IReceivableDesk.ReceivableStatus receivableStatus
     );
 
-    /// @notice The caller does not act for the certificate (neither its owner nor approved), or it was redeemed.
-    /// @notice The certificate still has a share of an obligor's part payment to claim (`MaturityArrangements.claim`):
-    /// recourse is for the unpaid rest only.
+    /// @notice The certificate still has a share of an obligor's part payment to claim (`MaturityArrangements.claim`).
+    /// No longer raised (`exercise` claims the share for the holder); kept in the ABI for decoders of past reverts.
     error RecourseShareUnclaimed(uint256 tokenId, uint256 share);
+    /// @notice The caller does not act for the certificate (neither its owner nor approved), or it was redeemed.
     error RecourseNotHolder(uint256 tokenId, address caller);
     /// @notice The caller's member is not the party the step needs.
     error RecourseWrongParty(address caller, uint32 member, uint32 expected);
@@ -222,7 +222,9 @@ interface IRecourseClaims {
     /// recourse. Owner or approved account, both able to hold certificates, from maturity plus the grace period
     /// while the receivable is overdue (or its guarantee called) and the certificate unredeemed. The claim is the
     /// certificate's value capped at what the sale has not had claimed (value merged into the certificate by an
-    /// ERC-3525 value transfer was not sold with recourse; the honour returns the whole certificate).
+    /// ERC-3525 value transfer was not sold with recourse; the honour returns the whole certificate). A share of a
+    /// part payment unclaimed is first claimed for the holder (`MaturityArrangements.claim`): the claim is for the
+    /// unpaid rest.
     /// @return claimId The claim; its sale's seller now owes the value.
     function exercise(uint256 tokenId) external returns (uint256 claimId);
 
