@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { ContractError, createConsortia, type Deployment } from "../../packages/sdk/src/index.js";
+import { fund } from "../helpers/consortium.js";
 import { DAY, Kind, deployLettersOfCredit, documents, hash } from "../letters-of-credit/fixture.js";
 
 const connection = await network.create();
@@ -81,7 +82,11 @@ describe("sdk/clients lcTransfers", () => {
     const docs = documents(Kind.INVOICE, Kind.TRANSPORT_DOCUMENT, Kind.INSURANCE);
     const pid = await f.lc.connect(accounts.supplier1).present.staticCall(lcId, 70_000n, docs);
     await f.lc.connect(accounts.supplier1).present(lcId, 70_000n, docs);
+    // The first beneficiary funds what the second is owed: the substitution escrows it (the client approves it).
+    await fund(f.platform, accounts.supplier1, 60_000n);
+    const firstBefore = await f.platform.token.balanceOf(accounts.supplier1);
     await first.lcTransfers.substituteInvoice(pid, [secondPresentationId], hash("invoice"));
+    expect(await f.platform.token.balanceOf(accounts.supplier1)).to.equal(firstBefore - 60_000n);
     expect(await bank.lcTransfers.secondPresentation(secondPresentationId)).to.deep.include({
       state: "Substituted",
       lcPresentationId: pid,
@@ -91,12 +96,14 @@ describe("sdk/clients lcTransfers", () => {
     expect((early as Error).message).to.match(/is Presented: the LC has not paid or accepted it/);
     await f.lc.connect(accounts.bankA).examine(pid, []);
     await f.lc.connect(accounts.bankA).pay(pid, ethers.ZeroHash);
-    // bankA's allowance to the contract is spent first, so the client's approval is what lets it pay
+    // The bank's own tokens are not touched (no allowance): the second beneficiary is paid out of the escrow.
     await f.platform.token.connect(accounts.bankA).approve(f.transfers, 0n);
     const before = await f.platform.token.balanceOf(accounts.supplier2);
+    const bankBefore = await f.platform.token.balanceOf(accounts.bankA);
     const { amount } = await bank.lcTransfers.paySecondBeneficiary(secondPresentationId);
     expect(amount).to.equal(60_000n);
     expect(await f.platform.token.balanceOf(accounts.supplier2)).to.equal(before + 60_000n);
+    expect(await f.platform.token.balanceOf(accounts.bankA)).to.equal(bankBefore);
     expect((await bank.lcTransfers.secondPresentation(secondPresentationId)).state).to.equal("Paid");
     expect(await bank.lcTransfers.masterOf(lcId)).to.equal(0n);
   });
